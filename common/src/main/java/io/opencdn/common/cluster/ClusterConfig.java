@@ -1,0 +1,43 @@
+package io.opencdn.common.cluster;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.opencdn.common.config.ConfigException;
+import io.opencdn.common.config.Endpoint;
+import java.util.List;
+
+/**
+ * How a process joins the CDN's Hazelcast cluster.
+ *
+ * @param name cluster name; only members with the same name and secret form one cluster
+ * @param secret shared secret (at least 16 characters); members without it cannot join
+ * @param bind address and port this member listens on; the port is incremented when taken
+ * @param members TCP-IP join list, {@code host:port} or {@code host:port-port}
+ * @param heartbeatMillis interval of member heartbeats
+ * @param failureTimeoutMillis a member silent this long is declared dead (Hazelcast's default is
+ *     60 s; we default to 5 s: faster failover at the cost of evicting a member stalled by a long
+ *     GC pause)
+ */
+public record ClusterConfig(
+    @JsonProperty("name") String name,
+    @JsonProperty("secret") String secret,
+    @JsonProperty("bind") Endpoint bind,
+    @JsonProperty("members") List<String> members,
+    @JsonProperty("heartbeatMillis") Integer heartbeatMillis,
+    @JsonProperty("failureTimeoutMillis") Integer failureTimeoutMillis) {
+
+  public static final int DEFAULT_PORT = 5701;
+
+  public ClusterConfig {
+    ConfigException.require(name != null && name.matches("[A-Za-z0-9._-]{1,64}"), "name",
+        "1-64 characters of A-Z a-z 0-9 . _ -", name);
+    ConfigException.require(secret != null && secret.length() >= 16, "secret",
+        "a shared secret of at least 16 characters", secret == null ? "nothing" : secret.length() + " characters");
+    ConfigException.require(bind != null, "bind", "host:port to listen on", "nothing");
+    members = members == null || members.isEmpty() ? List.of(bind.host() + ":" + bind.port() + "-" + (bind.port() + 20)) : List.copyOf(members);
+    heartbeatMillis = heartbeatMillis == null ? 1000 : heartbeatMillis;
+    failureTimeoutMillis = failureTimeoutMillis == null ? 5000 : failureTimeoutMillis;
+    ConfigException.require(heartbeatMillis >= 100 && heartbeatMillis <= 60_000, "heartbeatMillis", "100..60000", heartbeatMillis);
+    ConfigException.require(failureTimeoutMillis >= 2 * heartbeatMillis, "failureTimeoutMillis",
+        "at least twice heartbeatMillis (" + 2 * heartbeatMillis + ")", failureTimeoutMillis);
+  }
+}

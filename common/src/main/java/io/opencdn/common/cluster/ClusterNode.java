@@ -1,0 +1,71 @@
+package io.opencdn.common.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Starts a Hazelcast member for the CDN cluster from a {@link ClusterConfig}.
+ *
+ * <p>Hazelcast's open-source edition has no member authentication, so the secret is folded into
+ * the cluster name as a SHA-256 digest: a member that lacks the secret presents another cluster
+ * name and its join is refused. Traffic between members is not encrypted; bind the cluster to a
+ * private network.
+ */
+public final class ClusterNode {
+
+  private ClusterNode() {}
+
+  /** Builds the Hazelcast config; exposed for tests. */
+  public static Config hazelcastConfig(ClusterConfig cfg, String instanceName, boolean liteMember) {
+    Config config = new Config();
+    config.setInstanceName(instanceName);
+    config.setClusterName(clusterName(cfg.name(), cfg.secret()));
+    config.setLiteMember(liteMember);
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    config.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(Math.max(1, cfg.heartbeatMillis() / 1000)));
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(Math.max(2, cfg.failureTimeoutMillis() / 1000)));
+    config.setProperty("hazelcast.heartbeat.failuredetector.type", "deadline");
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    config.setProperty("hazelcast.max.join.seconds", "5");
+
+    NetworkConfig net = config.getNetworkConfig();
+    net.setPort(cfg.bind().port()).setPortAutoIncrement(true).setPortCount(20);
+    net.getInterfaces().setEnabled(true).addInterface(cfg.bind().host());
+    net.setPublicAddress(cfg.bind().host());
+    JoinConfig join = net.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(cfg.members()).setConnectionTimeoutSeconds(2);
+
+    config.addMapConfig(new MapConfig(ClusterMaps.EDGES).setBackupCount(1).setAsyncBackupCount(0));
+    return config;
+  }
+
+  /** Starts a member and waits until it has joined (or formed) the cluster. */
+  public static HazelcastInstance start(ClusterConfig cfg, String instanceName, boolean liteMember) {
+    return Hazelcast.newHazelcastInstance(hazelcastConfig(cfg, instanceName, liteMember));
+  }
+
+  /** The Hazelcast cluster name for a name and secret. */
+  public static String clusterName(String name, String secret) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest((name + "\n" + secret).getBytes(StandardCharsets.UTF_8));
+      return name + "-" + HexFormat.of().formatHex(d, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
