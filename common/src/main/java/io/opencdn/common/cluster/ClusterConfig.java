@@ -11,7 +11,8 @@ import java.util.List;
  * @param name cluster name; only members with the same name and secret form one cluster
  * @param secret shared secret (at least 16 characters); members without it cannot join
  * @param bind address and port this member listens on; the port is incremented when taken
- * @param members TCP-IP join list, {@code host:port} or {@code host:port-port}
+ * @param members TCP-IP join list, {@code host:port} or {@code host:port-port}; default: the
+ *     bind address, ports bind..bind+2
  * @param heartbeatMillis interval of member heartbeats
  * @param failureTimeoutMillis a member silent this long is declared dead (Hazelcast's default is
  *     60 s; we default to 5 s: faster failover at the cost of evicting a member stalled by a long
@@ -33,7 +34,7 @@ public record ClusterConfig(
     ConfigException.require(secret != null && secret.length() >= 16, "secret",
         "a shared secret of at least 16 characters", secret == null ? "nothing" : secret.length() + " characters");
     ConfigException.require(bind != null, "bind", "host:port to listen on", "nothing");
-    members = members == null || members.isEmpty() ? List.of(bind.host() + ":" + bind.port() + "-" + (bind.port() + 20)) : List.copyOf(members);
+    members = members == null || members.isEmpty() ? List.of(bind.host() + ":" + bind.port() + "-" + (bind.port() + 2)) : List.copyOf(members);
     heartbeatMillis = heartbeatMillis == null ? 1000 : heartbeatMillis;
     failureTimeoutMillis = failureTimeoutMillis == null ? 5000 : failureTimeoutMillis;
     ConfigException.require(heartbeatMillis >= 100 && heartbeatMillis <= 60_000, "heartbeatMillis", "100..60000", heartbeatMillis);

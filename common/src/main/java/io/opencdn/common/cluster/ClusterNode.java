@@ -48,7 +48,7 @@ public final class ClusterNode {
     JoinConfig join = net.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(cfg.members()).setConnectionTimeoutSeconds(2);
+    join.getTcpIpConfig().setEnabled(true).setMembers(expand(cfg.members())).setConnectionTimeoutSeconds(2);
 
     config.addMapConfig(new MapConfig(ClusterMaps.EDGES).setBackupCount(1).setAsyncBackupCount(0));
     return config;
@@ -57,6 +57,24 @@ public final class ClusterNode {
   /** Starts a member and waits until it has joined (or formed) the cluster. */
   public static HazelcastInstance start(ClusterConfig cfg, String instanceName, boolean liteMember) {
     return Hazelcast.newHazelcastInstance(hazelcastConfig(cfg, instanceName, liteMember));
+  }
+
+  /** Expands {@code host:port-port2} into one {@code host:port} per port; Hazelcast has no port ranges. */
+  static java.util.List<String> expand(java.util.List<String> members) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (String m : members) {
+      java.util.regex.Matcher r = java.util.regex.Pattern.compile("(.*):(\\d+)-(\\d+)").matcher(m);
+      if (r.matches()) {
+        int from = Integer.parseInt(r.group(2));
+        int to = Math.min(Integer.parseInt(r.group(3)), from + 100);
+        for (int p = from; p <= to; p++) {
+          out.add(r.group(1) + ":" + p);
+        }
+      } else {
+        out.add(m);
+      }
+    }
+    return out;
   }
 
   /** The Hazelcast cluster name for a name and secret. */

@@ -65,6 +65,9 @@ public final class ConfigLoader {
 
   private static <T> T parse(InputStream in, String source, Class<T> type) throws IOException {
     String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (text.isBlank()) {
+      throw new ConfigException(source + ": the file is empty");
+    }
     try {
       T value = YAML.readValue(interpolate(text, source, System.getenv()), type);
       if (value == null) {

@@ -1,0 +1,51 @@
+package io.opencdn.common.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.opencdn.common.config.ConfigException;
+import io.opencdn.common.config.Endpoint;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+
+class ClusterNodeTest {
+
+  @Test
+  void membersWithTheSameSecretJoinAndOthersAreKeptOut() {
+    int port = ThreadLocalRandom.current().nextInt(20000, 40000);
+    List<String> members = List.of("127.0.0.1:" + port + "-" + (port + 5));
+    ClusterConfig good = new ClusterConfig("test", "secret-" + System.nanoTime() + "-abcdef", new Endpoint("127.0.0.1", port), members, null, null);
+    ClusterConfig other = new ClusterConfig("test", "another-secret-0123456789", new Endpoint("127.0.0.1", port), members, null, null);
+    HazelcastInstance a = ClusterNode.start(good, "a-" + port, false);
+    HazelcastInstance b = ClusterNode.start(good, "b-" + port, true);
+    HazelcastInstance c = ClusterNode.start(other, "c-" + port, false);
+    try {
+      assertThat(a.getCluster().getMembers()).hasSize(2);
+      assertThat(b.getCluster().getMembers()).hasSize(2);
+      assertThat(c.getCluster().getMembers()).hasSize(1);
+      a.getMap(ClusterMaps.EDGES).put("k", "v");
+      assertThat(b.getMap(ClusterMaps.EDGES).get("k")).isEqualTo("v");
+      assertThat(c.getMap(ClusterMaps.EDGES).get("k")).isNull();
+    } finally {
+      c.getLifecycleService().terminate();
+      b.getLifecycleService().terminate();
+      a.getLifecycleService().terminate();
+    }
+  }
+
+  @Test
+  void configIsValidated() {
+    Endpoint bind = new Endpoint("127.0.0.1", 5701);
+    assertThatThrownBy(() -> new ClusterConfig("demo", "short", bind, null, null, null))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("secret");
+    assertThatThrownBy(() -> new ClusterConfig("bad name", "0123456789abcdef", bind, null, null, null))
+        .hasMessageContaining("'name'");
+    assertThatThrownBy(() -> new ClusterConfig("demo", "0123456789abcdef", bind, null, 1000, 1500))
+        .hasMessageContaining("failureTimeoutMillis");
+    ClusterConfig ok = new ClusterConfig("demo", "0123456789abcdef", bind, null, null, null);
+    assertThat(ok.members()).containsExactly("127.0.0.1:5701-5703");
+    assertThat(ClusterNode.clusterName("demo", "0123456789abcdef")).startsWith("demo-").isNotEqualTo(ClusterNode.clusterName("demo", "0123456789abcdeX"));
+  }
+}

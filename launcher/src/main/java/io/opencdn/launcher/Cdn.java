@@ -1,0 +1,55 @@
+package io.opencdn.launcher;
+
+import io.opencdn.dns.DnsCommand;
+import io.opencdn.edge.EdgeCommand;
+import io.opencdn.origin.OriginCommand;
+import java.io.IOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code ./cdn} command: {@code demo} runs the whole system on loopback; {@code dns},
+ * {@code edge} and {@code origin} run one component each.
+ */
+@Command(
+    name = "cdn",
+    mixinStandardHelpOptions = true,
+    version = "opencdn 0.1.0",
+    description = "Geo-DNS and caching edge cluster.",
+    subcommands = {DemoCommand.class, DnsCommand.class, EdgeCommand.class, OriginCommand.class,
+        CommandLine.HelpCommand.class})
+public final class Cdn implements Runnable {
+
+  /** Set by {@link DemoCommand} for its children: exit when the parent's pipe closes. */
+  static final String EXIT_WITH_PARENT = "CDN_EXIT_WITH_PARENT";
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    if ("1".equals(System.getenv(EXIT_WITH_PARENT))) {
+      exitWhenStdinCloses();
+    }
+    System.exit(new CommandLine(new Cdn()).execute(args));
+  }
+
+  /** A child of {@code ./cdn demo} must not outlive it, even when the demo is killed with SIGKILL. */
+  private static void exitWhenStdinCloses() {
+    Thread t = new Thread(() -> {
+      try {
+        while (System.in.read() >= 0) {
+          // the parent never writes; EOF means it is gone
+        }
+      } catch (IOException ignored) {
+        // same as EOF
+      }
+      System.exit(0);
+    }, "parent-watch");
+    t.setDaemon(true);
+    t.start();
+  }
+}

@@ -1,0 +1,87 @@
+package io.opencdn.launcher;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One component of the demo running as its own JVM. Its output is copied to ours with a
+ * {@code [name]} prefix; its stdin is a pipe that closes when we die, so it never outlives us.
+ */
+final class ChildProcess {
+
+  private final String name;
+  private final Process process;
+
+  private ChildProcess(String name, Process process) {
+    this.name = name;
+    this.process = process;
+  }
+
+  /** Starts {@code java -cp <our classpath> io.opencdn.launcher.Cdn <args>}. */
+  static ChildProcess start(String name, List<String> cdnArgs, Map<String, String> env, PrintStream out) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xss512k",
+        "-Dhazelcast.logging.type=slf4j", "-cp", System.getProperty("java.class.path"), Cdn.class.getName()));
+    command.addAll(cdnArgs);
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    pb.environment().put(Cdn.EXIT_WITH_PARENT, "1");
+    Process p = pb.start();
+    ChildProcess child = new ChildProcess(name, p);
+    Thread pump = new Thread(() -> child.pump(out), "out-" + name);
+    pump.setDaemon(true);
+    pump.start();
+    return child;
+  }
+
+  private void pump(PrintStream out) {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        out.println("[" + name + "] " + line);
+      }
+    } catch (IOException ignored) {
+      // the process is gone
+    }
+    try {
+      int code = process.waitFor();
+      out.println("[" + name + "] exited with code " + code + (code == 137 || code == 143 ? " (killed)" : ""));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  String name() {
+    return name;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGTERM, then SIGKILL after {@code graceMillis}. */
+  void stop(long graceMillis) {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(graceMillis, TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+}
