@@ -1,0 +1,123 @@
+package io.opencdn.dns;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.opencdn.common.cluster.ClusterNode;
+import io.opencdn.common.config.ConfigException;
+import io.opencdn.common.config.ConfigLocation;
+import io.opencdn.common.config.Endpoint;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cdn dns}: runs the authoritative geo-DNS server in the foreground until the JVM is
+ * asked to stop. With a {@code cluster} section the server joins the Hazelcast cluster as a lite
+ * member (it stores no data) to read the edge registry.
+ */
+@Command(name = "dns", mixinStandardHelpOptions = true,
+    description = "Authoritative geo-DNS server: answers geo-routed names with the nearest healthy edges.")
+public final class DnsCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DnsCommand.class);
+
+  @Option(names = "--config", paramLabel = "LOCATION", defaultValue = "classpath:demo/dns.yaml",
+      description = "YAML config file or classpath:NAME (default: ${DEFAULT-VALUE})")
+  String config;
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT", description = "UDP+TCP address, overrides 'listen'")
+  String listen;
+
+  @Option(names = "--geoip", paramLabel = "FILE", description = "GeoIP2/GeoLite2 City .mmdb file, overrides 'geo.cityDatabase'")
+  String geoip;
+
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new DnsCommand()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    HazelcastInstance hz = null;
+    Vertx vertx = null;
+    try {
+      DnsConfig cfg = ConfigLocation.load(config, DnsConfig.class);
+      if (listen != null) {
+        cfg = cfg.withListen(parseListen(listen));
+      }
+      if (geoip != null) {
+        cfg = cfg.withCityDatabase(java.nio.file.Path.of(geoip).toAbsolutePath().toString());
+      }
+      if (cfg.cluster() != null) {
+        try {
+          hz = ClusterNode.start(cfg.cluster(), "dns-" + cfg.listen().host() + "-" + cfg.listen().port(), true);
+        } catch (RuntimeException e) {
+          return fail("cannot join the cluster on " + cfg.cluster().bind() + ": " + e.getMessage(), null, null);
+        }
+      }
+      vertx = Vertx.vertx();
+      DnsServer server = new DnsServer(vertx, cfg, config, hz, Clock.systemUTC());
+      int port = server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      LOG.info("dns listening on {} udp+tcp, zones {}", new Endpoint(cfg.listen().host(), port), cfg.zoneNames());
+      Vertx v = vertx;
+      HazelcastInstance h = hz;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server, v, h), "dns-shutdown"));
+      stopped.await();
+      return 0;
+    } catch (ConfigException e) {
+      return fail(e.getMessage(), vertx, hz);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      return fail(cause instanceof ConfigException ? cause.getMessage() : "cannot listen on " + describe(listen, config) + ": " + cause.getMessage(), vertx, hz);
+    } catch (java.util.concurrent.TimeoutException e) {
+      return fail("start-up timed out", vertx, hz);
+    } catch (IllegalStateException e) {
+      return fail(e.getMessage(), vertx, hz);
+    }
+  }
+
+  private static Endpoint parseListen(String text) {
+    try {
+      return Endpoint.parse(text);
+    } catch (ConfigException e) {
+      throw new ConfigException("--listen: " + e.getMessage().replace("key '?': ", ""));
+    }
+  }
+
+  private static String describe(String listen, String config) {
+    return listen != null ? listen : "the address in " + config;
+  }
+
+  private int fail(String message, Vertx vertx, HazelcastInstance hz) {
+    System.err.println("dns: " + message);
+    if (vertx != null) {
+      vertx.close();
+    }
+    if (hz != null) {
+      hz.shutdown();
+    }
+    return 2;
+  }
+
+  private void shutdown(DnsServer server, Vertx vertx, HazelcastInstance hz) {
+    try {
+      server.stop().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("unclean shutdown: {}", e.toString());
+    } finally {
+      if (hz != null) {
+        hz.shutdown();
+      }
+      stopped.countDown();
+    }
+  }
+}

@@ -1,0 +1,165 @@
+package io.opencdn.dns;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.opencdn.common.cluster.ClusterConfig;
+import io.opencdn.common.config.ConfigException;
+import io.opencdn.common.config.Endpoint;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
+
+/**
+ * Configuration of the DNS server, read from YAML with
+ * {@link io.opencdn.common.config.ConfigLocation#load}. Every record validates itself; the
+ * top-level record also checks that every geo-routed name lies inside a configured zone.
+ *
+ * <pre>{@code
+ * listen: 127.0.0.1:8053
+ * zones: [{origin: cdn.test., file: cdn.test.zone}]
+ * geo: {cityDatabase: ""}
+ * routing: [{name: www.cdn.test., ttl: 20, answers: 1}]
+ * health: {intervalMillis: 500, timeoutMillis: 400, fall: 2, rise: 2}
+ * cluster: {...}
+ * }</pre>
+ *
+ * @param listen UDP and TCP address (the same port for both; port 0 picks a free one)
+ * @param zones authoritative zones, each a BIND master file
+ * @param geo where the GeoIP2 City database comes from
+ * @param routing names answered by the routing policy instead of the zone data
+ * @param health HTTP health checks of the edges
+ * @param cluster Hazelcast cluster the server joins as a lite member, or null to run without one
+ */
+public record DnsConfig(
+    @JsonProperty("listen") Endpoint listen,
+    @JsonProperty("zones") List<ZoneSource> zones,
+    @JsonProperty("geo") Geo geo,
+    @JsonProperty("routing") List<Route> routing,
+    @JsonProperty("health") Health health,
+    @JsonProperty("cluster") ClusterConfig cluster) {
+
+  public DnsConfig {
+    listen = listen == null ? Endpoint.parse("127.0.0.1:8053") : listen;
+    ConfigException.require(zones != null && !zones.isEmpty(), "zones", "at least one zone", "nothing");
+    zones = List.copyOf(zones);
+    geo = geo == null ? new Geo(null) : geo;
+    routing = routing == null ? List.of() : List.copyOf(routing);
+    health = health == null ? new Health(null, null, null, null) : health;
+    Set<Name> origins = new HashSet<>();
+    for (int i = 0; i < zones.size(); i++) {
+      ConfigException.require(origins.add(zones.get(i).name()), "zones[" + i + "].origin", "a zone configured once", zones.get(i).origin());
+    }
+    Set<Name> routed = new HashSet<>();
+    for (int i = 0; i < routing.size(); i++) {
+      Name n = routing.get(i).fqdn();
+      ConfigException.require(origins.stream().anyMatch(n::subdomain), "routing[" + i + "].name",
+          "a name inside one of the zones " + origins, routing.get(i).name());
+      ConfigException.require(routed.add(n), "routing[" + i + "].name", "a name routed once", routing.get(i).name());
+    }
+  }
+
+  /** A copy listening elsewhere (CLI override). */
+  public DnsConfig withListen(Endpoint other) {
+    return new DnsConfig(other, zones, geo, routing, health, cluster);
+  }
+
+  /** A copy using another City database file (CLI override). */
+  public DnsConfig withCityDatabase(String file) {
+    return new DnsConfig(listen, zones, new Geo(file), routing, health, cluster);
+  }
+
+  /**
+   * One authoritative zone.
+   *
+   * @param origin zone apex, e.g. {@code cdn.test.}
+   * @param file BIND master file, relative to the config file, absolute, or {@code classpath:NAME}
+   */
+  public record ZoneSource(@JsonProperty("origin") String origin, @JsonProperty("file") String file) {
+    public ZoneSource {
+      parseName("origin", origin);
+      ConfigException.require(file != null && !file.isBlank(), "file", "a zone file", "nothing");
+    }
+
+    /** The origin as an absolute name. */
+    public Name name() {
+      return parseName("origin", origin);
+    }
+  }
+
+  /**
+   * GeoIP settings.
+   *
+   * @param cityDatabase path of a GeoIP2/GeoLite2 City {@code .mmdb} file (relative to the config
+   *     file); empty or absent selects the embedded GeoLite2 City database of 2019-11-19
+   */
+  public record Geo(@JsonProperty("cityDatabase") String cityDatabase) {
+    public Geo {
+      cityDatabase = cityDatabase == null ? "" : cityDatabase.trim();
+    }
+  }
+
+  /**
+   * A geo-routed name: its A and AAAA records are the edges the routing policy picks.
+   *
+   * @param name owner name, absolute or relative to the root
+   * @param ttl TTL of the answers in seconds, 1..86400 (default 20)
+   * @param answers how many edges one answer lists, 1..16 (default 1)
+   */
+  public record Route(@JsonProperty("name") String name, @JsonProperty("ttl") Integer ttl, @JsonProperty("answers") Integer answers) {
+    public Route {
+      parseName("name", name);
+      ttl = ttl == null ? 20 : ttl;
+      answers = answers == null ? 1 : answers;
+      ConfigException.require(ttl >= 1 && ttl <= 86_400, "ttl", "1..86400 seconds", ttl);
+      ConfigException.require(answers >= 1 && answers <= 16, "answers", "1..16", answers);
+    }
+
+    /** The name as an absolute name. */
+    public Name fqdn() {
+      return parseName("name", name);
+    }
+  }
+
+  /**
+   * HTTP health checks ({@code GET /_cdn/health} on each edge).
+   *
+   * @param intervalMillis time between two checks of an edge, 100..60000 (default 500)
+   * @param timeoutMillis a check slower than this fails, 50..intervalMillis*10 (default 400)
+   * @param fall consecutive failures that mark an edge down, 1..10 (default 2)
+   * @param rise consecutive successes that mark it up again, 1..10 (default 2)
+   */
+  public record Health(
+      @JsonProperty("intervalMillis") Integer intervalMillis,
+      @JsonProperty("timeoutMillis") Integer timeoutMillis,
+      @JsonProperty("fall") Integer fall,
+      @JsonProperty("rise") Integer rise) {
+    public Health {
+      intervalMillis = intervalMillis == null ? 500 : intervalMillis;
+      timeoutMillis = timeoutMillis == null ? 400 : timeoutMillis;
+      fall = fall == null ? 2 : fall;
+      rise = rise == null ? 2 : rise;
+      ConfigException.require(intervalMillis >= 100 && intervalMillis <= 60_000, "intervalMillis", "100..60000", intervalMillis);
+      ConfigException.require(timeoutMillis >= 50 && timeoutMillis <= 60_000, "timeoutMillis", "50..60000", timeoutMillis);
+      ConfigException.require(fall >= 1 && fall <= 10, "fall", "1..10", fall);
+      ConfigException.require(rise >= 1 && rise <= 10, "rise", "1..10", rise);
+    }
+  }
+
+  static Name parseName(String key, String text) {
+    ConfigException.require(text != null && !text.isBlank(), key, "a domain name", "nothing");
+    try {
+      return Name.fromString(text.trim(), Name.root);
+    } catch (TextParseException e) {
+      throw ConfigException.invalid(key, "a domain name", "'" + text + "' (" + e.getMessage() + ")");
+    }
+  }
+
+  /** Names of the zones, for logging. */
+  public List<String> zoneNames() {
+    List<String> out = new ArrayList<>();
+    zones.forEach(z -> out.add(z.name().toString()));
+    return out;
+  }
+}

@@ -1,0 +1,13 @@
+package io.opencdn.dns.answer;
+
+import org.xbill.DNS.Message;
+
+/**
+ * A response ready for encoding.
+ *
+ * @param message the response (header rcode holds the low 4 bits of {@code rcode})
+ * @param rcode the full rcode
+ * @param scope ECS scope prefix length (RFC 7871 7.2.1): 0 when the answer is the same for every
+ *     client, else the length of the network the answer was tailored to
+ */
+public record Answer(Message message, int rcode, int scope) {}

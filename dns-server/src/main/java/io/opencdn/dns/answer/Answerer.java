@@ -1,0 +1,151 @@
+package io.opencdn.dns.answer;
+
+import io.opencdn.dns.DnsConfig;
+import io.opencdn.dns.geo.ClientLocation;
+import io.opencdn.dns.geo.GeoLocator;
+import io.opencdn.dns.routing.Edge;
+import io.opencdn.dns.routing.EdgeSnapshot;
+import io.opencdn.dns.routing.EdgeSnapshotSource;
+import io.opencdn.dns.routing.Family;
+import io.opencdn.dns.routing.RoutingPolicy;
+import io.opencdn.dns.routing.Selection;
+import io.opencdn.dns.wire.Request;
+import io.opencdn.dns.wire.Responses;
+import io.opencdn.dns.zone.ZoneSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SetResponse;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.Zone;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the response to a valid query, as an authoritative server (RFC 1034 4.3.2):
+ *
+ * <ul>
+ *   <li>names outside every zone: REFUSED;
+ *   <li>geo-routed names: A/AAAA records of the edges the {@link RoutingPolicy} picks for the
+ *       client's location, with the configured TTL; NODATA when no edge has an address of the
+ *       family; other types NODATA; SERVFAIL when no edge is known at all;
+ *   <li>other names: the zone data via dnsjava {@link SetResponse}: answers with AA; CNAMEs
+ *       followed inside our zones (up to 8 links, RFC 1034 3.6.2); NXDOMAIN and NODATA with the
+ *       SOA in the authority section (RFC 2308); referrals without AA.
+ * </ul>
+ *
+ * Thread-safe; never blocks.
+ */
+public final class Answerer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Answerer.class);
+  private static final int MAX_CHAIN = 8;
+
+  private final ZoneSet zones;
+  private final Map<Name, DnsConfig.Route> routes;
+  private final GeoLocator geo;
+  private final EdgeSnapshotSource edges;
+  private final RoutingPolicy policy;
+
+  public Answerer(ZoneSet zones, List<DnsConfig.Route> routes, GeoLocator geo, EdgeSnapshotSource edges, RoutingPolicy policy) {
+    this.zones = zones;
+    Map<Name, DnsConfig.Route> byName = new HashMap<>();
+    routes.forEach(r -> byName.put(r.fqdn(), r));
+    this.routes = Map.copyOf(byName);
+    this.geo = geo;
+    this.edges = edges;
+    this.policy = policy;
+  }
+
+  /** Answers {@code request}. */
+  public Answer answer(Request request) {
+    Message response = Responses.empty(request.message());
+    Zone zone = zones.zoneFor(request.name());
+    if (zone == null) {
+      response.getHeader().setRcode(Rcode.REFUSED);
+      return new Answer(response, Rcode.REFUSED, 0);
+    }
+    response.getHeader().setFlag(Flags.AA);
+    Name name = request.name();
+    int type = request.type();
+    for (int link = 0; link < MAX_CHAIN; link++) {
+      DnsConfig.Route route = routes.get(name);
+      if (route != null) {
+        return routed(request, response, zone, name, route);
+      }
+      SetResponse sr = zone.findRecords(name, type);
+      if (sr.isSuccessful()) {
+        sr.answers().forEach(set -> ZoneAnswers.addRRset(response, set, Section.ANSWER));
+        return new Answer(response, Rcode.NOERROR, 0);
+      }
+      if (sr.isCNAME()) {
+        CNAMERecord cname = sr.getCNAME();
+        ZoneAnswers.addRRset(response, new RRset(cname), Section.ANSWER);
+        name = cname.getTarget();
+        zone = zones.zoneFor(name);
+        if (zone == null) {
+          return new Answer(response, Rcode.NOERROR, 0);
+        }
+        continue;
+      }
+      if (sr.isDelegation()) {
+        if (link == 0) {
+          response.getHeader().unsetFlag(Flags.AA);
+        }
+        ZoneAnswers.addReferral(response, zone, sr.getNS());
+        return new Answer(response, Rcode.NOERROR, 0);
+      }
+      if (sr.isDNAME()) {
+        ZoneAnswers.addRRset(response, new RRset(sr.getDNAME()), Section.ANSWER);
+        return new Answer(response, Rcode.NOERROR, 0);
+      }
+      int rcode = sr.isNXDOMAIN() ? Rcode.NXDOMAIN : Rcode.NOERROR;
+      response.getHeader().setRcode(rcode);
+      ZoneAnswers.addNegativeSoa(response, zone);
+      return new Answer(response, rcode, 0);
+    }
+    return new Answer(response, Rcode.NOERROR, 0);
+  }
+
+  private Answer routed(Request request, Message response, Zone zone, Name name, DnsConfig.Route route) {
+    int type = request.type();
+    if (type != Type.A && type != Type.AAAA) {
+      ZoneAnswers.addNegativeSoa(response, zone);
+      return new Answer(response, Rcode.NOERROR, 0);
+    }
+    EdgeSnapshot snapshot = edges.current();
+    if (snapshot.isEmpty()) {
+      response.getHeader().unsetFlag(Flags.AA);
+      response.getHeader().setRcode(Rcode.SERVFAIL);
+      response.removeAllRecords(Section.ANSWER);
+      return new Answer(response, Rcode.SERVFAIL, 0);
+    }
+    ClientLocation location = geo.locate(request.clientAddress()).orElse(null);
+    Family family = type == Type.A ? Family.IPV4 : Family.IPV6;
+    Selection selection = policy.select(snapshot, family, location, request.subnetHash(), route.answers());
+    if (selection.panic()) {
+      LOG.debug("no eligible edge for {}: answering with all {} known edges", name, selection.edges().size());
+    }
+    int scope = location != null ? location.prefixLength() : request.clientPrefix();
+    if (selection.edges().isEmpty()) {
+      ZoneAnswers.addNegativeSoa(response, zone);
+      return new Answer(response, Rcode.NOERROR, 0);
+    }
+    for (Edge e : selection.edges()) {
+      response.addRecord(family == Family.IPV4
+          ? new ARecord(name, DClass.IN, route.ttl(), e.ipv4())
+          : new AAAARecord(name, DClass.IN, route.ttl(), e.ipv6()), Section.ANSWER);
+    }
+    return new Answer(response, Rcode.NOERROR, scope);
+  }
+}
