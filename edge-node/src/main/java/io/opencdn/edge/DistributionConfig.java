@@ -1,0 +1,43 @@
+package io.opencdn.edge;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.opencdn.common.config.ConfigException;
+import java.net.URI;
+import java.net.URISyntaxException;
+
+/**
+ * One site served by the edge: requests whose Host matches {@code host} are served from the
+ * cache or from {@code origin}.
+ *
+ * @param host host name matched case-insensitively, port ignored; {@code *} matches any Host
+ * @param origin {@code http://host[:port]} or {@code https://host[:port]} of the origin server
+ */
+public record DistributionConfig(@JsonProperty("host") String host, @JsonProperty("origin") String origin) {
+
+  /** The host pattern matching every Host. */
+  public static final String ANY_HOST = "*";
+
+  public DistributionConfig {
+    ConfigException.require(host != null && (host.equals(ANY_HOST) || host.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")),
+        "host", "a host name or *", host);
+    ConfigException.require(origin != null && validOrigin(origin), "origin",
+        "http://host[:port] or https://host[:port] without path", origin);
+  }
+
+  /** The parsed origin URL. */
+  public URI originUri() {
+    return URI.create(origin);
+  }
+
+  private static boolean validOrigin(String s) {
+    try {
+      URI u = new URI(s);
+      return ("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
+          && u.getHost() != null
+          && (u.getPath() == null || u.getPath().isEmpty() || u.getPath().equals("/"))
+          && u.getQuery() == null && u.getUserInfo() == null;
+    } catch (URISyntaxException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.opencdn.edge;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.opencdn.common.cluster.ClusterConfig;
+import io.opencdn.common.config.ConfigException;
+import io.opencdn.common.config.Endpoint;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Configuration of one edge node, read from YAML with
+ * {@link io.opencdn.common.config.ConfigLocation#load}. Optional values may be absent and get
+ * their defaults here; every invalid value is a {@link ConfigException} naming its key.
+ *
+ * @param id unique edge id, {@code [a-z0-9-]+}
+ * @param region region label; defaults to the id
+ * @param latitude degrees north, -90..90
+ * @param longitude degrees east, -180..180
+ * @param listen address of the HTTP listener, which also serves {@code /_cdn/*}
+ * @param advertise addresses DNS answers with; defaults to the listen host when it is an IP
+ * @param capacity requests per second the edge is sized for (default 1000)
+ * @param adminToken bearer token of the admin endpoints; empty means generate one at start
+ * @param cache memory cache budget
+ * @param origin origin connection timeouts
+ * @param distributions the sites this edge serves, matched by Host (at least one)
+ * @param cluster Hazelcast cluster to register in; null runs the edge standalone
+ */
+public record EdgeConfig(
+    @JsonProperty("id") String id,
+    @JsonProperty("region") String region,
+    @JsonProperty("latitude") Double latitude,
+    @JsonProperty("longitude") Double longitude,
+    @JsonProperty("listen") Endpoint listen,
+    @JsonProperty("advertise") AdvertiseConfig advertise,
+    @JsonProperty("capacity") Integer capacity,
+    @JsonProperty("adminToken") String adminToken,
+    @JsonProperty("cache") CacheConfig cache,
+    @JsonProperty("origin") OriginConfig origin,
+    @JsonProperty("distributions") List<DistributionConfig> distributions,
+    @JsonProperty("cluster") ClusterConfig cluster) {
+
+  public static final int DEFAULT_CAPACITY = 1000;
+
+  public EdgeConfig {
+    ConfigException.require(id != null && id.matches("[a-z0-9-]{1,63}"), "id", "1-63 characters of a-z 0-9 -", id);
+    region = region == null || region.isBlank() ? id : region;
+    ConfigException.require(latitude != null && latitude >= -90 && latitude <= 90, "latitude", "degrees -90..90", latitude);
+    ConfigException.require(longitude != null && longitude >= -180 && longitude <= 180, "longitude", "degrees -180..180", longitude);
+    ConfigException.require(listen != null, "listen", "host:port of the HTTP listener", "nothing");
+    if (advertise == null) {
+      advertise = AdvertiseConfig.fromListenHost(listen.host());
+    }
+    capacity = capacity == null ? DEFAULT_CAPACITY : capacity;
+    ConfigException.require(capacity >= 1, "capacity", "requests/s >= 1", capacity);
+    adminToken = adminToken == null ? "" : adminToken;
+    ConfigException.require(adminToken.isEmpty() || adminToken.length() >= 16, "adminToken",
+        "empty (generate one) or at least 16 characters", adminToken.length() + " characters");
+    cache = cache == null ? new CacheConfig(null, null) : cache;
+    origin = origin == null ? new OriginConfig(null, null) : origin;
+    ConfigException.require(distributions != null && !distributions.isEmpty(), "distributions",
+        "at least one {host, origin}", "none");
+    distributions = List.copyOf(distributions);
+    Set<String> hosts = new HashSet<>();
+    for (DistributionConfig d : distributions) {
+      ConfigException.require(d != null, "distributions", "{host, origin} entries", "an empty entry");
+      ConfigException.require(hosts.add(d.host().toLowerCase(Locale.ROOT)), "distributions",
+          "distinct hosts", "'" + d.host() + "' twice");
+    }
+    ConfigException.require(cluster == null || advertise.ipv4() != null || advertise.ipv6() != null, "advertise",
+        "an IPv4 or IPv6 address (required with a cluster when listen is not an IP)", "nothing");
+  }
+
+  /**
+   * The standalone edge of {@code edge --listen HOST:PORT --origin URL}: id {@code edge}, every
+   * Host proxied to {@code origin}, no cluster.
+   */
+  public static EdgeConfig standalone(String id, Endpoint listen, String origin, String adminToken) {
+    return new EdgeConfig(id, null, 0.0, 0.0, listen, null, null, adminToken, null, null,
+        List.of(new DistributionConfig(DistributionConfig.ANY_HOST, origin)), null);
+  }
+}

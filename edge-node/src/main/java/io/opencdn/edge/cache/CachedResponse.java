@@ -1,0 +1,131 @@
+package io.opencdn.edge.cache;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * A stored response: status, end-to-end headers, the complete body and the times needed for the
+ * age calculation of RFC 9111 section 4.2.3. Immutable; the header list is a copy.
+ *
+ * @param status response status
+ * @param headers end-to-end response headers as received (hop-by-hop ones already removed)
+ * @param body the complete body
+ * @param requestTimeMillis clock time the origin request was sent ({@code request_time})
+ * @param responseTimeMillis clock time the response was received ({@code response_time})
+ * @param freshnessLifetimeSeconds lifetime from {@link CachePolicy#storableLifetime}
+ * @param varyValues request header values named by the response's {@code Vary} (lower-case
+ *     names, missing headers as empty strings); a request matches only with the same values
+ */
+public record CachedResponse(
+    int status,
+    List<Map.Entry<String, String>> headers,
+    Buffer body,
+    long requestTimeMillis,
+    long responseTimeMillis,
+    long freshnessLifetimeSeconds,
+    Map<String, String> varyValues) {
+
+  private static final int HEADER_OVERHEAD = 32;
+  private static final int ENTRY_OVERHEAD = 256;
+
+  public CachedResponse {
+    Objects.requireNonNull(body, "body");
+    headers = List.copyOf(headers);
+    varyValues = Map.copyOf(varyValues);
+  }
+
+  /** Builds an entry from a response that {@link CachePolicy} found storable. */
+  public static CachedResponse of(int status, MultiMap responseHeaders, Buffer body, MultiMap requestHeaders,
+      long requestTimeMillis, long responseTimeMillis, long freshnessLifetimeSeconds) {
+    return new CachedResponse(status, List.copyOf(responseHeaders.entries()), body, requestTimeMillis,
+        responseTimeMillis, freshnessLifetimeSeconds, varyValues(responseHeaders, requestHeaders));
+  }
+
+  /** The first value of a stored header, or null. */
+  public String header(String name) {
+    for (Map.Entry<String, String> e : headers) {
+      if (e.getKey().equalsIgnoreCase(name)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * {@code current_age} in seconds at {@code nowMillis} (RFC 9111 section 4.2.3): the corrected
+   * initial age (the larger of the apparent age and the origin's Age plus the response delay)
+   * plus the time resident in this cache.
+   */
+  public long currentAgeSeconds(long nowMillis) {
+    long dateValue = HttpDates.parse(header("Date"));
+    long apparentAge = dateValue < 0 ? 0 : Math.max(0, responseTimeMillis - dateValue);
+    long ageValue = parseAge(header("Age")) * 1000;
+    long responseDelay = Math.max(0, responseTimeMillis - requestTimeMillis);
+    long correctedAgeValue = ageValue + responseDelay;
+    long correctedInitialAge = Math.max(apparentAge, correctedAgeValue);
+    long residentTime = Math.max(0, nowMillis - responseTimeMillis);
+    return (correctedInitialAge + residentTime) / 1000;
+  }
+
+  /** Fresh when the freshness lifetime exceeds the current age (RFC 9111 section 4.2). */
+  public boolean isFresh(long nowMillis) {
+    return freshnessLifetimeSeconds > currentAgeSeconds(nowMillis);
+  }
+
+  /** Milliseconds until the entry turns stale, 0 when it already is. */
+  public long remainingFreshMillis(long nowMillis) {
+    return Math.max(0, freshnessLifetimeSeconds * 1000 - currentAgeSeconds(nowMillis) * 1000);
+  }
+
+  /** True when the request carries the header values this variant was selected by (RFC 9111 4.1). */
+  public boolean matchesVary(MultiMap requestHeaders) {
+    for (Map.Entry<String, String> e : varyValues.entrySet()) {
+      if (!e.getValue().equals(joined(requestHeaders, e.getKey()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Approximate memory footprint in bytes: body, header text and a fixed overhead. */
+  public int weight() {
+    long w = ENTRY_OVERHEAD + (long) body.length();
+    for (Map.Entry<String, String> e : headers) {
+      w += HEADER_OVERHEAD + e.getKey().length() + e.getValue().length();
+    }
+    return (int) Math.min(Integer.MAX_VALUE, w);
+  }
+
+  private static Map<String, String> varyValues(MultiMap responseHeaders, MultiMap requestHeaders) {
+    Map<String, String> values = new TreeMap<>();
+    for (String vary : responseHeaders.getAll("Vary")) {
+      for (String name : vary.split(",")) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        if (!n.isEmpty()) {
+          values.put(n, joined(requestHeaders, n));
+        }
+      }
+    }
+    return values;
+  }
+
+  private static String joined(MultiMap headers, String name) {
+    return String.join(",", headers.getAll(name)).trim();
+  }
+
+  private static long parseAge(String age) {
+    if (age == null) {
+      return 0;
+    }
+    try {
+      return Math.max(0, Long.parseLong(age.trim()));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+}

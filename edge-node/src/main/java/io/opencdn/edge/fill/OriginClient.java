@@ -1,0 +1,68 @@
+package io.opencdn.edge.fill;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.HostAndPort;
+import java.time.Clock;
+
+/**
+ * Sends requests to origins over a pooled Vert.x HTTP client. Connect failures and timeouts
+ * come back as {@link FillException}s; {@code timeoutMillis} bounds the wait for the response
+ * headers and for each body chunk. Content is passed through undecoded.
+ */
+public final class OriginClient {
+
+  private final HttpClientAgent client;
+  private final Clock clock;
+  private final int connectTimeoutMillis;
+  private final int timeoutMillis;
+
+  public OriginClient(Vertx vertx, Clock clock, int connectTimeoutMillis, int timeoutMillis) {
+    this.clock = clock;
+    this.connectTimeoutMillis = connectTimeoutMillis;
+    this.timeoutMillis = timeoutMillis;
+    this.client = vertx.createHttpClient(
+        new HttpClientOptions().setConnectTimeout(connectTimeoutMillis).setKeepAlive(true)
+            .setDecompressionSupported(false).setMaxInitialLineLength(8192).setMaxHeaderSize(65536),
+        new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(1024));
+  }
+
+  /** Sends the request (streaming its body, if any); succeeds when response headers arrived. */
+  public Future<OriginResponse> send(OriginRequest r) {
+    long requestTime = clock.millis();
+    RequestOptions options = new RequestOptions()
+        .setMethod(r.method())
+        .setHost(r.origin().host())
+        .setPort(r.origin().port())
+        .setSsl(r.origin().ssl())
+        .setURI(r.target())
+        .setHeaders(r.headers())
+        .setConnectTimeout(connectTimeoutMillis)
+        .setIdleTimeout(timeoutMillis);
+    return client.request(options)
+        .compose(req -> {
+          req.authority(HostAndPort.parseAuthority(r.authority(), -1));
+          // pause in a listener of the response future itself: chained futures may hop contexts,
+          // and body chunks that arrive before a handler is set would be dropped
+          return send(req, r).map(res -> {
+            res.pause();
+            return new OriginResponse(res.statusCode(), HopByHop.endToEnd(res.headers()), res, requestTime, clock.millis());
+          });
+        })
+        .recover(t -> Future.failedFuture(FillException.from(t)));
+  }
+
+  private static Future<io.vertx.core.http.HttpClientResponse> send(HttpClientRequest req, OriginRequest r) {
+    return r.body() == null ? req.send() : req.send(r.body());
+  }
+
+  /** Closes the pooled connections. */
+  public Future<Void> close() {
+    return client.close();
+  }
+}

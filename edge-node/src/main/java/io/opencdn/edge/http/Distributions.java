@@ -1,0 +1,59 @@
+package io.opencdn.edge.http;
+
+import io.opencdn.edge.DistributionConfig;
+import io.opencdn.edge.fill.Origin;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Maps a request's Host to its {@link Distribution}: an exact, case-insensitive match of the host
+ * name (port and trailing dot ignored), else the {@code *} distribution if configured. A Host that
+ * matches nothing is refused, so the edge never acts as an open proxy.
+ */
+public final class Distributions {
+
+  private final Map<String, Distribution> byHost = new HashMap<>();
+  private final Distribution any;
+
+  public Distributions(List<DistributionConfig> configs) {
+    Distribution wildcard = null;
+    for (DistributionConfig c : configs) {
+      Distribution d = new Distribution(c.host().toLowerCase(Locale.ROOT), Origin.of(c.originUri()));
+      if (c.host().equals(DistributionConfig.ANY_HOST)) {
+        wildcard = d;
+      } else {
+        byHost.put(d.host(), d);
+      }
+    }
+    this.any = wildcard;
+  }
+
+  /** The distribution for a Host header value (may include a port), if any. */
+  public Optional<Distribution> match(String hostHeader) {
+    String name = hostName(hostHeader);
+    Distribution d = name == null ? null : byHost.get(name);
+    return Optional.ofNullable(d != null ? d : any);
+  }
+
+  /** The lower-case host name of a Host header value without port and trailing dot, or null. */
+  public static String hostName(String hostHeader) {
+    if (hostHeader == null || hostHeader.isBlank()) {
+      return null;
+    }
+    String h = hostHeader.trim();
+    if (h.startsWith("[")) {
+      int close = h.indexOf(']');
+      h = close < 0 ? h.substring(1) : h.substring(1, close);
+    } else {
+      int colon = h.indexOf(':');
+      h = colon < 0 ? h : h.substring(0, colon);
+    }
+    if (h.endsWith(".")) {
+      h = h.substring(0, h.length() - 1);
+    }
+    return h.isEmpty() ? null : h.toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,88 @@
+package io.opencdn.edge.http;
+
+import io.opencdn.common.config.AdminToken;
+import io.opencdn.edge.cache.CacheKey;
+import io.opencdn.edge.cache.ResponseCache;
+import io.opencdn.edge.fill.OriginClient;
+import io.opencdn.edge.fill.SingleFlight;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Entry of the request flow: {@code /_cdn/*} goes to the {@link AdminHandler}; every other request
+ * is matched to a {@link Distribution} by Host (none: 421 Misdirected Request, RFC 9110 15.5.20,
+ * never proxied), then GET and HEAD go through the cache and other methods are relayed.
+ */
+public final class EdgeHandler implements Handler<HttpServerRequest> {
+
+  private final Distributions distributions;
+  private final AdminHandler admin;
+  private final CachingProxy caching;
+  private final PassProxy pass;
+  private final Responder responder;
+  private final ProxyHeaders headers;
+  private final EdgeMetrics metrics;
+
+  /**
+   * Wires the HTTP stage.
+   *
+   * @param edgeId id used in Via, X-Cache and health
+   * @param region region reported by health
+   * @param distributions sites served
+   * @param token bearer token of the admin endpoints
+   * @param cache the cache tier
+   * @param origin client for origin requests
+   * @param clock clock of the age and freshness calculations
+   * @param maxObjectBytes larger responses are relayed, not stored
+   * @param metrics counters to update
+   */
+  public EdgeHandler(String edgeId, String region, Distributions distributions, AdminToken token, ResponseCache cache,
+      OriginClient origin, Clock clock, long maxObjectBytes, EdgeMetrics metrics) {
+    SingleFlight<CacheKey, FillOutcome> flights = new SingleFlight<>();
+    this.distributions = distributions;
+    this.metrics = metrics;
+    this.headers = new ProxyHeaders(edgeId);
+    this.responder = new Responder(edgeId, headers, metrics);
+    this.pass = new PassProxy(cache, origin, responder, headers, metrics);
+    this.caching = new CachingProxy(cache, origin, flights, responder, headers, metrics, clock, maxObjectBytes, pass);
+    this.admin = new AdminHandler(edgeId, region, token, metrics, cache, flights::size);
+  }
+
+  /** The admin endpoints, e.g. for their stats. */
+  public AdminHandler admin() {
+    return admin;
+  }
+
+  @Override
+  public void handle(HttpServerRequest req) {
+    if (req.path() != null && req.path().startsWith(AdminHandler.PREFIX)) {
+      admin.handle(req);
+      return;
+    }
+    metrics.requests.increment();
+    Optional<Distribution> d = distributions.match(req.getHeader("Host"));
+    if (d.isEmpty()) {
+      metrics.misdirected.increment();
+      responder.plain(req, 421, "421 Misdirected Request: this CDN does not serve that host");
+      return;
+    }
+    if (headers.isLoop(req)) {
+      responder.plain(req, 508, "508 Loop Detected: the request already passed through this edge");
+      return;
+    }
+    HttpMethod method = req.method();
+    if (method == HttpMethod.CONNECT) {
+      responder.plain(req, 405, "405 Method Not Allowed: CONNECT");
+      return;
+    }
+    if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
+      caching.handle(req, d.get(), PassProxy.key(req));
+    } else {
+      req.pause();
+      pass.forward(req, d.get());
+    }
+  }
+}

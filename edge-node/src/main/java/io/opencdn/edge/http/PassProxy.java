@@ -1,0 +1,62 @@
+package io.opencdn.edge.http;
+
+import io.opencdn.edge.cache.CacheKey;
+import io.opencdn.edge.cache.ResponseCache;
+import io.opencdn.edge.fill.FillException;
+import io.opencdn.edge.fill.OriginClient;
+import io.opencdn.edge.fill.OriginRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.Set;
+
+/**
+ * Relays a request to the origin without the cache, streaming both bodies: methods other than
+ * GET and HEAD, and cacheable requests whose response turned out not to be shareable. A
+ * non-error response to an unsafe method invalidates the stored response of the target URI
+ * (RFC 9111 section 4.4).
+ */
+final class PassProxy {
+
+  private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.TRACE);
+
+  private final ResponseCache cache;
+  private final OriginClient origin;
+  private final Responder responder;
+  private final ProxyHeaders headers;
+  private final EdgeMetrics metrics;
+
+  PassProxy(ResponseCache cache, OriginClient origin, Responder responder, ProxyHeaders headers, EdgeMetrics metrics) {
+    this.cache = cache;
+    this.origin = origin;
+    this.responder = responder;
+    this.headers = headers;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Forwards {@code req}; for a request with a body the caller must have paused it before any
+   * asynchronous step.
+   */
+  void forward(HttpServerRequest req, Distribution d) {
+    metrics.passes.increment();
+    metrics.originRequests.increment();
+    boolean hasBody = req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD;
+    OriginRequest request = new OriginRequest(d.origin(), req.method(), req.uri(), CachingProxy.authority(req, d),
+        headers.toOrigin(req), hasBody ? req : null);
+    origin.send(request).onComplete(ar -> {
+      if (ar.failed()) {
+        responder.error(req, FillException.from(ar.cause()));
+        return;
+      }
+      if (!SAFE.contains(req.method()) && ar.result().status() < 400) {
+        cache.invalidate(key(req));
+      }
+      responder.relay(req, ar.result(), null);
+    });
+  }
+
+  static CacheKey key(HttpServerRequest req) {
+    String host = Distributions.hostName(req.getHeader("Host"));
+    return new CacheKey(host == null ? "" : host, req.uri());
+  }
+}

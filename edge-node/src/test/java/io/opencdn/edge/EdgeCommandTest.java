@@ -1,0 +1,89 @@
+package io.opencdn.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.opencdn.common.config.ConfigException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class EdgeCommandTest {
+
+  static EdgeCommand parse(String... args) {
+    EdgeCommand c = new EdgeCommand();
+    new CommandLine(c).parseArgs(args);
+    return c;
+  }
+
+  @Test
+  void standaloneModeLikeVarnishd() {
+    EdgeConfig c = parse("--listen", "127.0.0.1:8080", "--origin", "http://127.0.0.1:9090").buildConfig();
+
+    assertThat(c.id()).isEqualTo("edge");
+    assertThat(c.listen().toString()).isEqualTo("127.0.0.1:8080");
+    assertThat(c.distributions()).containsExactly(new DistributionConfig("*", "http://127.0.0.1:9090"));
+    assertThat(c.cluster()).isNull();
+  }
+
+  @Test
+  void overridesApplyToAConfigFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("edge.yaml");
+    Files.writeString(file, EdgeConfigTest.MINIMAL);
+
+    EdgeConfig c = parse("--config", file.toString(), "--id", "other", "--admin-token", "0123456789abcdef!").buildConfig();
+
+    assertThat(c.id()).isEqualTo("other");
+    assertThat(c.adminToken()).isEqualTo("0123456789abcdef!");
+    assertThat(c.latitude()).isEqualTo(50.11);
+  }
+
+  @Test
+  void missingOptionsAreAConfigError() {
+    assertThatThrownBy(() -> parse("--listen", "127.0.0.1:8080").buildConfig()).isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> parse("--listen", "127.0.0.1:8080", "--origin", "gopher://x").buildConfig())
+        .hasMessageContaining("origin");
+  }
+
+  @Test
+  void badConfigPrintsOneLineAndExitsWith2(@TempDir Path dir) {
+    PrintStream saved = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code;
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      code = new CommandLine(new EdgeCommand()).execute("--config", dir.resolve("missing.yaml").toString());
+    } finally {
+      System.setErr(saved);
+    }
+
+    assertThat(code).isEqualTo(2);
+    String text = err.toString(StandardCharsets.UTF_8);
+    assertThat(text).startsWith("edge: ").contains("missing.yaml: file not found");
+    assertThat(text.strip().lines()).hasSize(1);
+  }
+
+  @Test
+  void bindFailureExitsWith2() throws Exception {
+    try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      PrintStream saved = System.err;
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int code;
+      try {
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        code = new CommandLine(new EdgeCommand()).execute("--listen", "127.0.0.1:" + taken.getLocalPort(),
+            "--origin", "http://127.0.0.1:9090", "--admin-token", "0123456789abcdef0123");
+      } finally {
+        System.setErr(saved);
+      }
+
+      assertThat(code).isEqualTo(2);
+      assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("edge: cannot listen on 127.0.0.1:" + taken.getLocalPort());
+    }
+  }
+}

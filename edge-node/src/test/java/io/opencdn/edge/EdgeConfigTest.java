@@ -1,0 +1,139 @@
+package io.opencdn.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.opencdn.common.config.ConfigException;
+import io.opencdn.common.config.ConfigLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class EdgeConfigTest {
+
+  static final String MINIMAL = """
+      id: eu-west
+      latitude: 50.11
+      longitude: 8.68
+      listen: 127.0.0.12:8080
+      distributions:
+        - host: www.cdn.test
+          origin: http://127.0.0.1:9090
+      """;
+
+  static EdgeConfig parse(String yaml) {
+    return ConfigLoader.parse(yaml, "edge.yaml", EdgeConfig.class);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"us-east", "eu-west", "ap-northeast"})
+  void demoConfigsLoadAndValidate(String id) throws IOException {
+    String text;
+    try (InputStream in = getClass().getClassLoader().getResourceAsStream("demo/edge-" + id + ".yaml")) {
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    String yaml = ConfigLoader.interpolate(text, "demo", Map.of("CDN_CLUSTER_SECRET", "demo-secret-0123456789"));
+
+    EdgeConfig c = parse(yaml);
+
+    assertThat(c.id()).isEqualTo(id);
+    assertThat(c.region()).isEqualTo(id);
+    assertThat(c.listen().port()).isEqualTo(8080);
+    assertThat(c.advertise().ipv4()).isEqualTo(c.listen().host()).startsWith("127.0.0.1");
+    assertThat(c.distributions()).extracting(DistributionConfig::host).containsExactly("www.cdn.test", "cdn.test");
+    assertThat(c.distributions()).extracting(DistributionConfig::origin).containsOnly("http://127.0.0.1:9090");
+    assertThat(c.cluster().name()).isEqualTo("opencdn-demo");
+    assertThat(c.cluster().bind().host()).isEqualTo(c.listen().host());
+    assertThat(c.cluster().members()).hasSize(4);
+    assertThat(c.adminToken()).isEmpty();
+  }
+
+  @Test
+  void demoCoordinates() throws IOException {
+    Map<String, double[]> expected = Map.of("us-east", new double[] {39.04, -77.49}, "eu-west", new double[] {50.11, 8.68},
+        "ap-northeast", new double[] {35.68, 139.69});
+    for (var e : expected.entrySet()) {
+      String text;
+      try (InputStream in = getClass().getClassLoader().getResourceAsStream("demo/edge-" + e.getKey() + ".yaml")) {
+        text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      EdgeConfig c = parse(ConfigLoader.interpolate(text, "demo", Map.of("CDN_CLUSTER_SECRET", "demo-secret-0123456789")));
+      assertThat(new double[] {c.latitude(), c.longitude()}).containsExactly(e.getValue());
+    }
+  }
+
+  @Test
+  void defaults() {
+    EdgeConfig c = parse(MINIMAL);
+
+    assertThat(c.region()).isEqualTo("eu-west");
+    assertThat(c.capacity()).isEqualTo(1000);
+    assertThat(c.advertise()).isEqualTo(new AdvertiseConfig("127.0.0.12", null));
+    assertThat(c.cache()).isEqualTo(new CacheConfig(256L << 20, 16L << 20));
+    assertThat(c.origin()).isEqualTo(new OriginConfig(2000, 10_000));
+    assertThat(c.adminToken()).isEmpty();
+    assertThat(c.cluster()).isNull();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "id: EU_West|key 'id'",
+      "latitude: 91|key 'latitude'",
+      "longitude: -181|key 'longitude'",
+      "capacity: 0|key 'capacity'",
+      "adminToken: short|key 'adminToken'",
+      "listen: nowhere|key 'listen'",
+      "advertise: {ipv4: 300.1.1.1}|key 'advertise.ipv4'",
+      "cache: {memoryBytes: 100000, maxObjectBytes: 200000}|key 'cache.maxObjectBytes'",
+      "origin: {timeoutMillis: 0}|key 'origin.timeoutMillis'",
+      "distributions: []|key 'distributions'",
+      "distributions: [{host: www.cdn.test, origin: ftp://x}]|key 'distributions[0].origin'",
+      "distributions: [{host: 'bad host', origin: http://x}]|key 'distributions[0].host'",
+      "colour: blue|key 'colour': unknown key",
+  })
+  void badValuesNameTheirKey(String override, String expectedMessage) {
+    String key = override.substring(0, override.indexOf(':'));
+    StringBuilder yaml = new StringBuilder();
+    boolean skipping = false;
+    for (String line : MINIMAL.split("\n")) {
+      if (line.startsWith(key + ":")) {
+        skipping = true;
+        continue;
+      }
+      if (skipping && line.startsWith("  ")) {
+        continue;
+      }
+      skipping = false;
+      yaml.append(line).append('\n');
+    }
+    yaml.append(override).append('\n');
+
+    assertThatThrownBy(() -> parse(yaml.toString()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("edge.yaml: ")
+        .hasMessageContaining(expectedMessage);
+  }
+
+  @Test
+  void clusterNeedsAnAdvertisedAddress() {
+    String yaml = MINIMAL.replace("127.0.0.12:8080", "0.0.0.0:8080") + """
+        cluster: {name: demo, secret: 0123456789abcdef0123, bind: 127.0.0.1:5701}
+        """;
+
+    assertThatThrownBy(() -> parse(yaml)).isInstanceOf(ConfigException.class).hasMessageContaining("key 'advertise'");
+  }
+
+  @Test
+  void standaloneProxiesEveryHost() {
+    EdgeConfig c = EdgeConfig.standalone("edge", io.opencdn.common.config.Endpoint.parse("127.0.0.1:8080"),
+        "http://127.0.0.1:9090", null);
+
+    assertThat(c.distributions()).containsExactly(new DistributionConfig("*", "http://127.0.0.1:9090"));
+    assertThat(c.cluster()).isNull();
+  }
+}

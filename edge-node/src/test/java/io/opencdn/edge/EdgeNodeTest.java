@@ -1,0 +1,469 @@
+package io.opencdn.edge;
+
+import static io.opencdn.edge.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opencdn.common.config.Endpoint;
+import io.opencdn.edge.cache.MemoryCache;
+import io.opencdn.edge.cache.ResponseCache;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServer;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The edge end to end over HTTP: a test origin, the edge on port 0 and a client. The cache tier
+ * comes from {@link #newCache}, so a subclass runs the same suite against another tier.
+ */
+class EdgeNodeTest {
+
+  static final String HOST = "www.cdn.test";
+  static final String TOKEN = "test-admin-token-0123456789";
+
+  Vertx vertx;
+  TestOrigin origin;
+  TestClock clock;
+  HttpClientAgent client;
+  EdgeNode edge;
+
+  /** The cache tier under test. */
+  protected ResponseCache newCache(long budgetBytes, Clock clock) {
+    return new MemoryCache(budgetBytes, clock);
+  }
+
+  record Resp(int status, MultiMap headers, String body) {
+    String header(String name) {
+      return headers.get(name);
+    }
+  }
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+    origin = new TestOrigin(vertx);
+    clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+    client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(20));
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (edge != null) {
+      await(edge.stop());
+    }
+    await(vertx.close());
+  }
+
+  EdgeConfig config(String originUrl, long memoryBytes, long maxObjectBytes, int timeoutMillis) {
+    return new EdgeConfig("test-edge", "test", 50.0, 8.0, Endpoint.parse("127.0.0.1:0"), null, null, TOKEN,
+        new CacheConfig(memoryBytes, maxObjectBytes), new OriginConfig(500, timeoutMillis),
+        List.of(new DistributionConfig(HOST, originUrl)), null);
+  }
+
+  EdgeNode start(EdgeConfig cfg) {
+    edge = new EdgeNode(vertx, cfg, null, clock, newCache(cfg.cache().memoryBytes(), clock));
+    await(edge.start());
+    return edge;
+  }
+
+  EdgeNode start() {
+    return start(config(origin.url(), 1 << 20, 64 << 10, 2000));
+  }
+
+  Future<Resp> send(HttpMethod method, String path, String host, Buffer body, String... headerPairs) {
+    RequestOptions o = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(edge.port()).setURI(path);
+    return client.request(o).compose(req -> {
+      if (host != null) {
+        req.authority(io.vertx.core.net.HostAndPort.parseAuthority(host, -1));
+      }
+      for (int i = 0; i < headerPairs.length; i += 2) {
+        req.headers().add(headerPairs[i], headerPairs[i + 1]);
+      }
+      // read the body in a listener of the response future itself, so no chunk arrives unhandled
+      return (body == null ? req.send() : req.send(body))
+          .compose(res -> res.body().map(b -> new Resp(res.statusCode(), res.headers(), b.toString())));
+    });
+  }
+
+  Resp get(String path, String... headerPairs) {
+    return await(send(HttpMethod.GET, path, HOST, null, headerPairs));
+  }
+
+  @Test
+  void missThenHitAsksTheOriginOnce() {
+    origin.content("/a", "hello", "Cache-Control", "max-age=60", "Content-Type", "text/plain");
+    start();
+
+    Resp first = get("/a");
+    Resp second = get("/a");
+
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(first.body()).isEqualTo("hello");
+    assertThat(first.header("X-Cache")).isEqualTo("Miss from test-edge");
+    assertThat(second.body()).isEqualTo("hello");
+    assertThat(second.header("X-Cache")).isEqualTo("Hit from test-edge");
+    assertThat(second.header("Via")).contains("1.1 test-edge (opencdn)");
+    assertThat(second.header("Content-Type")).isEqualTo("text/plain");
+    assertThat(second.header("Age")).isEqualTo("0");
+    assertThat(origin.count("/a")).isEqualTo(1);
+    assertThat(edge.metrics().hits()).isEqualTo(1);
+    assertThat(edge.metrics().misses()).isEqualTo(1);
+  }
+
+  @Test
+  void ageGrowsWithTheClockAndTheEntryExpiresAfterMaxAge() {
+    origin.content("/aged", "x", "Cache-Control", "max-age=60", "Age", "10");
+    start();
+
+    assertThat(get("/aged").header("Age")).isEqualTo("10");
+    clock.advance(Duration.ofSeconds(20));
+    Resp hit = get("/aged");
+    assertThat(hit.header("X-Cache")).startsWith("Hit");
+    assertThat(hit.header("Age")).isEqualTo("30");
+    clock.advance(Duration.ofSeconds(31));
+    Resp expired = get("/aged");
+
+    assertThat(expired.header("X-Cache")).startsWith("Miss");
+    assertThat(origin.count("/aged")).isEqualTo(2);
+  }
+
+  @Test
+  void sMaxageBeatsMaxAge() {
+    origin.content("/short", "s", "Cache-Control", "max-age=1000, s-maxage=10");
+    origin.content("/long", "l", "Cache-Control", "max-age=0, s-maxage=600");
+    start();
+
+    get("/short");
+    get("/long");
+    clock.advance(Duration.ofSeconds(11));
+
+    assertThat(get("/short").header("X-Cache")).startsWith("Miss");
+    assertThat(get("/long").header("X-Cache")).startsWith("Hit");
+    assertThat(origin.count("/short")).isEqualTo(2);
+    assertThat(origin.count("/long")).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"no-store", "private", "cookie", "no-freshness", "authorization", "status-500"})
+  void uncacheableResponsesAreNotStored(String kind) {
+    origin.route("/u", req -> {
+      var res = req.response();
+      switch (kind) {
+        case "no-store" -> res.putHeader("Cache-Control", "no-store, max-age=60");
+        case "private" -> res.putHeader("Cache-Control", "private, max-age=60");
+        case "cookie" -> res.putHeader("Cache-Control", "max-age=60").putHeader("Set-Cookie", "id=1");
+        case "authorization" -> res.putHeader("Cache-Control", "max-age=60");
+        case "status-500" -> res.setStatusCode(500).putHeader("Cache-Control", "max-age=60");
+        default -> { }
+      }
+      res.end("u");
+    });
+    start();
+    String[] headers = kind.equals("authorization") ? new String[] {"Authorization", "Basic dTpw"} : new String[0];
+
+    Resp first = get("/u", headers);
+    Resp second = get("/u", headers);
+
+    assertThat(first.body()).isEqualTo("u");
+    assertThat(second.header("X-Cache")).startsWith("Miss");
+    assertThat(origin.count("/u")).isEqualTo(2);
+    assertThat(edge.cacheStats().entries()).isZero();
+  }
+
+  @Test
+  void authorizedRequestIsStoredWhenTheResponseSaysPublic() {
+    origin.content("/pub", "p", "Cache-Control", "public, max-age=60");
+    start();
+
+    get("/pub", "Authorization", "Basic dTpw");
+
+    assertThat(get("/pub").header("X-Cache")).startsWith("Hit");
+  }
+
+  @Test
+  void headIsServedFromTheGetEntryWithoutBody() {
+    origin.content("/h", "0123456789", "Cache-Control", "max-age=60");
+    origin.content("/h2", "abc", "Cache-Control", "max-age=60");
+    start();
+
+    get("/h");
+    Resp head = await(send(HttpMethod.HEAD, "/h", HOST, null));
+    Resp headMiss = await(send(HttpMethod.HEAD, "/h2", HOST, null));
+    Resp getAfterHead = get("/h2");
+
+    assertThat(head.status()).isEqualTo(200);
+    assertThat(head.header("X-Cache")).startsWith("Hit");
+    assertThat(head.header("Content-Length")).isEqualTo("10");
+    assertThat(head.body()).isEmpty();
+    assertThat(headMiss.body()).isEmpty();
+    assertThat(origin.lastMethod()).isEqualTo("GET");
+    assertThat(getAfterHead.header("X-Cache")).startsWith("Hit");
+    assertThat(getAfterHead.body()).isEqualTo("abc");
+    assertThat(origin.count("/h2")).isEqualTo(1);
+  }
+
+  @Test
+  void concurrentMissesShareOneOriginRequest() {
+    List<HttpServerRequest> held = new CopyOnWriteArrayList<>();
+    origin.route("/c", held::add);
+    start();
+
+    List<Future<Resp>> responses = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      responses.add(send(HttpMethod.GET, "/c", HOST, null));
+    }
+    Await.until(Duration.ofSeconds(10), () -> edge.metrics().collapsed() == 9 && held.size() == 1);
+    held.get(0).response().putHeader("Cache-Control", "max-age=60").end("shared");
+
+    for (Future<Resp> f : responses) {
+      Resp r = await(f);
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("shared");
+    }
+    assertThat(origin.count("/c")).isEqualTo(1);
+    assertThat(held).hasSize(1);
+  }
+
+  @Test
+  void unknownHostIsRefusedWith421AndNotProxied() {
+    origin.content("/a", "a", "Cache-Control", "max-age=60");
+    start();
+
+    Resp r = await(send(HttpMethod.GET, "/a", "evil.example", null));
+
+    assertThat(r.status()).isEqualTo(421);
+    assertThat(r.body()).contains("Misdirected");
+    assertThat(origin.count("/a")).isZero();
+  }
+
+  @Test
+  void hostMatchIgnoresCaseAndPort() {
+    origin.content("/a", "a", "Cache-Control", "max-age=60");
+    start();
+
+    Resp r = await(send(HttpMethod.GET, "/a", "WWW.CDN.TEST:8080", null));
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(origin.lastHeaders().get("Host")).isEqualTo("WWW.CDN.TEST:8080");
+  }
+
+  @Test
+  void originDownAnswers502AndStoresNothing() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      closedPort = s.getLocalPort();
+    }
+    start(config("http://127.0.0.1:" + closedPort, 1 << 20, 64 << 10, 2000));
+
+    Resp r = get("/x");
+
+    assertThat(r.status()).isEqualTo(502);
+    assertThat(r.header("X-Cache")).isEqualTo("Error from test-edge");
+    assertThat(edge.metrics().errors()).isEqualTo(1);
+    assertThat(edge.cacheStats().entries()).isZero();
+  }
+
+  @Test
+  void slowOriginAnswers504AndStoresNothing() {
+    origin.route("/slow", req -> vertx.setTimer(3000, t -> req.response().putHeader("Cache-Control", "max-age=60").end("late")));
+    start(config(origin.url(), 1 << 20, 64 << 10, 300));
+
+    Resp r = get("/slow");
+
+    assertThat(r.status()).isEqualTo(504);
+    assertThat(r.header("X-Cache")).isEqualTo("Error from test-edge");
+    assertThat(edge.cacheStats().entries()).isZero();
+  }
+
+  @Test
+  void truncatedBodyIsNeverStored() {
+    NetServer liar = vertx.createNetServer().connectHandler(socket -> socket.handler(data -> {
+      socket.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\nCache-Control: max-age=60\r\n\r\n0123456789");
+      vertx.setTimer(50, t -> socket.close());
+    }));
+    int port = await(liar.listen(0, "127.0.0.1")).actualPort();
+    start(config("http://127.0.0.1:" + port, 1 << 20, 64 << 10, 2000));
+
+    Resp r = get("/t");
+    Resp again = get("/t");
+
+    assertThat(r.status()).isEqualTo(502);
+    assertThat(again.status()).isEqualTo(502);
+    assertThat(edge.cacheStats().entries()).isZero();
+  }
+
+  @Test
+  void objectsLargerThanMaxObjectBytesArePassedThrough() {
+    String big = "b".repeat(20_000);
+    origin.content("/big", big, "Cache-Control", "max-age=60");
+    origin.route("/big-chunked", req -> {
+      req.response().setChunked(true).putHeader("Cache-Control", "max-age=60");
+      for (int i = 0; i < 20; i++) {
+        req.response().write("c".repeat(1000));
+      }
+      req.response().end();
+    });
+    start(config(origin.url(), 1 << 20, 8192, 2000));
+
+    assertThat(get("/big").body()).isEqualTo(big);
+    assertThat(get("/big").body()).isEqualTo(big);
+    assertThat(get("/big-chunked").body()).isEqualTo("c".repeat(20_000));
+    assertThat(get("/big-chunked").body()).hasSize(20_000);
+
+    assertThat(origin.count("/big")).isEqualTo(2);
+    assertThat(origin.count("/big-chunked")).isEqualTo(2);
+    assertThat(edge.cacheStats().entries()).isZero();
+  }
+
+  @Test
+  void memoryBudgetIsRespected() {
+    origin.route("/obj", req -> req.response().putHeader("Cache-Control", "max-age=60").end("m".repeat(10_000)));
+    EdgeConfig cfg = config(origin.url(), 50_000, 20_000, 2000);
+    start(cfg);
+
+    for (int i = 0; i < 20; i++) {
+      assertThat(get("/obj?i=" + i).status()).isEqualTo(200);
+    }
+
+    assertThat(edge.cacheStats().bytes()).isPositive().isLessThanOrEqualTo(50_000);
+    assertThat(edge.cacheStats().entries()).isBetween(1L, 5L);
+  }
+
+  @Test
+  void otherMethodsAreRelayedWithBodyAndInvalidateTheTarget() {
+    origin.route("/p", req -> {
+      if (req.method() == HttpMethod.POST) {
+        req.body().onSuccess(b -> req.response().setStatusCode(201).end("got " + b));
+      } else {
+        req.response().putHeader("Cache-Control", "max-age=60").end("page");
+      }
+    });
+    start();
+    get("/p");
+    assertThat(get("/p").header("X-Cache")).startsWith("Hit");
+
+    Resp post = await(send(HttpMethod.POST, "/p", HOST, Buffer.buffer("payload")));
+
+    assertThat(post.status()).isEqualTo(201);
+    assertThat(post.body()).isEqualTo("got payload");
+    assertThat(get("/p").header("X-Cache")).startsWith("Miss");
+    assertThat(origin.count("/p")).isEqualTo(3);
+  }
+
+  @Test
+  void forwardsEndToEndHeadersWithForwardingInfo() {
+    origin.content("/hdr", "h", "Cache-Control", "max-age=60", "Connection", "X-Origin-Hop", "X-Origin-Hop", "1");
+    start();
+
+    Resp r = get("/hdr", "Connection", "keep-alive, X-Client-Hop", "X-Client-Hop", "secret", "X-Custom", "kept");
+
+    MultiMap seen = origin.lastHeaders();
+    assertThat(seen.get("Host")).isEqualTo(HOST);
+    assertThat(seen.get("X-Forwarded-For")).isEqualTo("127.0.0.1");
+    assertThat(seen.get("Via")).isEqualTo("1.1 test-edge (opencdn)");
+    assertThat(seen.get("X-Custom")).isEqualTo("kept");
+    assertThat(seen.contains("X-Client-Hop")).isFalse();
+    assertThat(r.headers().contains("X-Origin-Hop")).isFalse();
+  }
+
+  @Test
+  void adminEndpoints() {
+    origin.content("/a", "a", "Cache-Control", "max-age=60");
+    start();
+    get("/a");
+    get("/a");
+
+    Resp health = await(send(HttpMethod.GET, "/_cdn/health", "anything", null));
+    Resp noToken = await(send(HttpMethod.GET, "/_cdn/stats", HOST, null));
+    Resp badToken = await(send(HttpMethod.GET, "/_cdn/stats", HOST, null, "Authorization", "Bearer wrong-token-wrong-token"));
+    Resp other = await(send(HttpMethod.POST, "/_cdn/purge", HOST, null));
+    Resp stats = await(send(HttpMethod.GET, "/_cdn/stats", HOST, null, "Authorization", "Bearer " + TOKEN));
+
+    assertThat(new JsonObject(health.body())).isEqualTo(new JsonObject().put("id", "test-edge").put("region", "test").put("state", "ACTIVE"));
+    assertThat(noToken.status()).isEqualTo(401);
+    assertThat(badToken.status()).isEqualTo(401);
+    assertThat(other.status()).isEqualTo(401);
+    JsonObject s = new JsonObject(stats.body());
+    assertThat(s.getLong("hits")).isEqualTo(1);
+    assertThat(s.getLong("misses")).isEqualTo(1);
+    assertThat(s.getLong("requests")).isEqualTo(2);
+    assertThat(s.getLong("errors")).isZero();
+    assertThat(s.getLong("entries")).isEqualTo(1);
+    assertThat(s.getLong("bytes")).isPositive();
+  }
+
+  @Test
+  void varyingResponsesAreServedOnlyToMatchingRequests() {
+    origin.route("/v", req -> req.response().putHeader("Cache-Control", "max-age=60").putHeader("Vary", "Accept-Language")
+        .end("lang=" + req.getHeader("Accept-Language")));
+    start();
+
+    get("/v", "Accept-Language", "de");
+    Resp de = get("/v", "Accept-Language", "de");
+    Resp fr = get("/v", "Accept-Language", "fr");
+
+    assertThat(de.header("X-Cache")).startsWith("Hit");
+    assertThat(fr.header("X-Cache")).startsWith("Miss");
+    assertThat(fr.body()).isEqualTo("lang=fr");
+  }
+
+  @Test
+  void requestThatAlreadyPassedThisEdgeIsALoop() {
+    start();
+
+    Resp r = get("/x", "Via", "1.1 test-edge (opencdn)");
+
+    assertThat(r.status()).isEqualTo(508);
+  }
+
+  @Test
+  void headOfAnUncacheableResponseGetsHeadersOnly() {
+    origin.content("/nocache", "z".repeat(5000), "Cache-Control", "no-store");
+    start();
+
+    Resp head = await(send(HttpMethod.HEAD, "/nocache", HOST, null));
+    Resp get = get("/nocache");
+
+    assertThat(head.status()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+    assertThat(head.header("X-Cache")).startsWith("Miss");
+    assertThat(get.body()).hasSize(5000);
+  }
+
+  @Test
+  void waitersShareTheLeadersError() {
+    List<HttpServerRequest> held = new CopyOnWriteArrayList<>();
+    origin.route("/e", held::add);
+    start(config(origin.url(), 1 << 20, 64 << 10, 1500));
+
+    List<Future<Resp>> responses = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      responses.add(send(HttpMethod.GET, "/e", HOST, null));
+    }
+    Await.until(Duration.ofSeconds(5), () -> edge.metrics().collapsed() == 2);
+
+    for (Future<Resp> f : responses) {
+      assertThat(await(f).status()).isEqualTo(504);
+    }
+    assertThat(origin.count("/e")).isEqualTo(1);
+    assertThat(edge.metrics().errors()).isEqualTo(3);
+  }
+}

@@ -1,0 +1,60 @@
+package io.opencdn.edge.cluster;
+
+import static io.opencdn.edge.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import io.opencdn.common.cluster.ClusterConfig;
+import io.opencdn.common.cluster.ClusterMaps;
+import io.opencdn.common.cluster.ClusterNode;
+import io.opencdn.common.cluster.EdgeRecord;
+import io.opencdn.common.cluster.EdgeState;
+import io.opencdn.common.config.AdminToken;
+import io.opencdn.common.config.Endpoint;
+import io.opencdn.edge.Await;
+import io.opencdn.edge.CacheConfig;
+import io.opencdn.edge.DistributionConfig;
+import io.opencdn.edge.EdgeConfig;
+import io.opencdn.edge.EdgeNode;
+import io.opencdn.edge.TestClock;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+
+/** The registry against a real single-member Hazelcast cluster, through {@link EdgeNode}. */
+class EdgeRegistryTest {
+
+  @Test
+  void writesItsRecordWhileRunningAndRemovesItOnStop() {
+    int port = ThreadLocalRandom.current().nextInt(20000, 40000);
+    ClusterConfig cluster = new ClusterConfig("edge-test", AdminToken.random(), Endpoint.parse("127.0.0.1:" + port),
+        List.of("127.0.0.1:" + port + "-" + (port + 2)), null, null);
+    HazelcastInstance hz = ClusterNode.start(cluster, "edge-registry-test-" + port, false);
+    Vertx vertx = Vertx.vertx();
+    TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+    try {
+      EdgeConfig cfg = new EdgeConfig("eu-west", "europe", 50.11, 8.68, Endpoint.parse("127.0.0.1:0"), null, 500, null,
+          new CacheConfig(1L << 20, null), null, List.of(new DistributionConfig("*", "http://127.0.0.1:9")), cluster);
+      EdgeNode edge = new EdgeNode(vertx, cfg, hz, clock);
+      int httpPort = await(edge.start());
+      IMap<String, EdgeRecord> edges = hz.getMap(ClusterMaps.EDGES);
+
+      EdgeRecord first = edges.get("eu-west");
+      assertThat(first).isEqualTo(new EdgeRecord("eu-west", "europe", 50.11, 8.68, "127.0.0.1", null, httpPort, 500, 0,
+          EdgeState.ACTIVE, hz.getCluster().getLocalMember().getUuid().toString(), clock.millis()));
+
+      clock.advance(Duration.ofSeconds(5));
+      Await.until(Duration.ofSeconds(10), () -> edges.get("eu-west").heartbeatMillis() == clock.millis());
+
+      await(edge.stop());
+      assertThat(edges.containsKey("eu-west")).isFalse();
+    } finally {
+      await(vertx.close());
+      hz.shutdown();
+    }
+  }
+}
