@@ -10,8 +10,9 @@ if docker image inspect "$name" >/dev/null 2>&1; then
 fi
 mirror=${DEBIAN_MIRROR:-}
 if [ -z "$mirror" ]; then
-  mirror=$(grep -hoE '^(URIs:|deb) *\[?[^ ]*\]? *https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list.d/* /etc/apt/sources.list 2>/dev/null \
-    | grep -oE 'https?://[^ ]+/debian/?' | head -n 1)
+  mirror=$( { grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}';
+              grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list | awk '{print $2}'; } \
+            | grep -E '/debian/?$' | head -n 1 || true)
 fi
 mirror=${mirror:-http://deb.debian.org/debian}
 dir=$(mktemp -d)

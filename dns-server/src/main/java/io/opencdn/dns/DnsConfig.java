@@ -30,7 +30,7 @@ import org.xbill.DNS.TextParseException;
  * @param geo where the GeoIP2 City database comes from
  * @param routing names answered by the routing policy instead of the zone data
  * @param health HTTP health checks of the edges
- * @param cluster Hazelcast cluster the server joins as a lite member, or null to run without one
+ * @param cluster Hazelcast cluster the server joins as a data member, or null to run without one
  */
 public record DnsConfig(
     @JsonProperty("listen") Endpoint listen,

@@ -26,8 +26,12 @@ final class ChildProcess {
   /** Starts {@code java -cp <our classpath> io.opencdn.launcher.Cdn <args>}. */
   static ChildProcess start(String name, List<String> cdnArgs, Map<String, String> env, PrintStream out) throws IOException {
     String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-    List<String> command = new java.util.ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xss512k",
-        "-Dhazelcast.logging.type=slf4j", "-cp", System.getProperty("java.class.path"), Cdn.class.getName()));
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-XX:+UseSerialGC",
+        "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+        "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+        "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), Cdn.class.getName()));
     command.addAll(cdnArgs);
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().putAll(env);

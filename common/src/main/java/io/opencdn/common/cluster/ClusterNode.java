@@ -43,8 +43,9 @@ public final class ClusterNode {
 
     NetworkConfig net = config.getNetworkConfig();
     net.setPort(cfg.bind().port()).setPortAutoIncrement(true).setPortCount(20);
-    net.getInterfaces().setEnabled(true).addInterface(cfg.bind().host());
-    net.setPublicAddress(cfg.bind().host());
+    // Bind exactly the configured address. Interface matching would refuse loopback aliases
+    // such as 127.0.0.12, which route to lo without being assigned to it.
+    config.setProperty("hazelcast.local.localAddress", cfg.bind().host());
     JoinConfig join = net.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);

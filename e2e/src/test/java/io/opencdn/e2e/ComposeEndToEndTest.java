@@ -1,0 +1,169 @@
+package io.opencdn.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.DockerComposeContainer;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.ClientSubnetOption;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/**
+ * The user's three stories on the real docker-compose deployment: resolve with DNS, fetch
+ * through the chosen edge, fail over when an edge container stops, and keep serving cached
+ * objects when the origin stops. Containers are reached at their fixed compose addresses.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ComposeEndToEndTest {
+
+  static final String US = "172.28.0.11";
+  static final String EU = "172.28.0.12";
+  static final String AP = "172.28.0.13";
+  static final List<Integer> DNS_PORTS = List.of(8053, 8054);
+  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  static DockerComposeContainer<?> compose;
+
+  @BeforeAll
+  static void up() {
+    File root = new File(System.getProperty("cdn.repo.root", ".."));
+    compose = new DockerComposeContainer<>(new File(root, "docker-compose.yml"))
+        .withLocalCompose(true)
+        .withBuild(true)
+        .withEnv("BASE_IMAGE", System.getenv().getOrDefault("BASE_IMAGE", "opencdn/jre17-local"))
+        .withEnv("CDN_CLUSTER_SECRET", "e2e-cluster-secret-0123456789")
+        .withEnv("CDN_ADMIN_TOKEN", "e2e-admin-token-0123456789");
+    compose.start();
+  }
+
+  @AfterAll
+  static void down() {
+    if (compose != null) {
+      compose.stop();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void resolvesEachClientToItsNearestEdgeOnBothDnsServers() throws Exception {
+    for (int port : DNS_PORTS) {
+      await(() -> resolve(port, "81.2.69.0/24").equals(List.of(EU)), Duration.ofSeconds(120));
+      assertThat(resolve(port, "81.2.69.0/24")).containsExactly(EU);
+      assertThat(resolve(port, "1.0.16.0/24")).containsExactly(AP);
+      assertThat(resolve(port, "8.8.8.0/24")).containsExactly(US);
+    }
+  }
+
+  @Test
+  @Order(2)
+  void fetchesThroughTheChosenEdgeMissThenHitOriginCountedOnce() throws Exception {
+    String edge = resolve(8053, "81.2.69.0/24").get(0);
+    HttpResponse<String> first = get(edge, "/gen/e2e-object?size=4096&cc=max-age%3D600");
+    HttpResponse<String> second = get(edge, "/gen/e2e-object?size=4096&cc=max-age%3D600");
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.headers().firstValue("X-Cache").orElse("")).startsWith("Miss");
+    assertThat(second.headers().firstValue("X-Cache").orElse("")).startsWith("Hit");
+    assertThat(second.body()).isEqualTo(first.body()).hasSize(4096);
+    String stats = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:9090/_origin/stats"))
+        .header("Authorization", "Bearer e2e-admin-token-0123456789").build(), HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(stats).contains("\"/gen/e2e-object\":1");
+  }
+
+  @Test
+  @Order(3)
+  void stoppedEdgeIsNoLongerAnsweredAndItsClientsGoToTheNextNearest() throws Exception {
+    String id = containerId("edge-eu");
+    DockerClientFactory.instance().client().stopContainerCmd(id).withTimeout(0).exec();
+    long start = System.nanoTime();
+    for (int port : DNS_PORTS) {
+      await(() -> !resolve(port, "81.2.69.0/24").contains(EU), Duration.ofSeconds(10));
+    }
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    System.out.println("edge-eu stopped: DNS moved London away within " + millis + " ms");
+    String next = resolve(8053, "81.2.69.0/24").get(0);
+    assertThat(next).isEqualTo(US);
+    assertThat(get(next, "/gen/after-failover?size=100").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(4)
+  void restartedEdgeComesBack() throws Exception {
+    DockerClientFactory.instance().client().startContainerCmd(containerId("edge-eu")).exec();
+    for (int port : DNS_PORTS) {
+      await(() -> resolve(port, "81.2.69.0/24").equals(List.of(EU)), Duration.ofSeconds(90));
+    }
+    assertThat(get(EU, "/gen/back?size=10").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(5)
+  void stoppedOriginStillLetsEdgesServeWhatTheyCached() throws Exception {
+    assertThat(get(US, "/gen/cached-before-outage?size=2048&cc=max-age%3D600").statusCode()).isEqualTo(200);
+    DockerClientFactory.instance().client().stopContainerCmd(containerId("origin")).withTimeout(0).exec();
+    HttpResponse<String> r = get(US, "/gen/cached-before-outage?size=2048&cc=max-age%3D600");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("X-Cache").orElse("")).startsWith("Hit");
+    assertThat(get(US, "/gen/never-cached?size=10").statusCode()).isIn(502, 504);
+  }
+
+  static String containerId(String service) {
+    return compose.getContainerByServiceName(service + "_1")
+        .or(() -> compose.getContainerByServiceName(service))
+        .orElseThrow(() -> new AssertionError("no container for " + service))
+        .getContainerId();
+  }
+
+  static HttpResponse<String> get(String edgeIp, String path) throws Exception {
+    HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + edgeIp + ":8080" + path))
+        .header("Host", "www.cdn.test").timeout(Duration.ofSeconds(10)).build();
+    return HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+  }
+
+  static List<String> resolve(int port, String subnet) {
+    try {
+      SimpleResolver r = new SimpleResolver(InetAddress.getLoopbackAddress());
+      r.setPort(port);
+      r.setTimeout(Duration.ofSeconds(1));
+      Message q = Message.newQuery(Record.newRecord(Name.fromString("www.cdn.test."), Type.A, DClass.IN));
+      String[] p = subnet.split("/");
+      q.addRecord(new OPTRecord(1232, 0, 0, 0, List.of(new ClientSubnetOption(Integer.parseInt(p[1]), InetAddress.getByName(p[0])))), Section.ADDITIONAL);
+      return r.send(q).getSection(Section.ANSWER).stream().filter(x -> x instanceof ARecord)
+          .map(x -> ((ARecord) x).getAddress().getHostAddress()).toList();
+    } catch (Exception e) {
+      return List.of();
+    }
+  }
+
+  static void await(Callable<Boolean> condition, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Boolean.TRUE.equals(condition.call())) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    assertThat(condition.call()).as("condition within " + timeout).isTrue();
+  }
+}

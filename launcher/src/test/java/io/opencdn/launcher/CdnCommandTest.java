@@ -1,0 +1,73 @@
+package io.opencdn.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Start-up failures a new user would meet: one clear line on stderr and exit code 2. */
+class CdnCommandTest {
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(DemoProcessTest.javaCommand(args));
+    pb.environment().put("CDN_CLUSTER_SECRET", "command-test-secret-0123456789");
+    Process p = pb.start();
+    p.getOutputStream().close();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exits").isTrue();
+    return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+        new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+  }
+
+  static List<String> lines(String s) {
+    return s.lines().filter(l -> !l.isBlank() && !l.startsWith("Picked up")).toList();
+  }
+
+  @Test
+  void malformedConfigStopsStartUpWithOneLineNamingTheFile(@TempDir Path dir) throws Exception {
+    Path bad = dir.resolve("dns.yaml");
+    Files.writeString(bad, "listen: 127.0.0.1:0\nzones: [{origin: cdn.test., file: cdn.test.zone}]\nrouting: [{name: www.cdn.test., ttl: 0}]\n");
+    Run r = run("dns", "--config", bad.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(lines(r.err())).hasSize(1);
+    assertThat(r.err()).startsWith("dns: " + bad).contains("ttl");
+
+    Files.writeString(bad, "listen: [oops\n");
+    Run yaml = run("edge", "--config", bad.toString());
+    assertThat(yaml.code()).isEqualTo(2);
+    assertThat(lines(yaml.err())).hasSize(1);
+    assertThat(yaml.err()).startsWith("edge: " + bad);
+  }
+
+  @Test
+  void unreadableGeoIpFileStopsStartUpWithOneLine(@TempDir Path dir) throws Exception {
+    Path junk = dir.resolve("City.mmdb");
+    Files.writeString(junk, "this is not a MaxMind database");
+    Path cfg = dir.resolve("dns.yaml");
+    Files.writeString(cfg, "listen: 127.0.0.1:0\nzones: [{origin: cdn.test., file: classpath:demo/cdn.test.zone}]\n");
+    for (String file : List.of(junk.toString(), dir.resolve("missing.mmdb").toString())) {
+      Run r = run("dns", "--config", cfg.toString(), "--geoip", file);
+      assertThat(r.code()).as(r.err()).isEqualTo(2);
+      assertThat(lines(r.err())).hasSize(1);
+      assertThat(r.err()).startsWith("dns: ").contains(file);
+    }
+  }
+
+  @Test
+  void helpListsTheCommands() throws Exception {
+    Run r = run("--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("demo", "dns", "edge", "origin");
+    for (String sub : List.of("demo", "dns", "edge", "origin")) {
+      Run h = run(sub, "--help");
+      assertThat(h.code()).as(sub).isZero();
+      assertThat(h.out()).as(sub).contains("Usage: cdn " + sub);
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package io.opencdn.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.opencdn.common.cluster.ClusterConfig;
+import io.opencdn.common.cluster.ClusterNode;
+import io.opencdn.common.config.ConfigLoader;
+import io.opencdn.common.config.Endpoint;
+import io.opencdn.dns.DnsConfig;
+import io.opencdn.dns.DnsServer;
+import io.opencdn.edge.EdgeConfig;
+import io.opencdn.edge.EdgeNode;
+import io.opencdn.origin.OriginConfig;
+import io.opencdn.origin.OriginServer;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The walking-skeleton scenario in one JVM: origin, three edges on the demo loopback addresses
+ * (HTTP on port 0), a real Hazelcast cluster and the DNS server. Each edge has its own Vert.x
+ * and Hazelcast instance, so "killing" one closes both without any goodbye, like SIGKILL.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CdnScenarioTest {
+
+  static final String TOKEN = "scenario-admin-token-0123456789";
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  static Vertx vertx;
+  static OriginServer origin;
+  static DnsServer dns;
+  static int dnsPort;
+  static HazelcastInstance dnsMember;
+  static final Map<String, Vertx> edgeVertx = new LinkedHashMap<>();
+  static final Map<String, HazelcastInstance> edgeMembers = new LinkedHashMap<>();
+  static final Map<String, Integer> edgePorts = new LinkedHashMap<>();
+  static final List<HazelcastInstance> all = new ArrayList<>();
+
+  @BeforeAll
+  static void startEverything() throws Exception {
+    vertx = Vertx.vertx();
+    origin = new OriginServer(vertx, new OriginConfig(new Endpoint("127.0.0.1", 0), null, TOKEN));
+    int originPort = await(origin.start());
+
+    int hzPort = ThreadLocalRandom.current().nextInt(20000, 40000);
+    String secret = "scenario-" + System.nanoTime() + "-secret";
+    List<String> members = List.of("127.0.0.1:" + hzPort + "-" + (hzPort + 4));
+    ClusterConfig cluster = new ClusterConfig("scenario", secret, new Endpoint("127.0.0.1", hzPort), members, null, null);
+
+    dnsMember = ClusterNode.start(cluster, "dns-" + hzPort, true);
+    all.add(dnsMember);
+    DnsConfig demo = ConfigLoader.parse("""
+        listen: 127.0.0.1:0
+        zones: [{origin: cdn.test., file: cdn.test.zone}]
+        routing: [{name: www.cdn.test., ttl: 20, answers: 1}]
+        health: {intervalMillis: 200, timeoutMillis: 200, fall: 2, rise: 2}
+        """, "scenario-dns.yaml", DnsConfig.class);
+    DnsConfig dnsConfig = new DnsConfig(demo.listen(), demo.zones(), demo.geo(), demo.routing(), demo.health(), cluster);
+    dns = new DnsServer(vertx, dnsConfig, "classpath:demo/dns.yaml", dnsMember, Clock.systemUTC());
+    dnsPort = await(dns.start());
+
+    for (DemoTopology.DemoEdge e : DemoTopology.EDGES) {
+      EdgeConfig demoEdge = io.opencdn.common.config.ConfigLocation.load(e.config(), EdgeConfig.class);
+      EdgeConfig cfg = new EdgeConfig(demoEdge.id(), demoEdge.region(), demoEdge.latitude(), demoEdge.longitude(),
+          new Endpoint(e.address(), 0), demoEdge.advertise(), demoEdge.capacity(), TOKEN, demoEdge.cache(), demoEdge.origin(),
+          List.of(new io.opencdn.edge.DistributionConfig("www.cdn.test", "http://127.0.0.1:" + originPort)), cluster);
+      HazelcastInstance hz = ClusterNode.start(cluster, "edge-" + e.id() + "-" + hzPort, false);
+      all.add(hz);
+      Vertx v = Vertx.vertx();
+      int port = await(new EdgeNode(v, cfg, hz, Clock.systemUTC()).start());
+      edgeVertx.put(e.id(), v);
+      edgeMembers.put(e.id(), hz);
+      edgePorts.put(e.id(), port);
+    }
+  }
+
+  @AfterAll
+  static void stopEverything() throws Exception {
+    for (Vertx v : edgeVertx.values()) {
+      v.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    for (HazelcastInstance hz : all) {
+      hz.getLifecycleService().terminate();
+    }
+    if (vertx != null) {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void eachClientIsSentToTheNearestEdge() throws Exception {
+    for (DemoTopology.Expectation x : DemoTopology.EXPECTED) {
+      String want = DemoTopology.edge(x.edgeId()).address();
+      assertThat(poll(() -> resolve(x.subnet(), false).equals(List.of(want)), Duration.ofSeconds(30)))
+          .as(x.where() + " -> " + want + ", got " + resolve(x.subnet(), false)).isTrue();
+      assertThat(resolve(x.subnet(), true)).as("over TCP").containsExactly(want);
+    }
+  }
+
+  @Test
+  @Order(2)
+  void fetchThroughTheEdgeIsAMissThenAHitAndTheOriginIsAskedOnce() throws Exception {
+    String path = "/gen/scenario.bin";
+    String url = "http://127.0.0.12:" + edgePorts.get("eu-west") + path + "?size=5000&cc=max-age%3D300";
+    HttpResponse<byte[]> first = get(url);
+    HttpResponse<byte[]> second = get(url);
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.headers().firstValue("X-Cache")).hasValueSatisfying(v -> assertThat(v).startsWith("Miss"));
+    assertThat(second.headers().firstValue("X-Cache")).hasValueSatisfying(v -> assertThat(v).startsWith("Hit"));
+    assertThat(second.headers().firstValue("Age")).isPresent();
+    assertThat(second.body()).hasSize(5000).isEqualTo(first.body());
+    assertThat(origin.requests(path)).isEqualTo(1);
+  }
+
+  @Test
+  @Order(3)
+  void aKilledEdgeIsNoLongerAnsweredWithinTwoSeconds() throws Exception {
+    Vertx eu = edgeVertx.remove("eu-west");
+    HazelcastInstance euMember = edgeMembers.remove("eu-west");
+    long start = System.nanoTime();
+    euMember.getLifecycleService().terminate();
+    eu.close();
+    boolean moved = poll(() -> resolve("81.2.69.0/24", false).equals(List.of("127.0.0.11")), Duration.ofSeconds(10));
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertThat(moved).as("London moved to us-east, after " + millis + " ms").isTrue();
+    assertThat(millis).as("failover time").isLessThan(2_000);
+    assertThat(resolve("1.0.16.0/24", false)).containsExactly("127.0.0.13");
+  }
+
+  static List<String> resolve(String subnet, boolean tcp) {
+    try {
+      return Readiness.resolve("127.0.0.1", dnsPort, "www.cdn.test.", subnet, tcp);
+    } catch (Exception e) {
+      return List.of();
+    }
+  }
+
+  static HttpResponse<byte[]> get(String url) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Host", "www.cdn.test").build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  static boolean poll(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return condition.getAsBoolean();
+  }
+
+  static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+}
