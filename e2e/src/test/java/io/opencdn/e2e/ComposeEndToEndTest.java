@@ -42,7 +42,7 @@ class ComposeEndToEndTest {
   static final String EU = "172.28.0.12";
   static final String AP = "172.28.0.13";
   static final List<Integer> DNS_PORTS = List.of(8053, 8054);
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
   static DockerComposeContainer<?> compose;
 

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class CdnScenarioTest {
 
   static final String TOKEN = "scenario-admin-token-0123456789";
-  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   static Vertx vertx;
   static OriginServer origin;

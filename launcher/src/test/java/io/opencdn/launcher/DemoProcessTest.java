@@ -42,7 +42,7 @@ import org.xbill.DNS.Type;
 class DemoProcessTest {
 
   static final String TOKEN = "demo-test-token-0123456789abcdef";
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
   static final List<String> output = new CopyOnWriteArrayList<>();
   static Process demo;
 
