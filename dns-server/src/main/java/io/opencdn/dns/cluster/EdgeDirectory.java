@@ -53,6 +53,7 @@ public final class EdgeDirectory implements EdgeSnapshotSource {
   private Context context;
   private long timer = -1;
   private boolean cycleRunning;
+  private boolean probing;
   private Runnable unregister = () -> {};
 
   public EdgeDirectory(Vertx vertx, EdgeRecordSource records, DnsConfig.Health health, HealthProbe probe, Clock clock) {
@@ -107,24 +108,33 @@ public final class EdgeDirectory implements EdgeSnapshotSource {
     return done.future();
   }
 
-  /** One refresh: read the registry, probe every edge, publish. Skipped while the previous one runs. */
+  /**
+   * One refresh: read the registry and probe every known edge, then publish. The two run
+   * independently, each skipped while its previous run is still going: a registry read can
+   * block for seconds on partitions of a member that vanished without closing its sockets, and
+   * the health probes must keep running meanwhile.
+   */
   Future<Void> cycle() {
-    if (cycleRunning) {
-      return Future.succeededFuture();
+    Future<Void> fetch = Future.succeededFuture();
+    if (!cycleRunning) {
+      cycleRunning = true;
+      fetch = records.fetch()
+          .map(all -> {
+            replaceKnown(all);
+            return (Void) null;
+          })
+          .recover(e -> {
+            LOG.warn("cannot read the edge registry: {}", e.toString());
+            return Future.succeededFuture();
+          })
+          .onComplete(ar -> cycleRunning = false);
     }
-    cycleRunning = true;
-    return records.fetch()
-        .map(all -> {
-          replaceKnown(all);
-          return null;
-        })
-        .recover(e -> {
-          LOG.warn("cannot read the edge registry: {}", e.toString());
-          return Future.succeededFuture();
-        })
-        .compose(x -> probeAll())
-        .onComplete(ar -> cycleRunning = false)
-        .mapEmpty();
+    Future<Void> probes = Future.succeededFuture();
+    if (!probing) {
+      probing = true;
+      probes = probeAll().onComplete(ar -> probing = false);
+    }
+    return Future.join(fetch, probes).mapEmpty();
   }
 
   private void replaceKnown(Collection<EdgeRecord> all) {
