@@ -20,12 +20,10 @@ final class ProxyHeaders {
 
   private final String via;
   private final String viaToken;
-  private final String region;
 
-  ProxyHeaders(String edgeId, String region) {
+  ProxyHeaders(String edgeId) {
     this.via = "1.1 " + edgeId + " (opencdn)";
     this.viaToken = " " + edgeId + " (opencdn)";
-    this.region = region;
   }
 
   /** True when the request already passed through this edge: forwarding it would loop. */
@@ -49,41 +47,19 @@ final class ProxyHeaders {
     return h;
   }
 
-  /**
-   * Headers to send to the origin for a cache fill: no client conditionals, no Range, and
-   * {@code Accept-Encoding} normalised the way {@code Vary} matching normalises it.
-   */
+  /** Headers to send to the origin for a cache fill: no conditionals, no Range. */
   MultiMap toOriginForFill(HttpServerRequest req) {
     MultiMap h = toOrigin(req);
     FILL_EXCLUDED.forEach(h::remove);
-    if (h.contains("Accept-Encoding")) {
-      String ae = io.opencdn.edge.cache.CachedResponse.normalizeAcceptEncoding(String.join(",", h.getAll("Accept-Encoding")));
-      if (ae.isEmpty()) {
-        h.remove("Accept-Encoding");
-      } else {
-        h.set("Accept-Encoding", ae);
-      }
-    }
     return h;
   }
 
-  /**
-   * Copies end-to-end response headers (without {@code Surrogate-Control}, which is meant for
-   * this tier only) and adds Via, X-Cache and X-Edge-Location.
-   */
+  /** Copies end-to-end response headers and adds Via and X-Cache. */
   void toClient(HttpServerResponse out, Iterable<Map.Entry<String, String>> headers, String xCache) {
     for (Map.Entry<String, String> e : headers) {
-      if (!e.getKey().equalsIgnoreCase("Surrogate-Control")) {
-        out.headers().add(e.getKey(), e.getValue());
-      }
+      out.headers().add(e.getKey(), e.getValue());
     }
     out.headers().add("Via", via);
     out.headers().set("X-Cache", xCache);
-    out.headers().set("X-Edge-Location", region);
-  }
-
-  /** The X-Edge-Location value: this edge's region. */
-  String region() {
-    return region;
   }
 }
