@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
  * loopback addresses of the demo contract ({@link DemoTopology}); Ctrl-C stops all of them.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Runs the whole CDN on loopback: origin 127.0.0.1:9090, edges 127.0.0.11-13:8080,",
-        "DNS 127.0.0.1:8053 (udp+tcp). Ctrl-C stops everything."})
+    description = {"Runs the whole CDN on loopback; Ctrl-C stops all of it.",
+        "Origin 127.0.0.1:9090, edges 127.0.0.11-13:8080, DNS 127.0.0.1:8053 (UDP and TCP)."})
 public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--start-timeout", defaultValue = "180", description = "Seconds to wait for everything to be ready (default ${DEFAULT-VALUE}).")
