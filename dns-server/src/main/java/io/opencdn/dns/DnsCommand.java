@@ -64,10 +64,15 @@ public final class DnsCommand implements Callable<Integer> {
           return fail("cannot join the cluster on " + cfg.cluster().bind() + ": " + e.getMessage(), null, null);
         }
       }
-      vertx = Vertx.vertx();
+      // native transport (epoll) where available: SO_REUSEPORT lets every event loop own a UDP socket
+      vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
       DnsServer server = new DnsServer(vertx, cfg, config, hz, Clock.systemUTC());
       int port = server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       LOG.info("dns listening on {} udp+tcp, zones {}", new Endpoint(cfg.listen().host(), port), cfg.zoneNames());
+      if (server.operations().adminPort() > 0) {
+        LOG.info("dns admin on http://{}:{} (/metrics, POST /reload)", cfg.admin().listen().host(), server.operations().adminPort());
+      }
+      onSighup(server);
       Vertx v = vertx;
       HazelcastInstance h = hz;
       Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server, v, h), "dns-shutdown"));
@@ -82,6 +87,15 @@ public final class DnsCommand implements Callable<Integer> {
       return fail("start-up timed out", vertx, hz);
     } catch (IllegalStateException e) {
       return fail(e.getMessage(), vertx, hz);
+    }
+  }
+
+  /** SIGHUP reloads the config and zone files (where the platform has the signal). */
+  private static void onSighup(DnsServer server) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> server.reload());
+    } catch (IllegalArgumentException e) {
+      LOG.debug("no SIGHUP on this platform: reload with POST /reload");
     }
   }
 

@@ -4,6 +4,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.Endpoint;
+import io.opencdn.dns.admin.AdminConfig;
+import io.opencdn.dns.cluster.StaticEdge;
+import io.opencdn.dns.geo.LocationSpec;
+import io.opencdn.dns.net.RrlConfig;
+import io.opencdn.dns.routing.PolicySpec;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,8 +25,9 @@ import org.xbill.DNS.TextParseException;
  * listen: 127.0.0.1:8053
  * zones: [{origin: cdn.test., file: cdn.test.zone}]
  * geo: {cityDatabase: ""}
- * routing: [{name: www.cdn.test., ttl: 20, answers: 1}]
+ * routing: [{name: www.cdn.test., ttl: 20, answers: 1, policies: [health, distance, latency, spill]}]
  * health: {intervalMillis: 500, timeoutMillis: 400, fall: 2, rise: 2}
+ * edges: [{id: eu-west, latitude: 50.11, longitude: 8.68, ipv4: 127.0.0.12, healthUrl: http://127.0.0.12:8080/_cdn/health}]
  * cluster: {...}
  * }</pre>
  *
@@ -31,6 +37,9 @@ import org.xbill.DNS.TextParseException;
  * @param routing names answered by the routing policy instead of the zone data
  * @param health HTTP health checks of the edges
  * @param cluster Hazelcast cluster the server joins as a data member, or null to run without one
+ * @param edges static edges declared here ({@link StaticEdge}), merged with the cluster's
+ * @param rrl Response Rate Limiting of UDP responses ({@link RrlConfig}); absent = on with defaults
+ * @param admin admin HTTP listener ({@code /metrics}, {@code POST /reload}), or null for none
  */
 public record DnsConfig(
     @JsonProperty("listen") Endpoint listen,
@@ -38,7 +47,10 @@ public record DnsConfig(
     @JsonProperty("geo") Geo geo,
     @JsonProperty("routing") List<Route> routing,
     @JsonProperty("health") Health health,
-    @JsonProperty("cluster") ClusterConfig cluster) {
+    @JsonProperty("cluster") ClusterConfig cluster,
+    @JsonProperty("edges") List<StaticEdge> edges,
+    @JsonProperty("rrl") RrlConfig rrl,
+    @JsonProperty("admin") AdminConfig admin) {
 
   public DnsConfig {
     listen = listen == null ? Endpoint.parse("127.0.0.1:8053") : listen;
@@ -47,6 +59,12 @@ public record DnsConfig(
     geo = geo == null ? new Geo(null) : geo;
     routing = routing == null ? List.of() : List.copyOf(routing);
     health = health == null ? new Health(null, null, null, null) : health;
+    edges = edges == null ? List.of() : List.copyOf(edges);
+    rrl = rrl == null ? RrlConfig.DEFAULT : rrl;
+    Set<String> edgeIds = new HashSet<>();
+    for (int i = 0; i < edges.size(); i++) {
+      ConfigException.require(edgeIds.add(edges.get(i).id()), "edges[" + i + "].id", "an id used once", edges.get(i).id());
+    }
     Set<Name> origins = new HashSet<>();
     for (int i = 0; i < zones.size(); i++) {
       ConfigException.require(origins.add(zones.get(i).name()), "zones[" + i + "].origin", "a zone configured once", zones.get(i).origin());
@@ -60,14 +78,31 @@ public record DnsConfig(
     }
   }
 
+  /** A config without static edges. */
+  public DnsConfig(Endpoint listen, List<ZoneSource> zones, Geo geo, List<Route> routing, Health health, ClusterConfig cluster) {
+    this(listen, zones, geo, routing, health, cluster, null, null, null);
+  }
+
+  /** A config with static edges, default RRL and no admin listener. */
+  public DnsConfig(Endpoint listen, List<ZoneSource> zones, Geo geo, List<Route> routing, Health health, ClusterConfig cluster,
+      List<StaticEdge> edges) {
+    this(listen, zones, geo, routing, health, cluster, edges, null, null);
+  }
+
   /** A copy listening elsewhere (CLI override). */
   public DnsConfig withListen(Endpoint other) {
-    return new DnsConfig(other, zones, geo, routing, health, cluster);
+    return new DnsConfig(other, zones, geo, routing, health, cluster, edges, rrl, admin);
   }
 
   /** A copy using another City database file (CLI override). */
   public DnsConfig withCityDatabase(String file) {
-    return new DnsConfig(listen, zones, new Geo(file), routing, health, cluster);
+    return new DnsConfig(listen, zones, new Geo(file, geo.coverage(), geo.coverageReloadSeconds(), geo.defaultLocation()),
+        routing, health, cluster, edges, rrl, admin);
+  }
+
+  /** A copy with other static edges (the {@code route} command adds the demo's). */
+  public DnsConfig withEdges(List<StaticEdge> other) {
+    return new DnsConfig(listen, zones, geo, routing, health, cluster, other, rrl, admin);
   }
 
   /**
@@ -89,14 +124,32 @@ public record DnsConfig(
   }
 
   /**
-   * GeoIP settings.
+   * Client location settings: the chain coverage zones -> City database -> country centroid ->
+   * default location ({@link io.opencdn.dns.geo.LocationChain}).
    *
    * @param cityDatabase path of a GeoIP2/GeoLite2 City {@code .mmdb} file (relative to the config
    *     file); empty or absent selects the embedded GeoLite2 City database of 2019-11-19
+   * @param coverage operator coverage zones file ({@link io.opencdn.dns.geo.CoverageZones}), relative
+   *     to the config file; empty or absent: none
+   * @param coverageReloadSeconds how often the coverage file is checked for changes, 1..3600 (default 10)
+   * @param defaultLocation where clients nothing else located are assumed to be, or null (then
+   *     they are ordered by their network hash only)
    */
-  public record Geo(@JsonProperty("cityDatabase") String cityDatabase) {
+  public record Geo(
+      @JsonProperty("cityDatabase") String cityDatabase,
+      @JsonProperty("coverage") String coverage,
+      @JsonProperty("coverageReloadSeconds") Integer coverageReloadSeconds,
+      @JsonProperty("defaultLocation") LocationSpec defaultLocation) {
     public Geo {
       cityDatabase = cityDatabase == null ? "" : cityDatabase.trim();
+      coverage = coverage == null ? "" : coverage.trim();
+      coverageReloadSeconds = coverageReloadSeconds == null ? 10 : coverageReloadSeconds;
+      ConfigException.require(coverageReloadSeconds >= 1 && coverageReloadSeconds <= 3600, "coverageReloadSeconds", "1..3600", coverageReloadSeconds);
+    }
+
+    /** Only a City database. */
+    public Geo(String cityDatabase) {
+      this(cityDatabase, null, null, null);
     }
   }
 
@@ -105,15 +158,28 @@ public record DnsConfig(
    *
    * @param name owner name, absolute or relative to the root
    * @param ttl TTL of the answers in seconds, 1..86400 (default 20)
-   * @param answers how many edges one answer lists, 1..16 (default 1)
+   * @param answers how many edges one answer lists (top-k), 1..16 (default 1)
+   * @param policies the routing policies of the name, in order ({@link PolicySpec}); default
+   *     {@code [health, distance, latency, spill]}
    */
-  public record Route(@JsonProperty("name") String name, @JsonProperty("ttl") Integer ttl, @JsonProperty("answers") Integer answers) {
+  public record Route(
+      @JsonProperty("name") String name,
+      @JsonProperty("ttl") Integer ttl,
+      @JsonProperty("answers") Integer answers,
+      @JsonProperty("policies") List<PolicySpec> policies) {
     public Route {
       parseName("name", name);
       ttl = ttl == null ? 20 : ttl;
       answers = answers == null ? 1 : answers;
       ConfigException.require(ttl >= 1 && ttl <= 86_400, "ttl", "1..86400 seconds", ttl);
       ConfigException.require(answers >= 1 && answers <= 16, "answers", "1..16", answers);
+      policies = policies == null ? PolicySpec.DEFAULT_CHAIN : List.copyOf(policies);
+      ConfigException.require(!policies.isEmpty(), "policies", "at least one policy (omit the key for the default chain)", "[]");
+    }
+
+    /** A route with the default policy chain. */
+    public Route(String name, Integer ttl, Integer answers) {
+      this(name, ttl, answers, null);
     }
 
     /** The name as an absolute name. */

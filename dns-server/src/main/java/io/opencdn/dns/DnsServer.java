@@ -3,13 +3,29 @@ package io.opencdn.dns;
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.config.ConfigLocation;
 import io.opencdn.common.config.Endpoint;
+import io.opencdn.dns.admin.Operations;
+import io.opencdn.dns.answer.Answerer;
 import io.opencdn.dns.cluster.EdgeDirectory;
+import io.opencdn.dns.cluster.EdgeProbe;
+import io.opencdn.dns.cluster.HazelcastLatency;
+import io.opencdn.dns.cluster.MergedEdgeSource;
+import io.opencdn.dns.geo.CountryCentroids;
+import io.opencdn.dns.geo.CoverageFile;
+import io.opencdn.dns.geo.CoverageZones;
+import io.opencdn.dns.geo.LocationChain;
+import io.opencdn.dns.routing.LatencySource;
+import io.opencdn.dns.routing.PolicySpec;
+import io.opencdn.dns.routing.Router;
+import io.opencdn.dns.zone.ZoneSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.xbill.DNS.Name;
 import io.opencdn.dns.cluster.HazelcastEdges;
-import io.opencdn.dns.cluster.HttpHealthProbe;
 import io.opencdn.dns.geo.GeoDatabase;
 import io.opencdn.dns.geo.GeoLocator;
+import io.opencdn.dns.net.Listeners;
 import io.opencdn.dns.net.TcpListener;
-import io.opencdn.dns.net.UdpListener;
 import io.opencdn.dns.routing.EdgeSnapshotSource;
 import io.opencdn.dns.routing.SnapshotHolder;
 import io.vertx.core.Future;
@@ -20,8 +36,11 @@ import java.time.Clock;
 
 /**
  * The authoritative geo-DNS server: UDP and TCP listeners on one port feeding a
- * {@link QueryHandler}, and, with a Hazelcast instance, an {@link EdgeDirectory} that keeps the
- * routing snapshot current.
+ * {@link QueryHandler}, and, with a Hazelcast instance or static {@code edges} in the config, an
+ * {@link EdgeDirectory} that keeps the routing snapshot current. Clients are located by a
+ * {@link LocationChain} (coverage zones, City database, country centroid, default) and edges are
+ * chosen by a {@link Router} (one policy chain per geo-routed name, latency from the Hazelcast map
+ * {@value io.opencdn.dns.cluster.HazelcastLatency#MAP}).
  *
  * <pre>{@code
  * DnsServer server = new DnsServer(vertx, config, "dns.yaml", hazelcast, Clock.systemUTC());
@@ -36,46 +55,72 @@ public final class DnsServer {
   /** TCP connections idle this long are closed (RFC 7766 6.2.3 suggests seconds, not minutes). */
   public static final int TCP_IDLE_SECONDS = 10;
 
-  private static final int BIND_ATTEMPTS = 5;
+  /**
+   * Event loops serving DNS: one UDP socket (SO_REUSEPORT, native transport only) and one TCP
+   * server per available processor, at most 8.
+   */
+  public static final int EVENT_LOOPS = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
+
+  /** How often the latency map is re-read. */
+  public static final long LATENCY_REFRESH_MILLIS = 1000;
 
   private final Vertx vertx;
   private final Endpoint listen;
   private final QueryHandler handler;
+  private final Operations ops;
   private final EdgeDirectory directory;
   private final Closeable geo;
-  private final UdpListener udp;
-  private final TcpListener tcp;
+  private final Listeners listeners;
+  private final Routing routing;
+  private long coverageTimer = -1;
+
+  /**
+   * The routing side of a server: location chain, router, edge directory (null without cluster
+   * and static edges), latency reader (null without cluster), reloadable coverage file (or null).
+   */
+  private record Routing(LocationChain locator, Router router, EdgeDirectory directory, HazelcastLatency latency,
+      CoverageFile coverage, int coverageReloadSeconds) {}
 
   /**
    * A server for {@code config}.
    *
    * @param configLocation where the config was read from; zone and database files are relative to it
-   * @param hz Hazelcast member to read the edge registry from, or null (then no edge is known and
-   *     geo-routed names answer SERVFAIL)
-   * @param clock time source for heartbeat ages
+   * @param hz Hazelcast member to read the edge registry and latency map from, or null (then only
+   *     the static {@code edges} of the config are known; none: geo-routed names answer SERVFAIL)
+   * @param clock time source for heartbeat and measurement ages
    */
   public DnsServer(Vertx vertx, DnsConfig config, String configLocation, HazelcastInstance hz, Clock clock) {
     this(vertx, config, configLocation, openGeo(config, configLocation), hz, clock);
   }
 
   private DnsServer(Vertx vertx, DnsConfig config, String configLocation, GeoDatabase geo, HazelcastInstance hz, Clock clock) {
-    this(vertx, config.listen(), geo, hz == null ? null : new EdgeDirectory(vertx, new HazelcastEdges(vertx, hz),
-        config.health(), new HttpHealthProbe(vertx, config.health().timeoutMillis()), clock), config, configLocation);
+    this(vertx, config, configLocation, geo, routing(vertx, config, configLocation, geo, hz, clock));
   }
 
-  private DnsServer(Vertx vertx, Endpoint listen, GeoDatabase geo, EdgeDirectory directory, DnsConfig config, String configLocation) {
-    this(vertx, listen, QueryHandler.create(config, configLocation, geo,
-        directory != null ? directory : new SnapshotHolder()), directory, geo);
-  }
-
-  private DnsServer(Vertx vertx, Endpoint listen, QueryHandler handler, EdgeDirectory directory, Closeable geo) {
+  private DnsServer(Vertx vertx, DnsConfig config, String configLocation, Closeable geo, Routing routing) {
     this.vertx = vertx;
-    this.listen = listen;
-    this.handler = handler;
-    this.directory = directory;
+    this.listen = config.listen();
+    this.routing = routing;
+    this.directory = routing.directory();
     this.geo = geo;
-    this.udp = new UdpListener(vertx, handler);
-    this.tcp = new TcpListener(vertx, handler, TCP_IDLE_SECONDS);
+    EdgeSnapshotSource edges = directory != null ? directory : new SnapshotHolder();
+    this.ops = new Operations(vertx, config, configLocation, Clock.systemUTC(), cfg -> new Answerer(
+        ZoneSet.load(cfg.zones(), configLocation), cfg.routing(), routing.locator(), edges,
+        cfg == config ? routing.router() : routing.router().withChains(policies(cfg))));
+    this.handler = ops.handler();
+    this.listeners = new Listeners(vertx, handler, EVENT_LOOPS, TCP_IDLE_SECONDS, TcpListener.DEFAULT_MAX_CONNECTIONS);
+  }
+
+  private DnsServer(Vertx vertx, DnsConfig config, String configLocation, GeoLocator geo, EdgeSnapshotSource edges) {
+    this.vertx = vertx;
+    this.listen = config.listen();
+    this.routing = new Routing(null, router(config, LatencySource.NONE, Clock.systemUTC()), null, null, null, 0);
+    this.directory = null;
+    this.geo = null;
+    this.ops = new Operations(vertx, config, configLocation, Clock.systemUTC(), cfg -> new Answerer(
+        ZoneSet.load(cfg.zones(), configLocation), cfg.routing(), geo, edges, routing.router()));
+    this.handler = ops.handler();
+    this.listeners = new Listeners(vertx, handler, EVENT_LOOPS, TCP_IDLE_SECONDS, TcpListener.DEFAULT_MAX_CONNECTIONS);
   }
 
   /**
@@ -83,12 +128,36 @@ public final class DnsServer {
    * from {@code geo}; no Hazelcast, no health checks.
    */
   public static DnsServer withEdges(Vertx vertx, DnsConfig config, String configLocation, GeoLocator geo, EdgeSnapshotSource edges) {
-    return new DnsServer(vertx, config.listen(), QueryHandler.create(config, configLocation, geo, edges), null, null);
+    return new DnsServer(vertx, config, configLocation, geo, edges);
   }
 
   private static GeoDatabase openGeo(DnsConfig config, String configLocation) {
     String file = config.geo().cityDatabase();
     return file.isEmpty() ? GeoDatabase.embedded() : GeoDatabase.open(ConfigLocation.resolve(configLocation, file));
+  }
+
+  private static Routing routing(Vertx vertx, DnsConfig config, String configLocation, GeoDatabase geo, HazelcastInstance hz, Clock clock) {
+    CoverageFile coverage = config.geo().coverage().isEmpty() ? null
+        : new CoverageFile(ConfigLocation.resolve(configLocation, config.geo().coverage()));
+    LocationChain chain = new LocationChain(coverage != null ? coverage : CoverageZones.EMPTY, geo::lookup, CountryCentroids.embedded(),
+        config.geo().defaultLocation() == null ? null : config.geo().defaultLocation().toLocation());
+    EdgeDirectory directory = hz == null && config.edges().isEmpty() ? null
+        : new EdgeDirectory(vertx, new MergedEdgeSource(hz == null ? null : new HazelcastEdges(vertx, hz), config.edges(), clock),
+            config.health(), new EdgeProbe(vertx, config.health().timeoutMillis(), config.edges()), clock);
+    HazelcastLatency latency = hz == null ? null : new HazelcastLatency(vertx, hz, LATENCY_REFRESH_MILLIS);
+    Router router = router(config, latency != null ? latency : LatencySource.NONE, clock);
+    return new Routing(chain, router, directory, latency, coverage, config.geo().coverageReloadSeconds());
+  }
+
+  /** The router of {@code config}: one policy chain per routing entry. */
+  public static Router router(DnsConfig config, LatencySource latency, Clock clock) {
+    return Router.of(policies(config), latency, clock);
+  }
+
+  private static Map<Name, List<PolicySpec>> policies(DnsConfig config) {
+    Map<Name, List<PolicySpec>> specs = new HashMap<>();
+    config.routing().forEach(r -> specs.put(r.fqdn(), r.policies()));
+    return specs;
   }
 
   /**
@@ -98,25 +167,28 @@ public final class DnsServer {
    * @return the bound port
    */
   public Future<Integer> start() {
-    return bind(BIND_ATTEMPTS)
-        .compose(port -> directory == null ? Future.succeededFuture(port) : directory.start().map(port));
+    return listeners.listen(listen.host(), listen.port())
+        .compose(port -> ops.start().map(port))
+        .compose(port -> directory == null ? Future.succeededFuture(port) : directory.start().map(port))
+        .compose(port -> routing.latency() == null ? Future.succeededFuture(port) : routing.latency().start().map(port))
+        .onSuccess(port -> {
+          CoverageFile coverage = routing.coverage();
+          if (coverage != null) {
+            coverageTimer = vertx.setPeriodic(routing.coverageReloadSeconds() * 1000L,
+                id -> vertx.executeBlocking(coverage::reloadIfChanged, false));
+          }
+        });
   }
 
-  private Future<Integer> bind(int attempts) {
-    return udp.listen(listen.host(), listen.port())
-        .compose(port -> tcp.listen(listen.host(), port)
-            .recover(e -> {
-              if (listen.port() != 0 || attempts <= 1) {
-                return udp.close().transform(x -> Future.failedFuture(e));
-              }
-              return udp.close().transform(x -> bind(attempts - 1));
-            }));
-  }
 
   /** Stops listening and stops the edge directory; the Vert.x instance and Hazelcast stay up. */
   public Future<Void> stop() {
+    vertx.cancelTimer(coverageTimer);
+    if (routing.latency() != null) {
+      routing.latency().stop();
+    }
     Future<Void> dir = directory == null ? Future.succeededFuture() : directory.stop();
-    return Future.join(dir, udp.close(), tcp.close())
+    return Future.join(dir, listeners.close(), ops.stop())
         .transform(x -> {
           if (geo != null) {
             try {
@@ -127,6 +199,39 @@ public final class DnsServer {
           }
           return Future.<Void>succeededFuture();
         });
+  }
+
+  /** The router (policy chains per geo-routed name), e.g. for explanations. */
+  public Router router() {
+    return routing.router();
+  }
+
+  /** The location chain, or null for a server made by {@link #withEdges}. */
+  public LocationChain locator() {
+    return routing.locator();
+  }
+
+  /** The current edge snapshot source, or null without cluster and static edges. */
+  public EdgeDirectory directory() {
+    return directory;
+  }
+
+  /**
+   * Reloads the config file and the zone files (SIGHUP, {@code POST /reload}): built off the event
+   * loop, swapped atomically; a bad file fails the future and the old state keeps serving.
+   */
+  public Future<String> reload() {
+    return ops.reload();
+  }
+
+  /** Metrics, admin listener and reload ({@code adminPort()}, {@code metrics()}, ...). */
+  public Operations operations() {
+    return ops;
+  }
+
+  /** The sockets (how many UDP sockets and TCP servers serve the port). */
+  public Listeners listeners() {
+    return listeners;
   }
 
   /** The query path, for statistics. */

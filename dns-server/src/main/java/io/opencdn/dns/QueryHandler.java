@@ -3,7 +3,9 @@ package io.opencdn.dns;
 import io.opencdn.dns.answer.Answer;
 import io.opencdn.dns.answer.Answerer;
 import io.opencdn.dns.geo.GeoLocator;
+import io.opencdn.dns.metrics.DnsMetrics;
 import io.opencdn.dns.net.DnsHandler;
+import io.opencdn.dns.net.ResponseRateLimiter;
 import io.opencdn.dns.net.Transport;
 import io.opencdn.dns.routing.EdgeSnapshotSource;
 import io.opencdn.dns.routing.NearestHealthy;
@@ -17,50 +19,113 @@ import java.net.InetAddress;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 
 /**
- * The whole query path as one pure function: {@link QueryDecoder} (parse, EDNS, ECS) ->
- * {@link Answerer} (zone data, geo routing) -> {@link ResponseEncoder} (OPT, ECS echo,
- * truncation). No I/O, no locks: safe to call from any number of event loops.
+ * The whole query path as one function: {@link QueryDecoder} (parse, EDNS, ECS) -> optional
+ * {@link ResponseRateLimiter} (UDP only) -> {@link Answerer} (zone data, geo routing) ->
+ * {@link ResponseEncoder} (OPT, ECS echo, truncation), recording {@link DnsMetrics}. No I/O, no
+ * locks: safe to call from any number of event loops. The answerer (zones + routes) is held in a
+ * volatile field and replaced whole by {@link #swap} on reload, so a query sees either the old or
+ * the new state, never a mix.
  */
 public final class QueryHandler implements DnsHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(QueryHandler.class);
 
-  private final Answerer answerer;
+  private volatile Answerer answerer;
+  private final ResponseRateLimiter rrl;
+  private final DnsMetrics metrics;
   private final LongAdder queries = new LongAdder();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder[] byRcode = new LongAdder[24];
 
+  /** A handler without rate limiting, with its own metrics. */
   public QueryHandler(Answerer answerer) {
+    this(answerer, null, new DnsMetrics());
+  }
+
+  /**
+   * @param rrl rate limiter for UDP responses, or null for none
+   * @param metrics where queries, latencies, edges and RRL actions are counted
+   */
+  public QueryHandler(Answerer answerer, ResponseRateLimiter rrl, DnsMetrics metrics) {
     this.answerer = answerer;
+    this.rrl = rrl;
+    this.metrics = metrics;
     for (int i = 0; i < byRcode.length; i++) {
       byRcode[i] = new LongAdder();
     }
   }
 
-  /** A handler for {@code config}: loads its zones (relative to {@code configLocation}) and routes with {@link NearestHealthy}. */
+  /** A handler for {@code config} without rate limiting: loads its zones (relative to {@code configLocation}). */
   public static QueryHandler create(DnsConfig config, String configLocation, GeoLocator geo, EdgeSnapshotSource edges) {
+    return new QueryHandler(answerer(config, configLocation, geo, edges));
+  }
+
+  /** The answer stage for {@code config}: zones loaded now (a {@link io.opencdn.common.config.ConfigException} on a bad file). */
+  public static Answerer answerer(DnsConfig config, String configLocation, GeoLocator geo, EdgeSnapshotSource edges) {
     ZoneSet zones = ZoneSet.load(config.zones(), configLocation);
-    return new QueryHandler(new Answerer(zones, config.routing(), geo, edges, new NearestHealthy()));
+    return new Answerer(zones, config.routing(), geo, edges, new NearestHealthy());
+  }
+
+  /** Replaces the answer stage (hot reload); queries in flight finish with the old one. */
+  public void swap(Answerer next) {
+    this.answerer = next;
+  }
+
+  /** The current answer stage. */
+  public Answerer answerer() {
+    return answerer;
   }
 
   @Override
   public byte[] handle(byte[] query, InetAddress source, Transport transport) {
+    long start = System.nanoTime();
     queries.increment();
+    try {
+      return respond(query, source, transport, start);
+    } catch (RuntimeException | StackOverflowError e) {
+      // last line of defence: decoding and encoding are meant not to throw
+      LOG.warn("dropped a message from {}: {}", source, e.toString());
+      dropped.increment();
+      metrics.dropped(transport);
+      return null;
+    }
+  }
+
+  private byte[] respond(byte[] query, InetAddress source, Transport transport, long start) {
     Decoded decoded = QueryDecoder.decode(query, source, transport);
     if (decoded instanceof Decoded.Drop drop) {
       dropped.increment();
+      metrics.dropped(transport);
       LOG.debug("dropped a message from {}: {}", source, drop.reason());
       return null;
     }
     if (decoded instanceof Decoded.Reply reply) {
-      count(reply.response().getRcode());
-      return ResponseEncoder.encode(reply.response(), transport, reply.udpLimit());
+      Message m = reply.response();
+      int qtype = m.getQuestion() == null ? -1 : m.getQuestion().getType();
+      if (limited(source, transport, qtype)) {
+        return null; // error replies are never worth a TC retry
+      }
+      int rcode = m.getRcode();
+      byte[] out = ResponseEncoder.encode(m, transport, reply.udpLimit());
+      count(rcode, qtype, transport, start);
+      return out;
     }
     Request request = ((Decoded.Query) decoded).request();
+    if (rrl != null && transport == Transport.UDP) {
+      ResponseRateLimiter.Verdict verdict = rrl.check(source);
+      if (verdict != ResponseRateLimiter.Verdict.SEND) {
+        metrics.rrl(request.type(), verdict == ResponseRateLimiter.Verdict.SLIP);
+        if (verdict == ResponseRateLimiter.Verdict.DROP) {
+          dropped.increment();
+        }
+        return verdict == ResponseRateLimiter.Verdict.SLIP ? slip(request) : null;
+      }
+    }
     Answer answer;
     try {
       answer = answerer.answer(request);
@@ -69,12 +134,38 @@ public final class QueryHandler implements DnsHandler {
       Message failed = Responses.error(request.message(), Rcode.SERVFAIL);
       answer = new Answer(failed, Rcode.SERVFAIL, 0);
     }
-    count(answer.rcode());
-    return ResponseEncoder.encode(answer.message(), request, answer.rcode(), answer.scope());
+    byte[] out = ResponseEncoder.encode(answer.message(), request, answer.rcode(), answer.scope());
+    if (!answer.edges().isEmpty()) {
+      metrics.answered(answer.edges());
+    }
+    count(answer.rcode(), request.type(), transport, start);
+    return out;
   }
 
-  private void count(int rcode) {
+  private boolean limited(InetAddress source, Transport transport, int qtype) {
+    if (rrl == null || transport != Transport.UDP || rrl.check(source) == ResponseRateLimiter.Verdict.SEND) {
+      return false;
+    }
+    metrics.rrl(qtype, false);
+    dropped.increment();
+    return true;
+  }
+
+  /** The RRL "slip" response: no records, TC set, so a genuine client retries over TCP. */
+  private static byte[] slip(Request request) {
+    Message m = Responses.empty(request.message());
+    m.getHeader().setFlag(Flags.TC);
+    return ResponseEncoder.encode(m, request, Rcode.NOERROR, 0);
+  }
+
+  private void count(int rcode, int qtype, Transport transport, long start) {
     byRcode[Math.min(rcode, byRcode.length - 1)].increment();
+    metrics.query(qtype, rcode, transport, System.nanoTime() - start);
+  }
+
+  /** The metrics this handler records into. */
+  public DnsMetrics metrics() {
+    return metrics;
   }
 
   /** Messages received. */
@@ -82,7 +173,7 @@ public final class QueryHandler implements DnsHandler {
     return queries.sum();
   }
 
-  /** Messages dropped without an answer. */
+  /** Messages dropped without an answer (malformed, responses, rate-limited). */
   public long dropped() {
     return dropped.sum();
   }

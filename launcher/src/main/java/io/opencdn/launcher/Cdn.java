@@ -1,6 +1,7 @@
 package io.opencdn.launcher;
 
 import io.opencdn.dns.DnsCommand;
+import io.opencdn.dns.explain.RouteCommand;
 import io.opencdn.edge.EdgeCommand;
 import io.opencdn.origin.OriginCommand;
 import java.io.IOException;
@@ -9,14 +10,15 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code ./cdn} command: {@code demo} runs the whole system on loopback; {@code dns},
- * {@code edge} and {@code origin} run one component each.
+ * {@code edge} and {@code origin} run one component each; {@code route} explains a routing
+ * decision.
  */
 @Command(
     name = "cdn",
     mixinStandardHelpOptions = true,
     version = "opencdn 0.1.0",
     description = "Geo-DNS and caching edge cluster.",
-    subcommands = {DemoCommand.class, DnsCommand.class, EdgeCommand.class, OriginCommand.class,
+    subcommands = {DemoCommand.class, DnsCommand.class, EdgeCommand.class, OriginCommand.class, RouteCommand.class,
         CommandLine.HelpCommand.class})
 public final class Cdn implements Runnable {
 

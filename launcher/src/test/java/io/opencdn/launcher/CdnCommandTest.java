@@ -60,11 +60,20 @@ class CdnCommandTest {
   }
 
   @Test
+  void routeExplainsTheDemoDecision() throws Exception {
+    Run london = run("route", "--client", "81.2.69.1");
+    assertThat(london.code()).as(london.err()).isZero();
+    assertThat(london.out()).contains("GeoLite2-City", "eu-west", "726 km").containsPattern("answer +A \\[127\\.0\\.0\\.12 \\(eu-west\\)\\]");
+    Run japan = run("route", "--client", "1.0.16.1");
+    assertThat(japan.out()).containsPattern("answer +A \\[127\\.0\\.0\\.13 \\(ap-northeast\\)\\]");
+  }
+
+  @Test
   void helpListsTheCommands() throws Exception {
     Run r = run("--help");
     assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("demo", "dns", "edge", "origin");
-    for (String sub : List.of("demo", "dns", "edge", "origin")) {
+    assertThat(r.out()).contains("demo", "dns", "edge", "origin", "route");
+    for (String sub : List.of("demo", "dns", "edge", "origin", "route")) {
       Run h = run(sub, "--help");
       assertThat(h.code()).as(sub).isZero();
       assertThat(h.out()).as(sub).contains("Usage: cdn " + sub);

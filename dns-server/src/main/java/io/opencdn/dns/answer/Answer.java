@@ -1,5 +1,6 @@
 package io.opencdn.dns.answer;
 
+import java.util.List;
 import org.xbill.DNS.Message;
 
 /**
@@ -9,5 +10,12 @@ import org.xbill.DNS.Message;
  * @param rcode the full rcode
  * @param scope ECS scope prefix length (RFC 7871 7.2.1): 0 when the answer is the same for every
  *     client, else the length of the network the answer was tailored to
+ * @param edges ids of the edges a geo-routed answer lists (empty for zone data), for metrics
  */
-public record Answer(Message message, int rcode, int scope) {}
+public record Answer(Message message, int rcode, int scope, List<String> edges) {
+
+  /** An answer naming no edge. */
+  public Answer(Message message, int rcode, int scope) {
+    this(message, rcode, scope, List.of());
+  }
+}

@@ -11,6 +11,8 @@ import io.opencdn.dns.routing.RoutingPolicy;
 import io.opencdn.dns.routing.Selection;
 import io.opencdn.dns.wire.Request;
 import io.opencdn.dns.wire.Responses;
+import io.opencdn.dns.zone.Lookup;
+import io.opencdn.dns.zone.ZoneData;
 import io.opencdn.dns.zone.ZoneSet;
 import java.util.HashMap;
 import java.util.List;
@@ -25,9 +27,7 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.SetResponse;
 import org.xbill.DNS.Type;
-import org.xbill.DNS.Zone;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +39,11 @@ import org.slf4j.LoggerFactory;
  *   <li>geo-routed names: A/AAAA records of the edges the {@link RoutingPolicy} picks for the
  *       client's location, with the configured TTL; NODATA when no edge has an address of the
  *       family; other types NODATA; SERVFAIL when no edge is known at all;
- *   <li>other names: the zone data via dnsjava {@link SetResponse}: answers with AA; CNAMEs
- *       followed inside our zones (up to 8 links, RFC 1034 3.6.2); NXDOMAIN and NODATA with the
- *       SOA in the authority section (RFC 2308); referrals without AA.
+ *   <li>other names: the zone data via {@link ZoneData#lookup}: answers with AA; wildcards
+ *       (RFC 4592); CNAMEs followed inside our zones (up to 8 links, RFC 1034 3.6.2), the final
+ *       rcode being that of the last name (RFC 6604); NXDOMAIN and NODATA with the SOA in the
+ *       authority section, TTL min(SOA TTL, MINIMUM) (RFC 2308 3); referrals without AA, with glue;
+ *       ANY gets one RRset (RFC 8482 4.1).
  * </ul>
  *
  * Thread-safe; never blocks.
@@ -67,10 +69,15 @@ public final class Answerer {
     this.policy = policy;
   }
 
+  /** The zones served, with their SOA serials, for logs: {@code [cdn.test./2026010101]}. */
+  public java.util.List<String> describeZones() {
+    return zones.zones().stream().map(z -> z.origin() + "/" + z.soa().getSerial()).toList();
+  }
+
   /** Answers {@code request}. */
   public Answer answer(Request request) {
     Message response = Responses.empty(request.message());
-    Zone zone = zones.zoneFor(request.name());
+    ZoneData zone = zones.zoneFor(request.name());
     if (zone == null) {
       response.getHeader().setRcode(Rcode.REFUSED);
       return new Answer(response, Rcode.REFUSED, 0);
@@ -83,42 +90,40 @@ public final class Answerer {
       if (route != null) {
         return routed(request, response, zone, name, route);
       }
-      SetResponse sr = zone.findRecords(name, type);
-      if (sr.isSuccessful()) {
-        sr.answers().forEach(set -> ZoneAnswers.addRRset(response, set, Section.ANSWER));
+      Lookup found = zone.lookup(name, type);
+      if (found instanceof Lookup.Found f) {
+        f.sets().forEach(set -> ZoneAnswers.addRRset(response, set, Section.ANSWER));
+        ZoneAnswers.addTargets(response, zone, f.sets());
         return new Answer(response, Rcode.NOERROR, 0);
       }
-      if (sr.isCNAME()) {
-        CNAMERecord cname = sr.getCNAME();
-        ZoneAnswers.addRRset(response, new RRset(cname), Section.ANSWER);
-        name = cname.getTarget();
+      if (found instanceof Lookup.Cname c) {
+        ZoneAnswers.addRRset(response, new RRset(c.cname()), Section.ANSWER);
+        name = c.cname().getTarget();
         zone = zones.zoneFor(name);
-        if (zone == null) {
+        if (zone == null || type == Type.ANY) {
           return new Answer(response, Rcode.NOERROR, 0);
         }
         continue;
       }
-      if (sr.isDelegation()) {
+      if (found instanceof Lookup.Delegation d) {
         if (link == 0) {
           response.getHeader().unsetFlag(Flags.AA);
         }
-        ZoneAnswers.addReferral(response, zone, sr.getNS());
+        ZoneAnswers.addReferral(response, zone, d.ns());
         return new Answer(response, Rcode.NOERROR, 0);
       }
-      if (sr.isDNAME()) {
-        ZoneAnswers.addRRset(response, new RRset(sr.getDNAME()), Section.ANSWER);
-        return new Answer(response, Rcode.NOERROR, 0);
-      }
-      int rcode = sr.isNXDOMAIN() ? Rcode.NXDOMAIN : Rcode.NOERROR;
+      int rcode = found instanceof Lookup.NxDomain ? Rcode.NXDOMAIN : Rcode.NOERROR;
       response.getHeader().setRcode(rcode);
       ZoneAnswers.addNegativeSoa(response, zone);
       return new Answer(response, rcode, 0);
     }
+    // a CNAME chain longer than MAX_CHAIN (or a loop): what we have so far, like BIND and Knot
     return new Answer(response, Rcode.NOERROR, 0);
   }
 
-  private Answer routed(Request request, Message response, Zone zone, Name name, DnsConfig.Route route) {
-    int type = request.type();
+  private Answer routed(Request request, Message response, ZoneData zone, Name name, DnsConfig.Route route) {
+    // ANY on a geo-routed name: the A answer (RFC 8482 4.1, one RRset)
+    int type = request.type() == Type.ANY ? Type.A : request.type();
     if (type != Type.A && type != Type.AAAA) {
       ZoneAnswers.addNegativeSoa(response, zone);
       return new Answer(response, Rcode.NOERROR, 0);
@@ -132,7 +137,7 @@ public final class Answerer {
     }
     ClientLocation location = geo.locate(request.clientAddress()).orElse(null);
     Family family = type == Type.A ? Family.IPV4 : Family.IPV6;
-    Selection selection = policy.select(snapshot, family, location, request.subnetHash(), route.answers());
+    Selection selection = policy.select(name, snapshot, family, location, request.subnetHash(), route.answers());
     if (selection.panic()) {
       LOG.debug("no eligible edge for {}: answering with all {} known edges", name, selection.edges().size());
     }
@@ -146,6 +151,6 @@ public final class Answerer {
           ? new ARecord(name, DClass.IN, route.ttl(), e.ipv4())
           : new AAAARecord(name, DClass.IN, route.ttl(), e.ipv6()), Section.ANSWER);
     }
-    return new Answer(response, Rcode.NOERROR, scope);
+    return new Answer(response, Rcode.NOERROR, scope, selection.edges().stream().map(Edge::id).toList());
   }
 }

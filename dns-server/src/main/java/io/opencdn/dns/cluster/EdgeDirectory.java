@@ -187,13 +187,13 @@ public final class EdgeDirectory implements EdgeSnapshotSource {
   }
 
   /** The routing view of a registry entry, or null when it has no usable address. */
-  static Edge toEdge(EdgeRecord r, boolean healthy) {
+  public static Edge toEdge(EdgeRecord r, boolean healthy) {
     Inet4Address v4 = (Inet4Address) literal(r.ipv4(), Address.IPv4);
     Inet6Address v6 = (Inet6Address) literal(r.ipv6(), Address.IPv6);
     if (v4 == null && v6 == null) {
       return null;
     }
-    return new Edge(r.id(), r.latitude(), r.longitude(), v4, v6, r.state(), healthy);
+    return new Edge(r.id(), r.latitude(), r.longitude(), v4, v6, r.state(), healthy, r.region(), r.capacity(), r.load());
   }
 
   private static InetAddress literal(String text, int family) {

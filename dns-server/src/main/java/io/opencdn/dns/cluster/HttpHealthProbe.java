@@ -31,12 +31,16 @@ public final class HttpHealthProbe implements HealthProbe, AutoCloseable {
 
   @Override
   public Future<Boolean> probe(EdgeRecord edge) {
-    String host = edge.ipv4() != null ? edge.ipv4() : edge.ipv6();
+    return get(edge.ipv4() != null ? edge.ipv4() : edge.ipv6(), edge.httpPort(), PATH);
+  }
+
+  /** {@code GET http://host:port/uri}: true on any 2xx within the timeout. */
+  public Future<Boolean> get(String host, int port, String uri) {
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.GET)
         .setHost(host)
-        .setPort(edge.httpPort())
-        .setURI(PATH)
+        .setPort(port)
+        .setURI(uri)
         .setTimeout(timeoutMillis);
     return client.request(options)
         .compose(req -> req.send())

@@ -87,20 +87,33 @@ public final class GeoDatabase implements GeoLocator, Closeable {
 
   @Override
   public Optional<ClientLocation> locate(InetAddress address) {
+    return lookup(address).filter(ClientLocation::hasCoordinates);
+  }
+
+  /**
+   * The City record of {@code address} as a location, even when it has a country but no
+   * coordinates (then latitude and longitude are NaN and {@link LocationChain} fills in the
+   * country centroid). Empty when the database has no record or neither coordinates nor country.
+   */
+  public Optional<ClientLocation> lookup(InetAddress address) {
     try {
       Optional<CityResponse> city = reader.tryCity(address);
       if (city.isEmpty()) {
         return Optional.empty();
       }
-      Location loc = city.get().getLocation();
-      if (loc == null || loc.getLatitude() == null || loc.getLongitude() == null) {
+      CityResponse c = city.get();
+      Location loc = c.getLocation();
+      boolean coords = loc != null && loc.getLatitude() != null && loc.getLongitude() != null;
+      String country = c.getCountry() == null ? null : c.getCountry().getIsoCode();
+      if (!coords && country == null) {
         return Optional.empty();
       }
-      String country = city.get().getCountry() == null ? null : city.get().getCountry().getIsoCode();
-      int prefix = city.get().getTraits().getNetwork() == null
+      String continent = c.getContinent() == null ? null : c.getContinent().getCode();
+      int prefix = c.getTraits().getNetwork() == null
           ? (address.getAddress().length == 4 ? 32 : 128)
-          : city.get().getTraits().getNetwork().getPrefixLength();
-      return Optional.of(new ClientLocation(loc.getLatitude(), loc.getLongitude(), country, prefix, source));
+          : c.getTraits().getNetwork().getPrefixLength();
+      return Optional.of(new ClientLocation(coords ? loc.getLatitude() : Double.NaN, coords ? loc.getLongitude() : Double.NaN,
+          country, continent, null, prefix, source, Cidr.of(address, prefix).toString(), address));
     } catch (Exception e) {
       LOG.debug("geoip lookup of {} failed: {}", address, e.toString());
       return Optional.empty();

@@ -10,6 +10,7 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,10 @@ import org.slf4j.LoggerFactory;
  * DNS over TCP (RFC 1035 4.2.2, RFC 7766): each message is preceded by its 2-byte length.
  * Queries may be pipelined on one connection; responses are written in query order. A
  * connection idle for {@code idleSeconds} is closed (RFC 7766 6.2.3), and so is one whose handler
- * throws.
+ * throws. At most {@code maxConnections} connections are open at once (shared by all listeners
+ * given the same counter); a connection beyond the cap is closed at once (RFC 7766 6.2.2 lets a
+ * server limit its connections). Several listeners may bind the same port: Vert.x spreads the
+ * accepted connections over their event loops.
  */
 public final class TcpListener {
 
@@ -27,13 +31,29 @@ public final class TcpListener {
   private final Vertx vertx;
   private final DnsHandler handler;
   private final int idleSeconds;
+  private final int maxConnections;
+  private final AtomicInteger open;
   private NetServer server;
 
+  /** A listener with at most {@link #DEFAULT_MAX_CONNECTIONS} connections. */
   public TcpListener(Vertx vertx, DnsHandler handler, int idleSeconds) {
+    this(vertx, handler, idleSeconds, DEFAULT_MAX_CONNECTIONS, new AtomicInteger());
+  }
+
+  /**
+   * @param maxConnections cap on open connections counted in {@code open}
+   * @param open connection counter, shared by the listeners of one server
+   */
+  public TcpListener(Vertx vertx, DnsHandler handler, int idleSeconds, int maxConnections, AtomicInteger open) {
     this.vertx = vertx;
     this.handler = handler;
     this.idleSeconds = idleSeconds;
+    this.maxConnections = maxConnections;
+    this.open = open;
   }
+
+  /** Default connection cap. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 1000;
 
   /** Binds {@code host:port} and completes with the bound port. */
   public Future<Integer> listen(String host, int port) {
@@ -46,6 +66,13 @@ public final class TcpListener {
   }
 
   private void onConnection(NetSocket socket) {
+    if (open.incrementAndGet() > maxConnections) {
+      open.decrementAndGet();
+      LOG.debug("tcp connection from {} refused: {} connections open", socket.remoteAddress(), maxConnections);
+      socket.close();
+      return;
+    }
+    socket.closeHandler(v -> open.decrementAndGet());
     InetAddress source;
     try {
       source = InetAddress.getByName(socket.remoteAddress().hostAddress());
@@ -102,6 +129,11 @@ public final class TcpListener {
         onMessage.accept(frame.getBytes());
       }
     }
+  }
+
+  /** Connections open now (all listeners sharing the counter). */
+  public int openConnections() {
+    return open.get();
   }
 
   /** Stops accepting and closes the server. */

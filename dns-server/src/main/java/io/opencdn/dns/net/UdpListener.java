@@ -20,11 +20,18 @@ public final class UdpListener {
 
   private final Vertx vertx;
   private final DnsHandler handler;
+  private final boolean reusePort;
   private DatagramSocket socket;
 
   public UdpListener(Vertx vertx, DnsHandler handler) {
+    this(vertx, handler, false);
+  }
+
+  /** @param reusePort set SO_REUSEPORT so several sockets (event loops) share the port; needs a native transport */
+  public UdpListener(Vertx vertx, DnsHandler handler, boolean reusePort) {
     this.vertx = vertx;
     this.handler = handler;
+    this.reusePort = reusePort;
   }
 
   /** Binds {@code host:port} (0 = any free port) and completes with the bound port. */
@@ -32,7 +39,9 @@ public final class UdpListener {
     socket = vertx.createDatagramSocket(new DatagramSocketOptions()
         .setIpV6(host.contains(":"))
         .setReceiveBufferSize(1 << 20)
-        .setSendBufferSize(1 << 20));
+        .setSendBufferSize(1 << 20)
+        .setReuseAddress(reusePort)
+        .setReusePort(reusePort));
     socket.exceptionHandler(e -> LOG.debug("udp socket error", e));
     socket.handler(this::onPacket);
     return socket.listen(port, host).map(s -> s.localAddress().port());

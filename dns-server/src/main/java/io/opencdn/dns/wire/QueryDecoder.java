@@ -57,7 +57,8 @@ public final class QueryDecoder {
     if (opcode != Opcode.QUERY) {
       return reply(query, Rcode.NOTIMP, opt, udpLimit);
     }
-    if (query.getHeader().getCount(Section.QUESTION) != 1 || opts.size() > 1) {
+    // dnsjava may accept a header count its parser did not fill (e.g. an unknown label type): no question is FORMERR
+    if (query.getHeader().getCount(Section.QUESTION) != 1 || query.getQuestion() == null || opts.size() > 1) {
       return reply(query, Rcode.FORMERR, opt, udpLimit);
     }
     if (opt != null && opt.getVersion() > 0) {

@@ -24,7 +24,7 @@ public final class Responses {
     if (qh.getFlag(Flags.CD)) {
       h.setFlag(Flags.CD);
     }
-    if (qh.getCount(Section.QUESTION) == 1) {
+    if (qh.getCount(Section.QUESTION) == 1 && query.getQuestion() != null) {
       response.addRecord(query.getQuestion(), Section.QUESTION);
     }
     return response;

@@ -11,21 +11,20 @@ import java.util.List;
 import org.xbill.DNS.Master;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.Zone;
 
 /**
- * The authoritative zones, loaded once at start from BIND master files (RFC 1035 5) with
- * dnsjava's {@link Master} and {@link Zone}. Immutable after construction; lookups are
- * thread-safe.
+ * The authoritative zones, loaded from BIND master files (RFC 1035 5) with dnsjava's
+ * {@link Master} into immutable {@link ZoneData} indexes. Immutable; lookups are thread-safe and
+ * lock-free. A reload builds a new {@code ZoneSet} and swaps it in whole.
  */
 public final class ZoneSet {
 
-  private final List<Zone> zones;
+  private final List<ZoneData> zones;
 
   /** Zones sorted deepest first, so {@link #zoneFor} finds the closest enclosing zone. */
-  public ZoneSet(List<Zone> zones) {
-    List<Zone> sorted = new ArrayList<>(zones);
-    sorted.sort(Comparator.comparingInt((Zone z) -> z.getOrigin().labels()).reversed());
+  public ZoneSet(List<ZoneData> zones) {
+    List<ZoneData> sorted = new ArrayList<>(zones);
+    sorted.sort(Comparator.comparingInt((ZoneData z) -> z.origin().labels()).reversed());
     this.zones = List.copyOf(sorted);
   }
 
@@ -35,7 +34,7 @@ public final class ZoneSet {
    * the file.
    */
   public static ZoneSet load(List<DnsConfig.ZoneSource> sources, String configLocation) {
-    List<Zone> zones = new ArrayList<>();
+    List<ZoneData> zones = new ArrayList<>();
     for (DnsConfig.ZoneSource source : sources) {
       zones.add(load(source.name(), ConfigLocation.resolve(configLocation, source.file())));
     }
@@ -43,26 +42,30 @@ public final class ZoneSet {
   }
 
   /** Loads one master file for {@code origin}. */
-  public static Zone load(Name origin, String location) {
+  public static ZoneData load(Name origin, String location) {
+    List<Record> records = new ArrayList<>();
     try (InputStream in = ConfigLocation.open(location)) {
       Master master = new Master(in, origin);
-      List<Record> records = new ArrayList<>();
       for (Record r = master.nextRecord(); r != null; r = master.nextRecord()) {
         if (!r.getName().subdomain(origin)) {
           throw new ConfigException(location + ": record " + r.getName() + " lies outside the zone " + origin);
         }
         records.add(r);
       }
-      return new Zone(origin, records.toArray(new Record[0]));
     } catch (IOException e) {
+      throw new ConfigException(location + ": invalid zone " + origin + ": " + e.getMessage(), e);
+    }
+    try {
+      return new ZoneData(origin, records);
+    } catch (IllegalArgumentException e) {
       throw new ConfigException(location + ": invalid zone " + origin + ": " + e.getMessage(), e);
     }
   }
 
   /** The deepest zone containing {@code name}, or null when the name is outside all zones. */
-  public Zone zoneFor(Name name) {
-    for (Zone z : zones) {
-      if (name.subdomain(z.getOrigin())) {
+  public ZoneData zoneFor(Name name) {
+    for (ZoneData z : zones) {
+      if (name.subdomain(z.origin())) {
         return z;
       }
     }
@@ -70,7 +73,7 @@ public final class ZoneSet {
   }
 
   /** All zones, deepest first. */
-  public List<Zone> zones() {
+  public List<ZoneData> zones() {
     return zones;
   }
 }

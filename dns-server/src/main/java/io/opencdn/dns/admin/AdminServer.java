@@ -1,0 +1,85 @@
+package io.opencdn.dns.admin;
+
+import io.opencdn.common.config.AdminToken;
+import io.opencdn.dns.metrics.DnsMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin HTTP listener of the DNS server:
+ *
+ * <ul>
+ *   <li>{@code GET /metrics}: Prometheus text exposition of {@link DnsMetrics}, <b>unauthenticated</b>
+ *       (read-only counters, no secrets; scrapers need no credentials; keep the listener on a
+ *       private address);
+ *   <li>{@code POST /reload}: hot reload ({@link Reloader}), needs {@code Authorization: Bearer <token>};
+ *       200 with a summary, 409 with the reason when the new files are refused (the old state keeps serving);
+ *   <li>{@code GET /healthz}: 200 "ok".
+ * </ul>
+ */
+public final class AdminServer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+
+  private final Vertx vertx;
+  private final AdminConfig config;
+  private final AdminToken token;
+  private final DnsMetrics metrics;
+  private final Reloader reloader;
+  private HttpServer server;
+
+  public AdminServer(Vertx vertx, AdminConfig config, DnsMetrics metrics, Reloader reloader) {
+    this.vertx = vertx;
+    this.config = config;
+    this.token = AdminToken.of(config.token());
+    this.metrics = metrics;
+    this.reloader = reloader;
+    if (config.token().isEmpty()) {
+      LOG.info("dns admin token (generated, none configured): {}", token.value());
+    }
+  }
+
+  /** Binds and completes with the bound port. */
+  public Future<Integer> start() {
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.listen().host()).setPort(config.listen().port()));
+    server.requestHandler(this::handle);
+    return server.listen().map(HttpServer::actualPort);
+  }
+
+  private void handle(HttpServerRequest req) {
+    String path = req.path();
+    if (path.equals("/metrics") && req.method() == HttpMethod.GET) {
+      req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
+    } else if (path.equals("/healthz") && req.method() == HttpMethod.GET) {
+      req.response().end("ok\n");
+    } else if (path.equals("/reload")) {
+      if (req.method() != HttpMethod.POST) {
+        req.response().setStatusCode(405).putHeader("Allow", "POST").end();
+      } else if (!token.accepts(req.getHeader("Authorization"))) {
+        req.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer").end("missing or wrong bearer token\n");
+      } else {
+        reloader.reload().onComplete(r -> req.response()
+            .setStatusCode(r.succeeded() ? 200 : 409)
+            .end((r.succeeded() ? r.result() : "refused: " + r.cause().getMessage()) + "\n"));
+      }
+    } else {
+      req.response().setStatusCode(404).end();
+    }
+  }
+
+  /** The token guarding mutating calls. */
+  public AdminToken token() {
+    return token;
+  }
+
+  /** Stops listening. */
+  public Future<Void> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

@@ -1,0 +1,74 @@
+package io.opencdn.dns.explain;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import io.opencdn.common.cluster.ClusterConfig;
+import io.opencdn.common.cluster.ClusterMaps;
+import io.opencdn.common.cluster.ClusterNode;
+import io.opencdn.common.cluster.EdgeRecord;
+import io.opencdn.common.config.ConfigException;
+import io.opencdn.common.config.Endpoint;
+import io.opencdn.dns.DnsConfig;
+import io.opencdn.dns.cluster.EdgeDirectory;
+import io.opencdn.dns.cluster.HazelcastLatency;
+import io.opencdn.dns.routing.LatencyTable;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * One read of the cluster for the {@code route} command: the registered edges the server would
+ * consider (heartbeat younger than {@link EdgeDirectory#MAX_HEARTBEAT_AGE_MILLIS}, owner alive)
+ * and the latency map. The command joins as a lite member, reads, and leaves.
+ *
+ * @param records registry entries
+ * @param latency latency measurements
+ */
+record ClusterView(List<EdgeRecord> records, LatencyTable latency) {
+
+  static final ClusterView NONE = new ClusterView(List.of(), LatencyTable.EMPTY);
+
+  static ClusterView read(DnsConfig cfg, String bind, Clock clock) {
+    ClusterConfig c = cfg.cluster();
+    if (c == null) {
+      throw new IllegalArgumentException("--cluster: the config has no cluster section");
+    }
+    Endpoint at;
+    try {
+      at = Endpoint.parse(bind);
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("--cluster: expected HOST:PORT, got '" + bind + "'");
+    }
+    ClusterConfig joining = new ClusterConfig(c.name(), c.secret(), at, c.members(), c.heartbeatMillis(), c.failureTimeoutMillis());
+    HazelcastInstance hz;
+    try {
+      hz = ClusterNode.start(joining, "route-" + at.host() + "-" + at.port(), true);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("--cluster: cannot join " + c.members() + " from " + bind + ": " + e.getMessage());
+    }
+    try {
+      long now = clock.millis();
+      Set<String> members = hz.getCluster().getMembers().stream().map(Member::getUuid).map(Object::toString).collect(Collectors.toSet());
+      List<EdgeRecord> records = new ArrayList<>();
+      for (EdgeRecord r : hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES).values()) {
+        if (now - r.heartbeatMillis() <= EdgeDirectory.MAX_HEARTBEAT_AGE_MILLIS && (r.memberUuid() == null || members.contains(r.memberUuid()))) {
+          records.add(r);
+        }
+      }
+      Map<String, LatencyTable.Sample> samples = new HashMap<>();
+      hz.<String, Object>getMap(HazelcastLatency.MAP).forEach((k, v) -> {
+        LatencyTable.Sample s = HazelcastLatency.parse(v);
+        if (s != null) {
+          samples.put(k, s);
+        }
+      });
+      return new ClusterView(records, new LatencyTable(samples));
+    } finally {
+      hz.shutdown();
+    }
+  }
+}

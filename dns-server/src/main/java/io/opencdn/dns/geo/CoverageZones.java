@@ -1,0 +1,168 @@
+package io.opencdn.dns.geo;
+
+import io.opencdn.common.config.ConfigException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Operator coverage zones: networks the operator knows better than any GeoIP database, each
+ * mapped to an edge group or to coordinates. Immutable; lookups pick the longest matching
+ * prefix (IPv4 and IPv6 kept apart) in at most one hash probe per distinct prefix length.
+ *
+ * <p>File format, one zone per line, {@code #} starts a comment:
+ *
+ * <pre>
+ * # network          target
+ * 10.1.0.0/16        group=eu-west
+ * 10.2.0.0/16        51.51,-0.13  country=GB continent=EU
+ * 2001:db8:1::/48    group=us-east country=US
+ * </pre>
+ *
+ * A zone names a {@code group} (an edge region), coordinates ({@code lat,lon}), or both;
+ * {@code country} and {@code continent} are optional and feed the geo-fence policy.
+ */
+public final class CoverageZones implements GeoLocator {
+
+  /** Source name of locations found here. */
+  public static final String SOURCE = "coverage";
+
+  /** The empty table. */
+  public static final CoverageZones EMPTY = new CoverageZones(List.of());
+
+  /**
+   * One zone.
+   *
+   * @param network the network
+   * @param group edge group, or null
+   * @param latitude degrees or NaN
+   * @param longitude degrees or NaN
+   * @param country ISO code or null
+   * @param continent continent code or null
+   */
+  public record Zone(Cidr network, String group, double latitude, double longitude, String country, String continent) {}
+
+  private final List<Zone> zones;
+  private final Map<Integer, Map<Cidr, Zone>> v4 = new HashMap<>();
+  private final Map<Integer, Map<Cidr, Zone>> v6 = new HashMap<>();
+  private final int[] v4Lengths;
+  private final int[] v6Lengths;
+
+  public CoverageZones(List<Zone> zones) {
+    this.zones = List.copyOf(zones);
+    TreeSet<Integer> l4 = new TreeSet<>(java.util.Comparator.reverseOrder());
+    TreeSet<Integer> l6 = new TreeSet<>(java.util.Comparator.reverseOrder());
+    for (Zone z : zones) {
+      boolean four = z.network().bytes().length == 4;
+      (four ? v4 : v6).computeIfAbsent(z.network().prefix(), k -> new HashMap<>()).put(z.network(), z);
+      (four ? l4 : l6).add(z.network().prefix());
+    }
+    v4Lengths = l4.stream().mapToInt(Integer::intValue).toArray();
+    v6Lengths = l6.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** All zones, in file order. */
+  public List<Zone> zones() {
+    return zones;
+  }
+
+  /** The zone with the longest prefix containing {@code address}. */
+  public Optional<Zone> match(InetAddress address) {
+    boolean four = address.getAddress().length == 4;
+    Map<Integer, Map<Cidr, Zone>> byLength = four ? v4 : v6;
+    for (int len : four ? v4Lengths : v6Lengths) {
+      Zone z = byLength.get(len).get(Cidr.of(address, len));
+      if (z != null) {
+        return Optional.of(z);
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public Optional<ClientLocation> locate(InetAddress address) {
+    return match(address).map(z -> new ClientLocation(z.latitude(), z.longitude(), z.country(), z.continent(), z.group(),
+        z.network().prefix(), SOURCE, z.network().toString(), address));
+  }
+
+  /** Parses a coverage file; {@code source} names it in errors ({@code source:line N: ...}). */
+  public static CoverageZones parse(InputStream in, String source) {
+    List<Zone> out = new ArrayList<>();
+    Map<Cidr, Integer> seen = new HashMap<>();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      String line;
+      int n = 0;
+      while ((line = r.readLine()) != null) {
+        n++;
+        int hash = line.indexOf('#');
+        String text = (hash >= 0 ? line.substring(0, hash) : line).trim();
+        if (text.isEmpty()) {
+          continue;
+        }
+        try {
+          Zone z = parseLine(text);
+          Integer before = seen.put(z.network(), n);
+          if (before != null) {
+            throw new IllegalArgumentException(z.network() + " is already listed on line " + before);
+          }
+          out.add(z);
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException(source + ":line " + n + ": " + e.getMessage());
+        }
+      }
+    } catch (IOException e) {
+      throw new ConfigException(source + ": cannot read: " + e.getMessage(), e);
+    }
+    return new CoverageZones(out);
+  }
+
+  static Zone parseLine(String text) {
+    String[] tokens = text.split("\\s+");
+    Cidr network = Cidr.parse(tokens[0]);
+    String group = null;
+    String country = null;
+    String continent = null;
+    double lat = Double.NaN;
+    double lon = Double.NaN;
+    for (int i = 1; i < tokens.length; i++) {
+      String t = tokens[i];
+      if (t.startsWith("group=")) {
+        group = t.substring(6);
+      } else if (t.startsWith("country=")) {
+        country = code(t.substring(8), "country");
+      } else if (t.startsWith("continent=")) {
+        continent = code(t.substring(10), "continent");
+      } else if (t.matches("-?[0-9.]+,-?[0-9.]+")) {
+        String[] c = t.split(",");
+        lat = Double.parseDouble(c[0]);
+        lon = Double.parseDouble(c[1]);
+        if (lat < -90 || lat > 90 || lon < -180 || lon > 180) {
+          throw new IllegalArgumentException("coordinates '" + t + "' are not latitude -90..90, longitude -180..180");
+        }
+      } else {
+        throw new IllegalArgumentException("expected group=NAME, LAT,LON, country=CC or continent=CC, got '" + t + "'");
+      }
+    }
+    if ((group == null || group.isEmpty()) && Double.isNaN(lat)) {
+      throw new IllegalArgumentException(network + " needs group=NAME or LAT,LON");
+    }
+    return new Zone(network, group == null || group.isEmpty() ? null : group, lat, lon, country, continent);
+  }
+
+  private static String code(String value, String what) {
+    if (!value.matches("[A-Za-z]{2}")) {
+      throw new IllegalArgumentException(what + " '" + value + "' is not a two-letter code");
+    }
+    return value.toUpperCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,135 @@
+package io.opencdn.dns.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opencdn.dns.net.Transport;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
+
+/**
+ * The server's metrics in a Micrometer {@link PrometheusMeterRegistry}, exposed as Prometheus text
+ * by {@link #scrape()}:
+ *
+ * <ul>
+ *   <li>{@code dns_queries_total{type,rcode,transport}}: responses sent (type "OTHER" for rare
+ *       types, rcode "DROPPED" for messages not answered, "RRL_DROP"/"RRL_SLIP" for rate-limited ones);
+ *   <li>{@code dns_query_duration_seconds} (histogram, buckets 25 us .. 50 ms): time in the handler;
+ *   <li>{@code dns_answers_total{edge}}: edges named in geo-routed answers;
+ *   <li>{@code dns_rrl_total{action="drop"|"slip"}}: rate-limited UDP responses;
+ *   <li>{@code dns_reloads_total{result="ok"|"failed"}}: reload attempts.
+ * </ul>
+ *
+ * Counters on the query path are cached in arrays, so recording is a few array reads and adds.
+ */
+public final class DnsMetrics {
+
+  private static final int[] TYPES = {Type.A, Type.AAAA, Type.ANY, Type.CNAME, Type.MX, Type.NS, Type.SOA, Type.TXT, Type.SRV, Type.DS, Type.PTR, Type.HTTPS};
+  private static final int OTHER = TYPES.length;
+  private static final int DROPPED = 24;
+  private static final int RRL_DROP = 25;
+  private static final int RRL_SLIP = 26;
+  private static final int RCODES = 27;
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AtomicReferenceArray<Counter> queries = new AtomicReferenceArray<>((TYPES.length + 1) * RCODES * 2);
+  private final ConcurrentHashMap<String, Counter> edges = new ConcurrentHashMap<>();
+  private final Timer latency;
+  private final Counter rrlDrop;
+  private final Counter rrlSlip;
+  private final Counter reloadOk;
+  private final Counter reloadFailed;
+
+  public DnsMetrics() {
+    latency = Timer.builder("dns.query.duration").description("time to answer one message in the handler")
+        .serviceLevelObjectives(micros(25), micros(50), micros(100), micros(250), micros(500), micros(1000),
+            micros(2500), micros(5000), micros(10_000), micros(50_000))
+        .register(registry);
+    rrlDrop = Counter.builder("dns.rrl").tag("action", "drop").description("UDP responses dropped by rate limiting").register(registry);
+    rrlSlip = Counter.builder("dns.rrl").tag("action", "slip").description("UDP responses sent truncated by rate limiting").register(registry);
+    reloadOk = Counter.builder("dns.reloads").tag("result", "ok").description("zone and config reloads").register(registry);
+    reloadFailed = Counter.builder("dns.reloads").tag("result", "failed").description("zone and config reloads").register(registry);
+  }
+
+  private static Duration micros(long us) {
+    return Duration.ofNanos(us * 1000);
+  }
+
+  /** One response (or drop) for a question of {@code type}; {@code qtype} -1 when the message had no usable question. */
+  public void query(int qtype, int rcode, Transport transport, long nanos) {
+    queryCounter(typeIndex(qtype), Math.min(rcode, 23), transport).increment();
+    latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** A message dropped without an answer. */
+  public void dropped(Transport transport) {
+    queryCounter(OTHER, DROPPED, transport).increment();
+  }
+
+  /** A response withheld ({@code slip=false}) or sent truncated by RRL. */
+  public void rrl(int qtype, boolean slip) {
+    (slip ? rrlSlip : rrlDrop).increment();
+    queryCounter(typeIndex(qtype), slip ? RRL_SLIP : RRL_DROP, Transport.UDP).increment();
+  }
+
+  /** The edges named in one geo-routed answer. */
+  public void answered(List<String> edgeIds) {
+    for (String id : edgeIds) {
+      Counter c = edges.get(id);
+      if (c == null) {
+        c = edges.computeIfAbsent(id, e -> Counter.builder("dns.answers").tag("edge", e)
+            .description("edges named in geo-routed answers").register(registry));
+      }
+      c.increment();
+    }
+  }
+
+  /** A reload attempt's outcome. */
+  public void reload(boolean ok) {
+    (ok ? reloadOk : reloadFailed).increment();
+  }
+
+  /** The Prometheus text exposition (format 0.0.4). */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** The registry, for callers that add their own meters. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  private static int typeIndex(int qtype) {
+    for (int i = 0; i < TYPES.length; i++) {
+      if (TYPES[i] == qtype) {
+        return i;
+      }
+    }
+    return OTHER;
+  }
+
+  private Counter queryCounter(int type, int rcode, Transport transport) {
+    int slot = (type * RCODES + rcode) * 2 + transport.ordinal();
+    Counter c = queries.get(slot);
+    if (c == null) {
+      String rcodeName = switch (rcode) {
+        case DROPPED -> "DROPPED";
+        case RRL_DROP -> "RRL_DROP";
+        case RRL_SLIP -> "RRL_SLIP";
+        default -> Rcode.string(rcode);
+      };
+      c = Counter.builder("dns.queries").description("DNS messages by question type, response code and transport")
+          .tag("type", type == OTHER ? "OTHER" : Type.string(TYPES[type]))
+          .tag("rcode", rcodeName)
+          .tag("transport", transport.name().toLowerCase(java.util.Locale.ROOT))
+          .register(registry);
+      queries.set(slot, c);
+    }
+    return c;
+  }
+}

@@ -1,0 +1,53 @@
+package io.opencdn.dns.routing;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The policies of one geo-routed name, applied in order to every known edge, followed by
+ * "top-k": the first {@code count} ranked edges having an IPv4 address form the A answer and the
+ * first {@code count} having an IPv6 address the AAAA answer. Pure and immutable.
+ */
+public final class PolicyChain {
+
+  private final List<Policy> policies;
+
+  public PolicyChain(List<Policy> policies) {
+    this.policies = List.copyOf(policies);
+  }
+
+  /** The chain described by config entries. */
+  public static PolicyChain of(List<PolicySpec> specs) {
+    return new PolicyChain(specs.stream().map(PolicySpec::policy).toList());
+  }
+
+  /** The policies in order. */
+  public List<Policy> policies() {
+    return policies;
+  }
+
+  /** Runs the chain for {@code ctx}, answering with up to {@code count} edges per family. */
+  public Decision decide(RouteContext ctx, int count) {
+    List<Candidate> all = ctx.snapshot().edges().stream().map(e -> Candidate.of(e, ctx)).toList();
+    Ranking r = new Ranking(all, false, List.of());
+    for (Policy p : policies) {
+      r = p.apply(r, ctx);
+    }
+    List<Edge> v4 = new ArrayList<>();
+    List<Edge> v6 = new ArrayList<>();
+    for (Candidate c : r.candidates()) {
+      if (c.edge().ipv4() != null && v4.size() < count) {
+        v4.add(c.edge());
+      }
+      if (c.edge().ipv6() != null && v6.size() < count) {
+        v6.add(c.edge());
+      }
+    }
+    List<String> notes = r.notes();
+    if (ctx.explain()) {
+      notes = new ArrayList<>(notes);
+      notes.add("top-" + count + ": A " + v4.stream().map(Edge::id).toList() + ", AAAA " + v6.stream().map(Edge::id).toList());
+    }
+    return new Decision(ctx.client(), all, r.candidates(), v4, v6, r.panic(), notes);
+  }
+}

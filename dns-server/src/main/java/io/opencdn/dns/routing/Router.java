@@ -1,0 +1,83 @@
+package io.opencdn.dns.routing;
+
+import io.opencdn.dns.geo.ClientLocation;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.xbill.DNS.Name;
+
+/**
+ * The {@link RoutingPolicy} of the server: one {@link PolicyChain} per geo-routed name (from the
+ * {@code policies:} list of each routing entry), run over the current edge snapshot and latency
+ * table at the time of the injected clock.
+ *
+ * <p>{@link #select(Name, EdgeSnapshot, Family, ClientLocation, int, int)} uses the chain of the
+ * name; the name-less {@link #select(EdgeSnapshot, Family, ClientLocation, int, int)} uses the
+ * chain of the only routed name, or the default chain when several names are routed.
+ */
+public final class Router implements RoutingPolicy {
+
+  private final Map<Name, PolicyChain> chains;
+  private final PolicyChain fallback;
+  private final LatencySource latency;
+  private final Clock clock;
+
+  /**
+   * A router.
+   *
+   * @param chains chain per routed name
+   * @param latency latency measurements
+   * @param clock time of the decisions (measurement ages)
+   */
+  public Router(Map<Name, PolicyChain> chains, LatencySource latency, Clock clock) {
+    this.chains = Map.copyOf(chains);
+    this.fallback = chains.size() == 1 ? chains.values().iterator().next() : PolicyChain.of(PolicySpec.DEFAULT_CHAIN);
+    this.latency = latency;
+    this.clock = clock;
+  }
+
+  /** A router for routing entries given as name -> policy specs. */
+  public static Router of(Map<Name, List<PolicySpec>> specs, LatencySource latency, Clock clock) {
+    Map<Name, PolicyChain> chains = new HashMap<>();
+    specs.forEach((n, s) -> chains.put(n, PolicyChain.of(s)));
+    return new Router(chains, latency, clock);
+  }
+
+  /** A router with other chains and the same latency source and clock (config reloads). */
+  public Router withChains(Map<Name, List<PolicySpec>> specs) {
+    return of(specs, latency, clock);
+  }
+
+  @Override
+  public String name() {
+    return "policy-chain";
+  }
+
+  /** The chain of {@code name} (the default chain for names not routed). */
+  public PolicyChain chain(Name name) {
+    return name == null ? fallback : chains.getOrDefault(name, fallback);
+  }
+
+  @Override
+  public Selection select(EdgeSnapshot snapshot, Family family, ClientLocation client, int subnetHash, int count) {
+    return decide(null, snapshot, client, subnetHash, count, false).selection(family);
+  }
+
+  @Override
+  public Selection select(Name name, EdgeSnapshot snapshot, Family family, ClientLocation client, int subnetHash, int count) {
+    return decide(name, snapshot, client, subnetHash, count, false).selection(family);
+  }
+
+  /** The full decision for {@code name}; with {@code explain} every policy writes a note. */
+  public Decision decide(Name name, EdgeSnapshot snapshot, ClientLocation client, int subnetHash, int count, boolean explain) {
+    String prefix = client == null || client.address() == null ? null : LatencyTable.clientPrefix(client.address());
+    RouteContext ctx = new RouteContext(snapshot, latency.current(), client, prefix, subnetHash, clock.millis(), explain);
+    return chain(name).decide(ctx, count);
+  }
+
+  /** The latency table in use. */
+  public LatencyTable latency() {
+    return latency.current();
+  }
+}

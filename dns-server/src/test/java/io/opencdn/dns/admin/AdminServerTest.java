@@ -1,0 +1,145 @@
+package io.opencdn.dns.admin;
+
+import static io.opencdn.dns.TestSupport.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opencdn.common.config.ConfigLocation;
+import io.opencdn.dns.DnsConfig;
+import io.opencdn.dns.DnsServer;
+import io.opencdn.dns.routing.SnapshotHolder;
+import io.vertx.core.Vertx;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * A real server with an admin listener: /metrics in Prometheus text, POST /reload guarded by the
+ * token, a good zone change served after reload, a bad zone file refused while the old answers
+ * keep being served.
+ */
+class AdminServerTest {
+
+  static final String TOKEN = "admin-test-token-0123456789";
+  static final String ZONE = """
+      $ORIGIN r.test.
+      $TTL 300
+      @ IN SOA ns1 hostmaster 1 3600 600 604800 60
+      @ IN NS ns1
+      ns1 IN A 127.0.0.1
+      host IN A 192.0.2.1
+      """;
+
+  @TempDir Path dir;
+  private Vertx vertx;
+  private DnsServer server;
+  private int port;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void start() throws Exception {
+    Files.writeString(dir.resolve("r.test.zone"), ZONE);
+    Files.writeString(dir.resolve("dns.yaml"), """
+        listen: 127.0.0.1:0
+        zones: [{origin: r.test., file: r.test.zone}]
+        rrl: {enabled: false}
+        admin: {listen: 127.0.0.1:0, token: %s}
+        """.formatted(TOKEN));
+    String location = dir.resolve("dns.yaml").toString();
+    DnsConfig config = ConfigLocation.load(location, DnsConfig.class);
+    vertx = Vertx.vertx();
+    server = DnsServer.withEdges(vertx, config, location, geo(), new SnapshotHolder(demoEdges()));
+    port = server.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private Message udp(String name, int type) throws Exception {
+    try (DatagramSocket s = new DatagramSocket()) {
+      s.setSoTimeout(3000);
+      byte[] q = query(name, type, null).toWire();
+      s.send(new DatagramPacket(q, q.length, InetAddress.getLoopbackAddress(), port));
+      DatagramPacket in = new DatagramPacket(new byte[1500], 1500);
+      s.receive(in);
+      return parse(java.util.Arrays.copyOf(in.getData(), in.getLength()));
+    }
+  }
+
+  private HttpResponse<String> http(String method, String path, String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.operations().adminPort() + path))
+        .method(method, HttpRequest.BodyPublishers.noBody());
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void metricsArePrometheusTextWithoutToken() throws Exception {
+    udp("host.r.test.", Type.A);
+    udp("nothere.r.test.", Type.A);
+    HttpResponse<String> r = http("GET", "/metrics", null);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+    assertThat(r.body())
+        .contains("# TYPE dns_queries_total counter")
+        .contains("dns_queries_total{rcode=\"NOERROR\",transport=\"udp\",type=\"A\"} 1.0")
+        .contains("dns_queries_total{rcode=\"NXDOMAIN\",transport=\"udp\",type=\"A\"} 1.0")
+        .contains("dns_query_duration_seconds_bucket{le=\"0.05\"} 2")
+        .contains("dns_query_duration_seconds_count 2");
+    assertThat(http("GET", "/nothing", null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void reloadNeedsTheTokenServesTheNewZoneAndRefusesABadOne() throws Exception {
+    assertThat(udp("new.r.test.", Type.A).getRcode()).isEqualTo(Rcode.NXDOMAIN);
+    Files.writeString(dir.resolve("r.test.zone"), ZONE.replace("@ IN SOA ns1 hostmaster 1", "@ IN SOA ns1 hostmaster 2")
+        + "new IN A 192.0.2.2\n");
+    assertThat(http("POST", "/reload", null).statusCode()).isEqualTo(401);
+    assertThat(http("POST", "/reload", "wrong-token-wrong-token").statusCode()).isEqualTo(401);
+    assertThat(http("GET", "/reload", TOKEN).statusCode()).isEqualTo(405);
+    assertThat(udp("new.r.test.", Type.A).getRcode()).as("nothing reloaded yet").isEqualTo(Rcode.NXDOMAIN);
+
+    HttpResponse<String> ok = http("POST", "/reload", TOKEN);
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.body()).contains("r.test./2");
+    assertThat(section(udp("new.r.test.", Type.A), Section.ANSWER)).containsExactly("new.r.test. 300 IN A 192.0.2.2");
+
+    Files.writeString(dir.resolve("r.test.zone"), "@ IN NS ns1\nthis is not a zone file\n");
+    HttpResponse<String> refused = http("POST", "/reload", TOKEN);
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(refused.body()).startsWith("refused: ").contains("r.test.zone");
+    assertThat(section(udp("new.r.test.", Type.A), Section.ANSWER)).as("old state keeps serving")
+        .containsExactly("new.r.test. 300 IN A 192.0.2.2");
+
+    assertThat(http("GET", "/metrics", null).body())
+        .contains("dns_reloads_total{result=\"ok\"} 1.0", "dns_reloads_total{result=\"failed\"} 1.0");
+  }
+
+  @Test
+  void reloadEntryPointRefusesABadConfigAndKeepsServing() throws Exception {
+    Files.writeString(dir.resolve("dns.yaml"), "listen: 127.0.0.1:0\nzones: []\n");
+    Throwable failure = server.reload().toCompletionStage().toCompletableFuture().handle((v, e) -> e).get(10, TimeUnit.SECONDS);
+    assertThat(failure).isNotNull();
+    assertThat(failure.getMessage()).contains("zones");
+    assertThat(section(udp("host.r.test.", Type.A), Section.ANSWER)).containsExactly("host.r.test. 300 IN A 192.0.2.1");
+  }
+}

@@ -1,0 +1,98 @@
+package io.opencdn.dns.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opencdn.dns.TestSupport;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Listeners} (several UDP sockets with SO_REUSEPORT on a native transport, several TCP
+ * servers on one port) and the TCP connection cap of {@link TcpListener}.
+ */
+class MultiListenerTest {
+
+  private final Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+  private final Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final DnsHandler echo = (q, src, t) -> {
+    threads.add(Thread.currentThread().getName());
+    return q;
+  };
+
+  @AfterEach
+  void tearDown() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void severalEventLoopsShareOnePort() throws Exception {
+    Listeners listeners = new Listeners(vertx, echo, 2, 10, 100);
+    int port = listeners.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(listeners.udpSockets()).isEqualTo(vertx.isNativeTransportEnabled() ? 2 : 1);
+    assertThat(listeners.tcpServers()).isEqualTo(2);
+    // many UDP clients (different source ports hash to different sockets) are all answered
+    for (int i = 0; i < 16; i++) {
+      try (DatagramSocket s = new DatagramSocket()) {
+        s.setSoTimeout(3000);
+        byte[] msg = ("hello-" + i).getBytes();
+        s.send(new DatagramPacket(msg, msg.length, InetAddress.getLoopbackAddress(), port));
+        DatagramPacket in = new DatagramPacket(new byte[100], 100);
+        s.receive(in);
+        assertThat(new String(in.getData(), 0, in.getLength())).isEqualTo("hello-" + i);
+      }
+    }
+    // TCP connections are spread over the servers' event loops
+    for (int i = 0; i < 8; i++) {
+      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        s.setSoTimeout(3000);
+        new DataOutputStream(s.getOutputStream()).write(new byte[] {0, 2, 'o', 'k'});
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        assertThat(in.readUnsignedShort()).isEqualTo(2);
+      }
+    }
+    assertThat(threads.size()).as("event loop threads used: %s", threads).isGreaterThanOrEqualTo(2);
+    listeners.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void connectionsBeyondTheCapAreClosedAndSlotsAreFreedOnClose() throws Exception {
+    TcpListener tcp = new TcpListener(vertx, echo, 10, 2, new java.util.concurrent.atomic.AtomicInteger());
+    int port = tcp.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    List<Socket> held = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
+      held.add(s);
+    }
+    assertThat(TestSupport.eventually(3000, () -> tcp.openConnections() == 2)).isTrue();
+    try (Socket third = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      third.setSoTimeout(3000);
+      assertThat(third.getInputStream().read()).as("third connection closed by the server").isEqualTo(-1);
+    }
+    held.get(0).close();
+    assertThat(TestSupport.eventually(3000, () -> tcp.openConnections() == 1)).isTrue();
+    try (Socket again = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      again.setSoTimeout(3000);
+      new DataOutputStream(again.getOutputStream()).write(new byte[] {0, 2, 'o', 'k', 0, 2, 'h', 'i'});
+      DataInputStream in = new DataInputStream(again.getInputStream());
+      byte[] both = new byte[8];
+      in.readFully(both);
+      assertThat(new String(both, 2, 2) + new String(both, 6, 2)).as("pipelined, in order").isEqualTo("okhi");
+    }
+    for (Socket s : held) {
+      s.close();
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.opencdn.dns.routing;
+
+import static io.opencdn.dns.routing.Edges.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Name;
+
+class RouterTest {
+
+  static Name n(String s) {
+    try {
+      return Name.fromString(s);
+    } catch (org.xbill.DNS.TextParseException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static final EdgeSnapshot SNAP = new EdgeSnapshot(List.of(AP, EU, US));
+
+  @Test
+  void eachNameHasItsOwnChain() {
+    Router router = Router.of(Map.of(
+        n("www.cdn.test."), PolicySpec.DEFAULT_CHAIN,
+        n("eu.cdn.test."), List.of(PolicySpec.of("health"),
+            new PolicySpec("geofence", null, null, null, List.of("EU"), null, null, null, null, null, null), PolicySpec.of("distance"))),
+        LatencySource.NONE, Clock.systemUTC());
+    assertThat(router.select(n("www.cdn.test."), SNAP, Family.IPV4, TOKYO, 1, 1).edges()).extracting(Edge::id).containsExactly("ap-northeast");
+    assertThat(router.select(n("eu.cdn.test."), SNAP, Family.IPV4, TOKYO, 1, 1).edges()).isEmpty();
+    assertThat(router.select(n("eu.cdn.test."), SNAP, Family.IPV4, LONDON, 1, 1).edges()).extracting(Edge::id).containsExactly("eu-west");
+    // without a name (several names routed): the default chain
+    assertThat(router.select(SNAP, Family.IPV4, TOKYO, 1, 1).edges()).extracting(Edge::id).containsExactly("ap-northeast");
+  }
+
+  @Test
+  void aSingleRoutedNameIsAlsoTheNamelessChain() {
+    Router router = Router.of(Map.of(n("eu.cdn.test."), List.of(
+        new PolicySpec("geofence", null, null, null, List.of("EU"), null, null, null, null, null, null), PolicySpec.of("distance"))),
+        LatencySource.NONE, Clock.systemUTC());
+    assertThat(router.select(SNAP, Family.IPV4, TOKYO, 1, 1).edges()).isEmpty();
+  }
+
+  @Test
+  void measurementsAgeWithTheInjectedClock() {
+    LatencyTable table = new LatencyTable(Map.of("81.2.69.0/24|us-east", new LatencyTable.Sample(5, NOW)));
+    Router fresh = Router.of(Map.of(n("www.cdn.test."), PolicySpec.DEFAULT_CHAIN), () -> table,
+        Clock.fixed(Instant.ofEpochMilli(NOW + 10_000), ZoneOffset.UTC));
+    Router later = Router.of(Map.of(n("www.cdn.test."), PolicySpec.DEFAULT_CHAIN), () -> table,
+        Clock.fixed(Instant.ofEpochMilli(NOW + 301_000), ZoneOffset.UTC));
+    assertThat(fresh.select(n("www.cdn.test."), SNAP, Family.IPV4, LONDON, 1, 1).edges()).extracting(Edge::id).containsExactly("us-east");
+    assertThat(later.select(n("www.cdn.test."), SNAP, Family.IPV4, LONDON, 1, 1).edges()).extracting(Edge::id).containsExactly("eu-west");
+    Decision d = fresh.decide(n("www.cdn.test."), SNAP, LONDON, 1, 1, true);
+    assertThat(d.notes()).anyMatch(s -> s.startsWith("latency: 1 edges measured from 81.2.69.0/24"));
+  }
+}
