@@ -13,6 +13,7 @@ import io.opencdn.dns.geo.CountryCentroids;
 import io.opencdn.dns.geo.CoverageFile;
 import io.opencdn.dns.geo.CoverageZones;
 import io.opencdn.dns.geo.LocationChain;
+import io.opencdn.dns.latency.ProbeTargets;
 import io.opencdn.dns.routing.LatencySource;
 import io.opencdn.dns.routing.PolicySpec;
 import io.opencdn.dns.routing.Router;
@@ -40,7 +41,9 @@ import java.time.Clock;
  * {@link EdgeDirectory} that keeps the routing snapshot current. Clients are located by a
  * {@link LocationChain} (coverage zones, City database, country centroid, default) and edges are
  * chosen by a {@link Router} (one policy chain per geo-routed name, latency from the Hazelcast map
- * {@value io.opencdn.dns.cluster.HazelcastLatency#MAP}).
+ * {@value io.opencdn.dns.cluster.HazelcastLatency#MAP}). With Hazelcast, the clients of geo-routed
+ * queries are published as probe targets for the edges ({@link ProbeTargets}, map
+ * {@value ProbeTargets#MAP}).
  *
  * <pre>{@code
  * DnsServer server = new DnsServer(vertx, config, "dns.yaml", hazelcast, Clock.systemUTC());
@@ -72,6 +75,7 @@ public final class DnsServer {
   private final Closeable geo;
   private final Listeners listeners;
   private final Routing routing;
+  private final ProbeTargets targets;
   private long coverageTimer = -1;
 
   /**
@@ -79,7 +83,7 @@ public final class DnsServer {
    * and static edges), latency reader (null without cluster), reloadable coverage file (or null).
    */
   private record Routing(LocationChain locator, Router router, EdgeDirectory directory, HazelcastLatency latency,
-      CoverageFile coverage, int coverageReloadSeconds) {}
+      CoverageFile coverage, int coverageReloadSeconds, HazelcastInstance hz, Clock clock) {}
 
   /**
    * A server for {@code config}.
@@ -109,12 +113,17 @@ public final class DnsServer {
         cfg == config ? routing.router() : routing.router().withChains(policies(cfg))));
     this.handler = ops.handler();
     this.listeners = new Listeners(vertx, handler, EVENT_LOOPS, TCP_IDLE_SECONDS, TcpListener.DEFAULT_MAX_CONNECTIONS);
+    this.targets = routing.hz() == null ? null : new ProbeTargets(vertx, routing.hz(), routing.clock(), ProbeTargets.Limits.DEFAULTS);
+    if (targets != null) {
+      handler.onRouted(targets::record);
+    }
   }
 
   private DnsServer(Vertx vertx, DnsConfig config, String configLocation, GeoLocator geo, EdgeSnapshotSource edges) {
     this.vertx = vertx;
     this.listen = config.listen();
-    this.routing = new Routing(null, router(config, LatencySource.NONE, Clock.systemUTC()), null, null, null, 0);
+    this.routing = new Routing(null, router(config, LatencySource.NONE, Clock.systemUTC()), null, null, null, 0, null, null);
+    this.targets = null;
     this.directory = null;
     this.geo = null;
     this.ops = new Operations(vertx, config, configLocation, Clock.systemUTC(), cfg -> new Answerer(
@@ -146,7 +155,7 @@ public final class DnsServer {
             config.health(), new EdgeProbe(vertx, config.health().timeoutMillis(), config.edges()), clock);
     HazelcastLatency latency = hz == null ? null : new HazelcastLatency(vertx, hz, LATENCY_REFRESH_MILLIS);
     Router router = router(config, latency != null ? latency : LatencySource.NONE, clock);
-    return new Routing(chain, router, directory, latency, coverage, config.geo().coverageReloadSeconds());
+    return new Routing(chain, router, directory, latency, coverage, config.geo().coverageReloadSeconds(), hz, clock);
   }
 
   /** The router of {@code config}: one policy chain per routing entry. */
@@ -172,6 +181,9 @@ public final class DnsServer {
         .compose(port -> directory == null ? Future.succeededFuture(port) : directory.start().map(port))
         .compose(port -> routing.latency() == null ? Future.succeededFuture(port) : routing.latency().start().map(port))
         .onSuccess(port -> {
+          if (targets != null) {
+            targets.start();
+          }
           CoverageFile coverage = routing.coverage();
           if (coverage != null) {
             coverageTimer = vertx.setPeriodic(routing.coverageReloadSeconds() * 1000L,
@@ -184,6 +196,9 @@ public final class DnsServer {
   /** Stops listening and stops the edge directory; the Vert.x instance and Hazelcast stay up. */
   public Future<Void> stop() {
     vertx.cancelTimer(coverageTimer);
+    if (targets != null) {
+      targets.stop();
+    }
     if (routing.latency() != null) {
       routing.latency().stop();
     }
@@ -232,6 +247,11 @@ public final class DnsServer {
   /** The sockets (how many UDP sockets and TCP servers serve the port). */
   public Listeners listeners() {
     return listeners;
+  }
+
+  /** The probe-target publisher (map {@value ProbeTargets#MAP}), or null without Hazelcast. */
+  public ProbeTargets probeTargets() {
+    return targets;
   }
 
   /** The query path, for statistics. */

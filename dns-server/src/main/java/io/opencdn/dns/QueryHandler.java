@@ -41,6 +41,7 @@ public final class QueryHandler implements DnsHandler {
   private final LongAdder queries = new LongAdder();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder[] byRcode = new LongAdder[24];
+  private volatile java.util.function.Consumer<Request> routedListener;
 
   /** A handler without rate limiting, with its own metrics. */
   public QueryHandler(Answerer answerer) {
@@ -74,6 +75,14 @@ public final class QueryHandler implements DnsHandler {
   /** Replaces the answer stage (hot reload); queries in flight finish with the old one. */
   public void swap(Answerer next) {
     this.answerer = next;
+  }
+
+  /**
+   * Called with every query answered with edges (geo-routed), on the query path: it must be
+   * cheap and must not block (e.g. {@link io.opencdn.dns.latency.ProbeTargets#record}); null for none.
+   */
+  public void onRouted(java.util.function.Consumer<Request> listener) {
+    this.routedListener = listener;
   }
 
   /** The current answer stage. */
@@ -137,6 +146,10 @@ public final class QueryHandler implements DnsHandler {
     byte[] out = ResponseEncoder.encode(answer.message(), request, answer.rcode(), answer.scope());
     if (!answer.edges().isEmpty()) {
       metrics.answered(answer.edges());
+      java.util.function.Consumer<Request> listener = routedListener;
+      if (listener != null) {
+        listener.accept(request);
+      }
     }
     count(answer.rcode(), request.type(), transport, start);
     return out;

@@ -1,0 +1,139 @@
+package io.opencdn.dns.latency;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import io.opencdn.dns.routing.LatencyTable;
+import io.opencdn.dns.wire.Request;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes the client networks this DNS server sees as probe targets for the edges, into the
+ * Hazelcast map {@value #MAP}: key the client prefix as the latency map uses it
+ * ({@link LatencyTable#clientPrefix}: {@code 81.2.69.0/24}, {@code 2001:db8:1::/48}), value the
+ * JSON string {@code {"address": "81.2.69.7", "seenAtMillis": 1700000000000}} with a map TTL of
+ * {@code ttlSeconds}. The address is the one to probe: the ECS address when the query carried a
+ * Client Subnet (RFC 7871), else the resolver's source address.
+ *
+ * <p>{@link #record} is on the query path: it only touches a bounded {@link ConcurrentHashMap}
+ * (at most {@code maxPending} prefixes; more are dropped until the next drain). Every
+ * {@code drainMillis} a worker thread writes at most {@code maxPerDrain} pending prefixes, and
+ * skips prefixes written less than {@code rewriteMillis} ago, so a busy server writes each
+ * prefix about once per {@code rewriteMillis} and never more than {@code maxPerDrain} per drain.
+ */
+public final class ProbeTargets {
+
+  /** Name of the Hazelcast map. */
+  public static final String MAP = "latency-targets";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProbeTargets.class);
+
+  /** Settings: pending bound, writes per drain, drain period, rewrite period, map TTL. */
+  public record Limits(int maxPending, int maxPerDrain, long drainMillis, long rewriteMillis, int ttlSeconds) {
+    /** 10 000 pending, 200 writes a second, each prefix rewritten at most once a minute, TTL 10 min. */
+    public static final Limits DEFAULTS = new Limits(10_000, 200, 1000, 60_000, 600);
+  }
+
+  /** A pending target: the address to probe and when it was last seen. */
+  record Seen(String address, long atMillis) {}
+
+  private final Vertx vertx;
+  private final HazelcastInstance hz;
+  private final Clock clock;
+  private final Limits limits;
+  private final ConcurrentHashMap<String, Seen> pending = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Long> written = new ConcurrentHashMap<>();
+  private long timer = -1;
+
+  public ProbeTargets(Vertx vertx, HazelcastInstance hz, Clock clock, Limits limits) {
+    this.vertx = vertx;
+    this.hz = hz;
+    this.clock = clock;
+    this.limits = limits;
+  }
+
+  /** Notes the client of a geo-routed query. Cheap, never blocks, safe from any thread. */
+  public void record(Request request) {
+    InetAddress address = request.hasClientSubnet() ? request.subnet().address() : request.resolver();
+    record(address);
+  }
+
+  /** Notes a client address (the probe target of its prefix). */
+  public void record(InetAddress address) {
+    if (address == null || pending.size() >= limits.maxPending()) {
+      return;
+    }
+    String prefix = LatencyTable.clientPrefix(address);
+    long now = clock.millis();
+    Long last = written.get(prefix);
+    if (last != null && now - last < limits.rewriteMillis()) {
+      return;
+    }
+    pending.put(prefix, new Seen(address.getHostAddress(), now));
+  }
+
+  /** Drains every {@code drainMillis}. */
+  public void start() {
+    timer = vertx.setPeriodic(limits.drainMillis(), id -> vertx.executeBlocking(this::drain, false)
+        .onFailure(e -> LOG.warn("cannot publish latency targets: {}", e.toString())));
+  }
+
+  /** Stops draining. */
+  public void stop() {
+    vertx.cancelTimer(timer);
+  }
+
+  /** Prefixes waiting to be written. */
+  public int pending() {
+    return pending.size();
+  }
+
+  /**
+   * Writes up to {@code maxPerDrain} pending targets (blocking Hazelcast calls: call from a
+   * worker) and forgets rewrite marks older than {@code rewriteMillis}.
+   *
+   * @return how many were written
+   */
+  public int drain() {
+    long now = clock.millis();
+    written.values().removeIf(t -> now - t >= limits.rewriteMillis());
+    IMap<String, String> map = hz.getMap(MAP);
+    List<Map.Entry<String, Seen>> batch = new ArrayList<>();
+    Iterator<Map.Entry<String, Seen>> it = pending.entrySet().iterator();
+    while (it.hasNext() && batch.size() < limits.maxPerDrain()) {
+      Map.Entry<String, Seen> e = it.next();
+      it.remove();
+      batch.add(e);
+    }
+    List<java.util.concurrent.CompletableFuture<Void>> writes = new ArrayList<>();
+    for (Map.Entry<String, Seen> e : batch) {
+      written.put(e.getKey(), now);
+      writes.add(map.setAsync(e.getKey(), json(e.getValue()), limits.ttlSeconds(), TimeUnit.SECONDS).toCompletableFuture());
+    }
+    java.util.concurrent.CompletableFuture.allOf(writes.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+    return batch.size();
+  }
+
+  /** The map value for a target. */
+  static String json(Seen s) {
+    return "{\"address\":\"" + s.address() + "\",\"seenAtMillis\":" + s.atMillis() + "}";
+  }
+
+  /** Drains now, on a worker thread. */
+  public Future<Void> flush() {
+    return vertx.executeBlocking(() -> {
+      drain();
+      return null;
+    }, false);
+  }
+}

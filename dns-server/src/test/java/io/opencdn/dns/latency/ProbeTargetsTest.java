@@ -1,0 +1,147 @@
+package io.opencdn.dns.latency;
+
+import static io.opencdn.dns.TestSupport.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.opencdn.common.cluster.ClusterConfig;
+import io.opencdn.common.cluster.ClusterMaps;
+import io.opencdn.common.cluster.ClusterNode;
+import io.opencdn.common.cluster.EdgeRecord;
+import io.opencdn.common.cluster.EdgeState;
+import io.opencdn.common.config.AdminToken;
+import io.opencdn.common.config.ConfigLoader;
+import io.opencdn.common.config.Endpoint;
+import io.opencdn.dns.DnsConfig;
+import io.opencdn.dns.DnsServer;
+import io.opencdn.dns.TestClock;
+import io.opencdn.dns.net.Transport;
+import io.opencdn.dns.wire.Decoded;
+import io.opencdn.dns.wire.QueryDecoder;
+import io.opencdn.dns.wire.Request;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Type;
+
+/** Probe targets written into the map of a real Hazelcast member. */
+class ProbeTargetsTest {
+
+  private static HazelcastInstance hz;
+  private static Vertx vertx;
+
+  @BeforeAll
+  static void startMember() {
+    int port = ThreadLocalRandom.current().nextInt(20000, 40000);
+    ClusterConfig cfg = new ClusterConfig("dns-targets-test", AdminToken.random(), new Endpoint("127.0.0.1", port),
+        List.of("127.0.0.1:" + port), 1000, 5000);
+    hz = ClusterNode.start(cfg, "dns-targets-" + port, false);
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stopMember() throws Exception {
+    await(vertx.close());
+    hz.shutdown();
+  }
+
+  @AfterEach
+  void clear() {
+    hz.getMap(ProbeTargets.MAP).clear();
+    hz.getMap(ClusterMaps.EDGES).clear();
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  static Request request(String ecs, String resolver) {
+    Decoded d = QueryDecoder.decode(query("www.cdn.test.", Type.A, ecs).toWire(), ip(resolver), Transport.UDP);
+    return ((Decoded.Query) d).request();
+  }
+
+  @Test
+  void writesThePrefixWithTheEcsAddressOrTheResolver() {
+    TestClock clock = new TestClock();
+    ProbeTargets t = new ProbeTargets(vertx, hz, clock, ProbeTargets.Limits.DEFAULTS);
+    t.record(request("81.2.69.0/24", "192.0.2.53"));
+    t.record(request(null, "198.51.100.7"));
+    t.record(request(null, "2001:db8:1:2::53"));
+    assertThat(t.drain()).isEqualTo(3);
+    var map = hz.<String, String>getMap(ProbeTargets.MAP);
+    assertThat(map.get("81.2.69.0/24")).isEqualTo("{\"address\":\"81.2.69.0\",\"seenAtMillis\":1700000000000}");
+    assertThat(map.get("198.51.100.0/24")).isEqualTo("{\"address\":\"198.51.100.7\",\"seenAtMillis\":1700000000000}");
+    assertThat(map.get("2001:db8:1::/48")).contains("\"address\":\"2001:db8:1:2:0:0:0:53\"");
+    assertThat(map.getEntryView("81.2.69.0/24").getTtl()).isEqualTo(600_000L);
+    assertThat(t.pending()).isZero();
+  }
+
+  @Test
+  void capsWritesPerDrainAndRewritesAPrefixOnlyAfterTheRewritePeriod() {
+    TestClock clock = new TestClock();
+    ProbeTargets t = new ProbeTargets(vertx, hz, clock, new ProbeTargets.Limits(5, 2, 1000, 60_000, 600));
+    for (int i = 0; i < 10; i++) {
+      t.record(ip("203.0." + i + ".1"));
+    }
+    assertThat(t.pending()).isEqualTo(5); // bounded: the rest is dropped
+    assertThat(t.drain()).isEqualTo(2);
+    assertThat(t.drain()).isEqualTo(2);
+    assertThat(t.drain()).isEqualTo(1);
+    assertThat(t.drain()).isZero();
+    assertThat(hz.getMap(ProbeTargets.MAP).size()).isEqualTo(5);
+
+    t.record(ip("203.0.0.9")); // written moments ago: skipped
+    assertThat(t.pending()).isZero();
+    clock.advance(60_000);
+    t.record(ip("203.0.0.9"));
+    assertThat(t.drain()).isEqualTo(1);
+    assertThat(hz.<String, String>getMap(ProbeTargets.MAP).get("203.0.0.0/24"))
+        .isEqualTo("{\"address\":\"203.0.0.9\",\"seenAtMillis\":1700000060000}");
+  }
+
+  @Test
+  void aServerPublishesTheClientsOfGeoRoutedQueriesOnly() throws Exception {
+    String member = hz.getCluster().getLocalMember().getUuid().toString();
+    hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES).put("eu-west", new EdgeRecord("eu-west", "eu", 50.11, 8.68, "127.0.0.12", null,
+        1, 0, 0, EdgeState.ACTIVE, member, System.currentTimeMillis()));
+    DnsConfig config = ConfigLoader.parse("""
+        listen: 127.0.0.1:0
+        zones: [{origin: cdn.test., file: classpath:demo/cdn.test.zone}]
+        routing: [{name: www.cdn.test., ttl: 20}]
+        rrl: {enabled: false}
+        """, "targets.yaml", DnsConfig.class);
+    DnsServer server = new DnsServer(vertx, config, "classpath:targets.yaml", hz, Clock.systemUTC());
+    int port = await(server.start());
+    try {
+      ask(port, "cdn.test.", "198.51.100.0/24");  // zone data: not a target
+      ask(port, "www.cdn.test.", "81.2.69.0/24");
+      var map = hz.<String, String>getMap(ProbeTargets.MAP);
+      assertThat(eventually(5000, () -> map.containsKey("81.2.69.0/24"))).isTrue();
+      assertThat(map.get("81.2.69.0/24")).startsWith("{\"address\":\"81.2.69.0\"");
+      assertThat(map.containsKey("198.51.100.0/24")).isFalse();
+      assertThat(server.probeTargets()).isNotNull();
+    } finally {
+      await(server.stop());
+    }
+  }
+
+  static void ask(int port, String name, String ecs) throws Exception {
+    try (DatagramSocket socket = new DatagramSocket()) {
+      socket.setSoTimeout(3000);
+      byte[] wire = query(name, Type.A, ecs).toWire();
+      socket.send(new DatagramPacket(wire, wire.length, InetAddress.getLoopbackAddress(), port));
+      byte[] buf = new byte[2048];
+      socket.receive(new DatagramPacket(buf, buf.length));
+    }
+  }
+}
