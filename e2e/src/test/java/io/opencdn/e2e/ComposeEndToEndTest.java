@@ -120,11 +120,25 @@ class ComposeEndToEndTest {
   @Test
   @Order(5)
   void stoppedOriginStillLetsEdgesServeWhatTheyCached() throws Exception {
-    assertThat(get(US, "/gen/cached-before-outage?size=2048&cc=max-age%3D600").statusCode()).isEqualTo(200);
+    String fresh = "/gen/cached-before-outage?size=2048&cc=max-age%3D600";
+    String soonStale = "/gen/stale-if-error?size=1024&cc=max-age%3D1%2C%20stale-if-error%3D600";
+    HttpResponse<String> freshCopy = get(US, fresh);
+    HttpResponse<String> staleCopy = get(US, soonStale);
+    assertThat(freshCopy.statusCode()).isEqualTo(200);
+    assertThat(staleCopy.statusCode()).isEqualTo(200);
     DockerClientFactory.instance().client().stopContainerCmd(containerId("origin")).withTimeout(0).exec();
-    HttpResponse<String> r = get(US, "/gen/cached-before-outage?size=2048&cc=max-age%3D600");
+
+    HttpResponse<String> r = get(US, fresh);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("X-Cache").orElse("")).startsWith("Hit");
+    assertThat(r.body()).isEqualTo(freshCopy.body());
+    // once max-age has run out, stale-if-error keeps serving the stored copy while the origin is down
+    await(() -> {
+      HttpResponse<String> s = get(US, soonStale);
+      assertThat(s.statusCode()).isEqualTo(200);
+      assertThat(s.body()).isEqualTo(staleCopy.body());
+      return Long.parseLong(s.headers().firstValue("Age").orElse("0")) >= 2;
+    }, Duration.ofSeconds(20));
     assertThat(get(US, "/gen/never-cached?size=10").statusCode()).isIn(502, 504);
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.Endpoint;
+import io.opencdn.edge.latency.LatencyConfig;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +27,11 @@ import java.util.Set;
  * @param origin origin connection timeouts
  * @param distributions the sites this edge serves, matched by Host (at least one)
  * @param cluster Hazelcast cluster to register in; null runs the edge standalone
+ * @param clusterFill peer scope and fill lease settings, used with a cluster (default
+ *     {@link ClusterFillConfig#defaults()})
+ * @param tls the HTTPS (and HTTP/2) listener; null = plain HTTP only
+ * @param latency active RTT probes to client networks, used with a cluster (default
+ *     {@link LatencyConfig#defaults()}: disabled)
  */
 public record EdgeConfig(
     @JsonProperty("id") String id,
@@ -39,7 +45,10 @@ public record EdgeConfig(
     @JsonProperty("cache") CacheConfig cache,
     @JsonProperty("origin") OriginConfig origin,
     @JsonProperty("distributions") List<DistributionConfig> distributions,
-    @JsonProperty("cluster") ClusterConfig cluster) {
+    @JsonProperty("cluster") ClusterConfig cluster,
+    @JsonProperty("clusterFill") ClusterFillConfig clusterFill,
+    @JsonProperty("tls") TlsConfig tls,
+    @JsonProperty("latency") LatencyConfig latency) {
 
   public static final int DEFAULT_CAPACITY = 1000;
 
@@ -68,8 +77,34 @@ public record EdgeConfig(
       ConfigException.require(hosts.add(d.host().toLowerCase(Locale.ROOT)), "distributions",
           "distinct hosts", "'" + d.host() + "' twice");
     }
+    clusterFill = clusterFill == null ? ClusterFillConfig.defaults() : clusterFill;
+    latency = latency == null ? LatencyConfig.defaults() : latency;
     ConfigException.require(cluster == null || advertise.ipv4() != null || advertise.ipv6() != null, "advertise",
         "an IPv4 or IPv6 address (required with a cluster when listen is not an IP)", "nothing");
+  }
+
+  /** The configuration without latency probes ({@code latency} absent). */
+  public EdgeConfig(String id, String region, Double latitude, Double longitude, Endpoint listen, AdvertiseConfig advertise,
+      Integer capacity, String adminToken, CacheConfig cache, OriginConfig origin, List<DistributionConfig> distributions,
+      ClusterConfig cluster, ClusterFillConfig clusterFill, TlsConfig tls) {
+    this(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin, distributions, cluster,
+        clusterFill, tls, null);
+  }
+
+  /** The configuration without an HTTPS listener ({@code tls} absent). */
+  public EdgeConfig(String id, String region, Double latitude, Double longitude, Endpoint listen, AdvertiseConfig advertise,
+      Integer capacity, String adminToken, CacheConfig cache, OriginConfig origin, List<DistributionConfig> distributions,
+      ClusterConfig cluster, ClusterFillConfig clusterFill) {
+    this(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin, distributions, cluster,
+        clusterFill, null);
+  }
+
+  /** The configuration as it was before {@code clusterFill} existed: cluster fill defaults. */
+  public EdgeConfig(String id, String region, Double latitude, Double longitude, Endpoint listen, AdvertiseConfig advertise,
+      Integer capacity, String adminToken, CacheConfig cache, OriginConfig origin, List<DistributionConfig> distributions,
+      ClusterConfig cluster) {
+    this(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin, distributions, cluster,
+        null);
   }
 
   /**

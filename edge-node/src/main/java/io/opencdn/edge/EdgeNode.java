@@ -5,13 +5,23 @@ import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.common.config.AdminToken;
 import io.opencdn.edge.cache.CacheStats;
+import io.opencdn.edge.cache.DiskCache;
 import io.opencdn.edge.cache.MemoryCache;
+import io.opencdn.edge.cache.TieredCache;
 import io.opencdn.edge.cache.ResponseCache;
-import io.opencdn.edge.cluster.EdgeRegistry;
+import io.opencdn.edge.cluster.EdgeCluster;
+import io.opencdn.edge.cluster.LoadMeter;
+import io.opencdn.edge.fill.FillerChain;
 import io.opencdn.edge.fill.OriginClient;
+import io.opencdn.edge.http.CacheSettings;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.opencdn.edge.http.Distributions;
 import io.opencdn.edge.http.EdgeHandler;
 import io.opencdn.edge.http.EdgeMetrics;
+import io.opencdn.edge.http.Listeners;
+import io.opencdn.edge.latency.LatencyProber;
+import io.opencdn.edge.latency.TcpConnectConnector;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -46,13 +56,32 @@ public final class EdgeNode {
   private final AdminToken token;
   private final boolean tokenGenerated;
   private final EdgeHandler handler;
+  private final FillerChain fillers;
   private HttpServer server;
-  private EdgeRegistry registry;
+  private volatile String extraListeners;
+  private HttpServer tlsServer;
+  private volatile String extraTlsListeners;
+  private volatile int tlsPort = -1;
+  private final EdgeCluster cluster;
+  private final LatencyProber prober;
+  private final LoadMeter load = new LoadMeter();
   private int port = -1;
 
   /** An edge with the memory cache tier sized by {@code config.cache()}. */
   public EdgeNode(Vertx vertx, EdgeConfig config, HazelcastInstance hz, Clock clock) {
-    this(vertx, config, hz, clock, new MemoryCache(config.cache().memoryBytes(), clock));
+    this(vertx, config, hz, clock, defaultCache(vertx, config.cache(), clock));
+  }
+
+  /**
+   * The cache tiers of {@code cache}: memory, plus a disk tier behind it when {@code diskPath}
+   * is set (its index is rebuilt from the files there, so this blocks while it reads them).
+   */
+  public static ResponseCache defaultCache(Vertx vertx, CacheConfig cache, Clock clock) {
+    MemoryCache memory = new MemoryCache(cache.memoryBytes(), clock);
+    if (cache.diskPath() == null) {
+      return memory;
+    }
+    return new TieredCache(memory, new DiskCache(vertx, java.nio.file.Path.of(cache.diskPath()), cache.diskBytes(), clock));
   }
 
   /**
@@ -65,12 +94,24 @@ public final class EdgeNode {
     this.config = config;
     this.hz = hz;
     this.clock = clock;
-    this.cache = cache;
     this.tokenGenerated = config.adminToken().isEmpty();
     this.token = AdminToken.of(config.adminToken());
     this.origin = new OriginClient(vertx, clock, config.origin().connectTimeoutMillis(), config.origin().timeoutMillis());
+    this.cluster = hz == null ? null : new EdgeCluster(vertx, config, hz, clock, cache, origin);
+    this.cache = cluster == null ? cache : cluster.cache();
+    this.fillers = new FillerChain(cluster == null ? origin : cluster.filler());
+    CacheConfig c = config.cache();
     this.handler = new EdgeHandler(config.id(), config.region(), new Distributions(config.distributions()), token,
-        cache, origin, clock, config.cache().maxObjectBytes(), metrics);
+        this.cache, fillers, origin, clock, new CacheSettings(c.maxObjectBytes(), c.staleWhileRevalidateSeconds(),
+            c.staleIfErrorSeconds(), c.heuristicMaxSeconds()), metrics);
+    Gauge.builder("cdn_cache_entries", cache, r -> r.stats().entries()).register(metrics.registry());
+    Gauge.builder("cdn_cache_bytes", cache, r -> r.stats().bytes()).register(metrics.registry());
+    FunctionCounter.builder("cdn_cache_evictions", cache, r -> r.stats().evictions()).register(metrics.registry());
+    if (cluster != null) {
+      cluster.routes(handler.admin());
+    }
+    this.prober = hz == null || !config.latency().enabled() ? null
+        : new LatencyProber(vertx, hz, config.id(), config.latency(), new TcpConnectConnector(), clock);
   }
 
   /** Binds the HTTP listener, then registers in the cluster; yields the bound port. */
@@ -78,31 +119,85 @@ public final class EdgeNode {
     if (tokenGenerated) {
       LOG.info("edge {}: no adminToken configured, generated {}", config.id(), token.value());
     }
-    server = vertx.createHttpServer(new HttpServerOptions().setMaxHeaderSize(65536).setIdleTimeout(120));
-    return server.requestHandler(handler)
+    HttpServerOptions options = Listeners.options();
+    server = vertx.createHttpServer(options);
+    return server.connectionHandler(load.connections()).requestHandler(load.counting(handler))
         .listen(config.listen().port(), config.listen().host())
+        .compose(s -> Listeners.more(vertx, options, Listeners.DEFAULT_INSTANCES - 1, load.connections(),
+            load.counting(handler), config.listen().host(), config.listen().port()).map(id -> {
+              extraListeners = id;
+              return s;
+            }))
+        .compose(s -> startTls().map(s))
         .compose(s -> {
           port = s.actualPort();
           if (hz == null) {
             return Future.succeededFuture(port);
           }
-          registry = new EdgeRegistry(vertx, hz, edgeRecord(), metrics::requests, clock, HEARTBEAT_MILLIS);
-          return registry.start().map(port);
+          return cluster.start(port, edgeRecord(), metrics::requests, load).map(port).onSuccess(p -> {
+            if (prober != null) {
+              prober.start();
+            }
+          });
         });
   }
 
   /** Removes the registry entry, then closes the listener, the origin client and the cache. */
   public Future<Void> stop() {
-    Future<Void> leave = registry == null ? Future.succeededFuture() : registry.stop().recover(t -> Future.succeededFuture());
+    if (prober != null) {
+      prober.stop();
+    }
+    Future<Void> leave = cluster == null ? Future.succeededFuture() : cluster.stop();
     return leave
+        .compose(v -> extraListeners == null ? Future.<Void>succeededFuture() : vertx.undeploy(extraListeners))
+        .compose(v -> extraTlsListeners == null ? Future.<Void>succeededFuture() : vertx.undeploy(extraTlsListeners))
+        .compose(v -> tlsServer == null ? Future.<Void>succeededFuture() : tlsServer.close())
         .compose(v -> server == null ? Future.succeededFuture() : server.close())
         .compose(v -> origin.close())
         .compose(v -> cache.close());
   }
 
+  /** The cluster part of this edge (registry, drain, fills, invalidations), or null when standalone. */
+  public EdgeCluster cluster() {
+    return cluster;
+  }
+
+  /** The latency prober ({@code latency.enabled} with a cluster), or null. */
+  public LatencyProber prober() {
+    return prober;
+  }
+
   /** The bound HTTP port, -1 before {@link #start()}. */
   public int port() {
     return port;
+  }
+
+  /** The bound HTTPS port, -1 without {@code tls} or before {@link #start()}. */
+  public int tlsPort() {
+    return tlsPort;
+  }
+
+  /** The HTTPS listener of {@code config.tls()} (HTTP/2 through ALPN), one instance per core. */
+  private Future<Void> startTls() {
+    TlsConfig tls = config.tls();
+    if (tls == null) {
+      return Future.succeededFuture();
+    }
+    HttpServerOptions options = Listeners.tlsOptions(
+        tls.certificates().stream().map(c -> java.util.Map.entry(c.cert(), c.key())).toList(), tls.http2());
+    tlsServer = vertx.createHttpServer(options);
+    return tlsServer.connectionHandler(load.connections()).requestHandler(load.counting(handler))
+        .listen(tls.listen().port(), tls.listen().host())
+        .compose(s -> {
+          tlsPort = s.actualPort();
+          return Listeners.more(vertx, options, Listeners.DEFAULT_INSTANCES - 1, load.connections(),
+              load.counting(handler), tls.listen().host(), tls.listen().port());
+        })
+        .map(id -> {
+          extraTlsListeners = id;
+          LOG.info("edge {} listening on https://{}:{} (http2 {})", config.id(), tls.listen().host(), tlsPort, tls.http2());
+          return null;
+        });
   }
 
   /** The configuration this edge runs with. */
@@ -118,6 +213,19 @@ public final class EdgeNode {
   /** Request counters. */
   public EdgeMetrics metrics() {
     return metrics;
+  }
+
+  /**
+   * The fill chain: the origin last; a cluster peer filler is added with
+   * {@code fillers().addFirst(...)} before {@link #start()}.
+   */
+  public FillerChain fillers() {
+    return fillers;
+  }
+
+  /** The cache tier (e.g. for purges: {@link ResponseCache#purge}). */
+  public ResponseCache cache() {
+    return cache;
   }
 
   /** Size of the cache tier. */

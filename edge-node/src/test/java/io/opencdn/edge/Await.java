@@ -19,6 +19,18 @@ public final class Await {
     }
   }
 
+  /** The failure of a future that must fail, failing the test if it succeeds or hangs 15 s. */
+  public static Throwable failure(Future<?> f) {
+    try {
+      f.toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      return e.getCause();
+    } catch (Exception e) {
+      throw new AssertionError("future did not complete: " + e, e);
+    }
+    throw new AssertionError("future succeeded, a failure was expected");
+  }
+
   /** Polls {@code condition} until true, failing after {@code timeout}. */
   public static void until(Duration timeout, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -90,6 +90,13 @@ class EdgeConfigTest {
       "listen: nowhere|key 'listen'",
       "advertise: {ipv4: 300.1.1.1}|key 'advertise.ipv4'",
       "cache: {memoryBytes: 100000, maxObjectBytes: 200000}|key 'cache.maxObjectBytes'",
+      "cache: {staleIfErrorSeconds: -1}|key 'cache.staleIfErrorSeconds'",
+      "tls: {listen: 127.0.0.1:8443, certificates: []}|key 'tls.certificates'",
+      "tls: {certificates: [{cert: a.pem, key: b.pem}]}|key 'tls.listen'",
+      "tls: {listen: 127.0.0.1:8443, certificates: [{cert: a.pem}]}|key 'tls.certificates[0].key'",
+      "cache: {staleWhileRevalidateSeconds: -5}|key 'cache.staleWhileRevalidateSeconds'",
+      "cache: {heuristicMaxSeconds: -1}|key 'cache.heuristicMaxSeconds'",
+      "cache: {maxObjectBytes: 100000, diskPath: /tmp/x, diskBytes: 10}|key 'cache.diskBytes'",
       "origin: {timeoutMillis: 0}|key 'origin.timeoutMillis'",
       "distributions: []|key 'distributions'",
       "distributions: [{host: www.cdn.test, origin: ftp://x}]|key 'distributions[0].origin'",
@@ -117,6 +124,35 @@ class EdgeConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("edge.yaml: ")
         .hasMessageContaining(expectedMessage);
+  }
+
+  @Test
+  void cacheKeysForStaleServingAndTheDiskTier() {
+    String yaml = MINIMAL + """
+        cache: {memoryBytes: 1048576, staleWhileRevalidateSeconds: 30, staleIfErrorSeconds: 600,
+                heuristicMaxSeconds: 3600, diskPath: /var/cache/opencdn, diskBytes: 2097152}
+        """;
+
+    CacheConfig c = parse(yaml).cache();
+
+    assertThat(c).isEqualTo(new CacheConfig(1048576L, 262144L, 30L, 600L, 3600L, "/var/cache/opencdn", 2097152L));
+    assertThat(parse(MINIMAL).cache())
+        .isEqualTo(new CacheConfig(null, null, 0L, 86400L, 86400L, null, CacheConfig.DEFAULT_DISK_BYTES));
+  }
+
+  @Test
+  void tlsSection() {
+    TlsConfig tls = parse(MINIMAL + """
+        tls:
+          listen: 127.0.0.12:8443
+          certificates:
+            - {cert: /etc/opencdn/www.pem, key: /etc/opencdn/www.key}
+        """).tls();
+
+    assertThat(tls.listen().port()).isEqualTo(8443);
+    assertThat(tls.certificates()).containsExactly(new TlsConfig.Certificate("/etc/opencdn/www.pem", "/etc/opencdn/www.key"));
+    assertThat(tls.http2()).isTrue();
+    assertThat(parse(MINIMAL).tls()).isNull();
   }
 
   @Test

@@ -34,78 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The edge end to end over HTTP: a test origin, the edge on port 0 and a client. The cache tier
  * comes from {@link #newCache}, so a subclass runs the same suite against another tier.
  */
-class EdgeNodeTest {
-
-  static final String HOST = "www.cdn.test";
-  static final String TOKEN = "test-admin-token-0123456789";
-
-  Vertx vertx;
-  TestOrigin origin;
-  TestClock clock;
-  HttpClientAgent client;
-  EdgeNode edge;
-
-  /** The cache tier under test. */
-  protected ResponseCache newCache(long budgetBytes, Clock clock) {
-    return new MemoryCache(budgetBytes, clock);
-  }
-
-  record Resp(int status, MultiMap headers, String body) {
-    String header(String name) {
-      return headers.get(name);
-    }
-  }
-
-  @BeforeEach
-  void setUp() {
-    vertx = Vertx.vertx();
-    origin = new TestOrigin(vertx);
-    clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
-    client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(20));
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (edge != null) {
-      await(edge.stop());
-    }
-    await(vertx.close());
-  }
-
-  EdgeConfig config(String originUrl, long memoryBytes, long maxObjectBytes, int timeoutMillis) {
-    return new EdgeConfig("test-edge", "test", 50.0, 8.0, Endpoint.parse("127.0.0.1:0"), null, null, TOKEN,
-        new CacheConfig(memoryBytes, maxObjectBytes), new OriginConfig(500, timeoutMillis),
-        List.of(new DistributionConfig(HOST, originUrl)), null);
-  }
-
-  EdgeNode start(EdgeConfig cfg) {
-    edge = new EdgeNode(vertx, cfg, null, clock, newCache(cfg.cache().memoryBytes(), clock));
-    await(edge.start());
-    return edge;
-  }
-
-  EdgeNode start() {
-    return start(config(origin.url(), 1 << 20, 64 << 10, 2000));
-  }
-
-  Future<Resp> send(HttpMethod method, String path, String host, Buffer body, String... headerPairs) {
-    RequestOptions o = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(edge.port()).setURI(path);
-    return client.request(o).compose(req -> {
-      if (host != null) {
-        req.authority(io.vertx.core.net.HostAndPort.parseAuthority(host, -1));
-      }
-      for (int i = 0; i < headerPairs.length; i += 2) {
-        req.headers().add(headerPairs[i], headerPairs[i + 1]);
-      }
-      // read the body in a listener of the response future itself, so no chunk arrives unhandled
-      return (body == null ? req.send() : req.send(body))
-          .compose(res -> res.body().map(b -> new Resp(res.statusCode(), res.headers(), b.toString())));
-    });
-  }
-
-  Resp get(String path, String... headerPairs) {
-    return await(send(HttpMethod.GET, path, HOST, null, headerPairs));
-  }
+class EdgeNodeTest extends EdgeHarness {
 
   @Test
   void missThenHitAsksTheOriginOnce() {
@@ -302,11 +231,10 @@ class EdgeNodeTest {
     int port = await(liar.listen(0, "127.0.0.1")).actualPort();
     start(config("http://127.0.0.1:" + port, 1 << 20, 64 << 10, 2000));
 
-    Resp r = get("/t");
-    Resp again = get("/t");
-
-    assertThat(r.status()).isEqualTo(502);
-    assertThat(again.status()).isEqualTo(502);
+    // the 200 headers are already streamed when the body breaks off: the client connection is
+    // reset, never ended cleanly, and nothing is stored
+    assertThat(Await.failure(send(HttpMethod.GET, "/t", HOST, null))).isNotNull();
+    assertThat(Await.failure(send(HttpMethod.GET, "/t", HOST, null))).isNotNull();
     assertThat(edge.cacheStats().entries()).isZero();
   }
 

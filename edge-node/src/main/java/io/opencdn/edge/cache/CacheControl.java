@@ -1,5 +1,6 @@
 package io.opencdn.edge.cache;
 
+import io.vertx.core.MultiMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,6 +35,28 @@ public final class CacheControl {
       }
     }
     return new CacheControl(map);
+  }
+
+  /**
+   * The directives that govern this tier (RFC 9213): {@code CDN-Cache-Control} when present,
+   * else {@code Surrogate-Control} (Edge Architecture 1.0), else {@code Cache-Control}. A
+   * targeted field replaces Cache-Control entirely for this cache.
+   */
+  public static CacheControl forThisTier(MultiMap responseHeaders) {
+    List<String> cdn = responseHeaders.getAll("CDN-Cache-Control");
+    if (!cdn.isEmpty()) {
+      return parse(cdn);
+    }
+    List<String> surrogate = responseHeaders.getAll("Surrogate-Control");
+    if (!surrogate.isEmpty()) {
+      return parse(surrogate);
+    }
+    return parse(responseHeaders.getAll("Cache-Control"));
+  }
+
+  /** True when a targeted field ({@code CDN-Cache-Control}, {@code Surrogate-Control}) is present. */
+  public static boolean targeted(MultiMap responseHeaders) {
+    return responseHeaders.contains("CDN-Cache-Control") || responseHeaders.contains("Surrogate-Control");
   }
 
   /** True when the directive is present, with or without an argument. */

@@ -82,6 +82,84 @@ public record CachedResponse(
     return Math.max(0, freshnessLifetimeSeconds * 1000 - currentAgeSeconds(nowMillis) * 1000);
   }
 
+  /** Seconds past the freshness lifetime at {@code nowMillis}; negative while fresh. */
+  public long stalenessSeconds(long nowMillis) {
+    return currentAgeSeconds(nowMillis) - freshnessLifetimeSeconds;
+  }
+
+  /** The directives of this tier ({@link CacheControl#forThisTier}) of the stored headers. */
+  public CacheControl cacheControl() {
+    MultiMap h = MultiMap.caseInsensitiveMultiMap();
+    for (Map.Entry<String, String> e : headers) {
+      if (e.getKey().equalsIgnoreCase("Cache-Control") || e.getKey().equalsIgnoreCase("CDN-Cache-Control")
+          || e.getKey().equalsIgnoreCase("Surrogate-Control")) {
+        h.add(e.getKey(), e.getValue());
+      }
+    }
+    return CacheControl.forThisTier(h);
+  }
+
+  /**
+   * True when this response must not be served stale without revalidation (RFC 9111 5.2.2.2,
+   * 5.2.2.4, 5.2.2.8 and 5.2.2.10: {@code must-revalidate}, {@code no-cache},
+   * {@code proxy-revalidate} and {@code s-maxage}); an explicit {@code stale-if-error} or
+   * {@code stale-while-revalidate} (RFC 5861) next to {@code s-maxage} is the origin's permission.
+   */
+  public boolean mustRevalidate() {
+    CacheControl cc = cacheControl();
+    if (cc.has("must-revalidate") || cc.has("proxy-revalidate") || cc.has("no-cache")) {
+      return true;
+    }
+    return cc.has("s-maxage") && !cc.has("stale-if-error") && !cc.has("stale-while-revalidate");
+  }
+
+  /** The {@code stale-while-revalidate} window (RFC 5861 section 3), else {@code defaultSeconds}. */
+  public long staleWhileRevalidateSeconds(long defaultSeconds) {
+    long s = cacheControl().seconds("stale-while-revalidate");
+    return s >= 0 ? s : defaultSeconds;
+  }
+
+  /** The {@code stale-if-error} window (RFC 5861 section 4), else {@code defaultSeconds}. */
+  public long staleIfErrorSeconds(long defaultSeconds) {
+    long s = cacheControl().seconds("stale-if-error");
+    return s >= 0 ? s : defaultSeconds;
+  }
+
+  /** The stored entity tag, or null. */
+  public String etag() {
+    return header("ETag");
+  }
+
+  /** The stored Last-Modified as epoch millis, or -1. */
+  public long lastModifiedMillis() {
+    return HttpDates.parse(header("Last-Modified"));
+  }
+
+  /** The stored headers as a new case-insensitive map. */
+  public MultiMap headerMap() {
+    MultiMap m = MultiMap.caseInsensitiveMultiMap();
+    for (Map.Entry<String, String> e : headers) {
+      m.add(e.getKey(), e.getValue());
+    }
+    return m;
+  }
+
+  /**
+   * The stored headers updated from a {@code 304 Not Modified} (RFC 9111 section 3.2): every field
+   * of the 304 replaces the stored fields of that name, except the framing fields.
+   */
+  public MultiMap headersUpdatedBy(MultiMap notModified) {
+    MultiMap merged = headerMap();
+    for (String name : notModified.names()) {
+      if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Transfer-Encoding")
+          || name.equalsIgnoreCase("Content-Range")) {
+        continue;
+      }
+      merged.set(name, notModified.getAll(name));
+    }
+    return merged;
+  }
+
   /** True when the request carries the header values this variant was selected by (RFC 9111 4.1). */
   public boolean matchesVary(MultiMap requestHeaders) {
     for (Map.Entry<String, String> e : varyValues.entrySet()) {
@@ -115,7 +193,31 @@ public record CachedResponse(
   }
 
   private static String joined(MultiMap headers, String name) {
-    return String.join(",", headers.getAll(name)).trim();
+    String v = String.join(",", headers.getAll(name)).trim();
+    return name.equals("accept-encoding") ? normalizeAcceptEncoding(v) : v;
+  }
+
+  /**
+   * Normalises {@code Accept-Encoding} to the one coding this cache distinguishes: {@code br},
+   * else {@code gzip}, else empty (identity), so that the many spellings browsers send share
+   * one variant. A coding listed with {@code q=0} does not count.
+   */
+  public static String normalizeAcceptEncoding(String value) {
+    if (value == null || value.isEmpty()) {
+      return "";
+    }
+    boolean br = false;
+    boolean gzip = false;
+    for (String part : value.toLowerCase(Locale.ROOT).split(",")) {
+      String[] p = part.split(";");
+      String coding = p[0].trim();
+      boolean refused = p.length > 1 && p[1].replace(" ", "").matches("q=0(\\.0*)?");
+      if (!refused) {
+        br |= coding.equals("br");
+        gzip |= coding.equals("gzip") || coding.equals("x-gzip");
+      }
+    }
+    return br ? "br" : gzip ? "gzip" : "";
   }
 
   private static long parseAge(String age) {

@@ -13,16 +13,30 @@ public final class HttpDates {
 
   private HttpDates() {}
 
+  /** Recently parsed values: the hit path parses the same stored Date fields over and over. */
+  private static final java.util.concurrent.ConcurrentHashMap<String, Long> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int PARSED_MAX = 4096;
+
   /** Epoch millis of an HTTP-date, or -1 when absent or unparseable. */
   public static long parse(String value) {
     if (value == null || value.isBlank()) {
       return -1;
     }
-    try {
-      return Instant.from(DateTimeFormatter.RFC_1123_DATE_TIME.parse(value.trim())).toEpochMilli();
-    } catch (DateTimeParseException e) {
-      return -1;
+    Long cached = PARSED.get(value);
+    if (cached != null) {
+      return cached;
     }
+    long millis;
+    try {
+      millis = Instant.from(DateTimeFormatter.RFC_1123_DATE_TIME.parse(value.trim())).toEpochMilli();
+    } catch (DateTimeParseException e) {
+      millis = -1;
+    }
+    if (PARSED.size() >= PARSED_MAX) {
+      PARSED.clear();
+    }
+    PARSED.put(value, millis);
+    return millis;
   }
 
   /** IMF-fixdate text of an instant. */

@@ -5,13 +5,16 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.util.List;
+import java.util.function.Predicate;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The memory tier: a Caffeine cache bounded by a byte weigher ({@link CachedResponse#weight()})
- * so the weighted size stays within {@code budgetBytes}. Entries expire when they turn stale,
- * measured on the injected clock. Maintenance runs on the calling thread, so the budget holds
+ * so the weighted size stays within {@code budgetBytes} (W-TinyLFU admission and eviction). An
+ * entry is kept {@code staleRetentionMillis} past its freshness lifetime (for revalidation and
+ * stale serving), measured on the injected clock, unless evicted for space earlier. Maintenance runs on the calling thread, so the budget holds
  * as soon as {@link #put} returns.
  */
 public final class MemoryCache implements ResponseCache {
@@ -20,12 +23,24 @@ public final class MemoryCache implements ResponseCache {
   private final long budgetBytes;
   private final LongAdder evictions = new LongAdder();
 
+  /** Default time a stale entry is kept for revalidation and stale serving: one day. */
+  public static final long DEFAULT_STALE_RETENTION_MILLIS = 86_400_000L;
+
+  /** A tier keeping stale entries for {@link #DEFAULT_STALE_RETENTION_MILLIS}. */
   public MemoryCache(long budgetBytes, Clock clock) {
+    this(budgetBytes, clock, DEFAULT_STALE_RETENTION_MILLIS);
+  }
+
+  /**
+   * A tier of {@code budgetBytes} keeping entries {@code staleRetentionMillis} past their
+   * freshness lifetime (0: dropped as soon as they turn stale).
+   */
+  public MemoryCache(long budgetBytes, Clock clock, long staleRetentionMillis) {
     this.budgetBytes = budgetBytes;
     this.cache = Caffeine.newBuilder()
         .maximumWeight(budgetBytes)
         .weigher((CacheKey k, CachedResponse v) -> v.weight())
-        .expireAfter(new StaleExpiry(clock))
+        .expireAfter(new StaleExpiry(clock, staleRetentionMillis))
         .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
         .executor(Runnable::run)
         .removalListener((k, v, cause) -> {
@@ -56,6 +71,22 @@ public final class MemoryCache implements ResponseCache {
   }
 
   @Override
+  public Future<Long> purge(Predicate<CacheKey> matching) {
+    long removed = 0;
+    for (CacheKey k : List.copyOf(cache.asMap().keySet())) {
+      if (matching.test(k) && cache.asMap().remove(k) != null) {
+        removed++;
+      }
+    }
+    return Future.succeededFuture(removed);
+  }
+
+  /** Number of entries evicted for size so far (for metrics). */
+  public long evictions() {
+    return evictions.sum();
+  }
+
+  @Override
   public CacheStats stats() {
     cache.cleanUp();
     long bytes = cache.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
@@ -68,10 +99,11 @@ public final class MemoryCache implements ResponseCache {
     return Future.succeededFuture();
   }
 
-  private record StaleExpiry(Clock clock) implements Expiry<CacheKey, CachedResponse> {
+  private record StaleExpiry(Clock clock, long retentionMillis) implements Expiry<CacheKey, CachedResponse> {
     @Override
     public long expireAfterCreate(CacheKey key, CachedResponse value, long currentTime) {
-      return TimeUnit.MILLISECONDS.toNanos(Math.max(1, value.remainingFreshMillis(clock.millis())));
+      long fresh = value.remainingFreshMillis(clock.millis());
+      return TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.min(Long.MAX_VALUE / 2_000_000, fresh + retentionMillis)));
     }
 
     @Override

@@ -1,11 +1,16 @@
 package io.opencdn.edge.cache;
 
 import io.vertx.core.Future;
+import java.util.function.Predicate;
 
 /**
  * A cache tier: stores complete responses by {@link CacheKey}. Methods return futures so tiers
  * that do I/O (disk, peers) fit the same interface; the memory tier completes them at once.
  * Implementations are thread-safe and never block the caller.
+ *
+ * <p>Tiers keep a response past its freshness lifetime for a while (until evicted for space or
+ * the tier's stale retention passes), so the HTTP stage can revalidate it or serve it stale
+ * under {@code stale-while-revalidate} / {@code stale-if-error}.
  */
 public interface ResponseCache {
 
@@ -17,6 +22,14 @@ public interface ResponseCache {
 
   /** Removes the response stored for {@code key}, if any. */
   Future<Void> invalidate(CacheKey key);
+
+  /**
+   * Purge entry point: removes every stored response whose key matches, yielding how many were
+   * removed. Tiers that cannot enumerate their keys fail the future.
+   */
+  default Future<Long> purge(Predicate<CacheKey> matching) {
+    return Future.failedFuture(new UnsupportedOperationException("purge is not supported by " + getClass().getSimpleName()));
+  }
 
   /** Current counters of this tier. */
   CacheStats stats();

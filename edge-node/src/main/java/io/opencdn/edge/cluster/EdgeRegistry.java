@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,9 +17,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps this edge's {@link EdgeRecord} in the cluster's {@link ClusterMaps#EDGES} map: written on
  * {@link #start()} and every interval on a Vert.x timer with the load (requests per second since
- * the previous write) and the heartbeat time from the injected clock; removed on {@link #stop()}.
- * Entries also carry a Hazelcast TTL of ten intervals so a wedged edge disappears by itself.
- * All Hazelcast calls are asynchronous, bridged with {@link Future#fromCompletionStage}.
+ * the previous write), the state (ACTIVE, or DRAINING after {@link #drain}) and the heartbeat
+ * time from the injected clock; removed on {@link #stop()}. With each write it also puts an
+ * {@link EdgeLoad} (requests/s, bytes/s, open connections, capacity) into
+ * {@link EdgeClusterNames#EDGE_LOAD}. Entries carry a Hazelcast TTL of ten intervals so a wedged
+ * edge disappears by itself. All Hazelcast calls are asynchronous, bridged with
+ * {@link Future#fromCompletionStage}.
  */
 public final class EdgeRegistry {
 
@@ -28,12 +32,18 @@ public final class EdgeRegistry {
   private final IMap<String, EdgeRecord> edges;
   private final EdgeRecord template;
   private final LongSupplier requestCount;
+  private final LongSupplier byteCount;
+  private final IntSupplier openConnections;
+  private final IMap<String, EdgeLoad> loads;
+  private volatile EdgeState state = EdgeState.ACTIVE;
+  private volatile EdgeLoad lastLoad;
   private final Clock clock;
   private final long intervalMillis;
   private volatile long timerId = -1;
   private volatile boolean stopped;
   private volatile Future<?> lastWrite = Future.succeededFuture();
   private long lastCount;
+  private long lastBytes;
   private long lastMillis;
 
   /**
@@ -42,6 +52,20 @@ public final class EdgeRegistry {
    */
   public EdgeRegistry(Vertx vertx, HazelcastInstance hz, EdgeRecord template, LongSupplier requestCount, Clock clock,
       long intervalMillis) {
+    this(vertx, hz, template, requestCount, () -> 0, () -> 0, clock, intervalMillis);
+  }
+
+  /**
+   * @param template the record to publish; load, state and heartbeat are filled in on each write
+   * @param requestCount monotonic count of requests served, for the load figure
+   * @param byteCount monotonic count of response bytes written
+   * @param openConnections client connections open now
+   */
+  public EdgeRegistry(Vertx vertx, HazelcastInstance hz, EdgeRecord template, LongSupplier requestCount,
+      LongSupplier byteCount, IntSupplier openConnections, Clock clock, long intervalMillis) {
+    this.byteCount = byteCount;
+    this.openConnections = openConnections;
+    this.loads = hz.getMap(EdgeClusterNames.EDGE_LOAD);
     this.vertx = vertx;
     this.edges = hz.getMap(ClusterMaps.EDGES);
     this.template = template;
@@ -53,8 +77,9 @@ public final class EdgeRegistry {
   /** Writes the first record, then starts the heartbeat timer. */
   public Future<Void> start() {
     lastCount = requestCount.getAsLong();
+    lastBytes = byteCount.getAsLong();
     lastMillis = clock.millis();
-    return write(0).onSuccess(v -> {
+    return write(0, 0).onSuccess(v -> {
       if (!stopped) {
         timerId = vertx.setPeriodic(intervalMillis, id -> heartbeat());
       }
@@ -67,12 +92,33 @@ public final class EdgeRegistry {
     if (timerId >= 0) {
       vertx.cancelTimer(timerId);
     }
-    return lastWrite.transform(ignored -> Future.fromCompletionStage(edges.removeAsync(template.id()))).mapEmpty();
+    return lastWrite.transform(ignored -> Future.fromCompletionStage(edges.removeAsync(template.id())))
+        .compose(v -> Future.fromCompletionStage(loads.removeAsync(template.id()))).mapEmpty();
+  }
+
+  /**
+   * Marks this edge DRAINING (DNS stops sending new clients; it keeps serving) or ACTIVE again,
+   * and writes the record at once.
+   */
+  public Future<Void> state(EdgeState newState) {
+    state = newState;
+    return stopped ? Future.succeededFuture() : write(lastLoad == null ? 0 : lastLoad.requestsPerSecond(),
+        lastLoad == null ? 0 : lastLoad.bytesPerSecond());
+  }
+
+  /** The state this edge publishes. */
+  public EdgeState state() {
+    return state;
+  }
+
+  /** The load figures of the last write, or null before the first. */
+  public EdgeLoad load() {
+    return lastLoad;
   }
 
   /** The record as it would be written now with {@code load}. */
   public EdgeRecord record(double load) {
-    return template.withLoad(load, EdgeState.ACTIVE, clock.millis());
+    return template.withLoad(load, state, clock.millis());
   }
 
   private void heartbeat() {
@@ -82,15 +128,24 @@ public final class EdgeRegistry {
     long now = clock.millis();
     long count = requestCount.getAsLong();
     long elapsed = now - lastMillis > 0 ? now - lastMillis : intervalMillis;
+    long bytes = byteCount.getAsLong();
     double load = (count - lastCount) * 1000.0 / elapsed;
+    double bytesPerSecond = (bytes - lastBytes) * 1000.0 / elapsed;
     lastCount = count;
+    lastBytes = bytes;
     lastMillis = now;
-    write(load).onFailure(t -> LOG.warn("edge {}: registry write failed: {}", template.id(), t.toString()));
+    write(load, bytesPerSecond).onFailure(t -> LOG.warn("edge {}: registry write failed: {}", template.id(), t.toString()));
   }
 
-  private Future<Void> write(double load) {
+  private Future<Void> write(double load, double bytesPerSecond) {
+    long now = clock.millis();
+    EdgeLoad l = new EdgeLoad(template.id(), load, bytesPerSecond, openConnections.getAsInt(), template.capacity(),
+        template.capacity() > 0 ? load / template.capacity() : 0, now);
+    lastLoad = l;
     Future<Void> f = Future.fromCompletionStage(
-        edges.putAsync(template.id(), record(load), 10 * intervalMillis, TimeUnit.MILLISECONDS)).mapEmpty();
+            edges.putAsync(template.id(), record(load), 10 * intervalMillis, TimeUnit.MILLISECONDS))
+        .compose(v -> Future.fromCompletionStage(loads.setAsync(template.id(), l, 10 * intervalMillis, TimeUnit.MILLISECONDS)))
+        .mapEmpty();
     lastWrite = f;
     return f;
   }

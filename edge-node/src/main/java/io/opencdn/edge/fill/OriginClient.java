@@ -15,7 +15,7 @@ import java.time.Clock;
  * come back as {@link FillException}s; {@code timeoutMillis} bounds the wait for the response
  * headers and for each body chunk. Content is passed through undecoded.
  */
-public final class OriginClient {
+public final class OriginClient implements Filler {
 
   private final HttpClientAgent client;
   private final Clock clock;
@@ -30,6 +30,12 @@ public final class OriginClient {
         new HttpClientOptions().setConnectTimeout(connectTimeoutMillis).setKeepAlive(true)
             .setDecompressionSupported(false).setMaxInitialLineLength(8192).setMaxHeaderSize(65536),
         new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(1024));
+  }
+
+  /** The origin as the last {@link Filler} of a chain: sends {@code request} as it is. */
+  @Override
+  public Future<OriginResponse> fetch(io.opencdn.edge.cache.CacheKey key, OriginRequest request) {
+    return send(request);
   }
 
   /** Sends the request (streaming its body, if any); succeeds when response headers arrived. */

@@ -7,71 +7,108 @@ import io.opencdn.edge.cache.HttpDates;
 import io.opencdn.edge.cache.ResponseCache;
 import io.opencdn.edge.fill.BodyCollector;
 import io.opencdn.edge.fill.FillException;
-import io.opencdn.edge.fill.OriginClient;
+import io.opencdn.edge.fill.Filler;
 import io.opencdn.edge.fill.OriginRequest;
 import io.opencdn.edge.fill.OriginResponse;
 import io.opencdn.edge.fill.SingleFlight;
-import io.vertx.core.AsyncResult;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Clock;
 
 /**
- * GET and HEAD: cache lookup, then on a miss or a stale entry one collapsed fill per key from the
- * origin. The leader of a fill sends a GET (also for a HEAD, so the result can be stored) without
- * conditionals, reads the whole body when the response is storable and no larger than
- * {@code maxObjectBytes}, stores it and shares it with the requests that waited. Anything not
- * storable is streamed to the leader's client, and the waiters fetch for themselves.
+ * GET and HEAD through the cache (RFC 9111). A stored response that satisfies the request's
+ * directives ({@link RequestDirectives}) is served ({@code Hit}); a stale one within
+ * {@code stale-while-revalidate} is served while one background refresh runs; otherwise one
+ * collapsed fill per key asks the {@link Filler} chain, conditionally ({@code If-None-Match},
+ * {@code If-Modified-Since}) when a stored response has validators. A 304 updates the stored
+ * headers ({@code RefreshHit}); a failure or a 5xx within {@code stale-if-error} serves the stale
+ * response ({@code Hit}); a new storable response is streamed to the leader's client while it is
+ * stored ({@code Miss}) and shared with the waiters once complete. Anything not storable is
+ * relayed to the leader's client, and the waiters fetch for themselves.
  */
 final class CachingProxy {
 
   private final ResponseCache cache;
-  private final OriginClient origin;
+  private final Filler fillers;
   private final SingleFlight<CacheKey, FillOutcome> flights;
   private final Responder responder;
   private final ProxyHeaders headers;
   private final EdgeMetrics metrics;
   private final Clock clock;
-  private final long maxObjectBytes;
+  private final CacheSettings settings;
   private final PassProxy pass;
 
-  CachingProxy(ResponseCache cache, OriginClient origin, SingleFlight<CacheKey, FillOutcome> flights,
-      Responder responder, ProxyHeaders headers, EdgeMetrics metrics, Clock clock, long maxObjectBytes, PassProxy pass) {
+  CachingProxy(ResponseCache cache, Filler fillers, SingleFlight<CacheKey, FillOutcome> flights, Responder responder,
+      ProxyHeaders headers, EdgeMetrics metrics, Clock clock, CacheSettings settings, PassProxy pass) {
     this.cache = cache;
-    this.origin = origin;
+    this.fillers = fillers;
     this.flights = flights;
     this.responder = responder;
     this.headers = headers;
     this.metrics = metrics;
     this.clock = clock;
-    this.maxObjectBytes = maxObjectBytes;
+    this.settings = settings;
     this.pass = pass;
   }
 
   void handle(HttpServerRequest req, Distribution d, CacheKey key) {
+    RequestDirectives rd = RequestDirectives.of(req.headers());
     cache.get(key).onComplete(ar -> {
       CachedResponse stored = ar.succeeded() ? ar.result() : null;
+      if (stored != null && !stored.matchesVary(req.headers())) {
+        stored = null;
+      }
       long now = clock.millis();
-      if (stored != null && stored.isFresh(now) && stored.matchesVary(req.headers())) {
+      if (stored == null) {
+        if (rd.onlyIfCached()) {
+          responder.notCached(req);
+          return;
+        }
+        metrics.misses.increment();
+        fill(req, d, key, null);
+        return;
+      }
+      long age = stored.currentAgeSeconds(now);
+      CachedResponse entry = stored;
+      if (rd.accepts(age, stored.freshnessLifetimeSeconds(), entry::mustRevalidate)) {
         metrics.hits.increment();
-        responder.stored(req, stored, stored.currentAgeSeconds(now), "Hit");
+        responder.stored(req, stored, age, "Hit");
+      } else if (rd.onlyIfCached()) {
+        responder.notCached(req);
+      } else if (rd.allowsStaleWhileRevalidate() && stored.stalenessSeconds(now) > 0 && !stored.mustRevalidate()
+          && stored.stalenessSeconds(now) <= stored.staleWhileRevalidateSeconds(settings.staleWhileRevalidateSeconds())) {
+        metrics.hits.increment();
+        metrics.staleServed.increment();
+        responder.stored(req, stored, age, "Hit");
+        refreshInBackground(req, d, key, stored);
       } else {
         metrics.misses.increment();
-        fill(req, d, key);
+        fill(req, d, key, stored);
       }
     });
   }
 
-  private void fill(HttpServerRequest req, Distribution d, CacheKey key) {
+  /** Starts one refresh of a stale entry unless a fill for the key is already running. */
+  private void refreshInBackground(HttpServerRequest req, Distribution d, CacheKey key, CachedResponse stored) {
     SingleFlight.Flight<CacheKey, FillOutcome> flight = flights.join(key);
     if (flight.leader()) {
-      lead(req, d, key, flight);
+      metrics.backgroundRefreshes.increment();
+      lead(null, d, fillRequest(req, d), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), key, stored, flight);
+    }
+  }
+
+  private void fill(HttpServerRequest req, Distribution d, CacheKey key, CachedResponse stored) {
+    SingleFlight.Flight<CacheKey, FillOutcome> flight = flights.join(key);
+    if (flight.leader()) {
+      lead(req, d, fillRequest(req, d), req.headers(), key, stored, flight);
       return;
     }
     metrics.collapsed.increment();
     flight.result().onSuccess(outcome -> {
       if (outcome instanceof FillOutcome.Shared s && s.response().matchesVary(req.headers())) {
-        responder.stored(req, s.response(), s.response().currentAgeSeconds(clock.millis()), "Miss");
+        responder.stored(req, s.response(), s.response().currentAgeSeconds(clock.millis()), s.cacheStatus());
       } else if (outcome instanceof FillOutcome.Failed f) {
         responder.error(req, f.error());
       } else {
@@ -80,72 +117,179 @@ final class CachingProxy {
     });
   }
 
-  private void lead(HttpServerRequest req, Distribution d, CacheKey key, SingleFlight.Flight<CacheKey, FillOutcome> flight) {
+  private OriginRequest fillRequest(HttpServerRequest req, Distribution d) {
+    return new OriginRequest(d.origin(), HttpMethod.GET, req.uri(), authority(req, d), headers.toOriginForFill(req), null);
+  }
+
+  /**
+   * The leader's fill; {@code req} is the client to answer, or null for a background refresh.
+   * {@code requestHeaders} are the client's headers (storability, Vary values).
+   */
+  private void lead(HttpServerRequest req, Distribution d, OriginRequest request, MultiMap requestHeaders, CacheKey key,
+      CachedResponse stored, SingleFlight.Flight<CacheKey, FillOutcome> flight) {
+    if (stored != null) {
+      if (stored.etag() != null) {
+        request.headers().set("If-None-Match", stored.etag());
+      }
+      if (stored.lastModifiedMillis() >= 0) {
+        request.headers().set("If-Modified-Since", stored.header("Last-Modified"));
+      }
+    }
     metrics.originRequests.increment();
-    OriginRequest request = new OriginRequest(d.origin(), HttpMethod.GET, req.uri(), authority(req, d),
-        headers.toOriginForFill(req), null);
-    origin.send(request).onComplete(ar -> {
+    long started = System.nanoTime();
+    fillers.fetch(key, request).onComplete(ar -> {
+      metrics.originLatency(System.nanoTime() - started);
       try {
-        onResponse(req, key, flight, ar);
+        if (ar.failed()) {
+          failOrStale(req, key, stored, flight, FillException.from(ar.cause()));
+        } else {
+          onResponse(req, d, requestHeaders, key, stored, flight, ar.result());
+        }
       } catch (RuntimeException e) {
-        fail(req, flight, e);
+        finish(req, flight, new FillOutcome.Failed(FillException.from(e)));
       }
     });
   }
 
-  private void onResponse(HttpServerRequest req, CacheKey key, SingleFlight.Flight<CacheKey, FillOutcome> flight,
-      AsyncResult<OriginResponse> ar) {
-    if (ar.failed()) {
-      fail(req, flight, ar.cause());
-      return;
-    }
-    OriginResponse res = ar.result();
+  private void onResponse(HttpServerRequest req, Distribution d, MultiMap requestHeaders, CacheKey key, CachedResponse stored,
+      SingleFlight.Flight<CacheKey, FillOutcome> flight, OriginResponse res) {
     if (!res.headers().contains("Date")) {
       res.headers().set("Date", HttpDates.format(res.responseTimeMillis()));
     }
-    long lifetime = CachePolicy.storableLifetime(req.headers(), res.status(), res.headers(), res.responseTimeMillis());
-    if (lifetime < 0 || res.contentLength() > maxObjectBytes) {
-      flight.complete(new FillOutcome.Pass());
-      metrics.passes.increment();
-      responder.relay(req, res, null);
+    if (res.status() == 304 && stored != null) {
+      discard(res);
+      MultiMap merged = stored.headersUpdatedBy(res.headers());
+      long lifetime = CachePolicy.storableLifetime(requestHeaders, stored.status(), merged, res.responseTimeMillis(),
+          settings.heuristicMaxSeconds());
+      CachedResponse entry = CachedResponse.of(stored.status(), merged, stored.body(), requestHeaders,
+          res.requestTimeMillis(), res.responseTimeMillis(), Math.max(0, lifetime));
+      metrics.refreshHits.increment();
+      (lifetime < 0 ? cache.invalidate(key) : cache.put(key, entry))
+          .onComplete(v -> finish(req, flight, new FillOutcome.Shared(entry, "RefreshHit")));
       return;
     }
-    BodyCollector.collect(res, maxObjectBytes).onComplete(body -> {
-      try {
-        onBody(req, key, flight, res, lifetime, body);
-      } catch (RuntimeException e) {
-        fail(req, flight, e);
+    if (res.status() >= 500 && stored != null && staleIfErrorAllowed(stored)) {
+      discard(res);
+      failOrStale(req, key, stored, flight, null);
+      return;
+    }
+    long lifetime = CachePolicy.storableLifetime(requestHeaders, res.status(), res.headers(), res.responseTimeMillis(),
+        settings.heuristicMaxSeconds());
+    if (lifetime < 0 || res.contentLength() > settings.maxObjectBytes()) {
+      if (stored != null) {
+        cache.invalidate(key);
+      }
+      if (req != null && req.headers().contains("Range") && res.status() == 200) {
+        // not stored (too large or uncacheable): let the origin answer the Range itself rather
+        // than streaming the whole object, so seeking in large media works through the edge
+        flight.complete(new FillOutcome.Pass());
+        res.raw().request().reset();
+        pass.forward(req, d);
+        return;
+      }
+      passOn(req, flight, res);
+      return;
+    }
+    if (req != null && plainGet(req)) {
+      CachedResponse head = entry(res, Buffer.buffer(), requestHeaders, lifetime);
+      var out = req.response();
+      out.setStatusCode(res.status());
+      headers.toClient(out, res.headers(), "Miss from " + headers.edgeId());
+      out.putHeader("Age", Long.toString(head.currentAgeSeconds(clock.millis())));
+      TeeWriter.stream(res, out, settings.maxObjectBytes()).onComplete(body -> {
+        if (body.failed()) {
+          metrics.errors.increment();
+          flight.complete(new FillOutcome.Failed(FillException.from(body.cause())));
+        } else if (body.result() == null) {
+          metrics.passes.increment();
+          flight.complete(new FillOutcome.Pass());
+        } else {
+          CachedResponse entry = entry(res, body.result(), requestHeaders, lifetime);
+          cache.put(key, entry).onComplete(v -> flight.complete(new FillOutcome.Shared(entry, "Miss")));
+        }
+      });
+      return;
+    }
+    BodyCollector.collect(res, settings.maxObjectBytes()).onComplete(body -> {
+      if (body.failed()) {
+        finish(req, flight, new FillOutcome.Failed(FillException.from(body.cause())));
+      } else if (!body.result().complete()) {
+        if (req == null) {
+          res.raw().request().reset();
+          flight.complete(new FillOutcome.Pass());
+        } else {
+          flight.complete(new FillOutcome.Pass());
+          metrics.passes.increment();
+          responder.relay(req, res, body.result().body());
+        }
+      } else {
+        CachedResponse entry = entry(res, body.result().body(), requestHeaders, lifetime);
+        cache.put(key, entry).onComplete(v -> finish(req, flight, new FillOutcome.Shared(entry, "Miss")));
       }
     });
   }
 
-  private void onBody(HttpServerRequest req, CacheKey key, SingleFlight.Flight<CacheKey, FillOutcome> flight,
-      OriginResponse res, long lifetime, AsyncResult<BodyCollector.Collected> body) {
-    if (body.failed()) {
-      fail(req, flight, body.cause());
-    } else if (!body.result().complete()) {
-      flight.complete(new FillOutcome.Pass());
-      metrics.passes.increment();
-      responder.relay(req, res, body.result().body());
+  private CachedResponse entry(OriginResponse res, Buffer body, MultiMap requestHeaders, long lifetime) {
+    return CachedResponse.of(res.status(), res.headers(), body, requestHeaders, res.requestTimeMillis(),
+        res.responseTimeMillis(), lifetime);
+  }
+
+  /** A response that is not stored: relayed to the leader's client (or dropped in the background). */
+  private void passOn(HttpServerRequest req, SingleFlight.Flight<CacheKey, FillOutcome> flight, OriginResponse res) {
+    flight.complete(new FillOutcome.Pass());
+    if (req == null) {
+      res.raw().request().reset();
+      return;
+    }
+    metrics.passes.increment();
+    responder.relay(req, res, null);
+  }
+
+  /** Serves {@code stored} if stale-if-error allows it, else the error. */
+  private void failOrStale(HttpServerRequest req, CacheKey key, CachedResponse stored,
+      SingleFlight.Flight<CacheKey, FillOutcome> flight, FillException error) {
+    if (stored != null && staleIfErrorAllowed(stored)) {
+      metrics.staleServed.increment();
+      finish(req, flight, new FillOutcome.Shared(stored, "Hit"));
     } else {
-      CachedResponse entry = CachedResponse.of(res.status(), res.headers(), body.result().body(), req.headers(),
-          res.requestTimeMillis(), res.responseTimeMillis(), lifetime);
-      cache.put(key, entry).onComplete(stored -> {
-        flight.complete(new FillOutcome.Shared(entry));
-        responder.stored(req, entry, entry.currentAgeSeconds(clock.millis()), "Miss");
-      });
+      finish(req, flight, new FillOutcome.Failed(error != null ? error
+          : new FillException(FillException.Kind.BROKEN, "origin answered with an error", null)));
     }
   }
 
-  /** Completes the flight as an error (also for unexpected failures, so waiters never hang). */
-  private void fail(HttpServerRequest req, SingleFlight.Flight<CacheKey, FillOutcome> flight, Throwable t) {
-    FillException e = FillException.from(t);
-    flight.complete(new FillOutcome.Failed(e));
-    responder.error(req, e);
+  private boolean staleIfErrorAllowed(CachedResponse stored) {
+    return !stored.mustRevalidate()
+        && stored.stalenessSeconds(clock.millis()) <= stored.staleIfErrorSeconds(settings.staleIfErrorSeconds());
+  }
+
+  /** Completes the flight and answers the leader's client, if any. */
+  private void finish(HttpServerRequest req, SingleFlight.Flight<CacheKey, FillOutcome> flight, FillOutcome outcome) {
+    flight.complete(outcome);
+    if (req == null) {
+      return;
+    }
+    if (outcome instanceof FillOutcome.Shared s) {
+      responder.stored(req, s.response(), s.response().currentAgeSeconds(clock.millis()), s.cacheStatus());
+    } else if (outcome instanceof FillOutcome.Failed f) {
+      responder.error(req, f.error());
+    }
+  }
+
+  /** A GET without Range or conditionals: the only kind streamed while it is stored. */
+  private static boolean plainGet(HttpServerRequest req) {
+    MultiMap h = req.headers();
+    return req.method() == HttpMethod.GET && !h.contains("Range") && !h.contains("If-None-Match")
+        && !h.contains("If-Modified-Since");
+  }
+
+  private static void discard(OriginResponse res) {
+    res.raw().handler(null);
+    res.raw().exceptionHandler(t -> { });
+    res.raw().resume();
   }
 
   static String authority(HttpServerRequest req, Distribution d) {
-    String host = req.getHeader("Host");
+    String host = Distributions.requestHost(req);
     return host == null || host.isBlank() ? d.origin().host() + ":" + d.origin().port() : host;
   }
 }

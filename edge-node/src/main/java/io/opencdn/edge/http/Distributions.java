@@ -56,4 +56,16 @@ public final class Distributions {
     }
     return h.isEmpty() ? null : h.toLowerCase(Locale.ROOT);
   }
+
+  /**
+   * The host the client asked for: the HTTP/1.1 {@code Host} header or the HTTP/2
+   * {@code :authority} (RFC 9113 8.3.1), as {@code host[:port]}; null when absent.
+   */
+  public static String requestHost(io.vertx.core.http.HttpServerRequest req) {
+    io.vertx.core.net.HostAndPort a = req.authority();
+    if (a != null && a.host() != null && !a.host().isEmpty()) {
+      return a.port() > 0 ? a.host() + ":" + a.port() : a.host();
+    }
+    return req.getHeader("Host");
+  }
 }

@@ -3,6 +3,8 @@ package io.opencdn.edge.http;
 import io.opencdn.common.config.AdminToken;
 import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.edge.cache.ResponseCache;
+import io.opencdn.edge.fill.Filler;
+import io.opencdn.edge.fill.FillerChain;
 import io.opencdn.edge.fill.OriginClient;
 import io.opencdn.edge.fill.SingleFlight;
 import io.vertx.core.Handler;
@@ -26,28 +28,36 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
   private final ProxyHeaders headers;
   private final EdgeMetrics metrics;
 
+  /** The HTTP stage with the origin as the only filler and default cache settings. */
+  public EdgeHandler(String edgeId, String region, Distributions distributions, AdminToken token, ResponseCache cache,
+      OriginClient origin, Clock clock, long maxObjectBytes, EdgeMetrics metrics) {
+    this(edgeId, region, distributions, token, cache, new FillerChain(origin), origin, clock,
+        CacheSettings.defaults(maxObjectBytes), metrics);
+  }
+
   /**
    * Wires the HTTP stage.
    *
    * @param edgeId id used in Via, X-Cache and health
-   * @param region region reported by health
+   * @param region region reported by health and X-Edge-Location
    * @param distributions sites served
    * @param token bearer token of the admin endpoints
    * @param cache the cache tier
-   * @param origin client for origin requests
+   * @param fillers where cache fills come from (peer fillers before the origin)
+   * @param origin client for relayed (uncached) requests
    * @param clock clock of the age and freshness calculations
-   * @param maxObjectBytes larger responses are relayed, not stored
+   * @param settings object size limit, stale windows, heuristic cap
    * @param metrics counters to update
    */
   public EdgeHandler(String edgeId, String region, Distributions distributions, AdminToken token, ResponseCache cache,
-      OriginClient origin, Clock clock, long maxObjectBytes, EdgeMetrics metrics) {
+      Filler fillers, OriginClient origin, Clock clock, CacheSettings settings, EdgeMetrics metrics) {
     SingleFlight<CacheKey, FillOutcome> flights = new SingleFlight<>();
     this.distributions = distributions;
     this.metrics = metrics;
-    this.headers = new ProxyHeaders(edgeId);
+    this.headers = new ProxyHeaders(edgeId, region);
     this.responder = new Responder(edgeId, headers, metrics);
     this.pass = new PassProxy(cache, origin, responder, headers, metrics);
-    this.caching = new CachingProxy(cache, origin, flights, responder, headers, metrics, clock, maxObjectBytes, pass);
+    this.caching = new CachingProxy(cache, fillers, flights, responder, headers, metrics, clock, settings, pass);
     this.admin = new AdminHandler(edgeId, region, token, metrics, cache, flights::size);
   }
 
@@ -63,10 +73,17 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
       return;
     }
     metrics.requests.increment();
-    Optional<Distribution> d = distributions.match(req.getHeader("Host"));
+    AccessLog.watch(req, metrics);
+    Optional<Distribution> d = distributions.match(Distributions.requestHost(req));
     if (d.isEmpty()) {
       metrics.misdirected.increment();
       responder.plain(req, 421, "421 Misdirected Request: this CDN does not serve that host");
+      return;
+    }
+    if (StrictFraming.badTransferEncoding(req)) {
+      req.response().putHeader("Connection", "close");
+      responder.plain(req, 400, "400 Bad Request: Transfer-Encoding other than chunked");
+      req.connection().close();
       return;
     }
     if (headers.isLoop(req)) {

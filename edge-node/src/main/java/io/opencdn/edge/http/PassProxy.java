@@ -49,14 +49,40 @@ final class PassProxy {
         return;
       }
       if (!SAFE.contains(req.method()) && ar.result().status() < 400) {
-        cache.invalidate(key(req));
+        invalidateAfterUnsafe(req, ar.result().headers());
       }
       responder.relay(req, ar.result(), null);
     });
   }
 
+  /**
+   * RFC 9111 section 4.4: invalidates the target URI and the URIs in {@code Location} and
+   * {@code Content-Location} when they have the same host (to prevent denial-of-service against
+   * other sites).
+   */
+  private void invalidateAfterUnsafe(HttpServerRequest req, io.vertx.core.MultiMap responseHeaders) {
+    CacheKey target = key(req);
+    cache.invalidate(target);
+    for (String field : new String[] {"Location", "Content-Location"}) {
+      String value = responseHeaders.get(field);
+      if (value == null) {
+        continue;
+      }
+      try {
+        java.net.URI base = java.net.URI.create("http://" + target.host() + target.target());
+        java.net.URI u = base.resolve(value.trim());
+        if (u.getHost() != null && u.getHost().equalsIgnoreCase(target.host()) && u.getRawPath() != null) {
+          String t = u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+          cache.invalidate(new CacheKey(target.host(), t));
+        }
+      } catch (IllegalArgumentException e) {
+        // an unparseable URI names nothing we could have stored
+      }
+    }
+  }
+
   static CacheKey key(HttpServerRequest req) {
-    String host = Distributions.hostName(req.getHeader("Host"));
+    String host = Distributions.hostName(Distributions.requestHost(req));
     return new CacheKey(host == null ? "" : host, req.uri());
   }
 }

@@ -20,10 +20,19 @@ final class ProxyHeaders {
 
   private final String via;
   private final String viaToken;
+  private final String region;
+  private final String edgeId;
 
-  ProxyHeaders(String edgeId) {
+  ProxyHeaders(String edgeId, String region) {
     this.via = "1.1 " + edgeId + " (opencdn)";
     this.viaToken = " " + edgeId + " (opencdn)";
+    this.region = region;
+    this.edgeId = edgeId;
+  }
+
+  /** This edge's id. */
+  String edgeId() {
+    return edgeId;
   }
 
   /** True when the request already passed through this edge: forwarding it would loop. */
@@ -47,19 +56,66 @@ final class ProxyHeaders {
     return h;
   }
 
-  /** Headers to send to the origin for a cache fill: no conditionals, no Range. */
+  /**
+   * Headers to send to the origin for a cache fill: no client conditionals, no Range, and
+   * {@code Accept-Encoding} normalised the way {@code Vary} matching normalises it.
+   */
   MultiMap toOriginForFill(HttpServerRequest req) {
     MultiMap h = toOrigin(req);
     FILL_EXCLUDED.forEach(h::remove);
+    if (h.contains("Accept-Encoding")) {
+      String ae = io.opencdn.edge.cache.CachedResponse.normalizeAcceptEncoding(String.join(",", h.getAll("Accept-Encoding")));
+      if (ae.isEmpty()) {
+        h.remove("Accept-Encoding");
+      } else {
+        h.set("Accept-Encoding", ae);
+      }
+    }
     return h;
   }
 
-  /** Copies end-to-end response headers and adds Via and X-Cache. */
+  /**
+   * Copies end-to-end response headers (without {@code Surrogate-Control}, which is meant for
+   * this tier only, nor the cluster's internal {@code X-Cdn-*} fields) and adds Via, X-Cache
+   * (with {@code (peer ID)} when the object was filled from peer edge ID) and X-Edge-Location.
+   */
   void toClient(HttpServerResponse out, Iterable<Map.Entry<String, String>> headers, String xCache) {
+    String peer = null;
     for (Map.Entry<String, String> e : headers) {
-      out.headers().add(e.getKey(), e.getValue());
+      if (e.getKey().regionMatches(true, 0, "X-Cdn-", 0, 6)) {
+        // internal cluster fields (io.opencdn.edge.peer.PeerEndpoint): the peer an object came from
+        peer = e.getKey().equalsIgnoreCase("X-Cdn-Peer") ? e.getValue() : peer;
+      } else if (!e.getKey().equalsIgnoreCase("Surrogate-Control")) {
+        out.headers().add(e.getKey(), e.getValue());
+      }
     }
     out.headers().add("Via", via);
-    out.headers().set("X-Cache", xCache);
+    out.headers().set("X-Cache", peer == null ? xCache : xCache + " (peer " + peer + ")");
+    out.headers().set("X-Edge-Location", region);
+  }
+
+  /**
+   * The hit path's variant of {@link #toClient}: copies stored headers except the framing
+   * fields ({@code Content-Length}, {@code Transfer-Encoding}: the edge frames the body itself),
+   * {@code Age} (recomputed) and {@code Surrogate-Control}.
+   */
+  void storedToClient(HttpServerResponse out, List<Map.Entry<String, String>> stored, String xCache) {
+    MultiMap h = out.headers();
+    for (int i = 0; i < stored.size(); i++) {
+      Map.Entry<String, String> e = stored.get(i);
+      String k = e.getKey();
+      if (!k.equalsIgnoreCase("Content-Length") && !k.equalsIgnoreCase("Transfer-Encoding") && !k.equalsIgnoreCase("Age")
+          && !k.equalsIgnoreCase("Surrogate-Control")) {
+        h.add(k, e.getValue());
+      }
+    }
+    h.add("Via", via);
+    h.set("X-Cache", xCache);
+    h.set("X-Edge-Location", region);
+  }
+
+  /** The X-Edge-Location value: this edge's region. */
+  String region() {
+    return region;
   }
 }

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.Pipe;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,32 +23,87 @@ final class Responder {
   private static final Logger LOG = LoggerFactory.getLogger(Responder.class);
 
   private final String edgeId;
+  private final String hitLabel;
   private final ProxyHeaders headers;
   private final EdgeMetrics metrics;
 
   Responder(String edgeId, ProxyHeaders headers, EdgeMetrics metrics) {
     this.edgeId = edgeId;
+    this.hitLabel = "Hit from " + edgeId;
     this.headers = headers;
     this.metrics = metrics;
   }
 
-  /** Serves a stored response; {@code ageSeconds} replaces the stored Age (RFC 9111 5.1). */
+  /**
+   * Serves a stored response; {@code ageSeconds} replaces the stored Age (RFC 9111 5.1). A client
+   * conditional that matches gets 304 (RFC 9110 13.2.2); a GET with a satisfiable Range on a stored
+   * 200 gets 206 (one range) or a {@code multipart/byteranges} 206 (several), an unsatisfiable one
+   * 416 (RFC 9110 14); {@code If-Range} that does not match serves the full 200.
+   */
   void stored(HttpServerRequest req, CachedResponse r, long ageSeconds, String cacheStatus) {
     HttpServerResponse out = req.response();
-    if (out.ended() || out.closed()) {
+    if (out.ended() || out.closed() || out.headWritten()) {
+      return;
+    }
+    String xCache = "Hit".equals(cacheStatus) ? hitLabel : cacheStatus + " from " + edgeId;
+    if (Conditionals.notModified(req.headers(), r)) {
+      out.setStatusCode(304);
+      headers.toClient(out, r.headers().stream()
+          .filter(e -> Conditionals.NOT_MODIFIED_FIELDS.contains(e.getKey().toLowerCase(java.util.Locale.ROOT)))::iterator,
+          xCache);
+      out.putHeader("Age", Long.toString(ageSeconds)).end();
       return;
     }
     out.setStatusCode(r.status());
-    headers.toClient(out, r.headers().stream().filter(e -> !isFraming(e) && !e.getKey().equalsIgnoreCase("Age"))::iterator,
-        cacheStatus + " from " + edgeId);
+    headers.storedToClient(out, r.headers(), xCache);
     out.putHeader("Age", Long.toString(ageSeconds));
     if (r.status() == 204 || r.status() == 304) {
       out.end();
-    } else if (req.method() == HttpMethod.HEAD) {
-      out.putHeader("Content-Length", Integer.toString(r.body().length())).end();
-    } else {
-      out.end(r.body());
+      return;
     }
+    Buffer body = r.body();
+    if (r.status() == 200) {
+      out.putHeader("Accept-Ranges", "bytes");
+      String range = req.getHeader("Range");
+      if (range != null && req.method() == HttpMethod.GET && Conditionals.ifRangeHolds(req.headers(), r)) {
+        List<Ranges.Range> ranges = Ranges.parse(range, body.length());
+        if (ranges != null && ranges.isEmpty()) {
+          out.setStatusCode(416).putHeader("Content-Range", "bytes */" + body.length());
+          out.headers().remove("Content-Type");
+          out.end();
+          return;
+        }
+        if (ranges != null) {
+          out.setStatusCode(206);
+          if (ranges.size() == 1) {
+            Ranges.Range one = ranges.get(0);
+            out.putHeader("Content-Range", one.contentRange(body.length()));
+            body = body.slice((int) one.first(), (int) one.last() + 1);
+          } else {
+            String boundary = "opencdn" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+            body = Ranges.multipart(body, ranges, out.headers().get("Content-Type"), boundary);
+            out.putHeader("Content-Type", "multipart/byteranges; boundary=" + boundary);
+          }
+        }
+      }
+    }
+    if (req.method() == HttpMethod.HEAD) {
+      out.putHeader("Content-Length", Integer.toString(body.length())).end();
+    } else {
+      out.end(body);
+    }
+  }
+
+  /** {@code only-if-cached} with nothing usable stored: 504 (RFC 9111 section 5.2.1.7). */
+  void notCached(HttpServerRequest req) {
+    HttpServerResponse out = req.response();
+    out.setStatusCode(504);
+    out.putHeader("X-Cache", "Miss from " + edgeId);
+    out.putHeader("X-Edge-Location", headers.region());
+    out.putHeader("Via", "1.1 " + edgeId + " (opencdn)");
+    out.putHeader("Content-Type", "text/plain; charset=utf-8");
+    out.putHeader("Cache-Control", "no-store");
+    out.end("504 Gateway Timeout: only-if-cached and not in the cache\n");
   }
 
   /**
@@ -94,6 +150,7 @@ final class Responder {
     int status = e.kind().status();
     out.setStatusCode(status);
     out.putHeader("X-Cache", "Error from " + edgeId);
+    out.putHeader("X-Edge-Location", headers.region());
     out.putHeader("Via", "1.1 " + edgeId + " (opencdn)");
     out.putHeader("Content-Type", "text/plain; charset=utf-8");
     out.putHeader("Cache-Control", "no-store");
@@ -105,9 +162,5 @@ final class Responder {
   void plain(HttpServerRequest req, int status, String text) {
     req.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8")
         .putHeader("Cache-Control", "no-store").end(text + "\n");
-  }
-
-  private static boolean isFraming(Map.Entry<String, String> e) {
-    return e.getKey().equalsIgnoreCase("Content-Length") || e.getKey().equalsIgnoreCase("Transfer-Encoding");
   }
 }

@@ -51,6 +51,20 @@ class CachePolicyTest {
       "- | 200 | Expires: Thu, 01 Jan 2026 00:01:00 GMT | 60",
       "- | 200 | Expires: 0 | -1",
       "- | 200 | Cache-Control: max-age=30; Expires: Thu, 01 Jan 2026 00:02:00 GMT | 30",
+      // lifetime 0 is stored only with a validator, to be revalidated
+      "- | 200 | Cache-Control: no-cache, max-age=60; ETag: \"a\" | 0",
+      "- | 200 | Cache-Control: max-age=0; Last-Modified: Wed, 31 Dec 2025 00:00:00 GMT | 0",
+      // heuristic freshness: 10% of Date - Last-Modified, capped at one day
+      "- | 200 | Date: Thu, 01 Jan 2026 00:00:00 GMT; Last-Modified: Wed, 31 Dec 2025 23:50:00 GMT | 60",
+      "- | 404 | Last-Modified: Wed, 31 Dec 2025 23:50:00 GMT | 60",
+      "- | 200 | Last-Modified: Wed, 01 Jan 2025 00:00:00 GMT | 86400",
+      "- | 302 | Last-Modified: Wed, 31 Dec 2025 23:50:00 GMT | -1",
+      "Authorization: Bearer x | 200 | Cache-Control: must-revalidate, max-age=60 | 60",
+      // CDN-Cache-Control / Surrogate-Control replace Cache-Control and Expires for this tier
+      "- | 200 | Cache-Control: no-store; CDN-Cache-Control: max-age=30 | 30",
+      "- | 200 | Cache-Control: max-age=60; CDN-Cache-Control: no-store | -1",
+      "- | 200 | Cache-Control: max-age=60; Surrogate-Control: max-age=5 | 5",
+      "- | 200 | CDN-Cache-Control: max-age=7; Expires: Thu, 01 Jan 2026 00:02:00 GMT | 7",
   })
   void storableLifetime(String request, int status, String response, long expected) {
     assertThat(CachePolicy.storableLifetime(headers(request), status, headers(response), NOW)).isEqualTo(expected);

@@ -59,4 +59,53 @@ class CachedResponseTest {
     assertThat(r.matchesVary(MultiMap.caseInsensitiveMultiMap().add("Accept-Encoding", "gzip").add("Accept-Language", "de")))
         .isFalse();
   }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', nullValues = "-", value = {
+      "gzip, deflate, br | br",
+      "deflate, gzip;q=1.0 | gzip",
+      "GZIP | gzip",
+      "br;q=0, gzip | gzip",
+      "br;q=0.0 | ''",
+      "identity | ''",
+      "- | ''",
+  })
+  void acceptEncodingIsNormalisedToOneCoding(String header, String expected) {
+    assertThat(CachedResponse.normalizeAcceptEncoding(header)).isEqualTo(expected);
+  }
+
+  @Test
+  void a304ReplacesStoredFieldsButNotTheFraming() {
+    MultiMap stored = MultiMap.caseInsensitiveMultiMap().add("ETag", "\"1\"").add("Cache-Control", "max-age=1")
+        .add("Content-Length", "1").add("X-Keep", "k");
+    CachedResponse r = CachedResponse.of(200, stored, Buffer.buffer("b"), MultiMap.caseInsensitiveMultiMap(), T0, T0, 1);
+
+    MultiMap merged = r.headersUpdatedBy(MultiMap.caseInsensitiveMultiMap().add("Cache-Control", "max-age=60")
+        .add("Content-Length", "0").add("X-New", "n"));
+
+    assertThat(merged.get("Cache-Control")).isEqualTo("max-age=60");
+    assertThat(merged.get("Content-Length")).isEqualTo("1");
+    assertThat(merged.get("X-Keep")).isEqualTo("k");
+    assertThat(merged.get("X-New")).isEqualTo("n");
+  }
+
+  @ParameterizedTest(name = "{0} -> mustRevalidate {1}, swr {2}, sie {3}")
+  @CsvSource(delimiter = '|', value = {
+      "max-age=10 | false | 7 | 9",
+      "max-age=10, must-revalidate | true | 7 | 9",
+      "max-age=10, proxy-revalidate | true | 7 | 9",
+      "no-cache | true | 7 | 9",
+      "s-maxage=10 | true | 7 | 9",
+      "s-maxage=10, stale-if-error=30 | false | 7 | 30",
+      "max-age=10, stale-while-revalidate=5 | false | 5 | 9",
+  })
+  void staleServingRules(String cacheControl, boolean mustRevalidate, long swr, long sie) {
+    MultiMap h = MultiMap.caseInsensitiveMultiMap().add("Cache-Control", cacheControl);
+    CachedResponse r = CachedResponse.of(200, h, Buffer.buffer(), MultiMap.caseInsensitiveMultiMap(), T0, T0, 10);
+
+    assertThat(r.mustRevalidate()).isEqualTo(mustRevalidate);
+    assertThat(r.staleWhileRevalidateSeconds(7)).isEqualTo(swr);
+    assertThat(r.staleIfErrorSeconds(9)).isEqualTo(sie);
+    assertThat(r.stalenessSeconds(T0 + 25_000)).isEqualTo(15);
+  }
 }

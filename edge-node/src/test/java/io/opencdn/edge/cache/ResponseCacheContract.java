@@ -78,4 +78,18 @@ abstract class ResponseCacheContract {
     CachedResponse r = await(cache.get(key));
     assertThat(r == null || !r.isFresh(clock.millis())).isTrue();
   }
+
+  @Test
+  void purgeRemovesEveryMatchingKey() {
+    ResponseCache cache = newCache(1 << 20, clock);
+    await(cache.put(new CacheKey("a", "/x/1"), response(10, 60)));
+    await(cache.put(new CacheKey("a", "/x/2"), response(10, 60)));
+    await(cache.put(new CacheKey("b", "/x/1"), response(10, 60)));
+
+    long removed = await(cache.purge(k -> k.host().equals("a")));
+
+    assertThat(removed).isEqualTo(2);
+    assertThat(await(cache.get(new CacheKey("a", "/x/1")))).isNull();
+    assertThat(await(cache.get(new CacheKey("b", "/x/1")))).isNotNull();
+  }
 }

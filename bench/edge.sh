@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Hit-path benchmark of the edge (issue 5): nginx proxy_cache and our edge in front of the same
+# origin (the origin-stub), both warmed, then the same wrk load on a cached 1 KB and a cached
+# 100 KB object. Prints req/s, latency (avg, p50, p99) and the ratio edge/nginx.
+#
+#   bench/edge.sh                    # DURATION=10 s per run, CONNECTIONS=64, THREADS=2
+#   DURATION=5 CONNECTIONS=32 bench/edge.sh
+#   EDGE_CMD="java -cp ... io.opencdn.edge.EdgeCommand" bench/edge.sh   # another edge build
+#
+# Both proxies run without access logs (nginx access_log off; our `access` logger at WARN).
+# Installs nginx and wrk with apt-get when missing. Uses free loopback ports (never the demo's).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$here"
+duration=${DURATION:-10}
+connections=${CONNECTIONS:-64}
+threads=${THREADS:-2}
+jar=launcher/target/cdn.jar
+java_bin=${JAVA_HOME:+$JAVA_HOME/bin/}java
+
+need() { command -v "$1" >/dev/null 2>&1 || { echo "installing $2..." >&2; apt-get install -y "$2" >/dev/null; }; }
+need nginx nginx
+need wrk wrk
+need curl curl
+need python3 python3
+if [ ! -f "$jar" ]; then
+  echo "building $jar..." >&2
+  ./mvnw -q -B -DskipTests package
+fi
+
+work=$(mktemp -d /tmp/cdn-edge-bench.XXXXXX)
+chmod 755 "$work"
+pids=()
+cleanup() {
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid" 2>/dev/null)" 2>/dev/null || true
+  sleep 0.5
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 - <<'PY'
+import socket, random
+for _ in range(200):
+    p = random.randint(20000, 60000)
+    try:
+        s = socket.socket(); s.bind(("127.0.0.1", p)); s.close(); print(p); break
+    except OSError:
+        continue
+PY
+}
+origin_port=$(free_port); edge_port=$(free_port); nginx_port=$(free_port)
+
+wait_http() { # url, seconds
+  local deadline=$((SECONDS + $2))
+  until curl -s -o /dev/null "$1"; do
+    [ $SECONDS -lt $deadline ] || { echo "not answering: $1" >&2; exit 1; }
+    sleep 0.2
+  done
+}
+
+export CDN_ADMIN_TOKEN="bench-token-$RANDOM$RANDOM$RANDOM"
+"$java_bin" -jar "$jar" origin --listen "127.0.0.1:$origin_port" >"$work/origin.log" 2>&1 &
+pids+=($!)
+edge_cmd=${EDGE_CMD:-"$java_bin -Dorg.slf4j.simpleLogger.log.access=warn -jar $jar edge"}
+$edge_cmd --listen "127.0.0.1:$edge_port" --origin "http://127.0.0.1:$origin_port" >"$work/edge.log" 2>&1 &
+pids+=($!)
+
+cat >"$work/nginx.conf" <<EOF
+worker_processes auto;
+daemon off;
+user root;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  proxy_cache_path $work/nginx-cache levels=1:2 keys_zone=edge:50m max_size=1g inactive=1h use_temp_path=off;
+  upstream origin { server 127.0.0.1:$origin_port; keepalive 64; }
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / {
+      proxy_pass http://origin;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$host;
+      proxy_cache edge;
+      proxy_cache_lock on;
+      proxy_cache_revalidate on;
+      add_header X-Cache \$upstream_cache_status;
+    }
+  }
+}
+EOF
+nginx -c "$work/nginx.conf" >"$work/nginx.out" 2>&1 &
+pids+=($!)
+
+wait_http "http://127.0.0.1:$origin_port/gen/ping" 60
+wait_http "http://127.0.0.1:$edge_port/_cdn/health" 60
+wait_http "http://127.0.0.1:$nginx_port/gen/ping" 30
+
+paths=("/gen/1k.bin?size=1024&cc=max-age%3D3600" "/gen/100k.bin?size=102400&cc=max-age%3D3600")
+for p in "${paths[@]}"; do
+  for port in $edge_port $nginx_port; do
+    curl -s -o /dev/null "http://127.0.0.1:$port$p"
+    status=$(curl -s -o /dev/null -D - "http://127.0.0.1:$port$p" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-cache"{print $2}')
+    case "$status" in Hit*|HIT) ;; *) echo "warm-up: $port$p is not a hit (X-Cache: $status)" >&2; exit 1;; esac
+  done
+done
+
+run() { # port path -> "rps avg p50 p99"
+  wrk -t"$threads" -c"$connections" -d"${duration}s" --latency "http://127.0.0.1:$1$2" >"$work/wrk.out" 2>&1
+  python3 - "$work/wrk.out" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+if "Requests/sec" not in t:
+    sys.stderr.write("wrk failed:\n" + t)
+    sys.exit(1)
+def ms(v):
+    m = re.match(r"([\d.]+)(us|ms|s|m|h)$", v)
+    if not m:
+        sys.stderr.write("cannot read a latency from wrk: " + v + "\n" + t)
+        sys.exit(1)
+    return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000, "h": 3600000}[m.group(2)]
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
+avg = ms(re.search(r"^\s+Latency\s+(\S+)", t, re.M).group(1))
+p50 = ms(re.search(r"^\s+50%\s+(\S+)", t, re.M).group(1))
+p99 = ms(re.search(r"^\s+99%\s+(\S+)", t, re.M).group(1))
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
+print(f"{rps:.0f} {avg:.2f} {p50:.2f} {p99:.2f} {errors.group(1) if errors else 0}")
+PY
+}
+
+echo "edge hit path vs nginx proxy_cache: wrk -t$threads -c$connections -d${duration}s, $(nproc) cores, $(date -u +%F)"
+printf "%-8s %-6s %10s %9s %9s %9s %6s\n" object proxy req/s avg_ms p50_ms p99_ms non2xx
+for p in "${paths[@]}"; do
+  name=$(echo "$p" | sed -E 's#/gen/([^.]+)\..*#\1#')
+  # a short JIT/keep-alive warm-up of both with the same load
+  wrk -t"$threads" -c"$connections" -d3s "http://127.0.0.1:$edge_port$p" >/dev/null 2>&1
+  wrk -t"$threads" -c"$connections" -d3s "http://127.0.0.1:$nginx_port$p" >/dev/null 2>&1
+  read -r n_rps n_avg n_p50 n_p99 n_err <<<"$(run "$nginx_port" "$p")"
+  read -r e_rps e_avg e_p50 e_p99 e_err <<<"$(run "$edge_port" "$p")"
+  printf "%-8s %-6s %10s %9s %9s %9s %6s\n" "$name" nginx "$n_rps" "$n_avg" "$n_p50" "$n_p99" "$n_err"
+  printf "%-8s %-6s %10s %9s %9s %9s %6s\n" "$name" edge "$e_rps" "$e_avg" "$e_p50" "$e_p99" "$e_err"
+  python3 -c "print(f'{\"$name\":8s} ratio edge/nginx req/s: {$e_rps/$n_rps:.2f}x')"
+done

@@ -1,0 +1,345 @@
+package io.opencdn.edge.cache;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The disk tier: one file per stored response under {@code dir}, named by the SHA-256 of the key,
+ * with a byte budget over the file sizes (least recently used files are deleted first). Writes go
+ * to a temporary file that is renamed into place atomically, so a crash never leaves a partial
+ * entry under its real name. The in-memory index (key, size, freshness) is rebuilt from the files'
+ * headers when the tier is constructed, so stored responses survive a restart; unreadable files
+ * and left-over temporary files are deleted then. File I/O runs on Vert.x worker threads.
+ *
+ * <p>File format: magic {@code OCDN1}, then (DataOutput) key host, key target, status, request
+ * time, response time, lifetime, the Vary values, the headers and the body.
+ */
+public final class DiskCache implements ResponseCache {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DiskCache.class);
+  private static final byte[] MAGIC = "OCDN1".getBytes(StandardCharsets.US_ASCII);
+  private static final String SUFFIX = ".entry";
+
+  private record Meta(Path file, long size, long freshUntilMillis) {}
+
+  private final Vertx vertx;
+  private final Path dir;
+  private final long budgetBytes;
+  private final Clock clock;
+  private final long staleRetentionMillis;
+  private final LinkedHashMap<CacheKey, Meta> index = new LinkedHashMap<>(256, 0.75f, true);
+  private final LongAdder evictions = new LongAdder();
+  /** Writes in flight per key, and keys invalidated meanwhile (guarded by the index lock). */
+  private final Map<CacheKey, Integer> writing = new java.util.HashMap<>();
+  private final java.util.Set<CacheKey> invalidatedWhileWriting = new java.util.HashSet<>();
+  private long bytes;
+
+  /** A tier keeping stale entries for {@link MemoryCache#DEFAULT_STALE_RETENTION_MILLIS}. */
+  public DiskCache(Vertx vertx, Path dir, long budgetBytes, Clock clock) {
+    this(vertx, dir, budgetBytes, clock, MemoryCache.DEFAULT_STALE_RETENTION_MILLIS);
+  }
+
+  /**
+   * Opens (creating it if needed) the tier in {@code dir} and rebuilds its index from the files
+   * there; blocks while it reads them, so call it at start-up, not on an event loop.
+   */
+  public DiskCache(Vertx vertx, Path dir, long budgetBytes, Clock clock, long staleRetentionMillis) {
+    this.vertx = vertx;
+    this.dir = dir;
+    this.budgetBytes = budgetBytes;
+    this.clock = clock;
+    this.staleRetentionMillis = staleRetentionMillis;
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the disk cache directory " + dir, e);
+    }
+    rebuildIndex();
+  }
+
+  private void rebuildIndex() {
+    List<Map.Entry<Long, Map.Entry<CacheKey, Meta>>> found = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String name = f.getFileName().toString();
+        if (name.endsWith(".tmp")) {
+          Files.deleteIfExists(f);
+          continue;
+        }
+        if (!name.endsWith(SUFFIX)) {
+          continue;
+        }
+        try (InputStream in = Files.newInputStream(f)) {
+          Stored stored = read(new DataInputStream(in), false);
+          CachedResponse r = stored.response();
+          CacheKey key = stored.key();
+          long size = Files.size(f);
+          found.add(new AbstractMap.SimpleEntry<>(Files.getLastModifiedTime(f).toMillis(),
+              new AbstractMap.SimpleEntry<>(key, new Meta(f, size, freshUntil(r)))));
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("disk cache: dropping unreadable {}: {}", f, e.toString());
+          Files.deleteIfExists(f);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the disk cache directory " + dir, e);
+    }
+    found.sort(Map.Entry.comparingByKey());
+    synchronized (index) {
+      for (var e : found) {
+        Meta old = index.put(e.getValue().getKey(), e.getValue().getValue());
+        bytes += e.getValue().getValue().size() - (old == null ? 0 : old.size());
+      }
+      evictOverBudget();
+    }
+    LOG.info("disk cache {}: {} entries, {} bytes of {}", dir, index.size(), bytes, budgetBytes);
+  }
+
+  private long freshUntil(CachedResponse r) {
+    return clock.millis() + r.remainingFreshMillis(clock.millis());
+  }
+
+  @Override
+  public Future<CachedResponse> get(CacheKey key) {
+    Meta meta;
+    synchronized (index) {
+      meta = index.get(key);
+      if (meta != null && clock.millis() > meta.freshUntilMillis() + staleRetentionMillis) {
+        remove(key);
+        meta = null;
+      }
+    }
+    if (meta == null) {
+      return Future.succeededFuture();
+    }
+    Path file = meta.file();
+    return vertx.<CachedResponse>executeBlocking(() -> {
+      try (InputStream in = Files.newInputStream(file)) {
+        return read(new DataInputStream(in), true).response();
+      }
+    }, false).recover(t -> {
+      synchronized (index) {
+        remove(key);
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  @Override
+  public Future<Void> put(CacheKey key, CachedResponse response) {
+    Path file = dir.resolve(fileName(key));
+    long freshUntil = freshUntil(response);
+    synchronized (index) {
+      writing.merge(key, 1, Integer::sum);
+    }
+    return vertx.<Void>executeBlocking(() -> {
+      byte[] data = write(key, response);
+      if (data.length > budgetBytes) {
+        return null;
+      }
+      Path tmp = Files.createTempFile(dir, "put-", ".tmp");
+      try {
+        Files.write(tmp, data);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+      synchronized (index) {
+        if (invalidatedWhileWriting.contains(key)) {
+          // invalidated while this write was in flight: the object must not come back
+          delete(file);
+          Meta old = index.remove(key);
+          bytes -= old == null ? 0 : old.size();
+          return null;
+        }
+        Meta old = index.put(key, new Meta(file, data.length, freshUntil));
+        bytes += data.length - (old == null ? 0 : old.size());
+        evictOverBudget();
+      }
+      return null;
+    }, false).andThen(ar -> {
+      synchronized (index) {
+        if (writing.merge(key, -1, Integer::sum) <= 0) {
+          writing.remove(key);
+          invalidatedWhileWriting.remove(key);
+        }
+      }
+    });
+  }
+
+  @Override
+  public Future<Void> invalidate(CacheKey key) {
+    synchronized (index) {
+      remove(key);
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Long> purge(Predicate<CacheKey> matching) {
+    long removed = 0;
+    synchronized (index) {
+      for (CacheKey k : List.copyOf(index.keySet())) {
+        if (matching.test(k)) {
+          remove(k);
+          removed++;
+        }
+      }
+    }
+    return Future.succeededFuture(removed);
+  }
+
+  @Override
+  public CacheStats stats() {
+    synchronized (index) {
+      return new CacheStats(index.size(), bytes, budgetBytes, evictions.sum());
+    }
+  }
+
+  /** Deletes least recently used files until the budget holds; caller holds the index lock. */
+  private void evictOverBudget() {
+    Iterator<Map.Entry<CacheKey, Meta>> it = index.entrySet().iterator();
+    while (bytes > budgetBytes && it.hasNext()) {
+      Meta m = it.next().getValue();
+      it.remove();
+      bytes -= m.size();
+      evictions.increment();
+      delete(m.file());
+    }
+  }
+
+  /** Drops {@code key} and its file; caller holds the index lock. */
+  private void remove(CacheKey key) {
+    if (writing.containsKey(key)) {
+      invalidatedWhileWriting.add(key);
+    }
+    Meta m = index.remove(key);
+    if (m != null) {
+      bytes -= m.size();
+      delete(m.file());
+    }
+  }
+
+  private static void delete(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.warn("disk cache: cannot delete {}: {}", file, e.toString());
+    }
+  }
+
+  static String fileName(CacheKey key) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(sha.digest(key.toString().getBytes(StandardCharsets.UTF_8))) + SUFFIX;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static byte[] write(CacheKey key, CachedResponse r) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(r.body().length() + 1024);
+      DataOutputStream out = new DataOutputStream(bytes);
+      out.write(MAGIC);
+      out.writeUTF(key.host());
+      writeLong(out, key.target());
+      out.writeInt(r.status());
+      out.writeLong(r.requestTimeMillis());
+      out.writeLong(r.responseTimeMillis());
+      out.writeLong(r.freshnessLifetimeSeconds());
+      out.writeInt(r.varyValues().size());
+      for (var e : r.varyValues().entrySet()) {
+        writeLong(out, e.getKey());
+        writeLong(out, e.getValue());
+      }
+      out.writeInt(r.headers().size());
+      for (var e : r.headers()) {
+        writeLong(out, e.getKey());
+        writeLong(out, e.getValue());
+      }
+      out.writeInt(r.body().length());
+      out.write(r.body().getBytes());
+      out.flush();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A decoded file: its key and response (the body empty when not read). */
+  record Stored(CacheKey key, CachedResponse response) {}
+
+  static Stored read(DataInputStream in, boolean withBody) throws IOException {
+    byte[] magic = in.readNBytes(MAGIC.length);
+    if (!java.util.Arrays.equals(magic, MAGIC)) {
+      throw new IOException("not a cache entry");
+    }
+    CacheKey key = new CacheKey(in.readUTF(), readLong(in));
+    int status = in.readInt();
+    long requestTime = in.readLong();
+    long responseTime = in.readLong();
+    long lifetime = in.readLong();
+    Map<String, String> vary = new TreeMap<>();
+    for (int i = in.readInt(); i > 0; i--) {
+      vary.put(readLong(in), readLong(in));
+    }
+    List<Map.Entry<String, String>> headers = new ArrayList<>();
+    for (int i = in.readInt(); i > 0; i--) {
+      headers.add(Map.entry(readLong(in), readLong(in)));
+    }
+    int length = in.readInt();
+    Buffer body;
+    if (withBody) {
+      byte[] b = in.readNBytes(length);
+      if (b.length != length) {
+        throw new IOException("truncated entry");
+      }
+      body = Buffer.buffer(b);
+    } else {
+      body = Buffer.buffer();
+    }
+    return new Stored(key, new CachedResponse(status, headers, body, requestTime, responseTime, lifetime, vary));
+  }
+
+  private static void writeLong(DataOutputStream out, String s) throws IOException {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  private static String readLong(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > (1 << 24)) {
+      throw new IOException("bad string length " + n);
+    }
+    return new String(in.readNBytes(n), StandardCharsets.UTF_8);
+  }
+}

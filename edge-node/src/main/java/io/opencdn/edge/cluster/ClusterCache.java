@@ -1,0 +1,100 @@
+package io.opencdn.edge.cluster;
+
+import io.opencdn.edge.cache.CacheKey;
+import io.opencdn.edge.cache.CacheStats;
+import io.opencdn.edge.cache.CachedResponse;
+import io.opencdn.edge.cache.ResponseCache;
+import io.opencdn.edge.peer.CacheDirectory;
+import io.opencdn.edge.purge.PurgeRequest;
+import io.opencdn.edge.purge.SurrogateIndex;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * The edge's cache tier as the cluster sees it: a decorator that keeps the cache directory and
+ * the surrogate-key index in step with what is stored. A store records the object's surrogate
+ * keys and hands it to {@link ClusterFiller#stored} (purge check, announce, lease release); an
+ * object purged during its fill is removed again at once. Invalidating or purging withdraws the
+ * keys from the directory.
+ */
+public final class ClusterCache implements ResponseCache {
+
+  private final ResponseCache delegate;
+  private final SurrogateIndex index;
+  private final CacheDirectory directory;
+  private volatile ClusterFiller filler;
+
+  public ClusterCache(ResponseCache delegate, SurrogateIndex index, CacheDirectory directory) {
+    this.delegate = delegate;
+    this.index = index;
+    this.directory = directory;
+  }
+
+  /** Connects the filler whose fills this cache completes. */
+  public void filler(ClusterFiller f) {
+    this.filler = f;
+  }
+
+  @Override
+  public Future<CachedResponse> get(CacheKey key) {
+    return delegate.get(key);
+  }
+
+  @Override
+  public Future<Void> put(CacheKey key, CachedResponse response) {
+    return delegate.put(key, response).compose(v -> {
+      index.record(key, response);
+      ClusterFiller f = filler;
+      if (f != null && !f.stored(key, response, PurgeRequest.tags(response))) {
+        index.remove(key);
+        return delegate.invalidate(key);
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  @Override
+  public Future<Void> invalidate(CacheKey key) {
+    index.remove(key);
+    directory.withdraw(key);
+    return delegate.invalidate(key);
+  }
+
+  @Override
+  public Future<Long> purge(Predicate<CacheKey> matching) {
+    List<CacheKey> removed = new ArrayList<>();
+    return delegate.purge(k -> {
+      boolean m = matching.test(k);
+      if (m) {
+        synchronized (removed) {
+          removed.add(k);
+        }
+      }
+      return m;
+    }).onSuccess(n -> {
+      synchronized (removed) {
+        for (CacheKey k : removed) {
+          index.remove(k);
+          directory.withdraw(k);
+        }
+      }
+    });
+  }
+
+  /** Applies a cluster purge request to this edge (paths, wildcards and surrogate keys). */
+  public Future<Long> purge(PurgeRequest request) {
+    return purge(k -> request.matches(k, index.tags(k)));
+  }
+
+  @Override
+  public CacheStats stats() {
+    return delegate.stats();
+  }
+
+  @Override
+  public Future<Void> close() {
+    return delegate.close();
+  }
+}

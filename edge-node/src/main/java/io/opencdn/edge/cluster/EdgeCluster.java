@@ -1,0 +1,182 @@
+package io.opencdn.edge.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.opencdn.common.cluster.EdgeRecord;
+import io.opencdn.common.cluster.EdgeState;
+import io.opencdn.edge.ClusterFillConfig;
+import io.opencdn.edge.EdgeConfig;
+import io.opencdn.edge.admin.ClusterAdmin;
+import io.opencdn.edge.cache.ResponseCache;
+import io.opencdn.edge.fill.Filler;
+import io.opencdn.edge.http.AdminHandler;
+import io.opencdn.edge.peer.CacheDirectory;
+import io.opencdn.edge.peer.Holder;
+import io.opencdn.edge.peer.PeerClient;
+import io.opencdn.edge.peer.PeerEndpoint;
+import io.opencdn.edge.peer.PeerToken;
+import io.opencdn.edge.purge.Invalidations;
+import io.opencdn.edge.purge.PurgeLog;
+import io.opencdn.edge.purge.PurgeRequest;
+import io.opencdn.edge.purge.SurrogateIndex;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Everything that makes one edge part of the cluster, wired from the {@link EdgeConfig}: the
+ * registry heartbeat with load and drain state ({@link EdgeRegistry}), the cache tier as seen by
+ * the cluster ({@link ClusterCache}), the cluster-wide fill ({@link ClusterFiller} over
+ * {@link FillLeases}, the {@link CacheDirectory} and the {@link PeerClient}), invalidations with
+ * receipts ({@link Invalidations}) and the admin and peer endpoints.
+ *
+ * <p>Use: construct before the HTTP stage, build the stage with {@link #cache()} and a filler
+ * chain ending in {@link #filler()}, {@link #routes} on its admin handler, then {@link #start}
+ * once the listener is bound; {@link #stop} before closing the listener.
+ */
+public final class EdgeCluster {
+
+  /** How long invalidation records and receipts are kept. */
+  public static final long INVALIDATION_RETENTION_MILLIS = TimeUnit.HOURS.toMillis(24);
+
+  private final Vertx vertx;
+  private final EdgeConfig config;
+  private final HazelcastInstance hz;
+  private final Clock clock;
+  private final PurgeLog purgeLog = new PurgeLog(1024);
+  private final CacheDirectory directory;
+  private final ClusterCache cache;
+  private final FillLeases leases;
+  private final PeerClient peers;
+  private final PeerToken token;
+  private final ClusterFiller filler;
+  private final Invalidations invalidations;
+  private volatile EdgeRegistry registry;
+
+  /**
+   * @param tier the edge's cache tier, decorated by {@link #cache()}
+   * @param origin the origin filler the cluster filler falls back to
+   */
+  public EdgeCluster(Vertx vertx, EdgeConfig config, HazelcastInstance hz, Clock clock, ResponseCache tier, Filler origin) {
+    this.vertx = vertx;
+    this.config = config;
+    this.hz = hz;
+    this.clock = clock;
+    ClusterFillConfig fill = config.clusterFill();
+    this.directory = new CacheDirectory(hz, holder(0), clock);
+    this.cache = new ClusterCache(tier, new SurrogateIndex(1_000_000), directory);
+    this.leases = new FillLeases(vertx, hz, config.id(), clock, fill.leaseMaxAgeMillis(), fill.leasePollMillis());
+    this.token = PeerToken.fromSecret(config.cluster().secret());
+    this.peers = new PeerClient(vertx, token, clock, fill.peerTimeoutMillis());
+    this.filler = new ClusterFiller(vertx, origin, leases, directory, peers, fill.scope(), purgeLog, clock,
+        fill.leaseMaxAgeMillis(), fill.leaseAttempts(), fill.peerTimeoutMillis());
+    this.cache.filler(filler);
+    this.invalidations = new Invalidations(vertx, hz, config.id(), clock, this::purgeLocally, INVALIDATION_RETENTION_MILLIS);
+  }
+
+  /** The cache tier to build the HTTP stage with. */
+  public ResponseCache cache() {
+    return cache;
+  }
+
+  /** The filler to end the HTTP stage's filler chain with (it wraps the origin). */
+  public Filler filler() {
+    return filler;
+  }
+
+  /** Registers the peer endpoint, drain/undrain, invalidations and {@code /_cdn/cluster}; health reports the state. */
+  public void routes(AdminHandler admin) {
+    ClusterAdmin endpoints = new ClusterAdmin(config.id(), this::state, invalidations, this::stats);
+    admin.route("/_cdn/peer/", false, new PeerEndpoint(config.id(), cache, token, clock));
+    admin.route("/_cdn/drain", true, req -> endpoints.drain(req, EdgeState.DRAINING));
+    admin.route("/_cdn/undrain", true, req -> endpoints.drain(req, EdgeState.ACTIVE));
+    admin.route(ClusterAdmin.INVALIDATIONS, true, endpoints::invalidations);
+    admin.route("/_cdn/cluster", true, endpoints::cluster);
+    admin.state(() -> state().name());
+  }
+
+  /** Joins: listeners, then the registry entry (with the bound HTTP port). */
+  public Future<Void> start(int httpPort, EdgeRecord template, LongSupplier requests, LoadMeter load) {
+    directory.self(holder(httpPort));
+    leases.start();
+    invalidations.start();
+    registry = new EdgeRegistry(vertx, hz, template, requests, load::bytesWritten, load::openConnections, clock,
+        io.opencdn.edge.EdgeNode.HEARTBEAT_MILLIS);
+    return registry.start();
+  }
+
+  /** Leaves: the registry entry first (DNS stops sending clients), then the listeners. */
+  public Future<Void> stop() {
+    Future<Void> leave = registry == null ? Future.succeededFuture() : registry.stop().recover(t -> Future.succeededFuture());
+    return leave.compose(v -> {
+      invalidations.stop();
+      leases.stop();
+      return peers.close();
+    }).recover(t -> Future.succeededFuture());
+  }
+
+  /** The registry state this edge publishes. */
+  public EdgeState state() {
+    EdgeRegistry r = registry;
+    return r == null ? EdgeState.ACTIVE : r.state();
+  }
+
+  /** Sets DRAINING or ACTIVE. */
+  public Future<Void> state(EdgeState s) {
+    EdgeRegistry r = registry;
+    return r == null ? Future.failedFuture("not registered yet") : r.state(s);
+  }
+
+  /** The registry (null before {@link #start}). */
+  public EdgeRegistry registry() {
+    return registry;
+  }
+
+  /** Invalidations (submit and status). */
+  public Invalidations invalidations() {
+    return invalidations;
+  }
+
+  /** The cache directory. */
+  public CacheDirectory directory() {
+    return directory;
+  }
+
+  /** The cluster filler (for its counters). */
+  public ClusterFiller clusterFiller() {
+    return filler;
+  }
+
+  /** The body of {@code GET /_cdn/cluster}. */
+  public JsonObject stats() {
+    EdgeRegistry r = registry;
+    EdgeLoad l = r == null ? null : r.load();
+    JsonObject json = new JsonObject().put("id", config.id()).put("region", config.region()).put("state", state().name())
+        .put("members", hz.getCluster().getMembers().size())
+        .put("peerScope", config.clusterFill().scope().name().toLowerCase())
+        .put("peerFills", filler.peerFills())
+        .put("leaseWaits", filler.leaseWaits())
+        .put("leasedOriginFills", filler.leasedOriginFills())
+        .put("purgeGeneration", purgeLog.current());
+    if (l != null) {
+      json.put("load", new JsonObject().put("requestsPerSecond", l.requestsPerSecond())
+          .put("bytesPerSecond", l.bytesPerSecond()).put("openConnections", l.openConnections())
+          .put("capacity", l.capacity()).put("utilisation", l.utilisation()));
+    }
+    return json;
+  }
+
+  private Future<Long> purgeLocally(PurgeRequest request) {
+    purgeLog.record(request);
+    return cache.purge(request);
+  }
+
+  private Holder holder(int port) {
+    String host = config.advertise().ipv4() != null ? config.advertise().ipv4()
+        : config.advertise().ipv6() != null ? config.advertise().ipv6() : config.listen().host();
+    return new Holder(config.id(), config.region(), hz.getCluster().getLocalMember().getUuid().toString(), host, port,
+        0);
+  }
+}

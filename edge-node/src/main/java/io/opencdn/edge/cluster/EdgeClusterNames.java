@@ -1,0 +1,24 @@
+package io.opencdn.edge.cluster;
+
+/**
+ * Names of the distributed structures the edges share in Hazelcast, beside
+ * {@link io.opencdn.common.cluster.ClusterMaps#EDGES}. Kept in the edge module because only edges
+ * read and write them; the DNS server only needs {@code edges} (and may read {@link #EDGE_LOAD}).
+ */
+public final class EdgeClusterNames {
+
+  /** {@code IMap<String, EdgeLoad>}: edge id to its load figures, written with each heartbeat. */
+  public static final String EDGE_LOAD = "edge-load";
+  /** {@code IMap<String, FillLease>}: cache key to the member filling it from the origin. */
+  public static final String FILLS = "fills";
+  /** {@code IMap<String, DirectoryEntry>}: cache key to the edges holding a fresh copy. */
+  public static final String CACHE_DIRECTORY = "cache-directory";
+  /** {@code ReliableTopic<PurgeRequest>}: purge requests broadcast to every edge. */
+  public static final String PURGES = "purges";
+  /** {@code IMap<String, InvalidationRecord>}: invalidation id to its request and expected edges. */
+  public static final String INVALIDATIONS = "invalidations";
+  /** {@code IMap<String, PurgeAcks>}: invalidation id to the edges that have purged. */
+  public static final String PURGE_ACKS = "purge-acks";
+
+  private EdgeClusterNames() {}
+}

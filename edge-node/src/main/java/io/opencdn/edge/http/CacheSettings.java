@@ -1,0 +1,19 @@
+package io.opencdn.edge.http;
+
+/**
+ * Tunables of the HTTP cache stage (from the {@code cache:} config section).
+ *
+ * @param maxObjectBytes larger responses are relayed, not stored
+ * @param staleWhileRevalidateSeconds window used when a response has no
+ *     {@code stale-while-revalidate} (RFC 5861); 0 disables
+ * @param staleIfErrorSeconds window used when a response has no {@code stale-if-error}
+ * @param heuristicMaxSeconds cap of heuristic freshness (RFC 9111 section 4.2.2)
+ */
+public record CacheSettings(long maxObjectBytes, long staleWhileRevalidateSeconds, long staleIfErrorSeconds,
+    long heuristicMaxSeconds) {
+
+  /** Defaults: no stale-while-revalidate, one day of stale-if-error, one day of heuristic cap. */
+  public static CacheSettings defaults(long maxObjectBytes) {
+    return new CacheSettings(maxObjectBytes, 0, 86_400, 86_400);
+  }
+}

@@ -1,0 +1,67 @@
+package io.opencdn.edge.http;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * More instances of the edge's HTTP listener on the same address, one per event loop: a Vert.x
+ * server created outside a verticle runs on a single event loop, so on its own it would use one
+ * core. Vert.x shares the bound socket between the instances and spreads connections over them.
+ * The handlers are shared and thread-safe.
+ */
+public final class Listeners {
+
+  /** Listener instances by default: one per available processor. */
+  public static final int DEFAULT_INSTANCES = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+  /** HTTP/1.1 server options of the edge: no h2c upgrade or WebSocket compression handlers. */
+  public static HttpServerOptions options() {
+    return new HttpServerOptions().setMaxHeaderSize(65536).setIdleTimeout(120).setHttp2ClearTextEnabled(false)
+        .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
+  }
+
+  /**
+   * {@link #options()} for HTTPS: TLS with SNI (the certificate whose names match the client's
+   * server name, else the first), certificates and keys from PEM files, and ALPN offering h2
+   * and http/1.1 when {@code http2}.
+   *
+   * @param certAndKeyPaths pairs of PEM certificate chain path and PEM private key path
+   */
+  public static HttpServerOptions tlsOptions(java.util.List<java.util.Map.Entry<String, String>> certAndKeyPaths,
+      boolean http2) {
+    io.vertx.core.net.PemKeyCertOptions pem = new io.vertx.core.net.PemKeyCertOptions();
+    for (var e : certAndKeyPaths) {
+      pem.addCertPath(e.getKey()).addKeyPath(e.getValue());
+    }
+    HttpServerOptions o = options().setSsl(true).setSni(true).setKeyCertOptions(pem).setUseAlpn(http2);
+    if (http2) {
+      o.setAlpnVersions(java.util.List.of(io.vertx.core.http.HttpVersion.HTTP_2, io.vertx.core.http.HttpVersion.HTTP_1_1));
+    }
+    return o;
+  }
+
+  private Listeners() {}
+
+  /**
+   * Deploys {@code instances} more listeners on {@code host:port} (already bound by the first
+   * one; the same requested port, so that port 0 shares the first one's socket too); yields the deployment id to undeploy at stop, or null when {@code instances} is 0.
+   */
+  public static Future<String> more(Vertx vertx, HttpServerOptions options, int instances,
+      Handler<HttpConnection> connections, Handler<HttpServerRequest> requests, String host, int port) {
+    if (instances <= 0) {
+      return Future.succeededFuture();
+    }
+    return vertx.deployVerticle(() -> new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        return vertx.createHttpServer(options).connectionHandler(connections).requestHandler(requests).listen(port, host);
+      }
+    }, new DeploymentOptions().setInstances(instances));
+  }
+}

@@ -1,0 +1,120 @@
+package io.opencdn.edge.cache;
+
+import static io.opencdn.edge.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The disk tier: the shared tier contract, plus restart, atomic files and purge. */
+class DiskCacheTest extends ResponseCacheContract {
+
+  @TempDir
+  Path dir;
+
+  final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void closeVertx() {
+    await(vertx.close());
+  }
+
+  @Override
+  ResponseCache newCache(long budgetBytes, Clock clock) {
+    return new DiskCache(vertx, dir, budgetBytes, clock, 0);
+  }
+
+  @Test
+  void storedResponsesSurviveARestart() {
+    DiskCache first = new DiskCache(vertx, dir, 1 << 20, clock);
+    CacheKey key = new CacheKey("h", "/kept");
+    CachedResponse r = response(1000, 60);
+    await(first.put(key, r));
+    await(first.put(new CacheKey("h", "/other"), response(10, 60)));
+
+    DiskCache second = new DiskCache(vertx, dir, 1 << 20, clock);
+
+    CachedResponse back = await(second.get(key));
+    assertThat(back).isEqualTo(r);
+    assertThat(back.body().toString()).isEqualTo("x".repeat(1000));
+    assertThat(second.stats().entries()).isEqualTo(2);
+    assertThat(second.stats().bytes()).isEqualTo(first.stats().bytes());
+  }
+
+  @Test
+  void restartDropsTemporaryAndCorruptFilesAndEnforcesASmallerBudget() throws IOException {
+    DiskCache first = new DiskCache(vertx, dir, 1 << 20, clock);
+    for (int i = 0; i < 10; i++) {
+      await(first.put(new CacheKey("h", "/" + i), response(5_000, 60)));
+    }
+    Files.writeString(dir.resolve("put-123.tmp"), "half written");
+    Files.writeString(dir.resolve("0000.entry"), "garbage");
+
+    DiskCache second = new DiskCache(vertx, dir, 20_000, clock);
+
+    assertThat(second.stats().bytes()).isLessThanOrEqualTo(20_000);
+    assertThat(second.stats().entries()).isBetween(1L, 4L);
+    try (Stream<Path> files = Files.list(dir)) {
+      List<String> names = files.map(p -> p.getFileName().toString()).toList();
+      assertThat(names).noneMatch(n -> n.endsWith(".tmp")).doesNotContain("0000.entry").hasSize((int) second.stats().entries());
+    }
+    // the most recently written entries are the ones kept
+    assertThat(await(second.get(new CacheKey("h", "/9")))).isNotNull();
+  }
+
+  @Test
+  void anInvalidationDuringAWriteWins() throws IOException {
+    DiskCache cache = new DiskCache(vertx, dir, 1 << 20, clock);
+    CacheKey key = new CacheKey("h", "/racing");
+
+    io.vertx.core.Future<Void> put = cache.put(key, response(100_000, 60));
+    await(cache.invalidate(key));
+    await(put);
+
+    assertThat(await(cache.get(key))).isNull();
+    assertThat(cache.stats().entries()).isZero();
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.filter(p -> p.toString().endsWith(".entry")).count()).isZero();
+    }
+  }
+
+  @Test
+  void purgeRemovesMatchingKeysAndTheirFiles() throws IOException {
+    DiskCache cache = new DiskCache(vertx, dir, 1 << 20, clock);
+    await(cache.put(new CacheKey("h", "/img/a"), response(10, 60)));
+    await(cache.put(new CacheKey("h", "/img/b"), response(10, 60)));
+    await(cache.put(new CacheKey("h", "/css/c"), response(10, 60)));
+
+    long removed = await(cache.purge(k -> k.target().startsWith("/img/")));
+
+    assertThat(removed).isEqualTo(2);
+    assertThat(await(cache.get(new CacheKey("h", "/img/a")))).isNull();
+    assertThat(await(cache.get(new CacheKey("h", "/css/c")))).isNotNull();
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.count()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void tieredCacheServesDiskHitsAfterARestartAndPromotesThem() {
+    CacheKey key = new CacheKey("h", "/t");
+    TieredCache before = new TieredCache(new MemoryCache(1 << 20, clock), new DiskCache(vertx, dir, 1 << 20, clock));
+    await(before.put(key, response(100, 60)));
+    io.opencdn.edge.Await.until(java.time.Duration.ofSeconds(5), () -> before.disk().stats().entries() == 1);
+
+    TieredCache after = new TieredCache(new MemoryCache(1 << 20, clock), new DiskCache(vertx, dir, 1 << 20, clock));
+
+    assertThat(await(after.memory().get(key))).isNull();
+    assertThat(await(after.get(key)).body()).isEqualTo(Buffer.buffer("x".repeat(100)));
+    assertThat(await(after.memory().get(key))).isNotNull();
+  }
+}

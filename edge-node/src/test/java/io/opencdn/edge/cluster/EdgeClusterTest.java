@@ -1,0 +1,259 @@
+package io.opencdn.edge.cluster;
+
+import static io.opencdn.edge.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.map.IMap;
+import io.opencdn.common.cluster.ClusterMaps;
+import io.opencdn.common.cluster.EdgeRecord;
+import io.opencdn.common.cluster.EdgeState;
+import io.opencdn.edge.Await;
+import io.opencdn.edge.cache.CacheKey;
+import io.opencdn.edge.cluster.ClusterHarness.Resp;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three edges in one in-process Hazelcast cluster (see {@link ClusterHarness}): load reporting,
+ * drain, invalidations with receipts, cluster-wide single flight and peer fill. Each test uses
+ * its own paths, so they share the cluster.
+ */
+class EdgeClusterTest {
+
+  static ClusterHarness h;
+
+  @BeforeAll
+  static void startCluster() {
+    h = new ClusterHarness("edge-cluster-test");
+    Await.until(Duration.ofSeconds(20), () -> h.members.get(0).getCluster().getMembers().size() == 3);
+    // partitions settled: operations during the first migrations were seen to stall for seconds
+    Await.until(Duration.ofSeconds(30), () -> h.members.stream().allMatch(m -> m.getPartitionService().isClusterSafe()));
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    h.close();
+  }
+
+  @Test
+  void reportsLoadAgainstCapacityInTheEdgeLoadMap() {
+    h.origin.content("/load", "x".repeat(1000), "Cache-Control", "max-age=60");
+    for (int i = 0; i < 20; i++) {
+      assertThat(h.get(0, "/load").status()).isEqualTo(200);
+    }
+    IMap<String, EdgeLoad> loads = h.members.get(2).getMap(EdgeClusterNames.EDGE_LOAD);
+    Await.until(Duration.ofSeconds(10), () -> {
+      EdgeLoad l = loads.get("edge-a");
+      return l != null && l.requestsPerSecond() > 0 && l.bytesPerSecond() >= 1000 && l.openConnections() >= 1;
+    });
+    EdgeLoad l = loads.get("edge-a");
+    assertThat(l.capacity()).isEqualTo(100);
+    assertThat(l.utilisation()).isEqualTo(l.requestsPerSecond() / 100);
+    JsonObject stats = new JsonObject(h.admin(0, HttpMethod.GET, "/_cdn/cluster", null).body());
+    assertThat(stats.getString("state")).isEqualTo("ACTIVE");
+    assertThat(stats.getInteger("members")).isEqualTo(3);
+    assertThat(stats.getJsonObject("load").getDouble("capacity")).isEqualTo(100.0);
+  }
+
+  @Test
+  void drainAndUndrainSetTheRegistryStateAndTheEdgeKeepsServing() throws Exception {
+    h.origin.content("/drain", "still here", "Cache-Control", "max-age=60");
+    IMap<String, EdgeRecord> edges = h.members.get(0).getMap(ClusterMaps.EDGES);
+    assertThat(h.send(1, HttpMethod.POST, "/_cdn/drain", null, null).map(Resp::status).toCompletionStage()
+        .toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(401);
+    assertThat(h.send(1, HttpMethod.POST, "/_cdn/drain", "wrong-token-0123456789", null).map(Resp::status)
+        .toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(401);
+    assertThat(h.admin(1, HttpMethod.GET, "/_cdn/drain", null).status()).isEqualTo(405);
+
+    Resp drained = h.admin(1, HttpMethod.POST, "/_cdn/drain", null);
+    assertThat(drained.status()).isEqualTo(200);
+    assertThat(new JsonObject(drained.body()).getString("state")).isEqualTo("DRAINING");
+    assertThat(edges.get("edge-b").state()).isEqualTo(EdgeState.DRAINING);
+    assertThat(new JsonObject(h.get(1, "/_cdn/health").body()).getString("state")).isEqualTo("DRAINING");
+    Resp served = h.get(1, "/drain");
+    assertThat(served.status()).isEqualTo(200);
+    assertThat(served.body()).isEqualTo("still here");
+    // heartbeats keep the state
+    h.clock.advance(Duration.ofSeconds(2));
+    Await.until(Duration.ofSeconds(5), () -> edges.get("edge-b").heartbeatMillis() == h.clock.millis());
+    assertThat(edges.get("edge-b").state()).isEqualTo(EdgeState.DRAINING);
+
+    assertThat(h.admin(1, HttpMethod.POST, "/_cdn/undrain", null).status()).isEqualTo(200);
+    assertThat(edges.get("edge-b").state()).isEqualTo(EdgeState.ACTIVE);
+    assertThat(new JsonObject(h.get(1, "/_cdn/health").body()).getString("state")).isEqualTo("ACTIVE");
+  }
+
+  @Test
+  void invalidationPurgesPathsWildcardsAndSurrogateKeysOnEveryEdge() throws Exception {
+    h.origin.content("/inv/exact.css", "exact", "Cache-Control", "max-age=600");
+    h.origin.content("/inv/img/1.png", "img1", "Cache-Control", "max-age=600");
+    h.origin.content("/inv/img/2.png", "img2", "Cache-Control", "max-age=600");
+    h.origin.content("/inv/product", "product", "Cache-Control", "max-age=600", "Surrogate-Key", "p-42 catalog");
+    h.origin.content("/inv/tagged", "tagged", "Cache-Control", "max-age=600", "Cache-Tag", "news,front");
+    h.origin.content("/inv/keep", "keep", "Cache-Control", "max-age=600");
+    List<String> paths = List.of("/inv/exact.css", "/inv/img/1.png", "/inv/img/2.png", "/inv/product", "/inv/tagged",
+        "/inv/keep");
+    for (int e = 0; e < 3; e++) {
+      for (String p : paths) {
+        assertThat(h.get(e, p).status()).isEqualTo(200);
+      }
+      for (String p : paths) {
+        assertThat(h.get(e, p).header("X-Cache")).startsWith("Hit");
+      }
+    }
+    assertThat(h.admin(0, HttpMethod.POST, "/_cdn/invalidations", "{\"paths\":[]}").status()).isEqualTo(400);
+    assertThat(h.admin(0, HttpMethod.POST, "/_cdn/invalidations", "not json").status()).isEqualTo(400);
+    assertThat(h.send(0, HttpMethod.POST, "/_cdn/invalidations", null, "{\"paths\":[\"/x\"]}")
+        .toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(401);
+
+    Resp accepted = h.admin(1, HttpMethod.POST, "/_cdn/invalidations",
+        "{\"paths\":[\"/inv/exact.css\",\"/inv/img/*\",\"p-42\"],\"surrogateKeys\":[\"front\"]}");
+    assertThat(accepted.status()).isEqualTo(202);
+    JsonObject first = new JsonObject(accepted.body());
+    String id = first.getString("id");
+    assertThat(accepted.header("Location")).isEqualTo("/_cdn/invalidations/" + id);
+    assertThat(first.getJsonArray("surrogateKeys").getList()).containsExactly("p-42", "front");
+
+    JsonObject done = awaitCompleted(2, id);
+    assertThat(done.getJsonArray("acknowledged").getList()).containsExactlyInAnyOrder("edge-a", "edge-b", "edge-c");
+    assertThat(done.getJsonArray("pending").getList()).isEmpty();
+
+    for (int e = 0; e < 3; e++) {
+      assertThat(h.get(e, "/inv/keep").header("X-Cache")).startsWith("Hit");
+      for (String p : List.of("/inv/exact.css", "/inv/img/1.png", "/inv/img/2.png", "/inv/product", "/inv/tagged")) {
+        Resp r = h.get(e, p);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("X-Cache")).as("edge %d %s", e, p).startsWith("Miss");
+      }
+    }
+    assertThat(h.admin(0, HttpMethod.GET, "/_cdn/invalidations/nope", null).status()).isEqualTo(404);
+  }
+
+  @Test
+  void invalidationStaysInProgressWhileALiveEdgeHasNotPurged() {
+    IMap<String, EdgeRecord> edges = h.members.get(0).getMap(ClusterMaps.EDGES);
+    EdgeRecord a = edges.get("edge-a");
+    // a live edge that never acknowledges: its member is live but nothing listens for it
+    EdgeRecord ghost = new EdgeRecord("ghost", "eu", 0, 0, "127.0.0.1", null, 1, 1, 0, EdgeState.ACTIVE,
+        a.memberUuid(), 0);
+    edges.put("ghost", ghost);
+    try {
+      String id = new JsonObject(h.admin(0, HttpMethod.POST, "/_cdn/invalidations", "{\"paths\":[\"/ghost\"]}").body())
+          .getString("id");
+      Await.until(Duration.ofSeconds(10), () -> status(0, id).getJsonArray("acknowledged").size() == 3);
+      JsonObject s = status(0, id);
+      assertThat(s.getString("status")).isEqualTo("InProgress");
+      assertThat(s.getJsonArray("pending").getList()).containsExactly("ghost");
+      edges.remove("ghost");
+      assertThat(status(0, id).getString("status")).isEqualTo("Completed");
+    } finally {
+      edges.remove("ghost");
+    }
+  }
+
+  @Test
+  void aPurgeDuringAFillNeverLeavesTheOldObjectCached() {
+    Promise<Void> release = Promise.promise();
+    h.origin.route("/during", req -> release.future().onComplete(v ->
+        req.response().putHeader("Cache-Control", "max-age=600").end("old")));
+    Future<Resp> filling = h.send(0, HttpMethod.GET, "/during", null, null);
+    Await.until(Duration.ofSeconds(5), () -> h.origin.count("/during") == 1);
+    String id = new JsonObject(h.admin(1, HttpMethod.POST, "/_cdn/invalidations", "{\"paths\":[\"/during\"]}").body())
+        .getString("id");
+    awaitCompleted(1, id);
+    h.vertx.runOnContext(v -> release.complete());
+    Resp r = await(filling);
+    assertThat(r.body()).isEqualTo("old");
+    // the fill completes (stores, then drops the purged object) right after the body went out
+    Await.until(Duration.ofSeconds(5), () -> new JsonObject(h.admin(0, HttpMethod.GET, "/_cdn/stats", null).body())
+        .getInteger("inFlight") == 0);
+    assertThat(await(h.edge(0).cache().get(new CacheKey("www.cdn.test", "/during")))).isNull();
+    h.origin.content("/during", "new", "Cache-Control", "max-age=600");
+    Resp after = h.get(0, "/during");
+    assertThat(after.body()).isEqualTo("new");
+    assertThat(after.header("X-Cache")).startsWith("Miss");
+    assertThat(h.origin.count("/during")).isEqualTo(2);
+  }
+
+  @Test
+  void concurrentMissesOnAllEdgesMakeOneOriginRequest() {
+    List<String> vias = new java.util.concurrent.CopyOnWriteArrayList<>();
+    h.origin.route("/cold", req -> {
+      vias.add(req.getHeader("Via") + " at " + System.nanoTime() / 1_000_000);
+      h.vertx.setTimer(300, t -> req.response().putHeader("Cache-Control", "max-age=600").end("cold body"));
+    });
+    List<Future<Resp>> all = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      all.add(h.send(i % 3, HttpMethod.GET, "/cold", null, null));
+    }
+    List<Resp> results = await(Future.all(all)).list();
+    assertThat(results).allSatisfy(r -> {
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("cold body");
+    });
+    assertThat(h.origin.count("/cold")).as("origin requests via %s; X-Cache: %s", vias, results.stream().map(r -> r.header("X-Cache")).toList())
+        .isEqualTo(1);
+    assertThat(results.stream().map(r -> r.header("X-Cache")).filter(x -> x.contains("(peer ")).count())
+        .isGreaterThan(0);
+    IMap<String, FillLease> fills = h.members.get(0).getMap(EdgeClusterNames.FILLS);
+    Await.until(Duration.ofSeconds(5), () -> !fills.containsKey("www.cdn.test/cold"));
+  }
+
+  @Test
+  void aMissFillsFromAPeerInScopeBeforeTheOrigin() {
+    h.origin.content("/peer", "from origin", "Cache-Control", "max-age=600", "Vary", "Accept-Encoding");
+    Resp first = h.get(0, "/peer");
+    assertThat(first.header("X-Cache")).isEqualTo("Miss from edge-a");
+    // same region: edge-b fills from edge-a
+    Resp b = h.get(1, "/peer");
+    assertThat(b.body()).isEqualTo("from origin");
+    assertThat(b.header("X-Cache")).isEqualTo("Miss from edge-b (peer edge-a)");
+    assertThat(b.header("X-Cdn-Peer")).isNull();
+    awaitFillsDone(1);
+    assertThat(h.get(1, "/peer").header("X-Cache")).startsWith("Hit from edge-b");
+    // scope any: edge-c (us) fills from an eu edge
+    assertThat(h.get(2, "/peer").header("X-Cache")).matches("Miss from edge-c \\(peer edge-[ab]\\)");
+    assertThat(h.origin.count("/peer")).isEqualTo(1);
+
+    // scope region: edge-a never fills from edge-c (us)
+    h.origin.content("/us-only", "us", "Cache-Control", "max-age=600");
+    assertThat(h.get(2, "/us-only").header("X-Cache")).isEqualTo("Miss from edge-c");
+    // once edge-c's fill is over (a waiter of a running fill would take the filler's copy anyway)
+    IMap<String, FillLease> fills = h.members.get(0).getMap(EdgeClusterNames.FILLS);
+    Await.until(Duration.ofSeconds(5), () -> !fills.containsKey("www.cdn.test/us-only"));
+    assertThat(h.get(0, "/us-only").header("X-Cache")).isEqualTo("Miss from edge-a");
+    assertThat(h.origin.count("/us-only")).isEqualTo(2);
+  }
+
+  @Test
+  void thePeerEndpointNeedsTheClusterToken() {
+    assertThat(h.admin(0, HttpMethod.GET, "/_cdn/peer/object?host=www.cdn.test&target=/peer", null).status())
+        .isEqualTo(401);
+    assertThat(h.get(0, "/_cdn/peer/object?host=www.cdn.test&target=/peer").status()).isEqualTo(401);
+  }
+
+  /** The edge's fills are over (the client may get the body before the fill has stored it). */
+  private static void awaitFillsDone(int edge) {
+    Await.until(Duration.ofSeconds(5), () -> new JsonObject(h.admin(edge, HttpMethod.GET, "/_cdn/stats", null).body())
+        .getInteger("inFlight") == 0);
+  }
+
+  private static JsonObject status(int edge, String id) {
+    Resp r = h.admin(edge, HttpMethod.GET, "/_cdn/invalidations/" + id, null);
+    assertThat(r.status()).isEqualTo(200);
+    return new JsonObject(r.body());
+  }
+
+  private static JsonObject awaitCompleted(int edge, String id) {
+    Await.until(Duration.ofSeconds(10), () -> status(edge, id).getString("status").equals("Completed"));
+    return status(edge, id);
+  }
+}
