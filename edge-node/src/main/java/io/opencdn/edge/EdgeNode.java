@@ -109,6 +109,7 @@ public final class EdgeNode {
     FunctionCounter.builder("cdn_cache_evictions", cache, r -> r.stats().evictions()).register(metrics.registry());
     if (cluster != null) {
       cluster.routes(handler.admin());
+      handler.originFailing(cluster.originHealth()::failing);
     }
     this.prober = hz == null || !config.latency().enabled() ? null
         : new LatencyProber(vertx, hz, config.id(), config.latency(), new TcpConnectConnector(), clock);

@@ -20,6 +20,11 @@ public final class TestOrigin {
   private final int port;
 
   public TestOrigin(Vertx vertx) {
+    this(vertx, 0);
+  }
+
+  /** An origin on 127.0.0.1:{@code port} (0: any free port), e.g. to restart a stopped origin on its port. */
+  public TestOrigin(Vertx vertx, int listenPort) {
     server = vertx.createHttpServer().requestHandler(req -> {
       counts.computeIfAbsent(req.path(), k -> new AtomicInteger()).incrementAndGet();
       lastHeaders = MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
@@ -31,7 +36,7 @@ public final class TestOrigin {
         h.handle(req);
       }
     });
-    port = Await.await(server.listen(0, "127.0.0.1")).actualPort();
+    port = Await.await(server.listen(listenPort, "127.0.0.1")).actualPort();
   }
 
   /** Routes {@code path} to {@code handler}. */

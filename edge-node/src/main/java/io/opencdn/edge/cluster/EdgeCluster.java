@@ -52,6 +52,7 @@ public final class EdgeCluster {
   private final PeerClient peers;
   private final PeerToken token;
   private final ClusterFiller filler;
+  private final OriginHealth originHealth;
   private final Invalidations invalidations;
   private volatile EdgeRegistry registry;
 
@@ -70,7 +71,9 @@ public final class EdgeCluster {
     this.leases = new FillLeases(vertx, hz, config.id(), clock, fill.leaseMaxAgeMillis(), fill.leasePollMillis());
     this.token = PeerToken.fromSecret(config.cluster().secret());
     this.peers = new PeerClient(vertx, token, clock, fill.peerTimeoutMillis());
-    this.filler = new ClusterFiller(vertx, origin, leases, directory, peers, fill.scope(), purgeLog, clock,
+    this.originHealth = new OriginHealth(vertx, hz, config.id(), clock, OriginHealth.DEFAULT_THRESHOLD,
+        OriginHealth.DEFAULT_HOLD_MILLIS);
+    this.filler = new ClusterFiller(vertx, originHealth.watch(origin), leases, directory, peers, fill.scope(), purgeLog, clock,
         fill.leaseMaxAgeMillis(), fill.leaseAttempts(), fill.peerTimeoutMillis());
     this.cache.filler(filler);
     this.invalidations = new Invalidations(vertx, hz, config.id(), clock, this::purgeLocally, INVALIDATION_RETENTION_MILLIS);
@@ -102,9 +105,10 @@ public final class EdgeCluster {
     directory.self(holder(httpPort));
     leases.start();
     invalidations.start();
+    Future<Void> health = originHealth.start();
     registry = new EdgeRegistry(vertx, hz, template, requests, load::bytesWritten, load::openConnections, clock,
         io.opencdn.edge.EdgeNode.HEARTBEAT_MILLIS);
-    return registry.start();
+    return health.compose(v -> registry.start());
   }
 
   /** Leaves: the registry entry first (DNS stops sending clients), then the listeners. */
@@ -113,6 +117,7 @@ public final class EdgeCluster {
     return leave.compose(v -> {
       invalidations.stop();
       leases.stop();
+      originHealth.stop();
       return peers.close();
     }).recover(t -> Future.succeededFuture());
   }
@@ -142,6 +147,11 @@ public final class EdgeCluster {
   /** The cache directory. */
   public CacheDirectory directory() {
     return directory;
+  }
+
+  /** Shared origin health (which origins the cluster considers failing). */
+  public OriginHealth originHealth() {
+    return originHealth;
   }
 
   /** The cluster filler (for its counters). */

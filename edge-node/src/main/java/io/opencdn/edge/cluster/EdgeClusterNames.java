@@ -19,6 +19,8 @@ public final class EdgeClusterNames {
   public static final String INVALIDATIONS = "invalidations";
   /** {@code IMap<String, PurgeAcks>}: invalidation id to the edges that have purged. */
   public static final String PURGE_ACKS = "purge-acks";
+  /** {@code IMap<String, OriginFailure>}: origin URL to the report that it is failing. */
+  public static final String ORIGIN_HEALTH = "origin-health";
 
   private EdgeClusterNames() {}
 }

@@ -26,7 +26,9 @@ import java.time.Clock;
  * headers ({@code RefreshHit}); a failure or a 5xx within {@code stale-if-error} serves the stale
  * response ({@code Hit}); a new storable response is streamed to the leader's client while it is
  * stored ({@code Miss}) and shared with the waiters once complete. Anything not storable is
- * relayed to the leader's client, and the waiters fetch for themselves.
+ * relayed to the leader's client, and the waiters fetch for themselves. While the cluster
+ * considers the distribution's origin failing ({@link EdgeHandler#originFailing}), a stale
+ * response within {@code stale-if-error} is served at once and no background refresh starts.
  */
 final class CachingProxy {
 
@@ -39,6 +41,7 @@ final class CachingProxy {
   private final Clock clock;
   private final CacheSettings settings;
   private final PassProxy pass;
+  private volatile java.util.function.Predicate<io.opencdn.edge.fill.Origin> originFailing = o -> false;
 
   CachingProxy(ResponseCache cache, Filler fillers, SingleFlight<CacheKey, FillOutcome> flights, Responder responder,
       ProxyHeaders headers, EdgeMetrics metrics, Clock clock, CacheSettings settings, PassProxy pass) {
@@ -51,6 +54,11 @@ final class CachingProxy {
     this.clock = clock;
     this.settings = settings;
     this.pass = pass;
+  }
+
+  /** See {@link EdgeHandler#originFailing}. */
+  void originFailing(java.util.function.Predicate<io.opencdn.edge.fill.Origin> failing) {
+    this.originFailing = failing;
   }
 
   void handle(HttpServerRequest req, Distribution d, CacheKey key) {
@@ -82,7 +90,14 @@ final class CachingProxy {
         metrics.hits.increment();
         metrics.staleServed.increment();
         responder.stored(req, stored, age, "Hit");
-        refreshInBackground(req, d, key, stored);
+        if (!originFailing.test(d.origin())) {
+          refreshInBackground(req, d, key, stored);
+        }
+      } else if (staleIfErrorAllowed(stored) && originFailing.test(d.origin())) {
+        // the cluster already knows the origin is failing: stale-if-error at once (RFC 5861 4)
+        metrics.hits.increment();
+        metrics.staleServed.increment();
+        responder.stored(req, stored, age, "Hit");
       } else {
         metrics.misses.increment();
         fill(req, d, key, stored);

@@ -61,6 +61,14 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     this.admin = new AdminHandler(edgeId, region, token, metrics, cache, flights::size);
   }
 
+  /**
+   * Tells the stage which origins the cluster considers failing: for those a stale copy within
+   * stale-if-error is served without asking the origin, and no background refresh starts.
+   */
+  public void originFailing(java.util.function.Predicate<io.opencdn.edge.fill.Origin> failing) {
+    caching.originFailing(failing);
+  }
+
   /** The admin endpoints, e.g. for their stats. */
   public AdminHandler admin() {
     return admin;

@@ -37,6 +37,8 @@ import java.util.concurrent.ThreadLocalRandom;
 final class ClusterHarness implements AutoCloseable {
 
   static final String HOST = "www.cdn.test";
+  /** A second site whose origin ({@link #down}) tests stop and restart on {@link #downPort}. */
+  static final String DOWN_HOST = "down.cdn.test";
   static final String TOKEN = "cluster-admin-token-0123456789";
 
   record Resp(int status, MultiMap headers, String body) {
@@ -48,7 +50,11 @@ final class ClusterHarness implements AutoCloseable {
   final Vertx vertx = Vertx.vertx();
   final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
   final TestOrigin origin = new TestOrigin(vertx);
+  final int downPort = freePort();
+  volatile TestOrigin down = new TestOrigin(vertx, downPort);
   final HttpClientAgent client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(50));
+  /** Without keep-alive: every request on a new connection. */
+  final HttpClientAgent freshClient = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
   final List<HazelcastInstance> members = new ArrayList<>();
   final List<EdgeNode> edges = new ArrayList<>();
   /** One Vert.x per edge, as in production (one process each): listeners on port 0 never share a socket. */
@@ -68,7 +74,7 @@ final class ClusterHarness implements AutoCloseable {
       members.add(hz);
       EdgeConfig cfg = new EdgeConfig(layout[i][0], layout[i][1], 50.0, 8.0, Endpoint.parse("127.0.0.1:" + freePort()), null, 100,
           TOKEN, new CacheConfig(4L << 20, null), new OriginConfig(1000, 5000),
-          List.of(new DistributionConfig(HOST, origin.url())), c,
+          List.of(new DistributionConfig(HOST, origin.url()), new DistributionConfig(DOWN_HOST, down.url())), c,
           new ClusterFillConfig(layout[i][2], 3000, 20_000, 50, 3));
       Vertx v = Vertx.vertx();
       edgeVertx.add(v);
@@ -96,27 +102,68 @@ final class ClusterHarness implements AutoCloseable {
   }
 
   Future<Resp> send(int edge, HttpMethod method, String path, String token, String body) {
+    return send(edge, HOST, method, path, token, body);
+  }
+
+  Future<Resp> send(int edge, String host, HttpMethod method, String path, String token, String body) {
+    return send(client, edge, host, method, path, token, body);
+  }
+
+  private Future<Resp> send(HttpClientAgent client, int edge, String host, HttpMethod method, String path, String token,
+      String body) {
     RequestOptions o = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(edges.get(edge).port())
-        .setURI(path).putHeader("Host", HOST).setIdleTimeout(10_000);
+        .setURI(path).putHeader("Host", host).setIdleTimeout(10_000).setConnectTimeout(5_000);
     if (token != null) {
       o.putHeader("Authorization", "Bearer " + token);
     }
     if (!TOKEN.equals(token) && path.startsWith("/_cdn/") && method == HttpMethod.POST) {
       // refused admin POSTs on a new connection each: a kept-alive connection after a 401 to a
-      // POST was seen to stall the next request in this client (see the module report)
+      // POST was seen to stall the next request in this client (see the module report); a
+      // pooled connection was seen to stall such a POST too, hence a client without keep-alive
       o.putHeader("Connection", "close");
+      client = freshClient;
     }
-    return client.request(o)
+    // Build the whole chain on an event loop: registered from the test thread, the body
+    // callback can be attached after the response has started to flow and lose its chunks
+    // (vert.x #5825), which looked like a stalled request.
+    HttpClientAgent c = client;
+    io.vertx.core.Promise<Resp> result = io.vertx.core.Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> c.request(o)
         .compose(req -> req.send(Buffer.buffer(body == null ? "" : body)))
-        .compose(res -> res.body().map(b -> new Resp(res.statusCode(), res.headers(), b.toString())));
+        .compose(res -> res.body().map(b -> new Resp(res.statusCode(), res.headers(), b.toString())))
+        .onComplete(result));
+    return result.future();
   }
 
   Resp get(int edge, String path) {
-    return await(send(edge, HttpMethod.GET, path, null, null));
+    return get(edge, HOST, path);
+  }
+
+  Resp get(int edge, String host, String path) {
+    return idempotent(edge, host, HttpMethod.GET, path, null);
   }
 
   Resp admin(int edge, HttpMethod method, String path, String body) {
-    return await(send(edge, method, path, TOKEN, body));
+    return method == HttpMethod.GET ? idempotent(edge, HOST, method, path, TOKEN)
+        : await(send(edge, method, path, TOKEN, body));
+  }
+
+  /**
+   * A GET; when it has no answer within 5 s (neither its idle nor its connect timeout fires: a
+   * rare stall of this test client on a kept-alive connection, cause not found yet, see the
+   * module README), it is logged and retried once on a new client without keep-alive.
+   */
+  private Resp idempotent(int edge, String host, HttpMethod method, String path, String token) {
+    try {
+      return send(edge, host, method, path, token, null).toCompletionStage().toCompletableFuture()
+          .get(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      org.slf4j.LoggerFactory.getLogger(ClusterHarness.class).warn("GET {} on edge {} stalled; retrying on a new connection",
+          path, edge);
+      return await(send(freshClient, edge, host, method, path, token, null));
+    } catch (Exception e) {
+      throw new AssertionError("request failed: " + e, e);
+    }
   }
 
   @Override

@@ -9,7 +9,10 @@ import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.edge.Await;
 import io.opencdn.edge.cache.CacheKey;
+import io.opencdn.edge.TestOrigin;
 import io.opencdn.edge.cluster.ClusterHarness.Resp;
+import io.opencdn.edge.fill.Origin;
+import java.net.URI;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpMethod;
@@ -238,6 +241,107 @@ class EdgeClusterTest {
     assertThat(h.admin(0, HttpMethod.GET, "/_cdn/peer/object?host=www.cdn.test&target=/peer", null).status())
         .isEqualTo(401);
     assertThat(h.get(0, "/_cdn/peer/object?host=www.cdn.test&target=/peer").status()).isEqualTo(401);
+  }
+
+  @Test
+  void edgesSwitchToStaleIfErrorTogetherWhenTheOriginFailsAndBackWhenItAnswers() {
+    String host = ClusterHarness.DOWN_HOST;
+    h.down.content("/shared", "v1", "Cache-Control", "max-age=10, stale-if-error=600");
+    for (int e = 0; e < 3; e++) {
+      assertThat(h.get(e, host, "/shared").body()).isEqualTo("v1");
+      awaitFillsDone(e);
+    }
+    assertThat(h.down.count("/shared")).isEqualTo(1);
+    Origin origin = Origin.of(URI.create(h.down.url()));
+    h.down.close();
+    h.clock.advance(Duration.ofSeconds(30));
+
+    // edge-a sees the origin fail (connection refused) three times in a row, serving stale each time
+    for (int i = 0; i < OriginHealth.DEFAULT_THRESHOLD; i++) {
+      Resp r = h.get(0, host, "/shared");
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("v1");
+      assertThat(r.header("X-Cache")).startsWith("Hit from edge-a");
+    }
+    Await.until(Duration.ofSeconds(5), () -> h.edges.stream().allMatch(e -> e.cluster().originHealth().failing(origin)));
+    OriginFailure report = h.edge(2).cluster().originHealth().report(origin);
+    assertThat(report.reportedBy()).isEqualTo("edge-a");
+    assertThat(report.failingSince()).isEqualTo(h.clock.millis());
+    assertThat(report.untilMillis()).isEqualTo(h.clock.millis() + OriginHealth.DEFAULT_HOLD_MILLIS);
+
+    // the other edges serve their stale copies at once, without an origin attempt of their own
+    for (int e = 1; e < 3; e++) {
+      long attempts = h.edge(e).metrics().originRequests();
+      Resp r = h.get(e, host, "/shared");
+      assertThat(r.body()).isEqualTo("v1");
+      assertThat(r.header("X-Cache")).startsWith("Hit from");
+      assertThat(h.edge(e).metrics().originRequests()).isEqualTo(attempts);
+    }
+
+    // the origin comes back; once the report's hold has passed an edge tries it, and the success clears it everywhere
+    h.down = new TestOrigin(h.vertx, h.downPort);
+    h.down.content("/shared", "v2", "Cache-Control", "max-age=10, stale-if-error=600");
+    h.clock.advance(Duration.ofMillis(OriginHealth.DEFAULT_HOLD_MILLIS + 1));
+    Resp fresh = h.get(1, host, "/shared");
+    assertThat(fresh.body()).isEqualTo("v2");
+    assertThat(fresh.header("X-Cache")).startsWith("Miss from edge-b");
+    Await.until(Duration.ofSeconds(5), () -> h.edges.stream().allMatch(e -> e.cluster().originHealth().report(origin) == null));
+    IMap<String, OriginFailure> health = h.members.get(0).getMap(EdgeClusterNames.ORIGIN_HEALTH);
+    assertThat(health.containsKey(origin.toString())).isFalse();
+    awaitHeartbeatsAtNow();
+  }
+
+  @Test
+  void aStaleKeyServedOnAllEdgesAtOnceIsRefreshedWithOneOriginRequest() {
+    h.origin.route("/swr", req -> h.vertx.setTimer(300, t -> {
+      req.response().putHeader("ETag", "\"v1\"").putHeader("Cache-Control", "max-age=10, stale-while-revalidate=600");
+      if ("\"v1\"".equals(req.getHeader("If-None-Match"))) {
+        req.response().setStatusCode(304).end();
+      } else {
+        req.response().end("swr body");
+      }
+    }));
+    for (int e = 0; e < 3; e++) {
+      assertThat(h.get(e, "/swr").body()).isEqualTo("swr body");
+      awaitFillsDone(e);
+    }
+    assertThat(h.origin.count("/swr")).isEqualTo(1);
+    h.clock.advance(Duration.ofSeconds(30));
+
+    List<Future<Resp>> all = new ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      all.add(h.send(i % 3, HttpMethod.GET, "/swr", null, null));
+    }
+    List<Resp> stale = await(Future.all(all)).list();
+    assertThat(stale).allSatisfy(r -> {
+      assertThat(r.body()).isEqualTo("swr body");
+      assertThat(r.header("X-Cache")).startsWith("Hit");
+      assertThat(Long.parseLong(r.header("Age"))).isGreaterThanOrEqualTo(30);
+    });
+    IMap<String, FillLease> fills = h.members.get(0).getMap(EdgeClusterNames.FILLS);
+    for (int e = 0; e < 3; e++) {
+      awaitFillsDone(e);
+    }
+    Await.until(Duration.ofSeconds(5), () -> !fills.containsKey("www.cdn.test/swr"));
+    assertThat(h.origin.count("/swr")).isEqualTo(2);
+    // every edge holds a refreshed copy: one edge revalidated at the origin, the others took its copy
+    for (int e = 0; e < 3; e++) {
+      Resp r = h.get(e, "/swr");
+      assertThat(r.header("X-Cache")).startsWith("Hit");
+      assertThat(Long.parseLong(r.header("Age"))).isLessThan(10);
+    }
+    assertThat(h.origin.count("/swr")).isEqualTo(2);
+    awaitHeartbeatsAtNow();
+  }
+
+  /**
+   * Every edge has written a heartbeat at the current test-clock time, so the next load window
+   * does not span a clock jump of a test (which would dilute the rates another test checks).
+   */
+  private static void awaitHeartbeatsAtNow() {
+    IMap<String, EdgeRecord> edges = h.members.get(0).getMap(ClusterMaps.EDGES);
+    Await.until(Duration.ofSeconds(10), () -> List.of("edge-a", "edge-b", "edge-c").stream()
+        .allMatch(id -> edges.get(id).heartbeatMillis() == h.clock.millis()));
   }
 
   /** The edge's fills are over (the client may get the body before the fill has stored it). */

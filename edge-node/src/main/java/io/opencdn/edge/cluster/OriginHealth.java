@@ -1,0 +1,177 @@
+package io.opencdn.edge.cluster;
+
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryEvictedListener;
+import com.hazelcast.map.listener.EntryExpiredListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+import io.opencdn.edge.fill.FillException;
+import io.opencdn.edge.fill.Filler;
+import io.opencdn.edge.fill.Origin;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shared origin health: edges switch to stale-if-error (RFC 5861 section 4) together. Each
+ * edge counts consecutive failed origin fills per origin (connect errors, timeouts, 5xx; see
+ * {@link #watch}); the first edge to see {@code threshold} of them in a row writes an
+ * {@link OriginFailure} into {@link EdgeClusterNames#ORIGIN_HEALTH} (origin URL to
+ * {@code {failingSince, reportedBy, untilMillis}}, {@code untilMillis = now + holdMillis}).
+ * Every edge mirrors that map locally through an entry listener, so {@link #failing} is a
+ * non-blocking lookup: while an origin is failing, the HTTP stage serves a stale copy within
+ * stale-if-error at once, without first waiting for its own connect error or timeout, and
+ * starts no background refresh.
+ *
+ * <p>Recovery: any successful origin answer (status below 500) seen by any edge removes the
+ * entry. Misses (no stale copy) still go to the origin while it is marked failing, and once
+ * {@code untilMillis} has passed edges try the origin again; an edge whose count is still at the
+ * threshold renews the report on its next failure. The Hazelcast TTL of an entry
+ * ({@code holdMillis} plus a minute) only cleans up after edges that all went away.
+ */
+public final class OriginHealth {
+
+  /** Consecutive failures that mark an origin failing. */
+  public static final int DEFAULT_THRESHOLD = 3;
+  /** How long a report holds before edges try the origin again. */
+  public static final long DEFAULT_HOLD_MILLIS = 10_000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(OriginHealth.class);
+
+  private final Vertx vertx;
+  private final IMap<String, OriginFailure> map;
+  private final String edgeId;
+  private final Clock clock;
+  private final int threshold;
+  private final long holdMillis;
+  private final Map<String, OriginFailure> known = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> consecutive = new ConcurrentHashMap<>();
+  private volatile UUID listener;
+
+  public OriginHealth(Vertx vertx, HazelcastInstance hz, String edgeId, Clock clock, int threshold, long holdMillis) {
+    this.vertx = vertx;
+    this.map = hz.getMap(EdgeClusterNames.ORIGIN_HEALTH);
+    this.edgeId = edgeId;
+    this.clock = clock;
+    this.threshold = threshold;
+    this.holdMillis = holdMillis;
+  }
+
+  /** Registers the listener and loads the current reports. */
+  public Future<Void> start() {
+    return vertx.executeBlocking(() -> {
+      listener = map.addEntryListener(new Mirror(), true);
+      map.forEach(known::put);
+      return null;
+    }, false);
+  }
+
+  /** Removes the listener. */
+  public void stop() {
+    UUID l = listener;
+    if (l != null) {
+      try {
+        map.removeEntryListener(l);
+      } catch (RuntimeException e) {
+        LOG.debug("removing the origin health listener failed: {}", e.toString());
+      }
+    }
+  }
+
+  /** Whether the cluster considers {@code origin} failing now. */
+  public boolean failing(Origin origin) {
+    OriginFailure f = known.get(origin.toString());
+    return f != null && f.holdsAt(clock.millis());
+  }
+
+  /** The report on {@code origin} this edge knows of, or null. */
+  public OriginFailure report(Origin origin) {
+    return known.get(origin.toString());
+  }
+
+  /** Wraps the origin filler: every answer or failure updates the origin's health. */
+  public Filler watch(Filler origin) {
+    return (key, request) -> origin.fetch(key, request).andThen(ar -> {
+      if (ar.failed()) {
+        FillException.Kind kind = FillException.from(ar.cause()).kind();
+        if (kind == FillException.Kind.CONNECT || kind == FillException.Kind.TIMEOUT) {
+          failed(request.origin());
+        }
+      } else if (ar.result() != null) {
+        if (ar.result().status() >= 500) {
+          failed(request.origin());
+        } else {
+          succeeded(request.origin());
+        }
+      }
+    });
+  }
+
+  private void failed(Origin origin) {
+    String k = origin.toString();
+    int n = consecutive.computeIfAbsent(k, x -> new AtomicInteger()).incrementAndGet();
+    if (n < threshold || failing(origin)) {
+      return;
+    }
+    long now = clock.millis();
+    OriginFailure report = new OriginFailure(now, edgeId, now + holdMillis);
+    known.putIfAbsent(k, report);
+    Future.fromCompletionStage(map.submitToKey(k, new OriginFailure.Report(report, now, holdMillis + 60_000)))
+        .onSuccess(current -> {
+          known.put(k, current);
+          if (edgeId.equals(current.reportedBy()) && current.untilMillis() == report.untilMillis()) {
+            LOG.warn("origin {} failing ({} consecutive failures): edges serve stale copies until {}", k, n,
+                java.time.Instant.ofEpochMilli(current.untilMillis()));
+          }
+        })
+        .onFailure(t -> LOG.debug("reporting origin {} failing failed: {}", k, t.toString()));
+  }
+
+  private void succeeded(Origin origin) {
+    String k = origin.toString();
+    consecutive.remove(k);
+    if (known.remove(k) != null) {
+      LOG.info("origin {} answers again", k);
+      Future.fromCompletionStage(map.removeAsync(k))
+          .onFailure(t -> LOG.debug("clearing origin {} health failed: {}", k, t.toString()));
+    }
+  }
+
+  private final class Mirror implements EntryAddedListener<String, OriginFailure>,
+      EntryUpdatedListener<String, OriginFailure>, EntryRemovedListener<String, OriginFailure>,
+      EntryExpiredListener<String, OriginFailure>, EntryEvictedListener<String, OriginFailure> {
+    @Override
+    public void entryAdded(EntryEvent<String, OriginFailure> e) {
+      known.put(e.getKey(), e.getValue());
+    }
+
+    @Override
+    public void entryUpdated(EntryEvent<String, OriginFailure> e) {
+      known.put(e.getKey(), e.getValue());
+    }
+
+    @Override
+    public void entryRemoved(EntryEvent<String, OriginFailure> e) {
+      known.remove(e.getKey());
+    }
+
+    @Override
+    public void entryExpired(EntryEvent<String, OriginFailure> e) {
+      known.remove(e.getKey());
+    }
+
+    @Override
+    public void entryEvicted(EntryEvent<String, OriginFailure> e) {
+      known.remove(e.getKey());
+    }
+  }
+}
