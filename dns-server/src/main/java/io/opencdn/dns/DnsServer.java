@@ -12,6 +12,7 @@ import io.opencdn.dns.cluster.MergedEdgeSource;
 import io.opencdn.dns.geo.CountryCentroids;
 import io.opencdn.dns.geo.CoverageFile;
 import io.opencdn.dns.geo.CoverageZones;
+import io.opencdn.dns.geo.LocationCache;
 import io.opencdn.dns.geo.LocationChain;
 import io.opencdn.dns.latency.ProbeTargets;
 import io.opencdn.dns.routing.LatencySource;
@@ -108,8 +109,10 @@ public final class DnsServer {
     this.directory = routing.directory();
     this.geo = geo;
     EdgeSnapshotSource edges = directory != null ? directory : new SnapshotHolder();
+    // the query path locates through a per-/24 cache; explanations use the chain itself
+    GeoLocator located = new LocationCache(routing.locator());
     this.ops = new Operations(vertx, config, configLocation, Clock.systemUTC(), cfg -> new Answerer(
-        ZoneSet.load(cfg.zones(), configLocation), cfg.routing(), routing.locator(), edges,
+        ZoneSet.load(cfg.zones(), configLocation), cfg.routing(), located, edges,
         cfg == config ? routing.router() : routing.router().withChains(policies(cfg))));
     this.handler = ops.handler();
     this.listeners = new Listeners(vertx, handler, EVENT_LOOPS, TCP_IDLE_SECONDS, TcpListener.DEFAULT_MAX_CONNECTIONS);

@@ -155,7 +155,9 @@ public final class EdgeDirectory implements EdgeSnapshotSource {
   private Future<Void> probeAll() {
     List<Future<Boolean>> probes = new ArrayList<>();
     for (EdgeRecord r : List.copyOf(known.values())) {
-      probes.add(probe.probe(r).otherwise(false).onSuccess(ok -> {
+      // a hard deadline per probe: a probe that never completes must not stop the health checks
+      probes.add(probe.probe(r).timeout(2L * health.timeoutMillis() + 100, java.util.concurrent.TimeUnit.MILLISECONDS)
+          .otherwise(false).onSuccess(ok -> {
         if (known.containsKey(r.id()) && tracker.record(r.id(), ok)) {
           LOG.info("edge {} is {}", r.id(), ok ? "up" : "down");
           publish();

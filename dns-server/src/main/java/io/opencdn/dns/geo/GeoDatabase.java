@@ -1,10 +1,10 @@
 package io.opencdn.dns.geo;
 
 import com.maxmind.db.CHMCache;
+import com.maxmind.db.DatabaseRecord;
+import com.maxmind.db.MaxMindDbConstructor;
+import com.maxmind.db.MaxMindDbParameter;
 import com.maxmind.db.Reader;
-import com.maxmind.geoip2.DatabaseReader;
-import com.maxmind.geoip2.model.CityResponse;
-import com.maxmind.geoip2.record.Location;
 import io.opencdn.common.config.ConfigException;
 import java.io.Closeable;
 import java.io.File;
@@ -31,11 +31,11 @@ public final class GeoDatabase implements GeoLocator, Closeable {
 
   private static final Logger LOG = LoggerFactory.getLogger(GeoDatabase.class);
 
-  private final DatabaseReader reader;
+  private final Reader reader;
   private final String source;
   private final String description;
 
-  private GeoDatabase(DatabaseReader reader, String description) {
+  private GeoDatabase(Reader reader, String description) {
     this.reader = reader;
     this.source = reader.getMetadata().getDatabaseType();
     this.description = description;
@@ -47,7 +47,7 @@ public final class GeoDatabase implements GeoLocator, Closeable {
       if (in == null) {
         throw new ConfigException("classpath:" + EMBEDDED + ": resource not found (is org.elasticsearch:geolite2-databases on the classpath?)");
       }
-      return checked(new DatabaseReader.Builder(in).withCache(new CHMCache()).build(), "classpath:" + EMBEDDED);
+      return checked(new Reader(in, new CHMCache()), "classpath:" + EMBEDDED);
     } catch (IOException | RuntimeException e) {
       throw e instanceof ConfigException ce ? ce : new ConfigException("classpath:" + EMBEDDED + ": cannot load: " + e.getMessage(), e);
     }
@@ -63,7 +63,7 @@ public final class GeoDatabase implements GeoLocator, Closeable {
       throw new ConfigException(file + ": GeoIP database not found or not readable");
     }
     try {
-      return checked(new DatabaseReader.Builder(f).fileMode(Reader.FileMode.MEMORY_MAPPED).withCache(new CHMCache()).build(), file);
+      return checked(new Reader(f, Reader.FileMode.MEMORY_MAPPED, new CHMCache()), file);
     } catch (IOException | RuntimeException e) {
       throw e instanceof ConfigException ce ? ce : new ConfigException(file + ": not a valid GeoIP2 database: " + e.getMessage(), e);
     }
@@ -74,7 +74,7 @@ public final class GeoDatabase implements GeoLocator, Closeable {
     return file == null || file.isBlank() ? embedded() : open(file);
   }
 
-  private static GeoDatabase checked(DatabaseReader reader, String where) throws IOException {
+  private static GeoDatabase checked(Reader reader, String where) throws IOException {
     String type = reader.getMetadata().getDatabaseType();
     if (type == null || !type.contains("City")) {
       reader.close();
@@ -97,22 +97,24 @@ public final class GeoDatabase implements GeoLocator, Closeable {
    */
   public Optional<ClientLocation> lookup(InetAddress address) {
     try {
-      Optional<CityResponse> city = reader.tryCity(address);
-      if (city.isEmpty()) {
+      // only the fields we use are decoded (the CHMCache keeps decoded records): a full GeoIP2
+      // CityResponse costs about 10 KB of garbage per lookup
+      DatabaseRecord<Slim> rec = reader.getRecord(address, Slim.class);
+      Slim c = rec == null ? null : rec.getData();
+      if (c == null) {
         return Optional.empty();
       }
-      CityResponse c = city.get();
-      Location loc = c.getLocation();
-      boolean coords = loc != null && loc.getLatitude() != null && loc.getLongitude() != null;
-      String country = c.getCountry() == null ? null : c.getCountry().getIsoCode();
+      Slim.Location loc = c.location;
+      boolean coords = loc != null && loc.latitude != null && loc.longitude != null;
+      String country = c.country == null ? null : c.country.isoCode;
       if (!coords && country == null) {
         return Optional.empty();
       }
-      String continent = c.getContinent() == null ? null : c.getContinent().getCode();
-      int prefix = c.getTraits().getNetwork() == null
+      String continent = c.continent == null ? null : c.continent.code;
+      int prefix = rec.getNetwork() == null
           ? (address.getAddress().length == 4 ? 32 : 128)
-          : c.getTraits().getNetwork().getPrefixLength();
-      return Optional.of(new ClientLocation(coords ? loc.getLatitude() : Double.NaN, coords ? loc.getLongitude() : Double.NaN,
+          : rec.getNetwork().getPrefixLength();
+      return Optional.of(new ClientLocation(coords ? loc.latitude : Double.NaN, coords ? loc.longitude : Double.NaN,
           country, continent, null, prefix, source, Cidr.of(address, prefix).toString(), address));
     } catch (Exception e) {
       LOG.debug("geoip lookup of {} failed: {}", address, e.toString());
@@ -128,5 +130,44 @@ public final class GeoDatabase implements GeoLocator, Closeable {
   @Override
   public void close() throws IOException {
     reader.close();
+  }
+
+  /** The part of a City record the lookup reads (decoded by the MaxMind DB reader). */
+  public static final class Slim {
+    final Location location;
+    final Code country;
+    final Code continent;
+
+    @MaxMindDbConstructor
+    public Slim(@MaxMindDbParameter(name = "location") Location location, @MaxMindDbParameter(name = "country") Code country,
+        @MaxMindDbParameter(name = "continent") Code continent) {
+      this.location = location;
+      this.country = country;
+      this.continent = continent;
+    }
+
+    /** {@code location}: coordinates. */
+    public static final class Location {
+      final Double latitude;
+      final Double longitude;
+
+      @MaxMindDbConstructor
+      public Location(@MaxMindDbParameter(name = "latitude") Double latitude, @MaxMindDbParameter(name = "longitude") Double longitude) {
+        this.latitude = latitude;
+        this.longitude = longitude;
+      }
+    }
+
+    /** {@code country} / {@code continent}: the ISO code (countries) or the two-letter code (continents). */
+    public static final class Code {
+      final String isoCode;
+      final String code;
+
+      @MaxMindDbConstructor
+      public Code(@MaxMindDbParameter(name = "iso_code") String isoCode, @MaxMindDbParameter(name = "code") String code) {
+        this.isoCode = isoCode;
+        this.code = code;
+      }
+    }
   }
 }

@@ -1,9 +1,9 @@
 package io.opencdn.dns.geo;
 
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Locates a client by asking, in order, until one step knows:
@@ -55,40 +55,58 @@ public final class LocationChain implements GeoLocator {
    * what the step found; returns null when nothing located the client.
    */
   public ClientLocation trace(InetAddress address, List<String> notes) {
-    List<String> log = notes == null ? new ArrayList<>() : notes;
+    // notes are built only when asked for: the query path passes null and allocates no strings
     Optional<ClientLocation> zone = coverage.locate(address);
     if (zone.isPresent()) {
-      log.add("coverage zone " + zone.get().network() + " matched");
+      note(notes, () -> "coverage zone " + zone.get().network() + " matched");
       return zone.get();
     }
-    log.add("coverage zones: no match");
+    note(notes, () -> "coverage zones: no match");
     if (city != null) {
       Optional<ClientLocation> rec = city.locate(address);
       if (rec.isPresent() && rec.get().hasCoordinates()) {
-        log.add(rec.get().source() + ": network " + rec.get().network() + " has coordinates");
+        note(notes, () -> rec.get().source() + ": network " + rec.get().network() + " has coordinates");
         return rec.get();
       }
       if (rec.isPresent()) {
         ClientLocation r = rec.get();
         Optional<CountryCentroids.Centroid> c = centroids.of(r.country());
         if (c.isPresent()) {
-          log.add(r.source() + ": network " + r.network() + " has country " + r.country() + " but no coordinates: country centroid");
+          note(notes, () -> r.source() + ": network " + r.network() + " has country " + r.country() + " but no coordinates: country centroid");
           String continent = r.continent() != null ? r.continent() : c.get().continent();
           return new ClientLocation(c.get().latitude(), c.get().longitude(), r.country(), continent, null,
               r.prefixLength(), CountryCentroids.SOURCE, r.network(), address);
         }
-        log.add(r.source() + ": network " + r.network() + " has country " + r.country() + ", not in the centroid table");
+        note(notes, () -> r.source() + ": network " + r.network() + " has country " + r.country() + ", not in the centroid table");
       } else {
-        log.add("City database: no record");
+        note(notes, () -> "City database: no record");
       }
     }
     if (fallback != null) {
       int bits = address.getAddress().length * 8;
-      log.add("default location");
+      note(notes, () -> "default location");
       return new ClientLocation(fallback.latitude(), fallback.longitude(), fallback.country(), fallback.continent(), fallback.group(),
           bits, DEFAULT, Cidr.of(address, bits).toString(), address);
     }
-    log.add("no default location configured: location unknown");
+    note(notes, () -> "no default location configured: location unknown");
     return null;
+  }
+
+  private static void note(List<String> notes, Supplier<String> line) {
+    if (notes != null) {
+      notes.add(line.get());
+    }
+  }
+
+  /**
+   * The coverage table in use right now (the current table of a {@link CoverageFile}), or null
+   * when the coverage step is some other {@link GeoLocator}. A reload installs a new table
+   * object, so {@link LocationCache} compares it by identity to notice reloads.
+   */
+  public CoverageZones coverageTable() {
+    if (coverage instanceof CoverageFile f) {
+      return f.current();
+    }
+    return coverage instanceof CoverageZones z ? z : null;
   }
 }

@@ -26,6 +26,11 @@ public record Decision(ClientLocation client, List<Candidate> candidates, List<C
     notes = List.copyOf(notes);
   }
 
+  /** The same decision for another client object (an equal location of the same /24 or /48). */
+  public Decision withClient(ClientLocation other) {
+    return new Decision(other, candidates, ranking, ipv4, ipv6, panic, notes);
+  }
+
   /** The edges for {@code family}. */
   public List<Edge> edges(Family family) {
     return family == Family.IPV4 ? ipv4 : ipv6;

@@ -46,7 +46,7 @@ public record LatencyTable(Map<String, Sample> samples) {
 
   /** The RTT to {@code edgeId} from {@code prefix} when measured at most {@code maxAgeMillis} before {@code now}; NaN otherwise. */
   public double fresh(String prefix, String edgeId, long now, long maxAgeMillis) {
-    if (prefix == null) {
+    if (prefix == null || samples.isEmpty()) {
       return Double.NaN;
     }
     Sample s = samples.get(key(prefix, edgeId));

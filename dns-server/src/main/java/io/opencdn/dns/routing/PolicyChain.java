@@ -11,9 +11,22 @@ import java.util.List;
 public final class PolicyChain {
 
   private final List<Policy> policies;
+  private final boolean cacheable;
+  private final long[] latencyMaxAgesMillis;
 
   public PolicyChain(List<Policy> policies) {
     this.policies = List.copyOf(policies);
+    boolean known = true;
+    List<Long> ages = new ArrayList<>();
+    for (Policy p : this.policies) {
+      if (p instanceof LatencyRank l) {
+        ages.add(l.maxAgeSeconds() * 1000);
+      } else if (!(p instanceof HealthFilter || p instanceof DistanceRank || p instanceof GeoFence || p instanceof CapacitySpill)) {
+        known = false;
+      }
+    }
+    this.cacheable = known;
+    this.latencyMaxAgesMillis = ages.stream().mapToLong(Long::longValue).toArray();
   }
 
   /** The chain described by config entries. */
@@ -24,6 +37,21 @@ public final class PolicyChain {
   /** The policies in order. */
   public List<Policy> policies() {
     return policies;
+  }
+
+  /**
+   * True when every policy is one of the built-in pure ones (health, geofence, distance, latency,
+   * spill): then the decision is a function of the snapshot, the latency table, the client, its
+   * network hash, the count and, through {@link LatencyRank} only, of which measurements are
+   * fresh at the time ({@link #latencyMaxAgesMillis()}). {@link Router} caches such decisions.
+   */
+  public boolean cacheable() {
+    return cacheable;
+  }
+
+  /** The {@code maxAgeSeconds} of the chain's latency policies, in ms (empty without one). */
+  public long[] latencyMaxAgesMillis() {
+    return latencyMaxAgesMillis.clone();
   }
 
   /** Runs the chain for {@code ctx}, answering with up to {@code count} edges per family. */

@@ -22,6 +22,7 @@ public final class Router implements RoutingPolicy {
   private final PolicyChain fallback;
   private final LatencySource latency;
   private final Clock clock;
+  private final DecisionCache decisions = new DecisionCache(DecisionCache.DEFAULT_MAX_SIZE);
 
   /**
    * A router.
@@ -69,11 +70,24 @@ public final class Router implements RoutingPolicy {
     return decide(name, snapshot, client, subnetHash, count, false).selection(family);
   }
 
-  /** The full decision for {@code name}; with {@code explain} every policy writes a note. */
+  /**
+   * The full decision for {@code name}; with {@code explain} every policy writes a note (never
+   * cached). Decisions of {@linkplain PolicyChain#cacheable() cacheable} chains come from the
+   * {@link DecisionCache} when the same inputs were decided before.
+   */
   public Decision decide(Name name, EdgeSnapshot snapshot, ClientLocation client, int subnetHash, int count, boolean explain) {
-    String prefix = client == null || client.address() == null ? null : LatencyTable.clientPrefix(client.address());
-    RouteContext ctx = new RouteContext(snapshot, latency.current(), client, prefix, subnetHash, clock.millis(), explain);
-    return chain(name).decide(ctx, count);
+    LatencyTable table = latency.current();
+    long now = clock.millis();
+    PolicyChain chain = chain(name);
+    if (explain || !chain.cacheable()) {
+      return chain.decide(new RouteContext(snapshot, table, client, clientPrefix(client), subnetHash, now, explain), count);
+    }
+    return decisions.decide(chain, snapshot, table, client, subnetHash, count, now);
+  }
+
+  /** The latency key prefix of {@code client}, or null when its address is unknown. */
+  static String clientPrefix(ClientLocation client) {
+    return client == null || client.address() == null ? null : LatencyTable.clientPrefix(client.address());
   }
 
   /** The latency table in use. */

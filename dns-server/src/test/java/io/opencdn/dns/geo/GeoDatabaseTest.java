@@ -71,4 +71,43 @@ class GeoDatabaseTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage(country + ": expected a GeoIP2/GeoLite2 City database, got GeoLite2-Country");
   }
+
+  /** The slim record decoding gives what the full GeoIP2 City model gives (the model the lookup used before). */
+  @Test
+  void theSlimLookupMatchesTheFullGeoip2CityModel() throws Exception {
+    try (var in = GeoDatabase.class.getClassLoader().getResourceAsStream(GeoDatabase.EMBEDDED);
+        var full = new com.maxmind.geoip2.DatabaseReader.Builder(in).build()) {
+      java.util.Random rnd = new java.util.Random(11);
+      int located = 0;
+      for (int i = 0; i < 3000; i++) {
+        java.net.InetAddress a = i % 10 == 9
+            ? ip(String.format("2%03x:%x:%x::1", rnd.nextInt(0x400), rnd.nextInt(0x10000), rnd.nextInt(0x10000)))
+            : ip(rnd.nextInt(1, 224) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256));
+        java.util.Optional<ClientLocation> slim = geo().lookup(a);
+        java.util.Optional<com.maxmind.geoip2.model.CityResponse> city = full.tryCity(a);
+        String country = city.map(c -> c.getCountry().getIsoCode()).orElse(null);
+        Double lat = city.map(c -> c.getLocation().getLatitude()).orElse(null);
+        Double lon = city.map(c -> c.getLocation().getLongitude()).orElse(null);
+        if (lat == null || lon == null) {
+          lat = null;
+        }
+        if (country == null && lat == null) {
+          assertThat(slim).as("%s", a).isEmpty();
+          continue;
+        }
+        located++;
+        ClientLocation l = slim.orElseThrow();
+        assertThat(l.country()).as("%s", a).isEqualTo(country);
+        assertThat(l.continent()).as("%s", a).isEqualTo(city.get().getContinent().getCode());
+        assertThat(l.prefixLength()).as("%s", a).isEqualTo(city.get().getTraits().getNetwork().getPrefixLength());
+        if (lat != null) {
+          assertThat(l.latitude()).isEqualTo(lat);
+          assertThat(l.longitude()).isEqualTo(lon);
+        } else {
+          assertThat(l.hasCoordinates()).isFalse();
+        }
+      }
+      assertThat(located).isGreaterThan(1000);
+    }
+  }
 }

@@ -1,0 +1,91 @@
+package io.opencdn.dns.bench;
+
+import io.opencdn.dns.DnsConfig;
+import io.opencdn.dns.DnsServer;
+import io.opencdn.dns.QueryHandler;
+import io.opencdn.dns.TestSupport;
+import io.opencdn.dns.answer.Answerer;
+import io.opencdn.dns.geo.CountryCentroids;
+import io.opencdn.dns.geo.CoverageZones;
+import io.opencdn.dns.geo.GeoLocator;
+import io.opencdn.dns.geo.LocationCache;
+import io.opencdn.dns.geo.LocationChain;
+import io.opencdn.dns.net.Transport;
+import io.opencdn.dns.routing.LatencySource;
+import io.opencdn.dns.routing.SnapshotHolder;
+import io.opencdn.dns.zone.ZoneSet;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.Random;
+import org.xbill.DNS.Type;
+
+/**
+ * Not a test: a single-thread micro loop over {@link QueryHandler#handle} wired like
+ * {@link DnsServer} (embedded GeoLite2 City, no coverage zones, the three demo edges, the default
+ * policy chain), for before/after figures of the geo hot path. Run with
+ * {@code java -cp target/classes:target/test-classes:$(cat cp.txt) io.opencdn.dns.bench.HotPathLoop}.
+ * Prints microseconds and allocated bytes per query for: geo queries with ECS from random /24s
+ * (the bench/dns.sh workload: almost every network new), geo queries from 1,000 repeating /24s
+ * (resolver-like), static names and NXDOMAIN.
+ */
+public final class HotPathLoop {
+
+  private HotPathLoop() {}
+
+  public static void main(String[] args) throws Exception {
+    int n = args.length > 0 && args[0].matches("\\d+") ? Integer.parseInt(args[0]) : 200_000;
+    DnsConfig config = TestSupport.testConfig();
+    GeoLocator geo = locator(String.join(" ", args));
+    Answerer answerer = new Answerer(ZoneSet.load(config.zones(), TestSupport.TEST_CONFIG), config.routing(), geo,
+        new SnapshotHolder(TestSupport.demoEdges()), DnsServer.router(config, LatencySource.NONE, Clock.systemUTC()));
+    QueryHandler handler = new QueryHandler(answerer);
+    Random rnd = new Random(20261125);
+    byte[][] random = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      random[i] = TestSupport.query("www.cdn.test.", Type.A, rnd.nextInt(1, 224) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256) + ".0/24").toWire();
+    }
+    byte[][] nets = new byte[1000][];
+    for (int i = 0; i < nets.length; i++) {
+      nets[i] = TestSupport.query("www.cdn.test.", Type.A, rnd.nextInt(1, 224) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256) + ".0/24").toWire();
+    }
+    byte[][] repeating = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      repeating[i] = nets[rnd.nextInt(nets.length)];
+    }
+    byte[][] statics = new byte[n][];
+    byte[][] nx = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      statics[i] = TestSupport.query("cdn.test.", Type.SOA, "edns").toWire();
+      nx[i] = TestSupport.query("nx" + (i % 5000) + ".cdn.test.", Type.A, "edns").toWire();
+    }
+    InetAddress src = InetAddress.getLoopbackAddress();
+    for (int round = 0; round < 6; round++) {
+      String line = "round " + round + ": " + run("geo random /24", handler, random, src) + run("geo 1000 /24s", handler, repeating, src)
+          + run("static", handler, statics, src) + run("nxdomain", handler, nx, src);
+      System.out.println(line);
+    }
+  }
+
+  private static GeoLocator locator(String args0) {
+    LocationChain chain = new LocationChain(CoverageZones.EMPTY, TestSupport.geo()::lookup, CountryCentroids.embedded(), null);
+    return args0.contains("nocache") ? chain : new LocationCache(chain);
+  }
+
+  private static String run(String what, QueryHandler handler, byte[][] queries, InetAddress src) {
+    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long tid = Thread.currentThread().getId();
+    long a0 = mx.getThreadAllocatedBytes(tid);
+    long t0 = System.nanoTime();
+    long sink = 0;
+    for (byte[] q : queries) {
+      sink += handler.handle(q, src, Transport.UDP).length;
+    }
+    long t1 = System.nanoTime();
+    long a1 = mx.getThreadAllocatedBytes(tid);
+    if (sink == 0) {
+      throw new IllegalStateException("no answers");
+    }
+    return String.format("%s %.2f us %5d B | ", what, (t1 - t0) / 1e3 / queries.length, (a1 - a0) / queries.length);
+  }
+}

@@ -1,0 +1,127 @@
+package io.opencdn.dns.geo;
+
+import static io.opencdn.dns.TestSupport.geo;
+import static io.opencdn.dns.TestSupport.ip;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The per-/24 cache gives exactly what the chain gives, over the real embedded City database. */
+class LocationCacheTest {
+
+  static final ClientLocation DEFAULT = new ClientLocation(50.11, 8.68, "DE", "EU", null, 0, "default", null, null);
+
+  /** City lookups through the real database, counted. */
+  static final class CountingCity implements GeoLocator {
+    final AtomicInteger calls = new AtomicInteger();
+
+    @Override
+    public Optional<ClientLocation> locate(InetAddress address) {
+      calls.incrementAndGet();
+      return geo().lookup(address);
+    }
+  }
+
+  static InetAddress v4(int a, int b, int c, int d) {
+    return ip(a + "." + b + "." + c + "." + d);
+  }
+
+  @Test
+  void everyAnswerEqualsTheUncachedChainIncludingTheLocatedAddressAndScope() {
+    LocationChain chain = new LocationChain(CoverageZones.EMPTY, geo()::lookup, CountryCentroids.embedded(), DEFAULT);
+    LocationCache cache = new LocationCache(chain);
+    Random rnd = new Random(7);
+    for (int i = 0; i < 3000; i++) {
+      int a = rnd.nextInt(1, 224);
+      int b = rnd.nextInt(256);
+      int c = rnd.nextInt(256);
+      // two addresses of one /24, the second usually answered from the cache
+      for (InetAddress addr : List.of(v4(a, b, c, rnd.nextInt(256)), v4(a, b, c, rnd.nextInt(256)))) {
+        assertThat(cache.locate(addr)).as("%s", addr).isEqualTo(chain.locate(addr));
+      }
+    }
+    for (String s : List.of("2001:4860:4860::8888", "2001:4860:4860::8844", "2a02:598::1", "2a02:598::2", "fd00::1")) {
+      assertThat(cache.locate(ip(s))).as(s).isEqualTo(chain.locate(ip(s)));
+    }
+    assertThat(cache.size()).isPositive();
+  }
+
+  @Test
+  void aSecondAddressOfACachedNetworkSkipsTheCityLookupButKeepsItsOwnAddress() {
+    CountingCity city = new CountingCity();
+    LocationCache cache = new LocationCache(new LocationChain(CoverageZones.EMPTY, city, CountryCentroids.embedded(), null));
+    ClientLocation first = cache.locate(ip("81.2.69.160")).orElseThrow();
+    assertThat(first.prefixLength()).isLessThanOrEqualTo(24);
+    // cached from the second miss of the network on (a one-off network is not cached)
+    assertThat(cache.size()).isZero();
+    cache.locate(ip("81.2.69.161"));
+    assertThat(cache.size()).isEqualTo(1);
+    ClientLocation second = cache.locate(ip("81.2.69.7")).orElseThrow();
+    assertThat(city.calls.get()).isEqualTo(2);
+    assertThat(second.address()).isEqualTo(ip("81.2.69.7"));
+    assertThat(second.network()).isEqualTo(first.network());
+    assertThat(second.prefixLength()).isEqualTo(first.prefixLength());
+    assertThat(second).isEqualTo(geo().lookup(ip("81.2.69.7")).orElseThrow());
+  }
+
+  @Test
+  void theDefaultLocationAndNetworksLongerThanA24AreNotCached() {
+    CountingCity city = new CountingCity();
+    LocationCache cache = new LocationCache(new LocationChain(CoverageZones.EMPTY, city, CountryCentroids.embedded(), DEFAULT));
+    // private addresses: no City record, the default location with prefix /32 decides
+    ClientLocation d = cache.locate(ip("10.9.9.1")).orElseThrow();
+    assertThat(d.prefixLength()).isEqualTo(32);
+    assertThat(cache.locate(ip("10.9.9.2")).orElseThrow().network()).isEqualTo("10.9.9.2/32");
+    assertThat(cache.locate(ip("10.9.9.2")).orElseThrow().network()).isEqualTo("10.9.9.2/32");
+    assertThat(city.calls.get()).isEqualTo(3);
+    assertThat(cache.size()).isZero();
+  }
+
+  @Test
+  void aCoverageZoneInsideA24KeepsThatWholeNetworkUncached() {
+    CoverageZones zones = new CoverageZones(List.of(CoverageZones.parseLine("81.2.69.128/25 group=eu-west")));
+    LocationChain chain = new LocationChain(zones, geo()::lookup, CountryCentroids.embedded(), null);
+    LocationCache cache = new LocationCache(chain);
+    // outside the /25 first (the City record decides, its network holds the whole /24), then inside
+    ClientLocation outside = cache.locate(ip("81.2.69.7")).orElseThrow();
+    assertThat(cache.locate(ip("81.2.69.7"))).isEqualTo(chain.locate(ip("81.2.69.7")));
+    ClientLocation inside = cache.locate(ip("81.2.69.200")).orElseThrow();
+    assertThat(outside.source()).isNotEqualTo(CoverageZones.SOURCE);
+    assertThat(inside.source()).isEqualTo(CoverageZones.SOURCE);
+    assertThat(inside.prefixLength()).isEqualTo(25);
+    assertThat(cache.locate(ip("81.2.69.8"))).isEqualTo(chain.locate(ip("81.2.69.8")));
+    assertThat(cache.size()).isZero();
+  }
+
+  @Test
+  void aCoverageFileReloadInvalidatesTheCache(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("coverage.txt");
+    Files.writeString(file, "10.0.0.0/8 group=a\n");
+    Files.setLastModifiedTime(file, FileTime.fromMillis(1_000_000));
+    CoverageFile coverage = new CoverageFile(file.toString());
+    LocationCache cache = new LocationCache(new LocationChain(coverage, geo()::lookup, CountryCentroids.embedded(), null));
+    for (int i = 0; i < 2; i++) {
+      assertThat(cache.locate(ip("10.1.2.3")).orElseThrow().group()).isEqualTo("a");
+      assertThat(cache.locate(ip("81.2.69.7")).orElseThrow().source()).isNotEqualTo(CoverageZones.SOURCE);
+    }
+    assertThat(cache.size()).isEqualTo(2);
+
+    Files.writeString(file, "10.0.0.0/8 group=b\n81.2.0.0/16 group=c\n");
+    Files.setLastModifiedTime(file, FileTime.fromMillis(2_000_000));
+    assertThat(coverage.reloadIfChanged()).isTrue();
+    assertThat(cache.locate(ip("10.1.2.3")).orElseThrow().group()).isEqualTo("b");
+    ClientLocation moved = cache.locate(ip("81.2.69.7")).orElseThrow();
+    assertThat(moved.group()).isEqualTo("c");
+    assertThat(moved.prefixLength()).isEqualTo(16);
+    assertThat(moved.network()).isEqualTo("81.2.0.0/16");
+  }
+}
