@@ -38,7 +38,7 @@ class MergedEdgeSourceTest {
 
   @Test
   void staticEdgesFollowTheClusterOnesAndAClusterEdgeHidesAStaticOneWithItsId() {
-    MutableClock clock = new MutableClock();
+    io.opencdn.dns.TestClock clock = new io.opencdn.dns.TestClock();
     MergedEdgeSource merged = new MergedEdgeSource(ONE, List.of(stat("eu-west", "192.0.2.1"), stat("far", "192.0.2.2")), clock);
     List<EdgeRecord> all = List.copyOf(merged.fetch().result());
     assertThat(all).extracting(EdgeRecord::id).containsExactly("eu-west", "far");
@@ -53,7 +53,7 @@ class MergedEdgeSourceTest {
 
   @Test
   void withoutAClusterOnlyTheStaticEdges() {
-    MergedEdgeSource merged = new MergedEdgeSource(null, List.of(stat("a", "192.0.2.1")), new MutableClock());
+    MergedEdgeSource merged = new MergedEdgeSource(null, List.of(stat("a", "192.0.2.1")), new io.opencdn.dns.TestClock());
     assertThat(merged.fetch().result()).extracting(EdgeRecord::id).containsExactly("a");
     assertThat(merged.liveMembers()).isEmpty();
     merged.onMembershipChange(u -> {}, () -> {}).run();
