@@ -148,10 +148,14 @@ public final class FillLeases {
   }
 
   private void freeLeasesOf(String memberUuid) {
-    vertx.executeBlocking(() -> {
-      fills.removeAll(new FillLease.HeldBy(memberUuid));
-      return null;
-    }, false).onFailure(t -> LOG.warn("freeing fill leases of {} failed: {}", memberUuid, t.toString()));
+    try {
+      vertx.executeBlocking(() -> {
+        fills.removeAll(new FillLease.HeldBy(memberUuid));
+        return null;
+      }, false).onFailure(t -> LOG.warn("freeing fill leases of {} failed: {}", memberUuid, t.toString()));
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      // this edge's Vert.x is shutting down: the surviving members free the leases
+    }
   }
 
   private final class Released implements EntryRemovedListener<String, FillLease>,
