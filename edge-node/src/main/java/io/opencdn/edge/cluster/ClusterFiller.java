@@ -127,7 +127,17 @@ public final class ClusterFiller implements Filler {
   }
 
   private Future<OriginResponse> attempt(CacheKey key, OriginRequest request, long generation, int n) {
-    return leases.tryAcquire(key).timeout(opTimeoutMillis, TimeUnit.MILLISECONDS).compose(lease -> {
+    Future<FillLease> acquiring = leases.tryAcquire(key);
+    return acquiring.timeout(opTimeoutMillis, TimeUnit.MILLISECONDS).recover(slow -> {
+      // the acquire may still complete later (e.g. its partition was on an unreachable member):
+      // free a lease taken that late, nobody will use it
+      acquiring.onSuccess(late -> {
+        if (late != null) {
+          leases.release(key, late);
+        }
+      });
+      return Future.failedFuture(slow);
+    }).compose(lease -> {
       if (lease != null) {
         return fromPeers(key, request, scope).compose(peer -> {
           if (peer != null) {

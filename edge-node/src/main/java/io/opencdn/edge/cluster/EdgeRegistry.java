@@ -31,6 +31,7 @@ public final class EdgeRegistry {
   private final Vertx vertx;
   private final IMap<String, EdgeRecord> edges;
   private final EdgeRecord template;
+  private final HazelcastInstance hz;
   private final LongSupplier requestCount;
   private final LongSupplier byteCount;
   private final IntSupplier openConnections;
@@ -66,6 +67,7 @@ public final class EdgeRegistry {
     this.byteCount = byteCount;
     this.openConnections = openConnections;
     this.loads = hz.getMap(EdgeClusterNames.EDGE_LOAD);
+    this.hz = hz;
     this.vertx = vertx;
     this.edges = hz.getMap(ClusterMaps.EDGES);
     this.template = template;
@@ -118,7 +120,20 @@ public final class EdgeRegistry {
 
   /** The record as it would be written now with {@code load}. */
   public EdgeRecord record(double load) {
-    return template.withLoad(load, state, clock.millis());
+    EdgeRecord t = template;
+    // the member id is read on every write: a member that rejoins after a partition gets a new
+    // one, and DNS ignores records whose member is not in the cluster
+    String member = memberUuid(t.memberUuid());
+    return new EdgeRecord(t.id(), t.region(), t.latitude(), t.longitude(), t.ipv4(), t.ipv6(), t.httpPort(),
+        t.capacity(), load, state, member, clock.millis());
+  }
+
+  private String memberUuid(String fallback) {
+    try {
+      return hz.getCluster().getLocalMember().getUuid().toString();
+    } catch (RuntimeException notRunning) {
+      return fallback;
+    }
   }
 
   private void heartbeat() {

@@ -43,7 +43,9 @@ public final class CacheDirectory {
 
   /** Lists this edge as holding {@code key} until {@code expiresMillis}. */
   public Future<Void> announce(CacheKey key, long expiresMillis) {
-    Holder h = new Holder(self.edgeId(), self.region(), self.memberUuid(), self.host(), self.port(), expiresMillis);
+    // the current member id: it changes when this member rejoins after a partition
+    Holder h = new Holder(self.edgeId(), self.region(), hz.getCluster().getLocalMember().getUuid().toString(),
+        self.host(), self.port(), expiresMillis);
     return Future.fromCompletionStage(map.submitToKey(key.toString(), new DirectoryEntry.Add(h, clock.millis()))).mapEmpty();
   }
 
