@@ -396,4 +396,59 @@ class CacheSemanticsTest extends EdgeHarness {
         "cdn_origin_latency_seconds_count 1", "cdn_cache_entries 1.0", "cdn_cache_evictions_total",
         "cdn_response_bytes_total");
   }
+
+  @Test
+  void failedIfMatchOrIfUnmodifiedSinceGets412FromTheCache() {
+    origin.content("/p", "payload", "Cache-Control", "max-age=60", "ETag", "\"p1\"",
+        "Last-Modified", "Wed, 31 Dec 2025 00:00:00 GMT", "Content-Type", "text/plain");
+    start();
+    get("/p");
+
+    Resp ifMatch = get("/p", "If-Match", "\"p0\", \"p1\"");
+    Resp star = get("/p", "If-Match", "*");
+    Resp wrongTag = get("/p", "If-Match", "\"p0\"");
+    Resp weak = get("/p", "If-Match", "W/\"p1\"");
+    Resp unmodified = get("/p", "If-Unmodified-Since", "Thu, 01 Jan 2026 00:00:00 GMT");
+    Resp modified = get("/p", "If-Unmodified-Since", "Tue, 30 Dec 2025 00:00:00 GMT");
+    // If-Match comes first: it holds, so If-Unmodified-Since is not evaluated
+    Resp matchWins = get("/p", "If-Match", "\"p1\"", "If-Unmodified-Since", "Tue, 30 Dec 2025 00:00:00 GMT");
+    // preconditions before If-None-Match and Range (RFC 9110 13.2.2)
+    Resp beforeInm = get("/p", "If-Match", "\"p0\"", "If-None-Match", "\"p1\"");
+    Resp beforeRange = get("/p", "If-Unmodified-Since", "Tue, 30 Dec 2025 00:00:00 GMT", "Range", "bytes=0-1");
+    Resp head = await(send(HttpMethod.HEAD, "/p", HOST, null, "If-Match", "\"p0\""));
+    Resp rangeOk = get("/p", "If-Match", "\"p1\"", "Range", "bytes=0-2");
+
+    assertThat(ifMatch.status()).isEqualTo(200);
+    assertThat(ifMatch.body()).isEqualTo("payload");
+    assertThat(star.status()).isEqualTo(200);
+    assertThat(wrongTag.status()).isEqualTo(412);
+    assertThat(wrongTag.body()).isEmpty();
+    assertThat(wrongTag.header("X-Cache")).isEqualTo("Hit from test-edge");
+    assertThat(wrongTag.header("Content-Type")).isNull();
+    assertThat(weak.status()).isEqualTo(412);
+    assertThat(unmodified.status()).isEqualTo(200);
+    assertThat(modified.status()).isEqualTo(412);
+    assertThat(modified.header("X-Cache")).isEqualTo("Hit from test-edge");
+    assertThat(matchWins.status()).isEqualTo(200);
+    assertThat(beforeInm.status()).isEqualTo(412);
+    assertThat(beforeRange.status()).isEqualTo(412);
+    assertThat(head.status()).isEqualTo(412);
+    assertThat(rangeOk.status()).isEqualTo(206);
+    assertThat(rangeOk.body()).isEqualTo("pay");
+    assertThat(origin.count("/p")).isEqualTo(1);
+  }
+
+  @Test
+  void aFailedIfMatchOnAMissIsEvaluatedAgainstTheFilledResponse() {
+    origin.content("/pm", "payload", "Cache-Control", "max-age=60", "ETag", "\"p1\"");
+    start();
+
+    Resp miss = get("/pm", "If-Match", "\"p0\"");
+
+    assertThat(miss.status()).isEqualTo(412);
+    assertThat(miss.body()).isEmpty();
+    assertThat(miss.header("X-Cache")).isEqualTo("Miss from test-edge");
+    assertThat(origin.lastHeaders().get("If-Match")).isNull();
+    assertThat(get("/pm").header("X-Cache")).isEqualTo("Hit from test-edge");
+  }
 }

@@ -125,6 +125,11 @@ public record CachedResponse(
     return s >= 0 ? s : defaultSeconds;
   }
 
+  /** True for the variant index a URL with {@code Vary} keeps under its primary key ({@link Variants}). */
+  public boolean isVariantIndex() {
+    return status == Variants.INDEX_STATUS;
+  }
+
   /** The stored entity tag, or null. */
   public String etag() {
     return header("ETag");
@@ -190,6 +195,15 @@ public record CachedResponse(
       }
     }
     return values;
+  }
+
+  /**
+   * The value of request header {@code name} (lower case) as Vary matching compares it: all
+   * field lines joined with commas, trimmed, {@code Accept-Encoding} normalised
+   * ({@link #normalizeAcceptEncoding}); empty when absent.
+   */
+  public static String selectingValue(MultiMap headers, String name) {
+    return joined(headers, name);
   }
 
   private static String joined(MultiMap headers, String name) {

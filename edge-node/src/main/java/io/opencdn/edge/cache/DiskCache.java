@@ -38,13 +38,18 @@ import org.slf4j.LoggerFactory;
  * headers when the tier is constructed, so stored responses survive a restart; unreadable files
  * and left-over temporary files are deleted then. File I/O runs on Vert.x worker threads.
  *
- * <p>File format: magic {@code OCDN1}, then (DataOutput) key host, key target, status, request
- * time, response time, lifetime, the Vary values, the headers and the body.
+ * <p>File format: magic {@code OCDN2}, then (DataOutput) key host, key target, key variant (empty
+ * for a primary key), status, request time, response time, lifetime, the Vary values, the headers
+ * and the body ({@code OCDN1} files, without the variant, are still read). The secondary keys of
+ * {@code Vary} variants are tracked per primary key, so {@link #invalidate} of a primary key
+ * removes every variant ({@link Variants}).
  */
 public final class DiskCache implements ResponseCache {
 
   private static final Logger LOG = LoggerFactory.getLogger(DiskCache.class);
-  private static final byte[] MAGIC = "OCDN1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MAGIC = "OCDN2".getBytes(StandardCharsets.US_ASCII);
+  /** Files written before variant keys existed: no variant field. */
+  private static final byte[] MAGIC_V1 = "OCDN1".getBytes(StandardCharsets.US_ASCII);
   private static final String SUFFIX = ".entry";
 
   private record Meta(Path file, long size, long freshUntilMillis) {}
@@ -59,6 +64,8 @@ public final class DiskCache implements ResponseCache {
   /** Writes in flight per key, and keys invalidated meanwhile (guarded by the index lock). */
   private final Map<CacheKey, Integer> writing = new java.util.HashMap<>();
   private final java.util.Set<CacheKey> invalidatedWhileWriting = new java.util.HashSet<>();
+  /** Secondary keys in the index per primary key (guarded by the index lock). */
+  private final Map<CacheKey, java.util.Set<CacheKey>> variants = new java.util.HashMap<>();
   private long bytes;
 
   /** A tier keeping stale entries for {@link MemoryCache#DEFAULT_STALE_RETENTION_MILLIS}. */
@@ -115,6 +122,7 @@ public final class DiskCache implements ResponseCache {
     synchronized (index) {
       for (var e : found) {
         Meta old = index.put(e.getValue().getKey(), e.getValue().getValue());
+        track(e.getValue().getKey());
         bytes += e.getValue().getValue().size() - (old == null ? 0 : old.size());
       }
       evictOverBudget();
@@ -176,10 +184,12 @@ public final class DiskCache implements ResponseCache {
           // invalidated while this write was in flight: the object must not come back
           delete(file);
           Meta old = index.remove(key);
+          untrack(key);
           bytes -= old == null ? 0 : old.size();
           return null;
         }
         Meta old = index.put(key, new Meta(file, data.length, freshUntil));
+        track(key);
         bytes += data.length - (old == null ? 0 : old.size());
         evictOverBudget();
       }
@@ -198,6 +208,19 @@ public final class DiskCache implements ResponseCache {
   public Future<Void> invalidate(CacheKey key) {
     synchronized (index) {
       remove(key);
+      if (!key.isVariant()) {
+        java.util.Set<CacheKey> vs = variants.remove(key);
+        if (vs != null) {
+          for (CacheKey v : List.copyOf(vs)) {
+            remove(v);
+          }
+        }
+        for (CacheKey w : writing.keySet()) {
+          if (w.isVariant() && w.primary().equals(key)) {
+            invalidatedWhileWriting.add(w);
+          }
+        }
+      }
     }
     return Future.succeededFuture();
   }
@@ -227,8 +250,10 @@ public final class DiskCache implements ResponseCache {
   private void evictOverBudget() {
     Iterator<Map.Entry<CacheKey, Meta>> it = index.entrySet().iterator();
     while (bytes > budgetBytes && it.hasNext()) {
-      Meta m = it.next().getValue();
+      Map.Entry<CacheKey, Meta> e = it.next();
+      Meta m = e.getValue();
       it.remove();
+      untrack(e.getKey());
       bytes -= m.size();
       evictions.increment();
       delete(m.file());
@@ -241,9 +266,27 @@ public final class DiskCache implements ResponseCache {
       invalidatedWhileWriting.add(key);
     }
     Meta m = index.remove(key);
+    untrack(key);
     if (m != null) {
       bytes -= m.size();
       delete(m.file());
+    }
+  }
+
+  /** Records a secondary key under its primary key; caller holds the index lock. */
+  private void track(CacheKey key) {
+    if (key.isVariant()) {
+      variants.computeIfAbsent(key.primary(), p -> new java.util.HashSet<>()).add(key);
+    }
+  }
+
+  /** Forgets a secondary key; caller holds the index lock. */
+  private void untrack(CacheKey key) {
+    if (key.isVariant()) {
+      variants.computeIfPresent(key.primary(), (p, set) -> {
+        set.remove(key);
+        return set.isEmpty() ? null : set;
+      });
     }
   }
 
@@ -271,6 +314,7 @@ public final class DiskCache implements ResponseCache {
       out.write(MAGIC);
       out.writeUTF(key.host());
       writeLong(out, key.target());
+      writeLong(out, key.variant() == null ? "" : key.variant());
       out.writeInt(r.status());
       out.writeLong(r.requestTimeMillis());
       out.writeLong(r.responseTimeMillis());
@@ -299,10 +343,13 @@ public final class DiskCache implements ResponseCache {
 
   static Stored read(DataInputStream in, boolean withBody) throws IOException {
     byte[] magic = in.readNBytes(MAGIC.length);
-    if (!java.util.Arrays.equals(magic, MAGIC)) {
+    boolean v1 = java.util.Arrays.equals(magic, MAGIC_V1);
+    if (!v1 && !java.util.Arrays.equals(magic, MAGIC)) {
       throw new IOException("not a cache entry");
     }
-    CacheKey key = new CacheKey(in.readUTF(), readLong(in));
+    String host = in.readUTF();
+    String target = readLong(in);
+    CacheKey key = new CacheKey(host, target, v1 ? null : readLong(in));
     int status = in.readInt();
     long requestTime = in.readLong();
     long responseTime = in.readLong();

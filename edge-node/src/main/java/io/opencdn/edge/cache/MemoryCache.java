@@ -5,7 +5,11 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.vertx.core.Future;
 import java.time.Clock;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.Predicate;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -15,13 +19,16 @@ import java.util.concurrent.atomic.LongAdder;
  * so the weighted size stays within {@code budgetBytes} (W-TinyLFU admission and eviction). An
  * entry is kept {@code staleRetentionMillis} past its freshness lifetime (for revalidation and
  * stale serving), measured on the injected clock, unless evicted for space earlier. Maintenance runs on the calling thread, so the budget holds
- * as soon as {@link #put} returns.
+ * as soon as {@link #put} returns. The secondary keys of {@code Vary} variants ({@link Variants})
+ * are tracked per primary key, so {@link #invalidate} of a primary key removes every variant.
  */
 public final class MemoryCache implements ResponseCache {
 
   private final Cache<CacheKey, CachedResponse> cache;
   private final long budgetBytes;
   private final LongAdder evictions = new LongAdder();
+  /** Secondary keys stored per primary key, so invalidating a URL removes all its variants. */
+  private final ConcurrentMap<CacheKey, Set<CacheKey>> variants = new ConcurrentHashMap<>();
 
   /** Default time a stale entry is kept for revalidation and stale serving: one day. */
   public static final long DEFAULT_STALE_RETENTION_MILLIS = 86_400_000L;
@@ -43,9 +50,12 @@ public final class MemoryCache implements ResponseCache {
         .expireAfter(new StaleExpiry(clock, staleRetentionMillis))
         .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
         .executor(Runnable::run)
-        .removalListener((k, v, cause) -> {
+        .removalListener((CacheKey k, CachedResponse v, RemovalCause cause) -> {
           if (cause.wasEvicted()) {
             evictions.increment();
+          }
+          if (k != null && k.isVariant() && cause != RemovalCause.REPLACED) {
+            untrack(k);
           }
         })
         .build();
@@ -59,6 +69,9 @@ public final class MemoryCache implements ResponseCache {
   @Override
   public Future<Void> put(CacheKey key, CachedResponse response) {
     if (response.weight() <= budgetBytes) {
+      if (key.isVariant()) {
+        variants.computeIfAbsent(key.primary(), p -> ConcurrentHashMap.newKeySet()).add(key);
+      }
       cache.put(key, response);
     }
     return Future.succeededFuture();
@@ -67,7 +80,23 @@ public final class MemoryCache implements ResponseCache {
   @Override
   public Future<Void> invalidate(CacheKey key) {
     cache.invalidate(key);
+    if (!key.isVariant()) {
+      Set<CacheKey> vs = variants.remove(key);
+      if (vs != null) {
+        vs.forEach(cache::invalidate);
+      }
+    }
     return Future.succeededFuture();
+  }
+
+  private void untrack(CacheKey k) {
+    if (cache != null && cache.asMap().containsKey(k)) {
+      return; // stored again meanwhile
+    }
+    variants.computeIfPresent(k.primary(), (p, set) -> {
+      set.remove(k);
+      return set.isEmpty() ? null : set;
+    });
   }
 
   @Override

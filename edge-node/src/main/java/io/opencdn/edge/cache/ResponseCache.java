@@ -20,7 +20,10 @@ public interface ResponseCache {
   /** Stores {@code response}, replacing any previous one; a tier may decline (too large). */
   Future<Void> put(CacheKey key, CachedResponse response);
 
-  /** Removes the response stored for {@code key}, if any. */
+  /**
+   * Removes the response stored for {@code key}, if any; for a primary key also every
+   * {@code Vary} variant stored under its secondary keys ({@link Variants}).
+   */
   Future<Void> invalidate(CacheKey key);
 
   /**

@@ -5,6 +5,7 @@ import io.opencdn.edge.cache.CachePolicy;
 import io.opencdn.edge.cache.CachedResponse;
 import io.opencdn.edge.cache.HttpDates;
 import io.opencdn.edge.cache.ResponseCache;
+import io.opencdn.edge.cache.Variants;
 import io.opencdn.edge.fill.BodyCollector;
 import io.opencdn.edge.fill.FillException;
 import io.opencdn.edge.fill.Filler;
@@ -29,6 +30,11 @@ import java.time.Clock;
  * relayed to the leader's client, and the waiters fetch for themselves. While the cluster
  * considers the distribution's origin failing ({@link EdgeHandler#originFailing}), a stale
  * response within {@code stale-if-error} is served at once and no background refresh starts.
+ *
+ * <p>{@code Vary} (RFC 9111 4.1): several variants per URL ({@link Variants}). Fills are collapsed
+ * per variant once the URL's {@code Vary} is known; before (the first fill), a waiter whose
+ * selecting headers differ from the leader's does not take the leader's response but looks up
+ * again (once), which finds the new variant index and fills its own variant.
  */
 final class CachingProxy {
 
@@ -61,10 +67,20 @@ final class CachingProxy {
     this.originFailing = failing;
   }
 
-  void handle(HttpServerRequest req, Distribution d, CacheKey key) {
+  void handle(HttpServerRequest req, Distribution d, CacheKey primary) {
+    handle(req, d, primary, false);
+  }
+
+  /**
+   * Looks up the variant the request selects ({@link Variants#lookup}); the fill, if any, is
+   * collapsed on the key it found (the secondary key when the URL's {@code Vary} is known, else
+   * the primary key). {@code retried}: this request already waited for a fill of another variant.
+   */
+  private void handle(HttpServerRequest req, Distribution d, CacheKey primary, boolean retried) {
     RequestDirectives rd = RequestDirectives.of(req.headers());
-    cache.get(key).onComplete(ar -> {
-      CachedResponse stored = ar.succeeded() ? ar.result() : null;
+    Variants.lookup(cache, primary, req.headers()).onComplete(ar -> {
+      CacheKey key = ar.succeeded() ? ar.result().key() : primary;
+      CachedResponse stored = ar.succeeded() ? ar.result().response() : null;
       if (stored != null && !stored.matchesVary(req.headers())) {
         stored = null;
       }
@@ -75,7 +91,7 @@ final class CachingProxy {
           return;
         }
         metrics.misses.increment();
-        fill(req, d, key, null);
+        fill(req, d, key, null, retried);
         return;
       }
       long age = stored.currentAgeSeconds(now);
@@ -100,7 +116,7 @@ final class CachingProxy {
         responder.stored(req, stored, age, "Hit");
       } else {
         metrics.misses.increment();
-        fill(req, d, key, stored);
+        fill(req, d, key, stored, retried);
       }
     });
   }
@@ -114,7 +130,7 @@ final class CachingProxy {
     }
   }
 
-  private void fill(HttpServerRequest req, Distribution d, CacheKey key, CachedResponse stored) {
+  private void fill(HttpServerRequest req, Distribution d, CacheKey key, CachedResponse stored, boolean retried) {
     SingleFlight.Flight<CacheKey, FillOutcome> flight = flights.join(key);
     if (flight.leader()) {
       lead(req, d, fillRequest(req, d), req.headers(), key, stored, flight);
@@ -124,6 +140,10 @@ final class CachingProxy {
     flight.result().onSuccess(outcome -> {
       if (outcome instanceof FillOutcome.Shared s && s.response().matchesVary(req.headers())) {
         responder.stored(req, s.response(), s.response().currentAgeSeconds(clock.millis()), s.cacheStatus());
+      } else if (outcome instanceof FillOutcome.Shared && !retried) {
+        // the leader's response varies on headers this request has other values of (its Vary was
+        // not known when the fill began): look up again, now finding the URL's variant index
+        handle(req, d, key.primary(), true);
       } else if (outcome instanceof FillOutcome.Failed f) {
         responder.error(req, f.error());
       } else {
@@ -179,7 +199,7 @@ final class CachingProxy {
       CachedResponse entry = CachedResponse.of(stored.status(), merged, stored.body(), requestHeaders,
           res.requestTimeMillis(), res.responseTimeMillis(), Math.max(0, lifetime));
       metrics.refreshHits.increment();
-      (lifetime < 0 ? cache.invalidate(key) : cache.put(key, entry))
+      (lifetime < 0 ? cache.invalidate(key) : Variants.store(cache, key, requestHeaders, entry).<Void>mapEmpty())
           .onComplete(v -> finish(req, flight, new FillOutcome.Shared(entry, "RefreshHit")));
       return;
     }
@@ -220,7 +240,8 @@ final class CachingProxy {
           flight.complete(new FillOutcome.Pass());
         } else {
           CachedResponse entry = entry(res, body.result(), requestHeaders, lifetime);
-          cache.put(key, entry).onComplete(v -> flight.complete(new FillOutcome.Shared(entry, "Miss")));
+          Variants.store(cache, key, requestHeaders, entry)
+              .onComplete(v -> flight.complete(new FillOutcome.Shared(entry, "Miss")));
         }
       });
       return;
@@ -239,7 +260,8 @@ final class CachingProxy {
         }
       } else {
         CachedResponse entry = entry(res, body.result().body(), requestHeaders, lifetime);
-        cache.put(key, entry).onComplete(v -> finish(req, flight, new FillOutcome.Shared(entry, "Miss")));
+        Variants.store(cache, key, requestHeaders, entry)
+            .onComplete(v -> finish(req, flight, new FillOutcome.Shared(entry, "Miss")));
       }
     });
   }
@@ -294,7 +316,7 @@ final class CachingProxy {
   private static boolean plainGet(HttpServerRequest req) {
     MultiMap h = req.headers();
     return req.method() == HttpMethod.GET && !h.contains("Range") && !h.contains("If-None-Match")
-        && !h.contains("If-Modified-Since");
+        && !h.contains("If-Modified-Since") && !h.contains("If-Match") && !h.contains("If-Unmodified-Since");
   }
 
   private static void discard(OriginResponse res) {

@@ -7,7 +7,9 @@ import java.util.Set;
 
 /**
  * Client conditional requests answered from a stored response (RFC 9110 section 13.2):
- * {@code If-None-Match} (weak comparison) takes precedence over {@code If-Modified-Since};
+ * {@code If-Match} (strong comparison), else {@code If-Unmodified-Since}, that fails makes a GET
+ * or HEAD a {@code 412}; then {@code If-None-Match} (weak comparison) takes precedence over
+ * {@code If-Modified-Since};
  * either one that says "not modified" makes a GET or HEAD a {@code 304}. Only stored 2xx
  * responses are subject to preconditions. {@code If-Range} (section 13.1.5) decides whether a
  * Range applies.
@@ -19,6 +21,35 @@ final class Conditionals {
       "expires", "vary", "last-modified", "cdn-cache-control");
 
   private Conditionals() {}
+
+  /**
+   * True when a precondition of the request fails against the stored response: answer 412
+   * (RFC 9110 13.2.2 steps 1 and 2, evaluated before {@link #notModified}). {@code If-Match}
+   * (13.1.1) fails when none of its entity tags matches the stored {@code ETag} by strong
+   * comparison ({@code *} matches any stored representation); without {@code If-Match},
+   * {@code If-Unmodified-Since} (13.1.4) fails when the stored {@code Last-Modified} is later than
+   * its date (an invalid date, or no stored {@code Last-Modified}, is ignored). Only stored 2xx
+   * responses are subject to preconditions (13.2.1).
+   */
+  static boolean preconditionFailed(MultiMap request, CachedResponse stored) {
+    if (stored.status() < 200 || stored.status() > 299) {
+      return false;
+    }
+    if (request.contains("If-Match")) {
+      String etag = stored.etag();
+      String strong = etag == null || etag.trim().startsWith("W/") ? null : etag.trim();
+      for (String tag : String.join(",", request.getAll("If-Match")).split(",")) {
+        String t = tag.trim();
+        if (t.equals("*") || (strong != null && t.equals(strong))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    long ius = HttpDates.parse(request.get("If-Unmodified-Since"));
+    long lastModified = stored.lastModifiedMillis();
+    return ius >= 0 && lastModified >= 0 && lastModified > ius;
+  }
 
   /** True when the stored response satisfies the client's validators: answer 304. */
   static boolean notModified(MultiMap request, CachedResponse stored) {

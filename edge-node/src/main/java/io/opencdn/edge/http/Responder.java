@@ -35,8 +35,9 @@ final class Responder {
   }
 
   /**
-   * Serves a stored response; {@code ageSeconds} replaces the stored Age (RFC 9111 5.1). A client
-   * conditional that matches gets 304 (RFC 9110 13.2.2); a GET with a satisfiable Range on a stored
+   * Serves a stored response; {@code ageSeconds} replaces the stored Age (RFC 9111 5.1). A failed
+   * {@code If-Match} / {@code If-Unmodified-Since} gets 412 without a body, a client conditional
+   * that matches gets 304 (RFC 9110 13.2.2); a GET with a satisfiable Range on a stored
    * 200 gets 206 (one range) or a {@code multipart/byteranges} 206 (several), an unsatisfiable one
    * 416 (RFC 9110 14); {@code If-Range} that does not match serves the full 200.
    */
@@ -46,6 +47,12 @@ final class Responder {
       return;
     }
     String xCache = "Hit".equals(cacheStatus) ? hitLabel : cacheStatus + " from " + edgeId;
+    if (Conditionals.preconditionFailed(req.headers(), r)) {
+      out.setStatusCode(412);
+      headers.toClient(out, List.of(), xCache);
+      out.end();
+      return;
+    }
     if (Conditionals.notModified(req.headers(), r)) {
       out.setStatusCode(304);
       headers.toClient(out, r.headers().stream()

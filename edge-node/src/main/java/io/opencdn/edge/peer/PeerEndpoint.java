@@ -3,6 +3,7 @@ package io.opencdn.edge.peer;
 import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.edge.cache.CachedResponse;
 import io.opencdn.edge.cache.ResponseCache;
+import io.opencdn.edge.cache.Variants;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -13,7 +14,8 @@ import java.util.Map;
 /**
  * The internal endpoint peers fill from: {@code GET /_cdn/peer/object?host=H&target=T} with the
  * cluster's {@link PeerToken} as bearer token. When this edge holds a fresh copy whose
- * {@code Vary} selection matches the request headers, it answers with the stored status, headers
+ * {@code Vary} selection matches the request headers (the variant the request headers select,
+ * {@link Variants#lookup}), it answers with the stored status, headers
  * and body, {@code Age} set to the current age (RFC 9111 4.2.3, so the asking edge computes the
  * same freshness), {@value #PEER_HEADER} naming this edge and {@value #BORN_HEADER} the time the
  * object was first requested from the origin (so a copy older than a purge is never kept). Otherwise a plain 404 without that
@@ -56,8 +58,8 @@ public final class PeerEndpoint implements Handler<HttpServerRequest> {
       plain(req, 400, "400 Bad Request: host and target required");
       return;
     }
-    cache.get(new CacheKey(host, target)).onComplete(ar -> {
-      CachedResponse r = ar.succeeded() ? ar.result() : null;
+    Variants.lookup(cache, new CacheKey(host, target), req.headers()).onComplete(ar -> {
+      CachedResponse r = ar.succeeded() ? ar.result().response() : null;
       long now = clock.millis();
       if (r == null || !r.isFresh(now) || !r.matchesVary(req.headers())) {
         plain(req, 404, "404 Not Found: no fresh copy here");

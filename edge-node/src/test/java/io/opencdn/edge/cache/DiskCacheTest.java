@@ -117,4 +117,20 @@ class DiskCacheTest extends ResponseCacheContract {
     assertThat(await(after.get(key)).body()).isEqualTo(Buffer.buffer("x".repeat(100)));
     assertThat(await(after.memory().get(key))).isNotNull();
   }
+
+  @Test
+  void variantsSurviveARestartAndAreStillInvalidatedWithTheirUrl() {
+    DiskCache first = new DiskCache(vertx, dir, 1 << 20, clock);
+    CacheKey p = new CacheKey("h", "/v");
+    await(Variants.store(first, p, lang("en"), variant("en", 60)));
+    await(Variants.store(first, p, lang("fr"), variant("fr", 60)));
+
+    DiskCache second = new DiskCache(vertx, dir, 1 << 20, clock);
+
+    assertThat(body(second, p, "en")).isEqualTo("lang=en");
+    assertThat(body(second, p, "fr")).isEqualTo("lang=fr");
+    await(second.invalidate(p));
+    assertThat(second.stats().entries()).isZero();
+    assertThat(new DiskCache(vertx, dir, 1 << 20, clock).stats().entries()).isZero();
+  }
 }

@@ -92,4 +92,111 @@ abstract class ResponseCacheContract {
     assertThat(await(cache.get(new CacheKey("a", "/x/1")))).isNull();
     assertThat(await(cache.get(new CacheKey("b", "/x/1")))).isNotNull();
   }
+
+  // --- Vary variants (Variants on top of the tier) ---
+
+  static MultiMap lang(String l) {
+    return MultiMap.caseInsensitiveMultiMap().add("Accept-Language", l);
+  }
+
+  CachedResponse variant(String lang, long maxAge) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Cache-Control", "max-age=" + maxAge)
+        .add("Vary", "Accept-Language");
+    return CachedResponse.of(200, headers, Buffer.buffer("lang=" + lang), lang(lang), clock.millis(), clock.millis(),
+        maxAge);
+  }
+
+  String body(ResponseCache cache, CacheKey primary, String l) {
+    CachedResponse r = await(Variants.lookup(cache, primary, lang(l))).response();
+    return r == null ? null : r.body().toString();
+  }
+
+  @Test
+  void variantsOfOneUrlAreKeptSideBySide() {
+    ResponseCache cache = newCache(1 << 20, clock);
+    CacheKey p = new CacheKey("h", "/v");
+
+    CacheKey en = await(Variants.store(cache, p, lang("en"), variant("en", 60)));
+    CacheKey fr = await(Variants.store(cache, p, lang("fr"), variant("fr", 60)));
+
+    assertThat(en.isVariant()).isTrue();
+    assertThat(en.primary()).isEqualTo(p);
+    assertThat(en).isNotEqualTo(fr);
+    assertThat(body(cache, p, "en")).isEqualTo("lang=en");
+    assertThat(body(cache, p, "fr")).isEqualTo("lang=fr");
+    Variants.Lookup de = await(Variants.lookup(cache, p, lang("de")));
+    assertThat(de.response()).isNull();
+    assertThat(de.key()).isEqualTo(p.withVariant("accept-language=de"));
+    CachedResponse index = await(cache.get(p));
+    assertThat(index.isVariantIndex()).isTrue();
+    assertThat(Variants.indexVariants(index)).containsExactly("accept-language=en", "accept-language=fr");
+    assertThat(cache.stats().entries()).isEqualTo(3);
+  }
+
+  @Test
+  void invalidatingTheUrlRemovesEveryVariant() {
+    ResponseCache cache = newCache(1 << 20, clock);
+    CacheKey p = new CacheKey("h", "/v");
+    CacheKey en = await(Variants.store(cache, p, lang("en"), variant("en", 60)));
+    await(Variants.store(cache, p, lang("fr"), variant("fr", 60)));
+
+    await(cache.invalidate(en));
+    assertThat(body(cache, p, "en")).isNull();
+    assertThat(body(cache, p, "fr")).isEqualTo("lang=fr");
+
+    await(cache.invalidate(p));
+    assertThat(body(cache, p, "fr")).isNull();
+    assertThat(await(cache.get(p.withVariant("accept-language=fr")))).isNull();
+    assertThat(cache.stats().entries()).isZero();
+  }
+
+  @Test
+  void aPurgeOfThePathRemovesEveryVariant() {
+    ResponseCache cache = newCache(1 << 20, clock);
+    CacheKey p = new CacheKey("h", "/v");
+    await(Variants.store(cache, p, lang("en"), variant("en", 60)));
+    await(Variants.store(cache, p, lang("fr"), variant("fr", 60)));
+    await(cache.put(new CacheKey("h", "/other"), response(10, 60)));
+
+    long removed = await(cache.purge(k -> k.target().equals("/v")));
+
+    assertThat(removed).isEqualTo(3);
+    assertThat(body(cache, p, "en")).isNull();
+    assertThat(body(cache, p, "fr")).isNull();
+    assertThat(await(cache.get(new CacheKey("h", "/other")))).isNotNull();
+  }
+
+  @Test
+  void atMostMaxVariantsAreKeptPerUrlTheOldestGoesFirst() {
+    ResponseCache cache = newCache(1 << 20, clock);
+    CacheKey p = new CacheKey("h", "/v");
+
+    for (int i = 0; i < Variants.MAX_VARIANTS + 4; i++) {
+      await(Variants.store(cache, p, lang("l" + i), variant("l" + i, 60)));
+    }
+
+    for (int i = 0; i < 4; i++) {
+      assertThat(body(cache, p, "l" + i)).as("l" + i).isNull();
+    }
+    for (int i = 4; i < Variants.MAX_VARIANTS + 4; i++) {
+      assertThat(body(cache, p, "l" + i)).isEqualTo("lang=l" + i);
+    }
+    assertThat(Variants.indexVariants(await(cache.get(p)))).hasSize(Variants.MAX_VARIANTS);
+    assertThat(cache.stats().entries()).isEqualTo(Variants.MAX_VARIANTS + 1);
+  }
+
+  @Test
+  void aResponseWithoutVaryReplacesTheVariants() {
+    ResponseCache cache = newCache(1 << 20, clock);
+    CacheKey p = new CacheKey("h", "/v");
+    CacheKey en = await(Variants.store(cache, p, lang("en"), variant("en", 60)));
+    await(Variants.store(cache, p, lang("fr"), variant("fr", 60)));
+
+    CacheKey plain = await(Variants.store(cache, p, lang("en"), response(7, 60)));
+
+    assertThat(plain).isEqualTo(p);
+    assertThat(body(cache, p, "fr")).isEqualTo("x".repeat(7));
+    assertThat(await(cache.get(en))).isNull();
+    assertThat(cache.stats().entries()).isEqualTo(1);
+  }
 }

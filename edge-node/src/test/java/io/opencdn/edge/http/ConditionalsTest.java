@@ -56,4 +56,43 @@ class ConditionalsTest {
   void ifRange(String value, String etag, boolean expected) {
     assertThat(Conditionals.ifRangeHolds(request("If-Range", value), stored(200, etag))).isEqualTo(expected);
   }
+
+  @ParameterizedTest(name = "{0}: {1} vs {2} ({3}) -> 412 {4}")
+  @CsvSource(delimiter = '|', nullValues = "-", value = {
+      "If-Match | \"a\" | \"a\" | 200 | false",
+      "If-Match | \"b\", \"a\" | \"a\" | 200 | false",
+      "If-Match | \"b\" | \"a\" | 200 | true",
+      "If-Match | W/\"a\" | \"a\" | 200 | true",
+      "If-Match | \"a\" | W/\"a\" | 200 | true",
+      "If-Match | * | \"a\" | 200 | false",
+      "If-Match | * | - | 200 | false",
+      "If-Match | \"a\" | - | 200 | true",
+      "If-Match | \"b\" | \"a\" | 404 | false",
+      "If-Unmodified-Since | Wed, 31 Dec 2025 00:00:00 GMT | \"a\" | 200 | false",
+      "If-Unmodified-Since | Thu, 01 Jan 2026 00:00:00 GMT | \"a\" | 200 | false",
+      "If-Unmodified-Since | Tue, 30 Dec 2025 00:00:00 GMT | \"a\" | 200 | true",
+      "If-Unmodified-Since | garbage | \"a\" | 200 | false",
+      "If-Unmodified-Since | Tue, 30 Dec 2025 00:00:00 GMT | \"a\" | 410 | false",
+  })
+  void preconditionFailed(String field, String value, String etag, int status, boolean expected) {
+    assertThat(Conditionals.preconditionFailed(request(field, value), stored(status, etag))).isEqualTo(expected);
+  }
+
+  @org.junit.jupiter.api.Test
+  void ifMatchTakesPrecedenceOverIfUnmodifiedSince() {
+    MultiMap matching = request("If-Match", "\"a\"").add("If-Unmodified-Since", "Tue, 30 Dec 2025 00:00:00 GMT");
+    MultiMap failing = request("If-Match", "\"b\"").add("If-Unmodified-Since", "Thu, 01 Jan 2026 00:00:00 GMT");
+
+    assertThat(Conditionals.preconditionFailed(matching, stored(200, "\"a\""))).isFalse();
+    assertThat(Conditionals.preconditionFailed(failing, stored(200, "\"a\""))).isTrue();
+  }
+
+  @org.junit.jupiter.api.Test
+  void ifUnmodifiedSinceWithoutAStoredLastModifiedIsIgnored() {
+    CachedResponse noDate = CachedResponse.of(200, MultiMap.caseInsensitiveMultiMap().add("ETag", "\"a\""),
+        Buffer.buffer("x"), MultiMap.caseInsensitiveMultiMap(), 0, 0, 60);
+
+    assertThat(Conditionals.preconditionFailed(request("If-Unmodified-Since", "Tue, 30 Dec 2025 00:00:00 GMT"), noDate))
+        .isFalse();
+  }
 }
