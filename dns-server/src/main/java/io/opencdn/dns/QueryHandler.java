@@ -8,8 +8,8 @@ import io.opencdn.dns.net.DnsHandler;
 import io.opencdn.dns.net.ResponseRateLimiter;
 import io.opencdn.dns.net.Transport;
 import io.opencdn.dns.routing.EdgeSnapshotSource;
-import io.opencdn.dns.routing.NearestHealthy;
 import io.opencdn.dns.wire.Decoded;
+import io.opencdn.dns.wire.FastQuery;
 import io.opencdn.dns.wire.QueryDecoder;
 import io.opencdn.dns.wire.Request;
 import io.opencdn.dns.wire.ResponseEncoder;
@@ -41,7 +41,8 @@ public final class QueryHandler implements DnsHandler {
   private final LongAdder queries = new LongAdder();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder[] byRcode = new LongAdder[24];
-  private volatile java.util.function.Consumer<Request> routedListener;
+  private volatile java.util.function.Consumer<InetAddress> routedListener;
+  private volatile boolean fastPath = true;
 
   /** A handler without rate limiting, with its own metrics. */
   public QueryHandler(Answerer answerer) {
@@ -69,7 +70,8 @@ public final class QueryHandler implements DnsHandler {
   /** The answer stage for {@code config}: zones loaded now (a {@link io.opencdn.common.config.ConfigException} on a bad file). */
   public static Answerer answerer(DnsConfig config, String configLocation, GeoLocator geo, EdgeSnapshotSource edges) {
     ZoneSet zones = ZoneSet.load(config.zones(), configLocation);
-    return new Answerer(zones, config.routing(), geo, edges, new NearestHealthy());
+    return new Answerer(zones, config.routing(), geo, edges,
+        DnsServer.router(config, io.opencdn.dns.routing.LatencySource.NONE, java.time.Clock.systemUTC()));
   }
 
   /** Replaces the answer stage (hot reload); queries in flight finish with the old one. */
@@ -78,11 +80,20 @@ public final class QueryHandler implements DnsHandler {
   }
 
   /**
-   * Called with every query answered with edges (geo-routed), on the query path: it must be
-   * cheap and must not block (e.g. {@link io.opencdn.dns.latency.ProbeTargets#record}); null for none.
+   * Called with the client address (the Client Subnet's network, else the resolver) of every
+   * query answered with edges (geo-routed), on the query path: it must be cheap and must not
+   * block (e.g. {@link io.opencdn.dns.latency.ProbeTargets#record}); null for none.
    */
-  public void onRouted(java.util.function.Consumer<Request> listener) {
+  public void onRouted(java.util.function.Consumer<InetAddress> listener) {
     this.routedListener = listener;
+  }
+
+  /**
+   * Turns the fast path ({@link FastQuery}, {@link Answerer#answerFast}) on or off; on by default.
+   * Off, every query takes the full path, which gives the same bytes: tests compare the two.
+   */
+  public void fastPath(boolean enabled) {
+    this.fastPath = enabled;
   }
 
   /** The current answer stage. */
@@ -106,6 +117,40 @@ public final class QueryHandler implements DnsHandler {
   }
 
   private byte[] respond(byte[] query, InetAddress source, Transport transport, long start) {
+    ResponseRateLimiter.Verdict verdict = null;
+    FastQuery fq = fastPath ? FastQuery.parse(query) : null;
+    if (fq != null) {
+      Answerer.Fast fast = fast(fq, source, transport);
+      if (fast != null) {
+        verdict = rrl == null || transport != Transport.UDP ? ResponseRateLimiter.Verdict.SEND : rrl.check(source);
+        if (verdict == ResponseRateLimiter.Verdict.SEND) {
+          for (io.opencdn.dns.routing.Edge e : fast.edges()) {
+            metrics.answered(e.id());
+          }
+          java.util.function.Consumer<InetAddress> listener = routedListener;
+          if (listener != null) {
+            listener.accept(fast.client());
+          }
+          count(Rcode.NOERROR, fq.type(), transport, start);
+          return fast.wire();
+        }
+        // rate-limited: the full path builds the slip or drops, with this verdict
+      }
+    }
+    return respondFully(query, source, transport, start, verdict);
+  }
+
+  private Answerer.Fast fast(FastQuery fq, InetAddress source, Transport transport) {
+    try {
+      return answerer.answerFast(fq, source, transport == Transport.UDP);
+    } catch (RuntimeException e) {
+      return null; // the full path answers, SERVFAIL if it fails the same way
+    }
+  }
+
+  /** The full path; {@code verdict} is the rate limiter's verdict when the fast path already asked it. */
+  private byte[] respondFully(byte[] query, InetAddress source, Transport transport, long start,
+      ResponseRateLimiter.Verdict preset) {
     Decoded decoded = QueryDecoder.decode(query, source, transport);
     if (decoded instanceof Decoded.Drop drop) {
       dropped.increment();
@@ -126,7 +171,7 @@ public final class QueryHandler implements DnsHandler {
     }
     Request request = ((Decoded.Query) decoded).request();
     if (rrl != null && transport == Transport.UDP) {
-      ResponseRateLimiter.Verdict verdict = rrl.check(source);
+      ResponseRateLimiter.Verdict verdict = preset != null ? preset : rrl.check(source);
       if (verdict != ResponseRateLimiter.Verdict.SEND) {
         metrics.rrl(request.type(), verdict == ResponseRateLimiter.Verdict.SLIP);
         if (verdict == ResponseRateLimiter.Verdict.DROP) {
@@ -146,9 +191,9 @@ public final class QueryHandler implements DnsHandler {
     byte[] out = ResponseEncoder.encode(answer.message(), request, answer.rcode(), answer.scope());
     if (!answer.edges().isEmpty()) {
       metrics.answered(answer.edges());
-      java.util.function.Consumer<Request> listener = routedListener;
+      java.util.function.Consumer<InetAddress> listener = routedListener;
       if (listener != null) {
-        listener.accept(request);
+        listener.accept(request.clientAddress());
       }
     }
     count(answer.rcode(), request.type(), transport, start);

@@ -229,10 +229,16 @@ class QueryHandlerTest {
   }
 
   @Test
-  void noHealthyEdgeMeansAllKnownEdgesAndNoEdgeMeansServfail() {
+  void noHealthyEdgeMeansTheNearestActiveEdgeAndNoEdgeMeansServfail() {
+    // panic guard: with every edge failing its health checks the nearest ACTIVE edge is answered
+    // (a health-check outage must not blank the name), never a DRAINING one
     edges.publish(new EdgeSnapshot(List.of(US_EAST.withHealthy(false), EU_WEST.withHealthy(false), AP_NORTHEAST.withHealthy(false))));
     assertThat(section(ask(query("www.cdn.test.", Type.A, "81.2.69.0/24")), Section.ANSWER)).containsExactly(
-        "www.cdn.test. 20 IN A 127.0.0.12", "www.cdn.test. 20 IN A 127.0.0.11", "www.cdn.test. 20 IN A 127.0.0.13");
+        "www.cdn.test. 20 IN A 127.0.0.12");
+    edges.publish(new EdgeSnapshot(List.of(US_EAST.withHealthy(false),
+        edge("eu-west", 50.11, 8.68, "127.0.0.12", null, EdgeState.DRAINING, false), AP_NORTHEAST.withHealthy(false))));
+    assertThat(section(ask(query("www.cdn.test.", Type.A, "81.2.69.0/24")), Section.ANSWER)).containsExactly(
+        "www.cdn.test. 20 IN A 127.0.0.11");
     edges.publish(EdgeSnapshot.EMPTY);
     Message r = ask(query("www.cdn.test.", Type.A, "81.2.69.0/24"));
     assertThat(r.getRcode()).isEqualTo(Rcode.SERVFAIL);

@@ -9,6 +9,7 @@ import io.opencdn.dns.routing.EdgeSnapshotSource;
 import io.opencdn.dns.routing.Family;
 import io.opencdn.dns.routing.RoutingPolicy;
 import io.opencdn.dns.routing.Selection;
+import io.opencdn.dns.wire.FastQuery;
 import io.opencdn.dns.wire.Request;
 import io.opencdn.dns.wire.Responses;
 import io.opencdn.dns.zone.Lookup;
@@ -55,6 +56,8 @@ public final class Answerer {
 
   private final ZoneSet zones;
   private final Map<Name, DnsConfig.Route> routes;
+  /** Geo-routed names inside a zone, by {@link FastQuery#nameKey()}, for {@link #answerFast}. */
+  private final Map<String, FastRoute> fastRoutes;
   private final GeoLocator geo;
   private final EdgeSnapshotSource edges;
   private final RoutingPolicy policy;
@@ -64,6 +67,14 @@ public final class Answerer {
     Map<Name, DnsConfig.Route> byName = new HashMap<>();
     routes.forEach(r -> byName.put(r.fqdn(), r));
     this.routes = Map.copyOf(byName);
+    Map<String, FastRoute> fast = new HashMap<>();
+    byName.forEach((n, r) -> {
+      if (zones.zoneFor(n) != null) {
+        byte[] w = n.toWire();
+        fast.put(FastQuery.nameKey(w, 0, w.length), new FastRoute(n, r));
+      }
+    });
+    this.fastRoutes = Map.copyOf(fast);
     this.geo = geo;
     this.edges = edges;
     this.policy = policy;
@@ -72,6 +83,55 @@ public final class Answerer {
   /** The zones served, with their SOA serials, for logs: {@code [cdn.test./2026010101]}. */
   public java.util.List<String> describeZones() {
     return zones.zones().stream().map(z -> z.origin() + "/" + z.soa().getSerial()).toList();
+  }
+
+  private record FastRoute(Name name, DnsConfig.Route route) {}
+
+  /**
+   * A response built by {@link #answerFast}: the wire bytes, the edges named and the client
+   * address the decision was made for.
+   */
+  public record Fast(byte[] wire, List<Edge> edges, java.net.InetAddress client) {}
+
+  /**
+   * The fast path for the hottest query, A or AAAA for a geo-routed name, straight from and to the
+   * wire: the same location, policy and decision as {@link #answer}, and byte for byte the same
+   * response (header with AA, the question as asked, the answer records with the owner compressed
+   * to the question, the OPT record with the Client Subnet echo and its scope). Null whenever the
+   * full path has something else to say (another type, a name that is not routed, no edges, no
+   * edge selected, a response that would not fit the client's UDP size): the caller then takes
+   * {@link #answer}. No side effects besides the location and decision caches.
+   */
+  public Fast answerFast(FastQuery q, java.net.InetAddress resolver, boolean udp) {
+    int qtype = q.type();
+    if (qtype != Type.A && qtype != Type.AAAA) {
+      return null;
+    }
+    FastRoute fr = fastRoutes.get(q.nameKey());
+    if (fr == null) {
+      return null;
+    }
+    EdgeSnapshot snapshot = edges.current();
+    if (snapshot.isEmpty()) {
+      return null;
+    }
+    java.net.InetAddress client = q.hasClientSubnet() ? q.subnetAddress() : resolver;
+    int clientPrefix = q.hasClientSubnet() ? q.ecsSource()
+        : resolver instanceof java.net.Inet4Address ? Request.RESOLVER_PREFIX_V4 : Request.RESOLVER_PREFIX_V6;
+    ClientLocation location = geo.locate(client).orElse(null);
+    Family family = qtype == Type.A ? Family.IPV4 : Family.IPV6;
+    Selection selection = policy.select(fr.name(), snapshot, family, location, Request.subnetHash(client, clientPrefix),
+        fr.route().answers());
+    List<Edge> chosen = selection.edges();
+    if (chosen.isEmpty()) {
+      return null;
+    }
+    int scope = location != null ? location.prefixLength() : clientPrefix;
+    byte[] out = FastResponse.encode(q, chosen, family, fr.route().ttl(), scope);
+    if (udp && out.length > q.udpLimit()) {
+      return null;
+    }
+    return new Fast(out, chosen, client);
   }
 
   /** Answers {@code request}. */

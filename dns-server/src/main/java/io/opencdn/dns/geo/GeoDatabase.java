@@ -31,6 +31,14 @@ public final class GeoDatabase implements GeoLocator, Closeable {
 
   private static final Logger LOG = LoggerFactory.getLogger(GeoDatabase.class);
 
+  /**
+   * Decoded records kept by the reader, keyed by their offset in the data section. The reader's
+   * default (4096) is far below the number of distinct City records a busy server sees (a
+   * GeoLite2 City file has about 100k), and a full CHMCache stops caching, so every lookup
+   * decoded its record again. A decoded {@link Slim} is about 150 bytes.
+   */
+  static final int DECODED_RECORDS = 1 << 18;
+
   private final Reader reader;
   private final String source;
   private final String description;
@@ -47,7 +55,7 @@ public final class GeoDatabase implements GeoLocator, Closeable {
       if (in == null) {
         throw new ConfigException("classpath:" + EMBEDDED + ": resource not found (is org.elasticsearch:geolite2-databases on the classpath?)");
       }
-      return checked(new Reader(in, new CHMCache()), "classpath:" + EMBEDDED);
+      return checked(new Reader(in, new CHMCache(DECODED_RECORDS)), "classpath:" + EMBEDDED);
     } catch (IOException | RuntimeException e) {
       throw e instanceof ConfigException ce ? ce : new ConfigException("classpath:" + EMBEDDED + ": cannot load: " + e.getMessage(), e);
     }
@@ -63,7 +71,7 @@ public final class GeoDatabase implements GeoLocator, Closeable {
       throw new ConfigException(file + ": GeoIP database not found or not readable");
     }
     try {
-      return checked(new Reader(f, Reader.FileMode.MEMORY_MAPPED, new CHMCache()), file);
+      return checked(new Reader(f, Reader.FileMode.MEMORY_MAPPED, new CHMCache(DECODED_RECORDS)), file);
     } catch (IOException | RuntimeException e) {
       throw e instanceof ConfigException ce ? ce : new ConfigException(file + ": not a valid GeoIP2 database: " + e.getMessage(), e);
     }

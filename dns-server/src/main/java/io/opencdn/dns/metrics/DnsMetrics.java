@@ -80,13 +80,18 @@ public final class DnsMetrics {
   /** The edges named in one geo-routed answer. */
   public void answered(List<String> edgeIds) {
     for (String id : edgeIds) {
-      Counter c = edges.get(id);
-      if (c == null) {
-        c = edges.computeIfAbsent(id, e -> Counter.builder("dns.answers").tag("edge", e)
-            .description("edges named in geo-routed answers").register(registry));
-      }
-      c.increment();
+      answered(id);
     }
+  }
+
+  /** One geo-routed answer named the edge {@code edgeId}. */
+  public void answered(String edgeId) {
+    Counter c = edges.get(edgeId);
+    if (c == null) {
+      c = edges.computeIfAbsent(edgeId, e -> Counter.builder("dns.answers").tag("edge", e)
+          .description("edges named in geo-routed answers").register(registry));
+    }
+    c.increment();
   }
 
   /** A reload attempt's outcome. */

@@ -1,5 +1,6 @@
 package io.opencdn.dns.net;
 
+import io.netty.channel.EventLoopGroup;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -8,18 +9,18 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * All sockets of one server on one port, spread over {@code instances} event loops: each instance
- * is a small verticle (Vert.x gives every verticle instance its own event loop) holding a TCP
- * server and, where the platform allows it, its own UDP socket. Several UDP sockets share the port
- * with SO_REUSEPORT, which needs a native transport (epoll on Linux, enabled with
- * {@code VertxOptions.setPreferNativeTransport(true)}); without one a single UDP socket is used.
- * Vert.x shares the TCP port between the servers by itself and spreads connections over them.
+ * All sockets of one server on one port, spread over {@code instances} event loops. UDP: one
+ * {@link UdpListener} channel per loop of a Netty event loop group owned here, the channels
+ * sharing the port with SO_REUSEPORT (epoll, Linux; elsewhere a single channel). TCP: one small
+ * verticle per instance (Vert.x gives every verticle instance its own event loop) holding a TCP
+ * server; Vert.x shares the TCP port between the servers and spreads connections over them.
  */
 public final class Listeners {
 
   private static final int BIND_ATTEMPTS = 5;
 
   private final Vertx vertx;
+  private final EventLoopGroup udpLoops;
   private final List<UdpListener> udp = new ArrayList<>();
   private final List<TcpListener> tcp = new ArrayList<>();
   private final List<String> deployments = new ArrayList<>();
@@ -32,14 +33,21 @@ public final class Listeners {
   public Listeners(Vertx vertx, DnsHandler handler, int instances, int idleSeconds, int maxConnections) {
     this.vertx = vertx;
     int n = Math.max(1, instances);
-    boolean reusePort = n > 1 && vertx.isNativeTransportEnabled();
-    for (int i = 0; i < (reusePort ? n : 1); i++) {
-      udp.add(new UdpListener(vertx, handler, reusePort));
+    boolean reusePort = n > 1 && UdpListener.nativeTransport();
+    int udpChannels = reusePort ? n : 1;
+    this.udpLoops = UdpListener.group(udpChannels);
+    for (int i = 0; i < udpChannels; i++) {
+      udp.add(new UdpListener(udpLoops, handler, reusePort));
     }
     AtomicInteger open = new AtomicInteger();
     for (int i = 0; i < n; i++) {
       tcp.add(new TcpListener(vertx, handler, idleSeconds, maxConnections, open));
     }
+  }
+
+  /** Responses dropped because a UDP send buffer was full. */
+  public long udpDroppedWrites() {
+    return udp.stream().mapToLong(UdpListener::droppedWrites).sum();
   }
 
   /** Number of UDP sockets (1 without a native transport). */
@@ -63,14 +71,24 @@ public final class Listeners {
   }
 
   private Future<Integer> listen(String host, int port, int attempts) {
-    Instance first = new Instance(udp.get(0), tcp.get(0), host, port);
-    Future<Integer> bound = deploy(first);
-    for (int i = 1; i < tcp.size(); i++) {
-      UdpListener u = i < udp.size() ? udp.get(i) : null;
-      TcpListener t = tcp.get(i);
-      bound = bound.compose(p -> deploy(new Instance(u, t, host, p)));
+    if (port != 0) {
+      // SO_REUSEPORT would let our channels join sockets another server holds on this port (and
+      // split its traffic): a plain socket's bind finds any holder first
+      try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open()) {
+        probe.bind(new java.net.InetSocketAddress(host, port));
+      } catch (java.io.IOException e) {
+        return Future.failedFuture(new java.net.BindException("udp " + host + ":" + port + ": " + e.getMessage()));
+      }
     }
-    return bound.recover(e -> close().transform(x -> port != 0 || attempts <= 1
+    Future<Integer> bound = udp.get(0).listen(host, port);
+    for (int i = 1; i < udp.size(); i++) {
+      UdpListener u = udp.get(i);
+      bound = bound.compose(p -> u.listen(host, p));
+    }
+    for (TcpListener t : tcp) {
+      bound = bound.compose(p -> deploy(new Instance(t, host, p)));
+    }
+    return bound.recover(e -> closeSockets().transform(x -> port != 0 || attempts <= 1
         ? Future.failedFuture(e) : listen(host, port, attempts - 1)));
   }
 
@@ -83,9 +101,18 @@ public final class Listeners {
     });
   }
 
-  /** Closes every socket. */
+  /** Closes every socket and stops the UDP event loops. */
   public Future<Void> close() {
-    List<Future<Void>> all = new ArrayList<>();
+    return closeSockets().eventually(() -> {
+      io.vertx.core.Promise<Void> stopped = io.vertx.core.Promise.promise();
+      udpLoops.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).addListener(f -> stopped.complete());
+      return stopped.future();
+    });
+  }
+
+  private Future<Void> closeSockets() {
+    List<Future<?>> all = new ArrayList<>();
+    udp.forEach(u -> all.add(u.close()));
     synchronized (deployments) {
       deployments.forEach(id -> all.add(vertx.undeploy(id)));
       deployments.clear();
@@ -93,16 +120,14 @@ public final class Listeners {
     return Future.join(all).mapEmpty();
   }
 
-  /** One event loop's sockets. */
+  /** One event loop's TCP server. */
   private static final class Instance extends VerticleBase {
-    private final UdpListener udp;
     private final TcpListener tcp;
     private final String host;
     private final int port;
     private volatile int bound;
 
-    Instance(UdpListener udp, TcpListener tcp, String host, int port) {
-      this.udp = udp;
+    Instance(TcpListener tcp, String host, int port) {
       this.tcp = tcp;
       this.host = host;
       this.port = port;
@@ -110,13 +135,12 @@ public final class Listeners {
 
     @Override
     public Future<?> start() {
-      Future<Integer> u = udp == null ? Future.succeededFuture(port) : udp.listen(host, port);
-      return u.compose(p -> tcp.listen(host, p)).onSuccess(p -> bound = p);
+      return tcp.listen(host, port).onSuccess(p -> bound = p);
     }
 
     @Override
     public Future<?> stop() {
-      return Future.join(udp == null ? Future.succeededFuture() : udp.close(), tcp.close());
+      return tcp.close();
     }
   }
 }

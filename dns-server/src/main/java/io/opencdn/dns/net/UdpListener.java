@@ -1,67 +1,155 @@
 package io.opencdn.dns.net;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.datagram.DatagramPacket;
-import io.vertx.core.datagram.DatagramSocket;
-import io.vertx.core.datagram.DatagramSocketOptions;
-import java.net.InetAddress;
+import io.vertx.core.Promise;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * DNS over UDP (RFC 1035 4.2.1): one datagram in, at most one datagram out. Every failure is
- * contained to its packet, so a malformed datagram never stops the listener.
+ * DNS over UDP (RFC 1035 4.2.1): one datagram in, at most one datagram out, on a Netty datagram
+ * channel of its own (Vert.x's datagram socket costs a text round trip of every client address and
+ * a flush per response). On Linux the channel is epoll's: it reads up to {@value #BATCH} datagrams
+ * per system call (recvmmsg) and the responses to one read burst are flushed together (sendmmsg).
+ * Every failure is contained to its packet, so a malformed datagram never stops the listener.
+ *
+ * <p>Responses are dropped, not queued, while the socket's send buffer is full
+ * ({@link #droppedWrites()}): a flood cannot grow the heap, and the client retries.
  */
 public final class UdpListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(UdpListener.class);
 
-  private final Vertx vertx;
+  /** Largest query datagram read whole; longer ones are cut and answered FORMERR. */
+  static final int MAX_QUERY = 4096;
+  /** Datagrams read per recvmmsg call. */
+  static final int BATCH = 16;
+
+  private final EventLoopGroup group;
   private final DnsHandler handler;
   private final boolean reusePort;
-  private DatagramSocket socket;
+  private final LongAdder droppedWrites = new LongAdder();
+  private Channel channel;
 
-  public UdpListener(Vertx vertx, DnsHandler handler) {
-    this(vertx, handler, false);
+  /**
+   * @param group event loops from {@link #group(int)}; the channel takes the group's next loop
+   * @param reusePort set SO_REUSEPORT so several channels (event loops) share the port; epoll only
+   */
+  public UdpListener(EventLoopGroup group, DnsHandler handler, boolean reusePort) {
+    this.group = group;
+    this.handler = handler;
+    this.reusePort = reusePort && nativeTransport();
   }
 
-  /** @param reusePort set SO_REUSEPORT so several sockets (event loops) share the port; needs a native transport */
-  public UdpListener(Vertx vertx, DnsHandler handler, boolean reusePort) {
-    this.vertx = vertx;
-    this.handler = handler;
-    this.reusePort = reusePort;
+  /** {@code n} event loops for UDP channels: epoll when the platform has it, else NIO. */
+  public static EventLoopGroup group(int n) {
+    return new MultiThreadIoEventLoopGroup(n, new DefaultThreadFactory("dns-udp", true),
+        nativeTransport() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+  }
+
+  /** True when epoll is available (Linux), so channels can share a port. */
+  public static boolean nativeTransport() {
+    return Epoll.isAvailable();
   }
 
   /** Binds {@code host:port} (0 = any free port) and completes with the bound port. */
   public Future<Integer> listen(String host, int port) {
-    socket = vertx.createDatagramSocket(new DatagramSocketOptions()
-        .setIpV6(host.contains(":"))
-        .setReceiveBufferSize(1 << 20)
-        .setSendBufferSize(1 << 20)
-        .setReuseAddress(reusePort)
-        .setReusePort(reusePort));
-    socket.exceptionHandler(e -> LOG.debug("udp socket error", e));
-    socket.handler(this::onPacket);
-    return socket.listen(port, host).map(s -> s.localAddress().port());
-  }
-
-  private void onPacket(DatagramPacket packet) {
-    try {
-      InetAddress source = InetAddress.getByName(packet.sender().hostAddress());
-      byte[] response = handler.handle(packet.data().getBytes(), source, Transport.UDP);
-      if (response != null) {
-        socket.send(Buffer.buffer(response), packet.sender().port(), packet.sender().hostAddress())
-            .onFailure(e -> LOG.debug("udp send to {} failed: {}", packet.sender(), e.toString()));
-      }
-    } catch (Exception | StackOverflowError e) {
-      LOG.warn("dropped a udp packet from {}: {}", packet.sender(), e.toString());
+    Bootstrap b = new Bootstrap()
+        .group(group)
+        .option(ChannelOption.SO_RCVBUF, 1 << 20)
+        .option(ChannelOption.SO_SNDBUF, 1 << 20)
+        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 1 << 20))
+        .handler(new Handler());
+    if (nativeTransport()) {
+      b.channel(EpollDatagramChannel.class)
+          .option(EpollChannelOption.SO_REUSEPORT, reusePort)
+          .option(ChannelOption.SO_REUSEADDR, reusePort)
+          .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
+          .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY * BATCH));
+    } else {
+      b.channel(NioDatagramChannel.class)
+          .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY));
     }
+    Promise<Integer> bound = Promise.promise();
+    ChannelFuture f = b.bind(host, port);
+    f.addListener(done -> {
+      if (done.isSuccess()) {
+        channel = f.channel();
+        bound.complete(((InetSocketAddress) channel.localAddress()).getPort());
+      } else {
+        bound.fail(done.cause());
+      }
+    });
+    return bound.future();
   }
 
-  /** Closes the socket. */
+  /** Responses dropped because the send buffer was full. */
+  public long droppedWrites() {
+    return droppedWrites.sum();
+  }
+
+  /** Closes the channel (the group is its owner's to shut down). */
   public Future<Void> close() {
-    return socket == null ? Future.succeededFuture() : socket.close();
+    Channel c = channel;
+    if (c == null) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> closed = Promise.promise();
+    c.close().addListener(done -> closed.complete());
+    return closed.future();
+  }
+
+  private final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+      InetSocketAddress sender = packet.sender();
+      try {
+        ByteBuf content = packet.content();
+        byte[] response = handler.handle(ByteBufUtil.getBytes(content), sender.getAddress(), Transport.UDP);
+        if (response == null) {
+          return;
+        }
+        if (ctx.channel().isWritable()) {
+          ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(response), sender), ctx.voidPromise());
+        } else {
+          droppedWrites.increment();
+        }
+      } catch (Exception | StackOverflowError e) {
+        LOG.warn("dropped a udp packet from {}: {}", sender, e.toString());
+      }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      ctx.flush();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      LOG.debug("udp socket error: {}", cause.toString());
+    }
   }
 }

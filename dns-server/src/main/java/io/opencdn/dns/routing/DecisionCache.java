@@ -24,8 +24,8 @@ import io.opencdn.dns.geo.LocationCache;
  */
 final class DecisionCache {
 
-  /** Default number of cached decisions. */
-  static final long DEFAULT_MAX_SIZE = 16_384;
+  /** Default number of cached decisions (one per client network, like {@link LocationCache}). */
+  static final long DEFAULT_MAX_SIZE = 1 << 18;
 
   /** Beyond this a timestamp or age could overflow the window arithmetic: not cached. */
   private static final long SANE = 1L << 60;
@@ -54,11 +54,12 @@ final class DecisionCache {
   private record Inputs(EdgeSnapshot snapshot, LatencyTable latency, long generation) {}
 
   private final Cache<Key, Entry> cache;
-  private final Doorkeeper doorkeeper = new Doorkeeper(1 << 14);
+  private final Doorkeeper doorkeeper;
   private final AtomicReference<Inputs> inputs = new AtomicReference<>(new Inputs(null, null, 0));
 
   DecisionCache(long maxSize) {
     this.cache = Caffeine.newBuilder().maximumSize(maxSize).executor(Runnable::run).build();
+    this.doorkeeper = new Doorkeeper((int) Math.min(maxSize, 1 << 22));
   }
 
   /** The decision of {@code chain} for these inputs at {@code now}, from the cache or computed (and cached). */

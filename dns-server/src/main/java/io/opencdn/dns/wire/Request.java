@@ -55,7 +55,12 @@ public record Request(
 
   /** Stable hash of the client network, used to break ties between equally good edges. */
   public int subnetHash() {
-    byte[] key = ClientSubnet.key(clientAddress(), clientPrefix());
+    return subnetHash(clientAddress(), clientPrefix());
+  }
+
+  /** {@link #subnetHash()} of a client network. */
+  public static int subnetHash(InetAddress address, int prefix) {
+    byte[] key = ClientSubnet.key(address, prefix);
     int h = java.util.Arrays.hashCode(key);
     h ^= h >>> 16;
     h *= 0x85ebca6b;

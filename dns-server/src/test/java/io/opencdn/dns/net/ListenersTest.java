@@ -50,7 +50,8 @@ class ListenersTest {
 
   @Test
   void udpSurvivesAThrowingHandlerAndDropsNull() throws Exception {
-    UdpListener udp = new UdpListener(vertx, reverse);
+    io.netty.channel.EventLoopGroup loops = UdpListener.group(1);
+    UdpListener udp = new UdpListener(loops, reverse, false);
     int port = await(udp.listen("127.0.0.1", 0));
     try (DatagramSocket s = new DatagramSocket()) {
       s.setSoTimeout(300);
@@ -65,6 +66,7 @@ class ListenersTest {
       assertThat(new String(in.getData(), 0, in.getLength())).isEqualTo("cba");
     }
     await(udp.close());
+    loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
   }
 
   @Test

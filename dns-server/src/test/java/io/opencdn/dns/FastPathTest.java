@@ -1,0 +1,176 @@
+package io.opencdn.dns;
+
+import static io.opencdn.dns.TestSupport.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opencdn.common.cluster.EdgeState;
+import io.opencdn.dns.net.Transport;
+import io.opencdn.dns.routing.EdgeSnapshot;
+import io.opencdn.dns.routing.SnapshotHolder;
+import io.opencdn.dns.wire.FastQuery;
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * The fast path ({@link FastQuery}, {@code Answerer.answerFast}) against the full path, on the
+ * same handler: for thousands of random queries (names in mixed case, A/AAAA/other types, RD, CD
+ * and AD bits, with and without EDNS, payload sizes, Client Subnet options of both families and
+ * every prefix length, some invalid; IPv4 and IPv6 resolvers; UDP and TCP) the two must produce
+ * the same bytes. And the fast path must actually be taken for the common shapes.
+ */
+class FastPathTest {
+
+  private SnapshotHolder edges;
+  private QueryHandler handler;
+
+  @BeforeEach
+  void setUp() {
+    edges = new SnapshotHolder(new EdgeSnapshot(List.of(
+        edge("us-east", 39.04, -77.49, "127.0.0.11", "fd00::11", EdgeState.ACTIVE, true),
+        edge("eu-west", 50.11, 8.68, "127.0.0.12", "fd00::12", EdgeState.ACTIVE, true),
+        edge("ap-northeast", 35.68, 139.69, "127.0.0.13", null, EdgeState.ACTIVE, true))));
+    handler = QueryHandler.create(testConfig(), TEST_CONFIG, geo(), edges);
+  }
+
+  @Test
+  void fastAndFullPathsGiveTheSameBytes() {
+    Random rnd = new Random(20261125);
+    int fast = 0;
+    int cases = 6000;
+    for (int i = 0; i < cases; i++) {
+      byte[] query = randomQuery(rnd);
+      InetAddress resolver = rnd.nextInt(4) == 0 ? ip("2001:db8::" + Integer.toHexString(rnd.nextInt(65536)))
+          : ip((1 + rnd.nextInt(222)) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256) + ".7");
+      Transport transport = rnd.nextInt(5) == 0 ? Transport.TCP : Transport.UDP;
+      FastQuery fq = FastQuery.parse(query);
+      if (fq != null && handler.answerer().answerFast(fq, resolver, transport == Transport.UDP) != null) {
+        fast++;
+      }
+      handler.fastPath(true);
+      byte[] viaFast = handler.handle(query, resolver, transport);
+      handler.fastPath(false);
+      byte[] viaFull = handler.handle(query, resolver, transport);
+      String what = "query " + HexFormat.of().formatHex(query) + " from " + resolver + " over " + transport;
+      assertThat(viaFast).as(what).isEqualTo(viaFull);
+    }
+    assertThat(fast).as("queries answered by the fast path").isGreaterThan(cases / 4);
+  }
+
+  @Test
+  void theFastPathAnswersTheGeoNameWithTheNearestEdgeAndTheEcsScope() throws Exception {
+    byte[] query = query(0x1234, "wWw.CDN.test", Type.A, 0x01, true, 1232, ecsV4(24, new byte[] {81, 2, 69}));
+    FastQuery fq = FastQuery.parse(query);
+    assertThat(fq).isNotNull();
+    assertThat(handler.answerer().answerFast(fq, ip("192.0.2.1"), true)).isNotNull();
+    Message r = new Message(handler.handle(query, ip("192.0.2.1"), Transport.UDP));
+    assertThat(r.getHeader().getID()).isEqualTo(0x1234);
+    assertThat(r.getQuestion().getName().toString()).isEqualTo("wWw.CDN.test.");
+    assertThat(section(r, Section.ANSWER)).containsExactly("wWw.CDN.test. 20 IN A 127.0.0.12");
+    assertThat(r.getOPT().getOptions().get(0).toString()).contains("81.2.69.0/24, scope netmask 22"); // the GeoLite2 network that decided
+  }
+
+  @Test
+  void onlyTheCommonShapeIsParsed() {
+    byte[] ok = query(1, "www.cdn.test", Type.A, 0, true, 4096, ecsV4(24, new byte[] {1, 2, 3}));
+    assertThat(FastQuery.parse(ok)).isNotNull();
+    assertThat(FastQuery.parse(query(1, "www.cdn.test", Type.A, 0, false, 0, null)).udpLimit()).isEqualTo(512);
+    assertThat(FastQuery.parse(ok).udpLimit()).isEqualTo(1232);
+    // QR set, opcode other than QUERY, two questions, trailing bytes, truncated
+    assertThat(FastQuery.parse(with(ok, 2, (byte) 0x80))).isNull();
+    assertThat(FastQuery.parse(with(ok, 2, (byte) 0x10))).isNull();
+    assertThat(FastQuery.parse(with(ok, 5, (byte) 2))).isNull();
+    assertThat(FastQuery.parse(java.util.Arrays.copyOf(ok, ok.length + 1))).isNull();
+    assertThat(FastQuery.parse(java.util.Arrays.copyOf(ok, ok.length - 1))).isNull();
+    // a compression pointer in the question, class CH
+    assertThat(FastQuery.parse(with(ok, 12, (byte) 0xC0))).isNull();
+    byte[] ch = query(1, "www.cdn.test", Type.A, 0, false, 0, null);
+    ch[ch.length - 1] = 3;
+    assertThat(FastQuery.parse(ch)).isNull();
+    // EDNS version 1, ECS with a scope, with address bits beyond the prefix, with a short address
+    int opt = 12 + 14 + 4;
+    assertThat(FastQuery.parse(with(ok, opt + 6, (byte) 1))).isNull();
+    assertThat(FastQuery.parse(with(ok, ok.length - 4, (byte) 8))).isNull();
+    assertThat(FastQuery.parse(query(1, "www.cdn.test", Type.A, 0, true, 1232, ecsV4(23, new byte[] {1, 2, 3})))).isNull();
+    assertThat(FastQuery.parse(query(1, "www.cdn.test", Type.A, 0, true, 1232, ecsV4(24, new byte[] {1, 2})))).isNull();
+  }
+
+  private static byte[] with(byte[] wire, int at, byte value) {
+    byte[] copy = wire.clone();
+    copy[at] = value;
+    return copy;
+  }
+
+  private static byte[] randomQuery(Random rnd) {
+    String[] names = {"www.cdn.test", "WWW.cdn.TEST", "wWw.CdN.tEsT", "multi.big.test", "MULTI.BIG.TEST", "cdn.test",
+        "static.cdn.test", "nothere.cdn.test", "example.org"};
+    int[] types = {Type.A, Type.A, Type.A, Type.AAAA, Type.AAAA, Type.MX, Type.ANY, Type.TXT};
+    String name = names[rnd.nextInt(names.length)];
+    int type = types[rnd.nextInt(types.length)];
+    int flags = (rnd.nextBoolean() ? 0x01 : 0) | (rnd.nextInt(4) == 0 ? 0x1000 : 0) | (rnd.nextInt(4) == 0 ? 0x2000 : 0);
+    boolean edns = rnd.nextInt(4) != 0;
+    int payload = rnd.nextInt(3) == 0 ? rnd.nextInt(5000) : 1232;
+    byte[] ecs = null;
+    if (edns && rnd.nextInt(3) != 0) {
+      boolean v6 = rnd.nextInt(3) == 0;
+      int source = rnd.nextInt(4) == 0 ? 0 : rnd.nextInt((v6 ? 128 : 32) + 1);
+      byte[] address = new byte[(source + 7) / 8];
+      rnd.nextBytes(address);
+      if (source % 8 != 0 && rnd.nextInt(10) != 0) {
+        address[address.length - 1] &= (byte) (0xFF << (8 - source % 8));
+      }
+      if (!v6 && address.length > 0 && rnd.nextInt(10) != 0) {
+        address[0] = (byte) (1 + rnd.nextInt(222)); // mostly public-looking networks
+      }
+      ecs = v6 ? ecs(2, source, address) : ecsV4(source, address);
+      if (rnd.nextInt(20) == 0) {
+        ecs[7] = (byte) rnd.nextInt(33); // a scope in the query: for the full path to judge
+      }
+    }
+    return query(rnd.nextInt(65536), name, type, flags, edns, payload, ecs);
+  }
+
+  static byte[] ecsV4(int source, byte[] address) {
+    return ecs(1, source, address);
+  }
+
+  static byte[] ecs(int family, int source, byte[] address) {
+    byte[] o = new byte[8 + address.length];
+    o[1] = 8;
+    o[3] = (byte) (4 + address.length);
+    o[5] = (byte) family;
+    o[6] = (byte) source;
+    System.arraycopy(address, 0, o, 8, address.length);
+    return o;
+  }
+
+  /** A query on the wire; {@code flags}: 0x01 sets RD, 0x1000 CD, 0x2000 AD. */
+  static byte[] query(int id, String name, int type, int flags, boolean edns, int payload, byte[] ecsOption) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(id >>> 8);
+    out.write(id);
+    out.write(flags & 0x01);
+    out.write((flags >>> 8) & 0x30);
+    out.writeBytes(new byte[] {0, 1, 0, 0, 0, 0, 0, (byte) (edns ? 1 : 0)});
+    for (String label : name.split("\\.")) {
+      out.write(label.length());
+      out.writeBytes(label.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+    out.write(0);
+    out.writeBytes(new byte[] {(byte) (type >>> 8), (byte) type, 0, 1});
+    if (edns) {
+      byte[] options = ecsOption == null ? new byte[0] : ecsOption;
+      out.writeBytes(new byte[] {0, 0, 41, (byte) (payload >>> 8), (byte) payload, 0, 0, 0, 0,
+          (byte) (options.length >>> 8), (byte) options.length});
+      out.writeBytes(options);
+    }
+    return out.toByteArray();
+  }
+}
