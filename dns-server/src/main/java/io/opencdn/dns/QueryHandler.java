@@ -119,8 +119,18 @@ public final class QueryHandler implements DnsHandler {
   private byte[] respond(byte[] query, InetAddress source, Transport transport, long start) {
     ResponseRateLimiter.Verdict verdict = null;
     FastQuery fq = fastPath ? FastQuery.parse(query) : null;
+    Answerer current = answerer;
     if (fq != null) {
-      Answerer.Fast fast = fast(fq, source, transport);
+      byte[] kept = current.cachedZoneResponse(fq);
+      if (kept != null) {
+        verdict = rrl == null || transport != Transport.UDP ? ResponseRateLimiter.Verdict.SEND : rrl.check(source);
+        if (verdict == ResponseRateLimiter.Verdict.SEND) {
+          count(kept[3] & 0x0F, fq.type(), transport, start);
+          return kept;
+        }
+        return respondFully(query, source, transport, start, verdict, null, current);
+      }
+      Answerer.Fast fast = fast(current, fq, source, transport);
       if (fast != null) {
         verdict = rrl == null || transport != Transport.UDP ? ResponseRateLimiter.Verdict.SEND : rrl.check(source);
         if (verdict == ResponseRateLimiter.Verdict.SEND) {
@@ -137,20 +147,24 @@ public final class QueryHandler implements DnsHandler {
         // rate-limited: the full path builds the slip or drops, with this verdict
       }
     }
-    return respondFully(query, source, transport, start, verdict);
+    return respondFully(query, source, transport, start, verdict, fq, current);
   }
 
-  private Answerer.Fast fast(FastQuery fq, InetAddress source, Transport transport) {
+  private static Answerer.Fast fast(Answerer current, FastQuery fq, InetAddress source, Transport transport) {
     try {
-      return answerer.answerFast(fq, source, transport == Transport.UDP);
+      return current.answerFast(fq, source, transport == Transport.UDP);
     } catch (RuntimeException e) {
       return null; // the full path answers, SERVFAIL if it fails the same way
     }
   }
 
-  /** The full path; {@code verdict} is the rate limiter's verdict when the fast path already asked it. */
+  /**
+   * The full path; {@code preset} is the rate limiter's verdict when the fast path already asked
+   * it; {@code fq} the query's fast form (or null), under which a zone answer is kept in
+   * {@code current}.
+   */
   private byte[] respondFully(byte[] query, InetAddress source, Transport transport, long start,
-      ResponseRateLimiter.Verdict preset) {
+      ResponseRateLimiter.Verdict preset, FastQuery fq, Answerer current) {
     Decoded decoded = QueryDecoder.decode(query, source, transport);
     if (decoded instanceof Decoded.Drop drop) {
       dropped.increment();
@@ -182,13 +196,16 @@ public final class QueryHandler implements DnsHandler {
     }
     Answer answer;
     try {
-      answer = answerer.answer(request);
+      answer = current.answer(request);
     } catch (RuntimeException e) {
       LOG.warn("SERVFAIL for {} {}: {}", request.name(), request.type(), e.toString());
       Message failed = Responses.error(request.message(), Rcode.SERVFAIL);
       answer = new Answer(failed, Rcode.SERVFAIL, 0);
     }
     byte[] out = ResponseEncoder.encode(answer.message(), request, answer.rcode(), answer.scope());
+    if (fq != null) {
+      current.keepZoneResponse(fq, answer, out);
+    }
     if (!answer.edges().isEmpty()) {
       metrics.answered(answer.edges());
       java.util.function.Consumer<InetAddress> listener = routedListener;

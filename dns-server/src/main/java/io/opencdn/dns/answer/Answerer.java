@@ -87,6 +87,54 @@ public final class Answerer {
 
   private record FastRoute(Name name, DnsConfig.Route route) {}
 
+  /** Responses from zone data kept for {@link #cachedZoneResponse}. */
+  static final int ZONE_RESPONSES = 16_384;
+  /** Largest response kept: one that fits every UDP client (RFC 1035 4.2.1). */
+  private static final int ZONE_RESPONSE_MAX = 512;
+
+  private final com.github.benmanes.caffeine.cache.Cache<String, byte[]> zoneResponses =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(ZONE_RESPONSES).executor(Runnable::run).build();
+
+  /**
+   * The response the full path gave to an earlier query of the same shape, with this query's ID
+   * and question (so its case) copied in; null when there is none. Only responses from zone data
+   * ({@link Answer#fromZone()}) to queries without a Client Subnet option are kept
+   * ({@link #keepZoneResponse}): they depend on nothing but the question name (case-insensitively),
+   * type, RD and CD bits and whether the query had EDNS, and on the zones, which belong to this
+   * answerer (a reload builds a new one with an empty cache). Names in the response that match
+   * the question are compressed to pointers into it, so the copied question supplies their case
+   * as it would in a response built afresh.
+   */
+  public byte[] cachedZoneResponse(FastQuery q) {
+    if (q.hasEcsOption()) {
+      return null;
+    }
+    byte[] template = zoneResponses.getIfPresent(zoneKey(q));
+    if (template == null) {
+      return null;
+    }
+    byte[] out = template.clone();
+    byte[] in = q.wire();
+    out[0] = in[0];
+    out[1] = in[1];
+    System.arraycopy(in, 12, out, 12, q.nameEnd() - 12);
+    return out;
+  }
+
+  /** Keeps {@code response}, the full path's answer to {@code q}, when it qualifies (see {@link #cachedZoneResponse}). */
+  public void keepZoneResponse(FastQuery q, Answer answer, byte[] response) {
+    int rcode = answer.rcode();
+    if (answer.fromZone() && !q.hasEcsOption() && response.length <= ZONE_RESPONSE_MAX && (response[2] & 0x02) == 0
+        && (rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN || rcode == Rcode.REFUSED)) {
+      zoneResponses.put(zoneKey(q), response);
+    }
+  }
+
+  private static String zoneKey(FastQuery q) {
+    byte[] in = q.wire();
+    return q.nameKey() + (char) q.type() + (char) ((in[2] & 0x01) | (in[3] & 0x10)) + (q.edns() ? 'E' : '-');
+  }
+
   /**
    * A response built by {@link #answerFast}: the wire bytes, the edges named and the client
    * address the decision was made for.
@@ -186,14 +234,14 @@ public final class Answerer {
     int type = request.type() == Type.ANY ? Type.A : request.type();
     if (type != Type.A && type != Type.AAAA) {
       ZoneAnswers.addNegativeSoa(response, zone);
-      return new Answer(response, Rcode.NOERROR, 0);
+      return Answer.routedWithoutEdges(response, Rcode.NOERROR);
     }
     EdgeSnapshot snapshot = edges.current();
     if (snapshot.isEmpty()) {
       response.getHeader().unsetFlag(Flags.AA);
       response.getHeader().setRcode(Rcode.SERVFAIL);
       response.removeAllRecords(Section.ANSWER);
-      return new Answer(response, Rcode.SERVFAIL, 0);
+      return Answer.routedWithoutEdges(response, Rcode.SERVFAIL);
     }
     ClientLocation location = geo.locate(request.clientAddress()).orElse(null);
     Family family = type == Type.A ? Family.IPV4 : Family.IPV6;
@@ -204,7 +252,7 @@ public final class Answerer {
     int scope = location != null ? location.prefixLength() : request.clientPrefix();
     if (selection.edges().isEmpty()) {
       ZoneAnswers.addNegativeSoa(response, zone);
-      return new Answer(response, Rcode.NOERROR, 0);
+      return Answer.routedWithoutEdges(response, Rcode.NOERROR);
     }
     for (Edge e : selection.edges()) {
       response.addRecord(family == Family.IPV4
