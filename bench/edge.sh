@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Hit-path benchmark of the edge (issue 5): nginx proxy_cache and our edge in front of the same
 # origin (the origin-stub), both warmed, then the same wrk load on a cached 1 KB and a cached
-# 100 KB object. Prints req/s, latency (avg, p50, p99) and the ratio edge/nginx.
+# 100 KB object. Prints req/s, latency (avg, p50, p99), the server CPU time per request (utime +
+# stime of the server processes from /proc/<pid>/stat around each wrk run, divided by the requests
+# wrk completed: nginx summed over its master and workers, the edge's JVM as a whole) and the
+# ratios edge/nginx. On a small machine where wrk shares the cores, CPU per request is the steadier
+# figure of the two.
 #
 #   bench/edge.sh                    # DURATION=10 s per run, CONNECTIONS=64, THREADS=2
 #   DURATION=5 CONNECTIONS=32 bench/edge.sh
@@ -39,6 +43,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# a private copy, so a concurrent rebuild of the launcher cannot swap jars under a running benchmark
+mkdir -p "$work/app"
+cp "$jar" "$work/app/"
+[ -d launcher/target/lib ] && cp -r launcher/target/lib "$work/app/lib"
+jar=$work/app/cdn.jar
+
 free_port() {
   python3 - <<'PY'
 import socket, random
@@ -65,7 +75,8 @@ export CDN_ADMIN_TOKEN="bench-token-$RANDOM$RANDOM$RANDOM"
 pids+=($!)
 edge_cmd=${EDGE_CMD:-"$java_bin -Dorg.slf4j.simpleLogger.log.access=warn -jar $jar edge"}
 $edge_cmd --listen "127.0.0.1:$edge_port" --origin "http://127.0.0.1:$origin_port" >"$work/edge.log" 2>&1 &
-pids+=($!)
+edge_pid=$!
+pids+=($edge_pid)
 
 cat >"$work/nginx.conf" <<EOF
 worker_processes auto;
@@ -99,6 +110,18 @@ pids+=($!)
 wait_http "http://127.0.0.1:$origin_port/gen/ping" 60
 wait_http "http://127.0.0.1:$edge_port/_cdn/health" 60
 wait_http "http://127.0.0.1:$nginx_port/gen/ping" 30
+nginx_master=$(cat "$work/nginx.pid")
+nginx_pids="$nginx_master $(ps -o pid= --ppid "$nginx_master" | tr '\n' ' ')"
+
+cpu_ticks() { # pids... -> utime+stime summed over the processes (all their threads), in clock ticks
+  local sum=0 p t
+  for p in "$@"; do
+    t=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null) || continue
+    sum=$((sum + t))
+  done
+  echo "$sum"
+}
+hz=$(getconf CLK_TCK)
 
 paths=("/gen/1k.bin?size=1024&cc=max-age%3D3600" "/gen/100k.bin?size=102400&cc=max-age%3D3600")
 for p in "${paths[@]}"; do
@@ -109,9 +132,13 @@ for p in "${paths[@]}"; do
   done
 done
 
-run() { # port path -> "rps avg p50 p99"
-  wrk -t"$threads" -c"$connections" -d"${duration}s" --latency "http://127.0.0.1:$1$2" >"$work/wrk.out" 2>&1
-  python3 - "$work/wrk.out" <<'PY'
+run() { # port path pids... -> "rps avg p50 p99 non2xx cpu_us_per_request"
+  local port=$1 path=$2 before after
+  shift 2
+  before=$(cpu_ticks "$@")
+  wrk -t"$threads" -c"$connections" -d"${duration}s" --latency "http://127.0.0.1:$port$path" >"$work/wrk.out" 2>&1
+  after=$(cpu_ticks "$@")
+  python3 - "$work/wrk.out" "$((after - before))" "$hz" <<'PY'
 import re, sys
 t = open(sys.argv[1]).read()
 if "Requests/sec" not in t:
@@ -128,20 +155,22 @@ avg = ms(re.search(r"^\s+Latency\s+(\S+)", t, re.M).group(1))
 p50 = ms(re.search(r"^\s+50%\s+(\S+)", t, re.M).group(1))
 p99 = ms(re.search(r"^\s+99%\s+(\S+)", t, re.M).group(1))
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
-print(f"{rps:.0f} {avg:.2f} {p50:.2f} {p99:.2f} {errors.group(1) if errors else 0}")
+requests = int(re.search(r"(\d+) requests in", t).group(1))
+cpu_us = int(sys.argv[2]) / int(sys.argv[3]) * 1e6 / max(1, requests)
+print(f"{rps:.0f} {avg:.2f} {p50:.2f} {p99:.2f} {errors.group(1) if errors else 0} {cpu_us:.1f}")
 PY
 }
 
 echo "edge hit path vs nginx proxy_cache: wrk -t$threads -c$connections -d${duration}s, $(nproc) cores, $(date -u +%F)"
-printf "%-8s %-6s %10s %9s %9s %9s %6s\n" object proxy req/s avg_ms p50_ms p99_ms non2xx
+printf "%-8s %-6s %10s %9s %9s %9s %6s %10s\n" object proxy req/s avg_ms p50_ms p99_ms non2xx cpu_us/req
 for p in "${paths[@]}"; do
   name=$(echo "$p" | sed -E 's#/gen/([^.]+)\..*#\1#')
   # a short JIT/keep-alive warm-up of both with the same load
   wrk -t"$threads" -c"$connections" -d3s "http://127.0.0.1:$edge_port$p" >/dev/null 2>&1
   wrk -t"$threads" -c"$connections" -d3s "http://127.0.0.1:$nginx_port$p" >/dev/null 2>&1
-  read -r n_rps n_avg n_p50 n_p99 n_err <<<"$(run "$nginx_port" "$p")"
-  read -r e_rps e_avg e_p50 e_p99 e_err <<<"$(run "$edge_port" "$p")"
-  printf "%-8s %-6s %10s %9s %9s %9s %6s\n" "$name" nginx "$n_rps" "$n_avg" "$n_p50" "$n_p99" "$n_err"
-  printf "%-8s %-6s %10s %9s %9s %9s %6s\n" "$name" edge "$e_rps" "$e_avg" "$e_p50" "$e_p99" "$e_err"
-  python3 -c "print(f'{\"$name\":8s} ratio edge/nginx req/s: {$e_rps/$n_rps:.2f}x')"
+  read -r n_rps n_avg n_p50 n_p99 n_err n_cpu <<<"$(run "$nginx_port" "$p" $nginx_pids)"
+  read -r e_rps e_avg e_p50 e_p99 e_err e_cpu <<<"$(run "$edge_port" "$p" "$edge_pid")"
+  printf "%-8s %-6s %10s %9s %9s %9s %6s %10s\n" "$name" nginx "$n_rps" "$n_avg" "$n_p50" "$n_p99" "$n_err" "$n_cpu"
+  printf "%-8s %-6s %10s %9s %9s %9s %6s %10s\n" "$name" edge "$e_rps" "$e_avg" "$e_p50" "$e_p99" "$e_err" "$e_cpu"
+  python3 -c "print(f'{\"$name\":8s} ratio edge/nginx req/s: {$e_rps/$n_rps:.2f}x, cpu/req: {$e_cpu/$n_cpu:.2f}x (lower is better)')"
 done

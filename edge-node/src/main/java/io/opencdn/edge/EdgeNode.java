@@ -45,6 +45,7 @@ public final class EdgeNode {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeNode.class);
   /** Interval of registry heartbeats. */
   public static final long HEARTBEAT_MILLIS = 1000;
+  private static final String CACHE_IMMUTABLE_HEADERS = "vertx.cacheImmutableHttpResponseHeaders";
 
   private final Vertx vertx;
   private final EdgeConfig config;
@@ -119,6 +120,11 @@ public final class EdgeNode {
   public Future<Integer> start() {
     if (tokenGenerated) {
       LOG.info("edge {}: no adminToken configured, generated {}", config.id(), token.value());
+    }
+    if (System.getProperty(CACHE_IMMUTABLE_HEADERS) == null) {
+      // Vert.x then reuses the encoded bytes of read-only header maps, e.g. the hit path's
+      // pre-built header blocks (read per connection; only read-only maps are affected)
+      System.setProperty(CACHE_IMMUTABLE_HEADERS, "true");
     }
     HttpServerOptions options = Listeners.options();
     server = vertx.createHttpServer(options);

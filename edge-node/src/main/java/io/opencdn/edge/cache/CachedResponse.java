@@ -1,5 +1,6 @@
 package io.opencdn.edge.cache;
 
+import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
@@ -10,33 +11,104 @@ import java.util.TreeMap;
 
 /**
  * A stored response: status, end-to-end headers, the complete body and the times needed for the
- * age calculation of RFC 9111 section 4.2.3. Immutable; the header list is a copy.
- *
- * @param status response status
- * @param headers end-to-end response headers as received (hop-by-hop ones already removed)
- * @param body the complete body
- * @param requestTimeMillis clock time the origin request was sent ({@code request_time})
- * @param responseTimeMillis clock time the response was received ({@code response_time})
- * @param freshnessLifetimeSeconds lifetime from {@link CachePolicy#storableLifetime}
- * @param varyValues request header values named by the response's {@code Vary} (lower-case
- *     names, missing headers as empty strings); a request matches only with the same values
+ * age calculation of RFC 9111 section 4.2.3. Immutable; the header list is a copy. Everything the
+ * hit path asks of a stored response per request (the corrected initial age, validators, the
+ * directives of this tier, the headers to send as wire-ready {@link AsciiString}s) is derived once
+ * when the entry is built, not per request.
  */
-public record CachedResponse(
-    int status,
-    List<Map.Entry<String, String>> headers,
-    Buffer body,
-    long requestTimeMillis,
-    long responseTimeMillis,
-    long freshnessLifetimeSeconds,
-    Map<String, String> varyValues) {
+public final class CachedResponse {
 
   private static final int HEADER_OVERHEAD = 32;
-  private static final int ENTRY_OVERHEAD = 256;
+  private static final int ENTRY_OVERHEAD = 512;
 
-  public CachedResponse {
+  private final int status;
+  private final List<Map.Entry<String, String>> headers;
+  private final Buffer body;
+  private final long requestTimeMillis;
+  private final long responseTimeMillis;
+  private final long freshnessLifetimeSeconds;
+  private final Map<String, String> varyValues;
+  // derived once from the above (RFC 9111 4.2.3 corrected_initial_age, validators, directives)
+  private final long correctedInitialAgeMillis;
+  private final String etag;
+  private final long lastModifiedMillis;
+  private final boolean mustRevalidate;
+  private final long staleWhileRevalidate;
+  private final long staleIfError;
+  /** The headers a client gets from a hit, built on the first hit (benign race: same content). */
+  private ClientHeaders clientHeaders;
+  /** Opaque slot of the HTTP stage ({@link #wireCache()}); holders with final fields only. */
+  private Object wireCache;
+
+  /**
+   * A stored response.
+   *
+   * @param status response status
+   * @param headers end-to-end response headers as received (hop-by-hop ones already removed)
+   * @param body the complete body
+   * @param requestTimeMillis clock time the origin request was sent ({@code request_time})
+   * @param responseTimeMillis clock time the response was received ({@code response_time})
+   * @param freshnessLifetimeSeconds lifetime from {@link CachePolicy#storableLifetime}
+   * @param varyValues request header values named by the response's {@code Vary} (lower-case
+   *     names, missing headers as empty strings); a request matches only with the same values
+   */
+  public CachedResponse(int status, List<Map.Entry<String, String>> headers, Buffer body, long requestTimeMillis,
+      long responseTimeMillis, long freshnessLifetimeSeconds, Map<String, String> varyValues) {
     Objects.requireNonNull(body, "body");
-    headers = List.copyOf(headers);
-    varyValues = Map.copyOf(varyValues);
+    this.status = status;
+    this.headers = List.copyOf(headers);
+    this.body = body;
+    this.requestTimeMillis = requestTimeMillis;
+    this.responseTimeMillis = responseTimeMillis;
+    this.freshnessLifetimeSeconds = freshnessLifetimeSeconds;
+    this.varyValues = Map.copyOf(varyValues);
+    long dateValue = HttpDates.parse(header("Date"));
+    long apparentAge = dateValue < 0 ? 0 : Math.max(0, responseTimeMillis - dateValue);
+    long ageValue = parseAge(header("Age")) * 1000;
+    long responseDelay = Math.max(0, responseTimeMillis - requestTimeMillis);
+    this.correctedInitialAgeMillis = Math.max(apparentAge, ageValue + responseDelay);
+    this.etag = header("ETag");
+    this.lastModifiedMillis = HttpDates.parse(header("Last-Modified"));
+    CacheControl cc = cacheControl();
+    this.mustRevalidate = cc.has("must-revalidate") || cc.has("proxy-revalidate") || cc.has("no-cache")
+        || (cc.has("s-maxage") && !cc.has("stale-if-error") && !cc.has("stale-while-revalidate"));
+    this.staleWhileRevalidate = cc.seconds("stale-while-revalidate");
+    this.staleIfError = cc.seconds("stale-if-error");
+  }
+
+  /** Response status. */
+  public int status() {
+    return status;
+  }
+
+  /** End-to-end response headers as received (immutable). */
+  public List<Map.Entry<String, String>> headers() {
+    return headers;
+  }
+
+  /** The complete body. */
+  public Buffer body() {
+    return body;
+  }
+
+  /** Clock time the origin request was sent ({@code request_time}). */
+  public long requestTimeMillis() {
+    return requestTimeMillis;
+  }
+
+  /** Clock time the response was received ({@code response_time}). */
+  public long responseTimeMillis() {
+    return responseTimeMillis;
+  }
+
+  /** Lifetime from {@link CachePolicy#storableLifetime}. */
+  public long freshnessLifetimeSeconds() {
+    return freshnessLifetimeSeconds;
+  }
+
+  /** Request header values named by the response's {@code Vary} (lower-case names). */
+  public Map<String, String> varyValues() {
+    return varyValues;
   }
 
   /** Builds an entry from a response that {@link CachePolicy} found storable. */
@@ -62,14 +134,8 @@ public record CachedResponse(
    * plus the time resident in this cache.
    */
   public long currentAgeSeconds(long nowMillis) {
-    long dateValue = HttpDates.parse(header("Date"));
-    long apparentAge = dateValue < 0 ? 0 : Math.max(0, responseTimeMillis - dateValue);
-    long ageValue = parseAge(header("Age")) * 1000;
-    long responseDelay = Math.max(0, responseTimeMillis - requestTimeMillis);
-    long correctedAgeValue = ageValue + responseDelay;
-    long correctedInitialAge = Math.max(apparentAge, correctedAgeValue);
     long residentTime = Math.max(0, nowMillis - responseTimeMillis);
-    return (correctedInitialAge + residentTime) / 1000;
+    return (correctedInitialAgeMillis + residentTime) / 1000;
   }
 
   /** Fresh when the freshness lifetime exceeds the current age (RFC 9111 section 4.2). */
@@ -106,23 +172,17 @@ public record CachedResponse(
    * {@code stale-while-revalidate} (RFC 5861) next to {@code s-maxage} is the origin's permission.
    */
   public boolean mustRevalidate() {
-    CacheControl cc = cacheControl();
-    if (cc.has("must-revalidate") || cc.has("proxy-revalidate") || cc.has("no-cache")) {
-      return true;
-    }
-    return cc.has("s-maxage") && !cc.has("stale-if-error") && !cc.has("stale-while-revalidate");
+    return mustRevalidate;
   }
 
   /** The {@code stale-while-revalidate} window (RFC 5861 section 3), else {@code defaultSeconds}. */
   public long staleWhileRevalidateSeconds(long defaultSeconds) {
-    long s = cacheControl().seconds("stale-while-revalidate");
-    return s >= 0 ? s : defaultSeconds;
+    return staleWhileRevalidate >= 0 ? staleWhileRevalidate : defaultSeconds;
   }
 
   /** The {@code stale-if-error} window (RFC 5861 section 4), else {@code defaultSeconds}. */
   public long staleIfErrorSeconds(long defaultSeconds) {
-    long s = cacheControl().seconds("stale-if-error");
-    return s >= 0 ? s : defaultSeconds;
+    return staleIfError >= 0 ? staleIfError : defaultSeconds;
   }
 
   /** True for the variant index a URL with {@code Vary} keeps under its primary key ({@link Variants}). */
@@ -132,12 +192,12 @@ public record CachedResponse(
 
   /** The stored entity tag, or null. */
   public String etag() {
-    return header("ETag");
+    return etag;
   }
 
   /** The stored Last-Modified as epoch millis, or -1. */
   public long lastModifiedMillis() {
-    return HttpDates.parse(header("Last-Modified"));
+    return lastModifiedMillis;
   }
 
   /** The stored headers as a new case-insensitive map. */
@@ -167,6 +227,9 @@ public record CachedResponse(
 
   /** True when the request carries the header values this variant was selected by (RFC 9111 4.1). */
   public boolean matchesVary(MultiMap requestHeaders) {
+    if (varyValues.isEmpty()) {
+      return true;
+    }
     for (Map.Entry<String, String> e : varyValues.entrySet()) {
       if (!e.getValue().equals(joined(requestHeaders, e.getKey()))) {
         return false;
@@ -175,11 +238,15 @@ public record CachedResponse(
     return true;
   }
 
-  /** Approximate memory footprint in bytes: body, header text and a fixed overhead. */
+  /**
+   * Approximate memory footprint in bytes: body, header text and a fixed overhead. The header
+   * text counts three times: as stored, as the wire-ready copy of {@link #clientHeaders()} and in
+   * the pre-built header block the HTTP stage may keep in {@link #wireCache()}.
+   */
   public int weight() {
     long w = ENTRY_OVERHEAD + (long) body.length();
     for (Map.Entry<String, String> e : headers) {
-      w += HEADER_OVERHEAD + e.getKey().length() + e.getValue().length();
+      w += 3L * (HEADER_OVERHEAD + e.getKey().length() + e.getValue().length());
     }
     return (int) Math.min(Integer.MAX_VALUE, w);
   }
@@ -232,6 +299,74 @@ public record CachedResponse(
       }
     }
     return br ? "br" : gzip ? "gzip" : "";
+  }
+
+  /**
+   * The stored headers a client gets with this response, as wire-ready name and value pairs
+   * ({@code [name0, value0, name1, value1, ...]}): all but the framing fields
+   * ({@code Content-Length}, {@code Transfer-Encoding}: the edge frames the body itself),
+   * {@code Age} (recomputed per response) and {@code Surrogate-Control} (for this tier only).
+   * Built on the first call and kept; callers must not modify the array.
+   */
+  public AsciiString[] clientHeaders() {
+    ClientHeaders c = clientHeaders;
+    if (c == null) {
+      c = new ClientHeaders(headers);
+      clientHeaders = c;
+    }
+    return c.pairs;
+  }
+
+  /**
+   * An opaque per-entry slot where the HTTP stage keeps what it pre-built for serving this entry
+   * (e.g. a complete read-only header block for the current second). Racy by design: store only
+   * immutable objects whose fields are final, so a reader on another thread sees them whole.
+   */
+  public Object wireCache() {
+    return wireCache;
+  }
+
+  /** Replaces the {@link #wireCache()} slot. */
+  public void wireCache(Object value) {
+    wireCache = value;
+  }
+
+  /** Holder with a final field, so that publishing it through a race is safe (JLS 17.5). */
+  private static final class ClientHeaders {
+    final AsciiString[] pairs;
+
+    ClientHeaders(List<Map.Entry<String, String>> headers) {
+      java.util.ArrayList<AsciiString> out = new java.util.ArrayList<>(headers.size() * 2);
+      for (Map.Entry<String, String> e : headers) {
+        String k = e.getKey();
+        if (!k.equalsIgnoreCase("Content-Length") && !k.equalsIgnoreCase("Transfer-Encoding")
+            && !k.equalsIgnoreCase("Age") && !k.equalsIgnoreCase("Surrogate-Control")) {
+          out.add(AsciiString.cached(k));
+          out.add(AsciiString.cached(e.getValue()));
+        }
+      }
+      pairs = out.toArray(new AsciiString[0]);
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof CachedResponse r && status == r.status && requestTimeMillis == r.requestTimeMillis
+        && responseTimeMillis == r.responseTimeMillis && freshnessLifetimeSeconds == r.freshnessLifetimeSeconds
+        && headers.equals(r.headers) && body.equals(r.body) && varyValues.equals(r.varyValues);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(status, headers, body, requestTimeMillis, responseTimeMillis, freshnessLifetimeSeconds,
+        varyValues);
+  }
+
+  @Override
+  public String toString() {
+    return "CachedResponse[status=" + status + ", headers=" + headers + ", body=" + body.length() + " bytes"
+        + ", requestTimeMillis=" + requestTimeMillis + ", responseTimeMillis=" + responseTimeMillis
+        + ", freshnessLifetimeSeconds=" + freshnessLifetimeSeconds + ", varyValues=" + varyValues + "]";
   }
 
   private static long parseAge(String age) {

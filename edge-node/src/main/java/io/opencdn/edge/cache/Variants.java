@@ -55,7 +55,17 @@ public final class Variants {
 
   /** The stored response for {@code primary} that the request selects (never an index). */
   public static Future<Lookup> lookup(ResponseCache cache, CacheKey primary, MultiMap requestHeaders) {
-    return cache.get(primary).recover(t -> Future.succeededFuture()).compose(r -> {
+    Future<CachedResponse> first = cache.get(primary);
+    if (first.succeeded() && (first.result() == null || !first.result().isVariantIndex())) {
+      // the common case (no Vary, memory tier): no recover/compose chain
+      return Future.succeededFuture(new Lookup(primary, first.result()));
+    }
+    return lookupIndexed(cache, primary, requestHeaders, first);
+  }
+
+  private static Future<Lookup> lookupIndexed(ResponseCache cache, CacheKey primary, MultiMap requestHeaders,
+      Future<CachedResponse> first) {
+    return first.recover(t -> Future.succeededFuture()).compose(r -> {
       if (r == null || !r.isVariantIndex()) {
         return Future.succeededFuture(new Lookup(primary, r));
       }

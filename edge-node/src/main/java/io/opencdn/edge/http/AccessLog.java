@@ -1,5 +1,6 @@
 package io.opencdn.edge.http;
 
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import org.slf4j.Logger;
@@ -24,14 +25,34 @@ final class AccessLog {
 
   /** Arranges the access log line and the response byte count of {@code req}. */
   static void watch(HttpServerRequest req, EdgeMetrics metrics) {
-    long start = System.nanoTime();
+    Line line = new Line(req, metrics, System.nanoTime());
+    // bodyEndHandler and the response's closeHandler: endHandler and the connection's
+    // closeHandler belong to the load meter of the cluster package
     HttpServerResponse out = req.response();
-    boolean[] logged = {false};
-    Runnable line = () -> {
-      if (logged[0]) {
+    out.bodyEndHandler(line);
+    out.closeHandler(line);
+  }
+
+  /** The line of one request, written once: at the body's end or at close, whichever is first. */
+  private static final class Line implements Handler<Void> {
+    private final HttpServerRequest req;
+    private final EdgeMetrics metrics;
+    private final long start;
+    private boolean logged;
+
+    Line(HttpServerRequest req, EdgeMetrics metrics, long start) {
+      this.req = req;
+      this.metrics = metrics;
+      this.start = start;
+    }
+
+    @Override
+    public void handle(Void ignored) {
+      if (logged) {
         return;
       }
-      logged[0] = true;
+      logged = true;
+      HttpServerResponse out = req.response();
       long bytes = out.bytesWritten();
       metrics.responseBytes(bytes);
       Logger logger = log;
@@ -43,10 +64,6 @@ final class AccessLog {
             bytes, Distributions.requestHost(req), cache == null ? "-" : cache.replace(' ', '_'),
             (System.nanoTime() - start) / 1_000_000);
       }
-    };
-    // bodyEndHandler and the response's closeHandler: endHandler and the connection's
-    // closeHandler belong to the load meter of the cluster package
-    out.bodyEndHandler(v -> line.run());
-    out.closeHandler(v -> line.run());
+    }
   }
 }

@@ -78,47 +78,56 @@ final class CachingProxy {
    */
   private void handle(HttpServerRequest req, Distribution d, CacheKey primary, boolean retried) {
     RequestDirectives rd = RequestDirectives.of(req.headers());
-    Variants.lookup(cache, primary, req.headers()).onComplete(ar -> {
-      CacheKey key = ar.succeeded() ? ar.result().key() : primary;
-      CachedResponse stored = ar.succeeded() ? ar.result().response() : null;
-      if (stored != null && !stored.matchesVary(req.headers())) {
-        stored = null;
-      }
-      long now = clock.millis();
-      if (stored == null) {
-        if (rd.onlyIfCached()) {
-          responder.notCached(req);
-          return;
-        }
-        metrics.misses.increment();
-        fill(req, d, key, null, retried);
+    io.vertx.core.Future<Variants.Lookup> lookup = Variants.lookup(cache, primary, req.headers());
+    if (lookup.isComplete()) {
+      // the memory tier answers at once: no listener, no extra task
+      onLookup(req, d, primary, retried, rd, lookup);
+    } else {
+      lookup.onComplete(ar -> onLookup(req, d, primary, retried, rd, ar));
+    }
+  }
+
+  private void onLookup(HttpServerRequest req, Distribution d, CacheKey primary, boolean retried, RequestDirectives rd,
+      io.vertx.core.AsyncResult<Variants.Lookup> ar) {
+    CacheKey key = ar.succeeded() ? ar.result().key() : primary;
+    CachedResponse stored = ar.succeeded() ? ar.result().response() : null;
+    if (stored != null && !stored.matchesVary(req.headers())) {
+      stored = null;
+    }
+    long now = clock.millis();
+    if (stored == null) {
+      if (rd.onlyIfCached()) {
+        responder.notCached(req);
         return;
       }
-      long age = stored.currentAgeSeconds(now);
-      CachedResponse entry = stored;
-      if (rd.accepts(age, stored.freshnessLifetimeSeconds(), entry::mustRevalidate)) {
-        metrics.hits.increment();
-        responder.stored(req, stored, age, "Hit");
-      } else if (rd.onlyIfCached()) {
-        responder.notCached(req);
-      } else if (rd.allowsStaleWhileRevalidate() && stored.stalenessSeconds(now) > 0 && !stored.mustRevalidate()
-          && stored.stalenessSeconds(now) <= stored.staleWhileRevalidateSeconds(settings.staleWhileRevalidateSeconds())) {
-        metrics.hits.increment();
-        metrics.staleServed.increment();
-        responder.stored(req, stored, age, "Hit");
-        if (!originFailing.test(d.origin())) {
-          refreshInBackground(req, d, key, stored);
-        }
-      } else if (staleIfErrorAllowed(stored) && originFailing.test(d.origin())) {
-        // the cluster already knows the origin is failing: stale-if-error at once (RFC 5861 4)
-        metrics.hits.increment();
-        metrics.staleServed.increment();
-        responder.stored(req, stored, age, "Hit");
-      } else {
-        metrics.misses.increment();
-        fill(req, d, key, stored, retried);
+      metrics.misses.increment();
+      fill(req, d, key, null, retried);
+      return;
+    }
+    long age = stored.currentAgeSeconds(now);
+    CachedResponse entry = stored;
+    if (rd.accepts(age, stored.freshnessLifetimeSeconds(), entry::mustRevalidate)) {
+      metrics.hits.increment();
+      responder.stored(req, stored, age, "Hit");
+    } else if (rd.onlyIfCached()) {
+      responder.notCached(req);
+    } else if (rd.allowsStaleWhileRevalidate() && stored.stalenessSeconds(now) > 0 && !stored.mustRevalidate()
+        && stored.stalenessSeconds(now) <= stored.staleWhileRevalidateSeconds(settings.staleWhileRevalidateSeconds())) {
+      metrics.hits.increment();
+      metrics.staleServed.increment();
+      responder.stored(req, stored, age, "Hit");
+      if (!originFailing.test(d.origin())) {
+        refreshInBackground(req, d, key, stored);
       }
-    });
+    } else if (staleIfErrorAllowed(stored) && originFailing.test(d.origin())) {
+      // the cluster already knows the origin is failing: stale-if-error at once (RFC 5861 4)
+      metrics.hits.increment();
+      metrics.staleServed.increment();
+      responder.stored(req, stored, age, "Hit");
+    } else {
+      metrics.misses.increment();
+      fill(req, d, key, stored, retried);
+    }
   }
 
   /** Starts one refresh of a stale entry unless a fill for the key is already running. */

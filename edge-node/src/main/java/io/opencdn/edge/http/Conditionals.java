@@ -1,5 +1,6 @@
 package io.opencdn.edge.http;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.opencdn.edge.cache.CachedResponse;
 import io.opencdn.edge.cache.HttpDates;
 import io.vertx.core.MultiMap;
@@ -35,10 +36,10 @@ final class Conditionals {
     if (stored.status() < 200 || stored.status() > 299) {
       return false;
     }
-    if (request.contains("If-Match")) {
+    if (request.contains(HttpHeaderNames.IF_MATCH)) {
       String etag = stored.etag();
       String strong = etag == null || etag.trim().startsWith("W/") ? null : etag.trim();
-      for (String tag : String.join(",", request.getAll("If-Match")).split(",")) {
+      for (String tag : String.join(",", request.getAll(HttpHeaderNames.IF_MATCH)).split(",")) {
         String t = tag.trim();
         if (t.equals("*") || (strong != null && t.equals(strong))) {
           return false;
@@ -46,7 +47,7 @@ final class Conditionals {
       }
       return true;
     }
-    long ius = HttpDates.parse(request.get("If-Unmodified-Since"));
+    long ius = HttpDates.parse(request.get(HttpHeaderNames.IF_UNMODIFIED_SINCE));
     long lastModified = stored.lastModifiedMillis();
     return ius >= 0 && lastModified >= 0 && lastModified > ius;
   }
@@ -56,7 +57,7 @@ final class Conditionals {
     if (stored.status() < 200 || stored.status() > 299) {
       return false;
     }
-    String inm = request.get("If-None-Match");
+    String inm = request.get(HttpHeaderNames.IF_NONE_MATCH);
     if (inm != null) {
       String etag = stored.etag();
       for (String tag : inm.split(",")) {
@@ -67,7 +68,7 @@ final class Conditionals {
       }
       return false;
     }
-    long ims = HttpDates.parse(request.get("If-Modified-Since"));
+    long ims = HttpDates.parse(request.get(HttpHeaderNames.IF_MODIFIED_SINCE));
     if (ims < 0) {
       return false;
     }
@@ -82,7 +83,7 @@ final class Conditionals {
    * {@code Last-Modified} for a date).
    */
   static boolean ifRangeHolds(MultiMap request, CachedResponse stored) {
-    String ifRange = request.get("If-Range");
+    String ifRange = request.get(HttpHeaderNames.IF_RANGE);
     if (ifRange == null) {
       return true;
     }

@@ -11,7 +11,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Clock;
-import java.util.Optional;
 
 /**
  * Entry of the request flow: {@code /_cdn/*} goes to the {@link AdminHandler}; every other request
@@ -82,8 +81,9 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     }
     metrics.requests.increment();
     AccessLog.watch(req, metrics);
-    Optional<Distribution> d = distributions.match(Distributions.requestHost(req));
-    if (d.isEmpty()) {
+    String hostName = Distributions.requestHostName(req);
+    Distribution d = distributions.forName(hostName);
+    if (d == null) {
       metrics.misdirected.increment();
       responder.plain(req, 421, "421 Misdirected Request: this CDN does not serve that host");
       return;
@@ -104,10 +104,10 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
       return;
     }
     if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
-      caching.handle(req, d.get(), PassProxy.key(req));
+      caching.handle(req, d, new CacheKey(hostName == null ? "" : hostName, req.uri()));
     } else {
       req.pause();
-      pass.forward(req, d.get());
+      pass.forward(req, d);
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.opencdn.edge.http;
 
+import io.netty.util.AsciiString;
+import io.opencdn.edge.cache.CachedResponse;
 import io.opencdn.edge.fill.HopByHop;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
@@ -18,13 +20,21 @@ final class ProxyHeaders {
   private static final List<String> FILL_EXCLUDED = List.of("If-Match", "If-None-Match", "If-Modified-Since",
       "If-Unmodified-Since", "If-Range", "Range");
 
+  static final AsciiString VIA = AsciiString.cached("Via");
+  static final AsciiString X_CACHE = AsciiString.cached("X-Cache");
+  static final AsciiString X_EDGE_LOCATION = AsciiString.cached("X-Edge-Location");
+
   private final String via;
+  private final AsciiString viaAscii;
+  private final AsciiString regionAscii;
   private final String viaToken;
   private final String region;
   private final String edgeId;
 
   ProxyHeaders(String edgeId, String region) {
     this.via = "1.1 " + edgeId + " (opencdn)";
+    this.viaAscii = AsciiString.cached(via);
+    this.regionAscii = AsciiString.cached(region);
     this.viaToken = " " + edgeId + " (opencdn)";
     this.region = region;
     this.edgeId = edgeId;
@@ -37,6 +47,9 @@ final class ProxyHeaders {
 
   /** True when the request already passed through this edge: forwarding it would loop. */
   boolean isLoop(HttpServerRequest req) {
+    if (!req.headers().contains(VIA)) {
+      return false;
+    }
     for (String v : req.headers().getAll("Via")) {
       if (v.contains(viaToken)) {
         return true;
@@ -95,23 +108,25 @@ final class ProxyHeaders {
   }
 
   /**
-   * The hit path's variant of {@link #toClient}: copies stored headers except the framing
-   * fields ({@code Content-Length}, {@code Transfer-Encoding}: the edge frames the body itself),
-   * {@code Age} (recomputed) and {@code Surrogate-Control}.
+   * The hit path's variant of {@link #toClient}: adds the stored headers a client gets
+   * ({@link CachedResponse#clientHeaders()}: all but the framing fields, {@code Age} and
+   * {@code Surrogate-Control}), pre-encoded once per stored response, then Via, X-Cache and
+   * X-Edge-Location.
    */
-  void storedToClient(HttpServerResponse out, List<Map.Entry<String, String>> stored, String xCache) {
+  void storedToClient(HttpServerResponse out, CachedResponse stored, CharSequence xCache) {
     MultiMap h = out.headers();
-    for (int i = 0; i < stored.size(); i++) {
-      Map.Entry<String, String> e = stored.get(i);
-      String k = e.getKey();
-      if (!k.equalsIgnoreCase("Content-Length") && !k.equalsIgnoreCase("Transfer-Encoding") && !k.equalsIgnoreCase("Age")
-          && !k.equalsIgnoreCase("Surrogate-Control")) {
-        h.add(k, e.getValue());
-      }
+    AsciiString[] pairs = stored.clientHeaders();
+    for (int i = 0; i < pairs.length; i += 2) {
+      h.add(pairs[i], pairs[i + 1]);
     }
-    h.add("Via", via);
-    h.set("X-Cache", xCache);
-    h.set("X-Edge-Location", region);
+    addEdgeFields(h, xCache);
+  }
+
+  /** Via, X-Cache and X-Edge-Location as {@link #storedToClient} adds them, into any header map. */
+  void addEdgeFields(MultiMap h, CharSequence xCache) {
+    h.add(VIA, viaAscii);
+    h.set(X_CACHE, xCache);
+    h.set(X_EDGE_LOCATION, regionAscii);
   }
 
   /** The X-Edge-Location value: this edge's region. */

@@ -1,5 +1,6 @@
 package io.opencdn.edge.http;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.opencdn.edge.cache.CacheControl;
 import io.vertx.core.MultiMap;
 
@@ -19,12 +20,12 @@ record RequestDirectives(long maxAge, long maxStale, long minFresh, boolean noCa
   static final RequestDirectives NONE = new RequestDirectives(-1, -1, -1, false, false);
 
   static RequestDirectives of(MultiMap headers) {
-    if (!headers.contains("Cache-Control")) {
-      String pragma = headers.get("Pragma");
+    if (!headers.contains(HttpHeaderNames.CACHE_CONTROL)) {
+      String pragma = headers.get(HttpHeaderNames.PRAGMA);
       return pragma != null && pragma.toLowerCase(java.util.Locale.ROOT).contains("no-cache")
           ? new RequestDirectives(-1, -1, -1, true, false) : NONE;
     }
-    CacheControl cc = CacheControl.parse(headers.getAll("Cache-Control"));
+    CacheControl cc = CacheControl.parse(headers.getAll(HttpHeaderNames.CACHE_CONTROL));
     long maxStale = cc.has("max-stale") ? (cc.seconds("max-stale") >= 0 ? cc.seconds("max-stale") : Long.MAX_VALUE) : -1;
     return new RequestDirectives(cc.seconds("max-age"), maxStale, cc.seconds("min-fresh"), cc.has("no-cache"),
         cc.has("only-if-cached"));

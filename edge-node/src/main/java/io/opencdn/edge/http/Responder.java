@@ -1,8 +1,11 @@
 package io.opencdn.edge.http;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.util.AsciiString;
 import io.opencdn.edge.cache.CachedResponse;
 import io.opencdn.edge.fill.FillException;
 import io.opencdn.edge.fill.OriginResponse;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -23,13 +26,25 @@ final class Responder {
   private static final Logger LOG = LoggerFactory.getLogger(Responder.class);
 
   private final String edgeId;
-  private final String hitLabel;
+  private static final AsciiString AGE = AsciiString.cached("Age");
+  private static final AsciiString ACCEPT_RANGES = AsciiString.cached("Accept-Ranges");
+  private static final AsciiString BYTES = AsciiString.cached("bytes");
+  /** Age values 0..1023 s as wire-ready text (the common ones: most hits are young). */
+  private static final AsciiString[] AGES = new AsciiString[1024];
+
+  static {
+    for (int i = 0; i < AGES.length; i++) {
+      AGES[i] = AsciiString.cached(Integer.toString(i));
+    }
+  }
+
+  private final AsciiString hitLabel;
   private final ProxyHeaders headers;
   private final EdgeMetrics metrics;
 
   Responder(String edgeId, ProxyHeaders headers, EdgeMetrics metrics) {
     this.edgeId = edgeId;
-    this.hitLabel = "Hit from " + edgeId;
+    this.hitLabel = AsciiString.cached("Hit from " + edgeId);
     this.headers = headers;
     this.metrics = metrics;
   }
@@ -46,32 +61,45 @@ final class Responder {
     if (out.ended() || out.closed() || out.headWritten()) {
       return;
     }
-    String xCache = "Hit".equals(cacheStatus) ? hitLabel : cacheStatus + " from " + edgeId;
-    if (Conditionals.preconditionFailed(req.headers(), r)) {
+    CharSequence xCache = "Hit".equals(cacheStatus) ? hitLabel : cacheStatus + " from " + edgeId;
+    MultiMap rh = req.headers();
+    if (Conditionals.preconditionFailed(rh, r)) {
       out.setStatusCode(412);
-      headers.toClient(out, List.of(), xCache);
+      headers.toClient(out, List.of(), xCache.toString());
       out.end();
       return;
     }
-    if (Conditionals.notModified(req.headers(), r)) {
+    if (Conditionals.notModified(rh, r)) {
       out.setStatusCode(304);
       headers.toClient(out, r.headers().stream()
           .filter(e -> Conditionals.NOT_MODIFIED_FIELDS.contains(e.getKey().toLowerCase(java.util.Locale.ROOT)))::iterator,
-          xCache);
-      out.putHeader("Age", Long.toString(ageSeconds)).end();
+          xCache.toString());
+      out.putHeader(AGE, age(ageSeconds)).end();
+      return;
+    }
+    if (xCache == hitLabel && r.status() != 204 && r.status() != 304 && out.headers().isEmpty()
+        && (r.status() != 200 || !rh.contains(HttpHeaderNames.RANGE))) {
+      // the hit path: the complete header block, built once per entry and second, shared
+      out.setStatusCode(r.status());
+      out.headers().setAll(hitHeaders(r, ageSeconds));
+      if (req.method() == HttpMethod.HEAD) {
+        out.end();
+      } else {
+        out.end(r.body());
+      }
       return;
     }
     out.setStatusCode(r.status());
-    headers.storedToClient(out, r.headers(), xCache);
-    out.putHeader("Age", Long.toString(ageSeconds));
+    headers.storedToClient(out, r, xCache);
+    out.headers().add(AGE, age(ageSeconds));
     if (r.status() == 204 || r.status() == 304) {
       out.end();
       return;
     }
     Buffer body = r.body();
     if (r.status() == 200) {
-      out.putHeader("Accept-Ranges", "bytes");
-      String range = req.getHeader("Range");
+      out.headers().set(ACCEPT_RANGES, BYTES);
+      String range = rh.get(HttpHeaderNames.RANGE);
       if (range != null && req.method() == HttpMethod.GET && Conditionals.ifRangeHolds(req.headers(), r)) {
         List<Ranges.Range> ranges = Ranges.parse(range, body.length());
         if (ranges != null && ranges.isEmpty()) {
@@ -99,6 +127,41 @@ final class Responder {
     } else {
       out.end(body);
     }
+  }
+
+  /**
+   * The headers of a full hit on {@code r} at {@code ageSeconds}, as {@link #stored} would add
+   * them one by one (stored end-to-end fields, Via, X-Cache, X-Edge-Location, Age, Accept-Ranges
+   * for a 200, and the Content-Length Vert.x would add), as a read-only map: setting it on a
+   * response is O(1) (copy on write), it is validated once, and with
+   * {@code vertx.cacheImmutableHttpResponseHeaders} its encoded bytes are reused. Kept in the
+   * entry's {@link CachedResponse#wireCache()} until the age or the serving edge changes.
+   */
+  private MultiMap hitHeaders(CachedResponse r, long ageSeconds) {
+    if (r.wireCache() instanceof HitHeaders h && h.owner == this && h.ageSeconds == ageSeconds) {
+      return h.headers;
+    }
+    MultiMap m = io.vertx.core.http.HttpHeaders.headers();
+    AsciiString[] pairs = r.clientHeaders();
+    for (int i = 0; i < pairs.length; i += 2) {
+      m.add(pairs[i], pairs[i + 1]);
+    }
+    headers.addEdgeFields(m, hitLabel);
+    m.add(AGE, age(ageSeconds));
+    if (r.status() == 200) {
+      m.set(ACCEPT_RANGES, BYTES);
+    }
+    m.set(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(r.body().length()));
+    MultiMap readOnly = m.copy(false);
+    r.wireCache(new HitHeaders(this, ageSeconds, readOnly));
+    return readOnly;
+  }
+
+  /** A pre-built hit header block: final fields only (shared between event loops). */
+  private record HitHeaders(Responder owner, long ageSeconds, MultiMap headers) {}
+
+  private static CharSequence age(long seconds) {
+    return seconds >= 0 && seconds < AGES.length ? AGES[(int) seconds] : Long.toString(seconds);
   }
 
   /** {@code only-if-cached} with nothing usable stored: 504 (RFC 9111 section 5.2.1.7). */

@@ -20,6 +20,9 @@ final class StrictFraming {
 
   /** True when the request's Transfer-Encoding is present and not exactly {@code chunked}. */
   static boolean badTransferEncoding(HttpServerRequest req) {
+    if (!req.headers().contains(io.netty.handler.codec.http.HttpHeaderNames.TRANSFER_ENCODING)) {
+      return false;
+    }
     var values = req.headers().getAll("Transfer-Encoding");
     if (values.isEmpty()) {
       return false;
