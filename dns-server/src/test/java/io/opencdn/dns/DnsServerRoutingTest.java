@@ -155,6 +155,10 @@ class DnsServerRoutingTest {
     Message denied = ask("www.cdn.test.", Type.A, "1.0.16.0/24");
     assertThat(section(denied, Section.ANSWER)).isEmpty();
     assertThat(section(denied, Section.AUTHORITY)).anyMatch(s -> s.contains("SOA"));
+    // the denial is this network's: scoped, so a resolver does not hand it to clients elsewhere
+    org.xbill.DNS.ClientSubnetOption echo = (org.xbill.DNS.ClientSubnetOption) denied.getOPT()
+        .getOptions(org.xbill.DNS.EDNSOption.Code.CLIENT_SUBNET).get(0);
+    assertThat(echo.getScopeNetmask()).isGreaterThan(0);
   }
 
   @Test

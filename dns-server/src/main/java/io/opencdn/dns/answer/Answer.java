@@ -27,7 +27,7 @@ public record Answer(Message message, int rcode, int scope, List<String> edges, 
   }
 
   /** An answer of a geo-routed name that names no edge (NODATA, SERVFAIL): it depends on the edges. */
-  static Answer routedWithoutEdges(Message message, int rcode) {
-    return new Answer(message, rcode, 0, List.of(), false);
+  static Answer routedWithoutEdges(Message message, int rcode, int scope) {
+    return new Answer(message, rcode, scope, List.of(), false);
   }
 }

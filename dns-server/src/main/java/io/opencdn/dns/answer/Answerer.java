@@ -234,14 +234,14 @@ public final class Answerer {
     int type = request.type() == Type.ANY ? Type.A : request.type();
     if (type != Type.A && type != Type.AAAA) {
       ZoneAnswers.addNegativeSoa(response, zone);
-      return Answer.routedWithoutEdges(response, Rcode.NOERROR);
+      return Answer.routedWithoutEdges(response, Rcode.NOERROR, 0);
     }
     EdgeSnapshot snapshot = edges.current();
     if (snapshot.isEmpty()) {
       response.getHeader().unsetFlag(Flags.AA);
       response.getHeader().setRcode(Rcode.SERVFAIL);
       response.removeAllRecords(Section.ANSWER);
-      return Answer.routedWithoutEdges(response, Rcode.SERVFAIL);
+      return Answer.routedWithoutEdges(response, Rcode.SERVFAIL, 0);
     }
     ClientLocation location = geo.locate(request.clientAddress()).orElse(null);
     Family family = type == Type.A ? Family.IPV4 : Family.IPV6;
@@ -251,8 +251,10 @@ public final class Answerer {
     }
     int scope = location != null ? location.prefixLength() : request.clientPrefix();
     if (selection.edges().isEmpty()) {
+      // NODATA may be the client's own (a geo-fence denied its network): scoped like an answer,
+      // so a resolver does not reuse it for other networks (RFC 7871 7.2.1)
       ZoneAnswers.addNegativeSoa(response, zone);
-      return Answer.routedWithoutEdges(response, Rcode.NOERROR);
+      return Answer.routedWithoutEdges(response, Rcode.NOERROR, scope);
     }
     for (Edge e : selection.edges()) {
       response.addRecord(family == Family.IPV4
