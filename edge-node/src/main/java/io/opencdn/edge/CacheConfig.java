@@ -19,6 +19,9 @@ import io.opencdn.common.config.ConfigException;
  *     {@code Last-Modified} (default 86400)
  * @param diskPath directory of the disk tier; null = no disk tier
  * @param diskBytes budget of the disk tier (default 1 GiB when diskPath is set)
+ * @param diskMaxObjectBytes with a disk tier, responses larger than {@code maxObjectBytes} up to
+ *     this size are streamed to the client and into a disk-only entry (default 1 GiB, at least
+ *     {@code maxObjectBytes}); without a disk tier it has no effect
  */
 public record CacheConfig(
     @JsonProperty("memoryBytes") Long memoryBytes,
@@ -27,11 +30,13 @@ public record CacheConfig(
     @JsonProperty("staleIfErrorSeconds") Long staleIfErrorSeconds,
     @JsonProperty("heuristicMaxSeconds") Long heuristicMaxSeconds,
     @JsonProperty("diskPath") String diskPath,
-    @JsonProperty("diskBytes") Long diskBytes) {
+    @JsonProperty("diskBytes") Long diskBytes,
+    @JsonProperty("diskMaxObjectBytes") Long diskMaxObjectBytes) {
 
   public static final long DEFAULT_MEMORY_BYTES = 256L << 20;
   public static final long DEFAULT_MAX_OBJECT_BYTES = 16L << 20;
   public static final long DEFAULT_DISK_BYTES = 1L << 30;
+  public static final long DEFAULT_DISK_MAX_OBJECT_BYTES = 1L << 30;
 
   @JsonCreator
   public CacheConfig {
@@ -51,10 +56,22 @@ public record CacheConfig(
     diskBytes = diskBytes == null ? DEFAULT_DISK_BYTES : diskBytes;
     ConfigException.require(diskBytes >= maxObjectBytes, "diskBytes", "at least maxObjectBytes (" + maxObjectBytes + ")",
         diskBytes);
+    diskMaxObjectBytes = diskMaxObjectBytes == null ? Math.max(DEFAULT_DISK_MAX_OBJECT_BYTES, maxObjectBytes)
+        : diskMaxObjectBytes;
+    ConfigException.require(diskMaxObjectBytes >= maxObjectBytes && diskMaxObjectBytes <= Integer.MAX_VALUE - 65536,
+        "diskMaxObjectBytes", maxObjectBytes + ".." + (Integer.MAX_VALUE - 65536) + " (at least maxObjectBytes)",
+        diskMaxObjectBytes);
+  }
+
+  /** The section as it was before {@code diskMaxObjectBytes} existed: its default. */
+  public CacheConfig(Long memoryBytes, Long maxObjectBytes, Long staleWhileRevalidateSeconds, Long staleIfErrorSeconds,
+      Long heuristicMaxSeconds, String diskPath, Long diskBytes) {
+    this(memoryBytes, maxObjectBytes, staleWhileRevalidateSeconds, staleIfErrorSeconds, heuristicMaxSeconds, diskPath,
+        diskBytes, null);
   }
 
   /** The memory tier only, with default stale windows (the constructor of the first version). */
   public CacheConfig(Long memoryBytes, Long maxObjectBytes) {
-    this(memoryBytes, maxObjectBytes, null, null, null, null, null);
+    this(memoryBytes, maxObjectBytes, null, null, null, null, null, null);
   }
 }

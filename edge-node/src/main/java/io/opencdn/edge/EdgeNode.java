@@ -82,7 +82,8 @@ public final class EdgeNode {
     if (cache.diskPath() == null) {
       return memory;
     }
-    return new TieredCache(memory, new DiskCache(vertx, java.nio.file.Path.of(cache.diskPath()), cache.diskBytes(), clock));
+    return new TieredCache(memory, new DiskCache(vertx, java.nio.file.Path.of(cache.diskPath()), cache.diskBytes(), clock,
+        MemoryCache.DEFAULT_STALE_RETENTION_MILLIS, cache.maxObjectBytes()));
   }
 
   /**
@@ -104,7 +105,10 @@ public final class EdgeNode {
     CacheConfig c = config.cache();
     this.handler = new EdgeHandler(config.id(), config.region(), new Distributions(config.distributions()), token,
         this.cache, fillers, origin, clock, new CacheSettings(c.maxObjectBytes(), c.staleWhileRevalidateSeconds(),
-            c.staleIfErrorSeconds(), c.heuristicMaxSeconds()), metrics);
+            c.staleIfErrorSeconds(), c.heuristicMaxSeconds(), c.diskMaxObjectBytes()), metrics);
+    if (cache instanceof TieredCache tiered && tiered.disk() instanceof DiskCache disk) {
+      handler.largeObjects(disk); // responses over maxObjectBytes go to disk-only entries
+    }
     Gauge.builder("cdn_cache_entries", cache, r -> r.stats().entries()).register(metrics.registry());
     Gauge.builder("cdn_cache_bytes", cache, r -> r.stats().bytes()).register(metrics.registry());
     FunctionCounter.builder("cdn_cache_evictions", cache, r -> r.stats().evictions()).register(metrics.registry());

@@ -39,6 +39,14 @@ public final class CachedResponse {
   private ClientHeaders clientHeaders;
   /** Opaque slot of the HTTP stage ({@link #wireCache()}); holders with final fields only. */
   private Object wireCache;
+  /** Where the body lies in a disk-tier file when it is not held in memory, else null. */
+  private BodyFile bodyFile;
+
+  /**
+   * The body of a large disk-tier entry: {@code length} bytes at {@code offset} of {@code path}.
+   * Such an entry's {@link #body()} is empty; it is served from the file and never kept in memory.
+   */
+  public record BodyFile(java.nio.file.Path path, long offset, long length) {}
 
   /**
    * A stored response.
@@ -86,9 +94,27 @@ public final class CachedResponse {
     return headers;
   }
 
-  /** The complete body. */
+  /** The complete body; empty for an entry whose body is in a file ({@link #bodyFile()}). */
   public Buffer body() {
     return body;
+  }
+
+  /** The body's location in a disk-tier file, or null when {@link #body()} holds it. */
+  public BodyFile bodyFile() {
+    return bodyFile;
+  }
+
+  /** The body length: of the file slice when {@link #bodyFile()} is set, else of {@link #body()}. */
+  public long bodyLength() {
+    return bodyFile != null ? bodyFile.length() : body.length();
+  }
+
+  /** A copy of this (header-only) entry whose body lies in {@code file}. */
+  public CachedResponse withBodyFile(BodyFile file) {
+    CachedResponse r = new CachedResponse(status, headers, Buffer.buffer(), requestTimeMillis, responseTimeMillis,
+        freshnessLifetimeSeconds, varyValues);
+    r.bodyFile = Objects.requireNonNull(file, "file");
+    return r;
   }
 
   /** Clock time the origin request was sent ({@code request_time}). */
@@ -353,7 +379,8 @@ public final class CachedResponse {
   public boolean equals(Object o) {
     return o instanceof CachedResponse r && status == r.status && requestTimeMillis == r.requestTimeMillis
         && responseTimeMillis == r.responseTimeMillis && freshnessLifetimeSeconds == r.freshnessLifetimeSeconds
-        && headers.equals(r.headers) && body.equals(r.body) && varyValues.equals(r.varyValues);
+        && headers.equals(r.headers) && body.equals(r.body) && varyValues.equals(r.varyValues)
+        && Objects.equals(bodyFile, r.bodyFile);
   }
 
   @Override
@@ -364,7 +391,8 @@ public final class CachedResponse {
 
   @Override
   public String toString() {
-    return "CachedResponse[status=" + status + ", headers=" + headers + ", body=" + body.length() + " bytes"
+    return "CachedResponse[status=" + status + ", headers=" + headers + ", body=" + bodyLength() + " bytes"
+        + (bodyFile == null ? "" : " in " + bodyFile.path())
         + ", requestTimeMillis=" + requestTimeMillis + ", responseTimeMillis=" + responseTimeMillis
         + ", freshnessLifetimeSeconds=" + freshnessLifetimeSeconds + ", varyValues=" + varyValues + "]";
   }

@@ -43,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * and the body ({@code OCDN1} files, without the variant, are still read). The secondary keys of
  * {@code Vary} variants are tracked per primary key, so {@link #invalidate} of a primary key
  * removes every variant ({@link Variants}).
+ *
+ * <p>Large objects ({@link #openLarge}): a body larger than {@code maxInlineBytes} is written to a
+ * temporary file while it streams in ({@link DiskEntryWriter}), published under a name of its own
+ * once complete, and returned by {@link #get} as a header-only {@link CachedResponse} whose
+ * {@link CachedResponse#bodyFile()} points into the file, so it is never read whole into memory.
  */
 public final class DiskCache implements ResponseCache {
 
@@ -59,6 +64,8 @@ public final class DiskCache implements ResponseCache {
   private final long budgetBytes;
   private final Clock clock;
   private final long staleRetentionMillis;
+  private final long maxInlineBytes;
+  private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
   private final LinkedHashMap<CacheKey, Meta> index = new LinkedHashMap<>(256, 0.75f, true);
   private final LongAdder evictions = new LongAdder();
   /** Writes in flight per key, and keys invalidated meanwhile (guarded by the index lock). */
@@ -78,6 +85,19 @@ public final class DiskCache implements ResponseCache {
    * there; blocks while it reads them, so call it at start-up, not on an event loop.
    */
   public DiskCache(Vertx vertx, Path dir, long budgetBytes, Clock clock, long staleRetentionMillis) {
+    this(vertx, dir, budgetBytes, clock, staleRetentionMillis, DEFAULT_MAX_INLINE_BYTES);
+  }
+
+  /** Bodies up to this size are read into memory by {@link #get} unless told otherwise: 16 MiB. */
+  public static final long DEFAULT_MAX_INLINE_BYTES = 16L << 20;
+
+  /**
+   * As above; {@link #get} reads bodies up to {@code maxInlineBytes} into memory and returns larger
+   * ones as {@link CachedResponse#bodyFile()} references (use the memory tier's object limit).
+   */
+  public DiskCache(Vertx vertx, Path dir, long budgetBytes, Clock clock, long staleRetentionMillis,
+      long maxInlineBytes) {
+    this.maxInlineBytes = maxInlineBytes;
     this.vertx = vertx;
     this.dir = dir;
     this.budgetBytes = budgetBytes;
@@ -104,7 +124,7 @@ public final class DiskCache implements ResponseCache {
           continue;
         }
         try (InputStream in = Files.newInputStream(f)) {
-          Stored stored = read(new DataInputStream(in), false);
+          Stored stored = read(new DataInputStream(in), -1);
           CachedResponse r = stored.response();
           CacheKey key = stored.key();
           long size = Files.size(f);
@@ -122,6 +142,9 @@ public final class DiskCache implements ResponseCache {
     synchronized (index) {
       for (var e : found) {
         Meta old = index.put(e.getValue().getKey(), e.getValue().getValue());
+        if (old != null && !old.file().equals(e.getValue().getValue().file())) {
+          delete(old.file()); // an older file of the same key (a large entry has a name of its own)
+        }
         track(e.getValue().getKey());
         bytes += e.getValue().getValue().size() - (old == null ? 0 : old.size());
       }
@@ -150,7 +173,15 @@ public final class DiskCache implements ResponseCache {
     Path file = meta.file();
     return vertx.<CachedResponse>executeBlocking(() -> {
       try (InputStream in = Files.newInputStream(file)) {
-        return read(new DataInputStream(in), true).response();
+        Stored s = read(new DataInputStream(in), maxInlineBytes);
+        if (s.bodyLength() <= maxInlineBytes) {
+          return s.response();
+        }
+        long offset = Files.size(file) - s.bodyLength();
+        if (offset <= 0) {
+          throw new IOException("truncated entry");
+        }
+        return s.response().withBodyFile(new CachedResponse.BodyFile(file, offset, s.bodyLength()));
       }
     }, false).recover(t -> {
       synchronized (index) {
@@ -162,6 +193,9 @@ public final class DiskCache implements ResponseCache {
 
   @Override
   public Future<Void> put(CacheKey key, CachedResponse response) {
+    if (response.bodyFile() != null) {
+      return Future.succeededFuture(); // a large entry: already stored by its DiskEntryWriter
+    }
     Path file = dir.resolve(fileName(key));
     long freshUntil = freshUntil(response);
     synchronized (index) {
@@ -189,6 +223,9 @@ public final class DiskCache implements ResponseCache {
           return null;
         }
         Meta old = index.put(key, new Meta(file, data.length, freshUntil));
+        if (old != null && !old.file().equals(file)) {
+          delete(old.file());
+        }
         track(key);
         bytes += data.length - (old == null ? 0 : old.size());
         evictOverBudget();
@@ -237,6 +274,81 @@ public final class DiskCache implements ResponseCache {
       }
     }
     return Future.succeededFuture(removed);
+  }
+
+  /**
+   * Starts a large entry for {@code key}: a temporary file in the tier's directory with the
+   * header of {@code head} (its body is ignored); the body is written as it streams in and the
+   * entry is published by {@link DiskEntryWriter#commit}. Must be called on a Vert.x context (the
+   * writes run on its ordered worker queue). A body over {@code maxBodyBytes} is not published.
+   */
+  public Future<DiskEntryWriter> openLarge(CacheKey key, CachedResponse head, long maxBodyBytes) {
+    io.vertx.core.Context ctx = vertx.getOrCreateContext();
+    synchronized (index) {
+      writing.merge(key, 1, Integer::sum);
+    }
+    long freshUntil = freshUntil(head);
+    return ctx.<DiskEntryWriter>executeBlocking(() -> {
+      Path tmp = Files.createTempFile(dir, "large-", ".tmp");
+      try {
+        return new DiskEntryWriter(this, ctx, key, tmp, header(key, head), head, freshUntil,
+            Math.min(maxBodyBytes, budgetBytes));
+      } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(tmp);
+        throw e;
+      }
+    }, true).onFailure(t -> doneWriting(key));
+  }
+
+  /**
+   * Publishes a complete large entry (on a worker thread): moves {@code tmp} to a name of its own
+   * and indexes it, unless it exceeds the budget or the key was invalidated meanwhile. Yields the
+   * final file, or null when the entry was dropped (then {@code tmp} is deleted).
+   */
+  Path publishLarge(CacheKey key, Path tmp, long size, long freshUntil) throws IOException {
+    try {
+      if (size > budgetBytes) {
+        return null;
+      }
+      String hash = fileName(key).substring(0, fileName(key).length() - SUFFIX.length());
+      Path file = dir.resolve(hash + "-" + Long.toHexString(System.nanoTime()) + "-" + sequence.incrementAndGet()
+          + SUFFIX);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+      synchronized (index) {
+        if (invalidatedWhileWriting.contains(key)) {
+          delete(file);
+          return null;
+        }
+        Meta old = index.put(key, new Meta(file, size, freshUntil));
+        if (old != null && !old.file().equals(file)) {
+          delete(old.file());
+        }
+        track(key);
+        bytes += size - (old == null ? 0 : old.size());
+        evictOverBudget();
+        return index.containsKey(key) ? file : null;
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** True while {@code key} is stored in {@code file} (a large entry not evicted nor invalidated). */
+  public boolean holds(CacheKey key, Path file) {
+    synchronized (index) {
+      Meta m = index.get(key);
+      return m != null && m.file().equals(file);
+    }
+  }
+
+  /** Ends the bookkeeping of one write of {@code key} (started by {@link #openLarge}). */
+  void doneWriting(CacheKey key) {
+    synchronized (index) {
+      if (writing.merge(key, -1, Integer::sum) <= 0) {
+        writing.remove(key);
+        invalidatedWhileWriting.remove(key);
+      }
+    }
   }
 
   @Override
@@ -311,24 +423,7 @@ public final class DiskCache implements ResponseCache {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(r.body().length() + 1024);
       DataOutputStream out = new DataOutputStream(bytes);
-      out.write(MAGIC);
-      out.writeUTF(key.host());
-      writeLong(out, key.target());
-      writeLong(out, key.variant() == null ? "" : key.variant());
-      out.writeInt(r.status());
-      out.writeLong(r.requestTimeMillis());
-      out.writeLong(r.responseTimeMillis());
-      out.writeLong(r.freshnessLifetimeSeconds());
-      out.writeInt(r.varyValues().size());
-      for (var e : r.varyValues().entrySet()) {
-        writeLong(out, e.getKey());
-        writeLong(out, e.getValue());
-      }
-      out.writeInt(r.headers().size());
-      for (var e : r.headers()) {
-        writeLong(out, e.getKey());
-        writeLong(out, e.getValue());
-      }
+      writeHeader(out, key, r);
       out.writeInt(r.body().length());
       out.write(r.body().getBytes());
       out.flush();
@@ -338,10 +433,49 @@ public final class DiskCache implements ResponseCache {
     }
   }
 
-  /** A decoded file: its key and response (the body empty when not read). */
-  record Stored(CacheKey key, CachedResponse response) {}
+  /** The file header of an entry: everything up to (not including) the body length field. */
+  static byte[] header(CacheKey key, CachedResponse r) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+      DataOutputStream out = new DataOutputStream(bytes);
+      writeHeader(out, key, r);
+      out.flush();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void writeHeader(DataOutputStream out, CacheKey key, CachedResponse r) throws IOException {
+    out.write(MAGIC);
+    out.writeUTF(key.host());
+    writeLong(out, key.target());
+    writeLong(out, key.variant() == null ? "" : key.variant());
+    out.writeInt(r.status());
+    out.writeLong(r.requestTimeMillis());
+    out.writeLong(r.responseTimeMillis());
+    out.writeLong(r.freshnessLifetimeSeconds());
+    out.writeInt(r.varyValues().size());
+    for (var e : r.varyValues().entrySet()) {
+      writeLong(out, e.getKey());
+      writeLong(out, e.getValue());
+    }
+    out.writeInt(r.headers().size());
+    for (var e : r.headers()) {
+      writeLong(out, e.getKey());
+      writeLong(out, e.getValue());
+    }
+  }
+
+  /** A decoded file: its key, response (the body empty when not read) and body length. */
+  record Stored(CacheKey key, CachedResponse response, long bodyLength) {}
 
   static Stored read(DataInputStream in, boolean withBody) throws IOException {
+    return read(in, withBody ? Integer.MAX_VALUE : -1);
+  }
+
+  /** Decodes a file, reading the body only when it is at most {@code maxBody} bytes long. */
+  static Stored read(DataInputStream in, long maxBody) throws IOException {
     byte[] magic = in.readNBytes(MAGIC.length);
     boolean v1 = java.util.Arrays.equals(magic, MAGIC_V1);
     if (!v1 && !java.util.Arrays.equals(magic, MAGIC)) {
@@ -363,8 +497,11 @@ public final class DiskCache implements ResponseCache {
       headers.add(Map.entry(readLong(in), readLong(in)));
     }
     int length = in.readInt();
+    if (length < 0) {
+      throw new IOException("bad body length " + length);
+    }
     Buffer body;
-    if (withBody) {
+    if (length <= maxBody) {
       byte[] b = in.readNBytes(length);
       if (b.length != length) {
         throw new IOException("truncated entry");
@@ -373,7 +510,7 @@ public final class DiskCache implements ResponseCache {
     } else {
       body = Buffer.buffer();
     }
-    return new Stored(key, new CachedResponse(status, headers, body, requestTime, responseTime, lifetime, vary));
+    return new Stored(key, new CachedResponse(status, headers, body, requestTime, responseTime, lifetime, vary), length);
   }
 
   private static void writeLong(DataOutputStream out, String s) throws IOException {

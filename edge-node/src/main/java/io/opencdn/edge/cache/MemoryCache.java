@@ -68,7 +68,8 @@ public final class MemoryCache implements ResponseCache {
 
   @Override
   public Future<Void> put(CacheKey key, CachedResponse response) {
-    if (response.weight() <= budgetBytes) {
+    // a large entry whose body stays in a disk file never enters the memory tier
+    if (response.bodyFile() == null && response.weight() <= budgetBytes) {
       if (key.isVariant()) {
         variants.computeIfAbsent(key.primary(), p -> ConcurrentHashMap.newKeySet()).add(key);
       }

@@ -6,7 +6,9 @@ import java.util.function.Predicate;
 /**
  * Memory in front of disk: a lookup tries the memory tier, then the disk tier (and copies a disk
  * hit into memory); a store goes to both; invalidations and purges reach both. The disk tier
- * holds the larger working set and survives restarts; the memory tier keeps the hot part.
+ * holds the larger working set and survives restarts; the memory tier keeps the hot part. A disk
+ * entry whose body stays in its file ({@link CachedResponse#bodyFile()}, a large object) is never
+ * copied into memory.
  */
 public final class TieredCache implements ResponseCache {
 
@@ -21,7 +23,7 @@ public final class TieredCache implements ResponseCache {
   @Override
   public Future<CachedResponse> get(CacheKey key) {
     return memory.get(key).compose(r -> r != null ? Future.succeededFuture(r)
-        : disk.get(key).compose(d -> d == null ? Future.succeededFuture()
+        : disk.get(key).compose(d -> d == null || d.bodyFile() != null ? Future.succeededFuture(d)
             : memory.put(key, d).map(d)));
   }
 

@@ -8,9 +8,17 @@ package io.opencdn.edge.http;
  *     {@code stale-while-revalidate} (RFC 5861); 0 disables
  * @param staleIfErrorSeconds window used when a response has no {@code stale-if-error}
  * @param heuristicMaxSeconds cap of heuristic freshness (RFC 9111 section 4.2.2)
+ * @param diskMaxObjectBytes with a disk tier ({@link EdgeHandler#largeObjects}), larger responses up
+ *     to this size are streamed into a disk-only entry; {@code maxObjectBytes} or less: off
  */
 public record CacheSettings(long maxObjectBytes, long staleWhileRevalidateSeconds, long staleIfErrorSeconds,
-    long heuristicMaxSeconds) {
+    long heuristicMaxSeconds, long diskMaxObjectBytes) {
+
+  /** Settings without large disk-only entries ({@code diskMaxObjectBytes = maxObjectBytes}). */
+  public CacheSettings(long maxObjectBytes, long staleWhileRevalidateSeconds, long staleIfErrorSeconds,
+      long heuristicMaxSeconds) {
+    this(maxObjectBytes, staleWhileRevalidateSeconds, staleIfErrorSeconds, heuristicMaxSeconds, maxObjectBytes);
+  }
 
   /** Defaults: no stale-while-revalidate, one day of stale-if-error, one day of heuristic cap. */
   public static CacheSettings defaults(long maxObjectBytes) {

@@ -48,6 +48,7 @@ final class CachingProxy {
   private final CacheSettings settings;
   private final PassProxy pass;
   private volatile java.util.function.Predicate<io.opencdn.edge.fill.Origin> originFailing = o -> false;
+  private volatile io.opencdn.edge.cache.DiskCache largeObjects;
 
   CachingProxy(ResponseCache cache, Filler fillers, SingleFlight<CacheKey, FillOutcome> flights, Responder responder,
       ProxyHeaders headers, EdgeMetrics metrics, Clock clock, CacheSettings settings, PassProxy pass) {
@@ -65,6 +66,11 @@ final class CachingProxy {
   /** See {@link EdgeHandler#originFailing}. */
   void originFailing(java.util.function.Predicate<io.opencdn.edge.fill.Origin> failing) {
     this.originFailing = failing;
+  }
+
+  /** See {@link EdgeHandler#largeObjects}. */
+  void largeObjects(io.opencdn.edge.cache.DiskCache disk) {
+    this.largeObjects = disk;
   }
 
   void handle(HttpServerRequest req, Distribution d, CacheKey primary) {
@@ -171,7 +177,8 @@ final class CachingProxy {
    */
   private void lead(HttpServerRequest req, Distribution d, OriginRequest request, MultiMap requestHeaders, CacheKey key,
       CachedResponse stored, SingleFlight.Flight<CacheKey, FillOutcome> flight) {
-    if (stored != null) {
+    if (stored != null && stored.bodyFile() == null) {
+      // (a large disk-only entry is fetched again in full: its stored headers are not updated in place)
       if (stored.etag() != null) {
         request.headers().set("If-None-Match", stored.etag());
       }
@@ -200,7 +207,7 @@ final class CachingProxy {
     if (!res.headers().contains("Date")) {
       res.headers().set("Date", HttpDates.format(res.responseTimeMillis()));
     }
-    if (res.status() == 304 && stored != null) {
+    if (res.status() == 304 && stored != null && stored.bodyFile() == null) {
       discard(res);
       MultiMap merged = stored.headersUpdatedBy(res.headers());
       long lifetime = CachePolicy.storableLifetime(requestHeaders, stored.status(), merged, res.responseTimeMillis(),
@@ -219,7 +226,8 @@ final class CachingProxy {
     }
     long lifetime = CachePolicy.storableLifetime(requestHeaders, res.status(), res.headers(), res.responseTimeMillis(),
         settings.heuristicMaxSeconds());
-    if (lifetime < 0 || res.contentLength() > settings.maxObjectBytes()) {
+    boolean toDisk = lifetime >= 0 && toDisk(req, key, res);
+    if (lifetime < 0 || (res.contentLength() > settings.maxObjectBytes() && !toDisk)) {
       if (stored != null) {
         cache.invalidate(key);
       }
@@ -240,15 +248,27 @@ final class CachingProxy {
       out.setStatusCode(res.status());
       headers.toClient(out, res.headers(), "Miss from " + headers.edgeId());
       out.putHeader("Age", Long.toString(head.currentAgeSeconds(clock.millis())));
-      TeeWriter.stream(res, out, settings.maxObjectBytes()).onComplete(body -> {
+      var disk = toDisk ? largeObjects : null;
+      java.util.function.Supplier<io.vertx.core.Future<io.opencdn.edge.cache.DiskEntryWriter>> spill = disk == null ? null
+          // the old copy (memory or disk) makes way for the large one, which lives on disk only
+          : () -> cache.invalidate(key).recover(t -> io.vertx.core.Future.succeededFuture())
+              .compose(v -> disk.openLarge(key, head, settings.diskMaxObjectBytes()))
+              .recover(t -> io.vertx.core.Future.succeededFuture());
+      TeeWriter.stream(res, out, settings.maxObjectBytes(), spill).onComplete(body -> {
         if (body.failed()) {
           metrics.errors.increment();
           flight.complete(new FillOutcome.Failed(FillException.from(body.cause())));
-        } else if (body.result() == null) {
+        } else if (body.result().onDisk() != null) {
+          // already on disk; put() lets the layers above record it (surrogate keys, the cluster's
+          // directory and fill lease); the tiers themselves do not store it again
+          CachedResponse onDisk = body.result().onDisk();
+          cache.put(key, onDisk).onComplete(v -> flight.complete(disk.holds(key, onDisk.bodyFile().path())
+              ? new FillOutcome.Shared(onDisk, "Miss") : new FillOutcome.Pass()));
+        } else if (body.result().body() == null) {
           metrics.passes.increment();
           flight.complete(new FillOutcome.Pass());
         } else {
-          CachedResponse entry = entry(res, body.result(), requestHeaders, lifetime);
+          CachedResponse entry = entry(res, body.result().body(), requestHeaders, lifetime);
           Variants.store(cache, key, requestHeaders, entry)
               .onComplete(v -> flight.complete(new FillOutcome.Shared(entry, "Miss")));
         }
@@ -319,6 +339,19 @@ final class CachingProxy {
     } else if (outcome instanceof FillOutcome.Failed f) {
       responder.error(req, f.error());
     }
+  }
+
+  /**
+   * True when a storable response may go to a disk-only large entry should it exceed
+   * {@code maxObjectBytes}: a disk tier is set, the client sent a plain GET, the response is a 200
+   * without {@code Vary} for a primary key, and its declared length (if any) is within
+   * {@code diskMaxObjectBytes}.
+   */
+  private boolean toDisk(HttpServerRequest req, CacheKey key, OriginResponse res) {
+    long declared = res.contentLength();
+    return largeObjects != null && settings.diskMaxObjectBytes() > settings.maxObjectBytes() && req != null
+        && plainGet(req) && res.status() == 200 && !key.isVariant() && !res.headers().contains("Vary")
+        && declared <= settings.diskMaxObjectBytes();
   }
 
   /** A GET without Range or conditionals: the only kind streamed while it is stored. */

@@ -68,6 +68,15 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     caching.originFailing(failing);
   }
 
+  /**
+   * Gives the stage the disk tier for large objects: a storable GET response larger than
+   * {@code maxObjectBytes} but within {@link CacheSettings#diskMaxObjectBytes} is streamed to the
+   * client and into a disk-only entry of {@code disk} at once, and served from the file later.
+   */
+  public void largeObjects(io.opencdn.edge.cache.DiskCache disk) {
+    caching.largeObjects(disk);
+  }
+
   /** The admin endpoints, e.g. for their stats. */
   public AdminHandler admin() {
     return admin;

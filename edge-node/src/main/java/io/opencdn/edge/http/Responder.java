@@ -77,6 +77,10 @@ final class Responder {
       out.putHeader(AGE, age(ageSeconds)).end();
       return;
     }
+    if (r.bodyFile() != null) {
+      storedFile(req, out, r, ageSeconds, xCache);
+      return;
+    }
     if (xCache == hitLabel && r.status() != 204 && r.status() != 304 && out.headers().isEmpty()
         && (r.status() != 200 || !rh.contains(HttpHeaderNames.RANGE))) {
       // the hit path: the complete header block, built once per entry and second, shared
@@ -127,6 +131,50 @@ final class Responder {
     } else {
       out.end(body);
     }
+  }
+
+  /**
+   * Serves a stored response whose body lies in a disk-tier file ({@link CachedResponse#bodyFile()})
+   * with {@code sendFile}, never reading it whole into memory: the whole body, or one range
+   * (206) as an offset and length into the file. Several ranges are answered with the full 200
+   * (RFC 9110 14.2 lets a server ignore Range). A file that has gone meanwhile (evicted) resets
+   * the connection.
+   */
+  private void storedFile(HttpServerRequest req, HttpServerResponse out, CachedResponse r, long ageSeconds,
+      CharSequence xCache) {
+    CachedResponse.BodyFile file = r.bodyFile();
+    long length = file.length();
+    long from = 0;
+    long count = length;
+    out.setStatusCode(r.status());
+    headers.storedToClient(out, r, xCache);
+    out.headers().add(AGE, age(ageSeconds));
+    out.headers().set(ACCEPT_RANGES, BYTES);
+    String range = req.headers().get(HttpHeaderNames.RANGE);
+    if (range != null && req.method() == HttpMethod.GET && Conditionals.ifRangeHolds(req.headers(), r)) {
+      List<Ranges.Range> ranges = Ranges.parse(range, length);
+      if (ranges != null && ranges.isEmpty()) {
+        out.setStatusCode(416).putHeader("Content-Range", "bytes */" + length);
+        out.headers().remove("Content-Type");
+        out.end();
+        return;
+      }
+      if (ranges != null && ranges.size() == 1) {
+        Ranges.Range one = ranges.get(0);
+        out.setStatusCode(206).putHeader("Content-Range", one.contentRange(length));
+        from = one.first();
+        count = one.last() - one.first() + 1;
+      }
+    }
+    if (req.method() == HttpMethod.HEAD) {
+      out.putHeader("Content-Length", Long.toString(count)).end();
+      return;
+    }
+    out.putHeader("Content-Length", Long.toString(count));
+    out.sendFile(file.path().toString(), file.offset() + from, count).onFailure(t -> {
+      LOG.debug("sending {} from {} failed: {}", req.uri(), file.path(), t.toString());
+      out.reset();
+    });
   }
 
   /**

@@ -77,6 +77,10 @@ public final class PeerEndpoint implements Handler<HttpServerRequest> {
           .putHeader(BORN_HEADER, Long.toString(bornMillis(r)));
       if (r.status() == 204 || r.status() == 304) {
         out.end();
+      } else if (r.bodyFile() != null) {
+        // a large disk-only entry: sent from its file, never read whole into memory
+        out.sendFile(r.bodyFile().path().toString(), r.bodyFile().offset(), r.bodyFile().length())
+            .onFailure(t -> out.reset());
       } else {
         out.end(r.body());
       }

@@ -133,4 +133,77 @@ class DiskCacheTest extends ResponseCacheContract {
     assertThat(second.stats().entries()).isZero();
     assertThat(new DiskCache(vertx, dir, 1 << 20, clock).stats().entries()).isZero();
   }
+
+  List<Path> files(String suffix) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.toString().endsWith(suffix)).toList();
+    }
+  }
+
+  static String slice(CachedResponse.BodyFile f) throws IOException {
+    byte[] all = Files.readAllBytes(f.path());
+    return new String(all, (int) f.offset(), (int) f.length(), java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  @Test
+  void aLargeEntryIsWrittenWhileItStreamsAndReadBackAsAFileReference() throws IOException {
+    DiskCache disk = new DiskCache(vertx, dir, 1 << 20, clock, 0, 1000);
+    CacheKey key = new CacheKey("h", "/large");
+    DiskEntryWriter w = await(disk.openLarge(key, response(0, 60), 1 << 20));
+    w.write(Buffer.buffer("a".repeat(3000)));
+    w.write(Buffer.buffer("b".repeat(2000)));
+    CachedResponse published = await(w.commit(5000));
+
+    assertThat(published.bodyFile()).isNotNull();
+    CachedResponse back = await(disk.get(key));
+    assertThat(back.body().length()).isZero();
+    assertThat(back.bodyLength()).isEqualTo(5000);
+    assertThat(slice(back.bodyFile())).isEqualTo("a".repeat(3000) + "b".repeat(2000));
+    assertThat(back.header("Cache-Control")).isEqualTo("max-age=60");
+    assertThat(disk.stats().entries()).isEqualTo(1);
+    assertThat(disk.stats().bytes()).isGreaterThan(5000);
+    // a small entry within maxInlineBytes still comes back with its body in memory
+    await(disk.put(new CacheKey("h", "/small"), response(500, 60)));
+    assertThat(await(disk.get(new CacheKey("h", "/small"))).bodyFile()).isNull();
+
+    DiskCache restarted = new DiskCache(vertx, dir, 1 << 20, clock, 0, 1000);
+    assertThat(slice(await(restarted.get(key)).bodyFile())).startsWith("aaa").endsWith("bbb").hasSize(5000);
+
+    // replaced by a small response: the large file goes
+    await(restarted.put(key, response(10, 60)));
+    assertThat(await(restarted.get(key)).body().toString()).isEqualTo("x".repeat(10));
+    assertThat(files(".entry")).hasSize(2);
+  }
+
+  @Test
+  void aShortOrAbortedOrOversizedLargeEntryIsNeverPublished() throws IOException {
+    DiskCache disk = new DiskCache(vertx, dir, 1 << 20, clock, 0, 1000);
+    DiskEntryWriter shortOne = await(disk.openLarge(new CacheKey("h", "/short"), response(0, 60), 1 << 20));
+    shortOne.write(Buffer.buffer("s".repeat(100)));
+    assertThat(await(shortOne.commit(200))).isNull();
+    DiskEntryWriter aborted = await(disk.openLarge(new CacheKey("h", "/aborted"), response(0, 60), 1 << 20));
+    aborted.write(Buffer.buffer("a".repeat(100)));
+    aborted.abort();
+    DiskEntryWriter oversized = await(disk.openLarge(new CacheKey("h", "/oversized"), response(0, 60), 150));
+    oversized.write(Buffer.buffer("o".repeat(100)));
+    oversized.write(Buffer.buffer("o".repeat(100)));
+    assertThat(oversized.failed()).isTrue();
+    assertThat(await(oversized.commit(200))).isNull();
+    // invalidated while it was being written: dropped at commit
+    CacheKey purged = new CacheKey("h", "/purged");
+    DiskEntryWriter meanwhile = await(disk.openLarge(purged, response(0, 60), 1 << 20));
+    meanwhile.write(Buffer.buffer("p".repeat(100)));
+    await(disk.invalidate(purged));
+    assertThat(await(meanwhile.commit(100))).isNull();
+
+    io.opencdn.edge.Await.until(java.time.Duration.ofSeconds(5), () -> {
+      try {
+        return files(".tmp").isEmpty();
+      } catch (IOException e) {
+        return false;
+      }
+    });
+    assertThat(files(".entry")).isEmpty();
+    assertThat(disk.stats().entries()).isZero();
+  }
 }
