@@ -158,7 +158,7 @@ class DnsServerRoutingTest {
     // the denial is this network's: scoped, so a resolver does not hand it to clients elsewhere
     org.xbill.DNS.ClientSubnetOption echo = (org.xbill.DNS.ClientSubnetOption) denied.getOPT()
         .getOptions(org.xbill.DNS.EDNSOption.Code.CLIENT_SUBNET).get(0);
-    assertThat(echo.getScopeNetmask()).isGreaterThan(0);
+    assertThat(echo.getScopePrefixLength()).isGreaterThan(0);
   }
 
   @Test
