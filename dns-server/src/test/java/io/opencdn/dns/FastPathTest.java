@@ -65,6 +65,52 @@ class FastPathTest {
   }
 
   @Test
+  void decisionsKeptPerNetworkMatchTheFullPathAndFollowTheEdges() throws Exception {
+    // the server's set-up: a per-/24 location cache (whose slots keep the fast path's decisions)
+    // and the Router with its decision cache
+    io.opencdn.dns.geo.LocationCache located = new io.opencdn.dns.geo.LocationCache(new io.opencdn.dns.geo.LocationChain(
+        io.opencdn.dns.geo.CoverageZones.EMPTY, geo()::lookup, io.opencdn.dns.geo.CountryCentroids.embedded(), null));
+    DnsConfig cfg = testConfig();
+    QueryHandler h = new QueryHandler(new io.opencdn.dns.answer.Answerer(
+        io.opencdn.dns.zone.ZoneSet.load(cfg.zones(), TEST_CONFIG), cfg.routing(), located, edges,
+        DnsServer.router(cfg, io.opencdn.dns.routing.LatencySource.NONE, java.time.Clock.systemUTC())));
+    Random rnd = new Random(7);
+    List<byte[]> networks = new java.util.ArrayList<>();
+    networks.add(new byte[] {81, 2, 69});
+    for (int i = 0; i < 60; i++) {
+      networks.add(new byte[] {(byte) (1 + rnd.nextInt(222)), (byte) rnd.nextInt(256), (byte) rnd.nextInt(256)});
+    }
+    EdgeSnapshot all = edges.current();
+    for (int round = 0; round < 4; round++) {
+      if (round == 2) {
+        // eu-west fails its health checks: kept decisions naming it must not be reused
+        edges.publish(new EdgeSnapshot(all.edges().stream()
+            .map(e -> e.id().equals("eu-west") ? e.withHealthy(false) : e).toList()));
+      } else if (round == 3) {
+        edges.publish(all);
+      }
+      for (int i = 0; i < 1500; i++) {
+        byte[] net = networks.get(rnd.nextInt(networks.size()));
+        String name = rnd.nextInt(4) == 0 ? "multi.big.test" : "www.cdn.test";
+        int type = rnd.nextInt(5) == 0 ? Type.AAAA : Type.A;
+        byte[] query = query(rnd.nextInt(65536), name, type, 0x01, true, 1232, ecsV4(24, net));
+        InetAddress resolver = ip("192.0.2." + (1 + rnd.nextInt(200)));
+        h.fastPath(true);
+        byte[] viaFast = h.handle(query, resolver, Transport.UDP);
+        h.fastPath(false);
+        byte[] viaFull = h.handle(query, resolver, Transport.UDP);
+        assertThat(viaFast).as("round " + round + " query " + HexFormat.of().formatHex(query)).isEqualTo(viaFull);
+      }
+      h.fastPath(true);
+      Message london = new Message(h.handle(query(1, "www.cdn.test", Type.A, 0, true, 1232, ecsV4(24, new byte[] {81, 2, 69})),
+          ip("192.0.2.1"), Transport.UDP));
+      assertThat(section(london, Section.ANSWER)).as("London in round " + round)
+          .containsExactly(round == 2 ? "www.cdn.test. 20 IN A 127.0.0.11" : "www.cdn.test. 20 IN A 127.0.0.12");
+    }
+    assertThat(located.slot(ip("81.2.69.0")).memo).as("a decision kept for London's /24").isNotNull();
+  }
+
+  @Test
   void theFastPathAnswersTheGeoNameWithTheNearestEdgeAndTheEcsScope() throws Exception {
     byte[] query = query(0x1234, "wWw.CDN.test", Type.A, 0x01, true, 1232, ecsV4(24, new byte[] {81, 2, 69}));
     FastQuery fq = FastQuery.parse(query);

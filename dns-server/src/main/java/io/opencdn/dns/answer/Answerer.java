@@ -3,10 +3,12 @@ package io.opencdn.dns.answer;
 import io.opencdn.dns.DnsConfig;
 import io.opencdn.dns.geo.ClientLocation;
 import io.opencdn.dns.geo.GeoLocator;
+import io.opencdn.dns.geo.LocationCache;
 import io.opencdn.dns.routing.Edge;
 import io.opencdn.dns.routing.EdgeSnapshot;
 import io.opencdn.dns.routing.EdgeSnapshotSource;
 import io.opencdn.dns.routing.Family;
+import io.opencdn.dns.routing.Router;
 import io.opencdn.dns.routing.RoutingPolicy;
 import io.opencdn.dns.routing.Selection;
 import io.opencdn.dns.wire.FastQuery;
@@ -166,20 +168,63 @@ public final class Answerer {
     java.net.InetAddress client = q.hasClientSubnet() ? q.subnetAddress() : resolver;
     int clientPrefix = q.hasClientSubnet() ? q.ecsSource()
         : resolver instanceof java.net.Inet4Address ? Request.RESOLVER_PREFIX_V4 : Request.RESOLVER_PREFIX_V6;
-    ClientLocation location = geo.locate(client).orElse(null);
     Family family = qtype == Type.A ? Family.IPV4 : Family.IPV6;
-    Selection selection = policy.select(fr.name(), snapshot, family, location, Request.subnetHash(client, clientPrefix),
-        fr.route().answers());
-    List<Edge> chosen = selection.edges();
+    List<Edge> chosen;
+    int scope;
+    Memo memo = memo(fr, family, client, clientPrefix, snapshot);
+    if (memo != null) {
+      chosen = memo.edges();
+      scope = memo.scope();
+    } else {
+      ClientLocation location = geo.locate(client).orElse(null);
+      Selection selection = policy.select(fr.name(), snapshot, family, location, Request.subnetHash(client, clientPrefix),
+          fr.route().answers());
+      chosen = selection.edges();
+      scope = location != null ? location.prefixLength() : clientPrefix;
+    }
     if (chosen.isEmpty()) {
       return null;
     }
-    int scope = location != null ? location.prefixLength() : clientPrefix;
     byte[] out = FastResponse.encode(q, chosen, family, fr.route().ttl(), scope);
     if (udp && out.length > q.udpLimit()) {
       return null;
     }
     return new Fast(out, chosen, client);
+  }
+
+  /**
+   * What the fast path decided for a cached client network (kept in its
+   * {@link LocationCache.Slot#memo}): valid for the route and family it was made for while the
+   * router says the decision {@linkplain Router#holds holds}.
+   */
+  private record Memo(FastRoute route, Family family, Router.Kept kept, List<Edge> edges, int scope) {}
+
+  /**
+   * The edges and scope for a client /24 whose location is cached, from the network's memo or
+   * decided now and kept there: one cache lookup per query instead of two (location, decision).
+   * Only for IPv4 clients located by their /24 (Client Subnet /24 or the resolver's address),
+   * whose network hash is the same for the whole /24; null otherwise (the caller decides).
+   */
+  private Memo memo(FastRoute fr, Family family, java.net.InetAddress client, int clientPrefix, EdgeSnapshot snapshot) {
+    if (!(geo instanceof LocationCache cache) || !(policy instanceof Router router)
+        || clientPrefix != LocationCache.PREFIX_V4 || !(client instanceof java.net.Inet4Address)) {
+      return null;
+    }
+    LocationCache.Slot slot = cache.slot(client);
+    if (slot == null) {
+      return null;
+    }
+    if (slot.memo instanceof Memo m && m.route() == fr && m.family() == family && router.holds(m.kept(), fr.name(), snapshot)) {
+      return m;
+    }
+    Router.Kept kept = router.decideKept(fr.name(), snapshot, slot.location(client), Request.subnetHash(client, clientPrefix),
+        fr.route().answers());
+    if (kept == null) {
+      return null;
+    }
+    Memo m = new Memo(fr, family, kept, kept.edges(family), slot.prefixLength());
+    slot.memo = m;
+    return m;
   }
 
   /** Answers {@code request}. */

@@ -46,14 +46,37 @@ public final class LocationCache implements GeoLocator {
 
   private static final long V4_TAG = 1L << 62;
 
-  /** A cached location and the coverage table it was computed with. */
-  private record Entry(CoverageZones table, ClientLocation location) {}
+  /**
+   * A cached network: its location, the coverage table it was computed with, and one value a
+   * caller derived from the location ({@link #memo}), which lives and dies with the entry.
+   */
+  public static final class Slot {
+    private final CoverageZones table;
+    private final ClientLocation location;
+    /** A caller's value derived from this network's location (e.g. a routing decision); null at first. */
+    public volatile Object memo;
+
+    private Slot(CoverageZones table, ClientLocation location) {
+      this.table = table;
+      this.location = location;
+    }
+
+    /** The network's location as an uncached lookup of {@code address} gives it. */
+    public ClientLocation location(InetAddress address) {
+      return location.withAddress(address);
+    }
+
+    /** The located network's prefix length: the ECS scope of answers decided on it. */
+    public int prefixLength() {
+      return location.prefixLength();
+    }
+  }
 
   /** A coverage table and the cache keys of the /24s (/48s) that hold a longer coverage zone. */
   private record Generation(CoverageZones table, Set<Long> split) {}
 
   private final LocationChain chain;
-  private final Cache<Long, Entry> cache;
+  private final Cache<Long, Slot> cache;
   private final Doorkeeper doorkeeper;
   private volatile Generation generation = new Generation(null, Set.of());
 
@@ -87,15 +110,34 @@ public final class LocationCache implements GeoLocator {
     if (g.split().contains(key)) {
       return chain.locate(address);
     }
-    Entry hit = cache.getIfPresent(key);
-    if (hit != null && hit.table() == table) {
-      return Optional.of(hit.location().withAddress(address));
+    Slot hit = cache.getIfPresent(key);
+    if (hit != null && hit.table == table) {
+      return Optional.of(hit.location(address));
     }
     ClientLocation found = chain.trace(address, null);
     if (found != null && found.prefixLength() <= (bytes.length == 4 ? PREFIX_V4 : PREFIX_V6) && doorkeeper.admit(key)) {
-      cache.put(key, new Entry(table, found));
+      cache.put(key, new Slot(table, found));
     }
     return Optional.ofNullable(found);
+  }
+
+  /**
+   * The cached network of {@code address}, or null when it is not cached now (then
+   * {@link #locate} answers, and may cache it). A slot's location holds for every address of its
+   * /24 (/48), and its {@link Slot#memo} lets a caller keep a value derived from it.
+   */
+  public Slot slot(InetAddress address) {
+    CoverageZones table = chain.coverageTable();
+    if (table == null) {
+      return null;
+    }
+    Generation g = generation(table);
+    Long key = key(address.getAddress());
+    if (g.split().contains(key)) {
+      return null;
+    }
+    Slot hit = cache.getIfPresent(key);
+    return hit != null && hit.table == table ? hit : null;
   }
 
   /** Drops every cached location (the next lookups go through the chain). */

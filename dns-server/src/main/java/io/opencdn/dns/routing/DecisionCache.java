@@ -65,11 +65,24 @@ final class DecisionCache {
   /** The decision of {@code chain} for these inputs at {@code now}, from the cache or computed (and cached). */
   Decision decide(PolicyChain chain, EdgeSnapshot snapshot, LatencyTable table, ClientLocation client, int subnetHash, int count,
       long now) {
+    return decideValid(chain, snapshot, table, client, subnetHash, count, now).decision();
+  }
+
+  /**
+   * A decision with what it holds for: the generation of its (snapshot, latency table) inputs and
+   * the time window [from, until] ({@code from > until} when it must not be reused).
+   */
+  record Valid(PolicyChain chain, long generation, long from, long until, Decision decision) {}
+
+  /** {@link #decide}, with the validity of the result (for callers that keep it, {@link #holds}). */
+  Valid decideValid(PolicyChain chain, EdgeSnapshot snapshot, LatencyTable table, ClientLocation client, int subnetHash,
+      int count, long now) {
     long generation = generation(snapshot, table);
     Key key = Key.of(chain, client, subnetHash, count);
     Entry hit = cache.getIfPresent(key);
     if (hit != null && hit.generation() == generation && now >= hit.validFrom() && now <= hit.validUntil()) {
-      return hit.decision().client() == client ? hit.decision() : hit.decision().withClient(client);
+      Decision d = hit.decision().client() == client ? hit.decision() : hit.decision().withClient(client);
+      return new Valid(chain, generation, hit.validFrom(), hit.validUntil(), d);
     }
     String prefix = Router.clientPrefix(client);
     Decision decision = chain.decide(new RouteContext(snapshot, table, client, prefix, subnetHash, now, false), count);
@@ -77,7 +90,12 @@ final class DecisionCache {
     if (window != null && doorkeeper.admit(key.hashCode())) {
       cache.put(key, new Entry(generation, window[0], window[1], decision));
     }
-    return decision;
+    return window == null ? new Valid(chain, generation, 1, 0, decision) : new Valid(chain, generation, window[0], window[1], decision);
+  }
+
+  /** True when {@code v} is still the decision its chain would make for its client at {@code now}. */
+  boolean holds(Valid v, EdgeSnapshot snapshot, LatencyTable table, long now) {
+    return now >= v.from() && now <= v.until() && generation(snapshot, table) == v.generation();
   }
 
   /** Number of cached decisions (approximate). */

@@ -85,6 +85,44 @@ public final class Router implements RoutingPolicy {
     return decisions.decide(chain, snapshot, table, client, subnetHash, count, now);
   }
 
+  /**
+   * A decision that a caller may keep and reuse while {@link #holds} says so: what
+   * {@link #select(Name, EdgeSnapshot, Family, ClientLocation, int, int)} decides for every
+   * client with the same location, latency prefix and network hash.
+   */
+  public static final class Kept {
+    private final DecisionCache.Valid valid;
+
+    private Kept(DecisionCache.Valid valid) {
+      this.valid = valid;
+    }
+
+    /** The edges for {@code family}. */
+    public List<Edge> edges(Family family) {
+      return valid.decision().edges(family);
+    }
+  }
+
+  /**
+   * {@link #decide} for a caller that keeps the result ({@link #holds}); null when the name's
+   * chain is not cacheable (a decision of such a chain is made afresh every time).
+   */
+  public Kept decideKept(Name name, EdgeSnapshot snapshot, ClientLocation client, int subnetHash, int count) {
+    PolicyChain chain = chain(name);
+    if (!chain.cacheable()) {
+      return null;
+    }
+    return new Kept(decisions.decideValid(chain, snapshot, latency.current(), client, subnetHash, count, clock.millis()));
+  }
+
+  /**
+   * True when {@code kept} is still what this router decides for {@code name}: same chain, edge
+   * snapshot and latency table contents, and every latency measurement it used as fresh as then.
+   */
+  public boolean holds(Kept kept, Name name, EdgeSnapshot snapshot) {
+    return kept.valid.chain() == chain(name) && decisions.holds(kept.valid, snapshot, latency.current(), clock.millis());
+  }
+
   /** The latency key prefix of {@code client}, or null when its address is unknown. */
   static String clientPrefix(ClientLocation client) {
     return client == null || client.address() == null ? null : LatencyTable.clientPrefix(client.address());
