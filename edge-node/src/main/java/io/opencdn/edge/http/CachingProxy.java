@@ -242,7 +242,20 @@ final class CachingProxy {
       passOn(req, flight, res);
       return;
     }
-    if (req != null && plainGet(req)) {
+    boolean large = toDisk && res.contentLength() > settings.maxObjectBytes();
+    if (req != null && large && !plainGet(req)) {
+      // a single Range on a large object: fill the whole object to disk, send the client its range
+      CachedResponse head = entry(res, Buffer.buffer(), requestHeaders, lifetime);
+      if (Conditionals.ifRangeHolds(req.headers(), head)) {
+        java.util.List<Ranges.Range> ranges = Ranges.parse(req.headers().get("Range"), res.contentLength());
+        if (ranges != null && ranges.size() <= 1) {
+          rangeFill(req, key, requestHeaders, res, head, lifetime, ranges.isEmpty() ? null : ranges.get(0), flight);
+          return;
+        }
+      }
+      // If-Range does not hold (or the range did not parse): the full 200, streamed and stored below
+    }
+    if (req != null && (plainGet(req) || large)) {
       CachedResponse head = entry(res, Buffer.buffer(), requestHeaders, lifetime);
       var out = req.response();
       out.setStatusCode(res.status());
@@ -250,29 +263,9 @@ final class CachingProxy {
       out.putHeader("Age", Long.toString(head.currentAgeSeconds(clock.millis())));
       var disk = toDisk ? largeObjects : null;
       java.util.function.Supplier<io.vertx.core.Future<io.opencdn.edge.cache.DiskEntryWriter>> spill = disk == null ? null
-          // the old copy (memory or disk) makes way for the large one, which lives on disk only
-          : () -> cache.invalidate(key).recover(t -> io.vertx.core.Future.succeededFuture())
-              .compose(v -> disk.openLarge(key, head, settings.diskMaxObjectBytes()))
-              .recover(t -> io.vertx.core.Future.succeededFuture());
-      TeeWriter.stream(res, out, settings.maxObjectBytes(), spill).onComplete(body -> {
-        if (body.failed()) {
-          metrics.errors.increment();
-          flight.complete(new FillOutcome.Failed(FillException.from(body.cause())));
-        } else if (body.result().onDisk() != null) {
-          // already on disk; put() lets the layers above record it (surrogate keys, the cluster's
-          // directory and fill lease); the tiers themselves do not store it again
-          CachedResponse onDisk = body.result().onDisk();
-          cache.put(key, onDisk).onComplete(v -> flight.complete(disk.holds(key, onDisk.bodyFile().path())
-              ? new FillOutcome.Shared(onDisk, "Miss") : new FillOutcome.Pass()));
-        } else if (body.result().body() == null) {
-          metrics.passes.increment();
-          flight.complete(new FillOutcome.Pass());
-        } else {
-          CachedResponse entry = entry(res, body.result().body(), requestHeaders, lifetime);
-          Variants.store(cache, key, requestHeaders, entry)
-              .onComplete(v -> flight.complete(new FillOutcome.Shared(entry, "Miss")));
-        }
-      });
+          : () -> openLarge(key, head);
+      TeeWriter.stream(res, out, settings.maxObjectBytes(), spill)
+          .onComplete(body -> onStreamed(key, requestHeaders, res, lifetime, flight, body));
       return;
     }
     BodyCollector.collect(res, settings.maxObjectBytes()).onComplete(body -> {
@@ -293,6 +286,63 @@ final class CachingProxy {
             .onComplete(v -> finish(req, flight, new FillOutcome.Shared(entry, "Miss")));
       }
     });
+  }
+
+  /**
+   * The leader's client asked for one range of a large object: answers 206 with that range (or
+   * 416 at once when it is unsatisfiable for the object's length) while {@link RangeTee} writes
+   * the whole body to a disk-only entry, which the flight shares once published.
+   */
+  private void rangeFill(HttpServerRequest req, CacheKey key, MultiMap requestHeaders, OriginResponse res,
+      CachedResponse head, long lifetime, Ranges.Range range, SingleFlight.Flight<CacheKey, FillOutcome> flight) {
+    long length = res.contentLength();
+    var out = req.response();
+    headers.toClient(out, res.headers(), "Miss from " + headers.edgeId());
+    out.putHeader("Age", Long.toString(head.currentAgeSeconds(clock.millis())));
+    out.headers().set("Accept-Ranges", "bytes");
+    if (range == null) {
+      out.setStatusCode(416).putHeader("Content-Range", "bytes */" + length);
+      out.headers().remove("Content-Type");
+      out.headers().set("Content-Length", "0");
+      out.end();
+    } else {
+      out.setStatusCode(206).putHeader("Content-Range", range.contentRange(length));
+      out.headers().set("Content-Length", Long.toString(range.length()));
+    }
+    RangeTee.stream(res, out, range, openLarge(key, head))
+        .onComplete(body -> onStreamed(key, requestHeaders, res, lifetime, flight, body));
+  }
+
+  /** Opens a disk-only entry for a large object (null when it cannot); the old copy makes way. */
+  private io.vertx.core.Future<io.opencdn.edge.cache.DiskEntryWriter> openLarge(CacheKey key, CachedResponse head) {
+    var disk = largeObjects;
+    // the old copy (memory or disk) makes way for the large one, which lives on disk only
+    return cache.invalidate(key).recover(t -> io.vertx.core.Future.succeededFuture())
+        .compose(v -> disk.openLarge(key, head, settings.diskMaxObjectBytes()))
+        .recover(t -> io.vertx.core.Future.succeededFuture());
+  }
+
+  /** Completes the flight of a streamed fill ({@link TeeWriter} or {@link RangeTee}). */
+  private void onStreamed(CacheKey key, MultiMap requestHeaders, OriginResponse res, long lifetime,
+      SingleFlight.Flight<CacheKey, FillOutcome> flight, io.vertx.core.AsyncResult<TeeWriter.Result> body) {
+    var disk = largeObjects;
+    if (body.failed()) {
+      metrics.errors.increment();
+      flight.complete(new FillOutcome.Failed(FillException.from(body.cause())));
+    } else if (body.result().onDisk() != null) {
+      // already on disk; put() lets the layers above record it (surrogate keys, the cluster's
+      // directory and fill lease); the tiers themselves do not store it again
+      CachedResponse onDisk = body.result().onDisk();
+      cache.put(key, onDisk).onComplete(v -> flight.complete(disk.holds(key, onDisk.bodyFile().path())
+          ? new FillOutcome.Shared(onDisk, "Miss") : new FillOutcome.Pass()));
+    } else if (body.result().body() == null) {
+      metrics.passes.increment();
+      flight.complete(new FillOutcome.Pass());
+    } else {
+      CachedResponse entry = entry(res, body.result().body(), requestHeaders, lifetime);
+      Variants.store(cache, key, requestHeaders, entry)
+          .onComplete(v -> flight.complete(new FillOutcome.Shared(entry, "Miss")));
+    }
   }
 
   private CachedResponse entry(OriginResponse res, Buffer body, MultiMap requestHeaders, long lifetime) {
@@ -350,8 +400,22 @@ final class CachingProxy {
   private boolean toDisk(HttpServerRequest req, CacheKey key, OriginResponse res) {
     long declared = res.contentLength();
     return largeObjects != null && settings.diskMaxObjectBytes() > settings.maxObjectBytes() && req != null
-        && plainGet(req) && res.status() == 200 && !key.isVariant() && !res.headers().contains("Vary")
+        && (plainGet(req) || singleRangeGet(req)) && res.status() == 200 && !key.isVariant() && !res.headers().contains("Vary")
         && declared <= settings.diskMaxObjectBytes();
+  }
+
+  /**
+   * A GET with one range (it may carry {@code If-Range}) and no other conditionals: on a large
+   * object it fills the whole object to disk while the client gets its range ({@link RangeTee}).
+   */
+  private static boolean singleRangeGet(HttpServerRequest req) {
+    MultiMap h = req.headers();
+    if (req.method() != HttpMethod.GET || h.contains("If-None-Match") || h.contains("If-Modified-Since")
+        || h.contains("If-Match") || h.contains("If-Unmodified-Since")) {
+      return false;
+    }
+    java.util.List<Ranges.Range> ranges = Ranges.parse(h.get("Range"), Long.MAX_VALUE);
+    return ranges != null && ranges.size() == 1;
   }
 
   /** A GET without Range or conditionals: the only kind streamed while it is stored. */
