@@ -69,7 +69,9 @@ class ComposeEndToEndTest {
   @Order(1)
   void resolvesEachClientToItsNearestEdgeOnBothDnsServers() throws Exception {
     for (int port : DNS_PORTS) {
-      await(() -> resolve(port, "81.2.69.0/24").equals(List.of(EU)), Duration.ofSeconds(120));
+      // the edges come up one by one: wait until every one is healthy and registered
+      await(() -> resolve(port, "81.2.69.0/24").equals(List.of(EU)) && resolve(port, "1.0.16.0/24").equals(List.of(AP))
+          && resolve(port, "8.8.8.0/24").equals(List.of(US)), Duration.ofSeconds(120));
       assertThat(resolve(port, "81.2.69.0/24")).containsExactly(EU);
       assertThat(resolve(port, "1.0.16.0/24")).containsExactly(AP);
       assertThat(resolve(port, "8.8.8.0/24")).containsExactly(US);
