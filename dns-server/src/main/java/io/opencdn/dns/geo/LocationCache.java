@@ -20,7 +20,11 @@ import java.util.Set;
  *       decide for some of its addresses and not for the others).
  * </ul>
  *
- * A hit returns the cached location {@linkplain ClientLocation#withAddress with the queried
+ * An IPv4 /24 that the GeoIP database splits into longer networks (a /26, a /27...) is cached part
+ * by part instead: each network met is kept with its own location (at most {@value #MAX_PARTS}
+ * per /24), and an address is a hit when it falls in one of them.
+ *
+ * <p>A hit returns the cached location {@linkplain ClientLocation#withAddress with the queried
  * address}, so the located network, prefix length (the ECS scope), source and coordinates are
  * those of an uncached lookup. Every entry remembers the coverage table it was computed with; a
  * coverage-file reload installs a new table, which empties the cache and makes older entries
@@ -53,12 +57,17 @@ public final class LocationCache implements GeoLocator {
   public static final class Slot {
     private final CoverageZones table;
     private final ClientLocation location;
+    /** For a part of a split /24: its network address and mask (IPv4); 0 and 0 for a whole /24. */
+    private final int network;
+    private final int mask;
     /** A caller's value derived from this network's location (e.g. a routing decision); null at first. */
     public volatile Object memo;
 
-    private Slot(CoverageZones table, ClientLocation location) {
+    private Slot(CoverageZones table, ClientLocation location, int network, int mask) {
       this.table = table;
       this.location = location;
+      this.network = network;
+      this.mask = mask;
     }
 
     /** The network's location as an uncached lookup of {@code address} gives it. */
@@ -72,11 +81,52 @@ public final class LocationCache implements GeoLocator {
     }
   }
 
+  /** Most networks remembered inside one split /24. */
+  static final int MAX_PARTS = 16;
+
+  /**
+   * An IPv4 /24 that holds several GeoIP networks (longer than /24): the ones met so far, each a
+   * {@link Slot} of its own. An address in none of them is a miss.
+   */
+  private static final class Split {
+    private final CoverageZones table;
+    private volatile Slot[] parts = new Slot[0];
+
+    Split(CoverageZones table) {
+      this.table = table;
+    }
+
+    Slot find(int address) {
+      for (Slot s : parts) {
+        if ((address & s.mask) == s.network) {
+          return s;
+        }
+      }
+      return null;
+    }
+
+    synchronized void add(Slot slot) {
+      Slot[] p = parts;
+      if (p.length >= MAX_PARTS) {
+        return;
+      }
+      for (Slot s : p) {
+        if (s.network == slot.network && s.mask == slot.mask) {
+          return;
+        }
+      }
+      Slot[] next = java.util.Arrays.copyOf(p, p.length + 1);
+      next[p.length] = slot;
+      parts = next;
+    }
+  }
+
   /** A coverage table and the cache keys of the /24s (/48s) that hold a longer coverage zone. */
   private record Generation(CoverageZones table, Set<Long> split) {}
 
   private final LocationChain chain;
-  private final Cache<Long, Slot> cache;
+  /** Per /24 (/48): a {@link Slot}, or for an IPv4 /24 of several GeoIP networks a {@link Split}. */
+  private final Cache<Long, Object> cache;
   private final Doorkeeper doorkeeper;
   private volatile Generation generation = new Generation(null, Set.of());
 
@@ -110,15 +160,60 @@ public final class LocationCache implements GeoLocator {
     if (g.split().contains(key)) {
       return chain.locate(address);
     }
-    Slot hit = cache.getIfPresent(key);
-    if (hit != null && hit.table == table) {
+    Slot hit = cached(table, key, bytes);
+    if (hit != null) {
       return Optional.of(hit.location(address));
     }
     ClientLocation found = chain.trace(address, null);
-    if (found != null && found.prefixLength() <= (bytes.length == 4 ? PREFIX_V4 : PREFIX_V6) && doorkeeper.admit(key)) {
-      cache.put(key, new Slot(table, found));
+    if (found != null) {
+      remember(table, key, bytes, found);
     }
     return Optional.ofNullable(found);
+  }
+
+  private Slot cached(CoverageZones table, Long key, byte[] bytes) {
+    Object hit = cache.getIfPresent(key);
+    if (hit instanceof Slot s) {
+      return s.table == table ? s : null;
+    }
+    if (hit instanceof Split split && split.table == table && bytes.length == 4) {
+      return split.find(v4(bytes));
+    }
+    return null;
+  }
+
+  /**
+   * Caches what the chain found for an address of the /24 (/48) {@code key}: for the whole /24
+   * when the deciding network holds it; as one part of a split IPv4 /24 when the deciding network
+   * is a GeoIP network longer than /24 (every address of an MMDB network gets the same record,
+   * and coverage zones longer than /24 never get here: such /24s are not cached at all); never
+   * the default location (prefix = the whole address).
+   */
+  private void remember(CoverageZones table, Long key, byte[] bytes, ClientLocation found) {
+    int prefix = found.prefixLength();
+    if (prefix <= (bytes.length == 4 ? PREFIX_V4 : PREFIX_V6)) {
+      if (doorkeeper.admit(key)) {
+        cache.put(key, new Slot(table, found, 0, 0));
+      }
+      return;
+    }
+    if (bytes.length != 4 || prefix >= 32) {
+      return;
+    }
+    Split split = cache.getIfPresent(key) instanceof Split s && s.table == table ? s : null;
+    if (split == null) {
+      if (!doorkeeper.admit(key)) {
+        return;
+      }
+      split = new Split(table);
+      cache.put(key, split);
+    }
+    int mask = -1 << (32 - prefix);
+    split.add(new Slot(table, found, v4(bytes) & mask, mask));
+  }
+
+  private static int v4(byte[] a) {
+    return (a[0] & 0xff) << 24 | (a[1] & 0xff) << 16 | (a[2] & 0xff) << 8 | (a[3] & 0xff);
   }
 
   /**
@@ -136,8 +231,7 @@ public final class LocationCache implements GeoLocator {
     if (g.split().contains(key)) {
       return null;
     }
-    Slot hit = cache.getIfPresent(key);
-    return hit != null && hit.table == table ? hit : null;
+    return cached(table, key, address.getAddress());
   }
 
   /** Drops every cached location (the next lookups go through the chain). */

@@ -74,7 +74,37 @@ class LocationCacheTest {
   }
 
   @Test
-  void theDefaultLocationAndNetworksLongerThanA24AreNotCached() {
+  void aSlash24SplitIntoLongerGeoipNetworksIsCachedPartByPart() {
+    // a /24 that the GeoLite2 City database splits into networks longer than /24
+    Random rnd = new Random(11);
+    InetAddress splitAt = null;
+    for (int i = 0; i < 100_000 && splitAt == null; i++) {
+      InetAddress a = v4(rnd.nextInt(1, 224), rnd.nextInt(256), rnd.nextInt(256), 0);
+      ClientLocation l = geo().lookup(a).orElse(null);
+      if (l != null && l.prefixLength() > 24 && l.prefixLength() < 32) {
+        splitAt = a;
+      }
+    }
+    assertThat(splitAt).as("a split /24 in the database").isNotNull();
+    CountingCity city = new CountingCity();
+    LocationChain chain = new LocationChain(CoverageZones.EMPTY, city, CountryCentroids.embedded(), DEFAULT);
+    LocationCache cache = new LocationCache(chain);
+    byte[] net = splitAt.getAddress();
+    for (int round = 0; round < 3; round++) {
+      for (int last = 0; last < 256; last++) {
+        InetAddress addr = v4(net[0] & 0xff, net[1] & 0xff, net[2] & 0xff, last);
+        assertThat(cache.locate(addr)).as("%s", addr).isEqualTo(chain.locate(addr));
+      }
+    }
+    // 3 x 256 lookups through the cache and as many straight through the chain (which counts too):
+    // the cache's part answered most of its own
+    assertThat(city.calls.get()).as("City lookups").isLessThan(768 + 768 / 2);
+    assertThat(cache.slot(splitAt)).as("the part holding %s", splitAt).isNotNull();
+    assertThat(cache.slot(splitAt).prefixLength()).isGreaterThan(24);
+  }
+
+  @Test
+  void theDefaultLocationIsNotCached() {
     CountingCity city = new CountingCity();
     LocationCache cache = new LocationCache(new LocationChain(CoverageZones.EMPTY, city, CountryCentroids.embedded(), DEFAULT));
     // private addresses: no City record, the default location with prefix /32 decides
