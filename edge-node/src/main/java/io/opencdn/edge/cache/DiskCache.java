@@ -2,10 +2,7 @@ package io.opencdn.edge.cache;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,7 +20,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -38,9 +34,7 @@ import org.slf4j.LoggerFactory;
  * headers when the tier is constructed, so stored responses survive a restart; unreadable files
  * and left-over temporary files are deleted then. File I/O runs on Vert.x worker threads.
  *
- * <p>File format: magic {@code OCDN2}, then (DataOutput) key host, key target, key variant (empty
- * for a primary key), status, request time, response time, lifetime, the Vary values, the headers
- * and the body ({@code OCDN1} files, without the variant, are still read). The secondary keys of
+ * <p>File format: {@link DiskEntryFormat}. The secondary keys of
  * {@code Vary} variants are tracked per primary key, so {@link #invalidate} of a primary key
  * removes every variant ({@link Variants}).
  *
@@ -52,9 +46,6 @@ import org.slf4j.LoggerFactory;
 public final class DiskCache implements ResponseCache {
 
   private static final Logger LOG = LoggerFactory.getLogger(DiskCache.class);
-  private static final byte[] MAGIC = "OCDN2".getBytes(StandardCharsets.US_ASCII);
-  /** Files written before variant keys existed: no variant field. */
-  private static final byte[] MAGIC_V1 = "OCDN1".getBytes(StandardCharsets.US_ASCII);
   private static final String SUFFIX = ".entry";
 
   private record Meta(Path file, long size, long freshUntilMillis) {}
@@ -124,7 +115,7 @@ public final class DiskCache implements ResponseCache {
           continue;
         }
         try (InputStream in = Files.newInputStream(f)) {
-          Stored stored = read(new DataInputStream(in), -1);
+          DiskEntryFormat.Stored stored = DiskEntryFormat.read(new DataInputStream(in), -1);
           CachedResponse r = stored.response();
           CacheKey key = stored.key();
           long size = Files.size(f);
@@ -173,7 +164,7 @@ public final class DiskCache implements ResponseCache {
     Path file = meta.file();
     return vertx.<CachedResponse>executeBlocking(() -> {
       try (InputStream in = Files.newInputStream(file)) {
-        Stored s = read(new DataInputStream(in), maxInlineBytes);
+        DiskEntryFormat.Stored s = DiskEntryFormat.read(new DataInputStream(in), maxInlineBytes);
         if (s.bodyLength() <= maxInlineBytes) {
           return s.response();
         }
@@ -202,7 +193,7 @@ public final class DiskCache implements ResponseCache {
       writing.merge(key, 1, Integer::sum);
     }
     return vertx.<Void>executeBlocking(() -> {
-      byte[] data = write(key, response);
+      byte[] data = DiskEntryFormat.write(key, response);
       if (data.length > budgetBytes) {
         return null;
       }
@@ -291,7 +282,7 @@ public final class DiskCache implements ResponseCache {
     return ctx.<DiskEntryWriter>executeBlocking(() -> {
       Path tmp = Files.createTempFile(dir, "large-", ".tmp");
       try {
-        return new DiskEntryWriter(this, ctx, key, tmp, header(key, head), head, freshUntil,
+        return new DiskEntryWriter(this, ctx, key, tmp, DiskEntryFormat.header(key, head), head, freshUntil,
             Math.min(maxBodyBytes, budgetBytes));
       } catch (IOException | RuntimeException e) {
         Files.deleteIfExists(tmp);
@@ -417,113 +408,5 @@ public final class DiskCache implements ResponseCache {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static byte[] write(CacheKey key, CachedResponse r) {
-    try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(r.body().length() + 1024);
-      DataOutputStream out = new DataOutputStream(bytes);
-      writeHeader(out, key, r);
-      out.writeInt(r.body().length());
-      out.write(r.body().getBytes());
-      out.flush();
-      return bytes.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** The file header of an entry: everything up to (not including) the body length field. */
-  static byte[] header(CacheKey key, CachedResponse r) {
-    try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
-      DataOutputStream out = new DataOutputStream(bytes);
-      writeHeader(out, key, r);
-      out.flush();
-      return bytes.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void writeHeader(DataOutputStream out, CacheKey key, CachedResponse r) throws IOException {
-    out.write(MAGIC);
-    out.writeUTF(key.host());
-    writeLong(out, key.target());
-    writeLong(out, key.variant() == null ? "" : key.variant());
-    out.writeInt(r.status());
-    out.writeLong(r.requestTimeMillis());
-    out.writeLong(r.responseTimeMillis());
-    out.writeLong(r.freshnessLifetimeSeconds());
-    out.writeInt(r.varyValues().size());
-    for (var e : r.varyValues().entrySet()) {
-      writeLong(out, e.getKey());
-      writeLong(out, e.getValue());
-    }
-    out.writeInt(r.headers().size());
-    for (var e : r.headers()) {
-      writeLong(out, e.getKey());
-      writeLong(out, e.getValue());
-    }
-  }
-
-  /** A decoded file: its key, response (the body empty when not read) and body length. */
-  record Stored(CacheKey key, CachedResponse response, long bodyLength) {}
-
-  static Stored read(DataInputStream in, boolean withBody) throws IOException {
-    return read(in, withBody ? Integer.MAX_VALUE : -1);
-  }
-
-  /** Decodes a file, reading the body only when it is at most {@code maxBody} bytes long. */
-  static Stored read(DataInputStream in, long maxBody) throws IOException {
-    byte[] magic = in.readNBytes(MAGIC.length);
-    boolean v1 = java.util.Arrays.equals(magic, MAGIC_V1);
-    if (!v1 && !java.util.Arrays.equals(magic, MAGIC)) {
-      throw new IOException("not a cache entry");
-    }
-    String host = in.readUTF();
-    String target = readLong(in);
-    CacheKey key = new CacheKey(host, target, v1 ? null : readLong(in));
-    int status = in.readInt();
-    long requestTime = in.readLong();
-    long responseTime = in.readLong();
-    long lifetime = in.readLong();
-    Map<String, String> vary = new TreeMap<>();
-    for (int i = in.readInt(); i > 0; i--) {
-      vary.put(readLong(in), readLong(in));
-    }
-    List<Map.Entry<String, String>> headers = new ArrayList<>();
-    for (int i = in.readInt(); i > 0; i--) {
-      headers.add(Map.entry(readLong(in), readLong(in)));
-    }
-    int length = in.readInt();
-    if (length < 0) {
-      throw new IOException("bad body length " + length);
-    }
-    Buffer body;
-    if (length <= maxBody) {
-      byte[] b = in.readNBytes(length);
-      if (b.length != length) {
-        throw new IOException("truncated entry");
-      }
-      body = Buffer.buffer(b);
-    } else {
-      body = Buffer.buffer();
-    }
-    return new Stored(key, new CachedResponse(status, headers, body, requestTime, responseTime, lifetime, vary), length);
-  }
-
-  private static void writeLong(DataOutputStream out, String s) throws IOException {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(b.length);
-    out.write(b);
-  }
-
-  private static String readLong(DataInputStream in) throws IOException {
-    int n = in.readInt();
-    if (n < 0 || n > (1 << 24)) {
-      throw new IOException("bad string length " + n);
-    }
-    return new String(in.readNBytes(n), StandardCharsets.UTF_8);
   }
 }
