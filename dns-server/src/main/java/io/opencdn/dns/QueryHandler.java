@@ -146,6 +146,14 @@ public final class QueryHandler implements DnsHandler {
         }
         // rate-limited: the full path builds the slip or drops, with this verdict
       }
+      byte[] negative = verdict == null ? current.negativeResponse(fq, transport == Transport.UDP) : null;
+      if (negative != null) {
+        verdict = rrl == null || transport != Transport.UDP ? ResponseRateLimiter.Verdict.SEND : rrl.check(source);
+        if (verdict == ResponseRateLimiter.Verdict.SEND) {
+          count(Rcode.NXDOMAIN, fq.type(), transport, start);
+          return negative;
+        }
+      }
     }
     return respondFully(query, source, transport, start, verdict, fq, current);
   }

@@ -111,6 +111,69 @@ class FastPathTest {
   }
 
   @Test
+  void nxdomainFromTemplatesGivesTheFullPathsBytes() {
+    // three zones: cdn.test (demo), big.test (a delegation, CNAMEs), wild.test (wildcards, empty
+    // non-terminals, a delegation, an SOA whose names lie below the apex)
+    DnsConfig cfg = testConfig();
+    DnsConfig protocol = io.opencdn.common.config.ConfigLocation.load(ProtocolTest.CONFIG, DnsConfig.class);
+    for (var setup : List.of(java.util.Map.entry(cfg, TEST_CONFIG), java.util.Map.entry(protocol, ProtocolTest.CONFIG))) {
+      QueryHandler h = QueryHandler.create(setup.getKey(), setup.getValue(), geo(), edges);
+      String[] zones = setup.getKey() == cfg ? new String[] {"cdn.test", "big.test"} : new String[] {"wild.test"};
+      String[] existing = {"www", "ns1", "hostmaster", "sub", "b", "a.b", "c", "x.c", "deleg", "ns.deleg", "x.sub", "alias",
+          "multi", "txt", "static", "cn", "y.cn"};
+      Random rnd = new Random(99);
+      int negative = 0;
+      int cases = 4000;
+      for (int i = 0; i < cases; i++) {
+        String zone = zones[rnd.nextInt(zones.length)];
+        String name = switch (rnd.nextInt(6)) {
+          case 0 -> existing[rnd.nextInt(existing.length)] + "." + zone;
+          case 1 -> "nx" + rnd.nextInt(1000) + "." + existing[rnd.nextInt(existing.length)] + "." + zone;
+          case 2 -> randomLabels(rnd, 1 + rnd.nextInt(rnd.nextInt(10) == 0 ? 60 : 3)) + "." + zone;
+          default -> "nx" + rnd.nextInt(1_000_000) + "." + zone;
+        };
+        if (name.length() > 253) {
+          name = name.substring(name.length() - 253).replaceFirst("^[^.]*\\.", "");
+        }
+        name = rnd.nextBoolean() ? name.toUpperCase() : name;
+        int[] types = {Type.A, Type.AAAA, Type.MX, Type.TXT, Type.DS, Type.NS, Type.ANY};
+        int type = types[rnd.nextInt(types.length)];
+        int flags = (rnd.nextBoolean() ? 0x01 : 0) | (rnd.nextInt(4) == 0 ? 0x1000 : 0);
+        boolean edns = rnd.nextInt(3) != 0;
+        int payload = rnd.nextInt(4) == 0 ? 512 + rnd.nextInt(200) : 1232;
+        byte[] query = query(rnd.nextInt(65536), name, type, flags, edns, payload, null);
+        Transport transport = rnd.nextInt(6) == 0 ? Transport.TCP : Transport.UDP;
+        FastQuery fq = FastQuery.parse(query);
+        if (fq != null && h.answerer().negativeResponse(fq, transport == Transport.UDP) != null) {
+          negative++;
+        }
+        h.fastPath(true);
+        byte[] viaFast = h.handle(query, ip("192.0.2.1"), transport);
+        h.fastPath(false);
+        byte[] viaFull = h.handle(query, ip("192.0.2.1"), transport);
+        assertThat(viaFast).as("query %s over %s", HexFormat.of().formatHex(query), transport).isEqualTo(viaFull);
+      }
+      // wild.test answers most missing names from its wildcards: NXDOMAIN only below sub, b, ...
+      assertThat(negative).as("NXDOMAIN written from templates in %s", List.of(zones))
+          .isGreaterThan(setup.getKey() == cfg ? cases / 3 : cases / 50);
+    }
+  }
+
+  private static String randomLabels(Random rnd, int count) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      if (i > 0) {
+        b.append('.');
+      }
+      int len = 1 + rnd.nextInt(rnd.nextInt(8) == 0 ? 63 : 8);
+      for (int j = 0; j < len; j++) {
+        b.append((char) ('a' + rnd.nextInt(26)));
+      }
+    }
+    return b.toString();
+  }
+
+  @Test
   void theFastPathAnswersTheGeoNameWithTheNearestEdgeAndTheEcsScope() throws Exception {
     byte[] query = query(0x1234, "wWw.CDN.test", Type.A, 0x01, true, 1232, ecsV4(24, new byte[] {81, 2, 69}));
     FastQuery fq = FastQuery.parse(query);

@@ -60,6 +60,8 @@ public final class Answerer {
   private final Map<Name, DnsConfig.Route> routes;
   /** Geo-routed names inside a zone, by {@link FastQuery#nameKey()}, for {@link #answerFast}. */
   private final Map<String, FastRoute> fastRoutes;
+  /** NXDOMAIN from templates for names that do not exist ({@link #negativeResponse}). */
+  private final NegativeAnswers negatives;
   private final GeoLocator geo;
   private final EdgeSnapshotSource edges;
   private final RoutingPolicy policy;
@@ -77,6 +79,7 @@ public final class Answerer {
       }
     });
     this.fastRoutes = Map.copyOf(fast);
+    this.negatives = new NegativeAnswers(zones, byName.keySet());
     this.geo = geo;
     this.edges = edges;
     this.policy = policy;
@@ -96,6 +99,11 @@ public final class Answerer {
 
   private final com.github.benmanes.caffeine.cache.Cache<String, byte[]> zoneResponses =
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(ZONE_RESPONSES).executor(Runnable::run).build();
+  /**
+   * A response is kept from its question's second full answer on: random names (NXDOMAIN
+   * floods, a resolver's probes) are each asked once and would only churn the cache.
+   */
+  private final io.opencdn.dns.geo.Doorkeeper zoneDoorkeeper = new io.opencdn.dns.geo.Doorkeeper(ZONE_RESPONSES * 4);
 
   /**
    * The response the full path gave to an earlier query of the same shape, with this query's ID
@@ -123,12 +131,28 @@ public final class Answerer {
     return out;
   }
 
+  /**
+   * The NXDOMAIN response to {@code q} when its name does not exist in a zone, written from the
+   * zone's template (see {@link NegativeAnswers}); null when the name may exist, no template is
+   * known yet, or the response would not fit a UDP client ({@code udp}). Byte for byte what the
+   * full path answers.
+   */
+  public byte[] negativeResponse(FastQuery q, boolean udp) {
+    return negatives.answer(q, q.nameKey(), udp);
+  }
+
   /** Keeps {@code response}, the full path's answer to {@code q}, when it qualifies (see {@link #cachedZoneResponse}). */
   public void keepZoneResponse(FastQuery q, Answer answer, byte[] response) {
     int rcode = answer.rcode();
     if (answer.fromZone() && !q.hasEcsOption() && response.length <= ZONE_RESPONSE_MAX && (response[2] & 0x02) == 0
         && (rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN || rcode == Rcode.REFUSED)) {
-      zoneResponses.put(zoneKey(q), response);
+      String key = zoneKey(q);
+      if (zoneDoorkeeper.admit(key.hashCode())) {
+        zoneResponses.put(key, response);
+      }
+      if (rcode == Rcode.NXDOMAIN) {
+        negatives.learn(q, q.nameKey(), response);
+      }
     }
   }
 
@@ -173,8 +197,8 @@ public final class Answerer {
     int scope;
     Memo memo = memo(fr, family, client, clientPrefix, snapshot);
     if (memo != null) {
-      chosen = memo.edges();
-      scope = memo.scope();
+      chosen = memo.edges;
+      scope = memo.scope;
     } else {
       ClientLocation location = geo.locate(client).orElse(null);
       Selection selection = policy.select(fr.name(), snapshot, family, location, Request.subnetHash(client, clientPrefix),
@@ -195,9 +219,38 @@ public final class Answerer {
   /**
    * What the fast path decided for a cached client network (kept in its
    * {@link LocationCache.Slot#memo}): valid for the route and family it was made for while the
-   * router says the decision {@linkplain Router#holds holds}.
+   * router says the decision {@linkplain Router#holds holds}. One object with the decision's
+   * validity inline and a shared edge list, so that a kept answer costs one read beyond the slot.
    */
-  private record Memo(FastRoute route, Family family, Router.Kept kept, List<Edge> edges, int scope) {}
+  private static final class Memo extends Router.Kept {
+    private final FastRoute route;
+    private final Family family;
+    private final List<Edge> edges;
+    private final int scope;
+
+    Memo(Router.Kept kept, FastRoute route, Family family, List<Edge> edges, int scope) {
+      super(kept);
+      this.route = route;
+      this.family = family;
+      this.edges = edges;
+      this.scope = scope;
+    }
+  }
+
+  /** Distinct edge lists of memos: a few per edge set, shared by every client network. */
+  private final java.util.concurrent.ConcurrentHashMap<List<Edge>, List<Edge>> edgeLists = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private List<Edge> shared(List<Edge> edgeList) {
+    List<Edge> known = edgeLists.get(edgeList);
+    if (known != null) {
+      return known;
+    }
+    if (edgeLists.size() >= 4096) {
+      return edgeList;
+    }
+    List<Edge> prior = edgeLists.putIfAbsent(edgeList, edgeList);
+    return prior != null ? prior : edgeList;
+  }
 
   /**
    * The edges and scope for a client /24 whose location is cached, from the network's memo or
@@ -214,7 +267,7 @@ public final class Answerer {
     if (slot == null) {
       return null;
     }
-    if (slot.memo instanceof Memo m && m.route() == fr && m.family() == family && router.holds(m.kept(), fr.name(), snapshot)) {
+    if (slot.memo instanceof Memo m && m.route == fr && m.family == family && router.holds(m, fr.name(), snapshot)) {
       return m;
     }
     Router.Kept kept = router.decideKept(fr.name(), snapshot, slot.location(client), Request.subnetHash(client, clientPrefix),
@@ -222,7 +275,7 @@ public final class Answerer {
     if (kept == null) {
       return null;
     }
-    Memo m = new Memo(fr, family, kept, kept.edges(family), slot.prefixLength());
+    Memo m = new Memo(kept, fr, family, shared(kept.edges(family)), slot.prefixLength());
     slot.memo = m;
     return m;
   }

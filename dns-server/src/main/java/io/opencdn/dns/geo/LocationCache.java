@@ -55,6 +55,8 @@ public final class LocationCache implements GeoLocator {
    * caller derived from the location ({@link #memo}), which lives and dies with the entry.
    */
   public static final class Slot {
+    /** The cache key of the /24 (/48) the slot belongs to: readers of the IPv4 table check it. */
+    private final long key;
     private final CoverageZones table;
     private final ClientLocation location;
     /** For a part of a split /24: its network address and mask (IPv4); 0 and 0 for a whole /24. */
@@ -63,7 +65,8 @@ public final class LocationCache implements GeoLocator {
     /** A caller's value derived from this network's location (e.g. a routing decision); null at first. */
     public volatile Object memo;
 
-    private Slot(CoverageZones table, ClientLocation location, int network, int mask) {
+    private Slot(long key, CoverageZones table, ClientLocation location, int network, int mask) {
+      this.key = key;
       this.table = table;
       this.location = location;
       this.network = network;
@@ -89,10 +92,12 @@ public final class LocationCache implements GeoLocator {
    * {@link Slot} of its own. An address in none of them is a miss.
    */
   private static final class Split {
+    private final long key;
     private final CoverageZones table;
     private volatile Slot[] parts = new Slot[0];
 
-    Split(CoverageZones table) {
+    Split(long key, CoverageZones table) {
+      this.key = key;
       this.table = table;
     }
 
@@ -121,19 +126,103 @@ public final class LocationCache implements GeoLocator {
     }
   }
 
-  /** A coverage table and the cache keys of the /24s (/48s) that hold a longer coverage zone. */
-  private record Generation(CoverageZones table, Set<Long> split) {}
+  /**
+   * A coverage table, the cache keys of the /24s (/48s) that hold a longer coverage zone, and the
+   * IPv4 entries computed with that table.
+   */
+  private record Generation(CoverageZones table, Set<Long> split, V4Table v4) {
+    boolean uncached(long key) {
+      return !split.isEmpty() && split.contains(key);
+    }
+  }
+
+  /**
+   * The IPv4 entries: a set-associative table of {@value #WAYS}-way buckets, a /24 key per int
+   * and the entries in a parallel array. A lookup reads the bucket's ints (one or two cache lines)
+   * and then the entry itself, where a hash map would chase a table slot, a node, a boxed key and
+   * the value, and an LRU cache would also reorder its access list on every read. A /24 goes to
+   * the bucket its hash names; a full bucket gives up one of its entries, picked at random. The
+   * ints only point the way: every entry carries its own key and a reader checks it, so a race
+   * with a writer costs at most a miss, never another network's location. Plain array accesses
+   * suffice for that, because entries are immutable where it matters (final fields).
+   */
+  private static final class V4Table {
+    static final int WAYS = 8;
+    private final int[] keys;
+    private final Object[] entries;
+    private final int buckets;
+
+    V4Table(long maxSize) {
+      int b = Integer.highestOneBit((int) Math.max(1, Math.min(maxSize, 1 << 26) / WAYS));
+      this.buckets = b;
+      this.keys = new int[b * WAYS];
+      this.entries = new Object[b * WAYS];
+    }
+
+    /** The tag of a /24 in {@link #keys}: never 0 (an empty way). */
+    private static int tag(int slash24) {
+      return slash24 + 1;
+    }
+
+    private int base(int slash24) {
+      return ((slash24 * 0x9E3779B9) >>> 8 & (buckets - 1)) * WAYS;
+    }
+
+    Object get(int slash24, long key) {
+      int base = base(slash24);
+      int tag = tag(slash24);
+      for (int i = base; i < base + WAYS; i++) {
+        if (keys[i] == tag) {
+          Object e = entries[i];
+          return e instanceof Slot s ? (s.key == key ? s : null) : e instanceof Split p && p.key == key ? p : null;
+        }
+      }
+      return null;
+    }
+
+    void put(int slash24, Object entry) {
+      int base = base(slash24);
+      int tag = tag(slash24);
+      int way = -1;
+      for (int i = base; i < base + WAYS; i++) {
+        if (keys[i] == tag) {
+          way = i;
+          break;
+        }
+        if (way < 0 && keys[i] == 0) {
+          way = i;
+        }
+      }
+      if (way < 0) {
+        way = base + java.util.concurrent.ThreadLocalRandom.current().nextInt(WAYS);
+      }
+      // the entry first: a reader that sees the new tag with the old entry finds a key mismatch
+      entries[way] = entry;
+      keys[way] = tag;
+    }
+
+    long size() {
+      long n = 0;
+      for (Object e : entries) {
+        n += e == null ? 0 : 1;
+      }
+      return n;
+    }
+  }
 
   private final LocationChain chain;
-  /** Per /24 (/48): a {@link Slot}, or for an IPv4 /24 of several GeoIP networks a {@link Split}. */
+  /** Per IPv6 /48: a {@link Slot} (IPv4 entries are in the generation's {@link V4Table}). */
   private final Cache<Long, Object> cache;
+  private final long maxSize;
   private final Doorkeeper doorkeeper;
-  private volatile Generation generation = new Generation(null, Set.of());
+  private volatile Generation generation;
 
   /** A cache of at most {@code maxSize} networks in front of {@code chain}. */
   public LocationCache(LocationChain chain, long maxSize) {
     this.chain = chain;
+    this.maxSize = maxSize;
     this.cache = Caffeine.newBuilder().maximumSize(maxSize).executor(Runnable::run).build();
+    this.generation = new Generation(null, Set.of(), new V4Table(maxSize));
     // as many slots as entries: a network seen again within about maxSize other misses is admitted
     this.doorkeeper = new Doorkeeper((int) Math.min(maxSize, 1 << 22));
   }
@@ -156,30 +245,42 @@ public final class LocationCache implements GeoLocator {
     }
     Generation g = generation(table);
     byte[] bytes = address.getAddress();
-    Long key = key(bytes);
-    if (g.split().contains(key)) {
+    long key = key(bytes);
+    if (g.uncached(key)) {
       return chain.locate(address);
     }
-    Slot hit = cached(table, key, bytes);
+    Slot hit = cached(g, key, bytes);
     if (hit != null) {
       return Optional.of(hit.location(address));
     }
     ClientLocation found = chain.trace(address, null);
     if (found != null) {
-      remember(table, key, bytes, found);
+      remember(g, key, bytes, found);
     }
     return Optional.ofNullable(found);
   }
 
-  private Slot cached(CoverageZones table, Long key, byte[] bytes) {
-    Object hit = cache.getIfPresent(key);
+  private Slot cached(Generation g, long key, byte[] bytes) {
+    Object hit = bytes.length == 4 ? g.v4().get(v4(bytes) >>> 8, key) : cache.getIfPresent(key);
     if (hit instanceof Slot s) {
-      return s.table == table ? s : null;
+      return s.table == g.table() ? s : null;
     }
-    if (hit instanceof Split split && split.table == table && bytes.length == 4) {
+    if (hit instanceof Split split && split.table == g.table() && bytes.length == 4) {
       return split.find(v4(bytes));
     }
     return null;
+  }
+
+  private Object present(Generation g, long key, byte[] bytes) {
+    return bytes.length == 4 ? g.v4().get(v4(bytes) >>> 8, key) : cache.getIfPresent(key);
+  }
+
+  private void put(Generation g, long key, byte[] bytes, Object entry) {
+    if (bytes.length == 4) {
+      g.v4().put(v4(bytes) >>> 8, entry);
+    } else {
+      cache.put(key, entry);
+    }
   }
 
   /**
@@ -189,27 +290,28 @@ public final class LocationCache implements GeoLocator {
    * and coverage zones longer than /24 never get here: such /24s are not cached at all); never
    * the default location (prefix = the whole address).
    */
-  private void remember(CoverageZones table, Long key, byte[] bytes, ClientLocation found) {
+  private void remember(Generation g, long key, byte[] bytes, ClientLocation found) {
+    CoverageZones table = g.table();
     int prefix = found.prefixLength();
     if (prefix <= (bytes.length == 4 ? PREFIX_V4 : PREFIX_V6)) {
       if (doorkeeper.admit(key)) {
-        cache.put(key, new Slot(table, found, 0, 0));
+        put(g, key, bytes, new Slot(key, table, found, 0, 0));
       }
       return;
     }
     if (bytes.length != 4 || prefix >= 32) {
       return;
     }
-    Split split = cache.getIfPresent(key) instanceof Split s && s.table == table ? s : null;
+    Split split = present(g, key, bytes) instanceof Split s && s.table == table ? s : null;
     if (split == null) {
       if (!doorkeeper.admit(key)) {
         return;
       }
-      split = new Split(table);
-      cache.put(key, split);
+      split = new Split(key, table);
+      put(g, key, bytes, split);
     }
     int mask = -1 << (32 - prefix);
-    split.add(new Slot(table, found, v4(bytes) & mask, mask));
+    split.add(new Slot(key, table, found, v4(bytes) & mask, mask));
   }
 
   private static int v4(byte[] a) {
@@ -227,22 +329,25 @@ public final class LocationCache implements GeoLocator {
       return null;
     }
     Generation g = generation(table);
-    Long key = key(address.getAddress());
-    if (g.split().contains(key)) {
+    byte[] bytes = address.getAddress();
+    long key = key(bytes);
+    if (g.uncached(key)) {
       return null;
     }
-    return cached(table, key, address.getAddress());
+    return cached(g, key, bytes);
   }
 
   /** Drops every cached location (the next lookups go through the chain). */
-  public void invalidate() {
+  public synchronized void invalidate() {
+    Generation g = generation;
+    generation = new Generation(g.table(), g.split(), new V4Table(maxSize));
     cache.invalidateAll();
   }
 
-  /** Number of cached networks (approximate; for tests and metrics). */
+  /** Number of cached networks (/24s, /48s; counts every entry: for tests and metrics). */
   public long size() {
     cache.cleanUp();
-    return cache.estimatedSize();
+    return cache.estimatedSize() + generation.v4().size();
   }
 
   private Generation generation(CoverageZones table) {
@@ -257,7 +362,7 @@ public final class LocationCache implements GeoLocator {
         split.add(key(net));
       }
     }
-    Generation next = new Generation(table, Set.copyOf(split));
+    Generation next = new Generation(table, Set.copyOf(split), new V4Table(maxSize));
     generation = next;
     cache.invalidateAll();
     return next;

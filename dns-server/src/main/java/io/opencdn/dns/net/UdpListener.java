@@ -3,7 +3,6 @@ package io.opencdn.dns.net;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -133,7 +132,10 @@ public final class UdpListener {
           return;
         }
         if (ctx.channel().isWritable()) {
-          ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(response), sender), ctx.voidPromise());
+          // straight into a pooled direct buffer: a heap buffer would be copied into one by the
+          // channel anyway, after one more allocation and release
+          ByteBuf out = ctx.alloc().directBuffer(response.length).writeBytes(response);
+          ctx.write(new DatagramPacket(out, sender), ctx.voidPromise());
         } else {
           droppedWrites.increment();
         }

@@ -93,9 +93,9 @@ final class DecisionCache {
     return window == null ? new Valid(chain, generation, 1, 0, decision) : new Valid(chain, generation, window[0], window[1], decision);
   }
 
-  /** True when {@code v} is still the decision its chain would make for its client at {@code now}. */
-  boolean holds(Valid v, EdgeSnapshot snapshot, LatencyTable table, long now) {
-    return now >= v.from() && now <= v.until() && generation(snapshot, table) == v.generation();
+  /** True when a {@link Valid} of {@code generation}, valid from {@code from} to {@code until}, is still the decision its chain would make at {@code now}. */
+  boolean holds(long generation, long from, long until, EdgeSnapshot snapshot, LatencyTable table, long now) {
+    return now >= from && now <= until && generation(snapshot, table) == generation;
   }
 
   /** Number of cached decisions (approximate). */

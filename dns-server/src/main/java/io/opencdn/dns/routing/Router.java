@@ -88,18 +88,38 @@ public final class Router implements RoutingPolicy {
   /**
    * A decision that a caller may keep and reuse while {@link #holds} says so: what
    * {@link #select(Name, EdgeSnapshot, Family, ClientLocation, int, int)} decides for every
-   * client with the same location, latency prefix and network hash.
+   * client with the same location, latency prefix and network hash. What {@link #holds} reads is
+   * in the object itself, and a caller may extend it with its own values ({@link #Kept(Kept)}), so
+   * that checking a kept decision touches one object: on a hot path over hundreds of thousands of
+   * client networks, every object in the chain is a likely cache miss.
    */
-  public static final class Kept {
-    private final DecisionCache.Valid valid;
+  public static class Kept {
+    private final PolicyChain chain;
+    private final long generation;
+    private final long from;
+    private final long until;
+    private final Decision decision;
 
     private Kept(DecisionCache.Valid valid) {
-      this.valid = valid;
+      this.chain = valid.chain();
+      this.generation = valid.generation();
+      this.from = valid.from();
+      this.until = valid.until();
+      this.decision = valid.decision();
+    }
+
+    /** A copy of {@code kept}, for a subclass that adds the caller's values. */
+    protected Kept(Kept kept) {
+      this.chain = kept.chain;
+      this.generation = kept.generation;
+      this.from = kept.from;
+      this.until = kept.until;
+      this.decision = kept.decision;
     }
 
     /** The edges for {@code family}. */
     public List<Edge> edges(Family family) {
-      return valid.decision().edges(family);
+      return decision.edges(family);
     }
   }
 
@@ -120,7 +140,7 @@ public final class Router implements RoutingPolicy {
    * snapshot and latency table contents, and every latency measurement it used as fresh as then.
    */
   public boolean holds(Kept kept, Name name, EdgeSnapshot snapshot) {
-    return kept.valid.chain() == chain(name) && decisions.holds(kept.valid, snapshot, latency.current(), clock.millis());
+    return kept.chain == chain(name) && decisions.holds(kept.generation, kept.from, kept.until, snapshot, latency.current(), clock.millis());
   }
 
   /** The latency key prefix of {@code client}, or null when its address is unknown. */

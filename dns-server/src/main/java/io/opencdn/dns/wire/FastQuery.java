@@ -28,6 +28,8 @@ public final class FastQuery {
   private final int ecsFamily;
   private final int ecsSource;
   private final int ecsStart;
+  /** {@link #nameKey()}, made on first use (a query is read by one thread). */
+  private String nameKey;
 
   private FastQuery(byte[] wire, int nameEnd, int qtype, boolean edns, int udpLimit, int ecsFamily, int ecsSource,
       int ecsStart) {
@@ -177,7 +179,12 @@ public final class FastQuery {
    * case-insensitive key for names (RFC 4343).
    */
   public String nameKey() {
-    return nameKey(wire, HEADER, nameEnd);
+    String k = nameKey;
+    if (k == null) {
+      k = nameKey(wire, HEADER, nameEnd);
+      nameKey = k;
+    }
+    return k;
   }
 
   /** {@link #nameKey()} of the wire-form name in {@code b[from, to)}. */

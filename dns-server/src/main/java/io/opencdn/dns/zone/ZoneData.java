@@ -94,6 +94,11 @@ public final class ZoneData {
     return node == null ? null : node.get(type);
   }
 
+  /** Every name that exists in the zone: the owners of its records and the empty non-terminals. */
+  public java.util.Set<Name> names() {
+    return nodes.keySet();
+  }
+
   /** True when {@code name} exists in the zone, records or empty non-terminal. */
   public boolean exists(Name name) {
     return nodes.containsKey(name);
