@@ -246,7 +246,7 @@ public final class Answerer {
       return known;
     }
     if (edgeLists.size() >= 4096) {
-      return edgeList;
+      edgeLists.clear(); // edge sets that came and went: start again with the current ones
     }
     List<Edge> prior = edgeLists.putIfAbsent(edgeList, edgeList);
     return prior != null ? prior : edgeList;

@@ -102,7 +102,13 @@ public final class LocationCache implements GeoLocator {
     }
 
     Slot find(int address) {
-      for (Slot s : parts) {
+      // read through the IPv4 table without a lock, a Split may be seen before its field
+      // initializer: no parts yet
+      Slot[] p = parts;
+      if (p == null) {
+        return null;
+      }
+      for (Slot s : p) {
         if ((address & s.mask) == s.network) {
           return s;
         }
@@ -111,7 +117,7 @@ public final class LocationCache implements GeoLocator {
     }
 
     synchronized void add(Slot slot) {
-      Slot[] p = parts;
+      Slot[] p = parts == null ? new Slot[0] : parts;
       if (p.length >= MAX_PARTS) {
         return;
       }
@@ -261,7 +267,7 @@ public final class LocationCache implements GeoLocator {
   }
 
   private Slot cached(Generation g, long key, byte[] bytes) {
-    Object hit = bytes.length == 4 ? g.v4().get(v4(bytes) >>> 8, key) : cache.getIfPresent(key);
+    Object hit = present(g, key, bytes);
     if (hit instanceof Slot s) {
       return s.table == g.table() ? s : null;
     }
