@@ -61,7 +61,14 @@ public final class DiskCache implements ResponseCache {
   private final LongAdder evictions = new LongAdder();
   /** Writes in flight per key, and keys invalidated meanwhile (guarded by the index lock). */
   private final Map<CacheKey, Integer> writing = new java.util.HashMap<>();
-  private final java.util.Set<CacheKey> invalidatedWhileWriting = new java.util.HashSet<>();
+  /**
+   * Per key being written: the stamp of its latest invalidation. A write started before that stamp
+   * must not publish (the object must not come back); one started after it, such as a fill whose
+   * own "make way" invalidation raced an older write's end, publishes normally.
+   */
+  private final Map<CacheKey, Long> invalidatedAt = new java.util.HashMap<>();
+  /** Stamps of write starts and invalidations (under the index lock). */
+  private long writeClock;
   /** Secondary keys in the index per primary key (guarded by the index lock). */
   private final Map<CacheKey, java.util.Set<CacheKey>> variants = new java.util.HashMap<>();
   private long bytes;
@@ -189,9 +196,7 @@ public final class DiskCache implements ResponseCache {
     }
     Path file = dir.resolve(fileName(key));
     long freshUntil = freshUntil(response);
-    synchronized (index) {
-      writing.merge(key, 1, Integer::sum);
-    }
+    long started = startWriting(key);
     return vertx.<Void>executeBlocking(() -> {
       byte[] data = DiskEntryFormat.write(key, response);
       if (data.length > budgetBytes) {
@@ -205,7 +210,7 @@ public final class DiskCache implements ResponseCache {
         Files.deleteIfExists(tmp);
       }
       synchronized (index) {
-        if (invalidatedWhileWriting.contains(key)) {
+        if (invalidatedSince(key, started)) {
           // invalidated while this write was in flight: the object must not come back
           delete(file);
           Meta old = index.remove(key);
@@ -222,14 +227,7 @@ public final class DiskCache implements ResponseCache {
         evictOverBudget();
       }
       return null;
-    }, false).andThen(ar -> {
-      synchronized (index) {
-        if (writing.merge(key, -1, Integer::sum) <= 0) {
-          writing.remove(key);
-          invalidatedWhileWriting.remove(key);
-        }
-      }
-    });
+    }, false).andThen(ar -> doneWriting(key));
   }
 
   @Override
@@ -245,7 +243,7 @@ public final class DiskCache implements ResponseCache {
         }
         for (CacheKey w : writing.keySet()) {
           if (w.isVariant() && w.primary().equals(key)) {
-            invalidatedWhileWriting.add(w);
+            invalidatedAt.put(w, ++writeClock);
           }
         }
       }
@@ -275,15 +273,13 @@ public final class DiskCache implements ResponseCache {
    */
   public Future<DiskEntryWriter> openLarge(CacheKey key, CachedResponse head, long maxBodyBytes) {
     io.vertx.core.Context ctx = vertx.getOrCreateContext();
-    synchronized (index) {
-      writing.merge(key, 1, Integer::sum);
-    }
+    long started = startWriting(key);
     long freshUntil = freshUntil(head);
     return ctx.<DiskEntryWriter>executeBlocking(() -> {
       Path tmp = Files.createTempFile(dir, "large-", ".tmp");
       try {
         return new DiskEntryWriter(this, ctx, key, tmp, DiskEntryFormat.header(key, head), head, freshUntil,
-            Math.min(maxBodyBytes, budgetBytes));
+            Math.min(maxBodyBytes, budgetBytes), started);
       } catch (IOException | RuntimeException e) {
         Files.deleteIfExists(tmp);
         throw e;
@@ -296,7 +292,7 @@ public final class DiskCache implements ResponseCache {
    * and indexes it, unless it exceeds the budget or the key was invalidated meanwhile. Yields the
    * final file, or null when the entry was dropped (then {@code tmp} is deleted).
    */
-  Path publishLarge(CacheKey key, Path tmp, long size, long freshUntil) throws IOException {
+  Path publishLarge(CacheKey key, Path tmp, long size, long freshUntil, long started) throws IOException {
     try {
       if (size > budgetBytes) {
         return null;
@@ -306,7 +302,7 @@ public final class DiskCache implements ResponseCache {
           + SUFFIX);
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
       synchronized (index) {
-        if (invalidatedWhileWriting.contains(key)) {
+        if (invalidatedSince(key, started)) {
           delete(file);
           return null;
         }
@@ -332,12 +328,26 @@ public final class DiskCache implements ResponseCache {
     }
   }
 
-  /** Ends the bookkeeping of one write of {@code key} (started by {@link #openLarge}). */
+  /** Starts the bookkeeping of one write of {@code key}: its stamp, for {@link #invalidatedSince}. */
+  private long startWriting(CacheKey key) {
+    synchronized (index) {
+      writing.merge(key, 1, Integer::sum);
+      return ++writeClock;
+    }
+  }
+
+  /** True when {@code key} was invalidated after the write stamped {@code started} began; caller holds the lock. */
+  private boolean invalidatedSince(CacheKey key, long started) {
+    Long at = invalidatedAt.get(key);
+    return at != null && at > started;
+  }
+
+  /** Ends the bookkeeping of one write of {@code key} (started by {@link #put} or {@link #openLarge}). */
   void doneWriting(CacheKey key) {
     synchronized (index) {
       if (writing.merge(key, -1, Integer::sum) <= 0) {
         writing.remove(key);
-        invalidatedWhileWriting.remove(key);
+        invalidatedAt.remove(key);
       }
     }
   }
@@ -366,7 +376,7 @@ public final class DiskCache implements ResponseCache {
   /** Drops {@code key} and its file; caller holds the index lock. */
   private void remove(CacheKey key) {
     if (writing.containsKey(key)) {
-      invalidatedWhileWriting.add(key);
+      invalidatedAt.put(key, ++writeClock);
     }
     Meta m = index.remove(key);
     untrack(key);

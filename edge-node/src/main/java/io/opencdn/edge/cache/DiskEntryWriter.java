@@ -40,10 +40,13 @@ public final class DiskEntryWriter {
   private long written;
   private boolean finished;
   private volatile Handler<Void> drainHandler;
+  /** The cache's stamp of this write's start: invalidations after it keep the entry out. */
+  private final long started;
 
   DiskEntryWriter(DiskCache cache, Context ctx, CacheKey key, Path tmp, byte[] header, CachedResponse head,
-      long freshUntil, long maxBodyBytes) throws IOException {
+      long freshUntil, long maxBodyBytes, long started) throws IOException {
     this.maxBodyBytes = maxBodyBytes;
+    this.started = started;
     this.cache = cache;
     this.ctx = ctx;
     this.key = key;
@@ -126,7 +129,7 @@ public final class DiskEntryWriter {
         if (size != headerLength + bodyLength) {
           return null;
         }
-        Path file = cache.publishLarge(key, tmp, size, freshUntil);
+        Path file = cache.publishLarge(key, tmp, size, freshUntil, started);
         return file == null ? null
             : head.withBodyFile(new CachedResponse.BodyFile(file, headerLength, bodyLength));
       } finally {

@@ -206,4 +206,22 @@ class DiskCacheTest extends ResponseCacheContract {
     assertThat(files(".entry")).isEmpty();
     assertThat(disk.stats().entries()).isZero();
   }
+
+  @Test
+  void anInvalidationOnlyKeepsOutTheWritesStartedBeforeIt() throws IOException {
+    // what a fill does after an aborted one: invalidate (the old copy makes way) while the aborted
+    // writer's bookkeeping has not ended yet, then write anew
+    DiskCache disk = new DiskCache(vertx, dir, 1 << 20, clock, 0, 1000);
+    CacheKey key = new CacheKey("h", "/again.bin");
+    DiskEntryWriter older = await(disk.openLarge(key, response(0, 60), 1 << 20));
+    older.write(Buffer.buffer("o".repeat(100)));
+    await(disk.invalidate(key));
+    DiskEntryWriter newer = await(disk.openLarge(key, response(0, 60), 1 << 20));
+    newer.write(Buffer.buffer("n".repeat(2000)));
+
+    assertThat(await(older.commit(100))).as("the write the invalidation overtook").isNull();
+    CachedResponse published = await(newer.commit(2000));
+    assertThat(published).as("the write started after the invalidation").isNotNull();
+    assertThat(slice(await(disk.get(key)).bodyFile())).isEqualTo("n".repeat(2000));
+  }
 }
