@@ -53,14 +53,16 @@ final class NegativeAnswers {
    */
   private record Template(byte[] header, byte[] tail, int[] questionPointers, int[] questionDistances, int[] innerPointers) {}
 
-  private final Map<String, ZoneIndex> zones = new HashMap<>();
+  private final Map<String, ZoneIndex> zones;
   private final Set<String> routed;
   private final ConcurrentHashMap<String, Template> templates = new ConcurrentHashMap<>();
 
   NegativeAnswers(ZoneSet zoneSet, Set<Name> routedNames) {
+    Map<String, ZoneIndex> byApex = new HashMap<>();
     for (ZoneData z : zoneSet.zones()) {
-      zones.put(key(z.origin()), index(z));
+      byApex.put(key(z.origin()), index(z));
     }
+    this.zones = Map.copyOf(byApex);
     Set<String> r = new HashSet<>();
     routedNames.forEach(n -> r.add(key(n)));
     this.routed = Set.copyOf(r);

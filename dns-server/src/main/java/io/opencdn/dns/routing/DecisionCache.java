@@ -93,7 +93,10 @@ final class DecisionCache {
     return window == null ? new Valid(chain, generation, 1, 0, decision) : new Valid(chain, generation, window[0], window[1], decision);
   }
 
-  /** True when a {@link Valid} of {@code generation}, valid from {@code from} to {@code until}, is still the decision its chain would make at {@code now}. */
+  /**
+   * True when a {@link Valid} of {@code generation}, valid from {@code from} to {@code until}, is
+   * still the decision its chain would make at {@code now}.
+   */
   boolean holds(long generation, long from, long until, EdgeSnapshot snapshot, LatencyTable table, long now) {
     return now >= from && now <= until && generation(snapshot, table) == generation;
   }
