@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,7 +18,11 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.ContainerState;
 import org.testcontainers.containers.DockerComposeContainer;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.ClientSubnetOption;
@@ -44,7 +49,23 @@ class ComposeEndToEndTest {
   static final List<Integer> DNS_PORTS = List.of(8053, 8054);
   static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
+  static final List<String> SERVICES = List.of("origin", "edge-us", "edge-eu", "edge-ap", "dns-1", "dns-2");
+
   static DockerComposeContainer<?> compose;
+
+  /** On the first failure, what each container is doing and the end of its log, for CI's record. */
+  @RegisterExtension
+  static final TestWatcher DIAGNOSE = new TestWatcher() {
+    final AtomicBoolean done = new AtomicBoolean();
+
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+      if (compose != null && done.compareAndSet(false, true)) {
+        SERVICES.forEach(ComposeEndToEndTest::describe);
+        probe();
+      }
+    }
+  };
 
   @BeforeAll
   static void up() {
@@ -145,10 +166,56 @@ class ComposeEndToEndTest {
   }
 
   static String containerId(String service) {
+    return container(service).getContainerId();
+  }
+
+  static ContainerState container(String service) {
     return compose.getContainerByServiceName(service + "_1")
         .or(() -> compose.getContainerByServiceName(service))
-        .orElseThrow(() -> new AssertionError("no container for " + service))
-        .getContainerId();
+        .orElseThrow(() -> new AssertionError("no container for " + service));
+  }
+
+  static void describe(String service) {
+    try {
+      ContainerState c = container(service);
+      var state = DockerClientFactory.instance().client().inspectContainerCmd(c.getContainerId()).exec().getState();
+      String[] log = c.getLogs().split("\n");
+      System.out.printf("---- %s: %s, exit code %s, OOM-killed %s, started %s; last %d of %d log lines:%n", service,
+          state.getStatus(), state.getExitCodeLong(), state.getOOMKilled(), state.getStartedAt(), Math.min(60, log.length), log.length);
+      for (int i = Math.max(0, log.length - 60); i < log.length; i++) {
+        System.out.println("  " + log[i]);
+      }
+    } catch (RuntimeException e) {
+      System.out.println("---- " + service + ": cannot describe: " + e);
+    }
+  }
+
+  /** What the host sees right now: each DNS server's answer, each edge's health, the routes. */
+  static void probe() {
+    System.out.println("---- from the host:");
+    for (int port : DNS_PORTS) {
+      for (String subnet : List.of("81.2.69.0/24", "1.0.16.0/24", "8.8.8.0/24")) {
+        System.out.println("  dns 127.0.0.1:" + port + " for " + subnet + ": " + resolve(port, subnet));
+      }
+    }
+    for (String ip : List.of(US, EU, AP)) {
+      try {
+        System.out.println("  edge " + ip + " health: " + get(ip, "/_cdn/health").statusCode());
+      } catch (Exception e) {
+        System.out.println("  edge " + ip + " health: " + e);
+      }
+    }
+    for (List<String> cmd : List.of(List.of("ip", "-4", "addr"), List.of("ip", "-4", "route"), List.of("iptables", "-S"),
+        List.of("iptables", "-t", "nat", "-S"))) {
+      try {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        System.out.println("  $ " + String.join(" ", cmd) + "\n" + out.indent(4));
+      } catch (Exception e) {
+        System.out.println("  $ " + String.join(" ", cmd) + ": " + e);
+      }
+    }
   }
 
   static HttpResponse<String> get(String edgeIp, String path) throws Exception {
