@@ -106,20 +106,64 @@ public final class QueryHandler implements DnsHandler {
     long start = System.nanoTime();
     queries.increment();
     try {
-      return respond(query, source, transport, start);
+      return respond(query, source, transport, start, fastPath ? FastQuery.parse(query) : null, answerer);
     } catch (RuntimeException | StackOverflowError e) {
-      // last line of defence: decoding and encoding are meant not to throw
-      LOG.warn("dropped a message from {}: {}", source, e.toString());
-      dropped.increment();
-      metrics.dropped(transport);
-      return null;
+      return failed(source, transport, e);
     }
   }
 
-  private byte[] respond(byte[] query, InetAddress source, Transport transport, long start) {
-    ResponseRateLimiter.Verdict verdict = null;
-    FastQuery fq = fastPath ? FastQuery.parse(query) : null;
+  /**
+   * Answers a burst of queries as {@link #handle} answers each, after one pass over the burst
+   * that loads, query by query and stage by stage, what the geo fast path will read for each
+   * client network ({@link Answerer#warm}): over hundreds of thousands of client networks those
+   * reads miss the CPU caches, and issued side by side for the whole burst they overlap instead
+   * of following one another. The responses are the same bytes {@link #handle} gives.
+   */
+  @Override
+  public void handleAll(byte[][] queries, InetAddress[] sources, int n, Transport transport, byte[][] responses) {
     Answerer current = answerer;
+    FastQuery[] parsed = new FastQuery[n];
+    RuntimeException[] unparsed = null;
+    if (fastPath) {
+      for (int i = 0; i < n; i++) {
+        try {
+          parsed[i] = FastQuery.parse(queries[i]);
+        } catch (RuntimeException e) {
+          unparsed = unparsed == null ? new RuntimeException[n] : unparsed;
+          unparsed[i] = e; // dropped below, as handle() drops it
+        }
+      }
+      try {
+        current.warm(parsed, sources, n);
+      } catch (RuntimeException e) {
+        LOG.debug("warming a burst failed: {}", e.toString()); // only reads: the answers are unaffected
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      long start = System.nanoTime();
+      this.queries.increment();
+      if (unparsed != null && unparsed[i] != null) {
+        responses[i] = failed(sources[i], transport, unparsed[i]);
+        continue;
+      }
+      try {
+        responses[i] = respond(queries[i], sources[i], transport, start, parsed[i], current);
+      } catch (RuntimeException | StackOverflowError e) {
+        responses[i] = failed(sources[i], transport, e);
+      }
+    }
+  }
+
+  private byte[] failed(InetAddress source, Transport transport, Throwable e) {
+    // last line of defence: decoding and encoding are meant not to throw
+    LOG.warn("dropped a message from {}: {}", source, e.toString());
+    dropped.increment();
+    metrics.dropped(transport);
+    return null;
+  }
+
+  private byte[] respond(byte[] query, InetAddress source, Transport transport, long start, FastQuery fq, Answerer current) {
+    ResponseRateLimiter.Verdict verdict = null;
     if (fq != null) {
       byte[] kept = current.cachedZoneResponse(fq);
       if (kept != null) {

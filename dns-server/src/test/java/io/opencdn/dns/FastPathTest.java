@@ -111,6 +111,66 @@ class FastPathTest {
   }
 
   @Test
+  void burstsAnsweredTogetherGiveTheBytesOfQueriesAnsweredOneByOne() throws Exception {
+    // two handlers set up as the server is (location cache, Router): one answers bursts through
+    // handleAll, which first loads every query's cache entries side by side, the other answers
+    // the same queries one by one; an edge fails and returns on the way
+    List<QueryHandler> pair = new java.util.ArrayList<>();
+    List<io.opencdn.dns.geo.LocationCache> caches = new java.util.ArrayList<>();
+    DnsConfig cfg = testConfig();
+    for (int i = 0; i < 2; i++) {
+      io.opencdn.dns.geo.LocationCache located = new io.opencdn.dns.geo.LocationCache(new io.opencdn.dns.geo.LocationChain(
+          io.opencdn.dns.geo.CoverageZones.EMPTY, geo()::lookup, io.opencdn.dns.geo.CountryCentroids.embedded(), null));
+      caches.add(located);
+      pair.add(new QueryHandler(new io.opencdn.dns.answer.Answerer(io.opencdn.dns.zone.ZoneSet.load(cfg.zones(), TEST_CONFIG),
+          cfg.routing(), located, edges, DnsServer.router(cfg, io.opencdn.dns.routing.LatencySource.NONE, java.time.Clock.systemUTC()))));
+    }
+    QueryHandler bursts = pair.get(0);
+    QueryHandler single = pair.get(1);
+    Random rnd = new Random(11);
+    List<byte[]> networks = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      networks.add(new byte[] {(byte) (1 + rnd.nextInt(222)), (byte) rnd.nextInt(256), (byte) rnd.nextInt(256)});
+    }
+    EdgeSnapshot all = edges.current();
+    byte[][] queries = new byte[64][];
+    InetAddress[] sources = new InetAddress[64];
+    byte[][] responses = new byte[64][];
+    int answered = 0;
+    for (int round = 0; round < 4; round++) {
+      if (round == 2) {
+        edges.publish(new EdgeSnapshot(all.edges().stream()
+            .map(e -> e.id().equals("eu-west") ? e.withHealthy(false) : e).toList()));
+      } else if (round == 3) {
+        edges.publish(all);
+      }
+      for (int b = 0; b < 60; b++) {
+        int n = 1 + rnd.nextInt(64);
+        for (int i = 0; i < n; i++) {
+          int kind = rnd.nextInt(10);
+          byte[] net = networks.get(rnd.nextInt(networks.size()));
+          queries[i] = kind < 5 ? query(rnd.nextInt(65536), "www.cdn.test", rnd.nextInt(5) == 0 ? Type.AAAA : Type.A, 0x01, true, 1232,
+              ecsV4(24, net))
+              : kind < 9 ? randomQuery(rnd)
+              : java.util.Arrays.copyOf(randomQuery(rnd), 5 + rnd.nextInt(20)); // cut short: malformed
+          sources[i] = kind == 6 ? ip("2001:db8::" + Integer.toHexString(rnd.nextInt(65536)))
+              : ip((net[0] & 0xff) + "." + (net[1] & 0xff) + "." + (net[2] & 0xff) + "." + (1 + rnd.nextInt(250)));
+        }
+        bursts.handleAll(queries, sources, n, Transport.UDP, responses);
+        for (int i = 0; i < n; i++) {
+          byte[] alone = single.handle(queries[i], sources[i], Transport.UDP);
+          assertThat(responses[i]).as("round " + round + " query " + HexFormat.of().formatHex(queries[i]) + " from " + sources[i])
+              .isEqualTo(alone);
+          answered += alone == null ? 0 : 1;
+        }
+      }
+    }
+    assertThat(answered).isGreaterThan(4 * 60 * 20);
+    assertThat(caches.get(0).size()).as("networks cached by the burst handler").isEqualTo(caches.get(1).size()).isPositive();
+    assertThat(bursts.queries()).isEqualTo(single.queries());
+  }
+
+  @Test
   void nxdomainFromTemplatesGivesTheFullPathsBytes() {
     // three zones: cdn.test (demo), big.test (a delegation, CNAMEs), wild.test (wildcards, empty
     // non-terminals, a delegation, an SOA whose names lie below the apex)

@@ -207,6 +207,37 @@ public final class LocationCache implements GeoLocator {
       keys[way] = tag;
     }
 
+    /**
+     * Stage by stage for all of {@code nets[0..n)}, each stage's loads independent of one another
+     * so that the CPU overlaps their misses: the buckets' tags, then the entries, then each whole
+     * /24's {@link Slot#memo} into {@code memos[i]} (null for none, a split /24 or a miss).
+     */
+    void warm(int[] nets, int n, Object[] memos) {
+      int[] first = new int[n];
+      for (int i = 0; i < n; i++) {
+        first[i] = keys[base(nets[i])];
+      }
+      for (int i = 0; i < n; i++) {
+        int base = base(nets[i]);
+        int tag = tag(nets[i]);
+        Object e = null;
+        if (first[i] == tag) {
+          e = entries[base];
+        } else {
+          for (int w = base + 1; w < base + WAYS; w++) {
+            if (keys[w] == tag) {
+              e = entries[w];
+              break;
+            }
+          }
+        }
+        memos[i] = e;
+      }
+      for (int i = 0; i < n; i++) {
+        memos[i] = memos[i] instanceof Slot s ? s.memo : null;
+      }
+    }
+
     long size() {
       long n = 0;
       for (Object e : entries) {
@@ -341,6 +372,16 @@ public final class LocationCache implements GeoLocator {
       return null;
     }
     return cached(g, key, bytes);
+  }
+
+  /**
+   * Loads the entries of the IPv4 /24s {@code nets[0..n)} (each the address shifted right by 8)
+   * and puts each whole /24's {@link Slot#memo} in {@code memos[i]} (null when there is none):
+   * a burst's lookups done side by side, so that their cache misses overlap, before the queries
+   * are answered one by one. Only reads; what a later {@link #slot} returns is unaffected.
+   */
+  public void warm(int[] nets, int n, Object[] memos) {
+    generation.v4().warm(nets, n, memos);
   }
 
   /** Drops every cached location (the next lookups go through the chain). */

@@ -10,7 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -19,9 +19,11 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -45,6 +47,8 @@ public final class UdpListener {
   static final int MAX_QUERY = 4096;
   /** Datagrams read per recvmmsg call. */
   static final int BATCH = 16;
+  /** Most datagrams answered together ({@link DnsHandler#handleAll}): a read burst, cut at this size. */
+  static final int BURST = 64;
 
   private final EventLoopGroup group;
   private final DnsHandler handler;
@@ -120,33 +124,90 @@ public final class UdpListener {
     return closed.future();
   }
 
-  private final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
+  /**
+   * Collects the datagrams of a read burst (at most {@value #BURST}) and answers them together
+   * ({@link DnsHandler#handleAll}) when the burst ends, then flushes the responses at once. One
+   * instance per channel, so its arrays belong to the channel's event loop.
+   */
+  private final class Handler extends ChannelInboundHandlerAdapter {
+    private final byte[][] queries = new byte[BURST][];
+    private final InetSocketAddress[] senders = new InetSocketAddress[BURST];
+    private final InetAddress[] sources = new InetAddress[BURST];
+    private final byte[][] responses = new byte[BURST][];
+    private int size;
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-      InetSocketAddress sender = packet.sender();
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
       try {
-        ByteBuf content = packet.content();
-        byte[] response = handler.handle(ByteBufUtil.getBytes(content), sender.getAddress(), Transport.UDP);
-        if (response == null) {
-          return;
+        if (msg instanceof DatagramPacket packet) {
+          ByteBuf content = packet.content();
+          queries[size] = ByteBufUtil.getBytes(content);
+          senders[size] = packet.sender();
+          sources[size] = packet.sender().getAddress();
+          size++;
         }
-        if (ctx.channel().isWritable()) {
-          // straight into a pooled direct buffer: a heap buffer would be copied into one by the
-          // channel anyway, after one more allocation and release
-          ByteBuf out = ctx.alloc().directBuffer(response.length).writeBytes(response);
-          ctx.write(new DatagramPacket(out, sender), ctx.voidPromise());
-        } else {
-          droppedWrites.increment();
-        }
-      } catch (Exception | StackOverflowError e) {
-        LOG.warn("dropped a udp packet from {}: {}", sender, e.toString());
+      } catch (RuntimeException e) {
+        LOG.warn("dropped a udp packet: {}", e.toString());
+      } finally {
+        ReferenceCountUtil.release(msg);
+      }
+      if (size == BURST) {
+        answer(ctx);
       }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+      answer(ctx);
       ctx.flush();
+    }
+
+    private void answer(ChannelHandlerContext ctx) {
+      int n = size;
+      if (n == 0) {
+        return;
+      }
+      size = 0;
+      try {
+        try {
+          handler.handleAll(queries, sources, n, Transport.UDP, responses);
+        } catch (RuntimeException | StackOverflowError e) {
+          // nothing is sent yet: answer one by one, so that a failure stays with its packet
+          for (int i = 0; i < n; i++) {
+            responses[i] = one(i);
+          }
+        }
+        for (int i = 0; i < n; i++) {
+          byte[] response = responses[i];
+          if (response == null) {
+            continue;
+          }
+          if (ctx.channel().isWritable()) {
+            // straight into a pooled direct buffer: a heap buffer would be copied into one by the
+            // channel anyway, after one more allocation and release
+            ByteBuf out = ctx.alloc().directBuffer(response.length).writeBytes(response);
+            ctx.write(new DatagramPacket(out, senders[i]), ctx.voidPromise());
+          } else {
+            droppedWrites.increment();
+          }
+        }
+      } catch (Exception | StackOverflowError e) {
+        LOG.warn("dropped udp responses to {} and {} more: {}", senders[0], n - 1, e.toString());
+      } finally {
+        java.util.Arrays.fill(queries, 0, n, null);
+        java.util.Arrays.fill(senders, 0, n, null);
+        java.util.Arrays.fill(sources, 0, n, null);
+        java.util.Arrays.fill(responses, 0, n, null);
+      }
+    }
+
+    private byte[] one(int i) {
+      try {
+        return handler.handle(queries[i], sources[i], Transport.UDP);
+      } catch (RuntimeException | StackOverflowError e) {
+        LOG.warn("dropped a udp packet from {}: {}", senders[i], e.toString());
+        return null;
+      }
     }
 
     @Override

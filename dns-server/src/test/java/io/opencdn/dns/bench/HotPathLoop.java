@@ -64,7 +64,8 @@ public final class HotPathLoop {
     }
     InetAddress src = InetAddress.getLoopbackAddress();
     for (int round = 0; round < 10; round++) {
-      String line = "round " + round + ": " + run("geo random /24", handler, random, src) + run("geo 1000 /24s", handler, repeating, src)
+      String line = "round " + round + ": " + run("geo random /24", handler, random, src)
+          + burst("in bursts of 8", handler, random, src, 8) + run("geo 1000 /24s", handler, repeating, src)
           + run("static", handler, statics, src) + run("nxdomain", handler, nx, src);
       System.out.println(line);
     }
@@ -73,6 +74,32 @@ public final class HotPathLoop {
   private static GeoLocator locator(String args0) {
     LocationChain chain = new LocationChain(CoverageZones.EMPTY, TestSupport.geo()::lookup, CountryCentroids.embedded(), null);
     return args0.contains("nocache") ? chain : new LocationCache(chain);
+  }
+
+  /** As {@link #run}, through {@link QueryHandler#handleAll} in bursts (as the UDP listener hands them over). */
+  private static String burst(String what, QueryHandler handler, byte[][] queries, InetAddress src, int size) {
+    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long tid = Thread.currentThread().getId();
+    InetAddress[] sources = new InetAddress[size];
+    java.util.Arrays.fill(sources, src);
+    byte[][] in = new byte[size][];
+    byte[][] out = new byte[size][];
+    long a0 = mx.getThreadAllocatedBytes(tid);
+    long t0 = System.nanoTime();
+    long sink = 0;
+    for (int i = 0; i + size <= queries.length; i += size) {
+      System.arraycopy(queries, i, in, 0, size);
+      handler.handleAll(in, sources, size, Transport.UDP, out);
+      for (byte[] r : out) {
+        sink += r.length;
+      }
+    }
+    long t1 = System.nanoTime();
+    long a1 = mx.getThreadAllocatedBytes(tid);
+    if (sink == 0) {
+      throw new IllegalStateException("no answers");
+    }
+    return String.format("%s %.2f us %5d B | ", what, (t1 - t0) / 1e3 / queries.length, (a1 - a0) / queries.length);
   }
 
   private static String run(String what, QueryHandler handler, byte[][] queries, InetAddress src) {
