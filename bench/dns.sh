@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # Authoritative DNS benchmark: gdnsd (geoip plugin) vs our server (java -jar launcher/target/cdn.jar dns),
-# one after the other, same machine, same zone, same GeoLite2 City database, same three edges, same
-# dnsperf workload (bench/dns/queries.py: 60% geo name with ECS from random public /24s, 25% static
-# names, 15% NXDOMAIN). For each server:
-#   1. warm-up            (WARM s, unmeasured; gives the JIT its chance, gdnsd gets the same)
-#   2. peak run           (PEAK s): queries/s, lost, server CPU time per query (/proc/<pid>/stat utime+stime)
-#   3. 80%-of-peak run    (STEADY s, dnsperf -Q): lost queries, p50/p99 latency (dnsperf -v per-query latencies)
-# Then the ratios ours/gdnsd. Needs root for apt-get when dnsperf/gdnsd are missing. Loopback only.
-#   bench/dns.sh                     # defaults: WARM=20 PEAK=20 STEADY=10 CLIENTS=4 (about 2 minutes)
+# same machine, same zone, same GeoLite2 City database, same three edges, same dnsperf workload
+# (bench/dns/queries.py: 60% geo name with ECS from random public /24s, 25% static names, 15%
+# NXDOMAIN). Both servers run side by side on their own ports; only one is loaded at a time:
+#   1. warm-up            (WARM s each, unmeasured; gives the JIT its chance, gdnsd gets the same)
+#   2. ROUNDS peak runs   (PEAK s each, the two servers taking turns, the first of each round
+#                          alternating): queries/s, lost, server CPU time per query (/proc/<pid>/stat
+#                          utime+stime); a round's ratio compares runs a few seconds apart, so
+#                          the machine's drift (other tenants, turbo) hits both alike
+#   3. 80%-of-peak run    (STEADY s each, dnsperf -Q at 80% of the server's median peak): lost
+#                          queries, p50/p99 latency (dnsperf -v per-query latencies)
+# Then the ratios ours/gdnsd: per round, and their median. Needs root for apt-get when
+# dnsperf/gdnsd are missing. Loopback only.
+#   bench/dns.sh        # defaults: WARM=20 PEAK=15 ROUNDS=3 STEADY=10 CLIENTS=4 (about 3 minutes)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
-WARM=${WARM:-20}; PEAK=${PEAK:-20}; STEADY=${STEADY:-10}; CLIENTS=${CLIENTS:-4}; OUTSTANDING=${OUTSTANDING:-200}
+WARM=${WARM:-20}; PEAK=${PEAK:-15}; ROUNDS=${ROUNDS:-3}; STEADY=${STEADY:-10}; CLIENTS=${CLIENTS:-4}; OUTSTANDING=${OUTSTANDING:-200}
 JAR="$ROOT/launcher/target/cdn.jar"
 
 need() { command -v "$1" >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null; }; }
@@ -38,25 +43,28 @@ wait_udp() { for _ in $(seq 1 150); do dig +time=1 +tries=1 +short @127.0.0.1 -p
 
 python3 "$HERE/dns/queries.py" "$RUN/queries.bin" 200000
 
-# one server: name pid port -> sets QPS LOST CPUQ P50 P99 LOST80
-measure() {
-  local name=$1 pid=$2 port=$3 hz out
+# one peak run: pid port -> sets QPS LOST CPUQ
+peak() {
+  local pid=$1 port=$2 out hz t0 t1 done
   hz=$(getconf CLK_TCK)
-  dnsperf -s 127.0.0.1 -p "$port" -B -d "$RUN/queries.bin" -l "$WARM" -c "$CLIENTS" -q "$OUTSTANDING" >/dev/null 2>&1
-  local t0 t1; t0=$(cpu_ticks "$pid")
+  t0=$(cpu_ticks "$pid")
   out=$(dnsperf -s 127.0.0.1 -p "$port" -B -d "$RUN/queries.bin" -l "$PEAK" -c "$CLIENTS" -q "$OUTSTANDING" 2>&1)
   t1=$(cpu_ticks "$pid")
-  local done; done=$(awk '/Queries completed:/{print $3}' <<<"$out")
+  done=$(awk '/Queries completed:/{print $3}' <<<"$out")
   QPS=$(awk '/Queries per second:/{printf "%d", $4}' <<<"$out")
   LOST=$(awk '/Queries lost:/{print $3" "$4}' <<<"$out")
   CPUQ=$(awk -v t=$((t1 - t0)) -v hz="$hz" -v n="$done" 'BEGIN{printf "%.2f", t / hz * 1e6 / n}')
-  local rate=$((QPS * 8 / 10))
+}
+
+# the 80% run: name port rate -> sets LOST80 P50 P99
+steady() {
+  local name=$1 port=$2 rate=$3
   dnsperf -s 127.0.0.1 -p "$port" -B -d "$RUN/queries.bin" -l "$STEADY" -c "$CLIENTS" -q "$OUTSTANDING" -Q "$rate" -v > "$RUN/$name.v" 2>&1 || true
   LOST80=$(awk '/Queries lost:/{print $3" "$4}' "$RUN/$name.v")
   read -r P50 P99 < <(awk '/^> /{print $NF}' "$RUN/$name.v" | sort -g | awk '{a[NR]=$1} END{printf "%.0f %.0f\n", a[int(NR*0.5)]*1e6, a[int(NR*0.99)]*1e6}')
-  printf '%-6s peak %8s q/s  lost %-12s cpu %6s us/query | at 80%% (%s q/s): lost %-12s p50 %5s us  p99 %6s us\n' \
-    "$name" "$QPS" "$LOST" "$CPUQ" "$rate" "$LOST80" "$P50" "$P99"
 }
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -sr); $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "dnsperf $(dnsperf -h 2>&1 | awk '/^Version/{print $2}'), gdnsd $(gdnsd -h 2>&1 | awk '/version/{print $3; exit}'), $(java -version 2>&1 | head -1)"
@@ -70,9 +78,6 @@ cp "$HERE/dns/gdnsd-cdn.test.zone" "$RUN/gdnsd/zones/cdn.test"
 gdnsd -c "$RUN/gdnsd" start > "$RUN/gdnsd.log" 2>&1 &
 GPID=$!; PIDS+=("$GPID")
 wait_udp "$GPORT"
-measure gdnsd "$GPID" "$GPORT"
-G=("$QPS" "$CPUQ" "$P50" "$P99")
-kill "$GPID"; wait "$GPID" 2>/dev/null || true
 
 # ours: no cluster, the three edges declared statically, RRL off (loopback is exempt anyway)
 OPORT=$(free_port)
@@ -81,10 +86,32 @@ fill "$HERE/dns/dns.yaml.in" "$OPORT" > "$RUN/dns.yaml"
 java ${JAVA_OPTS:-} -jar "$JAR" dns --config "$RUN/dns.yaml" > "$RUN/ours.log" 2>&1 &
 OPID=$!; PIDS+=("$OPID")
 wait_udp "$OPORT"
-measure ours "$OPID" "$OPORT"
-O=("$QPS" "$CPUQ" "$P50" "$P99")
-kill "$OPID"; wait "$OPID" 2>/dev/null || true
 
-awk -v oq="${O[0]}" -v gq="${G[0]}" -v oc="${O[1]}" -v gc="${G[1]}" -v o5="${O[2]}" -v g5="${G[2]}" -v o9="${O[3]}" -v g9="${G[3]}" 'BEGIN{
-  printf "ratio ours/gdnsd: throughput %.2fx (target >= 1.0), cpu per query %.2fx (target <= 1.5), p50 %.2fx, p99 %.2fx\n",
-    oq/gq, oc/gc, (g5>0?o5/g5:0), (g9>0?o9/g9:0) }'
+for port in "$GPORT" "$OPORT"; do
+  dnsperf -s 127.0.0.1 -p "$port" -B -d "$RUN/queries.bin" -l "$WARM" -c "$CLIENTS" -q "$OUTSTANDING" >/dev/null 2>&1
+done
+
+GQ=(); GC=(); OQ=(); OC=(); RQ=(); RC=()
+for r in $(seq 1 "$ROUNDS"); do
+  order="gdnsd ours"; [ $((r % 2)) -eq 0 ] && order="ours gdnsd"
+  for who in $order; do
+    if [ "$who" = gdnsd ]; then peak "$GPID" "$GPORT"; GQ+=("$QPS"); GC+=("$CPUQ"); gl=$LOST
+    else peak "$OPID" "$OPORT"; OQ+=("$QPS"); OC+=("$CPUQ"); ol=$LOST; fi
+  done
+  i=$((r - 1))
+  RQ+=("$(awk -v a="${OQ[$i]}" -v b="${GQ[$i]}" 'BEGIN{printf "%.2f", a/b}')")
+  RC+=("$(awk -v a="${OC[$i]}" -v b="${GC[$i]}" 'BEGIN{printf "%.2f", a/b}')")
+  printf 'round %d: gdnsd %7s q/s %6s us/query lost %-10s | ours %7s q/s %6s us/query lost %-10s | %sx, cpu %sx\n' \
+    "$r" "${GQ[$i]}" "${GC[$i]}" "$gl" "${OQ[$i]}" "${OC[$i]}" "$ol" "${RQ[$i]}" "${RC[$i]}"
+done
+
+GMED=$(echo "${GQ[*]}" | median); OMED=$(echo "${OQ[*]}" | median)
+for who in gdnsd ours; do
+  if [ "$who" = gdnsd ]; then port=$GPORT; med=$GMED; else port=$OPORT; med=$OMED; fi
+  rate=$(awk -v q="$med" 'BEGIN{printf "%d", q * 0.8}')
+  steady "$who" "$port" "$rate"
+  printf '%-6s at 80%% of its median peak (%s q/s): lost %-12s p50 %5s us  p99 %6s us\n' "$who" "$rate" "$LOST80" "$P50" "$P99"
+done
+
+printf 'ratio ours/gdnsd, median of %d rounds: throughput %sx (rounds %s; target >= 1.0), cpu per query %sx (rounds %s; target <= 1.5)\n' \
+  "$ROUNDS" "$(echo "${RQ[*]}" | median)" "${RQ[*]}" "$(echo "${RC[*]}" | median)" "${RC[*]}"

@@ -47,6 +47,13 @@ public final class DnsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    // Netty reads a buffer's reference count on every access to catch use after release, a cost
+    // on each datagram; the UDP path copies a query out before it releases it. Set
+    // -Dio.netty.buffer.checkAccessible=true to turn the check back on when debugging. (Bounds
+    // checks stay on.) Read once, when Netty's buffer classes load: so before anything else.
+    if (System.getProperty("io.netty.buffer.checkAccessible") == null) {
+      System.setProperty("io.netty.buffer.checkAccessible", "false");
+    }
     HazelcastInstance hz = null;
     Vertx vertx = null;
     try {

@@ -49,6 +49,8 @@ public final class UdpListener {
   static final int BATCH = 16;
   /** Most datagrams answered together ({@link DnsHandler#handleAll}): a read burst, cut at this size. */
   static final int BURST = 64;
+  /** Usual size of the buffer a burst's responses are written to (a larger burst gets a larger one). */
+  static final int BURST_BUFFER = 16 << 10;
 
   private final EventLoopGroup group;
   private final DnsHandler handler;
@@ -135,6 +137,8 @@ public final class UdpListener {
     private final InetAddress[] sources = new InetAddress[BURST];
     private final byte[][] responses = new byte[BURST][];
     private int size;
+    /** Where the last burst's responses were written (see {@link #burstBuffer}). */
+    private ByteBuf buffer;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -177,16 +181,17 @@ public final class UdpListener {
             responses[i] = one(i);
           }
         }
+        ByteBuf out = null;
         for (int i = 0; i < n; i++) {
           byte[] response = responses[i];
           if (response == null) {
             continue;
           }
           if (ctx.channel().isWritable()) {
-            // straight into a pooled direct buffer: a heap buffer would be copied into one by the
-            // channel anyway, after one more allocation and release
-            ByteBuf out = ctx.alloc().directBuffer(response.length).writeBytes(response);
-            ctx.write(new DatagramPacket(out, senders[i]), ctx.voidPromise());
+            out = out == null ? burstBuffer(ctx, responses, n) : out;
+            int at = out.writerIndex();
+            out.writeBytes(response);
+            ctx.write(new DatagramPacket(out.retainedSlice(at, response.length), senders[i]), ctx.voidPromise());
           } else {
             droppedWrites.increment();
           }
@@ -198,6 +203,35 @@ public final class UdpListener {
         java.util.Arrays.fill(senders, 0, n, null);
         java.util.Arrays.fill(sources, 0, n, null);
         java.util.Arrays.fill(responses, 0, n, null);
+      }
+    }
+
+    /**
+     * A direct buffer for the burst's responses, each sent as a slice of it: the channel's
+     * buffer again once every slice of the last burst is released (sent), which is the rule
+     * with a writable socket, else a new one. The native transport sends straight from it.
+     */
+    private ByteBuf burstBuffer(ChannelHandlerContext ctx, byte[][] responses, int n) {
+      int size = 0;
+      for (int i = 0; i < n; i++) {
+        size += responses[i] == null ? 0 : responses[i].length;
+      }
+      ByteBuf b = buffer;
+      if (b != null && b.refCnt() == 1 && b.capacity() >= size) {
+        return b.clear();
+      }
+      if (b != null) {
+        b.release(); // its slices still queued keep it alive until they are sent
+      }
+      buffer = b = ctx.alloc().directBuffer(Math.max(size, BURST_BUFFER));
+      return b;
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+      if (buffer != null) {
+        buffer.release();
+        buffer = null;
       }
     }
 
