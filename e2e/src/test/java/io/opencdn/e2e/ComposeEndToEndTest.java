@@ -76,7 +76,12 @@ class ComposeEndToEndTest {
         .withEnv("BASE_IMAGE", System.getenv().getOrDefault("BASE_IMAGE", "opencdn/jre17-local"))
         .withEnv("CDN_CLUSTER_SECRET", "e2e-cluster-secret-0123456789")
         .withEnv("CDN_ADMIN_TOKEN", "e2e-admin-token-0123456789");
-    compose.start();
+    try {
+      compose.start();
+    } catch (RuntimeException e) {
+      SERVICES.forEach(ComposeEndToEndTest::describe);
+      throw e;
+    }
   }
 
   @AfterAll
@@ -178,10 +183,12 @@ class ComposeEndToEndTest {
   static void describe(String service) {
     try {
       ContainerState c = container(service);
-      var state = DockerClientFactory.instance().client().inspectContainerCmd(c.getContainerId()).exec().getState();
+      var info = DockerClientFactory.instance().client().inspectContainerCmd(c.getContainerId()).exec();
+      var state = info.getState();
       String[] log = c.getLogs().split("\n");
-      System.out.printf("---- %s: %s, exit code %s, OOM-killed %s, started %s; last %d of %d log lines:%n", service,
-          state.getStatus(), state.getExitCodeLong(), state.getOOMKilled(), state.getStartedAt(), Math.min(60, log.length), log.length);
+      System.out.printf("---- %s: %s, exit code %s, OOM-killed %s, restarts %s, started %s; last %d of %d log lines:%n", service,
+          state.getStatus(), state.getExitCodeLong(), state.getOOMKilled(), info.getRestartCount(), state.getStartedAt(),
+          Math.min(60, log.length), log.length);
       for (int i = Math.max(0, log.length - 60); i < log.length; i++) {
         System.out.println("  " + log[i]);
       }
