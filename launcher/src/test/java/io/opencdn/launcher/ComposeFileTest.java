@@ -1,0 +1,76 @@
+package io.opencdn.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The docker-compose deployment must not depend on paths of the Docker host: a daemon that
+ * cannot see the checkout (CI's, for one) mounts an empty directory for a missing bind source,
+ * and every service then fails on its missing config and restarts forever. So the config and
+ * the demo site go into the images, and this checks the file, the Dockerfiles and the
+ * .dockerignore agree on that (the container tests themselves need Docker: profile e2e).
+ */
+class ComposeFileTest {
+
+  static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+  @Test
+  void noServiceMountsAPathOfTheHost() throws Exception {
+    JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(ROOT.resolve("docker-compose.yml").toFile());
+    List<String> mounts = new ArrayList<>();
+    collectVolumes(compose, mounts);
+    assertThat(mounts).as("bind mounts of host paths").noneMatch(v -> v.startsWith(".") || v.startsWith("/") || v.startsWith("~"));
+    assertThat(compose.path("services").size()).as("services").isEqualTo(6);
+  }
+
+  @Test
+  void everyConfigAServiceReadsIsCopiedIntoItsImage() throws Exception {
+    JsonNode services = new ObjectMapper(new YAMLFactory()).readTree(ROOT.resolve("docker-compose.yml").toFile()).path("services");
+    Map<String, String> dockerfiles = Map.of("opencdn/dns:latest", "dns-server/Dockerfile", "opencdn/edge:latest",
+        "edge-node/Dockerfile", "opencdn/origin:latest", "origin-stub/Dockerfile");
+    String ignore = Files.readString(ROOT.resolve(".dockerignore"));
+    int checked = 0;
+    for (var it = services.fields(); it.hasNext(); ) {
+      var service = it.next();
+      List<String> command = new ArrayList<>();
+      service.getValue().path("command").forEach(c -> command.add(c.asText()));
+      String dockerfile = Files.readString(ROOT.resolve(dockerfiles.get(service.getValue().path("image").asText())));
+      int config = command.indexOf("--config");
+      if (config >= 0) {
+        String path = command.get(config + 1);
+        assertThat(path).as(service.getKey()).startsWith("/etc/cdn/");
+        assertThat(ROOT.resolve("docker/config").resolve(path.substring("/etc/cdn/".length()))).as(service.getKey()).exists();
+        assertThat(dockerfile).as(service.getKey()).contains("COPY docker/config/ /etc/cdn/");
+        assertThat(ignore).contains("!docker/config/");
+        checked++;
+      }
+      int root = command.indexOf("--root");
+      if (root >= 0) {
+        assertThat(command.get(root + 1)).isEqualTo("/srv/site");
+        assertThat(dockerfile).as(service.getKey()).contains("COPY launcher/src/main/resources/demo/site/ /srv/site/");
+        assertThat(ignore).contains("!launcher/src/main/resources/demo/site/");
+        checked++;
+      }
+    }
+    assertThat(checked).as("services with a config or a site").isEqualTo(6);
+  }
+
+  private static void collectVolumes(JsonNode node, List<String> out) {
+    node.fields().forEachRemaining(f -> {
+      if (f.getKey().equals("volumes") && f.getValue().isArray()) {
+        f.getValue().forEach(v -> out.add(v.isTextual() ? v.asText() : v.path("source").asText()));
+      } else {
+        collectVolumes(f.getValue(), out);
+      }
+    });
+  }
+}
