@@ -66,14 +66,8 @@ class FastPathTest {
 
   @Test
   void decisionsKeptPerNetworkMatchTheFullPathAndFollowTheEdges() throws Exception {
-    // the server's set-up: a per-/24 location cache (whose slots keep the fast path's decisions)
-    // and the Router with its decision cache
-    io.opencdn.dns.geo.LocationCache located = new io.opencdn.dns.geo.LocationCache(new io.opencdn.dns.geo.LocationChain(
-        io.opencdn.dns.geo.CoverageZones.EMPTY, geo()::lookup, io.opencdn.dns.geo.CountryCentroids.embedded(), null));
-    DnsConfig cfg = testConfig();
-    QueryHandler h = new QueryHandler(new io.opencdn.dns.answer.Answerer(
-        io.opencdn.dns.zone.ZoneSet.load(cfg.zones(), TEST_CONFIG), cfg.routing(), located, edges,
-        DnsServer.router(cfg, io.opencdn.dns.routing.LatencySource.NONE, java.time.Clock.systemUTC())));
+    io.opencdn.dns.geo.LocationCache located = locationCache();
+    QueryHandler h = serverLike(located);
     Random rnd = new Random(7);
     List<byte[]> networks = new java.util.ArrayList<>();
     networks.add(new byte[] {81, 2, 69});
@@ -82,13 +76,7 @@ class FastPathTest {
     }
     EdgeSnapshot all = edges.current();
     for (int round = 0; round < 4; round++) {
-      if (round == 2) {
-        // eu-west fails its health checks: kept decisions naming it must not be reused
-        edges.publish(new EdgeSnapshot(all.edges().stream()
-            .map(e -> e.id().equals("eu-west") ? e.withHealthy(false) : e).toList()));
-      } else if (round == 3) {
-        edges.publish(all);
-      }
+      euWestFailsInRoundTwo(round, all);
       for (int i = 0; i < 1500; i++) {
         byte[] net = networks.get(rnd.nextInt(networks.size()));
         String name = rnd.nextInt(4) == 0 ? "multi.big.test" : "www.cdn.test";
@@ -115,18 +103,9 @@ class FastPathTest {
     // two handlers set up as the server is (location cache, Router): one answers bursts through
     // handleAll, which first loads every query's cache entries side by side, the other answers
     // the same queries one by one; an edge fails and returns on the way
-    List<QueryHandler> pair = new java.util.ArrayList<>();
-    List<io.opencdn.dns.geo.LocationCache> caches = new java.util.ArrayList<>();
-    DnsConfig cfg = testConfig();
-    for (int i = 0; i < 2; i++) {
-      io.opencdn.dns.geo.LocationCache located = new io.opencdn.dns.geo.LocationCache(new io.opencdn.dns.geo.LocationChain(
-          io.opencdn.dns.geo.CoverageZones.EMPTY, geo()::lookup, io.opencdn.dns.geo.CountryCentroids.embedded(), null));
-      caches.add(located);
-      pair.add(new QueryHandler(new io.opencdn.dns.answer.Answerer(io.opencdn.dns.zone.ZoneSet.load(cfg.zones(), TEST_CONFIG),
-          cfg.routing(), located, edges, DnsServer.router(cfg, io.opencdn.dns.routing.LatencySource.NONE, java.time.Clock.systemUTC()))));
-    }
-    QueryHandler bursts = pair.get(0);
-    QueryHandler single = pair.get(1);
+    List<io.opencdn.dns.geo.LocationCache> caches = List.of(locationCache(), locationCache());
+    QueryHandler bursts = serverLike(caches.get(0));
+    QueryHandler single = serverLike(caches.get(1));
     Random rnd = new Random(11);
     List<byte[]> networks = new java.util.ArrayList<>();
     for (int i = 0; i < 40; i++) {
@@ -138,12 +117,7 @@ class FastPathTest {
     byte[][] responses = new byte[64][];
     int answered = 0;
     for (int round = 0; round < 4; round++) {
-      if (round == 2) {
-        edges.publish(new EdgeSnapshot(all.edges().stream()
-            .map(e -> e.id().equals("eu-west") ? e.withHealthy(false) : e).toList()));
-      } else if (round == 3) {
-        edges.publish(all);
-      }
+      euWestFailsInRoundTwo(round, all);
       for (int b = 0; b < 60; b++) {
         int n = 1 + rnd.nextInt(64);
         for (int i = 0; i < n; i++) {
@@ -275,6 +249,34 @@ class FastPathTest {
     byte[] copy = wire.clone();
     copy[at] = value;
     return copy;
+  }
+
+  /** A per-/24 location cache in front of the embedded City database, as the server has. */
+  private static io.opencdn.dns.geo.LocationCache locationCache() {
+    return new io.opencdn.dns.geo.LocationCache(new io.opencdn.dns.geo.LocationChain(
+        io.opencdn.dns.geo.CoverageZones.EMPTY, geo()::lookup, io.opencdn.dns.geo.CountryCentroids.embedded(), null));
+  }
+
+  /**
+   * A handler wired as the server is: {@code located} (whose slots keep the fast path's
+   * decisions) and the Router with its decision cache, over this test's edges.
+   */
+  private QueryHandler serverLike(io.opencdn.dns.geo.LocationCache located) {
+    DnsConfig cfg = testConfig();
+    return new QueryHandler(new io.opencdn.dns.answer.Answerer(io.opencdn.dns.zone.ZoneSet.load(cfg.zones(), TEST_CONFIG),
+        cfg.routing(), located, edges, DnsServer.router(cfg, io.opencdn.dns.routing.LatencySource.NONE, java.time.Clock.systemUTC())));
+  }
+
+  /**
+   * In round 2 eu-west fails its health checks (kept decisions naming it must not be reused);
+   * in round 3 it is back as {@code all} has it.
+   */
+  private void euWestFailsInRoundTwo(int round, EdgeSnapshot all) {
+    if (round == 2) {
+      edges.publish(new EdgeSnapshot(all.edges().stream().map(e -> e.id().equals("eu-west") ? e.withHealthy(false) : e).toList()));
+    } else if (round == 3) {
+      edges.publish(all);
+    }
   }
 
   private static byte[] randomQuery(Random rnd) {
