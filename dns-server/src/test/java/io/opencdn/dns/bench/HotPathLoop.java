@@ -27,7 +27,8 @@ import org.xbill.DNS.Type;
  * {@code java -cp target/classes:target/test-classes:$(cat cp.txt) io.opencdn.dns.bench.HotPathLoop}.
  * Prints microseconds and allocated bytes per query, for ten rounds, of: geo queries with ECS from
  * 120,000 random /24s, each asked again in every round (as in bench/dns.sh, whose query file
- * dnsperf replays: a working set far larger than the CPU caches), geo queries from 1,000
+ * dnsperf replays: a working set far larger than the CPU caches), the same in bursts of 8 through
+ * {@link QueryHandler#handleAll} (as the UDP listener hands them over), geo queries from 1,000
  * repeating /24s (resolver-like), static names and NXDOMAIN for names drawn from a million.
  */
 public final class HotPathLoop {
