@@ -188,7 +188,7 @@ public final class UdpListener {
             continue;
           }
           if (ctx.channel().isWritable()) {
-            out = out == null ? burstBuffer(ctx, responses, n) : out;
+            out = out == null ? burstBuffer(ctx, n) : out;
             int at = out.writerIndex();
             out.writeBytes(response);
             ctx.write(new DatagramPacket(out.retainedSlice(at, response.length), senders[i]), ctx.voidPromise());
@@ -211,19 +211,19 @@ public final class UdpListener {
      * buffer again once every slice of the last burst is released (sent), which is the rule
      * with a writable socket, else a new one. The native transport sends straight from it.
      */
-    private ByteBuf burstBuffer(ChannelHandlerContext ctx, byte[][] responses, int n) {
-      int size = 0;
+    private ByteBuf burstBuffer(ChannelHandlerContext ctx, int n) {
+      int bytes = 0;
       for (int i = 0; i < n; i++) {
-        size += responses[i] == null ? 0 : responses[i].length;
+        bytes += responses[i] == null ? 0 : responses[i].length;
       }
       ByteBuf b = buffer;
-      if (b != null && b.refCnt() == 1 && b.capacity() >= size) {
+      if (b != null && b.refCnt() == 1 && b.capacity() >= bytes) {
         return b.clear();
       }
       if (b != null) {
         b.release(); // its slices still queued keep it alive until they are sent
       }
-      buffer = b = ctx.alloc().directBuffer(Math.max(size, BURST_BUFFER));
+      buffer = b = ctx.alloc().directBuffer(Math.max(bytes, BURST_BUFFER));
       return b;
     }
 
