@@ -29,6 +29,7 @@ import org.xbill.DNS.TextParseException;
  * health: {intervalMillis: 500, timeoutMillis: 400, fall: 2, rise: 2}
  * edges: [{id: eu-west, latitude: 50.11, longitude: 8.68, ipv4: 127.0.0.12, healthUrl: http://127.0.0.12:8080/_cdn/health}]
  * cluster: {...}
+ * threads: 2
  * }</pre>
  *
  * @param listen UDP and TCP address (the same port for both; port 0 picks a free one)
@@ -40,6 +41,9 @@ import org.xbill.DNS.TextParseException;
  * @param edges static edges declared here ({@link StaticEdge}), merged with the cluster's
  * @param rrl Response Rate Limiting of UDP responses ({@link RrlConfig}); absent = on with defaults
  * @param admin admin HTTP listener ({@code /metrics}, {@code POST /reload}), or null for none
+ * @param threads event loops serving DNS, 1..64, each with its own UDP socket on the port (SO_REUSEPORT,
+ *     Linux) and its own TCP server; default {@link #DEFAULT_THREADS}. Read at start (like
+ *     {@code listen}: a reload does not change it). gdnsd's {@code udp_threads}/{@code tcp_threads}.
  */
 public record DnsConfig(
     @JsonProperty("listen") Endpoint listen,
@@ -50,7 +54,11 @@ public record DnsConfig(
     @JsonProperty("cluster") ClusterConfig cluster,
     @JsonProperty("edges") List<StaticEdge> edges,
     @JsonProperty("rrl") RrlConfig rrl,
-    @JsonProperty("admin") AdminConfig admin) {
+    @JsonProperty("admin") AdminConfig admin,
+    @JsonProperty("threads") Integer threads) {
+
+  /** Default {@code threads}: one per available processor, at most 8. */
+  public static final int DEFAULT_THREADS = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
 
   public DnsConfig {
     listen = listen == null ? Endpoint.parse("127.0.0.1:8053") : listen;
@@ -61,6 +69,8 @@ public record DnsConfig(
     health = health == null ? new Health(null, null, null, null) : health;
     edges = edges == null ? List.of() : List.copyOf(edges);
     rrl = rrl == null ? RrlConfig.DEFAULT : rrl;
+    threads = threads == null ? DEFAULT_THREADS : threads;
+    ConfigException.require(threads >= 1 && threads <= 64, "threads", "1..64 event loops", threads);
     Set<String> edgeIds = new HashSet<>();
     for (int i = 0; i < edges.size(); i++) {
       ConfigException.require(edgeIds.add(edges.get(i).id()), "edges[" + i + "].id", "an id used once", edges.get(i).id());
@@ -80,29 +90,34 @@ public record DnsConfig(
 
   /** A config without static edges. */
   public DnsConfig(Endpoint listen, List<ZoneSource> zones, Geo geo, List<Route> routing, Health health, ClusterConfig cluster) {
-    this(listen, zones, geo, routing, health, cluster, null, null, null);
+    this(listen, zones, geo, routing, health, cluster, null, null, null, null);
   }
 
   /** A config with static edges, default RRL and no admin listener. */
   public DnsConfig(Endpoint listen, List<ZoneSource> zones, Geo geo, List<Route> routing, Health health, ClusterConfig cluster,
       List<StaticEdge> edges) {
-    this(listen, zones, geo, routing, health, cluster, edges, null, null);
+    this(listen, zones, geo, routing, health, cluster, edges, null, null, null);
   }
 
   /** A copy listening elsewhere (CLI override). */
   public DnsConfig withListen(Endpoint other) {
-    return new DnsConfig(other, zones, geo, routing, health, cluster, edges, rrl, admin);
+    return new DnsConfig(other, zones, geo, routing, health, cluster, edges, rrl, admin, threads);
+  }
+
+  /** A copy with {@code n} event loops. */
+  public DnsConfig withThreads(int n) {
+    return new DnsConfig(listen, zones, geo, routing, health, cluster, edges, rrl, admin, n);
   }
 
   /** A copy using another City database file (CLI override). */
   public DnsConfig withCityDatabase(String file) {
     return new DnsConfig(listen, zones, new Geo(file, geo.coverage(), geo.coverageReloadSeconds(), geo.defaultLocation()),
-        routing, health, cluster, edges, rrl, admin);
+        routing, health, cluster, edges, rrl, admin, threads);
   }
 
   /** A copy with other static edges (the {@code route} command adds the demo's). */
   public DnsConfig withEdges(List<StaticEdge> other) {
-    return new DnsConfig(listen, zones, geo, routing, health, cluster, other, rrl, admin);
+    return new DnsConfig(listen, zones, geo, routing, health, cluster, other, rrl, admin, threads);
   }
 
   /**

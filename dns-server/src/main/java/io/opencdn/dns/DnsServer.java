@@ -59,12 +59,6 @@ public final class DnsServer {
   /** TCP connections idle this long are closed (RFC 7766 6.2.3 suggests seconds, not minutes). */
   public static final int TCP_IDLE_SECONDS = 10;
 
-  /**
-   * Event loops serving DNS: one UDP socket (SO_REUSEPORT, native transport only) and one TCP
-   * server per available processor, at most 8.
-   */
-  public static final int EVENT_LOOPS = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
-
   /** How often the latency map is re-read. */
   public static final long LATENCY_REFRESH_MILLIS = 1000;
 
@@ -115,7 +109,7 @@ public final class DnsServer {
         ZoneSet.load(cfg.zones(), configLocation), cfg.routing(), located, edges,
         cfg == config ? routing.router() : routing.router().withChains(policies(cfg))));
     this.handler = ops.handler();
-    this.listeners = new Listeners(vertx, handler, EVENT_LOOPS, TCP_IDLE_SECONDS, TcpListener.DEFAULT_MAX_CONNECTIONS);
+    this.listeners = new Listeners(vertx, handler, config.threads(), TCP_IDLE_SECONDS, TcpListener.DEFAULT_MAX_CONNECTIONS);
     this.targets = routing.hz() == null ? null : new ProbeTargets(vertx, routing.hz(), routing.clock(), ProbeTargets.Limits.DEFAULTS);
     if (targets != null) {
       handler.onRouted(targets::record);
@@ -132,7 +126,7 @@ public final class DnsServer {
     this.ops = new Operations(vertx, config, configLocation, Clock.systemUTC(), cfg -> new Answerer(
         ZoneSet.load(cfg.zones(), configLocation), cfg.routing(), geo, edges, routing.router()));
     this.handler = ops.handler();
-    this.listeners = new Listeners(vertx, handler, EVENT_LOOPS, TCP_IDLE_SECONDS, TcpListener.DEFAULT_MAX_CONNECTIONS);
+    this.listeners = new Listeners(vertx, handler, config.threads(), TCP_IDLE_SECONDS, TcpListener.DEFAULT_MAX_CONNECTIONS);
   }
 
   /**

@@ -45,6 +45,8 @@ class DnsConfigTest {
     assertThat(cfg.routing().get(0).ttl()).isEqualTo(20);
     assertThat(cfg.health().fall()).isEqualTo(2);
     assertThat(cfg.cluster()).isNull();
+    assertThat(cfg.threads()).isEqualTo(Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors())));
+    assertThat(ConfigLoader.parse("zones: [{origin: a.test, file: a.zone}]\nthreads: 1", "t.yaml", DnsConfig.class).threads()).isEqualTo(1);
   }
 
   static Stream<Arguments> invalid() {
@@ -58,6 +60,8 @@ class DnsConfigTest {
         Arguments.of("zones: []", "key 'zones'"),
         Arguments.of(zone + "health: {fall: 0}", "key 'health.fall'"),
         Arguments.of(zone + "listen: nonsense", "key 'listen'"),
+        Arguments.of(zone + "threads: 0", "key 'threads': expected 1..64 event loops, got 0"),
+        Arguments.of(zone + "threads: 65", "key 'threads'"),
         Arguments.of(zone + "colour: blue", "key 'colour': unknown key"));
   }
 

@@ -122,6 +122,31 @@ class DnsServerTest {
   }
 
   @Test
+  void configuredThreadsEachServeTheirOwnSockets() throws Exception {
+    DnsServer three = DnsServer.withEdges(vertx, testConfig().withThreads(3), TEST_CONFIG, geo(), new SnapshotHolder(demoEdges()));
+    int p = three.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try {
+      assertThat(three.listeners().udpSockets()).isEqualTo(io.opencdn.dns.net.UdpListener.nativeTransport() ? 3 : 1);
+      assertThat(three.listeners().tcpServers()).isEqualTo(3);
+      // clients on many source ports (hashed over the sockets) are all answered
+      for (int i = 0; i < 12; i++) {
+        try (DatagramSocket socket = new DatagramSocket()) {
+          socket.setSoTimeout(5000);
+          byte[] wire = query("www.cdn.test.", Type.A, "81.2.69.0/24").toWire();
+          socket.send(new DatagramPacket(wire, wire.length, InetAddress.getLoopbackAddress(), p));
+          byte[] buf = new byte[2048];
+          DatagramPacket in = new DatagramPacket(buf, buf.length);
+          socket.receive(in);
+          assertThat(section(parse(java.util.Arrays.copyOf(buf, in.getLength())), Section.ANSWER))
+              .containsExactly("www.cdn.test. 20 IN A 127.0.0.12");
+        }
+      }
+    } finally {
+      three.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void withoutClusterRoutedNamesAreServfail() throws Exception {
     DnsConfig cfg = testConfig();
     DnsServer plain = new DnsServer(vertx, cfg.withCityDatabase(""), TEST_CONFIG, null, Clock.systemUTC());
