@@ -18,6 +18,7 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -79,8 +80,19 @@ public final class UdpListener {
     return Epoll.isAvailable();
   }
 
-  /** Binds {@code host:port} (0 = any free port) and completes with the bound port. */
+  /**
+   * Binds {@code host:port} (0 = any free port) and completes with the bound port. The socket is
+   * of the address's own family: an IPv4 address gets an IPv4 socket, not the dual-stack IPv6
+   * socket Netty opens by default, whose every datagram would take the kernel's IPv6 path with
+   * an IPv4-mapped address (and cost a conversion each way).
+   */
   public Future<Integer> listen(String host, int port) {
+    SocketProtocolFamily family;
+    try {
+      family = InetAddress.getByName(host) instanceof java.net.Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
+    } catch (java.net.UnknownHostException e) {
+      return Future.failedFuture(e);
+    }
     Bootstrap b = new Bootstrap()
         .group(group)
         .option(ChannelOption.SO_RCVBUF, 1 << 20)
@@ -88,13 +100,13 @@ public final class UdpListener {
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 1 << 20))
         .handler(new Handler());
     if (nativeTransport()) {
-      b.channel(EpollDatagramChannel.class)
+      b.channelFactory(() -> new EpollDatagramChannel(family))
           .option(EpollChannelOption.SO_REUSEPORT, reusePort)
           .option(ChannelOption.SO_REUSEADDR, reusePort)
           .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
           .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY * BATCH));
     } else {
-      b.channel(NioDatagramChannel.class)
+      b.channelFactory(() -> new NioDatagramChannel(family))
           .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY));
     }
     Promise<Integer> bound = Promise.promise();
