@@ -97,6 +97,24 @@ class QueryHandlerTest {
   }
 
   @Test
+  void latencyIsOneSamplePerResponseSentAlsoInBursts() {
+    handler.handle(query("cdn.test.", Type.SOA, null).toWire(), ip("192.0.2.1"), Transport.TCP);
+    assertThat(handler.metrics().scrape()).contains("dns_query_duration_seconds_count 1");
+    // a burst of three: two answered, one response (QR set) dropped without an answer
+    Message response = query("cdn.test.", Type.SOA, null);
+    response.getHeader().setFlag(Flags.QR);
+    byte[][] burst = {query("www.cdn.test.", Type.A, "81.2.69.0/24").toWire(), response.toWire(), query("nothere.cdn.test.", Type.A, null).toWire()};
+    java.net.InetAddress[] sources = {ip("192.0.2.1"), ip("192.0.2.2"), ip("192.0.2.3")};
+    byte[][] out = new byte[3][];
+    handler.handleAll(burst, sources, 3, Transport.UDP, out);
+    assertThat(out[0]).isNotNull();
+    assertThat(out[1]).isNull();
+    assertThat(out[2]).isNotNull();
+    assertThat(handler.dropped()).isEqualTo(1);
+    assertThat(handler.metrics().scrape()).contains("dns_query_duration_seconds_count 3");
+  }
+
+  @Test
   void referralCarriesGlue() {
     Message r = ask(query("sub.big.test.", Type.A, null));
     assertThat(section(r, Section.ADDITIONAL)).containsExactly("ns.sub.big.test. 300 IN A 127.0.0.53");

@@ -19,7 +19,9 @@ import org.xbill.DNS.Type;
  * <ul>
  *   <li>{@code dns_queries_total{type,rcode,transport}}: responses sent (type "OTHER" for rare
  *       types, rcode "DROPPED" for messages not answered, "RRL_DROP"/"RRL_SLIP" for rate-limited ones);
- *   <li>{@code dns_query_duration_seconds} (histogram, buckets 25 us .. 50 ms): time in the handler;
+ *   <li>{@code dns_query_duration_seconds} (histogram, buckets 25 us .. 50 ms): per response sent,
+ *       the time from reading its query to the response being ready (for a UDP read burst, the
+ *       burst's time, as its responses are sent together);
  *   <li>{@code dns_answers_total{edge}}: edges named in geo-routed answers;
  *   <li>{@code dns_rrl_total{action="drop"|"slip"}}: rate-limited UDP responses;
  *   <li>{@code dns_reloads_total{result="ok"|"failed"}}: reload attempts.
@@ -46,7 +48,7 @@ public final class DnsMetrics {
   private final Counter reloadFailed;
 
   public DnsMetrics() {
-    latency = Timer.builder("dns.query.duration").description("time to answer one message in the handler")
+    latency = Timer.builder("dns.query.duration").description("time from reading a query (its UDP read burst) to its response being ready")
         .serviceLevelObjectives(micros(25), micros(50), micros(100), micros(250), micros(500), micros(1000),
             micros(2500), micros(5000), micros(10_000), micros(50_000))
         .register(registry);
@@ -60,9 +62,13 @@ public final class DnsMetrics {
     return Duration.ofNanos(us * 1000);
   }
 
-  /** One response (or drop) for a question of {@code type}; {@code qtype} -1 when the message had no usable question. */
-  public void query(int qtype, int rcode, Transport transport, long nanos) {
+  /** One response for a question of {@code type}; {@code qtype} -1 when the message had no usable question. */
+  public void query(int qtype, int rcode, Transport transport) {
     queryCounter(typeIndex(qtype), Math.min(rcode, 23), transport).increment();
+  }
+
+  /** The time a response took, from reading its query (see {@code dns_query_duration_seconds}). */
+  public void latency(long nanos) {
     latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
