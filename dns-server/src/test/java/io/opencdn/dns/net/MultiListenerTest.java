@@ -68,6 +68,32 @@ class MultiListenerTest {
   }
 
   @Test
+  void eachAddressFamilyGetsItsOwnSocketsAndAnswers() throws Exception {
+    for (String host : List.of("127.0.0.1", "::1")) {
+      Listeners listeners = new Listeners(vertx, echo, 2, 10, 100);
+      int port = listeners.listen(host, 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      try (DatagramSocket s = new DatagramSocket()) {
+        s.setSoTimeout(3000);
+        byte[] msg = ("hello " + host).getBytes();
+        s.send(new DatagramPacket(msg, msg.length, InetAddress.getByName(host), port));
+        DatagramPacket in = new DatagramPacket(new byte[100], 100);
+        s.receive(in);
+        assertThat(new String(in.getData(), 0, in.getLength())).isEqualTo("hello " + host);
+      }
+      java.nio.file.Path v4 = java.nio.file.Path.of("/proc/net/udp");
+      if (java.nio.file.Files.isReadable(v4)) {
+        // Linux: an IPv4 address is served by IPv4 sockets, not dual-stack IPv6 ones (and the reverse)
+        String hexPort = String.format(":%04X ", port);
+        boolean inV4 = java.nio.file.Files.readString(v4).contains(hexPort);
+        boolean inV6 = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/net/udp6")).contains(hexPort);
+        assertThat(inV4).as("port %d in /proc/net/udp", port).isEqualTo(host.equals("127.0.0.1"));
+        assertThat(inV6).as("port %d in /proc/net/udp6", port).isEqualTo(host.equals("::1"));
+      }
+      listeners.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void connectionsBeyondTheCapAreClosedAndSlotsAreFreedOnClose() throws Exception {
     TcpListener tcp = new TcpListener(vertx, echo, 10, 2, new java.util.concurrent.atomic.AtomicInteger());
     int port = tcp.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
