@@ -80,7 +80,8 @@ public final class DnsCommand implements Callable<Integer> {
       vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
       DnsServer server = new DnsServer(vertx, cfg, config, hz, Clock.systemUTC());
       int port = server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      LOG.info("dns listening on {} udp+tcp, zones {}", new Endpoint(cfg.listen().host(), port), cfg.zoneNames());
+      LOG.info("dns listening on {} udp+tcp, zones {}, {} thread(s), udp by {}", new Endpoint(cfg.listen().host(), port), cfg.zoneNames(),
+          cfg.threads(), server.listeners().udpIo());
       if (server.operations().adminPort() > 0) {
         LOG.info("dns admin on http://{}:{} (/metrics, POST /reload)", cfg.admin().listen().host(), server.operations().adminPort());
       }

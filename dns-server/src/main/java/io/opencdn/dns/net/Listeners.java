@@ -7,37 +7,51 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * All sockets of one server on one port, spread over {@code instances} event loops. UDP: one
- * {@link UdpListener} channel per loop of a Netty event loop group owned here, the channels
- * sharing the port with SO_REUSEPORT (epoll, Linux; elsewhere a single channel). TCP: one small
- * verticle per instance (Vert.x gives every verticle instance its own event loop) holding a TCP
- * server; Vert.x shares the TCP port between the servers and spreads connections over them.
+ * All sockets of one server on one port, spread over {@code instances} threads. UDP on Linux: one
+ * {@link MmsgUdpListener} per thread (a blocking socket read with recvmmsg), the sockets sharing
+ * the port with SO_REUSEPORT; elsewhere, or where JNA cannot load, or with the system property
+ * {@value #UDP_PROPERTY}{@code =netty}: one {@link UdpListener} channel per loop of a Netty event
+ * loop group owned here (epoll with SO_REUSEPORT on Linux, else a single NIO channel). TCP: one
+ * small verticle per instance (Vert.x gives every verticle instance its own event loop) holding a
+ * TCP server; Vert.x shares the TCP port between the servers and spreads connections over them.
  */
 public final class Listeners {
 
+  private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
   private static final int BIND_ATTEMPTS = 5;
+  /** System property choosing the UDP implementation: "netty" for the Netty channel. */
+  public static final String UDP_PROPERTY = "opencdn.dns.udp";
 
   private final Vertx vertx;
   private final EventLoopGroup udpLoops;
-  private final List<UdpListener> udp = new ArrayList<>();
+  private final String udpIo;
+  private final List<DatagramListener> udp = new ArrayList<>();
   private final List<TcpListener> tcp = new ArrayList<>();
   private final List<String> deployments = new ArrayList<>();
 
   /**
-   * @param instances event loops to use, at least 1
+   * @param instances threads (UDP sockets, TCP event loops) to use, at least 1
    * @param idleSeconds TCP idle timeout
    * @param maxConnections TCP connection cap across all instances
    */
   public Listeners(Vertx vertx, DnsHandler handler, int instances, int idleSeconds, int maxConnections) {
+    this(vertx, handler, instances, idleSeconds, maxConnections, mmsgWanted());
+  }
+
+  /** As above, with the UDP implementation chosen: {@code mmsg} for {@link MmsgUdpListener} (must be available). */
+  Listeners(Vertx vertx, DnsHandler handler, int instances, int idleSeconds, int maxConnections, boolean mmsg) {
     this.vertx = vertx;
     int n = Math.max(1, instances);
-    boolean reusePort = n > 1 && UdpListener.nativeTransport();
-    int udpChannels = reusePort ? n : 1;
-    this.udpLoops = UdpListener.group(udpChannels);
-    for (int i = 0; i < udpChannels; i++) {
-      udp.add(new UdpListener(udpLoops, handler, reusePort));
+    boolean reusePort = n > 1 && (mmsg || UdpListener.nativeTransport());
+    int udpSockets = reusePort ? n : 1;
+    this.udpLoops = mmsg ? null : UdpListener.group(udpSockets);
+    this.udpIo = mmsg ? "recvmmsg" : UdpListener.nativeTransport() ? "netty-epoll" : "netty-nio";
+    for (int i = 0; i < udpSockets; i++) {
+      udp.add(mmsg ? new MmsgUdpListener(handler, reusePort) : new UdpListener(udpLoops, handler, reusePort));
     }
     AtomicInteger open = new AtomicInteger();
     for (int i = 0; i < n; i++) {
@@ -45,9 +59,25 @@ public final class Listeners {
     }
   }
 
+  private static boolean mmsgWanted() {
+    if ("netty".equals(System.getProperty(UDP_PROPERTY))) {
+      return false;
+    }
+    if (!MmsgUdpListener.available()) {
+      LOG.debug("udp: Netty channels ({})", MmsgUdpListener.unavailableReason());
+      return false;
+    }
+    return true;
+  }
+
+  /** How UDP is read: "recvmmsg" ({@link MmsgUdpListener}), "netty-epoll" or "netty-nio". */
+  public String udpIo() {
+    return udpIo;
+  }
+
   /** Responses dropped because a UDP send buffer was full. */
   public long udpDroppedWrites() {
-    return udp.stream().mapToLong(UdpListener::droppedWrites).sum();
+    return udp.stream().mapToLong(DatagramListener::droppedWrites).sum();
   }
 
   /** Number of UDP sockets (1 without a native transport). */
@@ -82,7 +112,7 @@ public final class Listeners {
     }
     Future<Integer> bound = udp.get(0).listen(host, port);
     for (int i = 1; i < udp.size(); i++) {
-      UdpListener u = udp.get(i);
+      DatagramListener u = udp.get(i);
       bound = bound.compose(p -> u.listen(host, p));
     }
     for (TcpListener t : tcp) {
@@ -101,9 +131,12 @@ public final class Listeners {
     });
   }
 
-  /** Closes every socket and stops the UDP event loops. */
+  /** Closes every socket and stops the UDP threads or event loops. */
   public Future<Void> close() {
     return closeSockets().eventually(() -> {
+      if (udpLoops == null) {
+        return Future.succeededFuture();
+      }
       io.vertx.core.Promise<Void> stopped = io.vertx.core.Promise.promise();
       udpLoops.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).addListener(f -> stopped.complete());
       return stopped.future();

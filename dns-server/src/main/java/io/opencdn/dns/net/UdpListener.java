@@ -33,14 +33,16 @@ import org.slf4j.LoggerFactory;
 /**
  * DNS over UDP (RFC 1035 4.2.1): one datagram in, at most one datagram out, on a Netty datagram
  * channel of its own (Vert.x's datagram socket costs a text round trip of every client address and
- * a flush per response). On Linux the channel is epoll's: it reads up to {@value #BATCH} datagrams
- * per system call (recvmmsg) and the responses to one read burst are flushed together (sendmmsg).
- * Every failure is contained to its packet, so a malformed datagram never stops the listener.
+ * a flush per response). The portable listener: on Linux {@link MmsgUdpListener} serves instead
+ * unless JNA cannot load there or the operator asks for this one ({@link Listeners#UDP_PROPERTY}).
+ * On Linux the channel is epoll's: it reads up to {@value #BATCH} datagrams per system call
+ * (recvmmsg) and the responses to one read burst are flushed together (sendmmsg). Every failure
+ * is contained to its packet, so a malformed datagram never stops the listener.
  *
  * <p>Responses are dropped, not queued, while the socket's send buffer is full
  * ({@link #droppedWrites()}): a flood cannot grow the heap, and the client retries.
  */
-public final class UdpListener {
+public final class UdpListener implements DatagramListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(UdpListener.class);
 
@@ -48,7 +50,7 @@ public final class UdpListener {
   static final int MAX_QUERY = 4096;
   /** Datagrams read per recvmmsg call. */
   static final int BATCH = 16;
-  /** Most datagrams answered together ({@link DnsHandler#handleAll}): a read burst, cut at this size. */
+  /** Most datagrams answered together ({@link Burst}): a read burst, cut at this size. */
   static final int BURST = 64;
   /** Usual size of the buffer a burst's responses are written to (a larger burst gets a larger one). */
   static final int BURST_BUFFER = 16 << 10;
@@ -86,6 +88,7 @@ public final class UdpListener {
    * socket Netty opens by default, whose every datagram would take the kernel's IPv6 path with
    * an IPv4-mapped address (and cost a conversion each way).
    */
+  @Override
   public Future<Integer> listen(String host, int port) {
     SocketProtocolFamily family;
     try {
@@ -123,11 +126,13 @@ public final class UdpListener {
   }
 
   /** Responses dropped because the send buffer was full. */
+  @Override
   public long droppedWrites() {
     return droppedWrites.sum();
   }
 
   /** Closes the channel (the group is its owner's to shut down). */
+  @Override
   public Future<Void> close() {
     Channel c = channel;
     if (c == null) {
@@ -144,11 +149,8 @@ public final class UdpListener {
    * instance per channel, so its arrays belong to the channel's event loop.
    */
   private final class Handler extends ChannelInboundHandlerAdapter {
-    private final byte[][] queries = new byte[BURST][];
+    private final Burst burst = new Burst(BURST);
     private final InetSocketAddress[] senders = new InetSocketAddress[BURST];
-    private final InetAddress[] sources = new InetAddress[BURST];
-    private final byte[][] responses = new byte[BURST][];
-    private int size;
     /** Where the last burst's responses were written (see {@link #burstBuffer}). */
     private ByteBuf buffer;
 
@@ -156,18 +158,15 @@ public final class UdpListener {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       try {
         if (msg instanceof DatagramPacket packet) {
-          ByteBuf content = packet.content();
-          queries[size] = ByteBufUtil.getBytes(content);
-          senders[size] = packet.sender();
-          sources[size] = packet.sender().getAddress();
-          size++;
+          senders[burst.size] = packet.sender();
+          burst.add(ByteBufUtil.getBytes(packet.content()), packet.sender().getAddress());
         }
       } catch (RuntimeException e) {
         LOG.warn("dropped a udp packet: {}", e.toString());
       } finally {
         ReferenceCountUtil.release(msg);
       }
-      if (size == BURST) {
+      if (burst.full()) {
         answer(ctx);
       }
     }
@@ -179,20 +178,13 @@ public final class UdpListener {
     }
 
     private void answer(ChannelHandlerContext ctx) {
-      int n = size;
+      int n = burst.size;
       if (n == 0) {
         return;
       }
-      size = 0;
       try {
-        try {
-          handler.handleAll(queries, sources, n, Transport.UDP, responses);
-        } catch (RuntimeException | StackOverflowError e) {
-          // nothing is sent yet: answer one by one, so that a failure stays with its packet
-          for (int i = 0; i < n; i++) {
-            responses[i] = one(i);
-          }
-        }
+        burst.answer(handler);
+        byte[][] responses = burst.responses;
         ByteBuf out = null;
         for (int i = 0; i < n; i++) {
           byte[] response = responses[i];
@@ -200,7 +192,7 @@ public final class UdpListener {
             continue;
           }
           if (ctx.channel().isWritable()) {
-            out = out == null ? burstBuffer(ctx, n) : out;
+            out = out == null ? burstBuffer(ctx, responses, n) : out;
             int at = out.writerIndex();
             out.writeBytes(response);
             ctx.write(new DatagramPacket(out.retainedSlice(at, response.length), senders[i]), ctx.voidPromise());
@@ -211,10 +203,8 @@ public final class UdpListener {
       } catch (Exception | StackOverflowError e) {
         LOG.warn("dropped udp responses to {} and {} more: {}", senders[0], n - 1, e.toString());
       } finally {
-        java.util.Arrays.fill(queries, 0, n, null);
+        burst.clear();
         java.util.Arrays.fill(senders, 0, n, null);
-        java.util.Arrays.fill(sources, 0, n, null);
-        java.util.Arrays.fill(responses, 0, n, null);
       }
     }
 
@@ -223,7 +213,7 @@ public final class UdpListener {
      * buffer again once every slice of the last burst is released (sent), which is the rule
      * with a writable socket, else a new one. The native transport sends straight from it.
      */
-    private ByteBuf burstBuffer(ChannelHandlerContext ctx, int n) {
+    private ByteBuf burstBuffer(ChannelHandlerContext ctx, byte[][] responses, int n) {
       int bytes = 0;
       for (int i = 0; i < n; i++) {
         bytes += responses[i] == null ? 0 : responses[i].length;
@@ -244,15 +234,6 @@ public final class UdpListener {
       if (buffer != null) {
         buffer.release();
         buffer = null;
-      }
-    }
-
-    private byte[] one(int i) {
-      try {
-        return handler.handle(queries[i], sources[i], Transport.UDP);
-      } catch (RuntimeException | StackOverflowError e) {
-        LOG.warn("dropped a udp packet from {}: {}", senders[i], e.toString());
-        return null;
       }
     }
 

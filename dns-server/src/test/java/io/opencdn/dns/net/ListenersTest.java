@@ -15,8 +15,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** Framing and failure containment of both listeners, with a handler that echoes in reverse. */
+/** Framing and failure containment of the UDP (both kinds) and TCP listeners, with a handler that echoes in reverse. */
 class ListenersTest {
 
   private Vertx vertx;
@@ -48,11 +50,30 @@ class ListenersTest {
     return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  @Test
-  void udpSurvivesAThrowingHandlerAndDropsNull() throws Exception {
+  /** A UDP listener of each kind, and what to do once it is closed. */
+  private record Udp(DatagramListener listener, AutoCloseable after) {
+  }
+
+  static java.util.stream.Stream<String> udpKinds() {
+    return java.util.stream.Stream.of("netty", "recvmmsg");
+  }
+
+  private static Udp udp(String kind, DnsHandler handler, boolean reusePort) {
+    if (kind.equals("recvmmsg")) {
+      assertThat(MmsgUdpListener.available()).as("recvmmsg listener on this platform: %s", MmsgUdpListener.unavailableReason())
+          .isEqualTo(System.getProperty("os.name").startsWith("Linux"));
+      org.junit.jupiter.api.Assumptions.assumeTrue(MmsgUdpListener.available(), "Linux only");
+      return new Udp(new MmsgUdpListener(handler, reusePort), () -> { });
+    }
     io.netty.channel.EventLoopGroup loops = UdpListener.group(1);
-    UdpListener udp = new UdpListener(loops, reverse, false);
-    int port = await(udp.listen("127.0.0.1", 0));
+    return new Udp(new UdpListener(loops, handler, reusePort), () -> loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync());
+  }
+
+  @ParameterizedTest
+  @MethodSource("udpKinds")
+  void udpSurvivesAThrowingHandlerAndDropsNull(String kind) throws Exception {
+    Udp u = udp(kind, reverse, false);
+    int port = await(u.listener().listen("127.0.0.1", 0));
     try (DatagramSocket s = new DatagramSocket()) {
       s.setSoTimeout(300);
       for (String msg : new String[] {"X", "D"}) {
@@ -76,8 +97,93 @@ class ListenersTest {
       }
       assertThat(got).containsExactlyInAnyOrder("cba", "zyx");
     }
-    await(udp.close());
-    loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    await(u.listener().close());
+    u.after().close();
+  }
+
+  @ParameterizedTest
+  @MethodSource("udpKinds")
+  void udpAnswersEachOfManyClientsAtItsOwnAddressAndCutsLongQueries(String kind) throws Exception {
+    java.util.Map<String, InetAddress> seen = new java.util.concurrent.ConcurrentHashMap<>();
+    DnsHandler handler = (q, src, t) -> {
+      String text = new String(q, 0, Math.min(q.length, 16), java.nio.charset.StandardCharsets.US_ASCII).trim();
+      seen.put(text, src);
+      return (text + " " + q.length + " " + t).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    };
+    for (String host : java.util.List.of("127.0.0.1", "::1")) {
+      Udp u = udp(kind, handler, false);
+      InetAddress address = InetAddress.getByName(host);
+      int port = await(u.listener().listen(host, 0));
+      // more clients than one receive call takes, all sending before any reads: every answer
+      // goes to the socket that asked
+      java.util.List<DatagramSocket> clients = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < 2 * MmsgUdpListener.BATCH + 3; i++) {
+          DatagramSocket c = new DatagramSocket(0, address);
+          c.setSoTimeout(5000);
+          clients.add(c);
+          byte[] msg = String.format("q%-15d", i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+          c.send(new DatagramPacket(msg, msg.length, address, port));
+        }
+        for (int i = 0; i < clients.size(); i++) {
+          DatagramPacket in = new DatagramPacket(new byte[100], 100);
+          clients.get(i).receive(in);
+          assertThat(new String(in.getData(), 0, in.getLength())).isEqualTo("q" + i + " 16 UDP");
+          assertThat(in.getPort()).isEqualTo(port);
+        }
+        assertThat(seen.get("q0")).isEqualTo(address);
+        // longer than any query: cut to MAX_QUERY bytes, still answered (a DNS handler says FORMERR)
+        byte[] big = new byte[6000];
+        java.util.Arrays.fill(big, (byte) ' ');
+        big[0] = 'L';
+        clients.get(0).send(new DatagramPacket(big, big.length, address, port));
+        DatagramPacket in = new DatagramPacket(new byte[100], 100);
+        clients.get(0).receive(in);
+        assertThat(new String(in.getData(), 0, in.getLength())).isEqualTo("L " + UdpListener.MAX_QUERY + " UDP");
+      } finally {
+        clients.forEach(DatagramSocket::close);
+      }
+      await(u.listener().close());
+      u.after().close();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("udpKinds")
+  void udpCloseStopsAnsweringAndFreesThePort(String kind) throws Exception {
+    Udp u = udp(kind, reverse, false);
+    int port = await(u.listener().listen("127.0.0.1", 0));
+    try (DatagramSocket s = new DatagramSocket()) {
+      s.setSoTimeout(5000);
+      s.send(new DatagramPacket("ab".getBytes(), 2, InetAddress.getLoopbackAddress(), port));
+      DatagramPacket in = new DatagramPacket(new byte[100], 100);
+      s.receive(in);
+      assertThat(new String(in.getData(), 0, in.getLength())).isEqualTo("ba");
+    }
+    await(u.listener().close());
+    assertThat(await(u.listener().close())).as("closing twice").isNull();
+    u.after().close();
+    try (DatagramSocket again = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
+      assertThat(again.getLocalPort()).as("the port is free once closed").isEqualTo(port);
+    }
+    assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("dns-udp-127.0.0.1:" + port));
+  }
+
+  @Test
+  void recvmmsgListenersShareAPortWithReusePortAndRefuseATakenOne() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(MmsgUdpListener.available(), "Linux only");
+    MmsgUdpListener a = new MmsgUdpListener(reverse, true);
+    MmsgUdpListener b = new MmsgUdpListener(reverse, true);
+    int port = await(a.listen("127.0.0.1", 0));
+    assertThat(await(b.listen("127.0.0.1", port))).isEqualTo(port);
+    try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      MmsgUdpListener c = new MmsgUdpListener(reverse, false);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> await(c.listen("127.0.0.1", taken.getLocalPort())))
+          .hasCauseInstanceOf(java.net.BindException.class);
+      await(c.close());
+    }
+    await(a.close());
+    await(b.close());
   }
 
   @Test

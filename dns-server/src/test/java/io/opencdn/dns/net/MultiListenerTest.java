@@ -42,6 +42,8 @@ class MultiListenerTest {
     Listeners listeners = new Listeners(vertx, echo, 2, 10, 100);
     int port = listeners.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertThat(listeners.udpSockets()).isEqualTo(UdpListener.nativeTransport() ? 2 : 1);
+    assertThat(listeners.udpIo()).as("blocking recvmmsg threads on Linux")
+        .isEqualTo(MmsgUdpListener.available() ? "recvmmsg" : UdpListener.nativeTransport() ? "netty-epoll" : "netty-nio");
     assertThat(listeners.tcpServers()).isEqualTo(2);
     // many UDP clients (different source ports hash to different sockets) are all answered
     for (int i = 0; i < 16; i++) {
@@ -69,8 +71,9 @@ class MultiListenerTest {
 
   @Test
   void eachAddressFamilyGetsItsOwnSocketsAndAnswers() throws Exception {
+    for (boolean mmsg : MmsgUdpListener.available() ? List.of(true, false) : List.of(false))
     for (String host : List.of("127.0.0.1", "::1")) {
-      Listeners listeners = new Listeners(vertx, echo, 2, 10, 100);
+      Listeners listeners = new Listeners(vertx, echo, 2, 10, 100, mmsg);
       int port = listeners.listen(host, 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       try (DatagramSocket s = new DatagramSocket()) {
         s.setSoTimeout(3000);
