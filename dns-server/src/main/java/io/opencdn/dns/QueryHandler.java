@@ -112,7 +112,8 @@ public final class QueryHandler implements DnsHandler {
       return failed(source, transport, e);
     }
     if (response != null) {
-      metrics.latency(System.nanoTime() - start);
+      long now = System.nanoTime();
+      metrics.latency(now - start, 1, now);
     }
     return response;
   }
@@ -159,12 +160,12 @@ public final class QueryHandler implements DnsHandler {
         responses[i] = failed(sources[i], transport, e);
       }
     }
-    long elapsed = System.nanoTime() - start;
+    long now = System.nanoTime();
+    int answered = 0;
     for (int i = 0; i < n; i++) {
-      if (responses[i] != null) {
-        metrics.latency(elapsed);
-      }
+      answered += responses[i] != null ? 1 : 0;
     }
+    metrics.latency(now - start, answered, now);
   }
 
   private byte[] failed(InetAddress source, Transport transport, Throwable e) {

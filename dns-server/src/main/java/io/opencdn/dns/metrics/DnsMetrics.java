@@ -1,5 +1,6 @@
 package io.opencdn.dns.metrics;
 
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -38,7 +39,9 @@ public final class DnsMetrics {
   private static final int RRL_SLIP = 26;
   private static final int RCODES = 27;
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final QueryClock clock = new QueryClock();
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new io.prometheus.metrics.model.registry.PrometheusRegistry(), clock);
   private final AtomicReferenceArray<Counter> queries = new AtomicReferenceArray<>((TYPES.length + 1) * RCODES * 2);
   private final ConcurrentHashMap<String, Counter> edges = new ConcurrentHashMap<>();
   private final Timer latency;
@@ -67,9 +70,45 @@ public final class DnsMetrics {
     queryCounter(typeIndex(qtype), Math.min(rcode, 23), transport).increment();
   }
 
-  /** The time a response took, from reading its query (see {@code dns_query_duration_seconds}). */
-  public void latency(long nanos) {
-    latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  /**
+   * {@code count} responses that each took {@code nanos}, from reading its query (see
+   * {@code dns_query_duration_seconds}), recorded at {@code now} ({@link System#nanoTime()}, which
+   * the caller read to measure them): the registry's clock takes its time from it rather than
+   * reading the system clock again for every sample.
+   */
+  public void latency(long nanos, int count, long now) {
+    clock.advance(now);
+    for (int i = 0; i < count; i++) {
+      latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /**
+   * The registry's {@link Clock}: Micrometer reads it for every timer sample (to rotate the
+   * windows of the maximum and the histogram), twice; here that is arithmetic on the
+   * {@link System#nanoTime()} the query path read anyway, not two more clock reads per response.
+   * Wall time is the wall clock at start plus the monotonic time since (NTP steps after start are
+   * not followed: the windows only need minutes to pass). A scrape reads the system clock, so the
+   * windows of an idle server still roll over.
+   */
+  private static final class QueryClock implements Clock {
+    private final long startWall = System.currentTimeMillis();
+    private final long startNanos = System.nanoTime();
+    private volatile long nanos = startNanos;
+
+    void advance(long now) {
+      nanos = now;
+    }
+
+    @Override
+    public long wallTime() {
+      return startWall + (nanos - startNanos) / 1_000_000;
+    }
+
+    @Override
+    public long monotonicTime() {
+      return nanos;
+    }
   }
 
   /** A message dropped without an answer. */
@@ -107,6 +146,7 @@ public final class DnsMetrics {
 
   /** The Prometheus text exposition (format 0.0.4). */
   public String scrape() {
+    clock.advance(System.nanoTime());
     return registry.scrape();
   }
 

@@ -64,7 +64,9 @@ public final class Listeners {
       return false;
     }
     if (!MmsgUdpListener.available()) {
-      LOG.debug("udp: Netty channels ({})", MmsgUdpListener.unavailableReason());
+      if (System.getProperty("os.name", "").startsWith("Linux")) {
+        LOG.info("udp: Netty channels, as the recvmmsg listener cannot run here: {}", MmsgUdpListener.unavailableReason());
+      }
       return false;
     }
     return true;
