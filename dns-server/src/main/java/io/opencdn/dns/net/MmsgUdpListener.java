@@ -286,14 +286,24 @@ public final class MmsgUdpListener implements DatagramListener {
     }
   }
 
+  /** The last IPv4 sender, reused while the next one is the same (resolvers send many queries). */
+  private int lastV4Bits;
+  private InetAddress lastV4;
+
   /** The sender of a received datagram, or null for an address family not ours. */
   private InetAddress source(int at, int length) {
     int family = mem.getShort(at);
     try {
       if (family == Libc.AF_INET && length >= 16) {
+        int bits = mem.getInt(at + 4);
+        if (lastV4 != null && bits == lastV4Bits) {
+          return lastV4;
+        }
         byte[] a = new byte[4];
         mem.get(at + 4, a);
-        return InetAddress.getByAddress(a);
+        lastV4 = InetAddress.getByAddress(a);
+        lastV4Bits = bits;
+        return lastV4;
       }
       if (family == Libc.AF_INET6 && length >= 28) {
         byte[] a = new byte[16];

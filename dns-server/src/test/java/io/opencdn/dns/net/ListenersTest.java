@@ -119,7 +119,9 @@ class ListenersTest {
       java.util.List<DatagramSocket> clients = new java.util.ArrayList<>();
       try {
         for (int i = 0; i < 2 * MmsgUdpListener.BATCH + 3; i++) {
-          DatagramSocket c = new DatagramSocket(0, address);
+          // IPv4 clients on three loopback addresses, in turn: each query is handed its own sender
+          InetAddress from = host.equals("::1") ? address : InetAddress.getByName("127.0.0." + (1 + i % 3));
+          DatagramSocket c = new DatagramSocket(0, from);
           c.setSoTimeout(5000);
           clients.add(c);
           byte[] msg = String.format("q%-15d", i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -130,8 +132,8 @@ class ListenersTest {
           clients.get(i).receive(in);
           assertThat(new String(in.getData(), 0, in.getLength())).isEqualTo("q" + i + " 16 UDP");
           assertThat(in.getPort()).isEqualTo(port);
+          assertThat(seen.get("q" + i)).as("source of q%d", i).isEqualTo(clients.get(i).getLocalAddress());
         }
-        assertThat(seen.get("q0")).isEqualTo(address);
         // longer than any query: cut to MAX_QUERY bytes, still answered (a DNS handler says FORMERR)
         byte[] big = new byte[6000];
         java.util.Arrays.fill(big, (byte) ' ');
