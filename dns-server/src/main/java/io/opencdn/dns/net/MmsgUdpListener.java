@@ -337,6 +337,7 @@ public final class MmsgUdpListener implements DatagramListener {
       s = fd;
     }
     if (s < 0) {
+      memory.close(); // never listened: no thread owns the block
       stopped.tryComplete();
       return stopped.future();
     }
