@@ -23,6 +23,11 @@ final class Libc {
   static final int SO_RCVBUF = 8;
   static final int SO_REUSEPORT = 15;
   static final int SO_RCVTIMEO = 20;
+  static final int IPPROTO_IP = 0;
+  static final int IP_PKTINFO = 8;
+  static final int IPPROTO_IPV6 = 41;
+  static final int IPV6_RECVPKTINFO = 49;
+  static final int IPV6_PKTINFO = 50;
   static final int MSG_DONTWAIT = 0x40;
   static final int MSG_TRUNC = 0x20;
   static final int MSG_WAITFORONE = 0x10000;

@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * writes it through a direct {@link ByteBuffer}, so a burst costs two JNA calls and no JNI field
  * access per datagram. Layouts are those of 64-bit Linux ({@link Libc#AVAILABLE}).
  *
+ * <p>Bound to a wildcard address (0.0.0.0 or ::), it receives each query's destination address
+ * (IP_PKTINFO, IPV6_RECVPKTINFO) and sends the response from it, as gdnsd, Knot and NSD do: a
+ * client only accepts an answer from the address it asked, and on a host with several addresses
+ * the kernel's choice of source need not be that one.
+ *
  * <p>Responses are never queued: sent with {@code MSG_DONTWAIT}, and a response the socket's
  * full send buffer refuses is dropped and counted ({@link #droppedWrites()}); the client retries.
  * A malformed or oversized datagram costs only itself (a query longer than {@value #MAX_QUERY}
@@ -47,6 +52,8 @@ public final class MmsgUdpListener implements DatagramListener {
   private static final int NAMELEN = 8;
   private static final int IOV = 16;
   private static final int IOVLEN = 24;
+  private static final int CONTROL_AT = 32;
+  private static final int CONTROLLEN = 40;
   private static final int FLAGS = 48;
   private static final int LEN = 56;
   // struct iovec: base, length
@@ -54,13 +61,18 @@ public final class MmsgUdpListener implements DatagramListener {
   // room for a struct sockaddr_in6 (28 bytes)
   private static final int SOCKADDR = 32;
   private static final int SCRATCH = 64;
+  // ancillary data: room for one cmsg of struct in6_pktinfo (CMSG_SPACE(20) = 40 bytes)
+  private static final int CONTROL = 64;
+  private static final int CMSG_DATA = 16;
 
   private static final int RECV_HDR = 0;
   private static final int SEND_HDR = RECV_HDR + BATCH * MMSG;
   private static final int RECV_IOV = SEND_HDR + BATCH * MMSG;
   private static final int SEND_IOV = RECV_IOV + BATCH * IOVEC;
   private static final int NAMES = SEND_IOV + BATCH * IOVEC;
-  private static final int SCRATCH_AT = NAMES + BATCH * SOCKADDR;
+  private static final int RECV_CTRL = NAMES + BATCH * SOCKADDR;
+  private static final int SEND_CTRL = RECV_CTRL + BATCH * CONTROL;
+  private static final int SCRATCH_AT = SEND_CTRL + BATCH * CONTROL;
   private static final int RECV_DATA = SCRATCH_AT + SCRATCH;
   private static final int SEND_DATA = RECV_DATA + BATCH * MAX_QUERY;
   private static final int SIZE = SEND_DATA + BATCH * MAX_RESPONSE;
@@ -79,6 +91,12 @@ public final class MmsgUdpListener implements DatagramListener {
   private final io.vertx.core.Promise<Void> stopped = io.vertx.core.Promise.promise();
   private volatile boolean closed;
   private int fd = -1;
+  /**
+   * Bound to a wildcard address (0.0.0.0, ::): each query's destination address is received
+   * (IP_PKTINFO, IPV6_RECVPKTINFO) and its response sent from that address, as a client expects
+   * (on a host with several addresses the kernel's route lookup would otherwise pick the source).
+   */
+  private boolean pktinfo;
 
   /** True when this listener can run here (64-bit Linux, JNA loaded). */
   public static boolean available() {
@@ -144,6 +162,19 @@ public final class MmsgUdpListener implements DatagramListener {
       // the shutdown() that wakes it came too early
       mem.putLong(SCRATCH_AT, 1).putLong(SCRATCH_AT + 8, 0);
       Libc.setsockopt(s, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, base + SCRATCH_AT, 16);
+      if (address.isAnyLocalAddress()) {
+        mem.putInt(SCRATCH_AT, 1);
+        if (v4) {
+          Libc.setsockopt(s, Libc.IPPROTO_IP, Libc.IP_PKTINFO, base + SCRATCH_AT, 4);
+        } else {
+          Libc.setsockopt(s, Libc.IPPROTO_IPV6, Libc.IPV6_RECVPKTINFO, base + SCRATCH_AT, 4);
+        }
+        pktinfo = true;
+        for (int i = 0; i < BATCH; i++) {
+          mem.putLong(RECV_HDR + i * MMSG + CONTROL_AT, base + RECV_CTRL + (long) i * CONTROL);
+          mem.putLong(RECV_HDR + i * MMSG + CONTROLLEN, CONTROL);
+        }
+      }
       int length = writeAddress(SCRATCH_AT, address, port);
       try {
         Libc.bind(s, base + SCRATCH_AT, length);
@@ -236,6 +267,12 @@ public final class MmsgUdpListener implements DatagramListener {
       int length = Math.min(mem.getInt(hdr + LEN), MAX_QUERY); // longer ones arrive cut (MSG_TRUNC)
       int nameLength = mem.getInt(hdr + NAMELEN);
       mem.putInt(hdr + NAMELEN, SOCKADDR); // value-result: the next receive's room
+      if (pktinfo) {
+        if (mem.getLong(hdr + CONTROLLEN) < CMSG_DATA) {
+          mem.putLong(RECV_CTRL + i * CONTROL, 0); // none came: not an earlier datagram's either
+        }
+        mem.putLong(hdr + CONTROLLEN, CONTROL); // value-result as well
+      }
       InetAddress source = source(NAMES + i * SOCKADDR, nameLength);
       if (source == null) {
         continue; // not an address of the socket's family: nothing to answer
@@ -261,11 +298,46 @@ public final class MmsgUdpListener implements DatagramListener {
       mem.putLong(hdr + NAME, base + name);
       mem.putInt(hdr + NAMELEN, mem.getShort(name) == Libc.AF_INET ? 16 : 28);
       mem.putLong(SEND_IOV + m * IOVEC + 8, response.length);
+      int control = pktinfo ? sourceOf(slot[j], SEND_CTRL + m * CONTROL) : 0;
+      mem.putLong(hdr + CONTROL_AT, control == 0 ? 0 : base + SEND_CTRL + (long) m * CONTROL);
+      mem.putLong(hdr + CONTROLLEN, control);
       mem.put(SEND_DATA + m * MAX_RESPONSE, response);
       sendFrom[m] = j;
       m++;
     }
     send(m);
+  }
+
+  /**
+   * Writes at {@code at} the ancillary data that sends a response from the address its query
+   * (received in slot {@code i}) was sent to; returns its length, 0 when the query brought no
+   * destination address. IPv4: IP_PKTINFO with that address as {@code ipi_spec_dst} and no
+   * interface (routing picks it); IPv6 (IPv4-mapped on a dual-stack socket too): IPV6_PKTINFO as
+   * received, address and interface.
+   */
+  private int sourceOf(int i, int at) {
+    int from = RECV_CTRL + i * CONTROL;
+    long length = mem.getLong(from);
+    if (length < CMSG_DATA) {
+      return 0;
+    }
+    int level = mem.getInt(from + 8);
+    int type = mem.getInt(from + 12);
+    if (level == Libc.IPPROTO_IP && type == Libc.IP_PKTINFO) {
+      mem.putLong(at, CMSG_DATA + 12).putInt(at + 8, Libc.IPPROTO_IP).putInt(at + 12, Libc.IP_PKTINFO);
+      mem.putInt(at + CMSG_DATA, 0); // ipi_ifindex
+      mem.putInt(at + CMSG_DATA + 4, mem.getInt(from + CMSG_DATA + 8)); // ipi_spec_dst = ipi_addr
+      mem.putInt(at + CMSG_DATA + 8, 0);
+      return 32; // CMSG_SPACE(12)
+    }
+    if (level == Libc.IPPROTO_IPV6 && type == Libc.IPV6_PKTINFO) {
+      mem.putLong(at, CMSG_DATA + 20).putInt(at + 8, Libc.IPPROTO_IPV6).putInt(at + 12, Libc.IPV6_PKTINFO);
+      for (int b = 0; b < 20; b += 4) {
+        mem.putInt(at + CMSG_DATA + b, mem.getInt(from + CMSG_DATA + b)); // ipi6_addr, ipi6_ifindex
+      }
+      return 40; // CMSG_SPACE(20)
+    }
+    return 0;
   }
 
   private void send(int m) {

@@ -172,6 +172,36 @@ class ListenersTest {
   }
 
   @Test
+  void recvmmsgOnAWildcardAddressAnswersFromTheAddressAsked() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(MmsgUdpListener.available(), "Linux only");
+    boolean dualStack = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv6/bindv6only")).trim().equals("0");
+    java.util.Map<String, java.util.List<String>> asked = new java.util.LinkedHashMap<>();
+    asked.put("0.0.0.0", java.util.List.of("127.0.0.1", "127.0.0.2", "127.0.0.3"));
+    // an IPv6 wildcard socket takes IPv4 too (IPv4-mapped) unless the system says IPv6 only
+    asked.put("::", dualStack ? java.util.List.of("::1", "127.0.0.2", "127.0.0.3") : java.util.List.of("::1"));
+    for (var e : asked.entrySet()) {
+      MmsgUdpListener any = new MmsgUdpListener(reverse, false);
+      int port = await(any.listen(e.getKey(), 0));
+      for (String to : e.getValue()) {
+        InetAddress target = InetAddress.getByName(to);
+        InetAddress from = target instanceof java.net.Inet4Address ? InetAddress.getByName("127.0.0.1") : target;
+        try (DatagramSocket c = new DatagramSocket(0, from)) {
+          c.setSoTimeout(5000);
+          // a connected socket takes datagrams from its peer only: a response from another of
+          // the host's addresses (the kernel's choice for the client's address) never arrives
+          c.connect(target, port);
+          c.send(new DatagramPacket("ab".getBytes(), 2));
+          DatagramPacket in = new DatagramPacket(new byte[100], 100);
+          c.receive(in);
+          assertThat(in.getAddress()).as("%s asked through %s", to, e.getKey()).isEqualTo(target);
+          assertThat(new String(in.getData(), 0, in.getLength())).isEqualTo("ba");
+        }
+      }
+      await(any.close());
+    }
+  }
+
+  @Test
   void recvmmsgListenersShareAPortWithReusePortAndRefuseATakenOne() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(MmsgUdpListener.available(), "Linux only");
     MmsgUdpListener a = new MmsgUdpListener(reverse, true);
