@@ -30,6 +30,8 @@ public final class Listeners {
   private final EventLoopGroup udpLoops;
   private final String udpIo;
   private final List<DatagramListener> udp = new ArrayList<>();
+  /** A fresh UDP listener: a closed one is not bound again (a retried {@link #listen} takes new ones). */
+  private final java.util.function.Supplier<DatagramListener> newUdp;
   private final List<TcpListener> tcp = new ArrayList<>();
   private final List<String> deployments = new ArrayList<>();
 
@@ -50,13 +52,24 @@ public final class Listeners {
     int udpSockets = reusePort ? n : 1;
     this.udpLoops = mmsg ? null : UdpListener.group(udpSockets);
     this.udpIo = mmsg ? "recvmmsg" : UdpListener.nativeTransport() ? "netty-epoll" : "netty-nio";
+    this.newUdp = () -> mmsg ? new MmsgUdpListener(handler, reusePort) : new UdpListener(udpLoops, handler, reusePort);
     for (int i = 0; i < udpSockets; i++) {
-      udp.add(mmsg ? new MmsgUdpListener(handler, reusePort) : new UdpListener(udpLoops, handler, reusePort));
+      udp.add(newUdp.get());
     }
     AtomicInteger open = new AtomicInteger();
     for (int i = 0; i < n; i++) {
       tcp.add(new TcpListener(vertx, handler, idleSeconds, maxConnections, open));
     }
+  }
+
+  /** For tests: one UDP listener made by {@code newUdp} (made again for a retried listen), one TCP server. */
+  Listeners(Vertx vertx, DnsHandler handler, java.util.function.Supplier<DatagramListener> newUdp) {
+    this.vertx = vertx;
+    this.udpLoops = null;
+    this.udpIo = "given";
+    this.newUdp = newUdp;
+    udp.add(newUdp.get());
+    tcp.add(new TcpListener(vertx, handler, 10, 100, new AtomicInteger()));
   }
 
   private static boolean mmsgWanted() {
@@ -120,8 +133,13 @@ public final class Listeners {
     for (TcpListener t : tcp) {
       bound = bound.compose(p -> deploy(new Instance(t, host, p)));
     }
-    return bound.recover(e -> closeSockets().transform(x -> port != 0 || attempts <= 1
-        ? Future.failedFuture(e) : listen(host, port, attempts - 1)));
+    return bound.recover(e -> closeSockets().transform(x -> {
+      if (port != 0 || attempts <= 1) {
+        return Future.failedFuture(e);
+      }
+      udp.replaceAll(closed -> newUdp.get());
+      return listen(host, port, attempts - 1);
+    }));
   }
 
   private Future<Integer> deploy(Instance instance) {

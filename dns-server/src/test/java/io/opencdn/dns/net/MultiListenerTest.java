@@ -96,6 +96,68 @@ class MultiListenerTest {
     }
   }
 
+  /** A UDP socket that can be bound once, failing the first bind of all (as a port taken meanwhile would). */
+  private static final class OnceSocket implements DatagramListener {
+    private final boolean fail;
+    private java.nio.channels.DatagramChannel channel;
+    private int listens;
+
+    OnceSocket(boolean fail) {
+      this.fail = fail;
+    }
+
+    @Override
+    public io.vertx.core.Future<Integer> listen(String host, int port) {
+      if (++listens > 1) {
+        return io.vertx.core.Future.failedFuture(new IllegalStateException("listen is called once"));
+      }
+      if (fail) {
+        return io.vertx.core.Future.failedFuture(new java.net.BindException("taken"));
+      }
+      try {
+        channel = java.nio.channels.DatagramChannel.open().bind(new java.net.InetSocketAddress(host, port));
+        return io.vertx.core.Future.succeededFuture(((java.net.InetSocketAddress) channel.getLocalAddress()).getPort());
+      } catch (java.io.IOException e) {
+        return io.vertx.core.Future.failedFuture(e);
+      }
+    }
+
+    @Override
+    public long droppedWrites() {
+      return 0;
+    }
+
+    @Override
+    public io.vertx.core.Future<Void> close() {
+      try {
+        if (channel != null) {
+          channel.close();
+        }
+      } catch (java.io.IOException e) {
+        return io.vertx.core.Future.failedFuture(e);
+      }
+      return io.vertx.core.Future.succeededFuture();
+    }
+  }
+
+  @Test
+  void aRetriedListenOnPortZeroTakesFreshUdpSockets() throws Exception {
+    List<OnceSocket> made = new ArrayList<>();
+    Listeners listeners = new Listeners(vertx, echo, () -> {
+      OnceSocket s = new OnceSocket(made.isEmpty());
+      made.add(s);
+      return s;
+    });
+    int port = listeners.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(made).hasSize(2);
+    assertThat(made.get(1).listens).isEqualTo(1);
+    assertThat(((java.net.InetSocketAddress) made.get(1).channel.getLocalAddress()).getPort()).isEqualTo(port);
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      assertThat(s.isConnected()).as("TCP on the UDP socket's port").isTrue();
+    }
+    listeners.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
   @Test
   void connectionsBeyondTheCapAreClosedAndSlotsAreFreedOnClose() throws Exception {
     TcpListener tcp = new TcpListener(vertx, echo, 10, 2, new java.util.concurrent.atomic.AtomicInteger());
