@@ -54,7 +54,6 @@ public final class MmsgUdpListener implements DatagramListener {
   private static final int IOVLEN = 24;
   private static final int CONTROL_AT = 32;
   private static final int CONTROLLEN = 40;
-  private static final int FLAGS = 48;
   private static final int LEN = 56;
   // struct iovec: base, length
   private static final int IOVEC = 16;
