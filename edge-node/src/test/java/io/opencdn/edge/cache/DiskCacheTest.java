@@ -53,8 +53,17 @@ class DiskCacheTest extends ResponseCacheContract {
   @Test
   void restartDropsTemporaryAndCorruptFilesAndEnforcesASmallerBudget() throws IOException {
     DiskCache first = new DiskCache(vertx, dir, 1 << 20, clock);
+    java.util.Set<Path> written = new java.util.HashSet<>();
     for (int i = 0; i < 10; i++) {
       await(first.put(new CacheKey("h", "/" + i), response(5_000, 60)));
+      // a second apart, as entries written over time are: the kernel stamps files with a clock
+      // of a few milliseconds' resolution, so back-to-back writes would share a time
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path f : files.filter(p -> !written.contains(p)).toList()) {
+          Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L + i * 1000L));
+          written.add(f);
+        }
+      }
     }
     Files.writeString(dir.resolve("put-123.tmp"), "half written");
     Files.writeString(dir.resolve("0000.entry"), "garbage");
