@@ -140,7 +140,9 @@ public final class Router implements RoutingPolicy {
    * snapshot and latency table contents, and every latency measurement it used as fresh as then.
    */
   public boolean holds(Kept kept, Name name, EdgeSnapshot snapshot) {
-    return kept.chain == chain(name) && decisions.holds(kept.generation, kept.from, kept.until, snapshot, latency.current(), clock.millis());
+    // a decision that used no latency measurement holds at any time: no clock read on the query path
+    long now = kept.from == Long.MIN_VALUE && kept.until == Long.MAX_VALUE ? 0 : clock.millis();
+    return kept.chain == chain(name) && decisions.holds(kept.generation, kept.from, kept.until, snapshot, latency.current(), now);
   }
 
   /** The latency key prefix of {@code client}, or null when its address is unknown. */
