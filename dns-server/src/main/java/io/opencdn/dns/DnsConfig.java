@@ -41,8 +41,8 @@ import org.xbill.DNS.TextParseException;
  * @param edges static edges declared here ({@link StaticEdge}), merged with the cluster's
  * @param rrl Response Rate Limiting of UDP responses ({@link RrlConfig}); absent = on with defaults
  * @param admin admin HTTP listener ({@code /metrics}, {@code POST /reload}), or null for none
- * @param threads event loops serving DNS, 1..64, each with its own UDP socket on the port (SO_REUSEPORT,
- *     Linux) and its own TCP server; default {@link #DEFAULT_THREADS}. Read at start (like
+ * @param threads threads serving DNS, 1..64: as many UDP sockets on the port (SO_REUSEPORT, Linux),
+ *     each read by its own thread, and TCP servers on as many event loops; default {@link #DEFAULT_THREADS}. Read at start (like
  *     {@code listen}: a reload does not change it). gdnsd's {@code udp_threads}/{@code tcp_threads}.
  */
 public record DnsConfig(
@@ -104,7 +104,7 @@ public record DnsConfig(
     return new DnsConfig(other, zones, geo, routing, health, cluster, edges, rrl, admin, threads);
   }
 
-  /** A copy with {@code n} event loops. */
+  /** A copy with {@code n} threads (UDP sockets and TCP servers). */
   public DnsConfig withThreads(int n) {
     return new DnsConfig(listen, zones, geo, routing, health, cluster, edges, rrl, admin, n);
   }
