@@ -153,7 +153,7 @@ public final class LocationCache implements GeoLocator {
    * suffice for that, because entries are immutable where it matters (final fields).
    */
   private static final class V4Table {
-    static final int WAYS = 8;
+    static final int WAYS = 16;
     private final int[] keys;
     private final Object[] entries;
     private final int buckets;
