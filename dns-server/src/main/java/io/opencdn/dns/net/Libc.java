@@ -25,14 +25,19 @@ final class Libc {
   static final int SO_RCVTIMEO = 20;
   static final int IPPROTO_IP = 0;
   static final int IP_PKTINFO = 8;
+  static final int IP_MTU_DISCOVER = 10;
+  static final int IP_PMTUDISC_PROBE = 3;
   static final int IPPROTO_IPV6 = 41;
   static final int IPV6_RECVPKTINFO = 49;
   static final int IPV6_PKTINFO = 50;
+  static final int IPV6_MTU_DISCOVER = 23;
+  static final int IPV6_PMTUDISC_PROBE = 3;
   static final int MSG_DONTWAIT = 0x40;
   static final int MSG_WAITFORONE = 0x10000;
   static final int SHUT_RDWR = 2;
   static final int EINTR = 4;
   static final int EAGAIN = 11;
+  static final int EMSGSIZE = 90;
 
   /** True when the calls below are bound (64-bit Linux on x86-64 or AArch64, JNA loaded). */
   static final boolean AVAILABLE;
@@ -60,6 +65,8 @@ final class Libc {
   static native int socket(int domain, int type, int protocol) throws LastErrorException;
 
   static native int setsockopt(int fd, int level, int name, long value, int length) throws LastErrorException;
+
+  static native int getsockopt(int fd, int level, int name, long value, long length) throws LastErrorException;
 
   static native int bind(int fd, long address, int length) throws LastErrorException;
 

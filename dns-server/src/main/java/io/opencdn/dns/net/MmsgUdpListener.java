@@ -30,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * client only accepts an answer from the address it asked, and on a host with several addresses
  * the kernel's choice of source need not be that one.
  *
+ * <p>Responses leave with Don't Fragment set and are never fragmented here (IP_PMTUDISC_PROBE,
+ * IPV6_PMTUDISC_PROBE: the interface MTU bounds a datagram, path MTU news from ICMP, which anyone
+ * can forge, is ignored), as RFC 9715 advises DNS responders; a response too long for the
+ * interface is sent again cut to {@value #TRUNCATED} bytes with TC set, and the client asks over
+ * TCP. (With DF the kernel also leaves the IPv4 ID at 0, RFC 6864, rather than hashing one.)
+ *
  * <p>Responses are never queued: sent with {@code MSG_DONTWAIT}, and a response the socket's
  * full send buffer refuses is dropped and counted ({@link #droppedWrites()}); the client retries.
  * A malformed or oversized datagram costs only itself (a query longer than {@value #MAX_QUERY}
@@ -45,6 +51,16 @@ public final class MmsgUdpListener implements DatagramListener {
   static final int MAX_RESPONSE = 4096;
   /** Datagrams per recvmmsg and per burst. */
   static final int BATCH = 32;
+  /** Size a response the interface refuses is cut to: what every DNS client takes (RFC 1035 4.2.1). */
+  static final int TRUNCATED = 512;
+
+  /** The sendmmsg call; tests put in errors that the loopback interface never gives. */
+  interface Sender {
+    /** Sends {@code count} messages from the mmsghdr array at {@code messages}; returns how many left. */
+    int send(int fd, long messages, int count) throws LastErrorException;
+  }
+
+  private static final Sender SENDMMSG = (fd, messages, count) -> Libc.sendmmsg(fd, messages, count, Libc.MSG_DONTWAIT);
 
   // struct mmsghdr on 64-bit Linux: struct msghdr (56 bytes) and unsigned int msg_len, padded
   private static final int MMSG = 64;
@@ -78,6 +94,7 @@ public final class MmsgUdpListener implements DatagramListener {
 
   private final DnsHandler handler;
   private final boolean reusePort;
+  private final Sender sender;
   private final LongAdder droppedWrites = new LongAdder();
   private final Memory memory = new Memory(SIZE);
   private final long base = Pointer.nativeValue(memory);
@@ -111,11 +128,16 @@ public final class MmsgUdpListener implements DatagramListener {
    * @param reusePort set SO_REUSEPORT so that several listeners (threads) share the port
    */
   public MmsgUdpListener(DnsHandler handler, boolean reusePort) {
+    this(handler, reusePort, SENDMMSG);
+  }
+
+  MmsgUdpListener(DnsHandler handler, boolean reusePort, Sender sender) {
     if (!available()) {
       throw new IllegalStateException("recvmmsg listener unavailable: " + unavailableReason());
     }
     this.handler = handler;
     this.reusePort = reusePort;
+    this.sender = sender;
     memory.clear(); // no control buffers, flags 0
     for (int i = 0; i < BATCH; i++) {
       int recv = RECV_HDR + i * MMSG;
@@ -157,6 +179,11 @@ public final class MmsgUdpListener implements DatagramListener {
       }
       intOption(s, Libc.SO_RCVBUF, 1 << 20);
       intOption(s, Libc.SO_SNDBUF, 1 << 20);
+      // Don't Fragment, interface MTU; an IPv6 socket also sends IPv4 (mapped) unless IPv6-only
+      intOption(s, Libc.IPPROTO_IP, Libc.IP_MTU_DISCOVER, Libc.IP_PMTUDISC_PROBE);
+      if (!v4) {
+        intOption(s, Libc.IPPROTO_IPV6, Libc.IPV6_MTU_DISCOVER, Libc.IPV6_PMTUDISC_PROBE);
+      }
       // a blocked receive returns at least once a second, so the thread sees close() even if
       // the shutdown() that wakes it came too early
       mem.putLong(SCRATCH_AT, 1).putLong(SCRATCH_AT + 8, 0);
@@ -195,8 +222,12 @@ public final class MmsgUdpListener implements DatagramListener {
   }
 
   private void intOption(int s, int option, int value) {
+    intOption(s, Libc.SOL_SOCKET, option, value);
+  }
+
+  private void intOption(int s, int level, int option, int value) {
     mem.putInt(SCRATCH_AT, value);
-    Libc.setsockopt(s, Libc.SOL_SOCKET, option, base + SCRATCH_AT, 4);
+    Libc.setsockopt(s, level, option, base + SCRATCH_AT, 4);
   }
 
   /** Writes a sockaddr_in or sockaddr_in6 at {@code at}; returns its length. */
@@ -343,11 +374,14 @@ public final class MmsgUdpListener implements DatagramListener {
     int off = 0;
     while (off < m) {
       try {
-        off += Libc.sendmmsg(fd, base + SEND_HDR + (long) off * MMSG, m - off, Libc.MSG_DONTWAIT);
+        off += sender.send(fd, base + SEND_HDR + (long) off * MMSG, m - off);
       } catch (LastErrorException e) {
         if (e.getErrorCode() == Libc.EAGAIN) {
           droppedWrites.add(m - off); // send buffer full: drop, never queue
           return;
+        }
+        if (e.getErrorCode() == Libc.EMSGSIZE && truncate(off)) {
+          continue; // longer than the interface MTU allows: the same datagram again, cut, with TC
         }
         // this datagram's destination failed (unreachable, refused by a filter): skip it
         LOG.debug("udp send to {} failed: {}", burst.sources[sendFrom[off]], e.getMessage());
@@ -355,6 +389,33 @@ public final class MmsgUdpListener implements DatagramListener {
         off++;
       }
     }
+  }
+
+  /**
+   * Cuts datagram {@code k} of the send batch to {@value #TRUNCATED} bytes (dnsjava keeps the
+   * header, question and OPT record with its Client Subnet echo, whole RRsets that fit, and sets
+   * TC); false when it is that short already or is not a DNS message.
+   */
+  private boolean truncate(int k) {
+    int length = (int) mem.getLong(SEND_IOV + k * IOVEC + 8);
+    if (length <= TRUNCATED) {
+      return false;
+    }
+    byte[] wire = new byte[length];
+    mem.get(SEND_DATA + k * MAX_RESPONSE, wire);
+    byte[] cut;
+    try {
+      cut = new org.xbill.DNS.Message(wire).toWire(TRUNCATED);
+    } catch (java.io.IOException | RuntimeException e) {
+      return false;
+    }
+    if (cut.length > TRUNCATED) {
+      return false;
+    }
+    LOG.debug("udp response of {} bytes to {} exceeds the interface MTU: sent cut, with TC", length, burst.sources[sendFrom[k]]);
+    mem.put(SEND_DATA + k * MAX_RESPONSE, cut);
+    mem.putLong(SEND_IOV + k * IOVEC + 8, cut.length);
+    return true;
   }
 
   /** The last IPv4 sender, reused while the next one is the same (resolvers send many queries). */

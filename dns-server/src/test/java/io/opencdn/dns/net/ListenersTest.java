@@ -208,6 +208,62 @@ class ListenersTest {
 
   @Test
   @org.junit.jupiter.api.condition.EnabledOnOs(org.junit.jupiter.api.condition.OS.LINUX)
+  void recvmmsgSendsWithDontFragmentAndCutsAResponseTheInterfaceRefuses() throws Exception {
+    org.xbill.DNS.Record question = org.xbill.DNS.Record.newRecord(org.xbill.DNS.Name.fromString("big.test."),
+        org.xbill.DNS.Type.A, org.xbill.DNS.DClass.IN);
+    org.xbill.DNS.Message query = org.xbill.DNS.Message.newQuery(question);
+    org.xbill.DNS.Message big = new org.xbill.DNS.Message(query.getHeader().getID());
+    big.getHeader().setFlag(org.xbill.DNS.Flags.QR);
+    big.addRecord(question, org.xbill.DNS.Section.QUESTION);
+    for (int i = 1; i <= 60; i++) {
+      big.addRecord(new org.xbill.DNS.ARecord(question.getName(), org.xbill.DNS.DClass.IN, 60,
+          InetAddress.getByName("192.0.2." + i)), org.xbill.DNS.Section.ANSWER);
+    }
+    byte[] bigWire = big.toWire();
+    assertThat(bigWire.length).isGreaterThan(900);
+    java.util.List<Integer> pmtu = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.List<Long> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // the loopback's MTU is 64 KB: an interface of 600 bytes is played by refusing longer datagrams
+    // as the kernel does when Don't Fragment is set (EMSGSIZE)
+    MmsgUdpListener.Sender smallMtu = (fd, messages, count) -> {
+      com.sun.jna.Memory value = new com.sun.jna.Memory(8);
+      value.setInt(4, 4);
+      Libc.getsockopt(fd, Libc.IPPROTO_IP, Libc.IP_MTU_DISCOVER, com.sun.jna.Pointer.nativeValue(value),
+          com.sun.jna.Pointer.nativeValue(value) + 4);
+      pmtu.add(value.getInt(0));
+      com.sun.jna.Pointer iov = new com.sun.jna.Pointer(new com.sun.jna.Pointer(messages).getLong(16));
+      long length = iov.getLong(8);
+      if (length > 600) {
+        refused.add(length);
+        throw new com.sun.jna.LastErrorException(Libc.EMSGSIZE);
+      }
+      return Libc.sendmmsg(fd, messages, count, Libc.MSG_DONTWAIT);
+    };
+    MmsgUdpListener l = new MmsgUdpListener((q, src, t) -> q.length > 2 ? bigWire : new byte[] {'o', 'k'}, false, smallMtu);
+    int port = await(l.listen("127.0.0.1", 0));
+    try (DatagramSocket c = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      c.setSoTimeout(5000);
+      c.send(new DatagramPacket(query.toWire(), query.toWire().length, InetAddress.getLoopbackAddress(), port));
+      DatagramPacket in = new DatagramPacket(new byte[4096], 4096);
+      c.receive(in);
+      org.xbill.DNS.Message cut = new org.xbill.DNS.Message(java.util.Arrays.copyOf(in.getData(), in.getLength()));
+      assertThat(in.getLength()).isLessThanOrEqualTo(MmsgUdpListener.TRUNCATED);
+      assertThat(cut.getHeader().getFlag(org.xbill.DNS.Flags.TC)).isTrue();
+      assertThat(cut.getHeader().getID()).isEqualTo(query.getHeader().getID());
+      assertThat(cut.getQuestion()).isEqualTo(question);
+      assertThat(refused).containsExactly((long) bigWire.length);
+      // a short response goes as it is
+      c.send(new DatagramPacket(new byte[] {'h', 'i'}, 2, InetAddress.getLoopbackAddress(), port));
+      c.receive(in);
+      assertThat(new String(in.getData(), 0, in.getLength())).isEqualTo("ok");
+    }
+    assertThat(pmtu).isNotEmpty().allMatch(v -> v == Libc.IP_PMTUDISC_PROBE);
+    assertThat(l.droppedWrites()).isZero();
+    await(l.close());
+  }
+
+  @Test
+  @org.junit.jupiter.api.condition.EnabledOnOs(org.junit.jupiter.api.condition.OS.LINUX)
   void recvmmsgListenersShareAPortWithReusePortAndRefuseATakenOne() throws Exception {
     MmsgUdpListener a = mmsg(reverse, true);
     MmsgUdpListener b = mmsg(reverse, true);
