@@ -94,13 +94,18 @@ public final class Router implements RoutingPolicy {
    * client networks, every object in the chain is a likely cache miss.
    */
   public static class Kept {
+    /** The router and name it was decided by and for: the same again means the same chain. */
+    private final Router origin;
+    private final Name name;
     private final PolicyChain chain;
     private final long generation;
     private final long from;
     private final long until;
     private final Decision decision;
 
-    private Kept(DecisionCache.Valid valid) {
+    private Kept(Router origin, Name name, DecisionCache.Valid valid) {
+      this.origin = origin;
+      this.name = name;
       this.chain = valid.chain();
       this.generation = valid.generation();
       this.from = valid.from();
@@ -110,6 +115,8 @@ public final class Router implements RoutingPolicy {
 
     /** A copy of {@code kept}, for a subclass that adds the caller's values. */
     protected Kept(Kept kept) {
+      this.origin = kept.origin;
+      this.name = kept.name;
       this.chain = kept.chain;
       this.generation = kept.generation;
       this.from = kept.from;
@@ -132,7 +139,7 @@ public final class Router implements RoutingPolicy {
     if (!chain.cacheable()) {
       return null;
     }
-    return new Kept(decisions.decideValid(chain, snapshot, latency.current(), client, subnetHash, count, clock.millis()));
+    return new Kept(this, name, decisions.decideValid(chain, snapshot, latency.current(), client, subnetHash, count, clock.millis()));
   }
 
   /**
@@ -142,7 +149,10 @@ public final class Router implements RoutingPolicy {
   public boolean holds(Kept kept, Name name, EdgeSnapshot snapshot) {
     // a decision that used no latency measurement holds at any time: no clock read on the query path
     long now = kept.from == Long.MIN_VALUE && kept.until == Long.MAX_VALUE ? 0 : clock.millis();
-    return kept.chain == chain(name) && decisions.holds(kept.generation, kept.from, kept.until, snapshot, latency.current(), now);
+    // chains are fixed per router: kept by this router for this very name, it is the name's chain
+    // (no map lookup and name comparison per query)
+    PolicyChain current = kept.origin == this && kept.name == name ? kept.chain : chain(name);
+    return kept.chain == current && decisions.holds(kept.generation, kept.from, kept.until, snapshot, latency.current(), now);
   }
 
   /** The latency key prefix of {@code client}, or null when its address is unknown. */

@@ -57,4 +57,22 @@ class RouterTest {
     Decision d = fresh.decide(n("www.cdn.test."), SNAP, LONDON, 1, 1, true);
     assertThat(d.notes()).anyMatch(s -> s.startsWith("latency: 1 edges measured from 81.2.69.0/24"));
   }
+
+  @Test
+  void aKeptDecisionHoldsForItsNameAndRouterOnly() {
+    Name www = n("www.cdn.test.");
+    Name eu = n("eu.cdn.test.");
+    Map<Name, List<PolicySpec>> specs = Map.of(www, PolicySpec.DEFAULT_CHAIN, eu, List.of(PolicySpec.of("health"),
+        new PolicySpec("geofence", null, null, null, List.of("EU"), null, null, null, null, null, null), PolicySpec.of("distance")));
+    Router router = Router.of(specs, LatencySource.NONE, Clock.systemUTC());
+    Router.Kept kept = router.decideKept(www, SNAP, TOKYO, 1, 1);
+    assertThat(kept.edges(Family.IPV4)).extracting(Edge::id).containsExactly("ap-northeast");
+    assertThat(router.holds(kept, www, SNAP)).isTrue();
+    // an equal name of another instance: the chain is looked up, the same
+    assertThat(router.holds(kept, n("WWW.cdn.test."), SNAP)).isTrue();
+    // another name's chain, another router's chains (a reload), other edges: no longer holds
+    assertThat(router.holds(kept, eu, SNAP)).isFalse();
+    assertThat(router.withChains(specs).holds(kept, www, SNAP)).isFalse();
+    assertThat(router.holds(kept, www, new EdgeSnapshot(List.of(EU, US)))).isFalse();
+  }
 }
