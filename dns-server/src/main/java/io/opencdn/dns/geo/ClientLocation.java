@@ -12,8 +12,9 @@ import java.net.InetAddress;
  * @param country ISO 3166-1 alpha-2 code, or null when unknown
  * @param continent two-letter continent code (AF AN AS EU NA OC SA), or null when unknown
  * @param group edge group (an edge's {@code region}) a coverage zone pins the client to, or null
- * @param prefixLength length of the network that decided; all addresses in it get the same
- *     location, so it becomes the ECS scope (RFC 7871 7.2.1)
+ * @param prefixLength length of the network that decided, made longer to leave out coverage
+ *     zones inside it that decide otherwise; all addresses in it get the same location, so it
+ *     becomes the ECS scope (RFC 7871 7.2.1)
  * @param source the step that decided, e.g. {@code coverage}, {@code GeoLite2-City},
  *     {@code country-centroid}, {@code default}
  * @param network the deciding network as text ({@code 81.2.69.0/24}), or null

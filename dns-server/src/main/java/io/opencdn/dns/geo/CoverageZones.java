@@ -57,6 +57,9 @@ public final class CoverageZones implements GeoLocator {
   private final Map<Integer, Map<Cidr, Zone>> v6 = new HashMap<>();
   private final int[] v4Lengths;
   private final int[] v6Lengths;
+  /** Zones by network address (unsigned), then prefix length: for {@link #scope}. */
+  private final Zone[] v4Sorted;
+  private final Zone[] v6Sorted;
 
   public CoverageZones(List<Zone> zones) {
     this.zones = List.copyOf(zones);
@@ -69,6 +72,76 @@ public final class CoverageZones implements GeoLocator {
     }
     v4Lengths = l4.stream().mapToInt(Integer::intValue).toArray();
     v6Lengths = l6.stream().mapToInt(Integer::intValue).toArray();
+    java.util.Comparator<Zone> order = (a, b) -> {
+      int c = java.util.Arrays.compareUnsigned(a.network().bytes(), b.network().bytes());
+      return c != 0 ? c : Integer.compare(a.network().prefix(), b.network().prefix());
+    };
+    v4Sorted = zones.stream().filter(z -> z.network().bytes().length == 4).sorted(order).toArray(Zone[]::new);
+    v6Sorted = zones.stream().filter(z -> z.network().bytes().length == 16).sorted(order).toArray(Zone[]::new);
+  }
+
+  /**
+   * How long an answer's ECS scope must be when it was decided for {@code address} by a network of
+   * {@code prefix} bits (a GeoIP network, or a zone here): {@code prefix} itself, unless zones lie
+   * inside that network without holding the address. Their addresses are answered otherwise, so
+   * the scope must not cover them (RFC 7871 7.2.1): then it is the widest network around the
+   * address that holds none of them, one bit past where the address and the nearest such zone part.
+   */
+  public int scope(InetAddress address, int prefix) {
+    Narrowing n = narrowing(address, prefix);
+    return n == null ? prefix : n.scope();
+  }
+
+  /** A scope made longer than the deciding prefix, and a zone that made it so. */
+  record Narrowing(int scope, Zone zone) {}
+
+  /** {@link #scope} with the zone that set it; null when the deciding prefix stands. */
+  Narrowing narrowing(InetAddress address, int prefix) {
+    byte[] a = address.getAddress();
+    Zone[] sorted = a.length == 4 ? v4Sorted : v6Sorted;
+    // the zones sharing the longest leading bits with the address are its neighbours in address
+    // order: the first zone after it, and the last one before it that does not hold it (those
+    // that hold it, at most one per prefix length, come between)
+    int lo = 0;
+    int hi = sorted.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (java.util.Arrays.compareUnsigned(sorted[mid].network().bytes(), a) <= 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    int best = prefix;
+    Zone cause = null;
+    if (lo < sorted.length) {
+      int s = commonBits(a, sorted[lo].network().bytes()) + 1;
+      if (s > best) {
+        best = s;
+        cause = sorted[lo];
+      }
+    }
+    for (int i = lo - 1; i >= 0; i--) {
+      if (!sorted[i].network().contains(address)) {
+        int s = commonBits(a, sorted[i].network().bytes()) + 1;
+        if (s > best) {
+          best = s;
+          cause = sorted[i];
+        }
+        break;
+      }
+    }
+    return cause == null ? null : new Narrowing(best, cause);
+  }
+
+  private static int commonBits(byte[] a, byte[] b) {
+    for (int i = 0; i < a.length; i++) {
+      int x = (a[i] ^ b[i]) & 0xff;
+      if (x != 0) {
+        return i * 8 + Integer.numberOfLeadingZeros(x) - 24;
+      }
+    }
+    return a.length * 8;
   }
 
   /** All zones, in file order. */

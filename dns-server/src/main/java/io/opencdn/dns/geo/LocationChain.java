@@ -17,7 +17,9 @@ import java.util.function.Supplier;
  * </ol>
  *
  * The result is one typed {@link ClientLocation} whose {@code prefixLength} is the network that
- * decided, so it can be the ECS scope of the answer (RFC 7871 7.2.1). Thread-safe, lock-free.
+ * decided, so it can be the ECS scope of the answer (RFC 7871 7.2.1), made longer when coverage
+ * zones lie inside that network without holding the address ({@link CoverageZones#scope}): every
+ * address of the network it names gets the same location. Thread-safe, lock-free.
  */
 public final class LocationChain implements GeoLocator {
 
@@ -59,14 +61,14 @@ public final class LocationChain implements GeoLocator {
     Optional<ClientLocation> zone = coverage.locate(address);
     if (zone.isPresent()) {
       note(notes, () -> "coverage zone " + zone.get().network() + " matched");
-      return zone.get();
+      return scoped(zone.get(), notes);
     }
     note(notes, () -> "coverage zones: no match");
     if (city != null) {
       Optional<ClientLocation> rec = city.locate(address);
       if (rec.isPresent() && rec.get().hasCoordinates()) {
         note(notes, () -> rec.get().source() + ": network " + rec.get().network() + " has coordinates");
-        return rec.get();
+        return scoped(rec.get(), notes);
       }
       if (rec.isPresent()) {
         ClientLocation r = rec.get();
@@ -74,8 +76,8 @@ public final class LocationChain implements GeoLocator {
         if (c.isPresent()) {
           note(notes, () -> r.source() + ": network " + r.network() + " has country " + r.country() + " but no coordinates: country centroid");
           String continent = r.continent() != null ? r.continent() : c.get().continent();
-          return new ClientLocation(c.get().latitude(), c.get().longitude(), r.country(), continent, null,
-              r.prefixLength(), CountryCentroids.SOURCE, r.network(), address);
+          return scoped(new ClientLocation(c.get().latitude(), c.get().longitude(), r.country(), continent, null,
+              r.prefixLength(), CountryCentroids.SOURCE, r.network(), address), notes);
         }
         note(notes, () -> r.source() + ": network " + r.network() + " has country " + r.country() + ", not in the centroid table");
       } else {
@@ -90,6 +92,25 @@ public final class LocationChain implements GeoLocator {
     }
     note(notes, () -> "no default location configured: location unknown");
     return null;
+  }
+
+  /**
+   * {@code found} with its network made longer when coverage zones lie inside it without holding
+   * the address ({@link CoverageZones#scope}): the network, and so the ECS scope, then ends
+   * before them, since their addresses get other answers.
+   */
+  private ClientLocation scoped(ClientLocation found, List<String> notes) {
+    CoverageZones table = coverageTable();
+    InetAddress address = found.address();
+    CoverageZones.Narrowing n = table == null || address == null ? null : table.narrowing(address, found.prefixLength());
+    if (n == null) {
+      return found;
+    }
+    String network = Cidr.of(address, n.scope()).toString();
+    note(notes, () -> "scope /" + n.scope() + " (" + network + "): coverage zone " + n.zone().network()
+        + " lies inside " + found.network() + " and decides otherwise");
+    return new ClientLocation(found.latitude(), found.longitude(), found.country(), found.continent(), found.group(),
+        n.scope(), found.source(), network, address);
   }
 
   private static void note(List<String> notes, Supplier<String> line) {
