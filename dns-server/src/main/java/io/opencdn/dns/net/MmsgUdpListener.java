@@ -56,7 +56,7 @@ public final class MmsgUdpListener implements DatagramListener {
 
   /** The sendmmsg call; tests put in errors that the loopback interface never gives. */
   interface Sender {
-    /** Sends {@code count} messages from the mmsghdr array at {@code messages}; returns how many left. */
+    /** Sends {@code count} messages from the mmsghdr array at {@code messages}; returns how many were sent. */
     int send(int fd, long messages, int count) throws LastErrorException;
   }
 
