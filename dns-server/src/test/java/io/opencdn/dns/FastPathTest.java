@@ -145,6 +145,42 @@ class FastPathTest {
   }
 
   @Test
+  void theDoBitIsCopiedIntoEveryResponseOnEveryPath() throws Exception {
+    // geo-routed (fast path), static data (full path, then the kept response), NXDOMAIN (full
+    // path, then the template), an error reply; each asked with and without DO, twice
+    for (boolean fast : List.of(true, false)) {
+      handler.fastPath(fast);
+      for (String[] q : List.of(new String[] {"www.cdn.test", "A"}, new String[] {"cdn.test", "SOA"},
+          new String[] {"nx1.cdn.test", "A"}, new String[] {"nx2.cdn.test", "A"})) {
+        for (int round = 0; round < 2; round++) {
+          for (boolean dnssecOk : List.of(true, false)) {
+            byte[] query = query(7, q[0], Type.value(q[1]), 0x01 | (dnssecOk ? 0x8000 : 0), true, 1232,
+                q[0].startsWith("www") ? ecsV4(24, new byte[] {81, 2, 69}) : null);
+            Message r = new Message(handler.handle(query, ip("192.0.2.1"), Transport.UDP));
+            assertThat(r.getOPT()).as("%s %s", q[0], q[1]).isNotNull();
+            assertThat((r.getOPT().getFlags() & org.xbill.DNS.ExtendedFlags.DO) != 0).as("DO in the answer to %s %s, DO %s, fast %s",
+                q[0], q[1], dnssecOk, fast).isEqualTo(dnssecOk);
+          }
+        }
+      }
+    }
+    // NOTIMP (opcode STATUS) and BADVERS (EDNS version 1) keep it too
+    Message status = Message.newQuery(org.xbill.DNS.Record.newRecord(org.xbill.DNS.Name.fromString("cdn.test."), Type.SOA,
+        org.xbill.DNS.DClass.IN));
+    status.getHeader().setOpcode(org.xbill.DNS.Opcode.STATUS);
+    status.addRecord(new org.xbill.DNS.OPTRecord(1232, 0, 0, org.xbill.DNS.ExtendedFlags.DO), Section.ADDITIONAL);
+    Message notimp = new Message(handler.handle(status.toWire(), ip("192.0.2.1"), Transport.UDP));
+    assertThat(notimp.getRcode()).isEqualTo(org.xbill.DNS.Rcode.NOTIMP);
+    assertThat(notimp.getOPT().getFlags() & org.xbill.DNS.ExtendedFlags.DO).isEqualTo(org.xbill.DNS.ExtendedFlags.DO);
+    Message v1 = Message.newQuery(org.xbill.DNS.Record.newRecord(org.xbill.DNS.Name.fromString("cdn.test."), Type.SOA,
+        org.xbill.DNS.DClass.IN));
+    v1.addRecord(new org.xbill.DNS.OPTRecord(1232, 0, 1, org.xbill.DNS.ExtendedFlags.DO), Section.ADDITIONAL);
+    Message badvers = new Message(handler.handle(v1.toWire(), ip("192.0.2.1"), Transport.UDP));
+    assertThat(badvers.getRcode()).isEqualTo(org.xbill.DNS.Rcode.BADVERS);
+    assertThat(badvers.getOPT().getFlags() & org.xbill.DNS.ExtendedFlags.DO).isEqualTo(org.xbill.DNS.ExtendedFlags.DO);
+  }
+
+  @Test
   void nxdomainFromTemplatesGivesTheFullPathsBytes() {
     // three zones: cdn.test (demo), big.test (a delegation, CNAMEs), wild.test (wildcards, empty
     // non-terminals, a delegation, an SOA whose names lie below the apex)
@@ -172,7 +208,7 @@ class FastPathTest {
         name = rnd.nextBoolean() ? name.toUpperCase() : name;
         int[] types = {Type.A, Type.AAAA, Type.MX, Type.TXT, Type.DS, Type.NS, Type.ANY};
         int type = types[rnd.nextInt(types.length)];
-        int flags = (rnd.nextBoolean() ? 0x01 : 0) | (rnd.nextInt(4) == 0 ? 0x1000 : 0);
+        int flags = (rnd.nextBoolean() ? 0x01 : 0) | (rnd.nextInt(4) == 0 ? 0x1000 : 0) | (rnd.nextInt(4) == 0 ? 0x8000 : 0);
         boolean edns = rnd.nextInt(3) != 0;
         int payload = rnd.nextInt(4) == 0 ? 512 + rnd.nextInt(200) : 1232;
         byte[] query = query(rnd.nextInt(65536), name, type, flags, edns, payload, null);
@@ -285,7 +321,8 @@ class FastPathTest {
     int[] types = {Type.A, Type.A, Type.A, Type.AAAA, Type.AAAA, Type.MX, Type.ANY, Type.TXT};
     String name = names[rnd.nextInt(names.length)];
     int type = types[rnd.nextInt(types.length)];
-    int flags = (rnd.nextBoolean() ? 0x01 : 0) | (rnd.nextInt(4) == 0 ? 0x1000 : 0) | (rnd.nextInt(4) == 0 ? 0x2000 : 0);
+    int flags = (rnd.nextBoolean() ? 0x01 : 0) | (rnd.nextInt(4) == 0 ? 0x1000 : 0) | (rnd.nextInt(4) == 0 ? 0x2000 : 0)
+        | (rnd.nextInt(4) == 0 ? 0x8000 : 0);
     boolean edns = rnd.nextInt(4) != 0;
     int payload = rnd.nextInt(3) == 0 ? rnd.nextInt(5000) : 1232;
     byte[] ecs = null;
@@ -322,7 +359,7 @@ class FastPathTest {
     return o;
   }
 
-  /** A query on the wire; {@code flags}: 0x01 sets RD, 0x1000 CD, 0x2000 AD. */
+  /** A query on the wire; {@code flags}: 0x01 sets RD, 0x1000 CD, 0x2000 AD, 0x8000 DO (with EDNS). */
   static byte[] query(int id, String name, int type, int flags, boolean edns, int payload, byte[] ecsOption) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(id >>> 8);
@@ -338,7 +375,7 @@ class FastPathTest {
     out.writeBytes(new byte[] {(byte) (type >>> 8), (byte) type, 0, 1});
     if (edns) {
       byte[] options = ecsOption == null ? new byte[0] : ecsOption;
-      out.writeBytes(new byte[] {0, 0, 41, (byte) (payload >>> 8), (byte) payload, 0, 0, 0, 0,
+      out.writeBytes(new byte[] {0, 0, 41, (byte) (payload >>> 8), (byte) payload, 0, 0, (byte) ((flags & 0x8000) != 0 ? 0x80 : 0), 0,
           (byte) (options.length >>> 8), (byte) options.length});
       out.writeBytes(options);
     }

@@ -110,7 +110,7 @@ public final class Answerer {
    * and question (so its case) copied in; null when there is none. Only responses from zone data
    * ({@link Answer#fromZone()}) to queries without a Client Subnet option are kept
    * ({@link #keepZoneResponse}): they depend on nothing but the question name (case-insensitively),
-   * type, RD and CD bits and whether the query had EDNS, and on the zones, which belong to this
+   * type, RD and CD bits and the query's EDNS shape (none, or with or without DO), and on the zones, which belong to this
    * answerer (a reload builds a new one with an empty cache). Names in the response that match
    * the question are compressed to pointers into it, so the copied question supplies their case
    * as it would in a response built afresh.
@@ -158,7 +158,7 @@ public final class Answerer {
 
   private static String zoneKey(FastQuery q) {
     byte[] in = q.wire();
-    return q.nameKey() + (char) q.type() + (char) ((in[2] & 0x01) | (in[3] & 0x10)) + (q.edns() ? 'E' : '-');
+    return q.nameKey() + (char) q.type() + (char) ((in[2] & 0x01) | (in[3] & 0x10)) + q.ednsShape();
   }
 
   /**

@@ -27,7 +27,8 @@ import org.xbill.DNS.Type;
  * answers.
  *
  * <p>The bytes come from a template: the full path's NXDOMAIN response to an earlier name of the
- * same zone, question type, RD/CD bits and EDNS presence ({@link #learn}). Only the question and
+ * same zone, question type, RD/CD bits and EDNS shape (none, or with or without DO: {@link
+ * FastQuery#ednsShape}) ({@link #learn}). Only the question and
  * the compression pointers differ between two such responses: the SOA owner points at the apex
  * inside the question, and later names point into the question's apex part (the same bytes in
  * every name of the zone, at a distance from the name's end that does not change) or back into
@@ -173,7 +174,7 @@ final class NegativeAnswers {
 
   private static String templateKey(FastQuery q, String apexKey) {
     byte[] in = q.wire();
-    return apexKey + (char) q.type() + (char) ((in[2] & 0x01) | (in[3] & 0x10)) + (q.edns() ? 'E' : '-');
+    return apexKey + (char) q.type() + (char) ((in[2] & 0x01) | (in[3] & 0x10)) + q.ednsShape();
   }
 
   /**

@@ -24,6 +24,7 @@ public final class FastQuery {
   private final int nameEnd;
   private final int qtype;
   private final boolean edns;
+  private final boolean dnssecOk;
   private final int udpLimit;
   private final int ecsFamily;
   private final int ecsSource;
@@ -31,12 +32,13 @@ public final class FastQuery {
   /** {@link #nameKey()}, made on first use (a query is read by one thread). */
   private String nameKey;
 
-  private FastQuery(byte[] wire, int nameEnd, int qtype, boolean edns, int udpLimit, int ecsFamily, int ecsSource,
-      int ecsStart) {
+  private FastQuery(byte[] wire, int nameEnd, int qtype, boolean edns, boolean dnssecOk, int udpLimit, int ecsFamily,
+      int ecsSource, int ecsStart) {
     this.wire = wire;
     this.nameEnd = nameEnd;
     this.qtype = qtype;
     this.edns = edns;
+    this.dnssecOk = dnssecOk;
     this.udpLimit = udpLimit;
     this.ecsFamily = ecsFamily;
     this.ecsSource = ecsSource;
@@ -75,13 +77,14 @@ public final class FastQuery {
     int qtype = u16(wire, p);
     p += 4;
     if (additional == 0) {
-      return p == n ? new FastQuery(wire, nameEnd, qtype, false, Edns.CLASSIC_UDP_SIZE, -1, 0, -1) : null;
+      return p == n ? new FastQuery(wire, nameEnd, qtype, false, false, Edns.CLASSIC_UDP_SIZE, -1, 0, -1) : null;
     }
     // OPT: root owner, type, payload size, extended rcode, version, flags, rdlength, options
     if (p + 11 > n || wire[p] != 0 || u16(wire, p + 1) != TYPE_OPT || wire[p + 6] != 0) {
       return null;
     }
     int payload = u16(wire, p + 3);
+    boolean dnssecOk = (wire[p + 7] & 0x80) != 0;
     int rdlength = u16(wire, p + 9);
     p += 11;
     if (p + rdlength != n) {
@@ -89,7 +92,7 @@ public final class FastQuery {
     }
     int udpLimit = Math.min(Edns.OUR_UDP_SIZE, Math.max(Edns.CLASSIC_UDP_SIZE, payload));
     if (rdlength == 0) {
-      return new FastQuery(wire, nameEnd, qtype, true, udpLimit, -1, 0, -1);
+      return new FastQuery(wire, nameEnd, qtype, true, dnssecOk, udpLimit, -1, 0, -1);
     }
     // exactly one option, a valid Client Subnet
     if (rdlength < 8 || u16(wire, p) != OPTION_ECS || u16(wire, p + 2) != rdlength - 4) {
@@ -106,7 +109,7 @@ public final class FastQuery {
     if (bytes > 0 && source % 8 != 0 && (wire[p + 8 + bytes - 1] & (0xFF >>> (source % 8))) != 0) {
       return null;
     }
-    return new FastQuery(wire, nameEnd, qtype, true, udpLimit, family, source, p + 8);
+    return new FastQuery(wire, nameEnd, qtype, true, dnssecOk, udpLimit, family, source, p + 8);
   }
 
   private static int u16(byte[] b, int at) {
@@ -131,6 +134,19 @@ public final class FastQuery {
   /** Whether the query had an OPT record. */
   public boolean edns() {
     return edns;
+  }
+
+  /** Whether the OPT record had the DO bit (copied into the response). */
+  public boolean dnssecOk() {
+    return dnssecOk;
+  }
+
+  /**
+   * The query's EDNS shape, which a response depends on: {@code '-'} without an OPT record,
+   * {@code 'E'} with one, {@code 'D'} with one that has the DO bit.
+   */
+  public char ednsShape() {
+    return !edns ? '-' : dnssecOk ? 'D' : 'E';
   }
 
   /** Largest UDP response the client takes (as {@link Edns#udpLimit}). */

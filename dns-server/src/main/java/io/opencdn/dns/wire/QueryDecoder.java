@@ -85,7 +85,7 @@ public final class QueryDecoder {
   private static Decoded reply(Message query, int rcode, OPTRecord opt, int udpLimit) {
     Message response = Responses.error(query, rcode);
     if (opt != null) {
-      response.addRecord(Edns.responseOpt(rcode), Section.ADDITIONAL);
+      response.addRecord(Edns.responseOpt(rcode, Edns.dnssecOk(opt)), Section.ADDITIONAL);
     }
     return new Decoded.Reply(response, udpLimit);
   }

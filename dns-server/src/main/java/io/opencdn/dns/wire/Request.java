@@ -35,6 +35,11 @@ public record Request(
     return question.getType();
   }
 
+  /** True when the query's OPT record has the DO bit (copied into the response, RFC 3225 3). */
+  public boolean dnssecOk() {
+    return edns && Edns.dnssecOk(message.getOPT());
+  }
+
   /** True when a Client Subnet option with a non-zero source prefix names the client's network. */
   public boolean hasClientSubnet() {
     return subnet != null && subnet.sourcePrefix() > 0;
