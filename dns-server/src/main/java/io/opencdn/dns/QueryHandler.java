@@ -113,7 +113,7 @@ public final class QueryHandler implements DnsHandler {
     }
     if (response != null) {
       long now = System.nanoTime();
-      metrics.latency(now - start, 1, now);
+      metrics.latency(now - start, 1);
     }
     return response;
   }
@@ -165,7 +165,7 @@ public final class QueryHandler implements DnsHandler {
     for (int i = 0; i < n; i++) {
       answered += responses[i] != null ? 1 : 0;
     }
-    metrics.latency(now - start, answered, now);
+    metrics.latency(now - start, answered);
   }
 
   private byte[] failed(InetAddress source, Transport transport, Throwable e) {

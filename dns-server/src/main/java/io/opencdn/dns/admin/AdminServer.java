@@ -55,7 +55,16 @@ public final class AdminServer {
   private void handle(HttpServerRequest req) {
     String path = req.path();
     if (path.equals("/metrics") && req.method() == HttpMethod.GET) {
-      req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
+      String text;
+      try {
+        text = metrics.scrape();
+      } catch (RuntimeException e) {
+        // a broken meter must not leave the scraper waiting on an unanswered request
+        LOG.warn("metrics scrape failed: {}", e.toString());
+        req.response().setStatusCode(500).end("metrics scrape failed: " + e + "\n");
+        return;
+      }
+      req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text);
     } else if (path.equals("/healthz") && req.method() == HttpMethod.GET) {
       req.response().end("ok\n");
     } else if (path.equals("/reload")) {

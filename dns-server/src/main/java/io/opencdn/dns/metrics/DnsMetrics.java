@@ -2,11 +2,9 @@ package io.opencdn.dns.metrics;
 
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opencdn.dns.net.Transport;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -39,30 +37,29 @@ public final class DnsMetrics {
   private static final int RRL_SLIP = 26;
   private static final int RCODES = 27;
 
-  private final QueryClock clock = new QueryClock();
   private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new io.prometheus.metrics.model.registry.PrometheusRegistry(), clock);
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new io.prometheus.metrics.model.registry.PrometheusRegistry(), Clock.SYSTEM);
   private final AtomicReferenceArray<Counter> queries = new AtomicReferenceArray<>((TYPES.length + 1) * RCODES * 2);
   private final ConcurrentHashMap<String, Counter> edges = new ConcurrentHashMap<>();
-  private final Timer latency;
+  private final LatencyHistogram latency = new LatencyHistogram("dns_query_duration_seconds",
+      "time from reading a query (its UDP read burst) to its response being ready",
+      micros(25), micros(50), micros(100), micros(250), micros(500), micros(1000), micros(2500), micros(5000),
+      micros(10_000), micros(50_000));
   private final Counter rrlDrop;
   private final Counter rrlSlip;
   private final Counter reloadOk;
   private final Counter reloadFailed;
 
   public DnsMetrics() {
-    latency = Timer.builder("dns.query.duration").description("time from reading a query (its UDP read burst) to its response being ready")
-        .serviceLevelObjectives(micros(25), micros(50), micros(100), micros(250), micros(500), micros(1000),
-            micros(2500), micros(5000), micros(10_000), micros(50_000))
-        .register(registry);
+    registry.getPrometheusRegistry().register(latency);
     rrlDrop = Counter.builder("dns.rrl").tag("action", "drop").description("UDP responses dropped by rate limiting").register(registry);
     rrlSlip = Counter.builder("dns.rrl").tag("action", "slip").description("UDP responses sent truncated by rate limiting").register(registry);
     reloadOk = Counter.builder("dns.reloads").tag("result", "ok").description("zone and config reloads").register(registry);
     reloadFailed = Counter.builder("dns.reloads").tag("result", "failed").description("zone and config reloads").register(registry);
   }
 
-  private static Duration micros(long us) {
-    return Duration.ofNanos(us * 1000);
+  private static long micros(long us) {
+    return us * 1000;
   }
 
   /** One response for a question of {@code type}; {@code qtype} -1 when the message had no usable question. */
@@ -72,43 +69,11 @@ public final class DnsMetrics {
 
   /**
    * {@code count} responses that each took {@code nanos}, from reading its query (see
-   * {@code dns_query_duration_seconds}), recorded at {@code now} ({@link System#nanoTime()}, which
-   * the caller read to measure them): the registry's clock takes its time from it rather than
-   * reading the system clock again for every sample.
+   * {@code dns_query_duration_seconds}): one update of the calling thread's own counts
+   * ({@link LatencyHistogram}).
    */
-  public void latency(long nanos, int count, long now) {
-    clock.advance(now);
-    for (int i = 0; i < count; i++) {
-      latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-    }
-  }
-
-  /**
-   * The registry's {@link Clock}: Micrometer reads it for every timer sample (to rotate the
-   * windows of the maximum and the histogram), twice; here that is arithmetic on the
-   * {@link System#nanoTime()} the query path read anyway, not two more clock reads per response.
-   * Wall time is the wall clock at start plus the monotonic time since (NTP steps after start are
-   * not followed: the windows only need minutes to pass). A scrape reads the system clock, so the
-   * windows of an idle server still roll over.
-   */
-  private static final class QueryClock implements Clock {
-    private final long startWall = System.currentTimeMillis();
-    private final long startNanos = System.nanoTime();
-    private volatile long nanos = startNanos;
-
-    void advance(long now) {
-      nanos = now;
-    }
-
-    @Override
-    public long wallTime() {
-      return startWall + (nanos - startNanos) / 1_000_000;
-    }
-
-    @Override
-    public long monotonicTime() {
-      return nanos;
-    }
+  public void latency(long nanos, int count) {
+    latency.record(nanos, count);
   }
 
   /** A message dropped without an answer. */
@@ -146,7 +111,6 @@ public final class DnsMetrics {
 
   /** The Prometheus text exposition (format 0.0.4). */
   public String scrape() {
-    clock.advance(System.nanoTime());
     return registry.scrape();
   }
 

@@ -85,7 +85,7 @@ class AdminServerTest {
 
   private HttpResponse<String> http(String method, String path, String token) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.operations().adminPort() + path))
-        .method(method, HttpRequest.BodyPublishers.noBody());
+        .method(method, HttpRequest.BodyPublishers.noBody()).timeout(java.time.Duration.ofSeconds(10));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -106,6 +106,17 @@ class AdminServerTest {
         .contains("dns_query_duration_seconds_bucket{le=\"0.05\"} 2")
         .contains("dns_query_duration_seconds_count 2");
     assertThat(http("GET", "/nothing", null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void aScrapeThatFailsIsAnsweredWith500() throws Exception {
+    server.handler().metrics().registry().getPrometheusRegistry().register((io.prometheus.metrics.model.registry.Collector) () -> {
+      throw new IllegalStateException("broken meter");
+    });
+    HttpResponse<String> r = http("GET", "/metrics", null);
+    assertThat(r.statusCode()).isEqualTo(500);
+    assertThat(r.body()).contains("broken meter");
+    assertThat(http("GET", "/healthz", null).statusCode()).isEqualTo(200);
   }
 
   @Test
