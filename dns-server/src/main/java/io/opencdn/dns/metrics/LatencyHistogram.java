@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * in each of three rotating histograms, the windowed maximum, the clock), and with two UDP
  * threads answering at once those cache lines moved between the cores for every response. In-process,
  * two threads answering the {@code bench/dns.sh} mix took about 90 ns more per query with the
- * timer than without it. Here a thread only writes its own cell (one bucket, the count and the sum
- * for a whole burst of responses with the same latency), and a scrape reads every cell.
+ * timer than without it. Here a thread only writes its own cell (one bucket and the sum, once for
+ * a whole burst of responses with the same latency), and a scrape adds up every cell.
  */
 final class LatencyHistogram implements Collector {
 
