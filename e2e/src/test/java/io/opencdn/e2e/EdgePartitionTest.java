@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterConfig;
+import io.opencdn.common.cluster.ClusterMaps;
+import io.opencdn.common.cluster.DirectoryEntry;
 import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.common.config.Endpoint;
@@ -14,7 +16,6 @@ import io.opencdn.edge.ClusterFillConfig;
 import io.opencdn.edge.DistributionConfig;
 import io.opencdn.edge.EdgeConfig;
 import io.opencdn.edge.EdgeNode;
-import io.opencdn.edge.cluster.EdgeClusterNames;
 import io.opencdn.origin.OriginServer;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
@@ -79,7 +80,7 @@ import org.xbill.DNS.Type;
  *       every member back to a 4-member view within 30 s (2.4 s to 4.0 s in eight runs here), DNS
  *       answers .33 again, the cache directory works across the healed cluster (a peer fill
  *       instead of a second origin request), and no fill lease stays in
- *       {@link EdgeClusterNames#FILLS} after fills on both sides of the former cut (lease TTL set to
+ *       the cache directory ({@link ClusterMaps#CACHE_DIRECTORY}) after fills on both sides of the former cut (lease TTL set to
  *       120 s, longer than this test, so expiry cannot hide a stuck lease).</li>
  * </ol>
  * The member list names exact addresses. With port ranges (three ports per host) heals took 2 s to
@@ -176,7 +177,7 @@ class EdgePartitionTest {
       EdgeConfig cfg = new EdgeConfig(e.id(), e.id(), e.latitude(), e.longitude(), new Endpoint(e.address(), freePort(e.address())),
           null, 100, TOKEN, new CacheConfig(8L << 20, null), new io.opencdn.edge.OriginConfig(1000, 5000),
           List.of(new DistributionConfig(HOST, "http://127.0.0.1:" + originPort)), c,
-          new ClusterFillConfig("any", 1000, 120_000, 100, 3));
+          new ClusterFillConfig("any", 1000, 120_000, 3));
       Vertx v = Vertx.vertx();
       edgeVertx.put(e.id(), v);
       EdgeNode edge = new EdgeNode(v, cfg, hz, Clock.systemUTC());
@@ -303,8 +304,10 @@ class EdgePartitionTest {
     assertThat(onOther.cache()).startsWith("Miss");
 
     // no fill lease is left (none from before the merge, none from these fills), seen from every member
-    assertThat(poll(() -> members.values().stream().allMatch(hz -> hz.getMap(EdgeClusterNames.FILLS).isEmpty()),
-        Duration.ofSeconds(5))).as("fill leases left at " + System.currentTimeMillis() + ": " + members.get("dns").getMap(EdgeClusterNames.FILLS).entrySet())
+    assertThat(poll(() -> members.values().stream().allMatch(hz -> hz.<String, DirectoryEntry>getMap(ClusterMaps.CACHE_DIRECTORY)
+        .values().stream().allMatch(e -> e.lease() == null)), Duration.ofSeconds(5)))
+        .as("fill leases left at " + System.currentTimeMillis() + ": "
+            + members.get("dns").getMap(ClusterMaps.CACHE_DIRECTORY).entrySet())
         .isTrue();
   }
 

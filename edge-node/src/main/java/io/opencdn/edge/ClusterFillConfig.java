@@ -9,19 +9,18 @@ import io.opencdn.edge.peer.PeerScope;
  * {@code cluster}).
  *
  * @param peerScope {@code region} (default: fill only from edges of the same region),
- *     {@code any} (same region first, then any edge) or {@code off} (origin only)
+ *     {@code any} (same region first, then any edge) or {@code off} (origin only, no cluster-wide
+ *     single flight: each edge fills for itself)
  * @param peerTimeoutMillis connect and idle timeout of a peer request, and the longest a fill
- *     waits for a lease or directory operation before it goes to the origin (default 1000)
+ *     waits for its claim in the cache directory before it goes to the origin (default 1000)
  * @param leaseMaxAgeMillis a fill lease expires after this even if its holder never frees it, and
- *     waiters stop waiting (default 30000)
- * @param leasePollMillis waiters re-check the lease this often besides listening (default 200)
- * @param leaseAttempts waits for other edges' leases before filling regardless (default 3)
+ *     an edge sharing another edge's fill waits for it at most this long (default 30000)
+ * @param leaseAttempts claims of one fill before it goes to the origin regardless (default 3)
  */
 public record ClusterFillConfig(
     @JsonProperty("peerScope") String peerScope,
     @JsonProperty("peerTimeoutMillis") Integer peerTimeoutMillis,
     @JsonProperty("leaseMaxAgeMillis") Integer leaseMaxAgeMillis,
-    @JsonProperty("leasePollMillis") Integer leasePollMillis,
     @JsonProperty("leaseAttempts") Integer leaseAttempts) {
 
   public ClusterFillConfig {
@@ -33,16 +32,13 @@ public record ClusterFillConfig(
     leaseMaxAgeMillis = leaseMaxAgeMillis == null ? 30_000 : leaseMaxAgeMillis;
     ConfigException.require(leaseMaxAgeMillis >= 100 && leaseMaxAgeMillis <= 600_000, "leaseMaxAgeMillis",
         "100..600000", leaseMaxAgeMillis);
-    leasePollMillis = leasePollMillis == null ? 200 : leasePollMillis;
-    ConfigException.require(leasePollMillis >= 10 && leasePollMillis <= leaseMaxAgeMillis, "leasePollMillis",
-        "10..leaseMaxAgeMillis", leasePollMillis);
     leaseAttempts = leaseAttempts == null ? 3 : leaseAttempts;
     ConfigException.require(leaseAttempts >= 1 && leaseAttempts <= 20, "leaseAttempts", "1..20", leaseAttempts);
   }
 
   /** All defaults. */
   public static ClusterFillConfig defaults() {
-    return new ClusterFillConfig(null, null, null, null, null);
+    return new ClusterFillConfig(null, null, null, null);
   }
 
   /** The parsed {@link #peerScope}. */

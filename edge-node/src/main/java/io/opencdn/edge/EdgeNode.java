@@ -11,7 +11,10 @@ import io.opencdn.edge.cache.TieredCache;
 import io.opencdn.edge.cache.ResponseCache;
 import io.opencdn.edge.cluster.EdgeCluster;
 import io.opencdn.edge.cluster.LoadMeter;
+import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.edge.fill.FillerChain;
+import io.opencdn.edge.fill.SingleFlight;
+import io.opencdn.edge.http.FillOutcome;
 import io.opencdn.edge.fill.OriginClient;
 import io.opencdn.edge.http.CacheSettings;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -99,13 +102,14 @@ public final class EdgeNode {
     this.tokenGenerated = config.adminToken().isEmpty();
     this.token = AdminToken.of(config.adminToken());
     this.origin = new OriginClient(vertx, clock, config.origin().connectTimeoutMillis(), config.origin().timeoutMillis());
-    this.cluster = hz == null ? null : new EdgeCluster(vertx, config, hz, clock, cache, origin);
+    SingleFlight<CacheKey, FillOutcome> flights = new SingleFlight<>();
+    this.cluster = hz == null ? null : new EdgeCluster(vertx, config, hz, clock, cache, origin, flights::inFlight);
     this.cache = cluster == null ? cache : cluster.cache();
     this.fillers = new FillerChain(cluster == null ? origin : cluster.filler());
     CacheConfig c = config.cache();
     this.handler = new EdgeHandler(config.id(), config.region(), new Distributions(config.distributions()), token,
         this.cache, fillers, origin, clock, new CacheSettings(c.maxObjectBytes(), c.staleWhileRevalidateSeconds(),
-            c.staleIfErrorSeconds(), c.heuristicMaxSeconds(), c.diskMaxObjectBytes()), metrics);
+            c.staleIfErrorSeconds(), c.heuristicMaxSeconds(), c.diskMaxObjectBytes()), metrics, flights);
     if (cache instanceof TieredCache tiered && tiered.disk() instanceof DiskCache disk) {
       handler.largeObjects(disk); // responses over maxObjectBytes go to disk-only entries
     }

@@ -16,22 +16,19 @@ class ClusterFillConfigTest {
     assertThat(c.scope()).isEqualTo(PeerScope.REGION);
     assertThat(c.peerTimeoutMillis()).isEqualTo(1000);
     assertThat(c.leaseMaxAgeMillis()).isEqualTo(30_000);
-    assertThat(c.leasePollMillis()).isEqualTo(200);
     assertThat(c.leaseAttempts()).isEqualTo(3);
-    assertThat(new ClusterFillConfig("ANY", null, null, null, null).scope()).isEqualTo(PeerScope.ANY);
+    assertThat(new ClusterFillConfig("ANY", null, null, null).scope()).isEqualTo(PeerScope.ANY);
   }
 
   @Test
   void badValuesNameTheirKey() {
-    assertThatThrownBy(() -> new ClusterFillConfig("everywhere", null, null, null, null))
+    assertThatThrownBy(() -> new ClusterFillConfig("everywhere", null, null, null))
         .isInstanceOf(ConfigException.class).hasMessageContaining("peerScope").hasMessageContaining("region, any or off");
-    assertThatThrownBy(() -> new ClusterFillConfig(null, 5, null, null, null))
+    assertThatThrownBy(() -> new ClusterFillConfig(null, 5, null, null))
         .isInstanceOf(ConfigException.class).hasMessageContaining("peerTimeoutMillis");
-    assertThatThrownBy(() -> new ClusterFillConfig(null, null, 50, null, null))
+    assertThatThrownBy(() -> new ClusterFillConfig(null, null, 50, null))
         .isInstanceOf(ConfigException.class).hasMessageContaining("leaseMaxAgeMillis");
-    assertThatThrownBy(() -> new ClusterFillConfig(null, null, 1000, 2000, null))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("leasePollMillis");
-    assertThatThrownBy(() -> new ClusterFillConfig(null, null, null, null, 0))
+    assertThatThrownBy(() -> new ClusterFillConfig(null, null, null, 0))
         .isInstanceOf(ConfigException.class).hasMessageContaining("leaseAttempts");
   }
 }

@@ -1,15 +1,23 @@
 package io.opencdn.common.cluster;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
+import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.internal.util.ConcurrencyUtil;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Starts a Hazelcast member for the CDN cluster from a {@link ClusterConfig}.
@@ -52,13 +60,40 @@ public final class ClusterNode {
     join.getTcpIpConfig().setEnabled(true).setMembers(expand(cfg.members())).setConnectionTimeoutSeconds(2);
 
     config.addMapConfig(new MapConfig(ClusterMaps.EDGES).setBackupCount(1).setAsyncBackupCount(0));
+    // the directory is a hint on the miss path: its backup is asynchronous (no second round trip
+    // before a claim answers), and it is bounded per member, least recently used first
+    config.addMapConfig(new MapConfig(ClusterMaps.CACHE_DIRECTORY).setBackupCount(0).setAsyncBackupCount(1)
+        .setEvictionConfig(new EvictionConfig().setEvictionPolicy(EvictionPolicy.LRU)
+            .setMaxSizePolicy(MaxSizePolicy.PER_NODE).setSize(ClusterMaps.CACHE_DIRECTORY_MAX_PER_MEMBER)));
+    ClusterSerialization.register(config);
     return config;
   }
 
   /** Starts a member and waits until it has joined (or formed) the cluster. */
   public static HazelcastInstance start(ClusterConfig cfg, String instanceName, boolean liteMember) {
+    useAsyncPool();
     return Hazelcast.newHazelcastInstance(hazelcastConfig(cfg, instanceName, liteMember));
   }
+
+  /**
+   * Hazelcast completes some futures through its default asynchronous executor, which is
+   * {@code ForkJoinPool.commonPool()} only when that pool has two threads or more; below (a
+   * machine of two cores) it starts a new thread for every task. There, a small fixed pool takes
+   * its place (once per JVM).
+   */
+  static synchronized void useAsyncPool() {
+    if (asyncPool == null && ForkJoinPool.getCommonPoolParallelism() <= 1) {
+      AtomicInteger n = new AtomicInteger();
+      asyncPool = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "hz-async-" + n.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
+      ConcurrencyUtil.setDefaultAsyncExecutor(asyncPool);
+    }
+  }
+
+  private static ExecutorService asyncPool;
 
   /** Expands {@code host:port-port2} into one {@code host:port} per port; Hazelcast has no port ranges. */
   static java.util.List<String> expand(java.util.List<String> members) {

@@ -4,7 +4,6 @@ import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.edge.cache.CacheStats;
 import io.opencdn.edge.cache.CachedResponse;
 import io.opencdn.edge.cache.ResponseCache;
-import io.opencdn.edge.peer.CacheDirectory;
 import io.opencdn.edge.purge.PurgeRequest;
 import io.opencdn.edge.purge.SurrogateIndex;
 import io.vertx.core.Future;
@@ -23,10 +22,10 @@ public final class ClusterCache implements ResponseCache {
 
   private final ResponseCache delegate;
   private final SurrogateIndex index;
-  private final CacheDirectory directory;
+  private final ClusterDirectory directory;
   private volatile ClusterFiller filler;
 
-  public ClusterCache(ResponseCache delegate, SurrogateIndex index, CacheDirectory directory) {
+  public ClusterCache(ResponseCache delegate, SurrogateIndex index, ClusterDirectory directory) {
     this.delegate = delegate;
     this.index = index;
     this.directory = directory;

@@ -1,22 +1,23 @@
 package io.opencdn.edge.cluster;
 
+import io.opencdn.common.cluster.DirectoryOps.ClaimResult;
+import io.opencdn.common.cluster.FillLease;
+import io.opencdn.common.cluster.Holder;
 import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.edge.cache.CachePolicy;
 import io.opencdn.edge.cache.CachedResponse;
 import io.opencdn.edge.fill.Filler;
+import io.opencdn.edge.fill.FillsInProgress;
 import io.opencdn.edge.fill.OriginRequest;
 import io.opencdn.edge.fill.OriginResponse;
-import io.opencdn.edge.peer.CacheDirectory;
-import io.opencdn.edge.peer.Holder;
 import io.opencdn.edge.peer.PeerClient;
 import io.opencdn.edge.peer.PeerEndpoint;
 import io.opencdn.edge.peer.PeerScope;
 import io.opencdn.edge.purge.PurgeLog;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,24 +27,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cluster's part of a cache fill, placed first in the edge's filler chain and wrapping the
- * origin filler: one origin request per key in the whole cluster, and peers before the origin.
+ * The cluster's part of a cache fill, the last filler of the edge's chain, wrapping the origin
+ * filler: one origin request per key in the whole cluster, and peers before the origin.
  *
- * <p>For each fill (already collapsed within this edge): take the key's {@link FillLeases lease};
- * with it, ask the peers holding a fresh copy ({@link CacheDirectory}, within the
- * {@link PeerScope}), else fetch from the origin while holding the lease. Without it, wait until
- * the lease is gone (released, expired or its holder left), ask the peers again, in any region
- * unless the scope is {@code off} (the filler has announced its copy by then, and one origin
- * request per key beats a shorter peer path), and otherwise try to take the lease again; after
- * {@code maxAttempts} waits go to the origin regardless.
+ * <p>Each fill (already collapsed within this edge) makes one cluster operation before it
+ * fetches, a {@link ClusterDirectory#claim claim} on the key's partition, which answers with one
+ * of three things. The lease: fetch from the origin. Holders of a fresh copy within the
+ * {@link PeerScope}: fetch from the first that serves it (a holder that does not is named stale
+ * in the next claim, which drops it). Another edge's lease: ask that edge for the object with
+ * {@code wait}, which joins its fill in progress and is answered once it is stored there, in any
+ * region unless the scope is {@code off} (one origin request per key beats a shorter peer path).
+ * After {@code maxAttempts} claims the fill goes to the origin regardless. A claim slower than
+ * {@code opTimeoutMillis} (a cluster in trouble) is given up and the fill goes to the origin
+ * without a lease. With scope {@code off} there is no claim at all: every edge fills from the
+ * origin, collapsed within the edge only.
  *
- * <p>The lease is kept until the object is stored here ({@link #stored}, called by
- * {@link ClusterCache}: the copy is announced, then the lease released, so waiters find it) or,
- * when the answer will not be stored (error, not storable), released at once; at most
- * {@code holdMillis} after the headers arrived in any case. Each fill also remembers the
+ * <p>Nothing else waits on the cluster: the copy is announced and the lease released in one
+ * operation once the object is stored here ({@link #stored}, called by {@link ClusterCache}),
+ * sent without waiting for it; a fill that ends without storing (error, not storable, broken
+ * body) releases the lease when the local fill ends. Each fill also remembers the
  * {@link PurgeLog} generation it began at, so an object purged during its fill is not kept.
- * A lease or directory operation that takes longer than {@code opTimeoutMillis} (a cluster in
- * trouble) is given up: the fill goes to the origin without the lease.
  */
 public final class ClusterFiller implements Filler {
 
@@ -51,44 +54,48 @@ public final class ClusterFiller implements Filler {
 
   private record Ticket(long generation, FillLease lease) {}
 
-  private final Vertx vertx;
   private final Filler origin;
-  private final FillLeases leases;
-  private final CacheDirectory directory;
+  private final ClusterDirectory directory;
   private final PeerClient peers;
   private final PeerScope scope;
   private final PurgeLog purges;
+  private final FillsInProgress fills;
   private final Clock clock;
-  private final long holdMillis;
   private final int maxAttempts;
   private final long opTimeoutMillis;
+  private final long waitMillis;
   private final Map<CacheKey, Ticket> tickets = new ConcurrentHashMap<>();
   final LongAdder peerFills = new LongAdder();
   final LongAdder leaseWaits = new LongAdder();
   final LongAdder leasedOriginFills = new LongAdder();
 
-  public ClusterFiller(Vertx vertx, Filler origin, FillLeases leases, CacheDirectory directory, PeerClient peers,
-      PeerScope scope, PurgeLog purges, Clock clock, long holdMillis, int maxAttempts, long opTimeoutMillis) {
-    this.opTimeoutMillis = opTimeoutMillis;
-    this.vertx = vertx;
+  /**
+   * @param fills this edge's fills in progress (a lease whose fill ends unstored is released then)
+   * @param maxAttempts claims before a fill goes to the origin regardless
+   * @param opTimeoutMillis longest wait for a claim
+   * @param waitMillis longest wait for another edge's fill in progress
+   */
+  public ClusterFiller(Filler origin, ClusterDirectory directory, PeerClient peers, PeerScope scope, PurgeLog purges,
+      FillsInProgress fills, Clock clock, int maxAttempts, long opTimeoutMillis, long waitMillis) {
     this.origin = origin;
-    this.leases = leases;
     this.directory = directory;
     this.peers = peers;
     this.scope = scope;
     this.purges = purges;
+    this.fills = fills;
     this.clock = clock;
-    this.holdMillis = holdMillis;
     this.maxAttempts = maxAttempts;
+    this.opTimeoutMillis = opTimeoutMillis;
+    this.waitMillis = waitMillis;
   }
 
   @Override
   public Future<OriginResponse> fetch(CacheKey key, OriginRequest request) {
-    Context ctx = vertx.getOrCreateContext();
     long generation = purges.current();
-    Promise<OriginResponse> p = Promise.promise();
-    attempt(key, request, generation, 0).onComplete(ar -> ctx.runOnContext(v -> p.handle(ar)));
-    return p.future();
+    if (scope == PeerScope.OFF) {
+      return fromOrigin(key, request, new Ticket(generation, null));
+    }
+    return attempt(key, request, generation, 1, List.of());
   }
 
   /** Fills served by a peer so far. */
@@ -96,7 +103,7 @@ public final class ClusterFiller implements Filler {
     return peerFills.sum();
   }
 
-  /** Fills that waited for another edge's lease. */
+  /** Fills that joined another edge's fill in progress. */
   public long leaseWaits() {
     return leaseWaits.sum();
   }
@@ -110,7 +117,7 @@ public final class ClusterFiller implements Filler {
    * Called after {@code response} was stored under {@code key}: false when a purge covering it
    * happened since its fill began, or was issued after the object was first fetched from the
    * origin (a peer's outdated copy): the caller must drop it; otherwise announces the copy in the
-   * directory and then releases the fill's lease.
+   * directory and releases the fill's lease, in one operation that nobody waits for.
    */
   public boolean stored(CacheKey key, CachedResponse response, List<String> tags) {
     Ticket t = tickets.remove(key);
@@ -120,45 +127,57 @@ public final class ClusterFiller implements Filler {
       return false;
     }
     long expires = clock.millis() + response.remainingFreshMillis(clock.millis());
-    directory.announce(key, expires)
-        .onFailure(e -> LOG.debug("announce {} failed: {}", key, e.toString()))
-        .onComplete(v -> release(key, t));
+    directory.stored(key, expires, t == null ? null : t.lease())
+        .onFailure(e -> LOG.debug("announcing {} failed: {}", key, e.toString()));
     return true;
   }
 
-  private Future<OriginResponse> attempt(CacheKey key, OriginRequest request, long generation, int n) {
-    Future<FillLease> acquiring = leases.tryAcquire(key);
-    return acquiring.timeout(opTimeoutMillis, TimeUnit.MILLISECONDS).recover(slow -> {
-      // the acquire may still complete later (e.g. its partition was on an unreachable member):
-      // free a lease taken that late, nobody will use it
-      acquiring.onSuccess(late -> {
-        if (late != null) {
-          leases.release(key, late);
+  private Future<OriginResponse> attempt(CacheKey key, OriginRequest request, long generation, int n,
+      List<String> stale) {
+    Future<ClaimResult> claiming = directory.claim(key, scope == PeerScope.REGION ? directory.region() : null, stale);
+    return claiming.timeout(opTimeoutMillis, TimeUnit.MILLISECONDS).recover(slow -> {
+      // the claim may still complete later (its partition was on an unreachable member): free a
+      // lease granted that late, nobody will use it
+      claiming.onSuccess(late -> {
+        if (late.granted()) {
+          directory.release(key, late.lease());
         }
       });
       return Future.failedFuture(slow);
-    }).compose(lease -> {
-      if (lease != null) {
-        return fromPeers(key, request, scope).compose(peer -> {
-          if (peer != null) {
-            leases.release(key, lease);
-            return viaPeer(key, generation, peer);
-          }
-          leasedOriginFills.increment();
-          return fromOrigin(key, request, new Ticket(generation, lease));
-        });
+    }).compose(claim -> {
+      if (claim.granted()) {
+        leasedOriginFills.increment();
+        return fromOrigin(key, request, new Ticket(generation, claim.lease()));
       }
-      if (n >= maxAttempts) {
+      boolean last = n >= maxAttempts;
+      if (!claim.holders().isEmpty()) {
+        List<String> tried = new ArrayList<>(stale);
+        List<Holder> holders = new ArrayList<>();
+        for (Holder h : claim.holders()) {
+          if (directory.authentic(key, h)) {
+            holders.add(h);
+          }
+          tried.add(h.edgeId());
+        }
+        holders.sort(Comparator.comparing((Holder h) -> !h.region().equals(directory.region()))
+            .thenComparing(Comparator.comparingLong(Holder::expiresMillis).reversed()));
+        return tryPeers(holders, 0, key, request).compose(peer -> peer != null ? viaPeer(key, generation, peer)
+            : last ? fromOrigin(key, request, new Ticket(generation, null))
+            : attempt(key, request, generation, n + 1, tried));
+      }
+      FillLease other = claim.lease();
+      if (other == null || !directory.authentic(key, other)) {
+        // a lease nobody with the secret took: ignore it rather than wait on it
         return fromOrigin(key, request, new Ticket(generation, null));
       }
       leaseWaits.increment();
-      // after waiting for another edge's fill, its copy is fetched even outside a region scope:
-      // one origin request per key in the cluster beats a shorter peer path
-      return leases.awaitRelease(key)
-          .compose(v -> fromPeers(key, request, scope == PeerScope.OFF ? PeerScope.OFF : PeerScope.ANY))
-          .compose(peer -> peer != null ? viaPeer(key, generation, peer) : attempt(key, request, generation, n + 1));
+      return peers.fetch(other.host(), other.port(), key, request, waitMillis)
+          .recover(t -> Future.succeededFuture(null))
+          .compose(peer -> peer != null ? viaPeer(key, generation, peer)
+              : last ? fromOrigin(key, request, new Ticket(generation, null))
+              : attempt(key, request, generation, n + 1, stale));
     }, failure -> {
-      LOG.debug("fill lease for {} unavailable ({}); filling without it", key, failure.toString());
+      LOG.debug("claim of {} unavailable ({}); filling without a lease", key, failure.toString());
       return fromOrigin(key, request, new Ticket(generation, null));
     });
   }
@@ -175,11 +194,17 @@ public final class ClusterFiller implements Filler {
       if (ar.failed() || ar.result() == null || !willBeStored(request, ar.result())) {
         release(key, tickets.remove(key));
       } else if (ticket.lease() != null) {
-        vertx.setTimer(holdMillis, id -> {
-          if (tickets.remove(key, ticket)) {
-            release(key, ticket);
-          }
-        });
+        // a fill that ends without storing (broken body, too large) frees the lease then
+        Future<?> fill = fills.inFlight(key);
+        if (fill == null) {
+          release(key, tickets.remove(key));
+        } else {
+          fill.onComplete(done -> {
+            if (tickets.remove(key, ticket)) {
+              release(key, ticket);
+            }
+          });
+        }
       }
     });
   }
@@ -191,22 +216,16 @@ public final class ClusterFiller implements Filler {
 
   private void release(CacheKey key, Ticket t) {
     if (t != null && t.lease() != null) {
-      leases.release(key, t.lease()).onFailure(e -> LOG.debug("releasing lease of {} failed: {}", key, e.toString()));
+      directory.release(key, t.lease()).onFailure(e -> LOG.debug("releasing lease of {} failed: {}", key, e.toString()));
     }
-  }
-
-  /** The first peer in scope that serves a fresh copy, or a null result. */
-  private Future<OriginResponse> fromPeers(CacheKey key, OriginRequest request, PeerScope scope) {
-    return directory.peers(key, scope).timeout(opTimeoutMillis, TimeUnit.MILLISECONDS)
-        .recover(t -> Future.succeededFuture(List.of()))
-        .compose(holders -> tryPeers(holders, 0, key, request));
   }
 
   private Future<OriginResponse> tryPeers(List<Holder> holders, int i, CacheKey key, OriginRequest request) {
     if (i >= holders.size()) {
       return Future.succeededFuture(null);
     }
-    return peers.fetch(holders.get(i), key, request)
+    Holder h = holders.get(i);
+    return peers.fetch(h.host(), h.port(), key, request, 0)
         .recover(t -> Future.succeededFuture(null))
         .compose(r -> r != null ? Future.succeededFuture(r) : tryPeers(holders, i + 1, key, request));
   }

@@ -3,14 +3,14 @@ package io.opencdn.edge.cluster;
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
+import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.edge.ClusterFillConfig;
 import io.opencdn.edge.EdgeConfig;
 import io.opencdn.edge.admin.ClusterAdmin;
 import io.opencdn.edge.cache.ResponseCache;
 import io.opencdn.edge.fill.Filler;
+import io.opencdn.edge.fill.FillsInProgress;
 import io.opencdn.edge.http.AdminHandler;
-import io.opencdn.edge.peer.CacheDirectory;
-import io.opencdn.edge.peer.Holder;
 import io.opencdn.edge.peer.PeerClient;
 import io.opencdn.edge.peer.PeerEndpoint;
 import io.opencdn.edge.peer.PeerToken;
@@ -28,8 +28,8 @@ import java.util.function.LongSupplier;
 /**
  * Everything that makes one edge part of the cluster, wired from the {@link EdgeConfig}: the
  * registry heartbeat with load and drain state ({@link EdgeRegistry}), the cache tier as seen by
- * the cluster ({@link ClusterCache}), the cluster-wide fill ({@link ClusterFiller} over
- * {@link FillLeases}, the {@link CacheDirectory} and the {@link PeerClient}), invalidations with
+ * the cluster ({@link ClusterCache}), the cluster-wide fill ({@link ClusterFiller} over the
+ * {@link ClusterDirectory} and the {@link PeerClient}), invalidations with
  * receipts ({@link Invalidations}) and the admin and peer endpoints.
  *
  * <p>Use: construct before the HTTP stage, build the stage with {@link #cache()} and a filler
@@ -46,9 +46,9 @@ public final class EdgeCluster {
   private final HazelcastInstance hz;
   private final Clock clock;
   private final PurgeLog purgeLog = new PurgeLog(1024);
-  private final CacheDirectory directory;
+  private final ClusterDirectory directory;
   private final ClusterCache cache;
-  private final FillLeases leases;
+  private final FillsInProgress fills;
   private final PeerClient peers;
   private final PeerToken token;
   private final ClusterFiller filler;
@@ -59,22 +59,25 @@ public final class EdgeCluster {
   /**
    * @param tier the edge's cache tier, decorated by {@link #cache()}
    * @param origin the origin filler the cluster filler falls back to
+   * @param fills the HTTP stage's fills in progress (peers join them; leases are freed when they end)
    */
-  public EdgeCluster(Vertx vertx, EdgeConfig config, HazelcastInstance hz, Clock clock, ResponseCache tier, Filler origin) {
+  public EdgeCluster(Vertx vertx, EdgeConfig config, HazelcastInstance hz, Clock clock, ResponseCache tier, Filler origin,
+      FillsInProgress fills) {
     this.vertx = vertx;
     this.config = config;
     this.hz = hz;
     this.clock = clock;
     ClusterFillConfig fill = config.clusterFill();
-    this.directory = new CacheDirectory(hz, holder(0), clock);
+    this.fills = fills;
+    this.directory = new ClusterDirectory(vertx, hz, RecordMac.fromSecret(config.cluster().secret()), config.id(),
+        config.region(), advertisedHost(), clock, fill.leaseMaxAgeMillis());
     this.cache = new ClusterCache(tier, new SurrogateIndex(1_000_000), directory);
-    this.leases = new FillLeases(vertx, hz, config.id(), clock, fill.leaseMaxAgeMillis(), fill.leasePollMillis());
     this.token = PeerToken.fromSecret(config.cluster().secret());
     this.peers = new PeerClient(vertx, token, clock, fill.peerTimeoutMillis());
     this.originHealth = new OriginHealth(vertx, hz, config.id(), clock, OriginHealth.DEFAULT_THRESHOLD,
         OriginHealth.DEFAULT_HOLD_MILLIS);
-    this.filler = new ClusterFiller(vertx, originHealth.watch(origin), leases, directory, peers, fill.scope(), purgeLog, clock,
-        fill.leaseMaxAgeMillis(), fill.leaseAttempts(), fill.peerTimeoutMillis());
+    this.filler = new ClusterFiller(originHealth.watch(origin), directory, peers, fill.scope(), purgeLog, fills, clock,
+        fill.leaseAttempts(), fill.peerTimeoutMillis(), fill.leaseMaxAgeMillis());
     this.cache.filler(filler);
     this.invalidations = new Invalidations(vertx, hz, config.id(), clock, this::purgeLocally, INVALIDATION_RETENTION_MILLIS);
   }
@@ -92,7 +95,7 @@ public final class EdgeCluster {
   /** Registers the peer endpoint, drain/undrain, invalidations and {@code /_cdn/cluster}; health reports the state. */
   public void routes(AdminHandler admin) {
     ClusterAdmin endpoints = new ClusterAdmin(config.id(), this::state, invalidations, this::stats);
-    admin.route("/_cdn/peer/", false, new PeerEndpoint(config.id(), cache, token, clock));
+    admin.route("/_cdn/peer/", false, new PeerEndpoint(config.id(), cache, token, clock, fills));
     admin.route("/_cdn/drain", true, req -> endpoints.drain(req, EdgeState.DRAINING));
     admin.route("/_cdn/undrain", true, req -> endpoints.drain(req, EdgeState.ACTIVE));
     admin.route(ClusterAdmin.INVALIDATIONS, true, endpoints::invalidations);
@@ -102,8 +105,7 @@ public final class EdgeCluster {
 
   /** Joins: listeners, then the registry entry (with the bound HTTP port). */
   public Future<Void> start(int httpPort, EdgeRecord template, LongSupplier requests, LoadMeter load) {
-    directory.self(holder(httpPort));
-    leases.start();
+    directory.address(advertisedHost(), httpPort);
     invalidations.start();
     Future<Void> health = originHealth.start();
     registry = new EdgeRegistry(vertx, hz, template, requests, load::bytesWritten, load::openConnections, clock,
@@ -116,7 +118,6 @@ public final class EdgeCluster {
     Future<Void> leave = registry == null ? Future.succeededFuture() : registry.stop().recover(t -> Future.succeededFuture());
     return leave.compose(v -> {
       invalidations.stop();
-      leases.stop();
       originHealth.stop();
       return peers.close();
     }).recover(t -> Future.succeededFuture());
@@ -145,7 +146,7 @@ public final class EdgeCluster {
   }
 
   /** The cache directory. */
-  public CacheDirectory directory() {
+  public ClusterDirectory directory() {
     return directory;
   }
 
@@ -183,10 +184,8 @@ public final class EdgeCluster {
     return cache.purge(request);
   }
 
-  private Holder holder(int port) {
-    String host = config.advertise().ipv4() != null ? config.advertise().ipv4()
+  private String advertisedHost() {
+    return config.advertise().ipv4() != null ? config.advertise().ipv4()
         : config.advertise().ipv6() != null ? config.advertise().ipv6() : config.listen().host();
-    return new Holder(config.id(), config.region(), hz.getCluster().getLocalMember().getUuid().toString(), host, port,
-        0);
   }
 }

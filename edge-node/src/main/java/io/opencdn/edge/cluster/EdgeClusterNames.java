@@ -9,10 +9,6 @@ public final class EdgeClusterNames {
 
   /** {@code IMap<String, EdgeLoad>}: edge id to its load figures, written with each heartbeat. */
   public static final String EDGE_LOAD = "edge-load";
-  /** {@code IMap<String, FillLease>}: cache key to the member filling it from the origin. */
-  public static final String FILLS = "fills";
-  /** {@code IMap<String, DirectoryEntry>}: cache key to the edges holding a fresh copy. */
-  public static final String CACHE_DIRECTORY = "cache-directory";
   /** {@code ReliableTopic<PurgeRequest>}: purge requests broadcast to every edge. */
   public static final String PURGES = "purges";
   /** {@code IMap<String, InvalidationRecord>}: invalidation id to its request and expected edges. */

@@ -1,5 +1,6 @@
 package io.opencdn.edge.cluster;
 
+import io.opencdn.common.cluster.ClusterFutures;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.opencdn.common.cluster.ClusterMaps;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * {@link EdgeLoad} (requests/s, bytes/s, open connections, capacity) into
  * {@link EdgeClusterNames#EDGE_LOAD}. Entries carry a Hazelcast TTL of ten intervals so a wedged
  * edge disappears by itself. All Hazelcast calls are asynchronous, bridged with
- * {@link Future#fromCompletionStage}.
+ * {@link io.opencdn.common.cluster.ClusterFutures}.
  */
 public final class EdgeRegistry {
 
@@ -94,8 +95,8 @@ public final class EdgeRegistry {
     if (timerId >= 0) {
       vertx.cancelTimer(timerId);
     }
-    return lastWrite.transform(ignored -> Future.fromCompletionStage(edges.removeAsync(template.id())))
-        .compose(v -> Future.fromCompletionStage(loads.removeAsync(template.id()))).mapEmpty();
+    return lastWrite.transform(ignored -> ClusterFutures.on(vertx, edges.removeAsync(template.id())))
+        .compose(v -> ClusterFutures.on(vertx, loads.removeAsync(template.id()))).mapEmpty();
   }
 
   /**
@@ -157,9 +158,9 @@ public final class EdgeRegistry {
     EdgeLoad l = new EdgeLoad(template.id(), load, bytesPerSecond, openConnections.getAsInt(), template.capacity(),
         template.capacity() > 0 ? load / template.capacity() : 0, now);
     lastLoad = l;
-    Future<Void> f = Future.fromCompletionStage(
+    Future<Void> f = ClusterFutures.on(vertx, 
             edges.putAsync(template.id(), record(load), 10 * intervalMillis, TimeUnit.MILLISECONDS))
-        .compose(v -> Future.fromCompletionStage(loads.setAsync(template.id(), l, 10 * intervalMillis, TimeUnit.MILLISECONDS)))
+        .compose(v -> ClusterFutures.on(vertx, loads.setAsync(template.id(), l, 10 * intervalMillis, TimeUnit.MILLISECONDS)))
         .mapEmpty();
     lastWrite = f;
     return f;

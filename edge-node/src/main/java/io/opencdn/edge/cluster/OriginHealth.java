@@ -1,5 +1,6 @@
 package io.opencdn.edge.cluster;
 
+import io.opencdn.common.cluster.ClusterFutures;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
@@ -125,7 +126,7 @@ public final class OriginHealth {
     long now = clock.millis();
     OriginFailure report = new OriginFailure(now, edgeId, now + holdMillis);
     known.putIfAbsent(k, report);
-    Future.fromCompletionStage(map.submitToKey(k, new OriginFailure.Report(report, now, holdMillis + 60_000)))
+    ClusterFutures.on(vertx, map.submitToKey(k, new OriginFailure.Report(report, now, holdMillis + 60_000)))
         .onSuccess(current -> {
           known.put(k, current);
           if (edgeId.equals(current.reportedBy()) && current.untilMillis() == report.untilMillis()) {
@@ -141,7 +142,7 @@ public final class OriginHealth {
     consecutive.remove(k);
     if (known.remove(k) != null) {
       LOG.info("origin {} answers again", k);
-      Future.fromCompletionStage(map.removeAsync(k))
+      ClusterFutures.on(vertx, map.removeAsync(k))
           .onFailure(t -> LOG.debug("clearing origin {} health failed: {}", k, t.toString()));
     }
   }

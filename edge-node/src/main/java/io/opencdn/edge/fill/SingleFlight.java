@@ -40,6 +40,12 @@ public final class SingleFlight<K, V> {
         : new Flight<>(false, existing.future(), key, this);
   }
 
+  /** The result of the flight of {@code key} running now, or null when none runs. */
+  public Future<V> inFlight(K key) {
+    Promise<V> p = inFlight.get(key);
+    return p == null ? null : p.future();
+  }
+
   /** Number of keys currently in flight. */
   public int size() {
     return inFlight.size();

@@ -31,7 +31,7 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
   public EdgeHandler(String edgeId, String region, Distributions distributions, AdminToken token, ResponseCache cache,
       OriginClient origin, Clock clock, long maxObjectBytes, EdgeMetrics metrics) {
     this(edgeId, region, distributions, token, cache, new FillerChain(origin), origin, clock,
-        CacheSettings.defaults(maxObjectBytes), metrics);
+        CacheSettings.defaults(maxObjectBytes), metrics, new SingleFlight<>());
   }
 
   /**
@@ -47,10 +47,11 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
    * @param clock clock of the age and freshness calculations
    * @param settings object size limit, stale windows, heuristic cap
    * @param metrics counters to update
+   * @param flights the fills in progress, one per key (shared with the cluster stage)
    */
   public EdgeHandler(String edgeId, String region, Distributions distributions, AdminToken token, ResponseCache cache,
-      Filler fillers, OriginClient origin, Clock clock, CacheSettings settings, EdgeMetrics metrics) {
-    SingleFlight<CacheKey, FillOutcome> flights = new SingleFlight<>();
+      Filler fillers, OriginClient origin, Clock clock, CacheSettings settings, EdgeMetrics metrics,
+      SingleFlight<CacheKey, FillOutcome> flights) {
     this.distributions = distributions;
     this.metrics = metrics;
     this.headers = new ProxyHeaders(edgeId, region);

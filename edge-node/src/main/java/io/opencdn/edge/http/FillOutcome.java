@@ -4,7 +4,7 @@ import io.opencdn.edge.cache.CachedResponse;
 import io.opencdn.edge.fill.FillException;
 
 /** What the leader of a collapsed fill hands to the requests that waited for it. */
-sealed interface FillOutcome {
+public sealed interface FillOutcome {
 
   /**
    * A complete response to serve: a new or revalidated entry, or a stale one served because the

@@ -41,7 +41,7 @@ public final class PeerClient {
     this.clock = clock;
     this.timeoutMillis = timeoutMillis;
     this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(timeoutMillis).setKeepAlive(true)
-        .setDecompressionSupported(false).setMaxHeaderSize(65536), new PoolOptions().setHttp1MaxSize(16));
+        .setDecompressionSupported(false).setMaxHeaderSize(65536), new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(4096));
   }
 
   /** The path and query of the peer request for {@code key}. */
@@ -50,14 +50,20 @@ public final class PeerClient {
         + URLEncoder.encode(key.target(), StandardCharsets.UTF_8);
   }
 
-  /** Asks {@code holder} for {@code key}; a null result when it does not serve it. */
-  public Future<OriginResponse> fetch(Holder holder, CacheKey key, OriginRequest request) {
+  /**
+   * Asks the edge at {@code host:port} for {@code key}; a null result when it does not serve it.
+   * With {@code waitMillis} > 0 the peer is asked to wait for its own fill of the key in progress
+   * (the lease holder), and the answer may take that long.
+   */
+  public Future<OriginResponse> fetch(String host, int port, CacheKey key, OriginRequest request, long waitMillis) {
     MultiMap headers = HopByHop.endToEnd(request.headers());
     NOT_FORWARDED.forEach(headers::remove);
     headers.set("Authorization", token.header());
     long requestTime = clock.millis();
-    RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setHost(holder.host()).setPort(holder.port())
-        .setURI(uri(key)).setHeaders(headers).setConnectTimeout(timeoutMillis).setIdleTimeout(timeoutMillis);
+    long idle = Math.max(timeoutMillis, waitMillis);
+    RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port)
+        .setURI(waitMillis > 0 ? uri(key) + "&wait=1" : uri(key)).setHeaders(headers).setConnectTimeout(timeoutMillis)
+        .setIdleTimeout(idle);
     return client.request(o)
         .compose(req -> req.send().map(res -> {
           res.pause();

@@ -4,7 +4,12 @@ import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.edge.cache.CachedResponse;
 import io.opencdn.edge.cache.ResponseCache;
 import io.opencdn.edge.cache.Variants;
+import io.opencdn.edge.fill.FillsInProgress;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -19,7 +24,9 @@ import java.util.Map;
  * and body, {@code Age} set to the current age (RFC 9111 4.2.3, so the asking edge computes the
  * same freshness), {@value #PEER_HEADER} naming this edge and {@value #BORN_HEADER} the time the
  * object was first requested from the origin (so a copy older than a purge is never kept). Otherwise a plain 404 without that
- * header; 401 without the token; 400 without host or target.
+ * header; 401 without the token; 400 without host or target. With {@code wait=1} (sent by an edge
+ * that found this edge holding the key's fill lease) a request for an object this edge is still
+ * filling waits for that fill to end and is answered from what it stored.
  */
 public final class PeerEndpoint implements Handler<HttpServerRequest> {
 
@@ -34,12 +41,15 @@ public final class PeerEndpoint implements Handler<HttpServerRequest> {
   private final ResponseCache cache;
   private final PeerToken token;
   private final Clock clock;
+  private final FillsInProgress fills;
 
-  public PeerEndpoint(String edgeId, ResponseCache cache, PeerToken token, Clock clock) {
+  /** @param fills this edge's fills in progress, which a request with {@code wait=1} joins */
+  public PeerEndpoint(String edgeId, ResponseCache cache, PeerToken token, Clock clock, FillsInProgress fills) {
     this.edgeId = edgeId;
     this.cache = cache;
     this.token = token;
     this.clock = clock;
+    this.fills = fills;
   }
 
   @Override
@@ -58,33 +68,52 @@ public final class PeerEndpoint implements Handler<HttpServerRequest> {
       plain(req, 400, "400 Bad Request: host and target required");
       return;
     }
-    Variants.lookup(cache, new CacheKey(host, target), req.headers()).onComplete(ar -> {
-      CachedResponse r = ar.succeeded() ? ar.result().response() : null;
-      long now = clock.millis();
-      if (r == null || !r.isFresh(now) || !r.matchesVary(req.headers())) {
-        plain(req, 404, "404 Not Found: no fresh copy here");
+    CacheKey key = new CacheKey(host, target);
+    boolean wait = "1".equals(req.getParam("wait"));
+    Variants.lookup(cache, key, req.headers()).onComplete(ar -> {
+      Future<?> fill = wait && !fresh(req, ar) ? fills.inFlight(ar.succeeded() ? ar.result().key() : key) : null;
+      if (fill == null) {
+        answer(req, ar);
         return;
       }
-      HttpServerResponse out = req.response().setStatusCode(r.status());
-      for (Map.Entry<String, String> e : r.headers()) {
-        String n = e.getKey();
-        if (!n.equalsIgnoreCase("Content-Length") && !n.equalsIgnoreCase("Transfer-Encoding")
-            && !n.equalsIgnoreCase("Age") && !n.equalsIgnoreCase(PEER_HEADER) && !n.equalsIgnoreCase(BORN_HEADER)) {
-          out.headers().add(n, e.getValue());
-        }
-      }
-      out.putHeader("Age", Long.toString(r.currentAgeSeconds(now))).putHeader(PEER_HEADER, edgeId)
-          .putHeader(BORN_HEADER, Long.toString(bornMillis(r)));
-      if (r.status() == 204 || r.status() == 304) {
-        out.end();
-      } else if (r.bodyFile() != null) {
-        // a large disk-only entry: sent from its file, never read whole into memory
-        out.sendFile(r.bodyFile().path().toString(), r.bodyFile().offset(), r.bodyFile().length())
-            .onFailure(t -> out.reset());
-      } else {
-        out.end(r.body());
-      }
+      // the asking edge found this edge's lease: join the fill in progress, answer once it ended
+      Context ctx = Vertx.currentContext();
+      fill.onComplete(done -> ctx.runOnContext(v -> Variants.lookup(cache, key, req.headers())
+          .onComplete(again -> answer(req, again))));
     });
+  }
+
+  private boolean fresh(HttpServerRequest req, AsyncResult<Variants.Lookup> ar) {
+    CachedResponse r = ar.succeeded() ? ar.result().response() : null;
+    return r != null && r.isFresh(clock.millis()) && r.matchesVary(req.headers());
+  }
+
+  private void answer(HttpServerRequest req, AsyncResult<Variants.Lookup> ar) {
+    CachedResponse r = ar.succeeded() ? ar.result().response() : null;
+    long now = clock.millis();
+    if (r == null || !r.isFresh(now) || !r.matchesVary(req.headers())) {
+      plain(req, 404, "404 Not Found: no fresh copy here");
+      return;
+    }
+    HttpServerResponse out = req.response().setStatusCode(r.status());
+    for (Map.Entry<String, String> e : r.headers()) {
+      String n = e.getKey();
+      if (!n.equalsIgnoreCase("Content-Length") && !n.equalsIgnoreCase("Transfer-Encoding")
+          && !n.equalsIgnoreCase("Age") && !n.equalsIgnoreCase(PEER_HEADER) && !n.equalsIgnoreCase(BORN_HEADER)) {
+        out.headers().add(n, e.getValue());
+      }
+    }
+    out.putHeader("Age", Long.toString(r.currentAgeSeconds(now))).putHeader(PEER_HEADER, edgeId)
+        .putHeader(BORN_HEADER, Long.toString(bornMillis(r)));
+    if (r.status() == 204 || r.status() == 304) {
+      out.end();
+    } else if (r.bodyFile() != null) {
+      // a large disk-only entry: sent from its file, never read whole into memory
+      out.sendFile(r.bodyFile().path().toString(), r.bodyFile().offset(), r.bodyFile().length())
+          .onFailure(t -> out.reset());
+    } else {
+      out.end(r.body());
+    }
   }
 
   private static void plain(HttpServerRequest req, int status, String text) {

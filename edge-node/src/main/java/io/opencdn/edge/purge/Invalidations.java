@@ -1,5 +1,6 @@
 package io.opencdn.edge.purge;
 
+import io.opencdn.common.cluster.ClusterFutures;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.topic.ITopic;
@@ -91,19 +92,19 @@ public final class Invalidations {
   public Future<JsonObject> submit(String host, List<String> paths, List<String> surrogateKeys) {
     PurgeRequest request = new PurgeRequest(UUID.randomUUID().toString(), host, paths, surrogateKeys, clock.millis());
     return liveEdges()
-        .compose(live -> Future.fromCompletionStage(records.setAsync(request.id(), new InvalidationRecord(request, live),
+        .compose(live -> ClusterFutures.on(vertx, records.setAsync(request.id(), new InvalidationRecord(request, live),
             retentionMillis, TimeUnit.MILLISECONDS)))
-        .compose(v -> Future.fromCompletionStage(topic.publishAsync(request)))
+        .compose(v -> ClusterFutures.on(vertx, topic.publishAsync(request)))
         .compose(v -> status(request.id()));
   }
 
   /** The status of invalidation {@code id}, or a null result when unknown. */
   public Future<JsonObject> status(String id) {
-    return Future.fromCompletionStage(records.getAsync(id)).compose(rec -> {
+    return ClusterFutures.on(vertx, records.getAsync(id)).compose(rec -> {
       if (rec == null) {
         return Future.succeededFuture(null);
       }
-      return Future.fromCompletionStage(acks.getAsync(id)).compose(a -> liveEdges().map(live -> {
+      return ClusterFutures.on(vertx, acks.getAsync(id)).compose(a -> liveEdges().map(live -> {
         Map<String, Long> acked = a == null ? Map.of() : a;
         Set<String> pending = new TreeSet<>(rec.expectedEdges());
         pending.retainAll(live);
@@ -142,7 +143,7 @@ public final class Invalidations {
     } catch (RuntimeException e) {
       done = Future.failedFuture(e);
     }
-    done.compose(v -> Future.fromCompletionStage(
+    done.compose(v -> ClusterFutures.on(vertx, 
             acks.submitToKey(request.id(), new PurgeAck(edgeId, clock.millis(), retentionMillis))))
         .onFailure(t -> LOG.warn("edge {}: purge {} failed: {}", edgeId, request.id(), t.toString()));
   }

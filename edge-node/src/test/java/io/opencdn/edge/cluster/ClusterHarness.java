@@ -75,7 +75,7 @@ final class ClusterHarness implements AutoCloseable {
       EdgeConfig cfg = new EdgeConfig(layout[i][0], layout[i][1], 50.0, 8.0, Endpoint.parse("127.0.0.1:" + freePort()), null, 100,
           TOKEN, new CacheConfig(4L << 20, null), new OriginConfig(1000, 5000),
           List.of(new DistributionConfig(HOST, origin.url()), new DistributionConfig(DOWN_HOST, down.url())), c,
-          new ClusterFillConfig(layout[i][2], 3000, 20_000, 50, 3));
+          new ClusterFillConfig(layout[i][2], 3000, 20_000, 3));
       Vertx v = Vertx.vertx();
       edgeVertx.add(v);
       EdgeNode edge = new EdgeNode(v, cfg, hz, clock);

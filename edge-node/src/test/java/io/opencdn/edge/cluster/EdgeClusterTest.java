@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.map.IMap;
 import io.opencdn.common.cluster.ClusterMaps;
+import io.opencdn.common.cluster.DirectoryEntry;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.edge.Await;
@@ -206,8 +207,31 @@ class EdgeClusterTest {
         .isEqualTo(1);
     assertThat(results.stream().map(r -> r.header("X-Cache")).filter(x -> x.contains("(peer ")).count())
         .isGreaterThan(0);
-    IMap<String, FillLease> fills = h.members.get(0).getMap(EdgeClusterNames.FILLS);
-    Await.until(Duration.ofSeconds(5), () -> !fills.containsKey("www.cdn.test/cold"));
+    awaitNoLease("www.cdn.test/cold");
+  }
+
+  @Test
+  void threeHundredRequestsForOneColdUrlDuringABurstOfDistinctKeysMakeOneOriginRequestForIt() {
+    h.origin.route("/hot", req -> h.vertx.setTimer(200,
+        t -> req.response().putHeader("Cache-Control", "max-age=600").end("hot body")));
+    h.origin.route("/burst", req -> req.response().putHeader("Cache-Control", "max-age=600").end(req.getParam("i")));
+    List<Future<Resp>> hot = new ArrayList<>();
+    List<Future<Resp>> burst = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      burst.add(h.send(i % 3, HttpMethod.GET, "/burst?i=" + i, null, null));
+      hot.add(h.send(i % 3, HttpMethod.GET, "/hot", null, null));
+    }
+    List<Resp> hotResults = await(Future.all(hot)).list();
+    List<Resp> burstResults = await(Future.all(burst)).list();
+    assertThat(hotResults).allSatisfy(r -> {
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("hot body");
+    });
+    for (int i = 0; i < 300; i++) {
+      assertThat(burstResults.get(i).body()).isEqualTo(Integer.toString(i));
+    }
+    assertThat(h.origin.count("/hot")).isEqualTo(1);
+    assertThat(h.origin.count("/burst")).as("each distinct key filled once").isEqualTo(300);
   }
 
   @Test
@@ -230,8 +254,7 @@ class EdgeClusterTest {
     h.origin.content("/us-only", "us", "Cache-Control", "max-age=600");
     assertThat(h.get(2, "/us-only").header("X-Cache")).isEqualTo("Miss from edge-c");
     // once edge-c's fill is over (a waiter of a running fill would take the filler's copy anyway)
-    IMap<String, FillLease> fills = h.members.get(0).getMap(EdgeClusterNames.FILLS);
-    Await.until(Duration.ofSeconds(5), () -> !fills.containsKey("www.cdn.test/us-only"));
+    awaitNoLease("www.cdn.test/us-only");
     assertThat(h.get(0, "/us-only").header("X-Cache")).isEqualTo("Miss from edge-a");
     assertThat(h.origin.count("/us-only")).isEqualTo(2);
   }
@@ -318,11 +341,10 @@ class EdgeClusterTest {
       assertThat(r.header("X-Cache")).startsWith("Hit");
       assertThat(Long.parseLong(r.header("Age"))).isGreaterThanOrEqualTo(30);
     });
-    IMap<String, FillLease> fills = h.members.get(0).getMap(EdgeClusterNames.FILLS);
     for (int e = 0; e < 3; e++) {
       awaitFillsDone(e);
     }
-    Await.until(Duration.ofSeconds(5), () -> !fills.containsKey("www.cdn.test/swr"));
+    awaitNoLease("www.cdn.test/swr");
     assertThat(h.origin.count("/swr")).isEqualTo(2);
     // every edge holds a refreshed copy: one edge revalidated at the origin, the others took its copy
     for (int e = 0; e < 3; e++) {
@@ -342,6 +364,12 @@ class EdgeClusterTest {
     IMap<String, EdgeRecord> edges = h.members.get(0).getMap(ClusterMaps.EDGES);
     Await.until(Duration.ofSeconds(10), () -> List.of("edge-a", "edge-b", "edge-c").stream()
         .allMatch(id -> edges.get(id).heartbeatMillis() == h.clock.millis()));
+  }
+
+  /** No edge holds the fill lease of {@code key} any more. */
+  private static void awaitNoLease(String key) {
+    IMap<String, DirectoryEntry> dir = h.members.get(0).getMap(ClusterMaps.CACHE_DIRECTORY);
+    Await.until(Duration.ofSeconds(5), () -> dir.get(key) == null || dir.get(key).lease() == null);
   }
 
   /** The edge's fills are over (the client may get the body before the fill has stored it). */

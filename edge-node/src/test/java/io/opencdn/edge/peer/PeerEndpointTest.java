@@ -27,6 +27,7 @@ class PeerEndpointTest {
   final PeerToken token = PeerToken.fromSecret("peer-endpoint-test-secret-0123456789");
   Vertx vertx;
   MemoryCache cache;
+  final io.opencdn.edge.fill.SingleFlight<io.opencdn.edge.cache.CacheKey, Object> flights = new io.opencdn.edge.fill.SingleFlight<>();
   HttpServer server;
   HttpClientAgent client;
 
@@ -34,7 +35,7 @@ class PeerEndpointTest {
   void setUp() {
     vertx = Vertx.vertx();
     cache = new MemoryCache(1 << 20, clock);
-    server = await(vertx.createHttpServer().requestHandler(new PeerEndpoint("edge-x", cache, token, clock))
+    server = await(vertx.createHttpServer().requestHandler(new PeerEndpoint("edge-x", cache, token, clock, flights::inFlight))
         .listen(0, "127.0.0.1"));
     client = vertx.createHttpClient();
   }
@@ -47,8 +48,13 @@ class PeerEndpointTest {
   record Answer(int status, String body, String peer) {}
 
   Answer ask(String target, String lang) {
+    return await(askAsync(target, lang, false));
+  }
+
+  io.vertx.core.Future<Answer> askAsync(String target, String lang, boolean wait) {
     RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(server.actualPort())
-        .setURI(PeerClient.uri(new CacheKey("www.cdn.test", target))).putHeader("Authorization", token.header());
+        .setURI(PeerClient.uri(new CacheKey("www.cdn.test", target)) + (wait ? "&wait=1" : ""))
+        .putHeader("Authorization", token.header());
     if (lang != null) {
       o.putHeader("Accept-Language", lang);
     }
@@ -56,7 +62,7 @@ class PeerEndpointTest {
     vertx.getOrCreateContext().runOnContext(v -> client.request(o).compose(req -> req.send())
         .compose(res -> res.body().map(b -> new Answer(res.statusCode(), b.toString(), res.getHeader(PeerEndpoint.PEER_HEADER))))
         .onComplete(p));
-    return await(p.future());
+    return p.future();
   }
 
   void storeVariant(String lang) {
@@ -83,5 +89,33 @@ class PeerEndpointTest {
     assertThat(de.status()).isEqualTo(404);
     assertThat(de.peer()).isNull();
     assertThat(none.status()).isEqualTo(404);
+  }
+
+  @Test
+  void aRequestWithWaitJoinsTheFillInProgressAndIsAnsweredFromWhatItStored() {
+    CacheKey key = new CacheKey("www.cdn.test", "/filling");
+    io.opencdn.edge.fill.SingleFlight.Flight<CacheKey, Object> fill = flights.join(key);
+    io.vertx.core.Future<Answer> waiting = askAsync("/filling", null, true);
+    Answer without = ask("/filling", null);
+    assertThat(without.status()).as("without wait: no copy yet").isEqualTo(404);
+    assertThat(waiting.isComplete()).isFalse();
+    MultiMap none = MultiMap.caseInsensitiveMultiMap();
+    MultiMap res = MultiMap.caseInsensitiveMultiMap().add("Cache-Control", "max-age=60");
+    await(Variants.store(cache, key, none, CachedResponse.of(200, res, Buffer.buffer("filled"), none, clock.millis(),
+        clock.millis(), 60)));
+    fill.complete("stored");
+    Answer joined = await(waiting);
+    assertThat(joined.status()).isEqualTo(200);
+    assertThat(joined.body()).isEqualTo("filled");
+    assertThat(joined.peer()).isEqualTo("edge-x");
+  }
+
+  @Test
+  void aFillThatEndsWithoutStoringAnswersTheWaiter404() {
+    CacheKey key = new CacheKey("www.cdn.test", "/uncacheable");
+    io.opencdn.edge.fill.SingleFlight.Flight<CacheKey, Object> fill = flights.join(key);
+    io.vertx.core.Future<Answer> waiting = askAsync("/uncacheable", null, true);
+    fill.complete("pass");
+    assertThat(await(waiting).status()).isEqualTo(404);
   }
 }

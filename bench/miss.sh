@@ -1,0 +1,331 @@
+#!/usr/bin/env bash
+# Cold-traffic benchmark of the edge (issue 15): every request a URL nobody asked for before, so
+# every request is a miss filled from the origin. Side by side in one run, in front of the same
+# origin (the origin-stub):
+#   nginx       nginx proxy_cache (disk cache, proxy_cache_lock on, upstream keep-alive)
+#   standalone  our edge as `cdn edge --listen --origin` (no cluster)
+#   cluster     three of our edges as `cdn edge --config` in one Hazelcast cluster (one region
+#               each, like the demo); the load goes to one of them, whose misses take the
+#               cluster-wide fill lease and announce their copies
+#   origin      the origin alone (the floor)
+# For 64 B and 100 KB bodies at 16 and 64 connections it prints misses/s, p50/p99 latency, the
+# servers' CPU time per miss (utime+stime from /proc of the proxy's processes: nginx master and
+# workers, the edge JVM, all three cluster JVMs) and the ratios to nginx. Then:
+#   - p99 at half of peak: each proxy at half the rate nginx reached with 64 B bodies, 16
+#     connections (wrk's delay()), against the origin's p99 at the same rate;
+#   - a mixed workload: 80% of requests from a Zipf(0.9) set of 20,000 URLs (hits once warm),
+#     20% first-time URLs, 64 connections.
+# Access logs are off on both (nginx access_log off; our `access` logger at WARN).
+#
+#   bench/miss.sh                    # DURATION=10 s per run
+#   DURATION=5 bench/miss.sh
+#
+# Installs nginx and wrk with apt-get when missing. Uses free loopback ports and the loopback
+# addresses 127.0.0.31-33 for the cluster (never the demo's).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$here"
+duration=${DURATION:-10}
+jar=launcher/target/cdn.jar
+java_bin=${JAVA_HOME:+$JAVA_HOME/bin/}java
+
+need() { command -v "$1" >/dev/null 2>&1 || { echo "installing $2..." >&2; apt-get install -y "$2" >/dev/null; }; }
+need nginx nginx
+need wrk wrk
+need curl curl
+need python3 python3
+if [ ! -f "$jar" ]; then
+  echo "building $jar..." >&2
+  ./mvnw -q -B -DskipTests package
+fi
+
+work=$(mktemp -d /tmp/cdn-miss-bench.XXXXXX)
+chmod 755 "$work"
+pids=()
+cleanup() {
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid" 2>/dev/null)" 2>/dev/null || true
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# a private copy, so a concurrent rebuild of the launcher cannot swap jars under a running benchmark
+mkdir -p "$work/app"
+cp "$jar" "$work/app/"
+[ -d launcher/target/lib ] && cp -r launcher/target/lib "$work/app/lib"
+jar=$work/app/cdn.jar
+
+free_port() { # [address]
+  python3 - "${1:-127.0.0.1}" <<'PY'
+import socket, random, sys
+for _ in range(200):
+    p = random.randint(20000, 60000)
+    try:
+        s = socket.socket(); s.bind((sys.argv[1], p)); s.close(); print(p); break
+    except OSError:
+        continue
+PY
+}
+wait_http() { # url, seconds
+  local deadline=$((SECONDS + $2))
+  until curl -s -o /dev/null "$1"; do
+    [ $SECONDS -lt $deadline ] || { echo "not answering: $1" >&2; exit 1; }
+    sleep 0.2
+  done
+}
+
+export CDN_ADMIN_TOKEN="bench-token-$RANDOM$RANDOM$RANDOM"
+secret="bench-secret-$RANDOM$RANDOM$RANDOM$RANDOM"
+jvm_opts="-Dorg.slf4j.simpleLogger.log.access=warn"
+origin_port=$(free_port)
+"$java_bin" -jar "$jar" origin --listen "127.0.0.1:$origin_port" >"$work/origin.log" 2>&1 &
+origin_pid=$!
+pids+=($origin_pid)
+
+standalone_port=$(free_port)
+"$java_bin" $jvm_opts -jar "$jar" edge --listen "127.0.0.1:$standalone_port" \
+  --origin "http://127.0.0.1:$origin_port" >"$work/standalone.log" 2>&1 &
+standalone_pid=$!
+pids+=($standalone_pid)
+
+cluster_pids=()
+cluster_http=()
+hz_base=$(free_port 127.0.0.31)
+members="[127.0.0.31:$hz_base, 127.0.0.32:$hz_base, 127.0.0.33:$hz_base]"
+regions=(us-east eu-west ap-northeast)
+for i in 0 1 2; do
+  addr=127.0.0.3$((i + 1))
+  http_port=$(free_port "$addr")
+  cat >"$work/edge-$i.yaml" <<YAML
+id: ${regions[$i]}
+region: ${regions[$i]}
+latitude: 50.0
+longitude: 8.0
+listen: $addr:$http_port
+advertise: {ipv4: $addr}
+adminToken: $CDN_ADMIN_TOKEN
+cache: {memoryBytes: 268435456}
+origin: {timeoutMillis: 30000}
+distributions:
+  - host: "*"
+    origin: http://127.0.0.1:$origin_port
+cluster:
+  name: miss-bench
+  secret: $secret
+  bind: $addr:$hz_base
+  members: $members
+YAML
+  "$java_bin" $jvm_opts -jar "$jar" edge --config "$work/edge-$i.yaml" >"$work/edge-$i.log" 2>&1 &
+  cluster_pids+=($!)
+  pids+=($!)
+  cluster_http+=("$addr:$http_port")
+done
+
+nginx_port=$(free_port)
+cat >"$work/nginx.conf" <<EOF
+worker_processes auto;
+daemon off;
+user root;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  proxy_cache_path $work/nginx-cache levels=1:2 keys_zone=edge:100m max_size=4g inactive=1h use_temp_path=off;
+  upstream origin { server 127.0.0.1:$origin_port; keepalive 64; }
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / {
+      proxy_pass http://origin;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$host;
+      proxy_cache edge;
+      proxy_cache_lock on;
+      proxy_cache_revalidate on;
+      add_header X-Cache \$upstream_cache_status;
+    }
+  }
+}
+EOF
+nginx -c "$work/nginx.conf" >"$work/nginx.out" 2>&1 &
+pids+=($!)
+
+wait_http "http://127.0.0.1:$origin_port/gen/ping" 60
+wait_http "http://127.0.0.1:$standalone_port/_cdn/health" 60
+for a in "${cluster_http[@]}"; do wait_http "http://$a/_cdn/health" 120; done
+wait_http "http://127.0.0.1:$nginx_port/gen/ping" 30
+members_seen=$(curl -s -H "Authorization: Bearer $CDN_ADMIN_TOKEN" "http://${cluster_http[1]}/_cdn/cluster" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["members"])')
+[ "$members_seen" = 3 ] || { echo "cluster has $members_seen members, expected 3" >&2; exit 1; }
+nginx_master=$(cat "$work/nginx.pid")
+nginx_pids="$nginx_master $(ps -o pid= --ppid "$nginx_master" | tr '\n' ' ')"
+
+cpu_ticks() { # pids... -> utime+stime summed over the processes (all their threads), in clock ticks
+  local sum=0 p t
+  for p in "$@"; do
+    t=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null) || continue
+    sum=$((sum + t))
+  done
+  echo "$sum"
+}
+hz=$(getconf CLK_TCK)
+
+# every request a new URL: /gen/d.bin?size=SIZE&cc=max-age%3D86400&u=RUN-THREAD-N
+cat >"$work/unique.lua" <<'LUA'
+local counter, prefix, size, gap = 0, "", "64", 0
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("tid", threads) end
+function init(args)
+  prefix = args[1] .. "-" .. tostring(tid); size = args[2]; gap = tonumber(args[3] or "0")
+end
+function delay() return gap end
+function request()
+  counter = counter + 1
+  return wrk.format("GET", "/gen/d.bin?size=" .. size .. "&cc=max-age%3D86400&u=" .. prefix .. "-" .. counter,
+    {["Host"] = "www.cdn.test"})
+end
+LUA
+# 80% from a Zipf(0.9) set of KEYS URLs, 20% first-time URLs; seeded, so every target gets the same trace
+cat >"$work/zipf.lua" <<'LUA'
+local counter, prefix, size, keys, cdf = 0, "", "64", 20000, {}
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("tid", threads) end
+function init(args)
+  prefix = args[1]; size = args[2]; keys = tonumber(args[3])
+  math.randomseed(42 + tid)
+  local sum = 0
+  for k = 1, keys do sum = sum + 1 / k ^ 0.9; cdf[k] = sum end
+  for k = 1, keys do cdf[k] = cdf[k] / sum end
+end
+local function zipf()
+  local r, lo, hi = math.random(), 1, keys
+  while lo < hi do
+    local mid = math.floor((lo + hi) / 2)
+    if cdf[mid] < r then lo = mid + 1 else hi = mid end
+  end
+  return lo
+end
+function request()
+  local path
+  if math.random() < 0.8 then
+    path = "/gen/z" .. zipf() .. ".bin?size=" .. size .. "&cc=max-age%3D86400&r=" .. prefix
+  else
+    counter = counter + 1
+    path = "/gen/n.bin?size=" .. size .. "&cc=max-age%3D86400&u=" .. prefix .. "-" .. tid .. "-" .. counter
+  end
+  return wrk.format("GET", path, {["Host"] = "www.cdn.test"})
+end
+LUA
+
+run() { # url connections script args... -- pids... -> "rps avg p50 p99 non2xx cpu_us_per_request"
+  local url=$1 conns=$2 script=$3 before after
+  shift 3
+  local args=()
+  while [ "$1" != "--" ]; do args+=("$1"); shift; done
+  shift
+  before=$(cpu_ticks "$@")
+  wrk -t1 -c"$conns" -d"${duration}s" --latency -s "$script" "$url" -- "${args[@]}" >"$work/wrk.out" 2>&1
+  after=$(cpu_ticks "$@")
+  python3 - "$work/wrk.out" "$((after - before))" "$hz" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+if "Requests/sec" not in t:
+    sys.stderr.write("wrk failed:\n" + t)
+    sys.exit(1)
+def ms(v):
+    m = re.match(r"([\d.]+)(us|ms|s|m|h)$", v)
+    return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000, "h": 3600000}[m.group(2)]
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
+avg = ms(re.search(r"^\s+Latency\s+(\S+)", t, re.M).group(1))
+p50 = ms(re.search(r"^\s+50%\s+(\S+)", t, re.M).group(1))
+p99 = ms(re.search(r"^\s+99%\s+(\S+)", t, re.M).group(1))
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
+sock = re.search(r"Socket errors: (.*)", t)
+requests = int(re.search(r"(\d+) requests in", t).group(1))
+cpu_us = int(sys.argv[2]) / int(sys.argv[3]) * 1e6 / max(1, requests)
+bad = int(errors.group(1)) if errors else 0
+if sock:
+    bad += sum(int(x) for x in re.findall(r"\d+", sock.group(1)))
+print(f"{rps:.0f} {avg:.2f} {p50:.2f} {p99:.2f} {bad} {cpu_us:.1f}")
+PY
+}
+
+declare -A url=(
+  [origin]="http://127.0.0.1:$origin_port"
+  [nginx]="http://127.0.0.1:$nginx_port"
+  [standalone]="http://127.0.0.1:$standalone_port"
+  [cluster]="http://${cluster_http[1]}"
+)
+declare -A procs=(
+  [origin]="$origin_pid"
+  [nginx]="$nginx_pids"
+  [standalone]="$standalone_pid"
+  [cluster]="${cluster_pids[*]}"
+)
+targets=(origin nginx standalone cluster)
+run_id=$RANDOM$RANDOM
+declare -A peak
+
+echo "edge miss path: every request a first-time URL; wrk -t1 -d${duration}s; $(nproc) cores, $(date -u +%F)"
+echo "cpu_us/miss: the proxy's processes only (the origin's own CPU is not counted, except for 'origin')"
+printf "%-6s %-5s %-10s %9s %8s %8s %8s %6s %10s\n" body conns target misses/s avg_ms p50_ms p99_ms errors cpu_us/miss
+for size in 64 102400; do
+  for conns in 16 64; do
+    for t in "${targets[@]}"; do
+      # warm-up (JIT, connection pools) on URLs of its own
+      wrk -t1 -c"$conns" -d3s -s "$work/unique.lua" "${url[$t]}" -- "w$run_id-$t-$size-$conns" "$size" >/dev/null 2>&1
+      read -r rps avg p50 p99 err cpu <<<"$(run "${url[$t]}" "$conns" "$work/unique.lua" \
+        "m$run_id-$t-$size-$conns" "$size" -- ${procs[$t]})"
+      printf "%-6s %-5s %-10s %9s %8s %8s %8s %6s %10s\n" "$size" "$conns" "$t" "$rps" "$avg" "$p50" "$p99" "$err" "$cpu"
+      peak[$t-$size-$conns]=$rps
+      eval "cpu_${t}_${size}_${conns}=$cpu"
+    done
+    n=${peak[nginx-$size-$conns]}
+    python3 - "$size" "$conns" "${peak[standalone-$size-$conns]}" "${peak[cluster-$size-$conns]}" "$n" \
+      "$(eval echo \$cpu_standalone_${size}_${conns})" "$(eval echo \$cpu_cluster_${size}_${conns})" \
+      "$(eval echo \$cpu_nginx_${size}_${conns})" <<'PY'
+import sys
+size, conns, s, c, n, scpu, ccpu, ncpu = sys.argv[1:]
+s, c, n, scpu, ccpu, ncpu = map(float, (s, c, n, scpu, ccpu, ncpu))
+print(f"{size:6s} {conns:5s} ratio to nginx: standalone {s/n:.2f}x, cluster {c/n:.2f}x misses/s; "
+      f"cpu/miss standalone {scpu/ncpu:.2f}x, cluster {ccpu/ncpu:.2f}x (lower is better)")
+PY
+  done
+done
+
+echo
+half=$(( ${peak[nginx-64-16]} / 2 ))
+gap=$(python3 -c "print(max(0, int(16 * 1000 / $half)))")
+echo "p99 at half of nginx's peak (64 B, 16 connections, wrk delay ${gap} ms per request and connection, target ~$half/s)"
+printf "%-10s %9s %8s %8s\n" target misses/s p50_ms p99_ms
+declare -A p99h
+for t in origin nginx standalone cluster; do
+  read -r rps avg p50 p99 err cpu <<<"$(run "${url[$t]}" 16 "$work/unique.lua" "h$run_id-$t" 64 "$gap" -- ${procs[$t]})"
+  printf "%-10s %9s %8s %8s\n" "$t" "$rps" "$p50" "$p99"
+  p99h[$t]=$p99
+done
+python3 - "${p99h[origin]}" "${p99h[standalone]}" "${p99h[cluster]}" <<'PY'
+import sys
+o, s, c = map(float, sys.argv[1:])
+print(f"goal p99 <= origin p99 + 5 ms = {o + 5:.2f} ms: standalone {'met' if s <= o + 5 else 'NOT met'} ({s:.2f}), "
+      f"cluster {'met' if c <= o + 5 else 'NOT met'} ({c:.2f})")
+PY
+
+echo
+echo "mixed: 80% Zipf(0.9) over 20,000 URLs, 20% first-time URLs, 64 B, 64 connections (after a ${duration}s warm pass)"
+printf "%-10s %9s %8s %8s %8s %6s %10s\n" target req/s avg_ms p50_ms p99_ms errors cpu_us/req
+declare -A zr
+for t in nginx standalone cluster; do
+  wrk -t1 -c64 -d"${duration}s" -s "$work/zipf.lua" "${url[$t]}" -- "z$run_id-$t" 64 20000 >/dev/null 2>&1
+  read -r rps avg p50 p99 err cpu <<<"$(run "${url[$t]}" 64 "$work/zipf.lua" "z$run_id-$t" 64 20000 -- ${procs[$t]})"
+  printf "%-10s %9s %8s %8s %8s %6s %10s\n" "$t" "$rps" "$avg" "$p50" "$p99" "$err" "$cpu"
+  zr[$t]=$rps
+done
+python3 -c "print(f'mixed ratio to nginx: standalone {${zr[standalone]}/${zr[nginx]}:.2f}x, cluster {${zr[cluster]}/${zr[nginx]}:.2f}x')"
+
+leases=$(curl -s -H "Authorization: Bearer $CDN_ADMIN_TOKEN" "http://${cluster_http[1]}/_cdn/cluster")
+echo
+echo "cluster edge counters: $leases"

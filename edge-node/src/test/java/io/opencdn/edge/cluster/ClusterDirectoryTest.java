@@ -1,0 +1,204 @@
+package io.opencdn.edge.cluster;
+
+import static io.opencdn.edge.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import io.opencdn.common.cluster.ClusterConfig;
+import io.opencdn.common.cluster.ClusterMaps;
+import io.opencdn.common.cluster.ClusterNode;
+import io.opencdn.common.cluster.DirectoryEntry;
+import io.opencdn.common.cluster.DirectoryOps.ClaimResult;
+import io.opencdn.common.cluster.FillLease;
+import io.opencdn.common.cluster.Holder;
+import io.opencdn.common.cluster.RecordMac;
+import io.opencdn.common.config.AdminToken;
+import io.opencdn.common.config.Endpoint;
+import io.opencdn.edge.Await;
+import io.opencdn.edge.TestClock;
+import io.opencdn.edge.cache.CacheKey;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cache directory on three in-process members: one claim answers holders, another edge's
+ * lease or a new lease; leases are exclusive, expire, die with their member and are released by
+ * a store; stale holders are dropped; records without the secret's tag are refused.
+ */
+class ClusterDirectoryTest {
+
+  final List<HazelcastInstance> members = new ArrayList<>();
+  final List<ClusterDirectory> dirs = new ArrayList<>();
+  final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+  final String secret = AdminToken.random();
+  Vertx vertx;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    int port = ThreadLocalRandom.current().nextInt(20000, 39900);
+    String[] regions = {"eu", "eu", "us"};
+    for (int i = 0; i < 3; i++) {
+      ClusterConfig c = new ClusterConfig("dir-test", secret, Endpoint.parse("127.0.0.1:" + (port + i)),
+          List.of("127.0.0.1:" + port + "-" + (port + 5)), null, null);
+      HazelcastInstance hz = ClusterNode.start(c, "dir-test-" + port + "-" + i, false);
+      members.add(hz);
+      ClusterDirectory d = new ClusterDirectory(vertx, hz, RecordMac.fromSecret(secret), "edge-" + i, regions[i],
+          "127.0.0." + (10 + i), clock, 30_000);
+      d.address("127.0.0." + (10 + i), 8080);
+      dirs.add(d);
+    }
+    Await.until(Duration.ofSeconds(20), () -> members.get(0).getCluster().getMembers().size() == 3);
+  }
+
+  @AfterEach
+  void stop() {
+    await(vertx.close());
+    members.forEach(m -> m.getLifecycleService().terminate());
+  }
+
+  @Test
+  void theFirstClaimGetsTheLeaseAndTheOthersAreToldWhoFills() {
+    CacheKey key = new CacheKey("h", "/one");
+    ClaimResult a = await(dirs.get(0).claim(key, null, List.of()));
+    assertThat(a.granted()).isTrue();
+    assertThat(a.lease().edgeId()).isEqualTo("edge-0");
+    ClaimResult b = await(dirs.get(1).claim(key, null, List.of()));
+    assertThat(b.granted()).isFalse();
+    assertThat(b.holders()).isEmpty();
+    assertThat(b.lease()).isEqualTo(a.lease());
+    assertThat(b.lease().host()).isEqualTo("127.0.0.10");
+    assertThat(b.lease().port()).isEqualTo(8080);
+    assertThat(dirs.get(1).authentic(key, b.lease())).isTrue();
+    // the holder claiming again (a retried fill) keeps it
+    assertThat(await(dirs.get(0).claim(key, null, List.of())).granted()).isTrue();
+  }
+
+  @Test
+  void aStoreAnnouncesTheHolderAndReleasesTheLeaseInOneStep() {
+    CacheKey key = new CacheKey("h", "/stored");
+    ClaimResult a = await(dirs.get(0).claim(key, null, List.of()));
+    await(dirs.get(0).stored(key, clock.millis() + 60_000, a.lease()));
+    assertThat(await(dirs.get(1).lease(key))).isNull();
+    // same region: edge-1 is sent to edge-0
+    ClaimResult b = await(dirs.get(1).claim(key, "eu", List.of()));
+    assertThat(b.granted()).isFalse();
+    assertThat(b.holders()).extracting(Holder::edgeId).containsExactly("edge-0");
+    assertThat(dirs.get(1).authentic(key, b.holders().get(0))).isTrue();
+    // region scope: edge-2 (us) is not sent to an eu holder, it fills itself
+    ClaimResult c = await(dirs.get(2).claim(key, "us", List.of()));
+    assertThat(c.granted()).isTrue();
+    // scope any: the eu holder counts
+    CacheKey other = new CacheKey("h", "/any");
+    await(dirs.get(0).stored(other, clock.millis() + 60_000, null));
+    assertThat(await(dirs.get(2).claim(other, null, List.of())).holders()).extracting(Holder::edgeId)
+        .containsExactly("edge-0");
+  }
+
+  @Test
+  void aHolderNamedStaleIsDroppedAndAnExpiredOneIgnored() {
+    CacheKey key = new CacheKey("h", "/stale");
+    await(dirs.get(0).stored(key, clock.millis() + 60_000, null));
+    ClaimResult retry = await(dirs.get(1).claim(key, null, List.of("edge-0")));
+    assertThat(retry.granted()).isTrue();
+    assertThat(await(dirs.get(2).holders(key))).isEmpty();
+
+    CacheKey old = new CacheKey("h", "/old");
+    await(dirs.get(0).stored(old, clock.millis() + 1_000, null));
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(await(dirs.get(1).claim(old, null, List.of())).granted()).isTrue();
+  }
+
+  @Test
+  void aLeaseIsOnlyReleasedByItsHolderAndExpiresSoNothingStaysUpdating() {
+    CacheKey key = new CacheKey("h", "/expires");
+    ClaimResult a = await(dirs.get(0).claim(key, null, List.of()));
+    FillLease l = a.lease();
+    // another lease object (an earlier one of the same edge, say) frees nothing
+    await(dirs.get(0).release(key, new FillLease(l.memberUuid(), l.edgeId(), l.host(), l.port(), l.startedMillis() - 1,
+        l.expiresMillis(), l.tag())));
+    assertThat(await(dirs.get(1).claim(key, null, List.of())).granted()).isFalse();
+    clock.advance(Duration.ofSeconds(31));
+    ClaimResult after = await(dirs.get(1).claim(key, null, List.of()));
+    assertThat(after.granted()).isTrue();
+    assertThat(after.lease().edgeId()).isEqualTo("edge-1");
+    // the former holder's late release does not free edge-1's lease
+    await(dirs.get(0).release(key, l));
+    assertThat(await(dirs.get(2).lease(key))).isEqualTo(after.lease());
+    await(dirs.get(1).release(key, after.lease()));
+    assertThat(await(dirs.get(2).lease(key))).isNull();
+  }
+
+  @Test
+  void theLeaseOfAMemberThatLeftIsVoid() {
+    CacheKey key = new CacheKey("h", "/dies");
+    assertThat(await(dirs.get(2).claim(key, null, List.of())).granted()).isTrue();
+    members.get(2).getLifecycleService().terminate();
+    Await.until(Duration.ofSeconds(20), () -> members.get(0).getCluster().getMembers().size() == 2);
+    Await.until(Duration.ofSeconds(20), () -> await(dirs.get(0).claim(key, null, List.of())).granted());
+  }
+
+  @Test
+  void recordsWithoutTheSecretsTagAreRefused() {
+    CacheKey key = new CacheKey("h", "/forged");
+    RecordMac rogue = RecordMac.fromSecret("not-the-cluster-secret-0123456789");
+    Holder forged = Holder.signed(rogue, key.toString(), "evil", "eu", members.get(0).getCluster().getLocalMember()
+        .getUuid().toString(), "127.0.0.66", 8080, clock.millis() + 60_000);
+    assertThat(dirs.get(1).authentic(key, forged)).isFalse();
+    Holder moved = Holder.signed(RecordMac.fromSecret(secret), "h/other", "edge-0", "eu", "m", "127.0.0.10", 8080, 1);
+    assertThat(dirs.get(1).authentic(key, moved)).as("a tag is bound to its key").isFalse();
+    assertThat(dirs.get(1).forgedRecords()).isEqualTo(2);
+  }
+
+  @Test
+  void entriesLiveNoLongerThanTheirLastHolderOrLease() {
+    CacheKey key = new CacheKey("h", "/ttl");
+    await(dirs.get(0).stored(key, clock.millis() + 60_000, null));
+    await(dirs.get(0).withdraw(key));
+    IMap<String, DirectoryEntry> map = members.get(0).getMap(ClusterMaps.CACHE_DIRECTORY);
+    assertThat(map.containsKey(key.toString())).isFalse();
+  }
+
+  @Test
+  void claimsAndAnnouncementsFromAnEventLoopGoOutInBatchesWithTheSameOutcome() {
+    int n = 300;
+    List<CacheKey> keys = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      keys.add(new CacheKey("h", "/batch/" + i));
+    }
+    List<ClaimResult> first = onEventLoop(dirs.get(0), keys);
+    assertThat(first).allSatisfy(r -> assertThat(r.granted()).isTrue());
+    List<ClaimResult> second = onEventLoop(dirs.get(1), keys);
+    assertThat(second).allSatisfy(r -> {
+      assertThat(r.granted()).isFalse();
+      assertThat(r.lease().edgeId()).isEqualTo("edge-0");
+    });
+    io.vertx.core.Promise<Void> stored = io.vertx.core.Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> io.vertx.core.Future.all(keys.stream()
+        .map(k -> dirs.get(0).stored(k, clock.millis() + 60_000, first.get(keys.indexOf(k)).lease())).toList())
+        .<Void>mapEmpty().onComplete(stored));
+    await(stored.future());
+    List<ClaimResult> third = onEventLoop(dirs.get(1), keys);
+    assertThat(third).allSatisfy(r -> {
+      assertThat(r.granted()).isFalse();
+      assertThat(r.holders()).extracting(Holder::edgeId).containsExactly("edge-0");
+    });
+  }
+
+  private List<ClaimResult> onEventLoop(ClusterDirectory dir, List<CacheKey> keys) {
+    io.vertx.core.Promise<List<ClaimResult>> p = io.vertx.core.Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> {
+      List<io.vertx.core.Future<ClaimResult>> all = keys.stream().map(k -> dir.claim(k, null, List.of())).toList();
+      io.vertx.core.Future.all(all).map(c -> c.<ClaimResult>list()).onComplete(p);
+    });
+    return await(p.future());
+  }
+}
