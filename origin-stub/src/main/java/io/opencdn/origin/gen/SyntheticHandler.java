@@ -81,6 +81,9 @@ public final class SyntheticHandler implements Handler<RoutingContext> {
     if (spec.vary() != null) {
       resp.putHeader("Vary", spec.vary());
     }
+    if (spec.surrogateKey() != null) {
+      resp.putHeader("Surrogate-Key", spec.surrogateKey());
+    }
     resp.putHeader("Accept-Ranges", "bytes");
 
     int status = spec.status();

@@ -23,6 +23,8 @@ import io.vertx.core.MultiMap;
  *     after this many body bytes, {@code truncate=} (must be smaller than size)
  * @param etag send an ETag ({@code etag=0} omits it, to exercise Last-Modified validation)
  * @param contentType {@code Content-Type}, {@code type=} (default application/octet-stream)
+ * @param surrogateKey {@code Surrogate-Key} value (space-separated keys a CDN can purge by),
+ *     {@code sk=}; none by default
  */
 public record SyntheticSpec(
     long size,
@@ -34,7 +36,8 @@ public record SyntheticSpec(
     boolean chunked,
     long truncate,
     boolean etag,
-    String contentType) {
+    String contentType,
+    String surrogateKey) {
 
   /** Largest {@code size=}: 1 GiB. */
   public static final long MAX_SIZE = 1L << 30;
@@ -76,8 +79,12 @@ public record SyntheticSpec(
     if (type != null && !type.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+/[A-Za-z0-9!#$%&'*+.^_`|~-]+( *;[ -~]*)?")) {
       throw new BadParameterException("type", "a media type like text/plain", type);
     }
+    String sk = params.get("sk");
+    if (sk != null && !sk.matches("[!-~]+( [!-~]+)*")) {
+      throw new BadParameterException("sk", "space-separated surrogate keys of visible ASCII", sk);
+    }
     return new SyntheticSpec(size, cc == null ? DEFAULT_CACHE_CONTROL : cc, delay, status,
-        vary, lm, chunked, truncate, etag, type == null ? "application/octet-stream" : type);
+        vary, lm, chunked, truncate, etag, type == null ? "application/octet-stream" : type, sk);
   }
 
   private static long number(MultiMap params, String name, long dflt, long min, long max, String expected) {

@@ -14,7 +14,7 @@ class SyntheticSpecTest {
   void defaults() {
     SyntheticSpec s = SyntheticSpec.parse(MultiMap.caseInsensitiveMultiMap());
     assertThat(s).isEqualTo(new SyntheticSpec(1024, "max-age=60", 0, 200, null, SyntheticSpec.DEFAULT_LAST_MODIFIED,
-        false, -1, true, "application/octet-stream"));
+        false, -1, true, "application/octet-stream", null));
   }
 
   @Test
@@ -22,9 +22,9 @@ class SyntheticSpecTest {
     MultiMap p = MultiMap.caseInsensitiveMultiMap()
         .add("size", "5000").add("cc", "no-cache").add("delay", "25").add("status", "404").add("vary", "Accept-Encoding")
         .add("lm", "1").add("chunked", "1").add("truncate", "4999").add("etag", "0").add("type", "text/plain; charset=utf-8")
-        .add("ignored", "x");
+        .add("sk", "product-7 catalogue").add("ignored", "x");
     assertThat(SyntheticSpec.parse(p)).isEqualTo(new SyntheticSpec(5000, "no-cache", 25, 404, "Accept-Encoding", 1,
-        true, 4999, false, "text/plain; charset=utf-8"));
+        true, 4999, false, "text/plain; charset=utf-8", "product-7 catalogue"));
   }
 
   @ParameterizedTest(name = "{0}={1}")
@@ -37,6 +37,7 @@ class SyntheticSpecTest {
       "status   | ok          | parameter 'status'",
       "delay    | 600001      | parameter 'delay': expected milliseconds 0..600000",
       "lm       | -5          | parameter 'lm'",
+      "sk       | 'a  b'      | parameter 'sk': expected space-separated surrogate keys",
       "truncate | 1024        | parameter 'truncate': expected a byte count smaller than size (1024)",
       "chunked  | 2           | parameter 'chunked': expected 1 or 0",
       "etag     | maybe       | parameter 'etag'",
