@@ -8,6 +8,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -36,8 +38,8 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
- * The user's three stories on the real docker-compose deployment: resolve with DNS, fetch
- * through the chosen edge, fail over when an edge container stops, and keep serving cached
+ * The user's stories on the real docker-compose deployment: resolve with DNS, fetch through the
+ * chosen edge, over HTTPS too, fail over when an edge container stops, and keep serving cached
  * objects when the origin stops. Containers are reached at their fixed compose addresses.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -119,8 +121,51 @@ class ComposeEndToEndTest {
     assertThat(stats).contains("\"/gen/e2e-object\":1");
   }
 
+  /**
+   * HTTPS on every edge, at its compose address and through its published port: curl trusts only
+   * the demo CA the edge image build made (copied out of a container), checks the certificate of
+   * www.cdn.test and negotiates HTTP/2; without that CA it refuses the certificate.
+   */
   @Test
   @Order(3)
+  void everyEdgeServesHttpsWithTheCertificateOfTheImageBuild() throws Exception {
+    Path ca = Files.createTempFile("opencdn-e2e-ca", ".pem");
+    container("edge-eu").copyFileFromContainer("/opt/cdn/tls/ca.pem", ca.toString());
+    List<String[]> edges = List.of(new String[] {US, "8443"}, new String[] {"127.0.0.1", "8441"}, new String[] {EU, "8443"},
+        new String[] {"127.0.0.1", "8442"}, new String[] {AP, "8443"}, new String[] {"127.0.0.1", "8443"});
+    for (String[] at : edges) {
+      String path = "/gen/e2e-tls-" + at[0] + "-" + at[1] + "?size=2048&cc=max-age%3D600";
+      Curl first = curl(at[0], Integer.parseInt(at[1]), path, "--cacert", ca.toString());
+      Curl second = curl(at[0], Integer.parseInt(at[1]), path, "--cacert", ca.toString());
+      assertThat(first.exit()).as(first.toString()).isZero();
+      assertThat(first.result()).as(at[0] + ":" + at[1]).isEqualTo("2 200");
+      assertThat(first.xCache()).startsWith("Miss");
+      assertThat(second.xCache()).startsWith("Hit");
+    }
+    Curl untrusted = curl(EU, 8443, "/gen/e2e-untrusted?size=10");
+    assertThat(untrusted.exit()).as("curl without the demo CA: " + untrusted).isEqualTo(60);
+  }
+
+  /** What curl said: exit code, "HTTP-version status", the X-Cache header, all it printed. */
+  record Curl(int exit, String result, String xCache, String output) {}
+
+  /** {@code curl --http2} of {@code https://www.cdn.test:port/path}, the name resolved to {@code ip}. */
+  static Curl curl(String ip, int port, String path, String... options) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of("curl", "-sS", "--http2", "--max-time", "10", "--resolve",
+        "www.cdn.test:" + port + ":" + ip, "-o", "/dev/null", "-D", "-", "-w", "\nRESULT %{http_version} %{http_code}\n"));
+    cmd.addAll(List.of(options));
+    cmd.add("https://www.cdn.test:" + port + path);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    String result = out.lines().filter(l -> l.startsWith("RESULT ")).map(l -> l.substring(7).trim()).findFirst().orElse("");
+    String xCache = out.lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("x-cache:"))
+        .map(l -> l.substring(8).trim()).findFirst().orElse("");
+    return new Curl(p.exitValue(), result, xCache, out);
+  }
+
+  @Test
+  @Order(4)
   void stoppedEdgeIsNoLongerAnsweredAndItsClientsGoToTheNextNearest() throws Exception {
     String id = containerId("edge-eu");
     DockerClientFactory.instance().client().stopContainerCmd(id).withTimeout(0).exec();
@@ -136,7 +181,7 @@ class ComposeEndToEndTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void restartedEdgeComesBack() throws Exception {
     DockerClientFactory.instance().client().startContainerCmd(containerId("edge-eu")).exec();
     for (int port : DNS_PORTS) {
@@ -146,7 +191,7 @@ class ComposeEndToEndTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void stoppedOriginStillLetsEdgesServeWhatTheyCached() throws Exception {
     String fresh = "/gen/cached-before-outage?size=2048&cc=max-age%3D600";
     String soonStale = "/gen/stale-if-error?size=1024&cc=max-age%3D1%2C%20stale-if-error%3D600";

@@ -14,6 +14,7 @@ import io.opencdn.dns.cluster.HazelcastLatency;
 import io.opencdn.dns.routing.LatencyTable;
 import io.opencdn.edge.EdgeConfig;
 import io.opencdn.edge.EdgeNode;
+import io.opencdn.edge.latency.LatencyConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -163,11 +164,11 @@ class LatencyNetemTest {
         listen: %s:0
         adminToken: e2e-latency-admin-token
         distributions: [{host: www.cdn.test, origin: "http://127.0.0.1:9"}]
-        latency: {enabled: true, intervalMillis: 200, maxTargets: 10, port: 53, timeoutMillis: 1000, sourceAddress: %s}
-        """.formatted(id, lat, lon, listenHost, probeSource), id + ".yaml", EdgeConfig.class);
+        """.formatted(id, lat, lon, listenHost), id + ".yaml", EdgeConfig.class);
     EdgeConfig c = parsed;
     return new EdgeConfig(c.id(), c.region(), c.latitude(), c.longitude(), c.listen(), c.advertise(), c.capacity(), c.adminToken(),
-        c.cache(), c.origin(), c.distributions(), cluster, c.clusterFill(), c.tls(), c.latency());
+        c.cache(), c.origin(), c.distributions(), cluster, c.clusterFill(), c.tls(),
+        new LatencyConfig(true, 200, 10, 53, 1000, probeSource));
   }
 
   /** The first A record answering {@code www.cdn.test} for the client 10.213.0.100/32 (ECS), or null. */

@@ -97,10 +97,10 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
       if (listen != null || origin != null) {
         throw new ConfigException("use either --config or --listen with --origin, not both");
       }
+      // overrides go through the record's with-methods, which keep every other section of the file
       EdgeConfig c = ConfigLocation.load(config, EdgeConfig.class);
-      return new EdgeConfig(id == null ? c.id() : id, c.region(), c.latitude(), c.longitude(), c.listen(), c.advertise(),
-          c.capacity(), adminToken == null ? c.adminToken() : adminToken, c.cache(), c.origin(), c.distributions(),
-          c.cluster(), c.clusterFill());
+      c = id == null ? c : override("--id", c, x -> x.withId(id));
+      return adminToken == null ? c : override("--admin-token", c, x -> x.withAdminToken(adminToken));
     }
     if (listen == null || origin == null) {
       throw new ConfigException("give --config LOCATION, or --listen HOST:PORT and --origin URL");
@@ -118,9 +118,17 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
     }
   }
 
+  private static EdgeConfig override(String option, EdgeConfig c, java.util.function.UnaryOperator<EdgeConfig> change) {
+    try {
+      return change.apply(c);
+    } catch (ConfigException e) {
+      throw new ConfigException(option + ": " + e.getMessage().replaceFirst("^key '[^']*': ", ""));
+    }
+  }
+
   private static String describe(Throwable t, EdgeConfig cfg) {
     if (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("in use")) {
-      return "cannot listen on " + cfg.listen() + ": " + t.getMessage();
+      return "cannot listen on " + cfg.listen() + (cfg.tls() == null ? "" : " or " + cfg.tls().listen()) + ": " + t.getMessage();
     }
     return t.getMessage() == null ? t.toString() : t.getMessage();
   }

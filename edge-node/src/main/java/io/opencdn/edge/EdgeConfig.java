@@ -15,6 +15,11 @@ import java.util.Set;
  * {@link io.opencdn.common.config.ConfigLocation#load}. Optional values may be absent and get
  * their defaults here; every invalid value is a {@link ConfigException} naming its key.
  *
+ * <p>A loaded configuration is changed only through the {@code with...} methods, which copy
+ * every other component through the canonical constructor: the shorter constructors below build
+ * new configurations with defaults for what they leave out, so rebuilding a loaded one with them
+ * would silently drop its later sections (as {@code tls} and {@code latency} once were).
+ *
  * @param id unique edge id, {@code [a-z0-9-]+}
  * @param region region label; defaults to the id
  * @param latitude degrees north, -90..90
@@ -78,7 +83,11 @@ public record EdgeConfig(
           "distinct hosts", "'" + d.host() + "' twice");
     }
     clusterFill = clusterFill == null ? ClusterFillConfig.defaults() : clusterFill;
+    ConfigException.require(cluster != null || clusterFill.equals(ClusterFillConfig.defaults()), "clusterFill",
+        "no settings without a cluster section (they tune fills through the cluster)", "settings and no cluster");
     latency = latency == null ? LatencyConfig.defaults() : latency;
+    ConfigException.require(!latency.enabled() || cluster != null, "latency.enabled",
+        "false without a cluster section (probes publish into the cluster's latency map)", "true and no cluster");
     ConfigException.require(cluster == null || advertise.ipv4() != null || advertise.ipv6() != null, "advertise",
         "an IPv4 or IPv6 address (required with a cluster when listen is not an IP)", "nothing");
   }
@@ -105,6 +114,18 @@ public record EdgeConfig(
       ClusterConfig cluster) {
     this(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin, distributions, cluster,
         null);
+  }
+
+  /** A copy with another {@code id} (the {@code --id} option); every other key is kept. */
+  public EdgeConfig withId(String other) {
+    return new EdgeConfig(other, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin,
+        distributions, cluster, clusterFill, tls, latency);
+  }
+
+  /** A copy with another {@code adminToken} (the {@code --admin-token} option); every other key is kept. */
+  public EdgeConfig withAdminToken(String other) {
+    return new EdgeConfig(id, region, latitude, longitude, listen, advertise, capacity, other, cache, origin,
+        distributions, cluster, clusterFill, tls, latency);
   }
 
   /**

@@ -43,6 +43,47 @@ class EdgeCommandTest {
     assertThat(c.latitude()).isEqualTo(50.11);
   }
 
+  /** Issue 24: the overrides rebuilt the config without {@code tls} and {@code latency}. */
+  @Test
+  void overridesKeepEverySectionOfTheFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("edge.yaml");
+    Files.writeString(file, EdgeConfigTest.MINIMAL + """
+        region: europe
+        capacity: 777
+        advertise: {ipv4: 127.0.0.12, ipv6: "::1"}
+        adminToken: from-the-file-0123456789
+        cache: {memoryBytes: 3000000, maxObjectBytes: 100000, staleWhileRevalidateSeconds: 5}
+        origin: {connectTimeoutMillis: 300, timeoutMillis: 4000}
+        tls:
+          listen: 127.0.0.12:8443
+          certificates: [{cert: /etc/opencdn/www.pem, key: /etc/opencdn/www.key}]
+          http2: false
+        cluster: {name: c, secret: 0123456789abcdef, bind: 127.0.0.12:5701}
+        clusterFill: {peerScope: any, leaseAttempts: 5}
+        latency: {enabled: true, intervalMillis: 700, port: 8053}
+        """);
+    EdgeConfig loaded = io.opencdn.common.config.ConfigLocation.load(file.toString(), EdgeConfig.class);
+
+    EdgeConfig c = parse("--config", file.toString(), "--id", "other", "--admin-token", "0123456789abcdef!").buildConfig();
+    EdgeConfig unchanged = parse("--config", file.toString()).buildConfig();
+
+    assertThat(loaded.tls()).isNotNull();
+    assertThat(loaded.latency().enabled()).isTrue();
+    assertThat(c).usingRecursiveComparison().ignoringFields("id", "adminToken").isEqualTo(loaded);
+    assertThat(unchanged).isEqualTo(loaded);
+  }
+
+  @Test
+  void aBadOverrideNamesTheOption(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("edge.yaml");
+    Files.writeString(file, EdgeConfigTest.MINIMAL);
+
+    assertThatThrownBy(() -> parse("--config", file.toString(), "--admin-token", "short").buildConfig())
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("--admin-token: expected");
+    assertThatThrownBy(() -> parse("--config", file.toString(), "--id", "Not An Id").buildConfig())
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("--id: expected");
+  }
+
   @Test
   void missingOptionsAreAConfigError() {
     assertThatThrownBy(() -> parse("--listen", "127.0.0.1:8080").buildConfig()).isInstanceOf(ConfigException.class);

@@ -102,6 +102,8 @@ class EdgeConfigTest {
       "distributions: [{host: www.cdn.test, origin: ftp://x}]|key 'distributions[0].origin'",
       "distributions: [{host: 'bad host', origin: http://x}]|key 'distributions[0].host'",
       "colour: blue|key 'colour': unknown key",
+      "clusterFill: {peerScope: any}|key 'clusterFill': expected no settings without a cluster section",
+      "latency: {enabled: true}|key 'latency.enabled': expected false without a cluster section",
   })
   void badValuesNameTheirKey(String override, String expectedMessage) {
     String key = override.substring(0, override.indexOf(':'));

@@ -59,6 +59,31 @@ class CdnCommandTest {
     }
   }
 
+  /** The files a config names are read, not ignored: one missing stops start-up naming it (issue 24). */
+  @Test
+  void aMissingFileNamedInAConfigStopsStartUp(@TempDir Path dir) throws Exception {
+    Path dns = dir.resolve("dns.yaml");
+    Files.writeString(dns, "listen: 127.0.0.1:0\nzones: [{origin: cdn.test., file: classpath:demo/cdn.test.zone}]\n"
+        + "geo: {cityDatabase: City.mmdb}\n");
+    Run r = run("dns", "--config", dns.toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(2);
+    assertThat(lines(r.err())).hasSize(1);
+    assertThat(r.err()).startsWith("dns: ").contains(dir.resolve("City.mmdb").toString()); // relative to the config file
+
+    Path edge = dir.resolve("edge.yaml");
+    Files.writeString(edge, """
+        id: e
+        latitude: 1
+        longitude: 2
+        listen: 127.0.0.1:0
+        distributions: [{host: "*", origin: "http://127.0.0.1:9"}]
+        tls: {listen: "127.0.0.1:0", certificates: [{cert: "%s", key: "%s"}]}
+        """.formatted(dir.resolve("missing.pem"), dir.resolve("missing.key")));
+    Run e = run("edge", "--config", edge.toString(), "--admin-token", "command-test-token-0123456789");
+    assertThat(e.code()).as(e.err()).isEqualTo(2);
+    assertThat(e.err()).startsWith("edge: ").containsAnyOf(dir.resolve("missing.pem").toString(), dir.resolve("missing.key").toString());
+  }
+
   @Test
   void routeExplainsTheDemoDecision() throws Exception {
     Run london = run("route", "--client", "81.2.69.1");

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.opencdn.common.config.ConfigLoader;
+import io.opencdn.edge.EdgeConfig;
+import io.opencdn.edge.TlsConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,6 +65,35 @@ class ComposeFileTest {
       }
     }
     assertThat(checked).as("services with a config or a site").isEqualTo(6);
+  }
+
+  /** HTTPS in docker-compose: the TLS files docker/config/edge.yaml names are made by the edge image build. */
+  @Test
+  void theEdgesTlsFilesAreMadeWhenTheEdgeImageIsBuilt() throws Exception {
+    // the file with the environment docker-compose.yml gives edge-eu
+    String text = ConfigLoader.interpolate(Files.readString(ROOT.resolve("docker/config/edge.yaml")), "edge.yaml", Map.of(
+        "EDGE_ID", "eu-west", "EDGE_LAT", "50.11", "EDGE_LON", "8.68", "EDGE_IP", "172.28.0.12",
+        "CDN_ADMIN_TOKEN", "local-trial-token-change-me", "CDN_CLUSTER_SECRET", "local-trial-secret-change-me",
+        "CDN_CLUSTER_MEMBERS", "dns-1:5701,dns-2:5701,edge-us:5701,edge-eu:5701,edge-ap:5701"));
+    TlsConfig tls = ConfigLoader.parse(text, "edge.yaml", EdgeConfig.class).tls();
+    String dockerfile = Files.readString(ROOT.resolve("edge-node/Dockerfile"));
+    String script = Files.readString(ROOT.resolve("docker/tls/make-demo-certs.sh"));
+    assertThat(tls.listen().toString()).isEqualTo("172.28.0.12:8443");
+    assertThat(dockerfile).contains("COPY docker/tls/make-demo-certs.sh /tmp/make-demo-certs.sh",
+        "RUN sh /tmp/make-demo-certs.sh /opt/cdn/tls");
+    assertThat(Files.readString(ROOT.resolve(".dockerignore"))).contains("!docker/tls/");
+    List<String> files = new ArrayList<>();
+    tls.certificates().forEach(c -> files.addAll(List.of(c.cert(), c.key())));
+    assertThat(files).isNotEmpty().allSatisfy(f -> {
+      assertThat(f).startsWith("/opt/cdn/tls/");
+      assertThat(script).contains("$out/" + f.substring("/opt/cdn/tls/".length()));
+    });
+    JsonNode services = new ObjectMapper(new YAMLFactory()).readTree(ROOT.resolve("docker-compose.yml").toFile()).path("services");
+    for (String s : List.of("edge-us", "edge-eu", "edge-ap")) {
+      List<String> ports = new ArrayList<>();
+      services.path(s).path("ports").forEach(p -> ports.add(p.asText()));
+      assertThat(ports).as(s).anyMatch(p -> p.startsWith("${CDN_PUBLISH_ADDR:-127.0.0.1}:844") && p.endsWith(":8443"));
+    }
   }
 
   private static void collectVolumes(JsonNode node, List<String> out) {

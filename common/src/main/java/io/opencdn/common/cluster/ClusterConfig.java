@@ -13,10 +13,11 @@ import java.util.List;
  * @param bind address and port this member listens on; the port is incremented when taken
  * @param members TCP-IP join list, {@code host:port} or {@code host:port-port}; default: the
  *     bind address, ports bind..bind+2
- * @param heartbeatMillis interval of member heartbeats
- * @param failureTimeoutMillis a member silent this long is declared dead (Hazelcast's default is
- *     60 s; we default to 5 s: faster failover at the cost of evicting a member stalled by a long
- *     GC pause)
+ * @param heartbeatMillis interval of member heartbeats, whole seconds 1000..60000 (Hazelcast counts
+ *     heartbeats in seconds: a value it would round is refused rather than changed)
+ * @param failureTimeoutMillis a member silent this long is declared dead, whole seconds, at least
+ *     twice {@code heartbeatMillis} (Hazelcast's default is 60 s; we default to 5 s: faster failover
+ *     at the cost of evicting a member stalled by a long GC pause)
  */
 public record ClusterConfig(
     @JsonProperty("name") String name,
@@ -37,8 +38,14 @@ public record ClusterConfig(
     members = members == null || members.isEmpty() ? List.of(bind.host() + ":" + bind.port() + "-" + (bind.port() + 2)) : List.copyOf(members);
     heartbeatMillis = heartbeatMillis == null ? 1000 : heartbeatMillis;
     failureTimeoutMillis = failureTimeoutMillis == null ? 5000 : failureTimeoutMillis;
-    ConfigException.require(heartbeatMillis >= 100 && heartbeatMillis <= 60_000, "heartbeatMillis", "100..60000", heartbeatMillis);
-    ConfigException.require(failureTimeoutMillis >= 2 * heartbeatMillis, "failureTimeoutMillis",
-        "at least twice heartbeatMillis (" + 2 * heartbeatMillis + ")", failureTimeoutMillis);
+    ConfigException.require(heartbeatMillis >= 1000 && heartbeatMillis <= 60_000 && heartbeatMillis % 1000 == 0, "heartbeatMillis",
+        "whole seconds 1000..60000 (Hazelcast counts heartbeats in seconds)", heartbeatMillis);
+    ConfigException.require(failureTimeoutMillis >= 2 * heartbeatMillis && failureTimeoutMillis % 1000 == 0, "failureTimeoutMillis",
+        "whole seconds, at least twice heartbeatMillis (" + 2 * heartbeatMillis + ")", failureTimeoutMillis);
+  }
+
+  /** A copy listening on {@code other} (e.g. {@code ./cdn route --cluster}); every other key is kept. */
+  public ClusterConfig withBind(Endpoint other) {
+    return new ClusterConfig(name, secret, other, members, heartbeatMillis, failureTimeoutMillis);
   }
 }

@@ -44,6 +44,11 @@ class ClusterNodeTest {
         .hasMessageContaining("'name'");
     assertThatThrownBy(() -> new ClusterConfig("demo", "0123456789abcdef", bind, null, 1000, 1500))
         .hasMessageContaining("failureTimeoutMillis");
+    // Hazelcast takes whole seconds: values it would round are refused, not silently changed
+    assertThatThrownBy(() -> new ClusterConfig("demo", "0123456789abcdef", bind, null, 500, null))
+        .hasMessageContaining("heartbeatMillis").hasMessageContaining("whole seconds");
+    assertThatThrownBy(() -> new ClusterConfig("demo", "0123456789abcdef", bind, null, 1000, 2500))
+        .hasMessageContaining("failureTimeoutMillis").hasMessageContaining("whole seconds");
     ClusterConfig ok = new ClusterConfig("demo", "0123456789abcdef", bind, null, null, null);
     assertThat(ok.members()).containsExactly("127.0.0.1:5701-5703");
     assertThat(ClusterNode.clusterName("demo", "0123456789abcdef")).startsWith("demo-").isNotEqualTo(ClusterNode.clusterName("demo", "0123456789abcdeX"));

@@ -29,7 +29,7 @@ public final class Operations {
   public Operations(Vertx vertx, DnsConfig config, String configLocation, Clock clock, Function<DnsConfig, Answerer> build) {
     ResponseRateLimiter rrl = config.rrl().enabled() ? new ResponseRateLimiter(config.rrl(), clock) : null;
     this.handler = new QueryHandler(build.apply(config), rrl, metrics);
-    this.reloader = new Reloader(vertx, configLocation, build, handler, metrics);
+    this.reloader = new Reloader(vertx, config, configLocation, build, handler, metrics);
     this.admin = config.admin() == null ? null : new AdminServer(vertx, config.admin(), metrics, reloader);
   }
 

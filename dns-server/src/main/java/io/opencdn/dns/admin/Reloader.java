@@ -7,6 +7,9 @@ import io.opencdn.dns.answer.Answerer;
 import io.opencdn.dns.metrics.DnsMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,24 +20,32 @@ import org.slf4j.LoggerFactory;
  * event loop), then swaps it into the {@link QueryHandler} in one volatile write. Queries never
  * wait and never see a half-loaded state. Anything wrong (YAML, a zone file that does not parse,
  * a missing SOA) refuses the whole reload with one ERROR line; the previous state keeps serving.
- * Reloads run one at a time. Zones, routed names and their TTL/answers are reloaded; {@code listen},
- * {@code admin}, {@code rrl}, {@code cluster}, {@code health} and the GeoIP database need a restart.
+ * Reloads run one at a time. Zones and the {@code routing} entries (names, TTL, answers, policies) are
+ * reloaded; the other keys ({@link #RESTART_ONLY}) are read at start only: a reload whose file
+ * changes one of them says so (WARN line and the summary) instead of ignoring it silently.
  */
 public final class Reloader {
 
   private static final Logger LOG = LoggerFactory.getLogger(Reloader.class);
 
+  /** Top-level keys a reload does not apply. */
+  public static final List<String> RESTART_ONLY = List.of("listen", "geo", "health", "cluster", "edges", "rrl", "admin", "threads");
+
   private final Vertx vertx;
+  private final DnsConfig running;
   private final String configLocation;
   private final Function<DnsConfig, Answerer> build;
   private final QueryHandler handler;
   private final DnsMetrics metrics;
 
   /**
+   * @param running the configuration the server started with (command-line overrides applied)
    * @param build makes the answer stage of a config (loads its zones; may throw)
    */
-  public Reloader(Vertx vertx, String configLocation, Function<DnsConfig, Answerer> build, QueryHandler handler, DnsMetrics metrics) {
+  public Reloader(Vertx vertx, DnsConfig running, String configLocation, Function<DnsConfig, Answerer> build, QueryHandler handler,
+      DnsMetrics metrics) {
     this.vertx = vertx;
+    this.running = running;
     this.configLocation = configLocation;
     this.build = build;
     this.handler = handler;
@@ -59,6 +70,27 @@ public final class Reloader {
     DnsConfig next = ConfigLocation.load(configLocation, DnsConfig.class);
     Answerer answerer = build.apply(next);
     handler.swap(answerer);
-    return "serving zones " + answerer.describeZones() + ", " + next.routing().size() + " routed names";
+    List<String> notApplied = notApplied(running, next);
+    if (!notApplied.isEmpty()) {
+      LOG.warn("reload: {}: {} differ from the running values and are not applied (read at start only: restart to apply)",
+          configLocation, notApplied);
+    }
+    return "serving zones " + answerer.describeZones() + ", " + next.routing().size() + " routed names"
+        + (notApplied.isEmpty() ? "" : "; not applied until a restart: " + String.join(", ", notApplied));
+  }
+
+  /** The {@link #RESTART_ONLY} keys whose value in {@code next} differs from the running one. */
+  static List<String> notApplied(DnsConfig running, DnsConfig next) {
+    List<String> out = new ArrayList<>();
+    List<Object> was = List.of(running.listen(), running.geo(), running.health(), Optional.ofNullable(running.cluster()),
+        running.edges(), running.rrl(), Optional.ofNullable(running.admin()), running.threads());
+    List<Object> now = List.of(next.listen(), next.geo(), next.health(), Optional.ofNullable(next.cluster()),
+        next.edges(), next.rrl(), Optional.ofNullable(next.admin()), next.threads());
+    for (int i = 0; i < RESTART_ONLY.size(); i++) {
+      if (!was.get(i).equals(now.get(i))) {
+        out.add(RESTART_ONLY.get(i));
+      }
+    }
+    return out;
   }
 }

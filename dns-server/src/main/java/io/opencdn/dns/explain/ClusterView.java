@@ -43,7 +43,7 @@ record ClusterView(List<EdgeRecord> records, LatencyTable latency) {
     } catch (ConfigException e) {
       throw new IllegalArgumentException("--cluster: expected HOST:PORT, got '" + bind + "'");
     }
-    ClusterConfig joining = new ClusterConfig(c.name(), c.secret(), at, c.members(), c.heartbeatMillis(), c.failureTimeoutMillis());
+    ClusterConfig joining = c.withBind(at);
     HazelcastInstance hz;
     try {
       hz = ClusterNode.start(joining, "route-" + at.host() + "-" + at.port(), true);

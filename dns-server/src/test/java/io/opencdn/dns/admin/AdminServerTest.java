@@ -146,6 +146,20 @@ class AdminServerTest {
   }
 
   @Test
+  void aReloadNamesTheKeysItDoesNotApply() throws Exception {
+    HttpResponse<String> same = http("POST", "/reload", TOKEN);
+    assertThat(same.body()).doesNotContain("not applied");
+
+    String yaml = Files.readString(dir.resolve("dns.yaml"));
+    Files.writeString(dir.resolve("dns.yaml"), yaml.replace("rrl: {enabled: false}", "rrl: {enabled: true}")
+        + "threads: 3\nedges: [{id: far, latitude: 1, longitude: 2, ipv4: 192.0.2.9}]\n");
+    HttpResponse<String> changed = http("POST", "/reload", TOKEN);
+
+    assertThat(changed.statusCode()).isEqualTo(200);
+    assertThat(changed.body()).contains("r.test./1").endsWith("; not applied until a restart: edges, rrl, threads\n");
+  }
+
+  @Test
   void reloadEntryPointRefusesABadConfigAndKeepsServing() throws Exception {
     Files.writeString(dir.resolve("dns.yaml"), "listen: 127.0.0.1:0\nzones: []\n");
     Throwable failure = server.reload().toCompletionStage().toCompletableFuture().handle((v, e) -> e).get(10, TimeUnit.SECONDS);

@@ -30,6 +30,7 @@ class LatencyConfigTest {
         listen: 127.0.0.12:8080
         distributions: [{host: www.cdn.test, origin: "http://127.0.0.1:9090"}]
         latency: {enabled: true, intervalMillis: 2000, maxTargets: 50, port: 443, timeoutMillis: 500, sourceAddress: 127.0.0.12}
+        cluster: {name: c, secret: 0123456789abcdef, bind: 127.0.0.12:5701}
         """;
     EdgeConfig c = ConfigLoader.parse(yaml, "edge.yaml", EdgeConfig.class);
     assertThat(c.latency()).isEqualTo(new LatencyConfig(true, 2000, 50, 443, 500, "127.0.0.12"));
@@ -37,6 +38,12 @@ class LatencyConfigTest {
         .isEqualTo(LatencyConfig.defaults());
     assertThatThrownBy(() -> ConfigLoader.parse(yaml.replace("port: 443", "port: 0"), "edge.yaml", EdgeConfig.class))
         .isInstanceOf(ConfigException.class).hasMessageContaining("port");
+    // probes publish into the cluster: enabled without one would be accepted and do nothing
+    assertThatThrownBy(() -> ConfigLoader.parse(yaml.replaceAll("cluster:.*\\n", ""), "edge.yaml", EdgeConfig.class))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("edge.yaml").hasMessageContaining("latency.enabled")
+        .hasMessageContaining("without a cluster");
+    assertThat(ConfigLoader.parse(yaml.replaceAll("cluster:.*\\n", "").replace("enabled: true", "enabled: false"), "edge.yaml",
+        EdgeConfig.class).latency().enabled()).isFalse();
   }
 
   @Test

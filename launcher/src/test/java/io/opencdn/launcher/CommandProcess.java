@@ -1,0 +1,97 @@
+package io.opencdn.launcher;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One {@code ./cdn <command> ...} running as its own JVM from the test class path (as
+ * {@code ./cdn demo} starts its children), with its output lines collected. Its stdin is a pipe
+ * from this JVM ({@link Cdn#EXIT_WITH_PARENT}), so it never outlives the test run.
+ */
+final class CommandProcess {
+
+  private final String name;
+  private final Process process;
+  private final List<String> lines = new CopyOnWriteArrayList<>();
+
+  private CommandProcess(String name, Process process) {
+    this.name = name;
+    this.process = process;
+  }
+
+  /** Starts {@code java ... io.opencdn.launcher.Cdn args}; the CDN_* variables of this JVM are not passed on. */
+  static CommandProcess start(String name, String... args) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+    List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xmx256m",
+        "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+        "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+        "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), Cdn.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().keySet().removeIf(k -> k.startsWith("CDN_"));
+    pb.environment().put(Cdn.EXIT_WITH_PARENT, "1");
+    CommandProcess p = new CommandProcess(name, pb.start());
+    Thread pump = new Thread(p::pump, "out-" + name);
+    pump.setDaemon(true);
+    pump.start();
+    return p;
+  }
+
+  private void pump() {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        lines.add(line);
+      }
+    } catch (IOException ignored) {
+      // the process is gone
+    }
+  }
+
+  /** The first output line matching {@code pattern}, waiting up to {@code timeout}; fails when the process exits first. */
+  Matcher await(Pattern pattern, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      for (String line : lines) {
+        Matcher m = pattern.matcher(line);
+        if (m.find()) {
+          return m;
+        }
+      }
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError(name + ": no line matching " + pattern + (process.isAlive() ? " within " + timeout
+            : ", exited with " + process.exitValue()) + "; output:\n" + output());
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** Everything it printed so far. */
+  String output() {
+    return String.join("\n", lines);
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGTERM (as Ctrl-C), SIGKILL after 20 s; yields the exit code. */
+  int stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    return process.exitValue();
+  }
+}
