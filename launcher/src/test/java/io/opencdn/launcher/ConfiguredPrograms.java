@@ -180,7 +180,6 @@ final class ConfiguredPrograms {
           - {host: www.keys.test, origin: "%s"}
           - {host: other.keys.test, origin: "%s"}
         cluster: %s
-        # a response too large to store keeps its fill lease until leaseMaxAgeMillis (the next request waits)
         clusterFill: {peerScope: any, peerTimeoutMillis: 700, leaseMaxAgeMillis: 2000, leaseAttempts: 2}
         latency: {enabled: true, intervalMillis: 200, maxTargets: 50, port: %d, timeoutMillis: 300, sourceAddress: %s}
         """.formatted(EDGE_TOKEN, d.resolve("disk"), www.cert(), www.key(), other.cert(), other.key(), origin, origin, cluster(),

@@ -235,6 +235,21 @@ class EdgeClusterTest {
   }
 
   @Test
+  void aFillTooLargeToStoreFreesItsLeaseWhenItEndsSoTheNextEdgeDoesNotWaitForTheLeaseToExpire() {
+    String big = "x".repeat(2 << 20); // over maxObjectBytes (1 MiB here): streamed, never stored
+    h.origin.route("/too-big", req -> req.response().putHeader("Cache-Control", "max-age=600").end(big));
+    Resp first = h.get(0, "/too-big");
+    assertThat(first.body()).hasSize(big.length());
+    awaitFillsDone(0);
+    // leases live 20 s in this harness and await() gives up after 15 s: only a released lease passes
+    Resp second = h.get(1, "/too-big");
+    assertThat(second.body()).hasSize(big.length());
+    assertThat(second.header("X-Cache")).isEqualTo("Miss from edge-b");
+    assertThat(h.origin.count("/too-big")).isEqualTo(2);
+    awaitNoLease("www.cdn.test/too-big");
+  }
+
+  @Test
   void aMissFillsFromAPeerInScopeBeforeTheOrigin() {
     h.origin.content("/peer", "from origin", "Cache-Control", "max-age=600", "Vary", "Accept-Encoding");
     Resp first = h.get(0, "/peer");
