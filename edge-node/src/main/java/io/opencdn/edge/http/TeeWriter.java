@@ -112,7 +112,13 @@ final class TeeWriter {
         }
       }
       if (!out.closed() && !out.ended()) {
-        out.write(chunk);
+        if (declared >= 0 && received == declared) {
+          // the last bytes the origin declared: one write that also ends the response (one flush,
+          // one system call for a small object instead of two); end() checks nothing more came
+          out.end(chunk);
+        } else {
+          out.write(chunk);
+        }
       }
       if (clientFull() || (writer != null && writer.writeQueueFull())) {
         res.raw().pause();
