@@ -17,8 +17,11 @@
 #     20% first-time URLs, 64 connections.
 # Access logs are off on both (nginx access_log off; our `access` logger at WARN).
 #
-#   bench/miss.sh                    # DURATION=10 s per run
-#   DURATION=5 bench/miss.sh
+#   bench/miss.sh                    # DURATION=10 s per run, WARMUP=30 s per target before its first run
+#   DURATION=5 WARMUP=20 bench/miss.sh
+# Our edges are JVMs: their first 30-40 s under this load are JIT compilation (seen with
+# -XX:+PrintCompilation: 3.7k, 13.7k, 20.1k, 23.0k misses/s in four 10 s runs from a cold start), so
+# each target gets WARMUP seconds of the same load on URLs of its own before it is measured.
 #
 # Installs nginx and wrk with apt-get when missing. Uses free loopback ports and the loopback
 # addresses 127.0.0.31-33 for the cluster (never the demo's).
@@ -26,6 +29,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
 duration=${DURATION:-10}
+warmup=${WARMUP:-30}
 jar=launcher/target/cdn.jar
 java_bin=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
@@ -268,6 +272,10 @@ declare -A procs=(
 targets=(origin nginx standalone cluster)
 run_id=$RANDOM$RANDOM
 declare -A peak
+for t in nginx standalone cluster; do
+  echo "warming up $t (${warmup}s)..." >&2
+  wrk -t1 -c64 -d"${warmup}s" -s "$work/unique.lua" "${url[$t]}" -- "w$run_id-$t" 64 >/dev/null 2>&1
+done
 
 echo "edge miss path: every request a first-time URL; wrk -t1 -d${duration}s; $(nproc) cores, $(date -u +%F)"
 echo "cpu_us/miss: the proxy's processes only (the origin's own CPU is not counted, except for 'origin')"

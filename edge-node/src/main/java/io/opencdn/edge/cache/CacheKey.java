@@ -48,6 +48,15 @@ public record CacheKey(String host, String target, String variant) {
     return new CacheKey(host, target, v);
   }
 
+  /**
+   * Approximate memory footprint in bytes of this key as a cache holds it: its strings (two bytes
+   * a character at most) and the objects around them.
+   */
+  public int weight() {
+    long chars = (long) host.length() + target.length() + (variant == null ? 0 : variant.length());
+    return (int) Math.min(Integer.MAX_VALUE, 96 + 2 * chars);
+  }
+
   /** {@code host + target}, followed by {@code " {variant}"} for a secondary key. */
   @Override
   public String toString() {

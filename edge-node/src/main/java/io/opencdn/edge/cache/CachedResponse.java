@@ -265,14 +265,18 @@ public final class CachedResponse {
   }
 
   /**
-   * Approximate memory footprint in bytes: body, header text and a fixed overhead. The header
-   * text counts three times: as stored, as the wire-ready copy of {@link #clientHeaders()} and in
-   * the pre-built header block the HTTP stage may keep in {@link #wireCache()}.
+   * Approximate memory footprint in bytes: body, header text, the stored {@code Vary} selecting
+   * values and a fixed overhead. The header text counts three times: as stored, as the wire-ready
+   * copy of {@link #clientHeaders()} and in the pre-built header block the HTTP stage may keep in
+   * {@link #wireCache()}. The key's footprint is {@link CacheKey#weight()}.
    */
   public int weight() {
     long w = ENTRY_OVERHEAD + (long) body.length();
     for (Map.Entry<String, String> e : headers) {
       w += 3L * (HEADER_OVERHEAD + e.getKey().length() + e.getValue().length());
+    }
+    for (Map.Entry<String, String> e : varyValues.entrySet()) {
+      w += HEADER_OVERHEAD + 2L * (e.getKey().length() + e.getValue().length());
     }
     return (int) Math.min(Integer.MAX_VALUE, w);
   }

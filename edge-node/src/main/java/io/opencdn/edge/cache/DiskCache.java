@@ -59,6 +59,7 @@ public final class DiskCache implements ResponseCache {
   private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
   private final LinkedHashMap<CacheKey, Meta> index = new LinkedHashMap<>(256, 0.75f, true);
   private final LongAdder evictions = new LongAdder();
+  private volatile java.util.function.Consumer<CacheKey> evicted;
   /** Writes in flight per key, and keys invalidated meanwhile (guarded by the index lock). */
   private final Map<CacheKey, Integer> writing = new java.util.HashMap<>();
   /**
@@ -370,7 +371,16 @@ public final class DiskCache implements ResponseCache {
       bytes -= m.size();
       evictions.increment();
       delete(m.file());
+      java.util.function.Consumer<CacheKey> l = evicted;
+      if (l != null) {
+        l.accept(e.getKey());
+      }
     }
+  }
+
+  @Override
+  public void onEviction(java.util.function.Consumer<CacheKey> listener) {
+    this.evicted = listener;
   }
 
   /** Drops {@code key} and its file; caller holds the index lock. */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -27,6 +28,7 @@ public final class MemoryCache implements ResponseCache {
   private final Cache<CacheKey, CachedResponse> cache;
   private final long budgetBytes;
   private final LongAdder evictions = new LongAdder();
+  private volatile Consumer<CacheKey> evicted;
   /** Secondary keys stored per primary key, so invalidating a URL removes all its variants. */
   private final ConcurrentMap<CacheKey, Set<CacheKey>> variants = new ConcurrentHashMap<>();
 
@@ -46,13 +48,17 @@ public final class MemoryCache implements ResponseCache {
     this.budgetBytes = budgetBytes;
     this.cache = Caffeine.newBuilder()
         .maximumWeight(budgetBytes)
-        .weigher((CacheKey k, CachedResponse v) -> v.weight())
+        .weigher((CacheKey k, CachedResponse v) -> (int) Math.min(Integer.MAX_VALUE, (long) k.weight() + v.weight()))
         .expireAfter(new StaleExpiry(clock, staleRetentionMillis))
         .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
         .executor(Runnable::run)
         .removalListener((CacheKey k, CachedResponse v, RemovalCause cause) -> {
           if (cause.wasEvicted()) {
             evictions.increment();
+          }
+          Consumer<CacheKey> l = evicted;
+          if (cause == RemovalCause.SIZE && k != null && l != null) {
+            l.accept(k);
           }
           if (k != null && k.isVariant() && cause != RemovalCause.REPLACED) {
             untrack(k);
@@ -69,7 +75,7 @@ public final class MemoryCache implements ResponseCache {
   @Override
   public Future<Void> put(CacheKey key, CachedResponse response) {
     // a large entry whose body stays in a disk file never enters the memory tier
-    if (response.bodyFile() == null && response.weight() <= budgetBytes) {
+    if (response.bodyFile() == null && (long) key.weight() + response.weight() <= budgetBytes) {
       if (key.isVariant()) {
         variants.computeIfAbsent(key.primary(), p -> ConcurrentHashMap.newKeySet()).add(key);
       }
@@ -109,6 +115,11 @@ public final class MemoryCache implements ResponseCache {
       }
     }
     return Future.succeededFuture(removed);
+  }
+
+  @Override
+  public void onEviction(Consumer<CacheKey> listener) {
+    this.evicted = listener;
   }
 
   /** Number of entries evicted for size so far (for metrics). */

@@ -1,6 +1,7 @@
 package io.opencdn.edge.cache;
 
 import io.vertx.core.Future;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -33,6 +34,13 @@ public interface ResponseCache {
   default Future<Long> purge(Predicate<CacheKey> matching) {
     return Future.failedFuture(new UnsupportedOperationException("purge is not supported by " + getClass().getSimpleName()));
   }
+
+  /**
+   * Registers what to call with each key this tier drops to stay within its budget (not on
+   * invalidations, purges or replacements): the object is no longer served from here, e.g. so the
+   * cluster's directory stops listing this edge for it. One listener; may be called on any thread.
+   */
+  default void onEviction(Consumer<CacheKey> listener) {}
 
   /** Current counters of this tier. */
   CacheStats stats();

@@ -44,6 +44,12 @@ public final class TieredCache implements ResponseCache {
     return memory.purge(matching).compose(m -> disk.purge(matching).map(d -> Math.max(m, d)));
   }
 
+  /** Evictions of the disk tier, which holds everything the memory tier holds. */
+  @Override
+  public void onEviction(java.util.function.Consumer<CacheKey> listener) {
+    disk.onEviction(listener);
+  }
+
   /** Entries and bytes of the disk tier (a superset of memory), evictions of both. */
   @Override
   public CacheStats stats() {

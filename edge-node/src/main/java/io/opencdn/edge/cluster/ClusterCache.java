@@ -15,8 +15,8 @@ import java.util.function.Predicate;
  * The edge's cache tier as the cluster sees it: a decorator that keeps the cache directory and
  * the surrogate-key index in step with what is stored. A store records the object's surrogate
  * keys and hands it to {@link ClusterFiller#stored} (purge check, announce, lease release); an
- * object purged during its fill is removed again at once. Invalidating or purging withdraws the
- * keys from the directory.
+ * object purged during its fill is removed again at once. Invalidating, purging or evicting for
+ * space withdraws the keys from the directory.
  */
 public final class ClusterCache implements ResponseCache {
 
@@ -29,6 +29,11 @@ public final class ClusterCache implements ResponseCache {
     this.delegate = delegate;
     this.index = index;
     this.directory = directory;
+    // an object evicted for space is no longer served here: peers stop being sent to this edge
+    delegate.onEviction(k -> {
+      index.remove(k);
+      directory.withdraw(k);
+    });
   }
 
   /** Connects the filler whose fills this cache completes. */
@@ -43,7 +48,12 @@ public final class ClusterCache implements ResponseCache {
 
   @Override
   public Future<Void> put(CacheKey key, CachedResponse response) {
-    return delegate.put(key, response).compose(v -> {
+    // a tier may drop the new entry at once (no room, or its admission policy): then there is no
+    // copy to announce (the fill's lease is released when the fill ends)
+    return delegate.put(key, response).compose(v -> delegate.get(key)).compose(held -> {
+      if (held == null) {
+        return Future.succeededFuture();
+      }
       index.record(key, response);
       ClusterFiller f = filler;
       if (f != null && !f.stored(key, response, PurgeRequest.tags(response))) {

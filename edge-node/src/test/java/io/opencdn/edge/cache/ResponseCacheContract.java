@@ -66,6 +66,22 @@ abstract class ResponseCacheContract {
   }
 
   @Test
+  void evictionsForSpaceAreReportedAndInvalidationsAreNot() {
+    ResponseCache cache = newCache(64_000, clock);
+    java.util.Set<CacheKey> evicted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    cache.onEviction(evicted::add);
+    for (int i = 0; i < 50; i++) {
+      await(cache.put(new CacheKey("h", "/" + i), response(5_000, 60)));
+    }
+    io.opencdn.edge.Await.until(java.time.Duration.ofSeconds(5), () -> !evicted.isEmpty());
+    assertThat(evicted).allSatisfy(k -> assertThat(await(cache.get(k))).isNull());
+    CacheKey kept = java.util.stream.IntStream.range(0, 50).mapToObj(i -> new CacheKey("h", "/" + i))
+        .filter(k -> !evicted.contains(k) && await(cache.get(k)) != null).findFirst().orElseThrow();
+    await(cache.invalidate(kept));
+    assertThat(evicted).doesNotContain(kept);
+  }
+
+  @Test
   void entriesDisappearOnceStale() {
     ResponseCache cache = newCache(1 << 20, clock);
     CacheKey key = new CacheKey("h", "/stale");

@@ -201,4 +201,32 @@ class ClusterDirectoryTest {
     });
     return await(p.future());
   }
+
+  @Test
+  void anObjectEvictedForSpaceIsWithdrawnFromTheDirectory() {
+    io.opencdn.edge.cache.MemoryCache memory = new io.opencdn.edge.cache.MemoryCache(64_000, clock);
+    ClusterCache cache = new ClusterCache(memory, new io.opencdn.edge.purge.SurrogateIndex(1000), dirs.get(0));
+    java.util.Set<CacheKey> gone = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    for (int i = 0; i < 40; i++) {
+      CacheKey k = new CacheKey("h", "/evict/" + i);
+      io.vertx.core.MultiMap headers = io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Cache-Control", "max-age=600");
+      await(cache.put(k, io.opencdn.edge.cache.CachedResponse.of(200, headers, io.vertx.core.buffer.Buffer.buffer(
+          "x".repeat(5000)), io.vertx.core.MultiMap.caseInsensitiveMultiMap(), clock.millis(), clock.millis(), 600)));
+      if (await(memory.get(k)) != null) { // as ClusterCache.put does: only a copy that was kept is announced
+        await(dirs.get(0).stored(k, clock.millis() + 600_000, null));
+      }
+    }
+    for (int i = 0; i < 40; i++) {
+      CacheKey k = new CacheKey("h", "/evict/" + i);
+      if (await(memory.get(k)) == null) {
+        gone.add(k);
+      }
+    }
+    assertThat(gone).isNotEmpty();
+    Await.until(Duration.ofSeconds(10), () -> gone.stream().allMatch(k -> await(dirs.get(1).holders(k)).isEmpty()));
+    CacheKey kept = new CacheKey("h", "/evict/39");
+    if (!gone.contains(kept)) {
+      assertThat(await(dirs.get(1).holders(kept))).extracting(Holder::edgeId).containsExactly("edge-0");
+    }
+  }
 }
