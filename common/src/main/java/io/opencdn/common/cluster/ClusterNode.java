@@ -3,6 +3,7 @@ package io.opencdn.common.cluster;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.EvictionConfig;
 import com.hazelcast.config.EvictionPolicy;
+import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
@@ -62,7 +63,10 @@ public final class ClusterNode {
     config.addMapConfig(new MapConfig(ClusterMaps.EDGES).setBackupCount(1).setAsyncBackupCount(0));
     // the directory is a hint on the miss path: its backup is asynchronous (no second round trip
     // before a claim answers), and it is bounded per member, least recently used first
+    // entries stay deserialized on their owner: every access is an entry processor, which then
+    // reads and writes objects instead of decoding and encoding the entry each time
     config.addMapConfig(new MapConfig(ClusterMaps.CACHE_DIRECTORY).setBackupCount(0).setAsyncBackupCount(1)
+        .setInMemoryFormat(InMemoryFormat.OBJECT)
         .setEvictionConfig(new EvictionConfig().setEvictionPolicy(EvictionPolicy.LRU)
             .setMaxSizePolicy(MaxSizePolicy.PER_NODE).setSize(ClusterMaps.CACHE_DIRECTORY_MAX_PER_MEMBER)));
     ClusterSerialization.register(config);
