@@ -169,7 +169,7 @@ final class CachingProxy {
 
   /** The fill of {@code key}: its (normalised) target, and Host = the key's host. */
   private OriginRequest fillRequest(HttpServerRequest req, Distribution d, CacheKey key) {
-    return new OriginRequest(d.origin(), HttpMethod.GET, key.target(), authority(key.host(), d), headers.toOriginForFill(req),
+    return new OriginRequest(d.origin(), HttpMethod.GET, key.target(), authority(key.host(), d), headers.toOriginForFill(req, d),
         null);
   }
 

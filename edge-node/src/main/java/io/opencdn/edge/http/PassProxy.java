@@ -43,7 +43,7 @@ final class PassProxy {
     boolean hasBody = req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD;
     CacheKey key = key(req, target);
     OriginRequest request = new OriginRequest(d.origin(), req.method(), target, CachingProxy.authority(key.host(), d),
-        headers.toOrigin(req), hasBody ? req : null);
+        headers.toOrigin(req, d), hasBody ? req : null);
     origin.send(request).onComplete(ar -> {
       if (ar.failed()) {
         responder.error(req, FillException.from(ar.cause()));
