@@ -115,4 +115,10 @@ public record EdgeConfig(
     return new EdgeConfig(id, null, 0.0, 0.0, listen, null, null, adminToken, null, null,
         List.of(new DistributionConfig(DistributionConfig.ANY_HOST, origin)), null);
   }
+
+  /** {@link io.opencdn.common.config.Redacted}: every component but {@code adminToken}, which is never printed. */
+  @Override
+  public String toString() {
+    return io.opencdn.common.config.Redacted.text(this, java.util.Set.of("adminToken"));
+  }
 }

@@ -41,4 +41,10 @@ public record ClusterConfig(
     ConfigException.require(failureTimeoutMillis >= 2 * heartbeatMillis, "failureTimeoutMillis",
         "at least twice heartbeatMillis (" + 2 * heartbeatMillis + ")", failureTimeoutMillis);
   }
+
+  /** {@link io.opencdn.common.config.Redacted}: every component but {@code secret}, which is never printed. */
+  @Override
+  public String toString() {
+    return io.opencdn.common.config.Redacted.text(this, java.util.Set.of("secret"));
+  }
 }
