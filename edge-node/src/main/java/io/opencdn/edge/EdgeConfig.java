@@ -32,6 +32,7 @@ import java.util.Set;
  * @param tls the HTTPS (and HTTP/2) listener; null = plain HTTP only
  * @param latency active RTT probes to client networks, used with a cluster (default
  *     {@link LatencyConfig#defaults()}: disabled)
+ * @param connections caps and timeouts of client connections (default {@link ConnectionsConfig#DEFAULTS})
  */
 public record EdgeConfig(
     @JsonProperty("id") String id,
@@ -48,7 +49,8 @@ public record EdgeConfig(
     @JsonProperty("cluster") ClusterConfig cluster,
     @JsonProperty("clusterFill") ClusterFillConfig clusterFill,
     @JsonProperty("tls") TlsConfig tls,
-    @JsonProperty("latency") LatencyConfig latency) {
+    @JsonProperty("latency") LatencyConfig latency,
+    @JsonProperty("connections") ConnectionsConfig connections) {
 
   public static final int DEFAULT_CAPACITY = 1000;
 
@@ -79,8 +81,17 @@ public record EdgeConfig(
     }
     clusterFill = clusterFill == null ? ClusterFillConfig.defaults() : clusterFill;
     latency = latency == null ? LatencyConfig.defaults() : latency;
+    connections = connections == null ? ConnectionsConfig.DEFAULTS : connections;
     ConfigException.require(cluster == null || advertise.ipv4() != null || advertise.ipv6() != null, "advertise",
         "an IPv4 or IPv6 address (required with a cluster when listen is not an IP)", "nothing");
+  }
+
+  /** The configuration without a {@code connections} section: its defaults. */
+  public EdgeConfig(String id, String region, Double latitude, Double longitude, Endpoint listen, AdvertiseConfig advertise,
+      Integer capacity, String adminToken, CacheConfig cache, OriginConfig origin, List<DistributionConfig> distributions,
+      ClusterConfig cluster, ClusterFillConfig clusterFill, TlsConfig tls, LatencyConfig latency) {
+    this(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin, distributions, cluster,
+        clusterFill, tls, latency, null);
   }
 
   /** The configuration without latency probes ({@code latency} absent). */
