@@ -100,7 +100,7 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
       EdgeConfig c = ConfigLocation.load(config, EdgeConfig.class);
       return new EdgeConfig(id == null ? c.id() : id, c.region(), c.latitude(), c.longitude(), c.listen(), c.advertise(),
           c.capacity(), adminToken == null ? c.adminToken() : adminToken, c.cache(), c.origin(), c.distributions(),
-          c.cluster(), c.clusterFill());
+          c.cluster(), c.clusterFill(), c.tls(), c.latency(), c.connections());
     }
     if (listen == null || origin == null) {
       throw new ConfigException("give --config LOCATION, or --listen HOST:PORT and --origin URL");

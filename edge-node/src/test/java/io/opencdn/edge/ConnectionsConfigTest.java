@@ -39,6 +39,16 @@ class ConnectionsConfigTest {
     assertThat(c.http2ResetsPerWindow()).isEqualTo(20);
   }
 
+  @Test
+  void theEdgeCommandKeepsTheSection(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("edge.yaml");
+    java.nio.file.Files.writeString(file, MINIMAL + "connections: {maxConnectionsPerAddress: 7}\n");
+    EdgeCommand command = new EdgeCommand();
+    new picocli.CommandLine(command).parseArgs("--config", file.toString(), "--id", "other");
+
+    assertThat(command.buildConfig().connections().maxConnectionsPerAddress()).isEqualTo(7);
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "{maxConnections: 0} | key 'connections.maxConnections'",
