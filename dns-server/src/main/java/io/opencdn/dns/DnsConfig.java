@@ -7,7 +7,9 @@ import io.opencdn.common.config.Endpoint;
 import io.opencdn.dns.admin.AdminConfig;
 import io.opencdn.dns.cluster.StaticEdge;
 import io.opencdn.dns.geo.LocationSpec;
+import io.opencdn.dns.latency.ProbeTargetsConfig;
 import io.opencdn.dns.net.RrlConfig;
+import io.opencdn.dns.net.TcpConfig;
 import io.opencdn.dns.routing.PolicySpec;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,6 +46,9 @@ import org.xbill.DNS.TextParseException;
  * @param threads threads serving DNS, 1..64: as many UDP sockets on the port (SO_REUSEPORT, Linux),
  *     each read by its own thread, and TCP servers on as many event loops; default {@link #DEFAULT_THREADS}. Read at start (like
  *     {@code listen}: a reload does not change it). gdnsd's {@code udp_threads}/{@code tcp_threads}.
+ * @param tcp DNS over TCP caps and timeouts ({@link TcpConfig}); absent = defaults. Read at start.
+ * @param probeTargets which client addresses become latency probe targets ({@link ProbeTargetsConfig});
+ *     absent = public addresses only
  */
 public record DnsConfig(
     @JsonProperty("listen") Endpoint listen,
@@ -55,7 +60,9 @@ public record DnsConfig(
     @JsonProperty("edges") List<StaticEdge> edges,
     @JsonProperty("rrl") RrlConfig rrl,
     @JsonProperty("admin") AdminConfig admin,
-    @JsonProperty("threads") Integer threads) {
+    @JsonProperty("threads") Integer threads,
+    @JsonProperty("tcp") TcpConfig tcp,
+    @JsonProperty("probeTargets") ProbeTargetsConfig probeTargets) {
 
   /** Default {@code threads}: one per available processor, at most 8. */
   public static final int DEFAULT_THREADS = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
@@ -70,6 +77,8 @@ public record DnsConfig(
     edges = edges == null ? List.of() : List.copyOf(edges);
     rrl = rrl == null ? RrlConfig.DEFAULT : rrl;
     threads = threads == null ? DEFAULT_THREADS : threads;
+    tcp = tcp == null ? TcpConfig.DEFAULT : tcp;
+    probeTargets = probeTargets == null ? ProbeTargetsConfig.DEFAULT : probeTargets;
     ConfigException.require(threads >= 1 && threads <= 64, "threads", "1..64 event loops", threads);
     Set<String> edgeIds = new HashSet<>();
     for (int i = 0; i < edges.size(); i++) {
@@ -90,34 +99,40 @@ public record DnsConfig(
 
   /** A config without static edges. */
   public DnsConfig(Endpoint listen, List<ZoneSource> zones, Geo geo, List<Route> routing, Health health, ClusterConfig cluster) {
-    this(listen, zones, geo, routing, health, cluster, null, null, null, null);
+    this(listen, zones, geo, routing, health, cluster, null, null, null, null, null, null);
+  }
+
+  /** A config as it was before the {@code tcp} and {@code probeTargets} sections: their defaults. */
+  public DnsConfig(Endpoint listen, List<ZoneSource> zones, Geo geo, List<Route> routing, Health health, ClusterConfig cluster,
+      List<StaticEdge> edges, RrlConfig rrl, AdminConfig admin, Integer threads) {
+    this(listen, zones, geo, routing, health, cluster, edges, rrl, admin, threads, null, null);
   }
 
   /** A config with static edges, default RRL and no admin listener. */
   public DnsConfig(Endpoint listen, List<ZoneSource> zones, Geo geo, List<Route> routing, Health health, ClusterConfig cluster,
       List<StaticEdge> edges) {
-    this(listen, zones, geo, routing, health, cluster, edges, null, null, null);
+    this(listen, zones, geo, routing, health, cluster, edges, null, null, null, null, null);
   }
 
   /** A copy listening elsewhere (CLI override). */
   public DnsConfig withListen(Endpoint other) {
-    return new DnsConfig(other, zones, geo, routing, health, cluster, edges, rrl, admin, threads);
+    return new DnsConfig(other, zones, geo, routing, health, cluster, edges, rrl, admin, threads, tcp, probeTargets);
   }
 
   /** A copy with {@code n} threads (UDP sockets and TCP servers). */
   public DnsConfig withThreads(int n) {
-    return new DnsConfig(listen, zones, geo, routing, health, cluster, edges, rrl, admin, n);
+    return new DnsConfig(listen, zones, geo, routing, health, cluster, edges, rrl, admin, n, tcp, probeTargets);
   }
 
   /** A copy using another City database file (CLI override). */
   public DnsConfig withCityDatabase(String file) {
     return new DnsConfig(listen, zones, new Geo(file, geo.coverage(), geo.coverageReloadSeconds(), geo.defaultLocation()),
-        routing, health, cluster, edges, rrl, admin, threads);
+        routing, health, cluster, edges, rrl, admin, threads, tcp, probeTargets);
   }
 
   /** A copy with other static edges (the {@code route} command adds the demo's). */
   public DnsConfig withEdges(List<StaticEdge> other) {
-    return new DnsConfig(listen, zones, geo, routing, health, cluster, other, rrl, admin, threads);
+    return new DnsConfig(listen, zones, geo, routing, health, cluster, other, rrl, admin, threads, tcp, probeTargets);
   }
 
   /**

@@ -27,7 +27,6 @@ import io.opencdn.dns.cluster.HazelcastEdges;
 import io.opencdn.dns.geo.GeoDatabase;
 import io.opencdn.dns.geo.GeoLocator;
 import io.opencdn.dns.net.Listeners;
-import io.opencdn.dns.net.TcpListener;
 import io.opencdn.dns.routing.EdgeSnapshotSource;
 import io.opencdn.dns.routing.SnapshotHolder;
 import io.vertx.core.Future;
@@ -55,9 +54,6 @@ import java.time.Clock;
  * {@link io.opencdn.common.config.ConfigException} before anything binds.
  */
 public final class DnsServer {
-
-  /** TCP connections idle this long are closed (RFC 7766 6.2.3 suggests seconds, not minutes). */
-  public static final int TCP_IDLE_SECONDS = 10;
 
   /** How often the latency map is re-read. */
   public static final long LATENCY_REFRESH_MILLIS = 1000;
@@ -109,8 +105,9 @@ public final class DnsServer {
         ZoneSet.load(cfg.zones(), configLocation), cfg.routing(), located, edges,
         cfg == config ? routing.router() : routing.router().withChains(policies(cfg))));
     this.handler = ops.handler();
-    this.listeners = new Listeners(vertx, handler, config.threads(), TCP_IDLE_SECONDS, TcpListener.DEFAULT_MAX_CONNECTIONS);
-    this.targets = routing.hz() == null ? null : new ProbeTargets(vertx, routing.hz(), routing.clock(), ProbeTargets.Limits.DEFAULTS);
+    this.listeners = new Listeners(vertx, handler, config.threads(), config.tcp());
+    this.targets = routing.hz() == null ? null : new ProbeTargets(vertx, routing.hz(), routing.clock(), ProbeTargets.Limits.DEFAULTS,
+        config.probeTargets().allowPrivate());
     if (targets != null) {
       handler.onRouted(targets::record);
     }
@@ -126,7 +123,7 @@ public final class DnsServer {
     this.ops = new Operations(vertx, config, configLocation, Clock.systemUTC(), cfg -> new Answerer(
         ZoneSet.load(cfg.zones(), configLocation), cfg.routing(), geo, edges, routing.router()));
     this.handler = ops.handler();
-    this.listeners = new Listeners(vertx, handler, config.threads(), TCP_IDLE_SECONDS, TcpListener.DEFAULT_MAX_CONNECTIONS);
+    this.listeners = new Listeners(vertx, handler, config.threads(), config.tcp());
   }
 
   /**

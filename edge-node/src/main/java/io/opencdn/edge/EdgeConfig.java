@@ -37,6 +37,7 @@ import java.util.Set;
  * @param tls the HTTPS (and HTTP/2) listener; null = plain HTTP only
  * @param latency active RTT probes to client networks, used with a cluster (default
  *     {@link LatencyConfig#defaults()}: disabled)
+ * @param connections caps and timeouts of client connections (default {@link ConnectionsConfig#DEFAULTS})
  */
 public record EdgeConfig(
     @JsonProperty("id") String id,
@@ -53,7 +54,8 @@ public record EdgeConfig(
     @JsonProperty("cluster") ClusterConfig cluster,
     @JsonProperty("clusterFill") ClusterFillConfig clusterFill,
     @JsonProperty("tls") TlsConfig tls,
-    @JsonProperty("latency") LatencyConfig latency) {
+    @JsonProperty("latency") LatencyConfig latency,
+    @JsonProperty("connections") ConnectionsConfig connections) {
 
   public static final int DEFAULT_CAPACITY = 1000;
 
@@ -88,8 +90,17 @@ public record EdgeConfig(
     latency = latency == null ? LatencyConfig.defaults() : latency;
     ConfigException.require(!latency.enabled() || cluster != null, "latency.enabled",
         "false without a cluster section (probes publish into the cluster's latency map)", "true and no cluster");
+    connections = connections == null ? ConnectionsConfig.DEFAULTS : connections;
     ConfigException.require(cluster == null || advertise.ipv4() != null || advertise.ipv6() != null, "advertise",
         "an IPv4 or IPv6 address (required with a cluster when listen is not an IP)", "nothing");
+  }
+
+  /** The configuration without a {@code connections} section: its defaults. */
+  public EdgeConfig(String id, String region, Double latitude, Double longitude, Endpoint listen, AdvertiseConfig advertise,
+      Integer capacity, String adminToken, CacheConfig cache, OriginConfig origin, List<DistributionConfig> distributions,
+      ClusterConfig cluster, ClusterFillConfig clusterFill, TlsConfig tls, LatencyConfig latency) {
+    this(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin, distributions, cluster,
+        clusterFill, tls, latency, null);
   }
 
   /** The configuration without latency probes ({@code latency} absent). */
@@ -119,13 +130,13 @@ public record EdgeConfig(
   /** A copy with another {@code id} (the {@code --id} option); every other key is kept. */
   public EdgeConfig withId(String other) {
     return new EdgeConfig(other, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin,
-        distributions, cluster, clusterFill, tls, latency);
+        distributions, cluster, clusterFill, tls, latency, connections);
   }
 
   /** A copy with another {@code adminToken} (the {@code --admin-token} option); every other key is kept. */
   public EdgeConfig withAdminToken(String other) {
     return new EdgeConfig(id, region, latitude, longitude, listen, advertise, capacity, other, cache, origin,
-        distributions, cluster, clusterFill, tls, latency);
+        distributions, cluster, clusterFill, tls, latency, connections);
   }
 
   /**
@@ -135,5 +146,11 @@ public record EdgeConfig(
   public static EdgeConfig standalone(String id, Endpoint listen, String origin, String adminToken) {
     return new EdgeConfig(id, null, 0.0, 0.0, listen, null, null, adminToken, null, null,
         List.of(new DistributionConfig(DistributionConfig.ANY_HOST, origin)), null);
+  }
+
+  /** {@link io.opencdn.common.config.Redacted}: every component but {@code adminToken}, which is never printed. */
+  @Override
+  public String toString() {
+    return io.opencdn.common.config.Redacted.text(this, java.util.Set.of("adminToken"));
   }
 }

@@ -69,6 +69,7 @@ public final class EdgeNode {
   private final EdgeCluster cluster;
   private final LatencyProber prober;
   private final LoadMeter load = new LoadMeter();
+  private final io.opencdn.edge.http.ConnectionGuard guard;
   private int port = -1;
 
   /** An edge with the memory cache tier sized by {@code config.cache()}. */
@@ -120,6 +121,15 @@ public final class EdgeNode {
       cluster.routes(handler.admin());
       handler.originFailing(cluster.originHealth()::failing);
     }
+    this.guard = new io.opencdn.edge.http.ConnectionGuard(vertx, config.connections(), load);
+    Gauge.builder("cdn_client_connections", guard, g -> g.openConnections())
+        .description("client connections open").register(metrics.registry());
+    FunctionCounter.builder("cdn_client_connections_refused", guard, g -> g.refusedConnections())
+        .description("client connections closed at once: maxConnections or maxConnectionsPerAddress reached")
+        .register(metrics.registry());
+    FunctionCounter.builder("cdn_client_connections_timed_out", guard, g -> g.timedOutConnections())
+        .description("client connections closed for want of a complete request head in time")
+        .register(metrics.registry());
     this.prober = hz == null || !config.latency().enabled() ? null
         : new LatencyProber(vertx, hz, config.id(), config.latency(), new TcpConnectConnector(), clock);
   }
@@ -134,12 +144,13 @@ public final class EdgeNode {
       // pre-built header blocks (read per connection; only read-only maps are affected)
       System.setProperty(CACHE_IMMUTABLE_HEADERS, "true");
     }
-    HttpServerOptions options = Listeners.options();
+    HttpServerOptions options = Listeners.options(config.connections());
     server = vertx.createHttpServer(options);
-    return server.connectionHandler(load.connections()).requestHandler(load.counting(handler))
+    guard.start();
+    return server.connectionHandler(guard.connections()).requestHandler(guard.requests(handler))
         .listen(config.listen().port(), config.listen().host())
-        .compose(s -> Listeners.more(vertx, options, Listeners.DEFAULT_INSTANCES - 1, load.connections(),
-            load.counting(handler), config.listen().host(), config.listen().port()).map(id -> {
+        .compose(s -> Listeners.more(vertx, options, Listeners.DEFAULT_INSTANCES - 1, guard.connections(),
+            guard.requests(handler), config.listen().host(), config.listen().port()).map(id -> {
               extraListeners = id;
               return s;
             }))
@@ -162,6 +173,7 @@ public final class EdgeNode {
     if (prober != null) {
       prober.stop();
     }
+    guard.stop();
     Future<Void> leave = cluster == null ? Future.succeededFuture() : cluster.stop();
     return leave
         .compose(v -> extraListeners == null ? Future.<Void>succeededFuture() : vertx.undeploy(extraListeners))
@@ -199,14 +211,15 @@ public final class EdgeNode {
       return Future.succeededFuture();
     }
     HttpServerOptions options = Listeners.tlsOptions(
-        tls.certificates().stream().map(c -> java.util.Map.entry(c.cert(), c.key())).toList(), tls.http2());
+        tls.certificates().stream().map(c -> java.util.Map.entry(c.cert(), c.key())).toList(), tls.http2(),
+        config.connections());
     tlsServer = vertx.createHttpServer(options);
-    return tlsServer.connectionHandler(load.connections()).requestHandler(load.counting(handler))
+    return tlsServer.connectionHandler(guard.connections()).requestHandler(guard.requests(handler))
         .listen(tls.listen().port(), tls.listen().host())
         .compose(s -> {
           tlsPort = s.actualPort();
-          return Listeners.more(vertx, options, Listeners.DEFAULT_INSTANCES - 1, load.connections(),
-              load.counting(handler), tls.listen().host(), tls.listen().port());
+          return Listeners.more(vertx, options, Listeners.DEFAULT_INSTANCES - 1, guard.connections(),
+              guard.requests(handler), tls.listen().host(), tls.listen().port());
         })
         .map(id -> {
           extraTlsListeners = id;
@@ -223,6 +236,11 @@ public final class EdgeNode {
   /** The admin token (configured or generated). */
   public String adminToken() {
     return token.value();
+  }
+
+  /** The guard of client connections (caps, request head deadlines). */
+  public io.opencdn.edge.http.ConnectionGuard connections() {
+    return guard;
   }
 
   /** Request counters. */

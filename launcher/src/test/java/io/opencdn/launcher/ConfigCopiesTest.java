@@ -37,7 +37,9 @@ class ConfigCopiesTest {
       cache: {memoryBytes: 3000000, maxObjectBytes: 100000, staleWhileRevalidateSeconds: 5, staleIfErrorSeconds: 7,
               heuristicMaxSeconds: 9, diskPath: /var/cache/x, diskBytes: 5000000, diskMaxObjectBytes: 200000}
       origin: {connectTimeoutMillis: 300, timeoutMillis: 4000}
-      distributions: [{host: www.cdn.test, origin: "http://127.0.0.1:9090"}]
+      distributions: [{host: www.cdn.test, origin: "http://127.0.0.1:9090", trustForwardedHeaders: true}]
+      connections: {maxConnections: 900, maxConnectionsPerAddress: 9, headerTimeoutMillis: 900, keepAliveTimeoutMillis: 9000,
+                    idleTimeoutSeconds: 9, http2MaxConcurrentStreams: 9, http2ResetsPerWindow: 9, http2ResetWindowSeconds: 9}
       tls: {listen: 127.0.0.12:8443, certificates: [{cert: /etc/x.pem, key: /etc/x.key}], http2: false}
       cluster: {name: c, secret: 0123456789abcdef, bind: 127.0.0.12:5701, members: [127.0.0.1:5701], heartbeatMillis: 2000,
                 failureTimeoutMillis: 9000}
@@ -57,6 +59,8 @@ class ConfigCopiesTest {
       rrl: {enabled: true, responsesPerSecond: 5, slip: 1, window: 2, ipv4Prefix: 28, ipv6Prefix: 60}
       admin: {listen: 127.0.0.1:8054, token: admin-token-0123456789}
       threads: 3
+      tcp: {maxConnections: 90, maxConnectionsPerClient: 3, idleSeconds: 4, writeQueueBytes: 9000}
+      probeTargets: {allowPrivate: true}
       """;
 
   static final String ORIGIN = """

@@ -64,4 +64,10 @@ public record OriginConfig(
   public OriginConfig withAdminToken(String value) {
     return new OriginConfig(listen, root, value, fileCacheControl);
   }
+
+  /** {@link io.opencdn.common.config.Redacted}: every component but {@code adminToken}, which is never printed. */
+  @Override
+  public String toString() {
+    return io.opencdn.common.config.Redacted.text(this, java.util.Set.of("adminToken"));
+  }
 }

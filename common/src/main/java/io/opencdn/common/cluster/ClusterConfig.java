@@ -48,4 +48,10 @@ public record ClusterConfig(
   public ClusterConfig withBind(Endpoint other) {
     return new ClusterConfig(name, secret, other, members, heartbeatMillis, failureTimeoutMillis);
   }
+
+  /** {@link io.opencdn.common.config.Redacted}: every component but {@code secret}, which is never printed. */
+  @Override
+  public String toString() {
+    return io.opencdn.common.config.Redacted.text(this, java.util.Set.of("secret"));
+  }
 }

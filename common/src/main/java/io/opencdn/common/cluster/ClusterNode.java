@@ -40,6 +40,9 @@ public final class ClusterNode {
     config.setLiteMember(liteMember);
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "slf4j");
+    // Hazelcast prefixes each log line with "[address] [cluster name] [version]": the cluster
+    // name is derived from the secret and is all a member needs to join, so keep it out of logs
+    config.setProperty("hazelcast.logging.details.enabled", "false");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     config.setProperty("hazelcast.socket.bind.any", "false");
     config.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(Math.max(1, cfg.heartbeatMillis() / 1000)));

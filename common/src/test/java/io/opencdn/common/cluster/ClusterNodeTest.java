@@ -35,6 +35,73 @@ class ClusterNodeTest {
     }
   }
 
+  /** Collects every Hazelcast log message of the members started while it is installed. */
+  public static final class Capture extends com.hazelcast.logging.LoggerFactorySupport {
+    static final List<String> LINES = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    protected com.hazelcast.logging.ILogger createLogger(String name) {
+      return new com.hazelcast.logging.AbstractLogger() {
+        @Override
+        public void log(java.util.logging.Level level, String message) {
+          LINES.add(name + " " + level + " " + message);
+        }
+
+        @Override
+        public void log(java.util.logging.Level level, String message, Throwable thrown) {
+          LINES.add(name + " " + level + " " + message + " " + thrown);
+        }
+
+        @Override
+        public void log(com.hazelcast.logging.LogEvent event) {
+          LINES.add(event.getLogRecord().getMessage());
+        }
+
+        @Override
+        public java.util.logging.Level getLevel() {
+          return java.util.logging.Level.ALL;
+        }
+
+        @Override
+        public boolean isLoggable(java.util.logging.Level level) {
+          return true;
+        }
+      };
+    }
+  }
+
+  @Test
+  void theClusterNameDerivedFromTheSecretNeverReachesTheLogs() {
+    int port = ThreadLocalRandom.current().nextInt(20000, 40000);
+    ClusterConfig cfg = new ClusterConfig("test", "secret-" + System.nanoTime() + "-abcdef", new Endpoint("127.0.0.1", port),
+        List.of("127.0.0.1:" + port + "-" + (port + 2)), null, null);
+    String hashed = ClusterNode.clusterName(cfg.name(), cfg.secret());
+    Capture.LINES.clear();
+    com.hazelcast.config.Config a = ClusterNode.hazelcastConfig(cfg, "log-a-" + port, false);
+    com.hazelcast.config.Config b = ClusterNode.hazelcastConfig(cfg, "log-b-" + port, false);
+    System.setProperty("hazelcast.logging.class", Capture.class.getName());
+    HazelcastInstance x;
+    HazelcastInstance y;
+    try {
+      x = com.hazelcast.core.Hazelcast.newHazelcastInstance(a);
+      y = com.hazelcast.core.Hazelcast.newHazelcastInstance(b);
+    } finally {
+      System.clearProperty("hazelcast.logging.class");
+    }
+    try {
+      assertThat(x.getCluster().getMembers()).hasSize(2);
+      y.getLifecycleService().terminate(); // the survivor logs the member's departure
+    } finally {
+      x.getLifecycleService().terminate();
+    }
+
+    // the one exception is Hazelcast's start-up banner at INFO on com.hazelcast.system, which the
+    // launcher's logging configuration keeps at WARN (simplelogger.properties)
+    assertThat(Capture.LINES).isNotEmpty();
+    assertThat(Capture.LINES).filteredOn(l -> !l.startsWith("com.hazelcast.system INFO "))
+        .noneMatch(l -> l.contains(hashed.substring(hashed.lastIndexOf('-') + 1)));
+  }
+
   @Test
   void configIsValidated() {
     Endpoint bind = new Endpoint("127.0.0.1", 5701);

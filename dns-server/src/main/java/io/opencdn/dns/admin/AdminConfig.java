@@ -18,4 +18,10 @@ public record AdminConfig(@JsonProperty("listen") Endpoint listen, @JsonProperty
     ConfigException.require(token.isEmpty() || token.length() >= 16, "token",
         "empty (generate one) or at least 16 characters", token.length() + " characters");
   }
+
+  /** {@link io.opencdn.common.config.Redacted}: every component but {@code token}, which is never printed. */
+  @Override
+  public String toString() {
+    return io.opencdn.common.config.Redacted.text(this, java.util.Set.of("token"));
+  }
 }

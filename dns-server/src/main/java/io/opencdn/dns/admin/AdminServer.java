@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
 public final class AdminServer {
 
   private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+  /** Admin calls: {@code POST /reload} at INFO, refused calls at WARN (at most 10 a second). */
+  private static volatile Logger audit = LoggerFactory.getLogger("admin");
+  private long refusalSecond = Long.MIN_VALUE;
+  private int refusalsInSecond;
+  private long refusalsLeftOut;
 
   private final Vertx vertx;
   private final AdminConfig config;
@@ -71,15 +76,43 @@ public final class AdminServer {
       if (req.method() != HttpMethod.POST) {
         req.response().setStatusCode(405).putHeader("Allow", "POST").end();
       } else if (!token.accepts(req.getHeader("Authorization"))) {
+        refused(req);
         req.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer").end("missing or wrong bearer token\n");
       } else {
-        reloader.reload().onComplete(r -> req.response()
-            .setStatusCode(r.succeeded() ? 200 : 409)
-            .end((r.succeeded() ? r.result() : "refused: " + r.cause().getMessage()) + "\n"));
+        reloader.reload().onComplete(r -> {
+          audit.info("admin: {} \"POST /reload\" {}", client(req), r.succeeded() ? 200 : 409);
+          req.response().setStatusCode(r.succeeded() ? 200 : 409)
+              .end((r.succeeded() ? r.result() : "refused: " + r.cause().getMessage()) + "\n");
+        });
       }
     } else {
       req.response().setStatusCode(404).end();
     }
+  }
+
+  /** Replaces the admin logger (tests capture the lines). */
+  static void auditLogger(Logger logger) {
+    audit = logger;
+  }
+
+  private static String client(HttpServerRequest req) {
+    return req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress();
+  }
+
+  /** Logs a refused call, at most 10 a second (a flood of bad tokens must not flood the log); never the token. */
+  private synchronized void refused(HttpServerRequest req) {
+    long second = System.nanoTime() / 1_000_000_000L;
+    if (second != refusalSecond) {
+      refusalSecond = second;
+      refusalsInSecond = 0;
+    }
+    if (++refusalsInSecond > 10) {
+      refusalsLeftOut++;
+      return;
+    }
+    audit.warn("admin call refused: {} \"{} {}\" 401{}", client(req), req.method().name(), "/reload",
+        refusalsLeftOut == 0 ? "" : " (" + refusalsLeftOut + " more refused calls not logged)");
+    refusalsLeftOut = 0;
   }
 
   /** The token guarding mutating calls. */

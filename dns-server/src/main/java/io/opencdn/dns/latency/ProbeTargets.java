@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * ({@link LatencyTable#clientPrefix}: {@code 81.2.69.0/24}, {@code 2001:db8:1::/48}), value the
  * JSON string {@code {"address": "81.2.69.7", "seenAtMillis": 1700000000000}} with a map TTL of
  * {@code ttlSeconds}. The address is the one to probe: the ECS address when the query carried a
- * Client Subnet (RFC 7871), else the resolver's source address.
+ * Client Subnet (RFC 7871), else the resolver's source address. Only public addresses become
+ * targets ({@link PublicAddresses}): a client subnet from a private, loopback or reserved range
+ * (anyone can put one in a query) is ignored unless {@code allowPrivate} (a lab).
  *
  * <p>{@link #record} is on the query path: it only touches a bounded {@link ConcurrentHashMap}
  * (at most {@code maxPending} prefixes; more are dropped until the next drain). Every
@@ -53,13 +55,22 @@ public final class ProbeTargets {
   private final Limits limits;
   private final ConcurrentHashMap<String, Seen> pending = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Long> written = new ConcurrentHashMap<>();
+  private final boolean allowPrivate;
+  private final java.util.concurrent.atomic.LongAdder ignored = new java.util.concurrent.atomic.LongAdder();
   private long timer = -1;
 
+  /** Publishes public addresses only. */
   public ProbeTargets(Vertx vertx, HazelcastInstance hz, Clock clock, Limits limits) {
+    this(vertx, hz, clock, limits, false);
+  }
+
+  /** @param allowPrivate also publish private and other special-purpose addresses (a lab) */
+  public ProbeTargets(Vertx vertx, HazelcastInstance hz, Clock clock, Limits limits, boolean allowPrivate) {
     this.vertx = vertx;
     this.hz = hz;
     this.clock = clock;
     this.limits = limits;
+    this.allowPrivate = allowPrivate;
   }
 
   /** Notes the client of a geo-routed query. Cheap, never blocks, safe from any thread. */
@@ -68,9 +79,13 @@ public final class ProbeTargets {
     record(address);
   }
 
-  /** Notes a client address (the probe target of its prefix). */
+  /** Notes a client address (the probe target of its prefix); a special-purpose one is ignored. */
   public void record(InetAddress address) {
     if (address == null || pending.size() >= limits.maxPending()) {
+      return;
+    }
+    if (!allowPrivate && !PublicAddresses.isPublic(address)) {
+      ignored.increment();
       return;
     }
     String prefix = LatencyTable.clientPrefix(address);
@@ -91,6 +106,11 @@ public final class ProbeTargets {
   /** Stops draining. */
   public void stop() {
     vertx.cancelTimer(timer);
+  }
+
+  /** Addresses not published because they are not public. */
+  public long ignored() {
+    return ignored.sum();
   }
 
   /** Prefixes waiting to be written. */

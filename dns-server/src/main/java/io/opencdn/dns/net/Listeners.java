@@ -38,14 +38,26 @@ public final class Listeners {
   /**
    * @param instances threads (UDP sockets, TCP event loops) to use, at least 1
    * @param idleSeconds TCP idle timeout
-   * @param maxConnections TCP connection cap across all instances
+   * @param maxConnections TCP connection cap across all instances (also per client)
    */
   public Listeners(Vertx vertx, DnsHandler handler, int instances, int idleSeconds, int maxConnections) {
-    this(vertx, handler, instances, idleSeconds, maxConnections, mmsgWanted());
+    this(vertx, handler, instances, new TcpConfig(maxConnections, maxConnections, idleSeconds, null), mmsgWanted());
+  }
+
+  /**
+   * @param instances threads (UDP sockets, TCP event loops) to use, at least 1
+   * @param tcp TCP caps (across all instances), idle timeout and write queue bound
+   */
+  public Listeners(Vertx vertx, DnsHandler handler, int instances, TcpConfig tcp) {
+    this(vertx, handler, instances, tcp, mmsgWanted());
   }
 
   /** As above, with the UDP implementation chosen: {@code mmsg} for {@link MmsgUdpListener} (must be available). */
   Listeners(Vertx vertx, DnsHandler handler, int instances, int idleSeconds, int maxConnections, boolean mmsg) {
+    this(vertx, handler, instances, new TcpConfig(maxConnections, maxConnections, idleSeconds, null), mmsg);
+  }
+
+  private Listeners(Vertx vertx, DnsHandler handler, int instances, TcpConfig tcpConfig, boolean mmsg) {
     this.vertx = vertx;
     int n = Math.max(1, instances);
     boolean reusePort = n > 1 && (mmsg || UdpListener.nativeTransport());
@@ -56,9 +68,9 @@ public final class Listeners {
     for (int i = 0; i < udpSockets; i++) {
       udp.add(newUdp.get());
     }
-    AtomicInteger open = new AtomicInteger();
+    TcpListener.Slots slots = new TcpListener.Slots(tcpConfig);
     for (int i = 0; i < n; i++) {
-      tcp.add(new TcpListener(vertx, handler, idleSeconds, maxConnections, open));
+      tcp.add(new TcpListener(vertx, handler, tcpConfig, slots));
     }
   }
 

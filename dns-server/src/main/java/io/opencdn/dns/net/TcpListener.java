@@ -9,8 +9,10 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import java.net.InetAddress;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,10 +21,16 @@ import org.slf4j.LoggerFactory;
  * DNS over TCP (RFC 1035 4.2.2, RFC 7766): each message is preceded by its 2-byte length.
  * Queries may be pipelined on one connection; responses are written in query order. A
  * connection idle for {@code idleSeconds} is closed (RFC 7766 6.2.3), and so is one whose handler
- * throws. At most {@code maxConnections} connections are open at once (shared by all listeners
- * given the same counter); a connection beyond the cap is closed at once (RFC 7766 6.2.2 lets a
- * server limit its connections). Several listeners may bind the same port: Vert.x spreads the
- * accepted connections over their event loops.
+ * throws. At most {@code maxConnections} connections are open at once, and at most
+ * {@code maxConnectionsPerClient} from one address (shared by all listeners given the same
+ * {@link Slots}); a connection beyond a cap is closed at once (RFC 7766 6.2.2 lets a server limit
+ * its connections). Several listeners may bind the same port: Vert.x spreads the accepted
+ * connections over their event loops.
+ *
+ * <p>Memory per connection is bounded: when more than {@code writeQueueBytes} of responses wait
+ * to be sent (the client pipelines queries and does not read), no further query is read or
+ * answered until the queue drains; a client that never reads stops being read, and its connection
+ * is closed after {@code idleSeconds} without progress.
  */
 public final class TcpListener {
 
@@ -30,26 +38,88 @@ public final class TcpListener {
 
   private final Vertx vertx;
   private final DnsHandler handler;
-  private final int idleSeconds;
-  private final int maxConnections;
-  private final AtomicInteger open;
+  private final TcpConfig config;
+  private final Slots slots;
   private NetServer server;
 
-  /** A listener with at most {@link #DEFAULT_MAX_CONNECTIONS} connections. */
+  /**
+   * The connection slots of one server, shared by its listeners: a total cap and a cap per client
+   * address. Thread-safe.
+   */
+  public static final class Slots {
+    private final AtomicInteger open;
+    private final ConcurrentHashMap<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
+    private final int max;
+    private final int maxPerClient;
+    private final LongAdder refused = new LongAdder();
+
+    /** Slots for {@code config}'s caps. */
+    public Slots(TcpConfig config) {
+      this(config.maxConnections(), config.maxConnectionsPerClient(), new AtomicInteger());
+    }
+
+    Slots(int max, int maxPerClient, AtomicInteger open) {
+      this.max = max;
+      this.maxPerClient = maxPerClient;
+      this.open = open;
+    }
+
+    /** Takes a slot for a connection from {@code client}; false (nothing taken) over a cap. */
+    boolean take(InetAddress client) {
+      if (open.incrementAndGet() > max) {
+        open.decrementAndGet();
+        refused.increment();
+        return false;
+      }
+      if (perClient.merge(client, 1, Integer::sum) > maxPerClient) {
+        release(client);
+        refused.increment();
+        return false;
+      }
+      return true;
+    }
+
+    void release(InetAddress client) {
+      perClient.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
+      open.decrementAndGet();
+    }
+
+    /** Connections open now. */
+    public int open() {
+      return open.get();
+    }
+
+    /** Connections closed at once because a cap was reached. */
+    public long refused() {
+      return refused.sum();
+    }
+  }
+
+  /** A listener with the default caps ({@link TcpConfig#DEFAULT}) and {@code idleSeconds}. */
   public TcpListener(Vertx vertx, DnsHandler handler, int idleSeconds) {
-    this(vertx, handler, idleSeconds, DEFAULT_MAX_CONNECTIONS, new AtomicInteger());
+    this(vertx, handler, new TcpConfig(null, null, idleSeconds, null), null);
   }
 
   /**
+   * A listener without a per-client cap.
+   *
    * @param maxConnections cap on open connections counted in {@code open}
    * @param open connection counter, shared by the listeners of one server
    */
   public TcpListener(Vertx vertx, DnsHandler handler, int idleSeconds, int maxConnections, AtomicInteger open) {
+    this(vertx, handler, new TcpConfig(maxConnections, maxConnections, idleSeconds, null),
+        new Slots(maxConnections, maxConnections, open));
+  }
+
+  /**
+   * @param config caps, idle timeout and write queue bound
+   * @param slots the server's connection slots, shared by its listeners (null: this listener's own)
+   */
+  public TcpListener(Vertx vertx, DnsHandler handler, TcpConfig config, Slots slots) {
     this.vertx = vertx;
     this.handler = handler;
-    this.idleSeconds = idleSeconds;
-    this.maxConnections = maxConnections;
-    this.open = open;
+    this.config = config;
+    this.slots = slots != null ? slots : new Slots(config);
   }
 
   /** Default connection cap. */
@@ -58,7 +128,7 @@ public final class TcpListener {
   /** Binds {@code host:port} and completes with the bound port. */
   public Future<Integer> listen(String host, int port) {
     server = vertx.createNetServer(new NetServerOptions()
-        .setIdleTimeout(idleSeconds)
+        .setIdleTimeout(config.idleSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         .setTcpNoDelay(true));
     server.connectHandler(this::onConnection);
@@ -66,13 +136,6 @@ public final class TcpListener {
   }
 
   private void onConnection(NetSocket socket) {
-    if (open.incrementAndGet() > maxConnections) {
-      open.decrementAndGet();
-      LOG.debug("tcp connection from {} refused: {} connections open", socket.remoteAddress(), maxConnections);
-      socket.close();
-      return;
-    }
-    socket.closeHandler(v -> open.decrementAndGet());
     InetAddress source;
     try {
       source = InetAddress.getByName(socket.remoteAddress().hostAddress());
@@ -80,13 +143,20 @@ public final class TcpListener {
       socket.close();
       return;
     }
-    RecordParser parser = RecordParser.newFixed(2);
-    parser.handler(new Framer(parser, query -> answer(socket, query, source), socket::close));
-    socket.handler(parser);
-    socket.exceptionHandler(e -> LOG.debug("tcp connection from {}: {}", source, e.toString()));
+    if (!slots.take(source)) {
+      LOG.debug("tcp connection from {} refused: cap reached", source);
+      socket.close();
+      return;
+    }
+    socket.closeHandler(v -> slots.release(source));
+    socket.setWriteQueueMaxSize(config.writeQueueBytes());
+    // the parser reads from the socket as a stream: pausing it stops both reading and answering
+    RecordParser parser = RecordParser.newFixed(2, socket);
+    parser.handler(new Framer(parser, query -> answer(socket, parser, query, source), socket::close));
+    parser.exceptionHandler(e -> LOG.debug("tcp connection from {}: {}", source, e.toString()));
   }
 
-  private void answer(NetSocket socket, byte[] query, InetAddress source) {
+  private void answer(NetSocket socket, RecordParser parser, byte[] query, InetAddress source) {
     try {
       byte[] response = handler.handle(query, source, Transport.TCP);
       if (response == null) {
@@ -94,6 +164,14 @@ public final class TcpListener {
       }
       Buffer out = Buffer.buffer(response.length + 2).appendUnsignedShort(response.length).appendBytes(response);
       socket.write(out);
+      if (socket.writeQueueFull()) {
+        // the client does not read what it asked for: read no more until it does
+        parser.pause();
+        socket.drainHandler(v -> {
+          socket.drainHandler(null);
+          parser.resume();
+        });
+      }
     } catch (Exception | StackOverflowError e) {
       LOG.warn("closing tcp connection from {}: {}", source, e.toString());
       socket.close();
@@ -131,9 +209,14 @@ public final class TcpListener {
     }
   }
 
-  /** Connections open now (all listeners sharing the counter). */
+  /** Connections open now (all listeners sharing the slots). */
   public int openConnections() {
-    return open.get();
+    return slots.open();
+  }
+
+  /** Connections refused because a cap was reached (all listeners sharing the slots). */
+  public long refusedConnections() {
+    return slots.refused();
   }
 
   /** Stops accepting and closes the server. */

@@ -145,6 +145,94 @@ class AdminServerTest {
         .contains("dns_reloads_total{result=\"ok\"} 1.0", "dns_reloads_total{result=\"failed\"} 1.0");
   }
 
+  /** Keeps INFO and WARN lines. */
+  static final class Capture extends org.slf4j.helpers.AbstractLogger {
+    final java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    protected String getFullyQualifiedCallerName() {
+      return null;
+    }
+
+    @Override
+    protected void handleNormalizedLoggingCall(org.slf4j.event.Level level, org.slf4j.Marker marker, String pattern,
+        Object[] args, Throwable t) {
+      lines.add(level + " " + org.slf4j.helpers.MessageFormatter.arrayFormat(pattern, args).getMessage());
+    }
+
+    @Override
+    public boolean isTraceEnabled() {
+      return false;
+    }
+
+    @Override
+    public boolean isTraceEnabled(org.slf4j.Marker m) {
+      return false;
+    }
+
+    @Override
+    public boolean isDebugEnabled() {
+      return false;
+    }
+
+    @Override
+    public boolean isDebugEnabled(org.slf4j.Marker m) {
+      return false;
+    }
+
+    @Override
+    public boolean isInfoEnabled() {
+      return true;
+    }
+
+    @Override
+    public boolean isInfoEnabled(org.slf4j.Marker m) {
+      return true;
+    }
+
+    @Override
+    public boolean isWarnEnabled() {
+      return true;
+    }
+
+    @Override
+    public boolean isWarnEnabled(org.slf4j.Marker m) {
+      return true;
+    }
+
+    @Override
+    public boolean isErrorEnabled() {
+      return true;
+    }
+
+    @Override
+    public boolean isErrorEnabled(org.slf4j.Marker m) {
+      return true;
+    }
+  }
+
+  @Test
+  void reloadsAndRefusedCallsAreLoggedWithoutTheToken() throws Exception {
+    Capture log = new Capture();
+    AdminServer.auditLogger(log);
+    try {
+      assertThat(http("POST", "/reload", "wrong-token-wrong-token").statusCode()).isEqualTo(401);
+      assertThat(http("POST", "/reload", TOKEN).statusCode()).isEqualTo(200);
+      long started = System.nanoTime();
+      for (int i = 0; i < 100; i++) {
+        http("POST", "/reload", null);
+      }
+      long seconds = (System.nanoTime() - started) / 1_000_000_000L + 1;
+
+      assertThat(log.lines.get(0)).isEqualTo("WARN admin call refused: 127.0.0.1 \"POST /reload\" 401");
+      assertThat(log.lines.get(1)).isEqualTo("INFO admin: 127.0.0.1 \"POST /reload\" 200");
+      assertThat(log.lines.size()).as("refusals logged at most 10 a second").isLessThanOrEqualTo(2 + 10 * (int) (seconds + 1));
+      assertThat(String.join("\n", log.lines)).doesNotContain(TOKEN, "wrong-token");
+    } finally {
+      AdminServer.auditLogger(org.slf4j.LoggerFactory.getLogger("admin"));
+    }
+  }
+
   @Test
   void aReloadNamesTheKeysItDoesNotApply() throws Exception {
     HttpResponse<String> same = http("POST", "/reload", TOKEN);

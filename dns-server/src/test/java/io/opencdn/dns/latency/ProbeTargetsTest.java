@@ -75,15 +75,42 @@ class ProbeTargetsTest {
     TestClock clock = new TestClock();
     ProbeTargets t = new ProbeTargets(vertx, hz, clock, ProbeTargets.Limits.DEFAULTS);
     t.record(request("81.2.69.0/24", "192.0.2.53"));
-    t.record(request(null, "198.51.100.7"));
-    t.record(request(null, "2001:db8:1:2::53"));
+    t.record(request(null, "93.184.216.7"));
+    t.record(request(null, "2a02:6b8:1:2::53"));
     assertThat(t.drain()).isEqualTo(3);
     var map = hz.<String, String>getMap(ProbeTargets.MAP);
     assertThat(map.get("81.2.69.0/24")).isEqualTo("{\"address\":\"81.2.69.0\",\"seenAtMillis\":1700000000000}");
-    assertThat(map.get("198.51.100.0/24")).isEqualTo("{\"address\":\"198.51.100.7\",\"seenAtMillis\":1700000000000}");
-    assertThat(map.get("2001:db8:1::/48")).contains("\"address\":\"2001:db8:1:2:0:0:0:53\"");
+    assertThat(map.get("93.184.216.0/24")).isEqualTo("{\"address\":\"93.184.216.7\",\"seenAtMillis\":1700000000000}");
+    assertThat(map.get("2a02:6b8:1::/48")).contains("\"address\":\"2a02:6b8:1:2:0:0:0:53\"");
     assertThat(map.getEntryView("81.2.69.0/24").getTtl()).isEqualTo(600_000L);
     assertThat(t.pending()).isZero();
+  }
+
+  @Test
+  void clientSubnetsOfPrivateLoopbackAndReservedRangesAreNeverTargets() {
+    TestClock clock = new TestClock();
+    ProbeTargets t = new ProbeTargets(vertx, hz, clock, ProbeTargets.Limits.DEFAULTS);
+    for (String ecs : List.of("10.1.2.0/24", "192.168.1.0/24", "172.16.5.0/24", "127.0.0.0/24", "169.254.1.0/24",
+        "100.64.0.0/24", "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "198.18.0.0/24", "0.0.0.0/24",
+        "224.0.0.0/24", "240.0.0.0/24", "fd00:1::/48", "fe80::/64", "2001:db8:1::/48", "ff02::/16", "::1/128")) {
+      t.record(request(ecs, "81.2.69.1"));
+    }
+    t.record(ip("10.0.0.53")); // a resolver in a private network
+    t.record(ip("::ffff:192.168.0.1"));
+
+    assertThat(t.pending()).isZero();
+    assertThat(t.ignored()).isEqualTo(20);
+    assertThat(t.drain()).isZero();
+    assertThat(hz.getMap(ProbeTargets.MAP).size()).isZero();
+  }
+
+  @Test
+  void aLabMayAllowPrivateTargets() {
+    ProbeTargets t = new ProbeTargets(vertx, hz, new TestClock(), ProbeTargets.Limits.DEFAULTS, true);
+    t.record(request("10.213.0.100/32", "127.0.0.1"));
+
+    assertThat(t.drain()).isEqualTo(1);
+    assertThat(hz.<String, String>getMap(ProbeTargets.MAP).get("10.213.0.0/24")).contains("\"address\":\"10.213.0.100\"");
   }
 
   @Test
@@ -123,12 +150,15 @@ class ProbeTargetsTest {
     DnsServer server = new DnsServer(vertx, config, "classpath:targets.yaml", hz, Clock.systemUTC());
     int port = await(server.start());
     try {
-      ask(port, "cdn.test.", "198.51.100.0/24");  // zone data: not a target
+      ask(port, "cdn.test.", "93.184.216.0/24");  // zone data: not a target
+      ask(port, "www.cdn.test.", "192.168.7.0/24"); // a private network: never a target
       ask(port, "www.cdn.test.", "81.2.69.0/24");
       var map = hz.<String, String>getMap(ProbeTargets.MAP);
       assertThat(eventually(5000, () -> map.containsKey("81.2.69.0/24"))).isTrue();
       assertThat(map.get("81.2.69.0/24")).startsWith("{\"address\":\"81.2.69.0\"");
-      assertThat(map.containsKey("198.51.100.0/24")).isFalse();
+      assertThat(map.containsKey("93.184.216.0/24")).isFalse();
+      assertThat(map.containsKey("192.168.7.0/24")).isFalse();
+      assertThat(server.probeTargets().ignored()).isEqualTo(1);
       assertThat(server.probeTargets()).isNotNull();
     } finally {
       await(server.stop());

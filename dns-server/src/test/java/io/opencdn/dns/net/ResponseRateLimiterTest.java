@@ -80,6 +80,37 @@ class ResponseRateLimiterTest {
     assertThat(limiter.check(ip("203.0.113.1"))).isEqualTo(Verdict.SEND);
   }
 
+  /** The i-th distinct /24 of a spoofed flood (public space from 11.0.0.0 on). */
+  static java.net.InetAddress network(int i) throws java.net.UnknownHostException {
+    int v = (11 << 24) + (i << 8) + 1;
+    return java.net.InetAddress.getByAddress(new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
+  }
+
+  @Test
+  void aFloodOfSpoofedNetworksNeitherGrowsTheTableNorFreesTheNetworkUnderAttack() throws Exception {
+    ResponseRateLimiter limiter = new ResponseRateLimiter(rrl(20, 0, 15), clock);
+    // the victim's network is flooded (reflection): in debt
+    burst(limiter, "81.2.69.1", 400);
+    assertThat(limiter.check(ip("81.2.69.1"))).isEqualTo(Verdict.DROP);
+
+    // meanwhile 500 000 other networks (twice the table) pass by, 100 per ms (5 s, all within
+    // the window: none idle), while the victim keeps receiving 1000 responses a second
+    for (int i = 0; i < 500_000; i++) {
+      limiter.check(network(i));
+      if (i % 100 == 99) {
+        clock.advance(1);
+      }
+      if (i % 100 == 99) {
+        assertThat(limiter.check(ip("81.2.69.1"))).as("victim still limited after %d networks", i + 1).isEqualTo(Verdict.DROP);
+      }
+    }
+
+    assertThat(limiter.networks()).isLessThanOrEqualTo(ResponseRateLimiter.CAPACITY);
+    assertThat(limiter.check(ip("81.2.69.1"))).isEqualTo(Verdict.DROP);
+    // and a network of the flood that comes back is accounted again, from a fresh bucket at worst
+    assertThat(limiter.check(network(3))).isEqualTo(Verdict.SEND);
+  }
+
   @Test
   void loopbackIsNeverLimited() {
     ResponseRateLimiter limiter = new ResponseRateLimiter(rrl(1, 0, 15), clock);

@@ -22,7 +22,9 @@ import java.util.function.Supplier;
  *   <li>{@code POST /_cdn/invalidations} with {@code {"paths":[..],"surrogateKeys":[..],"host":..}}:
  *       202 with the invalidation's status and {@code Location}. A path starts with {@code /} and
  *       may end in {@code *} (prefix); an entry of {@code paths} that does not start with
- *       {@code /} is taken as a surrogate key. 400 on a malformed body or nothing to purge.</li>
+ *       {@code /} is taken as a surrogate key. Paths are normalised as cache keys are
+ *       ({@link io.opencdn.edge.cache.Targets}: a purge of {@code /%62} or {@code /a/../b} is one of
+ *       {@code /b}). 400 on a malformed body, an invalid path or nothing to purge.</li>
  *   <li>{@code GET /_cdn/invalidations/{id}}: 200 with {@code status} InProgress or Completed,
  *       {@code acknowledged} and {@code pending} edges; 404 when unknown.</li>
  *   <li>{@code GET /_cdn/cluster}: this edge's state, load and cluster fill counters.</li>
@@ -108,7 +110,18 @@ public final class ClusterAdmin {
       host = json.getString("host");
       for (Object o : json.getJsonArray("paths", new JsonArray())) {
         String s = String.valueOf(o).trim();
-        (s.startsWith("/") ? paths : keys).add(s);
+        if (!s.startsWith("/")) {
+          keys.add(s);
+          continue;
+        }
+        // the cache keys hold normalised targets (cache.Targets): so must the paths that match them
+        boolean prefix = s.endsWith("*");
+        String normal = io.opencdn.edge.cache.Targets.normalize(prefix ? s.substring(0, s.length() - 1) : s);
+        if (normal == null) {
+          error(req, 400, "not a valid path: " + s);
+          return;
+        }
+        paths.add(prefix ? normal + "*" : normal);
       }
       for (Object o : json.getJsonArray("surrogateKeys", new JsonArray())) {
         keys.add(String.valueOf(o).trim());

@@ -2,7 +2,7 @@ package io.opencdn.edge.cache;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.io.DataInputStream;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,10 +29,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The disk tier: one file per stored response under {@code dir}, named by the SHA-256 of the key,
  * with a byte budget over the file sizes (least recently used files are deleted first). Writes go
- * to a temporary file that is renamed into place atomically, so a crash never leaves a partial
- * entry under its real name. The in-memory index (key, size, freshness) is rebuilt from the files'
- * headers when the tier is constructed, so stored responses survive a restart; unreadable files
- * and left-over temporary files are deleted then. File I/O runs on Vert.x worker threads.
+ * to a temporary file that is synced to the disk ({@code fsync}) and then renamed into place
+ * atomically, so a crash never leaves a partial entry under its real name. The in-memory index
+ * (key, size, freshness) is rebuilt from the files' headers when the tier is constructed, so
+ * stored responses survive a restart; unreadable files, files whose size is not exactly what
+ * their header announces (truncated, or with bytes after the body) and left-over temporary files
+ * are deleted then. File I/O runs on Vert.x worker threads.
+ *
+ * <p>Integrity: each file carries the CRC32C of its body ({@link DiskEntryFormat}). A body read
+ * into memory (up to {@code maxInlineBytes}) is checked on every read; a large body served from
+ * its file is checked once, on its first read after a start (files written by this process are
+ * known good), and its size on every read. A file that fails is deleted and the lookup is a
+ * miss: a corrupted entry is never served. Writes waiting for a worker thread hold at most
+ * {@link #MAX_PENDING_WRITE_BYTES}; more are not written to disk (the memory tier still has them).
  *
  * <p>File format: {@link DiskEntryFormat}. The secondary keys of
  * {@code Vary} variants are tracked per primary key, so {@link #invalidate} of a primary key
@@ -48,7 +57,11 @@ public final class DiskCache implements ResponseCache {
   private static final Logger LOG = LoggerFactory.getLogger(DiskCache.class);
   private static final String SUFFIX = ".entry";
 
-  private record Meta(Path file, long size, long freshUntilMillis) {}
+  /** An indexed file; {@code verified}: its body is known to match its checksum. */
+  private record Meta(Path file, long size, long freshUntilMillis, boolean verified) {}
+
+  /** Bytes of {@link #put} writes waiting for a worker thread at most; more are skipped. */
+  public static final long MAX_PENDING_WRITE_BYTES = 64L << 20;
 
   private final Vertx vertx;
   private final Path dir;
@@ -60,6 +73,9 @@ public final class DiskCache implements ResponseCache {
   private final LinkedHashMap<CacheKey, Meta> index = new LinkedHashMap<>(256, 0.75f, true);
   private final LongAdder evictions = new LongAdder();
   private volatile java.util.function.Consumer<CacheKey> evicted;
+  private final java.util.concurrent.atomic.AtomicLong pendingWriteBytes = new java.util.concurrent.atomic.AtomicLong();
+  private final LongAdder skippedWrites = new LongAdder();
+  private final LongAdder corrupted = new LongAdder();
   /** Writes in flight per key, and keys invalidated meanwhile (guarded by the index lock). */
   private final Map<CacheKey, Integer> writing = new java.util.HashMap<>();
   /**
@@ -122,14 +138,18 @@ public final class DiskCache implements ResponseCache {
         if (!name.endsWith(SUFFIX)) {
           continue;
         }
-        try (InputStream in = Files.newInputStream(f)) {
-          DiskEntryFormat.Stored stored = DiskEntryFormat.read(new DataInputStream(in), -1);
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(f), 8192)) {
+          DiskEntryFormat.Stored stored = DiskEntryFormat.read(in, -1);
           CachedResponse r = stored.response();
           CacheKey key = stored.key();
           long size = Files.size(f);
+          if (size != stored.fileSize()) {
+            throw new IOException("size " + size + " instead of " + stored.fileSize() + " (truncated or overlong)");
+          }
           found.add(new AbstractMap.SimpleEntry<>(Files.getLastModifiedTime(f).toMillis(),
-              new AbstractMap.SimpleEntry<>(key, new Meta(f, size, freshUntil(r)))));
+              new AbstractMap.SimpleEntry<>(key, new Meta(f, size, freshUntil(r), false))));
         } catch (IOException | RuntimeException e) {
+          corrupted.increment();
           LOG.warn("disk cache: dropping unreadable {}: {}", f, e.toString());
           Files.deleteIfExists(f);
         }
@@ -170,30 +190,62 @@ public final class DiskCache implements ResponseCache {
       return Future.succeededFuture();
     }
     Path file = meta.file();
+    boolean verified = meta.verified();
     return vertx.<CachedResponse>executeBlocking(() -> {
-      try (InputStream in = Files.newInputStream(file)) {
-        DiskEntryFormat.Stored s = DiskEntryFormat.read(new DataInputStream(in), maxInlineBytes);
-        if (s.bodyLength() <= maxInlineBytes) {
-          return s.response();
-        }
-        long offset = Files.size(file) - s.bodyLength();
-        if (offset <= 0) {
-          throw new IOException("truncated entry");
-        }
-        return s.response().withBodyFile(new CachedResponse.BodyFile(file, offset, s.bodyLength()));
+      DiskEntryFormat.Stored s;
+      try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 65536)) {
+        s = DiskEntryFormat.read(in, maxInlineBytes); // a body read here is checked against its checksum
       }
+      if (s.bodyLength() <= maxInlineBytes) {
+        return s.response();
+      }
+      if (Files.size(file) != s.fileSize()) {
+        throw new IOException("size " + Files.size(file) + " instead of " + s.fileSize());
+      }
+      if (!verified) {
+        DiskFiles.verify(file, s);
+        markVerified(key, file);
+      }
+      return s.response().withBodyFile(new CachedResponse.BodyFile(file, s.bodyOffset(), s.bodyLength()));
     }, false).recover(t -> {
+      if (!(t instanceof java.nio.file.NoSuchFileException)) {
+        corrupted.increment();
+        LOG.warn("disk cache: dropping {} ({}): {}", file, key, t.toString());
+      }
       synchronized (index) {
-        remove(key);
+        Meta now = index.get(key);
+        if (now != null && now.file().equals(file)) {
+          remove(key);
+        }
       }
       return Future.succeededFuture();
     });
   }
 
+  /** Records that {@code key}'s {@code file} matched its checksum. */
+  private void markVerified(CacheKey key, Path file) {
+    synchronized (index) {
+      Meta m = index.get(key);
+      if (m != null && m.file().equals(file) && !m.verified()) {
+        index.put(key, new Meta(m.file(), m.size(), m.freshUntilMillis(), true));
+      }
+    }
+  }
+
+  /**
+   * Stores {@code response} in a file of its own (written, synced, renamed into place); skipped
+   * when more than {@link #MAX_PENDING_WRITE_BYTES} already wait for the disk.
+   */
   @Override
   public Future<Void> put(CacheKey key, CachedResponse response) {
     if (response.bodyFile() != null) {
       return Future.succeededFuture(); // a large entry: already stored by its DiskEntryWriter
+    }
+    long weight = response.bodyLength() + 1024;
+    if (pendingWriteBytes.addAndGet(weight) > MAX_PENDING_WRITE_BYTES) {
+      pendingWriteBytes.addAndGet(-weight);
+      skippedWrites.increment();
+      return Future.succeededFuture();
     }
     Path file = dir.resolve(fileName(key));
     long freshUntil = freshUntil(response);
@@ -203,9 +255,8 @@ public final class DiskCache implements ResponseCache {
       if (data.length > budgetBytes) {
         return null;
       }
-      Path tmp = Files.createTempFile(dir, "put-", ".tmp");
+      Path tmp = DiskFiles.writeSynced(dir, data);
       try {
-        Files.write(tmp, data);
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } finally {
         Files.deleteIfExists(tmp);
@@ -219,7 +270,7 @@ public final class DiskCache implements ResponseCache {
           bytes -= old == null ? 0 : old.size();
           return null;
         }
-        Meta old = index.put(key, new Meta(file, data.length, freshUntil));
+        Meta old = index.put(key, new Meta(file, data.length, freshUntil, true));
         if (old != null && !old.file().equals(file)) {
           delete(old.file());
         }
@@ -228,7 +279,20 @@ public final class DiskCache implements ResponseCache {
         evictOverBudget();
       }
       return null;
-    }, false).andThen(ar -> doneWriting(key));
+    }, false).andThen(ar -> {
+      pendingWriteBytes.addAndGet(-weight);
+      doneWriting(key);
+    });
+  }
+
+  /** Writes not made because too many bytes waited for the disk ({@link #MAX_PENDING_WRITE_BYTES}). */
+  public long skippedWrites() {
+    return skippedWrites.sum();
+  }
+
+  /** Files dropped on read because they were truncated or did not match their checksum. */
+  public long corruptedFiles() {
+    return corrupted.sum();
   }
 
   @Override
@@ -307,7 +371,7 @@ public final class DiskCache implements ResponseCache {
           delete(file);
           return null;
         }
-        Meta old = index.put(key, new Meta(file, size, freshUntil));
+        Meta old = index.put(key, new Meta(file, size, freshUntil, true)); // checksummed and synced while written
         if (old != null && !old.file().equals(file)) {
           delete(old.file());
         }

@@ -4,25 +4,30 @@ import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.zip.CRC32C;
 
 /**
- * The file format of a {@link DiskCache} entry: magic {@code OCDN2}, then (DataOutput) key host,
+ * The file format of a {@link DiskCache} entry: magic {@code OCDN3}, then (DataOutput) key host,
  * key target, key variant (empty for a primary key), status, request time, response time,
- * lifetime, the Vary values, the headers, the body length and the body. {@code OCDN1} files
- * (written before variant keys existed, without the variant) are still read.
+ * lifetime, the Vary values, the headers, the body length, the CRC32C of the body, and the body.
+ * A file is complete when its size is exactly the header, the two fields and the body length, and
+ * intact when its body matches the checksum. Files of earlier versions ({@code OCDN1},
+ * {@code OCDN2}: no checksum, written without sync) are not read.
  */
 final class DiskEntryFormat {
 
-  private static final byte[] MAGIC = "OCDN2".getBytes(StandardCharsets.US_ASCII);
-  /** Files written before variant keys existed: no variant field. */
-  private static final byte[] MAGIC_V1 = "OCDN1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MAGIC = "OCDN3".getBytes(StandardCharsets.US_ASCII);
+  /** Bytes after the header: the body length and the body's CRC32C. */
+  static final int LENGTH_AND_CHECKSUM = 8;
 
   private DiskEntryFormat() {}
 
@@ -31,8 +36,10 @@ final class DiskEntryFormat {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(r.body().length() + 1024);
       DataOutputStream out = new DataOutputStream(bytes);
       writeHeader(out, key, r);
-      out.writeInt(r.body().length());
-      out.write(r.body().getBytes());
+      byte[] body = r.body().getBytes();
+      out.writeInt(body.length);
+      out.writeInt(checksum(body, 0, body.length));
+      out.write(body);
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -40,7 +47,7 @@ final class DiskEntryFormat {
     }
   }
 
-  /** The file header of an entry: everything up to (not including) the body length field. */
+  /** The file header of an entry: everything up to (not including) the body length and checksum. */
   static byte[] header(CacheKey key, CachedResponse r) {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
@@ -74,23 +81,39 @@ final class DiskEntryFormat {
     }
   }
 
-  /** A decoded file: its key, response (the body empty when not read) and body length. */
-  record Stored(CacheKey key, CachedResponse response, long bodyLength) {}
-
-  static Stored read(DataInputStream in, boolean withBody) throws IOException {
-    return read(in, withBody ? Integer.MAX_VALUE : -1);
+  /** The CRC32C of {@code length} bytes of {@code b} from {@code offset}. */
+  static int checksum(byte[] b, int offset, int length) {
+    CRC32C crc = new CRC32C();
+    crc.update(b, offset, length);
+    return (int) crc.getValue();
   }
 
-  /** Decodes a file, reading the body only when it is at most {@code maxBody} bytes long. */
-  static Stored read(DataInputStream in, long maxBody) throws IOException {
+  /**
+   * A decoded file: its key, response (the body empty when not read), body length, the body's
+   * checksum and where the body starts in the file.
+   */
+  record Stored(CacheKey key, CachedResponse response, long bodyLength, int checksum, long bodyOffset) {
+    /** The file size of a complete entry. */
+    long fileSize() {
+      return bodyOffset + bodyLength;
+    }
+  }
+
+  /**
+   * Decodes a file, reading the body only when it is at most {@code maxBody} bytes long; a body
+   * read is checked against its checksum. Throws on a file of an earlier version, a truncated
+   * file or a checksum mismatch.
+   */
+  static Stored read(InputStream raw, long maxBody) throws IOException {
+    Counting counting = new Counting(raw);
+    DataInputStream in = new DataInputStream(counting);
     byte[] magic = in.readNBytes(MAGIC.length);
-    boolean v1 = java.util.Arrays.equals(magic, MAGIC_V1);
-    if (!v1 && !java.util.Arrays.equals(magic, MAGIC)) {
-      throw new IOException("not a cache entry");
+    if (!java.util.Arrays.equals(magic, MAGIC)) {
+      throw new IOException("not a cache entry of this version");
     }
     String host = in.readUTF();
     String target = readLong(in);
-    CacheKey key = new CacheKey(host, target, v1 ? null : readLong(in));
+    CacheKey key = new CacheKey(host, target, readLong(in));
     int status = in.readInt();
     long requestTime = in.readLong();
     long responseTime = in.readLong();
@@ -107,17 +130,57 @@ final class DiskEntryFormat {
     if (length < 0) {
       throw new IOException("bad body length " + length);
     }
+    int checksum = in.readInt();
+    long offset = counting.count;
     Buffer body;
     if (length <= maxBody) {
       byte[] b = in.readNBytes(length);
       if (b.length != length) {
         throw new IOException("truncated entry");
       }
+      if (checksum(b, 0, length) != checksum) {
+        throw new IOException("checksum mismatch");
+      }
       body = Buffer.buffer(b);
     } else {
       body = Buffer.buffer();
     }
-    return new Stored(key, new CachedResponse(status, headers, body, requestTime, responseTime, lifetime, vary), length);
+    return new Stored(key, new CachedResponse(status, headers, body, requestTime, responseTime, lifetime, vary), length,
+        checksum, offset);
+  }
+
+  /** Counts the bytes read through it. */
+  private static final class Counting extends FilterInputStream {
+    long count;
+
+    Counting(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count += n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long k = super.skip(n);
+      count += k;
+      return k;
+    }
   }
 
   private static void writeLong(DataOutputStream out, String s) throws IOException {

@@ -15,11 +15,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Writes one large disk entry while its body streams in ({@link DiskCache#openLarge}): the file
  * header first, a placeholder for the body length, then each chunk in order on the context's
- * ordered worker queue. At most {@link #HIGH_WATER_BYTES} are queued in memory;
- * {@link #writeQueueFull()} and {@link #drainHandler} give the caller back-pressure as a Vert.x
- * {@code WriteStream} does. {@link #commit} fills in the length, checks the file size and
- * publishes the entry atomically (rename); {@link #abort} deletes the temporary file. Use from
- * one event-loop context.
+ * ordered worker queue, the body's CRC32C computed as it goes. At most {@link #HIGH_WATER_BYTES}
+ * are queued in memory; {@link #writeQueueFull()} and {@link #drainHandler} give the caller
+ * back-pressure as a Vert.x {@code WriteStream} does. {@link #commit} fills in the length and the
+ * checksum, checks the file size, syncs the file to the disk and only then publishes the entry
+ * atomically (rename); {@link #abort} deletes the temporary file. Use from one event-loop context.
  */
 public final class DiskEntryWriter {
 
@@ -36,6 +36,8 @@ public final class DiskEntryWriter {
   private final long freshUntil;
   private final long maxBodyBytes;
   private final AtomicLong queued = new AtomicLong();
+  /** CRC32C of the body written so far (updated on the ordered worker queue only). */
+  private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
   private volatile Throwable failure;
   private long written;
   private boolean finished;
@@ -54,10 +56,10 @@ public final class DiskEntryWriter {
     this.head = head;
     this.freshUntil = freshUntil;
     this.channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-    ByteBuffer h = ByteBuffer.allocate(header.length + 4);
-    h.put(header).putInt(0).flip();
+    ByteBuffer h = ByteBuffer.allocate(header.length + DiskEntryFormat.LENGTH_AND_CHECKSUM);
+    h.put(header).putInt(0).putInt(0).flip();
     writeFully(h);
-    this.headerLength = header.length + 4;
+    this.headerLength = header.length + DiskEntryFormat.LENGTH_AND_CHECKSUM;
   }
 
   /** Queues {@code chunk} for the file (ignored once the writer failed or finished). */
@@ -75,6 +77,7 @@ public final class DiskEntryWriter {
     byte[] bytes = chunk.getBytes();
     ctx.<Void>executeBlocking(() -> {
       if (failure == null) {
+        crc.update(bytes, 0, bytes.length);
         writeFully(ByteBuffer.wrap(bytes));
       }
       return null;
@@ -123,12 +126,17 @@ public final class DiskEntryWriter {
         if (failure != null || expected != bodyLength || bodyLength > Integer.MAX_VALUE) {
           return null;
         }
-        channel.write(ByteBuffer.allocate(4).putInt(0, (int) bodyLength), headerLength - 4);
+        ByteBuffer fields = ByteBuffer.allocate(DiskEntryFormat.LENGTH_AND_CHECKSUM).putInt((int) bodyLength)
+            .putInt((int) crc.getValue()).flip();
+        while (fields.hasRemaining()) {
+          channel.write(fields, headerLength - DiskEntryFormat.LENGTH_AND_CHECKSUM + fields.position());
+        }
         long size = channel.size();
-        channel.close();
         if (size != headerLength + bodyLength) {
           return null;
         }
+        channel.force(true); // the bytes are on the disk before the entry gets its name
+        channel.close();
         Path file = cache.publishLarge(key, tmp, size, freshUntil, started);
         return file == null ? null
             : head.withBodyFile(new CachedResponse.BodyFile(file, headerLength, bodyLength));

@@ -8,10 +8,11 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts what the registry reports as load: open client connections and response bytes written.
- * Install with {@link #connections()} as the server's connection handler and wrap the request
- * handler with {@link #counting}.
+ * Give it to the listeners' {@link io.opencdn.edge.http.ConnectionGuard} as its listener, or
+ * install {@link #connections()} as a server's connection handler and wrap the request handler
+ * with {@link #counting}.
  */
-public final class LoadMeter {
+public final class LoadMeter implements io.opencdn.edge.http.ConnectionGuard.Listener {
 
   private final AtomicInteger open = new AtomicInteger();
   private final LongAdder bytes = new LongAdder();
@@ -30,6 +31,21 @@ public final class LoadMeter {
       req.response().endHandler(v -> bytes.add(req.response().bytesWritten()));
       next.handle(req);
     };
+  }
+
+  @Override
+  public void opened() {
+    open.incrementAndGet();
+  }
+
+  @Override
+  public void closed() {
+    open.decrementAndGet();
+  }
+
+  @Override
+  public void responseEnded(long written) {
+    bytes.add(written);
   }
 
   /** Client connections open now. */

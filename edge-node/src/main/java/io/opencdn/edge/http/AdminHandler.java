@@ -11,8 +11,22 @@ import java.util.function.Supplier;
 /**
  * The {@code /_cdn/*} endpoints. {@code GET /_cdn/health} is public (the DNS server polls it);
  * everything else needs {@code Authorization: Bearer <adminToken>} and answers 401 without it.
+ *
+ * <p>Every admin call but health is logged on the SLF4J logger {@code admin} when its response
+ * ends: {@code <client> "<METHOD> <path>" <status>}, at INFO for actions (any method but GET and
+ * HEAD), DEBUG for reads, and WARN for refused calls (401, 403), at most
+ * {@value #REFUSALS_PER_SECOND} a second (the number left out is logged with the next one). No
+ * header is logged, so neither the admin token nor the peer token reaches a log.
  */
 public final class AdminHandler {
+
+  /** Refused admin calls logged per second at most: a flood of bad tokens must not flood the log. */
+  static final int REFUSALS_PER_SECOND = 10;
+  private static volatile org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("admin");
+
+  private long refusalWindow = Long.MIN_VALUE;
+  private int refusalsInWindow;
+  private long refusalsLeftOut;
 
   /** Path prefix of the admin endpoints; it shadows the same paths of every distribution. */
   public static final String PREFIX = "/_cdn/";
@@ -53,6 +67,11 @@ public final class AdminHandler {
     this.state = source;
   }
 
+  /** Replaces the admin logger (tests capture the lines). */
+  static void logger(org.slf4j.Logger logger) {
+    log = logger;
+  }
+
   /** Answers one admin request. */
   public void handle(HttpServerRequest req) {
     String path = req.path();
@@ -61,6 +80,7 @@ public final class AdminHandler {
       json(req, 200, new JsonObject().put("id", id).put("region", region).put("state", state.get()));
       return;
     }
+    req.response().bodyEndHandler(v -> logCall(req, read));
     for (Route r : routes) {
       if (path.startsWith(r.prefix()) && (!r.needsToken() || token.accepts(req.getHeader("Authorization")))) {
         r.handler().handle(req);
@@ -80,6 +100,44 @@ public final class AdminHandler {
     } else {
       req.response().setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8").end("404 Not Found\n");
     }
+  }
+
+  /** Logs one admin call once its response has ended (see the class comment). */
+  private void logCall(HttpServerRequest req, boolean read) {
+    org.slf4j.Logger logger = log;
+    int status = req.response().getStatusCode();
+    String client = req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress();
+    String call = AccessLog.escape(req.method().name()) + " " + AccessLog.escape(req.path());
+    if (status == 401 || status == 403) {
+      long leftOut = refusalLogged();
+      if (leftOut >= 0) {
+        logger.warn("admin call refused: {} \"{}\" {}{}", client, call, status,
+            leftOut == 0 ? "" : " (" + leftOut + " more refused calls not logged)");
+      }
+    } else if (!read) {
+      logger.info("admin: {} \"{}\" {}", client, call, status);
+    } else if (logger.isDebugEnabled()) {
+      logger.debug("admin: {} \"{}\" {}", client, call, status);
+    }
+  }
+
+  /**
+   * Counts one refused call: -1 when it is not to be logged (over the rate), else how many were
+   * left out before it.
+   */
+  private synchronized long refusalLogged() {
+    long second = System.nanoTime() / 1_000_000_000L;
+    if (second != refusalWindow) {
+      refusalWindow = second;
+      refusalsInWindow = 0;
+    }
+    if (++refusalsInWindow > REFUSALS_PER_SECOND) {
+      refusalsLeftOut++;
+      return -1;
+    }
+    long n = refusalsLeftOut;
+    refusalsLeftOut = 0;
+    return n;
   }
 
   /** The counters served by {@code /_cdn/stats}. */

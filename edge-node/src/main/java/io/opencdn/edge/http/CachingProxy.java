@@ -141,14 +141,14 @@ final class CachingProxy {
     SingleFlight.Flight<CacheKey, FillOutcome> flight = flights.join(key);
     if (flight.leader()) {
       metrics.backgroundRefreshes.increment();
-      lead(null, d, fillRequest(req, d), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), key, stored, flight);
+      lead(null, d, fillRequest(req, d, key), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), key, stored, flight);
     }
   }
 
   private void fill(HttpServerRequest req, Distribution d, CacheKey key, CachedResponse stored, boolean retried) {
     SingleFlight.Flight<CacheKey, FillOutcome> flight = flights.join(key);
     if (flight.leader()) {
-      lead(req, d, fillRequest(req, d), req.headers(), key, stored, flight);
+      lead(req, d, fillRequest(req, d, key), req.headers(), key, stored, flight);
       return;
     }
     metrics.collapsed.increment();
@@ -162,13 +162,15 @@ final class CachingProxy {
       } else if (outcome instanceof FillOutcome.Failed f) {
         responder.error(req, f.error());
       } else {
-        pass.forward(req, d);
+        pass.forward(req, d, key.target());
       }
     });
   }
 
-  private OriginRequest fillRequest(HttpServerRequest req, Distribution d) {
-    return new OriginRequest(d.origin(), HttpMethod.GET, req.uri(), authority(req, d), headers.toOriginForFill(req), null);
+  /** The fill of {@code key}: its (normalised) target, and Host = the key's host. */
+  private OriginRequest fillRequest(HttpServerRequest req, Distribution d, CacheKey key) {
+    return new OriginRequest(d.origin(), HttpMethod.GET, key.target(), authority(key.host(), d), headers.toOriginForFill(req, d),
+        null);
   }
 
   /**
@@ -236,7 +238,7 @@ final class CachingProxy {
         // than streaming the whole object, so seeking in large media works through the edge
         flight.complete(new FillOutcome.Pass());
         res.raw().request().reset();
-        pass.forward(req, d);
+        pass.forward(req, d, key.target());
         return;
       }
       passOn(req, flight, res);
@@ -431,8 +433,15 @@ final class CachingProxy {
     res.raw().resume();
   }
 
-  static String authority(HttpServerRequest req, Distribution d) {
-    String host = Distributions.requestHost(req);
-    return host == null || host.isBlank() ? d.origin().host() + ":" + d.origin().port() : host;
+  /**
+   * The Host sent to the origin: the cache key's host (lower case, no port, no trailing dot), so
+   * the origin never answers for a Host the key does not name; the origin's own authority when
+   * the request had none.
+   */
+  static String authority(String keyHost, Distribution d) {
+    if (keyHost == null || keyHost.isEmpty()) {
+      return d.origin().host() + ":" + d.origin().port();
+    }
+    return keyHost.indexOf(':') >= 0 ? "[" + keyHost + "]" : keyHost;
   }
 }

@@ -21,7 +21,8 @@ public final class Distributions {
   public Distributions(List<DistributionConfig> configs) {
     Distribution wildcard = null;
     for (DistributionConfig c : configs) {
-      Distribution d = new Distribution(c.host().toLowerCase(Locale.ROOT), Origin.of(c.originUri()));
+      Distribution d = new Distribution(c.host().toLowerCase(Locale.ROOT), Origin.of(c.originUri()),
+          c.trustForwardedHeaders());
       if (c.host().equals(DistributionConfig.ANY_HOST)) {
         wildcard = d;
       } else {

@@ -15,7 +15,8 @@ import java.time.Clock;
 /**
  * Entry of the request flow: {@code /_cdn/*} goes to the {@link AdminHandler}; every other request
  * is matched to a {@link Distribution} by Host (none: 421 Misdirected Request, RFC 9110 15.5.20,
- * never proxied), then GET and HEAD go through the cache and other methods are relayed.
+ * never proxied), then the target is reduced to normalised origin-form ({@link RequestTarget}; 400
+ * when it cannot be), then GET and HEAD go through the cache and other methods are relayed.
  */
 public final class EdgeHandler implements Handler<HttpServerRequest> {
 
@@ -113,11 +114,16 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
       responder.plain(req, 405, "405 Method Not Allowed: CONNECT");
       return;
     }
+    String target = RequestTarget.of(req, hostName);
+    if (target == null) {
+      responder.plain(req, 400, "400 Bad Request: invalid request target, or an absolute URI for another host than Host");
+      return;
+    }
     if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
-      caching.handle(req, d, new CacheKey(hostName == null ? "" : hostName, req.uri()));
+      caching.handle(req, d, new CacheKey(hostName == null ? "" : hostName, target));
     } else {
       req.pause();
-      pass.forward(req, d);
+      pass.forward(req, d, target);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.opencdn.edge.http;
 
+import io.opencdn.edge.ConnectionsConfig;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -20,10 +21,29 @@ public final class Listeners {
   /** Listener instances by default: one per available processor. */
   public static final int DEFAULT_INSTANCES = Math.max(1, Runtime.getRuntime().availableProcessors());
 
-  /** HTTP/1.1 server options of the edge: no h2c upgrade or WebSocket compression handlers. */
+  /** {@link #options(ConnectionsConfig)} with the default limits. */
   public static HttpServerOptions options() {
-    return new HttpServerOptions().setMaxHeaderSize(65536).setIdleTimeout(120).setHttp2ClearTextEnabled(false)
-        .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
+    return options(ConnectionsConfig.DEFAULTS);
+  }
+
+  /**
+   * HTTP/1.1 server options of the edge: no h2c upgrade or WebSocket compression handlers; the idle
+   * timeout, the TLS handshake timeout and the HTTP/2 limits of {@code limits} (SETTINGS
+   * MAX_CONCURRENT_STREAMS, and the RST_STREAM flood bound of the rapid reset attack); HTTP/2
+   * header blocks stay within Netty's default header list size (8 KiB): a longer block, however
+   * many CONTINUATION frames carry it, closes the connection. The other bounds are
+   * {@link ConnectionGuard}'s.
+   */
+  public static HttpServerOptions options(ConnectionsConfig limits) {
+    HttpServerOptions o = new HttpServerOptions().setMaxHeaderSize(65536).setIdleTimeout(limits.idleTimeoutSeconds())
+        .setHttp2ClearTextEnabled(false)
+        .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
+        .setSslHandshakeTimeout(limits.headerTimeoutMillis()).setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+        .setHttp2RstFloodMaxRstFramePerWindow(limits.http2ResetsPerWindow())
+        .setHttp2RstFloodWindowDuration(limits.http2ResetWindowSeconds())
+        .setHttp2RstFloodWindowDurationTimeUnit(java.util.concurrent.TimeUnit.SECONDS);
+    o.getInitialSettings().setMaxConcurrentStreams(limits.http2MaxConcurrentStreams());
+    return o;
   }
 
   /**
@@ -35,11 +55,17 @@ public final class Listeners {
    */
   public static HttpServerOptions tlsOptions(java.util.List<java.util.Map.Entry<String, String>> certAndKeyPaths,
       boolean http2) {
+    return tlsOptions(certAndKeyPaths, http2, ConnectionsConfig.DEFAULTS);
+  }
+
+  /** {@link #tlsOptions(java.util.List, boolean)} with the given connection limits. */
+  public static HttpServerOptions tlsOptions(java.util.List<java.util.Map.Entry<String, String>> certAndKeyPaths,
+      boolean http2, ConnectionsConfig limits) {
     io.vertx.core.net.PemKeyCertOptions pem = new io.vertx.core.net.PemKeyCertOptions();
     for (var e : certAndKeyPaths) {
       pem.addCertPath(e.getKey()).addKeyPath(e.getValue());
     }
-    HttpServerOptions o = options().setSsl(true).setSni(true).setKeyCertOptions(pem).setUseAlpn(http2);
+    HttpServerOptions o = options(limits).setSsl(true).setSni(true).setKeyCertOptions(pem).setUseAlpn(http2);
     if (http2) {
       o.setAlpnVersions(java.util.List.of(io.vertx.core.http.HttpVersion.HTTP_2, io.vertx.core.http.HttpVersion.HTTP_1_1));
     }

@@ -34,22 +34,23 @@ final class PassProxy {
   }
 
   /**
-   * Forwards {@code req}; for a request with a body the caller must have paused it before any
-   * asynchronous step.
+   * Forwards {@code req} with its normalised {@code target} ({@link RequestTarget}); for a request
+   * with a body the caller must have paused it before any asynchronous step.
    */
-  void forward(HttpServerRequest req, Distribution d) {
+  void forward(HttpServerRequest req, Distribution d, String target) {
     metrics.passes.increment();
     metrics.originRequests.increment();
     boolean hasBody = req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD;
-    OriginRequest request = new OriginRequest(d.origin(), req.method(), req.uri(), CachingProxy.authority(req, d),
-        headers.toOrigin(req), hasBody ? req : null);
+    CacheKey key = key(req, target);
+    OriginRequest request = new OriginRequest(d.origin(), req.method(), target, CachingProxy.authority(key.host(), d),
+        headers.toOrigin(req, d), hasBody ? req : null);
     origin.send(request).onComplete(ar -> {
       if (ar.failed()) {
         responder.error(req, FillException.from(ar.cause()));
         return;
       }
       if (!SAFE.contains(req.method()) && ar.result().status() < 400) {
-        invalidateAfterUnsafe(req, ar.result().headers());
+        invalidateAfterUnsafe(key, ar.result().headers());
       }
       responder.relay(req, ar.result(), null);
     });
@@ -60,8 +61,7 @@ final class PassProxy {
    * {@code Content-Location} when they have the same host (to prevent denial-of-service against
    * other sites).
    */
-  private void invalidateAfterUnsafe(HttpServerRequest req, io.vertx.core.MultiMap responseHeaders) {
-    CacheKey target = key(req);
+  private void invalidateAfterUnsafe(CacheKey target, io.vertx.core.MultiMap responseHeaders) {
     cache.invalidate(target);
     for (String field : new String[] {"Location", "Content-Location"}) {
       String value = responseHeaders.get(field);
@@ -72,8 +72,10 @@ final class PassProxy {
         java.net.URI base = java.net.URI.create("http://" + target.host() + target.target());
         java.net.URI u = base.resolve(value.trim());
         if (u.getHost() != null && u.getHost().equalsIgnoreCase(target.host()) && u.getRawPath() != null) {
-          String t = u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
-          cache.invalidate(new CacheKey(target.host(), t));
+          String t = io.opencdn.edge.cache.Targets.normalize(u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery()));
+          if (t != null) {
+            cache.invalidate(new CacheKey(target.host(), t));
+          }
         }
       } catch (IllegalArgumentException e) {
         // an unparseable URI names nothing we could have stored
@@ -81,8 +83,9 @@ final class PassProxy {
     }
   }
 
-  static CacheKey key(HttpServerRequest req) {
-    String host = Distributions.hostName(Distributions.requestHost(req));
-    return new CacheKey(host == null ? "" : host, req.uri());
+  /** The cache key of {@code req} with its normalised {@code target}. */
+  static CacheKey key(HttpServerRequest req, String target) {
+    String host = Distributions.requestHostName(req);
+    return new CacheKey(host == null ? "" : host, target);
   }
 }

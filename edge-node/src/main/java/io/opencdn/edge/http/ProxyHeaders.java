@@ -58,10 +58,30 @@ final class ProxyHeaders {
     return false;
   }
 
-  /** Headers to send to the origin for a relayed request. */
-  MultiMap toOrigin(HttpServerRequest req) {
+  /**
+   * Request fields a client could steer the origin with (which host, scheme, port, path or method
+   * it thinks it serves, or who the client is): dropped unless the distribution trusts them.
+   * {@code X-Forwarded-For} is not among them: the edge appends the client's address to it.
+   */
+  static final List<String> FORWARDING = List.of("Forwarded", "X-Forwarded-Host", "X-Forwarded-Proto",
+      "X-Forwarded-Port", "X-Forwarded-Prefix", "X-Forwarded-Server", "X-Forwarded-Scheme", "X-Forwarded-Ssl",
+      "X-Forwarded-Uri", "X-Original-URL", "X-Original-URI", "X-Original-Host", "X-Rewrite-URL", "X-Host",
+      "X-Real-IP", "True-Client-IP", "X-Client-IP", "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override");
+
+  /**
+   * Headers to send to the origin for a relayed request: end-to-end fields without Host (the
+   * origin request sets it), without the {@link #FORWARDING} fields unless {@code d} trusts
+   * them, without the cluster's internal {@code X-Cdn-*} fields, with Via and X-Forwarded-For.
+   */
+  MultiMap toOrigin(HttpServerRequest req, Distribution d) {
     MultiMap h = HopByHop.endToEnd(req.headers());
     h.remove("Host");
+    if (!d.trustForwardedHeaders()) {
+      FORWARDING.forEach(h::remove);
+    }
+    if (h.names().stream().anyMatch(n -> n.regionMatches(true, 0, "X-Cdn-", 0, 6))) {
+      h.names().stream().filter(n -> n.regionMatches(true, 0, "X-Cdn-", 0, 6)).toList().forEach(h::remove);
+    }
     String client = req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
     String xff = String.join(", ", h.getAll("X-Forwarded-For"));
     h.set("X-Forwarded-For", xff.isBlank() ? client : xff + ", " + client);
@@ -73,8 +93,8 @@ final class ProxyHeaders {
    * Headers to send to the origin for a cache fill: no client conditionals, no Range, and
    * {@code Accept-Encoding} normalised the way {@code Vary} matching normalises it.
    */
-  MultiMap toOriginForFill(HttpServerRequest req) {
-    MultiMap h = toOrigin(req);
+  MultiMap toOriginForFill(HttpServerRequest req, Distribution d) {
+    MultiMap h = toOrigin(req, d);
     FILL_EXCLUDED.forEach(h::remove);
     if (h.contains("Accept-Encoding")) {
       String ae = io.opencdn.edge.cache.CachedResponse.normalizeAcceptEncoding(String.join(",", h.getAll("Accept-Encoding")));

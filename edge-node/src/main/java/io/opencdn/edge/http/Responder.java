@@ -120,8 +120,14 @@ final class Responder {
             body = body.slice((int) one.first(), (int) one.last() + 1);
           } else {
             String boundary = "opencdn" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
-            body = Ranges.multipart(body, ranges, out.headers().get("Content-Type"), boundary);
+            Ranges.Multipart parts = new Ranges.Multipart(ranges, body.length(), out.headers().get("Content-Type"), boundary);
             out.putHeader("Content-Type", "multipart/byteranges; boundary=" + boundary);
+            if (req.method() == HttpMethod.HEAD) {
+              out.putHeader("Content-Length", Long.toString(parts.length())).end();
+            } else {
+              parts.send(out, body); // part by part, slices of the stored body
+            }
+            return;
           }
         }
       }
@@ -136,8 +142,8 @@ final class Responder {
   /**
    * Serves a stored response whose body lies in a disk-tier file ({@link CachedResponse#bodyFile()})
    * with {@code sendFile}, never reading it whole into memory: the whole body, or one range
-   * (206) as an offset and length into the file. Several ranges are answered with the full 200
-   * (RFC 9110 14.2 lets a server ignore Range). A file that has gone meanwhile (evicted) resets
+   * (206) as an offset and length into the file. Several ranges (after coalescing, see
+   * {@link Ranges#parse}) are answered with the full 200 (RFC 9110 14.2 lets a server ignore Range). A file that has gone meanwhile (evicted) resets
    * the connection.
    */
   private void storedFile(HttpServerRequest req, HttpServerResponse out, CachedResponse r, long ageSeconds,

@@ -142,6 +142,21 @@ class EdgeClusterTest {
   }
 
   @Test
+  void aPurgeMatchesEverySpellingOfAPath() {
+    h.origin.content("/norm/b", "bee", "Cache-Control", "max-age=600");
+    assertThat(h.get(0, "/norm/x/../b").header("X-Cache")).startsWith("Miss");
+    assertThat(h.get(0, "/norm/%62").header("X-Cache")).startsWith("Hit");
+    assertThat(h.admin(0, HttpMethod.POST, "/_cdn/invalidations", "{\"paths\":[\"/norm/%zz\"]}").status()).isEqualTo(400);
+
+    String id = new JsonObject(h.admin(0, HttpMethod.POST, "/_cdn/invalidations", "{\"paths\":[\"/norm/./%62\"]}").body())
+        .getString("id");
+    awaitCompleted(0, id);
+
+    assertThat(h.get(0, "/norm/b").header("X-Cache")).startsWith("Miss");
+    assertThat(h.origin.count("/norm/b")).isEqualTo(2);
+  }
+
+  @Test
   void invalidationStaysInProgressWhileALiveEdgeHasNotPurged() {
     IMap<String, EdgeRecord> edges = h.members.get(0).getMap(ClusterMaps.EDGES);
     EdgeRecord a = edges.get("edge-a");

@@ -29,6 +29,18 @@ class RangesTest {
       "bytes=- | ignored",
       "bytes=1 | ignored",
       "bytes=0-1,2-3,4-5,6-7,8-9,10-11,12-13,14-15,16-17,18-19,20-21,22-23,24-25,26-27,28-29,30-31,32-33 | ignored",
+      // overlapping or touching ranges are coalesced, in ascending order (RFC 9110 14.6)
+      "bytes=0-9,5-19 | 0-19",
+      "bytes=10-19,0-9 | 0-19",
+      "bytes=50-59,0-9 | 0-9 50-59",
+      "bytes=0-49,-50 | 0-99",
+      "bytes=0-49,-60 | ignored",
+      "bytes=0-0,2-2,1-1 | 0-2",
+      // ranges asking for more bytes than the representation has: ignored (nginx does the same)
+      "bytes=0-,0- | ignored",
+      "bytes=0-99,0-0 | ignored",
+      "bytes=-100,-1 | ignored",
+      "bytes=0-,0-,0-,0-,0-,0-,0-,0-,0-,0-,0-,0-,0-,0-,0-,0- | ignored",
   })
   void parse(String header, String expected) {
     List<Ranges.Range> ranges = Ranges.parse(header, 100);
@@ -38,11 +50,19 @@ class RangesTest {
   }
 
   @Test
-  void multipartBodyHasOnePartPerRange() {
-    Buffer body = Ranges.multipart(Buffer.buffer("0123456789"), List.of(new Ranges.Range(0, 1), new Ranges.Range(8, 9)),
+  void multipartBodyHasOnePartPerRangeAndAKnownLength() {
+    Ranges.Multipart parts = new Ranges.Multipart(List.of(new Ranges.Range(0, 1), new Ranges.Range(8, 9)), 10,
         "text/plain", "B");
+    Buffer body = parts.toBuffer(Buffer.buffer("0123456789"));
 
     assertThat(body.toString()).isEqualTo("\r\n--B\r\nContent-Type: text/plain\r\nContent-Range: bytes 0-1/10\r\n\r\n01"
         + "\r\n--B\r\nContent-Type: text/plain\r\nContent-Range: bytes 8-9/10\r\n\r\n89\r\n--B--\r\n");
+    assertThat(parts.length()).isEqualTo(body.length());
+  }
+
+  @Test
+  void aHugeRepresentationIsParsedWithoutOverflow() {
+    assertThat(Ranges.parse("bytes=0-,0-", Long.MAX_VALUE)).isNull();
+    assertThat(Ranges.parse("bytes=0-", Long.MAX_VALUE)).containsExactly(new Ranges.Range(0, Long.MAX_VALUE - 1));
   }
 }

@@ -1,0 +1,106 @@
+package io.opencdn.edge.http;
+
+import static io.opencdn.edge.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opencdn.common.config.AdminToken;
+import io.opencdn.edge.cache.MemoryCache;
+import io.vertx.core.Vertx;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Logs under hostile input: client fields in the access log cannot forge fields or lines; admin
+ * actions and refused admin calls are logged, refusals at a bounded rate, never a token.
+ */
+class LogInjectionTest {
+
+  static final String TOKEN = "test-admin-token-0123456789";
+  final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void tearDown() {
+    AccessLog.logger(org.slf4j.LoggerFactory.getLogger("access"));
+    AdminHandler.logger(org.slf4j.LoggerFactory.getLogger("admin"));
+    await(vertx.close());
+  }
+
+  static String raw(int port, String request) throws Exception {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(5000);
+      s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      InputStream in = s.getInputStream();
+      return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  @Test
+  void clientFieldsAreEscapedInTheAccessLog() throws Exception {
+    CapturedLog log = new CapturedLog();
+    AccessLog.logger(log);
+    EdgeMetrics metrics = new EdgeMetrics();
+    int port = await(vertx.createHttpServer().requestHandler(req -> {
+      AccessLog.watch(req, metrics);
+      req.response().putHeader("X-Cache", "Miss from e1").end("hello");
+    }).listen(0, "127.0.0.1")).actualPort();
+
+    raw(port, "GET /a\"b\u0001c\u00e9\\d HTTP/1.1\r\nHost: x cache=Hit_from_e1 ms=0\r\nConnection: close\r\n\r\n");
+    io.opencdn.edge.Await.until(Duration.ofSeconds(5), () -> log.lines.size() == 1);
+
+    String line = log.lines.get(0);
+    assertThat(line).startsWith("INFO 127.0.0.1 \"GET /a\\x22b\\x01c\\xE9\\x5Cd HTTP/1.1\" 200 ")
+        .contains(" host=x\\x20cache=Hit_from_e1\\x20ms=0 cache=Miss_from_e1 ms=");
+    assertThat(line.split(" ")).hasSize(10);
+  }
+
+  @Test
+  void adminActionsAndRefusalsAreLoggedWithoutTokens() throws Exception {
+    CapturedLog log = new CapturedLog();
+    AdminHandler.logger(log);
+    AdminHandler admin = new AdminHandler("e1", "r1", AdminToken.of(TOKEN), new EdgeMetrics(),
+        new MemoryCache(1 << 20, Clock.systemUTC()), () -> 0);
+    admin.route("/_cdn/drain", true, req -> req.response().end("{}"));
+    int port = await(vertx.createHttpServer().requestHandler(admin::handle).listen(0, "127.0.0.1")).actualPort();
+
+    String ok = raw(port, "POST /_cdn/drain HTTP/1.1\r\nHost: e\r\nAuthorization: Bearer " + TOKEN
+        + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    String refused = raw(port, "POST /_cdn/drain HTTP/1.1\r\nHost: e\r\nAuthorization: Bearer wrong-token-abcdef-0123"
+        + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    String read = raw(port, "GET /_cdn/stats HTTP/1.1\r\nHost: e\r\nAuthorization: Bearer " + TOKEN
+        + "\r\nConnection: close\r\n\r\n");
+    raw(port, "GET /_cdn/health HTTP/1.1\r\nHost: e\r\nConnection: close\r\n\r\n");
+    io.opencdn.edge.Await.until(Duration.ofSeconds(5), () -> log.lines.size() == 2);
+
+    assertThat(ok).startsWith("HTTP/1.1 200 ");
+    assertThat(refused).startsWith("HTTP/1.1 401 ");
+    assertThat(read).startsWith("HTTP/1.1 200 ");
+    assertThat(log.lines).containsExactly("INFO admin: 127.0.0.1 \"POST /_cdn/drain\" 200",
+        "WARN admin call refused: 127.0.0.1 \"POST /_cdn/drain\" 401");
+    assertThat(String.join("\n", log.lines)).doesNotContain(TOKEN, "wrong-token");
+  }
+
+  @Test
+  void aFloodOfRefusedCallsIsLoggedAtABoundedRate() throws Exception {
+    CapturedLog log = new CapturedLog();
+    AdminHandler.logger(log);
+    AdminHandler admin = new AdminHandler("e1", "r1", AdminToken.of(TOKEN), new EdgeMetrics(),
+        new MemoryCache(1 << 20, Clock.systemUTC()), () -> 0);
+    int port = await(vertx.createHttpServer().requestHandler(admin::handle).listen(0, "127.0.0.1")).actualPort();
+    StringBuilder pipelined = new StringBuilder();
+    for (int i = 0; i < 200; i++) {
+      pipelined.append("GET /_cdn/stats HTTP/1.1\r\nHost: e\r\n").append(i == 199 ? "Connection: close\r\n" : "").append("\r\n");
+    }
+
+    String answers = raw(port, pipelined.toString());
+
+    assertThat(answers.split("HTTP/1.1 401 ", -1)).hasSize(201);
+    io.opencdn.edge.Await.until(Duration.ofSeconds(5), () -> !log.lines.isEmpty());
+    // 200 refusals within at most a few seconds: at most 10 lines a second get through
+    assertThat(log.lines.size()).isBetween(1, 10 * 4);
+  }
+}
