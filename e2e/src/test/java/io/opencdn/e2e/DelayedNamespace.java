@@ -37,15 +37,18 @@ final class DelayedNamespace implements AutoCloseable {
   private final String name;
   private final String hostIf;
   private final Process delayer;
-  private final List<String> delayerOutput;
+  private final List<String> delayerOutput = new ArrayList<>();
+  private final Thread outputReader;
   private long delayedPackets = -1;
   private boolean closed;
 
-  private DelayedNamespace(String name, String hostIf, Process delayer, List<String> delayerOutput) {
+  private DelayedNamespace(String name, String hostIf, Process delayer) {
     this.name = name;
     this.hostIf = hostIf;
     this.delayer = delayer;
-    this.delayerOutput = delayerOutput;
+    this.outputReader = new Thread(this::readOutput, "nfq-delayer-output");
+    outputReader.setDaemon(true);
+    outputReader.start();
   }
 
   /**
@@ -73,8 +76,7 @@ final class DelayedNamespace implements AutoCloseable {
           "-j", "NFQUEUE", "--queue-num", String.valueOf(QUEUE));
       process = new ProcessBuilder("ip", "netns", "exec", name, binary.toString(), String.valueOf(QUEUE),
           String.valueOf(delayMillis), String.valueOf(MAX_HELD)).redirectErrorStream(true).start();
-      List<String> output = collect(process);
-      DelayedNamespace ns = new DelayedNamespace(name, hostIf, process, output);
+      DelayedNamespace ns = new DelayedNamespace(name, hostIf, process);
       ns.awaitReady();
       return ns;
     } catch (Exception | Error e) {
@@ -103,6 +105,7 @@ final class DelayedNamespace implements AutoCloseable {
       if (!delayer.waitFor(10, TimeUnit.SECONDS)) {
         delayer.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
+      outputReader.join(10_000);
       synchronized (delayerOutput) {
         delayedPackets = delayerOutput.stream().filter(l -> l.startsWith("delayed=")).findFirst()
             .map(l -> Long.parseLong(l.substring("delayed=".length()).split(" ")[0])).orElse(-1L);
@@ -149,25 +152,19 @@ final class DelayedNamespace implements AutoCloseable {
     }
   }
 
-  /** Reads the process's output lines into a list, on a daemon thread, until it ends. */
-  private static List<String> collect(Process p) {
-    List<String> lines = new ArrayList<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          synchronized (lines) {
-            lines.add(line);
-          }
-        }
-      } catch (IOException e) {
-        synchronized (lines) {
-          lines.add("read failed: " + e);
+  /** Reads the delayer's output lines into {@link #delayerOutput} until it ends (on {@link #outputReader}). */
+  private void readOutput() {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(delayer.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = in.readLine()) != null; ) {
+        synchronized (delayerOutput) {
+          delayerOutput.add(line);
         }
       }
-    }, "nfq-delayer-output");
-    reader.setDaemon(true);
-    reader.start();
-    return lines;
+    } catch (IOException e) {
+      synchronized (delayerOutput) {
+        delayerOutput.add("read failed: " + e);
+      }
+    }
   }
 
   /** Compiles {@code nfq_delayer.c} into {@code e2e/target/nfq-delayer/}; fails naming the packages it needs. */
