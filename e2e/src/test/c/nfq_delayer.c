@@ -10,14 +10,16 @@
  * exceed it is dropped, like a full router buffer. Only the packet id is copied to userspace.
  *
  * Prints "ready queue=Q delay=N" on stdout once bound. Exits, accepting what it still holds, on
- * SIGTERM, SIGINT or end of standard input (so it ends with the process that started it), and
- * prints "delayed=D dropped=X" on stdout. Exit status 0, or 1 with a message on stderr.
+ * SIGTERM, SIGINT or end of standard input (so it ends with the process that started it; a closed
+ * standard input is not watched, /dev/null ends it at once), and prints "delayed=D dropped=X" on
+ * stdout. Exit status 0, or 1 with a message on stderr.
  *
  * Needs CAP_NET_ADMIN in its network namespace and the kernel's nfnetlink_queue
  * (CONFIG_NETFILTER_NETLINK_QUEUE) and xt_NFQUEUE; built with gcc and libnetfilter_queue.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -132,6 +134,8 @@ int main(int argc, char **argv) {
   sigaction(SIGINT, &sa, NULL);
   signal(SIGPIPE, SIG_IGN);
 
+  /* a closed standard input (no parent to wait for) is not watched; nfq_open may reuse fd 0 */
+  int watch_stdin = fcntl(STDIN_FILENO, F_GETFD) >= 0;
   struct nfq_handle *h = nfq_open();
   if (h == NULL) {
     fail("nfq_open (is nfnetlink_queue in the kernel?)");
@@ -151,7 +155,7 @@ int main(int argc, char **argv) {
   fflush(stdout);
 
   char buf[4096] __attribute__((aligned));
-  struct pollfd fds[2] = {{.fd = fd, .events = POLLIN}, {.fd = STDIN_FILENO, .events = POLLIN}};
+  struct pollfd fds[2] = {{.fd = fd, .events = POLLIN}, {.fd = watch_stdin ? STDIN_FILENO : -1, .events = POLLIN}};
   while (!stopping) {
     int n = poll(fds, 2, wait_millis(&d));
     if (n < 0 && errno != EINTR) {
@@ -165,7 +169,7 @@ int main(int argc, char **argv) {
         fail("recv");
       }
     }
-    if (n > 0 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+    if (n > 0 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))) {
       char sink[256];
       if (read(STDIN_FILENO, sink, sizeof sink) <= 0) {
         stopping = 1;
