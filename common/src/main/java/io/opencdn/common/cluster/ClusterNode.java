@@ -68,7 +68,7 @@ public final class ClusterNode {
     // before a claim answers), and it is bounded per member, least recently used first
     // entries stay deserialized on their owner: every access is an entry processor, which then
     // reads and writes objects instead of decoding and encoding the entry each time
-    config.addMapConfig(new MapConfig(ClusterMaps.CACHE_DIRECTORY).setBackupCount(0).setAsyncBackupCount(1)
+    config.addMapConfig(new MapConfig(ClusterMaps.CACHE_DIRECTORY).setBackupCount(0).setAsyncBackupCount(0)
         .setInMemoryFormat(InMemoryFormat.OBJECT)
         .setEvictionConfig(new EvictionConfig().setEvictionPolicy(EvictionPolicy.LRU)
             .setMaxSizePolicy(MaxSizePolicy.PER_NODE).setSize(ClusterMaps.CACHE_DIRECTORY_MAX_PER_MEMBER)));

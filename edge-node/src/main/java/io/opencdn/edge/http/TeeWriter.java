@@ -112,13 +112,7 @@ final class TeeWriter {
         }
       }
       if (!out.closed() && !out.ended()) {
-        if (declared >= 0 && received == declared) {
-          // the last bytes the origin declared: one write that also ends the response (one flush,
-          // one system call for a small object instead of two); end() checks nothing more came
-          out.end(chunk);
-        } else {
-          out.write(chunk);
-        }
+        out.write(chunk);
       }
       if (clientFull() || (writer != null && writer.writeQueueFull())) {
         res.raw().pause();
@@ -144,6 +138,12 @@ final class TeeWriter {
       }
     }
 
+    private void endClient() {
+      if (!out.closed() && !out.ended()) {
+        out.end();
+      }
+    }
+
     private void fail(FillException e) {
       if (done) {
         return;
@@ -163,12 +163,17 @@ final class TeeWriter {
         return;
       }
       done = true;
-      if (!out.closed() && !out.ended()) {
-        out.end();
-      }
       if (writer == null) {
-        promise.tryComplete(new Result(copy, null));
+        // the copy is stored (synchronously, by the listeners of the result) before the client's
+        // response ends: a client that sends its next request the moment this one ends, on any
+        // connection, finds the object stored
+        try {
+          promise.tryComplete(new Result(copy, null));
+        } finally {
+          endClient();
+        }
       } else {
+        endClient();
         writer.commit(received).onComplete(ar -> promise.tryComplete(new Result(null, ar.succeeded() ? ar.result() : null)));
       }
     }
