@@ -37,7 +37,7 @@ import org.xbill.DNS.TextParseException;
  * @param geo where the GeoIP2 City database comes from
  * @param routing names answered by the routing policy instead of the zone data
  * @param health HTTP health checks of the edges
- * @param cluster Hazelcast cluster the server joins as a data member, or null to run without one
+ * @param cluster Hazelcast cluster the server joins as a lite member (no partitions), or null to run without one
  * @param edges static edges declared here ({@link StaticEdge}), merged with the cluster's
  * @param rrl Response Rate Limiting of UDP responses ({@link RrlConfig}); absent = on with defaults
  * @param admin admin HTTP listener ({@code /metrics}, {@code POST /reload}), or null for none
@@ -113,6 +113,11 @@ public record DnsConfig(
   public DnsConfig withCityDatabase(String file) {
     return new DnsConfig(listen, zones, new Geo(file, geo.coverage(), geo.coverageReloadSeconds(), geo.defaultLocation()),
         routing, health, cluster, edges, rrl, admin, threads);
+  }
+
+  /** A copy in another cluster (tests, tools); every other key is kept. */
+  public DnsConfig withCluster(ClusterConfig other) {
+    return new DnsConfig(listen, zones, geo, routing, health, other, edges, rrl, admin, threads);
   }
 
   /** A copy with other static edges (the {@code route} command adds the demo's). */

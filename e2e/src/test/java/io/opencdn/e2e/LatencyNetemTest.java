@@ -125,7 +125,7 @@ class LatencyNetemTest {
           geo: {defaultLocation: {latitude: 51.5, longitude: -0.12, country: GB, continent: EU}}
           routing: [{name: www.cdn.test., ttl: 20}]
           rrl: {enabled: false}
-          """, "latency-e2e.yaml", DnsConfig.class);
+          """, "latency-e2e.yaml", DnsConfig.class).withCluster(cluster);
       dns = new DnsServer(vertx, config, "classpath:latency-e2e.yaml", hz, Clock.systemUTC());
       int port = await(dns.start());
 

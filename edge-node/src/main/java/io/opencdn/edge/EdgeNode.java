@@ -49,6 +49,7 @@ public final class EdgeNode {
   /** Interval of registry heartbeats. */
   public static final long HEARTBEAT_MILLIS = 1000;
   private static final String CACHE_IMMUTABLE_HEADERS = "vertx.cacheImmutableHttpResponseHeaders";
+  private static final String REJECTED = "cluster records ignored: tag not verified (forged) or stale/replayed";
 
   private final Vertx vertx;
   private final EdgeConfig config;
@@ -119,9 +120,19 @@ public final class EdgeNode {
     if (cluster != null) {
       cluster.routes(handler.admin());
       handler.originFailing(cluster.originHealth()::failing);
+      cluster.recordChecks().forEach((map, check) -> {
+        FunctionCounter.builder("cdn_cluster_records_rejected", check, k -> k.forgedCount()).tag("map", map)
+            .tag("reason", "forged").description(REJECTED).register(metrics.registry());
+        FunctionCounter.builder("cdn_cluster_records_rejected", check, k -> k.staleCount()).tag("map", map)
+            .tag("reason", "stale").description(REJECTED).register(metrics.registry());
+      });
+      FunctionCounter.builder("cdn_cluster_records_rejected", cluster.directory(), d -> d.forgedRecords())
+          .tag("map", io.opencdn.common.cluster.ClusterMaps.CACHE_DIRECTORY).tag("reason", "forged").description(REJECTED)
+          .register(metrics.registry());
     }
     this.prober = hz == null || !config.latency().enabled() ? null
-        : new LatencyProber(vertx, hz, config.id(), config.latency(), new TcpConnectConnector(), clock);
+        : new LatencyProber(vertx, hz, config.id(), config.latency(), new TcpConnectConnector(), clock,
+            cluster.recordChecks().get(io.opencdn.common.cluster.LatencyRecords.TARGETS));
   }
 
   /** Binds the HTTP listener, then registers in the cluster; yields the bound port. */
