@@ -28,10 +28,13 @@ import java.util.stream.Collectors;
  *
  * <p>Only authentic records are returned ({@link EdgeRecord#authentic}: tagged with the cluster
  * secret under their own id), so a member without the secret cannot add an edge, change an edge's
- * address or state, or hide a static edge behind a forged entry of the same id. An authentic record
- * older than one already seen from the same member is a replay (say, of the record before a drain):
- * the newer one is used instead. Both are counted ({@link #check}). A cluster without data members
- * (no edge up: DNS servers are lite members) has an empty registry.
+ * address or state, or hide a static edge behind a forged entry of the same id; where a forged
+ * value replaced an edge's entry, the edge's last authentic record is used (it still ages out with
+ * its heartbeat). An authentic record older than one already seen from the same member is a replay
+ * (say, of the record before a drain): the newer one is used instead. Both are counted
+ * ({@link #check}). Deleting an entry does remove the edge: that much a member without the secret
+ * can do. A cluster without data members (no edge up: DNS servers are lite members) has an empty
+ * registry.
  */
 public final class HazelcastEdges implements EdgeRecordSource {
 
@@ -89,6 +92,13 @@ public final class HazelcastEdges implements EdgeRecordSource {
     all.forEach((key, value) -> {
       // what a member without the secret wrote may be of any type
       if (!check.accept(key instanceof String k && value instanceof EdgeRecord e && e.authentic(check.mac(), k), true)) {
+        // a forged value over an edge's entry: the edge's last authentic record stands (until it
+        // ages out or the edge writes again), so overwriting does not even hide the edge
+        EdgeRecord last = key instanceof String k ? newest.get(k) : null;
+        if (last != null) {
+          seen.put((String) key, last);
+          out.add(last);
+        }
         return;
       }
       EdgeRecord r = (EdgeRecord) value;

@@ -153,6 +153,24 @@ class HazelcastEdgesTest {
   }
 
   @Test
+  void aForgedValueOverAnEdgesEntryLeavesItsLastAuthenticRecordInPlace() throws Exception {
+    var map = hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES);
+    HazelcastEdges edges = edges();
+    EdgeRecord good = record("eu-west", "127.0.0.12", 8080);
+    try {
+      map.put("eu-west", good);
+      assertThat(await(edges.fetch())).containsExactly(good);
+      map.put("eu-west", good.withLoad(0, EdgeState.DRAINING, good.heartbeatMillis() + 1)
+          .signed(RecordMac.fromSecret("not-the-cluster-secret-0123")));
+      assertThat(await(edges.fetch())).as("neither drained nor gone").containsExactly(good);
+      map.remove("eu-west");
+      assertThat(await(edges.fetch())).as("a removal does remove it").isEmpty();
+    } finally {
+      map.clear();
+    }
+  }
+
+  @Test
   void anOlderRecordOfTheSameMemberIsAReplayAndTheNewerOneIsKept() throws Exception {
     var map = hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES);
     HazelcastEdges edges = edges();
