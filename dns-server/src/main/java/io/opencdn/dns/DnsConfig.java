@@ -86,6 +86,11 @@ public record DnsConfig(
           "a name inside one of the zones " + origins, routing.get(i).name());
       ConfigException.require(routed.add(n), "routing[" + i + "].name", "a name routed once", routing.get(i).name());
     }
+    // an example token or secret only while nothing but loopback is bound
+    List<Endpoint> listeners = java.util.Arrays.asList(listen, admin == null ? null : admin.listen(),
+        cluster == null ? null : cluster.bind());
+    io.opencdn.common.config.ExampleSecrets.refuseExposed("admin.token", admin == null ? null : admin.token(), listeners);
+    io.opencdn.common.config.ExampleSecrets.refuseExposed("cluster.secret", cluster == null ? null : cluster.secret(), listeners);
   }
 
   /** A config without static edges. */

@@ -67,6 +67,8 @@ public final class EdgeNode {
   private HttpServer tlsServer;
   private volatile String extraTlsListeners;
   private volatile int tlsPort = -1;
+  private HttpServer adminServer;
+  private volatile int adminPort = -1;
   private final EdgeCluster cluster;
   private final LatencyProber prober;
   private final LoadMeter load = new LoadMeter();
@@ -111,6 +113,9 @@ public final class EdgeNode {
     this.handler = new EdgeHandler(config.id(), config.region(), new Distributions(config.distributions()), token,
         this.cache, fillers, origin, clock, new CacheSettings(c.maxObjectBytes(), c.staleWhileRevalidateSeconds(),
             c.staleIfErrorSeconds(), c.heuristicMaxSeconds(), c.diskMaxObjectBytes()), metrics, flights);
+    if (config.admin() != null) {
+      handler.adminElsewhere(); // before any listener is bound
+    }
     if (cache instanceof TieredCache tiered && tiered.disk() instanceof DiskCache disk) {
       handler.largeObjects(disk); // responses over maxObjectBytes go to disk-only entries
     }
@@ -155,6 +160,7 @@ public final class EdgeNode {
               return s;
             }))
         .compose(s -> startTls().map(s))
+        .compose(s -> startAdmin().map(s))
         .compose(s -> {
           port = s.actualPort();
           if (hz == null) {
@@ -178,6 +184,7 @@ public final class EdgeNode {
         .compose(v -> extraListeners == null ? Future.<Void>succeededFuture() : vertx.undeploy(extraListeners))
         .compose(v -> extraTlsListeners == null ? Future.<Void>succeededFuture() : vertx.undeploy(extraTlsListeners))
         .compose(v -> tlsServer == null ? Future.<Void>succeededFuture() : tlsServer.close())
+        .compose(v -> adminServer == null ? Future.<Void>succeededFuture() : adminServer.close())
         .compose(v -> server == null ? Future.succeededFuture() : server.close())
         .compose(v -> origin.close())
         .compose(v -> cache.close());
@@ -201,6 +208,35 @@ public final class EdgeNode {
   /** The bound HTTPS port, -1 without {@code tls} or before {@link #start()}. */
   public int tlsPort() {
     return tlsPort;
+  }
+
+  /** The bound port of the admin listener, -1 without {@code admin} or before {@link #start()}. */
+  public int adminPort() {
+    return adminPort;
+  }
+
+  /**
+   * The admin listener of {@code config.admin()}: {@code /_cdn/*} only (404 for anything else), one
+   * instance; the content listeners keep only health and the peer endpoint.
+   */
+  private Future<Void> startAdmin() {
+    AdminConfig admin = config.admin();
+    if (admin == null) {
+      return Future.succeededFuture();
+    }
+    adminServer = vertx.createHttpServer(Listeners.options());
+    return adminServer.requestHandler(req -> {
+      if (req.path() != null && req.path().startsWith(io.opencdn.edge.http.AdminHandler.PREFIX)) {
+        handler.admin().handle(req);
+      } else {
+        req.response().setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8")
+            .end("404 Not Found: this listener serves /_cdn/* only\n");
+      }
+    }).listen(admin.listen().port(), admin.listen().host()).map(s -> {
+      adminPort = s.actualPort();
+      LOG.info("edge {} admin endpoints on http://{}:{}/_cdn/", config.id(), admin.listen().host(), adminPort);
+      return null;
+    });
   }
 
   /** The HTTPS listener of {@code config.tls()} (HTTP/2 through ALPN), one instance per core. */
