@@ -42,7 +42,8 @@ public final class ClusterNode {
 
   /** Packages whose classes Java deserialization may resolve (exact package names). */
   public static final java.util.List<String> JAVA_ALLOWLIST_PACKAGES =
-      java.util.List.of("java.lang", "java.util", "java.util.concurrent", "java.io", "java.net", "java.time");
+      java.util.List.of("java.lang", "java.util", "java.util.concurrent", "java.io", "java.net", "java.nio",
+          "java.nio.channels", "java.nio.file", "java.time");
   /**
    * Class name prefixes Java deserialization may resolve besides those packages: Hazelcast's own
    * exceptions, and arrays of allowed classes or primitives (as {@code [Ljava.lang.StackTraceElement;}).
