@@ -87,10 +87,13 @@ public final class HazelcastLatency implements LatencySource {
       Map<String, LatencyTable.Sample> out = new HashMap<>();
       long now = clock.millis();
       try {
-        hz.<String, Object>getMap(MAP).forEach((k, v) -> {
-          LatencyTable.Sample s = sample(k, v, check, now);
+        hz.<Object, Object>getMap(MAP).forEach((k, v) -> {
+          // what a member without the secret wrote may be of any type
+          LatencyTable.Sample s = k instanceof String key ? sample(key, v, check, now) : null;
           if (s != null) {
-            out.put(k, s);
+            out.put((String) k, s);
+          } else if (!(k instanceof String)) {
+            check.forged();
           }
         });
       } catch (NoDataMemberInClusterException noEdgeUp) {

@@ -56,18 +56,18 @@ record ClusterView(List<EdgeRecord> records, LatencyTable latency) {
       // the same checks as the server's: only records tagged with the cluster secret count
       io.opencdn.common.cluster.RecordCheck check = io.opencdn.common.cluster.RecordCheck.of(c.secret());
       List<EdgeRecord> records = new ArrayList<>();
-      hz.<String, Object>getMap(ClusterMaps.EDGES).forEach((key, value) -> {
-        if (value instanceof EdgeRecord r && r.authentic(check.mac(), key)
+      hz.<Object, Object>getMap(ClusterMaps.EDGES).forEach((key, value) -> {
+        if (key instanceof String k && value instanceof EdgeRecord r && r.authentic(check.mac(), k)
             && now - r.heartbeatMillis() <= EdgeDirectory.MAX_HEARTBEAT_AGE_MILLIS
             && (r.memberUuid() == null || members.contains(r.memberUuid()))) {
           records.add(r);
         }
       });
       Map<String, LatencyTable.Sample> samples = new HashMap<>();
-      hz.<String, Object>getMap(HazelcastLatency.MAP).forEach((k, v) -> {
-        LatencyTable.Sample s = HazelcastLatency.sample(k, v, check, now);
+      hz.<Object, Object>getMap(HazelcastLatency.MAP).forEach((k, v) -> {
+        LatencyTable.Sample s = k instanceof String key ? HazelcastLatency.sample(key, v, check, now) : null;
         if (s != null) {
-          samples.put(k, s);
+          samples.put((String) k, s);
         }
       });
       return new ClusterView(records, new LatencyTable(samples));

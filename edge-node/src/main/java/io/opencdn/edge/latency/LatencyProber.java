@@ -163,10 +163,13 @@ public final class LatencyProber {
   List<Target> targets() {
     List<Target> all = new ArrayList<>();
     long now = clock.millis();
-    hz.<String, Object>getMap(TARGETS).forEach((prefix, v) -> {
-      Target t = parse(prefix, v, check, now);
+    hz.<Object, Object>getMap(TARGETS).forEach((prefix, v) -> {
+      // what a member without the secret wrote may be of any type
+      Target t = prefix instanceof String p ? parse(p, v, check, now) : null;
       if (t != null) {
         all.add(t);
+      } else if (!(prefix instanceof String)) {
+        check.forged();
       }
     });
     all.sort(Comparator.comparingLong(Target::seenAtMillis).reversed());
