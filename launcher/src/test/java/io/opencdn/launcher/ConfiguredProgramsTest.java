@@ -163,6 +163,10 @@ class ConfiguredProgramsTest {
     observer = ClusterNode.start(cluster, "keys-observer-" + p.clusterPort, true);
     var edges = observer.<String, EdgeRecord>getMap(ClusterMaps.EDGES);
     assertThat(poll(() -> edges.get("keys-edge") != null, Duration.ofSeconds(20))).as("edge registered").isTrue();
+    // the DNS server joined as a lite member: the edge is the only member holding partitions
+    assertThat(observer.getCluster().getMembers()).hasSize(3);
+    assertThat(observer.getCluster().getMembers().stream().filter(m -> !m.isLiteMember()).count())
+        .as("data members (the edge only)").isEqualTo(1);
     EdgeRecord r = edges.get("keys-edge");
     assertThat(List.<Object>of(r.region(), r.latitude(), r.longitude(), r.ipv4(), r.ipv6(), r.capacity(), r.httpPort()))
         .containsExactly("keys-region", 48.85, 2.35, "127.0.0.1", "::1", 777.0, p.edgePort);
