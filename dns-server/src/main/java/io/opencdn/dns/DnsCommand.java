@@ -19,9 +19,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code cdn dns}: runs the authoritative geo-DNS server in the foreground until the JVM is
- * asked to stop. With a {@code cluster} section the server joins the Hazelcast cluster as a data
- * member to read the edge registry; being a data member, it keeps the registry readable even
- * while no edge is up (an all-lite cluster cannot own partitions).
+ * asked to stop. With a {@code cluster} section the server joins the Hazelcast cluster as a lite
+ * member to read the edge registry: it holds no partition of any map (the edges' cache directory
+ * grows with their content, not with DNS), and while no edge is up the registry is simply empty:
+ * static edges and their health checks still answer.
  */
 @Command(name = "dns", mixinStandardHelpOptions = true,
     description = "Authoritative geo-DNS server: answers geo-routed names with the nearest healthy edges.")
@@ -66,7 +67,7 @@ public final class DnsCommand implements Callable<Integer> {
       }
       if (cfg.cluster() != null) {
         try {
-          hz = ClusterNode.start(cfg.cluster(), "dns-" + cfg.listen().host() + "-" + cfg.listen().port(), false);
+          hz = ClusterNode.start(cfg.cluster(), "dns-" + cfg.listen().host() + "-" + cfg.listen().port(), true);
         } catch (RuntimeException e) {
           return fail("cannot join the cluster on " + cfg.cluster().bind() + ": " + e.getMessage(), null, null);
         }

@@ -39,7 +39,7 @@ import org.xbill.DNS.TextParseException;
  * @param geo where the GeoIP2 City database comes from
  * @param routing names answered by the routing policy instead of the zone data
  * @param health HTTP health checks of the edges
- * @param cluster Hazelcast cluster the server joins as a data member, or null to run without one
+ * @param cluster Hazelcast cluster the server joins as a lite member (no partitions), or null to run without one
  * @param edges static edges declared here ({@link StaticEdge}), merged with the cluster's
  * @param rrl Response Rate Limiting of UDP responses ({@link RrlConfig}); absent = on with defaults
  * @param admin admin HTTP listener ({@code /metrics}, {@code POST /reload}), or null for none
@@ -95,6 +95,11 @@ public record DnsConfig(
           "a name inside one of the zones " + origins, routing.get(i).name());
       ConfigException.require(routed.add(n), "routing[" + i + "].name", "a name routed once", routing.get(i).name());
     }
+    // an example token or secret only while nothing but loopback is bound
+    List<Endpoint> listeners = java.util.Arrays.asList(listen, admin == null ? null : admin.listen(),
+        cluster == null ? null : cluster.bind());
+    io.opencdn.common.config.ExampleSecrets.refuseExposed("admin.token", admin == null ? null : admin.token(), listeners);
+    io.opencdn.common.config.ExampleSecrets.refuseExposed("cluster.secret", cluster == null ? null : cluster.secret(), listeners);
   }
 
   /** A config without static edges. */
@@ -128,6 +133,11 @@ public record DnsConfig(
   public DnsConfig withCityDatabase(String file) {
     return new DnsConfig(listen, zones, new Geo(file, geo.coverage(), geo.coverageReloadSeconds(), geo.defaultLocation()),
         routing, health, cluster, edges, rrl, admin, threads, tcp, probeTargets);
+  }
+
+  /** A copy in another cluster (tests, tools); every other key is kept. */
+  public DnsConfig withCluster(ClusterConfig other) {
+    return new DnsConfig(listen, zones, geo, routing, health, other, edges, rrl, admin, threads);
   }
 
   /** A copy with other static edges (the {@code route} command adds the demo's). */

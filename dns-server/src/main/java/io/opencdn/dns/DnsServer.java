@@ -1,6 +1,7 @@
 package io.opencdn.dns;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.config.ConfigLocation;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.dns.admin.Operations;
@@ -73,14 +74,15 @@ public final class DnsServer {
    * The routing side of a server: location chain, router, edge directory (null without cluster
    * and static edges), latency reader (null without cluster), reloadable coverage file (or null).
    */
-  private record Routing(LocationChain locator, Router router, EdgeDirectory directory, HazelcastLatency latency,
-      CoverageFile coverage, int coverageReloadSeconds, HazelcastInstance hz, Clock clock) {}
+  private record Routing(LocationChain locator, Router router, EdgeDirectory directory, HazelcastEdges edges,
+      HazelcastLatency latency, CoverageFile coverage, int coverageReloadSeconds, HazelcastInstance hz, Clock clock) {}
 
   /**
    * A server for {@code config}.
    *
    * @param configLocation where the config was read from; zone and database files are relative to it
-   * @param hz Hazelcast member to read the edge registry and latency map from, or null (then only
+   * @param hz Hazelcast member to read the edge registry and latency map from (records are checked
+   *     with the secret of {@code config.cluster()}, which is then required), or null (then only
    *     the static {@code edges} of the config are known; none: geo-routed names answer SERVFAIL)
    * @param clock time source for heartbeat and measurement ages
    */
@@ -107,16 +109,22 @@ public final class DnsServer {
     this.handler = ops.handler();
     this.listeners = new Listeners(vertx, handler, config.threads(), config.tcp());
     this.targets = routing.hz() == null ? null : new ProbeTargets(vertx, routing.hz(), routing.clock(), ProbeTargets.Limits.DEFAULTS,
-        config.probeTargets().allowPrivate());
+        io.opencdn.common.cluster.RecordMac.fromSecret(config.cluster().secret()), config.probeTargets().allowPrivate());
     if (targets != null) {
       handler.onRouted(targets::record);
+    }
+    if (routing.edges() != null) {
+      ops.metrics().rejectedRecords(io.opencdn.common.cluster.ClusterMaps.EDGES, routing.edges().check());
+    }
+    if (routing.latency() != null) {
+      ops.metrics().rejectedRecords(HazelcastLatency.MAP, routing.latency().check());
     }
   }
 
   private DnsServer(Vertx vertx, DnsConfig config, String configLocation, GeoLocator geo, EdgeSnapshotSource edges) {
     this.vertx = vertx;
     this.listen = config.listen();
-    this.routing = new Routing(null, router(config, LatencySource.NONE, Clock.systemUTC()), null, null, null, 0, null, null);
+    this.routing = new Routing(null, router(config, LatencySource.NONE, Clock.systemUTC()), null, null, null, null, 0, null, null);
     this.targets = null;
     this.directory = null;
     this.geo = null;
@@ -144,12 +152,17 @@ public final class DnsServer {
         : new CoverageFile(ConfigLocation.resolve(configLocation, config.geo().coverage()));
     LocationChain chain = new LocationChain(coverage != null ? coverage : CoverageZones.EMPTY, geo::lookup, CountryCentroids.embedded(),
         config.geo().defaultLocation() == null ? null : config.geo().defaultLocation().toLocation());
+    if (hz != null && config.cluster() == null) {
+      throw new IllegalArgumentException("a Hazelcast member needs the config's cluster section (its secret checks the records)");
+    }
+    HazelcastEdges edges = hz == null ? null : new HazelcastEdges(vertx, hz, RecordCheck.of(config.cluster().secret()));
     EdgeDirectory directory = hz == null && config.edges().isEmpty() ? null
-        : new EdgeDirectory(vertx, new MergedEdgeSource(hz == null ? null : new HazelcastEdges(vertx, hz), config.edges(), clock),
+        : new EdgeDirectory(vertx, new MergedEdgeSource(edges, config.edges(), clock),
             config.health(), new EdgeProbe(vertx, config.health().timeoutMillis(), config.edges()), clock);
-    HazelcastLatency latency = hz == null ? null : new HazelcastLatency(vertx, hz, LATENCY_REFRESH_MILLIS);
+    HazelcastLatency latency = hz == null ? null
+        : new HazelcastLatency(vertx, hz, LATENCY_REFRESH_MILLIS, RecordCheck.of(config.cluster().secret()), clock);
     Router router = router(config, latency != null ? latency : LatencySource.NONE, clock);
-    return new Routing(chain, router, directory, latency, coverage, config.geo().coverageReloadSeconds(), hz, clock);
+    return new Routing(chain, router, directory, edges, latency, coverage, config.geo().coverageReloadSeconds(), hz, clock);
   }
 
   /** The router of {@code config}: one policy chain per routing entry. */

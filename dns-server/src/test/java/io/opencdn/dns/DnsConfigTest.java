@@ -115,4 +115,22 @@ class DnsConfigTest {
       vertx.close();
     }
   }
+
+  /** The example values of the docs and docker-compose.yml only while every listener is loopback. */
+  @Test
+  void anExampleTokenOrSecretIsRefusedOnANonLoopbackListener() {
+    String[][] cases = {
+        {"listen: 0.0.0.0:53\nadmin: {listen: \"127.0.0.1:8054\", token: local-trial-token-change-me}", "admin.token", "0.0.0.0:53"},
+        {"admin: {listen: \"10.1.2.3:8054\", token: local-trial-token-change-me}", "admin.token", "10.1.2.3:8054"},
+        {"cluster: {name: c, secret: local-trial-secret-change-me, bind: \"172.28.0.2:5701\"}", "cluster.secret", "172.28.0.2:5701"}};
+    for (String[] c : cases) {
+      String yaml = "zones: [{origin: a.test, file: a.zone}]\n" + c[0] + "\n";
+      assertThatThrownBy(() -> ConfigLoader.parse(yaml, "dns.yaml", DnsConfig.class)).as(c[0])
+          .hasMessageStartingWith("dns.yaml: key '" + c[1] + "': expected a value of your own")
+          .hasMessageContaining(c[2]).hasMessageNotContaining("local-trial");
+    }
+    String loopback = "zones: [{origin: a.test, file: a.zone}]\nadmin: {listen: \"127.0.0.1:8054\", token: local-trial-token-change-me}\n"
+        + "cluster: {name: c, secret: local-trial-secret-change-me, bind: \"127.0.0.1:5701\"}\n";
+    assertThat(ConfigLoader.parse(loopback, "dns.yaml", DnsConfig.class).cluster().secret()).contains("change-me");
+  }
 }

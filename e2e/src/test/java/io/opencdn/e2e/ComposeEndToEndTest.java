@@ -48,6 +48,7 @@ class ComposeEndToEndTest {
   static final String US = "172.28.0.11";
   static final String EU = "172.28.0.12";
   static final String AP = "172.28.0.13";
+  static final String ORIGIN = "172.28.0.10";
   static final List<Integer> DNS_PORTS = List.of(8053, 8054);
   static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -116,7 +117,8 @@ class ComposeEndToEndTest {
     assertThat(first.headers().firstValue("X-Cache").orElse("")).startsWith("Miss");
     assertThat(second.headers().firstValue("X-Cache").orElse("")).startsWith("Hit");
     assertThat(second.body()).isEqualTo(first.body()).hasSize(4096);
-    String stats = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:9090/_origin/stats"))
+    // the origin's port is not published: it is reached at its compose address
+    String stats = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + ORIGIN + ":9090/_origin/stats"))
         .header("Authorization", "Bearer e2e-admin-token-0123456789").build(), HttpResponse.BodyHandlers.ofString()).body();
     assertThat(stats).contains("\"/gen/e2e-object\":1");
   }

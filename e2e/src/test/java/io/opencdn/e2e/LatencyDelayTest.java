@@ -136,7 +136,7 @@ class LatencyDelayTest {
           routing: [{name: www.cdn.test., ttl: 20}]
           rrl: {enabled: false}
           probeTargets: {allowPrivate: true}
-          """, "latency-e2e.yaml", DnsConfig.class);
+          """, "latency-e2e.yaml", DnsConfig.class).withCluster(cluster);
       dns = new DnsServer(vertx, config, "classpath:latency-e2e.yaml", hz, Clock.systemUTC());
       int port = await(dns.start());
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.Endpoint;
+import io.opencdn.common.config.ExampleSecrets;
 import io.opencdn.edge.latency.LatencyConfig;
 import java.util.HashSet;
 import java.util.List;
@@ -24,7 +25,7 @@ import java.util.Set;
  * @param region region label; defaults to the id
  * @param latitude degrees north, -90..90
  * @param longitude degrees east, -180..180
- * @param listen address of the HTTP listener, which also serves {@code /_cdn/*}
+ * @param listen address of the HTTP listener, which also serves {@code /_cdn/*} unless {@code admin} is set
  * @param advertise addresses DNS answers with; defaults to the listen host when it is an IP
  * @param capacity requests per second the edge is sized for (default 1000)
  * @param adminToken bearer token of the admin endpoints; empty means generate one at start
@@ -38,6 +39,12 @@ import java.util.Set;
  * @param latency active RTT probes to client networks, used with a cluster (default
  *     {@link LatencyConfig#defaults()}: disabled)
  * @param connections caps and timeouts of client connections (default {@link ConnectionsConfig#DEFAULTS})
+ * @param admin a listener of its own for {@code /_cdn/*} ({@link AdminConfig}); null = the
+ *     content listeners serve it
+ *
+ * <p>An example {@code adminToken} or {@code cluster.secret} (containing
+ * {@value io.opencdn.common.config.ExampleSecrets#MARKER}) is refused when any listener (HTTP,
+ * HTTPS, admin, cluster) binds a non-loopback address ({@link io.opencdn.common.config.ExampleSecrets}).
  */
 public record EdgeConfig(
     @JsonProperty("id") String id,
@@ -55,7 +62,8 @@ public record EdgeConfig(
     @JsonProperty("clusterFill") ClusterFillConfig clusterFill,
     @JsonProperty("tls") TlsConfig tls,
     @JsonProperty("latency") LatencyConfig latency,
-    @JsonProperty("connections") ConnectionsConfig connections) {
+    @JsonProperty("connections") ConnectionsConfig connections,
+    @JsonProperty("admin") AdminConfig admin) {
 
   public static final int DEFAULT_CAPACITY = 1000;
 
@@ -93,14 +101,27 @@ public record EdgeConfig(
     connections = connections == null ? ConnectionsConfig.DEFAULTS : connections;
     ConfigException.require(cluster == null || advertise.ipv4() != null || advertise.ipv6() != null, "advertise",
         "an IPv4 or IPv6 address (required with a cluster when listen is not an IP)", "nothing");
+    java.util.List<Endpoint> listeners = java.util.Arrays.asList(listen, tls == null ? null : tls.listen(),
+        admin == null ? null : admin.listen(), cluster == null ? null : cluster.bind());
+    ExampleSecrets.refuseExposed("adminToken", adminToken, listeners);
+    ExampleSecrets.refuseExposed("cluster.secret", cluster == null ? null : cluster.secret(), listeners);
   }
 
-  /** The configuration without a {@code connections} section: its defaults. */
+  /** The configuration without an admin listener ({@code admin} absent). */
+  public EdgeConfig(String id, String region, Double latitude, Double longitude, Endpoint listen, AdvertiseConfig advertise,
+      Integer capacity, String adminToken, CacheConfig cache, OriginConfig origin, List<DistributionConfig> distributions,
+      ClusterConfig cluster, ClusterFillConfig clusterFill, TlsConfig tls, LatencyConfig latency,
+      ConnectionsConfig connections) {
+    this(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin, distributions, cluster,
+        clusterFill, tls, latency, connections, null);
+  }
+
+  /** The configuration without {@code connections} and {@code admin} sections: their defaults. */
   public EdgeConfig(String id, String region, Double latitude, Double longitude, Endpoint listen, AdvertiseConfig advertise,
       Integer capacity, String adminToken, CacheConfig cache, OriginConfig origin, List<DistributionConfig> distributions,
       ClusterConfig cluster, ClusterFillConfig clusterFill, TlsConfig tls, LatencyConfig latency) {
     this(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin, distributions, cluster,
-        clusterFill, tls, latency, null);
+        clusterFill, tls, latency, null, null);
   }
 
   /** The configuration without latency probes ({@code latency} absent). */
@@ -130,13 +151,13 @@ public record EdgeConfig(
   /** A copy with another {@code id} (the {@code --id} option); every other key is kept. */
   public EdgeConfig withId(String other) {
     return new EdgeConfig(other, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin,
-        distributions, cluster, clusterFill, tls, latency, connections);
+        distributions, cluster, clusterFill, tls, latency, connections, admin);
   }
 
   /** A copy with another {@code adminToken} (the {@code --admin-token} option); every other key is kept. */
   public EdgeConfig withAdminToken(String other) {
     return new EdgeConfig(id, region, latitude, longitude, listen, advertise, capacity, other, cache, origin,
-        distributions, cluster, clusterFill, tls, latency, connections);
+        distributions, cluster, clusterFill, tls, latency, connections, admin);
   }
 
   /**

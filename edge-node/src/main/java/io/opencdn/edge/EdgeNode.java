@@ -49,6 +49,7 @@ public final class EdgeNode {
   /** Interval of registry heartbeats. */
   public static final long HEARTBEAT_MILLIS = 1000;
   private static final String CACHE_IMMUTABLE_HEADERS = "vertx.cacheImmutableHttpResponseHeaders";
+  private static final String REJECTED = "cluster records ignored: tag not verified (forged) or stale/replayed";
 
   private final Vertx vertx;
   private final EdgeConfig config;
@@ -66,6 +67,8 @@ public final class EdgeNode {
   private HttpServer tlsServer;
   private volatile String extraTlsListeners;
   private volatile int tlsPort = -1;
+  private HttpServer adminServer;
+  private volatile int adminPort = -1;
   private final EdgeCluster cluster;
   private final LatencyProber prober;
   private final LoadMeter load = new LoadMeter();
@@ -111,6 +114,9 @@ public final class EdgeNode {
     this.handler = new EdgeHandler(config.id(), config.region(), new Distributions(config.distributions()), token,
         this.cache, fillers, origin, clock, new CacheSettings(c.maxObjectBytes(), c.staleWhileRevalidateSeconds(),
             c.staleIfErrorSeconds(), c.heuristicMaxSeconds(), c.diskMaxObjectBytes()), metrics, flights);
+    if (config.admin() != null) {
+      handler.adminElsewhere(); // before any listener is bound
+    }
     if (cache instanceof TieredCache tiered && tiered.disk() instanceof DiskCache disk) {
       handler.largeObjects(disk); // responses over maxObjectBytes go to disk-only entries
     }
@@ -120,6 +126,15 @@ public final class EdgeNode {
     if (cluster != null) {
       cluster.routes(handler.admin());
       handler.originFailing(cluster.originHealth()::failing);
+      cluster.recordChecks().forEach((map, check) -> {
+        FunctionCounter.builder("cdn_cluster_records_rejected", check, k -> k.forgedCount()).tag("map", map)
+            .tag("reason", "forged").description(REJECTED).register(metrics.registry());
+        FunctionCounter.builder("cdn_cluster_records_rejected", check, k -> k.staleCount()).tag("map", map)
+            .tag("reason", "stale").description(REJECTED).register(metrics.registry());
+      });
+      FunctionCounter.builder("cdn_cluster_records_rejected", cluster.directory(), d -> d.forgedRecords())
+          .tag("map", io.opencdn.common.cluster.ClusterMaps.CACHE_DIRECTORY).tag("reason", "forged").description(REJECTED)
+          .register(metrics.registry());
     }
     this.guard = new io.opencdn.edge.http.ConnectionGuard(vertx, config.connections(), load);
     Gauge.builder("cdn_client_connections", guard, g -> g.openConnections())
@@ -131,7 +146,8 @@ public final class EdgeNode {
         .description("client connections closed for want of a complete request head in time")
         .register(metrics.registry());
     this.prober = hz == null || !config.latency().enabled() ? null
-        : new LatencyProber(vertx, hz, config.id(), config.latency(), new TcpConnectConnector(), clock);
+        : new LatencyProber(vertx, hz, config.id(), config.latency(), new TcpConnectConnector(), clock,
+            cluster.recordChecks().get(io.opencdn.common.cluster.LatencyRecords.TARGETS));
   }
 
   /** Binds the HTTP listener, then registers in the cluster; yields the bound port. */
@@ -155,6 +171,7 @@ public final class EdgeNode {
               return s;
             }))
         .compose(s -> startTls().map(s))
+        .compose(s -> startAdmin().map(s))
         .compose(s -> {
           port = s.actualPort();
           if (hz == null) {
@@ -179,6 +196,7 @@ public final class EdgeNode {
         .compose(v -> extraListeners == null ? Future.<Void>succeededFuture() : vertx.undeploy(extraListeners))
         .compose(v -> extraTlsListeners == null ? Future.<Void>succeededFuture() : vertx.undeploy(extraTlsListeners))
         .compose(v -> tlsServer == null ? Future.<Void>succeededFuture() : tlsServer.close())
+        .compose(v -> adminServer == null ? Future.<Void>succeededFuture() : adminServer.close())
         .compose(v -> server == null ? Future.succeededFuture() : server.close())
         .compose(v -> origin.close())
         .compose(v -> cache.close());
@@ -202,6 +220,35 @@ public final class EdgeNode {
   /** The bound HTTPS port, -1 without {@code tls} or before {@link #start()}. */
   public int tlsPort() {
     return tlsPort;
+  }
+
+  /** The bound port of the admin listener, -1 without {@code admin} or before {@link #start()}. */
+  public int adminPort() {
+    return adminPort;
+  }
+
+  /**
+   * The admin listener of {@code config.admin()}: {@code /_cdn/*} only (404 for anything else), one
+   * instance; the content listeners keep only health and the peer endpoint.
+   */
+  private Future<Void> startAdmin() {
+    AdminConfig admin = config.admin();
+    if (admin == null) {
+      return Future.succeededFuture();
+    }
+    adminServer = vertx.createHttpServer(Listeners.options());
+    return adminServer.requestHandler(req -> {
+      if (req.path() != null && req.path().startsWith(io.opencdn.edge.http.AdminHandler.PREFIX)) {
+        handler.admin().handle(req);
+      } else {
+        req.response().setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8")
+            .end("404 Not Found: this listener serves /_cdn/* only\n");
+      }
+    }).listen(admin.listen().port(), admin.listen().host()).map(s -> {
+      adminPort = s.actualPort();
+      LOG.info("edge {} admin endpoints on http://{}:{}/_cdn/", config.id(), admin.listen().host(), adminPort);
+      return null;
+    });
   }
 
   /** The HTTPS listener of {@code config.tls()} (HTTP/2 through ALPN), one instance per core. */

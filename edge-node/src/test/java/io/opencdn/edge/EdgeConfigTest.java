@@ -158,6 +158,45 @@ class EdgeConfigTest {
   }
 
   @Test
+  void adminSection() {
+    EdgeConfig c = parse(MINIMAL + "admin: {listen: \"127.0.0.1:9080\"}\n");
+    assertThat(c.admin().listen().toString()).isEqualTo("127.0.0.1:9080");
+    assertThat(parse(MINIMAL).admin()).isNull();
+    assertThat(c.withId("other").admin()).isEqualTo(c.admin());
+    assertThatThrownBy(() -> parse(MINIMAL + "admin: {}\n")).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("admin.listen");
+  }
+
+  /** The example values of the docs and docker-compose.yml only while every listener is loopback. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "listen: 0.0.0.0:8080                                  | adminToken",
+      "admin: {listen: \"10.0.0.5:9080\"}                  | adminToken",
+      "tls: {listen: \"[::]:8443\", certificates: [{cert: c.pem, key: k.pem}]} | adminToken"})
+  void anExampleAdminTokenIsRefusedOnANonLoopbackListener(String section, String key) {
+    String yaml = MINIMAL.replace("listen: 127.0.0.12:8080\n", section.startsWith("listen:") ? section + "\n" : "listen: 127.0.0.12:8080\n")
+        + (section.startsWith("listen:") ? "" : section + "\n") + "adminToken: local-trial-token-change-me\n";
+    assertThatThrownBy(() -> parse(yaml)).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("edge.yaml: key '" + key + "': expected a value of your own")
+        .hasMessageNotContaining("local-trial-token-change-me");
+    assertThat(parse(MINIMAL + "adminToken: local-trial-token-change-me\n").adminToken()).as("loopback only").isNotEmpty();
+  }
+
+  @Test
+  void anExampleClusterSecretIsRefusedWhenTheClusterBindsANonLoopbackAddress() {
+    String cluster = "advertise: {ipv4: 127.0.0.12}\ncluster: {name: c, secret: change-me-0123456789, bind: \"%s:5701\"}\n";
+    assertThatThrownBy(() -> parse(MINIMAL + cluster.formatted("192.168.1.2"))).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("edge.yaml: key 'cluster.secret': expected a value of your own")
+        .hasMessageContaining("192.168.1.2:5701");
+    assertThat(parse(MINIMAL + cluster.formatted("127.0.0.12")).cluster().secret()).isEqualTo("change-me-0123456789");
+    // the command-line override goes through the same check
+    EdgeConfig loopback = parse(MINIMAL);
+    assertThatThrownBy(() -> EdgeConfig.standalone("edge", io.opencdn.common.config.Endpoint.parse("0.0.0.0:8080"),
+        "http://127.0.0.1:9090", "change-me-0123456789")).hasMessageContaining("'adminToken'");
+    assertThat(loopback.withAdminToken("change-me-0123456789").adminToken()).isEqualTo("change-me-0123456789");
+  }
+
+  @Test
   void clusterNeedsAnAdvertisedAddress() {
     String yaml = MINIMAL.replace("127.0.0.12:8080", "0.0.0.0:8080") + """
         cluster: {name: demo, secret: 0123456789abcdef0123, bind: 127.0.0.1:5701}

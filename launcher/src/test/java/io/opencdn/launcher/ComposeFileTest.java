@@ -1,6 +1,7 @@
 package io.opencdn.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -73,7 +74,7 @@ class ComposeFileTest {
     // the file with the environment docker-compose.yml gives edge-eu
     String text = ConfigLoader.interpolate(Files.readString(ROOT.resolve("docker/config/edge.yaml")), "edge.yaml", Map.of(
         "EDGE_ID", "eu-west", "EDGE_LAT", "50.11", "EDGE_LON", "8.68", "EDGE_IP", "172.28.0.12",
-        "CDN_ADMIN_TOKEN", "local-trial-token-change-me", "CDN_CLUSTER_SECRET", "local-trial-secret-change-me",
+        "CDN_ADMIN_TOKEN", "compose-test-token-0123456789", "CDN_CLUSTER_SECRET", "compose-test-secret-0123456789",
         "CDN_CLUSTER_MEMBERS", "dns-1:5701,dns-2:5701,edge-us:5701,edge-eu:5701,edge-ap:5701"));
     TlsConfig tls = ConfigLoader.parse(text, "edge.yaml", EdgeConfig.class).tls();
     String dockerfile = Files.readString(ROOT.resolve("edge-node/Dockerfile"));
@@ -94,6 +95,98 @@ class ComposeFileTest {
       services.path(s).path("ports").forEach(p -> ports.add(p.asText()));
       assertThat(ports).as(s).anyMatch(p -> p.startsWith("${CDN_PUBLISH_ADDR:-127.0.0.1}:844") && p.endsWith(":8443"));
     }
+  }
+
+  /**
+   * The example token and secret the file falls back to are refused by every service, each naming
+   * the key (its listeners bind compose addresses, not loopback); values of one's own are taken.
+   */
+  @Test
+  void theComposeFilesExampleTokenAndSecretAreRefusedByEveryService() throws Exception {
+    JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(ROOT.resolve("docker-compose.yml").toFile());
+    JsonNode env = compose.path("x-java").path("environment");
+    Map<String, String> examples = Map.of("CDN_ADMIN_TOKEN", fallback(env.path("CDN_ADMIN_TOKEN").asText()),
+        "CDN_CLUSTER_SECRET", fallback(env.path("CDN_CLUSTER_SECRET").asText()));
+    assertThat(examples.values()).allMatch(io.opencdn.common.config.ExampleSecrets::isExample);
+    Map<String, String> own = Map.of("CDN_ADMIN_TOKEN", "compose-test-token-0123456789",
+        "CDN_CLUSTER_SECRET", "compose-test-secret-0123456789");
+    Map<String, String> members = Map.of("CDN_CLUSTER_MEMBERS", env.path("CDN_CLUSTER_MEMBERS").asText());
+    JsonNode services = compose.path("services");
+
+    Map<String, String> edgeEnv = new java.util.HashMap<>(members);
+    services.path("edge-eu").path("environment").fields().forEachRemaining(f -> {
+      if (f.getValue().isValueNode()) {
+        edgeEnv.put(f.getKey(), f.getValue().asText());
+      }
+    });
+    String edge = Files.readString(ROOT.resolve("docker/config/edge.yaml"));
+    assertThatThrownBy(() -> ConfigLoader.parse(ConfigLoader.interpolate(edge, "edge.yaml", merged(edgeEnv, examples)),
+        "/etc/cdn/edge.yaml", EdgeConfig.class))
+        .hasMessageStartingWith("/etc/cdn/edge.yaml: key 'adminToken': expected a value of your own")
+        .hasMessageContaining("172.28.0.12:8080");
+    assertThatThrownBy(() -> ConfigLoader.parse(ConfigLoader.interpolate(edge, "edge.yaml",
+        merged(merged(edgeEnv, examples), Map.of("CDN_ADMIN_TOKEN", own.get("CDN_ADMIN_TOKEN")))), "/etc/cdn/edge.yaml", EdgeConfig.class))
+        .hasMessageStartingWith("/etc/cdn/edge.yaml: key 'cluster.secret': expected a value of your own");
+    assertThat(ConfigLoader.parse(ConfigLoader.interpolate(edge, "edge.yaml", merged(edgeEnv, own)), "edge.yaml", EdgeConfig.class)
+        .adminToken()).isEqualTo(own.get("CDN_ADMIN_TOKEN"));
+
+    Map<String, String> dnsEnv = merged(members, Map.of("DNS_IP", services.path("dns-1").path("environment").path("DNS_IP").asText()));
+    String dns = Files.readString(ROOT.resolve("docker/config/dns.yaml"));
+    assertThatThrownBy(() -> ConfigLoader.parse(ConfigLoader.interpolate(dns, "dns.yaml", merged(dnsEnv, examples)),
+        "/etc/cdn/dns.yaml", io.opencdn.dns.DnsConfig.class))
+        .hasMessageStartingWith("/etc/cdn/dns.yaml: key 'cluster.secret': expected a value of your own");
+    assertThat(ConfigLoader.parse(ConfigLoader.interpolate(dns, "dns.yaml", merged(dnsEnv, own)), "dns.yaml",
+        io.opencdn.dns.DnsConfig.class).cluster()).isNotNull();
+
+    // the origin: --listen 0.0.0.0:9090 from its command, the token from CDN_ADMIN_TOKEN
+    List<String> command = new ArrayList<>();
+    services.path("origin").path("command").forEach(c -> command.add(c.asText()));
+    io.opencdn.common.config.Endpoint listen = io.opencdn.common.config.Endpoint.parse(command.get(command.indexOf("--listen") + 1));
+    assertThatThrownBy(() -> new io.opencdn.origin.OriginConfig(listen, "/srv/site", examples.get("CDN_ADMIN_TOKEN")))
+        .hasMessageStartingWith("key 'adminToken': expected a value of your own");
+    assertThat(new io.opencdn.origin.OriginConfig(listen, "/srv/site", own.get("CDN_ADMIN_TOKEN")).adminToken()).isNotNull();
+  }
+
+  /** The origin is reached by the edges on the compose network; nothing publishes its port. */
+  @Test
+  void theOriginsPortIsNotPublished() throws Exception {
+    JsonNode services = new ObjectMapper(new YAMLFactory()).readTree(ROOT.resolve("docker-compose.yml").toFile()).path("services");
+    assertThat(services.path("origin").has("ports")).isFalse();
+    assertThat(services.path("origin").has("network_mode")).isFalse();
+    assertThat(services.path("edge-eu").path("ports").toString()).doesNotContain("9090");
+  }
+
+  /** Every image runs as an unprivileged user, and what the edge reads that the build made is its own. */
+  @Test
+  void theContainersRunAsAnUnprivilegedUser() throws Exception {
+    for (String dockerfile : List.of("dns-server/Dockerfile", "edge-node/Dockerfile", "origin-stub/Dockerfile")) {
+      List<String> lines = Files.readAllLines(ROOT.resolve(dockerfile));
+      List<String> users = lines.stream().filter(l -> l.startsWith("USER ")).toList();
+      assertThat(users).as(dockerfile).containsExactly("USER 10001:10001");
+      assertThat(lines.indexOf("USER 10001:10001")).as(dockerfile + ": USER before ENTRYPOINT")
+          .isLessThan(lines.stream().filter(l -> l.startsWith("ENTRYPOINT")).findFirst().map(lines::indexOf).orElse(-1));
+      assertThat(String.join("\n", lines)).as(dockerfile).contains("cdn:x:10001:10001:");
+    }
+    assertThat(Files.readString(ROOT.resolve("edge-node/Dockerfile"))).contains("chown -R 10001:10001 /opt/cdn/tls");
+    JsonNode services = new ObjectMapper(new YAMLFactory()).readTree(ROOT.resolve("docker-compose.yml").toFile()).path("services");
+    for (String s : List.of("dns-1", "dns-2")) {
+      // port 53 without root
+      assertThat(services.path(s).path("sysctls").path("net.ipv4.ip_unprivileged_port_start").asInt(-1)).as(s).isZero();
+      assertThat(services.path(s).has("user")).as(s + " keeps the image's user").isFalse();
+    }
+  }
+
+  /** {@code X} of {@code ${NAME:-X}}. */
+  private static String fallback(String reference) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{[A-Z_]+:-([^}]*)}").matcher(reference);
+    assertThat(m.matches()).as(reference).isTrue();
+    return m.group(1);
+  }
+
+  private static Map<String, String> merged(Map<String, String> a, Map<String, String> b) {
+    Map<String, String> out = new java.util.HashMap<>(a);
+    out.putAll(b);
+    return out;
   }
 
   private static void collectVolumes(JsonNode node, List<String> out) {

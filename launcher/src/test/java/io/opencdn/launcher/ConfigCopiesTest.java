@@ -45,6 +45,7 @@ class ConfigCopiesTest {
                 failureTimeoutMillis: 9000}
       clusterFill: {peerScope: any, peerTimeoutMillis: 500, leaseMaxAgeMillis: 9000, leaseAttempts: 5}
       latency: {enabled: true, intervalMillis: 700, maxTargets: 3, port: 8053, timeoutMillis: 300, sourceAddress: 127.0.0.12}
+      admin: {listen: 127.0.0.1:9080}
       """;
 
   static final String DNS = """
@@ -71,17 +72,20 @@ class ConfigCopiesTest {
       """;
 
   /** The argument each with-method is called with (a value different from the fixture's). */
-  static final Map<String, Object> ARGUMENTS = Map.of(
-      "EdgeConfig.withId", "other-id",
-      "EdgeConfig.withAdminToken", "another-token-0123456789",
-      "DnsConfig.withListen", new Endpoint("127.0.0.2", 53),
-      "DnsConfig.withThreads", 5,
-      "DnsConfig.withCityDatabase", "/srv/other.mmdb",
-      "DnsConfig.withEdges", List.of(new StaticEdge("near", null, 3.0, 4.0, "192.0.2.10", null, null, null, null, null, null)),
-      "OriginConfig.withListen", new Endpoint("127.0.0.2", 80),
-      "OriginConfig.withRoot", "/srv/site",
-      "OriginConfig.withAdminToken", "another-token-0123456789",
-      "ClusterConfig.withBind", new Endpoint("127.0.0.2", 5799));
+  static final Map<String, Object> ARGUMENTS = Map.ofEntries(
+      Map.entry("EdgeConfig.withId", "other-id"),
+      Map.entry("EdgeConfig.withAdminToken", "another-token-0123456789"),
+      Map.entry("DnsConfig.withListen", new Endpoint("127.0.0.2", 53)),
+      Map.entry("DnsConfig.withThreads", 5),
+      Map.entry("DnsConfig.withCityDatabase", "/srv/other.mmdb"),
+      Map.entry("DnsConfig.withEdges",
+          List.of(new StaticEdge("near", null, 3.0, 4.0, "192.0.2.10", null, null, null, null, null, null))),
+      Map.entry("DnsConfig.withCluster", new io.opencdn.common.cluster.ClusterConfig("other", "another-secret-0123456789",
+          new Endpoint("127.0.0.1", 5702), null, null, null)),
+      Map.entry("OriginConfig.withListen", new Endpoint("127.0.0.2", 80)),
+      Map.entry("OriginConfig.withRoot", "/srv/site"),
+      Map.entry("OriginConfig.withAdminToken", "another-token-0123456789"),
+      Map.entry("ClusterConfig.withBind", new Endpoint("127.0.0.2", 5799)));
 
   /** Which component a with-method changes when its name does not say it. */
   static final Map<String, String> COMPONENT = Map.of("DnsConfig.withCityDatabase", "geo");

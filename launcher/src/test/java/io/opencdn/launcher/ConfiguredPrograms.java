@@ -46,6 +46,7 @@ final class ConfiguredPrograms {
   int dnsAdminPort;
   int edgePort;
   int edgeTlsPort;
+  int edgeAdminPort;
 
   ConfiguredPrograms(Path dir) throws Exception {
     this.dir = dir;
@@ -70,6 +71,8 @@ final class ConfiguredPrograms {
       edgePort = port(edge, "edge keys-edge listening on http://127\\.0\\.0\\.1:(\\d+)");
       // logged before the line above, once the HTTPS listener is up
       edgeTlsPort = Integer.parseInt(edge.await(Pattern.compile("edge keys-edge listening on https://127\\.0\\.0\\.1:(\\d+) \\(http2 false\\)"),
+          Duration.ofSeconds(1)).group(1));
+      edgeAdminPort = Integer.parseInt(edge.await(Pattern.compile("edge keys-edge admin endpoints on http://127\\.0\\.0\\.1:(\\d+)/_cdn/"),
           Duration.ofSeconds(1)).group(1));
     } catch (Exception | AssertionError e) {
       close();
@@ -182,6 +185,7 @@ final class ConfiguredPrograms {
         cluster: %s
         clusterFill: {peerScope: any, peerTimeoutMillis: 700, leaseMaxAgeMillis: 2000, leaseAttempts: 2}
         latency: {enabled: true, intervalMillis: 200, maxTargets: 50, port: %d, timeoutMillis: 300, sourceAddress: %s}
+        admin: {listen: "127.0.0.1:0"}
         """.formatted(EDGE_TOKEN, d.resolve("disk"), www.cert(), www.key(), other.cert(), other.key(), origin, origin, cluster(),
         probeTarget.getLocalPort(), PROBE_SOURCE));
   }

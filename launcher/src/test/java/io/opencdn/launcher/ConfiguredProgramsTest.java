@@ -102,6 +102,10 @@ class ConfiguredProgramsTest {
     assertThat(new JsonObject(stats.body()).getLong("budgetBytes")).isEqualTo(3_000_000L + 50_000_000L);
     assertThat(edge("/_cdn/stats", "www.keys.test", null).statusCode()).isEqualTo(401);
     assertThat(edge("/_cdn/stats", "www.keys.test", "wrong-token-0123456789").statusCode()).isEqualTo(401);
+    // admin: the admin endpoints are on their own listener only; health stays on the content listener too
+    assertThat(get("http://127.0.0.1:" + p.edgePort + "/_cdn/stats", "www.keys.test", ConfiguredPrograms.EDGE_TOKEN)
+        .statusCode()).isEqualTo(404);
+    assertThat(get("http://127.0.0.1:" + p.edgeAdminPort + "/_cdn/health", null, null).statusCode()).isEqualTo(200);
 
     HttpResponse<String> miss = edge("/index.html", "www.keys.test", null);
     HttpResponse<String> hit = edge("/index.html", "www.keys.test", null);
@@ -159,6 +163,10 @@ class ConfiguredProgramsTest {
     observer = ClusterNode.start(cluster, "keys-observer-" + p.clusterPort, true);
     var edges = observer.<String, EdgeRecord>getMap(ClusterMaps.EDGES);
     assertThat(poll(() -> edges.get("keys-edge") != null, Duration.ofSeconds(20))).as("edge registered").isTrue();
+    // the DNS server joined as a lite member: the edge is the only member holding partitions
+    assertThat(observer.getCluster().getMembers()).hasSize(3);
+    assertThat(observer.getCluster().getMembers().stream().filter(m -> !m.isLiteMember()).count())
+        .as("data members (the edge only)").isEqualTo(1);
     EdgeRecord r = edges.get("keys-edge");
     assertThat(List.<Object>of(r.region(), r.latitude(), r.longitude(), r.ipv4(), r.ipv6(), r.capacity(), r.httpPort()))
         .containsExactly("keys-region", 48.85, 2.35, "127.0.0.1", "::1", 777.0, p.edgePort);
@@ -288,8 +296,10 @@ class ConfiguredProgramsTest {
     }
   }
 
+  /** A request to the edge: {@code /_cdn/*} on its admin listener (the admin: key), except health. */
   static HttpResponse<String> edge(String path, String host, String token) throws Exception {
-    return get("http://127.0.0.1:" + p.edgePort + path, host, token);
+    boolean admin = path.startsWith("/_cdn/") && !path.equals("/_cdn/health");
+    return get("http://127.0.0.1:" + (admin ? p.edgeAdminPort : p.edgePort) + path, host, token);
   }
 
   static HttpResponse<String> get(String url, String host, String token) throws Exception {

@@ -19,7 +19,8 @@ import io.opencdn.common.config.Endpoint;
  * @param root directory served at {@code /}, or null to serve only synthetic objects; a
  *     relative path is resolved by the caller (the command resolves it against the config file)
  * @param adminToken bearer token guarding the admin endpoints (at least 16 characters), or null
- *     to generate a random one at start
+ *     to generate a random one at start; an example value (containing {@code change-me}) is refused
+ *     unless {@code listen} is a loopback address ({@link io.opencdn.common.config.ExampleSecrets})
  * @param fileCacheControl {@code Cache-Control} sent with every file (default {@code
  *     max-age=60}; empty for none)
  */
@@ -38,6 +39,7 @@ public record OriginConfig(
     adminToken = adminToken == null || adminToken.isEmpty() ? null : adminToken;
     ConfigException.require(adminToken == null || adminToken.length() >= 16, "adminToken",
         "at least 16 characters", adminToken == null ? "nothing" : adminToken.length() + " characters");
+    io.opencdn.common.config.ExampleSecrets.refuseExposed("adminToken", adminToken, java.util.List.of(listen));
     fileCacheControl = fileCacheControl == null ? DEFAULT_FILE_CACHE_CONTROL : fileCacheControl.trim();
     ConfigException.require(fileCacheControl.chars().noneMatch(c -> c < 0x20 || c == 0x7f), "fileCacheControl",
         "a header value without control characters", "'" + fileCacheControl + "'");

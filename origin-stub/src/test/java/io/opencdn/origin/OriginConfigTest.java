@@ -62,4 +62,12 @@ class OriginConfigTest {
     OriginConfig c = OriginConfig.defaults().withRoot("/a").withListen(Endpoint.parse("127.0.0.1:1")).withAdminToken("0123456789abcdef");
     assertThat(c).isEqualTo(new OriginConfig(Endpoint.parse("127.0.0.1:1"), "/a", "0123456789abcdef"));
   }
+
+  @Test
+  void anExampleTokenIsRefusedUnlessTheListenerIsLoopback() {
+    assertThatThrownBy(() -> new OriginConfig(Endpoint.parse("0.0.0.0:9090"), null, "local-trial-token-change-me"))
+        .hasMessageStartingWith("key 'adminToken': expected a value of your own").hasMessageContaining("0.0.0.0:9090");
+    OriginConfig local = new OriginConfig(Endpoint.parse("127.0.0.1:9090"), null, "local-trial-token-change-me");
+    assertThatThrownBy(() -> local.withListen(Endpoint.parse("172.28.0.10:9090"))).hasMessageContaining("'adminToken'");
+  }
 }

@@ -1,13 +1,16 @@
 package io.opencdn.common.cluster;
 
+import com.hazelcast.config.AdvancedNetworkConfig;
+import com.hazelcast.config.ClassFilter;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.EvictionConfig;
 import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.MaxSizePolicy;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
-import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.ServerSocketEndpointConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.util.ConcurrencyUtil;
@@ -27,8 +30,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the cluster name as a SHA-256 digest: a member that lacks the secret presents another cluster
  * name and its join is refused. Traffic between members is not encrypted; bind the cluster to a
  * private network.
+ *
+ * <p>What a member that does learn the derived name (it travels in clear text) can still do is
+ * bounded here and by the records: the member port speaks only the member protocol (advanced
+ * network with a single MEMBER endpoint: no Hazelcast client, REST or memcache connection is
+ * accepted); Java serialization, which Hazelcast still uses for the exceptions members send each
+ * other, resolves only the classes of {@link #JAVA_ALLOWLIST_PACKAGES} and
+ * {@link #JAVA_ALLOWLIST_PREFIXES} (no gadget chain of another library can be sent); and every
+ * record that steers traffic or content carries a {@link RecordMac} tag its readers check.
  */
 public final class ClusterNode {
+
+  /** Packages whose classes Java deserialization may resolve (exact package names). */
+  public static final java.util.List<String> JAVA_ALLOWLIST_PACKAGES =
+      java.util.List.of("java.lang", "java.util", "java.util.concurrent", "java.io", "java.net", "java.nio",
+          "java.nio.channels", "java.nio.file", "java.time");
+  /**
+   * Class name prefixes Java deserialization may resolve besides those packages: Hazelcast's own
+   * exceptions, and arrays of allowed classes or primitives (as {@code [Ljava.lang.StackTraceElement;}).
+   */
+  public static final java.util.List<String> JAVA_ALLOWLIST_PREFIXES = java.util.List.of("com.hazelcast.",
+      "[Ljava.lang.", "[Ljava.util.", "[Lcom.hazelcast.", "[B", "[C", "[I", "[J", "[Z", "[D", "[F", "[S");
 
   private ClusterNode() {}
 
@@ -53,8 +75,10 @@ public final class ClusterNode {
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.max.join.seconds", "5");
 
-    NetworkConfig net = config.getNetworkConfig();
-    net.setPort(cfg.bind().port()).setPortAutoIncrement(true).setPortCount(20);
+    // one endpoint, the member protocol only: Hazelcast clients (and REST, memcache) are refused
+    AdvancedNetworkConfig net = config.getAdvancedNetworkConfig().setEnabled(true);
+    net.setMemberEndpointConfig(new ServerSocketEndpointConfig().setPort(cfg.bind().port()).setPortAutoIncrement(true)
+        .setPortCount(20));
     // Bind exactly the configured address. Interface matching would refuse loopback aliases
     // such as 127.0.0.12, which route to lo without being assigned to it.
     config.setProperty("hazelcast.local.localAddress", cfg.bind().host());
@@ -62,6 +86,11 @@ public final class ClusterNode {
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(expand(cfg.members())).setConnectionTimeoutSeconds(2);
+    ClassFilter allowed = new ClassFilter();
+    JAVA_ALLOWLIST_PACKAGES.forEach(allowed::addPackages);
+    JAVA_ALLOWLIST_PREFIXES.forEach(allowed::addPrefixes);
+    config.getSerializationConfig().setJavaSerializationFilterConfig(
+        new JavaSerializationFilterConfig().setDefaultsDisabled(true).setWhitelist(allowed));
 
     config.addMapConfig(new MapConfig(ClusterMaps.EDGES).setBackupCount(1).setAsyncBackupCount(0));
     // the directory is a hint on the miss path: its backup is asynchronous (no second round trip

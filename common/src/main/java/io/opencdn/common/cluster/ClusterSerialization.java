@@ -1,13 +1,19 @@
 package io.opencdn.common.cluster;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.SerializerConfig;
 import com.hazelcast.nio.serialization.DataSerializableFactory;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 
 /**
  * The identified serialization of the cluster records and entry processors: compact, fast, and
  * without Java serialization's class resolution, so a record from the wire can only become one of
- * these types.
+ * these types. Immutable records ({@link EdgeRecord}) have a {@link RecordSerializer} each,
+ * registered here under a fixed type id; the edge module registers the serializers of the records
+ * only edges share (load, origin health, invalidations) the same way, through Hazelcast's
+ * {@code META-INF/services/com.hazelcast.SerializerHook}, since this module cannot name them.
+ * Whatever still arrives in Java serialization (Hazelcast's own error responses) passes the
+ * allowlist of {@link ClusterNode}.
  */
 public final class ClusterSerialization implements DataSerializableFactory {
 
@@ -20,10 +26,18 @@ public final class ClusterSerialization implements DataSerializableFactory {
   static final int WITHDRAW = 5;
   static final int CLAIM_RESULT = 6;
   static final int BATCH = 7;
+  /** Type id of {@link EdgeRecord}'s serializer; the edge module's start at {@code 730_201}. */
+  public static final int EDGE_RECORD_TYPE = 730_101;
+
+  /** The serializer of {@link EdgeRecord}. */
+  public static final RecordSerializer<EdgeRecord> EDGE_RECORD =
+      new RecordSerializer<>(EdgeRecord.class, EDGE_RECORD_TYPE, (out, r) -> r.write(out), EdgeRecord::read);
 
   /** Registers the factory in {@code config}. */
   public static void register(Config config) {
     config.getSerializationConfig().addDataSerializableFactory(FACTORY_ID, new ClusterSerialization());
+    config.getSerializationConfig().addSerializerConfig(new SerializerConfig().setTypeClass(EdgeRecord.class)
+        .setImplementation(EDGE_RECORD));
   }
 
   @Override

@@ -53,20 +53,26 @@ record ClusterView(List<EdgeRecord> records, LatencyTable latency) {
     try {
       long now = clock.millis();
       Set<String> members = hz.getCluster().getMembers().stream().map(Member::getUuid).map(Object::toString).collect(Collectors.toSet());
+      // the same checks as the server's: only records tagged with the cluster secret count
+      io.opencdn.common.cluster.RecordCheck check = io.opencdn.common.cluster.RecordCheck.of(c.secret());
       List<EdgeRecord> records = new ArrayList<>();
-      for (EdgeRecord r : hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES).values()) {
-        if (now - r.heartbeatMillis() <= EdgeDirectory.MAX_HEARTBEAT_AGE_MILLIS && (r.memberUuid() == null || members.contains(r.memberUuid()))) {
+      hz.<Object, Object>getMap(ClusterMaps.EDGES).forEach((key, value) -> {
+        if (key instanceof String k && value instanceof EdgeRecord r && r.authentic(check.mac(), k)
+            && now - r.heartbeatMillis() <= EdgeDirectory.MAX_HEARTBEAT_AGE_MILLIS
+            && (r.memberUuid() == null || members.contains(r.memberUuid()))) {
           records.add(r);
         }
-      }
+      });
       Map<String, LatencyTable.Sample> samples = new HashMap<>();
-      hz.<String, Object>getMap(HazelcastLatency.MAP).forEach((k, v) -> {
-        LatencyTable.Sample s = HazelcastLatency.parse(v);
+      hz.<Object, Object>getMap(HazelcastLatency.MAP).forEach((k, v) -> {
+        LatencyTable.Sample s = k instanceof String key ? HazelcastLatency.sample(key, v, check, now) : null;
         if (s != null) {
-          samples.put(k, s);
+          samples.put((String) k, s);
         }
       });
       return new ClusterView(records, new LatencyTable(samples));
+    } catch (com.hazelcast.partition.NoDataMemberInClusterException noEdgeUp) {
+      return NONE; // DNS servers are lite members: without an edge the cluster holds no records
     } finally {
       hz.shutdown();
     }

@@ -2,6 +2,8 @@ package io.opencdn.dns.latency;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.opencdn.common.cluster.LatencyRecords;
+import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.dns.routing.LatencyTable;
 import io.opencdn.dns.wire.Request;
 import io.vertx.core.Future;
@@ -21,11 +23,15 @@ import org.slf4j.LoggerFactory;
  * Publishes the client networks this DNS server sees as probe targets for the edges, into the
  * Hazelcast map {@value #MAP}: key the client prefix as the latency map uses it
  * ({@link LatencyTable#clientPrefix}: {@code 81.2.69.0/24}, {@code 2001:db8:1::/48}), value the
- * JSON string {@code {"address": "81.2.69.7", "seenAtMillis": 1700000000000}} with a map TTL of
- * {@code ttlSeconds}. The address is the one to probe: the ECS address when the query carried a
- * Client Subnet (RFC 7871), else the resolver's source address. Only public addresses become
- * targets ({@link PublicAddresses}): a client subnet from a private, loopback or reserved range
- * (anyone can put one in a query) is ignored unless {@code allowPrivate} (a lab).
+ * JSON string {@code {"address": "81.2.69.7", "seenAtMillis": 1700000000000, "tag": "<hex>"}} with a
+ * map TTL of {@code ttlSeconds}, the tag being the {@link RecordMac} tag of {@link LatencyRecords#target} (so a
+ * member without the cluster secret cannot make the edges probe an address of its choosing). The
+ * address is the one to probe: the ECS address when the query carried a Client Subnet (RFC 7871),
+ * else the resolver's source address. Nothing is written while the cluster has no data member (no
+ * edge up: DNS servers are lite members); targets then stay pending, within {@code maxPending}.
+ * Only public addresses become targets ({@link PublicAddresses}): a client subnet from a private,
+ * loopback or reserved range (anyone can put one in a query) is ignored unless {@code allowPrivate}
+ * (a lab).
  *
  * <p>{@link #record} is on the query path: it only touches a bounded {@link ConcurrentHashMap}
  * (at most {@code maxPending} prefixes; more are dropped until the next drain). Every
@@ -36,7 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class ProbeTargets {
 
   /** Name of the Hazelcast map. */
-  public static final String MAP = "latency-targets";
+  public static final String MAP = LatencyRecords.TARGETS;
 
   private static final Logger LOG = LoggerFactory.getLogger(ProbeTargets.class);
 
@@ -53,24 +59,29 @@ public final class ProbeTargets {
   private final HazelcastInstance hz;
   private final Clock clock;
   private final Limits limits;
+  private final RecordMac mac;
   private final ConcurrentHashMap<String, Seen> pending = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Long> written = new ConcurrentHashMap<>();
   private final boolean allowPrivate;
   private final java.util.concurrent.atomic.LongAdder ignored = new java.util.concurrent.atomic.LongAdder();
   private long timer = -1;
 
-  /** Publishes public addresses only. */
-  public ProbeTargets(Vertx vertx, HazelcastInstance hz, Clock clock, Limits limits) {
-    this(vertx, hz, clock, limits, false);
+  /** Publishes public addresses only; {@code mac} signs the targets (the cluster's record key). */
+  public ProbeTargets(Vertx vertx, HazelcastInstance hz, Clock clock, Limits limits, RecordMac mac) {
+    this(vertx, hz, clock, limits, mac, false);
   }
 
-  /** @param allowPrivate also publish private and other special-purpose addresses (a lab) */
-  public ProbeTargets(Vertx vertx, HazelcastInstance hz, Clock clock, Limits limits, boolean allowPrivate) {
+  /**
+   * @param mac signs the targets (the cluster's record key)
+   * @param allowPrivate also publish private and other special-purpose addresses (a lab)
+   */
+  public ProbeTargets(Vertx vertx, HazelcastInstance hz, Clock clock, Limits limits, RecordMac mac, boolean allowPrivate) {
     this.vertx = vertx;
     this.hz = hz;
     this.clock = clock;
     this.limits = limits;
     this.allowPrivate = allowPrivate;
+    this.mac = mac;
   }
 
   /** Notes the client of a geo-routed query. Cheap, never blocks, safe from any thread. */
@@ -125,6 +136,9 @@ public final class ProbeTargets {
    * @return how many were written
    */
   public int drain() {
+    if (hz.getCluster().getMembers().stream().allMatch(m -> m.isLiteMember())) {
+      return 0; // no edge up: nobody to probe, and no partition to write to
+    }
     long now = clock.millis();
     written.values().removeIf(t -> now - t >= limits.rewriteMillis());
     IMap<String, String> map = hz.getMap(MAP);
@@ -138,16 +152,20 @@ public final class ProbeTargets {
     List<java.util.concurrent.CompletableFuture<Void>> writes = new ArrayList<>();
     for (Map.Entry<String, Seen> e : batch) {
       written.put(e.getKey(), now);
-      writes.add(map.setAsync(e.getKey(), json(e.getValue()), limits.ttlSeconds(), TimeUnit.SECONDS).toCompletableFuture());
+      writes.add(map.setAsync(e.getKey(), json(e.getKey(), e.getValue(), mac), limits.ttlSeconds(), TimeUnit.SECONDS)
+          .toCompletableFuture());
     }
     java.util.concurrent.CompletableFuture.allOf(writes.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
     return batch.size();
   }
 
-  /** The map value for a target. */
-  static String json(Seen s) {
-    return "{\"address\":\"" + s.address() + "\",\"seenAtMillis\":" + s.atMillis() + "}";
+  /** The map value for the target of {@code prefix}, tagged with {@code mac}. */
+  static String json(String prefix, Seen s, RecordMac mac) {
+    return "{\"address\":\"" + s.address() + "\",\"seenAtMillis\":" + s.atMillis() + ",\"tag\":\""
+        + RecordMac.hex(mac.tag(LatencyRecords.target(prefix, s.address(), s.atMillis()))) + "\"}";
   }
+
+
 
   /** Drains now, on a worker thread. */
   public Future<Void> flush() {

@@ -23,7 +23,10 @@ import org.xbill.DNS.Type;
  *       burst's time, as its responses are sent together);
  *   <li>{@code dns_answers_total{edge}}: edges named in geo-routed answers;
  *   <li>{@code dns_rrl_total{action="drop"|"slip"}}: rate-limited UDP responses;
- *   <li>{@code dns_reloads_total{result="ok"|"failed"}}: reload attempts.
+ *   <li>{@code dns_reloads_total{result="ok"|"failed"}}: reload attempts;
+ *   <li>{@code dns_cluster_records_rejected_total{map,reason="forged"|"stale"}}: cluster records
+ *       ignored because their tag did not verify (written without the cluster secret) or because
+ *       they were stale or replayed ({@link #rejectedRecords}).
  * </ul>
  *
  * Counters on the query path are cached in arrays, so recording is a few array reads and adds.
@@ -107,6 +110,16 @@ public final class DnsMetrics {
   /** A reload attempt's outcome. */
   public void reload(boolean ok) {
     (ok ? reloadOk : reloadFailed).increment();
+  }
+
+  /** Counts what {@code check} ignores in the cluster map {@code map} ({@code dns_cluster_records_rejected_total}). */
+  public void rejectedRecords(String map, io.opencdn.common.cluster.RecordCheck check) {
+    io.micrometer.core.instrument.FunctionCounter.builder("dns.cluster.records.rejected", check, c -> c.forgedCount())
+        .tag("map", map).tag("reason", "forged").description("cluster records ignored: tag not verified or stale")
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("dns.cluster.records.rejected", check, c -> c.staleCount())
+        .tag("map", map).tag("reason", "stale").description("cluster records ignored: tag not verified or stale")
+        .register(registry);
   }
 
   /** The Prometheus text exposition (format 0.0.4). */

@@ -89,11 +89,17 @@ class RouteCommandTest {
     try {
       String uuid = member.getCluster().getLocalMember().getUuid().toString();
       long now = System.currentTimeMillis();
+      var mac = io.opencdn.common.cluster.RecordMac.fromSecret(secret);
       member.getMap(io.opencdn.common.cluster.ClusterMaps.EDGES).put("tokyo", new io.opencdn.common.cluster.EdgeRecord("tokyo", "ap",
-          35.68, 139.69, "192.0.2.13", null, 9, 1000, 250, io.opencdn.common.cluster.EdgeState.ACTIVE, uuid, now));
+          35.68, 139.69, "192.0.2.13", null, 9, 1000, 250, io.opencdn.common.cluster.EdgeState.ACTIVE, uuid, now).signed(mac));
       member.getMap(io.opencdn.common.cluster.ClusterMaps.EDGES).put("stale", new io.opencdn.common.cluster.EdgeRecord("stale", "ap",
-          35.68, 139.69, "192.0.2.14", null, 9, 1000, 0, io.opencdn.common.cluster.EdgeState.ACTIVE, uuid, now - 60_000));
-      member.getMap("latency").put("81.2.69.0/24|tokyo", "{\"rttMillis\": 8.5, \"atMillis\": " + now + "}");
+          35.68, 139.69, "192.0.2.14", null, 9, 1000, 0, io.opencdn.common.cluster.EdgeState.ACTIVE, uuid, now - 60_000).signed(mac));
+      // not signed with the cluster secret: not shown
+      member.getMap(io.opencdn.common.cluster.ClusterMaps.EDGES).put("forged", new io.opencdn.common.cluster.EdgeRecord("forged", "eu",
+          51.5, -0.12, "192.0.2.66", null, 9, 1000, 0, io.opencdn.common.cluster.EdgeState.ACTIVE, uuid, now));
+      member.getMap("latency").put("81.2.69.0/24|tokyo", "{\"rttMillis\":8.5,\"atMillis\":" + now + ",\"tag\":\""
+          + io.opencdn.common.cluster.RecordMac.hex(mac.tag(io.opencdn.common.cluster.LatencyRecords.sample("81.2.69.0/24|tokyo", 8.5, now)))
+          + "\"}");
       Path cfg = dir.resolve("dns.yaml");
       Files.writeString(cfg, """
           listen: 127.0.0.1:0
@@ -105,7 +111,8 @@ class RouteCommandTest {
       Run r = run("--client", "81.2.69.1", "--config", cfg.toString(), "--cluster", "127.0.0.1:" + (port + 1), "--no-check");
       assertThat(r.code()).as(r.err()).isZero();
       assertThat(r.out()).containsPattern("tokyo .* 8\\.5 ms/\\d+s .* 250/1000 .*#1");
-      assertThat(r.out()).contains("latency: 1 edges measured from 81.2.69.0/24", "answer   A [192.0.2.13 (tokyo)]").doesNotContain("stale");
+      assertThat(r.out()).contains("latency: 1 edges measured from 81.2.69.0/24", "answer   A [192.0.2.13 (tokyo)]")
+          .doesNotContain("stale").doesNotContain("forged");
     } finally {
       member.shutdown();
     }

@@ -9,6 +9,8 @@ import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
+import io.opencdn.common.cluster.LatencyRecords;
+import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.config.AdminToken;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.common.config.Endpoint;
@@ -39,13 +41,16 @@ class ProbeTargetsTest {
 
   private static HazelcastInstance hz;
   private static Vertx vertx;
+  private static ClusterConfig cfg;
+  private static RecordMac mac;
 
   @BeforeAll
   static void startMember() {
     int port = ThreadLocalRandom.current().nextInt(20000, 40000);
-    ClusterConfig cfg = new ClusterConfig("dns-targets-test", AdminToken.random(), new Endpoint("127.0.0.1", port),
+    cfg = new ClusterConfig("dns-targets-test", AdminToken.random(), new Endpoint("127.0.0.1", port),
         List.of("127.0.0.1:" + port), 1000, 5000);
     hz = ClusterNode.start(cfg, "dns-targets-" + port, false);
+    mac = RecordMac.fromSecret(cfg.secret());
     vertx = Vertx.vertx();
   }
 
@@ -73,14 +78,14 @@ class ProbeTargetsTest {
   @Test
   void writesThePrefixWithTheEcsAddressOrTheResolver() {
     TestClock clock = new TestClock();
-    ProbeTargets t = new ProbeTargets(vertx, hz, clock, ProbeTargets.Limits.DEFAULTS);
+    ProbeTargets t = new ProbeTargets(vertx, hz, clock, ProbeTargets.Limits.DEFAULTS, mac);
     t.record(request("81.2.69.0/24", "192.0.2.53"));
     t.record(request(null, "93.184.216.7"));
     t.record(request(null, "2a02:6b8:1:2::53"));
     assertThat(t.drain()).isEqualTo(3);
     var map = hz.<String, String>getMap(ProbeTargets.MAP);
-    assertThat(map.get("81.2.69.0/24")).isEqualTo("{\"address\":\"81.2.69.0\",\"seenAtMillis\":1700000000000}");
-    assertThat(map.get("93.184.216.0/24")).isEqualTo("{\"address\":\"93.184.216.7\",\"seenAtMillis\":1700000000000}");
+    assertThat(map.get("81.2.69.0/24")).isEqualTo(value("81.2.69.0/24", "81.2.69.0", 1700000000000L));
+    assertThat(map.get("93.184.216.0/24")).isEqualTo(value("93.184.216.0/24", "93.184.216.7", 1700000000000L));
     assertThat(map.get("2a02:6b8:1::/48")).contains("\"address\":\"2a02:6b8:1:2:0:0:0:53\"");
     assertThat(map.getEntryView("81.2.69.0/24").getTtl()).isEqualTo(600_000L);
     assertThat(t.pending()).isZero();
@@ -89,7 +94,7 @@ class ProbeTargetsTest {
   @Test
   void clientSubnetsOfPrivateLoopbackAndReservedRangesAreNeverTargets() {
     TestClock clock = new TestClock();
-    ProbeTargets t = new ProbeTargets(vertx, hz, clock, ProbeTargets.Limits.DEFAULTS);
+    ProbeTargets t = new ProbeTargets(vertx, hz, clock, ProbeTargets.Limits.DEFAULTS, mac);
     for (String ecs : List.of("10.1.2.0/24", "192.168.1.0/24", "172.16.5.0/24", "127.0.0.0/24", "169.254.1.0/24",
         "100.64.0.0/24", "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "198.18.0.0/24", "0.0.0.0/24",
         "224.0.0.0/24", "240.0.0.0/24", "fd00:1::/48", "fe80::/64", "2001:db8:1::/48", "ff02::/16", "::1/128")) {
@@ -106,7 +111,7 @@ class ProbeTargetsTest {
 
   @Test
   void aLabMayAllowPrivateTargets() {
-    ProbeTargets t = new ProbeTargets(vertx, hz, new TestClock(), ProbeTargets.Limits.DEFAULTS, true);
+    ProbeTargets t = new ProbeTargets(vertx, hz, new TestClock(), ProbeTargets.Limits.DEFAULTS, mac, true);
     t.record(request("10.213.0.100/32", "127.0.0.1"));
 
     assertThat(t.drain()).isEqualTo(1);
@@ -116,7 +121,7 @@ class ProbeTargetsTest {
   @Test
   void capsWritesPerDrainAndRewritesAPrefixOnlyAfterTheRewritePeriod() {
     TestClock clock = new TestClock();
-    ProbeTargets t = new ProbeTargets(vertx, hz, clock, new ProbeTargets.Limits(5, 2, 1000, 60_000, 600));
+    ProbeTargets t = new ProbeTargets(vertx, hz, clock, new ProbeTargets.Limits(5, 2, 1000, 60_000, 600), mac);
     for (int i = 0; i < 10; i++) {
       t.record(ip("203.0." + i + ".1"));
     }
@@ -133,20 +138,42 @@ class ProbeTargetsTest {
     t.record(ip("203.0.0.9"));
     assertThat(t.drain()).isEqualTo(1);
     assertThat(hz.<String, String>getMap(ProbeTargets.MAP).get("203.0.0.0/24"))
-        .isEqualTo("{\"address\":\"203.0.0.9\",\"seenAtMillis\":1700000060000}");
+        .isEqualTo(value("203.0.0.0/24", "203.0.0.9", 1700000060000L));
+  }
+
+  /** The value of a target as the edges expect it: tagged over the prefix, address and time. */
+  static String value(String prefix, String address, long seen) {
+    return "{\"address\":\"" + address + "\",\"seenAtMillis\":" + seen + ",\"tag\":\""
+        + RecordMac.hex(mac.tag(LatencyRecords.target(prefix, address, seen))) + "\"}";
+  }
+
+  @Test
+  void nothingIsWrittenWhileNoDataMemberIsUp() throws Exception {
+    int port = ThreadLocalRandom.current().nextInt(20000, 40000);
+    ClusterConfig alone = new ClusterConfig("dns-targets-lite", AdminToken.random(), new Endpoint("127.0.0.1", port),
+        List.of("127.0.0.1:" + port), 1000, 5000);
+    HazelcastInstance lite = ClusterNode.start(alone, "dns-targets-lite-" + port, true);
+    try {
+      ProbeTargets t = new ProbeTargets(vertx, lite, new TestClock(), ProbeTargets.Limits.DEFAULTS, mac);
+      t.record(ip("81.2.69.7"));
+      assertThat(t.drain()).isZero();
+      assertThat(t.pending()).as("kept until an edge is up").isEqualTo(1);
+    } finally {
+      lite.getLifecycleService().terminate();
+    }
   }
 
   @Test
   void aServerPublishesTheClientsOfGeoRoutedQueriesOnly() throws Exception {
     String member = hz.getCluster().getLocalMember().getUuid().toString();
     hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES).put("eu-west", new EdgeRecord("eu-west", "eu", 50.11, 8.68, "127.0.0.12", null,
-        1, 0, 0, EdgeState.ACTIVE, member, System.currentTimeMillis()));
+        1, 0, 0, EdgeState.ACTIVE, member, System.currentTimeMillis()).signed(mac));
     DnsConfig config = ConfigLoader.parse("""
         listen: 127.0.0.1:0
         zones: [{origin: cdn.test., file: classpath:demo/cdn.test.zone}]
         routing: [{name: www.cdn.test., ttl: 20}]
         rrl: {enabled: false}
-        """, "targets.yaml", DnsConfig.class);
+        """, "targets.yaml", DnsConfig.class).withCluster(cfg);
     DnsServer server = new DnsServer(vertx, config, "classpath:targets.yaml", hz, Clock.systemUTC());
     int port = await(server.start());
     try {

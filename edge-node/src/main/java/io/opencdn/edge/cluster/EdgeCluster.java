@@ -2,7 +2,10 @@ package io.opencdn.edge.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.EdgeRecord;
+import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.EdgeState;
+import io.opencdn.common.cluster.LatencyRecords;
+import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.edge.ClusterFillConfig;
 import io.opencdn.edge.EdgeConfig;
@@ -32,6 +35,10 @@ import java.util.function.LongSupplier;
  * {@link ClusterDirectory} and the {@link PeerClient}), invalidations with
  * receipts ({@link Invalidations}) and the admin and peer endpoints.
  *
+ * <p>Every record that steers traffic or content is signed with a key derived from the cluster
+ * secret ({@link RecordMac}) and checked where it is read; what each reader ignored is counted in
+ * {@link #recordChecks} (and in {@code /_cdn/cluster} and {@code cdn_cluster_records_rejected_total}).
+ *
  * <p>Use: construct before the HTTP stage, build the stage with {@link #cache()} and a filler
  * chain ending in {@link #filler()}, {@link #routes} on its admin handler, then {@link #start}
  * once the listener is bound; {@link #stop} before closing the listener.
@@ -54,6 +61,8 @@ public final class EdgeCluster {
   private final ClusterFiller filler;
   private final OriginHealth originHealth;
   private final Invalidations invalidations;
+  private final RecordMac mac;
+  private final java.util.Map<String, RecordCheck> checks = new java.util.LinkedHashMap<>();
   private volatile EdgeRegistry registry;
 
   /**
@@ -69,17 +78,23 @@ public final class EdgeCluster {
     this.clock = clock;
     ClusterFillConfig fill = config.clusterFill();
     this.fills = fills;
-    this.directory = new ClusterDirectory(vertx, hz, RecordMac.fromSecret(config.cluster().secret()), config.id(),
+    this.mac = RecordMac.fromSecret(config.cluster().secret());
+    for (String map : java.util.List.of(ClusterMaps.EDGES, EdgeClusterNames.PURGES, EdgeClusterNames.ORIGIN_HEALTH,
+        LatencyRecords.TARGETS)) {
+      checks.put(map, new RecordCheck(mac));
+    }
+    this.directory = new ClusterDirectory(vertx, hz, mac, config.id(),
         config.region(), advertisedHost(), clock, fill.leaseMaxAgeMillis());
     this.cache = new ClusterCache(tier, new SurrogateIndex(1_000_000), directory);
     this.token = PeerToken.fromSecret(config.cluster().secret());
     this.peers = new PeerClient(vertx, token, clock, fill.peerTimeoutMillis());
     this.originHealth = new OriginHealth(vertx, hz, config.id(), clock, OriginHealth.DEFAULT_THRESHOLD,
-        OriginHealth.DEFAULT_HOLD_MILLIS);
+        OriginHealth.DEFAULT_HOLD_MILLIS, checks.get(EdgeClusterNames.ORIGIN_HEALTH));
     this.filler = new ClusterFiller(originHealth.watch(origin), directory, peers, fill.scope(), purgeLog, fills, clock,
         fill.leaseAttempts(), fill.peerTimeoutMillis(), fill.leaseMaxAgeMillis());
     this.cache.filler(filler);
-    this.invalidations = new Invalidations(vertx, hz, config.id(), clock, this::purgeLocally, INVALIDATION_RETENTION_MILLIS);
+    this.invalidations = new Invalidations(vertx, hz, config.id(), clock, this::purgeLocally, INVALIDATION_RETENTION_MILLIS,
+        checks.get(EdgeClusterNames.PURGES), checks.get(ClusterMaps.EDGES));
   }
 
   /** The cache tier to build the HTTP stage with. */
@@ -108,7 +123,7 @@ public final class EdgeCluster {
     directory.address(advertisedHost(), httpPort);
     invalidations.start();
     Future<Void> health = originHealth.start();
-    registry = new EdgeRegistry(vertx, hz, template, requests, load::bytesWritten, load::openConnections, clock,
+    registry = new EdgeRegistry(vertx, hz, mac, template, requests, load::bytesWritten, load::openConnections, clock,
         io.opencdn.edge.EdgeNode.HEARTBEAT_MILLIS);
     return health.compose(v -> registry.start());
   }
@@ -160,6 +175,15 @@ public final class EdgeCluster {
     return filler;
   }
 
+  /**
+   * The checks of what this edge reads from the cluster, by map ({@code edges}, {@code purges} with
+   * the {@code invalidations} and {@code purge-acks} maps, {@code origin-health},
+   * {@code latency-targets}); the cache directory counts its own ({@link ClusterDirectory#forgedRecords}).
+   */
+  public java.util.Map<String, RecordCheck> recordChecks() {
+    return java.util.Collections.unmodifiableMap(checks);
+  }
+
   /** The body of {@code GET /_cdn/cluster}. */
   public JsonObject stats() {
     EdgeRegistry r = registry;
@@ -171,6 +195,10 @@ public final class EdgeCluster {
         .put("leaseWaits", filler.leaseWaits())
         .put("leasedOriginFills", filler.leasedOriginFills())
         .put("purgeGeneration", purgeLog.current());
+    JsonObject rejected = new JsonObject();
+    checks.forEach((map, c) -> rejected.put(map, new JsonObject().put("forged", c.forgedCount()).put("stale", c.staleCount())));
+    rejected.put(ClusterMaps.CACHE_DIRECTORY, new JsonObject().put("forged", directory.forgedRecords()).put("stale", 0));
+    json.put("rejectedRecords", rejected);
     if (l != null) {
       json.put("load", new JsonObject().put("requestsPerSecond", l.requestsPerSecond())
           .put("bytesPerSecond", l.bytesPerSecond()).put("openConnections", l.openConnections())

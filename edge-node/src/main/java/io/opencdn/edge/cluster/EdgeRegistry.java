@@ -6,6 +6,7 @@ import com.hazelcast.map.IMap;
 import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
+import io.opencdn.common.cluster.RecordMac;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * time from the injected clock; removed on {@link #stop()}. With each write it also puts an
  * {@link EdgeLoad} (requests/s, bytes/s, open connections, capacity) into
  * {@link EdgeClusterNames#EDGE_LOAD}. Entries carry a Hazelcast TTL of ten intervals so a wedged
- * edge disappears by itself. All Hazelcast calls are asynchronous, bridged with
+ * edge disappears by itself. Both records are signed with the cluster's {@link RecordMac}
+ * (readers ignore unsigned ones). All Hazelcast calls are asynchronous, bridged with
  * {@link io.opencdn.common.cluster.ClusterFutures}.
  */
 public final class EdgeRegistry {
@@ -41,6 +43,7 @@ public final class EdgeRegistry {
   private volatile EdgeLoad lastLoad;
   private final Clock clock;
   private final long intervalMillis;
+  private final RecordMac mac;
   private volatile long timerId = -1;
   private volatile boolean stopped;
   private volatile Future<?> lastWrite = Future.succeededFuture();
@@ -49,22 +52,25 @@ public final class EdgeRegistry {
   private long lastMillis;
 
   /**
+   * @param mac signs the records (the cluster's record key)
    * @param template the record to publish; load, state and heartbeat are filled in on each write
    * @param requestCount monotonic count of requests served, for the load figure
    */
-  public EdgeRegistry(Vertx vertx, HazelcastInstance hz, EdgeRecord template, LongSupplier requestCount, Clock clock,
-      long intervalMillis) {
-    this(vertx, hz, template, requestCount, () -> 0, () -> 0, clock, intervalMillis);
+  public EdgeRegistry(Vertx vertx, HazelcastInstance hz, RecordMac mac, EdgeRecord template, LongSupplier requestCount,
+      Clock clock, long intervalMillis) {
+    this(vertx, hz, mac, template, requestCount, () -> 0, () -> 0, clock, intervalMillis);
   }
 
   /**
+   * @param mac signs the records (the cluster's record key)
    * @param template the record to publish; load, state and heartbeat are filled in on each write
    * @param requestCount monotonic count of requests served, for the load figure
    * @param byteCount monotonic count of response bytes written
    * @param openConnections client connections open now
    */
-  public EdgeRegistry(Vertx vertx, HazelcastInstance hz, EdgeRecord template, LongSupplier requestCount,
+  public EdgeRegistry(Vertx vertx, HazelcastInstance hz, RecordMac mac, EdgeRecord template, LongSupplier requestCount,
       LongSupplier byteCount, IntSupplier openConnections, Clock clock, long intervalMillis) {
+    this.mac = mac;
     this.byteCount = byteCount;
     this.openConnections = openConnections;
     this.loads = hz.getMap(EdgeClusterNames.EDGE_LOAD);
@@ -119,14 +125,14 @@ public final class EdgeRegistry {
     return lastLoad;
   }
 
-  /** The record as it would be written now with {@code load}. */
+  /** The record as it would be written now with {@code load} (signed). */
   public EdgeRecord record(double load) {
     EdgeRecord t = template;
     // the member id is read on every write: a member that rejoins after a partition gets a new
     // one, and DNS ignores records whose member is not in the cluster
     String member = memberUuid(t.memberUuid());
     return new EdgeRecord(t.id(), t.region(), t.latitude(), t.longitude(), t.ipv4(), t.ipv6(), t.httpPort(),
-        t.capacity(), load, state, member, clock.millis());
+        t.capacity(), load, state, member, clock.millis()).signed(mac);
   }
 
   private String memberUuid(String fallback) {
@@ -156,7 +162,7 @@ public final class EdgeRegistry {
   private Future<Void> write(double load, double bytesPerSecond) {
     long now = clock.millis();
     EdgeLoad l = new EdgeLoad(template.id(), load, bytesPerSecond, openConnections.getAsInt(), template.capacity(),
-        template.capacity() > 0 ? load / template.capacity() : 0, now);
+        template.capacity() > 0 ? load / template.capacity() : 0, now).signed(mac);
     lastLoad = l;
     Future<Void> f = ClusterFutures.on(vertx, 
             edges.putAsync(template.id(), record(load), 10 * intervalMillis, TimeUnit.MILLISECONDS))

@@ -1,6 +1,7 @@
 package io.opencdn.edge.cluster;
 
 import io.opencdn.common.cluster.ClusterFutures;
+import io.opencdn.common.cluster.RecordCheck;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
@@ -33,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * stale-if-error at once, without first waiting for its own connect error or timeout, and
  * starts no background refresh.
  *
+ * <p>Reports are signed with the cluster's record key and mirrored only when authentic
+ * ({@link OriginFailure#authentic}, counted by {@link #check} otherwise), so a member without the
+ * cluster secret cannot make edges give up on an origin. An edge that finds such a forged report in
+ * its way when it reports overwrites it.
+ *
  * <p>Recovery: any successful origin answer (status below 500) seen by any edge removes the
  * entry. Misses (no stale copy) still go to the origin while it is marked failing, and once
  * {@code untilMillis} has passed edges try the origin again; an edge whose count is still at the
@@ -50,17 +56,24 @@ public final class OriginHealth {
 
   private final Vertx vertx;
   private final IMap<String, OriginFailure> map;
+  /** The same map as read: what a member without the secret wrote may be of any type. */
+  private final IMap<Object, Object> reads;
   private final String edgeId;
   private final Clock clock;
   private final int threshold;
   private final long holdMillis;
+  private final RecordCheck check;
   private final Map<String, OriginFailure> known = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> consecutive = new ConcurrentHashMap<>();
   private volatile UUID listener;
 
-  public OriginHealth(Vertx vertx, HazelcastInstance hz, String edgeId, Clock clock, int threshold, long holdMillis) {
+  /** @param check verifies the reports read and counts those ignored */
+  public OriginHealth(Vertx vertx, HazelcastInstance hz, String edgeId, Clock clock, int threshold, long holdMillis,
+      RecordCheck check) {
+    this.check = check;
     this.vertx = vertx;
     this.map = hz.getMap(EdgeClusterNames.ORIGIN_HEALTH);
+    this.reads = hz.getMap(EdgeClusterNames.ORIGIN_HEALTH);
     this.edgeId = edgeId;
     this.clock = clock;
     this.threshold = threshold;
@@ -70,8 +83,8 @@ public final class OriginHealth {
   /** Registers the listener and loads the current reports. */
   public Future<Void> start() {
     return vertx.executeBlocking(() -> {
-      listener = map.addEntryListener(new Mirror(), true);
-      map.forEach(known::put);
+      listener = reads.addEntryListener(new Mirror(), true);
+      reads.forEach(this::mirror);
       return null;
     }, false);
   }
@@ -81,10 +94,26 @@ public final class OriginHealth {
     UUID l = listener;
     if (l != null) {
       try {
-        map.removeEntryListener(l);
+        reads.removeEntryListener(l);
       } catch (RuntimeException e) {
         LOG.debug("removing the origin health listener failed: {}", e.toString());
       }
+    }
+  }
+
+  /** The check applied to the reports read (with the counts of those ignored). */
+  public RecordCheck check() {
+    return check;
+  }
+
+  /** Mirrors the report on {@code origin} when it is authentic; a forged one is counted and forgotten. */
+  private void mirror(Object origin, Object report) {
+    if (!(origin instanceof String k)) {
+      check.forged();
+    } else if (check.accept(report instanceof OriginFailure f && f.authentic(check.mac(), k), true)) {
+      known.put(k, (OriginFailure) report);
+    } else {
+      known.remove(k);
     }
   }
 
@@ -124,10 +153,21 @@ public final class OriginHealth {
       return;
     }
     long now = clock.millis();
-    OriginFailure report = new OriginFailure(now, edgeId, now + holdMillis);
+    OriginFailure before = known.get(k);
+    OriginFailure report = new OriginFailure(before == null ? now : before.failingSince(), edgeId, now + holdMillis)
+        .signed(check.mac(), k);
+    long ttl = holdMillis + 60_000;
     known.putIfAbsent(k, report);
-    ClusterFutures.on(vertx, map.submitToKey(k, new OriginFailure.Report(report, now, holdMillis + 60_000)))
-        .onSuccess(current -> {
+    ClusterFutures.on(vertx, map.submitToKey(k, new OriginFailure.Report(report, now, ttl)))
+        .onSuccess(result -> {
+          Object o = result;
+          if (!check.accept(o instanceof OriginFailure f && f.authentic(check.mac(), k), true)) {
+            // a report without the cluster's tag held the entry: replace it with ours
+            known.put(k, report);
+            ClusterFutures.on(vertx, map.setAsync(k, report, ttl, java.util.concurrent.TimeUnit.MILLISECONDS));
+            return;
+          }
+          OriginFailure current = (OriginFailure) o;
           known.put(k, current);
           if (edgeId.equals(current.reportedBy()) && current.untilMillis() == report.untilMillis()) {
             LOG.warn("origin {} failing ({} consecutive failures): edges serve stale copies until {}", k, n,
@@ -147,31 +187,30 @@ public final class OriginHealth {
     }
   }
 
-  private final class Mirror implements EntryAddedListener<String, OriginFailure>,
-      EntryUpdatedListener<String, OriginFailure>, EntryRemovedListener<String, OriginFailure>,
-      EntryExpiredListener<String, OriginFailure>, EntryEvictedListener<String, OriginFailure> {
+  private final class Mirror implements EntryAddedListener<Object, Object>, EntryUpdatedListener<Object, Object>,
+      EntryRemovedListener<Object, Object>, EntryExpiredListener<Object, Object>, EntryEvictedListener<Object, Object> {
     @Override
-    public void entryAdded(EntryEvent<String, OriginFailure> e) {
-      known.put(e.getKey(), e.getValue());
+    public void entryAdded(EntryEvent<Object, Object> e) {
+      mirror(e.getKey(), e.getValue());
     }
 
     @Override
-    public void entryUpdated(EntryEvent<String, OriginFailure> e) {
-      known.put(e.getKey(), e.getValue());
+    public void entryUpdated(EntryEvent<Object, Object> e) {
+      mirror(e.getKey(), e.getValue());
     }
 
     @Override
-    public void entryRemoved(EntryEvent<String, OriginFailure> e) {
+    public void entryRemoved(EntryEvent<Object, Object> e) {
       known.remove(e.getKey());
     }
 
     @Override
-    public void entryExpired(EntryEvent<String, OriginFailure> e) {
+    public void entryExpired(EntryEvent<Object, Object> e) {
       known.remove(e.getKey());
     }
 
     @Override
-    public void entryEvicted(EntryEvent<String, OriginFailure> e) {
+    public void entryEvicted(EntryEvent<Object, Object> e) {
       known.remove(e.getKey());
     }
   }

@@ -13,7 +13,8 @@ import io.vertx.core.http.HttpServerRequest;
 import java.time.Clock;
 
 /**
- * Entry of the request flow: {@code /_cdn/*} goes to the {@link AdminHandler}; every other request
+ * Entry of the request flow: {@code /_cdn/*} goes to the {@link AdminHandler} (with an admin
+ * listener of its own, only health and the peer endpoint here: {@link #adminElsewhere}); every other request
  * is matched to a {@link Distribution} by Host (none: 421 Misdirected Request, RFC 9110 15.5.20,
  * never proxied), then the target is reduced to normalised origin-form ({@link RequestTarget}; 400
  * when it cannot be), then GET and HEAD go through the cache and other methods are relayed.
@@ -27,6 +28,7 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
   private final Responder responder;
   private final ProxyHeaders headers;
   private final EdgeMetrics metrics;
+  private volatile boolean adminElsewhere;
 
   /** The HTTP stage with the origin as the only filler and default cache settings. */
   public EdgeHandler(String edgeId, String region, Distributions distributions, AdminToken token, ResponseCache cache,
@@ -79,6 +81,20 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     caching.largeObjects(disk);
   }
 
+  /**
+   * From now on {@code /_cdn/*} is served by a listener of its own ({@link #admin()} there): these
+   * listeners answer 404 for it, except {@code /_cdn/health} and the peer endpoint
+   * ({@link #onContentListener}).
+   */
+  public void adminElsewhere() {
+    adminElsewhere = true;
+  }
+
+  /** Whether {@code path} is served on the content listeners when the admin endpoints have their own. */
+  public static boolean onContentListener(String path) {
+    return path.equals(AdminHandler.PREFIX + "health") || path.startsWith(AdminHandler.PREFIX + "peer/");
+  }
+
   /** The admin endpoints, e.g. for their stats. */
   public AdminHandler admin() {
     return admin;
@@ -87,6 +103,10 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
   @Override
   public void handle(HttpServerRequest req) {
     if (req.path() != null && req.path().startsWith(AdminHandler.PREFIX)) {
+      if (adminElsewhere && !onContentListener(req.path())) {
+        responder.plain(req, 404, "404 Not Found");
+        return;
+      }
       admin.handle(req);
       return;
     }

@@ -8,6 +8,7 @@ import com.hazelcast.topic.Message;
 import com.hazelcast.topic.ReliableMessageListener;
 import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.EdgeRecord;
+import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.edge.cluster.EdgeClusterNames;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -36,6 +37,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An edge is live when its {@link EdgeRecord} is in {@code edges} and its member is in the
  * cluster. Records and acknowledgements expire after {@code retentionMillis}.
+ *
+ * <p>Everything is signed with the cluster's record key and checked where it is read: a request
+ * on the topic is applied only when {@link PurgeGuard} admits it (authentic, recent, not a
+ * replay); the status counts only an authentic {@link InvalidationRecord} (else the invalidation
+ * is unknown), authentic receipts and authentic registry entries. A member without the cluster
+ * secret can thus neither purge nor make an invalidation look completed.
  */
 public final class Invalidations {
 
@@ -48,17 +55,26 @@ public final class Invalidations {
   private final Function<PurgeRequest, Future<?>> purger;
   private final long retentionMillis;
   private final IMap<String, InvalidationRecord> records;
-  private final IMap<String, HashMap<String, Long>> acks;
-  private final IMap<String, EdgeRecord> edges;
+  private final IMap<String, HashMap<String, PurgeAck.Receipt>> acks;
+  /** The registry: values are {@link EdgeRecord}s, or whatever a member without the secret wrote. */
+  private final IMap<Object, Object> edges;
   private final ITopic<PurgeRequest> topic;
+  private final PurgeGuard guard;
+  private final RecordCheck check;
+  private final RecordCheck edgeCheck;
   private UUID listener;
 
   /**
    * @param edgeId this edge (acknowledges purges under this id)
    * @param purger applies one request to this edge's cache; the acknowledgement follows its success
+   * @param check signs and checks requests, records and receipts (and counts those ignored)
+   * @param edgeCheck checks the registry entries read for the live edges
    */
   public Invalidations(Vertx vertx, HazelcastInstance hz, String edgeId, Clock clock,
-      Function<PurgeRequest, Future<?>> purger, long retentionMillis) {
+      Function<PurgeRequest, Future<?>> purger, long retentionMillis, RecordCheck check, RecordCheck edgeCheck) {
+    this.check = check;
+    this.edgeCheck = edgeCheck;
+    this.guard = new PurgeGuard(check, clock);
     this.vertx = vertx;
     this.hz = hz;
     this.edgeId = edgeId;
@@ -90,22 +106,33 @@ public final class Invalidations {
 
   /** Accepts an invalidation: records it, broadcasts it and yields its status (InProgress at first). */
   public Future<JsonObject> submit(String host, List<String> paths, List<String> surrogateKeys) {
-    PurgeRequest request = new PurgeRequest(UUID.randomUUID().toString(), host, paths, surrogateKeys, clock.millis());
+    PurgeRequest request = new PurgeRequest(UUID.randomUUID().toString(), host, paths, surrogateKeys, clock.millis())
+        .signed(check.mac());
     return liveEdges()
-        .compose(live -> ClusterFutures.on(vertx, records.setAsync(request.id(), new InvalidationRecord(request, live),
-            retentionMillis, TimeUnit.MILLISECONDS)))
+        .compose(live -> ClusterFutures.on(vertx, records.setAsync(request.id(),
+            new InvalidationRecord(request, live).signed(check.mac()), retentionMillis, TimeUnit.MILLISECONDS)))
         .compose(v -> ClusterFutures.on(vertx, topic.publishAsync(request)))
         .compose(v -> status(request.id()));
   }
 
   /** The status of invalidation {@code id}, or a null result when unknown. */
   public Future<JsonObject> status(String id) {
-    return ClusterFutures.on(vertx, records.getAsync(id)).compose(rec -> {
-      if (rec == null) {
+    return ClusterFutures.on(vertx, records.getAsync(id)).compose(stored -> {
+      Object o = stored; // what a member without the secret wrote may be of any type
+      if (o == null || !check.accept(o instanceof InvalidationRecord r && r.authentic(check.mac(), id), true)) {
         return Future.succeededFuture(null);
       }
+      InvalidationRecord rec = (InvalidationRecord) o;
       return ClusterFutures.on(vertx, acks.getAsync(id)).compose(a -> liveEdges().map(live -> {
-        Map<String, Long> acked = a == null ? Map.of() : a;
+        Map<String, Long> acked = new HashMap<>();
+        if (a != null) {
+          ((Map<String, ?>) a).forEach((edge, value) -> {
+            // what a member without the secret wrote may be of any type
+            if (check.accept(value instanceof PurgeAck.Receipt receipt && receipt.authentic(check.mac(), id, edge), true)) {
+              acked.put(edge, ((PurgeAck.Receipt) value).atMillis());
+            }
+          });
+        }
         Set<String> pending = new TreeSet<>(rec.expectedEdges());
         pending.retainAll(live);
         pending.removeAll(acked.keySet());
@@ -128,11 +155,19 @@ public final class Invalidations {
     });
   }
 
-  /** Ids of the live edges: in {@code edges} with a member that is still in the cluster. */
+  /** The check of requests, records and receipts read (with the counts of those ignored). */
+  public RecordCheck check() {
+    return check;
+  }
+
+  /** Ids of the live edges: in {@code edges} (authentic) with a member that is still in the cluster. */
   public Future<Set<String>> liveEdges() {
     Set<String> members = hz.getCluster().getMembers().stream().map(m -> m.getUuid().toString())
         .collect(Collectors.toSet());
-    return vertx.executeBlocking(() -> edges.values().stream()
+    return vertx.executeBlocking(() -> edges.entrySet().stream()
+        .filter(e -> edgeCheck.accept(e.getKey() instanceof String k && e.getValue() instanceof EdgeRecord r
+            && r.authentic(edgeCheck.mac(), k), true))
+        .map(e -> (EdgeRecord) e.getValue())
         .filter(e -> members.contains(e.memberUuid())).map(EdgeRecord::id).collect(Collectors.toSet()), false);
   }
 
@@ -143,15 +178,21 @@ public final class Invalidations {
     } catch (RuntimeException e) {
       done = Future.failedFuture(e);
     }
-    done.compose(v -> ClusterFutures.on(vertx, 
-            acks.submitToKey(request.id(), new PurgeAck(edgeId, clock.millis(), retentionMillis))))
+    done.compose(v -> ClusterFutures.on(vertx, acks.submitToKey(request.id(), new PurgeAck(edgeId,
+            PurgeAck.Receipt.signed(check.mac(), request.id(), edgeId, clock.millis()), retentionMillis))))
         .onFailure(t -> LOG.warn("edge {}: purge {} failed: {}", edgeId, request.id(), t.toString()));
   }
 
   private final class Listener implements ReliableMessageListener<PurgeRequest> {
     @Override
     public void onMessage(Message<PurgeRequest> message) {
-      apply(message.getMessageObject());
+      Object o = message.getMessageObject();
+      PurgeRequest request = o instanceof PurgeRequest r ? r : null;
+      if (guard.admit(request)) {
+        apply(request);
+      } else {
+        LOG.debug("edge {}: purge request refused (not authentic, stale or a replay): {}", edgeId, request);
+      }
     }
 
     @Override

@@ -162,7 +162,7 @@ class EdgeClusterTest {
     EdgeRecord a = edges.get("edge-a");
     // a live edge that never acknowledges: its member is live but nothing listens for it
     EdgeRecord ghost = new EdgeRecord("ghost", "eu", 0, 0, "127.0.0.1", null, 1, 1, 0, EdgeState.ACTIVE,
-        a.memberUuid(), 0);
+        a.memberUuid(), 0).signed(io.opencdn.common.cluster.RecordMac.fromSecret(h.cluster.secret()));
     edges.put("ghost", ghost);
     try {
       String id = new JsonObject(h.admin(0, HttpMethod.POST, "/_cdn/invalidations", "{\"paths\":[\"/ghost\"]}").body())

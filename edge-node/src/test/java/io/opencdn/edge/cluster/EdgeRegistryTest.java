@@ -10,6 +10,7 @@ import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
+import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.config.AdminToken;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.edge.Await;
@@ -44,8 +45,13 @@ class EdgeRegistryTest {
       IMap<String, EdgeRecord> edges = hz.getMap(ClusterMaps.EDGES);
 
       EdgeRecord first = edges.get("eu-west");
+      RecordMac mac = RecordMac.fromSecret(cluster.secret());
       assertThat(first).isEqualTo(new EdgeRecord("eu-west", "europe", 50.11, 8.68, "127.0.0.1", null, httpPort, 500, 0,
-          EdgeState.ACTIVE, hz.getCluster().getLocalMember().getUuid().toString(), clock.millis()));
+          EdgeState.ACTIVE, hz.getCluster().getLocalMember().getUuid().toString(), clock.millis()).signed(mac));
+      assertThat(first.authentic(mac, "eu-west")).isTrue();
+      EdgeLoad load = hz.<String, EdgeLoad>getMap(EdgeClusterNames.EDGE_LOAD).get("eu-west");
+      assertThat(load.authentic(mac, "eu-west")).isTrue();
+      assertThat(load.authentic(RecordMac.fromSecret("another-secret-0123456789"), "eu-west")).isFalse();
 
       clock.advance(Duration.ofSeconds(5));
       Await.until(Duration.ofSeconds(10), () -> edges.get("eu-west").heartbeatMillis() == clock.millis());
