@@ -28,9 +28,30 @@ final class Readiness {
 
   /** True when {@code url} answers 200. */
   static boolean httpOk(String url) {
+    return httpStatus(url) == 200;
+  }
+
+  /** The status {@code url} answers with, or -1 when it does not answer within a second. */
+  static int httpStatus(String url) {
     try {
       HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(1)).GET().build();
-      return HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      return HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  /** True when the server at host:port answers an SOA query for {@code zone} (any response code). */
+  static boolean answersDns(String host, int port, String zone) {
+    try {
+      SimpleResolver resolver = new SimpleResolver(InetAddress.getByName(host));
+      resolver.setPort(port);
+      resolver.setTimeout(Duration.ofSeconds(1));
+      resolver.send(Message.newQuery(Record.newRecord(Name.fromString(zone), Type.SOA, DClass.IN)));
+      return true;
     } catch (Exception e) {
       return false;
     }

@@ -32,14 +32,19 @@ public final class HazelcastLatency implements LatencySource {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Vertx vertx;
-  private final HazelcastInstance hz;
+  private final Future<HazelcastInstance> member;
   private final long refreshMillis;
   private final AtomicReference<LatencyTable> table = new AtomicReference<>(LatencyTable.EMPTY);
   private long timer = -1;
 
   public HazelcastLatency(Vertx vertx, HazelcastInstance hz, long refreshMillis) {
+    this(vertx, Future.succeededFuture(hz), refreshMillis);
+  }
+
+  /** The measurements of a member that may still be joining: none until {@code member} completes. */
+  public HazelcastLatency(Vertx vertx, Future<HazelcastInstance> member, long refreshMillis) {
     this.vertx = vertx;
-    this.hz = hz;
+    this.member = member;
     this.refreshMillis = refreshMillis;
   }
 
@@ -59,8 +64,12 @@ public final class HazelcastLatency implements LatencySource {
     vertx.cancelTimer(timer);
   }
 
-  /** Reads the map now. */
+  /** Reads the map now (nothing to read before the member has joined). */
   public Future<Void> refresh() {
+    if (!member.succeeded()) {
+      return Future.succeededFuture();
+    }
+    HazelcastInstance hz = member.result();
     return vertx.executeBlocking(() -> {
       Map<String, LatencyTable.Sample> out = new HashMap<>();
       hz.<String, Object>getMap(MAP).forEach((k, v) -> {

@@ -50,7 +50,7 @@ public final class ProbeTargets {
   record Seen(String address, long atMillis) {}
 
   private final Vertx vertx;
-  private final HazelcastInstance hz;
+  private final Future<HazelcastInstance> member;
   private final Clock clock;
   private final Limits limits;
   private final ConcurrentHashMap<String, Seen> pending = new ConcurrentHashMap<>();
@@ -66,8 +66,18 @@ public final class ProbeTargets {
 
   /** @param allowPrivate also publish private and other special-purpose addresses (a lab) */
   public ProbeTargets(Vertx vertx, HazelcastInstance hz, Clock clock, Limits limits, boolean allowPrivate) {
+    this(vertx, Future.succeededFuture(hz), clock, limits, allowPrivate);
+  }
+
+  /**
+   * Targets published by a member that may still be joining: until {@code member} completes,
+   * targets stay pending (bounded by {@code maxPending}).
+   *
+   * @param allowPrivate also publish private and other special-purpose addresses (a lab)
+   */
+  public ProbeTargets(Vertx vertx, Future<HazelcastInstance> member, Clock clock, Limits limits, boolean allowPrivate) {
     this.vertx = vertx;
-    this.hz = hz;
+    this.member = member;
     this.clock = clock;
     this.limits = limits;
     this.allowPrivate = allowPrivate;
@@ -120,11 +130,16 @@ public final class ProbeTargets {
 
   /**
    * Writes up to {@code maxPerDrain} pending targets (blocking Hazelcast calls: call from a
-   * worker) and forgets rewrite marks older than {@code rewriteMillis}.
+   * worker) and forgets rewrite marks older than {@code rewriteMillis}; writes nothing before the
+   * member has joined.
    *
    * @return how many were written
    */
   public int drain() {
+    if (!member.succeeded()) {
+      return 0;
+    }
+    HazelcastInstance hz = member.result();
     long now = clock.millis();
     written.values().removeIf(t -> now - t >= limits.rewriteMillis());
     IMap<String, String> map = hz.getMap(MAP);
