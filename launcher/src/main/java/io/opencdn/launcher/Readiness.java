@@ -7,7 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.ClientSubnetOption;
 import org.xbill.DNS.DClass;
@@ -19,7 +18,7 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
-/** Probes that tell when a demo component is ready, polled with a deadline. */
+/** Probes that tell when a demo component is ready ({@link DemoStatus} polls them with a deadline). */
 final class Readiness {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
@@ -72,17 +71,5 @@ final class Readiness {
         .filter(r -> r instanceof ARecord)
         .map(r -> ((ARecord) r).getAddress().getHostAddress())
         .toList();
-  }
-
-  /** Polls {@code probe} every 200 ms until it holds or the deadline passes. */
-  static boolean await(BooleanSupplier probe, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (probe.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(200);
-    }
-    return probe.getAsBoolean();
   }
 }
