@@ -170,6 +170,7 @@ public final class ClusterJoin implements AutoCloseable {
   }
 
   private void run() {
+    ClusterNode.useAsyncPool();
     long backoff = timing.firstBackoff().toMillis();
     while (!closed) {
       attempts++;
