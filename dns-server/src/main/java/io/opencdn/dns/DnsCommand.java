@@ -1,10 +1,10 @@
 package io.opencdn.dns;
 
-import com.hazelcast.core.HazelcastInstance;
-import io.opencdn.common.cluster.ClusterNode;
+import io.opencdn.common.cluster.ClusterJoin;
 import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.ConfigLocation;
 import io.opencdn.common.config.Endpoint;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -22,7 +22,9 @@ import picocli.CommandLine.Option;
  * asked to stop. With a {@code cluster} section the server joins the Hazelcast cluster as a lite
  * member to read the edge registry: it holds no partition of any map (the edges' cache directory
  * grows with their content, not with DNS), and while no edge is up the registry is simply empty:
- * static edges and their health checks still answer.
+ * static edges and their health checks still answer. The listeners start first and answer the
+ * static zones while the member joins ({@link ClusterJoin} keeps trying however long the cluster
+ * takes to answer); {@code /healthz} says "not ready" until it has joined.
  */
 @Command(name = "dns", mixinStandardHelpOptions = true,
     description = "Authoritative geo-DNS server: answers geo-routed names with the nearest healthy edges.")
@@ -41,6 +43,7 @@ public final class DnsCommand implements Callable<Integer> {
   String geoip;
 
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile int exitCode;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new DnsCommand()).execute(args));
@@ -55,7 +58,7 @@ public final class DnsCommand implements Callable<Integer> {
     if (System.getProperty("io.netty.buffer.checkAccessible") == null) {
       System.setProperty("io.netty.buffer.checkAccessible", "false");
     }
-    HazelcastInstance hz = null;
+    ClusterJoin join = null;
     Vertx vertx = null;
     try {
       DnsConfig cfg = ConfigLocation.load(config, DnsConfig.class);
@@ -66,11 +69,9 @@ public final class DnsCommand implements Callable<Integer> {
         cfg = cfg.withCityDatabase(java.nio.file.Path.of(geoip).toAbsolutePath().toString());
       }
       if (cfg.cluster() != null) {
-        try {
-          hz = ClusterNode.start(cfg.cluster(), "dns-" + cfg.listen().host() + "-" + cfg.listen().port(), true);
-        } catch (RuntimeException e) {
-          return fail("cannot join the cluster on " + cfg.cluster().bind() + ": " + e.getMessage(), null, null);
-        }
+        // joined in the background, as long as that takes: static zones are answered meanwhile
+        join = ClusterJoin.start(cfg.cluster(), "dns-" + cfg.listen().host() + "-" + cfg.listen().port(), true,
+            ClusterJoin.Timing.DEFAULT);
       }
       // Netty's leak detector samples buffers and tags every message passing a pipeline: a cost
       // on each query. Set -Dio.netty.leakDetection.level to turn it back on when debugging.
@@ -79,28 +80,44 @@ public final class DnsCommand implements Callable<Integer> {
       }
       // native transport (epoll) where available: SO_REUSEPORT lets every event loop own a UDP socket
       vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
-      DnsServer server = new DnsServer(vertx, cfg, config, hz, Clock.systemUTC());
+      DnsServer server = join == null ? new DnsServer(vertx, cfg, config, null, Clock.systemUTC())
+          : DnsServer.joining(vertx, cfg, config, Future.fromCompletionStage(join.joined()), Clock.systemUTC());
       int port = server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       LOG.info("dns listening on {} udp+tcp, zones {}, {} thread(s), udp by {}", new Endpoint(cfg.listen().host(), port), cfg.zoneNames(),
           cfg.threads(), server.listeners().udpIo());
       if (server.operations().adminPort() > 0) {
-        LOG.info("dns admin on http://{}:{} (/metrics, POST /reload)", cfg.admin().listen().host(), server.operations().adminPort());
+        LOG.info("dns admin on http://{}:{} (/metrics, /healthz, POST /reload)", cfg.admin().listen().host(),
+            server.operations().adminPort());
+      }
+      if (join != null && !join.isJoined()) {
+        LOG.info("dns joining cluster {} (members {}); answering static zones meanwhile, geo-routed names once joined",
+            cfg.cluster().name(), cfg.cluster().members());
       }
       onSighup(server);
       Vertx v = vertx;
-      HazelcastInstance h = hz;
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server, v, h), "dns-shutdown"));
+      ClusterJoin j = join;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server, v, j), "dns-shutdown"));
+      if (join != null) {
+        String bind = cfg.cluster().bind().toString();
+        join.joined().whenComplete((hz, e) -> {
+          if (e != null && !(e instanceof java.util.concurrent.CancellationException)) {
+            System.err.println("dns: cannot join the cluster on " + bind + ": " + e.getMessage());
+            exitCode = 2;
+            stopped.countDown();
+          }
+        });
+      }
       stopped.await();
-      return 0;
+      return exitCode;
     } catch (ConfigException e) {
-      return fail(e.getMessage(), vertx, hz);
+      return fail(e.getMessage(), vertx, join);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      return fail(cause instanceof ConfigException ? cause.getMessage() : "cannot listen on " + describe(listen, config) + ": " + cause.getMessage(), vertx, hz);
+      return fail(cause instanceof ConfigException ? cause.getMessage() : "cannot listen on " + describe(listen, config) + ": " + cause.getMessage(), vertx, join);
     } catch (java.util.concurrent.TimeoutException e) {
-      return fail("start-up timed out", vertx, hz);
+      return fail("start-up timed out", vertx, join);
     } catch (IllegalStateException e) {
-      return fail(e.getMessage(), vertx, hz);
+      return fail(e.getMessage(), vertx, join);
     }
   }
 
@@ -125,26 +142,26 @@ public final class DnsCommand implements Callable<Integer> {
     return listen != null ? listen : "the address in " + config;
   }
 
-  private int fail(String message, Vertx vertx, HazelcastInstance hz) {
+  private int fail(String message, Vertx vertx, ClusterJoin join) {
     System.err.println("dns: " + message);
     if (vertx != null) {
       vertx.close();
     }
-    if (hz != null) {
-      hz.shutdown();
+    if (join != null) {
+      join.close();
     }
     return 2;
   }
 
-  private void shutdown(DnsServer server, Vertx vertx, HazelcastInstance hz) {
+  private void shutdown(DnsServer server, Vertx vertx, ClusterJoin join) {
     try {
       server.stop().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
       vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("unclean shutdown: {}", e.toString());
     } finally {
-      if (hz != null) {
-        hz.shutdown();
+      if (join != null) {
+        join.close();
       }
       stopped.countDown();
     }

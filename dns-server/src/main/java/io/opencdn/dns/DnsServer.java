@@ -75,7 +75,8 @@ public final class DnsServer {
    * and static edges), latency reader (null without cluster), reloadable coverage file (or null).
    */
   private record Routing(LocationChain locator, Router router, EdgeDirectory directory, HazelcastEdges edges,
-      HazelcastLatency latency, CoverageFile coverage, int coverageReloadSeconds, HazelcastInstance hz, Clock clock) {}
+      HazelcastLatency latency, CoverageFile coverage, int coverageReloadSeconds, Future<HazelcastInstance> hz,
+      Clock clock) {}
 
   /**
    * A server for {@code config}.
@@ -87,10 +88,22 @@ public final class DnsServer {
    * @param clock time source for heartbeat and measurement ages
    */
   public DnsServer(Vertx vertx, DnsConfig config, String configLocation, HazelcastInstance hz, Clock clock) {
-    this(vertx, config, configLocation, openGeo(config, configLocation), hz, clock);
+    this(vertx, config, configLocation, openGeo(config, configLocation), hz == null ? null : Future.succeededFuture(hz), clock);
   }
 
-  private DnsServer(Vertx vertx, DnsConfig config, String configLocation, GeoDatabase geo, HazelcastInstance hz, Clock clock) {
+  /**
+   * A server that answers before its cluster member has joined: static zones (and the config's
+   * static edges) at once, the cluster's edges, latency and probe targets once {@code member}
+   * completes. Until then {@link #ready()} is false and the admin listener's {@code /healthz}
+   * answers 503.
+   *
+   * @param member completes with the Hazelcast member once it has joined the cluster
+   */
+  public static DnsServer joining(Vertx vertx, DnsConfig config, String configLocation, Future<HazelcastInstance> member, Clock clock) {
+    return new DnsServer(vertx, config, configLocation, openGeo(config, configLocation), member, clock);
+  }
+
+  private DnsServer(Vertx vertx, DnsConfig config, String configLocation, GeoDatabase geo, Future<HazelcastInstance> hz, Clock clock) {
     this(vertx, config, configLocation, geo, routing(vertx, config, configLocation, geo, hz, clock));
   }
 
@@ -119,12 +132,14 @@ public final class DnsServer {
     if (routing.latency() != null) {
       ops.metrics().rejectedRecords(HazelcastLatency.MAP, routing.latency().check());
     }
+    ops.readiness(() -> ready() ? null : "joining the cluster");
   }
 
   private DnsServer(Vertx vertx, DnsConfig config, String configLocation, GeoLocator geo, EdgeSnapshotSource edges) {
     this.vertx = vertx;
     this.listen = config.listen();
-    this.routing = new Routing(null, router(config, LatencySource.NONE, Clock.systemUTC()), null, null, null, null, 0, null, null);
+    this.routing = new Routing(null, router(config, LatencySource.NONE, Clock.systemUTC()), null, null, null, null, 0, null,
+        null);
     this.targets = null;
     this.directory = null;
     this.geo = null;
@@ -147,7 +162,8 @@ public final class DnsServer {
     return file.isEmpty() ? GeoDatabase.embedded() : GeoDatabase.open(ConfigLocation.resolve(configLocation, file));
   }
 
-  private static Routing routing(Vertx vertx, DnsConfig config, String configLocation, GeoDatabase geo, HazelcastInstance hz, Clock clock) {
+  private static Routing routing(Vertx vertx, DnsConfig config, String configLocation, GeoDatabase geo, Future<HazelcastInstance> hz,
+      Clock clock) {
     CoverageFile coverage = config.geo().coverage().isEmpty() ? null
         : new CoverageFile(ConfigLocation.resolve(configLocation, config.geo().coverage()));
     LocationChain chain = new LocationChain(coverage != null ? coverage : CoverageZones.EMPTY, geo::lookup, CountryCentroids.embedded(),
@@ -221,6 +237,14 @@ public final class DnsServer {
           }
           return Future.<Void>succeededFuture();
         });
+  }
+
+  /**
+   * True once the server's cluster member has joined (always without a cluster). Before, static
+   * zones are answered and geo-routed names only from the config's static edges.
+   */
+  public boolean ready() {
+    return routing.hz() == null || routing.hz().succeeded();
   }
 
   /** The router (policy chains per geo-routed name), e.g. for explanations. */

@@ -1,10 +1,12 @@
 package io.opencdn.edge;
 
 import com.hazelcast.core.HazelcastInstance;
-import io.opencdn.common.cluster.ClusterNode;
+import io.opencdn.common.cluster.ClusterJoin;
 import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.ConfigLocation;
 import io.opencdn.common.config.Endpoint;
+import io.opencdn.edge.http.AdminHandler;
+import io.opencdn.edge.http.JoiningListener;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
@@ -20,8 +22,10 @@ import picocli.CommandLine.Option;
 /**
  * {@code edge}: runs one edge node, from a config file ({@code --config}) or standalone like
  * {@code varnishd -a -b} ({@code --listen HOST:PORT --origin URL}: every Host proxied to one
- * origin, no cluster). Blocks until the JVM is asked to stop; a shutdown hook leaves the cluster
- * registry, closes the listener and shuts Hazelcast down.
+ * origin, no cluster). With a cluster, the listen address answers 503 ({@link JoiningListener})
+ * until the member has joined, however long the cluster takes to answer ({@link ClusterJoin} keeps
+ * trying); then the edge's own listeners take the address. Blocks until the JVM is asked to stop;
+ * a shutdown hook leaves the cluster registry, closes the listener and shuts Hazelcast down.
  */
 @Command(name = "edge", mixinStandardHelpOptions = true, version = "opencdn edge 0.1.0",
     description = "Run a caching edge node (HTTP reverse proxy).")
@@ -57,38 +61,67 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
       System.err.println("edge: " + e.getMessage());
       return 2;
     }
-    HazelcastInstance hz = null;
-    Vertx vertx = null;
-    EdgeNode node;
+    Running running = new Running();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      running.close();
+      stopped.countDown();
+    }, "edge-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
     try {
-      hz = cfg.cluster() == null ? null : ClusterNode.start(cfg.cluster(), "edge-" + cfg.id(), false);
       // epoll on Linux when netty-transport-native-epoll is on the classpath, else NIO (on the
       // hit-path benchmark both do one read and one write syscall per request; see the README)
-      vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
-      node = new EdgeNode(vertx, cfg, hz, Clock.systemUTC());
+      running.vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
+      HazelcastInstance hz = cfg.cluster() == null ? null : join(cfg, running);
+      EdgeNode node = new EdgeNode(running.vertx, cfg, hz, Clock.systemUTC());
+      if (running.joining != null) {
+        running.joining.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        running.joining = null;
+      }
+      running.node = node;
       int port = node.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       LOG.info("edge {} listening on http://{}:{} (origin {}, cluster {}, transport {})", cfg.id(), cfg.listen().host(),
           port, cfg.distributions().stream().map(d -> d.host() + " -> " + d.origin()).collect(Collectors.joining(", ")),
-          cfg.cluster() == null ? "none" : cfg.cluster().name(), vertx.isNativeTransportEnabled() ? "epoll" : "nio");
+          cfg.cluster() == null ? "none" : cfg.cluster().name(), running.vertx.isNativeTransportEnabled() ? "epoll" : "nio");
     } catch (Exception e) {
+      if (running.closed) {
+        return 0; // asked to stop while starting
+      }
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
       System.err.println("edge: " + describe(cause, cfg));
-      close(null, vertx, hz);
+      running.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running or has run
+      }
       return 2;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Vertx v = vertx;
-    HazelcastInstance h = hz;
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      close(node, v, h);
-      stopped.countDown();
-    }, "edge-shutdown"));
     try {
       stopped.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /**
+   * Joins the cluster, however long that takes (a busy host, members starting together), while
+   * the listen address answers 503 "joining" ({@link JoiningListener}); yields the member.
+   */
+  private static HazelcastInstance join(EdgeConfig cfg, Running running) throws Exception {
+    running.cluster = ClusterJoin.start(cfg.cluster(), "edge-" + cfg.id(), false, ClusterJoin.Timing.DEFAULT);
+    running.joining = JoiningListener.start(running.vertx, cfg.id(), cfg.region(), cfg.listen().host(), cfg.listen().port(),
+        running.cluster::status).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    if (!running.cluster.isJoined()) {
+      LOG.info("edge {} joining cluster {} (members {}); http://{}:{}{} answers 503 until it has joined", cfg.id(),
+          cfg.cluster().name(), cfg.cluster().members(), cfg.listen().host(), running.joining.port(), AdminHandler.PREFIX + "health");
+    }
+    try {
+      return running.cluster.await();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("cannot join the cluster on " + cfg.cluster().bind() + ": " + e.getMessage(), e);
+    }
   }
 
   /** The effective configuration from the options; a {@link ConfigException} when they are wrong. */
@@ -133,23 +166,36 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
     return t.getMessage() == null ? t.toString() : t.getMessage();
   }
 
-  private static void close(EdgeNode node, Vertx vertx, HazelcastInstance hz) {
-    try {
-      if (node != null) {
-        node.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  /** What has been started so far; closed in reverse order by the shutdown hook or after a failed start. */
+  private static final class Running {
+    volatile Vertx vertx;
+    volatile ClusterJoin cluster;
+    volatile JoiningListener joining;
+    volatile EdgeNode node;
+    volatile boolean closed;
+
+    synchronized void close() {
+      if (closed) {
+        return;
       }
-    } catch (Exception e) {
-      LOG.warn("edge stop: {}", e.toString());
-    }
-    try {
-      if (vertx != null) {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      closed = true;
+      try {
+        if (node != null) {
+          node.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+      } catch (Exception e) {
+        LOG.warn("edge stop: {}", e.toString());
       }
-    } catch (Exception e) {
-      LOG.warn("vert.x close: {}", e.toString());
-    }
-    if (hz != null) {
-      hz.shutdown();
+      try {
+        if (vertx != null) {
+          vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+      } catch (Exception e) {
+        LOG.warn("vert.x close: {}", e.toString());
+      }
+      if (cluster != null) {
+        cluster.close();
+      }
     }
   }
 }

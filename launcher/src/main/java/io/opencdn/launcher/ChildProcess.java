@@ -11,12 +11,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One component of the demo running as its own JVM. Its output is copied to ours with a
- * {@code [name]} prefix; its stdin is a pipe that closes when we die, so it never outlives us.
+ * {@code [name]} prefix, and its last {@value #KEPT_LINES} lines are kept to show when it fails;
+ * its stdin is a pipe that closes when we die, so it never outlives us.
  */
 final class ChildProcess {
 
+  /** Output lines kept for {@link #lastLines()}. */
+  static final int KEPT_LINES = 30;
+
   private final String name;
   private final Process process;
+  private final java.util.ArrayDeque<String> last = new java.util.ArrayDeque<>();
+  private Thread pump;
 
   private ChildProcess(String name, Process process) {
     this.name = name;
@@ -38,9 +44,9 @@ final class ChildProcess {
     pb.environment().put(Cdn.EXIT_WITH_PARENT, "1");
     Process p = pb.start();
     ChildProcess child = new ChildProcess(name, p);
-    Thread pump = new Thread(() -> child.pump(out), "out-" + name);
-    pump.setDaemon(true);
-    pump.start();
+    child.pump = new Thread(() -> child.pump(out), "out-" + name);
+    child.pump.setDaemon(true);
+    child.pump.start();
     return child;
   }
 
@@ -49,6 +55,12 @@ final class ChildProcess {
       String line;
       while ((line = r.readLine()) != null) {
         out.println("[" + name + "] " + line);
+        synchronized (last) {
+          if (last.size() == KEPT_LINES) {
+            last.removeFirst();
+          }
+          last.addLast(line);
+        }
       }
     } catch (IOException ignored) {
       // the process is gone
@@ -71,6 +83,28 @@ final class ChildProcess {
 
   boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** The exit code, or -1 while running. */
+  int exitCode() {
+    return process.isAlive() ? -1 : process.exitValue();
+  }
+
+  /**
+   * The last lines of its output (at most {@value #KEPT_LINES}); after it exited, once its output
+   * has been read to the end (waiting up to two seconds).
+   */
+  List<String> lastLines() {
+    if (!process.isAlive()) {
+      try {
+        pump.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    synchronized (last) {
+      return List.copyOf(last);
+    }
   }
 
   /** SIGTERM, then SIGKILL after {@code graceMillis}. */

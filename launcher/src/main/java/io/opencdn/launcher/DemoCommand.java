@@ -30,7 +30,11 @@ import picocli.CommandLine.Option;
         "Origin 127.0.0.1:9090, edges 127.0.0.11-13:8080, DNS 127.0.0.1:8053 (UDP and TCP)."})
 public final class DemoCommand implements Callable<Integer> {
 
-  @Option(names = "--start-timeout", defaultValue = "180", description = "Seconds to wait for everything to be ready (default ${DEFAULT-VALUE}).")
+  /** How often progress is printed while nothing changes. */
+  static final int PROGRESS_SECONDS = 10;
+
+  @Option(names = "--start-timeout", defaultValue = "300",
+      description = "Seconds to wait for everything to be ready (default ${DEFAULT-VALUE}; a busy machine can take minutes).")
   int startTimeoutSeconds;
 
   private final PrintStream out = System.out;
@@ -56,7 +60,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     if (!awaitReady(Duration.ofSeconds(startTimeoutSeconds))) {
-      System.err.println("demo: not ready after " + startTimeoutSeconds + " s; see the log lines above. Stopping.");
+      System.err.println("demo: stopping.");
       stopAll();
       return 1;
     }
@@ -70,42 +74,72 @@ public final class DemoCommand implements Callable<Integer> {
     children.add(ChildProcess.start(name, args, env, out));
   }
 
+  /**
+   * Polls {@link DemoStatus} until every component is ready, printing progress when it changes and
+   * every {@value #PROGRESS_SECONDS} s. A component that exits, or is not ready by the deadline,
+   * ends the wait: its last log lines are printed and the result is false.
+   */
   private boolean awaitReady(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String origin = "http://" + DemoTopology.ORIGIN_HOST + ":" + DemoTopology.ORIGIN_PORT + "/_origin/health";
-    if (!Readiness.await(() -> Readiness.httpOk(origin) || allDead(), remaining(deadline))) {
-      return false;
-    }
-    for (DemoTopology.DemoEdge e : DemoTopology.EDGES) {
-      if (!Readiness.await(() -> Readiness.httpOk(e.baseUrl() + "/_cdn/health") || allDead(), remaining(deadline))) {
+    long start = System.nanoTime();
+    long deadline = start + timeout.toNanos();
+    String printed = null;
+    long printedAt = 0;
+    while (true) {
+      ChildProcess gone = firstExited();
+      if (gone != null) {
+        System.err.println("demo: " + gone.name() + " exited with code " + gone.exitCode() + " after " + seconds(start)
+            + " s, before the demo was ready; its last lines:");
+        printLastLines(gone);
         return false;
       }
-    }
-    for (DemoTopology.Expectation x : DemoTopology.EXPECTED) {
-      String want = DemoTopology.edge(x.edgeId()).address();
-      if (!Readiness.await(() -> answers(x.subnet()).contains(want) || allDead(), remaining(deadline))) {
+      List<DemoStatus.Component> status = DemoStatus.probe();
+      if (DemoStatus.allReady(status)) {
+        out.println("demo: every component is ready after " + seconds(start) + " s");
+        return true;
+      }
+      String line = DemoStatus.summary(status);
+      long now = System.nanoTime();
+      if (now - deadline > 0) {
+        System.err.println("demo: not ready after " + timeout.toSeconds() + " s (" + line + ")");
+        for (DemoStatus.Component c : status) {
+          if (!c.ready()) {
+            System.err.println("demo: " + c.name() + " is " + c.state() + "; its last lines:");
+            child(c.name()).ifPresent(this::printLastLines);
+          }
+        }
         return false;
       }
-    }
-    return !allDead();
-  }
-
-  private static List<String> answers(String subnet) {
-    try {
-      return Readiness.resolve(DemoTopology.DNS_HOST, DemoTopology.DNS_PORT, DemoTopology.GEO_NAME, subnet, false);
-    } catch (Exception e) {
-      return List.of();
+      if (!line.equals(printed) || now - printedAt >= Duration.ofSeconds(PROGRESS_SECONDS).toNanos()) {
+        out.println("demo: waiting " + seconds(start) + " s: " + line);
+        printed = line;
+        printedAt = now;
+      }
+      Thread.sleep(500);
     }
   }
 
-  private boolean allDead() {
+  private ChildProcess firstExited() {
     synchronized (children) {
-      return children.stream().noneMatch(ChildProcess::isAlive);
+      return children.stream().filter(c -> !c.isAlive()).findFirst().orElse(null);
     }
   }
 
-  private static Duration remaining(long deadlineNanos) {
-    return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+  private java.util.Optional<ChildProcess> child(String name) {
+    synchronized (children) {
+      return children.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+  }
+
+  private void printLastLines(ChildProcess c) {
+    List<String> lines = c.lastLines();
+    if (lines.isEmpty()) {
+      System.err.println("  [" + c.name() + "] (no output)");
+    }
+    lines.forEach(l -> System.err.println("  [" + c.name() + "] " + l));
+  }
+
+  private static String seconds(long sinceNanos) {
+    return String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - sinceNanos) / 1e9);
   }
 
   private void stopAll() {

@@ -7,7 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.ClientSubnetOption;
 import org.xbill.DNS.DClass;
@@ -19,7 +18,7 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
-/** Probes that tell when a demo component is ready, polled with a deadline. */
+/** Probes that tell when a demo component is ready ({@link DemoStatus} polls them with a deadline). */
 final class Readiness {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
@@ -28,9 +27,30 @@ final class Readiness {
 
   /** True when {@code url} answers 200. */
   static boolean httpOk(String url) {
+    return httpStatus(url) == 200;
+  }
+
+  /** The status {@code url} answers with, or -1 when it does not answer within a second. */
+  static int httpStatus(String url) {
     try {
       HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(1)).GET().build();
-      return HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      return HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  /** True when the server at host:port answers an SOA query for {@code zone} (any response code). */
+  static boolean answersDns(String host, int port, String zone) {
+    try {
+      SimpleResolver resolver = new SimpleResolver(InetAddress.getByName(host));
+      resolver.setPort(port);
+      resolver.setTimeout(Duration.ofSeconds(1));
+      resolver.send(Message.newQuery(Record.newRecord(Name.fromString(zone), Type.SOA, DClass.IN)));
+      return true;
     } catch (Exception e) {
       return false;
     }
@@ -51,17 +71,5 @@ final class Readiness {
         .filter(r -> r instanceof ARecord)
         .map(r -> ((ARecord) r).getAddress().getHostAddress())
         .toList();
-  }
-
-  /** Polls {@code probe} every 200 ms until it holds or the deadline passes. */
-  static boolean await(BooleanSupplier probe, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (probe.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(200);
-    }
-    return probe.getAsBoolean();
   }
 }

@@ -86,6 +86,10 @@ final class CommandProcess {
     return process.isAlive();
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   /** SIGTERM (as Ctrl-C), SIGKILL after 20 s; yields the exit code. */
   int stop() throws InterruptedException {
     process.destroy();

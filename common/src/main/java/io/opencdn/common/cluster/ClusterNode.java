@@ -51,6 +51,13 @@ public final class ClusterNode {
    */
   public static final java.util.List<String> JAVA_ALLOWLIST_PREFIXES = java.util.List.of("com.hazelcast.",
       "[Ljava.lang.", "[Ljava.util.", "[Lcom.hazelcast.", "[B", "[C", "[I", "[J", "[Z", "[D", "[F", "[S");
+  /**
+   * How long one start of a member may wait to join ({@code hazelcast.max.join.seconds}; Hazelcast's
+   * default is 300). A member alone does not wait: when every member address refuses or does not
+   * answer, it forms the cluster at once. The wait matters when another member answers but is slow
+   * to let this one in, as on a busy host; {@link ClusterJoin} then starts another attempt.
+   */
+  public static final int JOIN_ATTEMPT_SECONDS = 60;
 
   private ClusterNode() {}
 
@@ -73,7 +80,7 @@ public final class ClusterNode {
     config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
-    config.setProperty("hazelcast.max.join.seconds", "5");
+    config.setProperty("hazelcast.max.join.seconds", String.valueOf(JOIN_ATTEMPT_SECONDS));
 
     // one endpoint, the member protocol only: Hazelcast clients (and REST, memcache) are refused
     AdvancedNetworkConfig net = config.getAdvancedNetworkConfig().setEnabled(true);
@@ -105,7 +112,11 @@ public final class ClusterNode {
     return config;
   }
 
-  /** Starts a member and waits until it has joined (or formed) the cluster. */
+  /**
+   * Starts a member and waits until it has joined (or formed) the cluster, in one attempt of up to
+   * {@link #JOIN_ATTEMPT_SECONDS}; throws {@link IllegalStateException} when it did not join. For
+   * tools and tests; a long-running process uses {@link ClusterJoin}, which keeps trying.
+   */
   public static HazelcastInstance start(ClusterConfig cfg, String instanceName, boolean liteMember) {
     useAsyncPool();
     return Hazelcast.newHazelcastInstance(hazelcastConfig(cfg, instanceName, liteMember));

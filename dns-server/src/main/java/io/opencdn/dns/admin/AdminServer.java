@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  *       private address);
  *   <li>{@code POST /reload}: hot reload ({@link Reloader}), needs {@code Authorization: Bearer <token>};
  *       200 with a summary, 409 with the reason when the new files are refused (the old state keeps serving);
- *   <li>{@code GET /healthz}: 200 "ok".
+ *   <li>{@code GET /healthz}: 200 "ok" once the server is ready; 503 "not ready: joining the cluster"
+ *       while its cluster member has not joined yet (static zones are answered meanwhile).
  * </ul>
  */
 public final class AdminServer {
@@ -38,6 +39,7 @@ public final class AdminServer {
   private final DnsMetrics metrics;
   private final Reloader reloader;
   private HttpServer server;
+  private volatile java.util.function.Supplier<String> notReady = () -> null;
 
   public AdminServer(Vertx vertx, AdminConfig config, DnsMetrics metrics, Reloader reloader) {
     this.vertx = vertx;
@@ -48,6 +50,11 @@ public final class AdminServer {
     if (config.token().isEmpty()) {
       LOG.info("dns admin token (generated, none configured): {}", token.value());
     }
+  }
+
+  /** Where {@code /healthz} learns readiness: null when ready, else what the server waits for. */
+  public void readiness(java.util.function.Supplier<String> notReadyBecause) {
+    this.notReady = notReadyBecause;
   }
 
   /** Binds and completes with the bound port. */
@@ -71,7 +78,8 @@ public final class AdminServer {
       }
       req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text);
     } else if (path.equals("/healthz") && req.method() == HttpMethod.GET) {
-      req.response().end("ok\n");
+      String why = notReady.get();
+      req.response().setStatusCode(why == null ? 200 : 503).end(why == null ? "ok\n" : "not ready: " + why + "\n");
     } else if (path.equals("/reload")) {
       if (req.method() != HttpMethod.POST) {
         req.response().setStatusCode(405).putHeader("Allow", "POST").end();

@@ -46,6 +46,16 @@ public final class Operations {
     return reloader.reload();
   }
 
+  /**
+   * Where the admin listener's {@code /healthz} learns whether the server is ready: the supplier
+   * gives null when ready, else what it waits for.
+   */
+  public void readiness(java.util.function.Supplier<String> notReadyBecause) {
+    if (admin != null) {
+      admin.readiness(notReadyBecause);
+    }
+  }
+
   /** Starts the admin listener if configured. */
   public Future<Void> start() {
     return admin == null ? Future.succeededFuture() : admin.start().map(p -> {

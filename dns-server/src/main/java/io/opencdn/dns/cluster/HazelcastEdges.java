@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
 
 /**
  * The {@link ClusterMaps#EDGES} map of a Hazelcast member. Reading the map blocks, so it runs
- * on a Vert.x worker thread.
+ * on a Vert.x worker thread. Until the member has joined the cluster the registry is empty, and
+ * membership callbacks are registered once it has joined (which counts as a member joining).
  *
  * <p>Only authentic records are returned ({@link EdgeRecord#authentic}: tagged with the cluster
  * secret under their own id), so a member without the secret cannot add an edge, change an edge's
@@ -39,20 +40,34 @@ import java.util.stream.Collectors;
 public final class HazelcastEdges implements EdgeRecordSource {
 
   private final Vertx vertx;
-  private final HazelcastInstance hz;
+  private final Future<HazelcastInstance> member;
   private final RecordCheck check;
   private final Map<String, EdgeRecord> newest = new HashMap<>();
 
   /** @param check verifies each record and counts those ignored */
   public HazelcastEdges(Vertx vertx, HazelcastInstance hz, RecordCheck check) {
+    this(vertx, Future.succeededFuture(hz), check);
+  }
+
+  /**
+   * The registry of a member that may still be joining; {@code member} completes once it has
+   * joined (until then the registry is empty).
+   *
+   * @param check verifies each record and counts those ignored
+   */
+  public HazelcastEdges(Vertx vertx, Future<HazelcastInstance> member, RecordCheck check) {
     this.vertx = vertx;
-    this.hz = hz;
+    this.member = member;
     this.check = check;
   }
 
   @Override
   public Future<Collection<EdgeRecord>> fetch() {
-    return vertx.executeBlocking(() -> authentic(read()), false);
+    HazelcastInstance hz = joined();
+    if (hz == null) {
+      return Future.succeededFuture(List.of());
+    }
+    return vertx.executeBlocking(() -> authentic(read(hz)), false);
   }
 
   /**
@@ -60,7 +75,7 @@ public final class HazelcastEdges implements EdgeRecordSource {
    * written anything): an entry that cannot be deserialized is counted and skipped, so it cannot
    * hide the others or freeze the DNS server's view.
    */
-  private Map<Object, Object> read() {
+  private Map<Object, Object> read(HazelcastInstance hz) {
     IMap<Object, Object> map = hz.getMap(ClusterMaps.EDGES);
     Map<Object, Object> all = new HashMap<>();
     try {
@@ -124,11 +139,48 @@ public final class HazelcastEdges implements EdgeRecordSource {
 
   @Override
   public Set<String> liveMembers() {
-    return hz.getCluster().getMembers().stream().map(Member::getUuid).map(UUID::toString).collect(Collectors.toSet());
+    HazelcastInstance hz = joined();
+    return hz == null ? Set.of()
+        : hz.getCluster().getMembers().stream().map(Member::getUuid).map(UUID::toString).collect(Collectors.toSet());
   }
 
   @Override
   public Runnable onMembershipChange(Consumer<String> left, Runnable joined) {
+    Registration registration = new Registration();
+    member.onSuccess(hz -> {
+      if (registration.register(() -> register(hz, left, joined))) {
+        joined.run();
+      }
+    });
+    return registration::cancel;
+  }
+
+  /** A membership listener registered once the member has joined, unless cancelled before. */
+  private static final class Registration {
+    private Runnable cancel;
+    private boolean cancelled;
+
+    synchronized boolean register(java.util.function.Supplier<Runnable> add) {
+      if (!cancelled) {
+        cancel = add.get();
+      }
+      return !cancelled;
+    }
+
+    synchronized void cancel() {
+      cancelled = true;
+      if (cancel != null) {
+        cancel.run();
+        cancel = null;
+      }
+    }
+  }
+
+  private HazelcastInstance joined() {
+    return member.succeeded() ? member.result() : null;
+  }
+
+  private static Runnable register(HazelcastInstance hz, Consumer<String> left, Runnable joined) {
     UUID registration = hz.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {

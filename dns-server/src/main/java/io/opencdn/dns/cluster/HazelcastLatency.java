@@ -44,7 +44,7 @@ public final class HazelcastLatency implements LatencySource {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Vertx vertx;
-  private final HazelcastInstance hz;
+  private final Future<HazelcastInstance> member;
   private final long refreshMillis;
   private final RecordCheck check;
   private final java.time.Clock clock;
@@ -53,8 +53,18 @@ public final class HazelcastLatency implements LatencySource {
 
   /** @param check verifies each sample and counts those ignored */
   public HazelcastLatency(Vertx vertx, HazelcastInstance hz, long refreshMillis, RecordCheck check, java.time.Clock clock) {
+    this(vertx, Future.succeededFuture(hz), refreshMillis, check, clock);
+  }
+
+  /**
+   * The measurements of a member that may still be joining: none until {@code member} completes.
+   *
+   * @param check verifies each sample and counts those ignored
+   */
+  public HazelcastLatency(Vertx vertx, Future<HazelcastInstance> member, long refreshMillis, RecordCheck check,
+      java.time.Clock clock) {
     this.vertx = vertx;
-    this.hz = hz;
+    this.member = member;
     this.refreshMillis = refreshMillis;
     this.check = check;
     this.clock = clock;
@@ -81,8 +91,15 @@ public final class HazelcastLatency implements LatencySource {
     vertx.cancelTimer(timer);
   }
 
-  /** Reads the map now (empty while the cluster has no data member: no edge is up). */
+  /**
+   * Reads the map now (nothing before the member has joined; empty while the cluster has no data
+   * member: no edge is up).
+   */
   public Future<Void> refresh() {
+    if (!member.succeeded()) {
+      return Future.succeededFuture();
+    }
+    HazelcastInstance hz = member.result();
     return vertx.executeBlocking(() -> {
       Map<String, LatencyTable.Sample> out = new HashMap<>();
       long now = clock.millis();

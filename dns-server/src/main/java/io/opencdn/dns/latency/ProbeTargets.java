@@ -56,7 +56,7 @@ public final class ProbeTargets {
   record Seen(String address, long atMillis) {}
 
   private final Vertx vertx;
-  private final HazelcastInstance hz;
+  private final Future<HazelcastInstance> member;
   private final Clock clock;
   private final Limits limits;
   private final RecordMac mac;
@@ -76,8 +76,20 @@ public final class ProbeTargets {
    * @param allowPrivate also publish private and other special-purpose addresses (a lab)
    */
   public ProbeTargets(Vertx vertx, HazelcastInstance hz, Clock clock, Limits limits, RecordMac mac, boolean allowPrivate) {
+    this(vertx, Future.succeededFuture(hz), clock, limits, mac, allowPrivate);
+  }
+
+  /**
+   * Targets published by a member that may still be joining: until {@code member} completes,
+   * targets stay pending (bounded by {@code maxPending}).
+   *
+   * @param mac signs the targets (the cluster's record key)
+   * @param allowPrivate also publish private and other special-purpose addresses (a lab)
+   */
+  public ProbeTargets(Vertx vertx, Future<HazelcastInstance> member, Clock clock, Limits limits, RecordMac mac,
+      boolean allowPrivate) {
     this.vertx = vertx;
-    this.hz = hz;
+    this.member = member;
     this.clock = clock;
     this.limits = limits;
     this.allowPrivate = allowPrivate;
@@ -131,11 +143,16 @@ public final class ProbeTargets {
 
   /**
    * Writes up to {@code maxPerDrain} pending targets (blocking Hazelcast calls: call from a
-   * worker) and forgets rewrite marks older than {@code rewriteMillis}.
+   * worker) and forgets rewrite marks older than {@code rewriteMillis}; writes nothing before the
+   * member has joined.
    *
    * @return how many were written
    */
   public int drain() {
+    if (!member.succeeded()) {
+      return 0;
+    }
+    HazelcastInstance hz = member.result();
     if (hz.getCluster().getMembers().stream().allMatch(m -> m.isLiteMember())) {
       return 0; // no edge up: nobody to probe, and no partition to write to
     }
