@@ -148,6 +148,8 @@ final class ConfiguredPrograms {
         rrl: {enabled: true, responsesPerSecond: 5, slip: 1, window: 2, ipv4Prefix: 32, ipv6Prefix: 48}
         admin: {listen: "127.0.0.1:0", token: %s}
         threads: 3
+        tcp: {maxConnections: 90, maxConnectionsPerClient: 30, idleSeconds: 9, writeQueueBytes: 70000}
+        probeTargets: {allowPrivate: true}   # the test's clients are on loopback
         """.formatted(cluster(), STATIC_EDGE, staticHealth.getLocalPort(), DNS_TOKEN));
   }
 

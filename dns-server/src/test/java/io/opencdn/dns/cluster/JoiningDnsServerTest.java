@@ -64,13 +64,16 @@ class JoiningDnsServerTest {
 
   @Test
   void staticZonesAreAnsweredWhileJoiningAndTheGeoNameOnceJoined() throws Exception {
+    int hzPort = ThreadLocalRandom.current().nextInt(20000, 40000);
+    String secret = AdminToken.random();
     DnsConfig cfg = ConfigLoader.parse("""
         listen: 127.0.0.1:0
         zones: [{origin: cdn.test., file: cdn.test.zone}]
         routing: [{name: www.cdn.test., ttl: 20, answers: 1}]
         health: {intervalMillis: 100, timeoutMillis: 300, fall: 2, rise: 2}
         admin: {listen: 127.0.0.1:0, token: %s}
-        """.formatted(TOKEN), "joining-dns.yaml", DnsConfig.class);
+        cluster: {name: joining-test, secret: %s, bind: 127.0.0.1:%d, members: [127.0.0.1:%d]}
+        """.formatted(TOKEN, secret, hzPort, hzPort), "joining-dns.yaml", DnsConfig.class);
     Promise<HazelcastInstance> member = Promise.promise();
     server = DnsServer.joining(vertx, cfg, "classpath:demo/dns.yaml", member.future(), Clock.systemUTC());
     int port = await(server.start());
@@ -84,13 +87,11 @@ class JoiningDnsServerTest {
     assertThat(server.ready()).isFalse();
     assertThat(healthz()).isEqualTo("503 not ready: joining the cluster");
 
-    int hzPort = ThreadLocalRandom.current().nextInt(20000, 40000);
-    hz = ClusterNode.start(new ClusterConfig("joining-test", AdminToken.random(), new Endpoint("127.0.0.1", hzPort),
-        List.of("127.0.0.1:" + hzPort), 1000, 5000), "joining-test-" + hzPort, false);
+    hz = ClusterNode.start(cfg.cluster(), "joining-test-" + hzPort, false);
     HttpServer edge = await(vertx.createHttpServer().requestHandler(req -> req.response().end("ok")).listen(0, "127.0.0.1"));
     hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES).put("local", new EdgeRecord("local", "test", 50.11, 8.68, "127.0.0.1",
         null, edge.actualPort(), 100, 0, EdgeState.ACTIVE, hz.getCluster().getLocalMember().getUuid().toString(),
-        System.currentTimeMillis()));
+        System.currentTimeMillis()).signed(io.opencdn.common.cluster.RecordMac.fromSecret(secret)));
     member.complete(hz);
 
     assertThat(eventually(10_000, () -> section(udp(port, query("www.cdn.test.", Type.A, "81.2.69.0/24")), Section.ANSWER)
