@@ -137,7 +137,7 @@ public record DnsConfig(
 
   /** A copy in another cluster (tests, tools); every other key is kept. */
   public DnsConfig withCluster(ClusterConfig other) {
-    return new DnsConfig(listen, zones, geo, routing, health, other, edges, rrl, admin, threads);
+    return new DnsConfig(listen, zones, geo, routing, health, other, edges, rrl, admin, threads, tcp, probeTargets);
   }
 
   /** A copy with other static edges (the {@code route} command adds the demo's). */

@@ -145,7 +145,28 @@ public final class ClusterDirectory {
     } else if (!box.scheduled) {
       box.scheduled = true;
       if (urgent) {
-        ctx.runOnContext(v -> flush(ctx, box));
+        // announcements waiting on this event loop go out with the claims (one message per owner)
+        Outbox lazy = outboxes.get()[1];
+        ctx.runOnContext(v -> {
+          box.scheduled = false;
+          if (lazy.size > 0) {
+            lazy.ops.forEach((k, l) -> box.ops.merge(k, l, (claims, earlier) -> {
+              List<EntryProcessor<String, DirectoryEntry, ?>> all = new ArrayList<>(earlier);
+              all.addAll(claims);
+              return all;
+            }));
+            lazy.results.forEach((k, l) -> box.results.merge(k, l, (claims, earlier) -> {
+              List<Promise<Object>> all = new ArrayList<>(earlier);
+              all.addAll(claims);
+              return all;
+            }));
+            box.size += lazy.size;
+            lazy.ops.clear();
+            lazy.results.clear();
+            lazy.size = 0;
+          }
+          flush(ctx, box);
+        });
       } else {
         vertx.setTimer(ANNOUNCE_DELAY_MILLIS, id -> flush(ctx, box));
       }
