@@ -107,15 +107,6 @@ public record EdgeConfig(
     ExampleSecrets.refuseExposed("cluster.secret", cluster == null ? null : cluster.secret(), listeners);
   }
 
-  /** The configuration without an admin listener ({@code admin} absent). */
-  public EdgeConfig(String id, String region, Double latitude, Double longitude, Endpoint listen, AdvertiseConfig advertise,
-      Integer capacity, String adminToken, CacheConfig cache, OriginConfig origin, List<DistributionConfig> distributions,
-      ClusterConfig cluster, ClusterFillConfig clusterFill, TlsConfig tls, LatencyConfig latency,
-      ConnectionsConfig connections) {
-    this(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin, distributions, cluster,
-        clusterFill, tls, latency, connections, null);
-  }
-
   /** The configuration without {@code connections} and {@code admin} sections: their defaults. */
   public EdgeConfig(String id, String region, Double latitude, Double longitude, Endpoint listen, AdvertiseConfig advertise,
       Integer capacity, String adminToken, CacheConfig cache, OriginConfig origin, List<DistributionConfig> distributions,

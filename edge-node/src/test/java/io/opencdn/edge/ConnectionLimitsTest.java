@@ -36,7 +36,7 @@ class ConnectionLimitsTest extends EdgeHarness {
   EdgeConfig config(ConnectionsConfig connections) {
     return new EdgeConfig("test-edge", "test", 50.0, 8.0, Endpoint.parse("127.0.0.1:0"), null, null, TOKEN,
         new CacheConfig(1L << 20, 64L << 10), new OriginConfig(500, 2000),
-        List.of(new DistributionConfig(HOST, origin.url())), null, null, null, null, connections);
+        List.of(new DistributionConfig(HOST, origin.url())), null, null, null, null, connections, null);
   }
 
   static ConnectionsConfig limits(int max, int perAddress, int headerMillis, int keepAliveMillis) {

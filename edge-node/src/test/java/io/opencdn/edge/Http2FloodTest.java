@@ -42,7 +42,7 @@ class Http2FloodTest extends EdgeHarness {
         new TlsConfig.Certificate(TlsEdgeTest.pem("www.cdn.test.cert.pem"), TlsEdgeTest.pem("www.cdn.test.key.pem"))), true);
     return new EdgeConfig("test-edge", "test", 50.0, 8.0, Endpoint.parse("127.0.0.1:0"), null, null, TOKEN,
         new CacheConfig(1L << 20, 64L << 10), new OriginConfig(500, 2000),
-        List.of(new DistributionConfig(HOST, origin.url())), null, null, tls, null, connections);
+        List.of(new DistributionConfig(HOST, origin.url())), null, null, tls, null, connections, null);
   }
 
   /** A raw HTTP/2 connection over TLS (ALPN h2); a reader thread answers SETTINGS and notes GOAWAY. */

@@ -44,7 +44,6 @@ class ConfigCopiesTest {
       cluster: {name: c, secret: 0123456789abcdef, bind: 127.0.0.12:5701, members: [127.0.0.1:5701], heartbeatMillis: 2000,
                 failureTimeoutMillis: 9000}
       clusterFill: {peerScope: any, peerTimeoutMillis: 500, leaseMaxAgeMillis: 9000, leaseAttempts: 5}
-      admin: {listen: 127.0.0.12:8099}
       latency: {enabled: true, intervalMillis: 700, maxTargets: 3, port: 8053, timeoutMillis: 300, sourceAddress: 127.0.0.12}
       admin: {listen: 127.0.0.1:9080}
       """;
