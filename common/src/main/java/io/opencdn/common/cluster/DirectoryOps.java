@@ -380,6 +380,7 @@ public final class DirectoryOps {
       HazelcastInstanceAware {
 
     private Map<String, List<EntryProcessor<String, DirectoryEntry, ?>>> ops;
+    private transient HazelcastInstance hz;
 
     /** For deserialization. */
     public Batch() {}
@@ -390,13 +391,9 @@ public final class DirectoryOps {
 
     @Override
     public void setHazelcastInstance(HazelcastInstance hz) {
-      for (List<EntryProcessor<String, DirectoryEntry, ?>> l : ops.values()) {
-        for (EntryProcessor<String, DirectoryEntry, ?> p : l) {
-          if (p instanceof HazelcastInstanceAware aware) {
-            aware.setHazelcastInstance(hz);
-          }
-        }
-      }
+      // handed to the key's own processors when they run: Hazelcast initialises the batch once
+      // per partition, and walking every key's processors each time would cost keys x partitions
+      this.hz = hz;
     }
 
     @Override
@@ -405,6 +402,9 @@ public final class DirectoryOps {
       Object result = null;
       if (l != null) {
         for (EntryProcessor<String, DirectoryEntry, ?> p : l) {
+          if (hz != null && p instanceof HazelcastInstanceAware aware) {
+            aware.setHazelcastInstance(hz);
+          }
           result = p.process(entry);
         }
       }

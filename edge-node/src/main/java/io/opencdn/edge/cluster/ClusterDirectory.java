@@ -49,6 +49,9 @@ public final class ClusterDirectory {
   private volatile String host;
   private volatile int port;
   final LongAdder forged = new LongAdder();
+  /** Operations sent, and the messages (one per partition owner and flush) they went out in. */
+  final LongAdder opsSent = new LongAdder();
+  final LongAdder messagesSent = new LongAdder();
 
   /**
    * @param leaseMillis a lease expires this long after it was taken, even if never released
@@ -184,12 +187,15 @@ public final class ClusterDirectory {
     Map<String, List<Promise<Object>>> results = new HashMap<>(box.results);
     box.ops.clear();
     box.results.clear();
+    int size = box.size;
     box.size = 0;
     Map<Object, Set<String>> byOwner = new HashMap<>();
     for (String k : ops.keySet()) {
       com.hazelcast.cluster.Member owner = hz.getPartitionService().getPartition(k).getOwner();
       byOwner.computeIfAbsent(owner == null ? "" : owner.getUuid(), x -> new java.util.HashSet<>()).add(k);
     }
+    opsSent.add(size);
+    messagesSent.add(byOwner.size());
     for (Set<String> keys : byOwner.values()) {
       if (keys.size() == 1) {
         String k = keys.iterator().next();
@@ -241,6 +247,16 @@ public final class ClusterDirectory {
       forged.increment();
     }
     return ok;
+  }
+
+  /** Operations sent so far (claims, announcements, releases, withdrawals). */
+  public long opsSent() {
+    return opsSent.sum();
+  }
+
+  /** Messages those operations went out in (batches: one per partition owner and flush). */
+  public long messagesSent() {
+    return messagesSent.sum();
   }
 
   /** Records read that failed authentication so far. */

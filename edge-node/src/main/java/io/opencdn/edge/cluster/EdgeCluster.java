@@ -194,6 +194,8 @@ public final class EdgeCluster {
         .put("peerFills", filler.peerFills())
         .put("leaseWaits", filler.leaseWaits())
         .put("leasedOriginFills", filler.leasedOriginFills())
+        .put("directoryOps", directory.opsSent())
+        .put("directoryMessages", directory.messagesSent())
         .put("purgeGeneration", purgeLog.current());
     JsonObject rejected = new JsonObject();
     checks.forEach((map, c) -> rejected.put(map, new JsonObject().put("forged", c.forgedCount()).put("stale", c.staleCount())));
