@@ -17,8 +17,10 @@
 #     20% first-time URLs, 64 connections.
 # Access logs are off on both (nginx access_log off; our `access` logger at WARN).
 #
-#   bench/miss.sh                    # DURATION=10 s per run, WARMUP=30 s per target before its first run
-#   DURATION=5 WARMUP=20 bench/miss.sh
+#   bench/miss.sh                    # ROUNDS=3 of DURATION=10 s per run, WARMUP=30 s per target first
+#   DURATION=5 WARMUP=20 ROUNDS=1 bench/miss.sh
+# Each round runs every target in turn, so a slow phase of this shared VM touches all of them;
+# the table gives the median of the rounds with the range of misses/s.
 # Our edges are JVMs: their first 30-40 s under this load are JIT compilation (seen with
 # -XX:+PrintCompilation: 3.7k, 13.7k, 20.1k, 23.0k misses/s in four 10 s runs from a cold start), so
 # each target gets WARMUP seconds of the same load on URLs of its own before it is measured.
@@ -30,6 +32,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
 duration=${DURATION:-10}
 warmup=${WARMUP:-30}
+rounds=${ROUNDS:-3}
 jar=launcher/target/cdn.jar
 java_bin=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
@@ -74,7 +77,7 @@ PY
 }
 wait_http() { # url, seconds
   local deadline=$((SECONDS + $2))
-  until curl -s -o /dev/null "$1"; do
+  until curl -sf -o /dev/null "$1"; do
     [ $SECONDS -lt $deadline ] || { echo "not answering: $1" >&2; exit 1; }
     sleep 0.2
   done
@@ -161,8 +164,13 @@ wait_http "http://127.0.0.1:$origin_port/gen/ping" 60
 wait_http "http://127.0.0.1:$standalone_port/_cdn/health" 60
 for a in "${cluster_http[@]}"; do wait_http "http://$a/_cdn/health" 120; done
 wait_http "http://127.0.0.1:$nginx_port/gen/ping" 30
-members_seen=$(curl -s -H "Authorization: Bearer $CDN_ADMIN_TOKEN" "http://${cluster_http[1]}/_cdn/cluster" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["members"])')
+members_seen=0
+for _ in $(seq 1 120); do
+  members_seen=$(curl -s -H "Authorization: Bearer $CDN_ADMIN_TOKEN" "http://${cluster_http[1]}/_cdn/cluster" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["members"])' 2>/dev/null || echo 0)
+  [ "$members_seen" = 3 ] && break
+  sleep 0.5
+done
 [ "$members_seen" = 3 ] || { echo "cluster has $members_seen members, expected 3" >&2; exit 1; }
 nginx_master=$(cat "$work/nginx.pid")
 nginx_pids="$nginx_master $(ps -o pid= --ppid "$nginx_master" | tr '\n' ' ')"
@@ -271,7 +279,6 @@ declare -A procs=(
 )
 targets=(origin nginx standalone cluster)
 run_id=$RANDOM$RANDOM
-declare -A peak
 for t in nginx standalone cluster; do
   echo "warming up $t (${warmup}s)..." >&2
   wrk -t1 -c64 -d"${warmup}s" -s "$work/unique.lua" "${url[$t]}" -- "w$run_id-$t" 64 >/dev/null 2>&1
@@ -279,33 +286,52 @@ done
 
 echo "edge miss path: every request a first-time URL; wrk -t1 -d${duration}s; $(nproc) cores, $(date -u +%F)"
 echo "cpu_us/miss: the proxy's processes only (the origin's own CPU is not counted, except for 'origin')"
-printf "%-6s %-5s %-10s %9s %8s %8s %8s %6s %10s\n" body conns target misses/s avg_ms p50_ms p99_ms errors cpu_us/miss
-for size in 64 102400; do
-  for conns in 16 64; do
-    for t in "${targets[@]}"; do
-      # warm-up (JIT, connection pools) on URLs of its own
-      wrk -t1 -c"$conns" -d3s -s "$work/unique.lua" "${url[$t]}" -- "w$run_id-$t-$size-$conns" "$size" >/dev/null 2>&1
-      read -r rps avg p50 p99 err cpu <<<"$(run "${url[$t]}" "$conns" "$work/unique.lua" \
-        "m$run_id-$t-$size-$conns" "$size" -- ${procs[$t]})"
-      printf "%-6s %-5s %-10s %9s %8s %8s %8s %6s %10s\n" "$size" "$conns" "$t" "$rps" "$avg" "$p50" "$p99" "$err" "$cpu"
-      peak[$t-$size-$conns]=$rps
-      eval "cpu_${t}_${size}_${conns}=$cpu"
+results=$work/results.txt
+: >"$results"
+for round in $(seq 1 "$rounds"); do
+  echo "round $round of $rounds..." >&2
+  for size in 64 102400; do
+    for conns in 16 64; do
+      for t in "${targets[@]}"; do
+        # warm-up (connection pools, the object sizes) on URLs of its own
+        wrk -t1 -c"$conns" -d3s -s "$work/unique.lua" "${url[$t]}" -- "w$run_id-$round-$t-$size-$conns" "$size" >/dev/null 2>&1
+        read -r rps avg p50 p99 err cpu <<<"$(run "${url[$t]}" "$conns" "$work/unique.lua" \
+          "m$run_id-$round-$t-$size-$conns" "$size" -- ${procs[$t]})"
+        echo "$size $conns $t $rps $avg $p50 $p99 $err $cpu" >>"$results"
+      done
     done
-    n=${peak[nginx-$size-$conns]}
-    python3 - "$size" "$conns" "${peak[standalone-$size-$conns]}" "${peak[cluster-$size-$conns]}" "$n" \
-      "$(eval echo \$cpu_standalone_${size}_${conns})" "$(eval echo \$cpu_cluster_${size}_${conns})" \
-      "$(eval echo \$cpu_nginx_${size}_${conns})" <<'PY'
-import sys
-size, conns, s, c, n, scpu, ccpu, ncpu = sys.argv[1:]
-s, c, n, scpu, ccpu, ncpu = map(float, (s, c, n, scpu, ccpu, ncpu))
-print(f"{size:6s} {conns:5s} ratio to nginx: standalone {s/n:.2f}x, cluster {c/n:.2f}x misses/s; "
-      f"cpu/miss standalone {scpu/ncpu:.2f}x, cluster {ccpu/ncpu:.2f}x (lower is better)")
-PY
   done
 done
+# medians over the rounds, and the ratios of the medians
+python3 - "$results" "$rounds" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+rounds = int(sys.argv[2])
+by = {}
+for size, conns, t, *vals in rows:
+    by.setdefault((size, conns, t), []).append([float(v) for v in vals])
+print(f"{'body':6s} {'conns':5s} {'target':10s} {'misses/s':>9s} {'(min-max)':>15s} {'avg_ms':>7s} {'p50_ms':>7s} {'p99_ms':>7s} {'errors':>6s} {'cpu_us/miss':>11s}")
+med = {}
+for size in ("64", "102400"):
+    for conns in ("16", "64"):
+        for t in ("origin", "nginx", "standalone", "cluster"):
+            v = by[(size, conns, t)]
+            m = [statistics.median(x[i] for x in v) for i in range(6)]
+            med[(size, conns, t)] = m
+            lo, hi = min(x[0] for x in v), max(x[0] for x in v)
+            print(f"{size:6s} {conns:5s} {t:10s} {m[0]:9.0f} {f'({lo:.0f}-{hi:.0f})':>15s} {m[1]:7.2f} {m[2]:7.2f} {m[3]:7.2f} "
+                  f"{sum(x[4] for x in v):6.0f} {m[5]:11.1f}")
+        n = med[(size, conns, "nginx")]
+        s = med[(size, conns, "standalone")]
+        c = med[(size, conns, "cluster")]
+        print(f"{size:6s} {conns:5s} ratio to nginx (medians of {rounds}): standalone {s[0]/n[0]:.2f}x, cluster {c[0]/n[0]:.2f}x "
+              f"misses/s; cpu/miss standalone {s[5]/n[5]:.2f}x, cluster {c[5]/n[5]:.2f}x (lower is better)")
+with open(sys.argv[1] + ".peak", "w") as f:
+    f.write(f"{med[('64', '16', 'nginx')][0]:.0f}\n")
+PY
 
 echo
-half=$(( ${peak[nginx-64-16]} / 2 ))
+half=$(( $(cat "$results.peak") / 2 ))
 gap=$(python3 -c "print(max(0, int(16 * 1000 / $half)))")
 echo "p99 at half of nginx's peak (64 B, 16 connections, wrk delay ${gap} ms per request and connection, target ~$half/s)"
 printf "%-10s %9s %8s %8s\n" target misses/s p50_ms p99_ms

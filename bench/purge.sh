@@ -59,7 +59,7 @@ PY
 }
 wait_http() { # url, seconds
   local deadline=$((SECONDS + $2))
-  until curl -s -o /dev/null "$1"; do
+  until curl -sf -o /dev/null "$1"; do
     [ $SECONDS -lt $deadline ] || { echo "not answering: $1" >&2; exit 1; }
     sleep 0.2
   done
