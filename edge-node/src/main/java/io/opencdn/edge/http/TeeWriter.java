@@ -59,6 +59,7 @@ final class TeeWriter {
     private DiskEntryWriter writer;
     private boolean opening;
     private boolean done;
+    private Buffer last;
 
     Tee(OriginResponse res, HttpServerResponse out, long limit, Supplier<Future<DiskEntryWriter>> spill) {
       this.res = res;
@@ -112,7 +113,13 @@ final class TeeWriter {
         }
       }
       if (!out.closed() && !out.ended()) {
-        out.write(chunk);
+        if (declared >= 0 && received == declared && writer == null && copy != null) {
+          // the last bytes: held until the copy is stored (end()), so a client that sends its next
+          // request as soon as it has the whole body, on any connection, finds the object stored
+          last = chunk;
+        } else {
+          out.write(chunk);
+        }
       }
       if (clientFull() || (writer != null && writer.writeQueueFull())) {
         res.raw().pause();
@@ -140,8 +147,13 @@ final class TeeWriter {
 
     private void endClient() {
       if (!out.closed() && !out.ended()) {
-        out.end();
+        if (last != null) {
+          out.end(last);
+        } else {
+          out.end();
+        }
       }
+      last = null;
     }
 
     private void fail(FillException e) {
@@ -165,8 +177,7 @@ final class TeeWriter {
       done = true;
       if (writer == null) {
         // the copy is stored (synchronously, by the listeners of the result) before the client's
-        // response ends: a client that sends its next request the moment this one ends, on any
-        // connection, finds the object stored
+        // response ends with its last bytes
         try {
           promise.tryComplete(new Result(copy, null));
         } finally {
