@@ -1,11 +1,12 @@
 package io.opencdn.edge;
 
+import io.opencdn.edge.config.EdgeConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterJoin;
 import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.ConfigLocation;
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.edge.http.AdminHandler;
+import io.opencdn.edge.admin.AdminHandler;
 import io.opencdn.edge.http.JoiningListener;
 import io.vertx.core.Vertx;
 import java.time.Clock;

@@ -1,5 +1,10 @@
 package io.opencdn.edge;
 
+import io.opencdn.edge.config.AdminConfig;
+import io.opencdn.edge.config.AdvertiseConfig;
+import io.opencdn.edge.config.CacheConfig;
+import io.opencdn.edge.config.EdgeConfig;
+import io.opencdn.edge.config.TlsConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
@@ -14,17 +19,17 @@ import io.opencdn.edge.cluster.LoadMeter;
 import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.edge.fill.FillerChain;
 import io.opencdn.edge.fill.SingleFlight;
-import io.opencdn.edge.http.FillOutcome;
+import io.opencdn.edge.fill.FillOutcome;
 import io.opencdn.edge.fill.OriginClient;
-import io.opencdn.edge.http.CacheSettings;
+import io.opencdn.edge.cache.CacheSettings;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.opencdn.edge.http.Distributions;
 import io.opencdn.edge.http.EdgeHandler;
-import io.opencdn.edge.http.EdgeMetrics;
+import io.opencdn.edge.metrics.EdgeMetrics;
 import io.opencdn.edge.http.Listeners;
-import io.opencdn.edge.latency.LatencyProber;
-import io.opencdn.edge.latency.TcpConnectConnector;
+import io.opencdn.edge.cluster.latency.LatencyProber;
+import io.opencdn.edge.cluster.latency.TcpConnectConnector;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -238,7 +243,7 @@ public final class EdgeNode {
     }
     adminServer = vertx.createHttpServer(Listeners.options());
     return adminServer.requestHandler(req -> {
-      if (req.path() != null && req.path().startsWith(io.opencdn.edge.http.AdminHandler.PREFIX)) {
+      if (req.path() != null && req.path().startsWith(io.opencdn.edge.admin.AdminHandler.PREFIX)) {
         handler.admin().handle(req);
       } else {
         req.response().setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8")

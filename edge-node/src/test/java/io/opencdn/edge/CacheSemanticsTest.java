@@ -1,5 +1,6 @@
 package io.opencdn.edge;
 
+import io.opencdn.edge.config.CacheConfig;
 import static io.opencdn.edge.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,6 @@
 package io.opencdn.edge;
 
+import io.opencdn.edge.config.CacheConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.opencdn.edge.admin;
 
 import io.opencdn.common.cluster.EdgeState;
-import io.opencdn.edge.purge.Invalidations;
+import io.opencdn.edge.cluster.purge.Invalidations;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;

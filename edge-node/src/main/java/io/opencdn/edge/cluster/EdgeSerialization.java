@@ -10,7 +10,7 @@ import io.opencdn.common.cluster.RecordSerializer;
  * entry processor), found by Hazelcast through this module's
  * {@code META-INF/services/com.hazelcast.SerializerHook}, beside those {@link ClusterSerialization}
  * registers: fixed type ids from {@code 730_201}, no class names and no Java serialization on the
- * wire. The purge records have theirs in {@link io.opencdn.edge.purge.PurgeSerialization}.
+ * wire. The purge records have theirs in {@link io.opencdn.edge.cluster.purge.PurgeSerialization}.
  */
 public final class EdgeSerialization {
 

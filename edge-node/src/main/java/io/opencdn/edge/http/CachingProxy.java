@@ -1,5 +1,11 @@
 package io.opencdn.edge.http;
 
+import io.opencdn.edge.cache.CacheSettings;
+import io.opencdn.edge.fill.FillOutcome;
+import io.opencdn.edge.fill.RangeTee;
+import io.opencdn.edge.fill.TeeWriter;
+import io.opencdn.edge.metrics.EdgeMetrics;
+import io.opencdn.edge.serve.RequestDirectives;
 import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.edge.cache.CachePolicy;
 import io.opencdn.edge.cache.CachedResponse;
@@ -311,7 +317,7 @@ final class CachingProxy {
       out.setStatusCode(206).putHeader("Content-Range", range.contentRange(length));
       out.headers().set("Content-Length", Long.toString(range.length()));
     }
-    RangeTee.stream(res, out, range, openLarge(key, head))
+    RangeTee.stream(res, out, range == null ? -1 : range.first(), range == null ? -1 : range.last(), openLarge(key, head))
         .onComplete(body -> onStreamed(key, requestHeaders, res, lifetime, flight, body));
   }
 

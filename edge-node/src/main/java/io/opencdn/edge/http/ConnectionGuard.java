@@ -1,6 +1,6 @@
 package io.opencdn.edge.http;
 
-import io.opencdn.edge.ConnectionsConfig;
+import io.opencdn.edge.config.ConnectionsConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

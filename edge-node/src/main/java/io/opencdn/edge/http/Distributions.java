@@ -1,6 +1,6 @@
 package io.opencdn.edge.http;
 
-import io.opencdn.edge.DistributionConfig;
+import io.opencdn.edge.config.DistributionConfig;
 import io.opencdn.edge.fill.Origin;
 import java.util.HashMap;
 import java.util.List;

@@ -1,5 +1,9 @@
 package io.opencdn.edge.http;
 
+import io.opencdn.edge.admin.AdminHandler;
+import io.opencdn.edge.cache.CacheSettings;
+import io.opencdn.edge.fill.FillOutcome;
+import io.opencdn.edge.metrics.EdgeMetrics;
 import io.opencdn.common.config.AdminToken;
 import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.edge.cache.ResponseCache;

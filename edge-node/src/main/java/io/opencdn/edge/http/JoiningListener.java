@@ -1,5 +1,6 @@
 package io.opencdn.edge.http;
 
+import io.opencdn.edge.admin.AdminHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;

@@ -1,5 +1,6 @@
 package io.opencdn.edge.http;
 
+import io.opencdn.edge.metrics.EdgeMetrics;
 import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.edge.cache.ResponseCache;
 import io.opencdn.edge.fill.FillException;

@@ -1,5 +1,6 @@
 package io.opencdn.edge.http;
 
+import io.opencdn.edge.metrics.EdgeMetrics;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
 import io.opencdn.edge.cache.CachedResponse;

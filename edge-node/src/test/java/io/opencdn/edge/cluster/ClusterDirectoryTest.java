@@ -205,7 +205,7 @@ class ClusterDirectoryTest {
   @Test
   void anObjectEvictedForSpaceIsWithdrawnFromTheDirectory() {
     io.opencdn.edge.cache.MemoryCache memory = new io.opencdn.edge.cache.MemoryCache(64_000, clock);
-    ClusterCache cache = new ClusterCache(memory, new io.opencdn.edge.purge.SurrogateIndex(1000), dirs.get(0));
+    ClusterCache cache = new ClusterCache(memory, new io.opencdn.edge.cluster.purge.SurrogateIndex(1000), dirs.get(0));
     java.util.Set<CacheKey> gone = java.util.concurrent.ConcurrentHashMap.newKeySet();
     for (int i = 0; i < 40; i++) {
       CacheKey k = new CacheKey("h", "/evict/" + i);

@@ -2,7 +2,7 @@ package io.opencdn.edge.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opencdn.edge.DistributionConfig;
+import io.opencdn.edge.config.DistributionConfig;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

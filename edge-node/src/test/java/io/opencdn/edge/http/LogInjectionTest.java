@@ -1,5 +1,7 @@
 package io.opencdn.edge.http;
 
+import io.opencdn.edge.admin.AdminHandler;
+import io.opencdn.edge.metrics.EdgeMetrics;
 import static io.opencdn.edge.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,179 @@
+package io.opencdn.edge.fill;
+
+import io.opencdn.edge.cache.CachedResponse;
+import io.opencdn.edge.cache.DiskEntryWriter;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.function.Supplier;
+
+/**
+ * Streams an origin body to the client while collecting it for the cache: each chunk is written
+ * as it arrives (with back-pressure from the client), and appended to the copy while the copy
+ * stays within {@code limit}. The result is the complete body, or {@code null} when it outgrew
+ * the limit (then it is only streamed). A body that breaks off or is shorter than its
+ * {@code Content-Length} fails with {@link FillException.Kind#BROKEN} and resets the client
+ * connection, so a truncated object is never ended cleanly nor stored. A client that goes away
+ * does not stop the fill: the object is still read and stored.
+ *
+ * <p>With a {@code spill} (a disk tier, {@link #stream(OriginResponse, HttpServerResponse, long,
+ * Supplier)}), a body that outgrows the limit is not dropped but continues into a
+ * {@link DiskEntryWriter}: the copy so far, then every further chunk, with back-pressure from both
+ * the client and the disk (the origin is paused while either queue is full, so memory stays
+ * bounded by the limit plus the writer's queue). At the end the writer is committed with the
+ * received length, yielding a disk-only entry; a broken or short body aborts it.
+ */
+public final class TeeWriter {
+
+  /** What the tee kept: the body in memory, or a published disk-only entry, or neither (both null). */
+  public record Result(Buffer body, CachedResponse onDisk) {}
+
+  private TeeWriter() {}
+
+  /** The response headers must already be set on {@code out}; this writes the body. */
+  public static Future<Buffer> stream(OriginResponse res, HttpServerResponse out, long limit) {
+    return stream(res, out, limit, null).map(Result::body);
+  }
+
+  /**
+   * As above; when the body outgrows {@code limit} and {@code spill} is not null, it opens a disk
+   * writer and the body goes on into it (see the class comment).
+   */
+  public static Future<Result> stream(OriginResponse res, HttpServerResponse out, long limit,
+      Supplier<Future<DiskEntryWriter>> spill) {
+    return new Tee(res, out, limit, spill).start();
+  }
+
+  private static final class Tee {
+    private final OriginResponse res;
+    private final HttpServerResponse out;
+    private final long limit;
+    private final Supplier<Future<DiskEntryWriter>> spill;
+    private final long declared;
+    private final Promise<Result> promise = Promise.promise();
+    private Buffer copy;
+    private long received;
+    private DiskEntryWriter writer;
+    private boolean opening;
+    private boolean done;
+
+    Tee(OriginResponse res, HttpServerResponse out, long limit, Supplier<Future<DiskEntryWriter>> spill) {
+      this.res = res;
+      this.out = out;
+      this.limit = limit;
+      this.spill = spill;
+      this.declared = res.contentLength();
+      this.copy = Buffer.buffer(declared > 0 && declared <= limit ? (int) declared : 8192);
+    }
+
+    Future<Result> start() {
+      if (declared < 0) {
+        out.setChunked(true);
+      }
+      var raw = res.raw();
+      raw.handler(this::chunk);
+      raw.exceptionHandler(t -> fail(new FillException(FillException.Kind.BROKEN,
+          "origin body broke off after " + received + " bytes: " + t.getMessage(), t)));
+      raw.endHandler(v -> end());
+      out.exceptionHandler(t -> resumeIfPossible()); // the client went away: keep filling the cache
+      raw.resume();
+      return promise.future();
+    }
+
+    private void chunk(Buffer chunk) {
+      received += chunk.length();
+      if (writer != null) {
+        writer.write(chunk);
+      } else if (copy != null) {
+        if (copy.length() + chunk.length() <= limit) {
+          copy.appendBuffer(chunk);
+        } else if (spill != null && (declared < 0 || received <= declared)) {
+          Buffer sofar = copy.appendBuffer(chunk); // at most limit plus one chunk
+          copy = null;
+          opening = true;
+          res.raw().pause();
+          spill.get().onComplete(ar -> {
+            opening = false;
+            if (ar.succeeded() && ar.result() != null) {
+              if (done) {
+                ar.result().abort();
+              } else {
+                writer = ar.result();
+                writer.write(sofar);
+              }
+            }
+            resumeIfPossible();
+          });
+        } else {
+          copy = null;
+        }
+      }
+      if (!out.closed() && !out.ended()) {
+        out.write(chunk);
+      }
+      if (clientFull() || (writer != null && writer.writeQueueFull())) {
+        res.raw().pause();
+        resumeIfPossible();
+      }
+    }
+
+    private boolean clientFull() {
+      return !out.closed() && !out.ended() && out.writeQueueFull();
+    }
+
+    /** Resumes the origin unless a queue is still full; then waits for that queue's drain. */
+    private void resumeIfPossible() {
+      if (done || opening) {
+        return;
+      }
+      if (clientFull()) {
+        out.drainHandler(v -> resumeIfPossible());
+      } else if (writer != null && writer.writeQueueFull()) {
+        writer.drainHandler(v -> resumeIfPossible());
+      } else {
+        res.raw().resume();
+      }
+    }
+
+    private void endClient() {
+      if (!out.closed() && !out.ended()) {
+        out.end();
+      }
+    }
+
+    private void fail(FillException e) {
+      if (done) {
+        return;
+      }
+      done = true;
+      out.reset();
+      if (writer != null) {
+        writer.abort();
+      }
+      promise.tryFail(e);
+    }
+
+    private void end() {
+      if (declared >= 0 && received != declared) {
+        fail(new FillException(FillException.Kind.BROKEN,
+            "origin body has " + received + " bytes, Content-Length says " + declared, null));
+        return;
+      }
+      done = true;
+      if (writer == null) {
+        // the copy is stored (synchronously, by the listeners of the result) before the client's
+        // response ends: a client that sends its next request the moment this one ends, on any
+        // connection, finds the object stored
+        try {
+          promise.tryComplete(new Result(copy, null));
+        } finally {
+          endClient();
+        }
+      } else {
+        endClient();
+        writer.commit(received).onComplete(ar -> promise.tryComplete(new Result(null, ar.succeeded() ? ar.result() : null)));
+      }
+    }
+  }
+}
