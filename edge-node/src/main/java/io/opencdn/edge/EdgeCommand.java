@@ -6,7 +6,7 @@ import io.opencdn.common.cluster.ClusterJoin;
 import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.ConfigLocation;
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.edge.admin.AdminHandler;
+import io.opencdn.edge.admin.AdminEndpoints;
 import io.opencdn.edge.http.JoiningListener;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -116,7 +116,7 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
         running.cluster::status).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     if (!running.cluster.isJoined()) {
       LOG.info("edge {} joining cluster {} (members {}); http://{}:{}{} answers 503 until it has joined", cfg.id(),
-          cfg.cluster().name(), cfg.cluster().members(), cfg.listen().host(), running.joining.port(), AdminHandler.PREFIX + "health");
+          cfg.cluster().name(), cfg.cluster().members(), cfg.listen().host(), running.joining.port(), AdminEndpoints.PREFIX + "health");
     }
     try {
       return running.cluster.await();

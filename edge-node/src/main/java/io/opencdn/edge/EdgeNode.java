@@ -243,7 +243,7 @@ public final class EdgeNode {
     }
     adminServer = vertx.createHttpServer(Listeners.options());
     return adminServer.requestHandler(req -> {
-      if (req.path() != null && req.path().startsWith(io.opencdn.edge.admin.AdminHandler.PREFIX)) {
+      if (req.path() != null && req.path().startsWith(io.opencdn.edge.admin.AdminEndpoints.PREFIX)) {
         handler.admin().handle(req);
       } else {
         req.response().setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8")

@@ -9,11 +9,11 @@ import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.edge.config.ClusterFillConfig;
 import io.opencdn.edge.config.EdgeConfig;
-import io.opencdn.edge.admin.ClusterAdmin;
+import io.opencdn.edge.admin.ClusterEndpoints;
 import io.opencdn.edge.cache.ResponseCache;
 import io.opencdn.edge.fill.Filler;
 import io.opencdn.edge.fill.FillsInProgress;
-import io.opencdn.edge.admin.AdminHandler;
+import io.opencdn.edge.admin.AdminEndpoints;
 import io.opencdn.edge.cluster.peer.PeerClient;
 import io.opencdn.edge.cluster.peer.PeerEndpoint;
 import io.opencdn.edge.cluster.peer.PeerToken;
@@ -108,12 +108,12 @@ public final class EdgeCluster {
   }
 
   /** Registers the peer endpoint, drain/undrain, invalidations and {@code /_cdn/cluster}; health reports the state. */
-  public void routes(AdminHandler admin) {
-    ClusterAdmin endpoints = new ClusterAdmin(config.id(), this::state, invalidations, this::stats);
+  public void routes(AdminEndpoints admin) {
+    ClusterEndpoints endpoints = new ClusterEndpoints(config.id(), this::state, invalidations, this::stats);
     admin.route("/_cdn/peer/", false, new PeerEndpoint(config.id(), cache, token, clock, fills));
     admin.route("/_cdn/drain", true, req -> endpoints.drain(req, EdgeState.DRAINING));
     admin.route("/_cdn/undrain", true, req -> endpoints.drain(req, EdgeState.ACTIVE));
-    admin.route(ClusterAdmin.INVALIDATIONS, true, endpoints::invalidations);
+    admin.route(ClusterEndpoints.INVALIDATIONS, true, endpoints::invalidations);
     admin.route("/_cdn/cluster", true, endpoints::cluster);
     admin.state(() -> state().name());
   }

@@ -1,6 +1,6 @@
 package io.opencdn.edge.http;
 
-import io.opencdn.edge.admin.AdminHandler;
+import io.opencdn.edge.admin.AdminEndpoints;
 import io.opencdn.edge.cache.CacheSettings;
 import io.opencdn.edge.fill.FillOutcome;
 import io.opencdn.edge.metrics.EdgeMetrics;
@@ -17,7 +17,7 @@ import io.vertx.core.http.HttpServerRequest;
 import java.time.Clock;
 
 /**
- * Entry of the request flow: {@code /_cdn/*} goes to the {@link AdminHandler} (with an admin
+ * Entry of the request flow: {@code /_cdn/*} goes to the {@link AdminEndpoints} (with an admin
  * listener of its own, only health and the peer endpoint here: {@link #adminElsewhere}); every other request
  * is matched to a {@link Distribution} by Host (none: 421 Misdirected Request, RFC 9110 15.5.20,
  * never proxied), then the target is reduced to normalised origin-form ({@link RequestTarget}; 400
@@ -26,7 +26,7 @@ import java.time.Clock;
 public final class EdgeHandler implements Handler<HttpServerRequest> {
 
   private final Distributions distributions;
-  private final AdminHandler admin;
+  private final AdminEndpoints admin;
   private final CachingProxy caching;
   private final PassProxy pass;
   private final Responder responder;
@@ -65,7 +65,7 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     this.responder = new Responder(edgeId, headers, metrics);
     this.pass = new PassProxy(cache, origin, responder, headers, metrics);
     this.caching = new CachingProxy(cache, fillers, flights, responder, headers, metrics, clock, settings, pass);
-    this.admin = new AdminHandler(edgeId, region, token, metrics, cache, flights::size);
+    this.admin = new AdminEndpoints(edgeId, region, token, metrics, cache, flights::size);
   }
 
   /**
@@ -96,17 +96,17 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
 
   /** Whether {@code path} is served on the content listeners when the admin endpoints have their own. */
   public static boolean onContentListener(String path) {
-    return path.equals(AdminHandler.PREFIX + "health") || path.startsWith(AdminHandler.PREFIX + "peer/");
+    return path.equals(AdminEndpoints.PREFIX + "health") || path.startsWith(AdminEndpoints.PREFIX + "peer/");
   }
 
   /** The admin endpoints, e.g. for their stats. */
-  public AdminHandler admin() {
+  public AdminEndpoints admin() {
     return admin;
   }
 
   @Override
   public void handle(HttpServerRequest req) {
-    if (req.path() != null && req.path().startsWith(AdminHandler.PREFIX)) {
+    if (req.path() != null && req.path().startsWith(AdminEndpoints.PREFIX)) {
       if (adminElsewhere && !onContentListener(req.path())) {
         responder.plain(req, 404, "404 Not Found");
         return;

@@ -1,6 +1,6 @@
 package io.opencdn.edge.http;
 
-import io.opencdn.edge.admin.AdminHandler;
+import io.opencdn.edge.admin.AdminEndpoints;
 import io.opencdn.edge.metrics.EdgeMetrics;
 import static io.opencdn.edge.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +28,7 @@ class LogInjectionTest {
   @AfterEach
   void tearDown() {
     AccessLog.logger(org.slf4j.LoggerFactory.getLogger("access"));
-    AdminHandler.logger(org.slf4j.LoggerFactory.getLogger("admin"));
+    AdminEndpoints.logger(org.slf4j.LoggerFactory.getLogger("admin"));
     await(vertx.close());
   }
 
@@ -63,8 +63,8 @@ class LogInjectionTest {
   @Test
   void adminActionsAndRefusalsAreLoggedWithoutTokens() throws Exception {
     CapturedLog log = new CapturedLog();
-    AdminHandler.logger(log);
-    AdminHandler admin = new AdminHandler("e1", "r1", AdminToken.of(TOKEN), new EdgeMetrics(),
+    AdminEndpoints.logger(log);
+    AdminEndpoints admin = new AdminEndpoints("e1", "r1", AdminToken.of(TOKEN), new EdgeMetrics(),
         new MemoryCache(1 << 20, Clock.systemUTC()), () -> 0);
     admin.route("/_cdn/drain", true, req -> req.response().end("{}"));
     int port = await(vertx.createHttpServer().requestHandler(admin::handle).listen(0, "127.0.0.1")).actualPort();
@@ -89,8 +89,8 @@ class LogInjectionTest {
   @Test
   void aFloodOfRefusedCallsIsLoggedAtABoundedRate() throws Exception {
     CapturedLog log = new CapturedLog();
-    AdminHandler.logger(log);
-    AdminHandler admin = new AdminHandler("e1", "r1", AdminToken.of(TOKEN), new EdgeMetrics(),
+    AdminEndpoints.logger(log);
+    AdminEndpoints admin = new AdminEndpoints("e1", "r1", AdminToken.of(TOKEN), new EdgeMetrics(),
         new MemoryCache(1 << 20, Clock.systemUTC()), () -> 0);
     int port = await(vertx.createHttpServer().requestHandler(admin::handle).listen(0, "127.0.0.1")).actualPort();
     StringBuilder pipelined = new StringBuilder();

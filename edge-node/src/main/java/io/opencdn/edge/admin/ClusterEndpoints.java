@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  *   <li>{@code GET /_cdn/cluster}: this edge's state, load and cluster fill counters.</li>
  * </ul>
  */
-public final class ClusterAdmin {
+public final class ClusterEndpoints {
 
   /** Prefix of the invalidation endpoints. */
   public static final String INVALIDATIONS = "/_cdn/invalidations";
@@ -46,7 +46,7 @@ public final class ClusterAdmin {
    * @param setState publishes this edge's registry state
    * @param clusterStats the body of {@code GET /_cdn/cluster}
    */
-  public ClusterAdmin(String edgeId, Function<EdgeState, Future<Void>> setState, Invalidations invalidations,
+  public ClusterEndpoints(String edgeId, Function<EdgeState, Future<Void>> setState, Invalidations invalidations,
       Supplier<JsonObject> clusterStats) {
     this.edgeId = edgeId;
     this.setState = setState;

@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * {@value #REFUSALS_PER_SECOND} a second (the number left out is logged with the next one). No
  * header is logged, so neither the admin token nor the peer token reaches a log.
  */
-public final class AdminHandler {
+public final class AdminEndpoints {
 
   /** Refused admin calls logged per second at most: a flood of bad tokens must not flood the log. */
   static final int REFUSALS_PER_SECOND = 10;
@@ -45,7 +45,7 @@ public final class AdminHandler {
   /** An endpoint added by another stage (e.g. the cluster's drain, invalidation and peer endpoints). */
   private record Route(String prefix, boolean needsToken, io.vertx.core.Handler<HttpServerRequest> handler) {}
 
-  public AdminHandler(String id, String region, AdminToken token, EdgeMetrics metrics, ResponseCache cache,
+  public AdminEndpoints(String id, String region, AdminToken token, EdgeMetrics metrics, ResponseCache cache,
       Supplier<Integer> inFlight) {
     this.id = id;
     this.region = region;
