@@ -8,6 +8,7 @@ import static io.opencdn.edge.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.Endpoint;
+import io.opencdn.edge.cache.CacheTiers;
 import io.opencdn.edge.cache.MemoryCache;
 import io.opencdn.edge.cache.ResponseCache;
 import io.vertx.core.Future;
@@ -89,7 +90,7 @@ abstract class EdgeHarness {
   }
 
   EdgeNode start(EdgeConfig cfg) {
-    edge = new EdgeNode(vertx, cfg, null, clock, newCache(cfg.cache().memoryBytes(), clock));
+    edge = new EdgeNode(vertx, cfg, null, clock, CacheTiers.of(newCache(cfg.cache().memoryBytes(), clock)));
     await(edge.start());
     return edge;
   }

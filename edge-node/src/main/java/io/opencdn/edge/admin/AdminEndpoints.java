@@ -39,34 +39,31 @@ public final class AdminEndpoints {
   private final EdgeMetrics metrics;
   private final ResponseCache cache;
   private final Supplier<Integer> inFlight;
-  private final java.util.List<Route> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private volatile Supplier<String> state = () -> "ACTIVE";
+  private final Supplier<String> state;
+  private final java.util.List<AdminRoute> routes;
 
-  /** An endpoint added by another stage (e.g. the cluster's drain, invalidation and peer endpoints). */
-  private record Route(String prefix, boolean needsToken, io.vertx.core.Handler<HttpServerRequest> handler) {}
-
+  /**
+   * The endpoints of one edge.
+   *
+   * @param id the edge id health and stats report
+   * @param region the region health reports
+   * @param token the admin bearer token
+   * @param metrics the counters of stats and {@code /_cdn/metrics}
+   * @param cache the cache tier whose size stats report
+   * @param inFlight the number of fills in progress
+   * @param state the {@code state} health reports (ACTIVE, or DRAINING in a cluster)
+   * @param routes endpoints of other stages, checked before the built-in ones in this order
+   */
   public AdminEndpoints(String id, String region, AdminToken token, EdgeMetrics metrics, ResponseCache cache,
-      Supplier<Integer> inFlight) {
+      Supplier<Integer> inFlight, Supplier<String> state, java.util.List<AdminRoute> routes) {
     this.id = id;
     this.region = region;
     this.token = token;
     this.metrics = metrics;
     this.cache = cache;
     this.inFlight = inFlight;
-  }
-
-  /**
-   * Adds endpoints under {@code prefix} (e.g. {@code /_cdn/invalidations}), checked before the
-   * built-in ones; with {@code needsToken} the admin token is required first, without it the
-   * handler authenticates by itself (the peer endpoint uses the cluster's peer token).
-   */
-  public void route(String prefix, boolean needsToken, io.vertx.core.Handler<HttpServerRequest> handler) {
-    routes.add(new Route(prefix, needsToken, handler));
-  }
-
-  /** Where {@code /_cdn/health} takes its {@code state} from (ACTIVE or DRAINING). */
-  public void state(Supplier<String> source) {
-    this.state = source;
+    this.state = state;
+    this.routes = java.util.List.copyOf(routes);
   }
 
   /** Replaces the admin logger (tests capture the lines). */
@@ -83,7 +80,7 @@ public final class AdminEndpoints {
       return;
     }
     req.response().bodyEndHandler(v -> logCall(req, read));
-    for (Route r : routes) {
+    for (AdminRoute r : routes) {
       if (path.startsWith(r.prefix()) && (!r.needsToken() || token.accepts(req.getHeader("Authorization")))) {
         r.handler().handle(req);
         return;

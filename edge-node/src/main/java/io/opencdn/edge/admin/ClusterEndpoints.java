@@ -1,7 +1,6 @@
 package io.opencdn.edge.admin;
 
 import io.opencdn.common.cluster.EdgeState;
-import io.opencdn.edge.cluster.purge.Invalidations;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -10,8 +9,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * The cluster's admin endpoints (all behind the admin bearer token):
@@ -37,21 +34,30 @@ public final class ClusterEndpoints {
   private static final int MAX_BODY = 1 << 20;
   private static final int MAX_ENTRIES = 3000;
 
-  private final String edgeId;
-  private final Function<EdgeState, Future<Void>> setState;
-  private final Invalidations invalidations;
-  private final Supplier<JsonObject> clusterStats;
+  /** What these endpoints act on: the cluster part of the edge. */
+  public interface Cluster {
+    /** Publishes this edge's registry state (DRAINING or ACTIVE). */
+    Future<Void> state(EdgeState state);
 
-  /**
-   * @param setState publishes this edge's registry state
-   * @param clusterStats the body of {@code GET /_cdn/cluster}
-   */
-  public ClusterEndpoints(String edgeId, Function<EdgeState, Future<Void>> setState, Invalidations invalidations,
-      Supplier<JsonObject> clusterStats) {
+    /**
+     * Submits an invalidation of normalised {@code paths} (a trailing {@code *}: prefix) and
+     * {@code surrogateKeys} for {@code host} (null: every host); yields its status.
+     */
+    Future<JsonObject> invalidate(String host, List<String> paths, List<String> surrogateKeys);
+
+    /** The status of invalidation {@code id}, or a null result when unknown. */
+    Future<JsonObject> invalidation(String id);
+
+    /** The body of {@code GET /_cdn/cluster}. */
+    JsonObject stats();
+  }
+
+  private final String edgeId;
+  private final Cluster cluster;
+
+  public ClusterEndpoints(String edgeId, Cluster cluster) {
     this.edgeId = edgeId;
-    this.setState = setState;
-    this.invalidations = invalidations;
-    this.clusterStats = clusterStats;
+    this.cluster = cluster;
   }
 
   /** {@code /_cdn/drain} and {@code /_cdn/undrain}. */
@@ -60,7 +66,7 @@ public final class ClusterEndpoints {
       error(req, 405, "use POST");
       return;
     }
-    setState.apply(state).onComplete(ar -> {
+    cluster.state(state).onComplete(ar -> {
       if (ar.failed()) {
         error(req, 503, "registry write failed: " + ar.cause().getMessage());
       } else {
@@ -71,7 +77,7 @@ public final class ClusterEndpoints {
 
   /** {@code GET /_cdn/cluster}. */
   public void cluster(HttpServerRequest req) {
-    json(req, 200, clusterStats.get());
+    json(req, 200, cluster.stats());
   }
 
   /** {@code /_cdn/invalidations} and {@code /_cdn/invalidations/{id}}. */
@@ -87,7 +93,7 @@ public final class ClusterEndpoints {
       });
     } else if (path.startsWith(INVALIDATIONS + "/") && req.method() == HttpMethod.GET) {
       String id = path.substring(INVALIDATIONS.length() + 1);
-      invalidations.status(id).onComplete(ar -> {
+      cluster.invalidation(id).onComplete(ar -> {
         if (ar.failed()) {
           error(req, 503, "cluster unavailable: " + ar.cause().getMessage());
         } else if (ar.result() == null) {
@@ -135,7 +141,7 @@ public final class ClusterEndpoints {
       error(req, 400, "between 1 and " + MAX_ENTRIES + " paths or surrogate keys required");
       return;
     }
-    Future<JsonObject> f = invalidations.submit(host, paths, keys);
+    Future<JsonObject> f = cluster.invalidate(host, paths, keys);
     f.onComplete(ar -> {
       if (ar.failed()) {
         error(req, 503, "cluster unavailable: " + ar.cause().getMessage());

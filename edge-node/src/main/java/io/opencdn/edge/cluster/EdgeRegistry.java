@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class EdgeRegistry {
 
   private static final Logger LOG = LoggerFactory.getLogger(EdgeRegistry.class);
+  /** Interval of the edges' registry heartbeats. */
+  public static final long HEARTBEAT_MILLIS = 1000;
 
   private final Vertx vertx;
   private final IMap<String, EdgeRecord> edges;

@@ -43,7 +43,7 @@ final class PassProxy {
     metrics.originRequests.increment();
     boolean hasBody = req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD;
     CacheKey key = key(req, target);
-    OriginRequest request = new OriginRequest(d.origin(), req.method(), target, CachingProxy.authority(key.host(), d),
+    OriginRequest request = new OriginRequest(d.origin(), req.method(), target, ProxyHeaders.authority(key.host(), d),
         headers.toOrigin(req, d), hasBody ? req : null);
     origin.send(request).onComplete(ar -> {
       if (ar.failed()) {

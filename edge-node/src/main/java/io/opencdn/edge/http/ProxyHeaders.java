@@ -153,4 +153,16 @@ final class ProxyHeaders {
   String region() {
     return region;
   }
+
+  /**
+   * The Host sent to the origin: the cache key's host (lower case, no port, no trailing dot), so
+   * the origin never answers for a Host the key does not name; the origin's own authority when
+   * the request had none.
+   */
+  static String authority(String keyHost, Distribution d) {
+    if (keyHost == null || keyHost.isEmpty()) {
+      return d.origin().host() + ":" + d.origin().port();
+    }
+    return keyHost.indexOf(':') >= 0 ? "[" + keyHost + "]" : keyHost;
+  }
 }

@@ -40,9 +40,9 @@ public record RequestDirectives(long maxAge, long maxStale, long minFresh, boole
    * Whether a stored response of {@code ageSeconds} and {@code lifetimeSeconds} satisfies the
    * client without contacting the origin (RFC 9111 section 4.2 and 5.2.1).
    *
-   * @param mustRevalidate whether the response forbids serving it stale (asked only when stale)
+   * @param mustRevalidate whether the response forbids serving it stale
    */
-  public boolean accepts(long ageSeconds, long lifetimeSeconds, java.util.function.BooleanSupplier mustRevalidate) {
+  public boolean accepts(long ageSeconds, long lifetimeSeconds, boolean mustRevalidate) {
     if (noCache) {
       return false;
     }
@@ -55,6 +55,6 @@ public record RequestDirectives(long maxAge, long maxStale, long minFresh, boole
     if (lifetimeSeconds > ageSeconds) {
       return true;
     }
-    return maxStale >= 0 && ageSeconds - lifetimeSeconds <= maxStale && !mustRevalidate.getAsBoolean();
+    return maxStale >= 0 && ageSeconds - lifetimeSeconds <= maxStale && !mustRevalidate;
   }
 }

@@ -65,8 +65,8 @@ class LogInjectionTest {
     CapturedLog log = new CapturedLog();
     AdminEndpoints.logger(log);
     AdminEndpoints admin = new AdminEndpoints("e1", "r1", AdminToken.of(TOKEN), new EdgeMetrics(),
-        new MemoryCache(1 << 20, Clock.systemUTC()), () -> 0);
-    admin.route("/_cdn/drain", true, req -> req.response().end("{}"));
+        new MemoryCache(1 << 20, Clock.systemUTC()), () -> 0, () -> "ACTIVE",
+        java.util.List.of(new io.opencdn.edge.admin.AdminRoute("/_cdn/drain", true, req -> req.response().end("{}"))));
     int port = await(vertx.createHttpServer().requestHandler(admin::handle).listen(0, "127.0.0.1")).actualPort();
 
     String ok = raw(port, "POST /_cdn/drain HTTP/1.1\r\nHost: e\r\nAuthorization: Bearer " + TOKEN
@@ -91,7 +91,7 @@ class LogInjectionTest {
     CapturedLog log = new CapturedLog();
     AdminEndpoints.logger(log);
     AdminEndpoints admin = new AdminEndpoints("e1", "r1", AdminToken.of(TOKEN), new EdgeMetrics(),
-        new MemoryCache(1 << 20, Clock.systemUTC()), () -> 0);
+        new MemoryCache(1 << 20, Clock.systemUTC()), () -> 0, () -> "ACTIVE", java.util.List.of());
     int port = await(vertx.createHttpServer().requestHandler(admin::handle).listen(0, "127.0.0.1")).actualPort();
     StringBuilder pipelined = new StringBuilder();
     for (int i = 0; i < 200; i++) {

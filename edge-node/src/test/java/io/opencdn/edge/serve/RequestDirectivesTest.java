@@ -29,7 +29,7 @@ class RequestDirectivesTest {
     if (cacheControl != null) {
       h.add("Cache-Control", cacheControl);
     }
-    assertThat(RequestDirectives.of(h).accepts(age, 60, () -> mustRevalidate)).isEqualTo(expected);
+    assertThat(RequestDirectives.of(h).accepts(age, 60, mustRevalidate)).isEqualTo(expected);
   }
 
   @ParameterizedTest(name = "Pragma {0} -> no-cache {1}")
