@@ -37,8 +37,8 @@ public final class CachedResponse {
   private final long staleIfError;
   /** The headers a client gets from a hit, built on the first hit (benign race: same content). */
   private ClientHeaders clientHeaders;
-  /** Opaque slot of the HTTP stage ({@link #wireCache()}); holders with final fields only. */
-  private Object wireCache;
+  /** The HTTP stage's pre-built hit header block ({@link #hitHeaders()}), or null. */
+  private HitHeaders hitHeaders;
   /** Where the body lies in a disk-tier file when it is not held in memory, else null. */
   private BodyFile bodyFile;
 
@@ -268,7 +268,7 @@ public final class CachedResponse {
    * Approximate memory footprint in bytes: body, header text, the stored {@code Vary} selecting
    * values and a fixed overhead. The header text counts three times: as stored, as the wire-ready
    * copy of {@link #clientHeaders()} and in the pre-built header block the HTTP stage may keep in
-   * {@link #wireCache()}. The key's footprint is {@link CacheKey#weight()}.
+   * {@link #hitHeaders()}. The key's footprint is {@link CacheKey#weight()}.
    */
   public int weight() {
     long w = ENTRY_OVERHEAD + (long) body.length();
@@ -348,17 +348,17 @@ public final class CachedResponse {
   }
 
   /**
-   * An opaque per-entry slot where the HTTP stage keeps what it pre-built for serving this entry
-   * (e.g. a complete read-only header block for the current second). Racy by design: store only
-   * immutable objects whose fields are final, so a reader on another thread sees them whole.
+   * The header block the HTTP stage built for full hits on this entry ({@link HitHeaders}), or
+   * null. Racy by design: a reader on another thread sees either null, an older block or a newer
+   * one, each whole (final fields), and checks {@link HitHeaders#holds} before using it.
    */
-  public Object wireCache() {
-    return wireCache;
+  public HitHeaders hitHeaders() {
+    return hitHeaders;
   }
 
-  /** Replaces the {@link #wireCache()} slot. */
-  public void wireCache(Object value) {
-    wireCache = value;
+  /** Keeps {@code block} as this entry's {@link #hitHeaders()}. */
+  public void hitHeaders(HitHeaders block) {
+    hitHeaders = block;
   }
 
   /** Holder with a final field, so that publishing it through a race is safe (JLS 17.5). */
