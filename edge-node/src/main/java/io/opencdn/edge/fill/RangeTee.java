@@ -2,7 +2,6 @@ package io.opencdn.edge.fill;
 
 import io.opencdn.edge.cache.DiskEntryWriter;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -17,30 +16,22 @@ import io.vertx.core.http.HttpServerResponse;
  * disk. Back-pressure from the client (while its range is being sent) and from the disk pauses the
  * origin; a client that goes away does not stop the fill. A body that breaks off or is shorter
  * than its {@code Content-Length} aborts the writer (nothing is published) and resets the client
- * if its response has not ended. Without a writer (the disk could not open one) the origin is
- * reset once the client's part has been sent.
+ * if its response has not ended (back-pressure and failure as in {@link BodyTee}, shared with
+ * {@link TeeWriter}). Without a writer (the disk could not open one) the origin is reset once the
+ * client's part has been sent.
  */
-public final class RangeTee {
+public final class RangeTee extends BodyTee {
 
-  private final OriginResponse res;
-  private final HttpServerResponse out;
   /** The client's range, first and last byte; {@code first < 0}: the client has its answer already. */
   private final long first;
   private final long last;
   private final Future<DiskEntryWriter> opening;
-  private final long declared;
-  private final Promise<TeeWriter.Result> promise = Promise.promise();
-  private DiskEntryWriter writer;
-  private long received;
-  private boolean done;
 
   private RangeTee(OriginResponse res, HttpServerResponse out, long first, long last, Future<DiskEntryWriter> opening) {
-    this.res = res;
-    this.out = out;
+    super(res, out);
     this.first = first;
     this.last = last;
     this.opening = opening;
-    this.declared = res.contentLength();
   }
 
   /**
@@ -55,11 +46,7 @@ public final class RangeTee {
   }
 
   private Future<TeeWriter.Result> start() {
-    var raw = res.raw();
-    raw.handler(this::chunk);
-    raw.exceptionHandler(t -> fail(new FillException(FillException.Kind.BROKEN,
-        "origin body broke off after " + received + " bytes: " + t.getMessage(), t)));
-    raw.endHandler(v -> end());
+    Future<TeeWriter.Result> result = listen();
     if (clientActive()) {
       // the client went away: keep filling the disk (an ended response takes no handlers)
       out.exceptionHandler(t -> resumeIfPossible());
@@ -74,14 +61,21 @@ public final class RangeTee {
       }
       resumeIfPossible();
     });
-    return promise.future();
+    return result;
   }
 
-  private boolean clientActive() {
+  @Override
+  protected boolean clientActive() {
     return first >= 0 && !out.closed() && !out.ended();
   }
 
-  private void chunk(Buffer chunk) {
+  @Override
+  protected boolean holding() {
+    return !opening.isComplete();
+  }
+
+  @Override
+  protected void chunk(Buffer chunk) {
     long from = received;
     received += chunk.length();
     if (writer != null) {
@@ -100,10 +94,7 @@ public final class RangeTee {
     if (stopIfUseless()) {
       return;
     }
-    if ((clientActive() && out.writeQueueFull()) || (writer != null && writer.writeQueueFull())) {
-      res.raw().pause();
-      resumeIfPossible();
-    }
+    pauseIfFull();
   }
 
   /** Without a disk entry to fill, stops reading the origin once the client has its part. */
@@ -120,41 +111,9 @@ public final class RangeTee {
     return true;
   }
 
-  /** Resumes the origin unless the writer is not open yet or a queue is still full. */
-  private void resumeIfPossible() {
-    if (done || !opening.isComplete()) {
-      return;
-    }
-    if (clientActive() && out.writeQueueFull()) {
-      out.drainHandler(v -> resumeIfPossible());
-    } else if (writer != null && writer.writeQueueFull()) {
-      writer.drainHandler(v -> resumeIfPossible());
-    } else {
-      res.raw().resume();
-    }
-  }
-
-  private void fail(FillException e) {
-    if (done) {
-      return;
-    }
-    done = true;
-    if (!out.ended() && !out.closed()) {
-      out.reset();
-    }
-    if (writer != null) {
-      writer.abort();
-    }
-    promise.tryFail(e);
-  }
-
-  private void end() {
-    if (done) {
-      return;
-    }
-    if (declared >= 0 && received != declared) {
-      fail(new FillException(FillException.Kind.BROKEN,
-          "origin body has " + received + " bytes, Content-Length says " + declared, null));
+  @Override
+  protected void end() {
+    if (done || failedOnLength()) {
       return;
     }
     done = true;
@@ -164,8 +123,7 @@ public final class RangeTee {
     if (writer == null) {
       promise.tryComplete(new TeeWriter.Result(null, null));
     } else {
-      writer.commit(received).onComplete(ar ->
-          promise.tryComplete(new TeeWriter.Result(null, ar.succeeded() ? ar.result() : null)));
+      commit();
     }
   }
 }

@@ -3,7 +3,6 @@ package io.opencdn.edge.fill;
 import io.opencdn.edge.cache.CachedResponse;
 import io.opencdn.edge.cache.DiskEntryWriter;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.function.Supplier;
@@ -14,8 +13,9 @@ import java.util.function.Supplier;
  * stays within {@code limit}. The result is the complete body, or {@code null} when it outgrew
  * the limit (then it is only streamed). A body that breaks off or is shorter than its
  * {@code Content-Length} fails with {@link FillException.Kind#BROKEN} and resets the client
- * connection, so a truncated object is never ended cleanly nor stored. A client that goes away
- * does not stop the fill: the object is still read and stored.
+ * connection, so a truncated object is never ended cleanly nor stored (back-pressure and failure
+ * as in {@link BodyTee}, shared with {@link RangeTee}). A client that goes away does not stop the
+ * fill: the object is still read and stored.
  *
  * <p>With a {@code spill} (a disk tier, {@link #stream(OriginResponse, HttpServerResponse, long,
  * Supplier)}), a body that outgrows the limit is not dropped but continues into a
@@ -45,25 +45,16 @@ public final class TeeWriter {
     return new Tee(res, out, limit, spill).start();
   }
 
-  private static final class Tee {
-    private final OriginResponse res;
-    private final HttpServerResponse out;
+  private static final class Tee extends BodyTee {
     private final long limit;
     private final Supplier<Future<DiskEntryWriter>> spill;
-    private final long declared;
-    private final Promise<Result> promise = Promise.promise();
     private Buffer copy;
-    private long received;
-    private DiskEntryWriter writer;
     private boolean opening;
-    private boolean done;
 
     Tee(OriginResponse res, HttpServerResponse out, long limit, Supplier<Future<DiskEntryWriter>> spill) {
-      this.res = res;
-      this.out = out;
+      super(res, out);
       this.limit = limit;
       this.spill = spill;
-      this.declared = res.contentLength();
       this.copy = Buffer.buffer(declared > 0 && declared <= limit ? (int) declared : 8192);
     }
 
@@ -71,17 +62,24 @@ public final class TeeWriter {
       if (declared < 0) {
         out.setChunked(true);
       }
-      var raw = res.raw();
-      raw.handler(this::chunk);
-      raw.exceptionHandler(t -> fail(new FillException(FillException.Kind.BROKEN,
-          "origin body broke off after " + received + " bytes: " + t.getMessage(), t)));
-      raw.endHandler(v -> end());
+      Future<Result> result = listen();
       out.exceptionHandler(t -> resumeIfPossible()); // the client went away: keep filling the cache
-      raw.resume();
-      return promise.future();
+      res.raw().resume();
+      return result;
     }
 
-    private void chunk(Buffer chunk) {
+    @Override
+    protected boolean clientActive() {
+      return !out.closed() && !out.ended();
+    }
+
+    @Override
+    protected boolean holding() {
+      return opening;
+    }
+
+    @Override
+    protected void chunk(Buffer chunk) {
       received += chunk.length();
       if (writer != null) {
         writer.write(chunk);
@@ -109,55 +107,21 @@ public final class TeeWriter {
           copy = null;
         }
       }
-      if (!out.closed() && !out.ended()) {
+      if (clientActive()) {
         out.write(chunk);
       }
-      if (clientFull() || (writer != null && writer.writeQueueFull())) {
-        res.raw().pause();
-        resumeIfPossible();
-      }
-    }
-
-    private boolean clientFull() {
-      return !out.closed() && !out.ended() && out.writeQueueFull();
-    }
-
-    /** Resumes the origin unless a queue is still full; then waits for that queue's drain. */
-    private void resumeIfPossible() {
-      if (done || opening) {
-        return;
-      }
-      if (clientFull()) {
-        out.drainHandler(v -> resumeIfPossible());
-      } else if (writer != null && writer.writeQueueFull()) {
-        writer.drainHandler(v -> resumeIfPossible());
-      } else {
-        res.raw().resume();
-      }
+      pauseIfFull();
     }
 
     private void endClient() {
-      if (!out.closed() && !out.ended()) {
+      if (clientActive()) {
         out.end();
       }
     }
 
-    private void fail(FillException e) {
-      if (done) {
-        return;
-      }
-      done = true;
-      out.reset();
-      if (writer != null) {
-        writer.abort();
-      }
-      promise.tryFail(e);
-    }
-
-    private void end() {
-      if (declared >= 0 && received != declared) {
-        fail(new FillException(FillException.Kind.BROKEN,
-            "origin body has " + received + " bytes, Content-Length says " + declared, null));
+    @Override
+    protected void end() {
+      if (failedOnLength()) {
         return;
       }
       done = true;
@@ -172,7 +136,7 @@ public final class TeeWriter {
         }
       } else {
         endClient();
-        writer.commit(received).onComplete(ar -> promise.tryComplete(new Result(null, ar.succeeded() ? ar.result() : null)));
+        commit();
       }
     }
   }
