@@ -1,7 +1,5 @@
 package io.opencdn.edge.cache;
 
-import io.opencdn.edge.http.EdgeHandler;
-
 /**
  * Tunables of the HTTP cache stage (from the {@code cache:} config section).
  *
@@ -10,7 +8,7 @@ import io.opencdn.edge.http.EdgeHandler;
  *     {@code stale-while-revalidate} (RFC 5861); 0 disables
  * @param staleIfErrorSeconds window used when a response has no {@code stale-if-error}
  * @param heuristicMaxSeconds cap of heuristic freshness (RFC 9111 section 4.2.2)
- * @param diskMaxObjectBytes with a disk tier ({@link EdgeHandler#largeObjects}), larger responses up
+ * @param diskMaxObjectBytes with a disk tier ({@link CacheTiers#largeObjects}), larger responses up
  *     to this size are streamed into a disk-only entry; {@code maxObjectBytes} or less: off
  */
 public record CacheSettings(long maxObjectBytes, long staleWhileRevalidateSeconds, long staleIfErrorSeconds,

@@ -5,7 +5,7 @@ import io.opencdn.common.config.ConfigException;
 
 /**
  * Bounds on client connections ({@code connections:} section), for the HTTP and HTTPS listeners
- * together ({@link io.opencdn.edge.http.ConnectionGuard}).
+ * together ({@code http.ConnectionGuard}).
  *
  * @param maxConnections client connections open at once; one more is closed as soon as it is
  *     accepted (default 10000)

@@ -116,7 +116,7 @@ final class ProxyHeaders {
     String peer = null;
     for (Map.Entry<String, String> e : headers) {
       if (e.getKey().regionMatches(true, 0, "X-Cdn-", 0, 6)) {
-        // internal cluster fields (io.opencdn.edge.cluster.peer.PeerEndpoint): the peer an object came from
+        // internal cluster fields (the cluster's peer endpoint): the peer an object came from
         peer = e.getKey().equalsIgnoreCase("X-Cdn-Peer") ? e.getValue() : peer;
       } else if (!e.getKey().equalsIgnoreCase("Surrogate-Control")) {
         out.headers().add(e.getKey(), e.getValue());

@@ -9,7 +9,6 @@ import com.hazelcast.topic.ReliableMessageListener;
 import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.RecordCheck;
-import io.opencdn.edge.cluster.EdgeClusterNames;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -29,10 +28,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Cluster-wide invalidations with receipts. {@link #submit} records the request in
- * {@link EdgeClusterNames#INVALIDATIONS} together with the edges live at that moment, then
- * publishes it on the reliable topic {@link EdgeClusterNames#PURGES}. Every edge's listener
+ * {@link #RECORDS} together with the edges live at that moment, then
+ * publishes it on the reliable topic {@link #TOPIC}. Every edge's listener
  * applies it locally (through the {@code purger}) and adds its acknowledgement to
- * {@link EdgeClusterNames#PURGE_ACKS}. {@link #status} is {@code Completed} once every expected
+ * {@link #ACKS}. {@link #status} is {@code Completed} once every expected
  * edge that is still live has acknowledged, {@code InProgress} before.
  *
  * <p>An edge is live when its {@link EdgeRecord} is in {@code edges} and its member is in the
@@ -45,6 +44,13 @@ import org.slf4j.LoggerFactory;
  * secret can thus neither purge nor make an invalidation look completed.
  */
 public final class Invalidations {
+
+  /** {@code ReliableTopic<PurgeRequest>}: purge requests broadcast to every edge. */
+  public static final String TOPIC = "purges";
+  /** {@code IMap<String, InvalidationRecord>}: invalidation id to its request and expected edges. */
+  public static final String RECORDS = "invalidations";
+  /** {@code IMap<String, PurgeAcks>}: invalidation id to the edges that have purged. */
+  public static final String ACKS = "purge-acks";
 
   private static final Logger LOG = LoggerFactory.getLogger(Invalidations.class);
 
@@ -81,10 +87,10 @@ public final class Invalidations {
     this.clock = clock;
     this.purger = purger;
     this.retentionMillis = retentionMillis;
-    this.records = hz.getMap(EdgeClusterNames.INVALIDATIONS);
-    this.acks = hz.getMap(EdgeClusterNames.PURGE_ACKS);
+    this.records = hz.getMap(RECORDS);
+    this.acks = hz.getMap(ACKS);
     this.edges = hz.getMap(ClusterMaps.EDGES);
-    this.topic = hz.getReliableTopic(EdgeClusterNames.PURGES);
+    this.topic = hz.getReliableTopic(TOPIC);
   }
 
   /** Subscribes to purge requests (from now on). */

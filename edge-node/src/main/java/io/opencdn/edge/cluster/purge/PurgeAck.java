@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * purging, with its tag) to the {@code purge-acks} entry of an invalidation, atomically on its
  * partition.
  */
-record PurgeAck(String edgeId, Receipt receipt, long ttlMillis)
+public record PurgeAck(String edgeId, Receipt receipt, long ttlMillis)
     implements EntryProcessor<String, HashMap<String, PurgeAck.Receipt>, Void> {
 
   /** Most acknowledgements kept per invalidation (a bound even for forged ones). */
@@ -26,7 +26,7 @@ record PurgeAck(String edgeId, Receipt receipt, long ttlMillis)
    * the invalidation, the edge and the time, so that no member without the cluster secret can
    * complete an invalidation in an edge's name.
    */
-  record Receipt(long atMillis, byte[] tag) {
+  public record Receipt(long atMillis, byte[] tag) {
 
     static Receipt signed(RecordMac mac, String id, String edgeId, long atMillis) {
       return new Receipt(atMillis, mac.tag("ack", id, edgeId, atMillis));
