@@ -126,6 +126,14 @@ public final class EdgeNode {
     Gauge.builder("cdn_cache_entries", tier, r -> r.stats().entries()).register(metrics.registry());
     Gauge.builder("cdn_cache_bytes", tier, r -> r.stats().bytes()).register(metrics.registry());
     FunctionCounter.builder("cdn_cache_evictions", tier, r -> r.stats().evictions()).register(metrics.registry());
+    if (tiers.largeObjects() != null) {
+      FunctionCounter.builder("cdn_disk_writes_skipped", tiers.largeObjects(), d -> d.skippedWrites())
+          .description("responses not written to the disk tier: too many bytes waited for the disk")
+          .register(metrics.registry());
+      FunctionCounter.builder("cdn_disk_files_corrupted", tiers.largeObjects(), d -> d.corruptedFiles())
+          .description("disk tier files dropped: unreadable, truncated or failing their checksum")
+          .register(metrics.registry());
+    }
     if (cluster != null) {
       cluster.recordChecks().forEach((map, check) -> {
         FunctionCounter.builder("cdn_cluster_records_rejected", check, k -> k.forgedCount()).tag("map", map)

@@ -49,4 +49,18 @@ class DiskTierEdgeTest extends EdgeHarness {
     assertThat(Long.parseLong(r.header("Age"))).isBetween(60L, 61L);
     assertThat(edge.cacheStats().entries()).isEqualTo(1);
   }
+
+  @Test
+  void theDiskTiersWriteAndIntegrityCountersAreMetrics() {
+    origin.content("/m.js", "m", "Cache-Control", "max-age=600");
+    edge = new EdgeNode(vertx, config(new CacheConfig(1L << 20, 64L << 10, null, null, null, dir.toString(), 8L << 20)),
+        null, clock);
+    await(edge.start());
+    get("/m.js");
+
+    String metrics = await(send(io.vertx.core.http.HttpMethod.GET, "/_cdn/metrics", HOST, null, "Authorization",
+        "Bearer " + TOKEN)).body();
+
+    assertThat(metrics).contains("cdn_disk_writes_skipped_total 0.0", "cdn_disk_files_corrupted_total 0.0");
+  }
 }

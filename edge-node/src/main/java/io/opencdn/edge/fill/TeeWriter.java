@@ -17,8 +17,7 @@ import java.util.function.Supplier;
  * as in {@link BodyTee}, shared with {@link RangeTee}). A client that goes away does not stop the
  * fill: the object is still read and stored.
  *
- * <p>With a {@code spill} (a disk tier, {@link #stream(OriginResponse, HttpServerResponse, long,
- * Supplier)}), a body that outgrows the limit is not dropped but continues into a
+ * <p>With a {@code spill} (a disk tier), a body that outgrows the limit is not dropped but continues into a
  * {@link DiskEntryWriter}: the copy so far, then every further chunk, with back-pressure from both
  * the client and the disk (the origin is paused while either queue is full, so memory stays
  * bounded by the limit plus the writer's queue). At the end the writer is committed with the
@@ -31,14 +30,11 @@ public final class TeeWriter {
 
   private TeeWriter() {}
 
-  /** The response headers must already be set on {@code out}; this writes the body. */
-  public static Future<Buffer> stream(OriginResponse res, HttpServerResponse out, long limit) {
-    return stream(res, out, limit, null).map(Result::body);
-  }
-
   /**
-   * As above; when the body outgrows {@code limit} and {@code spill} is not null, it opens a disk
-   * writer and the body goes on into it (see the class comment).
+   * Streams the body of {@code res} (paused) to {@code out}, whose response headers must already be
+   * set, keeping a copy of up to {@code limit} bytes; when the body outgrows {@code limit} and
+   * {@code spill} is not null, it opens a disk writer and the body goes on into it (see the class
+   * comment).
    */
   public static Future<Result> stream(OriginResponse res, HttpServerResponse out, long limit,
       Supplier<Future<DiskEntryWriter>> spill) {

@@ -97,7 +97,7 @@ final class ProxyHeaders {
     MultiMap h = toOrigin(req, d);
     FILL_EXCLUDED.forEach(h::remove);
     if (h.contains("Accept-Encoding")) {
-      String ae = io.opencdn.edge.cache.CachedResponse.normalizeAcceptEncoding(String.join(",", h.getAll("Accept-Encoding")));
+      String ae = io.opencdn.edge.cache.Variants.normalizeAcceptEncoding(String.join(",", h.getAll("Accept-Encoding")));
       if (ae.isEmpty()) {
         h.remove("Accept-Encoding");
       } else {

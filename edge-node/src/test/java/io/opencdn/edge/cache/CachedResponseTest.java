@@ -71,7 +71,7 @@ class CachedResponseTest {
       "- | ''",
   })
   void acceptEncodingIsNormalisedToOneCoding(String header, String expected) {
-    assertThat(CachedResponse.normalizeAcceptEncoding(header)).isEqualTo(expected);
+    assertThat(Variants.normalizeAcceptEncoding(header)).isEqualTo(expected);
   }
 
   @Test
