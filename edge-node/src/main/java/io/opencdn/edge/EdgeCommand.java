@@ -1,12 +1,12 @@
 package io.opencdn.edge;
 
-import io.opencdn.edge.config.EdgeConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterJoin;
 import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.ConfigLocation;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.edge.admin.AdminEndpoints;
+import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.edge.http.JoiningListener;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code edge}: runs one edge node, from a config file ({@code --config}) or standalone like

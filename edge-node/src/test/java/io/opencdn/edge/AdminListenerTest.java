@@ -1,10 +1,10 @@
 package io.opencdn.edge;
 
-import io.opencdn.edge.config.EdgeConfig;
 import static io.opencdn.edge.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLoader;
+import io.opencdn.edge.config.EdgeConfig;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;

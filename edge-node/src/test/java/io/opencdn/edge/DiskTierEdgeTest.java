@@ -1,10 +1,10 @@
 package io.opencdn.edge;
 
-import io.opencdn.edge.config.CacheConfig;
-import io.opencdn.edge.config.EdgeConfig;
 import static io.opencdn.edge.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opencdn.edge.config.CacheConfig;
+import io.opencdn.edge.config.EdgeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

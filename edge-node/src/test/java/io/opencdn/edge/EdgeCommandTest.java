@@ -1,12 +1,12 @@
 package io.opencdn.edge;
 
-import io.opencdn.edge.config.DistributionConfig;
-import io.opencdn.edge.config.EdgeConfig;
-import io.opencdn.edge.config.EdgeConfigTest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opencdn.common.config.ConfigException;
+import io.opencdn.edge.config.DistributionConfig;
+import io.opencdn.edge.config.EdgeConfig;
+import io.opencdn.edge.config.EdgeConfigTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

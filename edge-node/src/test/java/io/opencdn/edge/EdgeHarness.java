@@ -1,9 +1,5 @@
 package io.opencdn.edge;
 
-import io.opencdn.edge.config.CacheConfig;
-import io.opencdn.edge.config.DistributionConfig;
-import io.opencdn.edge.config.EdgeConfig;
-import io.opencdn.edge.config.OriginConfig;
 import static io.opencdn.edge.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +7,10 @@ import io.opencdn.common.config.Endpoint;
 import io.opencdn.edge.cache.CacheTiers;
 import io.opencdn.edge.cache.MemoryCache;
 import io.opencdn.edge.cache.ResponseCache;
+import io.opencdn.edge.config.CacheConfig;
+import io.opencdn.edge.config.DistributionConfig;
+import io.opencdn.edge.config.EdgeConfig;
+import io.opencdn.edge.config.OriginConfig;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;

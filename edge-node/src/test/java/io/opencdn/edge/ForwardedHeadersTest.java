@@ -1,13 +1,13 @@
 package io.opencdn.edge;
 
-import io.opencdn.edge.config.CacheConfig;
-import io.opencdn.edge.config.DistributionConfig;
-import io.opencdn.edge.config.EdgeConfig;
-import io.opencdn.edge.config.OriginConfig;
 import static io.opencdn.edge.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.Endpoint;
+import io.opencdn.edge.config.CacheConfig;
+import io.opencdn.edge.config.DistributionConfig;
+import io.opencdn.edge.config.EdgeConfig;
+import io.opencdn.edge.config.OriginConfig;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package io.opencdn.edge.admin;
 
-import io.opencdn.edge.metrics.LogText;
-import io.opencdn.edge.metrics.EdgeMetrics;
 import io.opencdn.common.config.AdminToken;
 import io.opencdn.edge.cache.CacheStats;
 import io.opencdn.edge.cache.ResponseCache;
+import io.opencdn.edge.metrics.EdgeMetrics;
+import io.opencdn.edge.metrics.LogText;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;

@@ -1,8 +1,8 @@
 package io.opencdn.edge.cluster;
 
-import io.opencdn.common.cluster.ClusterFutures;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.opencdn.common.cluster.ClusterFutures;
 import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;

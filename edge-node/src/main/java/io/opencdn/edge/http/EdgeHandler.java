@@ -1,16 +1,16 @@
 package io.opencdn.edge.http;
 
 import io.opencdn.edge.admin.AdminEndpoints;
-import io.opencdn.edge.cache.CacheTiers;
-import io.opencdn.edge.fill.FillStore;
-import io.opencdn.edge.serve.ServePolicy;
-import io.opencdn.edge.fill.FillOutcome;
-import io.opencdn.edge.metrics.EdgeMetrics;
 import io.opencdn.edge.cache.CacheKey;
+import io.opencdn.edge.cache.CacheTiers;
 import io.opencdn.edge.cache.ResponseCache;
+import io.opencdn.edge.fill.FillOutcome;
+import io.opencdn.edge.fill.FillStore;
 import io.opencdn.edge.fill.Filler;
 import io.opencdn.edge.fill.OriginClient;
 import io.opencdn.edge.fill.SingleFlight;
+import io.opencdn.edge.metrics.EdgeMetrics;
+import io.opencdn.edge.serve.ServePolicy;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;

@@ -1,11 +1,11 @@
 package io.opencdn.edge.http;
 
-import io.opencdn.edge.metrics.EdgeMetrics;
 import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.edge.cache.ResponseCache;
 import io.opencdn.edge.fill.FillException;
 import io.opencdn.edge.fill.OriginClient;
 import io.opencdn.edge.fill.OriginRequest;
+import io.opencdn.edge.metrics.EdgeMetrics;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.Set;

@@ -1,12 +1,12 @@
 package io.opencdn.edge.http;
 
-import io.opencdn.edge.metrics.EdgeMetrics;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
 import io.opencdn.edge.cache.CachedResponse;
 import io.opencdn.edge.cache.HitHeaders;
 import io.opencdn.edge.fill.FillException;
 import io.opencdn.edge.fill.OriginResponse;
+import io.opencdn.edge.metrics.EdgeMetrics;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

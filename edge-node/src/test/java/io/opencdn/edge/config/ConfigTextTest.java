@@ -1,9 +1,9 @@
 package io.opencdn.edge.config;
 
-import io.opencdn.edge.config.EdgeConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLoader;
+import io.opencdn.edge.config.EdgeConfig;
 import org.junit.jupiter.api.Test;
 
 /** An edge config printed (in a log line, an exception) carries neither the admin token nor the cluster secret. */

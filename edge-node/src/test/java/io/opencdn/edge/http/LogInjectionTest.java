@@ -1,12 +1,12 @@
 package io.opencdn.edge.http;
 
-import io.opencdn.edge.admin.AdminEndpoints;
-import io.opencdn.edge.metrics.EdgeMetrics;
 import static io.opencdn.edge.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.AdminToken;
+import io.opencdn.edge.admin.AdminEndpoints;
 import io.opencdn.edge.cache.MemoryCache;
+import io.opencdn.edge.metrics.EdgeMetrics;
 import io.vertx.core.Vertx;
 import java.io.InputStream;
 import java.net.Socket;

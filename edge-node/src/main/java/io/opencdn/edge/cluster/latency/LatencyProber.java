@@ -1,6 +1,5 @@
 package io.opencdn.edge.cluster.latency;
 
-import io.opencdn.edge.config.LatencyConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.core.HazelcastInstance;
@@ -8,6 +7,7 @@ import com.hazelcast.map.IMap;
 import io.opencdn.common.cluster.LatencyRecords;
 import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
+import io.opencdn.edge.config.LatencyConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;

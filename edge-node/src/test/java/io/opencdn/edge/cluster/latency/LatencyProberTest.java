@@ -1,6 +1,5 @@
 package io.opencdn.edge.cluster.latency;
 
-import io.opencdn.edge.config.LatencyConfig;
 import static io.opencdn.edge.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +12,7 @@ import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.config.AdminToken;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.edge.TestClock;
+import io.opencdn.edge.config.LatencyConfig;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

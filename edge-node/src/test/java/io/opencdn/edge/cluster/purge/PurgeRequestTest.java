@@ -8,9 +8,9 @@ import io.opencdn.edge.cache.CachedResponse;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** Which cache keys a purge request covers: exact paths, prefix wildcards, hosts, surrogate keys. */
 class PurgeRequestTest {
