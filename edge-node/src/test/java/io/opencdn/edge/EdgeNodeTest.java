@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.edge.cache.MemoryCache;
 import io.opencdn.edge.cache.ResponseCache;
+import io.opencdn.edge.config.EdgeConfig;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;

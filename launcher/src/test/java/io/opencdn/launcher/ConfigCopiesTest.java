@@ -6,7 +6,7 @@ import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.dns.DnsConfig;
 import io.opencdn.dns.cluster.StaticEdge;
-import io.opencdn.edge.EdgeConfig;
+import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.origin.OriginConfig;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
