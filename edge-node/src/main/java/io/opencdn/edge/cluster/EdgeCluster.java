@@ -106,11 +106,6 @@ public final class EdgeCluster {
     return cache;
   }
 
-  /** The cluster-wide filler itself (tests check that no fill's ticket outlives it). */
-  ClusterFiller clusterFiller() {
-    return filler;
-  }
-
   /** The filler to end the HTTP stage's filler chain with (it wraps the origin). */
   public Filler filler() {
     return filler;
@@ -222,6 +217,7 @@ public final class EdgeCluster {
         .put("peerFills", filler.peerFills())
         .put("leaseWaits", filler.leaseWaits())
         .put("leasedOriginFills", filler.leasedOriginFills())
+        .put("fillTickets", filler.pendingTickets())
         .put("directoryOps", directory.opsSent())
         .put("directoryMessages", directory.messagesSent())
         .put("purgeGeneration", purgeLog.current());

@@ -250,7 +250,7 @@ class EdgeClusterTest {
     for (int e = 0; e < 3; e++) {
       awaitFillsDone(e);
       int edge = e;
-      Await.until(Duration.ofSeconds(5), () -> h.edge(edge).cluster().clusterFiller().pendingTickets() == 0);
+      Await.until(Duration.ofSeconds(5), () -> h.edge(edge).cluster().stats().getInteger("fillTickets") == 0);
     }
   }
 
@@ -269,7 +269,7 @@ class EdgeClusterTest {
     awaitNoLease("www.cdn.test/too-big");
     awaitFillsDone(1);
     for (int e = 0; e < 3; e++) {
-      assertThat(h.edge(e).cluster().clusterFiller().pendingTickets()).as("fills remembered by edge %d", e).isZero();
+      assertThat(h.edge(e).cluster().stats().getInteger("fillTickets")).as("fills remembered by edge %d", e).isZero();
     }
   }
 
