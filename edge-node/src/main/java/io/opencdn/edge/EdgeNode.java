@@ -23,6 +23,7 @@ import io.opencdn.edge.config.AdvertiseConfig;
 import io.opencdn.edge.config.CacheConfig;
 import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.edge.config.TlsConfig;
+import io.opencdn.edge.fill.Failover;
 import io.opencdn.edge.fill.FillOutcome;
 import io.opencdn.edge.fill.FillerChain;
 import io.opencdn.edge.fill.Origin;
@@ -120,7 +121,7 @@ public final class EdgeNode {
     ServePolicy policy = new ServePolicy(new CacheSettings(c.maxObjectBytes(), c.staleWhileRevalidateSeconds(),
         c.staleIfErrorSeconds(), c.heuristicMaxSeconds(), c.diskMaxObjectBytes()), originFailing);
     this.handler = new EdgeHandler(config.id(), config.region(), new Distributions(config.distributions()), admin,
-        config.admin() != null, served, new FillerChain(cluster == null ? origin : cluster.filler()), origin, clock,
+        config.admin() != null, served, new FillerChain(cluster == null ? Failover.filler(origin) : cluster.filler()), origin, clock,
         policy, metrics, flights);
     ResponseCache tier = tiers.cache();
     Gauge.builder("cdn_cache_entries", tier, r -> r.stats().entries()).register(metrics.registry());
@@ -282,6 +283,19 @@ public final class EdgeNode {
           LOG.info("edge {} listening on https://{}:{} (http2 {})", config.id(), tls.listen().host(), tlsPort, tls.http2());
           return null;
         });
+  }
+
+  /**
+   * Activates a {@code distributions.yaml} version: requests that already matched a distribution
+   * finish under the old one, later requests get this one.
+   */
+  public void activate(io.opencdn.common.distribution.DistributionsDocument doc) {
+    handler.activate(Distributions.of(doc));
+  }
+
+  /** The distributions requests are matched against now. */
+  public Distributions distributions() {
+    return handler.distributions();
   }
 
   /** The configuration this edge runs with. */

@@ -94,7 +94,7 @@ public final class EdgeCluster {
     this.peers = new PeerClient(vertx, token, clock, fill.peerTimeoutMillis());
     this.originHealth = new OriginHealth(vertx, hz, config.id(), clock, OriginHealth.DEFAULT_THRESHOLD,
         OriginHealth.DEFAULT_HOLD_MILLIS, checks.get(EdgeClusterNames.ORIGIN_HEALTH));
-    this.filler = new ClusterFiller(originHealth.watch(origin), directory, peers, fill.scope(), purgeLog, fills, clock,
+    this.filler = new ClusterFiller(io.opencdn.edge.fill.Failover.filler(originHealth.watch(origin)), directory, peers, fill.scope(), purgeLog, fills, clock,
         fill.leaseAttempts(), fill.peerTimeoutMillis(), fill.leaseMaxAgeMillis());
     this.cache = new ClusterCache(tier, new SurrogateIndex(1_000_000), directory, filler);
     this.invalidations = new Invalidations(vertx, hz, config.id(), clock, this::purgeLocally, INVALIDATION_RETENTION_MILLIS,

@@ -1,5 +1,6 @@
 package io.opencdn.edge.fill;
 
+import io.opencdn.edge.cache.CacheControl;
 import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.edge.cache.CachePolicy;
 import io.opencdn.edge.cache.CacheSettings;
@@ -59,6 +60,26 @@ public final class FillStore {
   public long lifetime(MultiMap requestHeaders, OriginResponse res) {
     return CachePolicy.storableLifetime(requestHeaders, res.status(), res.headers(), res.responseTimeMillis(),
         settings.heuristicMaxSeconds());
+  }
+
+  /**
+   * The lifetime {@code res} is stored with under a behavior's cache {@code policy}
+   * ({@link io.opencdn.common.distribution.TtlDecision}: CloudFront's min/default/max TTL over the
+   * origin's directives for this tier), -1 when not stored; null policy: {@link #lifetime(MultiMap, OriginResponse)}.
+   * A lifetime of 0 is stored only with a validator, to be revalidated.
+   */
+  public long lifetime(MultiMap requestHeaders, OriginResponse res, io.opencdn.common.distribution.CachePolicy policy) {
+    if (policy == null) {
+      return lifetime(requestHeaders, res);
+    }
+    if (!CachePolicy.CACHEABLE_STATUS.contains(res.status())) {
+      return -1;
+    }
+    CacheControl cc = CacheControl.forThisTier(res.headers());
+    boolean forbids = cc.has("no-store") || cc.has("no-cache") || cc.has("private");
+    long ttl = io.opencdn.common.distribution.TtlDecision.decide(policy, forbids,
+        CachePolicy.freshnessLifetime(cc, res.headers(), res.responseTimeMillis())).seconds();
+    return ttl != 0 ? ttl : CachePolicy.hasValidator(res.headers()) ? 0 : -1;
   }
 
   /** Drops what is stored for {@code key} (the fill's response replaces it, or is not storable). */

@@ -143,6 +143,9 @@ final class CachingProxy {
 
   /** The fill of {@code key}: its (normalised) target, and Host = the key's host. */
   private OriginRequest fillRequest(HttpServerRequest req, Distribution d, CacheKey key) {
+    if (d.route() != null) {
+      return OriginRequests.of(d, HttpMethod.GET, headers.toOriginForFill(req, d), null, key.host(), policy::originFailing);
+    }
     return new OriginRequest(d.origin(), HttpMethod.GET, key.target(), ProxyHeaders.authority(key.host(), d),
         headers.toOriginForFill(req, d), null);
   }

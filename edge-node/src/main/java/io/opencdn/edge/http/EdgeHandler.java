@@ -25,7 +25,7 @@ import java.time.Clock;
  */
 public final class EdgeHandler implements Handler<HttpServerRequest> {
 
-  private final Distributions distributions;
+  private volatile Distributions distributions;
   private final AdminEndpoints admin;
   private final CachingProxy caching;
   private final PassProxy pass;
@@ -60,7 +60,7 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     this.metrics = metrics;
     this.headers = new ProxyHeaders(edgeId, region);
     this.responder = new Responder(edgeId, headers, metrics);
-    this.pass = new PassProxy(cache, origin, responder, headers, metrics);
+    this.pass = new PassProxy(cache, origin, responder, headers, metrics, policy::originFailing);
     FillStore store = new FillStore(cache, tiers.largeObjects(), policy.settings(), metrics);
     FillLeader leader = new FillLeader(fillers, store, policy, responder, headers, metrics, clock, pass);
     this.caching = new CachingProxy(cache, flights, policy, leader, responder, headers, metrics, clock, pass);
@@ -68,9 +68,27 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     this.adminElsewhere = adminElsewhere;
   }
 
+  /**
+   * Switches to another version of the distributions (one volatile write): requests that already
+   * resolved theirs finish under it, every later request gets the new one.
+   */
+  public void activate(Distributions next) {
+    this.distributions = next;
+  }
+
+  /** The distributions requests are resolved against now. */
+  public Distributions distributions() {
+    return distributions;
+  }
+
   /** Whether {@code path} is served on the content listeners when the admin endpoints have their own. */
   public static boolean onContentListener(String path) {
     return path.equals(AdminEndpoints.PREFIX + "health") || path.startsWith(AdminEndpoints.PREFIX + "peer/");
+  }
+
+  private static String joined(HttpServerRequest req, String name) {
+    java.util.List<String> all = req.headers().getAll(name);
+    return all.isEmpty() ? null : String.join(name.equalsIgnoreCase("Cookie") ? "; " : ",", all);
   }
 
   @Override
@@ -86,7 +104,8 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     metrics.requests.increment();
     AccessLog.watch(req, metrics);
     String hostName = Distributions.requestHostName(req);
-    Distribution d = distributions.forName(hostName);
+    Distributions version = distributions;
+    Distribution d = version.forName(hostName);
     if (d == null) {
       metrics.misdirected.increment();
       responder.plain(req, 421, "421 Misdirected Request: this CDN does not serve that host");
@@ -112,8 +131,19 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
       responder.plain(req, 400, "400 Bad Request: invalid request target, or an absolute URI for another host than Host");
       return;
     }
-    if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
-      caching.handle(req, d, new CacheKey(hostName == null ? "" : hostName, target));
+    d = version.route(d, target);
+    Route route = d.route();
+    if (route != null && !route.behavior().allowedMethods().contains(method.name())) {
+      responder.plain(req, 403, "403 Forbidden: " + method.name() + " is not allowed for this path");
+      return;
+    }
+    if (route != null && route.uncached()) {
+      req.pause();
+      pass.forward(req, d, target);
+    } else if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
+      caching.handle(req, d, new CacheKey(hostName == null ? "" : hostName, route == null ? target
+          : io.opencdn.common.distribution.CacheKeyParts.target(route.behavior().cachePolicy(), route.path(),
+              route.query(), n -> joined(req, n))));
     } else {
       req.pause();
       pass.forward(req, d, target);

@@ -106,7 +106,7 @@ final class FillLeader {
       failOrStale(req, stored, flight, null);
       return;
     }
-    long lifetime = store.lifetime(requestHeaders, res);
+    long lifetime = store.lifetime(requestHeaders, res, d.route() == null ? null : d.route().behavior().cachePolicy());
     boolean toDisk = lifetime >= 0 && toDisk(req, key, res);
     if (lifetime < 0 || (res.contentLength() > settings.maxObjectBytes() && !toDisk)) {
       if (stored != null) {

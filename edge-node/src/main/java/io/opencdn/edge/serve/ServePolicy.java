@@ -28,7 +28,12 @@ public final class ServePolicy {
     this.originFailing = originFailing;
   }
 
-  /** The settings this policy takes its stale windows from. */
+  /** Whether the cluster considers {@code origin} failing now (standalone: never). */
+  public boolean originFailing(Origin origin) {
+    return originFailing.test(origin);
+  }
+
+  /** The object size limits and stale windows. */
   public CacheSettings settings() {
     return settings;
   }
