@@ -140,6 +140,40 @@ public record DnsConfig(
     return new DnsConfig(listen, zones, geo, routing, health, other, edges, rrl, admin, threads, tcp, probeTargets);
   }
 
+  /** A copy with other routed names (the hosts of the distributions, {@link #withDistributionHosts}). */
+  public DnsConfig withRouting(List<Route> other) {
+    return new DnsConfig(listen, zones, geo, other, health, cluster, edges, rrl, admin, threads, tcp, probeTargets);
+  }
+
+  /**
+   * A copy that also geo-routes the {@code hosts} of the current distributions version that fall
+   * inside one of its zones and are not routed already, each like the first {@code routing} entry
+   * (TTL, answers, policies): adding a distribution needs no separate DNS edit. Unchanged without
+   * a routing entry to copy.
+   */
+  public DnsConfig withDistributionHosts(List<String> hosts) {
+    if (routing.isEmpty() || hosts.isEmpty()) {
+      return this;
+    }
+    Route template = routing.get(0);
+    java.util.Set<Name> routed = new java.util.HashSet<>();
+    routing.forEach(r -> routed.add(r.fqdn()));
+    List<Route> all = new java.util.ArrayList<>(routing);
+    for (String h : hosts) {
+      Name n;
+      try {
+        n = Name.fromString(h.endsWith(".") ? h : h + ".");
+      } catch (org.xbill.DNS.TextParseException e) {
+        continue;
+      }
+      boolean inZone = zones.stream().anyMatch(z -> n.subdomain(z.name()));
+      if (inZone && routed.add(n)) {
+        all.add(new Route(n.toString(), template.ttl(), template.answers(), template.policies()));
+      }
+    }
+    return withRouting(all);
+  }
+
   /** A copy with other static edges (the {@code route} command adds the demo's). */
   public DnsConfig withEdges(List<StaticEdge> other) {
     return new DnsConfig(listen, zones, geo, routing, health, cluster, other, rrl, admin, threads, tcp, probeTargets);

@@ -68,6 +68,9 @@ public final class DnsServer {
   private final Listeners listeners;
   private final Routing routing;
   private final ProbeTargets targets;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DnsServer.class);
+  private final String clusterSecret;
+  private volatile io.opencdn.common.cluster.ConfigFollower follower;
   private long coverageTimer = -1;
 
   /**
@@ -111,6 +114,7 @@ public final class DnsServer {
     this.vertx = vertx;
     this.listen = config.listen();
     this.routing = routing;
+    this.clusterSecret = config.cluster() == null ? null : config.cluster().secret();
     this.directory = routing.directory();
     this.geo = geo;
     EdgeSnapshotSource edges = directory != null ? directory : new SnapshotHolder();
@@ -141,6 +145,7 @@ public final class DnsServer {
     this.routing = new Routing(null, router(config, LatencySource.NONE, Clock.systemUTC()), null, null, null, null, 0, null,
         null);
     this.targets = null;
+    this.clusterSecret = null;
     this.directory = null;
     this.geo = null;
     this.ops = new Operations(vertx, config, configLocation, Clock.systemUTC(), cfg -> new Answerer(
@@ -199,6 +204,9 @@ public final class DnsServer {
    * @return the bound port
    */
   public Future<Integer> start() {
+    if (routing.hz() != null) {
+      routing.hz().onSuccess(this::followDistributions);
+    }
     return listeners.listen(listen.host(), listen.port())
         .compose(port -> ops.start().map(port))
         .compose(port -> directory == null ? Future.succeededFuture(port) : directory.start().map(port))
@@ -216,8 +224,35 @@ public final class DnsServer {
   }
 
 
+  /**
+   * Follows the cluster's distributions version: their hosts inside this server's zones are
+   * answered geo-routed ({@link Operations#applyHosts}); reported as member {@code dns@LISTEN}.
+   */
+  private void followDistributions(HazelcastInstance member) {
+    io.opencdn.common.cluster.ConfigStore store = new io.opencdn.common.cluster.ConfigStore(member,
+        io.opencdn.common.cluster.RecordMac.fromSecret(clusterSecret), Clock.systemUTC());
+    follower = new io.opencdn.common.cluster.ConfigFollower(store, "dns@" + listen, "dns",
+        member.getLocalEndpoint().getUuid().toString(), Clock.systemUTC(), doc -> ops.applyHosts(doc.hosts()));
+    vertx.executeBlocking(() -> {
+      follower.start();
+      return null;
+    }).onFailure(t -> LOG.warn("dns: cannot follow the distributions versions: {}", t.toString()));
+  }
+
+  /** The distributions version this server answers for ({@code local} before any, or without a cluster). */
+  public String distributionsVersion() {
+    return follower == null ? "local" : follower.activeHash();
+  }
+
   /** Stops listening and stops the edge directory; the Vert.x instance and Hazelcast stay up. */
   public Future<Void> stop() {
+    if (follower != null) {
+      io.opencdn.common.cluster.ConfigFollower f = follower;
+      vertx.executeBlocking(() -> {
+        f.stop();
+        return null;
+      });
+    }
     vertx.cancelTimer(coverageTimer);
     if (targets != null) {
       targets.stop();

@@ -49,6 +49,10 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
   @Option(names = "--admin-token", paramLabel = "TOKEN", description = "bearer token of /_cdn/* (overrides the config)")
   String adminToken;
 
+  @Option(names = "--distributions", paramLabel = "FILE",
+      description = "without a cluster: serve this distributions.yaml (read at start and on SIGHUP)")
+  java.nio.file.Path distributionsFile;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new EdgeCommand()).execute(args));
   }
@@ -61,6 +65,19 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
     } catch (ConfigException e) {
       System.err.println("edge: " + e.getMessage());
       return 2;
+    }
+    if (distributionsFile != null && cfg.cluster() != null) {
+      System.err.println("edge: --distributions is for an edge without a cluster; publish with ./cdn config apply");
+      return 2;
+    }
+    io.opencdn.common.distribution.DistributionsDocument doc = null;
+    if (distributionsFile != null) {
+      try {
+        doc = io.opencdn.common.distribution.DistributionsParser.load(distributionsFile);
+      } catch (io.opencdn.common.distribution.Problems.DocumentException e) {
+        e.problems().forEach(p -> System.err.println("edge: " + p));
+        return 2;
+      }
     }
     Running running = new Running();
     CountDownLatch stopped = new CountDownLatch(1);
@@ -80,6 +97,10 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
         running.joining = null;
       }
       running.node = node;
+      if (doc != null) {
+        node.activate(doc);
+        reloadOnHangup(node);
+      }
       int port = node.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       LOG.info("edge {} listening on http://{}:{} (origin {}, cluster {}, transport {})", cfg.id(), cfg.listen().host(),
           port, cfg.distributions().stream().map(d -> d.host() + " -> " + d.origin()).collect(Collectors.joining(", ")),
@@ -104,6 +125,23 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /** SIGHUP reads {@code --distributions} again; a document with mistakes is refused and the old one kept. */
+  private void reloadOnHangup(EdgeNode node) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+        try {
+          node.activate(io.opencdn.common.distribution.DistributionsParser.load(distributionsFile));
+          LOG.info("edge {}: {} reloaded, version {}", node.config().id(), distributionsFile, node.distributions().version());
+        } catch (io.opencdn.common.distribution.Problems.DocumentException e) {
+          LOG.error("edge {}: {} refused, still serving version {}:\n{}", node.config().id(), distributionsFile,
+              node.distributions().version(), e.getMessage());
+        }
+      });
+    } catch (IllegalArgumentException e) {
+      LOG.debug("no SIGHUP on this platform");
+    }
   }
 
   /**

@@ -15,6 +15,7 @@ import io.opencdn.edge.cache.CacheSettings;
 import io.opencdn.edge.cache.CacheStats;
 import io.opencdn.edge.cache.CacheTiers;
 import io.opencdn.edge.cache.ResponseCache;
+import io.opencdn.edge.cluster.ConfigPlane;
 import io.opencdn.edge.cluster.EdgeCluster;
 import io.opencdn.edge.cluster.latency.LatencyProber;
 import io.opencdn.edge.cluster.latency.TcpConnectConnector;
@@ -80,6 +81,7 @@ public final class EdgeNode {
   private final EdgeCluster cluster;
   private final LatencyProber prober;
   private final ConnectionGuard guard;
+  private final ConfigPlane plane;
   private HttpServer server;
   private volatile String extraListeners;
   private HttpServer tlsServer;
@@ -113,7 +115,10 @@ public final class EdgeNode {
         : new EdgeCluster(vertx, config, hz, clock, tiers.cache(), origin, flights::inFlight);
     CacheTiers served = cluster == null ? tiers : tiers.through(cluster.cache());
     this.cache = served.cache();
-    List<AdminRoute> routes = cluster == null ? List.of() : cluster.routes();
+    this.plane = hz == null ? null : new ConfigPlane(vertx, hz, config.id(), config.cluster().secret(), clock,
+        doc -> activate(doc));
+    List<AdminRoute> routes = cluster == null ? List.of()
+        : java.util.stream.Stream.concat(cluster.routes().stream(), java.util.stream.Stream.of(plane.route())).toList();
     this.admin = new AdminEndpoints(config.id(), config.region(), token, metrics, cache, flights::size,
         cluster == null ? () -> EdgeState.ACTIVE.name() : () -> cluster.state().name(), routes);
     Predicate<Origin> originFailing = cluster == null ? o -> false : cluster.originHealth()::failing;
@@ -173,8 +178,9 @@ public final class EdgeNode {
     HttpServerOptions options = Listeners.options(config.connections());
     server = vertx.createHttpServer(options);
     guard.start();
-    return server.connectionHandler(guard.connections()).requestHandler(guard.requests(handler))
-        .listen(config.listen().port(), config.listen().host())
+    Future<Void> current = plane == null ? Future.succeededFuture() : plane.start();
+    return current.compose(v -> server.connectionHandler(guard.connections()).requestHandler(guard.requests(handler))
+        .listen(config.listen().port(), config.listen().host()))
         .compose(s -> Listeners.more(vertx, options, Listeners.DEFAULT_INSTANCES - 1, guard.connections(),
             guard.requests(handler), config.listen().host(), config.listen().port()).map(id -> {
               extraListeners = id;
@@ -201,7 +207,8 @@ public final class EdgeNode {
       prober.stop();
     }
     guard.stop();
-    Future<Void> leave = cluster == null ? Future.succeededFuture() : cluster.stop();
+    Future<Void> leave = cluster == null ? Future.succeededFuture()
+        : plane.stop().recover(t -> Future.succeededFuture()).compose(v -> cluster.stop());
     return leave
         .compose(v -> extraListeners == null ? Future.<Void>succeededFuture() : vertx.undeploy(extraListeners))
         .compose(v -> extraTlsListeners == null ? Future.<Void>succeededFuture() : vertx.undeploy(extraTlsListeners))

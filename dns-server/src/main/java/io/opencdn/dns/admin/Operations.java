@@ -41,6 +41,11 @@ public final class Operations {
     return metrics;
   }
 
+  /** Routes the hosts of a distributions version (blocking; {@link Reloader#applyHosts}). */
+  public void applyHosts(java.util.List<String> hosts) {
+    reloader.applyHosts(hosts);
+  }
+
   /** Reloads config and zones (see {@link Reloader}). */
   public Future<String> reload() {
     return reloader.reload();

@@ -37,6 +37,8 @@ public final class Reloader {
   private final Function<DnsConfig, Answerer> build;
   private final QueryHandler handler;
   private final DnsMetrics metrics;
+  private DnsConfig last;
+  private List<String> hosts = List.of();
 
   /**
    * @param running the configuration the server started with (command-line overrides applied)
@@ -50,6 +52,20 @@ public final class Reloader {
     this.build = build;
     this.handler = handler;
     this.metrics = metrics;
+    this.last = running;
+  }
+
+  /**
+   * Routes the hosts of a distributions version (blocking; see
+   * {@link DnsConfig#withDistributionHosts}): a new answer stage from the last loaded config plus
+   * those hosts, swapped in with one volatile write. Throws, the old stage kept, when it cannot
+   * be built.
+   */
+  public synchronized void applyHosts(List<String> distributionHosts) {
+    Answerer answerer = build.apply(last.withDistributionHosts(distributionHosts));
+    handler.swap(answerer);
+    this.hosts = List.copyOf(distributionHosts);
+    LOG.info("distribution hosts applied: {}", hosts);
   }
 
   /** Reloads now; completes with a one-line summary, or fails (old state kept) with the reason. */
@@ -66,10 +82,11 @@ public final class Reloader {
   }
 
   /** The blocking part; public for callers that already run on a worker thread. */
-  public String reloadBlocking() {
+  public synchronized String reloadBlocking() {
     DnsConfig next = ConfigLocation.load(configLocation, DnsConfig.class);
-    Answerer answerer = build.apply(next);
+    Answerer answerer = build.apply(next.withDistributionHosts(hosts));
     handler.swap(answerer);
+    last = next;
     List<String> notApplied = notApplied(running, next);
     if (!notApplied.isEmpty()) {
       LOG.warn("reload: {}: {} differ from the running values and are not applied (read at start only: restart to apply)",

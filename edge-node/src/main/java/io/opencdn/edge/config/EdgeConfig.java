@@ -30,7 +30,8 @@ import java.util.Set;
  * @param adminToken bearer token of the admin endpoints; empty means generate one at start
  * @param cache memory cache budget
  * @param origin origin connection timeouts
- * @param distributions the sites this edge serves, matched by Host (at least one)
+ * @param distributions the sites this edge serves, matched by Host (at least one without a cluster);
+ *     replaced by the cluster's current {@code distributions.yaml} version once one is published
  * @param cluster Hazelcast cluster to register in; null runs the edge standalone
  * @param clusterFill peer scope and fill lease settings, used with a cluster (default
  *     {@link ClusterFillConfig#defaults()})
@@ -82,9 +83,9 @@ public record EdgeConfig(
         "empty (generate one) or at least 16 characters", adminToken.length() + " characters");
     cache = cache == null ? new CacheConfig(null, null) : cache;
     origin = origin == null ? new OriginConfig(null, null) : origin;
-    ConfigException.require(distributions != null && !distributions.isEmpty(), "distributions",
-        "at least one {host, origin}", "none");
-    distributions = List.copyOf(distributions);
+    ConfigException.require(cluster != null || distributions != null && !distributions.isEmpty(), "distributions",
+        "at least one {host, origin} (none only with a cluster: then ./cdn config apply publishes them)", "none");
+    distributions = distributions == null ? List.of() : List.copyOf(distributions);
     Set<String> hosts = new HashSet<>();
     for (DistributionConfig d : distributions) {
       ConfigException.require(d != null, "distributions", "{host, origin} entries", "an empty entry");
