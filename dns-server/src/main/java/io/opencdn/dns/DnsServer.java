@@ -226,13 +226,16 @@ public final class DnsServer {
 
   /**
    * Follows the cluster's distributions version: their hosts inside this server's zones are
-   * answered geo-routed ({@link Operations#applyHosts}); reported as member {@code dns@LISTEN}.
+   * answered geo-routed ({@link Operations#applyHosts}); reported as member {@code dns@LISTEN}
+   * ({@code dns-UUID8} when listening on port 0).
    */
   private void followDistributions(HazelcastInstance member) {
     io.opencdn.common.cluster.ConfigStore store = new io.opencdn.common.cluster.ConfigStore(member,
         io.opencdn.common.cluster.RecordMac.fromSecret(clusterSecret), Clock.systemUTC());
-    follower = new io.opencdn.common.cluster.ConfigFollower(store, "dns@" + listen, "dns",
-        member.getLocalEndpoint().getUuid().toString(), Clock.systemUTC(), doc -> ops.applyHosts(doc.hosts()));
+    String uuid = member.getLocalEndpoint().getUuid().toString();
+    String name = listen.port() == 0 ? "dns-" + uuid.substring(0, 8) : "dns@" + listen;
+    follower = new io.opencdn.common.cluster.ConfigFollower(store, name, "dns", uuid, Clock.systemUTC(),
+        doc -> ops.applyHosts(doc.hosts()));
     vertx.executeBlocking(() -> {
       follower.start();
       return null;

@@ -57,11 +57,32 @@ public final class ConfigFollower {
     });
   }
 
-  /** Activates the current version (blocking), then follows changes. */
+  /**
+   * Activates the current version (blocking), then follows changes. When the cluster cannot be
+   * read yet (a lite member, such as a DNS server, alone in it: no data member holds the maps), it
+   * keeps trying every second in the background.
+   */
   public void start() {
-    sync();
-    listener = store.listen(() -> worker.execute(this::safeSync));
-    worker.scheduleWithFixedDelay(this::safeSync, 1, 1, TimeUnit.SECONDS);
+    try {
+      sync();
+      listen();
+    } catch (RuntimeException e) {
+      LOG.info("{} {}: cannot read the distributions version yet ({}); retrying", kind, member, e.toString());
+    }
+    worker.scheduleWithFixedDelay(() -> {
+      try {
+        listen();
+      } catch (RuntimeException e) {
+        LOG.debug("{} {}: no listener yet: {}", kind, member, e.toString());
+      }
+      safeSync();
+    }, 1, 1, TimeUnit.SECONDS);
+  }
+
+  private synchronized void listen() {
+    if (listener == null) {
+      listener = store.listen(() -> worker.execute(this::safeSync));
+    }
   }
 
   /** Stops following and removes this member's state. */
@@ -86,7 +107,7 @@ public final class ConfigFollower {
     try {
       sync();
     } catch (RuntimeException e) {
-      LOG.warn("config follower {}: {}", member, e.toString());
+      LOG.debug("config follower {}: {}", member, e.toString());
     }
   }
 
