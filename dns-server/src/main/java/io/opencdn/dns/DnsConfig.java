@@ -147,7 +147,8 @@ public record DnsConfig(
 
   /**
    * A copy that also geo-routes the {@code hosts} of the current distributions version that fall
-   * inside one of its zones and are not routed already, each like the first {@code routing} entry
+   * inside one of its zones (below the apex, which keeps its SOA and NS) and are not routed
+   * already, each like the first {@code routing} entry
    * (TTL, answers, policies): adding a distribution needs no separate DNS edit. Unchanged without
    * a routing entry to copy.
    */
@@ -166,7 +167,7 @@ public record DnsConfig(
       } catch (org.xbill.DNS.TextParseException e) {
         continue;
       }
-      boolean inZone = zones.stream().anyMatch(z -> n.subdomain(z.name()));
+      boolean inZone = zones.stream().anyMatch(z -> n.subdomain(z.name()) && !n.equals(z.name()));
       if (inZone && routed.add(n)) {
         all.add(new Route(n.toString(), template.ttl(), template.answers(), template.policies()));
       }

@@ -54,6 +54,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "demo-stop"));
     start("origin", List.of("origin", "--listen", DemoTopology.ORIGIN_HOST + ":" + DemoTopology.ORIGIN_PORT, "--root", site.toString()), env);
+    start("origin-standby", List.of("origin", "--listen", DemoTopology.ORIGIN_HOST + ":" + DemoTopology.STANDBY_PORT, "--root",
+        site.toString()), env);
     start("dns", List.of("dns", "--config", "classpath:demo/dns.yaml"), env);
     for (DemoTopology.DemoEdge e : DemoTopology.EDGES) {
       start("edge-" + e.id(), List.of("edge", "--config", e.config()), env);
@@ -64,10 +66,55 @@ public final class DemoCommand implements Callable<Integer> {
       stopAll();
       return 1;
     }
-    printBanner(env);
+    String version = publishDistributions(env);
+    if (version == null) {
+      stopAll();
+      return 1;
+    }
+    printBanner(env, version);
     CountDownLatch forever = new CountDownLatch(1);
     forever.await();
     return 0;
+  }
+
+  /**
+   * Publishes the demo's {@code distributions.yaml} ({@link DemoTopology#DISTRIBUTIONS}) through an
+   * edge's admin API, as {@code ./cdn config apply} does, and waits until every member runs it;
+   * yields its version, or null (with the reason printed).
+   */
+  private String publishDistributions(Map<String, String> env) {
+    try (InputStream in = DemoCommand.class.getClassLoader().getResourceAsStream(DemoTopology.DISTRIBUTIONS)) {
+      String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      io.opencdn.launcher.control.AdminClient admin = io.opencdn.launcher.control.AdminClient.of(null, env.get("CDN_ADMIN_TOKEN"));
+      io.opencdn.launcher.control.AdminClient.Answer a = admin.post("/_cdn/config?source=classpath:"
+          + DemoTopology.DISTRIBUTIONS + "&message=demo", text);
+      if (a.status() != 200) {
+        System.err.println("demo: publishing " + DemoTopology.DISTRIBUTIONS + " failed: " + a.status() + " " + a.body());
+        return null;
+      }
+      String version = new com.fasterxml.jackson.databind.ObjectMapper().readTree(a.body()).path("version").asText();
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      int members = DemoTopology.EDGES.size() + 1;
+      while (System.nanoTime() < deadline) {
+        com.fasterxml.jackson.databind.JsonNode s = new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(admin.get("/_cdn/config").body()).path("members");
+        long on = java.util.stream.StreamSupport.stream(s.spliterator(), false)
+            .filter(m -> version.equals(m.path("version").asText())).count();
+        if (on >= members) {
+          out.println("demo: distributions version " + version + " runs on every edge and the DNS server");
+          return version;
+        }
+        Thread.sleep(50);
+      }
+      System.err.println("demo: distributions version " + version + " not on every member after 20 s");
+      return null;
+    } catch (IOException | RuntimeException e) {
+      System.err.println("demo: publishing " + DemoTopology.DISTRIBUTIONS + " failed: " + e.getMessage());
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
   }
 
   private void start(String name, List<String> args, Map<String, String> env) throws IOException {
@@ -151,11 +198,13 @@ public final class DemoCommand implements Callable<Integer> {
     copy.parallelStream().forEach(c -> c.stop(10_000));
   }
 
-  private void printBanner(Map<String, String> env) {
+  private void printBanner(Map<String, String> env, String version) {
     String dig = "dig @" + DemoTopology.DNS_HOST + " -p " + DemoTopology.DNS_PORT + " www.cdn.test";
     StringBuilder b = new StringBuilder("\n");
     b.append("OpenCDN demo is running. Ctrl-C stops all of it.\n\n");
     b.append(String.format("  %-19s %-26s pid %d%n", "origin", "http://127.0.0.1:" + DemoTopology.ORIGIN_PORT, pid("origin")));
+    b.append(String.format("  %-19s %-26s pid %d%n", "origin (standby)", "http://127.0.0.1:" + DemoTopology.STANDBY_PORT,
+        pid("origin-standby")));
     for (DemoTopology.DemoEdge e : DemoTopology.EDGES) {
       b.append(String.format("  %-19s %-26s pid %d%n", "edge " + e.id() + " (" + e.city() + ")", e.baseUrl(), pid("edge-" + e.id())));
     }
@@ -170,6 +219,11 @@ public final class DemoCommand implements Callable<Integer> {
     b.append("  curl -si -H 'Host: www.cdn.test' http://127.0.0.12:8080/index.html\n");
     b.append("  curl -si -H 'Host: www.cdn.test' 'http://127.0.0.12:8080/gen/video.bin?size=1048576' -o /dev/null -D -\n");
     b.append("  curl -s -H 'Authorization: Bearer ").append(env.get("CDN_ADMIN_TOKEN")).append("' http://127.0.0.1:9090/_origin/stats\n");
+    b.append("\nDistributions (version ").append(version).append(" of ").append(DemoTopology.DISTRIBUTIONS)
+        .append(" is live; change a rule and apply it):\n");
+    b.append("  export CDN_ADMIN_TOKEN=").append(env.get("CDN_ADMIN_TOKEN")).append("\n");
+    b.append("  ./cdn config status      ./cdn config show > distributions.yaml      ./cdn config apply distributions.yaml\n");
+    b.append("  ./cdn explain-request 'http://www.cdn.test/gen/a.bin?size=10&utm_source=x'      ./cdn config rollback\n");
     b.append("\nFail over: kill -9 ").append(pid("edge-eu-west"))
         .append("   (eu-west) and London is answered with the next-nearest edge within seconds.\n");
     b.append("Bring it back: CDN_CLUSTER_SECRET=").append(env.get("CDN_CLUSTER_SECRET"))
@@ -192,6 +246,7 @@ public final class DemoCommand implements Callable<Integer> {
       }
     }
     String p = tcpFree(DemoTopology.ORIGIN_HOST, DemoTopology.ORIGIN_PORT);
+    p = p != null ? p : tcpFree(DemoTopology.ORIGIN_HOST, DemoTopology.STANDBY_PORT);
     p = p != null ? p : tcpFree(DemoTopology.DNS_HOST, DemoTopology.DNS_PORT);
     p = p != null ? p : tcpFree(DemoTopology.DNS_HOST, DemoTopology.CLUSTER_PORT);
     if (p != null) {

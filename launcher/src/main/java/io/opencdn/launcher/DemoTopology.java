@@ -28,6 +28,10 @@ final class DemoTopology {
   static final String GEO_NAME = "www.cdn.test.";
   static final String ORIGIN_HOST = "127.0.0.1";
   static final int ORIGIN_PORT = 9090;
+  /** The standby origin of the demo's origin group (same content as the origin). */
+  static final int STANDBY_PORT = 9092;
+  /** The demo's distributions, published once every component is ready. */
+  static final String DISTRIBUTIONS = "demo/distributions.yaml";
   static final int CLUSTER_PORT = 5701;
 
   static final List<DemoEdge> EDGES = List.of(

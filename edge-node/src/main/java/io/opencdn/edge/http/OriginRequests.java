@@ -24,9 +24,10 @@ import java.util.function.Predicate;
  */
 final class OriginRequests {
 
-  /** Fields the edge itself sets or normalises; kept whatever the policies say. */
+  /** Fields the edge itself sets or normalises, conditionals, ranges and body framing: kept whatever the policies say. */
   private static final List<String> ALWAYS = List.of("Via", "X-Forwarded-For", "Accept-Encoding",
-      "If-None-Match", "If-Modified-Since", "Content-Length", "Content-Type", "Transfer-Encoding");
+      "If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since", "If-Range", "Range",
+      "Content-Length", "Content-Type", "Transfer-Encoding");
 
   private OriginRequests() {}
 

@@ -21,11 +21,12 @@ import picocli.CommandLine.ParentCommand;
  * {@code ./cdn config}: the control plane of {@code distributions.yaml}. {@code apply FILE}
  * validates the document here (every mistake as {@code FILE:LINE: key 'PATH': ...}, exit 1,
  * nothing sent), then publishes it through a member's admin API (exit 0 once the version is
- * current in the cluster); {@code status}, {@code diff A B}, {@code rollback [VERSION]}.
+ * current in the cluster); {@code status}, {@code diff A B}, {@code rollback [VERSION]},
+ * {@code show [VERSION]} (a kept version's text, default the current one, ready to edit and apply).
  */
 @Command(name = "config", mixinStandardHelpOptions = true, description = "Publish and inspect distributions.yaml versions.",
     subcommands = {ConfigCommand.Apply.class, ConfigCommand.Status.class, ConfigCommand.Diff.class,
-        ConfigCommand.Rollback.class})
+        ConfigCommand.Rollback.class, ConfigCommand.Show.class})
 public final class ConfigCommand implements Runnable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -172,6 +173,38 @@ public final class ConfigCommand implements Runnable {
         }
         JsonNode v = JSON.readTree(r.body());
         System.out.println("current version " + v.path("version").asText() + " (#" + v.path("seq").asLong() + ")");
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Print a kept version (default: the current one).")
+  static final class Show implements Callable<Integer> {
+    @ParentCommand ConfigCommand parent;
+    @Parameters(index = "0", arity = "0..1", paramLabel = "VERSION") String version;
+
+    @Override
+    public Integer call() {
+      return guarded(() -> {
+        AdminClient c = parent.client();
+        String v = version;
+        if (v == null) {
+          AdminClient.Answer s = c.get("/_cdn/config");
+          if (s.status() != 200) {
+            return failed(s, System.err);
+          }
+          JsonNode cur = JSON.readTree(s.body()).path("current");
+          if (cur.isNull() || cur.isMissingNode()) {
+            System.err.println("config: no version published yet");
+            return 1;
+          }
+          v = cur.path("version").asText();
+        }
+        AdminClient.Answer r = c.get("/_cdn/config/versions/" + AdminClient.encode(v));
+        if (r.status() != 200) {
+          return failed(r, System.err);
+        }
+        System.out.print(r.body());
         return 0;
       });
     }
