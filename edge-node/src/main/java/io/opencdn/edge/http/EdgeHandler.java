@@ -138,7 +138,9 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
       return;
     }
     if (route != null && route.uncached()) {
-      req.pause();
+      if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
+        req.pause();
+      }
       pass.forward(req, d, target);
     } else if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
       caching.handle(req, d, new CacheKey(hostName == null ? "" : hostName, route == null ? target
