@@ -40,6 +40,7 @@ public final class ConfigFollower {
   private volatile String active = "local";
   private volatile long since;
   private volatile String refused;
+  private volatile boolean reported;
   private UUID listener;
 
   public ConfigFollower(ConfigStore store, String member, String kind, String uuid, Clock clock, Activator activator) {
@@ -115,7 +116,7 @@ public final class ConfigFollower {
   synchronized void sync() {
     Version v = store.currentVersion();
     if (v == null || v.hash().equals(active)) {
-      if (v != null && refused != null) {
+      if (!reported || v != null && refused != null) {
         refused = null;
         report(null);
       }
@@ -142,5 +143,6 @@ public final class ConfigFollower {
 
   private void report(String error) {
     store.report(new MemberState(member, kind, uuid, active, since, error, null));
+    reported = true;
   }
 }
