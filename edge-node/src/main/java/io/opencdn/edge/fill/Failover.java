@@ -38,7 +38,10 @@ public final class Failover {
           return Future.failedFuture(ar.cause());
         }
       } else if (ar.result() != null && ar.result().raw() != null) {
-        ar.result().raw().request().reset();
+        // the failed member's answer is dropped: read and discarded, so its connection is reused
+        ar.result().raw().handler(null);
+        ar.result().raw().exceptionHandler(t -> { });
+        ar.result().raw().resume();
       }
       return fetch(next, send);
     });
