@@ -32,7 +32,16 @@ final class RawRtmp implements AutoCloseable {
   boolean closedByServer;
 
   RawRtmp(String host, int port) throws IOException {
-    socket = new Socket(host, port);
+    this(host, port, 0);
+  }
+
+  /** @param receiveBuffer the socket's receive buffer, or 0 for the system's */
+  RawRtmp(String host, int port, int receiveBuffer) throws IOException {
+    socket = new Socket();
+    if (receiveBuffer > 0) {
+      socket.setReceiveBufferSize(receiveBuffer);
+    }
+    socket.connect(new java.net.InetSocketAddress(host, port));
     socket.setSoTimeout(200);
     out = socket.getOutputStream();
     in = socket.getInputStream();
@@ -67,6 +76,22 @@ final class RawRtmp implements AutoCloseable {
       readSome();
       reader.read(received, messages::add);
     }
+  }
+
+  /** connect to application live and createStream. */
+  void connectAndCreateStream() throws IOException {
+    command(0, "connect", 1, Command.object("app", "live", "tcUrl", "rtmp://127.0.0.1/live"));
+    command(0, "createStream", 2, (Object) null);
+  }
+
+  /** The chunk size the server sends with. */
+  int chunkSize() {
+    return reader.chunkSize();
+  }
+
+  /** Messages of {@code type} received. */
+  long count(int type) {
+    return messages.stream().filter(m -> m.type() == type).count();
   }
 
   /** The codes of the onStatus commands received. */

@@ -26,7 +26,8 @@ import java.util.TreeMap;
  *     key frame, 0..268435456 (default 16777216; 0 = no GOP cache: viewers wait for the next key frame);
  *     a GOP larger than this is not cached
  * @param viewerBufferBytes what may wait for one viewer's connection, 65536..268435456 (default 4194304):
- *     a viewer that falls further behind is disconnected, it never slows the others
+ *     a viewer that falls further behind is disconnected, it never slows the others; a new viewer's
+ *     start (the cached GOP) comes on top, so one viewer holds at most this plus {@code gopCacheBytes}
  * @param maxConnections RTMP connections at most (publishers, players, relays), 1..1000000 (default 10000)
  * @param publisherGraceMillis how long a stream whose publisher left waits for it to come back (to this
  *     or another edge) before its viewers are told it ended, 0..600000 (default 10000)

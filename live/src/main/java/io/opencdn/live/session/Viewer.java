@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * they wait in this viewer's queue and are written on the viewer's own event loop as fast as the
  * socket takes them (the socket's write queue full: wait for its drain). What waits is bounded: a
  * viewer whose queue passes {@code maxQueuedBytes} is closed and refuses further messages, so a slow
- * player neither slows the others nor grows memory.
+ * player neither slows the others nor grows memory. The burst a new viewer starts with (the cached
+ * GOP, itself bounded by {@code gopCacheBytes}) comes on top, as an allowance used up as it is sent;
+ * and one message is always taken when nothing waits, however large.
  *
  * <p>A viewer starts at a video key frame: until one arrives, video frames are skipped (audio and
  * codec configurations pass).
@@ -31,6 +33,7 @@ public final class Viewer implements StreamSink {
   private final AtomicLong queued = new AtomicLong();
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong allowance = new AtomicLong(Long.MAX_VALUE / 4);
   private volatile boolean closed;
   private boolean started;
   private boolean draining;
@@ -62,7 +65,8 @@ public final class Viewer implements StreamSink {
       started = true;
     }
     Buffer b = m.chunks();
-    if (queued.addAndGet(b.length()) > maxQueuedBytes) {
+    long now = queued.addAndGet(b.length());
+    if (now > maxQueuedBytes + allowance.get() && now > b.length()) {
       closed = true;
       queue.clear();
       context.runOnContext(v -> onDropped.run());
@@ -73,6 +77,11 @@ public final class Viewer implements StreamSink {
       context.runOnContext(v -> drain());
     }
     return true;
+  }
+
+  @Override
+  public void attached() {
+    allowance.set(queued.get()); // the GOP burst: allowed on top of the bound until it is sent
   }
 
   @Override
@@ -110,6 +119,8 @@ public final class Viewer implements StreamSink {
     while (!socket.writeQueueFull() && (b = queue.poll()) != null) {
       queued.addAndGet(-b.length());
       sent.addAndGet(b.length());
+      long n = b.length();
+      allowance.updateAndGet(a -> Math.max(0, a - n));
       socket.write(b);
     }
     if (!queue.isEmpty()) {

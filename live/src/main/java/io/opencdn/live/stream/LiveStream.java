@@ -192,6 +192,7 @@ public final class LiveStream {
         return;
       }
     }
+    sink.attached();
     sinks.add(sink);
   }
 

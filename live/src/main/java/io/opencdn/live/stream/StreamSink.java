@@ -13,6 +13,12 @@ public interface StreamSink {
    */
   boolean offer(Media media);
 
+  /**
+   * {@link LiveStream#attach} has offered the cached state (metadata, configurations, the GOP); what
+   * follows is live.
+   */
+  default void attached() {}
+
   /** A new source session starts (a publisher reconnected, a relay switched upstream): its codec state may differ. */
   default void sourceChanged() {}
 
