@@ -73,6 +73,7 @@ public final class EdgeNode {
   private final LatencyProber prober;
   private final LoadMeter load = new LoadMeter();
   private final io.opencdn.edge.http.ConnectionGuard guard;
+  private final io.opencdn.live.LiveServer live;
   private int port = -1;
 
   /** An edge with the memory cache tier sized by {@code config.cache()}. */
@@ -145,6 +146,18 @@ public final class EdgeNode {
     FunctionCounter.builder("cdn_client_connections_timed_out", guard, g -> g.timedOutConnections())
         .description("client connections closed for want of a complete request head in time")
         .register(metrics.registry());
+    this.live = config.live() == null ? null : io.opencdn.live.LiveServer.create(vertx, config.live(), config.id(),
+        liveHost(config), hz, config.cluster() == null ? null : config.cluster().secret(), clock);
+    if (live != null) {
+      handler.live(live);
+      handler.admin().route(io.opencdn.edge.http.AdminHandler.PREFIX + "live", true, req -> req.response()
+          .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+          .end(live.stats().encodePrettily()));
+      Gauge.builder("cdn_live_rtmp_connections", live, l -> l.stats().getJsonObject("connections").getInteger("open"))
+          .description("RTMP connections open (publishers, players, relays)").register(metrics.registry());
+      Gauge.builder("cdn_live_streams", live, l -> l.stats().getJsonArray("streams").size())
+          .description("live streams at this edge (published here or relayed)").register(metrics.registry());
+    }
     this.prober = hz == null || !config.latency().enabled() ? null
         : new LatencyProber(vertx, hz, config.id(), config.latency(), new TcpConnectConnector(), clock,
             cluster.recordChecks().get(io.opencdn.common.cluster.LatencyRecords.TARGETS));
@@ -174,6 +187,9 @@ public final class EdgeNode {
         .compose(s -> startAdmin().map(s))
         .compose(s -> {
           port = s.actualPort();
+          return live == null ? Future.succeededFuture(s) : live.start(port).map(s);
+        })
+        .compose(s -> {
           if (hz == null) {
             return Future.succeededFuture(port);
           }
@@ -191,7 +207,8 @@ public final class EdgeNode {
       prober.stop();
     }
     guard.stop();
-    Future<Void> leave = cluster == null ? Future.succeededFuture() : cluster.stop();
+    Future<Void> leave = (live == null ? Future.<Void>succeededFuture() : live.stop().recover(e -> Future.succeededFuture()))
+        .compose(v -> cluster == null ? Future.succeededFuture() : cluster.stop());
     return leave
         .compose(v -> extraListeners == null ? Future.<Void>succeededFuture() : vertx.undeploy(extraListeners))
         .compose(v -> extraTlsListeners == null ? Future.<Void>succeededFuture() : vertx.undeploy(extraTlsListeners))
@@ -205,6 +222,17 @@ public final class EdgeNode {
   /** The cluster part of this edge (registry, drain, fills, invalidations), or null when standalone. */
   public EdgeCluster cluster() {
     return cluster;
+  }
+
+  /** Live streaming ({@code live} section), or null. */
+  public io.opencdn.live.LiveServer live() {
+    return live;
+  }
+
+  /** Where other edges reach this one for a live stream: the advertised address, else the listen host. */
+  private static String liveHost(EdgeConfig config) {
+    AdvertiseConfig a = config.advertise();
+    return a.ipv4() != null ? a.ipv4() : a.ipv6() != null ? a.ipv6() : config.listen().host();
   }
 
   /** The latency prober ({@code latency.enabled} with a cluster), or null. */

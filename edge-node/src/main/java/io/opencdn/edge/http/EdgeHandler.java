@@ -29,6 +29,7 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
   private final ProxyHeaders headers;
   private final EdgeMetrics metrics;
   private volatile boolean adminElsewhere;
+  private volatile io.opencdn.live.LiveServer live;
 
   /** The HTTP stage with the origin as the only filler and default cache settings. */
   public EdgeHandler(String edgeId, String region, Distributions distributions, AdminToken token, ResponseCache cache,
@@ -90,6 +91,15 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     adminElsewhere = true;
   }
 
+  /**
+   * Live HLS ({@code live.hls.pathPrefix}, e.g. {@code /live/<stream>/index.m3u8}) is answered before
+   * the distributions, whatever the Host: from memory at the stream's ingest edge, elsewhere through this
+   * edge's cache from the ingest edge's HTTP listener (see {@link #live(HttpServerRequest)}).
+   */
+  public void live(io.opencdn.live.LiveServer server) {
+    this.live = server;
+  }
+
   /** Whether {@code path} is served on the content listeners when the admin endpoints have their own. */
   public static boolean onContentListener(String path) {
     return path.equals(AdminHandler.PREFIX + "health") || path.startsWith(AdminHandler.PREFIX + "peer/");
@@ -98,6 +108,29 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
   /** The admin endpoints, e.g. for their stats. */
   public AdminHandler admin() {
     return admin;
+  }
+
+  /** Host of the cache keys of live HLS fetched from another edge: never a distribution's. */
+  static final String LIVE_HOST = "live.opencdn.invalid";
+
+  /**
+   * A live HLS request: answered here when the stream is published here; otherwise, when another edge
+   * holds it, fetched through the cache from that edge's HTTP listener (the playlist lives a second or
+   * so there, segments are immutable: their {@code Cache-Control}), so HLS players anywhere cost one
+   * fetch per object per edge; a request that already passed an edge is never passed on (no loop).
+   */
+  private void live(HttpServerRequest req, io.opencdn.live.LiveServer ls) {
+    boolean fromEdge = req.headers().getAll("Via").stream().anyMatch(v -> v.contains("(opencdn)"));
+    io.opencdn.live.LiveServer.HlsRoute route = ls.routeHls(req.path(), fromEdge);
+    if (route.kind() == io.opencdn.live.LiveServer.Kind.REMOTE
+        && (req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD)) {
+      Distribution ingest = new Distribution(LIVE_HOST, new io.opencdn.edge.fill.Origin(route.host(), route.port(), false));
+      caching.handle(req, ingest, new CacheKey(LIVE_HOST, req.path()));
+    } else if (route.kind() == io.opencdn.live.LiveServer.Kind.MISSING) {
+      io.opencdn.live.LiveServer.missing(req);
+    } else {
+      ls.serveHls(req);
+    }
   }
 
   @Override
@@ -112,6 +145,11 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     }
     metrics.requests.increment();
     AccessLog.watch(req, metrics);
+    io.opencdn.live.LiveServer ls = live;
+    if (ls != null && ls.hlsPath(req.path()) != null) {
+      live(req, ls);
+      return;
+    }
     String hostName = Distributions.requestHostName(req);
     Distribution d = distributions.forName(hostName);
     if (d == null) {

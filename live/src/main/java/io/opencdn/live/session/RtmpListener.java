@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The RTMP listener on {@code live.rtmp}: one TCP server per event loop on the same address (Vert.x
- * shares the socket and spreads connections), each connection an {@link RtmpConnection}. Connections
- * beyond {@code maxConnections} are closed at once.
+ * The RTMP listener on {@code live.rtmp}: one TCP server per core on the same address (Vert.x shares
+ * the socket and spreads connections over their event loops; one server only on port 0), each
+ * connection an {@link RtmpConnection}. Connections beyond {@code maxConnections} are closed at once.
  */
 public final class RtmpListener {
 
@@ -43,7 +43,8 @@ public final class RtmpListener {
     String host = config.rtmp().host();
     int port = config.rtmp().port();
     first = vertx.createNetServer(options).connectHandler(this::accept);
-    int instances = Math.max(1, Runtime.getRuntime().availableProcessors()) - 1;
+    // port 0 (tests): one instance; Vert.x does not share a port-0 socket reliably between instances
+    int instances = port == 0 ? 0 : Math.max(1, Runtime.getRuntime().availableProcessors()) - 1;
     return first.listen(port, host).compose(s -> {
       if (instances <= 0) {
         return Future.succeededFuture(s.actualPort());
