@@ -2,7 +2,7 @@ package io.opencdn.launcher;
 
 import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.ConfigLocation;
-import io.opencdn.edge.EdgeConfig;
+import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.live.cluster.StreamKeys;
 import java.util.List;
 import java.util.concurrent.Callable;

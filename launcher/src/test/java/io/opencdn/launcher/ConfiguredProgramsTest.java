@@ -8,7 +8,7 @@ import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.config.ConfigLoader;
-import io.opencdn.edge.latency.LatencyProber;
+import io.opencdn.edge.cluster.latency.LatencyProber;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
