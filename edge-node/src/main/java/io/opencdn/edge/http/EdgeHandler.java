@@ -6,8 +6,8 @@ import io.opencdn.edge.cache.CacheTiers;
 import io.opencdn.edge.cache.ResponseCache;
 import io.opencdn.edge.fill.FillOutcome;
 import io.opencdn.edge.fill.FillStore;
-import io.opencdn.edge.fill.Origin;
 import io.opencdn.edge.fill.Filler;
+import io.opencdn.edge.fill.Origin;
 import io.opencdn.edge.fill.OriginClient;
 import io.opencdn.edge.fill.SingleFlight;
 import io.opencdn.edge.metrics.EdgeMetrics;
@@ -24,7 +24,7 @@ import java.time.Clock;
  * is matched to a {@link Distribution} by Host (none: 421 Misdirected Request, RFC 9110 15.5.20,
  * never proxied), then the target is reduced to normalised origin-form ({@link RequestTarget}; 400
  * when it cannot be), then GET and HEAD go through the cache and other methods are relayed. With
- * live streaming on, live HLS paths are answered first, whatever the Host ({@link #live}).
+ * live streaming on, live HLS paths are answered first, whatever the Host ({@link LiveServer}).
  */
 public final class EdgeHandler implements Handler<HttpServerRequest> {
 
