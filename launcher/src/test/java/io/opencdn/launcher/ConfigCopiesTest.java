@@ -80,6 +80,8 @@ class ConfigCopiesTest {
       Map.entry("EdgeConfig.withAdminToken", "another-token-0123456789"),
       Map.entry("DnsConfig.withListen", new Endpoint("127.0.0.2", 53)),
       Map.entry("DnsConfig.withThreads", 5),
+      Map.entry("DnsConfig.withRouting", List.of(new DnsConfig.Route("other.cdn.test.", 30, 1))),
+      Map.entry("DnsConfig.withDistributionHosts", List.of("shop.cdn.test")),
       Map.entry("DnsConfig.withCityDatabase", "/srv/other.mmdb"),
       Map.entry("DnsConfig.withEdges",
           List.of(new StaticEdge("near", null, 3.0, 4.0, "192.0.2.10", null, null, null, null, null, null))),
@@ -91,7 +93,8 @@ class ConfigCopiesTest {
       Map.entry("ClusterConfig.withBind", new Endpoint("127.0.0.2", 5799)));
 
   /** Which component a with-method changes when its name does not say it. */
-  static final Map<String, String> COMPONENT = Map.of("DnsConfig.withCityDatabase", "geo");
+  static final Map<String, String> COMPONENT = Map.of("DnsConfig.withCityDatabase", "geo",
+      "DnsConfig.withDistributionHosts", "routing");
 
   @Test
   void everyWithMethodChangesItsComponentAndKeepsTheOthers() throws Exception {
