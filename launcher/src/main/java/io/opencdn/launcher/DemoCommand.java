@@ -51,6 +51,12 @@ public final class DemoCommand implements Callable<Integer> {
     env.put("CDN_CLUSTER_SECRET", envOr("CDN_CLUSTER_SECRET", "demo-" + AdminToken.random()));
     env.put("CDN_ADMIN_TOKEN", envOr("CDN_ADMIN_TOKEN", AdminToken.random()));
     Path site = extractSite();
+    DemoCertificates tls = DemoCertificates.create(Files.createTempDirectory("opencdn-demo-tls"), java.time.Instant.now());
+    for (Path f : List.of(tls.dir(), tls.ca(), tls.cert(), tls.key())) {
+      f.toFile().deleteOnExit(); // the directory last
+    }
+    env.put("CDN_TLS_CERT", tls.cert().toString());
+    env.put("CDN_TLS_KEY", tls.key().toString());
 
     Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "demo-stop"));
     start("origin", List.of("origin", "--listen", DemoTopology.ORIGIN_HOST + ":" + DemoTopology.ORIGIN_PORT, "--root", site.toString()), env);
@@ -64,7 +70,7 @@ public final class DemoCommand implements Callable<Integer> {
       stopAll();
       return 1;
     }
-    printBanner(env);
+    printBanner(env, tls);
     CountDownLatch forever = new CountDownLatch(1);
     forever.await();
     return 0;
@@ -151,7 +157,7 @@ public final class DemoCommand implements Callable<Integer> {
     copy.parallelStream().forEach(c -> c.stop(10_000));
   }
 
-  private void printBanner(Map<String, String> env) {
+  private void printBanner(Map<String, String> env, DemoCertificates tls) {
     String dig = "dig @" + DemoTopology.DNS_HOST + " -p " + DemoTopology.DNS_PORT + " www.cdn.test";
     StringBuilder b = new StringBuilder("\n");
     b.append("OpenCDN demo is running. Ctrl-C stops all of it.\n\n");
@@ -170,9 +176,15 @@ public final class DemoCommand implements Callable<Integer> {
     b.append("  curl -si -H 'Host: www.cdn.test' http://127.0.0.12:8080/index.html\n");
     b.append("  curl -si -H 'Host: www.cdn.test' 'http://127.0.0.12:8080/gen/video.bin?size=1048576' -o /dev/null -D -\n");
     b.append("  curl -s -H 'Authorization: Bearer ").append(env.get("CDN_ADMIN_TOKEN")).append("' http://127.0.0.1:9090/_origin/stats\n");
+    b.append("\nHTTPS on every edge (HTTP/2; the demo CA made for this run: ").append(tls.ca()).append("):\n");
+    for (DemoTopology.DemoEdge e : DemoTopology.EDGES) {
+      b.append("  curl -si --cacert ").append(tls.ca()).append(" --resolve www.cdn.test:").append(e.httpsPort()).append(':')
+          .append(e.address()).append(" https://www.cdn.test:").append(e.httpsPort()).append("/index.html\n");
+    }
     b.append("\nFail over: kill -9 ").append(pid("edge-eu-west"))
         .append("   (eu-west) and London is answered with the next-nearest edge within seconds.\n");
-    b.append("Bring it back: CDN_CLUSTER_SECRET=").append(env.get("CDN_CLUSTER_SECRET"))
+    b.append("Bring it back: CDN_CLUSTER_SECRET=").append(env.get("CDN_CLUSTER_SECRET")).append(" CDN_TLS_CERT=")
+        .append(env.get("CDN_TLS_CERT")).append(" CDN_TLS_KEY=").append(env.get("CDN_TLS_KEY"))
         .append(" ./cdn edge --config classpath:demo/edge-eu-west.yaml\n");
     out.println(b);
   }
@@ -187,6 +199,7 @@ public final class DemoCommand implements Callable<Integer> {
   static String preflight() {
     for (DemoTopology.DemoEdge e : DemoTopology.EDGES) {
       String p = tcpFree(e.address(), e.httpPort());
+      p = p != null ? p : tcpFree(e.address(), e.httpsPort());
       if (p != null) {
         return p;
       }

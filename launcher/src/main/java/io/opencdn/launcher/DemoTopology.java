@@ -17,6 +17,11 @@ final class DemoTopology {
     String baseUrl() {
       return "http://" + address + ":" + httpPort;
     }
+
+    /** The HTTPS port of every demo edge (its own address). */
+    int httpsPort() {
+      return HTTPS_PORT;
+    }
   }
 
   /** A client subnet and the edge it must be sent to. */
@@ -29,6 +34,8 @@ final class DemoTopology {
   static final String ORIGIN_HOST = "127.0.0.1";
   static final int ORIGIN_PORT = 9090;
   static final int CLUSTER_PORT = 5701;
+  /** Each edge's HTTPS listener, on its own address; certificates from {@link DemoCertificates}. */
+  static final int HTTPS_PORT = 8443;
 
   static final List<DemoEdge> EDGES = List.of(
       new DemoEdge("us-east", "Ashburn", "127.0.0.11", 8080),
