@@ -165,6 +165,12 @@ for p in "$k1" "$k100"; do
   done
 done
 
+# s_time sends "GET <path> HTTP/1.0" without a Host header: both must answer it with 200 too
+for port in $edge_tls $nginx_port; do
+  code=$(curl -sk --http1.0 -H 'Host:' -o /dev/null -w '%{http_code}' "https://127.0.0.1:$port$k1")
+  [ "$code" = 200 ] || { echo "HTTP/1.0 without Host on $port: $code, not 200" >&2; exit 1; }
+done
+
 # measure KIND PORT PATH PIDS... -> "rate cpu_us_per_unit"
 measure() {
   local kind=$1 port=$2 path=$3 before after
