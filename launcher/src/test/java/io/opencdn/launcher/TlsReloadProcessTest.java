@@ -94,9 +94,21 @@ class TlsReloadProcessTest {
     }
   }
 
+  @Test
+  void aKeyThatDoesNotBelongToTheCertificateStopsTheStartWithTheFileNamed() throws Exception {
+    TestCertificates.Pem pem = TestCertificates.selfSigned(dir, HOST);
+    TestCertificates.Pem other = TestCertificates.selfSigned(dir, "other.tls.test");
+    Files.copy(other.key(), pem.key(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    edge = CommandProcess.start("edge", "edge", "--config", writeConfig(pem, 0).toString());
+    edge.await(Pattern.compile("edge: " + Pattern.quote(pem.key().toString())
+        + ": the private key does not belong to the certificate in " + Pattern.quote(pem.cert().toString())),
+        Duration.ofSeconds(90));
+    assertThat(edge.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+  }
+
   int httpPort;
 
-  private int startEdge(TestCertificates.Pem pem, int watchMillis) throws Exception {
+  private Path writeConfig(TestCertificates.Pem pem, int watchMillis) throws Exception {
     Path config = dir.resolve("edge.yaml");
     Files.writeString(config, """
         id: tls-edge
@@ -113,6 +125,11 @@ class TlsReloadProcessTest {
         distributions:
           - {host: %s, origin: "http://127.0.0.1:9"}
         """.formatted(TOKEN, pem.cert(), pem.key(), watchMillis, HOST));
+    return config;
+  }
+
+  private int startEdge(TestCertificates.Pem pem, int watchMillis) throws Exception {
+    Path config = writeConfig(pem, watchMillis);
     edge = CommandProcess.start("edge", "edge", "--config", config.toString());
     int tls = Integer.parseInt(edge.await(Pattern.compile("edge tls-edge listening on https://127\\.0\\.0\\.1:(\\d+)"),
         Duration.ofSeconds(90)).group(1));
