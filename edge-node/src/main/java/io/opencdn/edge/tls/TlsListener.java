@@ -90,9 +90,9 @@ public final class TlsListener {
 
   /** Loads the certificates, installs the ticket keys, binds every instance; yields the bound port. */
   public Future<Integer> start(Handler<HttpConnection> connections, Handler<HttpServerRequest> requests) {
-    LOG.info("edge {}: TLS engine {}{}", edgeId, engine.description(),
-        engine == TlsEngine.JDK ? " (OpenSSL: " + TlsEngine.unavailability() + ")" : "");
     return vertx.executeBlocking(() -> CertificateSet.load(vertx, tls))
+        .onSuccess(set -> LOG.info("edge {}: TLS engine {}{}", edgeId, engine.description(),
+            engine == TlsEngine.JDK ? " (OpenSSL: " + TlsEngine.unavailability() + ")" : ""))
         .compose(set -> rotation.start().map(set))
         .compose(set -> {
           use(set, new SniCertificates(set.options(), this::onDefault));
