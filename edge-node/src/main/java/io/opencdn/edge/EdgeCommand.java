@@ -105,6 +105,9 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
       LOG.info("edge {} listening on http://{}:{} (origin {}, cluster {}, transport {})", cfg.id(), cfg.listen().host(),
           port, cfg.distributions().stream().map(d -> d.host() + " -> " + d.origin()).collect(Collectors.joining(", ")),
           cfg.cluster() == null ? "none" : cfg.cluster().name(), running.vertx.isNativeTransportEnabled() ? "epoll" : "nio");
+      if (node.tls() != null) {
+        onSighup(node);
+      }
     } catch (Exception e) {
       if (running.closed) {
         return 0; // asked to stop while starting
@@ -160,6 +163,15 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
       return running.cluster.await();
     } catch (RuntimeException e) {
       throw new IllegalStateException("cannot join the cluster on " + cfg.cluster().bind() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** SIGHUP reloads the TLS certificates (where the platform has the signal). */
+  private static void onSighup(EdgeNode node) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> node.tls().reload());
+    } catch (IllegalArgumentException e) {
+      LOG.debug("no SIGHUP on this platform: reload with POST /_cdn/tls/reload");
     }
   }
 

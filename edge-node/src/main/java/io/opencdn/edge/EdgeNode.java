@@ -23,7 +23,6 @@ import io.opencdn.edge.config.AdminConfig;
 import io.opencdn.edge.config.AdvertiseConfig;
 import io.opencdn.edge.config.CacheConfig;
 import io.opencdn.edge.config.EdgeConfig;
-import io.opencdn.edge.config.TlsConfig;
 import io.opencdn.edge.fill.Failover;
 import io.opencdn.edge.fill.FillOutcome;
 import io.opencdn.edge.fill.FillerChain;
@@ -37,6 +36,8 @@ import io.opencdn.edge.http.Listeners;
 import io.opencdn.edge.metrics.EdgeMetrics;
 import io.opencdn.edge.metrics.LoadMeter;
 import io.opencdn.edge.serve.ServePolicy;
+import io.opencdn.edge.tls.LocalTicketKeyStore;
+import io.opencdn.edge.tls.TlsListener;
 import io.opencdn.live.LiveServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -89,9 +90,7 @@ public final class EdgeNode {
   private final LiveServer live;
   private HttpServer server;
   private volatile String extraListeners;
-  private HttpServer tlsServer;
-  private volatile String extraTlsListeners;
-  private volatile int tlsPort = -1;
+  private final TlsListener tls;
   private HttpServer adminServer;
   private volatile int adminPort = -1;
   private int port = -1;
@@ -132,6 +131,13 @@ public final class EdgeNode {
       routes.add(new AdminRoute(AdminEndpoints.PREFIX + "live", true, req -> req.response()
           .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
           .end(live.stats().encodePrettily())));
+    }
+    this.tls = config.tls() == null ? null : new TlsListener(vertx, config.id(), config.tls(), config.connections(),
+        cluster == null ? new LocalTicketKeyStore()
+            : new io.opencdn.edge.cluster.ClusterTicketKeys(vertx, hz, config.cluster().secret()),
+        clock, metrics.registry());
+    if (tls != null) {
+      routes.add(tls.route());
     }
     this.admin = new AdminEndpoints(config.id(), config.region(), token, metrics, cache, flights::size,
         cluster == null ? () -> EdgeState.ACTIVE.name() : () -> cluster.state().name(), routes);
@@ -206,7 +212,7 @@ public final class EdgeNode {
               extraListeners = id;
               return s;
             }))
-        .compose(s -> startTls().map(s))
+        .compose(s -> tls == null ? Future.succeededFuture(s) : tls.start(guard.connections(), guard.requests(handler)).map(s))
         .compose(s -> startAdmin().map(s))
         .compose(s -> {
           port = s.actualPort();
@@ -235,8 +241,7 @@ public final class EdgeNode {
         .compose(v -> cluster == null ? Future.succeededFuture() : cluster.stop());
     return leave
         .compose(v -> extraListeners == null ? Future.<Void>succeededFuture() : vertx.undeploy(extraListeners))
-        .compose(v -> extraTlsListeners == null ? Future.<Void>succeededFuture() : vertx.undeploy(extraTlsListeners))
-        .compose(v -> tlsServer == null ? Future.<Void>succeededFuture() : tlsServer.close())
+        .compose(v -> tls == null ? Future.<Void>succeededFuture() : tls.stop())
         .compose(v -> adminServer == null ? Future.<Void>succeededFuture() : adminServer.close())
         .compose(v -> server == null ? Future.succeededFuture() : server.close())
         .compose(v -> origin.close())
@@ -271,7 +276,12 @@ public final class EdgeNode {
 
   /** The bound HTTPS port, -1 without {@code tls} or before {@link #start()}. */
   public int tlsPort() {
-    return tlsPort;
+    return tls == null ? -1 : tls.port();
+  }
+
+  /** The HTTPS listener (engine, certificates and their reload), or null without {@code tls}. */
+  public TlsListener tls() {
+    return tls;
   }
 
   /** The bound port of the admin listener, -1 without {@code admin} or before {@link #start()}. */
@@ -301,30 +311,6 @@ public final class EdgeNode {
       LOG.info("edge {} admin endpoints on http://{}:{}/_cdn/", config.id(), listener.listen().host(), adminPort);
       return null;
     });
-  }
-
-  /** The HTTPS listener of {@code config.tls()} (HTTP/2 through ALPN), one instance per core. */
-  private Future<Void> startTls() {
-    TlsConfig tls = config.tls();
-    if (tls == null) {
-      return Future.succeededFuture();
-    }
-    HttpServerOptions options = Listeners.tlsOptions(
-        tls.certificates().stream().map(c -> java.util.Map.entry(c.cert(), c.key())).toList(), tls.http2(),
-        config.connections());
-    tlsServer = vertx.createHttpServer(options);
-    return tlsServer.connectionHandler(guard.connections()).requestHandler(guard.requests(handler))
-        .listen(tls.listen().port(), tls.listen().host())
-        .compose(s -> {
-          tlsPort = s.actualPort();
-          return Listeners.more(vertx, options, Listeners.DEFAULT_INSTANCES - 1, guard.connections(),
-              guard.requests(handler), tls.listen().host(), tls.listen().port());
-        })
-        .map(id -> {
-          extraTlsListeners = id;
-          LOG.info("edge {} listening on https://{}:{} (http2 {})", config.id(), tls.listen().host(), tlsPort, tls.http2());
-          return null;
-        });
   }
 
   /**

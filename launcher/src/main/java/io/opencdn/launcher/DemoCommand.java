@@ -51,6 +51,12 @@ public final class DemoCommand implements Callable<Integer> {
     env.put("CDN_CLUSTER_SECRET", envOr("CDN_CLUSTER_SECRET", "demo-" + AdminToken.random()));
     env.put("CDN_ADMIN_TOKEN", envOr("CDN_ADMIN_TOKEN", AdminToken.random()));
     Path site = extractSite();
+    DemoCertificates tls = DemoCertificates.create(Files.createTempDirectory("opencdn-demo-tls"), java.time.Instant.now());
+    for (Path f : List.of(tls.dir(), tls.ca(), tls.cert(), tls.key())) {
+      f.toFile().deleteOnExit(); // the directory last
+    }
+    env.put("CDN_TLS_CERT", tls.cert().toString());
+    env.put("CDN_TLS_KEY", tls.key().toString());
 
     Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "demo-stop"));
     start("origin", List.of("origin", "--listen", DemoTopology.ORIGIN_HOST + ":" + DemoTopology.ORIGIN_PORT, "--root", site.toString()), env);
@@ -71,7 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
       stopAll();
       return 1;
     }
-    printBanner(env, version);
+    printBanner(env, version, tls);
     CountDownLatch forever = new CountDownLatch(1);
     forever.await();
     return 0;
@@ -198,7 +204,7 @@ public final class DemoCommand implements Callable<Integer> {
     copy.parallelStream().forEach(c -> c.stop(10_000));
   }
 
-  private void printBanner(Map<String, String> env, String version) {
+  private void printBanner(Map<String, String> env, String version, DemoCertificates tls) {
     String dig = "dig @" + DemoTopology.DNS_HOST + " -p " + DemoTopology.DNS_PORT + " www.cdn.test";
     StringBuilder b = new StringBuilder("\n");
     b.append("OpenCDN demo is running. Ctrl-C stops all of it.\n\n");
@@ -219,6 +225,11 @@ public final class DemoCommand implements Callable<Integer> {
     b.append("  curl -si -H 'Host: www.cdn.test' http://127.0.0.12:8080/index.html\n");
     b.append("  curl -si -H 'Host: www.cdn.test' 'http://127.0.0.12:8080/gen/video.bin?size=1048576' -o /dev/null -D -\n");
     b.append("  curl -s -H 'Authorization: Bearer ").append(env.get("CDN_ADMIN_TOKEN")).append("' http://127.0.0.1:9090/_origin/stats\n");
+    b.append("\nHTTPS on every edge (HTTP/2; the demo CA made for this run: ").append(tls.ca()).append("):\n");
+    for (DemoTopology.DemoEdge e : DemoTopology.EDGES) {
+      b.append("  curl -si --cacert ").append(tls.ca()).append(" --resolve www.cdn.test:").append(e.httpsPort()).append(':')
+          .append(e.address()).append(" https://www.cdn.test:").append(e.httpsPort()).append("/index.html\n");
+    }
     b.append("\nDistributions (version ").append(version).append(" of ").append(DemoTopology.DISTRIBUTIONS)
         .append(" is live; change a rule and apply it):\n");
     b.append("  export CDN_ADMIN_TOKEN=").append(env.get("CDN_ADMIN_TOKEN")).append("\n");
@@ -226,7 +237,8 @@ public final class DemoCommand implements Callable<Integer> {
     b.append("  ./cdn explain-request 'http://www.cdn.test/gen/a.bin?size=10&utm_source=x'      ./cdn config rollback\n");
     b.append("\nFail over: kill -9 ").append(pid("edge-eu-west"))
         .append("   (eu-west) and London is answered with the next-nearest edge within seconds.\n");
-    b.append("Bring it back: CDN_CLUSTER_SECRET=").append(env.get("CDN_CLUSTER_SECRET"))
+    b.append("Bring it back: CDN_CLUSTER_SECRET=").append(env.get("CDN_CLUSTER_SECRET")).append(" CDN_TLS_CERT=")
+        .append(env.get("CDN_TLS_CERT")).append(" CDN_TLS_KEY=").append(env.get("CDN_TLS_KEY"))
         .append(" ./cdn edge --config classpath:demo/edge-eu-west.yaml\n");
     live(b, env);
     out.println(b);
@@ -275,6 +287,7 @@ public final class DemoCommand implements Callable<Integer> {
     for (DemoTopology.DemoEdge e : DemoTopology.EDGES) {
       String p = tcpFree(e.address(), e.httpPort());
       p = p != null ? p : tcpFree(e.address(), DemoTopology.RTMP_PORT);
+      p = p != null ? p : tcpFree(e.address(), e.httpsPort());
       if (p != null) {
         return p;
       }

@@ -27,6 +27,11 @@ final class DemoTopology {
     String hlsUrl(String stream) {
       return baseUrl() + "/live/" + stream + "/index.m3u8";
     }
+
+    /** The HTTPS port of every demo edge (its own address). */
+    int httpsPort() {
+      return HTTPS_PORT;
+    }
   }
 
   /** A client subnet and the edge it must be sent to. */
@@ -49,6 +54,8 @@ final class DemoTopology {
   static final String LIVE_STREAM = "demo";
   /** The edge the banner publishes to. */
   static final String LIVE_INGEST = "eu-west";
+  /** Each edge's HTTPS listener, on its own address; certificates from {@link DemoCertificates}. */
+  static final int HTTPS_PORT = 8443;
 
   static final List<DemoEdge> EDGES = List.of(
       new DemoEdge("us-east", "Ashburn", "127.0.0.11", 8080),

@@ -116,6 +116,11 @@ final class CommandProcess {
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
   }
 
+  /** Waits up to {@code timeout} for the process to exit by itself; yields its exit code, or -1 while it runs. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+  }
+
   /** SIGTERM (as Ctrl-C), SIGKILL after 20 s; yields the exit code. */
   int stop() throws InterruptedException {
     process.destroy();

@@ -19,6 +19,8 @@ public final class EdgeClusterNames {
   public static final String PURGE_ACKS = Invalidations.ACKS;
   /** {@code IMap<String, OriginFailure>}: origin URL to the report that it is failing. */
   public static final String ORIGIN_HEALTH = "origin-health";
+  /** {@code IMap<Long, byte[]>}: rotation epoch to its TLS session ticket key, sealed ({@link ClusterTicketKeys}). */
+  public static final String TLS_TICKET_KEYS = ClusterTicketKeys.MAP;
 
   private EdgeClusterNames() {}
 }

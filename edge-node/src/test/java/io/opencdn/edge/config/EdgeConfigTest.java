@@ -37,7 +37,7 @@ public class EdgeConfigTest {
     try (InputStream in = getClass().getClassLoader().getResourceAsStream("demo/edge-" + id + ".yaml")) {
       text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    String yaml = ConfigLoader.interpolate(text, "demo", Map.of("CDN_CLUSTER_SECRET", "demo-secret-0123456789"));
+    String yaml = ConfigLoader.interpolate(text, "demo", Map.of("CDN_CLUSTER_SECRET", "demo-secret-0123456789", "CDN_TLS_CERT", "edge.pem", "CDN_TLS_KEY", "edge.key"));
 
     EdgeConfig c = parse(yaml);
 
@@ -51,6 +51,9 @@ public class EdgeConfigTest {
     assertThat(c.cluster().bind().host()).isEqualTo(c.listen().host());
     assertThat(c.cluster().members()).hasSize(4);
     assertThat(c.adminToken()).isEmpty();
+    assertThat(c.tls().listen().host()).isEqualTo(c.listen().host());
+    assertThat(c.tls().listen().port()).isEqualTo(8443);
+    assertThat(c.tls().certificates()).containsExactly(new io.opencdn.edge.config.TlsConfig.Certificate("edge.pem", "edge.key"));
   }
 
   @Test
@@ -62,7 +65,7 @@ public class EdgeConfigTest {
       try (InputStream in = getClass().getClassLoader().getResourceAsStream("demo/edge-" + e.getKey() + ".yaml")) {
         text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
-      EdgeConfig c = parse(ConfigLoader.interpolate(text, "demo", Map.of("CDN_CLUSTER_SECRET", "demo-secret-0123456789")));
+      EdgeConfig c = parse(ConfigLoader.interpolate(text, "demo", Map.of("CDN_CLUSTER_SECRET", "demo-secret-0123456789", "CDN_TLS_CERT", "edge.pem", "CDN_TLS_KEY", "edge.key")));
       assertThat(new double[] {c.latitude(), c.longitude()}).containsExactly(e.getValue());
     }
   }
