@@ -6,10 +6,12 @@ import io.opencdn.common.config.ConfigLocation;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.dns.admin.Operations;
 import io.opencdn.dns.answer.Answerer;
-import io.opencdn.dns.cluster.EdgeDirectory;
-import io.opencdn.dns.cluster.EdgeProbe;
-import io.opencdn.dns.cluster.HazelcastLatency;
-import io.opencdn.dns.cluster.MergedEdgeSource;
+import io.opencdn.dns.answer.QueryHandler;
+import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.edges.EdgeDirectory;
+import io.opencdn.dns.edges.EdgeProbe;
+import io.opencdn.dns.latency.HazelcastLatency;
+import io.opencdn.dns.edges.MergedEdgeSource;
 import io.opencdn.dns.geo.CountryCentroids;
 import io.opencdn.dns.geo.CoverageFile;
 import io.opencdn.dns.geo.CoverageZones;
@@ -17,14 +19,14 @@ import io.opencdn.dns.geo.LocationCache;
 import io.opencdn.dns.geo.LocationChain;
 import io.opencdn.dns.latency.ProbeTargets;
 import io.opencdn.dns.routing.LatencySource;
-import io.opencdn.dns.routing.PolicySpec;
+import io.opencdn.dns.config.PolicySpec;
 import io.opencdn.dns.routing.Router;
 import io.opencdn.dns.zone.ZoneSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.xbill.DNS.Name;
-import io.opencdn.dns.cluster.HazelcastEdges;
+import io.opencdn.dns.edges.HazelcastEdges;
 import io.opencdn.dns.geo.GeoDatabase;
 import io.opencdn.dns.geo.GeoLocator;
 import io.opencdn.dns.net.Listeners;
@@ -42,7 +44,7 @@ import java.time.Clock;
  * {@link EdgeDirectory} that keeps the routing snapshot current. Clients are located by a
  * {@link LocationChain} (coverage zones, City database, country centroid, default) and edges are
  * chosen by a {@link Router} (one policy chain per geo-routed name, latency from the Hazelcast map
- * {@value io.opencdn.dns.cluster.HazelcastLatency#MAP}). With Hazelcast, the clients of geo-routed
+ * {@value io.opencdn.dns.latency.HazelcastLatency#MAP}). With Hazelcast, the clients of geo-routed
  * queries are published as probe targets for the edges ({@link ProbeTargets}, map
  * {@value ProbeTargets#MAP}).
  *

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opencdn.common.config.Endpoint;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.routing.SnapshotHolder;
 import io.vertx.core.Vertx;
 import java.io.DataInputStream;

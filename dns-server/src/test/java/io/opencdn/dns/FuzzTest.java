@@ -3,8 +3,9 @@ package io.opencdn.dns;
 import static io.opencdn.dns.TestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opencdn.dns.answer.QueryHandler;
 import io.opencdn.dns.net.TcpListener;
-import io.opencdn.dns.net.Transport;
+import io.opencdn.dns.wire.Transport;
 import io.opencdn.dns.routing.SnapshotHolder;
 import io.vertx.core.Vertx;
 import java.io.DataInputStream;

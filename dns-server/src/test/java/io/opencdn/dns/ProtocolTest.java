@@ -4,7 +4,9 @@ import static io.opencdn.dns.TestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLocation;
-import io.opencdn.dns.net.Transport;
+import io.opencdn.dns.answer.QueryHandler;
+import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.wire.Transport;
 import io.opencdn.dns.routing.SnapshotHolder;
 import java.util.List;
 import java.util.stream.Stream;

@@ -2,6 +2,7 @@ package io.opencdn.dns;
 
 import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.common.config.ConfigLocation;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.geo.GeoDatabase;
 import io.opencdn.dns.routing.Edge;
 import io.opencdn.dns.routing.EdgeSnapshot;

@@ -18,7 +18,7 @@ import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.config.AdminToken;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.dns.DnsConfig;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
 import io.opencdn.edge.ClusterFillConfig;
 import io.opencdn.edge.DistributionConfig;

@@ -1,6 +1,7 @@
 package io.opencdn.dns.admin;
 
 import io.opencdn.common.config.AdminToken;
+import io.opencdn.dns.config.AdminConfig;
 import io.opencdn.dns.metrics.DnsMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,10 +1,10 @@
 package io.opencdn.dns.admin;
 
-import io.opencdn.dns.DnsConfig;
-import io.opencdn.dns.QueryHandler;
+import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.answer.QueryHandler;
 import io.opencdn.dns.answer.Answerer;
 import io.opencdn.dns.metrics.DnsMetrics;
-import io.opencdn.dns.net.ResponseRateLimiter;
+import io.opencdn.dns.answer.ResponseRateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;

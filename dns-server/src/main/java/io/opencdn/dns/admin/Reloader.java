@@ -1,8 +1,8 @@
 package io.opencdn.dns.admin;
 
 import io.opencdn.common.config.ConfigLocation;
-import io.opencdn.dns.DnsConfig;
-import io.opencdn.dns.QueryHandler;
+import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.answer.QueryHandler;
 import io.opencdn.dns.answer.Answerer;
 import io.opencdn.dns.metrics.DnsMetrics;
 import io.vertx.core.Future;

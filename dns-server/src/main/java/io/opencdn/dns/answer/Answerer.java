@@ -1,6 +1,6 @@
 package io.opencdn.dns.answer;
 
-import io.opencdn.dns.DnsConfig;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.geo.ClientLocation;
 import io.opencdn.dns.geo.GeoLocator;
 import io.opencdn.dns.geo.LocationCache;

@@ -1,9 +1,9 @@
 package io.opencdn.dns.explain;
 
-import io.opencdn.dns.DnsConfig;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.geo.ClientLocation;
 import io.opencdn.dns.geo.LocationChain;
-import io.opencdn.dns.net.Transport;
+import io.opencdn.dns.wire.Transport;
 import io.opencdn.dns.routing.Decision;
 import io.opencdn.dns.routing.Edge;
 import io.opencdn.dns.routing.EdgeSnapshot;

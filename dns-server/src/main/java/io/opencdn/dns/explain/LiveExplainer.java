@@ -1,6 +1,6 @@
 package io.opencdn.dns.explain;
 
-import io.opencdn.dns.DnsConfig;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
 import io.opencdn.dns.routing.EdgeSnapshot;
 import java.net.InetAddress;

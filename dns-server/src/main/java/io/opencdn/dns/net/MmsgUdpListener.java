@@ -3,6 +3,7 @@ package io.opencdn.dns.net;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import io.opencdn.dns.wire.DnsHandler;
 import io.vertx.core.Future;
 import java.net.Inet4Address;
 import java.net.Inet6Address;

@@ -1,5 +1,7 @@
 package io.opencdn.dns.routing;
 
+import io.opencdn.dns.config.PolicySpec;
+
 /**
  * One small named routing step (the CoreDNS plugin idea): takes the ranking so far and returns
  * the next one. Policies are pure: everything they use is in the {@link RouteContext}; no I/O,

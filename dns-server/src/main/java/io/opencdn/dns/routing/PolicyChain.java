@@ -1,5 +1,6 @@
 package io.opencdn.dns.routing;
 
+import io.opencdn.dns.config.PolicySpec;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package io.opencdn.dns.routing;
 
+import io.opencdn.dns.config.PolicySpec;
 import io.opencdn.dns.geo.ClientLocation;
 import java.time.Clock;
 import java.util.HashMap;

@@ -1,8 +1,8 @@
 package io.opencdn.dns.bench;
 
-import io.opencdn.dns.DnsConfig;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
-import io.opencdn.dns.QueryHandler;
+import io.opencdn.dns.answer.QueryHandler;
 import io.opencdn.dns.TestSupport;
 import io.opencdn.dns.answer.Answerer;
 import io.opencdn.dns.geo.CountryCentroids;
@@ -10,7 +10,7 @@ import io.opencdn.dns.geo.CoverageZones;
 import io.opencdn.dns.geo.GeoLocator;
 import io.opencdn.dns.geo.LocationCache;
 import io.opencdn.dns.geo.LocationChain;
-import io.opencdn.dns.net.Transport;
+import io.opencdn.dns.wire.Transport;
 import io.opencdn.dns.routing.LatencySource;
 import io.opencdn.dns.routing.SnapshotHolder;
 import io.opencdn.dns.zone.ZoneSet;

@@ -4,7 +4,7 @@ import static io.opencdn.dns.TestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLoader;
-import io.opencdn.dns.DnsConfig;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
 import io.opencdn.dns.geo.CountryCentroids;
 import io.opencdn.dns.geo.CoverageZones;

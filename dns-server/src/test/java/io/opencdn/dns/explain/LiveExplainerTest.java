@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opencdn.common.config.ConfigLoader;
-import io.opencdn.dns.DnsConfig;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
 import io.vertx.core.Vertx;
 import java.time.Clock;

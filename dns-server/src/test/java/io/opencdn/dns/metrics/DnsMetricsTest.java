@@ -2,7 +2,7 @@ package io.opencdn.dns.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opencdn.dns.net.Transport;
+import io.opencdn.dns.wire.Transport;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;

@@ -4,6 +4,7 @@ import static io.opencdn.dns.routing.Edges.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.dns.TestClock;
+import io.opencdn.dns.config.PolicySpec;
 import io.opencdn.dns.geo.ClientLocation;
 import java.util.List;
 import java.util.Map;

@@ -3,6 +3,7 @@ package io.opencdn.dns.routing;
 import static io.opencdn.dns.routing.Edges.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opencdn.dns.config.PolicySpec;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
