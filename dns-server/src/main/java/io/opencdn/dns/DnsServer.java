@@ -120,7 +120,7 @@ public final class DnsServer {
     GeoLocator located = new LocationCache(routing.locator());
     this.ops = new Operations(vertx, config, configLocation, Clock.systemUTC(), cfg -> new Answerer(
         ZoneSet.load(cfg.zones(), configLocation), cfg.routing(), located, edges,
-        cfg == config ? routing.router() : routing.router().withChains(policies(cfg))));
+        cfg == config ? routing.router() : routing.router().withRoutes(cfg.routing())));
     this.handler = ops.handler();
     this.listeners = new Listeners(vertx, handler, config.threads(), config.tcp());
     this.targets = routing.hz() == null ? null : new ProbeTargets(vertx, routing.hz(), routing.clock(), ProbeTargets.Limits.DEFAULTS,
@@ -140,7 +140,7 @@ public final class DnsServer {
   private DnsServer(Vertx vertx, DnsConfig config, String configLocation, GeoLocator geo, EdgeSnapshotSource edges) {
     this.vertx = vertx;
     this.listen = config.listen();
-    this.routing = new Routing(null, router(config, LatencySource.NONE, Clock.systemUTC()), null, null, null, null, 0, null,
+    this.routing = new Routing(null, Router.of(config.routing(), LatencySource.NONE, Clock.systemUTC()), null, null, null, null, 0, null,
         null);
     this.targets = null;
     this.directory = null;
@@ -169,7 +169,7 @@ public final class DnsServer {
     CoverageFile coverage = config.geo().coverage().isEmpty() ? null
         : new CoverageFile(ConfigLocation.resolve(configLocation, config.geo().coverage()));
     LocationChain chain = new LocationChain(coverage != null ? coverage : CoverageZones.EMPTY, geo::lookup, CountryCentroids.embedded(),
-        config.geo().defaultLocation() == null ? null : config.geo().defaultLocation().toLocation());
+        LocationChain.defaultLocation(config.geo().defaultLocation()));
     if (hz != null && config.cluster() == null) {
       throw new IllegalArgumentException("a Hazelcast member needs the config's cluster section (its secret checks the records)");
     }
@@ -179,20 +179,10 @@ public final class DnsServer {
             config.health(), new EdgeProbe(vertx, config.health().timeoutMillis(), config.edges()), clock);
     HazelcastLatency latency = hz == null ? null
         : new HazelcastLatency(vertx, hz, LATENCY_REFRESH_MILLIS, RecordCheck.of(config.cluster().secret()), clock);
-    Router router = router(config, latency != null ? latency : LatencySource.NONE, clock);
+    Router router = Router.of(config.routing(), latency != null ? latency : LatencySource.NONE, clock);
     return new Routing(chain, router, directory, edges, latency, coverage, config.geo().coverageReloadSeconds(), hz, clock);
   }
 
-  /** The router of {@code config}: one policy chain per routing entry. */
-  public static Router router(DnsConfig config, LatencySource latency, Clock clock) {
-    return Router.of(policies(config), latency, clock);
-  }
-
-  private static Map<Name, List<PolicySpec>> policies(DnsConfig config) {
-    Map<Name, List<PolicySpec>> specs = new HashMap<>();
-    config.routing().forEach(r -> specs.put(r.fqdn(), r.policies()));
-    return specs;
-  }
 
   /**
    * Binds UDP, then TCP on the same port, then starts the edge directory. With port 0 the UDP

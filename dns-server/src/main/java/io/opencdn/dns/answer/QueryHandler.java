@@ -1,5 +1,6 @@
 package io.opencdn.dns.answer;
 
+import io.opencdn.dns.routing.Router;
 import io.opencdn.dns.DnsServer;
 import io.opencdn.dns.answer.Answer;
 import io.opencdn.dns.answer.Answerer;
@@ -73,7 +74,7 @@ public final class QueryHandler implements DnsHandler {
   public static Answerer answerer(DnsConfig config, String configLocation, GeoLocator geo, EdgeSnapshotSource edges) {
     ZoneSet zones = ZoneSet.load(config.zones(), configLocation);
     return new Answerer(zones, config.routing(), geo, edges,
-        DnsServer.router(config, io.opencdn.dns.routing.LatencySource.NONE, java.time.Clock.systemUTC()));
+        Router.of(config.routing(), io.opencdn.dns.routing.LatencySource.NONE, java.time.Clock.systemUTC()));
   }
 
   /** Replaces the answer stage (hot reload); queries in flight finish with the old one. */

@@ -2,13 +2,11 @@ package io.opencdn.dns.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.opencdn.common.config.ConfigException;
-import io.opencdn.dns.geo.ClientLocation;
-import io.opencdn.dns.geo.LocationChain;
 import java.util.Locale;
 
 /**
  * A configured location (YAML {@code geo.defaultLocation}): where clients nothing else could
- * locate are assumed to be.
+ * locate are assumed to be ({@code LocationChain.defaultLocation} makes it a location).
  *
  * @param latitude degrees, -90..90
  * @param longitude degrees, -180..180
@@ -28,10 +26,5 @@ public record LocationSpec(
     continent = continent == null || continent.isBlank() ? null : continent.trim().toUpperCase(Locale.ROOT);
     ConfigException.require(country == null || country.matches("[A-Z]{2}"), "country", "a two-letter ISO code", country);
     ConfigException.require(continent == null || continent.matches("AF|AN|AS|EU|NA|OC|SA"), "continent", "one of AF AN AS EU NA OC SA", continent);
-  }
-
-  /** As a location (source {@code default}). */
-  public ClientLocation toLocation() {
-    return new ClientLocation(latitude, longitude, country, continent, null, 0, LocationChain.DEFAULT, null, null);
   }
 }

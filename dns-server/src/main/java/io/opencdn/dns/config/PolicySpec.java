@@ -3,12 +3,6 @@ package io.opencdn.dns.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.opencdn.common.config.ConfigException;
-import io.opencdn.dns.routing.CapacitySpill;
-import io.opencdn.dns.routing.DistanceRank;
-import io.opencdn.dns.routing.GeoFence;
-import io.opencdn.dns.routing.HealthFilter;
-import io.opencdn.dns.routing.LatencyRank;
-import io.opencdn.dns.routing.Policy;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,7 +13,8 @@ import java.util.Set;
 /**
  * One entry of a routing entry's {@code policies:} list: a policy name, or a map with
  * {@code name} and that policy's parameters. Validated at load time; a parameter that does not
- * belong to the named policy is an error naming it.
+ * belong to the named policy is an error naming it. The routing stage builds the policy an entry
+ * describes ({@code PolicyChain.policy}).
  *
  * <pre>{@code
  * policies:
@@ -55,6 +50,9 @@ public record PolicySpec(
     @JsonProperty("width") Integer width,
     @JsonProperty("threshold") Double threshold) {
 
+  /** Default {@code panicShare} of the health policy. */
+  public static final double DEFAULT_PANIC_SHARE = 0.5;
+
   /** Known policy names and the parameters each accepts. */
   public static final Map<String, Set<String>> PARAMETERS = Map.of(
       "health", Set.of("panicShare"),
@@ -84,7 +82,7 @@ public record PolicySpec(
     check(allowed, "toleranceMillis", toleranceMillis);
     check(allowed, "width", width);
     check(allowed, "threshold", threshold);
-    panicShare = panicShare == null ? HealthFilter.DEFAULT_PANIC_SHARE : panicShare;
+    panicShare = panicShare == null ? DEFAULT_PANIC_SHARE : panicShare;
     bucketKm = bucketKm == null ? 0.0 : bucketKm;
     maxAgeSeconds = maxAgeSeconds == null ? 300L : maxAgeSeconds;
     toleranceMillis = toleranceMillis == null ? 5.0 : toleranceMillis;
@@ -130,17 +128,5 @@ public record PolicySpec(
       out.add(c);
     }
     return List.copyOf(new LinkedHashSet<>(out));
-  }
-
-  /** The policy this entry describes. */
-  public Policy policy() {
-    return switch (name) {
-      case "health" -> new HealthFilter(panicShare);
-      case "geofence" -> new GeoFence(Set.copyOf(allowCountries), Set.copyOf(denyCountries), Set.copyOf(allowContinents), Set.copyOf(denyContinents));
-      case "distance" -> new DistanceRank(bucketKm);
-      case "latency" -> new LatencyRank(maxAgeSeconds, toleranceMillis);
-      case "spill" -> new CapacitySpill(width, threshold);
-      default -> throw new IllegalStateException(name);
-    };
   }
 }

@@ -2,10 +2,9 @@ package io.opencdn.dns.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.opencdn.common.config.ConfigException;
-import io.opencdn.dns.answer.ResponseRateLimiter;
 
 /**
- * Response Rate Limiting settings (the {@code rrl} section; see {@link ResponseRateLimiter}).
+ * Response Rate Limiting settings (the {@code rrl} section; see {@link io.opencdn.dns.answer.ResponseRateLimiter}).
  *
  * @param enabled on by default; applies to UDP only (TCP proves the source address)
  * @param responsesPerSecond responses per second one client network may receive, 1..100000 (default 20)

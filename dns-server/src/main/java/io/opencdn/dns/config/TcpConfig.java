@@ -2,10 +2,9 @@ package io.opencdn.dns.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.opencdn.common.config.ConfigException;
-import io.opencdn.dns.net.TcpListener;
 
 /**
- * DNS over TCP settings (the {@code tcp} section; see {@link TcpListener}).
+ * DNS over TCP settings (the {@code tcp} section; see {@link io.opencdn.dns.net.TcpListener}).
  *
  * @param maxConnections connections open at once over all listeners; one more is closed when
  *     accepted (RFC 7766 6.2.2), 1..100000 (default 1000)

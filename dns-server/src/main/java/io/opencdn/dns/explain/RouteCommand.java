@@ -1,5 +1,6 @@
 package io.opencdn.dns.explain;
 
+import io.opencdn.dns.routing.Router;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.config.ConfigException;
@@ -104,10 +105,10 @@ public final class RouteCommand implements Callable<Integer> {
         LocationChain chain = new LocationChain(
             cfg.geo().coverage().isEmpty() ? CoverageZones.EMPTY : new CoverageFile(ConfigLocation.resolve(config, cfg.geo().coverage())),
             db::lookup, CountryCentroids.embedded(),
-            cfg.geo().defaultLocation() == null ? null : cfg.geo().defaultLocation().toLocation());
+            LocationChain.defaultLocation(cfg.geo().defaultLocation()));
         ClusterView view = cluster == null ? ClusterView.NONE : ClusterView.read(cfg, cluster, clock);
         LatencyTable latency = view.latency();
-        Explainer explainer = new Explainer(cfg, chain, DnsServer.router(cfg, () -> latency, clock), clock);
+        Explainer explainer = new Explainer(cfg, chain, Router.of(cfg.routing(), () -> latency, clock), clock);
         explainer.route(name);
         Map<String, String> checked = new LinkedHashMap<>();
         EdgeSnapshot snapshot = snapshot(cfg, view.records(), clock, checked);

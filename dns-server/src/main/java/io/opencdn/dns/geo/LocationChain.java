@@ -1,5 +1,6 @@
 package io.opencdn.dns.geo;
 
+import io.opencdn.dns.config.LocationSpec;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +31,12 @@ public final class LocationChain implements GeoLocator {
   private final GeoLocator city;
   private final CountryCentroids centroids;
   private final ClientLocation fallback;
+
+  /** The configured default location ({@code geo.defaultLocation}) as a location, or null without one. */
+  public static ClientLocation defaultLocation(LocationSpec spec) {
+    return spec == null ? null
+        : new ClientLocation(spec.latitude(), spec.longitude(), spec.country(), spec.continent(), null, 0, DEFAULT, null, null);
+  }
 
   /**
    * A chain.

@@ -3,6 +3,7 @@ package io.opencdn.dns.routing;
 import io.opencdn.dns.config.PolicySpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The policies of one geo-routed name, applied in order to every known edge, followed by
@@ -32,7 +33,20 @@ public final class PolicyChain {
 
   /** The chain described by config entries. */
   public static PolicyChain of(List<PolicySpec> specs) {
-    return new PolicyChain(specs.stream().map(PolicySpec::policy).toList());
+    return new PolicyChain(specs.stream().map(PolicyChain::policy).toList());
+  }
+
+  /** The policy a config entry describes. */
+  public static Policy policy(PolicySpec spec) {
+    return switch (spec.name()) {
+      case "health" -> new HealthFilter(spec.panicShare());
+      case "geofence" -> new GeoFence(Set.copyOf(spec.allowCountries()), Set.copyOf(spec.denyCountries()),
+          Set.copyOf(spec.allowContinents()), Set.copyOf(spec.denyContinents()));
+      case "distance" -> new DistanceRank(spec.bucketKm());
+      case "latency" -> new LatencyRank(spec.maxAgeSeconds(), spec.toleranceMillis());
+      case "spill" -> new CapacitySpill(spec.width(), spec.threshold());
+      default -> throw new IllegalStateException(spec.name());
+    };
   }
 
   /** The policies in order. */

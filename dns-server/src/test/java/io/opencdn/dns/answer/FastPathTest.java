@@ -1,5 +1,6 @@
 package io.opencdn.dns.answer;
 
+import io.opencdn.dns.routing.Router;
 import static io.opencdn.dns.TestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -305,7 +306,7 @@ class FastPathTest {
   private QueryHandler serverLike(io.opencdn.dns.geo.LocationCache located) {
     DnsConfig cfg = testConfig();
     return new QueryHandler(new io.opencdn.dns.answer.Answerer(io.opencdn.dns.zone.ZoneSet.load(cfg.zones(), TEST_CONFIG),
-        cfg.routing(), located, edges, DnsServer.router(cfg, io.opencdn.dns.routing.LatencySource.NONE, java.time.Clock.systemUTC())));
+        cfg.routing(), located, edges, Router.of(cfg.routing(), io.opencdn.dns.routing.LatencySource.NONE, java.time.Clock.systemUTC())));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.opencdn.dns.bench;
 
+import io.opencdn.dns.routing.Router;
 import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
 import io.opencdn.dns.answer.QueryHandler;
@@ -41,7 +42,7 @@ public final class HotPathLoop {
     DnsConfig config = TestSupport.testConfig();
     GeoLocator geo = locator(String.join(" ", args));
     Answerer answerer = new Answerer(ZoneSet.load(config.zones(), TestSupport.TEST_CONFIG), config.routing(), geo,
-        new SnapshotHolder(TestSupport.demoEdges()), DnsServer.router(config, LatencySource.NONE, Clock.systemUTC()));
+        new SnapshotHolder(TestSupport.demoEdges()), Router.of(config.routing(), LatencySource.NONE, Clock.systemUTC()));
     QueryHandler handler = new QueryHandler(answerer);
     Random rnd = new Random(20261125);
     byte[][] random = new byte[n][];

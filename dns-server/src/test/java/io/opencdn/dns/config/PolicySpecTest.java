@@ -11,6 +11,7 @@ import io.opencdn.dns.routing.DistanceRank;
 import io.opencdn.dns.routing.GeoFence;
 import io.opencdn.dns.routing.HealthFilter;
 import io.opencdn.dns.routing.LatencyRank;
+import io.opencdn.dns.routing.PolicyChain;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,15 +36,15 @@ class PolicySpecTest {
           - {name: spill, width: 3, threshold: 0.9}
           - {name: health, panicShare: 0.3}
         """);
-    assertThat(specs.stream().map(s -> s.policy().name()).toList())
+    assertThat(specs.stream().map(s -> PolicyChain.policy(s).name()).toList())
         .containsExactly("health", "geofence", "distance", "latency", "spill", "health");
-    assertThat(specs.get(0).policy()).isEqualTo(new HealthFilter(0.5));
-    assertThat(specs.get(1).policy()).isEqualTo(new GeoFence(java.util.Set.of(), java.util.Set.of("KP"),
+    assertThat(PolicyChain.policy(specs.get(0))).isEqualTo(new HealthFilter(0.5));
+    assertThat(PolicyChain.policy(specs.get(1))).isEqualTo(new GeoFence(java.util.Set.of(), java.util.Set.of("KP"),
         java.util.Set.of("EU", "NA"), java.util.Set.of()));
-    assertThat(specs.get(2).policy()).isEqualTo(new DistanceRank(50));
-    assertThat(specs.get(3).policy()).isEqualTo(new LatencyRank(60, 2));
-    assertThat(specs.get(4).policy()).isEqualTo(new CapacitySpill(3, 0.9));
-    assertThat(specs.get(5).policy()).isEqualTo(new HealthFilter(0.3));
+    assertThat(PolicyChain.policy(specs.get(2))).isEqualTo(new DistanceRank(50));
+    assertThat(PolicyChain.policy(specs.get(3))).isEqualTo(new LatencyRank(60, 2));
+    assertThat(PolicyChain.policy(specs.get(4))).isEqualTo(new CapacitySpill(3, 0.9));
+    assertThat(PolicyChain.policy(specs.get(5))).isEqualTo(new HealthFilter(0.3));
   }
 
   @Test
