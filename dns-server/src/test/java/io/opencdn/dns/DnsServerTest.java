@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.dns.config.DnsConfig;
-import io.opencdn.dns.routing.SnapshotHolder;
 import io.vertx.core.Vertx;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -25,7 +24,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
-/** A started server on real UDP and TCP sockets. */
+/** A started server on real UDP and TCP sockets, its edges static ones from the config. */
 class DnsServerTest {
 
   private Vertx vertx;
@@ -35,7 +34,7 @@ class DnsServerTest {
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    server = DnsServer.withEdges(vertx, testConfig(), TEST_CONFIG, geo(), new SnapshotHolder(demoEdges()));
+    server = new DnsServer(vertx, withDemoEdges(testConfig()), TEST_CONFIG, null, Clock.systemUTC());
     port = server.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -121,14 +120,14 @@ class DnsServerTest {
   @Test
   void aTakenPortFailsTheStart() throws Exception {
     DnsConfig cfg = testConfig().withListen(new Endpoint("127.0.0.1", port));
-    DnsServer second = DnsServer.withEdges(vertx, cfg, TEST_CONFIG, geo(), new SnapshotHolder());
+    DnsServer second = new DnsServer(vertx, cfg, TEST_CONFIG, null, Clock.systemUTC());
     assertThatThrownBy(() -> second.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
         .hasMessageContaining("ddress");
   }
 
   @Test
   void configuredThreadsEachServeTheirOwnSockets() throws Exception {
-    DnsServer three = DnsServer.withEdges(vertx, testConfig().withThreads(3), TEST_CONFIG, geo(), new SnapshotHolder(demoEdges()));
+    DnsServer three = new DnsServer(vertx, withDemoEdges(testConfig()).withThreads(3), TEST_CONFIG, null, Clock.systemUTC());
     int p = three.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     try {
       assertThat(three.listeners().udpSockets()).isEqualTo(io.opencdn.dns.net.UdpListener.nativeTransport() ? 3 : 1);

@@ -35,7 +35,7 @@ class FuzzTest {
   static final int CASES = 20_000;
   static final long SEED = 0x5EED_D0D5L;
 
-  private final QueryHandler handler = QueryHandler.create(testConfig(), TEST_CONFIG, geo(), new SnapshotHolder(demoEdges()));
+  private final QueryHandler handler = handler(testConfig(), TEST_CONFIG, new SnapshotHolder(demoEdges()));
 
   static List<byte[]> seeds() {
     List<byte[]> out = new ArrayList<>();

@@ -40,7 +40,7 @@ class ProtocolTest {
 
   @BeforeEach
   void setUp() {
-    handler = QueryHandler.create(ConfigLocation.load(CONFIG, DnsConfig.class), CONFIG, geo(), new SnapshotHolder(demoEdges()));
+    handler = handler(ConfigLocation.load(CONFIG, DnsConfig.class), CONFIG, new SnapshotHolder(demoEdges()));
   }
 
   private Message ask(Message query) {

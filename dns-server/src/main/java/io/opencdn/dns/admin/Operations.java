@@ -2,12 +2,14 @@ package io.opencdn.dns.admin;
 
 import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.answer.QueryHandler;
-import io.opencdn.dns.answer.Answerer;
+import io.opencdn.dns.answer.AnswerStage;
 import io.opencdn.dns.metrics.DnsMetrics;
 import io.opencdn.dns.answer.ResponseRateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.net.InetAddress;
 import java.time.Clock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -24,11 +26,14 @@ public final class Operations {
   private volatile int adminPort = -1;
 
   /**
+   * @param clock the rate limiter's time
    * @param build makes the answer stage of a config (zones loaded); called now and on every reload
+   * @param routed told the client of every geo-routed answer (see {@link QueryHandler}), or null
    */
-  public Operations(Vertx vertx, DnsConfig config, String configLocation, Clock clock, Function<DnsConfig, Answerer> build) {
+  public Operations(Vertx vertx, DnsConfig config, String configLocation, Clock clock, Function<DnsConfig, AnswerStage> build,
+      Consumer<InetAddress> routed) {
     ResponseRateLimiter rrl = config.rrl().enabled() ? new ResponseRateLimiter(config.rrl(), clock) : null;
-    this.handler = new QueryHandler(build.apply(config), rrl, metrics);
+    this.handler = new QueryHandler(build.apply(config), rrl, metrics, routed);
     this.reloader = new Reloader(vertx, config, configLocation, build, handler, metrics);
     this.admin = config.admin() == null ? null : new AdminServer(vertx, config.admin(), metrics, reloader);
   }

@@ -3,7 +3,7 @@ package io.opencdn.dns.admin;
 import io.opencdn.common.config.ConfigLocation;
 import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.answer.QueryHandler;
-import io.opencdn.dns.answer.Answerer;
+import io.opencdn.dns.answer.AnswerStage;
 import io.opencdn.dns.metrics.DnsMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hot reload of the configuration and the zone files (SIGHUP or {@code POST /reload}): reads the
- * config file again, loads every zone into a new {@link Answerer} on a worker thread (never on an
+ * config file again, loads every zone into a new {@link AnswerStage} on a worker thread (never on an
  * event loop), then swaps it into the {@link QueryHandler} in one volatile write. Queries never
  * wait and never see a half-loaded state. Anything wrong (YAML, a zone file that does not parse,
  * a missing SOA) refuses the whole reload with one ERROR line; the previous state keeps serving.
@@ -34,7 +34,7 @@ public final class Reloader {
   private final Vertx vertx;
   private final DnsConfig running;
   private final String configLocation;
-  private final Function<DnsConfig, Answerer> build;
+  private final Function<DnsConfig, AnswerStage> build;
   private final QueryHandler handler;
   private final DnsMetrics metrics;
 
@@ -42,7 +42,7 @@ public final class Reloader {
    * @param running the configuration the server started with (command-line overrides applied)
    * @param build makes the answer stage of a config (loads its zones; may throw)
    */
-  public Reloader(Vertx vertx, DnsConfig running, String configLocation, Function<DnsConfig, Answerer> build, QueryHandler handler,
+  public Reloader(Vertx vertx, DnsConfig running, String configLocation, Function<DnsConfig, AnswerStage> build, QueryHandler handler,
       DnsMetrics metrics) {
     this.vertx = vertx;
     this.running = running;
@@ -68,14 +68,14 @@ public final class Reloader {
   /** The blocking part; public for callers that already run on a worker thread. */
   public String reloadBlocking() {
     DnsConfig next = ConfigLocation.load(configLocation, DnsConfig.class);
-    Answerer answerer = build.apply(next);
-    handler.swap(answerer);
+    AnswerStage stage = build.apply(next);
+    handler.swap(stage);
     List<String> notApplied = notApplied(running, next);
     if (!notApplied.isEmpty()) {
       LOG.warn("reload: {}: {} differ from the running values and are not applied (read at start only: restart to apply)",
           configLocation, notApplied);
     }
-    return "serving zones " + answerer.describeZones() + ", " + next.routing().size() + " routed names"
+    return "serving zones " + stage.describeZones() + ", " + next.routing().size() + " routed names"
         + (notApplied.isEmpty() ? "" : "; not applied until a restart: " + String.join(", ", notApplied));
   }
 

@@ -1,24 +1,17 @@
 package io.opencdn.dns.answer;
 
-import io.opencdn.dns.routing.Router;
-import io.opencdn.dns.DnsServer;
-import io.opencdn.dns.answer.Answer;
-import io.opencdn.dns.answer.Answerer;
-import io.opencdn.dns.config.DnsConfig;
-import io.opencdn.dns.geo.GeoLocator;
 import io.opencdn.dns.metrics.DnsMetrics;
-import io.opencdn.dns.wire.DnsHandler;
-import io.opencdn.dns.answer.ResponseRateLimiter;
-import io.opencdn.dns.wire.Transport;
-import io.opencdn.dns.routing.EdgeSnapshotSource;
+import io.opencdn.dns.routing.Edge;
 import io.opencdn.dns.wire.Decoded;
+import io.opencdn.dns.wire.DnsHandler;
 import io.opencdn.dns.wire.FastQuery;
 import io.opencdn.dns.wire.QueryDecoder;
 import io.opencdn.dns.wire.Request;
 import io.opencdn.dns.wire.ResponseEncoder;
 import io.opencdn.dns.wire.Responses;
-import io.opencdn.dns.zone.ZoneSet;
+import io.opencdn.dns.wire.Transport;
 import java.net.InetAddress;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,37 +20,47 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 
 /**
- * The whole query path as one function: {@link QueryDecoder} (parse, EDNS, ECS) -> optional
- * {@link ResponseRateLimiter} (UDP only) -> {@link Answerer} (zone data, geo routing) ->
- * {@link ResponseEncoder} (OPT, ECS echo, truncation), recording {@link DnsMetrics}. No I/O, no
- * locks: safe to call from any number of event loops. The answerer (zones + routes) is held in a
- * volatile field and replaced whole by {@link #swap} on reload, so a query sees either the old or
- * the new state, never a mix.
+ * The whole query path as one function, the {@link DnsHandler} the listeners call: first the fast
+ * path ({@link FastQuery} reads the common query shape on the wire; a {@link KeptResponses} replay,
+ * the {@link FastAnswerer}, or an NXDOMAIN template answers it), else the full path:
+ * {@link QueryDecoder} (parse, EDNS, ECS) -> optional {@link ResponseRateLimiter} (UDP only) ->
+ * {@link FullAnswerer} (zone data, geo routing) -> {@link ResponseEncoder} (OPT, ECS echo,
+ * truncation), recording {@link DnsMetrics}. No I/O, no locks: safe to call from any number of
+ * event loops. The {@link AnswerStage} (zones + routes) is held in a volatile field and replaced
+ * whole by {@link #swap} on reload, so a query sees either the old or the new state, never a mix.
+ *
+ * <p>Time: {@code System.nanoTime()} only measures how long answering took, for the
+ * {@code dns_query_duration_seconds} histogram; nothing here decides by time (the rate limiter
+ * and the router read the clock they are given).
  */
 public final class QueryHandler implements DnsHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(QueryHandler.class);
 
-  private volatile Answerer answerer;
+  private volatile AnswerStage stage;
   private final ResponseRateLimiter rrl;
   private final DnsMetrics metrics;
   private final LongAdder queries = new LongAdder();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder[] byRcode = new LongAdder[24];
-  private volatile java.util.function.Consumer<InetAddress> routedListener;
+  private final Consumer<InetAddress> routedListener;
   private volatile boolean fastPath = true;
 
-  /** A handler without rate limiting, with its own metrics. */
-  public QueryHandler(Answerer answerer) {
-    this(answerer, null, new DnsMetrics());
+  /** A handler without rate limiting and without a routed listener, with its own metrics. */
+  public QueryHandler(AnswerStage stage) {
+    this(stage, null, new DnsMetrics(), null);
   }
 
   /**
    * @param rrl rate limiter for UDP responses, or null for none
    * @param metrics where queries, latencies, edges and RRL actions are counted
+   * @param routed called with the client address (the Client Subnet's network, else the resolver)
+   *     of every query answered with edges (geo-routed), on the query path: it must be cheap and
+   *     must not block (the wiring passes the latency probe targets' {@code record}); null for none
    */
-  public QueryHandler(Answerer answerer, ResponseRateLimiter rrl, DnsMetrics metrics) {
-    this.answerer = answerer;
+  public QueryHandler(AnswerStage stage, ResponseRateLimiter rrl, DnsMetrics metrics, Consumer<InetAddress> routed) {
+    this.stage = stage;
+    this.routedListener = routed;
     this.rrl = rrl;
     this.metrics = metrics;
     for (int i = 0; i < byRcode.length; i++) {
@@ -65,34 +68,13 @@ public final class QueryHandler implements DnsHandler {
     }
   }
 
-  /** A handler for {@code config} without rate limiting: loads its zones (relative to {@code configLocation}). */
-  public static QueryHandler create(DnsConfig config, String configLocation, GeoLocator geo, EdgeSnapshotSource edges) {
-    return new QueryHandler(answerer(config, configLocation, geo, edges));
-  }
-
-  /** The answer stage for {@code config}: zones loaded now (a {@link io.opencdn.common.config.ConfigException} on a bad file). */
-  public static Answerer answerer(DnsConfig config, String configLocation, GeoLocator geo, EdgeSnapshotSource edges) {
-    ZoneSet zones = ZoneSet.load(config.zones(), configLocation);
-    return new Answerer(zones, config.routing(), geo, edges,
-        Router.of(config.routing(), io.opencdn.dns.routing.LatencySource.NONE, java.time.Clock.systemUTC()));
-  }
-
   /** Replaces the answer stage (hot reload); queries in flight finish with the old one. */
-  public void swap(Answerer next) {
-    this.answerer = next;
+  public void swap(AnswerStage next) {
+    this.stage = next;
   }
 
   /**
-   * Called with the client address (the Client Subnet's network, else the resolver) of every
-   * query answered with edges (geo-routed), on the query path: it must be cheap and must not
-   * block (e.g. {@link io.opencdn.dns.latency.ProbeTargets#record}); null for none.
-   */
-  public void onRouted(java.util.function.Consumer<InetAddress> listener) {
-    this.routedListener = listener;
-  }
-
-  /**
-   * Turns the fast path ({@link FastQuery}, {@link Answerer#answerFast}) on or off; on by default.
+   * Turns the fast path ({@link FastQuery}, {@link KeptResponses}, {@link FastAnswerer}) on or off; on by default.
    * Off, every query takes the full path, which gives the same bytes: tests compare the two.
    */
   public void fastPath(boolean enabled) {
@@ -100,8 +82,8 @@ public final class QueryHandler implements DnsHandler {
   }
 
   /** The current answer stage. */
-  public Answerer answerer() {
-    return answerer;
+  public AnswerStage stage() {
+    return stage;
   }
 
   @Override
@@ -110,7 +92,7 @@ public final class QueryHandler implements DnsHandler {
     queries.increment();
     byte[] response;
     try {
-      response = respond(query, source, transport, fastPath ? FastQuery.parse(query) : null, answerer);
+      response = respond(query, source, transport, fastPath ? FastQuery.parse(query) : null, stage);
     } catch (RuntimeException | StackOverflowError e) {
       return failed(source, transport, e);
     }
@@ -124,7 +106,7 @@ public final class QueryHandler implements DnsHandler {
   /**
    * Answers a burst of queries as {@link #handle} answers each, after one pass over the burst
    * that loads, query by query and stage by stage, what the geo fast path will read for each
-   * client network ({@link Answerer#warm}): over hundreds of thousands of client networks those
+   * client network ({@link FastAnswerer#warm}): over hundreds of thousands of client networks those
    * reads miss the CPU caches, and issued side by side for the whole burst they overlap instead
    * of following one another. The responses are the same bytes {@link #handle} gives. Each
    * response's latency is the whole burst's time: the responses are sent together after it (and
@@ -133,7 +115,7 @@ public final class QueryHandler implements DnsHandler {
   @Override
   public void handleAll(byte[][] queries, InetAddress[] sources, int n, Transport transport, byte[][] responses) {
     long start = System.nanoTime();
-    Answerer current = answerer;
+    AnswerStage current = stage;
     FastQuery[] parsed = new FastQuery[n];
     RuntimeException[] unparsed = null;
     if (fastPath) {
@@ -146,7 +128,7 @@ public final class QueryHandler implements DnsHandler {
         }
       }
       try {
-        current.warm(parsed, sources, n);
+        current.fast().warm(parsed, sources, n);
       } catch (RuntimeException e) {
         LOG.debug("warming a burst failed: {}", e.toString()); // only reads: the answers are unaffected
       }
@@ -179,10 +161,10 @@ public final class QueryHandler implements DnsHandler {
     return null;
   }
 
-  private byte[] respond(byte[] query, InetAddress source, Transport transport, FastQuery fq, Answerer current) {
+  private byte[] respond(byte[] query, InetAddress source, Transport transport, FastQuery fq, AnswerStage current) {
     ResponseRateLimiter.Verdict verdict = null;
     if (fq != null) {
-      byte[] kept = current.cachedZoneResponse(fq);
+      byte[] kept = current.kept().response(fq);
       if (kept != null) {
         verdict = rrl == null || transport != Transport.UDP ? ResponseRateLimiter.Verdict.SEND : rrl.check(source);
         if (verdict == ResponseRateLimiter.Verdict.SEND) {
@@ -191,23 +173,22 @@ public final class QueryHandler implements DnsHandler {
         }
         return respondFully(query, source, transport, verdict, null, current);
       }
-      Answerer.Fast fast = fast(current, fq, source, transport);
+      FastAnswerer.Fast fast = fast(current, fq, source, transport);
       if (fast != null) {
         verdict = rrl == null || transport != Transport.UDP ? ResponseRateLimiter.Verdict.SEND : rrl.check(source);
         if (verdict == ResponseRateLimiter.Verdict.SEND) {
-          for (io.opencdn.dns.routing.Edge e : fast.edges()) {
+          for (Edge e : fast.edges()) {
             metrics.answered(e.id());
           }
-          java.util.function.Consumer<InetAddress> listener = routedListener;
-          if (listener != null) {
-            listener.accept(fast.client());
+          if (routedListener != null) {
+            routedListener.accept(fast.client());
           }
           count(Rcode.NOERROR, fq.type(), transport);
           return fast.wire();
         }
         // rate-limited: the full path builds the slip or drops, with this verdict
       }
-      byte[] negative = verdict == null ? current.negativeResponse(fq, transport == Transport.UDP) : null;
+      byte[] negative = verdict == null ? current.kept().negative(fq, transport == Transport.UDP) : null;
       if (negative != null) {
         verdict = rrl == null || transport != Transport.UDP ? ResponseRateLimiter.Verdict.SEND : rrl.check(source);
         if (verdict == ResponseRateLimiter.Verdict.SEND) {
@@ -219,9 +200,9 @@ public final class QueryHandler implements DnsHandler {
     return respondFully(query, source, transport, verdict, fq, current);
   }
 
-  private static Answerer.Fast fast(Answerer current, FastQuery fq, InetAddress source, Transport transport) {
+  private static FastAnswerer.Fast fast(AnswerStage current, FastQuery fq, InetAddress source, Transport transport) {
     try {
-      return current.answerFast(fq, source, transport == Transport.UDP);
+      return current.fast().answer(fq, source, transport == Transport.UDP);
     } catch (RuntimeException e) {
       return null; // the full path answers, SERVFAIL if it fails the same way
     }
@@ -233,7 +214,7 @@ public final class QueryHandler implements DnsHandler {
    * {@code current}.
    */
   private byte[] respondFully(byte[] query, InetAddress source, Transport transport,
-      ResponseRateLimiter.Verdict preset, FastQuery fq, Answerer current) {
+      ResponseRateLimiter.Verdict preset, FastQuery fq, AnswerStage current) {
     Decoded decoded = QueryDecoder.decode(query, source, transport);
     if (decoded instanceof Decoded.Drop drop) {
       dropped.increment();
@@ -265,7 +246,7 @@ public final class QueryHandler implements DnsHandler {
     }
     Answer answer;
     try {
-      answer = current.answer(request);
+      answer = current.full().answer(request);
     } catch (RuntimeException e) {
       LOG.warn("SERVFAIL for {} {}: {}", request.name(), request.type(), e.toString());
       Message failed = Responses.error(request.message(), Rcode.SERVFAIL);
@@ -273,13 +254,12 @@ public final class QueryHandler implements DnsHandler {
     }
     byte[] out = ResponseEncoder.encode(answer.message(), request, answer.rcode(), answer.scope());
     if (fq != null) {
-      current.keepZoneResponse(fq, answer, out);
+      current.kept().keep(fq, answer, out);
     }
     if (!answer.edges().isEmpty()) {
       metrics.answered(answer.edges());
-      java.util.function.Consumer<InetAddress> listener = routedListener;
-      if (listener != null) {
-        listener.accept(request.clientAddress());
+      if (routedListener != null) {
+        routedListener.accept(request.clientAddress());
       }
     }
     count(answer.rcode(), request.type(), transport);

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opencdn.common.config.ConfigLocation;
 import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
-import io.opencdn.dns.routing.SnapshotHolder;
 import io.vertx.core.Vertx;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -17,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,7 +62,7 @@ class AdminServerTest {
     String location = dir.resolve("dns.yaml").toString();
     DnsConfig config = ConfigLocation.load(location, DnsConfig.class);
     vertx = Vertx.vertx();
-    server = DnsServer.withEdges(vertx, config, location, geo(), new SnapshotHolder(demoEdges()));
+    server = new DnsServer(vertx, config, location, null, Clock.systemUTC());
     port = server.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 

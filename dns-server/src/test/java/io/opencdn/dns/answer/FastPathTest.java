@@ -1,6 +1,5 @@
 package io.opencdn.dns.answer;
 
-import io.opencdn.dns.routing.Router;
 import static io.opencdn.dns.TestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +7,8 @@ import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.dns.DnsServer;
 import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.wire.Transport;
+import io.opencdn.dns.TestClock;
+import io.opencdn.dns.geo.LocationCache;
 import io.opencdn.dns.routing.EdgeSnapshot;
 import io.opencdn.dns.routing.SnapshotHolder;
 import io.opencdn.dns.wire.FastQuery;
@@ -23,7 +24,7 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * The fast path ({@link FastQuery}, {@code Answerer.answerFast}) against the full path, on the
+ * The fast path ({@link FastQuery}, {@link FastAnswerer}, {@link KeptResponses}) against the full path, on the
  * same handler: for thousands of random queries (names in mixed case, A/AAAA/other types, RD, CD
  * and AD bits, with and without EDNS, payload sizes, Client Subnet options of both families and
  * every prefix length, some invalid; IPv4 and IPv6 resolvers; UDP and TCP) the two must produce
@@ -43,7 +44,7 @@ class FastPathTest {
         edge("us-east", 39.04, -77.49, "127.0.0.11", "fd00::11", EdgeState.ACTIVE, true),
         edge("eu-west", 50.11, 8.68, "127.0.0.12", "fd00::12", EdgeState.ACTIVE, true),
         edge("ap-northeast", 35.68, 139.69, "127.0.0.13", null, EdgeState.ACTIVE, true))));
-    handler = QueryHandler.create(testConfig(), TEST_CONFIG, geo(), edges);
+    handler = handler(testConfig(), TEST_CONFIG, edges);
   }
 
   @Test
@@ -57,7 +58,7 @@ class FastPathTest {
           : ip((1 + rnd.nextInt(222)) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256) + ".7");
       Transport transport = rnd.nextInt(5) == 0 ? Transport.TCP : Transport.UDP;
       FastQuery fq = FastQuery.parse(query);
-      if (fq != null && handler.answerer().answerFast(fq, resolver, transport == Transport.UDP) != null) {
+      if (fq != null && handler.stage().fast().answer(fq, resolver, transport == Transport.UDP) != null) {
         fast++;
       }
       handler.fastPath(true);
@@ -72,7 +73,7 @@ class FastPathTest {
 
   @Test
   void decisionsKeptPerNetworkMatchTheFullPathAndFollowTheEdges() throws Exception {
-    io.opencdn.dns.geo.LocationCache located = locationCache();
+    LocationCache<KeptAnswer> located = locations();
     QueryHandler h = serverLike(located);
     Random rnd = new Random(7);
     List<byte[]> networks = new java.util.ArrayList<>();
@@ -101,7 +102,7 @@ class FastPathTest {
       assertThat(section(london, Section.ANSWER)).as("London in round " + round)
           .containsExactly(round == 2 ? "www.cdn.test. 20 IN A 127.0.0.11" : "www.cdn.test. 20 IN A 127.0.0.12");
     }
-    assertThat(located.slot(ip("81.2.69.0")).memo).as("a decision kept for London's /24").isNotNull();
+    assertThat(located.slot(ip("81.2.69.0")).kept()).as("a decision kept for London's /24").isNotNull();
   }
 
   @Test
@@ -109,7 +110,7 @@ class FastPathTest {
     // two handlers set up as the server is (location cache, Router): one answers bursts through
     // handleAll, which first loads every query's cache entries side by side, the other answers
     // the same queries one by one; an edge fails and returns on the way
-    List<io.opencdn.dns.geo.LocationCache> caches = List.of(locationCache(), locationCache());
+    List<LocationCache<KeptAnswer>> caches = List.of(locations(), locations());
     QueryHandler bursts = serverLike(caches.get(0));
     QueryHandler single = serverLike(caches.get(1));
     Random rnd = new Random(11);
@@ -193,7 +194,7 @@ class FastPathTest {
     DnsConfig cfg = testConfig();
     DnsConfig protocol = io.opencdn.common.config.ConfigLocation.load(PROTOCOL_CONFIG, DnsConfig.class);
     for (var setup : List.of(java.util.Map.entry(cfg, TEST_CONFIG), java.util.Map.entry(protocol, PROTOCOL_CONFIG))) {
-      QueryHandler h = QueryHandler.create(setup.getKey(), setup.getValue(), geo(), edges);
+      QueryHandler h = handler(setup.getKey(), setup.getValue(), edges);
       String[] zones = setup.getKey() == cfg ? new String[] {"cdn.test", "big.test"} : new String[] {"wild.test"};
       String[] existing = {"www", "ns1", "hostmaster", "sub", "b", "a.b", "c", "x.c", "deleg", "ns.deleg", "x.sub", "alias",
           "multi", "txt", "static", "cn", "y.cn"};
@@ -220,7 +221,7 @@ class FastPathTest {
         byte[] query = query(rnd.nextInt(65536), name, type, flags, edns, payload, null);
         Transport transport = rnd.nextInt(6) == 0 ? Transport.TCP : Transport.UDP;
         FastQuery fq = FastQuery.parse(query);
-        if (fq != null && h.answerer().negativeResponse(fq, transport == Transport.UDP) != null) {
+        if (fq != null && h.stage().kept().negative(fq, transport == Transport.UDP) != null) {
           negative++;
         }
         h.fastPath(true);
@@ -254,7 +255,7 @@ class FastPathTest {
     byte[] query = query(0x1234, "wWw.CDN.test", Type.A, 0x01, true, 1232, ecsV4(24, new byte[] {81, 2, 69}));
     FastQuery fq = FastQuery.parse(query);
     assertThat(fq).isNotNull();
-    assertThat(handler.answerer().answerFast(fq, ip("192.0.2.1"), true)).isNotNull();
+    assertThat(handler.stage().fast().answer(fq, ip("192.0.2.1"), true)).isNotNull();
     Message r = new Message(handler.handle(query, ip("192.0.2.1"), Transport.UDP));
     assertThat(r.getHeader().getID()).isEqualTo(0x1234);
     assertThat(r.getQuestion().getName().toString()).isEqualTo("wWw.CDN.test.");
@@ -293,20 +294,12 @@ class FastPathTest {
     return copy;
   }
 
-  /** A per-/24 location cache in front of the embedded City database, as the server has. */
-  private static io.opencdn.dns.geo.LocationCache locationCache() {
-    return new io.opencdn.dns.geo.LocationCache(new io.opencdn.dns.geo.LocationChain(
-        io.opencdn.dns.geo.CoverageZones.EMPTY, geo()::lookup, io.opencdn.dns.geo.CountryCentroids.embedded(), null));
-  }
-
   /**
    * A handler wired as the server is: {@code located} (whose slots keep the fast path's
    * decisions) and the Router with its decision cache, over this test's edges.
    */
-  private QueryHandler serverLike(io.opencdn.dns.geo.LocationCache located) {
-    DnsConfig cfg = testConfig();
-    return new QueryHandler(new io.opencdn.dns.answer.Answerer(io.opencdn.dns.zone.ZoneSet.load(cfg.zones(), TEST_CONFIG),
-        cfg.routing(), located, edges, Router.of(cfg.routing(), io.opencdn.dns.routing.LatencySource.NONE, java.time.Clock.systemUTC())));
+  private QueryHandler serverLike(LocationCache<KeptAnswer> located) {
+    return new QueryHandler(stage(testConfig(), TEST_CONFIG, located, edges, new TestClock()));
   }
 
   /**

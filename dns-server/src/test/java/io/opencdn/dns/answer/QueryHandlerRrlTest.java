@@ -22,8 +22,8 @@ class QueryHandlerRrlTest {
   private final TestClock clock = new TestClock();
   private final DnsMetrics metrics = new DnsMetrics();
   private final QueryHandler handler = new QueryHandler(
-      QueryHandler.answerer(testConfig(), TEST_CONFIG, geo(), new SnapshotHolder(demoEdges())),
-      new ResponseRateLimiter(new RrlConfig(true, 3, 2, 15, null, null), clock), metrics);
+      stage(testConfig(), TEST_CONFIG, locations(), new SnapshotHolder(demoEdges()), clock),
+      new ResponseRateLimiter(new RrlConfig(true, 3, 2, 15, null, null), clock), metrics, null);
 
   private byte[] ask(String source, Transport transport) {
     return handler.handle(query("cdn.test.", Type.SOA, "edns").toWire(), ip(source), transport);

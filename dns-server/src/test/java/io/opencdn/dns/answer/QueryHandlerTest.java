@@ -31,7 +31,7 @@ class QueryHandlerTest {
   @BeforeEach
   void setUp() {
     edges = new SnapshotHolder(demoEdges());
-    handler = QueryHandler.create(testConfig(), TEST_CONFIG, geo(), edges);
+    handler = handler(testConfig(), TEST_CONFIG, edges);
   }
 
   private Message ask(Message query, String source, Transport transport) {

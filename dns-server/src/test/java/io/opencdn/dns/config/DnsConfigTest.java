@@ -7,8 +7,7 @@ import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.common.config.ConfigLocation;
 import io.opencdn.dns.DnsServer;
-import io.opencdn.dns.answer.QueryHandler;
-import io.opencdn.dns.routing.SnapshotHolder;
+import io.opencdn.dns.zone.ZoneSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -37,7 +36,7 @@ class DnsConfigTest {
     assertThat(cfg.cluster().name()).isEqualTo("opencdn-demo");
     assertThat(cfg.cluster().bind().toString()).isEqualTo("127.0.0.1:5701");
     assertThat(cfg.cluster().members()).containsExactly("127.0.0.1:5701", "127.0.0.11:5701", "127.0.0.12:5701", "127.0.0.13:5701");
-    assertThat(QueryHandler.create(cfg, "classpath:demo/dns.yaml", a -> java.util.Optional.empty(), new SnapshotHolder())).isNotNull();
+    assertThat(ZoneSet.load(cfg.zones(), "classpath:demo/dns.yaml").zones()).hasSize(1);
   }
 
   @Test
@@ -81,7 +80,7 @@ class DnsConfigTest {
     Path config = dir.resolve("dns.yaml");
     Files.writeString(config, "zones: [{origin: cdn.test., file: missing.zone}]");
     DnsConfig cfg = ConfigLocation.load(config.toString(), DnsConfig.class);
-    assertThatThrownBy(() -> QueryHandler.create(cfg, config.toString(), a -> java.util.Optional.empty(), new SnapshotHolder()))
+    assertThatThrownBy(() -> ZoneSet.load(cfg.zones(), config.toString()))
         .isInstanceOf(ConfigException.class)
         .hasMessage(dir.resolve("missing.zone") + ": file not found");
   }
@@ -92,7 +91,7 @@ class DnsConfigTest {
     Files.writeString(config, "zones: [{origin: cdn.test., file: broken.zone}]");
     Files.writeString(dir.resolve("broken.zone"), "@ 300 IN A not-an-address\n");
     DnsConfig cfg = ConfigLocation.load(config.toString(), DnsConfig.class);
-    assertThatThrownBy(() -> QueryHandler.create(cfg, config.toString(), a -> java.util.Optional.empty(), new SnapshotHolder()))
+    assertThatThrownBy(() -> ZoneSet.load(cfg.zones(), config.toString()))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith(dir.resolve("broken.zone") + ": invalid zone cdn.test.");
   }
