@@ -111,11 +111,12 @@ public final class DnsServer {
     // the query path locates through a per-/24 cache, whose slots keep the fast path's decisions;
     // explanations use the chain itself
     LocationCache<KeptAnswer> located = new LocationCache<>(routing.locator());
-    this.ops = new Operations(vertx, config, configLocation, Clock.systemUTC(), cfg -> AnswerStage.of(ZoneSet.load(cfg.zones(), configLocation),
+    this.ops = new Operations(vertx, config, configLocation, clock, cfg -> AnswerStage.of(ZoneSet.load(cfg.zones(), configLocation),
         cfg.routing(), located, edges, cfg == config ? routing.router() : routing.router().withRoutes(cfg.routing())),
         routing.targets() == null ? null : routing.targets()::record);
     this.handler = ops.handler();
     this.listeners = new Listeners(vertx, handler, config.threads(), config.tcp());
+    ops.metrics().udpDroppedWrites(listeners::udpDroppedWrites);
     if (routing.edges() != null) {
       ops.metrics().rejectedRecords(ClusterMaps.EDGES, routing.edges().check());
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.wire.Transport;
 import io.vertx.core.Vertx;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -142,6 +143,28 @@ class DnsServerTest {
       }
     } finally {
       three.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void udpResponsesDroppedOnAFullSendBufferReachTheMetrics() {
+    assertThat(server.operations().metrics().scrape()).contains("dns_udp_dropped_writes_total 0.0");
+  }
+
+  @Test
+  void rateLimitingFollowsTheServersClock() throws Exception {
+    TestClock clock = new TestClock();
+    DnsServer limited = new DnsServer(vertx, testConfig(), TEST_CONFIG, null, clock); // rrl on: 20 responses/s per /24
+    byte[] q = query("cdn.test.", Type.SOA, null).toWire();
+    try {
+      for (int i = 0; i < 20; i++) {
+        assertThat(limited.handler().handle(q, ip("198.51.100.7"), Transport.UDP)).isNotNull();
+      }
+      assertThat(limited.handler().handle(q, ip("198.51.100.7"), Transport.UDP)).as("21st: dropped").isNull();
+      clock.advance(1000);
+      assertThat(limited.handler().handle(q, ip("198.51.100.7"), Transport.UDP)).as("a second later").isNotNull();
+    } finally {
+      limited.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
   }
 

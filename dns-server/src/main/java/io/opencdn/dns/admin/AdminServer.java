@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerOptions;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,7 @@ public final class AdminServer {
   private long refusalsLeftOut;
 
   private final Vertx vertx;
+  private final Clock clock;
   private final AdminConfig config;
   private final AdminToken token;
   private final DnsMetrics metrics;
@@ -42,8 +44,10 @@ public final class AdminServer {
   private HttpServer server;
   private volatile java.util.function.Supplier<String> notReady = () -> null;
 
-  public AdminServer(Vertx vertx, AdminConfig config, DnsMetrics metrics, Reloader reloader) {
+  /** @param clock times the log limit of refused calls */
+  public AdminServer(Vertx vertx, AdminConfig config, DnsMetrics metrics, Reloader reloader, Clock clock) {
     this.vertx = vertx;
+    this.clock = clock;
     this.config = config;
     this.token = AdminToken.of(config.token());
     this.metrics = metrics;
@@ -110,7 +114,7 @@ public final class AdminServer {
 
   /** Logs a refused call, at most 10 a second (a flood of bad tokens must not flood the log); never the token. */
   private synchronized void refused(HttpServerRequest req) {
-    long second = System.nanoTime() / 1_000_000_000L;
+    long second = clock.millis() / 1000;
     if (second != refusalSecond) {
       refusalSecond = second;
       refusalsInSecond = 0;

@@ -26,7 +26,7 @@ public final class Operations {
   private volatile int adminPort = -1;
 
   /**
-   * @param clock the rate limiter's time
+   * @param clock the rate limiter's and the admin listener's time
    * @param build makes the answer stage of a config (zones loaded); called now and on every reload
    * @param routed told the client of every geo-routed answer (see {@link QueryHandler}), or null
    */
@@ -35,7 +35,7 @@ public final class Operations {
     ResponseRateLimiter rrl = config.rrl().enabled() ? new ResponseRateLimiter(config.rrl(), clock) : null;
     this.handler = new QueryHandler(build.apply(config), rrl, metrics, routed);
     this.reloader = new Reloader(vertx, config, configLocation, build, handler, metrics);
-    this.admin = config.admin() == null ? null : new AdminServer(vertx, config.admin(), metrics, reloader);
+    this.admin = config.admin() == null ? null : new AdminServer(vertx, config.admin(), metrics, reloader, clock);
   }
 
   public QueryHandler handler() {

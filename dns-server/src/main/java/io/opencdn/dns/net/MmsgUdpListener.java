@@ -282,7 +282,11 @@ public final class MmsgUdpListener implements DatagramListener {
 
   private long lastFailureLog;
 
-  /** An unexpected receive error: logged at most once a second, and a millisecond's pause, never a spin. */
+  /**
+   * An unexpected receive error: logged at most once a second, and a millisecond's pause, never a
+   * spin. The second is a monotonic interval ({@code System.nanoTime}) between two log lines on
+   * this socket's thread: it throttles a log and decides nothing about any query.
+   */
   private void receiveFailed(LastErrorException e) {
     long now = System.nanoTime();
     if (now - lastFailureLog > 1_000_000_000L || lastFailureLog == 0) {

@@ -58,4 +58,13 @@ class DnsMetricsTest {
     assertThat(text).contains("dns_queries_total{rcode=\"NXDOMAIN\",transport=\"tcp\",type=\"OTHER\"} 1.0");
     assertThat(text).contains("dns_queries_total{rcode=\"DROPPED\",transport=\"udp\",type=\"OTHER\"} 1.0");
   }
+
+  @Test
+  void udpResponsesDroppedOnAFullSendBufferAreCounted() {
+    java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong(3);
+    metrics.udpDroppedWrites(dropped::get);
+    assertThat(metrics.scrape()).contains("dns_udp_dropped_writes_total 3.0");
+    dropped.set(5);
+    assertThat(metrics.scrape()).contains("dns_udp_dropped_writes_total 5.0");
+  }
 }
