@@ -10,11 +10,13 @@ import io.opencdn.dns.admin.Operations;
 import io.opencdn.dns.answer.AnswerStage;
 import io.opencdn.dns.answer.KeptAnswer;
 import io.opencdn.dns.answer.QueryHandler;
+import io.opencdn.dns.answer.ResponseRateLimiter;
 import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.edges.EdgeDirectory;
 import io.opencdn.dns.edges.EdgeProbe;
 import io.opencdn.dns.edges.HazelcastEdges;
 import io.opencdn.dns.edges.MergedEdgeSource;
+import io.opencdn.dns.explain.LiveExplainer;
 import io.opencdn.dns.geo.CountryCentroids;
 import io.opencdn.dns.geo.CoverageFile;
 import io.opencdn.dns.geo.CoverageZones;
@@ -23,6 +25,7 @@ import io.opencdn.dns.geo.LocationCache;
 import io.opencdn.dns.geo.LocationChain;
 import io.opencdn.dns.latency.HazelcastLatency;
 import io.opencdn.dns.latency.ProbeTargets;
+import io.opencdn.dns.metrics.DnsMetrics;
 import io.opencdn.dns.net.Listeners;
 import io.opencdn.dns.routing.EdgeSnapshotSource;
 import io.opencdn.dns.routing.LatencySource;
@@ -33,6 +36,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.function.Function;
 
 /**
  * The authoritative geo-DNS server, wired from its config: UDP and TCP listeners on one port
@@ -41,8 +45,8 @@ import java.time.Clock;
  * edges chosen by a {@link Router} (one policy chain per geo-routed name) over the snapshots of an
  * {@link EdgeDirectory} (the cluster's edges and the config's static edges, health-checked), with
  * latency from the cluster ({@link HazelcastLatency}); the clients of geo-routed queries published
- * as probe targets for the edges ({@link ProbeTargets}); metrics, reload and the admin listener in
- * {@link Operations}. Nothing but wiring lives here.
+ * as probe targets for the edges ({@link ProbeTargets}); reload and the admin listener (metrics,
+ * live route explanations) in {@link Operations}. Nothing but wiring lives here.
  *
  * <pre>{@code
  * DnsServer server = new DnsServer(vertx, config, "dns.yaml", hazelcast, Clock.systemUTC());
@@ -111,10 +115,12 @@ public final class DnsServer {
     // the query path locates through a per-/24 cache, whose slots keep the fast path's decisions;
     // explanations use the chain itself
     LocationCache<KeptAnswer> located = new LocationCache<>(routing.locator());
-    this.ops = new Operations(vertx, config, configLocation, clock, cfg -> AnswerStage.of(ZoneSet.load(cfg.zones(), configLocation),
-        cfg.routing(), located, edges, cfg == config ? routing.router() : routing.router().withRoutes(cfg.routing())),
-        routing.targets() == null ? null : routing.targets()::record);
-    this.handler = ops.handler();
+    Function<DnsConfig, AnswerStage> build = cfg -> AnswerStage.of(ZoneSet.load(cfg.zones(), configLocation), cfg.routing(), located,
+        edges, cfg == config ? routing.router() : routing.router().withRoutes(cfg.routing()));
+    ResponseRateLimiter rrl = config.rrl().enabled() ? new ResponseRateLimiter(config.rrl(), clock) : null;
+    this.handler = new QueryHandler(build.apply(config), rrl, new DnsMetrics(), routing.targets() == null ? null : routing.targets()::record);
+    this.ops = new Operations(vertx, config, configLocation, handler, build,
+        new LiveExplainer(routing.locator(), edges, handler::stage, clock), clock);
     this.listeners = new Listeners(vertx, handler, config.threads(), config.tcp());
     ops.metrics().udpDroppedWrites(listeners::udpDroppedWrites);
     if (routing.edges() != null) {

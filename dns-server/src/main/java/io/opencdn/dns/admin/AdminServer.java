@@ -2,6 +2,7 @@ package io.opencdn.dns.admin;
 
 import io.opencdn.common.config.AdminToken;
 import io.opencdn.dns.config.AdminConfig;
+import io.opencdn.dns.explain.LiveExplainer;
 import io.opencdn.dns.metrics.DnsMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,7 +24,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /reload}: hot reload ({@link Reloader}), needs {@code Authorization: Bearer <token>};
  *       200 with a summary, 409 with the reason when the new files are refused (the old state keeps serving);
  *   <li>{@code GET /healthz}: 200 "ok" once the server is ready; 503 "not ready: joining the cluster"
- *       while its cluster member has not joined yet (static zones are answered meanwhile).
+ *       while its cluster member has not joined yet (static zones are answered meanwhile);
+ *   <li>{@code GET /route?client=IP[&name=NAME][&prefix=N]}: why that client gets the edges it gets
+ *       now ({@link LiveExplainer}: location, candidates with live health and load, each policy's
+ *       step, the answer), as text; needs the bearer token (it shows the edges' state); 400 with
+ *       the reason for a bad address, name or prefix.
  * </ul>
  */
 public final class AdminServer {
@@ -41,17 +46,22 @@ public final class AdminServer {
   private final AdminToken token;
   private final DnsMetrics metrics;
   private final Reloader reloader;
+  private final LiveExplainer explainer;
   private HttpServer server;
   private volatile java.util.function.Supplier<String> notReady = () -> null;
 
-  /** @param clock times the log limit of refused calls */
-  public AdminServer(Vertx vertx, AdminConfig config, DnsMetrics metrics, Reloader reloader, Clock clock) {
+  /**
+   * @param explainer answers {@code GET /route}
+   * @param clock times the log limit of refused calls
+   */
+  public AdminServer(Vertx vertx, AdminConfig config, DnsMetrics metrics, Reloader reloader, LiveExplainer explainer, Clock clock) {
     this.vertx = vertx;
     this.clock = clock;
     this.config = config;
     this.token = AdminToken.of(config.token());
     this.metrics = metrics;
     this.reloader = reloader;
+    this.explainer = explainer;
     if (config.token().isEmpty()) {
       LOG.info("dns admin token (generated, none configured): {}", token.value());
     }
@@ -85,6 +95,15 @@ public final class AdminServer {
     } else if (path.equals("/healthz") && req.method() == HttpMethod.GET) {
       String why = notReady.get();
       req.response().setStatusCode(why == null ? 200 : 503).end(why == null ? "ok\n" : "not ready: " + why + "\n");
+    } else if (path.equals("/route")) {
+      if (req.method() != HttpMethod.GET) {
+        req.response().setStatusCode(405).putHeader("Allow", "GET").end();
+      } else if (!token.accepts(req.getHeader("Authorization"))) {
+        refused(req);
+        req.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer").end("missing or wrong bearer token\n");
+      } else {
+        route(req);
+      }
     } else if (path.equals("/reload")) {
       if (req.method() != HttpMethod.POST) {
         req.response().setStatusCode(405).putHeader("Allow", "POST").end();
@@ -100,6 +119,26 @@ public final class AdminServer {
       }
     } else {
       req.response().setStatusCode(404).end();
+    }
+  }
+
+  private void route(HttpServerRequest req) {
+    String text;
+    try {
+      String prefix = req.getParam("prefix");
+      text = explainer.explain(req.getParam("client"), req.getParam("name"), prefix == null ? null : parsePrefix(prefix));
+    } catch (IllegalArgumentException e) {
+      req.response().setStatusCode(400).end("bad request: " + e.getMessage() + "\n");
+      return;
+    }
+    req.response().putHeader("Content-Type", "text/plain; charset=utf-8").end(text);
+  }
+
+  private static int parsePrefix(String text) {
+    try {
+      return Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("prefix: expected a number of bits, got '" + text + "'");
     }
   }
 
@@ -123,7 +162,7 @@ public final class AdminServer {
       refusalsLeftOut++;
       return;
     }
-    audit.warn("admin call refused: {} \"{} {}\" 401{}", client(req), req.method().name(), "/reload",
+    audit.warn("admin call refused: {} \"{} {}\" 401{}", client(req), req.method().name(), req.path(),
         refusalsLeftOut == 0 ? "" : " (" + refusalsLeftOut + " more refused calls not logged)");
     refusalsLeftOut = 0;
   }

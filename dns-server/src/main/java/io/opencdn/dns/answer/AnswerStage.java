@@ -21,8 +21,10 @@ import org.xbill.DNS.Name;
  * @param kept zone responses and NXDOMAIN templates replayed from bytes ({@link KeptResponses})
  * @param zones the zones served
  * @param routes the geo-routed names
+ * @param router the routes' policy chains
  */
-public record AnswerStage(FullAnswerer full, FastAnswerer fast, KeptResponses kept, ZoneSet zones, List<DnsConfig.Route> routes) {
+public record AnswerStage(FullAnswerer full, FastAnswerer fast, KeptResponses kept, ZoneSet zones, List<DnsConfig.Route> routes,
+    Router router) {
 
   /**
    * The stage for {@code zones} and {@code routes}.
@@ -37,7 +39,7 @@ public record AnswerStage(FullAnswerer full, FastAnswerer fast, KeptResponses ke
     routes.forEach(r -> byName.put(r.fqdn(), r));
     return new AnswerStage(new FullAnswerer(zones, byName, locations, edges, router),
         new FastAnswerer(zones, byName, locations, edges, router), new KeptResponses(zones, byName.keySet()), zones,
-        List.copyOf(routes));
+        List.copyOf(routes), router);
   }
 
   /** The zones served, with their SOA serials, for logs: {@code [cdn.test./2026010101]}. */

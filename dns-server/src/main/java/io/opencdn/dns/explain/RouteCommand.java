@@ -108,7 +108,7 @@ public final class RouteCommand implements Callable<Integer> {
             LocationChain.defaultLocation(cfg.geo().defaultLocation()));
         ClusterView view = cluster == null ? ClusterView.NONE : ClusterView.read(cfg, cluster, clock);
         LatencyTable latency = view.latency();
-        Explainer explainer = new Explainer(cfg, chain, Router.of(cfg.routing(), () -> latency, clock), clock);
+        Explainer explainer = new Explainer(cfg.routing(), chain, Router.of(cfg.routing(), () -> latency, clock), clock);
         explainer.route(name);
         Map<String, String> checked = new LinkedHashMap<>();
         EdgeSnapshot snapshot = snapshot(cfg, view.records(), clock, checked);

@@ -30,7 +30,7 @@ import org.xbill.DNS.Type;
 /**
  * A real server with an admin listener: /metrics in Prometheus text, POST /reload guarded by the
  * token, a good zone change served after reload, a bad zone file refused while the old answers
- * keep being served.
+ * keep being served, GET /route explaining from the server's live state.
  */
 class AdminServerTest {
 
@@ -56,7 +56,11 @@ class AdminServerTest {
     Files.writeString(dir.resolve("r.test.zone"), ZONE);
     Files.writeString(dir.resolve("dns.yaml"), """
         listen: 127.0.0.1:0
-        zones: [{origin: r.test., file: r.test.zone}]
+        zones: [{origin: r.test., file: r.test.zone}, {origin: cdn.test., file: classpath:demo/cdn.test.zone}]
+        routing: [{name: www.cdn.test., ttl: 20}]
+        edges:
+          - {id: eu-west, latitude: 50.11, longitude: 8.68, ipv4: 127.0.0.12, state: DRAINING}
+          - {id: us-east, latitude: 39.04, longitude: -77.49, ipv4: 127.0.0.11, capacity: 100, load: 40}
         rrl: {enabled: false}
         admin: {listen: 127.0.0.1:0, token: %s}
         """.formatted(TOKEN));
@@ -237,13 +241,41 @@ class AdminServerTest {
   }
 
   @Test
+  void routeExplainsAClientFromTheServersLiveStateWithTheToken() throws Exception {
+    HttpResponse<String> london = http("GET", "/route?client=81.2.69.1", TOKEN);
+    assertThat(london.statusCode()).isEqualTo(200);
+    assertThat(london.body()).contains("client   81.2.69.1 (as ECS /24)", "answer   A [127.0.0.11 (us-east)]", "40/100")
+        .containsPattern("eu-west .* DRAINING .* filtered");
+    assertThat(section(udp("www.cdn.test.", Type.A), Section.ANSWER)).as("what the server answers")
+        .containsExactly("www.cdn.test. 20 IN A 127.0.0.11");
+    assertThat(http("GET", "/route?client=2001:218::1&name=www.cdn.test.&prefix=48", TOKEN).body()).contains("(as ECS /48)");
+
+    assertThat(http("GET", "/route?client=81.2.69.1", null).statusCode()).isEqualTo(401);
+    assertThat(http("POST", "/route?client=81.2.69.1", TOKEN).statusCode()).isEqualTo(405);
+    HttpResponse<String> bad = http("GET", "/route?client=nope", TOKEN);
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).isEqualTo("bad request: not an IP address: 'nope'\n");
+    assertThat(http("GET", "/route?client=81.2.69.1&prefix=40", TOKEN).body()).isEqualTo("bad request: prefix 40: expected 1..32\n");
+    assertThat(http("GET", "/route?client=81.2.69.1&prefix=x", TOKEN).statusCode()).isEqualTo(400);
+    assertThat(http("GET", "/route?client=81.2.69.1&name=host.r.test.", TOKEN).body()).contains("not a geo-routed name");
+  }
+
+  @Test
+  void aRouteExplanationFollowsAReloadOfTheRoutes() throws Exception {
+    Files.writeString(dir.resolve("dns.yaml"), Files.readString(dir.resolve("dns.yaml"))
+        .replace("routing: [{name: www.cdn.test., ttl: 20}]", "routing: [{name: www.cdn.test., ttl: 45}]"));
+    assertThat(http("POST", "/reload", TOKEN).statusCode()).isEqualTo(200);
+    assertThat(http("GET", "/route?client=81.2.69.1", TOKEN).body()).contains("TTL 45 s");
+  }
+
+  @Test
   void aReloadNamesTheKeysItDoesNotApply() throws Exception {
     HttpResponse<String> same = http("POST", "/reload", TOKEN);
     assertThat(same.body()).doesNotContain("not applied");
 
     String yaml = Files.readString(dir.resolve("dns.yaml"));
     Files.writeString(dir.resolve("dns.yaml"), yaml.replace("rrl: {enabled: false}", "rrl: {enabled: true}")
-        + "threads: 3\nedges: [{id: far, latitude: 1, longitude: 2, ipv4: 192.0.2.9}]\n");
+        .replace("state: DRAINING", "state: ACTIVE") + "threads: 3\n");
     HttpResponse<String> changed = http("POST", "/reload", TOKEN);
 
     assertThat(changed.statusCode()).isEqualTo(200);
