@@ -127,7 +127,7 @@ public final class DnsServer {
       ops.metrics().rejectedRecords(ClusterMaps.EDGES, routing.edges().check());
     }
     if (routing.latency() != null) {
-      ops.metrics().rejectedRecords(HazelcastLatency.MAP, routing.latency().check());
+      ops.metrics().rejectedRecords(ClusterMaps.LATENCY, routing.latency().check());
     }
     ops.readiness(() -> ready() ? null : "joining the cluster");
   }
@@ -238,7 +238,7 @@ public final class DnsServer {
     return listeners;
   }
 
-  /** The probe-target publisher (map {@value ProbeTargets#MAP}), or null without Hazelcast. */
+  /** The probe-target publisher (map {@value ClusterMaps#LATENCY_TARGETS}), or null without Hazelcast. */
   public ProbeTargets probeTargets() {
     return routing.targets();
   }

@@ -147,7 +147,7 @@ public final class EdgeNode {
         .register(metrics.registry());
     this.prober = hz == null || !config.latency().enabled() ? null
         : new LatencyProber(vertx, hz, config.id(), config.latency(), new TcpConnectConnector(), clock,
-            cluster.recordChecks().get(io.opencdn.common.cluster.LatencyRecords.TARGETS));
+            cluster.recordChecks().get(io.opencdn.common.cluster.ClusterMaps.LATENCY_TARGETS));
   }
 
   /** Binds the HTTP listener, then registers in the cluster; yields the bound port. */

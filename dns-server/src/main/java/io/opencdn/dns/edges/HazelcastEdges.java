@@ -4,10 +4,8 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.IMap;
-import com.hazelcast.nio.serialization.HazelcastSerializationException;
-import com.hazelcast.partition.NoDataMemberInClusterException;
 import io.opencdn.common.cluster.ClusterMaps;
+import io.opencdn.common.cluster.ClusterReads;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.RecordCheck;
 import io.vertx.core.Future;
@@ -33,9 +31,9 @@ import java.util.stream.Collectors;
  * value replaced an edge's entry, the edge's last authentic record is used (it still ages out with
  * its heartbeat). An authentic record older than one already seen from the same member is a replay
  * (say, of the record before a drain): the newer one is used instead. Both are counted
- * ({@link #check}). Deleting an entry does remove the edge: that much a member without the secret
- * can do. A cluster without data members (no edge up: DNS servers are lite members) has an empty
- * registry.
+ * ({@link #check}), as is an entry that cannot be read ({@link ClusterReads}). Deleting an entry
+ * does remove the edge: that much a member without the secret can do. A cluster without data
+ * members (no edge up: DNS servers are lite members) has an empty registry.
  */
 public final class HazelcastEdges implements EdgeRecordSource {
 
@@ -67,37 +65,7 @@ public final class HazelcastEdges implements EdgeRecordSource {
     if (hz == null) {
       return Future.succeededFuture(List.of());
     }
-    return vertx.executeBlocking(() -> authentic(read(hz)), false);
-  }
-
-  /**
-   * The registry's entries, keys and values as they come (a member without the secret may have
-   * written anything): an entry that cannot be deserialized is counted and skipped, so it cannot
-   * hide the others or freeze the DNS server's view.
-   */
-  private Map<Object, Object> read(HazelcastInstance hz) {
-    IMap<Object, Object> map = hz.getMap(ClusterMaps.EDGES);
-    Map<Object, Object> all = new HashMap<>();
-    try {
-      try {
-        map.forEach(all::put);
-      } catch (HazelcastSerializationException unreadable) {
-        all.clear();
-        for (Object key : map.keySet()) {
-          try {
-            all.put(key, map.get(key));
-          } catch (HazelcastSerializationException e) {
-            check.forged();
-          }
-        }
-      }
-    } catch (NoDataMemberInClusterException noEdgeUp) {
-      // only lite members: no edge has written anything
-    } catch (HazelcastSerializationException unreadableKey) {
-      check.forged();
-      all.clear();
-    }
-    return all;
+    return vertx.executeBlocking(() -> authentic(ClusterReads.entries(hz.getMap(ClusterMaps.EDGES), check)), false);
   }
 
   /** The records of {@code all} (map key to value) to use, each checked; remembers the newest per edge. */

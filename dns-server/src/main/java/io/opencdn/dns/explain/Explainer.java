@@ -1,5 +1,6 @@
 package io.opencdn.dns.explain;
 
+import io.opencdn.common.cluster.LatencyKey;
 import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.geo.ClientLocation;
 import io.opencdn.dns.geo.LocationChain;
@@ -73,7 +74,7 @@ public final class Explainer {
     Map<String, LatencyTable.Sample> latency = new HashMap<>();
     String prefix = LatencyTable.clientPrefix(client);
     for (Edge e : snapshot.edges()) {
-      LatencyTable.Sample s = router.latency().samples().get(LatencyTable.key(prefix, e.id()));
+      LatencyTable.Sample s = router.latency().samples().get(new LatencyKey(prefix, e.id()));
       if (s != null) {
         latency.put(e.id(), s);
       }

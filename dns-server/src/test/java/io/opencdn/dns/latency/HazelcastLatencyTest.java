@@ -4,13 +4,13 @@ import static io.opencdn.dns.TestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.HazelcastJsonValue;
 import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
-import io.opencdn.common.cluster.LatencyRecords;
+import io.opencdn.common.cluster.LatencyKey;
+import io.opencdn.common.cluster.LatencySample;
 import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.config.AdminToken;
@@ -26,14 +26,14 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
@@ -66,17 +66,19 @@ class HazelcastLatencyTest {
     return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
-  @ParameterizedTest
-  @CsvSource(delimiter = '|', nullValues = "-", value = {
-      "{\"rttMillis\": 23.5, \"atMillis\": 1700000000000} | 23.5",
-      "{\"rttMillis\": 7, \"atMillis\": 1}               | 7.0",
-      "{\"rttMillis\": -1, \"atMillis\": 1}              | -",
-      "{\"rttMillis\": \"fast\", \"atMillis\": 1}        | -",
-      "{\"rttMillis\": 5}                                | -",
-      "not json                                          | -"})
-  void parsesValues(String json, Double rtt) {
-    LatencyTable.Sample s = HazelcastLatency.parse(json);
-    assertThat(s == null ? null : s.rttMillis()).isEqualTo(rtt);
+  @Test
+  void readsTheSamplesOfAMapAndCountsWhatIsNotOne() {
+    RecordCheck check = new RecordCheck(mac);
+    long now = 1_700_000_000_000L;
+    LatencyKey key = new LatencyKey("81.2.69.0/24", "eu-west");
+    Map<Object, Object> entries = new HashMap<>();
+    entries.put(key, new LatencySample(23.5, now).signed(mac, key));
+    entries.put(new LatencyKey("81.2.69.0/24", "us-east"), "{\"rttMillis\": 1, \"atMillis\": 1}");
+    entries.put("81.2.69.0/24|ap-northeast", new LatencySample(2.0, now).signed(mac, new LatencyKey("81.2.69.0/24", "ap-northeast")));
+    LatencyTable table = HazelcastLatency.read(entries, check, now);
+    assertThat(table.samples()).containsOnlyKeys(key);
+    assertThat(table.fresh("81.2.69.0/24", "eu-west", now, 1000)).isEqualTo(23.5);
+    assertThat(check.forgedCount()).as("a JSON string, a string key").isEqualTo(2);
   }
 
   @Test
@@ -97,45 +99,41 @@ class HazelcastLatencyTest {
     int port = await(server.start());
     try {
       assertThat(ask(port)).isEqualTo("127.0.0.12");
-      var latency = hz.<String, Object>getMap(HazelcastLatency.MAP);
-      // written without the cluster secret: ignored, counted, and the client stays on the nearer edge
-      latency.put("81.2.69.0/24|us-east", sample("81.2.69.0/24|us-east", 1.0, System.currentTimeMillis(),
-          RecordMac.fromSecret("not-the-cluster-secret-0123")));
-      latency.put("81.2.69.0/24|eu-west", "{\"rttMillis\": 95.0, \"atMillis\": " + System.currentTimeMillis() + "}");
+      var latency = hz.<Object, Object>getMap(ClusterMaps.LATENCY);
+      LatencyKey us = new LatencyKey("81.2.69.0/24", "us-east");
+      LatencyKey eu = new LatencyKey("81.2.69.0/24", "eu-west");
+      // written without the cluster secret, or not a sample: ignored, counted, and the client stays on the nearer edge
+      latency.put(us, new LatencySample(1.0, System.currentTimeMillis()).signed(RecordMac.fromSecret("not-the-cluster-secret-0123"), us));
+      latency.put(eu, "{\"rttMillis\": 95.0, \"atMillis\": " + System.currentTimeMillis() + "}");
       assertThat(eventually(5000, () -> rejected(server, "latency", "forged") >= 2)).isTrue();
       assertThat(ask(port)).isEqualTo("127.0.0.12");
       assertThat(server.router().latency().samples()).isEmpty();
 
-      latency.put("81.2.69.0/24|us-east", new HazelcastJsonValue(sample("81.2.69.0/24|us-east", 12.0, System.currentTimeMillis(), mac)));
-      latency.put("81.2.69.0/24|eu-west", sample("81.2.69.0/24|eu-west", 95.0, System.currentTimeMillis(), mac));
+      latency.put(us, new LatencySample(12.0, System.currentTimeMillis()).signed(mac, us));
+      latency.put(eu, new LatencySample(95.0, System.currentTimeMillis()).signed(mac, eu));
       assertThat(eventually(5000, () -> "127.0.0.11".equals(ask(port)))).isTrue();
-      assertThat(server.router().latency().samples()).containsKeys("81.2.69.0/24|us-east", "81.2.69.0/24|eu-west");
+      assertThat(server.router().latency().samples()).containsKeys(us, eu);
     } finally {
       edges.clear();
-      hz.getMap(HazelcastLatency.MAP).clear();
+      hz.getMap(ClusterMaps.LATENCY).clear();
       await(server.stop());
       await(healthy.close());
     }
-  }
-
-  /** A map value as the edges write it, tagged with {@code key}. */
-  static String sample(String key, double rtt, long at, RecordMac key2) {
-    return "{\"rttMillis\":" + rtt + ",\"atMillis\":" + at + ",\"tag\":\""
-        + RecordMac.hex(key2.tag(LatencyRecords.sample(key, rtt, at))) + "\"}";
   }
 
   @Test
   void samplesAreCheckedAgainstTheirKeyAndTime() {
     RecordCheck check = new RecordCheck(mac);
     long now = 1_700_000_000_000L;
-    String v = sample("81.2.69.0/24|eu-west", 20.0, now, mac);
-    assertThat(HazelcastLatency.sample("81.2.69.0/24|eu-west", v, check, now)).isEqualTo(new LatencyTable.Sample(20.0, now));
-    assertThat(HazelcastLatency.sample("81.2.69.0/24|us-east", v, check, now)).as("moved to another edge").isNull();
-    assertThat(HazelcastLatency.sample("1.0.16.0/24|eu-west", v, check, now)).as("moved to another prefix").isNull();
-    assertThat(HazelcastLatency.sample("81.2.69.0/24|eu-west", v.replace("20.0", "2.0"), check, now)).as("altered").isNull();
+    LatencyKey key = new LatencyKey("81.2.69.0/24", "eu-west");
+    LatencySample v = new LatencySample(20.0, now).signed(mac, key);
+    assertThat(HazelcastLatency.sample(key, v, check, now)).isEqualTo(new LatencyTable.Sample(20.0, now));
+    assertThat(HazelcastLatency.sample(new LatencyKey("81.2.69.0/24", "us-east"), v, check, now)).as("moved to another edge").isNull();
+    assertThat(HazelcastLatency.sample(new LatencyKey("1.0.16.0/24", "eu-west"), v, check, now)).as("moved to another prefix").isNull();
+    assertThat(HazelcastLatency.sample(key, new LatencySample(2.0, now, v.tag()), check, now)).as("altered").isNull();
     assertThat(check.forgedCount()).isEqualTo(3);
-    assertThat(HazelcastLatency.sample("81.2.69.0/24|eu-west", v, check, now + HazelcastLatency.MAX_AGE_MILLIS + 1)).isNull();
-    assertThat(HazelcastLatency.sample("81.2.69.0/24|eu-west", v, check, now - HazelcastLatency.MAX_AHEAD_MILLIS - 1)).isNull();
+    assertThat(HazelcastLatency.sample(key, v, check, now + HazelcastLatency.MAX_AGE_MILLIS + 1)).isNull();
+    assertThat(HazelcastLatency.sample(key, v, check, now - HazelcastLatency.MAX_AHEAD_MILLIS - 1)).isNull();
     assertThat(check.staleCount()).isEqualTo(2);
   }
 

@@ -3,6 +3,7 @@ package io.opencdn.dns.routing;
 import static io.opencdn.dns.routing.Edges.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opencdn.common.cluster.LatencyKey;
 import io.opencdn.dns.config.PolicySpec;
 import java.time.Clock;
 import java.time.Instant;
@@ -48,7 +49,7 @@ class RouterTest {
 
   @Test
   void measurementsAgeWithTheInjectedClock() {
-    LatencyTable table = new LatencyTable(Map.of("81.2.69.0/24|us-east", new LatencyTable.Sample(5, NOW)));
+    LatencyTable table = new LatencyTable(Map.of(new LatencyKey("81.2.69.0/24", "us-east"), new LatencyTable.Sample(5, NOW)));
     Router fresh = Router.of(Map.of(n("www.cdn.test."), PolicySpec.DEFAULT_CHAIN), () -> table,
         Clock.fixed(Instant.ofEpochMilli(NOW + 10_000), ZoneOffset.UTC));
     Router later = Router.of(Map.of(n("www.cdn.test."), PolicySpec.DEFAULT_CHAIN), () -> table,
