@@ -66,21 +66,9 @@ public final class RecordMac {
     return tag != null && tag.length == TAG_BYTES && MessageDigest.isEqual(tag, tag(parts));
   }
 
-  /** A tag as text (lower-case hex), for records stored as JSON. */
+  /** A tag as text (lower-case hex), e.g. to include one record's tag among another's parts. */
   public static String hex(byte[] tag) {
     return java.util.HexFormat.of().formatHex(tag);
-  }
-
-  /** The tag written by {@link #hex}, or null when {@code text} is not one (it then verifies nothing). */
-  public static byte[] parseHex(String text) {
-    if (text == null || text.length() != 2 * TAG_BYTES) {
-      return null;
-    }
-    try {
-      return java.util.HexFormat.of().parseHex(text);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
   }
 
   private Mac newMac() {
