@@ -37,8 +37,7 @@ import java.util.Set;
  * keeps its routing decision there, so a query costs one cache lookup instead of two. The cache
  * knows nothing of that value but its type.
  *
- * <p>When the chain's coverage step is not a {@link CoverageZones} or {@link CoverageFile},
- * nothing is cached. Thread-safe, lock-free on hits.
+ * <p>Thread-safe, lock-free on hits.
  *
  * @param <K> what a caller keeps per cached network
  */
@@ -216,11 +215,7 @@ public final class LocationCache<K> implements GeoLocator {
 
   @Override
   public Optional<ClientLocation> locate(InetAddress address) {
-    CoverageZones table = chain.coverageTable();
-    if (table == null) {
-      return chain.locate(address);
-    }
-    Generation<K> g = generation(table);
+    Generation<K> g = generation(chain.coverageTable());
     byte[] bytes = address.getAddress();
     long key = key(bytes);
     if (g.uncached(key)) {
@@ -301,11 +296,7 @@ public final class LocationCache<K> implements GeoLocator {
    * /24 (/48), and its {@link Slot#kept} value lets a caller keep a value derived from it.
    */
   public Slot<K> slot(InetAddress address) {
-    CoverageZones table = chain.coverageTable();
-    if (table == null) {
-      return null;
-    }
-    Generation<K> g = generation(table);
+    Generation<K> g = generation(chain.coverageTable());
     byte[] bytes = address.getAddress();
     long key = key(bytes);
     if (g.uncached(key)) {
