@@ -5,7 +5,8 @@ import io.opencdn.common.cluster.ClusterJoin;
 import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.ConfigLocation;
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.edge.http.AdminHandler;
+import io.opencdn.edge.admin.AdminEndpoints;
+import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.edge.http.JoiningListener;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -15,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code edge}: runs one edge node, from a config file ({@code --config}) or standalone like
@@ -115,7 +116,7 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
         running.cluster::status).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     if (!running.cluster.isJoined()) {
       LOG.info("edge {} joining cluster {} (members {}); http://{}:{}{} answers 503 until it has joined", cfg.id(),
-          cfg.cluster().name(), cfg.cluster().members(), cfg.listen().host(), running.joining.port(), AdminHandler.PREFIX + "health");
+          cfg.cluster().name(), cfg.cluster().members(), cfg.listen().host(), running.joining.port(), AdminEndpoints.PREFIX + "health");
     }
     try {
       return running.cluster.await();

@@ -1,53 +1,65 @@
 package io.opencdn.edge;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.common.config.AdminToken;
+import io.opencdn.edge.admin.AdminEndpoints;
+import io.opencdn.edge.admin.AdminRoute;
+import io.opencdn.edge.cache.CacheKey;
+import io.opencdn.edge.cache.CacheSettings;
 import io.opencdn.edge.cache.CacheStats;
-import io.opencdn.edge.cache.DiskCache;
-import io.opencdn.edge.cache.MemoryCache;
-import io.opencdn.edge.cache.TieredCache;
+import io.opencdn.edge.cache.CacheTiers;
 import io.opencdn.edge.cache.ResponseCache;
 import io.opencdn.edge.cluster.EdgeCluster;
-import io.opencdn.edge.cluster.LoadMeter;
-import io.opencdn.edge.cache.CacheKey;
+import io.opencdn.edge.cluster.latency.LatencyProber;
+import io.opencdn.edge.cluster.latency.TcpConnectConnector;
+import io.opencdn.edge.config.AdminConfig;
+import io.opencdn.edge.config.AdvertiseConfig;
+import io.opencdn.edge.config.CacheConfig;
+import io.opencdn.edge.config.EdgeConfig;
+import io.opencdn.edge.config.TlsConfig;
+import io.opencdn.edge.fill.FillOutcome;
 import io.opencdn.edge.fill.FillerChain;
-import io.opencdn.edge.fill.SingleFlight;
-import io.opencdn.edge.http.FillOutcome;
+import io.opencdn.edge.fill.Origin;
 import io.opencdn.edge.fill.OriginClient;
-import io.opencdn.edge.http.CacheSettings;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
+import io.opencdn.edge.fill.SingleFlight;
+import io.opencdn.edge.http.ConnectionGuard;
 import io.opencdn.edge.http.Distributions;
 import io.opencdn.edge.http.EdgeHandler;
-import io.opencdn.edge.http.EdgeMetrics;
 import io.opencdn.edge.http.Listeners;
-import io.opencdn.edge.latency.LatencyProber;
-import io.opencdn.edge.latency.TcpConnectConnector;
+import io.opencdn.edge.metrics.EdgeMetrics;
+import io.opencdn.edge.metrics.LoadMeter;
+import io.opencdn.edge.serve.ServePolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.util.List;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One edge: an HTTP caching reverse proxy for the configured distributions, plus its entry in the
- * cluster registry when a Hazelcast instance is given.
+ * One edge: an HTTP caching reverse proxy for the configured distributions, plus its part of the
+ * cluster when a Hazelcast instance is given. This class only wires the stages together and
+ * starts and stops the listeners.
  *
- * <p>Request flow: {@code http} (Host to distribution, admin endpoints) -> {@code cache} (lookup and
- * RFC 9111 freshness) -> {@code fill} (one collapsed origin request per key) -> {@code cluster}
- * (registry heartbeat). Construct, then {@link #start()}; {@link #stop()} leaves the registry first
- * so DNS stops sending clients before the listener closes.
+ * <p>Request flow: {@code http} (listeners, Host to distribution, responses) -> {@code serve} (the
+ * decision for a request and what is stored) -> {@code fill} (one collapsed fill per key) ->
+ * {@code cache} (the tiers). {@code cluster} plugs in through what those stages define: it
+ * decorates the cache tier, supplies the filler, and returns the {@code admin} routes it serves.
+ * Construct, then {@link #start()}; {@link #stop()} leaves the registry first so DNS stops sending
+ * clients before the listener closes.
  */
 public final class EdgeNode {
 
   private static final Logger LOG = LoggerFactory.getLogger(EdgeNode.class);
-  /** Interval of registry heartbeats. */
-  public static final long HEARTBEAT_MILLIS = 1000;
   private static final String CACHE_IMMUTABLE_HEADERS = "vertx.cacheImmutableHttpResponseHeaders";
   private static final String REJECTED = "cluster records ignored: tag not verified (forged) or stale/replayed";
 
@@ -58,10 +70,14 @@ public final class EdgeNode {
   private final ResponseCache cache;
   private final OriginClient origin;
   private final EdgeMetrics metrics = new EdgeMetrics();
+  private final LoadMeter load = new LoadMeter();
   private final AdminToken token;
   private final boolean tokenGenerated;
+  private final AdminEndpoints admin;
   private final EdgeHandler handler;
-  private final FillerChain fillers;
+  private final EdgeCluster cluster;
+  private final LatencyProber prober;
+  private final ConnectionGuard guard;
   private HttpServer server;
   private volatile String extraListeners;
   private HttpServer tlsServer;
@@ -69,36 +85,20 @@ public final class EdgeNode {
   private volatile int tlsPort = -1;
   private HttpServer adminServer;
   private volatile int adminPort = -1;
-  private final EdgeCluster cluster;
-  private final LatencyProber prober;
-  private final LoadMeter load = new LoadMeter();
-  private final io.opencdn.edge.http.ConnectionGuard guard;
   private int port = -1;
 
-  /** An edge with the memory cache tier sized by {@code config.cache()}. */
+  /** An edge with the cache tiers of {@code config.cache()} (memory, and disk with {@code diskPath}). */
   public EdgeNode(Vertx vertx, EdgeConfig config, HazelcastInstance hz, Clock clock) {
-    this(vertx, config, hz, clock, defaultCache(vertx, config.cache(), clock));
+    this(vertx, config, hz, clock, CacheTiers.of(vertx, config.cache(), clock));
   }
 
   /**
-   * The cache tiers of {@code cache}: memory, plus a disk tier behind it when {@code diskPath}
-   * is set (its index is rebuilt from the files there, so this blocks while it reads them).
-   */
-  public static ResponseCache defaultCache(Vertx vertx, CacheConfig cache, Clock clock) {
-    MemoryCache memory = new MemoryCache(cache.memoryBytes(), clock);
-    if (cache.diskPath() == null) {
-      return memory;
-    }
-    return new TieredCache(memory, new DiskCache(vertx, java.nio.file.Path.of(cache.diskPath()), cache.diskBytes(), clock,
-        MemoryCache.DEFAULT_STALE_RETENTION_MILLIS, cache.maxObjectBytes()));
-  }
-
-  /**
-   * An edge with the given cache tier (tests run the same suite against each tier).
+   * An edge with the given cache tiers (tests run the same suite against each tier).
    *
    * @param hz cluster member to register in, or null for a standalone edge
+   * @param tiers the cache tiers, and the disk tier of large objects if any
    */
-  public EdgeNode(Vertx vertx, EdgeConfig config, HazelcastInstance hz, Clock clock, ResponseCache cache) {
+  public EdgeNode(Vertx vertx, EdgeConfig config, HazelcastInstance hz, Clock clock, CacheTiers tiers) {
     this.vertx = vertx;
     this.config = config;
     this.hz = hz;
@@ -107,25 +107,33 @@ public final class EdgeNode {
     this.token = AdminToken.of(config.adminToken());
     this.origin = new OriginClient(vertx, clock, config.origin().connectTimeoutMillis(), config.origin().timeoutMillis());
     SingleFlight<CacheKey, FillOutcome> flights = new SingleFlight<>();
-    this.cluster = hz == null ? null : new EdgeCluster(vertx, config, hz, clock, cache, origin, flights::inFlight);
-    this.cache = cluster == null ? cache : cluster.cache();
-    this.fillers = new FillerChain(cluster == null ? origin : cluster.filler());
+    this.cluster = hz == null ? null
+        : new EdgeCluster(vertx, config, hz, clock, tiers.cache(), origin, flights::inFlight);
+    CacheTiers served = cluster == null ? tiers : tiers.through(cluster.cache());
+    this.cache = served.cache();
+    List<AdminRoute> routes = cluster == null ? List.of() : cluster.routes();
+    this.admin = new AdminEndpoints(config.id(), config.region(), token, metrics, cache, flights::size,
+        cluster == null ? () -> EdgeState.ACTIVE.name() : () -> cluster.state().name(), routes);
+    Predicate<Origin> originFailing = cluster == null ? o -> false : cluster.originHealth()::failing;
     CacheConfig c = config.cache();
-    this.handler = new EdgeHandler(config.id(), config.region(), new Distributions(config.distributions()), token,
-        this.cache, fillers, origin, clock, new CacheSettings(c.maxObjectBytes(), c.staleWhileRevalidateSeconds(),
-            c.staleIfErrorSeconds(), c.heuristicMaxSeconds(), c.diskMaxObjectBytes()), metrics, flights);
-    if (config.admin() != null) {
-      handler.adminElsewhere(); // before any listener is bound
+    ServePolicy policy = new ServePolicy(new CacheSettings(c.maxObjectBytes(), c.staleWhileRevalidateSeconds(),
+        c.staleIfErrorSeconds(), c.heuristicMaxSeconds(), c.diskMaxObjectBytes()), originFailing);
+    this.handler = new EdgeHandler(config.id(), config.region(), new Distributions(config.distributions()), admin,
+        config.admin() != null, served, new FillerChain(cluster == null ? origin : cluster.filler()), origin, clock,
+        policy, metrics, flights);
+    ResponseCache tier = tiers.cache();
+    Gauge.builder("cdn_cache_entries", tier, r -> r.stats().entries()).register(metrics.registry());
+    Gauge.builder("cdn_cache_bytes", tier, r -> r.stats().bytes()).register(metrics.registry());
+    FunctionCounter.builder("cdn_cache_evictions", tier, r -> r.stats().evictions()).register(metrics.registry());
+    if (tiers.largeObjects() != null) {
+      FunctionCounter.builder("cdn_disk_writes_skipped", tiers.largeObjects(), d -> d.skippedWrites())
+          .description("responses not written to the disk tier: too many bytes waited for the disk")
+          .register(metrics.registry());
+      FunctionCounter.builder("cdn_disk_files_corrupted", tiers.largeObjects(), d -> d.corruptedFiles())
+          .description("disk tier files dropped: unreadable, truncated or failing their checksum")
+          .register(metrics.registry());
     }
-    if (cache instanceof TieredCache tiered && tiered.disk() instanceof DiskCache disk) {
-      handler.largeObjects(disk); // responses over maxObjectBytes go to disk-only entries
-    }
-    Gauge.builder("cdn_cache_entries", cache, r -> r.stats().entries()).register(metrics.registry());
-    Gauge.builder("cdn_cache_bytes", cache, r -> r.stats().bytes()).register(metrics.registry());
-    FunctionCounter.builder("cdn_cache_evictions", cache, r -> r.stats().evictions()).register(metrics.registry());
     if (cluster != null) {
-      cluster.routes(handler.admin());
-      handler.originFailing(cluster.originHealth()::failing);
       cluster.recordChecks().forEach((map, check) -> {
         FunctionCounter.builder("cdn_cluster_records_rejected", check, k -> k.forgedCount()).tag("map", map)
             .tag("reason", "forged").description(REJECTED).register(metrics.registry());
@@ -133,10 +141,10 @@ public final class EdgeNode {
             .tag("reason", "stale").description(REJECTED).register(metrics.registry());
       });
       FunctionCounter.builder("cdn_cluster_records_rejected", cluster.directory(), d -> d.forgedRecords())
-          .tag("map", io.opencdn.common.cluster.ClusterMaps.CACHE_DIRECTORY).tag("reason", "forged").description(REJECTED)
+          .tag("map", ClusterMaps.CACHE_DIRECTORY).tag("reason", "forged").description(REJECTED)
           .register(metrics.registry());
     }
-    this.guard = new io.opencdn.edge.http.ConnectionGuard(vertx, config.connections(), load);
+    this.guard = new ConnectionGuard(vertx, config.connections(), load);
     Gauge.builder("cdn_client_connections", guard, g -> g.openConnections())
         .description("client connections open").register(metrics.registry());
     FunctionCounter.builder("cdn_client_connections_refused", guard, g -> g.refusedConnections())
@@ -147,7 +155,7 @@ public final class EdgeNode {
         .register(metrics.registry());
     this.prober = hz == null || !config.latency().enabled() ? null
         : new LatencyProber(vertx, hz, config.id(), config.latency(), new TcpConnectConnector(), clock,
-            cluster.recordChecks().get(io.opencdn.common.cluster.ClusterMaps.LATENCY_TARGETS));
+            cluster.recordChecks().get(ClusterMaps.LATENCY_TARGETS));
   }
 
   /** Binds the HTTP listener, then registers in the cluster; yields the bound port. */
@@ -232,21 +240,21 @@ public final class EdgeNode {
    * instance; the content listeners keep only health and the peer endpoint.
    */
   private Future<Void> startAdmin() {
-    AdminConfig admin = config.admin();
-    if (admin == null) {
+    AdminConfig listener = config.admin();
+    if (listener == null) {
       return Future.succeededFuture();
     }
     adminServer = vertx.createHttpServer(Listeners.options());
     return adminServer.requestHandler(req -> {
-      if (req.path() != null && req.path().startsWith(io.opencdn.edge.http.AdminHandler.PREFIX)) {
-        handler.admin().handle(req);
+      if (req.path() != null && req.path().startsWith(AdminEndpoints.PREFIX)) {
+        admin.handle(req);
       } else {
         req.response().setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8")
             .end("404 Not Found: this listener serves /_cdn/* only\n");
       }
-    }).listen(admin.listen().port(), admin.listen().host()).map(s -> {
+    }).listen(listener.listen().port(), listener.listen().host()).map(s -> {
       adminPort = s.actualPort();
-      LOG.info("edge {} admin endpoints on http://{}:{}/_cdn/", config.id(), admin.listen().host(), adminPort);
+      LOG.info("edge {} admin endpoints on http://{}:{}/_cdn/", config.id(), listener.listen().host(), adminPort);
       return null;
     });
   }
@@ -286,21 +294,13 @@ public final class EdgeNode {
   }
 
   /** The guard of client connections (caps, request head deadlines). */
-  public io.opencdn.edge.http.ConnectionGuard connections() {
+  public ConnectionGuard connections() {
     return guard;
   }
 
   /** Request counters. */
   public EdgeMetrics metrics() {
     return metrics;
-  }
-
-  /**
-   * The fill chain: the origin last; a cluster peer filler is added with
-   * {@code fillers().addFirst(...)} before {@link #start()}.
-   */
-  public FillerChain fillers() {
-    return fillers;
   }
 
   /** The cache tier (e.g. for purges: {@link ResponseCache#purge}). */
@@ -315,7 +315,7 @@ public final class EdgeNode {
 
   /** The JSON served by {@code /_cdn/stats}. */
   public JsonObject stats() {
-    return handler.admin().stats();
+    return admin.stats();
   }
 
   private EdgeRecord edgeRecord() {

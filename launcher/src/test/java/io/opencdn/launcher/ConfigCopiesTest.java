@@ -6,7 +6,7 @@ import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.config.StaticEdge;
-import io.opencdn.edge.EdgeConfig;
+import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.origin.OriginConfig;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -41,7 +41,7 @@ class ConfigCopiesTest {
       connections: {maxConnections: 900, maxConnectionsPerAddress: 9, headerTimeoutMillis: 900, keepAliveTimeoutMillis: 9000,
                     idleTimeoutSeconds: 9, http2MaxConcurrentStreams: 9, http2ResetsPerWindow: 9, http2ResetWindowSeconds: 9}
       tls: {listen: 127.0.0.12:8443, certificates: [{cert: /etc/x.pem, key: /etc/x.key}], http2: false}
-      cluster: {name: c, secret: 0123456789abcdef, bind: 127.0.0.12:5701, members: [127.0.0.1:5701], heartbeatMillis: 2000,
+      cluster: {name: c, secret: 0123456789abcdef, bind: 127.0.0.12:5701, members: [127.0.0.1:5701], heartbeatMillis: 2000, directoryMaxEntries: 5000,
                 failureTimeoutMillis: 9000}
       clusterFill: {peerScope: any, peerTimeoutMillis: 500, leaseMaxAgeMillis: 9000, leaseAttempts: 5}
       latency: {enabled: true, intervalMillis: 700, maxTargets: 3, port: 8053, timeoutMillis: 300, sourceAddress: 127.0.0.12}

@@ -8,7 +8,7 @@ import io.opencdn.edge.fill.Origin;
  * @param host lower-case host name, or {@code *} for any Host
  * @param origin the origin that fills this site's cache
  * @param trustForwardedHeaders the client's forwarding fields go on to the origin
- *     ({@link io.opencdn.edge.DistributionConfig#trustForwardedHeaders})
+ *     ({@link io.opencdn.edge.config.DistributionConfig#trustForwardedHeaders})
  */
 public record Distribution(String host, Origin origin, boolean trustForwardedHeaders) {
 

@@ -1,12 +1,11 @@
 package io.opencdn.edge.http;
 
-import io.opencdn.edge.DistributionConfig;
+import io.opencdn.edge.config.DistributionConfig;
 import io.opencdn.edge.fill.Origin;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Maps a request's Host to its {@link Distribution}: an exact, case-insensitive match of the host
@@ -32,16 +31,9 @@ public final class Distributions {
     this.any = wildcard;
   }
 
-  /** The distribution for a Host header value (may include a port), if any. */
-  public Optional<Distribution> match(String hostHeader) {
-    String name = hostName(hostHeader);
-    Distribution d = name == null ? null : byHost.get(name);
-    return Optional.ofNullable(d != null ? d : any);
-  }
-
   /**
-   * The distribution for a host name as {@link #hostName} yields it (null: none), or null.
-   * The hit path's variant of {@link #match}: no Host parsing, no Optional.
+   * The distribution for a host name as {@link #hostName} or {@link #requestHostName} yields it
+   * (null: none), or null.
    */
   Distribution forName(String name) {
     Distribution d = name == null ? null : byHost.get(name);

@@ -5,6 +5,7 @@ import io.opencdn.edge.cache.ResponseCache;
 import io.opencdn.edge.fill.FillException;
 import io.opencdn.edge.fill.OriginClient;
 import io.opencdn.edge.fill.OriginRequest;
+import io.opencdn.edge.metrics.EdgeMetrics;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.Set;
@@ -42,7 +43,7 @@ final class PassProxy {
     metrics.originRequests.increment();
     boolean hasBody = req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD;
     CacheKey key = key(req, target);
-    OriginRequest request = new OriginRequest(d.origin(), req.method(), target, CachingProxy.authority(key.host(), d),
+    OriginRequest request = new OriginRequest(d.origin(), req.method(), target, ProxyHeaders.authority(key.host(), d),
         headers.toOrigin(req, d), hasBody ? req : null);
     origin.send(request).onComplete(ar -> {
       if (ar.failed()) {
