@@ -23,6 +23,11 @@ public record HealthFilter(double panicShare) implements Policy {
   }
 
   @Override
+  public boolean cacheable() {
+    return true;
+  }
+
+  @Override
   public Ranking apply(Ranking in, RouteContext ctx) {
     List<Candidate> all = in.candidates();
     List<Candidate> active = all.stream().filter(c -> c.edge().state() == EdgeState.ACTIVE).toList();

@@ -21,10 +21,9 @@ public final class PolicyChain {
     boolean known = true;
     List<Long> ages = new ArrayList<>();
     for (Policy p : this.policies) {
-      if (p instanceof LatencyRank l) {
-        ages.add(l.maxAgeSeconds() * 1000);
-      } else if (!(p instanceof HealthFilter || p instanceof DistanceRank || p instanceof GeoFence || p instanceof CapacitySpill)) {
-        known = false;
+      known &= p.cacheable();
+      if (p.latencyMaxAgeMillis() > 0) {
+        ages.add(p.latencyMaxAgeMillis());
       }
     }
     this.cacheable = known;
@@ -55,9 +54,9 @@ public final class PolicyChain {
   }
 
   /**
-   * True when every policy is one of the built-in pure ones (health, geofence, distance, latency,
-   * spill): then the decision is a function of the snapshot, the latency table, the client, its
-   * network hash, the count and, through {@link LatencyRank} only, of which measurements are
+   * True when every policy is {@link Policy#cacheable() cacheable} (the built-in health,
+   * geofence, distance, latency and spill are): then the decision is a function of the snapshot, the latency table, the client, its
+   * network hash, the count and, through the latency policies only, of which measurements are
    * fresh at the time ({@link #latencyMaxAgesMillis()}). {@link Router} caches such decisions.
    */
   public boolean cacheable() {
