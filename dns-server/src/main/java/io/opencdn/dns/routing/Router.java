@@ -52,11 +52,6 @@ public final class Router implements RoutingPolicy {
     return of(specs(routes), latency, clock);
   }
 
-  /** A router with other chains and the same latency source and clock (config reloads). */
-  public Router withChains(Map<Name, List<PolicySpec>> specs) {
-    return of(specs, latency, clock);
-  }
-
   /** A router for other routing entries with the same latency source and clock (config reloads). */
   public Router withRoutes(List<DnsConfig.Route> routes) {
     return of(specs(routes), latency, clock);
