@@ -275,11 +275,11 @@ class AdminServerTest {
 
     String yaml = Files.readString(dir.resolve("dns.yaml"));
     Files.writeString(dir.resolve("dns.yaml"), yaml.replace("rrl: {enabled: false}", "rrl: {enabled: true}")
-        .replace("state: DRAINING", "state: ACTIVE") + "threads: 3\n");
+        .replace("state: DRAINING", "state: ACTIVE") + "threads: 3\ntcp: {idleSeconds: 20}\nprobeTargets: {allowPrivate: true}\n");
     HttpResponse<String> changed = http("POST", "/reload", TOKEN);
 
     assertThat(changed.statusCode()).isEqualTo(200);
-    assertThat(changed.body()).contains("r.test./1").endsWith("; not applied until a restart: edges, rrl, threads\n");
+    assertThat(changed.body()).contains("r.test./1").endsWith("; not applied until a restart: edges, rrl, threads, tcp, probeTargets\n");
   }
 
   @Test
