@@ -87,7 +87,7 @@ public final class DnsCommand implements Callable<Integer> {
       LOG.info("dns listening on {} udp+tcp, zones {}, {} thread(s), udp by {}", new Endpoint(cfg.listen().host(), port), cfg.zoneNames(),
           cfg.threads(), server.listeners().udpIo());
       if (server.operations().adminPort() > 0) {
-        LOG.info("dns admin on http://{}:{} (/metrics, /healthz, POST /reload)", cfg.admin().listen().host(),
+        LOG.info("dns admin on http://{}:{} (/metrics, /healthz, POST /reload, GET /route)", cfg.admin().listen().host(),
             server.operations().adminPort());
       }
       if (join != null && !join.isJoined()) {
