@@ -34,12 +34,14 @@ import io.opencdn.edge.http.Listeners;
 import io.opencdn.edge.metrics.EdgeMetrics;
 import io.opencdn.edge.metrics.LoadMeter;
 import io.opencdn.edge.serve.ServePolicy;
+import io.opencdn.live.LiveServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -54,6 +56,8 @@ import org.slf4j.LoggerFactory;
  * decision for a request and what is stored) -> {@code fill} (one collapsed fill per key) ->
  * {@code cache} (the tiers). {@code cluster} plugs in through what those stages define: it
  * decorates the cache tier, supplies the filler, and returns the {@code admin} routes it serves.
+ * Live streaming (module {@code live}, the {@code live} section) runs beside: its RTMP listener
+ * of its own, its HLS paths routed by {@code http}, {@code /_cdn/live} among the admin routes.
  * Construct, then {@link #start()}; {@link #stop()} leaves the registry first so DNS stops sending
  * clients before the listener closes.
  */
@@ -78,6 +82,7 @@ public final class EdgeNode {
   private final EdgeCluster cluster;
   private final LatencyProber prober;
   private final ConnectionGuard guard;
+  private final LiveServer live;
   private HttpServer server;
   private volatile String extraListeners;
   private HttpServer tlsServer;
@@ -111,7 +116,14 @@ public final class EdgeNode {
         : new EdgeCluster(vertx, config, hz, clock, tiers.cache(), origin, flights::inFlight);
     CacheTiers served = cluster == null ? tiers : tiers.through(cluster.cache());
     this.cache = served.cache();
-    List<AdminRoute> routes = cluster == null ? List.of() : cluster.routes();
+    this.live = config.live() == null ? null : LiveServer.create(vertx, config.live(), config.id(), liveHost(config),
+        hz, config.cluster() == null ? null : config.cluster().secret(), clock);
+    List<AdminRoute> routes = new ArrayList<>(cluster == null ? List.of() : cluster.routes());
+    if (live != null) {
+      routes.add(new AdminRoute(AdminEndpoints.PREFIX + "live", true, req -> req.response()
+          .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+          .end(live.stats().encodePrettily())));
+    }
     this.admin = new AdminEndpoints(config.id(), config.region(), token, metrics, cache, flights::size,
         cluster == null ? () -> EdgeState.ACTIVE.name() : () -> cluster.state().name(), routes);
     Predicate<Origin> originFailing = cluster == null ? o -> false : cluster.originHealth()::failing;
@@ -120,7 +132,7 @@ public final class EdgeNode {
         c.staleIfErrorSeconds(), c.heuristicMaxSeconds(), c.diskMaxObjectBytes()), originFailing);
     this.handler = new EdgeHandler(config.id(), config.region(), new Distributions(config.distributions()), admin,
         config.admin() != null, served, new FillerChain(cluster == null ? origin : cluster.filler()), origin, clock,
-        policy, metrics, flights);
+        policy, metrics, flights, live);
     ResponseCache tier = tiers.cache();
     Gauge.builder("cdn_cache_entries", tier, r -> r.stats().entries()).register(metrics.registry());
     Gauge.builder("cdn_cache_bytes", tier, r -> r.stats().bytes()).register(metrics.registry());
@@ -143,6 +155,12 @@ public final class EdgeNode {
       FunctionCounter.builder("cdn_cluster_records_rejected", cluster.directory(), d -> d.forgedRecords())
           .tag("map", ClusterMaps.CACHE_DIRECTORY).tag("reason", "forged").description(REJECTED)
           .register(metrics.registry());
+    }
+    if (live != null) {
+      Gauge.builder("cdn_live_rtmp_connections", live, l -> l.stats().getJsonObject("connections").getInteger("open"))
+          .description("RTMP connections open (publishers, players, relays)").register(metrics.registry());
+      Gauge.builder("cdn_live_streams", live, l -> l.stats().getJsonArray("streams").size())
+          .description("live streams at this edge (published here or relayed)").register(metrics.registry());
     }
     this.guard = new ConnectionGuard(vertx, config.connections(), load);
     Gauge.builder("cdn_client_connections", guard, g -> g.openConnections())
@@ -182,6 +200,9 @@ public final class EdgeNode {
         .compose(s -> startAdmin().map(s))
         .compose(s -> {
           port = s.actualPort();
+          return live == null ? Future.succeededFuture(s) : live.start(port).map(s);
+        })
+        .compose(s -> {
           if (hz == null) {
             return Future.succeededFuture(port);
           }
@@ -199,7 +220,8 @@ public final class EdgeNode {
       prober.stop();
     }
     guard.stop();
-    Future<Void> leave = cluster == null ? Future.succeededFuture() : cluster.stop();
+    Future<Void> leave = (live == null ? Future.<Void>succeededFuture() : live.stop().recover(e -> Future.succeededFuture()))
+        .compose(v -> cluster == null ? Future.succeededFuture() : cluster.stop());
     return leave
         .compose(v -> extraListeners == null ? Future.<Void>succeededFuture() : vertx.undeploy(extraListeners))
         .compose(v -> extraTlsListeners == null ? Future.<Void>succeededFuture() : vertx.undeploy(extraTlsListeners))
@@ -213,6 +235,17 @@ public final class EdgeNode {
   /** The cluster part of this edge (registry, drain, fills, invalidations), or null when standalone. */
   public EdgeCluster cluster() {
     return cluster;
+  }
+
+  /** Live streaming ({@code live} section), or null. */
+  public LiveServer live() {
+    return live;
+  }
+
+  /** Where other edges reach this one for a live stream: the advertised address, else the listen host. */
+  private static String liveHost(EdgeConfig config) {
+    AdvertiseConfig a = config.advertise();
+    return a.ipv4() != null ? a.ipv4() : a.ipv6() != null ? a.ipv6() : config.listen().host();
   }
 
   /** The latency prober ({@code latency.enabled} with a cluster), or null. */

@@ -46,6 +46,9 @@ class ConfigCopiesTest {
       clusterFill: {peerScope: any, peerTimeoutMillis: 500, leaseMaxAgeMillis: 9000, leaseAttempts: 5}
       latency: {enabled: true, intervalMillis: 700, maxTargets: 3, port: 8053, timeoutMillis: 300, sourceAddress: 127.0.0.12}
       admin: {listen: 127.0.0.1:9080}
+      live: {rtmp: 127.0.0.12:1935, app: tv, chunkSize: 8192, windowAckBytes: 5000000, maxMessageBytes: 4000000,
+             gopCacheBytes: 9000000, viewerBufferBytes: 3000000, maxConnections: 99, publisherGraceMillis: 3000,
+             relayLingerMillis: 4000, hls: {enabled: true, segmentMillis: 3000, playlistSegments: 4, pathPrefix: /tv/}}
       """;
 
   static final String DNS = """

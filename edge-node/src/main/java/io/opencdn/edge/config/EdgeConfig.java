@@ -5,6 +5,8 @@ import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.common.config.ExampleSecrets;
+import io.opencdn.live.config.LiveConfig;
+import io.opencdn.live.config.StreamKeyMode;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +42,8 @@ import java.util.Set;
  * @param connections caps and timeouts of client connections (default {@link ConnectionsConfig#DEFAULTS})
  * @param admin a listener of its own for {@code /_cdn/*} ({@link AdminConfig}); null = the
  *     content listeners serve it
+ * @param live live streaming: RTMP publish and play, relays, live HLS ({@link LiveConfig}, module
+ *     {@code live}); null = off. Stream keys {@code hmac} (the default) need a cluster section
  *
  * <p>An example {@code adminToken} or {@code cluster.secret} (containing
  * {@value io.opencdn.common.config.ExampleSecrets#MARKER}) is refused when any listener (HTTP,
@@ -62,7 +66,8 @@ public record EdgeConfig(
     @JsonProperty("tls") TlsConfig tls,
     @JsonProperty("latency") LatencyConfig latency,
     @JsonProperty("connections") ConnectionsConfig connections,
-    @JsonProperty("admin") AdminConfig admin) {
+    @JsonProperty("admin") AdminConfig admin,
+    @JsonProperty("live") LiveConfig live) {
 
   public static final int DEFAULT_CAPACITY = 1000;
 
@@ -100,10 +105,21 @@ public record EdgeConfig(
     connections = connections == null ? ConnectionsConfig.DEFAULTS : connections;
     ConfigException.require(cluster == null || advertise.ipv4() != null || advertise.ipv6() != null, "advertise",
         "an IPv4 or IPv6 address (required with a cluster when listen is not an IP)", "nothing");
+    ConfigException.require(live == null || cluster != null || live.keyMode() != StreamKeyMode.HMAC, "live.streamKeys",
+        "static (with live.keys) without a cluster section (hmac keys derive from cluster.secret)", "hmac and no cluster");
     java.util.List<Endpoint> listeners = java.util.Arrays.asList(listen, tls == null ? null : tls.listen(),
-        admin == null ? null : admin.listen(), cluster == null ? null : cluster.bind());
+        admin == null ? null : admin.listen(), cluster == null ? null : cluster.bind(), live == null ? null : live.rtmp());
     ExampleSecrets.refuseExposed("adminToken", adminToken, listeners);
     ExampleSecrets.refuseExposed("cluster.secret", cluster == null ? null : cluster.secret(), listeners);
+  }
+
+  /** The configuration without a {@code live} section: live streaming off. */
+  public EdgeConfig(String id, String region, Double latitude, Double longitude, Endpoint listen, AdvertiseConfig advertise,
+      Integer capacity, String adminToken, CacheConfig cache, OriginConfig origin, List<DistributionConfig> distributions,
+      ClusterConfig cluster, ClusterFillConfig clusterFill, TlsConfig tls, LatencyConfig latency,
+      ConnectionsConfig connections, AdminConfig admin) {
+    this(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin, distributions, cluster,
+        clusterFill, tls, latency, connections, admin, null);
   }
 
   /** The configuration without {@code connections} and {@code admin} sections: their defaults. */
@@ -141,13 +157,13 @@ public record EdgeConfig(
   /** A copy with another {@code id} (the {@code --id} option); every other key is kept. */
   public EdgeConfig withId(String other) {
     return new EdgeConfig(other, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin,
-        distributions, cluster, clusterFill, tls, latency, connections, admin);
+        distributions, cluster, clusterFill, tls, latency, connections, admin, live);
   }
 
   /** A copy with another {@code adminToken} (the {@code --admin-token} option); every other key is kept. */
   public EdgeConfig withAdminToken(String other) {
     return new EdgeConfig(id, region, latitude, longitude, listen, advertise, capacity, other, cache, origin,
-        distributions, cluster, clusterFill, tls, latency, connections, admin);
+        distributions, cluster, clusterFill, tls, latency, connections, admin, live);
   }
 
   /**
