@@ -4,6 +4,7 @@ import io.opencdn.common.cluster.ClusterJoin;
 import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.ConfigLocation;
 import io.opencdn.common.config.Endpoint;
+import io.opencdn.dns.config.DnsConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -86,7 +87,7 @@ public final class DnsCommand implements Callable<Integer> {
       LOG.info("dns listening on {} udp+tcp, zones {}, {} thread(s), udp by {}", new Endpoint(cfg.listen().host(), port), cfg.zoneNames(),
           cfg.threads(), server.listeners().udpIo());
       if (server.operations().adminPort() > 0) {
-        LOG.info("dns admin on http://{}:{} (/metrics, /healthz, POST /reload)", cfg.admin().listen().host(),
+        LOG.info("dns admin on http://{}:{} (/metrics, /healthz, POST /reload, GET /route)", cfg.admin().listen().host(),
             server.operations().adminPort());
       }
       if (join != null && !join.isJoined()) {

@@ -9,7 +9,7 @@ import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.cluster.DirectoryEntry;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.dns.DnsConfig;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
 import io.opencdn.edge.EdgeNode;
 import io.opencdn.edge.config.CacheConfig;

@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
-import io.opencdn.common.cluster.LatencyRecords;
 import io.opencdn.common.config.AdminToken;
 import io.opencdn.edge.admin.AdminEndpoints;
 import io.opencdn.edge.admin.AdminRoute;
@@ -188,7 +187,7 @@ public final class EdgeNode {
         .register(metrics.registry());
     this.prober = hz == null || !config.latency().enabled() ? null
         : new LatencyProber(vertx, hz, config.id(), config.latency(), new TcpConnectConnector(), clock,
-            cluster.recordChecks().get(LatencyRecords.TARGETS));
+            cluster.recordChecks().get(ClusterMaps.LATENCY_TARGETS));
   }
 
   /** Binds the HTTP listener, then registers in the cluster; yields the bound port. */

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.dns.DnsConfig;
-import io.opencdn.dns.cluster.StaticEdge;
+import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.config.StaticEdge;
 import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.origin.OriginConfig;
 import java.lang.reflect.Method;

@@ -4,7 +4,6 @@ import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
-import io.opencdn.common.cluster.LatencyRecords;
 import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.edge.admin.AdminRoute;
@@ -85,7 +84,7 @@ public final class EdgeCluster {
     this.fills = fills;
     this.mac = RecordMac.fromSecret(config.cluster().secret());
     for (String map : java.util.List.of(ClusterMaps.EDGES, EdgeClusterNames.PURGES, EdgeClusterNames.ORIGIN_HEALTH,
-        LatencyRecords.TARGETS)) {
+        ClusterMaps.LATENCY_TARGETS)) {
       checks.put(map, new RecordCheck(mac));
     }
     this.directory = new ClusterDirectory(vertx, hz, mac, config.id(),

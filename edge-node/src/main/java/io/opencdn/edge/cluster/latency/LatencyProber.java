@@ -1,10 +1,12 @@
 package io.opencdn.edge.cluster.latency;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import io.opencdn.common.cluster.LatencyRecords;
+import io.opencdn.common.cluster.ClusterMaps;
+import io.opencdn.common.cluster.ClusterReads;
+import io.opencdn.common.cluster.LatencyKey;
+import io.opencdn.common.cluster.LatencySample;
+import io.opencdn.common.cluster.ProbeTarget;
 import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.edge.config.LatencyConfig;
@@ -29,31 +31,26 @@ import org.slf4j.LoggerFactory;
  * latency ranking.
  *
  * <p>Every {@code intervalMillis}, on a worker thread (never the event loop), one round: read the
- * map {@value #TARGETS} (written by the DNS servers: key client prefix {@code 81.2.69.0/24}, value
- * {@code {"address": "81.2.69.7", "seenAtMillis": n, "tag": "<hex>"}}), keep the targets whose tag
- * verifies and that were seen within {@link #MAX_TARGET_AGE_MILLIS} (the others are counted by
- * {@link #check}: a member without the cluster secret cannot make the edges probe an address of
- * its choosing), take the {@code maxTargets} most recently seen, measure them together with the
- * {@link Connector} (at most {@code timeoutMillis}), smooth each prefix's samples with an EWMA of
- * gain {@value #ALPHA} (the SRTT of RFC 6298 2.3 uses 1/8; a larger gain follows route changes
- * faster), and write {@code "<prefix>|<edge id>"} -> {@code {"rttMillis": 23.5, "atMillis": n,
- * "tag": "<hex>"}} into {@value #LATENCY} with a TTL of {@link #ttlSeconds} (tags:
- * {@link LatencyRecords}). A round still running when the next is due makes that one skip, so probes
- * never pile up. A prefix without a sample in a round keeps its last value until the TTL ends.
+ * cluster map {@value ClusterMaps#LATENCY_TARGETS} (written by the DNS servers: client prefix
+ * {@code 81.2.69.0/24} to a {@link ProbeTarget}), keep the targets whose tag verifies and that were
+ * seen within {@link #MAX_TARGET_AGE_MILLIS} (the others are counted by {@link #check}: a member
+ * without the cluster secret cannot make the edges probe an address of its choosing), take the
+ * {@code maxTargets} most recently seen, measure them together with the {@link Connector} (at most
+ * {@code timeoutMillis}), smooth each prefix's samples with an EWMA of gain {@value #ALPHA} (the
+ * SRTT of RFC 6298 2.3 uses 1/8; a larger gain follows route changes faster), and write
+ * {@link LatencyKey} (prefix, edge id) -> {@link LatencySample} (RTT, time, signed with the
+ * cluster's record key) into {@value ClusterMaps#LATENCY} with a TTL of {@link #ttlSeconds}. A
+ * round still running when the next is due makes that one skip, so probes never pile up. A prefix
+ * without a sample in a round keeps its last value until the TTL ends.
  */
 public final class LatencyProber {
 
-  /** Map of probe targets (written by the DNS servers). */
-  public static final String TARGETS = LatencyRecords.TARGETS;
-  /** Map of measurements (read by the DNS servers). */
-  public static final String LATENCY = LatencyRecords.SAMPLES;
   /** Targets seen longer ago than this (the DNS servers' TTL is 10 minutes), or as far ahead, are stale. */
   public static final long MAX_TARGET_AGE_MILLIS = 900_000;
   /** EWMA gain of a new sample. */
   public static final double ALPHA = 0.3;
 
   private static final Logger LOG = LoggerFactory.getLogger(LatencyProber.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One target as published by a DNS server. */
   public record Target(String prefix, InetAddress address, long seenAtMillis) {}
@@ -125,13 +122,13 @@ public final class LatencyProber {
     Map<InetSocketAddress, Double> samples = connector.measure(new ArrayList<>(byAddress.keySet()), config.source(),
         config.timeoutMillis());
     long now = clock.millis();
-    IMap<String, String> out = hz.getMap(LATENCY);
+    IMap<LatencyKey, LatencySample> out = hz.getMap(ClusterMaps.LATENCY);
     List<CompletableFuture<Void>> writes = new ArrayList<>();
     samples.forEach((address, rtt) -> {
       for (Target t : byAddress.getOrDefault(address, List.of())) {
         double s = srtt.merge(t.prefix(), rtt, (old, sample) -> (1 - ALPHA) * old + ALPHA * sample);
-        String key = t.prefix() + "|" + edgeId;
-        writes.add(out.setAsync(key, value(key, s, now, check.mac()), ttlSeconds(), TimeUnit.SECONDS)
+        LatencyKey key = new LatencyKey(t.prefix(), edgeId);
+        writes.add(out.setAsync(key, sample(key, s, now, check.mac()), ttlSeconds(), TimeUnit.SECONDS)
             .toCompletableFuture());
       }
     });
@@ -153,24 +150,20 @@ public final class LatencyProber {
     return check;
   }
 
-  /** The map value of one measurement stored under {@code key}, tagged with {@code mac}. */
-  static String value(String key, double rttMillis, long atMillis, RecordMac mac) {
-    double rtt = Math.round(rttMillis * 1000) / 1000.0;
-    return "{\"rttMillis\":" + rtt + ",\"atMillis\":" + atMillis + ",\"tag\":\""
-        + RecordMac.hex(mac.tag(LatencyRecords.sample(key, rtt, atMillis))) + "\"}";
+  /** The map value of one measurement stored under {@code key} (RTT to the microsecond), tagged with {@code mac}. */
+  static LatencySample sample(LatencyKey key, double rttMillis, long atMillis, RecordMac mac) {
+    return new LatencySample(Math.round(rttMillis * 1000) / 1000.0, atMillis).signed(mac, key);
   }
 
   /** The {@code maxTargets} most recently seen valid targets. */
   List<Target> targets() {
     List<Target> all = new ArrayList<>();
     long now = clock.millis();
-    hz.<Object, Object>getMap(TARGETS).forEach((prefix, v) -> {
+    ClusterReads.entries(hz.getMap(ClusterMaps.LATENCY_TARGETS), check).forEach((prefix, v) -> {
       // what a member without the secret wrote may be of any type
-      Target t = prefix instanceof String p ? parse(p, v, check, now) : null;
+      Target t = target(prefix instanceof String p ? p : null, v instanceof ProbeTarget pt ? pt : null, check, now);
       if (t != null) {
         all.add(t);
-      } else if (!(prefix instanceof String)) {
-        check.forged();
       }
     });
     all.sort(Comparator.comparingLong(Target::seenAtMillis).reversed());
@@ -178,37 +171,21 @@ public final class LatencyProber {
   }
 
   /**
-   * A target from a map entry, or null when the value is not {@code {"address": IP, "seenAtMillis": n,
-   * "tag": hex}} (not counted), or its tag does not verify for {@code prefix}, or it is stale
-   * (counted by {@code check}).
+   * The target of one map entry, or null when it is not a {@link ProbeTarget} under a prefix, or its
+   * tag does not verify for {@code prefix}, or it is stale (counted by {@code check}), or its
+   * address is not an IP literal (never a DNS lookup).
    */
-  static Target parse(String prefix, Object value, RecordCheck check, long now) {
-    if (prefix == null || value == null) {
+  static Target target(String prefix, ProbeTarget value, RecordCheck check, long now) {
+    boolean authentic = prefix != null && value != null && value.authentic(check.mac(), prefix);
+    if (!check.accept(authentic, value != null && Math.abs(now - value.seenAtMillis()) <= MAX_TARGET_AGE_MILLIS)) {
       return null;
     }
-    JsonNode n;
-    try {
-      n = JSON.readTree(value.toString());
-    } catch (Exception e) {
-      return null;
-    }
-    JsonNode address = n.get("address");
-    JsonNode seen = n.get("seenAtMillis");
-    JsonNode tag = n.get("tag");
-    if (address == null || !address.isTextual() || seen == null || !seen.isIntegralNumber()) {
-      return null;
-    }
-    String a = address.asText();
-    long at = seen.asLong();
-    boolean authentic = tag != null && check.mac().verify(RecordMac.parseHex(tag.asText()), LatencyRecords.target(prefix, a, at));
-    if (!check.accept(authentic, Math.abs(now - at) <= MAX_TARGET_AGE_MILLIS)) {
-      return null;
-    }
+    String a = value.address();
     if (!a.matches("[0-9a-fA-F:.]+") || !(a.contains(".") || a.contains(":"))) {
       return null; // a literal only: never a DNS lookup
     }
     try {
-      return new Target(prefix, InetAddress.getByName(a), at);
+      return new Target(prefix, InetAddress.getByName(a), value.seenAtMillis());
     } catch (Exception e) {
       return null;
     }

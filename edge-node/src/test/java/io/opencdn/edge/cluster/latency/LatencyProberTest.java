@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterNode;
-import io.opencdn.common.cluster.LatencyRecords;
+import io.opencdn.common.cluster.ClusterMaps;
+import io.opencdn.common.cluster.LatencyKey;
+import io.opencdn.common.cluster.LatencySample;
+import io.opencdn.common.cluster.ProbeTarget;
 import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.config.AdminToken;
@@ -77,8 +80,8 @@ class LatencyProberTest {
 
   @AfterEach
   void clear() {
-    hz.getMap(LatencyProber.TARGETS).clear();
-    hz.getMap(LatencyProber.LATENCY).clear();
+    hz.getMap(ClusterMaps.LATENCY_TARGETS).clear();
+    hz.getMap(ClusterMaps.LATENCY).clear();
   }
 
   static LatencyConfig config(int maxTargets, String source) {
@@ -86,19 +89,19 @@ class LatencyProberTest {
   }
 
   static void target(String prefix, String address, long seen) {
-    hz.getMap(LatencyProber.TARGETS).put(prefix, targetValue(prefix, address, seen, mac));
+    hz.getMap(ClusterMaps.LATENCY_TARGETS).put(prefix, targetValue(prefix, address, seen, mac));
   }
 
   /** A target as the DNS servers write it, tagged with {@code key}. */
-  static String targetValue(String prefix, String address, long seen, RecordMac key) {
-    return "{\"address\":\"" + address + "\",\"seenAtMillis\":" + seen + ",\"tag\":\""
-        + RecordMac.hex(key.tag(LatencyRecords.target(prefix, address, seen))) + "\"}";
+  static ProbeTarget targetValue(String prefix, String address, long seen, RecordMac key) {
+    return new ProbeTarget(address, seen).signed(key, prefix);
   }
 
   /** A measurement as the DNS servers expect it. */
-  static String sample(String key, double rtt, long at) {
-    return "{\"rttMillis\":" + rtt + ",\"atMillis\":" + at + ",\"tag\":\""
-        + RecordMac.hex(mac.tag(LatencyRecords.sample(key, rtt, at))) + "\"}";
+  static LatencySample sample(LatencyKey key, double rtt, long at) {
+    LatencySample s = new LatencySample(rtt, at).signed(mac, key);
+    assertThat(s.authentic(mac, key)).isTrue();
+    return s;
   }
 
   static LatencyProber prober(String edge, LatencyConfig config, Connector connector, java.time.Clock clock) {
@@ -112,20 +115,21 @@ class LatencyProberTest {
     fake.script.put("81.2.69.7", new ArrayList<>(java.util.Arrays.asList(100.0, 50.0, null, 10.0)));
     target("81.2.69.0/24", "81.2.69.7", clock.millis() - 1000);
     LatencyProber prober = prober("eu-west", config(200, "127.0.0.1"), fake, clock);
-    var latency = hz.<String, String>getMap(LatencyProber.LATENCY);
+    var latency = hz.<LatencyKey, LatencySample>getMap(ClusterMaps.LATENCY);
+    LatencyKey key = new LatencyKey("81.2.69.0/24", "eu-west");
 
     assertThat(await(prober.round())).isEqualTo(1);
-    assertThat(latency.get("81.2.69.0/24|eu-west")).isEqualTo(sample("81.2.69.0/24|eu-west", 100.0, 1700000000000L));
-    assertThat(latency.getEntryView("81.2.69.0/24|eu-west").getTtl()).isEqualTo(60_000L);
+    assertThat(latency.get(key)).isEqualTo(sample(key, 100.0, 1700000000000L));
+    assertThat(latency.getEntryView(key).getTtl()).isEqualTo(60_000L);
 
     clock.advance(Duration.ofSeconds(5));
     await(prober.round());
     assertThat(prober.smoothed("81.2.69.0/24")).isEqualTo(85.0); // 0.7 * 100 + 0.3 * 50
-    assertThat(latency.get("81.2.69.0/24|eu-west")).isEqualTo(sample("81.2.69.0/24|eu-west", 85.0, 1700000005000L));
+    assertThat(latency.get(key)).isEqualTo(sample(key, 85.0, 1700000005000L));
 
     clock.advance(Duration.ofSeconds(5));
     assertThat(await(prober.round())).isZero(); // timeout: no sample, the old value stays
-    assertThat(latency.get("81.2.69.0/24|eu-west")).isEqualTo(sample("81.2.69.0/24|eu-west", 85.0, 1700000005000L));
+    assertThat(latency.get(key)).isEqualTo(sample(key, 85.0, 1700000005000L));
 
     clock.advance(Duration.ofSeconds(5));
     await(prober.round());
@@ -141,26 +145,27 @@ class LatencyProberTest {
     target("198.51.100.0/24", "198.51.100.1", 10);
     target("203.0.113.0/24", "203.0.113.1", 30);
     target("192.0.2.0/24", "192.0.2.1", 20);
-    hz.getMap(LatencyProber.TARGETS).put("bad/24", "{\"address\":\"evil.example\",\"seenAtMillis\":99}");
-    hz.getMap(LatencyProber.TARGETS).put("worse/24", "not json");
+    hz.getMap(ClusterMaps.LATENCY_TARGETS).put("bad/24", targetValue("bad/24", "evil.example", 25, mac));
+    hz.getMap(ClusterMaps.LATENCY_TARGETS).put("worse/24", "a string where a target belongs");
     LatencyProber prober = prober("us-east", config(2, null), fake, new TestClock(Instant.EPOCH));
     await(prober.round());
     assertThat(fake.calls.get(0)).containsExactlyInAnyOrder(new InetSocketAddress("203.0.113.1", 53),
         new InetSocketAddress("192.0.2.1", 53));
     assertThat(fake.sources.get(0)).isNull();
-    assertThat(hz.getMap(LatencyProber.LATENCY).size()).isZero(); // nothing answered
+    assertThat(hz.getMap(ClusterMaps.LATENCY).size()).isZero(); // nothing answered
   }
 
   @Test
-  void parsesTargets() {
+  void readsTargets() {
     RecordCheck check = new RecordCheck(mac);
-    assertThat(LatencyProber.parse("81.2.69.0/24", targetValue("81.2.69.0/24", "81.2.69.7", 5, mac), check, 5))
+    assertThat(LatencyProber.target("81.2.69.0/24", targetValue("81.2.69.0/24", "81.2.69.7", 5, mac), check, 5))
         .isEqualTo(new LatencyProber.Target("81.2.69.0/24", addr("81.2.69.7"), 5));
-    assertThat(LatencyProber.parse("p", targetValue("p", "2001:db8::1", 5, mac), check, 5).address()).isEqualTo(addr("2001:db8::1"));
-    assertThat(LatencyProber.parse("p", targetValue("p", "host.example", 5, mac), check, 5)).isNull();
-    assertThat(LatencyProber.parse("p", "{\"address\":\"81.2.69.7\"}", check, 5)).isNull();
-    assertThat(LatencyProber.parse("p", "[]", check, 5)).isNull();
+    assertThat(LatencyProber.target("p", targetValue("p", "2001:db8::1", 5, mac), check, 5).address()).isEqualTo(addr("2001:db8::1"));
+    assertThat(LatencyProber.target("p", targetValue("p", "host.example", 5, mac), check, 5)).as("never a DNS lookup").isNull();
     assertThat(check.forgedCount()).isZero();
+    assertThat(LatencyProber.target("p", null, check, 5)).as("not a target").isNull();
+    assertThat(LatencyProber.target(null, targetValue("p", "81.2.69.7", 5, mac), check, 5)).as("not under a prefix").isNull();
+    assertThat(check.forgedCount()).isEqualTo(2);
   }
 
   /**
@@ -173,9 +178,9 @@ class LatencyProberTest {
     long now = clock.millis();
     FakeConnector fake = new FakeConnector();
     target("81.2.69.0/24", "81.2.69.7", now);
-    var targets = hz.<String, Object>getMap(LatencyProber.TARGETS);
+    var targets = hz.<String, Object>getMap(ClusterMaps.LATENCY_TARGETS);
     targets.put("192.0.2.0/24", targetValue("192.0.2.0/24", "192.0.2.1", now, RecordMac.fromSecret("not-the-cluster-secret-01")));
-    targets.put("198.51.100.0/24", "{\"address\":\"198.51.100.1\",\"seenAtMillis\":" + now + "}");
+    targets.put("198.51.100.0/24", new ProbeTarget("198.51.100.1", now));
     targets.put("203.0.113.0/24", targetValue("81.2.69.0/24", "203.0.113.1", now, mac));
     target("100.64.0.0/24", "100.64.0.1", now - LatencyProber.MAX_TARGET_AGE_MILLIS - 1);
     LatencyProber prober = prober("eu-west", config(200, null), fake, clock);
