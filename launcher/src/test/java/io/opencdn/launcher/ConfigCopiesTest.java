@@ -46,6 +46,7 @@ class ConfigCopiesTest {
       clusterFill: {peerScope: any, peerTimeoutMillis: 500, leaseMaxAgeMillis: 9000, leaseAttempts: 5}
       latency: {enabled: true, intervalMillis: 700, maxTargets: 3, port: 8053, timeoutMillis: 300, sourceAddress: 127.0.0.12}
       admin: {listen: 127.0.0.1:9080}
+      accessLog: {enabled: true, format: text, path: /var/log/x.log, fields: [c-ip], sampleRate: 0.5, queueBytes: 100000}
       """;
 
   static final String DNS = """
@@ -75,6 +76,7 @@ class ConfigCopiesTest {
   static final Map<String, Object> ARGUMENTS = Map.ofEntries(
       Map.entry("EdgeConfig.withId", "other-id"),
       Map.entry("EdgeConfig.withAdminToken", "another-token-0123456789"),
+      Map.entry("EdgeConfig.withAccessLog", new io.opencdn.edge.config.AccessLogConfig(false, null, null, null, null, null)),
       Map.entry("DnsConfig.withListen", new Endpoint("127.0.0.2", 53)),
       Map.entry("DnsConfig.withThreads", 5),
       Map.entry("DnsConfig.withCityDatabase", "/srv/other.mmdb"),

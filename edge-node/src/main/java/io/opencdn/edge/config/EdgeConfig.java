@@ -40,6 +40,8 @@ import java.util.Set;
  * @param connections caps and timeouts of client connections (default {@link ConnectionsConfig#DEFAULTS})
  * @param admin a listener of its own for {@code /_cdn/*} ({@link AdminConfig}); null = the
  *     content listeners serve it
+ * @param accessLog the access log (default {@link AccessLogConfig#defaults()}: JSON lines on
+ *     standard output)
  *
  * <p>An example {@code adminToken} or {@code cluster.secret} (containing
  * {@value io.opencdn.common.config.ExampleSecrets#MARKER}) is refused when any listener (HTTP,
@@ -62,7 +64,8 @@ public record EdgeConfig(
     @JsonProperty("tls") TlsConfig tls,
     @JsonProperty("latency") LatencyConfig latency,
     @JsonProperty("connections") ConnectionsConfig connections,
-    @JsonProperty("admin") AdminConfig admin) {
+    @JsonProperty("admin") AdminConfig admin,
+    @JsonProperty("accessLog") AccessLogConfig accessLog) {
 
   public static final int DEFAULT_CAPACITY = 1000;
 
@@ -98,6 +101,7 @@ public record EdgeConfig(
     ConfigException.require(!latency.enabled() || cluster != null, "latency.enabled",
         "false without a cluster section (probes publish into the cluster's latency map)", "true and no cluster");
     connections = connections == null ? ConnectionsConfig.DEFAULTS : connections;
+    accessLog = accessLog == null ? AccessLogConfig.defaults() : accessLog;
     ConfigException.require(cluster == null || advertise.ipv4() != null || advertise.ipv6() != null, "advertise",
         "an IPv4 or IPv6 address (required with a cluster when listen is not an IP)", "nothing");
     java.util.List<Endpoint> listeners = java.util.Arrays.asList(listen, tls == null ? null : tls.listen(),
@@ -106,12 +110,21 @@ public record EdgeConfig(
     ExampleSecrets.refuseExposed("cluster.secret", cluster == null ? null : cluster.secret(), listeners);
   }
 
+  /** The configuration without {@code accessLog}: its defaults. */
+  public EdgeConfig(String id, String region, Double latitude, Double longitude, Endpoint listen, AdvertiseConfig advertise,
+      Integer capacity, String adminToken, CacheConfig cache, OriginConfig origin, List<DistributionConfig> distributions,
+      ClusterConfig cluster, ClusterFillConfig clusterFill, TlsConfig tls, LatencyConfig latency,
+      ConnectionsConfig connections, AdminConfig admin) {
+    this(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin, distributions, cluster,
+        clusterFill, tls, latency, connections, admin, null);
+  }
+
   /** The configuration without {@code connections} and {@code admin} sections: their defaults. */
   public EdgeConfig(String id, String region, Double latitude, Double longitude, Endpoint listen, AdvertiseConfig advertise,
       Integer capacity, String adminToken, CacheConfig cache, OriginConfig origin, List<DistributionConfig> distributions,
       ClusterConfig cluster, ClusterFillConfig clusterFill, TlsConfig tls, LatencyConfig latency) {
     this(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin, distributions, cluster,
-        clusterFill, tls, latency, null, null);
+        clusterFill, tls, latency, null, null, null);
   }
 
   /** The configuration without latency probes ({@code latency} absent). */
@@ -141,13 +154,19 @@ public record EdgeConfig(
   /** A copy with another {@code id} (the {@code --id} option); every other key is kept. */
   public EdgeConfig withId(String other) {
     return new EdgeConfig(other, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin,
-        distributions, cluster, clusterFill, tls, latency, connections, admin);
+        distributions, cluster, clusterFill, tls, latency, connections, admin, accessLog);
   }
 
   /** A copy with another {@code adminToken} (the {@code --admin-token} option); every other key is kept. */
   public EdgeConfig withAdminToken(String other) {
     return new EdgeConfig(id, region, latitude, longitude, listen, advertise, capacity, other, cache, origin,
-        distributions, cluster, clusterFill, tls, latency, connections, admin);
+        distributions, cluster, clusterFill, tls, latency, connections, admin, accessLog);
+  }
+
+  /** A copy with another {@code accessLog} (the {@code --access-log} option); every other key is kept. */
+  public EdgeConfig withAccessLog(AccessLogConfig other) {
+    return new EdgeConfig(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin,
+        distributions, cluster, clusterFill, tls, latency, connections, admin, other);
   }
 
   /**

@@ -33,6 +33,7 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
   private final ProxyHeaders headers;
   private final EdgeMetrics metrics;
   private final boolean adminElsewhere;
+  private final AccessLog accessLog;
 
   /**
    * Wires the HTTP stage.
@@ -51,10 +52,11 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
    * @param policy the serve decision (stale windows, whether the cluster considers an origin failing)
    * @param metrics counters to update
    * @param flights the fills in progress, one per key (shared with the cluster stage)
+   * @param accessLog the access log of client requests
    */
   public EdgeHandler(String edgeId, String region, Distributions distributions, AdminEndpoints admin,
       boolean adminElsewhere, CacheTiers tiers, Filler fillers, OriginClient origin, Clock clock, ServePolicy policy,
-      EdgeMetrics metrics, SingleFlight<CacheKey, FillOutcome> flights) {
+      EdgeMetrics metrics, SingleFlight<CacheKey, FillOutcome> flights, AccessLog accessLog) {
     ResponseCache cache = tiers.cache();
     this.distributions = distributions;
     this.metrics = metrics;
@@ -66,6 +68,7 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     this.caching = new CachingProxy(cache, flights, policy, leader, responder, headers, metrics, clock, pass);
     this.admin = admin;
     this.adminElsewhere = adminElsewhere;
+    this.accessLog = accessLog;
   }
 
   /** Whether {@code path} is served on the content listeners when the admin endpoints have their own. */
@@ -84,7 +87,7 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
       return;
     }
     metrics.requests.increment();
-    AccessLog.watch(req, metrics);
+    AccessLog.Entry logged = accessLog.watch(req);
     String hostName = Distributions.requestHostName(req);
     Distribution d = distributions.forName(hostName);
     if (d == null) {
@@ -113,7 +116,9 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
       return;
     }
     if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
-      caching.handle(req, d, new CacheKey(hostName == null ? "" : hostName, target));
+      CacheKey key = new CacheKey(hostName == null ? "" : hostName, target);
+      logged.key(key);
+      caching.handle(req, d, key);
     } else {
       req.pause();
       pass.forward(req, d, target);
