@@ -33,6 +33,7 @@ import io.opencdn.dns.routing.SnapshotHolder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.Closeable;
+import io.opencdn.common.log.AsyncLineWriter;
 import java.io.IOException;
 import java.time.Clock;
 
@@ -62,6 +63,7 @@ public final class DnsServer {
   private final Vertx vertx;
   private final Endpoint listen;
   private final QueryHandler handler;
+  private AsyncLineWriter decisionWriter;
   private final Operations ops;
   private final EdgeDirectory directory;
   private final Closeable geo;
@@ -133,6 +135,29 @@ public final class DnsServer {
       ops.metrics().rejectedRecords(HazelcastLatency.MAP, routing.latency().check());
     }
     ops.readiness(() -> ready() ? null : "joining the cluster");
+    this.decisionWriter = decisionWriter(config.decisionLog());
+    if (decisionWriter != null) {
+      handler.decisionLog(new io.opencdn.dns.explain.DecisionLog(decisionWriter, config.decisionLog().sampleRate(),
+          new io.opencdn.dns.explain.Explainer(config, routing.locator(), routing.router(), routing.clock()),
+          edges::current, routing.clock()));
+      io.micrometer.core.instrument.FunctionCounter.builder("dns.decision.log.lines", decisionWriter, AsyncLineWriter::written)
+          .description("decision log lines written").register(ops.metrics().registry());
+      io.micrometer.core.instrument.FunctionCounter.builder("dns.decision.log.dropped", decisionWriter, AsyncLineWriter::dropped)
+          .description("decision log lines dropped: the writer's queue was full or a write failed").register(ops.metrics().registry());
+    }
+  }
+
+  /** The decision log's writer, or null when it is off. */
+  private static AsyncLineWriter decisionWriter(io.opencdn.dns.explain.DecisionLogConfig c) {
+    if (!c.enabled() || c.sampleRate() == 0) {
+      return null;
+    }
+    try {
+      return AsyncLineWriter.open(c.path(), c.queueBytes(), "decision-log");
+    } catch (java.io.IOException | RuntimeException e) {
+      throw io.opencdn.common.config.ConfigException.invalid("decisionLog.path",
+          "a file that can be appended to, or - (standard output)", c.path() + " (" + e.getMessage() + ")");
+    }
   }
 
   private DnsServer(Vertx vertx, DnsConfig config, String configLocation, GeoLocator geo, EdgeSnapshotSource edges) {
@@ -226,7 +251,11 @@ public final class DnsServer {
       routing.latency().stop();
     }
     Future<Void> dir = directory == null ? Future.succeededFuture() : directory.stop();
-    return Future.join(dir, listeners.close(), ops.stop())
+    Future<Void> log = decisionWriter == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+      decisionWriter.close();
+      return null;
+    }, false);
+    return Future.join(dir, listeners.close(), ops.stop(), log)
         .transform(x -> {
           if (geo != null) {
             try {

@@ -42,6 +42,7 @@ public final class QueryHandler implements DnsHandler {
   private final LongAdder dropped = new LongAdder();
   private final LongAdder[] byRcode = new LongAdder[24];
   private volatile java.util.function.Consumer<InetAddress> routedListener;
+  private volatile io.opencdn.dns.explain.DecisionLog decisionLog;
   private volatile boolean fastPath = true;
 
   /** A handler without rate limiting, with its own metrics. */
@@ -86,6 +87,14 @@ public final class QueryHandler implements DnsHandler {
    */
   public void onRouted(java.util.function.Consumer<InetAddress> listener) {
     this.routedListener = listener;
+  }
+
+  /**
+   * The decision log that explains a sample of the geo-routed answers (null: none); asked on the
+   * query path ({@link io.opencdn.dns.explain.DecisionLog#sample}), explaining only the sampled ones.
+   */
+  public void decisionLog(io.opencdn.dns.explain.DecisionLog log) {
+    this.decisionLog = log;
   }
 
   /**
@@ -199,6 +208,10 @@ public final class QueryHandler implements DnsHandler {
           if (listener != null) {
             listener.accept(fast.client());
           }
+          io.opencdn.dns.explain.DecisionLog log = decisionLog;
+          if (log != null && log.sample()) {
+            log.record(query, source, transport, fast.edges().stream().map(io.opencdn.dns.routing.Edge::id).toList());
+          }
           count(Rcode.NOERROR, fq.type(), transport);
           return fast.wire();
         }
@@ -277,6 +290,10 @@ public final class QueryHandler implements DnsHandler {
       java.util.function.Consumer<InetAddress> listener = routedListener;
       if (listener != null) {
         listener.accept(request.clientAddress());
+      }
+      io.opencdn.dns.explain.DecisionLog log = decisionLog;
+      if (log != null && log.sample()) {
+        log.record(query, source, transport, answer.edges());
       }
     }
     count(answer.rcode(), request.type(), transport);

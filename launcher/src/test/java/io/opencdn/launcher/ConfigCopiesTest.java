@@ -63,6 +63,7 @@ class ConfigCopiesTest {
       threads: 3
       tcp: {maxConnections: 90, maxConnectionsPerClient: 3, idleSeconds: 4, writeQueueBytes: 9000}
       probeTargets: {allowPrivate: true}
+      decisionLog: {enabled: true, path: /var/log/d.log, sampleRate: 0.5, queueBytes: 100000}
       """;
 
   static final String ORIGIN = """
