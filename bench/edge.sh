@@ -87,7 +87,7 @@ edge_pid=$!
 pids+=($edge_pid)
 if [ "$logs" = compare ]; then
   edge_log_port=$(free_port); nginx_log_port=$(free_port)
-  $edge_cmd --access-log json --listen "127.0.0.1:$edge_log_port" --origin "http://127.0.0.1:$origin_port" \
+  $edge_cmd --access-log json --admin-token "$CDN_ADMIN_TOKEN" --listen "127.0.0.1:$edge_log_port" --origin "http://127.0.0.1:$origin_port" \
     >"$work/edge-access.log" 2>"$work/edge-log.err" &
   edge_log_pid=$!
   pids+=($edge_log_pid)

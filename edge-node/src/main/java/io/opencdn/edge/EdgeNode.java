@@ -157,6 +157,11 @@ public final class EdgeNode {
       FunctionCounter.builder("cdn_cluster_records_rejected", cluster.directory(), d -> d.forgedRecords())
           .tag("map", ClusterMaps.CACHE_DIRECTORY).tag("reason", "forged").description(REJECTED)
           .register(metrics.registry());
+      Gauge.builder("cdn_origins_failing", cluster.originHealth(), h -> h.failingCount())
+          .description("origins the cluster reports failing now (shared origin health)").register(metrics.registry());
+      Gauge.builder("cdn_cluster_members", hz, h -> h.getCluster().getMembers().size())
+          .description("members of the Hazelcast cluster as this edge sees them (edges and DNS servers)")
+          .register(metrics.registry());
     }
     this.guard = new ConnectionGuard(vertx, config.connections(), load);
     Gauge.builder("cdn_client_connections", guard, g -> g.openConnections())

@@ -1,5 +1,8 @@
 package io.opencdn.edge.http;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.opencdn.common.log.AsciiLine;
+import io.opencdn.common.log.AsyncLineWriter;
 import io.opencdn.common.log.JsonText;
 import io.opencdn.edge.config.AccessLogConfig;
 import io.opencdn.edge.metrics.LogText;
@@ -45,80 +48,124 @@ final class AccessLine {
     final String key = name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
   }
 
+  private static final ThreadLocal<AsciiLine> LINE = ThreadLocal.withInitial(AsciiLine::new);
+  private static final byte[] HTTP = ascii("\"http\"");
+  private static final byte[] HTTPS = ascii("\"https\"");
+  private static final byte[] V1_0 = ascii("\"HTTP/1.0\"");
+  private static final byte[] V1_1 = ascii("\"HTTP/1.1\"");
+  private static final byte[] V2_0 = ascii("\"HTTP/2.0\"");
+  private static final byte[] NULL = ascii("null");
+
   private final boolean json;
   private final Field[] fields;
-  private final String edgeId;
-  private final String region;
+  /** Per field: {@code {"name":} for the first, {@code ,"name":} for the others. */
+  private final byte[][] names;
+  private final byte[] edgeIdJson;
+  private final byte[] regionJson;
 
   AccessLine(AccessLogConfig config, String edgeId, String region) {
     this.json = config.format().equals("json");
-    List<String> names = config.fields();
-    this.fields = new Field[names.size()];
+    List<String> chosen = config.fields();
+    this.fields = new Field[chosen.size()];
+    this.names = new byte[fields.length][];
     for (int i = 0; i < fields.length; i++) {
-      fields[i] = Field.valueOf(names.get(i).toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+      fields[i] = Field.valueOf(chosen.get(i).toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+      names[i] = ascii((i == 0 ? "{\"" : ",\"") + fields[i].key + "\":");
     }
-    this.edgeId = edgeId;
-    this.region = region;
+    this.edgeIdJson = ascii(new AsciiLine().json(edgeId).toString());
+    this.regionJson = ascii(new AsciiLine().json(region).toString());
   }
 
+  private static byte[] ascii(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
+  /** Formats the line of {@code e} and hands it to {@code writer}. */
+  void write(AsyncLineWriter writer, AccessLog.Entry e, long bytes, long endNanos) {
+    if (json) {
+      writer.offer(json(e, bytes, endNanos));
+    } else {
+      writer.offer(text(e, bytes, endNanos));
+    }
+  }
+
+  /** The line of {@code e} as text (tests). */
   String line(AccessLog.Entry e, long bytes, long endNanos) {
-    return json ? json(e, bytes, endNanos) : text(e, bytes, endNanos);
+    return json ? json(e, bytes, endNanos).toString() : text(e, bytes, endNanos);
   }
 
-  private String json(AccessLog.Entry e, long bytes, long endNanos) {
+  private AsciiLine json(AccessLog.Entry e, long bytes, long endNanos) {
     HttpServerRequest req = e.req;
     HttpServerResponse out = req.response();
-    StringBuilder b = new StringBuilder(400).append('{');
+    AsciiLine b = LINE.get().reset();
     String xCache = null;
     boolean xCacheRead = false;
-    for (Field f : fields) {
-      JsonText.name(b, f.key);
+    for (int i = 0; i < fields.length; i++) {
+      Field f = fields[i];
+      b.raw(names[i]);
       switch (f) {
-        case TIMESTAMP -> b.append(e.startMillis / 1000).append('.').append((char) ('0' + e.startMillis % 1000 / 100))
-            .append((char) ('0' + e.startMillis % 100 / 10)).append((char) ('0' + e.startMillis % 10));
+        case TIMESTAMP -> b.fixed(e.startMillis, 3);
         case C_IP -> {
           SocketAddress a = req.remoteAddress();
-          JsonText.string(b, a == null ? null : a.hostAddress());
+          b.json(a == null ? null : a.hostAddress());
         }
         case C_PORT -> {
           SocketAddress a = req.remoteAddress();
-          b.append(a == null ? -1 : a.port());
+          b.num(a == null ? -1 : a.port());
         }
-        case CS_METHOD -> JsonText.string(b, req.method().name());
-        case CS_HOST -> JsonText.string(b, Distributions.requestHost(req));
-        case CS_URI_STEM -> JsonText.string(b, req.path());
-        case CS_URI_QUERY -> JsonText.string(b, req.query());
-        case CS_PROTOCOL -> b.append(req.isSSL() ? "\"https\"" : "\"http\"");
-        case CS_PROTOCOL_VERSION -> JsonText.string(b, version(req.version()));
-        case SSL_PROTOCOL -> JsonText.string(b, req.isSSL() && req.connection().sslSession() != null
-            ? req.connection().sslSession().getProtocol() : null);
-        case CS_RANGE -> JsonText.string(b, req.getHeader("Range"));
-        case CS_USER_AGENT -> JsonText.string(b, req.getHeader("User-Agent"));
-        case SC_STATUS -> b.append(out.ended() ? Integer.toString(out.getStatusCode()) : "null");
-        case SC_BYTES -> b.append(bytes);
-        case TIME_TAKEN -> seconds(b, endNanos - e.startNanos);
-        case TIME_TO_FIRST_BYTE -> {
-          if (e.headersNanos == 0) {
-            b.append("null");
+        case CS_METHOD -> b.json(req.method().name());
+        case CS_HOST -> {
+          io.vertx.core.net.HostAndPort a = req.authority();
+          if (a != null && a.host() != null && !a.host().isEmpty() && a.port() <= 0) {
+            b.json(a.host());
           } else {
-            seconds(b, e.headersNanos - e.startNanos);
+            b.json(Distributions.requestHost(req));
           }
         }
-        case X_EDGE_LOCATION -> JsonText.string(b, region);
-        case EDGE_ID -> JsonText.string(b, edgeId);
+        case CS_URI_STEM -> b.json(req.path());
+        case CS_URI_QUERY -> b.json(req.query());
+        case CS_PROTOCOL -> b.raw(req.isSSL() ? HTTPS : HTTP);
+        case CS_PROTOCOL_VERSION -> b.raw(version(req.version()));
+        case SSL_PROTOCOL -> b.json(req.isSSL() && req.connection().sslSession() != null
+            ? req.connection().sslSession().getProtocol() : null);
+        case CS_RANGE -> b.json(req.headers().get(HttpHeaderNames.RANGE));
+        case CS_USER_AGENT -> b.json(req.headers().get(HttpHeaderNames.USER_AGENT));
+        case SC_STATUS -> {
+          if (out.ended()) {
+            b.num(out.getStatusCode());
+          } else {
+            b.nul();
+          }
+        }
+        case SC_BYTES -> b.num(bytes);
+        case TIME_TAKEN -> b.fixed(Math.max(0, (endNanos - e.startNanos) / 1000), 6);
+        case TIME_TO_FIRST_BYTE -> {
+          if (e.headersNanos == 0) {
+            b.nul();
+          } else {
+            b.fixed(Math.max(0, (e.headersNanos - e.startNanos) / 1000), 6);
+          }
+        }
+        case X_EDGE_LOCATION -> b.raw(regionJson);
+        case EDGE_ID -> b.raw(edgeIdJson);
         case X_EDGE_RESULT_TYPE, X_EDGE_DETAILED_RESULT_TYPE, PEER -> {
           if (!xCacheRead) {
             xCache = out.headers().get(ProxyHeaders.X_CACHE);
             xCacheRead = true;
           }
-          JsonText.string(b, f == Field.PEER ? peer(xCache) : f == Field.X_EDGE_RESULT_TYPE ? result(xCache, out)
-              : detailed(xCache, out));
+          b.json(f == Field.PEER ? peer(xCache) : f == Field.X_EDGE_RESULT_TYPE ? result(xCache, out) : detailed(xCache, out));
         }
-        case CACHE_KEY -> JsonText.string(b, e.key == null ? null : e.key.toString());
+        case CACHE_KEY -> {
+          if (e.key == null) {
+            b.nul();
+          } else {
+            b.json(e.key.host(), e.key.target());
+          }
+        }
         default -> throw new IllegalStateException(f.key);
       }
     }
-    return b.append('}').toString();
+    return b.ch('}');
   }
 
   private String text(AccessLog.Entry e, long bytes, long endNanos) {
@@ -133,25 +180,15 @@ final class AccessLine {
         + " ms=" + (endNanos - e.startNanos) / 1_000_000;
   }
 
-  private static String version(HttpVersion v) {
+  private static byte[] version(HttpVersion v) {
     if (v == null) {
-      return null;
+      return NULL;
     }
     return switch (v) {
-      case HTTP_1_0 -> "HTTP/1.0";
-      case HTTP_1_1 -> "HTTP/1.1";
-      case HTTP_2 -> "HTTP/2.0";
+      case HTTP_1_0 -> V1_0;
+      case HTTP_1_1 -> V1_1;
+      case HTTP_2 -> V2_0;
     };
-  }
-
-  private static void seconds(StringBuilder b, long nanos) {
-    long us = Math.max(0, nanos / 1000);
-    b.append(us / 1_000_000).append('.');
-    String frac = Long.toString(us % 1_000_000);
-    for (int i = frac.length(); i < 6; i++) {
-      b.append('0');
-    }
-    b.append(frac);
   }
 
   /** Hit, RefreshHit, Miss or Error: the first word of X-Cache; Error when there is none. */

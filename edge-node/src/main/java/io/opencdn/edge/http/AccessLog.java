@@ -95,7 +95,7 @@ public final class AccessLog {
       long bytes = req.response().bytesWritten();
       metrics.responseBytes(bytes);
       if (sampled) {
-        writer.offer(format.line(this, bytes, System.nanoTime()));
+        format.write(writer, this, bytes, System.nanoTime());
       }
     }
   }
