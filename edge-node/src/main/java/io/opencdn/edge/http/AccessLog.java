@@ -11,9 +11,10 @@ import java.time.Clock;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The access log: one line per sampled client request, formatted on the event loop when the
- * response ends (or the connection closes first) and handed to an {@link AsyncLineWriter}, which
- * writes it on a thread of its own (a full queue drops the line and counts it; nothing waits).
+ * The access log: one line per sampled client request, formatted on the event loop into bytes
+ * when the response ends (or the connection closes first) and handed to an
+ * {@link AsyncLineWriter}, which writes it on a thread of its own (a full queue drops lines and
+ * counts them; nothing waits).
  * The format and the fields are {@link AccessLine}'s. Every request, sampled or not, has its body
  * bytes counted ({@code cdn_response_bytes_total}).
  */
