@@ -28,8 +28,8 @@ import org.xbill.DNS.Type;
  * {@code transport}, {@code qname}, {@code qtype}, {@code client-network} (the network the answer
  * is for: the Client Subnet, else the resolver's /24 or /56), {@code ecs} (whether the query
  * carried Client Subnet), {@code ecs-source-prefix}, {@code ecs-scope} (the scope the answer
- * carries), {@code location-source} (coverage, geoip, country, default, or null when no step
- * located the client), {@code location-network}, {@code country}, {@code continent},
+ * carries), {@code location-source} (the location step that decided, named as {@code cdn route}
+ * names it, e.g. {@code GeoLite2-City}; null when no step located the client), {@code location-network}, {@code country}, {@code continent},
  * {@code edge-group}, {@code location-steps} (what each location step found), {@code policies},
  * {@code policy-steps} (one note per policy), {@code panic} (health filtering abandoned),
  * {@code answer} (edge ids the server answered with, in order) and {@code explained} (the edges
