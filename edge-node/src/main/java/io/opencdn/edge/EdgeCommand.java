@@ -180,7 +180,8 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
 
   private static String describe(Throwable t, EdgeConfig cfg) {
     if (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("in use")) {
-      return "cannot listen on " + cfg.listen() + (cfg.tls() == null ? "" : " or " + cfg.tls().listen()) + ": " + t.getMessage();
+      return "cannot listen on " + cfg.listen() + (cfg.tls() == null ? "" : " or " + cfg.tls().listen())
+          + (cfg.live() == null ? "" : " or " + cfg.live().rtmp() + " (live.rtmp)") + ": " + t.getMessage();
     }
     return t.getMessage() == null ? t.toString() : t.getMessage();
   }

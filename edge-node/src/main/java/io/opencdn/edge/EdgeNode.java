@@ -39,12 +39,14 @@ import io.opencdn.edge.http.Listeners;
 import io.opencdn.edge.metrics.EdgeMetrics;
 import io.opencdn.edge.metrics.LoadMeter;
 import io.opencdn.edge.serve.ServePolicy;
+import io.opencdn.live.LiveServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -59,6 +61,8 @@ import org.slf4j.LoggerFactory;
  * decision for a request and what is stored) -> {@code fill} (one collapsed fill per key) ->
  * {@code cache} (the tiers). {@code cluster} plugs in through what those stages define: it
  * decorates the cache tier, supplies the filler, and returns the {@code admin} routes it serves.
+ * Live streaming (module {@code live}, the {@code live} section) runs beside: its RTMP listener
+ * of its own, its HLS paths routed by {@code http}, {@code /_cdn/live} among the admin routes.
  * Construct, then {@link #start()}; {@link #stop()} leaves the registry first so DNS stops sending
  * clients before the listener closes.
  */
@@ -84,6 +88,7 @@ public final class EdgeNode {
   private final LatencyProber prober;
   private final ConnectionGuard guard;
   private final AsyncLineWriter accessWriter;
+  private final LiveServer live;
   private HttpServer server;
   private volatile String extraListeners;
   private HttpServer tlsServer;
@@ -117,7 +122,14 @@ public final class EdgeNode {
         : new EdgeCluster(vertx, config, hz, clock, tiers.cache(), origin, flights::inFlight);
     CacheTiers served = cluster == null ? tiers : tiers.through(cluster.cache());
     this.cache = served.cache();
-    List<AdminRoute> routes = cluster == null ? List.of() : cluster.routes();
+    this.live = config.live() == null ? null : LiveServer.create(vertx, config.live(), config.id(), liveHost(config),
+        hz, config.cluster() == null ? null : config.cluster().secret(), clock);
+    List<AdminRoute> routes = new ArrayList<>(cluster == null ? List.of() : cluster.routes());
+    if (live != null) {
+      routes.add(new AdminRoute(AdminEndpoints.PREFIX + "live", true, req -> req.response()
+          .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+          .end(live.stats().encodePrettily())));
+    }
     this.admin = new AdminEndpoints(config.id(), config.region(), token, metrics, cache, flights::size,
         cluster == null ? () -> EdgeState.ACTIVE.name() : () -> cluster.state().name(), routes);
     Predicate<Origin> originFailing = cluster == null ? o -> false : cluster.originHealth()::failing;
@@ -127,7 +139,8 @@ public final class EdgeNode {
     this.accessWriter = accessWriter(config.accessLog());
     this.handler = new EdgeHandler(config.id(), config.region(), new Distributions(config.distributions()), admin,
         config.admin() != null, served, new FillerChain(cluster == null ? origin : cluster.filler()), origin, clock,
-        policy, metrics, flights, new AccessLog(accessWriter, config.accessLog(), config.id(), config.region(), clock, metrics));
+        policy, metrics, flights, live,
+        new AccessLog(accessWriter, config.accessLog(), config.id(), config.region(), clock, metrics));
     if (accessWriter != null) {
       FunctionCounter.builder("cdn_access_log_lines", accessWriter, AsyncLineWriter::written)
           .description("access log lines written").register(metrics.registry());
@@ -162,6 +175,12 @@ public final class EdgeNode {
       Gauge.builder("cdn_cluster_members", hz, h -> h.getCluster().getMembers().size())
           .description("members of the Hazelcast cluster as this edge sees them (edges and DNS servers)")
           .register(metrics.registry());
+    }
+    if (live != null) {
+      Gauge.builder("cdn_live_rtmp_connections", live, l -> l.stats().getJsonObject("connections").getInteger("open"))
+          .description("RTMP connections open (publishers, players, relays)").register(metrics.registry());
+      Gauge.builder("cdn_live_streams", live, l -> l.stats().getJsonArray("streams").size())
+          .description("live streams at this edge (published here or relayed)").register(metrics.registry());
     }
     this.guard = new ConnectionGuard(vertx, config.connections(), load);
     Gauge.builder("cdn_client_connections", guard, g -> g.openConnections())
@@ -201,6 +220,9 @@ public final class EdgeNode {
         .compose(s -> startAdmin().map(s))
         .compose(s -> {
           port = s.actualPort();
+          return live == null ? Future.succeededFuture(s) : live.start(port).map(s);
+        })
+        .compose(s -> {
           if (hz == null) {
             return Future.succeededFuture(port);
           }
@@ -218,7 +240,8 @@ public final class EdgeNode {
       prober.stop();
     }
     guard.stop();
-    Future<Void> leave = cluster == null ? Future.succeededFuture() : cluster.stop();
+    Future<Void> leave = (live == null ? Future.<Void>succeededFuture() : live.stop().recover(e -> Future.succeededFuture()))
+        .compose(v -> cluster == null ? Future.succeededFuture() : cluster.stop());
     return leave
         .compose(v -> extraListeners == null ? Future.<Void>succeededFuture() : vertx.undeploy(extraListeners))
         .compose(v -> extraTlsListeners == null ? Future.<Void>succeededFuture() : vertx.undeploy(extraTlsListeners))
@@ -250,6 +273,17 @@ public final class EdgeNode {
   /** The cluster part of this edge (registry, drain, fills, invalidations), or null when standalone. */
   public EdgeCluster cluster() {
     return cluster;
+  }
+
+  /** Live streaming ({@code live} section), or null. */
+  public LiveServer live() {
+    return live;
+  }
+
+  /** Where other edges reach this one for a live stream: the advertised address, else the listen host. */
+  private static String liveHost(EdgeConfig config) {
+    AdvertiseConfig a = config.advertise();
+    return a.ipv4() != null ? a.ipv4() : a.ipv6() != null ? a.ipv6() : config.listen().host();
   }
 
   /** The latency prober ({@code latency.enabled} with a cluster), or null. */

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 /**
  * The {@code ./cdn} command: {@code demo} runs the whole system on loopback; {@code dns},
  * {@code edge} and {@code origin} run one component each; {@code route} explains a routing
- * decision.
+ * decision; {@code stream-key} prints the publish key of live streams.
  */
 @Command(
     name = "cdn",
@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
     version = "opencdn 0.1.0",
     description = "Geo-DNS and caching edge cluster.",
     subcommands = {DemoCommand.class, DnsCommand.class, EdgeCommand.class, OriginCommand.class, RouteCommand.class,
-        CommandLine.HelpCommand.class})
+        StreamKeyCommand.class, CommandLine.HelpCommand.class})
 public final class Cdn implements Runnable {
 
   /** Set by {@link DemoCommand} for its children: exit when the parent's pipe closes. */

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Runs the whole CDN on loopback; Ctrl-C stops all of it.",
-        "Origin 127.0.0.1:9090, edges 127.0.0.11-13:8080, DNS 127.0.0.1:8053 (UDP and TCP)."})
+        "Origin 127.0.0.1:9090, edges 127.0.0.11-13:8080 (RTMP :1935), DNS 127.0.0.1:8053 (UDP and TCP)."})
 public final class DemoCommand implements Callable<Integer> {
 
   /** How often progress is printed while nothing changes. */
@@ -174,7 +174,40 @@ public final class DemoCommand implements Callable<Integer> {
         .append("   (eu-west) and London is answered with the next-nearest edge within seconds.\n");
     b.append("Bring it back: CDN_CLUSTER_SECRET=").append(env.get("CDN_CLUSTER_SECRET"))
         .append(" ./cdn edge --config classpath:demo/edge-eu-west.yaml\n");
+    live(b, env);
     out.println(b);
+  }
+
+  /**
+   * The live streaming lines: an RTMP publish URL with the demo stream's key (derived from the cluster
+   * secret, as every edge checks it), ffmpeg publishing a test pattern there, and the RTMP and HLS play
+   * URLs on the other edges.
+   */
+  private static void live(StringBuilder b, Map<String, String> env) {
+    DemoTopology.DemoEdge ingest = DemoTopology.edge(DemoTopology.LIVE_INGEST);
+    String stream = DemoTopology.LIVE_STREAM;
+    String key = io.opencdn.live.cluster.StreamKeys.hmac(env.get("CDN_CLUSTER_SECRET")).keyFor(stream);
+    String publish = ingest.rtmpUrl(stream) + "?key=" + key;
+    b.append("\nLive: publish to ").append(ingest.id()).append(" (OBS: server rtmp://").append(ingest.address()).append(':')
+        .append(DemoTopology.RTMP_PORT).append("/live, stream key ").append(stream).append("?key=").append(key)
+        .append("), play on the other edges:\n");
+    b.append("  ").append(publish).append('\n');
+    for (DemoTopology.DemoEdge e : DemoTopology.EDGES) {
+      if (e != ingest) {
+        b.append("  ").append(e.rtmpUrl(stream)).append('\n');
+      }
+    }
+    for (DemoTopology.DemoEdge e : DemoTopology.EDGES) {
+      if (e != ingest) {
+        b.append("  ").append(e.hlsUrl(stream)).append('\n');
+      }
+    }
+    b.append("  ffmpeg -re -f lavfi -i testsrc=size=640x360:rate=25 -f lavfi -i sine=frequency=440 -c:v libx264"
+        + " -preset veryfast -tune zerolatency -g 25 -c:a aac -f flv '").append(publish).append("'\n");
+    b.append("  ffplay ").append(DemoTopology.EDGES.get(0).rtmpUrl(stream)).append("     ffplay ")
+        .append(DemoTopology.EDGES.get(2).hlsUrl(stream)).append('\n');
+    b.append("  curl -s -H 'Authorization: Bearer ").append(env.get("CDN_ADMIN_TOKEN")).append("' ")
+        .append(DemoTopology.EDGES.get(0).baseUrl()).append("/_cdn/live   # one upstream per stream per edge\n");
   }
 
   private long pid(String name) {
@@ -187,6 +220,7 @@ public final class DemoCommand implements Callable<Integer> {
   static String preflight() {
     for (DemoTopology.DemoEdge e : DemoTopology.EDGES) {
       String p = tcpFree(e.address(), e.httpPort());
+      p = p != null ? p : tcpFree(e.address(), DemoTopology.RTMP_PORT);
       if (p != null) {
         return p;
       }

@@ -17,6 +17,16 @@ final class DemoTopology {
     String baseUrl() {
       return "http://" + address + ":" + httpPort;
     }
+
+    /** The RTMP URL of live stream {@code stream} at this edge (the demo configs' {@code live.rtmp}). */
+    String rtmpUrl(String stream) {
+      return "rtmp://" + address + ":" + RTMP_PORT + "/live/" + stream;
+    }
+
+    /** The HLS playlist of live stream {@code stream} through this edge. */
+    String hlsUrl(String stream) {
+      return baseUrl() + "/live/" + stream + "/index.m3u8";
+    }
   }
 
   /** A client subnet and the edge it must be sent to. */
@@ -29,6 +39,12 @@ final class DemoTopology {
   static final String ORIGIN_HOST = "127.0.0.1";
   static final int ORIGIN_PORT = 9090;
   static final int CLUSTER_PORT = 5701;
+  /** RTMP port of every demo edge ({@code live.rtmp} of the demo configs). */
+  static final int RTMP_PORT = 1935;
+  /** The live stream the banner shows, published to {@link #LIVE_INGEST}. */
+  static final String LIVE_STREAM = "demo";
+  /** The edge the banner publishes to. */
+  static final String LIVE_INGEST = "eu-west";
 
   static final List<DemoEdge> EDGES = List.of(
       new DemoEdge("us-east", "Ashburn", "127.0.0.11", 8080),

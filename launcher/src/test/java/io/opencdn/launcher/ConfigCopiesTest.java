@@ -47,6 +47,9 @@ class ConfigCopiesTest {
       latency: {enabled: true, intervalMillis: 700, maxTargets: 3, port: 8053, timeoutMillis: 300, sourceAddress: 127.0.0.12}
       admin: {listen: 127.0.0.1:9080}
       accessLog: {enabled: true, format: text, path: /var/log/x.log, fields: [c-ip], sampleRate: 0.5, queueBytes: 100000}
+      live: {rtmp: 127.0.0.12:1935, app: tv, chunkSize: 8192, windowAckBytes: 5000000, maxMessageBytes: 4000000,
+             gopCacheBytes: 9000000, viewerBufferBytes: 3000000, maxConnections: 99, publisherGraceMillis: 3000,
+             relayLingerMillis: 4000, hls: {enabled: true, segmentMillis: 3000, playlistSegments: 4, pathPrefix: /tv/}}
       """;
 
   static final String DNS = """

@@ -5,6 +5,8 @@ import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.common.config.ExampleSecrets;
+import io.opencdn.live.config.LiveConfig;
+import io.opencdn.live.config.StreamKeyMode;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +42,8 @@ import java.util.Set;
  * @param connections caps and timeouts of client connections (default {@link ConnectionsConfig#DEFAULTS})
  * @param admin a listener of its own for {@code /_cdn/*} ({@link AdminConfig}); null = the
  *     content listeners serve it
+ * @param live live streaming: RTMP publish and play, relays, live HLS ({@link LiveConfig}, module
+ *     {@code live}); null = off. Stream keys {@code hmac} (the default) need a cluster section
  * @param accessLog the access log (default {@link AccessLogConfig#defaults()}: JSON lines on
  *     standard output)
  *
@@ -65,6 +69,7 @@ public record EdgeConfig(
     @JsonProperty("latency") LatencyConfig latency,
     @JsonProperty("connections") ConnectionsConfig connections,
     @JsonProperty("admin") AdminConfig admin,
+    @JsonProperty("live") LiveConfig live,
     @JsonProperty("accessLog") AccessLogConfig accessLog) {
 
   public static final int DEFAULT_CAPACITY = 1000;
@@ -104,8 +109,10 @@ public record EdgeConfig(
     accessLog = accessLog == null ? AccessLogConfig.defaults() : accessLog;
     ConfigException.require(cluster == null || advertise.ipv4() != null || advertise.ipv6() != null, "advertise",
         "an IPv4 or IPv6 address (required with a cluster when listen is not an IP)", "nothing");
+    ConfigException.require(live == null || cluster != null || live.keyMode() != StreamKeyMode.HMAC, "live.streamKeys",
+        "static (with live.keys) without a cluster section (hmac keys derive from cluster.secret)", "hmac and no cluster");
     java.util.List<Endpoint> listeners = java.util.Arrays.asList(listen, tls == null ? null : tls.listen(),
-        admin == null ? null : admin.listen(), cluster == null ? null : cluster.bind());
+        admin == null ? null : admin.listen(), cluster == null ? null : cluster.bind(), live == null ? null : live.rtmp());
     ExampleSecrets.refuseExposed("adminToken", adminToken, listeners);
     ExampleSecrets.refuseExposed("cluster.secret", cluster == null ? null : cluster.secret(), listeners);
   }
@@ -114,9 +121,18 @@ public record EdgeConfig(
   public EdgeConfig(String id, String region, Double latitude, Double longitude, Endpoint listen, AdvertiseConfig advertise,
       Integer capacity, String adminToken, CacheConfig cache, OriginConfig origin, List<DistributionConfig> distributions,
       ClusterConfig cluster, ClusterFillConfig clusterFill, TlsConfig tls, LatencyConfig latency,
+      ConnectionsConfig connections, AdminConfig admin, LiveConfig live) {
+    this(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin, distributions, cluster,
+        clusterFill, tls, latency, connections, admin, live, null);
+  }
+
+  /** The configuration without a {@code live} section (live streaming off) and without {@code accessLog}. */
+  public EdgeConfig(String id, String region, Double latitude, Double longitude, Endpoint listen, AdvertiseConfig advertise,
+      Integer capacity, String adminToken, CacheConfig cache, OriginConfig origin, List<DistributionConfig> distributions,
+      ClusterConfig cluster, ClusterFillConfig clusterFill, TlsConfig tls, LatencyConfig latency,
       ConnectionsConfig connections, AdminConfig admin) {
     this(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin, distributions, cluster,
-        clusterFill, tls, latency, connections, admin, null);
+        clusterFill, tls, latency, connections, admin, null, null);
   }
 
   /** The configuration without {@code connections} and {@code admin} sections: their defaults. */
@@ -154,19 +170,19 @@ public record EdgeConfig(
   /** A copy with another {@code id} (the {@code --id} option); every other key is kept. */
   public EdgeConfig withId(String other) {
     return new EdgeConfig(other, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin,
-        distributions, cluster, clusterFill, tls, latency, connections, admin, accessLog);
+        distributions, cluster, clusterFill, tls, latency, connections, admin, live, accessLog);
   }
 
   /** A copy with another {@code adminToken} (the {@code --admin-token} option); every other key is kept. */
   public EdgeConfig withAdminToken(String other) {
     return new EdgeConfig(id, region, latitude, longitude, listen, advertise, capacity, other, cache, origin,
-        distributions, cluster, clusterFill, tls, latency, connections, admin, accessLog);
+        distributions, cluster, clusterFill, tls, latency, connections, admin, live, accessLog);
   }
 
   /** A copy with another {@code accessLog} (the {@code --access-log} option); every other key is kept. */
   public EdgeConfig withAccessLog(AccessLogConfig other) {
     return new EdgeConfig(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin,
-        distributions, cluster, clusterFill, tls, latency, connections, admin, other);
+        distributions, cluster, clusterFill, tls, latency, connections, admin, live, other);
   }
 
   /**

@@ -7,10 +7,12 @@ import io.opencdn.edge.cache.ResponseCache;
 import io.opencdn.edge.fill.FillOutcome;
 import io.opencdn.edge.fill.FillStore;
 import io.opencdn.edge.fill.Filler;
+import io.opencdn.edge.fill.Origin;
 import io.opencdn.edge.fill.OriginClient;
 import io.opencdn.edge.fill.SingleFlight;
 import io.opencdn.edge.metrics.EdgeMetrics;
 import io.opencdn.edge.serve.ServePolicy;
+import io.opencdn.live.LiveServer;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -21,7 +23,8 @@ import java.time.Clock;
  * listener of its own, only health and the peer endpoint here: {@link #onContentListener}); every other request
  * is matched to a {@link Distribution} by Host (none: 421 Misdirected Request, RFC 9110 15.5.20,
  * never proxied), then the target is reduced to normalised origin-form ({@link RequestTarget}; 400
- * when it cannot be), then GET and HEAD go through the cache and other methods are relayed.
+ * when it cannot be), then GET and HEAD go through the cache and other methods are relayed. With
+ * live streaming on, live HLS paths are answered first, whatever the Host ({@link LiveServer}).
  */
 public final class EdgeHandler implements Handler<HttpServerRequest> {
 
@@ -34,6 +37,10 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
   private final EdgeMetrics metrics;
   private final boolean adminElsewhere;
   private final AccessLog accessLog;
+  private final LiveServer live;
+
+  /** Host of the cache keys of live HLS fetched from another edge: never a distribution's. */
+  static final String LIVE_HOST = "live.opencdn.invalid";
 
   /**
    * Wires the HTTP stage.
@@ -52,11 +59,13 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
    * @param policy the serve decision (stale windows, whether the cluster considers an origin failing)
    * @param metrics counters to update
    * @param flights the fills in progress, one per key (shared with the cluster stage)
+   * @param live live streaming ({@code live} section), whose HLS paths are routed before the
+   *     distributions; null when off
    * @param accessLog the access log of client requests
    */
   public EdgeHandler(String edgeId, String region, Distributions distributions, AdminEndpoints admin,
       boolean adminElsewhere, CacheTiers tiers, Filler fillers, OriginClient origin, Clock clock, ServePolicy policy,
-      EdgeMetrics metrics, SingleFlight<CacheKey, FillOutcome> flights, AccessLog accessLog) {
+      EdgeMetrics metrics, SingleFlight<CacheKey, FillOutcome> flights, LiveServer live, AccessLog accessLog) {
     ResponseCache cache = tiers.cache();
     this.distributions = distributions;
     this.metrics = metrics;
@@ -69,6 +78,7 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     this.admin = admin;
     this.adminElsewhere = adminElsewhere;
     this.accessLog = accessLog;
+    this.live = live;
   }
 
   /** Whether {@code path} is served on the content listeners when the admin endpoints have their own. */
@@ -88,6 +98,10 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     }
     metrics.requests.increment();
     AccessLog.Entry logged = accessLog.watch(req);
+    if (live != null && live.hlsPath(req.path()) != null) {
+      live(req);
+      return;
+    }
     String hostName = Distributions.requestHostName(req);
     Distribution d = distributions.forName(hostName);
     if (d == null) {
@@ -122,6 +136,26 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     } else {
       req.pause();
       pass.forward(req, d, target);
+    }
+  }
+
+  /**
+   * A live HLS request ({@code live.hls.pathPrefix}, e.g. {@code /live/<stream>/index.m3u8}): answered
+   * from memory when the stream is published here; when another edge holds it, GET and HEAD fill
+   * this edge's cache from that edge's HTTP listener like from an origin (the playlist lives a
+   * second or so, segments are immutable: their {@code Cache-Control}), so HLS players anywhere cost
+   * one fetch per object per edge; a request that already passed an edge is never passed on (no loop).
+   */
+  private void live(HttpServerRequest req) {
+    boolean fromEdge = req.headers().getAll("Via").stream().anyMatch(v -> v.contains("(opencdn)"));
+    LiveServer.HlsRoute route = live.routeHls(req.path(), fromEdge);
+    if (route.kind() == LiveServer.Kind.REMOTE && (req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD)) {
+      Distribution ingest = new Distribution(LIVE_HOST, new Origin(route.host(), route.port(), false));
+      caching.handle(req, ingest, new CacheKey(LIVE_HOST, req.path()));
+    } else if (route.kind() == LiveServer.Kind.MISSING) {
+      LiveServer.missing(req);
+    } else {
+      live.serveHls(req);
     }
   }
 }
