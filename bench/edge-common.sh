@@ -71,11 +71,12 @@ cache:
   memoryBytes: $1
 origin:
   timeoutMillis: 30000
+accessLog: {enabled: false}
 distributions:
   - host: "*"
     origin: http://127.0.0.1:$origin_port
 YAML
-  "$java_bin" -Xmx"$2" -Dorg.slf4j.simpleLogger.log.access=warn -jar "$jar" edge --config "$work/edge.yaml" \
+  "$java_bin" -Xmx"$2" -jar "$jar" edge --config "$work/edge.yaml" \
     >"$work/edge.log" 2>&1 &
   edge_pid=$!
   pids+=($edge_pid)

@@ -11,7 +11,13 @@
 #   DURATION=5 CONNECTIONS=32 bench/edge.sh
 #   EDGE_CMD="java -cp ... io.opencdn.edge.EdgeCommand" bench/edge.sh   # another edge build
 #
-# Both proxies run without access logs (nginx access_log off; our `access` logger at WARN).
+# Both proxies run without access logs (nginx access_log off; our edge with --access-log off).
+#
+#   LOGS=compare ROUNDS=5 bench/edge.sh   # access logs: nginx with access_log on (default
+#       combined format, a file), our edge with the JSON access log on (standard output redirected
+#       to a file) and our edge with it off; ROUNDS interleaved rounds (each round runs every
+#       object on every server), then the median req/s and CPU/request of each and the ratios
+#       ours-on/nginx-on and ours-on/ours-off.
 # Installs nginx and wrk with apt-get when missing. Uses free loopback ports (never the demo's).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -73,10 +79,19 @@ wait_http() { # url, seconds
 export CDN_ADMIN_TOKEN="bench-token-$RANDOM$RANDOM$RANDOM"
 "$java_bin" -jar "$jar" origin --listen "127.0.0.1:$origin_port" >"$work/origin.log" 2>&1 &
 pids+=($!)
-edge_cmd=${EDGE_CMD:-"$java_bin -Dorg.slf4j.simpleLogger.log.access=warn -jar $jar edge"}
-$edge_cmd --listen "127.0.0.1:$edge_port" --origin "http://127.0.0.1:$origin_port" >"$work/edge.log" 2>&1 &
+logs=${LOGS:-off}
+case "$logs" in off|compare) ;; *) echo "LOGS must be off or compare, got $logs" >&2; exit 2;; esac
+edge_cmd=${EDGE_CMD:-"$java_bin -jar $jar edge"}
+$edge_cmd --access-log off --listen "127.0.0.1:$edge_port" --origin "http://127.0.0.1:$origin_port" >"$work/edge.log" 2>&1 &
 edge_pid=$!
 pids+=($edge_pid)
+if [ "$logs" = compare ]; then
+  edge_log_port=$(free_port); nginx_log_port=$(free_port)
+  $edge_cmd --access-log json --admin-token "$CDN_ADMIN_TOKEN" --listen "127.0.0.1:$edge_log_port" --origin "http://127.0.0.1:$origin_port" \
+    >"$work/edge-access.log" 2>"$work/edge-log.err" &
+  edge_log_pid=$!
+  pids+=($edge_log_pid)
+fi
 
 cat >"$work/nginx.conf" <<EOF
 worker_processes auto;
@@ -102,14 +117,36 @@ http {
       add_header X-Cache \$upstream_cache_status;
     }
   }
-}
 EOF
+if [ "$logs" = compare ]; then
+  cat >>"$work/nginx.conf" <<EOF
+  server {
+    listen 127.0.0.1:$nginx_log_port;
+    access_log $work/nginx-access.log;
+    location / {
+      proxy_pass http://origin;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$host;
+      proxy_cache edge;
+      proxy_cache_lock on;
+      proxy_cache_revalidate on;
+      add_header X-Cache \$upstream_cache_status;
+    }
+  }
+EOF
+fi
+echo "}" >>"$work/nginx.conf"
 nginx -c "$work/nginx.conf" >"$work/nginx.out" 2>&1 &
 pids+=($!)
 
 wait_http "http://127.0.0.1:$origin_port/gen/ping" 60
 wait_http "http://127.0.0.1:$edge_port/_cdn/health" 60
 wait_http "http://127.0.0.1:$nginx_port/gen/ping" 30
+if [ "$logs" = compare ]; then
+  wait_http "http://127.0.0.1:$edge_log_port/_cdn/health" 60
+  wait_http "http://127.0.0.1:$nginx_log_port/gen/ping" 30
+fi
 nginx_master=$(cat "$work/nginx.pid")
 nginx_pids="$nginx_master $(ps -o pid= --ppid "$nginx_master" | tr '\n' ' ')"
 
@@ -125,7 +162,7 @@ hz=$(getconf CLK_TCK)
 
 paths=("/gen/1k.bin?size=1024&cc=max-age%3D3600" "/gen/100k.bin?size=102400&cc=max-age%3D3600")
 for p in "${paths[@]}"; do
-  for port in $edge_port $nginx_port; do
+  for port in $edge_port $nginx_port ${edge_log_port:-} ${nginx_log_port:-}; do
     curl -s -o /dev/null "http://127.0.0.1:$port$p"
     status=$(curl -s -o /dev/null -D - "http://127.0.0.1:$port$p" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-cache"{print $2}')
     case "$status" in Hit*|HIT) ;; *) echo "warm-up: $port$p is not a hit (X-Cache: $status)" >&2; exit 1;; esac
@@ -160,6 +197,46 @@ cpu_us = int(sys.argv[2]) / int(sys.argv[3]) * 1e6 / max(1, requests)
 print(f"{rps:.0f} {avg:.2f} {p50:.2f} {p99:.2f} {errors.group(1) if errors else 0} {cpu_us:.1f}")
 PY
 }
+
+if [ "$logs" = compare ]; then
+  rounds=${ROUNDS:-5}
+  echo "access logs on: nginx access_log (file) vs our JSON access log (file), and ours with it off"
+  echo "wrk -t$threads -c$connections -d${duration}s, $rounds interleaved rounds, medians; $(nproc) cores, $(date -u +%F)"
+  : >"$work/results"
+  for p in "${paths[@]}"; do
+    for port in $edge_port $edge_log_port $nginx_log_port; do
+      wrk -t"$threads" -c"$connections" -d3s "http://127.0.0.1:$port$p" >/dev/null 2>&1
+    done
+  done
+  for r in $(seq 1 "$rounds"); do
+    for p in "${paths[@]}"; do
+      name=$(echo "$p" | sed -E 's#/gen/([^.]+)\..*#\1#')
+      echo "$name nginx-log $r $(run "$nginx_log_port" "$p" $nginx_pids)" | tee -a "$work/results"
+      echo "$name ours-log $r $(run "$edge_log_port" "$p" "$edge_log_pid")" | tee -a "$work/results"
+      echo "$name ours-nolog $r $(run "$edge_port" "$p" "$edge_pid")" | tee -a "$work/results"
+    done
+  done
+  echo "lines in the logs: nginx $(wc -l <"$work/nginx-access.log"), ours $(wc -l <"$work/edge-access.log")"
+  echo "ours dropped: $(curl -s -H "Authorization: Bearer $CDN_ADMIN_TOKEN" "http://127.0.0.1:$edge_log_port/_cdn/metrics" | awk '/^cdn_access_log_dropped_total/{print $2}')"
+  python3 - "$work/results" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    name, server, _, rps, avg, p50, p99, err, cpu = line.split()
+    rows.setdefault((name, server), []).append((float(rps), float(cpu), float(p99)))
+print(f"{'object':8s} {'server':11s} {'median req/s':>12s} {'median cpu_us/req':>18s} {'median p99_ms':>14s}  (all req/s)")
+for (name, server), v in rows.items():
+    print(f"{name:8s} {server:11s} {statistics.median(x[0] for x in v):12.0f} {statistics.median(x[1] for x in v):18.1f} "
+          f"{statistics.median(x[2] for x in v):14.2f}  {[int(x[0]) for x in v]}")
+for name in sorted({k[0] for k in rows}):
+    m = {s: statistics.median(x[0] for x in rows[(name, s)]) for s in ("nginx-log", "ours-log", "ours-nolog")}
+    c = {s: statistics.median(x[1] for x in rows[(name, s)]) for s in ("nginx-log", "ours-log", "ours-nolog")}
+    print(f"{name:8s} ours-log/nginx-log req/s {m['ours-log']/m['nginx-log']:.2f}x (goal >= 1.0), "
+          f"ours-log/ours-nolog req/s {m['ours-log']/m['ours-nolog']:.2f}x (goal >= 0.90); "
+          f"cpu/req ours-log/nginx-log {c['ours-log']/c['nginx-log']:.2f}x, ours-log/ours-nolog {c['ours-log']/c['ours-nolog']:.2f}x")
+PY
+  exit 0
+fi
 
 echo "edge hit path vs nginx proxy_cache: wrk -t$threads -c$connections -d${duration}s, $(nproc) cores, $(date -u +%F)"
 printf "%-8s %-6s %10s %9s %9s %9s %6s %10s\n" object proxy req/s avg_ms p50_ms p99_ms non2xx cpu_us/req

@@ -15,7 +15,7 @@
 #     connections (wrk's delay()), against the origin's p99 at the same rate;
 #   - a mixed workload: 80% of requests from a Zipf(0.9) set of 20,000 URLs (hits once warm),
 #     20% first-time URLs, 64 connections.
-# Access logs are off on both (nginx access_log off; our `access` logger at WARN).
+# Access logs are off on both (nginx access_log off; our edges with --access-log off).
 #
 #   bench/miss.sh                    # ROUNDS=3 of DURATION=10 s per run, WARMUP=30 s per target first
 #   DURATION=5 WARMUP=20 ROUNDS=1 bench/miss.sh
@@ -85,14 +85,14 @@ wait_http() { # url, seconds
 
 export CDN_ADMIN_TOKEN="bench-token-$RANDOM$RANDOM$RANDOM"
 secret="bench-secret-$RANDOM$RANDOM$RANDOM$RANDOM"
-jvm_opts="-Dorg.slf4j.simpleLogger.log.access=warn"
+jvm_opts=""
 origin_port=$(free_port)
 "$java_bin" -jar "$jar" origin --listen "127.0.0.1:$origin_port" >"$work/origin.log" 2>&1 &
 origin_pid=$!
 pids+=($origin_pid)
 
 standalone_port=$(free_port)
-"$java_bin" $jvm_opts -jar "$jar" edge --listen "127.0.0.1:$standalone_port" \
+"$java_bin" $jvm_opts -jar "$jar" edge --access-log off --listen "127.0.0.1:$standalone_port" \
   --origin "http://127.0.0.1:$origin_port" >"$work/standalone.log" 2>&1 &
 standalone_pid=$!
 pids+=($standalone_pid)
@@ -124,7 +124,7 @@ cluster:
   bind: $addr:$hz_base
   members: $members
 YAML
-  "$java_bin" $jvm_opts -jar "$jar" edge --config "$work/edge-$i.yaml" >"$work/edge-$i.log" 2>&1 &
+  "$java_bin" $jvm_opts -jar "$jar" edge --access-log off --config "$work/edge-$i.yaml" >"$work/edge-$i.log" 2>&1 &
   cluster_pids+=($!)
   pids+=($!)
   cluster_http+=("$addr:$http_port")

@@ -83,6 +83,7 @@ longitude: 8.0
 listen: $addr:$port
 advertise: {ipv4: $addr}
 adminToken: $token
+accessLog: {enabled: false}
 distributions:
   - host: "*"
     origin: http://127.0.0.1:$origin_port
@@ -92,7 +93,7 @@ cluster:
   bind: $addr:$hz_base
   members: [127.0.0.41:$hz_base, 127.0.0.42:$hz_base, 127.0.0.43:$hz_base]
 YAML
-  "$java_bin" -Dorg.slf4j.simpleLogger.log.access=warn -jar "$jar" edge --config "$work/edge-$i.yaml" \
+  "$java_bin" -jar "$jar" edge --config "$work/edge-$i.yaml" \
     >"$work/edge-$i.log" 2>&1 &
   pids+=($!)
   edges+=("http://$addr:$port")

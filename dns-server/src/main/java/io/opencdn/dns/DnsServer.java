@@ -16,6 +16,8 @@ import io.opencdn.dns.edges.EdgeDirectory;
 import io.opencdn.dns.edges.EdgeProbe;
 import io.opencdn.dns.edges.HazelcastEdges;
 import io.opencdn.dns.edges.MergedEdgeSource;
+import io.opencdn.dns.explain.DecisionLog;
+import io.opencdn.dns.explain.Explainer;
 import io.opencdn.dns.explain.LiveExplainer;
 import io.opencdn.dns.geo.CountryCentroids;
 import io.opencdn.dns.geo.CoverageFile;
@@ -34,6 +36,7 @@ import io.opencdn.dns.routing.SnapshotHolder;
 import io.opencdn.dns.zone.ZoneSet;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.opencdn.common.log.AsyncLineWriter;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.function.Function;
@@ -64,6 +67,7 @@ public final class DnsServer {
   private final Vertx vertx;
   private final Endpoint listen;
   private final GeoDatabase geo;
+  private final AsyncLineWriter decisionWriter;
   private final Routing routing;
   private final Operations ops;
   private final QueryHandler handler;
@@ -124,7 +128,12 @@ public final class DnsServer {
     Function<DnsConfig, AnswerStage> build = cfg -> AnswerStage.of(ZoneSet.load(cfg.zones(), configLocation), cfg.routing(), located,
         edges, cfg == config ? routing.router() : routing.router().withRoutes(cfg.routing()));
     ResponseRateLimiter rrl = config.rrl().enabled() ? new ResponseRateLimiter(config.rrl(), clock) : null;
-    this.handler = new QueryHandler(build.apply(config), rrl, new DnsMetrics(), routing.targets() == null ? null : routing.targets()::record);
+    this.decisionWriter = decisionWriter(config.decisionLog());
+    DecisionLog decisions = decisionWriter == null ? null : new DecisionLog(decisionWriter,
+        config.decisionLog().sampleRate(), new Explainer(config.routing(), routing.locator(), routing.router(), clock),
+        edges::current, clock);
+    this.handler = new QueryHandler(build.apply(config), rrl, new DnsMetrics(),
+        routing.targets() == null ? null : routing.targets()::record, decisions);
     this.ops = new Operations(vertx, config, configLocation, handler, build,
         new LiveExplainer(routing.locator(), edges, handler::stage, clock), clock);
     this.listeners = new Listeners(vertx, handler, config.threads(), config.tcp());
@@ -136,6 +145,25 @@ public final class DnsServer {
       ops.metrics().rejectedRecords(ClusterMaps.LATENCY, routing.latency().check());
     }
     ops.readiness(() -> ready() ? null : "joining the cluster");
+    if (decisionWriter != null) {
+      io.micrometer.core.instrument.FunctionCounter.builder("dns.decision.log.lines", decisionWriter, AsyncLineWriter::written)
+          .description("decision log lines written").register(ops.metrics().registry());
+      io.micrometer.core.instrument.FunctionCounter.builder("dns.decision.log.dropped", decisionWriter, AsyncLineWriter::dropped)
+          .description("decision log lines dropped: the writer's queue was full or a write failed").register(ops.metrics().registry());
+    }
+  }
+
+  /** The decision log's writer, or null when it is off. */
+  private static AsyncLineWriter decisionWriter(io.opencdn.dns.explain.DecisionLogConfig c) {
+    if (!c.enabled() || c.sampleRate() == 0) {
+      return null;
+    }
+    try {
+      return AsyncLineWriter.open(c.path(), c.queueBytes(), "decision-log");
+    } catch (java.io.IOException | RuntimeException e) {
+      throw io.opencdn.common.config.ConfigException.invalid("decisionLog.path",
+          "a file that can be appended to, or - (standard output)", c.path() + " (" + e.getMessage() + ")");
+    }
   }
 
   private static Routing routing(Vertx vertx, DnsConfig config, String configLocation, GeoDatabase geo, Future<HazelcastInstance> hz,
@@ -226,7 +254,11 @@ public final class DnsServer {
       routing.latency().stop();
     }
     Future<Void> dir = routing.directory() == null ? Future.succeededFuture() : routing.directory().stop();
-    return Future.join(dir, listeners.close(), ops.stop())
+    Future<Void> log = decisionWriter == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+      decisionWriter.close();
+      return null;
+    }, false);
+    return Future.join(dir, listeners.close(), ops.stop(), log)
         .transform(x -> {
           try {
             geo.close();

@@ -52,6 +52,9 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
   @Option(names = "--distributions", paramLabel = "FILE",
       description = "without a cluster: serve this distributions.yaml (read at start and on SIGHUP)")
   java.nio.file.Path distributionsFile;
+  @Option(names = "--access-log", paramLabel = "MODE",
+      description = "access log: off, json or text (overrides accessLog.enabled and format of the config; default: the config's, json)")
+  String accessLog;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new EdgeCommand()).execute(args));
@@ -184,7 +187,8 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
       // overrides go through the record's with-methods, which keep every other section of the file
       EdgeConfig c = ConfigLocation.load(config, EdgeConfig.class);
       c = id == null ? c : override("--id", c, x -> x.withId(id));
-      return adminToken == null ? c : override("--admin-token", c, x -> x.withAdminToken(adminToken));
+      c = adminToken == null ? c : override("--admin-token", c, x -> x.withAdminToken(adminToken));
+      return accessLog(c);
     }
     if (listen == null || origin == null) {
       throw new ConfigException("give --config LOCATION, or --listen HOST:PORT and --origin URL");
@@ -196,10 +200,23 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
       throw new ConfigException("--listen: expected HOST:PORT, got '" + listen + "'");
     }
     try {
-      return EdgeConfig.standalone(id == null ? "edge" : id, endpoint, origin, adminToken);
+      return accessLog(EdgeConfig.standalone(id == null ? "edge" : id, endpoint, origin, adminToken));
     } catch (ConfigException e) {
       throw new ConfigException("options: " + e.getMessage());
     }
+  }
+
+  /** {@code c} with {@code --access-log} applied, when given. */
+  private EdgeConfig accessLog(EdgeConfig c) {
+    if (accessLog == null) {
+      return c;
+    }
+    if (!accessLog.equals("off") && !accessLog.equals("json") && !accessLog.equals("text")) {
+      throw new ConfigException("--access-log: expected off, json or text, got '" + accessLog + "'");
+    }
+    io.opencdn.edge.config.AccessLogConfig a = c.accessLog();
+    return c.withAccessLog(new io.opencdn.edge.config.AccessLogConfig(!accessLog.equals("off"),
+        accessLog.equals("off") ? a.format() : accessLog, a.path(), a.fields(), a.sampleRate(), a.queueBytes()));
   }
 
   private static EdgeConfig override(String option, EdgeConfig c, java.util.function.UnaryOperator<EdgeConfig> change) {

@@ -4,6 +4,8 @@ import com.hazelcast.core.HazelcastInstance;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.opencdn.common.cluster.ClusterMaps;
+import io.opencdn.common.config.ConfigException;
+import io.opencdn.common.log.AsyncLineWriter;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.common.config.AdminToken;
@@ -21,6 +23,7 @@ import io.opencdn.edge.cluster.latency.TcpConnectConnector;
 import io.opencdn.edge.config.AdminConfig;
 import io.opencdn.edge.config.AdvertiseConfig;
 import io.opencdn.edge.config.CacheConfig;
+import io.opencdn.edge.config.AccessLogConfig;
 import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.edge.fill.Failover;
 import io.opencdn.edge.fill.FillOutcome;
@@ -30,6 +33,7 @@ import io.opencdn.edge.fill.OriginClient;
 import io.opencdn.edge.fill.SingleFlight;
 import io.opencdn.edge.http.ConnectionGuard;
 import io.opencdn.edge.http.Distributions;
+import io.opencdn.edge.http.AccessLog;
 import io.opencdn.edge.http.EdgeHandler;
 import io.opencdn.edge.http.Listeners;
 import io.opencdn.edge.metrics.EdgeMetrics;
@@ -86,6 +90,7 @@ public final class EdgeNode {
   private final LatencyProber prober;
   private final ConnectionGuard guard;
   private final ConfigPlane plane;
+  private final AsyncLineWriter accessWriter;
   private final LiveServer live;
   private HttpServer server;
   private volatile String extraListeners;
@@ -144,9 +149,18 @@ public final class EdgeNode {
     CacheConfig c = config.cache();
     ServePolicy policy = new ServePolicy(new CacheSettings(c.maxObjectBytes(), c.staleWhileRevalidateSeconds(),
         c.staleIfErrorSeconds(), c.heuristicMaxSeconds(), c.diskMaxObjectBytes()), originFailing);
+    this.accessWriter = accessWriter(config.accessLog());
     this.handler = new EdgeHandler(config.id(), config.region(), new Distributions(config.distributions()), admin,
         config.admin() != null, served, new FillerChain(cluster == null ? Failover.filler(origin) : cluster.filler()), origin,
-        clock, policy, metrics, flights, live);
+        clock, policy, metrics, flights, live,
+        new AccessLog(accessWriter, config.accessLog(), config.id(), config.region(), clock, metrics));
+    if (accessWriter != null) {
+      FunctionCounter.builder("cdn_access_log_lines", accessWriter, AsyncLineWriter::written)
+          .description("access log lines written").register(metrics.registry());
+      FunctionCounter.builder("cdn_access_log_dropped", accessWriter, AsyncLineWriter::dropped)
+          .description("access log lines dropped: the writer's queue was full (overload, slow output) or a write failed")
+          .register(metrics.registry());
+    }
     ResponseCache tier = tiers.cache();
     Gauge.builder("cdn_cache_entries", tier, r -> r.stats().entries()).register(metrics.registry());
     Gauge.builder("cdn_cache_bytes", tier, r -> r.stats().bytes()).register(metrics.registry());
@@ -168,6 +182,11 @@ public final class EdgeNode {
       });
       FunctionCounter.builder("cdn_cluster_records_rejected", cluster.directory(), d -> d.forgedRecords())
           .tag("map", ClusterMaps.CACHE_DIRECTORY).tag("reason", "forged").description(REJECTED)
+          .register(metrics.registry());
+      Gauge.builder("cdn_origins_failing", cluster.originHealth(), h -> h.failingCount())
+          .description("origins the cluster reports failing now (shared origin health)").register(metrics.registry());
+      Gauge.builder("cdn_cluster_members", hz, h -> h.getCluster().getMembers().size())
+          .description("members of the Hazelcast cluster as this edge sees them (edges and DNS servers)")
           .register(metrics.registry());
     }
     if (live != null) {
@@ -244,7 +263,25 @@ public final class EdgeNode {
         .compose(v -> adminServer == null ? Future.<Void>succeededFuture() : adminServer.close())
         .compose(v -> server == null ? Future.succeededFuture() : server.close())
         .compose(v -> origin.close())
-        .compose(v -> cache.close());
+        .compose(v -> cache.close())
+        .compose(v -> accessWriter == null ? Future.<Void>succeededFuture()
+            : vertx.executeBlocking(() -> {
+              accessWriter.close();
+              return null;
+            }, false));
+  }
+
+  /** The access log's writer ({@code accessLog.path}), or null when the access log is off. */
+  private static AsyncLineWriter accessWriter(AccessLogConfig c) {
+    if (!c.enabled() || c.sampleRate() == 0) {
+      return null;
+    }
+    try {
+      return AsyncLineWriter.open(c.path(), c.queueBytes(), "access-log");
+    } catch (java.io.IOException | RuntimeException e) {
+      throw ConfigException.invalid("accessLog.path", "a file that can be appended to, or - (standard output)",
+          c.path() + " (" + e.getMessage() + ")");
+    }
   }
 
   /** The cluster part of this edge (registry, drain, fills, invalidations), or null when standalone. */

@@ -140,4 +140,19 @@ class EdgeCommandTest {
 
     assertThat(command.buildConfig().connections().maxConnectionsPerAddress()).isEqualTo(7);
   }
+
+  @Test
+  void accessLogOptionTurnsItOffOrPicksTheFormat(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    EdgeConfig standalone = parse("--listen", "127.0.0.1:8080", "--origin", "http://127.0.0.1:9090").buildConfig();
+    assertThat(standalone.accessLog().enabled()).isTrue();
+    assertThat(standalone.accessLog().format()).isEqualTo("json");
+    assertThat(parse("--listen", "127.0.0.1:8080", "--origin", "http://127.0.0.1:9090", "--access-log", "off").buildConfig()
+        .accessLog().enabled()).isFalse();
+    java.nio.file.Path file = dir.resolve("edge.yaml");
+    java.nio.file.Files.writeString(file, EdgeConfigTest.MINIMAL + "accessLog: {path: x.log, sampleRate: 0.5}\n");
+    EdgeConfig c = parse("--config", file.toString(), "--access-log", "text").buildConfig();
+    assertThat(c.accessLog()).isEqualTo(new io.opencdn.edge.config.AccessLogConfig(true, "text", "x.log", null, 0.5, null));
+    assertThatThrownBy(() -> parse("--config", file.toString(), "--access-log", "xml").buildConfig())
+        .isInstanceOf(ConfigException.class).hasMessage("--access-log: expected off, json or text, got 'xml'");
+  }
 }

@@ -33,14 +33,17 @@ class ComposeFileTest {
     List<String> mounts = new ArrayList<>();
     collectVolumes(compose, mounts);
     assertThat(mounts).as("bind mounts of host paths").noneMatch(v -> v.startsWith(".") || v.startsWith("/") || v.startsWith("~"));
-    assertThat(compose.path("services").size()).as("services").isEqualTo(6);
+    assertThat(compose.path("services").size()).as("services").isEqualTo(7);
+    // Prometheus only with --profile monitoring
+    assertThat(compose.path("services").path("prometheus").path("profiles").toString()).isEqualTo("[\"monitoring\"]");
   }
 
   @Test
   void everyConfigAServiceReadsIsCopiedIntoItsImage() throws Exception {
     JsonNode services = new ObjectMapper(new YAMLFactory()).readTree(ROOT.resolve("docker-compose.yml").toFile()).path("services");
     Map<String, String> dockerfiles = Map.of("opencdn/dns:latest", "dns-server/Dockerfile", "opencdn/edge:latest",
-        "edge-node/Dockerfile", "opencdn/origin:latest", "origin-stub/Dockerfile");
+        "edge-node/Dockerfile", "opencdn/origin:latest", "origin-stub/Dockerfile", "opencdn/prometheus:latest",
+        "monitoring/Dockerfile");
     String ignore = Files.readString(ROOT.resolve(".dockerignore"));
     int checked = 0;
     for (var it = services.fields(); it.hasNext(); ) {
@@ -66,6 +69,10 @@ class ComposeFileTest {
       }
     }
     assertThat(checked).as("services with a config or a site").isEqualTo(6);
+    // the monitoring profile's image copies its Prometheus files, which the build context must hold
+    assertThat(Files.readString(ROOT.resolve("monitoring/Dockerfile")))
+        .contains("COPY monitoring/prometheus/prometheus.yml monitoring/prometheus/alerts.yml /etc/opencdn-prometheus/");
+    assertThat(ignore).contains("!monitoring/prometheus/");
   }
 
   /** HTTPS in docker-compose: the TLS files docker/config/edge.yaml names are made by the edge image build. */
@@ -134,6 +141,10 @@ class ComposeFileTest {
     String dns = Files.readString(ROOT.resolve("docker/config/dns.yaml"));
     assertThatThrownBy(() -> ConfigLoader.parse(ConfigLoader.interpolate(dns, "dns.yaml", merged(dnsEnv, examples)),
         "/etc/cdn/dns.yaml", io.opencdn.dns.config.DnsConfig.class))
+        .hasMessageStartingWith("/etc/cdn/dns.yaml: key 'admin.token': expected a value of your own");
+    assertThatThrownBy(() -> ConfigLoader.parse(ConfigLoader.interpolate(dns, "dns.yaml",
+        merged(merged(dnsEnv, examples), Map.of("CDN_ADMIN_TOKEN", own.get("CDN_ADMIN_TOKEN")))), "/etc/cdn/dns.yaml",
+        io.opencdn.dns.config.DnsConfig.class))
         .hasMessageStartingWith("/etc/cdn/dns.yaml: key 'cluster.secret': expected a value of your own");
     assertThat(ConfigLoader.parse(ConfigLoader.interpolate(dns, "dns.yaml", merged(dnsEnv, own)), "dns.yaml",
         io.opencdn.dns.config.DnsConfig.class).cluster()).isNotNull();

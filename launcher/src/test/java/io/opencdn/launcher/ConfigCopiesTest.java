@@ -46,6 +46,7 @@ class ConfigCopiesTest {
       clusterFill: {peerScope: any, peerTimeoutMillis: 500, leaseMaxAgeMillis: 9000, leaseAttempts: 5}
       latency: {enabled: true, intervalMillis: 700, maxTargets: 3, port: 8053, timeoutMillis: 300, sourceAddress: 127.0.0.12}
       admin: {listen: 127.0.0.1:9080}
+      accessLog: {enabled: true, format: text, path: /var/log/x.log, fields: [c-ip], sampleRate: 0.5, queueBytes: 100000}
       live: {rtmp: 127.0.0.12:1935, app: tv, chunkSize: 8192, windowAckBytes: 5000000, maxMessageBytes: 4000000,
              gopCacheBytes: 9000000, viewerBufferBytes: 3000000, maxConnections: 99, publisherGraceMillis: 3000,
              relayLingerMillis: 4000, hls: {enabled: true, segmentMillis: 3000, playlistSegments: 4, pathPrefix: /tv/}}
@@ -65,6 +66,7 @@ class ConfigCopiesTest {
       threads: 3
       tcp: {maxConnections: 90, maxConnectionsPerClient: 3, idleSeconds: 4, writeQueueBytes: 9000}
       probeTargets: {allowPrivate: true}
+      decisionLog: {enabled: true, path: /var/log/d.log, sampleRate: 0.5, queueBytes: 100000}
       """;
 
   static final String ORIGIN = """
@@ -78,6 +80,7 @@ class ConfigCopiesTest {
   static final Map<String, Object> ARGUMENTS = Map.ofEntries(
       Map.entry("EdgeConfig.withId", "other-id"),
       Map.entry("EdgeConfig.withAdminToken", "another-token-0123456789"),
+      Map.entry("EdgeConfig.withAccessLog", new io.opencdn.edge.config.AccessLogConfig(false, null, null, null, null, null)),
       Map.entry("DnsConfig.withListen", new Endpoint("127.0.0.2", 53)),
       Map.entry("DnsConfig.withThreads", 5),
       Map.entry("DnsConfig.withRouting", List.of(new DnsConfig.Route("other.cdn.test.", 30, 1))),

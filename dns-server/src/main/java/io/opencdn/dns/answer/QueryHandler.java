@@ -44,11 +44,12 @@ public final class QueryHandler implements DnsHandler {
   private final LongAdder dropped = new LongAdder();
   private final LongAdder[] byRcode = new LongAdder[24];
   private final Consumer<InetAddress> routedListener;
+  private final DecisionSampler decisions;
   private volatile boolean fastPath = true;
 
   /** A handler without rate limiting and without a routed listener, with its own metrics. */
   public QueryHandler(AnswerStage stage) {
-    this(stage, null, new DnsMetrics(), null);
+    this(stage, null, new DnsMetrics(), null, null);
   }
 
   /**
@@ -57,10 +58,13 @@ public final class QueryHandler implements DnsHandler {
    * @param routed called with the client address (the Client Subnet's network, else the resolver)
    *     of every query answered with edges (geo-routed), on the query path: it must be cheap and
    *     must not block (the wiring passes the latency probe targets' {@code record}); null for none
+   * @param decisions the decision log that explains a sample of the geo-routed answers; null for none
    */
-  public QueryHandler(AnswerStage stage, ResponseRateLimiter rrl, DnsMetrics metrics, Consumer<InetAddress> routed) {
+  public QueryHandler(AnswerStage stage, ResponseRateLimiter rrl, DnsMetrics metrics, Consumer<InetAddress> routed,
+      DecisionSampler decisions) {
     this.stage = stage;
     this.routedListener = routed;
+    this.decisions = decisions;
     this.rrl = rrl;
     this.metrics = metrics;
     for (int i = 0; i < byRcode.length; i++) {
@@ -183,6 +187,9 @@ public final class QueryHandler implements DnsHandler {
           if (routedListener != null) {
             routedListener.accept(fast.client());
           }
+          if (decisions != null && decisions.sample()) {
+            decisions.record(query, source, transport, fast.edges().stream().map(io.opencdn.dns.routing.Edge::id).toList());
+          }
           count(Rcode.NOERROR, fq.type(), transport);
           return fast.wire();
         }
@@ -260,6 +267,9 @@ public final class QueryHandler implements DnsHandler {
       metrics.answered(answer.edges());
       if (routedListener != null) {
         routedListener.accept(request.clientAddress());
+      }
+      if (decisions != null && decisions.sample()) {
+        decisions.record(query, source, transport, answer.edges());
       }
     }
     count(answer.rcode(), request.type(), transport);

@@ -42,6 +42,8 @@ import org.xbill.DNS.TextParseException;
  * @param tcp DNS over TCP caps and timeouts ({@link TcpConfig}); absent = defaults. Read at start.
  * @param probeTargets which client addresses become latency probe targets ({@link ProbeTargetsConfig});
  *     absent = public addresses only
+ * @param decisionLog the sampled log of routing decisions ({@link io.opencdn.dns.explain.DecisionLogConfig});
+ *     absent = off. Read at start.
  */
 public record DnsConfig(
     @JsonProperty("listen") Endpoint listen,
@@ -55,7 +57,8 @@ public record DnsConfig(
     @JsonProperty("admin") AdminConfig admin,
     @JsonProperty("threads") Integer threads,
     @JsonProperty("tcp") TcpConfig tcp,
-    @JsonProperty("probeTargets") ProbeTargetsConfig probeTargets) {
+    @JsonProperty("probeTargets") ProbeTargetsConfig probeTargets,
+    @JsonProperty("decisionLog") io.opencdn.dns.explain.DecisionLogConfig decisionLog) {
 
   /** Default {@code threads}: one per available processor, at most 8. */
   public static final int DEFAULT_THREADS = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
@@ -72,6 +75,7 @@ public record DnsConfig(
     threads = threads == null ? DEFAULT_THREADS : threads;
     tcp = tcp == null ? TcpConfig.DEFAULT : tcp;
     probeTargets = probeTargets == null ? ProbeTargetsConfig.DEFAULT : probeTargets;
+    decisionLog = decisionLog == null ? io.opencdn.dns.explain.DecisionLogConfig.DEFAULT : decisionLog;
     ConfigException.require(threads >= 1 && threads <= 64, "threads", "1..64 event loops", threads);
     Set<String> edgeIds = new HashSet<>();
     for (int i = 0; i < edges.size(); i++) {
@@ -95,6 +99,12 @@ public record DnsConfig(
     io.opencdn.common.config.ExampleSecrets.refuseExposed("cluster.secret", cluster == null ? null : cluster.secret(), listeners);
   }
 
+  /** A config as it was before the {@code decisionLog} section: off. */
+  public DnsConfig(Endpoint listen, List<ZoneSource> zones, Geo geo, List<Route> routing, Health health, ClusterConfig cluster,
+      List<StaticEdge> edges, RrlConfig rrl, AdminConfig admin, Integer threads, TcpConfig tcp, ProbeTargetsConfig probeTargets) {
+    this(listen, zones, geo, routing, health, cluster, edges, rrl, admin, threads, tcp, probeTargets, null);
+  }
+
   /** A config without static edges. */
   public DnsConfig(Endpoint listen, List<ZoneSource> zones, Geo geo, List<Route> routing, Health health, ClusterConfig cluster) {
     this(listen, zones, geo, routing, health, cluster, null, null, null, null, null, null);
@@ -114,23 +124,23 @@ public record DnsConfig(
 
   /** A copy listening elsewhere (CLI override). */
   public DnsConfig withListen(Endpoint other) {
-    return new DnsConfig(other, zones, geo, routing, health, cluster, edges, rrl, admin, threads, tcp, probeTargets);
+    return new DnsConfig(other, zones, geo, routing, health, cluster, edges, rrl, admin, threads, tcp, probeTargets, decisionLog);
   }
 
   /** A copy with {@code n} threads (UDP sockets and TCP servers). */
   public DnsConfig withThreads(int n) {
-    return new DnsConfig(listen, zones, geo, routing, health, cluster, edges, rrl, admin, n, tcp, probeTargets);
+    return new DnsConfig(listen, zones, geo, routing, health, cluster, edges, rrl, admin, n, tcp, probeTargets, decisionLog);
   }
 
   /** A copy using another City database file (CLI override). */
   public DnsConfig withCityDatabase(String file) {
     return new DnsConfig(listen, zones, new Geo(file, geo.coverage(), geo.coverageReloadSeconds(), geo.defaultLocation()),
-        routing, health, cluster, edges, rrl, admin, threads, tcp, probeTargets);
+        routing, health, cluster, edges, rrl, admin, threads, tcp, probeTargets, decisionLog);
   }
 
   /** A copy in another cluster (tests, tools); every other key is kept. */
   public DnsConfig withCluster(ClusterConfig other) {
-    return new DnsConfig(listen, zones, geo, routing, health, other, edges, rrl, admin, threads, tcp, probeTargets);
+    return new DnsConfig(listen, zones, geo, routing, health, other, edges, rrl, admin, threads, tcp, probeTargets, decisionLog);
   }
 
   /** A copy with other routed names (the hosts of the distributions, {@link #withDistributionHosts}). */
@@ -170,7 +180,7 @@ public record DnsConfig(
 
   /** A copy with other static edges (the {@code route} command adds the demo's). */
   public DnsConfig withEdges(List<StaticEdge> other) {
-    return new DnsConfig(listen, zones, geo, routing, health, cluster, other, rrl, admin, threads, tcp, probeTargets);
+    return new DnsConfig(listen, zones, geo, routing, health, cluster, other, rrl, admin, threads, tcp, probeTargets, decisionLog);
   }
 
   /**

@@ -23,7 +23,7 @@ class QueryHandlerRrlTest {
   private final DnsMetrics metrics = new DnsMetrics();
   private final QueryHandler handler = new QueryHandler(
       stage(testConfig(), TEST_CONFIG, locations(), new SnapshotHolder(demoEdges()), clock),
-      new ResponseRateLimiter(new RrlConfig(true, 3, 2, 15, null, null), clock), metrics, null);
+      new ResponseRateLimiter(new RrlConfig(true, 3, 2, 15, null, null), clock), metrics, null, null);
 
   private byte[] ask(String source, Transport transport) {
     return handler.handle(query("cdn.test.", Type.SOA, "edns").toWire(), ip(source), transport);

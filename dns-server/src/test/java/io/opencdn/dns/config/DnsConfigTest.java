@@ -63,6 +63,8 @@ class DnsConfigTest {
         Arguments.of(zone + "listen: nonsense", "key 'listen'"),
         Arguments.of(zone + "threads: 0", "key 'threads': expected 1..64 event loops, got 0"),
         Arguments.of(zone + "threads: 65", "key 'threads'"),
+        Arguments.of(zone + "decisionLog: {sampleRate: 2}", "key 'decisionLog.sampleRate': expected 0..1, got 2.0"),
+        Arguments.of(zone + "decisionLog: {queueBytes: 1}", "key 'decisionLog.queueBytes': expected 65536..1073741824"),
         Arguments.of(zone + "colour: blue", "key 'colour': unknown key"));
   }
 

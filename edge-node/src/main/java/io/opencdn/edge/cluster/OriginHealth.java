@@ -123,6 +123,12 @@ public final class OriginHealth {
     return f != null && f.holdsAt(clock.millis());
   }
 
+  /** How many origins the cluster considers failing now (the {@code cdn_origins_failing} gauge). */
+  public int failingCount() {
+    long now = clock.millis();
+    return (int) known.values().stream().filter(f -> f.holdsAt(now)).count();
+  }
+
   /** The report on {@code origin} this edge knows of, or null. */
   public OriginFailure report(Origin origin) {
     return known.get(origin.toString());

@@ -45,6 +45,8 @@ import java.util.Set;
  *     content listeners serve it
  * @param live live streaming: RTMP publish and play, relays, live HLS ({@link LiveConfig}, module
  *     {@code live}); null = off. Stream keys {@code hmac} (the default) need a cluster section
+ * @param accessLog the access log (default {@link AccessLogConfig#defaults()}: JSON lines on
+ *     standard output)
  *
  * <p>An example {@code adminToken} or {@code cluster.secret} (containing
  * {@value io.opencdn.common.config.ExampleSecrets#MARKER}) is refused when any listener (HTTP,
@@ -68,7 +70,8 @@ public record EdgeConfig(
     @JsonProperty("latency") LatencyConfig latency,
     @JsonProperty("connections") ConnectionsConfig connections,
     @JsonProperty("admin") AdminConfig admin,
-    @JsonProperty("live") LiveConfig live) {
+    @JsonProperty("live") LiveConfig live,
+    @JsonProperty("accessLog") AccessLogConfig accessLog) {
 
   public static final int DEFAULT_CAPACITY = 1000;
 
@@ -104,6 +107,7 @@ public record EdgeConfig(
     ConfigException.require(!latency.enabled() || cluster != null, "latency.enabled",
         "false without a cluster section (probes publish into the cluster's latency map)", "true and no cluster");
     connections = connections == null ? ConnectionsConfig.DEFAULTS : connections;
+    accessLog = accessLog == null ? AccessLogConfig.defaults() : accessLog;
     ConfigException.require(cluster == null || advertise.ipv4() != null || advertise.ipv6() != null, "advertise",
         "an IPv4 or IPv6 address (required with a cluster when listen is not an IP)", "nothing");
     ConfigException.require(live == null || cluster != null || live.keyMode() != StreamKeyMode.HMAC, "live.streamKeys",
@@ -114,13 +118,22 @@ public record EdgeConfig(
     ExampleSecrets.refuseExposed("cluster.secret", cluster == null ? null : cluster.secret(), listeners);
   }
 
-  /** The configuration without a {@code live} section: live streaming off. */
+  /** The configuration without {@code accessLog}: its defaults. */
+  public EdgeConfig(String id, String region, Double latitude, Double longitude, Endpoint listen, AdvertiseConfig advertise,
+      Integer capacity, String adminToken, CacheConfig cache, OriginConfig origin, List<DistributionConfig> distributions,
+      ClusterConfig cluster, ClusterFillConfig clusterFill, TlsConfig tls, LatencyConfig latency,
+      ConnectionsConfig connections, AdminConfig admin, LiveConfig live) {
+    this(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin, distributions, cluster,
+        clusterFill, tls, latency, connections, admin, live, null);
+  }
+
+  /** The configuration without a {@code live} section (live streaming off) and without {@code accessLog}. */
   public EdgeConfig(String id, String region, Double latitude, Double longitude, Endpoint listen, AdvertiseConfig advertise,
       Integer capacity, String adminToken, CacheConfig cache, OriginConfig origin, List<DistributionConfig> distributions,
       ClusterConfig cluster, ClusterFillConfig clusterFill, TlsConfig tls, LatencyConfig latency,
       ConnectionsConfig connections, AdminConfig admin) {
     this(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin, distributions, cluster,
-        clusterFill, tls, latency, connections, admin, null);
+        clusterFill, tls, latency, connections, admin, null, null);
   }
 
   /** The configuration without {@code connections} and {@code admin} sections: their defaults. */
@@ -128,7 +141,7 @@ public record EdgeConfig(
       Integer capacity, String adminToken, CacheConfig cache, OriginConfig origin, List<DistributionConfig> distributions,
       ClusterConfig cluster, ClusterFillConfig clusterFill, TlsConfig tls, LatencyConfig latency) {
     this(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin, distributions, cluster,
-        clusterFill, tls, latency, null, null);
+        clusterFill, tls, latency, null, null, null);
   }
 
   /** The configuration without latency probes ({@code latency} absent). */
@@ -158,13 +171,19 @@ public record EdgeConfig(
   /** A copy with another {@code id} (the {@code --id} option); every other key is kept. */
   public EdgeConfig withId(String other) {
     return new EdgeConfig(other, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin,
-        distributions, cluster, clusterFill, tls, latency, connections, admin, live);
+        distributions, cluster, clusterFill, tls, latency, connections, admin, live, accessLog);
   }
 
   /** A copy with another {@code adminToken} (the {@code --admin-token} option); every other key is kept. */
   public EdgeConfig withAdminToken(String other) {
     return new EdgeConfig(id, region, latitude, longitude, listen, advertise, capacity, other, cache, origin,
-        distributions, cluster, clusterFill, tls, latency, connections, admin, live);
+        distributions, cluster, clusterFill, tls, latency, connections, admin, live, accessLog);
+  }
+
+  /** A copy with another {@code accessLog} (the {@code --access-log} option); every other key is kept. */
+  public EdgeConfig withAccessLog(AccessLogConfig other) {
+    return new EdgeConfig(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin,
+        distributions, cluster, clusterFill, tls, latency, connections, admin, live, other);
   }
 
   /**

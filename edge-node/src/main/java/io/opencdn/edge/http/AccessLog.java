@@ -1,53 +1,90 @@
 package io.opencdn.edge.http;
 
+import io.opencdn.common.log.AsyncLineWriter;
+import io.opencdn.edge.cache.CacheKey;
+import io.opencdn.edge.config.AccessLogConfig;
 import io.opencdn.edge.metrics.EdgeMetrics;
-import io.opencdn.edge.metrics.LogText;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.time.Clock;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One line per client request on the SLF4J logger {@code access} (INFO), written when the
- * response ends or the connection closes first:
- * {@code <client> "<method> <uri> HTTP/<v>" <status> <body bytes> host=<host> cache=<X-Cache> ms=<duration>}
- * (status {@code -} when no response was completed, e.g. a reset after a truncated fill).
- * Fields that come from the client (the URI, the Host) are escaped as nginx escapes them
- * ({@link LogText#escape}), so no request can forge a field or start a new line.
+ * The access log: one line per sampled client request, formatted on the event loop into bytes
+ * when the response ends (or the connection closes first) and handed to an
+ * {@link AsyncLineWriter}, which writes it on a thread of its own (a full queue drops lines and
+ * counts them; nothing waits).
+ * The format and the fields are {@link AccessLine}'s. Every request, sampled or not, has its body
+ * bytes counted ({@code cdn_response_bytes_total}).
  */
-final class AccessLog {
+public final class AccessLog {
 
-  private static volatile Logger log = LoggerFactory.getLogger("access");
+  private final AsyncLineWriter writer;
+  private final AccessLine format;
+  private final double sampleRate;
+  private final Clock clock;
+  private final EdgeMetrics metrics;
 
-  private AccessLog() {}
-
-  /** Replaces the logger (tests capture the lines). */
-  static void logger(Logger logger) {
-    log = logger;
+  /**
+   * An access log writing through {@code writer} (null: none, only bytes are counted).
+   *
+   * @param config format, fields and sample rate
+   * @param edgeId the {@code edge-id} field
+   * @param region the {@code x-edge-location} field
+   * @param clock the clock of the {@code timestamp} field
+   */
+  public AccessLog(AsyncLineWriter writer, AccessLogConfig config, String edgeId, String region, Clock clock,
+      EdgeMetrics metrics) {
+    this.writer = writer;
+    this.format = new AccessLine(config, edgeId, region);
+    this.sampleRate = config.enabled() ? config.sampleRate() : 0;
+    this.clock = clock;
+    this.metrics = metrics;
   }
 
-  /** Arranges the access log line and the response byte count of {@code req}. */
-  static void watch(HttpServerRequest req, EdgeMetrics metrics) {
-    Line line = new Line(req, metrics, System.nanoTime());
+  /**
+   * Arranges the line and the byte count of {@code req}; the returned entry takes what later
+   * stages learn (the cache key).
+   */
+  Entry watch(HttpServerRequest req) {
+    boolean sampled = writer != null && (sampleRate >= 1 || sampleRate > 0 && ThreadLocalRandom.current().nextDouble() < sampleRate);
+    Entry line = new Entry(req, sampled, sampled ? clock.millis() : 0, System.nanoTime());
     // bodyEndHandler and the response's closeHandler: endHandler and the connection's
     // closeHandler belong to the load meter of the cluster package
     HttpServerResponse out = req.response();
     out.bodyEndHandler(line);
     out.closeHandler(line);
+    if (sampled) {
+      out.headersEndHandler(line.firstByte());
+    }
+    return line;
   }
 
   /** The line of one request, written once: at the body's end or at close, whichever is first. */
-  private static final class Line implements Handler<Void> {
-    private final HttpServerRequest req;
-    private final EdgeMetrics metrics;
-    private final long start;
+  final class Entry implements Handler<Void> {
+    final HttpServerRequest req;
+    final boolean sampled;
+    final long startMillis;
+    final long startNanos;
+    long headersNanos;
+    CacheKey key;
     private boolean logged;
 
-    Line(HttpServerRequest req, EdgeMetrics metrics, long start) {
+    Entry(HttpServerRequest req, boolean sampled, long startMillis, long startNanos) {
       this.req = req;
-      this.metrics = metrics;
-      this.start = start;
+      this.sampled = sampled;
+      this.startMillis = startMillis;
+      this.startNanos = startNanos;
+    }
+
+    /** The cache key the request was looked up under. */
+    void key(CacheKey k) {
+      key = k;
+    }
+
+    Handler<Void> firstByte() {
+      return v -> headersNanos = System.nanoTime();
     }
 
     @Override
@@ -56,17 +93,10 @@ final class AccessLog {
         return;
       }
       logged = true;
-      HttpServerResponse out = req.response();
-      long bytes = out.bytesWritten();
+      long bytes = req.response().bytesWritten();
       metrics.responseBytes(bytes);
-      Logger logger = log;
-      if (logger.isInfoEnabled()) {
-        String client = req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress();
-        String cache = out.headers().get("X-Cache");
-        logger.info("{} \"{} {} {}\" {} {} host={} cache={} ms={}", client, LogText.escape(req.method().name()), LogText.escape(req.uri()),
-            req.version() == null ? "-" : req.version().alpnName().toUpperCase(), out.ended() ? out.getStatusCode() : "-",
-            bytes, LogText.escape(Distributions.requestHost(req)), cache == null ? "-" : cache.replace(' ', '_'),
-            (System.nanoTime() - start) / 1_000_000);
+      if (sampled) {
+        format.write(writer, this, bytes, System.nanoTime());
       }
     }
   }

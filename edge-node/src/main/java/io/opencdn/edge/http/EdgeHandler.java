@@ -36,6 +36,7 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
   private final ProxyHeaders headers;
   private final EdgeMetrics metrics;
   private final boolean adminElsewhere;
+  private final AccessLog accessLog;
   private final LiveServer live;
 
   /** Host of the cache keys of live HLS fetched from another edge: never a distribution's. */
@@ -60,10 +61,11 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
    * @param flights the fills in progress, one per key (shared with the cluster stage)
    * @param live live streaming ({@code live} section), whose HLS paths are routed before the
    *     distributions; null when off
+   * @param accessLog the access log of client requests
    */
   public EdgeHandler(String edgeId, String region, Distributions distributions, AdminEndpoints admin,
       boolean adminElsewhere, CacheTiers tiers, Filler fillers, OriginClient origin, Clock clock, ServePolicy policy,
-      EdgeMetrics metrics, SingleFlight<CacheKey, FillOutcome> flights, LiveServer live) {
+      EdgeMetrics metrics, SingleFlight<CacheKey, FillOutcome> flights, LiveServer live, AccessLog accessLog) {
     ResponseCache cache = tiers.cache();
     this.distributions = distributions;
     this.metrics = metrics;
@@ -75,6 +77,7 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     this.caching = new CachingProxy(cache, flights, policy, leader, responder, headers, metrics, clock, pass);
     this.admin = admin;
     this.adminElsewhere = adminElsewhere;
+    this.accessLog = accessLog;
     this.live = live;
   }
 
@@ -112,7 +115,7 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
       return;
     }
     metrics.requests.increment();
-    AccessLog.watch(req, metrics);
+    AccessLog.Entry logged = accessLog.watch(req);
     if (live != null && live.hlsPath(req.path()) != null) {
       live(req);
       return;
@@ -157,9 +160,11 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
       }
       pass.forward(req, d, target);
     } else if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
-      caching.handle(req, d, new CacheKey(hostName == null ? "" : hostName, route == null ? target
+      CacheKey key = new CacheKey(hostName == null ? "" : hostName, route == null ? target
           : io.opencdn.common.distribution.CacheKeyParts.target(route.behavior().cachePolicy(), route.path(),
-              route.query(), n -> joined(req, n))));
+              route.query(), n -> joined(req, n)));
+      logged.key(key);
+      caching.handle(req, d, key);
     } else {
       req.pause();
       pass.forward(req, d, target);

@@ -330,6 +330,7 @@ class EdgeClusterTest {
     assertThat(report.reportedBy()).isEqualTo("edge-a");
     assertThat(report.failingSince()).isEqualTo(h.clock.millis());
     assertThat(report.untilMillis()).isEqualTo(h.clock.millis() + OriginHealth.DEFAULT_HOLD_MILLIS);
+    assertThat(h.edge(2).metrics().scrape()).contains("cdn_origins_failing 1.0", "cdn_cluster_members 3.0");
 
     // the other edges serve their stale copies at once, without an origin attempt of their own
     for (int e = 1; e < 3; e++) {
@@ -350,6 +351,7 @@ class EdgeClusterTest {
     Await.until(Duration.ofSeconds(5), () -> h.edges.stream().allMatch(e -> e.cluster().originHealth().report(origin) == null));
     IMap<String, OriginFailure> health = h.members.get(0).getMap(EdgeClusterNames.ORIGIN_HEALTH);
     assertThat(health.containsKey(origin.toString())).isFalse();
+    assertThat(h.edge(2).metrics().scrape()).contains("cdn_origins_failing 0.0");
     awaitHeartbeatsAtNow();
   }
 

@@ -107,6 +107,13 @@ public class EdgeConfigTest {
       "colour: blue|key 'colour': unknown key",
       "clusterFill: {peerScope: any}|key 'clusterFill': expected no settings without a cluster section",
       "latency: {enabled: true}|key 'latency.enabled': expected false without a cluster section",
+      "accessLog: {format: xml}|key 'accessLog.format': expected json or text, got xml",
+      "accessLog: {fields: [timestamp, cs-cookie]}|key 'accessLog.fields': expected names among",
+      "accessLog: {fields: [c-ip, c-ip]}|key 'accessLog.fields': expected each name once, got c-ip twice",
+      "accessLog: {fields: []}|key 'accessLog.fields': expected at least one",
+      "accessLog: {sampleRate: 1.5}|key 'accessLog.sampleRate': expected 0..1",
+      "accessLog: {queueBytes: 10}|key 'accessLog.queueBytes': expected 65536..1073741824",
+      "accessLog: {colour: red}|key 'accessLog.colour': unknown key",
   })
   void badValuesNameTheirKey(String override, String expectedMessage) {
     String key = override.substring(0, override.indexOf(':'));
