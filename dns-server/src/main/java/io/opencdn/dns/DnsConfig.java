@@ -6,6 +6,7 @@ import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.dns.admin.AdminConfig;
 import io.opencdn.dns.cluster.StaticEdge;
+import io.opencdn.dns.dnssec.DnssecConfig;
 import io.opencdn.dns.geo.LocationSpec;
 import io.opencdn.dns.latency.ProbeTargetsConfig;
 import io.opencdn.dns.net.RrlConfig;
@@ -49,6 +50,7 @@ import org.xbill.DNS.TextParseException;
  * @param tcp DNS over TCP caps and timeouts ({@link TcpConfig}); absent = defaults. Read at start.
  * @param probeTargets which client addresses become latency probe targets ({@link ProbeTargetsConfig});
  *     absent = public addresses only
+ * @param dnssec online DNSSEC signing of every zone ({@link DnssecConfig}), or null for unsigned zones
  */
 public record DnsConfig(
     @JsonProperty("listen") Endpoint listen,
@@ -62,7 +64,8 @@ public record DnsConfig(
     @JsonProperty("admin") AdminConfig admin,
     @JsonProperty("threads") Integer threads,
     @JsonProperty("tcp") TcpConfig tcp,
-    @JsonProperty("probeTargets") ProbeTargetsConfig probeTargets) {
+    @JsonProperty("probeTargets") ProbeTargetsConfig probeTargets,
+    @JsonProperty("dnssec") DnssecConfig dnssec) {
 
   /** Default {@code threads}: one per available processor, at most 8. */
   public static final int DEFAULT_THREADS = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
@@ -104,45 +107,50 @@ public record DnsConfig(
 
   /** A config without static edges. */
   public DnsConfig(Endpoint listen, List<ZoneSource> zones, Geo geo, List<Route> routing, Health health, ClusterConfig cluster) {
-    this(listen, zones, geo, routing, health, cluster, null, null, null, null, null, null);
+    this(listen, zones, geo, routing, health, cluster, null, null, null, null, null, null, null);
   }
 
   /** A config as it was before the {@code tcp} and {@code probeTargets} sections: their defaults. */
   public DnsConfig(Endpoint listen, List<ZoneSource> zones, Geo geo, List<Route> routing, Health health, ClusterConfig cluster,
       List<StaticEdge> edges, RrlConfig rrl, AdminConfig admin, Integer threads) {
-    this(listen, zones, geo, routing, health, cluster, edges, rrl, admin, threads, null, null);
+    this(listen, zones, geo, routing, health, cluster, edges, rrl, admin, threads, null, null, null);
   }
 
   /** A config with static edges, default RRL and no admin listener. */
   public DnsConfig(Endpoint listen, List<ZoneSource> zones, Geo geo, List<Route> routing, Health health, ClusterConfig cluster,
       List<StaticEdge> edges) {
-    this(listen, zones, geo, routing, health, cluster, edges, null, null, null, null, null);
+    this(listen, zones, geo, routing, health, cluster, edges, null, null, null, null, null, null);
   }
 
   /** A copy listening elsewhere (CLI override). */
   public DnsConfig withListen(Endpoint other) {
-    return new DnsConfig(other, zones, geo, routing, health, cluster, edges, rrl, admin, threads, tcp, probeTargets);
+    return new DnsConfig(other, zones, geo, routing, health, cluster, edges, rrl, admin, threads, tcp, probeTargets, dnssec);
   }
 
   /** A copy with {@code n} threads (UDP sockets and TCP servers). */
   public DnsConfig withThreads(int n) {
-    return new DnsConfig(listen, zones, geo, routing, health, cluster, edges, rrl, admin, n, tcp, probeTargets);
+    return new DnsConfig(listen, zones, geo, routing, health, cluster, edges, rrl, admin, n, tcp, probeTargets, dnssec);
   }
 
   /** A copy using another City database file (CLI override). */
   public DnsConfig withCityDatabase(String file) {
     return new DnsConfig(listen, zones, new Geo(file, geo.coverage(), geo.coverageReloadSeconds(), geo.defaultLocation()),
-        routing, health, cluster, edges, rrl, admin, threads, tcp, probeTargets);
+        routing, health, cluster, edges, rrl, admin, threads, tcp, probeTargets, dnssec);
   }
 
   /** A copy in another cluster (tests, tools); every other key is kept. */
   public DnsConfig withCluster(ClusterConfig other) {
-    return new DnsConfig(listen, zones, geo, routing, health, other, edges, rrl, admin, threads, tcp, probeTargets);
+    return new DnsConfig(listen, zones, geo, routing, health, other, edges, rrl, admin, threads, tcp, probeTargets, dnssec);
+  }
+
+  /** A copy signing with {@code other} (null: unsigned); every other key is kept. */
+  public DnsConfig withDnssec(DnssecConfig other) {
+    return new DnsConfig(listen, zones, geo, routing, health, cluster, edges, rrl, admin, threads, tcp, probeTargets, other);
   }
 
   /** A copy with other static edges (the {@code route} command adds the demo's). */
   public DnsConfig withEdges(List<StaticEdge> other) {
-    return new DnsConfig(listen, zones, geo, routing, health, cluster, other, rrl, admin, threads, tcp, probeTargets);
+    return new DnsConfig(listen, zones, geo, routing, health, cluster, other, rrl, admin, threads, tcp, probeTargets, dnssec);
   }
 
   /**

@@ -27,6 +27,7 @@ import org.xbill.DNS.Name;
 import io.opencdn.dns.cluster.HazelcastEdges;
 import io.opencdn.dns.geo.GeoDatabase;
 import io.opencdn.dns.geo.GeoLocator;
+import io.opencdn.dns.dnssec.Dnssec;
 import io.opencdn.dns.net.Listeners;
 import io.opencdn.dns.routing.EdgeSnapshotSource;
 import io.opencdn.dns.routing.SnapshotHolder;
@@ -68,6 +69,7 @@ public final class DnsServer {
   private final Listeners listeners;
   private final Routing routing;
   private final ProbeTargets targets;
+  private final Dnssec dnssec;
   private long coverageTimer = -1;
 
   /**
@@ -120,6 +122,7 @@ public final class DnsServer {
         ZoneSet.load(cfg.zones(), configLocation), cfg.routing(), located, edges,
         cfg == config ? routing.router() : routing.router().withChains(policies(cfg))));
     this.handler = ops.handler();
+    this.dnssec = dnssec(vertx, config, configLocation, routing.clock() != null ? routing.clock() : Clock.systemUTC(), handler);
     this.listeners = new Listeners(vertx, handler, config.threads(), config.tcp());
     this.targets = routing.hz() == null ? null : new ProbeTargets(vertx, routing.hz(), routing.clock(), ProbeTargets.Limits.DEFAULTS,
         io.opencdn.common.cluster.RecordMac.fromSecret(config.cluster().secret()), config.probeTargets().allowPrivate());
@@ -146,7 +149,19 @@ public final class DnsServer {
     this.ops = new Operations(vertx, config, configLocation, Clock.systemUTC(), cfg -> new Answerer(
         ZoneSet.load(cfg.zones(), configLocation), cfg.routing(), geo, edges, routing.router()));
     this.handler = ops.handler();
+    this.dnssec = dnssec(vertx, config, configLocation, Clock.systemUTC(), handler);
     this.listeners = new Listeners(vertx, handler, config.threads(), config.tcp());
+  }
+
+  /** With a {@code dnssec} section: the keys read (or made) now and the handler signing with them. */
+  private static Dnssec dnssec(Vertx vertx, DnsConfig config, String configLocation, Clock clock, QueryHandler handler) {
+    if (config.dnssec() == null) {
+      return null;
+    }
+    Dnssec d = new Dnssec(vertx, config.dnssec(), configLocation, config.zones().stream().map(DnsConfig.ZoneSource::name).toList(),
+        clock);
+    handler.signer(d.signer());
+    return d;
   }
 
   /**
@@ -204,6 +219,9 @@ public final class DnsServer {
         .compose(port -> directory == null ? Future.succeededFuture(port) : directory.start().map(port))
         .compose(port -> routing.latency() == null ? Future.succeededFuture(port) : routing.latency().start().map(port))
         .onSuccess(port -> {
+          if (dnssec != null) {
+            dnssec.start();
+          }
           if (targets != null) {
             targets.start();
           }
@@ -219,6 +237,9 @@ public final class DnsServer {
   /** Stops listening and stops the edge directory; the Vert.x instance and Hazelcast stay up. */
   public Future<Void> stop() {
     vertx.cancelTimer(coverageTimer);
+    if (dnssec != null) {
+      dnssec.stop();
+    }
     if (targets != null) {
       targets.stop();
     }
@@ -283,6 +304,11 @@ public final class DnsServer {
   /** The probe-target publisher (map {@value ProbeTargets#MAP}), or null without Hazelcast. */
   public ProbeTargets probeTargets() {
     return targets;
+  }
+
+  /** DNSSEC keys and signer, or null when the config has no {@code dnssec} section. */
+  public Dnssec dnssec() {
+    return dnssec;
   }
 
   /** The query path, for statistics. */

@@ -2,6 +2,7 @@ package io.opencdn.dns;
 
 import io.opencdn.dns.answer.Answer;
 import io.opencdn.dns.answer.Answerer;
+import io.opencdn.dns.dnssec.ResponseSigner;
 import io.opencdn.dns.geo.GeoLocator;
 import io.opencdn.dns.metrics.DnsMetrics;
 import io.opencdn.dns.net.DnsHandler;
@@ -43,6 +44,7 @@ public final class QueryHandler implements DnsHandler {
   private final LongAdder[] byRcode = new LongAdder[24];
   private volatile java.util.function.Consumer<InetAddress> routedListener;
   private volatile boolean fastPath = true;
+  private volatile ResponseSigner signer;
 
   /** A handler without rate limiting, with its own metrics. */
   public QueryHandler(Answerer answerer) {
@@ -94,6 +96,14 @@ public final class QueryHandler implements DnsHandler {
    */
   public void fastPath(boolean enabled) {
     this.fastPath = enabled;
+  }
+
+  /**
+   * Signs the answers of queries with the DO bit (and adds DNSKEY, CDS, CDNSKEY at the apexes of
+   * signed zones); null (the default) for none. Queries without DO are answered as without it.
+   */
+  public void signer(ResponseSigner next) {
+    this.signer = next;
   }
 
   /** The current answer stage. */
@@ -178,6 +188,10 @@ public final class QueryHandler implements DnsHandler {
 
   private byte[] respond(byte[] query, InetAddress source, Transport transport, FastQuery fq, Answerer current) {
     ResponseRateLimiter.Verdict verdict = null;
+    ResponseSigner s = signer;
+    if (fq != null && s != null && fq.dnssecOk()) {
+      return respondSigned(query, source, transport, fq, current, s);
+    }
     if (fq != null) {
       byte[] kept = current.cachedZoneResponse(fq);
       if (kept != null) {
@@ -214,6 +228,39 @@ public final class QueryHandler implements DnsHandler {
       }
     }
     return respondFully(query, source, transport, verdict, fq, current);
+  }
+
+  /** The fast path of a query with DO when zones are signed: kept zone answers, signed geo answers. */
+  private byte[] respondSigned(byte[] query, InetAddress source, Transport transport, FastQuery fq, Answerer current,
+      ResponseSigner s) {
+    boolean udp = transport == Transport.UDP;
+    byte[] kept = s.cached(fq, udp);
+    byte[] signed = null;
+    Answerer.Fast fast = null;
+    if (kept == null) {
+      fast = fast(current, fq, source, transport);
+      signed = fast == null ? null : s.signFast(fq, fast.wire(), udp);
+    }
+    if (kept == null && signed == null) {
+      return respondFully(query, source, transport, null, fq, current);
+    }
+    ResponseRateLimiter.Verdict verdict = rrl == null || !udp ? ResponseRateLimiter.Verdict.SEND : rrl.check(source);
+    if (verdict != ResponseRateLimiter.Verdict.SEND) {
+      return respondFully(query, source, transport, verdict, fq, current);
+    }
+    if (kept != null) {
+      count(kept[3] & 0x0F, fq.type(), transport);
+      return kept;
+    }
+    for (io.opencdn.dns.routing.Edge e : fast.edges()) {
+      metrics.answered(e.id());
+    }
+    java.util.function.Consumer<InetAddress> listener = routedListener;
+    if (listener != null) {
+      listener.accept(fast.client());
+    }
+    count(Rcode.NOERROR, fq.type(), transport);
+    return signed;
   }
 
   private static Answerer.Fast fast(Answerer current, FastQuery fq, InetAddress source, Transport transport) {
@@ -268,8 +315,17 @@ public final class QueryHandler implements DnsHandler {
       Message failed = Responses.error(request.message(), Rcode.SERVFAIL);
       answer = new Answer(failed, Rcode.SERVFAIL, 0);
     }
+    ResponseSigner s = signer;
+    boolean fromZone = answer.fromZone();
+    if (s != null) {
+      answer = s.sign(request, answer, current.zones(), current.routedNames());
+    }
     byte[] out = ResponseEncoder.encode(answer.message(), request, answer.rcode(), answer.scope());
-    if (fq != null) {
+    if (fq != null && s != null && request.dnssecOk()) {
+      if (fromZone) {
+        s.keep(fq, answer.rcode(), out);
+      }
+    } else if (fq != null) {
       current.keepZoneResponse(fq, answer, out);
     }
     if (!answer.edges().isEmpty()) {

@@ -29,7 +29,7 @@ public final class Reloader {
   private static final Logger LOG = LoggerFactory.getLogger(Reloader.class);
 
   /** Top-level keys a reload does not apply. */
-  public static final List<String> RESTART_ONLY = List.of("listen", "geo", "health", "cluster", "edges", "rrl", "admin", "threads");
+  public static final List<String> RESTART_ONLY = List.of("listen", "geo", "health", "cluster", "edges", "rrl", "admin", "threads", "dnssec");
 
   private final Vertx vertx;
   private final DnsConfig running;
@@ -83,9 +83,11 @@ public final class Reloader {
   static List<String> notApplied(DnsConfig running, DnsConfig next) {
     List<String> out = new ArrayList<>();
     List<Object> was = List.of(running.listen(), running.geo(), running.health(), Optional.ofNullable(running.cluster()),
-        running.edges(), running.rrl(), Optional.ofNullable(running.admin()), running.threads());
+        running.edges(), running.rrl(), Optional.ofNullable(running.admin()), running.threads(),
+        Optional.ofNullable(running.dnssec()));
     List<Object> now = List.of(next.listen(), next.geo(), next.health(), Optional.ofNullable(next.cluster()),
-        next.edges(), next.rrl(), Optional.ofNullable(next.admin()), next.threads());
+        next.edges(), next.rrl(), Optional.ofNullable(next.admin()), next.threads(),
+        Optional.ofNullable(next.dnssec()));
     for (int i = 0; i < RESTART_ONLY.size(); i++) {
       if (!was.get(i).equals(now.get(i))) {
         out.add(RESTART_ONLY.get(i));

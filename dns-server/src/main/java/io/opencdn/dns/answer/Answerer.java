@@ -85,6 +85,16 @@ public final class Answerer {
     this.policy = policy;
   }
 
+  /** The zones this answerer serves. */
+  public ZoneSet zones() {
+    return zones;
+  }
+
+  /** The geo-routed names (their A and AAAA come from the routing policy). */
+  public java.util.Set<Name> routedNames() {
+    return routes.keySet();
+  }
+
   /** The zones served, with their SOA serials, for logs: {@code [cdn.test./2026010101]}. */
   public java.util.List<String> describeZones() {
     return zones.zones().stream().map(z -> z.origin() + "/" + z.soa().getSerial()).toList();
