@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
  * static zones while the member joins ({@link ClusterJoin} keeps trying however long the cluster
  * takes to answer); {@code /healthz} says "not ready" until it has joined.
  */
-@Command(name = "dns", mixinStandardHelpOptions = true,
+@Command(name = "dns", mixinStandardHelpOptions = true, subcommands = io.opencdn.dns.dnssec.KeysCommand.class,
     description = "Authoritative geo-DNS server: answers geo-routed names with the nearest healthy edges.")
 public final class DnsCommand implements Callable<Integer> {
 

@@ -62,6 +62,7 @@ class ConfigCopiesTest {
       threads: 3
       tcp: {maxConnections: 90, maxConnectionsPerClient: 3, idleSeconds: 4, writeQueueBytes: 9000}
       probeTargets: {allowPrivate: true}
+      dnssec: {keyDirectory: keys, algorithm: ED25519, keys: ksk+zsk, dnskeyTtl: 600}
       """;
 
   static final String ORIGIN = """
@@ -77,6 +78,7 @@ class ConfigCopiesTest {
       Map.entry("EdgeConfig.withAdminToken", "another-token-0123456789"),
       Map.entry("DnsConfig.withListen", new Endpoint("127.0.0.2", 53)),
       Map.entry("DnsConfig.withThreads", 5),
+      Map.entry("DnsConfig.withDnssec", io.opencdn.dns.dnssec.DnssecConfig.defaults("other-keys")),
       Map.entry("DnsConfig.withCityDatabase", "/srv/other.mmdb"),
       Map.entry("DnsConfig.withEdges",
           List.of(new StaticEdge("near", null, 3.0, 4.0, "192.0.2.10", null, null, null, null, null, null))),
