@@ -41,7 +41,7 @@ import org.xbill.DNS.Type;
 public final class OnlineSigner implements ResponseSigner {
 
   /** Signed zone responses kept ({@link #cached}). */
-  static final int RESPONSES = 32_768;
+  static final int RESPONSES = 65_536;
   /** Geo answer RRSIGs kept: distinct answer RRsets per epoch. */
   static final int FAST_SIGNATURES = 4_096;
 

@@ -14,7 +14,8 @@ import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
 
 /**
- * RRSIG records (RFC 4034 3) over RRsets, made with the JDK's providers and cached. The cache key
+ * RRSIG records (RFC 4034 3) over RRsets, made with OpenSSL where it loads ({@link LibCrypto}), else
+ * the JDK's providers, and cached. The cache key
  * is the exact data a signature covers (RFC 4034 3.1.8.1: the RRSIG fields but the signature,
  * i.e. type, algorithm, labels, original TTL, the window's inception and expiration, key tag,
  * signer; then the RRset in canonical form, i.e. owner, type, class, TTL and sorted RDATA), so an
@@ -79,6 +80,12 @@ public final class Signatures {
 
   /** {@code data} signed as DNSSEC wants it: r||s for ECDSA (RFC 6605 4), the raw 64 bytes for Ed25519. */
   static byte[] sign(DnssecAlgorithm alg, PrivateKey key, byte[] data) {
+    if (LibCrypto.AVAILABLE) {
+      byte[] out = LibCrypto.sign(alg, key, data);
+      if (out != null) {
+        return alg == DnssecAlgorithm.ECDSAP256SHA256 ? rawEcdsa(out) : out;
+      }
+    }
     try {
       Signature s = Signature.getInstance(alg == DnssecAlgorithm.ECDSAP256SHA256 ? "SHA256withECDSA" : "Ed25519");
       s.initSign(key);
