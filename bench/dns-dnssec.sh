@@ -14,8 +14,7 @@
 # signed denial for an NXDOMAIN name. Needs root for apt-get when dnsperf or PowerDNS are missing.
 # Loopback only. The NXDOMAIN names of the mix (about 30,000 of a million) come back every
 # 200,000 queries, so after the warm-up their denials are cached by both signers; a flood of
-# never-seen names costs one signature per query (bench/dns-dnssec.sh prints the signature rate
-# of the warm-up as a hint).
+# never-seen names costs one signature per query (the warm-up's rate shows some of that cost).
 #   bench/dns.sh --dnssec     # defaults: THREADS=2 WARM=30 PEAK=15 ROUNDS=3 CLIENTS=16 (about 4 minutes)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -93,7 +92,10 @@ cp "$HERE/dns/pdns-zones.yaml.in" "$RUN/pdns/zones.yaml"
 pdnsutil --config-dir="$RUN/pdns" secure-zone cdn.test > "$RUN/pdnsutil.log" 2>&1
 pdns_server --config-dir="$RUN/pdns" > "$RUN/pdns.log" 2>&1 &
 PPID_=$!; PIDS+=("$PPID_")
-wait_udp "$UPORT"; wait_udp "$SPORT"; wait_udp "$PPORT"
+for x in "unsigned $UPORT" "signed $SPORT" "pdns $PPORT"; do
+  set -- $x
+  wait_udp "$2" || { echo "bench: $1 did not start:" >&2; tail -20 "$RUN/$1.log" >&2; exit 1; }
+done
 signed_ok "$SPORT" || { echo "bench: our signed server's answers carry no signatures" >&2; exit 1; }
 signed_ok "$PPORT" || { echo "bench: PowerDNS's answers carry no signatures" >&2; tail "$RUN/pdns.log" >&2; exit 1; }
 if dig +dnssec +norec @127.0.0.1 -p "$UPORT" www.cdn.test A +subnet=81.2.69.0/24 | grep -q RRSIG; then

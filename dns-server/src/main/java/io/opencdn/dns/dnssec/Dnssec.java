@@ -42,9 +42,26 @@ public final class Dnssec {
     this.zones = List.copyOf(zones);
     try {
       signer.update(keys.refresh(this.zones));
+      // another server of the cluster may be making the first keys right now: wait for them
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (!allSigned() && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+        signer.update(keys.refresh(this.zones));
+      }
     } catch (RuntimeException e) {
       throw new ConfigException("key 'dnssec.keyDirectory': " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
+    if (!allSigned()) {
+      LOG.warn("dnssec: no signing key yet for some of {} in {}: answering them unsigned until the next key check", this.zones,
+          keys.directory());
+    }
+  }
+
+  private boolean allSigned() {
+    var rings = signer.rings();
+    return zones.stream().allMatch(z -> rings.get(z) != null && rings.get(z).signing());
   }
 
   /** The key directory of {@code config} read from {@code configLocation}. */

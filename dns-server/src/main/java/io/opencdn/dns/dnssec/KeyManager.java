@@ -110,15 +110,46 @@ public final class KeyManager {
         && (k.state(now) == KeyState.ACTIVE || (k.activate() != null && k.activate().isAfter(now))));
   }
 
+  /**
+   * True when this process may make the key: it created the claim file, or found one older than
+   * {@link #STALE_CLAIM} whose key never appeared (its maker died) and took it over.
+   */
+  private static boolean claim(Path claim) throws IOException {
+    try {
+      Files.createFile(claim);
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      java.nio.file.attribute.FileTime made;
+      try {
+        made = Files.getLastModifiedTime(claim);
+      } catch (java.nio.file.NoSuchFileException gone) {
+        return false;
+      }
+      if (System.currentTimeMillis() - made.toMillis() < STALE_CLAIM.toMillis()) {
+        return false;
+      }
+      Files.deleteIfExists(claim);
+      try {
+        Files.createFile(claim);
+        return true;
+      } catch (FileAlreadyExistsException again) {
+        return false;
+      }
+    }
+  }
+
+  /** A claim this old whose key is still missing was left by a process that died while making it. */
+  static final Duration STALE_CLAIM = Duration.ofSeconds(60);
+
   /** Generates a key (claimed first, so one server of a cluster makes it); true when written. */
   private boolean make(Name zone, boolean kskRole, boolean zskRole, Instant publish, Instant activate, String what) {
     Path claim = dir.resolve("K" + zone.toString().toLowerCase(java.util.Locale.ROOT) + (kskRole ? "ksk" : "zsk") + "-" + what
         + "-" + activate.getEpochSecond() + ".claim");
     try {
       Files.createDirectories(dir);
-      Files.createFile(claim);
-    } catch (FileAlreadyExistsException e) {
-      return false; // another server makes it; read at the next check
+      if (!claim(claim)) {
+        return false; // another server makes it; read at the next check
+      }
     } catch (IOException e) {
       throw new IllegalStateException(dir + ": cannot write to the key directory: " + e.getMessage(), e);
     }
