@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSInput;
 import org.xbill.DNS.Message;
@@ -42,7 +41,7 @@ public final class OnlineSigner implements ResponseSigner {
 
   /** Signed zone responses kept ({@link #cached}). */
   static final int RESPONSES = 65_536;
-  /** Geo answer RRSIGs kept: distinct answer RRsets per epoch. */
+  /** Geo answer RRSIGs kept (a power of two): distinct answer RRsets per epoch. */
   static final int FAST_SIGNATURES = 4_096;
 
   private final DnssecConfig config;
@@ -51,7 +50,8 @@ public final class OnlineSigner implements ResponseSigner {
   private volatile List<ZoneKey> keys = List.of();
   private volatile State state;
   private final Cache<String, byte[]> responses = Caffeine.newBuilder().maximumSize(RESPONSES).executor(Runnable::run).build();
-  private final ConcurrentHashMap<FastKey, byte[]> fastSignatures = new ConcurrentHashMap<>();
+  /** Kept geo answer RRSIGs, direct-mapped by hash: a colliding RRset replaces the older one. */
+  private final FastEntry[] fastSignatures = new FastEntry[FAST_SIGNATURES];
 
   /** The rings of one epoch: valid while the window index is the same and before {@code validUntil}. */
   private record State(long epoch, Signatures.Window window, Map<Name, KeyRing> rings, Instant validUntil, long generation) {}
@@ -199,17 +199,20 @@ public final class OnlineSigner implements ResponseSigner {
       p += 2 + 8;
       p += 2 + u16(wire, p);
     }
-    FastKey key = new FastKey(s.epoch(), q.nameKey(), Arrays.copyOfRange(wire, start, p));
-    byte[] rrsig = fastSignatures.get(key);
-    if (rrsig == null) {
+    String name = q.nameKey();
+    int hash = (Long.hashCode(s.epoch()) * 31 + name.hashCode()) * 31 + hash(wire, start, p);
+    int slot = hash & (FAST_SIGNATURES - 1);
+    FastEntry e = fastSignatures[slot];
+    byte[] rrsig;
+    if (e != null && e.hash == hash && e.epoch == s.epoch() && e.name.equals(name)
+        && Arrays.equals(e.records, 0, e.records.length, wire, start, p)) {
+      rrsig = e.rrsig;
+    } else {
       rrsig = rrsigBytes(q, wire, start, answers, s);
       if (rrsig == null) {
         return null;
       }
-      if (fastSignatures.size() >= FAST_SIGNATURES) {
-        fastSignatures.clear(); // answer sets of past epochs: start again with the current ones
-      }
-      fastSignatures.put(key, rrsig);
+      fastSignatures[slot] = new FastEntry(hash, s.epoch(), name, Arrays.copyOfRange(wire, start, p), rrsig);
     }
     byte[] out = new byte[wire.length + 2 + rrsig.length];
     System.arraycopy(wire, 0, out, 0, p);
@@ -259,27 +262,15 @@ public final class OnlineSigner implements ResponseSigner {
     return (b[at] & 0xff) << 8 | (b[at + 1] & 0xff);
   }
 
-  private static final class FastKey {
-    private final long epoch;
-    private final String name;
-    private final byte[] records;
-    private final int hash;
-
-    FastKey(long epoch, String name, byte[] records) {
-      this.epoch = epoch;
-      this.name = name;
-      this.records = records;
-      this.hash = (Long.hashCode(epoch) * 31 + name.hashCode()) * 31 + Arrays.hashCode(records);
+  private static int hash(byte[] b, int from, int to) {
+    int h = 1;
+    for (int i = from; i < to; i++) {
+      h = 31 * h + b[i];
     }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof FastKey k && k.hash == hash && k.epoch == epoch && k.name.equals(name) && Arrays.equals(k.records, records);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
+    return h;
   }
+
+  /** A kept RRSIG (bytes after the owner) of one answer RRset in one epoch; immutable, so a racy read sees it whole. */
+  private record FastEntry(int hash, long epoch, String name, byte[] records, byte[] rrsig) {}
+
 }
