@@ -28,6 +28,7 @@ import io.opencdn.dns.cluster.HazelcastEdges;
 import io.opencdn.dns.geo.GeoDatabase;
 import io.opencdn.dns.geo.GeoLocator;
 import io.opencdn.dns.dnssec.Dnssec;
+import io.opencdn.dns.dnssec.Signatures;
 import io.opencdn.dns.net.Listeners;
 import io.opencdn.dns.routing.EdgeSnapshotSource;
 import io.opencdn.dns.routing.SnapshotHolder;
@@ -161,6 +162,7 @@ public final class DnsServer {
     Dnssec d = new Dnssec(vertx, config.dnssec(), configLocation, config.zones().stream().map(DnsConfig.ZoneSource::name).toList(),
         clock);
     handler.signer(d.signer());
+    handler.metrics().dnssecSignatures(d.signer().signatures(), Signatures::made, Signatures::hits);
     return d;
   }
 

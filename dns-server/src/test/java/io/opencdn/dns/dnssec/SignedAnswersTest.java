@@ -238,13 +238,32 @@ class SignedAnswersTest {
 
   @Test
   void aSignedAnswerTooLongForUdpIsTruncatedAndWholeOverTcp() throws Exception {
-    Message q = Message.newQuery(Record.newRecord(name("cdn.test."), Type.DNSKEY, DClass.IN));
-    q.addRecord(new OPTRecord(512, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
-    Message udp = new Message(signed.handle(q.toWire(), ip("8.8.8.8"), Transport.UDP));
-    Message big = ask(signed, "wild.test.", Type.ANY, null);
-    assertThat(big.getHeader().getFlag(Flags.TC)).isFalse();
-    Message tcp = new Message(signed.handle(query("c1.wild.test.", Type.A, true, null), ip("8.8.8.8"), Transport.TCP));
-    assertThat(tcp.getHeader().getFlag(Flags.TC)).isFalse();
-    assertThat(udp.numBytes()).isLessThanOrEqualTo(512);
+    // six TXT records: about 480 bytes unsigned (fits a 512-byte client), about 590 signed (does not)
+    StringBuilder zone = new StringBuilder("$ORIGIN tc.test.\n$TTL 300\n@ IN SOA ns1 hm 1 3600 600 604800 60\n@ IN NS ns1\n"
+        + "ns1 IN A 127.0.0.1\n");
+    for (int i = 0; i < 6; i++) {
+      zone.append("txt IN TXT \"record ").append(i).append(" padding padding padding padding padding padding\"\n");
+    }
+    Path file = keys.resolve("tc.test.zone");
+    java.nio.file.Files.writeString(file, zone);
+    String yaml = "zones: [{origin: tc.test., file: " + file + "}]\n";
+    DnsConfig config = io.opencdn.common.config.ConfigLoader.parse(yaml, keys.resolve("tc.yaml").toString(), DnsConfig.class);
+    QueryHandler h = QueryHandler.create(config, keys.resolve("tc.yaml").toString(), geo(), new SnapshotHolder(demoEdges()));
+    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    DnssecConfig dc = DnssecConfig.defaults(keys.resolve("tc-keys").toString());
+    OnlineSigner s = new OnlineSigner(dc, clock, new Signatures(100));
+    s.update(new KeyManager(keys.resolve("tc-keys"), dc, clock).refresh(List.of(name("tc.test."))));
+    h.signer(s);
+    for (boolean dnssecOk : new boolean[] {false, true}) {
+      Message q = Message.newQuery(Record.newRecord(name("txt.tc.test."), Type.TXT, DClass.IN));
+      q.addRecord(new OPTRecord(512, 0, 0, dnssecOk ? ExtendedFlags.DO : 0), Section.ADDITIONAL);
+      Message udp = new Message(h.handle(q.toWire(), ip("8.8.8.8"), Transport.UDP));
+      Message tcp = new Message(h.handle(q.toWire(), ip("8.8.8.8"), Transport.TCP));
+      assertThat(udp.numBytes()).isLessThanOrEqualTo(512);
+      assertThat(udp.getHeader().getFlag(Flags.TC)).as("TC with DO=" + dnssecOk).isEqualTo(dnssecOk);
+      assertThat(tcp.getHeader().getFlag(Flags.TC)).isFalse();
+      assertThat(tcp.getSection(Section.ANSWER)).hasSize(dnssecOk ? 7 : 6);
+      assertThat(tcp.numBytes()).isGreaterThan(dnssecOk ? 512 : 400);
+    }
   }
 }
