@@ -127,6 +127,6 @@ class DnssecRolloverTest {
     }
     assertThat(seen.get("zsk")).as("ZSK states seen").containsExactlyInAnyOrder(KeyState.values());
     assertThat(seen.get("ksk")).as("KSK states seen").containsExactlyInAnyOrder(KeyState.values());
-    server.stop();
+    server.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 }

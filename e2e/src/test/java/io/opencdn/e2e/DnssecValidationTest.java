@@ -189,7 +189,7 @@ class DnssecValidationTest {
       // and the honest server's answers still validate through a resolver with the same anchor
       assertValidated(unbound.query("www.cdn.test.", Type.A, "81.2.69.0/24"), Rcode.NOERROR);
     }
-    otherServer.stop();
-    forger.stop();
+    otherServer.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    forger.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 }
