@@ -1,52 +1,55 @@
 package io.opencdn.dns;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.RecordCheck;
+import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.config.ConfigLocation;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.dns.admin.Operations;
-import io.opencdn.dns.answer.Answerer;
-import io.opencdn.dns.cluster.EdgeDirectory;
-import io.opencdn.dns.cluster.EdgeProbe;
-import io.opencdn.dns.cluster.HazelcastLatency;
-import io.opencdn.dns.cluster.MergedEdgeSource;
+import io.opencdn.dns.answer.AnswerStage;
+import io.opencdn.dns.answer.KeptAnswer;
+import io.opencdn.dns.answer.QueryHandler;
+import io.opencdn.dns.answer.ResponseRateLimiter;
+import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.dnssec.Dnssec;
+import io.opencdn.dns.dnssec.Signatures;
+import io.opencdn.dns.edges.EdgeDirectory;
+import io.opencdn.dns.edges.EdgeProbe;
+import io.opencdn.dns.edges.HazelcastEdges;
+import io.opencdn.dns.edges.MergedEdgeSource;
+import io.opencdn.dns.explain.LiveExplainer;
 import io.opencdn.dns.geo.CountryCentroids;
 import io.opencdn.dns.geo.CoverageFile;
 import io.opencdn.dns.geo.CoverageZones;
+import io.opencdn.dns.geo.GeoDatabase;
 import io.opencdn.dns.geo.LocationCache;
 import io.opencdn.dns.geo.LocationChain;
+import io.opencdn.dns.latency.HazelcastLatency;
 import io.opencdn.dns.latency.ProbeTargets;
-import io.opencdn.dns.routing.LatencySource;
-import io.opencdn.dns.routing.PolicySpec;
-import io.opencdn.dns.routing.Router;
-import io.opencdn.dns.zone.ZoneSet;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import org.xbill.DNS.Name;
-import io.opencdn.dns.cluster.HazelcastEdges;
-import io.opencdn.dns.geo.GeoDatabase;
-import io.opencdn.dns.geo.GeoLocator;
-import io.opencdn.dns.dnssec.Dnssec;
-import io.opencdn.dns.dnssec.Signatures;
+import io.opencdn.dns.metrics.DnsMetrics;
 import io.opencdn.dns.net.Listeners;
 import io.opencdn.dns.routing.EdgeSnapshotSource;
+import io.opencdn.dns.routing.LatencySource;
+import io.opencdn.dns.routing.Router;
 import io.opencdn.dns.routing.SnapshotHolder;
+import io.opencdn.dns.zone.ZoneSet;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.function.Function;
 
 /**
- * The authoritative geo-DNS server: UDP and TCP listeners on one port feeding a
- * {@link QueryHandler}, and, with a Hazelcast instance or static {@code edges} in the config, an
- * {@link EdgeDirectory} that keeps the routing snapshot current. Clients are located by a
- * {@link LocationChain} (coverage zones, City database, country centroid, default) and edges are
- * chosen by a {@link Router} (one policy chain per geo-routed name, latency from the Hazelcast map
- * {@value io.opencdn.dns.cluster.HazelcastLatency#MAP}). With Hazelcast, the clients of geo-routed
- * queries are published as probe targets for the edges ({@link ProbeTargets}, map
- * {@value ProbeTargets#MAP}).
+ * The authoritative geo-DNS server, wired from its config: UDP and TCP listeners on one port
+ * ({@link Listeners}) feeding a {@link QueryHandler}; clients located by a {@link LocationChain}
+ * (coverage zones, City database, country centroid, default) behind a {@link LocationCache};
+ * edges chosen by a {@link Router} (one policy chain per geo-routed name) over the snapshots of an
+ * {@link EdgeDirectory} (the cluster's edges and the config's static edges, health-checked), with
+ * latency from the cluster ({@link HazelcastLatency}); the clients of geo-routed queries published
+ * as probe targets for the edges ({@link ProbeTargets}); reload and the admin listener (metrics,
+ * live route explanations) in {@link Operations}; with a {@code dnssec} section, online signing of
+ * DO answers ({@link Dnssec}). Nothing but wiring lives here.
  *
  * <pre>{@code
  * DnsServer server = new DnsServer(vertx, config, "dns.yaml", hazelcast, Clock.systemUTC());
@@ -63,23 +66,26 @@ public final class DnsServer {
 
   private final Vertx vertx;
   private final Endpoint listen;
-  private final QueryHandler handler;
-  private final Operations ops;
-  private final EdgeDirectory directory;
-  private final Closeable geo;
-  private final Listeners listeners;
+  private final GeoDatabase geo;
   private final Routing routing;
-  private final ProbeTargets targets;
+  private final Operations ops;
+  private final QueryHandler handler;
+  private final Listeners listeners;
   private final Dnssec dnssec;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DnsServer.class);
+  private final String clusterSecret;
+  private final Clock clock;
+  private volatile io.opencdn.common.cluster.ConfigFollower follower;
   private long coverageTimer = -1;
 
   /**
    * The routing side of a server: location chain, router, edge directory (null without cluster
-   * and static edges), latency reader (null without cluster), reloadable coverage file (or null).
+   * and static edges), the cluster's edges, latency and probe targets (null without cluster),
+   * reloadable coverage file (or null), the cluster member (null without cluster).
    */
   private record Routing(LocationChain locator, Router router, EdgeDirectory directory, HazelcastEdges edges,
-      HazelcastLatency latency, CoverageFile coverage, int coverageReloadSeconds, Future<HazelcastInstance> hz,
-      Clock clock) {}
+      HazelcastLatency latency, ProbeTargets targets, CoverageFile coverage, int coverageReloadSeconds,
+      Future<HazelcastInstance> hz) {}
 
   /**
    * A server for {@code config}.
@@ -88,10 +94,11 @@ public final class DnsServer {
    * @param hz Hazelcast member to read the edge registry and latency map from (records are checked
    *     with the secret of {@code config.cluster()}, which is then required), or null (then only
    *     the static {@code edges} of the config are known; none: geo-routed names answer SERVFAIL)
-   * @param clock time source for heartbeat and measurement ages
+   * @param clock time of every decision the server makes by time: heartbeat and measurement ages,
+   *     rate-limit windows, probe-target rewrites
    */
   public DnsServer(Vertx vertx, DnsConfig config, String configLocation, HazelcastInstance hz, Clock clock) {
-    this(vertx, config, configLocation, openGeo(config, configLocation), hz == null ? null : Future.succeededFuture(hz), clock);
+    this(vertx, config, configLocation, hz == null ? null : Future.succeededFuture(hz), clock);
   }
 
   /**
@@ -103,55 +110,37 @@ public final class DnsServer {
    * @param member completes with the Hazelcast member once it has joined the cluster
    */
   public static DnsServer joining(Vertx vertx, DnsConfig config, String configLocation, Future<HazelcastInstance> member, Clock clock) {
-    return new DnsServer(vertx, config, configLocation, openGeo(config, configLocation), member, clock);
+    return new DnsServer(vertx, config, configLocation, member, clock);
   }
 
-  private DnsServer(Vertx vertx, DnsConfig config, String configLocation, GeoDatabase geo, Future<HazelcastInstance> hz, Clock clock) {
-    this(vertx, config, configLocation, geo, routing(vertx, config, configLocation, geo, hz, clock));
-  }
-
-  private DnsServer(Vertx vertx, DnsConfig config, String configLocation, Closeable geo, Routing routing) {
+  private DnsServer(Vertx vertx, DnsConfig config, String configLocation, Future<HazelcastInstance> hz, Clock clock) {
     this.vertx = vertx;
     this.listen = config.listen();
-    this.routing = routing;
-    this.directory = routing.directory();
-    this.geo = geo;
-    EdgeSnapshotSource edges = directory != null ? directory : new SnapshotHolder();
-    // the query path locates through a per-/24 cache; explanations use the chain itself
-    GeoLocator located = new LocationCache(routing.locator());
-    this.ops = new Operations(vertx, config, configLocation, Clock.systemUTC(), cfg -> new Answerer(
-        ZoneSet.load(cfg.zones(), configLocation), cfg.routing(), located, edges,
-        cfg == config ? routing.router() : routing.router().withChains(policies(cfg))));
-    this.handler = ops.handler();
-    this.dnssec = dnssec(vertx, config, configLocation, routing.clock() != null ? routing.clock() : Clock.systemUTC(), handler);
+    this.clusterSecret = config.cluster() == null ? null : config.cluster().secret();
+    this.clock = clock;
+    String city = config.geo().cityDatabase();
+    this.geo = city.isEmpty() ? GeoDatabase.embedded() : GeoDatabase.open(ConfigLocation.resolve(configLocation, city));
+    this.routing = routing(vertx, config, configLocation, geo, hz, clock);
+    EdgeSnapshotSource edges = routing.directory() != null ? routing.directory() : new SnapshotHolder();
+    // the query path locates through a per-/24 cache, whose slots keep the fast path's decisions;
+    // explanations use the chain itself
+    LocationCache<KeptAnswer> located = new LocationCache<>(routing.locator());
+    Function<DnsConfig, AnswerStage> build = cfg -> AnswerStage.of(ZoneSet.load(cfg.zones(), configLocation), cfg.routing(), located,
+        edges, cfg == config ? routing.router() : routing.router().withRoutes(cfg.routing()));
+    ResponseRateLimiter rrl = config.rrl().enabled() ? new ResponseRateLimiter(config.rrl(), clock) : null;
+    this.handler = new QueryHandler(build.apply(config), rrl, new DnsMetrics(), routing.targets() == null ? null : routing.targets()::record);
+    this.ops = new Operations(vertx, config, configLocation, handler, build,
+        new LiveExplainer(routing.locator(), edges, handler::stage, clock), clock);
+    this.dnssec = dnssec(vertx, config, configLocation, clock, handler);
     this.listeners = new Listeners(vertx, handler, config.threads(), config.tcp());
-    this.targets = routing.hz() == null ? null : new ProbeTargets(vertx, routing.hz(), routing.clock(), ProbeTargets.Limits.DEFAULTS,
-        io.opencdn.common.cluster.RecordMac.fromSecret(config.cluster().secret()), config.probeTargets().allowPrivate());
-    if (targets != null) {
-      handler.onRouted(targets::record);
-    }
+    ops.metrics().udpDroppedWrites(listeners::udpDroppedWrites);
     if (routing.edges() != null) {
-      ops.metrics().rejectedRecords(io.opencdn.common.cluster.ClusterMaps.EDGES, routing.edges().check());
+      ops.metrics().rejectedRecords(ClusterMaps.EDGES, routing.edges().check());
     }
     if (routing.latency() != null) {
-      ops.metrics().rejectedRecords(HazelcastLatency.MAP, routing.latency().check());
+      ops.metrics().rejectedRecords(ClusterMaps.LATENCY, routing.latency().check());
     }
     ops.readiness(() -> ready() ? null : "joining the cluster");
-  }
-
-  private DnsServer(Vertx vertx, DnsConfig config, String configLocation, GeoLocator geo, EdgeSnapshotSource edges) {
-    this.vertx = vertx;
-    this.listen = config.listen();
-    this.routing = new Routing(null, router(config, LatencySource.NONE, Clock.systemUTC()), null, null, null, null, 0, null,
-        null);
-    this.targets = null;
-    this.directory = null;
-    this.geo = null;
-    this.ops = new Operations(vertx, config, configLocation, Clock.systemUTC(), cfg -> new Answerer(
-        ZoneSet.load(cfg.zones(), configLocation), cfg.routing(), geo, edges, routing.router()));
-    this.handler = ops.handler();
-    this.dnssec = dnssec(vertx, config, configLocation, Clock.systemUTC(), handler);
-    this.listeners = new Listeners(vertx, handler, config.threads(), config.tcp());
   }
 
   /** With a {@code dnssec} section: the keys read (or made) now and the handler signing with them. */
@@ -166,25 +155,12 @@ public final class DnsServer {
     return d;
   }
 
-  /**
-   * A server whose edges come from {@code edges} (tests, static setups) and whose locations come
-   * from {@code geo}; no Hazelcast, no health checks.
-   */
-  public static DnsServer withEdges(Vertx vertx, DnsConfig config, String configLocation, GeoLocator geo, EdgeSnapshotSource edges) {
-    return new DnsServer(vertx, config, configLocation, geo, edges);
-  }
-
-  private static GeoDatabase openGeo(DnsConfig config, String configLocation) {
-    String file = config.geo().cityDatabase();
-    return file.isEmpty() ? GeoDatabase.embedded() : GeoDatabase.open(ConfigLocation.resolve(configLocation, file));
-  }
-
   private static Routing routing(Vertx vertx, DnsConfig config, String configLocation, GeoDatabase geo, Future<HazelcastInstance> hz,
       Clock clock) {
     CoverageFile coverage = config.geo().coverage().isEmpty() ? null
         : new CoverageFile(ConfigLocation.resolve(configLocation, config.geo().coverage()));
     LocationChain chain = new LocationChain(coverage != null ? coverage : CoverageZones.EMPTY, geo::lookup, CountryCentroids.embedded(),
-        config.geo().defaultLocation() == null ? null : config.geo().defaultLocation().toLocation());
+        LocationChain.defaultLocation(config.geo().defaultLocation()));
     if (hz != null && config.cluster() == null) {
       throw new IllegalArgumentException("a Hazelcast member needs the config's cluster section (its secret checks the records)");
     }
@@ -194,19 +170,10 @@ public final class DnsServer {
             config.health(), new EdgeProbe(vertx, config.health().timeoutMillis(), config.edges()), clock);
     HazelcastLatency latency = hz == null ? null
         : new HazelcastLatency(vertx, hz, LATENCY_REFRESH_MILLIS, RecordCheck.of(config.cluster().secret()), clock);
-    Router router = router(config, latency != null ? latency : LatencySource.NONE, clock);
-    return new Routing(chain, router, directory, edges, latency, coverage, config.geo().coverageReloadSeconds(), hz, clock);
-  }
-
-  /** The router of {@code config}: one policy chain per routing entry. */
-  public static Router router(DnsConfig config, LatencySource latency, Clock clock) {
-    return Router.of(policies(config), latency, clock);
-  }
-
-  private static Map<Name, List<PolicySpec>> policies(DnsConfig config) {
-    Map<Name, List<PolicySpec>> specs = new HashMap<>();
-    config.routing().forEach(r -> specs.put(r.fqdn(), r.policies()));
-    return specs;
+    ProbeTargets targets = hz == null ? null : new ProbeTargets(vertx, hz, clock, ProbeTargets.Limits.DEFAULTS,
+        RecordMac.fromSecret(config.cluster().secret()), config.probeTargets().allowPrivate());
+    Router router = Router.of(config.routing(), latency != null ? latency : LatencySource.NONE, clock);
+    return new Routing(chain, router, directory, edges, latency, targets, coverage, config.geo().coverageReloadSeconds(), hz);
   }
 
   /**
@@ -216,16 +183,19 @@ public final class DnsServer {
    * @return the bound port
    */
   public Future<Integer> start() {
+    if (routing.hz() != null) {
+      routing.hz().onSuccess(this::followDistributions);
+    }
     return listeners.listen(listen.host(), listen.port())
         .compose(port -> ops.start().map(port))
-        .compose(port -> directory == null ? Future.succeededFuture(port) : directory.start().map(port))
+        .compose(port -> routing.directory() == null ? Future.succeededFuture(port) : routing.directory().start().map(port))
         .compose(port -> routing.latency() == null ? Future.succeededFuture(port) : routing.latency().start().map(port))
         .onSuccess(port -> {
           if (dnssec != null) {
             dnssec.start();
           }
-          if (targets != null) {
-            targets.start();
+          if (routing.targets() != null) {
+            routing.targets().start();
           }
           CoverageFile coverage = routing.coverage();
           if (coverage != null) {
@@ -236,27 +206,55 @@ public final class DnsServer {
   }
 
 
+  /**
+   * Follows the cluster's distributions version: their hosts inside this server's zones are
+   * answered geo-routed ({@link Operations#applyHosts}); reported as member {@code dns@LISTEN}
+   * ({@code dns-UUID8} when listening on port 0).
+   */
+  private void followDistributions(HazelcastInstance member) {
+    io.opencdn.common.cluster.ConfigStore store = new io.opencdn.common.cluster.ConfigStore(member,
+        io.opencdn.common.cluster.RecordMac.fromSecret(clusterSecret), clock);
+    String uuid = member.getLocalEndpoint().getUuid().toString();
+    String name = listen.port() == 0 ? "dns-" + uuid.substring(0, 8) : "dns@" + listen;
+    follower = new io.opencdn.common.cluster.ConfigFollower(store, name, "dns", uuid, clock,
+        doc -> ops.applyHosts(doc.hosts()));
+    vertx.executeBlocking(() -> {
+      follower.start();
+      return null;
+    }).onFailure(t -> LOG.warn("dns: cannot follow the distributions versions: {}", t.toString()));
+  }
+
+  /** The distributions version this server answers for ({@code local} before any, or without a cluster). */
+  public String distributionsVersion() {
+    return follower == null ? "local" : follower.activeHash();
+  }
+
   /** Stops listening and stops the edge directory; the Vert.x instance and Hazelcast stay up. */
   public Future<Void> stop() {
+    if (follower != null) {
+      io.opencdn.common.cluster.ConfigFollower f = follower;
+      vertx.executeBlocking(() -> {
+        f.stop();
+        return null;
+      });
+    }
     vertx.cancelTimer(coverageTimer);
     if (dnssec != null) {
       dnssec.stop();
     }
-    if (targets != null) {
-      targets.stop();
+    if (routing.targets() != null) {
+      routing.targets().stop();
     }
     if (routing.latency() != null) {
       routing.latency().stop();
     }
-    Future<Void> dir = directory == null ? Future.succeededFuture() : directory.stop();
+    Future<Void> dir = routing.directory() == null ? Future.succeededFuture() : routing.directory().stop();
     return Future.join(dir, listeners.close(), ops.stop())
         .transform(x -> {
-          if (geo != null) {
-            try {
-              geo.close();
-            } catch (IOException ignored) {
-              // nothing useful to do while shutting down
-            }
+          try {
+            geo.close();
+          } catch (IOException ignored) {
+            // nothing useful to do while shutting down
           }
           return Future.<Void>succeededFuture();
         });
@@ -275,14 +273,14 @@ public final class DnsServer {
     return routing.router();
   }
 
-  /** The location chain, or null for a server made by {@link #withEdges}. */
+  /** The location chain (explanations use it without the cache). */
   public LocationChain locator() {
     return routing.locator();
   }
 
   /** The current edge snapshot source, or null without cluster and static edges. */
   public EdgeDirectory directory() {
-    return directory;
+    return routing.directory();
   }
 
   /**
@@ -303,9 +301,9 @@ public final class DnsServer {
     return listeners;
   }
 
-  /** The probe-target publisher (map {@value ProbeTargets#MAP}), or null without Hazelcast. */
+  /** The probe-target publisher (map {@value ClusterMaps#LATENCY_TARGETS}), or null without Hazelcast. */
   public ProbeTargets probeTargets() {
-    return targets;
+    return routing.targets();
   }
 
   /** DNSSEC keys and signer, or null when the config has no {@code dnssec} section. */

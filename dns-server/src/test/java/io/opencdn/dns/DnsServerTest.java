@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.dns.routing.SnapshotHolder;
+import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.wire.Transport;
 import io.vertx.core.Vertx;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -24,7 +25,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
-/** A started server on real UDP and TCP sockets. */
+/** A started server on real UDP and TCP sockets, its edges static ones from the config. */
 class DnsServerTest {
 
   private Vertx vertx;
@@ -34,7 +35,7 @@ class DnsServerTest {
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    server = DnsServer.withEdges(vertx, testConfig(), TEST_CONFIG, geo(), new SnapshotHolder(demoEdges()));
+    server = new DnsServer(vertx, withDemoEdges(testConfig()), TEST_CONFIG, null, Clock.systemUTC());
     port = server.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -120,14 +121,14 @@ class DnsServerTest {
   @Test
   void aTakenPortFailsTheStart() throws Exception {
     DnsConfig cfg = testConfig().withListen(new Endpoint("127.0.0.1", port));
-    DnsServer second = DnsServer.withEdges(vertx, cfg, TEST_CONFIG, geo(), new SnapshotHolder());
+    DnsServer second = new DnsServer(vertx, cfg, TEST_CONFIG, null, Clock.systemUTC());
     assertThatThrownBy(() -> second.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
         .hasMessageContaining("ddress");
   }
 
   @Test
   void configuredThreadsEachServeTheirOwnSockets() throws Exception {
-    DnsServer three = DnsServer.withEdges(vertx, testConfig().withThreads(3), TEST_CONFIG, geo(), new SnapshotHolder(demoEdges()));
+    DnsServer three = new DnsServer(vertx, withDemoEdges(testConfig()).withThreads(3), TEST_CONFIG, null, Clock.systemUTC());
     int p = three.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     try {
       assertThat(three.listeners().udpSockets()).isEqualTo(io.opencdn.dns.net.UdpListener.nativeTransport() ? 3 : 1);
@@ -142,6 +143,28 @@ class DnsServerTest {
       }
     } finally {
       three.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void udpResponsesDroppedOnAFullSendBufferReachTheMetrics() {
+    assertThat(server.operations().metrics().scrape()).contains("dns_udp_dropped_writes_total 0.0");
+  }
+
+  @Test
+  void rateLimitingFollowsTheServersClock() throws Exception {
+    TestClock clock = new TestClock();
+    DnsServer limited = new DnsServer(vertx, testConfig(), TEST_CONFIG, null, clock); // rrl on: 20 responses/s per /24
+    byte[] q = query("cdn.test.", Type.SOA, null).toWire();
+    try {
+      for (int i = 0; i < 20; i++) {
+        assertThat(limited.handler().handle(q, ip("198.51.100.7"), Transport.UDP)).isNotNull();
+      }
+      assertThat(limited.handler().handle(q, ip("198.51.100.7"), Transport.UDP)).as("21st: dropped").isNull();
+      clock.advance(1000);
+      assertThat(limited.handler().handle(q, ip("198.51.100.7"), Transport.UDP)).as("a second later").isNotNull();
+    } finally {
+      limited.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
   }
 

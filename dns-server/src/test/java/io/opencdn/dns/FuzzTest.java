@@ -3,8 +3,9 @@ package io.opencdn.dns;
 import static io.opencdn.dns.TestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opencdn.dns.answer.QueryHandler;
 import io.opencdn.dns.net.TcpListener;
-import io.opencdn.dns.net.Transport;
+import io.opencdn.dns.wire.Transport;
 import io.opencdn.dns.routing.SnapshotHolder;
 import io.vertx.core.Vertx;
 import java.io.DataInputStream;
@@ -34,7 +35,7 @@ class FuzzTest {
   static final int CASES = 20_000;
   static final long SEED = 0x5EED_D0D5L;
 
-  private final QueryHandler handler = QueryHandler.create(testConfig(), TEST_CONFIG, geo(), new SnapshotHolder(demoEdges()));
+  private final QueryHandler handler = handler(testConfig(), TEST_CONFIG, new SnapshotHolder(demoEdges()));
 
   static List<byte[]> seeds() {
     List<byte[]> out = new ArrayList<>();

@@ -4,7 +4,9 @@ import static io.opencdn.dns.TestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLocation;
-import io.opencdn.dns.net.Transport;
+import io.opencdn.dns.answer.QueryHandler;
+import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.wire.Transport;
 import io.opencdn.dns.routing.SnapshotHolder;
 import java.util.List;
 import java.util.stream.Stream;
@@ -38,7 +40,7 @@ class ProtocolTest {
 
   @BeforeEach
   void setUp() {
-    handler = QueryHandler.create(ConfigLocation.load(CONFIG, DnsConfig.class), CONFIG, geo(), new SnapshotHolder(demoEdges()));
+    handler = handler(ConfigLocation.load(CONFIG, DnsConfig.class), CONFIG, new SnapshotHolder(demoEdges()));
   }
 
   private Message ask(Message query) {

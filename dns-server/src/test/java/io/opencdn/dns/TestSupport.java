@@ -2,12 +2,26 @@ package io.opencdn.dns;
 
 import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.common.config.ConfigLocation;
+import io.opencdn.dns.answer.AnswerStage;
+import io.opencdn.dns.answer.KeptAnswer;
+import io.opencdn.dns.answer.QueryHandler;
+import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.config.StaticEdge;
+import io.opencdn.dns.geo.CountryCentroids;
+import io.opencdn.dns.geo.CoverageZones;
 import io.opencdn.dns.geo.GeoDatabase;
+import io.opencdn.dns.geo.LocationCache;
+import io.opencdn.dns.geo.LocationChain;
 import io.opencdn.dns.routing.Edge;
 import io.opencdn.dns.routing.EdgeSnapshot;
+import io.opencdn.dns.routing.EdgeSnapshotSource;
+import io.opencdn.dns.routing.LatencySource;
+import io.opencdn.dns.routing.Router;
+import io.opencdn.dns.zone.ZoneSet;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.xbill.DNS.ClientSubnetOption;
@@ -18,7 +32,10 @@ import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
-/** Shared fixtures: the real embedded GeoLite2 City database, the demo edges, query builders. */
+/**
+ * Shared fixtures: the real embedded GeoLite2 City database, the demo edges, the query path as the
+ * server builds it (production constructors), query builders.
+ */
 public final class TestSupport {
 
   public static final String TEST_CONFIG = "classpath:test-dns.yaml";
@@ -39,6 +56,27 @@ public final class TestSupport {
     return ConfigLocation.load(TEST_CONFIG, DnsConfig.class);
   }
 
+  /** A location cache in front of the embedded City database, without coverage zones or default, as the server builds it. */
+  public static LocationCache<KeptAnswer> locations() {
+    return new LocationCache<>(new LocationChain(CoverageZones.EMPTY, geo()::lookup, CountryCentroids.embedded(), null));
+  }
+
+  /**
+   * The answer stage the server builds for {@code config} (zones relative to {@code location}):
+   * {@code locations}, the config's router without latency measurements at {@code clock}'s time,
+   * and {@code edges}.
+   */
+  public static AnswerStage stage(DnsConfig config, String location, LocationCache<KeptAnswer> locations, EdgeSnapshotSource edges,
+      Clock clock) {
+    return AnswerStage.of(ZoneSet.load(config.zones(), location), config.routing(), locations, edges,
+        Router.of(config.routing(), LatencySource.NONE, clock));
+  }
+
+  /** The query path (no rate limiting) of {@code config} over {@code edges}, with a location cache of its own. */
+  public static QueryHandler handler(DnsConfig config, String location, EdgeSnapshotSource edges) {
+    return new QueryHandler(stage(config, location, locations(), edges, new TestClock()));
+  }
+
   public static Edge edge(String id, double lat, double lon, String v4, String v6, EdgeState state, boolean healthy) {
     try {
       return new Edge(id, lat, lon, v4 == null ? null : (Inet4Address) InetAddress.getByName(v4),
@@ -51,6 +89,17 @@ public final class TestSupport {
   public static final Edge US_EAST = edge("us-east", 39.04, -77.49, "127.0.0.11", null, EdgeState.ACTIVE, true);
   public static final Edge EU_WEST = edge("eu-west", 50.11, 8.68, "127.0.0.12", null, EdgeState.ACTIVE, true);
   public static final Edge AP_NORTHEAST = edge("ap-northeast", 35.68, 139.69, "127.0.0.13", null, EdgeState.ACTIVE, true);
+
+  /**
+   * {@code config} with the three demo edges as static edges without health checks (always up), as
+   * a server without a cluster learns them (through its edge directory).
+   */
+  public static DnsConfig withDemoEdges(DnsConfig config) {
+    return config.withEdges(List.of(
+        new StaticEdge("us-east", null, 39.04, -77.49, "127.0.0.11", null, null, null, null, null, null),
+        new StaticEdge("eu-west", null, 50.11, 8.68, "127.0.0.12", null, null, null, null, null, null),
+        new StaticEdge("ap-northeast", null, 35.68, 139.69, "127.0.0.13", null, null, null, null, null, null)));
+  }
 
   /** The three demo edges, all ACTIVE and healthy. */
   public static EdgeSnapshot demoEdges() {

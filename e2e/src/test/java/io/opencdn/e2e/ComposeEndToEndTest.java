@@ -76,6 +76,7 @@ class ComposeEndToEndTest {
     compose = new DockerComposeContainer<>(new File(root, "docker-compose.yml"))
         .withLocalCompose(true)
         .withBuild(true)
+        .withPull(false) // the images are built here; pre-pulling them from a registry only waits 2 min each
         .withEnv("BASE_IMAGE", System.getenv().getOrDefault("BASE_IMAGE", "opencdn/jre17-local"))
         .withEnv("CDN_CLUSTER_SECRET", "e2e-cluster-secret-0123456789")
         .withEnv("CDN_ADMIN_TOKEN", "e2e-admin-token-0123456789");

@@ -3,8 +3,8 @@ package io.opencdn.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLoader;
-import io.opencdn.dns.DnsConfig;
 import io.opencdn.dns.DnsServer;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.dnssec.KeyRing;
 import io.vertx.core.Vertx;
 import java.io.InputStream;

@@ -5,17 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterMaps;
-import io.opencdn.common.cluster.DirectoryEntry;
 import io.opencdn.common.cluster.ClusterNode;
+import io.opencdn.common.cluster.DirectoryEntry;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.dns.DnsConfig;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
-import io.opencdn.edge.CacheConfig;
-import io.opencdn.edge.ClusterFillConfig;
-import io.opencdn.edge.DistributionConfig;
-import io.opencdn.edge.EdgeConfig;
 import io.opencdn.edge.EdgeNode;
+import io.opencdn.edge.config.CacheConfig;
+import io.opencdn.edge.config.ClusterFillConfig;
+import io.opencdn.edge.config.DistributionConfig;
+import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.origin.OriginServer;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
@@ -175,7 +175,7 @@ class EdgePartitionTest {
       all.add(hz);
       members.put(e.id(), hz);
       EdgeConfig cfg = new EdgeConfig(e.id(), e.id(), e.latitude(), e.longitude(), new Endpoint(e.address(), freePort(e.address())),
-          null, 100, TOKEN, new CacheConfig(8L << 20, null), new io.opencdn.edge.OriginConfig(1000, 5000),
+          null, 100, TOKEN, new CacheConfig(8L << 20, null), new io.opencdn.edge.config.OriginConfig(1000, 5000),
           List.of(new DistributionConfig(HOST, "http://127.0.0.1:" + originPort)), c,
           new ClusterFillConfig("any", 1000, 120_000, 3));
       Vertx v = Vertx.vertx();

@@ -3,7 +3,7 @@ package io.opencdn.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLoader;
-import io.opencdn.dns.DnsConfig;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
 import io.vertx.core.Vertx;
 import java.io.InputStream;

@@ -4,22 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterConfig;
+import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.ClusterNode;
+import io.opencdn.common.cluster.LatencyKey;
+import io.opencdn.common.cluster.LatencySample;
 import io.opencdn.common.config.AdminToken;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.dns.DnsConfig;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
-import io.opencdn.dns.cluster.HazelcastLatency;
-import io.opencdn.dns.routing.LatencyTable;
-import io.opencdn.edge.EdgeConfig;
 import io.opencdn.edge.EdgeNode;
-import io.opencdn.edge.latency.LatencyConfig;
+import io.opencdn.edge.config.EdgeConfig;
+import io.opencdn.edge.config.LatencyConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.net.DatagramPacket;
 import java.net.ConnectException;
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -145,11 +146,13 @@ class LatencyDelayTest {
 
       // the query published the client as a probe target; both edges measure it
       String prefix = "10.213.0.0/24";
-      var latency = hz.<String, Object>getMap(HazelcastLatency.MAP);
-      assertThat(eventually(20_000, () -> latency.containsKey(prefix + "|tokyo") && latency.containsKey(prefix + "|frankfurt")))
+      var latency = hz.<LatencyKey, LatencySample>getMap(ClusterMaps.LATENCY);
+      LatencyKey tokyo = new LatencyKey(prefix, "tokyo");
+      LatencyKey frankfurt = new LatencyKey(prefix, "frankfurt");
+      assertThat(eventually(20_000, () -> latency.containsKey(tokyo) && latency.containsKey(frankfurt)))
           .as("both edges published an RTT for " + prefix).isTrue();
-      LatencyTable.Sample slow = HazelcastLatency.parse(latency.get(prefix + "|frankfurt"));
-      LatencyTable.Sample fast = HazelcastLatency.parse(latency.get(prefix + "|tokyo"));
+      LatencySample slow = latency.get(frankfurt);
+      LatencySample fast = latency.get(tokyo);
       System.out.printf("LatencyDelayTest: published RTT of %s: frankfurt %.2f ms, tokyo %.2f ms%n", prefix,
           slow.rttMillis(), fast.rttMillis());
       assertThat(slow.rttMillis()).as("RTT published by the slow edge").isGreaterThanOrEqualTo(DELAY_MS);

@@ -5,7 +5,8 @@ import io.opencdn.common.cluster.ClusterJoin;
 import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.ConfigLocation;
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.edge.http.AdminHandler;
+import io.opencdn.edge.admin.AdminEndpoints;
+import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.edge.http.JoiningListener;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -15,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code edge}: runs one edge node, from a config file ({@code --config}) or standalone like
@@ -48,6 +49,10 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
   @Option(names = "--admin-token", paramLabel = "TOKEN", description = "bearer token of /_cdn/* (overrides the config)")
   String adminToken;
 
+  @Option(names = "--distributions", paramLabel = "FILE",
+      description = "without a cluster: serve this distributions.yaml (read at start and on SIGHUP)")
+  java.nio.file.Path distributionsFile;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new EdgeCommand()).execute(args));
   }
@@ -60,6 +65,19 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
     } catch (ConfigException e) {
       System.err.println("edge: " + e.getMessage());
       return 2;
+    }
+    if (distributionsFile != null && cfg.cluster() != null) {
+      System.err.println("edge: --distributions is for an edge without a cluster; publish with ./cdn config apply");
+      return 2;
+    }
+    io.opencdn.common.distribution.DistributionsDocument doc = null;
+    if (distributionsFile != null) {
+      try {
+        doc = io.opencdn.common.distribution.DistributionsParser.load(distributionsFile);
+      } catch (io.opencdn.common.distribution.Problems.DocumentException e) {
+        e.problems().forEach(p -> System.err.println("edge: " + p));
+        return 2;
+      }
     }
     Running running = new Running();
     CountDownLatch stopped = new CountDownLatch(1);
@@ -79,10 +97,17 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
         running.joining = null;
       }
       running.node = node;
+      if (doc != null) {
+        node.activate(doc);
+        reloadOnHangup(node);
+      }
       int port = node.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       LOG.info("edge {} listening on http://{}:{} (origin {}, cluster {}, transport {})", cfg.id(), cfg.listen().host(),
           port, cfg.distributions().stream().map(d -> d.host() + " -> " + d.origin()).collect(Collectors.joining(", ")),
           cfg.cluster() == null ? "none" : cfg.cluster().name(), running.vertx.isNativeTransportEnabled() ? "epoll" : "nio");
+      if (node.tls() != null) {
+        onSighup(node);
+      }
     } catch (Exception e) {
       if (running.closed) {
         return 0; // asked to stop while starting
@@ -105,6 +130,23 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
     return 0;
   }
 
+  /** SIGHUP reads {@code --distributions} again; a document with mistakes is refused and the old one kept. */
+  private void reloadOnHangup(EdgeNode node) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+        try {
+          node.activate(io.opencdn.common.distribution.DistributionsParser.load(distributionsFile));
+          LOG.info("edge {}: {} reloaded, version {}", node.config().id(), distributionsFile, node.distributions().version());
+        } catch (io.opencdn.common.distribution.Problems.DocumentException e) {
+          LOG.error("edge {}: {} refused, still serving version {}:\n{}", node.config().id(), distributionsFile,
+              node.distributions().version(), e.getMessage());
+        }
+      });
+    } catch (IllegalArgumentException e) {
+      LOG.debug("no SIGHUP on this platform");
+    }
+  }
+
   /**
    * Joins the cluster, however long that takes (a busy host, members starting together), while
    * the listen address answers 503 "joining" ({@link JoiningListener}); yields the member.
@@ -115,12 +157,21 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
         running.cluster::status).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     if (!running.cluster.isJoined()) {
       LOG.info("edge {} joining cluster {} (members {}); http://{}:{}{} answers 503 until it has joined", cfg.id(),
-          cfg.cluster().name(), cfg.cluster().members(), cfg.listen().host(), running.joining.port(), AdminHandler.PREFIX + "health");
+          cfg.cluster().name(), cfg.cluster().members(), cfg.listen().host(), running.joining.port(), AdminEndpoints.PREFIX + "health");
     }
     try {
       return running.cluster.await();
     } catch (RuntimeException e) {
       throw new IllegalStateException("cannot join the cluster on " + cfg.cluster().bind() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** SIGHUP reloads the TLS certificates (where the platform has the signal). */
+  private static void onSighup(EdgeNode node) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> node.tls().reload());
+    } catch (IllegalArgumentException e) {
+      LOG.debug("no SIGHUP on this platform: reload with POST /_cdn/tls/reload");
     }
   }
 
@@ -161,7 +212,8 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
 
   private static String describe(Throwable t, EdgeConfig cfg) {
     if (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("in use")) {
-      return "cannot listen on " + cfg.listen() + (cfg.tls() == null ? "" : " or " + cfg.tls().listen()) + ": " + t.getMessage();
+      return "cannot listen on " + cfg.listen() + (cfg.tls() == null ? "" : " or " + cfg.tls().listen())
+          + (cfg.live() == null ? "" : " or " + cfg.live().rtmp() + " (live.rtmp)") + ": " + t.getMessage();
     }
     return t.getMessage() == null ? t.toString() : t.getMessage();
   }

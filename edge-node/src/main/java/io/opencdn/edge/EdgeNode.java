@@ -1,53 +1,72 @@
 package io.opencdn.edge;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.common.config.AdminToken;
-import io.opencdn.edge.cache.CacheStats;
-import io.opencdn.edge.cache.DiskCache;
-import io.opencdn.edge.cache.MemoryCache;
-import io.opencdn.edge.cache.TieredCache;
-import io.opencdn.edge.cache.ResponseCache;
-import io.opencdn.edge.cluster.EdgeCluster;
-import io.opencdn.edge.cluster.LoadMeter;
+import io.opencdn.edge.admin.AdminEndpoints;
+import io.opencdn.edge.admin.AdminRoute;
 import io.opencdn.edge.cache.CacheKey;
+import io.opencdn.edge.cache.CacheSettings;
+import io.opencdn.edge.cache.CacheStats;
+import io.opencdn.edge.cache.CacheTiers;
+import io.opencdn.edge.cache.ResponseCache;
+import io.opencdn.edge.cluster.ConfigPlane;
+import io.opencdn.edge.cluster.EdgeCluster;
+import io.opencdn.edge.cluster.latency.LatencyProber;
+import io.opencdn.edge.cluster.latency.TcpConnectConnector;
+import io.opencdn.edge.config.AdminConfig;
+import io.opencdn.edge.config.AdvertiseConfig;
+import io.opencdn.edge.config.CacheConfig;
+import io.opencdn.edge.config.EdgeConfig;
+import io.opencdn.edge.fill.Failover;
+import io.opencdn.edge.fill.FillOutcome;
 import io.opencdn.edge.fill.FillerChain;
-import io.opencdn.edge.fill.SingleFlight;
-import io.opencdn.edge.http.FillOutcome;
+import io.opencdn.edge.fill.Origin;
 import io.opencdn.edge.fill.OriginClient;
-import io.opencdn.edge.http.CacheSettings;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
+import io.opencdn.edge.fill.SingleFlight;
+import io.opencdn.edge.http.ConnectionGuard;
 import io.opencdn.edge.http.Distributions;
 import io.opencdn.edge.http.EdgeHandler;
-import io.opencdn.edge.http.EdgeMetrics;
 import io.opencdn.edge.http.Listeners;
-import io.opencdn.edge.latency.LatencyProber;
-import io.opencdn.edge.latency.TcpConnectConnector;
+import io.opencdn.edge.metrics.EdgeMetrics;
+import io.opencdn.edge.metrics.LoadMeter;
+import io.opencdn.edge.serve.ServePolicy;
+import io.opencdn.edge.tls.LocalTicketKeyStore;
+import io.opencdn.edge.tls.TlsListener;
+import io.opencdn.live.LiveServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One edge: an HTTP caching reverse proxy for the configured distributions, plus its entry in the
- * cluster registry when a Hazelcast instance is given.
+ * One edge: an HTTP caching reverse proxy for the configured distributions, plus its part of the
+ * cluster when a Hazelcast instance is given. This class only wires the stages together and
+ * starts and stops the listeners.
  *
- * <p>Request flow: {@code http} (Host to distribution, admin endpoints) -> {@code cache} (lookup and
- * RFC 9111 freshness) -> {@code fill} (one collapsed origin request per key) -> {@code cluster}
- * (registry heartbeat). Construct, then {@link #start()}; {@link #stop()} leaves the registry first
- * so DNS stops sending clients before the listener closes.
+ * <p>Request flow: {@code http} (listeners, Host to distribution, responses) -> {@code serve} (the
+ * decision for a request and what is stored) -> {@code fill} (one collapsed fill per key) ->
+ * {@code cache} (the tiers). {@code cluster} plugs in through what those stages define: it
+ * decorates the cache tier, supplies the filler, and returns the {@code admin} routes it serves.
+ * Live streaming (module {@code live}, the {@code live} section) runs beside: its RTMP listener
+ * of its own, its HLS paths routed by {@code http}, {@code /_cdn/live} among the admin routes.
+ * Construct, then {@link #start()}; {@link #stop()} leaves the registry first so DNS stops sending
+ * clients before the listener closes.
  */
 public final class EdgeNode {
 
   private static final Logger LOG = LoggerFactory.getLogger(EdgeNode.class);
-  /** Interval of registry heartbeats. */
-  public static final long HEARTBEAT_MILLIS = 1000;
   private static final String CACHE_IMMUTABLE_HEADERS = "vertx.cacheImmutableHttpResponseHeaders";
   private static final String REJECTED = "cluster records ignored: tag not verified (forged) or stale/replayed";
 
@@ -58,47 +77,35 @@ public final class EdgeNode {
   private final ResponseCache cache;
   private final OriginClient origin;
   private final EdgeMetrics metrics = new EdgeMetrics();
+  private final LoadMeter load = new LoadMeter();
   private final AdminToken token;
   private final boolean tokenGenerated;
+  private final AdminEndpoints admin;
   private final EdgeHandler handler;
-  private final FillerChain fillers;
-  private HttpServer server;
-  private volatile String extraListeners;
-  private HttpServer tlsServer;
-  private volatile String extraTlsListeners;
-  private volatile int tlsPort = -1;
-  private HttpServer adminServer;
-  private volatile int adminPort = -1;
   private final EdgeCluster cluster;
   private final LatencyProber prober;
-  private final LoadMeter load = new LoadMeter();
-  private final io.opencdn.edge.http.ConnectionGuard guard;
+  private final ConnectionGuard guard;
+  private final ConfigPlane plane;
+  private final LiveServer live;
+  private HttpServer server;
+  private volatile String extraListeners;
+  private final TlsListener tls;
+  private HttpServer adminServer;
+  private volatile int adminPort = -1;
   private int port = -1;
 
-  /** An edge with the memory cache tier sized by {@code config.cache()}. */
+  /** An edge with the cache tiers of {@code config.cache()} (memory, and disk with {@code diskPath}). */
   public EdgeNode(Vertx vertx, EdgeConfig config, HazelcastInstance hz, Clock clock) {
-    this(vertx, config, hz, clock, defaultCache(vertx, config.cache(), clock));
+    this(vertx, config, hz, clock, CacheTiers.of(vertx, config.cache(), clock));
   }
 
   /**
-   * The cache tiers of {@code cache}: memory, plus a disk tier behind it when {@code diskPath}
-   * is set (its index is rebuilt from the files there, so this blocks while it reads them).
-   */
-  public static ResponseCache defaultCache(Vertx vertx, CacheConfig cache, Clock clock) {
-    MemoryCache memory = new MemoryCache(cache.memoryBytes(), clock);
-    if (cache.diskPath() == null) {
-      return memory;
-    }
-    return new TieredCache(memory, new DiskCache(vertx, java.nio.file.Path.of(cache.diskPath()), cache.diskBytes(), clock,
-        MemoryCache.DEFAULT_STALE_RETENTION_MILLIS, cache.maxObjectBytes()));
-  }
-
-  /**
-   * An edge with the given cache tier (tests run the same suite against each tier).
+   * An edge with the given cache tiers (tests run the same suite against each tier).
    *
    * @param hz cluster member to register in, or null for a standalone edge
+   * @param tiers the cache tiers, and the disk tier of large objects if any
    */
-  public EdgeNode(Vertx vertx, EdgeConfig config, HazelcastInstance hz, Clock clock, ResponseCache cache) {
+  public EdgeNode(Vertx vertx, EdgeConfig config, HazelcastInstance hz, Clock clock, CacheTiers tiers) {
     this.vertx = vertx;
     this.config = config;
     this.hz = hz;
@@ -107,25 +114,52 @@ public final class EdgeNode {
     this.token = AdminToken.of(config.adminToken());
     this.origin = new OriginClient(vertx, clock, config.origin().connectTimeoutMillis(), config.origin().timeoutMillis());
     SingleFlight<CacheKey, FillOutcome> flights = new SingleFlight<>();
-    this.cluster = hz == null ? null : new EdgeCluster(vertx, config, hz, clock, cache, origin, flights::inFlight);
-    this.cache = cluster == null ? cache : cluster.cache();
-    this.fillers = new FillerChain(cluster == null ? origin : cluster.filler());
+    this.cluster = hz == null ? null
+        : new EdgeCluster(vertx, config, hz, clock, tiers.cache(), origin, flights::inFlight);
+    CacheTiers served = cluster == null ? tiers : tiers.through(cluster.cache());
+    this.cache = served.cache();
+    this.plane = hz == null ? null : new ConfigPlane(vertx, hz, config.id(), config.cluster().secret(), clock,
+        doc -> activate(doc));
+    this.live = config.live() == null ? null : LiveServer.create(vertx, config.live(), config.id(), liveHost(config),
+        hz, config.cluster() == null ? null : config.cluster().secret(), clock);
+    List<AdminRoute> routes = new ArrayList<>(cluster == null ? List.of() : cluster.routes());
+    if (plane != null) {
+      routes.add(plane.route());
+    }
+    if (live != null) {
+      routes.add(new AdminRoute(AdminEndpoints.PREFIX + "live", true, req -> req.response()
+          .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+          .end(live.stats().encodePrettily())));
+    }
+    this.tls = config.tls() == null ? null : new TlsListener(vertx, config.id(), config.tls(), config.connections(),
+        cluster == null ? new LocalTicketKeyStore()
+            : new io.opencdn.edge.cluster.ClusterTicketKeys(vertx, hz, config.cluster().secret()),
+        clock, metrics.registry());
+    if (tls != null) {
+      routes.add(tls.route());
+    }
+    this.admin = new AdminEndpoints(config.id(), config.region(), token, metrics, cache, flights::size,
+        cluster == null ? () -> EdgeState.ACTIVE.name() : () -> cluster.state().name(), routes);
+    Predicate<Origin> originFailing = cluster == null ? o -> false : cluster.originHealth()::failing;
     CacheConfig c = config.cache();
-    this.handler = new EdgeHandler(config.id(), config.region(), new Distributions(config.distributions()), token,
-        this.cache, fillers, origin, clock, new CacheSettings(c.maxObjectBytes(), c.staleWhileRevalidateSeconds(),
-            c.staleIfErrorSeconds(), c.heuristicMaxSeconds(), c.diskMaxObjectBytes()), metrics, flights);
-    if (config.admin() != null) {
-      handler.adminElsewhere(); // before any listener is bound
+    ServePolicy policy = new ServePolicy(new CacheSettings(c.maxObjectBytes(), c.staleWhileRevalidateSeconds(),
+        c.staleIfErrorSeconds(), c.heuristicMaxSeconds(), c.diskMaxObjectBytes()), originFailing);
+    this.handler = new EdgeHandler(config.id(), config.region(), new Distributions(config.distributions()), admin,
+        config.admin() != null, served, new FillerChain(cluster == null ? Failover.filler(origin) : cluster.filler()), origin,
+        clock, policy, metrics, flights, live);
+    ResponseCache tier = tiers.cache();
+    Gauge.builder("cdn_cache_entries", tier, r -> r.stats().entries()).register(metrics.registry());
+    Gauge.builder("cdn_cache_bytes", tier, r -> r.stats().bytes()).register(metrics.registry());
+    FunctionCounter.builder("cdn_cache_evictions", tier, r -> r.stats().evictions()).register(metrics.registry());
+    if (tiers.largeObjects() != null) {
+      FunctionCounter.builder("cdn_disk_writes_skipped", tiers.largeObjects(), d -> d.skippedWrites())
+          .description("responses not written to the disk tier: too many bytes waited for the disk")
+          .register(metrics.registry());
+      FunctionCounter.builder("cdn_disk_files_corrupted", tiers.largeObjects(), d -> d.corruptedFiles())
+          .description("disk tier files dropped: unreadable, truncated or failing their checksum")
+          .register(metrics.registry());
     }
-    if (cache instanceof TieredCache tiered && tiered.disk() instanceof DiskCache disk) {
-      handler.largeObjects(disk); // responses over maxObjectBytes go to disk-only entries
-    }
-    Gauge.builder("cdn_cache_entries", cache, r -> r.stats().entries()).register(metrics.registry());
-    Gauge.builder("cdn_cache_bytes", cache, r -> r.stats().bytes()).register(metrics.registry());
-    FunctionCounter.builder("cdn_cache_evictions", cache, r -> r.stats().evictions()).register(metrics.registry());
     if (cluster != null) {
-      cluster.routes(handler.admin());
-      handler.originFailing(cluster.originHealth()::failing);
       cluster.recordChecks().forEach((map, check) -> {
         FunctionCounter.builder("cdn_cluster_records_rejected", check, k -> k.forgedCount()).tag("map", map)
             .tag("reason", "forged").description(REJECTED).register(metrics.registry());
@@ -133,10 +167,16 @@ public final class EdgeNode {
             .tag("reason", "stale").description(REJECTED).register(metrics.registry());
       });
       FunctionCounter.builder("cdn_cluster_records_rejected", cluster.directory(), d -> d.forgedRecords())
-          .tag("map", io.opencdn.common.cluster.ClusterMaps.CACHE_DIRECTORY).tag("reason", "forged").description(REJECTED)
+          .tag("map", ClusterMaps.CACHE_DIRECTORY).tag("reason", "forged").description(REJECTED)
           .register(metrics.registry());
     }
-    this.guard = new io.opencdn.edge.http.ConnectionGuard(vertx, config.connections(), load);
+    if (live != null) {
+      Gauge.builder("cdn_live_rtmp_connections", live, l -> l.stats().getJsonObject("connections").getInteger("open"))
+          .description("RTMP connections open (publishers, players, relays)").register(metrics.registry());
+      Gauge.builder("cdn_live_streams", live, l -> l.stats().getJsonArray("streams").size())
+          .description("live streams at this edge (published here or relayed)").register(metrics.registry());
+    }
+    this.guard = new ConnectionGuard(vertx, config.connections(), load);
     Gauge.builder("cdn_client_connections", guard, g -> g.openConnections())
         .description("client connections open").register(metrics.registry());
     FunctionCounter.builder("cdn_client_connections_refused", guard, g -> g.refusedConnections())
@@ -147,7 +187,7 @@ public final class EdgeNode {
         .register(metrics.registry());
     this.prober = hz == null || !config.latency().enabled() ? null
         : new LatencyProber(vertx, hz, config.id(), config.latency(), new TcpConnectConnector(), clock,
-            cluster.recordChecks().get(io.opencdn.common.cluster.LatencyRecords.TARGETS));
+            cluster.recordChecks().get(ClusterMaps.LATENCY_TARGETS));
   }
 
   /** Binds the HTTP listener, then registers in the cluster; yields the bound port. */
@@ -163,17 +203,21 @@ public final class EdgeNode {
     HttpServerOptions options = Listeners.options(config.connections());
     server = vertx.createHttpServer(options);
     guard.start();
-    return server.connectionHandler(guard.connections()).requestHandler(guard.requests(handler))
-        .listen(config.listen().port(), config.listen().host())
+    Future<Void> current = plane == null ? Future.succeededFuture() : plane.start();
+    return current.compose(v -> server.connectionHandler(guard.connections()).requestHandler(guard.requests(handler))
+        .listen(config.listen().port(), config.listen().host()))
         .compose(s -> Listeners.more(vertx, options, Listeners.DEFAULT_INSTANCES - 1, guard.connections(),
             guard.requests(handler), config.listen().host(), config.listen().port()).map(id -> {
               extraListeners = id;
               return s;
             }))
-        .compose(s -> startTls().map(s))
+        .compose(s -> tls == null ? Future.succeededFuture(s) : tls.start(guard.connections(), guard.requests(handler)).map(s))
         .compose(s -> startAdmin().map(s))
         .compose(s -> {
           port = s.actualPort();
+          return live == null ? Future.succeededFuture(s) : live.start(port).map(s);
+        })
+        .compose(s -> {
           if (hz == null) {
             return Future.succeededFuture(port);
           }
@@ -191,11 +235,12 @@ public final class EdgeNode {
       prober.stop();
     }
     guard.stop();
-    Future<Void> leave = cluster == null ? Future.succeededFuture() : cluster.stop();
+    Future<Void> leave = (live == null ? Future.<Void>succeededFuture() : live.stop().recover(e -> Future.succeededFuture()))
+        .compose(v -> plane == null ? Future.<Void>succeededFuture() : plane.stop().recover(t -> Future.succeededFuture()))
+        .compose(v -> cluster == null ? Future.succeededFuture() : cluster.stop());
     return leave
         .compose(v -> extraListeners == null ? Future.<Void>succeededFuture() : vertx.undeploy(extraListeners))
-        .compose(v -> extraTlsListeners == null ? Future.<Void>succeededFuture() : vertx.undeploy(extraTlsListeners))
-        .compose(v -> tlsServer == null ? Future.<Void>succeededFuture() : tlsServer.close())
+        .compose(v -> tls == null ? Future.<Void>succeededFuture() : tls.stop())
         .compose(v -> adminServer == null ? Future.<Void>succeededFuture() : adminServer.close())
         .compose(v -> server == null ? Future.succeededFuture() : server.close())
         .compose(v -> origin.close())
@@ -205,6 +250,17 @@ public final class EdgeNode {
   /** The cluster part of this edge (registry, drain, fills, invalidations), or null when standalone. */
   public EdgeCluster cluster() {
     return cluster;
+  }
+
+  /** Live streaming ({@code live} section), or null. */
+  public LiveServer live() {
+    return live;
+  }
+
+  /** Where other edges reach this one for a live stream: the advertised address, else the listen host. */
+  private static String liveHost(EdgeConfig config) {
+    AdvertiseConfig a = config.advertise();
+    return a.ipv4() != null ? a.ipv4() : a.ipv6() != null ? a.ipv6() : config.listen().host();
   }
 
   /** The latency prober ({@code latency.enabled} with a cluster), or null. */
@@ -219,7 +275,12 @@ public final class EdgeNode {
 
   /** The bound HTTPS port, -1 without {@code tls} or before {@link #start()}. */
   public int tlsPort() {
-    return tlsPort;
+    return tls == null ? -1 : tls.port();
+  }
+
+  /** The HTTPS listener (engine, certificates and their reload), or null without {@code tls}. */
+  public TlsListener tls() {
+    return tls;
   }
 
   /** The bound port of the admin listener, -1 without {@code admin} or before {@link #start()}. */
@@ -232,47 +293,36 @@ public final class EdgeNode {
    * instance; the content listeners keep only health and the peer endpoint.
    */
   private Future<Void> startAdmin() {
-    AdminConfig admin = config.admin();
-    if (admin == null) {
+    AdminConfig listener = config.admin();
+    if (listener == null) {
       return Future.succeededFuture();
     }
     adminServer = vertx.createHttpServer(Listeners.options());
     return adminServer.requestHandler(req -> {
-      if (req.path() != null && req.path().startsWith(io.opencdn.edge.http.AdminHandler.PREFIX)) {
-        handler.admin().handle(req);
+      if (req.path() != null && req.path().startsWith(AdminEndpoints.PREFIX)) {
+        admin.handle(req);
       } else {
         req.response().setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8")
             .end("404 Not Found: this listener serves /_cdn/* only\n");
       }
-    }).listen(admin.listen().port(), admin.listen().host()).map(s -> {
+    }).listen(listener.listen().port(), listener.listen().host()).map(s -> {
       adminPort = s.actualPort();
-      LOG.info("edge {} admin endpoints on http://{}:{}/_cdn/", config.id(), admin.listen().host(), adminPort);
+      LOG.info("edge {} admin endpoints on http://{}:{}/_cdn/", config.id(), listener.listen().host(), adminPort);
       return null;
     });
   }
 
-  /** The HTTPS listener of {@code config.tls()} (HTTP/2 through ALPN), one instance per core. */
-  private Future<Void> startTls() {
-    TlsConfig tls = config.tls();
-    if (tls == null) {
-      return Future.succeededFuture();
-    }
-    HttpServerOptions options = Listeners.tlsOptions(
-        tls.certificates().stream().map(c -> java.util.Map.entry(c.cert(), c.key())).toList(), tls.http2(),
-        config.connections());
-    tlsServer = vertx.createHttpServer(options);
-    return tlsServer.connectionHandler(guard.connections()).requestHandler(guard.requests(handler))
-        .listen(tls.listen().port(), tls.listen().host())
-        .compose(s -> {
-          tlsPort = s.actualPort();
-          return Listeners.more(vertx, options, Listeners.DEFAULT_INSTANCES - 1, guard.connections(),
-              guard.requests(handler), tls.listen().host(), tls.listen().port());
-        })
-        .map(id -> {
-          extraTlsListeners = id;
-          LOG.info("edge {} listening on https://{}:{} (http2 {})", config.id(), tls.listen().host(), tlsPort, tls.http2());
-          return null;
-        });
+  /**
+   * Activates a {@code distributions.yaml} version: requests that already matched a distribution
+   * finish under the old one, later requests get this one.
+   */
+  public void activate(io.opencdn.common.distribution.DistributionsDocument doc) {
+    handler.activate(Distributions.of(doc));
+  }
+
+  /** The distributions requests are matched against now. */
+  public Distributions distributions() {
+    return handler.distributions();
   }
 
   /** The configuration this edge runs with. */
@@ -286,21 +336,13 @@ public final class EdgeNode {
   }
 
   /** The guard of client connections (caps, request head deadlines). */
-  public io.opencdn.edge.http.ConnectionGuard connections() {
+  public ConnectionGuard connections() {
     return guard;
   }
 
   /** Request counters. */
   public EdgeMetrics metrics() {
     return metrics;
-  }
-
-  /**
-   * The fill chain: the origin last; a cluster peer filler is added with
-   * {@code fillers().addFirst(...)} before {@link #start()}.
-   */
-  public FillerChain fillers() {
-    return fillers;
   }
 
   /** The cache tier (e.g. for purges: {@link ResponseCache#purge}). */
@@ -315,7 +357,7 @@ public final class EdgeNode {
 
   /** The JSON served by {@code /_cdn/stats}. */
   public JsonObject stats() {
-    return handler.admin().stats();
+    return admin.stats();
   }
 
   private EdgeRecord edgeRecord() {

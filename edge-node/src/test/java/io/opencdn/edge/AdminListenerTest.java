@@ -4,6 +4,7 @@ import static io.opencdn.edge.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLoader;
+import io.opencdn.edge.config.EdgeConfig;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -4,6 +4,7 @@ import static io.opencdn.edge.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.edge.cache.HttpDates;
+import io.opencdn.edge.config.CacheConfig;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

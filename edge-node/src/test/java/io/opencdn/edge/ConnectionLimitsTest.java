@@ -3,6 +3,11 @@ package io.opencdn.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.Endpoint;
+import io.opencdn.edge.config.CacheConfig;
+import io.opencdn.edge.config.ConnectionsConfig;
+import io.opencdn.edge.config.DistributionConfig;
+import io.opencdn.edge.config.EdgeConfig;
+import io.opencdn.edge.config.OriginConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -3,6 +3,8 @@ package io.opencdn.edge;
 import static io.opencdn.edge.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opencdn.edge.config.CacheConfig;
+import io.opencdn.edge.config.EdgeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,5 +48,19 @@ class DiskTierEdgeTest extends EdgeHarness {
     assertThat(r.header("X-Cache")).isEqualTo("Hit from test-edge");
     assertThat(Long.parseLong(r.header("Age"))).isBetween(60L, 61L);
     assertThat(edge.cacheStats().entries()).isEqualTo(1);
+  }
+
+  @Test
+  void theDiskTiersWriteAndIntegrityCountersAreMetrics() {
+    origin.content("/m.js", "m", "Cache-Control", "max-age=600");
+    edge = new EdgeNode(vertx, config(new CacheConfig(1L << 20, 64L << 10, null, null, null, dir.toString(), 8L << 20)),
+        null, clock);
+    await(edge.start());
+    get("/m.js");
+
+    String metrics = await(send(io.vertx.core.http.HttpMethod.GET, "/_cdn/metrics", HOST, null, "Authorization",
+        "Bearer " + TOKEN)).body();
+
+    assertThat(metrics).contains("cdn_disk_writes_skipped_total 0.0", "cdn_disk_files_corrupted_total 0.0");
   }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opencdn.common.config.ConfigException;
+import io.opencdn.edge.config.DistributionConfig;
+import io.opencdn.edge.config.EdgeConfig;
+import io.opencdn.edge.config.EdgeConfigTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -126,5 +129,15 @@ class EdgeCommandTest {
       assertThat(code).isEqualTo(2);
       assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("edge: cannot listen on 127.0.0.1:" + taken.getLocalPort());
     }
+  }
+
+  @Test
+  void theConnectionsSectionSurvivesOverrides(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("edge.yaml");
+    java.nio.file.Files.writeString(file, EdgeConfigTest.MINIMAL + "connections: {maxConnectionsPerAddress: 7}\n");
+    EdgeCommand command = new EdgeCommand();
+    new picocli.CommandLine(command).parseArgs("--config", file.toString(), "--id", "other");
+
+    assertThat(command.buildConfig().connections().maxConnectionsPerAddress()).isEqualTo(7);
   }
 }

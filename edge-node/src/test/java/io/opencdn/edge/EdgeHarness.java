@@ -4,8 +4,13 @@ import static io.opencdn.edge.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.Endpoint;
+import io.opencdn.edge.cache.CacheTiers;
 import io.opencdn.edge.cache.MemoryCache;
 import io.opencdn.edge.cache.ResponseCache;
+import io.opencdn.edge.config.CacheConfig;
+import io.opencdn.edge.config.DistributionConfig;
+import io.opencdn.edge.config.EdgeConfig;
+import io.opencdn.edge.config.OriginConfig;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -85,7 +90,7 @@ abstract class EdgeHarness {
   }
 
   EdgeNode start(EdgeConfig cfg) {
-    edge = new EdgeNode(vertx, cfg, null, clock, newCache(cfg.cache().memoryBytes(), clock));
+    edge = new EdgeNode(vertx, cfg, null, clock, CacheTiers.of(newCache(cfg.cache().memoryBytes(), clock)));
     await(edge.start());
     return edge;
   }

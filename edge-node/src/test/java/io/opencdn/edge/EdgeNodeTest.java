@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.edge.cache.MemoryCache;
 import io.opencdn.edge.cache.ResponseCache;
+import io.opencdn.edge.config.EdgeConfig;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -433,5 +434,52 @@ class EdgeNodeTest extends EdgeHarness {
     }
     assertThat(origin.count("/e")).isEqualTo(1);
     assertThat(edge.metrics().errors()).isEqualTo(3);
+  }
+
+  @org.junit.jupiter.api.Test
+  void aClientThatAsksAgainTheMomentItHasTheBodyGetsAHitOnAnyConnection() throws Exception {
+    origin.route("/again", req -> req.response().putHeader("Cache-Control", "max-age=600")
+        .end("b".repeat(7000 + req.getParam("n").length())));
+    start();
+    for (int i = 0; i < 40; i++) {
+      String path = "/again?n=" + i;
+      // a new connection each time (the edge spreads them over its event loops), read up to the
+      // Content-Length, then ask again at once
+      assertThat(rawGet(path)).startsWith("Miss");
+      assertThat(rawGet(path)).as("request %d", i).startsWith("Hit");
+    }
+  }
+
+  /** X-Cache of a GET on a new connection, read up to its Content-Length (not to the connection's end). */
+  private String rawGet(String path) throws java.io.IOException {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", edge.port())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      java.io.InputStream in = s.getInputStream();
+      String cache = null;
+      int length = -1;
+      StringBuilder line = new StringBuilder();
+      while (true) {
+        int c = in.read();
+        if (c == '\n') {
+          String l = line.toString().trim();
+          line.setLength(0);
+          if (l.isEmpty()) {
+            break;
+          }
+          String lower = l.toLowerCase(java.util.Locale.ROOT);
+          if (lower.startsWith("x-cache:")) {
+            cache = l.substring(8).trim();
+          } else if (lower.startsWith("content-length:")) {
+            length = Integer.parseInt(l.substring(15).trim());
+          }
+        } else {
+          line.append((char) c);
+        }
+      }
+      assertThat(in.readNBytes(length)).hasSize(length);
+      return cache;
+    }
   }
 }

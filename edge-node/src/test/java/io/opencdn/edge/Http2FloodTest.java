@@ -3,6 +3,12 @@ package io.opencdn.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.Endpoint;
+import io.opencdn.edge.config.CacheConfig;
+import io.opencdn.edge.config.ConnectionsConfig;
+import io.opencdn.edge.config.DistributionConfig;
+import io.opencdn.edge.config.EdgeConfig;
+import io.opencdn.edge.config.OriginConfig;
+import io.opencdn.edge.config.TlsConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;

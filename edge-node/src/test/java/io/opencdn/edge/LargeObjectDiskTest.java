@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.edge.cache.CachedResponse;
 import io.opencdn.edge.cache.TieredCache;
+import io.opencdn.edge.config.CacheConfig;
+import io.opencdn.edge.config.EdgeConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;

@@ -2,6 +2,7 @@ package io.opencdn.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opencdn.edge.config.CacheConfig;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

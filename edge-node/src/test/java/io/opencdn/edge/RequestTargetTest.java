@@ -2,6 +2,10 @@ package io.opencdn.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opencdn.edge.config.CacheConfig;
+import io.opencdn.edge.config.DistributionConfig;
+import io.opencdn.edge.config.EdgeConfig;
+import io.opencdn.edge.config.OriginConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.Socket;

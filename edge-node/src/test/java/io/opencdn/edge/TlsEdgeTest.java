@@ -4,6 +4,11 @@ import static io.opencdn.edge.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.Endpoint;
+import io.opencdn.edge.config.CacheConfig;
+import io.opencdn.edge.config.DistributionConfig;
+import io.opencdn.edge.config.EdgeConfig;
+import io.opencdn.edge.config.OriginConfig;
+import io.opencdn.edge.config.TlsConfig;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;

@@ -11,7 +11,9 @@ import picocli.CommandLine.Command;
 /**
  * The {@code ./cdn} command: {@code demo} runs the whole system on loopback; {@code dns},
  * {@code edge} and {@code origin} run one component each; {@code route} explains a routing
- * decision.
+ * decision; {@code stream-key} prints the publish key of live streams; {@code config} publishes
+ * and inspects {@code distributions.yaml} versions; {@code explain-request} shows what the edges
+ * do with one request.
  */
 @Command(
     name = "cdn",
@@ -19,7 +21,8 @@ import picocli.CommandLine.Command;
     version = "opencdn 0.1.0",
     description = "Geo-DNS and caching edge cluster.",
     subcommands = {DemoCommand.class, DnsCommand.class, EdgeCommand.class, OriginCommand.class, RouteCommand.class,
-        CommandLine.HelpCommand.class})
+        StreamKeyCommand.class, io.opencdn.launcher.control.ConfigCommand.class,
+        io.opencdn.launcher.control.ExplainRequestCommand.class, CommandLine.HelpCommand.class})
 public final class Cdn implements Runnable {
 
   /** Set by {@link DemoCommand} for its children: exit when the parent's pipe closes. */

@@ -17,6 +17,21 @@ final class DemoTopology {
     String baseUrl() {
       return "http://" + address + ":" + httpPort;
     }
+
+    /** The RTMP URL of live stream {@code stream} at this edge (the demo configs' {@code live.rtmp}). */
+    String rtmpUrl(String stream) {
+      return "rtmp://" + address + ":" + RTMP_PORT + "/live/" + stream;
+    }
+
+    /** The HLS playlist of live stream {@code stream} through this edge. */
+    String hlsUrl(String stream) {
+      return baseUrl() + "/live/" + stream + "/index.m3u8";
+    }
+
+    /** The HTTPS port of every demo edge (its own address). */
+    int httpsPort() {
+      return HTTPS_PORT;
+    }
   }
 
   /** A client subnet and the edge it must be sent to. */
@@ -28,7 +43,19 @@ final class DemoTopology {
   static final String GEO_NAME = "www.cdn.test.";
   static final String ORIGIN_HOST = "127.0.0.1";
   static final int ORIGIN_PORT = 9090;
+  /** The standby origin of the demo's origin group (same content as the origin). */
+  static final int STANDBY_PORT = 9092;
+  /** The demo's distributions, published once every component is ready. */
+  static final String DISTRIBUTIONS = "demo/distributions.yaml";
   static final int CLUSTER_PORT = 5701;
+  /** RTMP port of every demo edge ({@code live.rtmp} of the demo configs). */
+  static final int RTMP_PORT = 1935;
+  /** The live stream the banner shows, published to {@link #LIVE_INGEST}. */
+  static final String LIVE_STREAM = "demo";
+  /** The edge the banner publishes to. */
+  static final String LIVE_INGEST = "eu-west";
+  /** Each edge's HTTPS listener, on its own address; certificates from {@link DemoCertificates}. */
+  static final int HTTPS_PORT = 8443;
 
   static final List<DemoEdge> EDGES = List.of(
       new DemoEdge("us-east", "Ashburn", "127.0.0.11", 8080),

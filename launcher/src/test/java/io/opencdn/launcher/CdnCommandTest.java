@@ -94,11 +94,22 @@ class CdnCommandTest {
   }
 
   @Test
+  void streamKeyPrintsTheKeyEveryEdgeChecks() throws Exception {
+    Run r = run("stream-key", "demo", "cam-2");
+    assertThat(r.code()).as(r.err()).isZero();
+    var keys = io.opencdn.live.cluster.StreamKeys.hmac("command-test-secret-0123456789");
+    assertThat(lines(r.out())).containsExactly("demo " + keys.keyFor("demo"), "cam-2 " + keys.keyFor("cam-2"));
+    Run bad = run("stream-key", "../x");
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.err()).contains("not a stream name");
+  }
+
+  @Test
   void helpListsTheCommands() throws Exception {
     Run r = run("--help");
     assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("demo", "dns", "edge", "origin", "route");
-    for (String sub : List.of("demo", "dns", "edge", "origin", "route")) {
+    assertThat(r.out()).contains("demo", "dns", "edge", "origin", "route", "stream-key");
+    for (String sub : List.of("demo", "dns", "edge", "origin", "route", "stream-key")) {
       Run h = run(sub, "--help");
       assertThat(h.code()).as(sub).isZero();
       assertThat(h.out()).as(sub).contains("Usage: cdn " + sub);

@@ -7,10 +7,10 @@ import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.dns.DnsConfig;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
-import io.opencdn.edge.EdgeConfig;
 import io.opencdn.edge.EdgeNode;
+import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.origin.OriginConfig;
 import io.opencdn.origin.OriginServer;
 import io.vertx.core.Vertx;
@@ -81,7 +81,7 @@ class CdnScenarioTest {
       EdgeConfig demoEdge = io.opencdn.common.config.ConfigLocation.load(e.config(), EdgeConfig.class);
       EdgeConfig cfg = new EdgeConfig(demoEdge.id(), demoEdge.region(), demoEdge.latitude(), demoEdge.longitude(),
           new Endpoint(e.address(), 0), demoEdge.advertise(), demoEdge.capacity(), TOKEN, demoEdge.cache(), demoEdge.origin(),
-          List.of(new io.opencdn.edge.DistributionConfig("www.cdn.test", "http://127.0.0.1:" + originPort)), cluster);
+          List.of(new io.opencdn.edge.config.DistributionConfig("www.cdn.test", "http://127.0.0.1:" + originPort)), cluster);
       HazelcastInstance hz = ClusterNode.start(cluster, "edge-" + e.id() + "-" + hzPort, false);
       all.add(hz);
       Vertx v = Vertx.vertx();

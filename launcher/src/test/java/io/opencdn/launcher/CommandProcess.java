@@ -56,6 +56,8 @@ final class CommandProcess {
       }
     } catch (IOException ignored) {
       // the process is gone
+    } finally {
+      pumpDone = true;
     }
   }
 
@@ -88,6 +90,35 @@ final class CommandProcess {
 
   long pid() {
     return process.pid();
+  }
+
+  /** Waits for the process to exit (a one-shot command); its exit code, or fails after {@code timeout}. */
+  int waitFor(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(name + ": still running after " + timeout + "; output:\n" + output());
+    }
+    // let the pump read the last lines
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    while (pumping() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    return process.exitValue();
+  }
+
+  private volatile boolean pumpDone;
+
+  private boolean pumping() {
+    return !pumpDone;
+  }
+
+  /** SIGKILL, at once (a crash); waits until it is gone. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** Waits up to {@code timeout} for the process to exit by itself; yields its exit code, or -1 while it runs. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
   }
 
   /** SIGTERM (as Ctrl-C), SIGKILL after 20 s; yields the exit code. */

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.opencdn.common.config.ConfigLoader;
-import io.opencdn.edge.EdgeConfig;
-import io.opencdn.edge.TlsConfig;
+import io.opencdn.edge.config.EdgeConfig;
+import io.opencdn.edge.config.TlsConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -133,10 +133,10 @@ class ComposeFileTest {
     Map<String, String> dnsEnv = merged(members, Map.of("DNS_IP", services.path("dns-1").path("environment").path("DNS_IP").asText()));
     String dns = Files.readString(ROOT.resolve("docker/config/dns.yaml"));
     assertThatThrownBy(() -> ConfigLoader.parse(ConfigLoader.interpolate(dns, "dns.yaml", merged(dnsEnv, examples)),
-        "/etc/cdn/dns.yaml", io.opencdn.dns.DnsConfig.class))
+        "/etc/cdn/dns.yaml", io.opencdn.dns.config.DnsConfig.class))
         .hasMessageStartingWith("/etc/cdn/dns.yaml: key 'cluster.secret': expected a value of your own");
     assertThat(ConfigLoader.parse(ConfigLoader.interpolate(dns, "dns.yaml", merged(dnsEnv, own)), "dns.yaml",
-        io.opencdn.dns.DnsConfig.class).cluster()).isNotNull();
+        io.opencdn.dns.config.DnsConfig.class).cluster()).isNotNull();
 
     // the origin: --listen 0.0.0.0:9090 from its command, the token from CDN_ADMIN_TOKEN
     List<String> command = new ArrayList<>();

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.dns.DnsConfig;
-import io.opencdn.dns.cluster.StaticEdge;
-import io.opencdn.edge.EdgeConfig;
+import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.config.StaticEdge;
+import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.origin.OriginConfig;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -41,11 +41,14 @@ class ConfigCopiesTest {
       connections: {maxConnections: 900, maxConnectionsPerAddress: 9, headerTimeoutMillis: 900, keepAliveTimeoutMillis: 9000,
                     idleTimeoutSeconds: 9, http2MaxConcurrentStreams: 9, http2ResetsPerWindow: 9, http2ResetWindowSeconds: 9}
       tls: {listen: 127.0.0.12:8443, certificates: [{cert: /etc/x.pem, key: /etc/x.key}], http2: false}
-      cluster: {name: c, secret: 0123456789abcdef, bind: 127.0.0.12:5701, members: [127.0.0.1:5701], heartbeatMillis: 2000,
+      cluster: {name: c, secret: 0123456789abcdef, bind: 127.0.0.12:5701, members: [127.0.0.1:5701], heartbeatMillis: 2000, directoryMaxEntries: 5000,
                 failureTimeoutMillis: 9000}
       clusterFill: {peerScope: any, peerTimeoutMillis: 500, leaseMaxAgeMillis: 9000, leaseAttempts: 5}
       latency: {enabled: true, intervalMillis: 700, maxTargets: 3, port: 8053, timeoutMillis: 300, sourceAddress: 127.0.0.12}
       admin: {listen: 127.0.0.1:9080}
+      live: {rtmp: 127.0.0.12:1935, app: tv, chunkSize: 8192, windowAckBytes: 5000000, maxMessageBytes: 4000000,
+             gopCacheBytes: 9000000, viewerBufferBytes: 3000000, maxConnections: 99, publisherGraceMillis: 3000,
+             relayLingerMillis: 4000, hls: {enabled: true, segmentMillis: 3000, playlistSegments: 4, pathPrefix: /tv/}}
       """;
 
   static final String DNS = """
@@ -78,7 +81,9 @@ class ConfigCopiesTest {
       Map.entry("EdgeConfig.withAdminToken", "another-token-0123456789"),
       Map.entry("DnsConfig.withListen", new Endpoint("127.0.0.2", 53)),
       Map.entry("DnsConfig.withThreads", 5),
-      Map.entry("DnsConfig.withDnssec", io.opencdn.dns.dnssec.DnssecConfig.defaults("other-keys")),
+      Map.entry("DnsConfig.withDnssec", io.opencdn.dns.config.DnssecConfig.defaults("other-keys")),
+      Map.entry("DnsConfig.withRouting", List.of(new DnsConfig.Route("other.cdn.test.", 30, 1))),
+      Map.entry("DnsConfig.withDistributionHosts", List.of("shop.cdn.test")),
       Map.entry("DnsConfig.withCityDatabase", "/srv/other.mmdb"),
       Map.entry("DnsConfig.withEdges",
           List.of(new StaticEdge("near", null, 3.0, 4.0, "192.0.2.10", null, null, null, null, null, null))),
@@ -90,7 +95,8 @@ class ConfigCopiesTest {
       Map.entry("ClusterConfig.withBind", new Endpoint("127.0.0.2", 5799)));
 
   /** Which component a with-method changes when its name does not say it. */
-  static final Map<String, String> COMPONENT = Map.of("DnsConfig.withCityDatabase", "geo");
+  static final Map<String, String> COMPONENT = Map.of("DnsConfig.withCityDatabase", "geo",
+      "DnsConfig.withDistributionHosts", "routing");
 
   @Test
   void everyWithMethodChangesItsComponentAndKeepsTheOthers() throws Exception {

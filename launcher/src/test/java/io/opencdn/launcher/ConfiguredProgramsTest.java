@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterMaps;
+import io.opencdn.common.cluster.LatencyKey;
+import io.opencdn.common.cluster.LatencySample;
 import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.config.ConfigLoader;
-import io.opencdn.edge.latency.LatencyProber;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -175,14 +176,14 @@ class ConfiguredProgramsTest {
 
     // a query from 127.0.0.1 makes it a probe target; the edge probes it on latency.port from latency.sourceAddress
     DnsQueries.ask(p.dnsPort, "www.keys.test.", org.xbill.DNS.Type.A, "127.0.0.1/32");
-    var latency = observer.<String, String>getMap(LatencyProber.LATENCY);
-    String key = "127.0.0.0/24|keys-edge";
+    var latency = observer.<LatencyKey, LatencySample>getMap(ClusterMaps.LATENCY);
+    LatencyKey key = new LatencyKey("127.0.0.0/24", "keys-edge");
     assertThat(poll(() -> latency.get(key) != null, Duration.ofSeconds(30))).as("latency measured").isTrue();
     assertThat(poll(() -> p.probedFrom.contains(InetAddress.getByName(ConfiguredPrograms.PROBE_SOURCE)), Duration.ofSeconds(10)))
         .as("probes from " + ConfiguredPrograms.PROBE_SOURCE + ", seen " + p.probedFrom).isTrue();
-    long first = new JsonObject(latency.get(key)).getLong("atMillis");
-    assertThat(poll(() -> new JsonObject(latency.get(key)).getLong("atMillis") != first, Duration.ofSeconds(10))).isTrue();
-    long second = new JsonObject(latency.get(key)).getLong("atMillis");
+    long first = latency.get(key).atMillis();
+    assertThat(poll(() -> latency.get(key).atMillis() != first, Duration.ofSeconds(10))).isTrue();
+    long second = latency.get(key).atMillis();
     assertThat(second - first).as("intervalMillis 200, not the default 5000").isLessThan(4000);
   }
 

@@ -117,6 +117,22 @@ class DemoProcessTest {
 
   @Test
   @Order(3)
+  void theBannersHttpsCurlLinesWorkOnEveryEdge() throws Exception {
+    List<String> lines = output.stream().map(String::trim).filter(l -> l.startsWith("curl -si --cacert ")).toList();
+    assertThat(lines).as("one https line per edge in the banner").hasSize(DemoTopology.EDGES.size());
+    for (String line : lines) {
+      // run as printed (curl verifies the edge's certificate against the printed demo CA), HTTP/2 when curl has it
+      Process curl = new ProcessBuilder("sh", "-c", line.replace("curl -si ", "curl -s --fail -w '\\n%{http_version}' "))
+          .redirectErrorStream(true).start();
+      String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(curl.waitFor()).as(line + "\n" + out).isZero();
+      assertThat(out).as(line).contains("OpenCDN demo origin");
+    }
+    assertThat(output).anyMatch(l -> l.contains("TLS engine openssl"));
+  }
+
+  @Test
+  @Order(4)
   void killingTheEuropeanEdgeSendsLondonElsewhere() throws Exception {
     long pid = pidOf("eu-west");
     ProcessHandle edge = ProcessHandle.of(pid).orElseThrow();

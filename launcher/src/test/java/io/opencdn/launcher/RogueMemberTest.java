@@ -13,25 +13,27 @@ import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.common.cluster.FillLease;
 import io.opencdn.common.cluster.Holder;
-import io.opencdn.common.cluster.LatencyRecords;
+import io.opencdn.common.cluster.LatencyKey;
+import io.opencdn.common.cluster.LatencySample;
+import io.opencdn.common.cluster.ProbeTarget;
 import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.config.AdminToken;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.dns.DnsConfig;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
-import io.opencdn.edge.ClusterFillConfig;
-import io.opencdn.edge.DistributionConfig;
-import io.opencdn.edge.EdgeConfig;
 import io.opencdn.edge.EdgeNode;
 import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.edge.cluster.EdgeClusterNames;
 import io.opencdn.edge.cluster.OriginFailure;
+import io.opencdn.edge.cluster.latency.Connector;
+import io.opencdn.edge.cluster.latency.LatencyProber;
+import io.opencdn.edge.cluster.purge.PurgeRequest;
+import io.opencdn.edge.config.ClusterFillConfig;
+import io.opencdn.edge.config.DistributionConfig;
+import io.opencdn.edge.config.EdgeConfig;
+import io.opencdn.edge.config.LatencyConfig;
 import io.opencdn.edge.fill.Origin;
-import io.opencdn.edge.latency.Connector;
-import io.opencdn.edge.latency.LatencyConfig;
-import io.opencdn.edge.latency.LatencyProber;
-import io.opencdn.edge.purge.PurgeRequest;
 import io.opencdn.origin.OriginConfig;
 import io.opencdn.origin.OriginServer;
 import io.vertx.core.Vertx;
@@ -303,25 +305,22 @@ class RogueMemberTest {
     }
 
     // a measurement making us-east look faster from London than eu-west
-    var latency = rogue.<String, Object>getMap(LatencyRecords.SAMPLES);
-    double before = dnsRejected(LatencyRecords.SAMPLES, "forged");
+    var latency = rogue.<LatencyKey, LatencySample>getMap(ClusterMaps.LATENCY);
+    double before = dnsRejected(ClusterMaps.LATENCY, "forged");
     assertThat(poll(() -> {
       long t = System.currentTimeMillis();
       for (String edge : List.of("us-east", "eu-west")) {
-        String key = LONDON + "|" + edge;
-        double rtt = edge.equals("us-east") ? 0.5 : 400;
-        latency.put(key, "{\"rttMillis\":" + rtt + ",\"atMillis\":" + t + ",\"tag\":\""
-            + RecordMac.hex(rogueMac.tag(LatencyRecords.sample(key, rtt, t))) + "\"}");
+        LatencyKey key = new LatencyKey(LONDON, edge);
+        latency.put(key, new LatencySample(edge.equals("us-east") ? 0.5 : 400, t).signed(rogueMac, key));
       }
       assertThat(resolve(LONDON)).containsExactly(EU);
-      return dnsRejected(LatencyRecords.SAMPLES, "forged") >= before + 6;
+      return dnsRejected(ClusterMaps.LATENCY, "forged") >= before + 6;
     }, Duration.ofSeconds(20))).isTrue();
 
     // a probe target at the rogue: the edges never probe it (a recording connector: no packet leaves)
-    var targets = rogue.<String, Object>getMap(LatencyRecords.TARGETS);
+    var targets = rogue.<String, ProbeTarget>getMap(ClusterMaps.LATENCY_TARGETS);
     assertThat(poll(() -> targets.containsKey(LONDON), Duration.ofSeconds(10))).as("the DNS server published London").isTrue();
-    targets.put("127.0.0.0/24", "{\"address\":\"" + ROGUE_IP + "\",\"seenAtMillis\":" + now + ",\"tag\":\""
-        + RecordMac.hex(rogueMac.tag(LatencyRecords.target("127.0.0.0/24", ROGUE_IP, now))) + "\"}");
+    targets.put("127.0.0.0/24", new ProbeTarget(ROGUE_IP, now).signed(rogueMac, "127.0.0.0/24"));
     Set<InetAddress> probed = ConcurrentHashMap.newKeySet();
     Connector recording = (list, source, timeout) -> {
       list.forEach(a -> probed.add(a.getAddress()));
@@ -330,7 +329,7 @@ class RogueMemberTest {
     EdgeNode eu = edges.get("eu-west");
     LatencyProber prober = new LatencyProber(edgeVertx.get("eu-west"), edgeMembers.get("eu-west"), "eu-west",
         new LatencyConfig(true, 60_000, 200, 53, 100, null), recording, Clock.systemUTC(),
-        eu.cluster().recordChecks().get(LatencyRecords.TARGETS));
+        eu.cluster().recordChecks().get(ClusterMaps.LATENCY_TARGETS));
     await(prober.round());
     assertThat(probed).contains(InetAddress.getByName("81.2.69.0")).doesNotContain(InetAddress.getByName(ROGUE_IP));
     assertThat(prober.check().forgedCount()).isGreaterThanOrEqualTo(1);

@@ -18,6 +18,9 @@ import java.util.List;
  * @param failureTimeoutMillis a member silent this long is declared dead, whole seconds, at least
  *     twice {@code heartbeatMillis} (Hazelcast's default is 60 s; we default to 5 s: faster failover
  *     at the cost of evicting a member stalled by a long GC pause)
+ * @param directoryMaxEntries most entries of the cache directory a member keeps, least recently
+ *     used evicted first (default {@value ClusterMaps#CACHE_DIRECTORY_MAX_PER_MEMBER}; about 300
+ *     bytes each): the bound on what distinct URLs can make the cluster hold
  */
 public record ClusterConfig(
     @JsonProperty("name") String name,
@@ -25,7 +28,8 @@ public record ClusterConfig(
     @JsonProperty("bind") Endpoint bind,
     @JsonProperty("members") List<String> members,
     @JsonProperty("heartbeatMillis") Integer heartbeatMillis,
-    @JsonProperty("failureTimeoutMillis") Integer failureTimeoutMillis) {
+    @JsonProperty("failureTimeoutMillis") Integer failureTimeoutMillis,
+    @JsonProperty("directoryMaxEntries") Integer directoryMaxEntries) {
 
   public static final int DEFAULT_PORT = 5701;
 
@@ -42,11 +46,20 @@ public record ClusterConfig(
         "whole seconds 1000..60000 (Hazelcast counts heartbeats in seconds)", heartbeatMillis);
     ConfigException.require(failureTimeoutMillis >= 2 * heartbeatMillis && failureTimeoutMillis % 1000 == 0, "failureTimeoutMillis",
         "whole seconds, at least twice heartbeatMillis (" + 2 * heartbeatMillis + ")", failureTimeoutMillis);
+    directoryMaxEntries = directoryMaxEntries == null ? ClusterMaps.CACHE_DIRECTORY_MAX_PER_MEMBER : directoryMaxEntries;
+    ConfigException.require(directoryMaxEntries >= 1000 && directoryMaxEntries <= 100_000_000, "directoryMaxEntries",
+        "1000..100000000", directoryMaxEntries);
+  }
+
+  /** A config with the default directory bound. */
+  public ClusterConfig(String name, String secret, Endpoint bind, List<String> members, Integer heartbeatMillis,
+      Integer failureTimeoutMillis) {
+    this(name, secret, bind, members, heartbeatMillis, failureTimeoutMillis, null);
   }
 
   /** A copy listening on {@code other} (e.g. {@code ./cdn route --cluster}); every other key is kept. */
   public ClusterConfig withBind(Endpoint other) {
-    return new ClusterConfig(name, secret, other, members, heartbeatMillis, failureTimeoutMillis);
+    return new ClusterConfig(name, secret, other, members, heartbeatMillis, failureTimeoutMillis, directoryMaxEntries);
   }
 
   /** {@link io.opencdn.common.config.Redacted}: every component but {@code secret}, which is never printed. */

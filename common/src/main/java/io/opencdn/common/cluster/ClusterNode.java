@@ -107,7 +107,7 @@ public final class ClusterNode {
     config.addMapConfig(new MapConfig(ClusterMaps.CACHE_DIRECTORY).setBackupCount(0).setAsyncBackupCount(0)
         .setInMemoryFormat(InMemoryFormat.OBJECT)
         .setEvictionConfig(new EvictionConfig().setEvictionPolicy(EvictionPolicy.LRU)
-            .setMaxSizePolicy(MaxSizePolicy.PER_NODE).setSize(ClusterMaps.CACHE_DIRECTORY_MAX_PER_MEMBER)));
+            .setMaxSizePolicy(MaxSizePolicy.PER_NODE).setSize(cfg.directoryMaxEntries())));
     ClusterSerialization.register(config);
     return config;
   }

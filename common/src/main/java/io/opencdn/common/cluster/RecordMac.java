@@ -66,7 +66,7 @@ public final class RecordMac {
     return tag != null && tag.length == TAG_BYTES && MessageDigest.isEqual(tag, tag(parts));
   }
 
-  /** A tag as text (lower-case hex), for records stored as JSON. */
+  /** A tag as text (lower-case hex), e.g. to include one record's tag among another's parts. */
   public static String hex(byte[] tag) {
     return java.util.HexFormat.of().formatHex(tag);
   }

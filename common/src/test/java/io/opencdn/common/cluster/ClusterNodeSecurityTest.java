@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a process that reaches the member port can do: no Hazelcast client gets in, Java
- * deserialization resolves only allowlisted classes, and edge records are authenticated.
+ * deserialization resolves only allowlisted classes, edge records, latency samples and probe
+ * targets are authenticated, and an unreadable entry hides nothing from a reader.
  */
 class ClusterNodeSecurityTest {
 
@@ -93,5 +94,45 @@ class ClusterNodeSecurityTest {
     assertThat(new EdgeRecord("eu-west", "eu", 50.1, 8.7, "127.0.0.66", null, 8080, 1000, 3.5, EdgeState.ACTIVE,
         "member-1", r.heartbeatMillis(), r.tag()).authentic(mac, "eu-west")).as("another address under the old tag").isFalse();
     assertThat(r.withLoad(3.5, EdgeState.ACTIVE, r.heartbeatMillis()).authentic(mac, "eu-west")).as("unsigned").isFalse();
+  }
+
+  @Test
+  void latencySamplesAndProbeTargetsTravelTypedWithTheirTag() {
+    RecordMac mac = RecordMac.fromSecret(cfg.secret());
+    RecordMac rogue = RecordMac.fromSecret("a-guess-at-the-secret-0123");
+    LatencyKey key = new LatencyKey("81.2.69.0/24", "eu-west");
+    LatencySample sample = new LatencySample(23.5, 1_700_000_000_000L).signed(mac, key);
+    a.<LatencyKey, LatencySample>getMap(ClusterMaps.LATENCY).put(key, sample);
+    LatencySample read = b.<LatencyKey, LatencySample>getMap(ClusterMaps.LATENCY).get(new LatencyKey("81.2.69.0/24", "eu-west"));
+
+    assertThat(read).isEqualTo(sample);
+    assertThat(read.authentic(mac, key)).isTrue();
+    assertThat(read.authentic(mac, new LatencyKey("81.2.69.0/24", "us-east"))).as("moved to another edge").isFalse();
+    assertThat(read.authentic(mac, new LatencyKey("192.0.2.0/24", "eu-west"))).as("moved to another network").isFalse();
+    assertThat(new LatencySample(1.0, read.atMillis(), read.tag()).authentic(mac, key)).as("another RTT under the old tag").isFalse();
+    assertThat(new LatencySample(1.0, read.atMillis()).signed(rogue, key).authentic(mac, key)).as("signed without the secret").isFalse();
+    assertThatThrownBy(() -> new LatencySample(-1, 0)).isInstanceOf(IllegalArgumentException.class);
+
+    ProbeTarget target = new ProbeTarget("81.2.69.7", 1_700_000_000_000L).signed(mac, "81.2.69.0/24");
+    a.<String, ProbeTarget>getMap(ClusterMaps.LATENCY_TARGETS).put("81.2.69.0/24", target);
+    ProbeTarget got = b.<String, ProbeTarget>getMap(ClusterMaps.LATENCY_TARGETS).get("81.2.69.0/24");
+    assertThat(got).isEqualTo(target);
+    assertThat(got.authentic(mac, "81.2.69.0/24")).isTrue();
+    assertThat(got.authentic(mac, "192.0.2.0/24")).as("moved to another network").isFalse();
+    assertThat(new ProbeTarget("192.0.2.66", got.seenAtMillis(), got.tag()).authentic(mac, "81.2.69.0/24"))
+        .as("another address under the old tag").isFalse();
+  }
+
+  @Test
+  void anUnreadableEntryIsCountedAndHidesNothing() {
+    RecordCheck check = new RecordCheck(RecordMac.fromSecret(cfg.secret()));
+    IMap<Object, Object> written = a.getMap(ClusterMaps.LATENCY_TARGETS);
+    written.put("81.2.69.0/24", new ProbeTarget("81.2.69.7", 1));
+    written.put("192.0.2.0/24", new Gadget());
+    written.put("198.51.100.0/24", "a string where a target belongs");
+
+    java.util.Map<Object, Object> read = ClusterReads.entries(b.getMap(ClusterMaps.LATENCY_TARGETS), check);
+    assertThat(read).containsOnlyKeys("81.2.69.0/24", "198.51.100.0/24");
+    assertThat(check.forgedCount()).isEqualTo(1);
   }
 }

@@ -16,7 +16,7 @@ class RedactedTest {
 
     assertThat(c.toString()).doesNotContain("very-secret-value-0123")
         .isEqualTo("ClusterConfig[name=demo, secret=(22 characters), bind=" + c.bind() + ", members=[127.0.0.1:5701], "
-            + "heartbeatMillis=1000, failureTimeoutMillis=5000]");
+            + "heartbeatMillis=1000, failureTimeoutMillis=5000, directoryMaxEntries=200000]");
   }
 
   record Sample(String name, String token) {}

@@ -1,6 +1,8 @@
 package io.opencdn.dns.admin;
 
 import io.opencdn.common.config.AdminToken;
+import io.opencdn.dns.config.AdminConfig;
+import io.opencdn.dns.explain.LiveExplainer;
 import io.opencdn.dns.metrics.DnsMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -8,6 +10,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerOptions;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +24,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /reload}: hot reload ({@link Reloader}), needs {@code Authorization: Bearer <token>};
  *       200 with a summary, 409 with the reason when the new files are refused (the old state keeps serving);
  *   <li>{@code GET /healthz}: 200 "ok" once the server is ready; 503 "not ready: joining the cluster"
- *       while its cluster member has not joined yet (static zones are answered meanwhile).
+ *       while its cluster member has not joined yet (static zones are answered meanwhile);
+ *   <li>{@code GET /route?client=IP[&name=NAME][&prefix=N]}: why that client gets the edges it gets
+ *       now ({@link LiveExplainer}: location, candidates with live health and load, each policy's
+ *       step, the answer), as text; needs the bearer token (it shows the edges' state); 400 with
+ *       the reason for a bad address, name or prefix.
  * </ul>
  */
 public final class AdminServer {
@@ -34,19 +41,27 @@ public final class AdminServer {
   private long refusalsLeftOut;
 
   private final Vertx vertx;
+  private final Clock clock;
   private final AdminConfig config;
   private final AdminToken token;
   private final DnsMetrics metrics;
   private final Reloader reloader;
+  private final LiveExplainer explainer;
   private HttpServer server;
   private volatile java.util.function.Supplier<String> notReady = () -> null;
 
-  public AdminServer(Vertx vertx, AdminConfig config, DnsMetrics metrics, Reloader reloader) {
+  /**
+   * @param explainer answers {@code GET /route}
+   * @param clock times the log limit of refused calls
+   */
+  public AdminServer(Vertx vertx, AdminConfig config, DnsMetrics metrics, Reloader reloader, LiveExplainer explainer, Clock clock) {
     this.vertx = vertx;
+    this.clock = clock;
     this.config = config;
     this.token = AdminToken.of(config.token());
     this.metrics = metrics;
     this.reloader = reloader;
+    this.explainer = explainer;
     if (config.token().isEmpty()) {
       LOG.info("dns admin token (generated, none configured): {}", token.value());
     }
@@ -80,6 +95,15 @@ public final class AdminServer {
     } else if (path.equals("/healthz") && req.method() == HttpMethod.GET) {
       String why = notReady.get();
       req.response().setStatusCode(why == null ? 200 : 503).end(why == null ? "ok\n" : "not ready: " + why + "\n");
+    } else if (path.equals("/route")) {
+      if (req.method() != HttpMethod.GET) {
+        req.response().setStatusCode(405).putHeader("Allow", "GET").end();
+      } else if (!token.accepts(req.getHeader("Authorization"))) {
+        refused(req);
+        req.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer").end("missing or wrong bearer token\n");
+      } else {
+        route(req);
+      }
     } else if (path.equals("/reload")) {
       if (req.method() != HttpMethod.POST) {
         req.response().setStatusCode(405).putHeader("Allow", "POST").end();
@@ -98,6 +122,26 @@ public final class AdminServer {
     }
   }
 
+  private void route(HttpServerRequest req) {
+    String text;
+    try {
+      String prefix = req.getParam("prefix");
+      text = explainer.explain(req.getParam("client"), req.getParam("name"), prefix == null ? null : parsePrefix(prefix));
+    } catch (IllegalArgumentException e) {
+      req.response().setStatusCode(400).end("bad request: " + e.getMessage() + "\n");
+      return;
+    }
+    req.response().putHeader("Content-Type", "text/plain; charset=utf-8").end(text);
+  }
+
+  private static int parsePrefix(String text) {
+    try {
+      return Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("prefix: expected a number of bits, got '" + text + "'");
+    }
+  }
+
   /** Replaces the admin logger (tests capture the lines). */
   static void auditLogger(Logger logger) {
     audit = logger;
@@ -109,7 +153,7 @@ public final class AdminServer {
 
   /** Logs a refused call, at most 10 a second (a flood of bad tokens must not flood the log); never the token. */
   private synchronized void refused(HttpServerRequest req) {
-    long second = System.nanoTime() / 1_000_000_000L;
+    long second = clock.millis() / 1000;
     if (second != refusalSecond) {
       refusalSecond = second;
       refusalsInSecond = 0;
@@ -118,7 +162,7 @@ public final class AdminServer {
       refusalsLeftOut++;
       return;
     }
-    audit.warn("admin call refused: {} \"{} {}\" 401{}", client(req), req.method().name(), "/reload",
+    audit.warn("admin call refused: {} \"{} {}\" 401{}", client(req), req.method().name(), req.path(),
         refusalsLeftOut == 0 ? "" : " (" + refusalsLeftOut + " more refused calls not logged)");
     refusalsLeftOut = 0;
   }

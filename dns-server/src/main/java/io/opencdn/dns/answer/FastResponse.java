@@ -7,7 +7,7 @@ import io.opencdn.dns.wire.FastQuery;
 import java.util.List;
 
 /**
- * Writes the response of {@link Answerer#answerFast} into one array, in the layout dnsjava gives
+ * Writes the response of {@link FastAnswerer#answer} into one array, in the layout dnsjava gives
  * the same message (RFC 1035 4.1): the header (ID copied, QR and AA set, RD and CD copied, NOERROR),
  * the question copied from the query as asked, one A or AAAA record per edge with its owner
  * compressed to the question name (pointer 0xC00C), and, when the query had EDNS, an OPT record

@@ -2,6 +2,7 @@ package io.opencdn.dns.dnssec;
 
 import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.ConfigLocation;
+import io.opencdn.dns.config.DnssecConfig;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;

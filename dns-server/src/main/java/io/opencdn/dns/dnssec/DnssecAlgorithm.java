@@ -39,7 +39,7 @@ public enum DnssecAlgorithm {
   }
 
   /** True for the name ({@code ECDSAP256SHA256}, {@code ED25519}) or the number as text. */
-  boolean matches(String text) {
+  public boolean matches(String text) {
     return name().equalsIgnoreCase(text) || Integer.toString(number).equals(text);
   }
 

@@ -2,7 +2,8 @@ package io.opencdn.dns.dnssec;
 
 import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.ConfigLocation;
-import io.opencdn.dns.DnsConfig;
+import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.config.DnssecConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -3,6 +3,7 @@ package io.opencdn.dns.dnssec;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.opencdn.dns.answer.Answer;
+import io.opencdn.dns.config.DnssecConfig;
 import io.opencdn.dns.wire.FastQuery;
 import io.opencdn.dns.wire.Request;
 import io.opencdn.dns.zone.ZoneData;

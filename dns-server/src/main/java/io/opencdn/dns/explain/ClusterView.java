@@ -5,18 +5,18 @@ import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.ClusterNode;
+import io.opencdn.common.cluster.ClusterReads;
+import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.dns.DnsConfig;
-import io.opencdn.dns.cluster.EdgeDirectory;
-import io.opencdn.dns.cluster.HazelcastLatency;
+import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.edges.EdgeDirectory;
+import io.opencdn.dns.latency.HazelcastLatency;
 import io.opencdn.dns.routing.LatencyTable;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -54,25 +54,17 @@ record ClusterView(List<EdgeRecord> records, LatencyTable latency) {
       long now = clock.millis();
       Set<String> members = hz.getCluster().getMembers().stream().map(Member::getUuid).map(Object::toString).collect(Collectors.toSet());
       // the same checks as the server's: only records tagged with the cluster secret count
-      io.opencdn.common.cluster.RecordCheck check = io.opencdn.common.cluster.RecordCheck.of(c.secret());
+      RecordCheck check = RecordCheck.of(c.secret());
       List<EdgeRecord> records = new ArrayList<>();
-      hz.<Object, Object>getMap(ClusterMaps.EDGES).forEach((key, value) -> {
+      ClusterReads.entries(hz.getMap(ClusterMaps.EDGES), check).forEach((key, value) -> {
         if (key instanceof String k && value instanceof EdgeRecord r && r.authentic(check.mac(), k)
             && now - r.heartbeatMillis() <= EdgeDirectory.MAX_HEARTBEAT_AGE_MILLIS
             && (r.memberUuid() == null || members.contains(r.memberUuid()))) {
           records.add(r);
         }
       });
-      Map<String, LatencyTable.Sample> samples = new HashMap<>();
-      hz.<Object, Object>getMap(HazelcastLatency.MAP).forEach((k, v) -> {
-        LatencyTable.Sample s = k instanceof String key ? HazelcastLatency.sample(key, v, check, now) : null;
-        if (s != null) {
-          samples.put((String) k, s);
-        }
-      });
-      return new ClusterView(records, new LatencyTable(samples));
-    } catch (com.hazelcast.partition.NoDataMemberInClusterException noEdgeUp) {
-      return NONE; // DNS servers are lite members: without an edge the cluster holds no records
+      // DNS servers are lite members: without an edge the cluster holds no records, and both read as empty
+      return new ClusterView(records, HazelcastLatency.read(ClusterReads.entries(hz.getMap(ClusterMaps.LATENCY), check), check, now));
     } finally {
       hz.shutdown();
     }

@@ -1,9 +1,10 @@
 package io.opencdn.dns.explain;
 
-import io.opencdn.dns.DnsConfig;
+import io.opencdn.common.cluster.LatencyKey;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.geo.ClientLocation;
 import io.opencdn.dns.geo.LocationChain;
-import io.opencdn.dns.net.Transport;
+import io.opencdn.dns.wire.Transport;
 import io.opencdn.dns.routing.Decision;
 import io.opencdn.dns.routing.Edge;
 import io.opencdn.dns.routing.EdgeSnapshot;
@@ -36,13 +37,14 @@ import org.xbill.DNS.Type;
  */
 public final class Explainer {
 
-  private final DnsConfig config;
+  private final List<DnsConfig.Route> routes;
   private final LocationChain locator;
   private final Router router;
   private final Clock clock;
 
-  public Explainer(DnsConfig config, LocationChain locator, Router router, Clock clock) {
-    this.config = config;
+  /** @param routes the geo-routed names (the config's {@code routing} entries) */
+  public Explainer(List<DnsConfig.Route> routes, LocationChain locator, Router router, Clock clock) {
+    this.routes = List.copyOf(routes);
     this.locator = locator;
     this.router = router;
     this.clock = clock;
@@ -50,16 +52,16 @@ public final class Explainer {
 
   /** The routing entry for {@code name}, or the first one when {@code name} is null. */
   public DnsConfig.Route route(String name) {
-    if (config.routing().isEmpty()) {
+    if (routes.isEmpty()) {
       throw new IllegalArgumentException("the config routes no name");
     }
     if (name == null) {
-      return config.routing().get(0);
+      return routes.get(0);
     }
     Name n = DnsConfigNames.absolute(name);
-    return config.routing().stream().filter(r -> r.fqdn().equals(n)).findFirst()
+    return routes.stream().filter(r -> r.fqdn().equals(n)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException(name + " is not a geo-routed name; routed: "
-            + config.routing().stream().map(DnsConfig.Route::name).toList()));
+            + routes.stream().map(DnsConfig.Route::name).toList()));
   }
 
   /** Explains the answer for {@code client} and {@code name} over {@code snapshot}. */
@@ -72,7 +74,7 @@ public final class Explainer {
     Map<String, LatencyTable.Sample> latency = new HashMap<>();
     String prefix = LatencyTable.clientPrefix(client);
     for (Edge e : snapshot.edges()) {
-      LatencyTable.Sample s = router.latency().samples().get(LatencyTable.key(prefix, e.id()));
+      LatencyTable.Sample s = router.latency().samples().get(new LatencyKey(prefix, e.id()));
       if (s != null) {
         latency.put(e.id(), s);
       }

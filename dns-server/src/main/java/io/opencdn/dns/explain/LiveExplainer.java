@@ -1,29 +1,36 @@
 package io.opencdn.dns.explain;
 
-import io.opencdn.dns.DnsConfig;
-import io.opencdn.dns.DnsServer;
-import io.opencdn.dns.routing.EdgeSnapshot;
+import io.opencdn.dns.answer.AnswerStage;
+import io.opencdn.dns.geo.LocationChain;
+import io.opencdn.dns.routing.EdgeSnapshotSource;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * Explanations from a running server's own state (its location chain, router, current edge
- * snapshot with live health and load, latency table): the small interface an admin endpoint such
- * as {@code GET /route?client=IP[&name=NAME][&prefix=N]} can call. Thread-safe; never blocks.
+ * Explanations from a running server's own state: its location chain, the routes and router of
+ * its current answer stage (a reload changes them), its current edge snapshot with live health
+ * and load, and the latency table. The admin listener serves it as
+ * {@code GET /route?client=IP[&name=NAME][&prefix=N]}. Thread-safe; never blocks.
  */
 public final class LiveExplainer {
 
-  private final DnsServer server;
-  private final Explainer explainer;
+  private final LocationChain locator;
+  private final EdgeSnapshotSource edges;
+  private final Supplier<AnswerStage> stage;
+  private final Clock clock;
 
-  /** An explainer of {@code server}, which was built from {@code config}. */
-  public LiveExplainer(DnsServer server, DnsConfig config, Clock clock) {
-    if (server.locator() == null) {
-      throw new IllegalArgumentException("the server has no location chain (made by DnsServer.withEdges)");
-    }
-    this.server = server;
-    this.explainer = new Explainer(config, server.locator(), server.router(), clock);
+  /**
+   * @param locator the server's location chain (explanations trace it, bypassing the cache)
+   * @param edges the server's edge snapshots
+   * @param stage the server's current answer stage
+   */
+  public LiveExplainer(LocationChain locator, EdgeSnapshotSource edges, Supplier<AnswerStage> stage, Clock clock) {
+    this.locator = locator;
+    this.edges = edges;
+    this.stage = stage;
+    this.clock = clock;
   }
 
   /**
@@ -42,7 +49,8 @@ public final class LiveExplainer {
     if (p < 1 || p > max) {
       throw new IllegalArgumentException("prefix " + p + ": expected 1.." + max);
     }
-    EdgeSnapshot snapshot = server.directory() == null ? EdgeSnapshot.EMPTY : server.directory().current();
-    return ExplanationText.render(explainer.explain(a, p, name, snapshot, Map.of()));
+    AnswerStage current = stage.get();
+    Explainer explainer = new Explainer(current.routes(), locator, current.router(), clock);
+    return ExplanationText.render(explainer.explain(a, p, name, edges.current(), Map.of()));
   }
 }

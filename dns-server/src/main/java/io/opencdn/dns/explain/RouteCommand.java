@@ -1,14 +1,15 @@
 package io.opencdn.dns.explain;
 
+import io.opencdn.dns.routing.Router;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.ConfigLocation;
-import io.opencdn.dns.DnsConfig;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
-import io.opencdn.dns.cluster.EdgeDirectory;
-import io.opencdn.dns.cluster.EdgeProbe;
-import io.opencdn.dns.cluster.StaticEdge;
+import io.opencdn.dns.edges.EdgeDirectory;
+import io.opencdn.dns.edges.EdgeProbe;
+import io.opencdn.dns.config.StaticEdge;
 import io.opencdn.dns.geo.CountryCentroids;
 import io.opencdn.dns.geo.CoverageFile;
 import io.opencdn.dns.geo.CoverageZones;
@@ -16,7 +17,7 @@ import io.opencdn.dns.geo.GeoDatabase;
 import io.opencdn.dns.geo.LocationChain;
 import io.opencdn.dns.routing.Edge;
 import io.opencdn.dns.routing.EdgeSnapshot;
-import io.opencdn.dns.cluster.MergedEdgeSource;
+import io.opencdn.dns.edges.MergedEdgeSource;
 import io.opencdn.dns.routing.LatencyTable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -104,10 +105,10 @@ public final class RouteCommand implements Callable<Integer> {
         LocationChain chain = new LocationChain(
             cfg.geo().coverage().isEmpty() ? CoverageZones.EMPTY : new CoverageFile(ConfigLocation.resolve(config, cfg.geo().coverage())),
             db::lookup, CountryCentroids.embedded(),
-            cfg.geo().defaultLocation() == null ? null : cfg.geo().defaultLocation().toLocation());
+            LocationChain.defaultLocation(cfg.geo().defaultLocation()));
         ClusterView view = cluster == null ? ClusterView.NONE : ClusterView.read(cfg, cluster, clock);
         LatencyTable latency = view.latency();
-        Explainer explainer = new Explainer(cfg, chain, DnsServer.router(cfg, () -> latency, clock), clock);
+        Explainer explainer = new Explainer(cfg.routing(), chain, Router.of(cfg.routing(), () -> latency, clock), clock);
         explainer.route(name);
         Map<String, String> checked = new LinkedHashMap<>();
         EdgeSnapshot snapshot = snapshot(cfg, view.records(), clock, checked);

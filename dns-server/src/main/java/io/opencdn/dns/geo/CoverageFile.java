@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * table atomically; a file that no longer parses keeps the previous table and logs the error.
  * Lookups are a volatile read plus the table lookup.
  */
-public final class CoverageFile implements GeoLocator {
+public final class CoverageFile implements GeoLocator, Coverage {
 
   private static final Logger LOG = LoggerFactory.getLogger(CoverageFile.class);
 
@@ -72,6 +72,7 @@ public final class CoverageFile implements GeoLocator {
   }
 
   /** The current table. */
+  @Override
   public CoverageZones current() {
     return table.get();
   }

@@ -32,13 +32,19 @@ import java.util.TreeSet;
  * A zone names a {@code group} (an edge region), coordinates ({@code lat,lon}), or both;
  * {@code country} and {@code continent} are optional and feed the geo-fence policy.
  */
-public final class CoverageZones implements GeoLocator {
+public final class CoverageZones implements GeoLocator, Coverage {
 
   /** Source name of locations found here. */
   public static final String SOURCE = "coverage";
 
   /** The empty table. */
   public static final CoverageZones EMPTY = new CoverageZones(List.of());
+
+  /** This table: a fixed table is its own coverage. */
+  @Override
+  public CoverageZones current() {
+    return this;
+  }
 
   /**
    * One zone.

@@ -32,10 +32,16 @@ import java.util.Set;
  * one-off networks does not churn the cache. This relies on the City step reporting its record's real network (as
  * {@link GeoDatabase} does: every address of an MMDB network gets the same record).
  *
- * <p>When the chain's coverage step is not a {@link CoverageZones} or {@link CoverageFile},
- * nothing is cached. Thread-safe, lock-free on hits.
+ * <p>Each cached network can also keep one value of the caller's ({@link Slot#kept}, of type
+ * {@code K}), derived from its location, which lives and dies with the entry: the answer stage
+ * keeps its routing decision there, so a query costs one cache lookup instead of two. The cache
+ * knows nothing of that value but its type.
+ *
+ * <p>Thread-safe, lock-free on hits.
+ *
+ * @param <K> what a caller keeps per cached network
  */
-public final class LocationCache implements GeoLocator {
+public final class LocationCache<K> implements GeoLocator {
 
   /**
    * Default number of cached networks: 262,144 client /24s (about 60 MB of heap), because
@@ -50,11 +56,19 @@ public final class LocationCache implements GeoLocator {
 
   private static final long V4_TAG = 1L << 62;
 
+  /** What a table holds for a /24 (/48): one network ({@link Slot}) or the parts of a split /24. */
+  sealed interface Entry<K> permits Slot, Split {
+    /** The cache key of the /24 (/48) the entry belongs to: readers of the IPv4 table check it. */
+    long key();
+  }
+
   /**
    * A cached network: its location, the coverage table it was computed with, and one value a
-   * caller derived from the location ({@link #memo}), which lives and dies with the entry.
+   * caller derived from the location ({@link #kept}), which lives and dies with the entry.
+   *
+   * @param <K> the caller's value
    */
-  public static final class Slot {
+  public static final class Slot<K> implements Entry<K> {
     /** The cache key of the /24 (/48) the slot belongs to: readers of the IPv4 table check it. */
     private final long key;
     private final CoverageZones table;
@@ -63,7 +77,7 @@ public final class LocationCache implements GeoLocator {
     private final int network;
     private final int mask;
     /** A caller's value derived from this network's location (e.g. a routing decision); null at first. */
-    public volatile Object memo;
+    private volatile K kept;
 
     private Slot(long key, CoverageZones table, ClientLocation location, int network, int mask) {
       this.key = key;
@@ -71,6 +85,11 @@ public final class LocationCache implements GeoLocator {
       this.location = location;
       this.network = network;
       this.mask = mask;
+    }
+
+    @Override
+    public long key() {
+      return key;
     }
 
     /** The network's location as an uncached lookup of {@code address} gives it. */
@@ -82,6 +101,16 @@ public final class LocationCache implements GeoLocator {
     public int prefixLength() {
       return location.prefixLength();
     }
+
+    /** The value the caller kept for this network, or null. */
+    public K kept() {
+      return kept;
+    }
+
+    /** Keeps {@code value} for this network (replacing the one kept before). */
+    public void keep(K value) {
+      kept = value;
+    }
   }
 
   /** Most networks remembered inside one split /24. */
@@ -91,24 +120,29 @@ public final class LocationCache implements GeoLocator {
    * An IPv4 /24 that holds several GeoIP networks (longer than /24): the ones met so far, each a
    * {@link Slot} of its own. An address in none of them is a miss.
    */
-  private static final class Split {
+  private static final class Split<K> implements Entry<K> {
     private final long key;
     private final CoverageZones table;
-    private volatile Slot[] parts = new Slot[0];
+    private volatile Slot<K>[] parts = slots(0);
 
     Split(long key, CoverageZones table) {
       this.key = key;
       this.table = table;
     }
 
-    Slot find(int address) {
+    @Override
+    public long key() {
+      return key;
+    }
+
+    Slot<K> find(int address) {
       // read through the IPv4 table without a lock, a Split may be seen before its field
       // initializer: no parts yet
-      Slot[] p = parts;
+      Slot<K>[] p = parts;
       if (p == null) {
         return null;
       }
-      for (Slot s : p) {
+      for (Slot<K> s : p) {
         if ((address & s.mask) == s.network) {
           return s;
         }
@@ -116,17 +150,17 @@ public final class LocationCache implements GeoLocator {
       return null;
     }
 
-    synchronized void add(Slot slot) {
-      Slot[] p = parts == null ? new Slot[0] : parts;
+    synchronized void add(Slot<K> slot) {
+      Slot<K>[] p = parts == null ? slots(0) : parts;
       if (p.length >= MAX_PARTS) {
         return;
       }
-      for (Slot s : p) {
+      for (Slot<K> s : p) {
         if (s.network == slot.network && s.mask == slot.mask) {
           return;
         }
       }
-      Slot[] next = java.util.Arrays.copyOf(p, p.length + 1);
+      Slot<K>[] next = java.util.Arrays.copyOf(p, p.length + 1);
       next[p.length] = slot;
       parts = next;
     }
@@ -136,130 +170,35 @@ public final class LocationCache implements GeoLocator {
    * A coverage table, the cache keys of the /24s (/48s) that hold a longer coverage zone, and the
    * IPv4 entries computed with that table.
    */
-  private record Generation(CoverageZones table, Set<Long> split, V4Table v4) {
+  private record Generation<K>(CoverageZones table, Set<Long> split, V4Table<K> v4) {
     boolean uncached(long key) {
       return !split.isEmpty() && split.contains(key);
     }
   }
 
-  /**
-   * The IPv4 entries: a set-associative table of {@value #WAYS}-way buckets, a /24 key per int
-   * and the entries in a parallel array. A lookup reads the bucket's ints (one or two cache lines)
-   * and then the entry itself, where a hash map would chase a table slot, a node, a boxed key and
-   * the value, and an LRU cache would also reorder its access list on every read. A /24 goes to
-   * the bucket its hash names; a full bucket gives up one of its entries, picked at random. The
-   * ints only point the way: every entry carries its own key and a reader checks it, so a race
-   * with a writer costs at most a miss, never another network's location. Plain array accesses
-   * suffice for that, because entries are immutable where it matters (final fields).
-   */
-  private static final class V4Table {
-    static final int WAYS = 16;
-    private final int[] keys;
-    private final Object[] entries;
-    private final int buckets;
+  @SuppressWarnings("unchecked")
+  static <K> Entry<K>[] entries(int n) {
+    return (Entry<K>[]) new Entry<?>[n];
+  }
 
-    V4Table(long maxSize) {
-      int b = Integer.highestOneBit((int) Math.max(1, Math.min(maxSize, 1 << 26) / WAYS));
-      this.buckets = b;
-      this.keys = new int[b * WAYS];
-      this.entries = new Object[b * WAYS];
-    }
-
-    /** The tag of a /24 in {@link #keys}: never 0 (an empty way). */
-    private static int tag(int slash24) {
-      return slash24 + 1;
-    }
-
-    private int base(int slash24) {
-      return ((slash24 * 0x9E3779B9) >>> 8 & (buckets - 1)) * WAYS;
-    }
-
-    Object get(int slash24, long key) {
-      int base = base(slash24);
-      int tag = tag(slash24);
-      for (int i = base; i < base + WAYS; i++) {
-        if (keys[i] == tag) {
-          Object e = entries[i];
-          return e instanceof Slot s ? (s.key == key ? s : null) : e instanceof Split p && p.key == key ? p : null;
-        }
-      }
-      return null;
-    }
-
-    void put(int slash24, Object entry) {
-      int base = base(slash24);
-      int tag = tag(slash24);
-      int way = -1;
-      for (int i = base; i < base + WAYS; i++) {
-        if (keys[i] == tag) {
-          way = i;
-          break;
-        }
-        if (way < 0 && keys[i] == 0) {
-          way = i;
-        }
-      }
-      if (way < 0) {
-        way = base + java.util.concurrent.ThreadLocalRandom.current().nextInt(WAYS);
-      }
-      // the entry first: a reader that sees the new tag with the old entry finds a key mismatch
-      entries[way] = entry;
-      keys[way] = tag;
-    }
-
-    /**
-     * Stage by stage for all of {@code nets[0..n)}, each stage's loads independent of one another
-     * so that the CPU overlaps their misses: the buckets' tags, then the entries, then each whole
-     * /24's {@link Slot#memo} into {@code memos[i]} (null for none, a split /24 or a miss).
-     */
-    void warm(int[] nets, int n, Object[] memos) {
-      int[] first = new int[n];
-      for (int i = 0; i < n; i++) {
-        first[i] = keys[base(nets[i])];
-      }
-      for (int i = 0; i < n; i++) {
-        int base = base(nets[i]);
-        int tag = tag(nets[i]);
-        Object e = null;
-        if (first[i] == tag) {
-          e = entries[base];
-        } else {
-          for (int w = base + 1; w < base + WAYS; w++) {
-            if (keys[w] == tag) {
-              e = entries[w];
-              break;
-            }
-          }
-        }
-        memos[i] = e;
-      }
-      for (int i = 0; i < n; i++) {
-        memos[i] = memos[i] instanceof Slot s ? s.memo : null;
-      }
-    }
-
-    long size() {
-      long n = 0;
-      for (Object e : entries) {
-        n += e == null ? 0 : 1;
-      }
-      return n;
-    }
+  @SuppressWarnings("unchecked")
+  private static <K> Slot<K>[] slots(int n) {
+    return (Slot<K>[]) new Slot<?>[n];
   }
 
   private final LocationChain chain;
   /** Per IPv6 /48: a {@link Slot} (IPv4 entries are in the generation's {@link V4Table}). */
-  private final Cache<Long, Object> cache;
+  private final Cache<Long, Entry<K>> cache;
   private final long maxSize;
   private final Doorkeeper doorkeeper;
-  private volatile Generation generation;
+  private volatile Generation<K> generation;
 
   /** A cache of at most {@code maxSize} networks in front of {@code chain}. */
   public LocationCache(LocationChain chain, long maxSize) {
     this.chain = chain;
     this.maxSize = maxSize;
     this.cache = Caffeine.newBuilder().maximumSize(maxSize).executor(Runnable::run).build();
-    this.generation = new Generation(null, Set.of(), new V4Table(maxSize));
+    this.generation = new Generation<>(null, Set.of(), new V4Table<>(maxSize));
     // as many slots as entries: a network seen again within about maxSize other misses is admitted
     this.doorkeeper = new Doorkeeper((int) Math.min(maxSize, 1 << 22));
   }
@@ -276,17 +215,13 @@ public final class LocationCache implements GeoLocator {
 
   @Override
   public Optional<ClientLocation> locate(InetAddress address) {
-    CoverageZones table = chain.coverageTable();
-    if (table == null) {
-      return chain.locate(address);
-    }
-    Generation g = generation(table);
+    Generation<K> g = generation(chain.coverageTable());
     byte[] bytes = address.getAddress();
     long key = key(bytes);
     if (g.uncached(key)) {
       return chain.locate(address);
     }
-    Slot hit = cached(g, key, bytes);
+    Slot<K> hit = cached(g, key, bytes);
     if (hit != null) {
       return Optional.of(hit.location(address));
     }
@@ -297,22 +232,22 @@ public final class LocationCache implements GeoLocator {
     return Optional.ofNullable(found);
   }
 
-  private Slot cached(Generation g, long key, byte[] bytes) {
-    Object hit = present(g, key, bytes);
-    if (hit instanceof Slot s) {
+  private Slot<K> cached(Generation<K> g, long key, byte[] bytes) {
+    Entry<K> hit = present(g, key, bytes);
+    if (hit instanceof Slot<K> s) {
       return s.table == g.table() ? s : null;
     }
-    if (hit instanceof Split split && split.table == g.table() && bytes.length == 4) {
+    if (hit instanceof Split<K> split && split.table == g.table() && bytes.length == 4) {
       return split.find(v4(bytes));
     }
     return null;
   }
 
-  private Object present(Generation g, long key, byte[] bytes) {
+  private Entry<K> present(Generation<K> g, long key, byte[] bytes) {
     return bytes.length == 4 ? g.v4().get(v4(bytes) >>> 8, key) : cache.getIfPresent(key);
   }
 
-  private void put(Generation g, long key, byte[] bytes, Object entry) {
+  private void put(Generation<K> g, long key, byte[] bytes, Entry<K> entry) {
     if (bytes.length == 4) {
       g.v4().put(v4(bytes) >>> 8, entry);
     } else {
@@ -327,28 +262,28 @@ public final class LocationCache implements GeoLocator {
    * and coverage zones longer than /24 never get here: such /24s are not cached at all); never
    * the default location (prefix = the whole address).
    */
-  private void remember(Generation g, long key, byte[] bytes, ClientLocation found) {
+  private void remember(Generation<K> g, long key, byte[] bytes, ClientLocation found) {
     CoverageZones table = g.table();
     int prefix = found.prefixLength();
     if (prefix <= (bytes.length == 4 ? PREFIX_V4 : PREFIX_V6)) {
       if (doorkeeper.admit(key)) {
-        put(g, key, bytes, new Slot(key, table, found, 0, 0));
+        put(g, key, bytes, new Slot<>(key, table, found, 0, 0));
       }
       return;
     }
     if (bytes.length != 4 || prefix >= 32) {
       return;
     }
-    Split split = present(g, key, bytes) instanceof Split s && s.table == table ? s : null;
+    Split<K> split = present(g, key, bytes) instanceof Split<K> s && s.table == table ? s : null;
     if (split == null) {
       if (!doorkeeper.admit(key)) {
         return;
       }
-      split = new Split(key, table);
+      split = new Split<>(key, table);
       put(g, key, bytes, split);
     }
     int mask = -1 << (32 - prefix);
-    split.add(new Slot(key, table, found, v4(bytes) & mask, mask));
+    split.add(new Slot<>(key, table, found, v4(bytes) & mask, mask));
   }
 
   private static int v4(byte[] a) {
@@ -358,14 +293,10 @@ public final class LocationCache implements GeoLocator {
   /**
    * The cached network of {@code address}, or null when it is not cached now (then
    * {@link #locate} answers, and may cache it). A slot's location holds for every address of its
-   * /24 (/48), and its {@link Slot#memo} lets a caller keep a value derived from it.
+   * /24 (/48), and its {@link Slot#kept} value lets a caller keep a value derived from it.
    */
-  public Slot slot(InetAddress address) {
-    CoverageZones table = chain.coverageTable();
-    if (table == null) {
-      return null;
-    }
-    Generation g = generation(table);
+  public Slot<K> slot(InetAddress address) {
+    Generation<K> g = generation(chain.coverageTable());
     byte[] bytes = address.getAddress();
     long key = key(bytes);
     if (g.uncached(key)) {
@@ -376,18 +307,18 @@ public final class LocationCache implements GeoLocator {
 
   /**
    * Loads the entries of the IPv4 /24s {@code nets[0..n)} (each the address shifted right by 8)
-   * and puts each whole /24's {@link Slot#memo} in {@code memos[i]} (null when there is none):
-   * a burst's lookups done side by side, so that their cache misses overlap, before the queries
-   * are answered one by one. Only reads; what a later {@link #slot} returns is unaffected.
+   * and puts each whole /24's {@link Slot#kept} value in {@code kept[i]} (null when there is
+   * none): a burst's lookups done side by side, so that their cache misses overlap, before the
+   * queries are answered one by one. Only reads; what a later {@link #slot} returns is unaffected.
    */
-  public void warm(int[] nets, int n, Object[] memos) {
-    generation.v4().warm(nets, n, memos);
+  public void warm(int[] nets, int n, K[] kept) {
+    generation.v4().warm(nets, n, kept);
   }
 
   /** Drops every cached location (the next lookups go through the chain). */
   public synchronized void invalidate() {
-    Generation g = generation;
-    generation = new Generation(g.table(), g.split(), new V4Table(maxSize));
+    Generation<K> g = generation;
+    generation = new Generation<>(g.table(), g.split(), new V4Table<>(maxSize));
     cache.invalidateAll();
   }
 
@@ -397,8 +328,8 @@ public final class LocationCache implements GeoLocator {
     return cache.estimatedSize() + generation.v4().size();
   }
 
-  private Generation generation(CoverageZones table) {
-    Generation g = generation;
+  private Generation<K> generation(CoverageZones table) {
+    Generation<K> g = generation;
     if (g.table() == table) {
       return g;
     }
@@ -409,7 +340,7 @@ public final class LocationCache implements GeoLocator {
         split.add(key(net));
       }
     }
-    Generation next = new Generation(table, Set.copyOf(split), new V4Table(maxSize));
+    Generation<K> next = new Generation<>(table, Set.copyOf(split), new V4Table<>(maxSize));
     generation = next;
     cache.invalidateAll();
     return next;

@@ -1,5 +1,6 @@
 package io.opencdn.dns.geo;
 
+import io.opencdn.dns.config.LocationSpec;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
@@ -26,10 +27,16 @@ public final class LocationChain implements GeoLocator {
   /** Source name of the default location. */
   public static final String DEFAULT = "default";
 
-  private final GeoLocator coverage;
+  private final Coverage coverage;
   private final GeoLocator city;
   private final CountryCentroids centroids;
   private final ClientLocation fallback;
+
+  /** The configured default location ({@code geo.defaultLocation}) as a location, or null without one. */
+  public static ClientLocation defaultLocation(LocationSpec spec) {
+    return spec == null ? null
+        : new ClientLocation(spec.latitude(), spec.longitude(), spec.country(), spec.continent(), null, 0, DEFAULT, null, null);
+  }
 
   /**
    * A chain.
@@ -40,7 +47,7 @@ public final class LocationChain implements GeoLocator {
    * @param centroids country centres
    * @param fallback default location (its coordinates, country and continent are used), or null
    */
-  public LocationChain(GeoLocator coverage, GeoLocator city, CountryCentroids centroids, ClientLocation fallback) {
+  public LocationChain(Coverage coverage, GeoLocator city, CountryCentroids centroids, ClientLocation fallback) {
     this.coverage = coverage;
     this.city = city;
     this.centroids = centroids;
@@ -58,7 +65,7 @@ public final class LocationChain implements GeoLocator {
    */
   public ClientLocation trace(InetAddress address, List<String> notes) {
     // notes are built only when asked for: the query path passes null and allocates no strings
-    Optional<ClientLocation> zone = coverage.locate(address);
+    Optional<ClientLocation> zone = coverage.current().locate(address);
     if (zone.isPresent()) {
       note(notes, () -> "coverage zone " + zone.get().network() + " matched");
       return scoped(zone.get(), notes);
@@ -102,7 +109,7 @@ public final class LocationChain implements GeoLocator {
   private ClientLocation scoped(ClientLocation found, List<String> notes) {
     CoverageZones table = coverageTable();
     InetAddress address = found.address();
-    CoverageZones.Narrowing n = table == null || address == null ? null : table.narrowing(address, found.prefixLength());
+    CoverageZones.Narrowing n = address == null ? null : table.narrowing(address, found.prefixLength());
     if (n == null) {
       return found;
     }
@@ -120,14 +127,10 @@ public final class LocationChain implements GeoLocator {
   }
 
   /**
-   * The coverage table in use right now (the current table of a {@link CoverageFile}), or null
-   * when the coverage step is some other {@link GeoLocator}. A reload installs a new table
-   * object, so {@link LocationCache} compares it by identity to notice reloads.
+   * The coverage table in use right now (the current table of a {@link CoverageFile}). A reload
+   * installs a new table object, so {@link LocationCache} compares it by identity to notice reloads.
    */
   public CoverageZones coverageTable() {
-    if (coverage instanceof CoverageFile f) {
-      return f.current();
-    }
-    return coverage instanceof CoverageZones z ? z : null;
+    return coverage.current();
   }
 }

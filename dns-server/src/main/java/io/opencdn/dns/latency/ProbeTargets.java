@@ -2,10 +2,10 @@ package io.opencdn.dns.latency;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import io.opencdn.common.cluster.LatencyRecords;
+import io.opencdn.common.cluster.ClusterMaps;
+import io.opencdn.common.cluster.ProbeTarget;
 import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.dns.routing.LatencyTable;
-import io.opencdn.dns.wire.Request;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
@@ -21,13 +21,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the client networks this DNS server sees as probe targets for the edges, into the
- * Hazelcast map {@value #MAP}: key the client prefix as the latency map uses it
- * ({@link LatencyTable#clientPrefix}: {@code 81.2.69.0/24}, {@code 2001:db8:1::/48}), value the
- * JSON string {@code {"address": "81.2.69.7", "seenAtMillis": 1700000000000, "tag": "<hex>"}} with a
- * map TTL of {@code ttlSeconds}, the tag being the {@link RecordMac} tag of {@link LatencyRecords#target} (so a
- * member without the cluster secret cannot make the edges probe an address of its choosing). The
- * address is the one to probe: the ECS address when the query carried a Client Subnet (RFC 7871),
- * else the resolver's source address. Nothing is written while the cluster has no data member (no
+ * cluster map {@value ClusterMaps#LATENCY_TARGETS}: key the client prefix as the latency map uses it
+ * ({@link LatencyTable#clientPrefix}: {@code 81.2.69.0/24}, {@code 2001:db8:1::/48}), value a
+ * {@link ProbeTarget} (the address to probe and when it was seen) {@linkplain ProbeTarget#signed
+ * signed} with the cluster's {@link RecordMac} (so a member without the secret cannot make the
+ * edges probe an address of its choosing), with a map TTL of {@code ttlSeconds}. The address is
+ * the one to probe: the ECS address when the query carried a Client Subnet (RFC 7871), else the
+ * resolver's source address. Nothing is written while the cluster has no data member (no
  * edge up: DNS servers are lite members); targets then stay pending, within {@code maxPending}.
  * Only public addresses become targets ({@link PublicAddresses}): a client subnet from a private,
  * loopback or reserved range (anyone can put one in a query) is ignored unless {@code allowPrivate}
@@ -40,9 +40,6 @@ import org.slf4j.LoggerFactory;
  * prefix about once per {@code rewriteMillis} and never more than {@code maxPerDrain} per drain.
  */
 public final class ProbeTargets {
-
-  /** Name of the Hazelcast map. */
-  public static final String MAP = LatencyRecords.TARGETS;
 
   private static final Logger LOG = LoggerFactory.getLogger(ProbeTargets.class);
 
@@ -94,12 +91,6 @@ public final class ProbeTargets {
     this.limits = limits;
     this.allowPrivate = allowPrivate;
     this.mac = mac;
-  }
-
-  /** Notes the client of a geo-routed query. Cheap, never blocks, safe from any thread. */
-  public void record(Request request) {
-    InetAddress address = request.hasClientSubnet() ? request.subnet().address() : request.resolver();
-    record(address);
   }
 
   /** Notes a client address (the probe target of its prefix); a special-purpose one is ignored. */
@@ -158,7 +149,7 @@ public final class ProbeTargets {
     }
     long now = clock.millis();
     written.values().removeIf(t -> now - t >= limits.rewriteMillis());
-    IMap<String, String> map = hz.getMap(MAP);
+    IMap<String, ProbeTarget> map = hz.getMap(ClusterMaps.LATENCY_TARGETS);
     List<Map.Entry<String, Seen>> batch = new ArrayList<>();
     Iterator<Map.Entry<String, Seen>> it = pending.entrySet().iterator();
     while (it.hasNext() && batch.size() < limits.maxPerDrain()) {
@@ -169,7 +160,7 @@ public final class ProbeTargets {
     List<java.util.concurrent.CompletableFuture<Void>> writes = new ArrayList<>();
     for (Map.Entry<String, Seen> e : batch) {
       written.put(e.getKey(), now);
-      writes.add(map.setAsync(e.getKey(), json(e.getKey(), e.getValue(), mac), limits.ttlSeconds(), TimeUnit.SECONDS)
+      writes.add(map.setAsync(e.getKey(), target(e.getKey(), e.getValue(), mac), limits.ttlSeconds(), TimeUnit.SECONDS)
           .toCompletableFuture());
     }
     java.util.concurrent.CompletableFuture.allOf(writes.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
@@ -177,12 +168,9 @@ public final class ProbeTargets {
   }
 
   /** The map value for the target of {@code prefix}, tagged with {@code mac}. */
-  static String json(String prefix, Seen s, RecordMac mac) {
-    return "{\"address\":\"" + s.address() + "\",\"seenAtMillis\":" + s.atMillis() + ",\"tag\":\""
-        + RecordMac.hex(mac.tag(LatencyRecords.target(prefix, s.address(), s.atMillis()))) + "\"}";
+  static ProbeTarget target(String prefix, Seen s, RecordMac mac) {
+    return new ProbeTarget(s.address(), s.atMillis()).signed(mac, prefix);
   }
-
-
 
   /** Drains now, on a worker thread. */
   public Future<Void> flush() {

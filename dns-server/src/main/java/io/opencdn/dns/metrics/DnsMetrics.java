@@ -2,12 +2,14 @@ package io.opencdn.dns.metrics;
 
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.opencdn.dns.net.Transport;
+import io.opencdn.dns.wire.Transport;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
@@ -25,6 +27,8 @@ import org.xbill.DNS.Type;
  *   <li>{@code dns_answers_total{edge}}: edges named in geo-routed answers;
  *   <li>{@code dns_rrl_total{action="drop"|"slip"}}: rate-limited UDP responses;
  *   <li>{@code dns_reloads_total{result="ok"|"failed"}}: reload attempts;
+ *   <li>{@code dns_udp_dropped_writes_total}: UDP responses dropped while a socket's send buffer
+ *       was full ({@link #udpDroppedWrites});
  *   <li>{@code dns_cluster_records_rejected_total{map,reason="forged"|"stale"}}: cluster records
  *       ignored because their tag did not verify (written without the cluster secret) or because
  *       they were stale or replayed ({@link #rejectedRecords});
@@ -117,11 +121,21 @@ public final class DnsMetrics {
 
   /** Counts what {@code check} ignores in the cluster map {@code map} ({@code dns_cluster_records_rejected_total}). */
   public void rejectedRecords(String map, io.opencdn.common.cluster.RecordCheck check) {
-    io.micrometer.core.instrument.FunctionCounter.builder("dns.cluster.records.rejected", check, c -> c.forgedCount())
+    FunctionCounter.builder("dns.cluster.records.rejected", check, c -> c.forgedCount())
         .tag("map", map).tag("reason", "forged").description("cluster records ignored: tag not verified or stale")
         .register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder("dns.cluster.records.rejected", check, c -> c.staleCount())
+    FunctionCounter.builder("dns.cluster.records.rejected", check, c -> c.staleCount())
         .tag("map", map).tag("reason", "stale").description("cluster records ignored: tag not verified or stale")
+        .register(registry);
+  }
+
+  /**
+   * Counts UDP responses dropped because a socket's send buffer was full
+   * ({@code dns_udp_dropped_writes_total}), as {@code droppedWrites} reports them.
+   */
+  public void udpDroppedWrites(LongSupplier droppedWrites) {
+    FunctionCounter.builder("dns.udp.dropped.writes", droppedWrites, LongSupplier::getAsLong)
+        .description("UDP responses dropped because the socket's send buffer was full (the client retries)")
         .register(registry);
   }
 
@@ -132,10 +146,10 @@ public final class DnsMetrics {
    * (the signer) keeps it alive.
    */
   public <T> void dnssecSignatures(T signatures, ToDoubleFunction<T> made, ToDoubleFunction<T> fromCache) {
-    io.micrometer.core.instrument.FunctionCounter.builder("dns.dnssec.signatures", signatures, made)
+    FunctionCounter.builder("dns.dnssec.signatures", signatures, made)
         .tag("source", "made").description("RRSIGs made (source=made) or taken from the signature cache (source=cache)")
         .register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder("dns.dnssec.signatures", signatures, fromCache)
+    FunctionCounter.builder("dns.dnssec.signatures", signatures, fromCache)
         .tag("source", "cache").description("RRSIGs made (source=made) or taken from the signature cache (source=cache)")
         .register(registry);
   }

@@ -1,5 +1,7 @@
 package io.opencdn.dns.net;
 
+import io.opencdn.dns.wire.DnsHandler;
+import io.opencdn.dns.wire.Transport;
 import java.net.InetAddress;
 import java.util.Arrays;
 import org.slf4j.Logger;

@@ -1,6 +1,8 @@
 package io.opencdn.dns.net;
 
 import io.netty.channel.EventLoopGroup;
+import io.opencdn.dns.config.TcpConfig;
+import io.opencdn.dns.wire.DnsHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;

@@ -1,15 +1,11 @@
 package io.opencdn.dns.net;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
-import com.sun.jna.Pointer;
+import io.opencdn.dns.wire.DnsHandler;
 import io.vertx.core.Future;
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +17,9 @@ import org.slf4j.LoggerFactory;
  * and the responses leave in one {@code sendmmsg}. Two system calls per burst and no event
  * loop: no {@code epoll_wait} per burst, and no epoll wakeup in the kernel for every datagram sent
  * (an epoll-registered socket is woken each time the loopback or NIC frees a sent packet). The
- * message headers, addresses and buffers live in one native block set up once; Java reads and
- * writes it through a direct {@link ByteBuffer}, so a burst costs two JNA calls and no JNI field
- * access per datagram. Layouts are those of 64-bit Linux ({@link Libc#AVAILABLE}).
+ * message headers, addresses and buffers live in one native block set up once ({@link MmsgBlock});
+ * Java reads and writes it through a direct {@code ByteBuffer}, so a burst costs two JNA calls and
+ * no JNI field access per datagram. Layouts are those of 64-bit Linux ({@link Libc#AVAILABLE}).
  *
  * <p>Bound to a wildcard address (0.0.0.0 or ::), it receives each query's destination address
  * (IP_PKTINFO, IPV6_RECVPKTINFO) and sends the response from it, as gdnsd, Knot and NSD do: a
@@ -46,11 +42,9 @@ public final class MmsgUdpListener implements DatagramListener {
   private static final Logger LOG = LoggerFactory.getLogger(MmsgUdpListener.class);
 
   /** Largest query read whole. */
-  static final int MAX_QUERY = 4096;
-  /** Largest response sent (UDP responses fit the client's EDNS size, at most 1232 bytes here). */
-  static final int MAX_RESPONSE = 4096;
+  static final int MAX_QUERY = MmsgBlock.MAX_QUERY;
   /** Datagrams per recvmmsg and per burst. */
-  static final int BATCH = 32;
+  static final int BATCH = MmsgBlock.BATCH;
   /** Size a response the interface refuses is cut to: what every DNS client takes (RFC 1035 4.2.1). */
   static final int TRUNCATED = 512;
 
@@ -62,43 +56,11 @@ public final class MmsgUdpListener implements DatagramListener {
 
   private static final Sender SENDMMSG = (fd, messages, count) -> Libc.sendmmsg(fd, messages, count, Libc.MSG_DONTWAIT);
 
-  // struct mmsghdr on 64-bit Linux: struct msghdr (56 bytes) and unsigned int msg_len, padded
-  private static final int MMSG = 64;
-  private static final int NAME = 0;
-  private static final int NAMELEN = 8;
-  private static final int IOV = 16;
-  private static final int IOVLEN = 24;
-  private static final int CONTROL_AT = 32;
-  private static final int CONTROLLEN = 40;
-  private static final int LEN = 56;
-  // struct iovec: base, length
-  private static final int IOVEC = 16;
-  // room for a struct sockaddr_in6 (28 bytes)
-  private static final int SOCKADDR = 32;
-  private static final int SCRATCH = 64;
-  // ancillary data: room for one cmsg of struct in6_pktinfo (CMSG_SPACE(20) = 40 bytes)
-  private static final int CONTROL = 64;
-  private static final int CMSG_DATA = 16;
-
-  private static final int RECV_HDR = 0;
-  private static final int SEND_HDR = RECV_HDR + BATCH * MMSG;
-  private static final int RECV_IOV = SEND_HDR + BATCH * MMSG;
-  private static final int SEND_IOV = RECV_IOV + BATCH * IOVEC;
-  private static final int NAMES = SEND_IOV + BATCH * IOVEC;
-  private static final int RECV_CTRL = NAMES + BATCH * SOCKADDR;
-  private static final int SEND_CTRL = RECV_CTRL + BATCH * CONTROL;
-  private static final int SCRATCH_AT = SEND_CTRL + BATCH * CONTROL;
-  private static final int RECV_DATA = SCRATCH_AT + SCRATCH;
-  private static final int SEND_DATA = RECV_DATA + BATCH * MAX_QUERY;
-  private static final int SIZE = SEND_DATA + BATCH * MAX_RESPONSE;
-
   private final DnsHandler handler;
   private final boolean reusePort;
   private final Sender sender;
   private final LongAdder droppedWrites = new LongAdder();
-  private final Memory memory = new Memory(SIZE);
-  private final long base = Pointer.nativeValue(memory);
-  private final ByteBuffer mem = memory.getByteBuffer(0, SIZE).order(ByteOrder.nativeOrder());
+  private final MmsgBlock block = new MmsgBlock();
   private final Burst burst = new Burst(BATCH);
   /** The receive slot (address) of each query of the burst. */
   private final int[] slot = new int[BATCH];
@@ -107,12 +69,6 @@ public final class MmsgUdpListener implements DatagramListener {
   private final io.vertx.core.Promise<Void> stopped = io.vertx.core.Promise.promise();
   private volatile boolean closed;
   private int fd = -1;
-  /**
-   * Bound to a wildcard address (0.0.0.0, ::): each query's destination address is received
-   * (IP_PKTINFO, IPV6_RECVPKTINFO) and its response sent from that address, as a client expects
-   * (on a host with several addresses the kernel's route lookup would otherwise pick the source).
-   */
-  private boolean pktinfo;
 
   /** True when this listener can run here (64-bit Linux, JNA loaded). */
   public static boolean available() {
@@ -138,20 +94,6 @@ public final class MmsgUdpListener implements DatagramListener {
     this.handler = handler;
     this.reusePort = reusePort;
     this.sender = sender;
-    memory.clear(); // no control buffers, flags 0
-    for (int i = 0; i < BATCH; i++) {
-      int recv = RECV_HDR + i * MMSG;
-      mem.putLong(recv + NAME, base + NAMES + (long) i * SOCKADDR);
-      mem.putInt(recv + NAMELEN, SOCKADDR);
-      mem.putLong(recv + IOV, base + RECV_IOV + (long) i * IOVEC);
-      mem.putLong(recv + IOVLEN, 1);
-      mem.putLong(RECV_IOV + i * IOVEC, base + RECV_DATA + (long) i * MAX_QUERY);
-      mem.putLong(RECV_IOV + i * IOVEC + 8, MAX_QUERY);
-      int send = SEND_HDR + i * MMSG;
-      mem.putLong(send + IOV, base + SEND_IOV + (long) i * IOVEC);
-      mem.putLong(send + IOVLEN, 1);
-      mem.putLong(SEND_IOV + i * IOVEC, base + SEND_DATA + (long) i * MAX_RESPONSE);
-    }
   }
 
   @Override
@@ -174,42 +116,28 @@ public final class MmsgUdpListener implements DatagramListener {
     }
     try {
       if (reusePort) {
-        intOption(s, Libc.SO_REUSEADDR, 1);
-        intOption(s, Libc.SO_REUSEPORT, 1);
+        block.intOption(s, Libc.SOL_SOCKET, Libc.SO_REUSEADDR, 1);
+        block.intOption(s, Libc.SOL_SOCKET, Libc.SO_REUSEPORT, 1);
       }
-      intOption(s, Libc.SO_RCVBUF, 1 << 20);
-      intOption(s, Libc.SO_SNDBUF, 1 << 20);
+      block.intOption(s, Libc.SOL_SOCKET, Libc.SO_RCVBUF, 1 << 20);
+      block.intOption(s, Libc.SOL_SOCKET, Libc.SO_SNDBUF, 1 << 20);
       // Don't Fragment, interface MTU; an IPv6 socket also sends IPv4 (mapped) unless IPv6-only
-      intOption(s, Libc.IPPROTO_IP, Libc.IP_MTU_DISCOVER, Libc.IP_PMTUDISC_PROBE);
+      block.intOption(s, Libc.IPPROTO_IP, Libc.IP_MTU_DISCOVER, Libc.IP_PMTUDISC_PROBE);
       if (!v4) {
-        intOption(s, Libc.IPPROTO_IPV6, Libc.IPV6_MTU_DISCOVER, Libc.IPV6_PMTUDISC_PROBE);
+        block.intOption(s, Libc.IPPROTO_IPV6, Libc.IPV6_MTU_DISCOVER, Libc.IPV6_PMTUDISC_PROBE);
       }
       // a blocked receive returns at least once a second, so the thread sees close() even if
       // the shutdown() that wakes it came too early
-      mem.putLong(SCRATCH_AT, 1).putLong(SCRATCH_AT + 8, 0);
-      Libc.setsockopt(s, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, base + SCRATCH_AT, 16);
+      block.receiveTimeout(s, 1);
       if (address.isAnyLocalAddress()) {
-        mem.putInt(SCRATCH_AT, 1);
-        if (v4) {
-          Libc.setsockopt(s, Libc.IPPROTO_IP, Libc.IP_PKTINFO, base + SCRATCH_AT, 4);
-        } else {
-          Libc.setsockopt(s, Libc.IPPROTO_IPV6, Libc.IPV6_RECVPKTINFO, base + SCRATCH_AT, 4);
-        }
-        pktinfo = true;
-        for (int i = 0; i < BATCH; i++) {
-          mem.putLong(RECV_HDR + i * MMSG + CONTROL_AT, base + RECV_CTRL + (long) i * CONTROL);
-          mem.putLong(RECV_HDR + i * MMSG + CONTROLLEN, CONTROL);
-        }
+        block.receiveDestinations(s, v4);
       }
-      int length = writeAddress(SCRATCH_AT, address, port);
       try {
-        Libc.bind(s, base + SCRATCH_AT, length);
+        block.bind(s, address, port);
       } catch (LastErrorException e) {
         throw new java.net.BindException("udp " + host + ":" + port + ": " + e.getMessage());
       }
-      mem.putInt(SCRATCH_AT + SOCKADDR, SOCKADDR);
-      Libc.getsockname(s, base + SCRATCH_AT, base + SCRATCH_AT + SOCKADDR);
-      int bound = (mem.get(SCRATCH_AT + 2) & 0xFF) << 8 | mem.get(SCRATCH_AT + 3) & 0xFF; // network order
+      int bound = block.boundPort(s);
       fd = s;
       Thread thread = new Thread(this::serve, "dns-udp-" + host + ":" + bound);
       thread.setDaemon(true);
@@ -221,40 +149,12 @@ public final class MmsgUdpListener implements DatagramListener {
     }
   }
 
-  private void intOption(int s, int option, int value) {
-    intOption(s, Libc.SOL_SOCKET, option, value);
-  }
-
-  private void intOption(int s, int level, int option, int value) {
-    mem.putInt(SCRATCH_AT, value);
-    Libc.setsockopt(s, level, option, base + SCRATCH_AT, 4);
-  }
-
-  /** Writes a sockaddr_in or sockaddr_in6 at {@code at}; returns its length. */
-  private int writeAddress(int at, InetAddress address, int port) {
-    for (int i = 0; i < SOCKADDR; i++) {
-      mem.put(at + i, (byte) 0);
-    }
-    byte[] bytes = address.getAddress();
-    mem.putShort(at, (short) (bytes.length == 4 ? Libc.AF_INET : Libc.AF_INET6));
-    mem.put(at + 2, (byte) (port >>> 8)).put(at + 3, (byte) port);
-    if (bytes.length == 4) {
-      mem.put(at + 4, bytes);
-      return 16;
-    }
-    mem.put(at + 8, bytes);
-    if (address instanceof Inet6Address v6) {
-      mem.putInt(at + 24, v6.getScopeId());
-    }
-    return 28;
-  }
-
   private void serve() {
     try {
       while (!closed) {
         int n;
         try {
-          n = Libc.recvmmsg(fd, base + RECV_HDR, BATCH, Libc.MSG_WAITFORONE, 0);
+          n = Libc.recvmmsg(fd, block.receiveHeaders(), BATCH, Libc.MSG_WAITFORONE, 0);
         } catch (LastErrorException e) {
           if (!closed && e.getErrorCode() != Libc.EAGAIN && e.getErrorCode() != Libc.EINTR) {
             receiveFailed(e);
@@ -274,14 +174,18 @@ public final class MmsgUdpListener implements DatagramListener {
       }
     } finally {
       closeQuietly(fd);
-      memory.close();
+      block.close();
       stopped.complete();
     }
   }
 
   private long lastFailureLog;
 
-  /** An unexpected receive error: logged at most once a second, and a millisecond's pause, never a spin. */
+  /**
+   * An unexpected receive error: logged at most once a second, and a millisecond's pause, never a
+   * spin. The second is a monotonic interval ({@code System.nanoTime}) between two log lines on
+   * this socket's thread: it throttles a log and decides nothing about any query.
+   */
   private void receiveFailed(LastErrorException e) {
     long now = System.nanoTime();
     if (now - lastFailureLog > 1_000_000_000L || lastFailureLog == 0) {
@@ -293,24 +197,12 @@ public final class MmsgUdpListener implements DatagramListener {
 
   private void answer(int n) {
     for (int i = 0; i < n; i++) {
-      int hdr = RECV_HDR + i * MMSG;
-      int length = Math.min(mem.getInt(hdr + LEN), MAX_QUERY); // longer ones arrive cut (MSG_TRUNC)
-      int nameLength = mem.getInt(hdr + NAMELEN);
-      mem.putInt(hdr + NAMELEN, SOCKADDR); // value-result: the next receive's room
-      if (pktinfo) {
-        if (mem.getLong(hdr + CONTROLLEN) < CMSG_DATA) {
-          mem.putLong(RECV_CTRL + i * CONTROL, 0); // none came: not an earlier datagram's either
-        }
-        mem.putLong(hdr + CONTROLLEN, CONTROL); // value-result as well
-      }
-      InetAddress source = source(NAMES + i * SOCKADDR, nameLength);
+      InetAddress source = block.sender(i);
       if (source == null) {
         continue; // not an address of the socket's family: nothing to answer
       }
-      byte[] query = new byte[length];
-      mem.get(RECV_DATA + i * MAX_QUERY, query);
       slot[burst.size] = i;
-      burst.add(query, source);
+      burst.add(block.query(i), source);
     }
     burst.answer(handler);
     int m = 0;
@@ -319,62 +211,22 @@ public final class MmsgUdpListener implements DatagramListener {
       if (response == null) {
         continue;
       }
-      if (response.length > MAX_RESPONSE) {
+      if (response.length > MmsgBlock.MAX_RESPONSE) {
         LOG.warn("dropped a {} byte udp response to {}", response.length, burst.sources[j]);
         continue;
       }
-      int name = NAMES + slot[j] * SOCKADDR;
-      int hdr = SEND_HDR + m * MMSG;
-      mem.putLong(hdr + NAME, base + name);
-      mem.putInt(hdr + NAMELEN, mem.getShort(name) == Libc.AF_INET ? 16 : 28);
-      mem.putLong(SEND_IOV + m * IOVEC + 8, response.length);
-      int control = pktinfo ? sourceOf(slot[j], SEND_CTRL + m * CONTROL) : 0;
-      mem.putLong(hdr + CONTROL_AT, control == 0 ? 0 : base + SEND_CTRL + (long) m * CONTROL);
-      mem.putLong(hdr + CONTROLLEN, control);
-      mem.put(SEND_DATA + m * MAX_RESPONSE, response);
+      block.prepareSend(m, slot[j], response);
       sendFrom[m] = j;
       m++;
     }
     send(m);
   }
 
-  /**
-   * Writes at {@code at} the ancillary data that sends a response from the address its query
-   * (received in slot {@code i}) was sent to; returns its length, 0 when the query brought no
-   * destination address. IPv4: IP_PKTINFO with that address as {@code ipi_spec_dst} and no
-   * interface (routing picks it); IPv6 (IPv4-mapped on a dual-stack socket too): IPV6_PKTINFO as
-   * received, address and interface.
-   */
-  private int sourceOf(int i, int at) {
-    int from = RECV_CTRL + i * CONTROL;
-    long length = mem.getLong(from);
-    if (length < CMSG_DATA) {
-      return 0;
-    }
-    int level = mem.getInt(from + 8);
-    int type = mem.getInt(from + 12);
-    if (level == Libc.IPPROTO_IP && type == Libc.IP_PKTINFO) {
-      mem.putLong(at, CMSG_DATA + 12).putInt(at + 8, Libc.IPPROTO_IP).putInt(at + 12, Libc.IP_PKTINFO);
-      mem.putInt(at + CMSG_DATA, 0); // ipi_ifindex
-      mem.putInt(at + CMSG_DATA + 4, mem.getInt(from + CMSG_DATA + 8)); // ipi_spec_dst = ipi_addr
-      mem.putInt(at + CMSG_DATA + 8, 0);
-      return 32; // CMSG_SPACE(12)
-    }
-    if (level == Libc.IPPROTO_IPV6 && type == Libc.IPV6_PKTINFO) {
-      mem.putLong(at, CMSG_DATA + 20).putInt(at + 8, Libc.IPPROTO_IPV6).putInt(at + 12, Libc.IPV6_PKTINFO);
-      for (int b = 0; b < 20; b += 4) {
-        mem.putInt(at + CMSG_DATA + b, mem.getInt(from + CMSG_DATA + b)); // ipi6_addr, ipi6_ifindex
-      }
-      return 40; // CMSG_SPACE(20)
-    }
-    return 0;
-  }
-
   private void send(int m) {
     int off = 0;
     while (off < m) {
       try {
-        off += sender.send(fd, base + SEND_HDR + (long) off * MMSG, m - off);
+        off += sender.send(fd, block.sendHeaders(off), m - off);
       } catch (LastErrorException e) {
         if (e.getErrorCode() == Libc.EAGAIN) {
           droppedWrites.add(m - off); // send buffer full: drop, never queue
@@ -392,61 +244,16 @@ public final class MmsgUdpListener implements DatagramListener {
   }
 
   /**
-   * Cuts datagram {@code k} of the send batch to {@value #TRUNCATED} bytes (dnsjava keeps the
-   * header, question and OPT record with its Client Subnet echo, whole RRsets that fit, and sets
-   * TC); false when it is that short already or is not a DNS message.
+   * Cuts datagram {@code k} of the send batch to {@value #TRUNCATED} bytes with TC set; false when
+   * it is that short already or is not a DNS message.
    */
   private boolean truncate(int k) {
-    int length = (int) mem.getLong(SEND_IOV + k * IOVEC + 8);
-    if (length <= TRUNCATED) {
-      return false;
-    }
-    byte[] wire = new byte[length];
-    mem.get(SEND_DATA + k * MAX_RESPONSE, wire);
-    byte[] cut;
-    try {
-      cut = new org.xbill.DNS.Message(wire).toWire(TRUNCATED);
-    } catch (java.io.IOException | RuntimeException e) {
-      return false;
-    }
-    if (cut.length > TRUNCATED) {
+    int length = block.truncate(k, TRUNCATED);
+    if (length == 0) {
       return false;
     }
     LOG.debug("udp response of {} bytes to {} exceeds the interface MTU: sent cut, with TC", length, burst.sources[sendFrom[k]]);
-    mem.put(SEND_DATA + k * MAX_RESPONSE, cut);
-    mem.putLong(SEND_IOV + k * IOVEC + 8, cut.length);
     return true;
-  }
-
-  /** The last IPv4 sender, reused while the next one is the same (resolvers send many queries). */
-  private int lastV4Bits;
-  private InetAddress lastV4;
-
-  /** The sender of a received datagram, or null for an address family not ours. */
-  private InetAddress source(int at, int length) {
-    int family = mem.getShort(at);
-    try {
-      if (family == Libc.AF_INET && length >= 16) {
-        int bits = mem.getInt(at + 4);
-        if (lastV4 != null && bits == lastV4Bits) {
-          return lastV4;
-        }
-        byte[] a = new byte[4];
-        mem.get(at + 4, a);
-        lastV4 = InetAddress.getByAddress(a);
-        lastV4Bits = bits;
-        return lastV4;
-      }
-      if (family == Libc.AF_INET6 && length >= 28) {
-        byte[] a = new byte[16];
-        mem.get(at + 8, a);
-        int scope = mem.getInt(at + 24);
-        return scope == 0 ? InetAddress.getByAddress(a) : Inet6Address.getByAddress(null, a, scope);
-      }
-    } catch (UnknownHostException e) {
-      // only for a wrong length, checked above
-    }
-    return null;
   }
 
   @Override
@@ -469,7 +276,7 @@ public final class MmsgUdpListener implements DatagramListener {
       s = fd;
     }
     if (s < 0) {
-      memory.close(); // never listened: no thread owns the block
+      block.close(); // never listened: no thread owns the block
       stopped.tryComplete();
       return stopped.future();
     }

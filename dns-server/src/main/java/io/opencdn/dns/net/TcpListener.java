@@ -1,5 +1,8 @@
 package io.opencdn.dns.net;
 
+import io.opencdn.dns.config.TcpConfig;
+import io.opencdn.dns.wire.DnsHandler;
+import io.opencdn.dns.wire.Transport;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

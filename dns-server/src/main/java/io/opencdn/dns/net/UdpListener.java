@@ -22,6 +22,7 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.opencdn.dns.wire.DnsHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.net.InetAddress;

@@ -24,6 +24,11 @@ public record CapacitySpill(int width, double threshold) implements Policy {
   }
 
   @Override
+  public boolean cacheable() {
+    return true;
+  }
+
+  @Override
   public Ranking apply(Ranking in, RouteContext ctx) {
     List<Candidate> cs = in.candidates();
     if (cs.size() < 2 || !full(cs.get(0).edge())) {

@@ -2,6 +2,7 @@ package io.opencdn.dns.routing;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.opencdn.common.cluster.LatencyKey;
 import io.opencdn.dns.geo.ClientLocation;
 import java.util.concurrent.atomic.AtomicReference;
 import io.opencdn.dns.geo.Doorkeeper;
@@ -141,7 +142,7 @@ final class DecisionCache {
       return null;
     }
     for (Edge e : snapshot.edges()) {
-      LatencyTable.Sample s = table.samples().get(LatencyTable.key(prefix, e.id()));
+      LatencyTable.Sample s = table.samples().get(new LatencyKey(prefix, e.id()));
       if (s == null) {
         continue;
       }

@@ -21,6 +21,11 @@ public record DistanceRank(double bucketKm) implements Policy {
   }
 
   @Override
+  public boolean cacheable() {
+    return true;
+  }
+
+  @Override
   public Ranking apply(Ranking in, RouteContext ctx) {
     String group = ctx.client() == null ? null : ctx.client().group();
     Comparator<Candidate> order = Comparator.comparingInt((Candidate c) -> group != null && group.equals(c.edge().group()) ? 0 : 1)

@@ -31,6 +31,11 @@ public record GeoFence(Set<String> allowCountries, Set<String> denyCountries, Se
     return "geofence";
   }
 
+  @Override
+  public boolean cacheable() {
+    return true;
+  }
+
   /** True when {@code client} may be answered. */
   public boolean allows(ClientLocation client) {
     String country = client == null ? null : client.country();

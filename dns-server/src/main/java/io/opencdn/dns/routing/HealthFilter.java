@@ -17,12 +17,14 @@ import java.util.List;
  */
 public record HealthFilter(double panicShare) implements Policy {
 
-  /** Default panic threshold. */
-  public static final double DEFAULT_PANIC_SHARE = 0.5;
-
   @Override
   public String name() {
     return "health";
+  }
+
+  @Override
+  public boolean cacheable() {
+    return true;
   }
 
   @Override

@@ -23,6 +23,16 @@ public record LatencyRank(long maxAgeSeconds, double toleranceMillis) implements
   }
 
   @Override
+  public boolean cacheable() {
+    return true;
+  }
+
+  @Override
+  public long latencyMaxAgeMillis() {
+    return maxAgeSeconds * 1000;
+  }
+
+  @Override
   public Ranking apply(Ranking in, RouteContext ctx) {
     List<Candidate> measured = new ArrayList<>();
     List<Candidate> rest = new ArrayList<>();

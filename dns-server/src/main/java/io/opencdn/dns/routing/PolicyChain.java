@@ -1,7 +1,9 @@
 package io.opencdn.dns.routing;
 
+import io.opencdn.dns.config.PolicySpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The policies of one geo-routed name, applied in order to every known edge, followed by
@@ -19,10 +21,9 @@ public final class PolicyChain {
     boolean known = true;
     List<Long> ages = new ArrayList<>();
     for (Policy p : this.policies) {
-      if (p instanceof LatencyRank l) {
-        ages.add(l.maxAgeSeconds() * 1000);
-      } else if (!(p instanceof HealthFilter || p instanceof DistanceRank || p instanceof GeoFence || p instanceof CapacitySpill)) {
-        known = false;
+      known &= p.cacheable();
+      if (p.latencyMaxAgeMillis() > 0) {
+        ages.add(p.latencyMaxAgeMillis());
       }
     }
     this.cacheable = known;
@@ -31,7 +32,20 @@ public final class PolicyChain {
 
   /** The chain described by config entries. */
   public static PolicyChain of(List<PolicySpec> specs) {
-    return new PolicyChain(specs.stream().map(PolicySpec::policy).toList());
+    return new PolicyChain(specs.stream().map(PolicyChain::policy).toList());
+  }
+
+  /** The policy a config entry describes. */
+  public static Policy policy(PolicySpec spec) {
+    return switch (spec.name()) {
+      case "health" -> new HealthFilter(spec.panicShare());
+      case "geofence" -> new GeoFence(Set.copyOf(spec.allowCountries()), Set.copyOf(spec.denyCountries()),
+          Set.copyOf(spec.allowContinents()), Set.copyOf(spec.denyContinents()));
+      case "distance" -> new DistanceRank(spec.bucketKm());
+      case "latency" -> new LatencyRank(spec.maxAgeSeconds(), spec.toleranceMillis());
+      case "spill" -> new CapacitySpill(spec.width(), spec.threshold());
+      default -> throw new IllegalStateException(spec.name());
+    };
   }
 
   /** The policies in order. */
@@ -40,9 +54,9 @@ public final class PolicyChain {
   }
 
   /**
-   * True when every policy is one of the built-in pure ones (health, geofence, distance, latency,
-   * spill): then the decision is a function of the snapshot, the latency table, the client, its
-   * network hash, the count and, through {@link LatencyRank} only, of which measurements are
+   * True when every policy is {@link Policy#cacheable() cacheable} (the built-in health,
+   * geofence, distance, latency and spill are): then the decision is a function of the snapshot, the latency table, the client, its
+   * network hash, the count and, through the latency policies only, of which measurements are
    * fresh at the time ({@link #latencyMaxAgesMillis()}). {@link Router} caches such decisions.
    */
   public boolean cacheable() {

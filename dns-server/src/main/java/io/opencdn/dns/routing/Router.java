@@ -1,5 +1,7 @@
 package io.opencdn.dns.routing;
 
+import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.config.PolicySpec;
 import io.opencdn.dns.geo.ClientLocation;
 import java.time.Clock;
 import java.util.HashMap;
@@ -45,9 +47,20 @@ public final class Router implements RoutingPolicy {
     return new Router(chains, latency, clock);
   }
 
-  /** A router with other chains and the same latency source and clock (config reloads). */
-  public Router withChains(Map<Name, List<PolicySpec>> specs) {
-    return of(specs, latency, clock);
+  /** The router of the config's {@code routing} entries: one policy chain per geo-routed name. */
+  public static Router of(List<DnsConfig.Route> routes, LatencySource latency, Clock clock) {
+    return of(specs(routes), latency, clock);
+  }
+
+  /** A router for other routing entries with the same latency source and clock (config reloads). */
+  public Router withRoutes(List<DnsConfig.Route> routes) {
+    return of(specs(routes), latency, clock);
+  }
+
+  private static Map<Name, List<PolicySpec>> specs(List<DnsConfig.Route> routes) {
+    Map<Name, List<PolicySpec>> specs = new HashMap<>();
+    routes.forEach(r -> specs.put(r.fqdn(), r.policies()));
+    return specs;
   }
 
   @Override

@@ -1,6 +1,6 @@
 package io.opencdn.dns.wire;
 
-import io.opencdn.dns.net.Transport;
+import io.opencdn.dns.wire.Transport;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import org.xbill.DNS.Message;

@@ -1,6 +1,6 @@
 package io.opencdn.dns.wire;
 
-import io.opencdn.dns.net.Transport;
+import io.opencdn.dns.wire.Transport;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Section;
 

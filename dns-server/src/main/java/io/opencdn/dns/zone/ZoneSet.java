@@ -2,7 +2,7 @@ package io.opencdn.dns.zone;
 
 import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.ConfigLocation;
-import io.opencdn.dns.DnsConfig;
+import io.opencdn.dns.config.DnsConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;

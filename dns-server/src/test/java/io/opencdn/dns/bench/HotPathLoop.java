@@ -1,19 +1,10 @@
 package io.opencdn.dns.bench;
 
-import io.opencdn.dns.DnsConfig;
-import io.opencdn.dns.DnsServer;
-import io.opencdn.dns.QueryHandler;
+import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.answer.QueryHandler;
 import io.opencdn.dns.TestSupport;
-import io.opencdn.dns.answer.Answerer;
-import io.opencdn.dns.geo.CountryCentroids;
-import io.opencdn.dns.geo.CoverageZones;
-import io.opencdn.dns.geo.GeoLocator;
-import io.opencdn.dns.geo.LocationCache;
-import io.opencdn.dns.geo.LocationChain;
-import io.opencdn.dns.net.Transport;
-import io.opencdn.dns.routing.LatencySource;
+import io.opencdn.dns.wire.Transport;
 import io.opencdn.dns.routing.SnapshotHolder;
-import io.opencdn.dns.zone.ZoneSet;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -22,7 +13,7 @@ import org.xbill.DNS.Type;
 
 /**
  * Not a test: a single-thread micro loop over {@link QueryHandler#handle} wired like
- * {@link DnsServer} (embedded GeoLite2 City, no coverage zones, the three demo edges, the default
+ * {@code DnsServer} (embedded GeoLite2 City behind the location cache, no coverage zones, the three demo edges, the default
  * policy chain), for before/after figures of the geo hot path. Run with
  * {@code java -cp target/classes:target/test-classes:$(cat cp.txt) io.opencdn.dns.bench.HotPathLoop}.
  * Prints microseconds and allocated bytes per query, for ten rounds, of: geo queries with ECS from
@@ -39,10 +30,8 @@ public final class HotPathLoop {
     // as bench/dns.sh: 120,000 client networks, each asked again in every round
     int n = args.length > 0 && args[0].matches("\\d+") ? Integer.parseInt(args[0]) : 120_000;
     DnsConfig config = TestSupport.testConfig();
-    GeoLocator geo = locator(String.join(" ", args));
-    Answerer answerer = new Answerer(ZoneSet.load(config.zones(), TestSupport.TEST_CONFIG), config.routing(), geo,
-        new SnapshotHolder(TestSupport.demoEdges()), DnsServer.router(config, LatencySource.NONE, Clock.systemUTC()));
-    QueryHandler handler = new QueryHandler(answerer);
+    QueryHandler handler = new QueryHandler(TestSupport.stage(config, TestSupport.TEST_CONFIG, TestSupport.locations(),
+        new SnapshotHolder(TestSupport.demoEdges()), Clock.systemUTC()));
     Random rnd = new Random(20261125);
     byte[][] random = new byte[n][];
     for (int i = 0; i < n; i++) {
@@ -70,11 +59,6 @@ public final class HotPathLoop {
           + run("static", handler, statics, src) + run("nxdomain", handler, nx, src);
       System.out.println(line);
     }
-  }
-
-  private static GeoLocator locator(String args0) {
-    LocationChain chain = new LocationChain(CoverageZones.EMPTY, TestSupport.geo()::lookup, CountryCentroids.embedded(), null);
-    return args0.contains("nocache") ? chain : new LocationCache(chain);
   }
 
   /** As {@link #run}, through {@link QueryHandler#handleAll} in bursts (as the UDP listener hands them over). */

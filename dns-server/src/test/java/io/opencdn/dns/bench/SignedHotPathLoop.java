@@ -1,22 +1,14 @@
 package io.opencdn.dns.bench;
 
-import io.opencdn.dns.DnsConfig;
-import io.opencdn.dns.DnsServer;
-import io.opencdn.dns.QueryHandler;
 import io.opencdn.dns.TestSupport;
-import io.opencdn.dns.answer.Answerer;
-import io.opencdn.dns.dnssec.DnssecConfig;
+import io.opencdn.dns.answer.QueryHandler;
+import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.config.DnssecConfig;
 import io.opencdn.dns.dnssec.KeyManager;
 import io.opencdn.dns.dnssec.OnlineSigner;
 import io.opencdn.dns.dnssec.Signatures;
-import io.opencdn.dns.geo.CountryCentroids;
-import io.opencdn.dns.geo.CoverageZones;
-import io.opencdn.dns.geo.LocationCache;
-import io.opencdn.dns.geo.LocationChain;
-import io.opencdn.dns.net.Transport;
-import io.opencdn.dns.routing.LatencySource;
 import io.opencdn.dns.routing.SnapshotHolder;
-import io.opencdn.dns.zone.ZoneSet;
+import io.opencdn.dns.wire.Transport;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -46,10 +38,8 @@ public final class SignedHotPathLoop {
   public static void main(String[] args) throws Exception {
     int n = 120_000;
     DnsConfig config = TestSupport.testConfig();
-    LocationCache geo = new LocationCache(new LocationChain(CoverageZones.EMPTY, TestSupport.geo()::lookup,
-        CountryCentroids.embedded(), null));
-    QueryHandler plain = handler(config, geo);
-    QueryHandler signed = handler(config, geo);
+    QueryHandler plain = handler(config);
+    QueryHandler signed = handler(config);
     DnssecConfig dc = DnssecConfig.defaults(Files.createTempDirectory("keys").toString());
     OnlineSigner signer = new OnlineSigner(dc, Clock.systemUTC(), new Signatures(Signatures.CAPACITY));
     signer.update(new KeyManager(java.nio.file.Path.of(dc.keyDirectory()), dc, Clock.systemUTC())
@@ -79,9 +69,10 @@ public final class SignedHotPathLoop {
     }
   }
 
-  private static QueryHandler handler(DnsConfig config, LocationCache geo) {
-    return new QueryHandler(new Answerer(ZoneSet.load(config.zones(), TestSupport.TEST_CONFIG), config.routing(), geo,
-        new SnapshotHolder(TestSupport.demoEdges()), DnsServer.router(config, LatencySource.NONE, Clock.systemUTC())));
+  /** The query path as the server builds it, with a location cache of its own. */
+  private static QueryHandler handler(DnsConfig config) {
+    return new QueryHandler(TestSupport.stage(config, TestSupport.TEST_CONFIG, TestSupport.locations(),
+        new SnapshotHolder(TestSupport.demoEdges()), Clock.systemUTC()));
   }
 
   private static byte[] withDo(Message q) {

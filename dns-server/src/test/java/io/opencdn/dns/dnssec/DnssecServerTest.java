@@ -1,17 +1,16 @@
 package io.opencdn.dns.dnssec;
 
-import static io.opencdn.dns.TestSupport.demoEdges;
-import static io.opencdn.dns.TestSupport.geo;
+import static io.opencdn.dns.TestSupport.withDemoEdges;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLoader;
-import io.opencdn.dns.DnsConfig;
 import io.opencdn.dns.DnsServer;
-import io.opencdn.dns.routing.SnapshotHolder;
+import io.opencdn.dns.config.DnsConfig;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -49,8 +48,8 @@ class DnssecServerTest {
     Path config = dir.resolve("dns.yaml");
     Files.writeString(config, yaml);
     vertx = Vertx.vertx();
-    DnsServer server = DnsServer.withEdges(vertx, ConfigLoader.parse(yaml, config.toString(), DnsConfig.class), config.toString(),
-        geo(), new SnapshotHolder(demoEdges()));
+    DnsServer server = new DnsServer(vertx, withDemoEdges(ConfigLoader.parse(yaml, config.toString(), DnsConfig.class)),
+        config.toString(), null, Clock.systemUTC());
     int port = server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertThat(KeyFiles.read(dir.resolve("keys"))).singleElement().satisfies(k -> {
       assertThat(k.role()).isEqualTo("csk");

@@ -3,6 +3,7 @@ package io.opencdn.dns.dnssec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.opencdn.dns.config.DnssecConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Signature;

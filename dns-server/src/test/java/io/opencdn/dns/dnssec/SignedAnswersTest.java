@@ -1,15 +1,16 @@
 package io.opencdn.dns.dnssec;
 
 import static io.opencdn.dns.TestSupport.demoEdges;
-import static io.opencdn.dns.TestSupport.geo;
+import static io.opencdn.dns.TestSupport.handler;
 import static io.opencdn.dns.TestSupport.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLocation;
-import io.opencdn.dns.DnsConfig;
-import io.opencdn.dns.QueryHandler;
-import io.opencdn.dns.net.Transport;
+import io.opencdn.dns.answer.QueryHandler;
+import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.config.DnssecConfig;
 import io.opencdn.dns.routing.SnapshotHolder;
+import io.opencdn.dns.wire.Transport;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -57,8 +58,8 @@ class SignedAnswersTest {
   @BeforeEach
   void setUp() {
     DnsConfig config = ConfigLocation.load(CONFIG, DnsConfig.class);
-    plain = QueryHandler.create(config, CONFIG, geo(), new SnapshotHolder(demoEdges()));
-    signed = QueryHandler.create(config, CONFIG, geo(), new SnapshotHolder(demoEdges()));
+    plain = handler(config, CONFIG, new SnapshotHolder(demoEdges()));
+    signed = handler(config, CONFIG, new SnapshotHolder(demoEdges()));
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     DnssecConfig dc = DnssecConfig.defaults(keys.toString());
     signer = new OnlineSigner(dc, clock, new Signatures(1000));
@@ -248,7 +249,7 @@ class SignedAnswersTest {
     java.nio.file.Files.writeString(file, zone);
     String yaml = "zones: [{origin: tc.test., file: " + file + "}]\n";
     DnsConfig config = io.opencdn.common.config.ConfigLoader.parse(yaml, keys.resolve("tc.yaml").toString(), DnsConfig.class);
-    QueryHandler h = QueryHandler.create(config, keys.resolve("tc.yaml").toString(), geo(), new SnapshotHolder(demoEdges()));
+    QueryHandler h = handler(config, keys.resolve("tc.yaml").toString(), new SnapshotHolder(demoEdges()));
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     DnssecConfig dc = DnssecConfig.defaults(keys.resolve("tc-keys").toString());
     OnlineSigner s = new OnlineSigner(dc, clock, new Signatures(100));

@@ -1,10 +1,11 @@
 package io.opencdn.dns.explain;
 
+import io.opencdn.dns.routing.Router;
 import static io.opencdn.dns.TestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLoader;
-import io.opencdn.dns.DnsConfig;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
 import io.opencdn.dns.geo.CountryCentroids;
 import io.opencdn.dns.geo.CoverageZones;
@@ -42,7 +43,7 @@ class ExplainerTest {
     DnsServer server = new DnsServer(vertx, CONFIG, "classpath:explain.yaml", null, Clock.systemUTC());
     int port = server.start().toCompletionStage().toCompletableFuture().get();
     try {
-      Explainer explainer = new Explainer(CONFIG, server.locator(), DnsServer.router(CONFIG, LatencySource.NONE, Clock.systemUTC()),
+      Explainer explainer = new Explainer(CONFIG.routing(), server.locator(), Router.of(CONFIG.routing(), LatencySource.NONE, Clock.systemUTC()),
           Clock.systemUTC());
       List<String> seen = new ArrayList<>();
       for (int i = 0; i < 30; i++) {
@@ -62,7 +63,7 @@ class ExplainerTest {
   @Test
   void sharesAreWeighted() {
     LocationChain chain = new LocationChain(CoverageZones.EMPTY, geo()::lookup, CountryCentroids.embedded(), null);
-    Explainer explainer = new Explainer(CONFIG, chain, DnsServer.router(CONFIG, LatencySource.NONE, Clock.systemUTC()), Clock.systemUTC());
+    Explainer explainer = new Explainer(CONFIG.routing(), chain, Router.of(CONFIG.routing(), LatencySource.NONE, Clock.systemUTC()), Clock.systemUTC());
     var snap = new io.opencdn.dns.routing.EdgeSnapshot(List.of(EU_WEST, US_EAST));
     List<Explanation> xs = List.of(
         explainer.explain(ip("81.2.69.1"), 24, null, snap, Map.of()),

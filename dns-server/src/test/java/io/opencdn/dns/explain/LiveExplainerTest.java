@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opencdn.common.config.ConfigLoader;
-import io.opencdn.dns.DnsConfig;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -26,7 +26,7 @@ class LiveExplainerTest {
     DnsServer server = new DnsServer(vertx, config, "classpath:live.yaml", null, Clock.systemUTC());
     server.start().toCompletionStage().toCompletableFuture().get();
     try {
-      LiveExplainer live = new LiveExplainer(server, config, Clock.systemUTC());
+      LiveExplainer live = new LiveExplainer(server.locator(), server.directory(), server.handler()::stage, Clock.systemUTC());
       String text = live.explain("81.2.69.1", null, null);
       assertThat(text).contains("answer   A [127.0.0.11 (us-east)]", "40/100").containsPattern("eu-west .* DRAINING .* filtered");
       assertThat(live.explain("2001:218::1", "www.cdn.test.", 48)).contains("(as ECS /48)");

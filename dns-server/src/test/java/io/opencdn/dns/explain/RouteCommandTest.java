@@ -97,9 +97,9 @@ class RouteCommandTest {
       // not signed with the cluster secret: not shown
       member.getMap(io.opencdn.common.cluster.ClusterMaps.EDGES).put("forged", new io.opencdn.common.cluster.EdgeRecord("forged", "eu",
           51.5, -0.12, "192.0.2.66", null, 9, 1000, 0, io.opencdn.common.cluster.EdgeState.ACTIVE, uuid, now));
-      member.getMap("latency").put("81.2.69.0/24|tokyo", "{\"rttMillis\":8.5,\"atMillis\":" + now + ",\"tag\":\""
-          + io.opencdn.common.cluster.RecordMac.hex(mac.tag(io.opencdn.common.cluster.LatencyRecords.sample("81.2.69.0/24|tokyo", 8.5, now)))
-          + "\"}");
+      var tokyo = new io.opencdn.common.cluster.LatencyKey("81.2.69.0/24", "tokyo");
+      member.getMap(io.opencdn.common.cluster.ClusterMaps.LATENCY).put(tokyo,
+          new io.opencdn.common.cluster.LatencySample(8.5, now).signed(mac, tokyo));
       Path cfg = dir.resolve("dns.yaml");
       Files.writeString(cfg, """
           listen: 127.0.0.1:0

@@ -38,7 +38,7 @@ class LocationCacheTest {
   @Test
   void everyAnswerEqualsTheUncachedChainIncludingTheLocatedAddressAndScope() {
     LocationChain chain = new LocationChain(CoverageZones.EMPTY, geo()::lookup, CountryCentroids.embedded(), DEFAULT);
-    LocationCache cache = new LocationCache(chain);
+    LocationCache<String> cache = new LocationCache<>(chain);
     Random rnd = new Random(7);
     for (int i = 0; i < 3000; i++) {
       int a = rnd.nextInt(1, 224);
@@ -58,7 +58,7 @@ class LocationCacheTest {
   @Test
   void aSecondAddressOfACachedNetworkSkipsTheCityLookupButKeepsItsOwnAddress() {
     CountingCity city = new CountingCity();
-    LocationCache cache = new LocationCache(new LocationChain(CoverageZones.EMPTY, city, CountryCentroids.embedded(), null));
+    LocationCache<String> cache = new LocationCache<>(new LocationChain(CoverageZones.EMPTY, city, CountryCentroids.embedded(), null));
     ClientLocation first = cache.locate(ip("81.2.69.160")).orElseThrow();
     assertThat(first.prefixLength()).isLessThanOrEqualTo(24);
     // cached from the second miss of the network on (a one-off network is not cached)
@@ -83,7 +83,7 @@ class LocationCacheTest {
       byte[] a = address.getAddress();
       return Optional.of(new ClientLocation(a[0] / 2.0, a[1] / 2.0, "DE", "EU", null, 24, "city", null, address));
     };
-    LocationCache cache = new LocationCache(new LocationChain(CoverageZones.EMPTY, city, CountryCentroids.embedded(), null));
+    LocationCache<String> cache = new LocationCache<>(new LocationChain(CoverageZones.EMPTY, city, CountryCentroids.embedded(), null));
     Random rnd = new Random(11);
     java.util.Set<Integer> nets = new java.util.LinkedHashSet<>();
     while (nets.size() < 120_000) {
@@ -117,7 +117,7 @@ class LocationCacheTest {
     assertThat(splitAt).as("a split /24 in the database").isNotNull();
     CountingCity city = new CountingCity();
     LocationChain chain = new LocationChain(CoverageZones.EMPTY, city, CountryCentroids.embedded(), DEFAULT);
-    LocationCache cache = new LocationCache(chain);
+    LocationCache<String> cache = new LocationCache<>(chain);
     byte[] net = splitAt.getAddress();
     for (int round = 0; round < 3; round++) {
       for (int last = 0; last < 256; last++) {
@@ -135,7 +135,7 @@ class LocationCacheTest {
   @Test
   void theDefaultLocationIsNotCached() {
     CountingCity city = new CountingCity();
-    LocationCache cache = new LocationCache(new LocationChain(CoverageZones.EMPTY, city, CountryCentroids.embedded(), DEFAULT));
+    LocationCache<String> cache = new LocationCache<>(new LocationChain(CoverageZones.EMPTY, city, CountryCentroids.embedded(), DEFAULT));
     // private addresses: no City record, the default location with prefix /32 decides
     ClientLocation d = cache.locate(ip("10.9.9.1")).orElseThrow();
     assertThat(d.prefixLength()).isEqualTo(32);
@@ -149,7 +149,7 @@ class LocationCacheTest {
   void aCoverageZoneInsideA24KeepsThatWholeNetworkUncached() {
     CoverageZones zones = new CoverageZones(List.of(CoverageZones.parseLine("81.2.69.128/25 group=eu-west")));
     LocationChain chain = new LocationChain(zones, geo()::lookup, CountryCentroids.embedded(), null);
-    LocationCache cache = new LocationCache(chain);
+    LocationCache<String> cache = new LocationCache<>(chain);
     // outside the /25 first (the City record decides, its network holds the whole /24), then inside
     ClientLocation outside = cache.locate(ip("81.2.69.7")).orElseThrow();
     assertThat(cache.locate(ip("81.2.69.7"))).isEqualTo(chain.locate(ip("81.2.69.7")));
@@ -167,7 +167,7 @@ class LocationCacheTest {
     Files.writeString(file, "10.0.0.0/8 group=a\n");
     Files.setLastModifiedTime(file, FileTime.fromMillis(1_000_000));
     CoverageFile coverage = new CoverageFile(file.toString());
-    LocationCache cache = new LocationCache(new LocationChain(coverage, geo()::lookup, CountryCentroids.embedded(), null));
+    LocationCache<String> cache = new LocationCache<>(new LocationChain(coverage, geo()::lookup, CountryCentroids.embedded(), null));
     for (int i = 0; i < 2; i++) {
       assertThat(cache.locate(ip("10.1.2.3")).orElseThrow().group()).isEqualTo("a");
       assertThat(cache.locate(ip("81.2.69.7")).orElseThrow().source()).isNotEqualTo(CoverageZones.SOURCE);
@@ -182,5 +182,27 @@ class LocationCacheTest {
     assertThat(moved.group()).isEqualTo("c");
     assertThat(moved.prefixLength()).isEqualTo(16);
     assertThat(moved.network()).isEqualTo("81.2.0.0/16");
+  }
+
+  @Test
+  void aNetworkKeepsTheCallersValueUntilTheCacheIsInvalidated() {
+    LocationCache<String> cache = new LocationCache<>(new LocationChain(CoverageZones.EMPTY, geo()::lookup, CountryCentroids.embedded(),
+        null));
+    for (int i = 0; i < 2; i++) {
+      cache.locate(ip("81.2.69.7")); // cached from the second miss on
+      cache.locate(ip("8.8.8.8"));
+    }
+    LocationCache.Slot<String> london = cache.slot(ip("81.2.69.200"));
+    assertThat(london).as("the /24 of 81.2.69.7").isNotNull();
+    assertThat(london.kept()).isNull();
+    london.keep("decided for London");
+    assertThat(cache.slot(ip("81.2.69.1")).kept()).isEqualTo("decided for London");
+
+    String[] kept = new String[3];
+    cache.warm(new int[] {81 << 16 | 2 << 8 | 69, 8 << 16 | 8 << 8 | 8, 1 << 16 | 2 << 8 | 3}, 3, kept);
+    assertThat(kept).containsExactly("decided for London", null, null);
+
+    cache.invalidate();
+    assertThat(cache.slot(ip("81.2.69.1"))).isNull();
   }
 }

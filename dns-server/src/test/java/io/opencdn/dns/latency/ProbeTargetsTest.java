@@ -9,15 +9,15 @@ import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
-import io.opencdn.common.cluster.LatencyRecords;
+import io.opencdn.common.cluster.ProbeTarget;
 import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.config.AdminToken;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.dns.DnsConfig;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
 import io.opencdn.dns.TestClock;
-import io.opencdn.dns.net.Transport;
+import io.opencdn.dns.wire.Transport;
 import io.opencdn.dns.wire.Decoded;
 import io.opencdn.dns.wire.QueryDecoder;
 import io.opencdn.dns.wire.Request;
@@ -62,7 +62,7 @@ class ProbeTargetsTest {
 
   @AfterEach
   void clear() {
-    hz.getMap(ProbeTargets.MAP).clear();
+    hz.getMap(ClusterMaps.LATENCY_TARGETS).clear();
     hz.getMap(ClusterMaps.EDGES).clear();
   }
 
@@ -79,14 +79,14 @@ class ProbeTargetsTest {
   void writesThePrefixWithTheEcsAddressOrTheResolver() {
     TestClock clock = new TestClock();
     ProbeTargets t = new ProbeTargets(vertx, hz, clock, ProbeTargets.Limits.DEFAULTS, mac);
-    t.record(request("81.2.69.0/24", "192.0.2.53"));
-    t.record(request(null, "93.184.216.7"));
-    t.record(request(null, "2a02:6b8:1:2::53"));
+    t.record(request("81.2.69.0/24", "192.0.2.53").clientAddress());
+    t.record(request(null, "93.184.216.7").clientAddress());
+    t.record(request(null, "2a02:6b8:1:2::53").clientAddress());
     assertThat(t.drain()).isEqualTo(3);
-    var map = hz.<String, String>getMap(ProbeTargets.MAP);
+    var map = hz.<String, ProbeTarget>getMap(ClusterMaps.LATENCY_TARGETS);
     assertThat(map.get("81.2.69.0/24")).isEqualTo(value("81.2.69.0/24", "81.2.69.0", 1700000000000L));
     assertThat(map.get("93.184.216.0/24")).isEqualTo(value("93.184.216.0/24", "93.184.216.7", 1700000000000L));
-    assertThat(map.get("2a02:6b8:1::/48")).contains("\"address\":\"2a02:6b8:1:2:0:0:0:53\"");
+    assertThat(map.get("2a02:6b8:1::/48").address()).isEqualTo("2a02:6b8:1:2:0:0:0:53");
     assertThat(map.getEntryView("81.2.69.0/24").getTtl()).isEqualTo(600_000L);
     assertThat(t.pending()).isZero();
   }
@@ -98,7 +98,7 @@ class ProbeTargetsTest {
     for (String ecs : List.of("10.1.2.0/24", "192.168.1.0/24", "172.16.5.0/24", "127.0.0.0/24", "169.254.1.0/24",
         "100.64.0.0/24", "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "198.18.0.0/24", "0.0.0.0/24",
         "224.0.0.0/24", "240.0.0.0/24", "fd00:1::/48", "fe80::/64", "2001:db8:1::/48", "ff02::/16", "::1/128")) {
-      t.record(request(ecs, "81.2.69.1"));
+      t.record(request(ecs, "81.2.69.1").clientAddress());
     }
     t.record(ip("10.0.0.53")); // a resolver in a private network
     t.record(ip("::ffff:192.168.0.1"));
@@ -106,16 +106,16 @@ class ProbeTargetsTest {
     assertThat(t.pending()).isZero();
     assertThat(t.ignored()).isEqualTo(20);
     assertThat(t.drain()).isZero();
-    assertThat(hz.getMap(ProbeTargets.MAP).size()).isZero();
+    assertThat(hz.getMap(ClusterMaps.LATENCY_TARGETS).size()).isZero();
   }
 
   @Test
   void aLabMayAllowPrivateTargets() {
     ProbeTargets t = new ProbeTargets(vertx, hz, new TestClock(), ProbeTargets.Limits.DEFAULTS, mac, true);
-    t.record(request("10.213.0.100/32", "127.0.0.1"));
+    t.record(request("10.213.0.100/32", "127.0.0.1").clientAddress());
 
     assertThat(t.drain()).isEqualTo(1);
-    assertThat(hz.<String, String>getMap(ProbeTargets.MAP).get("10.213.0.0/24")).contains("\"address\":\"10.213.0.100\"");
+    assertThat(hz.<String, ProbeTarget>getMap(ClusterMaps.LATENCY_TARGETS).get("10.213.0.0/24").address()).isEqualTo("10.213.0.100");
   }
 
   @Test
@@ -130,21 +130,22 @@ class ProbeTargetsTest {
     assertThat(t.drain()).isEqualTo(2);
     assertThat(t.drain()).isEqualTo(1);
     assertThat(t.drain()).isZero();
-    assertThat(hz.getMap(ProbeTargets.MAP).size()).isEqualTo(5);
+    assertThat(hz.getMap(ClusterMaps.LATENCY_TARGETS).size()).isEqualTo(5);
 
     t.record(ip("203.0.0.9")); // written moments ago: skipped
     assertThat(t.pending()).isZero();
     clock.advance(60_000);
     t.record(ip("203.0.0.9"));
     assertThat(t.drain()).isEqualTo(1);
-    assertThat(hz.<String, String>getMap(ProbeTargets.MAP).get("203.0.0.0/24"))
+    assertThat(hz.<String, ProbeTarget>getMap(ClusterMaps.LATENCY_TARGETS).get("203.0.0.0/24"))
         .isEqualTo(value("203.0.0.0/24", "203.0.0.9", 1700000060000L));
   }
 
   /** The value of a target as the edges expect it: tagged over the prefix, address and time. */
-  static String value(String prefix, String address, long seen) {
-    return "{\"address\":\"" + address + "\",\"seenAtMillis\":" + seen + ",\"tag\":\""
-        + RecordMac.hex(mac.tag(LatencyRecords.target(prefix, address, seen))) + "\"}";
+  static ProbeTarget value(String prefix, String address, long seen) {
+    ProbeTarget t = new ProbeTarget(address, seen).signed(mac, prefix);
+    assertThat(t.authentic(mac, prefix)).isTrue();
+    return t;
   }
 
   @Test
@@ -180,9 +181,10 @@ class ProbeTargetsTest {
       ask(port, "cdn.test.", "93.184.216.0/24");  // zone data: not a target
       ask(port, "www.cdn.test.", "192.168.7.0/24"); // a private network: never a target
       ask(port, "www.cdn.test.", "81.2.69.0/24");
-      var map = hz.<String, String>getMap(ProbeTargets.MAP);
+      var map = hz.<String, ProbeTarget>getMap(ClusterMaps.LATENCY_TARGETS);
       assertThat(eventually(5000, () -> map.containsKey("81.2.69.0/24"))).isTrue();
-      assertThat(map.get("81.2.69.0/24")).startsWith("{\"address\":\"81.2.69.0\"");
+      assertThat(map.get("81.2.69.0/24").address()).isEqualTo("81.2.69.0");
+      assertThat(map.get("81.2.69.0/24").authentic(mac, "81.2.69.0/24")).isTrue();
       assertThat(map.containsKey("93.184.216.0/24")).isFalse();
       assertThat(map.containsKey("192.168.7.0/24")).isFalse();
       assertThat(server.probeTargets().ignored()).isEqualTo(1);

@@ -2,7 +2,7 @@ package io.opencdn.dns.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opencdn.dns.net.Transport;
+import io.opencdn.dns.wire.Transport;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
@@ -57,5 +57,14 @@ class DnsMetricsTest {
     assertThat(text).contains("dns_queries_total{rcode=\"NOERROR\",transport=\"udp\",type=\"A\"} 2.0");
     assertThat(text).contains("dns_queries_total{rcode=\"NXDOMAIN\",transport=\"tcp\",type=\"OTHER\"} 1.0");
     assertThat(text).contains("dns_queries_total{rcode=\"DROPPED\",transport=\"udp\",type=\"OTHER\"} 1.0");
+  }
+
+  @Test
+  void udpResponsesDroppedOnAFullSendBufferAreCounted() {
+    java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong(3);
+    metrics.udpDroppedWrites(dropped::get);
+    assertThat(metrics.scrape()).contains("dns_udp_dropped_writes_total 3.0");
+    dropped.set(5);
+    assertThat(metrics.scrape()).contains("dns_udp_dropped_writes_total 5.0");
   }
 }

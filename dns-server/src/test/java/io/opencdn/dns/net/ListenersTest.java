@@ -2,6 +2,7 @@ package io.opencdn.dns.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opencdn.dns.wire.DnsHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.DataInputStream;

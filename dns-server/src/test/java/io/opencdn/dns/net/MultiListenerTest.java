@@ -3,6 +3,7 @@ package io.opencdn.dns.net;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.dns.TestSupport;
+import io.opencdn.dns.wire.DnsHandler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.DataInputStream;

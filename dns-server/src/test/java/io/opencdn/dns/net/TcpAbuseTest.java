@@ -3,6 +3,8 @@ package io.opencdn.dns.net;
 import static io.opencdn.dns.TestSupport.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opencdn.dns.config.TcpConfig;
+import io.opencdn.dns.wire.DnsHandler;
 import io.vertx.core.Vertx;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

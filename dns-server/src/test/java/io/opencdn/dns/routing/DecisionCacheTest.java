@@ -3,7 +3,9 @@ package io.opencdn.dns.routing;
 import static io.opencdn.dns.routing.Edges.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opencdn.common.cluster.LatencyKey;
 import io.opencdn.dns.TestClock;
+import io.opencdn.dns.config.PolicySpec;
 import io.opencdn.dns.geo.ClientLocation;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +48,7 @@ class DecisionCacheTest {
     assertThat(cache.size()).isEqualTo(2);
     // the same place in another /24 measured fast to ap-northeast: another key, another answer
     ClientLocation other = LONDON.withAddress(io.opencdn.dns.TestSupport.ip("81.2.70.1"));
-    LatencyTable table = new LatencyTable(Map.of("81.2.70.0/24|ap-northeast", new LatencyTable.Sample(1, NOW)));
+    LatencyTable table = new LatencyTable(Map.of(new LatencyKey("81.2.70.0/24", "ap-northeast"), new LatencyTable.Sample(1, NOW)));
     assertThat(cache.decide(CHAIN, snap, table, other, 7, 1, NOW).ipv4()).extracting(Edge::id).containsExactly("ap-northeast");
     assertThat(cache.decide(CHAIN, snap, table, LONDON, 7, 1, NOW).ipv4()).extracting(Edge::id).containsExactly("eu-west");
   }
@@ -62,12 +64,12 @@ class DecisionCacheTest {
         .isEqualTo(uncached(euDown, LatencyTable.EMPTY, NOW, 1));
     assertThat(cache.decide(CHAIN, euDown, LatencyTable.EMPTY, LONDON, 1, 1, NOW).ipv4()).extracting(Edge::id)
         .containsExactly("us-east");
-    LatencyTable fast = new LatencyTable(Map.of(prefix + "|ap-northeast", new LatencyTable.Sample(1, NOW)));
+    LatencyTable fast = new LatencyTable(Map.of(new LatencyKey(prefix, "ap-northeast"), new LatencyTable.Sample(1, NOW)));
     assertThat(cache.decide(CHAIN, euDown, fast, LONDON, 1, 1, NOW).ipv4()).extracting(Edge::id).containsExactly("ap-northeast");
     // the same contents in a new table object (a refresh): still the cached decision
     Decision cached = cache.decide(CHAIN, euDown, fast, LONDON, 1, 1, NOW);
     assertThat(cache.decide(CHAIN, euDown, fast, LONDON, 1, 1, NOW)).isSameAs(cached);
-    LatencyTable refreshed = new LatencyTable(Map.of(prefix + "|ap-northeast", new LatencyTable.Sample(1, NOW)));
+    LatencyTable refreshed = new LatencyTable(Map.of(new LatencyKey(prefix, "ap-northeast"), new LatencyTable.Sample(1, NOW)));
     assertThat(cache.decide(CHAIN, new EdgeSnapshot(euDown.edges()), refreshed, LONDON, 1, 1, NOW)).isSameAs(cached);
   }
 
@@ -77,7 +79,7 @@ class DecisionCacheTest {
     long t0 = clock.millis();
     String prefix = LatencyTable.clientPrefix(LONDON.address());
     // measured at t0 + 30 s: in the future by less than 60 s, so fresh from t0 - 30 s until t0 + 330 s
-    LatencyTable table = new LatencyTable(Map.of(prefix + "|us-east", new LatencyTable.Sample(5, t0 + 30_000)));
+    LatencyTable table = new LatencyTable(Map.of(new LatencyKey(prefix, "us-east"), new LatencyTable.Sample(5, t0 + 30_000)));
     AtomicReference<LatencyTable> latency = new AtomicReference<>(table);
     Router router = Router.of(Map.of(WWW, PolicySpec.DEFAULT_CHAIN), latency::get, clock);
     EdgeSnapshot snap = new EdgeSnapshot(List.of(AP, EU, US));
@@ -91,7 +93,7 @@ class DecisionCacheTest {
     // a measurement from later than now + 60 s is not fresh yet: distance order until it becomes fresh
     TestClock c2 = new TestClock();
     long s0 = c2.millis();
-    LatencyTable future = new LatencyTable(Map.of(prefix + "|us-east", new LatencyTable.Sample(5, s0 + 61_000)));
+    LatencyTable future = new LatencyTable(Map.of(new LatencyKey(prefix, "us-east"), new LatencyTable.Sample(5, s0 + 61_000)));
     Router r2 = Router.of(Map.of(WWW, PolicySpec.DEFAULT_CHAIN), () -> future, c2);
     assertThat(r2.decide(WWW, snap, LONDON, 3, 1, false).ipv4()).extracting(Edge::id).containsExactly("eu-west");
     c2.advance(999);

@@ -1,5 +1,6 @@
 package io.opencdn.dns.routing;
 
+import io.opencdn.common.cluster.LatencyKey;
 import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.dns.geo.ClientLocation;
 import java.net.Inet4Address;
@@ -49,7 +50,7 @@ final class Edges {
   static final ClientLocation TOKYO = at(35.7, 139.7, "JP", "AS");
   static final ClientLocation NEW_YORK = at(40.7, -74.0, "US", "NA");
 
-  static RouteContext ctx(List<Edge> edges, ClientLocation client, Map<String, LatencyTable.Sample> latency, int subnetHash) {
+  static RouteContext ctx(List<Edge> edges, ClientLocation client, Map<LatencyKey, LatencyTable.Sample> latency, int subnetHash) {
     String prefix = client == null || client.address() == null ? null : LatencyTable.clientPrefix(client.address());
     return new RouteContext(new EdgeSnapshot(edges), new LatencyTable(latency), client, prefix, subnetHash, NOW, true);
   }

@@ -3,6 +3,7 @@ package io.opencdn.dns.routing;
 import static io.opencdn.dns.routing.Edges.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opencdn.common.cluster.LatencyKey;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -17,7 +18,7 @@ class LatencyRankTest {
     return new LatencyTable.Sample(rtt, NOW - ageMillis);
   }
 
-  record Case(String label, Map<String, LatencyTable.Sample> latency, List<String> expected) {
+  record Case(String label, Map<LatencyKey, LatencyTable.Sample> latency, List<String> expected) {
     @Override
     public String toString() {
       return label;
@@ -27,17 +28,17 @@ class LatencyRankTest {
   static Stream<Case> cases() {
     return Stream.of(
         new Case("no measurements: distance order kept", Map.of(), List.of("eu-west", "us-east", "ap-northeast")),
-        new Case("faster farther edge wins", Map.of(P + "|eu-west", ms(80, 1000), P + "|us-east", ms(20, 1000)),
+        new Case("faster farther edge wins", Map.of(new LatencyKey(P, "eu-west"), ms(80, 1000), new LatencyKey(P, "us-east"), ms(20, 1000)),
             List.of("us-east", "eu-west", "ap-northeast")),
-        new Case("stale measurement ignored", Map.of(P + "|eu-west", ms(80, 1000), P + "|us-east", ms(20, 400_000)),
+        new Case("stale measurement ignored", Map.of(new LatencyKey(P, "eu-west"), ms(80, 1000), new LatencyKey(P, "us-east"), ms(20, 400_000)),
             List.of("eu-west", "us-east", "ap-northeast")),
-        new Case("measured edges before unmeasured", Map.of(P + "|ap-northeast", ms(200, 0)),
+        new Case("measured edges before unmeasured", Map.of(new LatencyKey(P, "ap-northeast"), ms(200, 0)),
             List.of("ap-northeast", "eu-west", "us-east")),
-        new Case("within tolerance: previous (distance) order", Map.of(P + "|eu-west", ms(21, 0), P + "|us-east", ms(20, 0)),
+        new Case("within tolerance: previous (distance) order", Map.of(new LatencyKey(P, "eu-west"), ms(21, 0), new LatencyKey(P, "us-east"), ms(20, 0)),
             List.of("eu-west", "us-east", "ap-northeast")),
-        new Case("other network's measurements do not count", Map.of("8.8.8.0/24|us-east", ms(1, 0)),
+        new Case("other network's measurements do not count", Map.of(new LatencyKey("8.8.8.0/24", "us-east"), ms(1, 0)),
             List.of("eu-west", "us-east", "ap-northeast")),
-        new Case("measurement from the future (clock skew > 1 min) ignored", Map.of(P + "|us-east", ms(1, -120_000)),
+        new Case("measurement from the future (clock skew > 1 min) ignored", Map.of(new LatencyKey(P, "us-east"), ms(1, -120_000)),
             List.of("eu-west", "us-east", "ap-northeast")));
   }
 

@@ -3,7 +3,9 @@ package io.opencdn.dns.routing;
 import static io.opencdn.dns.routing.Edges.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opencdn.common.cluster.LatencyKey;
 import io.opencdn.common.cluster.EdgeState;
+import io.opencdn.dns.config.PolicySpec;
 import io.opencdn.dns.geo.ClientLocation;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +19,7 @@ class PolicyChainTest {
 
   static final PolicyChain DEFAULT = PolicyChain.of(PolicySpec.DEFAULT_CHAIN);
 
-  record Case(String label, List<Edge> edges, ClientLocation client, Map<String, LatencyTable.Sample> latency, int count,
+  record Case(String label, List<Edge> edges, ClientLocation client, Map<LatencyKey, LatencyTable.Sample> latency, int count,
       List<String> a, List<String> aaaa, boolean panic) {
     @Override
     public String toString() {
@@ -39,7 +41,7 @@ class PolicyChainTest {
         new Case("London, two of three down: panic answers from all, nearest first",
             List.of(AP, EU.withHealthy(false), US.withHealthy(false)), LONDON, Map.of(), 1, List.of("eu-west"), List.of("eu-west"), true),
         new Case("London measured faster to us-east", all, LONDON,
-            Map.of("81.2.69.0/24|us-east", new LatencyTable.Sample(10, NOW), "81.2.69.0/24|eu-west", new LatencyTable.Sample(40, NOW)), 1,
+            Map.of(new LatencyKey("81.2.69.0/24", "us-east"), new LatencyTable.Sample(10, NOW), new LatencyKey("81.2.69.0/24", "eu-west"), new LatencyTable.Sample(40, NOW)), 1,
             List.of("us-east"), List.of("us-east"), false),
         new Case("London, eu-west full: spills to the runner-up with headroom", List.of(sized(AP, 100, 100), sized(EU, 100, 100), sized(US, 100, 0)), LONDON, Map.of(), 1,
             List.of("us-east"), List.of("us-east"), false),

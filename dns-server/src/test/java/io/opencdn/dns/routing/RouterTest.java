@@ -3,6 +3,9 @@ package io.opencdn.dns.routing;
 import static io.opencdn.dns.routing.Edges.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opencdn.common.cluster.LatencyKey;
+import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.config.PolicySpec;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -47,7 +50,7 @@ class RouterTest {
 
   @Test
   void measurementsAgeWithTheInjectedClock() {
-    LatencyTable table = new LatencyTable(Map.of("81.2.69.0/24|us-east", new LatencyTable.Sample(5, NOW)));
+    LatencyTable table = new LatencyTable(Map.of(new LatencyKey("81.2.69.0/24", "us-east"), new LatencyTable.Sample(5, NOW)));
     Router fresh = Router.of(Map.of(n("www.cdn.test."), PolicySpec.DEFAULT_CHAIN), () -> table,
         Clock.fixed(Instant.ofEpochMilli(NOW + 10_000), ZoneOffset.UTC));
     Router later = Router.of(Map.of(n("www.cdn.test."), PolicySpec.DEFAULT_CHAIN), () -> table,
@@ -72,7 +75,9 @@ class RouterTest {
     assertThat(router.holds(kept, n("WWW.cdn.test."), SNAP)).isTrue();
     // another name's chain, another router's chains (a reload), other edges: no longer holds
     assertThat(router.holds(kept, eu, SNAP)).isFalse();
-    assertThat(router.withChains(specs).holds(kept, www, SNAP)).isFalse();
+    List<DnsConfig.Route> routes = specs.entrySet().stream()
+        .map(e -> new DnsConfig.Route(e.getKey().toString(), null, null, e.getValue())).toList();
+    assertThat(router.withRoutes(routes).holds(kept, www, SNAP)).isFalse();
     assertThat(router.holds(kept, www, new EdgeSnapshot(List.of(EU, US)))).isFalse();
   }
 }

@@ -3,7 +3,7 @@ package io.opencdn.dns.wire;
 import static io.opencdn.dns.TestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opencdn.dns.net.Transport;
+import io.opencdn.dns.wire.Transport;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ClientSubnetOption;
 import org.xbill.DNS.Message;

@@ -85,7 +85,7 @@ public final class CachePolicy {
    * already stale. A targeted field ignores Expires (RFC 9213 section 2.1). Returns -1 when there
    * is no explicit lifetime.
    */
-  static long freshnessLifetime(CacheControl res, MultiMap headers, long responseTimeMillis) {
+  public static long freshnessLifetime(CacheControl res, MultiMap headers, long responseTimeMillis) {
     long s = res.seconds("s-maxage");
     if (s >= 0) {
       return s;

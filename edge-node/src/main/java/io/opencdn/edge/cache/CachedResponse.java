@@ -4,10 +4,8 @@ import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * A stored response: status, end-to-end headers, the complete body and the times needed for the
@@ -37,8 +35,8 @@ public final class CachedResponse {
   private final long staleIfError;
   /** The headers a client gets from a hit, built on the first hit (benign race: same content). */
   private ClientHeaders clientHeaders;
-  /** Opaque slot of the HTTP stage ({@link #wireCache()}); holders with final fields only. */
-  private Object wireCache;
+  /** The HTTP stage's pre-built hit header block ({@link #hitHeaders()}), or null. */
+  private HitHeaders hitHeaders;
   /** Where the body lies in a disk-tier file when it is not held in memory, else null. */
   private BodyFile bodyFile;
 
@@ -141,7 +139,7 @@ public final class CachedResponse {
   public static CachedResponse of(int status, MultiMap responseHeaders, Buffer body, MultiMap requestHeaders,
       long requestTimeMillis, long responseTimeMillis, long freshnessLifetimeSeconds) {
     return new CachedResponse(status, List.copyOf(responseHeaders.entries()), body, requestTimeMillis,
-        responseTimeMillis, freshnessLifetimeSeconds, varyValues(responseHeaders, requestHeaders));
+        responseTimeMillis, freshnessLifetimeSeconds, Variants.selectingValues(responseHeaders, requestHeaders));
   }
 
   /** The first value of a stored header, or null. */
@@ -257,7 +255,7 @@ public final class CachedResponse {
       return true;
     }
     for (Map.Entry<String, String> e : varyValues.entrySet()) {
-      if (!e.getValue().equals(joined(requestHeaders, e.getKey()))) {
+      if (!e.getValue().equals(Variants.selectingValue(requestHeaders, e.getKey()))) {
         return false;
       }
     }
@@ -268,7 +266,7 @@ public final class CachedResponse {
    * Approximate memory footprint in bytes: body, header text, the stored {@code Vary} selecting
    * values and a fixed overhead. The header text counts three times: as stored, as the wire-ready
    * copy of {@link #clientHeaders()} and in the pre-built header block the HTTP stage may keep in
-   * {@link #wireCache()}. The key's footprint is {@link CacheKey#weight()}.
+   * {@link #hitHeaders()}. The key's footprint is {@link CacheKey#weight()}.
    */
   public int weight() {
     long w = ENTRY_OVERHEAD + (long) body.length();
@@ -279,56 +277,6 @@ public final class CachedResponse {
       w += HEADER_OVERHEAD + 2L * (e.getKey().length() + e.getValue().length());
     }
     return (int) Math.min(Integer.MAX_VALUE, w);
-  }
-
-  private static Map<String, String> varyValues(MultiMap responseHeaders, MultiMap requestHeaders) {
-    Map<String, String> values = new TreeMap<>();
-    for (String vary : responseHeaders.getAll("Vary")) {
-      for (String name : vary.split(",")) {
-        String n = name.trim().toLowerCase(Locale.ROOT);
-        if (!n.isEmpty()) {
-          values.put(n, joined(requestHeaders, n));
-        }
-      }
-    }
-    return values;
-  }
-
-  /**
-   * The value of request header {@code name} (lower case) as Vary matching compares it: all
-   * field lines joined with commas, trimmed, {@code Accept-Encoding} normalised
-   * ({@link #normalizeAcceptEncoding}); empty when absent.
-   */
-  public static String selectingValue(MultiMap headers, String name) {
-    return joined(headers, name);
-  }
-
-  private static String joined(MultiMap headers, String name) {
-    String v = String.join(",", headers.getAll(name)).trim();
-    return name.equals("accept-encoding") ? normalizeAcceptEncoding(v) : v;
-  }
-
-  /**
-   * Normalises {@code Accept-Encoding} to the one coding this cache distinguishes: {@code br},
-   * else {@code gzip}, else empty (identity), so that the many spellings browsers send share
-   * one variant. A coding listed with {@code q=0} does not count.
-   */
-  public static String normalizeAcceptEncoding(String value) {
-    if (value == null || value.isEmpty()) {
-      return "";
-    }
-    boolean br = false;
-    boolean gzip = false;
-    for (String part : value.toLowerCase(Locale.ROOT).split(",")) {
-      String[] p = part.split(";");
-      String coding = p[0].trim();
-      boolean refused = p.length > 1 && p[1].replace(" ", "").matches("q=0(\\.0*)?");
-      if (!refused) {
-        br |= coding.equals("br");
-        gzip |= coding.equals("gzip") || coding.equals("x-gzip");
-      }
-    }
-    return br ? "br" : gzip ? "gzip" : "";
   }
 
   /**
@@ -348,17 +296,17 @@ public final class CachedResponse {
   }
 
   /**
-   * An opaque per-entry slot where the HTTP stage keeps what it pre-built for serving this entry
-   * (e.g. a complete read-only header block for the current second). Racy by design: store only
-   * immutable objects whose fields are final, so a reader on another thread sees them whole.
+   * The header block the HTTP stage built for full hits on this entry ({@link HitHeaders}), or
+   * null. Racy by design: a reader on another thread sees either null, an older block or a newer
+   * one, each whole (final fields), and checks {@link HitHeaders#holds} before using it.
    */
-  public Object wireCache() {
-    return wireCache;
+  public HitHeaders hitHeaders() {
+    return hitHeaders;
   }
 
-  /** Replaces the {@link #wireCache()} slot. */
-  public void wireCache(Object value) {
-    wireCache = value;
+  /** Keeps {@code block} as this entry's {@link #hitHeaders()}. */
+  public void hitHeaders(HitHeaders block) {
+    hitHeaders = block;
   }
 
   /** Holder with a final field, so that publishing it through a race is safe (JLS 17.5). */

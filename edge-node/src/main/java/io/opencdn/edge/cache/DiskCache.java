@@ -16,11 +16,11 @@ import java.time.Clock;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -43,9 +43,11 @@ import org.slf4j.LoggerFactory;
  * miss: a corrupted entry is never served. Writes waiting for a worker thread hold at most
  * {@link #MAX_PENDING_WRITE_BYTES}; more are not written to disk (the memory tier still has them).
  *
- * <p>File format: {@link DiskEntryFormat}. The secondary keys of
- * {@code Vary} variants are tracked per primary key, so {@link #invalidate} of a primary key
- * removes every variant ({@link Variants}).
+ * <p>File format: {@link DiskEntryFormat}; the synced writes and checksum checks:
+ * {@link DiskFiles}. The index, its budget and eviction, the secondary keys of {@code Vary}
+ * variants per primary key (so {@link #invalidate} of a primary key removes every variant,
+ * {@link Variants}) and the stamps that keep an invalidated object from being published by a
+ * write in flight: {@link DiskIndex}.
  *
  * <p>Large objects ({@link #openLarge}): a body larger than {@code maxInlineBytes} is written to a
  * temporary file while it streams in ({@link DiskEntryWriter}), published under a name of its own
@@ -57,9 +59,6 @@ public final class DiskCache implements ResponseCache {
   private static final Logger LOG = LoggerFactory.getLogger(DiskCache.class);
   private static final String SUFFIX = ".entry";
 
-  /** An indexed file; {@code verified}: its body is known to match its checksum. */
-  private record Meta(Path file, long size, long freshUntilMillis, boolean verified) {}
-
   /** Bytes of {@link #put} writes waiting for a worker thread at most; more are skipped. */
   public static final long MAX_PENDING_WRITE_BYTES = 64L << 20;
 
@@ -69,26 +68,12 @@ public final class DiskCache implements ResponseCache {
   private final Clock clock;
   private final long staleRetentionMillis;
   private final long maxInlineBytes;
-  private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
-  private final LinkedHashMap<CacheKey, Meta> index = new LinkedHashMap<>(256, 0.75f, true);
-  private final LongAdder evictions = new LongAdder();
-  private volatile java.util.function.Consumer<CacheKey> evicted;
-  private final java.util.concurrent.atomic.AtomicLong pendingWriteBytes = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong sequence = new AtomicLong();
+  private final DiskIndex index;
+  private volatile Consumer<CacheKey> evicted;
+  private final AtomicLong pendingWriteBytes = new AtomicLong();
   private final LongAdder skippedWrites = new LongAdder();
   private final LongAdder corrupted = new LongAdder();
-  /** Writes in flight per key, and keys invalidated meanwhile (guarded by the index lock). */
-  private final Map<CacheKey, Integer> writing = new java.util.HashMap<>();
-  /**
-   * Per key being written: the stamp of its latest invalidation. A write started before that stamp
-   * must not publish (the object must not come back); one started after it, such as a fill whose
-   * own "make way" invalidation raced an older write's end, publishes normally.
-   */
-  private final Map<CacheKey, Long> invalidatedAt = new java.util.HashMap<>();
-  /** Stamps of write starts and invalidations (under the index lock). */
-  private long writeClock;
-  /** Secondary keys in the index per primary key (guarded by the index lock). */
-  private final Map<CacheKey, java.util.Set<CacheKey>> variants = new java.util.HashMap<>();
-  private long bytes;
 
   /** A tier keeping stale entries for {@link MemoryCache#DEFAULT_STALE_RETENTION_MILLIS}. */
   public DiskCache(Vertx vertx, Path dir, long budgetBytes, Clock clock) {
@@ -118,6 +103,12 @@ public final class DiskCache implements ResponseCache {
     this.budgetBytes = budgetBytes;
     this.clock = clock;
     this.staleRetentionMillis = staleRetentionMillis;
+    this.index = new DiskIndex(budgetBytes, key -> {
+      Consumer<CacheKey> l = evicted;
+      if (l != null) {
+        l.accept(key);
+      }
+    });
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -127,7 +118,7 @@ public final class DiskCache implements ResponseCache {
   }
 
   private void rebuildIndex() {
-    List<Map.Entry<Long, Map.Entry<CacheKey, Meta>>> found = new ArrayList<>();
+    List<Map.Entry<Long, Map.Entry<CacheKey, DiskIndex.Meta>>> found = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : (Iterable<Path>) files::iterator) {
         String name = f.getFileName().toString();
@@ -147,7 +138,7 @@ public final class DiskCache implements ResponseCache {
             throw new IOException("size " + size + " instead of " + stored.fileSize() + " (truncated or overlong)");
           }
           found.add(new AbstractMap.SimpleEntry<>(Files.getLastModifiedTime(f).toMillis(),
-              new AbstractMap.SimpleEntry<>(key, new Meta(f, size, freshUntil(r), false))));
+              new AbstractMap.SimpleEntry<>(key, new DiskIndex.Meta(f, size, freshUntil(r), false))));
         } catch (IOException | RuntimeException e) {
           corrupted.increment();
           LOG.warn("disk cache: dropping unreadable {}: {}", f, e.toString());
@@ -158,18 +149,9 @@ public final class DiskCache implements ResponseCache {
       throw new UncheckedIOException("cannot read the disk cache directory " + dir, e);
     }
     found.sort(Map.Entry.comparingByKey());
-    synchronized (index) {
-      for (var e : found) {
-        Meta old = index.put(e.getValue().getKey(), e.getValue().getValue());
-        if (old != null && !old.file().equals(e.getValue().getValue().file())) {
-          delete(old.file()); // an older file of the same key (a large entry has a name of its own)
-        }
-        track(e.getValue().getKey());
-        bytes += e.getValue().getValue().size() - (old == null ? 0 : old.size());
-      }
-      evictOverBudget();
-    }
-    LOG.info("disk cache {}: {} entries, {} bytes of {}", dir, index.size(), bytes, budgetBytes);
+    index.load(found.stream().map(Map.Entry::getValue).toList());
+    CacheStats loaded = index.stats();
+    LOG.info("disk cache {}: {} entries, {} bytes of {}", dir, loaded.entries(), loaded.bytes(), budgetBytes);
   }
 
   private long freshUntil(CachedResponse r) {
@@ -178,14 +160,7 @@ public final class DiskCache implements ResponseCache {
 
   @Override
   public Future<CachedResponse> get(CacheKey key) {
-    Meta meta;
-    synchronized (index) {
-      meta = index.get(key);
-      if (meta != null && clock.millis() > meta.freshUntilMillis() + staleRetentionMillis) {
-        remove(key);
-        meta = null;
-      }
-    }
+    DiskIndex.Meta meta = index.lookup(key, clock.millis(), staleRetentionMillis);
     if (meta == null) {
       return Future.succeededFuture();
     }
@@ -204,7 +179,7 @@ public final class DiskCache implements ResponseCache {
       }
       if (!verified) {
         DiskFiles.verify(file, s);
-        markVerified(key, file);
+        index.markVerified(key, file);
       }
       return s.response().withBodyFile(new CachedResponse.BodyFile(file, s.bodyOffset(), s.bodyLength()));
     }, false).recover(t -> {
@@ -212,24 +187,9 @@ public final class DiskCache implements ResponseCache {
         corrupted.increment();
         LOG.warn("disk cache: dropping {} ({}): {}", file, key, t.toString());
       }
-      synchronized (index) {
-        Meta now = index.get(key);
-        if (now != null && now.file().equals(file)) {
-          remove(key);
-        }
-      }
+      index.dropIfIn(key, file);
       return Future.succeededFuture();
     });
-  }
-
-  /** Records that {@code key}'s {@code file} matched its checksum. */
-  private void markVerified(CacheKey key, Path file) {
-    synchronized (index) {
-      Meta m = index.get(key);
-      if (m != null && m.file().equals(file) && !m.verified()) {
-        index.put(key, new Meta(m.file(), m.size(), m.freshUntilMillis(), true));
-      }
-    }
   }
 
   /**
@@ -249,7 +209,7 @@ public final class DiskCache implements ResponseCache {
     }
     Path file = dir.resolve(fileName(key));
     long freshUntil = freshUntil(response);
-    long started = startWriting(key);
+    long started = index.startWriting(key);
     return vertx.<Void>executeBlocking(() -> {
       byte[] data = DiskEntryFormat.write(key, response);
       if (data.length > budgetBytes) {
@@ -261,27 +221,12 @@ public final class DiskCache implements ResponseCache {
       } finally {
         Files.deleteIfExists(tmp);
       }
-      synchronized (index) {
-        if (invalidatedSince(key, started)) {
-          // invalidated while this write was in flight: the object must not come back
-          delete(file);
-          Meta old = index.remove(key);
-          untrack(key);
-          bytes -= old == null ? 0 : old.size();
-          return null;
-        }
-        Meta old = index.put(key, new Meta(file, data.length, freshUntil, true));
-        if (old != null && !old.file().equals(file)) {
-          delete(old.file());
-        }
-        track(key);
-        bytes += data.length - (old == null ? 0 : old.size());
-        evictOverBudget();
-      }
+      // invalidated while this write was in flight: the object must not come back
+      index.publish(key, new DiskIndex.Meta(file, data.length, freshUntil, true), started, true);
       return null;
     }, false).andThen(ar -> {
       pendingWriteBytes.addAndGet(-weight);
-      doneWriting(key);
+      index.doneWriting(key);
     });
   }
 
@@ -297,37 +242,13 @@ public final class DiskCache implements ResponseCache {
 
   @Override
   public Future<Void> invalidate(CacheKey key) {
-    synchronized (index) {
-      remove(key);
-      if (!key.isVariant()) {
-        java.util.Set<CacheKey> vs = variants.remove(key);
-        if (vs != null) {
-          for (CacheKey v : List.copyOf(vs)) {
-            remove(v);
-          }
-        }
-        for (CacheKey w : writing.keySet()) {
-          if (w.isVariant() && w.primary().equals(key)) {
-            invalidatedAt.put(w, ++writeClock);
-          }
-        }
-      }
-    }
+    index.invalidate(key);
     return Future.succeededFuture();
   }
 
   @Override
   public Future<Long> purge(Predicate<CacheKey> matching) {
-    long removed = 0;
-    synchronized (index) {
-      for (CacheKey k : List.copyOf(index.keySet())) {
-        if (matching.test(k)) {
-          remove(k);
-          removed++;
-        }
-      }
-    }
-    return Future.succeededFuture(removed);
+    return Future.succeededFuture(index.purge(matching));
   }
 
   /**
@@ -338,7 +259,7 @@ public final class DiskCache implements ResponseCache {
    */
   public Future<DiskEntryWriter> openLarge(CacheKey key, CachedResponse head, long maxBodyBytes) {
     io.vertx.core.Context ctx = vertx.getOrCreateContext();
-    long started = startWriting(key);
+    long started = index.startWriting(key);
     long freshUntil = freshUntil(head);
     return ctx.<DiskEntryWriter>executeBlocking(() -> {
       Path tmp = Files.createTempFile(dir, "large-", ".tmp");
@@ -349,7 +270,7 @@ public final class DiskCache implements ResponseCache {
         Files.deleteIfExists(tmp);
         throw e;
       }
-    }, true).onFailure(t -> doneWriting(key));
+    }, true).onFailure(t -> index.doneWriting(key));
   }
 
   /**
@@ -366,20 +287,8 @@ public final class DiskCache implements ResponseCache {
       Path file = dir.resolve(hash + "-" + Long.toHexString(System.nanoTime()) + "-" + sequence.incrementAndGet()
           + SUFFIX);
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-      synchronized (index) {
-        if (invalidatedSince(key, started)) {
-          delete(file);
-          return null;
-        }
-        Meta old = index.put(key, new Meta(file, size, freshUntil, true)); // checksummed and synced while written
-        if (old != null && !old.file().equals(file)) {
-          delete(old.file());
-        }
-        track(key);
-        bytes += size - (old == null ? 0 : old.size());
-        evictOverBudget();
-        return index.containsKey(key) ? file : null;
-      }
+      // checksummed and synced while written
+      return index.publish(key, new DiskIndex.Meta(file, size, freshUntil, true), started, false) ? file : null;
     } finally {
       Files.deleteIfExists(tmp);
     }
@@ -387,102 +296,22 @@ public final class DiskCache implements ResponseCache {
 
   /** True while {@code key} is stored in {@code file} (a large entry not evicted nor invalidated). */
   public boolean holds(CacheKey key, Path file) {
-    synchronized (index) {
-      Meta m = index.get(key);
-      return m != null && m.file().equals(file);
-    }
-  }
-
-  /** Starts the bookkeeping of one write of {@code key}: its stamp, for {@link #invalidatedSince}. */
-  private long startWriting(CacheKey key) {
-    synchronized (index) {
-      writing.merge(key, 1, Integer::sum);
-      return ++writeClock;
-    }
-  }
-
-  /** True when {@code key} was invalidated after the write stamped {@code started} began; caller holds the lock. */
-  private boolean invalidatedSince(CacheKey key, long started) {
-    Long at = invalidatedAt.get(key);
-    return at != null && at > started;
+    return index.holds(key, file);
   }
 
   /** Ends the bookkeeping of one write of {@code key} (started by {@link #put} or {@link #openLarge}). */
   void doneWriting(CacheKey key) {
-    synchronized (index) {
-      if (writing.merge(key, -1, Integer::sum) <= 0) {
-        writing.remove(key);
-        invalidatedAt.remove(key);
-      }
-    }
+    index.doneWriting(key);
   }
 
   @Override
   public CacheStats stats() {
-    synchronized (index) {
-      return new CacheStats(index.size(), bytes, budgetBytes, evictions.sum());
-    }
-  }
-
-  /** Deletes least recently used files until the budget holds; caller holds the index lock. */
-  private void evictOverBudget() {
-    Iterator<Map.Entry<CacheKey, Meta>> it = index.entrySet().iterator();
-    while (bytes > budgetBytes && it.hasNext()) {
-      Map.Entry<CacheKey, Meta> e = it.next();
-      Meta m = e.getValue();
-      it.remove();
-      untrack(e.getKey());
-      bytes -= m.size();
-      evictions.increment();
-      delete(m.file());
-      java.util.function.Consumer<CacheKey> l = evicted;
-      if (l != null) {
-        l.accept(e.getKey());
-      }
-    }
+    return index.stats();
   }
 
   @Override
-  public void onEviction(java.util.function.Consumer<CacheKey> listener) {
+  public void onEviction(Consumer<CacheKey> listener) {
     this.evicted = listener;
-  }
-
-  /** Drops {@code key} and its file; caller holds the index lock. */
-  private void remove(CacheKey key) {
-    if (writing.containsKey(key)) {
-      invalidatedAt.put(key, ++writeClock);
-    }
-    Meta m = index.remove(key);
-    untrack(key);
-    if (m != null) {
-      bytes -= m.size();
-      delete(m.file());
-    }
-  }
-
-  /** Records a secondary key under its primary key; caller holds the index lock. */
-  private void track(CacheKey key) {
-    if (key.isVariant()) {
-      variants.computeIfAbsent(key.primary(), p -> new java.util.HashSet<>()).add(key);
-    }
-  }
-
-  /** Forgets a secondary key; caller holds the index lock. */
-  private void untrack(CacheKey key) {
-    if (key.isVariant()) {
-      variants.computeIfPresent(key.primary(), (p, set) -> {
-        set.remove(key);
-        return set.isEmpty() ? null : set;
-      });
-    }
-  }
-
-  private static void delete(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      LOG.warn("disk cache: cannot delete {}: {}", file, e.toString());
-    }
   }
 
   static String fileName(CacheKey key) {

@@ -11,7 +11,18 @@ import java.util.zip.CRC32C;
 /** File operations of the disk tier that keep its entries whole: synced writes, checksum checks. */
 final class DiskFiles {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DiskCache.class);
+
   private DiskFiles() {}
+
+  /** Deletes {@code file} if it exists; a failure is logged, not thrown. */
+  static void delete(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.warn("disk cache: cannot delete {}: {}", file, e.toString());
+    }
+  }
 
   /** Writes {@code data} to a new temporary file in {@code dir} and syncs it to the disk ({@code fsync}). */
   static Path writeSynced(Path dir, byte[] data) throws IOException {

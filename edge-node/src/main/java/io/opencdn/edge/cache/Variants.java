@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -133,7 +134,7 @@ public final class Variants {
 
   /**
    * The variant a request selects among responses varying on {@code names}: each name with the
-   * request's value ({@link CachedResponse#selectingValue}, so {@code Accept-Encoding} is
+   * request's value ({@link #selectingValue}, so {@code Accept-Encoding} is
    * normalised), URL-encoded, joined with {@code &}; hashed (SHA-256) when long.
    */
   public static String variantOf(List<String> names, MultiMap requestHeaders) {
@@ -142,7 +143,7 @@ public final class Variants {
       if (b.length() > 0) {
         b.append('&');
       }
-      b.append(n).append('=').append(URLEncoder.encode(CachedResponse.selectingValue(requestHeaders, n),
+      b.append(n).append('=').append(URLEncoder.encode(selectingValue(requestHeaders, n),
           StandardCharsets.UTF_8));
     }
     if (b.length() <= MAX_READABLE) {
@@ -154,6 +155,56 @@ public final class Variants {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The values of the request headers a response's {@code Vary} names (lower-case names,
+   * {@link #selectingValue}, missing headers as empty strings): what a stored variant is selected by.
+   */
+  static Map<String, String> selectingValues(MultiMap responseHeaders, MultiMap requestHeaders) {
+    Map<String, String> values = new TreeMap<>();
+    for (String vary : responseHeaders.getAll("Vary")) {
+      for (String name : vary.split(",")) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        if (!n.isEmpty()) {
+          values.put(n, selectingValue(requestHeaders, n));
+        }
+      }
+    }
+    return values;
+  }
+
+  /**
+   * The value of request header {@code name} (lower case) as Vary matching compares it: all
+   * field lines joined with commas, trimmed, {@code Accept-Encoding} normalised
+   * ({@link #normalizeAcceptEncoding}); empty when absent.
+   */
+  public static String selectingValue(MultiMap headers, String name) {
+    String v = String.join(",", headers.getAll(name)).trim();
+    return name.equals("accept-encoding") ? normalizeAcceptEncoding(v) : v;
+  }
+
+  /**
+   * Normalises {@code Accept-Encoding} to the one coding this cache distinguishes: {@code br},
+   * else {@code gzip}, else empty (identity), so that the many spellings browsers send share
+   * one variant. A coding listed with {@code q=0} does not count.
+   */
+  public static String normalizeAcceptEncoding(String value) {
+    if (value == null || value.isEmpty()) {
+      return "";
+    }
+    boolean br = false;
+    boolean gzip = false;
+    for (String part : value.toLowerCase(Locale.ROOT).split(",")) {
+      String[] p = part.split(";");
+      String coding = p[0].trim();
+      boolean refused = p.length > 1 && p[1].replace(" ", "").matches("q=0(\\.0*)?");
+      if (!refused) {
+        br |= coding.equals("br");
+        gzip |= coding.equals("gzip") || coding.equals("x-gzip");
+      }
+    }
+    return br ? "br" : gzip ? "gzip" : "";
   }
 
   /** The {@code Vary} names of an index. */

@@ -4,8 +4,8 @@ import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.edge.cache.CacheStats;
 import io.opencdn.edge.cache.CachedResponse;
 import io.opencdn.edge.cache.ResponseCache;
-import io.opencdn.edge.purge.PurgeRequest;
-import io.opencdn.edge.purge.SurrogateIndex;
+import io.opencdn.edge.cluster.purge.PurgeRequest;
+import io.opencdn.edge.cluster.purge.SurrogateIndex;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,22 +23,24 @@ public final class ClusterCache implements ResponseCache {
   private final ResponseCache delegate;
   private final SurrogateIndex index;
   private final ClusterDirectory directory;
-  private volatile ClusterFiller filler;
+  private final ClusterFiller filler;
 
-  public ClusterCache(ResponseCache delegate, SurrogateIndex index, ClusterDirectory directory) {
+  /**
+   * @param delegate the edge's tiers
+   * @param index the surrogate keys of what is stored
+   * @param directory the cluster's cache directory, told what this edge holds
+   * @param filler the filler whose fills this cache completes ({@link ClusterFiller#stored})
+   */
+  public ClusterCache(ResponseCache delegate, SurrogateIndex index, ClusterDirectory directory, ClusterFiller filler) {
     this.delegate = delegate;
     this.index = index;
     this.directory = directory;
+    this.filler = filler;
     // an object evicted for space is no longer served here: peers stop being sent to this edge
     delegate.onEviction(k -> {
       index.remove(k);
       directory.withdraw(k);
     });
-  }
-
-  /** Connects the filler whose fills this cache completes. */
-  public void filler(ClusterFiller f) {
-    this.filler = f;
   }
 
   @Override
@@ -55,8 +57,7 @@ public final class ClusterCache implements ResponseCache {
         return Future.succeededFuture();
       }
       index.record(key, response);
-      ClusterFiller f = filler;
-      if (f != null && !f.stored(key, response, PurgeRequest.tags(response))) {
+      if (!filler.stored(key, response, PurgeRequest.tags(response))) {
         index.remove(key);
         return delegate.invalidate(key);
       }

@@ -6,14 +6,14 @@ import io.opencdn.common.cluster.Holder;
 import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.edge.cache.CachePolicy;
 import io.opencdn.edge.cache.CachedResponse;
+import io.opencdn.edge.cluster.peer.PeerClient;
+import io.opencdn.edge.cluster.peer.PeerEndpoint;
+import io.opencdn.edge.cluster.purge.PurgeLog;
+import io.opencdn.edge.config.PeerScope;
 import io.opencdn.edge.fill.Filler;
 import io.opencdn.edge.fill.FillsInProgress;
 import io.opencdn.edge.fill.OriginRequest;
 import io.opencdn.edge.fill.OriginResponse;
-import io.opencdn.edge.peer.PeerClient;
-import io.opencdn.edge.peer.PeerEndpoint;
-import io.opencdn.edge.peer.PeerScope;
-import io.opencdn.edge.purge.PurgeLog;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -108,6 +108,11 @@ public final class ClusterFiller implements Filler {
     return leaseWaits.sum();
   }
 
+  /** Fills begun and not yet stored or ended (bounded by the fills in progress). */
+  public int pendingTickets() {
+    return tickets.size();
+  }
+
   /** Origin fills made under a cluster lease. */
   public long leasedOriginFills() {
     return leasedOriginFills.sum();
@@ -184,27 +189,41 @@ public final class ClusterFiller implements Filler {
 
   private Future<OriginResponse> viaPeer(CacheKey key, long generation, OriginResponse peer) {
     peerFills.increment();
-    tickets.put(key, new Ticket(generation, null));
+    Ticket ticket = new Ticket(generation, null);
+    tickets.put(key, ticket);
+    forgetWhenDone(key, ticket);
     return Future.succeededFuture(peer);
+  }
+
+  /**
+   * Drops {@code ticket} when the local fill of {@code key} ends without storing (a copy too large
+   * to keep, a body that broke off), releasing its lease: a ticket never outlives its fill.
+   */
+  private void forgetWhenDone(CacheKey key, Ticket ticket) {
+    Future<?> fill = fills.inFlight(key);
+    if (fill == null) {
+      if (tickets.remove(key, ticket)) {
+        release(key, ticket);
+      }
+    } else {
+      fill.onComplete(done -> {
+        if (tickets.remove(key, ticket)) {
+          release(key, ticket);
+        }
+      });
+    }
   }
 
   private Future<OriginResponse> fromOrigin(CacheKey key, OriginRequest request, Ticket ticket) {
     tickets.put(key, ticket);
     return origin.fetch(key, request).andThen(ar -> {
       if (ar.failed() || ar.result() == null || !willBeStored(request, ar.result())) {
-        release(key, tickets.remove(key));
-      } else if (ticket.lease() != null) {
-        // a fill that ends without storing (broken body, too large) frees the lease then
-        Future<?> fill = fills.inFlight(key);
-        if (fill == null) {
-          release(key, tickets.remove(key));
-        } else {
-          fill.onComplete(done -> {
-            if (tickets.remove(key, ticket)) {
-              release(key, ticket);
-            }
-          });
+        if (tickets.remove(key, ticket)) {
+          release(key, ticket);
         }
+      } else {
+        // a fill that ends without storing (broken body, too large) frees the lease then
+        forgetWhenDone(key, ticket);
       }
     });
   }

@@ -1,30 +1,31 @@
 package io.opencdn.edge.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
-import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.ClusterMaps;
+import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
-import io.opencdn.common.cluster.LatencyRecords;
 import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
-import io.opencdn.edge.ClusterFillConfig;
-import io.opencdn.edge.EdgeConfig;
-import io.opencdn.edge.admin.ClusterAdmin;
+import io.opencdn.edge.admin.AdminRoute;
+import io.opencdn.edge.admin.ClusterEndpoints;
 import io.opencdn.edge.cache.ResponseCache;
+import io.opencdn.edge.cluster.peer.PeerClient;
+import io.opencdn.edge.cluster.peer.PeerEndpoint;
+import io.opencdn.edge.cluster.peer.PeerToken;
+import io.opencdn.edge.cluster.purge.Invalidations;
+import io.opencdn.edge.cluster.purge.PurgeLog;
+import io.opencdn.edge.cluster.purge.PurgeRequest;
+import io.opencdn.edge.cluster.purge.SurrogateIndex;
+import io.opencdn.edge.config.ClusterFillConfig;
+import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.edge.fill.Filler;
 import io.opencdn.edge.fill.FillsInProgress;
-import io.opencdn.edge.http.AdminHandler;
-import io.opencdn.edge.peer.PeerClient;
-import io.opencdn.edge.peer.PeerEndpoint;
-import io.opencdn.edge.peer.PeerToken;
-import io.opencdn.edge.purge.Invalidations;
-import io.opencdn.edge.purge.PurgeLog;
-import io.opencdn.edge.purge.PurgeRequest;
-import io.opencdn.edge.purge.SurrogateIndex;
+import io.opencdn.edge.metrics.LoadMeter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -39,9 +40,12 @@ import java.util.function.LongSupplier;
  * secret ({@link RecordMac}) and checked where it is read; what each reader ignored is counted in
  * {@link #recordChecks} (and in {@code /_cdn/cluster} and {@code cdn_cluster_records_rejected_total}).
  *
- * <p>Use: construct before the HTTP stage, build the stage with {@link #cache()} and a filler
- * chain ending in {@link #filler()}, {@link #routes} on its admin handler, then {@link #start}
- * once the listener is bound; {@link #stop} before closing the listener.
+ * <p>It plugs into the edge through what the lower stages define: {@link #cache()} decorates the
+ * tier ({@link ResponseCache}) and {@link #filler()} is the {@link Filler} of the fill stage,
+ * built from the HTTP stage's {@link FillsInProgress}; {@link #routes()} are the admin endpoints
+ * it serves. Use: construct before the HTTP stage, build the stage with {@link #cache()},
+ * {@link #filler()} and {@link #routes()}, then {@link #start} once the listener is bound;
+ * {@link #stop} before closing the listener.
  */
 public final class EdgeCluster {
 
@@ -80,19 +84,18 @@ public final class EdgeCluster {
     this.fills = fills;
     this.mac = RecordMac.fromSecret(config.cluster().secret());
     for (String map : java.util.List.of(ClusterMaps.EDGES, EdgeClusterNames.PURGES, EdgeClusterNames.ORIGIN_HEALTH,
-        LatencyRecords.TARGETS)) {
+        ClusterMaps.LATENCY_TARGETS)) {
       checks.put(map, new RecordCheck(mac));
     }
     this.directory = new ClusterDirectory(vertx, hz, mac, config.id(),
         config.region(), advertisedHost(), clock, fill.leaseMaxAgeMillis());
-    this.cache = new ClusterCache(tier, new SurrogateIndex(1_000_000), directory);
     this.token = PeerToken.fromSecret(config.cluster().secret());
     this.peers = new PeerClient(vertx, token, clock, fill.peerTimeoutMillis());
     this.originHealth = new OriginHealth(vertx, hz, config.id(), clock, OriginHealth.DEFAULT_THRESHOLD,
         OriginHealth.DEFAULT_HOLD_MILLIS, checks.get(EdgeClusterNames.ORIGIN_HEALTH));
-    this.filler = new ClusterFiller(originHealth.watch(origin), directory, peers, fill.scope(), purgeLog, fills, clock,
+    this.filler = new ClusterFiller(io.opencdn.edge.fill.Failover.filler(originHealth.watch(origin)), directory, peers, fill.scope(), purgeLog, fills, clock,
         fill.leaseAttempts(), fill.peerTimeoutMillis(), fill.leaseMaxAgeMillis());
-    this.cache.filler(filler);
+    this.cache = new ClusterCache(tier, new SurrogateIndex(1_000_000), directory, filler);
     this.invalidations = new Invalidations(vertx, hz, config.id(), clock, this::purgeLocally, INVALIDATION_RETENTION_MILLIS,
         checks.get(EdgeClusterNames.PURGES), checks.get(ClusterMaps.EDGES));
   }
@@ -107,15 +110,39 @@ public final class EdgeCluster {
     return filler;
   }
 
-  /** Registers the peer endpoint, drain/undrain, invalidations and {@code /_cdn/cluster}; health reports the state. */
-  public void routes(AdminHandler admin) {
-    ClusterAdmin endpoints = new ClusterAdmin(config.id(), this::state, invalidations, this::stats);
-    admin.route("/_cdn/peer/", false, new PeerEndpoint(config.id(), cache, token, clock, fills));
-    admin.route("/_cdn/drain", true, req -> endpoints.drain(req, EdgeState.DRAINING));
-    admin.route("/_cdn/undrain", true, req -> endpoints.drain(req, EdgeState.ACTIVE));
-    admin.route(ClusterAdmin.INVALIDATIONS, true, endpoints::invalidations);
-    admin.route("/_cdn/cluster", true, endpoints::cluster);
-    admin.state(() -> state().name());
+  /**
+   * The endpoints this edge serves for the cluster, in the order they are matched: the peer
+   * endpoint (the cluster's peer token, not the admin token), drain/undrain, invalidations and
+   * {@code /_cdn/cluster}; health reports {@link #state()}.
+   */
+  public List<AdminRoute> routes() {
+    ClusterEndpoints endpoints = new ClusterEndpoints(config.id(), new ClusterEndpoints.Cluster() {
+      @Override
+      public Future<Void> state(EdgeState s) {
+        return EdgeCluster.this.state(s);
+      }
+
+      @Override
+      public Future<JsonObject> invalidate(String host, List<String> paths, List<String> surrogateKeys) {
+        return invalidations.submit(host, paths, surrogateKeys);
+      }
+
+      @Override
+      public Future<JsonObject> invalidation(String id) {
+        return invalidations.status(id);
+      }
+
+      @Override
+      public JsonObject stats() {
+        return EdgeCluster.this.stats();
+      }
+    });
+    return List.of(
+        new AdminRoute("/_cdn/peer/", false, new PeerEndpoint(config.id(), cache, token, clock, fills)),
+        new AdminRoute("/_cdn/drain", true, req -> endpoints.drain(req, EdgeState.DRAINING)),
+        new AdminRoute("/_cdn/undrain", true, req -> endpoints.drain(req, EdgeState.ACTIVE)),
+        new AdminRoute(ClusterEndpoints.INVALIDATIONS, true, endpoints::invalidations),
+        new AdminRoute("/_cdn/cluster", true, endpoints::cluster));
   }
 
   /** Joins: listeners, then the registry entry (with the bound HTTP port). */
@@ -124,7 +151,7 @@ public final class EdgeCluster {
     invalidations.start();
     Future<Void> health = originHealth.start();
     registry = new EdgeRegistry(vertx, hz, mac, template, requests, load::bytesWritten, load::openConnections, clock,
-        io.opencdn.edge.EdgeNode.HEARTBEAT_MILLIS);
+        EdgeRegistry.HEARTBEAT_MILLIS);
     return health.compose(v -> registry.start());
   }
 
@@ -170,11 +197,6 @@ public final class EdgeCluster {
     return originHealth;
   }
 
-  /** The cluster filler (for its counters). */
-  public ClusterFiller clusterFiller() {
-    return filler;
-  }
-
   /**
    * The checks of what this edge reads from the cluster, by map ({@code edges}, {@code purges} with
    * the {@code invalidations} and {@code purge-acks} maps, {@code origin-health},
@@ -194,6 +216,7 @@ public final class EdgeCluster {
         .put("peerFills", filler.peerFills())
         .put("leaseWaits", filler.leaseWaits())
         .put("leasedOriginFills", filler.leasedOriginFills())
+        .put("fillTickets", filler.pendingTickets())
         .put("directoryOps", directory.opsSent())
         .put("directoryMessages", directory.messagesSent())
         .put("purgeGeneration", purgeLog.current());

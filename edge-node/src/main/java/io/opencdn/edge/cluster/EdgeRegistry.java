@@ -1,8 +1,8 @@
 package io.opencdn.edge.cluster;
 
-import io.opencdn.common.cluster.ClusterFutures;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.opencdn.common.cluster.ClusterFutures;
 import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class EdgeRegistry {
 
   private static final Logger LOG = LoggerFactory.getLogger(EdgeRegistry.class);
+  /** Interval of the edges' registry heartbeats. */
+  public static final long HEARTBEAT_MILLIS = 1000;
 
   private final Vertx vertx;
   private final IMap<String, EdgeRecord> edges;

@@ -4,13 +4,17 @@ import com.hazelcast.nio.serialization.Serializer;
 import com.hazelcast.nio.serialization.SerializerHook;
 import io.opencdn.common.cluster.ClusterSerialization;
 import io.opencdn.common.cluster.RecordSerializer;
+import io.opencdn.edge.cluster.purge.InvalidationRecord;
+import io.opencdn.edge.cluster.purge.PurgeAck;
+import io.opencdn.edge.cluster.purge.PurgeRequest;
+import io.opencdn.edge.cluster.purge.PurgeSerialization;
 
 /**
  * The serializers of the records only edges share ({@link EdgeLoad}, {@link OriginFailure} and its
- * entry processor), found by Hazelcast through this module's
- * {@code META-INF/services/com.hazelcast.SerializerHook}, beside those {@link ClusterSerialization}
- * registers: fixed type ids from {@code 730_201}, no class names and no Java serialization on the
- * wire. The purge records have theirs in {@link io.opencdn.edge.purge.PurgeSerialization}.
+ * entry processor, and the invalidation records of {@link PurgeSerialization}), found by Hazelcast
+ * through this module's {@code META-INF/services/com.hazelcast.SerializerHook}, beside those
+ * {@link ClusterSerialization} registers: fixed type ids from {@code 730_201}, no class names and
+ * no Java serialization on the wire.
  */
 public final class EdgeSerialization {
 
@@ -63,6 +67,34 @@ public final class EdgeSerialization {
     public OriginFailureReportHook() {
       super(new RecordSerializer<>(OriginFailure.Report.class, ORIGIN_FAILURE_REPORT, (out, v) -> v.write(out),
           OriginFailure.Report::read));
+    }
+  }
+
+  /** {@link PurgeRequest}. */
+  public static final class PurgeRequestHook extends Hook<PurgeRequest> {
+    public PurgeRequestHook() {
+      super(PurgeSerialization.purgeRequest());
+    }
+  }
+
+  /** {@link InvalidationRecord}. */
+  public static final class InvalidationRecordHook extends Hook<InvalidationRecord> {
+    public InvalidationRecordHook() {
+      super(PurgeSerialization.invalidationRecord());
+    }
+  }
+
+  /** {@link PurgeAck}. */
+  public static final class PurgeAckHook extends Hook<PurgeAck> {
+    public PurgeAckHook() {
+      super(PurgeSerialization.purgeAck());
+    }
+  }
+
+  /** {@link PurgeAck.Receipt}. */
+  public static final class PurgeReceiptHook extends Hook<PurgeAck.Receipt> {
+    public PurgeReceiptHook() {
+      super(PurgeSerialization.purgeReceipt());
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.opencdn.edge.http;
 
+import io.opencdn.edge.metrics.EdgeMetrics;
+import io.opencdn.edge.metrics.LogText;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -12,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * {@code <client> "<method> <uri> HTTP/<v>" <status> <body bytes> host=<host> cache=<X-Cache> ms=<duration>}
  * (status {@code -} when no response was completed, e.g. a reset after a truncated fill).
  * Fields that come from the client (the URI, the Host) are escaped as nginx escapes them
- * ({@link #escape}), so no request can forge a field or start a new line.
+ * ({@link LogText#escape}), so no request can forge a field or start a new line.
  */
 final class AccessLog {
 
@@ -33,45 +35,6 @@ final class AccessLog {
     HttpServerResponse out = req.response();
     out.bodyEndHandler(line);
     out.closeHandler(line);
-  }
-
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
-
-  /**
-   * {@code s} with every byte that could end or forge a field written as {@code \xHH} (UTF-8 for
-   * characters over 0xFF): control characters, space, {@code "}, {@code \}, and bytes from 0x7F
-   * on; {@code -} for null. The same instance when nothing needs escaping (the common case).
-   */
-  static String escape(String s) {
-    if (s == null) {
-      return "-";
-    }
-    int n = s.length();
-    int i = 0;
-    while (i < n && plain(s.charAt(i))) {
-      i++;
-    }
-    if (i == n) {
-      return s;
-    }
-    StringBuilder b = new StringBuilder(n + 16).append(s, 0, i);
-    for (; i < n; i++) {
-      char c = s.charAt(i);
-      if (plain(c)) {
-        b.append(c);
-      } else if (c <= 0xFF) {
-        b.append("\\x").append(HEX[c >> 4]).append(HEX[c & 0xF]);
-      } else {
-        for (byte x : String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
-          b.append("\\x").append(HEX[(x >> 4) & 0xF]).append(HEX[x & 0xF]);
-        }
-      }
-    }
-    return b.toString();
-  }
-
-  private static boolean plain(char c) {
-    return c > 0x20 && c < 0x7F && c != '"' && c != '\\';
   }
 
   /** The line of one request, written once: at the body's end or at close, whichever is first. */
@@ -100,9 +63,9 @@ final class AccessLog {
       if (logger.isInfoEnabled()) {
         String client = req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress();
         String cache = out.headers().get("X-Cache");
-        logger.info("{} \"{} {} {}\" {} {} host={} cache={} ms={}", client, escape(req.method().name()), escape(req.uri()),
+        logger.info("{} \"{} {} {}\" {} {} host={} cache={} ms={}", client, LogText.escape(req.method().name()), LogText.escape(req.uri()),
             req.version() == null ? "-" : req.version().alpnName().toUpperCase(), out.ended() ? out.getStatusCode() : "-",
-            bytes, escape(Distributions.requestHost(req)), cache == null ? "-" : cache.replace(' ', '_'),
+            bytes, LogText.escape(Distributions.requestHost(req)), cache == null ? "-" : cache.replace(' ', '_'),
             (System.nanoTime() - start) / 1_000_000);
       }
     }

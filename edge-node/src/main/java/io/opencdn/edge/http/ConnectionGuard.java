@@ -1,6 +1,7 @@
 package io.opencdn.edge.http;
 
-import io.opencdn.edge.ConnectionsConfig;
+import io.opencdn.edge.config.ConnectionsConfig;
+import io.opencdn.edge.metrics.LoadMeter;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -26,23 +27,11 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Cost on the request path: a hash lookup of the connection and two field writes; no clock is
  * read and nothing is allocated beyond the response's end handler (which also counts its bytes
- * for the {@link Listener}). A periodic sweep (every quarter of the shorter timeout, at most every
+ * for the {@link LoadMeter}). A periodic sweep (every quarter of the shorter timeout, at most every
  * second) stamps the connections that began waiting and closes, on their own event loop, those
  * past their deadline.
  */
 public final class ConnectionGuard {
-
-  /** Told about accepted connections and written responses (the cluster's load meter). */
-  public interface Listener {
-    /** A connection was accepted. */
-    void opened();
-
-    /** An accepted connection closed. */
-    void closed();
-
-    /** A response ended after writing {@code bytes}. */
-    void responseEnded(long bytes);
-  }
 
   private static final long BUSY = -1;
   private static final long UNSTAMPED = 0;
@@ -51,7 +40,7 @@ public final class ConnectionGuard {
 
   private final Vertx vertx;
   private final ConnectionsConfig limits;
-  private final Listener listener;
+  private final LoadMeter load;
   private final AtomicInteger open = new AtomicInteger();
   private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<HttpConnection, Conn> conns = new ConcurrentHashMap<>();
@@ -81,10 +70,10 @@ public final class ConnectionGuard {
     }
   }
 
-  public ConnectionGuard(Vertx vertx, ConnectionsConfig limits, Listener listener) {
+  public ConnectionGuard(Vertx vertx, ConnectionsConfig limits, LoadMeter load) {
     this.vertx = vertx;
     this.limits = limits;
-    this.listener = listener;
+    this.load = load;
   }
 
   /** Starts the periodic sweep of deadlines. */
@@ -115,14 +104,14 @@ public final class ConnectionGuard {
         c.waitingSince = BUSY;
         req.response().endHandler(v -> ended(c, req));
       } else {
-        req.response().endHandler(v -> listener.responseEnded(req.response().bytesWritten()));
+        req.response().endHandler(v -> load.responseEnded(req.response().bytesWritten()));
       }
       next.handle(req);
     };
   }
 
   private void ended(Conn c, HttpServerRequest req) {
-    listener.responseEnded(req.response().bytesWritten());
+    load.responseEnded(req.response().bytesWritten());
     if (--c.inFlight <= 0) {
       c.inFlight = 0;
       c.waitingSince = UNSTAMPED; // the sweep stamps it: no clock read per response
@@ -145,11 +134,11 @@ public final class ConnectionGuard {
     }
     Conn c = new Conn(conn, Vertx.currentContext(), address, now());
     conns.put(conn, c);
-    listener.opened();
+    load.opened();
     conn.closeHandler(v -> {
       if (conns.remove(conn) != null) {
         release(address);
-        listener.closed();
+        load.closed();
       }
     });
   }

@@ -1,22 +1,29 @@
 package io.opencdn.edge.http;
 
-import io.opencdn.edge.DistributionConfig;
+import io.opencdn.common.distribution.Behavior;
+import io.opencdn.common.distribution.DistributionsDocument;
+import io.opencdn.edge.config.DistributionConfig;
 import io.opencdn.edge.fill.Origin;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Maps a request's Host to its {@link Distribution}: an exact, case-insensitive match of the host
  * name (port and trailing dot ignored), else the {@code *} distribution if configured. A Host that
  * matches nothing is refused, so the edge never acts as an open proxy.
+ *
+ * <p>One instance is one immutable version: the distributions of the edge's own file, or of one
+ * {@code distributions.yaml} ({@link #of(DistributionsDocument)}), whose requests also get the
+ * {@link Route} of the behavior their path matches.
  */
 public final class Distributions {
 
   private final Map<String, Distribution> byHost = new HashMap<>();
   private final Distribution any;
+  private final DistributionsDocument document;
+  private final Map<String, Map<String, Origin>> origins = new HashMap<>();
 
   public Distributions(List<DistributionConfig> configs) {
     Distribution wildcard = null;
@@ -30,18 +37,64 @@ public final class Distributions {
       }
     }
     this.any = wildcard;
+    this.document = null;
   }
 
-  /** The distribution for a Host header value (may include a port), if any. */
-  public Optional<Distribution> match(String hostHeader) {
-    String name = hostName(hostHeader);
-    Distribution d = name == null ? null : byHost.get(name);
-    return Optional.ofNullable(d != null ? d : any);
+  private Distributions(DistributionsDocument doc) {
+    this.document = doc;
+    Distribution wildcard = null;
+    for (io.opencdn.common.distribution.Distribution dist : doc.distributions()) {
+      Map<String, Origin> resolved = new HashMap<>();
+      dist.origins().forEach(o -> resolved.put(o.id(), Origin.of(o.uri())));
+      origins.put(dist.id(), Map.copyOf(resolved));
+      for (String h : dist.hosts()) {
+        Distribution d = new Distribution(h, resolved.get(dist.origins().get(0).id()), dist.trustForwardedHeaders());
+        if (h.equals(DistributionConfig.ANY_HOST)) {
+          wildcard = d;
+        } else {
+          byHost.put(h, d);
+        }
+      }
+    }
+    this.any = wildcard;
+  }
+
+  /** The distributions of a {@code distributions.yaml} version. */
+  public static Distributions of(DistributionsDocument doc) {
+    return new Distributions(doc);
+  }
+
+  /** The document of this version, or null for the edge's own distributions. */
+  public DistributionsDocument document() {
+    return document;
+  }
+
+  /** The content hash of this version's document, or {@code "local"} for the edge's own file. */
+  public String version() {
+    return document == null ? "local" : document.hash();
   }
 
   /**
-   * The distribution for a host name as {@link #hostName} yields it (null: none), or null.
-   * The hit path's variant of {@link #match}: no Host parsing, no Optional.
+   * The distribution {@code d} (from {@link #forName}) for a request with the normalised
+   * {@code target}: itself without a document, else a new {@link Distribution} carrying the
+   * {@link Route} of the first behavior matching the target's path, its origin the first of the
+   * behavior's target.
+   */
+  Distribution route(Distribution d, String target) {
+    if (document == null) {
+      return d;
+    }
+    io.opencdn.common.distribution.Distribution dist = document.forHost(d.host());
+    int q = target.indexOf('?');
+    Behavior b = dist.behaviorFor(q < 0 ? target : target.substring(0, q));
+    Map<String, Origin> resolved = origins.get(dist.id());
+    Route route = new Route(dist, b, target, resolved, document.hash());
+    return new Distribution(d.host(), resolved.get(route.failoverOrder().get(0).id()), d.trustForwardedHeaders(), route);
+  }
+
+  /**
+   * The distribution for a host name as {@link #hostName} or {@link #requestHostName} yields it
+   * (null: none), or null.
    */
   Distribution forName(String name) {
     Distribution d = name == null ? null : byHost.get(name);

@@ -1,41 +1,45 @@
 package io.opencdn.edge.http;
 
-import io.opencdn.common.config.AdminToken;
+import io.opencdn.edge.admin.AdminEndpoints;
 import io.opencdn.edge.cache.CacheKey;
+import io.opencdn.edge.cache.CacheTiers;
 import io.opencdn.edge.cache.ResponseCache;
+import io.opencdn.edge.fill.FillOutcome;
+import io.opencdn.edge.fill.FillStore;
 import io.opencdn.edge.fill.Filler;
-import io.opencdn.edge.fill.FillerChain;
+import io.opencdn.edge.fill.Origin;
 import io.opencdn.edge.fill.OriginClient;
 import io.opencdn.edge.fill.SingleFlight;
+import io.opencdn.edge.metrics.EdgeMetrics;
+import io.opencdn.edge.serve.ServePolicy;
+import io.opencdn.live.LiveServer;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Clock;
 
 /**
- * Entry of the request flow: {@code /_cdn/*} goes to the {@link AdminHandler} (with an admin
- * listener of its own, only health and the peer endpoint here: {@link #adminElsewhere}); every other request
+ * Entry of the request flow: {@code /_cdn/*} goes to the {@link AdminEndpoints} (with an admin
+ * listener of its own, only health and the peer endpoint here: {@link #onContentListener}); every other request
  * is matched to a {@link Distribution} by Host (none: 421 Misdirected Request, RFC 9110 15.5.20,
  * never proxied), then the target is reduced to normalised origin-form ({@link RequestTarget}; 400
- * when it cannot be), then GET and HEAD go through the cache and other methods are relayed.
+ * when it cannot be), then GET and HEAD go through the cache and other methods are relayed. With
+ * live streaming on, live HLS paths are answered first, whatever the Host ({@link LiveServer}).
  */
 public final class EdgeHandler implements Handler<HttpServerRequest> {
 
-  private final Distributions distributions;
-  private final AdminHandler admin;
+  private volatile Distributions distributions;
+  private final AdminEndpoints admin;
   private final CachingProxy caching;
   private final PassProxy pass;
   private final Responder responder;
   private final ProxyHeaders headers;
   private final EdgeMetrics metrics;
-  private volatile boolean adminElsewhere;
+  private final boolean adminElsewhere;
+  private final LiveServer live;
 
-  /** The HTTP stage with the origin as the only filler and default cache settings. */
-  public EdgeHandler(String edgeId, String region, Distributions distributions, AdminToken token, ResponseCache cache,
-      OriginClient origin, Clock clock, long maxObjectBytes, EdgeMetrics metrics) {
-    this(edgeId, region, distributions, token, cache, new FillerChain(origin), origin, clock,
-        CacheSettings.defaults(maxObjectBytes), metrics, new SingleFlight<>());
-  }
+  /** Host of the cache keys of live HLS fetched from another edge: never a distribution's. */
+  static final String LIVE_HOST = "live.opencdn.invalid";
 
   /**
    * Wires the HTTP stage.
@@ -43,66 +47,63 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
    * @param edgeId id used in Via, X-Cache and health
    * @param region region reported by health and X-Edge-Location
    * @param distributions sites served
-   * @param token bearer token of the admin endpoints
-   * @param cache the cache tier
-   * @param fillers where cache fills come from (peer fillers before the origin)
+   * @param admin the {@code /_cdn/*} endpoints
+   * @param adminElsewhere whether they have a listener of their own: then these listeners answer
+   *     404 for {@code /_cdn/*}, except {@code /_cdn/health} and the peer endpoint
+   *     ({@link #onContentListener})
+   * @param tiers the cache tiers (and the disk tier of large objects, if any)
+   * @param fillers where cache fills come from (in a cluster: peers, then the origin)
    * @param origin client for relayed (uncached) requests
    * @param clock clock of the age and freshness calculations
-   * @param settings object size limit, stale windows, heuristic cap
+   * @param policy the serve decision (stale windows, whether the cluster considers an origin failing)
    * @param metrics counters to update
    * @param flights the fills in progress, one per key (shared with the cluster stage)
+   * @param live live streaming ({@code live} section), whose HLS paths are routed before the
+   *     distributions; null when off
    */
-  public EdgeHandler(String edgeId, String region, Distributions distributions, AdminToken token, ResponseCache cache,
-      Filler fillers, OriginClient origin, Clock clock, CacheSettings settings, EdgeMetrics metrics,
-      SingleFlight<CacheKey, FillOutcome> flights) {
+  public EdgeHandler(String edgeId, String region, Distributions distributions, AdminEndpoints admin,
+      boolean adminElsewhere, CacheTiers tiers, Filler fillers, OriginClient origin, Clock clock, ServePolicy policy,
+      EdgeMetrics metrics, SingleFlight<CacheKey, FillOutcome> flights, LiveServer live) {
+    ResponseCache cache = tiers.cache();
     this.distributions = distributions;
     this.metrics = metrics;
     this.headers = new ProxyHeaders(edgeId, region);
     this.responder = new Responder(edgeId, headers, metrics);
-    this.pass = new PassProxy(cache, origin, responder, headers, metrics);
-    this.caching = new CachingProxy(cache, fillers, flights, responder, headers, metrics, clock, settings, pass);
-    this.admin = new AdminHandler(edgeId, region, token, metrics, cache, flights::size);
+    this.pass = new PassProxy(cache, origin, responder, headers, metrics, policy::originFailing);
+    FillStore store = new FillStore(cache, tiers.largeObjects(), policy.settings(), metrics);
+    FillLeader leader = new FillLeader(fillers, store, policy, responder, headers, metrics, clock, pass);
+    this.caching = new CachingProxy(cache, flights, policy, leader, responder, headers, metrics, clock, pass);
+    this.admin = admin;
+    this.adminElsewhere = adminElsewhere;
+    this.live = live;
   }
 
   /**
-   * Tells the stage which origins the cluster considers failing: for those a stale copy within
-   * stale-if-error is served without asking the origin, and no background refresh starts.
+   * Switches to another version of the distributions (one volatile write): requests that already
+   * resolved theirs finish under it, every later request gets the new one.
    */
-  public void originFailing(java.util.function.Predicate<io.opencdn.edge.fill.Origin> failing) {
-    caching.originFailing(failing);
+  public void activate(Distributions next) {
+    this.distributions = next;
   }
 
-  /**
-   * Gives the stage the disk tier for large objects: a storable GET response larger than
-   * {@code maxObjectBytes} but within {@link CacheSettings#diskMaxObjectBytes} is streamed to the
-   * client and into a disk-only entry of {@code disk} at once, and served from the file later.
-   */
-  public void largeObjects(io.opencdn.edge.cache.DiskCache disk) {
-    caching.largeObjects(disk);
-  }
-
-  /**
-   * From now on {@code /_cdn/*} is served by a listener of its own ({@link #admin()} there): these
-   * listeners answer 404 for it, except {@code /_cdn/health} and the peer endpoint
-   * ({@link #onContentListener}).
-   */
-  public void adminElsewhere() {
-    adminElsewhere = true;
+  /** The distributions requests are resolved against now. */
+  public Distributions distributions() {
+    return distributions;
   }
 
   /** Whether {@code path} is served on the content listeners when the admin endpoints have their own. */
   public static boolean onContentListener(String path) {
-    return path.equals(AdminHandler.PREFIX + "health") || path.startsWith(AdminHandler.PREFIX + "peer/");
+    return path.equals(AdminEndpoints.PREFIX + "health") || path.startsWith(AdminEndpoints.PREFIX + "peer/");
   }
 
-  /** The admin endpoints, e.g. for their stats. */
-  public AdminHandler admin() {
-    return admin;
+  private static String joined(HttpServerRequest req, String name) {
+    java.util.List<String> all = req.headers().getAll(name);
+    return all.isEmpty() ? null : String.join(name.equalsIgnoreCase("Cookie") ? "; " : ",", all);
   }
 
   @Override
   public void handle(HttpServerRequest req) {
-    if (req.path() != null && req.path().startsWith(AdminHandler.PREFIX)) {
+    if (req.path() != null && req.path().startsWith(AdminEndpoints.PREFIX)) {
       if (adminElsewhere && !onContentListener(req.path())) {
         responder.plain(req, 404, "404 Not Found");
         return;
@@ -112,8 +113,13 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     }
     metrics.requests.increment();
     AccessLog.watch(req, metrics);
+    if (live != null && live.hlsPath(req.path()) != null) {
+      live(req);
+      return;
+    }
     String hostName = Distributions.requestHostName(req);
-    Distribution d = distributions.forName(hostName);
+    Distributions version = distributions;
+    Distribution d = version.forName(hostName);
     if (d == null) {
       metrics.misdirected.increment();
       responder.plain(req, 421, "421 Misdirected Request: this CDN does not serve that host");
@@ -139,11 +145,44 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
       responder.plain(req, 400, "400 Bad Request: invalid request target, or an absolute URI for another host than Host");
       return;
     }
-    if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
-      caching.handle(req, d, new CacheKey(hostName == null ? "" : hostName, target));
+    d = version.route(d, target);
+    Route route = d.route();
+    if (route != null && !route.behavior().allowedMethods().contains(method.name())) {
+      responder.plain(req, 403, "403 Forbidden: " + method.name() + " is not allowed for this path");
+      return;
+    }
+    if (route != null && route.uncached()) {
+      if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
+        req.pause();
+      }
+      pass.forward(req, d, target);
+    } else if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
+      caching.handle(req, d, new CacheKey(hostName == null ? "" : hostName, route == null ? target
+          : io.opencdn.common.distribution.CacheKeyParts.target(route.behavior().cachePolicy(), route.path(),
+              route.query(), n -> joined(req, n))));
     } else {
       req.pause();
       pass.forward(req, d, target);
+    }
+  }
+
+  /**
+   * A live HLS request ({@code live.hls.pathPrefix}, e.g. {@code /live/<stream>/index.m3u8}): answered
+   * from memory when the stream is published here; when another edge holds it, GET and HEAD fill
+   * this edge's cache from that edge's HTTP listener like from an origin (the playlist lives a
+   * second or so, segments are immutable: their {@code Cache-Control}), so HLS players anywhere cost
+   * one fetch per object per edge; a request that already passed an edge is never passed on (no loop).
+   */
+  private void live(HttpServerRequest req) {
+    boolean fromEdge = req.headers().getAll("Via").stream().anyMatch(v -> v.contains("(opencdn)"));
+    LiveServer.HlsRoute route = live.routeHls(req.path(), fromEdge);
+    if (route.kind() == LiveServer.Kind.REMOTE && (req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD)) {
+      Distribution ingest = new Distribution(LIVE_HOST, new Origin(route.host(), route.port(), false));
+      caching.handle(req, ingest, new CacheKey(LIVE_HOST, req.path()));
+    } else if (route.kind() == LiveServer.Kind.MISSING) {
+      LiveServer.missing(req);
+    } else {
+      live.serveHls(req);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.opencdn.edge.http;
 
+import io.opencdn.edge.admin.AdminEndpoints;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -41,7 +42,7 @@ public final class JoiningListener {
   private static void answer(HttpServerRequest req, String id, String region, Supplier<String> detail) {
     boolean read = req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD;
     req.response().setStatusCode(503).putHeader("Retry-After", "5").putHeader("Cache-Control", "no-store");
-    if (read && req.path().equals(AdminHandler.PREFIX + "health")) {
+    if (read && req.path().equals(AdminEndpoints.PREFIX + "health")) {
       req.response().putHeader("Content-Type", "application/json")
           .end(new JsonObject().put("id", id).put("region", region).put("state", STATE).put("detail", detail.get()).encode());
     } else {

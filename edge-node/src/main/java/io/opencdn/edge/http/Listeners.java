@@ -1,6 +1,6 @@
 package io.opencdn.edge.http;
 
-import io.opencdn.edge.ConnectionsConfig;
+import io.opencdn.edge.config.ConnectionsConfig;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

@@ -5,6 +5,7 @@ import io.opencdn.edge.cache.ResponseCache;
 import io.opencdn.edge.fill.FillException;
 import io.opencdn.edge.fill.OriginClient;
 import io.opencdn.edge.fill.OriginRequest;
+import io.opencdn.edge.metrics.EdgeMetrics;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.Set;
@@ -25,7 +26,11 @@ final class PassProxy {
   private final ProxyHeaders headers;
   private final EdgeMetrics metrics;
 
-  PassProxy(ResponseCache cache, OriginClient origin, Responder responder, ProxyHeaders headers, EdgeMetrics metrics) {
+  private final java.util.function.Predicate<io.opencdn.edge.fill.Origin> failing;
+
+  PassProxy(ResponseCache cache, OriginClient origin, Responder responder, ProxyHeaders headers, EdgeMetrics metrics,
+      java.util.function.Predicate<io.opencdn.edge.fill.Origin> failing) {
+    this.failing = failing;
     this.cache = cache;
     this.origin = origin;
     this.responder = responder;
@@ -42,9 +47,11 @@ final class PassProxy {
     metrics.originRequests.increment();
     boolean hasBody = req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD;
     CacheKey key = key(req, target);
-    OriginRequest request = new OriginRequest(d.origin(), req.method(), target, CachingProxy.authority(key.host(), d),
-        headers.toOrigin(req, d), hasBody ? req : null);
-    origin.send(request).onComplete(ar -> {
+    OriginRequest request = d.route() != null
+        ? OriginRequests.of(d, req.method(), headers.toOrigin(req, d), hasBody ? req : null, key.host(), failing)
+        : new OriginRequest(d.origin(), req.method(), target, ProxyHeaders.authority(key.host(), d),
+            headers.toOrigin(req, d), hasBody ? req : null);
+    origin.sendWithFailover(request).onComplete(ar -> {
       if (ar.failed()) {
         responder.error(req, FillException.from(ar.cause()));
         return;

@@ -97,7 +97,7 @@ final class ProxyHeaders {
     MultiMap h = toOrigin(req, d);
     FILL_EXCLUDED.forEach(h::remove);
     if (h.contains("Accept-Encoding")) {
-      String ae = io.opencdn.edge.cache.CachedResponse.normalizeAcceptEncoding(String.join(",", h.getAll("Accept-Encoding")));
+      String ae = io.opencdn.edge.cache.Variants.normalizeAcceptEncoding(String.join(",", h.getAll("Accept-Encoding")));
       if (ae.isEmpty()) {
         h.remove("Accept-Encoding");
       } else {
@@ -116,7 +116,7 @@ final class ProxyHeaders {
     String peer = null;
     for (Map.Entry<String, String> e : headers) {
       if (e.getKey().regionMatches(true, 0, "X-Cdn-", 0, 6)) {
-        // internal cluster fields (io.opencdn.edge.peer.PeerEndpoint): the peer an object came from
+        // internal cluster fields (the cluster's peer endpoint): the peer an object came from
         peer = e.getKey().equalsIgnoreCase("X-Cdn-Peer") ? e.getValue() : peer;
       } else if (!e.getKey().equalsIgnoreCase("Surrogate-Control")) {
         out.headers().add(e.getKey(), e.getValue());
@@ -152,5 +152,17 @@ final class ProxyHeaders {
   /** The X-Edge-Location value: this edge's region. */
   String region() {
     return region;
+  }
+
+  /**
+   * The Host sent to the origin: the cache key's host (lower case, no port, no trailing dot), so
+   * the origin never answers for a Host the key does not name; the origin's own authority when
+   * the request had none.
+   */
+  static String authority(String keyHost, Distribution d) {
+    if (keyHost == null || keyHost.isEmpty()) {
+      return d.origin().host() + ":" + d.origin().port();
+    }
+    return keyHost.indexOf(':') >= 0 ? "[" + keyHost + "]" : keyHost;
   }
 }

@@ -3,8 +3,10 @@ package io.opencdn.edge.http;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
 import io.opencdn.edge.cache.CachedResponse;
+import io.opencdn.edge.cache.HitHeaders;
 import io.opencdn.edge.fill.FillException;
 import io.opencdn.edge.fill.OriginResponse;
+import io.opencdn.edge.metrics.EdgeMetrics;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -189,11 +191,12 @@ final class Responder {
    * for a 200, and the Content-Length Vert.x would add), as a read-only map: setting it on a
    * response is O(1) (copy on write), it is validated once, and with
    * {@code vertx.cacheImmutableHttpResponseHeaders} its encoded bytes are reused. Kept in the
-   * entry's {@link CachedResponse#wireCache()} until the age or the serving edge changes.
+   * entry ({@link CachedResponse#hitHeaders()}) until the age or the serving edge changes.
    */
   private MultiMap hitHeaders(CachedResponse r, long ageSeconds) {
-    if (r.wireCache() instanceof HitHeaders h && h.owner == this && h.ageSeconds == ageSeconds) {
-      return h.headers;
+    HitHeaders h = r.hitHeaders();
+    if (h != null && h.holds(hitLabel, ageSeconds)) {
+      return h.headers();
     }
     MultiMap m = io.vertx.core.http.HttpHeaders.headers();
     AsciiString[] pairs = r.clientHeaders();
@@ -207,12 +210,9 @@ final class Responder {
     }
     m.set(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(r.body().length()));
     MultiMap readOnly = m.copy(false);
-    r.wireCache(new HitHeaders(this, ageSeconds, readOnly));
+    r.hitHeaders(new HitHeaders(hitLabel, ageSeconds, readOnly));
     return readOnly;
   }
-
-  /** A pre-built hit header block: final fields only (shared between event loops). */
-  private record HitHeaders(Responder owner, long ageSeconds, MultiMap headers) {}
 
   private static CharSequence age(long seconds) {
     return seconds >= 0 && seconds < AGES.length ? AGES[(int) seconds] : Long.toString(seconds);

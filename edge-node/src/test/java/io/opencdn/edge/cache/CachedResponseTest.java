@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** The current_age calculation of RFC 9111 section 4.2.3. */
 class CachedResponseTest {
@@ -71,7 +71,7 @@ class CachedResponseTest {
       "- | ''",
   })
   void acceptEncodingIsNormalisedToOneCoding(String header, String expected) {
-    assertThat(CachedResponse.normalizeAcceptEncoding(header)).isEqualTo(expected);
+    assertThat(Variants.normalizeAcceptEncoding(header)).isEqualTo(expected);
   }
 
   @Test

@@ -247,6 +247,11 @@ class EdgeClusterTest {
     }
     assertThat(h.origin.count("/hot")).isEqualTo(1);
     assertThat(h.origin.count("/burst")).as("each distinct key filled once").isEqualTo(300);
+    for (int e = 0; e < 3; e++) {
+      awaitFillsDone(e);
+      int edge = e;
+      Await.until(Duration.ofSeconds(5), () -> h.edge(edge).cluster().stats().getInteger("fillTickets") == 0);
+    }
   }
 
   @Test
@@ -262,6 +267,10 @@ class EdgeClusterTest {
     assertThat(second.header("X-Cache")).isEqualTo("Miss from edge-b");
     assertThat(h.origin.count("/too-big")).isEqualTo(2);
     awaitNoLease("www.cdn.test/too-big");
+    awaitFillsDone(1);
+    for (int e = 0; e < 3; e++) {
+      assertThat(h.edge(e).cluster().stats().getInteger("fillTickets")).as("fills remembered by edge %d", e).isZero();
+    }
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.opencdn.edge.http;
 import static io.opencdn.edge.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opencdn.edge.metrics.EdgeMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import java.time.Duration;

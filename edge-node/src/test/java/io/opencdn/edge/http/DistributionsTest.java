@@ -2,7 +2,7 @@ package io.opencdn.edge.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opencdn.edge.DistributionConfig;
+import io.opencdn.edge.config.DistributionConfig;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,7 +28,11 @@ class DistributionsTest {
       "-, -, 9092",
   })
   void matchesByHost(String host, Integer exact, Integer withAny) {
-    assertThat(EXACT.match(host).map(d -> d.origin().port()).orElse(null)).isEqualTo(exact);
-    assertThat(WITH_ANY.match(host).map(d -> d.origin().port()).orElse(null)).isEqualTo(withAny);
+    assertThat(port(EXACT.forName(Distributions.hostName(host)))).isEqualTo(exact);
+    assertThat(port(WITH_ANY.forName(Distributions.hostName(host)))).isEqualTo(withAny);
+  }
+
+  private static Integer port(Distribution d) {
+    return d == null ? null : d.origin().port();
   }
 }

@@ -4,7 +4,9 @@ import static io.opencdn.edge.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.AdminToken;
+import io.opencdn.edge.admin.AdminEndpoints;
 import io.opencdn.edge.cache.MemoryCache;
+import io.opencdn.edge.metrics.EdgeMetrics;
 import io.vertx.core.Vertx;
 import java.io.InputStream;
 import java.net.Socket;
@@ -26,7 +28,7 @@ class LogInjectionTest {
   @AfterEach
   void tearDown() {
     AccessLog.logger(org.slf4j.LoggerFactory.getLogger("access"));
-    AdminHandler.logger(org.slf4j.LoggerFactory.getLogger("admin"));
+    AdminEndpoints.logger(org.slf4j.LoggerFactory.getLogger("admin"));
     await(vertx.close());
   }
 
@@ -61,10 +63,10 @@ class LogInjectionTest {
   @Test
   void adminActionsAndRefusalsAreLoggedWithoutTokens() throws Exception {
     CapturedLog log = new CapturedLog();
-    AdminHandler.logger(log);
-    AdminHandler admin = new AdminHandler("e1", "r1", AdminToken.of(TOKEN), new EdgeMetrics(),
-        new MemoryCache(1 << 20, Clock.systemUTC()), () -> 0);
-    admin.route("/_cdn/drain", true, req -> req.response().end("{}"));
+    AdminEndpoints.logger(log);
+    AdminEndpoints admin = new AdminEndpoints("e1", "r1", AdminToken.of(TOKEN), new EdgeMetrics(),
+        new MemoryCache(1 << 20, Clock.systemUTC()), () -> 0, () -> "ACTIVE",
+        java.util.List.of(new io.opencdn.edge.admin.AdminRoute("/_cdn/drain", true, req -> req.response().end("{}"))));
     int port = await(vertx.createHttpServer().requestHandler(admin::handle).listen(0, "127.0.0.1")).actualPort();
 
     String ok = raw(port, "POST /_cdn/drain HTTP/1.1\r\nHost: e\r\nAuthorization: Bearer " + TOKEN
@@ -87,9 +89,9 @@ class LogInjectionTest {
   @Test
   void aFloodOfRefusedCallsIsLoggedAtABoundedRate() throws Exception {
     CapturedLog log = new CapturedLog();
-    AdminHandler.logger(log);
-    AdminHandler admin = new AdminHandler("e1", "r1", AdminToken.of(TOKEN), new EdgeMetrics(),
-        new MemoryCache(1 << 20, Clock.systemUTC()), () -> 0);
+    AdminEndpoints.logger(log);
+    AdminEndpoints admin = new AdminEndpoints("e1", "r1", AdminToken.of(TOKEN), new EdgeMetrics(),
+        new MemoryCache(1 << 20, Clock.systemUTC()), () -> 0, () -> "ACTIVE", java.util.List.of());
     int port = await(vertx.createHttpServer().requestHandler(admin::handle).listen(0, "127.0.0.1")).actualPort();
     StringBuilder pipelined = new StringBuilder();
     for (int i = 0; i < 200; i++) {

@@ -1,0 +1,185 @@
+package io.opencdn.edge.tls;
+
+import io.opencdn.edge.config.TlsConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import javax.net.ssl.X509KeyManager;
+
+/**
+ * The certificates of the HTTPS listener as read from their PEM files at one moment, checked
+ * before they are used: each chain and key parse, and the key signs what the leaf's public key
+ * verifies (a key that does not belong to its certificate, e.g. a pair caught half-replaced, is
+ * refused). Holds the bytes that were checked, so what is served is what was checked, and a
+ * digest of all files to tell whether anything changed. Loading reads files: call it off the
+ * event loop.
+ *
+ * @param options the chains and keys as values, in configuration order (the first is the default)
+ * @param certificates what each pair is: file, names, expiry, fingerprint
+ * @param digest SHA-256 over every file's bytes
+ */
+public record CertificateSet(PemKeyCertOptions options, List<Info> certificates, String digest) {
+
+  /**
+   * One loaded certificate.
+   *
+   * @param cert the certificate file
+   * @param names DNS names of the leaf (subject alternative names, else the CN)
+   * @param notAfter end of validity (ISO-8601)
+   * @param sha256 fingerprint of the leaf
+   * @param keyAlgorithm EC or RSA
+   */
+  public record Info(String cert, List<String> names, String notAfter, String sha256, String keyAlgorithm) {
+    JsonObject json() {
+      return new JsonObject().put("cert", cert).put("names", new JsonArray(names)).put("notAfter", notAfter)
+          .put("sha256", sha256).put("keyAlgorithm", keyAlgorithm);
+    }
+  }
+
+  /** Digest of the files of {@code tls} as they are now (changes whenever one of them does). */
+  public static String digest(TlsConfig tls) throws IOException {
+    MessageDigest md = sha256();
+    for (TlsConfig.Certificate c : tls.certificates()) {
+      for (String f : List.of(c.cert(), c.key())) {
+        md.update(f.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        md.update(Files.readAllBytes(Path.of(f)));
+      }
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  /**
+   * Reads and checks every pair of {@code tls}.
+   *
+   * @throws IllegalArgumentException naming the file and what is wrong with it
+   */
+  public static CertificateSet load(Vertx vertx, TlsConfig tls) {
+    MessageDigest md = sha256();
+    PemKeyCertOptions all = new PemKeyCertOptions();
+    List<Info> infos = new ArrayList<>();
+    for (TlsConfig.Certificate c : tls.certificates()) {
+      byte[] cert = read(c.cert());
+      byte[] key = read(c.key());
+      md.update(c.cert().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      md.update(cert);
+      md.update(c.key().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      md.update(key);
+      PemKeyCertOptions one = new PemKeyCertOptions().setCertValue(Buffer.buffer(cert)).setKeyValue(Buffer.buffer(key));
+      infos.add(check(vertx, c, one));
+      all.addCertValue(Buffer.buffer(cert)).addKeyValue(Buffer.buffer(key));
+    }
+    return new CertificateSet(all, List.copyOf(infos), HexFormat.of().formatHex(md.digest()));
+  }
+
+  /** The certificates as {@code GET /_cdn/tls} shows them. */
+  public JsonArray json() {
+    JsonArray a = new JsonArray();
+    certificates.forEach(i -> a.add(i.json()));
+    return a;
+  }
+
+  private static Info check(Vertx vertx, TlsConfig.Certificate c, PemKeyCertOptions one) {
+    X509KeyManager km;
+    try {
+      km = (X509KeyManager) one.getKeyManagerFactory(vertx).getKeyManagers()[0];
+    } catch (Exception e) {
+      throw new IllegalArgumentException(c.cert() + " / " + c.key() + ": not a PEM certificate chain and private key ("
+          + e.getMessage() + ")", e);
+    }
+    for (String type : List.of("EC", "RSA")) {
+      String[] aliases = km.getServerAliases(type, null);
+      if (aliases == null || aliases.length == 0) {
+        continue;
+      }
+      X509Certificate[] chain = km.getCertificateChain(aliases[0]);
+      PrivateKey key = km.getPrivateKey(aliases[0]);
+      if (chain == null || chain.length == 0 || key == null) {
+        continue;
+      }
+      X509Certificate leaf = chain[0];
+      if (!keyMatches(key, leaf)) {
+        throw new IllegalArgumentException(c.key() + ": the private key does not belong to the certificate in " + c.cert());
+      }
+      return new Info(c.cert(), names(leaf), leaf.getNotAfter().toInstant().toString(), fingerprint(leaf), type);
+    }
+    throw new IllegalArgumentException(c.cert() + " / " + c.key() + ": expected an EC or RSA certificate and its key");
+  }
+
+  private static boolean keyMatches(PrivateKey key, X509Certificate leaf) {
+    String alg = "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+    try {
+      byte[] probe = "opencdn key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      Signature s = Signature.getInstance(alg);
+      s.initSign(key);
+      s.update(probe);
+      byte[] sig = s.sign();
+      Signature v = Signature.getInstance(alg);
+      v.initVerify(leaf.getPublicKey());
+      v.update(probe);
+      return v.verify(sig);
+    } catch (java.security.GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  private static List<String> names(X509Certificate leaf) {
+    List<String> names = new ArrayList<>();
+    try {
+      var sans = leaf.getSubjectAlternativeNames();
+      if (sans != null) {
+        for (List<?> san : sans) {
+          if (Integer.valueOf(2).equals(san.get(0))) {
+            names.add(String.valueOf(san.get(1)));
+          }
+        }
+      }
+    } catch (java.security.cert.CertificateParsingException ignored) {
+      // no usable SAN: the CN below
+    }
+    if (names.isEmpty()) {
+      String dn = leaf.getSubjectX500Principal().getName();
+      for (String part : dn.split(",")) {
+        if (part.startsWith("CN=")) {
+          names.add(part.substring(3));
+        }
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  private static String fingerprint(X509Certificate leaf) {
+    try {
+      return HexFormat.of().formatHex(sha256().digest(leaf.getEncoded()));
+    } catch (java.security.cert.CertificateEncodingException e) {
+      return "";
+    }
+  }
+
+  private static byte[] read(String file) {
+    try {
+      return Files.readAllBytes(Path.of(file));
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": cannot read (" + e + ")", e);
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,210 @@
+package io.opencdn.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Pattern;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Certificates replaced on disk reach new handshakes of {@code ./cdn edge --config FILE} as users
+ * start it, without a restart and without closing a connection that is open: picked up by the
+ * file watch, on SIGHUP, and on {@code POST /_cdn/tls/reload} with the admin token. The process
+ * logs its TLS engine (OpenSSL on this platform).
+ */
+class TlsReloadProcessTest {
+
+  static final String HOST = "www.tls.test";
+  static final String TOKEN = "tls-reload-token-0123456789";
+
+  @TempDir
+  Path dir;
+  CommandProcess edge;
+
+  @AfterEach
+  void tearDown() throws InterruptedException {
+    if (edge != null) {
+      edge.stop();
+    }
+  }
+
+  @Test
+  void watchedFilesAreReloadedWhileAConnectionStaysOpen() throws Exception {
+    TestCertificates.Pem pem = TestCertificates.selfSigned(dir, HOST);
+    int tls = startEdge(pem, 200);
+    try (Probe open = new Probe(tls)) {
+      String before = open.fingerprint();
+      assertThat(open.health()).isEqualTo(200);
+
+      TestCertificates.selfSigned(dir, HOST); // new key and certificate in the same files
+
+      assertThat(awaitCertificateOtherThan(tls, before)).isNotEqualTo(before);
+      assertThat(open.health()).as("the open connection still answers").isEqualTo(200);
+    }
+    edge.await(Pattern.compile("TLS certificates reloaded: \\[\\[" + Pattern.quote(HOST) + "\\]"), Duration.ofSeconds(5));
+  }
+
+  @Test
+  void sighupAndTheAdminCallReload() throws Exception {
+    TestCertificates.Pem pem = TestCertificates.selfSigned(dir, HOST);
+    int tls = startEdge(pem, 0); // no watch: only the signal and the admin call
+    try (Probe open = new Probe(tls)) {
+      String first = open.fingerprint();
+
+      TestCertificates.selfSigned(dir, HOST);
+      new ProcessBuilder("kill", "-HUP", Long.toString(edge.pid())).start().waitFor();
+      String second = awaitCertificateOtherThan(tls, first);
+      assertThat(second).isNotEqualTo(first);
+
+      TestCertificates.selfSigned(dir, HOST);
+      HttpClient http = HttpClient.newHttpClient();
+      String adminUrl = "http://127.0.0.1:" + httpPort + "/_cdn/tls/reload";
+      HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(adminUrl))
+          .POST(HttpRequest.BodyPublishers.noBody()).header("Host", HOST).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(refused.statusCode()).isEqualTo(401);
+      HttpResponse<String> reloaded = http.send(HttpRequest.newBuilder(URI.create(adminUrl))
+          .POST(HttpRequest.BodyPublishers.noBody()).header("Host", HOST).header("Authorization", "Bearer " + TOKEN).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(reloaded.statusCode()).isEqualTo(200);
+      assertThat(reloaded.body()).contains("\"changed\":true");
+      try (Probe fresh = new Probe(tls)) {
+        assertThat(fresh.fingerprint()).isNotEqualTo(second).isNotEqualTo(first);
+      }
+      assertThat(open.health()).as("the connection opened first still answers").isEqualTo(200);
+      assertThat(open.fingerprint()).isEqualTo(first);
+    }
+  }
+
+  @Test
+  void aKeyThatDoesNotBelongToTheCertificateStopsTheStartWithTheFileNamed() throws Exception {
+    TestCertificates.Pem pem = TestCertificates.selfSigned(dir, HOST);
+    TestCertificates.Pem other = TestCertificates.selfSigned(dir, "other.tls.test");
+    Files.copy(other.key(), pem.key(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    edge = CommandProcess.start("edge", "edge", "--config", writeConfig(pem, 0).toString());
+    edge.await(Pattern.compile("edge: " + Pattern.quote(pem.key().toString())
+        + ": the private key does not belong to the certificate in " + Pattern.quote(pem.cert().toString())),
+        Duration.ofSeconds(90));
+    assertThat(edge.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+  }
+
+  int httpPort;
+
+  private Path writeConfig(TestCertificates.Pem pem, int watchMillis) throws Exception {
+    Path config = dir.resolve("edge.yaml");
+    Files.writeString(config, """
+        id: tls-edge
+        region: test
+        latitude: 50
+        longitude: 8
+        listen: 127.0.0.1:0
+        adminToken: %s
+        tls:
+          listen: 127.0.0.1:0
+          certificates:
+            - {cert: "%s", key: "%s"}
+          watchMillis: %d
+        distributions:
+          - {host: %s, origin: "http://127.0.0.1:9"}
+        """.formatted(TOKEN, pem.cert(), pem.key(), watchMillis, HOST));
+    return config;
+  }
+
+  private int startEdge(TestCertificates.Pem pem, int watchMillis) throws Exception {
+    Path config = writeConfig(pem, watchMillis);
+    edge = CommandProcess.start("edge", "edge", "--config", config.toString());
+    int tls = Integer.parseInt(edge.await(Pattern.compile("edge tls-edge listening on https://127\\.0\\.0\\.1:(\\d+)"),
+        Duration.ofSeconds(90)).group(1));
+    httpPort = Integer.parseInt(edge.await(Pattern.compile("edge tls-edge listening on http://127\\.0\\.0\\.1:(\\d+)"),
+        Duration.ofSeconds(30)).group(1));
+    edge.await(Pattern.compile("TLS engine openssl"), Duration.ofSeconds(1));
+    return tls;
+  }
+
+  private static String awaitCertificateOtherThan(int port, String before) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (true) {
+      try (Probe p = new Probe(port)) {
+        String now = p.fingerprint();
+        if (!now.equals(before) || System.nanoTime() > deadline) {
+          return now;
+        }
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** One TLS 1.3 keep-alive connection (any certificate accepted: the test compares fingerprints). */
+  static final class Probe implements AutoCloseable {
+    private final SSLSocket socket;
+
+    Probe(int port) throws Exception {
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(null, new TrustManager[] {new X509TrustManager() {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+          return new X509Certificate[0];
+        }
+      }}, null);
+      socket = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port);
+      socket.setSoTimeout(10_000);
+      SSLParameters p = socket.getSSLParameters();
+      p.setServerNames(List.of(new SNIHostName(HOST)));
+      socket.setSSLParameters(p);
+      socket.startHandshake();
+    }
+
+    String fingerprint() throws Exception {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(socket.getSession().getPeerCertificates()[0].getEncoded()));
+    }
+
+    /** GET /_cdn/health on this connection; yields the status. */
+    int health() throws Exception {
+      socket.getOutputStream().write(("GET /_cdn/health HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      StringBuilder head = new StringBuilder();
+      var in = socket.getInputStream();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        int c = in.read();
+        if (c < 0) {
+          throw new java.io.IOException("closed after " + head);
+        }
+        head.append((char) c);
+      }
+      var m = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+      in.readNBytes(m.find() ? Integer.parseInt(m.group(1)) : 0);
+      return Integer.parseInt(head.substring(9, 12));
+    }
+
+    @Override
+    public void close() throws Exception {
+      socket.close();
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.opencdn.live;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.opencdn.common.cluster.ClusterConfig;
+import io.opencdn.common.cluster.ClusterNode;
+import io.opencdn.common.config.Endpoint;
+import io.opencdn.live.config.LiveConfig;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Edges of a test: each a {@link LiveServer} with its own Vert.x and Hazelcast member on loopback
+ * (RTMP on port 0), so killing one closes both without a goodbye, like SIGKILL.
+ */
+final class LiveCluster implements AutoCloseable {
+
+  /** One edge. */
+  static final class Edge {
+    final String id;
+    final Vertx vertx;
+    final HazelcastInstance hz;
+    final LiveServer live;
+    final int rtmpPort;
+
+    Edge(String id, Vertx vertx, HazelcastInstance hz, LiveServer live, int rtmpPort) {
+      this.id = id;
+      this.vertx = vertx;
+      this.hz = hz;
+      this.live = live;
+      this.rtmpPort = rtmpPort;
+    }
+
+    String rtmp(String path) {
+      return "rtmp://127.0.0.1:" + rtmpPort + "/live/" + path;
+    }
+
+    /** Kills the edge: Vert.x closed, the member terminated, no goodbye. */
+    void kill() throws Exception {
+      hz.getLifecycleService().terminate();
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  final String secret = "live-cluster-" + System.nanoTime() + "-secret";
+  final List<Edge> edges = new ArrayList<>();
+
+  LiveCluster(LiveConfig config, String... ids) throws Exception {
+    int base = ThreadLocalRandom.current().nextInt(20000, 40000);
+    ClusterConfig cluster = new ClusterConfig("live-test", secret, new Endpoint("127.0.0.1", base),
+        List.of("127.0.0.1:" + base + "-" + (base + ids.length + 1)), null, null);
+    try {
+      for (String id : ids) {
+        HazelcastInstance hz = ClusterNode.start(cluster, "live-" + id + "-" + base, false);
+        Vertx v = Vertx.vertx();
+        LiveServer live = LiveServer.create(v, config, id, "127.0.0.1", hz, secret, Clock.systemUTC());
+        int port = live.start(0).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        edges.add(new Edge(id, v, hz, live, port));
+      }
+    } catch (Exception | AssertionError e) {
+      close();
+      throw e;
+    }
+  }
+
+  Edge edge(String id) {
+    return edges.stream().filter(e -> e.id.equals(id)).findFirst().orElseThrow();
+  }
+
+  @Override
+  public void close() {
+    for (Edge e : edges) {
+      try {
+        e.kill();
+      } catch (Exception ignored) {
+        // already gone
+      }
+    }
+  }
+}
