@@ -18,8 +18,10 @@
 # SO_REUSEPORT sockets by a hash of the addresses, and with 4 one socket often got 3 or all 4 of
 # them (one thread busy, the other idle: a different split in every run, for either server).
 #   bench/dns.sh        # defaults: THREADS="2 1" WARM=20 PEAK=15 ROUNDS=3 STEADY=10 CLIENTS=16 (about 6 minutes)
+#   bench/dns.sh --dnssec   # DNSSEC mode: ours signed vs ours unsigned vs PowerDNS signed (bench/dns-dnssec.sh)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
+if [ "${1:-}" = "--dnssec" ]; then exec "$HERE/dns-dnssec.sh"; fi
 ROOT="$(cd "$HERE/.." && pwd)"
 THREADS=${THREADS:-2 1}; WARM=${WARM:-20}; PEAK=${PEAK:-15}; ROUNDS=${ROUNDS:-3}; STEADY=${STEADY:-10}; CLIENTS=${CLIENTS:-16}; OUTSTANDING=${OUTSTANDING:-200}
 JAR="$ROOT/launcher/target/cdn.jar"

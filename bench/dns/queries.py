@@ -4,7 +4,8 @@ query is a 2-byte length and a DNS message, so every query can carry its own EDN
 
 Mix (seeded, reproducible): 60% www.cdn.test. A with ECS from a random public /24 (varied across
 real networks, GeoIP decides), 25% static names (SOA, NS, TXT, A), 15% NXDOMAIN names.
-Usage: queries.py OUT [COUNT]"""
+With --do every query sets the DNSSEC OK bit (bench/dns-dnssec.sh): the same mix, the same names.
+Usage: queries.py [--do] OUT [COUNT]"""
 import random
 import struct
 import sys
@@ -17,6 +18,8 @@ def name(text):
 
 TYPES = {"A": 1, "NS": 2, "SOA": 6, "TXT": 16, "AAAA": 28}
 
+DO = False
+
 def query(qid, qname, qtype, ecs=None):
     header = struct.pack(">HHHHHH", qid, 0x0000, 1, 0, 0, 1)
     question = name(qname) + struct.pack(">HH", TYPES[qtype], 1)
@@ -25,7 +28,7 @@ def query(qid, qname, qtype, ecs=None):
         addr = bytes(ecs[:3])                       # a /24: three address bytes
         body = struct.pack(">HBB", 1, 24, 0) + addr
         options = struct.pack(">HH", 8, len(body)) + body
-    opt = b"\0" + struct.pack(">HHIH", 41, 1232, 0, len(options)) + options
+    opt = b"\0" + struct.pack(">HHIH", 41, 1232, 0x8000 if DO else 0, len(options)) + options
     return header + question + opt
 
 def public_slash24(rnd):
@@ -36,8 +39,13 @@ def public_slash24(rnd):
         return (a, rnd.randint(0, 255), rnd.randint(0, 255))
 
 def main():
-    out = sys.argv[1]
-    count = int(sys.argv[2]) if len(sys.argv) > 2 else 200_000
+    global DO
+    args = sys.argv[1:]
+    if args and args[0] == "--do":
+        DO = True
+        args = args[1:]
+    out = args[0]
+    count = int(args[1]) if len(args) > 1 else 200_000
     rnd = random.Random(20261125)
     statics = [("cdn.test.", "SOA"), ("cdn.test.", "NS"), ("cdn.test.", "TXT"), ("ns1.cdn.test.", "A"),
                ("origin.cdn.test.", "A"), ("us-east.cdn.test.", "A"), ("eu-west.cdn.test.", "A"),

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
  * static zones while the member joins ({@link ClusterJoin} keeps trying however long the cluster
  * takes to answer); {@code /healthz} says "not ready" until it has joined.
  */
-@Command(name = "dns", mixinStandardHelpOptions = true,
+@Command(name = "dns", mixinStandardHelpOptions = true, subcommands = io.opencdn.dns.dnssec.KeysCommand.class,
     description = "Authoritative geo-DNS server: answers geo-routed names with the nearest healthy edges.")
 public final class DnsCommand implements Callable<Integer> {
 
@@ -87,7 +87,7 @@ public final class DnsCommand implements Callable<Integer> {
       LOG.info("dns listening on {} udp+tcp, zones {}, {} thread(s), udp by {}", new Endpoint(cfg.listen().host(), port), cfg.zoneNames(),
           cfg.threads(), server.listeners().udpIo());
       if (server.operations().adminPort() > 0) {
-        LOG.info("dns admin on http://{}:{} (/metrics, /healthz, POST /reload, GET /route)", cfg.admin().listen().host(),
+        LOG.info("dns admin on http://{}:{} (/metrics, /healthz, POST /reload)", cfg.admin().listen().host(),
             server.operations().adminPort());
       }
       if (join != null && !join.isJoined()) {

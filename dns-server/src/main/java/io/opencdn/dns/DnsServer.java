@@ -12,6 +12,8 @@ import io.opencdn.dns.answer.KeptAnswer;
 import io.opencdn.dns.answer.QueryHandler;
 import io.opencdn.dns.answer.ResponseRateLimiter;
 import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.dnssec.Dnssec;
+import io.opencdn.dns.dnssec.Signatures;
 import io.opencdn.dns.edges.EdgeDirectory;
 import io.opencdn.dns.edges.EdgeProbe;
 import io.opencdn.dns.edges.HazelcastEdges;
@@ -49,7 +51,8 @@ import java.util.function.Function;
  * {@link EdgeDirectory} (the cluster's edges and the config's static edges, health-checked), with
  * latency from the cluster ({@link HazelcastLatency}); the clients of geo-routed queries published
  * as probe targets for the edges ({@link ProbeTargets}); reload and the admin listener (metrics,
- * live route explanations) in {@link Operations}. Nothing but wiring lives here.
+ * live route explanations) in {@link Operations}; with a {@code dnssec} section, online signing of
+ * DO answers ({@link Dnssec}). Nothing but wiring lives here.
  *
  * <pre>{@code
  * DnsServer server = new DnsServer(vertx, config, "dns.yaml", hazelcast, Clock.systemUTC());
@@ -72,6 +75,7 @@ public final class DnsServer {
   private final Operations ops;
   private final QueryHandler handler;
   private final Listeners listeners;
+  private final Dnssec dnssec;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DnsServer.class);
   private final String clusterSecret;
   private final Clock clock;
@@ -136,6 +140,7 @@ public final class DnsServer {
         routing.targets() == null ? null : routing.targets()::record, decisions);
     this.ops = new Operations(vertx, config, configLocation, handler, build,
         new LiveExplainer(routing.locator(), edges, handler::stage, clock), clock);
+    this.dnssec = dnssec(vertx, config, configLocation, clock, handler);
     this.listeners = new Listeners(vertx, handler, config.threads(), config.tcp());
     ops.metrics().udpDroppedWrites(listeners::udpDroppedWrites);
     if (routing.edges() != null) {
@@ -164,6 +169,18 @@ public final class DnsServer {
       throw io.opencdn.common.config.ConfigException.invalid("decisionLog.path",
           "a file that can be appended to, or - (standard output)", c.path() + " (" + e.getMessage() + ")");
     }
+  }
+
+  /** With a {@code dnssec} section: the keys read (or made) now and the handler signing with them. */
+  private static Dnssec dnssec(Vertx vertx, DnsConfig config, String configLocation, Clock clock, QueryHandler handler) {
+    if (config.dnssec() == null) {
+      return null;
+    }
+    Dnssec d = new Dnssec(vertx, config.dnssec(), configLocation, config.zones().stream().map(DnsConfig.ZoneSource::name).toList(),
+        clock);
+    handler.signer(d.signer());
+    handler.metrics().dnssecSignatures(d.signer().signatures(), Signatures::made, Signatures::hits);
+    return d;
   }
 
   private static Routing routing(Vertx vertx, DnsConfig config, String configLocation, GeoDatabase geo, Future<HazelcastInstance> hz,
@@ -202,6 +219,9 @@ public final class DnsServer {
         .compose(port -> routing.directory() == null ? Future.succeededFuture(port) : routing.directory().start().map(port))
         .compose(port -> routing.latency() == null ? Future.succeededFuture(port) : routing.latency().start().map(port))
         .onSuccess(port -> {
+          if (dnssec != null) {
+            dnssec.start();
+          }
           if (routing.targets() != null) {
             routing.targets().start();
           }
@@ -247,6 +267,9 @@ public final class DnsServer {
       });
     }
     vertx.cancelTimer(coverageTimer);
+    if (dnssec != null) {
+      dnssec.stop();
+    }
     if (routing.targets() != null) {
       routing.targets().stop();
     }
@@ -313,6 +336,11 @@ public final class DnsServer {
   /** The probe-target publisher (map {@value ClusterMaps#LATENCY_TARGETS}), or null without Hazelcast. */
   public ProbeTargets probeTargets() {
     return routing.targets();
+  }
+
+  /** DNSSEC keys and signer, or null when the config has no {@code dnssec} section. */
+  public Dnssec dnssec() {
+    return dnssec;
   }
 
   /** The query path, for statistics. */

@@ -67,6 +67,7 @@ class ConfigCopiesTest {
       tcp: {maxConnections: 90, maxConnectionsPerClient: 3, idleSeconds: 4, writeQueueBytes: 9000}
       probeTargets: {allowPrivate: true}
       decisionLog: {enabled: true, path: /var/log/d.log, sampleRate: 0.5, queueBytes: 100000}
+      dnssec: {keyDirectory: keys, algorithm: ED25519, keys: ksk+zsk, dnskeyTtl: 600}
       """;
 
   static final String ORIGIN = """
@@ -83,6 +84,7 @@ class ConfigCopiesTest {
       Map.entry("EdgeConfig.withAccessLog", new io.opencdn.edge.config.AccessLogConfig(false, null, null, null, null, null)),
       Map.entry("DnsConfig.withListen", new Endpoint("127.0.0.2", 53)),
       Map.entry("DnsConfig.withThreads", 5),
+      Map.entry("DnsConfig.withDnssec", io.opencdn.dns.config.DnssecConfig.defaults("other-keys")),
       Map.entry("DnsConfig.withRouting", List.of(new DnsConfig.Route("other.cdn.test.", 30, 1))),
       Map.entry("DnsConfig.withDistributionHosts", List.of("shop.cdn.test")),
       Map.entry("DnsConfig.withCityDatabase", "/srv/other.mmdb"),

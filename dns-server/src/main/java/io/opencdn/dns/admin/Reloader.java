@@ -30,7 +30,7 @@ public final class Reloader {
 
   /** Top-level keys a reload does not apply. */
   public static final List<String> RESTART_ONLY = List.of("listen", "geo", "health", "cluster", "edges", "rrl", "admin", "threads", "tcp",
-      "probeTargets", "decisionLog");
+      "probeTargets", "decisionLog", "dnssec");
 
   private final Vertx vertx;
   private final DnsConfig running;
@@ -102,10 +102,10 @@ public final class Reloader {
     List<String> out = new ArrayList<>();
     List<Object> was = List.of(running.listen(), running.geo(), running.health(), Optional.ofNullable(running.cluster()),
         running.edges(), running.rrl(), Optional.ofNullable(running.admin()), running.threads(), running.tcp(), running.probeTargets(),
-        running.decisionLog());
+        running.decisionLog(), Optional.ofNullable(running.dnssec()));
     List<Object> now = List.of(next.listen(), next.geo(), next.health(), Optional.ofNullable(next.cluster()),
         next.edges(), next.rrl(), Optional.ofNullable(next.admin()), next.threads(), next.tcp(), next.probeTargets(),
-        next.decisionLog());
+        next.decisionLog(), Optional.ofNullable(next.dnssec()));
     for (int i = 0; i < RESTART_ONLY.size(); i++) {
       if (!was.get(i).equals(now.get(i))) {
         out.add(RESTART_ONLY.get(i));

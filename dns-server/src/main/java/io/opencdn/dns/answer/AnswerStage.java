@@ -8,6 +8,7 @@ import io.opencdn.dns.zone.ZoneSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.xbill.DNS.Name;
 
 /**
@@ -21,10 +22,11 @@ import org.xbill.DNS.Name;
  * @param kept zone responses and NXDOMAIN templates replayed from bytes ({@link KeptResponses})
  * @param zones the zones served
  * @param routes the geo-routed names
+ * @param routedNames the names of {@code routes} (the signer tells their answers from zone data)
  * @param router the routes' policy chains
  */
 public record AnswerStage(FullAnswerer full, FastAnswerer fast, KeptResponses kept, ZoneSet zones, List<DnsConfig.Route> routes,
-    Router router) {
+    Set<Name> routedNames, Router router) {
 
   /**
    * The stage for {@code zones} and {@code routes}.
@@ -37,9 +39,10 @@ public record AnswerStage(FullAnswerer full, FastAnswerer fast, KeptResponses ke
       EdgeSnapshotSource edges, Router router) {
     Map<Name, DnsConfig.Route> byName = new HashMap<>();
     routes.forEach(r -> byName.put(r.fqdn(), r));
+    Set<Name> names = Set.copyOf(byName.keySet());
     return new AnswerStage(new FullAnswerer(zones, byName, locations, edges, router),
-        new FastAnswerer(zones, byName, locations, edges, router), new KeptResponses(zones, byName.keySet()), zones,
-        List.copyOf(routes), router);
+        new FastAnswerer(zones, byName, locations, edges, router), new KeptResponses(zones, names), zones,
+        List.copyOf(routes), names, router);
   }
 
   /** The zones served, with their SOA serials, for logs: {@code [cdn.test./2026010101]}. */

@@ -1,5 +1,6 @@
 package io.opencdn.dns.answer;
 
+import io.opencdn.dns.dnssec.ResponseSigner;
 import io.opencdn.dns.metrics.DnsMetrics;
 import io.opencdn.dns.routing.Edge;
 import io.opencdn.dns.wire.Decoded;
@@ -25,7 +26,9 @@ import org.xbill.DNS.Rcode;
  * the {@link FastAnswerer}, or an NXDOMAIN template answers it), else the full path:
  * {@link QueryDecoder} (parse, EDNS, ECS) -> optional {@link ResponseRateLimiter} (UDP only) ->
  * {@link FullAnswerer} (zone data, geo routing) -> {@link ResponseEncoder} (OPT, ECS echo,
- * truncation), recording {@link DnsMetrics}. No I/O, no locks: safe to call from any number of
+ * truncation), recording {@link DnsMetrics}. With a {@link ResponseSigner} (zones signed), queries
+ * with the DO bit take {@link #respondSigned}: signed responses kept by the signer, geo answers of
+ * the fast path signed, else the full path with the answer signed before encoding. No I/O, no locks: safe to call from any number of
  * event loops. The {@link AnswerStage} (zones + routes) is held in a volatile field and replaced
  * whole by {@link #swap} on reload, so a query sees either the old or the new state, never a mix.
  *
@@ -46,6 +49,7 @@ public final class QueryHandler implements DnsHandler {
   private final Consumer<InetAddress> routedListener;
   private final DecisionSampler decisions;
   private volatile boolean fastPath = true;
+  private volatile ResponseSigner signer;
 
   /** A handler without rate limiting and without a routed listener, with its own metrics. */
   public QueryHandler(AnswerStage stage) {
@@ -83,6 +87,14 @@ public final class QueryHandler implements DnsHandler {
    */
   public void fastPath(boolean enabled) {
     this.fastPath = enabled;
+  }
+
+  /**
+   * Signs the answers of queries with the DO bit (and adds DNSKEY, CDS, CDNSKEY at the apexes of
+   * signed zones); null (the default) for none. Queries without DO are answered as without it.
+   */
+  public void signer(ResponseSigner next) {
+    this.signer = next;
   }
 
   /** The current answer stage. */
@@ -167,6 +179,10 @@ public final class QueryHandler implements DnsHandler {
 
   private byte[] respond(byte[] query, InetAddress source, Transport transport, FastQuery fq, AnswerStage current) {
     ResponseRateLimiter.Verdict verdict = null;
+    ResponseSigner s = signer;
+    if (fq != null && s != null && fq.dnssecOk()) {
+      return respondSigned(query, source, transport, fq, current, s);
+    }
     if (fq != null) {
       byte[] kept = current.kept().response(fq);
       if (kept != null) {
@@ -205,6 +221,38 @@ public final class QueryHandler implements DnsHandler {
       }
     }
     return respondFully(query, source, transport, verdict, fq, current);
+  }
+
+  /** The fast path of a query with DO when zones are signed: kept signed responses, signed geo answers. */
+  private byte[] respondSigned(byte[] query, InetAddress source, Transport transport, FastQuery fq, AnswerStage current,
+      ResponseSigner s) {
+    boolean udp = transport == Transport.UDP;
+    byte[] kept = s.cached(fq, udp);
+    byte[] signed = null;
+    FastAnswerer.Fast fast = null;
+    if (kept == null) {
+      fast = fast(current, fq, source, transport);
+      signed = fast == null ? null : s.signFast(fq, fast.wire(), udp);
+    }
+    if (kept == null && signed == null) {
+      return respondFully(query, source, transport, null, fq, current);
+    }
+    ResponseRateLimiter.Verdict verdict = rrl == null || !udp ? ResponseRateLimiter.Verdict.SEND : rrl.check(source);
+    if (verdict != ResponseRateLimiter.Verdict.SEND) {
+      return respondFully(query, source, transport, verdict, fq, current);
+    }
+    if (kept != null) {
+      count(kept[3] & 0x0F, fq.type(), transport);
+      return kept;
+    }
+    for (Edge e : fast.edges()) {
+      metrics.answered(e.id());
+    }
+    if (routedListener != null) {
+      routedListener.accept(fast.client());
+    }
+    count(Rcode.NOERROR, fq.type(), transport);
+    return signed;
   }
 
   private static FastAnswerer.Fast fast(AnswerStage current, FastQuery fq, InetAddress source, Transport transport) {
@@ -259,8 +307,17 @@ public final class QueryHandler implements DnsHandler {
       Message failed = Responses.error(request.message(), Rcode.SERVFAIL);
       answer = new Answer(failed, Rcode.SERVFAIL, 0);
     }
+    ResponseSigner s = signer;
+    boolean fromZone = answer.fromZone();
+    if (s != null) {
+      answer = s.sign(request, answer, current.zones(), current.routedNames());
+    }
     byte[] out = ResponseEncoder.encode(answer.message(), request, answer.rcode(), answer.scope());
-    if (fq != null) {
+    if (fq != null && s != null && request.dnssecOk()) {
+      if (fromZone) {
+        s.keep(fq, answer.rcode(), out);
+      }
+    } else if (fq != null) {
       current.kept().keep(fq, answer, out);
     }
     if (!answer.edges().isEmpty()) {

@@ -44,6 +44,7 @@ import org.xbill.DNS.TextParseException;
  *     absent = public addresses only
  * @param decisionLog the sampled log of routing decisions ({@link io.opencdn.dns.explain.DecisionLogConfig});
  *     absent = off. Read at start.
+ * @param dnssec online DNSSEC signing of every zone ({@link DnssecConfig}), or null for unsigned zones
  */
 public record DnsConfig(
     @JsonProperty("listen") Endpoint listen,
@@ -58,7 +59,8 @@ public record DnsConfig(
     @JsonProperty("threads") Integer threads,
     @JsonProperty("tcp") TcpConfig tcp,
     @JsonProperty("probeTargets") ProbeTargetsConfig probeTargets,
-    @JsonProperty("decisionLog") io.opencdn.dns.explain.DecisionLogConfig decisionLog) {
+    @JsonProperty("decisionLog") io.opencdn.dns.explain.DecisionLogConfig decisionLog,
+    @JsonProperty("dnssec") DnssecConfig dnssec) {
 
   /** Default {@code threads}: one per available processor, at most 8. */
   public static final int DEFAULT_THREADS = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
@@ -102,50 +104,55 @@ public record DnsConfig(
   /** A config as it was before the {@code decisionLog} section: off. */
   public DnsConfig(Endpoint listen, List<ZoneSource> zones, Geo geo, List<Route> routing, Health health, ClusterConfig cluster,
       List<StaticEdge> edges, RrlConfig rrl, AdminConfig admin, Integer threads, TcpConfig tcp, ProbeTargetsConfig probeTargets) {
-    this(listen, zones, geo, routing, health, cluster, edges, rrl, admin, threads, tcp, probeTargets, null);
+    this(listen, zones, geo, routing, health, cluster, edges, rrl, admin, threads, tcp, probeTargets, null, null);
   }
 
   /** A config without static edges. */
   public DnsConfig(Endpoint listen, List<ZoneSource> zones, Geo geo, List<Route> routing, Health health, ClusterConfig cluster) {
-    this(listen, zones, geo, routing, health, cluster, null, null, null, null, null, null);
+    this(listen, zones, geo, routing, health, cluster, null, null, null, null, null, null, null, null);
   }
 
   /** A config as it was before the {@code tcp} and {@code probeTargets} sections: their defaults. */
   public DnsConfig(Endpoint listen, List<ZoneSource> zones, Geo geo, List<Route> routing, Health health, ClusterConfig cluster,
       List<StaticEdge> edges, RrlConfig rrl, AdminConfig admin, Integer threads) {
-    this(listen, zones, geo, routing, health, cluster, edges, rrl, admin, threads, null, null);
+    this(listen, zones, geo, routing, health, cluster, edges, rrl, admin, threads, null, null, null, null);
   }
 
   /** A config with static edges, default RRL and no admin listener. */
   public DnsConfig(Endpoint listen, List<ZoneSource> zones, Geo geo, List<Route> routing, Health health, ClusterConfig cluster,
       List<StaticEdge> edges) {
-    this(listen, zones, geo, routing, health, cluster, edges, null, null, null, null, null);
+    this(listen, zones, geo, routing, health, cluster, edges, null, null, null, null, null, null, null);
   }
 
   /** A copy listening elsewhere (CLI override). */
   public DnsConfig withListen(Endpoint other) {
-    return new DnsConfig(other, zones, geo, routing, health, cluster, edges, rrl, admin, threads, tcp, probeTargets, decisionLog);
+    return new DnsConfig(other, zones, geo, routing, health, cluster, edges, rrl, admin, threads, tcp, probeTargets, decisionLog, dnssec);
   }
 
   /** A copy with {@code n} threads (UDP sockets and TCP servers). */
   public DnsConfig withThreads(int n) {
-    return new DnsConfig(listen, zones, geo, routing, health, cluster, edges, rrl, admin, n, tcp, probeTargets, decisionLog);
+    return new DnsConfig(listen, zones, geo, routing, health, cluster, edges, rrl, admin, n, tcp, probeTargets, decisionLog, dnssec);
   }
 
   /** A copy using another City database file (CLI override). */
   public DnsConfig withCityDatabase(String file) {
     return new DnsConfig(listen, zones, new Geo(file, geo.coverage(), geo.coverageReloadSeconds(), geo.defaultLocation()),
-        routing, health, cluster, edges, rrl, admin, threads, tcp, probeTargets, decisionLog);
+        routing, health, cluster, edges, rrl, admin, threads, tcp, probeTargets, decisionLog, dnssec);
   }
 
   /** A copy in another cluster (tests, tools); every other key is kept. */
   public DnsConfig withCluster(ClusterConfig other) {
-    return new DnsConfig(listen, zones, geo, routing, health, other, edges, rrl, admin, threads, tcp, probeTargets, decisionLog);
+    return new DnsConfig(listen, zones, geo, routing, health, other, edges, rrl, admin, threads, tcp, probeTargets, decisionLog, dnssec);
+  }
+
+  /** A copy signing with {@code other} (null: unsigned); every other key is kept. */
+  public DnsConfig withDnssec(DnssecConfig other) {
+    return new DnsConfig(listen, zones, geo, routing, health, cluster, edges, rrl, admin, threads, tcp, probeTargets, decisionLog, other);
   }
 
   /** A copy with other routed names (the hosts of the distributions, {@link #withDistributionHosts}). */
   public DnsConfig withRouting(List<Route> other) {
-    return new DnsConfig(listen, zones, geo, other, health, cluster, edges, rrl, admin, threads, tcp, probeTargets);
+    return new DnsConfig(listen, zones, geo, other, health, cluster, edges, rrl, admin, threads, tcp, probeTargets, decisionLog, dnssec);
   }
 
   /**
@@ -180,7 +187,7 @@ public record DnsConfig(
 
   /** A copy with other static edges (the {@code route} command adds the demo's). */
   public DnsConfig withEdges(List<StaticEdge> other) {
-    return new DnsConfig(listen, zones, geo, routing, health, cluster, other, rrl, admin, threads, tcp, probeTargets, decisionLog);
+    return new DnsConfig(listen, zones, geo, routing, health, cluster, other, rrl, admin, threads, tcp, probeTargets, decisionLog, dnssec);
   }
 
   /**

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
+import java.util.function.ToDoubleFunction;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
@@ -30,7 +31,9 @@ import org.xbill.DNS.Type;
  *       was full ({@link #udpDroppedWrites});
  *   <li>{@code dns_cluster_records_rejected_total{map,reason="forged"|"stale"}}: cluster records
  *       ignored because their tag did not verify (written without the cluster secret) or because
- *       they were stale or replayed ({@link #rejectedRecords}).
+ *       they were stale or replayed ({@link #rejectedRecords});
+ *   <li>{@code dns_dnssec_signatures_total{source="made"|"cache"}} (with a {@code dnssec} section):
+ *       RRSIGs made and RRSIGs taken from the signature cache ({@link #dnssecSignatures}).
  * </ul>
  *
  * Counters on the query path are cached in arrays, so recording is a few array reads and adds.
@@ -133,6 +136,21 @@ public final class DnsMetrics {
   public void udpDroppedWrites(LongSupplier droppedWrites) {
     FunctionCounter.builder("dns.udp.dropped.writes", droppedWrites, LongSupplier::getAsLong)
         .description("UDP responses dropped because the socket's send buffer was full (the client retries)")
+        .register(registry);
+  }
+
+  /**
+   * Reads the DNSSEC signature counts of {@code signatures} ({@code
+   * dns_dnssec_signatures_total{source="made"|"cache"}}): RRSIGs made (signature cache misses) and
+   * RRSIGs taken from the signature cache. The registry holds {@code signatures} weakly: its owner
+   * (the signer) keeps it alive.
+   */
+  public <T> void dnssecSignatures(T signatures, ToDoubleFunction<T> made, ToDoubleFunction<T> fromCache) {
+    FunctionCounter.builder("dns.dnssec.signatures", signatures, made)
+        .tag("source", "made").description("RRSIGs made (source=made) or taken from the signature cache (source=cache)")
+        .register(registry);
+    FunctionCounter.builder("dns.dnssec.signatures", signatures, fromCache)
+        .tag("source", "cache").description("RRSIGs made (source=made) or taken from the signature cache (source=cache)")
         .register(registry);
   }
 

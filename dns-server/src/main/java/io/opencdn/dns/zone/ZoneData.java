@@ -99,6 +99,12 @@ public final class ZoneData {
     return nodes.keySet();
   }
 
+  /** The types of the RRsets stored at exactly {@code name} (empty for an empty non-terminal), or null when it does not exist. */
+  public java.util.Set<Integer> types(Name name) {
+    Map<Integer, RRset> node = nodes.get(name);
+    return node == null ? null : node.keySet();
+  }
+
   /** True when {@code name} exists in the zone, records or empty non-terminal. */
   public boolean exists(Name name) {
     return nodes.containsKey(name);

@@ -93,10 +93,8 @@ class HazelcastEdgesTest {
   @Test
   void aServerWithHazelcastAnswersWithTheRegisteredHealthyEdge() throws Exception {
     HttpServer edge = await(vertx.createHttpServer().requestHandler(req -> req.response().end("ok")).listen(0, "127.0.0.1"));
-    DnsServer server = new DnsServer(vertx, testConfig().withCluster(cfg), TEST_CONFIG, hz, Clock.systemUTC());
-    // registered once the server is built (which can take seconds on a loaded machine): a record
-    // whose heartbeat is older than 10 s is ignored, and this edge does not heartbeat again
     hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES).put("local", record("local", "127.0.0.1", edge.actualPort()));
+    DnsServer server = new DnsServer(vertx, testConfig().withCluster(cfg), TEST_CONFIG, hz, Clock.systemUTC());
     int port = await(server.start());
     try (DatagramSocket socket = new DatagramSocket()) {
       socket.setSoTimeout(5000);
