@@ -159,7 +159,7 @@ public final class DnsServer {
   }
 
   /** The decision log's writer, or null when it is off. */
-  private static AsyncLineWriter decisionWriter(io.opencdn.dns.explain.DecisionLogConfig c) {
+  private static AsyncLineWriter decisionWriter(io.opencdn.dns.config.DecisionLogConfig c) {
     if (!c.enabled() || c.sampleRate() == 0) {
       return null;
     }

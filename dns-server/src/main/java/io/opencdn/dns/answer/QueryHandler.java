@@ -1,6 +1,5 @@
 package io.opencdn.dns.answer;
 
-import io.opencdn.dns.dnssec.ResponseSigner;
 import io.opencdn.dns.metrics.DnsMetrics;
 import io.opencdn.dns.routing.Edge;
 import io.opencdn.dns.wire.Decoded;

@@ -42,7 +42,7 @@ import org.xbill.DNS.TextParseException;
  * @param tcp DNS over TCP caps and timeouts ({@link TcpConfig}); absent = defaults. Read at start.
  * @param probeTargets which client addresses become latency probe targets ({@link ProbeTargetsConfig});
  *     absent = public addresses only
- * @param decisionLog the sampled log of routing decisions ({@link io.opencdn.dns.explain.DecisionLogConfig});
+ * @param decisionLog the sampled log of routing decisions ({@link io.opencdn.dns.config.DecisionLogConfig});
  *     absent = off. Read at start.
  * @param dnssec online DNSSEC signing of every zone ({@link DnssecConfig}), or null for unsigned zones
  */
@@ -59,7 +59,7 @@ public record DnsConfig(
     @JsonProperty("threads") Integer threads,
     @JsonProperty("tcp") TcpConfig tcp,
     @JsonProperty("probeTargets") ProbeTargetsConfig probeTargets,
-    @JsonProperty("decisionLog") io.opencdn.dns.explain.DecisionLogConfig decisionLog,
+    @JsonProperty("decisionLog") io.opencdn.dns.config.DecisionLogConfig decisionLog,
     @JsonProperty("dnssec") DnssecConfig dnssec) {
 
   /** Default {@code threads}: one per available processor, at most 8. */
@@ -77,7 +77,7 @@ public record DnsConfig(
     threads = threads == null ? DEFAULT_THREADS : threads;
     tcp = tcp == null ? TcpConfig.DEFAULT : tcp;
     probeTargets = probeTargets == null ? ProbeTargetsConfig.DEFAULT : probeTargets;
-    decisionLog = decisionLog == null ? io.opencdn.dns.explain.DecisionLogConfig.DEFAULT : decisionLog;
+    decisionLog = decisionLog == null ? io.opencdn.dns.config.DecisionLogConfig.DEFAULT : decisionLog;
     ConfigException.require(threads >= 1 && threads <= 64, "threads", "1..64 event loops", threads);
     Set<String> edgeIds = new HashSet<>();
     for (int i = 0; i < edges.size(); i++) {

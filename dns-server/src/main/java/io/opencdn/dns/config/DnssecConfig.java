@@ -2,7 +2,6 @@ package io.opencdn.dns.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.opencdn.common.config.ConfigException;
-import io.opencdn.dns.dnssec.DnssecAlgorithm;
 import java.time.Duration;
 
 /**

@@ -1,5 +1,6 @@
 package io.opencdn.dns.dnssec;
 
+import io.opencdn.dns.config.DnssecAlgorithm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;

@@ -1,5 +1,6 @@
 package io.opencdn.dns.dnssec;
 
+import io.opencdn.dns.config.DnssecAlgorithm;
 import io.opencdn.dns.config.DnssecConfig;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;

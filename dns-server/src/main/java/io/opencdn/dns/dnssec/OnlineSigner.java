@@ -1,5 +1,6 @@
 package io.opencdn.dns.dnssec;
 
+import io.opencdn.dns.answer.ResponseSigner;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.opencdn.dns.answer.Answer;

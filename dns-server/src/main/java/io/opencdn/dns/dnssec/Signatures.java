@@ -1,5 +1,6 @@
 package io.opencdn.dns.dnssec;
 
+import io.opencdn.dns.config.DnssecAlgorithm;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.security.GeneralSecurityException;

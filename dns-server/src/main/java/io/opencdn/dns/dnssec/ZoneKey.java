@@ -1,5 +1,6 @@
 package io.opencdn.dns.dnssec;
 
+import io.opencdn.dns.config.DnssecAlgorithm;
 import java.security.PrivateKey;
 import java.time.Instant;
 import org.xbill.DNS.DNSKEYRecord;

@@ -1,5 +1,6 @@
 package io.opencdn.dns.dnssec;
 
+import io.opencdn.dns.config.DnssecAlgorithm;
 import static io.opencdn.dns.TestSupport.withDemoEdges;
 import static org.assertj.core.api.Assertions.assertThat;
 

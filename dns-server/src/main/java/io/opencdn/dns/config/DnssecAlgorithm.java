@@ -1,4 +1,4 @@
-package io.opencdn.dns.dnssec;
+package io.opencdn.dns.config;
 
 import java.math.BigInteger;
 import java.security.AlgorithmParameters;
@@ -101,7 +101,7 @@ public enum DnssecAlgorithm {
   }
 
   /** BIND's algorithm line: {@code 13 (ECDSAP256SHA256)}. */
-  String bindName() {
+  public String bindName() {
     return number + " (" + name() + ")";
   }
 }

@@ -1,4 +1,4 @@
-package io.opencdn.dns.explain;
+package io.opencdn.dns.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.opencdn.common.config.ConfigException;

@@ -1,6 +1,5 @@
-package io.opencdn.dns.dnssec;
+package io.opencdn.dns.answer;
 
-import io.opencdn.dns.answer.Answer;
 import io.opencdn.dns.wire.FastQuery;
 import io.opencdn.dns.wire.Request;
 import io.opencdn.dns.zone.ZoneSet;
