@@ -27,16 +27,21 @@ class ArchitectureTest {
   @Test
   void configNeedsNoCluster() {
     noClasses()
-        .that().resideInAPackage("io.opencdn.common.config..")
-        .should().dependOnClassesThat().resideInAPackage("io.opencdn.common.cluster..")
+        .that()
+        .resideInAPackage("io.opencdn.common.config..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.opencdn.common.cluster..")
         .check(COMMON);
   }
 
   @Test
   void commonKnowsNoProgram() {
     noClasses()
-        .should().dependOnClassesThat()
-        .resideInAnyPackage("io.opencdn.edge..", "io.opencdn.dns..", "io.opencdn.origin..", "io.opencdn.launcher..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.opencdn.edge..", "io.opencdn.dns..", "io.opencdn.origin..", "io.opencdn.launcher..")
         .check(COMMON);
   }
 }

@@ -19,28 +19,41 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code cdn dns}: runs the authoritative geo-DNS server in the foreground until the JVM is
- * asked to stop. With a {@code cluster} section the server joins the Hazelcast cluster as a lite
- * member to read the edge registry: it holds no partition of any map (the edges' cache directory
- * grows with their content, not with DNS), and while no edge is up the registry is simply empty:
- * static edges and their health checks still answer. The listeners start first and answer the
- * static zones while the member joins ({@link ClusterJoin} keeps trying however long the cluster
- * takes to answer); {@code /healthz} says "not ready" until it has joined.
+ * {@code cdn dns}: runs the authoritative geo-DNS server in the foreground until the JVM is asked
+ * to stop. With a {@code cluster} section the server joins the Hazelcast cluster as a lite member
+ * to read the edge registry: it holds no partition of any map (the edges' cache directory grows
+ * with their content, not with DNS), and while no edge is up the registry is simply empty: static
+ * edges and their health checks still answer. The listeners start first and answer the static zones
+ * while the member joins ({@link ClusterJoin} keeps trying however long the cluster takes to
+ * answer); {@code /healthz} says "not ready" until it has joined.
  */
-@Command(name = "dns", mixinStandardHelpOptions = true, subcommands = io.opencdn.dns.dnssec.KeysCommand.class,
-    description = "Authoritative geo-DNS server: answers geo-routed names with the nearest healthy edges.")
+@Command(
+    name = "dns",
+    mixinStandardHelpOptions = true,
+    subcommands = io.opencdn.dns.dnssec.KeysCommand.class,
+    description =
+        "Authoritative geo-DNS server: answers geo-routed names with the nearest healthy edges.")
 public final class DnsCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(DnsCommand.class);
 
-  @Option(names = "--config", paramLabel = "LOCATION", defaultValue = "classpath:demo/dns.yaml",
+  @Option(
+      names = "--config",
+      paramLabel = "LOCATION",
+      defaultValue = "classpath:demo/dns.yaml",
       description = "YAML config file or classpath:NAME (default: ${DEFAULT-VALUE})")
   String config;
 
-  @Option(names = "--listen", paramLabel = "HOST:PORT", description = "UDP+TCP address, overrides 'listen'")
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      description = "UDP+TCP address, overrides 'listen'")
   String listen;
 
-  @Option(names = "--geoip", paramLabel = "FILE", description = "GeoIP2/GeoLite2 City .mmdb file, overrides 'geo.cityDatabase'")
+  @Option(
+      names = "--geoip",
+      paramLabel = "FILE",
+      description = "GeoIP2/GeoLite2 City .mmdb file, overrides 'geo.cityDatabase'")
   String geoip;
 
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -71,42 +84,63 @@ public final class DnsCommand implements Callable<Integer> {
       }
       if (cfg.cluster() != null) {
         // joined in the background, as long as that takes: static zones are answered meanwhile
-        join = ClusterJoin.start(cfg.cluster(), "dns-" + cfg.listen().host() + "-" + cfg.listen().port(), true,
-            ClusterJoin.Timing.DEFAULT);
+        join =
+            ClusterJoin.start(
+                cfg.cluster(),
+                "dns-" + cfg.listen().host() + "-" + cfg.listen().port(),
+                true,
+                ClusterJoin.Timing.DEFAULT);
       }
       // Netty's leak detector samples buffers and tags every message passing a pipeline: a cost
       // on each query. Set -Dio.netty.leakDetection.level to turn it back on when debugging.
       if (System.getProperty("io.netty.leakDetection.level") == null) {
-        io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        io.netty.util.ResourceLeakDetector.setLevel(
+            io.netty.util.ResourceLeakDetector.Level.DISABLED);
       }
-      // native transport (epoll) where available: SO_REUSEPORT lets every event loop own a UDP socket
+      // native transport (epoll) where available: SO_REUSEPORT lets every event loop own a UDP
+      // socket
       vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
-      DnsServer server = join == null ? new DnsServer(vertx, cfg, config, null, Clock.systemUTC())
-          : DnsServer.joining(vertx, cfg, config, Future.fromCompletionStage(join.joined()), Clock.systemUTC());
+      DnsServer server =
+          join == null
+              ? new DnsServer(vertx, cfg, config, null, Clock.systemUTC())
+              : DnsServer.joining(
+                  vertx, cfg, config, Future.fromCompletionStage(join.joined()), Clock.systemUTC());
       int port = server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      LOG.info("dns listening on {} udp+tcp, zones {}, {} thread(s), udp by {}", new Endpoint(cfg.listen().host(), port), cfg.zoneNames(),
-          cfg.threads(), server.listeners().udpIo());
+      LOG.info(
+          "dns listening on {} udp+tcp, zones {}, {} thread(s), udp by {}",
+          new Endpoint(cfg.listen().host(), port),
+          cfg.zoneNames(),
+          cfg.threads(),
+          server.listeners().udpIo());
       if (server.operations().adminPort() > 0) {
-        LOG.info("dns admin on http://{}:{} (/metrics, /healthz, POST /reload)", cfg.admin().listen().host(),
+        LOG.info(
+            "dns admin on http://{}:{} (/metrics, /healthz, POST /reload)",
+            cfg.admin().listen().host(),
             server.operations().adminPort());
       }
       if (join != null && !join.isJoined()) {
-        LOG.info("dns joining cluster {} (members {}); answering static zones meanwhile, geo-routed names once joined",
-            cfg.cluster().name(), cfg.cluster().members());
+        LOG.info(
+            "dns joining cluster {} (members {}); answering static zones meanwhile, geo-routed names once joined",
+            cfg.cluster().name(),
+            cfg.cluster().members());
       }
       onSighup(server);
       Vertx v = vertx;
       ClusterJoin j = join;
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server, v, j), "dns-shutdown"));
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(() -> shutdown(server, v, j), "dns-shutdown"));
       if (join != null) {
         String bind = cfg.cluster().bind().toString();
-        join.joined().whenComplete((hz, e) -> {
-          if (e != null && !(e instanceof java.util.concurrent.CancellationException)) {
-            System.err.println("dns: cannot join the cluster on " + bind + ": " + e.getMessage());
-            exitCode = 2;
-            stopped.countDown();
-          }
-        });
+        join.joined()
+            .whenComplete(
+                (hz, e) -> {
+                  if (e != null && !(e instanceof java.util.concurrent.CancellationException)) {
+                    System.err.println(
+                        "dns: cannot join the cluster on " + bind + ": " + e.getMessage());
+                    exitCode = 2;
+                    stopped.countDown();
+                  }
+                });
       }
       stopped.await();
       return exitCode;
@@ -114,7 +148,12 @@ public final class DnsCommand implements Callable<Integer> {
       return fail(e.getMessage(), vertx, join);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      return fail(cause instanceof ConfigException ? cause.getMessage() : "cannot listen on " + describe(listen, config) + ": " + cause.getMessage(), vertx, join);
+      return fail(
+          cause instanceof ConfigException
+              ? cause.getMessage()
+              : "cannot listen on " + describe(listen, config) + ": " + cause.getMessage(),
+          vertx,
+          join);
     } catch (java.util.concurrent.TimeoutException e) {
       return fail("start-up timed out", vertx, join);
     } catch (IllegalStateException e) {

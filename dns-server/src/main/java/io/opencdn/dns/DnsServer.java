@@ -6,6 +6,7 @@ import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.config.ConfigLocation;
 import io.opencdn.common.config.Endpoint;
+import io.opencdn.common.log.AsyncLineWriter;
 import io.opencdn.dns.admin.Operations;
 import io.opencdn.dns.answer.AnswerStage;
 import io.opencdn.dns.answer.KeptAnswer;
@@ -38,7 +39,6 @@ import io.opencdn.dns.routing.SnapshotHolder;
 import io.opencdn.dns.zone.ZoneSet;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.opencdn.common.log.AsyncLineWriter;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.function.Function;
@@ -46,21 +46,21 @@ import java.util.function.Function;
 /**
  * The authoritative geo-DNS server, wired from its config: UDP and TCP listeners on one port
  * ({@link Listeners}) feeding a {@link QueryHandler}; clients located by a {@link LocationChain}
- * (coverage zones, City database, country centroid, default) behind a {@link LocationCache};
- * edges chosen by a {@link Router} (one policy chain per geo-routed name) over the snapshots of an
- * {@link EdgeDirectory} (the cluster's edges and the config's static edges, health-checked), with
- * latency from the cluster ({@link HazelcastLatency}); the clients of geo-routed queries published
- * as probe targets for the edges ({@link ProbeTargets}); reload and the admin listener (metrics,
- * live route explanations) in {@link Operations}; with a {@code dnssec} section, online signing of
- * DO answers ({@link Dnssec}). Nothing but wiring lives here.
+ * (coverage zones, City database, country centroid, default) behind a {@link LocationCache}; edges
+ * chosen by a {@link Router} (one policy chain per geo-routed name) over the snapshots of an {@link
+ * EdgeDirectory} (the cluster's edges and the config's static edges, health-checked), with latency
+ * from the cluster ({@link HazelcastLatency}); the clients of geo-routed queries published as probe
+ * targets for the edges ({@link ProbeTargets}); reload and the admin listener (metrics, live route
+ * explanations) in {@link Operations}; with a {@code dnssec} section, online signing of DO answers
+ * ({@link Dnssec}). Nothing but wiring lives here.
  *
  * <pre>{@code
  * DnsServer server = new DnsServer(vertx, config, "dns.yaml", hazelcast, Clock.systemUTC());
  * int port = server.start().await();
  * }</pre>
  *
- * The constructors load the zones and the GeoIP database, so configuration errors surface as
- * {@link io.opencdn.common.config.ConfigException} before anything binds.
+ * The constructors load the zones and the GeoIP database, so configuration errors surface as {@link
+ * io.opencdn.common.config.ConfigException} before anything binds.
  */
 public final class DnsServer {
 
@@ -83,25 +83,34 @@ public final class DnsServer {
   private long coverageTimer = -1;
 
   /**
-   * The routing side of a server: location chain, router, edge directory (null without cluster
-   * and static edges), the cluster's edges, latency and probe targets (null without cluster),
+   * The routing side of a server: location chain, router, edge directory (null without cluster and
+   * static edges), the cluster's edges, latency and probe targets (null without cluster),
    * reloadable coverage file (or null), the cluster member (null without cluster).
    */
-  private record Routing(LocationChain locator, Router router, EdgeDirectory directory, HazelcastEdges edges,
-      HazelcastLatency latency, ProbeTargets targets, CoverageFile coverage, int coverageReloadSeconds,
+  private record Routing(
+      LocationChain locator,
+      Router router,
+      EdgeDirectory directory,
+      HazelcastEdges edges,
+      HazelcastLatency latency,
+      ProbeTargets targets,
+      CoverageFile coverage,
+      int coverageReloadSeconds,
       Future<HazelcastInstance> hz) {}
 
   /**
    * A server for {@code config}.
    *
-   * @param configLocation where the config was read from; zone and database files are relative to it
+   * @param configLocation where the config was read from; zone and database files are relative to
+   *     it
    * @param hz Hazelcast member to read the edge registry and latency map from (records are checked
    *     with the secret of {@code config.cluster()}, which is then required), or null (then only
    *     the static {@code edges} of the config are known; none: geo-routed names answer SERVFAIL)
    * @param clock time of every decision the server makes by time: heartbeat and measurement ages,
    *     rate-limit windows, probe-target rewrites
    */
-  public DnsServer(Vertx vertx, DnsConfig config, String configLocation, HazelcastInstance hz, Clock clock) {
+  public DnsServer(
+      Vertx vertx, DnsConfig config, String configLocation, HazelcastInstance hz, Clock clock) {
     this(vertx, config, configLocation, hz == null ? null : Future.succeededFuture(hz), clock);
   }
 
@@ -113,33 +122,72 @@ public final class DnsServer {
    *
    * @param member completes with the Hazelcast member once it has joined the cluster
    */
-  public static DnsServer joining(Vertx vertx, DnsConfig config, String configLocation, Future<HazelcastInstance> member, Clock clock) {
+  public static DnsServer joining(
+      Vertx vertx,
+      DnsConfig config,
+      String configLocation,
+      Future<HazelcastInstance> member,
+      Clock clock) {
     return new DnsServer(vertx, config, configLocation, member, clock);
   }
 
-  private DnsServer(Vertx vertx, DnsConfig config, String configLocation, Future<HazelcastInstance> hz, Clock clock) {
+  private DnsServer(
+      Vertx vertx,
+      DnsConfig config,
+      String configLocation,
+      Future<HazelcastInstance> hz,
+      Clock clock) {
     this.vertx = vertx;
     this.listen = config.listen();
     this.clusterSecret = config.cluster() == null ? null : config.cluster().secret();
     this.clock = clock;
     String city = config.geo().cityDatabase();
-    this.geo = city.isEmpty() ? GeoDatabase.embedded() : GeoDatabase.open(ConfigLocation.resolve(configLocation, city));
+    this.geo =
+        city.isEmpty()
+            ? GeoDatabase.embedded()
+            : GeoDatabase.open(ConfigLocation.resolve(configLocation, city));
     this.routing = routing(vertx, config, configLocation, geo, hz, clock);
-    EdgeSnapshotSource edges = routing.directory() != null ? routing.directory() : new SnapshotHolder();
+    EdgeSnapshotSource edges =
+        routing.directory() != null ? routing.directory() : new SnapshotHolder();
     // the query path locates through a per-/24 cache, whose slots keep the fast path's decisions;
     // explanations use the chain itself
     LocationCache<KeptAnswer> located = new LocationCache<>(routing.locator());
-    Function<DnsConfig, AnswerStage> build = cfg -> AnswerStage.of(ZoneSet.load(cfg.zones(), configLocation), cfg.routing(), located,
-        edges, cfg == config ? routing.router() : routing.router().withRoutes(cfg.routing()));
-    ResponseRateLimiter rrl = config.rrl().enabled() ? new ResponseRateLimiter(config.rrl(), clock) : null;
+    Function<DnsConfig, AnswerStage> build =
+        cfg ->
+            AnswerStage.of(
+                ZoneSet.load(cfg.zones(), configLocation),
+                cfg.routing(),
+                located,
+                edges,
+                cfg == config ? routing.router() : routing.router().withRoutes(cfg.routing()));
+    ResponseRateLimiter rrl =
+        config.rrl().enabled() ? new ResponseRateLimiter(config.rrl(), clock) : null;
     this.decisionWriter = decisionWriter(config.decisionLog());
-    DecisionLog decisions = decisionWriter == null ? null : new DecisionLog(decisionWriter,
-        config.decisionLog().sampleRate(), new Explainer(config.routing(), routing.locator(), routing.router(), clock),
-        edges::current, clock);
-    this.handler = new QueryHandler(build.apply(config), rrl, new DnsMetrics(),
-        routing.targets() == null ? null : routing.targets()::record, decisions);
-    this.ops = new Operations(vertx, config, configLocation, handler, build,
-        new LiveExplainer(routing.locator(), edges, handler::stage, clock), clock);
+    DecisionLog decisions =
+        decisionWriter == null
+            ? null
+            : new DecisionLog(
+                decisionWriter,
+                config.decisionLog().sampleRate(),
+                new Explainer(config.routing(), routing.locator(), routing.router(), clock),
+                edges::current,
+                clock);
+    this.handler =
+        new QueryHandler(
+            build.apply(config),
+            rrl,
+            new DnsMetrics(),
+            routing.targets() == null ? null : routing.targets()::record,
+            decisions);
+    this.ops =
+        new Operations(
+            vertx,
+            config,
+            configLocation,
+            handler,
+            build,
+            new LiveExplainer(routing.locator(), edges, handler::stage, clock),
+            clock);
     this.dnssec = dnssec(vertx, config, configLocation, clock, handler);
     this.listeners = new Listeners(vertx, handler, config.threads(), config.tcp());
     ops.metrics().udpDroppedWrites(listeners::udpDroppedWrites);
@@ -151,10 +199,14 @@ public final class DnsServer {
     }
     ops.readiness(() -> ready() ? null : "joining the cluster");
     if (decisionWriter != null) {
-      io.micrometer.core.instrument.FunctionCounter.builder("dns.decision.log.lines", decisionWriter, AsyncLineWriter::written)
-          .description("decision log lines written").register(ops.metrics().registry());
-      io.micrometer.core.instrument.FunctionCounter.builder("dns.decision.log.dropped", decisionWriter, AsyncLineWriter::dropped)
-          .description("decision log lines dropped: the writer's queue was full or a write failed").register(ops.metrics().registry());
+      io.micrometer.core.instrument.FunctionCounter.builder(
+              "dns.decision.log.lines", decisionWriter, AsyncLineWriter::written)
+          .description("decision log lines written")
+          .register(ops.metrics().registry());
+      io.micrometer.core.instrument.FunctionCounter.builder(
+              "dns.decision.log.dropped", decisionWriter, AsyncLineWriter::dropped)
+          .description("decision log lines dropped: the writer's queue was full or a write failed")
+          .register(ops.metrics().registry());
     }
   }
 
@@ -166,47 +218,103 @@ public final class DnsServer {
     try {
       return AsyncLineWriter.open(c.path(), c.queueBytes(), "decision-log");
     } catch (java.io.IOException | RuntimeException e) {
-      throw io.opencdn.common.config.ConfigException.invalid("decisionLog.path",
-          "a file that can be appended to, or - (standard output)", c.path() + " (" + e.getMessage() + ")");
+      throw io.opencdn.common.config.ConfigException.invalid(
+          "decisionLog.path",
+          "a file that can be appended to, or - (standard output)",
+          c.path() + " (" + e.getMessage() + ")");
     }
   }
 
-  /** With a {@code dnssec} section: the keys read (or made) now and the handler signing with them. */
-  private static Dnssec dnssec(Vertx vertx, DnsConfig config, String configLocation, Clock clock, QueryHandler handler) {
+  /**
+   * With a {@code dnssec} section: the keys read (or made) now and the handler signing with them.
+   */
+  private static Dnssec dnssec(
+      Vertx vertx, DnsConfig config, String configLocation, Clock clock, QueryHandler handler) {
     if (config.dnssec() == null) {
       return null;
     }
-    Dnssec d = new Dnssec(vertx, config.dnssec(), configLocation, config.zones().stream().map(DnsConfig.ZoneSource::name).toList(),
-        clock);
+    Dnssec d =
+        new Dnssec(
+            vertx,
+            config.dnssec(),
+            configLocation,
+            config.zones().stream().map(DnsConfig.ZoneSource::name).toList(),
+            clock);
     handler.signer(d.signer());
     handler.metrics().dnssecSignatures(d.signer().signatures(), Signatures::made, Signatures::hits);
     return d;
   }
 
-  private static Routing routing(Vertx vertx, DnsConfig config, String configLocation, GeoDatabase geo, Future<HazelcastInstance> hz,
+  private static Routing routing(
+      Vertx vertx,
+      DnsConfig config,
+      String configLocation,
+      GeoDatabase geo,
+      Future<HazelcastInstance> hz,
       Clock clock) {
-    CoverageFile coverage = config.geo().coverage().isEmpty() ? null
-        : new CoverageFile(ConfigLocation.resolve(configLocation, config.geo().coverage()));
-    LocationChain chain = new LocationChain(coverage != null ? coverage : CoverageZones.EMPTY, geo::lookup, CountryCentroids.embedded(),
-        LocationChain.defaultLocation(config.geo().defaultLocation()));
+    CoverageFile coverage =
+        config.geo().coverage().isEmpty()
+            ? null
+            : new CoverageFile(ConfigLocation.resolve(configLocation, config.geo().coverage()));
+    LocationChain chain =
+        new LocationChain(
+            coverage != null ? coverage : CoverageZones.EMPTY,
+            geo::lookup,
+            CountryCentroids.embedded(),
+            LocationChain.defaultLocation(config.geo().defaultLocation()));
     if (hz != null && config.cluster() == null) {
-      throw new IllegalArgumentException("a Hazelcast member needs the config's cluster section (its secret checks the records)");
+      throw new IllegalArgumentException(
+          "a Hazelcast member needs the config's cluster section (its secret checks the records)");
     }
-    HazelcastEdges edges = hz == null ? null : new HazelcastEdges(vertx, hz, RecordCheck.of(config.cluster().secret()));
-    EdgeDirectory directory = hz == null && config.edges().isEmpty() ? null
-        : new EdgeDirectory(vertx, new MergedEdgeSource(edges, config.edges(), clock),
-            config.health(), new EdgeProbe(vertx, config.health().timeoutMillis(), config.edges()), clock);
-    HazelcastLatency latency = hz == null ? null
-        : new HazelcastLatency(vertx, hz, LATENCY_REFRESH_MILLIS, RecordCheck.of(config.cluster().secret()), clock);
-    ProbeTargets targets = hz == null ? null : new ProbeTargets(vertx, hz, clock, ProbeTargets.Limits.DEFAULTS,
-        RecordMac.fromSecret(config.cluster().secret()), config.probeTargets().allowPrivate());
-    Router router = Router.of(config.routing(), latency != null ? latency : LatencySource.NONE, clock);
-    return new Routing(chain, router, directory, edges, latency, targets, coverage, config.geo().coverageReloadSeconds(), hz);
+    HazelcastEdges edges =
+        hz == null
+            ? null
+            : new HazelcastEdges(vertx, hz, RecordCheck.of(config.cluster().secret()));
+    EdgeDirectory directory =
+        hz == null && config.edges().isEmpty()
+            ? null
+            : new EdgeDirectory(
+                vertx,
+                new MergedEdgeSource(edges, config.edges(), clock),
+                config.health(),
+                new EdgeProbe(vertx, config.health().timeoutMillis(), config.edges()),
+                clock);
+    HazelcastLatency latency =
+        hz == null
+            ? null
+            : new HazelcastLatency(
+                vertx,
+                hz,
+                LATENCY_REFRESH_MILLIS,
+                RecordCheck.of(config.cluster().secret()),
+                clock);
+    ProbeTargets targets =
+        hz == null
+            ? null
+            : new ProbeTargets(
+                vertx,
+                hz,
+                clock,
+                ProbeTargets.Limits.DEFAULTS,
+                RecordMac.fromSecret(config.cluster().secret()),
+                config.probeTargets().allowPrivate());
+    Router router =
+        Router.of(config.routing(), latency != null ? latency : LatencySource.NONE, clock);
+    return new Routing(
+        chain,
+        router,
+        directory,
+        edges,
+        latency,
+        targets,
+        coverage,
+        config.geo().coverageReloadSeconds(),
+        hz);
   }
 
   /**
-   * Binds UDP, then TCP on the same port, then starts the edge directory. With port 0 the UDP
-   * port is picked by the system; if TCP cannot take the same port, both are retried.
+   * Binds UDP, then TCP on the same port, then starts the edge directory. With port 0 the UDP port
+   * is picked by the system; if TCP cannot take the same port, both are retried.
    *
    * @return the bound port
    */
@@ -214,25 +322,36 @@ public final class DnsServer {
     if (routing.hz() != null) {
       routing.hz().onSuccess(this::followDistributions);
     }
-    return listeners.listen(listen.host(), listen.port())
+    return listeners
+        .listen(listen.host(), listen.port())
         .compose(port -> ops.start().map(port))
-        .compose(port -> routing.directory() == null ? Future.succeededFuture(port) : routing.directory().start().map(port))
-        .compose(port -> routing.latency() == null ? Future.succeededFuture(port) : routing.latency().start().map(port))
-        .onSuccess(port -> {
-          if (dnssec != null) {
-            dnssec.start();
-          }
-          if (routing.targets() != null) {
-            routing.targets().start();
-          }
-          CoverageFile coverage = routing.coverage();
-          if (coverage != null) {
-            coverageTimer = vertx.setPeriodic(routing.coverageReloadSeconds() * 1000L,
-                id -> vertx.executeBlocking(coverage::reloadIfChanged, false));
-          }
-        });
+        .compose(
+            port ->
+                routing.directory() == null
+                    ? Future.succeededFuture(port)
+                    : routing.directory().start().map(port))
+        .compose(
+            port ->
+                routing.latency() == null
+                    ? Future.succeededFuture(port)
+                    : routing.latency().start().map(port))
+        .onSuccess(
+            port -> {
+              if (dnssec != null) {
+                dnssec.start();
+              }
+              if (routing.targets() != null) {
+                routing.targets().start();
+              }
+              CoverageFile coverage = routing.coverage();
+              if (coverage != null) {
+                coverageTimer =
+                    vertx.setPeriodic(
+                        routing.coverageReloadSeconds() * 1000L,
+                        id -> vertx.executeBlocking(coverage::reloadIfChanged, false));
+              }
+            });
   }
-
 
   /**
    * Follows the cluster's distributions version: their hosts inside this server's zones are
@@ -240,19 +359,28 @@ public final class DnsServer {
    * ({@code dns-UUID8} when listening on port 0).
    */
   private void followDistributions(HazelcastInstance member) {
-    io.opencdn.common.cluster.ConfigStore store = new io.opencdn.common.cluster.ConfigStore(member,
-        io.opencdn.common.cluster.RecordMac.fromSecret(clusterSecret), clock);
+    io.opencdn.common.cluster.ConfigStore store =
+        new io.opencdn.common.cluster.ConfigStore(
+            member, io.opencdn.common.cluster.RecordMac.fromSecret(clusterSecret), clock);
     String uuid = member.getLocalEndpoint().getUuid().toString();
     String name = listen.port() == 0 ? "dns-" + uuid.substring(0, 8) : "dns@" + listen;
-    follower = new io.opencdn.common.cluster.ConfigFollower(store, name, "dns", uuid, clock,
-        doc -> ops.applyHosts(doc.hosts()));
-    vertx.executeBlocking(() -> {
-      follower.start();
-      return null;
-    }).onFailure(t -> LOG.warn("dns: cannot follow the distributions versions: {}", t.toString()));
+    follower =
+        new io.opencdn.common.cluster.ConfigFollower(
+            store, name, "dns", uuid, clock, doc -> ops.applyHosts(doc.hosts()));
+    vertx
+        .executeBlocking(
+            () -> {
+              follower.start();
+              return null;
+            })
+        .onFailure(
+            t -> LOG.warn("dns: cannot follow the distributions versions: {}", t.toString()));
   }
 
-  /** The distributions version this server answers for ({@code local} before any, or without a cluster). */
+  /**
+   * The distributions version this server answers for ({@code local} before any, or without a
+   * cluster).
+   */
   public String distributionsVersion() {
     return follower == null ? "local" : follower.activeHash();
   }
@@ -261,10 +389,11 @@ public final class DnsServer {
   public Future<Void> stop() {
     if (follower != null) {
       io.opencdn.common.cluster.ConfigFollower f = follower;
-      vertx.executeBlocking(() -> {
-        f.stop();
-        return null;
-      });
+      vertx.executeBlocking(
+          () -> {
+            f.stop();
+            return null;
+          });
     }
     vertx.cancelTimer(coverageTimer);
     if (dnssec != null) {
@@ -276,20 +405,27 @@ public final class DnsServer {
     if (routing.latency() != null) {
       routing.latency().stop();
     }
-    Future<Void> dir = routing.directory() == null ? Future.succeededFuture() : routing.directory().stop();
-    Future<Void> log = decisionWriter == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
-      decisionWriter.close();
-      return null;
-    }, false);
+    Future<Void> dir =
+        routing.directory() == null ? Future.succeededFuture() : routing.directory().stop();
+    Future<Void> log =
+        decisionWriter == null
+            ? Future.succeededFuture()
+            : vertx.executeBlocking(
+                () -> {
+                  decisionWriter.close();
+                  return null;
+                },
+                false);
     return Future.join(dir, listeners.close(), ops.stop(), log)
-        .transform(x -> {
-          try {
-            geo.close();
-          } catch (IOException ignored) {
-            // nothing useful to do while shutting down
-          }
-          return Future.<Void>succeededFuture();
-        });
+        .transform(
+            x -> {
+              try {
+                geo.close();
+              } catch (IOException ignored) {
+                // nothing useful to do while shutting down
+              }
+              return Future.<Void>succeededFuture();
+            });
   }
 
   /**
@@ -333,7 +469,10 @@ public final class DnsServer {
     return listeners;
   }
 
-  /** The probe-target publisher (map {@value ClusterMaps#LATENCY_TARGETS}), or null without Hazelcast. */
+  /**
+   * The probe-target publisher (map {@value ClusterMaps#LATENCY_TARGETS}), or null without
+   * Hazelcast.
+   */
   public ProbeTargets probeTargets() {
     return routing.targets();
   }

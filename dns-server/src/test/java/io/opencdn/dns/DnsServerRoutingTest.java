@@ -37,14 +37,23 @@ class DnsServerRoutingTest {
   private DnsServer server;
   private int port;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeEach
   void setUp() throws Exception {
     vertx = Vertx.vertx();
-    euHealth = await(vertx.createHttpServer().requestHandler(r -> r.response().end("ok")).listen(0, "127.0.0.1"));
-    usHealth = await(vertx.createHttpServer().requestHandler(r -> r.response().end("ok")).listen(0, "127.0.0.1"));
+    euHealth =
+        await(
+            vertx
+                .createHttpServer()
+                .requestHandler(r -> r.response().end("ok"))
+                .listen(0, "127.0.0.1"));
+    usHealth =
+        await(
+            vertx
+                .createHttpServer()
+                .requestHandler(r -> r.response().end("ok"))
+                .listen(0, "127.0.0.1"));
   }
 
   @AfterEach
@@ -60,8 +69,11 @@ class DnsServerRoutingTest {
   }
 
   private void start(String extraEdges, String policies) throws Exception {
-    Files.writeString(dir.resolve("coverage.txt"), "10.1.0.0/16 group=ap\n10.2.0.0/16 35.68,139.69 country=JP continent=AS\n");
-    String yaml = """
+    Files.writeString(
+        dir.resolve("coverage.txt"),
+        "10.1.0.0/16 group=ap\n10.2.0.0/16 35.68,139.69 country=JP continent=AS\n");
+    String yaml =
+        """
         listen: 127.0.0.1:0
         zones: [{origin: cdn.test., file: classpath:demo/cdn.test.zone}]
         geo: {coverage: coverage.txt, defaultLocation: {latitude: 39.0, longitude: -77.0, country: US, continent: NA}}
@@ -76,9 +88,13 @@ class DnsServerRoutingTest {
              healthUrl: "http://127.0.0.1:%d/_cdn/health"}
           - {id: ap-northeast, region: ap, latitude: 35.68, longitude: 139.69, ipv4: 127.0.0.13, ipv6: "fd00::13"}
         %s
-        """.formatted(euHealth.actualPort(), usHealth.actualPort(), extraEdges);
+        """
+            .formatted(euHealth.actualPort(), usHealth.actualPort(), extraEdges);
     if (policies != null) {
-      yaml = yaml.replace("{name: www.cdn.test., ttl: 20, answers: 1}", "{name: www.cdn.test., ttl: 20, answers: 1, policies: " + policies + "}");
+      yaml =
+          yaml.replace(
+              "{name: www.cdn.test., ttl: 20, answers: 1}",
+              "{name: www.cdn.test., ttl: 20, answers: 1, policies: " + policies + "}");
     }
     Path file = dir.resolve("dns.yaml");
     Files.writeString(file, yaml);
@@ -100,7 +116,9 @@ class DnsServerRoutingTest {
   }
 
   private List<String> answer(String name, int type, String ecs) throws Exception {
-    return section(ask(name, type, ecs), Section.ANSWER).stream().map(r -> r.substring(r.lastIndexOf(' ') + 1)).toList();
+    return section(ask(name, type, ecs), Section.ANSWER).stream()
+        .map(r -> r.substring(r.lastIndexOf(' ') + 1))
+        .toList();
   }
 
   @Test
@@ -110,7 +128,8 @@ class DnsServerRoutingTest {
     assertThat(answer("www.cdn.test.", Type.A, "1.0.16.0/24")).containsExactly("127.0.0.13");
     assertThat(answer("www.cdn.test.", Type.A, "8.8.8.0/24")).containsExactly("127.0.0.11");
     // IPv6 pool from the same ranking: London gets eu-west for AAAA too
-    assertThat(answer("www.cdn.test.", Type.AAAA, "81.2.69.0/24")).containsExactly("fd00:0:0:0:0:0:0:12");
+    assertThat(answer("www.cdn.test.", Type.AAAA, "81.2.69.0/24"))
+        .containsExactly("fd00:0:0:0:0:0:0:12");
     Message r = ask("www.cdn.test.", Type.A, "81.2.69.0/24");
     assertThat(section(r, Section.ANSWER)).containsExactly("www.cdn.test. 20 IN A 127.0.0.12");
   }
@@ -133,19 +152,40 @@ class DnsServerRoutingTest {
     int healthPort = euHealth.actualPort();
     long t0 = System.nanoTime();
     await(euHealth.close());
-    assertThat(eventually(2000, () -> call(() -> answer("www.cdn.test.", Type.A, "81.2.69.0/24")).equals(List.of("127.0.0.11")))).isTrue();
+    assertThat(
+            eventually(
+                2000,
+                () ->
+                    call(() -> answer("www.cdn.test.", Type.A, "81.2.69.0/24"))
+                        .equals(List.of("127.0.0.11"))))
+        .isTrue();
     assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(2000);
-    euHealth = await(vertx.createHttpServer().requestHandler(q -> q.response().end("ok")).listen(healthPort, "127.0.0.1"));
-    assertThat(eventually(3000, () -> call(() -> answer("www.cdn.test.", Type.A, "81.2.69.0/24")).equals(List.of("127.0.0.12")))).isTrue();
+    euHealth =
+        await(
+            vertx
+                .createHttpServer()
+                .requestHandler(q -> q.response().end("ok"))
+                .listen(healthPort, "127.0.0.1"));
+    assertThat(
+            eventually(
+                3000,
+                () ->
+                    call(() -> answer("www.cdn.test.", Type.A, "81.2.69.0/24"))
+                        .equals(List.of("127.0.0.12"))))
+        .isTrue();
   }
 
   @Test
   void drainedAndFullEdgesShedNewClients() throws Exception {
-    start("""
+    start(
+        """
           - {id: eu-drain, latitude: 51.5, longitude: -0.12, ipv4: 127.0.0.14, state: DRAINING}
           - {id: eu-full, latitude: 51.6, longitude: -0.10, ipv4: 127.0.0.15, capacity: 100, load: 120}
-        """.stripTrailing(), null);
-    // London: eu-drain (0 km) is draining, eu-full (~10 km) is over capacity and spills to the next with headroom
+        """
+            .stripTrailing(),
+        null);
+    // London: eu-drain (0 km) is draining, eu-full (~10 km) is over capacity and spills to the next
+    // with headroom
     assertThat(answer("www.cdn.test.", Type.A, "81.2.69.0/24")).containsExactly("127.0.0.12");
   }
 
@@ -157,8 +197,9 @@ class DnsServerRoutingTest {
     assertThat(section(denied, Section.ANSWER)).isEmpty();
     assertThat(section(denied, Section.AUTHORITY)).anyMatch(s -> s.contains("SOA"));
     // the denial is this network's: scoped, so a resolver does not hand it to clients elsewhere
-    org.xbill.DNS.ClientSubnetOption echo = (org.xbill.DNS.ClientSubnetOption) denied.getOPT()
-        .getOptions(org.xbill.DNS.EDNSOption.Code.CLIENT_SUBNET).get(0);
+    org.xbill.DNS.ClientSubnetOption echo =
+        (org.xbill.DNS.ClientSubnetOption)
+            denied.getOPT().getOptions(org.xbill.DNS.EDNSOption.Code.CLIENT_SUBNET).get(0);
     assertThat(echo.getScopePrefixLength()).isGreaterThan(0);
   }
 
@@ -167,7 +208,11 @@ class DnsServerRoutingTest {
     start("", "[health, {name: geofence, denyCountries: [GB]}, distance]");
     assertThat(answer("www.cdn.test.", Type.A, "81.2.69.0/24")).isEmpty();
     Path file = dir.resolve("dns.yaml");
-    Files.writeString(file, Files.readString(file).replace("{name: geofence, denyCountries: [GB]}", "{name: geofence, denyCountries: [JP]}"));
+    Files.writeString(
+        file,
+        Files.readString(file)
+            .replace(
+                "{name: geofence, denyCountries: [GB]}", "{name: geofence, denyCountries: [JP]}"));
     await(server.reload());
     assertThat(answer("www.cdn.test.", Type.A, "81.2.69.0/24")).containsExactly("127.0.0.12");
     assertThat(answer("www.cdn.test.", Type.A, "1.0.16.0/24")).isEmpty();

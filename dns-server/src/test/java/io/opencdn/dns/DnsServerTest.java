@@ -35,7 +35,8 @@ class DnsServerTest {
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    server = new DnsServer(vertx, withDemoEdges(testConfig()), TEST_CONFIG, null, Clock.systemUTC());
+    server =
+        new DnsServer(vertx, withDemoEdges(testConfig()), TEST_CONFIG, null, Clock.systemUTC());
     port = server.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -99,7 +100,11 @@ class DnsServerTest {
       second.getHeader().setID(7);
       byte[] small = second.toWire();
       byte[] both = new byte[4 + big.length + small.length];
-      java.nio.ByteBuffer.wrap(both).putShort((short) big.length).put(big).putShort((short) small.length).put(small);
+      java.nio.ByteBuffer.wrap(both)
+          .putShort((short) big.length)
+          .put(big)
+          .putShort((short) small.length)
+          .put(small);
       out.write(both, 0, 5);
       out.flush();
       out.write(both, 5, both.length - 5);
@@ -122,23 +127,33 @@ class DnsServerTest {
   void aTakenPortFailsTheStart() throws Exception {
     DnsConfig cfg = testConfig().withListen(new Endpoint("127.0.0.1", port));
     DnsServer second = new DnsServer(vertx, cfg, TEST_CONFIG, null, Clock.systemUTC());
-    assertThatThrownBy(() -> second.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+    assertThatThrownBy(
+            () ->
+                second.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
         .hasMessageContaining("ddress");
   }
 
   @Test
   void configuredThreadsEachServeTheirOwnSockets() throws Exception {
-    DnsServer three = new DnsServer(vertx, withDemoEdges(testConfig()).withThreads(3), TEST_CONFIG, null, Clock.systemUTC());
+    DnsServer three =
+        new DnsServer(
+            vertx,
+            withDemoEdges(testConfig()).withThreads(3),
+            TEST_CONFIG,
+            null,
+            Clock.systemUTC());
     int p = three.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     try {
-      assertThat(three.listeners().udpSockets()).isEqualTo(io.opencdn.dns.net.UdpListener.nativeTransport() ? 3 : 1);
+      assertThat(three.listeners().udpSockets())
+          .isEqualTo(io.opencdn.dns.net.UdpListener.nativeTransport() ? 3 : 1);
       assertThat(three.listeners().tcpServers()).isEqualTo(3);
       // clients on many source ports (hashed over the sockets) are all answered
       for (int i = 0; i < 12; i++) {
         try (DatagramSocket socket = new DatagramSocket()) {
           socket.setSoTimeout(5000);
           Message r = udp(socket, p, query("www.cdn.test.", Type.A, "81.2.69.0/24").toWire());
-          assertThat(section(r, Section.ANSWER)).containsExactly("www.cdn.test. 20 IN A 127.0.0.12");
+          assertThat(section(r, Section.ANSWER))
+              .containsExactly("www.cdn.test. 20 IN A 127.0.0.12");
         }
       }
     } finally {
@@ -154,15 +169,21 @@ class DnsServerTest {
   @Test
   void rateLimitingFollowsTheServersClock() throws Exception {
     TestClock clock = new TestClock();
-    DnsServer limited = new DnsServer(vertx, testConfig(), TEST_CONFIG, null, clock); // rrl on: 20 responses/s per /24
+    DnsServer limited =
+        new DnsServer(
+            vertx, testConfig(), TEST_CONFIG, null, clock); // rrl on: 20 responses/s per /24
     byte[] q = query("cdn.test.", Type.SOA, null).toWire();
     try {
       for (int i = 0; i < 20; i++) {
         assertThat(limited.handler().handle(q, ip("198.51.100.7"), Transport.UDP)).isNotNull();
       }
-      assertThat(limited.handler().handle(q, ip("198.51.100.7"), Transport.UDP)).as("21st: dropped").isNull();
+      assertThat(limited.handler().handle(q, ip("198.51.100.7"), Transport.UDP))
+          .as("21st: dropped")
+          .isNull();
       clock.advance(1000);
-      assertThat(limited.handler().handle(q, ip("198.51.100.7"), Transport.UDP)).as("a second later").isNotNull();
+      assertThat(limited.handler().handle(q, ip("198.51.100.7"), Transport.UDP))
+          .as("a second later")
+          .isNotNull();
     } finally {
       limited.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -171,11 +192,13 @@ class DnsServerTest {
   @Test
   void withoutClusterRoutedNamesAreServfail() throws Exception {
     DnsConfig cfg = testConfig();
-    DnsServer plain = new DnsServer(vertx, cfg.withCityDatabase(""), TEST_CONFIG, null, Clock.systemUTC());
+    DnsServer plain =
+        new DnsServer(vertx, cfg.withCityDatabase(""), TEST_CONFIG, null, Clock.systemUTC());
     int p = plain.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     try (DatagramSocket socket = new DatagramSocket()) {
       socket.setSoTimeout(5000);
-      assertThat(udp(socket, p, query("www.cdn.test.", Type.A, null).toWire()).getRcode()).isEqualTo(Rcode.SERVFAIL);
+      assertThat(udp(socket, p, query("www.cdn.test.", Type.A, null).toWire()).getRcode())
+          .isEqualTo(Rcode.SERVFAIL);
     } finally {
       plain.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.dns.answer.QueryHandler;
 import io.opencdn.dns.net.TcpListener;
-import io.opencdn.dns.wire.Transport;
 import io.opencdn.dns.routing.SnapshotHolder;
+import io.opencdn.dns.wire.Transport;
 import io.vertx.core.Vertx;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -27,15 +27,16 @@ import org.xbill.DNS.Type;
  * Hostile input: a bounded, seeded stream of random bytes, mutated valid queries, compression
  * pointer loops, huge section counts and truncated records goes through {@link QueryHandler}; it
  * must never throw, every response it produces must parse and echo the ID, and a valid query is
- * still answered afterwards. A second test sends broken TCP framing through a real
- * {@link TcpListener}.
+ * still answered afterwards. A second test sends broken TCP framing through a real {@link
+ * TcpListener}.
  */
 class FuzzTest {
 
   static final int CASES = 20_000;
   static final long SEED = 0x5EED_D0D5L;
 
-  private final QueryHandler handler = handler(testConfig(), TEST_CONFIG, new SnapshotHolder(demoEdges()));
+  private final QueryHandler handler =
+      handler(testConfig(), TEST_CONFIG, new SnapshotHolder(demoEdges()));
 
   static List<byte[]> seeds() {
     List<byte[]> out = new ArrayList<>();
@@ -67,12 +68,23 @@ class FuzzTest {
   static byte[] crafted(Random random, int i) {
     int id = random.nextInt(65536);
     return switch (i % 6) {
-      case 0 -> packet(id, 1, 0, 0, 0, 0xC0, 0x0C, 0, 1, 0, 1);                 // name points at itself
-      case 1 -> packet(id, 1, 0, 0, 0, 1, 'a', 0xC0, 0x0C, 0, 1, 0, 1);         // loop through a label
-      case 2 -> packet(id, 0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF, 3, 'w', 'w', 'w', 0, 0, 1, 0, 1); // huge counts
-      case 3 -> packet(id, 1, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0xFF, 0xFF, 1); // RDLENGTH beyond the end
-      case 4 -> packet(id, 1, 0, 0, 1, 0, 0, 1, 0, 1, 0, 0, 41, 0x04, 0xD0, 0, 0, 0, 0, 0, 12, 0, 8, 0, 20, 0, 1); // OPT with a short ECS
-      default -> packet(id, 1, 0, 0, 0, 63, 'x', 'x', 0xC0, 0xFF, 0, 1, 0, 1); // label and pointer past the end
+      case 0 -> packet(id, 1, 0, 0, 0, 0xC0, 0x0C, 0, 1, 0, 1); // name points at itself
+      case 1 -> packet(id, 1, 0, 0, 0, 1, 'a', 0xC0, 0x0C, 0, 1, 0, 1); // loop through a label
+      case 2 ->
+          packet(
+              id, 0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF, 3, 'w', 'w', 'w', 0, 0, 1, 0, 1); // huge counts
+      case 3 ->
+          packet(
+              id, 1, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0xFF, 0xFF,
+              1); // RDLENGTH beyond the end
+      case 4 ->
+          packet(
+              id, 1, 0, 0, 1, 0, 0, 1, 0, 1, 0, 0, 41, 0x04, 0xD0, 0, 0, 0, 0, 0, 12, 0, 8, 0, 20,
+              0, 1); // OPT with a short ECS
+      default ->
+          packet(
+              id, 1, 0, 0, 0, 63, 'x', 'x', 0xC0, 0xFF, 0, 1, 0,
+              1); // label and pointer past the end
     };
   }
 
@@ -118,21 +130,31 @@ class FuzzTest {
       try {
         out = handler.handle(input, ip("192.0.2.1"), transport);
       } catch (Throwable t) {
-        throw new AssertionError("case " + i + " threw on " + java.util.HexFormat.of().formatHex(input), t);
+        throw new AssertionError(
+            "case " + i + " threw on " + java.util.HexFormat.of().formatHex(input), t);
       }
       if (out != null) {
         answered++;
         Message response = parse(out);
-        assertThat(out[0] == input[0] && out[1] == input[1]).as("case %d echoes the ID", i).isTrue();
+        assertThat(out[0] == input[0] && out[1] == input[1])
+            .as("case %d echoes the ID", i)
+            .isTrue();
         assertThat(response.getHeader().getFlag(org.xbill.DNS.Flags.QR)).isTrue();
         if (transport == Transport.UDP) {
           assertThat(out.length).as("case %d fits UDP", i).isLessThanOrEqualTo(1232);
         }
       }
     }
-    assertThat(answered).as("most mutated queries still get some response").isGreaterThan(CASES / 4);
+    assertThat(answered)
+        .as("most mutated queries still get some response")
+        .isGreaterThan(CASES / 4);
     assertThat(handler.queries()).isEqualTo(CASES);
-    Message ok = parse(handler.handle(query("www.cdn.test.", Type.A, "81.2.69.0/24").toWire(), ip("192.0.2.1"), Transport.UDP));
+    Message ok =
+        parse(
+            handler.handle(
+                query("www.cdn.test.", Type.A, "81.2.69.0/24").toWire(),
+                ip("192.0.2.1"),
+                Transport.UDP));
     assertThat(ok.getRcode()).isEqualTo(Rcode.NOERROR);
     assertThat(section(ok, Section.ANSWER)).containsExactly("www.cdn.test. 20 IN A 127.0.0.12");
   }
@@ -142,9 +164,14 @@ class FuzzTest {
     Vertx vertx = Vertx.vertx();
     try {
       TcpListener tcp = new TcpListener(vertx, handler, 1);
-      int port = tcp.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      int port =
+          tcp.listen("127.0.0.1", 0)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
       Random random = new Random(SEED);
-      // oversize length: announces 65535 bytes, sends 100, then goes quiet (the idle timeout closes it)
+      // oversize length: announces 65535 bytes, sends 100, then goes quiet (the idle timeout closes
+      // it)
       Socket stalled = new Socket(InetAddress.getLoopbackAddress(), port);
       DataOutputStream stalledOut = new DataOutputStream(stalled.getOutputStream());
       stalledOut.writeShort(65535);
@@ -157,7 +184,9 @@ class FuzzTest {
         for (int i = 0; i < 200; i++) {
           byte[] junk = new byte[1 + random.nextInt(300)];
           random.nextBytes(junk);
-          junk[2] &= 0x7F; // a query, so that it is answered (FORMERR) or dropped, never ignored as a response
+          junk[2] &=
+              0x7F; // a query, so that it is answered (FORMERR) or dropped, never ignored as a
+          // response
           out.writeShort(junk.length);
           out.write(junk);
         }
@@ -172,7 +201,8 @@ class FuzzTest {
           in.readFully(frame);
           last = parse(frame);
         }
-        assertThat(section(last, Section.ANSWER)).containsExactly("www.cdn.test. 20 IN A 127.0.0.13");
+        assertThat(section(last, Section.ANSWER))
+            .containsExactly("www.cdn.test. 20 IN A 127.0.0.13");
       }
       // the stalled connection is closed by the idle timeout
       stalled.setSoTimeout(5000);

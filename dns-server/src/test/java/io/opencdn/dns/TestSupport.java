@@ -56,9 +56,13 @@ public final class TestSupport {
     return ConfigLocation.load(TEST_CONFIG, DnsConfig.class);
   }
 
-  /** A location cache in front of the embedded City database, without coverage zones or default, as the server builds it. */
+  /**
+   * A location cache in front of the embedded City database, without coverage zones or default, as
+   * the server builds it.
+   */
   public static LocationCache<KeptAnswer> locations() {
-    return new LocationCache<>(new LocationChain(CoverageZones.EMPTY, geo()::lookup, CountryCentroids.embedded(), null));
+    return new LocationCache<>(
+        new LocationChain(CoverageZones.EMPTY, geo()::lookup, CountryCentroids.embedded(), null));
   }
 
   /**
@@ -66,39 +70,74 @@ public final class TestSupport {
    * {@code locations}, the config's router without latency measurements at {@code clock}'s time,
    * and {@code edges}.
    */
-  public static AnswerStage stage(DnsConfig config, String location, LocationCache<KeptAnswer> locations, EdgeSnapshotSource edges,
+  public static AnswerStage stage(
+      DnsConfig config,
+      String location,
+      LocationCache<KeptAnswer> locations,
+      EdgeSnapshotSource edges,
       Clock clock) {
-    return AnswerStage.of(ZoneSet.load(config.zones(), location), config.routing(), locations, edges,
+    return AnswerStage.of(
+        ZoneSet.load(config.zones(), location),
+        config.routing(),
+        locations,
+        edges,
         Router.of(config.routing(), LatencySource.NONE, clock));
   }
 
-  /** The query path (no rate limiting) of {@code config} over {@code edges}, with a location cache of its own. */
+  /**
+   * The query path (no rate limiting) of {@code config} over {@code edges}, with a location cache
+   * of its own.
+   */
   public static QueryHandler handler(DnsConfig config, String location, EdgeSnapshotSource edges) {
     return new QueryHandler(stage(config, location, locations(), edges, new TestClock()));
   }
 
-  public static Edge edge(String id, double lat, double lon, String v4, String v6, EdgeState state, boolean healthy) {
+  public static Edge edge(
+      String id, double lat, double lon, String v4, String v6, EdgeState state, boolean healthy) {
     try {
-      return new Edge(id, lat, lon, v4 == null ? null : (Inet4Address) InetAddress.getByName(v4),
-          v6 == null ? null : (Inet6Address) InetAddress.getByName(v6), state, healthy);
+      return new Edge(
+          id,
+          lat,
+          lon,
+          v4 == null ? null : (Inet4Address) InetAddress.getByName(v4),
+          v6 == null ? null : (Inet6Address) InetAddress.getByName(v6),
+          state,
+          healthy);
     } catch (java.net.UnknownHostException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  public static final Edge US_EAST = edge("us-east", 39.04, -77.49, "127.0.0.11", null, EdgeState.ACTIVE, true);
-  public static final Edge EU_WEST = edge("eu-west", 50.11, 8.68, "127.0.0.12", null, EdgeState.ACTIVE, true);
-  public static final Edge AP_NORTHEAST = edge("ap-northeast", 35.68, 139.69, "127.0.0.13", null, EdgeState.ACTIVE, true);
+  public static final Edge US_EAST =
+      edge("us-east", 39.04, -77.49, "127.0.0.11", null, EdgeState.ACTIVE, true);
+  public static final Edge EU_WEST =
+      edge("eu-west", 50.11, 8.68, "127.0.0.12", null, EdgeState.ACTIVE, true);
+  public static final Edge AP_NORTHEAST =
+      edge("ap-northeast", 35.68, 139.69, "127.0.0.13", null, EdgeState.ACTIVE, true);
 
   /**
    * {@code config} with the three demo edges as static edges without health checks (always up), as
    * a server without a cluster learns them (through its edge directory).
    */
   public static DnsConfig withDemoEdges(DnsConfig config) {
-    return config.withEdges(List.of(
-        new StaticEdge("us-east", null, 39.04, -77.49, "127.0.0.11", null, null, null, null, null, null),
-        new StaticEdge("eu-west", null, 50.11, 8.68, "127.0.0.12", null, null, null, null, null, null),
-        new StaticEdge("ap-northeast", null, 35.68, 139.69, "127.0.0.13", null, null, null, null, null, null)));
+    return config.withEdges(
+        List.of(
+            new StaticEdge(
+                "us-east", null, 39.04, -77.49, "127.0.0.11", null, null, null, null, null, null),
+            new StaticEdge(
+                "eu-west", null, 50.11, 8.68, "127.0.0.12", null, null, null, null, null, null),
+            new StaticEdge(
+                "ap-northeast",
+                null,
+                35.68,
+                139.69,
+                "127.0.0.13",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null)));
   }
 
   /** The three demo edges, all ACTIVE and healthy. */
@@ -114,16 +153,22 @@ public final class TestSupport {
     }
   }
 
-  /** A query; {@code ecs} like {@code 81.2.69.0/24} adds EDNS with Client Subnet, "edns" adds plain EDNS, null neither. */
+  /**
+   * A query; {@code ecs} like {@code 81.2.69.0/24} adds EDNS with Client Subnet, "edns" adds plain
+   * EDNS, null neither.
+   */
   public static Message query(String name, int type, String ecs) {
     try {
-      Message q = Message.newQuery(Record.newRecord(Name.fromString(name, Name.root), type, DClass.IN));
+      Message q =
+          Message.newQuery(Record.newRecord(Name.fromString(name, Name.root), type, DClass.IN));
       q.getHeader().setID(4242);
       if ("edns".equals(ecs)) {
         q.addRecord(new OPTRecord(1232, 0, 0), Section.ADDITIONAL);
       } else if (ecs != null) {
         String[] p = ecs.split("/");
-        q.addRecord(new OPTRecord(1232, 0, 0, 0, new ClientSubnetOption(Integer.parseInt(p[1]), ip(p[0]))), Section.ADDITIONAL);
+        q.addRecord(
+            new OPTRecord(1232, 0, 0, 0, new ClientSubnetOption(Integer.parseInt(p[1]), ip(p[0]))),
+            Section.ADDITIONAL);
       }
       return q;
     } catch (Exception e) {
@@ -141,8 +186,10 @@ public final class TestSupport {
 
   /** A section as zone-file lines (dnsjava's {@code Record.toString()}, whitespace collapsed). */
   public static List<String> section(Message m, int section) {
-    return m.getSection(section).stream().filter(r -> r.getType() != org.xbill.DNS.Type.OPT)
-        .map(r -> r.toString().replaceAll("\\s+", " ")).toList();
+    return m.getSection(section).stream()
+        .filter(r -> r.getType() != org.xbill.DNS.Type.OPT)
+        .map(r -> r.toString().replaceAll("\\s+", " "))
+        .toList();
   }
 
   /** The Client Subnet option of a response, or null. */
@@ -156,7 +203,8 @@ public final class TestSupport {
   }
 
   /** Polls {@code condition} every 20 ms until it holds or {@code millis} pass. */
-  public static boolean eventually(long millis, BooleanSupplier condition) throws InterruptedException {
+  public static boolean eventually(long millis, BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + millis * 1_000_000;
     while (System.nanoTime() < deadline) {
       if (condition.getAsBoolean()) {

@@ -50,36 +50,46 @@ class ComposeEndToEndTest {
   static final String AP = "172.28.0.13";
   static final String ORIGIN = "172.28.0.10";
   static final List<Integer> DNS_PORTS = List.of(8053, 8054);
-  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
 
-  static final List<String> SERVICES = List.of("origin", "edge-us", "edge-eu", "edge-ap", "dns-1", "dns-2");
+  static final List<String> SERVICES =
+      List.of("origin", "edge-us", "edge-eu", "edge-ap", "dns-1", "dns-2");
 
   static DockerComposeContainer<?> compose;
 
   /** On the first failure, what each container is doing and the end of its log, for CI's record. */
   @RegisterExtension
-  static final TestWatcher DIAGNOSE = new TestWatcher() {
-    final AtomicBoolean done = new AtomicBoolean();
+  static final TestWatcher DIAGNOSE =
+      new TestWatcher() {
+        final AtomicBoolean done = new AtomicBoolean();
 
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      if (compose != null && done.compareAndSet(false, true)) {
-        SERVICES.forEach(ComposeEndToEndTest::describe);
-        probe();
-      }
-    }
-  };
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+          if (compose != null && done.compareAndSet(false, true)) {
+            SERVICES.forEach(ComposeEndToEndTest::describe);
+            probe();
+          }
+        }
+      };
 
   @BeforeAll
   static void up() {
     File root = new File(System.getProperty("cdn.repo.root", ".."));
-    compose = new DockerComposeContainer<>(new File(root, "docker-compose.yml"))
-        .withLocalCompose(true)
-        .withBuild(true)
-        .withPull(false) // the images are built here; pre-pulling them from a registry only waits 2 min each
-        .withEnv("BASE_IMAGE", System.getenv().getOrDefault("BASE_IMAGE", "opencdn/jre17-local"))
-        .withEnv("CDN_CLUSTER_SECRET", "e2e-cluster-secret-0123456789")
-        .withEnv("CDN_ADMIN_TOKEN", "e2e-admin-token-0123456789");
+    compose =
+        new DockerComposeContainer<>(new File(root, "docker-compose.yml"))
+            .withLocalCompose(true)
+            .withBuild(true)
+            .withPull(
+                false) // the images are built here; pre-pulling them from a registry only waits 2
+            // min each
+            .withEnv(
+                "BASE_IMAGE", System.getenv().getOrDefault("BASE_IMAGE", "opencdn/jre17-local"))
+            .withEnv("CDN_CLUSTER_SECRET", "e2e-cluster-secret-0123456789")
+            .withEnv("CDN_ADMIN_TOKEN", "e2e-admin-token-0123456789");
     try {
       compose.start();
     } catch (RuntimeException e) {
@@ -100,8 +110,12 @@ class ComposeEndToEndTest {
   void resolvesEachClientToItsNearestEdgeOnBothDnsServers() throws Exception {
     for (int port : DNS_PORTS) {
       // the edges come up one by one: wait until every one is healthy and registered
-      await(() -> resolve(port, "81.2.69.0/24").equals(List.of(EU)) && resolve(port, "1.0.16.0/24").equals(List.of(AP))
-          && resolve(port, "8.8.8.0/24").equals(List.of(US)), Duration.ofSeconds(120));
+      await(
+          () ->
+              resolve(port, "81.2.69.0/24").equals(List.of(EU))
+                  && resolve(port, "1.0.16.0/24").equals(List.of(AP))
+                  && resolve(port, "8.8.8.0/24").equals(List.of(US)),
+          Duration.ofSeconds(120));
       assertThat(resolve(port, "81.2.69.0/24")).containsExactly(EU);
       assertThat(resolve(port, "1.0.16.0/24")).containsExactly(AP);
       assertThat(resolve(port, "8.8.8.0/24")).containsExactly(US);
@@ -119,8 +133,13 @@ class ComposeEndToEndTest {
     assertThat(second.headers().firstValue("X-Cache").orElse("")).startsWith("Hit");
     assertThat(second.body()).isEqualTo(first.body()).hasSize(4096);
     // the origin's port is not published: it is reached at its compose address
-    String stats = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + ORIGIN + ":9090/_origin/stats"))
-        .header("Authorization", "Bearer e2e-admin-token-0123456789").build(), HttpResponse.BodyHandlers.ofString()).body();
+    String stats =
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://" + ORIGIN + ":9090/_origin/stats"))
+                    .header("Authorization", "Bearer e2e-admin-token-0123456789")
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
     assertThat(stats).contains("\"/gen/e2e-object\":1");
   }
 
@@ -134,8 +153,14 @@ class ComposeEndToEndTest {
   void everyEdgeServesHttpsWithTheCertificateOfTheImageBuild() throws Exception {
     Path ca = Files.createTempFile("opencdn-e2e-ca", ".pem");
     container("edge-eu").copyFileFromContainer("/opt/cdn/tls/ca.pem", ca.toString());
-    List<String[]> edges = List.of(new String[] {US, "8443"}, new String[] {"127.0.0.1", "8441"}, new String[] {EU, "8443"},
-        new String[] {"127.0.0.1", "8442"}, new String[] {AP, "8443"}, new String[] {"127.0.0.1", "8443"});
+    List<String[]> edges =
+        List.of(
+            new String[] {US, "8443"},
+            new String[] {"127.0.0.1", "8441"},
+            new String[] {EU, "8443"},
+            new String[] {"127.0.0.1", "8442"},
+            new String[] {AP, "8443"},
+            new String[] {"127.0.0.1", "8443"});
     for (String[] at : edges) {
       String path = "/gen/e2e-tls-" + at[0] + "-" + at[1] + "?size=2048&cc=max-age%3D600";
       Curl first = curl(at[0], Integer.parseInt(at[1]), path, "--cacert", ca.toString());
@@ -152,18 +177,45 @@ class ComposeEndToEndTest {
   /** What curl said: exit code, "HTTP-version status", the X-Cache header, all it printed. */
   record Curl(int exit, String result, String xCache, String output) {}
 
-  /** {@code curl --http2} of {@code https://www.cdn.test:port/path}, the name resolved to {@code ip}. */
+  /**
+   * {@code curl --http2} of {@code https://www.cdn.test:port/path}, the name resolved to {@code
+   * ip}.
+   */
   static Curl curl(String ip, int port, String path, String... options) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of("curl", "-sS", "--http2", "--max-time", "10", "--resolve",
-        "www.cdn.test:" + port + ":" + ip, "-o", "/dev/null", "-D", "-", "-w", "\nRESULT %{http_version} %{http_code}\n"));
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of(
+                "curl",
+                "-sS",
+                "--http2",
+                "--max-time",
+                "10",
+                "--resolve",
+                "www.cdn.test:" + port + ":" + ip,
+                "-o",
+                "/dev/null",
+                "-D",
+                "-",
+                "-w",
+                "\nRESULT %{http_version} %{http_code}\n"));
     cmd.addAll(List.of(options));
     cmd.add("https://www.cdn.test:" + port + path);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    String result = out.lines().filter(l -> l.startsWith("RESULT ")).map(l -> l.substring(7).trim()).findFirst().orElse("");
-    String xCache = out.lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("x-cache:"))
-        .map(l -> l.substring(8).trim()).findFirst().orElse("");
+    String result =
+        out.lines()
+            .filter(l -> l.startsWith("RESULT "))
+            .map(l -> l.substring(7).trim())
+            .findFirst()
+            .orElse("");
+    String xCache =
+        out.lines()
+            .filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("x-cache:"))
+            .map(l -> l.substring(8).trim())
+            .findFirst()
+            .orElse("");
     return new Curl(p.exitValue(), result, xCache, out);
   }
 
@@ -202,19 +254,26 @@ class ComposeEndToEndTest {
     HttpResponse<String> staleCopy = get(US, soonStale);
     assertThat(freshCopy.statusCode()).isEqualTo(200);
     assertThat(staleCopy.statusCode()).isEqualTo(200);
-    DockerClientFactory.instance().client().stopContainerCmd(containerId("origin")).withTimeout(0).exec();
+    DockerClientFactory.instance()
+        .client()
+        .stopContainerCmd(containerId("origin"))
+        .withTimeout(0)
+        .exec();
 
     HttpResponse<String> r = get(US, fresh);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("X-Cache").orElse("")).startsWith("Hit");
     assertThat(r.body()).isEqualTo(freshCopy.body());
-    // once max-age has run out, stale-if-error keeps serving the stored copy while the origin is down
-    await(() -> {
-      HttpResponse<String> s = get(US, soonStale);
-      assertThat(s.statusCode()).isEqualTo(200);
-      assertThat(s.body()).isEqualTo(staleCopy.body());
-      return Long.parseLong(s.headers().firstValue("Age").orElse("0")) >= 2;
-    }, Duration.ofSeconds(20));
+    // once max-age has run out, stale-if-error keeps serving the stored copy while the origin is
+    // down
+    await(
+        () -> {
+          HttpResponse<String> s = get(US, soonStale);
+          assertThat(s.statusCode()).isEqualTo(200);
+          assertThat(s.body()).isEqualTo(staleCopy.body());
+          return Long.parseLong(s.headers().firstValue("Age").orElse("0")) >= 2;
+        },
+        Duration.ofSeconds(20));
     assertThat(get(US, "/gen/never-cached?size=10").statusCode()).isIn(502, 504);
   }
 
@@ -223,7 +282,8 @@ class ComposeEndToEndTest {
   }
 
   static ContainerState container(String service) {
-    return compose.getContainerByServiceName(service + "_1")
+    return compose
+        .getContainerByServiceName(service + "_1")
         .or(() -> compose.getContainerByServiceName(service))
         .orElseThrow(() -> new AssertionError("no container for " + service));
   }
@@ -231,12 +291,20 @@ class ComposeEndToEndTest {
   static void describe(String service) {
     try {
       ContainerState c = container(service);
-      var info = DockerClientFactory.instance().client().inspectContainerCmd(c.getContainerId()).exec();
+      var info =
+          DockerClientFactory.instance().client().inspectContainerCmd(c.getContainerId()).exec();
       var state = info.getState();
       String[] log = c.getLogs().split("\n");
-      System.out.printf("---- %s: %s, exit code %s, OOM-killed %s, restarts %s, started %s; last %d of %d log lines:%n", service,
-          state.getStatus(), state.getExitCodeLong(), state.getOOMKilled(), info.getRestartCount(), state.getStartedAt(),
-          Math.min(60, log.length), log.length);
+      System.out.printf(
+          "---- %s: %s, exit code %s, OOM-killed %s, restarts %s, started %s; last %d of %d log lines:%n",
+          service,
+          state.getStatus(),
+          state.getExitCodeLong(),
+          state.getOOMKilled(),
+          info.getRestartCount(),
+          state.getStartedAt(),
+          Math.min(60, log.length),
+          log.length);
       for (int i = Math.max(0, log.length - 60); i < log.length; i++) {
         System.out.println("  " + log[i]);
       }
@@ -250,7 +318,8 @@ class ComposeEndToEndTest {
     System.out.println("---- from the host:");
     for (int port : DNS_PORTS) {
       for (String subnet : List.of("81.2.69.0/24", "1.0.16.0/24", "8.8.8.0/24")) {
-        System.out.println("  dns 127.0.0.1:" + port + " for " + subnet + ": " + resolve(port, subnet));
+        System.out.println(
+            "  dns 127.0.0.1:" + port + " for " + subnet + ": " + resolve(port, subnet));
       }
     }
     for (String ip : List.of(US, EU, AP)) {
@@ -260,8 +329,12 @@ class ComposeEndToEndTest {
         System.out.println("  edge " + ip + " health: " + e);
       }
     }
-    for (List<String> cmd : List.of(List.of("ip", "-4", "addr"), List.of("ip", "-4", "route"), List.of("iptables", "-S"),
-        List.of("iptables", "-t", "nat", "-S"))) {
+    for (List<String> cmd :
+        List.of(
+            List.of("ip", "-4", "addr"),
+            List.of("ip", "-4", "route"),
+            List.of("iptables", "-S"),
+            List.of("iptables", "-t", "nat", "-S"))) {
       try {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
@@ -274,8 +347,11 @@ class ComposeEndToEndTest {
   }
 
   static HttpResponse<String> get(String edgeIp, String path) throws Exception {
-    HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + edgeIp + ":8080" + path))
-        .header("Host", "www.cdn.test").timeout(Duration.ofSeconds(10)).build();
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create("http://" + edgeIp + ":8080" + path))
+            .header("Host", "www.cdn.test")
+            .timeout(Duration.ofSeconds(10))
+            .build();
     return HTTP.send(req, HttpResponse.BodyHandlers.ofString());
   }
 
@@ -284,11 +360,21 @@ class ComposeEndToEndTest {
       SimpleResolver r = new SimpleResolver(InetAddress.getLoopbackAddress());
       r.setPort(port);
       r.setTimeout(Duration.ofSeconds(1));
-      Message q = Message.newQuery(Record.newRecord(Name.fromString("www.cdn.test."), Type.A, DClass.IN));
+      Message q =
+          Message.newQuery(Record.newRecord(Name.fromString("www.cdn.test."), Type.A, DClass.IN));
       String[] p = subnet.split("/");
-      q.addRecord(new OPTRecord(1232, 0, 0, 0, List.of(new ClientSubnetOption(Integer.parseInt(p[1]), InetAddress.getByName(p[0])))), Section.ADDITIONAL);
-      return r.send(q).getSection(Section.ANSWER).stream().filter(x -> x instanceof ARecord)
-          .map(x -> ((ARecord) x).getAddress().getHostAddress()).toList();
+      q.addRecord(
+          new OPTRecord(
+              1232,
+              0,
+              0,
+              0,
+              List.of(new ClientSubnetOption(Integer.parseInt(p[1]), InetAddress.getByName(p[0])))),
+          Section.ADDITIONAL);
+      return r.send(q).getSection(Section.ANSWER).stream()
+          .filter(x -> x instanceof ARecord)
+          .map(x -> ((ARecord) x).getAddress().getHostAddress())
+          .toList();
     } catch (Exception e) {
       return List.of();
     }

@@ -16,21 +16,22 @@ import java.util.concurrent.TimeUnit;
  * to one host address are held for a fixed delay: real round-trip delay without the netem qdisc.
  *
  * <p>How: an iptables rule in the namespace's own {@code OUTPUT} chain ({@code -o NS_IF -d
- * DELAYED/32 -j NFQUEUE}) hands those packets to netfilter queue {@value #QUEUE}, and
- * {@code nfq_delayer} (C, {@code e2e/src/test/c/nfq_delayer.c}, compiled here with gcc against
+ * DELAYED/32 -j NFQUEUE}) hands those packets to netfilter queue {@value #QUEUE}, and {@code
+ * nfq_delayer} (C, {@code e2e/src/test/c/nfq_delayer.c}, compiled here with gcc against
  * libnetfilter_queue) runs in the namespace, holds each packet for the delay and then accepts it,
  * in order, at most {@value #MAX_HELD} at a time. Everything else crosses the veth pair at once.
  * The rule lives in the namespace, so the host's tables are never touched.
  *
  * <p>{@link #close()} stops the delayer (end of its standard input: it also ends if this JVM dies),
- * then deletes the namespace, which takes its rules, its end of the veth pair and the host end
- * with it; {@link #removeLeftovers} clears what a killed earlier run left. Needs root, iproute2,
+ * then deletes the namespace, which takes its rules, its end of the veth pair and the host end with
+ * it; {@link #removeLeftovers} clears what a killed earlier run left. Needs root, iproute2,
  * iptables, gcc, libnetfilter-queue-dev and the kernel's nfnetlink_queue and xt_NFQUEUE.
  */
 final class DelayedNamespace implements AutoCloseable {
 
   /** The netfilter queue number; queues are per network namespace, so no other user shares it. */
   static final int QUEUE = 17;
+
   /** Packets held at once (the kernel queue is bounded to the same length). */
   static final int MAX_HELD = 1024;
 
@@ -52,12 +53,19 @@ final class DelayedNamespace implements AutoCloseable {
   }
 
   /**
-   * Creates namespace {@code name} with {@code nsAddress/24} on {@code nsIf}, the host end
-   * {@code hostIf} with {@code hostAddresses/24}, and a delay of {@code delayMillis} on every packet
-   * from the namespace to {@code delayed}. Whatever was made is removed again if a step fails.
+   * Creates namespace {@code name} with {@code nsAddress/24} on {@code nsIf}, the host end {@code
+   * hostIf} with {@code hostAddresses/24}, and a delay of {@code delayMillis} on every packet from
+   * the namespace to {@code delayed}. Whatever was made is removed again if a step fails.
    */
-  static DelayedNamespace create(String name, String hostIf, String nsIf, String nsAddress, List<String> hostAddresses,
-      String delayed, int delayMillis) throws Exception {
+  static DelayedNamespace create(
+      String name,
+      String hostIf,
+      String nsIf,
+      String nsAddress,
+      List<String> hostAddresses,
+      String delayed,
+      int delayMillis)
+      throws Exception {
     Path binary = compileDelayer();
     removeLeftovers(name, hostIf);
     Process process = null;
@@ -72,10 +80,36 @@ final class DelayedNamespace implements AutoCloseable {
       sh(true, "ip", "-n", name, "addr", "add", nsAddress + "/24", "dev", nsIf);
       sh(true, "ip", "-n", name, "link", "set", nsIf, "up");
       sh(true, "ip", "-n", name, "link", "set", "lo", "up");
-      sh(true, "ip", "netns", "exec", name, "iptables", "-w", "-A", "OUTPUT", "-o", nsIf, "-d", delayed + "/32",
-          "-j", "NFQUEUE", "--queue-num", String.valueOf(QUEUE));
-      process = new ProcessBuilder("ip", "netns", "exec", name, binary.toString(), String.valueOf(QUEUE),
-          String.valueOf(delayMillis), String.valueOf(MAX_HELD)).redirectErrorStream(true).start();
+      sh(
+          true,
+          "ip",
+          "netns",
+          "exec",
+          name,
+          "iptables",
+          "-w",
+          "-A",
+          "OUTPUT",
+          "-o",
+          nsIf,
+          "-d",
+          delayed + "/32",
+          "-j",
+          "NFQUEUE",
+          "--queue-num",
+          String.valueOf(QUEUE));
+      process =
+          new ProcessBuilder(
+                  "ip",
+                  "netns",
+                  "exec",
+                  name,
+                  binary.toString(),
+                  String.valueOf(QUEUE),
+                  String.valueOf(delayMillis),
+                  String.valueOf(MAX_HELD))
+              .redirectErrorStream(true)
+              .start();
       DelayedNamespace ns = new DelayedNamespace(name, hostIf, process);
       ns.awaitReady();
       return ns;
@@ -88,7 +122,9 @@ final class DelayedNamespace implements AutoCloseable {
     }
   }
 
-  /** Packets the delayer held and then accepted, as it reported on exit; -1 before {@link #close()}. */
+  /**
+   * Packets the delayer held and then accepted, as it reported on exit; -1 before {@link #close()}.
+   */
   long delayedPackets() {
     return delayedPackets;
   }
@@ -107,18 +143,26 @@ final class DelayedNamespace implements AutoCloseable {
       }
       outputReader.join(10_000);
       synchronized (delayerOutput) {
-        delayedPackets = delayerOutput.stream().filter(l -> l.startsWith("delayed=")).findFirst()
-            .map(l -> Long.parseLong(l.substring("delayed=".length()).split(" ")[0])).orElse(-1L);
+        delayedPackets =
+            delayerOutput.stream()
+                .filter(l -> l.startsWith("delayed="))
+                .findFirst()
+                .map(l -> Long.parseLong(l.substring("delayed=".length()).split(" ")[0]))
+                .orElse(-1L);
       }
     } finally {
       removeLeftovers(name, hostIf);
     }
     if (delayer.isAlive() || exists(name)) {
-      throw new IllegalStateException("namespace " + name + " or its delayer is still there after clean-up");
+      throw new IllegalStateException(
+          "namespace " + name + " or its delayer is still there after clean-up");
     }
   }
 
-  /** Deletes namespace {@code name} (with its rules and veth end) and the host end {@code hostIf}, if present. */
+  /**
+   * Deletes namespace {@code name} (with its rules and veth end) and the host end {@code hostIf},
+   * if present.
+   */
   static void removeLeftovers(String name, String hostIf) throws Exception {
     if (exists(name)) {
       sh(false, "ip", "netns", "del", name);
@@ -130,7 +174,8 @@ final class DelayedNamespace implements AutoCloseable {
 
   /** Whether a network namespace of this name exists. */
   static boolean exists(String name) throws Exception {
-    return Arrays.stream(sh(false, "ip", "netns", "list").split("\n")).anyMatch(l -> l.split(" ")[0].equals(name));
+    return Arrays.stream(sh(false, "ip", "netns", "list").split("\n"))
+        .anyMatch(l -> l.split(" ")[0].equals(name));
   }
 
   private void awaitReady() throws Exception {
@@ -147,14 +192,25 @@ final class DelayedNamespace implements AutoCloseable {
       Thread.sleep(20);
     }
     synchronized (delayerOutput) {
-      throw new IllegalStateException("nfq_delayer did not bind queue " + QUEUE + " in " + name + " (it needs the kernel's"
-          + " nfnetlink_queue, CONFIG_NETFILTER_NETLINK_QUEUE): " + String.join(" | ", delayerOutput));
+      throw new IllegalStateException(
+          "nfq_delayer did not bind queue "
+              + QUEUE
+              + " in "
+              + name
+              + " (it needs the kernel's"
+              + " nfnetlink_queue, CONFIG_NETFILTER_NETLINK_QUEUE): "
+              + String.join(" | ", delayerOutput));
     }
   }
 
-  /** Reads the delayer's output lines into {@link #delayerOutput} until it ends (on {@link #outputReader}). */
+  /**
+   * Reads the delayer's output lines into {@link #delayerOutput} until it ends (on {@link
+   * #outputReader}).
+   */
   private void readOutput() {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(delayer.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(delayer.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = in.readLine()) != null; ) {
         synchronized (delayerOutput) {
           delayerOutput.add(line);
@@ -167,7 +223,10 @@ final class DelayedNamespace implements AutoCloseable {
     }
   }
 
-  /** Compiles {@code nfq_delayer.c} into {@code e2e/target/nfq-delayer/}; fails naming the packages it needs. */
+  /**
+   * Compiles {@code nfq_delayer.c} into {@code e2e/target/nfq-delayer/}; fails naming the packages
+   * it needs.
+   */
   private static Path compileDelayer() throws Exception {
     Path module = Path.of(System.getProperty("cdn.repo.root", "..")).resolve("e2e");
     Path source = module.resolve("src/test/c/nfq_delayer.c");
@@ -175,11 +234,26 @@ final class DelayedNamespace implements AutoCloseable {
     Files.createDirectories(binary.getParent());
     String out;
     try {
-      out = sh(true, "gcc", "-O2", "-Wall", "-Wextra", "-Werror", "-o", binary.toString(), source.toString(),
-          "-lnetfilter_queue");
+      out =
+          sh(
+              true,
+              "gcc",
+              "-O2",
+              "-Wall",
+              "-Wextra",
+              "-Werror",
+              "-o",
+              binary.toString(),
+              source.toString(),
+              "-lnetfilter_queue");
     } catch (IOException | IllegalStateException e) {
-      throw new IllegalStateException("cannot build " + source + " (needs the Debian packages gcc and"
-          + " libnetfilter-queue-dev; .ci/run installs them): " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot build "
+              + source
+              + " (needs the Debian packages gcc and"
+              + " libnetfilter-queue-dev; .ci/run installs them): "
+              + e.getMessage(),
+          e);
     }
     if (!Files.isExecutable(binary)) {
       throw new IllegalStateException("gcc made no " + binary + ": " + out);
@@ -187,7 +261,10 @@ final class DelayedNamespace implements AutoCloseable {
     return binary;
   }
 
-  /** Runs a command; with {@code check} a non-zero exit fails with its output. Returns the output, or "" on failure. */
+  /**
+   * Runs a command; with {@code check} a non-zero exit fails with its output. Returns the output,
+   * or "" on failure.
+   */
   static String sh(boolean check, String... cmd) throws Exception {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     p.getOutputStream().close();
@@ -197,7 +274,8 @@ final class DelayedNamespace implements AutoCloseable {
       throw new IllegalStateException(String.join(" ", cmd) + ": timed out");
     }
     if (check && p.exitValue() != 0) {
-      throw new IllegalStateException(String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + out.trim());
+      throw new IllegalStateException(
+          String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + out.trim());
     }
     return p.exitValue() == 0 ? out : "";
   }

@@ -37,9 +37,9 @@ import org.xbill.DNS.Type;
  * A ZSK rollover by pre-publication and a KSK rollover by double signature, driven by an injected
  * clock through every key state (generated, published, active, retired, removed) of both roles,
  * while Unbound keeps validating: at every step, for every KSK that signs at that moment (the old
- * and the new during the double signature: a resolver may hold either DS), a fresh Unbound
- * anchored at that KSK's DS, checking signature times against the injected clock
- * ({@code val-override-date}), returns AD for a geo answer and a denial.
+ * and the new during the double signature: a resolver may hold either DS), a fresh Unbound anchored
+ * at that KSK's DS, checking signature times against the injected clock ({@code
+ * val-override-date}), returns AD for a geo answer and a denial.
  */
 class DnssecRolloverTest {
 
@@ -83,23 +83,37 @@ class DnssecRolloverTest {
     try (InputStream in = getClass().getResourceAsStream("/dnssec/cdn.test.zone")) {
       Files.copy(in, dir.resolve("cdn.test.zone"));
     }
-    String yaml = "listen: 127.0.0.1:0\nzones: [{origin: cdn.test., file: cdn.test.zone}]\n" + DnssecValidationTest.EDGES
-        + "dnssec: {keyDirectory: keys, keys: ksk+zsk, zskLifetimeDays: 2, kskLifetimeDays: 4, prepublishSeconds: 21600,\n"
-        + "         retireSeconds: 21600, dsWaitSeconds: 43200, signatureValiditySeconds: 86400, signatureRefreshSeconds: 21600}\n";
+    String yaml =
+        "listen: 127.0.0.1:0\nzones: [{origin: cdn.test., file: cdn.test.zone}]\n"
+            + DnssecValidationTest.EDGES
+            + "dnssec: {keyDirectory: keys, keys: ksk+zsk, zskLifetimeDays: 2, kskLifetimeDays: 4, prepublishSeconds: 21600,\n"
+            + "         retireSeconds: 21600, dsWaitSeconds: 43200, signatureValiditySeconds: 86400, signatureRefreshSeconds: 21600}\n";
     Path config = dir.resolve("dns.yaml");
     Files.writeString(config, yaml);
     Instant t0 = Instant.parse("2026-12-07T12:00:00Z");
     MovableClock clock = new MovableClock(t0);
     vertx = Vertx.vertx();
-    DnsServer server = new DnsServer(vertx, ConfigLoader.parse(yaml, config.toString(), DnsConfig.class), config.toString(), null,
-        clock);
+    DnsServer server =
+        new DnsServer(
+            vertx,
+            ConfigLoader.parse(yaml, config.toString(), DnsConfig.class),
+            config.toString(),
+            null,
+            clock);
     int port = server.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
 
     Map<String, Set<KeyState>> seen = new TreeMap<>();
     Duration h = Duration.ofHours(1);
-    List<Duration> steps = List.of(h, Duration.ofDays(2).minus(h.multipliedBy(3)), Duration.ofDays(2).plus(h.multipliedBy(3)),
-        Duration.ofDays(2).plus(h.multipliedBy(7)), Duration.ofHours(84 - 3), Duration.ofHours(84 + 3),
-        Duration.ofDays(4).plus(h.multipliedBy(3)), Duration.ofDays(4).plus(h.multipliedBy(7)));
+    List<Duration> steps =
+        List.of(
+            h,
+            Duration.ofDays(2).minus(h.multipliedBy(3)),
+            Duration.ofDays(2).plus(h.multipliedBy(3)),
+            Duration.ofDays(2).plus(h.multipliedBy(7)),
+            Duration.ofHours(84 - 3),
+            Duration.ofHours(84 + 3),
+            Duration.ofDays(4).plus(h.multipliedBy(3)),
+            Duration.ofDays(4).plus(h.multipliedBy(7)));
     for (Duration step : steps) {
       clock.now = t0.plus(step);
       server.dnssec().check().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -115,12 +129,15 @@ class DnssecRolloverTest {
       for (ZoneKey ksk : signingKsks) {
         DSRecord ds = new DSRecord(ZONE, DClass.IN, 3600, DSRecord.Digest.SHA256, ksk.dnskey());
         try (Unbound unbound = new Unbound(dir, "cdn.test.", port, List.of(ds), clock.now)) {
-          for (String[] q : new String[][] {{"www.cdn.test.", "81.2.69.0/24"}, {"nothere.cdn.test.", null}}) {
+          for (String[] q :
+              new String[][] {{"www.cdn.test.", "81.2.69.0/24"}, {"nothere.cdn.test.", null}}) {
             Message m = unbound.query(q[0], Type.A, q[1]);
-            assertThat(m.getRcode()).as(states + " " + q[0] + " anchored at " + ksk.tag() + ": " + m + unbound.log())
+            assertThat(m.getRcode())
+                .as(states + " " + q[0] + " anchored at " + ksk.tag() + ": " + m + unbound.log())
                 .isEqualTo(Rcode.NOERROR);
-            assertThat(m.getHeader().getFlag(Flags.AD)).as(states + " " + q[0] + " anchored at " + ksk.tag() + ": " + m
-                + unbound.log()).isTrue();
+            assertThat(m.getHeader().getFlag(Flags.AD))
+                .as(states + " " + q[0] + " anchored at " + ksk.tag() + ": " + m + unbound.log())
+                .isTrue();
           }
         }
       }

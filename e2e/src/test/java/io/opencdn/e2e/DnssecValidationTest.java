@@ -31,12 +31,12 @@ import org.xbill.DNS.Type;
 
 /**
  * Our signed answers checked by real validators, Unbound (validating, our DS as its only trust
- * anchor, Client Subnet forwarded) and BIND's {@code delv} (Debian {@code unbound} and
- * {@code bind9-dnsutils}; CI installs both): AD for the geo answer of each region, NXDOMAIN
- * (compact denial), NODATA, a wildcard, a CNAME, DNSKEY; "fully validated" from delv; and
- * SERVFAIL from Unbound for a server whose DNSKEY is ours but whose signatures are made by another
- * key. Servers are started as {@code ./cdn dns} starts them ({@link DnsServer} from a YAML config
- * with a {@code dnssec} section and a key directory beside it).
+ * anchor, Client Subnet forwarded) and BIND's {@code delv} (Debian {@code unbound} and {@code
+ * bind9-dnsutils}; CI installs both): AD for the geo answer of each region, NXDOMAIN (compact
+ * denial), NODATA, a wildcard, a CNAME, DNSKEY; "fully validated" from delv; and SERVFAIL from
+ * Unbound for a server whose DNSKEY is ours but whose signatures are made by another key. Servers
+ * are started as {@code ./cdn dns} starts them ({@link DnsServer} from a YAML config with a {@code
+ * dnssec} section and a key directory beside it).
  */
 class DnssecValidationTest {
 
@@ -46,7 +46,8 @@ class DnssecValidationTest {
   static int port;
   static Unbound unbound;
 
-  static final String EDGES = """
+  static final String EDGES =
+      """
       rrl: {enabled: false}
       routing: [{name: www.cdn.test., ttl: 20, answers: 1}]
       edges:
@@ -58,15 +59,24 @@ class DnssecValidationTest {
   static DnsServer server(Path dir, String keys) throws Exception {
     Path zone = dir.resolve("cdn.test.zone");
     if (!Files.exists(zone)) {
-      try (InputStream in = DnssecValidationTest.class.getResourceAsStream("/dnssec/cdn.test.zone")) {
+      try (InputStream in =
+          DnssecValidationTest.class.getResourceAsStream("/dnssec/cdn.test.zone")) {
         Files.copy(in, zone);
       }
     }
-    String yaml = "listen: 127.0.0.1:0\nzones: [{origin: cdn.test., file: cdn.test.zone}]\n" + EDGES
-        + "dnssec: {keyDirectory: " + keys + "}\n";
+    String yaml =
+        "listen: 127.0.0.1:0\nzones: [{origin: cdn.test., file: cdn.test.zone}]\n"
+            + EDGES
+            + "dnssec: {keyDirectory: "
+            + keys
+            + "}\n";
     Path config = dir.resolve(keys + ".yaml");
     Files.writeString(config, yaml);
-    return new DnsServer(vertx, ConfigLoader.parse(yaml, config.toString(), DnsConfig.class), config.toString(), null,
+    return new DnsServer(
+        vertx,
+        ConfigLoader.parse(yaml, config.toString(), DnsConfig.class),
+        config.toString(),
+        null,
         Clock.systemUTC());
   }
 
@@ -105,12 +115,18 @@ class DnssecValidationTest {
 
   @Test
   void geoAnswersOfEachRegionValidate() throws Exception {
-    String[][] cases = {{"81.2.69.0/24", "127.0.0.12"}, {"1.0.16.0/24", "127.0.0.13"}, {"8.8.8.0/24", "127.0.0.11"}};
+    String[][] cases = {
+      {"81.2.69.0/24", "127.0.0.12"}, {"1.0.16.0/24", "127.0.0.13"}, {"8.8.8.0/24", "127.0.0.11"}
+    };
     for (String[] c : cases) {
       Message m = unbound.query("www.cdn.test.", Type.A, c[0]);
       assertValidated(m, Rcode.NOERROR);
-      assertThat(m.getSection(Section.ANSWER).stream().filter(r -> r.getType() == Type.A).map(Record::rdataToString))
-          .as("answer for " + c[0]).containsExactly(c[1]);
+      assertThat(
+              m.getSection(Section.ANSWER).stream()
+                  .filter(r -> r.getType() == Type.A)
+                  .map(Record::rdataToString))
+          .as("answer for " + c[0])
+          .containsExactly(c[1]);
     }
   }
 
@@ -119,40 +135,94 @@ class DnssecValidationTest {
     Message nx = unbound.query("nothere.cdn.test.", Type.A, null);
     assertValidated(nx, Rcode.NOERROR); // RFC 9824: NXDOMAIN answered as NODATA
     assertThat(nx.getSection(Section.ANSWER)).isEmpty();
-    assertThat(nx.getSection(Section.AUTHORITY).stream().filter(r -> r.getType() == Type.NSEC)
-        .map(r -> ((NSECRecord) r).hasType(128)).toList()).containsExactly(true);
+    assertThat(
+            nx.getSection(Section.AUTHORITY).stream()
+                .filter(r -> r.getType() == Type.NSEC)
+                .map(r -> ((NSECRecord) r).hasType(128))
+                .toList())
+        .containsExactly(true);
     Message nodata = unbound.query("cdn.test.", Type.AAAA, null);
     assertValidated(nodata, Rcode.NOERROR);
     assertThat(nodata.getSection(Section.ANSWER)).isEmpty();
     Message wild = unbound.query("anything.wild.cdn.test.", Type.A, null);
     assertValidated(wild, Rcode.NOERROR);
-    assertThat(wild.getSection(Section.ANSWER).stream().filter(r -> r.getType() == Type.A).map(Record::rdataToString))
+    assertThat(
+            wild.getSection(Section.ANSWER).stream()
+                .filter(r -> r.getType() == Type.A)
+                .map(Record::rdataToString))
         .containsExactly("192.0.2.7");
     Message cname = unbound.query("static.cdn.test.", Type.A, "81.2.69.0/24");
     assertValidated(cname, Rcode.NOERROR);
-    assertThat(cname.getSection(Section.ANSWER).stream().map(Record::getType).distinct()).contains(Type.CNAME, Type.A);
+    assertThat(cname.getSection(Section.ANSWER).stream().map(Record::getType).distinct())
+        .contains(Type.CNAME, Type.A);
     Message keys = unbound.query("cdn.test.", Type.DNSKEY, null);
     assertValidated(keys, Rcode.NOERROR);
   }
 
   @Test
   void delvReportsFullyValidated() throws Exception {
-    DNSKEYRecord ksk = (DNSKEYRecord) server.dnssec().signer().rings().get(Name.fromConstantString("cdn.test.")).keySigners()
-        .get(0).dnskey();
+    DNSKEYRecord ksk =
+        (DNSKEYRecord)
+            server
+                .dnssec()
+                .signer()
+                .rings()
+                .get(Name.fromConstantString("cdn.test."))
+                .keySigners()
+                .get(0)
+                .dnskey();
     Path anchors = dir.resolve("anchors.conf");
-    Files.writeString(anchors, "trust-anchors { cdn.test. static-key " + ksk.getFlags() + " " + ksk.getProtocol() + " "
-        + ksk.getAlgorithm() + " \"" + java.util.Base64.getEncoder().encodeToString(ksk.getKey()) + "\"; };\n");
-    for (String[] q : new String[][] {{"www.cdn.test", "A"}, {"nothere.cdn.test", "A"}, {"anything.wild.cdn.test", "A"},
-        {"static.cdn.test", "A"}, {"cdn.test", "AAAA"}}) {
-      String out = delv("@127.0.0.1", "-p", Integer.toString(unbound.port), "-a", anchors.toString(), "+root=cdn.test", q[0], q[1]);
+    Files.writeString(
+        anchors,
+        "trust-anchors { cdn.test. static-key "
+            + ksk.getFlags()
+            + " "
+            + ksk.getProtocol()
+            + " "
+            + ksk.getAlgorithm()
+            + " \""
+            + java.util.Base64.getEncoder().encodeToString(ksk.getKey())
+            + "\"; };\n");
+    for (String[] q :
+        new String[][] {
+          {"www.cdn.test", "A"},
+          {"nothere.cdn.test", "A"},
+          {"anything.wild.cdn.test", "A"},
+          {"static.cdn.test", "A"},
+          {"cdn.test", "AAAA"}
+        }) {
+      String out =
+          delv(
+              "@127.0.0.1",
+              "-p",
+              Integer.toString(unbound.port),
+              "-a",
+              anchors.toString(),
+              "+root=cdn.test",
+              q[0],
+              q[1]);
       assertThat(out).as("delv " + q[0] + " " + q[1]).contains("fully validated");
-      String direct = delv("@127.0.0.1", "-p", Integer.toString(port), "-a", anchors.toString(), "+root=cdn.test", q[0], q[1]);
-      assertThat(direct).as("delv " + q[0] + " " + q[1] + " from our server").contains("fully validated");
+      String direct =
+          delv(
+              "@127.0.0.1",
+              "-p",
+              Integer.toString(port),
+              "-a",
+              anchors.toString(),
+              "+root=cdn.test",
+              q[0],
+              q[1]);
+      assertThat(direct)
+          .as("delv " + q[0] + " " + q[1] + " from our server")
+          .contains("fully validated");
     }
   }
 
   static String delv(String... args) throws Exception {
-    Process p = new ProcessBuilder(Stream.concat(Stream.of("delv"), Stream.of(args)).toList()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(Stream.concat(Stream.of("delv"), Stream.of(args)).toList())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     return out;
@@ -168,12 +238,22 @@ class DnssecValidationTest {
     Path ours = dir.resolve("keys");
     String ourBase;
     try (Stream<Path> files = Files.list(ours)) {
-      ourBase = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".key")).findFirst().orElseThrow();
+      ourBase =
+          files
+              .map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith(".key"))
+              .findFirst()
+              .orElseThrow();
     }
     ourBase = ourBase.substring(0, ourBase.length() - 4);
     String otherBase;
     try (Stream<Path> files = Files.list(other)) {
-      otherBase = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".private")).findFirst().orElseThrow();
+      otherBase =
+          files
+              .map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith(".private"))
+              .findFirst()
+              .orElseThrow();
     }
     Files.copy(ours.resolve(ourBase + ".key"), forged.resolve(ourBase + ".key"));
     Files.copy(ours.resolve(ourBase + ".state"), forged.resolve(ourBase + ".state"));

@@ -9,8 +9,8 @@ import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.cluster.DirectoryEntry;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.edge.EdgeNode;
 import io.opencdn.edge.config.CacheConfig;
 import io.opencdn.edge.config.ClusterFillConfig;
@@ -60,29 +60,30 @@ import org.xbill.DNS.Type;
  *
  * <p>Three edges ({@code us-east} on 127.0.0.31, {@code eu-west} on .32, {@code ap-northeast} on
  * .33), the DNS server (127.0.0.34, health probes every 200 ms) and an origin stub (127.0.0.1) run
- * in this JVM, each edge with its own Vert.x and its own Hazelcast member bound to its own
- * loopback address. The cut is made with iptables rules on loopback in a dedicated chain
- * ({@value #CHAIN}, jumped to from INPUT and OUTPUT) that drop every packet between 127.0.0.33 and
- * 127.0.0.1, .31, .32 and .34 in both directions. 127.0.0.1 is in the cut because that is the
- * source address the kernel picks for connections the DNS server's health probes (and the edges'
- * peer fetches) open to a loopback alias: without it the DNS server could still health-check .33.
- * The client that must still reach .33 therefore binds its own address, 127.0.0.36, which is not
- * cut. Hazelcast binds its outgoing connections to the member address, so the member traffic is
- * cut by the same rules.
+ * in this JVM, each edge with its own Vert.x and its own Hazelcast member bound to its own loopback
+ * address. The cut is made with iptables rules on loopback in a dedicated chain ({@value #CHAIN},
+ * jumped to from INPUT and OUTPUT) that drop every packet between 127.0.0.33 and 127.0.0.1, .31,
+ * .32 and .34 in both directions. 127.0.0.1 is in the cut because that is the source address the
+ * kernel picks for connections the DNS server's health probes (and the edges' peer fetches) open to
+ * a loopback alias: without it the DNS server could still health-check .33. The client that must
+ * still reach .33 therefore binds its own address, 127.0.0.36, which is not cut. Hazelcast binds
+ * its outgoing connections to the member address, so the member traffic is cut by the same rules.
  *
  * <p>The defined behaviour, asserted in order:
+ *
  * <ol>
  *   <li>while cut, .33 keeps serving its cache (Hit) and can still fill from the origin; DNS stops
  *       answering .33 for the clients nearest to it within a few seconds (its health probes fail,
  *       well before Hazelcast's 5 s failure detection); the other two edges keep working; each side
- *       of the split sees only its own members;</li>
+ *       of the split sees only its own members;
  *   <li>when the rules are removed, Hazelcast's split-brain merge (first run and period 5 s) brings
  *       every member back to a 4-member view within 30 s (2.4 s to 4.0 s in eight runs here), DNS
- *       answers .33 again, the cache directory works across the healed cluster (a peer fill
- *       instead of a second origin request), and no fill lease stays in
- *       the cache directory ({@link ClusterMaps#CACHE_DIRECTORY}) after fills on both sides of the former cut (lease TTL set to
- *       120 s, longer than this test, so expiry cannot hide a stuck lease).</li>
+ *       answers .33 again, the cache directory works across the healed cluster (a peer fill instead
+ *       of a second origin request), and no fill lease stays in the cache directory ({@link
+ *       ClusterMaps#CACHE_DIRECTORY}) after fills on both sides of the former cut (lease TTL set to
+ *       120 s, longer than this test, so expiry cannot hide a stuck lease).
  * </ol>
+ *
  * The member list names exact addresses. With port ranges (three ports per host) heals took 2 s to
  * 44 s: Hazelcast's split-brain search tries each listed address in turn and waits up to 5 s for a
  * connection to each one where no member listens.
@@ -99,20 +100,25 @@ class EdgePartitionTest {
   static final String HOST = "www.cdn.test";
   static final String CUT = "127.0.0.33";
   static final List<String> OTHERS = List.of("127.0.0.1", "127.0.0.31", "127.0.0.32", "127.0.0.34");
+
   /** The test client's source address: loopback, not in the cut. */
   static final String CLIENT = "127.0.0.36";
+
   static final String DNS_ADDRESS = "127.0.0.34";
+
   /** A client subnet in Japan: nearest edge ap-northeast (Tokyo, 127.0.0.33). */
   static final String JAPAN = "1.0.16.0/24";
+
   static final String LONDON = "81.2.69.0/24";
   static final String US = "8.8.8.0/24";
 
   record EdgeSpec(String id, String address, double latitude, double longitude) {}
 
-  static final List<EdgeSpec> EDGES = List.of(
-      new EdgeSpec("us-east", "127.0.0.31", 39.04, -77.49),
-      new EdgeSpec("eu-west", "127.0.0.32", 50.11, 8.68),
-      new EdgeSpec("ap-northeast", CUT, 35.68, 139.69));
+  static final List<EdgeSpec> EDGES =
+      List.of(
+          new EdgeSpec("us-east", "127.0.0.31", 39.04, -77.49),
+          new EdgeSpec("eu-west", "127.0.0.32", 50.11, 8.68),
+          new EdgeSpec("ap-northeast", CUT, 35.68, 139.69));
 
   record Resp(int status, Map<String, String> headers, byte[] body) {
     String cache() {
@@ -129,8 +135,12 @@ class EdgePartitionTest {
   static final Map<String, EdgeNode> edges = new LinkedHashMap<>();
   static final Map<String, HazelcastInstance> members = new LinkedHashMap<>();
   static final List<HazelcastInstance> all = new ArrayList<>();
-  /** Objects filled after the cut on .33 and on .31 (step 4), fetched from the other side in step 5. */
+
+  /**
+   * Objects filled after the cut on .33 and on .31 (step 4), fetched from the other side in step 5.
+   */
   static Resp onCut;
+
   static Resp onOther;
 
   @BeforeAll
@@ -141,7 +151,9 @@ class EdgePartitionTest {
     run("iptables", "-I", "OUTPUT", "1", "-j", CHAIN);
 
     vertx = Vertx.vertx();
-    origin = new OriginServer(vertx, new io.opencdn.origin.OriginConfig(new Endpoint("127.0.0.1", 0), null, TOKEN));
+    origin =
+        new OriginServer(
+            vertx, new io.opencdn.origin.OriginConfig(new Endpoint("127.0.0.1", 0), null, TOKEN));
     originPort = await(origin.start());
 
     List<String> memberAddresses = List.of("127.0.0.31", "127.0.0.32", CUT, DNS_ADDRESS);
@@ -154,30 +166,55 @@ class EdgePartitionTest {
       memberList.add(a + ":" + hzPort);
     }
 
-    ClusterConfig dnsCluster = new ClusterConfig("partition", secret, new Endpoint(DNS_ADDRESS, hzPort), memberList, null, null);
+    ClusterConfig dnsCluster =
+        new ClusterConfig(
+            "partition", secret, new Endpoint(DNS_ADDRESS, hzPort), memberList, null, null);
     HazelcastInstance dnsMember = ClusterNode.start(dnsCluster, "part-dns-" + hzPort, true);
     all.add(dnsMember);
     members.put("dns", dnsMember);
-    DnsConfig parsed = ConfigLoader.parse("""
+    DnsConfig parsed =
+        ConfigLoader.parse(
+            """
         listen: 127.0.0.34:0
         zones: [{origin: cdn.test., file: cdn.test.zone}]
         routing: [{name: www.cdn.test., ttl: 20, answers: 1}]
         health: {intervalMillis: 200, timeoutMillis: 200, fall: 2, rise: 2}
-        """, "partition-dns.yaml", DnsConfig.class);
-    DnsConfig dnsConfig = new DnsConfig(parsed.listen(), parsed.zones(), parsed.geo(), parsed.routing(), parsed.health(),
-        dnsCluster);
+        """,
+            "partition-dns.yaml",
+            DnsConfig.class);
+    DnsConfig dnsConfig =
+        new DnsConfig(
+            parsed.listen(),
+            parsed.zones(),
+            parsed.geo(),
+            parsed.routing(),
+            parsed.health(),
+            dnsCluster);
     dns = new DnsServer(vertx, dnsConfig, "classpath:demo/dns.yaml", dnsMember, Clock.systemUTC());
     dnsPort = await(dns.start());
 
     for (EdgeSpec e : EDGES) {
-      ClusterConfig c = new ClusterConfig("partition", secret, new Endpoint(e.address(), hzPort), memberList, null, null);
+      ClusterConfig c =
+          new ClusterConfig(
+              "partition", secret, new Endpoint(e.address(), hzPort), memberList, null, null);
       HazelcastInstance hz = ClusterNode.start(c, "part-" + e.id() + "-" + hzPort, false);
       all.add(hz);
       members.put(e.id(), hz);
-      EdgeConfig cfg = new EdgeConfig(e.id(), e.id(), e.latitude(), e.longitude(), new Endpoint(e.address(), freePort(e.address())),
-          null, 100, TOKEN, new CacheConfig(8L << 20, null), new io.opencdn.edge.config.OriginConfig(1000, 5000),
-          List.of(new DistributionConfig(HOST, "http://127.0.0.1:" + originPort)), c,
-          new ClusterFillConfig("any", 1000, 120_000, 3));
+      EdgeConfig cfg =
+          new EdgeConfig(
+              e.id(),
+              e.id(),
+              e.latitude(),
+              e.longitude(),
+              new Endpoint(e.address(), freePort(e.address())),
+              null,
+              100,
+              TOKEN,
+              new CacheConfig(8L << 20, null),
+              new io.opencdn.edge.config.OriginConfig(1000, 5000),
+              List.of(new DistributionConfig(HOST, "http://127.0.0.1:" + originPort)),
+              c,
+              new ClusterFillConfig("any", 1000, 120_000, 3));
       Vertx v = Vertx.vertx();
       edgeVertx.put(e.id(), v);
       EdgeNode edge = new EdgeNode(v, cfg, hz, Clock.systemUTC());
@@ -213,10 +250,15 @@ class EdgePartitionTest {
   @Test
   @Order(1)
   void beforeTheCutEveryClientGetsItsNearestEdgeAndEdge33CachesAnObject() throws Exception {
-    assertThat(poll(() -> clusterSizes().values().stream().allMatch(n -> n == 4), Duration.ofSeconds(20)))
-        .as("4 members everywhere: " + clusterSizes()).isTrue();
+    assertThat(
+            poll(
+                () -> clusterSizes().values().stream().allMatch(n -> n == 4),
+                Duration.ofSeconds(20)))
+        .as("4 members everywhere: " + clusterSizes())
+        .isTrue();
     assertThat(poll(() -> resolve(JAPAN).equals(List.of(CUT)), Duration.ofSeconds(20)))
-        .as("Japan -> .33, got " + resolve(JAPAN)).isTrue();
+        .as("Japan -> .33, got " + resolve(JAPAN))
+        .isTrue();
     assertThat(resolve(LONDON)).containsExactly("127.0.0.32");
     assertThat(resolve(US)).containsExactly("127.0.0.31");
 
@@ -233,14 +275,21 @@ class EdgePartitionTest {
   void whileCutEdge33ServesItsCacheAndDnsStopsAnsweringIt() throws Exception {
     long start = System.nanoTime();
     cut();
-    boolean moved = poll(() -> {
-      List<String> a = resolve(JAPAN);
-      return !a.isEmpty() && !a.contains(CUT);
-    }, Duration.ofSeconds(10));
+    boolean moved =
+        poll(
+            () -> {
+              List<String> a = resolve(JAPAN);
+              return !a.isEmpty() && !a.contains(CUT);
+            },
+            Duration.ofSeconds(10));
     long millis = (System.nanoTime() - start) / 1_000_000;
-    assertThat(moved).as("Japan no longer sent to .33 (after " + millis + " ms): " + resolve(JAPAN)).isTrue();
-    // health probes every 200 ms, down after 2 failures: well before Hazelcast's 5 s failure timeout
-    System.out.println("EdgePartitionTest: DNS stopped answering the cut edge " + millis + " ms after the cut");
+    assertThat(moved)
+        .as("Japan no longer sent to .33 (after " + millis + " ms): " + resolve(JAPAN))
+        .isTrue();
+    // health probes every 200 ms, down after 2 failures: well before Hazelcast's 5 s failure
+    // timeout
+    System.out.println(
+        "EdgePartitionTest: DNS stopped answering the cut edge " + millis + " ms after the cut");
     assertThat(millis).as("time until DNS stops answering the cut edge").isLessThan(4_000);
     assertThat(resolve(JAPAN)).isSubsetOf("127.0.0.31", "127.0.0.32");
 
@@ -260,10 +309,18 @@ class EdgePartitionTest {
     assertThat(resolve(US)).containsExactly("127.0.0.31");
 
     // Hazelcast splits: .33 alone, the others among themselves (proof that the cut is real)
-    assertThat(poll(() -> {
-      Map<String, Integer> s = clusterSizes();
-      return s.get("ap-northeast") == 1 && s.get("us-east") == 3 && s.get("eu-west") == 3 && s.get("dns") == 3;
-    }, Duration.ofSeconds(20))).as("split views: " + clusterSizes()).isTrue();
+    assertThat(
+            poll(
+                () -> {
+                  Map<String, Integer> s = clusterSizes();
+                  return s.get("ap-northeast") == 1
+                      && s.get("us-east") == 3
+                      && s.get("eu-west") == 3
+                      && s.get("dns") == 3;
+                },
+                Duration.ofSeconds(20)))
+        .as("split views: " + clusterSizes())
+        .isTrue();
 
     // one fill from the origin on each side of the split, both with their own fill leases
     Resp minority = get(CUT, "/gen/part-minority.bin?size=4000&cc=max-age%3D600");
@@ -282,9 +339,13 @@ class EdgePartitionTest {
     removeRules();
     long start = System.nanoTime();
     // merge runs every 5 s; 2.4 s to 4.0 s here (see the class comment)
-    boolean converged = poll(() -> clusterSizes().values().stream().allMatch(n -> n == 4), Duration.ofSeconds(30));
+    boolean converged =
+        poll(() -> clusterSizes().values().stream().allMatch(n -> n == 4), Duration.ofSeconds(30));
     long merged = (System.nanoTime() - start) / 1_000_000;
-    System.out.println("EdgePartitionTest: every member sees 4 members " + merged + " ms after the rules were removed");
+    System.out.println(
+        "EdgePartitionTest: every member sees 4 members "
+            + merged
+            + " ms after the rules were removed");
     assertThat(converged).as("every member sees 4 members again: " + clusterSizes()).isTrue();
   }
 
@@ -293,7 +354,8 @@ class EdgePartitionTest {
   void afterTheCutEdge33StillServesItsCacheAndNoFillLeaseIsStuck() throws Exception {
     // what .33 cached before and during the cut is still served
     assertThat(get(CUT, "/gen/part-warm.bin?size=7000&cc=max-age%3D600").cache()).startsWith("Hit");
-    assertThat(get(CUT, "/gen/part-minority.bin?size=4000&cc=max-age%3D600").cache()).startsWith("Hit");
+    assertThat(get(CUT, "/gen/part-minority.bin?size=4000&cc=max-age%3D600").cache())
+        .startsWith("Hit");
 
     // a fill on each side of the former cut
     onCut = get(CUT, "/gen/part-after-33.bin?size=5000&cc=max-age%3D600");
@@ -303,11 +365,25 @@ class EdgePartitionTest {
     assertThat(onOther.status()).isEqualTo(200);
     assertThat(onOther.cache()).startsWith("Miss");
 
-    // no fill lease is left (none from before the merge, none from these fills), seen from every member
-    assertThat(poll(() -> members.values().stream().allMatch(hz -> hz.<String, DirectoryEntry>getMap(ClusterMaps.CACHE_DIRECTORY)
-        .values().stream().allMatch(e -> e.lease() == null)), Duration.ofSeconds(5)))
-        .as("fill leases left at " + System.currentTimeMillis() + ": "
-            + members.get("dns").getMap(ClusterMaps.CACHE_DIRECTORY).entrySet())
+    // no fill lease is left (none from before the merge, none from these fills), seen from every
+    // member
+    assertThat(
+            poll(
+                () ->
+                    members.values().stream()
+                        .allMatch(
+                            hz ->
+                                hz
+                                    .<String, DirectoryEntry>getMap(ClusterMaps.CACHE_DIRECTORY)
+                                    .values()
+                                    .stream()
+                                    .allMatch(e -> e.lease() == null)),
+                Duration.ofSeconds(5)))
+        .as(
+            "fill leases left at "
+                + System.currentTimeMillis()
+                + ": "
+                + members.get("dns").getMap(ClusterMaps.CACHE_DIRECTORY).entrySet())
         .isTrue();
   }
 
@@ -320,16 +396,20 @@ class EdgePartitionTest {
     Resp fromPeer31 = get(CUT, "/gen/part-after-31.bin?size=5000&cc=max-age%3D600");
     assertThat(fromPeer33.body()).isEqualTo(onCut.body());
     assertThat(fromPeer31.body()).isEqualTo(onOther.body());
-    assertThat(origin.requests("/gen/part-after-33.bin")).as("origin requests for the object filled on .33").isEqualTo(1);
-    assertThat(origin.requests("/gen/part-after-31.bin")).as("origin requests for the object filled on .31").isEqualTo(1);
-
+    assertThat(origin.requests("/gen/part-after-33.bin"))
+        .as("origin requests for the object filled on .33")
+        .isEqualTo(1);
+    assertThat(origin.requests("/gen/part-after-31.bin"))
+        .as("origin requests for the object filled on .31")
+        .isEqualTo(1);
   }
 
   @Test
   @Order(6)
   void afterTheCutDnsAnswersEdge33Again() throws Exception {
     assertThat(poll(() -> resolve(JAPAN).equals(List.of(CUT)), Duration.ofSeconds(15)))
-        .as("Japan -> .33 again, got " + resolve(JAPAN) + "; " + registryView()).isTrue();
+        .as("Japan -> .33 again, got " + resolve(JAPAN) + "; " + registryView())
+        .isTrue();
     assertThat(resolve(LONDON)).containsExactly("127.0.0.32");
     assertThat(resolve(US)).containsExactly("127.0.0.31");
   }
@@ -380,8 +460,11 @@ class EdgePartitionTest {
 
   /** The cut edge's registry record against its member's current UUID, for failure messages. */
   static String registryView() {
-    Object record = members.get("dns").getMap(io.opencdn.common.cluster.ClusterMaps.EDGES).get("ap-northeast");
-    return "registry record of ap-northeast: " + record + ", its member's UUID now: "
+    Object record =
+        members.get("dns").getMap(io.opencdn.common.cluster.ClusterMaps.EDGES).get("ap-northeast");
+    return "registry record of ap-northeast: "
+        + record
+        + ", its member's UUID now: "
         + members.get("ap-northeast").getCluster().getLocalMember().getUuid();
   }
 
@@ -391,16 +474,28 @@ class EdgePartitionTest {
     return sizes;
   }
 
-  /** The A records DNS gives for www.cdn.test. to a client of {@code subnet} (ECS), empty on failure. */
+  /**
+   * The A records DNS gives for www.cdn.test. to a client of {@code subnet} (ECS), empty on
+   * failure.
+   */
   static List<String> resolve(String subnet) {
     try {
       SimpleResolver resolver = new SimpleResolver(InetAddress.getByName(DNS_ADDRESS));
       resolver.setPort(dnsPort);
       resolver.setTimeout(Duration.ofSeconds(1));
-      Message query = Message.newQuery(Record.newRecord(Name.fromString("www.cdn.test."), Type.A, DClass.IN));
+      Message query =
+          Message.newQuery(Record.newRecord(Name.fromString("www.cdn.test."), Type.A, DClass.IN));
       String[] parts = subnet.split("/");
-      query.addRecord(new OPTRecord(1232, 0, 0, 0,
-          List.of(new ClientSubnetOption(Integer.parseInt(parts[1]), InetAddress.getByName(parts[0])))), Section.ADDITIONAL);
+      query.addRecord(
+          new OPTRecord(
+              1232,
+              0,
+              0,
+              0,
+              List.of(
+                  new ClientSubnetOption(
+                      Integer.parseInt(parts[1]), InetAddress.getByName(parts[0])))),
+          Section.ADDITIONAL);
       Message response = resolver.send(query);
       return response.getSection(Section.ANSWER).stream()
           .filter(r -> r instanceof ARecord)
@@ -416,25 +511,32 @@ class EdgePartitionTest {
    * plain HTTP/1.1 exchange on a socket bound to it, {@code Connection: close}).
    */
   static Resp get(String address, String path) throws IOException {
-    EdgeNode edge = edges.get(EDGES.stream().filter(e -> e.address().equals(address)).findFirst().orElseThrow().id());
+    EdgeNode edge =
+        edges.get(
+            EDGES.stream().filter(e -> e.address().equals(address)).findFirst().orElseThrow().id());
     try (Socket s = new Socket()) {
       s.bind(new InetSocketAddress(CLIENT, 0));
       s.connect(new InetSocketAddress(address, edge.port()), 3_000);
       s.setSoTimeout(10_000);
       OutputStream out = s.getOutputStream();
-      out.write(("GET " + path + " HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("GET " + path + " HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       InputStream in = s.getInputStream();
       String status = line(in);
       Map<String, String> headers = new LinkedHashMap<>();
       for (String h = line(in); !h.isEmpty(); h = line(in)) {
         int colon = h.indexOf(':');
-        headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
+        headers.put(
+            h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
       }
       byte[] body;
       if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (int n = Integer.parseInt(line(in).split(";")[0].trim(), 16); n > 0; n = Integer.parseInt(line(in).split(";")[0].trim(), 16)) {
+        for (int n = Integer.parseInt(line(in).split(";")[0].trim(), 16);
+            n > 0;
+            n = Integer.parseInt(line(in).split(";")[0].trim(), 16)) {
           b.write(in.readNBytes(n));
           line(in);
         }

@@ -7,8 +7,8 @@ import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.edge.EdgeNode;
 import io.opencdn.edge.config.AccessLogConfig;
 import io.opencdn.edge.config.DistributionConfig;
@@ -44,17 +44,17 @@ import org.xbill.DNS.Type;
  * The monitoring files (monitoring/): the alert rules pass {@code promtool check rules} and their
  * unit tests ({@code promtool test rules}), the Prometheus config of the compose profile passes
  * {@code promtool check config}, and every edge and DNS metric the rules and the Grafana dashboard
- * name is one a running edge (in a cluster, access log on) and DNS server (decision log on)
- * export. Needs {@code promtool} on the PATH (Debian package {@code prometheus}, installed by
- * .ci/run): without it the test fails.
+ * name is one a running edge (in a cluster, access log on) and DNS server (decision log on) export.
+ * Needs {@code promtool} on the PATH (Debian package {@code prometheus}, installed by .ci/run):
+ * without it the test fails.
  */
 class MonitoringRulesTest {
 
-  static final Path ROOT = new File(System.getProperty("cdn.repo.root", "..")).toPath().toAbsolutePath().normalize();
+  static final Path ROOT =
+      new File(System.getProperty("cdn.repo.root", "..")).toPath().toAbsolutePath().normalize();
   static final Path PROMETHEUS = ROOT.resolve("monitoring/prometheus");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   static String promtool(Path workDir, String... args) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of("promtool"));
@@ -63,7 +63,8 @@ class MonitoringRulesTest {
     try {
       p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
     } catch (java.io.IOException e) {
-      throw new AssertionError("promtool is needed (Debian package prometheus): " + e.getMessage(), e);
+      throw new AssertionError(
+          "promtool is needed (Debian package prometheus): " + e.getMessage(), e);
     }
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -73,13 +74,21 @@ class MonitoringRulesTest {
 
   @Test
   void rulesPassPromtoolAndTheirUnitTests() throws Exception {
-    assertThat(promtool(PROMETHEUS, "check", "rules", "alerts.yml")).contains("SUCCESS: 13 rules found");
+    assertThat(promtool(PROMETHEUS, "check", "rules", "alerts.yml"))
+        .contains("SUCCESS: 13 rules found");
     assertThat(promtool(PROMETHEUS, "test", "rules", "alerts.test.yml")).contains("SUCCESS");
     // the credentials file is written by the monitoring image at start: checked for syntax here
-    assertThat(promtool(PROMETHEUS, "check", "config", "--syntax-only", "prometheus.yml")).contains("SUCCESS");
+    assertThat(promtool(PROMETHEUS, "check", "config", "--syntax-only", "prometheus.yml"))
+        .contains("SUCCESS");
     String alerts = Files.readString(PROMETHEUS.resolve("alerts.yml"));
-    for (String alert : List.of("EdgeDown", "EdgeHitRatioDrop", "OriginFailing", "DnsServfailRate", "DnsRrlDropping",
-        "ClusterMemberLost")) {
+    for (String alert :
+        List.of(
+            "EdgeDown",
+            "EdgeHitRatioDrop",
+            "OriginFailing",
+            "DnsServfailRate",
+            "DnsRrlDropping",
+            "ClusterMemberLost")) {
       assertThat(alerts).contains("alert: " + alert);
     }
   }
@@ -106,34 +115,69 @@ class MonitoringRulesTest {
     Set<String> used = new TreeSet<>();
     used.addAll(metricNames(Files.readString(PROMETHEUS.resolve("alerts.yml"))));
     used.addAll(metricNames(Files.readString(PROMETHEUS.resolve("alerts.test.yml"))));
-    used.addAll(metricNames(Files.readString(ROOT.resolve("monitoring/grafana/opencdn-dashboard.json"))));
-    assertThat(used).contains("cdn_requests_total", "cdn_cluster_members", "dns_queries_total", "dns_rrl_total");
+    used.addAll(
+        metricNames(Files.readString(ROOT.resolve("monitoring/grafana/opencdn-dashboard.json"))));
+    assertThat(used)
+        .contains(
+            "cdn_requests_total", "cdn_cluster_members", "dns_queries_total", "dns_rrl_total");
 
     Vertx vertx = Vertx.vertx();
     int hzPort = freePort();
-    ClusterConfig cluster = new ClusterConfig("monitoring-test", "monitoring-secret-" + System.nanoTime(),
-        new Endpoint("127.0.0.1", hzPort), List.of("127.0.0.1:" + hzPort), null, null);
+    ClusterConfig cluster =
+        new ClusterConfig(
+            "monitoring-test",
+            "monitoring-secret-" + System.nanoTime(),
+            new Endpoint("127.0.0.1", hzPort),
+            List.of("127.0.0.1:" + hzPort),
+            null,
+            null);
     HazelcastInstance hz = ClusterNode.start(cluster, "monitoring-edge", false);
-    EdgeConfig edgeConfig = new EdgeConfig("e1", "europe", 50.1, 8.7, Endpoint.parse("127.0.0.1:0"), null, null,
-        "monitoring-token-0123456789", null, null, List.of(new DistributionConfig("*", "http://127.0.0.1:9")), cluster)
-        .withAccessLog(new AccessLogConfig(true, "json", dir.resolve("access.log").toString(), null, null, null));
+    EdgeConfig edgeConfig =
+        new EdgeConfig(
+                "e1",
+                "europe",
+                50.1,
+                8.7,
+                Endpoint.parse("127.0.0.1:0"),
+                null,
+                null,
+                "monitoring-token-0123456789",
+                null,
+                null,
+                List.of(new DistributionConfig("*", "http://127.0.0.1:9")),
+                cluster)
+            .withAccessLog(
+                new AccessLogConfig(
+                    true, "json", dir.resolve("access.log").toString(), null, null, null));
     EdgeNode edge = new EdgeNode(vertx, edgeConfig, hz, Clock.systemUTC());
-    DnsConfig dnsConfig = ConfigLoader.parse("""
+    DnsConfig dnsConfig =
+        ConfigLoader.parse(
+            """
         listen: 127.0.0.1:0
         zones: [{origin: cdn.test., file: classpath:demo/cdn.test.zone}]
         routing: [{name: www.cdn.test., ttl: 20}]
         edges: [{id: us-east, latitude: 39.04, longitude: -77.49, ipv4: 127.0.0.11}]
         admin: {listen: 127.0.0.1:0, token: monitoring-token-0123456789}
         decisionLog: {enabled: true, path: "%s"}
-        """.formatted(dir.resolve("decisions.log")), "dns.yaml", DnsConfig.class);
+        """
+                .formatted(dir.resolve("decisions.log")),
+            "dns.yaml",
+            DnsConfig.class);
     DnsServer dns = new DnsServer(vertx, dnsConfig, "classpath:dns.yaml", null, Clock.systemUTC());
     try {
       edge.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       int port = dns.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       SimpleResolver resolver = new SimpleResolver(new InetSocketAddress("127.0.0.1", port));
       resolver.setTimeout(Duration.ofSeconds(5));
-      Message q = Message.newQuery(Record.newRecord(Name.fromString("www.cdn.test."), Type.A, DClass.IN));
-      q.addRecord(new OPTRecord(1232, 0, 0, 0, List.of(new ClientSubnetOption(24, java.net.InetAddress.getByName("81.2.69.0")))),
+      Message q =
+          Message.newQuery(Record.newRecord(Name.fromString("www.cdn.test."), Type.A, DClass.IN));
+      q.addRecord(
+          new OPTRecord(
+              1232,
+              0,
+              0,
+              0,
+              List.of(new ClientSubnetOption(24, java.net.InetAddress.getByName("81.2.69.0")))),
           Section.ADDITIONAL);
       assertThat(resolver.send(q).getSection(Section.ANSWER)).isNotEmpty();
       String exported = edge.metrics().scrape() + dns.operations().metrics().scrape();

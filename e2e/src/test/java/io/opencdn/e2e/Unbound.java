@@ -29,50 +29,63 @@ import org.xbill.DNS.SimpleResolver;
 /**
  * A validating Unbound on a free loopback port (Debian package {@code unbound}; CI installs it),
  * resolving {@code zone} from our server only ({@code stub-zone}) with the given DS records as its
- * trust anchor, forwarding the client's Client Subnet (subnetcache module) so geo answers depend
- * on it as they would behind a public resolver. {@code overrideDate} makes it check signature
- * times against that instant instead of the real clock (rollover tests move an injected clock).
+ * trust anchor, forwarding the client's Client Subnet (subnetcache module) so geo answers depend on
+ * it as they would behind a public resolver. {@code overrideDate} makes it check signature times
+ * against that instant instead of the real clock (rollover tests move an injected clock).
  */
 final class Unbound implements AutoCloseable {
 
-  private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter DATE =
+      DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
 
   private final Process process;
   private final Path dir;
   final int port;
 
-  Unbound(Path parent, String zone, int serverPort, List<DSRecord> anchors, Instant overrideDate) throws Exception {
+  Unbound(Path parent, String zone, int serverPort, List<DSRecord> anchors, Instant overrideDate)
+      throws Exception {
     this.dir = Files.createTempDirectory(parent, "unbound");
     this.port = freePort();
-    List<String> lines = new ArrayList<>(List.of(
-        "server:",
-        "  interface: 127.0.0.1@" + port,
-        "  do-not-query-localhost: no",
-        "  use-syslog: no",
-        "  logfile: \"" + dir.resolve("unbound.log") + "\"",
-        "  username: \"\"",
-        "  chroot: \"\"",
-        "  directory: \"" + dir + "\"",
-        "  pidfile: \"" + dir.resolve("unbound.pid") + "\"",
-        "  num-threads: 1",
-        "  module-config: \"subnetcache validator iterator\"",
-        "  send-client-subnet: 127.0.0.1",
-        "  client-subnet-always-forward: yes",
-        "  local-zone: \"test.\" nodefault",
-        "  qname-minimisation: no",
-        "  val-log-level: 2",
-        "  verbosity: 1"));
+    List<String> lines =
+        new ArrayList<>(
+            List.of(
+                "server:",
+                "  interface: 127.0.0.1@" + port,
+                "  do-not-query-localhost: no",
+                "  use-syslog: no",
+                "  logfile: \"" + dir.resolve("unbound.log") + "\"",
+                "  username: \"\"",
+                "  chroot: \"\"",
+                "  directory: \"" + dir + "\"",
+                "  pidfile: \"" + dir.resolve("unbound.pid") + "\"",
+                "  num-threads: 1",
+                "  module-config: \"subnetcache validator iterator\"",
+                "  send-client-subnet: 127.0.0.1",
+                "  client-subnet-always-forward: yes",
+                "  local-zone: \"test.\" nodefault",
+                "  qname-minimisation: no",
+                "  val-log-level: 2",
+                "  verbosity: 1"));
     for (DSRecord ds : anchors) {
       lines.add("  trust-anchor: \"" + ds.toString().replaceAll("\\s+", " ") + "\"");
     }
     if (overrideDate != null) {
       lines.add("  val-override-date: \"" + DATE.format(overrideDate) + "\"");
     }
-    lines.addAll(List.of("stub-zone:", "  name: \"" + zone + "\"", "  stub-addr: 127.0.0.1@" + serverPort,
-        "remote-control:", "  control-enable: no", ""));
+    lines.addAll(
+        List.of(
+            "stub-zone:",
+            "  name: \"" + zone + "\"",
+            "  stub-addr: 127.0.0.1@" + serverPort,
+            "remote-control:",
+            "  control-enable: no",
+            ""));
     Files.writeString(dir.resolve("unbound.conf"), String.join("\n", lines));
-    process = new ProcessBuilder("unbound", "-d", "-c", dir.resolve("unbound.conf").toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("unbound.out").toFile()).start();
+    process =
+        new ProcessBuilder("unbound", "-d", "-c", dir.resolve("unbound.conf").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("unbound.out").toFile())
+            .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
       assertThat(process.isAlive()).as("unbound runs: " + log()).isTrue();
@@ -89,7 +102,10 @@ final class Unbound implements AutoCloseable {
       SimpleResolver r = new SimpleResolver(InetAddress.getLoopbackAddress());
       r.setPort(port);
       r.setTimeout(Duration.ofMillis(300));
-      r.send(Message.newQuery(Record.newRecord(Name.fromConstantString("localhost."), org.xbill.DNS.Type.A, DClass.IN)));
+      r.send(
+          Message.newQuery(
+              Record.newRecord(
+                  Name.fromConstantString("localhost."), org.xbill.DNS.Type.A, DClass.IN)));
       return true;
     } catch (IOException e) {
       return false;
@@ -100,10 +116,14 @@ final class Unbound implements AutoCloseable {
   String log() throws IOException {
     Path out = dir.resolve("unbound.out");
     Path log = dir.resolve("unbound.log");
-    return (Files.exists(out) ? Files.readString(out) : "") + (Files.exists(log) ? Files.readString(log) : "");
+    return (Files.exists(out) ? Files.readString(out) : "")
+        + (Files.exists(log) ? Files.readString(log) : "");
   }
 
-  /** A recursive query with DO, and a Client Subnet option when {@code ecs} ({@code 81.2.69.0/24}) is given. */
+  /**
+   * A recursive query with DO, and a Client Subnet option when {@code ecs} ({@code 81.2.69.0/24})
+   * is given.
+   */
   Message query(String name, int type, String ecs) throws IOException {
     Message q = Message.newQuery(Record.newRecord(Name.fromConstantString(name), type, DClass.IN));
     List<EDNSOption> options = new ArrayList<>();

@@ -16,44 +16,66 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
- * {@code edge}: runs one edge node, from a config file ({@code --config}) or standalone like
- * {@code varnishd -a -b} ({@code --listen HOST:PORT --origin URL}: every Host proxied to one
- * origin, no cluster). With a cluster, the listen address answers 503 ({@link JoiningListener})
- * until the member has joined, however long the cluster takes to answer ({@link ClusterJoin} keeps
- * trying); then the edge's own listeners take the address. Blocks until the JVM is asked to stop;
- * a shutdown hook leaves the cluster registry, closes the listener and shuts Hazelcast down.
+ * {@code edge}: runs one edge node, from a config file ({@code --config}) or standalone like {@code
+ * varnishd -a -b} ({@code --listen HOST:PORT --origin URL}: every Host proxied to one origin, no
+ * cluster). With a cluster, the listen address answers 503 ({@link JoiningListener}) until the
+ * member has joined, however long the cluster takes to answer ({@link ClusterJoin} keeps trying);
+ * then the edge's own listeners take the address. Blocks until the JVM is asked to stop; a shutdown
+ * hook leaves the cluster registry, closes the listener and shuts Hazelcast down.
  */
-@Command(name = "edge", mixinStandardHelpOptions = true, version = "opencdn edge 0.1.0",
+@Command(
+    name = "edge",
+    mixinStandardHelpOptions = true,
+    version = "opencdn edge 0.1.0",
     description = "Run a caching edge node (HTTP reverse proxy).")
 public final class EdgeCommand implements java.util.concurrent.Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(EdgeCommand.class);
 
-  @Option(names = "--config", paramLabel = "LOCATION", description = "edge YAML config: a file or classpath:NAME")
+  @Option(
+      names = "--config",
+      paramLabel = "LOCATION",
+      description = "edge YAML config: a file or classpath:NAME")
   String config;
 
-  @Option(names = "--listen", paramLabel = "HOST:PORT", description = "standalone mode: HTTP listen address")
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      description = "standalone mode: HTTP listen address")
   String listen;
 
-  @Option(names = "--origin", paramLabel = "URL", description = "standalone mode: origin for every Host, e.g. http://127.0.0.1:9090")
+  @Option(
+      names = "--origin",
+      paramLabel = "URL",
+      description = "standalone mode: origin for every Host, e.g. http://127.0.0.1:9090")
   String origin;
 
   @Option(names = "--id", description = "edge id (overrides the config; standalone default: edge)")
   String id;
 
-  @Option(names = "--admin-token", paramLabel = "TOKEN", description = "bearer token of /_cdn/* (overrides the config)")
+  @Option(
+      names = "--admin-token",
+      paramLabel = "TOKEN",
+      description = "bearer token of /_cdn/* (overrides the config)")
   String adminToken;
 
-  @Option(names = "--distributions", paramLabel = "FILE",
-      description = "without a cluster: serve this distributions.yaml (read at start and on SIGHUP)")
+  @Option(
+      names = "--distributions",
+      paramLabel = "FILE",
+      description =
+          "without a cluster: serve this distributions.yaml (read at start and on SIGHUP)")
   java.nio.file.Path distributionsFile;
-  @Option(names = "--access-log", paramLabel = "MODE",
-      description = "access log: off, json or text (overrides accessLog.enabled and format of the config; default: the config's, json)")
+
+  @Option(
+      names = "--access-log",
+      paramLabel = "MODE",
+      description =
+          "access log: off, json or text (overrides accessLog.enabled and format of the config; default: the config's, json)")
   String accessLog;
 
   public static void main(String[] args) {
@@ -70,7 +92,8 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
       return 2;
     }
     if (distributionsFile != null && cfg.cluster() != null) {
-      System.err.println("edge: --distributions is for an edge without a cluster; publish with ./cdn config apply");
+      System.err.println(
+          "edge: --distributions is for an edge without a cluster; publish with ./cdn config apply");
       return 2;
     }
     io.opencdn.common.distribution.DistributionsDocument doc = null;
@@ -84,10 +107,13 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
     }
     Running running = new Running();
     CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      running.close();
-      stopped.countDown();
-    }, "edge-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              running.close();
+              stopped.countDown();
+            },
+            "edge-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       // epoll on Linux when netty-transport-native-epoll is on the classpath, else NIO (on the
@@ -105,9 +131,16 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
         reloadOnHangup(node);
       }
       int port = node.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      LOG.info("edge {} listening on http://{}:{} (origin {}, cluster {}, transport {})", cfg.id(), cfg.listen().host(),
-          port, cfg.distributions().stream().map(d -> d.host() + " -> " + d.origin()).collect(Collectors.joining(", ")),
-          cfg.cluster() == null ? "none" : cfg.cluster().name(), running.vertx.isNativeTransportEnabled() ? "epoll" : "nio");
+      LOG.info(
+          "edge {} listening on http://{}:{} (origin {}, cluster {}, transport {})",
+          cfg.id(),
+          cfg.listen().host(),
+          port,
+          cfg.distributions().stream()
+              .map(d -> d.host() + " -> " + d.origin())
+              .collect(Collectors.joining(", ")),
+          cfg.cluster() == null ? "none" : cfg.cluster().name(),
+          running.vertx.isNativeTransportEnabled() ? "epoll" : "nio");
       if (node.tls() != null) {
         onSighup(node);
       }
@@ -133,39 +166,70 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
     return 0;
   }
 
-  /** SIGHUP reads {@code --distributions} again; a document with mistakes is refused and the old one kept. */
+  /**
+   * SIGHUP reads {@code --distributions} again; a document with mistakes is refused and the old one
+   * kept.
+   */
   private void reloadOnHangup(EdgeNode node) {
     try {
-      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
-        try {
-          node.activate(io.opencdn.common.distribution.DistributionsParser.load(distributionsFile));
-          LOG.info("edge {}: {} reloaded, version {}", node.config().id(), distributionsFile, node.distributions().version());
-        } catch (io.opencdn.common.distribution.Problems.DocumentException e) {
-          LOG.error("edge {}: {} refused, still serving version {}:\n{}", node.config().id(), distributionsFile,
-              node.distributions().version(), e.getMessage());
-        }
-      });
+      sun.misc.Signal.handle(
+          new sun.misc.Signal("HUP"),
+          sig -> {
+            try {
+              node.activate(
+                  io.opencdn.common.distribution.DistributionsParser.load(distributionsFile));
+              LOG.info(
+                  "edge {}: {} reloaded, version {}",
+                  node.config().id(),
+                  distributionsFile,
+                  node.distributions().version());
+            } catch (io.opencdn.common.distribution.Problems.DocumentException e) {
+              LOG.error(
+                  "edge {}: {} refused, still serving version {}:\n{}",
+                  node.config().id(),
+                  distributionsFile,
+                  node.distributions().version(),
+                  e.getMessage());
+            }
+          });
     } catch (IllegalArgumentException e) {
       LOG.debug("no SIGHUP on this platform");
     }
   }
 
   /**
-   * Joins the cluster, however long that takes (a busy host, members starting together), while
-   * the listen address answers 503 "joining" ({@link JoiningListener}); yields the member.
+   * Joins the cluster, however long that takes (a busy host, members starting together), while the
+   * listen address answers 503 "joining" ({@link JoiningListener}); yields the member.
    */
   private static HazelcastInstance join(EdgeConfig cfg, Running running) throws Exception {
-    running.cluster = ClusterJoin.start(cfg.cluster(), "edge-" + cfg.id(), false, ClusterJoin.Timing.DEFAULT);
-    running.joining = JoiningListener.start(running.vertx, cfg.id(), cfg.region(), cfg.listen().host(), cfg.listen().port(),
-        running.cluster::status).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    running.cluster =
+        ClusterJoin.start(cfg.cluster(), "edge-" + cfg.id(), false, ClusterJoin.Timing.DEFAULT);
+    running.joining =
+        JoiningListener.start(
+                running.vertx,
+                cfg.id(),
+                cfg.region(),
+                cfg.listen().host(),
+                cfg.listen().port(),
+                running.cluster::status)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
     if (!running.cluster.isJoined()) {
-      LOG.info("edge {} joining cluster {} (members {}); http://{}:{}{} answers 503 until it has joined", cfg.id(),
-          cfg.cluster().name(), cfg.cluster().members(), cfg.listen().host(), running.joining.port(), AdminEndpoints.PREFIX + "health");
+      LOG.info(
+          "edge {} joining cluster {} (members {}); http://{}:{}{} answers 503 until it has joined",
+          cfg.id(),
+          cfg.cluster().name(),
+          cfg.cluster().members(),
+          cfg.listen().host(),
+          running.joining.port(),
+          AdminEndpoints.PREFIX + "health");
     }
     try {
       return running.cluster.await();
     } catch (RuntimeException e) {
-      throw new IllegalStateException("cannot join the cluster on " + cfg.cluster().bind() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot join the cluster on " + cfg.cluster().bind() + ": " + e.getMessage(), e);
     }
   }
 
@@ -178,7 +242,9 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
     }
   }
 
-  /** The effective configuration from the options; a {@link ConfigException} when they are wrong. */
+  /**
+   * The effective configuration from the options; a {@link ConfigException} when they are wrong.
+   */
   EdgeConfig buildConfig() {
     if (config != null) {
       if (listen != null || origin != null) {
@@ -200,7 +266,8 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
       throw new ConfigException("--listen: expected HOST:PORT, got '" + listen + "'");
     }
     try {
-      return accessLog(EdgeConfig.standalone(id == null ? "edge" : id, endpoint, origin, adminToken));
+      return accessLog(
+          EdgeConfig.standalone(id == null ? "edge" : id, endpoint, origin, adminToken));
     } catch (ConfigException e) {
       throw new ConfigException("options: " + e.getMessage());
     }
@@ -212,14 +279,22 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
       return c;
     }
     if (!accessLog.equals("off") && !accessLog.equals("json") && !accessLog.equals("text")) {
-      throw new ConfigException("--access-log: expected off, json or text, got '" + accessLog + "'");
+      throw new ConfigException(
+          "--access-log: expected off, json or text, got '" + accessLog + "'");
     }
     io.opencdn.edge.config.AccessLogConfig a = c.accessLog();
-    return c.withAccessLog(new io.opencdn.edge.config.AccessLogConfig(!accessLog.equals("off"),
-        accessLog.equals("off") ? a.format() : accessLog, a.path(), a.fields(), a.sampleRate(), a.queueBytes()));
+    return c.withAccessLog(
+        new io.opencdn.edge.config.AccessLogConfig(
+            !accessLog.equals("off"),
+            accessLog.equals("off") ? a.format() : accessLog,
+            a.path(),
+            a.fields(),
+            a.sampleRate(),
+            a.queueBytes()));
   }
 
-  private static EdgeConfig override(String option, EdgeConfig c, java.util.function.UnaryOperator<EdgeConfig> change) {
+  private static EdgeConfig override(
+      String option, EdgeConfig c, java.util.function.UnaryOperator<EdgeConfig> change) {
     try {
       return change.apply(c);
     } catch (ConfigException e) {
@@ -229,13 +304,20 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
 
   private static String describe(Throwable t, EdgeConfig cfg) {
     if (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("in use")) {
-      return "cannot listen on " + cfg.listen() + (cfg.tls() == null ? "" : " or " + cfg.tls().listen())
-          + (cfg.live() == null ? "" : " or " + cfg.live().rtmp() + " (live.rtmp)") + ": " + t.getMessage();
+      return "cannot listen on "
+          + cfg.listen()
+          + (cfg.tls() == null ? "" : " or " + cfg.tls().listen())
+          + (cfg.live() == null ? "" : " or " + cfg.live().rtmp() + " (live.rtmp)")
+          + ": "
+          + t.getMessage();
     }
     return t.getMessage() == null ? t.toString() : t.getMessage();
   }
 
-  /** What has been started so far; closed in reverse order by the shutdown hook or after a failed start. */
+  /**
+   * What has been started so far; closed in reverse order by the shutdown hook or after a failed
+   * start.
+   */
   private static final class Running {
     volatile Vertx vertx;
     volatile ClusterJoin cluster;

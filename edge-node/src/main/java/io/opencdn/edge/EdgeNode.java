@@ -4,11 +4,11 @@ import com.hazelcast.core.HazelcastInstance;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.opencdn.common.cluster.ClusterMaps;
-import io.opencdn.common.config.ConfigException;
-import io.opencdn.common.log.AsyncLineWriter;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.common.config.AdminToken;
+import io.opencdn.common.config.ConfigException;
+import io.opencdn.common.log.AsyncLineWriter;
 import io.opencdn.edge.admin.AdminEndpoints;
 import io.opencdn.edge.admin.AdminRoute;
 import io.opencdn.edge.cache.CacheKey;
@@ -20,10 +20,10 @@ import io.opencdn.edge.cluster.ConfigPlane;
 import io.opencdn.edge.cluster.EdgeCluster;
 import io.opencdn.edge.cluster.latency.LatencyProber;
 import io.opencdn.edge.cluster.latency.TcpConnectConnector;
+import io.opencdn.edge.config.AccessLogConfig;
 import io.opencdn.edge.config.AdminConfig;
 import io.opencdn.edge.config.AdvertiseConfig;
 import io.opencdn.edge.config.CacheConfig;
-import io.opencdn.edge.config.AccessLogConfig;
 import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.edge.fill.Failover;
 import io.opencdn.edge.fill.FillOutcome;
@@ -31,9 +31,9 @@ import io.opencdn.edge.fill.FillerChain;
 import io.opencdn.edge.fill.Origin;
 import io.opencdn.edge.fill.OriginClient;
 import io.opencdn.edge.fill.SingleFlight;
+import io.opencdn.edge.http.AccessLog;
 import io.opencdn.edge.http.ConnectionGuard;
 import io.opencdn.edge.http.Distributions;
-import io.opencdn.edge.http.AccessLog;
 import io.opencdn.edge.http.EdgeHandler;
 import io.opencdn.edge.http.Listeners;
 import io.opencdn.edge.metrics.EdgeMetrics;
@@ -56,23 +56,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One edge: an HTTP caching reverse proxy for the configured distributions, plus its part of the
- * cluster when a Hazelcast instance is given. This class only wires the stages together and
- * starts and stops the listeners.
+ * cluster when a Hazelcast instance is given. This class only wires the stages together and starts
+ * and stops the listeners.
  *
  * <p>Request flow: {@code http} (listeners, Host to distribution, responses) -> {@code serve} (the
- * decision for a request and what is stored) -> {@code fill} (one collapsed fill per key) ->
- * {@code cache} (the tiers). {@code cluster} plugs in through what those stages define: it
- * decorates the cache tier, supplies the filler, and returns the {@code admin} routes it serves.
- * Live streaming (module {@code live}, the {@code live} section) runs beside: its RTMP listener
- * of its own, its HLS paths routed by {@code http}, {@code /_cdn/live} among the admin routes.
- * Construct, then {@link #start()}; {@link #stop()} leaves the registry first so DNS stops sending
- * clients before the listener closes.
+ * decision for a request and what is stored) -> {@code fill} (one collapsed fill per key) -> {@code
+ * cache} (the tiers). {@code cluster} plugs in through what those stages define: it decorates the
+ * cache tier, supplies the filler, and returns the {@code admin} routes it serves. Live streaming
+ * (module {@code live}, the {@code live} section) runs beside: its RTMP listener of its own, its
+ * HLS paths routed by {@code http}, {@code /_cdn/live} among the admin routes. Construct, then
+ * {@link #start()}; {@link #stop()} leaves the registry first so DNS stops sending clients before
+ * the listener closes.
  */
 public final class EdgeNode {
 
   private static final Logger LOG = LoggerFactory.getLogger(EdgeNode.class);
   private static final String CACHE_IMMUTABLE_HEADERS = "vertx.cacheImmutableHttpResponseHeaders";
-  private static final String REJECTED = "cluster records ignored: tag not verified (forged) or stale/replayed";
+  private static final String REJECTED =
+      "cluster records ignored: tag not verified (forged) or stale/replayed";
 
   private final Vertx vertx;
   private final EdgeConfig config;
@@ -99,7 +100,10 @@ public final class EdgeNode {
   private volatile int adminPort = -1;
   private int port = -1;
 
-  /** An edge with the cache tiers of {@code config.cache()} (memory, and disk with {@code diskPath}). */
+  /**
+   * An edge with the cache tiers of {@code config.cache()} (memory, and disk with {@code
+   * diskPath}).
+   */
   public EdgeNode(Vertx vertx, EdgeConfig config, HazelcastInstance hz, Clock clock) {
     this(vertx, config, hz, clock, CacheTiers.of(vertx, config.cache(), clock));
   }
@@ -110,103 +114,199 @@ public final class EdgeNode {
    * @param hz cluster member to register in, or null for a standalone edge
    * @param tiers the cache tiers, and the disk tier of large objects if any
    */
-  public EdgeNode(Vertx vertx, EdgeConfig config, HazelcastInstance hz, Clock clock, CacheTiers tiers) {
+  public EdgeNode(
+      Vertx vertx, EdgeConfig config, HazelcastInstance hz, Clock clock, CacheTiers tiers) {
     this.vertx = vertx;
     this.config = config;
     this.hz = hz;
     this.clock = clock;
     this.tokenGenerated = config.adminToken().isEmpty();
     this.token = AdminToken.of(config.adminToken());
-    this.origin = new OriginClient(vertx, clock, config.origin().connectTimeoutMillis(), config.origin().timeoutMillis());
+    this.origin =
+        new OriginClient(
+            vertx, clock, config.origin().connectTimeoutMillis(), config.origin().timeoutMillis());
     SingleFlight<CacheKey, FillOutcome> flights = new SingleFlight<>();
-    this.cluster = hz == null ? null
-        : new EdgeCluster(vertx, config, hz, clock, tiers.cache(), origin, flights::inFlight);
+    this.cluster =
+        hz == null
+            ? null
+            : new EdgeCluster(vertx, config, hz, clock, tiers.cache(), origin, flights::inFlight);
     CacheTiers served = cluster == null ? tiers : tiers.through(cluster.cache());
     this.cache = served.cache();
-    this.plane = hz == null ? null : new ConfigPlane(vertx, hz, config.id(), config.cluster().secret(), clock,
-        doc -> activate(doc));
-    this.live = config.live() == null ? null : LiveServer.create(vertx, config.live(), config.id(), liveHost(config),
-        hz, config.cluster() == null ? null : config.cluster().secret(), clock);
+    this.plane =
+        hz == null
+            ? null
+            : new ConfigPlane(
+                vertx, hz, config.id(), config.cluster().secret(), clock, doc -> activate(doc));
+    this.live =
+        config.live() == null
+            ? null
+            : LiveServer.create(
+                vertx,
+                config.live(),
+                config.id(),
+                liveHost(config),
+                hz,
+                config.cluster() == null ? null : config.cluster().secret(),
+                clock);
     List<AdminRoute> routes = new ArrayList<>(cluster == null ? List.of() : cluster.routes());
     if (plane != null) {
       routes.add(plane.route());
     }
     if (live != null) {
-      routes.add(new AdminRoute(AdminEndpoints.PREFIX + "live", true, req -> req.response()
-          .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
-          .end(live.stats().encodePrettily())));
+      routes.add(
+          new AdminRoute(
+              AdminEndpoints.PREFIX + "live",
+              true,
+              req ->
+                  req.response()
+                      .putHeader("Content-Type", "application/json")
+                      .putHeader("Cache-Control", "no-store")
+                      .end(live.stats().encodePrettily())));
     }
-    this.tls = config.tls() == null ? null : new TlsListener(vertx, config.id(), config.tls(), config.connections(),
-        cluster == null ? new LocalTicketKeyStore()
-            : new io.opencdn.edge.cluster.ClusterTicketKeys(vertx, hz, config.cluster().secret()),
-        clock, metrics.registry());
+    this.tls =
+        config.tls() == null
+            ? null
+            : new TlsListener(
+                vertx,
+                config.id(),
+                config.tls(),
+                config.connections(),
+                cluster == null
+                    ? new LocalTicketKeyStore()
+                    : new io.opencdn.edge.cluster.ClusterTicketKeys(
+                        vertx, hz, config.cluster().secret()),
+                clock,
+                metrics.registry());
     if (tls != null) {
       routes.add(tls.route());
     }
-    this.admin = new AdminEndpoints(config.id(), config.region(), token, metrics, cache, flights::size,
-        cluster == null ? () -> EdgeState.ACTIVE.name() : () -> cluster.state().name(), routes);
-    Predicate<Origin> originFailing = cluster == null ? o -> false : cluster.originHealth()::failing;
+    this.admin =
+        new AdminEndpoints(
+            config.id(),
+            config.region(),
+            token,
+            metrics,
+            cache,
+            flights::size,
+            cluster == null ? () -> EdgeState.ACTIVE.name() : () -> cluster.state().name(),
+            routes);
+    Predicate<Origin> originFailing =
+        cluster == null ? o -> false : cluster.originHealth()::failing;
     CacheConfig c = config.cache();
-    ServePolicy policy = new ServePolicy(new CacheSettings(c.maxObjectBytes(), c.staleWhileRevalidateSeconds(),
-        c.staleIfErrorSeconds(), c.heuristicMaxSeconds(), c.diskMaxObjectBytes()), originFailing);
+    ServePolicy policy =
+        new ServePolicy(
+            new CacheSettings(
+                c.maxObjectBytes(),
+                c.staleWhileRevalidateSeconds(),
+                c.staleIfErrorSeconds(),
+                c.heuristicMaxSeconds(),
+                c.diskMaxObjectBytes()),
+            originFailing);
     this.accessWriter = accessWriter(config.accessLog());
-    this.handler = new EdgeHandler(config.id(), config.region(), new Distributions(config.distributions()), admin,
-        config.admin() != null, served, new FillerChain(cluster == null ? Failover.filler(origin) : cluster.filler()), origin,
-        clock, policy, metrics, flights, live,
-        new AccessLog(accessWriter, config.accessLog(), config.id(), config.region(), clock, metrics));
+    this.handler =
+        new EdgeHandler(
+            config.id(),
+            config.region(),
+            new Distributions(config.distributions()),
+            admin,
+            config.admin() != null,
+            served,
+            new FillerChain(cluster == null ? Failover.filler(origin) : cluster.filler()),
+            origin,
+            clock,
+            policy,
+            metrics,
+            flights,
+            live,
+            new AccessLog(
+                accessWriter, config.accessLog(), config.id(), config.region(), clock, metrics));
     if (accessWriter != null) {
       FunctionCounter.builder("cdn_access_log_lines", accessWriter, AsyncLineWriter::written)
-          .description("access log lines written").register(metrics.registry());
+          .description("access log lines written")
+          .register(metrics.registry());
       FunctionCounter.builder("cdn_access_log_dropped", accessWriter, AsyncLineWriter::dropped)
-          .description("access log lines dropped: the writer's queue was full (overload, slow output) or a write failed")
+          .description(
+              "access log lines dropped: the writer's queue was full (overload, slow output) or a write failed")
           .register(metrics.registry());
     }
     ResponseCache tier = tiers.cache();
     Gauge.builder("cdn_cache_entries", tier, r -> r.stats().entries()).register(metrics.registry());
     Gauge.builder("cdn_cache_bytes", tier, r -> r.stats().bytes()).register(metrics.registry());
-    FunctionCounter.builder("cdn_cache_evictions", tier, r -> r.stats().evictions()).register(metrics.registry());
+    FunctionCounter.builder("cdn_cache_evictions", tier, r -> r.stats().evictions())
+        .register(metrics.registry());
     if (tiers.largeObjects() != null) {
-      FunctionCounter.builder("cdn_disk_writes_skipped", tiers.largeObjects(), d -> d.skippedWrites())
+      FunctionCounter.builder(
+              "cdn_disk_writes_skipped", tiers.largeObjects(), d -> d.skippedWrites())
           .description("responses not written to the disk tier: too many bytes waited for the disk")
           .register(metrics.registry());
-      FunctionCounter.builder("cdn_disk_files_corrupted", tiers.largeObjects(), d -> d.corruptedFiles())
+      FunctionCounter.builder(
+              "cdn_disk_files_corrupted", tiers.largeObjects(), d -> d.corruptedFiles())
           .description("disk tier files dropped: unreadable, truncated or failing their checksum")
           .register(metrics.registry());
     }
     if (cluster != null) {
-      cluster.recordChecks().forEach((map, check) -> {
-        FunctionCounter.builder("cdn_cluster_records_rejected", check, k -> k.forgedCount()).tag("map", map)
-            .tag("reason", "forged").description(REJECTED).register(metrics.registry());
-        FunctionCounter.builder("cdn_cluster_records_rejected", check, k -> k.staleCount()).tag("map", map)
-            .tag("reason", "stale").description(REJECTED).register(metrics.registry());
-      });
-      FunctionCounter.builder("cdn_cluster_records_rejected", cluster.directory(), d -> d.forgedRecords())
-          .tag("map", ClusterMaps.CACHE_DIRECTORY).tag("reason", "forged").description(REJECTED)
+      cluster
+          .recordChecks()
+          .forEach(
+              (map, check) -> {
+                FunctionCounter.builder("cdn_cluster_records_rejected", check, k -> k.forgedCount())
+                    .tag("map", map)
+                    .tag("reason", "forged")
+                    .description(REJECTED)
+                    .register(metrics.registry());
+                FunctionCounter.builder("cdn_cluster_records_rejected", check, k -> k.staleCount())
+                    .tag("map", map)
+                    .tag("reason", "stale")
+                    .description(REJECTED)
+                    .register(metrics.registry());
+              });
+      FunctionCounter.builder(
+              "cdn_cluster_records_rejected", cluster.directory(), d -> d.forgedRecords())
+          .tag("map", ClusterMaps.CACHE_DIRECTORY)
+          .tag("reason", "forged")
+          .description(REJECTED)
           .register(metrics.registry());
       Gauge.builder("cdn_origins_failing", cluster.originHealth(), h -> h.failingCount())
-          .description("origins the cluster reports failing now (shared origin health)").register(metrics.registry());
+          .description("origins the cluster reports failing now (shared origin health)")
+          .register(metrics.registry());
       Gauge.builder("cdn_cluster_members", hz, h -> h.getCluster().getMembers().size())
-          .description("members of the Hazelcast cluster as this edge sees them (edges and DNS servers)")
+          .description(
+              "members of the Hazelcast cluster as this edge sees them (edges and DNS servers)")
           .register(metrics.registry());
     }
     if (live != null) {
-      Gauge.builder("cdn_live_rtmp_connections", live, l -> l.stats().getJsonObject("connections").getInteger("open"))
-          .description("RTMP connections open (publishers, players, relays)").register(metrics.registry());
+      Gauge.builder(
+              "cdn_live_rtmp_connections",
+              live,
+              l -> l.stats().getJsonObject("connections").getInteger("open"))
+          .description("RTMP connections open (publishers, players, relays)")
+          .register(metrics.registry());
       Gauge.builder("cdn_live_streams", live, l -> l.stats().getJsonArray("streams").size())
-          .description("live streams at this edge (published here or relayed)").register(metrics.registry());
+          .description("live streams at this edge (published here or relayed)")
+          .register(metrics.registry());
     }
     this.guard = new ConnectionGuard(vertx, config.connections(), load);
     Gauge.builder("cdn_client_connections", guard, g -> g.openConnections())
-        .description("client connections open").register(metrics.registry());
+        .description("client connections open")
+        .register(metrics.registry());
     FunctionCounter.builder("cdn_client_connections_refused", guard, g -> g.refusedConnections())
-        .description("client connections closed at once: maxConnections or maxConnectionsPerAddress reached")
+        .description(
+            "client connections closed at once: maxConnections or maxConnectionsPerAddress reached")
         .register(metrics.registry());
     FunctionCounter.builder("cdn_client_connections_timed_out", guard, g -> g.timedOutConnections())
         .description("client connections closed for want of a complete request head in time")
         .register(metrics.registry());
-    this.prober = hz == null || !config.latency().enabled() ? null
-        : new LatencyProber(vertx, hz, config.id(), config.latency(), new TcpConnectConnector(), clock,
-            cluster.recordChecks().get(ClusterMaps.LATENCY_TARGETS));
+    this.prober =
+        hz == null || !config.latency().enabled()
+            ? null
+            : new LatencyProber(
+                vertx,
+                hz,
+                config.id(),
+                config.latency(),
+                new TcpConnectConnector(),
+                clock,
+                cluster.recordChecks().get(ClusterMaps.LATENCY_TARGETS));
   }
 
   /** Binds the HTTP listener, then registers in the cluster; yields the bound port. */
@@ -223,29 +323,54 @@ public final class EdgeNode {
     server = vertx.createHttpServer(options);
     guard.start();
     Future<Void> current = plane == null ? Future.succeededFuture() : plane.start();
-    return current.compose(v -> server.connectionHandler(guard.connections()).requestHandler(guard.requests(handler))
-        .listen(config.listen().port(), config.listen().host()))
-        .compose(s -> Listeners.more(vertx, options, Listeners.DEFAULT_INSTANCES - 1, guard.connections(),
-            guard.requests(handler), config.listen().host(), config.listen().port()).map(id -> {
-              extraListeners = id;
-              return s;
-            }))
-        .compose(s -> tls == null ? Future.succeededFuture(s) : tls.start(guard.connections(), guard.requests(handler)).map(s))
+    return current
+        .compose(
+            v ->
+                server
+                    .connectionHandler(guard.connections())
+                    .requestHandler(guard.requests(handler))
+                    .listen(config.listen().port(), config.listen().host()))
+        .compose(
+            s ->
+                Listeners.more(
+                        vertx,
+                        options,
+                        Listeners.DEFAULT_INSTANCES - 1,
+                        guard.connections(),
+                        guard.requests(handler),
+                        config.listen().host(),
+                        config.listen().port())
+                    .map(
+                        id -> {
+                          extraListeners = id;
+                          return s;
+                        }))
+        .compose(
+            s ->
+                tls == null
+                    ? Future.succeededFuture(s)
+                    : tls.start(guard.connections(), guard.requests(handler)).map(s))
         .compose(s -> startAdmin().map(s))
-        .compose(s -> {
-          port = s.actualPort();
-          return live == null ? Future.succeededFuture(s) : live.start(port).map(s);
-        })
-        .compose(s -> {
-          if (hz == null) {
-            return Future.succeededFuture(port);
-          }
-          return cluster.start(port, edgeRecord(), metrics::requests, load).map(port).onSuccess(p -> {
-            if (prober != null) {
-              prober.start();
-            }
-          });
-        });
+        .compose(
+            s -> {
+              port = s.actualPort();
+              return live == null ? Future.succeededFuture(s) : live.start(port).map(s);
+            })
+        .compose(
+            s -> {
+              if (hz == null) {
+                return Future.succeededFuture(port);
+              }
+              return cluster
+                  .start(port, edgeRecord(), metrics::requests, load)
+                  .map(port)
+                  .onSuccess(
+                      p -> {
+                        if (prober != null) {
+                          prober.start();
+                        }
+                      });
+            });
   }
 
   /** Removes the registry entry, then closes the listener, the origin client and the cache. */
@@ -254,21 +379,37 @@ public final class EdgeNode {
       prober.stop();
     }
     guard.stop();
-    Future<Void> leave = (live == null ? Future.<Void>succeededFuture() : live.stop().recover(e -> Future.succeededFuture()))
-        .compose(v -> plane == null ? Future.<Void>succeededFuture() : plane.stop().recover(t -> Future.succeededFuture()))
-        .compose(v -> cluster == null ? Future.succeededFuture() : cluster.stop());
+    Future<Void> leave =
+        (live == null
+                ? Future.<Void>succeededFuture()
+                : live.stop().recover(e -> Future.succeededFuture()))
+            .compose(
+                v ->
+                    plane == null
+                        ? Future.<Void>succeededFuture()
+                        : plane.stop().recover(t -> Future.succeededFuture()))
+            .compose(v -> cluster == null ? Future.succeededFuture() : cluster.stop());
     return leave
-        .compose(v -> extraListeners == null ? Future.<Void>succeededFuture() : vertx.undeploy(extraListeners))
+        .compose(
+            v ->
+                extraListeners == null
+                    ? Future.<Void>succeededFuture()
+                    : vertx.undeploy(extraListeners))
         .compose(v -> tls == null ? Future.<Void>succeededFuture() : tls.stop())
         .compose(v -> adminServer == null ? Future.<Void>succeededFuture() : adminServer.close())
         .compose(v -> server == null ? Future.succeededFuture() : server.close())
         .compose(v -> origin.close())
         .compose(v -> cache.close())
-        .compose(v -> accessWriter == null ? Future.<Void>succeededFuture()
-            : vertx.executeBlocking(() -> {
-              accessWriter.close();
-              return null;
-            }, false));
+        .compose(
+            v ->
+                accessWriter == null
+                    ? Future.<Void>succeededFuture()
+                    : vertx.executeBlocking(
+                        () -> {
+                          accessWriter.close();
+                          return null;
+                        },
+                        false));
   }
 
   /** The access log's writer ({@code accessLog.path}), or null when the access log is off. */
@@ -279,12 +420,16 @@ public final class EdgeNode {
     try {
       return AsyncLineWriter.open(c.path(), c.queueBytes(), "access-log");
     } catch (java.io.IOException | RuntimeException e) {
-      throw ConfigException.invalid("accessLog.path", "a file that can be appended to, or - (standard output)",
+      throw ConfigException.invalid(
+          "accessLog.path",
+          "a file that can be appended to, or - (standard output)",
           c.path() + " (" + e.getMessage() + ")");
     }
   }
 
-  /** The cluster part of this edge (registry, drain, fills, invalidations), or null when standalone. */
+  /**
+   * The cluster part of this edge (registry, drain, fills, invalidations), or null when standalone.
+   */
   public EdgeCluster cluster() {
     return cluster;
   }
@@ -294,7 +439,10 @@ public final class EdgeNode {
     return live;
   }
 
-  /** Where other edges reach this one for a live stream: the advertised address, else the listen host. */
+  /**
+   * Where other edges reach this one for a live stream: the advertised address, else the listen
+   * host.
+   */
   private static String liveHost(EdgeConfig config) {
     AdvertiseConfig a = config.advertise();
     return a.ipv4() != null ? a.ipv4() : a.ipv6() != null ? a.ipv6() : config.listen().host();
@@ -335,18 +483,29 @@ public final class EdgeNode {
       return Future.succeededFuture();
     }
     adminServer = vertx.createHttpServer(Listeners.options());
-    return adminServer.requestHandler(req -> {
-      if (req.path() != null && req.path().startsWith(AdminEndpoints.PREFIX)) {
-        admin.handle(req);
-      } else {
-        req.response().setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8")
-            .end("404 Not Found: this listener serves /_cdn/* only\n");
-      }
-    }).listen(listener.listen().port(), listener.listen().host()).map(s -> {
-      adminPort = s.actualPort();
-      LOG.info("edge {} admin endpoints on http://{}:{}/_cdn/", config.id(), listener.listen().host(), adminPort);
-      return null;
-    });
+    return adminServer
+        .requestHandler(
+            req -> {
+              if (req.path() != null && req.path().startsWith(AdminEndpoints.PREFIX)) {
+                admin.handle(req);
+              } else {
+                req.response()
+                    .setStatusCode(404)
+                    .putHeader("Content-Type", "text/plain; charset=utf-8")
+                    .end("404 Not Found: this listener serves /_cdn/* only\n");
+              }
+            })
+        .listen(listener.listen().port(), listener.listen().host())
+        .map(
+            s -> {
+              adminPort = s.actualPort();
+              LOG.info(
+                  "edge {} admin endpoints on http://{}:{}/_cdn/",
+                  config.id(),
+                  listener.listen().host(),
+                  adminPort);
+              return null;
+            });
   }
 
   /**
@@ -399,7 +558,18 @@ public final class EdgeNode {
 
   private EdgeRecord edgeRecord() {
     AdvertiseConfig a = config.advertise();
-    return new EdgeRecord(config.id(), config.region(), config.latitude(), config.longitude(), a.ipv4(), a.ipv6(),
-        port, config.capacity(), 0, EdgeState.ACTIVE, hz.getLocalEndpoint().getUuid().toString(), clock.millis());
+    return new EdgeRecord(
+        config.id(),
+        config.region(),
+        config.latitude(),
+        config.longitude(),
+        a.ipv4(),
+        a.ipv6(),
+        port,
+        config.capacity(),
+        0,
+        EdgeState.ACTIVE,
+        hz.getLocalEndpoint().getUuid().toString(),
+        clock.millis());
   }
 }

@@ -15,11 +15,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** With an {@code admin:} section, {@code /_cdn/*} is served on its own listener, apart from content traffic. */
+/**
+ * With an {@code admin:} section, {@code /_cdn/*} is served on its own listener, apart from content
+ * traffic.
+ */
 class AdminListenerTest {
 
   static final String TOKEN = "admin-listener-token-0123456789";
-  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   Vertx vertx;
   TestOrigin origin;
@@ -29,8 +33,11 @@ class AdminListenerTest {
   void start() {
     vertx = Vertx.vertx();
     origin = new TestOrigin(vertx);
-    origin.route("/page", req -> req.response().putHeader("Cache-Control", "max-age=60").end("content"));
-    EdgeConfig cfg = ConfigLoader.parse("""
+    origin.route(
+        "/page", req -> req.response().putHeader("Cache-Control", "max-age=60").end("content"));
+    EdgeConfig cfg =
+        ConfigLoader.parse(
+            """
         id: admin-test
         latitude: 50
         longitude: 8
@@ -38,7 +45,10 @@ class AdminListenerTest {
         adminToken: %s
         admin: {listen: "127.0.0.1:0"}
         distributions: [{host: www.cdn.test, origin: "%s"}]
-        """.formatted(TOKEN, origin.url()), "edge.yaml", EdgeConfig.class);
+        """
+                .formatted(TOKEN, origin.url()),
+            "edge.yaml",
+            EdgeConfig.class);
     edge = new EdgeNode(vertx, cfg, null, Clock.systemUTC());
     await(edge.start());
   }
@@ -50,7 +60,9 @@ class AdminListenerTest {
   }
 
   HttpResponse<String> get(int port, String path, boolean token) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Host", "www.cdn.test");
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Host", "www.cdn.test");
     if (token) {
       b.header("Authorization", "Bearer " + TOKEN);
     }
@@ -64,9 +76,13 @@ class AdminListenerTest {
     assertThat(admin).isPositive().isNotEqualTo(content);
 
     for (String path : new String[] {"/_cdn/stats", "/_cdn/metrics"}) {
-      assertThat(get(content, path, true).statusCode()).as("content listener " + path).isEqualTo(404);
+      assertThat(get(content, path, true).statusCode())
+          .as("content listener " + path)
+          .isEqualTo(404);
       assertThat(get(admin, path, true).statusCode()).as("admin listener " + path).isEqualTo(200);
-      assertThat(get(admin, path, false).statusCode()).as("admin listener without the token " + path).isEqualTo(401);
+      assertThat(get(admin, path, false).statusCode())
+          .as("admin listener without the token " + path)
+          .isEqualTo(401);
     }
     // the DNS servers' health check and the peer endpoint stay on the content listener
     assertThat(get(content, "/_cdn/health", false).statusCode()).isEqualTo(200);

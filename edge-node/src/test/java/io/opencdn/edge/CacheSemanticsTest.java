@@ -19,15 +19,24 @@ import org.junit.jupiter.api.Test;
 class CacheSemanticsTest extends EdgeHarness {
 
   void etagRoute(String path, String etag, String body, String maxAge) {
-    origin.route(path, req -> {
-      if (etag.equals(req.getHeader("If-None-Match"))) {
-        req.response().setStatusCode(304).putHeader("ETag", etag).putHeader("Cache-Control", "max-age=60")
-            .putHeader("X-Version", "refreshed").end();
-      } else {
-        req.response().putHeader("ETag", etag).putHeader("Cache-Control", maxAge).putHeader("X-Version", "first")
-            .end(body);
-      }
-    });
+    origin.route(
+        path,
+        req -> {
+          if (etag.equals(req.getHeader("If-None-Match"))) {
+            req.response()
+                .setStatusCode(304)
+                .putHeader("ETag", etag)
+                .putHeader("Cache-Control", "max-age=60")
+                .putHeader("X-Version", "refreshed")
+                .end();
+          } else {
+            req.response()
+                .putHeader("ETag", etag)
+                .putHeader("Cache-Control", maxAge)
+                .putHeader("X-Version", "first")
+                .end(body);
+          }
+        });
   }
 
   @Test
@@ -55,13 +64,18 @@ class CacheSemanticsTest extends EdgeHarness {
   @Test
   void revalidationUsesIfModifiedSince() {
     String lm = "Wed, 31 Dec 2025 00:00:00 GMT";
-    origin.route("/lm", req -> {
-      if (lm.equals(req.getHeader("If-Modified-Since"))) {
-        req.response().setStatusCode(304).end();
-      } else {
-        req.response().putHeader("Last-Modified", lm).putHeader("Cache-Control", "max-age=5").end("dated");
-      }
-    });
+    origin.route(
+        "/lm",
+        req -> {
+          if (lm.equals(req.getHeader("If-Modified-Since"))) {
+            req.response().setStatusCode(304).end();
+          } else {
+            req.response()
+                .putHeader("Last-Modified", lm)
+                .putHeader("Cache-Control", "max-age=5")
+                .end("dated");
+          }
+        });
     start();
 
     get("/lm");
@@ -74,8 +88,17 @@ class CacheSemanticsTest extends EdgeHarness {
 
   @Test
   void clientConditionalsAreAnswered304FromTheCache() {
-    origin.content("/c", "body", "Cache-Control", "max-age=60", "ETag", "\"abc\"",
-        "Last-Modified", "Wed, 31 Dec 2025 00:00:00 GMT", "Content-Type", "text/plain");
+    origin.content(
+        "/c",
+        "body",
+        "Cache-Control",
+        "max-age=60",
+        "ETag",
+        "\"abc\"",
+        "Last-Modified",
+        "Wed, 31 Dec 2025 00:00:00 GMT",
+        "Content-Type",
+        "text/plain");
     start();
     get("/c");
 
@@ -97,8 +120,15 @@ class CacheSemanticsTest extends EdgeHarness {
 
   @Test
   void rangesAreServedFromTheCachedFullObject() {
-    origin.content("/v", "0123456789abcdefghij", "Cache-Control", "max-age=60", "ETag", "\"r1\"",
-        "Content-Type", "video/mp4");
+    origin.content(
+        "/v",
+        "0123456789abcdefghij",
+        "Cache-Control",
+        "max-age=60",
+        "ETag",
+        "\"r1\"",
+        "Content-Type",
+        "video/mp4");
     start();
 
     Resp miss = get("/v", "Range", "bytes=2-5");
@@ -117,8 +147,11 @@ class CacheSemanticsTest extends EdgeHarness {
     assertThat(suffix.body()).isEqualTo("hij");
     assertThat(multi.status()).isEqualTo(206);
     assertThat(multi.header("Content-Type")).startsWith("multipart/byteranges; boundary=");
-    assertThat(multi.body()).contains("Content-Range: bytes 0-1/20\r\n\r\n01", "Content-Range: bytes 18-19/20\r\n\r\nij",
-        "Content-Type: video/mp4");
+    assertThat(multi.body())
+        .contains(
+            "Content-Range: bytes 0-1/20\r\n\r\n01",
+            "Content-Range: bytes 18-19/20\r\n\r\nij",
+            "Content-Type: video/mp4");
     assertThat(unsatisfiable.status()).isEqualTo(416);
     assertThat(unsatisfiable.header("Content-Range")).isEqualTo("bytes */20");
     assertThat(ifRangeMatch.status()).isEqualTo(206);
@@ -133,15 +166,20 @@ class CacheSemanticsTest extends EdgeHarness {
   @Test
   void aRangeOnAnObjectTooLargeToStoreIsAskedFromTheOriginWithItsRange() {
     String big = "0123456789".repeat(2000);
-    origin.route("/big.mp4", req -> {
-      String range = req.getHeader("Range");
-      req.response().putHeader("Cache-Control", "max-age=60");
-      if (range == null) {
-        req.response().end(big);
-      } else {
-        req.response().setStatusCode(206).putHeader("Content-Range", "bytes 10-14/" + big.length()).end(big.substring(10, 15));
-      }
-    });
+    origin.route(
+        "/big.mp4",
+        req -> {
+          String range = req.getHeader("Range");
+          req.response().putHeader("Cache-Control", "max-age=60");
+          if (range == null) {
+            req.response().end(big);
+          } else {
+            req.response()
+                .setStatusCode(206)
+                .putHeader("Content-Range", "bytes 10-14/" + big.length())
+                .end(big.substring(10, 15));
+          }
+        });
     start(config(new CacheConfig(1L << 20, 8192L)));
 
     Resp r = get("/big.mp4", "Range", "bytes=10-14");
@@ -164,7 +202,8 @@ class CacheSemanticsTest extends EdgeHarness {
     assertThat(get("/d", "Cache-Control", "max-age=20").header("X-Cache")).startsWith("RefreshHit");
     // the 304 made it fresh for 60 s from now
     assertThat(get("/d", "Cache-Control", "min-fresh=50").header("X-Cache")).startsWith("Hit");
-    assertThat(get("/d", "Cache-Control", "min-fresh=70").header("X-Cache")).startsWith("RefreshHit");
+    assertThat(get("/d", "Cache-Control", "min-fresh=70").header("X-Cache"))
+        .startsWith("RefreshHit");
     assertThat(get("/d", "Cache-Control", "no-cache").header("X-Cache")).startsWith("RefreshHit");
     assertThat(get("/d", "Pragma", "no-cache").header("X-Cache")).startsWith("RefreshHit");
     assertThat(origin.count("/d")).isEqualTo(5);
@@ -173,7 +212,8 @@ class CacheSemanticsTest extends EdgeHarness {
     assertThat(get("/d", "Cache-Control", "max-stale=20").header("X-Cache")).startsWith("Hit");
     assertThat(get("/d", "Cache-Control", "max-stale").header("X-Cache")).startsWith("Hit");
     assertThat(origin.count("/d")).isEqualTo(5);
-    assertThat(get("/d", "Cache-Control", "max-stale=5").header("X-Cache")).startsWith("RefreshHit");
+    assertThat(get("/d", "Cache-Control", "max-stale=5").header("X-Cache"))
+        .startsWith("RefreshHit");
   }
 
   @Test
@@ -234,8 +274,13 @@ class CacheSemanticsTest extends EdgeHarness {
   @Test
   void staleIfErrorCoversOrigin5xxWithinItsWindow() {
     int[] status = {200};
-    origin.route("/e", req -> req.response().setStatusCode(status[0]).putHeader("Cache-Control", "max-age=10, stale-if-error=30")
-        .end(status[0] == 200 ? "good" : "bad"));
+    origin.route(
+        "/e",
+        req ->
+            req.response()
+                .setStatusCode(status[0])
+                .putHeader("Cache-Control", "max-age=10, stale-if-error=30")
+                .end(status[0] == 200 ? "good" : "bad"));
     start();
     get("/e");
     status[0] = 503;
@@ -254,8 +299,12 @@ class CacheSemanticsTest extends EdgeHarness {
   @Test
   void staleWhileRevalidateServesStaleAndRefreshesOnceInTheBackground() {
     int[] version = {1};
-    origin.route("/swr", req -> req.response().putHeader("Cache-Control", "max-age=10, stale-while-revalidate=60")
-        .end("v" + version[0]));
+    origin.route(
+        "/swr",
+        req ->
+            req.response()
+                .putHeader("Cache-Control", "max-age=10, stale-while-revalidate=60")
+                .end("v" + version[0]));
     start();
     get("/swr");
     version[0] = 2;
@@ -284,9 +333,13 @@ class CacheSemanticsTest extends EdgeHarness {
 
   @Test
   void heuristicFreshnessIsTenPercentOfTheLastModifiedAge() {
-    origin.route("/h", req -> req.response()
-        .putHeader("Date", HttpDates.format(clock.millis()))
-        .putHeader("Last-Modified", HttpDates.format(clock.millis() - 100_000)).end("h"));
+    origin.route(
+        "/h",
+        req ->
+            req.response()
+                .putHeader("Date", HttpDates.format(clock.millis()))
+                .putHeader("Last-Modified", HttpDates.format(clock.millis() - 100_000))
+                .end("h"));
     start();
     get("/h");
 
@@ -300,8 +353,13 @@ class CacheSemanticsTest extends EdgeHarness {
 
   @Test
   void varyAcceptEncodingIsNormalised() {
-    origin.route("/z", req -> req.response().putHeader("Cache-Control", "max-age=60").putHeader("Vary", "Accept-Encoding")
-        .end("enc=" + req.getHeader("Accept-Encoding")));
+    origin.route(
+        "/z",
+        req ->
+            req.response()
+                .putHeader("Cache-Control", "max-age=60")
+                .putHeader("Vary", "Accept-Encoding")
+                .end("enc=" + req.getHeader("Accept-Encoding")));
     start();
 
     Resp first = get("/z", "Accept-Encoding", "gzip, deflate");
@@ -319,8 +377,14 @@ class CacheSemanticsTest extends EdgeHarness {
     origin.content("/item/1", "one", "Cache-Control", "max-age=60");
     origin.content("/item/2", "two", "Cache-Control", "max-age=60");
     origin.content("/list", "list", "Cache-Control", "max-age=60");
-    origin.route("/item", req -> req.response().setStatusCode(201).putHeader("Location", "/item/1")
-        .putHeader("Content-Location", "http://" + HOST + "/list").end());
+    origin.route(
+        "/item",
+        req ->
+            req.response()
+                .setStatusCode(201)
+                .putHeader("Location", "/item/1")
+                .putHeader("Content-Location", "http://" + HOST + "/list")
+                .end());
     start();
     get("/item/1");
     get("/item/2");
@@ -357,21 +421,35 @@ class CacheSemanticsTest extends EdgeHarness {
   @Test
   void aMissIsStreamedToTheClientWhileItIsStored() {
     Promise<Void> clientGotFirstChunk = Promise.promise();
-    origin.route("/stream", req -> {
-      req.response().setChunked(true).putHeader("Cache-Control", "max-age=60").write("a".repeat(1000));
-      clientGotFirstChunk.future().onComplete(v -> req.response().end("b".repeat(1000)));
-    });
+    origin.route(
+        "/stream",
+        req -> {
+          req.response()
+              .setChunked(true)
+              .putHeader("Cache-Control", "max-age=60")
+              .write("a".repeat(1000));
+          clientGotFirstChunk.future().onComplete(v -> req.response().end("b".repeat(1000)));
+        });
     start();
     StringBuilder received = new StringBuilder();
     Promise<Void> done = Promise.promise();
-    client.request(new io.vertx.core.http.RequestOptions().setHost("127.0.0.1").setPort(edge.port()).setURI("/stream")
-        .putHeader("Host", HOST)).compose(r -> r.send()).onSuccess(res -> {
-          res.handler(chunk -> {
-            received.append(chunk.toString());
-            clientGotFirstChunk.tryComplete();
-          });
-          res.endHandler(v -> done.complete());
-        });
+    client
+        .request(
+            new io.vertx.core.http.RequestOptions()
+                .setHost("127.0.0.1")
+                .setPort(edge.port())
+                .setURI("/stream")
+                .putHeader("Host", HOST))
+        .compose(r -> r.send())
+        .onSuccess(
+            res -> {
+              res.handler(
+                  chunk -> {
+                    received.append(chunk.toString());
+                    clientGotFirstChunk.tryComplete();
+                  });
+              res.endHandler(v -> done.complete());
+            });
 
     await(done.future());
 
@@ -389,19 +467,35 @@ class CacheSemanticsTest extends EdgeHarness {
     get("/m");
 
     Resp denied = await(send(HttpMethod.GET, "/_cdn/metrics", HOST, null));
-    Resp metrics = await(send(HttpMethod.GET, "/_cdn/metrics", HOST, null, "Authorization", "Bearer " + TOKEN));
+    Resp metrics =
+        await(
+            send(HttpMethod.GET, "/_cdn/metrics", HOST, null, "Authorization", "Bearer " + TOKEN));
 
     assertThat(denied.status()).isEqualTo(401);
     assertThat(metrics.status()).isEqualTo(200);
-    assertThat(metrics.body()).contains("cdn_cache_hits_total 1.0", "cdn_cache_misses_total 1.0",
-        "cdn_origin_latency_seconds_count 1", "cdn_cache_entries 1.0", "cdn_cache_evictions_total",
-        "cdn_response_bytes_total");
+    assertThat(metrics.body())
+        .contains(
+            "cdn_cache_hits_total 1.0",
+            "cdn_cache_misses_total 1.0",
+            "cdn_origin_latency_seconds_count 1",
+            "cdn_cache_entries 1.0",
+            "cdn_cache_evictions_total",
+            "cdn_response_bytes_total");
   }
 
   @Test
   void failedIfMatchOrIfUnmodifiedSinceGets412FromTheCache() {
-    origin.content("/p", "payload", "Cache-Control", "max-age=60", "ETag", "\"p1\"",
-        "Last-Modified", "Wed, 31 Dec 2025 00:00:00 GMT", "Content-Type", "text/plain");
+    origin.content(
+        "/p",
+        "payload",
+        "Cache-Control",
+        "max-age=60",
+        "ETag",
+        "\"p1\"",
+        "Last-Modified",
+        "Wed, 31 Dec 2025 00:00:00 GMT",
+        "Content-Type",
+        "text/plain");
     start();
     get("/p");
 
@@ -412,10 +506,12 @@ class CacheSemanticsTest extends EdgeHarness {
     Resp unmodified = get("/p", "If-Unmodified-Since", "Thu, 01 Jan 2026 00:00:00 GMT");
     Resp modified = get("/p", "If-Unmodified-Since", "Tue, 30 Dec 2025 00:00:00 GMT");
     // If-Match comes first: it holds, so If-Unmodified-Since is not evaluated
-    Resp matchWins = get("/p", "If-Match", "\"p1\"", "If-Unmodified-Since", "Tue, 30 Dec 2025 00:00:00 GMT");
+    Resp matchWins =
+        get("/p", "If-Match", "\"p1\"", "If-Unmodified-Since", "Tue, 30 Dec 2025 00:00:00 GMT");
     // preconditions before If-None-Match and Range (RFC 9110 13.2.2)
     Resp beforeInm = get("/p", "If-Match", "\"p0\"", "If-None-Match", "\"p1\"");
-    Resp beforeRange = get("/p", "If-Unmodified-Since", "Tue, 30 Dec 2025 00:00:00 GMT", "Range", "bytes=0-1");
+    Resp beforeRange =
+        get("/p", "If-Unmodified-Since", "Tue, 30 Dec 2025 00:00:00 GMT", "Range", "bytes=0-1");
     Resp head = await(send(HttpMethod.HEAD, "/p", HOST, null, "If-Match", "\"p0\""));
     Resp rangeOk = get("/p", "If-Match", "\"p1\"", "Range", "bytes=0-2");
 

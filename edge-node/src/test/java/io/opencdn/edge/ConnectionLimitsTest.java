@@ -39,13 +39,29 @@ class ConnectionLimitsTest extends EdgeHarness {
   }
 
   EdgeConfig config(ConnectionsConfig connections) {
-    return new EdgeConfig("test-edge", "test", 50.0, 8.0, Endpoint.parse("127.0.0.1:0"), null, null, TOKEN,
-        new CacheConfig(1L << 20, 64L << 10), new OriginConfig(500, 2000),
-        List.of(new DistributionConfig(HOST, origin.url())), null, null, null, null, connections, null);
+    return new EdgeConfig(
+        "test-edge",
+        "test",
+        50.0,
+        8.0,
+        Endpoint.parse("127.0.0.1:0"),
+        null,
+        null,
+        TOKEN,
+        new CacheConfig(1L << 20, 64L << 10),
+        new OriginConfig(500, 2000),
+        List.of(new DistributionConfig(HOST, origin.url())),
+        null,
+        null,
+        null,
+        null,
+        connections,
+        null);
   }
 
   static ConnectionsConfig limits(int max, int perAddress, int headerMillis, int keepAliveMillis) {
-    return new ConnectionsConfig(max, perAddress, headerMillis, keepAliveMillis, null, null, null, null);
+    return new ConnectionsConfig(
+        max, perAddress, headerMillis, keepAliveMillis, null, null, null, null);
   }
 
   /** A socket to the edge from {@code local} (a loopback address), kept until the test ends. */
@@ -79,7 +95,10 @@ class ConnectionLimitsTest extends EdgeHarness {
 
   /** One GET on {@code s} (keep-alive); the status line of the answer. */
   static String get(Socket s, String path) throws IOException {
-    s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: www.cdn.test\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    s.getOutputStream()
+        .write(
+            ("GET " + path + " HTTP/1.1\r\nHost: www.cdn.test\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
     s.setSoTimeout(5000);
     InputStream in = s.getInputStream();
     StringBuilder head = new StringBuilder();
@@ -90,7 +109,8 @@ class ConnectionLimitsTest extends EdgeHarness {
       }
       head.append((char) b);
     }
-    int length = Integer.parseInt(head.toString().replaceAll("(?is).*content-length: *(\\d+).*", "$1"));
+    int length =
+        Integer.parseInt(head.toString().replaceAll("(?is).*content-length: *(\\d+).*", "$1"));
     in.readNBytes(length);
     return head.substring(0, head.indexOf("\r\n"));
   }
@@ -108,7 +128,9 @@ class ConnectionLimitsTest extends EdgeHarness {
     Socket fourth = connect("127.0.0.1");
 
     assertThat(closedWithin(fourth, Duration.ofSeconds(5))).isTrue();
-    assertThat(get(connect("127.0.0.2"), "/a")).as("another address still gets in").isEqualTo("HTTP/1.1 200 OK");
+    assertThat(get(connect("127.0.0.2"), "/a"))
+        .as("another address still gets in")
+        .isEqualTo("HTTP/1.1 200 OK");
     for (Socket s : mine) {
       assertThat(get(s, "/a")).isEqualTo("HTTP/1.1 200 OK");
     }
@@ -123,7 +145,9 @@ class ConnectionLimitsTest extends EdgeHarness {
   void theEdgeHoldsNoMoreThanMaxConnections() throws IOException {
     origin.content("/a", "a", "Cache-Control", "max-age=60");
     start(config(limits(4, 2, 60_000, 60_000)));
-    List<Socket> held = List.of(connect("127.0.0.1"), connect("127.0.0.1"), connect("127.0.0.2"), connect("127.0.0.3"));
+    List<Socket> held =
+        List.of(
+            connect("127.0.0.1"), connect("127.0.0.1"), connect("127.0.0.2"), connect("127.0.0.3"));
     for (Socket s : held) {
       assertThat(get(s, "/a")).isEqualTo("HTTP/1.1 200 OK");
     }
@@ -172,7 +196,8 @@ class ConnectionLimitsTest extends EdgeHarness {
   }
 
   @Test
-  void aKeptAliveConnectionTricklingItsNextRequestIsClosedAtTheKeepAliveDeadline() throws IOException {
+  void aKeptAliveConnectionTricklingItsNextRequestIsClosedAtTheKeepAliveDeadline()
+      throws IOException {
     origin.content("/a", "a", "Cache-Control", "max-age=60");
     start(config(limits(100, 10, 60_000, 800)));
     Socket s = connect("127.0.0.1");
@@ -198,7 +223,11 @@ class ConnectionLimitsTest extends EdgeHarness {
   @Test
   void aSlowButTimelyRequestIsServedAndItsConnectionKeptWhileBusy() throws Exception {
     // the origin takes longer than both deadlines: a request in progress is not cut
-    origin.route("/slow", req -> vertx.setTimer(1200, t -> req.response().putHeader("Cache-Control", "max-age=60").end("s")));
+    origin.route(
+        "/slow",
+        req ->
+            vertx.setTimer(
+                1200, t -> req.response().putHeader("Cache-Control", "max-age=60").end("s")));
     start(config(limits(100, 10, 700, 700)));
     Socket s = connect("127.0.0.1");
     OutputStream out = s.getOutputStream();

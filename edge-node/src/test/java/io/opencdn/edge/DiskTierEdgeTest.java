@@ -16,8 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** An edge configured with {@code cache.diskPath}: its objects survive a restart. */
 class DiskTierEdgeTest extends EdgeHarness {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   long files() {
     try (Stream<Path> s = Files.list(dir)) {
@@ -30,7 +29,8 @@ class DiskTierEdgeTest extends EdgeHarness {
   @Test
   void aRestartedEdgeServesItsDiskObjectsEvenWithTheOriginDown() {
     origin.content("/kept.js", "kept", "Cache-Control", "max-age=600", "ETag", "\"k\"");
-    EdgeConfig cfg = config(new CacheConfig(1L << 20, 64L << 10, null, null, null, dir.toString(), 8L << 20));
+    EdgeConfig cfg =
+        config(new CacheConfig(1L << 20, 64L << 10, null, null, null, dir.toString(), 8L << 20));
     edge = new EdgeNode(vertx, cfg, null, clock);
     await(edge.start());
     assertThat(get("/kept.js").header("X-Cache")).startsWith("Miss");
@@ -53,14 +53,28 @@ class DiskTierEdgeTest extends EdgeHarness {
   @Test
   void theDiskTiersWriteAndIntegrityCountersAreMetrics() {
     origin.content("/m.js", "m", "Cache-Control", "max-age=600");
-    edge = new EdgeNode(vertx, config(new CacheConfig(1L << 20, 64L << 10, null, null, null, dir.toString(), 8L << 20)),
-        null, clock);
+    edge =
+        new EdgeNode(
+            vertx,
+            config(
+                new CacheConfig(1L << 20, 64L << 10, null, null, null, dir.toString(), 8L << 20)),
+            null,
+            clock);
     await(edge.start());
     get("/m.js");
 
-    String metrics = await(send(io.vertx.core.http.HttpMethod.GET, "/_cdn/metrics", HOST, null, "Authorization",
-        "Bearer " + TOKEN)).body();
+    String metrics =
+        await(
+                send(
+                    io.vertx.core.http.HttpMethod.GET,
+                    "/_cdn/metrics",
+                    HOST,
+                    null,
+                    "Authorization",
+                    "Bearer " + TOKEN))
+            .body();
 
-    assertThat(metrics).contains("cdn_disk_writes_skipped_total 0.0", "cdn_disk_files_corrupted_total 0.0");
+    assertThat(metrics)
+        .contains("cdn_disk_writes_skipped_total 0.0", "cdn_disk_files_corrupted_total 0.0");
   }
 }

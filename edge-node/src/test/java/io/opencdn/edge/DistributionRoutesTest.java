@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A {@code distributions.yaml} version activated on a running edge: behaviors by path, cache
- * policies (TTL, query strings in the key), origin request policies, origin group failover, and
- * the switch from one version to the next.
+ * policies (TTL, query strings in the key), origin request policies, origin group failover, and the
+ * switch from one version to the next.
  */
 class DistributionRoutesTest extends EdgeHarness {
 
@@ -32,7 +32,8 @@ class DistributionRoutesTest extends EdgeHarness {
               - {path: "*", target: ha, cachePolicy: CachingOptimized}
         cachePolicies:
           - {name: ignore-utm, minTtl: 0, defaultTtl: 600, maxTtl: 3600, queryStrings: {deny: [utm_source]}}
-        """.formatted(primary, standby, api);
+        """
+        .formatted(primary, standby, api);
   }
 
   @Test
@@ -44,7 +45,8 @@ class DistributionRoutesTest extends EdgeHarness {
       origin.content("/page", "page", "Cache-Control", "no-store");
       api.content("/v2/api/users", "users");
       start();
-      edge.activate(DistributionsParser.parse(doc(origin.url(), standby.url(), api.url()), "d.yaml"));
+      edge.activate(
+          DistributionsParser.parse(doc(origin.url(), standby.url(), api.url()), "d.yaml"));
 
       for (int i = 0; i < 10; i++) {
         Resp r = get("/static/app.js?v=1&utm_source=" + i);
@@ -66,7 +68,8 @@ class DistributionRoutesTest extends EdgeHarness {
       assertThat(api.count("/v2/api/users")).isEqualTo(3);
       assertThat(api.lastHeaders().get("Host")).isEqualTo("api.internal");
       assertThat(api.lastHeaders().get("Cookie")).isEqualTo("sid=1");
-      assertThat(await(send(HttpMethod.DELETE, "/static/app.js", HOST, null)).status()).isEqualTo(403);
+      assertThat(await(send(HttpMethod.DELETE, "/static/app.js", HOST, null)).status())
+          .isEqualTo(403);
     } finally {
       api.close();
       standby.close();
@@ -81,7 +84,8 @@ class DistributionRoutesTest extends EdgeHarness {
       origin.route("/x", req -> req.response().setStatusCode(503).end("down"));
       standby.content("/x", "from standby", "Cache-Control", "no-store");
       start();
-      edge.activate(DistributionsParser.parse(doc(origin.url(), standby.url(), api.url()), "d.yaml"));
+      edge.activate(
+          DistributionsParser.parse(doc(origin.url(), standby.url(), api.url()), "d.yaml"));
       Resp r = get("/x");
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.body()).isEqualTo("from standby");
@@ -105,7 +109,8 @@ class DistributionRoutesTest extends EdgeHarness {
       start();
       assertThat(edge.distributions().version()).isEqualTo("local");
       assertThat(get("/api/v").body()).isEqualTo("site");
-      edge.activate(DistributionsParser.parse(doc(origin.url(), origin.url(), api.url()), "d.yaml"));
+      edge.activate(
+          DistributionsParser.parse(doc(origin.url(), origin.url(), api.url()), "d.yaml"));
       assertThat(edge.distributions().version()).hasSize(12);
       assertThat(get("/api/v").body()).isEqualTo("api");
     } finally {

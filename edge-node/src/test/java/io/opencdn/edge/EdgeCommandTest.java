@@ -26,11 +26,13 @@ class EdgeCommandTest {
 
   @Test
   void standaloneModeLikeVarnishd() {
-    EdgeConfig c = parse("--listen", "127.0.0.1:8080", "--origin", "http://127.0.0.1:9090").buildConfig();
+    EdgeConfig c =
+        parse("--listen", "127.0.0.1:8080", "--origin", "http://127.0.0.1:9090").buildConfig();
 
     assertThat(c.id()).isEqualTo("edge");
     assertThat(c.listen().toString()).isEqualTo("127.0.0.1:8080");
-    assertThat(c.distributions()).containsExactly(new DistributionConfig("*", "http://127.0.0.1:9090"));
+    assertThat(c.distributions())
+        .containsExactly(new DistributionConfig("*", "http://127.0.0.1:9090"));
     assertThat(c.cluster()).isNull();
   }
 
@@ -39,7 +41,9 @@ class EdgeCommandTest {
     Path file = dir.resolve("edge.yaml");
     Files.writeString(file, EdgeConfigTest.MINIMAL);
 
-    EdgeConfig c = parse("--config", file.toString(), "--id", "other", "--admin-token", "0123456789abcdef!").buildConfig();
+    EdgeConfig c =
+        parse("--config", file.toString(), "--id", "other", "--admin-token", "0123456789abcdef!")
+            .buildConfig();
 
     assertThat(c.id()).isEqualTo("other");
     assertThat(c.adminToken()).isEqualTo("0123456789abcdef!");
@@ -50,7 +54,10 @@ class EdgeCommandTest {
   @Test
   void overridesKeepEverySectionOfTheFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("edge.yaml");
-    Files.writeString(file, EdgeConfigTest.MINIMAL + """
+    Files.writeString(
+        file,
+        EdgeConfigTest.MINIMAL
+            + """
         region: europe
         capacity: 777
         advertise: {ipv4: 127.0.0.12, ipv6: "::1"}
@@ -65,9 +72,12 @@ class EdgeCommandTest {
         clusterFill: {peerScope: any, leaseAttempts: 5}
         latency: {enabled: true, intervalMillis: 700, port: 8053}
         """);
-    EdgeConfig loaded = io.opencdn.common.config.ConfigLocation.load(file.toString(), EdgeConfig.class);
+    EdgeConfig loaded =
+        io.opencdn.common.config.ConfigLocation.load(file.toString(), EdgeConfig.class);
 
-    EdgeConfig c = parse("--config", file.toString(), "--id", "other", "--admin-token", "0123456789abcdef!").buildConfig();
+    EdgeConfig c =
+        parse("--config", file.toString(), "--id", "other", "--admin-token", "0123456789abcdef!")
+            .buildConfig();
     EdgeConfig unchanged = parse("--config", file.toString()).buildConfig();
 
     assertThat(loaded.tls()).isNotNull();
@@ -81,16 +91,21 @@ class EdgeCommandTest {
     Path file = dir.resolve("edge.yaml");
     Files.writeString(file, EdgeConfigTest.MINIMAL);
 
-    assertThatThrownBy(() -> parse("--config", file.toString(), "--admin-token", "short").buildConfig())
-        .isInstanceOf(ConfigException.class).hasMessageStartingWith("--admin-token: expected");
+    assertThatThrownBy(
+            () -> parse("--config", file.toString(), "--admin-token", "short").buildConfig())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("--admin-token: expected");
     assertThatThrownBy(() -> parse("--config", file.toString(), "--id", "Not An Id").buildConfig())
-        .isInstanceOf(ConfigException.class).hasMessageStartingWith("--id: expected");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("--id: expected");
   }
 
   @Test
   void missingOptionsAreAConfigError() {
-    assertThatThrownBy(() -> parse("--listen", "127.0.0.1:8080").buildConfig()).isInstanceOf(ConfigException.class);
-    assertThatThrownBy(() -> parse("--listen", "127.0.0.1:8080", "--origin", "gopher://x").buildConfig())
+    assertThatThrownBy(() -> parse("--listen", "127.0.0.1:8080").buildConfig())
+        .isInstanceOf(ConfigException.class);
+    assertThatThrownBy(
+            () -> parse("--listen", "127.0.0.1:8080", "--origin", "gopher://x").buildConfig())
         .hasMessageContaining("origin");
   }
 
@@ -101,7 +116,9 @@ class EdgeCommandTest {
     int code;
     try {
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      code = new CommandLine(new EdgeCommand()).execute("--config", dir.resolve("missing.yaml").toString());
+      code =
+          new CommandLine(new EdgeCommand())
+              .execute("--config", dir.resolve("missing.yaml").toString());
     } finally {
       System.setErr(saved);
     }
@@ -120,21 +137,31 @@ class EdgeCommandTest {
       int code;
       try {
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        code = new CommandLine(new EdgeCommand()).execute("--listen", "127.0.0.1:" + taken.getLocalPort(),
-            "--origin", "http://127.0.0.1:9090", "--admin-token", "0123456789abcdef0123");
+        code =
+            new CommandLine(new EdgeCommand())
+                .execute(
+                    "--listen",
+                    "127.0.0.1:" + taken.getLocalPort(),
+                    "--origin",
+                    "http://127.0.0.1:9090",
+                    "--admin-token",
+                    "0123456789abcdef0123");
       } finally {
         System.setErr(saved);
       }
 
       assertThat(code).isEqualTo(2);
-      assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("edge: cannot listen on 127.0.0.1:" + taken.getLocalPort());
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .startsWith("edge: cannot listen on 127.0.0.1:" + taken.getLocalPort());
     }
   }
 
   @Test
-  void theConnectionsSectionSurvivesOverrides(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+  void theConnectionsSectionSurvivesOverrides(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     java.nio.file.Path file = dir.resolve("edge.yaml");
-    java.nio.file.Files.writeString(file, EdgeConfigTest.MINIMAL + "connections: {maxConnectionsPerAddress: 7}\n");
+    java.nio.file.Files.writeString(
+        file, EdgeConfigTest.MINIMAL + "connections: {maxConnectionsPerAddress: 7}\n");
     EdgeCommand command = new EdgeCommand();
     new picocli.CommandLine(command).parseArgs("--config", file.toString(), "--id", "other");
 
@@ -142,17 +169,34 @@ class EdgeCommandTest {
   }
 
   @Test
-  void accessLogOptionTurnsItOffOrPicksTheFormat(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-    EdgeConfig standalone = parse("--listen", "127.0.0.1:8080", "--origin", "http://127.0.0.1:9090").buildConfig();
+  void accessLogOptionTurnsItOffOrPicksTheFormat(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    EdgeConfig standalone =
+        parse("--listen", "127.0.0.1:8080", "--origin", "http://127.0.0.1:9090").buildConfig();
     assertThat(standalone.accessLog().enabled()).isTrue();
     assertThat(standalone.accessLog().format()).isEqualTo("json");
-    assertThat(parse("--listen", "127.0.0.1:8080", "--origin", "http://127.0.0.1:9090", "--access-log", "off").buildConfig()
-        .accessLog().enabled()).isFalse();
+    assertThat(
+            parse(
+                    "--listen",
+                    "127.0.0.1:8080",
+                    "--origin",
+                    "http://127.0.0.1:9090",
+                    "--access-log",
+                    "off")
+                .buildConfig()
+                .accessLog()
+                .enabled())
+        .isFalse();
     java.nio.file.Path file = dir.resolve("edge.yaml");
-    java.nio.file.Files.writeString(file, EdgeConfigTest.MINIMAL + "accessLog: {path: x.log, sampleRate: 0.5}\n");
+    java.nio.file.Files.writeString(
+        file, EdgeConfigTest.MINIMAL + "accessLog: {path: x.log, sampleRate: 0.5}\n");
     EdgeConfig c = parse("--config", file.toString(), "--access-log", "text").buildConfig();
-    assertThat(c.accessLog()).isEqualTo(new io.opencdn.edge.config.AccessLogConfig(true, "text", "x.log", null, 0.5, null));
-    assertThatThrownBy(() -> parse("--config", file.toString(), "--access-log", "xml").buildConfig())
-        .isInstanceOf(ConfigException.class).hasMessage("--access-log: expected off, json or text, got 'xml'");
+    assertThat(c.accessLog())
+        .isEqualTo(
+            new io.opencdn.edge.config.AccessLogConfig(true, "text", "x.log", null, 0.5, null));
+    assertThatThrownBy(
+            () -> parse("--config", file.toString(), "--access-log", "xml").buildConfig())
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("--access-log: expected off, json or text, got 'xml'");
   }
 }

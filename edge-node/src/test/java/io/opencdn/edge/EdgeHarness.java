@@ -1,7 +1,6 @@
 package io.opencdn.edge;
 
 import static io.opencdn.edge.Await.await;
-import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.edge.cache.CacheTiers;
@@ -17,27 +16,17 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetServer;
-import java.net.ServerSocket;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Set-up shared by the end-to-end edge tests: a test origin, the edge on port 0 (test clock) and
- * an HTTP/1.1 client. The cache tier comes from {@link #newCache}.
+ * Set-up shared by the end-to-end edge tests: a test origin, the edge on port 0 (test clock) and an
+ * HTTP/1.1 client. The cache tier comes from {@link #newCache}.
  */
 abstract class EdgeHarness {
 
@@ -78,19 +67,42 @@ abstract class EdgeHarness {
   }
 
   EdgeConfig config(String originUrl, long memoryBytes, long maxObjectBytes, int timeoutMillis) {
-    return new EdgeConfig("test-edge", "test", 50.0, 8.0, Endpoint.parse("127.0.0.1:0"), null, null, TOKEN,
-        new CacheConfig(memoryBytes, maxObjectBytes), new OriginConfig(500, timeoutMillis),
-        List.of(new DistributionConfig(HOST, originUrl)), null);
+    return new EdgeConfig(
+        "test-edge",
+        "test",
+        50.0,
+        8.0,
+        Endpoint.parse("127.0.0.1:0"),
+        null,
+        null,
+        TOKEN,
+        new CacheConfig(memoryBytes, maxObjectBytes),
+        new OriginConfig(500, timeoutMillis),
+        List.of(new DistributionConfig(HOST, originUrl)),
+        null);
   }
 
   /** The default test edge with the given cache section. */
   EdgeConfig config(CacheConfig cache) {
-    return new EdgeConfig("test-edge", "test", 50.0, 8.0, Endpoint.parse("127.0.0.1:0"), null, null, TOKEN,
-        cache, new OriginConfig(500, 2000), List.of(new DistributionConfig(HOST, origin.url())), null);
+    return new EdgeConfig(
+        "test-edge",
+        "test",
+        50.0,
+        8.0,
+        Endpoint.parse("127.0.0.1:0"),
+        null,
+        null,
+        TOKEN,
+        cache,
+        new OriginConfig(500, 2000),
+        List.of(new DistributionConfig(HOST, origin.url())),
+        null);
   }
 
   EdgeNode start(EdgeConfig cfg) {
-    edge = new EdgeNode(vertx, cfg, null, clock, CacheTiers.of(newCache(cfg.cache().memoryBytes(), clock)));
+    edge =
+        new EdgeNode(
+            vertx, cfg, null, clock, CacheTiers.of(newCache(cfg.cache().memoryBytes(), clock)));
     await(edge.start());
     return edge;
   }
@@ -99,31 +111,46 @@ abstract class EdgeHarness {
     return start(config(origin.url(), 1 << 20, 64 << 10, 2000));
   }
 
-  Future<Resp> send(HttpMethod method, String path, String host, Buffer body, String... headerPairs) {
+  Future<Resp> send(
+      HttpMethod method, String path, String host, Buffer body, String... headerPairs) {
     // Build the whole chain on an event loop: registered from the test thread, a callback can be
     // attached after the response has started to flow and lose body chunks (vert.x #5825).
     io.vertx.core.Promise<Resp> result = io.vertx.core.Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> sendOnContext(method, path, host, body, headerPairs).onComplete(result));
+    vertx
+        .getOrCreateContext()
+        .runOnContext(v -> sendOnContext(method, path, host, body, headerPairs).onComplete(result));
     return result.future();
   }
 
-  private Future<Resp> sendOnContext(HttpMethod method, String path, String host, Buffer body, String... headerPairs) {
-    RequestOptions o = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(edge.port()).setURI(path);
-    return client.request(o).compose(req -> {
-      if (host != null) {
-        req.authority(io.vertx.core.net.HostAndPort.parseAuthority(host, -1));
-      }
-      for (int i = 0; i < headerPairs.length; i += 2) {
-        req.headers().add(headerPairs[i], headerPairs[i + 1]);
-      }
-      // read the body in a listener of the response future itself, so no chunk arrives unhandled
-      return (body == null ? req.send() : req.send(body))
-          .compose(res -> res.body().map(b -> new Resp(res.statusCode(), res.headers(), b.toString())));
-    });
+  private Future<Resp> sendOnContext(
+      HttpMethod method, String path, String host, Buffer body, String... headerPairs) {
+    RequestOptions o =
+        new RequestOptions()
+            .setMethod(method)
+            .setHost("127.0.0.1")
+            .setPort(edge.port())
+            .setURI(path);
+    return client
+        .request(o)
+        .compose(
+            req -> {
+              if (host != null) {
+                req.authority(io.vertx.core.net.HostAndPort.parseAuthority(host, -1));
+              }
+              for (int i = 0; i < headerPairs.length; i += 2) {
+                req.headers().add(headerPairs[i], headerPairs[i + 1]);
+              }
+              // read the body in a listener of the response future itself, so no chunk arrives
+              // unhandled
+              return (body == null ? req.send() : req.send(body))
+                  .compose(
+                      res ->
+                          res.body()
+                              .map(b -> new Resp(res.statusCode(), res.headers(), b.toString())));
+            });
   }
 
   Resp get(String path, String... headerPairs) {
     return await(send(HttpMethod.GET, path, HOST, null, headerPairs));
   }
-
 }

@@ -3,30 +3,19 @@ package io.opencdn.edge;
 import static io.opencdn.edge.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opencdn.common.config.Endpoint;
-import io.opencdn.edge.cache.MemoryCache;
-import io.opencdn.edge.cache.ResponseCache;
 import io.opencdn.edge.config.EdgeConfig;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import java.net.ServerSocket;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -92,22 +81,27 @@ class EdgeNodeTest extends EdgeHarness {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"no-store", "private", "cookie", "no-freshness", "authorization", "status-500"})
+  @ValueSource(
+      strings = {"no-store", "private", "cookie", "no-freshness", "authorization", "status-500"})
   void uncacheableResponsesAreNotStored(String kind) {
-    origin.route("/u", req -> {
-      var res = req.response();
-      switch (kind) {
-        case "no-store" -> res.putHeader("Cache-Control", "no-store, max-age=60");
-        case "private" -> res.putHeader("Cache-Control", "private, max-age=60");
-        case "cookie" -> res.putHeader("Cache-Control", "max-age=60").putHeader("Set-Cookie", "id=1");
-        case "authorization" -> res.putHeader("Cache-Control", "max-age=60");
-        case "status-500" -> res.setStatusCode(500).putHeader("Cache-Control", "max-age=60");
-        default -> { }
-      }
-      res.end("u");
-    });
+    origin.route(
+        "/u",
+        req -> {
+          var res = req.response();
+          switch (kind) {
+            case "no-store" -> res.putHeader("Cache-Control", "no-store, max-age=60");
+            case "private" -> res.putHeader("Cache-Control", "private, max-age=60");
+            case "cookie" ->
+                res.putHeader("Cache-Control", "max-age=60").putHeader("Set-Cookie", "id=1");
+            case "authorization" -> res.putHeader("Cache-Control", "max-age=60");
+            case "status-500" -> res.setStatusCode(500).putHeader("Cache-Control", "max-age=60");
+            default -> {}
+          }
+          res.end("u");
+        });
     start();
-    String[] headers = kind.equals("authorization") ? new String[] {"Authorization", "Basic dTpw"} : new String[0];
+    String[] headers =
+        kind.equals("authorization") ? new String[] {"Authorization", "Basic dTpw"} : new String[0];
 
     Resp first = get("/u", headers);
     Resp second = get("/u", headers);
@@ -152,8 +146,19 @@ class EdgeNodeTest extends EdgeHarness {
 
   @Test
   void hitHeaderBlockIsRebuiltWhenTheAgeChangesAndMatchesTheRangePath() {
-    origin.content("/block", "0123456789", "Cache-Control", "max-age=600", "Surrogate-Control", "max-age=600",
-        "X-Cache", "HIT from upstream", "Accept-Ranges", "none", "X-Custom", "kept");
+    origin.content(
+        "/block",
+        "0123456789",
+        "Cache-Control",
+        "max-age=600",
+        "Surrogate-Control",
+        "max-age=600",
+        "X-Cache",
+        "HIT from upstream",
+        "Accept-Ranges",
+        "none",
+        "X-Custom",
+        "kept");
     start();
 
     get("/block");
@@ -182,9 +187,16 @@ class EdgeNodeTest extends EdgeHarness {
     assertThat(head.body()).isEmpty();
     assertThat(ranged.status()).isEqualTo(206);
     // the pre-built block and the header-by-header path (a Range request) give the same fields
-    List<String> fast = new ArrayList<>(later.headers().names().stream().map(String::toLowerCase).sorted().toList());
-    List<String> slow = new ArrayList<>(ranged.headers().names().stream().map(String::toLowerCase)
-        .filter(n -> !n.equals("content-range")).sorted().toList());
+    List<String> fast =
+        new ArrayList<>(
+            later.headers().names().stream().map(String::toLowerCase).sorted().toList());
+    List<String> slow =
+        new ArrayList<>(
+            ranged.headers().names().stream()
+                .map(String::toLowerCase)
+                .filter(n -> !n.equals("content-range"))
+                .sorted()
+                .toList());
     assertThat(fast).isEqualTo(slow);
     assertThat(origin.count("/block")).isEqualTo(1);
     assertThat(edge.metrics().hits()).isEqualTo(5);
@@ -253,7 +265,11 @@ class EdgeNodeTest extends EdgeHarness {
 
   @Test
   void slowOriginAnswers504AndStoresNothing() {
-    origin.route("/slow", req -> vertx.setTimer(3000, t -> req.response().putHeader("Cache-Control", "max-age=60").end("late")));
+    origin.route(
+        "/slow",
+        req ->
+            vertx.setTimer(
+                3000, t -> req.response().putHeader("Cache-Control", "max-age=60").end("late")));
     start(config(origin.url(), 1 << 20, 64 << 10, 300));
 
     Resp r = get("/slow");
@@ -265,10 +281,17 @@ class EdgeNodeTest extends EdgeHarness {
 
   @Test
   void truncatedBodyIsNeverStored() {
-    NetServer liar = vertx.createNetServer().connectHandler(socket -> socket.handler(data -> {
-      socket.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\nCache-Control: max-age=60\r\n\r\n0123456789");
-      vertx.setTimer(50, t -> socket.close());
-    }));
+    NetServer liar =
+        vertx
+            .createNetServer()
+            .connectHandler(
+                socket ->
+                    socket.handler(
+                        data -> {
+                          socket.write(
+                              "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nCache-Control: max-age=60\r\n\r\n0123456789");
+                          vertx.setTimer(50, t -> socket.close());
+                        }));
     int port = await(liar.listen(0, "127.0.0.1")).actualPort();
     start(config("http://127.0.0.1:" + port, 1 << 20, 64 << 10, 2000));
 
@@ -283,13 +306,15 @@ class EdgeNodeTest extends EdgeHarness {
   void objectsLargerThanMaxObjectBytesArePassedThrough() {
     String big = "b".repeat(20_000);
     origin.content("/big", big, "Cache-Control", "max-age=60");
-    origin.route("/big-chunked", req -> {
-      req.response().setChunked(true).putHeader("Cache-Control", "max-age=60");
-      for (int i = 0; i < 20; i++) {
-        req.response().write("c".repeat(1000));
-      }
-      req.response().end();
-    });
+    origin.route(
+        "/big-chunked",
+        req -> {
+          req.response().setChunked(true).putHeader("Cache-Control", "max-age=60");
+          for (int i = 0; i < 20; i++) {
+            req.response().write("c".repeat(1000));
+          }
+          req.response().end();
+        });
     start(config(origin.url(), 1 << 20, 8192, 2000));
 
     assertThat(get("/big").body()).isEqualTo(big);
@@ -304,7 +329,9 @@ class EdgeNodeTest extends EdgeHarness {
 
   @Test
   void memoryBudgetIsRespected() {
-    origin.route("/obj", req -> req.response().putHeader("Cache-Control", "max-age=60").end("m".repeat(10_000)));
+    origin.route(
+        "/obj",
+        req -> req.response().putHeader("Cache-Control", "max-age=60").end("m".repeat(10_000)));
     EdgeConfig cfg = config(origin.url(), 50_000, 20_000, 2000);
     start(cfg);
 
@@ -318,13 +345,15 @@ class EdgeNodeTest extends EdgeHarness {
 
   @Test
   void otherMethodsAreRelayedWithBodyAndInvalidateTheTarget() {
-    origin.route("/p", req -> {
-      if (req.method() == HttpMethod.POST) {
-        req.body().onSuccess(b -> req.response().setStatusCode(201).end("got " + b));
-      } else {
-        req.response().putHeader("Cache-Control", "max-age=60").end("page");
-      }
-    });
+    origin.route(
+        "/p",
+        req -> {
+          if (req.method() == HttpMethod.POST) {
+            req.body().onSuccess(b -> req.response().setStatusCode(201).end("got " + b));
+          } else {
+            req.response().putHeader("Cache-Control", "max-age=60").end("page");
+          }
+        });
     start();
     get("/p");
     assertThat(get("/p").header("X-Cache")).startsWith("Hit");
@@ -339,10 +368,26 @@ class EdgeNodeTest extends EdgeHarness {
 
   @Test
   void forwardsEndToEndHeadersWithForwardingInfo() {
-    origin.content("/hdr", "h", "Cache-Control", "max-age=60", "Connection", "X-Origin-Hop", "X-Origin-Hop", "1");
+    origin.content(
+        "/hdr",
+        "h",
+        "Cache-Control",
+        "max-age=60",
+        "Connection",
+        "X-Origin-Hop",
+        "X-Origin-Hop",
+        "1");
     start();
 
-    Resp r = get("/hdr", "Connection", "keep-alive, X-Client-Hop", "X-Client-Hop", "secret", "X-Custom", "kept");
+    Resp r =
+        get(
+            "/hdr",
+            "Connection",
+            "keep-alive, X-Client-Hop",
+            "X-Client-Hop",
+            "secret",
+            "X-Custom",
+            "kept");
 
     MultiMap seen = origin.lastHeaders();
     assertThat(seen.get("Host")).isEqualTo(HOST);
@@ -362,11 +407,22 @@ class EdgeNodeTest extends EdgeHarness {
 
     Resp health = await(send(HttpMethod.GET, "/_cdn/health", "anything", null));
     Resp noToken = await(send(HttpMethod.GET, "/_cdn/stats", HOST, null));
-    Resp badToken = await(send(HttpMethod.GET, "/_cdn/stats", HOST, null, "Authorization", "Bearer wrong-token-wrong-token"));
+    Resp badToken =
+        await(
+            send(
+                HttpMethod.GET,
+                "/_cdn/stats",
+                HOST,
+                null,
+                "Authorization",
+                "Bearer wrong-token-wrong-token"));
     Resp other = await(send(HttpMethod.POST, "/_cdn/purge", HOST, null));
-    Resp stats = await(send(HttpMethod.GET, "/_cdn/stats", HOST, null, "Authorization", "Bearer " + TOKEN));
+    Resp stats =
+        await(send(HttpMethod.GET, "/_cdn/stats", HOST, null, "Authorization", "Bearer " + TOKEN));
 
-    assertThat(new JsonObject(health.body())).isEqualTo(new JsonObject().put("id", "test-edge").put("region", "test").put("state", "ACTIVE"));
+    assertThat(new JsonObject(health.body()))
+        .isEqualTo(
+            new JsonObject().put("id", "test-edge").put("region", "test").put("state", "ACTIVE"));
     assertThat(noToken.status()).isEqualTo(401);
     assertThat(badToken.status()).isEqualTo(401);
     assertThat(other.status()).isEqualTo(401);
@@ -381,8 +437,13 @@ class EdgeNodeTest extends EdgeHarness {
 
   @Test
   void varyingResponsesAreServedOnlyToMatchingRequests() {
-    origin.route("/v", req -> req.response().putHeader("Cache-Control", "max-age=60").putHeader("Vary", "Accept-Language")
-        .end("lang=" + req.getHeader("Accept-Language")));
+    origin.route(
+        "/v",
+        req ->
+            req.response()
+                .putHeader("Cache-Control", "max-age=60")
+                .putHeader("Vary", "Accept-Language")
+                .end("lang=" + req.getHeader("Accept-Language")));
     start();
 
     get("/v", "Accept-Language", "de");
@@ -438,8 +499,12 @@ class EdgeNodeTest extends EdgeHarness {
 
   @org.junit.jupiter.api.Test
   void aClientThatAsksAgainTheMomentItHasTheBodyGetsAHitOnAnyConnection() throws Exception {
-    origin.route("/again", req -> req.response().putHeader("Cache-Control", "max-age=600")
-        .end("b".repeat(7000 + req.getParam("n").length())));
+    origin.route(
+        "/again",
+        req ->
+            req.response()
+                .putHeader("Cache-Control", "max-age=600")
+                .end("b".repeat(7000 + req.getParam("n").length())));
     start();
     for (int i = 0; i < 40; i++) {
       String path = "/again?n=" + i;
@@ -450,12 +515,17 @@ class EdgeNodeTest extends EdgeHarness {
     }
   }
 
-  /** X-Cache of a GET on a new connection, read up to its Content-Length (not to the connection's end). */
+  /**
+   * X-Cache of a GET on a new connection, read up to its Content-Length (not to the connection's
+   * end).
+   */
   private String rawGet(String path) throws java.io.IOException {
     try (java.net.Socket s = new java.net.Socket("127.0.0.1", edge.port())) {
       s.setSoTimeout(10_000);
-      s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")
-          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write(
+              ("GET " + path + " HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       java.io.InputStream in = s.getInputStream();
       String cache = null;
       int length = -1;

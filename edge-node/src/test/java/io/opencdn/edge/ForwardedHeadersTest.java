@@ -21,9 +21,21 @@ import org.junit.jupiter.api.Test;
  */
 class ForwardedHeadersTest extends EdgeHarness {
 
-  static final List<String> STEERING = List.of("Forwarded", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port",
-      "X-Forwarded-Prefix", "X-Original-URL", "X-Rewrite-URL", "X-Original-Host", "X-Host", "X-Real-IP",
-      "True-Client-IP", "X-HTTP-Method-Override", "X-Method-Override");
+  static final List<String> STEERING =
+      List.of(
+          "Forwarded",
+          "X-Forwarded-Host",
+          "X-Forwarded-Proto",
+          "X-Forwarded-Port",
+          "X-Forwarded-Prefix",
+          "X-Original-URL",
+          "X-Rewrite-URL",
+          "X-Original-Host",
+          "X-Host",
+          "X-Real-IP",
+          "True-Client-IP",
+          "X-HTTP-Method-Override",
+          "X-Method-Override");
 
   static String[] steeringHeaders() {
     List<String> pairs = new ArrayList<>();
@@ -39,9 +51,19 @@ class ForwardedHeadersTest extends EdgeHarness {
   }
 
   EdgeConfig config(boolean trust) {
-    return new EdgeConfig("test-edge", "test", 50.0, 8.0, Endpoint.parse("127.0.0.1:0"), null, null, TOKEN,
-        new CacheConfig(1L << 20, 64L << 10), new OriginConfig(500, 2000),
-        List.of(new DistributionConfig(HOST, origin.url(), trust)), null);
+    return new EdgeConfig(
+        "test-edge",
+        "test",
+        50.0,
+        8.0,
+        Endpoint.parse("127.0.0.1:0"),
+        null,
+        null,
+        TOKEN,
+        new CacheConfig(1L << 20, 64L << 10),
+        new OriginConfig(500, 2000),
+        List.of(new DistributionConfig(HOST, origin.url(), trust)),
+        null);
   }
 
   @Test
@@ -64,7 +86,10 @@ class ForwardedHeadersTest extends EdgeHarness {
     origin.route("/p", req -> req.body().onSuccess(b -> req.response().end("ok")));
     start(config(false));
 
-    assertThat(await(send(HttpMethod.POST, "/p", HOST, Buffer.buffer("x"), steeringHeaders())).status()).isEqualTo(200);
+    assertThat(
+            await(send(HttpMethod.POST, "/p", HOST, Buffer.buffer("x"), steeringHeaders()))
+                .status())
+        .isEqualTo(200);
 
     for (String name : STEERING) {
       assertThat(origin.lastHeaders().contains(name)).as(name).isFalse();

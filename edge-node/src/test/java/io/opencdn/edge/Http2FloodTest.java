@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * HTTP/2 floods against the TLS listener, written frame by frame: rapid reset (CVE-2023-44487:
- * HEADERS then RST_STREAM, over and over) and CONTINUATION floods (a header block that never
- * ends, with data or empty frames) end with the connection closed, and the edge keeps answering.
+ * HEADERS then RST_STREAM, over and over) and CONTINUATION floods (a header block that never ends,
+ * with data or empty frames) end with the connection closed, and the edge keeps answering.
  */
 class Http2FloodTest extends EdgeHarness {
 
@@ -44,36 +44,67 @@ class Http2FloodTest extends EdgeHarness {
   static final int ENHANCE_YOUR_CALM = 0xb;
 
   EdgeConfig config(ConnectionsConfig connections) {
-    TlsConfig tls = new TlsConfig(Endpoint.parse("127.0.0.1:0"), List.of(
-        new TlsConfig.Certificate(TlsEdgeTest.pem("www.cdn.test.cert.pem"), TlsEdgeTest.pem("www.cdn.test.key.pem"))), true);
-    return new EdgeConfig("test-edge", "test", 50.0, 8.0, Endpoint.parse("127.0.0.1:0"), null, null, TOKEN,
-        new CacheConfig(1L << 20, 64L << 10), new OriginConfig(500, 2000),
-        List.of(new DistributionConfig(HOST, origin.url())), null, null, tls, null, connections, null);
+    TlsConfig tls =
+        new TlsConfig(
+            Endpoint.parse("127.0.0.1:0"),
+            List.of(
+                new TlsConfig.Certificate(
+                    TlsEdgeTest.pem("www.cdn.test.cert.pem"),
+                    TlsEdgeTest.pem("www.cdn.test.key.pem"))),
+            true);
+    return new EdgeConfig(
+        "test-edge",
+        "test",
+        50.0,
+        8.0,
+        Endpoint.parse("127.0.0.1:0"),
+        null,
+        null,
+        TOKEN,
+        new CacheConfig(1L << 20, 64L << 10),
+        new OriginConfig(500, 2000),
+        List.of(new DistributionConfig(HOST, origin.url())),
+        null,
+        null,
+        tls,
+        null,
+        connections,
+        null);
   }
 
-  /** A raw HTTP/2 connection over TLS (ALPN h2); a reader thread answers SETTINGS and notes GOAWAY. */
+  /**
+   * A raw HTTP/2 connection over TLS (ALPN h2); a reader thread answers SETTINGS and notes GOAWAY.
+   */
   static final class H2 implements AutoCloseable {
     final SSLSocket socket;
     final OutputStream out;
     final CompletableFuture<Integer> goAway = new CompletableFuture<>();
     final CompletableFuture<Void> closed = new CompletableFuture<>();
+
     /** The server's first SETTINGS, acknowledged: from then on only the test thread writes. */
     final CompletableFuture<Void> settled = new CompletableFuture<>();
+
     volatile int headersReceived;
+
     /** The debug data of the GOAWAY. */
     volatile String goAwayText = "";
 
     H2(int port) throws Exception {
       SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, new TrustManager[] {new X509TrustManager() {
-        public void checkClientTrusted(X509Certificate[] c, String a) {}
+      ctx.init(
+          null,
+          new TrustManager[] {
+            new X509TrustManager() {
+              public void checkClientTrusted(X509Certificate[] c, String a) {}
 
-        public void checkServerTrusted(X509Certificate[] c, String a) {}
+              public void checkServerTrusted(X509Certificate[] c, String a) {}
 
-        public X509Certificate[] getAcceptedIssuers() {
-          return new X509Certificate[0];
-        }
-      }}, null);
+              public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+              }
+            }
+          },
+          null);
       socket = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port);
       SSLParameters p = socket.getSSLParameters();
       p.setApplicationProtocols(new String[] {"h2"});
@@ -110,8 +141,11 @@ class Http2FloodTest extends EdgeHarness {
             settled.complete(null);
           } else if (type == GOAWAY) {
             goAwayText = new String(payload, 8, payload.length - 8, StandardCharsets.ISO_8859_1);
-            goAway.complete(((payload[4] & 0xff) << 24) | ((payload[5] & 0xff) << 16) | ((payload[6] & 0xff) << 8)
-                | (payload[7] & 0xff));
+            goAway.complete(
+                ((payload[4] & 0xff) << 24)
+                    | ((payload[5] & 0xff) << 16)
+                    | ((payload[6] & 0xff) << 8)
+                    | (payload[7] & 0xff));
           } else if (type == HEADERS) {
             headersReceived++;
           }
@@ -124,8 +158,17 @@ class Http2FloodTest extends EdgeHarness {
     }
 
     void frame(int type, int flags, int stream, byte[] payload) throws IOException {
-      byte[] h = {(byte) (payload.length >> 16), (byte) (payload.length >> 8), (byte) payload.length, (byte) type,
-          (byte) flags, (byte) (stream >> 24), (byte) (stream >> 16), (byte) (stream >> 8), (byte) stream};
+      byte[] h = {
+        (byte) (payload.length >> 16),
+        (byte) (payload.length >> 8),
+        (byte) payload.length,
+        (byte) type,
+        (byte) flags,
+        (byte) (stream >> 24),
+        (byte) (stream >> 16),
+        (byte) (stream >> 8),
+        (byte) stream
+      };
       out.write(h);
       out.write(payload);
     }
@@ -189,11 +232,14 @@ class Http2FloodTest extends EdgeHarness {
 
     try (H2 h2 = new H2(edge.tlsPort())) {
       byte[] block = H2.request("/r");
-      boolean closed = h2.writeUntilClosed(i -> {
-        int stream = 2 * i + 1;
-        h2.frame(HEADERS, END_STREAM | END_HEADERS, stream, block);
-        h2.frame(RST_STREAM, 0, stream, new byte[] {0, 0, 0, 8}); // CANCEL
-      }, 5_000);
+      boolean closed =
+          h2.writeUntilClosed(
+              i -> {
+                int stream = 2 * i + 1;
+                h2.frame(HEADERS, END_STREAM | END_HEADERS, stream, block);
+                h2.frame(RST_STREAM, 0, stream, new byte[] {0, 0, 0, 8}); // CANCEL
+              },
+              5_000);
 
       assertThat(closed).isTrue();
       // the GOAWAY may be lost when the edge resets the connection under frames still arriving
@@ -211,13 +257,16 @@ class Http2FloodTest extends EdgeHarness {
     try (H2 h2 = new H2(edge.tlsPort())) {
       byte[] junk = new byte[1000];
       java.util.Arrays.fill(junk, (byte) 0x40);
-      boolean closed = h2.writeUntilClosed(i -> {
-        if (i == 0) {
-          h2.frame(HEADERS, END_STREAM, 1, H2.request("/c"));
-        } else {
-          h2.frame(CONTINUATION, 0, 1, junk); // never END_HEADERS
-        }
-      }, 100_000);
+      boolean closed =
+          h2.writeUntilClosed(
+              i -> {
+                if (i == 0) {
+                  h2.frame(HEADERS, END_STREAM, 1, H2.request("/c"));
+                } else {
+                  h2.frame(CONTINUATION, 0, 1, junk); // never END_HEADERS
+                }
+              },
+              100_000);
 
       assertThat(closed).as("closed long before 100 MB of header block").isTrue();
       // Netty cuts the block at 10 KiB (8 KiB header list + 25 %): GOAWAY PROTOCOL_ERROR
@@ -234,21 +283,24 @@ class Http2FloodTest extends EdgeHarness {
 
     try (H2 h2 = new H2(edge.tlsPort())) {
       long started = System.nanoTime();
-      boolean closed = h2.writeUntilClosed(i -> {
-        if (i == 0) {
-          h2.frame(HEADERS, END_STREAM, 1, H2.request("/c"));
-        } else {
-          h2.frame(CONTINUATION, 0, 1, new byte[0]);
-          if (i % 100 == 0) {
-            out(h2).flush();
-            try {
-              Thread.sleep(10); // a steady trickle, never idle
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          }
-        }
-      }, 1_000_000);
+      boolean closed =
+          h2.writeUntilClosed(
+              i -> {
+                if (i == 0) {
+                  h2.frame(HEADERS, END_STREAM, 1, H2.request("/c"));
+                } else {
+                  h2.frame(CONTINUATION, 0, 1, new byte[0]);
+                  if (i % 100 == 0) {
+                    out(h2).flush();
+                    try {
+                      Thread.sleep(10); // a steady trickle, never idle
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  }
+                }
+              },
+              1_000_000);
 
       assertThat(closed).isTrue();
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));

@@ -36,8 +36,7 @@ class LargeObjectDiskTest extends EdgeHarness {
   static final int BIG = 40 * 1024 * 1024;
   static final long MAX_OBJECT = 1L << 20;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** {@code bytes} of ASCII where every 10-byte block is its own zero-padded offset. */
   static Buffer positional(int bytes) {
@@ -53,7 +52,8 @@ class LargeObjectDiskTest extends EdgeHarness {
   }
 
   EdgeConfig diskConfig() {
-    return config(new CacheConfig(4L << 20, MAX_OBJECT, null, null, null, dir.toString(), 256L << 20));
+    return config(
+        new CacheConfig(4L << 20, MAX_OBJECT, null, null, null, dir.toString(), 256L << 20));
   }
 
   void startDiskEdge() {
@@ -69,8 +69,12 @@ class LargeObjectDiskTest extends EdgeHarness {
     }
   }
 
-  /** Writes {@code body} in 64 KiB chunks with back-pressure, then ends (or closes after {@code cutAt}). */
-  static void writeChunks(HttpServerResponse out, Buffer body, int pos, int cutAt, Promise<Void> gate, int gateAt) {
+  /**
+   * Writes {@code body} in 64 KiB chunks with back-pressure, then ends (or closes after {@code
+   * cutAt}).
+   */
+  static void writeChunks(
+      HttpServerResponse out, Buffer body, int pos, int cutAt, Promise<Void> gate, int gateAt) {
     while (pos < body.length()) {
       if (pos >= cutAt) {
         out.reset();
@@ -93,30 +97,52 @@ class LargeObjectDiskTest extends EdgeHarness {
     out.end();
   }
 
-  /** A GET read as a stream: completes {@code firstBytes} once more than {@code mark} bytes arrived. */
+  /**
+   * A GET read as a stream: completes {@code firstBytes} once more than {@code mark} bytes arrived.
+   */
   Future<Resp> streamedGet(String path, long mark, Promise<Void> firstBytes) {
     Promise<Resp> result = Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> {
-      RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(edge.port())
-          .setURI(path);
-      client.request(o).compose(req -> {
-        req.authority(io.vertx.core.net.HostAndPort.parseAuthority(HOST, -1));
-        return req.send().compose(res -> {
-          Buffer all = Buffer.buffer();
-          AtomicLong got = new AtomicLong();
-          Promise<Resp> done = Promise.promise();
-          res.handler(chunk -> {
-            all.appendBuffer(chunk);
-            if (got.addAndGet(chunk.length()) > mark) {
-              firstBytes.tryComplete();
-            }
-          });
-          res.exceptionHandler(done::tryFail);
-          res.endHandler(e -> done.tryComplete(new Resp(res.statusCode(), res.headers(), all.toString())));
-          return done.future();
-        });
-      }).onComplete(result);
-    });
+    vertx
+        .getOrCreateContext()
+        .runOnContext(
+            v -> {
+              RequestOptions o =
+                  new RequestOptions()
+                      .setMethod(HttpMethod.GET)
+                      .setHost("127.0.0.1")
+                      .setPort(edge.port())
+                      .setURI(path);
+              client
+                  .request(o)
+                  .compose(
+                      req -> {
+                        req.authority(io.vertx.core.net.HostAndPort.parseAuthority(HOST, -1));
+                        return req.send()
+                            .compose(
+                                res -> {
+                                  Buffer all = Buffer.buffer();
+                                  AtomicLong got = new AtomicLong();
+                                  Promise<Resp> done = Promise.promise();
+                                  res.handler(
+                                      chunk -> {
+                                        all.appendBuffer(chunk);
+                                        if (got.addAndGet(chunk.length()) > mark) {
+                                          firstBytes.tryComplete();
+                                        }
+                                      });
+                                  res.exceptionHandler(done::tryFail);
+                                  res.endHandler(
+                                      e ->
+                                          done.tryComplete(
+                                              new Resp(
+                                                  res.statusCode(),
+                                                  res.headers(),
+                                                  all.toString())));
+                                  return done.future();
+                                });
+                      })
+                  .onComplete(result);
+            });
     return result.future();
   }
 
@@ -125,19 +151,26 @@ class LargeObjectDiskTest extends EdgeHarness {
     Buffer video = positional(BIG);
     String whole = video.toString(StandardCharsets.US_ASCII);
     Promise<Void> clientGotData = Promise.promise();
-    origin.route("/big.mp4", req -> {
-      HttpServerResponse out = req.response().putHeader("Content-Type", "video/mp4")
-          .putHeader("Cache-Control", "max-age=3600").putHeader("ETag", "\"big1\"")
-          .putHeader("Content-Length", Integer.toString(BIG));
-      // the second half is sent only after the client got more than maxObjectBytes of the first:
-      // the edge forwards while it reads, it does not collect the object first
-      writeChunks(out, video, 0, Integer.MAX_VALUE, clientGotData, BIG / 2);
-    });
+    origin.route(
+        "/big.mp4",
+        req -> {
+          HttpServerResponse out =
+              req.response()
+                  .putHeader("Content-Type", "video/mp4")
+                  .putHeader("Cache-Control", "max-age=3600")
+                  .putHeader("ETag", "\"big1\"")
+                  .putHeader("Content-Length", Integer.toString(BIG));
+          // the second half is sent only after the client got more than maxObjectBytes of the
+          // first:
+          // the edge forwards while it reads, it does not collect the object first
+          writeChunks(out, video, 0, Integer.MAX_VALUE, clientGotData, BIG / 2);
+        });
     startDiskEdge();
 
     Future<Resp> first = streamedGet("/big.mp4", MAX_OBJECT + 1, clientGotData);
     // a second client arrives while the fill is under way: it waits for the published entry
-    Future<Resp> waiter = clientGotData.future().compose(v -> send(HttpMethod.GET, "/big.mp4", HOST, null));
+    Future<Resp> waiter =
+        clientGotData.future().compose(v -> send(HttpMethod.GET, "/big.mp4", HOST, null));
     Resp miss = await(first);
     Resp collapsed = await(waiter);
 
@@ -159,7 +192,9 @@ class LargeObjectDiskTest extends EdgeHarness {
     Resp range = get("/big.mp4", "Range", "bytes=30000000-30000099");
     assertThat(range.status()).isEqualTo(206);
     assertThat(range.header("Content-Range")).isEqualTo("bytes 30000000-30000099/" + BIG);
-    assertThat(range.body()).isEqualTo(whole.substring(30_000_000, 30_000_100)).startsWith("0030000000");
+    assertThat(range.body())
+        .isEqualTo(whole.substring(30_000_000, 30_000_100))
+        .startsWith("0030000000");
     Resp tail = get("/big.mp4", "Range", "bytes=-10");
     assertThat(tail.body()).isEqualTo(whole.substring(BIG - 10));
     Resp unsatisfiable = get("/big.mp4", "Range", "bytes=" + BIG + "-");
@@ -200,12 +235,17 @@ class LargeObjectDiskTest extends EdgeHarness {
   void aBodyCutShortIsNeverStoredAndTheNextRequestMissesAgain() {
     Buffer body = positional(8 * 1024 * 1024);
     int[] attempt = {0};
-    origin.route("/cut.bin", req -> {
-      HttpServerResponse out = req.response().putHeader("Cache-Control", "max-age=3600")
-          .putHeader("Content-Length", Integer.toString(body.length()));
-      // the first answer breaks off after 3 MiB, the second is complete
-      writeChunks(out, body, 0, attempt[0]++ == 0 ? 3 * 1024 * 1024 : Integer.MAX_VALUE, null, -1);
-    });
+    origin.route(
+        "/cut.bin",
+        req -> {
+          HttpServerResponse out =
+              req.response()
+                  .putHeader("Cache-Control", "max-age=3600")
+                  .putHeader("Content-Length", Integer.toString(body.length()));
+          // the first answer breaks off after 3 MiB, the second is complete
+          writeChunks(
+              out, body, 0, attempt[0]++ == 0 ? 3 * 1024 * 1024 : Integer.MAX_VALUE, null, -1);
+        });
     startDiskEdge();
 
     Throwable cut = Await.failure(send(HttpMethod.GET, "/cut.bin", HOST, null));
@@ -225,10 +265,13 @@ class LargeObjectDiskTest extends EdgeHarness {
   @Test
   void aChunkedBodyThatOutgrowsMaxObjectBytesGoesToDisk() {
     Buffer body = positional(3 * 1024 * 1024);
-    origin.route("/chunked.bin", req -> {
-      HttpServerResponse out = req.response().setChunked(true).putHeader("Cache-Control", "max-age=3600");
-      writeChunks(out, body, 0, Integer.MAX_VALUE, null, -1);
-    });
+    origin.route(
+        "/chunked.bin",
+        req -> {
+          HttpServerResponse out =
+              req.response().setChunked(true).putHeader("Cache-Control", "max-age=3600");
+          writeChunks(out, body, 0, Integer.MAX_VALUE, null, -1);
+        });
     startDiskEdge();
 
     Resp miss = get("/chunked.bin");
@@ -247,31 +290,48 @@ class LargeObjectDiskTest extends EdgeHarness {
   @Test
   void anObjectOverDiskMaxObjectBytesIsOnlyStreamedThrough() {
     Buffer body = positional(3 * 1024 * 1024);
-    origin.route("/huge.bin", req -> req.response().putHeader("Cache-Control", "max-age=3600").end(body));
-    edge = new EdgeNode(vertx, config(new CacheConfig(4L << 20, MAX_OBJECT, null, null, null, dir.toString(),
-        256L << 20, 2L << 20)), null, clock);
+    origin.route(
+        "/huge.bin", req -> req.response().putHeader("Cache-Control", "max-age=3600").end(body));
+    edge =
+        new EdgeNode(
+            vertx,
+            config(
+                new CacheConfig(
+                    4L << 20, MAX_OBJECT, null, null, null, dir.toString(), 256L << 20, 2L << 20)),
+            null,
+            clock);
     await(edge.start());
 
     List<Resp> both = new ArrayList<>(List.of(get("/huge.bin"), get("/huge.bin")));
 
-    assertThat(both).allSatisfy(r -> {
-      assertThat(r.header("X-Cache")).isEqualTo("Miss from test-edge");
-      assertThat(r.body()).hasSize(body.length());
-    });
+    assertThat(both)
+        .allSatisfy(
+            r -> {
+              assertThat(r.header("X-Cache")).isEqualTo("Miss from test-edge");
+              assertThat(r.body()).hasSize(body.length());
+            });
     assertThat(origin.count("/huge.bin")).isEqualTo(2);
     assertThat(files(".entry")).isEmpty();
   }
 
-  /** A large object whose origin route writes it in chunks, waiting at {@code gateAt} for {@code gate}. */
+  /**
+   * A large object whose origin route writes it in chunks, waiting at {@code gateAt} for {@code
+   * gate}.
+   */
   void largeRoute(String path, Buffer body, int[] cutAt, Promise<Void> gate, int gateAt) {
     int[] attempt = {0};
-    origin.route(path, req -> {
-      HttpServerResponse out = req.response().putHeader("Content-Type", "video/mp4")
-          .putHeader("Cache-Control", "max-age=3600").putHeader("ETag", "\"v1\"")
-          .putHeader("Content-Length", Integer.toString(body.length()));
-      int n = attempt[0]++;
-      writeChunks(out, body, 0, n < cutAt.length ? cutAt[n] : Integer.MAX_VALUE, gate, gateAt);
-    });
+    origin.route(
+        path,
+        req -> {
+          HttpServerResponse out =
+              req.response()
+                  .putHeader("Content-Type", "video/mp4")
+                  .putHeader("Cache-Control", "max-age=3600")
+                  .putHeader("ETag", "\"v1\"")
+                  .putHeader("Content-Length", Integer.toString(body.length()));
+          int n = attempt[0]++;
+          writeChunks(out, body, 0, n < cutAt.length ? cutAt[n] : Integer.MAX_VALUE, gate, gateAt);
+        });
   }
 
   CachedResponse published(String path) {
@@ -315,7 +375,8 @@ class LargeObjectDiskTest extends EdgeHarness {
     largeRoute("/mid.mp4", video, new int[0], release, 1 << 20);
     startDiskEdge();
 
-    Future<Resp> first = send(HttpMethod.GET, "/mid.mp4", HOST, null, "Range", "bytes=30000000-30999999");
+    Future<Resp> first =
+        send(HttpMethod.GET, "/mid.mp4", HOST, null, "Range", "bytes=30000000-30999999");
     Await.until(Duration.ofSeconds(5), () -> origin.count("/mid.mp4") == 1);
     Future<Resp> waiterRange = send(HttpMethod.GET, "/mid.mp4", HOST, null, "Range", "bytes=-10");
     Future<Resp> waiterPlain = send(HttpMethod.GET, "/mid.mp4", HOST, null);
@@ -327,7 +388,9 @@ class LargeObjectDiskTest extends EdgeHarness {
     assertThat(range.header("X-Cache")).isEqualTo("Miss from test-edge");
     assertThat(range.header("Content-Range")).isEqualTo("bytes 30000000-30999999/" + BIG);
     assertThat(range.header("Content-Length")).isEqualTo("1000000");
-    assertThat(range.body()).hasSize(1_000_000).isEqualTo(whole.substring(30_000_000, 31_000_000))
+    assertThat(range.body())
+        .hasSize(1_000_000)
+        .isEqualTo(whole.substring(30_000_000, 31_000_000))
         .startsWith("0030000000");
     Resp tail = await(waiterRange);
     assertThat(tail.status()).isEqualTo(206);
@@ -359,13 +422,34 @@ class LargeObjectDiskTest extends EdgeHarness {
     startDiskEdge();
 
     var own = vertx.createHttpClient();
-    Resp part = await(Future.<Resp>future(p -> vertx.runOnContext(v -> own.request(new RequestOptions()
-        .setHost("127.0.0.1").setPort(edge.port()).setURI("/leave.mp4"))
-        .compose(req -> {
-          req.authority(io.vertx.core.net.HostAndPort.parseAuthority(HOST, -1));
-          req.headers().add("Range", "bytes=0-99");
-          return req.send().compose(res -> res.body().map(b -> new Resp(res.statusCode(), res.headers(), b.toString())));
-        }).onComplete(p))));
+    Resp part =
+        await(
+            Future.<Resp>future(
+                p ->
+                    vertx.runOnContext(
+                        v ->
+                            own.request(
+                                    new RequestOptions()
+                                        .setHost("127.0.0.1")
+                                        .setPort(edge.port())
+                                        .setURI("/leave.mp4"))
+                                .compose(
+                                    req -> {
+                                      req.authority(
+                                          io.vertx.core.net.HostAndPort.parseAuthority(HOST, -1));
+                                      req.headers().add("Range", "bytes=0-99");
+                                      return req.send()
+                                          .compose(
+                                              res ->
+                                                  res.body()
+                                                      .map(
+                                                          b ->
+                                                              new Resp(
+                                                                  res.statusCode(),
+                                                                  res.headers(),
+                                                                  b.toString())));
+                                    })
+                                .onComplete(p))));
     assertThat(part.status()).isEqualTo(206);
     assertThat(part.body()).isEqualTo(whole.substring(0, 100));
     await(own.close());
@@ -378,17 +462,29 @@ class LargeObjectDiskTest extends EdgeHarness {
     largeRoute("/gone.mp4", other, new int[0], null, -1);
     Promise<Void> gotSome = Promise.promise();
     Promise<Void> reset = Promise.promise();
-    vertx.runOnContext(v -> client.request(new RequestOptions().setHost("127.0.0.1").setPort(edge.port())
-        .setURI("/gone.mp4")).compose(req -> {
-          req.authority(io.vertx.core.net.HostAndPort.parseAuthority(HOST, -1));
-          req.headers().add("Range", "bytes=1000-");
-          return req.send().onSuccess(res -> res.handler(chunk -> {
-            if (gotSome.tryComplete()) {
-              req.reset();
-              reset.tryComplete();
-            }
-          }));
-        }));
+    vertx.runOnContext(
+        v ->
+            client
+                .request(
+                    new RequestOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(edge.port())
+                        .setURI("/gone.mp4"))
+                .compose(
+                    req -> {
+                      req.authority(io.vertx.core.net.HostAndPort.parseAuthority(HOST, -1));
+                      req.headers().add("Range", "bytes=1000-");
+                      return req.send()
+                          .onSuccess(
+                              res ->
+                                  res.handler(
+                                      chunk -> {
+                                        if (gotSome.tryComplete()) {
+                                          req.reset();
+                                          reset.tryComplete();
+                                        }
+                                      }));
+                    }));
     await(reset.future());
     awaitPublished("/gone.mp4");
     Resp hit = get("/gone.mp4");
@@ -410,11 +506,17 @@ class LargeObjectDiskTest extends EdgeHarness {
     Resp early = get("/cutrange.bin", "Range", "bytes=0-99");
     assertThat(early.status()).isEqualTo(206);
     assertThat(early.body()).isEqualTo(whole.substring(0, 100));
-    Await.until(Duration.ofSeconds(5), () -> origin.count("/cutrange.bin") == 1 && files(".tmp").isEmpty()
-        && edge.metrics().errors() == 1);
+    Await.until(
+        Duration.ofSeconds(5),
+        () ->
+            origin.count("/cutrange.bin") == 1
+                && files(".tmp").isEmpty()
+                && edge.metrics().errors() == 1);
     assertThat(files(".entry")).isEmpty();
     // the range lies after the cut: the client's response is reset, never ended cleanly
-    Throwable cut = Await.failure(send(HttpMethod.GET, "/cutrange.bin", HOST, null, "Range", "bytes=5000000-5000099"));
+    Throwable cut =
+        Await.failure(
+            send(HttpMethod.GET, "/cutrange.bin", HOST, null, "Range", "bytes=5000000-5000099"));
     assertThat(cut).isNotNull();
     Await.until(Duration.ofSeconds(5), () -> files(".tmp").isEmpty());
     assertThat(files(".entry")).isEmpty();
@@ -468,17 +570,27 @@ class LargeObjectDiskTest extends EdgeHarness {
   @Test
   void aRangeMissOnAnObjectOverDiskMaxObjectBytesStillGoesToTheOriginAsIs() {
     Buffer body = positional(3 * 1024 * 1024);
-    origin.route("/huge-range.bin", req -> {
-      String range = req.getHeader("Range");
-      HttpServerResponse out = req.response().putHeader("Cache-Control", "max-age=3600");
-      if (range != null) {
-        out.setStatusCode(206).putHeader("Content-Range", "bytes 0-9/" + body.length()).end(body.slice(0, 10));
-      } else {
-        out.end(body);
-      }
-    });
-    edge = new EdgeNode(vertx, config(new CacheConfig(4L << 20, MAX_OBJECT, null, null, null, dir.toString(),
-        256L << 20, 2L << 20)), null, clock);
+    origin.route(
+        "/huge-range.bin",
+        req -> {
+          String range = req.getHeader("Range");
+          HttpServerResponse out = req.response().putHeader("Cache-Control", "max-age=3600");
+          if (range != null) {
+            out.setStatusCode(206)
+                .putHeader("Content-Range", "bytes 0-9/" + body.length())
+                .end(body.slice(0, 10));
+          } else {
+            out.end(body);
+          }
+        });
+    edge =
+        new EdgeNode(
+            vertx,
+            config(
+                new CacheConfig(
+                    4L << 20, MAX_OBJECT, null, null, null, dir.toString(), 256L << 20, 2L << 20)),
+            null,
+            clock);
     await(edge.start());
 
     Resp r = get("/huge-range.bin", "Range", "bytes=0-9");
@@ -492,10 +604,15 @@ class LargeObjectDiskTest extends EdgeHarness {
   @Test
   void diskMaxObjectBytesDefaultsToOneGibAndMustBeAtLeastMaxObjectBytes() {
     assertThat(new CacheConfig(4L << 20, MAX_OBJECT).diskMaxObjectBytes()).isEqualTo(1L << 30);
-    assertThat(new CacheConfig(4L << 20, MAX_OBJECT, null, null, null, "d", 8L << 20).diskMaxObjectBytes())
+    assertThat(
+            new CacheConfig(4L << 20, MAX_OBJECT, null, null, null, "d", 8L << 20)
+                .diskMaxObjectBytes())
         .isEqualTo(1L << 30);
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> new CacheConfig(4L << 20, MAX_OBJECT, null, null, null, "d", 8L << 20, MAX_OBJECT - 1))
-        .isInstanceOf(io.opencdn.common.config.ConfigException.class).hasMessageContaining("diskMaxObjectBytes");
+            () ->
+                new CacheConfig(
+                    4L << 20, MAX_OBJECT, null, null, null, "d", 8L << 20, MAX_OBJECT - 1))
+        .isInstanceOf(io.opencdn.common.config.ConfigException.class)
+        .hasMessageContaining("diskMaxObjectBytes");
   }
 }

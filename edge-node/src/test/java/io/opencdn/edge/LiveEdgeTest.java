@@ -34,16 +34,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two edges with {@code live} in one cluster: a stream published at edge 0 is served as HLS by
- * edge 1 through its HTTP cache (playlist briefly, segments immutable: a segment is fetched from the
- * ingest once, then a hit), an HLS player through edge 1 decodes it, other paths under the prefix stay
- * content, and {@code /_cdn/live} reports the streams.
+ * Two edges with {@code live} in one cluster: a stream published at edge 0 is served as HLS by edge
+ * 1 through its HTTP cache (playlist briefly, segments immutable: a segment is fetched from the
+ * ingest once, then a hit), an HLS player through edge 1 decodes it, other paths under the prefix
+ * stay content, and {@code /_cdn/live} reports the streams.
  */
 class LiveEdgeTest {
 
   static final String TOKEN = "live-edge-admin-token-0123456789";
   static final String HOST = "www.live.test";
-  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   static Vertx vertx;
   static TestOrigin origin;
   static final List<Vertx> edgeVertx = new ArrayList<>();
@@ -56,18 +57,42 @@ class LiveEdgeTest {
   static void start() throws Exception {
     Ffmpeg.require();
     vertx = Vertx.vertx();
-    origin = new TestOrigin(vertx).content("/live/readme.html", "not live", "Cache-Control", "max-age=60");
+    origin =
+        new TestOrigin(vertx)
+            .content("/live/readme.html", "not live", "Cache-Control", "max-age=60");
     int base = ThreadLocalRandom.current().nextInt(20000, 39900);
     secret = "live-edge-secret-" + System.nanoTime();
     for (int i = 0; i < 2; i++) {
-      ClusterConfig c = new ClusterConfig("live-edge", secret, Endpoint.parse("127.0.0.1:" + (base + i)),
-          List.of("127.0.0.1:" + base + "-" + (base + 3)), null, null);
+      ClusterConfig c =
+          new ClusterConfig(
+              "live-edge",
+              secret,
+              Endpoint.parse("127.0.0.1:" + (base + i)),
+              List.of("127.0.0.1:" + base + "-" + (base + 3)),
+              null,
+              null);
       HazelcastInstance hz = ClusterNode.start(c, "live-edge-" + base + "-" + i, false);
       members.add(hz);
-      EdgeConfig cfg = new EdgeConfig("edge-" + i, "eu", 50.0, 8.0, Endpoint.parse("127.0.0.1:" + freePort()), null, 100,
-          TOKEN, new CacheConfig(64L << 20, 8L << 20), new OriginConfig(1000, 5000),
-          List.of(new DistributionConfig(HOST, origin.url())), c, null, null, null, null, null,
-          LiveConfig.on(new Endpoint("127.0.0.1", 0)));
+      EdgeConfig cfg =
+          new EdgeConfig(
+              "edge-" + i,
+              "eu",
+              50.0,
+              8.0,
+              Endpoint.parse("127.0.0.1:" + freePort()),
+              null,
+              100,
+              TOKEN,
+              new CacheConfig(64L << 20, 8L << 20),
+              new OriginConfig(1000, 5000),
+              List.of(new DistributionConfig(HOST, origin.url())),
+              c,
+              null,
+              null,
+              null,
+              null,
+              null,
+              LiveConfig.on(new Endpoint("127.0.0.1", 0)));
       Vertx v = Vertx.vertx();
       edgeVertx.add(v);
       EdgeNode edge = new EdgeNode(v, cfg, hz, Clock.systemUTC());
@@ -90,14 +115,16 @@ class LiveEdgeTest {
   }
 
   static int freePort() throws Exception {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       return s.getLocalPort();
     }
   }
 
   static HttpResponse<byte[]> get(int edge, String path, String... headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edges.get(edge).port() + path))
-        .timeout(Duration.ofSeconds(10));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edges.get(edge).port() + path))
+            .timeout(Duration.ofSeconds(10));
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
@@ -107,20 +134,26 @@ class LiveEdgeTest {
   @Test
   void hlsOfAStreamPublishedAtOneEdgeComesThroughTheOthersCache() throws Exception {
     String key = StreamKeys.hmac(secret).keyFor("cam");
-    publisher = Ffmpeg.publish("rtmp://127.0.0.1:" + edges.get(0).live().rtmpPort() + "/live/cam?key=" + key);
-    Await.until(Duration.ofSeconds(30), () -> {
-      try {
-        HttpResponse<byte[]> r = get(1, "/live/cam/index.m3u8");
-        return r.statusCode() == 200 && segments(new String(r.body())).size() >= 3;
-      } catch (Exception e) {
-        return false;
-      }
-    });
+    publisher =
+        Ffmpeg.publish(
+            "rtmp://127.0.0.1:" + edges.get(0).live().rtmpPort() + "/live/cam?key=" + key);
+    Await.until(
+        Duration.ofSeconds(30),
+        () -> {
+          try {
+            HttpResponse<byte[]> r = get(1, "/live/cam/index.m3u8");
+            return r.statusCode() == 200 && segments(new String(r.body())).size() >= 3;
+          } catch (Exception e) {
+            return false;
+          }
+        });
     HttpResponse<byte[]> playlist = get(1, "/live/cam/index.m3u8");
-    assertThat(playlist.headers().firstValue("Content-Type")).hasValue("application/vnd.apple.mpegurl");
-    assertThat(playlist.headers().firstValue("Cache-Control")).hasValue(
-        "public, max-age=1, stale-while-revalidate=0, stale-if-error=0");
-    assertThat(playlist.headers().firstValue("X-Cache").orElse("")).matches("(Hit|Miss) from edge-1.*");
+    assertThat(playlist.headers().firstValue("Content-Type"))
+        .hasValue("application/vnd.apple.mpegurl");
+    assertThat(playlist.headers().firstValue("Cache-Control"))
+        .hasValue("public, max-age=1, stale-while-revalidate=0, stale-if-error=0");
+    assertThat(playlist.headers().firstValue("X-Cache").orElse(""))
+        .matches("(Hit|Miss) from edge-1.*");
 
     String segment = segments(new String(playlist.body())).get(0);
     HttpResponse<byte[]> first = get(1, "/live/cam/" + segment);
@@ -128,42 +161,60 @@ class LiveEdgeTest {
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(first.headers().firstValue("X-Cache").orElse("")).startsWith("Miss from edge-1");
     assertThat(second.headers().firstValue("X-Cache").orElse("")).startsWith("Hit from edge-1");
-    assertThat(second.headers().firstValue("Cache-Control")).hasValue("public, max-age=3600, immutable");
+    assertThat(second.headers().firstValue("Cache-Control"))
+        .hasValue("public, max-age=3600, immutable");
     assertThat(second.headers().firstValue("Content-Type")).hasValue("video/mp2t");
     HttpResponse<byte[]> atIngest = get(0, "/live/cam/" + segment);
     assertThat(atIngest.body()).isEqualTo(first.body()).isEqualTo(second.body());
-    assertThat(atIngest.headers().firstValue("X-Cache")).as("served from memory at the ingest").isEmpty();
+    assertThat(atIngest.headers().firstValue("X-Cache"))
+        .as("served from memory at the ingest")
+        .isEmpty();
     assertThat(first.body()[0]).as("MPEG-TS sync byte").isEqualTo((byte) 0x47);
 
-    try (Ffmpeg.Proc hls = Ffmpeg.play("http://127.0.0.1:" + edges.get(1).port() + "/live/cam/index.m3u8")) {
-      assertThat(Ffmpeg.poll(() -> hls.frames() >= 100, Duration.ofSeconds(40))).as(hls.toString()).isTrue();
+    try (Ffmpeg.Proc hls =
+        Ffmpeg.play("http://127.0.0.1:" + edges.get(1).port() + "/live/cam/index.m3u8")) {
+      assertThat(Ffmpeg.poll(() -> hls.frames() >= 100, Duration.ofSeconds(40)))
+          .as(hls.toString())
+          .isTrue();
       assertThat(hls.errors()).isEmpty();
     }
 
-    // a request that already passed an edge is not passed on; other paths under the prefix are content
-    assertThat(get(1, "/live/cam/index.m3u8", "Via", "1.1 edge-9 (opencdn)").statusCode()).isEqualTo(404);
+    // a request that already passed an edge is not passed on; other paths under the prefix are
+    // content
+    assertThat(get(1, "/live/cam/index.m3u8", "Via", "1.1 edge-9 (opencdn)").statusCode())
+        .isEqualTo(404);
     assertThat(get(1, "/live/nothere/index.m3u8").statusCode()).isEqualTo(404);
     HttpResponse<byte[]> content = get(1, "/live/readme.html", "Host", HOST);
     assertThat(new String(content.body())).isEqualTo("not live");
 
     assertThat(get(0, "/_cdn/live").statusCode()).isEqualTo(401);
-    JsonObject stats = new JsonObject(new String(get(0, "/_cdn/live", "Authorization", "Bearer " + TOKEN).body()));
-    assertThat(stats.getJsonArray("streams").getJsonObject(0).getString("role")).isEqualTo("ingest");
+    JsonObject stats =
+        new JsonObject(new String(get(0, "/_cdn/live", "Authorization", "Bearer " + TOKEN).body()));
+    assertThat(stats.getJsonArray("streams").getJsonObject(0).getString("role"))
+        .isEqualTo("ingest");
     assertThat(new String(get(1, "/_cdn/metrics", "Authorization", "Bearer " + TOKEN).body()))
-        .contains("cdn_live_streams").contains("cdn_live_rtmp_connections");
+        .contains("cdn_live_streams")
+        .contains("cdn_live_rtmp_connections");
   }
 
   @Test
   void hmacStreamKeysNeedACluster() {
-    assertThatThrownBy(() -> ConfigLoader.parse("""
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse(
+                    """
         id: solo
         latitude: 1
         longitude: 2
         listen: 127.0.0.1:8080
         distributions: [{host: "*", origin: "http://127.0.0.1:9090"}]
         live: {rtmp: 127.0.0.1:1935}
-        """, "edge.yaml", EdgeConfig.class)).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("key 'live.streamKeys': expected static (with live.keys) without a cluster section");
+        """,
+                    "edge.yaml",
+                    EdgeConfig.class))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "key 'live.streamKeys': expected static (with live.keys) without a cluster section");
   }
 
   static List<String> segments(String playlist) {

@@ -14,14 +14,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Media through the edge as players use it: seeking in a progressive MP4 (Range requests against
- * one cached object, the origin asked once) and HLS (a short-lived playlist refreshed after it
- * goes stale while the long-lived segments stay Hits).
+ * one cached object, the origin asked once) and HLS (a short-lived playlist refreshed after it goes
+ * stale while the long-lived segments stay Hits).
  */
 class MediaStreamingTest extends EdgeHarness {
 
   static final int MP4_BYTES = 5 * 1024 * 1024;
 
-  /** 5 MiB whose every 10-byte block is its own zero-padded offset: any slice shows where it came from. */
+  /**
+   * 5 MiB whose every 10-byte block is its own zero-padded offset: any slice shows where it came
+   * from.
+   */
   static Buffer positional(int bytes) {
     StringBuilder b = new StringBuilder(bytes);
     for (int i = 0; i < bytes; i += 10) {
@@ -38,9 +41,16 @@ class MediaStreamingTest extends EdgeHarness {
   void seekingInAProgressiveMp4IsServedFromOneFill() {
     Buffer video = positional(MP4_BYTES);
     String whole = video.toString();
-    origin.route("/movie.mp4", req -> req.response().putHeader("Content-Type", "video/mp4")
-        .putHeader("Cache-Control", "max-age=86400").putHeader("ETag", "\"mv1\"")
-        .putHeader("Last-Modified", "Wed, 31 Dec 2025 00:00:00 GMT").putHeader("Accept-Ranges", "bytes").end(video));
+    origin.route(
+        "/movie.mp4",
+        req ->
+            req.response()
+                .putHeader("Content-Type", "video/mp4")
+                .putHeader("Cache-Control", "max-age=86400")
+                .putHeader("ETag", "\"mv1\"")
+                .putHeader("Last-Modified", "Wed, 31 Dec 2025 00:00:00 GMT")
+                .putHeader("Accept-Ranges", "bytes")
+                .end(video));
     startLarge();
     // what a browser's media element sends
     String[] media = {"Accept-Encoding", "identity;q=1, *;q=0", "Accept", "*/*"};
@@ -48,7 +58,8 @@ class MediaStreamingTest extends EdgeHarness {
     Resp open = get("/movie.mp4", with(media, "Range", "bytes=0-"));
     Resp seek = get("/movie.mp4", with(media, "Range", "bytes=3000000-"));
     Resp middle = get("/movie.mp4", with(media, "Range", "bytes=1048576-1114111"));
-    Resp resumed = get("/movie.mp4", with(media, "Range", "bytes=4000000-4000009", "If-Range", "\"mv1\""));
+    Resp resumed =
+        get("/movie.mp4", with(media, "Range", "bytes=4000000-4000009", "If-Range", "\"mv1\""));
     Resp tail = get("/movie.mp4", with(media, "Range", "bytes=-10"));
 
     assertThat(open.status()).isEqualTo(206);
@@ -60,7 +71,10 @@ class MediaStreamingTest extends EdgeHarness {
     assertThat(seek.status()).isEqualTo(206);
     assertThat(seek.header("X-Cache")).isEqualTo("Hit from test-edge");
     assertThat(seek.header("Content-Range")).isEqualTo("bytes 3000000-5242879/5242880");
-    assertThat(seek.body()).hasSize(MP4_BYTES - 3_000_000).startsWith("0003000000").isEqualTo(whole.substring(3_000_000));
+    assertThat(seek.body())
+        .hasSize(MP4_BYTES - 3_000_000)
+        .startsWith("0003000000")
+        .isEqualTo(whole.substring(3_000_000));
     assertThat(middle.status()).isEqualTo(206);
     assertThat(middle.header("Content-Range")).isEqualTo("bytes 1048576-1114111/5242880");
     assertThat(middle.header("Content-Length")).isEqualTo("65536");
@@ -76,8 +90,13 @@ class MediaStreamingTest extends EdgeHarness {
   void concurrentRangeRequestsOnAMissShareOneFill() {
     Buffer video = positional(MP4_BYTES);
     String whole = video.toString();
-    origin.route("/clip.mp4", req -> req.response().putHeader("Content-Type", "video/mp4")
-        .putHeader("Cache-Control", "max-age=86400").end(video));
+    origin.route(
+        "/clip.mp4",
+        req ->
+            req.response()
+                .putHeader("Content-Type", "video/mp4")
+                .putHeader("Cache-Control", "max-age=86400")
+                .end(video));
     startLarge();
 
     // a player often asks for the start and the moov atom at the end before the first answer
@@ -95,21 +114,30 @@ class MediaStreamingTest extends EdgeHarness {
   @Test
   void hlsPlaylistIsRefreshedWhenStaleWhileSegmentsStayHits() {
     AtomicInteger version = new AtomicInteger(0);
-    origin.route("/live/index.m3u8", req -> {
-      int v = version.get();
-      String etag = "\"pl" + v + "\"";
-      req.response().putHeader("Content-Type", "application/vnd.apple.mpegurl").putHeader("Cache-Control", "max-age=2")
-          .putHeader("ETag", etag);
-      if (etag.equals(req.getHeader("If-None-Match"))) {
-        req.response().setStatusCode(304).end();
-      } else {
-        req.response().end(playlist(v, 3));
-      }
-    });
+    origin.route(
+        "/live/index.m3u8",
+        req -> {
+          int v = version.get();
+          String etag = "\"pl" + v + "\"";
+          req.response()
+              .putHeader("Content-Type", "application/vnd.apple.mpegurl")
+              .putHeader("Cache-Control", "max-age=2")
+              .putHeader("ETag", etag);
+          if (etag.equals(req.getHeader("If-None-Match"))) {
+            req.response().setStatusCode(304).end();
+          } else {
+            req.response().end(playlist(v, 3));
+          }
+        });
     for (int i = 0; i < 6; i++) {
       String seg = "segment-" + i + "-" + "s".repeat(20_000);
-      origin.route("/live/seg" + i + ".ts", req -> req.response().putHeader("Content-Type", "video/mp2t")
-          .putHeader("Cache-Control", "max-age=86400").end(seg));
+      origin.route(
+          "/live/seg" + i + ".ts",
+          req ->
+              req.response()
+                  .putHeader("Content-Type", "video/mp2t")
+                  .putHeader("Cache-Control", "max-age=86400")
+                  .end(seg));
     }
     startLarge();
 
@@ -139,7 +167,8 @@ class MediaStreamingTest extends EdgeHarness {
     assertThat(pl1.header("X-Cache")).isEqualTo("Miss from test-edge");
     assertThat(pl1.body()).isEqualTo(playlist(1, 3)).contains("seg3.ts").doesNotContain("seg0.ts");
     // seg1 and seg2 again: Hits; seg3 is new
-    assertThat(second).extracting(r -> r.header("X-Cache"))
+    assertThat(second)
+        .extracting(r -> r.header("X-Cache"))
         .containsExactly("Hit from test-edge", "Hit from test-edge", "Miss from test-edge");
     assertThat(second.get(2).body()).startsWith("segment-3-");
     assertThat(second.get(0).header("Content-Type")).isEqualTo("video/mp2t");
@@ -151,8 +180,11 @@ class MediaStreamingTest extends EdgeHarness {
   }
 
   static String playlist(int firstSegment, int count) {
-    StringBuilder b = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:")
-        .append(firstSegment).append('\n');
+    StringBuilder b =
+        new StringBuilder(
+                "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:")
+            .append(firstSegment)
+            .append('\n');
     for (int i = firstSegment; i < firstSegment + count; i++) {
       b.append("#EXTINF:2.000,\nseg").append(i).append(".ts\n");
     }

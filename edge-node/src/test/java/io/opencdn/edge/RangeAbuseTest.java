@@ -13,8 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RangeAbuseTest extends EdgeHarness {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void overlappingRangesOfACachedObjectAreServedWholeNotMultiplied() {
@@ -32,7 +31,8 @@ class RangeAbuseTest extends EdgeHarness {
 
   @Test
   void overlappingAndTouchingRangesAreCoalescedIntoOneRange() {
-    origin.content("/v", "0123456789abcdefghij", "Cache-Control", "max-age=60", "Content-Type", "video/mp4");
+    origin.content(
+        "/v", "0123456789abcdefghij", "Cache-Control", "max-age=60", "Content-Type", "video/mp4");
     start();
     get("/v");
 
@@ -45,17 +45,27 @@ class RangeAbuseTest extends EdgeHarness {
 
   @Test
   void aMultipartBodyHasItsPartsInAscendingOrderAndAContentLength() {
-    origin.content("/v", "0123456789abcdefghij", "Cache-Control", "max-age=60", "Content-Type", "video/mp4");
+    origin.content(
+        "/v", "0123456789abcdefghij", "Cache-Control", "max-age=60", "Content-Type", "video/mp4");
     start();
     get("/v");
 
     Resp r = get("/v", "Range", "bytes=15-19,0-1");
 
     assertThat(r.status()).isEqualTo(206);
-    String boundary = r.header("Content-Type").substring(r.header("Content-Type").indexOf("boundary=") + 9);
-    assertThat(r.body()).isEqualTo("\r\n--" + boundary + "\r\nContent-Type: video/mp4\r\nContent-Range: bytes 0-1/20\r\n\r\n01"
-        + "\r\n--" + boundary + "\r\nContent-Type: video/mp4\r\nContent-Range: bytes 15-19/20\r\n\r\nfghij"
-        + "\r\n--" + boundary + "--\r\n");
+    String boundary =
+        r.header("Content-Type").substring(r.header("Content-Type").indexOf("boundary=") + 9);
+    assertThat(r.body())
+        .isEqualTo(
+            "\r\n--"
+                + boundary
+                + "\r\nContent-Type: video/mp4\r\nContent-Range: bytes 0-1/20\r\n\r\n01"
+                + "\r\n--"
+                + boundary
+                + "\r\nContent-Type: video/mp4\r\nContent-Range: bytes 15-19/20\r\n\r\nfghij"
+                + "\r\n--"
+                + boundary
+                + "--\r\n");
     assertThat(r.header("Content-Length")).isEqualTo(Integer.toString(r.body().length()));
   }
 
@@ -65,11 +75,17 @@ class RangeAbuseTest extends EdgeHarness {
     for (int i = 0; i < 30_000; i++) {
       b.append(String.format("%09d\n", i));
     }
-    String body = b.toString(); // 300 000 bytes, over maxObjectBytes: a disk-only entry served by sendFile
+    String body =
+        b.toString(); // 300 000 bytes, over maxObjectBytes: a disk-only entry served by sendFile
     origin.content("/large.bin", body, "Cache-Control", "max-age=60");
     // the tiers of the config (memory and disk), as the product builds them
-    edge = new EdgeNode(vertx, config(new CacheConfig(1L << 20, 64L << 10, null, null, null, dir.toString(), 64L << 20)),
-        null, clock);
+    edge =
+        new EdgeNode(
+            vertx,
+            config(
+                new CacheConfig(1L << 20, 64L << 10, null, null, null, dir.toString(), 64L << 20)),
+            null,
+            clock);
     Await.await(edge.start());
     assertThat(get("/large.bin").body()).hasSize(body.length());
     // the entry is published once the body is on disk, just after the client got it

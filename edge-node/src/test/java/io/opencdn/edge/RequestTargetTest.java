@@ -15,8 +15,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Request targets and the cache key (RFC 9112 3.2, RFC 3986 6.2.2), over a raw socket so the
- * bytes on the wire are exactly the test's: one object for every spelling of a path, absolute-form
+ * Request targets and the cache key (RFC 9112 3.2, RFC 3986 6.2.2), over a raw socket so the bytes
+ * on the wire are exactly the test's: one object for every spelling of a path, absolute-form
  * targets reduced to origin-form or refused, the origin asked with the normal form and the key's
  * Host.
  */
@@ -67,13 +67,15 @@ class RequestTargetTest extends EdgeHarness {
   @Test
   void anUnsafeRequestToAnotherSpellingInvalidatesTheObject() throws Exception {
     origin.content("/b", "bee", "Cache-Control", "max-age=60");
-    origin.route("/b", req -> {
-      if (req.method().name().equals("POST")) {
-        req.body().onSuccess(x -> req.response().end("posted"));
-      } else {
-        req.response().putHeader("Cache-Control", "max-age=60").end("bee");
-      }
-    });
+    origin.route(
+        "/b",
+        req -> {
+          if (req.method().name().equals("POST")) {
+            req.body().onSuccess(x -> req.response().end("posted"));
+          } else {
+            req.response().putHeader("Cache-Control", "max-age=60").end("bee");
+          }
+        });
     start();
     get("/b");
 
@@ -98,9 +100,20 @@ class RequestTargetTest extends EdgeHarness {
   @Test
   void anAbsoluteTargetForAnotherHostIsRefusedEvenByTheAnyHostDistribution() throws Exception {
     origin.content("/b", "bee", "Cache-Control", "max-age=60");
-    start(new EdgeConfig("test-edge", "test", 50.0, 8.0, io.opencdn.common.config.Endpoint.parse("127.0.0.1:0"), null, null,
-        TOKEN, new CacheConfig(1L << 20, 64L << 10), new OriginConfig(500, 2000),
-        List.of(new DistributionConfig("*", origin.url())), null));
+    start(
+        new EdgeConfig(
+            "test-edge",
+            "test",
+            50.0,
+            8.0,
+            io.opencdn.common.config.Endpoint.parse("127.0.0.1:0"),
+            null,
+            null,
+            TOKEN,
+            new CacheConfig(1L << 20, 64L << 10),
+            new OriginConfig(500, 2000),
+            List.of(new DistributionConfig("*", origin.url())),
+            null));
 
     String other = raw("GET http://other.test/b HTTP/1.1", "Host: www.cdn.test");
     String userInfo = raw("GET http://www.cdn.test@other.test/b HTTP/1.1", "Host: www.cdn.test");

@@ -23,19 +23,26 @@ public final class TestOrigin {
     this(vertx, 0);
   }
 
-  /** An origin on 127.0.0.1:{@code port} (0: any free port), e.g. to restart a stopped origin on its port. */
+  /**
+   * An origin on 127.0.0.1:{@code port} (0: any free port), e.g. to restart a stopped origin on its
+   * port.
+   */
   public TestOrigin(Vertx vertx, int listenPort) {
-    server = vertx.createHttpServer().requestHandler(req -> {
-      counts.computeIfAbsent(req.path(), k -> new AtomicInteger()).incrementAndGet();
-      lastHeaders = MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
-      lastMethod = req.method().name();
-      Handler<HttpServerRequest> h = routes.get(req.path());
-      if (h == null) {
-        req.response().setStatusCode(404).end("no route");
-      } else {
-        h.handle(req);
-      }
-    });
+    server =
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                req -> {
+                  counts.computeIfAbsent(req.path(), k -> new AtomicInteger()).incrementAndGet();
+                  lastHeaders = MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
+                  lastMethod = req.method().name();
+                  Handler<HttpServerRequest> h = routes.get(req.path());
+                  if (h == null) {
+                    req.response().setStatusCode(404).end("no route");
+                  } else {
+                    h.handle(req);
+                  }
+                });
     port = Await.await(server.listen(listenPort, "127.0.0.1")).actualPort();
   }
 
@@ -47,12 +54,14 @@ public final class TestOrigin {
 
   /** A route answering 200 with {@code body} and the given header pairs. */
   public TestOrigin content(String path, String body, String... headerPairs) {
-    return route(path, req -> {
-      for (int i = 0; i < headerPairs.length; i += 2) {
-        req.response().headers().add(headerPairs[i], headerPairs[i + 1]);
-      }
-      req.response().end(body);
-    });
+    return route(
+        path,
+        req -> {
+          for (int i = 0; i < headerPairs.length; i += 2) {
+            req.response().headers().add(headerPairs[i], headerPairs[i + 1]);
+          }
+          req.response().end(body);
+        });
   }
 
   public int count(String path) {

@@ -20,7 +20,9 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The HTTPS listener: SNI picks the certificate, ALPN negotiates HTTP/2, the cache works over it. */
+/**
+ * The HTTPS listener: SNI picks the certificate, ALPN negotiates HTTP/2, the cache works over it.
+ */
 class TlsEdgeTest extends EdgeHarness {
 
   record Answer(HttpVersion version, String subject, String xCache, String body) {}
@@ -34,31 +36,73 @@ class TlsEdgeTest extends EdgeHarness {
   }
 
   EdgeConfig tlsConfig(boolean http2) {
-    TlsConfig tls = new TlsConfig(Endpoint.parse("127.0.0.1:0"), List.of(
-        new TlsConfig.Certificate(pem("www.cdn.test.cert.pem"), pem("www.cdn.test.key.pem")),
-        new TlsConfig.Certificate(pem("other.test.cert.pem"), pem("other.test.key.pem"))), http2);
-    return new EdgeConfig("test-edge", "test", 50.0, 8.0, Endpoint.parse("127.0.0.1:0"), null, null, TOKEN,
-        new CacheConfig(1L << 20, 64L << 10), new OriginConfig(500, 2000),
-        List.of(new DistributionConfig(HOST, origin.url()), new DistributionConfig("other.test", origin.url())), null,
-        null, tls);
+    TlsConfig tls =
+        new TlsConfig(
+            Endpoint.parse("127.0.0.1:0"),
+            List.of(
+                new TlsConfig.Certificate(
+                    pem("www.cdn.test.cert.pem"), pem("www.cdn.test.key.pem")),
+                new TlsConfig.Certificate(pem("other.test.cert.pem"), pem("other.test.key.pem"))),
+            http2);
+    return new EdgeConfig(
+        "test-edge",
+        "test",
+        50.0,
+        8.0,
+        Endpoint.parse("127.0.0.1:0"),
+        null,
+        null,
+        TOKEN,
+        new CacheConfig(1L << 20, 64L << 10),
+        new OriginConfig(500, 2000),
+        List.of(
+            new DistributionConfig(HOST, origin.url()),
+            new DistributionConfig("other.test", origin.url())),
+        null,
+        null,
+        tls);
   }
 
   Answer fetch(HttpVersion version, String host, String path) {
-    HttpClientAgent https = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true)
-        .setVerifyHost(false).setUseAlpn(true).setProtocolVersion(version));
+    HttpClientAgent https =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setSsl(true)
+                .setTrustAll(true)
+                .setVerifyHost(false)
+                .setUseAlpn(true)
+                .setProtocolVersion(version));
     try {
-      return await(https.request(new RequestOptions().setServer(SocketAddress.inetSocketAddress(edge.tlsPort(), "127.0.0.1"))
-          .setHost(host).setPort(edge.tlsPort()).setURI(path))
-          .compose(req -> req.send().compose(res -> res.body().map(b -> {
-            X509Certificate cert;
-            try {
-              cert = (X509Certificate) req.connection().peerCertificates().get(0);
-            } catch (Exception e) {
-              throw new IllegalStateException(e);
-            }
-            return new Answer(res.version(), cert.getSubjectX500Principal().getName(), res.getHeader("X-Cache"),
-                b.toString());
-          }))));
+      return await(
+          https
+              .request(
+                  new RequestOptions()
+                      .setServer(SocketAddress.inetSocketAddress(edge.tlsPort(), "127.0.0.1"))
+                      .setHost(host)
+                      .setPort(edge.tlsPort())
+                      .setURI(path))
+              .compose(
+                  req ->
+                      req.send()
+                          .compose(
+                              res ->
+                                  res.body()
+                                      .map(
+                                          b -> {
+                                            X509Certificate cert;
+                                            try {
+                                              cert =
+                                                  (X509Certificate)
+                                                      req.connection().peerCertificates().get(0);
+                                            } catch (Exception e) {
+                                              throw new IllegalStateException(e);
+                                            }
+                                            return new Answer(
+                                                res.version(),
+                                                cert.getSubjectX500Principal().getName(),
+                                                res.getHeader("X-Cache"),
+                                                b.toString());
+                                          }))));
     } finally {
       await(https.close());
     }

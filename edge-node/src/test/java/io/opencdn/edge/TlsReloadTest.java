@@ -22,32 +22,54 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The HTTPS listener's engine and certificates: OpenSSL (BoringSSL) with TLS 1.2 and 1.3, ECDSA
- * and RSA certificates picked by SNI, the default certificate for an unknown name (counted), and
- * certificates replaced on disk swapped in live while an open connection keeps being served; a
- * bad replacement is refused and the old certificate keeps serving.
+ * The HTTPS listener's engine and certificates: OpenSSL (BoringSSL) with TLS 1.2 and 1.3, ECDSA and
+ * RSA certificates picked by SNI, the default certificate for an unknown name (counted), and
+ * certificates replaced on disk swapped in live while an open connection keeps being served; a bad
+ * replacement is refused and the old certificate keeps serving.
  */
 class TlsReloadTest extends EdgeHarness {
 
   static final String RSA_HOST = "rsa.cdn.test";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   EdgeConfig tlsConfig(String engine, List<Pems.Pair> pairs) {
-    TlsConfig tls = new TlsConfig(Endpoint.parse("127.0.0.1:0"),
-        pairs.stream().map(p -> new TlsConfig.Certificate(p.cert().toString(), p.key().toString())).toList(), true,
-        engine, 100, null);
-    return new EdgeConfig("test-edge", "test", 50.0, 8.0, Endpoint.parse("127.0.0.1:0"), null, null, TOKEN,
-        new CacheConfig(1L << 20, 64L << 10), new OriginConfig(500, 2000),
-        List.of(new DistributionConfig(HOST, origin.url()), new DistributionConfig(RSA_HOST, origin.url())), null,
-        null, tls);
+    TlsConfig tls =
+        new TlsConfig(
+            Endpoint.parse("127.0.0.1:0"),
+            pairs.stream()
+                .map(p -> new TlsConfig.Certificate(p.cert().toString(), p.key().toString()))
+                .toList(),
+            true,
+            engine,
+            100,
+            null);
+    return new EdgeConfig(
+        "test-edge",
+        "test",
+        50.0,
+        8.0,
+        Endpoint.parse("127.0.0.1:0"),
+        null,
+        null,
+        TOKEN,
+        new CacheConfig(1L << 20, 64L << 10),
+        new OriginConfig(500, 2000),
+        List.of(
+            new DistributionConfig(HOST, origin.url()),
+            new DistributionConfig(RSA_HOST, origin.url())),
+        null,
+        null,
+        tls);
   }
 
   @Test
   void opensslServesTls12And13WithEcdsaAndRsaCertificates() throws Exception {
     origin.content("/a", "hello", "Cache-Control", "max-age=60");
-    start(tlsConfig("openssl", List.of(Pems.make(dir, "www", HOST, false), Pems.make(dir, "rsa", RSA_HOST, true))));
+    start(
+        tlsConfig(
+            "openssl",
+            List.of(Pems.make(dir, "www", HOST, false), Pems.make(dir, "rsa", RSA_HOST, true))));
 
     assertThat(edge.tls().engine()).isEqualTo(TlsEngine.OPENSSL);
     for (String protocol : List.of("TLSv1.2", "TLSv1.3")) {
@@ -56,13 +78,23 @@ class TlsReloadTest extends EdgeHarness {
         assertThat(ec.protocol()).isEqualTo(protocol);
         assertThat(ec.certificate().getPublicKey().getAlgorithm()).isEqualTo("EC");
         assertThat(rsa.certificate().getPublicKey().getAlgorithm()).isEqualTo("RSA");
-        assertThat(rsa.certificate().getSubjectX500Principal().getName()).isEqualTo("CN=" + RSA_HOST);
+        assertThat(rsa.certificate().getSubjectX500Principal().getName())
+            .isEqualTo("CN=" + RSA_HOST);
         assertThat(ec.get(HOST, "/a")).isEqualTo("200 hello");
         assertThat(rsa.get(RSA_HOST, "/a")).isEqualTo("200 hello");
       }
     }
-    JsonObject tls = new JsonObject(await(send(HttpMethod.GET, "/_cdn/tls", HOST, Buffer.buffer(),
-        "Authorization", "Bearer " + TOKEN)).body());
+    JsonObject tls =
+        new JsonObject(
+            await(
+                    send(
+                        HttpMethod.GET,
+                        "/_cdn/tls",
+                        HOST,
+                        Buffer.buffer(),
+                        "Authorization",
+                        "Bearer " + TOKEN))
+                .body());
     assertThat(tls.getString("engine")).isEqualTo("openssl");
     assertThat(tls.getJsonArray("certificates")).hasSize(2);
     assertThat(tls.getLong("ticketKeyEpoch")).isNotNull();
@@ -85,7 +117,10 @@ class TlsReloadTest extends EdgeHarness {
 
   @Test
   void aNameWithoutCertificateGetsTheDefaultOneAndIsCounted() throws Exception {
-    start(tlsConfig("auto", List.of(Pems.make(dir, "www", HOST, false), Pems.make(dir, "rsa", RSA_HOST, true))));
+    start(
+        tlsConfig(
+            "auto",
+            List.of(Pems.make(dir, "www", HOST, false), Pems.make(dir, "rsa", RSA_HOST, true))));
 
     try (TlsProbe probe = new TlsProbe(edge.tlsPort(), "TLSv1.3", "nobody.example")) {
       assertThat(probe.certificate().getSubjectX500Principal().getName()).isEqualTo("CN=" + HOST);
@@ -102,7 +137,8 @@ class TlsReloadTest extends EdgeHarness {
       assertThat(open.get(HOST, "/r")).isEqualTo("200 kept");
       String before = fingerprint(open);
 
-      Pems.make(dir, "www", HOST, false); // same files, new key and certificate (renamed into place)
+      Pems.make(
+          dir, "www", HOST, false); // same files, new key and certificate (renamed into place)
 
       String after = awaitNewCertificate(before);
       assertThat(after).isNotEqualTo(before);
@@ -123,8 +159,15 @@ class TlsReloadTest extends EdgeHarness {
     }
 
     Files.copy(other.key(), www.key(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    Resp refused = await(send(HttpMethod.POST, "/_cdn/tls/reload", HOST, Buffer.buffer(), "Authorization",
-        "Bearer " + TOKEN));
+    Resp refused =
+        await(
+            send(
+                HttpMethod.POST,
+                "/_cdn/tls/reload",
+                HOST,
+                Buffer.buffer(),
+                "Authorization",
+                "Bearer " + TOKEN));
 
     assertThat(refused.status()).isEqualTo(422);
     assertThat(refused.body()).contains("does not belong to the certificate");
@@ -148,7 +191,9 @@ class TlsReloadTest extends EdgeHarness {
   }
 
   static String fingerprint(TlsProbe probe) throws Exception {
-    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-        .digest(probe.certificate().getEncoded()));
+    return java.util.HexFormat.of()
+        .formatHex(
+            java.security.MessageDigest.getInstance("SHA-256")
+                .digest(probe.certificate().getEncoded()));
   }
 }

@@ -16,15 +16,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Several {@code Vary} variants per URL end to end (RFC 9111 4.1): each variant filled once and
- * then served as a Hit side by side, purged together, capped per URL, and request collapsing
- * never handing one variant to a request that selects another.
+ * then served as a Hit side by side, purged together, capped per URL, and request collapsing never
+ * handing one variant to a request that selects another.
  */
 class VaryVariantsTest extends EdgeHarness {
 
   void languageRoute(String path) {
-    origin.route(path, req -> req.response().putHeader("Cache-Control", "max-age=60").putHeader("Vary", "Accept-Language")
-        .putHeader("Content-Language", String.valueOf(req.getHeader("Accept-Language")))
-        .end("lang=" + req.getHeader("Accept-Language")));
+    origin.route(
+        path,
+        req ->
+            req.response()
+                .putHeader("Cache-Control", "max-age=60")
+                .putHeader("Vary", "Accept-Language")
+                .putHeader("Content-Language", String.valueOf(req.getHeader("Accept-Language")))
+                .end("lang=" + req.getHeader("Accept-Language")));
   }
 
   long entries() {
@@ -58,15 +63,19 @@ class VaryVariantsTest extends EdgeHarness {
 
   @Test
   void acceptEncodingGzipAndIdentityAreTwoVariants() {
-    origin.route("/app.js", req -> {
-      String ae = req.getHeader("Accept-Encoding");
-      req.response().putHeader("Cache-Control", "max-age=60").putHeader("Vary", "Accept-Encoding");
-      if (ae != null && ae.contains("gzip")) {
-        req.response().putHeader("Content-Encoding", "gzip").end("gzipped");
-      } else {
-        req.response().end("plain");
-      }
-    });
+    origin.route(
+        "/app.js",
+        req -> {
+          String ae = req.getHeader("Accept-Encoding");
+          req.response()
+              .putHeader("Cache-Control", "max-age=60")
+              .putHeader("Vary", "Accept-Encoding");
+          if (ae != null && ae.contains("gzip")) {
+            req.response().putHeader("Content-Encoding", "gzip").end("gzipped");
+          } else {
+            req.response().end("plain");
+          }
+        });
     start();
 
     Resp gzip1 = get("/app.js", "Accept-Encoding", "gzip, deflate");
@@ -120,7 +129,9 @@ class VaryVariantsTest extends EdgeHarness {
 
     // the 16 most recent variants are Hits, the 4 oldest were dropped; 16 variants + the index
     for (int i = 4; i < 20; i++) {
-      assertThat(get("/many", "Accept-Language", "l" + i).header("X-Cache")).as("l" + i).startsWith("Hit");
+      assertThat(get("/many", "Accept-Language", "l" + i).header("X-Cache"))
+          .as("l" + i)
+          .startsWith("Hit");
     }
     assertThat(entries()).isEqualTo(17);
     Resp oldest = get("/many", "Accept-Language", "l0");
@@ -156,7 +167,8 @@ class VaryVariantsTest extends EdgeHarness {
       assertThat(await(f).body()).isEqualTo("lang=fr");
     }
     assertThat(origin.count("/c")).isEqualTo(2);
-    assertThat(held.get(0).getHeader("Accept-Language")).isNotEqualTo(held.get(1).getHeader("Accept-Language"));
+    assertThat(held.get(0).getHeader("Accept-Language"))
+        .isNotEqualTo(held.get(1).getHeader("Accept-Language"));
     assertThat(get("/c", "Accept-Language", "en").header("X-Cache")).startsWith("Hit");
     assertThat(get("/c", "Accept-Language", "fr").header("X-Cache")).startsWith("Hit");
   }
@@ -193,6 +205,9 @@ class VaryVariantsTest extends EdgeHarness {
 
   private void answer(HttpServerRequest req) {
     String lang = req.getHeader("Accept-Language");
-    req.response().putHeader("Cache-Control", "max-age=60").putHeader("Vary", "Accept-Language").end("lang=" + lang);
+    req.response()
+        .putHeader("Cache-Control", "max-age=60")
+        .putHeader("Vary", "Accept-Language")
+        .end("lang=" + lang);
   }
 }

@@ -9,20 +9,28 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code ./cdn} command: {@code demo} runs the whole system on loopback; {@code dns},
- * {@code edge} and {@code origin} run one component each; {@code route} explains a routing
- * decision; {@code stream-key} prints the publish key of live streams; {@code config} publishes
- * and inspects {@code distributions.yaml} versions; {@code explain-request} shows what the edges
- * do with one request.
+ * The {@code ./cdn} command: {@code demo} runs the whole system on loopback; {@code dns}, {@code
+ * edge} and {@code origin} run one component each; {@code route} explains a routing decision;
+ * {@code stream-key} prints the publish key of live streams; {@code config} publishes and inspects
+ * {@code distributions.yaml} versions; {@code explain-request} shows what the edges do with one
+ * request.
  */
 @Command(
     name = "cdn",
     mixinStandardHelpOptions = true,
     version = "opencdn 0.1.0",
     description = "Geo-DNS and caching edge cluster.",
-    subcommands = {DemoCommand.class, DnsCommand.class, EdgeCommand.class, OriginCommand.class, RouteCommand.class,
-        StreamKeyCommand.class, io.opencdn.launcher.control.ConfigCommand.class,
-        io.opencdn.launcher.control.ExplainRequestCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      DnsCommand.class,
+      EdgeCommand.class,
+      OriginCommand.class,
+      RouteCommand.class,
+      StreamKeyCommand.class,
+      io.opencdn.launcher.control.ConfigCommand.class,
+      io.opencdn.launcher.control.ExplainRequestCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Cdn implements Runnable {
 
   /** Set by {@link DemoCommand} for its children: exit when the parent's pipe closes. */
@@ -42,18 +50,23 @@ public final class Cdn implements Runnable {
     System.exit(new CommandLine(new Cdn()).execute(args));
   }
 
-  /** A child of {@code ./cdn demo} must not outlive it, even when the demo is killed with SIGKILL. */
+  /**
+   * A child of {@code ./cdn demo} must not outlive it, even when the demo is killed with SIGKILL.
+   */
   private static void exitWhenStdinCloses() {
-    Thread t = new Thread(() -> {
-      try {
-        while (System.in.read() >= 0) {
-          // the parent never writes; EOF means it is gone
-        }
-      } catch (IOException ignored) {
-        // same as EOF
-      }
-      System.exit(0);
-    }, "parent-watch");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                while (System.in.read() >= 0) {
+                  // the parent never writes; EOF means it is gone
+                }
+              } catch (IOException ignored) {
+                // same as EOF
+              }
+              System.exit(0);
+            },
+            "parent-watch");
     t.setDaemon(true);
     t.start();
   }

@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One component of the demo running as its own JVM. Its output is copied to ours with a
- * {@code [name]} prefix, and its last {@value #KEPT_LINES} lines are kept to show when it fails;
- * its stdin is a pipe that closes when we die, so it never outlives us.
+ * One component of the demo running as its own JVM. Its output is copied to ours with a {@code
+ * [name]} prefix, and its last {@value #KEPT_LINES} lines are kept to show when it fails; its stdin
+ * is a pipe that closes when we die, so it never outlives us.
  */
 final class ChildProcess {
 
@@ -30,14 +30,34 @@ final class ChildProcess {
   }
 
   /** Starts {@code java -cp <our classpath> io.opencdn.launcher.Cdn <args>}. */
-  static ChildProcess start(String name, List<String> cdnArgs, Map<String, String> env, PrintStream out) throws IOException {
-    String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-    List<String> command = new java.util.ArrayList<>(List.of(java, "-XX:+UseSerialGC",
-        "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-        "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), Cdn.class.getName()));
+  static ChildProcess start(
+      String name, List<String> cdnArgs, Map<String, String> env, PrintStream out)
+      throws IOException {
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(System.getProperty("java.home") + "/bin/java");
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                java,
+                "-XX:+UseSerialGC",
+                "--add-modules",
+                "java.se",
+                "--add-exports",
+                "java.base/jdk.internal.ref=ALL-UNNAMED",
+                "--add-opens",
+                "java.base/java.lang=ALL-UNNAMED",
+                "--add-opens",
+                "java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-opens",
+                "java.management/sun.management=ALL-UNNAMED",
+                "--add-opens",
+                "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Cdn.class.getName()));
     command.addAll(cdnArgs);
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().putAll(env);
@@ -51,7 +71,9 @@ final class ChildProcess {
   }
 
   private void pump(PrintStream out) {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         out.println("[" + name + "] " + line);
@@ -67,7 +89,12 @@ final class ChildProcess {
     }
     try {
       int code = process.waitFor();
-      out.println("[" + name + "] exited with code " + code + (code == 137 || code == 143 ? " (killed)" : ""));
+      out.println(
+          "["
+              + name
+              + "] exited with code "
+              + code
+              + (code == 137 || code == 143 ? " (killed)" : ""));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

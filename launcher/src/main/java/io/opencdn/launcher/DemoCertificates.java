@@ -38,34 +38,64 @@ record DemoCertificates(Path dir, Path ca, Path cert, Path key) {
 
   /** Names the edge certificate covers. */
   static final List<String> NAMES = List.of("www.cdn.test", "cdn.test", "*.cdn.test");
-  private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private static final DateTimeFormatter UTC_TIME =
+      DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
 
   /** Makes the CA and the edge certificate in {@code dir} (created if missing). */
-  static DemoCertificates create(Path dir, Instant now) throws IOException, GeneralSecurityException {
+  static DemoCertificates create(Path dir, Instant now)
+      throws IOException, GeneralSecurityException {
     Files.createDirectories(dir);
     SecureRandom random = new SecureRandom();
     KeyPair caKeys = ecKeys(random);
     KeyPair edgeKeys = ecKeys(random);
     byte[] caName = name("OpenCDN demo CA " + now.getEpochSecond());
     byte[] caId = keyId(caKeys.getPublic());
-    byte[] caCert = sign(tbs(random, caName, caName, now, Duration.ofDays(3650), caKeys.getPublic(), List.of(
-        extension("2.5.29.19", true, seq(bool(true))),
-        extension("2.5.29.15", true, tlv(0x03, new byte[] {1, 0x06})),
-        extension("2.5.29.14", false, tlv(0x04, caId)))), caKeys);
-    byte[] sans = seq(NAMES.stream().map(n -> tlv(0x82, n.getBytes(StandardCharsets.US_ASCII))).toArray(byte[][]::new));
-    byte[] edgeCert = sign(tbs(random, caName, name(NAMES.get(0)), now, Duration.ofDays(365), edgeKeys.getPublic(), List.of(
-        extension("2.5.29.19", true, seq()),
-        extension("2.5.29.15", true, tlv(0x03, new byte[] {7, (byte) 0x80})),
-        extension("2.5.29.37", false, seq(oid("1.3.6.1.5.5.7.3.1"))),
-        extension("2.5.29.17", false, sans),
-        extension("2.5.29.14", false, tlv(0x04, keyId(edgeKeys.getPublic()))),
-        extension("2.5.29.35", false, seq(tlv(0x80, caId))))), caKeys);
-    DemoCertificates c = new DemoCertificates(dir, dir.resolve("ca.pem"), dir.resolve("edge.pem"), dir.resolve("edge.key"));
+    byte[] caCert =
+        sign(
+            tbs(
+                random,
+                caName,
+                caName,
+                now,
+                Duration.ofDays(3650),
+                caKeys.getPublic(),
+                List.of(
+                    extension("2.5.29.19", true, seq(bool(true))),
+                    extension("2.5.29.15", true, tlv(0x03, new byte[] {1, 0x06})),
+                    extension("2.5.29.14", false, tlv(0x04, caId)))),
+            caKeys);
+    byte[] sans =
+        seq(
+            NAMES.stream()
+                .map(n -> tlv(0x82, n.getBytes(StandardCharsets.US_ASCII)))
+                .toArray(byte[][]::new));
+    byte[] edgeCert =
+        sign(
+            tbs(
+                random,
+                caName,
+                name(NAMES.get(0)),
+                now,
+                Duration.ofDays(365),
+                edgeKeys.getPublic(),
+                List.of(
+                    extension("2.5.29.19", true, seq()),
+                    extension("2.5.29.15", true, tlv(0x03, new byte[] {7, (byte) 0x80})),
+                    extension("2.5.29.37", false, seq(oid("1.3.6.1.5.5.7.3.1"))),
+                    extension("2.5.29.17", false, sans),
+                    extension("2.5.29.14", false, tlv(0x04, keyId(edgeKeys.getPublic()))),
+                    extension("2.5.29.35", false, seq(tlv(0x80, caId))))),
+            caKeys);
+    DemoCertificates c =
+        new DemoCertificates(
+            dir, dir.resolve("ca.pem"), dir.resolve("edge.pem"), dir.resolve("edge.key"));
     Files.writeString(c.ca(), pem("CERTIFICATE", caCert));
     Files.writeString(c.cert(), pem("CERTIFICATE", edgeCert) + pem("CERTIFICATE", caCert));
     Files.writeString(c.key(), pem("PRIVATE KEY", edgeKeys.getPrivate().getEncoded()));
     try {
-      Files.setPosixFilePermissions(c.key(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      Files.setPosixFilePermissions(
+          c.key(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     } catch (UnsupportedOperationException notPosix) {
       // the temporary directory is the user's own
     }
@@ -78,14 +108,26 @@ record DemoCertificates(Path dir, Path ca, Path cert, Path key) {
     return g.generateKeyPair();
   }
 
-  private static byte[] tbs(SecureRandom random, byte[] issuer, byte[] subject, Instant now, Duration life, PublicKey key,
+  private static byte[] tbs(
+      SecureRandom random,
+      byte[] issuer,
+      byte[] subject,
+      Instant now,
+      Duration life,
+      PublicKey key,
       List<byte[]> extensions) {
     byte[] serial = new byte[16];
     random.nextBytes(serial);
     serial[0] &= 0x7f;
     Instant from = now.minus(Duration.ofHours(1));
-    return seq(tlv(0xa0, tlv(0x02, new byte[] {2})), tlv(0x02, new BigInteger(1, serial).toByteArray()), ecdsaSha256(),
-        issuer, seq(time(from), time(from.plus(life))), subject, key.getEncoded(),
+    return seq(
+        tlv(0xa0, tlv(0x02, new byte[] {2})),
+        tlv(0x02, new BigInteger(1, serial).toByteArray()),
+        ecdsaSha256(),
+        issuer,
+        seq(time(from), time(from.plus(life))),
+        subject,
+        key.getEncoded(),
         tlv(0xa3, seq(extensions.toArray(byte[][]::new))));
   }
 
@@ -100,7 +142,8 @@ record DemoCertificates(Path dir, Path ca, Path cert, Path key) {
   }
 
   private static byte[] keyId(PublicKey key) throws GeneralSecurityException {
-    return java.util.Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()), 20);
+    return java.util.Arrays.copyOf(
+        MessageDigest.getInstance("SHA-256").digest(key.getEncoded()), 20);
   }
 
   private static byte[] ecdsaSha256() {
@@ -108,7 +151,8 @@ record DemoCertificates(Path dir, Path ca, Path cert, Path key) {
   }
 
   private static byte[] name(String cn) {
-    return seq(tlv(0x31, seq(oid("2.5.4.10"), tlv(0x0c, "OpenCDN demo".getBytes(StandardCharsets.UTF_8)))),
+    return seq(
+        tlv(0x31, seq(oid("2.5.4.10"), tlv(0x0c, "OpenCDN demo".getBytes(StandardCharsets.UTF_8)))),
         tlv(0x31, seq(oid("2.5.4.3"), tlv(0x0c, cn.getBytes(StandardCharsets.UTF_8)))));
   }
 
@@ -165,7 +209,12 @@ record DemoCertificates(Path dir, Path ca, Path cert, Path key) {
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-        .encodeToString(der) + "\n-----END " + type + "-----\n";
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 }

@@ -22,19 +22,26 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./cdn demo}: origin, three edges and the DNS server as separate processes on the
- * loopback addresses of the demo contract ({@link DemoTopology}); Ctrl-C stops all of them.
+ * {@code ./cdn demo}: origin, three edges and the DNS server as separate processes on the loopback
+ * addresses of the demo contract ({@link DemoTopology}); Ctrl-C stops all of them.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Runs the whole CDN on loopback; Ctrl-C stops all of it.",
-        "Origin 127.0.0.1:9090, edges 127.0.0.11-13:8080 (RTMP :1935), DNS 127.0.0.1:8053 (UDP and TCP)."})
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the whole CDN on loopback; Ctrl-C stops all of it.",
+      "Origin 127.0.0.1:9090, edges 127.0.0.11-13:8080 (RTMP :1935), DNS 127.0.0.1:8053 (UDP and TCP)."
+    })
 public final class DemoCommand implements Callable<Integer> {
 
   /** How often progress is printed while nothing changes. */
   static final int PROGRESS_SECONDS = 10;
 
-  @Option(names = "--start-timeout", defaultValue = "300",
-      description = "Seconds to wait for everything to be ready (default ${DEFAULT-VALUE}; a busy machine can take minutes).")
+  @Option(
+      names = "--start-timeout",
+      defaultValue = "300",
+      description =
+          "Seconds to wait for everything to be ready (default ${DEFAULT-VALUE}; a busy machine can take minutes).")
   int startTimeoutSeconds;
 
   private final PrintStream out = System.out;
@@ -51,7 +58,9 @@ public final class DemoCommand implements Callable<Integer> {
     env.put("CDN_CLUSTER_SECRET", envOr("CDN_CLUSTER_SECRET", "demo-" + AdminToken.random()));
     env.put("CDN_ADMIN_TOKEN", envOr("CDN_ADMIN_TOKEN", AdminToken.random()));
     Path site = extractSite();
-    DemoCertificates tls = DemoCertificates.create(Files.createTempDirectory("opencdn-demo-tls"), java.time.Instant.now());
+    DemoCertificates tls =
+        DemoCertificates.create(
+            Files.createTempDirectory("opencdn-demo-tls"), java.time.Instant.now());
     for (Path f : List.of(tls.dir(), tls.ca(), tls.cert(), tls.key())) {
       f.toFile().deleteOnExit(); // the directory last
     }
@@ -59,9 +68,24 @@ public final class DemoCommand implements Callable<Integer> {
     env.put("CDN_TLS_KEY", tls.key().toString());
 
     Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "demo-stop"));
-    start("origin", List.of("origin", "--listen", DemoTopology.ORIGIN_HOST + ":" + DemoTopology.ORIGIN_PORT, "--root", site.toString()), env);
-    start("origin-standby", List.of("origin", "--listen", DemoTopology.ORIGIN_HOST + ":" + DemoTopology.STANDBY_PORT, "--root",
-        site.toString()), env);
+    start(
+        "origin",
+        List.of(
+            "origin",
+            "--listen",
+            DemoTopology.ORIGIN_HOST + ":" + DemoTopology.ORIGIN_PORT,
+            "--root",
+            site.toString()),
+        env);
+    start(
+        "origin-standby",
+        List.of(
+            "origin",
+            "--listen",
+            DemoTopology.ORIGIN_HOST + ":" + DemoTopology.STANDBY_PORT,
+            "--root",
+            site.toString()),
+        env);
     start("dns", List.of("dns", "--config", "classpath:demo/dns.yaml"), env);
     for (DemoTopology.DemoEdge e : DemoTopology.EDGES) {
       start("edge-" + e.id(), List.of("edge", "--config", e.config()), env);
@@ -89,33 +113,54 @@ public final class DemoCommand implements Callable<Integer> {
    * yields its version, or null (with the reason printed).
    */
   private String publishDistributions(Map<String, String> env) {
-    try (InputStream in = DemoCommand.class.getClassLoader().getResourceAsStream(DemoTopology.DISTRIBUTIONS)) {
+    try (InputStream in =
+        DemoCommand.class.getClassLoader().getResourceAsStream(DemoTopology.DISTRIBUTIONS)) {
       String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      io.opencdn.launcher.control.AdminClient admin = io.opencdn.launcher.control.AdminClient.of(null, env.get("CDN_ADMIN_TOKEN"));
-      io.opencdn.launcher.control.AdminClient.Answer a = admin.post("/_cdn/config?source=classpath:"
-          + DemoTopology.DISTRIBUTIONS + "&message=demo", text);
+      io.opencdn.launcher.control.AdminClient admin =
+          io.opencdn.launcher.control.AdminClient.of(null, env.get("CDN_ADMIN_TOKEN"));
+      io.opencdn.launcher.control.AdminClient.Answer a =
+          admin.post(
+              "/_cdn/config?source=classpath:" + DemoTopology.DISTRIBUTIONS + "&message=demo",
+              text);
       if (a.status() != 200) {
-        System.err.println("demo: publishing " + DemoTopology.DISTRIBUTIONS + " failed: " + a.status() + " " + a.body());
+        System.err.println(
+            "demo: publishing "
+                + DemoTopology.DISTRIBUTIONS
+                + " failed: "
+                + a.status()
+                + " "
+                + a.body());
         return null;
       }
-      String version = new com.fasterxml.jackson.databind.ObjectMapper().readTree(a.body()).path("version").asText();
+      String version =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(a.body())
+              .path("version")
+              .asText();
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       int members = DemoTopology.EDGES.size() + 1;
       while (System.nanoTime() < deadline) {
-        com.fasterxml.jackson.databind.JsonNode s = new com.fasterxml.jackson.databind.ObjectMapper()
-            .readTree(admin.get("/_cdn/config").body()).path("members");
-        long on = java.util.stream.StreamSupport.stream(s.spliterator(), false)
-            .filter(m -> version.equals(m.path("version").asText())).count();
+        com.fasterxml.jackson.databind.JsonNode s =
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(admin.get("/_cdn/config").body())
+                .path("members");
+        long on =
+            java.util.stream.StreamSupport.stream(s.spliterator(), false)
+                .filter(m -> version.equals(m.path("version").asText()))
+                .count();
         if (on >= members) {
-          out.println("demo: distributions version " + version + " runs on every edge and the DNS server");
+          out.println(
+              "demo: distributions version " + version + " runs on every edge and the DNS server");
           return version;
         }
         Thread.sleep(50);
       }
-      System.err.println("demo: distributions version " + version + " not on every member after 20 s");
+      System.err.println(
+          "demo: distributions version " + version + " not on every member after 20 s");
       return null;
     } catch (IOException | RuntimeException e) {
-      System.err.println("demo: publishing " + DemoTopology.DISTRIBUTIONS + " failed: " + e.getMessage());
+      System.err.println(
+          "demo: publishing " + DemoTopology.DISTRIBUTIONS + " failed: " + e.getMessage());
       return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -140,8 +185,14 @@ public final class DemoCommand implements Callable<Integer> {
     while (true) {
       ChildProcess gone = firstExited();
       if (gone != null) {
-        System.err.println("demo: " + gone.name() + " exited with code " + gone.exitCode() + " after " + seconds(start)
-            + " s, before the demo was ready; its last lines:");
+        System.err.println(
+            "demo: "
+                + gone.name()
+                + " exited with code "
+                + gone.exitCode()
+                + " after "
+                + seconds(start)
+                + " s, before the demo was ready; its last lines:");
         printLastLines(gone);
         return false;
       }
@@ -162,7 +213,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
         return false;
       }
-      if (!line.equals(printed) || now - printedAt >= Duration.ofSeconds(PROGRESS_SECONDS).toNanos()) {
+      if (!line.equals(printed)
+          || now - printedAt >= Duration.ofSeconds(PROGRESS_SECONDS).toNanos()) {
         out.println("demo: waiting " + seconds(start) + " s: " + line);
         printed = line;
         printedAt = now;
@@ -208,54 +260,101 @@ public final class DemoCommand implements Callable<Integer> {
     String dig = "dig @" + DemoTopology.DNS_HOST + " -p " + DemoTopology.DNS_PORT + " www.cdn.test";
     StringBuilder b = new StringBuilder("\n");
     b.append("OpenCDN demo is running. Ctrl-C stops all of it.\n\n");
-    b.append(String.format("  %-19s %-26s pid %d%n", "origin", "http://127.0.0.1:" + DemoTopology.ORIGIN_PORT, pid("origin")));
-    b.append(String.format("  %-19s %-26s pid %d%n", "origin (standby)", "http://127.0.0.1:" + DemoTopology.STANDBY_PORT,
-        pid("origin-standby")));
+    b.append(
+        String.format(
+            "  %-19s %-26s pid %d%n",
+            "origin", "http://127.0.0.1:" + DemoTopology.ORIGIN_PORT, pid("origin")));
+    b.append(
+        String.format(
+            "  %-19s %-26s pid %d%n",
+            "origin (standby)",
+            "http://127.0.0.1:" + DemoTopology.STANDBY_PORT,
+            pid("origin-standby")));
     for (DemoTopology.DemoEdge e : DemoTopology.EDGES) {
-      b.append(String.format("  %-19s %-26s pid %d%n", "edge " + e.id() + " (" + e.city() + ")", e.baseUrl(), pid("edge-" + e.id())));
+      b.append(
+          String.format(
+              "  %-19s %-26s pid %d%n",
+              "edge " + e.id() + " (" + e.city() + ")", e.baseUrl(), pid("edge-" + e.id())));
     }
-    b.append(String.format("  %-19s %-26s pid %d%n", "dns", DemoTopology.DNS_HOST + ":" + DemoTopology.DNS_PORT + " udp+tcp", pid("dns")));
+    b.append(
+        String.format(
+            "  %-19s %-26s pid %d%n",
+            "dns", DemoTopology.DNS_HOST + ":" + DemoTopology.DNS_PORT + " udp+tcp", pid("dns")));
     b.append("\nResolve (the answer is the nearest healthy edge):\n");
     for (DemoTopology.Expectation x : DemoTopology.EXPECTED) {
-      b.append(String.format("  %s +subnet=%s +short   # %s -> %s%n", dig, x.subnet(), x.where(), DemoTopology.edge(x.edgeId()).address()));
+      b.append(
+          String.format(
+              "  %s +subnet=%s +short   # %s -> %s%n",
+              dig, x.subnet(), x.where(), DemoTopology.edge(x.edgeId()).address()));
     }
     b.append("  ").append(dig).append(" +tcp +subnet=81.2.69.0/24 +short\n");
     b.append("  dig @127.0.0.1 -p 8053 cdn.test SOA     dig @127.0.0.1 -p 8053 nothere.cdn.test\n");
     b.append("\nFetch through an edge (X-Cache: Miss, then Hit):\n");
     b.append("  curl -si -H 'Host: www.cdn.test' http://127.0.0.12:8080/index.html\n");
-    b.append("  curl -si -H 'Host: www.cdn.test' 'http://127.0.0.12:8080/gen/video.bin?size=1048576' -o /dev/null -D -\n");
-    b.append("  curl -s -H 'Authorization: Bearer ").append(env.get("CDN_ADMIN_TOKEN")).append("' http://127.0.0.1:9090/_origin/stats\n");
-    b.append("\nHTTPS on every edge (HTTP/2; the demo CA made for this run: ").append(tls.ca()).append("):\n");
+    b.append(
+        "  curl -si -H 'Host: www.cdn.test' 'http://127.0.0.12:8080/gen/video.bin?size=1048576' -o /dev/null -D -\n");
+    b.append("  curl -s -H 'Authorization: Bearer ")
+        .append(env.get("CDN_ADMIN_TOKEN"))
+        .append("' http://127.0.0.1:9090/_origin/stats\n");
+    b.append("\nHTTPS on every edge (HTTP/2; the demo CA made for this run: ")
+        .append(tls.ca())
+        .append("):\n");
     for (DemoTopology.DemoEdge e : DemoTopology.EDGES) {
-      b.append("  curl -si --cacert ").append(tls.ca()).append(" --resolve www.cdn.test:").append(e.httpsPort()).append(':')
-          .append(e.address()).append(" https://www.cdn.test:").append(e.httpsPort()).append("/index.html\n");
+      b.append("  curl -si --cacert ")
+          .append(tls.ca())
+          .append(" --resolve www.cdn.test:")
+          .append(e.httpsPort())
+          .append(':')
+          .append(e.address())
+          .append(" https://www.cdn.test:")
+          .append(e.httpsPort())
+          .append("/index.html\n");
     }
-    b.append("\nDistributions (version ").append(version).append(" of ").append(DemoTopology.DISTRIBUTIONS)
+    b.append("\nDistributions (version ")
+        .append(version)
+        .append(" of ")
+        .append(DemoTopology.DISTRIBUTIONS)
         .append(" is live; change a rule and apply it):\n");
     b.append("  export CDN_ADMIN_TOKEN=").append(env.get("CDN_ADMIN_TOKEN")).append("\n");
-    b.append("  ./cdn config status      ./cdn config show > distributions.yaml      ./cdn config apply distributions.yaml\n");
-    b.append("  ./cdn explain-request 'http://www.cdn.test/gen/a.bin?size=10&utm_source=x'      ./cdn config rollback\n");
-    b.append("\nFail over: kill -9 ").append(pid("edge-eu-west"))
+    b.append(
+        "  ./cdn config status      ./cdn config show > distributions.yaml      ./cdn config apply distributions.yaml\n");
+    b.append(
+        "  ./cdn explain-request 'http://www.cdn.test/gen/a.bin?size=10&utm_source=x'      ./cdn config rollback\n");
+    b.append("\nFail over: kill -9 ")
+        .append(pid("edge-eu-west"))
         .append("   (eu-west) and London is answered with the next-nearest edge within seconds.\n");
-    b.append("Bring it back: CDN_CLUSTER_SECRET=").append(env.get("CDN_CLUSTER_SECRET")).append(" CDN_TLS_CERT=")
-        .append(env.get("CDN_TLS_CERT")).append(" CDN_TLS_KEY=").append(env.get("CDN_TLS_KEY"))
+    b.append("Bring it back: CDN_CLUSTER_SECRET=")
+        .append(env.get("CDN_CLUSTER_SECRET"))
+        .append(" CDN_TLS_CERT=")
+        .append(env.get("CDN_TLS_CERT"))
+        .append(" CDN_TLS_KEY=")
+        .append(env.get("CDN_TLS_KEY"))
         .append(" ./cdn edge --config classpath:demo/edge-eu-west.yaml\n");
     live(b, env);
     out.println(b);
   }
 
   /**
-   * The live streaming lines: an RTMP publish URL with the demo stream's key (derived from the cluster
-   * secret, as every edge checks it), ffmpeg publishing a test pattern there, and the RTMP and HLS play
-   * URLs on the other edges.
+   * The live streaming lines: an RTMP publish URL with the demo stream's key (derived from the
+   * cluster secret, as every edge checks it), ffmpeg publishing a test pattern there, and the RTMP
+   * and HLS play URLs on the other edges.
    */
   private static void live(StringBuilder b, Map<String, String> env) {
     DemoTopology.DemoEdge ingest = DemoTopology.edge(DemoTopology.LIVE_INGEST);
     String stream = DemoTopology.LIVE_STREAM;
-    String key = io.opencdn.live.cluster.StreamKeys.hmac(env.get("CDN_CLUSTER_SECRET")).keyFor(stream);
+    String key =
+        io.opencdn.live.cluster.StreamKeys.hmac(env.get("CDN_CLUSTER_SECRET")).keyFor(stream);
     String publish = ingest.rtmpUrl(stream) + "?key=" + key;
-    b.append("\nLive: publish to ").append(ingest.id()).append(" (OBS: server rtmp://").append(ingest.address()).append(':')
-        .append(DemoTopology.RTMP_PORT).append("/live, stream key ").append(stream).append("?key=").append(key)
+    b.append("\nLive: publish to ")
+        .append(ingest.id())
+        .append(" (OBS: server rtmp://")
+        .append(ingest.address())
+        .append(':')
+        .append(DemoTopology.RTMP_PORT)
+        .append("/live, stream key ")
+        .append(stream)
+        .append("?key=")
+        .append(key)
         .append("), play on the other edges:\n");
     b.append("  ").append(publish).append('\n');
     for (DemoTopology.DemoEdge e : DemoTopology.EDGES) {
@@ -268,17 +367,30 @@ public final class DemoCommand implements Callable<Integer> {
         b.append("  ").append(e.hlsUrl(stream)).append('\n');
       }
     }
-    b.append("  ffmpeg -re -f lavfi -i testsrc=size=640x360:rate=25 -f lavfi -i sine=frequency=440 -c:v libx264"
-        + " -preset veryfast -tune zerolatency -g 25 -c:a aac -f flv '").append(publish).append("'\n");
-    b.append("  ffplay ").append(DemoTopology.EDGES.get(0).rtmpUrl(stream)).append("     ffplay ")
-        .append(DemoTopology.EDGES.get(2).hlsUrl(stream)).append('\n');
-    b.append("  curl -s -H 'Authorization: Bearer ").append(env.get("CDN_ADMIN_TOKEN")).append("' ")
-        .append(DemoTopology.EDGES.get(0).baseUrl()).append("/_cdn/live   # one upstream per stream per edge\n");
+    b.append(
+            "  ffmpeg -re -f lavfi -i testsrc=size=640x360:rate=25 -f lavfi -i sine=frequency=440 -c:v libx264"
+                + " -preset veryfast -tune zerolatency -g 25 -c:a aac -f flv '")
+        .append(publish)
+        .append("'\n");
+    b.append("  ffplay ")
+        .append(DemoTopology.EDGES.get(0).rtmpUrl(stream))
+        .append("     ffplay ")
+        .append(DemoTopology.EDGES.get(2).hlsUrl(stream))
+        .append('\n');
+    b.append("  curl -s -H 'Authorization: Bearer ")
+        .append(env.get("CDN_ADMIN_TOKEN"))
+        .append("' ")
+        .append(DemoTopology.EDGES.get(0).baseUrl())
+        .append("/_cdn/live   # one upstream per stream per edge\n");
   }
 
   private long pid(String name) {
     synchronized (children) {
-      return children.stream().filter(c -> c.name().equals(name)).mapToLong(ChildProcess::pid).findFirst().orElse(-1);
+      return children.stream()
+          .filter(c -> c.name().equals(name))
+          .mapToLong(ChildProcess::pid)
+          .findFirst()
+          .orElse(-1);
     }
   }
 
@@ -299,10 +411,17 @@ public final class DemoCommand implements Callable<Integer> {
     if (p != null) {
       return p;
     }
-    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(DemoTopology.DNS_HOST), DemoTopology.DNS_PORT))) {
+    try (DatagramSocket s =
+        new DatagramSocket(
+            new InetSocketAddress(
+                InetAddress.getByName(DemoTopology.DNS_HOST), DemoTopology.DNS_PORT))) {
       return null;
     } catch (IOException e) {
-      return "UDP " + DemoTopology.DNS_HOST + ":" + DemoTopology.DNS_PORT + " is in use (is another demo running?)";
+      return "UDP "
+          + DemoTopology.DNS_HOST
+          + ":"
+          + DemoTopology.DNS_PORT
+          + " is in use (is another demo running?)";
     }
   }
 
@@ -313,8 +432,12 @@ public final class DemoCommand implements Callable<Integer> {
     } catch (java.net.BindException e) {
       String msg = e.getMessage() == null ? "" : e.getMessage();
       if (msg.contains("assign")) {
-        return "cannot bind " + host + ": this system does not route all of 127.0.0.0/8 to loopback"
-            + " (on macOS: sudo ifconfig lo0 alias " + host + ")";
+        return "cannot bind "
+            + host
+            + ": this system does not route all of 127.0.0.0/8 to loopback"
+            + " (on macOS: sudo ifconfig lo0 alias "
+            + host
+            + ")";
       }
       return host + ":" + port + " is in use (is another demo running?)";
     } catch (IOException e) {
@@ -325,7 +448,8 @@ public final class DemoCommand implements Callable<Integer> {
   private static Path extractSite() throws IOException {
     Path dir = Files.createTempDirectory("opencdn-demo-site");
     dir.toFile().deleteOnExit();
-    try (InputStream in = DemoCommand.class.getClassLoader().getResourceAsStream("demo/site/index.html")) {
+    try (InputStream in =
+        DemoCommand.class.getClassLoader().getResourceAsStream("demo/site/index.html")) {
       Path f = dir.resolve("index.html");
       Files.copy(in, f);
       f.toFile().deleteOnExit();

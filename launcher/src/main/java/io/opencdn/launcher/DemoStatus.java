@@ -6,17 +6,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where each demo component is on its way to ready, asked as a user would ask: the origin's and
- * the edges' health endpoints over HTTP, the DNS server with real queries.
+ * Where each demo component is on its way to ready, asked as a user would ask: the origin's and the
+ * edges' health endpoints over HTTP, the DNS server with real queries.
  *
  * <ul>
  *   <li>origin: ready when {@code /_origin/health} answers 200;
  *   <li>edge: ready when {@code /_cdn/health} answers 200; "joining the cluster" while it answers
  *       503 (the edge is up and waits for the cluster);
- *   <li>dns: ready when the geo name sends London, Japan and the US to the expected edges
- *       ({@link DemoTopology#EXPECTED}); "answering static zones" while it answers queries but does
- *       not route yet (its member, or the edges, still joining).
+ *   <li>dns: ready when the geo name sends London, Japan and the US to the expected edges ({@link
+ *       DemoTopology#EXPECTED}); "answering static zones" while it answers queries but does not
+ *       route yet (its member, or the edges, still joining).
  * </ul>
+ *
  * Anything that does not answer at all is "starting".
  */
 final class DemoStatus {
@@ -34,7 +35,8 @@ final class DemoStatus {
   /** Probes every component once. */
   static List<Component> probe() {
     List<Component> all = new ArrayList<>();
-    String origin = "http://" + DemoTopology.ORIGIN_HOST + ":" + DemoTopology.ORIGIN_PORT + "/_origin/health";
+    String origin =
+        "http://" + DemoTopology.ORIGIN_HOST + ":" + DemoTopology.ORIGIN_PORT + "/_origin/health";
     all.add(of("origin", Readiness.httpOk(origin) ? READY : STARTING));
     for (DemoTopology.DemoEdge e : DemoTopology.EDGES) {
       int status = Readiness.httpStatus(e.baseUrl() + "/_cdn/health");
@@ -56,12 +58,15 @@ final class DemoStatus {
     if (routed) {
       return READY;
     }
-    return Readiness.answersDns(DemoTopology.DNS_HOST, DemoTopology.DNS_PORT, DemoTopology.ZONE) ? STATIC_ONLY : STARTING;
+    return Readiness.answersDns(DemoTopology.DNS_HOST, DemoTopology.DNS_PORT, DemoTopology.ZONE)
+        ? STATIC_ONLY
+        : STARTING;
   }
 
   private static List<String> answers(String subnet) {
     try {
-      return Readiness.resolve(DemoTopology.DNS_HOST, DemoTopology.DNS_PORT, DemoTopology.GEO_NAME, subnet, false);
+      return Readiness.resolve(
+          DemoTopology.DNS_HOST, DemoTopology.DNS_PORT, DemoTopology.GEO_NAME, subnet, false);
     } catch (Exception e) {
       return List.of();
     }
@@ -76,13 +81,22 @@ final class DemoStatus {
     return all.stream().allMatch(Component::ready);
   }
 
-  /** One line, components grouped by state: {@code ready: origin, dns; joining the cluster: edge-eu-west}. */
+  /**
+   * One line, components grouped by state: {@code ready: origin, dns; joining the cluster:
+   * edge-eu-west}.
+   */
   static String summary(List<Component> all) {
     Map<String, List<String>> byState = new LinkedHashMap<>();
-    all.stream().sorted((a, b) -> Boolean.compare(b.ready(), a.ready()))
+    all.stream()
+        .sorted((a, b) -> Boolean.compare(b.ready(), a.ready()))
         .forEach(c -> byState.computeIfAbsent(c.state(), k -> new ArrayList<>()).add(c.name()));
     StringBuilder b = new StringBuilder();
-    byState.forEach((state, names) -> b.append(b.length() == 0 ? "" : "; ").append(state).append(": ").append(String.join(", ", names)));
+    byState.forEach(
+        (state, names) ->
+            b.append(b.length() == 0 ? "" : "; ")
+                .append(state)
+                .append(": ")
+                .append(String.join(", ", names)));
     return b.toString();
   }
 }

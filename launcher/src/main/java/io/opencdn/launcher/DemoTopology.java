@@ -3,8 +3,8 @@ package io.opencdn.launcher;
 import java.util.List;
 
 /**
- * The demo contract: fixed loopback addresses, names and expected routing that the README,
- * the tests and {@code ./cdn demo} share. Keep it stable.
+ * The demo contract: fixed loopback addresses, names and expected routing that the README, the
+ * tests and {@code ./cdn demo} share. Keep it stable.
  */
 final class DemoTopology {
 
@@ -18,7 +18,10 @@ final class DemoTopology {
       return "http://" + address + ":" + httpPort;
     }
 
-    /** The RTMP URL of live stream {@code stream} at this edge (the demo configs' {@code live.rtmp}). */
+    /**
+     * The RTMP URL of live stream {@code stream} at this edge (the demo configs' {@code
+     * live.rtmp}).
+     */
     String rtmpUrl(String stream) {
       return "rtmp://" + address + ":" + RTMP_PORT + "/live/" + stream;
     }
@@ -43,29 +46,38 @@ final class DemoTopology {
   static final String GEO_NAME = "www.cdn.test.";
   static final String ORIGIN_HOST = "127.0.0.1";
   static final int ORIGIN_PORT = 9090;
+
   /** The standby origin of the demo's origin group (same content as the origin). */
   static final int STANDBY_PORT = 9092;
+
   /** The demo's distributions, published once every component is ready. */
   static final String DISTRIBUTIONS = "demo/distributions.yaml";
+
   static final int CLUSTER_PORT = 5701;
+
   /** RTMP port of every demo edge ({@code live.rtmp} of the demo configs). */
   static final int RTMP_PORT = 1935;
+
   /** The live stream the banner shows, published to {@link #LIVE_INGEST}. */
   static final String LIVE_STREAM = "demo";
+
   /** The edge the banner publishes to. */
   static final String LIVE_INGEST = "eu-west";
+
   /** Each edge's HTTPS listener, on its own address; certificates from {@link DemoCertificates}. */
   static final int HTTPS_PORT = 8443;
 
-  static final List<DemoEdge> EDGES = List.of(
-      new DemoEdge("us-east", "Ashburn", "127.0.0.11", 8080),
-      new DemoEdge("eu-west", "Frankfurt", "127.0.0.12", 8080),
-      new DemoEdge("ap-northeast", "Tokyo", "127.0.0.13", 8080));
+  static final List<DemoEdge> EDGES =
+      List.of(
+          new DemoEdge("us-east", "Ashburn", "127.0.0.11", 8080),
+          new DemoEdge("eu-west", "Frankfurt", "127.0.0.12", 8080),
+          new DemoEdge("ap-northeast", "Tokyo", "127.0.0.13", 8080));
 
-  static final List<Expectation> EXPECTED = List.of(
-      new Expectation("81.2.69.0/24", "London", "eu-west"),
-      new Expectation("1.0.16.0/24", "Japan", "ap-northeast"),
-      new Expectation("8.8.8.0/24", "United States", "us-east"));
+  static final List<Expectation> EXPECTED =
+      List.of(
+          new Expectation("81.2.69.0/24", "London", "eu-west"),
+          new Expectation("1.0.16.0/24", "Japan", "ap-northeast"),
+          new Expectation("8.8.8.0/24", "United States", "us-east"));
 
   private DemoTopology() {}
 

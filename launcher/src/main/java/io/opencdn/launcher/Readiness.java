@@ -18,10 +18,13 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
-/** Probes that tell when a demo component is ready ({@link DemoStatus} polls them with a deadline). */
+/**
+ * Probes that tell when a demo component is ready ({@link DemoStatus} polls them with a deadline).
+ */
 final class Readiness {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
   private Readiness() {}
 
@@ -33,7 +36,8 @@ final class Readiness {
   /** The status {@code url} answers with, or -1 when it does not answer within a second. */
   static int httpStatus(String url) {
     try {
-      HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(1)).GET().build();
+      HttpRequest req =
+          HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(1)).GET().build();
       return HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -43,7 +47,9 @@ final class Readiness {
     }
   }
 
-  /** True when the server at host:port answers an SOA query for {@code zone} (any response code). */
+  /**
+   * True when the server at host:port answers an SOA query for {@code zone} (any response code).
+   */
   static boolean answersDns(String host, int port, String zone) {
     try {
       SimpleResolver resolver = new SimpleResolver(InetAddress.getByName(host));
@@ -57,14 +63,16 @@ final class Readiness {
   }
 
   /** The A records the server at host:port gives for {@code name} with an ECS subnet. */
-  static List<String> resolve(String host, int port, String name, String subnet, boolean tcp) throws Exception {
+  static List<String> resolve(String host, int port, String name, String subnet, boolean tcp)
+      throws Exception {
     SimpleResolver resolver = new SimpleResolver(InetAddress.getByName(host));
     resolver.setPort(port);
     resolver.setTCP(tcp);
     resolver.setTimeout(Duration.ofSeconds(1));
     Message query = Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, DClass.IN));
     String[] parts = subnet.split("/");
-    ClientSubnetOption ecs = new ClientSubnetOption(Integer.parseInt(parts[1]), InetAddress.getByName(parts[0]));
+    ClientSubnetOption ecs =
+        new ClientSubnetOption(Integer.parseInt(parts[1]), InetAddress.getByName(parts[0]));
     query.addRecord(new OPTRecord(1232, 0, 0, 0, List.of(ecs)), Section.ADDITIONAL);
     Message response = resolver.send(query);
     return response.getSection(Section.ANSWER).stream()

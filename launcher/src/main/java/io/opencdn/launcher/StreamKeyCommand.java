@@ -11,16 +11,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code ./cdn stream-key STREAM...}: the key a publisher needs for each stream ({@code ?key=} after the
- * stream name), from an edge's config: derived from the cluster secret ({@code live.streamKeys: hmac}),
- * or the configured one ({@code static}).
+ * {@code ./cdn stream-key STREAM...}: the key a publisher needs for each stream ({@code ?key=}
+ * after the stream name), from an edge's config: derived from the cluster secret ({@code
+ * live.streamKeys: hmac}), or the configured one ({@code static}).
  */
-@Command(name = "stream-key", mixinStandardHelpOptions = true,
-    description = {"Print the publish key of live streams (rtmp://EDGE:PORT/live/STREAM?key=KEY).",
-        "Reads an edge config; the demo's needs CDN_CLUSTER_SECRET as the demo printed it."})
+@Command(
+    name = "stream-key",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print the publish key of live streams (rtmp://EDGE:PORT/live/STREAM?key=KEY).",
+      "Reads an edge config; the demo's needs CDN_CLUSTER_SECRET as the demo printed it."
+    })
 public final class StreamKeyCommand implements Callable<Integer> {
 
-  @Option(names = "--config", paramLabel = "LOCATION", defaultValue = "classpath:demo/edge-eu-west.yaml",
+  @Option(
+      names = "--config",
+      paramLabel = "LOCATION",
+      defaultValue = "classpath:demo/edge-eu-west.yaml",
       description = "edge YAML config with a live section (default: ${DEFAULT-VALUE})")
   String config;
 
@@ -40,12 +47,18 @@ public final class StreamKeyCommand implements Callable<Integer> {
       System.err.println("stream-key: " + config + " has no live section");
       return 2;
     }
-    StreamKeys keys = StreamKeys.of(cfg.live(), cfg.cluster() == null ? null : cfg.cluster().secret());
+    StreamKeys keys =
+        StreamKeys.of(cfg.live(), cfg.cluster() == null ? null : cfg.cluster().secret());
     int status = 0;
     for (String s : streams) {
       String key = keys.keyFor(s);
       if (key == null || !s.matches(io.opencdn.live.config.LiveConfig.STREAM_NAME)) {
-        System.err.println("stream-key: no key for '" + s + "' (" + (key == null ? "not in live.keys" : "not a stream name") + ")");
+        System.err.println(
+            "stream-key: no key for '"
+                + s
+                + "' ("
+                + (key == null ? "not in live.keys" : "not a stream name")
+                + ")");
         status = 1;
       } else {
         System.out.println(s + " " + key);

@@ -21,7 +21,9 @@ class CdnCommandTest {
     Process p = pb.start();
     p.getOutputStream().close();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exits").isTrue();
-    return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+    return new Run(
+        p.exitValue(),
+        new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
         new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 
@@ -32,7 +34,9 @@ class CdnCommandTest {
   @Test
   void malformedConfigStopsStartUpWithOneLineNamingTheFile(@TempDir Path dir) throws Exception {
     Path bad = dir.resolve("dns.yaml");
-    Files.writeString(bad, "listen: 127.0.0.1:0\nzones: [{origin: cdn.test., file: cdn.test.zone}]\nrouting: [{name: www.cdn.test., ttl: 0}]\n");
+    Files.writeString(
+        bad,
+        "listen: 127.0.0.1:0\nzones: [{origin: cdn.test., file: cdn.test.zone}]\nrouting: [{name: www.cdn.test., ttl: 0}]\n");
     Run r = run("dns", "--config", bad.toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(lines(r.err())).hasSize(1);
@@ -50,7 +54,9 @@ class CdnCommandTest {
     Path junk = dir.resolve("City.mmdb");
     Files.writeString(junk, "this is not a MaxMind database");
     Path cfg = dir.resolve("dns.yaml");
-    Files.writeString(cfg, "listen: 127.0.0.1:0\nzones: [{origin: cdn.test., file: classpath:demo/cdn.test.zone}]\n");
+    Files.writeString(
+        cfg,
+        "listen: 127.0.0.1:0\nzones: [{origin: cdn.test., file: classpath:demo/cdn.test.zone}]\n");
     for (String file : List.of(junk.toString(), dir.resolve("missing.mmdb").toString())) {
       Run r = run("dns", "--config", cfg.toString(), "--geoip", file);
       assertThat(r.code()).as(r.err()).isEqualTo(2);
@@ -59,36 +65,52 @@ class CdnCommandTest {
     }
   }
 
-  /** The files a config names are read, not ignored: one missing stops start-up naming it (issue 24). */
+  /**
+   * The files a config names are read, not ignored: one missing stops start-up naming it (issue
+   * 24).
+   */
   @Test
   void aMissingFileNamedInAConfigStopsStartUp(@TempDir Path dir) throws Exception {
     Path dns = dir.resolve("dns.yaml");
-    Files.writeString(dns, "listen: 127.0.0.1:0\nzones: [{origin: cdn.test., file: classpath:demo/cdn.test.zone}]\n"
-        + "geo: {cityDatabase: City.mmdb}\n");
+    Files.writeString(
+        dns,
+        "listen: 127.0.0.1:0\nzones: [{origin: cdn.test., file: classpath:demo/cdn.test.zone}]\n"
+            + "geo: {cityDatabase: City.mmdb}\n");
     Run r = run("dns", "--config", dns.toString());
     assertThat(r.code()).as(r.err()).isEqualTo(2);
     assertThat(lines(r.err())).hasSize(1);
-    assertThat(r.err()).startsWith("dns: ").contains(dir.resolve("City.mmdb").toString()); // relative to the config file
+    assertThat(r.err())
+        .startsWith("dns: ")
+        .contains(dir.resolve("City.mmdb").toString()); // relative to the config file
 
     Path edge = dir.resolve("edge.yaml");
-    Files.writeString(edge, """
+    Files.writeString(
+        edge,
+        """
         id: e
         latitude: 1
         longitude: 2
         listen: 127.0.0.1:0
         distributions: [{host: "*", origin: "http://127.0.0.1:9"}]
         tls: {listen: "127.0.0.1:0", certificates: [{cert: "%s", key: "%s"}]}
-        """.formatted(dir.resolve("missing.pem"), dir.resolve("missing.key")));
-    Run e = run("edge", "--config", edge.toString(), "--admin-token", "command-test-token-0123456789");
+        """
+            .formatted(dir.resolve("missing.pem"), dir.resolve("missing.key")));
+    Run e =
+        run("edge", "--config", edge.toString(), "--admin-token", "command-test-token-0123456789");
     assertThat(e.code()).as(e.err()).isEqualTo(2);
-    assertThat(e.err()).startsWith("edge: ").containsAnyOf(dir.resolve("missing.pem").toString(), dir.resolve("missing.key").toString());
+    assertThat(e.err())
+        .startsWith("edge: ")
+        .containsAnyOf(
+            dir.resolve("missing.pem").toString(), dir.resolve("missing.key").toString());
   }
 
   @Test
   void routeExplainsTheDemoDecision() throws Exception {
     Run london = run("route", "--client", "81.2.69.1");
     assertThat(london.code()).as(london.err()).isZero();
-    assertThat(london.out()).contains("GeoLite2-City", "eu-west", "726 km").containsPattern("answer +A \\[127\\.0\\.0\\.12 \\(eu-west\\)\\]");
+    assertThat(london.out())
+        .contains("GeoLite2-City", "eu-west", "726 km")
+        .containsPattern("answer +A \\[127\\.0\\.0\\.12 \\(eu-west\\)\\]");
     Run japan = run("route", "--client", "1.0.16.1");
     assertThat(japan.out()).containsPattern("answer +A \\[127\\.0\\.0\\.13 \\(ap-northeast\\)\\]");
   }
@@ -98,7 +120,8 @@ class CdnCommandTest {
     Run r = run("stream-key", "demo", "cam-2");
     assertThat(r.code()).as(r.err()).isZero();
     var keys = io.opencdn.live.cluster.StreamKeys.hmac("command-test-secret-0123456789");
-    assertThat(lines(r.out())).containsExactly("demo " + keys.keyFor("demo"), "cam-2 " + keys.keyFor("cam-2"));
+    assertThat(lines(r.out()))
+        .containsExactly("demo " + keys.keyFor("demo"), "cam-2 " + keys.keyFor("cam-2"));
     Run bad = run("stream-key", "../x");
     assertThat(bad.code()).isEqualTo(1);
     assertThat(bad.err()).contains("not a stream name");

@@ -7,8 +7,8 @@ import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.edge.EdgeNode;
 import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.origin.OriginConfig;
@@ -35,14 +35,15 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The walking-skeleton scenario in one JVM: origin, three edges on the demo loopback addresses
- * (HTTP on port 0), a real Hazelcast cluster and the DNS server. Each edge has its own Vert.x
- * and Hazelcast instance, so "killing" one closes both without any goodbye, like SIGKILL.
+ * (HTTP on port 0), a real Hazelcast cluster and the DNS server. Each edge has its own Vert.x and
+ * Hazelcast instance, so "killing" one closes both without any goodbye, like SIGKILL.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CdnScenarioTest {
 
   static final String TOKEN = "scenario-admin-token-0123456789";
-  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   static Vertx vertx;
   static OriginServer origin;
@@ -63,25 +64,47 @@ class CdnScenarioTest {
     int hzPort = ThreadLocalRandom.current().nextInt(20000, 40000);
     String secret = "scenario-" + System.nanoTime() + "-secret";
     List<String> members = List.of("127.0.0.1:" + hzPort + "-" + (hzPort + 4));
-    ClusterConfig cluster = new ClusterConfig("scenario", secret, new Endpoint("127.0.0.1", hzPort), members, null, null);
+    ClusterConfig cluster =
+        new ClusterConfig(
+            "scenario", secret, new Endpoint("127.0.0.1", hzPort), members, null, null);
 
     dnsMember = ClusterNode.start(cluster, "dns-" + hzPort, true);
     all.add(dnsMember);
-    DnsConfig demo = ConfigLoader.parse("""
+    DnsConfig demo =
+        ConfigLoader.parse(
+            """
         listen: 127.0.0.1:0
         zones: [{origin: cdn.test., file: cdn.test.zone}]
         routing: [{name: www.cdn.test., ttl: 20, answers: 1}]
         health: {intervalMillis: 200, timeoutMillis: 200, fall: 2, rise: 2}
-        """, "scenario-dns.yaml", DnsConfig.class);
-    DnsConfig dnsConfig = new DnsConfig(demo.listen(), demo.zones(), demo.geo(), demo.routing(), demo.health(), cluster);
+        """,
+            "scenario-dns.yaml",
+            DnsConfig.class);
+    DnsConfig dnsConfig =
+        new DnsConfig(
+            demo.listen(), demo.zones(), demo.geo(), demo.routing(), demo.health(), cluster);
     dns = new DnsServer(vertx, dnsConfig, "classpath:demo/dns.yaml", dnsMember, Clock.systemUTC());
     dnsPort = await(dns.start());
 
     for (DemoTopology.DemoEdge e : DemoTopology.EDGES) {
-      EdgeConfig demoEdge = io.opencdn.common.config.ConfigLocation.load(e.config(), EdgeConfig.class);
-      EdgeConfig cfg = new EdgeConfig(demoEdge.id(), demoEdge.region(), demoEdge.latitude(), demoEdge.longitude(),
-          new Endpoint(e.address(), 0), demoEdge.advertise(), demoEdge.capacity(), TOKEN, demoEdge.cache(), demoEdge.origin(),
-          List.of(new io.opencdn.edge.config.DistributionConfig("www.cdn.test", "http://127.0.0.1:" + originPort)), cluster);
+      EdgeConfig demoEdge =
+          io.opencdn.common.config.ConfigLocation.load(e.config(), EdgeConfig.class);
+      EdgeConfig cfg =
+          new EdgeConfig(
+              demoEdge.id(),
+              demoEdge.region(),
+              demoEdge.latitude(),
+              demoEdge.longitude(),
+              new Endpoint(e.address(), 0),
+              demoEdge.advertise(),
+              demoEdge.capacity(),
+              TOKEN,
+              demoEdge.cache(),
+              demoEdge.origin(),
+              List.of(
+                  new io.opencdn.edge.config.DistributionConfig(
+                      "www.cdn.test", "http://127.0.0.1:" + originPort)),
+              cluster);
       HazelcastInstance hz = ClusterNode.start(cluster, "edge-" + e.id() + "-" + hzPort, false);
       all.add(hz);
       Vertx v = Vertx.vertx();
@@ -110,8 +133,10 @@ class CdnScenarioTest {
   void eachClientIsSentToTheNearestEdge() throws Exception {
     for (DemoTopology.Expectation x : DemoTopology.EXPECTED) {
       String want = DemoTopology.edge(x.edgeId()).address();
-      assertThat(poll(() -> resolve(x.subnet(), false).equals(List.of(want)), Duration.ofSeconds(30)))
-          .as(x.where() + " -> " + want + ", got " + resolve(x.subnet(), false)).isTrue();
+      assertThat(
+              poll(() -> resolve(x.subnet(), false).equals(List.of(want)), Duration.ofSeconds(30)))
+          .as(x.where() + " -> " + want + ", got " + resolve(x.subnet(), false))
+          .isTrue();
       assertThat(resolve(x.subnet(), true)).as("over TCP").containsExactly(want);
     }
   }
@@ -120,12 +145,15 @@ class CdnScenarioTest {
   @Order(2)
   void fetchThroughTheEdgeIsAMissThenAHitAndTheOriginIsAskedOnce() throws Exception {
     String path = "/gen/scenario.bin";
-    String url = "http://127.0.0.12:" + edgePorts.get("eu-west") + path + "?size=5000&cc=max-age%3D300";
+    String url =
+        "http://127.0.0.12:" + edgePorts.get("eu-west") + path + "?size=5000&cc=max-age%3D300";
     HttpResponse<byte[]> first = get(url);
     HttpResponse<byte[]> second = get(url);
     assertThat(first.statusCode()).isEqualTo(200);
-    assertThat(first.headers().firstValue("X-Cache")).hasValueSatisfying(v -> assertThat(v).startsWith("Miss"));
-    assertThat(second.headers().firstValue("X-Cache")).hasValueSatisfying(v -> assertThat(v).startsWith("Hit"));
+    assertThat(first.headers().firstValue("X-Cache"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("Miss"));
+    assertThat(second.headers().firstValue("X-Cache"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("Hit"));
     assertThat(second.headers().firstValue("Age")).isPresent();
     assertThat(second.body()).hasSize(5000).isEqualTo(first.body());
     assertThat(origin.requests(path)).isEqualTo(1);
@@ -139,7 +167,10 @@ class CdnScenarioTest {
     long start = System.nanoTime();
     euMember.getLifecycleService().terminate();
     eu.close();
-    boolean moved = poll(() -> resolve("81.2.69.0/24", false).equals(List.of("127.0.0.11")), Duration.ofSeconds(10));
+    boolean moved =
+        poll(
+            () -> resolve("81.2.69.0/24", false).equals(List.of("127.0.0.11")),
+            Duration.ofSeconds(10));
     long millis = (System.nanoTime() - start) / 1_000_000;
     assertThat(moved).as("London moved to us-east, after " + millis + " ms").isTrue();
     assertThat(millis).as("failover time").isLessThan(2_000);
@@ -155,10 +186,13 @@ class CdnScenarioTest {
   }
 
   static HttpResponse<byte[]> get(String url) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Host", "www.cdn.test").build(), HttpResponse.BodyHandlers.ofByteArray());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(url)).header("Host", "www.cdn.test").build(),
+        HttpResponse.BodyHandlers.ofByteArray());
   }
 
-  static boolean poll(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {
+  static boolean poll(java.util.function.BooleanSupplier condition, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (condition.getAsBoolean()) {

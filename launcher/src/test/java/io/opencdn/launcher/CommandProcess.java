@@ -13,9 +13,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One {@code ./cdn <command> ...} running as its own JVM from the test class path (as
- * {@code ./cdn demo} starts its children), with its output lines collected. Its stdin is a pipe
- * from this JVM ({@link Cdn#EXIT_WITH_PARENT}), so it never outlives the test run.
+ * One {@code ./cdn <command> ...} running as its own JVM from the test class path (as {@code ./cdn
+ * demo} starts its children), with its output lines collected. Its stdin is a pipe from this JVM
+ * ({@link Cdn#EXIT_WITH_PARENT}), so it never outlives the test run.
  */
 final class CommandProcess {
 
@@ -28,15 +28,37 @@ final class CommandProcess {
     this.process = process;
   }
 
-  /** Starts {@code java ... io.opencdn.launcher.Cdn args}; the CDN_* variables of this JVM are not passed on. */
+  /**
+   * Starts {@code java ... io.opencdn.launcher.Cdn args}; the CDN_* variables of this JVM are not
+   * passed on.
+   */
   static CommandProcess start(String name, String... args) throws IOException {
-    String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-    List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xmx256m",
-        "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-        "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), Cdn.class.getName()));
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(System.getProperty("java.home") + "/bin/java");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-XX:+UseSerialGC",
+                "-Xmx256m",
+                "--add-modules",
+                "java.se",
+                "--add-exports",
+                "java.base/jdk.internal.ref=ALL-UNNAMED",
+                "--add-opens",
+                "java.base/java.lang=ALL-UNNAMED",
+                "--add-opens",
+                "java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-opens",
+                "java.management/sun.management=ALL-UNNAMED",
+                "--add-opens",
+                "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Cdn.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.startsWith("CDN_"));
@@ -49,7 +71,9 @@ final class CommandProcess {
   }
 
   private void pump() {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         lines.add(line);
@@ -61,7 +85,10 @@ final class CommandProcess {
     }
   }
 
-  /** The first output line matching {@code pattern}, waiting up to {@code timeout}; fails when the process exits first. */
+  /**
+   * The first output line matching {@code pattern}, waiting up to {@code timeout}; fails when the
+   * process exits first.
+   */
   Matcher await(Pattern pattern, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
@@ -72,8 +99,15 @@ final class CommandProcess {
         }
       }
       if (!process.isAlive() || System.nanoTime() > deadline) {
-        throw new AssertionError(name + ": no line matching " + pattern + (process.isAlive() ? " within " + timeout
-            : ", exited with " + process.exitValue()) + "; output:\n" + output());
+        throw new AssertionError(
+            name
+                + ": no line matching "
+                + pattern
+                + (process.isAlive()
+                    ? " within " + timeout
+                    : ", exited with " + process.exitValue())
+                + "; output:\n"
+                + output());
       }
       Thread.sleep(50);
     }
@@ -92,10 +126,14 @@ final class CommandProcess {
     return process.pid();
   }
 
-  /** Waits for the process to exit (a one-shot command); its exit code, or fails after {@code timeout}. */
+  /**
+   * Waits for the process to exit (a one-shot command); its exit code, or fails after {@code
+   * timeout}.
+   */
   int waitFor(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError(name + ": still running after " + timeout + "; output:\n" + output());
+      throw new AssertionError(
+          name + ": still running after " + timeout + "; output:\n" + output());
     }
     // let the pump read the last lines
     long deadline = System.nanoTime() + 2_000_000_000L;
@@ -116,7 +154,10 @@ final class CommandProcess {
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
   }
 
-  /** Waits up to {@code timeout} for the process to exit by itself; yields its exit code, or -1 while it runs. */
+  /**
+   * Waits up to {@code timeout} for the process to exit by itself; yields its exit code, or -1
+   * while it runs.
+   */
   int awaitExit(Duration timeout) throws InterruptedException {
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
   }

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 class ConfigCopiesTest {
 
-  static final String EDGE = """
+  static final String EDGE =
+      """
       id: eu-west
       region: europe
       latitude: 50.11
@@ -52,7 +53,8 @@ class ConfigCopiesTest {
              relayLingerMillis: 4000, hls: {enabled: true, segmentMillis: 3000, playlistSegments: 4, pathPrefix: /tv/}}
       """;
 
-  static final String DNS = """
+  static final String DNS =
+      """
       listen: 127.0.0.1:8053
       zones: [{origin: cdn.test., file: cdn.test.zone}]
       geo: {cityDatabase: city.mmdb, coverage: coverage.txt, coverageReloadSeconds: 3,
@@ -70,7 +72,8 @@ class ConfigCopiesTest {
       dnssec: {keyDirectory: keys, algorithm: ED25519, keys: ksk+zsk, dnskeyTtl: 600}
       """;
 
-  static final String ORIGIN = """
+  static final String ORIGIN =
+      """
       listen: 127.0.0.1:9090
       root: ./www
       adminToken: origin-token-0123456789
@@ -78,47 +81,71 @@ class ConfigCopiesTest {
       """;
 
   /** The argument each with-method is called with (a value different from the fixture's). */
-  static final Map<String, Object> ARGUMENTS = Map.ofEntries(
-      Map.entry("EdgeConfig.withId", "other-id"),
-      Map.entry("EdgeConfig.withAdminToken", "another-token-0123456789"),
-      Map.entry("EdgeConfig.withAccessLog", new io.opencdn.edge.config.AccessLogConfig(false, null, null, null, null, null)),
-      Map.entry("DnsConfig.withListen", new Endpoint("127.0.0.2", 53)),
-      Map.entry("DnsConfig.withThreads", 5),
-      Map.entry("DnsConfig.withDnssec", io.opencdn.dns.config.DnssecConfig.defaults("other-keys")),
-      Map.entry("DnsConfig.withRouting", List.of(new DnsConfig.Route("other.cdn.test.", 30, 1))),
-      Map.entry("DnsConfig.withDistributionHosts", List.of("shop.cdn.test")),
-      Map.entry("DnsConfig.withCityDatabase", "/srv/other.mmdb"),
-      Map.entry("DnsConfig.withEdges",
-          List.of(new StaticEdge("near", null, 3.0, 4.0, "192.0.2.10", null, null, null, null, null, null))),
-      Map.entry("DnsConfig.withCluster", new io.opencdn.common.cluster.ClusterConfig("other", "another-secret-0123456789",
-          new Endpoint("127.0.0.1", 5702), null, null, null)),
-      Map.entry("OriginConfig.withListen", new Endpoint("127.0.0.2", 80)),
-      Map.entry("OriginConfig.withRoot", "/srv/site"),
-      Map.entry("OriginConfig.withAdminToken", "another-token-0123456789"),
-      Map.entry("ClusterConfig.withBind", new Endpoint("127.0.0.2", 5799)));
+  static final Map<String, Object> ARGUMENTS =
+      Map.ofEntries(
+          Map.entry("EdgeConfig.withId", "other-id"),
+          Map.entry("EdgeConfig.withAdminToken", "another-token-0123456789"),
+          Map.entry(
+              "EdgeConfig.withAccessLog",
+              new io.opencdn.edge.config.AccessLogConfig(false, null, null, null, null, null)),
+          Map.entry("DnsConfig.withListen", new Endpoint("127.0.0.2", 53)),
+          Map.entry("DnsConfig.withThreads", 5),
+          Map.entry(
+              "DnsConfig.withDnssec", io.opencdn.dns.config.DnssecConfig.defaults("other-keys")),
+          Map.entry(
+              "DnsConfig.withRouting", List.of(new DnsConfig.Route("other.cdn.test.", 30, 1))),
+          Map.entry("DnsConfig.withDistributionHosts", List.of("shop.cdn.test")),
+          Map.entry("DnsConfig.withCityDatabase", "/srv/other.mmdb"),
+          Map.entry(
+              "DnsConfig.withEdges",
+              List.of(
+                  new StaticEdge(
+                      "near", null, 3.0, 4.0, "192.0.2.10", null, null, null, null, null, null))),
+          Map.entry(
+              "DnsConfig.withCluster",
+              new io.opencdn.common.cluster.ClusterConfig(
+                  "other",
+                  "another-secret-0123456789",
+                  new Endpoint("127.0.0.1", 5702),
+                  null,
+                  null,
+                  null)),
+          Map.entry("OriginConfig.withListen", new Endpoint("127.0.0.2", 80)),
+          Map.entry("OriginConfig.withRoot", "/srv/site"),
+          Map.entry("OriginConfig.withAdminToken", "another-token-0123456789"),
+          Map.entry("ClusterConfig.withBind", new Endpoint("127.0.0.2", 5799)));
 
   /** Which component a with-method changes when its name does not say it. */
-  static final Map<String, String> COMPONENT = Map.of("DnsConfig.withCityDatabase", "geo",
-      "DnsConfig.withDistributionHosts", "routing");
+  static final Map<String, String> COMPONENT =
+      Map.of("DnsConfig.withCityDatabase", "geo", "DnsConfig.withDistributionHosts", "routing");
 
   @Test
   void everyWithMethodChangesItsComponentAndKeepsTheOthers() throws Exception {
     EdgeConfig edge = ConfigLoader.parse(EDGE, "edge.yaml", EdgeConfig.class);
-    List<Object> configs = List.of(edge, ConfigLoader.parse(DNS, "dns.yaml", DnsConfig.class),
-        ConfigLoader.parse(ORIGIN, "origin.yaml", OriginConfig.class), edge.cluster());
+    List<Object> configs =
+        List.of(
+            edge,
+            ConfigLoader.parse(DNS, "dns.yaml", DnsConfig.class),
+            ConfigLoader.parse(ORIGIN, "origin.yaml", OriginConfig.class),
+            edge.cluster());
     List<String> checked = new ArrayList<>();
     for (Object config : configs) {
       for (Method m : config.getClass().getMethods()) {
-        if (!m.getName().startsWith("with") || Modifier.isStatic(m.getModifiers()) || m.getParameterCount() != 1) {
+        if (!m.getName().startsWith("with")
+            || Modifier.isStatic(m.getModifiers())
+            || m.getParameterCount() != 1) {
           continue;
         }
         String name = config.getClass().getSimpleName() + "." + m.getName();
         assertThat(ARGUMENTS).as("an argument for " + name).containsKey(name);
         Object copy = m.invoke(config, ARGUMENTS.get(name));
-        String changed = COMPONENT.getOrDefault(name, Character.toLowerCase(m.getName().charAt(4)) + m.getName().substring(5));
+        String changed =
+            COMPONENT.getOrDefault(
+                name, Character.toLowerCase(m.getName().charAt(4)) + m.getName().substring(5));
         List<String> differing = new ArrayList<>();
         for (RecordComponent rc : config.getClass().getRecordComponents()) {
-          if (!java.util.Objects.equals(rc.getAccessor().invoke(config), rc.getAccessor().invoke(copy))) {
+          if (!java.util.Objects.equals(
+              rc.getAccessor().invoke(config), rc.getAccessor().invoke(copy))) {
             differing.add(rc.getName());
           }
         }
@@ -126,22 +153,32 @@ class ConfigCopiesTest {
         checked.add(name);
       }
     }
-    assertThat(checked).as("with-methods found").containsExactlyInAnyOrderElementsOf(ARGUMENTS.keySet());
+    assertThat(checked)
+        .as("with-methods found")
+        .containsExactlyInAnyOrderElementsOf(ARGUMENTS.keySet());
   }
 
   @Test
   void theFixturesSetEveryKey() {
     // a null component would make "kept" trivially true for it
     EdgeConfig edge = ConfigLoader.parse(EDGE, "edge.yaml", EdgeConfig.class);
-    for (Object config : List.of(edge, ConfigLoader.parse(DNS, "dns.yaml", DnsConfig.class),
-        ConfigLoader.parse(ORIGIN, "origin.yaml", OriginConfig.class), edge.cluster())) {
-      Arrays.stream(config.getClass().getRecordComponents()).forEach(rc -> {
-        try {
-          assertThat(rc.getAccessor().invoke(config)).as(config.getClass().getSimpleName() + "." + rc.getName()).isNotNull();
-        } catch (ReflectiveOperationException e) {
-          throw new AssertionError(e);
-        }
-      });
+    for (Object config :
+        List.of(
+            edge,
+            ConfigLoader.parse(DNS, "dns.yaml", DnsConfig.class),
+            ConfigLoader.parse(ORIGIN, "origin.yaml", OriginConfig.class),
+            edge.cluster())) {
+      Arrays.stream(config.getClass().getRecordComponents())
+          .forEach(
+              rc -> {
+                try {
+                  assertThat(rc.getAccessor().invoke(config))
+                      .as(config.getClass().getSimpleName() + "." + rc.getName())
+                      .isNotNull();
+                } catch (ReflectiveOperationException e) {
+                  throw new AssertionError(e);
+                }
+              });
     }
   }
 }

@@ -15,10 +15,10 @@ import java.util.regex.Pattern;
 /**
  * The fixture of {@link ConfiguredProgramsTest}: an origin, a DNS server and an edge started as
  * {@code ./cdn origin|dns|edge --config FILE} in their own JVMs, from configuration files that set
- * every documented key to a value other than its default. Everything listens on loopback, on
- * ports the programs pick (port 0) except the Hazelcast cluster, whose members find each other
- * from a free base port. Also two listeners of the test: the TCP port the edge's latency probes
- * connect to, and the port the DNS server health-checks its static edge on.
+ * every documented key to a value other than its default. Everything listens on loopback, on ports
+ * the programs pick (port 0) except the Hazelcast cluster, whose members find each other from a
+ * free base port. Also two listeners of the test: the TCP port the edge's latency probes connect
+ * to, and the port the DNS server health-checks its static edge on.
  */
 final class ConfiguredPrograms {
 
@@ -26,8 +26,10 @@ final class ConfiguredPrograms {
   static final String DNS_TOKEN = "dns-keys-token-0123456789";
   static final String ORIGIN_TOKEN = "origin-keys-token-0123456789";
   static final String SECRET = "keys-cluster-secret-0123456789";
+
   /** The edge's probes leave from this address (latency.sourceAddress). */
   static final String PROBE_SOURCE = "127.0.0.2";
+
   /** The static edge of the DNS config. */
   static final String STATIC_EDGE = "127.0.0.3";
 
@@ -64,16 +66,27 @@ final class ConfiguredPrograms {
       origin = CommandProcess.start("origin", "origin", "--config", writeOrigin().toString());
       dns = CommandProcess.start("dns", "dns", "--config", writeDns().toString());
       originPort = port(origin, "origin listening on http://127\\.0\\.0\\.1:(\\d+)");
-      // one cluster member at a time: two starting together on a busy machine may give up joining (issue 25)
+      // one cluster member at a time: two starting together on a busy machine may give up joining
+      // (issue 25)
       dnsPort = port(dns, "dns listening on 127\\.0\\.0\\.1:(\\d+) udp\\+tcp");
       dnsAdminPort = port(dns, "dns admin on http://127\\.0\\.0\\.1:(\\d+)");
       edge = CommandProcess.start("edge", "edge", "--config", writeEdge().toString());
       edgePort = port(edge, "edge keys-edge listening on http://127\\.0\\.0\\.1:(\\d+)");
       // logged before the line above, once the HTTPS listener is up
-      edgeTlsPort = Integer.parseInt(edge.await(Pattern.compile("edge keys-edge listening on https://127\\.0\\.0\\.1:(\\d+) \\(http2 false\\)"),
-          Duration.ofSeconds(1)).group(1));
-      edgeAdminPort = Integer.parseInt(edge.await(Pattern.compile("edge keys-edge admin endpoints on http://127\\.0\\.0\\.1:(\\d+)/_cdn/"),
-          Duration.ofSeconds(1)).group(1));
+      edgeTlsPort =
+          Integer.parseInt(
+              edge.await(
+                      Pattern.compile(
+                          "edge keys-edge listening on https://127\\.0\\.0\\.1:(\\d+) \\(http2 false\\)"),
+                      Duration.ofSeconds(1))
+                  .group(1));
+      edgeAdminPort =
+          Integer.parseInt(
+              edge.await(
+                      Pattern.compile(
+                          "edge keys-edge admin endpoints on http://127\\.0\\.0\\.1:(\\d+)/_cdn/"),
+                      Duration.ofSeconds(1))
+                  .group(1));
     } catch (Exception | AssertionError e) {
       close();
       throw e;
@@ -91,28 +104,36 @@ final class ConfiguredPrograms {
     Files.createDirectories(d.resolve("site"));
     Files.writeString(d.resolve("site/index.html"), "<p>keys test site</p>\n");
     // root is relative to the config file
-    return write(d.resolve("origin.yaml"), """
+    return write(
+        d.resolve("origin.yaml"),
+        """
         listen: 127.0.0.1:0
         root: site
         adminToken: %s
         fileCacheControl: max-age=600, public
-        """.formatted(ORIGIN_TOKEN));
+        """
+            .formatted(ORIGIN_TOKEN));
   }
 
   /** The coverage zones file; {@code oneDotOne} says where clients of 127.1.0.0/16 are. */
   void writeCoverage(String oneDotOne) throws IOException {
-    write(dir.resolve("dns/coverage.txt"), """
+    write(
+        dir.resolve("dns/coverage.txt"),
+        """
         127.1.0.0/16  %s
         127.2.0.0/16  35.7,139.7
         127.3.0.0/16  35.7,139.7 country=JP continent=AS
         127.4.0.0/16  group=far 48.9,2.4
         127.5.0.0/16  group=keys-region 35.7,139.7
-        """.formatted(oneDotOne));
+        """
+            .formatted(oneDotOne));
   }
 
   private Path writeDns() throws IOException {
     Path d = Files.createDirectories(dir.resolve("dns"));
-    write(d.resolve("keys.test.zone"), """
+    write(
+        d.resolve("keys.test.zone"),
+        """
         $TTL 300
         @ IN SOA ns1 hostmaster 1 3600 600 604800 60
         @ IN NS ns1
@@ -121,7 +142,9 @@ final class ConfiguredPrograms {
     writeCoverage("48.9,2.4");
     // geo.keys.test: distance routing; www.keys.test: the default chain, whose latency policy
     // puts the edge first once it has measured the client's network
-    return write(d.resolve("dns.yaml"), """
+    return write(
+        d.resolve("dns.yaml"),
+        """
         listen: 127.0.0.1:0
         zones: [{origin: keys.test., file: keys.test.zone}]
         geo:
@@ -150,13 +173,16 @@ final class ConfiguredPrograms {
         threads: 3
         tcp: {maxConnections: 90, maxConnectionsPerClient: 30, idleSeconds: 9, writeQueueBytes: 70000}
         probeTargets: {allowPrivate: true}   # the test's clients are on loopback
-        """.formatted(cluster(), STATIC_EDGE, staticHealth.getLocalPort(), DNS_TOKEN));
+        """
+            .formatted(cluster(), STATIC_EDGE, staticHealth.getLocalPort(), DNS_TOKEN));
   }
 
   private Path writeEdge() throws IOException {
     Path d = Files.createDirectories(dir.resolve("edge"));
     String origin = "http://127.0.0.1:" + originPort;
-    return write(d.resolve("edge.yaml"), """
+    return write(
+        d.resolve("edge.yaml"),
+        """
         id: keys-edge
         region: keys-region
         latitude: 48.85
@@ -188,8 +214,19 @@ final class ConfiguredPrograms {
         clusterFill: {peerScope: any, peerTimeoutMillis: 700, leaseMaxAgeMillis: 2000, leaseAttempts: 2}
         latency: {enabled: true, intervalMillis: 200, maxTargets: 50, port: %d, timeoutMillis: 300, sourceAddress: %s}
         admin: {listen: "127.0.0.1:0"}
-        """.formatted(EDGE_TOKEN, d.resolve("disk"), www.cert(), www.key(), other.cert(), other.key(), origin, origin, cluster(),
-        probeTarget.getLocalPort(), PROBE_SOURCE));
+        """
+            .formatted(
+                EDGE_TOKEN,
+                d.resolve("disk"),
+                www.cert(),
+                www.key(),
+                other.cert(),
+                other.key(),
+                origin,
+                origin,
+                cluster(),
+                probeTarget.getLocalPort(),
+                PROBE_SOURCE));
   }
 
   private static Path write(Path file, String text) throws IOException {
@@ -203,15 +240,18 @@ final class ConfiguredPrograms {
 
   /** Accepts connections on {@code socket} in the background, noting where each came from. */
   private static void accept(ServerSocket socket, List<InetAddress> from) {
-    Thread t = new Thread(() -> {
-      while (!socket.isClosed()) {
-        try (Socket s = socket.accept()) {
-          from.add(((InetSocketAddress) s.getRemoteSocketAddress()).getAddress());
-        } catch (IOException e) {
-          // closed, or the prober's reset
-        }
-      }
-    }, "accept-" + socket.getLocalPort());
+    Thread t =
+        new Thread(
+            () -> {
+              while (!socket.isClosed()) {
+                try (Socket s = socket.accept()) {
+                  from.add(((InetSocketAddress) s.getRemoteSocketAddress()).getAddress());
+                } catch (IOException e) {
+                  // closed, or the prober's reset
+                }
+              }
+            },
+            "accept-" + socket.getLocalPort());
     t.setDaemon(true);
     t.start();
   }

@@ -20,8 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The demo CA and edge certificate validate as a chain, for the JDK's PKIX and for OpenSSL. */
 class DemoCertificatesTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void theEdgeCertificateChainsToTheDemoCa() throws Exception {
@@ -40,15 +39,28 @@ class DemoCertificatesTest {
     assertThat(ca.getBasicConstraints()).isGreaterThanOrEqualTo(0);
     X509Certificate leaf = chain.get(0);
     assertThat(leaf.getBasicConstraints()).isEqualTo(-1);
-    assertThat(leaf.getSubjectAlternativeNames().stream().map(san -> String.valueOf(san.get(1))).toList())
+    assertThat(
+            leaf.getSubjectAlternativeNames().stream()
+                .map(san -> String.valueOf(san.get(1)))
+                .toList())
         .containsExactly("www.cdn.test", "cdn.test", "*.cdn.test");
     PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(ca, null)));
     params.setRevocationEnabled(false);
     CertPathValidator.getInstance("PKIX").validate(f.generateCertPath(List.of(leaf)), params);
     assertThat(Files.readString(c.key())).startsWith("-----BEGIN PRIVATE KEY-----");
 
-    Process p = new ProcessBuilder("openssl", "verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", c.ca().toString(),
-        c.cert().toString()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                "openssl",
+                "verify",
+                "-x509_strict",
+                "-purpose",
+                "sslserver",
+                "-CAfile",
+                c.ca().toString(),
+                c.cert().toString())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(out).isZero();
     assertThat(out).contains(": OK");

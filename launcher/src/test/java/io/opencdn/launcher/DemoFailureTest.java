@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code ./cdn demo} when a component fails: it says which one, prints that component's last log
- * lines, stops the others and exits non-zero, whether the component exited or was not ready by
- * the deadline. (Binds the demo addresses, like {@link DemoProcessTest}.)
+ * lines, stops the others and exits non-zero, whether the component exited or was not ready by the
+ * deadline. (Binds the demo addresses, like {@link DemoProcessTest}.)
  */
 class DemoFailureTest {
 
@@ -23,7 +23,9 @@ class DemoFailureTest {
     // a secret shorter than 16 characters: the DNS server and the edges refuse their config
     Run run = demo(List.of(), "CDN_CLUSTER_SECRET", "too-short");
     assertThat(run.exitCode).as(run.text()).isEqualTo(1);
-    assertThat(run.text()).containsPattern("demo: (dns|edge-[a-z-]+) exited with code 2 after [0-9.]+ s, before the demo was ready; its last lines:")
+    assertThat(run.text())
+        .containsPattern(
+            "demo: (dns|edge-[a-z-]+) exited with code 2 after [0-9.]+ s, before the demo was ready; its last lines:")
         .contains("key 'cluster.secret': expected a shared secret of at least 16 characters")
         .contains("demo: stopping.")
         .doesNotContain("OpenCDN demo is running");
@@ -32,10 +34,13 @@ class DemoFailureTest {
 
   @Test
   void aDeadlinePassedNamesWhatIsNotReadyWithItsLastLines() throws Exception {
-    Run run = demo(List.of("--start-timeout", "2"), "CDN_ADMIN_TOKEN", "demo-failure-token-0123456789");
+    Run run =
+        demo(List.of("--start-timeout", "2"), "CDN_ADMIN_TOKEN", "demo-failure-token-0123456789");
     assertThat(run.exitCode).as(run.text()).isEqualTo(1);
-    assertThat(run.text()).contains("demo: not ready after 2 s (")
-        .containsPattern("demo: (origin|dns|edge-[a-z-]+) is (starting|joining the cluster|answering static zones[^;]*); its last lines:")
+    assertThat(run.text())
+        .contains("demo: not ready after 2 s (")
+        .containsPattern(
+            "demo: (origin|dns|edge-[a-z-]+) is (starting|joining the cluster|answering static zones[^;]*); its last lines:")
         .contains("demo: stopping.")
         .doesNotContain("OpenCDN demo is running");
     assertThat(run.childrenLeft).as("every component stopped").isEmpty();
@@ -55,21 +60,27 @@ class DemoFailureTest {
     Process demo = pb.start();
     List<String> lines = new CopyOnWriteArrayList<>();
     List<ProcessHandle> children = new CopyOnWriteArrayList<>();
-    Thread pump = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          lines.add(line);
-          demo.descendants().forEach(d -> {
-            if (!children.contains(d)) {
-              children.add(d);
-            }
-          });
-        }
-      } catch (Exception ignored) {
-        // process gone
-      }
-    });
+    Thread pump =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  lines.add(line);
+                  demo.descendants()
+                      .forEach(
+                          d -> {
+                            if (!children.contains(d)) {
+                              children.add(d);
+                            }
+                          });
+                }
+              } catch (Exception ignored) {
+                // process gone
+              }
+            });
     pump.start();
     if (!demo.waitFor(3, TimeUnit.MINUTES)) {
       demo.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -77,7 +88,9 @@ class DemoFailureTest {
       throw new AssertionError("the demo did not end; output:\n" + String.join("\n", lines));
     }
     pump.join(10_000);
-    DemoProcessTest.poll(() -> children.stream().noneMatch(ProcessHandle::isAlive), Duration.ofSeconds(20));
-    return new Run(demo.exitValue(), lines, children.stream().filter(ProcessHandle::isAlive).toList());
+    DemoProcessTest.poll(
+        () -> children.stream().noneMatch(ProcessHandle::isAlive), Duration.ofSeconds(20));
+    return new Run(
+        demo.exitValue(), lines, children.stream().filter(ProcessHandle::isAlive).toList());
   }
 }

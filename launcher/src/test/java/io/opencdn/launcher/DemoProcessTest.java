@@ -34,15 +34,19 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
- * {@code cdn demo} as a user runs it: separate processes on the demo contract's loopback
- * addresses, probed like dig and curl would, one edge killed with SIGKILL, then Ctrl-C
- * (SIGTERM) stops everything.
+ * {@code cdn demo} as a user runs it: separate processes on the demo contract's loopback addresses,
+ * probed like dig and curl would, one edge killed with SIGKILL, then Ctrl-C (SIGTERM) stops
+ * everything.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DemoProcessTest {
 
   static final String TOKEN = "demo-test-token-0123456789abcdef";
-  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
   static final List<String> output = new CopyOnWriteArrayList<>();
   static Process demo;
 
@@ -51,20 +55,31 @@ class DemoProcessTest {
     ProcessBuilder pb = new ProcessBuilder(javaCommand("demo")).redirectErrorStream(true);
     pb.environment().put("CDN_ADMIN_TOKEN", TOKEN);
     demo = pb.start();
-    Thread pump = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          output.add(line);
-        }
-      } catch (Exception ignored) {
-        // process gone
-      }
-    });
+    Thread pump =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  output.add(line);
+                }
+              } catch (Exception ignored) {
+                // process gone
+              }
+            });
     pump.setDaemon(true);
     pump.start();
-    boolean ready = poll(() -> output.stream().anyMatch(l -> l.contains("OpenCDN demo is running")) || !demo.isAlive(), Duration.ofSeconds(240));
-    assertThat(ready && demo.isAlive()).as("demo ready; output:\n" + String.join("\n", output)).isTrue();
+    boolean ready =
+        poll(
+            () ->
+                output.stream().anyMatch(l -> l.contains("OpenCDN demo is running"))
+                    || !demo.isAlive(),
+            Duration.ofSeconds(240));
+    assertThat(ready && demo.isAlive())
+        .as("demo ready; output:\n" + String.join("\n", output))
+        .isTrue();
   }
 
   @AfterAll
@@ -73,8 +88,12 @@ class DemoProcessTest {
       List<ProcessHandle> children = demo.descendants().toList();
       demo.destroy();
       assertThat(demo.waitFor(30, TimeUnit.SECONDS)).as("demo stops on SIGTERM").isTrue();
-      assertThat(poll(() -> children.stream().noneMatch(ProcessHandle::isAlive), Duration.ofSeconds(20)))
-          .as("every component stopped with the demo").isTrue();
+      assertThat(
+              poll(
+                  () -> children.stream().noneMatch(ProcessHandle::isAlive),
+                  Duration.ofSeconds(20)))
+          .as("every component stopped with the demo")
+          .isTrue();
     }
   }
 
@@ -83,18 +102,26 @@ class DemoProcessTest {
   void digAnswersAsTheReadmeSays() throws Exception {
     for (DemoTopology.Expectation x : DemoTopology.EXPECTED) {
       String want = DemoTopology.edge(x.edgeId()).address();
-      assertThat(Readiness.resolve("127.0.0.1", 8053, "www.cdn.test.", x.subnet(), false)).as(x.where()).containsExactly(want);
-      assertThat(Readiness.resolve("127.0.0.1", 8053, "www.cdn.test.", x.subnet(), true)).as(x.where() + " tcp").containsExactly(want);
+      assertThat(Readiness.resolve("127.0.0.1", 8053, "www.cdn.test.", x.subnet(), false))
+          .as(x.where())
+          .containsExactly(want);
+      assertThat(Readiness.resolve("127.0.0.1", 8053, "www.cdn.test.", x.subnet(), true))
+          .as(x.where() + " tcp")
+          .containsExactly(want);
     }
     for (boolean tcp : new boolean[] {false, true}) {
       Message soa = query("cdn.test.", Type.SOA, tcp);
       assertThat(soa.getRcode()).isEqualTo(Rcode.NOERROR);
       assertThat(soa.getHeader().getFlag(Flags.AA)).isTrue();
-      assertThat(soa.getSection(Section.ANSWER)).extracting(Record::getType).containsExactly(Type.SOA);
+      assertThat(soa.getSection(Section.ANSWER))
+          .extracting(Record::getType)
+          .containsExactly(Type.SOA);
 
       Message nx = query("nothere.cdn.test.", Type.A, tcp);
       assertThat(nx.getRcode()).isEqualTo(Rcode.NXDOMAIN);
-      assertThat(nx.getSection(Section.AUTHORITY)).extracting(Record::getType).containsExactly(Type.SOA);
+      assertThat(nx.getSection(Section.AUTHORITY))
+          .extracting(Record::getType)
+          .containsExactly(Type.SOA);
 
       assertThat(query("example.org.", Type.A, tcp).getRcode()).isEqualTo(Rcode.REFUSED);
     }
@@ -110,20 +137,31 @@ class DemoProcessTest {
     assertThat(first.headers().firstValue("X-Cache").orElse("")).startsWith("Miss");
     assertThat(second.headers().firstValue("X-Cache").orElse("")).startsWith("Hit");
     assertThat(second.body()).isEqualTo(first.body());
-    HttpResponse<String> stats = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:9090/_origin/stats"))
-        .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> stats =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:9090/_origin/stats"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(stats.body().replace(" ", "")).contains("\"/index.html\":1");
   }
 
   @Test
   @Order(3)
   void theBannersHttpsCurlLinesWorkOnEveryEdge() throws Exception {
-    List<String> lines = output.stream().map(String::trim).filter(l -> l.startsWith("curl -si --cacert ")).toList();
-    assertThat(lines).as("one https line per edge in the banner").hasSize(DemoTopology.EDGES.size());
+    List<String> lines =
+        output.stream().map(String::trim).filter(l -> l.startsWith("curl -si --cacert ")).toList();
+    assertThat(lines)
+        .as("one https line per edge in the banner")
+        .hasSize(DemoTopology.EDGES.size());
     for (String line : lines) {
-      // run as printed (curl verifies the edge's certificate against the printed demo CA), HTTP/2 when curl has it
-      Process curl = new ProcessBuilder("sh", "-c", line.replace("curl -si ", "curl -s --fail -w '\\n%{http_version}' "))
-          .redirectErrorStream(true).start();
+      // run as printed (curl verifies the edge's certificate against the printed demo CA), HTTP/2
+      // when curl has it
+      Process curl =
+          new ProcessBuilder(
+                  "sh", "-c", line.replace("curl -si ", "curl -s --fail -w '\\n%{http_version}' "))
+              .redirectErrorStream(true)
+              .start();
       String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(curl.waitFor()).as(line + "\n" + out).isZero();
       assertThat(out).as(line).contains("OpenCDN demo origin");
@@ -138,9 +176,11 @@ class DemoProcessTest {
     ProcessHandle edge = ProcessHandle.of(pid).orElseThrow();
     long start = System.nanoTime();
     assertThat(edge.destroyForcibly()).isTrue();
-    boolean moved = poll(() -> answers("81.2.69.0/24").equals(List.of("127.0.0.11")), Duration.ofSeconds(10));
+    boolean moved =
+        poll(() -> answers("81.2.69.0/24").equals(List.of("127.0.0.11")), Duration.ofSeconds(10));
     long millis = (System.nanoTime() - start) / 1_000_000;
-    System.out.println("eu-west killed with SIGKILL; London answered with us-east after " + millis + " ms");
+    System.out.println(
+        "eu-west killed with SIGKILL; London answered with us-east after " + millis + " ms");
     assertThat(moved).as("London moved to the next-nearest edge within 10 s").isTrue();
     assertThat(get("http://127.0.0.11:8080/index.html").statusCode()).isEqualTo(200);
     assertThat(answers("1.0.16.0/24")).containsExactly("127.0.0.13");
@@ -148,7 +188,11 @@ class DemoProcessTest {
 
   static long pidOf(String edgeId) {
     Pattern p = Pattern.compile("edge " + edgeId + " .*pid (\\d+)");
-    return output.stream().map(p::matcher).filter(Matcher::find).mapToLong(m -> Long.parseLong(m.group(1))).findFirst()
+    return output.stream()
+        .map(p::matcher)
+        .filter(Matcher::find)
+        .mapToLong(m -> Long.parseLong(m.group(1)))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no pid for " + edgeId + " in the banner"));
   }
 
@@ -169,13 +213,19 @@ class DemoProcessTest {
   }
 
   static HttpResponse<String> get(String url) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Host", "www.cdn.test").timeout(Duration.ofSeconds(10)).build(),
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Host", "www.cdn.test")
+            .timeout(Duration.ofSeconds(10))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   static List<String> javaCommand(String... args) {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), Cdn.class.getName()));
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of(java, "-cp", System.getProperty("java.class.path"), Cdn.class.getName()));
     cmd.addAll(List.of(args));
     return cmd;
   }

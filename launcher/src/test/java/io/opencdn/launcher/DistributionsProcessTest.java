@@ -16,26 +16,28 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The control plane on real processes, as an operator runs it: two {@code ./cdn origin}, a
- * {@code ./cdn dns} and three {@code ./cdn edge} in one cluster, {@code ./cdn config ...} as
- * commands. A first version, then a second that adds a host and routes {@code /api/*} to the
- * second origin uncached (every edge and the DNS server within 1 s of {@code apply} returning);
- * ten URLs differing only in an ignored query string make one origin request; an invalid
- * document changes nothing and names each mistake; killing the group's primary origin moves
- * requests to the standby without an error; rollback restores the first version everywhere.
+ * The control plane on real processes, as an operator runs it: two {@code ./cdn origin}, a {@code
+ * ./cdn dns} and three {@code ./cdn edge} in one cluster, {@code ./cdn config ...} as commands. A
+ * first version, then a second that adds a host and routes {@code /api/*} to the second origin
+ * uncached (every edge and the DNS server within 1 s of {@code apply} returning); ten URLs
+ * differing only in an ignored query string make one origin request; an invalid document changes
+ * nothing and names each mistake; killing the group's primary origin moves requests to the standby
+ * without an error; rollback restores the first version everywhere.
  */
 class DistributionsProcessTest {
 
   static final String TOKEN = "distributions-test-token-0123456789";
   static final String SECRET = "distributions-test-secret-0123456789";
-  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(2)).build();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
   static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
@@ -51,7 +53,9 @@ class DistributionsProcessTest {
     try {
       CommandProcess one = origin("one", "primary");
       CommandProcess two = origin("two", "standby");
-      Files.writeString(Files.createDirectories(dir.resolve("two/site/api")).resolve("hello.txt"), "api answer\n");
+      Files.writeString(
+          Files.createDirectories(dir.resolve("two/site/api")).resolve("hello.txt"),
+          "api answer\n");
       int onePort = port(one, "origin listening on http://127\\.0\\.0\\.1:(\\d+)");
       int twoPort = port(two, "origin listening on http://127\\.0\\.0\\.1:(\\d+)");
       CommandProcess dns = start("dns", "dns", "--config", dnsConfig().toString());
@@ -64,7 +68,16 @@ class DistributionsProcessTest {
 
       // version 1: one host, everything to the group [one, two]
       Path v1 = write("v1.yaml", document(onePort, twoPort, false));
-      assertThat(cdn("config", "apply", v1.toString(), "--message", "first", "--config", member.toString())).isZero();
+      assertThat(
+              cdn(
+                  "config",
+                  "apply",
+                  v1.toString(),
+                  "--message",
+                  "first",
+                  "--config",
+                  member.toString()))
+          .isZero();
       String h1 = DistributionsDocument.hashOf(Files.readString(v1));
       awaitTrue(() -> allOn(h1, 4), Duration.ofSeconds(10), "every member on version 1");
       for (int port : edgePorts) {
@@ -72,16 +85,29 @@ class DistributionsProcessTest {
         assertThat(get(port, "shop.dist.test", "/index.html").statusCode()).isEqualTo(421);
       }
 
-      // the checks below time the system, not this JVM's first DNS query (class loading, connection)
-      awaitTrue(() -> !DnsQueries.a(dnsPort, "www.dist.test.", "81.2.69.0/24").isEmpty(), Duration.ofSeconds(10),
+      // the checks below time the system, not this JVM's first DNS query (class loading,
+      // connection)
+      awaitTrue(
+          () -> !DnsQueries.a(dnsPort, "www.dist.test.", "81.2.69.0/24").isEmpty(),
+          Duration.ofSeconds(10),
           "the DNS server answers www.dist.test");
       assertThat(DnsQueries.a(dnsPort, "shop.dist.test.", "81.2.69.0/24")).isEmpty();
 
-      // version 2: adds shop.dist.test and /api/* -> two, uncached; every member switched within 1 s
+      // version 2: adds shop.dist.test and /api/* -> two, uncached; every member switched within 1
+      // s
       // of apply returning (the members' own switch times; the serving checks below poll from this
       // JVM, whose timing on a loaded machine says more about the machine than about the members)
       Path v2 = write("v2.yaml", document(onePort, twoPort, true));
-      assertThat(cdn("config", "apply", v2.toString(), "--message", "second", "--config", member.toString())).isZero();
+      assertThat(
+              cdn(
+                  "config",
+                  "apply",
+                  v2.toString(),
+                  "--message",
+                  "second",
+                  "--config",
+                  member.toString()))
+          .isZero();
       long appliedAt = System.currentTimeMillis();
       String h2 = DistributionsDocument.hashOf(Files.readString(v2));
       awaitTrue(() -> allOn(h2, 4), Duration.ofSeconds(10), "every member reports version 2");
@@ -89,24 +115,42 @@ class DistributionsProcessTest {
       for (JsonNode m : status().path("members")) {
         lastSwitch = Math.max(lastSwitch, m.path("since").asLong());
       }
-      System.out.println("version 2: last member switched " + (lastSwitch - appliedAt) + " ms after apply returned");
-      assertThat(lastSwitch - appliedAt).as("apply returned -> last edge or DNS server switched, ms").isLessThanOrEqualTo(1000);
-      awaitTrue(() -> edgePorts.stream().allMatch(p -> "api answer\n".equals(body(p, "shop.dist.test", "/api/hello.txt"))),
-          Duration.ofSeconds(10), "every edge serves version 2");
-      awaitTrue(() -> !DnsQueries.a(dnsPort, "shop.dist.test.", "81.2.69.0/24").isEmpty(), Duration.ofSeconds(10),
+      System.out.println(
+          "version 2: last member switched "
+              + (lastSwitch - appliedAt)
+              + " ms after apply returned");
+      assertThat(lastSwitch - appliedAt)
+          .as("apply returned -> last edge or DNS server switched, ms")
+          .isLessThanOrEqualTo(1000);
+      awaitTrue(
+          () ->
+              edgePorts.stream()
+                  .allMatch(
+                      p -> "api answer\n".equals(body(p, "shop.dist.test", "/api/hello.txt"))),
+          Duration.ofSeconds(10),
+          "every edge serves version 2");
+      awaitTrue(
+          () -> !DnsQueries.a(dnsPort, "shop.dist.test.", "81.2.69.0/24").isEmpty(),
+          Duration.ofSeconds(10),
           "the DNS server answers the new host");
       get(edgePorts.get(0), "shop.dist.test", "/api/hello.txt");
-      assertThat(requests(twoPort, "/api/hello.txt")).as("uncached: each request reaches the origin").isGreaterThanOrEqualTo(4);
+      assertThat(requests(twoPort, "/api/hello.txt"))
+          .as("uncached: each request reaches the origin")
+          .isGreaterThanOrEqualTo(4);
 
       // ten URLs differing only in utm_source: one origin request
       for (int i = 0; i < 10; i++) {
-        HttpResponse<String> r = get(edgePorts.get(0), "www.dist.test", "/gen/page.txt?size=64&utm_source=" + i);
+        HttpResponse<String> r =
+            get(edgePorts.get(0), "www.dist.test", "/gen/page.txt?size=64&utm_source=" + i);
         assertThat(r.statusCode()).isEqualTo(200);
       }
       assertThat(requests(onePort, "/gen/page.txt")).isEqualTo(1);
 
       // an invalid document: exit 1, each mistake named, nothing changes anywhere
-      Path bad = write("bad.yaml", """
+      Path bad =
+          write(
+              "bad.yaml",
+              """
           distributions:
             - id: www
               hosts: [www.dist.test]
@@ -115,7 +159,8 @@ class DistributionsProcessTest {
                 - {path: "/api/*", target: missing}
                 - {path: "/x/*", target: one}
           """);
-      CommandProcess refused = start("bad-apply", "config", "apply", bad.toString(), "--config", member.toString());
+      CommandProcess refused =
+          start("bad-apply", "config", "apply", bad.toString(), "--config", member.toString());
       assertThat(refused.waitFor(Duration.ofSeconds(60))).isEqualTo(1);
       assertThat(refused.output())
           .contains(bad + ":4: key 'distributions[0].origins[0].url'")
@@ -140,12 +185,21 @@ class DistributionsProcessTest {
       }
       CommandProcess status = start("status", "config", "status", "--config", member.toString());
       assertThat(status.waitFor(Duration.ofSeconds(60))).isZero();
-      assertThat(status.output()).contains("current: " + h1).contains("e1").contains("e2").contains("e3").contains("dns-");
+      assertThat(status.output())
+          .contains("current: " + h1)
+          .contains("e1")
+          .contains("e2")
+          .contains("e3")
+          .contains("dns-");
     } catch (Exception | AssertionError e) {
       for (CommandProcess p : processes) {
         String[] lines = p.output().split("\n");
-        System.err.println("---- " + String.join("\n", java.util.Arrays.asList(lines)
-            .subList(Math.max(0, lines.length - 25), lines.length)));
+        System.err.println(
+            "---- "
+                + String.join(
+                    "\n",
+                    java.util.Arrays.asList(lines)
+                        .subList(Math.max(0, lines.length - 25), lines.length)));
       }
       throw e;
     } finally {
@@ -172,13 +226,24 @@ class DistributionsProcessTest {
               - {path: "*", target: site, cachePolicy: CachingOptimized}
         cachePolicies:
           - {name: ignore-utm, minTtl: 0, defaultTtl: 600, maxTtl: 3600, queryStrings: {deny: [utm_source]}}
-        """.formatted(second ? ", shop.dist.test" : "", onePort, twoPort,
-        second ? "      - {path: \"/api/*\", target: two, cachePolicy: CachingDisabled, originRequestPolicy: AllViewer}\n" : "");
+        """
+        .formatted(
+            second ? ", shop.dist.test" : "",
+            onePort,
+            twoPort,
+            second
+                ? "      - {path: \"/api/*\", target: two, cachePolicy: CachingDisabled, originRequestPolicy: AllViewer}\n"
+                : "");
   }
 
   private JsonNode status() throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePorts.get(0) + "/_cdn/config"))
-        .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + edgePorts.get(0) + "/_cdn/config"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(r.body());
   }
 
@@ -194,12 +259,16 @@ class DistributionsProcessTest {
   private CommandProcess origin(String name, String index) throws Exception {
     Path d = Files.createDirectories(dir.resolve(name + "/site"));
     Files.writeString(d.resolve("index.html"), index + "\n");
-    Path cfg = write(name + "/origin.yaml", """
+    Path cfg =
+        write(
+            name + "/origin.yaml",
+            """
         listen: 127.0.0.1:0
         root: site
         adminToken: %s
         fileCacheControl: max-age=600
-        """.formatted(TOKEN));
+        """
+                .formatted(TOKEN));
     return start(name, "origin", "--config", cfg.toString());
   }
 
@@ -209,23 +278,30 @@ class DistributionsProcessTest {
   }
 
   private Path dnsConfig() throws Exception {
-    write("dns/dist.test.zone", """
+    write(
+        "dns/dist.test.zone",
+        """
         $TTL 300
         @ IN SOA ns1 hostmaster 1 3600 600 604800 60
         @ IN NS ns1
         ns1 IN A 127.0.0.1
         """);
-    return write("dns/dns.yaml", """
+    return write(
+        "dns/dns.yaml",
+        """
         listen: 127.0.0.1:0
         zones: [{origin: dist.test., file: dist.test.zone}]
         routing: [{name: www.dist.test., ttl: 20, answers: 1}]
         health: {intervalMillis: 200, timeoutMillis: 150, fall: 1, rise: 1}
         cluster: %s
-        """.formatted(cluster()));
+        """
+            .formatted(cluster()));
   }
 
   private Path edgeConfig(String id) throws Exception {
-    return write(id + ".yaml", """
+    return write(
+        id + ".yaml",
+        """
         id: %s
         latitude: 50.1
         longitude: 8.7
@@ -233,10 +309,14 @@ class DistributionsProcessTest {
         advertise: {ipv4: 127.0.0.1}
         adminToken: %s
         cluster: %s
-        """.formatted(id, freePort(), TOKEN, cluster()));
+        """
+            .formatted(id, freePort(), TOKEN, cluster()));
   }
 
-  /** A port free now (the member configs name it: {@code ./cdn config} finds the member from its file). */
+  /**
+   * A port free now (the member configs name it: {@code ./cdn config} finds the member from its
+   * file).
+   */
   private static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       return s.getLocalPort();
@@ -269,8 +349,12 @@ class DistributionsProcessTest {
   }
 
   private static HttpResponse<String> get(int port, String host, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Host", host)
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Host", host)
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static String body(int port, String host, String path) {
@@ -283,8 +367,12 @@ class DistributionsProcessTest {
   }
 
   private static int requests(int originPort, String path) throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + originPort + "/_origin/stats"))
-        .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + originPort + "/_origin/stats"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(r.body()).path("paths").path(path).asInt(0);
   }
 

@@ -15,12 +15,18 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
-/** Queries to a DNS server on 127.0.0.1 with an EDNS Client Subnet, as {@code dig +subnet=...} sends them. */
+/**
+ * Queries to a DNS server on 127.0.0.1 with an EDNS Client Subnet, as {@code dig +subnet=...} sends
+ * them.
+ */
 final class DnsQueries {
 
   private DnsQueries() {}
 
-  /** A query for {@code name}/{@code type} over TCP (not rate-limited) for the client network {@code subnet}. */
+  /**
+   * A query for {@code name}/{@code type} over TCP (not rate-limited) for the client network {@code
+   * subnet}.
+   */
   static Message ask(int port, String name, int type, String subnet) throws Exception {
     SimpleResolver r = new SimpleResolver(InetAddress.getByName("127.0.0.1"));
     r.setPort(port);
@@ -30,23 +36,35 @@ final class DnsQueries {
   }
 
   static List<String> a(int port, String name, String subnet) throws Exception {
-    return ask(port, name, Type.A, subnet).getSection(Section.ANSWER).stream().filter(x -> x instanceof ARecord)
-        .map(x -> ((ARecord) x).getAddress().getHostAddress()).toList();
+    return ask(port, name, Type.A, subnet).getSection(Section.ANSWER).stream()
+        .filter(x -> x instanceof ARecord)
+        .map(x -> ((ARecord) x).getAddress().getHostAddress())
+        .toList();
   }
 
   static List<String> aaaa(int port, String name, String subnet) throws Exception {
-    return ask(port, name, Type.AAAA, subnet).getSection(Section.ANSWER).stream().filter(x -> x instanceof AAAARecord)
-        .map(x -> ((AAAARecord) x).getAddress().getHostAddress().replace("0:0:0:0:0:0:0:1", "::1")).toList();
+    return ask(port, name, Type.AAAA, subnet).getSection(Section.ANSWER).stream()
+        .filter(x -> x instanceof AAAARecord)
+        .map(x -> ((AAAARecord) x).getAddress().getHostAddress().replace("0:0:0:0:0:0:0:1", "::1"))
+        .toList();
   }
 
   static List<Long> ttls(int port, String name, String subnet) throws Exception {
-    return ask(port, name, Type.A, subnet).getSection(Section.ANSWER).stream().map(Record::getTTL).toList();
+    return ask(port, name, Type.A, subnet).getSection(Section.ANSWER).stream()
+        .map(Record::getTTL)
+        .toList();
   }
 
   private static Message query(String name, int type, String subnet) throws Exception {
     Message q = Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN));
     String[] p = subnet.split("/");
-    q.addRecord(new OPTRecord(1232, 0, 0, 0, List.of(new ClientSubnetOption(Integer.parseInt(p[1]), InetAddress.getByName(p[0])))),
+    q.addRecord(
+        new OPTRecord(
+            1232,
+            0,
+            0,
+            0,
+            List.of(new ClientSubnetOption(Integer.parseInt(p[1]), InetAddress.getByName(p[0])))),
         Section.ADDITIONAL);
     return q;
   }

@@ -19,12 +19,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An edge starts while the cluster does not answer: the only other member (a DNS server) is
- * stopped with SIGSTOP, so it accepts connections and says nothing, as a member on an overloaded
- * host does. The edge does not give up (before, it exited with "Could not join cluster" after 5
- * seconds): it keeps running, its health endpoint answers 503 JOINING, it logs what answered at
- * the member addresses; once the DNS server continues (SIGCONT), the edge joins, turns healthy,
- * and the DNS server answers with it. Separate processes, as users start them, on 127.0.26.0/24.
+ * An edge starts while the cluster does not answer: the only other member (a DNS server) is stopped
+ * with SIGSTOP, so it accepts connections and says nothing, as a member on an overloaded host does.
+ * The edge does not give up (before, it exited with "Could not join cluster" after 5 seconds): it
+ * keeps running, its health endpoint answers 503 JOINING, it logs what answered at the member
+ * addresses; once the DNS server continues (SIGCONT), the edge joins, turns healthy, and the DNS
+ * server answers with it. Separate processes, as users start them, on 127.0.26.0/24.
  */
 class StalledMemberJoinTest {
 
@@ -51,14 +51,19 @@ class StalledMemberJoinTest {
     int dnsPort = BusyMachineStartTest.freeDnsPort();
     String members = "[127.0.26.1:" + hzPort + ", 127.0.26.12:" + hzPort + "]";
     String secret = "stalled-" + System.nanoTime() + "-secret";
-    Files.writeString(dir.resolve("dns.yaml"), """
+    Files.writeString(
+        dir.resolve("dns.yaml"),
+        """
         listen: 127.0.0.1:%d
         zones: [{origin: cdn.test., file: classpath:demo/cdn.test.zone}]
         routing: [{name: www.cdn.test., ttl: 20, answers: 1}]
         health: {intervalMillis: 500, timeoutMillis: 400, fall: 2, rise: 2}
         cluster: {name: stalled, secret: %s, bind: 127.0.26.1:%d, members: %s}
-        """.formatted(dnsPort, secret, hzPort, members));
-    Files.writeString(dir.resolve("edge.yaml"), """
+        """
+            .formatted(dnsPort, secret, hzPort, members));
+    Files.writeString(
+        dir.resolve("edge.yaml"),
+        """
         id: eu-west
         region: eu-west
         latitude: 50.11
@@ -71,7 +76,8 @@ class StalledMemberJoinTest {
         origin: {connectTimeoutMillis: 2000, timeoutMillis: 10000}
         distributions: [{host: www.cdn.test, origin: "http://127.0.0.1:9"}]
         cluster: {name: stalled, secret: %3$s, bind: 127.0.26.12:%4$d, members: %5$s}
-        """.formatted(httpPort, TOKEN, secret, hzPort, members));
+        """
+            .formatted(httpPort, TOKEN, secret, hzPort, members));
 
     CommandProcess dns = start("dns", "dns", "--config", dir.resolve("dns.yaml").toString());
     dns.await(Pattern.compile("joined cluster stalled"), Duration.ofMinutes(3));
@@ -80,19 +86,25 @@ class StalledMemberJoinTest {
 
     CommandProcess edge = start("edge", "edge", "--config", dir.resolve("edge.yaml").toString());
     String health = "http://127.0.26.12:" + httpPort + "/_cdn/health";
-    // fails if the edge exits first (as it did after "Could not join cluster" when it gave up after 5 s)
-    edge.await(Pattern.compile("still joining after \\d+ s \\(attempt 1\\); .*127\\.0\\.26\\.1:" + hzPort), Duration.ofMinutes(3));
+    // fails if the edge exits first (as it did after "Could not join cluster" when it gave up after
+    // 5 s)
+    edge.await(
+        Pattern.compile("still joining after \\d+ s \\(attempt 1\\); .*127\\.0\\.26\\.1:" + hzPort),
+        Duration.ofMinutes(3));
     HttpResponse<String> joining = get(health);
     assertThat(joining.statusCode()).isEqualTo(503);
     assertThat(new JsonObject(joining.body()).getString("state")).isEqualTo("JOINING");
-    assertThat(new JsonObject(joining.body()).getString("detail")).startsWith("joining cluster stalled for ");
+    assertThat(new JsonObject(joining.body()).getString("detail"))
+        .startsWith("joining cluster stalled for ");
 
     signal("CONT", stoppedPid);
     stoppedPid = -1;
     assertThat(poll(() -> Readiness.httpOk(health) || !edge.isAlive(), Duration.ofMinutes(3)))
-        .as("the edge joins once the cluster answers; output:\n" + edge.output()).isTrue();
+        .as("the edge joins once the cluster answers; output:\n" + edge.output())
+        .isTrue();
     assertThat(poll(() -> answers(dnsPort).equals(List.of("127.0.26.12")), Duration.ofMinutes(1)))
-        .as("the DNS server answers with the edge, so both are in one cluster").isTrue();
+        .as("the DNS server answers with the edge, so both are in one cluster")
+        .isTrue();
     assertThat(edge.isAlive() && dns.isAlive()).isTrue();
   }
 
@@ -105,8 +117,10 @@ class StalledMemberJoinTest {
   }
 
   private static HttpResponse<String> get(String url) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   private CommandProcess start(String name, String... args) throws java.io.IOException {
@@ -120,7 +134,8 @@ class StalledMemberJoinTest {
     assertThat(kill.waitFor()).as("kill -" + signal + " " + pid).isZero();
   }
 
-  private static boolean poll(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {
+  private static boolean poll(java.util.function.BooleanSupplier condition, Duration timeout)
+      throws InterruptedException {
     return BusyMachineStartTest.poll(condition, timeout);
   }
 }

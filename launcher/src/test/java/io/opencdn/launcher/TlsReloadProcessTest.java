@@ -27,17 +27,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Certificates replaced on disk reach new handshakes of {@code ./cdn edge --config FILE} as users
- * start it, without a restart and without closing a connection that is open: picked up by the
- * file watch, on SIGHUP, and on {@code POST /_cdn/tls/reload} with the admin token. The process
- * logs its TLS engine (OpenSSL on this platform).
+ * start it, without a restart and without closing a connection that is open: picked up by the file
+ * watch, on SIGHUP, and on {@code POST /_cdn/tls/reload} with the admin token. The process logs its
+ * TLS engine (OpenSSL on this platform).
  */
 class TlsReloadProcessTest {
 
   static final String HOST = "www.tls.test";
   static final String TOKEN = "tls-reload-token-0123456789";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   CommandProcess edge;
 
   @AfterEach
@@ -60,7 +59,9 @@ class TlsReloadProcessTest {
       assertThat(awaitCertificateOtherThan(tls, before)).isNotEqualTo(before);
       assertThat(open.health()).as("the open connection still answers").isEqualTo(200);
     }
-    edge.await(Pattern.compile("TLS certificates reloaded: \\[\\[" + Pattern.quote(HOST) + "\\]"), Duration.ofSeconds(5));
+    edge.await(
+        Pattern.compile("TLS certificates reloaded: \\[\\[" + Pattern.quote(HOST) + "\\]"),
+        Duration.ofSeconds(5));
   }
 
   @Test
@@ -78,12 +79,22 @@ class TlsReloadProcessTest {
       TestCertificates.selfSigned(dir, HOST);
       HttpClient http = HttpClient.newHttpClient();
       String adminUrl = "http://127.0.0.1:" + httpPort + "/_cdn/tls/reload";
-      HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(adminUrl))
-          .POST(HttpRequest.BodyPublishers.noBody()).header("Host", HOST).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> refused =
+          http.send(
+              HttpRequest.newBuilder(URI.create(adminUrl))
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .header("Host", HOST)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(refused.statusCode()).isEqualTo(401);
-      HttpResponse<String> reloaded = http.send(HttpRequest.newBuilder(URI.create(adminUrl))
-          .POST(HttpRequest.BodyPublishers.noBody()).header("Host", HOST).header("Authorization", "Bearer " + TOKEN).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> reloaded =
+          http.send(
+              HttpRequest.newBuilder(URI.create(adminUrl))
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .header("Host", HOST)
+                  .header("Authorization", "Bearer " + TOKEN)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(reloaded.statusCode()).isEqualTo(200);
       assertThat(reloaded.body()).contains("\"changed\":true");
       try (Probe fresh = new Probe(tls)) {
@@ -100,8 +111,12 @@ class TlsReloadProcessTest {
     TestCertificates.Pem other = TestCertificates.selfSigned(dir, "other.tls.test");
     Files.copy(other.key(), pem.key(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     edge = CommandProcess.start("edge", "edge", "--config", writeConfig(pem, 0).toString());
-    edge.await(Pattern.compile("edge: " + Pattern.quote(pem.key().toString())
-        + ": the private key does not belong to the certificate in " + Pattern.quote(pem.cert().toString())),
+    edge.await(
+        Pattern.compile(
+            "edge: "
+                + Pattern.quote(pem.key().toString())
+                + ": the private key does not belong to the certificate in "
+                + Pattern.quote(pem.cert().toString())),
         Duration.ofSeconds(90));
     assertThat(edge.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
   }
@@ -110,7 +125,9 @@ class TlsReloadProcessTest {
 
   private Path writeConfig(TestCertificates.Pem pem, int watchMillis) throws Exception {
     Path config = dir.resolve("edge.yaml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         id: tls-edge
         region: test
         latitude: 50
@@ -124,17 +141,26 @@ class TlsReloadProcessTest {
           watchMillis: %d
         distributions:
           - {host: %s, origin: "http://127.0.0.1:9"}
-        """.formatted(TOKEN, pem.cert(), pem.key(), watchMillis, HOST));
+        """
+            .formatted(TOKEN, pem.cert(), pem.key(), watchMillis, HOST));
     return config;
   }
 
   private int startEdge(TestCertificates.Pem pem, int watchMillis) throws Exception {
     Path config = writeConfig(pem, watchMillis);
     edge = CommandProcess.start("edge", "edge", "--config", config.toString());
-    int tls = Integer.parseInt(edge.await(Pattern.compile("edge tls-edge listening on https://127\\.0\\.0\\.1:(\\d+)"),
-        Duration.ofSeconds(90)).group(1));
-    httpPort = Integer.parseInt(edge.await(Pattern.compile("edge tls-edge listening on http://127\\.0\\.0\\.1:(\\d+)"),
-        Duration.ofSeconds(30)).group(1));
+    int tls =
+        Integer.parseInt(
+            edge.await(
+                    Pattern.compile("edge tls-edge listening on https://127\\.0\\.0\\.1:(\\d+)"),
+                    Duration.ofSeconds(90))
+                .group(1));
+    httpPort =
+        Integer.parseInt(
+            edge.await(
+                    Pattern.compile("edge tls-edge listening on http://127\\.0\\.0\\.1:(\\d+)"),
+                    Duration.ofSeconds(30))
+                .group(1));
     edge.await(Pattern.compile("TLS engine openssl"), Duration.ofSeconds(1));
     return tls;
   }
@@ -152,24 +178,31 @@ class TlsReloadProcessTest {
     }
   }
 
-  /** One TLS 1.3 keep-alive connection (any certificate accepted: the test compares fingerprints). */
+  /**
+   * One TLS 1.3 keep-alive connection (any certificate accepted: the test compares fingerprints).
+   */
   static final class Probe implements AutoCloseable {
     private final SSLSocket socket;
 
     Probe(int port) throws Exception {
       SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, new TrustManager[] {new X509TrustManager() {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+      ctx.init(
+          null,
+          new TrustManager[] {
+            new X509TrustManager() {
+              @Override
+              public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+              @Override
+              public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-          return new X509Certificate[0];
-        }
-      }}, null);
+              @Override
+              public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+              }
+            }
+          },
+          null);
       socket = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port);
       socket.setSoTimeout(10_000);
       SSLParameters p = socket.getSSLParameters();
@@ -179,14 +212,19 @@ class TlsReloadProcessTest {
     }
 
     String fingerprint() throws Exception {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(socket.getSession().getPeerCertificates()[0].getEncoded()));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(socket.getSession().getPeerCertificates()[0].getEncoded()));
     }
 
     /** GET /_cdn/health on this connection; yields the status. */
     int health() throws Exception {
-      socket.getOutputStream().write(("GET /_cdn/health HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /_cdn/health HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       socket.getOutputStream().flush();
       StringBuilder head = new StringBuilder();
       var in = socket.getInputStream();

@@ -4,8 +4,8 @@ import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.live.cluster.HazelcastLiveDirectory;
 import io.opencdn.live.cluster.LiveDirectory;
-import io.opencdn.live.cluster.LocalLiveDirectory;
 import io.opencdn.live.cluster.LiveStreamRecord;
+import io.opencdn.live.cluster.LocalLiveDirectory;
 import io.opencdn.live.cluster.StreamKeys;
 import io.opencdn.live.config.LiveConfig;
 import io.opencdn.live.hls.HlsPath;
@@ -25,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Live streaming at one edge: RTMP publish and play on {@code live.rtmp}, relays from the ingest edge,
- * and live HLS. What an edge wires:
+ * Live streaming at one edge: RTMP publish and play on {@code live.rtmp}, relays from the ingest
+ * edge, and live HLS. What an edge wires:
  *
  * <pre>{@code
  * LiveServer live = LiveServer.create(vertx, config.live(), edgeId, advertisedHost, hazelcastOrNull, secret, clock);
@@ -42,10 +42,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Stages, one direction: {@code session} (RTMP listener and connections) and {@code relay} (the
- * upstream client) feed {@code stream} (fan-out, GOP cache, per-viewer bounds), which feeds
- * {@code hls} (remux to MPEG-TS, playlist); {@code rtmp} is the protocol underneath (handshake, chunk
- * streams, AMF0); {@code cluster} says which edge holds each stream and checks stream keys;
- * {@code config} holds the records. This class and {@link LiveSessions} are the wiring.
+ * upstream client) feed {@code stream} (fan-out, GOP cache, per-viewer bounds), which feeds {@code
+ * hls} (remux to MPEG-TS, playlist); {@code rtmp} is the protocol underneath (handshake, chunk
+ * streams, AMF0); {@code cluster} says which edge holds each stream and checks stream keys; {@code
+ * config} holds the records. This class and {@link LiveSessions} are the wiring.
  */
 public final class LiveServer {
 
@@ -55,7 +55,10 @@ public final class LiveServer {
   public enum Kind {
     /** The stream is published here: {@link #serveHls}. */
     LOCAL,
-    /** The stream is published at another edge: fetch the same path from its HTTP listener, through the cache. */
+    /**
+     * The stream is published at another edge: fetch the same path from its HTTP listener, through
+     * the cache.
+     */
     REMOTE,
     /** No such live stream (404, not stored). */
     MISSING
@@ -89,7 +92,13 @@ public final class LiveServer {
    * @param directory where the ingest of each stream is recorded
    * @param keys the stream key check
    */
-  public LiveServer(Vertx vertx, LiveConfig config, String edgeId, String host, LiveDirectory directory, StreamKeys keys,
+  public LiveServer(
+      Vertx vertx,
+      LiveConfig config,
+      String edgeId,
+      String host,
+      LiveDirectory directory,
+      StreamKeys keys,
       Clock clock) {
     this.vertx = vertx;
     this.config = config;
@@ -98,7 +107,8 @@ public final class LiveServer {
     this.directory = directory;
     this.streams = new Streams(config.chunkSize(), config.gopCacheBytes(), clock);
     this.relays = new Relays(vertx, config, edgeId, directory, streams, clock);
-    this.sessions = new LiveSessions(vertx, config, edgeId, streams, relays, directory, keys, clock);
+    this.sessions =
+        new LiveSessions(vertx, config, edgeId, streams, relays, directory, keys, clock);
     this.listener = new RtmpListener(vertx, config, sessions);
   }
 
@@ -106,11 +116,20 @@ public final class LiveServer {
    * The live server of an edge: with a Hazelcast member, the cluster's directory and (stream keys
    * {@code hmac}) keys from {@code clusterSecret}; without, a directory of this edge alone.
    */
-  public static LiveServer create(Vertx vertx, LiveConfig config, String edgeId, String host, HazelcastInstance hz,
-      String clusterSecret, Clock clock) {
-    LiveDirectory directory = hz == null ? new LocalLiveDirectory()
-        : new HazelcastLiveDirectory(vertx, hz, RecordCheck.of(clusterSecret), clock);
-    return new LiveServer(vertx, config, edgeId, host, directory, StreamKeys.of(config, clusterSecret), clock);
+  public static LiveServer create(
+      Vertx vertx,
+      LiveConfig config,
+      String edgeId,
+      String host,
+      HazelcastInstance hz,
+      String clusterSecret,
+      Clock clock) {
+    LiveDirectory directory =
+        hz == null
+            ? new LocalLiveDirectory()
+            : new HazelcastLiveDirectory(vertx, hz, RecordCheck.of(clusterSecret), clock);
+    return new LiveServer(
+        vertx, config, edgeId, host, directory, StreamKeys.of(config, clusterSecret), clock);
   }
 
   /**
@@ -119,13 +138,22 @@ public final class LiveServer {
    * @param httpPort the edge's HTTP port, where other edges fetch this edge's HLS
    */
   public Future<Integer> start(int httpPort) {
-    return directory.start().compose(v -> listener.start()).map(port -> {
-      rtmpPort = port;
-      sessions.bind(host, port, httpPort);
-      LOG.info("edge {} live: rtmp://{}:{}/{}/<stream> (publish with ?key=<stream key>), HLS {}<stream>/index.m3u8",
-          edgeId, config.rtmp().host(), port, config.app(), config.hls().enabled() ? config.hls().pathPrefix() : "off: ");
-      return port;
-    });
+    return directory
+        .start()
+        .compose(v -> listener.start())
+        .map(
+            port -> {
+              rtmpPort = port;
+              sessions.bind(host, port, httpPort);
+              LOG.info(
+                  "edge {} live: rtmp://{}:{}/{}/<stream> (publish with ?key=<stream key>), HLS {}<stream>/index.m3u8",
+                  edgeId,
+                  config.rtmp().host(),
+                  port,
+                  config.app(),
+                  config.hls().enabled() ? config.hls().pathPrefix() : "off: ");
+              return port;
+            });
   }
 
   /** Withdraws this edge's streams, stops relays, closes the listener. */
@@ -146,9 +174,9 @@ public final class LiveServer {
   }
 
   /**
-   * Where the HLS request for {@code path} (an {@link #hlsPath}) is answered: here when the stream is
-   * published here; at the ingest edge otherwise, unless the request already comes from another edge
-   * ({@code fromEdge}: answered here or missing, never passed on, so no loop can form).
+   * Where the HLS request for {@code path} (an {@link #hlsPath}) is answered: here when the stream
+   * is published here; at the ingest edge otherwise, unless the request already comes from another
+   * edge ({@code fromEdge}: answered here or missing, never passed on, so no loop can form).
    */
   public HlsRoute routeHls(String path, boolean fromEdge) {
     HlsPath p = hlsPath(path);
@@ -165,7 +193,9 @@ public final class LiveServer {
     return new HlsRoute(Kind.REMOTE, r.httpHost(), r.httpPort());
   }
 
-  /** Answers an HLS request from this edge's packagers (404 when the stream is not published here). */
+  /**
+   * Answers an HLS request from this edge's packagers (404 when the stream is not published here).
+   */
   public void serveHls(HttpServerRequest req) {
     HlsPath p = hlsPath(req.path());
     if (p == null) {
@@ -186,31 +216,48 @@ public final class LiveServer {
   }
 
   /**
-   * What {@code GET /_cdn/live} shows: per stream its role here (ingest or relay), source, players (and
-   * how many are other edges' relays), upstream edge and upstream connections opened, HLS segments;
-   * RTMP connections open, accepted and refused.
+   * What {@code GET /_cdn/live} shows: per stream its role here (ingest or relay), source, players
+   * (and how many are other edges' relays), upstream edge and upstream connections opened, HLS
+   * segments; RTMP connections open, accepted and refused.
    */
   public JsonObject stats() {
     JsonArray list = new JsonArray();
     for (LiveStream s : streams.all()) {
       LiveStream.Snapshot snap = s.snapshot();
       boolean ingest = sessions.ingests(s.name());
-      int relayViewers = (int) s.sinks().stream().filter(k -> k instanceof Viewer v && v.relay()).count();
+      int relayViewers =
+          (int) s.sinks().stream().filter(k -> k instanceof Viewer v && v.relay()).count();
       int players = s.sinkCount(Viewer.class);
-      JsonObject o = new JsonObject().put("name", s.name()).put("role", ingest ? "ingest" : "relay")
-          .put("source", snap.source()).put("players", players - relayViewers).put("relays", relayViewers)
-          .put("messages", snap.messages()).put("bytes", snap.bytes()).put("sessions", snap.sessions())
-          .put("lastTimestamp", snap.lastTimestamp()).put("gopMessages", snap.gopMessages());
+      JsonObject o =
+          new JsonObject()
+              .put("name", s.name())
+              .put("role", ingest ? "ingest" : "relay")
+              .put("source", snap.source())
+              .put("players", players - relayViewers)
+              .put("relays", relayViewers)
+              .put("messages", snap.messages())
+              .put("bytes", snap.bytes())
+              .put("sessions", snap.sessions())
+              .put("lastTimestamp", snap.lastTimestamp())
+              .put("gopMessages", snap.gopMessages());
       if (!ingest) {
-        o.put("upstream", relays.upstreamEdge(s.name())).put("upstreamConnected", relays.connected(s.name()))
+        o.put("upstream", relays.upstreamEdge(s.name()))
+            .put("upstreamConnected", relays.connected(s.name()))
             .put("upstreamConnectionsOpened", relays.connectionsOpened(s.name()));
       } else if (sessions.packager(s.name()) != null) {
         o.put("hlsSegments", sessions.packager(s.name()).segmentCount());
       }
       list.add(o);
     }
-    return new JsonObject().put("edge", edgeId).put("rtmpPort", rtmpPort).put("streams", list)
-        .put("connections", new JsonObject().put("open", listener.openConnections())
-            .put("accepted", listener.acceptedConnections()).put("refused", listener.refusedConnections()));
+    return new JsonObject()
+        .put("edge", edgeId)
+        .put("rtmpPort", rtmpPort)
+        .put("streams", list)
+        .put(
+            "connections",
+            new JsonObject()
+                .put("open", listener.openConnections())
+                .put("accepted", listener.acceptedConnections())
+                .put("refused", listener.refusedConnections()));
   }
 }

@@ -26,13 +26,14 @@ import org.slf4j.LoggerFactory;
  * streams published here.
  *
  * <ul>
- *   <li><b>publish</b>: the key is checked ({@link StreamKeys}) before anything else; the stream gets
- *       the publisher as its source (a previous publisher or a relay is displaced), an HLS packager,
- *       and this edge is announced as its ingest in the {@link LiveDirectory}. A publisher that
- *       reconnects here within {@code publisherGraceMillis} continues the same session (relays stay
- *       connected); one that reconnects at another edge continues the stream's timeline there.
- *   <li><b>unpublish</b>: the stream waits {@code publisherGraceMillis} for its publisher, then ends:
- *       players are told, the record is withdrawn.
+ *   <li><b>publish</b>: the key is checked ({@link StreamKeys}) before anything else; the stream
+ *       gets the publisher as its source (a previous publisher or a relay is displaced), an HLS
+ *       packager, and this edge is announced as its ingest in the {@link LiveDirectory}. A
+ *       publisher that reconnects here within {@code publisherGraceMillis} continues the same
+ *       session (relays stay connected); one that reconnects at another edge continues the stream's
+ *       timeline there.
+ *   <li><b>unpublish</b>: the stream waits {@code publisherGraceMillis} for its publisher, then
+ *       ends: players are told, the record is withdrawn.
  *   <li><b>play</b>: a stream published here is played directly; one published at another edge is
  *       relayed ({@link Relays}: one upstream per stream); anything else is not found. Relays of
  *       other edges may only play streams published here (no relay chains, so no loops).
@@ -73,8 +74,15 @@ final class LiveSessions implements SessionHandler {
   private volatile int rtmpPort;
   private volatile int httpPort;
 
-  LiveSessions(Vertx vertx, LiveConfig config, String edgeId, Streams streams, Relays relays, LiveDirectory directory,
-      StreamKeys keys, Clock clock) {
+  LiveSessions(
+      Vertx vertx,
+      LiveConfig config,
+      String edgeId,
+      Streams streams,
+      Relays relays,
+      LiveDirectory directory,
+      StreamKeys keys,
+      Clock clock) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.config = config;
@@ -97,8 +105,11 @@ final class LiveSessions implements SessionHandler {
   @Override
   public synchronized LiveStream publish(String name, String key, Source publisher) throws Refusal {
     if (!keys.accepts(name, key)) {
-      throw new Refusal("NetStream.Publish.Denied", key == null ? "stream " + name + " needs ?key=<stream key>"
-          : "wrong stream key for " + name);
+      throw new Refusal(
+          "NetStream.Publish.Denied",
+          key == null
+              ? "stream " + name + " needs ?key=<stream key>"
+              : "wrong stream key for " + name);
     }
     LiveStream stream = streams.getOrCreate(name);
     Ingest ingest = ingests.get(name);
@@ -108,21 +119,27 @@ final class LiveSessions implements SessionHandler {
       LiveStreamRecord previous = directory.lookup(name);
       long timelineStart;
       if (previous != null && !previous.edgeId().equals(edgeId)) {
-        timelineStart = previous.timelineStartMillis(); // the publisher moved here: continue its timeline
+        timelineStart =
+            previous.timelineStartMillis(); // the publisher moved here: continue its timeline
         first = Math.max(0, now - timelineStart);
       } else {
         long last = stream.snapshot().lastTimestamp();
         timelineStart = now - Math.max(0, last);
         first = last >= 0 ? -1 : 0;
       }
-      HlsPackager packager = config.hls().enabled() ? new HlsPackager(name, config.hls(), clock) : null;
+      HlsPackager packager =
+          config.hls().enabled() ? new HlsPackager(name, config.hls(), clock) : null;
       ingest = new Ingest(HazelcastLiveDirectory.newSession(clock), timelineStart, packager);
       ingests.put(name, ingest);
       stream.begin(publisher, first);
       if (packager != null) {
         stream.attach(packager);
       }
-      LOG.info("live {}: published at {} by {} (session {})", name, edgeId, publisher.describe(),
+      LOG.info(
+          "live {}: published at {} by {} (session {})",
+          name,
+          edgeId,
+          publisher.describe(),
           Long.toHexString(ingest.session));
     } else {
       if (ingest.graceTimer >= 0) {
@@ -132,8 +149,19 @@ final class LiveSessions implements SessionHandler {
       stream.begin(publisher, -1);
       LOG.info("live {}: publisher back ({})", name, publisher.describe());
     }
-    directory.announce(new LiveStreamRecord(name, edgeId, directory.memberId(), host, rtmpPort, host, httpPort,
-        ingest.session, ingest.timelineStartMillis, now, null));
+    directory.announce(
+        new LiveStreamRecord(
+            name,
+            edgeId,
+            directory.memberId(),
+            host,
+            rtmpPort,
+            host,
+            httpPort,
+            ingest.session,
+            ingest.timelineStartMillis,
+            now,
+            null));
     return stream;
   }
 
@@ -146,8 +174,12 @@ final class LiveSessions implements SessionHandler {
     if (ingest == null) {
       return;
     }
-    LOG.info("live {}: publisher left; waiting {} ms for it", stream.name(), config.publisherGraceMillis());
-    ingest.graceTimer = vertx.setTimer(Math.max(1, config.publisherGraceMillis()), id -> graceOver(stream, ingest));
+    LOG.info(
+        "live {}: publisher left; waiting {} ms for it",
+        stream.name(),
+        config.publisherGraceMillis());
+    ingest.graceTimer =
+        vertx.setTimer(Math.max(1, config.publisherGraceMillis()), id -> graceOver(stream, ingest));
   }
 
   private synchronized void graceOver(LiveStream stream, Ingest ingest) {
@@ -183,7 +215,9 @@ final class LiveSessions implements SessionHandler {
       relays.ensure(stream);
       return stream;
     }
-    throw new Refusal("NetStream.Play.StreamNotFound", "no live stream " + name + (relay ? " published here" : ""));
+    throw new Refusal(
+        "NetStream.Play.StreamNotFound",
+        "no live stream " + name + (relay ? " published here" : ""));
   }
 
   @Override

@@ -27,15 +27,21 @@ class ArchitectureTest {
   @Test
   void codecsKnowNoSessionsRelaysOrCluster() {
     noClasses()
-        .that().resideInAnyPackage("io.opencdn.live.rtmp..", "io.opencdn.live.hls..")
-        .should().dependOnClassesThat()
-        .resideInAnyPackage("io.opencdn.live.session..", "io.opencdn.live.relay..", "io.opencdn.live.cluster..")
+        .that()
+        .resideInAnyPackage("io.opencdn.live.rtmp..", "io.opencdn.live.hls..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.opencdn.live.session..", "io.opencdn.live.relay..", "io.opencdn.live.cluster..")
         .check(LIVE);
   }
 
   @Test
   void liveKnowsNoEdge() {
-    noClasses().should().dependOnClassesThat().resideInAnyPackage("io.opencdn.edge..", "io.opencdn.dns..")
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.opencdn.edge..", "io.opencdn.dns..")
         .check(LIVE);
   }
 }

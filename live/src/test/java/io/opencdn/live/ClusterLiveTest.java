@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Three edges in a Hazelcast cluster, real ffmpeg: a stream published at one edge is played over RTMP
- * at all three, each other edge pulling it once; a new player's first frame comes within a second;
- * a wrong key is refused before any media; the publisher reconnecting at another edge continues the
- * stream for every player; killing an edge costs only its own players.
+ * Three edges in a Hazelcast cluster, real ffmpeg: a stream published at one edge is played over
+ * RTMP at all three, each other edge pulling it once; a new player's first frame comes within a
+ * second; a wrong key is refused before any media; the publisher reconnecting at another edge
+ * continues the stream for every player; killing an edge costs only its own players.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterLiveTest {
@@ -43,8 +43,21 @@ class ClusterLiveTest {
   @BeforeAll
   static void start() throws Exception {
     Ffmpeg.require();
-    LiveConfig config = new LiveConfig(new Endpoint("127.0.0.1", 0), null, null, null, null, null, null, null, null, null,
-        15_000, 2000, null);
+    LiveConfig config =
+        new LiveConfig(
+            new Endpoint("127.0.0.1", 0),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            15_000,
+            2000,
+            null);
     cluster = new LiveCluster(config, "edge-a", "edge-b", "edge-c");
     key = StreamKeys.hmac(cluster.secret).keyFor("cam");
   }
@@ -63,8 +76,11 @@ class ClusterLiveTest {
   }
 
   static JsonObject stream(LiveCluster.Edge e, String name) {
-    return e.live.stats().getJsonArray("streams").stream().map(JsonObject.class::cast)
-        .filter(o -> o.getString("name").equals(name)).findFirst().orElse(null);
+    return e.live.stats().getJsonArray("streams").stream()
+        .map(JsonObject.class::cast)
+        .filter(o -> o.getString("name").equals(name))
+        .findFirst()
+        .orElse(null);
   }
 
   static Ffmpeg.Proc player(LiveCluster.Edge e) throws Exception {
@@ -78,18 +94,27 @@ class ClusterLiveTest {
   void aWrongKeyIsRefusedBeforeAnyMedia() throws Exception {
     LiveCluster.Edge a = cluster.edge("edge-a");
     try (RawRtmp raw = new RawRtmp("127.0.0.1", a.rtmpPort)) {
-      raw.command(0, "connect", 1, io.opencdn.live.rtmp.Command.object("app", "live", "tcUrl", "rtmp://127.0.0.1/live"));
+      raw.command(
+          0,
+          "connect",
+          1,
+          io.opencdn.live.rtmp.Command.object("app", "live", "tcUrl", "rtmp://127.0.0.1/live"));
       raw.command(0, "createStream", 2, (Object) null);
-      raw.command(1, "publish", 0, null, "cam?key=" + key.replace('a', 'b').replace('0', '1'), "live");
+      raw.command(
+          1, "publish", 0, null, "cam?key=" + key.replace('a', 'b').replace('0', '1'), "live");
       // media right behind the publish, without waiting for the answer
-      raw.send(ChunkWriter.encode(6, MessageType.VIDEO, 0, 1, new byte[] {0x17, 0, 0, 0, 0, 1, 2, 3}, 128));
+      raw.send(
+          ChunkWriter.encode(
+              6, MessageType.VIDEO, 0, 1, new byte[] {0x17, 0, 0, 0, 0, 1, 2, 3}, 128));
       raw.readFor(5000);
       assertThat(raw.statusCodes()).containsExactly("NetStream.Publish.Denied");
       assertThat(raw.closedByServer).as("connection closed").isTrue();
     }
     assertThat(stream(a, "cam")).as("no stream was created").isNull();
     try (Ffmpeg.Proc wrong = Ffmpeg.publish(a.rtmp("cam?key=0123456789abcdef0123456789abcdef"))) {
-      assertThat(wrong.await(Duration.ofSeconds(20))).as("ffmpeg with a wrong key exits with an error").isGreaterThan(0);
+      assertThat(wrong.await(Duration.ofSeconds(20)))
+          .as("ffmpeg with a wrong key exits with an error")
+          .isGreaterThan(0);
       assertThat(String.join("\n", wrong.errors())).contains("wrong stream key for cam");
     }
     assertThat(stream(a, "cam")).isNull();
@@ -102,14 +127,24 @@ class ClusterLiveTest {
     LiveCluster.Edge b = cluster.edge("edge-b");
     LiveCluster.Edge c = cluster.edge("edge-c");
     publisher = Ffmpeg.publish(a.rtmp("cam?key=" + key));
-    assertThat(Ffmpeg.poll(() -> stream(a, "cam") != null && stream(a, "cam").getLong("messages") > 50, Duration.ofSeconds(30)))
-        .as("published: " + publisher).isTrue();
+    assertThat(
+            Ffmpeg.poll(
+                () -> stream(a, "cam") != null && stream(a, "cam").getLong("messages") > 50,
+                Duration.ofSeconds(30)))
+        .as("published: " + publisher)
+        .isTrue();
     onA = player(a);
     onB1 = player(b);
     onB2 = player(b);
     onC = player(c);
-    assertThat(Ffmpeg.poll(() -> players.stream().allMatch(p -> p.frames() >= 75 && p.outTimeMicros() >= 2_000_000),
-        Duration.ofSeconds(40))).as("every player decodes, its timestamps advancing: " + players).isTrue();
+    assertThat(
+            Ffmpeg.poll(
+                () ->
+                    players.stream()
+                        .allMatch(p -> p.frames() >= 75 && p.outTimeMicros() >= 2_000_000),
+                Duration.ofSeconds(40)))
+        .as("every player decodes, its timestamps advancing: " + players)
+        .isTrue();
     for (Ffmpeg.Proc p : players) {
       assertThat(p.errors()).as("errors of " + p).isEmpty();
     }
@@ -133,17 +168,25 @@ class ClusterLiveTest {
       CompletableFuture<Long> firstKeyFrame = new CompletableFuture<>();
       RtmpClient client = new RtmpClient(e.vertx, 4096, 8 << 20, 2_500_000, "test");
       long start = System.nanoTime();
-      client.play("127.0.0.1", e.rtmpPort, "live", "cam", (type, ts, payload) -> {
-        if (type == MessageType.VIDEO && FlvTag.isKeyFrame(payload)) {
-          firstKeyFrame.complete(System.nanoTime() - start);
-        }
-      });
+      client.play(
+          "127.0.0.1",
+          e.rtmpPort,
+          "live",
+          "cam",
+          (type, ts, payload) -> {
+            if (type == MessageType.VIDEO && FlvTag.isKeyFrame(payload)) {
+              firstKeyFrame.complete(System.nanoTime() - start);
+            }
+          });
       long nanos = firstKeyFrame.get(10, TimeUnit.SECONDS);
       client.close();
       // the figure for the README (measured, not asserted beyond the bound)
-      System.out.printf("first key frame at %s: %.1f ms after play (connect, handshake, connect/createStream/play)%n",
+      System.out.printf(
+          "first key frame at %s: %.1f ms after play (connect, handshake, connect/createStream/play)%n",
           e.id, nanos / 1e6);
-      assertThat(Duration.ofNanos(nanos)).as("first key frame at " + e.id).isLessThan(Duration.ofSeconds(1));
+      assertThat(Duration.ofNanos(nanos))
+          .as("first key frame at " + e.id)
+          .isLessThan(Duration.ofSeconds(1));
     }
   }
 
@@ -156,20 +199,36 @@ class ClusterLiveTest {
     long[] before = players.stream().mapToLong(Ffmpeg.Proc::outTimeMicros).toArray();
     long[] framesBefore = players.stream().mapToLong(Ffmpeg.Proc::frames).toArray();
     publisher = Ffmpeg.publish(b.rtmp("cam?key=" + key));
-    assertThat(Ffmpeg.poll(() -> "ingest".equals(stream(b, "cam").getString("role")), Duration.ofSeconds(30)))
-        .as("edge-b is the ingest now: " + stream(b, "cam")).isTrue();
-    assertThat(Ffmpeg.poll(() -> stream(a, "cam") != null && "relay".equals(stream(a, "cam").getString("role"))
-        && stream(a, "cam").getBoolean("upstreamConnected"), Duration.ofSeconds(30)))
-        .as("edge-a relays from edge-b: " + stream(a, "cam")).isTrue();
-    // every player goes on: 4 s more of frames decoded, its timestamps past where they were, no errors
-    assertThat(Ffmpeg.poll(() -> {
-      for (int i = 0; i < players.size(); i++) {
-        if (players.get(i).frames() < framesBefore[i] + 100 || players.get(i).outTimeMicros() < before[i] + 4_000_000) {
-          return false;
-        }
-      }
-      return true;
-    }, Duration.ofSeconds(40))).as("players continue: " + players).isTrue();
+    assertThat(
+            Ffmpeg.poll(
+                () -> "ingest".equals(stream(b, "cam").getString("role")), Duration.ofSeconds(30)))
+        .as("edge-b is the ingest now: " + stream(b, "cam"))
+        .isTrue();
+    assertThat(
+            Ffmpeg.poll(
+                () ->
+                    stream(a, "cam") != null
+                        && "relay".equals(stream(a, "cam").getString("role"))
+                        && stream(a, "cam").getBoolean("upstreamConnected"),
+                Duration.ofSeconds(30)))
+        .as("edge-a relays from edge-b: " + stream(a, "cam"))
+        .isTrue();
+    // every player goes on: 4 s more of frames decoded, its timestamps past where they were, no
+    // errors
+    assertThat(
+            Ffmpeg.poll(
+                () -> {
+                  for (int i = 0; i < players.size(); i++) {
+                    if (players.get(i).frames() < framesBefore[i] + 100
+                        || players.get(i).outTimeMicros() < before[i] + 4_000_000) {
+                      return false;
+                    }
+                  }
+                  return true;
+                },
+                Duration.ofSeconds(40)))
+        .as("players continue: " + players)
+        .isTrue();
     for (Ffmpeg.Proc p : players) {
       assertThat(p.alive()).as(p.toString()).isTrue();
       assertThat(p.errors()).as("errors of " + p).isEmpty();
@@ -182,11 +241,19 @@ class ClusterLiveTest {
   void killingAnEdgeCostsOnlyItsOwnPlayers() throws Exception {
     LiveCluster.Edge c = cluster.edge("edge-c");
     c.kill();
-    assertThat(onC.await(Duration.ofSeconds(20))).as("the player of the killed edge ends").isGreaterThanOrEqualTo(0);
+    assertThat(onC.await(Duration.ofSeconds(20)))
+        .as("the player of the killed edge ends")
+        .isGreaterThanOrEqualTo(0);
     long[] before = {onA.frames(), onB1.frames(), onB2.frames()};
-    assertThat(Ffmpeg.poll(() -> onA.frames() > before[0] + 75 && onB1.frames() > before[1] + 75
-        && onB2.frames() > before[2] + 75, Duration.ofSeconds(30)))
-        .as("the others go on: " + onA + "\n" + onB1 + "\n" + onB2).isTrue();
+    assertThat(
+            Ffmpeg.poll(
+                () ->
+                    onA.frames() > before[0] + 75
+                        && onB1.frames() > before[1] + 75
+                        && onB2.frames() > before[2] + 75,
+                Duration.ofSeconds(30)))
+        .as("the others go on: " + onA + "\n" + onB1 + "\n" + onB2)
+        .isTrue();
     for (Ffmpeg.Proc p : List.of(onA, onB1, onB2)) {
       assertThat(p.errors()).as("errors of " + p).isEmpty();
     }

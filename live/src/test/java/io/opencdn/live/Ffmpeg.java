@@ -12,18 +12,24 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The ffmpeg the end-to-end tests publish and play with (Debian package {@code ffmpeg}). Where it is
- * missing the tests are skipped, except when {@code CDN_REQUIRE_FFMPEG=1} (CI sets it): then they fail.
+ * The ffmpeg the end-to-end tests publish and play with (Debian package {@code ffmpeg}). Where it
+ * is missing the tests are skipped, except when {@code CDN_REQUIRE_FFMPEG=1} (CI sets it): then
+ * they fail.
  */
 public final class Ffmpeg {
 
   private Ffmpeg() {}
 
-  /** Skips the calling test when ffmpeg is missing, or fails it under {@code CDN_REQUIRE_FFMPEG=1}. */
+  /**
+   * Skips the calling test when ffmpeg is missing, or fails it under {@code CDN_REQUIRE_FFMPEG=1}.
+   */
   public static void require() {
     boolean present;
     try {
-      Process p = new ProcessBuilder("ffmpeg", "-hide_banner", "-version").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder("ffmpeg", "-hide_banner", "-version")
+              .redirectErrorStream(true)
+              .start();
       p.getInputStream().readAllBytes();
       present = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
     } catch (IOException e) {
@@ -33,28 +39,79 @@ public final class Ffmpeg {
       present = false;
     }
     if (!present && "1".equals(System.getenv("CDN_REQUIRE_FFMPEG"))) {
-      throw new AssertionError("ffmpeg is not installed but CDN_REQUIRE_FFMPEG=1 (install the Debian package ffmpeg)");
+      throw new AssertionError(
+          "ffmpeg is not installed but CDN_REQUIRE_FFMPEG=1 (install the Debian package ffmpeg)");
     }
-    Assumptions.assumeTrue(present, "ffmpeg is not installed (Debian package ffmpeg); set CDN_REQUIRE_FFMPEG=1 to fail instead");
+    Assumptions.assumeTrue(
+        present,
+        "ffmpeg is not installed (Debian package ffmpeg); set CDN_REQUIRE_FFMPEG=1 to fail instead");
   }
 
   /**
-   * Publishes a generated test pattern (320x240, 25 fps, H.264 with a key frame every second) with a
-   * sine tone (AAC) in real time to {@code url} until stopped.
+   * Publishes a generated test pattern (320x240, 25 fps, H.264 with a key frame every second) with
+   * a sine tone (AAC) in real time to {@code url} until stopped.
    */
   public static Proc publish(String url) throws IOException {
-    return new Proc(List.of("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-re",
-        "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25",
-        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
-        "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p", "-g", "25",
-        "-keyint_min", "25", "-sc_threshold", "0", "-b:v", "400k",
-        "-c:a", "aac", "-b:a", "64k", "-f", "flv", url), false);
+    return new Proc(
+        List.of(
+            "ffmpeg",
+            "-hide_banner",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-re",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=320x240:rate=25",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=44100",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-tune",
+            "zerolatency",
+            "-pix_fmt",
+            "yuv420p",
+            "-g",
+            "25",
+            "-keyint_min",
+            "25",
+            "-sc_threshold",
+            "0",
+            "-b:v",
+            "400k",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "64k",
+            "-f",
+            "flv",
+            url),
+        false);
   }
 
   /** Plays {@code url} (RTMP or HLS), decoding every frame to nothing, reporting progress. */
   public static Proc play(String url) throws IOException {
-    return new Proc(List.of("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-nostats", "-progress", "pipe:1",
-        "-i", url, "-f", "null", "-"), true);
+    return new Proc(
+        List.of(
+            "ffmpeg",
+            "-hide_banner",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-nostats",
+            "-progress",
+            "pipe:1",
+            "-i",
+            url,
+            "-f",
+            "null",
+            "-"),
+        true);
   }
 
   /** A running ffmpeg: its error output, and for a player the progress it reports. */
@@ -70,33 +127,46 @@ public final class Ffmpeg {
     Proc(List<String> command, boolean progress) throws IOException {
       this.command = command;
       this.process = new ProcessBuilder(command).start();
-      Thread err = new Thread(() -> lines(process.getErrorStream(), line -> {
-        synchronized (errors) {
-          errors.add(line);
-        }
-      }), "ffmpeg-stderr");
+      Thread err =
+          new Thread(
+              () ->
+                  lines(
+                      process.getErrorStream(),
+                      line -> {
+                        synchronized (errors) {
+                          errors.add(line);
+                        }
+                      }),
+              "ffmpeg-stderr");
       err.setDaemon(true);
       err.start();
-      Thread out = new Thread(() -> lines(process.getInputStream(), line -> {
-        if (!progress) {
-          return;
-        }
-        if (line.startsWith("frame=")) {
-          long f = Long.parseLong(line.substring(6).trim());
-          if (f > 0 && firstFrameNanos < 0) {
-            firstFrameNanos = System.nanoTime();
-          }
-          frames = f;
-        } else if (line.startsWith("out_time_us=") && !line.endsWith("N/A")) {
-          outTimeMicros = Long.parseLong(line.substring(12).trim());
-        }
-      }), "ffmpeg-stdout");
+      Thread out =
+          new Thread(
+              () ->
+                  lines(
+                      process.getInputStream(),
+                      line -> {
+                        if (!progress) {
+                          return;
+                        }
+                        if (line.startsWith("frame=")) {
+                          long f = Long.parseLong(line.substring(6).trim());
+                          if (f > 0 && firstFrameNanos < 0) {
+                            firstFrameNanos = System.nanoTime();
+                          }
+                          frames = f;
+                        } else if (line.startsWith("out_time_us=") && !line.endsWith("N/A")) {
+                          outTimeMicros = Long.parseLong(line.substring(12).trim());
+                        }
+                      }),
+              "ffmpeg-stdout");
       out.setDaemon(true);
       out.start();
     }
 
     private static void lines(java.io.InputStream in, java.util.function.Consumer<String> each) {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      try (BufferedReader r =
+          new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
         String line;
         while ((line = r.readLine()) != null) {
           each.accept(line);
@@ -122,7 +192,9 @@ public final class Ffmpeg {
       return f < 0 ? null : Duration.ofNanos(f - startedNanos);
     }
 
-    /** What ffmpeg printed on its error output (at log level error: decoding and protocol errors). */
+    /**
+     * What ffmpeg printed on its error output (at log level error: decoding and protocol errors).
+     */
     public List<String> errors() {
       synchronized (errors) {
         return List.copyOf(errors);
@@ -152,12 +224,22 @@ public final class Ffmpeg {
 
     @Override
     public String toString() {
-      return String.join(" ", command) + " (frames " + frames + ", out_time " + outTimeMicros + " us, errors " + errors() + ")";
+      return String.join(" ", command)
+          + " (frames "
+          + frames
+          + ", out_time "
+          + outTimeMicros
+          + " us, errors "
+          + errors()
+          + ")";
     }
   }
 
-  /** Polls {@code condition} every 100 ms until it holds or {@code timeout} passes; whether it held. */
-  public static boolean poll(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+  /**
+   * Polls {@code condition} every 100 ms until it holds or {@code timeout} passes; whether it held.
+   */
+  public static boolean poll(BooleanSupplier condition, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (condition.getAsBoolean()) {

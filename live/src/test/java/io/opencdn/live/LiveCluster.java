@@ -50,14 +50,22 @@ final class LiveCluster implements AutoCloseable {
 
   LiveCluster(LiveConfig config, String... ids) throws Exception {
     int base = ThreadLocalRandom.current().nextInt(20000, 40000);
-    ClusterConfig cluster = new ClusterConfig("live-test", secret, new Endpoint("127.0.0.1", base),
-        List.of("127.0.0.1:" + base + "-" + (base + ids.length + 1)), null, null);
+    ClusterConfig cluster =
+        new ClusterConfig(
+            "live-test",
+            secret,
+            new Endpoint("127.0.0.1", base),
+            List.of("127.0.0.1:" + base + "-" + (base + ids.length + 1)),
+            null,
+            null);
     try {
       for (String id : ids) {
         HazelcastInstance hz = ClusterNode.start(cluster, "live-" + id + "-" + base, false);
         Vertx v = Vertx.vertx();
-        LiveServer live = LiveServer.create(v, config, id, "127.0.0.1", hz, secret, Clock.systemUTC());
-        int port = live.start(0).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        LiveServer live =
+            LiveServer.create(v, config, id, "127.0.0.1", hz, secret, Clock.systemUTC());
+        int port =
+            live.start(0).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         edges.add(new Edge(id, v, hz, live, port));
       }
     } catch (Exception | AssertionError e) {

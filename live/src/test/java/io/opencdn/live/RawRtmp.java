@@ -18,8 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A blocking RTMP client of the tests, on a plain socket, that sends exactly what a test tells it to
- * (also what a well-behaved client would not) and collects what the server answers until it closes.
+ * A blocking RTMP client of the tests, on a plain socket, that sends exactly what a test tells it
+ * to (also what a well-behaved client would not) and collects what the server answers until it
+ * closes.
  */
 final class RawRtmp implements AutoCloseable {
 
@@ -35,7 +36,9 @@ final class RawRtmp implements AutoCloseable {
     this(host, port, 0);
   }
 
-  /** @param receiveBuffer the socket's receive buffer, or 0 for the system's */
+  /**
+   * @param receiveBuffer the socket's receive buffer, or 0 for the system's
+   */
   RawRtmp(String host, int port, int receiveBuffer) throws IOException {
     socket = new Socket();
     if (receiveBuffer > 0) {
@@ -100,7 +103,9 @@ final class RawRtmp implements AutoCloseable {
     for (RtmpMessage m : messages) {
       if (m.type() == MessageType.COMMAND_AMF0) {
         Command c = Command.parse(m.payload());
-        if (c.name().equals("onStatus") && !c.args().isEmpty() && c.args().get(0) instanceof java.util.Map<?, ?> info) {
+        if (c.name().equals("onStatus")
+            && !c.args().isEmpty()
+            && c.args().get(0) instanceof java.util.Map<?, ?> info) {
           codes.add(String.valueOf(info.get("code")));
         }
       }

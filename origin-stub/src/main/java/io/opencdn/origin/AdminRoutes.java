@@ -24,12 +24,18 @@ final class AdminRoutes {
   }
 
   void mount(Router router) {
-    router.get(PREFIX + "health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+    router
+        .get(PREFIX + "health")
+        .handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get(PREFIX + "stats").handler(authorized(ctx -> json(ctx, 200, stats())));
-    router.delete(PREFIX + "stats").handler(authorized(ctx -> {
-      counter.reset();
-      ctx.response().setStatusCode(204).putHeader("Cache-Control", "no-store").end();
-    }));
+    router
+        .delete(PREFIX + "stats")
+        .handler(
+            authorized(
+                ctx -> {
+                  counter.reset();
+                  ctx.response().setStatusCode(204).putHeader("Cache-Control", "no-store").end();
+                }));
   }
 
   /** {@code {"total":N,"paths":{"/a":1,...}}}. */
@@ -51,7 +57,8 @@ final class AdminRoutes {
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status)
+    ctx.response()
+        .setStatusCode(status)
         .putHeader("Content-Type", "application/json")
         .putHeader("Cache-Control", "no-store")
         .end(body.encode());

@@ -20,34 +20,48 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code origin}: runs an {@link OriginServer} in the foreground until the JVM is asked to stop.
- * Flags override the values of the {@code --config} file. A bad config, a missing root directory
- * or a failure to bind prints one line {@code origin: <message>} to stderr and exits with 2.
+ * Flags override the values of the {@code --config} file. A bad config, a missing root directory or
+ * a failure to bind prints one line {@code origin: <message>} to stderr and exits with 2.
  *
  * <pre>
  * origin --listen 127.0.0.1:9090 --root ./www --admin-token $CDN_ADMIN_TOKEN
  * origin --config origin.yaml --listen 127.0.0.1:0
  * </pre>
  */
-@Command(name = "origin", mixinStandardHelpOptions = true, version = "opencdn origin 0.1.0",
+@Command(
+    name = "origin",
+    mixinStandardHelpOptions = true,
+    version = "opencdn origin 0.1.0",
     description = "Small origin HTTP server: files from a directory and synthetic /gen/ objects.")
 public final class OriginCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(OriginCommand.class);
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Address to bind (default 127.0.0.1:9090).")
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      description = "Address to bind (default 127.0.0.1:9090).")
   String listen;
 
-  @Option(names = "--root", paramLabel = "DIR", description = "Directory served at / (default: none, synthetic objects only).")
+  @Option(
+      names = "--root",
+      paramLabel = "DIR",
+      description = "Directory served at / (default: none, synthetic objects only).")
   String root;
 
-  @Option(names = "--admin-token", paramLabel = "TOKEN",
-      description = "Bearer token of /_origin/stats (default: env CDN_ADMIN_TOKEN, else random and logged).")
+  @Option(
+      names = "--admin-token",
+      paramLabel = "TOKEN",
+      description =
+          "Bearer token of /_origin/stats (default: env CDN_ADMIN_TOKEN, else random and logged).")
   String adminToken;
 
-  @Option(names = "--config", paramLabel = "LOCATION", description = "YAML OriginConfig: a file path or classpath:NAME.")
+  @Option(
+      names = "--config",
+      paramLabel = "LOCATION",
+      description = "YAML OriginConfig: a file path or classpath:NAME.")
   String config;
 
   /** Environment, replaceable in tests. */
@@ -85,10 +99,14 @@ public final class OriginCommand implements Callable<Integer> {
       return 2;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      running.close();
-      stopped.countDown();
-    }, "origin-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  running.close();
+                  stopped.countDown();
+                },
+                "origin-shutdown"));
     stopped.await();
     return 0;
   }
@@ -108,7 +126,10 @@ public final class OriginCommand implements Callable<Integer> {
       }
       throw new ConfigException("cannot listen on " + cfg.listen() + ": " + e.getMessage(), e);
     }
-    LOG.info("origin listening on http://{}:{} (root {})", cfg.listen().host(), port,
+    LOG.info(
+        "origin listening on http://{}:{} (root {})",
+        cfg.listen().host(),
+        port,
         cfg.root() == null ? "none, synthetic objects only" : cfg.root());
     return new Running(vertx, server, port);
   }
@@ -134,11 +155,14 @@ public final class OriginCommand implements Callable<Integer> {
     }
     if (adminToken != null) {
       cfg = withToken(cfg, adminToken, "--admin-token");
-    } else if (cfg.adminToken() == null && env.get("CDN_ADMIN_TOKEN") != null && !env.get("CDN_ADMIN_TOKEN").isEmpty()) {
+    } else if (cfg.adminToken() == null
+        && env.get("CDN_ADMIN_TOKEN") != null
+        && !env.get("CDN_ADMIN_TOKEN").isEmpty()) {
       cfg = withToken(cfg, env.get("CDN_ADMIN_TOKEN"), "CDN_ADMIN_TOKEN");
     }
     if (cfg.root() != null && !Files.isDirectory(Path.of(cfg.root()))) {
-      throw new ConfigException("root directory " + cfg.root() + " does not exist or is not a directory");
+      throw new ConfigException(
+          "root directory " + cfg.root() + " does not exist or is not a directory");
     }
     return cfg;
   }

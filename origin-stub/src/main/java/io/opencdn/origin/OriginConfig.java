@@ -16,13 +16,13 @@ import io.opencdn.common.config.Endpoint;
  * }</pre>
  *
  * @param listen address the HTTP server binds (default {@code 127.0.0.1:9090})
- * @param root directory served at {@code /}, or null to serve only synthetic objects; a
- *     relative path is resolved by the caller (the command resolves it against the config file)
- * @param adminToken bearer token guarding the admin endpoints (at least 16 characters), or null
- *     to generate a random one at start; an example value (containing {@code change-me}) is refused
+ * @param root directory served at {@code /}, or null to serve only synthetic objects; a relative
+ *     path is resolved by the caller (the command resolves it against the config file)
+ * @param adminToken bearer token guarding the admin endpoints (at least 16 characters), or null to
+ *     generate a random one at start; an example value (containing {@code change-me}) is refused
  *     unless {@code listen} is a loopback address ({@link io.opencdn.common.config.ExampleSecrets})
- * @param fileCacheControl {@code Cache-Control} sent with every file (default {@code
- *     max-age=60}; empty for none)
+ * @param fileCacheControl {@code Cache-Control} sent with every file (default {@code max-age=60};
+ *     empty for none)
  */
 public record OriginConfig(
     @JsonProperty("listen") Endpoint listen,
@@ -37,12 +37,20 @@ public record OriginConfig(
     listen = listen == null ? DEFAULT_LISTEN : listen;
     root = root == null || root.isBlank() ? null : root;
     adminToken = adminToken == null || adminToken.isEmpty() ? null : adminToken;
-    ConfigException.require(adminToken == null || adminToken.length() >= 16, "adminToken",
-        "at least 16 characters", adminToken == null ? "nothing" : adminToken.length() + " characters");
-    io.opencdn.common.config.ExampleSecrets.refuseExposed("adminToken", adminToken, java.util.List.of(listen));
-    fileCacheControl = fileCacheControl == null ? DEFAULT_FILE_CACHE_CONTROL : fileCacheControl.trim();
-    ConfigException.require(fileCacheControl.chars().noneMatch(c -> c < 0x20 || c == 0x7f), "fileCacheControl",
-        "a header value without control characters", "'" + fileCacheControl + "'");
+    ConfigException.require(
+        adminToken == null || adminToken.length() >= 16,
+        "adminToken",
+        "at least 16 characters",
+        adminToken == null ? "nothing" : adminToken.length() + " characters");
+    io.opencdn.common.config.ExampleSecrets.refuseExposed(
+        "adminToken", adminToken, java.util.List.of(listen));
+    fileCacheControl =
+        fileCacheControl == null ? DEFAULT_FILE_CACHE_CONTROL : fileCacheControl.trim();
+    ConfigException.require(
+        fileCacheControl.chars().noneMatch(c -> c < 0x20 || c == 0x7f),
+        "fileCacheControl",
+        "a header value without control characters",
+        "'" + fileCacheControl + "'");
   }
 
   /** A config with the default file {@code Cache-Control}. */
@@ -67,7 +75,10 @@ public record OriginConfig(
     return new OriginConfig(listen, root, value, fileCacheControl);
   }
 
-  /** {@link io.opencdn.common.config.Redacted}: every component but {@code adminToken}, which is never printed. */
+  /**
+   * {@link io.opencdn.common.config.Redacted}: every component but {@code adminToken}, which is
+   * never printed.
+   */
   @Override
   public String toString() {
     return io.opencdn.common.config.Redacted.text(this, java.util.Set.of("adminToken"));

@@ -23,17 +23,17 @@ import org.slf4j.LoggerFactory;
  * A small origin HTTP/1.1 server for demos, tests and benchmarks.
  *
  * <ul>
- *   <li>{@code /gen/<anything>?size=N&...}: deterministic synthetic objects with configurable
- *       cache headers, delay, status, Vary, truncation ({@link SyntheticHandler}).
- *   <li>{@code /_origin/health}, {@code /_origin/stats} (GET, DELETE; bearer token): liveness
- *       and per-path request counts ({@link AdminRoutes}).
+ *   <li>{@code /gen/<anything>?size=N&...}: deterministic synthetic objects with configurable cache
+ *       headers, delay, status, Vary, truncation ({@link SyntheticHandler}).
+ *   <li>{@code /_origin/health}, {@code /_origin/stats} (GET, DELETE; bearer token): liveness and
+ *       per-path request counts ({@link AdminRoutes}).
  *   <li>everything else: files under {@link OriginConfig#root()} through vertx-web's {@code
  *       StaticHandler} with ETag, Last-Modified, Range and conditional requests ({@link
  *       FileValidators}); 404 when absent.
  * </ul>
  *
- * Every request except those under {@code /_origin/} is counted per path, including 404s and
- * 400s, so tests can assert how often an edge went to the origin.
+ * Every request except those under {@code /_origin/} is counted per path, including 404s and 400s,
+ * so tests can assert how often an edge went to the origin.
  *
  * <pre>{@code
  * OriginServer origin = new OriginServer(vertx, new OriginConfig(Endpoint.parse("127.0.0.1:0"), null, null));
@@ -57,7 +57,9 @@ public final class OriginServer {
     this(vertx, config, Clock.systemUTC());
   }
 
-  /** @param clock source of the {@code Date} headers */
+  /**
+   * @param clock source of the {@code Date} headers
+   */
   public OriginServer(Vertx vertx, OriginConfig config, Clock clock) {
     this.vertx = vertx;
     this.config = config;
@@ -82,10 +84,13 @@ public final class OriginServer {
     if (config.adminToken() == null) {
       LOG.info("origin admin token (generated, none configured): {}", token.value());
     }
-    HttpServer created = vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(false))
-        .requestHandler(router);
+    HttpServer created =
+        vertx
+            .createHttpServer(new HttpServerOptions().setCompressionSupported(false))
+            .requestHandler(router);
     server = created;
-    return created.listen(config.listen().port(), config.listen().host())
+    return created
+        .listen(config.listen().port(), config.listen().host())
         .map(HttpServer::actualPort)
         .onFailure(e -> server = null);
   }
@@ -125,15 +130,24 @@ public final class OriginServer {
 
   private Router router() {
     Router router = Router.router(vertx);
-    router.route().handler(ctx -> {
-      if (!ctx.request().path().startsWith(AdminRoutes.PREFIX)) {
-        counter.record(ctx.request().path());
-      }
-      ctx.next();
-    });
+    router
+        .route()
+        .handler(
+            ctx -> {
+              if (!ctx.request().path().startsWith(AdminRoutes.PREFIX)) {
+                counter.record(ctx.request().path());
+              }
+              ctx.next();
+            });
     new AdminRoutes(token, counter).mount(router);
-    router.route("/gen/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(new SyntheticHandler(clock));
-    router.route("/gen/*").handler(ctx -> ctx.response().setStatusCode(405).putHeader("Allow", "GET, HEAD").end());
+    router
+        .route("/gen/*")
+        .method(HttpMethod.GET)
+        .method(HttpMethod.HEAD)
+        .handler(new SyntheticHandler(clock));
+    router
+        .route("/gen/*")
+        .handler(ctx -> ctx.response().setStatusCode(405).putHeader("Allow", "GET, HEAD").end());
     if (config.root() != null) {
       Path root = Path.of(config.root()).toAbsolutePath().normalize();
       if (!Files.isDirectory(root)) {
@@ -142,12 +156,15 @@ public final class OriginServer {
       FileValidators validators = new FileValidators(root, config.fileCacheControl(), clock);
       router.get().handler(validators);
       router.head().handler(validators);
-      router.route().handler(StaticHandler.create(FileSystemAccess.ROOT, root.toString())
-          .setCachingEnabled(false)
-          .setFilesReadOnly(false)
-          .setDirectoryListing(false)
-          .setIncludeHidden(false)
-          .setSendVaryHeader(false));
+      router
+          .route()
+          .handler(
+              StaticHandler.create(FileSystemAccess.ROOT, root.toString())
+                  .setCachingEnabled(false)
+                  .setFilesReadOnly(false)
+                  .setDirectoryListing(false)
+                  .setIncludeHidden(false)
+                  .setSendVaryHeader(false));
     }
     router.route().handler(OriginServer::notFound);
     router.route().failureHandler(OriginServer::failure);
@@ -156,7 +173,9 @@ public final class OriginServer {
 
   private static void notFound(RoutingContext ctx) {
     ctx.response().headers().clear();
-    ctx.response().setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8")
+    ctx.response()
+        .setStatusCode(404)
+        .putHeader("Content-Type", "text/plain; charset=utf-8")
         .end("not found: " + ctx.request().path() + "\n");
   }
 
@@ -173,7 +192,9 @@ public final class OriginServer {
       ctx.request().connection().close();
       return;
     }
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8")
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "text/plain; charset=utf-8")
         .end(status == 416 ? "" : "error " + status + "\n");
   }
 }

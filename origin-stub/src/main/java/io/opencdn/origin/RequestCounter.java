@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Thread-safe request counts per request path (without the query string). At most {@link
- * #MAX_PATHS} distinct paths are tracked; requests for further paths count under {@link
- * #OVERFLOW} so a benchmark over millions of names cannot exhaust memory.
+ * #MAX_PATHS} distinct paths are tracked; requests for further paths count under {@link #OVERFLOW}
+ * so a benchmark over millions of names cannot exhaust memory.
  */
 public final class RequestCounter {
 
@@ -23,8 +23,10 @@ public final class RequestCounter {
     total.increment();
     LongAdder counter = paths.get(path);
     if (counter == null) {
-      counter = paths.size() >= MAX_PATHS ? paths.computeIfAbsent(OVERFLOW, k -> new LongAdder())
-          : paths.computeIfAbsent(path, k -> new LongAdder());
+      counter =
+          paths.size() >= MAX_PATHS
+              ? paths.computeIfAbsent(OVERFLOW, k -> new LongAdder())
+              : paths.computeIfAbsent(path, k -> new LongAdder());
     }
     counter.increment();
   }

@@ -21,8 +21,7 @@ import picocli.CommandLine;
 
 class OriginCommandTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private final StringWriter err = new StringWriter();
 
@@ -39,16 +38,28 @@ class OriginCommandTest {
 
   @Test
   void nonexistentRootIsOneLineAndExit2() {
-    int code = run(new OriginCommand(), "--listen", "127.0.0.1:0", "--root", tmp.resolve("nope").toString());
+    int code =
+        run(
+            new OriginCommand(),
+            "--listen",
+            "127.0.0.1:0",
+            "--root",
+            tmp.resolve("nope").toString());
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("origin: root directory " + tmp.resolve("nope") + " does not exist or is not a directory"
-        + System.lineSeparator());
+    assertThat(err.toString())
+        .isEqualTo(
+            "origin: root directory "
+                + tmp.resolve("nope")
+                + " does not exist or is not a directory"
+                + System.lineSeparator());
   }
 
   @Test
   void badListenAndShortTokenAreExit2() {
     assertThat(run(new OriginCommand(), "--listen", "nohost")).isEqualTo(2);
-    assertThat(err.toString()).startsWith("origin: --listen: expected host:port").doesNotContain("Exception");
+    assertThat(err.toString())
+        .startsWith("origin: --listen: expected host:port")
+        .doesNotContain("Exception");
     assertThat(run(new OriginCommand(), "--admin-token", "short")).isEqualTo(2);
     assertThat(err.toString()).contains("origin: --admin-token: expected at least 16 characters");
   }
@@ -63,8 +74,10 @@ class OriginCommandTest {
   @Test
   void portInUseIsExit2() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      assertThat(run(new OriginCommand(), "--listen", "127.0.0.1:" + taken.getLocalPort())).isEqualTo(2);
-      assertThat(err.toString()).startsWith("origin: cannot listen on 127.0.0.1:" + taken.getLocalPort());
+      assertThat(run(new OriginCommand(), "--listen", "127.0.0.1:" + taken.getLocalPort()))
+          .isEqualTo(2);
+      assertThat(err.toString())
+          .startsWith("origin: cannot listen on 127.0.0.1:" + taken.getLocalPort());
     }
   }
 
@@ -72,39 +85,84 @@ class OriginCommandTest {
   void flagsOverrideTheConfigFileAndRootIsRelativeToIt() throws Exception {
     Files.createDirectory(tmp.resolve("www"));
     Path other = Files.createDirectory(tmp.resolve("other"));
-    Path yaml = Files.writeString(tmp.resolve("origin.yaml"), """
+    Path yaml =
+        Files.writeString(
+            tmp.resolve("origin.yaml"),
+            """
         listen: 127.0.0.1:7000
         root: www
         adminToken: from-the-config-file-123
         fileCacheControl: no-cache
         """);
     OriginConfig fromFile = parsed(Map.of(), "--config", yaml.toString()).effectiveConfig();
-    assertThat(fromFile).isEqualTo(new OriginConfig(Endpoint.parse("127.0.0.1:7000"), tmp.resolve("www").toString(),
-        "from-the-config-file-123", "no-cache"));
+    assertThat(fromFile)
+        .isEqualTo(
+            new OriginConfig(
+                Endpoint.parse("127.0.0.1:7000"),
+                tmp.resolve("www").toString(),
+                "from-the-config-file-123",
+                "no-cache"));
 
-    OriginConfig overridden = parsed(Map.of("CDN_ADMIN_TOKEN", "from-the-environment-1"), "--config", yaml.toString(),
-        "--listen", "127.0.0.1:0", "--root", other.toString(), "--admin-token", "from-the-command-line").effectiveConfig();
-    assertThat(overridden).isEqualTo(new OriginConfig(Endpoint.parse("127.0.0.1:0"), other.toString(), "from-the-command-line", "no-cache"));
+    OriginConfig overridden =
+        parsed(
+                Map.of("CDN_ADMIN_TOKEN", "from-the-environment-1"),
+                "--config",
+                yaml.toString(),
+                "--listen",
+                "127.0.0.1:0",
+                "--root",
+                other.toString(),
+                "--admin-token",
+                "from-the-command-line")
+            .effectiveConfig();
+    assertThat(overridden)
+        .isEqualTo(
+            new OriginConfig(
+                Endpoint.parse("127.0.0.1:0"),
+                other.toString(),
+                "from-the-command-line",
+                "no-cache"));
   }
 
   @Test
   void adminTokenComesFromTheEnvironmentWhenNotGiven() {
-    assertThat(parsed(Map.of("CDN_ADMIN_TOKEN", "from-the-environment-1")).effectiveConfig().adminToken()).isEqualTo("from-the-environment-1");
+    assertThat(
+            parsed(Map.of("CDN_ADMIN_TOKEN", "from-the-environment-1"))
+                .effectiveConfig()
+                .adminToken())
+        .isEqualTo("from-the-environment-1");
     assertThat(parsed(Map.of()).effectiveConfig()).isEqualTo(OriginConfig.defaults());
-    assertThat(parsed(Map.of("CDN_ADMIN_TOKEN", "from-the-environment-1"), "--admin-token", "from-the-command-line")
-        .effectiveConfig().adminToken()).isEqualTo("from-the-command-line");
+    assertThat(
+            parsed(
+                    Map.of("CDN_ADMIN_TOKEN", "from-the-environment-1"),
+                    "--admin-token",
+                    "from-the-command-line")
+                .effectiveConfig()
+                .adminToken())
+        .isEqualTo("from-the-command-line");
   }
 
   @Test
   void startServesFilesAndStops() throws Exception {
     Path www = Files.createDirectory(tmp.resolve("site"));
     Files.writeString(www.resolve("index.html"), "<h1>hi</h1>");
-    OriginCommand.Running running = parsed(Map.of(), "--listen", "127.0.0.1:0", "--root", www.toString(),
-        "--admin-token", "command-test-token-42").start();
+    OriginCommand.Running running =
+        parsed(
+                Map.of(),
+                "--listen",
+                "127.0.0.1:0",
+                "--root",
+                www.toString(),
+                "--admin-token",
+                "command-test-token-42")
+            .start();
     try {
       HttpClient http = HttpClient.newHttpClient();
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + running.port() + "/")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + running.port() + "/"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).isEqualTo("<h1>hi</h1>");
       assertThat(running.server().adminToken()).isEqualTo("command-test-token-42");

@@ -34,14 +34,14 @@ class OriginServerTest {
   private static final String HELLO = "hello from the origin\n";
   private static final String SECRET = "top secret outside the root";
 
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
   static Vertx vertx;
   static OriginServer origin;
   static int port;
   static Path root;
-  static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
   static void start() throws IOException {
@@ -54,7 +54,9 @@ class OriginServerTest {
     Files.writeString(root.resolve("sub/index.html"), "<p>index</p>");
     Files.writeString(tmp.resolve("secret.txt"), SECRET);
     vertx = Vertx.vertx();
-    origin = new OriginServer(vertx, new OriginConfig(Endpoint.parse("127.0.0.1:0"), root.toString(), TOKEN));
+    origin =
+        new OriginServer(
+            vertx, new OriginConfig(Endpoint.parse("127.0.0.1:0"), root.toString(), TOKEN));
     port = origin.start().await();
   }
 
@@ -77,7 +79,8 @@ class OriginServerTest {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).isEqualTo(SyntheticBody.bytes("/gen/a/b.bin", 100000));
     assertThat(r.headers().firstValue("Content-Length")).hasValue("100000");
-    assertThat(r.headers().firstValue("ETag")).hasValue(SyntheticHandler.etag("/gen/a/b.bin", 100000));
+    assertThat(r.headers().firstValue("ETag"))
+        .hasValue(SyntheticHandler.etag("/gen/a/b.bin", 100000));
     assertThat(r.headers().firstValue("ETag").orElseThrow()).matches("\"[0-9a-f]{20}\"");
     assertThat(r.headers().firstValue("Cache-Control")).hasValue("max-age=60");
     assertThat(r.headers().firstValue("Last-Modified")).hasValue("Tue, 14 Nov 2023 22:13:20 GMT");
@@ -89,7 +92,8 @@ class OriginServerTest {
     HttpResponse<byte[]> other = get("/gen/a/c.bin?size=100000");
     assertThat(other.body()).isNotEqualTo(r.body());
     assertThat(other.headers().firstValue("ETag")).isNotEqualTo(r.headers().firstValue("ETag"));
-    assertThat(get("/gen/a/b.bin?size=10").headers().firstValue("ETag")).isNotEqualTo(r.headers().firstValue("ETag"));
+    assertThat(get("/gen/a/b.bin?size=10").headers().firstValue("ETag"))
+        .isNotEqualTo(r.headers().firstValue("ETag"));
   }
 
   @Test
@@ -110,7 +114,8 @@ class OriginServerTest {
 
   @Test
   void cacheControlLastModifiedAndEtagAreConfigurable() throws Exception {
-    HttpResponse<byte[]> r = get("/gen/x?cc=public,%20max-age=5,%20s-maxage=10&lm=1000000000&etag=0");
+    HttpResponse<byte[]> r =
+        get("/gen/x?cc=public,%20max-age=5,%20s-maxage=10&lm=1000000000&etag=0");
     assertThat(r.headers().firstValue("Cache-Control")).hasValue("public, max-age=5, s-maxage=10");
     assertThat(r.headers().firstValue("Last-Modified")).hasValue("Sun, 9 Sep 2001 01:46:40 GMT");
     assertThat(r.headers().firstValue("ETag")).isEmpty();
@@ -125,14 +130,25 @@ class OriginServerTest {
     assertThat(hit.body()).isEmpty();
     assertThat(hit.headers().firstValue("ETag")).hasValue(etag);
     assertThat(hit.headers().firstValue("Cache-Control")).hasValue("max-age=60");
-    assertThat(get("/gen/c.bin?size=50", "If-None-Match", "\"other\", W/" + etag).statusCode()).isEqualTo(304);
+    assertThat(get("/gen/c.bin?size=50", "If-None-Match", "\"other\", W/" + etag).statusCode())
+        .isEqualTo(304);
     assertThat(get("/gen/c.bin?size=50", "If-None-Match", "*").statusCode()).isEqualTo(304);
     assertThat(get("/gen/c.bin?size=50", "If-None-Match", "\"other\"").statusCode()).isEqualTo(200);
-    assertThat(get("/gen/c.bin?size=50", "If-Modified-Since", "Tue, 14 Nov 2023 22:13:20 GMT").statusCode()).isEqualTo(304);
-    assertThat(get("/gen/c.bin?size=50", "If-Modified-Since", "Tue, 14 Nov 2023 22:13:19 GMT").statusCode()).isEqualTo(200);
+    assertThat(
+            get("/gen/c.bin?size=50", "If-Modified-Since", "Tue, 14 Nov 2023 22:13:20 GMT")
+                .statusCode())
+        .isEqualTo(304);
+    assertThat(
+            get("/gen/c.bin?size=50", "If-Modified-Since", "Tue, 14 Nov 2023 22:13:19 GMT")
+                .statusCode())
+        .isEqualTo(200);
     // If-None-Match takes precedence over If-Modified-Since (RFC 9110 13.2.2)
-    HttpResponse<byte[]> both = send(request("/gen/c.bin?size=50").header("If-None-Match", "\"other\"")
-        .header("If-Modified-Since", "Tue, 14 Nov 2023 22:13:20 GMT").build());
+    HttpResponse<byte[]> both =
+        send(
+            request("/gen/c.bin?size=50")
+                .header("If-None-Match", "\"other\"")
+                .header("If-Modified-Since", "Tue, 14 Nov 2023 22:13:20 GMT")
+                .build());
     assertThat(both.statusCode()).isEqualTo(200);
   }
 
@@ -163,16 +179,30 @@ class OriginServerTest {
   @Test
   void ifRangeHonoursRangeOnlyForTheCurrentValidator() throws Exception {
     String etag = SyntheticHandler.etag("/gen/ir.bin", 100);
-    assertThat(send(request("/gen/ir.bin?size=100").header("Range", "bytes=0-9").header("If-Range", etag).build()).statusCode())
+    assertThat(
+            send(request("/gen/ir.bin?size=100")
+                    .header("Range", "bytes=0-9")
+                    .header("If-Range", etag)
+                    .build())
+                .statusCode())
         .isEqualTo(206);
-    HttpResponse<byte[]> changed = send(request("/gen/ir.bin?size=100").header("Range", "bytes=0-9").header("If-Range", "\"old\"").build());
+    HttpResponse<byte[]> changed =
+        send(
+            request("/gen/ir.bin?size=100")
+                .header("Range", "bytes=0-9")
+                .header("If-Range", "\"old\"")
+                .build());
     assertThat(changed.statusCode()).isEqualTo(200);
     assertThat(changed.body()).hasSize(100);
   }
 
   @Test
   void headHasTheHeadOfGetAndNoBody() throws Exception {
-    HttpResponse<byte[]> r = send(request("/gen/h.bin?size=4096").method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+    HttpResponse<byte[]> r =
+        send(
+            request("/gen/h.bin?size=4096")
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).isEmpty();
     assertThat(r.headers().firstValue("Content-Length")).hasValue("4096");
@@ -181,7 +211,8 @@ class OriginServerTest {
 
   @Test
   void otherMethodsOnSyntheticObjectsGive405() throws Exception {
-    HttpResponse<byte[]> r = send(request("/gen/p").POST(HttpRequest.BodyPublishers.ofString("x")).build());
+    HttpResponse<byte[]> r =
+        send(request("/gen/p").POST(HttpRequest.BodyPublishers.ofString("x")).build());
     assertThat(r.statusCode()).isEqualTo(405);
     assertThat(r.headers().firstValue("Allow")).hasValue("GET, HEAD");
   }
@@ -191,14 +222,20 @@ class OriginServerTest {
     long start = System.nanoTime();
     HttpResponse<byte[]> r = get("/gen/slow?size=10&delay=300");
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(300));
   }
 
   @Test
   void delayedRequestsDoNotBlockOthers() throws Exception {
-    var slow = http.sendAsync(request("/gen/slow2?size=10&delay=3000").build(), HttpResponse.BodyHandlers.ofByteArray());
+    var slow =
+        http.sendAsync(
+            request("/gen/slow2?size=10&delay=3000").build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     assertThat(get("/gen/fast?size=10").statusCode()).isEqualTo(200);
-    assertThat(slow.isDone()).as("the delayed response is still pending after a later request was answered").isFalse();
+    assertThat(slow.isDone())
+        .as("the delayed response is still pending after a later request was answered")
+        .isFalse();
     assertThat(slow.get().statusCode()).isEqualTo(200);
   }
 
@@ -214,7 +251,8 @@ class OriginServerTest {
     assertThat(noContent.body()).isEmpty();
     // conditionals only apply to 200
     String etag = SyntheticHandler.etag("/gen/err", 20);
-    assertThat(get("/gen/err?size=20&status=503", "If-None-Match", etag).statusCode()).isEqualTo(503);
+    assertThat(get("/gen/err?size=20&status=503", "If-None-Match", etag).statusCode())
+        .isEqualTo(503);
   }
 
   @Test
@@ -223,7 +261,8 @@ class OriginServerTest {
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.head()).containsIgnoringCase("content-length: 100000");
     assertThat(r.body()).isEqualTo(SyntheticBody.bytes("/gen/t.bin", 1000));
-    assertThatThrownBy(() -> get("/gen/t.bin?size=100000&truncate=1000")).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> get("/gen/t.bin?size=100000&truncate=1000"))
+        .isInstanceOf(IOException.class);
 
     RawHttp.Response zero = RawHttp.get(port, "/gen/t0.bin?size=10&truncate=0");
     assertThat(zero.head()).containsIgnoringCase("content-length: 10");
@@ -234,7 +273,9 @@ class OriginServerTest {
   @Test
   void chunkedSendsNoContentLength() throws Exception {
     RawHttp.Response raw = RawHttp.get(port, "/gen/ch.bin?size=200000&chunked=1");
-    assertThat(raw.head()).containsIgnoringCase("transfer-encoding: chunked").doesNotContainIgnoringCase("content-length");
+    assertThat(raw.head())
+        .containsIgnoringCase("transfer-encoding: chunked")
+        .doesNotContainIgnoringCase("content-length");
     HttpResponse<byte[]> r = get("/gen/ch.bin?size=200000&chunked=1");
     assertThat(r.body()).isEqualTo(SyntheticBody.bytes("/gen/ch.bin", 200000));
   }
@@ -244,7 +285,9 @@ class OriginServerTest {
     HttpResponse<byte[]> en = get("/gen/v?size=64&vary=Accept-Language", "Accept-Language", "en");
     HttpResponse<byte[]> de = get("/gen/v?size=64&vary=Accept-Language", "Accept-Language", "de");
     assertThat(en.headers().firstValue("Vary")).hasValue("Accept-Language");
-    assertThat(en.body()).isEqualTo(SyntheticBody.bytes(SyntheticHandler.seed("/gen/v", "Accept-Language", "en"), 64));
+    assertThat(en.body())
+        .isEqualTo(
+            SyntheticBody.bytes(SyntheticHandler.seed("/gen/v", "Accept-Language", "en"), 64));
     assertThat(de.body()).isNotEqualTo(en.body());
     assertThat(de.headers().firstValue("ETag")).isNotEqualTo(en.headers().firstValue("ETag"));
   }
@@ -252,7 +295,8 @@ class OriginServerTest {
   @Test
   void badParametersGive400WithAClearMessage() throws Exception {
     assertBad("/gen/b?size=abc", "parameter 'size'");
-    assertBad("/gen/b?size=" + ((1L << 30) + 1), "parameter 'size': expected a byte count 0..1073741824");
+    assertBad(
+        "/gen/b?size=" + ((1L << 30) + 1), "parameter 'size': expected a byte count 0..1073741824");
     assertBad("/gen/b?size=-1", "parameter 'size'");
     assertBad("/gen/b?status=199", "parameter 'status': expected a status code 200..599");
     assertBad("/gen/b?status=600", "parameter 'status'");
@@ -284,7 +328,8 @@ class OriginServerTest {
     assertThat(notModified.headers().firstValue("Date")).isPresent();
     assertThat(get("/hello.txt", "If-Modified-Since", lastModified).statusCode()).isEqualTo(304);
     assertThat(get("/hello.txt", "If-None-Match", "\"nope\"").statusCode()).isEqualTo(200);
-    assertThat(get("/hello.txt", "If-Modified-Since", "Thu, 01 Jan 1970 00:00:00 GMT").statusCode()).isEqualTo(200);
+    assertThat(get("/hello.txt", "If-Modified-Since", "Thu, 01 Jan 1970 00:00:00 GMT").statusCode())
+        .isEqualTo(200);
   }
 
   @Test
@@ -302,14 +347,21 @@ class OriginServerTest {
     assertThat(none.statusCode()).isEqualTo(416);
     assertThat(none.headers().firstValue("Content-Range")).hasValue("bytes */" + HELLO.length());
 
-    HttpResponse<byte[]> stale = send(request("/hello.txt").header("Range", "bytes=0-4").header("If-Range", "\"old\"").build());
+    HttpResponse<byte[]> stale =
+        send(
+            request("/hello.txt")
+                .header("Range", "bytes=0-4")
+                .header("If-Range", "\"old\"")
+                .build());
     assertThat(stale.statusCode()).isEqualTo(200);
     assertThat(new String(stale.body(), StandardCharsets.UTF_8)).isEqualTo(HELLO);
 
-    HttpResponse<byte[]> head = send(request("/hello.txt").method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+    HttpResponse<byte[]> head =
+        send(request("/hello.txt").method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
     assertThat(head.statusCode()).isEqualTo(200);
     assertThat(head.body()).isEmpty();
-    assertThat(head.headers().firstValue("Content-Length")).hasValue(String.valueOf(HELLO.length()));
+    assertThat(head.headers().firstValue("Content-Length"))
+        .hasValue(String.valueOf(HELLO.length()));
     assertThat(head.headers().firstValue("ETag")).isPresent();
     assertThat(head.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
   }
@@ -325,7 +377,8 @@ class OriginServerTest {
     HttpResponse<byte[]> after = get("/changing.txt", "If-None-Match", before);
     assertThat(after.statusCode()).isEqualTo(200);
     assertThat(new String(after.body(), StandardCharsets.UTF_8)).isEqualTo("two!");
-    assertThat(after.headers().firstValue("Last-Modified")).hasValue("Tue, 2 Jan 2024 00:00:00 GMT");
+    assertThat(after.headers().firstValue("Last-Modified"))
+        .hasValue("Tue, 2 Jan 2024 00:00:00 GMT");
   }
 
   @Test
@@ -343,8 +396,15 @@ class OriginServerTest {
 
   @Test
   void pathTraversalIsRefused() throws Exception {
-    for (String target : new String[] {"/../secret.txt", "/%2e%2e/secret.txt", "/sub/%2E%2E/%2e%2e/secret.txt",
-        "/..%2fsecret.txt", "/sub/..%5c..%5csecret.txt", "/%252e%252e/secret.txt"}) {
+    for (String target :
+        new String[] {
+          "/../secret.txt",
+          "/%2e%2e/secret.txt",
+          "/sub/%2E%2E/%2e%2e/secret.txt",
+          "/..%2fsecret.txt",
+          "/sub/..%5c..%5csecret.txt",
+          "/%252e%252e/secret.txt"
+        }) {
       RawHttp.Response r = RawHttp.get(port, target);
       assertThat(r.status()).as(target).isIn(400, 404);
       assertThat(r.text()).as(target).doesNotContain(SECRET);
@@ -381,20 +441,30 @@ class OriginServerTest {
     assertThat(get("/_origin/health").statusCode()).isEqualTo(200);
     HttpResponse<byte[]> anonymous = get("/_origin/stats");
     assertThat(anonymous.statusCode()).isEqualTo(401);
-    assertThat(anonymous.headers().firstValue("WWW-Authenticate").orElseThrow()).startsWith("Bearer");
-    assertThat(get("/_origin/stats", "Authorization", "Bearer wrong-token-0123456789").statusCode()).isEqualTo(401);
+    assertThat(anonymous.headers().firstValue("WWW-Authenticate").orElseThrow())
+        .startsWith("Bearer");
+    assertThat(get("/_origin/stats", "Authorization", "Bearer wrong-token-0123456789").statusCode())
+        .isEqualTo(401);
     assertThat(get("/_origin/stats", "Authorization", TOKEN).statusCode()).isEqualTo(401);
 
     HttpResponse<byte[]> stats = get("/_origin/stats", "Authorization", "Bearer " + TOKEN);
     assertThat(stats.statusCode()).isEqualTo(200);
     JsonObject json = new JsonObject(new String(stats.body(), StandardCharsets.UTF_8));
     assertThat(json.getLong("total")).isEqualTo(3);
-    assertThat(json.getJsonObject("paths").getMap()).containsEntry("/gen/s1", 2).containsEntry("/missing", 1).hasSize(2);
+    assertThat(json.getJsonObject("paths").getMap())
+        .containsEntry("/gen/s1", 2)
+        .containsEntry("/missing", 1)
+        .hasSize(2);
 
     HttpRequest delete = request("/_origin/stats").DELETE().build();
     assertThat(send(delete).statusCode()).isEqualTo(401);
     assertThat(origin.totalRequests()).isEqualTo(3);
-    assertThat(send(request("/_origin/stats").DELETE().header("Authorization", "Bearer " + TOKEN).build()).statusCode())
+    assertThat(
+            send(request("/_origin/stats")
+                    .DELETE()
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .build())
+                .statusCode())
         .isEqualTo(204);
     assertThat(origin.totalRequests()).isZero();
     assertThat(origin.requests("/gen/s1")).isZero();
@@ -405,33 +475,54 @@ class OriginServerTest {
 
   @Test
   void withoutRootOnlySyntheticObjectsAndAGeneratedToken() throws Exception {
-    OriginServer bare = new OriginServer(vertx, new OriginConfig(Endpoint.parse("127.0.0.1:0"), null, null));
+    OriginServer bare =
+        new OriginServer(vertx, new OriginConfig(Endpoint.parse("127.0.0.1:0"), null, null));
     int p = bare.start().await();
     try {
       assertThat(p).isPositive().isNotEqualTo(port);
       assertThat(bare.adminToken()).hasSize(32);
-      assertThat(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p + "/hello.txt")).build()).statusCode()).isEqualTo(404);
-      assertThat(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p + "/gen/a")).build()).statusCode()).isEqualTo(200);
+      assertThat(
+              send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p + "/hello.txt"))
+                      .build())
+                  .statusCode())
+          .isEqualTo(404);
+      assertThat(
+              send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p + "/gen/a")).build())
+                  .statusCode())
+          .isEqualTo(200);
       assertThat(bare.requests("/hello.txt")).isEqualTo(1);
     } finally {
       bare.stop().await();
     }
     // refused, or (when another socket took the freed port meanwhile) no answer: an IOException
     // either way, within the timeout
-    assertThatThrownBy(() -> send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p + "/gen/a"))
-        .timeout(Duration.ofSeconds(5)).build()))
+    assertThatThrownBy(
+            () ->
+                send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p + "/gen/a"))
+                        .timeout(Duration.ofSeconds(5))
+                        .build()))
         .isInstanceOf(IOException.class);
   }
 
   @Test
   void missingRootFailsStart() {
-    OriginServer bad = new OriginServer(vertx, new OriginConfig(Endpoint.parse("127.0.0.1:0"), tmp.resolve("absent").toString(), null));
-    assertThatThrownBy(() -> bad.start().await()).isInstanceOf(ConfigException.class).hasMessageContaining("key 'root'");
+    OriginServer bad =
+        new OriginServer(
+            vertx,
+            new OriginConfig(
+                Endpoint.parse("127.0.0.1:0"), tmp.resolve("absent").toString(), null));
+    assertThatThrownBy(() -> bad.start().await())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("key 'root'");
   }
 
   @Test
   void clientDisconnectMidBodyLeavesTheServerHealthy() throws Exception {
-    HttpResponse<InputStream> r = http.send(request("/gen/huge?size=" + (512L << 20)).build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> r =
+        http.send(
+            request("/gen/huge?size=" + (512L << 20)).build(),
+            HttpResponse.BodyHandlers.ofInputStream());
     try (InputStream in = r.body()) {
       assertThat(in.readNBytes(1000)).isEqualTo(SyntheticBody.bytes("/gen/huge", 1000));
     }
@@ -441,18 +532,21 @@ class OriginServerTest {
   // ---- helpers ----
 
   private static HttpRequest.Builder request(String target) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + target)).timeout(Duration.ofSeconds(30));
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + target))
+        .timeout(Duration.ofSeconds(30));
   }
 
   private static HttpResponse<byte[]> get(String target) throws IOException, InterruptedException {
     return send(request(target).build());
   }
 
-  private static HttpResponse<byte[]> get(String target, String header, String value) throws IOException, InterruptedException {
+  private static HttpResponse<byte[]> get(String target, String header, String value)
+      throws IOException, InterruptedException {
     return send(request(target).header(header, value).build());
   }
 
-  private static HttpResponse<byte[]> send(HttpRequest request) throws IOException, InterruptedException {
+  private static HttpResponse<byte[]> send(HttpRequest request)
+      throws IOException, InterruptedException {
     return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
   }
 

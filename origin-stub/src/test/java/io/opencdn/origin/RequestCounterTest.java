@@ -16,7 +16,8 @@ class RequestCounterTest {
     assertThat(c.count("/a")).isEqualTo(1);
     assertThat(c.count("/none")).isZero();
     assertThat(c.total()).isEqualTo(3);
-    assertThat(c.snapshot()).containsExactly(java.util.Map.entry("/a", 1L), java.util.Map.entry("/b", 2L));
+    assertThat(c.snapshot())
+        .containsExactly(java.util.Map.entry("/a", 1L), java.util.Map.entry("/b", 2L));
     c.reset();
     assertThat(c.total()).isZero();
     assertThat(c.snapshot()).isEmpty();

@@ -34,13 +34,18 @@ public final class ClusterFutures {
   public static <T> Future<T> on(Context ctx, CompletionStage<T> stage) {
     Promise<T> p = Promise.promise();
     Executor onContext = task -> ctx.runOnContext(v -> task.run());
-    stage.whenCompleteAsync((value, failure) -> {
-      if (failure != null) {
-        p.tryFail(failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure);
-      } else {
-        p.tryComplete(value);
-      }
-    }, onContext);
+    stage.whenCompleteAsync(
+        (value, failure) -> {
+          if (failure != null) {
+            p.tryFail(
+                failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause()
+                    : failure);
+          } else {
+            p.tryComplete(value);
+          }
+        },
+        onContext);
     return p.future();
   }
 }

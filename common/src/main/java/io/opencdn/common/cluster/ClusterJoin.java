@@ -18,20 +18,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Joins the CDN's Hazelcast cluster on a thread of its own and keeps trying until it has joined:
- * a member never gives up because the cluster was slow to answer (a busy host, members starting
- * at the same time). The process starts its listeners meanwhile and reports "not ready" until
- * {@link #joined()} completes.
+ * Joins the CDN's Hazelcast cluster on a thread of its own and keeps trying until it has joined: a
+ * member never gives up because the cluster was slow to answer (a busy host, members starting at
+ * the same time). The process starts its listeners meanwhile and reports "not ready" until {@link
+ * #joined()} completes.
  *
- * <p>Each attempt starts a Hazelcast member that may take {@link Timing#attempt()} to join
- * ({@code hazelcast.max.join.seconds}); when nobody answers at the member addresses (connections
- * refused or timed out) Hazelcast forms a cluster of this member alone at once, as before, and the
- * split-brain merge ({@link ClusterNode}) later merges clusters formed apart. An attempt that did
- * not join is logged with what answered at each member address ({@link MemberProbe}) and followed
- * by another after a back-off that doubles from {@link Timing#firstBackoff()} to
- * {@link Timing#maxBackoff()}; while an attempt runs, progress is logged every
- * {@link Timing#progressEvery()}. Failure detection of joined members (heartbeats, the deadline
- * failure detector) is not affected: it is set from {@link ClusterConfig} as before.
+ * <p>Each attempt starts a Hazelcast member that may take {@link Timing#attempt()} to join ({@code
+ * hazelcast.max.join.seconds}); when nobody answers at the member addresses (connections refused or
+ * timed out) Hazelcast forms a cluster of this member alone at once, as before, and the split-brain
+ * merge ({@link ClusterNode}) later merges clusters formed apart. An attempt that did not join is
+ * logged with what answered at each member address ({@link MemberProbe}) and followed by another
+ * after a back-off that doubles from {@link Timing#firstBackoff()} to {@link Timing#maxBackoff()};
+ * while an attempt runs, progress is logged every {@link Timing#progressEvery()}. Failure detection
+ * of joined members (heartbeats, the deadline failure detector) is not affected: it is set from
+ * {@link ClusterConfig} as before.
  *
  * <p>Any other start failure (the bind address cannot be used, an invalid setting) ends the join:
  * {@link #joined()} completes exceptionally and the process should stop with that message.
@@ -55,14 +55,23 @@ public final class ClusterJoin implements AutoCloseable {
    * @param maxBackoff longest pause between attempts
    * @param progressEvery how often a running attempt logs that it is still joining
    */
-  public record Timing(Duration attempt, Duration firstBackoff, Duration maxBackoff, Duration progressEvery) {
+  public record Timing(
+      Duration attempt, Duration firstBackoff, Duration maxBackoff, Duration progressEvery) {
     /** 60 s per attempt, back-off 1 s doubling up to 30 s, progress every 15 s. */
-    public static final Timing DEFAULT = new Timing(Duration.ofSeconds(ClusterNode.JOIN_ATTEMPT_SECONDS), Duration.ofSeconds(1),
-        Duration.ofSeconds(30), Duration.ofSeconds(15));
+    public static final Timing DEFAULT =
+        new Timing(
+            Duration.ofSeconds(ClusterNode.JOIN_ATTEMPT_SECONDS),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(15));
 
     public Timing {
-      if (attempt.toSeconds() < 1 || firstBackoff.isNegative() || maxBackoff.compareTo(firstBackoff) < 0 || progressEvery.toMillis() < 100) {
-        throw new IllegalArgumentException("join timing: attempt >= 1 s, 0 <= firstBackoff <= maxBackoff, progressEvery >= 100 ms");
+      if (attempt.toSeconds() < 1
+          || firstBackoff.isNegative()
+          || maxBackoff.compareTo(firstBackoff) < 0
+          || progressEvery.toMillis() < 100) {
+        throw new IllegalArgumentException(
+            "join timing: attempt >= 1 s, 0 <= firstBackoff <= maxBackoff, progressEvery >= 100 ms");
       }
     }
   }
@@ -80,6 +89,7 @@ public final class ClusterJoin implements AutoCloseable {
   private volatile boolean closed;
   private volatile int attempts;
   private volatile long attemptStartNanos;
+
   /** The member of the running attempt, known before it has joined (so close() can stop it). */
   private HazelcastInstance starting;
 
@@ -93,7 +103,8 @@ public final class ClusterJoin implements AutoCloseable {
   }
 
   /** Starts joining {@code cfg}'s cluster in the background. */
-  public static ClusterJoin start(ClusterConfig cfg, String instanceName, boolean liteMember, Timing timing) {
+  public static ClusterJoin start(
+      ClusterConfig cfg, String instanceName, boolean liteMember, Timing timing) {
     ClusterJoin join = new ClusterJoin(cfg, instanceName, liteMember, timing);
     join.thread.start();
     return join;
@@ -101,7 +112,8 @@ public final class ClusterJoin implements AutoCloseable {
 
   /**
    * Completes with the member once it has joined (or formed) the cluster; completes exceptionally
-   * when the member cannot start at all, or with a {@link CancellationException} after {@link #close()}.
+   * when the member cannot start at all, or with a {@link CancellationException} after {@link
+   * #close()}.
    */
   public CompletableFuture<HazelcastInstance> joined() {
     return joined;
@@ -130,17 +142,27 @@ public final class ClusterJoin implements AutoCloseable {
   /** One line for health endpoints and logs: joined, or joining for how long, which attempt. */
   public String status() {
     if (isJoined()) {
-      return "joined cluster " + cfg.name() + " (" + joined.join().getCluster().getMembers().size() + " members)";
+      return "joined cluster "
+          + cfg.name()
+          + " ("
+          + joined.join().getCluster().getMembers().size()
+          + " members)";
     }
     if (joined.isDone()) {
       return "not joining cluster " + cfg.name() + (closed ? " (stopped)" : " (failed)");
     }
-    return "joining cluster " + cfg.name() + " for " + seconds(startNanos) + " s (attempt " + Math.max(1, attempts) + ")";
+    return "joining cluster "
+        + cfg.name()
+        + " for "
+        + seconds(startNanos)
+        + " s (attempt "
+        + Math.max(1, attempts)
+        + ")";
   }
 
   /**
-   * Stops trying: a joined member shuts down gracefully (it leaves the cluster, its partitions
-   * move to the others), a member still joining is terminated.
+   * Stops trying: a joined member shuts down gracefully (it leaves the cluster, its partitions move
+   * to the others), a member still joining is terminated.
    */
   @Override
   public void close() {
@@ -183,8 +205,13 @@ public final class ClusterJoin implements AutoCloseable {
           terminate(hz);
           return;
         }
-        LOG.info("joined cluster {} after {} s (attempt {}): {} members {}", cfg.name(), seconds(startNanos), attempts,
-            hz.getCluster().getMembers().size(), hz.getCluster().getMembers().stream().map(m -> m.getAddress().toString()).toList());
+        LOG.info(
+            "joined cluster {} after {} s (attempt {}): {} members {}",
+            cfg.name(),
+            seconds(startNanos),
+            attempts,
+            hz.getCluster().getMembers().size(),
+            hz.getCluster().getMembers().stream().map(m -> m.getAddress().toString()).toList());
         return;
       } catch (RuntimeException e) {
         progress.interrupt();
@@ -196,8 +223,13 @@ public final class ClusterJoin implements AutoCloseable {
           joined.completeExceptionally(e);
           return;
         }
-        LOG.warn("cluster {}: attempt {} did not join within {} s ({}); this process keeps running and tries again in {} ms",
-            cfg.name(), attempts, seconds(attemptStartNanos), probe.describe(addresses(), self()), backoff);
+        LOG.warn(
+            "cluster {}: attempt {} did not join within {} s ({}); this process keeps running and tries again in {} ms",
+            cfg.name(),
+            attempts,
+            seconds(attemptStartNanos),
+            probe.describe(addresses(), self()),
+            backoff);
       } finally {
         synchronized (lock) {
           starting = null;
@@ -221,22 +253,31 @@ public final class ClusterJoin implements AutoCloseable {
     return config;
   }
 
-  /** Logs every {@code progressEvery} that attempt {@code n} is still joining, with what answered. */
+  /**
+   * Logs every {@code progressEvery} that attempt {@code n} is still joining, with what answered.
+   */
   private Thread progressLogger(int n) {
-    Thread t = new Thread(() -> {
-      try {
-        while (!joined.isDone()) {
-          Thread.sleep(timing.progressEvery().toMillis());
-          if (joined.isDone() || closed) {
-            return;
-          }
-          LOG.info("cluster {}: still joining after {} s (attempt {}); {}", cfg.name(), seconds(attemptStartNanos), n,
-              probe.describe(addresses(), self()));
-        }
-      } catch (InterruptedException e) {
-        // the attempt ended
-      }
-    }, "cluster-join-progress");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                while (!joined.isDone()) {
+                  Thread.sleep(timing.progressEvery().toMillis());
+                  if (joined.isDone() || closed) {
+                    return;
+                  }
+                  LOG.info(
+                      "cluster {}: still joining after {} s (attempt {}); {}",
+                      cfg.name(),
+                      seconds(attemptStartNanos),
+                      n,
+                      probe.describe(addresses(), self()));
+                }
+              } catch (InterruptedException e) {
+                // the attempt ended
+              }
+            },
+            "cluster-join-progress");
     t.setDaemon(true);
     t.start();
     return t;

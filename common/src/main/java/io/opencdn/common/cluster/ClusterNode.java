@@ -6,10 +6,10 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.EvictionConfig;
 import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.InMemoryFormat;
-import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.ServerSocketEndpointConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -26,36 +26,59 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Starts a Hazelcast member for the CDN cluster from a {@link ClusterConfig}.
  *
- * <p>Hazelcast's open-source edition has no member authentication, so the secret is folded into
- * the cluster name as a SHA-256 digest: a member that lacks the secret presents another cluster
- * name and its join is refused. Traffic between members is not encrypted; bind the cluster to a
- * private network.
+ * <p>Hazelcast's open-source edition has no member authentication, so the secret is folded into the
+ * cluster name as a SHA-256 digest: a member that lacks the secret presents another cluster name
+ * and its join is refused. Traffic between members is not encrypted; bind the cluster to a private
+ * network.
  *
  * <p>What a member that does learn the derived name (it travels in clear text) can still do is
  * bounded here and by the records: the member port speaks only the member protocol (advanced
  * network with a single MEMBER endpoint: no Hazelcast client, REST or memcache connection is
  * accepted); Java serialization, which Hazelcast still uses for the exceptions members send each
- * other, resolves only the classes of {@link #JAVA_ALLOWLIST_PACKAGES} and
- * {@link #JAVA_ALLOWLIST_PREFIXES} (no gadget chain of another library can be sent); and every
- * record that steers traffic or content carries a {@link RecordMac} tag its readers check.
+ * other, resolves only the classes of {@link #JAVA_ALLOWLIST_PACKAGES} and {@link
+ * #JAVA_ALLOWLIST_PREFIXES} (no gadget chain of another library can be sent); and every record that
+ * steers traffic or content carries a {@link RecordMac} tag its readers check.
  */
 public final class ClusterNode {
 
   /** Packages whose classes Java deserialization may resolve (exact package names). */
   public static final java.util.List<String> JAVA_ALLOWLIST_PACKAGES =
-      java.util.List.of("java.lang", "java.util", "java.util.concurrent", "java.io", "java.net", "java.nio",
-          "java.nio.channels", "java.nio.file", "java.time");
+      java.util.List.of(
+          "java.lang",
+          "java.util",
+          "java.util.concurrent",
+          "java.io",
+          "java.net",
+          "java.nio",
+          "java.nio.channels",
+          "java.nio.file",
+          "java.time");
+
   /**
    * Class name prefixes Java deserialization may resolve besides those packages: Hazelcast's own
-   * exceptions, and arrays of allowed classes or primitives (as {@code [Ljava.lang.StackTraceElement;}).
+   * exceptions, and arrays of allowed classes or primitives (as {@code
+   * [Ljava.lang.StackTraceElement;}).
    */
-  public static final java.util.List<String> JAVA_ALLOWLIST_PREFIXES = java.util.List.of("com.hazelcast.",
-      "[Ljava.lang.", "[Ljava.util.", "[Lcom.hazelcast.", "[B", "[C", "[I", "[J", "[Z", "[D", "[F", "[S");
+  public static final java.util.List<String> JAVA_ALLOWLIST_PREFIXES =
+      java.util.List.of(
+          "com.hazelcast.",
+          "[Ljava.lang.",
+          "[Ljava.util.",
+          "[Lcom.hazelcast.",
+          "[B",
+          "[C",
+          "[I",
+          "[J",
+          "[Z",
+          "[D",
+          "[F",
+          "[S");
+
   /**
-   * How long one start of a member may wait to join ({@code hazelcast.max.join.seconds}; Hazelcast's
-   * default is 300). A member alone does not wait: when every member address refuses or does not
-   * answer, it forms the cluster at once. The wait matters when another member answers but is slow
-   * to let this one in, as on a busy host; {@link ClusterJoin} then starts another attempt.
+   * How long one start of a member may wait to join ({@code hazelcast.max.join.seconds};
+   * Hazelcast's default is 300). A member alone does not wait: when every member address refuses or
+   * does not answer, it forms the cluster at once. The wait matters when another member answers but
+   * is slow to let this one in, as on a busy host; {@link ClusterJoin} then starts another attempt.
    */
   public static final int JOIN_ATTEMPT_SECONDS = 60;
 
@@ -74,8 +97,12 @@ public final class ClusterNode {
     config.setProperty("hazelcast.logging.details.enabled", "false");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     config.setProperty("hazelcast.socket.bind.any", "false");
-    config.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(Math.max(1, cfg.heartbeatMillis() / 1000)));
-    config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(Math.max(2, cfg.failureTimeoutMillis() / 1000)));
+    config.setProperty(
+        "hazelcast.heartbeat.interval.seconds",
+        String.valueOf(Math.max(1, cfg.heartbeatMillis() / 1000)));
+    config.setProperty(
+        "hazelcast.max.no.heartbeat.seconds",
+        String.valueOf(Math.max(2, cfg.failureTimeoutMillis() / 1000)));
     config.setProperty("hazelcast.heartbeat.failuredetector.type", "deadline");
     config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
@@ -84,30 +111,44 @@ public final class ClusterNode {
 
     // one endpoint, the member protocol only: Hazelcast clients (and REST, memcache) are refused
     AdvancedNetworkConfig net = config.getAdvancedNetworkConfig().setEnabled(true);
-    net.setMemberEndpointConfig(new ServerSocketEndpointConfig().setPort(cfg.bind().port()).setPortAutoIncrement(true)
-        .setPortCount(20));
+    net.setMemberEndpointConfig(
+        new ServerSocketEndpointConfig()
+            .setPort(cfg.bind().port())
+            .setPortAutoIncrement(true)
+            .setPortCount(20));
     // Bind exactly the configured address. Interface matching would refuse loopback aliases
     // such as 127.0.0.12, which route to lo without being assigned to it.
     config.setProperty("hazelcast.local.localAddress", cfg.bind().host());
     JoinConfig join = net.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(expand(cfg.members())).setConnectionTimeoutSeconds(2);
+    join.getTcpIpConfig()
+        .setEnabled(true)
+        .setMembers(expand(cfg.members()))
+        .setConnectionTimeoutSeconds(2);
     ClassFilter allowed = new ClassFilter();
     JAVA_ALLOWLIST_PACKAGES.forEach(allowed::addPackages);
     JAVA_ALLOWLIST_PREFIXES.forEach(allowed::addPrefixes);
-    config.getSerializationConfig().setJavaSerializationFilterConfig(
-        new JavaSerializationFilterConfig().setDefaultsDisabled(true).setWhitelist(allowed));
+    config
+        .getSerializationConfig()
+        .setJavaSerializationFilterConfig(
+            new JavaSerializationFilterConfig().setDefaultsDisabled(true).setWhitelist(allowed));
 
     config.addMapConfig(new MapConfig(ClusterMaps.EDGES).setBackupCount(1).setAsyncBackupCount(0));
     // the directory is a hint on the miss path: its backup is asynchronous (no second round trip
     // before a claim answers), and it is bounded per member, least recently used first
     // entries stay deserialized on their owner: every access is an entry processor, which then
     // reads and writes objects instead of decoding and encoding the entry each time
-    config.addMapConfig(new MapConfig(ClusterMaps.CACHE_DIRECTORY).setBackupCount(0).setAsyncBackupCount(0)
-        .setInMemoryFormat(InMemoryFormat.OBJECT)
-        .setEvictionConfig(new EvictionConfig().setEvictionPolicy(EvictionPolicy.LRU)
-            .setMaxSizePolicy(MaxSizePolicy.PER_NODE).setSize(cfg.directoryMaxEntries())));
+    config.addMapConfig(
+        new MapConfig(ClusterMaps.CACHE_DIRECTORY)
+            .setBackupCount(0)
+            .setAsyncBackupCount(0)
+            .setInMemoryFormat(InMemoryFormat.OBJECT)
+            .setEvictionConfig(
+                new EvictionConfig()
+                    .setEvictionPolicy(EvictionPolicy.LRU)
+                    .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
+                    .setSize(cfg.directoryMaxEntries())));
     ClusterSerialization.register(config);
     return config;
   }
@@ -117,32 +158,39 @@ public final class ClusterNode {
    * {@link #JOIN_ATTEMPT_SECONDS}; throws {@link IllegalStateException} when it did not join. For
    * tools and tests; a long-running process uses {@link ClusterJoin}, which keeps trying.
    */
-  public static HazelcastInstance start(ClusterConfig cfg, String instanceName, boolean liteMember) {
+  public static HazelcastInstance start(
+      ClusterConfig cfg, String instanceName, boolean liteMember) {
     useAsyncPool();
     return Hazelcast.newHazelcastInstance(hazelcastConfig(cfg, instanceName, liteMember));
   }
 
   /**
-   * Hazelcast completes some futures through its default asynchronous executor, which is
-   * {@code ForkJoinPool.commonPool()} only when that pool has two threads or more; below (a
-   * machine of two cores) it starts a new thread for every task. There, a small fixed pool takes
-   * its place (once per JVM).
+   * Hazelcast completes some futures through its default asynchronous executor, which is {@code
+   * ForkJoinPool.commonPool()} only when that pool has two threads or more; below (a machine of two
+   * cores) it starts a new thread for every task. There, a small fixed pool takes its place (once
+   * per JVM).
    */
   static synchronized void useAsyncPool() {
     if (asyncPool == null && ForkJoinPool.getCommonPoolParallelism() <= 1) {
       AtomicInteger n = new AtomicInteger();
-      asyncPool = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "hz-async-" + n.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
+      asyncPool =
+          Executors.newFixedThreadPool(
+              2,
+              r -> {
+                Thread t = new Thread(r, "hz-async-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
       ConcurrencyUtil.setDefaultAsyncExecutor(asyncPool);
     }
   }
 
   private static ExecutorService asyncPool;
 
-  /** Expands {@code host:port-port2} into one {@code host:port} per port; Hazelcast has no port ranges. */
+  /**
+   * Expands {@code host:port-port2} into one {@code host:port} per port; Hazelcast has no port
+   * ranges.
+   */
   static java.util.List<String> expand(java.util.List<String> members) {
     java.util.List<String> out = new java.util.ArrayList<>();
     for (String m : members) {
@@ -163,7 +211,9 @@ public final class ClusterNode {
   /** The Hazelcast cluster name for a name and secret. */
   public static String clusterName(String name, String secret) {
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest((name + "\n" + secret).getBytes(StandardCharsets.UTF_8));
+      byte[] d =
+          MessageDigest.getInstance("SHA-256")
+              .digest((name + "\n" + secret).getBytes(StandardCharsets.UTF_8));
       return name + "-" + HexFormat.of().formatHex(d, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -13,12 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one member (an edge or a DNS server) on the cluster's current version: on every change
- * (a map listener, with a poll every second as a safety net) it reads the version, parses it and
- * hands it to the member's {@link Activator}, then reports what it runs ({@link ConfigStore#report}).
- * A version that does not parse or that the activator refuses leaves the member on its old
- * version, and the report says why. {@link #start} activates the current version before it
- * returns, so a member that joins serves the current version from its first request.
+ * Keeps one member (an edge or a DNS server) on the cluster's current version: on every change (a
+ * map listener, with a poll every second as a safety net) it reads the version, parses it and hands
+ * it to the member's {@link Activator}, then reports what it runs ({@link ConfigStore#report}). A
+ * version that does not parse or that the activator refuses leaves the member on its old version,
+ * and the report says why. {@link #start} activates the current version before it returns, so a
+ * member that joins serves the current version from its first request.
  */
 public final class ConfigFollower {
 
@@ -43,7 +43,13 @@ public final class ConfigFollower {
   private volatile boolean reported;
   private UUID listener;
 
-  public ConfigFollower(ConfigStore store, String member, String kind, String uuid, Clock clock, Activator activator) {
+  public ConfigFollower(
+      ConfigStore store,
+      String member,
+      String kind,
+      String uuid,
+      Clock clock,
+      Activator activator) {
     this.store = store;
     this.member = member;
     this.kind = kind;
@@ -51,33 +57,43 @@ public final class ConfigFollower {
     this.clock = clock;
     this.activator = activator;
     this.since = clock.millis();
-    this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "config-follower-" + member);
-      t.setDaemon(true);
-      return t;
-    });
+    this.worker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "config-follower-" + member);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
-   * Activates the current version (blocking), then follows changes. When the cluster cannot be
-   * read yet (a lite member, such as a DNS server, alone in it: no data member holds the maps), it
-   * keeps trying every second in the background.
+   * Activates the current version (blocking), then follows changes. When the cluster cannot be read
+   * yet (a lite member, such as a DNS server, alone in it: no data member holds the maps), it keeps
+   * trying every second in the background.
    */
   public void start() {
     try {
       sync();
       listen();
     } catch (RuntimeException e) {
-      LOG.info("{} {}: cannot read the distributions version yet ({}); retrying", kind, member, e.toString());
+      LOG.info(
+          "{} {}: cannot read the distributions version yet ({}); retrying",
+          kind,
+          member,
+          e.toString());
     }
-    worker.scheduleWithFixedDelay(() -> {
-      try {
-        listen();
-      } catch (RuntimeException e) {
-        LOG.debug("{} {}: no listener yet: {}", kind, member, e.toString());
-      }
-      safeSync();
-    }, 1, 1, TimeUnit.SECONDS);
+    worker.scheduleWithFixedDelay(
+        () -> {
+          try {
+            listen();
+          } catch (RuntimeException e) {
+            LOG.debug("{} {}: no listener yet: {}", kind, member, e.toString());
+          }
+          safeSync();
+        },
+        1,
+        1,
+        TimeUnit.SECONDS);
   }
 
   private synchronized void listen() {
@@ -131,7 +147,8 @@ public final class ConfigFollower {
       active = v.hash();
       since = clock.millis();
       refused = null;
-      LOG.info("{} {}: activated distributions version {} ({})", kind, member, v.hash(), v.message());
+      LOG.info(
+          "{} {}: activated distributions version {} ({})", kind, member, v.hash(), v.message());
       report(null);
     } catch (Exception e) {
       refused = v.hash();

@@ -5,15 +5,15 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The records of the control plane, stored as JSON text in Hazelcast maps (plain strings cross
- * the member protocol without Java deserialization) and tagged with the cluster's
- * {@link RecordMac} over every field and the key they are stored under: a member without the
- * secret can delete them but cannot forge a version or a member's state.
+ * The records of the control plane, stored as JSON text in Hazelcast maps (plain strings cross the
+ * member protocol without Java deserialization) and tagged with the cluster's {@link RecordMac}
+ * over every field and the key they are stored under: a member without the secret can delete them
+ * but cannot forge a version or a member's state.
  */
 public final class ConfigRecords {
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private ConfigRecords() {}
 
@@ -22,7 +22,8 @@ public final class ConfigRecords {
    * can hand it to another cluster.
    *
    * @param hash content hash of {@code text} (12 hex digits)
-   * @param seq when it last became current: 1, 2, ... (a rollback makes an old version current again)
+   * @param seq when it last became current: 1, 2, ... (a rollback makes an old version current
+   *     again)
    * @param time publication time, ms since the epoch
    * @param message the operator's {@code --message}
    * @param text the YAML document
@@ -31,7 +32,13 @@ public final class ConfigRecords {
   public record Version(String hash, long seq, long time, String message, String text, String tag) {
     /** This version tagged with {@code mac}. */
     public Version signed(RecordMac mac) {
-      return new Version(hash, seq, time, message, text, RecordMac.hex(mac.tag("version", hash, seq, time, message, text)));
+      return new Version(
+          hash,
+          seq,
+          time,
+          message,
+          text,
+          RecordMac.hex(mac.tag("version", hash, seq, time, message, text)));
     }
 
     /** Whether the tag verifies. */
@@ -51,9 +58,16 @@ public final class ConfigRecords {
    * @param error why it could not activate the current version, or null
    * @param tag hex {@link RecordMac} tag
    */
-  public record MemberState(String member, String kind, String uuid, String hash, long since, String error, String tag) {
+  public record MemberState(
+      String member, String kind, String uuid, String hash, long since, String error, String tag) {
     public MemberState signed(RecordMac mac) {
-      return new MemberState(member, kind, uuid, hash, since, error,
+      return new MemberState(
+          member,
+          kind,
+          uuid,
+          hash,
+          since,
+          error,
           RecordMac.hex(mac.tag("member", member, kind, uuid, hash, since, error)));
     }
 

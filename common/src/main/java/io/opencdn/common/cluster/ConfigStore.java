@@ -20,9 +20,9 @@ import java.util.stream.Collectors;
  * The control plane's state in Hazelcast: the published versions of {@code distributions.yaml}
  * ({@value #VERSIONS}, content hash to {@link Version}, the last {@value #KEPT} kept), which one is
  * current ({@value #CURRENT}, key {@value #CURRENT_KEY}: a copy of that version, written last, so a
- * reader never sees a pointer to a version not yet stored) and what each member runs
- * ({@value #MEMBERS}). Every record is tagged ({@link ConfigRecords}); untagged or forged ones are
- * ignored. Calls block (Hazelcast operations): run them off event loops.
+ * reader never sees a pointer to a version not yet stored) and what each member runs ({@value
+ * #MEMBERS}). Every record is tagged ({@link ConfigRecords}); untagged or forged ones are ignored.
+ * Calls block (Hazelcast operations): run them off event loops.
  */
 public final class ConfigStore {
 
@@ -30,6 +30,7 @@ public final class ConfigStore {
   public static final String CURRENT = "config-current";
   public static final String MEMBERS = "config-members";
   public static final String CURRENT_KEY = "current";
+
   /** Versions kept. */
   public static final int KEPT = 20;
 
@@ -62,7 +63,10 @@ public final class ConfigStore {
     if (hashOrPrefix == null || hashOrPrefix.length() < 4) {
       return null;
     }
-    return history().stream().filter(v -> v.hash().startsWith(hashOrPrefix)).findFirst().orElse(null);
+    return history().stream()
+        .filter(v -> v.hash().startsWith(hashOrPrefix))
+        .findFirst()
+        .orElse(null);
   }
 
   /** The kept versions, the most recently current first. */
@@ -86,38 +90,53 @@ public final class ConfigStore {
    * @param hash the text's content hash
    */
   public Version publish(String hash, String text, String message) {
-    return underLock(() -> {
-      Version now = currentVersion();
-      if (now != null && now.hash().equals(hash)) {
-        return now;
-      }
-      return makeCurrent(new Version(hash, nextSeq(now), clock.millis(), message == null ? "" : message, text, null));
-    });
+    return underLock(
+        () -> {
+          Version now = currentVersion();
+          if (now != null && now.hash().equals(hash)) {
+            return now;
+          }
+          return makeCurrent(
+              new Version(
+                  hash, nextSeq(now), clock.millis(), message == null ? "" : message, text, null));
+        });
   }
 
   /**
-   * Makes a kept version current again: {@code hashOrPrefix}, or with null the one current
-   * before the current one. Null when there is no such version.
+   * Makes a kept version current again: {@code hashOrPrefix}, or with null the one current before
+   * the current one. Null when there is no such version.
    */
   public Version rollback(String hashOrPrefix) {
-    return underLock(() -> {
-      Version now = currentVersion();
-      Version target;
-      if (hashOrPrefix == null) {
-        target = history().stream().filter(v -> now == null || !v.hash().equals(now.hash())).findFirst().orElse(null);
-      } else {
-        target = version(hashOrPrefix);
-      }
-      if (target == null) {
-        return null;
-      }
-      if (now != null && now.hash().equals(target.hash())) {
-        return now;
-      }
-      return makeCurrent(new Version(target.hash(), nextSeq(now), clock.millis(),
-          "rollback to " + target.hash() + (target.message().isEmpty() ? "" : " (" + target.message() + ")"),
-          target.text(), null));
-    });
+    return underLock(
+        () -> {
+          Version now = currentVersion();
+          Version target;
+          if (hashOrPrefix == null) {
+            target =
+                history().stream()
+                    .filter(v -> now == null || !v.hash().equals(now.hash()))
+                    .findFirst()
+                    .orElse(null);
+          } else {
+            target = version(hashOrPrefix);
+          }
+          if (target == null) {
+            return null;
+          }
+          if (now != null && now.hash().equals(target.hash())) {
+            return now;
+          }
+          return makeCurrent(
+              new Version(
+                  target.hash(),
+                  nextSeq(now),
+                  clock.millis(),
+                  "rollback to "
+                      + target.hash()
+                      + (target.message().isEmpty() ? "" : " (" + target.message() + ")"),
+                  target.text(),
+                  null));
+        });
   }
 
   private long nextSeq(Version now) {
@@ -143,7 +162,8 @@ public final class ConfigStore {
     IMap<String, String> cur = current();
     try {
       if (!cur.tryLock(CURRENT_KEY, 10, TimeUnit.SECONDS, 60, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("another publication holds the control-plane lock; try again");
+        throw new IllegalStateException(
+            "another publication holds the control-plane lock; try again");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -168,7 +188,10 @@ public final class ConfigStore {
 
   /** What each member of the cluster runs now (members gone are left out), sorted by name. */
   public List<MemberState> members() {
-    Set<String> live = hz.getCluster().getMembers().stream().map(m -> m.getUuid().toString()).collect(Collectors.toSet());
+    Set<String> live =
+        hz.getCluster().getMembers().stream()
+            .map(m -> m.getUuid().toString())
+            .collect(Collectors.toSet());
     List<MemberState> out = new ArrayList<>();
     for (String json : hz.<String, String>getMap(MEMBERS).values()) {
       MemberState s = ConfigRecords.read(json, MemberState.class);

@@ -51,7 +51,11 @@ public final class DirectoryEntry implements IdentifiedDataSerializable {
    * Writes {@code holders} and {@code lease} into {@code entry} (or removes it when both are
    * empty), with a TTL reaching the latest expiry. Keeps at most {@link #MAX_HOLDERS} holders.
    */
-  static void store(Map.Entry<String, DirectoryEntry> entry, List<Holder> holders, FillLease lease, long nowMillis) {
+  static void store(
+      Map.Entry<String, DirectoryEntry> entry,
+      List<Holder> holders,
+      FillLease lease,
+      long nowMillis) {
     if (holders.isEmpty() && lease == null) {
       if (entry.getValue() != null) {
         entry.setValue(null);
@@ -68,8 +72,11 @@ public final class DirectoryEntry implements IdentifiedDataSerializable {
     for (Holder h : kept) {
       until = Math.max(until, h.expiresMillis());
     }
-    ((ExtendedMapEntry<String, DirectoryEntry>) entry).setValue(new DirectoryEntry(kept, lease),
-        Math.max(1000, until - nowMillis), TimeUnit.MILLISECONDS);
+    ((ExtendedMapEntry<String, DirectoryEntry>) entry)
+        .setValue(
+            new DirectoryEntry(kept, lease),
+            Math.max(1000, until - nowMillis),
+            TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -57,7 +57,9 @@ public final class DirectoryOps {
       return holders;
     }
 
-    /** The caller's lease when granted; else another edge's lease, or null when there are holders. */
+    /**
+     * The caller's lease when granted; else another edge's lease, or null when there are holders.
+     */
     public FillLease lease() {
       return lease;
     }
@@ -93,14 +95,16 @@ public final class DirectoryOps {
   }
 
   /**
-   * A miss asks the directory in one step: holders in scope (other than the caller and the
-   * {@code stale} edges it already found without the object, which are dropped) are returned
-   * without a lease; else the current lease of another live edge is returned; else the caller's
-   * {@code lease} is stored and granted. Holders and leases of members no longer in the cluster,
-   * and expired ones, are dropped.
+   * A miss asks the directory in one step: holders in scope (other than the caller and the {@code
+   * stale} edges it already found without the object, which are dropped) are returned without a
+   * lease; else the current lease of another live edge is returned; else the caller's {@code lease}
+   * is stored and granted. Holders and leases of members no longer in the cluster, and expired
+   * ones, are dropped.
    */
-  public static final class Claim implements EntryProcessor<String, DirectoryEntry, ClaimResult>,
-      IdentifiedDataSerializable, HazelcastInstanceAware {
+  public static final class Claim
+      implements EntryProcessor<String, DirectoryEntry, ClaimResult>,
+          IdentifiedDataSerializable,
+          HazelcastInstanceAware {
 
     private FillLease lease;
     private long nowMillis;
@@ -138,8 +142,11 @@ public final class DirectoryOps {
       FillLease held = null;
       if (cur != null) {
         for (Holder h : cur.holders()) {
-          boolean ok = h.expiresMillis() > nowMillis && (live == null || live.contains(h.memberUuid()))
-              && !stale.contains(h.edgeId()) && !h.edgeId().equals(lease.edgeId());
+          boolean ok =
+              h.expiresMillis() > nowMillis
+                  && (live == null || live.contains(h.memberUuid()))
+                  && !stale.contains(h.edgeId())
+                  && !h.edgeId().equals(lease.edgeId());
           if (!ok) {
             pruned = true;
             continue;
@@ -150,7 +157,9 @@ public final class DirectoryOps {
           }
         }
         FillLease l = cur.lease();
-        if (l != null && l.expiresMillis() > nowMillis && (live == null || live.contains(l.memberUuid()))) {
+        if (l != null
+            && l.expiresMillis() > nowMillis
+            && (live == null || live.contains(l.memberUuid()))) {
           held = l;
         } else if (l != null) {
           pruned = true;
@@ -211,10 +220,11 @@ public final class DirectoryOps {
   }
 
   /**
-   * After an edge stored a copy: lists {@code holder} (replacing that edge's earlier entry),
-   * drops expired holders and releases {@code lease} when it is still the current one.
+   * After an edge stored a copy: lists {@code holder} (replacing that edge's earlier entry), drops
+   * expired holders and releases {@code lease} when it is still the current one.
    */
-  public static final class Stored implements EntryProcessor<String, DirectoryEntry, Void>, IdentifiedDataSerializable {
+  public static final class Stored
+      implements EntryProcessor<String, DirectoryEntry, Void>, IdentifiedDataSerializable {
 
     private Holder holder;
     private FillLease lease;
@@ -223,7 +233,9 @@ public final class DirectoryOps {
     /** For deserialization. */
     public Stored() {}
 
-    /** @param lease the lease to release with it, or null */
+    /**
+     * @param lease the lease to release with it, or null
+     */
     public Stored(Holder holder, FillLease lease, long nowMillis) {
       this.holder = holder;
       this.lease = lease;
@@ -277,7 +289,8 @@ public final class DirectoryOps {
   }
 
   /** Frees {@code lease} when it is still the current one (not expired and taken again since). */
-  public static final class Release implements EntryProcessor<String, DirectoryEntry, Void>, IdentifiedDataSerializable {
+  public static final class Release
+      implements EntryProcessor<String, DirectoryEntry, Void>, IdentifiedDataSerializable {
 
     private FillLease lease;
     private long nowMillis;
@@ -294,7 +307,8 @@ public final class DirectoryOps {
     public Void process(Map.Entry<String, DirectoryEntry> entry) {
       DirectoryEntry cur = entry.getValue();
       if (cur != null && lease.equals(cur.lease())) {
-        List<Holder> holders = cur.holders().stream().filter(h -> h.expiresMillis() > nowMillis).toList();
+        List<Holder> holders =
+            cur.holders().stream().filter(h -> h.expiresMillis() > nowMillis).toList();
         DirectoryEntry.store(entry, holders, null, nowMillis);
       }
       return null;
@@ -324,7 +338,8 @@ public final class DirectoryOps {
   }
 
   /** Removes one edge from the holders of the key (purged or evicted there). */
-  public static final class Withdraw implements EntryProcessor<String, DirectoryEntry, Void>, IdentifiedDataSerializable {
+  public static final class Withdraw
+      implements EntryProcessor<String, DirectoryEntry, Void>, IdentifiedDataSerializable {
 
     private String edgeId;
     private long nowMillis;
@@ -341,8 +356,10 @@ public final class DirectoryOps {
     public Void process(Map.Entry<String, DirectoryEntry> entry) {
       DirectoryEntry cur = entry.getValue();
       if (cur != null && cur.holders().stream().anyMatch(h -> h.edgeId().equals(edgeId))) {
-        List<Holder> holders = cur.holders().stream()
-            .filter(h -> !h.edgeId().equals(edgeId) && h.expiresMillis() > nowMillis).toList();
+        List<Holder> holders =
+            cur.holders().stream()
+                .filter(h -> !h.edgeId().equals(edgeId) && h.expiresMillis() > nowMillis)
+                .toList();
         DirectoryEntry.store(entry, holders, cur.lease(), nowMillis);
       }
       return null;
@@ -376,8 +393,10 @@ public final class DirectoryOps {
    * applied to that key's entry; the result is the last one's. One batch is sent per partition
    * owner, so a burst of misses or announcements costs one round trip per member, not per key.
    */
-  public static final class Batch implements EntryProcessor<String, DirectoryEntry, Object>, IdentifiedDataSerializable,
-      HazelcastInstanceAware {
+  public static final class Batch
+      implements EntryProcessor<String, DirectoryEntry, Object>,
+          IdentifiedDataSerializable,
+          HazelcastInstanceAware {
 
     private Map<String, List<EntryProcessor<String, DirectoryEntry, ?>>> ops;
     private transient HazelcastInstance hz;
@@ -449,11 +468,16 @@ public final class DirectoryOps {
         List<EntryProcessor<String, DirectoryEntry, ?>> l = new ArrayList<>(m);
         for (int j = 0; j < m; j++) {
           Object o = in.readObject();
-          if (!(o instanceof Claim || o instanceof Stored || o instanceof Release || o instanceof Withdraw)) {
-            throw new IOException("not a directory operation: " + (o == null ? "null" : o.getClass().getName()));
+          if (!(o instanceof Claim
+              || o instanceof Stored
+              || o instanceof Release
+              || o instanceof Withdraw)) {
+            throw new IOException(
+                "not a directory operation: " + (o == null ? "null" : o.getClass().getName()));
           }
           @SuppressWarnings("unchecked")
-          EntryProcessor<String, DirectoryEntry, ?> p = (EntryProcessor<String, DirectoryEntry, ?>) o;
+          EntryProcessor<String, DirectoryEntry, ?> p =
+              (EntryProcessor<String, DirectoryEntry, ?>) o;
           l.add(p);
         }
         ops.put(key, l);
@@ -461,7 +485,10 @@ public final class DirectoryOps {
     }
   }
 
-  /** The member ids of the cluster as {@code hz} sees it, or null without an instance (no filtering). */
+  /**
+   * The member ids of the cluster as {@code hz} sees it, or null without an instance (no
+   * filtering).
+   */
   private static Set<String> liveMembers(HazelcastInstance hz) {
     if (hz == null) {
       return null;

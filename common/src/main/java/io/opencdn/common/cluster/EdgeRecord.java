@@ -9,9 +9,9 @@ import java.util.Objects;
 /**
  * One edge's entry in the {@link ClusterMaps#EDGES} map, keyed by its id. The edge writes it on
  * start and on every heartbeat, {@link #signed} with the cluster's {@link RecordMac}; the DNS
- * server (and the edges' invalidation receipts) read it and use it only when it is
- * {@link #authentic}: a member without the cluster secret can delete an entry but cannot make DNS
- * answer with an address of its choosing, nor drain or undrain an edge.
+ * server (and the edges' invalidation receipts) read it and use it only when it is {@link
+ * #authentic}: a member without the cluster secret can delete an entry but cannot make DNS answer
+ * with an address of its choosing, nor drain or undrain an edge.
  *
  * @param id unique edge id, e.g. {@code eu-west}
  * @param region region label
@@ -51,20 +51,68 @@ public record EdgeRecord(
   }
 
   /** An unsigned record (sign it with {@link #signed} before it goes into the cluster). */
-  public EdgeRecord(String id, String region, double latitude, double longitude, String ipv4, String ipv6, int httpPort,
-      double capacity, double load, EdgeState state, String memberUuid, long heartbeatMillis) {
-    this(id, region, latitude, longitude, ipv4, ipv6, httpPort, capacity, load, state, memberUuid, heartbeatMillis, null);
+  public EdgeRecord(
+      String id,
+      String region,
+      double latitude,
+      double longitude,
+      String ipv4,
+      String ipv6,
+      int httpPort,
+      double capacity,
+      double load,
+      EdgeState state,
+      String memberUuid,
+      long heartbeatMillis) {
+    this(
+        id,
+        region,
+        latitude,
+        longitude,
+        ipv4,
+        ipv6,
+        httpPort,
+        capacity,
+        load,
+        state,
+        memberUuid,
+        heartbeatMillis,
+        null);
   }
 
   /** An unsigned copy with another load, state and heartbeat time. */
   public EdgeRecord withLoad(double newLoad, EdgeState newState, long now) {
-    return new EdgeRecord(id, region, latitude, longitude, ipv4, ipv6, httpPort, capacity, newLoad, newState, memberUuid, now);
+    return new EdgeRecord(
+        id,
+        region,
+        latitude,
+        longitude,
+        ipv4,
+        ipv6,
+        httpPort,
+        capacity,
+        newLoad,
+        newState,
+        memberUuid,
+        now);
   }
 
   /** This record tagged with {@code mac} (stored under its {@link #id}). */
   public EdgeRecord signed(RecordMac mac) {
-    return new EdgeRecord(id, region, latitude, longitude, ipv4, ipv6, httpPort, capacity, load, state, memberUuid,
-        heartbeatMillis, mac.tag(parts(id)));
+    return new EdgeRecord(
+        id,
+        region,
+        latitude,
+        longitude,
+        ipv4,
+        ipv6,
+        httpPort,
+        capacity,
+        load,
+        state,
+        memberUuid,
+        heartbeatMillis,
+        mac.tag(parts(id)));
   }
 
   /** True when a member knowing the cluster secret wrote this record under map key {@code key}. */
@@ -73,8 +121,21 @@ public record EdgeRecord(
   }
 
   private Object[] parts(String key) {
-    return new Object[] {"edge", key, region, latitude, longitude, ipv4, ipv6, httpPort, capacity, load, state, memberUuid,
-        heartbeatMillis};
+    return new Object[] {
+      "edge",
+      key,
+      region,
+      latitude,
+      longitude,
+      ipv4,
+      ipv6,
+      httpPort,
+      capacity,
+      load,
+      state,
+      memberUuid,
+      heartbeatMillis
+    };
   }
 
   void write(ObjectDataOutput out) throws IOException {
@@ -107,16 +168,38 @@ public record EdgeRecord(
     String member = in.readString();
     long heartbeat = in.readLong();
     byte[] tag = in.readByteArray();
-    return new EdgeRecord(id, region, lat, lon, v4, v6, port, capacity, load, EdgeState.valueOf(String.valueOf(state)),
-        member, heartbeat, tag);
+    return new EdgeRecord(
+        id,
+        region,
+        lat,
+        lon,
+        v4,
+        v6,
+        port,
+        capacity,
+        load,
+        EdgeState.valueOf(String.valueOf(state)),
+        member,
+        heartbeat,
+        tag);
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof EdgeRecord r && r.id.equals(id) && Objects.equals(r.region, region) && r.latitude == latitude
-        && r.longitude == longitude && Objects.equals(r.ipv4, ipv4) && Objects.equals(r.ipv6, ipv6) && r.httpPort == httpPort
-        && r.capacity == capacity && r.load == load && r.state == state && Objects.equals(r.memberUuid, memberUuid)
-        && r.heartbeatMillis == heartbeatMillis && Arrays.equals(r.tag, tag);
+    return o instanceof EdgeRecord r
+        && r.id.equals(id)
+        && Objects.equals(r.region, region)
+        && r.latitude == latitude
+        && r.longitude == longitude
+        && Objects.equals(r.ipv4, ipv4)
+        && Objects.equals(r.ipv6, ipv6)
+        && r.httpPort == httpPort
+        && r.capacity == capacity
+        && r.load == load
+        && r.state == state
+        && Objects.equals(r.memberUuid, memberUuid)
+        && r.heartbeatMillis == heartbeatMillis
+        && Arrays.equals(r.tag, tag);
   }
 
   @Override
@@ -126,8 +209,31 @@ public record EdgeRecord(
 
   @Override
   public String toString() {
-    return "EdgeRecord[" + id + " region " + region + " (" + latitude + ", " + longitude + ") " + ipv4 + " " + ipv6 + ":"
-        + httpPort + " capacity " + capacity + " load " + load + " " + state + " member " + memberUuid + " at "
-        + heartbeatMillis + (tag == null ? " unsigned" : "") + "]";
+    return "EdgeRecord["
+        + id
+        + " region "
+        + region
+        + " ("
+        + latitude
+        + ", "
+        + longitude
+        + ") "
+        + ipv4
+        + " "
+        + ipv6
+        + ":"
+        + httpPort
+        + " capacity "
+        + capacity
+        + " load "
+        + load
+        + " "
+        + state
+        + " member "
+        + memberUuid
+        + " at "
+        + heartbeatMillis
+        + (tag == null ? " unsigned" : "")
+        + "]";
   }
 }

@@ -17,19 +17,39 @@ import java.io.IOException;
  * @param expiresMillis clock time after which the lease is void
  * @param tag the record's MAC
  */
-public record FillLease(String memberUuid, String edgeId, String host, int port, long startedMillis,
-    long expiresMillis, byte[] tag) {
+public record FillLease(
+    String memberUuid,
+    String edgeId,
+    String host,
+    int port,
+    long startedMillis,
+    long expiresMillis,
+    byte[] tag) {
 
   /** A lease of {@code key}, tagged with {@code mac}. */
-  public static FillLease signed(RecordMac mac, String key, String memberUuid, String edgeId, String host, int port,
-      long startedMillis, long expiresMillis) {
-    return new FillLease(memberUuid, edgeId, host, port, startedMillis, expiresMillis,
+  public static FillLease signed(
+      RecordMac mac,
+      String key,
+      String memberUuid,
+      String edgeId,
+      String host,
+      int port,
+      long startedMillis,
+      long expiresMillis) {
+    return new FillLease(
+        memberUuid,
+        edgeId,
+        host,
+        port,
+        startedMillis,
+        expiresMillis,
         mac.tag("lease", key, memberUuid, edgeId, host, port, startedMillis, expiresMillis));
   }
 
   /** True when the tag proves a member with the secret took this lease of {@code key}. */
   public boolean authentic(RecordMac mac, String key) {
-    return mac.verify(tag, "lease", key, memberUuid, edgeId, host, port, startedMillis, expiresMillis);
+    return mac.verify(
+        tag, "lease", key, memberUuid, edgeId, host, port, startedMillis, expiresMillis);
   }
 
   void write(ObjectDataOutput out) throws IOException {
@@ -43,14 +63,25 @@ public record FillLease(String memberUuid, String edgeId, String host, int port,
   }
 
   static FillLease read(ObjectDataInput in) throws IOException {
-    return new FillLease(in.readString(), in.readString(), in.readString(), in.readInt(), in.readLong(), in.readLong(),
+    return new FillLease(
+        in.readString(),
+        in.readString(),
+        in.readString(),
+        in.readInt(),
+        in.readLong(),
+        in.readLong(),
         in.readByteArray());
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof FillLease l && l.memberUuid.equals(memberUuid) && l.edgeId.equals(edgeId)
-        && l.startedMillis == startedMillis && l.expiresMillis == expiresMillis && l.port == port && l.host.equals(host)
+    return o instanceof FillLease l
+        && l.memberUuid.equals(memberUuid)
+        && l.edgeId.equals(edgeId)
+        && l.startedMillis == startedMillis
+        && l.expiresMillis == expiresMillis
+        && l.port == port
+        && l.host.equals(host)
         && java.util.Arrays.equals(l.tag, tag);
   }
 
@@ -61,7 +92,18 @@ public record FillLease(String memberUuid, String edgeId, String host, int port,
 
   @Override
   public String toString() {
-    return "FillLease[" + edgeId + " " + host + ":" + port + " member " + memberUuid + " from " + startedMillis
-        + " until " + expiresMillis + "]";
+    return "FillLease["
+        + edgeId
+        + " "
+        + host
+        + ":"
+        + port
+        + " member "
+        + memberUuid
+        + " from "
+        + startedMillis
+        + " until "
+        + expiresMillis
+        + "]";
   }
 }

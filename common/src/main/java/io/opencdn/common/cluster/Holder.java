@@ -5,9 +5,9 @@ import com.hazelcast.nio.ObjectDataOutput;
 import java.io.IOException;
 
 /**
- * One edge holding a fresh copy of an object, as listed in the cache directory
- * ({@link ClusterMaps#CACHE_DIRECTORY}), authenticated with a {@link RecordMac} tag over its fields
- * and the cache key it is listed under.
+ * One edge holding a fresh copy of an object, as listed in the cache directory ({@link
+ * ClusterMaps#CACHE_DIRECTORY}), authenticated with a {@link RecordMac} tag over its fields and the
+ * cache key it is listed under.
  *
  * @param edgeId the holder's edge id
  * @param region its region (for the peer scope)
@@ -17,13 +17,32 @@ import java.io.IOException;
  * @param expiresMillis clock time the copy turns stale
  * @param tag the record's MAC
  */
-public record Holder(String edgeId, String region, String memberUuid, String host, int port, long expiresMillis,
+public record Holder(
+    String edgeId,
+    String region,
+    String memberUuid,
+    String host,
+    int port,
+    long expiresMillis,
     byte[] tag) {
 
   /** A holder of {@code key}, tagged with {@code mac}. */
-  public static Holder signed(RecordMac mac, String key, String edgeId, String region, String memberUuid, String host,
-      int port, long expiresMillis) {
-    return new Holder(edgeId, region, memberUuid, host, port, expiresMillis,
+  public static Holder signed(
+      RecordMac mac,
+      String key,
+      String edgeId,
+      String region,
+      String memberUuid,
+      String host,
+      int port,
+      long expiresMillis) {
+    return new Holder(
+        edgeId,
+        region,
+        memberUuid,
+        host,
+        port,
+        expiresMillis,
         mac.tag("holder", key, edgeId, region, memberUuid, host, port, expiresMillis));
   }
 
@@ -43,14 +62,25 @@ public record Holder(String edgeId, String region, String memberUuid, String hos
   }
 
   static Holder read(ObjectDataInput in) throws IOException {
-    return new Holder(in.readString(), in.readString(), in.readString(), in.readString(), in.readInt(), in.readLong(),
+    return new Holder(
+        in.readString(),
+        in.readString(),
+        in.readString(),
+        in.readString(),
+        in.readInt(),
+        in.readLong(),
         in.readByteArray());
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Holder h && h.edgeId.equals(edgeId) && h.memberUuid.equals(memberUuid) && h.port == port
-        && h.expiresMillis == expiresMillis && h.host.equals(host) && h.region.equals(region)
+    return o instanceof Holder h
+        && h.edgeId.equals(edgeId)
+        && h.memberUuid.equals(memberUuid)
+        && h.port == port
+        && h.expiresMillis == expiresMillis
+        && h.host.equals(host)
+        && h.region.equals(region)
         && java.util.Arrays.equals(h.tag, tag);
   }
 
@@ -61,7 +91,18 @@ public record Holder(String edgeId, String region, String memberUuid, String hos
 
   @Override
   public String toString() {
-    return "Holder[" + edgeId + " " + host + ":" + port + " region " + region + " member " + memberUuid + " until "
-        + expiresMillis + "]";
+    return "Holder["
+        + edgeId
+        + " "
+        + host
+        + ":"
+        + port
+        + " region "
+        + region
+        + " member "
+        + memberUuid
+        + " until "
+        + expiresMillis
+        + "]";
   }
 }

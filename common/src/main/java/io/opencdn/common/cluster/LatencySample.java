@@ -7,12 +7,11 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One edge's smoothed round-trip time to one client network, the value of
- * {@link ClusterMaps#LATENCY} under a {@link LatencyKey}: written by the edge's latency prober,
- * {@link #signed} with the cluster's {@link RecordMac} over the key and the fields, so a member
- * without the secret can neither forge a measurement nor move one to another network or edge;
- * read by the DNS servers' latency policy, which uses it only when it is {@link #authentic} and
- * fresh.
+ * One edge's smoothed round-trip time to one client network, the value of {@link
+ * ClusterMaps#LATENCY} under a {@link LatencyKey}: written by the edge's latency prober, {@link
+ * #signed} with the cluster's {@link RecordMac} over the key and the fields, so a member without
+ * the secret can neither forge a measurement nor move one to another network or edge; read by the
+ * DNS servers' latency policy, which uses it only when it is {@link #authentic} and fresh.
  *
  * @param rttMillis smoothed RTT in milliseconds, 0 or more
  * @param atMillis wall-clock time of the measurement (epoch milliseconds)
@@ -22,7 +21,8 @@ public record LatencySample(double rttMillis, long atMillis, byte[] tag) {
 
   public LatencySample {
     if (!(rttMillis >= 0) || Double.isInfinite(rttMillis)) {
-      throw new IllegalArgumentException("rtt must be a finite number of milliseconds, 0 or more: " + rttMillis);
+      throw new IllegalArgumentException(
+          "rtt must be a finite number of milliseconds, 0 or more: " + rttMillis);
     }
   }
 
@@ -57,7 +57,10 @@ public record LatencySample(double rttMillis, long atMillis, byte[] tag) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof LatencySample s && s.rttMillis == rttMillis && s.atMillis == atMillis && Arrays.equals(s.tag, tag);
+    return o instanceof LatencySample s
+        && s.rttMillis == rttMillis
+        && s.atMillis == atMillis
+        && Arrays.equals(s.tag, tag);
   }
 
   @Override
@@ -67,6 +70,11 @@ public record LatencySample(double rttMillis, long atMillis, byte[] tag) {
 
   @Override
   public String toString() {
-    return "LatencySample[" + rttMillis + " ms at " + atMillis + (tag == null ? " unsigned" : "") + "]";
+    return "LatencySample["
+        + rttMillis
+        + " ms at "
+        + atMillis
+        + (tag == null ? " unsigned" : "")
+        + "]";
   }
 }

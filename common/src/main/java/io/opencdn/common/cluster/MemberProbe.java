@@ -13,9 +13,9 @@ import java.util.Map;
 
 /**
  * What answers at the addresses of a member list: a TCP connect to each, so a member that cannot
- * join can say which addresses it tried and what it found there ("accepts connections",
- * "connection refused", "no answer within 500 ms"). A member that accepts connections yet does not
- * let us join is busy or stalled; one that refuses is not running.
+ * join can say which addresses it tried and what it found there ("accepts connections", "connection
+ * refused", "no answer within 500 ms"). A member that accepts connections yet does not let us join
+ * is busy or stalled; one that refuses is not running.
  */
 public final class MemberProbe {
 
@@ -31,8 +31,8 @@ public final class MemberProbe {
 
   /**
    * Probes each {@code host:port} of {@code addresses} except {@code self} and describes the
-   * results in one line, addresses grouped by what answered, e.g.
-   * {@code accepts connections: 127.0.0.1:5701; connection refused: 127.0.0.11:5701, 127.0.0.12:5701}.
+   * results in one line, addresses grouped by what answered, e.g. {@code accepts connections:
+   * 127.0.0.1:5701; connection refused: 127.0.0.11:5701, 127.0.0.12:5701}.
    */
   public String describe(List<String> addresses, String self) {
     Map<String, List<String>> byResult = new LinkedHashMap<>();
@@ -42,7 +42,9 @@ public final class MemberProbe {
         continue;
       }
       if (probed++ == MAX_ADDRESSES) {
-        byResult.computeIfAbsent("not probed", k -> new ArrayList<>()).add((addresses.size() - MAX_ADDRESSES) + " more");
+        byResult
+            .computeIfAbsent("not probed", k -> new ArrayList<>())
+            .add((addresses.size() - MAX_ADDRESSES) + " more");
         break;
       }
       byResult.computeIfAbsent(probe(a), k -> new ArrayList<>()).add(a);
@@ -51,7 +53,12 @@ public final class MemberProbe {
       return "no other member address is configured";
     }
     StringBuilder b = new StringBuilder();
-    byResult.forEach((result, list) -> b.append(b.length() == 0 ? "" : "; ").append(result).append(": ").append(String.join(", ", list)));
+    byResult.forEach(
+        (result, list) ->
+            b.append(b.length() == 0 ? "" : "; ")
+                .append(result)
+                .append(": ")
+                .append(String.join(", ", list)));
     return b.toString();
   }
 

@@ -7,14 +7,14 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A client network the edges should measure, the value of {@link ClusterMaps#LATENCY_TARGETS}
- * under the network's prefix ({@code 81.2.69.0/24}): written by a DNS server that answered a
- * geo-routed query from it, {@link #signed} with the cluster's {@link RecordMac} over the prefix
- * and the fields, so a member without the secret cannot make the edges probe an address of its
- * choosing; read by the edges' latency probers, which probe it only when it is
- * {@link #authentic} and recent.
+ * A client network the edges should measure, the value of {@link ClusterMaps#LATENCY_TARGETS} under
+ * the network's prefix ({@code 81.2.69.0/24}): written by a DNS server that answered a geo-routed
+ * query from it, {@link #signed} with the cluster's {@link RecordMac} over the prefix and the
+ * fields, so a member without the secret cannot make the edges probe an address of its choosing;
+ * read by the edges' latency probers, which probe it only when it is {@link #authentic} and recent.
  *
- * @param address the address to probe, an IP literal (the query's Client Subnet address, else the resolver's)
+ * @param address the address to probe, an IP literal (the query's Client Subnet address, else the
+ *     resolver's)
  * @param seenAtMillis wall-clock time the DNS server last saw the network (epoch milliseconds)
  * @param tag the record's MAC ({@link RecordMac}), null when not signed
  */
@@ -55,7 +55,10 @@ public record ProbeTarget(String address, long seenAtMillis, byte[] tag) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ProbeTarget t && t.address.equals(address) && t.seenAtMillis == seenAtMillis && Arrays.equals(t.tag, tag);
+    return o instanceof ProbeTarget t
+        && t.address.equals(address)
+        && t.seenAtMillis == seenAtMillis
+        && Arrays.equals(t.tag, tag);
   }
 
   @Override
@@ -65,6 +68,11 @@ public record ProbeTarget(String address, long seenAtMillis, byte[] tag) {
 
   @Override
   public String toString() {
-    return "ProbeTarget[" + address + " seen at " + seenAtMillis + (tag == null ? " unsigned" : "") + "]";
+    return "ProbeTarget["
+        + address
+        + " seen at "
+        + seenAtMillis
+        + (tag == null ? " unsigned" : "")
+        + "]";
   }
 }

@@ -7,11 +7,11 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Authenticates cluster records with a key derived from the cluster secret. Hazelcast's
- * open-source edition has no member authentication, so a record that steers traffic or content
- * (a holder of an object, a fill lease) carries an HMAC-SHA256 tag, truncated to 16 bytes, over
- * its fields and the key it is stored under; readers {@link #verify} it before acting on it, so a
- * member that joined without the secret can delete records but cannot forge one.
+ * Authenticates cluster records with a key derived from the cluster secret. Hazelcast's open-source
+ * edition has no member authentication, so a record that steers traffic or content (a holder of an
+ * object, a fill lease) carries an HMAC-SHA256 tag, truncated to 16 bytes, over its fields and the
+ * key it is stored under; readers {@link #verify} it before acting on it, so a member that joined
+ * without the secret can delete records but cannot forge one.
  *
  * <p>The key is {@code HMAC-SHA256(secret, "opencdn cluster records v1")}: the secret itself is
  * never used as a MAC key, so tags reveal nothing usable elsewhere (the peer token derives its own
@@ -21,6 +21,7 @@ public final class RecordMac {
 
   /** Length of a tag in bytes. */
   public static final int TAG_BYTES = 16;
+
   private static final String LABEL = "opencdn cluster records v1";
 
   private final SecretKeySpec key;
@@ -71,7 +72,10 @@ public final class RecordMac {
     return java.util.HexFormat.of().formatHex(tag);
   }
 
-  /** The tag written by {@link #hex}, or null when {@code text} is not one (it then verifies nothing). */
+  /**
+   * The tag written by {@link #hex}, or null when {@code text} is not one (it then verifies
+   * nothing).
+   */
   public static byte[] parseHex(String text) {
     if (text == null || text.length() != 2 * TAG_BYTES) {
       return null;

@@ -8,9 +8,9 @@ import java.io.IOException;
 /**
  * The Hazelcast serializer of one immutable cluster record (a Java record, which identified
  * serialization cannot fill in after construction): its fields written and read in a fixed order
- * under a fixed type id. Like identified serialization, no class name travels and nothing but
- * this record can come out of the bytes, so a member cannot make another one instantiate a class
- * of its choosing; a reader that does not know the type id refuses the data.
+ * under a fixed type id. Like identified serialization, no class name travels and nothing but this
+ * record can come out of the bytes, so a member cannot make another one instantiate a class of its
+ * choosing; a reader that does not know the type id refuses the data.
  *
  * @param <T> the record type
  */
@@ -22,7 +22,9 @@ public final class RecordSerializer<T> implements StreamSerializer<T> {
     void write(ObjectDataOutput out, T value) throws IOException;
   }
 
-  /** Reads the fields {@link Writer} wrote and builds the record (its constructor validates them). */
+  /**
+   * Reads the fields {@link Writer} wrote and builds the record (its constructor validates them).
+   */
   @FunctionalInterface
   public interface Reader<T> {
     T read(ObjectDataInput in) throws IOException;
@@ -33,7 +35,9 @@ public final class RecordSerializer<T> implements StreamSerializer<T> {
   private final Writer<T> writer;
   private final Reader<T> reader;
 
-  /** @param typeId a positive id unique among the cluster's serializers */
+  /**
+   * @param typeId a positive id unique among the cluster's serializers
+   */
   public RecordSerializer(Class<T> type, int typeId, Writer<T> writer, Reader<T> reader) {
     if (typeId <= 0) {
       throw new IllegalArgumentException("type id must be positive: " + typeId);

@@ -22,7 +22,11 @@ public final class AdminToken {
     if (configured == null || configured.isEmpty()) {
       return new AdminToken(random());
     }
-    ConfigException.require(configured.length() >= 16, "token", "at least 16 characters", configured.length() + " characters");
+    ConfigException.require(
+        configured.length() >= 16,
+        "token",
+        "at least 16 characters",
+        configured.length() + " characters");
     return new AdminToken(configured);
   }
 
@@ -35,7 +39,8 @@ public final class AdminToken {
 
   /** True when {@code authorizationHeader} is {@code Bearer <token>}. */
   public boolean accepts(String authorizationHeader) {
-    if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    if (authorizationHeader == null
+        || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return false;
     }
     byte[] given = authorizationHeader.substring(7).trim().getBytes(StandardCharsets.UTF_8);

@@ -1,8 +1,8 @@
 package io.opencdn.common.config;
 
 /**
- * A configuration problem found at start-up or on reload. The message is one line that names
- * the source (file or resource), the key and what was expected, ready to print to an operator.
+ * A configuration problem found at start-up or on reload. The message is one line that names the
+ * source (file or resource), the key and what was expected, ready to print to an operator.
  */
 public final class ConfigException extends RuntimeException {
 

@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
 
 /**
  * Reads YAML configuration files into immutable records. Records validate themselves in their
- * compact constructors (throwing {@link ConfigException}); this loader turns every failure into
- * one {@link ConfigException} whose message names the file, the key path and the problem.
+ * compact constructors (throwing {@link ConfigException}); this loader turns every failure into one
+ * {@link ConfigException} whose message names the file, the key path and the problem.
  */
 public final class ConfigLoader {
 
@@ -28,7 +28,9 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
-  /** Loads {@code file} as {@code type}; every problem is a {@link ConfigException} naming the file. */
+  /**
+   * Loads {@code file} as {@code type}; every problem is a {@link ConfigException} naming the file.
+   */
   public static <T> T load(Path file, Class<T> type) {
     String source = file.toString();
     try (InputStream in = Files.newInputStream(file)) {
@@ -57,7 +59,10 @@ public final class ConfigLoader {
   /** Parses YAML text; {@code source} names it in error messages. */
   public static <T> T parse(String yaml, String source, Class<T> type) {
     try {
-      return parse(new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)), source, type);
+      return parse(
+          new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+          source,
+          type);
     } catch (IOException e) {
       throw new ConfigException(source + ": " + e.getMessage(), e);
     }
@@ -75,7 +80,9 @@ public final class ConfigLoader {
       }
       return value;
     } catch (ConfigException e) {
-      throw e.getMessage().startsWith(source) ? e : new ConfigException(source + ": " + e.getMessage(), e);
+      throw e.getMessage().startsWith(source)
+          ? e
+          : new ConfigException(source + ": " + e.getMessage(), e);
     } catch (JsonProcessingException e) {
       throw new ConfigException(source + ": " + describe(e), e);
     }
@@ -98,7 +105,13 @@ public final class ConfigLoader {
         value = m.group(2);
       }
       if (value == null) {
-        throw new ConfigException(source + ": environment variable " + m.group(1) + " is not set (the file uses ${" + m.group(1) + "})");
+        throw new ConfigException(
+            source
+                + ": environment variable "
+                + m.group(1)
+                + " is not set (the file uses ${"
+                + m.group(1)
+                + "})");
       }
       m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(value));
     }
@@ -109,9 +122,11 @@ public final class ConfigLoader {
   private static String describe(JsonProcessingException e) {
     String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
     if (e instanceof JsonMappingException m) {
-      String key = m.getPath().stream()
-          .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-          .collect(Collectors.joining(".")).replace(".[", "[");
+      String key =
+          m.getPath().stream()
+              .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+              .collect(Collectors.joining("."))
+              .replace(".[", "[");
       Throwable root = rootCause(m);
       if (root instanceof ConfigException ce) {
         String msg = ce.getMessage();
@@ -120,9 +135,12 @@ public final class ConfigLoader {
         }
         int close = msg.indexOf('\'', 5);
         String inner = msg.substring(5, close);
-        String full = inner.equals("?") ? key
-            : key.isEmpty() || key.endsWith(inner) ? (key.isEmpty() ? inner : key)
-            : key + "." + inner;
+        String full =
+            inner.equals("?")
+                ? key
+                : key.isEmpty() || key.endsWith(inner)
+                    ? (key.isEmpty() ? inner : key)
+                    : key + "." + inner;
         return "key '" + full + msg.substring(close) + where;
       }
       if (m instanceof UnrecognizedPropertyException u) {

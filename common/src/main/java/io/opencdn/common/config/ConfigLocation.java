@@ -7,8 +7,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * Where a configuration file or a file it names lives: a file path, or {@code classpath:NAME}
- * for the defaults embedded in the jars. Paths inside a config file are relative to that file.
+ * Where a configuration file or a file it names lives: a file path, or {@code classpath:NAME} for
+ * the defaults embedded in the jars. Paths inside a config file are relative to that file.
  */
 public final class ConfigLocation {
 
@@ -40,7 +40,10 @@ public final class ConfigLocation {
   /** Opens a location for reading; a missing or unreadable one is a {@link ConfigException}. */
   public static InputStream open(String location) {
     if (location.startsWith(CLASSPATH)) {
-      InputStream in = ConfigLocation.class.getClassLoader().getResourceAsStream(location.substring(CLASSPATH.length()));
+      InputStream in =
+          ConfigLocation.class
+              .getClassLoader()
+              .getResourceAsStream(location.substring(CLASSPATH.length()));
       if (in == null) {
         throw new ConfigException(location + ": resource not found");
       }

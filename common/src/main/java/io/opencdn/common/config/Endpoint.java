@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * A host and port written {@code host:port} (IPv6 as {@code [::1]:53}). Port 0 asks the system
- * for a free port.
+ * A host and port written {@code host:port} (IPv6 as {@code [::1]:53}). Port 0 asks the system for
+ * a free port.
  */
 public record Endpoint(String host, int port) {
 

@@ -7,12 +7,12 @@ import java.util.Objects;
 
 /**
  * Example tokens and secrets are refused where they would protect something: the values the
- * documentation and {@code docker-compose.yml} show ({@code local-trial-secret-change-me},
- * {@code change-me-0123456789}, ...) all contain the marker {@value #MARKER}, and a token or secret
+ * documentation and {@code docker-compose.yml} show ({@code local-trial-secret-change-me}, {@code
+ * change-me-0123456789}, ...) all contain the marker {@value #MARKER}, and a token or secret
  * containing it is accepted only while every listener of the process binds a loopback address
  * (127.0.0.0/8, ::1, {@code localhost}). A listener on any other address (a wildcard, a container's
- * address, a host name) makes it a {@link ConfigException} naming the key, so a copied example never
- * guards an admin API or a cluster that others can reach.
+ * address, a host name) makes it a {@link ConfigException} naming the key, so a copied example
+ * never guards an admin API or a cluster that others can reach.
  */
 public final class ExampleSecrets {
 
@@ -27,18 +27,20 @@ public final class ExampleSecrets {
   }
 
   /**
-   * True when {@code host} is a loopback address literal or {@code localhost}; a host name is
-   * never looked up (it counts as not loopback).
+   * True when {@code host} is a loopback address literal or {@code localhost}; a host name is never
+   * looked up (it counts as not loopback).
    */
   public static boolean isLoopback(String host) {
     if (host == null) {
       return false;
     }
-    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    String h =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     if (h.equalsIgnoreCase("localhost")) {
       return true;
     }
-    boolean literal = h.matches("\\d{1,3}(\\.\\d{1,3}){3}") || h.contains(":") && h.matches("[0-9a-fA-F:.%\\w]+");
+    boolean literal =
+        h.matches("\\d{1,3}(\\.\\d{1,3}){3}") || h.contains(":") && h.matches("[0-9a-fA-F:.%\\w]+");
     if (!literal) {
       return false;
     }
@@ -57,10 +59,21 @@ public final class ExampleSecrets {
     if (!isExample(value)) {
       return;
     }
-    Endpoint exposed = listeners.stream().filter(Objects::nonNull).filter(e -> !isLoopback(e.host())).findFirst().orElse(null);
+    Endpoint exposed =
+        listeners.stream()
+            .filter(Objects::nonNull)
+            .filter(e -> !isLoopback(e.host()))
+            .findFirst()
+            .orElse(null);
     if (exposed != null) {
-      throw ConfigException.invalid(key, "a value of your own (e.g. openssl rand -hex 16): values containing '" + MARKER
-          + "' are examples, refused while a listener binds a non-loopback address (" + exposed + ")", "an example value");
+      throw ConfigException.invalid(
+          key,
+          "a value of your own (e.g. openssl rand -hex 16): values containing '"
+              + MARKER
+              + "' are examples, refused while a listener binds a non-loopback address ("
+              + exposed
+              + ")",
+          "an example value");
     }
   }
 }

@@ -29,7 +29,10 @@ public final class Redacted {
         value = "?";
       }
       if (secrets.contains(c.getName())) {
-        value = value == null || value.toString().isEmpty() ? "(none)" : "(" + value.toString().length() + " characters)";
+        value =
+            value == null || value.toString().isEmpty()
+                ? "(none)"
+                : "(" + value.toString().length() + " characters)";
       }
       b.append(i == 0 ? "" : ", ").append(c.getName()).append('=').append(value);
     }

@@ -8,23 +8,24 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * The parts of a cache key a {@link CachePolicy} adds to host and path: the query string
- * parameters it selects (in the order the client sent them), and the values of the headers and
- * cookies it selects (sorted by name), written after a {@code #}, which never occurs in a request
- * target, so two keys differ exactly when the selected values differ.
+ * The parts of a cache key a {@link CachePolicy} adds to host and path: the query string parameters
+ * it selects (in the order the client sent them), and the values of the headers and cookies it
+ * selects (sorted by name), written after a {@code #}, which never occurs in a request target, so
+ * two keys differ exactly when the selected values differ.
  */
 public final class CacheKeyParts {
 
   private CacheKeyParts() {}
 
   /**
-   * The key target: {@code path}, {@code ?} and the selected parameters, then
-   * {@code #h:name=value,...;c:name=value,...} when the policy selects headers or cookies.
+   * The key target: {@code path}, {@code ?} and the selected parameters, then {@code
+   * #h:name=value,...;c:name=value,...} when the policy selects headers or cookies.
    *
    * @param rawQuery the query without {@code ?}, or null
    * @param header a request header's values joined with {@code ,} by name, null when absent
    */
-  public static String target(CachePolicy policy, String path, String rawQuery, Function<String, String> header) {
+  public static String target(
+      CachePolicy policy, String path, String rawQuery, Function<String, String> header) {
     StringBuilder b = new StringBuilder(path);
     String q = query(rawQuery, policy.queryStrings(), Selection.NONE);
     if (!q.isEmpty()) {
@@ -74,11 +75,13 @@ public final class CacheKeyParts {
     }
     if (policy.cookies().kind() != Selection.Kind.NONE) {
       TreeMap<String, String> c = new TreeMap<>();
-      cookies(header.apply("Cookie")).forEach((n, v) -> {
-        if (policy.cookies().includes(n, false)) {
-          c.put(n, v);
-        }
-      });
+      cookies(header.apply("Cookie"))
+          .forEach(
+              (n, v) -> {
+                if (policy.cookies().includes(n, false)) {
+                  c.put(n, v);
+                }
+              });
       if (!c.isEmpty()) {
         b.append(b.length() == 0 ? "" : ";");
       }
@@ -99,7 +102,9 @@ public final class CacheKeyParts {
     }
   }
 
-  /** The cookies of a {@code Cookie} header value (RFC 6265 5.4), in order; later duplicates win. */
+  /**
+   * The cookies of a {@code Cookie} header value (RFC 6265 5.4), in order; later duplicates win.
+   */
   public static Map<String, String> cookies(String cookieHeader) {
     Map<String, String> out = new java.util.LinkedHashMap<>();
     if (cookieHeader == null) {

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A distribution: the names it serves, its origins and origin groups, and its ordered
- * behaviors, the last of which matches every path.
+ * A distribution: the names it serves, its origins and origin groups, and its ordered behaviors,
+ * the last of which matches every path.
  *
  * @param id unique in the document
  * @param hosts lower-case host names served (each in one distribution only)
@@ -14,8 +14,13 @@ import java.util.List;
  * @param behaviors first match wins; the last is {@code *}
  * @param trustForwardedHeaders pass the viewer's {@code Forwarded}/{@code X-Forwarded-*} fields on
  */
-public record Distribution(String id, List<String> hosts, List<OriginSpec> origins, List<OriginGroup> originGroups,
-    List<Behavior> behaviors, boolean trustForwardedHeaders) {
+public record Distribution(
+    String id,
+    List<String> hosts,
+    List<OriginSpec> origins,
+    List<OriginGroup> originGroups,
+    List<Behavior> behaviors,
+    boolean trustForwardedHeaders) {
 
   public Distribution {
     hosts = List.copyOf(hosts);

@@ -9,10 +9,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One validated {@code distributions.yaml}: the distributions and the user-defined policies,
- * with the text it was read from and that text's content hash, which names the version. The
- * document is self-contained (it carries its own text), so any member can hand it to another
- * cluster. Built by {@link DistributionsParser}; immutable.
+ * One validated {@code distributions.yaml}: the distributions and the user-defined policies, with
+ * the text it was read from and that text's content hash, which names the version. The document is
+ * self-contained (it carries its own text), so any member can hand it to another cluster. Built by
+ * {@link DistributionsParser}; immutable.
  *
  * @param distributions every distribution
  * @param cachePolicies user-defined cache policies by name (the built-ins are not listed)
@@ -20,8 +20,12 @@ import java.util.Map;
  * @param text the YAML text
  * @param hash the first 12 hex digits of the SHA-256 of {@code text}
  */
-public record DistributionsDocument(List<Distribution> distributions, Map<String, CachePolicy> cachePolicies,
-    Map<String, OriginRequestPolicy> originRequestPolicies, String text, String hash) {
+public record DistributionsDocument(
+    List<Distribution> distributions,
+    Map<String, CachePolicy> cachePolicies,
+    Map<String, OriginRequestPolicy> originRequestPolicies,
+    String text,
+    String hash) {
 
   public DistributionsDocument {
     distributions = List.copyOf(distributions);
@@ -48,13 +52,17 @@ public record DistributionsDocument(List<Distribution> distributions, Map<String
   /** Host name to distribution, without {@code *}. */
   public Map<String, Distribution> byHost() {
     Map<String, Distribution> m = new HashMap<>();
-    distributions.forEach(d -> d.hosts().stream().filter(h -> !h.equals("*")).forEach(h -> m.put(h, d)));
+    distributions.forEach(
+        d -> d.hosts().stream().filter(h -> !h.equals("*")).forEach(h -> m.put(h, d)));
     return m;
   }
 
   /** Every host name the document serves (without {@code *}). */
   public List<String> hosts() {
-    return distributions.stream().flatMap(d -> d.hosts().stream()).filter(h -> !h.equals("*")).toList();
+    return distributions.stream()
+        .flatMap(d -> d.hosts().stream())
+        .filter(h -> !h.equals("*"))
+        .toList();
   }
 
   /** The content hash of {@code text}: 12 lower-case hex digits of its SHA-256. */

@@ -20,24 +20,35 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
  * Reads and validates a {@code distributions.yaml} ({@link DistributionsDocument}). The whole
- * document is checked and every mistake reported ({@link Problems.DocumentException}, one
- * {@code FILE:LINE: key 'PATH': what} a line): unknown keys, bad values, a host in two
- * distributions, a behavior naming an unknown origin or policy, a last behavior that is not
- * {@code *}, a behavior no request can reach, TTLs out of order.
+ * document is checked and every mistake reported ({@link Problems.DocumentException}, one {@code
+ * FILE:LINE: key 'PATH': what} a line): unknown keys, bad values, a host in two distributions, a
+ * behavior naming an unknown origin or policy, a last behavior that is not {@code *}, a behavior no
+ * request can reach, TTLs out of order.
  */
 public final class DistributionsParser {
 
-  private static final Set<String> TOP = Set.of("distributions", "cachePolicies", "originRequestPolicies");
-  private static final Set<String> DIST = Set.of("id", "hosts", "origins", "originGroups", "behaviors",
-      "trustForwardedHeaders");
-  private static final Set<String> ORIGIN = Set.of("id", "url", "hostHeader", "pathPrefix", "headers",
-      "connectTimeoutMillis", "readTimeoutMillis", "attempts", "poolSize");
+  private static final Set<String> TOP =
+      Set.of("distributions", "cachePolicies", "originRequestPolicies");
+  private static final Set<String> DIST =
+      Set.of("id", "hosts", "origins", "originGroups", "behaviors", "trustForwardedHeaders");
+  private static final Set<String> ORIGIN =
+      Set.of(
+          "id",
+          "url",
+          "hostHeader",
+          "pathPrefix",
+          "headers",
+          "connectTimeoutMillis",
+          "readTimeoutMillis",
+          "attempts",
+          "poolSize");
   private static final Set<String> GROUP = Set.of("id", "members", "failoverOn");
-  private static final Set<String> BEHAVIOR = Set.of("path", "target", "allowedMethods", "cachePolicy",
-      "originRequestPolicy");
-  private static final Set<String> CACHE_POLICY = Set.of("name", "minTtl", "defaultTtl", "maxTtl", "queryStrings",
-      "headers", "cookies");
-  private static final Set<String> ORIGIN_POLICY = Set.of("name", "headers", "cookies", "queryStrings");
+  private static final Set<String> BEHAVIOR =
+      Set.of("path", "target", "allowedMethods", "cachePolicy", "originRequestPolicy");
+  private static final Set<String> CACHE_POLICY =
+      Set.of("name", "minTtl", "defaultTtl", "maxTtl", "queryStrings", "headers", "cookies");
+  private static final Set<String> ORIGIN_POLICY =
+      Set.of("name", "headers", "cookies", "queryStrings");
   private static final String ID = "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}";
   private static final String HOST = "[a-z0-9]([a-z0-9.-]*[a-z0-9])?";
 
@@ -47,14 +58,18 @@ public final class DistributionsParser {
     this.y = new YamlTree(problems);
   }
 
-  /** Reads {@code file}; any problem (missing file included) is a {@link Problems.DocumentException}. */
+  /**
+   * Reads {@code file}; any problem (missing file included) is a {@link
+   * Problems.DocumentException}.
+   */
   public static DistributionsDocument load(Path file) {
     try {
       return parse(Files.readString(file), file.toString());
     } catch (NoSuchFileException e) {
       throw new Problems.DocumentException(List.of(file + ":1: key '': file not found"));
     } catch (IOException e) {
-      throw new Problems.DocumentException(List.of(file + ":1: key '': cannot read: " + e.getMessage()));
+      throw new Problems.DocumentException(
+          List.of(file + ":1: key '': cannot read: " + e.getMessage()));
     }
   }
 
@@ -67,16 +82,28 @@ public final class DistributionsParser {
   }
 
   /**
-   * The one implicit distribution of a standalone edge ({@code edge --origin URL}) or of one
-   * {@code {host, origin}} entry of an edge's own file: every path to {@code originUrl}, cached
-   * as the origin says (RFC 9111, no policy: {@code cachePolicy} null), the viewer's request
-   * forwarded whole.
+   * The one implicit distribution of a standalone edge ({@code edge --origin URL}) or of one {@code
+   * {host, origin}} entry of an edge's own file: every path to {@code originUrl}, cached as the
+   * origin says (RFC 9111, no policy: {@code cachePolicy} null), the viewer's request forwarded
+   * whole.
    */
-  public static Distribution implicit(String id, String host, String originUrl, boolean trustForwardedHeaders) {
+  public static Distribution implicit(
+      String id, String host, String originUrl, boolean trustForwardedHeaders) {
     OriginSpec o = new OriginSpec("origin", originUrl, null, "", Map.of(), 2000, 10_000, 1, 64);
-    Behavior b = new Behavior(new PathPattern(PathPattern.DEFAULT), "origin", Behavior.ALL_METHODS, null,
-        OriginRequestPolicy.ALL_VIEWER, 0);
-    return new Distribution(id, List.of(host.toLowerCase(Locale.ROOT)), List.of(o), List.of(), List.of(b),
+    Behavior b =
+        new Behavior(
+            new PathPattern(PathPattern.DEFAULT),
+            "origin",
+            Behavior.ALL_METHODS,
+            null,
+            OriginRequestPolicy.ALL_VIEWER,
+            0);
+    return new Distribution(
+        id,
+        List.of(host.toLowerCase(Locale.ROOT)),
+        List.of(o),
+        List.of(),
+        List.of(b),
         trustForwardedHeaders);
   }
 
@@ -90,8 +117,11 @@ public final class DistributionsParser {
     List<Node> cps = y.sequence(top.get("cachePolicies"), "cachePolicies");
     for (int i = 0; i < cps.size(); i++) {
       CachePolicy p = cachePolicy(cps.get(i), "cachePolicies[" + i + "]");
-      if (p != null && (CachePolicy.BUILT_IN.containsKey(p.name()) || cache.put(p.name(), p) != null)) {
-        y.problems.add(YamlTree.line(cps.get(i)), "cachePolicies[" + i + "].name",
+      if (p != null
+          && (CachePolicy.BUILT_IN.containsKey(p.name()) || cache.put(p.name(), p) != null)) {
+        y.problems.add(
+            YamlTree.line(cps.get(i)),
+            "cachePolicies[" + i + "].name",
             "a name not used by a built-in or another policy, got '" + p.name() + "'");
       }
     }
@@ -99,14 +129,18 @@ public final class DistributionsParser {
     List<Node> ops = y.sequence(top.get("originRequestPolicies"), "originRequestPolicies");
     for (int i = 0; i < ops.size(); i++) {
       OriginRequestPolicy p = originPolicy(ops.get(i), "originRequestPolicies[" + i + "]");
-      if (p != null && (OriginRequestPolicy.BUILT_IN.containsKey(p.name()) || orp.put(p.name(), p) != null)) {
-        y.problems.add(YamlTree.line(ops.get(i)), "originRequestPolicies[" + i + "].name",
+      if (p != null
+          && (OriginRequestPolicy.BUILT_IN.containsKey(p.name()) || orp.put(p.name(), p) != null)) {
+        y.problems.add(
+            YamlTree.line(ops.get(i)),
+            "originRequestPolicies[" + i + "].name",
             "a name not used by a built-in or another policy, got '" + p.name() + "'");
       }
     }
     Node dn = top.get("distributions");
     if (dn == null) {
-      y.problems.add(YamlTree.line(root), "distributions", "required, missing (at least one distribution)");
+      y.problems.add(
+          YamlTree.line(root), "distributions", "required, missing (at least one distribution)");
     }
     List<Node> ds = y.sequence(dn, "distributions");
     if (dn != null && ds.isEmpty()) {
@@ -122,15 +156,22 @@ public final class DistributionsParser {
         continue;
       }
       if (!ids.add(d.id())) {
-        y.problems.add(YamlTree.line(ds.get(i)), key + ".id", "an id no other distribution has, got '" + d.id() + "' twice");
+        y.problems.add(
+            YamlTree.line(ds.get(i)),
+            key + ".id",
+            "an id no other distribution has, got '" + d.id() + "' twice");
       }
       out.add(d);
     }
     return new DistributionsDocument(out, cache, orp, text, DistributionsDocument.hashOf(text));
   }
 
-  private Distribution distribution(Node n, String key, Map<String, CachePolicy> cache,
-      Map<String, OriginRequestPolicy> orp, Map<String, String> hostOwner) {
+  private Distribution distribution(
+      Node n,
+      String key,
+      Map<String, CachePolicy> cache,
+      Map<String, OriginRequestPolicy> orp,
+      Map<String, String> hostOwner) {
     Map<String, Node> m = y.mapping(n, key, DIST);
     String id = id(m, "id", key, n);
     String owner = id == null ? key : id;
@@ -138,21 +179,36 @@ public final class DistributionsParser {
     Set<String> seen = new HashSet<>();
     List<String> raw = y.texts(m, "hosts", key, List.of());
     if (raw.isEmpty()) {
-      y.problems.add(YamlTree.line(m.getOrDefault("hosts", n)), key + ".hosts", "at least one host name, got none");
+      y.problems.add(
+          YamlTree.line(m.getOrDefault("hosts", n)),
+          key + ".hosts",
+          "at least one host name, got none");
     }
     for (int i = 0; i < raw.size(); i++) {
       String h = raw.get(i).toLowerCase(Locale.ROOT);
       h = h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
       if (!h.equals("*") && (!h.matches(HOST) || h.length() > 253)) {
-        y.problems.add(YamlTree.line(m.get("hosts")), key + ".hosts[" + i + "]", "a host name or *, got '" + raw.get(i) + "'");
+        y.problems.add(
+            YamlTree.line(m.get("hosts")),
+            key + ".hosts[" + i + "]",
+            "a host name or *, got '" + raw.get(i) + "'");
       } else if (!seen.add(h)) {
-        y.problems.add(YamlTree.line(m.get("hosts")), key + ".hosts[" + i + "]", "distinct hosts, got '" + h + "' twice");
+        y.problems.add(
+            YamlTree.line(m.get("hosts")),
+            key + ".hosts[" + i + "]",
+            "distinct hosts, got '" + h + "' twice");
       } else {
         hosts.add(h);
         String other = hostOwner.putIfAbsent(h, owner);
         if (other != null) {
-          y.problems.add(YamlTree.line(m.get("hosts")), key + ".hosts",
-              "hosts no other distribution serves, got '" + h + "' also in distribution '" + other + "'");
+          y.problems.add(
+              YamlTree.line(m.get("hosts")),
+              key + ".hosts",
+              "hosts no other distribution serves, got '"
+                  + h
+                  + "' also in distribution '"
+                  + other
+                  + "'");
         }
       }
     }
@@ -160,12 +216,18 @@ public final class DistributionsParser {
     Set<String> targets = new HashSet<>();
     List<Node> on = y.sequence(m.get("origins"), key + ".origins");
     if (on.isEmpty()) {
-      y.problems.add(YamlTree.line(m.getOrDefault("origins", n)), key + ".origins", "at least one origin, got none");
+      y.problems.add(
+          YamlTree.line(m.getOrDefault("origins", n)),
+          key + ".origins",
+          "at least one origin, got none");
     }
     for (int i = 0; i < on.size(); i++) {
       OriginSpec o = origin(on.get(i), key + ".origins[" + i + "]");
       if (o != null && !targets.add(o.id())) {
-        y.problems.add(YamlTree.line(on.get(i)), key + ".origins[" + i + "].id", "an id unique among origins and groups, got '" + o.id() + "' twice");
+        y.problems.add(
+            YamlTree.line(on.get(i)),
+            key + ".origins[" + i + "].id",
+            "an id unique among origins and groups, got '" + o.id() + "' twice");
       } else if (o != null) {
         origins.add(o);
       }
@@ -179,12 +241,16 @@ public final class DistributionsParser {
       String gid = id(g, "id", gk, gn.get(i));
       List<String> members = y.texts(g, "members", gk, List.of());
       if (members.size() < 2) {
-        y.problems.add(YamlTree.line(g.getOrDefault("members", gn.get(i))), gk + ".members",
+        y.problems.add(
+            YamlTree.line(g.getOrDefault("members", gn.get(i))),
+            gk + ".members",
             "at least two origin ids (primary first), got " + members.size());
       }
       for (int j = 0; j < members.size(); j++) {
         if (!originIds.contains(members.get(j))) {
-          y.problems.add(YamlTree.line(g.get("members")), gk + ".members[" + j + "]",
+          y.problems.add(
+              YamlTree.line(g.get("members")),
+              gk + ".members[" + j + "]",
               "an origin id of this distribution " + originIds + ", got '" + members.get(j) + "'");
         }
       }
@@ -201,13 +267,18 @@ public final class DistributionsParser {
             }
             codes.add(c);
           } catch (NumberFormatException e) {
-            y.problems.add(YamlTree.line(g.get("failoverOn")), gk + ".failoverOn[" + j + "]",
+            y.problems.add(
+                YamlTree.line(g.get("failoverOn")),
+                gk + ".failoverOn[" + j + "]",
                 "an HTTP status 400..599, got '" + rawCodes.get(j) + "'");
           }
         }
       }
       if (gid != null && !targets.add(gid)) {
-        y.problems.add(YamlTree.line(gn.get(i)), gk + ".id", "an id unique among origins and groups, got '" + gid + "' twice");
+        y.problems.add(
+            YamlTree.line(gn.get(i)),
+            gk + ".id",
+            "an id unique among origins and groups, got '" + gid + "' twice");
       } else if (gid != null) {
         groups.add(new OriginGroup(gid, members, codes));
       }
@@ -215,7 +286,9 @@ public final class DistributionsParser {
     List<Behavior> behaviors = new ArrayList<>();
     List<Node> bn = y.sequence(m.get("behaviors"), key + ".behaviors");
     if (bn.isEmpty()) {
-      y.problems.add(YamlTree.line(m.getOrDefault("behaviors", n)), key + ".behaviors",
+      y.problems.add(
+          YamlTree.line(m.getOrDefault("behaviors", n)),
+          key + ".behaviors",
           "at least one behavior, the last with path \"*\", got none");
     }
     Behavior catchAll = null;
@@ -226,13 +299,26 @@ public final class DistributionsParser {
         continue;
       }
       if (catchAll != null) {
-        y.problems.add(b.line(), bk + ".path", "a behavior some request can reach, got '" + b.path().text()
-            + "' after the catch-all '" + catchAll.path().text() + "' of line " + catchAll.line());
+        y.problems.add(
+            b.line(),
+            bk + ".path",
+            "a behavior some request can reach, got '"
+                + b.path().text()
+                + "' after the catch-all '"
+                + catchAll.path().text()
+                + "' of line "
+                + catchAll.line());
       } else {
         for (Behavior earlier : behaviors) {
           if (earlier.path().text().equals(b.path().text())) {
-            y.problems.add(b.line(), bk + ".path", "a behavior some request can reach, got '" + b.path().text()
-                + "' also at line " + earlier.line() + " (the first match wins)");
+            y.problems.add(
+                b.line(),
+                bk + ".path",
+                "a behavior some request can reach, got '"
+                    + b.path().text()
+                    + "' also at line "
+                    + earlier.line()
+                    + " (the first match wins)");
           }
         }
       }
@@ -241,11 +327,17 @@ public final class DistributionsParser {
       }
       behaviors.add(b);
     }
-    if (!bn.isEmpty() && (behaviors.isEmpty() || !behaviors.get(behaviors.size() - 1).path().matchesEverything())) {
+    if (!bn.isEmpty()
+        && (behaviors.isEmpty()
+            || !behaviors.get(behaviors.size() - 1).path().matchesEverything())) {
       Node last = bn.get(bn.size() - 1);
-      y.problems.add(YamlTree.line(last), key + ".behaviors[" + (bn.size() - 1) + "].path",
-          "the last behavior to be the default, path \"*\"" + (behaviors.isEmpty() ? "" : ", got '"
-              + behaviors.get(behaviors.size() - 1).path().text() + "'"));
+      y.problems.add(
+          YamlTree.line(last),
+          key + ".behaviors[" + (bn.size() - 1) + "].path",
+          "the last behavior to be the default, path \"*\""
+              + (behaviors.isEmpty()
+                  ? ""
+                  : ", got '" + behaviors.get(behaviors.size() - 1).path().text() + "'"));
     }
     boolean trust = y.bool(m, "trustForwardedHeaders", key, false);
     if (id == null || hosts.isEmpty() || origins.isEmpty() || behaviors.isEmpty()) {
@@ -259,30 +351,44 @@ public final class DistributionsParser {
     String id = id(m, "id", key, n);
     String url = y.text(m, "url", key, n, true);
     if (url != null && !validUrl(url)) {
-      y.problems.add(YamlTree.line(m.get("url")), key + ".url", "http://host[:port] or https://host[:port] without path, got '" + url + "'");
+      y.problems.add(
+          YamlTree.line(m.get("url")),
+          key + ".url",
+          "http://host[:port] or https://host[:port] without path, got '" + url + "'");
       url = null;
     }
     String hostHeader = y.text(m, "hostHeader", key, n, false);
     if (hostHeader != null && !hostHeader.matches("[A-Za-z0-9.:\\[\\]-]+")) {
-      y.problems.add(YamlTree.line(m.get("hostHeader")), key + ".hostHeader", "a host[:port], got '" + hostHeader + "'");
+      y.problems.add(
+          YamlTree.line(m.get("hostHeader")),
+          key + ".hostHeader",
+          "a host[:port], got '" + hostHeader + "'");
     }
     String prefix = y.text(m, "pathPrefix", key, n, false);
     prefix = prefix == null ? "" : prefix;
-    if (!prefix.isEmpty() && (!prefix.startsWith("/") || prefix.endsWith("/") || prefix.contains("?") || prefix.contains("#"))) {
-      y.problems.add(YamlTree.line(m.get("pathPrefix")), key + ".pathPrefix",
+    if (!prefix.isEmpty()
+        && (!prefix.startsWith("/")
+            || prefix.endsWith("/")
+            || prefix.contains("?")
+            || prefix.contains("#"))) {
+      y.problems.add(
+          YamlTree.line(m.get("pathPrefix")),
+          key + ".pathPrefix",
           "a path starting with / and not ending with /, without ? or #, got '" + prefix + "'");
     }
     Map<String, String> headers = new LinkedHashMap<>();
     Node hn = m.get("headers");
     if (hn != null) {
       Map<String, Node> hm = y.mapping(hn, key + ".headers", new AnyKeys());
-      hm.forEach((k, v) -> {
-        if (!k.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+") || !(v instanceof ScalarNode)) {
-          y.problems.add(YamlTree.line(v), key + ".headers." + k, "a header name and a text value");
-        } else {
-          headers.put(k, ((ScalarNode) v).getValue());
-        }
-      });
+      hm.forEach(
+          (k, v) -> {
+            if (!k.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+") || !(v instanceof ScalarNode)) {
+              y.problems.add(
+                  YamlTree.line(v), key + ".headers." + k, "a header name and a text value");
+            } else {
+              headers.put(k, ((ScalarNode) v).getValue());
+            }
+          });
     }
     int connect = (int) y.number(m, "connectTimeoutMillis", key, 1, 600_000, 2000);
     int read = (int) y.number(m, "readTimeoutMillis", key, 1, 3_600_000, 10_000);
@@ -294,18 +400,31 @@ public final class DistributionsParser {
     return new OriginSpec(id, url, hostHeader, prefix, headers, connect, read, attempts, pool);
   }
 
-  private Behavior behavior(Node n, String key, Set<String> targets, Map<String, CachePolicy> cache,
+  private Behavior behavior(
+      Node n,
+      String key,
+      Set<String> targets,
+      Map<String, CachePolicy> cache,
       Map<String, OriginRequestPolicy> orp) {
     Map<String, Node> m = y.mapping(n, key, BEHAVIOR);
     String path = y.text(m, "path", key, n, true);
     if (path != null && (path.length() > 255 || !(path.startsWith("/") || path.startsWith("*")))) {
-      y.problems.add(YamlTree.line(m.get("path")), key + ".path", "a pattern starting with / or *, at most 255 characters, got '" + path + "'");
+      y.problems.add(
+          YamlTree.line(m.get("path")),
+          key + ".path",
+          "a pattern starting with / or *, at most 255 characters, got '" + path + "'");
       path = null;
     }
     String target = y.text(m, "target", key, n, true);
     if (target != null && !targets.contains(target)) {
-      y.problems.add(YamlTree.line(m.get("target")), key + ".target", "an origin or origin group of this distribution "
-          + new java.util.TreeSet<>(targets) + ", got '" + target + "'");
+      y.problems.add(
+          YamlTree.line(m.get("target")),
+          key + ".target",
+          "an origin or origin group of this distribution "
+              + new java.util.TreeSet<>(targets)
+              + ", got '"
+              + target
+              + "'");
       target = null;
     }
     Set<String> methods = Behavior.GET_HEAD;
@@ -313,31 +432,56 @@ public final class DistributionsParser {
     if (rawMethods != null) {
       Set<String> given = new HashSet<>();
       rawMethods.forEach(s -> given.add(s.toUpperCase(Locale.ROOT)));
-      if (given.equals(Behavior.GET_HEAD) || given.equals(Behavior.GET_HEAD_OPTIONS) || given.equals(Behavior.ALL_METHODS)) {
+      if (given.equals(Behavior.GET_HEAD)
+          || given.equals(Behavior.GET_HEAD_OPTIONS)
+          || given.equals(Behavior.ALL_METHODS)) {
         methods = given;
       } else {
-        y.problems.add(YamlTree.line(m.get("allowedMethods")), key + ".allowedMethods",
-            "[GET, HEAD], [GET, HEAD, OPTIONS] or [GET, HEAD, OPTIONS, PUT, POST, PATCH, DELETE], got " + rawMethods);
+        y.problems.add(
+            YamlTree.line(m.get("allowedMethods")),
+            key + ".allowedMethods",
+            "[GET, HEAD], [GET, HEAD, OPTIONS] or [GET, HEAD, OPTIONS, PUT, POST, PATCH, DELETE], got "
+                + rawMethods);
       }
     }
     String cpName = y.text(m, "cachePolicy", key, n, false);
     CachePolicy cp = CachePolicy.CACHING_OPTIMIZED;
     if (cpName != null) {
-      cp = CachePolicy.BUILT_IN.containsKey(cpName) ? CachePolicy.BUILT_IN.get(cpName) : cache.get(cpName);
+      cp =
+          CachePolicy.BUILT_IN.containsKey(cpName)
+              ? CachePolicy.BUILT_IN.get(cpName)
+              : cache.get(cpName);
       if (cp == null) {
-        y.problems.add(YamlTree.line(m.get("cachePolicy")), key + ".cachePolicy", "a built-in "
-            + new java.util.TreeSet<>(CachePolicy.BUILT_IN.keySet()) + " or defined cache policy " + cache.keySet()
-            + ", got '" + cpName + "'");
+        y.problems.add(
+            YamlTree.line(m.get("cachePolicy")),
+            key + ".cachePolicy",
+            "a built-in "
+                + new java.util.TreeSet<>(CachePolicy.BUILT_IN.keySet())
+                + " or defined cache policy "
+                + cache.keySet()
+                + ", got '"
+                + cpName
+                + "'");
       }
     }
     String opName = y.text(m, "originRequestPolicy", key, n, false);
     OriginRequestPolicy op = null;
     if (opName != null) {
-      op = OriginRequestPolicy.BUILT_IN.containsKey(opName) ? OriginRequestPolicy.BUILT_IN.get(opName) : orp.get(opName);
+      op =
+          OriginRequestPolicy.BUILT_IN.containsKey(opName)
+              ? OriginRequestPolicy.BUILT_IN.get(opName)
+              : orp.get(opName);
       if (op == null) {
-        y.problems.add(YamlTree.line(m.get("originRequestPolicy")), key + ".originRequestPolicy", "a built-in "
-            + new java.util.TreeSet<>(OriginRequestPolicy.BUILT_IN.keySet()) + " or defined origin request policy "
-            + orp.keySet() + ", got '" + opName + "'");
+        y.problems.add(
+            YamlTree.line(m.get("originRequestPolicy")),
+            key + ".originRequestPolicy",
+            "a built-in "
+                + new java.util.TreeSet<>(OriginRequestPolicy.BUILT_IN.keySet())
+                + " or defined origin request policy "
+                + orp.keySet()
+                + ", got '"
+                + opName
+                + "'");
       }
     }
     if (path == null || target == null || cp == null || (opName != null && op == null)) {
@@ -353,12 +497,18 @@ public final class DistributionsParser {
     long min = y.number(m, "minTtl", key, 0, 100L * CachePolicy.YEAR, 0);
     long def = y.number(m, "defaultTtl", key, 0, 100L * CachePolicy.YEAR, Math.min(86_400, max));
     if (min > def || def > max) {
-      y.problems.add(YamlTree.line(n), key, "minTtl <= defaultTtl <= maxTtl, got " + min + ", " + def + ", " + max);
+      y.problems.add(
+          YamlTree.line(n),
+          key,
+          "minTtl <= defaultTtl <= maxTtl, got " + min + ", " + def + ", " + max);
     }
     Selection q = selection(m.get("queryStrings"), key + ".queryStrings");
     Selection h = selection(m.get("headers"), key + ".headers");
     if (h.kind() == Selection.Kind.ALL || h.kind() == Selection.Kind.DENY) {
-      y.problems.add(YamlTree.line(m.get("headers")), key + ".headers", "none or {allow: [...]} (a cache key cannot hold every header), got " + h);
+      y.problems.add(
+          YamlTree.line(m.get("headers")),
+          key + ".headers",
+          "none or {allow: [...]} (a cache key cannot hold every header), got " + h);
     }
     Selection c = selection(m.get("cookies"), key + ".cookies");
     return name == null ? null : new CachePolicy(name, min, def, max, q, h, c);
@@ -386,18 +536,25 @@ public final class DistributionsParser {
         String which = m.keySet().iterator().next();
         List<String> names = y.texts(m, which, key, List.of());
         if (!names.isEmpty()) {
-          return new Selection(which.equals("allow") ? Selection.Kind.ALLOW : Selection.Kind.DENY, names);
+          return new Selection(
+              which.equals("allow") ? Selection.Kind.ALLOW : Selection.Kind.DENY, names);
         }
       }
     }
-    y.problems.add(YamlTree.line(n), key, "none, all, {allow: [names]} or {deny: [names]}, got " + YamlTree.describe(n));
+    y.problems.add(
+        YamlTree.line(n),
+        key,
+        "none, all, {allow: [names]} or {deny: [names]}, got " + YamlTree.describe(n));
     return Selection.NONE;
   }
 
   private String id(Map<String, Node> m, String name, String key, Node parent) {
     String id = y.text(m, name, key, parent, true);
     if (id != null && !id.matches(ID)) {
-      y.problems.add(YamlTree.line(m.get(name)), YamlTree.join(key, name), "1-64 characters of A-Z a-z 0-9 _ . -, got '" + id + "'");
+      y.problems.add(
+          YamlTree.line(m.get(name)),
+          YamlTree.join(key, name),
+          "1-64 characters of A-Z a-z 0-9 _ . -, got '" + id + "'");
       return null;
     }
     return id;
@@ -406,9 +563,11 @@ public final class DistributionsParser {
   private static boolean validUrl(String s) {
     try {
       URI u = new URI(s);
-      return ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null
+      return ("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
+          && u.getHost() != null
           && (u.getPath() == null || u.getPath().isEmpty() || u.getPath().equals("/"))
-          && u.getQuery() == null && u.getUserInfo() == null;
+          && u.getQuery() == null
+          && u.getUserInfo() == null;
     } catch (URISyntaxException e) {
       return false;
     }

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * An origin group (CloudFront's origin failover): each request goes to the first member not
- * known to be failing; when it answers one of {@code failoverOn}, or cannot be connected to, or
- * times out, the same request goes to the next member.
+ * An origin group (CloudFront's origin failover): each request goes to the first member not known
+ * to be failing; when it answers one of {@code failoverOn}, or cannot be connected to, or times
+ * out, the same request goes to the next member.
  *
  * @param id unique among the distribution's origins and groups
  * @param members origin ids, primary first (at least two)

@@ -17,8 +17,16 @@ import java.util.Map;
  * @param attempts connection attempts before the origin counts as failed (1..3)
  * @param poolSize keep-alive connections kept to it per edge
  */
-public record OriginSpec(String id, String url, String hostHeader, String pathPrefix, Map<String, String> headers,
-    int connectTimeoutMillis, int readTimeoutMillis, int attempts, int poolSize) {
+public record OriginSpec(
+    String id,
+    String url,
+    String hostHeader,
+    String pathPrefix,
+    Map<String, String> headers,
+    int connectTimeoutMillis,
+    int readTimeoutMillis,
+    int attempts,
+    int poolSize) {
 
   public OriginSpec {
     headers = Map.copyOf(headers);

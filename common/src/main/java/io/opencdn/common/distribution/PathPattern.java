@@ -1,9 +1,9 @@
 package io.opencdn.common.distribution;
 
 /**
- * A behavior's path pattern with CloudFront's semantics: {@code *} matches zero or more
- * characters (slashes included), {@code ?} exactly one, everything else itself, case-sensitive,
- * against the whole path (without the query). {@code *} alone matches every path.
+ * A behavior's path pattern with CloudFront's semantics: {@code *} matches zero or more characters
+ * (slashes included), {@code ?} exactly one, everything else itself, case-sensitive, against the
+ * whole path (without the query). {@code *} alone matches every path.
  *
  * @param text the pattern as written, at most 255 characters
  */
@@ -12,7 +12,10 @@ public record PathPattern(String text) {
   /** The pattern of the default behavior. */
   public static final String DEFAULT = "*";
 
-  /** True when {@code path} matches the whole pattern (iterative glob match, no backtracking blow-up). */
+  /**
+   * True when {@code path} matches the whole pattern (iterative glob match, no backtracking
+   * blow-up).
+   */
   public boolean matches(String path) {
     String p = text;
     int pi = 0;

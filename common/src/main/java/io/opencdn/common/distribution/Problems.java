@@ -4,16 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every mistake found in one {@code distributions.yaml}, each as {@code FILE:LINE: key 'PATH': what},
- * collected while the whole document is read, so an operator sees all of them at once rather than
- * one per attempt.
+ * Every mistake found in one {@code distributions.yaml}, each as {@code FILE:LINE: key 'PATH':
+ * what}, collected while the whole document is read, so an operator sees all of them at once rather
+ * than one per attempt.
  */
 public final class Problems {
 
   private final String source;
   private final List<String> lines = new ArrayList<>();
 
-  /** @param source the file name errors are reported under */
+  /**
+   * @param source the file name errors are reported under
+   */
   public Problems(String source) {
     this.source = source;
   }

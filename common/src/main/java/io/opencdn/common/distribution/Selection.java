@@ -4,17 +4,22 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Which query strings, headers or cookies a policy names: {@code none}, {@code all}, an allow
- * list or a deny list (CloudFront's {@code none}/{@code all}/{@code whitelist}/{@code allExcept}).
+ * Which query strings, headers or cookies a policy names: {@code none}, {@code all}, an allow list
+ * or a deny list (CloudFront's {@code none}/{@code all}/{@code whitelist}/{@code allExcept}).
  *
  * @param kind which of the four
- * @param names the list of {@link Kind#ALLOW} or {@link Kind#DENY} (empty otherwise); header
- *     names compare case-insensitively, query strings and cookies exactly
+ * @param names the list of {@link Kind#ALLOW} or {@link Kind#DENY} (empty otherwise); header names
+ *     compare case-insensitively, query strings and cookies exactly
  */
 public record Selection(Kind kind, List<String> names) {
 
   /** How names are selected. */
-  public enum Kind { NONE, ALL, ALLOW, DENY }
+  public enum Kind {
+    NONE,
+    ALL,
+    ALLOW,
+    DENY
+  }
 
   public static final Selection NONE = new Selection(Kind.NONE, List.of());
   public static final Selection ALL = new Selection(Kind.ALL, List.of());
@@ -52,7 +57,9 @@ public record Selection(Kind kind, List<String> names) {
     return false;
   }
 
-  /** As written in YAML: {@code none}, {@code all}, {@code {allow: [..]}} or {@code {deny: [..]}}. */
+  /**
+   * As written in YAML: {@code none}, {@code all}, {@code {allow: [..]}} or {@code {deny: [..]}}.
+   */
   @Override
   public String toString() {
     return switch (kind) {

@@ -63,7 +63,10 @@ final class YamlTree {
     for (NodeTuple t : m.getValue()) {
       String k = t.getKeyNode() instanceof ScalarNode s ? s.getValue() : null;
       if (k == null || !known.contains(k)) {
-        problems.add(line(t.getKeyNode()), join(key, String.valueOf(k)), "unknown key; known keys are " + known);
+        problems.add(
+            line(t.getKeyNode()),
+            join(key, String.valueOf(k)),
+            "unknown key; known keys are " + known);
         continue;
       }
       out.put(k, t.getValueNode());
@@ -83,7 +86,9 @@ final class YamlTree {
     return s.getValue();
   }
 
-  /** A scalar's text, or null when absent ({@code required}: reported) or not a scalar (reported). */
+  /**
+   * A scalar's text, or null when absent ({@code required}: reported) or not a scalar (reported).
+   */
   String text(Map<String, Node> m, String name, String key, Node parent, boolean required) {
     Node n = m.get(name);
     if (n == null) {
@@ -115,7 +120,10 @@ final class YamlTree {
         // reported below
       }
     }
-    problems.add(line(n), join(key, name), "expected a whole number " + min + ".." + max + ", got " + describe(n));
+    problems.add(
+        line(n),
+        join(key, name),
+        "expected a whole number " + min + ".." + max + ", got " + describe(n));
     return def;
   }
 
@@ -131,7 +139,10 @@ final class YamlTree {
       if (items.get(i) instanceof ScalarNode s) {
         out.add(s.getValue());
       } else {
-        problems.add(line(items.get(i)), join(key, name) + "[" + i + "]", "expected a text value, got " + describe(items.get(i)));
+        problems.add(
+            line(items.get(i)),
+            join(key, name) + "[" + i + "]",
+            "expected a text value, got " + describe(items.get(i)));
       }
     }
     return out;
@@ -143,7 +154,8 @@ final class YamlTree {
     if (n == null) {
       return def;
     }
-    if (n instanceof ScalarNode s && (s.getValue().equals("true") || s.getValue().equals("false"))) {
+    if (n instanceof ScalarNode s
+        && (s.getValue().equals("true") || s.getValue().equals("false"))) {
       return Boolean.parseBoolean(s.getValue());
     }
     problems.add(line(n), join(key, name), "expected true or false, got " + describe(n));
@@ -158,6 +170,8 @@ final class YamlTree {
     if (n instanceof ScalarNode s) {
       return "'" + s.getValue() + "'";
     }
-    return n instanceof SequenceNode ? "a list" : n instanceof MappingNode ? "a mapping" : "nothing";
+    return n instanceof SequenceNode
+        ? "a list"
+        : n instanceof MappingNode ? "a mapping" : "nothing";
   }
 }

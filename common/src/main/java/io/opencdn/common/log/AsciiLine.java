@@ -3,12 +3,13 @@ package io.opencdn.common.log;
 /**
  * A reusable buffer one log line is formatted into as ASCII bytes, with JSON string escaping
  * ({@link #json}: as {@link JsonText} escapes), so a line goes to an {@link AsyncLineWriter}
- * without a {@code String} or a character copy. Not thread-safe: one per thread (e.g. in a
- * {@code ThreadLocal}); {@link #reset()} before each line. Grows as needed.
+ * without a {@code String} or a character copy. Not thread-safe: one per thread (e.g. in a {@code
+ * ThreadLocal}); {@link #reset()} before each line. Grows as needed.
  */
 public final class AsciiLine {
 
-  private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] HEX =
+      "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final byte[] NULL = {'n', 'u', 'l', 'l'};
   private byte[] b = new byte[1024];
   private int n;
@@ -84,7 +85,10 @@ public final class AsciiLine {
     return this;
   }
 
-  /** Appends {@code v} with {@code digits} decimals ({@code v} in units of 10^-digits), e.g. 1234 with 3 -> 1.234. */
+  /**
+   * Appends {@code v} with {@code digits} decimals ({@code v} in units of 10^-digits), e.g. 1234
+   * with 3 -> 1.234.
+   */
   public AsciiLine fixed(long v, int digits) {
     long scale = 1;
     for (int i = 0; i < digits; i++) {
@@ -103,7 +107,10 @@ public final class AsciiLine {
     return raw(NULL);
   }
 
-  /** Appends {@code s} as a quoted JSON string escaped as {@link JsonText#string} escapes it, or {@code null}. */
+  /**
+   * Appends {@code s} as a quoted JSON string escaped as {@link JsonText#string} escapes it, or
+   * {@code null}.
+   */
   public AsciiLine json(CharSequence s) {
     if (s == null) {
       return nul();

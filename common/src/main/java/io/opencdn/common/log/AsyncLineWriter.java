@@ -18,26 +18,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes log lines from any thread to a file or standard output on a thread of its own, so the
- * threads that produce them (event loops) never wait for I/O, and costs them little: each
- * producing thread appends its lines as bytes to a chunk of its own ({@value #CHUNK} bytes, under
- * a lock only the writer thread ever contends for), and hands a full chunk to the writer through a
- * queue bounded in bytes ({@code maxPendingBytes}). A chunk that does not fit the queue is dropped
- * and its lines counted ({@link #dropped()}), e.g. while the disk stalls or the reader of standard
+ * threads that produce them (event loops) never wait for I/O, and costs them little: each producing
+ * thread appends its lines as bytes to a chunk of its own ({@value #CHUNK} bytes, under a lock only
+ * the writer thread ever contends for), and hands a full chunk to the writer through a queue
+ * bounded in bytes ({@code maxPendingBytes}). A chunk that does not fit the queue is dropped and
+ * its lines counted ({@link #dropped()}), e.g. while the disk stalls or the reader of standard
  * output is slow: producers never block. So memory stays within {@code maxPendingBytes} plus one
  * chunk per producing thread.
  *
  * <p>The writer writes every full chunk, and at least every {@value #SWEEP_MILLIS} ms takes the
- * partial chunk of each producing thread: a line reaches the output within about that time, and
- * the lines of one thread in the order it offered them. Each
- * write is of whole lines, so lines of another writer of the same descriptor never cut one of
- * these. Lines are ASCII (the callers escape everything else: {@link AsciiLine},
- * {@link JsonText}); {@link #offer(String)} writes a character above 0xFF as {@code ?}. A failed
- * write is logged once (until a write succeeds again) and its lines counted as dropped.
+ * partial chunk of each producing thread: a line reaches the output within about that time, and the
+ * lines of one thread in the order it offered them. Each write is of whole lines, so lines of
+ * another writer of the same descriptor never cut one of these. Lines are ASCII (the callers escape
+ * everything else: {@link AsciiLine}, {@link JsonText}); {@link #offer(String)} writes a character
+ * above 0xFF as {@code ?}. A failed write is logged once (until a write succeeds again) and its
+ * lines counted as dropped.
  */
 public final class AsyncLineWriter implements AutoCloseable {
 
   /** The {@code path} that means standard output. */
   public static final String STDOUT = "-";
+
   static final int CHUNK = 32 * 1024;
   static final int SWEEP_MILLIS = 5;
   private static final Logger LOG = LoggerFactory.getLogger(AsyncLineWriter.class);
@@ -83,10 +84,11 @@ public final class AsyncLineWriter implements AutoCloseable {
   }
 
   /**
-   * A writer that appends to the file {@code path} (created when missing; parent directories
-   * too), or to standard output for {@value #STDOUT}.
+   * A writer that appends to the file {@code path} (created when missing; parent directories too),
+   * or to standard output for {@value #STDOUT}.
    */
-  public static AsyncLineWriter open(String path, long maxPendingBytes, String name) throws IOException {
+  public static AsyncLineWriter open(String path, long maxPendingBytes, String name)
+      throws IOException {
     OutputStream out;
     if (STDOUT.equals(path)) {
       out = new FileOutputStream(FileDescriptor.out);
@@ -107,8 +109,8 @@ public final class AsyncLineWriter implements AutoCloseable {
   }
 
   /**
-   * Queues the line {@code bytes[0, length)} (without its line end); false, and the line counted
-   * as dropped, when the writer is closed. Never blocks.
+   * Queues the line {@code bytes[0, length)} (without its line end); false, and the line counted as
+   * dropped, when the writer is closed. Never blocks.
    */
   public boolean offer(byte[] bytes, int length) {
     Stripe s = local.get();
@@ -143,7 +145,10 @@ public final class AsyncLineWriter implements AutoCloseable {
     return offer(b, b.length);
   }
 
-  /** Hands the stripe's chunk to the writer (or drops it when the queue is full); leaves room for {@code need} bytes. */
+  /**
+   * Hands the stripe's chunk to the writer (or drops it when the queue is full); leaves room for
+   * {@code need} bytes.
+   */
   private void handOff(Stripe s, int need) {
     if (s.pos > 0) {
       if (pendingBytes.addAndGet(s.pos) > maxPendingBytes) {
@@ -230,8 +235,8 @@ public final class AsyncLineWriter implements AutoCloseable {
   }
 
   /**
-   * Queues the partial chunk of every producing thread, behind the full chunks that thread
-   * queued before (under its lock), so each thread's lines keep their order.
+   * Queues the partial chunk of every producing thread, behind the full chunks that thread queued
+   * before (under its lock), so each thread's lines keep their order.
    */
   private void sweep() {
     for (Stripe s : stripes) {
@@ -257,7 +262,10 @@ public final class AsyncLineWriter implements AutoCloseable {
     } catch (IOException e) {
       dropped.add(c.lines());
       if (!failing) {
-        LOG.warn("{}: writing log lines failed, dropping them until a write succeeds: {}", name, e.toString());
+        LOG.warn(
+            "{}: writing log lines failed, dropping them until a write succeeds: {}",
+            name,
+            e.toString());
       }
       failing = true;
     }

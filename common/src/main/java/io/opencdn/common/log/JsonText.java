@@ -3,9 +3,9 @@ package io.opencdn.common.log;
 /**
  * JSON string escaping for log lines (RFC 8259 section 7) that keeps every line ASCII: {@code "}
  * and {@code \} are escaped, and every character below 0x20, DEL (0x7F) and every character from
- * 0x80 on is written as {@code \}{@code uXXXX}. So a client's input (URI, Host, headers) can neither end the
- * string nor start a new line, nor reach a terminal as a control or look-alike character; a JSON
- * reader gets the original text back.
+ * 0x80 on is written as {@code \}{@code uXXXX}. So a client's input (URI, Host, headers) can
+ * neither end the string nor start a new line, nor reach a terminal as a control or look-alike
+ * character; a JSON reader gets the original text back.
  */
 public final class JsonText {
 
@@ -34,7 +34,11 @@ public final class JsonText {
       } else if (c == '\t') {
         b.append("\\t");
       } else {
-        b.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xF]).append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+        b.append("\\u")
+            .append(HEX[c >> 12])
+            .append(HEX[(c >> 8) & 0xF])
+            .append(HEX[(c >> 4) & 0xF])
+            .append(HEX[c & 0xF]);
       }
     }
     return b.append('"');

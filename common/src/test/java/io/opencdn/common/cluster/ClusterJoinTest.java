@@ -25,8 +25,12 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterJoinTest {
 
-  static final ClusterJoin.Timing QUICK = new ClusterJoin.Timing(Duration.ofSeconds(2), Duration.ofMillis(100),
-      Duration.ofMillis(400), Duration.ofMillis(500));
+  static final ClusterJoin.Timing QUICK =
+      new ClusterJoin.Timing(
+          Duration.ofSeconds(2),
+          Duration.ofMillis(100),
+          Duration.ofMillis(400),
+          Duration.ofMillis(500));
 
   final List<AutoCloseable> cleanup = new ArrayList<>();
 
@@ -56,14 +60,20 @@ class ClusterJoinTest {
     int port = freePortPair();
     String stalledAddress = "127.0.0.1:" + port;
     List<String> members = List.of(stalledAddress, "127.0.0.1:" + (port + 1));
-    // a member that is stalled (SIGSTOP, a long pause): the kernel accepts connections, nobody answers
+    // a member that is stalled (SIGSTOP, a long pause): the kernel accepts connections, nobody
+    // answers
     ServerSocket stalled = new ServerSocket();
     stalled.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
 
-    ClusterJoin join = ClusterJoin.start(config(port + 1, members), "patient-" + port, false, QUICK);
+    ClusterJoin join =
+        ClusterJoin.start(config(port + 1, members), "patient-" + port, false, QUICK);
     cleanup.add(join);
-    assertThat(poll(() -> join.attempts() >= 3, Duration.ofSeconds(60))).as("attempts: " + join.attempts()).isTrue();
-    assertThat(join.isJoined()).as("no cluster formed while a member accepts connections").isFalse();
+    assertThat(poll(() -> join.attempts() >= 3, Duration.ofSeconds(60)))
+        .as("attempts: " + join.attempts())
+        .isTrue();
+    assertThat(join.isJoined())
+        .as("no cluster formed while a member accepts connections")
+        .isFalse();
     assertThat(join.status()).contains("joining cluster join-test").contains("attempt");
     // a stalled process accepts connections until its backlog is full, then no longer answers
     assertThat(new MemberProbe(500).describe(members, "127.0.0.1:" + (port + 1)))
@@ -74,8 +84,14 @@ class ClusterJoinTest {
     HazelcastInstance other = ClusterNode.start(config(port, members), "back-" + port, false);
     cleanup.add(() -> other.getLifecycleService().terminate());
     HazelcastInstance hz = join.await();
-    assertThat(poll(() -> hz.getCluster().getMembers().size() == 2 && other.getCluster().getMembers().size() == 2,
-        Duration.ofSeconds(90))).as("one cluster of two (joined, or merged after forming apart)").isTrue();
+    assertThat(
+            poll(
+                () ->
+                    hz.getCluster().getMembers().size() == 2
+                        && other.getCluster().getMembers().size() == 2,
+                Duration.ofSeconds(90)))
+        .as("one cluster of two (joined, or merged after forming apart)")
+        .isTrue();
   }
 
   @Test
@@ -84,13 +100,21 @@ class ClusterJoinTest {
     ServerSocket stalled = new ServerSocket();
     stalled.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
     cleanup.add(stalled);
-    ClusterJoin join = ClusterJoin.start(config(port + 1, List.of("127.0.0.1:" + port, "127.0.0.1:" + (port + 1))),
-        "closed-" + port, false, QUICK);
-    assertThat(poll(() -> !bindable(port + 1), Duration.ofSeconds(30))).as("the attempt listens on its port").isTrue();
+    ClusterJoin join =
+        ClusterJoin.start(
+            config(port + 1, List.of("127.0.0.1:" + port, "127.0.0.1:" + (port + 1))),
+            "closed-" + port,
+            false,
+            QUICK);
+    assertThat(poll(() -> !bindable(port + 1), Duration.ofSeconds(30)))
+        .as("the attempt listens on its port")
+        .isTrue();
     join.close();
     assertThat(join.joined()).isCancelled();
     assertThatThrownBy(join::await).isInstanceOf(CancellationException.class);
-    assertThat(poll(() -> bindable(port + 1), Duration.ofSeconds(30))).as("the port is free after close").isTrue();
+    assertThat(poll(() -> bindable(port + 1), Duration.ofSeconds(30)))
+        .as("the port is free after close")
+        .isTrue();
     assertThat(join.status()).isEqualTo("not joining cluster join-test (stopped)");
   }
 
@@ -100,15 +124,31 @@ class ClusterJoinTest {
     try (ServerSocket listening = new ServerSocket()) {
       listening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
       String self = "127.0.0.1:" + (port + 2);
-      assertThat(new MemberProbe(500).describe(List.of("127.0.0.1:" + port, "127.0.0.1:" + (port + 1), self, "nohost.invalid:1"), self))
-          .isEqualTo("accepts connections: 127.0.0.1:" + port + "; connection refused: 127.0.0.1:" + (port + 1)
-              + "; unknown host: nohost.invalid:1");
-      assertThat(new MemberProbe(500).describe(List.of(self), self)).isEqualTo("no other member address is configured");
+      assertThat(
+              new MemberProbe(500)
+                  .describe(
+                      List.of(
+                          "127.0.0.1:" + port, "127.0.0.1:" + (port + 1), self, "nohost.invalid:1"),
+                      self))
+          .isEqualTo(
+              "accepts connections: 127.0.0.1:"
+                  + port
+                  + "; connection refused: 127.0.0.1:"
+                  + (port + 1)
+                  + "; unknown host: nohost.invalid:1");
+      assertThat(new MemberProbe(500).describe(List.of(self), self))
+          .isEqualTo("no other member address is configured");
     }
   }
 
   static ClusterConfig config(int port, List<String> members) {
-    return new ClusterConfig("join-test", "join-test-secret-" + members, new Endpoint("127.0.0.1", port), members, null, null);
+    return new ClusterConfig(
+        "join-test",
+        "join-test-secret-" + members,
+        new Endpoint("127.0.0.1", port),
+        members,
+        null,
+        null);
   }
 
   /** A port p such that p and p+1 are free now. */

@@ -16,8 +16,22 @@ class ClusterNodeTest {
   void membersWithTheSameSecretJoinAndOthersAreKeptOut() {
     int port = ThreadLocalRandom.current().nextInt(20000, 40000);
     List<String> members = List.of("127.0.0.1:" + port + "-" + (port + 5));
-    ClusterConfig good = new ClusterConfig("test", "secret-" + System.nanoTime() + "-abcdef", new Endpoint("127.0.0.1", port), members, null, null);
-    ClusterConfig other = new ClusterConfig("test", "another-secret-0123456789", new Endpoint("127.0.0.1", port), members, null, null);
+    ClusterConfig good =
+        new ClusterConfig(
+            "test",
+            "secret-" + System.nanoTime() + "-abcdef",
+            new Endpoint("127.0.0.1", port),
+            members,
+            null,
+            null);
+    ClusterConfig other =
+        new ClusterConfig(
+            "test",
+            "another-secret-0123456789",
+            new Endpoint("127.0.0.1", port),
+            members,
+            null,
+            null);
     HazelcastInstance a = ClusterNode.start(good, "a-" + port, false);
     HazelcastInstance b = ClusterNode.start(good, "b-" + port, true);
     HazelcastInstance c = ClusterNode.start(other, "c-" + port, false);
@@ -73,8 +87,14 @@ class ClusterNodeTest {
   @Test
   void theClusterNameDerivedFromTheSecretNeverReachesTheLogs() {
     int port = ThreadLocalRandom.current().nextInt(20000, 40000);
-    ClusterConfig cfg = new ClusterConfig("test", "secret-" + System.nanoTime() + "-abcdef", new Endpoint("127.0.0.1", port),
-        List.of("127.0.0.1:" + port + "-" + (port + 2)), null, null);
+    ClusterConfig cfg =
+        new ClusterConfig(
+            "test",
+            "secret-" + System.nanoTime() + "-abcdef",
+            new Endpoint("127.0.0.1", port),
+            List.of("127.0.0.1:" + port + "-" + (port + 2)),
+            null,
+            null);
     String hashed = ClusterNode.clusterName(cfg.name(), cfg.secret());
     Capture.LINES.clear();
     com.hazelcast.config.Config a = ClusterNode.hazelcastConfig(cfg, "log-a-" + port, false);
@@ -98,7 +118,8 @@ class ClusterNodeTest {
     // the one exception is Hazelcast's start-up banner at INFO on com.hazelcast.system, which the
     // launcher's logging configuration keeps at WARN (simplelogger.properties)
     assertThat(Capture.LINES).isNotEmpty();
-    assertThat(Capture.LINES).filteredOn(l -> !l.startsWith("com.hazelcast.system INFO "))
+    assertThat(Capture.LINES)
+        .filteredOn(l -> !l.startsWith("com.hazelcast.system INFO "))
         .noneMatch(l -> l.contains(hashed.substring(hashed.lastIndexOf('-') + 1)));
   }
 
@@ -106,18 +127,24 @@ class ClusterNodeTest {
   void configIsValidated() {
     Endpoint bind = new Endpoint("127.0.0.1", 5701);
     assertThatThrownBy(() -> new ClusterConfig("demo", "short", bind, null, null, null))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("secret");
-    assertThatThrownBy(() -> new ClusterConfig("bad name", "0123456789abcdef", bind, null, null, null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("secret");
+    assertThatThrownBy(
+            () -> new ClusterConfig("bad name", "0123456789abcdef", bind, null, null, null))
         .hasMessageContaining("'name'");
     assertThatThrownBy(() -> new ClusterConfig("demo", "0123456789abcdef", bind, null, 1000, 1500))
         .hasMessageContaining("failureTimeoutMillis");
     // Hazelcast takes whole seconds: values it would round are refused, not silently changed
     assertThatThrownBy(() -> new ClusterConfig("demo", "0123456789abcdef", bind, null, 500, null))
-        .hasMessageContaining("heartbeatMillis").hasMessageContaining("whole seconds");
+        .hasMessageContaining("heartbeatMillis")
+        .hasMessageContaining("whole seconds");
     assertThatThrownBy(() -> new ClusterConfig("demo", "0123456789abcdef", bind, null, 1000, 2500))
-        .hasMessageContaining("failureTimeoutMillis").hasMessageContaining("whole seconds");
+        .hasMessageContaining("failureTimeoutMillis")
+        .hasMessageContaining("whole seconds");
     ClusterConfig ok = new ClusterConfig("demo", "0123456789abcdef", bind, null, null, null);
     assertThat(ok.members()).containsExactly("127.0.0.1:5701-5703");
-    assertThat(ClusterNode.clusterName("demo", "0123456789abcdef")).startsWith("demo-").isNotEqualTo(ClusterNode.clusterName("demo", "0123456789abcdeX"));
+    assertThat(ClusterNode.clusterName("demo", "0123456789abcdef"))
+        .startsWith("demo-")
+        .isNotEqualTo(ClusterNode.clusterName("demo", "0123456789abcdeX"));
   }
 }

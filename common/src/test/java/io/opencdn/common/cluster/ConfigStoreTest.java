@@ -28,14 +28,16 @@ class ConfigStoreTest {
             hosts: [%s]
             origins: [{id: o, url: "http://127.0.0.1:9"}]
             behaviors: [{path: "*", target: o}]
-        """.formatted(host);
+        """
+        .formatted(host);
   }
 
   @BeforeAll
   static void cluster() {
     int port = ThreadLocalRandom.current().nextInt(20000, 40000);
     List<String> members = List.of("127.0.0.1:" + port + "-" + (port + 5));
-    ClusterConfig cfg = new ClusterConfig("cfg", SECRET, new Endpoint("127.0.0.1", port), members, null, null);
+    ClusterConfig cfg =
+        new ClusterConfig("cfg", SECRET, new Endpoint("127.0.0.1", port), members, null, null);
     a = ClusterNode.start(cfg, "a-" + port, false);
     b = ClusterNode.start(cfg, "b-" + port, false);
   }
@@ -51,13 +53,19 @@ class ConfigStoreTest {
     ConfigStore store = new ConfigStore(a, RecordMac.fromSecret(SECRET), Clock.systemUTC());
     ConfigStore other = new ConfigStore(b, RecordMac.fromSecret(SECRET), Clock.systemUTC());
     AtomicReference<String> activated = new AtomicReference<>();
-    ConfigFollower follower = new ConfigFollower(other, "edge-b", "edge", b.getLocalEndpoint().getUuid().toString(),
-        Clock.systemUTC(), d -> {
-          if (d.hosts().contains("refused.test")) {
-            throw new IllegalStateException("a file it names is missing here");
-          }
-          activated.set(d.hosts().get(0));
-        });
+    ConfigFollower follower =
+        new ConfigFollower(
+            other,
+            "edge-b",
+            "edge",
+            b.getLocalEndpoint().getUuid().toString(),
+            Clock.systemUTC(),
+            d -> {
+              if (d.hosts().contains("refused.test")) {
+                throw new IllegalStateException("a file it names is missing here");
+              }
+              activated.set(d.hosts().get(0));
+            });
     follower.start();
     try {
       String t1 = doc("one.test");
@@ -80,7 +88,10 @@ class ConfigStoreTest {
       Version back = store.rollback(v1.hash().substring(0, 6));
       assertThat(back.hash()).isEqualTo(v1.hash());
       await(() -> "one.test".equals(activated.get()));
-      await(() -> store.members().get(0).error() == null && store.members().get(0).hash().equals(v1.hash()));
+      await(
+          () ->
+              store.members().get(0).error() == null
+                  && store.members().get(0).hash().equals(v1.hash()));
       assertThat(store.history()).extracting(Version::hash).startsWith(v1.hash());
 
       for (int i = 0; i < ConfigStore.KEPT + 3; i++) {
@@ -90,7 +101,8 @@ class ConfigStoreTest {
       assertThat(store.history()).hasSize(ConfigStore.KEPT);
 
       // a version written without the secret is ignored
-      a.getMap(ConfigStore.CURRENT).put(ConfigStore.CURRENT_KEY, "{\"hash\":\"forged\",\"text\":\"x\",\"tag\":\"00\"}");
+      a.getMap(ConfigStore.CURRENT)
+          .put(ConfigStore.CURRENT_KEY, "{\"hash\":\"forged\",\"text\":\"x\",\"tag\":\"00\"}");
       assertThat(store.currentVersion()).isNull();
     } finally {
       follower.stop();

@@ -57,7 +57,8 @@ class ConfigLoaderTest {
   @Test
   void malformedYamlAndMissingFileAreOneLine(@TempDir Path dir) {
     assertThatThrownBy(() -> ConfigLoader.parse("listen: [\n", "y.yaml", Sample.class))
-        .isInstanceOf(ConfigException.class).hasMessageStartingWith("y.yaml: ");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("y.yaml: ");
     assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("none.yaml"), Sample.class))
         .hasMessage(dir.resolve("none.yaml") + ": file not found");
     assertThatThrownBy(() -> ConfigLoader.parse("", "e.yaml", Sample.class))
@@ -70,14 +71,18 @@ class ConfigLoaderTest {
     assertThat(ConfigLoader.interpolate("a: ${PORT}\nb: ${NONE:-x}\nc: ${EMPTY:-}", "f", env))
         .isEqualTo("a: 53\nb: x\nc: ");
     assertThatThrownBy(() -> ConfigLoader.interpolate("s: ${CDN_TEST_UNSET_VAR}", "f.yaml", env))
-        .hasMessage("f.yaml: environment variable CDN_TEST_UNSET_VAR is not set (the file uses ${CDN_TEST_UNSET_VAR})");
+        .hasMessage(
+            "f.yaml: environment variable CDN_TEST_UNSET_VAR is not set (the file uses ${CDN_TEST_UNSET_VAR})");
   }
 
   @Test
   void locationsResolveRelativeToTheirFile() {
-    assertThat(ConfigLocation.resolve("classpath:demo/dns.yaml", "cdn.test.zone")).isEqualTo("classpath:demo/cdn.test.zone");
-    assertThat(ConfigLocation.resolve("/etc/cdn/dns.yaml", "zones/a.zone")).isEqualTo(Path.of("/etc/cdn/zones/a.zone").toString());
+    assertThat(ConfigLocation.resolve("classpath:demo/dns.yaml", "cdn.test.zone"))
+        .isEqualTo("classpath:demo/cdn.test.zone");
+    assertThat(ConfigLocation.resolve("/etc/cdn/dns.yaml", "zones/a.zone"))
+        .isEqualTo(Path.of("/etc/cdn/zones/a.zone").toString());
     assertThat(ConfigLocation.resolve("/etc/cdn/dns.yaml", "/abs.zone")).isEqualTo("/abs.zone");
-    assertThatThrownBy(() -> ConfigLocation.open("classpath:nope/none.txt")).hasMessage("classpath:nope/none.txt: resource not found");
+    assertThatThrownBy(() -> ConfigLocation.open("classpath:nope/none.txt"))
+        .hasMessage("classpath:nope/none.txt: resource not found");
   }
 }

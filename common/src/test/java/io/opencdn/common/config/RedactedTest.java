@@ -11,19 +11,31 @@ class RedactedTest {
 
   @Test
   void theClusterSecretIsNeverPrinted() {
-    ClusterConfig c = new ClusterConfig("demo", "very-secret-value-0123", new Endpoint("127.0.0.1", 5701),
-        List.of("127.0.0.1:5701"), null, null);
+    ClusterConfig c =
+        new ClusterConfig(
+            "demo",
+            "very-secret-value-0123",
+            new Endpoint("127.0.0.1", 5701),
+            List.of("127.0.0.1:5701"),
+            null,
+            null);
 
-    assertThat(c.toString()).doesNotContain("very-secret-value-0123")
-        .isEqualTo("ClusterConfig[name=demo, secret=(22 characters), bind=" + c.bind() + ", members=[127.0.0.1:5701], "
-            + "heartbeatMillis=1000, failureTimeoutMillis=5000, directoryMaxEntries=200000]");
+    assertThat(c.toString())
+        .doesNotContain("very-secret-value-0123")
+        .isEqualTo(
+            "ClusterConfig[name=demo, secret=(22 characters), bind="
+                + c.bind()
+                + ", members=[127.0.0.1:5701], "
+                + "heartbeatMillis=1000, failureTimeoutMillis=5000, directoryMaxEntries=200000]");
   }
 
   record Sample(String name, String token) {}
 
   @Test
   void anEmptySecretIsShownAsNone() {
-    assertThat(Redacted.text(new Sample("x", ""), java.util.Set.of("token"))).isEqualTo("Sample[name=x, token=(none)]");
-    assertThat(Redacted.text(new Sample("x", null), java.util.Set.of("token"))).isEqualTo("Sample[name=x, token=(none)]");
+    assertThat(Redacted.text(new Sample("x", ""), java.util.Set.of("token")))
+        .isEqualTo("Sample[name=x, token=(none)]");
+    assertThat(Redacted.text(new Sample("x", null), java.util.Set.of("token")))
+        .isEqualTo("Sample[name=x, token=(none)]");
   }
 }

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class DistributionsParserTest {
 
-  static final String VALID = """
+  static final String VALID =
+      """
       distributions:
         - id: www
           hosts: [www.cdn.test, CDN.test.]
@@ -39,7 +40,9 @@ class DistributionsParserTest {
     assertThat(d.behaviorFor("/api/users").cachePolicy()).isEqualTo(CachePolicy.CACHING_DISABLED);
     assertThat(d.behaviorFor("/static/a.css").cachePolicy().name()).isEqualTo("ignore-utm");
     assertThat(d.behaviorFor("/index.html").cachePolicy()).isEqualTo(CachePolicy.CACHING_OPTIMIZED);
-    assertThat(d.failoverOrder("site-ha")).extracting(OriginSpec::id).containsExactly("site", "site-standby");
+    assertThat(d.failoverOrder("site-ha"))
+        .extracting(OriginSpec::id)
+        .containsExactly("site", "site-standby");
     assertThat(d.failoverOn("site-ha")).containsExactlyInAnyOrder(500, 502, 503, 504);
     assertThat(d.origin("site").headers()).containsEntry("X-Origin-Key", "s3cret");
     assertThat(d.origin("site-standby").attempts()).isEqualTo(1);
@@ -49,7 +52,8 @@ class DistributionsParserTest {
 
   @Test
   void reportsEveryMistakeWithLineAndKey() {
-    String bad = """
+    String bad =
+        """
         distributions:
           - id: www
             hosts: [www.cdn.test]
@@ -72,41 +76,58 @@ class DistributionsParserTest {
         """;
     assertThatThrownBy(() -> DistributionsParser.parse(bad, "bad.yaml"))
         .isInstanceOf(Problems.DocumentException.class)
-        .satisfies(e -> {
-          List<String> p = ((Problems.DocumentException) e).problems();
-          assertThat(p).contains(
-              "bad.yaml:5: key 'distributions[0].origins[0].url': http://host[:port] or https://host[:port] without path, got 'ftp://x'",
-              "bad.yaml:17: key 'distributions[1].colour': unknown key; known keys are " + p.get(0).substring(0, 0)
-                  + knownDist(p));
-          assertThat(String.join("\n", p))
-              .contains("bad.yaml:6: key 'distributions[0].origins[1].attempts': expected a whole number 1..3, got '9'")
-              .contains("bad.yaml:8: key 'distributions[0].originGroups[0].members[1]'")
-              .contains("bad.yaml:8: key 'distributions[0].originGroups[0].failoverOn[0]': an HTTP status 400..599, got '200'")
-              .contains("bad.yaml:10: key 'distributions[0].behaviors[0].target'")
-              .contains("bad.yaml:10: key 'distributions[0].behaviors[0].cachePolicy'")
-              .contains("bad.yaml:12: key 'distributions[0].behaviors[2].path': a behavior some request can reach")
-              .contains("bad.yaml:14: key 'distributions[1].hosts': hosts no other distribution serves, got 'www.cdn.test'")
-              .contains("bad.yaml:16: key 'distributions[1].behaviors[0].path': the last behavior to be the default")
-              .contains("bad.yaml:19: key 'cachePolicies[0]': minTtl <= defaultTtl <= maxTtl, got 10, 5, 100");
-        });
+        .satisfies(
+            e -> {
+              List<String> p = ((Problems.DocumentException) e).problems();
+              assertThat(p)
+                  .contains(
+                      "bad.yaml:5: key 'distributions[0].origins[0].url': http://host[:port] or https://host[:port] without path, got 'ftp://x'",
+                      "bad.yaml:17: key 'distributions[1].colour': unknown key; known keys are "
+                          + p.get(0).substring(0, 0)
+                          + knownDist(p));
+              assertThat(String.join("\n", p))
+                  .contains(
+                      "bad.yaml:6: key 'distributions[0].origins[1].attempts': expected a whole number 1..3, got '9'")
+                  .contains("bad.yaml:8: key 'distributions[0].originGroups[0].members[1]'")
+                  .contains(
+                      "bad.yaml:8: key 'distributions[0].originGroups[0].failoverOn[0]': an HTTP status 400..599, got '200'")
+                  .contains("bad.yaml:10: key 'distributions[0].behaviors[0].target'")
+                  .contains("bad.yaml:10: key 'distributions[0].behaviors[0].cachePolicy'")
+                  .contains(
+                      "bad.yaml:12: key 'distributions[0].behaviors[2].path': a behavior some request can reach")
+                  .contains(
+                      "bad.yaml:14: key 'distributions[1].hosts': hosts no other distribution serves, got 'www.cdn.test'")
+                  .contains(
+                      "bad.yaml:16: key 'distributions[1].behaviors[0].path': the last behavior to be the default")
+                  .contains(
+                      "bad.yaml:19: key 'cachePolicies[0]': minTtl <= defaultTtl <= maxTtl, got 10, 5, 100");
+            });
   }
 
   private static String knownDist(List<String> p) {
-    return p.stream().filter(s -> s.contains("colour")).findFirst().orElse("").replaceFirst(".*known keys are ", "");
+    return p.stream()
+        .filter(s -> s.contains("colour"))
+        .findFirst()
+        .orElse("")
+        .replaceFirst(".*known keys are ", "");
   }
 
   @Test
   void refusesYamlThatDoesNotParse() {
     assertThatThrownBy(() -> DistributionsParser.parse("distributions: [\n", "x.yaml"))
-        .hasMessageStartingWith("x.yaml:").hasMessageContaining("not valid YAML");
+        .hasMessageStartingWith("x.yaml:")
+        .hasMessageContaining("not valid YAML");
     assertThatThrownBy(() -> DistributionsParser.parse("", "x.yaml")).hasMessageContaining("empty");
   }
 
   @Test
   void theImplicitDistributionSendsEverythingToItsOrigin() {
-    Distribution d = DistributionsParser.implicit("standalone", "*", "http://127.0.0.1:9090", false);
+    Distribution d =
+        DistributionsParser.implicit("standalone", "*", "http://127.0.0.1:9090", false);
     assertThat(d.behaviorFor("/anything").target()).isEqualTo("origin");
     assertThat(d.behaviorFor("/anything").cachePolicy()).isNull();
-    assertThat(d.failoverOrder("origin")).extracting(OriginSpec::url).containsExactly("http://127.0.0.1:9090");
+    assertThat(d.failoverOrder("origin"))
+        .extracting(OriginSpec::url)
+        .containsExactly("http://127.0.0.1:9090");
   }
 }

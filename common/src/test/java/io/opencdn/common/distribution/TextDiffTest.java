@@ -9,6 +9,7 @@ class TextDiffTest {
   @Test
   void showsAddedAndRemovedLines() {
     assertThat(TextDiff.diff("a\nb\nc\n", "a\nb\nc\n")).isEmpty();
-    assertThat(TextDiff.diff("a\nb\nc", "a\nB\nc\nd")).isEqualTo("@@ line 2 -> 2\n+B\n-b\n@@ line 4 -> 4\n+d\n");
+    assertThat(TextDiff.diff("a\nb\nc", "a\nB\nc\nd"))
+        .isEqualTo("@@ line 2 -> 2\n+B\n-b\n@@ line 4 -> 4\n+d\n");
   }
 }

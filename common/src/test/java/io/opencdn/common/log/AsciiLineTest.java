@@ -17,9 +17,21 @@ class AsciiLineTest {
 
   @Test
   void numbersAndFixedPoint() {
-    AsciiLine line = new AsciiLine().num(0).ch(' ').num(-42).ch(' ').num(Long.MAX_VALUE).ch(' ').fixed(1796637600042L, 3)
-        .ch(' ').fixed(183, 6).ch(' ').num(Long.MIN_VALUE);
-    assertThat(line.toString()).isEqualTo("0 -42 9223372036854775807 1796637600.042 0.000183 -9223372036854775808");
+    AsciiLine line =
+        new AsciiLine()
+            .num(0)
+            .ch(' ')
+            .num(-42)
+            .ch(' ')
+            .num(Long.MAX_VALUE)
+            .ch(' ')
+            .fixed(1796637600042L, 3)
+            .ch(' ')
+            .fixed(183, 6)
+            .ch(' ')
+            .num(Long.MIN_VALUE);
+    assertThat(line.toString())
+        .isEqualTo("0 -42 9223372036854775807 1796637600.042 0.000183 -9223372036854775808");
   }
 
   @Test

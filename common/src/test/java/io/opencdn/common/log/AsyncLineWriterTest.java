@@ -14,7 +14,10 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Lines reach the output in order and whole; a stalled output never blocks a producer, and what it cannot take is counted. */
+/**
+ * Lines reach the output in order and whole; a stalled output never blocks a producer, and what it
+ * cannot take is counted.
+ */
 class AsyncLineWriterTest {
 
   static void until(BooleanSupplier condition) throws InterruptedException {
@@ -106,12 +109,21 @@ class AsyncLineWriterTest {
     Thread[] threads = new Thread[4];
     for (int t = 0; t < threads.length; t++) {
       int id = t;
-      threads[t] = new Thread(() -> {
-        AsciiLine line = new AsciiLine();
-        for (int i = 0; i < 5000; i++) {
-          w.offer(line.reset().raw("thread ").num(id).raw(" line ").num(i).raw(" ").raw("y".repeat(i % 300)));
-        }
-      });
+      threads[t] =
+          new Thread(
+              () -> {
+                AsciiLine line = new AsciiLine();
+                for (int i = 0; i < 5000; i++) {
+                  w.offer(
+                      line.reset()
+                          .raw("thread ")
+                          .num(id)
+                          .raw(" line ")
+                          .num(i)
+                          .raw(" ")
+                          .raw("y".repeat(i % 300)));
+                }
+              });
       threads[t].start();
     }
     for (Thread t : threads) {
@@ -122,8 +134,14 @@ class AsyncLineWriterTest {
     assertThat(lines).hasSize(20_000).allMatch(l -> l.matches("thread \\d line \\d+ y*"));
     for (int t = 0; t < threads.length; t++) {
       String prefix = "thread " + t + " ";
-      assertThat(lines.stream().filter(l -> l.startsWith(prefix)).map(l -> Integer.parseInt(l.split(" ")[3])).toList())
-          .as("thread %d's lines in order", t).isSorted().hasSize(5000);
+      assertThat(
+              lines.stream()
+                  .filter(l -> l.startsWith(prefix))
+                  .map(l -> Integer.parseInt(l.split(" ")[3]))
+                  .toList())
+          .as("thread %d's lines in order", t)
+          .isSorted()
+          .hasSize(5000);
     }
     assertThat(w.written()).isEqualTo(20_000);
   }
@@ -132,20 +150,21 @@ class AsyncLineWriterTest {
   void aFailingOutputCountsItsLinesAsDroppedAndRecovers() throws Exception {
     boolean[] fail = {true};
     ByteArrayOutputStream ok = new ByteArrayOutputStream();
-    OutputStream out = new OutputStream() {
-      @Override
-      public void write(int b) {
-        throw new UnsupportedOperationException();
-      }
+    OutputStream out =
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            throw new UnsupportedOperationException();
+          }
 
-      @Override
-      public synchronized void write(byte[] b, int off, int len) throws IOException {
-        if (fail[0]) {
-          throw new IOException("disk full");
-        }
-        ok.write(b, off, len);
-      }
-    };
+          @Override
+          public synchronized void write(byte[] b, int off, int len) throws IOException {
+            if (fail[0]) {
+              throw new IOException("disk full");
+            }
+            ok.write(b, off, len);
+          }
+        };
     AsyncLineWriter w = new AsyncLineWriter(out, 1 << 20, "test-writer");
     w.offer("lost");
     until(() -> w.dropped() == 1);

@@ -18,7 +18,9 @@ class JsonTextTest {
     JsonText.string(b, null);
     String line = b.append('}').toString();
 
-    assertThat(line).isEqualTo("{\"f\":\"a\\\"b\\\\c\\nd\\re\\tf\\u0001g\\u007fh\\u00e9i\\u2028j\\ud83d\\ude00k\\\"}{\\\"x\\\":1\",\"n\":null}");
+    assertThat(line)
+        .isEqualTo(
+            "{\"f\":\"a\\\"b\\\\c\\nd\\re\\tf\\u0001g\\u007fh\\u00e9i\\u2028j\\ud83d\\ude00k\\\"}{\\\"x\\\":1\",\"n\":null}");
     assertThat(line.chars()).allMatch(c -> c >= 0x20 && c < 0x7f);
     JsonObject read = new JsonObject(line);
     assertThat(read.getString("f")).isEqualTo(hostile);

@@ -8,8 +8,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,13 +18,14 @@ import org.slf4j.LoggerFactory;
  * The admin HTTP listener of the DNS server:
  *
  * <ul>
- *   <li>{@code GET /metrics}: Prometheus text exposition of {@link DnsMetrics}, <b>unauthenticated</b>
- *       (read-only counters, no secrets; scrapers need no credentials; keep the listener on a
- *       private address);
- *   <li>{@code POST /reload}: hot reload ({@link Reloader}), needs {@code Authorization: Bearer <token>};
- *       200 with a summary, 409 with the reason when the new files are refused (the old state keeps serving);
- *   <li>{@code GET /healthz}: 200 "ok" once the server is ready; 503 "not ready: joining the cluster"
- *       while its cluster member has not joined yet (static zones are answered meanwhile);
+ *   <li>{@code GET /metrics}: Prometheus text exposition of {@link DnsMetrics},
+ *       <b>unauthenticated</b> (read-only counters, no secrets; scrapers need no credentials; keep
+ *       the listener on a private address);
+ *   <li>{@code POST /reload}: hot reload ({@link Reloader}), needs {@code Authorization: Bearer
+ *       <token>}; 200 with a summary, 409 with the reason when the new files are refused (the old
+ *       state keeps serving);
+ *   <li>{@code GET /healthz}: 200 "ok" once the server is ready; 503 "not ready: joining the
+ *       cluster" while its cluster member has not joined yet (static zones are answered meanwhile);
  *   <li>{@code GET /route?client=IP[&name=NAME][&prefix=N]}: why that client gets the edges it gets
  *       now ({@link LiveExplainer}: location, candidates with live health and load, each policy's
  *       step, the answer), as text; needs the bearer token (it shows the edges' state); 400 with
@@ -34,8 +35,10 @@ import org.slf4j.LoggerFactory;
 public final class AdminServer {
 
   private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+
   /** Admin calls: {@code POST /reload} at INFO, refused calls at WARN (at most 10 a second). */
   private static volatile Logger audit = LoggerFactory.getLogger("admin");
+
   private long refusalSecond = Long.MIN_VALUE;
   private int refusalsInSecond;
   private long refusalsLeftOut;
@@ -54,7 +57,13 @@ public final class AdminServer {
    * @param explainer answers {@code GET /route}
    * @param clock times the log limit of refused calls
    */
-  public AdminServer(Vertx vertx, AdminConfig config, DnsMetrics metrics, Reloader reloader, LiveExplainer explainer, Clock clock) {
+  public AdminServer(
+      Vertx vertx,
+      AdminConfig config,
+      DnsMetrics metrics,
+      Reloader reloader,
+      LiveExplainer explainer,
+      Clock clock) {
     this.vertx = vertx;
     this.clock = clock;
     this.config = config;
@@ -74,7 +83,11 @@ public final class AdminServer {
 
   /** Binds and completes with the bound port. */
   public Future<Integer> start() {
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.listen().host()).setPort(config.listen().port()));
+    server =
+        vertx.createHttpServer(
+            new HttpServerOptions()
+                .setHost(config.listen().host())
+                .setPort(config.listen().port()));
     server.requestHandler(this::handle);
     return server.listen().map(HttpServer::actualPort);
   }
@@ -91,16 +104,23 @@ public final class AdminServer {
         req.response().setStatusCode(500).end("metrics scrape failed: " + e + "\n");
         return;
       }
-      req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text);
+      req.response()
+          .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+          .end(text);
     } else if (path.equals("/healthz") && req.method() == HttpMethod.GET) {
       String why = notReady.get();
-      req.response().setStatusCode(why == null ? 200 : 503).end(why == null ? "ok\n" : "not ready: " + why + "\n");
+      req.response()
+          .setStatusCode(why == null ? 200 : 503)
+          .end(why == null ? "ok\n" : "not ready: " + why + "\n");
     } else if (path.equals("/route")) {
       if (req.method() != HttpMethod.GET) {
         req.response().setStatusCode(405).putHeader("Allow", "GET").end();
       } else if (!token.accepts(req.getHeader("Authorization"))) {
         refused(req);
-        req.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer").end("missing or wrong bearer token\n");
+        req.response()
+            .setStatusCode(401)
+            .putHeader("WWW-Authenticate", "Bearer")
+            .end("missing or wrong bearer token\n");
       } else {
         route(req);
       }
@@ -109,13 +129,23 @@ public final class AdminServer {
         req.response().setStatusCode(405).putHeader("Allow", "POST").end();
       } else if (!token.accepts(req.getHeader("Authorization"))) {
         refused(req);
-        req.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer").end("missing or wrong bearer token\n");
+        req.response()
+            .setStatusCode(401)
+            .putHeader("WWW-Authenticate", "Bearer")
+            .end("missing or wrong bearer token\n");
       } else {
-        reloader.reload().onComplete(r -> {
-          audit.info("admin: {} \"POST /reload\" {}", client(req), r.succeeded() ? 200 : 409);
-          req.response().setStatusCode(r.succeeded() ? 200 : 409)
-              .end((r.succeeded() ? r.result() : "refused: " + r.cause().getMessage()) + "\n");
-        });
+        reloader
+            .reload()
+            .onComplete(
+                r -> {
+                  audit.info(
+                      "admin: {} \"POST /reload\" {}", client(req), r.succeeded() ? 200 : 409);
+                  req.response()
+                      .setStatusCode(r.succeeded() ? 200 : 409)
+                      .end(
+                          (r.succeeded() ? r.result() : "refused: " + r.cause().getMessage())
+                              + "\n");
+                });
       }
     } else {
       req.response().setStatusCode(404).end();
@@ -126,7 +156,11 @@ public final class AdminServer {
     String text;
     try {
       String prefix = req.getParam("prefix");
-      text = explainer.explain(req.getParam("client"), req.getParam("name"), prefix == null ? null : parsePrefix(prefix));
+      text =
+          explainer.explain(
+              req.getParam("client"),
+              req.getParam("name"),
+              prefix == null ? null : parsePrefix(prefix));
     } catch (IllegalArgumentException e) {
       req.response().setStatusCode(400).end("bad request: " + e.getMessage() + "\n");
       return;
@@ -151,7 +185,10 @@ public final class AdminServer {
     return req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress();
   }
 
-  /** Logs a refused call, at most 10 a second (a flood of bad tokens must not flood the log); never the token. */
+  /**
+   * Logs a refused call, at most 10 a second (a flood of bad tokens must not flood the log); never
+   * the token.
+   */
   private synchronized void refused(HttpServerRequest req) {
     long second = clock.millis() / 1000;
     if (second != refusalSecond) {
@@ -162,7 +199,11 @@ public final class AdminServer {
       refusalsLeftOut++;
       return;
     }
-    audit.warn("admin call refused: {} \"{} {}\" 401{}", client(req), req.method().name(), req.path(),
+    audit.warn(
+        "admin call refused: {} \"{} {}\" 401{}",
+        client(req),
+        req.method().name(),
+        req.path(),
         refusalsLeftOut == 0 ? "" : " (" + refusalsLeftOut + " more refused calls not logged)");
     refusalsLeftOut = 0;
   }

@@ -24,16 +24,27 @@ public final class Operations {
   private volatile int adminPort = -1;
 
   /**
-   * @param handler the query path, whose answer stage a reload replaces and whose metrics the admin listener serves
-   * @param build makes the answer stage of a config (zones loaded; may throw); called on every reload
+   * @param handler the query path, whose answer stage a reload replaces and whose metrics the admin
+   *     listener serves
+   * @param build makes the answer stage of a config (zones loaded; may throw); called on every
+   *     reload
    * @param explainer explains routing decisions for {@code GET /route}
    * @param clock the admin listener's time
    */
-  public Operations(Vertx vertx, DnsConfig config, String configLocation, QueryHandler handler, Function<DnsConfig, AnswerStage> build,
-      LiveExplainer explainer, Clock clock) {
+  public Operations(
+      Vertx vertx,
+      DnsConfig config,
+      String configLocation,
+      QueryHandler handler,
+      Function<DnsConfig, AnswerStage> build,
+      LiveExplainer explainer,
+      Clock clock) {
     this.handler = handler;
     this.reloader = new Reloader(vertx, config, configLocation, build, handler, handler.metrics());
-    this.admin = config.admin() == null ? null : new AdminServer(vertx, config.admin(), handler.metrics(), reloader, explainer, clock);
+    this.admin =
+        config.admin() == null
+            ? null
+            : new AdminServer(vertx, config.admin(), handler.metrics(), reloader, explainer, clock);
   }
 
   public QueryHandler handler() {
@@ -66,10 +77,15 @@ public final class Operations {
 
   /** Starts the admin listener if configured. */
   public Future<Void> start() {
-    return admin == null ? Future.succeededFuture() : admin.start().map(p -> {
-      adminPort = p;
-      return null;
-    });
+    return admin == null
+        ? Future.succeededFuture()
+        : admin
+            .start()
+            .map(
+                p -> {
+                  adminPort = p;
+                  return null;
+                });
   }
 
   /** Stops the admin listener. */

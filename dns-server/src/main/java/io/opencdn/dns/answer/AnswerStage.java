@@ -12,9 +12,9 @@ import java.util.Set;
 import org.xbill.DNS.Name;
 
 /**
- * The answer stage of one configuration: the full path, the fast path and the kept responses,
- * over the same zones and geo-routed names. {@link QueryHandler} holds one and replaces it whole
- * on reload, so a query sees either the old zones and routes or the new ones, never a mix; the
+ * The answer stage of one configuration: the full path, the fast path and the kept responses, over
+ * the same zones and geo-routed names. {@link QueryHandler} holds one and replaces it whole on
+ * reload, so a query sees either the old zones and routes or the new ones, never a mix; the
  * location cache, edge snapshot source and router's latency source outlive reloads.
  *
  * @param full answers every valid query ({@link FullAnswerer})
@@ -25,8 +25,14 @@ import org.xbill.DNS.Name;
  * @param routedNames the names of {@code routes} (the signer tells their answers from zone data)
  * @param router the routes' policy chains
  */
-public record AnswerStage(FullAnswerer full, FastAnswerer fast, KeptResponses kept, ZoneSet zones, List<DnsConfig.Route> routes,
-    Set<Name> routedNames, Router router) {
+public record AnswerStage(
+    FullAnswerer full,
+    FastAnswerer fast,
+    KeptResponses kept,
+    ZoneSet zones,
+    List<DnsConfig.Route> routes,
+    Set<Name> routedNames,
+    Router router) {
 
   /**
    * The stage for {@code zones} and {@code routes}.
@@ -35,14 +41,23 @@ public record AnswerStage(FullAnswerer full, FastAnswerer fast, KeptResponses ke
    * @param edges the current edge snapshot
    * @param router the routes' policy chains
    */
-  public static AnswerStage of(ZoneSet zones, List<DnsConfig.Route> routes, LocationCache<KeptAnswer> locations,
-      EdgeSnapshotSource edges, Router router) {
+  public static AnswerStage of(
+      ZoneSet zones,
+      List<DnsConfig.Route> routes,
+      LocationCache<KeptAnswer> locations,
+      EdgeSnapshotSource edges,
+      Router router) {
     Map<Name, DnsConfig.Route> byName = new HashMap<>();
     routes.forEach(r -> byName.put(r.fqdn(), r));
     Set<Name> names = Set.copyOf(byName.keySet());
-    return new AnswerStage(new FullAnswerer(zones, byName, locations, edges, router),
-        new FastAnswerer(zones, byName, locations, edges, router), new KeptResponses(zones, names), zones,
-        List.copyOf(routes), names, router);
+    return new AnswerStage(
+        new FullAnswerer(zones, byName, locations, edges, router),
+        new FastAnswerer(zones, byName, locations, edges, router),
+        new KeptResponses(zones, names),
+        zones,
+        List.copyOf(routes),
+        names,
+        router);
   }
 
   /** The zones served, with their SOA serials, for logs: {@code [cdn.test./2026010101]}. */

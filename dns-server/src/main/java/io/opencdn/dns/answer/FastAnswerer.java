@@ -23,18 +23,18 @@ import org.xbill.DNS.Type;
 
 /**
  * The fast path for the hottest query, A or AAAA for a geo-routed name, straight from and to the
- * wire: the same location, policy and decision as {@link FullAnswerer}, and byte for byte the
- * same response ({@link FastResponse}). For an IPv4 client located by its /24 (Client Subnet /24
- * or the resolver's address) whose network is in the {@link LocationCache}, the decision is kept
- * in the network's slot ({@link KeptAnswer}) and reused while the {@link Router} says it
- * {@linkplain Router#holds holds}: one cache lookup per query instead of two (location, decision).
- * Thread-safe; never blocks.
+ * wire: the same location, policy and decision as {@link FullAnswerer}, and byte for byte the same
+ * response ({@link FastResponse}). For an IPv4 client located by its /24 (Client Subnet /24 or the
+ * resolver's address) whose network is in the {@link LocationCache}, the decision is kept in the
+ * network's slot ({@link KeptAnswer}) and reused while the {@link Router} says it {@linkplain
+ * Router#holds holds}: one cache lookup per query instead of two (location, decision). Thread-safe;
+ * never blocks.
  */
 public final class FastAnswerer {
 
   /**
-   * A response built by {@link #answer}: the wire bytes, the edges named and the client address
-   * the decision was made for.
+   * A response built by {@link #answer}: the wire bytes, the edges named and the client address the
+   * decision was made for.
    */
   public record Fast(byte[] wire, List<Edge> edges, InetAddress client) {}
 
@@ -43,9 +43,11 @@ public final class FastAnswerer {
 
   /** Geo-routed names inside a zone, by {@link FastQuery#nameKey()}. */
   private final Map<String, FastRoute> routes;
+
   private final LocationCache<KeptAnswer> locations;
   private final EdgeSnapshotSource edges;
   private final Router router;
+
   /** Distinct edge lists of kept answers: a few per edge set, shared by every client network. */
   private final ConcurrentHashMap<List<Edge>, List<Edge>> edgeLists = new ConcurrentHashMap<>();
 
@@ -55,15 +57,20 @@ public final class FastAnswerer {
    * @param edges the current edge snapshot
    * @param router decides, and says whether a kept decision still holds
    */
-  public FastAnswerer(ZoneSet zones, Map<Name, DnsConfig.Route> routes, LocationCache<KeptAnswer> locations,
-      EdgeSnapshotSource edges, Router router) {
+  public FastAnswerer(
+      ZoneSet zones,
+      Map<Name, DnsConfig.Route> routes,
+      LocationCache<KeptAnswer> locations,
+      EdgeSnapshotSource edges,
+      Router router) {
     Map<String, FastRoute> fast = new HashMap<>();
-    routes.forEach((n, r) -> {
-      if (zones.zoneFor(n) != null) {
-        byte[] w = n.toWire();
-        fast.put(FastQuery.nameKey(w, 0, w.length), new FastRoute(n, r));
-      }
-    });
+    routes.forEach(
+        (n, r) -> {
+          if (zones.zoneFor(n) != null) {
+            byte[] w = n.toWire();
+            fast.put(FastQuery.nameKey(w, 0, w.length), new FastRoute(n, r));
+          }
+        });
     this.routes = Map.copyOf(fast);
     this.locations = locations;
     this.edges = edges;
@@ -73,9 +80,9 @@ public final class FastAnswerer {
   /**
    * The response to {@code q} (response header with AA, the question as asked, the answer records
    * with the owner compressed to the question, the OPT record with the Client Subnet echo and its
-   * scope). Null whenever the full path has something else to say (another type, a name that is
-   * not routed, no edges, no edge selected, a response that would not fit the client's UDP size):
-   * the caller then takes {@link FullAnswerer#answer}. No side effects besides the location and
+   * scope). Null whenever the full path has something else to say (another type, a name that is not
+   * routed, no edges, no edge selected, a response that would not fit the client's UDP size): the
+   * caller then takes {@link FullAnswerer#answer}. No side effects besides the location and
    * decision caches.
    */
   public Fast answer(FastQuery q, InetAddress resolver, boolean udp) {
@@ -92,8 +99,12 @@ public final class FastAnswerer {
       return null;
     }
     InetAddress client = q.hasClientSubnet() ? q.subnetAddress() : resolver;
-    int clientPrefix = q.hasClientSubnet() ? q.ecsSource()
-        : resolver instanceof Inet4Address ? Request.RESOLVER_PREFIX_V4 : Request.RESOLVER_PREFIX_V6;
+    int clientPrefix =
+        q.hasClientSubnet()
+            ? q.ecsSource()
+            : resolver instanceof Inet4Address
+                ? Request.RESOLVER_PREFIX_V4
+                : Request.RESOLVER_PREFIX_V6;
     Family family = qtype == Type.A ? Family.IPV4 : Family.IPV6;
     List<Edge> chosen;
     int scope;
@@ -103,8 +114,14 @@ public final class FastAnswerer {
       scope = kept.scope;
     } else {
       ClientLocation location = locations.locate(client).orElse(null);
-      Selection selection = router.select(fr.name(), snapshot, family, location, Request.subnetHash(client, clientPrefix),
-          fr.route().answers());
+      Selection selection =
+          router.select(
+              fr.name(),
+              snapshot,
+              family,
+              location,
+              Request.subnetHash(client, clientPrefix),
+              fr.route().answers());
       chosen = selection.edges();
       scope = location != null ? location.prefixLength() : clientPrefix;
     }
@@ -119,12 +136,13 @@ public final class FastAnswerer {
   }
 
   /**
-   * The edges and scope for a client /24 whose location is cached, from the answer kept in its
-   * slot or decided now and kept there. Only for IPv4 clients located by their /24 (Client Subnet
-   * /24 or the resolver's address), whose network hash is the same for the whole /24; null
-   * otherwise (the caller decides).
+   * The edges and scope for a client /24 whose location is cached, from the answer kept in its slot
+   * or decided now and kept there. Only for IPv4 clients located by their /24 (Client Subnet /24 or
+   * the resolver's address), whose network hash is the same for the whole /24; null otherwise (the
+   * caller decides).
    */
-  private KeptAnswer kept(FastRoute fr, Family family, InetAddress client, int clientPrefix, EdgeSnapshot snapshot) {
+  private KeptAnswer kept(
+      FastRoute fr, Family family, InetAddress client, int clientPrefix, EdgeSnapshot snapshot) {
     if (clientPrefix != LocationCache.PREFIX_V4 || !(client instanceof Inet4Address)) {
       return null;
     }
@@ -136,8 +154,13 @@ public final class FastAnswerer {
     if (k != null && k.route == fr && k.family == family && router.holds(k, fr.name(), snapshot)) {
       return k;
     }
-    Router.Kept decided = router.decideKept(fr.name(), snapshot, slot.location(client), Request.subnetHash(client, clientPrefix),
-        fr.route().answers());
+    Router.Kept decided =
+        router.decideKept(
+            fr.name(),
+            snapshot,
+            slot.location(client),
+            Request.subnetHash(client, clientPrefix),
+            fr.route().answers());
     if (decided == null) {
       return null;
     }
@@ -161,8 +184,8 @@ public final class FastAnswerer {
   /**
    * Loads what {@link #answer} will read for the queries {@code qs[0..n)} (null entries are
    * skipped) from IPv4 client /24s: their location-cache entries and kept answers, stage by stage
-   * across the burst, so that the cache misses of different queries overlap (see
-   * {@link LocationCache#warm}). Only reads: answers do not depend on it.
+   * across the burst, so that the cache misses of different queries overlap (see {@link
+   * LocationCache#warm}). Only reads: answers do not depend on it.
    */
   public void warm(FastQuery[] qs, InetAddress[] resolvers, int n) {
     if (n < 2) {

@@ -8,11 +8,11 @@ import java.util.List;
 
 /**
  * Writes the response of {@link FastAnswerer#answer} into one array, in the layout dnsjava gives
- * the same message (RFC 1035 4.1): the header (ID copied, QR and AA set, RD and CD copied, NOERROR),
- * the question copied from the query as asked, one A or AAAA record per edge with its owner
- * compressed to the question name (pointer 0xC00C), and, when the query had EDNS, an OPT record
- * advertising {@link Edns#OUR_UDP_SIZE}, with the query's DO bit, that echoes the Client Subnet option with
- * SCOPE PREFIX-LENGTH set (RFC 7871 7.2.1; 0 when the source prefix is 0).
+ * the same message (RFC 1035 4.1): the header (ID copied, QR and AA set, RD and CD copied,
+ * NOERROR), the question copied from the query as asked, one A or AAAA record per edge with its
+ * owner compressed to the question name (pointer 0xC00C), and, when the query had EDNS, an OPT
+ * record advertising {@link Edns#OUR_UDP_SIZE}, with the query's DO bit, that echoes the Client
+ * Subnet option with SCOPE PREFIX-LENGTH set (RFC 7871 7.2.1; 0 when the source prefix is 0).
  */
 final class FastResponse {
 
@@ -55,7 +55,8 @@ final class FastResponse {
       out[p] = 0;
       p = u16(out, p + 1, TYPE_OPT);
       p = u16(out, p, Edns.OUR_UDP_SIZE);
-      out[p + 2] = (byte) (q.dnssecOk() ? 0x80 : 0); // extended rcode 0, version 0, flags: DO copied
+      out[p + 2] =
+          (byte) (q.dnssecOk() ? 0x80 : 0); // extended rcode 0, version 0, flags: DO copied
       p += 4;
       if (!q.hasEcsOption()) {
         u16(out, p, 0);

@@ -37,11 +37,11 @@ import org.xbill.DNS.Type;
  *   <li>geo-routed names: A/AAAA records of the edges the {@link RoutingPolicy} picks for the
  *       client's location, with the configured TTL; NODATA when no edge has an address of the
  *       family; other types NODATA; SERVFAIL when no edge is known at all;
- *   <li>other names: the zone data via {@link ZoneData#lookup}: answers with AA; wildcards
- *       (RFC 4592); CNAMEs followed inside our zones (up to 8 links, RFC 1034 3.6.2), the final
- *       rcode being that of the last name (RFC 6604); NXDOMAIN and NODATA with the SOA in the
- *       authority section, TTL min(SOA TTL, MINIMUM) (RFC 2308 3); referrals without AA, with glue;
- *       ANY gets one RRset (RFC 8482 4.1).
+ *   <li>other names: the zone data via {@link ZoneData#lookup}: answers with AA; wildcards (RFC
+ *       4592); CNAMEs followed inside our zones (up to 8 links, RFC 1034 3.6.2), the final rcode
+ *       being that of the last name (RFC 6604); NXDOMAIN and NODATA with the SOA in the authority
+ *       section, TTL min(SOA TTL, MINIMUM) (RFC 2308 3); referrals without AA, with glue; ANY gets
+ *       one RRset (RFC 8482 4.1).
  * </ul>
  *
  * {@link FastAnswerer} gives the same bytes for the common geo query without dnsjava. Thread-safe;
@@ -64,7 +64,11 @@ public final class FullAnswerer {
    * @param edges the current edge snapshot
    * @param policy picks the edges of a geo-routed name
    */
-  public FullAnswerer(ZoneSet zones, Map<Name, DnsConfig.Route> routes, GeoLocator geo, EdgeSnapshotSource edges,
+  public FullAnswerer(
+      ZoneSet zones,
+      Map<Name, DnsConfig.Route> routes,
+      GeoLocator geo,
+      EdgeSnapshotSource edges,
       RoutingPolicy policy) {
     this.zones = zones;
     this.routes = Map.copyOf(routes);
@@ -120,7 +124,8 @@ public final class FullAnswerer {
     return new Answer(response, Rcode.NOERROR, 0);
   }
 
-  private Answer routed(Request request, Message response, ZoneData zone, Name name, DnsConfig.Route route) {
+  private Answer routed(
+      Request request, Message response, ZoneData zone, Name name, DnsConfig.Route route) {
     // ANY on a geo-routed name: the A answer (RFC 8482 4.1, one RRset)
     int type = request.type() == Type.ANY ? Type.A : request.type();
     if (type != Type.A && type != Type.AAAA) {
@@ -136,9 +141,13 @@ public final class FullAnswerer {
     }
     ClientLocation location = geo.locate(request.clientAddress()).orElse(null);
     Family family = type == Type.A ? Family.IPV4 : Family.IPV6;
-    Selection selection = policy.select(name, snapshot, family, location, request.subnetHash(), route.answers());
+    Selection selection =
+        policy.select(name, snapshot, family, location, request.subnetHash(), route.answers());
     if (selection.panic()) {
-      LOG.debug("no eligible edge for {}: answering with all {} known edges", name, selection.edges().size());
+      LOG.debug(
+          "no eligible edge for {}: answering with all {} known edges",
+          name,
+          selection.edges().size());
     }
     int scope = location != null ? location.prefixLength() : request.clientPrefix();
     if (selection.edges().isEmpty()) {
@@ -148,10 +157,13 @@ public final class FullAnswerer {
       return Answer.routedWithoutEdges(response, Rcode.NOERROR, scope);
     }
     for (Edge e : selection.edges()) {
-      response.addRecord(family == Family.IPV4
-          ? new ARecord(name, DClass.IN, route.ttl(), e.ipv4())
-          : new AAAARecord(name, DClass.IN, route.ttl(), e.ipv6()), Section.ANSWER);
+      response.addRecord(
+          family == Family.IPV4
+              ? new ARecord(name, DClass.IN, route.ttl(), e.ipv4())
+              : new AAAARecord(name, DClass.IN, route.ttl(), e.ipv6()),
+          Section.ANSWER);
     }
-    return new Answer(response, Rcode.NOERROR, scope, selection.edges().stream().map(Edge::id).toList());
+    return new Answer(
+        response, Rcode.NOERROR, scope, selection.edges().stream().map(Edge::id).toList());
   }
 }

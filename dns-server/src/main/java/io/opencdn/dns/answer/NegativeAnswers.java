@@ -16,43 +16,48 @@ import org.xbill.DNS.Type;
 
 /**
  * NXDOMAIN straight to the wire for names that do not exist in a zone, the answer to a
- * random-subdomain flood: every name is new, so no per-name cache helps, and the full path
- * (message parse, zone walk, message build, compression) would run for each one.
+ * random-subdomain flood: every name is new, so no per-name cache helps, and the full path (message
+ * parse, zone walk, message build, compression) would run for each one.
  *
  * <p>Whether a name exists is decided on the question's lower-cased wire form, with the same walk
  * as {@link ZoneData#lookup} (RFC 1034 4.3.2, RFC 4592): down from the apex of the deepest zone
  * holding the name, the first missing node gives NXDOMAIN unless the closest encloser has a
  * wildcard child; a zone cut on the way (a delegation) or an existing name is not negative. A
- * geo-routed name exists. Anything this class is not sure of gets null, and the full path
- * answers.
+ * geo-routed name exists. Anything this class is not sure of gets null, and the full path answers.
  *
  * <p>The bytes come from a template: the full path's NXDOMAIN response to an earlier name of the
  * same zone, question type, RD/CD bits and EDNS shape (none, or with or without DO: {@link
- * FastQuery#ednsShape}) ({@link #learn}). Only the question and
- * the compression pointers differ between two such responses: the SOA owner points at the apex
- * inside the question, and later names point into the question's apex part (the same bytes in
- * every name of the zone, at a distance from the name's end that does not change) or back into
- * the records. A template is kept only when its pointers are of those kinds, and used only for
- * names whose label just below the apex differs from that of the SOA's MNAME and RNAME
- * (otherwise the encoder would compress them into the question instead). {@code FastPathTest}
- * checks the bytes against the full path.
+ * FastQuery#ednsShape}) ({@link #learn}). Only the question and the compression pointers differ
+ * between two such responses: the SOA owner points at the apex inside the question, and later names
+ * point into the question's apex part (the same bytes in every name of the zone, at a distance from
+ * the name's end that does not change) or back into the records. A template is kept only when its
+ * pointers are of those kinds, and used only for names whose label just below the apex differs from
+ * that of the SOA's MNAME and RNAME (otherwise the encoder would compress them into the question
+ * instead). {@code FastPathTest} checks the bytes against the full path.
  */
 final class NegativeAnswers {
 
   private static final int HEADER = 12;
+
   /** Templates kept at most (zones x types x flag shapes). */
   private static final int MAX_TEMPLATES = 1024;
 
   /** One zone's names by lower-cased wire form. */
-  private record ZoneIndex(Set<String> names, Set<String> cuts, Set<String> wildcardParents, Set<String> soaLabels) {}
+  private record ZoneIndex(
+      Set<String> names, Set<String> cuts, Set<String> wildcardParents, Set<String> soaLabels) {}
 
   /**
-   * The records of an NXDOMAIN response after its question: {@code tail}; at {@code questionPointers}
-   * a pointer into the question's apex part ({@code questionDistances}: how far before the end of
-   * the question name it points), at {@code innerPointers} a pointer into the tail (stored
-   * relative to the tail's start).
+   * The records of an NXDOMAIN response after its question: {@code tail}; at {@code
+   * questionPointers} a pointer into the question's apex part ({@code questionDistances}: how far
+   * before the end of the question name it points), at {@code innerPointers} a pointer into the
+   * tail (stored relative to the tail's start).
    */
-  private record Template(byte[] header, byte[] tail, int[] questionPointers, int[] questionDistances, int[] innerPointers) {}
+  private record Template(
+      byte[] header,
+      byte[] tail,
+      int[] questionPointers,
+      int[] questionDistances,
+      int[] innerPointers) {}
 
   private final Map<String, ZoneIndex> zones;
   private final Set<String> routed;
@@ -89,7 +94,8 @@ final class NegativeAnswers {
         soaLabels.add(k.substring(0, 1 + k.charAt(0)));
       }
     }
-    return new ZoneIndex(Set.copyOf(names), Set.copyOf(cuts), Set.copyOf(wild), Set.copyOf(soaLabels));
+    return new ZoneIndex(
+        Set.copyOf(names), Set.copyOf(cuts), Set.copyOf(wild), Set.copyOf(soaLabels));
   }
 
   /** The lower-cased wire form of {@code n}, as {@link FastQuery#nameKey()} gives it. */
@@ -178,12 +184,15 @@ final class NegativeAnswers {
   }
 
   /**
-   * Keeps the full path's {@code response} to {@code q} as the template of its zone, type and
-   * flags when it is an NXDOMAIN of the expected shape (question, the SOA in authority, perhaps
-   * an OPT record) whose pointers are all to the apex in the question or into the records.
+   * Keeps the full path's {@code response} to {@code q} as the template of its zone, type and flags
+   * when it is an NXDOMAIN of the expected shape (question, the SOA in authority, perhaps an OPT
+   * record) whose pointers are all to the apex in the question or into the records.
    */
   void learn(FastQuery q, String nameKey, byte[] response) {
-    if (q.hasEcsOption() || response.length < HEADER || (response[3] & 0x0F) != Rcode.NXDOMAIN || templates.size() >= MAX_TEMPLATES) {
+    if (q.hasEcsOption()
+        || response.length < HEADER
+        || (response[3] & 0x0F) != Rcode.NXDOMAIN
+        || templates.size() >= MAX_TEMPLATES) {
       return;
     }
     int zoneAt = -1;
@@ -210,7 +219,11 @@ final class NegativeAnswers {
   private static Template template(FastQuery q, byte[] r, int apexLength) {
     byte[] in = q.wire();
     int questionEnd = q.nameEnd() + 4;
-    if (r.length < questionEnd || u16(r, 4) != 1 || u16(r, 6) != 0 || u16(r, 8) != 1 || u16(r, 10) > 1) {
+    if (r.length < questionEnd
+        || u16(r, 4) != 1
+        || u16(r, 6) != 0
+        || u16(r, 8) != 1
+        || u16(r, 10) > 1) {
       return null;
     }
     for (int i = HEADER; i < questionEnd; i++) {
@@ -251,7 +264,10 @@ final class NegativeAnswers {
     byte[] header = java.util.Arrays.copyOf(r, HEADER);
     byte[] tail = java.util.Arrays.copyOfRange(r, questionEnd, r.length);
     int[] a = toQuestion.stream().mapToInt(i -> i - questionEnd).toArray();
-    int[] distances = toQuestion.stream().mapToInt(i -> q.nameEnd() - ((r[i] & 0x3F) << 8 | (r[i + 1] & 0xFF))).toArray();
+    int[] distances =
+        toQuestion.stream()
+            .mapToInt(i -> q.nameEnd() - ((r[i] & 0x3F) << 8 | (r[i + 1] & 0xFF)))
+            .toArray();
     int[] b = inner.stream().mapToInt(i -> i - questionEnd).toArray();
     for (int i : b) {
       // stored relative to the tail, so a longer or shorter question moves them along
@@ -267,7 +283,8 @@ final class NegativeAnswers {
    * part (the apex or one of its suffixes, the same in every name of the zone) or the records
    * already read, or runs off the message.
    */
-  private static int name(byte[] r, int p, int questionEnd, int apex, List<Integer> toQuestion, List<Integer> inner) {
+  private static int name(
+      byte[] r, int p, int questionEnd, int apex, List<Integer> toQuestion, List<Integer> inner) {
     while (p < r.length) {
       int len = r[p] & 0xFF;
       if (len == 0) {

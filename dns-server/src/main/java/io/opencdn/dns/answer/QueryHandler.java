@@ -11,8 +11,8 @@ import io.opencdn.dns.wire.ResponseEncoder;
 import io.opencdn.dns.wire.Responses;
 import io.opencdn.dns.wire.Transport;
 import java.net.InetAddress;
-import java.util.function.Consumer;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Flags;
@@ -22,18 +22,19 @@ import org.xbill.DNS.Rcode;
 /**
  * The whole query path as one function, the {@link DnsHandler} the listeners call: first the fast
  * path ({@link FastQuery} reads the common query shape on the wire; a {@link KeptResponses} replay,
- * the {@link FastAnswerer}, or an NXDOMAIN template answers it), else the full path:
- * {@link QueryDecoder} (parse, EDNS, ECS) -> optional {@link ResponseRateLimiter} (UDP only) ->
- * {@link FullAnswerer} (zone data, geo routing) -> {@link ResponseEncoder} (OPT, ECS echo,
- * truncation), recording {@link DnsMetrics}. With a {@link ResponseSigner} (zones signed), queries
- * with the DO bit take {@link #respondSigned}: signed responses kept by the signer, geo answers of
- * the fast path signed, else the full path with the answer signed before encoding. No I/O, no locks: safe to call from any number of
- * event loops. The {@link AnswerStage} (zones + routes) is held in a volatile field and replaced
- * whole by {@link #swap} on reload, so a query sees either the old or the new state, never a mix.
+ * the {@link FastAnswerer}, or an NXDOMAIN template answers it), else the full path: {@link
+ * QueryDecoder} (parse, EDNS, ECS) -> optional {@link ResponseRateLimiter} (UDP only) -> {@link
+ * FullAnswerer} (zone data, geo routing) -> {@link ResponseEncoder} (OPT, ECS echo, truncation),
+ * recording {@link DnsMetrics}. With a {@link ResponseSigner} (zones signed), queries with the DO
+ * bit take {@link #respondSigned}: signed responses kept by the signer, geo answers of the fast
+ * path signed, else the full path with the answer signed before encoding. No I/O, no locks: safe to
+ * call from any number of event loops. The {@link AnswerStage} (zones + routes) is held in a
+ * volatile field and replaced whole by {@link #swap} on reload, so a query sees either the old or
+ * the new state, never a mix.
  *
- * <p>Time: {@code System.nanoTime()} only measures how long answering took, for the
- * {@code dns_query_duration_seconds} histogram; nothing here decides by time (the rate limiter
- * and the router read the clock they are given).
+ * <p>Time: {@code System.nanoTime()} only measures how long answering took, for the {@code
+ * dns_query_duration_seconds} histogram; nothing here decides by time (the rate limiter and the
+ * router read the clock they are given).
  */
 public final class QueryHandler implements DnsHandler {
 
@@ -61,9 +62,14 @@ public final class QueryHandler implements DnsHandler {
    * @param routed called with the client address (the Client Subnet's network, else the resolver)
    *     of every query answered with edges (geo-routed), on the query path: it must be cheap and
    *     must not block (the wiring passes the latency probe targets' {@code record}); null for none
-   * @param decisions the decision log that explains a sample of the geo-routed answers; null for none
+   * @param decisions the decision log that explains a sample of the geo-routed answers; null for
+   *     none
    */
-  public QueryHandler(AnswerStage stage, ResponseRateLimiter rrl, DnsMetrics metrics, Consumer<InetAddress> routed,
+  public QueryHandler(
+      AnswerStage stage,
+      ResponseRateLimiter rrl,
+      DnsMetrics metrics,
+      Consumer<InetAddress> routed,
       DecisionSampler decisions) {
     this.stage = stage;
     this.routedListener = routed;
@@ -81,8 +87,9 @@ public final class QueryHandler implements DnsHandler {
   }
 
   /**
-   * Turns the fast path ({@link FastQuery}, {@link KeptResponses}, {@link FastAnswerer}) on or off; on by default.
-   * Off, every query takes the full path, which gives the same bytes: tests compare the two.
+   * Turns the fast path ({@link FastQuery}, {@link KeptResponses}, {@link FastAnswerer}) on or off;
+   * on by default. Off, every query takes the full path, which gives the same bytes: tests compare
+   * the two.
    */
   public void fastPath(boolean enabled) {
     this.fastPath = enabled;
@@ -119,16 +126,17 @@ public final class QueryHandler implements DnsHandler {
   }
 
   /**
-   * Answers a burst of queries as {@link #handle} answers each, after one pass over the burst
-   * that loads, query by query and stage by stage, what the geo fast path will read for each
-   * client network ({@link FastAnswerer#warm}): over hundreds of thousands of client networks those
-   * reads miss the CPU caches, and issued side by side for the whole burst they overlap instead
-   * of following one another. The responses are the same bytes {@link #handle} gives. Each
-   * response's latency is the whole burst's time: the responses are sent together after it (and
-   * the clock is read twice per burst rather than per query).
+   * Answers a burst of queries as {@link #handle} answers each, after one pass over the burst that
+   * loads, query by query and stage by stage, what the geo fast path will read for each client
+   * network ({@link FastAnswerer#warm}): over hundreds of thousands of client networks those reads
+   * miss the CPU caches, and issued side by side for the whole burst they overlap instead of
+   * following one another. The responses are the same bytes {@link #handle} gives. Each response's
+   * latency is the whole burst's time: the responses are sent together after it (and the clock is
+   * read twice per burst rather than per query).
    */
   @Override
-  public void handleAll(byte[][] queries, InetAddress[] sources, int n, Transport transport, byte[][] responses) {
+  public void handleAll(
+      byte[][] queries, InetAddress[] sources, int n, Transport transport, byte[][] responses) {
     long start = System.nanoTime();
     AnswerStage current = stage;
     FastQuery[] parsed = new FastQuery[n];
@@ -145,7 +153,8 @@ public final class QueryHandler implements DnsHandler {
       try {
         current.fast().warm(parsed, sources, n);
       } catch (RuntimeException e) {
-        LOG.debug("warming a burst failed: {}", e.toString()); // only reads: the answers are unaffected
+        LOG.debug(
+            "warming a burst failed: {}", e.toString()); // only reads: the answers are unaffected
       }
     }
     for (int i = 0; i < n; i++) {
@@ -176,7 +185,8 @@ public final class QueryHandler implements DnsHandler {
     return null;
   }
 
-  private byte[] respond(byte[] query, InetAddress source, Transport transport, FastQuery fq, AnswerStage current) {
+  private byte[] respond(
+      byte[] query, InetAddress source, Transport transport, FastQuery fq, AnswerStage current) {
     ResponseRateLimiter.Verdict verdict = null;
     ResponseSigner s = signer;
     if (fq != null && s != null && fq.dnssecOk()) {
@@ -185,7 +195,10 @@ public final class QueryHandler implements DnsHandler {
     if (fq != null) {
       byte[] kept = current.kept().response(fq);
       if (kept != null) {
-        verdict = rrl == null || transport != Transport.UDP ? ResponseRateLimiter.Verdict.SEND : rrl.check(source);
+        verdict =
+            rrl == null || transport != Transport.UDP
+                ? ResponseRateLimiter.Verdict.SEND
+                : rrl.check(source);
         if (verdict == ResponseRateLimiter.Verdict.SEND) {
           count(kept[3] & 0x0F, fq.type(), transport);
           return kept;
@@ -194,7 +207,10 @@ public final class QueryHandler implements DnsHandler {
       }
       FastAnswerer.Fast fast = fast(current, fq, source, transport);
       if (fast != null) {
-        verdict = rrl == null || transport != Transport.UDP ? ResponseRateLimiter.Verdict.SEND : rrl.check(source);
+        verdict =
+            rrl == null || transport != Transport.UDP
+                ? ResponseRateLimiter.Verdict.SEND
+                : rrl.check(source);
         if (verdict == ResponseRateLimiter.Verdict.SEND) {
           for (Edge e : fast.edges()) {
             metrics.answered(e.id());
@@ -203,16 +219,24 @@ public final class QueryHandler implements DnsHandler {
             routedListener.accept(fast.client());
           }
           if (decisions != null && decisions.sample()) {
-            decisions.record(query, source, transport, fast.edges().stream().map(io.opencdn.dns.routing.Edge::id).toList());
+            decisions.record(
+                query,
+                source,
+                transport,
+                fast.edges().stream().map(io.opencdn.dns.routing.Edge::id).toList());
           }
           count(Rcode.NOERROR, fq.type(), transport);
           return fast.wire();
         }
         // rate-limited: the full path builds the slip or drops, with this verdict
       }
-      byte[] negative = verdict == null ? current.kept().negative(fq, transport == Transport.UDP) : null;
+      byte[] negative =
+          verdict == null ? current.kept().negative(fq, transport == Transport.UDP) : null;
       if (negative != null) {
-        verdict = rrl == null || transport != Transport.UDP ? ResponseRateLimiter.Verdict.SEND : rrl.check(source);
+        verdict =
+            rrl == null || transport != Transport.UDP
+                ? ResponseRateLimiter.Verdict.SEND
+                : rrl.check(source);
         if (verdict == ResponseRateLimiter.Verdict.SEND) {
           count(Rcode.NXDOMAIN, fq.type(), transport);
           return negative;
@@ -222,8 +246,16 @@ public final class QueryHandler implements DnsHandler {
     return respondFully(query, source, transport, verdict, fq, current);
   }
 
-  /** The fast path of a query with DO when zones are signed: kept signed responses, signed geo answers. */
-  private byte[] respondSigned(byte[] query, InetAddress source, Transport transport, FastQuery fq, AnswerStage current,
+  /**
+   * The fast path of a query with DO when zones are signed: kept signed responses, signed geo
+   * answers.
+   */
+  private byte[] respondSigned(
+      byte[] query,
+      InetAddress source,
+      Transport transport,
+      FastQuery fq,
+      AnswerStage current,
       ResponseSigner s) {
     boolean udp = transport == Transport.UDP;
     byte[] kept = s.cached(fq, udp);
@@ -236,7 +268,8 @@ public final class QueryHandler implements DnsHandler {
     if (kept == null && signed == null) {
       return respondFully(query, source, transport, null, fq, current);
     }
-    ResponseRateLimiter.Verdict verdict = rrl == null || !udp ? ResponseRateLimiter.Verdict.SEND : rrl.check(source);
+    ResponseRateLimiter.Verdict verdict =
+        rrl == null || !udp ? ResponseRateLimiter.Verdict.SEND : rrl.check(source);
     if (verdict != ResponseRateLimiter.Verdict.SEND) {
       return respondFully(query, source, transport, verdict, fq, current);
     }
@@ -254,7 +287,8 @@ public final class QueryHandler implements DnsHandler {
     return signed;
   }
 
-  private static FastAnswerer.Fast fast(AnswerStage current, FastQuery fq, InetAddress source, Transport transport) {
+  private static FastAnswerer.Fast fast(
+      AnswerStage current, FastQuery fq, InetAddress source, Transport transport) {
     try {
       return current.fast().answer(fq, source, transport == Transport.UDP);
     } catch (RuntimeException e) {
@@ -264,11 +298,16 @@ public final class QueryHandler implements DnsHandler {
 
   /**
    * The full path; {@code preset} is the rate limiter's verdict when the fast path already asked
-   * it; {@code fq} the query's fast form (or null), under which a zone answer is kept in
-   * {@code current}.
+   * it; {@code fq} the query's fast form (or null), under which a zone answer is kept in {@code
+   * current}.
    */
-  private byte[] respondFully(byte[] query, InetAddress source, Transport transport,
-      ResponseRateLimiter.Verdict preset, FastQuery fq, AnswerStage current) {
+  private byte[] respondFully(
+      byte[] query,
+      InetAddress source,
+      Transport transport,
+      ResponseRateLimiter.Verdict preset,
+      FastQuery fq,
+      AnswerStage current) {
     Decoded decoded = QueryDecoder.decode(query, source, transport);
     if (decoded instanceof Decoded.Drop drop) {
       dropped.increment();
@@ -333,7 +372,9 @@ public final class QueryHandler implements DnsHandler {
   }
 
   private boolean limited(InetAddress source, Transport transport, int qtype) {
-    if (rrl == null || transport != Transport.UDP || rrl.check(source) == ResponseRateLimiter.Verdict.SEND) {
+    if (rrl == null
+        || transport != Transport.UDP
+        || rrl.check(source) == ResponseRateLimiter.Verdict.SEND) {
       return false;
     }
     metrics.rrl(qtype, false);

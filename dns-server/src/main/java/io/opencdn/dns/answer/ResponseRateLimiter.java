@@ -6,35 +6,42 @@ import java.net.InetAddress;
 import java.time.Clock;
 
 /**
- * Response Rate Limiting per client network (the idea of BIND's RRL, simplified to one account
- * per network): every IPv4 /24 (IPv6 /56) has a token bucket that refills at
- * {@code responsesPerSecond} up to one second's worth. A response that finds the bucket empty is
- * limited; the bucket may go into debt down to {@code window} seconds' worth, so a network that
- * floods stays limited until it has been quiet for a while. Of the limited responses every
- * {@code slip}th is sent as an empty answer with TC set (the client retries over TCP, which is not
- * limited), the others are dropped. This blunts reflection/amplification attacks with spoofed
- * sources while real resolvers behind the same network still get through over TCP.
+ * Response Rate Limiting per client network (the idea of BIND's RRL, simplified to one account per
+ * network): every IPv4 /24 (IPv6 /56) has a token bucket that refills at {@code responsesPerSecond}
+ * up to one second's worth. A response that finds the bucket empty is limited; the bucket may go
+ * into debt down to {@code window} seconds' worth, so a network that floods stays limited until it
+ * has been quiet for a while. Of the limited responses every {@code slip}th is sent as an empty
+ * answer with TC set (the client retries over TCP, which is not limited), the others are dropped.
+ * This blunts reflection/amplification attacks with spoofed sources while real resolvers behind the
+ * same network still get through over TCP.
  *
- * <p>Loopback clients (127.0.0.0/8, ::1) are never limited. The table is a fixed array of
- * {@link #CAPACITY} buckets in sets of {@link #WAYS}, allocated once: a network's set is chosen by
- * a keyed hash of it (the key is random per table, so a flood cannot aim at one set), and a
- * network new to a full set takes the place of the set's least recently used bucket. Every
- * response costs O(1) whatever the table holds (no scan, no allocation), memory never grows, and
- * a flood of spoofed networks can only push out networks that were quiet longer than every other
- * in their set; a network being flooded right now keeps its debt. Thread-safe: a set is updated
- * under one of {@link #LOCKS} striped monitors for a few arithmetic operations.
+ * <p>Loopback clients (127.0.0.0/8, ::1) are never limited. The table is a fixed array of {@link
+ * #CAPACITY} buckets in sets of {@link #WAYS}, allocated once: a network's set is chosen by a keyed
+ * hash of it (the key is random per table, so a flood cannot aim at one set), and a network new to
+ * a full set takes the place of the set's least recently used bucket. Every response costs O(1)
+ * whatever the table holds (no scan, no allocation), memory never grows, and a flood of spoofed
+ * networks can only push out networks that were quiet longer than every other in their set; a
+ * network being flooded right now keeps its debt. Thread-safe: a set is updated under one of {@link
+ * #LOCKS} striped monitors for a few arithmetic operations.
  */
 public final class ResponseRateLimiter {
 
   /** Outcome for one response. */
-  public enum Verdict { SEND, SLIP, DROP }
+  public enum Verdict {
+    SEND,
+    SLIP,
+    DROP
+  }
 
   /** Buckets per set. */
   static final int WAYS = 4;
+
   /** Buckets in the table (networks tracked at most): 2^18. */
   static final int CAPACITY = 1 << 18;
+
   /** Striped monitors guarding the sets. */
   static final int LOCKS = 4096;
+
   private static final long EMPTY = Long.MIN_VALUE;
 
   private final RrlConfig config;
@@ -45,8 +52,10 @@ public final class ResponseRateLimiter {
   private final double[] tokens = new double[CAPACITY];
   private final long[] limited = new long[CAPACITY];
   private final Object[] locks = new Object[LOCKS];
-  private final java.util.concurrent.atomic.AtomicInteger used = new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.atomic.LongAdder replaced = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.AtomicInteger used =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.LongAdder replaced =
+      new java.util.concurrent.atomic.LongAdder();
 
   public ResponseRateLimiter(RrlConfig config, Clock clock) {
     this.config = config;
@@ -60,7 +69,9 @@ public final class ResponseRateLimiter {
   /** Accounts one UDP response to {@code client} and says what to do with it. */
   public Verdict check(InetAddress client) {
     if (client.isLoopbackAddress()) {
-      return Verdict.SEND; // cannot be a spoofed victim from outside (kernels drop martians); local tools and tests
+      return Verdict
+          .SEND; // cannot be a spoofed victim from outside (kernels drop martians); local tools and
+      // tests
     }
     long now = clock.millis();
     long key = networkKey(client);
@@ -128,7 +139,10 @@ public final class ResponseRateLimiter {
     return config.slip() > 0 && limited[i] % config.slip() == 0 ? Verdict.SLIP : Verdict.DROP;
   }
 
-  /** The client's network as a long: IPv4 as a non-negative value, IPv6 (/prefix <= 63) shifted right by one with the sign bit set. */
+  /**
+   * The client's network as a long: IPv4 as a non-negative value, IPv6 (/prefix <= 63) shifted
+   * right by one with the sign bit set.
+   */
   long networkKey(InetAddress client) {
     byte[] a = client.getAddress();
     if (client instanceof Inet4Address) {

@@ -8,11 +8,11 @@ import org.xbill.DNS.Name;
 
 /**
  * What the query path asks of DNSSEC, and all it asks ({@link OnlineSigner} is the implementation).
- * Queries without the DO bit get exactly the answers they get without DNSSEC, except that the
- * apex of a signed zone now has DNSKEY, CDS and CDNSKEY records. Queries with it get signed
- * answers: from the full path through {@link #sign}, from the fast path through {@link #cached}
- * (zone answers kept by {@link #keep}) and {@link #signFast} (geo answers). Every method is
- * thread-safe and never blocks; a signature that is not cached is made on the calling thread.
+ * Queries without the DO bit get exactly the answers they get without DNSSEC, except that the apex
+ * of a signed zone now has DNSKEY, CDS and CDNSKEY records. Queries with it get signed answers:
+ * from the full path through {@link #sign}, from the fast path through {@link #cached} (zone
+ * answers kept by {@link #keep}) and {@link #signFast} (geo answers). Every method is thread-safe
+ * and never blocks; a signature that is not cached is made on the calling thread.
  */
 public interface ResponseSigner {
 

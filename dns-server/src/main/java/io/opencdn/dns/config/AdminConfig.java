@@ -11,15 +11,22 @@ import io.opencdn.common.config.Endpoint;
  * @param token bearer token for mutating calls ({@code POST /reload}); empty = generate one at
  *     start and log it once; otherwise at least 16 characters
  */
-public record AdminConfig(@JsonProperty("listen") Endpoint listen, @JsonProperty("token") String token) {
+public record AdminConfig(
+    @JsonProperty("listen") Endpoint listen, @JsonProperty("token") String token) {
   public AdminConfig {
     ConfigException.require(listen != null, "listen", "host:port of the admin listener", "nothing");
     token = token == null ? "" : token;
-    ConfigException.require(token.isEmpty() || token.length() >= 16, "token",
-        "empty (generate one) or at least 16 characters", token.length() + " characters");
+    ConfigException.require(
+        token.isEmpty() || token.length() >= 16,
+        "token",
+        "empty (generate one) or at least 16 characters",
+        token.length() + " characters");
   }
 
-  /** {@link io.opencdn.common.config.Redacted}: every component but {@code token}, which is never printed. */
+  /**
+   * {@link io.opencdn.common.config.Redacted}: every component but {@code token}, which is never
+   * printed.
+   */
   @Override
   public String toString() {
     return io.opencdn.common.config.Redacted.text(this, java.util.Set.of("token"));

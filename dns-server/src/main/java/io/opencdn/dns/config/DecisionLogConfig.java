@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.opencdn.common.config.ConfigException;
 
 /**
- * The DNS decision log ({@code decisionLog:} section): for a sample of the geo-routed answers,
- * one JSON line explaining the decision ({@link DecisionLog}). Read at start.
+ * The DNS decision log ({@code decisionLog:} section): for a sample of the geo-routed answers, one
+ * JSON line explaining the decision ({@link DecisionLog}). Read at start.
  *
  * @param enabled write it at all (default false)
  * @param path file appended to, or {@code -} for standard output (default)
@@ -30,6 +30,10 @@ public record DecisionLogConfig(
     sampleRate = sampleRate == null ? 0.01 : sampleRate;
     ConfigException.require(sampleRate >= 0 && sampleRate <= 1, "sampleRate", "0..1", sampleRate);
     queueBytes = queueBytes == null ? 4L << 20 : queueBytes;
-    ConfigException.require(queueBytes >= 65536 && queueBytes <= 1L << 30, "queueBytes", "65536..1073741824", queueBytes);
+    ConfigException.require(
+        queueBytes >= 65536 && queueBytes <= 1L << 30,
+        "queueBytes",
+        "65536..1073741824",
+        queueBytes);
   }
 }

@@ -12,9 +12,9 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 
 /**
- * Configuration of the DNS server, read from YAML with
- * {@link io.opencdn.common.config.ConfigLocation#load}. Every record validates itself; the
- * top-level record also checks that every geo-routed name lies inside a configured zone.
+ * Configuration of the DNS server, read from YAML with {@link
+ * io.opencdn.common.config.ConfigLocation#load}. Every record validates itself; the top-level
+ * record also checks that every geo-routed name lies inside a configured zone.
  *
  * <pre>{@code
  * listen: 127.0.0.1:8053
@@ -32,19 +32,22 @@ import org.xbill.DNS.TextParseException;
  * @param geo where the GeoIP2 City database comes from
  * @param routing names answered by the routing policy instead of the zone data
  * @param health HTTP health checks of the edges
- * @param cluster Hazelcast cluster the server joins as a lite member (no partitions), or null to run without one
+ * @param cluster Hazelcast cluster the server joins as a lite member (no partitions), or null to
+ *     run without one
  * @param edges static edges declared here ({@link StaticEdge}), merged with the cluster's
  * @param rrl Response Rate Limiting of UDP responses ({@link RrlConfig}); absent = on with defaults
  * @param admin admin HTTP listener ({@code /metrics}, {@code POST /reload}), or null for none
  * @param threads threads serving DNS, 1..64: as many UDP sockets on the port (SO_REUSEPORT, Linux),
- *     each read by its own thread, and TCP servers on as many event loops; default {@link #DEFAULT_THREADS}. Read at start (like
- *     {@code listen}: a reload does not change it). gdnsd's {@code udp_threads}/{@code tcp_threads}.
+ *     each read by its own thread, and TCP servers on as many event loops; default {@link
+ *     #DEFAULT_THREADS}. Read at start (like {@code listen}: a reload does not change it). gdnsd's
+ *     {@code udp_threads}/{@code tcp_threads}.
  * @param tcp DNS over TCP caps and timeouts ({@link TcpConfig}); absent = defaults. Read at start.
- * @param probeTargets which client addresses become latency probe targets ({@link ProbeTargetsConfig});
- *     absent = public addresses only
- * @param decisionLog the sampled log of routing decisions ({@link io.opencdn.dns.config.DecisionLogConfig});
- *     absent = off. Read at start.
- * @param dnssec online DNSSEC signing of every zone ({@link DnssecConfig}), or null for unsigned zones
+ * @param probeTargets which client addresses become latency probe targets ({@link
+ *     ProbeTargetsConfig}); absent = public addresses only
+ * @param decisionLog the sampled log of routing decisions ({@link
+ *     io.opencdn.dns.config.DecisionLogConfig}); absent = off. Read at start.
+ * @param dnssec online DNSSEC signing of every zone ({@link DnssecConfig}), or null for unsigned
+ *     zones
  */
 public record DnsConfig(
     @JsonProperty("listen") Endpoint listen,
@@ -63,11 +66,13 @@ public record DnsConfig(
     @JsonProperty("dnssec") DnssecConfig dnssec) {
 
   /** Default {@code threads}: one per available processor, at most 8. */
-  public static final int DEFAULT_THREADS = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
+  public static final int DEFAULT_THREADS =
+      Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
 
   public DnsConfig {
     listen = listen == null ? Endpoint.parse("127.0.0.1:8053") : listen;
-    ConfigException.require(zones != null && !zones.isEmpty(), "zones", "at least one zone", "nothing");
+    ConfigException.require(
+        zones != null && !zones.isEmpty(), "zones", "at least one zone", "nothing");
     zones = List.copyOf(zones);
     geo = geo == null ? new Geo(null) : geo;
     routing = routing == null ? List.of() : List.copyOf(routing);
@@ -77,90 +82,245 @@ public record DnsConfig(
     threads = threads == null ? DEFAULT_THREADS : threads;
     tcp = tcp == null ? TcpConfig.DEFAULT : tcp;
     probeTargets = probeTargets == null ? ProbeTargetsConfig.DEFAULT : probeTargets;
-    decisionLog = decisionLog == null ? io.opencdn.dns.config.DecisionLogConfig.DEFAULT : decisionLog;
+    decisionLog =
+        decisionLog == null ? io.opencdn.dns.config.DecisionLogConfig.DEFAULT : decisionLog;
     ConfigException.require(threads >= 1 && threads <= 64, "threads", "1..64 event loops", threads);
     Set<String> edgeIds = new HashSet<>();
     for (int i = 0; i < edges.size(); i++) {
-      ConfigException.require(edgeIds.add(edges.get(i).id()), "edges[" + i + "].id", "an id used once", edges.get(i).id());
+      ConfigException.require(
+          edgeIds.add(edges.get(i).id()),
+          "edges[" + i + "].id",
+          "an id used once",
+          edges.get(i).id());
     }
     Set<Name> origins = new HashSet<>();
     for (int i = 0; i < zones.size(); i++) {
-      ConfigException.require(origins.add(zones.get(i).name()), "zones[" + i + "].origin", "a zone configured once", zones.get(i).origin());
+      ConfigException.require(
+          origins.add(zones.get(i).name()),
+          "zones[" + i + "].origin",
+          "a zone configured once",
+          zones.get(i).origin());
     }
     Set<Name> routed = new HashSet<>();
     for (int i = 0; i < routing.size(); i++) {
       Name n = routing.get(i).fqdn();
-      ConfigException.require(origins.stream().anyMatch(n::subdomain), "routing[" + i + "].name",
-          "a name inside one of the zones " + origins, routing.get(i).name());
-      ConfigException.require(routed.add(n), "routing[" + i + "].name", "a name routed once", routing.get(i).name());
+      ConfigException.require(
+          origins.stream().anyMatch(n::subdomain),
+          "routing[" + i + "].name",
+          "a name inside one of the zones " + origins,
+          routing.get(i).name());
+      ConfigException.require(
+          routed.add(n), "routing[" + i + "].name", "a name routed once", routing.get(i).name());
     }
     // an example token or secret only while nothing but loopback is bound
-    List<Endpoint> listeners = java.util.Arrays.asList(listen, admin == null ? null : admin.listen(),
-        cluster == null ? null : cluster.bind());
-    io.opencdn.common.config.ExampleSecrets.refuseExposed("admin.token", admin == null ? null : admin.token(), listeners);
-    io.opencdn.common.config.ExampleSecrets.refuseExposed("cluster.secret", cluster == null ? null : cluster.secret(), listeners);
+    List<Endpoint> listeners =
+        java.util.Arrays.asList(
+            listen, admin == null ? null : admin.listen(), cluster == null ? null : cluster.bind());
+    io.opencdn.common.config.ExampleSecrets.refuseExposed(
+        "admin.token", admin == null ? null : admin.token(), listeners);
+    io.opencdn.common.config.ExampleSecrets.refuseExposed(
+        "cluster.secret", cluster == null ? null : cluster.secret(), listeners);
   }
 
   /** A config as it was before the {@code decisionLog} section: off. */
-  public DnsConfig(Endpoint listen, List<ZoneSource> zones, Geo geo, List<Route> routing, Health health, ClusterConfig cluster,
-      List<StaticEdge> edges, RrlConfig rrl, AdminConfig admin, Integer threads, TcpConfig tcp, ProbeTargetsConfig probeTargets) {
-    this(listen, zones, geo, routing, health, cluster, edges, rrl, admin, threads, tcp, probeTargets, null, null);
+  public DnsConfig(
+      Endpoint listen,
+      List<ZoneSource> zones,
+      Geo geo,
+      List<Route> routing,
+      Health health,
+      ClusterConfig cluster,
+      List<StaticEdge> edges,
+      RrlConfig rrl,
+      AdminConfig admin,
+      Integer threads,
+      TcpConfig tcp,
+      ProbeTargetsConfig probeTargets) {
+    this(
+        listen,
+        zones,
+        geo,
+        routing,
+        health,
+        cluster,
+        edges,
+        rrl,
+        admin,
+        threads,
+        tcp,
+        probeTargets,
+        null,
+        null);
   }
 
   /** A config without static edges. */
-  public DnsConfig(Endpoint listen, List<ZoneSource> zones, Geo geo, List<Route> routing, Health health, ClusterConfig cluster) {
-    this(listen, zones, geo, routing, health, cluster, null, null, null, null, null, null, null, null);
+  public DnsConfig(
+      Endpoint listen,
+      List<ZoneSource> zones,
+      Geo geo,
+      List<Route> routing,
+      Health health,
+      ClusterConfig cluster) {
+    this(
+        listen, zones, geo, routing, health, cluster, null, null, null, null, null, null, null,
+        null);
   }
 
-  /** A config as it was before the {@code tcp} and {@code probeTargets} sections: their defaults. */
-  public DnsConfig(Endpoint listen, List<ZoneSource> zones, Geo geo, List<Route> routing, Health health, ClusterConfig cluster,
-      List<StaticEdge> edges, RrlConfig rrl, AdminConfig admin, Integer threads) {
-    this(listen, zones, geo, routing, health, cluster, edges, rrl, admin, threads, null, null, null, null);
+  /**
+   * A config as it was before the {@code tcp} and {@code probeTargets} sections: their defaults.
+   */
+  public DnsConfig(
+      Endpoint listen,
+      List<ZoneSource> zones,
+      Geo geo,
+      List<Route> routing,
+      Health health,
+      ClusterConfig cluster,
+      List<StaticEdge> edges,
+      RrlConfig rrl,
+      AdminConfig admin,
+      Integer threads) {
+    this(
+        listen, zones, geo, routing, health, cluster, edges, rrl, admin, threads, null, null, null,
+        null);
   }
 
   /** A config with static edges, default RRL and no admin listener. */
-  public DnsConfig(Endpoint listen, List<ZoneSource> zones, Geo geo, List<Route> routing, Health health, ClusterConfig cluster,
+  public DnsConfig(
+      Endpoint listen,
+      List<ZoneSource> zones,
+      Geo geo,
+      List<Route> routing,
+      Health health,
+      ClusterConfig cluster,
       List<StaticEdge> edges) {
-    this(listen, zones, geo, routing, health, cluster, edges, null, null, null, null, null, null, null);
+    this(
+        listen, zones, geo, routing, health, cluster, edges, null, null, null, null, null, null,
+        null);
   }
 
   /** A copy listening elsewhere (CLI override). */
   public DnsConfig withListen(Endpoint other) {
-    return new DnsConfig(other, zones, geo, routing, health, cluster, edges, rrl, admin, threads, tcp, probeTargets, decisionLog, dnssec);
+    return new DnsConfig(
+        other,
+        zones,
+        geo,
+        routing,
+        health,
+        cluster,
+        edges,
+        rrl,
+        admin,
+        threads,
+        tcp,
+        probeTargets,
+        decisionLog,
+        dnssec);
   }
 
   /** A copy with {@code n} threads (UDP sockets and TCP servers). */
   public DnsConfig withThreads(int n) {
-    return new DnsConfig(listen, zones, geo, routing, health, cluster, edges, rrl, admin, n, tcp, probeTargets, decisionLog, dnssec);
+    return new DnsConfig(
+        listen,
+        zones,
+        geo,
+        routing,
+        health,
+        cluster,
+        edges,
+        rrl,
+        admin,
+        n,
+        tcp,
+        probeTargets,
+        decisionLog,
+        dnssec);
   }
 
   /** A copy using another City database file (CLI override). */
   public DnsConfig withCityDatabase(String file) {
-    return new DnsConfig(listen, zones, new Geo(file, geo.coverage(), geo.coverageReloadSeconds(), geo.defaultLocation()),
-        routing, health, cluster, edges, rrl, admin, threads, tcp, probeTargets, decisionLog, dnssec);
+    return new DnsConfig(
+        listen,
+        zones,
+        new Geo(file, geo.coverage(), geo.coverageReloadSeconds(), geo.defaultLocation()),
+        routing,
+        health,
+        cluster,
+        edges,
+        rrl,
+        admin,
+        threads,
+        tcp,
+        probeTargets,
+        decisionLog,
+        dnssec);
   }
 
   /** A copy in another cluster (tests, tools); every other key is kept. */
   public DnsConfig withCluster(ClusterConfig other) {
-    return new DnsConfig(listen, zones, geo, routing, health, other, edges, rrl, admin, threads, tcp, probeTargets, decisionLog, dnssec);
+    return new DnsConfig(
+        listen,
+        zones,
+        geo,
+        routing,
+        health,
+        other,
+        edges,
+        rrl,
+        admin,
+        threads,
+        tcp,
+        probeTargets,
+        decisionLog,
+        dnssec);
   }
 
   /** A copy signing with {@code other} (null: unsigned); every other key is kept. */
   public DnsConfig withDnssec(DnssecConfig other) {
-    return new DnsConfig(listen, zones, geo, routing, health, cluster, edges, rrl, admin, threads, tcp, probeTargets, decisionLog, other);
+    return new DnsConfig(
+        listen,
+        zones,
+        geo,
+        routing,
+        health,
+        cluster,
+        edges,
+        rrl,
+        admin,
+        threads,
+        tcp,
+        probeTargets,
+        decisionLog,
+        other);
   }
 
-  /** A copy with other routed names (the hosts of the distributions, {@link #withDistributionHosts}). */
+  /**
+   * A copy with other routed names (the hosts of the distributions, {@link
+   * #withDistributionHosts}).
+   */
   public DnsConfig withRouting(List<Route> other) {
-    return new DnsConfig(listen, zones, geo, other, health, cluster, edges, rrl, admin, threads, tcp, probeTargets, decisionLog, dnssec);
+    return new DnsConfig(
+        listen,
+        zones,
+        geo,
+        other,
+        health,
+        cluster,
+        edges,
+        rrl,
+        admin,
+        threads,
+        tcp,
+        probeTargets,
+        decisionLog,
+        dnssec);
   }
 
   /**
    * A copy that also geo-routes the {@code hosts} of the current distributions version that fall
    * inside one of its zones (below the apex, which keeps its SOA and NS) and are not routed
-   * already, each like the first {@code routing} entry
-   * (TTL, answers, policies): adding a distribution needs no separate DNS edit. Unchanged without
-   * a routing entry to copy.
+   * already, each like the first {@code routing} entry (TTL, answers, policies): adding a
+   * distribution needs no separate DNS edit. Unchanged without a routing entry to copy.
    */
   public DnsConfig withDistributionHosts(List<String> hosts) {
     if (routing.isEmpty() || hosts.isEmpty()) {
@@ -187,7 +347,21 @@ public record DnsConfig(
 
   /** A copy with other static edges (the {@code route} command adds the demo's). */
   public DnsConfig withEdges(List<StaticEdge> other) {
-    return new DnsConfig(listen, zones, geo, routing, health, cluster, other, rrl, admin, threads, tcp, probeTargets, decisionLog, dnssec);
+    return new DnsConfig(
+        listen,
+        zones,
+        geo,
+        routing,
+        health,
+        cluster,
+        other,
+        rrl,
+        admin,
+        threads,
+        tcp,
+        probeTargets,
+        decisionLog,
+        dnssec);
   }
 
   /**
@@ -196,7 +370,8 @@ public record DnsConfig(
    * @param origin zone apex, e.g. {@code cdn.test.}
    * @param file BIND master file, relative to the config file, absolute, or {@code classpath:NAME}
    */
-  public record ZoneSource(@JsonProperty("origin") String origin, @JsonProperty("file") String file) {
+  public record ZoneSource(
+      @JsonProperty("origin") String origin, @JsonProperty("file") String file) {
     public ZoneSource {
       parseName("origin", origin);
       ConfigException.require(file != null && !file.isBlank(), "file", "a zone file", "nothing");
@@ -214,11 +389,12 @@ public record DnsConfig(
    *
    * @param cityDatabase path of a GeoIP2/GeoLite2 City {@code .mmdb} file (relative to the config
    *     file); empty or absent selects the embedded GeoLite2 City database of 2019-11-19
-   * @param coverage operator coverage zones file ({@link io.opencdn.dns.geo.CoverageZones}), relative
-   *     to the config file; empty or absent: none
-   * @param coverageReloadSeconds how often the coverage file is checked for changes, 1..3600 (default 10)
-   * @param defaultLocation where clients nothing else located are assumed to be, or null (then
-   *     they are ordered by their network hash only)
+   * @param coverage operator coverage zones file ({@link io.opencdn.dns.geo.CoverageZones}),
+   *     relative to the config file; empty or absent: none
+   * @param coverageReloadSeconds how often the coverage file is checked for changes, 1..3600
+   *     (default 10)
+   * @param defaultLocation where clients nothing else located are assumed to be, or null (then they
+   *     are ordered by their network hash only)
    */
   public record Geo(
       @JsonProperty("cityDatabase") String cityDatabase,
@@ -229,7 +405,11 @@ public record DnsConfig(
       cityDatabase = cityDatabase == null ? "" : cityDatabase.trim();
       coverage = coverage == null ? "" : coverage.trim();
       coverageReloadSeconds = coverageReloadSeconds == null ? 10 : coverageReloadSeconds;
-      ConfigException.require(coverageReloadSeconds >= 1 && coverageReloadSeconds <= 3600, "coverageReloadSeconds", "1..3600", coverageReloadSeconds);
+      ConfigException.require(
+          coverageReloadSeconds >= 1 && coverageReloadSeconds <= 3600,
+          "coverageReloadSeconds",
+          "1..3600",
+          coverageReloadSeconds);
     }
 
     /** Only a City database. */
@@ -244,8 +424,8 @@ public record DnsConfig(
    * @param name owner name, absolute or relative to the root
    * @param ttl TTL of the answers in seconds, 1..86400 (default 20)
    * @param answers how many edges one answer lists (top-k), 1..16 (default 1)
-   * @param policies the routing policies of the name, in order ({@link PolicySpec}); default
-   *     {@code [health, distance, latency, spill]}
+   * @param policies the routing policies of the name, in order ({@link PolicySpec}); default {@code
+   *     [health, distance, latency, spill]}
    */
   public record Route(
       @JsonProperty("name") String name,
@@ -259,7 +439,11 @@ public record DnsConfig(
       ConfigException.require(ttl >= 1 && ttl <= 86_400, "ttl", "1..86400 seconds", ttl);
       ConfigException.require(answers >= 1 && answers <= 16, "answers", "1..16", answers);
       policies = policies == null ? PolicySpec.DEFAULT_CHAIN : List.copyOf(policies);
-      ConfigException.require(!policies.isEmpty(), "policies", "at least one policy (omit the key for the default chain)", "[]");
+      ConfigException.require(
+          !policies.isEmpty(),
+          "policies",
+          "at least one policy (omit the key for the default chain)",
+          "[]");
     }
 
     /** A route with the default policy chain. */
@@ -291,8 +475,16 @@ public record DnsConfig(
       timeoutMillis = timeoutMillis == null ? 400 : timeoutMillis;
       fall = fall == null ? 2 : fall;
       rise = rise == null ? 2 : rise;
-      ConfigException.require(intervalMillis >= 100 && intervalMillis <= 60_000, "intervalMillis", "100..60000", intervalMillis);
-      ConfigException.require(timeoutMillis >= 50 && timeoutMillis <= 60_000, "timeoutMillis", "50..60000", timeoutMillis);
+      ConfigException.require(
+          intervalMillis >= 100 && intervalMillis <= 60_000,
+          "intervalMillis",
+          "100..60000",
+          intervalMillis);
+      ConfigException.require(
+          timeoutMillis >= 50 && timeoutMillis <= 60_000,
+          "timeoutMillis",
+          "50..60000",
+          timeoutMillis);
       ConfigException.require(fall >= 1 && fall <= 10, "fall", "1..10", fall);
       ConfigException.require(rise >= 1 && rise <= 10, "rise", "1..10", rise);
     }
@@ -303,7 +495,8 @@ public record DnsConfig(
     try {
       return Name.fromString(text.trim(), Name.root);
     } catch (TextParseException e) {
-      throw ConfigException.invalid(key, "a domain name", "'" + text + "' (" + e.getMessage() + ")");
+      throw ConfigException.invalid(
+          key, "a domain name", "'" + text + "' (" + e.getMessage() + ")");
     }
   }
 

@@ -16,16 +16,17 @@ import java.util.Arrays;
 
 /**
  * The signing algorithms: ECDSA P-256 with SHA-256 (13, RFC 6605) and Ed25519 (15, RFC 8080),
- * through the JDK's providers. Private keys are exchanged in BIND's format, whose
- * {@code PrivateKey:} field holds the raw 32 bytes: the scalar for ECDSA, the seed for Ed25519.
+ * through the JDK's providers. Private keys are exchanged in BIND's format, whose {@code
+ * PrivateKey:} field holds the raw 32 bytes: the scalar for ECDSA, the seed for Ed25519.
  */
 public enum DnssecAlgorithm {
   ECDSAP256SHA256(13),
   ED25519(15);
 
   /** DER prefix of a PKCS#8 Ed25519 private key; the 32-byte seed follows (RFC 8410 7). */
-  private static final byte[] ED25519_PKCS8 = {0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70,
-      0x04, 0x22, 0x04, 0x20};
+  private static final byte[] ED25519_PKCS8 = {
+    0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20
+  };
 
   private final int number;
 
@@ -50,7 +51,8 @@ public enum DnssecAlgorithm {
         return a;
       }
     }
-    throw new IllegalArgumentException("DNSSEC algorithm " + n + " is not supported (13 ECDSAP256SHA256, 15 ED25519)");
+    throw new IllegalArgumentException(
+        "DNSSEC algorithm " + n + " is not supported (13 ECDSAP256SHA256, 15 ED25519)");
   }
 
   /** A new key pair. */
@@ -83,14 +85,16 @@ public enum DnssecAlgorithm {
   /** The private key from BIND's raw 32 bytes. */
   public PrivateKey privateKey(byte[] raw) {
     if (raw.length != 32) {
-      throw new IllegalArgumentException("expected a 32-byte private key, got " + raw.length + " bytes");
+      throw new IllegalArgumentException(
+          "expected a 32-byte private key, got " + raw.length + " bytes");
     }
     try {
       if (this == ECDSAP256SHA256) {
         AlgorithmParameters p = AlgorithmParameters.getInstance("EC");
         p.init(new ECGenParameterSpec("secp256r1"));
         ECParameterSpec spec = p.getParameterSpec(ECParameterSpec.class);
-        return KeyFactory.getInstance("EC").generatePrivate(new ECPrivateKeySpec(new BigInteger(1, raw), spec));
+        return KeyFactory.getInstance("EC")
+            .generatePrivate(new ECPrivateKeySpec(new BigInteger(1, raw), spec));
       }
       byte[] der = Arrays.copyOf(ED25519_PKCS8, ED25519_PKCS8.length + 32);
       System.arraycopy(raw, 0, der, ED25519_PKCS8.length, 32);

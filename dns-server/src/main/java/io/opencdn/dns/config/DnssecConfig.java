@@ -6,7 +6,8 @@ import java.time.Duration;
 
 /**
  * The optional {@code dnssec} section of the DNS config: every zone is signed online with the keys
- * of {@code keyDirectory} ({@link io.opencdn.dns.dnssec.KeyManager}), for queries with the DO bit (RFC 3225).
+ * of {@code keyDirectory} ({@link io.opencdn.dns.dnssec.KeyManager}), for queries with the DO bit
+ * (RFC 3225).
  *
  * <pre>{@code
  * dnssec:
@@ -63,42 +64,89 @@ public record DnssecConfig(
     @JsonProperty("keyCheckSeconds") Integer keyCheckSeconds) {
 
   public DnssecConfig {
-    keyDirectory = keyDirectory == null || keyDirectory.isBlank() ? "dnssec-keys" : keyDirectory.trim();
-    algorithm = algorithm == null ? DnssecAlgorithm.ECDSAP256SHA256.name() : algorithm.trim().toUpperCase(java.util.Locale.ROOT);
+    keyDirectory =
+        keyDirectory == null || keyDirectory.isBlank() ? "dnssec-keys" : keyDirectory.trim();
+    algorithm =
+        algorithm == null
+            ? DnssecAlgorithm.ECDSAP256SHA256.name()
+            : algorithm.trim().toUpperCase(java.util.Locale.ROOT);
     String alg = algorithm;
-    ConfigException.require(java.util.Arrays.stream(DnssecAlgorithm.values()).anyMatch(a -> a.matches(alg)), "algorithm",
-        "ECDSAP256SHA256 (13) or ED25519 (15)", algorithm);
+    ConfigException.require(
+        java.util.Arrays.stream(DnssecAlgorithm.values()).anyMatch(a -> a.matches(alg)),
+        "algorithm",
+        "ECDSAP256SHA256 (13) or ED25519 (15)",
+        algorithm);
     keys = keys == null ? "csk" : keys.trim().toLowerCase(java.util.Locale.ROOT);
-    ConfigException.require(keys.equals("csk") || keys.equals("ksk+zsk"), "keys", "csk or ksk+zsk", keys);
+    ConfigException.require(
+        keys.equals("csk") || keys.equals("ksk+zsk"), "keys", "csk or ksk+zsk", keys);
     dnskeyTtl = dnskeyTtl == null ? 3600 : dnskeyTtl;
-    signatureValiditySeconds = signatureValiditySeconds == null ? 14 * 86_400L : signatureValiditySeconds;
-    signatureRefreshSeconds = signatureRefreshSeconds == null ? Math.min(3 * 86_400L, signatureValiditySeconds / 2)
-        : signatureRefreshSeconds;
+    signatureValiditySeconds =
+        signatureValiditySeconds == null ? 14 * 86_400L : signatureValiditySeconds;
+    signatureRefreshSeconds =
+        signatureRefreshSeconds == null
+            ? Math.min(3 * 86_400L, signatureValiditySeconds / 2)
+            : signatureRefreshSeconds;
     zskLifetimeDays = zskLifetimeDays == null ? 30 : zskLifetimeDays;
     kskLifetimeDays = kskLifetimeDays == null ? 365 : kskLifetimeDays;
-    prepublishSeconds = prepublishSeconds == null ? Math.max(86_400L, dnskeyTtl) : prepublishSeconds;
+    prepublishSeconds =
+        prepublishSeconds == null ? Math.max(86_400L, dnskeyTtl) : prepublishSeconds;
     retireSeconds = retireSeconds == null ? 86_400L : retireSeconds;
     dsWaitSeconds = dsWaitSeconds == null ? 2 * 86_400L : dsWaitSeconds;
     keyCheckSeconds = keyCheckSeconds == null ? 60 : keyCheckSeconds;
-    ConfigException.require(dnskeyTtl >= 60 && dnskeyTtl <= 86_400, "dnskeyTtl", "60..86400 seconds", dnskeyTtl);
-    ConfigException.require(signatureValiditySeconds >= 3600 && signatureValiditySeconds <= 90 * 86_400L,
-        "signatureValiditySeconds", "3600..7776000 seconds", signatureValiditySeconds);
-    ConfigException.require(signatureRefreshSeconds >= 60 && signatureRefreshSeconds * 2 <= signatureValiditySeconds,
-        "signatureRefreshSeconds", "60 seconds .. half of signatureValiditySeconds (" + signatureValiditySeconds / 2 + ")",
+    ConfigException.require(
+        dnskeyTtl >= 60 && dnskeyTtl <= 86_400, "dnskeyTtl", "60..86400 seconds", dnskeyTtl);
+    ConfigException.require(
+        signatureValiditySeconds >= 3600 && signatureValiditySeconds <= 90 * 86_400L,
+        "signatureValiditySeconds",
+        "3600..7776000 seconds",
+        signatureValiditySeconds);
+    ConfigException.require(
+        signatureRefreshSeconds >= 60 && signatureRefreshSeconds * 2 <= signatureValiditySeconds,
+        "signatureRefreshSeconds",
+        "60 seconds .. half of signatureValiditySeconds (" + signatureValiditySeconds / 2 + ")",
         signatureRefreshSeconds);
-    ConfigException.require(zskLifetimeDays >= 0 && zskLifetimeDays <= 3650, "zskLifetimeDays", "0..3650 days", zskLifetimeDays);
-    ConfigException.require(kskLifetimeDays >= 0 && kskLifetimeDays <= 36500, "kskLifetimeDays", "0..36500 days", kskLifetimeDays);
-    ConfigException.require(prepublishSeconds >= dnskeyTtl && prepublishSeconds <= 90 * 86_400L, "prepublishSeconds",
-        "dnskeyTtl (" + dnskeyTtl + ") .. 7776000 seconds", prepublishSeconds);
-    ConfigException.require(retireSeconds >= 0 && retireSeconds <= 90 * 86_400L, "retireSeconds", "0..7776000 seconds", retireSeconds);
-    ConfigException.require(dsWaitSeconds >= dnskeyTtl && dsWaitSeconds <= 90 * 86_400L, "dsWaitSeconds",
-        "dnskeyTtl (" + dnskeyTtl + ") .. 7776000 seconds", dsWaitSeconds);
-    ConfigException.require(keyCheckSeconds >= 1 && keyCheckSeconds <= 86_400, "keyCheckSeconds", "1..86400 seconds", keyCheckSeconds);
+    ConfigException.require(
+        zskLifetimeDays >= 0 && zskLifetimeDays <= 3650,
+        "zskLifetimeDays",
+        "0..3650 days",
+        zskLifetimeDays);
+    ConfigException.require(
+        kskLifetimeDays >= 0 && kskLifetimeDays <= 36500,
+        "kskLifetimeDays",
+        "0..36500 days",
+        kskLifetimeDays);
+    ConfigException.require(
+        prepublishSeconds >= dnskeyTtl && prepublishSeconds <= 90 * 86_400L,
+        "prepublishSeconds",
+        "dnskeyTtl (" + dnskeyTtl + ") .. 7776000 seconds",
+        prepublishSeconds);
+    ConfigException.require(
+        retireSeconds >= 0 && retireSeconds <= 90 * 86_400L,
+        "retireSeconds",
+        "0..7776000 seconds",
+        retireSeconds);
+    ConfigException.require(
+        dsWaitSeconds >= dnskeyTtl && dsWaitSeconds <= 90 * 86_400L,
+        "dsWaitSeconds",
+        "dnskeyTtl (" + dnskeyTtl + ") .. 7776000 seconds",
+        dsWaitSeconds);
+    ConfigException.require(
+        keyCheckSeconds >= 1 && keyCheckSeconds <= 86_400,
+        "keyCheckSeconds",
+        "1..86400 seconds",
+        keyCheckSeconds);
     long zsk = zskLifetimeDays * 86_400L;
-    ConfigException.require(zsk == 0 || zsk > prepublishSeconds + retireSeconds, "zskLifetimeDays",
-        "0 or longer than prepublishSeconds + retireSeconds", zskLifetimeDays);
+    ConfigException.require(
+        zsk == 0 || zsk > prepublishSeconds + retireSeconds,
+        "zskLifetimeDays",
+        "0 or longer than prepublishSeconds + retireSeconds",
+        zskLifetimeDays);
     long ksk = kskLifetimeDays * 86_400L;
-    ConfigException.require(ksk == 0 || ksk > dsWaitSeconds, "kskLifetimeDays", "0 or longer than dsWaitSeconds", kskLifetimeDays);
+    ConfigException.require(
+        ksk == 0 || ksk > dsWaitSeconds,
+        "kskLifetimeDays",
+        "0 or longer than dsWaitSeconds",
+        kskLifetimeDays);
   }
 
   /** The defaults, keys in {@code dir}. */

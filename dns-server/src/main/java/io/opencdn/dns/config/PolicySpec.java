@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One entry of a routing entry's {@code policies:} list: a policy name, or a map with
- * {@code name} and that policy's parameters. Validated at load time; a parameter that does not
- * belong to the named policy is an error naming it. The routing stage builds the policy an entry
- * describes ({@code PolicyChain.policy}).
+ * One entry of a routing entry's {@code policies:} list: a policy name, or a map with {@code name}
+ * and that policy's parameters. Validated at load time; a parameter that does not belong to the
+ * named policy is an error naming it. The routing stage builds the policy an entry describes
+ * ({@code PolicyChain.policy}).
  *
  * <pre>{@code
  * policies:
@@ -31,7 +31,8 @@ import java.util.Set;
  * @param denyCountries geofence: ISO country codes denied
  * @param allowContinents geofence: continent codes allowed (AF AN AS EU NA OC SA)
  * @param denyContinents geofence: continent codes denied
- * @param bucketKm distance: distances within one bucket of this many km count as equal, 0..20000 (default 0)
+ * @param bucketKm distance: distances within one bucket of this many km count as equal, 0..20000
+ *     (default 0)
  * @param maxAgeSeconds latency: measurements older than this are ignored, 1..86400 (default 300)
  * @param toleranceMillis latency: RTTs within this many ms count as equal, 0..1000 (default 5)
  * @param width spill: how many next candidates share spilled clients, 1..16 (default 2)
@@ -54,22 +55,30 @@ public record PolicySpec(
   public static final double DEFAULT_PANIC_SHARE = 0.5;
 
   /** Known policy names and the parameters each accepts. */
-  public static final Map<String, Set<String>> PARAMETERS = Map.of(
-      "health", Set.of("panicShare"),
-      "geofence", Set.of("allowCountries", "denyCountries", "allowContinents", "denyContinents"),
-      "distance", Set.of("bucketKm"),
-      "latency", Set.of("maxAgeSeconds", "toleranceMillis"),
-      "spill", Set.of("width", "threshold"));
+  public static final Map<String, Set<String>> PARAMETERS =
+      Map.of(
+          "health", Set.of("panicShare"),
+          "geofence",
+              Set.of("allowCountries", "denyCountries", "allowContinents", "denyContinents"),
+          "distance", Set.of("bucketKm"),
+          "latency", Set.of("maxAgeSeconds", "toleranceMillis"),
+          "spill", Set.of("width", "threshold"));
 
-  /** The chain used when a routing entry has no {@code policies}: health, distance, latency, spill. */
-  public static final List<PolicySpec> DEFAULT_CHAIN = List.of(of("health"), of("distance"), of("latency"), of("spill"));
+  /**
+   * The chain used when a routing entry has no {@code policies}: health, distance, latency, spill.
+   */
+  public static final List<PolicySpec> DEFAULT_CHAIN =
+      List.of(of("health"), of("distance"), of("latency"), of("spill"));
 
   private static final Set<String> CONTINENTS = Set.of("AF", "AN", "AS", "EU", "NA", "OC", "SA");
 
   @JsonCreator
   public PolicySpec {
-    ConfigException.require(name != null && PARAMETERS.containsKey(name.trim()), "name",
-        "one of " + new java.util.TreeSet<>(PARAMETERS.keySet()), name);
+    ConfigException.require(
+        name != null && PARAMETERS.containsKey(name.trim()),
+        "name",
+        "one of " + new java.util.TreeSet<>(PARAMETERS.keySet()),
+        name);
     name = name.trim();
     Set<String> allowed = PARAMETERS.get(name);
     check(allowed, "panicShare", panicShare);
@@ -90,8 +99,13 @@ public record PolicySpec(
     threshold = threshold == null ? 1.0 : threshold;
     ConfigException.require(panicShare >= 0 && panicShare <= 1, "panicShare", "0..1", panicShare);
     ConfigException.require(bucketKm >= 0 && bucketKm <= 20_000, "bucketKm", "0..20000", bucketKm);
-    ConfigException.require(maxAgeSeconds >= 1 && maxAgeSeconds <= 86_400, "maxAgeSeconds", "1..86400", maxAgeSeconds);
-    ConfigException.require(toleranceMillis >= 0 && toleranceMillis <= 1000, "toleranceMillis", "0..1000", toleranceMillis);
+    ConfigException.require(
+        maxAgeSeconds >= 1 && maxAgeSeconds <= 86_400, "maxAgeSeconds", "1..86400", maxAgeSeconds);
+    ConfigException.require(
+        toleranceMillis >= 0 && toleranceMillis <= 1000,
+        "toleranceMillis",
+        "0..1000",
+        toleranceMillis);
     ConfigException.require(width >= 1 && width <= 16, "width", "1..16", width);
     ConfigException.require(threshold >= 0.1 && threshold <= 10, "threshold", "0.1..10", threshold);
     allowCountries = codes("allowCountries", allowCountries, null);
@@ -99,8 +113,14 @@ public record PolicySpec(
     allowContinents = codes("allowContinents", allowContinents, CONTINENTS);
     denyContinents = codes("denyContinents", denyContinents, CONTINENTS);
     if (name.equals("geofence")) {
-      ConfigException.require(!(allowCountries.isEmpty() && denyCountries.isEmpty() && allowContinents.isEmpty() && denyContinents.isEmpty()),
-          "geofence", "at least one of allowCountries, denyCountries, allowContinents, denyContinents", "none");
+      ConfigException.require(
+          !(allowCountries.isEmpty()
+              && denyCountries.isEmpty()
+              && allowContinents.isEmpty()
+              && denyContinents.isEmpty()),
+          "geofence",
+          "at least one of allowCountries, denyCountries, allowContinents, denyContinents",
+          "none");
     }
   }
 
@@ -112,7 +132,10 @@ public record PolicySpec(
 
   private static void check(Set<String> allowed, String key, Object value) {
     if (value != null && !allowed.contains(key)) {
-      throw ConfigException.invalid(key, "no '" + key + "' (it is not a parameter of this policy; it takes " + allowed + ")", value);
+      throw ConfigException.invalid(
+          key,
+          "no '" + key + "' (it is not a parameter of this policy; it takes " + allowed + ")",
+          value);
     }
   }
 
@@ -123,8 +146,13 @@ public record PolicySpec(
     List<String> out = new ArrayList<>();
     for (String v : values) {
       String c = v == null ? "" : v.trim().toUpperCase(Locale.ROOT);
-      ConfigException.require(c.matches("[A-Z]{2}") && (known == null || known.contains(c)), key,
-          known == null ? "two-letter ISO country codes" : "continent codes " + new java.util.TreeSet<>(known), v);
+      ConfigException.require(
+          c.matches("[A-Z]{2}") && (known == null || known.contains(c)),
+          key,
+          known == null
+              ? "two-letter ISO country codes"
+              : "continent codes " + new java.util.TreeSet<>(known),
+          v);
       out.add(c);
     }
     return List.copyOf(new LinkedHashSet<>(out));

@@ -10,8 +10,8 @@ import java.net.URI;
  * An edge declared in the DNS config (YAML {@code edges:}) instead of registering itself in the
  * cluster: a site outside the cluster, another CDN's address, or every edge of a cluster-less
  * setup. It is merged into the snapshot next to the cluster's edges (a cluster edge with the same
- * id wins). With {@code healthUrl} it is checked by HTTP GET (any 2xx passes), with
- * {@code healthPort} by a TCP connect to its address, with neither it is always healthy.
+ * id wins). With {@code healthUrl} it is checked by HTTP GET (any 2xx passes), with {@code
+ * healthPort} by a TCP connect to its address, with neither it is always healthy.
  *
  * @param id unique edge id
  * @param region edge group (coverage zones may pin clients to it), optional
@@ -39,15 +39,32 @@ public record StaticEdge(
     @JsonProperty("healthPort") Integer healthPort) {
 
   public StaticEdge {
-    ConfigException.require(id != null && id.matches("[A-Za-z0-9._-]{1,63}"), "id", "1-63 letters, digits, '.', '_' or '-'", id);
-    ConfigException.require(latitude != null && latitude >= -90 && latitude <= 90, "latitude", "-90..90", latitude);
-    ConfigException.require(longitude != null && longitude >= -180 && longitude <= 180, "longitude", "-180..180", longitude);
+    ConfigException.require(
+        id != null && id.matches("[A-Za-z0-9._-]{1,63}"),
+        "id",
+        "1-63 letters, digits, '.', '_' or '-'",
+        id);
+    ConfigException.require(
+        latitude != null && latitude >= -90 && latitude <= 90, "latitude", "-90..90", latitude);
+    ConfigException.require(
+        longitude != null && longitude >= -180 && longitude <= 180,
+        "longitude",
+        "-180..180",
+        longitude);
     ipv4 = blankToNull(ipv4);
     ipv6 = blankToNull(ipv6);
-    ConfigException.require(ipv4 != null || ipv6 != null, "ipv4", "an IPv4 or IPv6 address (ipv4 or ipv6)", "neither");
-    ConfigException.require(ipv4 == null || org.xbill.DNS.Address.isDottedQuad(ipv4), "ipv4", "an IPv4 address literal", ipv4);
-    ConfigException.require(ipv6 == null || org.xbill.DNS.Address.toByteArray(ipv6, org.xbill.DNS.Address.IPv6) != null, "ipv6",
-        "an IPv6 address literal", ipv6);
+    ConfigException.require(
+        ipv4 != null || ipv6 != null, "ipv4", "an IPv4 or IPv6 address (ipv4 or ipv6)", "neither");
+    ConfigException.require(
+        ipv4 == null || org.xbill.DNS.Address.isDottedQuad(ipv4),
+        "ipv4",
+        "an IPv4 address literal",
+        ipv4);
+    ConfigException.require(
+        ipv6 == null || org.xbill.DNS.Address.toByteArray(ipv6, org.xbill.DNS.Address.IPv6) != null,
+        "ipv6",
+        "an IPv6 address literal",
+        ipv6);
     capacity = capacity == null ? 0.0 : capacity;
     load = load == null ? 0.0 : load;
     ConfigException.require(capacity >= 0, "capacity", "0 or more requests per second", capacity);
@@ -61,10 +78,22 @@ public record StaticEdge(
       } catch (IllegalArgumentException e) {
         throw ConfigException.invalid("healthUrl", "an http:// URL", healthUrl);
       }
-      ConfigException.require("http".equals(u.getScheme()) && u.getHost() != null, "healthUrl", "an http:// URL", healthUrl);
+      ConfigException.require(
+          "http".equals(u.getScheme()) && u.getHost() != null,
+          "healthUrl",
+          "an http:// URL",
+          healthUrl);
     }
-    ConfigException.require(healthPort == null || (healthPort >= 1 && healthPort <= 65_535), "healthPort", "1..65535", healthPort);
-    ConfigException.require(healthUrl == null || healthPort == null, "healthPort", "either healthUrl or healthPort, not both", healthPort);
+    ConfigException.require(
+        healthPort == null || (healthPort >= 1 && healthPort <= 65_535),
+        "healthPort",
+        "1..65535",
+        healthPort);
+    ConfigException.require(
+        healthUrl == null || healthPort == null,
+        "healthPort",
+        "either healthUrl or healthPort, not both",
+        healthPort);
   }
 
   private static String blankToNull(String s) {
@@ -78,8 +107,10 @@ public record StaticEdge(
 
   /** The registry form, with heartbeat {@code now} and no owning member. */
   public EdgeRecord toRecord(long now) {
-    int port = healthPort != null ? healthPort : healthUrl != null ? portOf(URI.create(healthUrl)) : 0;
-    return new EdgeRecord(id, region, latitude, longitude, ipv4, ipv6, port, capacity, load, state, null, now);
+    int port =
+        healthPort != null ? healthPort : healthUrl != null ? portOf(URI.create(healthUrl)) : 0;
+    return new EdgeRecord(
+        id, region, latitude, longitude, ipv4, ipv6, port, capacity, load, state, null, now);
   }
 
   private static int portOf(URI u) {

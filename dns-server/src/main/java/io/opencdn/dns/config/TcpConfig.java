@@ -28,14 +28,26 @@ public record TcpConfig(
 
   public TcpConfig {
     maxConnections = maxConnections == null ? 1000 : maxConnections;
-    maxConnectionsPerClient = maxConnectionsPerClient == null ? Math.min(16, maxConnections) : maxConnectionsPerClient;
+    maxConnectionsPerClient =
+        maxConnectionsPerClient == null ? Math.min(16, maxConnections) : maxConnectionsPerClient;
     idleSeconds = idleSeconds == null ? 10 : idleSeconds;
     writeQueueBytes = writeQueueBytes == null ? 65_536 : writeQueueBytes;
-    ConfigException.require(maxConnections >= 1 && maxConnections <= 100_000, "maxConnections", "1..100000", maxConnections);
-    ConfigException.require(maxConnectionsPerClient >= 1 && maxConnectionsPerClient <= maxConnections,
-        "maxConnectionsPerClient", "1..maxConnections (" + maxConnections + ")", maxConnectionsPerClient);
-    ConfigException.require(idleSeconds >= 1 && idleSeconds <= 300, "idleSeconds", "1..300 seconds", idleSeconds);
-    ConfigException.require(writeQueueBytes >= 1024 && writeQueueBytes <= 1 << 20, "writeQueueBytes", "1024..1048576",
+    ConfigException.require(
+        maxConnections >= 1 && maxConnections <= 100_000,
+        "maxConnections",
+        "1..100000",
+        maxConnections);
+    ConfigException.require(
+        maxConnectionsPerClient >= 1 && maxConnectionsPerClient <= maxConnections,
+        "maxConnectionsPerClient",
+        "1..maxConnections (" + maxConnections + ")",
+        maxConnectionsPerClient);
+    ConfigException.require(
+        idleSeconds >= 1 && idleSeconds <= 300, "idleSeconds", "1..300 seconds", idleSeconds);
+    ConfigException.require(
+        writeQueueBytes >= 1024 && writeQueueBytes <= 1 << 20,
+        "writeQueueBytes",
+        "1024..1048576",
         writeQueueBytes);
   }
 }

@@ -13,9 +13,9 @@ import org.xbill.DNS.Name;
 
 /**
  * DNSSEC of one running server: the {@link KeyManager} over the configured key directory and the
- * {@link OnlineSigner} the query path calls. Keys are read (and made when due) once at start,
- * on the calling thread, then every {@code keyCheckSeconds} on a worker thread; a failed check
- * is logged and the keys in use stay.
+ * {@link OnlineSigner} the query path calls. Keys are read (and made when due) once at start, on
+ * the calling thread, then every {@code keyCheckSeconds} on a worker thread; a failed check is
+ * logged and the keys in use stay.
  */
 public final class Dnssec {
 
@@ -35,7 +35,8 @@ public final class Dnssec {
    *     {@code classpath:} config: against the working directory)
    * @throws ConfigException when the key directory cannot be used or a key file is broken
    */
-  public Dnssec(Vertx vertx, DnssecConfig config, String configLocation, List<Name> zones, Clock clock) {
+  public Dnssec(
+      Vertx vertx, DnssecConfig config, String configLocation, List<Name> zones, Clock clock) {
     this.vertx = vertx;
     this.config = config;
     this.keys = new KeyManager(keyDirectory(config, configLocation), config, clock);
@@ -55,7 +56,9 @@ public final class Dnssec {
       Thread.currentThread().interrupt();
     }
     if (!allSigned()) {
-      LOG.warn("dnssec: no signing key yet for some of {} in {}: answering them unsigned until the next key check", this.zones,
+      LOG.warn(
+          "dnssec: no signing key yet for some of {} in {}: answering them unsigned until the next key check",
+          this.zones,
           keys.directory());
     }
   }
@@ -81,14 +84,18 @@ public final class Dnssec {
 
   /** Reads the key directory again now (off the event loop), as the timer does. */
   public io.vertx.core.Future<Void> check() {
-    return vertx.executeBlocking(() -> {
-      try {
-        signer.update(keys.refresh(zones));
-      } catch (RuntimeException e) {
-        LOG.warn("dnssec: key check failed, still signing with the keys read before: {}", e.getMessage());
-      }
-      return null;
-    }, false);
+    return vertx.executeBlocking(
+        () -> {
+          try {
+            signer.update(keys.refresh(zones));
+          } catch (RuntimeException e) {
+            LOG.warn(
+                "dnssec: key check failed, still signing with the keys read before: {}",
+                e.getMessage());
+          }
+          return null;
+        },
+        false);
   }
 
   public void stop() {

@@ -28,17 +28,18 @@ import org.xbill.DNS.Record;
 /**
  * Keys on disk in BIND's format, so keys made by {@code dnssec-keygen} can be used and ours read by
  * BIND's tools: {@code K<zone>+<alg>+<tag>.key} holds the DNSKEY record, {@code .private} the
- * private key ({@code Private-key-format: v1.3}) and the timing metadata ({@code Created},
- * {@code Publish}, {@code Activate}, {@code Inactive}, {@code Delete}, {@code SyncPublish},
- * {@code SyncDelete}, as {@code YYYYMMDDHHMMSS} UTC), and {@code .state} the role in BIND's key
- * state syntax ({@code KSK: yes}, {@code ZSK: yes}); without a state file, flags 257 make a KSK
- * and 256 a ZSK. Files are written to a temporary name and moved into place, the {@code .key}
- * last, and a key is read only when its {@code .key} and {@code .private} both exist. The
- * private file is readable by its owner only.
+ * private key ({@code Private-key-format: v1.3}) and the timing metadata ({@code Created}, {@code
+ * Publish}, {@code Activate}, {@code Inactive}, {@code Delete}, {@code SyncPublish}, {@code
+ * SyncDelete}, as {@code YYYYMMDDHHMMSS} UTC), and {@code .state} the role in BIND's key state
+ * syntax ({@code KSK: yes}, {@code ZSK: yes}); without a state file, flags 257 make a KSK and 256 a
+ * ZSK. Files are written to a temporary name and moved into place, the {@code .key} last, and a key
+ * is read only when its {@code .key} and {@code .private} both exist. The private file is readable
+ * by its owner only.
  */
 public final class KeyFiles {
 
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
 
   private KeyFiles() {}
 
@@ -49,7 +50,11 @@ public final class KeyFiles {
       return out;
     }
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path key : files.filter(p -> p.getFileName().toString().matches("K.*\\+\\d{3}\\+\\d{5}\\.key")).sorted().toList()) {
+      for (Path key :
+          files
+              .filter(p -> p.getFileName().toString().matches("K.*\\+\\d{3}\\+\\d{5}\\.key"))
+              .sorted()
+              .toList()) {
         String base = key.getFileName().toString();
         base = base.substring(0, base.length() - 4);
         Path priv = dir.resolve(base + ".private");
@@ -58,12 +63,15 @@ public final class KeyFiles {
         }
       }
     } catch (IOException e) {
-      throw new IllegalStateException(dir + ": cannot list the key directory: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          dir + ": cannot list the key directory: " + e.getMessage(), e);
     }
     return out;
   }
 
-  /** The key whose files are {@code dir/base.key}, {@code .private} and (optionally) {@code .state}. */
+  /**
+   * The key whose files are {@code dir/base.key}, {@code .private} and (optionally) {@code .state}.
+   */
   public static ZoneKey read(Path dir, String base) {
     Path keyFile = dir.resolve(base + ".key");
     Path privFile = dir.resolve(base + ".private");
@@ -81,16 +89,23 @@ public final class KeyFiles {
     String alg = fields.get("Algorithm");
     String raw = fields.get("PrivateKey");
     if (alg == null || raw == null) {
-      throw new IllegalArgumentException(privFile + ": expected 'Algorithm:' and 'PrivateKey:' lines (BIND v1.3 format)");
+      throw new IllegalArgumentException(
+          privFile + ": expected 'Algorithm:' and 'PrivateKey:' lines (BIND v1.3 format)");
     }
     int number;
     try {
       number = Integer.parseInt(alg.split("\\s+")[0]);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(privFile + ": key 'Algorithm': expected a number, got " + alg);
+      throw new IllegalArgumentException(
+          privFile + ": key 'Algorithm': expected a number, got " + alg);
     }
     if (number != dnskey.getAlgorithm()) {
-      throw new IllegalArgumentException(privFile + ": algorithm " + number + " differs from the .key file's " + dnskey.getAlgorithm());
+      throw new IllegalArgumentException(
+          privFile
+              + ": algorithm "
+              + number
+              + " differs from the .key file's "
+              + dnskey.getAlgorithm());
     }
     PrivateKey privateKey;
     try {
@@ -111,24 +126,41 @@ public final class KeyFiles {
       }
     }
     Instant created = time(privFile, fields, "Created");
-    return new ZoneKey(dnskey.getName(), dnskey, privateKey, ksk, zsk, created == null ? Instant.EPOCH : created,
-        time(privFile, fields, "Publish"), time(privFile, fields, "Activate"), time(privFile, fields, "Inactive"),
-        time(privFile, fields, "Delete"), time(privFile, fields, "SyncPublish"), time(privFile, fields, "SyncDelete"), base);
+    return new ZoneKey(
+        dnskey.getName(),
+        dnskey,
+        privateKey,
+        ksk,
+        zsk,
+        created == null ? Instant.EPOCH : created,
+        time(privFile, fields, "Publish"),
+        time(privFile, fields, "Activate"),
+        time(privFile, fields, "Inactive"),
+        time(privFile, fields, "Delete"),
+        time(privFile, fields, "SyncPublish"),
+        time(privFile, fields, "SyncDelete"),
+        base);
   }
 
   /** The base name BIND gives a key: {@code K<zone>+<alg>+<tag>}. */
   public static String baseName(Name zone, int algorithm, int tag) {
-    return String.format("K%s+%03d+%05d", zone.toString().toLowerCase(java.util.Locale.ROOT), algorithm, tag);
+    return String.format(
+        "K%s+%03d+%05d", zone.toString().toLowerCase(java.util.Locale.ROOT), algorithm, tag);
   }
 
   /** Writes the three files of {@code key}, replacing any of the same name. */
   public static void write(Path dir, ZoneKey key) throws IOException {
     Files.createDirectories(dir);
     DnssecAlgorithm alg = key.algorithm();
-    StringBuilder priv = new StringBuilder()
-        .append("Private-key-format: v1.3\n")
-        .append("Algorithm: ").append(alg.bindName()).append('\n')
-        .append("PrivateKey: ").append(Base64.getEncoder().encodeToString(alg.rawPrivate(key.privateKey()))).append('\n');
+    StringBuilder priv =
+        new StringBuilder()
+            .append("Private-key-format: v1.3\n")
+            .append("Algorithm: ")
+            .append(alg.bindName())
+            .append('\n')
+            .append("PrivateKey: ")
+            .append(Base64.getEncoder().encodeToString(alg.rawPrivate(key.privateKey())))
+            .append('\n');
     line(priv, "Created", key.created());
     line(priv, "Publish", key.publish());
     line(priv, "Activate", key.activate());
@@ -137,11 +169,31 @@ public final class KeyFiles {
     line(priv, "SyncPublish", key.syncPublish());
     line(priv, "SyncDelete", key.syncDelete());
     writeAtomically(dir, key.file() + ".private", priv.toString(), true);
-    writeAtomically(dir, key.file() + ".state", "; role of " + key.file() + "\nKSK: " + (key.ksk() ? "yes" : "no") + "\nZSK: "
-        + (key.zsk() ? "yes" : "no") + "\n", false);
-    String text = "; This is a " + (key.ksk() && key.zsk() ? "combined signing key (CSK)" : key.ksk() ? "key-signing key"
-        : "zone-signing key") + ", keyid " + key.tag() + ", for " + key.zone() + "\n; Created: " + TIME.format(key.created())
-        + "\n" + key.dnskey() + "\n";
+    writeAtomically(
+        dir,
+        key.file() + ".state",
+        "; role of "
+            + key.file()
+            + "\nKSK: "
+            + (key.ksk() ? "yes" : "no")
+            + "\nZSK: "
+            + (key.zsk() ? "yes" : "no")
+            + "\n",
+        false);
+    String text =
+        "; This is a "
+            + (key.ksk() && key.zsk()
+                ? "combined signing key (CSK)"
+                : key.ksk() ? "key-signing key" : "zone-signing key")
+            + ", keyid "
+            + key.tag()
+            + ", for "
+            + key.zone()
+            + "\n; Created: "
+            + TIME.format(key.created())
+            + "\n"
+            + key.dnskey()
+            + "\n";
     writeAtomically(dir, key.file() + ".key", text, false);
   }
 
@@ -151,7 +203,8 @@ public final class KeyFiles {
     }
   }
 
-  private static void writeAtomically(Path dir, String name, String text, boolean secret) throws IOException {
+  private static void writeAtomically(Path dir, String name, String text, boolean secret)
+      throws IOException {
     Path tmp = Files.createTempFile(dir, "." + name, ".tmp");
     try {
       if (secret) {
@@ -163,7 +216,11 @@ public final class KeyFiles {
       }
       Files.writeString(tmp, text, StandardCharsets.US_ASCII);
       try {
-        Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp,
+            dir.resolve(name),
+            StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
       }
@@ -195,16 +252,20 @@ public final class KeyFiles {
     try {
       return TIME.parse(v.split("\\s+")[0], Instant::from);
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(file + ": key '" + field + "': expected YYYYMMDDHHMMSS (UTC), got " + v);
+      throw new IllegalArgumentException(
+          file + ": key '" + field + "': expected YYYYMMDDHHMMSS (UTC), got " + v);
     }
   }
 
   /** A new key of {@code alg} for {@code zone} with the given flags (257 with SEP, 256 without). */
-  static DNSKEYRecord dnskey(Name zone, DnssecAlgorithm alg, int flags, long ttl, java.security.PublicKey pub) {
+  static DNSKEYRecord dnskey(
+      Name zone, DnssecAlgorithm alg, int flags, long ttl, java.security.PublicKey pub) {
     try {
-      return new DNSKEYRecord(zone, DClass.IN, ttl, flags, DNSKEYRecord.Protocol.DNSSEC, alg.number(), pub);
+      return new DNSKEYRecord(
+          zone, DClass.IN, ttl, flags, DNSKEYRecord.Protocol.DNSSEC, alg.number(), pub);
     } catch (org.xbill.DNS.DNSSEC.DNSSECException e) {
-      throw new IllegalStateException("cannot encode a " + alg + " public key: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot encode a " + alg + " public key: " + e.getMessage(), e);
     }
   }
 }

@@ -97,10 +97,25 @@ public final class KeyManager {
       }
       boolean kskRole = k.ksk();
       Instant successorActive = kskRole ? k.inactive().minus(config.dsWait()) : k.inactive();
-      boolean present = keys.stream().anyMatch(s -> s != k && s.ksk() == k.ksk() && s.zsk() == k.zsk()
-          && s.activate() != null && !s.activate().isBefore(successorActive) && !s.activate().isAfter(k.inactive()));
+      boolean present =
+          keys.stream()
+              .anyMatch(
+                  s ->
+                      s != k
+                          && s.ksk() == k.ksk()
+                          && s.zsk() == k.zsk()
+                          && s.activate() != null
+                          && !s.activate().isBefore(successorActive)
+                          && !s.activate().isAfter(k.inactive()));
       if (!present) {
-        made |= make(zone, kskRole, k.zsk(), successorActive.minus(config.prepublish()), successorActive, "successor-" + k.tag());
+        made |=
+            make(
+                zone,
+                kskRole,
+                k.zsk(),
+                successorActive.minus(config.prepublish()),
+                successorActive,
+                "successor-" + k.tag());
       }
     }
     return made;
@@ -108,8 +123,12 @@ public final class KeyManager {
 
   /** True when some key of the role signs now or will without a successor being made. */
   private static boolean covered(List<ZoneKey> keys, boolean kskRole, Instant now) {
-    return keys.stream().anyMatch(k -> (kskRole ? k.ksk() : k.zsk())
-        && (k.state(now) == KeyState.ACTIVE || (k.activate() != null && k.activate().isAfter(now))));
+    return keys.stream()
+        .anyMatch(
+            k ->
+                (kskRole ? k.ksk() : k.zsk())
+                    && (k.state(now) == KeyState.ACTIVE
+                        || (k.activate() != null && k.activate().isAfter(now))));
   }
 
   /**
@@ -140,20 +159,32 @@ public final class KeyManager {
     }
   }
 
-  /** A claim this old whose key is still missing was left by a process that died while making it. */
+  /**
+   * A claim this old whose key is still missing was left by a process that died while making it.
+   */
   static final Duration STALE_CLAIM = Duration.ofSeconds(60);
 
   /** Generates a key (claimed first, so one server of a cluster makes it); true when written. */
-  private boolean make(Name zone, boolean kskRole, boolean zskRole, Instant publish, Instant activate, String what) {
-    Path claim = dir.resolve("K" + zone.toString().toLowerCase(java.util.Locale.ROOT) + (kskRole ? "ksk" : "zsk") + "-" + what
-        + "-" + activate.getEpochSecond() + ".claim");
+  private boolean make(
+      Name zone, boolean kskRole, boolean zskRole, Instant publish, Instant activate, String what) {
+    Path claim =
+        dir.resolve(
+            "K"
+                + zone.toString().toLowerCase(java.util.Locale.ROOT)
+                + (kskRole ? "ksk" : "zsk")
+                + "-"
+                + what
+                + "-"
+                + activate.getEpochSecond()
+                + ".claim");
     try {
       Files.createDirectories(dir);
       if (!claim(claim)) {
         return false; // another server makes it; read at the next check
       }
     } catch (IOException e) {
-      throw new IllegalStateException(dir + ": cannot write to the key directory: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          dir + ": cannot write to the key directory: " + e.getMessage(), e);
     }
     DnssecAlgorithm alg = config.algorithmValue();
     KeyPair pair = alg.generate();
@@ -165,14 +196,35 @@ public final class KeyManager {
     Instant delete = inactive == null ? null : inactive.plus(config.retire());
     Instant syncPublish = kskRole ? activate : null;
     Instant syncDelete = kskRole && inactive != null ? inactive.minus(config.dsWait()) : null;
-    ZoneKey key = new ZoneKey(zone, dnskey, pair.getPrivate(), kskRole, signsData, clock.instant(), publish, activate, inactive,
-        delete, syncPublish, syncDelete, KeyFiles.baseName(zone, alg.number(), dnskey.getFootprint()));
+    ZoneKey key =
+        new ZoneKey(
+            zone,
+            dnskey,
+            pair.getPrivate(),
+            kskRole,
+            signsData,
+            clock.instant(),
+            publish,
+            activate,
+            inactive,
+            delete,
+            syncPublish,
+            syncDelete,
+            KeyFiles.baseName(zone, alg.number(), dnskey.getFootprint()));
     try {
       KeyFiles.write(dir, key);
     } catch (IOException e) {
-      throw new IllegalStateException(dir + ": cannot write key " + key.file() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          dir + ": cannot write key " + key.file() + ": " + e.getMessage(), e);
     }
-    LOG.info("dnssec: made {} {} key {} (tag {}), published {}, active {}", zone, key.role(), what, key.tag(), publish, activate);
+    LOG.info(
+        "dnssec: made {} {} key {} (tag {}), published {}, active {}",
+        zone,
+        key.role(),
+        what,
+        key.tag(),
+        publish,
+        activate);
     return true;
   }
 }

@@ -43,7 +43,9 @@ public final class KeyRing {
       KeyState s = k.state(now);
       DNSKEYRecord d = k.dnskey();
       if (s.published()) {
-        set.addRR(new DNSKEYRecord(zone, DClass.IN, ttl, d.getFlags(), d.getProtocol(), d.getAlgorithm(), d.getKey()));
+        set.addRR(
+            new DNSKEYRecord(
+                zone, DClass.IN, ttl, d.getFlags(), d.getProtocol(), d.getAlgorithm(), d.getKey()));
       }
       if (s == KeyState.ACTIVE && k.ksk()) {
         ksks.add(k);
@@ -53,17 +55,29 @@ public final class KeyRing {
       }
       if (k.synced(now)) {
         cdsSet.addRR(new CDSRecord(zone, DClass.IN, ttl, DSRecord.Digest.SHA256, d));
-        cdnskeySet.addRR(new CDNSKEYRecord(zone, DClass.IN, ttl, d.getFlags(), d.getProtocol(), d.getAlgorithm(), d.getKey()));
+        cdnskeySet.addRR(
+            new CDNSKEYRecord(
+                zone, DClass.IN, ttl, d.getFlags(), d.getProtocol(), d.getAlgorithm(), d.getKey()));
       }
     }
     zsks.sort(Comparator.comparing(ZoneKey::activate));
     this.dnskeys = set.size() == 0 ? null : set;
-    this.keySigners = ksks.isEmpty() ? (zsks.isEmpty() ? List.of() : List.of(zsks.get(zsks.size() - 1))) : List.copyOf(ksks);
-    this.dataSigner = !zsks.isEmpty() ? zsks.get(zsks.size() - 1)
-        : ksks.stream().max(Comparator.comparing(ZoneKey::activate)).orElse(null);
+    this.keySigners =
+        ksks.isEmpty()
+            ? (zsks.isEmpty() ? List.of() : List.of(zsks.get(zsks.size() - 1)))
+            : List.copyOf(ksks);
+    this.dataSigner =
+        !zsks.isEmpty()
+            ? zsks.get(zsks.size() - 1)
+            : ksks.stream().max(Comparator.comparing(ZoneKey::activate)).orElse(null);
     this.cds = cdsSet.size() == 0 ? null : cdsSet;
     this.cdnskey = cdnskeySet.size() == 0 ? null : cdnskeySet;
-    this.validUntil = keys.stream().flatMap(ZoneKey::events).filter(now::isBefore).min(Comparator.naturalOrder()).orElse(Instant.MAX);
+    this.validUntil =
+        keys.stream()
+            .flatMap(ZoneKey::events)
+            .filter(now::isBefore)
+            .min(Comparator.naturalOrder())
+            .orElse(Instant.MAX);
   }
 
   public Name zone() {
@@ -114,13 +128,24 @@ public final class KeyRing {
   public List<DSRecord> ds(long ttl) {
     List<DSRecord> out = new ArrayList<>();
     if (cds != null) {
-      cds.rrs(false).forEach(r -> {
-        CDSRecord c = (CDSRecord) r;
-        out.add(new DSRecord(zone, DClass.IN, ttl, c.getFootprint(), c.getAlgorithm(), c.getDigestID(), c.getDigest()));
-      });
+      cds.rrs(false)
+          .forEach(
+              r -> {
+                CDSRecord c = (CDSRecord) r;
+                out.add(
+                    new DSRecord(
+                        zone,
+                        DClass.IN,
+                        ttl,
+                        c.getFootprint(),
+                        c.getAlgorithm(),
+                        c.getDigestID(),
+                        c.getDigest()));
+              });
       return out;
     }
-    keySigners.forEach(k -> out.add(new DSRecord(zone, DClass.IN, ttl, DSRecord.Digest.SHA256, k.dnskey())));
+    keySigners.forEach(
+        k -> out.add(new DSRecord(zone, DClass.IN, ttl, DSRecord.Digest.SHA256, k.dnskey())));
     return out;
   }
 }

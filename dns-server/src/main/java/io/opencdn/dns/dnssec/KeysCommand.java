@@ -20,15 +20,22 @@ import picocli.CommandLine.Option;
  * state and times, and the DS records to give the parent zone (the KSKs that CDS names). With
  * {@code --create} it first makes the keys that are due, as a starting server would.
  */
-@Command(name = "keys", mixinStandardHelpOptions = true,
+@Command(
+    name = "keys",
+    mixinStandardHelpOptions = true,
     description = "Prints the DNSSEC keys, their states and the DS records for the parent zone.")
 public final class KeysCommand implements Callable<Integer> {
 
-  @Option(names = "--config", paramLabel = "LOCATION", defaultValue = "classpath:demo/dns.yaml",
+  @Option(
+      names = "--config",
+      paramLabel = "LOCATION",
+      defaultValue = "classpath:demo/dns.yaml",
       description = "YAML config file or classpath:NAME (default: ${DEFAULT-VALUE})")
   String config;
 
-  @Option(names = "--create", description = "make the keys that are due (first keys, successors) before printing")
+  @Option(
+      names = "--create",
+      description = "make the keys that are due (first keys, successors) before printing")
   boolean create;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -57,7 +64,10 @@ public final class KeysCommand implements Callable<Integer> {
       Path dir = Dnssec.keyDirectory(dc, config);
       List<Name> zones = cfg.zones().stream().map(DnsConfig.ZoneSource::name).toList();
       KeyManager manager = new KeyManager(dir, dc, clock);
-      List<ZoneKey> keys = create ? manager.refresh(zones) : KeyFiles.read(dir).stream().filter(k -> zones.contains(k.zone())).toList();
+      List<ZoneKey> keys =
+          create
+              ? manager.refresh(zones)
+              : KeyFiles.read(dir).stream().filter(k -> zones.contains(k.zone())).toList();
       print(out, dir, zones, keys, dc, clock.instant());
       out.flush();
       return 0;
@@ -67,7 +77,13 @@ public final class KeysCommand implements Callable<Integer> {
     }
   }
 
-  static void print(PrintWriter out, Path dir, List<Name> zones, List<ZoneKey> keys, DnssecConfig dc, Instant now) {
+  static void print(
+      PrintWriter out,
+      Path dir,
+      List<Name> zones,
+      List<ZoneKey> keys,
+      DnssecConfig dc,
+      Instant now) {
     out.println("key directory " + dir);
     for (Name zone : zones) {
       List<ZoneKey> mine = keys.stream().filter(k -> k.zone().equals(zone)).toList();
@@ -77,16 +93,26 @@ public final class KeysCommand implements Callable<Integer> {
         out.println("  no keys yet (a starting server makes them; or run with --create)");
         continue;
       }
-      out.printf("  %-5s %-5s %-16s %-10s %-20s %-20s %-20s %-20s%n", "tag", "role", "algorithm", "state", "publish", "activate",
-          "inactive", "delete");
+      out.printf(
+          "  %-5s %-5s %-16s %-10s %-20s %-20s %-20s %-20s%n",
+          "tag", "role", "algorithm", "state", "publish", "activate", "inactive", "delete");
       for (ZoneKey k : mine) {
-        out.printf("  %-5d %-5s %-16s %-10s %-20s %-20s %-20s %-20s%s%n", k.tag(), k.role(), k.algorithm(),
-            k.state(now).name().toLowerCase(java.util.Locale.ROOT), t(k.publish()), t(k.activate()), t(k.inactive()), t(k.delete()),
+        out.printf(
+            "  %-5d %-5s %-16s %-10s %-20s %-20s %-20s %-20s%s%n",
+            k.tag(),
+            k.role(),
+            k.algorithm(),
+            k.state(now).name().toLowerCase(java.util.Locale.ROOT),
+            t(k.publish()),
+            t(k.activate()),
+            t(k.inactive()),
+            t(k.delete()),
             k.synced(now) ? "  (in CDS/CDNSKEY)" : "");
       }
       KeyRing ring = new KeyRing(zone, mine, now, dc.dnskeyTtl());
       out.println("  DS for the parent zone:");
-      ring.ds(dc.dnskeyTtl()).forEach(ds -> out.println("    " + ds.toString().replaceAll("\\s+", " ")));
+      ring.ds(dc.dnskeyTtl())
+          .forEach(ds -> out.println("    " + ds.toString().replaceAll("\\s+", " ")));
       if (ring.validUntil() != Instant.MAX) {
         out.println("  next key event: " + t(ring.validUntil()));
       }

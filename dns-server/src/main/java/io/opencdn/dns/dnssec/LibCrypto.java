@@ -1,10 +1,10 @@
 package io.opencdn.dns.dnssec;
 
-import io.opencdn.dns.config.DnssecAlgorithm;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
+import io.opencdn.dns.config.DnssecAlgorithm;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.Signature;
@@ -14,13 +14,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Signing through the system's OpenSSL ({@code libcrypto}, 3.x) bound with JNA's direct mapping:
- * about 15 us per ECDSA P-256 signature on the project's machine against about 450 us with the
- * JDK 17 provider, which matters for names seen for the first time (each NXDOMAIN name's NSEC,
- * each wildcard name). Keys are handed over as PKCS#8 DER and kept as {@code EVP_PKEY}s. At class
- * load a signature made here is checked with the JDK's verifier for each algorithm; where the
- * library cannot be loaded or the check fails, {@link #AVAILABLE} is false and
- * {@link Signatures} signs with the JDK (logged once). {@code -Dopencdn.dns.dnssec.openssl=false}
- * turns it off.
+ * about 15 us per ECDSA P-256 signature on the project's machine against about 450 us with the JDK
+ * 17 provider, which matters for names seen for the first time (each NXDOMAIN name's NSEC, each
+ * wildcard name). Keys are handed over as PKCS#8 DER and kept as {@code EVP_PKEY}s. At class load a
+ * signature made here is checked with the JDK's verifier for each algorithm; where the library
+ * cannot be loaded or the check fails, {@link #AVAILABLE} is false and {@link Signatures} signs
+ * with the JDK (logged once). {@code -Dopencdn.dns.dnssec.openssl=false} turns it off.
  */
 final class LibCrypto {
 
@@ -34,7 +33,9 @@ final class LibCrypto {
   static {
     boolean ok = false;
     String why = null;
-    if (!"false".equals(System.getProperty("opencdn.dns.dnssec.openssl")) && Platform.isLinux() && Platform.is64Bit()) {
+    if (!"false".equals(System.getProperty("opencdn.dns.dnssec.openssl"))
+        && Platform.isLinux()
+        && Platform.is64Bit()) {
       try {
         NativeLibrary lib;
         try {
@@ -75,7 +76,9 @@ final class LibCrypto {
     KeyPair pair = alg.generate();
     byte[] data = "opencdn dnssec self-test".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     byte[] sig = sign(alg, pair.getPrivate(), data);
-    Signature v = Signature.getInstance(alg == DnssecAlgorithm.ECDSAP256SHA256 ? "SHA256withECDSA" : "Ed25519");
+    Signature v =
+        Signature.getInstance(
+            alg == DnssecAlgorithm.ECDSAP256SHA256 ? "SHA256withECDSA" : "Ed25519");
     v.initVerify(pair.getPublic());
     v.update(data);
     boolean ok = sig != null && v.verify(sig);
@@ -101,7 +104,10 @@ final class LibCrypto {
     buf.setLong(0, 256);
     long ctx = EVP_MD_CTX_new();
     try {
-      if (ctx == 0 || EVP_DigestSignInit(ctx, 0, alg == DnssecAlgorithm.ECDSAP256SHA256 ? EVP_sha256() : 0, 0, pkey) != 1
+      if (ctx == 0
+          || EVP_DigestSignInit(
+                  ctx, 0, alg == DnssecAlgorithm.ECDSAP256SHA256 ? EVP_sha256() : 0, 0, pkey)
+              != 1
           || EVP_DigestSign(ctx, sig, sigLen, tbs, data.length) != 1) {
         return null;
       }
@@ -118,7 +124,10 @@ final class LibCrypto {
     return com.sun.jna.Pointer.nativeValue(m);
   }
 
-  /** The key as an {@code EVP_PKEY} (kept for the process's life: a few per rollover), 0 when refused. */
+  /**
+   * The key as an {@code EVP_PKEY} (kept for the process's life: a few per rollover), 0 when
+   * refused.
+   */
   private static long load(PrivateKey key) {
     byte[] der = key.getEncoded();
     try (Memory m = new Memory(der.length + 8)) {

@@ -1,9 +1,9 @@
 package io.opencdn.dns.dnssec;
 
-import io.opencdn.dns.answer.ResponseSigner;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.opencdn.dns.answer.Answer;
+import io.opencdn.dns.answer.ResponseSigner;
 import io.opencdn.dns.config.DnssecConfig;
 import io.opencdn.dns.wire.FastQuery;
 import io.opencdn.dns.wire.Request;
@@ -29,9 +29,9 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * Online signing of every answer of the signed zones ({@link ResponseSigner}): keys from a
- * {@link KeyManager} (handed over by {@link #update}), signatures from {@link Signatures} in the
- * current {@link Signatures.Window}, the full path's responses made over by {@link SignedMessage}.
+ * Online signing of every answer of the signed zones ({@link ResponseSigner}): keys from a {@link
+ * KeyManager} (handed over by {@link #update}), signatures from {@link Signatures} in the current
+ * {@link Signatures.Window}, the full path's responses made over by {@link SignedMessage}.
  *
  * <p>The fast path's two kinds of work are cached per <em>epoch</em>, the pair (signature window,
  * key rings), which changes when the window moves on or a key changes state, so a cached response
@@ -43,6 +43,7 @@ public final class OnlineSigner implements ResponseSigner {
 
   /** Signed zone responses kept ({@link #cached}). */
   static final int RESPONSES = 65_536;
+
   /** Geo answer RRSIGs kept (a power of two): distinct answer RRsets per epoch. */
   static final int FAST_SIGNATURES = 4_096;
 
@@ -51,12 +52,21 @@ public final class OnlineSigner implements ResponseSigner {
   private final Signatures signatures;
   private volatile List<ZoneKey> keys = List.of();
   private volatile State state;
-  private final Cache<String, byte[]> responses = Caffeine.newBuilder().maximumSize(RESPONSES).executor(Runnable::run).build();
+  private final Cache<String, byte[]> responses =
+      Caffeine.newBuilder().maximumSize(RESPONSES).executor(Runnable::run).build();
+
   /** Kept geo answer RRSIGs, direct-mapped by hash: a colliding RRset replaces the older one. */
   private final FastEntry[] fastSignatures = new FastEntry[FAST_SIGNATURES];
 
-  /** The rings of one epoch: valid while the window index is the same and before {@code validUntil}. */
-  private record State(long epoch, Signatures.Window window, Map<Name, KeyRing> rings, Instant validUntil, long generation) {}
+  /**
+   * The rings of one epoch: valid while the window index is the same and before {@code validUntil}.
+   */
+  private record State(
+      long epoch,
+      Signatures.Window window,
+      Map<Name, KeyRing> rings,
+      Instant validUntil,
+      long generation) {}
 
   private long generation;
 
@@ -77,11 +87,22 @@ public final class OnlineSigner implements ResponseSigner {
   }
 
   private static boolean sameKeys(List<ZoneKey> a, List<ZoneKey> b) {
-    return a.size() == b.size() && a.stream().map(OnlineSigner::id).toList().equals(b.stream().map(OnlineSigner::id).toList());
+    return a.size() == b.size()
+        && a.stream()
+            .map(OnlineSigner::id)
+            .toList()
+            .equals(b.stream().map(OnlineSigner::id).toList());
   }
 
   private static String id(ZoneKey k) {
-    return k.file() + k.role() + k.publish() + k.activate() + k.inactive() + k.delete() + k.syncPublish() + k.syncDelete();
+    return k.file()
+        + k.role()
+        + k.publish()
+        + k.activate()
+        + k.inactive()
+        + k.delete()
+        + k.syncPublish()
+        + k.syncDelete();
   }
 
   /** The key rings now (also for {@code cdn dns keys}). */
@@ -142,9 +163,11 @@ public final class OnlineSigner implements ResponseSigner {
     Message m = answer.message();
     int qtype = request.type();
     boolean keys = false;
-    if (qname.equals(zone.origin()) && (qtype == Type.DNSKEY || qtype == Type.CDS || qtype == Type.CDNSKEY)
+    if (qname.equals(zone.origin())
+        && (qtype == Type.DNSKEY || qtype == Type.CDS || qtype == Type.CDNSKEY)
         && m.getSection(Section.ANSWER).isEmpty()) {
-      RRset set = qtype == Type.DNSKEY ? ring.dnskeys() : qtype == Type.CDS ? ring.cds() : ring.cdnskey();
+      RRset set =
+          qtype == Type.DNSKEY ? ring.dnskeys() : qtype == Type.CDS ? ring.cds() : ring.cdnskey();
       if (set != null) {
         m.removeAllRecords(Section.AUTHORITY);
         set.rrs(false).forEach(r -> m.addRecord(r, Section.ANSWER));
@@ -154,7 +177,8 @@ public final class OnlineSigner implements ResponseSigner {
     if (!request.dnssecOk()) {
       return keys ? new Answer(m, rcode, answer.scope(), answer.edges(), false) : answer;
     }
-    int signed = new SignedMessage(m, zones, routed, s.rings(), signatures, s.window()).sign(qname, rcode);
+    int signed =
+        new SignedMessage(m, zones, routed, s.rings(), signatures, s.window()).sign(qname, rcode);
     return new Answer(m, signed, answer.scope(), answer.edges(), false);
   }
 
@@ -177,7 +201,8 @@ public final class OnlineSigner implements ResponseSigner {
 
   @Override
   public void keep(FastQuery q, int rcode, byte[] response) {
-    if (!q.hasEcsOption() && (response[2] & 0x02) == 0
+    if (!q.hasEcsOption()
+        && (response[2] & 0x02) == 0
         && (rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN || rcode == Rcode.REFUSED)) {
       responses.put(responseKey(q, state().epoch()), response);
     }
@@ -185,7 +210,11 @@ public final class OnlineSigner implements ResponseSigner {
 
   private static String responseKey(FastQuery q, long epoch) {
     byte[] in = q.wire();
-    return q.nameKey() + (char) q.type() + (char) ((in[2] & 0x01) | (in[3] & 0x10)) + q.ednsShape() + epoch;
+    return q.nameKey()
+        + (char) q.type()
+        + (char) ((in[2] & 0x01) | (in[3] & 0x10))
+        + q.ednsShape()
+        + epoch;
   }
 
   @Override
@@ -206,7 +235,10 @@ public final class OnlineSigner implements ResponseSigner {
     int slot = hash & (FAST_SIGNATURES - 1);
     FastEntry e = fastSignatures[slot];
     byte[] rrsig;
-    if (e != null && e.hash == hash && e.epoch == s.epoch() && e.name.equals(name)
+    if (e != null
+        && e.hash == hash
+        && e.epoch == s.epoch()
+        && e.name.equals(name)
         && Arrays.equals(e.records, 0, e.records.length, wire, start, p)) {
       rrsig = e.rrsig;
     } else {
@@ -214,7 +246,8 @@ public final class OnlineSigner implements ResponseSigner {
       if (rrsig == null) {
         return null;
       }
-      fastSignatures[slot] = new FastEntry(hash, s.epoch(), name, Arrays.copyOfRange(wire, start, p), rrsig);
+      fastSignatures[slot] =
+          new FastEntry(hash, s.epoch(), name, Arrays.copyOfRange(wire, start, p), rrsig);
     }
     byte[] out = new byte[wire.length + 2 + rrsig.length];
     System.arraycopy(wire, 0, out, 0, p);
@@ -228,7 +261,10 @@ public final class OnlineSigner implements ResponseSigner {
     return udp && out.length > q.udpLimit() ? null : out;
   }
 
-  /** The RRSIG of the answer RRset in {@code wire}, as written after its owner; null for an unsigned zone. */
+  /**
+   * The RRSIG of the answer RRset in {@code wire}, as written after its owner; null for an unsigned
+   * zone.
+   */
   private byte[] rrsigBytes(FastQuery q, byte[] wire, int start, int answers, State s) {
     Name owner;
     try {
@@ -251,7 +287,9 @@ public final class OnlineSigner implements ResponseSigner {
       int type = u16(wire, p + 2);
       long ttl = (long) u16(wire, p + 6) << 16 | u16(wire, p + 8);
       int len = u16(wire, p + 10);
-      set.addRR(Record.newRecord(owner, type, DClass.IN, ttl, Arrays.copyOfRange(wire, p + 12, p + 12 + len)));
+      set.addRR(
+          Record.newRecord(
+              owner, type, DClass.IN, ttl, Arrays.copyOfRange(wire, p + 12, p + 12 + len)));
       p += 12 + len;
     }
     RRSIGRecord sig = signatures.sign(set, ring.dataSigner(), s.window());
@@ -272,7 +310,9 @@ public final class OnlineSigner implements ResponseSigner {
     return h;
   }
 
-  /** A kept RRSIG (bytes after the owner) of one answer RRset in one epoch; immutable, so a racy read sees it whole. */
+  /**
+   * A kept RRSIG (bytes after the owner) of one answer RRset in one epoch; immutable, so a racy
+   * read sees it whole.
+   */
   private record FastEntry(int hash, long epoch, String name, byte[] records, byte[] rrsig) {}
-
 }

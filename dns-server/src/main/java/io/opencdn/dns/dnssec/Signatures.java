@@ -1,8 +1,8 @@
 package io.opencdn.dns.dnssec;
 
-import io.opencdn.dns.config.DnssecAlgorithm;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.opencdn.dns.config.DnssecAlgorithm;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.Signature;
@@ -15,13 +15,13 @@ import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
 
 /**
- * RRSIG records (RFC 4034 3) over RRsets, made with OpenSSL where it loads ({@link LibCrypto}), else
- * the JDK's providers, and cached. The cache key
- * is the exact data a signature covers (RFC 4034 3.1.8.1: the RRSIG fields but the signature,
- * i.e. type, algorithm, labels, original TTL, the window's inception and expiration, key tag,
- * signer; then the RRset in canonical form, i.e. owner, type, class, TTL and sorted RDATA), so an
- * RRset signed again by the same key in the same window costs a digest of its bytes and a
- * lookup, never a signature. Bounded at {@code capacity} entries (W-TinyLFU).
+ * RRSIG records (RFC 4034 3) over RRsets, made with OpenSSL where it loads ({@link LibCrypto}),
+ * else the JDK's providers, and cached. The cache key is the exact data a signature covers (RFC
+ * 4034 3.1.8.1: the RRSIG fields but the signature, i.e. type, algorithm, labels, original TTL, the
+ * window's inception and expiration, key tag, signer; then the RRset in canonical form, i.e. owner,
+ * type, class, TTL and sorted RDATA), so an RRset signed again by the same key in the same window
+ * costs a digest of its bytes and a lookup, never a signature. Bounded at {@code capacity} entries
+ * (W-TinyLFU).
  */
 public final class Signatures {
 
@@ -37,9 +37,9 @@ public final class Signatures {
   }
 
   /**
-   * The signature window of {@code now}: every signature made between two multiples of
-   * {@code refresh} (since the epoch) has the same inception (the window's start, less an hour for
-   * clocks behind ours) and expiration (the start plus {@code validity}).
+   * The signature window of {@code now}: every signature made between two multiples of {@code
+   * refresh} (since the epoch) has the same inception (the window's start, less an hour for clocks
+   * behind ours) and expiration (the start plus {@code validity}).
    */
   public record Window(long index, Instant inception, Instant expiration) {
     public static Window at(Instant now, Duration refresh, Duration validity) {
@@ -52,8 +52,19 @@ public final class Signatures {
 
   /** The RRSIG of {@code set} by {@code key} in {@code window}, from the cache or made now. */
   public RRSIGRecord sign(RRset set, ZoneKey key, Window window) {
-    RRSIGRecord template = new RRSIGRecord(set.getName(), set.getDClass(), set.getTTL(), set.getType(),
-        key.dnskey().getAlgorithm(), set.getTTL(), window.expiration(), window.inception(), key.tag(), key.zone(), new byte[0]);
+    RRSIGRecord template =
+        new RRSIGRecord(
+            set.getName(),
+            set.getDClass(),
+            set.getTTL(),
+            set.getType(),
+            key.dnskey().getAlgorithm(),
+            set.getTTL(),
+            window.expiration(),
+            window.inception(),
+            key.tag(),
+            key.zone(),
+            new byte[0]);
     byte[] data = DNSSEC.digestRRset(template, set);
     Key k = new Key(data);
     RRSIGRecord cached = cache.getIfPresent(k);
@@ -63,8 +74,19 @@ public final class Signatures {
     }
     byte[] sig = sign(key.algorithm(), key.privateKey(), data);
     made.increment();
-    RRSIGRecord out = new RRSIGRecord(set.getName(), set.getDClass(), set.getTTL(), set.getType(), key.dnskey().getAlgorithm(),
-        set.getTTL(), window.expiration(), window.inception(), key.tag(), key.zone(), sig);
+    RRSIGRecord out =
+        new RRSIGRecord(
+            set.getName(),
+            set.getDClass(),
+            set.getTTL(),
+            set.getType(),
+            key.dnskey().getAlgorithm(),
+            set.getTTL(),
+            window.expiration(),
+            window.inception(),
+            key.tag(),
+            key.zone(),
+            sig);
     cache.put(k, out);
     return out;
   }
@@ -79,7 +101,10 @@ public final class Signatures {
     return hits.sum();
   }
 
-  /** {@code data} signed as DNSSEC wants it: r||s for ECDSA (RFC 6605 4), the raw 64 bytes for Ed25519. */
+  /**
+   * {@code data} signed as DNSSEC wants it: r||s for ECDSA (RFC 6605 4), the raw 64 bytes for
+   * Ed25519.
+   */
   static byte[] sign(DnssecAlgorithm alg, PrivateKey key, byte[] data) {
     if (LibCrypto.AVAILABLE) {
       byte[] out = LibCrypto.sign(alg, key, data);
@@ -88,7 +113,9 @@ public final class Signatures {
       }
     }
     try {
-      Signature s = Signature.getInstance(alg == DnssecAlgorithm.ECDSAP256SHA256 ? "SHA256withECDSA" : "Ed25519");
+      Signature s =
+          Signature.getInstance(
+              alg == DnssecAlgorithm.ECDSAP256SHA256 ? "SHA256withECDSA" : "Ed25519");
       s.initSign(key);
       s.update(data);
       byte[] out = s.sign();

@@ -51,7 +51,12 @@ final class SignedMessage {
   private final Signatures signatures;
   private final Signatures.Window window;
 
-  SignedMessage(Message m, ZoneSet zones, Set<Name> routed, Map<Name, KeyRing> rings, Signatures signatures,
+  SignedMessage(
+      Message m,
+      ZoneSet zones,
+      Set<Name> routed,
+      Map<Name, KeyRing> rings,
+      Signatures signatures,
       Signatures.Window window) {
     this.m = m;
     this.zones = zones;
@@ -83,7 +88,10 @@ final class SignedMessage {
       ZoneData zone = zones.zoneFor(soa.getName());
       if (zone != null && zone.origin().equals(soa.getName())) {
         long ttl = Math.min(soa.getTTL(), ((SOARecord) soa.first()).getMinimum());
-        int[] types = rcode == Rcode.NXDOMAIN ? new int[] {Type.RRSIG, Type.NSEC, NXNAME} : typesAt(zone, last);
+        int[] types =
+            rcode == Rcode.NXDOMAIN
+                ? new int[] {Type.RRSIG, Type.NSEC, NXNAME}
+                : typesAt(zone, last);
         add(nsec(last, ttl, types), Section.AUTHORITY, true);
       }
       out = rcode == Rcode.NXDOMAIN ? Rcode.NOERROR : rcode;
@@ -98,7 +106,8 @@ final class SignedMessage {
     }
     for (RRset set : additional) {
       ZoneData zone = zones.zoneFor(set.getName());
-      boolean glue = zone == null || zone.lookup(set.getName(), set.getType()) instanceof Lookup.Delegation;
+      boolean glue =
+          zone == null || zone.lookup(set.getName(), set.getType()) instanceof Lookup.Delegation;
       add(set, Section.ADDITIONAL, !glue);
     }
     return out;
@@ -116,7 +125,13 @@ final class SignedMessage {
       return;
     }
     SOARecord soa = zone.soa();
-    add(nsec(cut, Math.min(soa.getTTL(), soa.getMinimum()), new int[] {Type.NS, Type.RRSIG, Type.NSEC}), Section.AUTHORITY, true);
+    add(
+        nsec(
+            cut,
+            Math.min(soa.getTTL(), soa.getMinimum()),
+            new int[] {Type.NS, Type.RRSIG, Type.NSEC}),
+        Section.AUTHORITY,
+        true);
   }
 
   private void add(RRset set, int section, boolean signed) {
@@ -131,7 +146,9 @@ final class SignedMessage {
       return;
     }
     int t = set.getType();
-    boolean keySet = (t == Type.DNSKEY || t == Type.CDS || t == Type.CDNSKEY) && set.getName().equals(ring.zone());
+    boolean keySet =
+        (t == Type.DNSKEY || t == Type.CDS || t == Type.CDNSKEY)
+            && set.getName().equals(ring.zone());
     for (ZoneKey key : keySet ? ring.keySigners() : List.of(ring.dataSigner())) {
       m.addRecord(signatures.sign(set, key, window), section);
     }
@@ -156,7 +173,9 @@ final class SignedMessage {
     return new RRset(new NSECRecord(name, DClass.IN, ttl, next, types));
   }
 
-  /** The types at {@code name} for a NODATA bitmap: its own, or its wildcard's, plus RRSIG and NSEC. */
+  /**
+   * The types at {@code name} for a NODATA bitmap: its own, or its wildcard's, plus RRSIG and NSEC.
+   */
   private int[] typesAt(ZoneData zone, Name name) {
     TreeSet<Integer> types = new TreeSet<>();
     Set<Integer> at = zone.types(name);

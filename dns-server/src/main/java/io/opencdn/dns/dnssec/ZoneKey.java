@@ -25,9 +25,19 @@ import org.xbill.DNS.Name;
  * @param file base name of its files ({@code Kcdn.test.+013+12345})
  */
 public record ZoneKey(
-    Name zone, DNSKEYRecord dnskey, PrivateKey privateKey, boolean ksk, boolean zsk,
-    Instant created, Instant publish, Instant activate, Instant inactive, Instant delete,
-    Instant syncPublish, Instant syncDelete, String file) {
+    Name zone,
+    DNSKEYRecord dnskey,
+    PrivateKey privateKey,
+    boolean ksk,
+    boolean zsk,
+    Instant created,
+    Instant publish,
+    Instant activate,
+    Instant inactive,
+    Instant delete,
+    Instant syncPublish,
+    Instant syncDelete,
+    String file) {
 
   /** The key tag (RFC 4034 appendix B). */
   public int tag() {
@@ -57,7 +67,10 @@ public record ZoneKey(
 
   /** True while CDS and CDNSKEY name this key. */
   public boolean synced(Instant now) {
-    return ksk && syncPublish != null && !now.isBefore(syncPublish) && (syncDelete == null || now.isBefore(syncDelete))
+    return ksk
+        && syncPublish != null
+        && !now.isBefore(syncPublish)
+        && (syncDelete == null || now.isBefore(syncDelete))
         && state(now).published();
   }
 
@@ -68,12 +81,25 @@ public record ZoneKey(
 
   /** The same key with other inactive/delete/syncDelete times (a successor was scheduled). */
   ZoneKey retiring(Instant inactiveAt, Instant deleteAt, Instant syncDeleteAt) {
-    return new ZoneKey(zone, dnskey, privateKey, ksk, zsk, created, publish, activate, inactiveAt, deleteAt, syncPublish,
-        syncDeleteAt, file);
+    return new ZoneKey(
+        zone,
+        dnskey,
+        privateKey,
+        ksk,
+        zsk,
+        created,
+        publish,
+        activate,
+        inactiveAt,
+        deleteAt,
+        syncPublish,
+        syncDeleteAt,
+        file);
   }
 
   /** Every instant at which the key's state or CDS presence changes. */
   java.util.stream.Stream<Instant> events() {
-    return java.util.stream.Stream.of(publish, activate, inactive, delete, syncPublish, syncDelete).filter(java.util.Objects::nonNull);
+    return java.util.stream.Stream.of(publish, activate, inactive, delete, syncPublish, syncDelete)
+        .filter(java.util.Objects::nonNull);
   }
 }

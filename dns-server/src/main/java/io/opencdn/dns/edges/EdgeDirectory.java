@@ -26,14 +26,14 @@ import org.xbill.DNS.Address;
 
 /**
  * Keeps the routing snapshot in step with the cluster. Every {@code intervalMillis} it reads the
- * edge registry, drops entries whose heartbeat is older than {@link #MAX_HEARTBEAT_AGE_MILLIS}
- * or whose owning member is gone, probes every remaining edge ({@link HealthProbe}, down after
- * {@code fall} failures, up after {@code rise} successes) and publishes a new {@link EdgeSnapshot}
+ * edge registry, drops entries whose heartbeat is older than {@link #MAX_HEARTBEAT_AGE_MILLIS} or
+ * whose owning member is gone, probes every remaining edge ({@link HealthProbe}, down after {@code
+ * fall} failures, up after {@code rise} successes) and publishes a new {@link EdgeSnapshot}
  * whenever something changed. A member leaving the cluster removes its edges at once.
  *
- * <p>All state is confined to one Vert.x context; readers only see published immutable
- * snapshots. Hazelcast's failure detection takes seconds; the health probes notice a killed
- * edge within about {@code fall * intervalMillis}.
+ * <p>All state is confined to one Vert.x context; readers only see published immutable snapshots.
+ * Hazelcast's failure detection takes seconds; the health probes notice a killed edge within about
+ * {@code fall * intervalMillis}.
  */
 public final class EdgeDirectory implements EdgeSnapshotSource {
 
@@ -56,7 +56,12 @@ public final class EdgeDirectory implements EdgeSnapshotSource {
   private boolean probing;
   private Runnable unregister = () -> {};
 
-  public EdgeDirectory(Vertx vertx, EdgeRecordSource records, DnsConfig.Health health, HealthProbe probe, Clock clock) {
+  public EdgeDirectory(
+      Vertx vertx,
+      EdgeRecordSource records,
+      DnsConfig.Health health,
+      HealthProbe probe,
+      Clock clock) {
     this.vertx = vertx;
     this.records = records;
     this.health = health;
@@ -74,13 +79,15 @@ public final class EdgeDirectory implements EdgeSnapshotSource {
   public Future<Void> start() {
     context = vertx.getOrCreateContext();
     Promise<Void> started = Promise.promise();
-    context.runOnContext(v -> {
-      unregister = records.onMembershipChange(
-          uuid -> context.runOnContext(x -> memberLeft(uuid)),
-          () -> context.runOnContext(x -> cycle()));
-      timer = vertx.setPeriodic(health.intervalMillis(), id -> cycle());
-      cycle().onComplete(ar -> started.complete());
-    });
+    context.runOnContext(
+        v -> {
+          unregister =
+              records.onMembershipChange(
+                  uuid -> context.runOnContext(x -> memberLeft(uuid)),
+                  () -> context.runOnContext(x -> cycle()));
+          timer = vertx.setPeriodic(health.intervalMillis(), id -> cycle());
+          cycle().onComplete(ar -> started.complete());
+        });
     return started.future();
   }
 
@@ -90,11 +97,12 @@ public final class EdgeDirectory implements EdgeSnapshotSource {
       return Future.succeededFuture();
     }
     Promise<Void> stopped = Promise.promise();
-    context.runOnContext(v -> {
-      vertx.cancelTimer(timer);
-      unregister.run();
-      stopped.complete();
-    });
+    context.runOnContext(
+        v -> {
+          vertx.cancelTimer(timer);
+          unregister.run();
+          stopped.complete();
+        });
     return stopped.future();
   }
 
@@ -110,24 +118,28 @@ public final class EdgeDirectory implements EdgeSnapshotSource {
 
   /**
    * One refresh: read the registry and probe every known edge, then publish. The two run
-   * independently, each skipped while its previous run is still going: a registry read can
-   * block for seconds on partitions of a member that vanished without closing its sockets, and
-   * the health probes must keep running meanwhile.
+   * independently, each skipped while its previous run is still going: a registry read can block
+   * for seconds on partitions of a member that vanished without closing its sockets, and the health
+   * probes must keep running meanwhile.
    */
   Future<Void> cycle() {
     Future<Void> fetch = Future.succeededFuture();
     if (!cycleRunning) {
       cycleRunning = true;
-      fetch = records.fetch()
-          .map(all -> {
-            replaceKnown(all);
-            return (Void) null;
-          })
-          .recover(e -> {
-            LOG.warn("cannot read the edge registry: {}", e.toString());
-            return Future.succeededFuture();
-          })
-          .onComplete(ar -> cycleRunning = false);
+      fetch =
+          records
+              .fetch()
+              .map(
+                  all -> {
+                    replaceKnown(all);
+                    return (Void) null;
+                  })
+              .recover(
+                  e -> {
+                    LOG.warn("cannot read the edge registry: {}", e.toString());
+                    return Future.succeededFuture();
+                  })
+              .onComplete(ar -> cycleRunning = false);
     }
     Future<Void> probes = Future.succeededFuture();
     if (!probing) {
@@ -156,13 +168,19 @@ public final class EdgeDirectory implements EdgeSnapshotSource {
     List<Future<Boolean>> probes = new ArrayList<>();
     for (EdgeRecord r : List.copyOf(known.values())) {
       // a hard deadline per probe: a probe that never completes must not stop the health checks
-      probes.add(probe.probe(r).timeout(2L * health.timeoutMillis() + 100, java.util.concurrent.TimeUnit.MILLISECONDS)
-          .otherwise(false).onSuccess(ok -> {
-        if (known.containsKey(r.id()) && tracker.record(r.id(), ok)) {
-          LOG.info("edge {} is {}", r.id(), ok ? "up" : "down");
-          publish();
-        }
-      }));
+      probes.add(
+          probe
+              .probe(r)
+              .timeout(
+                  2L * health.timeoutMillis() + 100, java.util.concurrent.TimeUnit.MILLISECONDS)
+              .otherwise(false)
+              .onSuccess(
+                  ok -> {
+                    if (known.containsKey(r.id()) && tracker.record(r.id(), ok)) {
+                      LOG.info("edge {} is {}", r.id(), ok ? "up" : "down");
+                      publish();
+                    }
+                  }));
     }
     return Future.join(probes).otherwiseEmpty().mapEmpty();
   }
@@ -195,7 +213,17 @@ public final class EdgeDirectory implements EdgeSnapshotSource {
     if (v4 == null && v6 == null) {
       return null;
     }
-    return new Edge(r.id(), r.latitude(), r.longitude(), v4, v6, r.state(), healthy, r.region(), r.capacity(), r.load());
+    return new Edge(
+        r.id(),
+        r.latitude(),
+        r.longitude(),
+        v4,
+        v6,
+        r.state(),
+        healthy,
+        r.region(),
+        r.capacity(),
+        r.load());
   }
 
   private static InetAddress literal(String text, int family) {
@@ -204,7 +232,9 @@ public final class EdgeDirectory implements EdgeSnapshotSource {
     }
     try {
       InetAddress a = Address.getByAddress(text.trim(), family);
-      return family == Address.IPv4 ? (a instanceof Inet4Address ? a : null) : (a instanceof Inet6Address ? a : null);
+      return family == Address.IPv4
+          ? (a instanceof Inet4Address ? a : null)
+          : (a instanceof Inet6Address ? a : null);
     } catch (java.net.UnknownHostException e) {
       return null;
     }

@@ -14,8 +14,8 @@ import java.util.Map;
 /**
  * The health check of each edge: cluster edges get {@code GET /_cdn/health} on their HTTP port
  * ({@link HttpHealthProbe}); a {@link StaticEdge} gets a GET of its {@code healthUrl}, a TCP
- * connect to {@code healthPort}, or no check at all (always passes). A cluster edge with the id
- * of a static edge is checked as a cluster edge (it has a member behind it).
+ * connect to {@code healthPort}, or no check at all (always passes). A cluster edge with the id of
+ * a static edge is checked as a cluster edge (it has a member behind it).
  */
 public final class EdgeProbe implements HealthProbe, AutoCloseable {
 
@@ -37,8 +37,13 @@ public final class EdgeProbe implements HealthProbe, AutoCloseable {
     }
     if (s.healthUrl() != null) {
       URI u = URI.create(s.healthUrl());
-      String path = (u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath()) + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
-      String host = u.getHost().startsWith("[") ? u.getHost().substring(1, u.getHost().length() - 1) : u.getHost();
+      String path =
+          (u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath())
+              + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+      String host =
+          u.getHost().startsWith("[")
+              ? u.getHost().substring(1, u.getHost().length() - 1)
+              : u.getHost();
       return http.get(host, u.getPort() > 0 ? u.getPort() : 80, path);
     }
     if (s.healthPort() != null) {

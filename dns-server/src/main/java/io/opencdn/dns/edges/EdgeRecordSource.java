@@ -6,7 +6,10 @@ import java.util.Collection;
 import java.util.Set;
 import java.util.function.Consumer;
 
-/** Where the edge registry lives: Hazelcast in production ({@link HazelcastEdges}), anything in tests. */
+/**
+ * Where the edge registry lives: Hazelcast in production ({@link HazelcastEdges}), anything in
+ * tests.
+ */
 public interface EdgeRecordSource {
 
   /** All registry entries; never completes on the caller's thread with blocking work. */

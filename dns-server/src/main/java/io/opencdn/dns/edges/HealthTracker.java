@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns probe results into a health flag per edge with hysteresis: an edge goes down after
- * {@code fall} consecutive failures and comes back after {@code rise} consecutive successes
- * (the HAProxy convention). A newly seen edge starts healthy. Not thread-safe: one owner.
+ * Turns probe results into a health flag per edge with hysteresis: an edge goes down after {@code
+ * fall} consecutive failures and comes back after {@code rise} consecutive successes (the HAProxy
+ * convention). A newly seen edge starts healthy. Not thread-safe: one owner.
  */
 public final class HealthTracker {
 

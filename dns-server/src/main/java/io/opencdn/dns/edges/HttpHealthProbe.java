@@ -24,9 +24,10 @@ public final class HttpHealthProbe implements HealthProbe, AutoCloseable {
 
   public HttpHealthProbe(Vertx vertx, long timeoutMillis) {
     this.timeoutMillis = timeoutMillis;
-    this.client = vertx.createHttpClient(new HttpClientOptions()
-        .setKeepAlive(false)
-        .setConnectTimeout((int) timeoutMillis), new PoolOptions().setHttp1MaxSize(64));
+    this.client =
+        vertx.createHttpClient(
+            new HttpClientOptions().setKeepAlive(false).setConnectTimeout((int) timeoutMillis),
+            new PoolOptions().setHttp1MaxSize(64));
   }
 
   @Override
@@ -36,13 +37,15 @@ public final class HttpHealthProbe implements HealthProbe, AutoCloseable {
 
   /** {@code GET http://host:port/uri}: true on any 2xx within the timeout. */
   public Future<Boolean> get(String host, int port, String uri) {
-    RequestOptions options = new RequestOptions()
-        .setMethod(HttpMethod.GET)
-        .setHost(host)
-        .setPort(port)
-        .setURI(uri)
-        .setTimeout(timeoutMillis);
-    return client.request(options)
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.GET)
+            .setHost(host)
+            .setPort(port)
+            .setURI(uri)
+            .setTimeout(timeoutMillis);
+    return client
+        .request(options)
         .compose(req -> req.send())
         // the status decides; the body is not read (the connection is not reused), so a lost
         // body chunk can never leave a probe hanging

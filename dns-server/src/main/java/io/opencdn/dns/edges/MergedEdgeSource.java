@@ -12,9 +12,9 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The cluster's edge registry (if any) plus the {@link StaticEdge}s of the config. Static edges
- * are presented as fresh registry entries without an owning member, so they never age out and no
- * member departure removes them; a cluster entry with the same id hides the static one.
+ * The cluster's edge registry (if any) plus the {@link StaticEdge}s of the config. Static edges are
+ * presented as fresh registry entries without an owning member, so they never age out and no member
+ * departure removes them; a cluster entry with the same id hides the static one.
  */
 public final class MergedEdgeSource implements EdgeRecordSource {
 
@@ -37,7 +37,8 @@ public final class MergedEdgeSource implements EdgeRecordSource {
 
   @Override
   public Future<Collection<EdgeRecord>> fetch() {
-    Future<Collection<EdgeRecord>> fromCluster = cluster == null ? Future.succeededFuture(List.of()) : cluster.fetch();
+    Future<Collection<EdgeRecord>> fromCluster =
+        cluster == null ? Future.succeededFuture(List.of()) : cluster.fetch();
     return fromCluster.map(this::merge);
   }
 

@@ -6,8 +6,8 @@ import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.cluster.ClusterReads;
-import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.EdgeRecord;
+import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.dns.config.DnsConfig;
@@ -22,8 +22,8 @@ import java.util.stream.Collectors;
 
 /**
  * One read of the cluster for the {@code route} command: the registered edges the server would
- * consider (heartbeat younger than {@link EdgeDirectory#MAX_HEARTBEAT_AGE_MILLIS}, owner alive)
- * and the latency map. The command joins as a lite member, reads, and leaves.
+ * consider (heartbeat younger than {@link EdgeDirectory#MAX_HEARTBEAT_AGE_MILLIS}, owner alive) and
+ * the latency map. The command joins as a lite member, reads, and leaves.
  *
  * @param records registry entries
  * @param latency latency measurements
@@ -48,23 +48,36 @@ record ClusterView(List<EdgeRecord> records, LatencyTable latency) {
     try {
       hz = ClusterNode.start(joining, "route-" + at.host() + "-" + at.port(), true);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("--cluster: cannot join " + c.members() + " from " + bind + ": " + e.getMessage());
+      throw new IllegalArgumentException(
+          "--cluster: cannot join " + c.members() + " from " + bind + ": " + e.getMessage());
     }
     try {
       long now = clock.millis();
-      Set<String> members = hz.getCluster().getMembers().stream().map(Member::getUuid).map(Object::toString).collect(Collectors.toSet());
+      Set<String> members =
+          hz.getCluster().getMembers().stream()
+              .map(Member::getUuid)
+              .map(Object::toString)
+              .collect(Collectors.toSet());
       // the same checks as the server's: only records tagged with the cluster secret count
       RecordCheck check = RecordCheck.of(c.secret());
       List<EdgeRecord> records = new ArrayList<>();
-      ClusterReads.entries(hz.getMap(ClusterMaps.EDGES), check).forEach((key, value) -> {
-        if (key instanceof String k && value instanceof EdgeRecord r && r.authentic(check.mac(), k)
-            && now - r.heartbeatMillis() <= EdgeDirectory.MAX_HEARTBEAT_AGE_MILLIS
-            && (r.memberUuid() == null || members.contains(r.memberUuid()))) {
-          records.add(r);
-        }
-      });
-      // DNS servers are lite members: without an edge the cluster holds no records, and both read as empty
-      return new ClusterView(records, HazelcastLatency.read(ClusterReads.entries(hz.getMap(ClusterMaps.LATENCY), check), check, now));
+      ClusterReads.entries(hz.getMap(ClusterMaps.EDGES), check)
+          .forEach(
+              (key, value) -> {
+                if (key instanceof String k
+                    && value instanceof EdgeRecord r
+                    && r.authentic(check.mac(), k)
+                    && now - r.heartbeatMillis() <= EdgeDirectory.MAX_HEARTBEAT_AGE_MILLIS
+                    && (r.memberUuid() == null || members.contains(r.memberUuid()))) {
+                  records.add(r);
+                }
+              });
+      // DNS servers are lite members: without an edge the cluster holds no records, and both read
+      // as empty
+      return new ClusterView(
+          records,
+          HazelcastLatency.read(
+              ClusterReads.entries(hz.getMap(ClusterMaps.LATENCY), check), check, now));
     } finally {
       hz.shutdown();
     }

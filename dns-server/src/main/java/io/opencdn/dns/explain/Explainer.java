@@ -4,7 +4,6 @@ import io.opencdn.common.cluster.LatencyKey;
 import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.geo.ClientLocation;
 import io.opencdn.dns.geo.LocationChain;
-import io.opencdn.dns.wire.Transport;
 import io.opencdn.dns.routing.Decision;
 import io.opencdn.dns.routing.Edge;
 import io.opencdn.dns.routing.EdgeSnapshot;
@@ -13,6 +12,7 @@ import io.opencdn.dns.routing.Policy;
 import io.opencdn.dns.routing.Router;
 import io.opencdn.dns.wire.Decoded;
 import io.opencdn.dns.wire.QueryDecoder;
+import io.opencdn.dns.wire.Transport;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -31,9 +31,9 @@ import org.xbill.DNS.Type;
 
 /**
  * Explains routing decisions with the same location chain, router and edge snapshot the server
- * uses, for a client that is assumed to be behind a resolver sending EDNS Client Subnet with
- * {@code ecsPrefix} bits. The client-network hash comes from decoding a real query, so ties and
- * spill choices match what the server answers. Pure apart from the injected clock.
+ * uses, for a client that is assumed to be behind a resolver sending EDNS Client Subnet with {@code
+ * ecsPrefix} bits. The client-network hash comes from decoding a real query, so ties and spill
+ * choices match what the server answers. Pure apart from the injected clock.
  */
 public final class Explainer {
 
@@ -42,8 +42,11 @@ public final class Explainer {
   private final Router router;
   private final Clock clock;
 
-  /** @param routes the geo-routed names (the config's {@code routing} entries) */
-  public Explainer(List<DnsConfig.Route> routes, LocationChain locator, Router router, Clock clock) {
+  /**
+   * @param routes the geo-routed names (the config's {@code routing} entries)
+   */
+  public Explainer(
+      List<DnsConfig.Route> routes, LocationChain locator, Router router, Clock clock) {
     this.routes = List.copyOf(routes);
     this.locator = locator;
     this.router = router;
@@ -59,13 +62,24 @@ public final class Explainer {
       return routes.get(0);
     }
     Name n = DnsConfigNames.absolute(name);
-    return routes.stream().filter(r -> r.fqdn().equals(n)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException(name + " is not a geo-routed name; routed: "
-            + routes.stream().map(DnsConfig.Route::name).toList()));
+    return routes.stream()
+        .filter(r -> r.fqdn().equals(n))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    name
+                        + " is not a geo-routed name; routed: "
+                        + routes.stream().map(DnsConfig.Route::name).toList()));
   }
 
   /** Explains the answer for {@code client} and {@code name} over {@code snapshot}. */
-  public Explanation explain(InetAddress client, int ecsPrefix, String name, EdgeSnapshot snapshot, Map<String, String> checked) {
+  public Explanation explain(
+      InetAddress client,
+      int ecsPrefix,
+      String name,
+      EdgeSnapshot snapshot,
+      Map<String, String> checked) {
     DnsConfig.Route route = route(name);
     List<String> notes = new ArrayList<>();
     ClientLocation location = locator.trace(client, notes);
@@ -80,12 +94,26 @@ public final class Explainer {
       }
     }
     int scope = location != null ? location.prefixLength() : ecsPrefix;
-    List<String> policies = router.chain(route.fqdn()).policies().stream().map(Policy::name).toList();
-    return new Explanation(client, ecsPrefix, route.fqdn().toString(), policies, notes, d, latency, clock.millis(), scope, route.ttl(),
+    List<String> policies =
+        router.chain(route.fqdn()).policies().stream().map(Policy::name).toList();
+    return new Explanation(
+        client,
+        ecsPrefix,
+        route.fqdn().toString(),
+        policies,
+        notes,
+        d,
+        latency,
+        clock.millis(),
+        scope,
+        route.ttl(),
         checked == null ? Map.of() : checked);
   }
 
-  /** The share of clients (weighted) each edge gets as the first A answer (AAAA when the edge has no IPv4). */
+  /**
+   * The share of clients (weighted) each edge gets as the first A answer (AAAA when the edge has no
+   * IPv4).
+   */
   public Map<String, Double> shares(List<Explanation> explanations, List<Double> weights) {
     Map<String, Double> out = new LinkedHashMap<>();
     double total = 0;
@@ -102,17 +130,25 @@ public final class Explainer {
     return out;
   }
 
-  /** The client-network hash the server computes for a query from {@code client} with ECS /{@code prefix}. */
+  /**
+   * The client-network hash the server computes for a query from {@code client} with ECS /{@code
+   * prefix}.
+   */
   static int subnetHash(Name name, InetAddress client, int prefix) {
     try {
       Message q = Message.newQuery(Record.newRecord(name, Type.A, DClass.IN));
-      InetAddress network = InetAddress.getByAddress(io.opencdn.dns.geo.Cidr.of(client, prefix).bytes());
-      q.addRecord(new OPTRecord(1232, 0, 0, 0, new ClientSubnetOption(prefix, network)), Section.ADDITIONAL);
-      Decoded decoded = QueryDecoder.decode(q.toWire(), InetAddress.getLoopbackAddress(), Transport.UDP);
+      InetAddress network =
+          InetAddress.getByAddress(io.opencdn.dns.geo.Cidr.of(client, prefix).bytes());
+      q.addRecord(
+          new OPTRecord(1232, 0, 0, 0, new ClientSubnetOption(prefix, network)),
+          Section.ADDITIONAL);
+      Decoded decoded =
+          QueryDecoder.decode(q.toWire(), InetAddress.getLoopbackAddress(), Transport.UDP);
       if (decoded instanceof Decoded.Query query) {
         return query.request().subnetHash();
       }
-      throw new IllegalStateException("the query for " + client + "/" + prefix + " did not decode: " + decoded);
+      throw new IllegalStateException(
+          "the query for " + client + "/" + prefix + " did not decode: " + decoded);
     } catch (java.net.UnknownHostException e) {
       throw new IllegalStateException(e);
     }

@@ -22,8 +22,18 @@ import java.util.Map;
  * @param ttl TTL of the answer
  * @param checked health state per edge id as the explainer saw it ("up", "down", "unchecked")
  */
-public record Explanation(InetAddress client, int ecsPrefix, String name, List<String> policies, List<String> locationNotes,
-    Decision decision, Map<String, LatencyTable.Sample> latency, long nowMillis, int scope, int ttl, Map<String, String> checked) {
+public record Explanation(
+    InetAddress client,
+    int ecsPrefix,
+    String name,
+    List<String> policies,
+    List<String> locationNotes,
+    Decision decision,
+    Map<String, LatencyTable.Sample> latency,
+    long nowMillis,
+    int scope,
+    int ttl,
+    Map<String, String> checked) {
 
   /** The location the decision used, or null. */
   public ClientLocation location() {

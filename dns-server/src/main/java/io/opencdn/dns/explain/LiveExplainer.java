@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Explanations from a running server's own state: its location chain, the routes and router of
- * its current answer stage (a reload changes them), its current edge snapshot with live health
- * and load, and the latency table. The admin listener serves it as
- * {@code GET /route?client=IP[&name=NAME][&prefix=N]}. Thread-safe; never blocks.
+ * Explanations from a running server's own state: its location chain, the routes and router of its
+ * current answer stage (a reload changes them), its current edge snapshot with live health and
+ * load, and the latency table. The admin listener serves it as {@code GET
+ * /route?client=IP[&name=NAME][&prefix=N]}. Thread-safe; never blocks.
  */
 public final class LiveExplainer {
 
@@ -26,7 +26,8 @@ public final class LiveExplainer {
    * @param edges the server's edge snapshots
    * @param stage the server's current answer stage
    */
-  public LiveExplainer(LocationChain locator, EdgeSnapshotSource edges, Supplier<AnswerStage> stage, Clock clock) {
+  public LiveExplainer(
+      LocationChain locator, EdgeSnapshotSource edges, Supplier<AnswerStage> stage, Clock clock) {
     this.locator = locator;
     this.edges = edges;
     this.stage = stage;

@@ -75,7 +75,15 @@ public record Cidr(byte[] bytes, int prefix) {
   @Override
   public String toString() {
     if (bytes.length == 4) {
-      return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff) + "/" + prefix;
+      return (bytes[0] & 0xff)
+          + "."
+          + (bytes[1] & 0xff)
+          + "."
+          + (bytes[2] & 0xff)
+          + "."
+          + (bytes[3] & 0xff)
+          + "/"
+          + prefix;
     }
     int[] g = new int[8];
     for (int i = 0; i < 8; i++) {

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Approximate geographic centres of about 110 countries (classpath {@code geo/country-centroids.csv}),
- * used when a GeoIP record names a country but no coordinates. Good to a few hundred km, which is
- * enough to pick a continent's edge.
+ * Approximate geographic centres of about 110 countries (classpath {@code
+ * geo/country-centroids.csv}), used when a GeoIP record names a country but no coordinates. Good to
+ * a few hundred km, which is enough to pick a continent's edge.
  */
 public final class CountryCentroids {
 
@@ -38,7 +38,10 @@ public final class CountryCentroids {
   /** The embedded table. */
   public static CountryCentroids embedded() {
     Map<String, Centroid> t = new HashMap<>();
-    try (InputStream in = CountryCentroids.class.getClassLoader().getResourceAsStream("geo/country-centroids.csv");
+    try (InputStream in =
+            CountryCentroids.class
+                .getClassLoader()
+                .getResourceAsStream("geo/country-centroids.csv");
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {

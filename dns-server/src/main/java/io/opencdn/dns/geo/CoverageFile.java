@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A reloadable {@link CoverageZones} file. {@link #reloadIfChanged()} (called periodically on a
- * worker thread) re-reads the file when its modification time or size changed and swaps the
- * table atomically; a file that no longer parses keeps the previous table and logs the error.
- * Lookups are a volatile read plus the table lookup.
+ * worker thread) re-reads the file when its modification time or size changed and swaps the table
+ * atomically; a file that no longer parses keeps the previous table and logs the error. Lookups are
+ * a volatile read plus the table lookup.
  */
 public final class CoverageFile implements GeoLocator, Coverage {
 
@@ -25,7 +25,9 @@ public final class CoverageFile implements GeoLocator, Coverage {
   private final AtomicReference<CoverageZones> table = new AtomicReference<>();
   private volatile String stamp;
 
-  /** Loads {@code location} (a path or {@code classpath:NAME}); errors are {@link ConfigException}s. */
+  /**
+   * Loads {@code location} (a path or {@code classpath:NAME}); errors are {@link ConfigException}s.
+   */
   public CoverageFile(String location) {
     this.location = location;
     this.stamp = stamp();
@@ -66,7 +68,10 @@ public final class CoverageFile implements GeoLocator, Coverage {
       LOG.info("coverage zones {} reloaded: {} networks", location, next.zones().size());
       return true;
     } catch (ConfigException e) {
-      LOG.warn("coverage zones not reloaded, keeping the previous {} networks: {}", table.get().zones().size(), e.getMessage());
+      LOG.warn(
+          "coverage zones not reloaded, keeping the previous {} networks: {}",
+          table.get().zones().size(),
+          e.getMessage());
       return false;
     }
   }

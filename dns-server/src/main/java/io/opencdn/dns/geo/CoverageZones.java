@@ -16,9 +16,9 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * Operator coverage zones: networks the operator knows better than any GeoIP database, each
- * mapped to an edge group or to coordinates. Immutable; lookups pick the longest matching
- * prefix (IPv4 and IPv6 kept apart) in at most one hash probe per distinct prefix length.
+ * Operator coverage zones: networks the operator knows better than any GeoIP database, each mapped
+ * to an edge group or to coordinates. Immutable; lookups pick the longest matching prefix (IPv4 and
+ * IPv6 kept apart) in at most one hash probe per distinct prefix length.
  *
  * <p>File format, one zone per line, {@code #} starts a comment:
  *
@@ -29,8 +29,8 @@ import java.util.TreeSet;
  * 2001:db8:1::/48    group=us-east country=US
  * </pre>
  *
- * A zone names a {@code group} (an edge region), coordinates ({@code lat,lon}), or both;
- * {@code country} and {@code continent} are optional and feed the geo-fence policy.
+ * A zone names a {@code group} (an edge region), coordinates ({@code lat,lon}), or both; {@code
+ * country} and {@code continent} are optional and feed the geo-fence policy.
  */
 public final class CoverageZones implements GeoLocator, Coverage {
 
@@ -56,15 +56,23 @@ public final class CoverageZones implements GeoLocator, Coverage {
    * @param country ISO code or null
    * @param continent continent code or null
    */
-  public record Zone(Cidr network, String group, double latitude, double longitude, String country, String continent) {}
+  public record Zone(
+      Cidr network,
+      String group,
+      double latitude,
+      double longitude,
+      String country,
+      String continent) {}
 
   private final List<Zone> zones;
   private final Map<Integer, Map<Cidr, Zone>> v4 = new HashMap<>();
   private final Map<Integer, Map<Cidr, Zone>> v6 = new HashMap<>();
   private final int[] v4Lengths;
   private final int[] v6Lengths;
+
   /** Zones by network address (unsigned), then prefix length: for {@link #scope}. */
   private final Zone[] v4Sorted;
+
   private final Zone[] v6Sorted;
 
   public CoverageZones(List<Zone> zones) {
@@ -73,25 +81,36 @@ public final class CoverageZones implements GeoLocator, Coverage {
     TreeSet<Integer> l6 = new TreeSet<>(java.util.Comparator.reverseOrder());
     for (Zone z : zones) {
       boolean four = z.network().bytes().length == 4;
-      (four ? v4 : v6).computeIfAbsent(z.network().prefix(), k -> new HashMap<>()).put(z.network(), z);
+      (four ? v4 : v6)
+          .computeIfAbsent(z.network().prefix(), k -> new HashMap<>())
+          .put(z.network(), z);
       (four ? l4 : l6).add(z.network().prefix());
     }
     v4Lengths = l4.stream().mapToInt(Integer::intValue).toArray();
     v6Lengths = l6.stream().mapToInt(Integer::intValue).toArray();
-    java.util.Comparator<Zone> order = (a, b) -> {
-      int c = java.util.Arrays.compareUnsigned(a.network().bytes(), b.network().bytes());
-      return c != 0 ? c : Integer.compare(a.network().prefix(), b.network().prefix());
-    };
-    v4Sorted = zones.stream().filter(z -> z.network().bytes().length == 4).sorted(order).toArray(Zone[]::new);
-    v6Sorted = zones.stream().filter(z -> z.network().bytes().length == 16).sorted(order).toArray(Zone[]::new);
+    java.util.Comparator<Zone> order =
+        (a, b) -> {
+          int c = java.util.Arrays.compareUnsigned(a.network().bytes(), b.network().bytes());
+          return c != 0 ? c : Integer.compare(a.network().prefix(), b.network().prefix());
+        };
+    v4Sorted =
+        zones.stream()
+            .filter(z -> z.network().bytes().length == 4)
+            .sorted(order)
+            .toArray(Zone[]::new);
+    v6Sorted =
+        zones.stream()
+            .filter(z -> z.network().bytes().length == 16)
+            .sorted(order)
+            .toArray(Zone[]::new);
   }
 
   /**
    * How long an answer's ECS scope must be when it was decided for {@code address} by a network of
    * {@code prefix} bits (a GeoIP network, or a zone here): {@code prefix} itself, unless zones lie
-   * inside that network without holding the address. Their addresses are answered otherwise, so
-   * the scope must not cover them (RFC 7871 7.2.1): then it is the widest network around the
-   * address that holds none of them, one bit past where the address and the nearest such zone part.
+   * inside that network without holding the address. Their addresses are answered otherwise, so the
+   * scope must not cover them (RFC 7871 7.2.1): then it is the widest network around the address
+   * that holds none of them, one bit past where the address and the nearest such zone part.
    */
   public int scope(InetAddress address, int prefix) {
     Narrowing n = narrowing(address, prefix);
@@ -170,8 +189,19 @@ public final class CoverageZones implements GeoLocator, Coverage {
 
   @Override
   public Optional<ClientLocation> locate(InetAddress address) {
-    return match(address).map(z -> new ClientLocation(z.latitude(), z.longitude(), z.country(), z.continent(), z.group(),
-        z.network().prefix(), SOURCE, z.network().toString(), address));
+    return match(address)
+        .map(
+            z ->
+                new ClientLocation(
+                    z.latitude(),
+                    z.longitude(),
+                    z.country(),
+                    z.continent(),
+                    z.group(),
+                    z.network().prefix(),
+                    SOURCE,
+                    z.network().toString(),
+                    address));
   }
 
   /** Parses a coverage file; {@code source} names it in errors ({@code source:line N: ...}). */
@@ -192,7 +222,8 @@ public final class CoverageZones implements GeoLocator, Coverage {
           Zone z = parseLine(text);
           Integer before = seen.put(z.network(), n);
           if (before != null) {
-            throw new IllegalArgumentException(z.network() + " is already listed on line " + before);
+            throw new IllegalArgumentException(
+                z.network() + " is already listed on line " + before);
           }
           out.add(z);
         } catch (IllegalArgumentException e) {
@@ -226,16 +257,19 @@ public final class CoverageZones implements GeoLocator, Coverage {
         lat = Double.parseDouble(c[0]);
         lon = Double.parseDouble(c[1]);
         if (lat < -90 || lat > 90 || lon < -180 || lon > 180) {
-          throw new IllegalArgumentException("coordinates '" + t + "' are not latitude -90..90, longitude -180..180");
+          throw new IllegalArgumentException(
+              "coordinates '" + t + "' are not latitude -90..90, longitude -180..180");
         }
       } else {
-        throw new IllegalArgumentException("expected group=NAME, LAT,LON, country=CC or continent=CC, got '" + t + "'");
+        throw new IllegalArgumentException(
+            "expected group=NAME, LAT,LON, country=CC or continent=CC, got '" + t + "'");
       }
     }
     if ((group == null || group.isEmpty()) && Double.isNaN(lat)) {
       throw new IllegalArgumentException(network + " needs group=NAME or LAT,LON");
     }
-    return new Zone(network, group == null || group.isEmpty() ? null : group, lat, lon, country, continent);
+    return new Zone(
+        network, group == null || group.isEmpty() ? null : group, lat, lon, country, continent);
   }
 
   private static String code(String value, String what) {

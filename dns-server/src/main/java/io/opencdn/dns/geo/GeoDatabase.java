@@ -17,12 +17,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link GeoLocator} over a MaxMind GeoIP2/GeoLite2 City database. Without a configured file it
- * loads the GeoLite2 City database of 2019-11-19 embedded in
- * {@code org.elasticsearch:geolite2-databases} (about 63 MB, read into memory); a configured file
- * is memory-mapped. Either way lookups are lock-free and do no I/O after opening.
+ * loads the GeoLite2 City database of 2019-11-19 embedded in {@code
+ * org.elasticsearch:geolite2-databases} (about 63 MB, read into memory); a configured file is
+ * memory-mapped. Either way lookups are lock-free and do no I/O after opening.
  *
- * <p>This product includes GeoLite2 data created by MaxMind, available from
- * https://www.maxmind.com (CC BY-SA 4.0).
+ * <p>This product includes GeoLite2 data created by MaxMind, available from https://www.maxmind.com
+ * (CC BY-SA 4.0).
  */
 public final class GeoDatabase implements GeoLocator, Closeable {
 
@@ -33,9 +33,9 @@ public final class GeoDatabase implements GeoLocator, Closeable {
 
   /**
    * Decoded records kept by the reader, keyed by their offset in the data section. The reader's
-   * default (4096) is far below the number of distinct City records a busy server sees (a
-   * GeoLite2 City file has about 100k), and a full CHMCache stops caching, so every lookup
-   * decoded its record again. A decoded {@link Slim} is about 150 bytes.
+   * default (4096) is far below the number of distinct City records a busy server sees (a GeoLite2
+   * City file has about 100k), and a full CHMCache stops caching, so every lookup decoded its
+   * record again. A decoded {@link Slim} is about 150 bytes.
    */
   static final int DECODED_RECORDS = 1 << 18;
 
@@ -53,11 +53,16 @@ public final class GeoDatabase implements GeoLocator, Closeable {
   public static GeoDatabase embedded() {
     try (InputStream in = GeoDatabase.class.getClassLoader().getResourceAsStream(EMBEDDED)) {
       if (in == null) {
-        throw new ConfigException("classpath:" + EMBEDDED + ": resource not found (is org.elasticsearch:geolite2-databases on the classpath?)");
+        throw new ConfigException(
+            "classpath:"
+                + EMBEDDED
+                + ": resource not found (is org.elasticsearch:geolite2-databases on the classpath?)");
       }
       return checked(new Reader(in, new CHMCache(DECODED_RECORDS)), "classpath:" + EMBEDDED);
     } catch (IOException | RuntimeException e) {
-      throw e instanceof ConfigException ce ? ce : new ConfigException("classpath:" + EMBEDDED + ": cannot load: " + e.getMessage(), e);
+      throw e instanceof ConfigException ce
+          ? ce
+          : new ConfigException("classpath:" + EMBEDDED + ": cannot load: " + e.getMessage(), e);
     }
   }
 
@@ -71,9 +76,12 @@ public final class GeoDatabase implements GeoLocator, Closeable {
       throw new ConfigException(file + ": GeoIP database not found or not readable");
     }
     try {
-      return checked(new Reader(f, Reader.FileMode.MEMORY_MAPPED, new CHMCache(DECODED_RECORDS)), file);
+      return checked(
+          new Reader(f, Reader.FileMode.MEMORY_MAPPED, new CHMCache(DECODED_RECORDS)), file);
     } catch (IOException | RuntimeException e) {
-      throw e instanceof ConfigException ce ? ce : new ConfigException(file + ": not a valid GeoIP2 database: " + e.getMessage(), e);
+      throw e instanceof ConfigException ce
+          ? ce
+          : new ConfigException(file + ": not a valid GeoIP2 database: " + e.getMessage(), e);
     }
   }
 
@@ -88,7 +96,15 @@ public final class GeoDatabase implements GeoLocator, Closeable {
       reader.close();
       throw new ConfigException(where + ": expected a GeoIP2/GeoLite2 City database, got " + type);
     }
-    GeoDatabase db = new GeoDatabase(reader, where + " (" + type + ", built " + reader.getMetadata().getBuildDate().toInstant() + ")");
+    GeoDatabase db =
+        new GeoDatabase(
+            reader,
+            where
+                + " ("
+                + type
+                + ", built "
+                + reader.getMetadata().getBuildDate().toInstant()
+                + ")");
     LOG.info("geoip database {}", db.description);
     return db;
   }
@@ -99,9 +115,9 @@ public final class GeoDatabase implements GeoLocator, Closeable {
   }
 
   /**
-   * The City record of {@code address} as a location, even when it has a country but no
-   * coordinates (then latitude and longitude are NaN and {@link LocationChain} fills in the
-   * country centroid). Empty when the database has no record or neither coordinates nor country.
+   * The City record of {@code address} as a location, even when it has a country but no coordinates
+   * (then latitude and longitude are NaN and {@link LocationChain} fills in the country centroid).
+   * Empty when the database has no record or neither coordinates nor country.
    */
   public Optional<ClientLocation> lookup(InetAddress address) {
     try {
@@ -119,11 +135,21 @@ public final class GeoDatabase implements GeoLocator, Closeable {
         return Optional.empty();
       }
       String continent = c.continent == null ? null : c.continent.code;
-      int prefix = rec.getNetwork() == null
-          ? (address.getAddress().length == 4 ? 32 : 128)
-          : rec.getNetwork().getPrefixLength();
-      return Optional.of(new ClientLocation(coords ? loc.latitude : Double.NaN, coords ? loc.longitude : Double.NaN,
-          country, continent, null, prefix, source, Cidr.of(address, prefix).toString(), address));
+      int prefix =
+          rec.getNetwork() == null
+              ? (address.getAddress().length == 4 ? 32 : 128)
+              : rec.getNetwork().getPrefixLength();
+      return Optional.of(
+          new ClientLocation(
+              coords ? loc.latitude : Double.NaN,
+              coords ? loc.longitude : Double.NaN,
+              country,
+              continent,
+              null,
+              prefix,
+              source,
+              Cidr.of(address, prefix).toString(),
+              address));
     } catch (Exception e) {
       LOG.debug("geoip lookup of {} failed: {}", address, e.toString());
       return Optional.empty();
@@ -147,7 +173,9 @@ public final class GeoDatabase implements GeoLocator, Closeable {
     final Code continent;
 
     @MaxMindDbConstructor
-    public Slim(@MaxMindDbParameter(name = "location") Location location, @MaxMindDbParameter(name = "country") Code country,
+    public Slim(
+        @MaxMindDbParameter(name = "location") Location location,
+        @MaxMindDbParameter(name = "country") Code country,
         @MaxMindDbParameter(name = "continent") Code continent) {
       this.location = location;
       this.country = country;
@@ -160,19 +188,26 @@ public final class GeoDatabase implements GeoLocator, Closeable {
       final Double longitude;
 
       @MaxMindDbConstructor
-      public Location(@MaxMindDbParameter(name = "latitude") Double latitude, @MaxMindDbParameter(name = "longitude") Double longitude) {
+      public Location(
+          @MaxMindDbParameter(name = "latitude") Double latitude,
+          @MaxMindDbParameter(name = "longitude") Double longitude) {
         this.latitude = latitude;
         this.longitude = longitude;
       }
     }
 
-    /** {@code country} / {@code continent}: the ISO code (countries) or the two-letter code (continents). */
+    /**
+     * {@code country} / {@code continent}: the ISO code (countries) or the two-letter code
+     * (continents).
+     */
     public static final class Code {
       final String isoCode;
       final String code;
 
       @MaxMindDbConstructor
-      public Code(@MaxMindDbParameter(name = "iso_code") String isoCode, @MaxMindDbParameter(name = "code") String code) {
+      public Code(
+          @MaxMindDbParameter(name = "iso_code") String isoCode,
+          @MaxMindDbParameter(name = "code") String code) {
         this.isoCode = isoCode;
         this.code = code;
       }

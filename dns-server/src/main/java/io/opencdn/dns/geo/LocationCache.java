@@ -9,33 +9,33 @@ import java.util.Set;
 
 /**
  * A bounded cache in front of a {@link LocationChain}, keyed by the client's /24 (IPv4) or /48
- * (IPv6), for the query path. It never changes an answer: a result is cached for a /24 only
- * when every address of that /24 is certain to get the same location from the chain, that is
+ * (IPv6), for the query path. It never changes an answer: a result is cached for a /24 only when
+ * every address of that /24 is certain to get the same location from the chain, that is
  *
  * <ul>
- *   <li>the network that decided (its {@link ClientLocation#prefixLength()}, which becomes the
- *       ECS scope, RFC 7871 7.2.1) contains the whole /24: prefix length at most 24 (48), so the
+ *   <li>the network that decided (its {@link ClientLocation#prefixLength()}, which becomes the ECS
+ *       scope, RFC 7871 7.2.1) contains the whole /24: prefix length at most 24 (48), so the
  *       default location (prefix = the whole address) is never cached;
- *   <li>and no coverage zone longer than /24 (/48) lies inside that /24 (such a zone would
- *       decide for some of its addresses and not for the others).
+ *   <li>and no coverage zone longer than /24 (/48) lies inside that /24 (such a zone would decide
+ *       for some of its addresses and not for the others).
  * </ul>
  *
  * An IPv4 /24 that the GeoIP database splits into longer networks (a /26, a /27...) is cached part
- * by part instead: each network met is kept with its own location (at most {@value #MAX_PARTS}
- * per /24), and an address is a hit when it falls in one of them.
+ * by part instead: each network met is kept with its own location (at most {@value #MAX_PARTS} per
+ * /24), and an address is a hit when it falls in one of them.
  *
  * <p>A hit returns the cached location {@linkplain ClientLocation#withAddress with the queried
- * address}, so the located network, prefix length (the ECS scope), source and coordinates are
- * those of an uncached lookup. Every entry remembers the coverage table it was computed with; a
+ * address}, so the located network, prefix length (the ECS scope), source and coordinates are those
+ * of an uncached lookup. Every entry remembers the coverage table it was computed with; a
  * coverage-file reload installs a new table, which empties the cache and makes older entries
- * misses. A network is cached from its second miss on ({@link Doorkeeper}), so a stream of
- * one-off networks does not churn the cache. This relies on the City step reporting its record's real network (as
- * {@link GeoDatabase} does: every address of an MMDB network gets the same record).
+ * misses. A network is cached from its second miss on ({@link Doorkeeper}), so a stream of one-off
+ * networks does not churn the cache. This relies on the City step reporting its record's real
+ * network (as {@link GeoDatabase} does: every address of an MMDB network gets the same record).
  *
- * <p>Each cached network can also keep one value of the caller's ({@link Slot#kept}, of type
- * {@code K}), derived from its location, which lives and dies with the entry: the answer stage
- * keeps its routing decision there, so a query costs one cache lookup instead of two. The cache
- * knows nothing of that value but its type.
+ * <p>Each cached network can also keep one value of the caller's ({@link Slot#kept}, of type {@code
+ * K}), derived from its location, which lives and dies with the entry: the answer stage keeps its
+ * routing decision there, so a query costs one cache lookup instead of two. The cache knows nothing
+ * of that value but its type.
  *
  * <p>Thread-safe, lock-free on hits.
  *
@@ -44,13 +44,15 @@ import java.util.Set;
 public final class LocationCache<K> implements GeoLocator {
 
   /**
-   * Default number of cached networks: 262,144 client /24s (about 60 MB of heap), because
-   * resolvers sending Client Subnet show a server hundreds of thousands of distinct client
-   * networks and a miss costs a GeoIP2 tree walk and record decode.
+   * Default number of cached networks: 262,144 client /24s (about 60 MB of heap), because resolvers
+   * sending Client Subnet show a server hundreds of thousands of distinct client networks and a
+   * miss costs a GeoIP2 tree walk and record decode.
    */
   public static final long DEFAULT_MAX_SIZE = 1 << 18;
+
   /** IPv4 cache granularity. */
   public static final int PREFIX_V4 = 24;
+
   /** IPv6 cache granularity. */
   public static final int PREFIX_V6 = 48;
 
@@ -63,20 +65,27 @@ public final class LocationCache<K> implements GeoLocator {
   }
 
   /**
-   * A cached network: its location, the coverage table it was computed with, and one value a
-   * caller derived from the location ({@link #kept}), which lives and dies with the entry.
+   * A cached network: its location, the coverage table it was computed with, and one value a caller
+   * derived from the location ({@link #kept}), which lives and dies with the entry.
    *
    * @param <K> the caller's value
    */
   public static final class Slot<K> implements Entry<K> {
     /** The cache key of the /24 (/48) the slot belongs to: readers of the IPv4 table check it. */
     private final long key;
+
     private final CoverageZones table;
     private final ClientLocation location;
+
     /** For a part of a split /24: its network address and mask (IPv4); 0 and 0 for a whole /24. */
     private final int network;
+
     private final int mask;
-    /** A caller's value derived from this network's location (e.g. a routing decision); null at first. */
+
+    /**
+     * A caller's value derived from this network's location (e.g. a routing decision); null at
+     * first.
+     */
     private volatile K kept;
 
     private Slot(long key, CoverageZones table, ClientLocation location, int network, int mask) {
@@ -187,8 +196,10 @@ public final class LocationCache<K> implements GeoLocator {
   }
 
   private final LocationChain chain;
+
   /** Per IPv6 /48: a {@link Slot} (IPv4 entries are in the generation's {@link V4Table}). */
   private final Cache<Long, Entry<K>> cache;
+
   private final long maxSize;
   private final Doorkeeper doorkeeper;
   private volatile Generation<K> generation;
@@ -256,11 +267,11 @@ public final class LocationCache<K> implements GeoLocator {
   }
 
   /**
-   * Caches what the chain found for an address of the /24 (/48) {@code key}: for the whole /24
-   * when the deciding network holds it; as one part of a split IPv4 /24 when the deciding network
-   * is a GeoIP network longer than /24 (every address of an MMDB network gets the same record,
-   * and coverage zones longer than /24 never get here: such /24s are not cached at all); never
-   * the default location (prefix = the whole address).
+   * Caches what the chain found for an address of the /24 (/48) {@code key}: for the whole /24 when
+   * the deciding network holds it; as one part of a split IPv4 /24 when the deciding network is a
+   * GeoIP network longer than /24 (every address of an MMDB network gets the same record, and
+   * coverage zones longer than /24 never get here: such /24s are not cached at all); never the
+   * default location (prefix = the whole address).
    */
   private void remember(Generation<K> g, long key, byte[] bytes, ClientLocation found) {
     CoverageZones table = g.table();
@@ -291,9 +302,9 @@ public final class LocationCache<K> implements GeoLocator {
   }
 
   /**
-   * The cached network of {@code address}, or null when it is not cached now (then
-   * {@link #locate} answers, and may cache it). A slot's location holds for every address of its
-   * /24 (/48), and its {@link Slot#kept} value lets a caller keep a value derived from it.
+   * The cached network of {@code address}, or null when it is not cached now (then {@link #locate}
+   * answers, and may cache it). A slot's location holds for every address of its /24 (/48), and its
+   * {@link Slot#kept} value lets a caller keep a value derived from it.
    */
   public Slot<K> slot(InetAddress address) {
     Generation<K> g = generation(chain.coverageTable());
@@ -306,10 +317,10 @@ public final class LocationCache<K> implements GeoLocator {
   }
 
   /**
-   * Loads the entries of the IPv4 /24s {@code nets[0..n)} (each the address shifted right by 8)
-   * and puts each whole /24's {@link Slot#kept} value in {@code kept[i]} (null when there is
-   * none): a burst's lookups done side by side, so that their cache misses overlap, before the
-   * queries are answered one by one. Only reads; what a later {@link #slot} returns is unaffected.
+   * Loads the entries of the IPv4 /24s {@code nets[0..n)} (each the address shifted right by 8) and
+   * puts each whole /24's {@link Slot#kept} value in {@code kept[i]} (null when there is none): a
+   * burst's lookups done side by side, so that their cache misses overlap, before the queries are
+   * answered one by one. Only reads; what a later {@link #slot} returns is unaffected.
    */
   public void warm(int[] nets, int n, K[] kept) {
     generation.v4().warm(nets, n, kept);

@@ -1,14 +1,14 @@
 package io.opencdn.dns.geo;
 
 /**
- * The IPv4 entries of a {@link LocationCache}: a set-associative table of {@value #WAYS}-way buckets, a /24 key per int
- * and the entries in a parallel array. A lookup reads the bucket's ints (one or two cache lines)
- * and then the entry itself, where a hash map would chase a table slot, a node, a boxed key and
- * the value, and an LRU cache would also reorder its access list on every read. A /24 goes to
- * the bucket its hash names; a full bucket gives up one of its entries, picked at random. The
- * ints only point the way: every entry carries its own key and a reader checks it, so a race
- * with a writer costs at most a miss, never another network's location. Plain array accesses
- * suffice for that, because entries are immutable where it matters (final fields).
+ * The IPv4 entries of a {@link LocationCache}: a set-associative table of {@value #WAYS}-way
+ * buckets, a /24 key per int and the entries in a parallel array. A lookup reads the bucket's ints
+ * (one or two cache lines) and then the entry itself, where a hash map would chase a table slot, a
+ * node, a boxed key and the value, and an LRU cache would also reorder its access list on every
+ * read. A /24 goes to the bucket its hash names; a full bucket gives up one of its entries, picked
+ * at random. The ints only point the way: every entry carries its own key and a reader checks it,
+ * so a race with a writer costs at most a miss, never another network's location. Plain array
+ * accesses suffice for that, because entries are immutable where it matters (final fields).
  *
  * @param <K> what the cache's callers keep per network
  */
@@ -68,9 +68,10 @@ final class V4Table<K> {
   }
 
   /**
-   * Stage by stage for all of {@code nets[0..n)}, each stage's loads independent of one another
-   * so that the CPU overlaps their misses: the buckets' tags, then the entries, then each whole
-   * /24's {@link LocationCache.Slot#kept} value into {@code kept[i]} (null for none, a split /24 or a miss).
+   * Stage by stage for all of {@code nets[0..n)}, each stage's loads independent of one another so
+   * that the CPU overlaps their misses: the buckets' tags, then the entries, then each whole /24's
+   * {@link LocationCache.Slot#kept} value into {@code kept[i]} (null for none, a split /24 or a
+   * miss).
    */
   void warm(int[] nets, int n, K[] kept) {
     int[] first = new int[n];

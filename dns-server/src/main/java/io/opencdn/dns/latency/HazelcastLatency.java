@@ -19,17 +19,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The latency measurements of the edges, read from the cluster map {@value ClusterMaps#LATENCY}
- * ({@link LatencyKey} (client prefix, edge id) to {@link LatencySample}, written by the edges) every
- * {@code refreshMillis} on a worker thread and published as an immutable {@link LatencyTable}.
- * Entries that are not a sample under a key, whose tag does not verify (written without the
- * cluster secret, or moved to another network or edge), or measured more than
- * {@link #MAX_AGE_MILLIS} ago or {@link #MAX_AHEAD_MILLIS} ahead, are skipped and counted
- * ({@link #check}). The edges set a map TTL, so dead prefixes disappear.
+ * ({@link LatencyKey} (client prefix, edge id) to {@link LatencySample}, written by the edges)
+ * every {@code refreshMillis} on a worker thread and published as an immutable {@link
+ * LatencyTable}. Entries that are not a sample under a key, whose tag does not verify (written
+ * without the cluster secret, or moved to another network or edge), or measured more than {@link
+ * #MAX_AGE_MILLIS} ago or {@link #MAX_AHEAD_MILLIS} ahead, are skipped and counted ({@link
+ * #check}). The edges set a map TTL, so dead prefixes disappear.
  */
 public final class HazelcastLatency implements LatencySource {
 
-  /** Samples older than this are ignored as stale (the latency policy's own limit is at most this). */
+  /**
+   * Samples older than this are ignored as stale (the latency policy's own limit is at most this).
+   */
   public static final long MAX_AGE_MILLIS = 86_400_000L;
+
   /** Samples dated further ahead than this are ignored as stale. */
   public static final long MAX_AHEAD_MILLIS = 60_000L;
 
@@ -43,8 +46,11 @@ public final class HazelcastLatency implements LatencySource {
   private final AtomicReference<LatencyTable> table = new AtomicReference<>(LatencyTable.EMPTY);
   private long timer = -1;
 
-  /** @param check verifies each sample and counts those ignored */
-  public HazelcastLatency(Vertx vertx, HazelcastInstance hz, long refreshMillis, RecordCheck check, Clock clock) {
+  /**
+   * @param check verifies each sample and counts those ignored
+   */
+  public HazelcastLatency(
+      Vertx vertx, HazelcastInstance hz, long refreshMillis, RecordCheck check, Clock clock) {
     this(vertx, Future.succeededFuture(hz), refreshMillis, check, clock);
   }
 
@@ -54,7 +60,12 @@ public final class HazelcastLatency implements LatencySource {
    * @param check verifies each sample and counts those ignored
    * @param clock the time samples are judged fresh at
    */
-  public HazelcastLatency(Vertx vertx, Future<HazelcastInstance> member, long refreshMillis, RecordCheck check, Clock clock) {
+  public HazelcastLatency(
+      Vertx vertx,
+      Future<HazelcastInstance> member,
+      long refreshMillis,
+      RecordCheck check,
+      Clock clock) {
     this.vertx = vertx;
     this.member = member;
     this.refreshMillis = refreshMillis;
@@ -92,37 +103,57 @@ public final class HazelcastLatency implements LatencySource {
       return Future.succeededFuture();
     }
     HazelcastInstance hz = member.result();
-    return vertx.executeBlocking(() -> {
-      table.set(read(ClusterReads.entries(hz.getMap(ClusterMaps.LATENCY), check), check, clock.millis()));
-      return (Void) null;
-    }, false).recover(e -> {
-      LOG.warn("cannot read the latency map: {}", e.toString());
-      return Future.succeededFuture();
-    });
+    return vertx
+        .executeBlocking(
+            () -> {
+              table.set(
+                  read(
+                      ClusterReads.entries(hz.getMap(ClusterMaps.LATENCY), check),
+                      check,
+                      clock.millis()));
+              return (Void) null;
+            },
+            false)
+        .recover(
+            e -> {
+              LOG.warn("cannot read the latency map: {}", e.toString());
+              return Future.succeededFuture();
+            });
   }
 
-  /** The table of the usable samples among {@code entries} (a map's keys and values as read), judged at {@code now}. */
+  /**
+   * The table of the usable samples among {@code entries} (a map's keys and values as read), judged
+   * at {@code now}.
+   */
   public static LatencyTable read(Map<Object, Object> entries, RecordCheck check, long now) {
     Map<LatencyKey, LatencyTable.Sample> out = new HashMap<>();
-    entries.forEach((k, v) -> {
-      // what a member without the secret wrote may be of any type
-      LatencyKey key = k instanceof LatencyKey l ? l : null;
-      LatencyTable.Sample s = sample(key, v instanceof LatencySample sample ? sample : null, check, now);
-      if (s != null) {
-        out.put(key, s);
-      }
-    });
+    entries.forEach(
+        (k, v) -> {
+          // what a member without the secret wrote may be of any type
+          LatencyKey key = k instanceof LatencyKey l ? l : null;
+          LatencyTable.Sample s =
+              sample(key, v instanceof LatencySample sample ? sample : null, check, now);
+          if (s != null) {
+            out.put(key, s);
+          }
+        });
     return new LatencyTable(out);
   }
 
   /**
    * The measurement of one map entry when it is a sample whose tag verifies under {@code key} and
-   * it is neither older than {@link #MAX_AGE_MILLIS} nor further ahead of {@code now} than
-   * {@link #MAX_AHEAD_MILLIS}; null otherwise (counted by {@code check}).
+   * it is neither older than {@link #MAX_AGE_MILLIS} nor further ahead of {@code now} than {@link
+   * #MAX_AHEAD_MILLIS}; null otherwise (counted by {@code check}).
    */
-  public static LatencyTable.Sample sample(LatencyKey key, LatencySample value, RecordCheck check, long now) {
+  public static LatencyTable.Sample sample(
+      LatencyKey key, LatencySample value, RecordCheck check, long now) {
     boolean authentic = key != null && value != null && value.authentic(check.mac(), key);
-    boolean fresh = value != null && now - value.atMillis() <= MAX_AGE_MILLIS && value.atMillis() <= now + MAX_AHEAD_MILLIS;
-    return check.accept(authentic, fresh) ? new LatencyTable.Sample(value.rttMillis(), value.atMillis()) : null;
+    boolean fresh =
+        value != null
+            && now - value.atMillis() <= MAX_AGE_MILLIS
+            && value.atMillis() <= now + MAX_AHEAD_MILLIS;
+    return check.accept(authentic, fresh)
+        ? new LatencyTable.Sample(value.rttMillis(), value.atMillis())
+        : null;
   }
 }

@@ -21,31 +21,33 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the client networks this DNS server sees as probe targets for the edges, into the
- * cluster map {@value ClusterMaps#LATENCY_TARGETS}: key the client prefix as the latency map uses it
- * ({@link LatencyTable#clientPrefix}: {@code 81.2.69.0/24}, {@code 2001:db8:1::/48}), value a
+ * cluster map {@value ClusterMaps#LATENCY_TARGETS}: key the client prefix as the latency map uses
+ * it ({@link LatencyTable#clientPrefix}: {@code 81.2.69.0/24}, {@code 2001:db8:1::/48}), value a
  * {@link ProbeTarget} (the address to probe and when it was seen) {@linkplain ProbeTarget#signed
  * signed} with the cluster's {@link RecordMac} (so a member without the secret cannot make the
- * edges probe an address of its choosing), with a map TTL of {@code ttlSeconds}. The address is
- * the one to probe: the ECS address when the query carried a Client Subnet (RFC 7871), else the
- * resolver's source address. Nothing is written while the cluster has no data member (no
- * edge up: DNS servers are lite members); targets then stay pending, within {@code maxPending}.
- * Only public addresses become targets ({@link PublicAddresses}): a client subnet from a private,
- * loopback or reserved range (anyone can put one in a query) is ignored unless {@code allowPrivate}
- * (a lab).
+ * edges probe an address of its choosing), with a map TTL of {@code ttlSeconds}. The address is the
+ * one to probe: the ECS address when the query carried a Client Subnet (RFC 7871), else the
+ * resolver's source address. Nothing is written while the cluster has no data member (no edge up:
+ * DNS servers are lite members); targets then stay pending, within {@code maxPending}. Only public
+ * addresses become targets ({@link PublicAddresses}): a client subnet from a private, loopback or
+ * reserved range (anyone can put one in a query) is ignored unless {@code allowPrivate} (a lab).
  *
- * <p>{@link #record} is on the query path: it only touches a bounded {@link ConcurrentHashMap}
- * (at most {@code maxPending} prefixes; more are dropped until the next drain). Every
- * {@code drainMillis} a worker thread writes at most {@code maxPerDrain} pending prefixes, and
- * skips prefixes written less than {@code rewriteMillis} ago, so a busy server writes each
- * prefix about once per {@code rewriteMillis} and never more than {@code maxPerDrain} per drain.
+ * <p>{@link #record} is on the query path: it only touches a bounded {@link ConcurrentHashMap} (at
+ * most {@code maxPending} prefixes; more are dropped until the next drain). Every {@code
+ * drainMillis} a worker thread writes at most {@code maxPerDrain} pending prefixes, and skips
+ * prefixes written less than {@code rewriteMillis} ago, so a busy server writes each prefix about
+ * once per {@code rewriteMillis} and never more than {@code maxPerDrain} per drain.
  */
 public final class ProbeTargets {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProbeTargets.class);
 
   /** Settings: pending bound, writes per drain, drain period, rewrite period, map TTL. */
-  public record Limits(int maxPending, int maxPerDrain, long drainMillis, long rewriteMillis, int ttlSeconds) {
-    /** 10 000 pending, 200 writes a second, each prefix rewritten at most once a minute, TTL 10 min. */
+  public record Limits(
+      int maxPending, int maxPerDrain, long drainMillis, long rewriteMillis, int ttlSeconds) {
+    /**
+     * 10 000 pending, 200 writes a second, each prefix rewritten at most once a minute, TTL 10 min.
+     */
     public static final Limits DEFAULTS = new Limits(10_000, 200, 1000, 60_000, 600);
   }
 
@@ -60,11 +62,13 @@ public final class ProbeTargets {
   private final ConcurrentHashMap<String, Seen> pending = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Long> written = new ConcurrentHashMap<>();
   private final boolean allowPrivate;
-  private final java.util.concurrent.atomic.LongAdder ignored = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder ignored =
+      new java.util.concurrent.atomic.LongAdder();
   private long timer = -1;
 
   /** Publishes public addresses only; {@code mac} signs the targets (the cluster's record key). */
-  public ProbeTargets(Vertx vertx, HazelcastInstance hz, Clock clock, Limits limits, RecordMac mac) {
+  public ProbeTargets(
+      Vertx vertx, HazelcastInstance hz, Clock clock, Limits limits, RecordMac mac) {
     this(vertx, hz, clock, limits, mac, false);
   }
 
@@ -72,7 +76,13 @@ public final class ProbeTargets {
    * @param mac signs the targets (the cluster's record key)
    * @param allowPrivate also publish private and other special-purpose addresses (a lab)
    */
-  public ProbeTargets(Vertx vertx, HazelcastInstance hz, Clock clock, Limits limits, RecordMac mac, boolean allowPrivate) {
+  public ProbeTargets(
+      Vertx vertx,
+      HazelcastInstance hz,
+      Clock clock,
+      Limits limits,
+      RecordMac mac,
+      boolean allowPrivate) {
     this(vertx, Future.succeededFuture(hz), clock, limits, mac, allowPrivate);
   }
 
@@ -83,7 +93,12 @@ public final class ProbeTargets {
    * @param mac signs the targets (the cluster's record key)
    * @param allowPrivate also publish private and other special-purpose addresses (a lab)
    */
-  public ProbeTargets(Vertx vertx, Future<HazelcastInstance> member, Clock clock, Limits limits, RecordMac mac,
+  public ProbeTargets(
+      Vertx vertx,
+      Future<HazelcastInstance> member,
+      Clock clock,
+      Limits limits,
+      RecordMac mac,
       boolean allowPrivate) {
     this.vertx = vertx;
     this.member = member;
@@ -113,8 +128,13 @@ public final class ProbeTargets {
 
   /** Drains every {@code drainMillis}. */
   public void start() {
-    timer = vertx.setPeriodic(limits.drainMillis(), id -> vertx.executeBlocking(this::drain, false)
-        .onFailure(e -> LOG.warn("cannot publish latency targets: {}", e.toString())));
+    timer =
+        vertx.setPeriodic(
+            limits.drainMillis(),
+            id ->
+                vertx
+                    .executeBlocking(this::drain, false)
+                    .onFailure(e -> LOG.warn("cannot publish latency targets: {}", e.toString())));
   }
 
   /** Stops draining. */
@@ -133,9 +153,9 @@ public final class ProbeTargets {
   }
 
   /**
-   * Writes up to {@code maxPerDrain} pending targets (blocking Hazelcast calls: call from a
-   * worker) and forgets rewrite marks older than {@code rewriteMillis}; writes nothing before the
-   * member has joined.
+   * Writes up to {@code maxPerDrain} pending targets (blocking Hazelcast calls: call from a worker)
+   * and forgets rewrite marks older than {@code rewriteMillis}; writes nothing before the member
+   * has joined.
    *
    * @return how many were written
    */
@@ -160,10 +180,17 @@ public final class ProbeTargets {
     List<java.util.concurrent.CompletableFuture<Void>> writes = new ArrayList<>();
     for (Map.Entry<String, Seen> e : batch) {
       written.put(e.getKey(), now);
-      writes.add(map.setAsync(e.getKey(), target(e.getKey(), e.getValue(), mac), limits.ttlSeconds(), TimeUnit.SECONDS)
-          .toCompletableFuture());
+      writes.add(
+          map.setAsync(
+                  e.getKey(),
+                  target(e.getKey(), e.getValue(), mac),
+                  limits.ttlSeconds(),
+                  TimeUnit.SECONDS)
+              .toCompletableFuture());
     }
-    java.util.concurrent.CompletableFuture.allOf(writes.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+    java.util.concurrent.CompletableFuture.allOf(
+            writes.toArray(java.util.concurrent.CompletableFuture[]::new))
+        .join();
     return batch.size();
   }
 
@@ -174,9 +201,11 @@ public final class ProbeTargets {
 
   /** Drains now, on a worker thread. */
   public Future<Void> flush() {
-    return vertx.executeBlocking(() -> {
-      drain();
-      return null;
-    }, false);
+    return vertx.executeBlocking(
+        () -> {
+          drain();
+          return null;
+        },
+        false);
   }
 }

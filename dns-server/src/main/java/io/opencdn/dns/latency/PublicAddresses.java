@@ -15,13 +15,35 @@ import java.util.List;
 public final class PublicAddresses {
 
   /** Networks that are not probe targets. */
-  private static final List<Net> RESERVED = List.of(
-      net("0.0.0.0/8"), net("10.0.0.0/8"), net("100.64.0.0/10"), net("127.0.0.0/8"), net("169.254.0.0/16"),
-      net("172.16.0.0/12"), net("192.0.0.0/24"), net("192.0.2.0/24"), net("192.88.99.0/24"), net("192.168.0.0/16"),
-      net("198.18.0.0/15"), net("198.51.100.0/24"), net("203.0.113.0/24"), net("224.0.0.0/4"), net("240.0.0.0/4"),
-      net("::/96"), net("::ffff:0:0/96"), net("64:ff9b:1::/48"), net("100::/64"), net("2001::/23"),
-      net("2001:db8::/32"), net("3fff::/20"), net("5f00::/16"), net("fc00::/7"), net("fe80::/10"), net("fec0::/10"),
-      net("ff00::/8"));
+  private static final List<Net> RESERVED =
+      List.of(
+          net("0.0.0.0/8"),
+          net("10.0.0.0/8"),
+          net("100.64.0.0/10"),
+          net("127.0.0.0/8"),
+          net("169.254.0.0/16"),
+          net("172.16.0.0/12"),
+          net("192.0.0.0/24"),
+          net("192.0.2.0/24"),
+          net("192.88.99.0/24"),
+          net("192.168.0.0/16"),
+          net("198.18.0.0/15"),
+          net("198.51.100.0/24"),
+          net("203.0.113.0/24"),
+          net("224.0.0.0/4"),
+          net("240.0.0.0/4"),
+          net("::/96"),
+          net("::ffff:0:0/96"),
+          net("64:ff9b:1::/48"),
+          net("100::/64"),
+          net("2001::/23"),
+          net("2001:db8::/32"),
+          net("3fff::/20"),
+          net("5f00::/16"),
+          net("fc00::/7"),
+          net("fe80::/10"),
+          net("fec0::/10"),
+          net("ff00::/8"));
 
   private record Net(byte[] address, int prefix) {
     boolean contains(byte[] a) {
@@ -48,13 +70,18 @@ public final class PublicAddresses {
   private static Net net(String cidr) {
     int slash = cidr.indexOf('/');
     try {
-      return new Net(InetAddress.getByName(cidr.substring(0, slash)).getAddress(), Integer.parseInt(cidr.substring(slash + 1)));
+      return new Net(
+          InetAddress.getByName(cidr.substring(0, slash)).getAddress(),
+          Integer.parseInt(cidr.substring(slash + 1)));
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException(cidr, e);
     }
   }
 
-  /** True when {@code a} lies in no special-purpose range (an IPv4-mapped IPv6 address is judged by its IPv4 part). */
+  /**
+   * True when {@code a} lies in no special-purpose range (an IPv4-mapped IPv6 address is judged by
+   * its IPv4 part).
+   */
   public static boolean isPublic(InetAddress a) {
     byte[] b = a.getAddress();
     if (b.length == 16 && isV4Mapped(b)) {

@@ -20,7 +20,8 @@ import org.xbill.DNS.Type;
  *
  * <ul>
  *   <li>{@code dns_queries_total{type,rcode,transport}}: responses sent (type "OTHER" for rare
- *       types, rcode "DROPPED" for messages not answered, "RRL_DROP"/"RRL_SLIP" for rate-limited ones);
+ *       types, rcode "DROPPED" for messages not answered, "RRL_DROP"/"RRL_SLIP" for rate-limited
+ *       ones);
  *   <li>{@code dns_query_duration_seconds} (histogram, buckets 25 us .. 50 ms): per response sent,
  *       the time from reading its query to the response being ready (for a UDP read burst, the
  *       burst's time, as its responses are sent together);
@@ -40,7 +41,20 @@ import org.xbill.DNS.Type;
  */
 public final class DnsMetrics {
 
-  private static final int[] TYPES = {Type.A, Type.AAAA, Type.ANY, Type.CNAME, Type.MX, Type.NS, Type.SOA, Type.TXT, Type.SRV, Type.DS, Type.PTR, Type.HTTPS};
+  private static final int[] TYPES = {
+    Type.A,
+    Type.AAAA,
+    Type.ANY,
+    Type.CNAME,
+    Type.MX,
+    Type.NS,
+    Type.SOA,
+    Type.TXT,
+    Type.SRV,
+    Type.DS,
+    Type.PTR,
+    Type.HTTPS
+  };
   private static final int OTHER = TYPES.length;
   private static final int DROPPED = 24;
   private static final int RRL_DROP = 25;
@@ -48,13 +62,27 @@ public final class DnsMetrics {
   private static final int RCODES = 27;
 
   private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new io.prometheus.metrics.model.registry.PrometheusRegistry(), Clock.SYSTEM);
-  private final AtomicReferenceArray<Counter> queries = new AtomicReferenceArray<>((TYPES.length + 1) * RCODES * 2);
+      new PrometheusMeterRegistry(
+          PrometheusConfig.DEFAULT,
+          new io.prometheus.metrics.model.registry.PrometheusRegistry(),
+          Clock.SYSTEM);
+  private final AtomicReferenceArray<Counter> queries =
+      new AtomicReferenceArray<>((TYPES.length + 1) * RCODES * 2);
   private final ConcurrentHashMap<String, Counter> edges = new ConcurrentHashMap<>();
-  private final LatencyHistogram latency = new LatencyHistogram("dns_query_duration_seconds",
-      "time from reading a query (its UDP read burst) to its response being ready",
-      micros(25), micros(50), micros(100), micros(250), micros(500), micros(1000), micros(2500), micros(5000),
-      micros(10_000), micros(50_000));
+  private final LatencyHistogram latency =
+      new LatencyHistogram(
+          "dns_query_duration_seconds",
+          "time from reading a query (its UDP read burst) to its response being ready",
+          micros(25),
+          micros(50),
+          micros(100),
+          micros(250),
+          micros(500),
+          micros(1000),
+          micros(2500),
+          micros(5000),
+          micros(10_000),
+          micros(50_000));
   private final Counter rrlDrop;
   private final Counter rrlSlip;
   private final Counter reloadOk;
@@ -62,25 +90,44 @@ public final class DnsMetrics {
 
   public DnsMetrics() {
     registry.getPrometheusRegistry().register(latency);
-    rrlDrop = Counter.builder("dns.rrl").tag("action", "drop").description("UDP responses dropped by rate limiting").register(registry);
-    rrlSlip = Counter.builder("dns.rrl").tag("action", "slip").description("UDP responses sent truncated by rate limiting").register(registry);
-    reloadOk = Counter.builder("dns.reloads").tag("result", "ok").description("zone and config reloads").register(registry);
-    reloadFailed = Counter.builder("dns.reloads").tag("result", "failed").description("zone and config reloads").register(registry);
+    rrlDrop =
+        Counter.builder("dns.rrl")
+            .tag("action", "drop")
+            .description("UDP responses dropped by rate limiting")
+            .register(registry);
+    rrlSlip =
+        Counter.builder("dns.rrl")
+            .tag("action", "slip")
+            .description("UDP responses sent truncated by rate limiting")
+            .register(registry);
+    reloadOk =
+        Counter.builder("dns.reloads")
+            .tag("result", "ok")
+            .description("zone and config reloads")
+            .register(registry);
+    reloadFailed =
+        Counter.builder("dns.reloads")
+            .tag("result", "failed")
+            .description("zone and config reloads")
+            .register(registry);
   }
 
   private static long micros(long us) {
     return us * 1000;
   }
 
-  /** One response for a question of {@code type}; {@code qtype} -1 when the message had no usable question. */
+  /**
+   * One response for a question of {@code type}; {@code qtype} -1 when the message had no usable
+   * question.
+   */
   public void query(int qtype, int rcode, Transport transport) {
     queryCounter(typeIndex(qtype), Math.min(rcode, 23), transport).increment();
   }
 
   /**
-   * {@code count} responses that each took {@code nanos}, from reading its query (see
-   * {@code dns_query_duration_seconds}): one update of the calling thread's own counts
-   * ({@link LatencyHistogram}).
+   * {@code count} responses that each took {@code nanos}, from reading its query (see {@code
+   * dns_query_duration_seconds}): one update of the calling thread's own counts ({@link
+   * LatencyHistogram}).
    */
   public void latency(long nanos, int count) {
     latency.record(nanos, count);
@@ -108,8 +155,14 @@ public final class DnsMetrics {
   public void answered(String edgeId) {
     Counter c = edges.get(edgeId);
     if (c == null) {
-      c = edges.computeIfAbsent(edgeId, e -> Counter.builder("dns.answers").tag("edge", e)
-          .description("edges named in geo-routed answers").register(registry));
+      c =
+          edges.computeIfAbsent(
+              edgeId,
+              e ->
+                  Counter.builder("dns.answers")
+                      .tag("edge", e)
+                      .description("edges named in geo-routed answers")
+                      .register(registry));
     }
     c.increment();
   }
@@ -119,23 +172,31 @@ public final class DnsMetrics {
     (ok ? reloadOk : reloadFailed).increment();
   }
 
-  /** Counts what {@code check} ignores in the cluster map {@code map} ({@code dns_cluster_records_rejected_total}). */
+  /**
+   * Counts what {@code check} ignores in the cluster map {@code map} ({@code
+   * dns_cluster_records_rejected_total}).
+   */
   public void rejectedRecords(String map, io.opencdn.common.cluster.RecordCheck check) {
     FunctionCounter.builder("dns.cluster.records.rejected", check, c -> c.forgedCount())
-        .tag("map", map).tag("reason", "forged").description("cluster records ignored: tag not verified or stale")
+        .tag("map", map)
+        .tag("reason", "forged")
+        .description("cluster records ignored: tag not verified or stale")
         .register(registry);
     FunctionCounter.builder("dns.cluster.records.rejected", check, c -> c.staleCount())
-        .tag("map", map).tag("reason", "stale").description("cluster records ignored: tag not verified or stale")
+        .tag("map", map)
+        .tag("reason", "stale")
+        .description("cluster records ignored: tag not verified or stale")
         .register(registry);
   }
 
   /**
-   * Counts UDP responses dropped because a socket's send buffer was full
-   * ({@code dns_udp_dropped_writes_total}), as {@code droppedWrites} reports them.
+   * Counts UDP responses dropped because a socket's send buffer was full ({@code
+   * dns_udp_dropped_writes_total}), as {@code droppedWrites} reports them.
    */
   public void udpDroppedWrites(LongSupplier droppedWrites) {
     FunctionCounter.builder("dns.udp.dropped.writes", droppedWrites, LongSupplier::getAsLong)
-        .description("UDP responses dropped because the socket's send buffer was full (the client retries)")
+        .description(
+            "UDP responses dropped because the socket's send buffer was full (the client retries)")
         .register(registry);
   }
 
@@ -145,12 +206,15 @@ public final class DnsMetrics {
    * RRSIGs taken from the signature cache. The registry holds {@code signatures} weakly: its owner
    * (the signer) keeps it alive.
    */
-  public <T> void dnssecSignatures(T signatures, ToDoubleFunction<T> made, ToDoubleFunction<T> fromCache) {
+  public <T> void dnssecSignatures(
+      T signatures, ToDoubleFunction<T> made, ToDoubleFunction<T> fromCache) {
     FunctionCounter.builder("dns.dnssec.signatures", signatures, made)
-        .tag("source", "made").description("RRSIGs made (source=made) or taken from the signature cache (source=cache)")
+        .tag("source", "made")
+        .description("RRSIGs made (source=made) or taken from the signature cache (source=cache)")
         .register(registry);
     FunctionCounter.builder("dns.dnssec.signatures", signatures, fromCache)
-        .tag("source", "cache").description("RRSIGs made (source=made) or taken from the signature cache (source=cache)")
+        .tag("source", "cache")
+        .description("RRSIGs made (source=made) or taken from the signature cache (source=cache)")
         .register(registry);
   }
 
@@ -177,17 +241,20 @@ public final class DnsMetrics {
     int slot = (type * RCODES + rcode) * 2 + transport.ordinal();
     Counter c = queries.get(slot);
     if (c == null) {
-      String rcodeName = switch (rcode) {
-        case DROPPED -> "DROPPED";
-        case RRL_DROP -> "RRL_DROP";
-        case RRL_SLIP -> "RRL_SLIP";
-        default -> Rcode.string(rcode);
-      };
-      c = Counter.builder("dns.queries").description("DNS messages by question type, response code and transport")
-          .tag("type", type == OTHER ? "OTHER" : Type.string(TYPES[type]))
-          .tag("rcode", rcodeName)
-          .tag("transport", transport.name().toLowerCase(java.util.Locale.ROOT))
-          .register(registry);
+      String rcodeName =
+          switch (rcode) {
+            case DROPPED -> "DROPPED";
+            case RRL_DROP -> "RRL_DROP";
+            case RRL_SLIP -> "RRL_SLIP";
+            default -> Rcode.string(rcode);
+          };
+      c =
+          Counter.builder("dns.queries")
+              .description("DNS messages by question type, response code and transport")
+              .tag("type", type == OTHER ? "OTHER" : Type.string(TYPES[type]))
+              .tag("rcode", rcodeName)
+              .tag("transport", transport.name().toLowerCase(java.util.Locale.ROOT))
+              .register(registry);
       queries.set(slot, c);
     }
     return c;

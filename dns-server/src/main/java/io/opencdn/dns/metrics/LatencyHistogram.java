@@ -8,20 +8,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The query latency histogram, counted per thread and summed when scraped: a Prometheus
- * {@link Collector} giving a classic histogram (cumulative buckets, count, sum).
+ * The query latency histogram, counted per thread and summed when scraped: a Prometheus {@link
+ * Collector} giving a classic histogram (cumulative buckets, count, sum).
  *
  * <p>Why not a Micrometer {@code Timer}: every sample of one went through shared atomics (a bucket
- * in each of three rotating histograms, the windowed maximum, the clock), and with two UDP
- * threads answering at once those cache lines moved between the cores for every response. In-process,
- * two threads answering the {@code bench/dns.sh} mix took about 90 ns more per query with the
- * timer than without it. Here a thread only writes its own cell (one bucket and the sum, once for
- * a whole burst of responses with the same latency), and a scrape adds up every cell.
+ * in each of three rotating histograms, the windowed maximum, the clock), and with two UDP threads
+ * answering at once those cache lines moved between the cores for every response. In-process, two
+ * threads answering the {@code bench/dns.sh} mix took about 90 ns more per query with the timer
+ * than without it. Here a thread only writes its own cell (one bucket and the sum, once for a whole
+ * burst of responses with the same latency), and a scrape adds up every cell.
  */
 final class LatencyHistogram implements Collector {
 
   /** Upper bounds in nanoseconds (the last bucket, +Inf, is implicit). */
   private final long[] bounds;
+
   private final double[] upperBoundsSeconds;
   private final String name;
   private final String help;
@@ -29,9 +30,9 @@ final class LatencyHistogram implements Collector {
   private final ThreadLocal<Cell> local = ThreadLocal.withInitial(this::newCell);
 
   /**
-   * One thread's counts: {@code bounds.length + 1} buckets, then the sum in nanoseconds (the
-   * count is the buckets' total). Written by its thread alone (ordered stores, no read-modify-write
-   * by others), read by scrapes.
+   * One thread's counts: {@code bounds.length + 1} buckets, then the sum in nanoseconds (the count
+   * is the buckets' total). Written by its thread alone (ordered stores, no read-modify-write by
+   * others), read by scrapes.
    */
   private static final class Cell {
     final AtomicLongArray values;
@@ -96,10 +97,11 @@ final class LatencyHistogram implements Collector {
     return HistogramSnapshot.builder()
         .name(name)
         .help(help)
-        .dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
-            .classicHistogramBuckets(ClassicHistogramBuckets.of(upperBoundsSeconds, buckets))
-            .sum(sumNanos / 1e9)
-            .build())
+        .dataPoint(
+            HistogramSnapshot.HistogramDataPointSnapshot.builder()
+                .classicHistogramBuckets(ClassicHistogramBuckets.of(upperBoundsSeconds, buckets))
+                .sum(sumNanos / 1e9)
+                .build())
         .build();
   }
 }

@@ -8,10 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The datagrams of one UDP read burst and their responses, answered together by
- * {@link DnsHandler#handleAll}. Every failure stays with its packet: when the burst as a whole
- * throws (nothing is sent yet), each query is answered on its own. One instance per socket
- * thread; not thread-safe.
+ * The datagrams of one UDP read burst and their responses, answered together by {@link
+ * DnsHandler#handleAll}. Every failure stays with its packet: when the burst as a whole throws
+ * (nothing is sent yet), each query is answered on its own. One instance per socket thread; not
+ * thread-safe.
  */
 final class Burst {
 

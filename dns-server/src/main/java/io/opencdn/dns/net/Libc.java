@@ -6,10 +6,10 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 
 /**
- * The few C library calls of {@link MmsgUdpListener}, bound with JNA's direct mapping (no
- * per-call reflection). Pointers are passed as plain addresses ({@code long}), so a call allocates
- * nothing. Only for 64-bit Linux, whose structure layouts and constants are written in
- * {@link MmsgUdpListener}; {@link #AVAILABLE} says whether binding worked.
+ * The few C library calls of {@link MmsgUdpListener}, bound with JNA's direct mapping (no per-call
+ * reflection). Pointers are passed as plain addresses ({@code long}), so a call allocates nothing.
+ * Only for 64-bit Linux, whose structure layouts and constants are written in {@link
+ * MmsgUdpListener}; {@link #AVAILABLE} says whether binding worked.
  */
 final class Libc {
 
@@ -41,6 +41,7 @@ final class Libc {
 
   /** True when the calls below are bound (64-bit Linux on x86-64 or AArch64, JNA loaded). */
   static final boolean AVAILABLE;
+
   /** Why binding failed, or null. */
   static final String UNAVAILABLE;
 
@@ -59,20 +60,22 @@ final class Libc {
     UNAVAILABLE = why;
   }
 
-  private Libc() {
-  }
+  private Libc() {}
 
   static native int socket(int domain, int type, int protocol) throws LastErrorException;
 
-  static native int setsockopt(int fd, int level, int name, long value, int length) throws LastErrorException;
+  static native int setsockopt(int fd, int level, int name, long value, int length)
+      throws LastErrorException;
 
-  static native int getsockopt(int fd, int level, int name, long value, long length) throws LastErrorException;
+  static native int getsockopt(int fd, int level, int name, long value, long length)
+      throws LastErrorException;
 
   static native int bind(int fd, long address, int length) throws LastErrorException;
 
   static native int getsockname(int fd, long address, long length) throws LastErrorException;
 
-  static native int recvmmsg(int fd, long messages, int count, int flags, long timeout) throws LastErrorException;
+  static native int recvmmsg(int fd, long messages, int count, int flags, long timeout)
+      throws LastErrorException;
 
   static native int sendmmsg(int fd, long messages, int count, int flags) throws LastErrorException;
 

@@ -25,6 +25,7 @@ public final class Listeners {
 
   private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
   private static final int BIND_ATTEMPTS = 5;
+
   /** System property choosing the UDP implementation: "netty" for the Netty channel. */
   public static final String UDP_PROPERTY = "opencdn.dns.udp";
 
@@ -32,8 +33,13 @@ public final class Listeners {
   private final EventLoopGroup udpLoops;
   private final String udpIo;
   private final List<DatagramListener> udp = new ArrayList<>();
-  /** A fresh UDP listener: a closed one is not bound again (a retried {@link #listen} takes new ones). */
+
+  /**
+   * A fresh UDP listener: a closed one is not bound again (a retried {@link #listen} takes new
+   * ones).
+   */
   private final java.util.function.Supplier<DatagramListener> newUdp;
+
   private final List<TcpListener> tcp = new ArrayList<>();
   private final List<String> deployments = new ArrayList<>();
 
@@ -42,8 +48,14 @@ public final class Listeners {
    * @param idleSeconds TCP idle timeout
    * @param maxConnections TCP connection cap across all instances (also per client)
    */
-  public Listeners(Vertx vertx, DnsHandler handler, int instances, int idleSeconds, int maxConnections) {
-    this(vertx, handler, instances, new TcpConfig(maxConnections, maxConnections, idleSeconds, null), mmsgWanted());
+  public Listeners(
+      Vertx vertx, DnsHandler handler, int instances, int idleSeconds, int maxConnections) {
+    this(
+        vertx,
+        handler,
+        instances,
+        new TcpConfig(maxConnections, maxConnections, idleSeconds, null),
+        mmsgWanted());
   }
 
   /**
@@ -54,19 +66,38 @@ public final class Listeners {
     this(vertx, handler, instances, tcp, mmsgWanted());
   }
 
-  /** As above, with the UDP implementation chosen: {@code mmsg} for {@link MmsgUdpListener} (must be available). */
-  Listeners(Vertx vertx, DnsHandler handler, int instances, int idleSeconds, int maxConnections, boolean mmsg) {
-    this(vertx, handler, instances, new TcpConfig(maxConnections, maxConnections, idleSeconds, null), mmsg);
+  /**
+   * As above, with the UDP implementation chosen: {@code mmsg} for {@link MmsgUdpListener} (must be
+   * available).
+   */
+  Listeners(
+      Vertx vertx,
+      DnsHandler handler,
+      int instances,
+      int idleSeconds,
+      int maxConnections,
+      boolean mmsg) {
+    this(
+        vertx,
+        handler,
+        instances,
+        new TcpConfig(maxConnections, maxConnections, idleSeconds, null),
+        mmsg);
   }
 
-  private Listeners(Vertx vertx, DnsHandler handler, int instances, TcpConfig tcpConfig, boolean mmsg) {
+  private Listeners(
+      Vertx vertx, DnsHandler handler, int instances, TcpConfig tcpConfig, boolean mmsg) {
     this.vertx = vertx;
     int n = Math.max(1, instances);
     boolean reusePort = n > 1 && (mmsg || UdpListener.nativeTransport());
     int udpSockets = reusePort ? n : 1;
     this.udpLoops = mmsg ? null : UdpListener.group(udpSockets);
     this.udpIo = mmsg ? "recvmmsg" : UdpListener.nativeTransport() ? "netty-epoll" : "netty-nio";
-    this.newUdp = () -> mmsg ? new MmsgUdpListener(handler, reusePort) : new UdpListener(udpLoops, handler, reusePort);
+    this.newUdp =
+        () ->
+            mmsg
+                ? new MmsgUdpListener(handler, reusePort)
+                : new UdpListener(udpLoops, handler, reusePort);
     for (int i = 0; i < udpSockets; i++) {
       udp.add(newUdp.get());
     }
@@ -76,7 +107,10 @@ public final class Listeners {
     }
   }
 
-  /** For tests: one UDP listener made by {@code newUdp} (made again for a retried listen), one TCP server. */
+  /**
+   * For tests: one UDP listener made by {@code newUdp} (made again for a retried listen), one TCP
+   * server.
+   */
   Listeners(Vertx vertx, DnsHandler handler, java.util.function.Supplier<DatagramListener> newUdp) {
     this.vertx = vertx;
     this.udpLoops = null;
@@ -92,7 +126,9 @@ public final class Listeners {
     }
     if (!MmsgUdpListener.available()) {
       if (System.getProperty("os.name", "").startsWith("Linux")) {
-        LOG.info("udp: Netty channels, as the recvmmsg listener cannot run here: {}", MmsgUdpListener.unavailableReason());
+        LOG.info(
+            "udp: Netty channels, as the recvmmsg listener cannot run here: {}",
+            MmsgUdpListener.unavailableReason());
       }
       return false;
     }
@@ -121,7 +157,8 @@ public final class Listeners {
 
   /**
    * Binds UDP, then TCP on the same port, instance by instance. With port 0 the first UDP socket
-   * picks the port; if a later socket cannot take it, everything is closed and retried (a few times).
+   * picks the port; if a later socket cannot take it, everything is closed and retried (a few
+   * times).
    *
    * @return the bound port
    */
@@ -136,7 +173,8 @@ public final class Listeners {
       try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open()) {
         probe.bind(new java.net.InetSocketAddress(host, port));
       } catch (java.io.IOException e) {
-        return Future.failedFuture(new java.net.BindException("udp " + host + ":" + port + ": " + e.getMessage()));
+        return Future.failedFuture(
+            new java.net.BindException("udp " + host + ":" + port + ": " + e.getMessage()));
       }
     }
     Future<Integer> bound = udp.get(0).listen(host, port);
@@ -147,34 +185,45 @@ public final class Listeners {
     for (TcpListener t : tcp) {
       bound = bound.compose(p -> deploy(new Instance(t, host, p)));
     }
-    return bound.recover(e -> closeSockets().transform(x -> {
-      if (port != 0 || attempts <= 1) {
-        return Future.failedFuture(e);
-      }
-      udp.replaceAll(closed -> newUdp.get());
-      return listen(host, port, attempts - 1);
-    }));
+    return bound.recover(
+        e ->
+            closeSockets()
+                .transform(
+                    x -> {
+                      if (port != 0 || attempts <= 1) {
+                        return Future.failedFuture(e);
+                      }
+                      udp.replaceAll(closed -> newUdp.get());
+                      return listen(host, port, attempts - 1);
+                    }));
   }
 
   private Future<Integer> deploy(Instance instance) {
-    return vertx.deployVerticle(instance).map(id -> {
-      synchronized (deployments) {
-        deployments.add(id);
-      }
-      return instance.bound;
-    });
+    return vertx
+        .deployVerticle(instance)
+        .map(
+            id -> {
+              synchronized (deployments) {
+                deployments.add(id);
+              }
+              return instance.bound;
+            });
   }
 
   /** Closes every socket and stops the UDP threads or event loops. */
   public Future<Void> close() {
-    return closeSockets().eventually(() -> {
-      if (udpLoops == null) {
-        return Future.succeededFuture();
-      }
-      io.vertx.core.Promise<Void> stopped = io.vertx.core.Promise.promise();
-      udpLoops.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).addListener(f -> stopped.complete());
-      return stopped.future();
-    });
+    return closeSockets()
+        .eventually(
+            () -> {
+              if (udpLoops == null) {
+                return Future.succeededFuture();
+              }
+              io.vertx.core.Promise<Void> stopped = io.vertx.core.Promise.promise();
+              udpLoops
+                  .shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS)
+                  .addListener(f -> stopped.complete());
+              return stopped.future();
+            });
   }
 
   private Future<Void> closeSockets() {

@@ -1,6 +1,5 @@
 package io.opencdn.dns.net;
 
-import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import java.net.Inet6Address;
@@ -21,8 +20,10 @@ final class MmsgBlock {
 
   /** Datagrams per recvmmsg and per burst. */
   static final int BATCH = 32;
+
   /** Largest query read whole. */
   static final int MAX_QUERY = 4096;
+
   /** Largest response sent (UDP responses fit the client's EDNS size, at most 1232 bytes here). */
   static final int MAX_RESPONSE = 4096;
 
@@ -59,10 +60,15 @@ final class MmsgBlock {
   private final Memory memory = new Memory(SIZE);
   private final long base = Pointer.nativeValue(memory);
   private final ByteBuffer mem = memory.getByteBuffer(0, SIZE).order(ByteOrder.nativeOrder());
-  /** True once the socket delivers each query's destination address ({@link #receiveDestinations}). */
+
+  /**
+   * True once the socket delivers each query's destination address ({@link #receiveDestinations}).
+   */
   private boolean pktinfo;
+
   /** The last IPv4 sender, reused while the next one is the same (resolvers send many queries). */
   private int lastV4Bits;
+
   private InetAddress lastV4;
 
   MmsgBlock() {
@@ -242,14 +248,18 @@ final class MmsgBlock {
     int level = mem.getInt(from + 8);
     int type = mem.getInt(from + 12);
     if (level == Libc.IPPROTO_IP && type == Libc.IP_PKTINFO) {
-      mem.putLong(at, CMSG_DATA + 12).putInt(at + 8, Libc.IPPROTO_IP).putInt(at + 12, Libc.IP_PKTINFO);
+      mem.putLong(at, CMSG_DATA + 12)
+          .putInt(at + 8, Libc.IPPROTO_IP)
+          .putInt(at + 12, Libc.IP_PKTINFO);
       mem.putInt(at + CMSG_DATA, 0); // ipi_ifindex
       mem.putInt(at + CMSG_DATA + 4, mem.getInt(from + CMSG_DATA + 8)); // ipi_spec_dst = ipi_addr
       mem.putInt(at + CMSG_DATA + 8, 0);
       return 32; // CMSG_SPACE(12)
     }
     if (level == Libc.IPPROTO_IPV6 && type == Libc.IPV6_PKTINFO) {
-      mem.putLong(at, CMSG_DATA + 20).putInt(at + 8, Libc.IPPROTO_IPV6).putInt(at + 12, Libc.IPV6_PKTINFO);
+      mem.putLong(at, CMSG_DATA + 20)
+          .putInt(at + 8, Libc.IPPROTO_IPV6)
+          .putInt(at + 12, Libc.IPV6_PKTINFO);
       for (int b = 0; b < 20; b += 4) {
         mem.putInt(at + CMSG_DATA + b, mem.getInt(from + CMSG_DATA + b)); // ipi6_addr, ipi6_ifindex
       }

@@ -11,31 +11,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * DNS over UDP on Linux the way gdnsd and Knot serve it: one thread per socket, blocked in
- * {@code recvmmsg(MSG_WAITFORONE)} until a datagram arrives, which then returns every datagram
- * queued (up to {@value #BATCH}); the burst is answered together ({@link DnsHandler#handleAll})
- * and the responses leave in one {@code sendmmsg}. Two system calls per burst and no event
- * loop: no {@code epoll_wait} per burst, and no epoll wakeup in the kernel for every datagram sent
- * (an epoll-registered socket is woken each time the loopback or NIC frees a sent packet). The
- * message headers, addresses and buffers live in one native block set up once ({@link MmsgBlock});
- * Java reads and writes it through a direct {@code ByteBuffer}, so a burst costs two JNA calls and
- * no JNI field access per datagram. Layouts are those of 64-bit Linux ({@link Libc#AVAILABLE}).
+ * DNS over UDP on Linux the way gdnsd and Knot serve it: one thread per socket, blocked in {@code
+ * recvmmsg(MSG_WAITFORONE)} until a datagram arrives, which then returns every datagram queued (up
+ * to {@value #BATCH}); the burst is answered together ({@link DnsHandler#handleAll}) and the
+ * responses leave in one {@code sendmmsg}. Two system calls per burst and no event loop: no {@code
+ * epoll_wait} per burst, and no epoll wakeup in the kernel for every datagram sent (an
+ * epoll-registered socket is woken each time the loopback or NIC frees a sent packet). The message
+ * headers, addresses and buffers live in one native block set up once ({@link MmsgBlock}); Java
+ * reads and writes it through a direct {@code ByteBuffer}, so a burst costs two JNA calls and no
+ * JNI field access per datagram. Layouts are those of 64-bit Linux ({@link Libc#AVAILABLE}).
  *
  * <p>Bound to a wildcard address (0.0.0.0 or ::), it receives each query's destination address
  * (IP_PKTINFO, IPV6_RECVPKTINFO) and sends the response from it, as gdnsd, Knot and NSD do: a
- * client only accepts an answer from the address it asked, and on a host with several addresses
- * the kernel's choice of source need not be that one.
+ * client only accepts an answer from the address it asked, and on a host with several addresses the
+ * kernel's choice of source need not be that one.
  *
  * <p>Responses leave with Don't Fragment set and are never fragmented here (IP_PMTUDISC_PROBE,
  * IPV6_PMTUDISC_PROBE: the interface MTU bounds a datagram, path MTU news from ICMP, which anyone
- * can forge, is ignored), as RFC 9715 advises DNS responders; a response too long for the
- * interface is sent again cut to {@value #TRUNCATED} bytes with TC set, and the client asks over
- * TCP. (With DF the kernel also leaves the IPv4 ID at 0, RFC 6864, rather than hashing one.)
+ * can forge, is ignored), as RFC 9715 advises DNS responders; a response too long for the interface
+ * is sent again cut to {@value #TRUNCATED} bytes with TC set, and the client asks over TCP. (With
+ * DF the kernel also leaves the IPv4 ID at 0, RFC 6864, rather than hashing one.)
  *
- * <p>Responses are never queued: sent with {@code MSG_DONTWAIT}, and a response the socket's
- * full send buffer refuses is dropped and counted ({@link #droppedWrites()}); the client retries.
- * A malformed or oversized datagram costs only itself (a query longer than {@value #MAX_QUERY}
- * bytes is cut, and answered FORMERR).
+ * <p>Responses are never queued: sent with {@code MSG_DONTWAIT}, and a response the socket's full
+ * send buffer refuses is dropped and counted ({@link #droppedWrites()}); the client retries. A
+ * malformed or oversized datagram costs only itself (a query longer than {@value #MAX_QUERY} bytes
+ * is cut, and answered FORMERR).
  */
 public final class MmsgUdpListener implements DatagramListener {
 
@@ -43,18 +43,26 @@ public final class MmsgUdpListener implements DatagramListener {
 
   /** Largest query read whole. */
   static final int MAX_QUERY = MmsgBlock.MAX_QUERY;
+
   /** Datagrams per recvmmsg and per burst. */
   static final int BATCH = MmsgBlock.BATCH;
-  /** Size a response the interface refuses is cut to: what every DNS client takes (RFC 1035 4.2.1). */
+
+  /**
+   * Size a response the interface refuses is cut to: what every DNS client takes (RFC 1035 4.2.1).
+   */
   static final int TRUNCATED = 512;
 
   /** The sendmmsg call; tests put in errors that the loopback interface never gives. */
   interface Sender {
-    /** Sends {@code count} messages from the mmsghdr array at {@code messages}; returns how many were sent. */
+    /**
+     * Sends {@code count} messages from the mmsghdr array at {@code messages}; returns how many
+     * were sent.
+     */
     int send(int fd, long messages, int count) throws LastErrorException;
   }
 
-  private static final Sender SENDMMSG = (fd, messages, count) -> Libc.sendmmsg(fd, messages, count, Libc.MSG_DONTWAIT);
+  private static final Sender SENDMMSG =
+      (fd, messages, count) -> Libc.sendmmsg(fd, messages, count, Libc.MSG_DONTWAIT);
 
   private final DnsHandler handler;
   private final boolean reusePort;
@@ -62,10 +70,13 @@ public final class MmsgUdpListener implements DatagramListener {
   private final LongAdder droppedWrites = new LongAdder();
   private final MmsgBlock block = new MmsgBlock();
   private final Burst burst = new Burst(BATCH);
+
   /** The receive slot (address) of each query of the burst. */
   private final int[] slot = new int[BATCH];
+
   /** The burst index of each response being sent. */
   private final int[] sendFrom = new int[BATCH];
+
   private final io.vertx.core.Promise<Void> stopped = io.vertx.core.Promise.promise();
   private volatile boolean closed;
   private int fd = -1;
@@ -145,7 +156,10 @@ public final class MmsgUdpListener implements DatagramListener {
       return Future.succeededFuture(bound);
     } catch (LastErrorException | java.io.IOException e) {
       closeQuietly(s);
-      return Future.failedFuture(e instanceof java.io.IOException ? e : new java.net.SocketException("udp " + host + ":" + port + ": " + e.getMessage()));
+      return Future.failedFuture(
+          e instanceof java.io.IOException
+              ? e
+              : new java.net.SocketException("udp " + host + ":" + port + ": " + e.getMessage()));
     }
   }
 
@@ -252,7 +266,10 @@ public final class MmsgUdpListener implements DatagramListener {
     if (length == 0) {
       return false;
     }
-    LOG.debug("udp response of {} bytes to {} exceeds the interface MTU: sent cut, with TC", length, burst.sources[sendFrom[k]]);
+    LOG.debug(
+        "udp response of {} bytes to {} exceeds the interface MTU: sent cut, with TC",
+        length,
+        burst.sources[sendFrom[k]]);
     return true;
   }
 

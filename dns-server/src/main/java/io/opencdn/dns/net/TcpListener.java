@@ -21,19 +21,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * DNS over TCP (RFC 1035 4.2.2, RFC 7766): each message is preceded by its 2-byte length.
- * Queries may be pipelined on one connection; responses are written in query order. A
- * connection idle for {@code idleSeconds} is closed (RFC 7766 6.2.3), and so is one whose handler
- * throws. At most {@code maxConnections} connections are open at once, and at most
- * {@code maxConnectionsPerClient} from one address (shared by all listeners given the same
- * {@link Slots}); a connection beyond a cap is closed at once (RFC 7766 6.2.2 lets a server limit
- * its connections). Several listeners may bind the same port: Vert.x spreads the accepted
- * connections over their event loops.
+ * DNS over TCP (RFC 1035 4.2.2, RFC 7766): each message is preceded by its 2-byte length. Queries
+ * may be pipelined on one connection; responses are written in query order. A connection idle for
+ * {@code idleSeconds} is closed (RFC 7766 6.2.3), and so is one whose handler throws. At most
+ * {@code maxConnections} connections are open at once, and at most {@code maxConnectionsPerClient}
+ * from one address (shared by all listeners given the same {@link Slots}); a connection beyond a
+ * cap is closed at once (RFC 7766 6.2.2 lets a server limit its connections). Several listeners may
+ * bind the same port: Vert.x spreads the accepted connections over their event loops.
  *
- * <p>Memory per connection is bounded: when more than {@code writeQueueBytes} of responses wait
- * to be sent (the client pipelines queries and does not read), no further query is read or
- * answered until the queue drains; a client that never reads stops being read, and its connection
- * is closed after {@code idleSeconds} without progress.
+ * <p>Memory per connection is bounded: when more than {@code writeQueueBytes} of responses wait to
+ * be sent (the client pipelines queries and does not read), no further query is read or answered
+ * until the queue drains; a client that never reads stops being read, and its connection is closed
+ * after {@code idleSeconds} without progress.
  */
 public final class TcpListener {
 
@@ -109,8 +108,12 @@ public final class TcpListener {
    * @param maxConnections cap on open connections counted in {@code open}
    * @param open connection counter, shared by the listeners of one server
    */
-  public TcpListener(Vertx vertx, DnsHandler handler, int idleSeconds, int maxConnections, AtomicInteger open) {
-    this(vertx, handler, new TcpConfig(maxConnections, maxConnections, idleSeconds, null),
+  public TcpListener(
+      Vertx vertx, DnsHandler handler, int idleSeconds, int maxConnections, AtomicInteger open) {
+    this(
+        vertx,
+        handler,
+        new TcpConfig(maxConnections, maxConnections, idleSeconds, null),
         new Slots(maxConnections, maxConnections, open));
   }
 
@@ -130,10 +133,12 @@ public final class TcpListener {
 
   /** Binds {@code host:port} and completes with the bound port. */
   public Future<Integer> listen(String host, int port) {
-    server = vertx.createNetServer(new NetServerOptions()
-        .setIdleTimeout(config.idleSeconds())
-        .setIdleTimeoutUnit(TimeUnit.SECONDS)
-        .setTcpNoDelay(true));
+    server =
+        vertx.createNetServer(
+            new NetServerOptions()
+                .setIdleTimeout(config.idleSeconds())
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setTcpNoDelay(true));
     server.connectHandler(this::onConnection);
     return server.listen(port, host).map(NetServer::actualPort);
   }
@@ -155,7 +160,8 @@ public final class TcpListener {
     socket.setWriteQueueMaxSize(config.writeQueueBytes());
     // the parser reads from the socket as a stream: pausing it stops both reading and answering
     RecordParser parser = RecordParser.newFixed(2, socket);
-    parser.handler(new Framer(parser, query -> answer(socket, parser, query, source), socket::close));
+    parser.handler(
+        new Framer(parser, query -> answer(socket, parser, query, source), socket::close));
     parser.exceptionHandler(e -> LOG.debug("tcp connection from {}: {}", source, e.toString()));
   }
 
@@ -165,15 +171,19 @@ public final class TcpListener {
       if (response == null) {
         return;
       }
-      Buffer out = Buffer.buffer(response.length + 2).appendUnsignedShort(response.length).appendBytes(response);
+      Buffer out =
+          Buffer.buffer(response.length + 2)
+              .appendUnsignedShort(response.length)
+              .appendBytes(response);
       socket.write(out);
       if (socket.writeQueueFull()) {
         // the client does not read what it asked for: read no more until it does
         parser.pause();
-        socket.drainHandler(v -> {
-          socket.drainHandler(null);
-          parser.resume();
-        });
+        socket.drainHandler(
+            v -> {
+              socket.drainHandler(null);
+              parser.resume();
+            });
       }
     } catch (Exception | StackOverflowError e) {
       LOG.warn("closing tcp connection from {}: {}", source, e.toString());

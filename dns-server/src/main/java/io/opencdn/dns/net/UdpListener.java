@@ -6,11 +6,11 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -37,11 +37,11 @@ import org.slf4j.LoggerFactory;
  * a flush per response). The portable listener: on Linux {@link MmsgUdpListener} serves instead
  * unless JNA cannot load there or the operator asks for this one ({@link Listeners#UDP_PROPERTY}).
  * On Linux the channel is epoll's: it reads up to {@value #BATCH} datagrams per system call
- * (recvmmsg) and the responses to one read burst are flushed together (sendmmsg). Every failure
- * is contained to its packet, so a malformed datagram never stops the listener.
+ * (recvmmsg) and the responses to one read burst are flushed together (sendmmsg). Every failure is
+ * contained to its packet, so a malformed datagram never stops the listener.
  *
- * <p>Responses are dropped, not queued, while the socket's send buffer is full
- * ({@link #droppedWrites()}): a flood cannot grow the heap, and the client retries.
+ * <p>Responses are dropped, not queued, while the socket's send buffer is full ({@link
+ * #droppedWrites()}): a flood cannot grow the heap, and the client retries.
  */
 public final class UdpListener implements DatagramListener {
 
@@ -49,11 +49,16 @@ public final class UdpListener implements DatagramListener {
 
   /** Largest query datagram read whole; longer ones are cut and answered FORMERR. */
   static final int MAX_QUERY = 4096;
+
   /** Datagrams read per recvmmsg call. */
   static final int BATCH = 16;
+
   /** Most datagrams answered together ({@link Burst}): a read burst, cut at this size. */
   static final int BURST = 64;
-  /** Usual size of the buffer a burst's responses are written to (a larger burst gets a larger one). */
+
+  /**
+   * Usual size of the buffer a burst's responses are written to (a larger burst gets a larger one).
+   */
   static final int BURST_BUFFER = 16 << 10;
 
   private final EventLoopGroup group;
@@ -74,7 +79,9 @@ public final class UdpListener implements DatagramListener {
 
   /** {@code n} event loops for UDP channels: epoll when the platform has it, else NIO. */
   public static EventLoopGroup group(int n) {
-    return new MultiThreadIoEventLoopGroup(n, new DefaultThreadFactory("dns-udp", true),
+    return new MultiThreadIoEventLoopGroup(
+        n,
+        new DefaultThreadFactory("dns-udp", true),
         nativeTransport() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
   }
 
@@ -84,45 +91,52 @@ public final class UdpListener implements DatagramListener {
   }
 
   /**
-   * Binds {@code host:port} (0 = any free port) and completes with the bound port. The socket is
-   * of the address's own family: an IPv4 address gets an IPv4 socket, not the dual-stack IPv6
-   * socket Netty opens by default, whose every datagram would take the kernel's IPv6 path with
-   * an IPv4-mapped address (and cost a conversion each way).
+   * Binds {@code host:port} (0 = any free port) and completes with the bound port. The socket is of
+   * the address's own family: an IPv4 address gets an IPv4 socket, not the dual-stack IPv6 socket
+   * Netty opens by default, whose every datagram would take the kernel's IPv6 path with an
+   * IPv4-mapped address (and cost a conversion each way).
    */
   @Override
   public Future<Integer> listen(String host, int port) {
     SocketProtocolFamily family;
     try {
-      family = InetAddress.getByName(host) instanceof java.net.Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
+      family =
+          InetAddress.getByName(host) instanceof java.net.Inet4Address
+              ? SocketProtocolFamily.INET
+              : SocketProtocolFamily.INET6;
     } catch (java.net.UnknownHostException e) {
       return Future.failedFuture(e);
     }
-    Bootstrap b = new Bootstrap()
-        .group(group)
-        .option(ChannelOption.SO_RCVBUF, 1 << 20)
-        .option(ChannelOption.SO_SNDBUF, 1 << 20)
-        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 1 << 20))
-        .handler(new Handler());
+    Bootstrap b =
+        new Bootstrap()
+            .group(group)
+            .option(ChannelOption.SO_RCVBUF, 1 << 20)
+            .option(ChannelOption.SO_SNDBUF, 1 << 20)
+            .option(
+                ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 1 << 20))
+            .handler(new Handler());
     if (nativeTransport()) {
       b.channelFactory(() -> new EpollDatagramChannel(family))
           .option(EpollChannelOption.SO_REUSEPORT, reusePort)
           .option(ChannelOption.SO_REUSEADDR, reusePort)
           .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
-          .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY * BATCH));
+          .option(
+              ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY * BATCH));
     } else {
       b.channelFactory(() -> new NioDatagramChannel(family))
           .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY));
     }
     Promise<Integer> bound = Promise.promise();
     ChannelFuture f = b.bind(host, port);
-    f.addListener(done -> {
-      if (done.isSuccess()) {
-        channel = f.channel();
-        bound.complete(((InetSocketAddress) channel.localAddress()).getPort());
-      } else {
-        bound.fail(done.cause());
-      }
-    });
+    f.addListener(
+        done -> {
+          if (done.isSuccess()) {
+            channel = f.channel();
+            bound.complete(((InetSocketAddress) channel.localAddress()).getPort());
+          } else {
+            bound.fail(done.cause());
+          }
+        });
     return bound.future();
   }
 
@@ -152,6 +166,7 @@ public final class UdpListener implements DatagramListener {
   private final class Handler extends ChannelInboundHandlerAdapter {
     private final Burst burst = new Burst(BURST);
     private final InetSocketAddress[] senders = new InetSocketAddress[BURST];
+
     /** Where the last burst's responses were written (see {@link #burstBuffer}). */
     private ByteBuf buffer;
 
@@ -196,7 +211,9 @@ public final class UdpListener implements DatagramListener {
             out = out == null ? burstBuffer(ctx, responses, n) : out;
             int at = out.writerIndex();
             out.writeBytes(response);
-            ctx.write(new DatagramPacket(out.retainedSlice(at, response.length), senders[i]), ctx.voidPromise());
+            ctx.write(
+                new DatagramPacket(out.retainedSlice(at, response.length), senders[i]),
+                ctx.voidPromise());
           } else {
             droppedWrites.increment();
           }
@@ -210,9 +227,9 @@ public final class UdpListener implements DatagramListener {
     }
 
     /**
-     * A direct buffer for the burst's responses, each sent as a slice of it: the channel's
-     * buffer again once every slice of the last burst is released (sent), which is the rule
-     * with a writable socket, else a new one. The native transport sends straight from it.
+     * A direct buffer for the burst's responses, each sent as a slice of it: the channel's buffer
+     * again once every slice of the last burst is released (sent), which is the rule with a
+     * writable socket, else a new one. The native transport sends straight from it.
      */
     private ByteBuf burstBuffer(ChannelHandlerContext ctx, byte[][] responses, int n) {
       int bytes = 0;

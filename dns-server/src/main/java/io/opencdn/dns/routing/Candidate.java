@@ -12,9 +12,14 @@ public record Candidate(Edge edge, double distanceKm, double latencyMs, int tieH
 
   /** The candidate for {@code edge} in {@code ctx}. */
   static Candidate of(Edge edge, RouteContext ctx) {
-    double km = ctx.client() != null && ctx.client().hasCoordinates()
-        ? Haversine.km(ctx.client().latitude(), ctx.client().longitude(), edge.latitude(), edge.longitude())
-        : Double.NaN;
+    double km =
+        ctx.client() != null && ctx.client().hasCoordinates()
+            ? Haversine.km(
+                ctx.client().latitude(),
+                ctx.client().longitude(),
+                edge.latitude(),
+                edge.longitude())
+            : Double.NaN;
     return new Candidate(edge, km, Double.NaN, tieBreak(ctx.subnetHash(), edge.id()));
   }
 

@@ -4,8 +4,8 @@ import io.opencdn.dns.geo.ClientLocation;
 import java.util.List;
 
 /**
- * The outcome of a {@link PolicyChain} for one client: one ranking serves both address families,
- * so a dual-stack client gets the same edges over A and AAAA.
+ * The outcome of a {@link PolicyChain} for one client: one ranking serves both address families, so
+ * a dual-stack client gets the same edges over A and AAAA.
  *
  * @param client the client's location, or null
  * @param candidates every known edge with its measured distance and latency, in snapshot order
@@ -15,8 +15,14 @@ import java.util.List;
  * @param panic true when the health policy gave up filtering
  * @param notes one line per policy, when explaining
  */
-public record Decision(ClientLocation client, List<Candidate> candidates, List<Candidate> ranking, List<Edge> ipv4, List<Edge> ipv6,
-    boolean panic, List<String> notes) {
+public record Decision(
+    ClientLocation client,
+    List<Candidate> candidates,
+    List<Candidate> ranking,
+    List<Edge> ipv4,
+    List<Edge> ipv6,
+    boolean panic,
+    List<String> notes) {
 
   public Decision {
     candidates = List.copyOf(candidates);

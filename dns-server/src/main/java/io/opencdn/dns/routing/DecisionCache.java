@@ -4,23 +4,22 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.opencdn.common.cluster.LatencyKey;
 import io.opencdn.dns.geo.ClientLocation;
-import java.util.concurrent.atomic.AtomicReference;
 import io.opencdn.dns.geo.Doorkeeper;
 import io.opencdn.dns.geo.LocationCache;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A bounded cache of {@link Decision}s of {@linkplain PolicyChain#cacheable() cacheable} policy
  * chains, for the query path of {@link Router}. Such a chain is a pure function of the edge
- * snapshot, the latency table, the client location, its latency prefix and network hash, the
- * answer count, and of the time only through which latency measurements are fresh
- * ({@link LatencyRank}). So an entry is keyed by (chain, client coordinates, country, continent,
- * group, latency prefix, network hash, count); a hit is returned with the querying client's own
- * {@link ClientLocation} in {@link Decision#client()}. An entry
- * belongs to one generation of (snapshot, latency table) contents, and is valid only for the
- * time window in which no measurement of the client's prefix changes freshness. A new snapshot
- * or a latency table with other contents starts a new generation and empties the cache; a table
- * refreshed with equal contents keeps it. Inputs are cached from their second miss on
- * ({@link Doorkeeper}). Decisions are immutable, so a hit is the same value an
+ * snapshot, the latency table, the client location, its latency prefix and network hash, the answer
+ * count, and of the time only through which latency measurements are fresh ({@link LatencyRank}).
+ * So an entry is keyed by (chain, client coordinates, country, continent, group, latency prefix,
+ * network hash, count); a hit is returned with the querying client's own {@link ClientLocation} in
+ * {@link Decision#client()}. An entry belongs to one generation of (snapshot, latency table)
+ * contents, and is valid only for the time window in which no measurement of the client's prefix
+ * changes freshness. A new snapshot or a latency table with other contents starts a new generation
+ * and empties the cache; a table refreshed with equal contents keeps it. Inputs are cached from
+ * their second miss on ({@link Doorkeeper}). Decisions are immutable, so a hit is the same value an
  * uncached run would produce. Thread-safe.
  */
 final class DecisionCache {
@@ -33,18 +32,38 @@ final class DecisionCache {
 
   /**
    * What a decision depends on: the chain, the client's coordinates, country, continent and group
-   * (the only location fields policies read), its latency prefix (as a number, see
-   * {@link LocationCache#key}), network hash and the count. Cheap to hash: no per-query strings.
+   * (the only location fields policies read), its latency prefix (as a number, see {@link
+   * LocationCache#key}), network hash and the count. Cheap to hash: no per-query strings.
    */
-  private record Key(PolicyChain chain, boolean located, double latitude, double longitude, String country, String continent,
-      String group, long prefix, int subnetHash, int count) {
+  private record Key(
+      PolicyChain chain,
+      boolean located,
+      double latitude,
+      double longitude,
+      String country,
+      String continent,
+      String group,
+      long prefix,
+      int subnetHash,
+      int count) {
 
     static Key of(PolicyChain chain, ClientLocation c, int subnetHash, int count) {
       if (c == null) {
-        return new Key(chain, false, Double.NaN, Double.NaN, null, null, null, NO_PREFIX, subnetHash, count);
+        return new Key(
+            chain, false, Double.NaN, Double.NaN, null, null, null, NO_PREFIX, subnetHash, count);
       }
       long prefix = c.address() == null ? NO_PREFIX : LocationCache.key(c.address().getAddress());
-      return new Key(chain, true, c.latitude(), c.longitude(), c.country(), c.continent(), c.group(), prefix, subnetHash, count);
+      return new Key(
+          chain,
+          true,
+          c.latitude(),
+          c.longitude(),
+          c.country(),
+          c.continent(),
+          c.group(),
+          prefix,
+          subnetHash,
+          count);
     }
   }
 
@@ -63,8 +82,17 @@ final class DecisionCache {
     this.doorkeeper = new Doorkeeper((int) Math.min(maxSize, 1 << 22));
   }
 
-  /** The decision of {@code chain} for these inputs at {@code now}, from the cache or computed (and cached). */
-  Decision decide(PolicyChain chain, EdgeSnapshot snapshot, LatencyTable table, ClientLocation client, int subnetHash, int count,
+  /**
+   * The decision of {@code chain} for these inputs at {@code now}, from the cache or computed (and
+   * cached).
+   */
+  Decision decide(
+      PolicyChain chain,
+      EdgeSnapshot snapshot,
+      LatencyTable table,
+      ClientLocation client,
+      int subnetHash,
+      int count,
       long now) {
     return decideValid(chain, snapshot, table, client, subnetHash, count, now).decision();
   }
@@ -75,30 +103,47 @@ final class DecisionCache {
    */
   record Valid(PolicyChain chain, long generation, long from, long until, Decision decision) {}
 
-  /** {@link #decide}, with the validity of the result (for callers that keep it, {@link #holds}). */
-  Valid decideValid(PolicyChain chain, EdgeSnapshot snapshot, LatencyTable table, ClientLocation client, int subnetHash,
-      int count, long now) {
+  /**
+   * {@link #decide}, with the validity of the result (for callers that keep it, {@link #holds}).
+   */
+  Valid decideValid(
+      PolicyChain chain,
+      EdgeSnapshot snapshot,
+      LatencyTable table,
+      ClientLocation client,
+      int subnetHash,
+      int count,
+      long now) {
     long generation = generation(snapshot, table);
     Key key = Key.of(chain, client, subnetHash, count);
     Entry hit = cache.getIfPresent(key);
-    if (hit != null && hit.generation() == generation && now >= hit.validFrom() && now <= hit.validUntil()) {
-      Decision d = hit.decision().client() == client ? hit.decision() : hit.decision().withClient(client);
+    if (hit != null
+        && hit.generation() == generation
+        && now >= hit.validFrom()
+        && now <= hit.validUntil()) {
+      Decision d =
+          hit.decision().client() == client ? hit.decision() : hit.decision().withClient(client);
       return new Valid(chain, generation, hit.validFrom(), hit.validUntil(), d);
     }
     String prefix = Router.clientPrefix(client);
-    Decision decision = chain.decide(new RouteContext(snapshot, table, client, prefix, subnetHash, now, false), count);
+    Decision decision =
+        chain.decide(
+            new RouteContext(snapshot, table, client, prefix, subnetHash, now, false), count);
     long[] window = window(chain, snapshot, table, prefix, now);
     if (window != null && doorkeeper.admit(key.hashCode())) {
       cache.put(key, new Entry(generation, window[0], window[1], decision));
     }
-    return window == null ? new Valid(chain, generation, 1, 0, decision) : new Valid(chain, generation, window[0], window[1], decision);
+    return window == null
+        ? new Valid(chain, generation, 1, 0, decision)
+        : new Valid(chain, generation, window[0], window[1], decision);
   }
 
   /**
    * True when a {@link Valid} of {@code generation}, valid from {@code from} to {@code until}, is
    * still the decision its chain would make at {@code now}.
    */
-  boolean holds(long generation, long from, long until, EdgeSnapshot snapshot, LatencyTable table, long now) {
+  boolean holds(
+      long generation, long from, long until, EdgeSnapshot snapshot, LatencyTable table, long now) {
     return now >= from && now <= until && generation(snapshot, table) == generation;
   }
 
@@ -115,7 +160,8 @@ final class DecisionCache {
       if (cur.snapshot() == snapshot && cur.latency() == table) {
         return cur.generation();
       }
-      boolean same = cur.snapshot() != null && cur.snapshot().equals(snapshot) && cur.latency().equals(table);
+      boolean same =
+          cur.snapshot() != null && cur.snapshot().equals(snapshot) && cur.latency().equals(table);
       Inputs next = new Inputs(snapshot, table, same ? cur.generation() : cur.generation() + 1);
       if (inputs.compareAndSet(cur, next)) {
         if (!same) {
@@ -127,11 +173,12 @@ final class DecisionCache {
   }
 
   /**
-   * The times [from, until] around {@code now} during which every measurement from
-   * {@code prefix} to a snapshot edge keeps its freshness for every latency policy of the
-   * chain (see {@link LatencyTable#fresh}), or null when the figures are too odd to reason about.
+   * The times [from, until] around {@code now} during which every measurement from {@code prefix}
+   * to a snapshot edge keeps its freshness for every latency policy of the chain (see {@link
+   * LatencyTable#fresh}), or null when the figures are too odd to reason about.
    */
-  private static long[] window(PolicyChain chain, EdgeSnapshot snapshot, LatencyTable table, String prefix, long now) {
+  private static long[] window(
+      PolicyChain chain, EdgeSnapshot snapshot, LatencyTable table, String prefix, long now) {
     long from = Long.MIN_VALUE;
     long until = Long.MAX_VALUE;
     long[] ages = chain.latencyMaxAgesMillis();

@@ -28,14 +28,25 @@ public record DistanceRank(double bucketKm) implements Policy {
   @Override
   public Ranking apply(Ranking in, RouteContext ctx) {
     String group = ctx.client() == null ? null : ctx.client().group();
-    Comparator<Candidate> order = Comparator.comparingInt((Candidate c) -> group != null && group.equals(c.edge().group()) ? 0 : 1)
-        .thenComparingDouble(this::bucket)
-        .thenComparingInt(Candidate::tieHash)
-        .thenComparing(c -> c.edge().id());
+    Comparator<Candidate> order =
+        Comparator.comparingInt(
+                (Candidate c) -> group != null && group.equals(c.edge().group()) ? 0 : 1)
+            .thenComparingDouble(this::bucket)
+            .thenComparingInt(Candidate::tieHash)
+            .thenComparing(c -> c.edge().id());
     List<Candidate> sorted = in.candidates().stream().sorted(order).toList();
-    return in.next(sorted, false, ctx, () -> "distance: " + (group != null ? "group " + group + " first, then " : "")
-        + (ctx.client() != null && ctx.client().hasCoordinates() ? "nearest first" : "no coordinates, by client-network hash")
-        + ": " + Ranking.ids(sorted));
+    return in.next(
+        sorted,
+        false,
+        ctx,
+        () ->
+            "distance: "
+                + (group != null ? "group " + group + " first, then " : "")
+                + (ctx.client() != null && ctx.client().hasCoordinates()
+                    ? "nearest first"
+                    : "no coordinates, by client-network hash")
+                + ": "
+                + Ranking.ids(sorted));
   }
 
   private double bucket(Candidate c) {

@@ -19,8 +19,17 @@ import java.util.Objects;
  * @param capacity requests per second the edge is sized for; 0 or less = unknown (never full)
  * @param load requests per second it reported last
  */
-public record Edge(String id, double latitude, double longitude, Inet4Address ipv4, Inet6Address ipv6, EdgeState state,
-    boolean healthy, String group, double capacity, double load) {
+public record Edge(
+    String id,
+    double latitude,
+    double longitude,
+    Inet4Address ipv4,
+    Inet6Address ipv6,
+    EdgeState state,
+    boolean healthy,
+    String group,
+    double capacity,
+    double load) {
 
   public Edge {
     Objects.requireNonNull(id, "id");
@@ -28,7 +37,14 @@ public record Edge(String id, double latitude, double longitude, Inet4Address ip
   }
 
   /** An edge without group, capacity or load. */
-  public Edge(String id, double latitude, double longitude, Inet4Address ipv4, Inet6Address ipv6, EdgeState state, boolean healthy) {
+  public Edge(
+      String id,
+      double latitude,
+      double longitude,
+      Inet4Address ipv4,
+      Inet6Address ipv6,
+      EdgeState state,
+      boolean healthy) {
     this(id, latitude, longitude, ipv4, ipv6, state, healthy, null, 0, 0);
   }
 

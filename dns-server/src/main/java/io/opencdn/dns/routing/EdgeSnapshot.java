@@ -4,8 +4,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * An immutable view of all known edges, sorted by id. Health, state and membership changes
- * produce a new snapshot that replaces the old one atomically (see {@link SnapshotHolder}).
+ * An immutable view of all known edges, sorted by id. Health, state and membership changes produce
+ * a new snapshot that replaces the old one atomically (see {@link SnapshotHolder}).
  *
  * @param edges the known edges
  */

@@ -6,17 +6,21 @@ import java.util.Set;
 
 /**
  * Policy {@code geofence}: which clients may be given the name at all, by country (ISO 3166-1
- * alpha-2) and continent (AF AN AS EU NA OC SA) of the client. A denied client gets no edge
- * (the answer is NODATA). Deny lists win over allow lists; with an allow list, a client must
- * match it, and a client whose country and continent are unknown is denied; without one, only
- * the deny lists apply.
+ * alpha-2) and continent (AF AN AS EU NA OC SA) of the client. A denied client gets no edge (the
+ * answer is NODATA). Deny lists win over allow lists; with an allow list, a client must match it,
+ * and a client whose country and continent are unknown is denied; without one, only the deny lists
+ * apply.
  *
  * @param allowCountries countries allowed (empty = no country allow list)
  * @param denyCountries countries denied
  * @param allowContinents continents allowed (empty = no continent allow list)
  * @param denyContinents continents denied
  */
-public record GeoFence(Set<String> allowCountries, Set<String> denyCountries, Set<String> allowContinents, Set<String> denyContinents)
+public record GeoFence(
+    Set<String> allowCountries,
+    Set<String> denyCountries,
+    Set<String> allowContinents,
+    Set<String> denyContinents)
     implements Policy {
 
   public GeoFence {
@@ -40,14 +44,16 @@ public record GeoFence(Set<String> allowCountries, Set<String> denyCountries, Se
   public boolean allows(ClientLocation client) {
     String country = client == null ? null : client.country();
     String continent = client == null ? null : client.continent();
-    if ((country != null && denyCountries.contains(country)) || (continent != null && denyContinents.contains(continent))) {
+    if ((country != null && denyCountries.contains(country))
+        || (continent != null && denyContinents.contains(continent))) {
       return false;
     }
     boolean anyAllow = !allowCountries.isEmpty() || !allowContinents.isEmpty();
     if (!anyAllow) {
       return true;
     }
-    return (country != null && allowCountries.contains(country)) || (continent != null && allowContinents.contains(continent));
+    return (country != null && allowCountries.contains(country))
+        || (continent != null && allowContinents.contains(continent));
   }
 
   @Override

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The policies of one geo-routed name, applied in order to every known edge, followed by
- * "top-k": the first {@code count} ranked edges having an IPv4 address form the A answer and the
- * first {@code count} having an IPv6 address the AAAA answer. Pure and immutable.
+ * The policies of one geo-routed name, applied in order to every known edge, followed by "top-k":
+ * the first {@code count} ranked edges having an IPv4 address form the A answer and the first
+ * {@code count} having an IPv6 address the AAAA answer. Pure and immutable.
  */
 public final class PolicyChain {
 
@@ -39,8 +39,12 @@ public final class PolicyChain {
   public static Policy policy(PolicySpec spec) {
     return switch (spec.name()) {
       case "health" -> new HealthFilter(spec.panicShare());
-      case "geofence" -> new GeoFence(Set.copyOf(spec.allowCountries()), Set.copyOf(spec.denyCountries()),
-          Set.copyOf(spec.allowContinents()), Set.copyOf(spec.denyContinents()));
+      case "geofence" ->
+          new GeoFence(
+              Set.copyOf(spec.allowCountries()),
+              Set.copyOf(spec.denyCountries()),
+              Set.copyOf(spec.allowContinents()),
+              Set.copyOf(spec.denyContinents()));
       case "distance" -> new DistanceRank(spec.bucketKm());
       case "latency" -> new LatencyRank(spec.maxAgeSeconds(), spec.toleranceMillis());
       case "spill" -> new CapacitySpill(spec.width(), spec.threshold());
@@ -54,10 +58,11 @@ public final class PolicyChain {
   }
 
   /**
-   * True when every policy is {@link Policy#cacheable() cacheable} (the built-in health,
-   * geofence, distance, latency and spill are): then the decision is a function of the snapshot, the latency table, the client, its
-   * network hash, the count and, through the latency policies only, of which measurements are
-   * fresh at the time ({@link #latencyMaxAgesMillis()}). {@link Router} caches such decisions.
+   * True when every policy is {@link Policy#cacheable() cacheable} (the built-in health, geofence,
+   * distance, latency and spill are): then the decision is a function of the snapshot, the latency
+   * table, the client, its network hash, the count and, through the latency policies only, of which
+   * measurements are fresh at the time ({@link #latencyMaxAgesMillis()}). {@link Router} caches
+   * such decisions.
    */
   public boolean cacheable() {
     return cacheable;
@@ -88,7 +93,13 @@ public final class PolicyChain {
     List<String> notes = r.notes();
     if (ctx.explain()) {
       notes = new ArrayList<>(notes);
-      notes.add("top-" + count + ": A " + v4.stream().map(Edge::id).toList() + ", AAAA " + v6.stream().map(Edge::id).toList());
+      notes.add(
+          "top-"
+              + count
+              + ": A "
+              + v4.stream().map(Edge::id).toList()
+              + ", AAAA "
+              + v6.stream().map(Edge::id).toList());
     }
     return new Decision(ctx.client(), all, r.candidates(), v4, v6, r.panic(), notes);
   }

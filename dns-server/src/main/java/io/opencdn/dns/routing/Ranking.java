@@ -18,8 +18,12 @@ public record Ranking(List<Candidate> candidates, boolean panic, List<String> no
     notes = List.copyOf(notes);
   }
 
-  /** The next ranking: other candidates, the panic flag kept or raised, a note appended when explaining. */
-  public Ranking next(List<Candidate> next, boolean raisePanic, RouteContext ctx, Supplier<String> note) {
+  /**
+   * The next ranking: other candidates, the panic flag kept or raised, a note appended when
+   * explaining.
+   */
+  public Ranking next(
+      List<Candidate> next, boolean raisePanic, RouteContext ctx, Supplier<String> note) {
     List<String> n = notes;
     if (ctx.explain()) {
       n = new ArrayList<>(notes);

@@ -11,7 +11,14 @@ import io.opencdn.dns.geo.ClientLocation;
  * @param clientPrefix the client's latency key prefix ({@link LatencyTable#clientPrefix}), or null
  * @param subnetHash stable hash of the client's network
  * @param nowMillis the time of the decision (from the router's clock), for measurement ages
- * @param explain true when policies should write notes (the {@code route} command); false on the query path
+ * @param explain true when policies should write notes (the {@code route} command); false on the
+ *     query path
  */
-public record RouteContext(EdgeSnapshot snapshot, LatencyTable latency, ClientLocation client, String clientPrefix,
-    int subnetHash, long nowMillis, boolean explain) {}
+public record RouteContext(
+    EdgeSnapshot snapshot,
+    LatencyTable latency,
+    ClientLocation client,
+    String clientPrefix,
+    int subnetHash,
+    long nowMillis,
+    boolean explain) {}

@@ -35,7 +35,10 @@ public final class Router implements RoutingPolicy {
    */
   public Router(Map<Name, PolicyChain> chains, LatencySource latency, Clock clock) {
     this.chains = Map.copyOf(chains);
-    this.fallback = chains.size() == 1 ? chains.values().iterator().next() : PolicyChain.of(PolicySpec.DEFAULT_CHAIN);
+    this.fallback =
+        chains.size() == 1
+            ? chains.values().iterator().next()
+            : PolicyChain.of(PolicySpec.DEFAULT_CHAIN);
     this.latency = latency;
     this.clock = clock;
   }
@@ -74,12 +77,19 @@ public final class Router implements RoutingPolicy {
   }
 
   @Override
-  public Selection select(EdgeSnapshot snapshot, Family family, ClientLocation client, int subnetHash, int count) {
+  public Selection select(
+      EdgeSnapshot snapshot, Family family, ClientLocation client, int subnetHash, int count) {
     return decide(null, snapshot, client, subnetHash, count, false).selection(family);
   }
 
   @Override
-  public Selection select(Name name, EdgeSnapshot snapshot, Family family, ClientLocation client, int subnetHash, int count) {
+  public Selection select(
+      Name name,
+      EdgeSnapshot snapshot,
+      Family family,
+      ClientLocation client,
+      int subnetHash,
+      int count) {
     return decide(name, snapshot, client, subnetHash, count, false).selection(family);
   }
 
@@ -88,27 +98,36 @@ public final class Router implements RoutingPolicy {
    * cached). Decisions of {@linkplain PolicyChain#cacheable() cacheable} chains come from the
    * {@link DecisionCache} when the same inputs were decided before.
    */
-  public Decision decide(Name name, EdgeSnapshot snapshot, ClientLocation client, int subnetHash, int count, boolean explain) {
+  public Decision decide(
+      Name name,
+      EdgeSnapshot snapshot,
+      ClientLocation client,
+      int subnetHash,
+      int count,
+      boolean explain) {
     LatencyTable table = latency.current();
     long now = clock.millis();
     PolicyChain chain = chain(name);
     if (explain || !chain.cacheable()) {
-      return chain.decide(new RouteContext(snapshot, table, client, clientPrefix(client), subnetHash, now, explain), count);
+      return chain.decide(
+          new RouteContext(snapshot, table, client, clientPrefix(client), subnetHash, now, explain),
+          count);
     }
     return decisions.decide(chain, snapshot, table, client, subnetHash, count, now);
   }
 
   /**
-   * A decision that a caller may keep and reuse while {@link #holds} says so: what
-   * {@link #select(Name, EdgeSnapshot, Family, ClientLocation, int, int)} decides for every
-   * client with the same location, latency prefix and network hash. What {@link #holds} reads is
-   * in the object itself, and a caller may extend it with its own values ({@link #Kept(Kept)}), so
-   * that checking a kept decision touches one object: on a hot path over hundreds of thousands of
-   * client networks, every object in the chain is a likely cache miss.
+   * A decision that a caller may keep and reuse while {@link #holds} says so: what {@link
+   * #select(Name, EdgeSnapshot, Family, ClientLocation, int, int)} decides for every client with
+   * the same location, latency prefix and network hash. What {@link #holds} reads is in the object
+   * itself, and a caller may extend it with its own values ({@link #Kept(Kept)}), so that checking
+   * a kept decision touches one object: on a hot path over hundreds of thousands of client
+   * networks, every object in the chain is a likely cache miss.
    */
   public static class Kept {
     /** The router and name it was decided by and for: the same again means the same chain. */
     private final Router origin;
+
     private final Name name;
     private final PolicyChain chain;
     private final long generation;
@@ -144,15 +163,20 @@ public final class Router implements RoutingPolicy {
   }
 
   /**
-   * {@link #decide} for a caller that keeps the result ({@link #holds}); null when the name's
-   * chain is not cacheable (a decision of such a chain is made afresh every time).
+   * {@link #decide} for a caller that keeps the result ({@link #holds}); null when the name's chain
+   * is not cacheable (a decision of such a chain is made afresh every time).
    */
-  public Kept decideKept(Name name, EdgeSnapshot snapshot, ClientLocation client, int subnetHash, int count) {
+  public Kept decideKept(
+      Name name, EdgeSnapshot snapshot, ClientLocation client, int subnetHash, int count) {
     PolicyChain chain = chain(name);
     if (!chain.cacheable()) {
       return null;
     }
-    return new Kept(this, name, decisions.decideValid(chain, snapshot, latency.current(), client, subnetHash, count, clock.millis()));
+    return new Kept(
+        this,
+        name,
+        decisions.decideValid(
+            chain, snapshot, latency.current(), client, subnetHash, count, clock.millis()));
   }
 
   /**
@@ -160,17 +184,22 @@ public final class Router implements RoutingPolicy {
    * snapshot and latency table contents, and every latency measurement it used as fresh as then.
    */
   public boolean holds(Kept kept, Name name, EdgeSnapshot snapshot) {
-    // a decision that used no latency measurement holds at any time: no clock read on the query path
+    // a decision that used no latency measurement holds at any time: no clock read on the query
+    // path
     long now = kept.from == Long.MIN_VALUE && kept.until == Long.MAX_VALUE ? 0 : clock.millis();
     // chains are fixed per router: kept by this router for this very name, it is the name's chain
     // (no map lookup and name comparison per query)
     PolicyChain current = kept.origin == this && kept.name == name ? kept.chain : chain(name);
-    return kept.chain == current && decisions.holds(kept.generation, kept.from, kept.until, snapshot, latency.current(), now);
+    return kept.chain == current
+        && decisions.holds(
+            kept.generation, kept.from, kept.until, snapshot, latency.current(), now);
   }
 
   /** The latency key prefix of {@code client}, or null when its address is unknown. */
   static String clientPrefix(ClientLocation client) {
-    return client == null || client.address() == null ? null : LatencyTable.clientPrefix(client.address());
+    return client == null || client.address() == null
+        ? null
+        : LatencyTable.clientPrefix(client.address());
   }
 
   /** The latency table in use. */

@@ -6,8 +6,8 @@ import org.xbill.DNS.ClientSubnetOption;
 
 /**
  * The EDNS Client Subnet a resolver sent on behalf of its client (RFC 7871). dnsjava already
- * rejects, as a parse error, unknown families, prefixes longer than the family allows and
- * address bits set beyond the source prefix (RFC 7871 6), so a decoded option is valid.
+ * rejects, as a parse error, unknown families, prefixes longer than the family allows and address
+ * bits set beyond the source prefix (RFC 7871 6), so a decoded option is valid.
  *
  * @param family 1 (IPv4) or 2 (IPv6), RFC 7871 6
  * @param sourcePrefix SOURCE PREFIX-LENGTH; 0 means the resolver withholds its client's address
@@ -17,7 +17,8 @@ public record ClientSubnet(int family, int sourcePrefix, InetAddress address) {
 
   /** From a decoded option. */
   public static ClientSubnet of(ClientSubnetOption option) {
-    return new ClientSubnet(option.getFamily(), option.getSourcePrefixLength(), option.getAddress());
+    return new ClientSubnet(
+        option.getFamily(), option.getSourcePrefixLength(), option.getAddress());
   }
 
   /** Longest prefix of the family: 32 or 128. */

@@ -8,7 +8,10 @@ public sealed interface Decoded {
   /** A valid query for the answer stage. */
   record Query(Request request) implements Decoded {}
 
-  /** An error response decided while decoding (FORMERR, NOTIMP, REFUSED, BADVERS), OPT included when due. */
+  /**
+   * An error response decided while decoding (FORMERR, NOTIMP, REFUSED, BADVERS), OPT included when
+   * due.
+   */
   record Reply(Message response, int udpLimit) implements Decoded {}
 
   /** Nothing is sent: not a DNS query, or too short to carry a message ID. */

@@ -25,7 +25,8 @@ public interface DnsHandler {
    * in order. Implementations may prepare the burst as a whole first; this one answers them one by
    * one.
    */
-  default void handleAll(byte[][] queries, InetAddress[] sources, int n, Transport transport, byte[][] responses) {
+  default void handleAll(
+      byte[][] queries, InetAddress[] sources, int n, Transport transport, byte[][] responses) {
     for (int i = 0; i < n; i++) {
       responses[i] = handle(queries[i], sources[i], transport);
     }

@@ -11,7 +11,9 @@ import org.xbill.DNS.OPTRecord;
  */
 public final class Edns {
 
-  /** UDP payload size we advertise and the most we send (DNS Flag Day 2020: no IP fragmentation). */
+  /**
+   * UDP payload size we advertise and the most we send (DNS Flag Day 2020: no IP fragmentation).
+   */
   public static final int OUR_UDP_SIZE = 1232;
 
   /** Limit for UDP responses without EDNS (RFC 1035 4.2.1). */
@@ -19,7 +21,10 @@ public final class Edns {
 
   private Edns() {}
 
-  /** Largest UDP response for a client that advertised {@code payloadSize} (values below 512 mean 512). */
+  /**
+   * Largest UDP response for a client that advertised {@code payloadSize} (values below 512 mean
+   * 512).
+   */
   public static int udpLimit(OPTRecord opt) {
     if (opt == null) {
       return CLASSIC_UDP_SIZE;

@@ -5,14 +5,14 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The common shape of a query, read straight from the wire without building a dnsjava message:
- * a header with QR = 0, opcode QUERY, QDCOUNT = 1, ANCOUNT = NSCOUNT = 0, ARCOUNT 0 or 1; one
+ * The common shape of a query, read straight from the wire without building a dnsjava message: a
+ * header with QR = 0, opcode QUERY, QDCOUNT = 1, ANCOUNT = NSCOUNT = 0, ARCOUNT 0 or 1; one
  * question of class IN with an uncompressed name; at most one OPT record (root owner, version 0)
  * carrying nothing or exactly one well-formed Client Subnet option (RFC 7871 6: family 1 or 2,
  * source prefix within the family, exactly {@code ceil(source / 8)} address bytes, no bits set
- * beyond the prefix, scope 0); and nothing after it. {@link #parse} returns null for anything
- * else, and such a message takes the full path ({@link QueryDecoder}), which knows every rule.
- * So this class never decides an error; it only recognises queries it is sure about.
+ * beyond the prefix, scope 0); and nothing after it. {@link #parse} returns null for anything else,
+ * and such a message takes the full path ({@link QueryDecoder}), which knows every rule. So this
+ * class never decides an error; it only recognises queries it is sure about.
  */
 public final class FastQuery {
 
@@ -29,11 +29,20 @@ public final class FastQuery {
   private final int ecsFamily;
   private final int ecsSource;
   private final int ecsStart;
+
   /** {@link #nameKey()}, made on first use (a query is read by one thread). */
   private String nameKey;
 
-  private FastQuery(byte[] wire, int nameEnd, int qtype, boolean edns, boolean dnssecOk, int udpLimit, int ecsFamily,
-      int ecsSource, int ecsStart) {
+  private FastQuery(
+      byte[] wire,
+      int nameEnd,
+      int qtype,
+      boolean edns,
+      boolean dnssecOk,
+      int udpLimit,
+      int ecsFamily,
+      int ecsSource,
+      int ecsStart) {
     this.wire = wire;
     this.nameEnd = nameEnd;
     this.qtype = qtype;
@@ -48,7 +57,11 @@ public final class FastQuery {
   /** The query in {@code wire}, or null when it is not of the common shape. */
   public static FastQuery parse(byte[] wire) {
     int n = wire.length;
-    if (n < HEADER + 5 || (wire[2] & 0xF8) != 0 || u16(wire, 4) != 1 || u16(wire, 6) != 0 || u16(wire, 8) != 0) {
+    if (n < HEADER + 5
+        || (wire[2] & 0xF8) != 0
+        || u16(wire, 4) != 1
+        || u16(wire, 6) != 0
+        || u16(wire, 8) != 0) {
       return null;
     }
     int additional = u16(wire, 10);
@@ -77,7 +90,9 @@ public final class FastQuery {
     int qtype = u16(wire, p);
     p += 4;
     if (additional == 0) {
-      return p == n ? new FastQuery(wire, nameEnd, qtype, false, false, Edns.CLASSIC_UDP_SIZE, -1, 0, -1) : null;
+      return p == n
+          ? new FastQuery(wire, nameEnd, qtype, false, false, Edns.CLASSIC_UDP_SIZE, -1, 0, -1)
+          : null;
     }
     // OPT: root owner, type, payload size, extended rcode, version, flags, rdlength, options
     if (p + 11 > n || wire[p] != 0 || u16(wire, p + 1) != TYPE_OPT || wire[p + 6] != 0) {
@@ -142,8 +157,8 @@ public final class FastQuery {
   }
 
   /**
-   * The query's EDNS shape, which a response depends on: {@code '-'} without an OPT record,
-   * {@code 'E'} with one, {@code 'D'} with one that has the DO bit.
+   * The query's EDNS shape, which a response depends on: {@code '-'} without an OPT record, {@code
+   * 'E'} with one, {@code 'D'} with one that has the DO bit.
    */
   public char ednsShape() {
     return !edns ? '-' : dnssecOk ? 'D' : 'E';

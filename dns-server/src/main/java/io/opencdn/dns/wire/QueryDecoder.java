@@ -1,6 +1,5 @@
 package io.opencdn.dns.wire;
 
-import io.opencdn.dns.wire.Transport;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.List;
@@ -16,16 +15,16 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * First stage after the listener: parses a message with dnsjava and checks that it is a query
- * this server answers. In order:
+ * First stage after the listener: parses a message with dnsjava and checks that it is a query this
+ * server answers. In order:
  *
  * <ol>
  *   <li>shorter than a header (12 bytes), or a response (QR set): dropped, never answered;
- *   <li>unparseable: FORMERR echoing the ID (RFC 1035 4.1.1); an invalid Client Subnet option
- *       is a parse error too (RFC 7871 7.1.2);
+ *   <li>unparseable: FORMERR echoing the ID (RFC 1035 4.1.1); an invalid Client Subnet option is a
+ *       parse error too (RFC 7871 7.1.2);
  *   <li>opcode other than QUERY: NOTIMP;
- *   <li>QDCOUNT other than 1, several OPT records, several Client Subnet options: FORMERR
- *       (RFC 6891 6.1.1, RFC 7871 6);
+ *   <li>QDCOUNT other than 1, several OPT records, several Client Subnet options: FORMERR (RFC 6891
+ *       6.1.1, RFC 7871 6);
  *   <li>EDNS version above 0: BADVERS (RFC 6891 6.1.3);
  *   <li>class other than IN, or a zone transfer: REFUSED.
  * </ol>
@@ -50,15 +49,19 @@ public final class QueryDecoder {
     } catch (IOException | RuntimeException e) {
       return new Decoded.Reply(Responses.formErr(wire), Edns.CLASSIC_UDP_SIZE);
     }
-    List<Record> opts = query.getSection(Section.ADDITIONAL).stream().filter(r -> r.getType() == Type.OPT).toList();
+    List<Record> opts =
+        query.getSection(Section.ADDITIONAL).stream().filter(r -> r.getType() == Type.OPT).toList();
     OPTRecord opt = opts.isEmpty() ? null : (OPTRecord) opts.get(0);
     int udpLimit = Edns.udpLimit(opt);
     int opcode = query.getHeader().getOpcode();
     if (opcode != Opcode.QUERY) {
       return reply(query, Rcode.NOTIMP, opt, udpLimit);
     }
-    // dnsjava may accept a header count its parser did not fill (e.g. an unknown label type): no question is FORMERR
-    if (query.getHeader().getCount(Section.QUESTION) != 1 || query.getQuestion() == null || opts.size() > 1) {
+    // dnsjava may accept a header count its parser did not fill (e.g. an unknown label type): no
+    // question is FORMERR
+    if (query.getHeader().getCount(Section.QUESTION) != 1
+        || query.getQuestion() == null
+        || opts.size() > 1) {
       return reply(query, Rcode.FORMERR, opt, udpLimit);
     }
     if (opt != null && opt.getVersion() > 0) {
@@ -79,7 +82,8 @@ public final class QueryDecoder {
     if (question.getDClass() != DClass.IN || type == Type.AXFR || type == Type.IXFR) {
       return reply(query, Rcode.REFUSED, opt, udpLimit);
     }
-    return new Decoded.Query(new Request(query, question, source, transport, opt != null, udpLimit, subnet));
+    return new Decoded.Query(
+        new Request(query, question, source, transport, opt != null, udpLimit, subnet));
   }
 
   private static Decoded reply(Message query, int rcode, OPTRecord opt, int udpLimit) {

@@ -1,6 +1,5 @@
 package io.opencdn.dns.wire;
 
-import io.opencdn.dns.wire.Transport;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import org.xbill.DNS.Message;
@@ -8,8 +7,8 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 
 /**
- * A decoded, validated query: exactly one question of class IN with opcode QUERY, and what
- * EDNS (RFC 6891) and Client Subnet (RFC 7871) said about the client.
+ * A decoded, validated query: exactly one question of class IN with opcode QUERY, and what EDNS
+ * (RFC 6891) and Client Subnet (RFC 7871) said about the client.
  *
  * @param message the parsed query
  * @param question its only question
@@ -20,11 +19,17 @@ import org.xbill.DNS.Record;
  * @param subnet the Client Subnet option, or null when the query had none
  */
 public record Request(
-    Message message, Record question, InetAddress resolver, Transport transport,
-    boolean edns, int udpLimit, ClientSubnet subnet) {
+    Message message,
+    Record question,
+    InetAddress resolver,
+    Transport transport,
+    boolean edns,
+    int udpLimit,
+    ClientSubnet subnet) {
 
   /** Resolver prefixes hashed when there is no Client Subnet option: /24 for IPv4, /56 for IPv6. */
   public static final int RESOLVER_PREFIX_V4 = 24;
+
   public static final int RESOLVER_PREFIX_V6 = 56;
 
   public Name name() {

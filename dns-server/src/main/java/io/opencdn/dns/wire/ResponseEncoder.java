@@ -1,14 +1,13 @@
 package io.opencdn.dns.wire;
 
-import io.opencdn.dns.wire.Transport;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Section;
 
 /**
- * Last stage: adds the OPT record (with the echoed Client Subnet option and the DO bit copied) when the query had one
- * and serialises. Over UDP the message is cut to the client's limit; dnsjava drops whole RRsets
- * that do not fit and sets TC (RFC 2181 9, RFC 1035 4.2.1) while keeping the OPT record. TCP
- * responses are never truncated.
+ * Last stage: adds the OPT record (with the echoed Client Subnet option and the DO bit copied) when
+ * the query had one and serialises. Over UDP the message is cut to the client's limit; dnsjava
+ * drops whole RRsets that do not fit and sets TC (RFC 2181 9, RFC 1035 4.2.1) while keeping the OPT
+ * record. TCP responses are never truncated.
  */
 public final class ResponseEncoder {
 
@@ -24,9 +23,11 @@ public final class ResponseEncoder {
    */
   public static byte[] encode(Message response, Request request, int rcode, int scope) {
     if (request.edns()) {
-      response.addRecord(request.subnet() == null
-          ? Edns.responseOpt(rcode, request.dnssecOk())
-          : Edns.responseOpt(rcode, request.dnssecOk(), request.subnet().echo(scope)), Section.ADDITIONAL);
+      response.addRecord(
+          request.subnet() == null
+              ? Edns.responseOpt(rcode, request.dnssecOk())
+              : Edns.responseOpt(rcode, request.dnssecOk(), request.subnet().echo(scope)),
+          Section.ADDITIONAL);
     }
     return encode(response, request.transport(), request.udpLimit());
   }

@@ -14,7 +14,10 @@ public sealed interface Lookup {
   /** The node (or the wildcard that matched, expanded to the query name) has the type. */
   record Found(List<RRset> sets, boolean wildcard) implements Lookup {}
 
-  /** The node has a CNAME and the query asked for another type; the record is expanded for wildcards. */
+  /**
+   * The node has a CNAME and the query asked for another type; the record is expanded for
+   * wildcards.
+   */
   record Cname(CNAMERecord cname, boolean wildcard) implements Lookup {}
 
   /** The name lies at or below a zone cut: refer to the child's name servers. */

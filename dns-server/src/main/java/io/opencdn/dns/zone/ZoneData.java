@@ -15,40 +15,47 @@ import org.xbill.DNS.Type;
 
 /**
  * One authoritative zone as an immutable index, safe to read from any number of threads without
- * locks. Replaces dnsjava's {@code Zone} for lookups because that class takes a lock per lookup
- * and gets RFC 4592 wrong: it does not know empty non-terminals (answers them NXDOMAIN or from a
+ * locks. Replaces dnsjava's {@code Zone} for lookups because that class takes a lock per lookup and
+ * gets RFC 4592 wrong: it does not know empty non-terminals (answers them NXDOMAIN or from a
  * wildcard above) and synthesises from a wildcard above the closest encloser.
  *
- * <p>Lookup (RFC 1034 4.3.2 step 3, RFC 4592 3.3): walk down from the apex one label at a time;
- * a node with NS below the apex is a zone cut (referral, except for DS at the cut itself, which
- * the parent answers); the deepest existing node is the closest encloser; when the query name
- * itself does not exist, only {@code *.<closest encloser>} may synthesise the answer. Empty
- * non-terminals (names that exist only because a descendant has records) are nodes without
- * RRsets: NODATA, never NXDOMAIN, never a wildcard match.
+ * <p>Lookup (RFC 1034 4.3.2 step 3, RFC 4592 3.3): walk down from the apex one label at a time; a
+ * node with NS below the apex is a zone cut (referral, except for DS at the cut itself, which the
+ * parent answers); the deepest existing node is the closest encloser; when the query name itself
+ * does not exist, only {@code *.<closest encloser>} may synthesise the answer. Empty non-terminals
+ * (names that exist only because a descendant has records) are nodes without RRsets: NODATA, never
+ * NXDOMAIN, never a wildcard match.
  */
 public final class ZoneData {
 
   private final Name origin;
   private final SOARecord soa;
   private final RRset apexNs;
+
   /** Every existing name (with records or an empty non-terminal) -> its RRsets by type. */
   private final Map<Name, Map<Integer, RRset>> nodes;
+
   /** Parent name -> the RRsets of {@code *.parent}. */
   private final Map<Name, Map<Integer, RRset>> wildcards;
 
   /**
    * Indexes {@code records}, which must all lie at or below {@code origin}.
    *
-   * @throws IllegalArgumentException when the apex has no SOA or no NS record, or a record lies outside
+   * @throws IllegalArgumentException when the apex has no SOA or no NS record, or a record lies
+   *     outside
    */
   public ZoneData(Name origin, List<Record> records) {
     this.origin = origin;
     Map<Name, Map<Integer, RRset>> byName = new HashMap<>();
     for (Record r : records) {
       if (!r.getName().subdomain(origin)) {
-        throw new IllegalArgumentException("record " + r.getName() + " lies outside the zone " + origin);
+        throw new IllegalArgumentException(
+            "record " + r.getName() + " lies outside the zone " + origin);
       }
-      byName.computeIfAbsent(r.getName(), n -> new TreeMap<>()).computeIfAbsent(r.getRRsetType(), t -> new RRset()).addRR(r);
+      byName
+          .computeIfAbsent(r.getName(), n -> new TreeMap<>())
+          .computeIfAbsent(r.getRRsetType(), t -> new RRset())
+          .addRR(r);
     }
     Map<Integer, RRset> apex = byName.get(origin);
     if (apex == null || apex.get(Type.SOA) == null) {
@@ -61,17 +68,18 @@ public final class ZoneData {
     this.apexNs = apex.get(Type.NS);
     Map<Name, Map<Integer, RRset>> all = new HashMap<>();
     Map<Name, Map<Integer, RRset>> wild = new HashMap<>();
-    byName.forEach((name, sets) -> {
-      all.put(name, Collections.unmodifiableMap(sets));
-      if (name.isWild() && !name.equals(origin)) {
-        wild.put(new Name(name, 1), Collections.unmodifiableMap(sets));
-      }
-      // empty non-terminals: every ancestor down to the apex exists
-      for (Name n = name; n.labels() > origin.labels(); ) {
-        n = new Name(n, 1);
-        all.putIfAbsent(n, Map.of());
-      }
-    });
+    byName.forEach(
+        (name, sets) -> {
+          all.put(name, Collections.unmodifiableMap(sets));
+          if (name.isWild() && !name.equals(origin)) {
+            wild.put(new Name(name, 1), Collections.unmodifiableMap(sets));
+          }
+          // empty non-terminals: every ancestor down to the apex exists
+          for (Name n = name; n.labels() > origin.labels(); ) {
+            n = new Name(n, 1);
+            all.putIfAbsent(n, Map.of());
+          }
+        });
     this.nodes = Map.copyOf(all);
     this.wildcards = Map.copyOf(wild);
   }
@@ -88,7 +96,10 @@ public final class ZoneData {
     return apexNs;
   }
 
-  /** The RRset stored at exactly {@code name} (no wildcard, ignores zone cuts: used for glue), or null. */
+  /**
+   * The RRset stored at exactly {@code name} (no wildcard, ignores zone cuts: used for glue), or
+   * null.
+   */
   public RRset find(Name name, int type) {
     Map<Integer, RRset> node = nodes.get(name);
     return node == null ? null : node.get(type);
@@ -99,7 +110,10 @@ public final class ZoneData {
     return nodes.keySet();
   }
 
-  /** The types of the RRsets stored at exactly {@code name} (empty for an empty non-terminal), or null when it does not exist. */
+  /**
+   * The types of the RRsets stored at exactly {@code name} (empty for an empty non-terminal), or
+   * null when it does not exist.
+   */
   public java.util.Set<Integer> types(Name name) {
     Map<Integer, RRset> node = nodes.get(name);
     return node == null ? null : node.keySet();
@@ -110,7 +124,10 @@ public final class ZoneData {
     return nodes.containsKey(name);
   }
 
-  /** Looks up {@code qname} (at or below the origin) and {@code type}; {@code Type.ANY} yields one RRset (RFC 8482). */
+  /**
+   * Looks up {@code qname} (at or below the origin) and {@code type}; {@code Type.ANY} yields one
+   * RRset (RFC 8482).
+   */
   public Lookup lookup(Name qname, int type) {
     int originLabels = origin.labels();
     int labels = qname.labels();

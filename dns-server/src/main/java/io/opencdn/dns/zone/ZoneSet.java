@@ -13,9 +13,9 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 
 /**
- * The authoritative zones, loaded from BIND master files (RFC 1035 5) with dnsjava's
- * {@link Master} into immutable {@link ZoneData} indexes. Immutable; lookups are thread-safe and
- * lock-free. A reload builds a new {@code ZoneSet} and swaps it in whole.
+ * The authoritative zones, loaded from BIND master files (RFC 1035 5) with dnsjava's {@link Master}
+ * into immutable {@link ZoneData} indexes. Immutable; lookups are thread-safe and lock-free. A
+ * reload builds a new {@code ZoneSet} and swaps it in whole.
  */
 public final class ZoneSet {
 
@@ -30,8 +30,8 @@ public final class ZoneSet {
 
   /**
    * Loads every zone of {@code config}; file names are relative to {@code configLocation}. A
-   * missing file, a syntax error or a zone without SOA/NS is a {@link ConfigException} naming
-   * the file.
+   * missing file, a syntax error or a zone without SOA/NS is a {@link ConfigException} naming the
+   * file.
    */
   public static ZoneSet load(List<DnsConfig.ZoneSource> sources, String configLocation) {
     List<ZoneData> zones = new ArrayList<>();
@@ -48,7 +48,8 @@ public final class ZoneSet {
       Master master = new Master(in, origin);
       for (Record r = master.nextRecord(); r != null; r = master.nextRecord()) {
         if (!r.getName().subdomain(origin)) {
-          throw new ConfigException(location + ": record " + r.getName() + " lies outside the zone " + origin);
+          throw new ConfigException(
+              location + ": record " + r.getName() + " lies outside the zone " + origin);
         }
         records.add(r);
       }

@@ -4,8 +4,9 @@ import static io.opencdn.dns.TestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLocation;
-import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
+import io.opencdn.dns.TestClock;
+import io.opencdn.dns.config.DnsConfig;
 import io.vertx.core.Vertx;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -16,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.opencdn.dns.TestClock;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,13 +29,14 @@ import org.xbill.DNS.Type;
 
 /**
  * A real server with an admin listener: /metrics in Prometheus text, POST /reload guarded by the
- * token, a good zone change served after reload, a bad zone file refused while the old answers
- * keep being served, GET /route explaining from the server's live state.
+ * token, a good zone change served after reload, a bad zone file refused while the old answers keep
+ * being served, GET /route explaining from the server's live state.
  */
 class AdminServerTest {
 
   static final String TOKEN = "admin-test-token-0123456789";
-  static final String ZONE = """
+  static final String ZONE =
+      """
       $ORIGIN r.test.
       $TTL 300
       @ IN SOA ns1 hostmaster 1 3600 600 604800 60
@@ -54,7 +55,9 @@ class AdminServerTest {
   @BeforeEach
   void start() throws Exception {
     Files.writeString(dir.resolve("r.test.zone"), ZONE);
-    Files.writeString(dir.resolve("dns.yaml"), """
+    Files.writeString(
+        dir.resolve("dns.yaml"),
+        """
         listen: 127.0.0.1:0
         zones: [{origin: r.test., file: r.test.zone}, {origin: cdn.test., file: classpath:demo/cdn.test.zone}]
         routing: [{name: www.cdn.test., ttl: 20}]
@@ -63,7 +66,8 @@ class AdminServerTest {
           - {id: us-east, latitude: 39.04, longitude: -77.49, ipv4: 127.0.0.11, capacity: 100, load: 40}
         rrl: {enabled: false}
         admin: {listen: 127.0.0.1:0, token: %s}
-        """.formatted(TOKEN));
+        """
+            .formatted(TOKEN));
     String location = dir.resolve("dns.yaml").toString();
     DnsConfig config = ConfigLocation.load(location, DnsConfig.class);
     vertx = Vertx.vertx();
@@ -89,8 +93,11 @@ class AdminServerTest {
   }
 
   private HttpResponse<String> http(String method, String path, String token) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.operations().adminPort() + path))
-        .method(method, HttpRequest.BodyPublishers.noBody()).timeout(java.time.Duration.ofSeconds(10));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.operations().adminPort() + path))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .timeout(java.time.Duration.ofSeconds(10));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -103,7 +110,8 @@ class AdminServerTest {
     udp("nothere.r.test.", Type.A);
     HttpResponse<String> r = http("GET", "/metrics", null);
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
     assertThat(r.body())
         .contains("# TYPE dns_queries_total counter")
         .contains("dns_queries_total{rcode=\"NOERROR\",transport=\"udp\",type=\"A\"} 1.0")
@@ -115,9 +123,16 @@ class AdminServerTest {
 
   @Test
   void aScrapeThatFailsIsAnsweredWith500() throws Exception {
-    server.handler().metrics().registry().getPrometheusRegistry().register((io.prometheus.metrics.model.registry.Collector) () -> {
-      throw new IllegalStateException("broken meter");
-    });
+    server
+        .handler()
+        .metrics()
+        .registry()
+        .getPrometheusRegistry()
+        .register(
+            (io.prometheus.metrics.model.registry.Collector)
+                () -> {
+                  throw new IllegalStateException("broken meter");
+                });
     HttpResponse<String> r = http("GET", "/metrics", null);
     assertThat(r.statusCode()).isEqualTo(500);
     assertThat(r.body()).contains("broken meter");
@@ -127,27 +142,34 @@ class AdminServerTest {
   @Test
   void reloadNeedsTheTokenServesTheNewZoneAndRefusesABadOne() throws Exception {
     assertThat(udp("new.r.test.", Type.A).getRcode()).isEqualTo(Rcode.NXDOMAIN);
-    Files.writeString(dir.resolve("r.test.zone"), ZONE.replace("@ IN SOA ns1 hostmaster 1", "@ IN SOA ns1 hostmaster 2")
-        + "new IN A 192.0.2.2\n");
+    Files.writeString(
+        dir.resolve("r.test.zone"),
+        ZONE.replace("@ IN SOA ns1 hostmaster 1", "@ IN SOA ns1 hostmaster 2")
+            + "new IN A 192.0.2.2\n");
     assertThat(http("POST", "/reload", null).statusCode()).isEqualTo(401);
     assertThat(http("POST", "/reload", "wrong-token-wrong-token").statusCode()).isEqualTo(401);
     assertThat(http("GET", "/reload", TOKEN).statusCode()).isEqualTo(405);
-    assertThat(udp("new.r.test.", Type.A).getRcode()).as("nothing reloaded yet").isEqualTo(Rcode.NXDOMAIN);
+    assertThat(udp("new.r.test.", Type.A).getRcode())
+        .as("nothing reloaded yet")
+        .isEqualTo(Rcode.NXDOMAIN);
 
     HttpResponse<String> ok = http("POST", "/reload", TOKEN);
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(ok.body()).contains("r.test./2");
-    assertThat(section(udp("new.r.test.", Type.A), Section.ANSWER)).containsExactly("new.r.test. 300 IN A 192.0.2.2");
+    assertThat(section(udp("new.r.test.", Type.A), Section.ANSWER))
+        .containsExactly("new.r.test. 300 IN A 192.0.2.2");
 
     Files.writeString(dir.resolve("r.test.zone"), "@ IN NS ns1\nthis is not a zone file\n");
     HttpResponse<String> refused = http("POST", "/reload", TOKEN);
     assertThat(refused.statusCode()).isEqualTo(409);
     assertThat(refused.body()).startsWith("refused: ").contains("r.test.zone");
-    assertThat(section(udp("new.r.test.", Type.A), Section.ANSWER)).as("old state keeps serving")
+    assertThat(section(udp("new.r.test.", Type.A), Section.ANSWER))
+        .as("old state keeps serving")
         .containsExactly("new.r.test. 300 IN A 192.0.2.2");
 
     assertThat(http("GET", "/metrics", null).body())
-        .contains("dns_reloads_total{result=\"ok\"} 1.0", "dns_reloads_total{result=\"failed\"} 1.0");
+        .contains(
+            "dns_reloads_total{result=\"ok\"} 1.0", "dns_reloads_total{result=\"failed\"} 1.0");
   }
 
   /** Keeps INFO and WARN lines. */
@@ -160,9 +182,14 @@ class AdminServerTest {
     }
 
     @Override
-    protected void handleNormalizedLoggingCall(org.slf4j.event.Level level, org.slf4j.Marker marker, String pattern,
-        Object[] args, Throwable t) {
-      lines.add(level + " " + org.slf4j.helpers.MessageFormatter.arrayFormat(pattern, args).getMessage());
+    protected void handleNormalizedLoggingCall(
+        org.slf4j.event.Level level,
+        org.slf4j.Marker marker,
+        String pattern,
+        Object[] args,
+        Throwable t) {
+      lines.add(
+          level + " " + org.slf4j.helpers.MessageFormatter.arrayFormat(pattern, args).getMessage());
     }
 
     @Override
@@ -227,9 +254,12 @@ class AdminServerTest {
         http("POST", "/reload", null);
       }
 
-      assertThat(log.lines.get(0)).isEqualTo("WARN admin call refused: 127.0.0.1 \"POST /reload\" 401");
+      assertThat(log.lines.get(0))
+          .isEqualTo("WARN admin call refused: 127.0.0.1 \"POST /reload\" 401");
       assertThat(log.lines.get(1)).isEqualTo("INFO admin: 127.0.0.1 \"POST /reload\" 200");
-      assertThat(log.lines).as("refusals logged at most 10 a second (of the server's clock)").hasSize(2 + 9);
+      assertThat(log.lines)
+          .as("refusals logged at most 10 a second (of the server's clock)")
+          .hasSize(2 + 9);
       clock.advance(1000);
       http("POST", "/reload", null);
       assertThat(log.lines).hasSize(12);
@@ -244,26 +274,35 @@ class AdminServerTest {
   void routeExplainsAClientFromTheServersLiveStateWithTheToken() throws Exception {
     HttpResponse<String> london = http("GET", "/route?client=81.2.69.1", TOKEN);
     assertThat(london.statusCode()).isEqualTo(200);
-    assertThat(london.body()).contains("client   81.2.69.1 (as ECS /24)", "answer   A [127.0.0.11 (us-east)]", "40/100")
+    assertThat(london.body())
+        .contains("client   81.2.69.1 (as ECS /24)", "answer   A [127.0.0.11 (us-east)]", "40/100")
         .containsPattern("eu-west .* DRAINING .* filtered");
-    assertThat(section(udp("www.cdn.test.", Type.A), Section.ANSWER)).as("what the server answers")
+    assertThat(section(udp("www.cdn.test.", Type.A), Section.ANSWER))
+        .as("what the server answers")
         .containsExactly("www.cdn.test. 20 IN A 127.0.0.11");
-    assertThat(http("GET", "/route?client=2001:218::1&name=www.cdn.test.&prefix=48", TOKEN).body()).contains("(as ECS /48)");
+    assertThat(http("GET", "/route?client=2001:218::1&name=www.cdn.test.&prefix=48", TOKEN).body())
+        .contains("(as ECS /48)");
 
     assertThat(http("GET", "/route?client=81.2.69.1", null).statusCode()).isEqualTo(401);
     assertThat(http("POST", "/route?client=81.2.69.1", TOKEN).statusCode()).isEqualTo(405);
     HttpResponse<String> bad = http("GET", "/route?client=nope", TOKEN);
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.body()).isEqualTo("bad request: not an IP address: 'nope'\n");
-    assertThat(http("GET", "/route?client=81.2.69.1&prefix=40", TOKEN).body()).isEqualTo("bad request: prefix 40: expected 1..32\n");
+    assertThat(http("GET", "/route?client=81.2.69.1&prefix=40", TOKEN).body())
+        .isEqualTo("bad request: prefix 40: expected 1..32\n");
     assertThat(http("GET", "/route?client=81.2.69.1&prefix=x", TOKEN).statusCode()).isEqualTo(400);
-    assertThat(http("GET", "/route?client=81.2.69.1&name=host.r.test.", TOKEN).body()).contains("not a geo-routed name");
+    assertThat(http("GET", "/route?client=81.2.69.1&name=host.r.test.", TOKEN).body())
+        .contains("not a geo-routed name");
   }
 
   @Test
   void aRouteExplanationFollowsAReloadOfTheRoutes() throws Exception {
-    Files.writeString(dir.resolve("dns.yaml"), Files.readString(dir.resolve("dns.yaml"))
-        .replace("routing: [{name: www.cdn.test., ttl: 20}]", "routing: [{name: www.cdn.test., ttl: 45}]"));
+    Files.writeString(
+        dir.resolve("dns.yaml"),
+        Files.readString(dir.resolve("dns.yaml"))
+            .replace(
+                "routing: [{name: www.cdn.test., ttl: 20}]",
+                "routing: [{name: www.cdn.test., ttl: 45}]"));
     assertThat(http("POST", "/reload", TOKEN).statusCode()).isEqualTo(200);
     assertThat(http("GET", "/route?client=81.2.69.1", TOKEN).body()).contains("TTL 45 s");
   }
@@ -274,20 +313,32 @@ class AdminServerTest {
     assertThat(same.body()).doesNotContain("not applied");
 
     String yaml = Files.readString(dir.resolve("dns.yaml"));
-    Files.writeString(dir.resolve("dns.yaml"), yaml.replace("rrl: {enabled: false}", "rrl: {enabled: true}")
-        .replace("state: DRAINING", "state: ACTIVE") + "threads: 3\ntcp: {idleSeconds: 20}\nprobeTargets: {allowPrivate: true}\n");
+    Files.writeString(
+        dir.resolve("dns.yaml"),
+        yaml.replace("rrl: {enabled: false}", "rrl: {enabled: true}")
+                .replace("state: DRAINING", "state: ACTIVE")
+            + "threads: 3\ntcp: {idleSeconds: 20}\nprobeTargets: {allowPrivate: true}\n");
     HttpResponse<String> changed = http("POST", "/reload", TOKEN);
 
     assertThat(changed.statusCode()).isEqualTo(200);
-    assertThat(changed.body()).contains("r.test./1").endsWith("; not applied until a restart: edges, rrl, threads, tcp, probeTargets\n");
+    assertThat(changed.body())
+        .contains("r.test./1")
+        .endsWith("; not applied until a restart: edges, rrl, threads, tcp, probeTargets\n");
   }
 
   @Test
   void reloadEntryPointRefusesABadConfigAndKeepsServing() throws Exception {
     Files.writeString(dir.resolve("dns.yaml"), "listen: 127.0.0.1:0\nzones: []\n");
-    Throwable failure = server.reload().toCompletionStage().toCompletableFuture().handle((v, e) -> e).get(10, TimeUnit.SECONDS);
+    Throwable failure =
+        server
+            .reload()
+            .toCompletionStage()
+            .toCompletableFuture()
+            .handle((v, e) -> e)
+            .get(10, TimeUnit.SECONDS);
     assertThat(failure).isNotNull();
     assertThat(failure.getMessage()).contains("zones");
-    assertThat(section(udp("host.r.test.", Type.A), Section.ANSWER)).containsExactly("host.r.test. 300 IN A 192.0.2.1");
+    assertThat(section(udp("host.r.test.", Type.A), Section.ANSWER))
+        .containsExactly("host.r.test. 300 IN A 192.0.2.1");
   }
 }

@@ -4,14 +4,13 @@ import static io.opencdn.dns.TestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.cluster.EdgeState;
-import io.opencdn.dns.DnsServer;
-import io.opencdn.dns.config.DnsConfig;
-import io.opencdn.dns.wire.Transport;
 import io.opencdn.dns.TestClock;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.geo.LocationCache;
 import io.opencdn.dns.routing.EdgeSnapshot;
 import io.opencdn.dns.routing.SnapshotHolder;
 import io.opencdn.dns.wire.FastQuery;
+import io.opencdn.dns.wire.Transport;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.util.HexFormat;
@@ -24,11 +23,11 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * The fast path ({@link FastQuery}, {@link FastAnswerer}, {@link KeptResponses}) against the full path, on the
- * same handler: for thousands of random queries (names in mixed case, A/AAAA/other types, RD, CD
- * and AD bits, with and without EDNS, payload sizes, Client Subnet options of both families and
- * every prefix length, some invalid; IPv4 and IPv6 resolvers; UDP and TCP) the two must produce
- * the same bytes. And the fast path must actually be taken for the common shapes.
+ * The fast path ({@link FastQuery}, {@link FastAnswerer}, {@link KeptResponses}) against the full
+ * path, on the same handler: for thousands of random queries (names in mixed case, A/AAAA/other
+ * types, RD, CD and AD bits, with and without EDNS, payload sizes, Client Subnet options of both
+ * families and every prefix length, some invalid; IPv4 and IPv6 resolvers; UDP and TCP) the two
+ * must produce the same bytes. And the fast path must actually be taken for the common shapes.
  */
 class FastPathTest {
 
@@ -40,10 +39,21 @@ class FastPathTest {
 
   @BeforeEach
   void setUp() {
-    edges = new SnapshotHolder(new EdgeSnapshot(List.of(
-        edge("us-east", 39.04, -77.49, "127.0.0.11", "fd00::11", EdgeState.ACTIVE, true),
-        edge("eu-west", 50.11, 8.68, "127.0.0.12", "fd00::12", EdgeState.ACTIVE, true),
-        edge("ap-northeast", 35.68, 139.69, "127.0.0.13", null, EdgeState.ACTIVE, true))));
+    edges =
+        new SnapshotHolder(
+            new EdgeSnapshot(
+                List.of(
+                    edge(
+                        "us-east", 39.04, -77.49, "127.0.0.11", "fd00::11", EdgeState.ACTIVE, true),
+                    edge("eu-west", 50.11, 8.68, "127.0.0.12", "fd00::12", EdgeState.ACTIVE, true),
+                    edge(
+                        "ap-northeast",
+                        35.68,
+                        139.69,
+                        "127.0.0.13",
+                        null,
+                        EdgeState.ACTIVE,
+                        true))));
     handler = handler(testConfig(), TEST_CONFIG, edges);
   }
 
@@ -54,18 +64,22 @@ class FastPathTest {
     int cases = 6000;
     for (int i = 0; i < cases; i++) {
       byte[] query = randomQuery(rnd);
-      InetAddress resolver = rnd.nextInt(4) == 0 ? ip("2001:db8::" + Integer.toHexString(rnd.nextInt(65536)))
-          : ip((1 + rnd.nextInt(222)) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256) + ".7");
+      InetAddress resolver =
+          rnd.nextInt(4) == 0
+              ? ip("2001:db8::" + Integer.toHexString(rnd.nextInt(65536)))
+              : ip((1 + rnd.nextInt(222)) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256) + ".7");
       Transport transport = rnd.nextInt(5) == 0 ? Transport.TCP : Transport.UDP;
       FastQuery fq = FastQuery.parse(query);
-      if (fq != null && handler.stage().fast().answer(fq, resolver, transport == Transport.UDP) != null) {
+      if (fq != null
+          && handler.stage().fast().answer(fq, resolver, transport == Transport.UDP) != null) {
         fast++;
       }
       handler.fastPath(true);
       byte[] viaFast = handler.handle(query, resolver, transport);
       handler.fastPath(false);
       byte[] viaFull = handler.handle(query, resolver, transport);
-      String what = "query " + HexFormat.of().formatHex(query) + " from " + resolver + " over " + transport;
+      String what =
+          "query " + HexFormat.of().formatHex(query) + " from " + resolver + " over " + transport;
       assertThat(viaFast).as(what).isEqualTo(viaFull);
     }
     assertThat(fast).as("queries answered by the fast path").isGreaterThan(cases / 4);
@@ -79,7 +93,10 @@ class FastPathTest {
     List<byte[]> networks = new java.util.ArrayList<>();
     networks.add(new byte[] {81, 2, 69});
     for (int i = 0; i < 60; i++) {
-      networks.add(new byte[] {(byte) (1 + rnd.nextInt(222)), (byte) rnd.nextInt(256), (byte) rnd.nextInt(256)});
+      networks.add(
+          new byte[] {
+            (byte) (1 + rnd.nextInt(222)), (byte) rnd.nextInt(256), (byte) rnd.nextInt(256)
+          });
     }
     EdgeSnapshot all = edges.current();
     for (int round = 0; round < 4; round++) {
@@ -94,15 +111,26 @@ class FastPathTest {
         byte[] viaFast = h.handle(query, resolver, Transport.UDP);
         h.fastPath(false);
         byte[] viaFull = h.handle(query, resolver, Transport.UDP);
-        assertThat(viaFast).as("round " + round + " query " + HexFormat.of().formatHex(query)).isEqualTo(viaFull);
+        assertThat(viaFast)
+            .as("round " + round + " query " + HexFormat.of().formatHex(query))
+            .isEqualTo(viaFull);
       }
       h.fastPath(true);
-      Message london = new Message(h.handle(query(1, "www.cdn.test", Type.A, 0, true, 1232, ecsV4(24, new byte[] {81, 2, 69})),
-          ip("192.0.2.1"), Transport.UDP));
-      assertThat(section(london, Section.ANSWER)).as("London in round " + round)
-          .containsExactly(round == 2 ? "www.cdn.test. 20 IN A 127.0.0.11" : "www.cdn.test. 20 IN A 127.0.0.12");
+      Message london =
+          new Message(
+              h.handle(
+                  query(
+                      1, "www.cdn.test", Type.A, 0, true, 1232, ecsV4(24, new byte[] {81, 2, 69})),
+                  ip("192.0.2.1"),
+                  Transport.UDP));
+      assertThat(section(london, Section.ANSWER))
+          .as("London in round " + round)
+          .containsExactly(
+              round == 2 ? "www.cdn.test. 20 IN A 127.0.0.11" : "www.cdn.test. 20 IN A 127.0.0.12");
     }
-    assertThat(located.slot(ip("81.2.69.0")).kept()).as("a decision kept for London's /24").isNotNull();
+    assertThat(located.slot(ip("81.2.69.0")).kept())
+        .as("a decision kept for London's /24")
+        .isNotNull();
   }
 
   @Test
@@ -116,7 +144,10 @@ class FastPathTest {
     Random rnd = new Random(11);
     List<byte[]> networks = new java.util.ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      networks.add(new byte[] {(byte) (1 + rnd.nextInt(222)), (byte) rnd.nextInt(256), (byte) rnd.nextInt(256)});
+      networks.add(
+          new byte[] {
+            (byte) (1 + rnd.nextInt(222)), (byte) rnd.nextInt(256), (byte) rnd.nextInt(256)
+          });
     }
     EdgeSnapshot all = edges.current();
     byte[][] queries = new byte[64][];
@@ -130,24 +161,53 @@ class FastPathTest {
         for (int i = 0; i < n; i++) {
           int kind = rnd.nextInt(10);
           byte[] net = networks.get(rnd.nextInt(networks.size()));
-          queries[i] = kind < 5 ? query(rnd.nextInt(65536), "www.cdn.test", rnd.nextInt(5) == 0 ? Type.AAAA : Type.A, 0x01, true, 1232,
-              ecsV4(24, net))
-              : kind < 9 ? randomQuery(rnd)
-              : java.util.Arrays.copyOf(randomQuery(rnd), 5 + rnd.nextInt(20)); // cut short: malformed
-          sources[i] = kind == 6 ? ip("2001:db8::" + Integer.toHexString(rnd.nextInt(65536)))
-              : ip((net[0] & 0xff) + "." + (net[1] & 0xff) + "." + (net[2] & 0xff) + "." + (1 + rnd.nextInt(250)));
+          queries[i] =
+              kind < 5
+                  ? query(
+                      rnd.nextInt(65536),
+                      "www.cdn.test",
+                      rnd.nextInt(5) == 0 ? Type.AAAA : Type.A,
+                      0x01,
+                      true,
+                      1232,
+                      ecsV4(24, net))
+                  : kind < 9
+                      ? randomQuery(rnd)
+                      : java.util.Arrays.copyOf(
+                          randomQuery(rnd), 5 + rnd.nextInt(20)); // cut short: malformed
+          sources[i] =
+              kind == 6
+                  ? ip("2001:db8::" + Integer.toHexString(rnd.nextInt(65536)))
+                  : ip(
+                      (net[0] & 0xff)
+                          + "."
+                          + (net[1] & 0xff)
+                          + "."
+                          + (net[2] & 0xff)
+                          + "."
+                          + (1 + rnd.nextInt(250)));
         }
         bursts.handleAll(queries, sources, n, Transport.UDP, responses);
         for (int i = 0; i < n; i++) {
           byte[] alone = single.handle(queries[i], sources[i], Transport.UDP);
-          assertThat(responses[i]).as("round " + round + " query " + HexFormat.of().formatHex(queries[i]) + " from " + sources[i])
+          assertThat(responses[i])
+              .as(
+                  "round "
+                      + round
+                      + " query "
+                      + HexFormat.of().formatHex(queries[i])
+                      + " from "
+                      + sources[i])
               .isEqualTo(alone);
           answered += alone == null ? 0 : 1;
         }
       }
     }
     assertThat(answered).isGreaterThan(4 * 60 * 20);
-    assertThat(caches.get(0).size()).as("networks cached by the burst handler").isEqualTo(caches.get(1).size()).isPositive();
+    assertThat(caches.get(0).size())
+        .as("networks cached by the burst handler")
+        .isEqualTo(caches.get(1).size())
+        .isPositive();
     assertThat(bursts.queries()).isEqualTo(single.queries());
   }
 
@@ -157,34 +217,56 @@ class FastPathTest {
     // path, then the template), an error reply; each asked with and without DO, twice
     for (boolean fast : List.of(true, false)) {
       handler.fastPath(fast);
-      for (String[] q : List.of(new String[] {"www.cdn.test", "A"}, new String[] {"cdn.test", "SOA"},
-          new String[] {"nx1.cdn.test", "A"}, new String[] {"nx2.cdn.test", "A"})) {
+      for (String[] q :
+          List.of(
+              new String[] {"www.cdn.test", "A"},
+              new String[] {"cdn.test", "SOA"},
+              new String[] {"nx1.cdn.test", "A"},
+              new String[] {"nx2.cdn.test", "A"})) {
         for (int round = 0; round < 2; round++) {
           for (boolean dnssecOk : List.of(true, false)) {
-            byte[] query = query(7, q[0], Type.value(q[1]), 0x01 | (dnssecOk ? 0x8000 : 0), true, 1232,
-                q[0].startsWith("www") ? ecsV4(24, new byte[] {81, 2, 69}) : null);
+            byte[] query =
+                query(
+                    7,
+                    q[0],
+                    Type.value(q[1]),
+                    0x01 | (dnssecOk ? 0x8000 : 0),
+                    true,
+                    1232,
+                    q[0].startsWith("www") ? ecsV4(24, new byte[] {81, 2, 69}) : null);
             Message r = new Message(handler.handle(query, ip("192.0.2.1"), Transport.UDP));
             assertThat(r.getOPT()).as("%s %s", q[0], q[1]).isNotNull();
-            assertThat((r.getOPT().getFlags() & org.xbill.DNS.ExtendedFlags.DO) != 0).as("DO in the answer to %s %s, DO %s, fast %s",
-                q[0], q[1], dnssecOk, fast).isEqualTo(dnssecOk);
+            assertThat((r.getOPT().getFlags() & org.xbill.DNS.ExtendedFlags.DO) != 0)
+                .as("DO in the answer to %s %s, DO %s, fast %s", q[0], q[1], dnssecOk, fast)
+                .isEqualTo(dnssecOk);
           }
         }
       }
     }
     // NOTIMP (opcode STATUS) and BADVERS (EDNS version 1) keep it too
-    Message status = Message.newQuery(org.xbill.DNS.Record.newRecord(org.xbill.DNS.Name.fromString("cdn.test."), Type.SOA,
-        org.xbill.DNS.DClass.IN));
+    Message status =
+        Message.newQuery(
+            org.xbill.DNS.Record.newRecord(
+                org.xbill.DNS.Name.fromString("cdn.test."), Type.SOA, org.xbill.DNS.DClass.IN));
     status.getHeader().setOpcode(org.xbill.DNS.Opcode.STATUS);
-    status.addRecord(new org.xbill.DNS.OPTRecord(1232, 0, 0, org.xbill.DNS.ExtendedFlags.DO), Section.ADDITIONAL);
+    status.addRecord(
+        new org.xbill.DNS.OPTRecord(1232, 0, 0, org.xbill.DNS.ExtendedFlags.DO),
+        Section.ADDITIONAL);
     Message notimp = new Message(handler.handle(status.toWire(), ip("192.0.2.1"), Transport.UDP));
     assertThat(notimp.getRcode()).isEqualTo(org.xbill.DNS.Rcode.NOTIMP);
-    assertThat(notimp.getOPT().getFlags() & org.xbill.DNS.ExtendedFlags.DO).isEqualTo(org.xbill.DNS.ExtendedFlags.DO);
-    Message v1 = Message.newQuery(org.xbill.DNS.Record.newRecord(org.xbill.DNS.Name.fromString("cdn.test."), Type.SOA,
-        org.xbill.DNS.DClass.IN));
-    v1.addRecord(new org.xbill.DNS.OPTRecord(1232, 0, 1, org.xbill.DNS.ExtendedFlags.DO), Section.ADDITIONAL);
+    assertThat(notimp.getOPT().getFlags() & org.xbill.DNS.ExtendedFlags.DO)
+        .isEqualTo(org.xbill.DNS.ExtendedFlags.DO);
+    Message v1 =
+        Message.newQuery(
+            org.xbill.DNS.Record.newRecord(
+                org.xbill.DNS.Name.fromString("cdn.test."), Type.SOA, org.xbill.DNS.DClass.IN));
+    v1.addRecord(
+        new org.xbill.DNS.OPTRecord(1232, 0, 1, org.xbill.DNS.ExtendedFlags.DO),
+        Section.ADDITIONAL);
     Message badvers = new Message(handler.handle(v1.toWire(), ip("192.0.2.1"), Transport.UDP));
     assertThat(badvers.getRcode()).isEqualTo(org.xbill.DNS.Rcode.BADVERS);
-    assertThat(badvers.getOPT().getFlags() & org.xbill.DNS.ExtendedFlags.DO).isEqualTo(org.xbill.DNS.ExtendedFlags.DO);
+    assertThat(badvers.getOPT().getFlags() & org.xbill.DNS.ExtendedFlags.DO)
+        .isEqualTo(org.xbill.DNS.ExtendedFlags.DO);
   }
 
   @Test
@@ -192,30 +274,65 @@ class FastPathTest {
     // three zones: cdn.test (demo), big.test (a delegation, CNAMEs), wild.test (wildcards, empty
     // non-terminals, a delegation, an SOA whose names lie below the apex)
     DnsConfig cfg = testConfig();
-    DnsConfig protocol = io.opencdn.common.config.ConfigLocation.load(PROTOCOL_CONFIG, DnsConfig.class);
-    for (var setup : List.of(java.util.Map.entry(cfg, TEST_CONFIG), java.util.Map.entry(protocol, PROTOCOL_CONFIG))) {
+    DnsConfig protocol =
+        io.opencdn.common.config.ConfigLocation.load(PROTOCOL_CONFIG, DnsConfig.class);
+    for (var setup :
+        List.of(
+            java.util.Map.entry(cfg, TEST_CONFIG),
+            java.util.Map.entry(protocol, PROTOCOL_CONFIG))) {
       QueryHandler h = handler(setup.getKey(), setup.getValue(), edges);
-      String[] zones = setup.getKey() == cfg ? new String[] {"cdn.test", "big.test"} : new String[] {"wild.test"};
-      String[] existing = {"www", "ns1", "hostmaster", "sub", "b", "a.b", "c", "x.c", "deleg", "ns.deleg", "x.sub", "alias",
-          "multi", "txt", "static", "cn", "y.cn"};
+      String[] zones =
+          setup.getKey() == cfg
+              ? new String[] {"cdn.test", "big.test"}
+              : new String[] {"wild.test"};
+      String[] existing = {
+        "www",
+        "ns1",
+        "hostmaster",
+        "sub",
+        "b",
+        "a.b",
+        "c",
+        "x.c",
+        "deleg",
+        "ns.deleg",
+        "x.sub",
+        "alias",
+        "multi",
+        "txt",
+        "static",
+        "cn",
+        "y.cn"
+      };
       Random rnd = new Random(99);
       int negative = 0;
       int cases = 4000;
       for (int i = 0; i < cases; i++) {
         String zone = zones[rnd.nextInt(zones.length)];
-        String name = switch (rnd.nextInt(6)) {
-          case 0 -> existing[rnd.nextInt(existing.length)] + "." + zone;
-          case 1 -> "nx" + rnd.nextInt(1000) + "." + existing[rnd.nextInt(existing.length)] + "." + zone;
-          case 2 -> randomLabels(rnd, 1 + rnd.nextInt(rnd.nextInt(10) == 0 ? 60 : 3)) + "." + zone;
-          default -> "nx" + rnd.nextInt(1_000_000) + "." + zone;
-        };
+        String name =
+            switch (rnd.nextInt(6)) {
+              case 0 -> existing[rnd.nextInt(existing.length)] + "." + zone;
+              case 1 ->
+                  "nx"
+                      + rnd.nextInt(1000)
+                      + "."
+                      + existing[rnd.nextInt(existing.length)]
+                      + "."
+                      + zone;
+              case 2 ->
+                  randomLabels(rnd, 1 + rnd.nextInt(rnd.nextInt(10) == 0 ? 60 : 3)) + "." + zone;
+              default -> "nx" + rnd.nextInt(1_000_000) + "." + zone;
+            };
         if (name.length() > 253) {
           name = name.substring(name.length() - 253).replaceFirst("^[^.]*\\.", "");
         }
         name = rnd.nextBoolean() ? name.toUpperCase() : name;
         int[] types = {Type.A, Type.AAAA, Type.MX, Type.TXT, Type.DS, Type.NS, Type.ANY};
         int type = types[rnd.nextInt(types.length)];
-        int flags = (rnd.nextBoolean() ? 0x01 : 0) | (rnd.nextInt(4) == 0 ? 0x1000 : 0) | (rnd.nextInt(4) == 0 ? 0x8000 : 0);
+        int flags =
+            (rnd.nextBoolean() ? 0x01 : 0)
+                | (rnd.nextInt(4) == 0 ? 0x1000 : 0)
+                | (rnd.nextInt(4) == 0 ? 0x8000 : 0);
         boolean edns = rnd.nextInt(3) != 0;
         int payload = rnd.nextInt(4) == 0 ? 512 + rnd.nextInt(200) : 1232;
         byte[] query = query(rnd.nextInt(65536), name, type, flags, edns, payload, null);
@@ -228,10 +345,13 @@ class FastPathTest {
         byte[] viaFast = h.handle(query, ip("192.0.2.1"), transport);
         h.fastPath(false);
         byte[] viaFull = h.handle(query, ip("192.0.2.1"), transport);
-        assertThat(viaFast).as("query %s over %s", HexFormat.of().formatHex(query), transport).isEqualTo(viaFull);
+        assertThat(viaFast)
+            .as("query %s over %s", HexFormat.of().formatHex(query), transport)
+            .isEqualTo(viaFull);
       }
       // wild.test answers most missing names from its wildcards: NXDOMAIN only below sub, b, ...
-      assertThat(negative).as("NXDOMAIN written from templates in %s", List.of(zones))
+      assertThat(negative)
+          .as("NXDOMAIN written from templates in %s", List.of(zones))
           .isGreaterThan(setup.getKey() == cfg ? cases / 3 : cases / 50);
     }
   }
@@ -252,7 +372,8 @@ class FastPathTest {
 
   @Test
   void theFastPathAnswersTheGeoNameWithTheNearestEdgeAndTheEcsScope() throws Exception {
-    byte[] query = query(0x1234, "wWw.CDN.test", Type.A, 0x01, true, 1232, ecsV4(24, new byte[] {81, 2, 69}));
+    byte[] query =
+        query(0x1234, "wWw.CDN.test", Type.A, 0x01, true, 1232, ecsV4(24, new byte[] {81, 2, 69}));
     FastQuery fq = FastQuery.parse(query);
     assertThat(fq).isNotNull();
     assertThat(handler.stage().fast().answer(fq, ip("192.0.2.1"), true)).isNotNull();
@@ -260,14 +381,16 @@ class FastPathTest {
     assertThat(r.getHeader().getID()).isEqualTo(0x1234);
     assertThat(r.getQuestion().getName().toString()).isEqualTo("wWw.CDN.test.");
     assertThat(section(r, Section.ANSWER)).containsExactly("wWw.CDN.test. 20 IN A 127.0.0.12");
-    assertThat(r.getOPT().getOptions().get(0).toString()).contains("81.2.69.0/24, scope netmask 22"); // the GeoLite2 network that decided
+    assertThat(r.getOPT().getOptions().get(0).toString())
+        .contains("81.2.69.0/24, scope netmask 22"); // the GeoLite2 network that decided
   }
 
   @Test
   void onlyTheCommonShapeIsParsed() {
     byte[] ok = query(1, "www.cdn.test", Type.A, 0, true, 4096, ecsV4(24, new byte[] {1, 2, 3}));
     assertThat(FastQuery.parse(ok)).isNotNull();
-    assertThat(FastQuery.parse(query(1, "www.cdn.test", Type.A, 0, false, 0, null)).udpLimit()).isEqualTo(512);
+    assertThat(FastQuery.parse(query(1, "www.cdn.test", Type.A, 0, false, 0, null)).udpLimit())
+        .isEqualTo(512);
     assertThat(FastQuery.parse(ok).udpLimit()).isEqualTo(1232);
     // QR set, opcode other than QUERY, two questions, trailing bytes, truncated
     assertThat(FastQuery.parse(with(ok, 2, (byte) 0x80))).isNull();
@@ -284,8 +407,14 @@ class FastPathTest {
     int opt = 12 + 14 + 4;
     assertThat(FastQuery.parse(with(ok, opt + 6, (byte) 1))).isNull();
     assertThat(FastQuery.parse(with(ok, ok.length - 4, (byte) 8))).isNull();
-    assertThat(FastQuery.parse(query(1, "www.cdn.test", Type.A, 0, true, 1232, ecsV4(23, new byte[] {1, 2, 3})))).isNull();
-    assertThat(FastQuery.parse(query(1, "www.cdn.test", Type.A, 0, true, 1232, ecsV4(24, new byte[] {1, 2})))).isNull();
+    assertThat(
+            FastQuery.parse(
+                query(1, "www.cdn.test", Type.A, 0, true, 1232, ecsV4(23, new byte[] {1, 2, 3}))))
+        .isNull();
+    assertThat(
+            FastQuery.parse(
+                query(1, "www.cdn.test", Type.A, 0, true, 1232, ecsV4(24, new byte[] {1, 2}))))
+        .isNull();
   }
 
   private static byte[] with(byte[] wire, int at, byte value) {
@@ -295,33 +424,49 @@ class FastPathTest {
   }
 
   /**
-   * A handler wired as the server is: {@code located} (whose slots keep the fast path's
-   * decisions) and the Router with its decision cache, over this test's edges.
+   * A handler wired as the server is: {@code located} (whose slots keep the fast path's decisions)
+   * and the Router with its decision cache, over this test's edges.
    */
   private QueryHandler serverLike(LocationCache<KeptAnswer> located) {
     return new QueryHandler(stage(testConfig(), TEST_CONFIG, located, edges, new TestClock()));
   }
 
   /**
-   * In round 2 eu-west fails its health checks (kept decisions naming it must not be reused);
-   * in round 3 it is back as {@code all} has it.
+   * In round 2 eu-west fails its health checks (kept decisions naming it must not be reused); in
+   * round 3 it is back as {@code all} has it.
    */
   private void euWestFailsInRoundTwo(int round, EdgeSnapshot all) {
     if (round == 2) {
-      edges.publish(new EdgeSnapshot(all.edges().stream().map(e -> e.id().equals("eu-west") ? e.withHealthy(false) : e).toList()));
+      edges.publish(
+          new EdgeSnapshot(
+              all.edges().stream()
+                  .map(e -> e.id().equals("eu-west") ? e.withHealthy(false) : e)
+                  .toList()));
     } else if (round == 3) {
       edges.publish(all);
     }
   }
 
   private static byte[] randomQuery(Random rnd) {
-    String[] names = {"www.cdn.test", "WWW.cdn.TEST", "wWw.CdN.tEsT", "multi.big.test", "MULTI.BIG.TEST", "cdn.test",
-        "static.cdn.test", "nothere.cdn.test", "example.org"};
+    String[] names = {
+      "www.cdn.test",
+      "WWW.cdn.TEST",
+      "wWw.CdN.tEsT",
+      "multi.big.test",
+      "MULTI.BIG.TEST",
+      "cdn.test",
+      "static.cdn.test",
+      "nothere.cdn.test",
+      "example.org"
+    };
     int[] types = {Type.A, Type.A, Type.A, Type.AAAA, Type.AAAA, Type.MX, Type.ANY, Type.TXT};
     String name = names[rnd.nextInt(names.length)];
     int type = types[rnd.nextInt(types.length)];
-    int flags = (rnd.nextBoolean() ? 0x01 : 0) | (rnd.nextInt(4) == 0 ? 0x1000 : 0) | (rnd.nextInt(4) == 0 ? 0x2000 : 0)
-        | (rnd.nextInt(4) == 0 ? 0x8000 : 0);
+    int flags =
+        (rnd.nextBoolean() ? 0x01 : 0)
+            | (rnd.nextInt(4) == 0 ? 0x1000 : 0)
+            | (rnd.nextInt(4) == 0 ? 0x2000 : 0)
+            | (rnd.nextInt(4) == 0 ? 0x8000 : 0);
     boolean edns = rnd.nextInt(4) != 0;
     int payload = rnd.nextInt(3) == 0 ? rnd.nextInt(5000) : 1232;
     byte[] ecs = null;
@@ -358,8 +503,11 @@ class FastPathTest {
     return o;
   }
 
-  /** A query on the wire; {@code flags}: 0x01 sets RD, 0x1000 CD, 0x2000 AD, 0x8000 DO (with EDNS). */
-  static byte[] query(int id, String name, int type, int flags, boolean edns, int payload, byte[] ecsOption) {
+  /**
+   * A query on the wire; {@code flags}: 0x01 sets RD, 0x1000 CD, 0x2000 AD, 0x8000 DO (with EDNS).
+   */
+  static byte[] query(
+      int id, String name, int type, int flags, boolean edns, int payload, byte[] ecsOption) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(id >>> 8);
     out.write(id);
@@ -374,8 +522,20 @@ class FastPathTest {
     out.writeBytes(new byte[] {(byte) (type >>> 8), (byte) type, 0, 1});
     if (edns) {
       byte[] options = ecsOption == null ? new byte[0] : ecsOption;
-      out.writeBytes(new byte[] {0, 0, 41, (byte) (payload >>> 8), (byte) payload, 0, 0, (byte) ((flags & 0x8000) != 0 ? 0x80 : 0), 0,
-          (byte) (options.length >>> 8), (byte) options.length});
+      out.writeBytes(
+          new byte[] {
+            0,
+            0,
+            41,
+            (byte) (payload >>> 8),
+            (byte) payload,
+            0,
+            0,
+            (byte) ((flags & 0x8000) != 0 ? 0x80 : 0),
+            0,
+            (byte) (options.length >>> 8),
+            (byte) options.length
+          });
       out.writeBytes(options);
     }
     return out.toByteArray();

@@ -4,11 +4,10 @@ import static io.opencdn.dns.TestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.dns.TestClock;
-import io.opencdn.dns.metrics.DnsMetrics;
-import io.opencdn.dns.answer.ResponseRateLimiter;
 import io.opencdn.dns.config.RrlConfig;
-import io.opencdn.dns.wire.Transport;
+import io.opencdn.dns.metrics.DnsMetrics;
 import io.opencdn.dns.routing.SnapshotHolder;
+import io.opencdn.dns.wire.Transport;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -21,9 +20,13 @@ class QueryHandlerRrlTest {
 
   private final TestClock clock = new TestClock();
   private final DnsMetrics metrics = new DnsMetrics();
-  private final QueryHandler handler = new QueryHandler(
-      stage(testConfig(), TEST_CONFIG, locations(), new SnapshotHolder(demoEdges()), clock),
-      new ResponseRateLimiter(new RrlConfig(true, 3, 2, 15, null, null), clock), metrics, null, null);
+  private final QueryHandler handler =
+      new QueryHandler(
+          stage(testConfig(), TEST_CONFIG, locations(), new SnapshotHolder(demoEdges()), clock),
+          new ResponseRateLimiter(new RrlConfig(true, 3, 2, 15, null, null), clock),
+          metrics,
+          null,
+          null);
 
   private byte[] ask(String source, Transport transport) {
     return handler.handle(query("cdn.test.", Type.SOA, "edns").toWire(), ip(source), transport);
@@ -32,7 +35,8 @@ class QueryHandlerRrlTest {
   @Test
   void limitsUdpPerNetworkWithSlipsAndNeverTcp() {
     for (int i = 0; i < 3; i++) {
-      assertThat(parse(ask("198.51.100." + (i + 1), Transport.UDP)).getSection(Section.ANSWER)).hasSize(1);
+      assertThat(parse(ask("198.51.100." + (i + 1), Transport.UDP)).getSection(Section.ANSWER))
+          .hasSize(1);
     }
     assertThat(ask("198.51.100.9", Transport.UDP)).as("4th from the /24: dropped").isNull();
     Message slip = parse(ask("198.51.100.9", Transport.UDP));
@@ -46,10 +50,13 @@ class QueryHandlerRrlTest {
     assertThat(tcp.getSection(Section.ANSWER)).as("TCP is not limited").hasSize(1);
 
     clock.advance(10_000);
-    assertThat(parse(ask("198.51.100.9", Transport.UDP)).getSection(Section.ANSWER)).as("after a quiet while").hasSize(1);
+    assertThat(parse(ask("198.51.100.9", Transport.UDP)).getSection(Section.ANSWER))
+        .as("after a quiet while")
+        .hasSize(1);
 
     String scrape = metrics.scrape();
-    assertThat(scrape).contains("dns_rrl_total{action=\"drop\"} 1.0", "dns_rrl_total{action=\"slip\"} 1.0");
+    assertThat(scrape)
+        .contains("dns_rrl_total{action=\"drop\"} 1.0", "dns_rrl_total{action=\"slip\"} 1.0");
     assertThat(handler.dropped()).isEqualTo(1);
   }
 }

@@ -34,28 +34,36 @@ class ResponseRateLimiterTest {
   @Test
   void allowsTheRateThenAlternatesDropAndSlip() {
     ResponseRateLimiter limiter = new ResponseRateLimiter(rrl(5, 2, 15), clock);
-    assertThat(burst(limiter, "198.51.100.7", 9)).containsExactly(
-        Verdict.SEND, Verdict.SEND, Verdict.SEND, Verdict.SEND, Verdict.SEND,
-        Verdict.DROP, Verdict.SLIP, Verdict.DROP, Verdict.SLIP);
+    assertThat(burst(limiter, "198.51.100.7", 9))
+        .containsExactly(
+            Verdict.SEND,
+            Verdict.SEND,
+            Verdict.SEND,
+            Verdict.SEND,
+            Verdict.SEND,
+            Verdict.DROP,
+            Verdict.SLIP,
+            Verdict.DROP,
+            Verdict.SLIP);
   }
 
   @Test
   void slipZeroDropsAllAndSlipOneSlipsAll() {
-    assertThat(burst(new ResponseRateLimiter(rrl(1, 0, 15), clock), "198.51.100.7", 4)).containsExactly(
-        Verdict.SEND, Verdict.DROP, Verdict.DROP, Verdict.DROP);
-    assertThat(burst(new ResponseRateLimiter(rrl(1, 1, 15), clock), "198.51.100.7", 4)).containsExactly(
-        Verdict.SEND, Verdict.SLIP, Verdict.SLIP, Verdict.SLIP);
+    assertThat(burst(new ResponseRateLimiter(rrl(1, 0, 15), clock), "198.51.100.7", 4))
+        .containsExactly(Verdict.SEND, Verdict.DROP, Verdict.DROP, Verdict.DROP);
+    assertThat(burst(new ResponseRateLimiter(rrl(1, 1, 15), clock), "198.51.100.7", 4))
+        .containsExactly(Verdict.SEND, Verdict.SLIP, Verdict.SLIP, Verdict.SLIP);
   }
 
   record Pair(String first, String second, boolean shared) {}
 
   static Stream<Pair> networks() {
     return Stream.of(
-        new Pair("198.51.100.7", "198.51.100.250", true),    // same /24
-        new Pair("198.51.100.7", "198.51.101.7", false),     // next /24
+        new Pair("198.51.100.7", "198.51.100.250", true), // same /24
+        new Pair("198.51.100.7", "198.51.101.7", false), // next /24
         new Pair("2001:db8:0:ab00::1", "2001:db8:0:abff:ffff::9", true), // same /56
-        new Pair("2001:db8:0:ab00::1", "2001:db8:0:ac00::1", false),     // next /56
-        new Pair("0.0.0.1", "::2", false));                  // families never share
+        new Pair("2001:db8:0:ab00::1", "2001:db8:0:ac00::1", false), // next /56
+        new Pair("0.0.0.1", "::2", false)); // families never share
   }
 
   @ParameterizedTest
@@ -69,14 +77,20 @@ class ResponseRateLimiterTest {
   @Test
   void refillsWithTimeButAFloodStaysInDebtForTheWindow() {
     ResponseRateLimiter limiter = new ResponseRateLimiter(rrl(10, 0, 5), clock);
-    burst(limiter, "203.0.113.1", 10 + 100);                  // 100 over the limit: debt capped at 5 s * 10/s = 50
+    burst(limiter, "203.0.113.1", 10 + 100); // 100 over the limit: debt capped at 5 s * 10/s = 50
     clock.advance(1000);
-    assertThat(limiter.check(ip("203.0.113.1"))).as("still in debt after 1 s").isEqualTo(Verdict.DROP);
+    assertThat(limiter.check(ip("203.0.113.1")))
+        .as("still in debt after 1 s")
+        .isEqualTo(Verdict.DROP);
     clock.advance(6000);
-    assertThat(burst(limiter, "203.0.113.1", 10)).as("quiet for the window: a full second's worth again").containsOnly(Verdict.SEND);
+    assertThat(burst(limiter, "203.0.113.1", 10))
+        .as("quiet for the window: a full second's worth again")
+        .containsOnly(Verdict.SEND);
     assertThat(limiter.check(ip("203.0.113.1"))).isEqualTo(Verdict.DROP);
     clock.advance(100);
-    assertThat(limiter.check(ip("203.0.113.1"))).as("100 ms refill one token").isEqualTo(Verdict.DROP);
+    assertThat(limiter.check(ip("203.0.113.1")))
+        .as("100 ms refill one token")
+        .isEqualTo(Verdict.DROP);
     clock.advance(300);
     assertThat(limiter.check(ip("203.0.113.1"))).isEqualTo(Verdict.SEND);
   }
@@ -84,7 +98,8 @@ class ResponseRateLimiterTest {
   /** The i-th distinct /24 of a spoofed flood (public space from 11.0.0.0 on). */
   static java.net.InetAddress network(int i) throws java.net.UnknownHostException {
     int v = (11 << 24) + (i << 8) + 1;
-    return java.net.InetAddress.getByAddress(new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
+    return java.net.InetAddress.getByAddress(
+        new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
   }
 
   @Test
@@ -102,7 +117,9 @@ class ResponseRateLimiterTest {
         clock.advance(1);
       }
       if (i % 100 == 99) {
-        assertThat(limiter.check(ip("81.2.69.1"))).as("victim still limited after %d networks", i + 1).isEqualTo(Verdict.DROP);
+        assertThat(limiter.check(ip("81.2.69.1")))
+            .as("victim still limited after %d networks", i + 1)
+            .isEqualTo(Verdict.DROP);
       }
     }
 
@@ -124,10 +141,17 @@ class ResponseRateLimiterTest {
   void configValidatesAndDefaults() {
     RrlConfig d = RrlConfig.DEFAULT;
     assertThat(d.enabled()).isTrue();
-    assertThat(List.of(d.responsesPerSecond(), d.slip(), d.window(), d.ipv4Prefix(), d.ipv6Prefix())).containsExactly(20, 2, 15, 24, 56);
-    assertThatThrownBy(() -> new RrlConfig(true, 0, null, null, null, null)).isInstanceOf(ConfigException.class)
+    assertThat(
+            List.of(d.responsesPerSecond(), d.slip(), d.window(), d.ipv4Prefix(), d.ipv6Prefix()))
+        .containsExactly(20, 2, 15, 24, 56);
+    assertThatThrownBy(() -> new RrlConfig(true, 0, null, null, null, null))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("responsesPerSecond");
-    assertThatThrownBy(() -> new RrlConfig(true, null, 11, null, null, null)).isInstanceOf(ConfigException.class).hasMessageContaining("slip");
-    assertThatThrownBy(() -> new RrlConfig(true, null, null, null, null, 64)).isInstanceOf(ConfigException.class).hasMessageContaining("ipv6Prefix");
+    assertThatThrownBy(() -> new RrlConfig(true, null, 11, null, null, null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("slip");
+    assertThatThrownBy(() -> new RrlConfig(true, null, null, null, null, 64))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ipv6Prefix");
   }
 }

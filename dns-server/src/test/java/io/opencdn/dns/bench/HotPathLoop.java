@@ -1,10 +1,10 @@
 package io.opencdn.dns.bench;
 
-import io.opencdn.dns.config.DnsConfig;
-import io.opencdn.dns.answer.QueryHandler;
 import io.opencdn.dns.TestSupport;
-import io.opencdn.dns.wire.Transport;
+import io.opencdn.dns.answer.QueryHandler;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.routing.SnapshotHolder;
+import io.opencdn.dns.wire.Transport;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -12,10 +12,10 @@ import java.util.Random;
 import org.xbill.DNS.Type;
 
 /**
- * Not a test: a single-thread micro loop over {@link QueryHandler#handle} wired like
- * {@code DnsServer} (embedded GeoLite2 City behind the location cache, no coverage zones, the three demo edges, the default
- * policy chain), for before/after figures of the geo hot path. Run with
- * {@code java -cp target/classes:target/test-classes:$(cat cp.txt) io.opencdn.dns.bench.HotPathLoop}.
+ * Not a test: a single-thread micro loop over {@link QueryHandler#handle} wired like {@code
+ * DnsServer} (embedded GeoLite2 City behind the location cache, no coverage zones, the three demo
+ * edges, the default policy chain), for before/after figures of the geo hot path. Run with {@code
+ * java -cp target/classes:target/test-classes:$(cat cp.txt) io.opencdn.dns.bench.HotPathLoop}.
  * Prints microseconds and allocated bytes per query, for ten rounds, of: geo queries with ECS from
  * 120,000 random /24s, each asked again in every round (as in bench/dns.sh, whose query file
  * dnsperf replays: a working set far larger than the CPU caches), the same in bursts of 8 through
@@ -30,16 +30,32 @@ public final class HotPathLoop {
     // as bench/dns.sh: 120,000 client networks, each asked again in every round
     int n = args.length > 0 && args[0].matches("\\d+") ? Integer.parseInt(args[0]) : 120_000;
     DnsConfig config = TestSupport.testConfig();
-    QueryHandler handler = new QueryHandler(TestSupport.stage(config, TestSupport.TEST_CONFIG, TestSupport.locations(),
-        new SnapshotHolder(TestSupport.demoEdges()), Clock.systemUTC()));
+    QueryHandler handler =
+        new QueryHandler(
+            TestSupport.stage(
+                config,
+                TestSupport.TEST_CONFIG,
+                TestSupport.locations(),
+                new SnapshotHolder(TestSupport.demoEdges()),
+                Clock.systemUTC()));
     Random rnd = new Random(20261125);
     byte[][] random = new byte[n][];
     for (int i = 0; i < n; i++) {
-      random[i] = TestSupport.query("www.cdn.test.", Type.A, rnd.nextInt(1, 224) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256) + ".0/24").toWire();
+      random[i] =
+          TestSupport.query(
+                  "www.cdn.test.",
+                  Type.A,
+                  rnd.nextInt(1, 224) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256) + ".0/24")
+              .toWire();
     }
     byte[][] nets = new byte[1000][];
     for (int i = 0; i < nets.length; i++) {
-      nets[i] = TestSupport.query("www.cdn.test.", Type.A, rnd.nextInt(1, 224) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256) + ".0/24").toWire();
+      nets[i] =
+          TestSupport.query(
+                  "www.cdn.test.",
+                  Type.A,
+                  rnd.nextInt(1, 224) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256) + ".0/24")
+              .toWire();
     }
     byte[][] repeating = new byte[n][];
     for (int i = 0; i < n; i++) {
@@ -50,20 +66,32 @@ public final class HotPathLoop {
     for (int i = 0; i < n; i++) {
       statics[i] = TestSupport.query("cdn.test.", Type.SOA, "edns").toWire();
       // as bench/dns.sh: names from a million, so that few repeat within a round
-      nx[i] = TestSupport.query("nx" + rnd.nextInt(1_000_000) + ".cdn.test.", Type.A, "edns").toWire();
+      nx[i] =
+          TestSupport.query("nx" + rnd.nextInt(1_000_000) + ".cdn.test.", Type.A, "edns").toWire();
     }
     InetAddress src = InetAddress.getLoopbackAddress();
     for (int round = 0; round < 10; round++) {
-      String line = "round " + round + ": " + run("geo random /24", handler, random, src)
-          + burst("in bursts of 8", handler, random, src, 8) + run("geo 1000 /24s", handler, repeating, src)
-          + run("static", handler, statics, src) + run("nxdomain", handler, nx, src);
+      String line =
+          "round "
+              + round
+              + ": "
+              + run("geo random /24", handler, random, src)
+              + burst("in bursts of 8", handler, random, src, 8)
+              + run("geo 1000 /24s", handler, repeating, src)
+              + run("static", handler, statics, src)
+              + run("nxdomain", handler, nx, src);
       System.out.println(line);
     }
   }
 
-  /** As {@link #run}, through {@link QueryHandler#handleAll} in bursts (as the UDP listener hands them over). */
-  private static String burst(String what, QueryHandler handler, byte[][] queries, InetAddress src, int size) {
-    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+  /**
+   * As {@link #run}, through {@link QueryHandler#handleAll} in bursts (as the UDP listener hands
+   * them over).
+   */
+  private static String burst(
+      String what, QueryHandler handler, byte[][] queries, InetAddress src, int size) {
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long tid = Thread.currentThread().getId();
     InetAddress[] sources = new InetAddress[size];
     java.util.Arrays.fill(sources, src);
@@ -84,11 +112,13 @@ public final class HotPathLoop {
     if (sink == 0) {
       throw new IllegalStateException("no answers");
     }
-    return String.format("%s %.2f us %5d B | ", what, (t1 - t0) / 1e3 / queries.length, (a1 - a0) / queries.length);
+    return String.format(
+        "%s %.2f us %5d B | ", what, (t1 - t0) / 1e3 / queries.length, (a1 - a0) / queries.length);
   }
 
   private static String run(String what, QueryHandler handler, byte[][] queries, InetAddress src) {
-    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long tid = Thread.currentThread().getId();
     long a0 = mx.getThreadAllocatedBytes(tid);
     long t0 = System.nanoTime();
@@ -101,6 +131,7 @@ public final class HotPathLoop {
     if (sink == 0) {
       throw new IllegalStateException("no answers");
     }
-    return String.format("%s %.2f us %5d B | ", what, (t1 - t0) / 1e3 / queries.length, (a1 - a0) / queries.length);
+    return String.format(
+        "%s %.2f us %5d B | ", what, (t1 - t0) / 1e3 / queries.length, (a1 - a0) / queries.length);
   }
 }

@@ -15,12 +15,10 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.util.List;
 import java.util.Random;
-import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
@@ -28,8 +26,8 @@ import org.xbill.DNS.Type;
  * Not a test: {@link HotPathLoop}'s kinds of query with the DO bit, through a handler signing with
  * a fresh CSK, against the same queries without DO through an unsigned handler: microseconds and
  * bytes allocated per query, ten rounds, in bursts of 8. NXDOMAIN names come from 30,000 (as in
- * bench/dns.sh's query file), so after the first round their denials are cached; the first
- * round's NXDOMAIN figure is the cost of first-seen names (one signature each).
+ * bench/dns.sh's query file), so after the first round their denials are cached; the first round's
+ * NXDOMAIN figure is the cost of first-seen names (one signature each).
  */
 public final class SignedHotPathLoop {
 
@@ -41,9 +39,13 @@ public final class SignedHotPathLoop {
     QueryHandler plain = handler(config);
     QueryHandler signed = handler(config);
     DnssecConfig dc = DnssecConfig.defaults(Files.createTempDirectory("keys").toString());
-    OnlineSigner signer = new OnlineSigner(dc, Clock.systemUTC(), new Signatures(Signatures.CAPACITY));
-    signer.update(new KeyManager(java.nio.file.Path.of(dc.keyDirectory()), dc, Clock.systemUTC())
-        .refresh(List.of(Name.fromConstantString("cdn.test."), Name.fromConstantString("big.test."))));
+    OnlineSigner signer =
+        new OnlineSigner(dc, Clock.systemUTC(), new Signatures(Signatures.CAPACITY));
+    signer.update(
+        new KeyManager(java.nio.file.Path.of(dc.keyDirectory()), dc, Clock.systemUTC())
+            .refresh(
+                List.of(
+                    Name.fromConstantString("cdn.test."), Name.fromConstantString("big.test."))));
     signed.signer(signer);
     Random rnd = new Random(20261125);
     byte[][][] plainQ = new byte[3][n][];
@@ -62,7 +64,12 @@ public final class SignedHotPathLoop {
     for (int round = 0; round < 10; round++) {
       StringBuilder line = new StringBuilder("round " + round + ":");
       for (int k = 0; k < 3; k++) {
-        line.append(' ').append(kinds[k]).append(' ').append(burst(plain, plainQ[k])).append(" -> signed ").append(burst(signed, doQ[k]))
+        line.append(' ')
+            .append(kinds[k])
+            .append(' ')
+            .append(burst(plain, plainQ[k]))
+            .append(" -> signed ")
+            .append(burst(signed, doQ[k]))
             .append(" |");
       }
       System.out.println(line + " signatures made " + signer.signatures().made());
@@ -71,8 +78,13 @@ public final class SignedHotPathLoop {
 
   /** The query path as the server builds it, with a location cache of its own. */
   private static QueryHandler handler(DnsConfig config) {
-    return new QueryHandler(TestSupport.stage(config, TestSupport.TEST_CONFIG, TestSupport.locations(),
-        new SnapshotHolder(TestSupport.demoEdges()), Clock.systemUTC()));
+    return new QueryHandler(
+        TestSupport.stage(
+            config,
+            TestSupport.TEST_CONFIG,
+            TestSupport.locations(),
+            new SnapshotHolder(TestSupport.demoEdges()),
+            Clock.systemUTC()));
   }
 
   private static byte[] withDo(Message q) {
@@ -83,7 +95,8 @@ public final class SignedHotPathLoop {
   }
 
   private static String burst(QueryHandler handler, byte[][] queries) {
-    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long tid = Thread.currentThread().getId();
     int size = 8;
     InetAddress[] sources = new InetAddress[size];
@@ -105,6 +118,7 @@ public final class SignedHotPathLoop {
     if (sink == 0) {
       throw new IllegalStateException("no answers");
     }
-    return String.format("%.2f us %d B", (t1 - t0) / 1e3 / queries.length, (a1 - a0) / queries.length);
+    return String.format(
+        "%.2f us %d B", (t1 - t0) / 1e3 / queries.length, (a1 - a0) / queries.length);
   }
 }

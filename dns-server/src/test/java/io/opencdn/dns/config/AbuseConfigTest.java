@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.ConfigLoader;
-import io.opencdn.dns.config.ProbeTargetsConfig;
-import io.opencdn.dns.config.TcpConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -14,7 +12,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The {@code tcp} and {@code probeTargets} sections: defaults, values read, bad values named. */
 class AbuseConfigTest {
 
-  static final String MINIMAL = """
+  static final String MINIMAL =
+      """
       listen: 127.0.0.1:0
       zones: [{origin: cdn.test., file: classpath:demo/cdn.test.zone}]
       """;
@@ -33,8 +32,10 @@ class AbuseConfigTest {
 
   @Test
   void sectionsAreRead() {
-    DnsConfig c = parse("tcp: {maxConnections: 50, maxConnectionsPerClient: 4, idleSeconds: 3, writeQueueBytes: 4096}\n"
-        + "probeTargets: {allowPrivate: true}\n");
+    DnsConfig c =
+        parse(
+            "tcp: {maxConnections: 50, maxConnectionsPerClient: 4, idleSeconds: 3, writeQueueBytes: 4096}\n"
+                + "probeTargets: {allowPrivate: true}\n");
 
     assertThat(c.tcp()).isEqualTo(new TcpConfig(50, 4, 3, 4096));
     assertThat(c.probeTargets()).isEqualTo(new ProbeTargetsConfig(true));
@@ -42,13 +43,17 @@ class AbuseConfigTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "tcp: {maxConnections: 0} | key 'tcp.maxConnections'",
-      "tcp: {maxConnections: 10, maxConnectionsPerClient: 11} | key 'tcp.maxConnectionsPerClient'",
-      "tcp: {idleSeconds: 0} | key 'tcp.idleSeconds'",
-      "tcp: {writeQueueBytes: 10} | key 'tcp.writeQueueBytes'",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "tcp: {maxConnections: 0} | key 'tcp.maxConnections'",
+        "tcp: {maxConnections: 10, maxConnectionsPerClient: 11} | key 'tcp.maxConnectionsPerClient'",
+        "tcp: {idleSeconds: 0} | key 'tcp.idleSeconds'",
+        "tcp: {writeQueueBytes: 10} | key 'tcp.writeQueueBytes'",
+      })
   void badValuesNameTheirKey(String yaml, String message) {
-    assertThatThrownBy(() -> parse(yaml + "\n")).isInstanceOf(ConfigException.class).hasMessageContaining(message);
+    assertThatThrownBy(() -> parse(yaml + "\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(message);
   }
 }

@@ -27,7 +27,9 @@ class PolicySpecTest {
 
   @Test
   void shortAndLongFormsBuildTheirPolicies() {
-    List<PolicySpec> specs = parse("""
+    List<PolicySpec> specs =
+        parse(
+            """
         policies:
           - health
           - {name: geofence, denyCountries: [kp], allowContinents: [EU, NA]}
@@ -39,8 +41,13 @@ class PolicySpecTest {
     assertThat(specs.stream().map(s -> PolicyChain.policy(s).name()).toList())
         .containsExactly("health", "geofence", "distance", "latency", "spill", "health");
     assertThat(PolicyChain.policy(specs.get(0))).isEqualTo(new HealthFilter(0.5));
-    assertThat(PolicyChain.policy(specs.get(1))).isEqualTo(new GeoFence(java.util.Set.of(), java.util.Set.of("KP"),
-        java.util.Set.of("EU", "NA"), java.util.Set.of()));
+    assertThat(PolicyChain.policy(specs.get(1)))
+        .isEqualTo(
+            new GeoFence(
+                java.util.Set.of(),
+                java.util.Set.of("KP"),
+                java.util.Set.of("EU", "NA"),
+                java.util.Set.of()));
     assertThat(PolicyChain.policy(specs.get(2))).isEqualTo(new DistanceRank(50));
     assertThat(PolicyChain.policy(specs.get(3))).isEqualTo(new LatencyRank(60, 2));
     assertThat(PolicyChain.policy(specs.get(4))).isEqualTo(new CapacitySpill(3, 0.9));
@@ -49,20 +56,24 @@ class PolicySpecTest {
 
   @Test
   void theDefaultChain() {
-    assertThat(PolicySpec.DEFAULT_CHAIN.stream().map(PolicySpec::name).toList()).containsExactly("health", "distance", "latency", "spill");
+    assertThat(PolicySpec.DEFAULT_CHAIN.stream().map(PolicySpec::name).toList())
+        .containsExactly("health", "distance", "latency", "spill");
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "[nearest]                                   | key 'policies[0].name': expected one of [distance, geofence, health, latency, spill], got nearest",
-      "[{name: distance, width: 2}]                | key 'policies[0].width': expected no 'width'",
-      "[{name: health, panicShare: 1.5}]           | key 'policies[0].panicShare': expected 0..1, got 1.5",
-      "[{name: geofence}]                          | key 'policies[0].geofence': expected at least one of",
-      "[{name: geofence, allowContinents: [XX]}]   | key 'policies[0].allowContinents': expected continent codes",
-      "[{name: geofence, denyCountries: [GBR]}]    | key 'policies[0].denyCountries': expected two-letter ISO country codes",
-      "[{name: spill, width: 0}]                   | key 'policies[0].width': expected 1..16, got 0",
-      "[{name: latency, maxAgeSeconds: 0}]         | key 'policies[0].maxAgeSeconds': expected 1..86400, got 0",
-      "[{name: distance, speed: 2}]                | key 'policies[0].speed': unknown key"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "[nearest]                                   | key 'policies[0].name': expected one of [distance, geofence, health, latency, spill], got nearest",
+        "[{name: distance, width: 2}]                | key 'policies[0].width': expected no 'width'",
+        "[{name: health, panicShare: 1.5}]           | key 'policies[0].panicShare': expected 0..1, got 1.5",
+        "[{name: geofence}]                          | key 'policies[0].geofence': expected at least one of",
+        "[{name: geofence, allowContinents: [XX]}]   | key 'policies[0].allowContinents': expected continent codes",
+        "[{name: geofence, denyCountries: [GBR]}]    | key 'policies[0].denyCountries': expected two-letter ISO country codes",
+        "[{name: spill, width: 0}]                   | key 'policies[0].width': expected 1..16, got 0",
+        "[{name: latency, maxAgeSeconds: 0}]         | key 'policies[0].maxAgeSeconds': expected 1..86400, got 0",
+        "[{name: distance, speed: 2}]                | key 'policies[0].speed': unknown key"
+      })
   void errorsNameTheKey(String list, String message) {
     assertThatThrownBy(() -> parse("policies: " + list))
         .isInstanceOf(ConfigException.class)

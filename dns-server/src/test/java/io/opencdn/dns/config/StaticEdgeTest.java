@@ -22,7 +22,9 @@ class StaticEdgeTest {
 
   @Test
   void parsesWithDefaults() {
-    List<StaticEdge> edges = parse("""
+    List<StaticEdge> edges =
+        parse(
+            """
         edges:
           - {id: far, latitude: -33.9, longitude: 151.2, ipv4: 192.0.2.10, ipv6: "2001:db8::10", capacity: 1000,
              healthUrl: "http://192.0.2.10:8080/health"}
@@ -39,17 +41,22 @@ class StaticEdgeTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "{id: 'a b', latitude: 1, longitude: 2, ipv4: 192.0.2.1}             | key 'edges[0].id': expected 1-63 letters",
-      "{id: a, longitude: 2, ipv4: 192.0.2.1}                               | key 'edges[0].latitude': expected -90..90, got null",
-      "{id: a, latitude: 1, longitude: 200, ipv4: 192.0.2.1}                | key 'edges[0].longitude': expected -180..180, got 200",
-      "{id: a, latitude: 1, longitude: 2}                                   | key 'edges[0].ipv4': expected an IPv4 or IPv6 address",
-      "{id: a, latitude: 1, longitude: 2, ipv4: 300.1.1.1}                  | key 'edges[0].ipv4': expected an IPv4 address literal",
-      "{id: a, latitude: 1, longitude: 2, ipv6: 'zz::1'}                    | key 'edges[0].ipv6': expected an IPv6 address literal",
-      "{id: a, latitude: 1, longitude: 2, ipv4: 192.0.2.1, healthUrl: 'ftp://x/'} | key 'edges[0].healthUrl': expected an http:// URL",
-      "{id: a, latitude: 1, longitude: 2, ipv4: 192.0.2.1, healthPort: 0}   | key 'edges[0].healthPort': expected 1..65535",
-      "{id: a, latitude: 1, longitude: 2, ipv4: 192.0.2.1, capacity: -1}    | key 'edges[0].capacity': expected 0 or more"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{id: 'a b', latitude: 1, longitude: 2, ipv4: 192.0.2.1}             | key 'edges[0].id': expected 1-63 letters",
+        "{id: a, longitude: 2, ipv4: 192.0.2.1}                               | key 'edges[0].latitude': expected -90..90, got null",
+        "{id: a, latitude: 1, longitude: 200, ipv4: 192.0.2.1}                | key 'edges[0].longitude': expected -180..180, got 200",
+        "{id: a, latitude: 1, longitude: 2}                                   | key 'edges[0].ipv4': expected an IPv4 or IPv6 address",
+        "{id: a, latitude: 1, longitude: 2, ipv4: 300.1.1.1}                  | key 'edges[0].ipv4': expected an IPv4 address literal",
+        "{id: a, latitude: 1, longitude: 2, ipv6: 'zz::1'}                    | key 'edges[0].ipv6': expected an IPv6 address literal",
+        "{id: a, latitude: 1, longitude: 2, ipv4: 192.0.2.1, healthUrl: 'ftp://x/'} | key 'edges[0].healthUrl': expected an http:// URL",
+        "{id: a, latitude: 1, longitude: 2, ipv4: 192.0.2.1, healthPort: 0}   | key 'edges[0].healthPort': expected 1..65535",
+        "{id: a, latitude: 1, longitude: 2, ipv4: 192.0.2.1, capacity: -1}    | key 'edges[0].capacity': expected 0 or more"
+      })
   void errorsNameTheKey(String edge, String message) {
-    assertThatThrownBy(() -> parse("edges: [" + edge + "]")).isInstanceOf(ConfigException.class).hasMessageStartingWith("e.yaml: " + message);
+    assertThatThrownBy(() -> parse("edges: [" + edge + "]"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("e.yaml: " + message);
   }
 }

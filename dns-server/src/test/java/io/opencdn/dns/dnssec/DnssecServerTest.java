@@ -1,12 +1,12 @@
 package io.opencdn.dns.dnssec;
 
-import io.opencdn.dns.config.DnssecAlgorithm;
 import static io.opencdn.dns.TestSupport.withDemoEdges;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.dns.DnsServer;
 import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.config.DnssecAlgorithm;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -28,9 +28,9 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
- * A server started from a YAML config with a {@code dnssec} section, over real UDP and TCP: the
- * key is made in the directory beside the config, DO answers carry RRSIGs, answers without DO
- * none, and the signature counters reach the metrics.
+ * A server started from a YAML config with a {@code dnssec} section, over real UDP and TCP: the key
+ * is made in the directory beside the config, DO answers carry RRSIGs, answers without DO none, and
+ * the signature counters reach the metrics.
  */
 class DnssecServerTest {
 
@@ -44,29 +44,44 @@ class DnssecServerTest {
 
   @Test
   void signsDoAnswersOverUdpAndTcp() throws Exception {
-    String yaml = "listen: 127.0.0.1:0\nzones: [{origin: cdn.test., file: classpath:demo/cdn.test.zone}]\n"
-        + "routing: [{name: www.cdn.test.}]\nrrl: {enabled: false}\ndnssec: {keyDirectory: keys, algorithm: ED25519}\n";
+    String yaml =
+        "listen: 127.0.0.1:0\nzones: [{origin: cdn.test., file: classpath:demo/cdn.test.zone}]\n"
+            + "routing: [{name: www.cdn.test.}]\nrrl: {enabled: false}\ndnssec: {keyDirectory: keys, algorithm: ED25519}\n";
     Path config = dir.resolve("dns.yaml");
     Files.writeString(config, yaml);
     vertx = Vertx.vertx();
-    DnsServer server = new DnsServer(vertx, withDemoEdges(ConfigLoader.parse(yaml, config.toString(), DnsConfig.class)),
-        config.toString(), null, Clock.systemUTC());
+    DnsServer server =
+        new DnsServer(
+            vertx,
+            withDemoEdges(ConfigLoader.parse(yaml, config.toString(), DnsConfig.class)),
+            config.toString(),
+            null,
+            Clock.systemUTC());
     int port = server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    assertThat(KeyFiles.read(dir.resolve("keys"))).singleElement().satisfies(k -> {
-      assertThat(k.role()).isEqualTo("csk");
-      assertThat(k.algorithm()).isEqualTo(DnssecAlgorithm.ED25519);
-    });
+    assertThat(KeyFiles.read(dir.resolve("keys")))
+        .singleElement()
+        .satisfies(
+            k -> {
+              assertThat(k.role()).isEqualTo("csk");
+              assertThat(k.algorithm()).isEqualTo(DnssecAlgorithm.ED25519);
+            });
     for (boolean tcp : new boolean[] {false, true}) {
       SimpleResolver r = new SimpleResolver(InetAddress.getLoopbackAddress());
       r.setPort(port);
       r.setTCP(tcp);
       r.setTimeout(Duration.ofSeconds(5));
       for (boolean dnssecOk : new boolean[] {false, true}) {
-        Message q = Message.newQuery(Record.newRecord(Name.fromConstantString("www.cdn.test."), Type.A, DClass.IN));
+        Message q =
+            Message.newQuery(
+                Record.newRecord(Name.fromConstantString("www.cdn.test."), Type.A, DClass.IN));
         q.addRecord(new OPTRecord(1232, 0, 0, dnssecOk ? ExtendedFlags.DO : 0), Section.ADDITIONAL);
         Message m = r.send(q);
-        assertThat(m.getSection(Section.ANSWER).stream().filter(x -> x.getType() == Type.RRSIG).count())
-            .as("RRSIGs with DO=%s over %s", dnssecOk, tcp ? "TCP" : "UDP").isEqualTo(dnssecOk ? 1 : 0);
+        assertThat(
+                m.getSection(Section.ANSWER).stream()
+                    .filter(x -> x.getType() == Type.RRSIG)
+                    .count())
+            .as("RRSIGs with DO=%s over %s", dnssecOk, tcp ? "TCP" : "UDP")
+            .isEqualTo(dnssecOk ? 1 : 0);
       }
     }
     String scrape = server.operations().metrics().scrape();

@@ -1,9 +1,9 @@
 package io.opencdn.dns.dnssec;
 
-import io.opencdn.dns.config.DnssecAlgorithm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.opencdn.dns.config.DnssecAlgorithm;
 import io.opencdn.dns.config.DnssecConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,15 +32,19 @@ class KeyManagerTest {
   @TempDir Path dir;
 
   static DnssecConfig config(String keys) {
-    return new DnssecConfig("keys", null, keys, 3600, 86_400L, 21_600L, 2, 4, 21_600L, 21_600L, 43_200L, null);
+    return new DnssecConfig(
+        "keys", null, keys, 3600, 86_400L, 21_600L, 2, 4, 21_600L, 21_600L, 43_200L, null);
   }
 
   @Test
   void readsBindsFormatAndTheKeySignsForItsDnskey() throws Exception {
     // RFC 6605 6.1: the example P-256 KSK of example.net.
-    Files.writeString(dir.resolve("Kexample.net.+013+55648.key"),
+    Files.writeString(
+        dir.resolve("Kexample.net.+013+55648.key"),
         "example.net. 3600 IN DNSKEY 257 3 13 ( GojIhhXUN/u4v54ZQqGSnyhWJwaubCvTmeexv7bR6edb krSqQpF64cYbcB7wNcP+e+MAnLr+Wi9xMWyQLc8NAA== )\n");
-    Files.writeString(dir.resolve("Kexample.net.+013+55648.private"), """
+    Files.writeString(
+        dir.resolve("Kexample.net.+013+55648.private"),
+        """
         Private-key-format: v1.2
         Algorithm: 13 (ECDSAP256SHA256)
         PrivateKey: GU6SnQ/Ou+xC5RumuIUIuJZteXT2z0O/ok1s38Et6mQ=
@@ -60,22 +64,46 @@ class KeyManagerTest {
     v.update(new byte[] {1, 2, 3});
     assertThat(v.verify(sig)).isTrue();
     // written back and read again: the same key, with the times and role we give it
-    ZoneKey timed = new ZoneKey(ZONE, k.dnskey(), k.privateKey(), true, true, T0, T0, T0, T0.plusSeconds(99), null, T0, null, k.file());
+    ZoneKey timed =
+        new ZoneKey(
+            ZONE,
+            k.dnskey(),
+            k.privateKey(),
+            true,
+            true,
+            T0,
+            T0,
+            T0,
+            T0.plusSeconds(99),
+            null,
+            T0,
+            null,
+            k.file());
     KeyFiles.write(dir, timed);
     ZoneKey again = KeyFiles.read(dir).get(0);
     assertThat(again.role()).isEqualTo("csk");
     assertThat(again.inactive()).isEqualTo(T0.plusSeconds(99));
-    assertThat(Base64.getEncoder().encodeToString(DnssecAlgorithm.ECDSAP256SHA256.rawPrivate(again.privateKey())))
+    assertThat(
+            Base64.getEncoder()
+                .encodeToString(DnssecAlgorithm.ECDSAP256SHA256.rawPrivate(again.privateKey())))
         .isEqualTo("GU6SnQ/Ou+xC5RumuIUIuJZteXT2z0O/ok1s38Et6mQ=");
-    assertThat(Files.readString(dir.resolve(k.file() + ".private"))).contains("Private-key-format: v1.3",
-        "Algorithm: 13 (ECDSAP256SHA256)", "Activate: 20261207120000", "Inactive: 20261207120139");
+    assertThat(Files.readString(dir.resolve(k.file() + ".private")))
+        .contains(
+            "Private-key-format: v1.3",
+            "Algorithm: 13 (ECDSAP256SHA256)",
+            "Activate: 20261207120000",
+            "Inactive: 20261207120139");
   }
 
   @Test
   void aBrokenFileIsNamed() throws Exception {
-    Files.writeString(dir.resolve("Kexample.net.+013+00001.key"), "example.net. 3600 IN DNSKEY 257 3 13 AAAA\n");
-    Files.writeString(dir.resolve("Kexample.net.+013+00001.private"), "Private-key-format: v1.3\nAlgorithm: 13\n");
-    assertThatThrownBy(() -> KeyFiles.read(dir)).hasMessageContaining("Kexample.net.+013+00001.private")
+    Files.writeString(
+        dir.resolve("Kexample.net.+013+00001.key"), "example.net. 3600 IN DNSKEY 257 3 13 AAAA\n");
+    Files.writeString(
+        dir.resolve("Kexample.net.+013+00001.private"),
+        "Private-key-format: v1.3\nAlgorithm: 13\n");
+    assertThatThrownBy(() -> KeyFiles.read(dir))
+        .hasMessageContaining("Kexample.net.+013+00001.private")
         .hasMessageContaining("PrivateKey");
   }
 
@@ -88,13 +116,18 @@ class KeyManagerTest {
     List<ZoneKey> keys = m.refresh(List.of(ZONE)); // successors of the active keys
     assertThat(keys).hasSize(4);
     ZoneKey zsk1 = only(keys, "zsk", T0);
-    ZoneKey zsk2 = keys.stream().filter(k -> k.role().equals("zsk") && k != zsk1 && k.activate().isAfter(T0)).findFirst().orElseThrow();
+    ZoneKey zsk2 =
+        keys.stream()
+            .filter(k -> k.role().equals("zsk") && k != zsk1 && k.activate().isAfter(T0))
+            .findFirst()
+            .orElseThrow();
     assertThat(zsk1.inactive()).isEqualTo(T0.plus(Duration.ofDays(2)));
     assertThat(zsk2.activate()).isEqualTo(zsk1.inactive());
     assertThat(zsk2.publish()).isEqualTo(zsk1.inactive().minusSeconds(21_600));
     assertThat(zsk1.delete()).isEqualTo(zsk1.inactive().plusSeconds(21_600));
     ZoneKey ksk1 = only(keys, "ksk", T0);
-    ZoneKey ksk2 = keys.stream().filter(k -> k.role().equals("ksk") && k != ksk1).findFirst().orElseThrow();
+    ZoneKey ksk2 =
+        keys.stream().filter(k -> k.role().equals("ksk") && k != ksk1).findFirst().orElseThrow();
     Instant switchAt = ksk1.inactive().minusSeconds(43_200);
     assertThat(ksk2.activate()).isEqualTo(switchAt);
     assertThat(ksk2.publish()).isEqualTo(switchAt.minusSeconds(21_600));
@@ -107,7 +140,8 @@ class KeyManagerTest {
     assertThat(ring.keySigners()).containsExactlyInAnyOrder(ksk1, ksk2);
     assertThat(ring.cds().size()).isEqualTo(1);
     assertThat(ring.ds(3600).get(0).getFootprint()).isEqualTo(ksk2.tag());
-    assertThat(new KeyRing(ZONE, keys, T0.plusSeconds(60), 3600).ds(3600).get(0).getFootprint()).isEqualTo(ksk1.tag());
+    assertThat(new KeyRing(ZONE, keys, T0.plusSeconds(60), 3600).ds(3600).get(0).getFootprint())
+        .isEqualTo(ksk1.tag());
     // a third refresh makes nothing new: successors are made only for active keys
     assertThat(m.refresh(List.of(ZONE))).hasSize(4);
   }
@@ -128,13 +162,17 @@ class KeyManagerTest {
     Files.createDirectories(dir);
     Path claim = dir.resolve("Kexample.net.ksk-first-" + T0.getEpochSecond() + ".claim");
     Files.createFile(claim);
-    assertThat(new KeyManager(dir, config("csk"), clock).refresh(List.of(ZONE))).isEmpty(); // another server is making it
-    Files.setLastModifiedTime(claim, java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofMinutes(2))));
+    assertThat(new KeyManager(dir, config("csk"), clock).refresh(List.of(ZONE)))
+        .isEmpty(); // another server is making it
+    Files.setLastModifiedTime(
+        claim, java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofMinutes(2))));
     assertThat(new KeyManager(dir, config("csk"), clock).refresh(List.of(ZONE))).hasSize(1);
   }
 
   private static ZoneKey only(List<ZoneKey> keys, String role, Instant activate) {
-    return keys.stream().filter(k -> k.role().equals(role) && k.activate().equals(activate))
-        .min(Comparator.comparing(ZoneKey::tag)).orElseThrow();
+    return keys.stream()
+        .filter(k -> k.role().equals(role) && k.activate().equals(activate))
+        .min(Comparator.comparing(ZoneKey::tag))
+        .orElseThrow();
   }
 }

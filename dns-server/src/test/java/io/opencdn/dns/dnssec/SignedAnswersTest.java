@@ -63,7 +63,8 @@ class SignedAnswersTest {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     DnssecConfig dc = DnssecConfig.defaults(keys.toString());
     signer = new OnlineSigner(dc, clock, new Signatures(1000));
-    signer.update(new KeyManager(keys, dc, clock).refresh(List.of(name("cdn.test."), name("wild.test."))));
+    signer.update(
+        new KeyManager(keys, dc, clock).refresh(List.of(name("cdn.test."), name("wild.test."))));
     signed.signer(signer);
   }
 
@@ -79,7 +80,8 @@ class SignedAnswersTest {
       String[] p = ecs.split("/");
       options.add(new ClientSubnetOption(Integer.parseInt(p[1]), ip(p[0])));
     }
-    q.addRecord(new OPTRecord(1232, 0, 0, dnssecOk ? ExtendedFlags.DO : 0, options), Section.ADDITIONAL);
+    q.addRecord(
+        new OPTRecord(1232, 0, 0, dnssecOk ? ExtendedFlags.DO : 0, options), Section.ADDITIONAL);
     return q.toWire();
   }
 
@@ -87,20 +89,31 @@ class SignedAnswersTest {
     return new Message(h.handle(query(qname, type, true, ecs), ip("8.8.8.8"), Transport.UDP));
   }
 
-  /** Every RRset of the answer and authority sections verifies against the zone's served DNSKEY set. */
+  /**
+   * Every RRset of the answer and authority sections verifies against the zone's served DNSKEY set.
+   */
   void assertValid(Message m, String zone) throws Exception {
     Message keysAnswer = ask(signed, zone, Type.DNSKEY, null);
-    RRset dnskeys = keysAnswer.getSectionRRsets(Section.ANSWER).stream().filter(s -> s.getType() == Type.DNSKEY).findFirst()
-        .orElseThrow();
+    RRset dnskeys =
+        keysAnswer.getSectionRRsets(Section.ANSWER).stream()
+            .filter(s -> s.getType() == Type.DNSKEY)
+            .findFirst()
+            .orElseThrow();
     for (int section : new int[] {Section.ANSWER, Section.AUTHORITY}) {
       for (RRset set : m.getSectionRRsets(section)) {
         if (set.getType() == Type.NS && section == Section.AUTHORITY) {
           continue; // a referral's NS set is the child's: unsigned
         }
-        assertThat(set.sigs()).as("RRSIG over %s %s", set.getName(), Type.string(set.getType())).isNotEmpty();
+        assertThat(set.sigs())
+            .as("RRSIG over %s %s", set.getName(), Type.string(set.getType()))
+            .isNotEmpty();
         for (RRSIGRecord sig : set.sigs()) {
-          DNSKEYRecord key = (DNSKEYRecord) dnskeys.rrs(false).stream()
-              .filter(k -> ((DNSKEYRecord) k).getFootprint() == sig.getFootprint()).findFirst().orElseThrow();
+          DNSKEYRecord key =
+              (DNSKEYRecord)
+                  dnskeys.rrs(false).stream()
+                      .filter(k -> ((DNSKEYRecord) k).getFootprint() == sig.getFootprint())
+                      .findFirst()
+                      .orElseThrow();
           DNSSEC.verify(set, sig, key, NOW);
         }
       }
@@ -114,7 +127,12 @@ class SignedAnswersTest {
 
   @Test
   void geoAnswersOfEachRegionAreSigned() throws Exception {
-    for (String[] c : new String[][] {{"81.2.69.0/24", "127.0.0.12"}, {"1.0.16.0/24", "127.0.0.13"}, {"8.8.8.0/24", "127.0.0.11"}}) {
+    for (String[] c :
+        new String[][] {
+          {"81.2.69.0/24", "127.0.0.12"},
+          {"1.0.16.0/24", "127.0.0.13"},
+          {"8.8.8.0/24", "127.0.0.11"}
+        }) {
       Message m = ask(signed, "www.cdn.test.", Type.A, c[0]);
       assertThat(m.getRcode()).isEqualTo(Rcode.NOERROR);
       assertThat(m.getSection(Section.ANSWER).get(0).rdataToString()).isEqualTo(c[1]);
@@ -127,8 +145,12 @@ class SignedAnswersTest {
     Message m = ask(signed, "nothere.cdn.test.", Type.A, null);
     assertThat(m.getRcode()).isEqualTo(Rcode.NOERROR);
     assertThat(m.getHeader().getFlag(Flags.AA)).isTrue();
-    NSECRecord nsec = (NSECRecord) m.getSection(Section.AUTHORITY).stream().filter(r -> r.getType() == Type.NSEC).findFirst()
-        .orElseThrow();
+    NSECRecord nsec =
+        (NSECRecord)
+            m.getSection(Section.AUTHORITY).stream()
+                .filter(r -> r.getType() == Type.NSEC)
+                .findFirst()
+                .orElseThrow();
     assertThat(nsec.getName()).isEqualTo(name("nothere.cdn.test."));
     assertThat(nsec.getNext()).isEqualTo(name("\\000.nothere.cdn.test."));
     assertThat(nsec.getTypes()).containsExactly(Type.RRSIG, Type.NSEC, SignedMessage.NXNAME);
@@ -138,14 +160,31 @@ class SignedAnswersTest {
   @Test
   void nodataNamesTheTypesThatExist() throws Exception {
     Message m = ask(signed, "wild.test.", Type.AAAA, null);
-    NSECRecord nsec = (NSECRecord) m.getSection(Section.AUTHORITY).stream().filter(r -> r.getType() == Type.NSEC).findFirst()
-        .orElseThrow();
-    assertThat(nsec.getTypes()).containsExactly(Type.NS, Type.SOA, Type.MX, Type.TXT, Type.RRSIG, Type.NSEC, Type.DNSKEY,
-        Type.CDS, Type.CDNSKEY);
+    NSECRecord nsec =
+        (NSECRecord)
+            m.getSection(Section.AUTHORITY).stream()
+                .filter(r -> r.getType() == Type.NSEC)
+                .findFirst()
+                .orElseThrow();
+    assertThat(nsec.getTypes())
+        .containsExactly(
+            Type.NS,
+            Type.SOA,
+            Type.MX,
+            Type.TXT,
+            Type.RRSIG,
+            Type.NSEC,
+            Type.DNSKEY,
+            Type.CDS,
+            Type.CDNSKEY);
     assertValid(m, "wild.test.");
     Message routed = ask(signed, "www.cdn.test.", Type.TXT, null);
-    NSECRecord r = (NSECRecord) routed.getSection(Section.AUTHORITY).stream().filter(x -> x.getType() == Type.NSEC).findFirst()
-        .orElseThrow();
+    NSECRecord r =
+        (NSECRecord)
+            routed.getSection(Section.AUTHORITY).stream()
+                .filter(x -> x.getType() == Type.NSEC)
+                .findFirst()
+                .orElseThrow();
     assertThat(r.hasType(Type.A)).isTrue();
     assertThat(r.hasType(Type.AAAA)).isTrue();
     assertValid(routed, "cdn.test.");
@@ -154,9 +193,14 @@ class SignedAnswersTest {
   @Test
   void wildcardsCnameChainsAndReferralsAreSigned() throws Exception {
     Message wild = ask(signed, "anything.wild.test.", Type.A, null);
-    assertThat(wild.getSection(Section.ANSWER).get(0).getName()).isEqualTo(name("anything.wild.test."));
-    RRSIGRecord sig = (RRSIGRecord) wild.getSection(Section.ANSWER).stream().filter(r -> r.getType() == Type.RRSIG).findFirst()
-        .orElseThrow();
+    assertThat(wild.getSection(Section.ANSWER).get(0).getName())
+        .isEqualTo(name("anything.wild.test."));
+    RRSIGRecord sig =
+        (RRSIGRecord)
+            wild.getSection(Section.ANSWER).stream()
+                .filter(r -> r.getType() == Type.RRSIG)
+                .findFirst()
+                .orElseThrow();
     assertThat(sig.getLabels()).isEqualTo(3); // signed as existing at the query name
     assertValid(wild, "wild.test.");
     Message chain = ask(signed, "c1.wild.test.", Type.A, null);
@@ -164,18 +208,27 @@ class SignedAnswersTest {
     assertValid(chain, "wild.test.");
     Message referral = ask(signed, "x.deleg.wild.test.", Type.A, null);
     assertThat(referral.getHeader().getFlag(Flags.AA)).isFalse();
-    NSECRecord noDs = (NSECRecord) referral.getSection(Section.AUTHORITY).stream().filter(r -> r.getType() == Type.NSEC)
-        .findFirst().orElseThrow();
+    NSECRecord noDs =
+        (NSECRecord)
+            referral.getSection(Section.AUTHORITY).stream()
+                .filter(r -> r.getType() == Type.NSEC)
+                .findFirst()
+                .orElseThrow();
     assertThat(noDs.getName()).isEqualTo(name("deleg.wild.test."));
     assertThat(noDs.getTypes()).containsExactly(Type.NS, Type.RRSIG, Type.NSEC);
     assertValid(referral, "wild.test.");
     // glue stays unsigned
-    assertThat(referral.getSection(Section.ADDITIONAL).stream().filter(r -> r.getType() == Type.RRSIG)).isEmpty();
+    assertThat(
+            referral.getSection(Section.ADDITIONAL).stream().filter(r -> r.getType() == Type.RRSIG))
+        .isEmpty();
   }
 
   @Test
   void apexServesKeysCdsAndCdnskeyEvenWithoutDo() throws Exception {
-    Message keys = new Message(signed.handle(query("cdn.test.", Type.DNSKEY, false, null), ip("8.8.8.8"), Transport.UDP));
+    Message keys =
+        new Message(
+            signed.handle(
+                query("cdn.test.", Type.DNSKEY, false, null), ip("8.8.8.8"), Transport.UDP));
     assertThat(keys.getSection(Section.ANSWER)).hasSize(1);
     assertThat(((DNSKEYRecord) keys.getSection(Section.ANSWER).get(0)).getFlags()).isEqualTo(257);
     Message cds = ask(signed, "cdn.test.", Type.CDS, null);
@@ -188,12 +241,28 @@ class SignedAnswersTest {
   @Test
   void withoutDoTheBytesAreThoseOfTheUnsignedServer() {
     Random rnd = new Random(23);
-    String[] names = {"www.cdn.test.", "cdn.test.", "nothere.cdn.test.", "anything.wild.test.", "c1.wild.test.", "x.deleg.wild.test.",
-        "sub.wild.test.", "b.wild.test.", "WwW.CdN.TeSt.", "example.org."};
-    int[] types = {Type.A, Type.AAAA, Type.SOA, Type.NS, Type.TXT, Type.MX, Type.ANY, Type.DS, Type.CNAME};
+    String[] names = {
+      "www.cdn.test.",
+      "cdn.test.",
+      "nothere.cdn.test.",
+      "anything.wild.test.",
+      "c1.wild.test.",
+      "x.deleg.wild.test.",
+      "sub.wild.test.",
+      "b.wild.test.",
+      "WwW.CdN.TeSt.",
+      "example.org."
+    };
+    int[] types = {
+      Type.A, Type.AAAA, Type.SOA, Type.NS, Type.TXT, Type.MX, Type.ANY, Type.DS, Type.CNAME
+    };
     for (int i = 0; i < 3000; i++) {
-      String ecs = rnd.nextInt(3) == 0 ? null : (1 + rnd.nextInt(200)) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256) + ".0/24";
-      byte[] q = query(names[rnd.nextInt(names.length)], types[rnd.nextInt(types.length)], false, ecs);
+      String ecs =
+          rnd.nextInt(3) == 0
+              ? null
+              : (1 + rnd.nextInt(200)) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256) + ".0/24";
+      byte[] q =
+          query(names[rnd.nextInt(names.length)], types[rnd.nextInt(types.length)], false, ecs);
       Transport t = rnd.nextBoolean() ? Transport.UDP : Transport.TCP;
       assertThat(signed.handle(q, ip("8.8.8.8"), t)).isEqualTo(plain.handle(q, ip("8.8.8.8"), t));
     }
@@ -203,7 +272,8 @@ class SignedAnswersTest {
   void theFastPathGivesTheFullPathsSignedBytes() {
     Random rnd = new Random(5);
     for (int i = 0; i < 500; i++) {
-      String ecs = (1 + rnd.nextInt(200)) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256) + ".0/24";
+      String ecs =
+          (1 + rnd.nextInt(200)) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256) + ".0/24";
       byte[] q = query(rnd.nextBoolean() ? "www.cdn.test." : "WWW.cdn.TEST.", Type.A, true, ecs);
       signed.fastPath(true);
       byte[] fast = signed.handle(q, ip("8.8.8.8"), Transport.UDP);
@@ -239,17 +309,25 @@ class SignedAnswersTest {
 
   @Test
   void aSignedAnswerTooLongForUdpIsTruncatedAndWholeOverTcp() throws Exception {
-    // six TXT records: about 480 bytes unsigned (fits a 512-byte client), about 590 signed (does not)
-    StringBuilder zone = new StringBuilder("$ORIGIN tc.test.\n$TTL 300\n@ IN SOA ns1 hm 1 3600 600 604800 60\n@ IN NS ns1\n"
-        + "ns1 IN A 127.0.0.1\n");
+    // six TXT records: about 480 bytes unsigned (fits a 512-byte client), about 590 signed (does
+    // not)
+    StringBuilder zone =
+        new StringBuilder(
+            "$ORIGIN tc.test.\n$TTL 300\n@ IN SOA ns1 hm 1 3600 600 604800 60\n@ IN NS ns1\n"
+                + "ns1 IN A 127.0.0.1\n");
     for (int i = 0; i < 6; i++) {
-      zone.append("txt IN TXT \"record ").append(i).append(" padding padding padding padding padding padding\"\n");
+      zone.append("txt IN TXT \"record ")
+          .append(i)
+          .append(" padding padding padding padding padding padding\"\n");
     }
     Path file = keys.resolve("tc.test.zone");
     java.nio.file.Files.writeString(file, zone);
     String yaml = "zones: [{origin: tc.test., file: " + file + "}]\n";
-    DnsConfig config = io.opencdn.common.config.ConfigLoader.parse(yaml, keys.resolve("tc.yaml").toString(), DnsConfig.class);
-    QueryHandler h = handler(config, keys.resolve("tc.yaml").toString(), new SnapshotHolder(demoEdges()));
+    DnsConfig config =
+        io.opencdn.common.config.ConfigLoader.parse(
+            yaml, keys.resolve("tc.yaml").toString(), DnsConfig.class);
+    QueryHandler h =
+        handler(config, keys.resolve("tc.yaml").toString(), new SnapshotHolder(demoEdges()));
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     DnssecConfig dc = DnssecConfig.defaults(keys.resolve("tc-keys").toString());
     OnlineSigner s = new OnlineSigner(dc, clock, new Signatures(100));
@@ -261,7 +339,9 @@ class SignedAnswersTest {
       Message udp = new Message(h.handle(q.toWire(), ip("8.8.8.8"), Transport.UDP));
       Message tcp = new Message(h.handle(q.toWire(), ip("8.8.8.8"), Transport.TCP));
       assertThat(udp.numBytes()).isLessThanOrEqualTo(512);
-      assertThat(udp.getHeader().getFlag(Flags.TC)).as("TC with DO=" + dnssecOk).isEqualTo(dnssecOk);
+      assertThat(udp.getHeader().getFlag(Flags.TC))
+          .as("TC with DO=" + dnssecOk)
+          .isEqualTo(dnssecOk);
       assertThat(tcp.getHeader().getFlag(Flags.TC)).isFalse();
       assertThat(tcp.getSection(Section.ANSWER)).hasSize(dnssecOk ? 7 : 6);
       assertThat(tcp.numBytes()).isGreaterThan(dnssecOk ? 512 : 400);

@@ -62,7 +62,8 @@ class EdgeDirectoryTest {
     registry.records.put("a", record("a", "127.0.0.11", "m1", EdgeState.ACTIVE));
     registry.records.put("b", record("b", "127.0.0.12", "m2", EdgeState.ACTIVE));
     HealthProbe probe = r -> Future.succeededFuture(up.getOrDefault(r.id(), true));
-    directory = new EdgeDirectory(vertx, registry, new DnsConfig.Health(60_000, 400, 2, 2), probe, clock);
+    directory =
+        new EdgeDirectory(vertx, registry, new DnsConfig.Health(60_000, 400, 2, 2), probe, clock);
     await(directory.start());
   }
 
@@ -120,7 +121,11 @@ class EdgeDirectoryTest {
   void drainingEdgesStayKnownWithTheirState() throws Exception {
     registry.records.put("b", record("b", "127.0.0.12", "m2", EdgeState.DRAINING));
     await(directory.refresh());
-    Edge b = directory.current().edges().stream().filter(e -> e.id().equals("b")).findFirst().orElseThrow();
+    Edge b =
+        directory.current().edges().stream()
+            .filter(e -> e.id().equals("b"))
+            .findFirst()
+            .orElseThrow();
     assertThat(b.state()).isEqualTo(EdgeState.DRAINING);
     assertThat(b.eligible()).isFalse();
   }
@@ -137,8 +142,36 @@ class EdgeDirectoryTest {
     HttpServer edgeA = startHealthServer();
     HttpServer edgeB = startHealthServer();
     FakeRegistry real = new FakeRegistry();
-    real.records.put("a", new EdgeRecord("a", "r", 50, 8, "127.0.0.1", null, edgeA.actualPort(), 1, 0, EdgeState.ACTIVE, "m1", clock.millis()));
-    real.records.put("b", new EdgeRecord("b", "r", 50, 8, "127.0.0.1", null, edgeB.actualPort(), 1, 0, EdgeState.ACTIVE, "m2", clock.millis()));
+    real.records.put(
+        "a",
+        new EdgeRecord(
+            "a",
+            "r",
+            50,
+            8,
+            "127.0.0.1",
+            null,
+            edgeA.actualPort(),
+            1,
+            0,
+            EdgeState.ACTIVE,
+            "m1",
+            clock.millis()));
+    real.records.put(
+        "b",
+        new EdgeRecord(
+            "b",
+            "r",
+            50,
+            8,
+            "127.0.0.1",
+            null,
+            edgeB.actualPort(),
+            1,
+            0,
+            EdgeState.ACTIVE,
+            "m2",
+            clock.millis()));
     DnsConfig.Health cfg = new DnsConfig.Health(null, null, null, null);
     HttpHealthProbe probe = new HttpHealthProbe(vertx, cfg.timeoutMillis());
     EdgeDirectory live = new EdgeDirectory(vertx, real, cfg, probe, clock);
@@ -147,9 +180,17 @@ class EdgeDirectoryTest {
       assertThat(live.current().edges()).allMatch(Edge::eligible).hasSize(2);
       long killed = System.nanoTime();
       await(edgeA.close());
-      assertThat(eventually(2000, () -> live.current().edges().stream().anyMatch(e -> e.id().equals("a") && !e.eligible()))).isTrue();
+      assertThat(
+              eventually(
+                  2000,
+                  () ->
+                      live.current().edges().stream()
+                          .anyMatch(e -> e.id().equals("a") && !e.eligible())))
+          .isTrue();
       assertThat((System.nanoTime() - killed) / 1_000_000).isLessThan(2000);
-      assertThat(live.current().edges()).filteredOn(e -> e.id().equals("b")).allMatch(Edge::eligible);
+      assertThat(live.current().edges())
+          .filteredOn(e -> e.id().equals("b"))
+          .allMatch(Edge::eligible);
     } finally {
       await(live.stop());
       probe.close();
@@ -158,8 +199,11 @@ class EdgeDirectoryTest {
   }
 
   private HttpServer startHealthServer() throws Exception {
-    return await(vertx.createHttpServer()
-        .requestHandler(req -> req.response().end(req.path().equals(HttpHealthProbe.PATH) ? "ok" : "?"))
-        .listen(0, "127.0.0.1"));
+    return await(
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                req -> req.response().end(req.path().equals(HttpHealthProbe.PATH) ? "ok" : "?"))
+            .listen(0, "127.0.0.1"));
   }
 }

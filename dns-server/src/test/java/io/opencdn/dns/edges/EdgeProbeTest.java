@@ -38,14 +38,23 @@ class EdgeProbeTest {
 
   @Test
   void staticEdgesAreCheckedByUrlByPortOrNotAtAll() throws Exception {
-    HttpServer http = await(vertx.createHttpServer()
-        .requestHandler(req -> req.response().setStatusCode(req.path().equals("/ok") ? 204 : 503).end())
-        .listen(0, "127.0.0.1"));
-    java.net.ServerSocket tcp = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
+    HttpServer http =
+        await(
+            vertx
+                .createHttpServer()
+                .requestHandler(
+                    req -> req.response().setStatusCode(req.path().equals("/ok") ? 204 : 503).end())
+                .listen(0, "127.0.0.1"));
+    java.net.ServerSocket tcp =
+        new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
     int tcpPort = tcp.getLocalPort();
     String base = "http://127.0.0.1:" + http.actualPort();
-    List<StaticEdge> statics = List.of(stat("url-ok", base + "/ok", null), stat("url-bad", base + "/bad", null),
-        stat("tcp", null, tcpPort), stat("unchecked", null, null));
+    List<StaticEdge> statics =
+        List.of(
+            stat("url-ok", base + "/ok", null),
+            stat("url-bad", base + "/bad", null),
+            stat("tcp", null, tcpPort),
+            stat("unchecked", null, null));
     EdgeProbe probe = new EdgeProbe(vertx, 2000, statics);
     long now = System.currentTimeMillis();
     assertThat(await(probe.probe(statics.get(0).toRecord(now)))).isTrue();
@@ -53,9 +62,24 @@ class EdgeProbeTest {
     assertThat(await(probe.probe(statics.get(2).toRecord(now)))).isTrue();
     assertThat(await(probe.probe(statics.get(3).toRecord(now)))).isTrue();
     tcp.close();
-    assertThat(await(probe.probe(statics.get(2).toRecord(now)))).as("port " + tcpPort + " closed").isFalse();
+    assertThat(await(probe.probe(statics.get(2).toRecord(now))))
+        .as("port " + tcpPort + " closed")
+        .isFalse();
     // a cluster edge (with a member) gets GET /_cdn/health on its HTTP port
-    EdgeRecord cluster = new EdgeRecord("url-ok", null, 1, 2, "127.0.0.1", null, http.actualPort(), 0, 0, EdgeState.ACTIVE, "m", now);
+    EdgeRecord cluster =
+        new EdgeRecord(
+            "url-ok",
+            null,
+            1,
+            2,
+            "127.0.0.1",
+            null,
+            http.actualPort(),
+            0,
+            0,
+            EdgeState.ACTIVE,
+            "m",
+            now);
     assertThat(await(probe.probe(cluster))).isFalse();
     probe.close();
   }

@@ -13,8 +13,8 @@ import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.config.AdminToken;
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.config.StaticEdge;
 import io.opencdn.dns.latency.HazelcastLatency;
 import io.opencdn.dns.routing.Edge;
@@ -46,8 +46,14 @@ class HazelcastEdgesTest {
   @BeforeAll
   static void startMember() {
     int port = ThreadLocalRandom.current().nextInt(20000, 40000);
-    cfg = new ClusterConfig("dns-test", AdminToken.random(), new Endpoint("127.0.0.1", port),
-        List.of("127.0.0.1:" + port), 1000, 5000);
+    cfg =
+        new ClusterConfig(
+            "dns-test",
+            AdminToken.random(),
+            new Endpoint("127.0.0.1", port),
+            List.of("127.0.0.1:" + port),
+            1000,
+            5000);
     hz = ClusterNode.start(cfg, "dns-test-" + port, false);
     mac = RecordMac.fromSecret(cfg.secret());
     vertx = Vertx.vertx();
@@ -64,8 +70,20 @@ class HazelcastEdgesTest {
   }
 
   private static EdgeRecord record(String id, String ip, int httpPort) {
-    return new EdgeRecord(id, "test", 50.11, 8.68, ip, null, httpPort, 100, 0, EdgeState.ACTIVE,
-        hz.getCluster().getLocalMember().getUuid().toString(), System.currentTimeMillis()).signed(mac);
+    return new EdgeRecord(
+            id,
+            "test",
+            50.11,
+            8.68,
+            ip,
+            null,
+            httpPort,
+            100,
+            0,
+            EdgeState.ACTIVE,
+            hz.getCluster().getLocalMember().getUuid().toString(),
+            System.currentTimeMillis())
+        .signed(mac);
   }
 
   private static HazelcastEdges edges() {
@@ -75,14 +93,26 @@ class HazelcastEdgesTest {
   @Test
   void anEdgePutIntoTheMapAppearsAndDisappearsWhenRemoved() throws Exception {
     HealthProbe alwaysUp = r -> Future.succeededFuture(true);
-    EdgeDirectory directory = new EdgeDirectory(vertx, edges(),
-        new DnsConfig.Health(100, 100, 2, 2), alwaysUp, Clock.systemUTC());
+    EdgeDirectory directory =
+        new EdgeDirectory(
+            vertx, edges(), new DnsConfig.Health(100, 100, 2, 2), alwaysUp, Clock.systemUTC());
     await(directory.start());
     try {
-      hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES).put("eu-west", record("eu-west", "127.0.0.12", 8080));
-      assertThat(eventually(5000, () -> directory.current().edges().stream().map(Edge::id).toList().equals(List.of("eu-west")))).isTrue();
-      assertThat(directory.current().edges().get(0).ipv4().getHostAddress()).isEqualTo("127.0.0.12");
-      assertThat(edges().liveMembers()).contains(hz.getCluster().getLocalMember().getUuid().toString());
+      hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES)
+          .put("eu-west", record("eu-west", "127.0.0.12", 8080));
+      assertThat(
+              eventually(
+                  5000,
+                  () ->
+                      directory.current().edges().stream()
+                          .map(Edge::id)
+                          .toList()
+                          .equals(List.of("eu-west"))))
+          .isTrue();
+      assertThat(directory.current().edges().get(0).ipv4().getHostAddress())
+          .isEqualTo("127.0.0.12");
+      assertThat(edges().liveMembers())
+          .contains(hz.getCluster().getLocalMember().getUuid().toString());
       hz.getMap(ClusterMaps.EDGES).remove("eu-west");
       assertThat(eventually(5000, () -> directory.current().isEmpty())).isTrue();
     } finally {
@@ -92,9 +122,16 @@ class HazelcastEdgesTest {
 
   @Test
   void aServerWithHazelcastAnswersWithTheRegisteredHealthyEdge() throws Exception {
-    HttpServer edge = await(vertx.createHttpServer().requestHandler(req -> req.response().end("ok")).listen(0, "127.0.0.1"));
-    hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES).put("local", record("local", "127.0.0.1", edge.actualPort()));
-    DnsServer server = new DnsServer(vertx, testConfig().withCluster(cfg), TEST_CONFIG, hz, Clock.systemUTC());
+    HttpServer edge =
+        await(
+            vertx
+                .createHttpServer()
+                .requestHandler(req -> req.response().end("ok"))
+                .listen(0, "127.0.0.1"));
+    hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES)
+        .put("local", record("local", "127.0.0.1", edge.actualPort()));
+    DnsServer server =
+        new DnsServer(vertx, testConfig().withCluster(cfg), TEST_CONFIG, hz, Clock.systemUTC());
     int port = await(server.start());
     try (DatagramSocket socket = new DatagramSocket()) {
       socket.setSoTimeout(5000);
@@ -121,12 +158,39 @@ class HazelcastEdgesTest {
     try {
       map.put("eu-west", good);
       // a rogue edge, signed with another key
-      map.put("rogue", new EdgeRecord("rogue", "test", 51.5, -0.1, "127.0.0.66", null, 8080, 100, 0, EdgeState.ACTIVE,
-          good.memberUuid(), good.heartbeatMillis()).signed(rogue));
+      map.put(
+          "rogue",
+          new EdgeRecord(
+                  "rogue",
+                  "test",
+                  51.5,
+                  -0.1,
+                  "127.0.0.66",
+                  null,
+                  8080,
+                  100,
+                  0,
+                  EdgeState.ACTIVE,
+                  good.memberUuid(),
+                  good.heartbeatMillis())
+              .signed(rogue));
       // a good record moved under another key, and an unsigned one
       map.put("us-east", good);
-      map.put("ap-northeast", new EdgeRecord("ap-northeast", "test", 35.7, 139.7, "127.0.0.66", null, 8080, 100, 0,
-          EdgeState.ACTIVE, good.memberUuid(), good.heartbeatMillis()));
+      map.put(
+          "ap-northeast",
+          new EdgeRecord(
+              "ap-northeast",
+              "test",
+              35.7,
+              139.7,
+              "127.0.0.66",
+              null,
+              8080,
+              100,
+              0,
+              EdgeState.ACTIVE,
+              good.memberUuid(),
+              good.heartbeatMillis()));
       assertThat(await(edges.fetch())).containsExactly(good);
       assertThat(edges.check().forgedCount()).isEqualTo(3);
     } finally {
@@ -162,8 +226,10 @@ class HazelcastEdgesTest {
     try {
       map.put("eu-west", good);
       assertThat(await(edges.fetch())).containsExactly(good);
-      map.put("eu-west", good.withLoad(0, EdgeState.DRAINING, good.heartbeatMillis() + 1)
-          .signed(RecordMac.fromSecret("not-the-cluster-secret-0123")));
+      map.put(
+          "eu-west",
+          good.withLoad(0, EdgeState.DRAINING, good.heartbeatMillis() + 1)
+              .signed(RecordMac.fromSecret("not-the-cluster-secret-0123")));
       assertThat(await(edges.fetch())).as("neither drained nor gone").containsExactly(good);
       map.remove("eu-west");
       assertThat(await(edges.fetch())).as("a removal does remove it").isEmpty();
@@ -177,7 +243,8 @@ class HazelcastEdgesTest {
     var map = hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES);
     HazelcastEdges edges = edges();
     EdgeRecord active = record("eu-west", "127.0.0.12", 8080);
-    EdgeRecord drained = active.withLoad(0, EdgeState.DRAINING, active.heartbeatMillis() + 1000).signed(mac);
+    EdgeRecord drained =
+        active.withLoad(0, EdgeState.DRAINING, active.heartbeatMillis() + 1000).signed(mac);
     try {
       map.put("eu-west", drained);
       assertThat(await(edges.fetch())).containsExactly(drained);
@@ -193,13 +260,21 @@ class HazelcastEdgesTest {
   @Test
   void aLiteMemberAloneReadsAnEmptyRegistry() throws Exception {
     int port = ThreadLocalRandom.current().nextInt(20000, 40000);
-    ClusterConfig alone = new ClusterConfig("dns-lite", AdminToken.random(), new Endpoint("127.0.0.1", port),
-        List.of("127.0.0.1:" + port), 1000, 5000);
+    ClusterConfig alone =
+        new ClusterConfig(
+            "dns-lite",
+            AdminToken.random(),
+            new Endpoint("127.0.0.1", port),
+            List.of("127.0.0.1:" + port),
+            1000,
+            5000);
     HazelcastInstance lite = ClusterNode.start(alone, "dns-lite-" + port, true);
     try {
       HazelcastEdges edges = new HazelcastEdges(vertx, lite, RecordCheck.of(alone.secret()));
       assertThat(await(edges.fetch())).isEmpty();
-      HazelcastLatency latency = new HazelcastLatency(vertx, lite, 1000, RecordCheck.of(alone.secret()), Clock.systemUTC());
+      HazelcastLatency latency =
+          new HazelcastLatency(
+              vertx, lite, 1000, RecordCheck.of(alone.secret()), Clock.systemUTC());
       await(latency.refresh());
       assertThat(latency.current().samples()).isEmpty();
     } finally {
@@ -207,35 +282,74 @@ class HazelcastEdgesTest {
     }
   }
 
-  /** DNS servers are lite members: with no edge up the cluster holds no data, and static edges still answer. */
+  /**
+   * DNS servers are lite members: with no edge up the cluster holds no data, and static edges still
+   * answer.
+   */
   @Test
   void aServerOnALiteMemberWithNoEdgeUpAnswersWithItsStaticEdge() throws Exception {
-    HttpServer edge = await(vertx.createHttpServer().requestHandler(req -> req.response().end("ok")).listen(0, "127.0.0.1"));
+    HttpServer edge =
+        await(
+            vertx
+                .createHttpServer()
+                .requestHandler(req -> req.response().end("ok"))
+                .listen(0, "127.0.0.1"));
     int port = ThreadLocalRandom.current().nextInt(20000, 40000);
-    ClusterConfig alone = new ClusterConfig("dns-lite-static", AdminToken.random(), new Endpoint("127.0.0.1", port),
-        List.of("127.0.0.1:" + port), 1000, 5000);
+    ClusterConfig alone =
+        new ClusterConfig(
+            "dns-lite-static",
+            AdminToken.random(),
+            new Endpoint("127.0.0.1", port),
+            List.of("127.0.0.1:" + port),
+            1000,
+            5000);
     HazelcastInstance lite = ClusterNode.start(alone, "dns-lite-static-" + port, true);
     DnsConfig base = testConfig();
-    DnsConfig config = new DnsConfig(base.listen(), base.zones(), base.geo(), base.routing(),
-        new DnsConfig.Health(100, 100, 1, 1), alone, List.of(new StaticEdge("static", null, 50.11, 8.68, "127.0.0.1", null,
-            null, null, null, "http://127.0.0.1:" + edge.actualPort() + "/", null)));
+    DnsConfig config =
+        new DnsConfig(
+            base.listen(),
+            base.zones(),
+            base.geo(),
+            base.routing(),
+            new DnsConfig.Health(100, 100, 1, 1),
+            alone,
+            List.of(
+                new StaticEdge(
+                    "static",
+                    null,
+                    50.11,
+                    8.68,
+                    "127.0.0.1",
+                    null,
+                    null,
+                    null,
+                    null,
+                    "http://127.0.0.1:" + edge.actualPort() + "/",
+                    null)));
     DnsServer server = new DnsServer(vertx, config, TEST_CONFIG, lite, Clock.systemUTC());
     int dnsPort = await(server.start());
     try (DatagramSocket socket = new DatagramSocket()) {
       socket.setSoTimeout(2000);
-      assertThat(eventually(10_000, () -> {
-        try {
-          byte[] wire = query("www.cdn.test.", Type.A, "81.2.69.0/24").toWire();
-          socket.send(new DatagramPacket(wire, wire.length, InetAddress.getLoopbackAddress(), dnsPort));
-          byte[] buf = new byte[2048];
-          DatagramPacket in = new DatagramPacket(buf, buf.length);
-          socket.receive(in);
-          return section(parse(java.util.Arrays.copyOf(buf, in.getLength())), Section.ANSWER)
-              .equals(List.of("www.cdn.test. 20 IN A 127.0.0.1"));
-        } catch (java.io.IOException e) {
-          return false;
-        }
-      })).isTrue();
+      assertThat(
+              eventually(
+                  10_000,
+                  () -> {
+                    try {
+                      byte[] wire = query("www.cdn.test.", Type.A, "81.2.69.0/24").toWire();
+                      socket.send(
+                          new DatagramPacket(
+                              wire, wire.length, InetAddress.getLoopbackAddress(), dnsPort));
+                      byte[] buf = new byte[2048];
+                      DatagramPacket in = new DatagramPacket(buf, buf.length);
+                      socket.receive(in);
+                      return section(
+                              parse(java.util.Arrays.copyOf(buf, in.getLength())), Section.ANSWER)
+                          .equals(List.of("www.cdn.test. 20 IN A 127.0.0.1"));
+                    } catch (java.io.IOException e) {
+                      return false;
+                    }
+                  }))
+          .isTrue();
     } finally {
       await(server.stop());
       await(edge.close());

@@ -3,22 +3,25 @@ package io.opencdn.dns.edges;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class HealthTrackerTest {
 
-  /** Probe results as a string of + and -, then the health after each one (H/D) for fall=2, rise=2. */
+  /**
+   * Probe results as a string of + and -, then the health after each one (H/D) for fall=2, rise=2.
+   */
   @ParameterizedTest
   @CsvSource({
-      "+, H",
-      "-, H",
-      "--, HD",
-      "-+-+-, HHHHH",
-      "---++, HDDDH",
-      "--+-++, HDDDDH",
-      "--+++, HDDHH"})
+    "+, H",
+    "-, H",
+    "--, HD",
+    "-+-+-, HHHHH",
+    "---++, HDDDH",
+    "--+-++, HDDDDH",
+    "--+++, HDDHH"
+  })
   void fallAndRise(String results, String expected) {
     HealthTracker t = new HealthTracker(2, 2);
     StringBuilder seen = new StringBuilder();

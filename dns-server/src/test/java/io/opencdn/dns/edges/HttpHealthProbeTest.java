@@ -41,9 +41,16 @@ class HttpHealthProbeTest {
 
   @Test
   void passesOn2xxFailsOtherwiseAndWhenDown() throws Exception {
-    HttpServer server = await(vertx.createHttpServer()
-        .requestHandler(req -> req.response().setStatusCode(req.path().equals("/_cdn/health") ? status.get() : 404).end())
-        .listen(0, "127.0.0.1"));
+    HttpServer server =
+        await(
+            vertx
+                .createHttpServer()
+                .requestHandler(
+                    req ->
+                        req.response()
+                            .setStatusCode(req.path().equals("/_cdn/health") ? status.get() : 404)
+                            .end())
+                .listen(0, "127.0.0.1"));
     int port = server.actualPort();
     assertThat(await(probe.probe(edge(port)))).isTrue();
     status.set(503);
@@ -56,7 +63,8 @@ class HttpHealthProbeTest {
 
   @Test
   void aSilentServerFailsWithinTheTimeout() throws Exception {
-    HttpServer silent = await(vertx.createHttpServer().requestHandler(req -> {}).listen(0, "127.0.0.1"));
+    HttpServer silent =
+        await(vertx.createHttpServer().requestHandler(req -> {}).listen(0, "127.0.0.1"));
     long start = System.nanoTime();
     assertThat(await(probe.probe(edge(silent.actualPort())))).isFalse();
     assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2000);
@@ -65,8 +73,12 @@ class HttpHealthProbeTest {
 
   @Test
   void ipv6EdgesAreProbedInBrackets() throws Exception {
-    HttpServer server = await(vertx.createHttpServer().requestHandler(req -> req.response().end()).listen(0, "::1"));
-    EdgeRecord v6 = new EdgeRecord("e", "r", 0, 0, null, "::1", server.actualPort(), 1, 0, EdgeState.ACTIVE, null, 0);
+    HttpServer server =
+        await(
+            vertx.createHttpServer().requestHandler(req -> req.response().end()).listen(0, "::1"));
+    EdgeRecord v6 =
+        new EdgeRecord(
+            "e", "r", 0, 0, null, "::1", server.actualPort(), 1, 0, EdgeState.ACTIVE, null, 0);
     assertThat(await(probe.probe(v6))).isTrue();
     await(server.close());
   }

@@ -4,16 +4,14 @@ import static io.opencdn.dns.TestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
-import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.common.config.AdminToken;
 import io.opencdn.common.config.ConfigLoader;
-import io.opencdn.common.config.Endpoint;
-import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
+import io.opencdn.dns.config.DnsConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -66,16 +64,23 @@ class JoiningDnsServerTest {
   void staticZonesAreAnsweredWhileJoiningAndTheGeoNameOnceJoined() throws Exception {
     int hzPort = ThreadLocalRandom.current().nextInt(20000, 40000);
     String secret = AdminToken.random();
-    DnsConfig cfg = ConfigLoader.parse("""
+    DnsConfig cfg =
+        ConfigLoader.parse(
+            """
         listen: 127.0.0.1:0
         zones: [{origin: cdn.test., file: cdn.test.zone}]
         routing: [{name: www.cdn.test., ttl: 20, answers: 1}]
         health: {intervalMillis: 100, timeoutMillis: 300, fall: 2, rise: 2}
         admin: {listen: 127.0.0.1:0, token: %s}
         cluster: {name: joining-test, secret: %s, bind: 127.0.0.1:%d, members: [127.0.0.1:%d]}
-        """.formatted(TOKEN, secret, hzPort, hzPort), "joining-dns.yaml", DnsConfig.class);
+        """
+                .formatted(TOKEN, secret, hzPort, hzPort),
+            "joining-dns.yaml",
+            DnsConfig.class);
     Promise<HazelcastInstance> member = Promise.promise();
-    server = DnsServer.joining(vertx, cfg, "classpath:demo/dns.yaml", member.future(), Clock.systemUTC());
+    server =
+        DnsServer.joining(
+            vertx, cfg, "classpath:demo/dns.yaml", member.future(), Clock.systemUTC());
     int port = await(server.start());
 
     Message soa = udp(port, query("cdn.test.", Type.SOA, null));
@@ -88,14 +93,41 @@ class JoiningDnsServerTest {
     assertThat(healthz()).isEqualTo("503 not ready: joining the cluster");
 
     hz = ClusterNode.start(cfg.cluster(), "joining-test-" + hzPort, false);
-    HttpServer edge = await(vertx.createHttpServer().requestHandler(req -> req.response().end("ok")).listen(0, "127.0.0.1"));
-    hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES).put("local", new EdgeRecord("local", "test", 50.11, 8.68, "127.0.0.1",
-        null, edge.actualPort(), 100, 0, EdgeState.ACTIVE, hz.getCluster().getLocalMember().getUuid().toString(),
-        System.currentTimeMillis()).signed(io.opencdn.common.cluster.RecordMac.fromSecret(secret)));
+    HttpServer edge =
+        await(
+            vertx
+                .createHttpServer()
+                .requestHandler(req -> req.response().end("ok"))
+                .listen(0, "127.0.0.1"));
+    hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES)
+        .put(
+            "local",
+            new EdgeRecord(
+                    "local",
+                    "test",
+                    50.11,
+                    8.68,
+                    "127.0.0.1",
+                    null,
+                    edge.actualPort(),
+                    100,
+                    0,
+                    EdgeState.ACTIVE,
+                    hz.getCluster().getLocalMember().getUuid().toString(),
+                    System.currentTimeMillis())
+                .signed(io.opencdn.common.cluster.RecordMac.fromSecret(secret)));
     member.complete(hz);
 
-    assertThat(eventually(10_000, () -> section(udp(port, query("www.cdn.test.", Type.A, "81.2.69.0/24")), Section.ANSWER)
-        .equals(List.of("www.cdn.test. 20 IN A 127.0.0.1")))).as("routed once joined").isTrue();
+    assertThat(
+            eventually(
+                10_000,
+                () ->
+                    section(
+                            udp(port, query("www.cdn.test.", Type.A, "81.2.69.0/24")),
+                            Section.ANSWER)
+                        .equals(List.of("www.cdn.test. 20 IN A 127.0.0.1"))))
+        .as("routed once joined")
+        .isTrue();
     assertThat(server.ready()).isTrue();
     assertThat(healthz()).isEqualTo("200 ok");
     await(edge.close());
@@ -103,8 +135,10 @@ class JoiningDnsServerTest {
 
   private String healthz() throws Exception {
     int admin = server.operations().adminPort();
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/healthz")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/healthz")).build(),
+            HttpResponse.BodyHandlers.ofString());
     return r.statusCode() + " " + r.body().strip();
   }
 

@@ -18,29 +18,34 @@ class MergedEdgeSourceTest {
     return new StaticEdge(id, "static", 10.0, 20.0, ip, null, 500.0, null, null, null, null);
   }
 
-  static final EdgeRecord CLUSTER = new EdgeRecord("eu-west", "eu", 50, 8, "127.0.0.12", null, 8080, 100, 5, EdgeState.ACTIVE, "m1", 42);
+  static final EdgeRecord CLUSTER =
+      new EdgeRecord(
+          "eu-west", "eu", 50, 8, "127.0.0.12", null, 8080, 100, 5, EdgeState.ACTIVE, "m1", 42);
 
-  static final EdgeRecordSource ONE = new EdgeRecordSource() {
-    @Override
-    public Future<Collection<EdgeRecord>> fetch() {
-      return Future.succeededFuture(List.of(CLUSTER));
-    }
+  static final EdgeRecordSource ONE =
+      new EdgeRecordSource() {
+        @Override
+        public Future<Collection<EdgeRecord>> fetch() {
+          return Future.succeededFuture(List.of(CLUSTER));
+        }
 
-    @Override
-    public Set<String> liveMembers() {
-      return Set.of("m1");
-    }
+        @Override
+        public Set<String> liveMembers() {
+          return Set.of("m1");
+        }
 
-    @Override
-    public Runnable onMembershipChange(Consumer<String> left, Runnable joined) {
-      return () -> {};
-    }
-  };
+        @Override
+        public Runnable onMembershipChange(Consumer<String> left, Runnable joined) {
+          return () -> {};
+        }
+      };
 
   @Test
   void staticEdgesFollowTheClusterOnesAndAClusterEdgeHidesAStaticOneWithItsId() {
     io.opencdn.dns.TestClock clock = new io.opencdn.dns.TestClock();
-    MergedEdgeSource merged = new MergedEdgeSource(ONE, List.of(stat("eu-west", "192.0.2.1"), stat("far", "192.0.2.2")), clock);
+    MergedEdgeSource merged =
+        new MergedEdgeSource(
+            ONE, List.of(stat("eu-west", "192.0.2.1"), stat("far", "192.0.2.2")), clock);
     List<EdgeRecord> all = List.copyOf(merged.fetch().result());
     assertThat(all).extracting(EdgeRecord::id).containsExactly("eu-west", "far");
     assertThat(all.get(0)).isSameAs(CLUSTER);
@@ -54,7 +59,8 @@ class MergedEdgeSourceTest {
 
   @Test
   void withoutAClusterOnlyTheStaticEdges() {
-    MergedEdgeSource merged = new MergedEdgeSource(null, List.of(stat("a", "192.0.2.1")), new io.opencdn.dns.TestClock());
+    MergedEdgeSource merged =
+        new MergedEdgeSource(null, List.of(stat("a", "192.0.2.1")), new io.opencdn.dns.TestClock());
     assertThat(merged.fetch().result()).extracting(EdgeRecord::id).containsExactly("a");
     assertThat(merged.liveMembers()).isEmpty();
     merged.onMembershipChange(u -> {}, () -> {}).run();

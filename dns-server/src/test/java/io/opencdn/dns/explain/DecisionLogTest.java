@@ -3,8 +3,8 @@ package io.opencdn.dns.explain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLoader;
-import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
+import io.opencdn.dns.config.DnsConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -31,13 +31,15 @@ import org.xbill.DNS.Type;
 /** Sampled geo-routed answers are explained in the decision log, as the server decided them. */
 class DecisionLogTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   static Message query(String ecs, int prefix) throws Exception {
-    Message q = Message.newQuery(Record.newRecord(Name.fromString("www.cdn.test."), Type.A, DClass.IN));
+    Message q =
+        Message.newQuery(Record.newRecord(Name.fromString("www.cdn.test."), Type.A, DClass.IN));
     if (ecs != null) {
-      q.addRecord(new OPTRecord(1232, 0, 0, 0, List.of(new ClientSubnetOption(prefix, InetAddress.getByName(ecs)))),
+      q.addRecord(
+          new OPTRecord(
+              1232, 0, 0, 0, List.of(new ClientSubnetOption(prefix, InetAddress.getByName(ecs)))),
           Section.ADDITIONAL);
     }
     return q;
@@ -46,7 +48,9 @@ class DecisionLogTest {
   @Test
   void everyRoutedAnswerIsExplainedWithItsNetworkLocationAndPolicySteps() throws Exception {
     Path file = dir.resolve("decisions.log");
-    DnsConfig config = ConfigLoader.parse("""
+    DnsConfig config =
+        ConfigLoader.parse(
+            """
         listen: 127.0.0.1:0
         zones: [{origin: cdn.test., file: classpath:demo/cdn.test.zone}]
         routing: [{name: www.cdn.test., ttl: 20}]
@@ -54,7 +58,10 @@ class DecisionLogTest {
           - {id: eu-west, latitude: 50.11, longitude: 8.68, ipv4: 127.0.0.12}
           - {id: us-east, latitude: 39.04, longitude: -77.49, ipv4: 127.0.0.11}
         decisionLog: {enabled: true, sampleRate: 1, path: "%s"}
-        """.formatted(file), "dns.yaml", DnsConfig.class);
+        """
+                .formatted(file),
+            "dns.yaml",
+            DnsConfig.class);
     Vertx vertx = Vertx.vertx();
     DnsServer server = new DnsServer(vertx, config, "classpath:dns.yaml", null, Clock.systemUTC());
     int port = server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -85,9 +92,12 @@ class DecisionLogTest {
       assertThat(london.getString("country")).isEqualTo("GB");
       assertThat(london.getJsonArray("location-steps")).isNotEmpty();
       assertThat(london.getJsonArray("policies")).isNotEmpty();
-      assertThat(london.getJsonArray("policies").getList()).containsExactly("health", "distance", "latency", "spill");
-      assertThat(london.getJsonArray("policy-steps").getString(1)).isEqualTo("distance: nearest first: [eu-west, us-east]");
-      assertThat(london.getJsonArray("policy-steps").getString(4)).isEqualTo("top-1: A [eu-west], AAAA []");
+      assertThat(london.getJsonArray("policies").getList())
+          .containsExactly("health", "distance", "latency", "spill");
+      assertThat(london.getJsonArray("policy-steps").getString(1))
+          .isEqualTo("distance: nearest first: [eu-west, us-east]");
+      assertThat(london.getJsonArray("policy-steps").getString(4))
+          .isEqualTo("top-1: A [eu-west], AAAA []");
       assertThat(london.getJsonArray("answer")).isEqualTo(new JsonArray().add("eu-west"));
       assertThat(london.getJsonArray("explained")).isEqualTo(london.getJsonArray("answer"));
       assertThat(answered.get(0)).isEqualTo("127.0.0.12");
@@ -98,7 +108,8 @@ class DecisionLogTest {
       assertThat(loopback.getValue("ecs-source-prefix")).isNull();
       assertThat(loopback.getString("client-network")).isEqualTo("127.0.0.0/24");
       String metrics = server.operations().metrics().scrape();
-      assertThat(metrics).contains("dns_decision_log_lines_total 3.0", "dns_decision_log_dropped_total 0.0");
+      assertThat(metrics)
+          .contains("dns_decision_log_lines_total 3.0", "dns_decision_log_dropped_total 0.0");
     } finally {
       server.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       vertx.close();

@@ -35,9 +35,10 @@ class RouteCommandTest {
 
   @ParameterizedTest
   @CsvSource({
-      "81.2.69.1,  eu-west,      127.0.0.12, GB",
-      "1.0.16.1,   ap-northeast, 127.0.0.13, JP",
-      "8.8.8.8,    us-east,      127.0.0.11, US"})
+    "81.2.69.1,  eu-west,      127.0.0.12, GB",
+    "1.0.16.1,   ap-northeast, 127.0.0.13, JP",
+    "8.8.8.8,    us-east,      127.0.0.11, US"
+  })
   void explainsTheDemo(String client, String edge, String address, String country) {
     Run r = run("--client", client);
     assertThat(r.code()).as(r.err()).isZero();
@@ -59,13 +60,18 @@ class RouteCommandTest {
     Run r = run("--clients", file.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("share of clients by first answer (3 clients)");
-    assertThat(r.out()).containsPattern("ap-northeast\\s+50\\.0%").containsPattern("eu-west\\s+25\\.0%").containsPattern("us-east\\s+25\\.0%");
+    assertThat(r.out())
+        .containsPattern("ap-northeast\\s+50\\.0%")
+        .containsPattern("eu-west\\s+25\\.0%")
+        .containsPattern("us-east\\s+25\\.0%");
   }
 
   @Test
   void staticEdgesWithHealthChecksAreCheckedOnce(@TempDir Path dir) throws Exception {
     Path cfg = dir.resolve("dns.yaml");
-    Files.writeString(cfg, """
+    Files.writeString(
+        cfg,
+        """
         listen: 127.0.0.1:0
         zones: [{origin: cdn.test., file: classpath:demo/cdn.test.zone}]
         routing: [{name: www.cdn.test., ttl: 15, answers: 2}]
@@ -84,47 +90,121 @@ class RouteCommandTest {
   void withClusterItShowsTheRegisteredEdgesTheirLoadAndLatency(@TempDir Path dir) throws Exception {
     int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(20000, 39000);
     String secret = io.opencdn.common.config.AdminToken.random();
-    var member = io.opencdn.common.cluster.ClusterNode.start(new io.opencdn.common.cluster.ClusterConfig("route-test", secret,
-        new io.opencdn.common.config.Endpoint("127.0.0.1", port), java.util.List.of("127.0.0.1:" + port), 1000, 5000), "route-test-" + port, false);
+    var member =
+        io.opencdn.common.cluster.ClusterNode.start(
+            new io.opencdn.common.cluster.ClusterConfig(
+                "route-test",
+                secret,
+                new io.opencdn.common.config.Endpoint("127.0.0.1", port),
+                java.util.List.of("127.0.0.1:" + port),
+                1000,
+                5000),
+            "route-test-" + port,
+            false);
     try {
       String uuid = member.getCluster().getLocalMember().getUuid().toString();
       long now = System.currentTimeMillis();
       var mac = io.opencdn.common.cluster.RecordMac.fromSecret(secret);
-      member.getMap(io.opencdn.common.cluster.ClusterMaps.EDGES).put("tokyo", new io.opencdn.common.cluster.EdgeRecord("tokyo", "ap",
-          35.68, 139.69, "192.0.2.13", null, 9, 1000, 250, io.opencdn.common.cluster.EdgeState.ACTIVE, uuid, now).signed(mac));
-      member.getMap(io.opencdn.common.cluster.ClusterMaps.EDGES).put("stale", new io.opencdn.common.cluster.EdgeRecord("stale", "ap",
-          35.68, 139.69, "192.0.2.14", null, 9, 1000, 0, io.opencdn.common.cluster.EdgeState.ACTIVE, uuid, now - 60_000).signed(mac));
+      member
+          .getMap(io.opencdn.common.cluster.ClusterMaps.EDGES)
+          .put(
+              "tokyo",
+              new io.opencdn.common.cluster.EdgeRecord(
+                      "tokyo",
+                      "ap",
+                      35.68,
+                      139.69,
+                      "192.0.2.13",
+                      null,
+                      9,
+                      1000,
+                      250,
+                      io.opencdn.common.cluster.EdgeState.ACTIVE,
+                      uuid,
+                      now)
+                  .signed(mac));
+      member
+          .getMap(io.opencdn.common.cluster.ClusterMaps.EDGES)
+          .put(
+              "stale",
+              new io.opencdn.common.cluster.EdgeRecord(
+                      "stale",
+                      "ap",
+                      35.68,
+                      139.69,
+                      "192.0.2.14",
+                      null,
+                      9,
+                      1000,
+                      0,
+                      io.opencdn.common.cluster.EdgeState.ACTIVE,
+                      uuid,
+                      now - 60_000)
+                  .signed(mac));
       // not signed with the cluster secret: not shown
-      member.getMap(io.opencdn.common.cluster.ClusterMaps.EDGES).put("forged", new io.opencdn.common.cluster.EdgeRecord("forged", "eu",
-          51.5, -0.12, "192.0.2.66", null, 9, 1000, 0, io.opencdn.common.cluster.EdgeState.ACTIVE, uuid, now));
+      member
+          .getMap(io.opencdn.common.cluster.ClusterMaps.EDGES)
+          .put(
+              "forged",
+              new io.opencdn.common.cluster.EdgeRecord(
+                  "forged",
+                  "eu",
+                  51.5,
+                  -0.12,
+                  "192.0.2.66",
+                  null,
+                  9,
+                  1000,
+                  0,
+                  io.opencdn.common.cluster.EdgeState.ACTIVE,
+                  uuid,
+                  now));
       var tokyo = new io.opencdn.common.cluster.LatencyKey("81.2.69.0/24", "tokyo");
-      member.getMap(io.opencdn.common.cluster.ClusterMaps.LATENCY).put(tokyo,
-          new io.opencdn.common.cluster.LatencySample(8.5, now).signed(mac, tokyo));
+      member
+          .getMap(io.opencdn.common.cluster.ClusterMaps.LATENCY)
+          .put(tokyo, new io.opencdn.common.cluster.LatencySample(8.5, now).signed(mac, tokyo));
       Path cfg = dir.resolve("dns.yaml");
-      Files.writeString(cfg, """
+      Files.writeString(
+          cfg,
+          """
           listen: 127.0.0.1:0
           zones: [{origin: cdn.test., file: classpath:demo/cdn.test.zone}]
           routing: [{name: www.cdn.test., ttl: 20}]
           edges: [{id: frankfurt, latitude: 50.11, longitude: 8.68, ipv4: 192.0.2.12}]
           cluster: {name: route-test, secret: %s, bind: "127.0.0.1:%d", members: ["127.0.0.1:%d"]}
-          """.formatted(secret, port, port));
-      Run r = run("--client", "81.2.69.1", "--config", cfg.toString(), "--cluster", "127.0.0.1:" + (port + 1), "--no-check");
+          """
+              .formatted(secret, port, port));
+      Run r =
+          run(
+              "--client",
+              "81.2.69.1",
+              "--config",
+              cfg.toString(),
+              "--cluster",
+              "127.0.0.1:" + (port + 1),
+              "--no-check");
       assertThat(r.code()).as(r.err()).isZero();
       assertThat(r.out()).containsPattern("tokyo .* 8\\.5 ms/\\d+s .* 250/1000 .*#1");
-      assertThat(r.out()).contains("latency: 1 edges measured from 81.2.69.0/24", "answer   A [192.0.2.13 (tokyo)]")
-          .doesNotContain("stale").doesNotContain("forged");
+      assertThat(r.out())
+          .contains(
+              "latency: 1 edges measured from 81.2.69.0/24", "answer   A [192.0.2.13 (tokyo)]")
+          .doesNotContain("stale")
+          .doesNotContain("forged");
     } finally {
       member.shutdown();
     }
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "--client,example.com                 | route: not an IP address: 'example.com'",
-      "--client,81.2.69.1,--name,other.test | route: other.test is not a geo-routed name; routed: [www.cdn.test.]",
-      "--client,81.2.69.1,--prefix,33       | route: --prefix 33: expected 1..32 for 81.2.69.1",
-      "--name,www.cdn.test                  | route: give exactly one of --client IP or --clients FILE",
-      "--client,1.2.3.4,--config,/nope.yaml | route: /nope.yaml: file not found"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--client,example.com                 | route: not an IP address: 'example.com'",
+        "--client,81.2.69.1,--name,other.test | route: other.test is not a geo-routed name; routed: [www.cdn.test.]",
+        "--client,81.2.69.1,--prefix,33       | route: --prefix 33: expected 1..32 for 81.2.69.1",
+        "--name,www.cdn.test                  | route: give exactly one of --client IP or --clients FILE",
+        "--client,1.2.3.4,--config,/nope.yaml | route: /nope.yaml: file not found"
+      })
   void errorsAreOneLineAndExitCode2(String args, String message) {
     Run r = run(args.split(","));
     assertThat(r.code()).isEqualTo(2);

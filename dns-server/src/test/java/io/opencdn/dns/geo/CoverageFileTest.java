@@ -19,7 +19,8 @@ class CoverageFileTest {
   }
 
   @Test
-  void reloadsWhenTheFileChangesAndKeepsTheOldTableWhenTheNewOneIsBroken(@TempDir Path dir) throws Exception {
+  void reloadsWhenTheFileChangesAndKeepsTheOldTableWhenTheNewOneIsBroken(@TempDir Path dir)
+      throws Exception {
     Path file = dir.resolve("coverage.txt");
     write(file, "10.0.0.0/8 group=a\n", 1_000_000);
     CoverageFile coverage = new CoverageFile(file.toString());
@@ -40,9 +41,11 @@ class CoverageFileTest {
   void aBrokenOrMissingFileAtStartIsAConfigError(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("bad.txt");
     Files.writeString(file, "not-a-network group=x\n");
-    assertThatThrownBy(() -> new CoverageFile(file.toString())).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> new CoverageFile(file.toString()))
+        .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith(file + ":line 1: not a network");
-    assertThatThrownBy(() -> new CoverageFile(dir.resolve("none.txt").toString())).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> new CoverageFile(dir.resolve("none.txt").toString()))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("file not found");
   }
 }

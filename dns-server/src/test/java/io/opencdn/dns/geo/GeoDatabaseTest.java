@@ -18,11 +18,13 @@ class GeoDatabaseTest {
 
   @ParameterizedTest
   @CsvSource({
-      "81.2.69.160, GB, 49, 57, -8, 2",
-      "1.0.16.1, JP, 30, 46, 128, 146",
-      "8.8.8.8, US, 25, 50, -125, -66",
-      "2001:218::1, JP, 30, 46, 128, 146"})
-  void locatesKnownNetworks(String address, String country, double latMin, double latMax, double lonMin, double lonMax) {
+    "81.2.69.160, GB, 49, 57, -8, 2",
+    "1.0.16.1, JP, 30, 46, 128, 146",
+    "8.8.8.8, US, 25, 50, -125, -66",
+    "2001:218::1, JP, 30, 46, 128, 146"
+  })
+  void locatesKnownNetworks(
+      String address, String country, double latMin, double latMax, double lonMin, double lonMax) {
     ClientLocation loc = geo().locate(ip(address)).orElseThrow();
     assertThat(loc.country()).isEqualTo(country);
     assertThat(loc.latitude()).isBetween(latMin, latMax);
@@ -35,7 +37,8 @@ class GeoDatabaseTest {
   void prefixIsOfTheDecidingNetworkInIpv4Terms() {
     ClientLocation loc = geo().locate(ip("81.2.69.160")).orElseThrow();
     assertThat(loc.prefixLength()).isLessThanOrEqualTo(32);
-    assertThat(geo().locate(ip("81.2.69.161")).orElseThrow().prefixLength()).isEqualTo(loc.prefixLength());
+    assertThat(geo().locate(ip("81.2.69.161")).orElseThrow().prefixLength())
+        .isEqualTo(loc.prefixLength());
   }
 
   @ParameterizedTest
@@ -46,7 +49,8 @@ class GeoDatabaseTest {
 
   @Test
   void describesItself() {
-    assertThat(geo().description()).contains("classpath:GeoLite2-City.mmdb", "GeoLite2-City", "built 2019-11-");
+    assertThat(geo().description())
+        .contains("classpath:GeoLite2-City.mmdb", "GeoLite2-City", "built 2019-11-");
   }
 
   @Test
@@ -54,11 +58,14 @@ class GeoDatabaseTest {
     Path bogus = dir.resolve("bogus.mmdb");
     Files.write(bogus, new byte[] {1, 2, 3, 4});
     assertThatThrownBy(() -> GeoDatabase.open(bogus.toString()))
-        .isInstanceOf(ConfigException.class).hasMessageStartingWith(bogus + ": ");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(bogus + ": ");
     assertThatThrownBy(() -> GeoDatabase.open(dir.resolve("none.mmdb").toString()))
-        .isInstanceOf(ConfigException.class).hasMessageStartingWith(dir.resolve("none.mmdb") + ": ");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(dir.resolve("none.mmdb") + ": ");
     assertThatThrownBy(() -> GeoDatabase.open(dir.toString()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("not found or not readable");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("not found or not readable");
   }
 
   @Test
@@ -72,7 +79,10 @@ class GeoDatabaseTest {
         .hasMessage(country + ": expected a GeoIP2/GeoLite2 City database, got GeoLite2-Country");
   }
 
-  /** The slim record decoding gives what the full GeoIP2 City model gives (the model the lookup used before). */
+  /**
+   * The slim record decoding gives what the full GeoIP2 City model gives (the model the lookup used
+   * before).
+   */
   @Test
   void theSlimLookupMatchesTheFullGeoip2CityModel() throws Exception {
     try (var in = GeoDatabase.class.getClassLoader().getResourceAsStream(GeoDatabase.EMBEDDED);
@@ -80,9 +90,20 @@ class GeoDatabaseTest {
       java.util.Random rnd = new java.util.Random(11);
       int located = 0;
       for (int i = 0; i < 3000; i++) {
-        java.net.InetAddress a = i % 10 == 9
-            ? ip(String.format("2%03x:%x:%x::1", rnd.nextInt(0x400), rnd.nextInt(0x10000), rnd.nextInt(0x10000)))
-            : ip(rnd.nextInt(1, 224) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256));
+        java.net.InetAddress a =
+            i % 10 == 9
+                ? ip(
+                    String.format(
+                        "2%03x:%x:%x::1",
+                        rnd.nextInt(0x400), rnd.nextInt(0x10000), rnd.nextInt(0x10000)))
+                : ip(
+                    rnd.nextInt(1, 224)
+                        + "."
+                        + rnd.nextInt(256)
+                        + "."
+                        + rnd.nextInt(256)
+                        + "."
+                        + rnd.nextInt(256));
         java.util.Optional<ClientLocation> slim = geo().lookup(a);
         java.util.Optional<com.maxmind.geoip2.model.CityResponse> city = full.tryCity(a);
         String country = city.map(c -> c.getCountry().getIsoCode()).orElse(null);
@@ -99,7 +120,9 @@ class GeoDatabaseTest {
         ClientLocation l = slim.orElseThrow();
         assertThat(l.country()).as("%s", a).isEqualTo(country);
         assertThat(l.continent()).as("%s", a).isEqualTo(city.get().getContinent().getCode());
-        assertThat(l.prefixLength()).as("%s", a).isEqualTo(city.get().getTraits().getNetwork().getPrefixLength());
+        assertThat(l.prefixLength())
+            .as("%s", a)
+            .isEqualTo(city.get().getTraits().getNetwork().getPrefixLength());
         if (lat != null) {
           assertThat(l.latitude()).isEqualTo(lat);
           assertThat(l.longitude()).isEqualTo(lon);

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The per-/24 cache gives exactly what the chain gives, over the real embedded City database. */
 class LocationCacheTest {
 
-  static final ClientLocation DEFAULT = new ClientLocation(50.11, 8.68, "DE", "EU", null, 0, "default", null, null);
+  static final ClientLocation DEFAULT =
+      new ClientLocation(50.11, 8.68, "DE", "EU", null, 0, "default", null, null);
 
   /** City lookups through the real database, counted. */
   static final class CountingCity implements GeoLocator {
@@ -37,7 +38,8 @@ class LocationCacheTest {
 
   @Test
   void everyAnswerEqualsTheUncachedChainIncludingTheLocatedAddressAndScope() {
-    LocationChain chain = new LocationChain(CoverageZones.EMPTY, geo()::lookup, CountryCentroids.embedded(), DEFAULT);
+    LocationChain chain =
+        new LocationChain(CoverageZones.EMPTY, geo()::lookup, CountryCentroids.embedded(), DEFAULT);
     LocationCache<String> cache = new LocationCache<>(chain);
     Random rnd = new Random(7);
     for (int i = 0; i < 3000; i++) {
@@ -45,11 +47,18 @@ class LocationCacheTest {
       int b = rnd.nextInt(256);
       int c = rnd.nextInt(256);
       // two addresses of one /24, the second usually answered from the cache
-      for (InetAddress addr : List.of(v4(a, b, c, rnd.nextInt(256)), v4(a, b, c, rnd.nextInt(256)))) {
+      for (InetAddress addr :
+          List.of(v4(a, b, c, rnd.nextInt(256)), v4(a, b, c, rnd.nextInt(256)))) {
         assertThat(cache.locate(addr)).as("%s", addr).isEqualTo(chain.locate(addr));
       }
     }
-    for (String s : List.of("2001:4860:4860::8888", "2001:4860:4860::8844", "2a02:598::1", "2a02:598::2", "fd00::1")) {
+    for (String s :
+        List.of(
+            "2001:4860:4860::8888",
+            "2001:4860:4860::8844",
+            "2a02:598::1",
+            "2a02:598::2",
+            "fd00::1")) {
       assertThat(cache.locate(ip(s))).as(s).isEqualTo(chain.locate(ip(s)));
     }
     assertThat(cache.size()).isPositive();
@@ -58,7 +67,9 @@ class LocationCacheTest {
   @Test
   void aSecondAddressOfACachedNetworkSkipsTheCityLookupButKeepsItsOwnAddress() {
     CountingCity city = new CountingCity();
-    LocationCache<String> cache = new LocationCache<>(new LocationChain(CoverageZones.EMPTY, city, CountryCentroids.embedded(), null));
+    LocationCache<String> cache =
+        new LocationCache<>(
+            new LocationChain(CoverageZones.EMPTY, city, CountryCentroids.embedded(), null));
     ClientLocation first = cache.locate(ip("81.2.69.160")).orElseThrow();
     assertThat(first.prefixLength()).isLessThanOrEqualTo(24);
     // cached from the second miss of the network on (a one-off network is not cached)
@@ -78,12 +89,17 @@ class LocationCacheTest {
     // 120,000 random client /24s (what bench/dns.sh sends) in a cache of 262,144: after the
     // doorkeeper's second sighting every network is kept, bar the few whose bucket overflows
     AtomicInteger calls = new AtomicInteger();
-    GeoLocator city = address -> {
-      calls.incrementAndGet();
-      byte[] a = address.getAddress();
-      return Optional.of(new ClientLocation(a[0] / 2.0, a[1] / 2.0, "DE", "EU", null, 24, "city", null, address));
-    };
-    LocationCache<String> cache = new LocationCache<>(new LocationChain(CoverageZones.EMPTY, city, CountryCentroids.embedded(), null));
+    GeoLocator city =
+        address -> {
+          calls.incrementAndGet();
+          byte[] a = address.getAddress();
+          return Optional.of(
+              new ClientLocation(
+                  a[0] / 2.0, a[1] / 2.0, "DE", "EU", null, 24, "city", null, address));
+        };
+    LocationCache<String> cache =
+        new LocationCache<>(
+            new LocationChain(CoverageZones.EMPTY, city, CountryCentroids.embedded(), null));
     Random rnd = new Random(11);
     java.util.Set<Integer> nets = new java.util.LinkedHashSet<>();
     while (nets.size() < 120_000) {
@@ -116,7 +132,8 @@ class LocationCacheTest {
     }
     assertThat(splitAt).as("a split /24 in the database").isNotNull();
     CountingCity city = new CountingCity();
-    LocationChain chain = new LocationChain(CoverageZones.EMPTY, city, CountryCentroids.embedded(), DEFAULT);
+    LocationChain chain =
+        new LocationChain(CoverageZones.EMPTY, city, CountryCentroids.embedded(), DEFAULT);
     LocationCache<String> cache = new LocationCache<>(chain);
     byte[] net = splitAt.getAddress();
     for (int round = 0; round < 3; round++) {
@@ -135,7 +152,9 @@ class LocationCacheTest {
   @Test
   void theDefaultLocationIsNotCached() {
     CountingCity city = new CountingCity();
-    LocationCache<String> cache = new LocationCache<>(new LocationChain(CoverageZones.EMPTY, city, CountryCentroids.embedded(), DEFAULT));
+    LocationCache<String> cache =
+        new LocationCache<>(
+            new LocationChain(CoverageZones.EMPTY, city, CountryCentroids.embedded(), DEFAULT));
     // private addresses: no City record, the default location with prefix /32 decides
     ClientLocation d = cache.locate(ip("10.9.9.1")).orElseThrow();
     assertThat(d.prefixLength()).isEqualTo(32);
@@ -147,8 +166,10 @@ class LocationCacheTest {
 
   @Test
   void aCoverageZoneInsideA24KeepsThatWholeNetworkUncached() {
-    CoverageZones zones = new CoverageZones(List.of(CoverageZones.parseLine("81.2.69.128/25 group=eu-west")));
-    LocationChain chain = new LocationChain(zones, geo()::lookup, CountryCentroids.embedded(), null);
+    CoverageZones zones =
+        new CoverageZones(List.of(CoverageZones.parseLine("81.2.69.128/25 group=eu-west")));
+    LocationChain chain =
+        new LocationChain(zones, geo()::lookup, CountryCentroids.embedded(), null);
     LocationCache<String> cache = new LocationCache<>(chain);
     // outside the /25 first (the City record decides, its network holds the whole /24), then inside
     ClientLocation outside = cache.locate(ip("81.2.69.7")).orElseThrow();
@@ -167,10 +188,13 @@ class LocationCacheTest {
     Files.writeString(file, "10.0.0.0/8 group=a\n");
     Files.setLastModifiedTime(file, FileTime.fromMillis(1_000_000));
     CoverageFile coverage = new CoverageFile(file.toString());
-    LocationCache<String> cache = new LocationCache<>(new LocationChain(coverage, geo()::lookup, CountryCentroids.embedded(), null));
+    LocationCache<String> cache =
+        new LocationCache<>(
+            new LocationChain(coverage, geo()::lookup, CountryCentroids.embedded(), null));
     for (int i = 0; i < 2; i++) {
       assertThat(cache.locate(ip("10.1.2.3")).orElseThrow().group()).isEqualTo("a");
-      assertThat(cache.locate(ip("81.2.69.7")).orElseThrow().source()).isNotEqualTo(CoverageZones.SOURCE);
+      assertThat(cache.locate(ip("81.2.69.7")).orElseThrow().source())
+          .isNotEqualTo(CoverageZones.SOURCE);
     }
     assertThat(cache.size()).isEqualTo(2);
 
@@ -186,8 +210,10 @@ class LocationCacheTest {
 
   @Test
   void aNetworkKeepsTheCallersValueUntilTheCacheIsInvalidated() {
-    LocationCache<String> cache = new LocationCache<>(new LocationChain(CoverageZones.EMPTY, geo()::lookup, CountryCentroids.embedded(),
-        null));
+    LocationCache<String> cache =
+        new LocationCache<>(
+            new LocationChain(
+                CoverageZones.EMPTY, geo()::lookup, CountryCentroids.embedded(), null));
     for (int i = 0; i < 2; i++) {
       cache.locate(ip("81.2.69.7")); // cached from the second miss on
       cache.locate(ip("8.8.8.8"));
@@ -199,7 +225,8 @@ class LocationCacheTest {
     assertThat(cache.slot(ip("81.2.69.1")).kept()).isEqualTo("decided for London");
 
     String[] kept = new String[3];
-    cache.warm(new int[] {81 << 16 | 2 << 8 | 69, 8 << 16 | 8 << 8 | 8, 1 << 16 | 2 << 8 | 3}, 3, kept);
+    cache.warm(
+        new int[] {81 << 16 | 2 << 8 | 69, 8 << 16 | 8 << 8 | 8, 1 << 16 | 2 << 8 | 3}, 3, kept);
     assertThat(kept).containsExactly("decided for London", null, null);
 
     cache.invalidate();

@@ -16,8 +16,8 @@ import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.config.AdminToken;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.routing.LatencyTable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -49,8 +49,14 @@ class HazelcastLatencyTest {
   @BeforeAll
   static void startMember() {
     int port = ThreadLocalRandom.current().nextInt(20000, 40000);
-    cfg = new ClusterConfig("dns-latency-test", AdminToken.random(), new Endpoint("127.0.0.1", port),
-        List.of("127.0.0.1:" + port), 1000, 5000);
+    cfg =
+        new ClusterConfig(
+            "dns-latency-test",
+            AdminToken.random(),
+            new Endpoint("127.0.0.1", port),
+            List.of("127.0.0.1:" + port),
+            1000,
+            5000);
     hz = ClusterNode.start(cfg, "dns-latency-" + port, false);
     mac = RecordMac.fromSecret(cfg.secret());
     vertx = Vertx.vertx();
@@ -74,7 +80,9 @@ class HazelcastLatencyTest {
     Map<Object, Object> entries = new HashMap<>();
     entries.put(key, new LatencySample(23.5, now).signed(mac, key));
     entries.put(new LatencyKey("81.2.69.0/24", "us-east"), "{\"rttMillis\": 1, \"atMillis\": 1}");
-    entries.put("81.2.69.0/24|ap-northeast", new LatencySample(2.0, now).signed(mac, new LatencyKey("81.2.69.0/24", "ap-northeast")));
+    entries.put(
+        "81.2.69.0/24|ap-northeast",
+        new LatencySample(2.0, now).signed(mac, new LatencyKey("81.2.69.0/24", "ap-northeast")));
     LatencyTable table = HazelcastLatency.read(entries, check, now);
     assertThat(table.samples()).containsOnlyKeys(key);
     assertThat(table.fresh("81.2.69.0/24", "eu-west", now, 1000)).isEqualTo(23.5);
@@ -83,27 +91,72 @@ class HazelcastLatencyTest {
 
   @Test
   void theClientGoesToTheFasterEdgeEvenWhenItIsFarther() throws Exception {
-    HttpServer healthy = await(vertx.createHttpServer().requestHandler(req -> req.response().end("ok")).listen(0, "127.0.0.1"));
+    HttpServer healthy =
+        await(
+            vertx
+                .createHttpServer()
+                .requestHandler(req -> req.response().end("ok"))
+                .listen(0, "127.0.0.1"));
     String member = hz.getCluster().getLocalMember().getUuid().toString();
     long now = System.currentTimeMillis();
     var edges = hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES);
-    edges.put("eu-west", new EdgeRecord("eu-west", "eu", 50.11, 8.68, "127.0.0.12", null, healthy.actualPort(), 0, 0, EdgeState.ACTIVE, member, now).signed(mac));
-    edges.put("us-east", new EdgeRecord("us-east", "us", 39.04, -77.49, "127.0.0.11", null, healthy.actualPort(), 0, 0, EdgeState.ACTIVE, member, now).signed(mac));
-    DnsConfig config = ConfigLoader.parse("""
+    edges.put(
+        "eu-west",
+        new EdgeRecord(
+                "eu-west",
+                "eu",
+                50.11,
+                8.68,
+                "127.0.0.12",
+                null,
+                healthy.actualPort(),
+                0,
+                0,
+                EdgeState.ACTIVE,
+                member,
+                now)
+            .signed(mac));
+    edges.put(
+        "us-east",
+        new EdgeRecord(
+                "us-east",
+                "us",
+                39.04,
+                -77.49,
+                "127.0.0.11",
+                null,
+                healthy.actualPort(),
+                0,
+                0,
+                EdgeState.ACTIVE,
+                member,
+                now)
+            .signed(mac));
+    DnsConfig config =
+        ConfigLoader.parse(
+                """
         listen: 127.0.0.1:0
         zones: [{origin: cdn.test., file: classpath:demo/cdn.test.zone}]
         routing: [{name: www.cdn.test., ttl: 20}]
         rrl: {enabled: false}
-        """, "latency.yaml", DnsConfig.class).withCluster(cfg);
-    DnsServer server = new DnsServer(vertx, config, "classpath:latency.yaml", hz, Clock.systemUTC());
+        """,
+                "latency.yaml",
+                DnsConfig.class)
+            .withCluster(cfg);
+    DnsServer server =
+        new DnsServer(vertx, config, "classpath:latency.yaml", hz, Clock.systemUTC());
     int port = await(server.start());
     try {
       assertThat(ask(port)).isEqualTo("127.0.0.12");
       var latency = hz.<Object, Object>getMap(ClusterMaps.LATENCY);
       LatencyKey us = new LatencyKey("81.2.69.0/24", "us-east");
       LatencyKey eu = new LatencyKey("81.2.69.0/24", "eu-west");
-      // written without the cluster secret, or not a sample: ignored, counted, and the client stays on the nearer edge
-      latency.put(us, new LatencySample(1.0, System.currentTimeMillis()).signed(RecordMac.fromSecret("not-the-cluster-secret-0123"), us));
+      // written without the cluster secret, or not a sample: ignored, counted, and the client stays
+      // on the nearer edge
+      latency.put(
+          us,
+          new LatencySample(1.0, System.currentTimeMillis())
+              .signed(RecordMac.fromSecret("not-the-cluster-secret-0123"), us));
       latency.put(eu, "{\"rttMillis\": 95.0, \"atMillis\": " + System.currentTimeMillis() + "}");
       assertThat(eventually(5000, () -> rejected(server, "latency", "forged") >= 2)).isTrue();
       assertThat(ask(port)).isEqualTo("127.0.0.12");
@@ -127,21 +180,40 @@ class HazelcastLatencyTest {
     long now = 1_700_000_000_000L;
     LatencyKey key = new LatencyKey("81.2.69.0/24", "eu-west");
     LatencySample v = new LatencySample(20.0, now).signed(mac, key);
-    assertThat(HazelcastLatency.sample(key, v, check, now)).isEqualTo(new LatencyTable.Sample(20.0, now));
-    assertThat(HazelcastLatency.sample(new LatencyKey("81.2.69.0/24", "us-east"), v, check, now)).as("moved to another edge").isNull();
-    assertThat(HazelcastLatency.sample(new LatencyKey("1.0.16.0/24", "eu-west"), v, check, now)).as("moved to another prefix").isNull();
-    assertThat(HazelcastLatency.sample(key, new LatencySample(2.0, now, v.tag()), check, now)).as("altered").isNull();
+    assertThat(HazelcastLatency.sample(key, v, check, now))
+        .isEqualTo(new LatencyTable.Sample(20.0, now));
+    assertThat(HazelcastLatency.sample(new LatencyKey("81.2.69.0/24", "us-east"), v, check, now))
+        .as("moved to another edge")
+        .isNull();
+    assertThat(HazelcastLatency.sample(new LatencyKey("1.0.16.0/24", "eu-west"), v, check, now))
+        .as("moved to another prefix")
+        .isNull();
+    assertThat(HazelcastLatency.sample(key, new LatencySample(2.0, now, v.tag()), check, now))
+        .as("altered")
+        .isNull();
     assertThat(check.forgedCount()).isEqualTo(3);
-    assertThat(HazelcastLatency.sample(key, v, check, now + HazelcastLatency.MAX_AGE_MILLIS + 1)).isNull();
-    assertThat(HazelcastLatency.sample(key, v, check, now - HazelcastLatency.MAX_AHEAD_MILLIS - 1)).isNull();
+    assertThat(HazelcastLatency.sample(key, v, check, now + HazelcastLatency.MAX_AGE_MILLIS + 1))
+        .isNull();
+    assertThat(HazelcastLatency.sample(key, v, check, now - HazelcastLatency.MAX_AHEAD_MILLIS - 1))
+        .isNull();
     assertThat(check.staleCount()).isEqualTo(2);
   }
 
-  /** The value of {@code dns_cluster_records_rejected_total{map,reason}} in the server's metrics. */
+  /**
+   * The value of {@code dns_cluster_records_rejected_total{map,reason}} in the server's metrics.
+   */
   static double rejected(DnsServer server, String map, String reason) {
-    String prefix = "dns_cluster_records_rejected_total{map=\"" + map + "\",reason=\"" + reason + "\"} ";
-    return server.operations().metrics().scrape().lines().filter(l -> l.startsWith(prefix))
-        .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length()))).findFirst().orElse(-1);
+    String prefix =
+        "dns_cluster_records_rejected_total{map=\"" + map + "\",reason=\"" + reason + "\"} ";
+    return server
+        .operations()
+        .metrics()
+        .scrape()
+        .lines()
+        .filter(l -> l.startsWith(prefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length())))
+        .findFirst()
+        .orElse(-1);
   }
 
   static String ask(int port) {

@@ -14,13 +14,13 @@ import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.config.AdminToken;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.DnsServer;
 import io.opencdn.dns.TestClock;
-import io.opencdn.dns.wire.Transport;
+import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.wire.Decoded;
 import io.opencdn.dns.wire.QueryDecoder;
 import io.opencdn.dns.wire.Request;
+import io.opencdn.dns.wire.Transport;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.DatagramPacket;
@@ -47,8 +47,14 @@ class ProbeTargetsTest {
   @BeforeAll
   static void startMember() {
     int port = ThreadLocalRandom.current().nextInt(20000, 40000);
-    cfg = new ClusterConfig("dns-targets-test", AdminToken.random(), new Endpoint("127.0.0.1", port),
-        List.of("127.0.0.1:" + port), 1000, 5000);
+    cfg =
+        new ClusterConfig(
+            "dns-targets-test",
+            AdminToken.random(),
+            new Endpoint("127.0.0.1", port),
+            List.of("127.0.0.1:" + port),
+            1000,
+            5000);
     hz = ClusterNode.start(cfg, "dns-targets-" + port, false);
     mac = RecordMac.fromSecret(cfg.secret());
     vertx = Vertx.vertx();
@@ -71,7 +77,9 @@ class ProbeTargetsTest {
   }
 
   static Request request(String ecs, String resolver) {
-    Decoded d = QueryDecoder.decode(query("www.cdn.test.", Type.A, ecs).toWire(), ip(resolver), Transport.UDP);
+    Decoded d =
+        QueryDecoder.decode(
+            query("www.cdn.test.", Type.A, ecs).toWire(), ip(resolver), Transport.UDP);
     return ((Decoded.Query) d).request();
   }
 
@@ -84,8 +92,10 @@ class ProbeTargetsTest {
     t.record(request(null, "2a02:6b8:1:2::53").clientAddress());
     assertThat(t.drain()).isEqualTo(3);
     var map = hz.<String, ProbeTarget>getMap(ClusterMaps.LATENCY_TARGETS);
-    assertThat(map.get("81.2.69.0/24")).isEqualTo(value("81.2.69.0/24", "81.2.69.0", 1700000000000L));
-    assertThat(map.get("93.184.216.0/24")).isEqualTo(value("93.184.216.0/24", "93.184.216.7", 1700000000000L));
+    assertThat(map.get("81.2.69.0/24"))
+        .isEqualTo(value("81.2.69.0/24", "81.2.69.0", 1700000000000L));
+    assertThat(map.get("93.184.216.0/24"))
+        .isEqualTo(value("93.184.216.0/24", "93.184.216.7", 1700000000000L));
     assertThat(map.get("2a02:6b8:1::/48").address()).isEqualTo("2a02:6b8:1:2:0:0:0:53");
     assertThat(map.getEntryView("81.2.69.0/24").getTtl()).isEqualTo(600_000L);
     assertThat(t.pending()).isZero();
@@ -95,9 +105,26 @@ class ProbeTargetsTest {
   void clientSubnetsOfPrivateLoopbackAndReservedRangesAreNeverTargets() {
     TestClock clock = new TestClock();
     ProbeTargets t = new ProbeTargets(vertx, hz, clock, ProbeTargets.Limits.DEFAULTS, mac);
-    for (String ecs : List.of("10.1.2.0/24", "192.168.1.0/24", "172.16.5.0/24", "127.0.0.0/24", "169.254.1.0/24",
-        "100.64.0.0/24", "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "198.18.0.0/24", "0.0.0.0/24",
-        "224.0.0.0/24", "240.0.0.0/24", "fd00:1::/48", "fe80::/64", "2001:db8:1::/48", "ff02::/16", "::1/128")) {
+    for (String ecs :
+        List.of(
+            "10.1.2.0/24",
+            "192.168.1.0/24",
+            "172.16.5.0/24",
+            "127.0.0.0/24",
+            "169.254.1.0/24",
+            "100.64.0.0/24",
+            "192.0.2.0/24",
+            "198.51.100.0/24",
+            "203.0.113.0/24",
+            "198.18.0.0/24",
+            "0.0.0.0/24",
+            "224.0.0.0/24",
+            "240.0.0.0/24",
+            "fd00:1::/48",
+            "fe80::/64",
+            "2001:db8:1::/48",
+            "ff02::/16",
+            "::1/128")) {
       t.record(request(ecs, "81.2.69.1").clientAddress());
     }
     t.record(ip("10.0.0.53")); // a resolver in a private network
@@ -111,17 +138,23 @@ class ProbeTargetsTest {
 
   @Test
   void aLabMayAllowPrivateTargets() {
-    ProbeTargets t = new ProbeTargets(vertx, hz, new TestClock(), ProbeTargets.Limits.DEFAULTS, mac, true);
+    ProbeTargets t =
+        new ProbeTargets(vertx, hz, new TestClock(), ProbeTargets.Limits.DEFAULTS, mac, true);
     t.record(request("10.213.0.100/32", "127.0.0.1").clientAddress());
 
     assertThat(t.drain()).isEqualTo(1);
-    assertThat(hz.<String, ProbeTarget>getMap(ClusterMaps.LATENCY_TARGETS).get("10.213.0.0/24").address()).isEqualTo("10.213.0.100");
+    assertThat(
+            hz.<String, ProbeTarget>getMap(ClusterMaps.LATENCY_TARGETS)
+                .get("10.213.0.0/24")
+                .address())
+        .isEqualTo("10.213.0.100");
   }
 
   @Test
   void capsWritesPerDrainAndRewritesAPrefixOnlyAfterTheRewritePeriod() {
     TestClock clock = new TestClock();
-    ProbeTargets t = new ProbeTargets(vertx, hz, clock, new ProbeTargets.Limits(5, 2, 1000, 60_000, 600), mac);
+    ProbeTargets t =
+        new ProbeTargets(vertx, hz, clock, new ProbeTargets.Limits(5, 2, 1000, 60_000, 600), mac);
     for (int i = 0; i < 10; i++) {
       t.record(ip("203.0." + i + ".1"));
     }
@@ -151,11 +184,18 @@ class ProbeTargetsTest {
   @Test
   void nothingIsWrittenWhileNoDataMemberIsUp() throws Exception {
     int port = ThreadLocalRandom.current().nextInt(20000, 40000);
-    ClusterConfig alone = new ClusterConfig("dns-targets-lite", AdminToken.random(), new Endpoint("127.0.0.1", port),
-        List.of("127.0.0.1:" + port), 1000, 5000);
+    ClusterConfig alone =
+        new ClusterConfig(
+            "dns-targets-lite",
+            AdminToken.random(),
+            new Endpoint("127.0.0.1", port),
+            List.of("127.0.0.1:" + port),
+            1000,
+            5000);
     HazelcastInstance lite = ClusterNode.start(alone, "dns-targets-lite-" + port, true);
     try {
-      ProbeTargets t = new ProbeTargets(vertx, lite, new TestClock(), ProbeTargets.Limits.DEFAULTS, mac);
+      ProbeTargets t =
+          new ProbeTargets(vertx, lite, new TestClock(), ProbeTargets.Limits.DEFAULTS, mac);
       t.record(ip("81.2.69.7"));
       assertThat(t.drain()).isZero();
       assertThat(t.pending()).as("kept until an edge is up").isEqualTo(1);
@@ -167,18 +207,39 @@ class ProbeTargetsTest {
   @Test
   void aServerPublishesTheClientsOfGeoRoutedQueriesOnly() throws Exception {
     String member = hz.getCluster().getLocalMember().getUuid().toString();
-    hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES).put("eu-west", new EdgeRecord("eu-west", "eu", 50.11, 8.68, "127.0.0.12", null,
-        1, 0, 0, EdgeState.ACTIVE, member, System.currentTimeMillis()).signed(mac));
-    DnsConfig config = ConfigLoader.parse("""
+    hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES)
+        .put(
+            "eu-west",
+            new EdgeRecord(
+                    "eu-west",
+                    "eu",
+                    50.11,
+                    8.68,
+                    "127.0.0.12",
+                    null,
+                    1,
+                    0,
+                    0,
+                    EdgeState.ACTIVE,
+                    member,
+                    System.currentTimeMillis())
+                .signed(mac));
+    DnsConfig config =
+        ConfigLoader.parse(
+                """
         listen: 127.0.0.1:0
         zones: [{origin: cdn.test., file: classpath:demo/cdn.test.zone}]
         routing: [{name: www.cdn.test., ttl: 20}]
         rrl: {enabled: false}
-        """, "targets.yaml", DnsConfig.class).withCluster(cfg);
-    DnsServer server = new DnsServer(vertx, config, "classpath:targets.yaml", hz, Clock.systemUTC());
+        """,
+                "targets.yaml",
+                DnsConfig.class)
+            .withCluster(cfg);
+    DnsServer server =
+        new DnsServer(vertx, config, "classpath:targets.yaml", hz, Clock.systemUTC());
     int port = await(server.start());
     try {
-      ask(port, "cdn.test.", "93.184.216.0/24");  // zone data: not a target
+      ask(port, "cdn.test.", "93.184.216.0/24"); // zone data: not a target
       ask(port, "www.cdn.test.", "192.168.7.0/24"); // a private network: never a target
       ask(port, "www.cdn.test.", "81.2.69.0/24");
       var map = hz.<String, ProbeTarget>getMap(ClusterMaps.LATENCY_TARGETS);

@@ -30,11 +30,13 @@ class DnsMetricsTest {
   void eachThreadCountsItsOwnAndAScrapeSumsThem() throws Exception {
     Thread[] threads = new Thread[4];
     for (int t = 0; t < threads.length; t++) {
-      threads[t] = new Thread(() -> {
-        for (int i = 0; i < 10_000; i++) {
-          metrics.latency(40_000, 2); // two responses of 40 us: the 50 us bucket
-        }
-      });
+      threads[t] =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 10_000; i++) {
+                  metrics.latency(40_000, 2); // two responses of 40 us: the 50 us bucket
+                }
+              });
       threads[t].start();
     }
     for (Thread t : threads) {
@@ -54,9 +56,12 @@ class DnsMetricsTest {
     metrics.query(Type.NAPTR, Rcode.NXDOMAIN, Transport.TCP);
     metrics.dropped(Transport.UDP);
     String text = metrics.scrape();
-    assertThat(text).contains("dns_queries_total{rcode=\"NOERROR\",transport=\"udp\",type=\"A\"} 2.0");
-    assertThat(text).contains("dns_queries_total{rcode=\"NXDOMAIN\",transport=\"tcp\",type=\"OTHER\"} 1.0");
-    assertThat(text).contains("dns_queries_total{rcode=\"DROPPED\",transport=\"udp\",type=\"OTHER\"} 1.0");
+    assertThat(text)
+        .contains("dns_queries_total{rcode=\"NOERROR\",transport=\"udp\",type=\"A\"} 2.0");
+    assertThat(text)
+        .contains("dns_queries_total{rcode=\"NXDOMAIN\",transport=\"tcp\",type=\"OTHER\"} 1.0");
+    assertThat(text)
+        .contains("dns_queries_total{rcode=\"DROPPED\",transport=\"udp\",type=\"OTHER\"} 1.0");
   }
 
   @Test

@@ -13,7 +13,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -28,10 +27,11 @@ class MultiListenerTest {
 
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
   private final Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private final DnsHandler echo = (q, src, t) -> {
-    threads.add(Thread.currentThread().getName());
-    return q;
-  };
+  private final DnsHandler echo =
+      (q, src, t) -> {
+        threads.add(Thread.currentThread().getName());
+        return q;
+      };
 
   @AfterEach
   void tearDown() throws Exception {
@@ -41,10 +41,19 @@ class MultiListenerTest {
   @Test
   void severalEventLoopsShareOnePort() throws Exception {
     Listeners listeners = new Listeners(vertx, echo, 2, 10, 100);
-    int port = listeners.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    int port =
+        listeners
+            .listen("127.0.0.1", 0)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     assertThat(listeners.udpSockets()).isEqualTo(UdpListener.nativeTransport() ? 2 : 1);
-    assertThat(listeners.udpIo()).as("blocking recvmmsg threads on Linux")
-        .isEqualTo(MmsgUdpListener.available() ? "recvmmsg" : UdpListener.nativeTransport() ? "netty-epoll" : "netty-nio");
+    assertThat(listeners.udpIo())
+        .as("blocking recvmmsg threads on Linux")
+        .isEqualTo(
+            MmsgUdpListener.available()
+                ? "recvmmsg"
+                : UdpListener.nativeTransport() ? "netty-epoll" : "netty-nio");
     assertThat(listeners.tcpServers()).isEqualTo(2);
     // many UDP clients (different source ports hash to different sockets) are all answered
     for (int i = 0; i < 16; i++) {
@@ -73,31 +82,42 @@ class MultiListenerTest {
   @Test
   void eachAddressFamilyGetsItsOwnSocketsAndAnswers() throws Exception {
     for (boolean mmsg : MmsgUdpListener.available() ? List.of(true, false) : List.of(false))
-    for (String host : List.of("127.0.0.1", "::1")) {
-      Listeners listeners = new Listeners(vertx, echo, 2, 10, 100, mmsg);
-      int port = listeners.listen(host, 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      try (DatagramSocket s = new DatagramSocket()) {
-        s.setSoTimeout(3000);
-        byte[] msg = ("hello " + host).getBytes();
-        s.send(new DatagramPacket(msg, msg.length, InetAddress.getByName(host), port));
-        DatagramPacket in = new DatagramPacket(new byte[100], 100);
-        s.receive(in);
-        assertThat(new String(in.getData(), 0, in.getLength())).isEqualTo("hello " + host);
+      for (String host : List.of("127.0.0.1", "::1")) {
+        Listeners listeners = new Listeners(vertx, echo, 2, 10, 100, mmsg);
+        int port =
+            listeners
+                .listen(host, 0)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        try (DatagramSocket s = new DatagramSocket()) {
+          s.setSoTimeout(3000);
+          byte[] msg = ("hello " + host).getBytes();
+          s.send(new DatagramPacket(msg, msg.length, InetAddress.getByName(host), port));
+          DatagramPacket in = new DatagramPacket(new byte[100], 100);
+          s.receive(in);
+          assertThat(new String(in.getData(), 0, in.getLength())).isEqualTo("hello " + host);
+        }
+        java.nio.file.Path v4 = java.nio.file.Path.of("/proc/net/udp");
+        if (java.nio.file.Files.isReadable(v4)) {
+          // Linux: an IPv4 address is served by IPv4 sockets, not dual-stack IPv6 ones (and the
+          // reverse)
+          String hexPort = String.format(":%04X ", port);
+          boolean inV4 = java.nio.file.Files.readString(v4).contains(hexPort);
+          boolean inV6 =
+              java.nio.file.Files.readString(java.nio.file.Path.of("/proc/net/udp6"))
+                  .contains(hexPort);
+          assertThat(inV4).as("port %d in /proc/net/udp", port).isEqualTo(host.equals("127.0.0.1"));
+          assertThat(inV6).as("port %d in /proc/net/udp6", port).isEqualTo(host.equals("::1"));
+        }
+        listeners.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       }
-      java.nio.file.Path v4 = java.nio.file.Path.of("/proc/net/udp");
-      if (java.nio.file.Files.isReadable(v4)) {
-        // Linux: an IPv4 address is served by IPv4 sockets, not dual-stack IPv6 ones (and the reverse)
-        String hexPort = String.format(":%04X ", port);
-        boolean inV4 = java.nio.file.Files.readString(v4).contains(hexPort);
-        boolean inV6 = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/net/udp6")).contains(hexPort);
-        assertThat(inV4).as("port %d in /proc/net/udp", port).isEqualTo(host.equals("127.0.0.1"));
-        assertThat(inV6).as("port %d in /proc/net/udp6", port).isEqualTo(host.equals("::1"));
-      }
-      listeners.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
   }
 
-  /** A UDP socket that can be bound once, failing the first bind of all (as a port taken meanwhile would). */
+  /**
+   * A UDP socket that can be bound once, failing the first bind of all (as a port taken meanwhile
+   * would).
+   */
   private static final class OnceSocket implements DatagramListener {
     private final boolean fail;
     private java.nio.channels.DatagramChannel channel;
@@ -110,14 +130,18 @@ class MultiListenerTest {
     @Override
     public io.vertx.core.Future<Integer> listen(String host, int port) {
       if (++listens > 1) {
-        return io.vertx.core.Future.failedFuture(new IllegalStateException("listen is called once"));
+        return io.vertx.core.Future.failedFuture(
+            new IllegalStateException("listen is called once"));
       }
       if (fail) {
         return io.vertx.core.Future.failedFuture(new java.net.BindException("taken"));
       }
       try {
-        channel = java.nio.channels.DatagramChannel.open().bind(new java.net.InetSocketAddress(host, port));
-        return io.vertx.core.Future.succeededFuture(((java.net.InetSocketAddress) channel.getLocalAddress()).getPort());
+        channel =
+            java.nio.channels.DatagramChannel.open()
+                .bind(new java.net.InetSocketAddress(host, port));
+        return io.vertx.core.Future.succeededFuture(
+            ((java.net.InetSocketAddress) channel.getLocalAddress()).getPort());
       } catch (java.io.IOException e) {
         return io.vertx.core.Future.failedFuture(e);
       }
@@ -144,15 +168,25 @@ class MultiListenerTest {
   @Test
   void aRetriedListenOnPortZeroTakesFreshUdpSockets() throws Exception {
     List<OnceSocket> made = new ArrayList<>();
-    Listeners listeners = new Listeners(vertx, echo, () -> {
-      OnceSocket s = new OnceSocket(made.isEmpty());
-      made.add(s);
-      return s;
-    });
-    int port = listeners.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Listeners listeners =
+        new Listeners(
+            vertx,
+            echo,
+            () -> {
+              OnceSocket s = new OnceSocket(made.isEmpty());
+              made.add(s);
+              return s;
+            });
+    int port =
+        listeners
+            .listen("127.0.0.1", 0)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     assertThat(made).hasSize(2);
     assertThat(made.get(1).listens).isEqualTo(1);
-    assertThat(((java.net.InetSocketAddress) made.get(1).channel.getLocalAddress()).getPort()).isEqualTo(port);
+    assertThat(((java.net.InetSocketAddress) made.get(1).channel.getLocalAddress()).getPort())
+        .isEqualTo(port);
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
       assertThat(s.isConnected()).as("TCP on the UDP socket's port").isTrue();
     }
@@ -161,8 +195,13 @@ class MultiListenerTest {
 
   @Test
   void connectionsBeyondTheCapAreClosedAndSlotsAreFreedOnClose() throws Exception {
-    TcpListener tcp = new TcpListener(vertx, echo, 10, 2, new java.util.concurrent.atomic.AtomicInteger());
-    int port = tcp.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    TcpListener tcp =
+        new TcpListener(vertx, echo, 10, 2, new java.util.concurrent.atomic.AtomicInteger());
+    int port =
+        tcp.listen("127.0.0.1", 0)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     List<Socket> held = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
@@ -171,17 +210,22 @@ class MultiListenerTest {
     assertThat(TestSupport.eventually(3000, () -> tcp.openConnections() == 2)).isTrue();
     try (Socket third = new Socket(InetAddress.getLoopbackAddress(), port)) {
       third.setSoTimeout(3000);
-      assertThat(third.getInputStream().read()).as("third connection closed by the server").isEqualTo(-1);
+      assertThat(third.getInputStream().read())
+          .as("third connection closed by the server")
+          .isEqualTo(-1);
     }
     held.get(0).close();
     assertThat(TestSupport.eventually(3000, () -> tcp.openConnections() == 1)).isTrue();
     try (Socket again = new Socket(InetAddress.getLoopbackAddress(), port)) {
       again.setSoTimeout(3000);
-      new DataOutputStream(again.getOutputStream()).write(new byte[] {0, 2, 'o', 'k', 0, 2, 'h', 'i'});
+      new DataOutputStream(again.getOutputStream())
+          .write(new byte[] {0, 2, 'o', 'k', 0, 2, 'h', 'i'});
       DataInputStream in = new DataInputStream(again.getInputStream());
       byte[] both = new byte[8];
       in.readFully(both);
-      assertThat(new String(both, 2, 2) + new String(both, 6, 2)).as("pipelined, in order").isEqualTo("okhi");
+      assertThat(new String(both, 2, 2) + new String(both, 6, 2))
+          .as("pipelined, in order")
+          .isEqualTo("okhi");
     }
     for (Socket s : held) {
       s.close();

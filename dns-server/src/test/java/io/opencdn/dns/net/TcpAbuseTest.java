@@ -22,9 +22,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * DNS over TCP under abuse, on real sockets: one client address cannot hold every connection, and
- * a client that pipelines queries without reading the answers stops being read (the server's
- * memory for it stays bounded) and is closed once idle.
+ * DNS over TCP under abuse, on real sockets: one client address cannot hold every connection, and a
+ * client that pipelines queries without reading the answers stops being read (the server's memory
+ * for it stays bounded) and is closed once idle.
  */
 class TcpAbuseTest {
 
@@ -75,8 +75,12 @@ class TcpAbuseTest {
     Socket third = connect("127.0.0.1", port);
     third.setSoTimeout(3000);
 
-    assertThat(third.getInputStream().read()).as("third connection from one address closed").isEqualTo(-1);
-    assertThat(echo(connect("127.0.0.2", port), "other")).as("another address gets a slot").isEqualTo("other");
+    assertThat(third.getInputStream().read())
+        .as("third connection from one address closed")
+        .isEqualTo(-1);
+    assertThat(echo(connect("127.0.0.2", port), "other"))
+        .as("another address gets a slot")
+        .isEqualTo("other");
     assertThat(echo(a, "a")).isEqualTo("a");
     assertThat(echo(b, "b")).isEqualTo("b");
     assertThat(tcp.refusedConnections()).isEqualTo(1);
@@ -90,10 +94,11 @@ class TcpAbuseTest {
   void aClientThatPipelinesAndNeverReadsStopsBeingReadAndIsClosedWhenIdle() throws Exception {
     int responseBytes = 1000;
     AtomicLong answered = new AtomicLong();
-    DnsHandler big = (q, source, t) -> {
-      answered.incrementAndGet();
-      return new byte[responseBytes];
-    };
+    DnsHandler big =
+        (q, source, t) -> {
+          answered.incrementAndGet();
+          return new byte[responseBytes];
+        };
     TcpListener tcp = new TcpListener(vertx, big, new TcpConfig(10, 10, 1, 16_384), null);
     int port = await(tcp.listen("127.0.0.1", 0));
     ByteBuffer queries = ByteBuffer.allocate(64 * 1024);
@@ -135,11 +140,15 @@ class TcpAbuseTest {
       }
       long sent = written / 19;
 
-      assertThat(stalled).as("the server stopped reading (writes blocked, or the connection closed)").isTrue();
+      assertThat(stalled)
+          .as("the server stopped reading (writes blocked, or the connection closed)")
+          .isTrue();
       // answered: what the kernel buffers (socket buffers of a few MB on loopback) plus 16 KiB
       // queued in the server, far from every query sent
       assertThat(answered.get()).isLessThan(sent / 2).isLessThan(10_000);
-      assertThat(eventually(10_000, () -> tcp.openConnections() == 0)).as("closed once idle").isTrue();
+      assertThat(eventually(10_000, () -> tcp.openConnections() == 0))
+          .as("closed once idle")
+          .isTrue();
     }
     await(tcp.close());
   }

@@ -16,7 +16,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class DistanceRankTest {
 
-  record Case(String label, List<Edge> edges, ClientLocation client, double bucketKm, List<String> expected) {
+  record Case(
+      String label,
+      List<Edge> edges,
+      ClientLocation client,
+      double bucketKm,
+      List<String> expected) {
     @Override
     public String toString() {
       return label;
@@ -24,17 +29,42 @@ class DistanceRankTest {
   }
 
   static ClientLocation groupOnly(String group) {
-    return new ClientLocation(Double.NaN, Double.NaN, null, null, group, 16, "coverage", "10.0.0.0/16", null);
+    return new ClientLocation(
+        Double.NaN, Double.NaN, null, null, group, 16, "coverage", "10.0.0.0/16", null);
   }
 
   static Stream<Case> cases() {
     return Stream.of(
-        new Case("London: Frankfurt, Ashburn, Tokyo", List.of(AP, EU, US), LONDON, 0, List.of("eu-west", "us-east", "ap-northeast")),
-        new Case("Tokyo: Tokyo first", List.of(AP, EU, US), TOKYO, 0, List.of("ap-northeast", "eu-west", "us-east")),
-        new Case("New York: Ashburn first", List.of(AP, EU, US), NEW_YORK, 0, List.of("us-east", "eu-west", "ap-northeast")),
-        new Case("London: Frankfurt before Munich", List.of(EU2, EU), LONDON, 0, List.of("eu-west", "eu-central")),
-        new Case("a group nobody has changes nothing", List.of(grouped(AP, "asia"), EU, US),
-            new ClientLocation(51.5, -0.12, "GB", "EU", "mars", 16, "coverage", "10.0.0.0/16", null), 0,
+        new Case(
+            "London: Frankfurt, Ashburn, Tokyo",
+            List.of(AP, EU, US),
+            LONDON,
+            0,
+            List.of("eu-west", "us-east", "ap-northeast")),
+        new Case(
+            "Tokyo: Tokyo first",
+            List.of(AP, EU, US),
+            TOKYO,
+            0,
+            List.of("ap-northeast", "eu-west", "us-east")),
+        new Case(
+            "New York: Ashburn first",
+            List.of(AP, EU, US),
+            NEW_YORK,
+            0,
+            List.of("us-east", "eu-west", "ap-northeast")),
+        new Case(
+            "London: Frankfurt before Munich",
+            List.of(EU2, EU),
+            LONDON,
+            0,
+            List.of("eu-west", "eu-central")),
+        new Case(
+            "a group nobody has changes nothing",
+            List.of(grouped(AP, "asia"), EU, US),
+            new ClientLocation(
+                51.5, -0.12, "GB", "EU", "mars", 16, "coverage", "10.0.0.0/16", null),
+            0,
             List.of("eu-west", "us-east", "ap-northeast")));
   }
 
@@ -42,16 +72,21 @@ class DistanceRankTest {
   @MethodSource("cases")
   void ranks(Case c) {
     RouteContext ctx = ctx(c.edges(), c.client(), Map.of(), 99);
-    assertThat(ids(new DistanceRank(c.bucketKm()).apply(start(ctx), ctx))).containsExactlyElementsOf(c.expected());
+    assertThat(ids(new DistanceRank(c.bucketKm()).apply(start(ctx), ctx)))
+        .containsExactlyElementsOf(c.expected());
   }
 
   @Test
   void aGroupFromACoverageZoneComesFirst() {
-    ClientLocation pinned = new ClientLocation(51.5, -0.12, "GB", "EU", "asia", 16, "coverage", "10.0.0.0/16", null);
+    ClientLocation pinned =
+        new ClientLocation(51.5, -0.12, "GB", "EU", "asia", 16, "coverage", "10.0.0.0/16", null);
     RouteContext ctx = ctx(List.of(grouped(AP, "asia"), EU, US), pinned, Map.of(), 99);
-    assertThat(ids(new DistanceRank(0).apply(start(ctx), ctx))).containsExactly("ap-northeast", "eu-west", "us-east");
-    RouteContext noCoords = ctx(List.of(EU, grouped(AP, "asia"), US), groupOnly("asia"), Map.of(), 99);
-    assertThat(ids(new DistanceRank(0).apply(start(noCoords), noCoords)).get(0)).isEqualTo("ap-northeast");
+    assertThat(ids(new DistanceRank(0).apply(start(ctx), ctx)))
+        .containsExactly("ap-northeast", "eu-west", "us-east");
+    RouteContext noCoords =
+        ctx(List.of(EU, grouped(AP, "asia"), US), groupOnly("asia"), Map.of(), 99);
+    assertThat(ids(new DistanceRank(0).apply(start(noCoords), noCoords)).get(0))
+        .isEqualTo("ap-northeast");
   }
 
   @Test

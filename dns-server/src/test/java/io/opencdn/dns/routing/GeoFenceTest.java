@@ -20,7 +20,8 @@ class GeoFenceTest {
     }
   }
 
-  static GeoFence fence(Set<String> allowC, Set<String> denyC, Set<String> allowK, Set<String> denyK) {
+  static GeoFence fence(
+      Set<String> allowC, Set<String> denyC, Set<String> allowK, Set<String> denyK) {
     return new GeoFence(allowC, denyC, allowK, denyK);
   }
 
@@ -31,12 +32,33 @@ class GeoFenceTest {
         new Case("deny country", fence(none, Set.of("GB"), none, none), LONDON, false),
         new Case("deny country, other client", fence(none, Set.of("GB"), none, none), TOKYO, true),
         new Case("allow continent EU", fence(none, none, Set.of("EU"), none), LONDON, true),
-        new Case("allow continent EU, client in AS", fence(none, none, Set.of("EU"), none), TOKYO, false),
-        new Case("allow country or continent", fence(Set.of("JP"), none, Set.of("EU"), none), TOKYO, true),
-        new Case("deny wins over allow", fence(Set.of("GB"), none, none, Set.of("EU")), LONDON, false),
-        new Case("unknown client with an allow list: denied", fence(none, none, Set.of("EU"), none), unknown, false),
-        new Case("unknown client with only deny lists: allowed", fence(none, Set.of("GB"), none, none), unknown, true),
-        new Case("no location at all, deny list only", fence(none, Set.of("GB"), none, none), null, true),
+        new Case(
+            "allow continent EU, client in AS",
+            fence(none, none, Set.of("EU"), none),
+            TOKYO,
+            false),
+        new Case(
+            "allow country or continent",
+            fence(Set.of("JP"), none, Set.of("EU"), none),
+            TOKYO,
+            true),
+        new Case(
+            "deny wins over allow", fence(Set.of("GB"), none, none, Set.of("EU")), LONDON, false),
+        new Case(
+            "unknown client with an allow list: denied",
+            fence(none, none, Set.of("EU"), none),
+            unknown,
+            false),
+        new Case(
+            "unknown client with only deny lists: allowed",
+            fence(none, Set.of("GB"), none, none),
+            unknown,
+            true),
+        new Case(
+            "no location at all, deny list only",
+            fence(none, Set.of("GB"), none, none),
+            null,
+            true),
         new Case("deny continent NA", fence(none, none, none, Set.of("NA")), NEW_YORK, false));
   }
 

@@ -27,18 +27,42 @@ class LatencyRankTest {
 
   static Stream<Case> cases() {
     return Stream.of(
-        new Case("no measurements: distance order kept", Map.of(), List.of("eu-west", "us-east", "ap-northeast")),
-        new Case("faster farther edge wins", Map.of(new LatencyKey(P, "eu-west"), ms(80, 1000), new LatencyKey(P, "us-east"), ms(20, 1000)),
+        new Case(
+            "no measurements: distance order kept",
+            Map.of(),
+            List.of("eu-west", "us-east", "ap-northeast")),
+        new Case(
+            "faster farther edge wins",
+            Map.of(
+                new LatencyKey(P, "eu-west"),
+                ms(80, 1000),
+                new LatencyKey(P, "us-east"),
+                ms(20, 1000)),
             List.of("us-east", "eu-west", "ap-northeast")),
-        new Case("stale measurement ignored", Map.of(new LatencyKey(P, "eu-west"), ms(80, 1000), new LatencyKey(P, "us-east"), ms(20, 400_000)),
+        new Case(
+            "stale measurement ignored",
+            Map.of(
+                new LatencyKey(P, "eu-west"),
+                ms(80, 1000),
+                new LatencyKey(P, "us-east"),
+                ms(20, 400_000)),
             List.of("eu-west", "us-east", "ap-northeast")),
-        new Case("measured edges before unmeasured", Map.of(new LatencyKey(P, "ap-northeast"), ms(200, 0)),
+        new Case(
+            "measured edges before unmeasured",
+            Map.of(new LatencyKey(P, "ap-northeast"), ms(200, 0)),
             List.of("ap-northeast", "eu-west", "us-east")),
-        new Case("within tolerance: previous (distance) order", Map.of(new LatencyKey(P, "eu-west"), ms(21, 0), new LatencyKey(P, "us-east"), ms(20, 0)),
+        new Case(
+            "within tolerance: previous (distance) order",
+            Map.of(
+                new LatencyKey(P, "eu-west"), ms(21, 0), new LatencyKey(P, "us-east"), ms(20, 0)),
             List.of("eu-west", "us-east", "ap-northeast")),
-        new Case("other network's measurements do not count", Map.of(new LatencyKey("8.8.8.0/24", "us-east"), ms(1, 0)),
+        new Case(
+            "other network's measurements do not count",
+            Map.of(new LatencyKey("8.8.8.0/24", "us-east"), ms(1, 0)),
             List.of("eu-west", "us-east", "ap-northeast")),
-        new Case("measurement from the future (clock skew > 1 min) ignored", Map.of(new LatencyKey(P, "us-east"), ms(1, -120_000)),
+        new Case(
+            "measurement from the future (clock skew > 1 min) ignored",
+            Map.of(new LatencyKey(P, "us-east"), ms(1, -120_000)),
             List.of("eu-west", "us-east", "ap-northeast")));
   }
 

@@ -3,7 +3,6 @@ package io.opencdn.dns.wire;
 import static io.opencdn.dns.TestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opencdn.dns.wire.Transport;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ClientSubnetOption;
 import org.xbill.DNS.Message;
@@ -20,7 +19,8 @@ class QueryDecoderTest {
 
   @Test
   void plainQueryUsesTheResolverAndClassicSize() {
-    Request r = ((Decoded.Query) decode(query("www.cdn.test.", Type.A, null), "81.2.69.1")).request();
+    Request r =
+        ((Decoded.Query) decode(query("www.cdn.test.", Type.A, null), "81.2.69.1")).request();
     assertThat(r.edns()).isFalse();
     assertThat(r.udpLimit()).isEqualTo(512);
     assertThat(r.subnet()).isNull();
@@ -30,17 +30,25 @@ class QueryDecoderTest {
 
   @Test
   void clientSubnetDecidesTheClientAddress() {
-    Request r = ((Decoded.Query) decode(query("www.cdn.test.", Type.A, "1.0.16.0/24"), "192.0.2.1")).request();
+    Request r =
+        ((Decoded.Query) decode(query("www.cdn.test.", Type.A, "1.0.16.0/24"), "192.0.2.1"))
+            .request();
     assertThat(r.edns()).isTrue();
     assertThat(r.udpLimit()).isEqualTo(1232);
     assertThat(r.subnet()).isEqualTo(new ClientSubnet(1, 24, ip("1.0.16.0")));
     assertThat(r.clientAddress()).isEqualTo(ip("1.0.16.0"));
-    assertThat(r.subnetHash()).isEqualTo(((Decoded.Query) decode(query("x.cdn.test.", Type.A, "1.0.16.0/24"), "192.0.2.9")).request().subnetHash());
+    assertThat(r.subnetHash())
+        .isEqualTo(
+            ((Decoded.Query) decode(query("x.cdn.test.", Type.A, "1.0.16.0/24"), "192.0.2.9"))
+                .request()
+                .subnetHash());
   }
 
   @Test
   void sourcePrefixZeroFallsBackToTheResolver() {
-    Request r = ((Decoded.Query) decode(query("www.cdn.test.", Type.A, "0.0.0.0/0"), "192.0.2.1")).request();
+    Request r =
+        ((Decoded.Query) decode(query("www.cdn.test.", Type.A, "0.0.0.0/0"), "192.0.2.1"))
+            .request();
     assertThat(r.hasClientSubnet()).isFalse();
     assertThat(r.clientAddress()).isEqualTo(ip("192.0.2.1"));
     assertThat(r.subnet().echo(24).getScopePrefixLength()).isZero();
@@ -67,8 +75,15 @@ class QueryDecoderTest {
     assertThat(((Decoded.Reply) d).response().getRcode()).isEqualTo(Rcode.FORMERR);
 
     Message twoEcs = query("www.cdn.test.", Type.A, null);
-    twoEcs.addRecord(new OPTRecord(1232, 0, 0, 0,
-        new ClientSubnetOption(24, ip("1.0.16.0")), new ClientSubnetOption(24, ip("81.2.69.0"))), Section.ADDITIONAL);
+    twoEcs.addRecord(
+        new OPTRecord(
+            1232,
+            0,
+            0,
+            0,
+            new ClientSubnetOption(24, ip("1.0.16.0")),
+            new ClientSubnetOption(24, ip("81.2.69.0"))),
+        Section.ADDITIONAL);
     Decoded e = decode(twoEcs, "192.0.2.1");
     assertThat(((Decoded.Reply) e).response().getRcode()).isEqualTo(Rcode.FORMERR);
     assertThat(((Decoded.Reply) e).response().getOPT()).isNotNull();
@@ -97,6 +112,7 @@ class QueryDecoderTest {
 
   @Test
   void headerOnlyIsDroppedWhenShorter() {
-    assertThat(QueryDecoder.decode(new byte[11], ip("192.0.2.1"), Transport.UDP)).isInstanceOf(Decoded.Drop.class);
+    assertThat(QueryDecoder.decode(new byte[11], ip("192.0.2.1"), Transport.UDP))
+        .isInstanceOf(Decoded.Drop.class);
   }
 }

@@ -33,9 +33,15 @@ class ZoneSetTest {
   void findsTheDeepestEnclosingZone() throws Exception {
     Path parent = dir.resolve("p.zone");
     Path child = dir.resolve("c.zone");
-    Files.writeString(parent, "@ 300 IN SOA ns hm 1 2 3 4 5\n@ 300 IN NS ns\nns 300 IN A 127.0.0.1\n");
-    Files.writeString(child, "@ 300 IN SOA ns hm 1 2 3 4 5\n@ 300 IN NS ns\nns 300 IN A 127.0.0.2\n");
-    ZoneSet set = new ZoneSet(List.of(ZoneSet.load(n("test."), parent.toString()), ZoneSet.load(n("sub.test."), child.toString())));
+    Files.writeString(
+        parent, "@ 300 IN SOA ns hm 1 2 3 4 5\n@ 300 IN NS ns\nns 300 IN A 127.0.0.1\n");
+    Files.writeString(
+        child, "@ 300 IN SOA ns hm 1 2 3 4 5\n@ 300 IN NS ns\nns 300 IN A 127.0.0.2\n");
+    ZoneSet set =
+        new ZoneSet(
+            List.of(
+                ZoneSet.load(n("test."), parent.toString()),
+                ZoneSet.load(n("sub.test."), child.toString())));
     assertThat(set.zoneFor(n("a.b.sub.test.")).origin()).isEqualTo(n("sub.test."));
     assertThat(set.zoneFor(n("other.test.")).origin()).isEqualTo(n("test."));
     assertThat(set.zoneFor(n("SUB.TEST.")).origin()).isEqualTo(n("sub.test."));
@@ -47,10 +53,14 @@ class ZoneSetTest {
     Path noSoa = dir.resolve("nosoa.zone");
     Files.writeString(noSoa, "@ 300 IN NS ns\nns 300 IN A 127.0.0.1\n");
     assertThatThrownBy(() -> ZoneSet.load(n("test."), noSoa.toString()))
-        .isInstanceOf(ConfigException.class).hasMessageStartingWith(noSoa + ": invalid zone test.");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(noSoa + ": invalid zone test.");
     Path outside = dir.resolve("outside.zone");
-    Files.writeString(outside, "@ 300 IN SOA ns hm 1 2 3 4 5\n@ 300 IN NS ns\nwww.example.org. 300 IN A 127.0.0.1\n");
+    Files.writeString(
+        outside,
+        "@ 300 IN SOA ns hm 1 2 3 4 5\n@ 300 IN NS ns\nwww.example.org. 300 IN A 127.0.0.1\n");
     assertThatThrownBy(() -> ZoneSet.load(n("test."), outside.toString()))
-        .isInstanceOf(ConfigException.class).hasMessage(outside + ": record www.example.org. lies outside the zone test.");
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(outside + ": record www.example.org. lies outside the zone test.");
   }
 }

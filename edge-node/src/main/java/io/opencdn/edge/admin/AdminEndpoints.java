@@ -16,14 +16,17 @@ import java.util.function.Supplier;
  *
  * <p>Every admin call but health is logged on the SLF4J logger {@code admin} when its response
  * ends: {@code <client> "<METHOD> <path>" <status>}, at INFO for actions (any method but GET and
- * HEAD), DEBUG for reads, and WARN for refused calls (401, 403), at most
- * {@value #REFUSALS_PER_SECOND} a second (the number left out is logged with the next one). No
- * header is logged, so neither the admin token nor the peer token reaches a log.
+ * HEAD), DEBUG for reads, and WARN for refused calls (401, 403), at most {@value
+ * #REFUSALS_PER_SECOND} a second (the number left out is logged with the next one). No header is
+ * logged, so neither the admin token nor the peer token reaches a log.
  */
 public final class AdminEndpoints {
 
-  /** Refused admin calls logged per second at most: a flood of bad tokens must not flood the log. */
+  /**
+   * Refused admin calls logged per second at most: a flood of bad tokens must not flood the log.
+   */
   static final int REFUSALS_PER_SECOND = 10;
+
   private static volatile org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("admin");
 
   private long refusalWindow = Long.MIN_VALUE;
@@ -54,8 +57,15 @@ public final class AdminEndpoints {
    * @param state the {@code state} health reports (ACTIVE, or DRAINING in a cluster)
    * @param routes endpoints of other stages, checked before the built-in ones in this order
    */
-  public AdminEndpoints(String id, String region, AdminToken token, EdgeMetrics metrics, ResponseCache cache,
-      Supplier<Integer> inFlight, Supplier<String> state, java.util.List<AdminRoute> routes) {
+  public AdminEndpoints(
+      String id,
+      String region,
+      AdminToken token,
+      EdgeMetrics metrics,
+      ResponseCache cache,
+      Supplier<Integer> inFlight,
+      Supplier<String> state,
+      java.util.List<AdminRoute> routes) {
     this.id = id;
     this.region = region;
     this.token = token;
@@ -76,28 +86,39 @@ public final class AdminEndpoints {
     String path = req.path();
     boolean read = req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD;
     if (path.equals(PREFIX + "health") && read) {
-      json(req, 200, new JsonObject().put("id", id).put("region", region).put("state", state.get()));
+      json(
+          req, 200, new JsonObject().put("id", id).put("region", region).put("state", state.get()));
       return;
     }
     req.response().bodyEndHandler(v -> logCall(req, read));
     for (AdminRoute r : routes) {
-      if (path.startsWith(r.prefix()) && (!r.needsToken() || token.accepts(req.getHeader("Authorization")))) {
+      if (path.startsWith(r.prefix())
+          && (!r.needsToken() || token.accepts(req.getHeader("Authorization")))) {
         r.handler().handle(req);
         return;
       }
     }
     if (!token.accepts(req.getHeader("Authorization"))) {
-      req.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer realm=\"opencdn\"")
-          .putHeader("Content-Type", "text/plain; charset=utf-8").end("401 Unauthorized: Bearer token required\n");
+      req.response()
+          .setStatusCode(401)
+          .putHeader("WWW-Authenticate", "Bearer realm=\"opencdn\"")
+          .putHeader("Content-Type", "text/plain; charset=utf-8")
+          .end("401 Unauthorized: Bearer token required\n");
       return;
     }
     if (path.equals(PREFIX + "stats") && read) {
       json(req, 200, stats());
     } else if (path.equals(PREFIX + "metrics") && read) {
-      req.response().setStatusCode(200).putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-          .putHeader("Cache-Control", "no-store").end(metrics.scrape());
+      req.response()
+          .setStatusCode(200)
+          .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+          .putHeader("Cache-Control", "no-store")
+          .end(metrics.scrape());
     } else {
-      req.response().setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8").end("404 Not Found\n");
+      req.response()
+          .setStatusCode(404)
+          .putHeader("Content-Type", "text/plain; charset=utf-8")
+          .end("404 Not Found\n");
     }
   }
 
@@ -110,7 +131,11 @@ public final class AdminEndpoints {
     if (status == 401 || status == 403) {
       long leftOut = refusalLogged();
       if (leftOut >= 0) {
-        logger.warn("admin call refused: {} \"{}\" {}{}", client, call, status,
+        logger.warn(
+            "admin call refused: {} \"{}\" {}{}",
+            client,
+            call,
+            status,
             leftOut == 0 ? "" : " (" + leftOut + " more refused calls not logged)");
       }
     } else if (!read) {
@@ -162,7 +187,10 @@ public final class AdminEndpoints {
   }
 
   private static void json(HttpServerRequest req, int status, JsonObject body) {
-    req.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-store").end(body.encode());
+    req.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-store")
+        .end(body.encode());
   }
 }

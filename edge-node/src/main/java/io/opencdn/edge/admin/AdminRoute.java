@@ -8,8 +8,8 @@ import io.vertx.core.http.HttpServerRequest;
  * cluster and peer endpoints), handed to {@link AdminEndpoints} when it is built.
  *
  * @param prefix path prefix it answers, e.g. {@code /_cdn/invalidations}
- * @param needsToken whether the admin token is required first; without it the handler
- *     authenticates by itself (the peer endpoint takes the cluster's peer token)
+ * @param needsToken whether the admin token is required first; without it the handler authenticates
+ *     by itself (the peer endpoint takes the cluster's peer token)
  * @param handler what answers the request
  */
 public record AdminRoute(String prefix, boolean needsToken, Handler<HttpServerRequest> handler) {}

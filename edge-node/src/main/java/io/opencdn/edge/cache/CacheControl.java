@@ -38,9 +38,9 @@ public final class CacheControl {
   }
 
   /**
-   * The directives that govern this tier (RFC 9213): {@code CDN-Cache-Control} when present,
-   * else {@code Surrogate-Control} (Edge Architecture 1.0), else {@code Cache-Control}. A
-   * targeted field replaces Cache-Control entirely for this cache.
+   * The directives that govern this tier (RFC 9213): {@code CDN-Cache-Control} when present, else
+   * {@code Surrogate-Control} (Edge Architecture 1.0), else {@code Cache-Control}. A targeted field
+   * replaces Cache-Control entirely for this cache.
    */
   public static CacheControl forThisTier(MultiMap responseHeaders) {
     List<String> cdn = responseHeaders.getAll("CDN-Cache-Control");
@@ -54,9 +54,12 @@ public final class CacheControl {
     return parse(responseHeaders.getAll("Cache-Control"));
   }
 
-  /** True when a targeted field ({@code CDN-Cache-Control}, {@code Surrogate-Control}) is present. */
+  /**
+   * True when a targeted field ({@code CDN-Cache-Control}, {@code Surrogate-Control}) is present.
+   */
   public static boolean targeted(MultiMap responseHeaders) {
-    return responseHeaders.contains("CDN-Cache-Control") || responseHeaders.contains("Surrogate-Control");
+    return responseHeaders.contains("CDN-Cache-Control")
+        || responseHeaders.contains("Surrogate-Control");
   }
 
   /** True when the directive is present, with or without an argument. */
@@ -91,6 +94,8 @@ public final class CacheControl {
   }
 
   private static String unquote(String s) {
-    return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
+    return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"")
+        ? s.substring(1, s.length() - 1)
+        : s;
   }
 }

@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * Cache key of a GET or HEAD request (RFC 9111 section 2): the host the client asked for (lower
- * case, port ignored) and the request target (path and query). HEAD and GET share a key, so a
- * HEAD is answered from a stored GET response.
+ * case, port ignored) and the request target (path and query). HEAD and GET share a key, so a HEAD
+ * is answered from a stored GET response.
  *
  * <p>A <em>primary</em> key has no {@code variant}. When a response carries {@code Vary}, the
  * primary key holds a variant index ({@link Variants}) and each variant is stored under a
@@ -16,8 +16,8 @@ import java.util.Objects;
  *
  * @param host lower-case host name without port
  * @param target path and query exactly as requested
- * @param variant the selecting header values of a secondary key ({@link Variants#variantOf}),
- *     or null for the primary key
+ * @param variant the selecting header values of a secondary key ({@link Variants#variantOf}), or
+ *     null for the primary key
  */
 public record CacheKey(String host, String target, String variant) {
 
@@ -49,8 +49,8 @@ public record CacheKey(String host, String target, String variant) {
   }
 
   /**
-   * Approximate memory footprint in bytes of this key as a cache holds it: its strings (two bytes
-   * a character at most) and the objects around them.
+   * Approximate memory footprint in bytes of this key as a cache holds it: its strings (two bytes a
+   * character at most) and the objects around them.
    */
   public int weight() {
     long chars = (long) host.length() + target.length() + (variant == null ? 0 : variant.length());

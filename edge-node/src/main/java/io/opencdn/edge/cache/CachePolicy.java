@@ -4,37 +4,42 @@ import io.vertx.core.MultiMap;
 import java.util.Set;
 
 /**
- * Whether a shared cache may store a response, and for how long it stays fresh (RFC 9111
- * sections 3 and 4.2.1). The directives are those of this tier: {@code CDN-Cache-Control} or
- * {@code Surrogate-Control} when present, else {@code Cache-Control} (see
- * {@link CacheControl#forThisTier}).
+ * Whether a shared cache may store a response, and for how long it stays fresh (RFC 9111 sections 3
+ * and 4.2.1). The directives are those of this tier: {@code CDN-Cache-Control} or {@code
+ * Surrogate-Control} when present, else {@code Cache-Control} (see {@link
+ * CacheControl#forThisTier}).
  *
- * <p>A response with a lifetime of 0 ({@code no-cache}, {@code max-age=0}) is stored only when
- * it carries a validator ({@code ETag} or {@code Last-Modified}), so it can be revalidated.
+ * <p>A response with a lifetime of 0 ({@code no-cache}, {@code max-age=0}) is stored only when it
+ * carries a validator ({@code ETag} or {@code Last-Modified}), so it can be revalidated.
  */
 public final class CachePolicy {
 
   /** Status codes heuristically cacheable by default (RFC 9110 section 15.1). */
-  public static final Set<Integer> CACHEABLE_STATUS = Set.of(200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501);
+  public static final Set<Integer> CACHEABLE_STATUS =
+      Set.of(200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501);
 
   /** Default cap of a heuristic freshness lifetime: one day. */
   public static final long DEFAULT_HEURISTIC_MAX_SECONDS = 86_400;
 
   private CachePolicy() {}
 
-  /** {@link #storableLifetime(MultiMap, int, MultiMap, long, long)} with the default heuristic cap. */
-  public static long storableLifetime(MultiMap requestHeaders, int status, MultiMap responseHeaders, long responseTimeMillis) {
-    return storableLifetime(requestHeaders, status, responseHeaders, responseTimeMillis, DEFAULT_HEURISTIC_MAX_SECONDS);
+  /**
+   * {@link #storableLifetime(MultiMap, int, MultiMap, long, long)} with the default heuristic cap.
+   */
+  public static long storableLifetime(
+      MultiMap requestHeaders, int status, MultiMap responseHeaders, long responseTimeMillis) {
+    return storableLifetime(
+        requestHeaders, status, responseHeaders, responseTimeMillis, DEFAULT_HEURISTIC_MAX_SECONDS);
   }
 
   /**
    * The freshness lifetime in seconds when the response may be stored, else -1. Follows RFC 9111
    * section 3: a cacheable status; no {@code no-store} or {@code private} in the response and no
-   * {@code no-store} in the request; a request with {@code Authorization} only with
-   * {@code s-maxage}, {@code public} or {@code must-revalidate} (section 3.5); no
-   * {@code Set-Cookie}; no {@code Vary: *}. {@code no-cache} stores with lifetime 0. Without an
-   * explicit lifetime, the heuristic of section 4.2.2 applies: 10% of the time since
-   * {@code Last-Modified}, at most {@code heuristicMaxSeconds}.
+   * {@code no-store} in the request; a request with {@code Authorization} only with {@code
+   * s-maxage}, {@code public} or {@code must-revalidate} (section 3.5); no {@code Set-Cookie}; no
+   * {@code Vary: *}. {@code no-cache} stores with lifetime 0. Without an explicit lifetime, the
+   * heuristic of section 4.2.2 applies: 10% of the time since {@code Last-Modified}, at most {@code
+   * heuristicMaxSeconds}.
    *
    * @param requestHeaders headers of the request that caused the response
    * @param status response status
@@ -42,8 +47,12 @@ public final class CachePolicy {
    * @param responseTimeMillis when the response was received, used when it has no Date
    * @param heuristicMaxSeconds cap of a heuristic lifetime
    */
-  public static long storableLifetime(MultiMap requestHeaders, int status, MultiMap responseHeaders,
-      long responseTimeMillis, long heuristicMaxSeconds) {
+  public static long storableLifetime(
+      MultiMap requestHeaders,
+      int status,
+      MultiMap responseHeaders,
+      long responseTimeMillis,
+      long heuristicMaxSeconds) {
     if (!CACHEABLE_STATUS.contains(status)) {
       return -1;
     }
@@ -52,7 +61,9 @@ public final class CachePolicy {
     if (req.has("no-store") || res.has("no-store") || res.has("private")) {
       return -1;
     }
-    if (requestHeaders.contains("Authorization") && !res.has("s-maxage") && !res.has("public")
+    if (requestHeaders.contains("Authorization")
+        && !res.has("s-maxage")
+        && !res.has("public")
         && !res.has("must-revalidate")) {
       return -1;
     }
@@ -64,7 +75,8 @@ public final class CachePolicy {
         return -1;
       }
     }
-    long lifetime = res.has("no-cache") ? 0 : freshnessLifetime(res, responseHeaders, responseTimeMillis);
+    long lifetime =
+        res.has("no-cache") ? 0 : freshnessLifetime(res, responseHeaders, responseTimeMillis);
     if (lifetime < 0) {
       lifetime = heuristicLifetime(responseHeaders, responseTimeMillis, heuristicMaxSeconds);
     }
@@ -76,7 +88,8 @@ public final class CachePolicy {
 
   /** True when the response carries an {@code ETag} or a {@code Last-Modified}. */
   public static boolean hasValidator(MultiMap responseHeaders) {
-    return responseHeaders.contains("ETag") || HttpDates.parse(responseHeaders.get("Last-Modified")) >= 0;
+    return responseHeaders.contains("ETag")
+        || HttpDates.parse(responseHeaders.get("Last-Modified")) >= 0;
   }
 
   /**
@@ -85,7 +98,8 @@ public final class CachePolicy {
    * already stale. A targeted field ignores Expires (RFC 9213 section 2.1). Returns -1 when there
    * is no explicit lifetime.
    */
-  public static long freshnessLifetime(CacheControl res, MultiMap headers, long responseTimeMillis) {
+  public static long freshnessLifetime(
+      CacheControl res, MultiMap headers, long responseTimeMillis) {
     long s = res.seconds("s-maxage");
     if (s >= 0) {
       return s;
@@ -107,8 +121,8 @@ public final class CachePolicy {
   }
 
   /**
-   * RFC 9111 section 4.2.2: 10% of the interval since {@code Last-Modified} (measured from
-   * {@code Date}, else the response time), capped; -1 without a usable Last-Modified.
+   * RFC 9111 section 4.2.2: 10% of the interval since {@code Last-Modified} (measured from {@code
+   * Date}, else the response time), capped; -1 without a usable Last-Modified.
    */
   static long heuristicLifetime(MultiMap headers, long responseTimeMillis, long capSeconds) {
     long lastModified = HttpDates.parse(headers.get("Last-Modified"));

@@ -4,20 +4,32 @@ package io.opencdn.edge.cache;
  * Tunables of the HTTP cache stage (from the {@code cache:} config section).
  *
  * @param maxObjectBytes larger responses are relayed, not stored
- * @param staleWhileRevalidateSeconds window used when a response has no
- *     {@code stale-while-revalidate} (RFC 5861); 0 disables
+ * @param staleWhileRevalidateSeconds window used when a response has no {@code
+ *     stale-while-revalidate} (RFC 5861); 0 disables
  * @param staleIfErrorSeconds window used when a response has no {@code stale-if-error}
  * @param heuristicMaxSeconds cap of heuristic freshness (RFC 9111 section 4.2.2)
  * @param diskMaxObjectBytes with a disk tier ({@link CacheTiers#largeObjects}), larger responses up
  *     to this size are streamed into a disk-only entry; {@code maxObjectBytes} or less: off
  */
-public record CacheSettings(long maxObjectBytes, long staleWhileRevalidateSeconds, long staleIfErrorSeconds,
-    long heuristicMaxSeconds, long diskMaxObjectBytes) {
+public record CacheSettings(
+    long maxObjectBytes,
+    long staleWhileRevalidateSeconds,
+    long staleIfErrorSeconds,
+    long heuristicMaxSeconds,
+    long diskMaxObjectBytes) {
 
   /** Settings without large disk-only entries ({@code diskMaxObjectBytes = maxObjectBytes}). */
-  public CacheSettings(long maxObjectBytes, long staleWhileRevalidateSeconds, long staleIfErrorSeconds,
+  public CacheSettings(
+      long maxObjectBytes,
+      long staleWhileRevalidateSeconds,
+      long staleIfErrorSeconds,
       long heuristicMaxSeconds) {
-    this(maxObjectBytes, staleWhileRevalidateSeconds, staleIfErrorSeconds, heuristicMaxSeconds, maxObjectBytes);
+    this(
+        maxObjectBytes,
+        staleWhileRevalidateSeconds,
+        staleIfErrorSeconds,
+        heuristicMaxSeconds,
+        maxObjectBytes);
   }
 
   /** Defaults: no stale-while-revalidate, one day of stale-if-error, one day of heuristic cap. */

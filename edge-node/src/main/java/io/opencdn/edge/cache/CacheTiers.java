@@ -6,10 +6,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 /**
- * The cache tiers of one edge, as the stages that use them need them: {@code cache}, where
- * requests are looked up and fills stored (memory, or memory in front of disk, possibly decorated
- * by the cluster), and {@code largeObjects}, the disk tier that responses over
- * {@code maxObjectBytes} are streamed into as disk-only entries (null without a disk tier).
+ * The cache tiers of one edge, as the stages that use them need them: {@code cache}, where requests
+ * are looked up and fills stored (memory, or memory in front of disk, possibly decorated by the
+ * cluster), and {@code largeObjects}, the disk tier that responses over {@code maxObjectBytes} are
+ * streamed into as disk-only entries (null without a disk tier).
  *
  * @param cache the tier requests go through
  * @param largeObjects the disk tier of large objects, or null
@@ -35,8 +35,15 @@ public record CacheTiers(ResponseCache cache, DiskCache largeObjects) {
     if (config.diskPath() == null) {
       return of(memory);
     }
-    return tiered(memory, new DiskCache(vertx, Path.of(config.diskPath()), config.diskBytes(), clock,
-        MemoryCache.DEFAULT_STALE_RETENTION_MILLIS, config.maxObjectBytes()));
+    return tiered(
+        memory,
+        new DiskCache(
+            vertx,
+            Path.of(config.diskPath()),
+            config.diskBytes(),
+            clock,
+            MemoryCache.DEFAULT_STALE_RETENTION_MILLIS,
+            config.maxObjectBytes()));
   }
 
   /** The same tiers seen through {@code decorated} (which must delegate to {@link #cache}). */

@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A stored response: status, end-to-end headers, the complete body and the times needed for the
- * age calculation of RFC 9111 section 4.2.3. Immutable; the header list is a copy. Everything the
- * hit path asks of a stored response per request (the corrected initial age, validators, the
- * directives of this tier, the headers to send as wire-ready {@link AsciiString}s) is derived once
- * when the entry is built, not per request.
+ * A stored response: status, end-to-end headers, the complete body and the times needed for the age
+ * calculation of RFC 9111 section 4.2.3. Immutable; the header list is a copy. Everything the hit
+ * path asks of a stored response per request (the corrected initial age, validators, the directives
+ * of this tier, the headers to send as wire-ready {@link AsciiString}s) is derived once when the
+ * entry is built, not per request.
  */
 public final class CachedResponse {
 
@@ -33,10 +33,13 @@ public final class CachedResponse {
   private final boolean mustRevalidate;
   private final long staleWhileRevalidate;
   private final long staleIfError;
+
   /** The headers a client gets from a hit, built on the first hit (benign race: same content). */
   private ClientHeaders clientHeaders;
+
   /** The HTTP stage's pre-built hit header block ({@link #hitHeaders()}), or null. */
   private HitHeaders hitHeaders;
+
   /** Where the body lies in a disk-tier file when it is not held in memory, else null. */
   private BodyFile bodyFile;
 
@@ -55,11 +58,17 @@ public final class CachedResponse {
    * @param requestTimeMillis clock time the origin request was sent ({@code request_time})
    * @param responseTimeMillis clock time the response was received ({@code response_time})
    * @param freshnessLifetimeSeconds lifetime from {@link CachePolicy#storableLifetime}
-   * @param varyValues request header values named by the response's {@code Vary} (lower-case
-   *     names, missing headers as empty strings); a request matches only with the same values
+   * @param varyValues request header values named by the response's {@code Vary} (lower-case names,
+   *     missing headers as empty strings); a request matches only with the same values
    */
-  public CachedResponse(int status, List<Map.Entry<String, String>> headers, Buffer body, long requestTimeMillis,
-      long responseTimeMillis, long freshnessLifetimeSeconds, Map<String, String> varyValues) {
+  public CachedResponse(
+      int status,
+      List<Map.Entry<String, String>> headers,
+      Buffer body,
+      long requestTimeMillis,
+      long responseTimeMillis,
+      long freshnessLifetimeSeconds,
+      Map<String, String> varyValues) {
     Objects.requireNonNull(body, "body");
     this.status = status;
     this.headers = List.copyOf(headers);
@@ -76,8 +85,13 @@ public final class CachedResponse {
     this.etag = header("ETag");
     this.lastModifiedMillis = HttpDates.parse(header("Last-Modified"));
     CacheControl cc = cacheControl();
-    this.mustRevalidate = cc.has("must-revalidate") || cc.has("proxy-revalidate") || cc.has("no-cache")
-        || (cc.has("s-maxage") && !cc.has("stale-if-error") && !cc.has("stale-while-revalidate"));
+    this.mustRevalidate =
+        cc.has("must-revalidate")
+            || cc.has("proxy-revalidate")
+            || cc.has("no-cache")
+            || (cc.has("s-maxage")
+                && !cc.has("stale-if-error")
+                && !cc.has("stale-while-revalidate"));
     this.staleWhileRevalidate = cc.seconds("stale-while-revalidate");
     this.staleIfError = cc.seconds("stale-if-error");
   }
@@ -102,15 +116,24 @@ public final class CachedResponse {
     return bodyFile;
   }
 
-  /** The body length: of the file slice when {@link #bodyFile()} is set, else of {@link #body()}. */
+  /**
+   * The body length: of the file slice when {@link #bodyFile()} is set, else of {@link #body()}.
+   */
   public long bodyLength() {
     return bodyFile != null ? bodyFile.length() : body.length();
   }
 
   /** A copy of this (header-only) entry whose body lies in {@code file}. */
   public CachedResponse withBodyFile(BodyFile file) {
-    CachedResponse r = new CachedResponse(status, headers, Buffer.buffer(), requestTimeMillis, responseTimeMillis,
-        freshnessLifetimeSeconds, varyValues);
+    CachedResponse r =
+        new CachedResponse(
+            status,
+            headers,
+            Buffer.buffer(),
+            requestTimeMillis,
+            responseTimeMillis,
+            freshnessLifetimeSeconds,
+            varyValues);
     r.bodyFile = Objects.requireNonNull(file, "file");
     return r;
   }
@@ -136,10 +159,22 @@ public final class CachedResponse {
   }
 
   /** Builds an entry from a response that {@link CachePolicy} found storable. */
-  public static CachedResponse of(int status, MultiMap responseHeaders, Buffer body, MultiMap requestHeaders,
-      long requestTimeMillis, long responseTimeMillis, long freshnessLifetimeSeconds) {
-    return new CachedResponse(status, List.copyOf(responseHeaders.entries()), body, requestTimeMillis,
-        responseTimeMillis, freshnessLifetimeSeconds, Variants.selectingValues(responseHeaders, requestHeaders));
+  public static CachedResponse of(
+      int status,
+      MultiMap responseHeaders,
+      Buffer body,
+      MultiMap requestHeaders,
+      long requestTimeMillis,
+      long responseTimeMillis,
+      long freshnessLifetimeSeconds) {
+    return new CachedResponse(
+        status,
+        List.copyOf(responseHeaders.entries()),
+        body,
+        requestTimeMillis,
+        responseTimeMillis,
+        freshnessLifetimeSeconds,
+        Variants.selectingValues(responseHeaders, requestHeaders));
   }
 
   /** The first value of a stored header, or null. */
@@ -154,8 +189,8 @@ public final class CachedResponse {
 
   /**
    * {@code current_age} in seconds at {@code nowMillis} (RFC 9111 section 4.2.3): the corrected
-   * initial age (the larger of the apparent age and the origin's Age plus the response delay)
-   * plus the time resident in this cache.
+   * initial age (the larger of the apparent age and the origin's Age plus the response delay) plus
+   * the time resident in this cache.
    */
   public long currentAgeSeconds(long nowMillis) {
     long residentTime = Math.max(0, nowMillis - responseTimeMillis);
@@ -181,7 +216,8 @@ public final class CachedResponse {
   public CacheControl cacheControl() {
     MultiMap h = MultiMap.caseInsensitiveMultiMap();
     for (Map.Entry<String, String> e : headers) {
-      if (e.getKey().equalsIgnoreCase("Cache-Control") || e.getKey().equalsIgnoreCase("CDN-Cache-Control")
+      if (e.getKey().equalsIgnoreCase("Cache-Control")
+          || e.getKey().equalsIgnoreCase("CDN-Cache-Control")
           || e.getKey().equalsIgnoreCase("Surrogate-Control")) {
         h.add(e.getKey(), e.getValue());
       }
@@ -191,15 +227,17 @@ public final class CachedResponse {
 
   /**
    * True when this response must not be served stale without revalidation (RFC 9111 5.2.2.2,
-   * 5.2.2.4, 5.2.2.8 and 5.2.2.10: {@code must-revalidate}, {@code no-cache},
-   * {@code proxy-revalidate} and {@code s-maxage}); an explicit {@code stale-if-error} or
-   * {@code stale-while-revalidate} (RFC 5861) next to {@code s-maxage} is the origin's permission.
+   * 5.2.2.4, 5.2.2.8 and 5.2.2.10: {@code must-revalidate}, {@code no-cache}, {@code
+   * proxy-revalidate} and {@code s-maxage}); an explicit {@code stale-if-error} or {@code
+   * stale-while-revalidate} (RFC 5861) next to {@code s-maxage} is the origin's permission.
    */
   public boolean mustRevalidate() {
     return mustRevalidate;
   }
 
-  /** The {@code stale-while-revalidate} window (RFC 5861 section 3), else {@code defaultSeconds}. */
+  /**
+   * The {@code stale-while-revalidate} window (RFC 5861 section 3), else {@code defaultSeconds}.
+   */
   public long staleWhileRevalidateSeconds(long defaultSeconds) {
     return staleWhileRevalidate >= 0 ? staleWhileRevalidate : defaultSeconds;
   }
@@ -209,7 +247,10 @@ public final class CachedResponse {
     return staleIfError >= 0 ? staleIfError : defaultSeconds;
   }
 
-  /** True for the variant index a URL with {@code Vary} keeps under its primary key ({@link Variants}). */
+  /**
+   * True for the variant index a URL with {@code Vary} keeps under its primary key ({@link
+   * Variants}).
+   */
   public boolean isVariantIndex() {
     return status == Variants.INDEX_STATUS;
   }
@@ -240,7 +281,8 @@ public final class CachedResponse {
   public MultiMap headersUpdatedBy(MultiMap notModified) {
     MultiMap merged = headerMap();
     for (String name : notModified.names()) {
-      if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Transfer-Encoding")
+      if (name.equalsIgnoreCase("Content-Length")
+          || name.equalsIgnoreCase("Transfer-Encoding")
           || name.equalsIgnoreCase("Content-Range")) {
         continue;
       }
@@ -249,7 +291,9 @@ public final class CachedResponse {
     return merged;
   }
 
-  /** True when the request carries the header values this variant was selected by (RFC 9111 4.1). */
+  /**
+   * True when the request carries the header values this variant was selected by (RFC 9111 4.1).
+   */
   public boolean matchesVary(MultiMap requestHeaders) {
     if (varyValues.isEmpty()) {
       return true;
@@ -280,11 +324,11 @@ public final class CachedResponse {
   }
 
   /**
-   * The stored headers a client gets with this response, as wire-ready name and value pairs
-   * ({@code [name0, value0, name1, value1, ...]}): all but the framing fields
-   * ({@code Content-Length}, {@code Transfer-Encoding}: the edge frames the body itself),
-   * {@code Age} (recomputed per response) and {@code Surrogate-Control} (for this tier only).
-   * Built on the first call and kept; callers must not modify the array.
+   * The stored headers a client gets with this response, as wire-ready name and value pairs ({@code
+   * [name0, value0, name1, value1, ...]}): all but the framing fields ({@code Content-Length},
+   * {@code Transfer-Encoding}: the edge frames the body itself), {@code Age} (recomputed per
+   * response) and {@code Surrogate-Control} (for this tier only). Built on the first call and kept;
+   * callers must not modify the array.
    */
   public AsciiString[] clientHeaders() {
     ClientHeaders c = clientHeaders;
@@ -317,8 +361,10 @@ public final class CachedResponse {
       java.util.ArrayList<AsciiString> out = new java.util.ArrayList<>(headers.size() * 2);
       for (Map.Entry<String, String> e : headers) {
         String k = e.getKey();
-        if (!k.equalsIgnoreCase("Content-Length") && !k.equalsIgnoreCase("Transfer-Encoding")
-            && !k.equalsIgnoreCase("Age") && !k.equalsIgnoreCase("Surrogate-Control")) {
+        if (!k.equalsIgnoreCase("Content-Length")
+            && !k.equalsIgnoreCase("Transfer-Encoding")
+            && !k.equalsIgnoreCase("Age")
+            && !k.equalsIgnoreCase("Surrogate-Control")) {
           out.add(AsciiString.cached(k));
           out.add(AsciiString.cached(e.getValue()));
         }
@@ -329,24 +375,48 @@ public final class CachedResponse {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof CachedResponse r && status == r.status && requestTimeMillis == r.requestTimeMillis
-        && responseTimeMillis == r.responseTimeMillis && freshnessLifetimeSeconds == r.freshnessLifetimeSeconds
-        && headers.equals(r.headers) && body.equals(r.body) && varyValues.equals(r.varyValues)
+    return o instanceof CachedResponse r
+        && status == r.status
+        && requestTimeMillis == r.requestTimeMillis
+        && responseTimeMillis == r.responseTimeMillis
+        && freshnessLifetimeSeconds == r.freshnessLifetimeSeconds
+        && headers.equals(r.headers)
+        && body.equals(r.body)
+        && varyValues.equals(r.varyValues)
         && Objects.equals(bodyFile, r.bodyFile);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(status, headers, body, requestTimeMillis, responseTimeMillis, freshnessLifetimeSeconds,
+    return Objects.hash(
+        status,
+        headers,
+        body,
+        requestTimeMillis,
+        responseTimeMillis,
+        freshnessLifetimeSeconds,
         varyValues);
   }
 
   @Override
   public String toString() {
-    return "CachedResponse[status=" + status + ", headers=" + headers + ", body=" + bodyLength() + " bytes"
+    return "CachedResponse[status="
+        + status
+        + ", headers="
+        + headers
+        + ", body="
+        + bodyLength()
+        + " bytes"
         + (bodyFile == null ? "" : " in " + bodyFile.path())
-        + ", requestTimeMillis=" + requestTimeMillis + ", responseTimeMillis=" + responseTimeMillis
-        + ", freshnessLifetimeSeconds=" + freshnessLifetimeSeconds + ", varyValues=" + varyValues + "]";
+        + ", requestTimeMillis="
+        + requestTimeMillis
+        + ", responseTimeMillis="
+        + responseTimeMillis
+        + ", freshnessLifetimeSeconds="
+        + freshnessLifetimeSeconds
+        + ", varyValues="
+        + varyValues
+        + "]";
   }
 
   private static long parseAge(String age) {

@@ -17,15 +17,16 @@ import java.util.zip.CRC32C;
 
 /**
  * The file format of a {@link DiskCache} entry: magic {@code OCDN3}, then (DataOutput) key host,
- * key target, key variant (empty for a primary key), status, request time, response time,
- * lifetime, the Vary values, the headers, the body length, the CRC32C of the body, and the body.
- * A file is complete when its size is exactly the header, the two fields and the body length, and
- * intact when its body matches the checksum. Files of earlier versions ({@code OCDN1},
- * {@code OCDN2}: no checksum, written without sync) are not read.
+ * key target, key variant (empty for a primary key), status, request time, response time, lifetime,
+ * the Vary values, the headers, the body length, the CRC32C of the body, and the body. A file is
+ * complete when its size is exactly the header, the two fields and the body length, and intact when
+ * its body matches the checksum. Files of earlier versions ({@code OCDN1}, {@code OCDN2}: no
+ * checksum, written without sync) are not read.
  */
 final class DiskEntryFormat {
 
   private static final byte[] MAGIC = "OCDN3".getBytes(StandardCharsets.US_ASCII);
+
   /** Bytes after the header: the body length and the body's CRC32C. */
   static final int LENGTH_AND_CHECKSUM = 8;
 
@@ -60,7 +61,8 @@ final class DiskEntryFormat {
     }
   }
 
-  private static void writeHeader(DataOutputStream out, CacheKey key, CachedResponse r) throws IOException {
+  private static void writeHeader(DataOutputStream out, CacheKey key, CachedResponse r)
+      throws IOException {
     out.write(MAGIC);
     out.writeUTF(key.host());
     writeLong(out, key.target());
@@ -92,7 +94,8 @@ final class DiskEntryFormat {
    * A decoded file: its key, response (the body empty when not read), body length, the body's
    * checksum and where the body starts in the file.
    */
-  record Stored(CacheKey key, CachedResponse response, long bodyLength, int checksum, long bodyOffset) {
+  record Stored(
+      CacheKey key, CachedResponse response, long bodyLength, int checksum, long bodyOffset) {
     /** The file size of a complete entry. */
     long fileSize() {
       return bodyOffset + bodyLength;
@@ -101,8 +104,8 @@ final class DiskEntryFormat {
 
   /**
    * Decodes a file, reading the body only when it is at most {@code maxBody} bytes long; a body
-   * read is checked against its checksum. Throws on a file of an earlier version, a truncated
-   * file or a checksum mismatch.
+   * read is checked against its checksum. Throws on a file of an earlier version, a truncated file
+   * or a checksum mismatch.
    */
   static Stored read(InputStream raw, long maxBody) throws IOException {
     Counting counting = new Counting(raw);
@@ -145,8 +148,12 @@ final class DiskEntryFormat {
     } else {
       body = Buffer.buffer();
     }
-    return new Stored(key, new CachedResponse(status, headers, body, requestTime, responseTime, lifetime, vary), length,
-        checksum, offset);
+    return new Stored(
+        key,
+        new CachedResponse(status, headers, body, requestTime, responseTime, lifetime, vary),
+        length,
+        checksum,
+        offset);
   }
 
   /** Counts the bytes read through it. */

@@ -36,17 +36,29 @@ public final class DiskEntryWriter {
   private final long freshUntil;
   private final long maxBodyBytes;
   private final AtomicLong queued = new AtomicLong();
+
   /** CRC32C of the body written so far (updated on the ordered worker queue only). */
   private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+
   private volatile Throwable failure;
   private long written;
   private boolean finished;
   private volatile Handler<Void> drainHandler;
+
   /** The cache's stamp of this write's start: invalidations after it keep the entry out. */
   private final long started;
 
-  DiskEntryWriter(DiskCache cache, Context ctx, CacheKey key, Path tmp, byte[] header, CachedResponse head,
-      long freshUntil, long maxBodyBytes, long started) throws IOException {
+  DiskEntryWriter(
+      DiskCache cache,
+      Context ctx,
+      CacheKey key,
+      Path tmp,
+      byte[] header,
+      CachedResponse head,
+      long freshUntil,
+      long maxBodyBytes,
+      long started)
+      throws IOException {
     this.maxBodyBytes = maxBodyBytes;
     this.started = started;
     this.cache = cache;
@@ -55,7 +67,8 @@ public final class DiskEntryWriter {
     this.tmp = tmp;
     this.head = head;
     this.freshUntil = freshUntil;
-    this.channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+    this.channel =
+        FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
     ByteBuffer h = ByteBuffer.allocate(header.length + DiskEntryFormat.LENGTH_AND_CHECKSUM);
     h.put(header).putInt(0).putInt(0).flip();
     writeFully(h);
@@ -75,23 +88,27 @@ public final class DiskEntryWriter {
     }
     queued.addAndGet(n);
     byte[] bytes = chunk.getBytes();
-    ctx.<Void>executeBlocking(() -> {
-      if (failure == null) {
-        crc.update(bytes, 0, bytes.length);
-        writeFully(ByteBuffer.wrap(bytes));
-      }
-      return null;
-    }, true).onComplete(ar -> {
-      if (ar.failed() && failure == null) {
-        failure = ar.cause();
-      }
-      long left = queued.addAndGet(-n);
-      Handler<Void> h = drainHandler;
-      if (h != null && left <= HIGH_WATER_BYTES / 2) {
-        drainHandler = null;
-        h.handle(null);
-      }
-    });
+    ctx.<Void>executeBlocking(
+            () -> {
+              if (failure == null) {
+                crc.update(bytes, 0, bytes.length);
+                writeFully(ByteBuffer.wrap(bytes));
+              }
+              return null;
+            },
+            true)
+        .onComplete(
+            ar -> {
+              if (ar.failed() && failure == null) {
+                failure = ar.cause();
+              }
+              long left = queued.addAndGet(-n);
+              Handler<Void> h = drainHandler;
+              if (h != null && left <= HIGH_WATER_BYTES / 2) {
+                drainHandler = null;
+                h.handle(null);
+              }
+            });
   }
 
   /** True while more than {@link #HIGH_WATER_BYTES} wait for the disk (stop reading then). */
@@ -111,9 +128,9 @@ public final class DiskEntryWriter {
 
   /**
    * Finishes the entry: checks that {@code bodyLength} bytes were written, writes the length field
-   * and publishes the file (budget and eviction apply). Yields the stored entry with its
-   * {@link CachedResponse#bodyFile()}, or null when it was not published (write error, too large
-   * for the budget, invalidated meanwhile).
+   * and publishes the file (budget and eviction apply). Yields the stored entry with its {@link
+   * CachedResponse#bodyFile()}, or null when it was not published (write error, too large for the
+   * budget, invalidated meanwhile).
    */
   public Future<CachedResponse> commit(long bodyLength) {
     if (finished) {
@@ -121,30 +138,40 @@ public final class DiskEntryWriter {
     }
     finished = true;
     long expected = written;
-    return ctx.<CachedResponse>executeBlocking(() -> {
-      try {
-        if (failure != null || expected != bodyLength || bodyLength > Integer.MAX_VALUE) {
-          return null;
-        }
-        ByteBuffer fields = ByteBuffer.allocate(DiskEntryFormat.LENGTH_AND_CHECKSUM).putInt((int) bodyLength)
-            .putInt((int) crc.getValue()).flip();
-        while (fields.hasRemaining()) {
-          channel.write(fields, headerLength - DiskEntryFormat.LENGTH_AND_CHECKSUM + fields.position());
-        }
-        long size = channel.size();
-        if (size != headerLength + bodyLength) {
-          return null;
-        }
-        channel.force(true); // the bytes are on the disk before the entry gets its name
-        channel.close();
-        Path file = cache.publishLarge(key, tmp, size, freshUntil, started);
-        return file == null ? null
-            : head.withBodyFile(new CachedResponse.BodyFile(file, headerLength, bodyLength));
-      } finally {
-        closeQuietly();
-        Files.deleteIfExists(tmp);
-      }
-    }, true).andThen(ar -> cache.doneWriting(key));
+    return ctx.<CachedResponse>executeBlocking(
+            () -> {
+              try {
+                if (failure != null || expected != bodyLength || bodyLength > Integer.MAX_VALUE) {
+                  return null;
+                }
+                ByteBuffer fields =
+                    ByteBuffer.allocate(DiskEntryFormat.LENGTH_AND_CHECKSUM)
+                        .putInt((int) bodyLength)
+                        .putInt((int) crc.getValue())
+                        .flip();
+                while (fields.hasRemaining()) {
+                  channel.write(
+                      fields,
+                      headerLength - DiskEntryFormat.LENGTH_AND_CHECKSUM + fields.position());
+                }
+                long size = channel.size();
+                if (size != headerLength + bodyLength) {
+                  return null;
+                }
+                channel.force(true); // the bytes are on the disk before the entry gets its name
+                channel.close();
+                Path file = cache.publishLarge(key, tmp, size, freshUntil, started);
+                return file == null
+                    ? null
+                    : head.withBodyFile(
+                        new CachedResponse.BodyFile(file, headerLength, bodyLength));
+              } finally {
+                closeQuietly();
+                Files.deleteIfExists(tmp);
+              }
+            },
+            true)
+        .andThen(ar -> cache.doneWriting(key));
   }
 
   /** Drops the entry: the temporary file is deleted, nothing is published. */
@@ -153,11 +180,14 @@ public final class DiskEntryWriter {
       return;
     }
     finished = true;
-    ctx.<Void>executeBlocking(() -> {
-      closeQuietly();
-      Files.deleteIfExists(tmp);
-      return null;
-    }, true).andThen(ar -> cache.doneWriting(key));
+    ctx.<Void>executeBlocking(
+            () -> {
+              closeQuietly();
+              Files.deleteIfExists(tmp);
+              return null;
+            },
+            true)
+        .andThen(ar -> cache.doneWriting(key));
   }
 
   private void writeFully(ByteBuffer b) throws IOException {

@@ -24,7 +24,10 @@ final class DiskFiles {
     }
   }
 
-  /** Writes {@code data} to a new temporary file in {@code dir} and syncs it to the disk ({@code fsync}). */
+  /**
+   * Writes {@code data} to a new temporary file in {@code dir} and syncs it to the disk ({@code
+   * fsync}).
+   */
   static Path writeSynced(Path dir, byte[] data) throws IOException {
     Path tmp = Files.createTempFile(dir, "put-", ".tmp");
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -40,7 +43,9 @@ final class DiskFiles {
     return tmp;
   }
 
-  /** Streams the body of {@code s} in {@code file} through CRC32C; throws when it does not match. */
+  /**
+   * Streams the body of {@code s} in {@code file} through CRC32C; throws when it does not match.
+   */
   static void verify(Path file, DiskEntryFormat.Stored s) throws IOException {
     CRC32C crc = new CRC32C();
     ByteBuffer buf = ByteBuffer.allocate(1 << 20);

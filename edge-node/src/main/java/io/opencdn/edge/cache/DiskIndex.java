@@ -17,9 +17,9 @@ import java.util.function.Predicate;
  * least-recently-used order, with the byte budget enforced by deleting the least recently used
  * files; the secondary keys of {@code Vary} variants per primary key; and the bookkeeping that
  * keeps an invalidated object from coming back: every write of a key gets a stamp when it starts,
- * and a write that ends after an invalidation of its key stamped later does not publish. One
- * lock (this object) guards it all; file deletions happen under it, reads and writes of entries
- * never do.
+ * and a write that ends after an invalidation of its key stamped later does not publish. One lock
+ * (this object) guards it all; file deletions happen under it, reads and writes of entries never
+ * do.
  */
 final class DiskIndex {
 
@@ -30,21 +30,29 @@ final class DiskIndex {
   private final LinkedHashMap<CacheKey, Meta> index = new LinkedHashMap<>(256, 0.75f, true);
   private final LongAdder evictions = new LongAdder();
   private final Consumer<CacheKey> evicted;
+
   /** Writes in flight per key. */
   private final Map<CacheKey, Integer> writing = new HashMap<>();
+
   /**
    * Per key being written: the stamp of its latest invalidation. A write started before that stamp
    * must not publish (the object must not come back); one started after it, such as a fill whose
    * own "make way" invalidation raced an older write's end, publishes normally.
    */
   private final Map<CacheKey, Long> invalidatedAt = new HashMap<>();
+
   /** Stamps of write starts and invalidations. */
   private long writeClock;
+
   /** Secondary keys in the index per primary key. */
   private final Map<CacheKey, Set<CacheKey>> variants = new HashMap<>();
+
   private long bytes;
 
-  /** @param evicted told each key dropped to stay within the budget (see {@link ResponseCache#onEviction}) */
+  /**
+   * @param evicted told each key dropped to stay within the budget (see {@link
+   *     ResponseCache#onEviction})
+   */
   DiskIndex(long budgetBytes, Consumer<CacheKey> evicted) {
     this.budgetBytes = budgetBytes;
     this.evicted = evicted;
@@ -55,7 +63,8 @@ final class DiskIndex {
     for (Map.Entry<CacheKey, Meta> e : oldestFirst) {
       Meta old = index.put(e.getKey(), e.getValue());
       if (old != null && !old.file().equals(e.getValue().file())) {
-        DiskFiles.delete(old.file()); // an older file of the same key (a large entry has a name of its own)
+        DiskFiles.delete(
+            old.file()); // an older file of the same key (a large entry has a name of its own)
       }
       track(e.getKey());
       bytes += e.getValue().size() - (old == null ? 0 : old.size());
@@ -113,11 +122,11 @@ final class DiskIndex {
   }
 
   /**
-   * Indexes {@code key} in its new {@code file} written by the write stamped {@code started}
-   * (the older file of the key, if another, is deleted; the budget is enforced), unless the key
-   * was invalidated after that write began: then {@code file} is deleted, and with
-   * {@code dropOnInvalidated} the key's current entry too. Yields whether the key is indexed in
-   * {@code file} afterwards (it may have been evicted at once).
+   * Indexes {@code key} in its new {@code file} written by the write stamped {@code started} (the
+   * older file of the key, if another, is deleted; the budget is enforced), unless the key was
+   * invalidated after that write began: then {@code file} is deleted, and with {@code
+   * dropOnInvalidated} the key's current entry too. Yields whether the key is indexed in {@code
+   * file} afterwards (it may have been evicted at once).
    */
   synchronized boolean publish(CacheKey key, Meta meta, long started, boolean dropOnInvalidated) {
     if (invalidatedSince(key, started)) {
@@ -139,7 +148,9 @@ final class DiskIndex {
     return index.containsKey(key);
   }
 
-  /** Removes {@code key} and, for a primary key, its variants; writes in flight will not publish. */
+  /**
+   * Removes {@code key} and, for a primary key, its variants; writes in flight will not publish.
+   */
   synchronized void invalidate(CacheKey key) {
     remove(key);
     if (!key.isVariant()) {
@@ -216,10 +227,12 @@ final class DiskIndex {
   /** Forgets a secondary key. */
   private void untrack(CacheKey key) {
     if (key.isVariant()) {
-      variants.computeIfPresent(key.primary(), (p, set) -> {
-        set.remove(key);
-        return set.isEmpty() ? null : set;
-      });
+      variants.computeIfPresent(
+          key.primary(),
+          (p, set) -> {
+            set.remove(key);
+            return set.isEmpty() ? null : set;
+          });
     }
   }
 }

@@ -9,12 +9,15 @@ import java.time.format.DateTimeParseException;
 public final class HttpDates {
 
   private static final DateTimeFormatter IMF_FIXDATE =
-      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US).withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US)
+          .withZone(ZoneOffset.UTC);
 
   private HttpDates() {}
 
   /** Recently parsed values: the hit path parses the same stored Date fields over and over. */
-  private static final java.util.concurrent.ConcurrentHashMap<String, Long> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.concurrent.ConcurrentHashMap<String, Long> PARSED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private static final int PARSED_MAX = 4096;
 
   /** Epoch millis of an HTTP-date, or -1 when absent or unparseable. */
@@ -28,7 +31,8 @@ public final class HttpDates {
     }
     long millis;
     try {
-      millis = Instant.from(DateTimeFormatter.RFC_1123_DATE_TIME.parse(value.trim())).toEpochMilli();
+      millis =
+          Instant.from(DateTimeFormatter.RFC_1123_DATE_TIME.parse(value.trim())).toEpochMilli();
     } catch (DateTimeParseException e) {
       millis = -1;
     }

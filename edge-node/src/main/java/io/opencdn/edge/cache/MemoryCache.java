@@ -3,25 +3,26 @@ package io.opencdn.edge.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.vertx.core.Future;
 import java.time.Clock;
-import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.function.Consumer;
-import java.util.function.Predicate;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
- * The memory tier: a Caffeine cache bounded by a byte weigher ({@link CachedResponse#weight()})
- * so the weighted size stays within {@code budgetBytes} (W-TinyLFU admission and eviction). An
- * entry is kept {@code staleRetentionMillis} past its freshness lifetime (for revalidation and
- * stale serving), measured on the injected clock, unless evicted for space earlier. Maintenance runs on the calling thread, so the budget holds
- * as soon as {@link #put} returns. The secondary keys of {@code Vary} variants ({@link Variants})
- * are tracked per primary key, so {@link #invalidate} of a primary key removes every variant.
+ * The memory tier: a Caffeine cache bounded by a byte weigher ({@link CachedResponse#weight()}) so
+ * the weighted size stays within {@code budgetBytes} (W-TinyLFU admission and eviction). An entry
+ * is kept {@code staleRetentionMillis} past its freshness lifetime (for revalidation and stale
+ * serving), measured on the injected clock, unless evicted for space earlier. Maintenance runs on
+ * the calling thread, so the budget holds as soon as {@link #put} returns. The secondary keys of
+ * {@code Vary} variants ({@link Variants}) are tracked per primary key, so {@link #invalidate} of a
+ * primary key removes every variant.
  */
 public final class MemoryCache implements ResponseCache {
 
@@ -29,6 +30,7 @@ public final class MemoryCache implements ResponseCache {
   private final long budgetBytes;
   private final LongAdder evictions = new LongAdder();
   private volatile Consumer<CacheKey> evicted;
+
   /** Secondary keys stored per primary key, so invalidating a URL removes all its variants. */
   private final ConcurrentMap<CacheKey, Set<CacheKey>> variants = new ConcurrentHashMap<>();
 
@@ -41,30 +43,34 @@ public final class MemoryCache implements ResponseCache {
   }
 
   /**
-   * A tier of {@code budgetBytes} keeping entries {@code staleRetentionMillis} past their
-   * freshness lifetime (0: dropped as soon as they turn stale).
+   * A tier of {@code budgetBytes} keeping entries {@code staleRetentionMillis} past their freshness
+   * lifetime (0: dropped as soon as they turn stale).
    */
   public MemoryCache(long budgetBytes, Clock clock, long staleRetentionMillis) {
     this.budgetBytes = budgetBytes;
-    this.cache = Caffeine.newBuilder()
-        .maximumWeight(budgetBytes)
-        .weigher((CacheKey k, CachedResponse v) -> (int) Math.min(Integer.MAX_VALUE, (long) k.weight() + v.weight()))
-        .expireAfter(new StaleExpiry(clock, staleRetentionMillis))
-        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-        .executor(Runnable::run)
-        .removalListener((CacheKey k, CachedResponse v, RemovalCause cause) -> {
-          if (cause.wasEvicted()) {
-            evictions.increment();
-          }
-          Consumer<CacheKey> l = evicted;
-          if (cause == RemovalCause.SIZE && k != null && l != null) {
-            l.accept(k);
-          }
-          if (k != null && k.isVariant() && cause != RemovalCause.REPLACED) {
-            untrack(k);
-          }
-        })
-        .build();
+    this.cache =
+        Caffeine.newBuilder()
+            .maximumWeight(budgetBytes)
+            .weigher(
+                (CacheKey k, CachedResponse v) ->
+                    (int) Math.min(Integer.MAX_VALUE, (long) k.weight() + v.weight()))
+            .expireAfter(new StaleExpiry(clock, staleRetentionMillis))
+            .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+            .executor(Runnable::run)
+            .removalListener(
+                (CacheKey k, CachedResponse v, RemovalCause cause) -> {
+                  if (cause.wasEvicted()) {
+                    evictions.increment();
+                  }
+                  Consumer<CacheKey> l = evicted;
+                  if (cause == RemovalCause.SIZE && k != null && l != null) {
+                    l.accept(k);
+                  }
+                  if (k != null && k.isVariant() && cause != RemovalCause.REPLACED) {
+                    untrack(k);
+                  }
+                })
+            .build();
   }
 
   @Override
@@ -100,10 +106,12 @@ public final class MemoryCache implements ResponseCache {
     if (cache != null && cache.asMap().containsKey(k)) {
       return; // stored again meanwhile
     }
-    variants.computeIfPresent(k.primary(), (p, set) -> {
-      set.remove(k);
-      return set.isEmpty() ? null : set;
-    });
+    variants.computeIfPresent(
+        k.primary(),
+        (p, set) -> {
+          set.remove(k);
+          return set.isEmpty() ? null : set;
+        });
   }
 
   @Override
@@ -140,20 +148,24 @@ public final class MemoryCache implements ResponseCache {
     return Future.succeededFuture();
   }
 
-  private record StaleExpiry(Clock clock, long retentionMillis) implements Expiry<CacheKey, CachedResponse> {
+  private record StaleExpiry(Clock clock, long retentionMillis)
+      implements Expiry<CacheKey, CachedResponse> {
     @Override
     public long expireAfterCreate(CacheKey key, CachedResponse value, long currentTime) {
       long fresh = value.remainingFreshMillis(clock.millis());
-      return TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.min(Long.MAX_VALUE / 2_000_000, fresh + retentionMillis)));
+      return TimeUnit.MILLISECONDS.toNanos(
+          Math.max(1, Math.min(Long.MAX_VALUE / 2_000_000, fresh + retentionMillis)));
     }
 
     @Override
-    public long expireAfterUpdate(CacheKey key, CachedResponse value, long currentTime, long currentDuration) {
+    public long expireAfterUpdate(
+        CacheKey key, CachedResponse value, long currentTime, long currentDuration) {
       return expireAfterCreate(key, value, currentTime);
     }
 
     @Override
-    public long expireAfterRead(CacheKey key, CachedResponse value, long currentTime, long currentDuration) {
+    public long expireAfterRead(
+        CacheKey key, CachedResponse value, long currentTime, long currentDuration) {
       return currentDuration;
     }
   }

@@ -5,13 +5,13 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * A cache tier: stores complete responses by {@link CacheKey}. Methods return futures so tiers
- * that do I/O (disk, peers) fit the same interface; the memory tier completes them at once.
+ * A cache tier: stores complete responses by {@link CacheKey}. Methods return futures so tiers that
+ * do I/O (disk, peers) fit the same interface; the memory tier completes them at once.
  * Implementations are thread-safe and never block the caller.
  *
- * <p>Tiers keep a response past its freshness lifetime for a while (until evicted for space or
- * the tier's stale retention passes), so the HTTP stage can revalidate it or serve it stale
- * under {@code stale-while-revalidate} / {@code stale-if-error}.
+ * <p>Tiers keep a response past its freshness lifetime for a while (until evicted for space or the
+ * tier's stale retention passes), so the HTTP stage can revalidate it or serve it stale under
+ * {@code stale-while-revalidate} / {@code stale-if-error}.
  */
 public interface ResponseCache {
 
@@ -22,8 +22,8 @@ public interface ResponseCache {
   Future<Void> put(CacheKey key, CachedResponse response);
 
   /**
-   * Removes the response stored for {@code key}, if any; for a primary key also every
-   * {@code Vary} variant stored under its secondary keys ({@link Variants}).
+   * Removes the response stored for {@code key}, if any; for a primary key also every {@code Vary}
+   * variant stored under its secondary keys ({@link Variants}).
    */
   Future<Void> invalidate(CacheKey key);
 
@@ -32,7 +32,9 @@ public interface ResponseCache {
    * removed. Tiers that cannot enumerate their keys fail the future.
    */
   default Future<Long> purge(Predicate<CacheKey> matching) {
-    return Future.failedFuture(new UnsupportedOperationException("purge is not supported by " + getClass().getSimpleName()));
+    return Future.failedFuture(
+        new UnsupportedOperationException(
+            "purge is not supported by " + getClass().getSimpleName()));
   }
 
   /**

@@ -4,13 +4,13 @@ package io.opencdn.edge.cache;
  * Normal form of a request target in origin-form ({@code /path?query}), as the cache key and the
  * origin request use it, after RFC 3986 section 6.2.2: percent-encoded unreserved characters
  * ({@code A-Z a-z 0-9 - . _ ~}) are decoded, the hex digits of the remaining escapes are upper
- * case, and dot segments are removed from the path (section 5.2.4). So {@code /a/../b},
- * {@code /%62} and {@code /b} are one object, and a purge of {@code /b} removes it.
+ * case, and dot segments are removed from the path (section 5.2.4). So {@code /a/../b}, {@code
+ * /%62} and {@code /b} are one object, and a purge of {@code /b} removes it.
  *
  * <p>Characters RFC 3986 does not allow in a URI (space, {@code " < > \ ^ `} and braces, the
  * vertical bar, bytes over 0x7F) are percent-encoded, as browsers send them, so their raw and
- * encoded forms are one object too. A target with a control character, a fragment
- * ({@code #}) or a malformed escape ({@code %} not followed by two hex digits) is invalid.
+ * encoded forms are one object too. A target with a control character, a fragment ({@code #}) or a
+ * malformed escape ({@code %} not followed by two hex digits) is invalid.
  *
  * <p>A target that is already in normal form (the common case: no {@code %}, no dot segment, only
  * allowed characters) is returned as the same instance, without allocating.
@@ -18,13 +18,17 @@ package io.opencdn.edge.cache;
 public final class Targets {
 
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
   /** Per ASCII character: 0 = allowed as is, 1 = needs work (escape, dot, encode), 2 = invalid. */
   private static final byte[] CLASS = new byte[128];
 
   static {
     for (int c = 0; c < 128; c++) {
-      boolean plain = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-          || "-._~!$&'()*+,;=:@/?".indexOf(c) >= 0;
+      boolean plain =
+          c >= 'a' && c <= 'z'
+              || c >= 'A' && c <= 'Z'
+              || c >= '0' && c <= '9'
+              || "-._~!$&'()*+,;=:@/?".indexOf(c) >= 0;
       CLASS[c] = (byte) (c < 0x20 || c == 0x7F || c == '#' ? 2 : plain ? 0 : 1);
     }
     CLASS['.'] = 1; // a dot may start a dot segment
@@ -106,7 +110,10 @@ public final class Targets {
         continue;
       }
       if (c >= 128) {
-        byte[] utf8 = c <= 0xFF ? new byte[] {(byte) c} : String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] utf8 =
+            c <= 0xFF
+                ? new byte[] {(byte) c}
+                : String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         for (byte b : utf8) {
           out.append('%').append(HEX[(b >> 4) & 0xF]).append(HEX[b & 0xF]);
         }
@@ -128,7 +135,12 @@ public final class Targets {
   }
 
   private static boolean unreserved(int b) {
-    return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '.' || b == '_'
+    return b >= 'a' && b <= 'z'
+        || b >= 'A' && b <= 'Z'
+        || b >= '0' && b <= '9'
+        || b == '-'
+        || b == '.'
+        || b == '_'
         || b == '~';
   }
 

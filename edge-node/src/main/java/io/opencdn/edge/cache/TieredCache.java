@@ -5,10 +5,10 @@ import java.util.function.Predicate;
 
 /**
  * Memory in front of disk: a lookup tries the memory tier, then the disk tier (and copies a disk
- * hit into memory); a store goes to both; invalidations and purges reach both. The disk tier
- * holds the larger working set and survives restarts; the memory tier keeps the hot part. A disk
- * entry whose body stays in its file ({@link CachedResponse#bodyFile()}, a large object) is never
- * copied into memory.
+ * hit into memory); a store goes to both; invalidations and purges reach both. The disk tier holds
+ * the larger working set and survives restarts; the memory tier keeps the hot part. A disk entry
+ * whose body stays in its file ({@link CachedResponse#bodyFile()}, a large object) is never copied
+ * into memory.
  */
 public final class TieredCache implements ResponseCache {
 
@@ -22,12 +22,23 @@ public final class TieredCache implements ResponseCache {
 
   @Override
   public Future<CachedResponse> get(CacheKey key) {
-    return memory.get(key).compose(r -> r != null ? Future.succeededFuture(r)
-        : disk.get(key).compose(d -> d == null || d.bodyFile() != null ? Future.succeededFuture(d)
-            : memory.put(key, d).map(d)));
+    return memory
+        .get(key)
+        .compose(
+            r ->
+                r != null
+                    ? Future.succeededFuture(r)
+                    : disk.get(key)
+                        .compose(
+                            d ->
+                                d == null || d.bodyFile() != null
+                                    ? Future.succeededFuture(d)
+                                    : memory.put(key, d).map(d)));
   }
 
-  /** Completes once the memory tier holds the response; the disk write continues in the background. */
+  /**
+   * Completes once the memory tier holds the response; the disk write continues in the background.
+   */
   @Override
   public Future<Void> put(CacheKey key, CachedResponse response) {
     disk.put(key, response);
@@ -55,7 +66,10 @@ public final class TieredCache implements ResponseCache {
   public CacheStats stats() {
     CacheStats m = memory.stats();
     CacheStats d = disk.stats();
-    return new CacheStats(Math.max(m.entries(), d.entries()), m.bytes() + d.bytes(), m.budgetBytes() + d.budgetBytes(),
+    return new CacheStats(
+        Math.max(m.entries(), d.entries()),
+        m.bytes() + d.bytes(),
+        m.budgetBytes() + d.budgetBytes(),
         m.evictions() + d.evictions());
   }
 

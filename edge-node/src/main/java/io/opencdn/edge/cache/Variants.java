@@ -21,9 +21,9 @@ import java.util.TreeSet;
  * <p>A response without {@code Vary} is stored under the primary {@link CacheKey} as before. A
  * response with {@code Vary} is stored under a secondary key (the primary key plus the normalised
  * values of the selecting request headers, {@link #variantOf}), and the primary key holds a small
- * <em>variant index</em>: a {@link CachedResponse} with status {@value #INDEX_STATUS} whose
- * headers are the {@code Vary} field names and the variants stored, oldest first. A lookup reads
- * the primary key; when it finds an index it reads the secondary key the request selects. At most
+ * <em>variant index</em>: a {@link CachedResponse} with status {@value #INDEX_STATUS} whose headers
+ * are the {@code Vary} field names and the variants stored, oldest first. A lookup reads the
+ * primary key; when it finds an index it reads the secondary key the request selects. At most
  * {@value #MAX_VARIANTS} variants are kept per URL: storing one more drops the oldest. A response
  * whose {@code Vary} names other fields than the index replaces the index and drops the old
  * variants; one without {@code Vary} does the same. {@code Vary: *} never gets here (not storable,
@@ -36,10 +36,13 @@ public final class Variants {
 
   /** Most variants kept per URL. */
   public static final int MAX_VARIANTS = 16;
+
   /** Status of a variant index entry (never served). */
   public static final int INDEX_STATUS = 0;
+
   /** Index header listing one stored variant. */
   static final String VARIANT_FIELD = "X-Cdn-Variant";
+
   /** Longest readable variant string; longer ones are hashed. */
   private static final int MAX_READABLE = 160;
 
@@ -55,7 +58,8 @@ public final class Variants {
   public record Lookup(CacheKey key, CachedResponse response) {}
 
   /** The stored response for {@code primary} that the request selects (never an index). */
-  public static Future<Lookup> lookup(ResponseCache cache, CacheKey primary, MultiMap requestHeaders) {
+  public static Future<Lookup> lookup(
+      ResponseCache cache, CacheKey primary, MultiMap requestHeaders) {
     Future<CachedResponse> first = cache.get(primary);
     if (first.succeeded() && (first.result() == null || !first.result().isVariantIndex())) {
       // the common case (no Vary, memory tier): no recover/compose chain
@@ -64,16 +68,30 @@ public final class Variants {
     return lookupIndexed(cache, primary, requestHeaders, first);
   }
 
-  private static Future<Lookup> lookupIndexed(ResponseCache cache, CacheKey primary, MultiMap requestHeaders,
+  private static Future<Lookup> lookupIndexed(
+      ResponseCache cache,
+      CacheKey primary,
+      MultiMap requestHeaders,
       Future<CachedResponse> first) {
-    return first.recover(t -> Future.succeededFuture()).compose(r -> {
-      if (r == null || !r.isVariantIndex()) {
-        return Future.succeededFuture(new Lookup(primary, r));
-      }
-      CacheKey vk = primary.withVariant(variantOf(indexNames(r), requestHeaders));
-      return cache.get(vk).recover(t -> Future.succeededFuture())
-          .map(v -> new Lookup(vk, v != null && !v.isVariantIndex() && v.matchesVary(requestHeaders) ? v : null));
-    });
+    return first
+        .recover(t -> Future.succeededFuture())
+        .compose(
+            r -> {
+              if (r == null || !r.isVariantIndex()) {
+                return Future.succeededFuture(new Lookup(primary, r));
+              }
+              CacheKey vk = primary.withVariant(variantOf(indexNames(r), requestHeaders));
+              return cache
+                  .get(vk)
+                  .recover(t -> Future.succeededFuture())
+                  .map(
+                      v ->
+                          new Lookup(
+                              vk,
+                              v != null && !v.isVariantIndex() && v.matchesVary(requestHeaders)
+                                  ? v
+                                  : null));
+            });
   }
 
   /**
@@ -81,39 +99,46 @@ public final class Variants {
    * under the primary key without {@code Vary}, else under its secondary key with the index
    * updated. Yields the key it was stored under.
    */
-  public static Future<CacheKey> store(ResponseCache cache, CacheKey primary, MultiMap requestHeaders,
-      CachedResponse response) {
+  public static Future<CacheKey> store(
+      ResponseCache cache, CacheKey primary, MultiMap requestHeaders, CachedResponse response) {
     CacheKey p = primary.primary();
     List<String> names = varyNames(response.headers());
-    return cache.get(p).recover(t -> Future.succeededFuture()).compose(current -> {
-      boolean indexed = current != null && current.isVariantIndex();
-      if (names.isEmpty()) {
-        Future<Void> clear = indexed ? cache.invalidate(p) : Future.succeededFuture();
-        return clear.compose(v -> cache.put(p, response)).map(p);
-      }
-      String variant = variantOf(names, requestHeaders);
-      CacheKey vk = p.withVariant(variant);
-      List<String> listed = new ArrayList<>();
-      Future<Void> clear = Future.succeededFuture();
-      long keepMillis = 0;
-      if (indexed && indexNames(current).equals(names)) {
-        listed.addAll(indexVariants(current));
-        keepMillis = current.remainingFreshMillis(response.responseTimeMillis());
-      } else if (indexed) {
-        clear = cache.invalidate(p); // other selecting fields: the old variants cannot be selected any more
-      }
-      listed.remove(variant);
-      listed.add(variant);
-      List<CacheKey> dropped = new ArrayList<>();
-      while (listed.size() > MAX_VARIANTS) {
-        dropped.add(p.withVariant(listed.remove(0)));
-      }
-      CachedResponse index = index(names, listed, response, keepMillis);
-      return clear.compose(v -> cache.put(vk, response))
-          .compose(v -> cache.put(p, index))
-          .compose(v -> Future.all(dropped.stream().map(cache::invalidate).toList()))
-          .map(vk);
-    });
+    return cache
+        .get(p)
+        .recover(t -> Future.succeededFuture())
+        .compose(
+            current -> {
+              boolean indexed = current != null && current.isVariantIndex();
+              if (names.isEmpty()) {
+                Future<Void> clear = indexed ? cache.invalidate(p) : Future.succeededFuture();
+                return clear.compose(v -> cache.put(p, response)).map(p);
+              }
+              String variant = variantOf(names, requestHeaders);
+              CacheKey vk = p.withVariant(variant);
+              List<String> listed = new ArrayList<>();
+              Future<Void> clear = Future.succeededFuture();
+              long keepMillis = 0;
+              if (indexed && indexNames(current).equals(names)) {
+                listed.addAll(indexVariants(current));
+                keepMillis = current.remainingFreshMillis(response.responseTimeMillis());
+              } else if (indexed) {
+                clear =
+                    cache.invalidate(
+                        p); // other selecting fields: the old variants cannot be selected any more
+              }
+              listed.remove(variant);
+              listed.add(variant);
+              List<CacheKey> dropped = new ArrayList<>();
+              while (listed.size() > MAX_VARIANTS) {
+                dropped.add(p.withVariant(listed.remove(0)));
+              }
+              CachedResponse index = index(names, listed, response, keepMillis);
+              return clear
+                  .compose(v -> cache.put(vk, response))
+                  .compose(v -> cache.put(p, index))
+                  .compose(v -> Future.all(dropped.stream().map(cache::invalidate).toList()))
+                  .map(vk);
+            });
   }
 
   /** The field names of the response's {@code Vary}, lower case, sorted, without duplicates. */
@@ -134,8 +159,8 @@ public final class Variants {
 
   /**
    * The variant a request selects among responses varying on {@code names}: each name with the
-   * request's value ({@link #selectingValue}, so {@code Accept-Encoding} is
-   * normalised), URL-encoded, joined with {@code &}; hashed (SHA-256) when long.
+   * request's value ({@link #selectingValue}, so {@code Accept-Encoding} is normalised),
+   * URL-encoded, joined with {@code &}; hashed (SHA-256) when long.
    */
   public static String variantOf(List<String> names, MultiMap requestHeaders) {
     StringBuilder b = new StringBuilder();
@@ -143,14 +168,17 @@ public final class Variants {
       if (b.length() > 0) {
         b.append('&');
       }
-      b.append(n).append('=').append(URLEncoder.encode(selectingValue(requestHeaders, n),
-          StandardCharsets.UTF_8));
+      b.append(n)
+          .append('=')
+          .append(URLEncoder.encode(selectingValue(requestHeaders, n), StandardCharsets.UTF_8));
     }
     if (b.length() <= MAX_READABLE) {
       return b.toString();
     }
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));
+      byte[] d =
+          MessageDigest.getInstance("SHA-256")
+              .digest(b.toString().getBytes(StandardCharsets.UTF_8));
       return "sha256=" + HexFormat.of().formatHex(d);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -158,8 +186,8 @@ public final class Variants {
   }
 
   /**
-   * The values of the request headers a response's {@code Vary} names (lower-case names,
-   * {@link #selectingValue}, missing headers as empty strings): what a stored variant is selected by.
+   * The values of the request headers a response's {@code Vary} names (lower-case names, {@link
+   * #selectingValue}, missing headers as empty strings): what a stored variant is selected by.
    */
   static Map<String, String> selectingValues(MultiMap responseHeaders, MultiMap requestHeaders) {
     Map<String, String> values = new TreeMap<>();
@@ -175,9 +203,9 @@ public final class Variants {
   }
 
   /**
-   * The value of request header {@code name} (lower case) as Vary matching compares it: all
-   * field lines joined with commas, trimmed, {@code Accept-Encoding} normalised
-   * ({@link #normalizeAcceptEncoding}); empty when absent.
+   * The value of request header {@code name} (lower case) as Vary matching compares it: all field
+   * lines joined with commas, trimmed, {@code Accept-Encoding} normalised ({@link
+   * #normalizeAcceptEncoding}); empty when absent.
    */
   public static String selectingValue(MultiMap headers, String name) {
     String v = String.join(",", headers.getAll(name)).trim();
@@ -185,9 +213,9 @@ public final class Variants {
   }
 
   /**
-   * Normalises {@code Accept-Encoding} to the one coding this cache distinguishes: {@code br},
-   * else {@code gzip}, else empty (identity), so that the many spellings browsers send share
-   * one variant. A coding listed with {@code q=0} does not count.
+   * Normalises {@code Accept-Encoding} to the one coding this cache distinguishes: {@code br}, else
+   * {@code gzip}, else empty (identity), so that the many spellings browsers send share one
+   * variant. A coding listed with {@code q=0} does not count.
    */
   public static String normalizeAcceptEncoding(String value) {
     if (value == null || value.isEmpty()) {
@@ -227,7 +255,8 @@ public final class Variants {
    * An index entry: fresh as long as the newest variant (or {@code keepMillis}, what the previous
    * index had left), with the request and response times of that variant.
    */
-  static CachedResponse index(List<String> names, List<String> variants, CachedResponse newest, long keepMillis) {
+  static CachedResponse index(
+      List<String> names, List<String> variants, CachedResponse newest, long keepMillis) {
     List<Map.Entry<String, String>> h = new ArrayList<>();
     h.add(Map.entry("Vary", String.join(", ", names)));
     for (String v : variants) {
@@ -239,8 +268,11 @@ public final class Variants {
     }
     long at = newest.responseTimeMillis();
     long remaining = Math.max(newest.remainingFreshMillis(at), keepMillis);
-    CachedResponse probe = new CachedResponse(INDEX_STATUS, h, Buffer.buffer(), newest.requestTimeMillis(), at, 0, Map.of());
+    CachedResponse probe =
+        new CachedResponse(
+            INDEX_STATUS, h, Buffer.buffer(), newest.requestTimeMillis(), at, 0, Map.of());
     long lifetime = probe.currentAgeSeconds(at) + (remaining + 999) / 1000;
-    return new CachedResponse(INDEX_STATUS, h, Buffer.buffer(), newest.requestTimeMillis(), at, lifetime, Map.of());
+    return new CachedResponse(
+        INDEX_STATUS, h, Buffer.buffer(), newest.requestTimeMillis(), at, lifetime, Map.of());
   }
 }

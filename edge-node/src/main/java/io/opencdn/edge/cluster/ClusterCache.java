@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * The edge's cache tier as the cluster sees it: a decorator that keeps the cache directory and
- * the surrogate-key index in step with what is stored. A store records the object's surrogate
- * keys and hands it to {@link ClusterFiller#stored} (purge check, announce, lease release); an
- * object purged during its fill is removed again at once. Invalidating, purging or evicting for
- * space withdraws the keys from the directory.
+ * The edge's cache tier as the cluster sees it: a decorator that keeps the cache directory and the
+ * surrogate-key index in step with what is stored. A store records the object's surrogate keys and
+ * hands it to {@link ClusterFiller#stored} (purge check, announce, lease release); an object purged
+ * during its fill is removed again at once. Invalidating, purging or evicting for space withdraws
+ * the keys from the directory.
  */
 public final class ClusterCache implements ResponseCache {
 
@@ -31,16 +31,21 @@ public final class ClusterCache implements ResponseCache {
    * @param directory the cluster's cache directory, told what this edge holds
    * @param filler the filler whose fills this cache completes ({@link ClusterFiller#stored})
    */
-  public ClusterCache(ResponseCache delegate, SurrogateIndex index, ClusterDirectory directory, ClusterFiller filler) {
+  public ClusterCache(
+      ResponseCache delegate,
+      SurrogateIndex index,
+      ClusterDirectory directory,
+      ClusterFiller filler) {
     this.delegate = delegate;
     this.index = index;
     this.directory = directory;
     this.filler = filler;
     // an object evicted for space is no longer served here: peers stop being sent to this edge
-    delegate.onEviction(k -> {
-      index.remove(k);
-      directory.withdraw(k);
-    });
+    delegate.onEviction(
+        k -> {
+          index.remove(k);
+          directory.withdraw(k);
+        });
   }
 
   @Override
@@ -52,17 +57,21 @@ public final class ClusterCache implements ResponseCache {
   public Future<Void> put(CacheKey key, CachedResponse response) {
     // a tier may drop the new entry at once (no room, or its admission policy): then there is no
     // copy to announce (the fill's lease is released when the fill ends)
-    return delegate.put(key, response).compose(v -> delegate.get(key)).compose(held -> {
-      if (held == null) {
-        return Future.succeededFuture();
-      }
-      index.record(key, response);
-      if (!filler.stored(key, response, PurgeRequest.tags(response))) {
-        index.remove(key);
-        return delegate.invalidate(key);
-      }
-      return Future.succeededFuture();
-    });
+    return delegate
+        .put(key, response)
+        .compose(v -> delegate.get(key))
+        .compose(
+            held -> {
+              if (held == null) {
+                return Future.succeededFuture();
+              }
+              index.record(key, response);
+              if (!filler.stored(key, response, PurgeRequest.tags(response))) {
+                index.remove(key);
+                return delegate.invalidate(key);
+              }
+              return Future.succeededFuture();
+            });
   }
 
   @Override
@@ -75,22 +84,26 @@ public final class ClusterCache implements ResponseCache {
   @Override
   public Future<Long> purge(Predicate<CacheKey> matching) {
     List<CacheKey> removed = new ArrayList<>();
-    return delegate.purge(k -> {
-      boolean m = matching.test(k);
-      if (m) {
-        synchronized (removed) {
-          removed.add(k);
-        }
-      }
-      return m;
-    }).onSuccess(n -> {
-      synchronized (removed) {
-        for (CacheKey k : removed) {
-          index.remove(k);
-          directory.withdraw(k);
-        }
-      }
-    });
+    return delegate
+        .purge(
+            k -> {
+              boolean m = matching.test(k);
+              if (m) {
+                synchronized (removed) {
+                  removed.add(k);
+                }
+              }
+              return m;
+            })
+        .onSuccess(
+            n -> {
+              synchronized (removed) {
+                for (CacheKey k : removed) {
+                  index.remove(k);
+                  directory.withdraw(k);
+                }
+              }
+            });
   }
 
   /** Applies a cluster purge request to this edge (paths, wildcards and surrogate keys). */

@@ -1,6 +1,7 @@
 package io.opencdn.edge.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import io.opencdn.common.cluster.ClusterFutures;
 import io.opencdn.common.cluster.ClusterMaps;
@@ -10,31 +11,30 @@ import io.opencdn.common.cluster.FillLease;
 import io.opencdn.common.cluster.Holder;
 import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.edge.cache.CacheKey;
-import com.hazelcast.map.EntryProcessor;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * This edge's view of the cluster's cache directory ({@link ClusterMaps#CACHE_DIRECTORY}): which
  * edges hold a fresh copy of a key and which edge is filling it. A miss asks once ({@link #claim});
- * announcing a stored copy with the lease's release ({@link #stored}), releasing a lease whose
- * fill was not stored ({@link #release}) and withdrawing a purged copy ({@link #withdraw}) are
- * sent without waiting for them. Records are tagged with the cluster's {@link RecordMac}; what
- * is read back is checked by the caller ({@link #authentic}).
+ * announcing a stored copy with the lease's release ({@link #stored}), releasing a lease whose fill
+ * was not stored ({@link #release}) and withdrawing a purged copy ({@link #withdraw}) are sent
+ * without waiting for them. Records are tagged with the cluster's {@link RecordMac}; what is read
+ * back is checked by the caller ({@link #authentic}).
  *
- * <p>The directory is a hint: an edge that no longer holds an object still listed answers the
- * peer request with 404, and the asking edge claims again naming it stale, which drops it.
+ * <p>The directory is a hint: an edge that no longer holds an object still listed answers the peer
+ * request with 404, and the asking edge claims again naming it stale, which drops it.
  */
 public final class ClusterDirectory {
 
@@ -49,15 +49,24 @@ public final class ClusterDirectory {
   private volatile String host;
   private volatile int port;
   final LongAdder forged = new LongAdder();
+
   /** Operations sent, and the messages (one per partition owner and flush) they went out in. */
   final LongAdder opsSent = new LongAdder();
+
   final LongAdder messagesSent = new LongAdder();
 
   /**
    * @param leaseMillis a lease expires this long after it was taken, even if never released
    */
-  public ClusterDirectory(Vertx vertx, HazelcastInstance hz, RecordMac mac, String edgeId, String region, String host,
-      Clock clock, long leaseMillis) {
+  public ClusterDirectory(
+      Vertx vertx,
+      HazelcastInstance hz,
+      RecordMac mac,
+      String edgeId,
+      String region,
+      String host,
+      Clock clock,
+      long leaseMillis) {
     this.vertx = vertx;
     this.hz = hz;
     this.map = hz.getMap(ClusterMaps.CACHE_DIRECTORY);
@@ -87,20 +96,23 @@ public final class ClusterDirectory {
 
   /**
    * The one cluster operation of a miss: holders in {@code scopeRegion} (null: any region) other
-   * than {@code stale}, else another edge's lease, else a new lease of this edge (granted).
-   * Claims made on one event loop in the same turn go out together, one message per partition
-   * owner.
+   * than {@code stale}, else another edge's lease, else a new lease of this edge (granted). Claims
+   * made on one event loop in the same turn go out together, one message per partition owner.
    */
-  public Future<DirectoryOps.ClaimResult> claim(CacheKey key, String scopeRegion, List<String> stale) {
+  public Future<DirectoryOps.ClaimResult> claim(
+      CacheKey key, String scopeRegion, List<String> stale) {
     String k = key.toString();
     long now = clock.millis();
-    FillLease lease = FillLease.signed(mac, k, member(), edgeId, host, port, now, now + leaseMillis);
-    return send(k, new DirectoryOps.Claim(lease, now, scopeRegion, stale), true).map(r -> (DirectoryOps.ClaimResult) r);
+    FillLease lease =
+        FillLease.signed(mac, k, member(), edgeId, host, port, now, now + leaseMillis);
+    return send(k, new DirectoryOps.Claim(lease, now, scopeRegion, stale), true)
+        .map(r -> (DirectoryOps.ClaimResult) r);
   }
 
   /**
-   * Lists this edge as holding {@code key} until {@code expiresMillis}, releasing {@code lease} (may
-   * be null); sent with the other announcements of the next {@value #ANNOUNCE_DELAY_MILLIS} ms.
+   * Lists this edge as holding {@code key} until {@code expiresMillis}, releasing {@code lease}
+   * (may be null); sent with the other announcements of the next {@value #ANNOUNCE_DELAY_MILLIS}
+   * ms.
    */
   public Future<Void> stored(CacheKey key, long expiresMillis, FillLease lease) {
     String k = key.toString();
@@ -108,22 +120,30 @@ public final class ClusterDirectory {
     return send(k, new DirectoryOps.Stored(h, lease, clock.millis()), false).mapEmpty();
   }
 
-  /** Frees {@code lease} of {@code key} if it is still the current one (batched like {@link #stored}). */
+  /**
+   * Frees {@code lease} of {@code key} if it is still the current one (batched like {@link
+   * #stored}).
+   */
   public Future<Void> release(CacheKey key, FillLease lease) {
     return send(key.toString(), new DirectoryOps.Release(lease, clock.millis()), false).mapEmpty();
   }
 
   /** Removes this edge from the holders of {@code key} (batched like {@link #stored}). */
   public Future<Void> withdraw(CacheKey key) {
-    return send(key.toString(), new DirectoryOps.Withdraw(edgeId, clock.millis()), false).mapEmpty();
+    return send(key.toString(), new DirectoryOps.Withdraw(edgeId, clock.millis()), false)
+        .mapEmpty();
   }
 
   /** How long announcements, releases and withdrawals wait to go out together. */
   public static final long ANNOUNCE_DELAY_MILLIS = 2;
+
   /** Most operations held before they are sent. */
   private static final int MAX_PENDING = 512;
 
-  /** Operations waiting on one event loop: claims until the end of the turn, the rest a little longer. */
+  /**
+   * Operations waiting on one event loop: claims until the end of the turn, the rest a little
+   * longer.
+   */
   private static final class Outbox {
     final Map<String, List<EntryProcessor<String, DirectoryEntry, ?>>> ops = new LinkedHashMap<>();
     final Map<String, List<Promise<Object>>> results = new HashMap<>();
@@ -131,9 +151,11 @@ public final class ClusterDirectory {
     boolean scheduled;
   }
 
-  private final ThreadLocal<Outbox[]> outboxes = ThreadLocal.withInitial(() -> new Outbox[] {new Outbox(), new Outbox()});
+  private final ThreadLocal<Outbox[]> outboxes =
+      ThreadLocal.withInitial(() -> new Outbox[] {new Outbox(), new Outbox()});
 
-  private Future<Object> send(String key, EntryProcessor<String, DirectoryEntry, ?> op, boolean urgent) {
+  private Future<Object> send(
+      String key, EntryProcessor<String, DirectoryEntry, ?> op, boolean urgent) {
     Context ctx = Vertx.currentContext();
     if (ctx == null || !ctx.isEventLoopContext()) {
       return ClusterFutures.on(vertx, map.submitToKey(key, untyped(op)));
@@ -150,26 +172,38 @@ public final class ClusterDirectory {
       if (urgent) {
         // announcements waiting on this event loop go out with the claims (one message per owner)
         Outbox lazy = outboxes.get()[1];
-        ctx.runOnContext(v -> {
-          box.scheduled = false;
-          if (lazy.size > 0) {
-            lazy.ops.forEach((k, l) -> box.ops.merge(k, l, (claims, earlier) -> {
-              List<EntryProcessor<String, DirectoryEntry, ?>> all = new ArrayList<>(earlier);
-              all.addAll(claims);
-              return all;
-            }));
-            lazy.results.forEach((k, l) -> box.results.merge(k, l, (claims, earlier) -> {
-              List<Promise<Object>> all = new ArrayList<>(earlier);
-              all.addAll(claims);
-              return all;
-            }));
-            box.size += lazy.size;
-            lazy.ops.clear();
-            lazy.results.clear();
-            lazy.size = 0;
-          }
-          flush(ctx, box);
-        });
+        ctx.runOnContext(
+            v -> {
+              box.scheduled = false;
+              if (lazy.size > 0) {
+                lazy.ops.forEach(
+                    (k, l) ->
+                        box.ops.merge(
+                            k,
+                            l,
+                            (claims, earlier) -> {
+                              List<EntryProcessor<String, DirectoryEntry, ?>> all =
+                                  new ArrayList<>(earlier);
+                              all.addAll(claims);
+                              return all;
+                            }));
+                lazy.results.forEach(
+                    (k, l) ->
+                        box.results.merge(
+                            k,
+                            l,
+                            (claims, earlier) -> {
+                              List<Promise<Object>> all = new ArrayList<>(earlier);
+                              all.addAll(claims);
+                              return all;
+                            }));
+                box.size += lazy.size;
+                lazy.ops.clear();
+                lazy.results.clear();
+                lazy.size = 0;
+              }
+              flush(ctx, box);
+            });
       } else {
         vertx.setTimer(ANNOUNCE_DELAY_MILLIS, id -> flush(ctx, box));
       }
@@ -192,7 +226,9 @@ public final class ClusterDirectory {
     Map<Object, Set<String>> byOwner = new HashMap<>();
     for (String k : ops.keySet()) {
       com.hazelcast.cluster.Member owner = hz.getPartitionService().getPartition(k).getOwner();
-      byOwner.computeIfAbsent(owner == null ? "" : owner.getUuid(), x -> new java.util.HashSet<>()).add(k);
+      byOwner
+          .computeIfAbsent(owner == null ? "" : owner.getUuid(), x -> new java.util.HashSet<>())
+          .add(k);
     }
     opsSent.add(size);
     messagesSent.add(byOwner.size());
@@ -201,22 +237,30 @@ public final class ClusterDirectory {
         String k = keys.iterator().next();
         List<EntryProcessor<String, DirectoryEntry, ?>> one = ops.get(k);
         if (one.size() == 1) {
-          ClusterFutures.on(ctx, map.submitToKey(k, untyped(one.get(0)))).onComplete(ar -> complete(results.get(k), ar));
+          ClusterFutures.on(ctx, map.submitToKey(k, untyped(one.get(0))))
+              .onComplete(ar -> complete(results.get(k), ar));
           continue;
         }
       }
       Map<String, List<EntryProcessor<String, DirectoryEntry, ?>>> sub = new HashMap<>();
       keys.forEach(k -> sub.put(k, ops.get(k)));
-      ClusterFutures.on(ctx, map.submitToKeys(keys, new DirectoryOps.Batch(sub))).onComplete(ar -> {
-        for (String k : keys) {
-          complete(results.get(k), ar.succeeded() ? Future.succeededFuture(ar.result().get(k)) : Future.failedFuture(ar.cause()));
-        }
-      });
+      ClusterFutures.on(ctx, map.submitToKeys(keys, new DirectoryOps.Batch(sub)))
+          .onComplete(
+              ar -> {
+                for (String k : keys) {
+                  complete(
+                      results.get(k),
+                      ar.succeeded()
+                          ? Future.succeededFuture(ar.result().get(k))
+                          : Future.failedFuture(ar.cause()));
+                }
+              });
     }
   }
 
   @SuppressWarnings("unchecked")
-  private static EntryProcessor<String, DirectoryEntry, Object> untyped(EntryProcessor<String, DirectoryEntry, ?> op) {
+  private static EntryProcessor<String, DirectoryEntry, Object> untyped(
+      EntryProcessor<String, DirectoryEntry, ?> op) {
     return (EntryProcessor<String, DirectoryEntry, Object>) op;
   }
 
@@ -231,7 +275,10 @@ public final class ClusterDirectory {
     }
   }
 
-  /** True when {@code h} was written by a member knowing the cluster secret for {@code key}; counts the others. */
+  /**
+   * True when {@code h} was written by a member knowing the cluster secret for {@code key}; counts
+   * the others.
+   */
   public boolean authentic(CacheKey key, Holder h) {
     boolean ok = h.authentic(mac, key.toString());
     if (!ok) {
@@ -240,7 +287,10 @@ public final class ClusterDirectory {
     return ok;
   }
 
-  /** True when {@code l} was taken by a member knowing the cluster secret for {@code key}; counts the others. */
+  /**
+   * True when {@code l} was taken by a member knowing the cluster secret for {@code key}; counts
+   * the others.
+   */
   public boolean authentic(CacheKey key, FillLease l) {
     boolean ok = l.authentic(mac, key.toString());
     if (!ok) {
@@ -266,12 +316,14 @@ public final class ClusterDirectory {
 
   /** Every holder listed for {@code key}, expired or not (for tests and diagnostics). */
   public Future<List<Holder>> holders(CacheKey key) {
-    return ClusterFutures.on(vertx, map.getAsync(key.toString())).map(e -> e == null ? List.of() : e.holders());
+    return ClusterFutures.on(vertx, map.getAsync(key.toString()))
+        .map(e -> e == null ? List.of() : e.holders());
   }
 
   /** The lease of {@code key} now, or null (for tests and diagnostics). */
   public Future<FillLease> lease(CacheKey key) {
-    return ClusterFutures.on(vertx, map.getAsync(key.toString())).map(e -> e == null ? null : e.lease());
+    return ClusterFutures.on(vertx, map.getAsync(key.toString()))
+        .map(e -> e == null ? null : e.lease());
   }
 
   private String member() {

@@ -30,23 +30,23 @@ import org.slf4j.LoggerFactory;
  * The cluster's part of a cache fill, the last filler of the edge's chain, wrapping the origin
  * filler: one origin request per key in the whole cluster, and peers before the origin.
  *
- * <p>Each fill (already collapsed within this edge) makes one cluster operation before it
- * fetches, a {@link ClusterDirectory#claim claim} on the key's partition, which answers with one
- * of three things. The lease: fetch from the origin. Holders of a fresh copy within the
- * {@link PeerScope}: fetch from the first that serves it (a holder that does not is named stale
- * in the next claim, which drops it). Another edge's lease: ask that edge for the object with
- * {@code wait}, which joins its fill in progress and is answered once it is stored there, in any
- * region unless the scope is {@code off} (one origin request per key beats a shorter peer path).
- * After {@code maxAttempts} claims the fill goes to the origin regardless. A claim slower than
- * {@code opTimeoutMillis} (a cluster in trouble) is given up and the fill goes to the origin
- * without a lease. With scope {@code off} there is no claim at all: every edge fills from the
- * origin, collapsed within the edge only.
+ * <p>Each fill (already collapsed within this edge) makes one cluster operation before it fetches,
+ * a {@link ClusterDirectory#claim claim} on the key's partition, which answers with one of three
+ * things. The lease: fetch from the origin. Holders of a fresh copy within the {@link PeerScope}:
+ * fetch from the first that serves it (a holder that does not is named stale in the next claim,
+ * which drops it). Another edge's lease: ask that edge for the object with {@code wait}, which
+ * joins its fill in progress and is answered once it is stored there, in any region unless the
+ * scope is {@code off} (one origin request per key beats a shorter peer path). After {@code
+ * maxAttempts} claims the fill goes to the origin regardless. A claim slower than {@code
+ * opTimeoutMillis} (a cluster in trouble) is given up and the fill goes to the origin without a
+ * lease. With scope {@code off} there is no claim at all: every edge fills from the origin,
+ * collapsed within the edge only.
  *
  * <p>Nothing else waits on the cluster: the copy is announced and the lease released in one
- * operation once the object is stored here ({@link #stored}, called by {@link ClusterCache}),
- * sent without waiting for it; a fill that ends without storing (error, not storable, broken
- * body) releases the lease when the local fill ends. Each fill also remembers the
- * {@link PurgeLog} generation it began at, so an object purged during its fill is not kept.
+ * operation once the object is stored here ({@link #stored}, called by {@link ClusterCache}), sent
+ * without waiting for it; a fill that ends without storing (error, not storable, broken body)
+ * releases the lease when the local fill ends. Each fill also remembers the {@link PurgeLog}
+ * generation it began at, so an object purged during its fill is not kept.
  */
 public final class ClusterFiller implements Filler {
 
@@ -75,8 +75,17 @@ public final class ClusterFiller implements Filler {
    * @param opTimeoutMillis longest wait for a claim
    * @param waitMillis longest wait for another edge's fill in progress
    */
-  public ClusterFiller(Filler origin, ClusterDirectory directory, PeerClient peers, PeerScope scope, PurgeLog purges,
-      FillsInProgress fills, Clock clock, int maxAttempts, long opTimeoutMillis, long waitMillis) {
+  public ClusterFiller(
+      Filler origin,
+      ClusterDirectory directory,
+      PeerClient peers,
+      PeerScope scope,
+      PurgeLog purges,
+      FillsInProgress fills,
+      Clock clock,
+      int maxAttempts,
+      long opTimeoutMillis,
+      long waitMillis) {
     this.origin = origin;
     this.directory = directory;
     this.peers = peers;
@@ -120,8 +129,8 @@ public final class ClusterFiller implements Filler {
 
   /**
    * Called after {@code response} was stored under {@code key}: false when a purge covering it
-   * happened since its fill began, or was issued after the object was first fetched from the
-   * origin (a peer's outdated copy): the caller must drop it; otherwise announces the copy in the
+   * happened since its fill began, or was issued after the object was first fetched from the origin
+   * (a peer's outdated copy): the caller must drop it; otherwise announces the copy in the
    * directory and releases the fill's lease, in one operation that nobody waits for.
    */
   public boolean stored(CacheKey key, CachedResponse response, List<String> tags) {
@@ -132,59 +141,81 @@ public final class ClusterFiller implements Filler {
       return false;
     }
     long expires = clock.millis() + response.remainingFreshMillis(clock.millis());
-    directory.stored(key, expires, t == null ? null : t.lease())
+    directory
+        .stored(key, expires, t == null ? null : t.lease())
         .onFailure(e -> LOG.debug("announcing {} failed: {}", key, e.toString()));
     return true;
   }
 
-  private Future<OriginResponse> attempt(CacheKey key, OriginRequest request, long generation, int n,
-      List<String> stale) {
-    Future<ClaimResult> claiming = directory.claim(key, scope == PeerScope.REGION ? directory.region() : null, stale);
-    return claiming.timeout(opTimeoutMillis, TimeUnit.MILLISECONDS).recover(slow -> {
-      // the claim may still complete later (its partition was on an unreachable member): free a
-      // lease granted that late, nobody will use it
-      claiming.onSuccess(late -> {
-        if (late.granted()) {
-          directory.release(key, late.lease());
-        }
-      });
-      return Future.failedFuture(slow);
-    }).compose(claim -> {
-      if (claim.granted()) {
-        leasedOriginFills.increment();
-        return fromOrigin(key, request, new Ticket(generation, claim.lease()));
-      }
-      boolean last = n >= maxAttempts;
-      if (!claim.holders().isEmpty()) {
-        List<String> tried = new ArrayList<>(stale);
-        List<Holder> holders = new ArrayList<>();
-        for (Holder h : claim.holders()) {
-          if (directory.authentic(key, h)) {
-            holders.add(h);
-          }
-          tried.add(h.edgeId());
-        }
-        holders.sort(Comparator.comparing((Holder h) -> !h.region().equals(directory.region()))
-            .thenComparing(Comparator.comparingLong(Holder::expiresMillis).reversed()));
-        return tryPeers(holders, 0, key, request).compose(peer -> peer != null ? viaPeer(key, generation, peer)
-            : last ? fromOrigin(key, request, new Ticket(generation, null))
-            : attempt(key, request, generation, n + 1, tried));
-      }
-      FillLease other = claim.lease();
-      if (other == null || !directory.authentic(key, other)) {
-        // a lease nobody with the secret took: ignore it rather than wait on it
-        return fromOrigin(key, request, new Ticket(generation, null));
-      }
-      leaseWaits.increment();
-      return peers.fetch(other.host(), other.port(), key, request, waitMillis)
-          .recover(t -> Future.succeededFuture(null))
-          .compose(peer -> peer != null ? viaPeer(key, generation, peer)
-              : last ? fromOrigin(key, request, new Ticket(generation, null))
-              : attempt(key, request, generation, n + 1, stale));
-    }, failure -> {
-      LOG.debug("claim of {} unavailable ({}); filling without a lease", key, failure.toString());
-      return fromOrigin(key, request, new Ticket(generation, null));
-    });
+  private Future<OriginResponse> attempt(
+      CacheKey key, OriginRequest request, long generation, int n, List<String> stale) {
+    Future<ClaimResult> claiming =
+        directory.claim(key, scope == PeerScope.REGION ? directory.region() : null, stale);
+    return claiming
+        .timeout(opTimeoutMillis, TimeUnit.MILLISECONDS)
+        .recover(
+            slow -> {
+              // the claim may still complete later (its partition was on an unreachable member):
+              // free a
+              // lease granted that late, nobody will use it
+              claiming.onSuccess(
+                  late -> {
+                    if (late.granted()) {
+                      directory.release(key, late.lease());
+                    }
+                  });
+              return Future.failedFuture(slow);
+            })
+        .compose(
+            claim -> {
+              if (claim.granted()) {
+                leasedOriginFills.increment();
+                return fromOrigin(key, request, new Ticket(generation, claim.lease()));
+              }
+              boolean last = n >= maxAttempts;
+              if (!claim.holders().isEmpty()) {
+                List<String> tried = new ArrayList<>(stale);
+                List<Holder> holders = new ArrayList<>();
+                for (Holder h : claim.holders()) {
+                  if (directory.authentic(key, h)) {
+                    holders.add(h);
+                  }
+                  tried.add(h.edgeId());
+                }
+                holders.sort(
+                    Comparator.comparing((Holder h) -> !h.region().equals(directory.region()))
+                        .thenComparing(Comparator.comparingLong(Holder::expiresMillis).reversed()));
+                return tryPeers(holders, 0, key, request)
+                    .compose(
+                        peer ->
+                            peer != null
+                                ? viaPeer(key, generation, peer)
+                                : last
+                                    ? fromOrigin(key, request, new Ticket(generation, null))
+                                    : attempt(key, request, generation, n + 1, tried));
+              }
+              FillLease other = claim.lease();
+              if (other == null || !directory.authentic(key, other)) {
+                // a lease nobody with the secret took: ignore it rather than wait on it
+                return fromOrigin(key, request, new Ticket(generation, null));
+              }
+              leaseWaits.increment();
+              return peers
+                  .fetch(other.host(), other.port(), key, request, waitMillis)
+                  .recover(t -> Future.succeededFuture(null))
+                  .compose(
+                      peer ->
+                          peer != null
+                              ? viaPeer(key, generation, peer)
+                              : last
+                                  ? fromOrigin(key, request, new Ticket(generation, null))
+                                  : attempt(key, request, generation, n + 1, stale));
+            },
+            failure -> {
+              LOG.debug(
+                  "claim of {} unavailable ({}); filling without a lease", key, failure.toString());
+              return fromOrigin(key, request, new Ticket(generation, null));
+            });
   }
 
   private Future<OriginResponse> viaPeer(CacheKey key, long generation, OriginResponse peer) {
@@ -206,46 +237,57 @@ public final class ClusterFiller implements Filler {
         release(key, ticket);
       }
     } else {
-      fill.onComplete(done -> {
-        if (tickets.remove(key, ticket)) {
-          release(key, ticket);
-        }
-      });
+      fill.onComplete(
+          done -> {
+            if (tickets.remove(key, ticket)) {
+              release(key, ticket);
+            }
+          });
     }
   }
 
   private Future<OriginResponse> fromOrigin(CacheKey key, OriginRequest request, Ticket ticket) {
     tickets.put(key, ticket);
-    return origin.fetch(key, request).andThen(ar -> {
-      if (ar.failed() || ar.result() == null || !willBeStored(request, ar.result())) {
-        if (tickets.remove(key, ticket)) {
-          release(key, ticket);
-        }
-      } else {
-        // a fill that ends without storing (broken body, too large) frees the lease then
-        forgetWhenDone(key, ticket);
-      }
-    });
+    return origin
+        .fetch(key, request)
+        .andThen(
+            ar -> {
+              if (ar.failed() || ar.result() == null || !willBeStored(request, ar.result())) {
+                if (tickets.remove(key, ticket)) {
+                  release(key, ticket);
+                }
+              } else {
+                // a fill that ends without storing (broken body, too large) frees the lease then
+                forgetWhenDone(key, ticket);
+              }
+            });
   }
 
   private static boolean willBeStored(OriginRequest request, OriginResponse res) {
     return res.status() == 304
-        || CachePolicy.storableLifetime(request.headers(), res.status(), res.headers(), res.responseTimeMillis()) >= 0;
+        || CachePolicy.storableLifetime(
+                request.headers(), res.status(), res.headers(), res.responseTimeMillis())
+            >= 0;
   }
 
   private void release(CacheKey key, Ticket t) {
     if (t != null && t.lease() != null) {
-      directory.release(key, t.lease()).onFailure(e -> LOG.debug("releasing lease of {} failed: {}", key, e.toString()));
+      directory
+          .release(key, t.lease())
+          .onFailure(e -> LOG.debug("releasing lease of {} failed: {}", key, e.toString()));
     }
   }
 
-  private Future<OriginResponse> tryPeers(List<Holder> holders, int i, CacheKey key, OriginRequest request) {
+  private Future<OriginResponse> tryPeers(
+      List<Holder> holders, int i, CacheKey key, OriginRequest request) {
     if (i >= holders.size()) {
       return Future.succeededFuture(null);
     }
     Holder h = holders.get(i);
-    return peers.fetch(h.host(), h.port(), key, request, 0)
+    return peers
+        .fetch(h.host(), h.port(), key, request, 0)
         .recover(t -> Future.succeededFuture(null))
-        .compose(r -> r != null ? Future.succeededFuture(r) : tryPeers(holders, i + 1, key, request));
+        .compose(
+            r -> r != null ? Future.succeededFuture(r) : tryPeers(holders, i + 1, key, request));
   }
 }

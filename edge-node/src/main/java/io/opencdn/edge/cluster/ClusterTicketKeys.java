@@ -21,19 +21,20 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * TLS session ticket keys shared by every edge of the cluster, so that a client resumes its
- * session on whichever edge DNS sends it to next. The map {@value #MAP} holds one key per rotation
- * epoch; the first edge to need an epoch's key writes a random one ({@code putIfAbsent}, TTL three
- * epochs) and every edge reads the same. The cluster network has no TLS and Hazelcast's
- * open-source edition no member authentication, so a key is sealed with AES-256-GCM under a key
- * derived from the cluster secret ({@code HMAC-SHA256(secret, "opencdn tls ticket keys v1")}),
- * the epoch as associated data: a process without the secret learns no ticket key and cannot
- * plant one (a value that does not open is ignored and counted), nor move one to another epoch.
+ * TLS session ticket keys shared by every edge of the cluster, so that a client resumes its session
+ * on whichever edge DNS sends it to next. The map {@value #MAP} holds one key per rotation epoch;
+ * the first edge to need an epoch's key writes a random one ({@code putIfAbsent}, TTL three epochs)
+ * and every edge reads the same. The cluster network has no TLS and Hazelcast's open-source edition
+ * no member authentication, so a key is sealed with AES-256-GCM under a key derived from the
+ * cluster secret ({@code HMAC-SHA256(secret, "opencdn tls ticket keys v1")}), the epoch as
+ * associated data: a process without the secret learns no ticket key and cannot plant one (a value
+ * that does not open is ignored and counted), nor move one to another epoch.
  */
 public final class ClusterTicketKeys implements TicketKeyStore {
 
   /** Name of the map. */
   public static final String MAP = "tls-ticket-keys";
+
   private static final String LABEL = "opencdn tls ticket keys v1";
   private static final int NONCE = 12;
 
@@ -52,26 +53,35 @@ public final class ClusterTicketKeys implements TicketKeyStore {
   @Override
   public Future<Map<Long, byte[]>> keys(long current, long lifetimeSeconds) {
     // IMap has no asynchronous putIfAbsent with a TTL: two small blocking calls on a worker thread
-    return vertx.executeBlocking(() -> {
-      for (long e = current; e <= current + 1; e++) {
-        if (map.get(e) == null) {
-          map.putIfAbsent(e, seal(e, LocalTicketKeyStore.randomKey(random)), lifetimeSeconds, TimeUnit.SECONDS);
-        }
-      }
-      return map.getAll(Set.of(current - 1, current, current + 1));
-    }, false)
-        .map(sealed -> {
-          Map<Long, byte[]> out = new HashMap<>();
-          sealed.forEach((epoch, value) -> {
-            byte[] key = open(epoch, value);
-            if (key == null) {
-              rejected.incrementAndGet();
-            } else {
-              out.put(epoch, key);
-            }
-          });
-          return out;
-        });
+    return vertx
+        .executeBlocking(
+            () -> {
+              for (long e = current; e <= current + 1; e++) {
+                if (map.get(e) == null) {
+                  map.putIfAbsent(
+                      e,
+                      seal(e, LocalTicketKeyStore.randomKey(random)),
+                      lifetimeSeconds,
+                      TimeUnit.SECONDS);
+                }
+              }
+              return map.getAll(Set.of(current - 1, current, current + 1));
+            },
+            false)
+        .map(
+            entries -> {
+              Map<Long, byte[]> out = new HashMap<>();
+              entries.forEach(
+                  (epoch, value) -> {
+                    byte[] key = open(epoch, value);
+                    if (key == null) {
+                      rejected.incrementAndGet();
+                    } else {
+                      out.put(epoch, key);
+                    }
+                  });
+              return out;
+            });
   }
 
   /** Values in the map that did not open (forged, or sealed under another secret). */

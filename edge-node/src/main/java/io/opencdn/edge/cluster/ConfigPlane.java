@@ -12,8 +12,8 @@ import java.time.Clock;
 
 /**
  * The edge's part of the control plane: it follows the cluster's current {@code distributions.yaml}
- * version ({@link ConfigFollower}, activating each through {@code activator}) and serves the
- * {@code /_cdn/config} endpoints ({@link ConfigEndpoints}) that publish, list and roll back versions.
+ * version ({@link ConfigFollower}, activating each through {@code activator}) and serves the {@code
+ * /_cdn/config} endpoints ({@link ConfigEndpoints}) that publish, list and roll back versions.
  */
 public final class ConfigPlane {
 
@@ -21,12 +21,18 @@ public final class ConfigPlane {
   private final ConfigStore store;
   private final ConfigFollower follower;
 
-  public ConfigPlane(Vertx vertx, HazelcastInstance hz, String edgeId, String secret, Clock clock,
+  public ConfigPlane(
+      Vertx vertx,
+      HazelcastInstance hz,
+      String edgeId,
+      String secret,
+      Clock clock,
       ConfigFollower.Activator activator) {
     this.vertx = vertx;
     this.store = new ConfigStore(hz, RecordMac.fromSecret(secret), clock);
-    this.follower = new ConfigFollower(store, edgeId, "edge", hz.getLocalEndpoint().getUuid().toString(), clock,
-        activator);
+    this.follower =
+        new ConfigFollower(
+            store, edgeId, "edge", hz.getLocalEndpoint().getUuid().toString(), clock, activator);
   }
 
   /** The {@code /_cdn/config} route. */
@@ -36,18 +42,20 @@ public final class ConfigPlane {
 
   /** Activates the cluster's current version (off the event loop), then follows it. */
   public Future<Void> start() {
-    return vertx.executeBlocking(() -> {
-      follower.start();
-      return null;
-    });
+    return vertx.executeBlocking(
+        () -> {
+          follower.start();
+          return null;
+        });
   }
 
   /** Stops following. */
   public Future<Void> stop() {
-    return vertx.executeBlocking(() -> {
-      follower.stop();
-      return null;
-    });
+    return vertx.executeBlocking(
+        () -> {
+          follower.stop();
+          return null;
+        });
   }
 
   /** The version this edge runs. */

@@ -32,20 +32,21 @@ import java.util.function.LongSupplier;
 /**
  * Everything that makes one edge part of the cluster, wired from the {@link EdgeConfig}: the
  * registry heartbeat with load and drain state ({@link EdgeRegistry}), the cache tier as seen by
- * the cluster ({@link ClusterCache}), the cluster-wide fill ({@link ClusterFiller} over the
- * {@link ClusterDirectory} and the {@link PeerClient}), invalidations with
- * receipts ({@link Invalidations}) and the admin and peer endpoints.
+ * the cluster ({@link ClusterCache}), the cluster-wide fill ({@link ClusterFiller} over the {@link
+ * ClusterDirectory} and the {@link PeerClient}), invalidations with receipts ({@link
+ * Invalidations}) and the admin and peer endpoints.
  *
  * <p>Every record that steers traffic or content is signed with a key derived from the cluster
  * secret ({@link RecordMac}) and checked where it is read; what each reader ignored is counted in
- * {@link #recordChecks} (and in {@code /_cdn/cluster} and {@code cdn_cluster_records_rejected_total}).
+ * {@link #recordChecks} (and in {@code /_cdn/cluster} and {@code
+ * cdn_cluster_records_rejected_total}).
  *
  * <p>It plugs into the edge through what the lower stages define: {@link #cache()} decorates the
- * tier ({@link ResponseCache}) and {@link #filler()} is the {@link Filler} of the fill stage,
- * built from the HTTP stage's {@link FillsInProgress}; {@link #routes()} are the admin endpoints
- * it serves. Use: construct before the HTTP stage, build the stage with {@link #cache()},
- * {@link #filler()} and {@link #routes()}, then {@link #start} once the listener is bound;
- * {@link #stop} before closing the listener.
+ * tier ({@link ResponseCache}) and {@link #filler()} is the {@link Filler} of the fill stage, built
+ * from the HTTP stage's {@link FillsInProgress}; {@link #routes()} are the admin endpoints it
+ * serves. Use: construct before the HTTP stage, build the stage with {@link #cache()}, {@link
+ * #filler()} and {@link #routes()}, then {@link #start} once the listener is bound; {@link #stop}
+ * before closing the listener.
  */
 public final class EdgeCluster {
 
@@ -72,9 +73,16 @@ public final class EdgeCluster {
   /**
    * @param tier the edge's cache tier, decorated by {@link #cache()}
    * @param origin the origin filler the cluster filler falls back to
-   * @param fills the HTTP stage's fills in progress (peers join them; leases are freed when they end)
+   * @param fills the HTTP stage's fills in progress (peers join them; leases are freed when they
+   *     end)
    */
-  public EdgeCluster(Vertx vertx, EdgeConfig config, HazelcastInstance hz, Clock clock, ResponseCache tier, Filler origin,
+  public EdgeCluster(
+      Vertx vertx,
+      EdgeConfig config,
+      HazelcastInstance hz,
+      Clock clock,
+      ResponseCache tier,
+      Filler origin,
       FillsInProgress fills) {
     this.vertx = vertx;
     this.config = config;
@@ -83,21 +91,58 @@ public final class EdgeCluster {
     ClusterFillConfig fill = config.clusterFill();
     this.fills = fills;
     this.mac = RecordMac.fromSecret(config.cluster().secret());
-    for (String map : java.util.List.of(ClusterMaps.EDGES, EdgeClusterNames.PURGES, EdgeClusterNames.ORIGIN_HEALTH,
-        ClusterMaps.LATENCY_TARGETS)) {
+    for (String map :
+        java.util.List.of(
+            ClusterMaps.EDGES,
+            EdgeClusterNames.PURGES,
+            EdgeClusterNames.ORIGIN_HEALTH,
+            ClusterMaps.LATENCY_TARGETS)) {
       checks.put(map, new RecordCheck(mac));
     }
-    this.directory = new ClusterDirectory(vertx, hz, mac, config.id(),
-        config.region(), advertisedHost(), clock, fill.leaseMaxAgeMillis());
+    this.directory =
+        new ClusterDirectory(
+            vertx,
+            hz,
+            mac,
+            config.id(),
+            config.region(),
+            advertisedHost(),
+            clock,
+            fill.leaseMaxAgeMillis());
     this.token = PeerToken.fromSecret(config.cluster().secret());
     this.peers = new PeerClient(vertx, token, clock, fill.peerTimeoutMillis());
-    this.originHealth = new OriginHealth(vertx, hz, config.id(), clock, OriginHealth.DEFAULT_THRESHOLD,
-        OriginHealth.DEFAULT_HOLD_MILLIS, checks.get(EdgeClusterNames.ORIGIN_HEALTH));
-    this.filler = new ClusterFiller(io.opencdn.edge.fill.Failover.filler(originHealth.watch(origin)), directory, peers, fill.scope(), purgeLog, fills, clock,
-        fill.leaseAttempts(), fill.peerTimeoutMillis(), fill.leaseMaxAgeMillis());
+    this.originHealth =
+        new OriginHealth(
+            vertx,
+            hz,
+            config.id(),
+            clock,
+            OriginHealth.DEFAULT_THRESHOLD,
+            OriginHealth.DEFAULT_HOLD_MILLIS,
+            checks.get(EdgeClusterNames.ORIGIN_HEALTH));
+    this.filler =
+        new ClusterFiller(
+            io.opencdn.edge.fill.Failover.filler(originHealth.watch(origin)),
+            directory,
+            peers,
+            fill.scope(),
+            purgeLog,
+            fills,
+            clock,
+            fill.leaseAttempts(),
+            fill.peerTimeoutMillis(),
+            fill.leaseMaxAgeMillis());
     this.cache = new ClusterCache(tier, new SurrogateIndex(1_000_000), directory, filler);
-    this.invalidations = new Invalidations(vertx, hz, config.id(), clock, this::purgeLocally, INVALIDATION_RETENTION_MILLIS,
-        checks.get(EdgeClusterNames.PURGES), checks.get(ClusterMaps.EDGES));
+    this.invalidations =
+        new Invalidations(
+            vertx,
+            hz,
+            config.id(),
+            clock,
+            this::purgeLocally,
+            INVALIDATION_RETENTION_MILLIS,
+            checks.get(EdgeClusterNames.PURGES),
+            checks.get(ClusterMaps.EDGES));
   }
 
   /** The cache tier to build the HTTP stage with. */
@@ -116,29 +161,34 @@ public final class EdgeCluster {
    * {@code /_cdn/cluster}; health reports {@link #state()}.
    */
   public List<AdminRoute> routes() {
-    ClusterEndpoints endpoints = new ClusterEndpoints(config.id(), new ClusterEndpoints.Cluster() {
-      @Override
-      public Future<Void> state(EdgeState s) {
-        return EdgeCluster.this.state(s);
-      }
+    ClusterEndpoints endpoints =
+        new ClusterEndpoints(
+            config.id(),
+            new ClusterEndpoints.Cluster() {
+              @Override
+              public Future<Void> state(EdgeState s) {
+                return EdgeCluster.this.state(s);
+              }
 
-      @Override
-      public Future<JsonObject> invalidate(String host, List<String> paths, List<String> surrogateKeys) {
-        return invalidations.submit(host, paths, surrogateKeys);
-      }
+              @Override
+              public Future<JsonObject> invalidate(
+                  String host, List<String> paths, List<String> surrogateKeys) {
+                return invalidations.submit(host, paths, surrogateKeys);
+              }
 
-      @Override
-      public Future<JsonObject> invalidation(String id) {
-        return invalidations.status(id);
-      }
+              @Override
+              public Future<JsonObject> invalidation(String id) {
+                return invalidations.status(id);
+              }
 
-      @Override
-      public JsonObject stats() {
-        return EdgeCluster.this.stats();
-      }
-    });
+              @Override
+              public JsonObject stats() {
+                return EdgeCluster.this.stats();
+              }
+            });
     return List.of(
-        new AdminRoute("/_cdn/peer/", false, new PeerEndpoint(config.id(), cache, token, clock, fills)),
+        new AdminRoute(
+            "/_cdn/peer/", false, new PeerEndpoint(config.id(), cache, token, clock, fills)),
         new AdminRoute("/_cdn/drain", true, req -> endpoints.drain(req, EdgeState.DRAINING)),
         new AdminRoute("/_cdn/undrain", true, req -> endpoints.drain(req, EdgeState.ACTIVE)),
         new AdminRoute(ClusterEndpoints.INVALIDATIONS, true, endpoints::invalidations),
@@ -146,23 +196,39 @@ public final class EdgeCluster {
   }
 
   /** Joins: listeners, then the registry entry (with the bound HTTP port). */
-  public Future<Void> start(int httpPort, EdgeRecord template, LongSupplier requests, LoadMeter load) {
+  public Future<Void> start(
+      int httpPort, EdgeRecord template, LongSupplier requests, LoadMeter load) {
     directory.address(advertisedHost(), httpPort);
     invalidations.start();
     Future<Void> health = originHealth.start();
-    registry = new EdgeRegistry(vertx, hz, mac, template, requests, load::bytesWritten, load::openConnections, clock,
-        EdgeRegistry.HEARTBEAT_MILLIS);
+    registry =
+        new EdgeRegistry(
+            vertx,
+            hz,
+            mac,
+            template,
+            requests,
+            load::bytesWritten,
+            load::openConnections,
+            clock,
+            EdgeRegistry.HEARTBEAT_MILLIS);
     return health.compose(v -> registry.start());
   }
 
   /** Leaves: the registry entry first (DNS stops sending clients), then the listeners. */
   public Future<Void> stop() {
-    Future<Void> leave = registry == null ? Future.succeededFuture() : registry.stop().recover(t -> Future.succeededFuture());
-    return leave.compose(v -> {
-      invalidations.stop();
-      originHealth.stop();
-      return peers.close();
-    }).recover(t -> Future.succeededFuture());
+    Future<Void> leave =
+        registry == null
+            ? Future.succeededFuture()
+            : registry.stop().recover(t -> Future.succeededFuture());
+    return leave
+        .compose(
+            v -> {
+              invalidations.stop();
+              originHealth.stop();
+              return peers.close();
+            })
+        .recover(t -> Future.succeededFuture());
   }
 
   /** The registry state this edge publishes. */
@@ -199,8 +265,8 @@ public final class EdgeCluster {
 
   /**
    * The checks of what this edge reads from the cluster, by map ({@code edges}, {@code purges} with
-   * the {@code invalidations} and {@code purge-acks} maps, {@code origin-health},
-   * {@code latency-targets}); the cache directory counts its own ({@link ClusterDirectory#forgedRecords}).
+   * the {@code invalidations} and {@code purge-acks} maps, {@code origin-health}, {@code
+   * latency-targets}); the cache directory counts its own ({@link ClusterDirectory#forgedRecords}).
    */
   public java.util.Map<String, RecordCheck> recordChecks() {
     return java.util.Collections.unmodifiableMap(checks);
@@ -210,24 +276,38 @@ public final class EdgeCluster {
   public JsonObject stats() {
     EdgeRegistry r = registry;
     EdgeLoad l = r == null ? null : r.load();
-    JsonObject json = new JsonObject().put("id", config.id()).put("region", config.region()).put("state", state().name())
-        .put("members", hz.getCluster().getMembers().size())
-        .put("peerScope", config.clusterFill().scope().name().toLowerCase())
-        .put("peerFills", filler.peerFills())
-        .put("leaseWaits", filler.leaseWaits())
-        .put("leasedOriginFills", filler.leasedOriginFills())
-        .put("fillTickets", filler.pendingTickets())
-        .put("directoryOps", directory.opsSent())
-        .put("directoryMessages", directory.messagesSent())
-        .put("purgeGeneration", purgeLog.current());
+    JsonObject json =
+        new JsonObject()
+            .put("id", config.id())
+            .put("region", config.region())
+            .put("state", state().name())
+            .put("members", hz.getCluster().getMembers().size())
+            .put("peerScope", config.clusterFill().scope().name().toLowerCase())
+            .put("peerFills", filler.peerFills())
+            .put("leaseWaits", filler.leaseWaits())
+            .put("leasedOriginFills", filler.leasedOriginFills())
+            .put("fillTickets", filler.pendingTickets())
+            .put("directoryOps", directory.opsSent())
+            .put("directoryMessages", directory.messagesSent())
+            .put("purgeGeneration", purgeLog.current());
     JsonObject rejected = new JsonObject();
-    checks.forEach((map, c) -> rejected.put(map, new JsonObject().put("forged", c.forgedCount()).put("stale", c.staleCount())));
-    rejected.put(ClusterMaps.CACHE_DIRECTORY, new JsonObject().put("forged", directory.forgedRecords()).put("stale", 0));
+    checks.forEach(
+        (map, c) ->
+            rejected.put(
+                map, new JsonObject().put("forged", c.forgedCount()).put("stale", c.staleCount())));
+    rejected.put(
+        ClusterMaps.CACHE_DIRECTORY,
+        new JsonObject().put("forged", directory.forgedRecords()).put("stale", 0));
     json.put("rejectedRecords", rejected);
     if (l != null) {
-      json.put("load", new JsonObject().put("requestsPerSecond", l.requestsPerSecond())
-          .put("bytesPerSecond", l.bytesPerSecond()).put("openConnections", l.openConnections())
-          .put("capacity", l.capacity()).put("utilisation", l.utilisation()));
+      json.put(
+          "load",
+          new JsonObject()
+              .put("requestsPerSecond", l.requestsPerSecond())
+              .put("bytesPerSecond", l.bytesPerSecond())
+              .put("openConnections", l.openConnections())
+              .put("capacity", l.capacity())
+              .put("utilisation", l.utilisation()));
     }
     return json;
   }
@@ -238,7 +318,8 @@ public final class EdgeCluster {
   }
 
   private String advertisedHost() {
-    return config.advertise().ipv4() != null ? config.advertise().ipv4()
+    return config.advertise().ipv4() != null
+        ? config.advertise().ipv4()
         : config.advertise().ipv6() != null ? config.advertise().ipv6() : config.listen().host();
   }
 }

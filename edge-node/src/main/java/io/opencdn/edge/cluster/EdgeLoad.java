@@ -22,29 +22,67 @@ import java.util.Objects;
  * @param heartbeatMillis clock time of the write
  * @param tag the record's MAC, null when not signed
  */
-public record EdgeLoad(String id, double requestsPerSecond, double bytesPerSecond, int openConnections,
-    double capacity, double utilisation, long heartbeatMillis, byte[] tag) {
+public record EdgeLoad(
+    String id,
+    double requestsPerSecond,
+    double bytesPerSecond,
+    int openConnections,
+    double capacity,
+    double utilisation,
+    long heartbeatMillis,
+    byte[] tag) {
 
   /** Unsigned figures. */
-  public EdgeLoad(String id, double requestsPerSecond, double bytesPerSecond, int openConnections, double capacity,
-      double utilisation, long heartbeatMillis) {
-    this(id, requestsPerSecond, bytesPerSecond, openConnections, capacity, utilisation, heartbeatMillis, null);
+  public EdgeLoad(
+      String id,
+      double requestsPerSecond,
+      double bytesPerSecond,
+      int openConnections,
+      double capacity,
+      double utilisation,
+      long heartbeatMillis) {
+    this(
+        id,
+        requestsPerSecond,
+        bytesPerSecond,
+        openConnections,
+        capacity,
+        utilisation,
+        heartbeatMillis,
+        null);
   }
 
   /** These figures tagged with {@code mac} (stored under {@link #id}). */
   public EdgeLoad signed(RecordMac mac) {
-    return new EdgeLoad(id, requestsPerSecond, bytesPerSecond, openConnections, capacity, utilisation, heartbeatMillis,
+    return new EdgeLoad(
+        id,
+        requestsPerSecond,
+        bytesPerSecond,
+        openConnections,
+        capacity,
+        utilisation,
+        heartbeatMillis,
         mac.tag(parts(id)));
   }
 
-  /** True when a member knowing the cluster secret wrote these figures under map key {@code key}. */
+  /**
+   * True when a member knowing the cluster secret wrote these figures under map key {@code key}.
+   */
   public boolean authentic(RecordMac mac, String key) {
     return key != null && key.equals(id) && mac.verify(tag, parts(key));
   }
 
   private Object[] parts(String key) {
-    return new Object[] {"load", key, requestsPerSecond, bytesPerSecond, openConnections, capacity, utilisation,
-        heartbeatMillis};
+    return new Object[] {
+      "load",
+      key,
+      requestsPerSecond,
+      bytesPerSecond,
+      openConnections,
+      capacity,
+      utilisation,
+      heartbeatMillis
+    };
   }
 
   void write(ObjectDataOutput out) throws IOException {
@@ -59,15 +97,28 @@ public record EdgeLoad(String id, double requestsPerSecond, double bytesPerSecon
   }
 
   static EdgeLoad read(ObjectDataInput in) throws IOException {
-    return new EdgeLoad(in.readString(), in.readDouble(), in.readDouble(), in.readInt(), in.readDouble(), in.readDouble(),
-        in.readLong(), in.readByteArray());
+    return new EdgeLoad(
+        in.readString(),
+        in.readDouble(),
+        in.readDouble(),
+        in.readInt(),
+        in.readDouble(),
+        in.readDouble(),
+        in.readLong(),
+        in.readByteArray());
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof EdgeLoad l && Objects.equals(l.id, id) && l.requestsPerSecond == requestsPerSecond
-        && l.bytesPerSecond == bytesPerSecond && l.openConnections == openConnections && l.capacity == capacity
-        && l.utilisation == utilisation && l.heartbeatMillis == heartbeatMillis && Arrays.equals(l.tag, tag);
+    return o instanceof EdgeLoad l
+        && Objects.equals(l.id, id)
+        && l.requestsPerSecond == requestsPerSecond
+        && l.bytesPerSecond == bytesPerSecond
+        && l.openConnections == openConnections
+        && l.capacity == capacity
+        && l.utilisation == utilisation
+        && l.heartbeatMillis == heartbeatMillis
+        && Arrays.equals(l.tag, tag);
   }
 
   @Override
@@ -77,7 +128,18 @@ public record EdgeLoad(String id, double requestsPerSecond, double bytesPerSecon
 
   @Override
   public String toString() {
-    return "EdgeLoad[" + id + " " + requestsPerSecond + " req/s " + bytesPerSecond + " B/s " + openConnections
-        + " connections capacity " + capacity + " at " + heartbeatMillis + "]";
+    return "EdgeLoad["
+        + id
+        + " "
+        + requestsPerSecond
+        + " req/s "
+        + bytesPerSecond
+        + " B/s "
+        + openConnections
+        + " connections capacity "
+        + capacity
+        + " at "
+        + heartbeatMillis
+        + "]";
   }
 }

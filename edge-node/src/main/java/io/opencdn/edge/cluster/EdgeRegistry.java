@@ -19,17 +19,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps this edge's {@link EdgeRecord} in the cluster's {@link ClusterMaps#EDGES} map: written on
  * {@link #start()} and every interval on a Vert.x timer with the load (requests per second since
- * the previous write), the state (ACTIVE, or DRAINING after {@link #drain}) and the heartbeat
- * time from the injected clock; removed on {@link #stop()}. With each write it also puts an
- * {@link EdgeLoad} (requests/s, bytes/s, open connections, capacity) into
- * {@link EdgeClusterNames#EDGE_LOAD}. Entries carry a Hazelcast TTL of ten intervals so a wedged
- * edge disappears by itself. Both records are signed with the cluster's {@link RecordMac}
- * (readers ignore unsigned ones). All Hazelcast calls are asynchronous, bridged with
- * {@link io.opencdn.common.cluster.ClusterFutures}.
+ * the previous write), the state (ACTIVE, or DRAINING after {@link #drain}) and the heartbeat time
+ * from the injected clock; removed on {@link #stop()}. With each write it also puts an {@link
+ * EdgeLoad} (requests/s, bytes/s, open connections, capacity) into {@link
+ * EdgeClusterNames#EDGE_LOAD}. Entries carry a Hazelcast TTL of ten intervals so a wedged edge
+ * disappears by itself. Both records are signed with the cluster's {@link RecordMac} (readers
+ * ignore unsigned ones). All Hazelcast calls are asynchronous, bridged with {@link
+ * io.opencdn.common.cluster.ClusterFutures}.
  */
 public final class EdgeRegistry {
 
   private static final Logger LOG = LoggerFactory.getLogger(EdgeRegistry.class);
+
   /** Interval of the edges' registry heartbeats. */
   public static final long HEARTBEAT_MILLIS = 1000;
 
@@ -58,8 +59,14 @@ public final class EdgeRegistry {
    * @param template the record to publish; load, state and heartbeat are filled in on each write
    * @param requestCount monotonic count of requests served, for the load figure
    */
-  public EdgeRegistry(Vertx vertx, HazelcastInstance hz, RecordMac mac, EdgeRecord template, LongSupplier requestCount,
-      Clock clock, long intervalMillis) {
+  public EdgeRegistry(
+      Vertx vertx,
+      HazelcastInstance hz,
+      RecordMac mac,
+      EdgeRecord template,
+      LongSupplier requestCount,
+      Clock clock,
+      long intervalMillis) {
     this(vertx, hz, mac, template, requestCount, () -> 0, () -> 0, clock, intervalMillis);
   }
 
@@ -70,8 +77,16 @@ public final class EdgeRegistry {
    * @param byteCount monotonic count of response bytes written
    * @param openConnections client connections open now
    */
-  public EdgeRegistry(Vertx vertx, HazelcastInstance hz, RecordMac mac, EdgeRecord template, LongSupplier requestCount,
-      LongSupplier byteCount, IntSupplier openConnections, Clock clock, long intervalMillis) {
+  public EdgeRegistry(
+      Vertx vertx,
+      HazelcastInstance hz,
+      RecordMac mac,
+      EdgeRecord template,
+      LongSupplier requestCount,
+      LongSupplier byteCount,
+      IntSupplier openConnections,
+      Clock clock,
+      long intervalMillis) {
     this.mac = mac;
     this.byteCount = byteCount;
     this.openConnections = openConnections;
@@ -90,11 +105,13 @@ public final class EdgeRegistry {
     lastCount = requestCount.getAsLong();
     lastBytes = byteCount.getAsLong();
     lastMillis = clock.millis();
-    return write(0, 0).onSuccess(v -> {
-      if (!stopped) {
-        timerId = vertx.setPeriodic(intervalMillis, id -> heartbeat());
-      }
-    });
+    return write(0, 0)
+        .onSuccess(
+            v -> {
+              if (!stopped) {
+                timerId = vertx.setPeriodic(intervalMillis, id -> heartbeat());
+              }
+            });
   }
 
   /** Stops the heartbeat and removes the record (after any write still in flight). */
@@ -103,18 +120,23 @@ public final class EdgeRegistry {
     if (timerId >= 0) {
       vertx.cancelTimer(timerId);
     }
-    return lastWrite.transform(ignored -> ClusterFutures.on(vertx, edges.removeAsync(template.id())))
-        .compose(v -> ClusterFutures.on(vertx, loads.removeAsync(template.id()))).mapEmpty();
+    return lastWrite
+        .transform(ignored -> ClusterFutures.on(vertx, edges.removeAsync(template.id())))
+        .compose(v -> ClusterFutures.on(vertx, loads.removeAsync(template.id())))
+        .mapEmpty();
   }
 
   /**
-   * Marks this edge DRAINING (DNS stops sending new clients; it keeps serving) or ACTIVE again,
-   * and writes the record at once.
+   * Marks this edge DRAINING (DNS stops sending new clients; it keeps serving) or ACTIVE again, and
+   * writes the record at once.
    */
   public Future<Void> state(EdgeState newState) {
     state = newState;
-    return stopped ? Future.succeededFuture() : write(lastLoad == null ? 0 : lastLoad.requestsPerSecond(),
-        lastLoad == null ? 0 : lastLoad.bytesPerSecond());
+    return stopped
+        ? Future.succeededFuture()
+        : write(
+            lastLoad == null ? 0 : lastLoad.requestsPerSecond(),
+            lastLoad == null ? 0 : lastLoad.bytesPerSecond());
   }
 
   /** The state this edge publishes. */
@@ -133,8 +155,20 @@ public final class EdgeRegistry {
     // the member id is read on every write: a member that rejoins after a partition gets a new
     // one, and DNS ignores records whose member is not in the cluster
     String member = memberUuid(t.memberUuid());
-    return new EdgeRecord(t.id(), t.region(), t.latitude(), t.longitude(), t.ipv4(), t.ipv6(), t.httpPort(),
-        t.capacity(), load, state, member, clock.millis()).signed(mac);
+    return new EdgeRecord(
+            t.id(),
+            t.region(),
+            t.latitude(),
+            t.longitude(),
+            t.ipv4(),
+            t.ipv6(),
+            t.httpPort(),
+            t.capacity(),
+            load,
+            state,
+            member,
+            clock.millis())
+        .signed(mac);
   }
 
   private String memberUuid(String fallback) {
@@ -158,18 +192,36 @@ public final class EdgeRegistry {
     lastCount = count;
     lastBytes = bytes;
     lastMillis = now;
-    write(load, bytesPerSecond).onFailure(t -> LOG.warn("edge {}: registry write failed: {}", template.id(), t.toString()));
+    write(load, bytesPerSecond)
+        .onFailure(
+            t -> LOG.warn("edge {}: registry write failed: {}", template.id(), t.toString()));
   }
 
   private Future<Void> write(double load, double bytesPerSecond) {
     long now = clock.millis();
-    EdgeLoad l = new EdgeLoad(template.id(), load, bytesPerSecond, openConnections.getAsInt(), template.capacity(),
-        template.capacity() > 0 ? load / template.capacity() : 0, now).signed(mac);
+    EdgeLoad l =
+        new EdgeLoad(
+                template.id(),
+                load,
+                bytesPerSecond,
+                openConnections.getAsInt(),
+                template.capacity(),
+                template.capacity() > 0 ? load / template.capacity() : 0,
+                now)
+            .signed(mac);
     lastLoad = l;
-    Future<Void> f = ClusterFutures.on(vertx, 
-            edges.putAsync(template.id(), record(load), 10 * intervalMillis, TimeUnit.MILLISECONDS))
-        .compose(v -> ClusterFutures.on(vertx, loads.setAsync(template.id(), l, 10 * intervalMillis, TimeUnit.MILLISECONDS)))
-        .mapEmpty();
+    Future<Void> f =
+        ClusterFutures.on(
+                vertx,
+                edges.putAsync(
+                    template.id(), record(load), 10 * intervalMillis, TimeUnit.MILLISECONDS))
+            .compose(
+                v ->
+                    ClusterFutures.on(
+                        vertx,
+                        loads.setAsync(
+                            template.id(), l, 10 * intervalMillis, TimeUnit.MILLISECONDS)))
+            .mapEmpty();
     lastWrite = f;
     return f;
   }

@@ -12,9 +12,9 @@ import io.opencdn.edge.cluster.purge.PurgeSerialization;
 /**
  * The serializers of the records only edges share ({@link EdgeLoad}, {@link OriginFailure} and its
  * entry processor, and the invalidation records of {@link PurgeSerialization}), found by Hazelcast
- * through this module's {@code META-INF/services/com.hazelcast.SerializerHook}, beside those
- * {@link ClusterSerialization} registers: fixed type ids from {@code 730_201}, no class names and
- * no Java serialization on the wire.
+ * through this module's {@code META-INF/services/com.hazelcast.SerializerHook}, beside those {@link
+ * ClusterSerialization} registers: fixed type ids from {@code 730_201}, no class names and no Java
+ * serialization on the wire.
  */
 public final class EdgeSerialization {
 
@@ -51,22 +51,30 @@ public final class EdgeSerialization {
   /** {@link EdgeLoad}. */
   public static final class EdgeLoadHook extends Hook<EdgeLoad> {
     public EdgeLoadHook() {
-      super(new RecordSerializer<>(EdgeLoad.class, EDGE_LOAD, (out, v) -> v.write(out), EdgeLoad::read));
+      super(
+          new RecordSerializer<>(
+              EdgeLoad.class, EDGE_LOAD, (out, v) -> v.write(out), EdgeLoad::read));
     }
   }
 
   /** {@link OriginFailure}. */
   public static final class OriginFailureHook extends Hook<OriginFailure> {
     public OriginFailureHook() {
-      super(new RecordSerializer<>(OriginFailure.class, ORIGIN_FAILURE, (out, v) -> v.write(out), OriginFailure::read));
+      super(
+          new RecordSerializer<>(
+              OriginFailure.class, ORIGIN_FAILURE, (out, v) -> v.write(out), OriginFailure::read));
     }
   }
 
   /** {@link OriginFailure.Report}. */
   public static final class OriginFailureReportHook extends Hook<OriginFailure.Report> {
     public OriginFailureReportHook() {
-      super(new RecordSerializer<>(OriginFailure.Report.class, ORIGIN_FAILURE_REPORT, (out, v) -> v.write(out),
-          OriginFailure.Report::read));
+      super(
+          new RecordSerializer<>(
+              OriginFailure.Report.class,
+              ORIGIN_FAILURE_REPORT,
+              (out, v) -> v.write(out),
+              OriginFailure.Report::read));
     }
   }
 

@@ -12,11 +12,11 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An origin the cluster considers failing, in {@link EdgeClusterNames#ORIGIN_HEALTH}: while
- * {@code untilMillis} has not passed, every edge serves stale copies (within stale-if-error)
- * without asking the origin. Tagged by the reporting edge over its fields and the origin it is
- * stored under ({@link #signed}); edges act only on an {@link #authentic} report, so a member
- * without the cluster secret cannot mark an origin failing.
+ * An origin the cluster considers failing, in {@link EdgeClusterNames#ORIGIN_HEALTH}: while {@code
+ * untilMillis} has not passed, every edge serves stale copies (within stale-if-error) without
+ * asking the origin. Tagged by the reporting edge over its fields and the origin it is stored under
+ * ({@link #signed}); edges act only on an {@link #authentic} report, so a member without the
+ * cluster secret cannot mark an origin failing.
  *
  * @param failingSince clock time the origin was first reported failing (kept across renewals)
  * @param reportedBy id of the edge that reported it (last renewal)
@@ -40,7 +40,9 @@ public record OriginFailure(long failingSince, String reportedBy, long untilMill
     return new OriginFailure(failingSince, reportedBy, untilMillis, mac.tag(parts(origin)));
   }
 
-  /** True when a member knowing the cluster secret reported {@code origin} (the map key) failing. */
+  /**
+   * True when a member knowing the cluster secret reported {@code origin} (the map key) failing.
+   */
   public boolean authentic(RecordMac mac, String origin) {
     return mac.verify(tag, parts(origin));
   }
@@ -62,8 +64,11 @@ public record OriginFailure(long failingSince, String reportedBy, long untilMill
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof OriginFailure f && f.failingSince == failingSince && Objects.equals(f.reportedBy, reportedBy)
-        && f.untilMillis == untilMillis && Arrays.equals(f.tag, tag);
+    return o instanceof OriginFailure f
+        && f.failingSince == failingSince
+        && Objects.equals(f.reportedBy, reportedBy)
+        && f.untilMillis == untilMillis
+        && Arrays.equals(f.tag, tag);
   }
 
   @Override
@@ -73,13 +78,19 @@ public record OriginFailure(long failingSince, String reportedBy, long untilMill
 
   @Override
   public String toString() {
-    return "OriginFailure[since " + failingSince + " by " + reportedBy + " until " + untilMillis + "]";
+    return "OriginFailure[since "
+        + failingSince
+        + " by "
+        + reportedBy
+        + " until "
+        + untilMillis
+        + "]";
   }
 
   /**
-   * Records {@code report} (signed by the reporting edge, which keeps the first
-   * {@code failingSince} it knows of) unless a report that still holds at {@code nowMillis} is
-   * there: the first edge to report wins. Yields the entry as it is afterwards.
+   * Records {@code report} (signed by the reporting edge, which keeps the first {@code
+   * failingSince} it knows of) unless a report that still holds at {@code nowMillis} is there: the
+   * first edge to report wins. Yields the entry as it is afterwards.
    */
   record Report(OriginFailure report, long nowMillis, long ttlMillis)
       implements EntryProcessor<String, OriginFailure, OriginFailure> {
@@ -89,7 +100,8 @@ public record OriginFailure(long failingSince, String reportedBy, long untilMill
       if (current != null && current.holdsAt(nowMillis)) {
         return current;
       }
-      ((ExtendedMapEntry<String, OriginFailure>) e).setValue(report, ttlMillis, TimeUnit.MILLISECONDS);
+      ((ExtendedMapEntry<String, OriginFailure>) e)
+          .setValue(report, ttlMillis, TimeUnit.MILLISECONDS);
       return report;
     }
 

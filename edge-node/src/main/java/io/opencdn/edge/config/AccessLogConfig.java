@@ -15,8 +15,8 @@ import java.util.Locale;
  *     {@code text} (the nginx-like line of earlier versions, every field)
  * @param path file appended to (relative to the working directory), or {@code -} for standard
  *     output (default)
- * @param fields the JSON fields written, in this order (default {@link #FIELDS}: all); names
- *     follow CloudFront's real-time logs where they mean the same
+ * @param fields the JSON fields written, in this order (default {@link #FIELDS}: all); names follow
+ *     CloudFront's real-time logs where they mean the same
  * @param sampleRate the share of requests logged, 0..1 (default 1: every request); each request is
  *     drawn at random
  * @param queueBytes bytes of lines that may wait for the writer, 65536..1073741824 (default 8 MiB);
@@ -31,15 +31,36 @@ public record AccessLogConfig(
     @JsonProperty("queueBytes") Long queueBytes) {
 
   /** Every field the JSON format knows, in their default order. */
-  public static final List<String> FIELDS = List.of("timestamp", "c-ip", "c-port", "cs-method", "cs-host",
-      "cs-uri-stem", "cs-uri-query", "cs-protocol", "cs-protocol-version", "ssl-protocol", "cs-range",
-      "cs-user-agent", "sc-status", "sc-bytes", "time-taken", "time-to-first-byte", "x-edge-location", "edge-id",
-      "x-edge-result-type", "x-edge-detailed-result-type", "cache-key", "peer");
+  public static final List<String> FIELDS =
+      List.of(
+          "timestamp",
+          "c-ip",
+          "c-port",
+          "cs-method",
+          "cs-host",
+          "cs-uri-stem",
+          "cs-uri-query",
+          "cs-protocol",
+          "cs-protocol-version",
+          "ssl-protocol",
+          "cs-range",
+          "cs-user-agent",
+          "sc-status",
+          "sc-bytes",
+          "time-taken",
+          "time-to-first-byte",
+          "x-edge-location",
+          "edge-id",
+          "x-edge-result-type",
+          "x-edge-detailed-result-type",
+          "cache-key",
+          "peer");
 
   public AccessLogConfig {
     enabled = enabled == null || enabled;
     format = format == null ? "json" : format.toLowerCase(Locale.ROOT);
-    ConfigException.require(format.equals("json") || format.equals("text"), "format", "json or text", format);
+    ConfigException.require(
+        format.equals("json") || format.equals("text"), "format", "json or text", format);
     path = path == null || path.isBlank() ? "-" : path;
     fields = fields == null ? FIELDS : List.copyOf(fields);
     ConfigException.require(!fields.isEmpty(), "fields", "at least one of " + FIELDS, "none");
@@ -52,7 +73,11 @@ public record AccessLogConfig(
     sampleRate = sampleRate == null ? 1.0 : sampleRate;
     ConfigException.require(sampleRate >= 0 && sampleRate <= 1, "sampleRate", "0..1", sampleRate);
     queueBytes = queueBytes == null ? 8L << 20 : queueBytes;
-    ConfigException.require(queueBytes >= 65536 && queueBytes <= 1L << 30, "queueBytes", "65536..1073741824", queueBytes);
+    ConfigException.require(
+        queueBytes >= 65536 && queueBytes <= 1L << 30,
+        "queueBytes",
+        "65536..1073741824",
+        queueBytes);
   }
 
   /** Every default: JSON lines of every field for every request on standard output. */

@@ -6,18 +6,19 @@ import java.net.URI;
 import java.net.URISyntaxException;
 
 /**
- * One site served by the edge: requests whose Host matches {@code host} are served from the
- * cache or from {@code origin}.
+ * One site served by the edge: requests whose Host matches {@code host} are served from the cache
+ * or from {@code origin}.
  *
  * @param host host name matched case-insensitively, port ignored; {@code *} matches any Host
  * @param origin {@code http://host[:port]} or {@code https://host[:port]} of the origin server
  * @param trustForwardedHeaders pass the client's {@code Forwarded}, {@code X-Forwarded-Host},
  *     {@code X-Forwarded-Proto} and similar fields, {@code X-Original-URL}, {@code X-Rewrite-URL}
- *     and the method-override fields on to the origin (default false: they are dropped, as a
- *     client could steer the origin with them; set it when a trusted proxy in front of the edge
- *     sets them)
+ *     and the method-override fields on to the origin (default false: they are dropped, as a client
+ *     could steer the origin with them; set it when a trusted proxy in front of the edge sets them)
  */
-public record DistributionConfig(@JsonProperty("host") String host, @JsonProperty("origin") String origin,
+public record DistributionConfig(
+    @JsonProperty("host") String host,
+    @JsonProperty("origin") String origin,
     @JsonProperty("trustForwardedHeaders") Boolean trustForwardedHeaders) {
 
   /** The host pattern matching every Host. */
@@ -30,10 +31,17 @@ public record DistributionConfig(@JsonProperty("host") String host, @JsonPropert
 
   public DistributionConfig {
     trustForwardedHeaders = trustForwardedHeaders != null && trustForwardedHeaders;
-    ConfigException.require(host != null && (host.equals(ANY_HOST) || host.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")),
-        "host", "a host name or *", host);
-    ConfigException.require(origin != null && validOrigin(origin), "origin",
-        "http://host[:port] or https://host[:port] without path", origin);
+    ConfigException.require(
+        host != null
+            && (host.equals(ANY_HOST) || host.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")),
+        "host",
+        "a host name or *",
+        host);
+    ConfigException.require(
+        origin != null && validOrigin(origin),
+        "origin",
+        "http://host[:port] or https://host[:port] without path",
+        origin);
   }
 
   /** The parsed origin URL. */
@@ -47,7 +55,8 @@ public record DistributionConfig(@JsonProperty("host") String host, @JsonPropert
       return ("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
           && u.getHost() != null
           && (u.getPath() == null || u.getPath().isEmpty() || u.getPath().equals("/"))
-          && u.getQuery() == null && u.getUserInfo() == null;
+          && u.getQuery() == null
+          && u.getUserInfo() == null;
     } catch (URISyntaxException e) {
       return false;
     }

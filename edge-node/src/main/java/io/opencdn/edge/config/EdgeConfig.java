@@ -13,44 +13,47 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Configuration of one edge node, read from YAML with
- * {@link io.opencdn.common.config.ConfigLocation#load}. Optional values may be absent and get
- * their defaults here; every invalid value is a {@link ConfigException} naming its key.
+ * Configuration of one edge node, read from YAML with {@link
+ * io.opencdn.common.config.ConfigLocation#load}. Optional values may be absent and get their
+ * defaults here; every invalid value is a {@link ConfigException} naming its key.
  *
- * <p>A loaded configuration is changed only through the {@code with...} methods, which copy
- * every other component through the canonical constructor: the shorter constructors below build
- * new configurations with defaults for what they leave out, so rebuilding a loaded one with them
- * would silently drop its later sections (as {@code tls} and {@code latency} once were).
+ * <p>A loaded configuration is changed only through the {@code with...} methods, which copy every
+ * other component through the canonical constructor: the shorter constructors below build new
+ * configurations with defaults for what they leave out, so rebuilding a loaded one with them would
+ * silently drop its later sections (as {@code tls} and {@code latency} once were).
  *
  * @param id unique edge id, {@code [a-z0-9-]+}
  * @param region region label; defaults to the id
  * @param latitude degrees north, -90..90
  * @param longitude degrees east, -180..180
- * @param listen address of the HTTP listener, which also serves {@code /_cdn/*} unless {@code admin} is set
+ * @param listen address of the HTTP listener, which also serves {@code /_cdn/*} unless {@code
+ *     admin} is set
  * @param advertise addresses DNS answers with; defaults to the listen host when it is an IP
  * @param capacity requests per second the edge is sized for (default 1000)
  * @param adminToken bearer token of the admin endpoints; empty means generate one at start
  * @param cache memory cache budget
  * @param origin origin connection timeouts
- * @param distributions the sites this edge serves, matched by Host (at least one without a cluster);
- *     replaced by the cluster's current {@code distributions.yaml} version once one is published
+ * @param distributions the sites this edge serves, matched by Host (at least one without a
+ *     cluster); replaced by the cluster's current {@code distributions.yaml} version once one is
+ *     published
  * @param cluster Hazelcast cluster to register in; null runs the edge standalone
- * @param clusterFill peer scope and fill lease settings, used with a cluster (default
- *     {@link ClusterFillConfig#defaults()})
+ * @param clusterFill peer scope and fill lease settings, used with a cluster (default {@link
+ *     ClusterFillConfig#defaults()})
  * @param tls the HTTPS (and HTTP/2) listener; null = plain HTTP only
- * @param latency active RTT probes to client networks, used with a cluster (default
- *     {@link LatencyConfig#defaults()}: disabled)
- * @param connections caps and timeouts of client connections (default {@link ConnectionsConfig#DEFAULTS})
- * @param admin a listener of its own for {@code /_cdn/*} ({@link AdminConfig}); null = the
- *     content listeners serve it
+ * @param latency active RTT probes to client networks, used with a cluster (default {@link
+ *     LatencyConfig#defaults()}: disabled)
+ * @param connections caps and timeouts of client connections (default {@link
+ *     ConnectionsConfig#DEFAULTS})
+ * @param admin a listener of its own for {@code /_cdn/*} ({@link AdminConfig}); null = the content
+ *     listeners serve it
  * @param live live streaming: RTMP publish and play, relays, live HLS ({@link LiveConfig}, module
  *     {@code live}); null = off. Stream keys {@code hmac} (the default) need a cluster section
  * @param accessLog the access log (default {@link AccessLogConfig#defaults()}: JSON lines on
  *     standard output)
- *
- * <p>An example {@code adminToken} or {@code cluster.secret} (containing
- * {@value io.opencdn.common.config.ExampleSecrets#MARKER}) is refused when any listener (HTTP,
- * HTTPS, admin, cluster) binds a non-loopback address ({@link io.opencdn.common.config.ExampleSecrets}).
+ *     <p>An example {@code adminToken} or {@code cluster.secret} (containing {@value
+ *     io.opencdn.common.config.ExampleSecrets#MARKER}) is refused when any listener (HTTP, HTTPS,
+ *     admin, cluster) binds a non-loopback address ({@link
+ *     io.opencdn.common.config.ExampleSecrets}).
  */
 public record EdgeConfig(
     @JsonProperty("id") String id,
@@ -76,10 +79,19 @@ public record EdgeConfig(
   public static final int DEFAULT_CAPACITY = 1000;
 
   public EdgeConfig {
-    ConfigException.require(id != null && id.matches("[a-z0-9-]{1,63}"), "id", "1-63 characters of a-z 0-9 -", id);
+    ConfigException.require(
+        id != null && id.matches("[a-z0-9-]{1,63}"), "id", "1-63 characters of a-z 0-9 -", id);
     region = region == null || region.isBlank() ? id : region;
-    ConfigException.require(latitude != null && latitude >= -90 && latitude <= 90, "latitude", "degrees -90..90", latitude);
-    ConfigException.require(longitude != null && longitude >= -180 && longitude <= 180, "longitude", "degrees -180..180", longitude);
+    ConfigException.require(
+        latitude != null && latitude >= -90 && latitude <= 90,
+        "latitude",
+        "degrees -90..90",
+        latitude);
+    ConfigException.require(
+        longitude != null && longitude >= -180 && longitude <= 180,
+        "longitude",
+        "degrees -180..180",
+        longitude);
     ConfigException.require(listen != null, "listen", "host:port of the HTTP listener", "nothing");
     if (advertise == null) {
       advertise = AdvertiseConfig.fromListenHost(listen.host());
@@ -87,115 +99,388 @@ public record EdgeConfig(
     capacity = capacity == null ? DEFAULT_CAPACITY : capacity;
     ConfigException.require(capacity >= 1, "capacity", "requests/s >= 1", capacity);
     adminToken = adminToken == null ? "" : adminToken;
-    ConfigException.require(adminToken.isEmpty() || adminToken.length() >= 16, "adminToken",
-        "empty (generate one) or at least 16 characters", adminToken.length() + " characters");
+    ConfigException.require(
+        adminToken.isEmpty() || adminToken.length() >= 16,
+        "adminToken",
+        "empty (generate one) or at least 16 characters",
+        adminToken.length() + " characters");
     cache = cache == null ? new CacheConfig(null, null) : cache;
     origin = origin == null ? new OriginConfig(null, null) : origin;
-    ConfigException.require(cluster != null || distributions != null && !distributions.isEmpty(), "distributions",
-        "at least one {host, origin} (none only with a cluster: then ./cdn config apply publishes them)", "none");
+    ConfigException.require(
+        cluster != null || distributions != null && !distributions.isEmpty(),
+        "distributions",
+        "at least one {host, origin} (none only with a cluster: then ./cdn config apply publishes them)",
+        "none");
     distributions = distributions == null ? List.of() : List.copyOf(distributions);
     Set<String> hosts = new HashSet<>();
     for (DistributionConfig d : distributions) {
-      ConfigException.require(d != null, "distributions", "{host, origin} entries", "an empty entry");
-      ConfigException.require(hosts.add(d.host().toLowerCase(Locale.ROOT)), "distributions",
-          "distinct hosts", "'" + d.host() + "' twice");
+      ConfigException.require(
+          d != null, "distributions", "{host, origin} entries", "an empty entry");
+      ConfigException.require(
+          hosts.add(d.host().toLowerCase(Locale.ROOT)),
+          "distributions",
+          "distinct hosts",
+          "'" + d.host() + "' twice");
     }
     clusterFill = clusterFill == null ? ClusterFillConfig.defaults() : clusterFill;
-    ConfigException.require(cluster != null || clusterFill.equals(ClusterFillConfig.defaults()), "clusterFill",
-        "no settings without a cluster section (they tune fills through the cluster)", "settings and no cluster");
+    ConfigException.require(
+        cluster != null || clusterFill.equals(ClusterFillConfig.defaults()),
+        "clusterFill",
+        "no settings without a cluster section (they tune fills through the cluster)",
+        "settings and no cluster");
     latency = latency == null ? LatencyConfig.defaults() : latency;
-    ConfigException.require(!latency.enabled() || cluster != null, "latency.enabled",
-        "false without a cluster section (probes publish into the cluster's latency map)", "true and no cluster");
+    ConfigException.require(
+        !latency.enabled() || cluster != null,
+        "latency.enabled",
+        "false without a cluster section (probes publish into the cluster's latency map)",
+        "true and no cluster");
     connections = connections == null ? ConnectionsConfig.DEFAULTS : connections;
     accessLog = accessLog == null ? AccessLogConfig.defaults() : accessLog;
-    ConfigException.require(cluster == null || advertise.ipv4() != null || advertise.ipv6() != null, "advertise",
-        "an IPv4 or IPv6 address (required with a cluster when listen is not an IP)", "nothing");
-    ConfigException.require(live == null || cluster != null || live.keyMode() != StreamKeyMode.HMAC, "live.streamKeys",
-        "static (with live.keys) without a cluster section (hmac keys derive from cluster.secret)", "hmac and no cluster");
-    java.util.List<Endpoint> listeners = java.util.Arrays.asList(listen, tls == null ? null : tls.listen(),
-        admin == null ? null : admin.listen(), cluster == null ? null : cluster.bind(), live == null ? null : live.rtmp());
+    ConfigException.require(
+        cluster == null || advertise.ipv4() != null || advertise.ipv6() != null,
+        "advertise",
+        "an IPv4 or IPv6 address (required with a cluster when listen is not an IP)",
+        "nothing");
+    ConfigException.require(
+        live == null || cluster != null || live.keyMode() != StreamKeyMode.HMAC,
+        "live.streamKeys",
+        "static (with live.keys) without a cluster section (hmac keys derive from cluster.secret)",
+        "hmac and no cluster");
+    java.util.List<Endpoint> listeners =
+        java.util.Arrays.asList(
+            listen,
+            tls == null ? null : tls.listen(),
+            admin == null ? null : admin.listen(),
+            cluster == null ? null : cluster.bind(),
+            live == null ? null : live.rtmp());
     ExampleSecrets.refuseExposed("adminToken", adminToken, listeners);
-    ExampleSecrets.refuseExposed("cluster.secret", cluster == null ? null : cluster.secret(), listeners);
+    ExampleSecrets.refuseExposed(
+        "cluster.secret", cluster == null ? null : cluster.secret(), listeners);
   }
 
   /** The configuration without {@code accessLog}: its defaults. */
-  public EdgeConfig(String id, String region, Double latitude, Double longitude, Endpoint listen, AdvertiseConfig advertise,
-      Integer capacity, String adminToken, CacheConfig cache, OriginConfig origin, List<DistributionConfig> distributions,
-      ClusterConfig cluster, ClusterFillConfig clusterFill, TlsConfig tls, LatencyConfig latency,
-      ConnectionsConfig connections, AdminConfig admin, LiveConfig live) {
-    this(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin, distributions, cluster,
-        clusterFill, tls, latency, connections, admin, live, null);
+  public EdgeConfig(
+      String id,
+      String region,
+      Double latitude,
+      Double longitude,
+      Endpoint listen,
+      AdvertiseConfig advertise,
+      Integer capacity,
+      String adminToken,
+      CacheConfig cache,
+      OriginConfig origin,
+      List<DistributionConfig> distributions,
+      ClusterConfig cluster,
+      ClusterFillConfig clusterFill,
+      TlsConfig tls,
+      LatencyConfig latency,
+      ConnectionsConfig connections,
+      AdminConfig admin,
+      LiveConfig live) {
+    this(
+        id,
+        region,
+        latitude,
+        longitude,
+        listen,
+        advertise,
+        capacity,
+        adminToken,
+        cache,
+        origin,
+        distributions,
+        cluster,
+        clusterFill,
+        tls,
+        latency,
+        connections,
+        admin,
+        live,
+        null);
   }
 
-  /** The configuration without a {@code live} section (live streaming off) and without {@code accessLog}. */
-  public EdgeConfig(String id, String region, Double latitude, Double longitude, Endpoint listen, AdvertiseConfig advertise,
-      Integer capacity, String adminToken, CacheConfig cache, OriginConfig origin, List<DistributionConfig> distributions,
-      ClusterConfig cluster, ClusterFillConfig clusterFill, TlsConfig tls, LatencyConfig latency,
-      ConnectionsConfig connections, AdminConfig admin) {
-    this(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin, distributions, cluster,
-        clusterFill, tls, latency, connections, admin, null, null);
+  /**
+   * The configuration without a {@code live} section (live streaming off) and without {@code
+   * accessLog}.
+   */
+  public EdgeConfig(
+      String id,
+      String region,
+      Double latitude,
+      Double longitude,
+      Endpoint listen,
+      AdvertiseConfig advertise,
+      Integer capacity,
+      String adminToken,
+      CacheConfig cache,
+      OriginConfig origin,
+      List<DistributionConfig> distributions,
+      ClusterConfig cluster,
+      ClusterFillConfig clusterFill,
+      TlsConfig tls,
+      LatencyConfig latency,
+      ConnectionsConfig connections,
+      AdminConfig admin) {
+    this(
+        id,
+        region,
+        latitude,
+        longitude,
+        listen,
+        advertise,
+        capacity,
+        adminToken,
+        cache,
+        origin,
+        distributions,
+        cluster,
+        clusterFill,
+        tls,
+        latency,
+        connections,
+        admin,
+        null,
+        null);
   }
 
   /** The configuration without {@code connections} and {@code admin} sections: their defaults. */
-  public EdgeConfig(String id, String region, Double latitude, Double longitude, Endpoint listen, AdvertiseConfig advertise,
-      Integer capacity, String adminToken, CacheConfig cache, OriginConfig origin, List<DistributionConfig> distributions,
-      ClusterConfig cluster, ClusterFillConfig clusterFill, TlsConfig tls, LatencyConfig latency) {
-    this(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin, distributions, cluster,
-        clusterFill, tls, latency, null, null, null);
+  public EdgeConfig(
+      String id,
+      String region,
+      Double latitude,
+      Double longitude,
+      Endpoint listen,
+      AdvertiseConfig advertise,
+      Integer capacity,
+      String adminToken,
+      CacheConfig cache,
+      OriginConfig origin,
+      List<DistributionConfig> distributions,
+      ClusterConfig cluster,
+      ClusterFillConfig clusterFill,
+      TlsConfig tls,
+      LatencyConfig latency) {
+    this(
+        id,
+        region,
+        latitude,
+        longitude,
+        listen,
+        advertise,
+        capacity,
+        adminToken,
+        cache,
+        origin,
+        distributions,
+        cluster,
+        clusterFill,
+        tls,
+        latency,
+        null,
+        null,
+        null);
   }
 
   /** The configuration without latency probes ({@code latency} absent). */
-  public EdgeConfig(String id, String region, Double latitude, Double longitude, Endpoint listen, AdvertiseConfig advertise,
-      Integer capacity, String adminToken, CacheConfig cache, OriginConfig origin, List<DistributionConfig> distributions,
-      ClusterConfig cluster, ClusterFillConfig clusterFill, TlsConfig tls) {
-    this(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin, distributions, cluster,
-        clusterFill, tls, null);
+  public EdgeConfig(
+      String id,
+      String region,
+      Double latitude,
+      Double longitude,
+      Endpoint listen,
+      AdvertiseConfig advertise,
+      Integer capacity,
+      String adminToken,
+      CacheConfig cache,
+      OriginConfig origin,
+      List<DistributionConfig> distributions,
+      ClusterConfig cluster,
+      ClusterFillConfig clusterFill,
+      TlsConfig tls) {
+    this(
+        id,
+        region,
+        latitude,
+        longitude,
+        listen,
+        advertise,
+        capacity,
+        adminToken,
+        cache,
+        origin,
+        distributions,
+        cluster,
+        clusterFill,
+        tls,
+        null);
   }
 
   /** The configuration without an HTTPS listener ({@code tls} absent). */
-  public EdgeConfig(String id, String region, Double latitude, Double longitude, Endpoint listen, AdvertiseConfig advertise,
-      Integer capacity, String adminToken, CacheConfig cache, OriginConfig origin, List<DistributionConfig> distributions,
-      ClusterConfig cluster, ClusterFillConfig clusterFill) {
-    this(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin, distributions, cluster,
-        clusterFill, null);
+  public EdgeConfig(
+      String id,
+      String region,
+      Double latitude,
+      Double longitude,
+      Endpoint listen,
+      AdvertiseConfig advertise,
+      Integer capacity,
+      String adminToken,
+      CacheConfig cache,
+      OriginConfig origin,
+      List<DistributionConfig> distributions,
+      ClusterConfig cluster,
+      ClusterFillConfig clusterFill) {
+    this(
+        id,
+        region,
+        latitude,
+        longitude,
+        listen,
+        advertise,
+        capacity,
+        adminToken,
+        cache,
+        origin,
+        distributions,
+        cluster,
+        clusterFill,
+        null);
   }
 
   /** The configuration as it was before {@code clusterFill} existed: cluster fill defaults. */
-  public EdgeConfig(String id, String region, Double latitude, Double longitude, Endpoint listen, AdvertiseConfig advertise,
-      Integer capacity, String adminToken, CacheConfig cache, OriginConfig origin, List<DistributionConfig> distributions,
+  public EdgeConfig(
+      String id,
+      String region,
+      Double latitude,
+      Double longitude,
+      Endpoint listen,
+      AdvertiseConfig advertise,
+      Integer capacity,
+      String adminToken,
+      CacheConfig cache,
+      OriginConfig origin,
+      List<DistributionConfig> distributions,
       ClusterConfig cluster) {
-    this(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin, distributions, cluster,
+    this(
+        id,
+        region,
+        latitude,
+        longitude,
+        listen,
+        advertise,
+        capacity,
+        adminToken,
+        cache,
+        origin,
+        distributions,
+        cluster,
         null);
   }
 
   /** A copy with another {@code id} (the {@code --id} option); every other key is kept. */
   public EdgeConfig withId(String other) {
-    return new EdgeConfig(other, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin,
-        distributions, cluster, clusterFill, tls, latency, connections, admin, live, accessLog);
+    return new EdgeConfig(
+        other,
+        region,
+        latitude,
+        longitude,
+        listen,
+        advertise,
+        capacity,
+        adminToken,
+        cache,
+        origin,
+        distributions,
+        cluster,
+        clusterFill,
+        tls,
+        latency,
+        connections,
+        admin,
+        live,
+        accessLog);
   }
 
-  /** A copy with another {@code adminToken} (the {@code --admin-token} option); every other key is kept. */
+  /**
+   * A copy with another {@code adminToken} (the {@code --admin-token} option); every other key is
+   * kept.
+   */
   public EdgeConfig withAdminToken(String other) {
-    return new EdgeConfig(id, region, latitude, longitude, listen, advertise, capacity, other, cache, origin,
-        distributions, cluster, clusterFill, tls, latency, connections, admin, live, accessLog);
+    return new EdgeConfig(
+        id,
+        region,
+        latitude,
+        longitude,
+        listen,
+        advertise,
+        capacity,
+        other,
+        cache,
+        origin,
+        distributions,
+        cluster,
+        clusterFill,
+        tls,
+        latency,
+        connections,
+        admin,
+        live,
+        accessLog);
   }
 
-  /** A copy with another {@code accessLog} (the {@code --access-log} option); every other key is kept. */
+  /**
+   * A copy with another {@code accessLog} (the {@code --access-log} option); every other key is
+   * kept.
+   */
   public EdgeConfig withAccessLog(AccessLogConfig other) {
-    return new EdgeConfig(id, region, latitude, longitude, listen, advertise, capacity, adminToken, cache, origin,
-        distributions, cluster, clusterFill, tls, latency, connections, admin, live, other);
+    return new EdgeConfig(
+        id,
+        region,
+        latitude,
+        longitude,
+        listen,
+        advertise,
+        capacity,
+        adminToken,
+        cache,
+        origin,
+        distributions,
+        cluster,
+        clusterFill,
+        tls,
+        latency,
+        connections,
+        admin,
+        live,
+        other);
   }
 
   /**
    * The standalone edge of {@code edge --listen HOST:PORT --origin URL}: id {@code edge}, every
    * Host proxied to {@code origin}, no cluster.
    */
-  public static EdgeConfig standalone(String id, Endpoint listen, String origin, String adminToken) {
-    return new EdgeConfig(id, null, 0.0, 0.0, listen, null, null, adminToken, null, null,
-        List.of(new DistributionConfig(DistributionConfig.ANY_HOST, origin)), null);
+  public static EdgeConfig standalone(
+      String id, Endpoint listen, String origin, String adminToken) {
+    return new EdgeConfig(
+        id,
+        null,
+        0.0,
+        0.0,
+        listen,
+        null,
+        null,
+        adminToken,
+        null,
+        null,
+        List.of(new DistributionConfig(DistributionConfig.ANY_HOST, origin)),
+        null);
   }
 
-  /** {@link io.opencdn.common.config.Redacted}: every component but {@code adminToken}, which is never printed. */
+  /**
+   * {@link io.opencdn.common.config.Redacted}: every component but {@code adminToken}, which is
+   * never printed.
+   */
   @Override
   public String toString() {
     return io.opencdn.common.config.Redacted.text(this, java.util.Set.of("adminToken"));

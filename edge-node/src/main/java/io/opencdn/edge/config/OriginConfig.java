@@ -17,7 +17,15 @@ public record OriginConfig(
   public OriginConfig {
     connectTimeoutMillis = connectTimeoutMillis == null ? 2000 : connectTimeoutMillis;
     timeoutMillis = timeoutMillis == null ? 10_000 : timeoutMillis;
-    ConfigException.require(connectTimeoutMillis >= 1 && connectTimeoutMillis <= 600_000, "connectTimeoutMillis", "1..600000", connectTimeoutMillis);
-    ConfigException.require(timeoutMillis >= 1 && timeoutMillis <= 3_600_000, "timeoutMillis", "1..3600000", timeoutMillis);
+    ConfigException.require(
+        connectTimeoutMillis >= 1 && connectTimeoutMillis <= 600_000,
+        "connectTimeoutMillis",
+        "1..600000",
+        connectTimeoutMillis);
+    ConfigException.require(
+        timeoutMillis >= 1 && timeoutMillis <= 3_600_000,
+        "timeoutMillis",
+        "1..3600000",
+        timeoutMillis);
   }
 }

@@ -7,9 +7,10 @@ import io.vertx.core.http.HttpClientResponse;
 
 /**
  * Reads an origin response body into memory up to a limit. A body that ends before its declared
- * Content-Length, or a connection that breaks mid-body, fails with {@link FillException.Kind#BROKEN}
- * so that nothing incomplete is ever stored. When the body grows past the limit, collection stops
- * and the caller receives what was read with the rest still paused in the response.
+ * Content-Length, or a connection that breaks mid-body, fails with {@link
+ * FillException.Kind#BROKEN} so that nothing incomplete is ever stored. When the body grows past
+ * the limit, collection stops and the caller receives what was read with the rest still paused in
+ * the response.
  */
 public final class BodyCollector {
 
@@ -30,26 +31,36 @@ public final class BodyCollector {
     long declared = response.contentLength();
     Promise<Collected> promise = Promise.promise();
     Buffer body = Buffer.buffer(declared > 0 && declared <= limit ? (int) declared : 4096);
-    raw.exceptionHandler(t -> promise.tryFail(new FillException(FillException.Kind.BROKEN,
-        "origin body broke off after " + body.length() + " bytes: " + t.getMessage(), t)));
-    raw.handler(chunk -> {
-      body.appendBuffer(chunk);
-      if (body.length() > limit && !promise.future().isComplete()) {
-        raw.pause();
-        raw.handler(null);
-        raw.exceptionHandler(null);
-        raw.endHandler(null);
-        promise.tryComplete(new Collected(body, false));
-      }
-    });
-    raw.endHandler(v -> {
-      if (declared >= 0 && body.length() != declared) {
-        promise.tryFail(new FillException(FillException.Kind.BROKEN,
-            "origin body has " + body.length() + " bytes, Content-Length says " + declared, null));
-      } else {
-        promise.tryComplete(new Collected(body, true));
-      }
-    });
+    raw.exceptionHandler(
+        t ->
+            promise.tryFail(
+                new FillException(
+                    FillException.Kind.BROKEN,
+                    "origin body broke off after " + body.length() + " bytes: " + t.getMessage(),
+                    t)));
+    raw.handler(
+        chunk -> {
+          body.appendBuffer(chunk);
+          if (body.length() > limit && !promise.future().isComplete()) {
+            raw.pause();
+            raw.handler(null);
+            raw.exceptionHandler(null);
+            raw.endHandler(null);
+            promise.tryComplete(new Collected(body, false));
+          }
+        });
+    raw.endHandler(
+        v -> {
+          if (declared >= 0 && body.length() != declared) {
+            promise.tryFail(
+                new FillException(
+                    FillException.Kind.BROKEN,
+                    "origin body has " + body.length() + " bytes, Content-Length says " + declared,
+                    null));
+          } else {
+            promise.tryComplete(new Collected(body, true));
+          }
+        });
     raw.resume();
     return promise.future();
   }

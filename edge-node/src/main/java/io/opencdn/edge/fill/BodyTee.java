@@ -11,11 +11,11 @@ import io.vertx.core.http.HttpServerResponse;
  * places, the client and the cache (in memory, or a {@link DiskEntryWriter}), with one
  * back-pressure rule and one failure rule.
  *
- * <p>Back-pressure: after each chunk the origin is paused while the client's queue (as long as
- * the client still takes bytes, {@link #clientActive}) or the disk writer's queue is full, and
- * resumed on the drain of whichever was full, unless the subclass is {@link #holding} (a disk
- * writer being opened). Failure: a body that breaks off, or ends with another length than its
- * {@code Content-Length}, fails the result with {@link FillException.Kind#BROKEN}, resets a client
+ * <p>Back-pressure: after each chunk the origin is paused while the client's queue (as long as the
+ * client still takes bytes, {@link #clientActive}) or the disk writer's queue is full, and resumed
+ * on the drain of whichever was full, unless the subclass is {@link #holding} (a disk writer being
+ * opened). Failure: a body that breaks off, or ends with another length than its {@code
+ * Content-Length}, fails the result with {@link FillException.Kind#BROKEN}, resets a client
  * response that has not ended and aborts the disk writer, so a truncated object is neither ended
  * cleanly nor stored.
  */
@@ -23,13 +23,18 @@ abstract class BodyTee {
 
   protected final OriginResponse res;
   protected final HttpServerResponse out;
+
   /** The declared {@code Content-Length}, -1 when none. */
   protected final long declared;
+
   protected final Promise<TeeWriter.Result> promise = Promise.promise();
+
   /** The disk entry the body goes to, or null. */
   protected DiskEntryWriter writer;
+
   /** Body bytes received so far. */
   protected long received;
+
   /** Set once the result is decided (failed, or the body complete). */
   protected boolean done;
 
@@ -48,15 +53,22 @@ abstract class BodyTee {
   /** Whether the client still takes bytes (its queue then counts for back-pressure). */
   protected abstract boolean clientActive();
 
-  /** Whether the origin must stay paused whatever the queues say (e.g. a writer is being opened). */
+  /**
+   * Whether the origin must stay paused whatever the queues say (e.g. a writer is being opened).
+   */
   protected abstract boolean holding();
 
   /** Reads the origin body (paused until now) into {@link #chunk} and {@link #end}. */
   protected final Future<TeeWriter.Result> listen() {
     var raw = res.raw();
     raw.handler(this::chunk);
-    raw.exceptionHandler(t -> fail(new FillException(FillException.Kind.BROKEN,
-        "origin body broke off after " + received + " bytes: " + t.getMessage(), t)));
+    raw.exceptionHandler(
+        t ->
+            fail(
+                new FillException(
+                    FillException.Kind.BROKEN,
+                    "origin body broke off after " + received + " bytes: " + t.getMessage(),
+                    t)));
     raw.endHandler(v -> end());
     return promise.future();
   }
@@ -90,8 +102,11 @@ abstract class BodyTee {
   /** Fails when the body's length differs from its {@code Content-Length}; true when it did. */
   protected final boolean failedOnLength() {
     if (declared >= 0 && received != declared) {
-      fail(new FillException(FillException.Kind.BROKEN,
-          "origin body has " + received + " bytes, Content-Length says " + declared, null));
+      fail(
+          new FillException(
+              FillException.Kind.BROKEN,
+              "origin body has " + received + " bytes, Content-Length says " + declared,
+              null));
       return true;
     }
     return false;
@@ -112,9 +127,16 @@ abstract class BodyTee {
     promise.tryFail(e);
   }
 
-  /** Publishes the disk entry with the received length; the result holds it (null when not published). */
+  /**
+   * Publishes the disk entry with the received length; the result holds it (null when not
+   * published).
+   */
   protected final void commit() {
-    writer.commit(received).onComplete(ar ->
-        promise.tryComplete(new TeeWriter.Result(null, ar.succeeded() ? ar.result() : null)));
+    writer
+        .commit(received)
+        .onComplete(
+            ar ->
+                promise.tryComplete(
+                    new TeeWriter.Result(null, ar.succeeded() ? ar.result() : null)));
   }
 }

@@ -1,16 +1,15 @@
 package io.opencdn.edge.fill;
 
-import io.opencdn.edge.cache.CacheKey;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * Per-request origin failover, as CloudFront's origin groups do it: the request goes to its
- * origin; when that cannot be connected to, times out, or answers one of the group's
- * {@code failoverOn} statuses, the same request goes to the next member
- * ({@link OriginRequest#fallbacks}). The answer of the last member is final. Only requests
- * without a body fail over (a streamed body cannot be sent twice).
+ * Per-request origin failover, as CloudFront's origin groups do it: the request goes to its origin;
+ * when that cannot be connected to, times out, or answers one of the group's {@code failoverOn}
+ * statuses, the same request goes to the next member ({@link OriginRequest#fallbacks}). The answer
+ * of the last member is final. Only requests without a body fail over (a streamed body cannot be
+ * sent twice).
  */
 public final class Failover {
 
@@ -22,33 +21,48 @@ public final class Failover {
   }
 
   /** Sends {@code request} with {@code send}, failing over to its fallbacks in order. */
-  public static Future<OriginResponse> fetch(OriginRequest request, Function<OriginRequest, Future<OriginResponse>> send) {
+  public static Future<OriginResponse> fetch(
+      OriginRequest request, Function<OriginRequest, Future<OriginResponse>> send) {
     List<OriginRequest> rest = request.fallbacks();
     if (rest.isEmpty() || request.body() != null) {
       return send.apply(request);
     }
     OriginRequest next = withFallbacks(rest.get(0), rest.subList(1, rest.size()), request);
-    return send.apply(request).transform(ar -> {
-      if (ar.succeeded() && ar.result() != null && !request.failoverOn().contains(ar.result().status())) {
-        return Future.succeededFuture(ar.result());
-      }
-      if (ar.failed()) {
-        FillException.Kind kind = FillException.from(ar.cause()).kind();
-        if (kind != FillException.Kind.CONNECT && kind != FillException.Kind.TIMEOUT) {
-          return Future.failedFuture(ar.cause());
-        }
-      } else if (ar.result() != null && ar.result().raw() != null) {
-        // the failed member's answer is dropped: read and discarded, so its connection is reused
-        ar.result().raw().handler(null);
-        ar.result().raw().exceptionHandler(t -> { });
-        ar.result().raw().resume();
-      }
-      return fetch(next, send);
-    });
+    return send.apply(request)
+        .transform(
+            ar -> {
+              if (ar.succeeded()
+                  && ar.result() != null
+                  && !request.failoverOn().contains(ar.result().status())) {
+                return Future.succeededFuture(ar.result());
+              }
+              if (ar.failed()) {
+                FillException.Kind kind = FillException.from(ar.cause()).kind();
+                if (kind != FillException.Kind.CONNECT && kind != FillException.Kind.TIMEOUT) {
+                  return Future.failedFuture(ar.cause());
+                }
+              } else if (ar.result() != null && ar.result().raw() != null) {
+                // the failed member's answer is dropped: read and discarded, so its connection is
+                // reused
+                ar.result().raw().handler(null);
+                ar.result().raw().exceptionHandler(t -> {});
+                ar.result().raw().resume();
+              }
+              return fetch(next, send);
+            });
   }
 
-  private static OriginRequest withFallbacks(OriginRequest r, List<OriginRequest> rest, OriginRequest from) {
-    return new OriginRequest(r.origin(), r.method(), r.target(), r.authority(), r.headers(), r.body(), r.options(), rest,
+  private static OriginRequest withFallbacks(
+      OriginRequest r, List<OriginRequest> rest, OriginRequest from) {
+    return new OriginRequest(
+        r.origin(),
+        r.method(),
+        r.target(),
+        r.authority(),
+        r.headers(),
+        r.body(),
+        r.options(),
+        rest,
         from.failoverOn());
   }
 }

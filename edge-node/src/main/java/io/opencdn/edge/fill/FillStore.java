@@ -16,11 +16,11 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * What a fill leaves in the cache, and the {@link FillOutcome} it hands to the requests that
- * waited for it: a new response stored with its {@code Vary} variant ({@link Variants#store}), a
- * stored response refreshed by a 304 (RFC 9111 4.3.4), or a large object published on disk by a
- * {@link TeeWriter} or {@link RangeTee}. It never talks to a client: the HTTP stage streams the
- * response and calls this with what it collected.
+ * What a fill leaves in the cache, and the {@link FillOutcome} it hands to the requests that waited
+ * for it: a new response stored with its {@code Vary} variant ({@link Variants#store}), a stored
+ * response refreshed by a 304 (RFC 9111 4.3.4), or a large object published on disk by a {@link
+ * TeeWriter} or {@link RangeTee}. It never talks to a client: the HTTP stage streams the response
+ * and calls this with what it collected.
  *
  * <p>Large objects: with a disk tier ({@code largeObjects}, null without one) a storable response
  * over {@link CacheSettings#maxObjectBytes} and within {@link CacheSettings#diskMaxObjectBytes}
@@ -39,7 +39,8 @@ public final class FillStore {
    * @param settings object size limits and the heuristic freshness cap
    * @param metrics counters of refreshes, passes and errors
    */
-  public FillStore(ResponseCache cache, DiskCache largeObjects, CacheSettings settings, EdgeMetrics metrics) {
+  public FillStore(
+      ResponseCache cache, DiskCache largeObjects, CacheSettings settings, EdgeMetrics metrics) {
     this.cache = cache;
     this.largeObjects = largeObjects;
     this.settings = settings;
@@ -56,19 +57,28 @@ public final class FillStore {
     return largeObjects != null && settings.diskMaxObjectBytes() > settings.maxObjectBytes();
   }
 
-  /** The freshness lifetime {@code res} is stored with (RFC 9111 3 and 4.2), -1 when not storable. */
+  /**
+   * The freshness lifetime {@code res} is stored with (RFC 9111 3 and 4.2), -1 when not storable.
+   */
   public long lifetime(MultiMap requestHeaders, OriginResponse res) {
-    return CachePolicy.storableLifetime(requestHeaders, res.status(), res.headers(), res.responseTimeMillis(),
+    return CachePolicy.storableLifetime(
+        requestHeaders,
+        res.status(),
+        res.headers(),
+        res.responseTimeMillis(),
         settings.heuristicMaxSeconds());
   }
 
   /**
-   * The lifetime {@code res} is stored with under a behavior's cache {@code policy}
-   * ({@link io.opencdn.common.distribution.TtlDecision}: CloudFront's min/default/max TTL over the
-   * origin's directives for this tier), -1 when not stored; null policy: {@link #lifetime(MultiMap, OriginResponse)}.
-   * A lifetime of 0 is stored only with a validator, to be revalidated.
+   * The lifetime {@code res} is stored with under a behavior's cache {@code policy} ({@link
+   * io.opencdn.common.distribution.TtlDecision}: CloudFront's min/default/max TTL over the origin's
+   * directives for this tier), -1 when not stored; null policy: {@link #lifetime(MultiMap,
+   * OriginResponse)}. A lifetime of 0 is stored only with a validator, to be revalidated.
    */
-  public long lifetime(MultiMap requestHeaders, OriginResponse res, io.opencdn.common.distribution.CachePolicy policy) {
+  public long lifetime(
+      MultiMap requestHeaders,
+      OriginResponse res,
+      io.opencdn.common.distribution.CachePolicy policy) {
     if (policy == null) {
       return lifetime(requestHeaders, res);
     }
@@ -77,8 +87,12 @@ public final class FillStore {
     }
     CacheControl cc = CacheControl.forThisTier(res.headers());
     boolean forbids = cc.has("no-store") || cc.has("no-cache") || cc.has("private");
-    long ttl = io.opencdn.common.distribution.TtlDecision.decide(policy, forbids,
-        CachePolicy.freshnessLifetime(cc, res.headers(), res.responseTimeMillis())).seconds();
+    long ttl =
+        io.opencdn.common.distribution.TtlDecision.decide(
+                policy,
+                forbids,
+                CachePolicy.freshnessLifetime(cc, res.headers(), res.responseTimeMillis()))
+            .seconds();
     return ttl != 0 ? ttl : CachePolicy.hasValidator(res.headers()) ? 0 : -1;
   }
 
@@ -89,27 +103,46 @@ public final class FillStore {
 
   /**
    * {@code stored} refreshed by a 304 (RFC 9111 4.3.4): its headers updated from the 304 (framing
-   * fields kept), stored again, or dropped when no longer storable; served either way
-   * ({@code RefreshHit}). The 304's body must have been discarded.
+   * fields kept), stored again, or dropped when no longer storable; served either way ({@code
+   * RefreshHit}). The 304's body must have been discarded.
    */
-  public Future<FillOutcome> refreshed(CacheKey key, CachedResponse stored, OriginResponse notModified,
-      MultiMap requestHeaders) {
+  public Future<FillOutcome> refreshed(
+      CacheKey key, CachedResponse stored, OriginResponse notModified, MultiMap requestHeaders) {
     MultiMap merged = stored.headersUpdatedBy(notModified.headers());
-    long lifetime = CachePolicy.storableLifetime(requestHeaders, stored.status(), merged, notModified.responseTimeMillis(),
-        settings.heuristicMaxSeconds());
-    CachedResponse entry = CachedResponse.of(stored.status(), merged, stored.body(), requestHeaders,
-        notModified.requestTimeMillis(), notModified.responseTimeMillis(), Math.max(0, lifetime));
+    long lifetime =
+        CachePolicy.storableLifetime(
+            requestHeaders,
+            stored.status(),
+            merged,
+            notModified.responseTimeMillis(),
+            settings.heuristicMaxSeconds());
+    CachedResponse entry =
+        CachedResponse.of(
+            stored.status(),
+            merged,
+            stored.body(),
+            requestHeaders,
+            notModified.requestTimeMillis(),
+            notModified.responseTimeMillis(),
+            Math.max(0, lifetime));
     metrics.refreshHits.increment();
     FillOutcome outcome = new FillOutcome.Shared(entry, "RefreshHit");
-    return (lifetime < 0 ? cache.invalidate(key) : Variants.store(cache, key, requestHeaders, entry).<Void>mapEmpty())
+    return (lifetime < 0
+            ? cache.invalidate(key)
+            : Variants.store(cache, key, requestHeaders, entry).<Void>mapEmpty())
         .transform(v -> Future.succeededFuture(outcome));
   }
 
-  /** Stores the complete {@code body} of {@code res} ({@code Miss}), once the store ended either way. */
-  public Future<FillOutcome> store(CacheKey key, MultiMap requestHeaders, OriginResponse res, long lifetime, Buffer body) {
+  /**
+   * Stores the complete {@code body} of {@code res} ({@code Miss}), once the store ended either
+   * way.
+   */
+  public Future<FillOutcome> store(
+      CacheKey key, MultiMap requestHeaders, OriginResponse res, long lifetime, Buffer body) {
     CachedResponse entry = entry(res, body, requestHeaders, lifetime);
     FillOutcome outcome = new FillOutcome.Shared(entry, "Miss");
-    return Variants.store(cache, key, requestHeaders, entry).transform(v -> Future.succeededFuture(outcome));
+    return Variants.store(cache, key, requestHeaders, entry)
+        .transform(v -> Future.succeededFuture(outcome));
   }
 
   /**
@@ -119,7 +152,11 @@ public final class FillStore {
    * not store it again); a body that was only streamed, or a large entry evicted or invalidated
    * meanwhile, is a {@link FillOutcome.Pass}; a broken body a {@link FillOutcome.Failed}.
    */
-  public Future<FillOutcome> streamed(CacheKey key, MultiMap requestHeaders, OriginResponse res, long lifetime,
+  public Future<FillOutcome> streamed(
+      CacheKey key,
+      MultiMap requestHeaders,
+      OriginResponse res,
+      long lifetime,
       AsyncResult<TeeWriter.Result> body) {
     if (body.failed()) {
       metrics.errors.increment();
@@ -127,8 +164,14 @@ public final class FillStore {
     }
     CachedResponse onDisk = body.result().onDisk();
     if (onDisk != null) {
-      return cache.put(key, onDisk).transform(v -> Future.succeededFuture(
-          largeObjects.holds(key, onDisk.bodyFile().path()) ? new FillOutcome.Shared(onDisk, "Miss") : new FillOutcome.Pass()));
+      return cache
+          .put(key, onDisk)
+          .transform(
+              v ->
+                  Future.succeededFuture(
+                      largeObjects.holds(key, onDisk.bodyFile().path())
+                          ? new FillOutcome.Shared(onDisk, "Miss")
+                          : new FillOutcome.Pass()));
     }
     if (body.result().body() == null) {
       metrics.passes.increment();
@@ -143,14 +186,23 @@ public final class FillStore {
    */
   public Future<DiskEntryWriter> openLarge(CacheKey key, CachedResponse head) {
     DiskCache disk = largeObjects;
-    return cache.invalidate(key).recover(t -> Future.succeededFuture())
+    return cache
+        .invalidate(key)
+        .recover(t -> Future.succeededFuture())
         .compose(v -> disk.openLarge(key, head, settings.diskMaxObjectBytes()))
         .recover(t -> Future.succeededFuture());
   }
 
   /** The entry {@code res} with {@code body} is stored as. */
-  public static CachedResponse entry(OriginResponse res, Buffer body, MultiMap requestHeaders, long lifetime) {
-    return CachedResponse.of(res.status(), res.headers(), body, requestHeaders, res.requestTimeMillis(),
-        res.responseTimeMillis(), lifetime);
+  public static CachedResponse entry(
+      OriginResponse res, Buffer body, MultiMap requestHeaders, long lifetime) {
+    return CachedResponse.of(
+        res.status(),
+        res.headers(),
+        body,
+        requestHeaders,
+        res.requestTimeMillis(),
+        res.responseTimeMillis(),
+        lifetime);
   }
 }

@@ -4,9 +4,9 @@ import io.opencdn.edge.cache.CacheKey;
 import io.vertx.core.Future;
 
 /**
- * What this edge is filling now: a peer that asks for an object this edge is still fetching
- * joins that fill instead of going to the origin itself, and the cluster filler learns when a
- * fill ended without storing its object.
+ * What this edge is filling now: a peer that asks for an object this edge is still fetching joins
+ * that fill instead of going to the origin itself, and the cluster filler learns when a fill ended
+ * without storing its object.
  */
 @FunctionalInterface
 public interface FillsInProgress {

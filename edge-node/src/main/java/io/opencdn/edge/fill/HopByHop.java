@@ -6,14 +6,23 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Hop-by-hop header handling (RFC 9110 section 7.6.1): a proxy removes the fixed hop-by-hop
- * fields and every field named in {@code Connection} before forwarding a message, both towards
- * the origin and back to the client.
+ * Hop-by-hop header handling (RFC 9110 section 7.6.1): a proxy removes the fixed hop-by-hop fields
+ * and every field named in {@code Connection} before forwarding a message, both towards the origin
+ * and back to the client.
  */
 public final class HopByHop {
 
-  private static final Set<String> FIXED = Set.of("connection", "keep-alive", "proxy-connection",
-      "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
+  private static final Set<String> FIXED =
+      Set.of(
+          "connection",
+          "keep-alive",
+          "proxy-connection",
+          "proxy-authenticate",
+          "proxy-authorization",
+          "te",
+          "trailer",
+          "transfer-encoding",
+          "upgrade");
 
   private HopByHop() {}
 

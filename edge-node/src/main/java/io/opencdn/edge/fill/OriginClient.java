@@ -11,9 +11,9 @@ import io.vertx.core.net.HostAndPort;
 import java.time.Clock;
 
 /**
- * Sends requests to origins over a pooled Vert.x HTTP client. Connect failures and timeouts
- * come back as {@link FillException}s; {@code timeoutMillis} bounds the wait for the response
- * headers and for each body chunk. Content is passed through undecoded.
+ * Sends requests to origins over a pooled Vert.x HTTP client. Connect failures and timeouts come
+ * back as {@link FillException}s; {@code timeoutMillis} bounds the wait for the response headers
+ * and for each body chunk. Content is passed through undecoded.
  */
 public final class OriginClient implements Filler {
 
@@ -35,8 +35,12 @@ public final class OriginClient implements Filler {
 
   private static HttpClientAgent newClient(Vertx vertx, int connectTimeoutMillis, int poolSize) {
     return vertx.createHttpClient(
-        new HttpClientOptions().setConnectTimeout(connectTimeoutMillis).setKeepAlive(true)
-            .setDecompressionSupported(false).setMaxInitialLineLength(8192).setMaxHeaderSize(65536),
+        new HttpClientOptions()
+            .setConnectTimeout(connectTimeoutMillis)
+            .setKeepAlive(true)
+            .setDecompressionSupported(false)
+            .setMaxInitialLineLength(8192)
+            .setMaxHeaderSize(65536),
         new PoolOptions().setHttp1MaxSize(poolSize).setMaxWaitQueueSize(1024));
   }
 
@@ -45,12 +49,13 @@ public final class OriginClient implements Filler {
     if (options == null || options.poolSize() == 64) {
       return client;
     }
-    return pools.computeIfAbsent(options.poolSize(), size -> newClient(vertx, connectTimeoutMillis, size));
+    return pools.computeIfAbsent(
+        options.poolSize(), size -> newClient(vertx, connectTimeoutMillis, size));
   }
 
   /**
-   * {@link #send} with the request's origin-group failover ({@link Failover}), for requests that
-   * do not go through the fill chain (relayed GET, HEAD, OPTIONS).
+   * {@link #send} with the request's origin-group failover ({@link Failover}), for requests that do
+   * not go through the fill chain (relayed GET, HEAD, OPTIONS).
    */
   public Future<OriginResponse> sendWithFailover(OriginRequest r) {
     return Failover.fetch(r, this::send);
@@ -64,8 +69,8 @@ public final class OriginClient implements Filler {
 
   /**
    * Sends the request (streaming its body, if any); succeeds when response headers arrived. A
-   * request without a body whose connection cannot be made is tried up to
-   * {@link OriginOptions#attempts} times.
+   * request without a body whose connection cannot be made is tried up to {@link
+   * OriginOptions#attempts} times.
    */
   public Future<OriginResponse> send(OriginRequest r) {
     int attempts = r.options() == null || r.body() != null ? 1 : r.options().attempts();
@@ -73,37 +78,55 @@ public final class OriginClient implements Filler {
   }
 
   private Future<OriginResponse> send(OriginRequest r, int attemptsLeft) {
-    return sendOnce(r).recover(t -> attemptsLeft > 1 && t instanceof FillException f
-        && f.kind() == FillException.Kind.CONNECT ? send(r, attemptsLeft - 1) : Future.failedFuture(t));
+    return sendOnce(r)
+        .recover(
+            t ->
+                attemptsLeft > 1
+                        && t instanceof FillException f
+                        && f.kind() == FillException.Kind.CONNECT
+                    ? send(r, attemptsLeft - 1)
+                    : Future.failedFuture(t));
   }
 
   private Future<OriginResponse> sendOnce(OriginRequest r) {
     long requestTime = clock.millis();
     int connect = r.options() == null ? connectTimeoutMillis : r.options().connectTimeoutMillis();
     int idle = r.options() == null ? timeoutMillis : r.options().timeoutMillis();
-    RequestOptions options = new RequestOptions()
-        .setMethod(r.method())
-        .setHost(r.origin().host())
-        .setPort(r.origin().port())
-        .setSsl(r.origin().ssl())
-        .setURI(r.target())
-        .setHeaders(r.headers())
-        .setConnectTimeout(connect)
-        .setIdleTimeout(idle);
-    return client(r.options()).request(options)
-        .compose(req -> {
-          req.authority(HostAndPort.parseAuthority(r.authority(), -1));
-          // pause in a listener of the response future itself: chained futures may hop contexts,
-          // and body chunks that arrive before a handler is set would be dropped
-          return send(req, r).map(res -> {
-            res.pause();
-            return new OriginResponse(res.statusCode(), HopByHop.endToEnd(res.headers()), res, requestTime, clock.millis());
-          });
-        })
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(r.method())
+            .setHost(r.origin().host())
+            .setPort(r.origin().port())
+            .setSsl(r.origin().ssl())
+            .setURI(r.target())
+            .setHeaders(r.headers())
+            .setConnectTimeout(connect)
+            .setIdleTimeout(idle);
+    return client(r.options())
+        .request(options)
+        .compose(
+            req -> {
+              req.authority(HostAndPort.parseAuthority(r.authority(), -1));
+              // pause in a listener of the response future itself: chained futures may hop
+              // contexts,
+              // and body chunks that arrive before a handler is set would be dropped
+              return send(req, r)
+                  .map(
+                      res -> {
+                        res.pause();
+                        return new OriginResponse(
+                            res.statusCode(),
+                            HopByHop.endToEnd(res.headers()),
+                            res,
+                            requestTime,
+                            clock.millis());
+                      });
+            })
         .recover(t -> Future.failedFuture(FillException.from(t)));
   }
 
-  private static Future<io.vertx.core.http.HttpClientResponse> send(HttpClientRequest req, OriginRequest r) {
+  private static Future<io.vertx.core.http.HttpClientResponse> send(
+      HttpClientRequest req, OriginRequest r) {
     return r.body() == null ? req.send() : req.send(r.body());
   }
 

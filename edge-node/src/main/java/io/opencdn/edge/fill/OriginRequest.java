@@ -17,12 +17,20 @@ import java.util.Set;
  * @param headers end-to-end headers to forward (already including Via and X-Forwarded-For)
  * @param body request body to stream, or null for none
  * @param options this origin's timeouts, attempts and pool size; null: the client's defaults
- * @param fallbacks the same request to the next members of an origin group, in order
- *     ({@link Failover}); empty for a single origin
+ * @param fallbacks the same request to the next members of an origin group, in order ({@link
+ *     Failover}); empty for a single origin
  * @param failoverOn statuses that move the request to the next member
  */
-public record OriginRequest(Origin origin, HttpMethod method, String target, String authority, MultiMap headers,
-    ReadStream<Buffer> body, OriginOptions options, List<OriginRequest> fallbacks, Set<Integer> failoverOn) {
+public record OriginRequest(
+    Origin origin,
+    HttpMethod method,
+    String target,
+    String authority,
+    MultiMap headers,
+    ReadStream<Buffer> body,
+    OriginOptions options,
+    List<OriginRequest> fallbacks,
+    Set<Integer> failoverOn) {
 
   public OriginRequest {
     fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
@@ -30,7 +38,12 @@ public record OriginRequest(Origin origin, HttpMethod method, String target, Str
   }
 
   /** A request to one origin with the client's default options. */
-  public OriginRequest(Origin origin, HttpMethod method, String target, String authority, MultiMap headers,
+  public OriginRequest(
+      Origin origin,
+      HttpMethod method,
+      String target,
+      String authority,
+      MultiMap headers,
       ReadStream<Buffer> body) {
     this(origin, method, target, authority, headers, body, null, List.of(), Set.of());
   }

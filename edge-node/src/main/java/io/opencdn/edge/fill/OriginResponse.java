@@ -4,8 +4,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientResponse;
 
 /**
- * An origin response whose headers have arrived; the body is still unread (paused) in
- * {@code raw}.
+ * An origin response whose headers have arrived; the body is still unread (paused) in {@code raw}.
  *
  * @param status status code
  * @param headers end-to-end response headers (hop-by-hop ones removed)
@@ -13,7 +12,11 @@ import io.vertx.core.http.HttpClientResponse;
  * @param requestTimeMillis clock time the request was sent
  * @param responseTimeMillis clock time the response headers arrived
  */
-public record OriginResponse(int status, MultiMap headers, HttpClientResponse raw, long requestTimeMillis,
+public record OriginResponse(
+    int status,
+    MultiMap headers,
+    HttpClientResponse raw,
+    long requestTimeMillis,
     long responseTimeMillis) {
 
   /** The declared Content-Length, or -1 when absent or invalid. */

@@ -6,28 +6,36 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
- * The fill of a large object (over {@code maxObjectBytes}, within {@code diskMaxObjectBytes})
- * asked for with one {@code Range} (RFC 9110 14.2): the whole body is read from the origin and
- * written to a {@link DiskEntryWriter}, while the client gets only its range as a 206 whose
- * headers ({@code Content-Range}, {@code Content-Length}) the caller has already set. Bytes before
- * the range are not sent, the range's bytes are sent as they arrive, and the client response ends
- * after the range's last byte; the origin is still read to the end so the entry is completed.
- * {@code first < 0} means the client got its answer already (a 416): the body only goes to
- * disk. Back-pressure from the client (while its range is being sent) and from the disk pauses the
- * origin; a client that goes away does not stop the fill. A body that breaks off or is shorter
- * than its {@code Content-Length} aborts the writer (nothing is published) and resets the client
- * if its response has not ended (back-pressure and failure as in {@link BodyTee}, shared with
- * {@link TeeWriter}). Without a writer (the disk could not open one) the origin is reset once the
- * client's part has been sent.
+ * The fill of a large object (over {@code maxObjectBytes}, within {@code diskMaxObjectBytes}) asked
+ * for with one {@code Range} (RFC 9110 14.2): the whole body is read from the origin and written to
+ * a {@link DiskEntryWriter}, while the client gets only its range as a 206 whose headers ({@code
+ * Content-Range}, {@code Content-Length}) the caller has already set. Bytes before the range are
+ * not sent, the range's bytes are sent as they arrive, and the client response ends after the
+ * range's last byte; the origin is still read to the end so the entry is completed. {@code first <
+ * 0} means the client got its answer already (a 416): the body only goes to disk. Back-pressure
+ * from the client (while its range is being sent) and from the disk pauses the origin; a client
+ * that goes away does not stop the fill. A body that breaks off or is shorter than its {@code
+ * Content-Length} aborts the writer (nothing is published) and resets the client if its response
+ * has not ended (back-pressure and failure as in {@link BodyTee}, shared with {@link TeeWriter}).
+ * Without a writer (the disk could not open one) the origin is reset once the client's part has
+ * been sent.
  */
 public final class RangeTee extends BodyTee {
 
-  /** The client's range, first and last byte; {@code first < 0}: the client has its answer already. */
+  /**
+   * The client's range, first and last byte; {@code first < 0}: the client has its answer already.
+   */
   private final long first;
+
   private final long last;
   private final Future<DiskEntryWriter> opening;
 
-  private RangeTee(OriginResponse res, HttpServerResponse out, long first, long last, Future<DiskEntryWriter> opening) {
+  private RangeTee(
+      OriginResponse res,
+      HttpServerResponse out,
+      long first,
+      long last,
+      Future<DiskEntryWriter> opening) {
     super(res, out);
     this.first = first;
     this.last = last;
@@ -36,11 +44,15 @@ public final class RangeTee extends BodyTee {
 
   /**
    * Streams {@code res} (paused, with a {@code Content-Length}) into the writer {@code opening}
-   * yields (null or failed: not stored) and the bytes {@code first..last} to {@code out}. The result
-   * is a published disk-only entry, or a result with neither body nor entry when nothing was
+   * yields (null or failed: not stored) and the bytes {@code first..last} to {@code out}. The
+   * result is a published disk-only entry, or a result with neither body nor entry when nothing was
    * stored; it fails with {@link FillException.Kind#BROKEN} for a broken or short body.
    */
-  public static Future<TeeWriter.Result> stream(OriginResponse res, HttpServerResponse out, long first, long last,
+  public static Future<TeeWriter.Result> stream(
+      OriginResponse res,
+      HttpServerResponse out,
+      long first,
+      long last,
       Future<DiskEntryWriter> opening) {
     return new RangeTee(res, out, first, last, opening).start();
   }
@@ -51,16 +63,17 @@ public final class RangeTee extends BodyTee {
       // the client went away: keep filling the disk (an ended response takes no handlers)
       out.exceptionHandler(t -> resumeIfPossible());
     }
-    opening.onComplete(ar -> {
-      writer = ar.succeeded() ? ar.result() : null;
-      if (writer == null) {
-        stopIfUseless();
-      }
-      if (done && writer != null) {
-        writer.abort();
-      }
-      resumeIfPossible();
-    });
+    opening.onComplete(
+        ar -> {
+          writer = ar.succeeded() ? ar.result() : null;
+          if (writer == null) {
+            stopIfUseless();
+          }
+          if (done && writer != null) {
+            writer.abort();
+          }
+          resumeIfPossible();
+        });
     return result;
   }
 
@@ -104,7 +117,7 @@ public final class RangeTee extends BodyTee {
     }
     done = true;
     res.raw().handler(null);
-    res.raw().exceptionHandler(t -> { });
+    res.raw().exceptionHandler(t -> {});
     res.raw().endHandler(null);
     res.raw().request().reset();
     promise.tryComplete(new TeeWriter.Result(null, null));

@@ -8,24 +8,26 @@ import io.vertx.core.http.HttpServerResponse;
 import java.util.function.Supplier;
 
 /**
- * Streams an origin body to the client while collecting it for the cache: each chunk is written
- * as it arrives (with back-pressure from the client), and appended to the copy while the copy
- * stays within {@code limit}. The result is the complete body, or {@code null} when it outgrew
- * the limit (then it is only streamed). A body that breaks off or is shorter than its
- * {@code Content-Length} fails with {@link FillException.Kind#BROKEN} and resets the client
- * connection, so a truncated object is never ended cleanly nor stored (back-pressure and failure
- * as in {@link BodyTee}, shared with {@link RangeTee}). A client that goes away does not stop the
- * fill: the object is still read and stored.
+ * Streams an origin body to the client while collecting it for the cache: each chunk is written as
+ * it arrives (with back-pressure from the client), and appended to the copy while the copy stays
+ * within {@code limit}. The result is the complete body, or {@code null} when it outgrew the limit
+ * (then it is only streamed). A body that breaks off or is shorter than its {@code Content-Length}
+ * fails with {@link FillException.Kind#BROKEN} and resets the client connection, so a truncated
+ * object is never ended cleanly nor stored (back-pressure and failure as in {@link BodyTee}, shared
+ * with {@link RangeTee}). A client that goes away does not stop the fill: the object is still read
+ * and stored.
  *
- * <p>With a {@code spill} (a disk tier), a body that outgrows the limit is not dropped but continues into a
- * {@link DiskEntryWriter}: the copy so far, then every further chunk, with back-pressure from both
- * the client and the disk (the origin is paused while either queue is full, so memory stays
- * bounded by the limit plus the writer's queue). At the end the writer is committed with the
- * received length, yielding a disk-only entry; a broken or short body aborts it.
+ * <p>With a {@code spill} (a disk tier), a body that outgrows the limit is not dropped but
+ * continues into a {@link DiskEntryWriter}: the copy so far, then every further chunk, with
+ * back-pressure from both the client and the disk (the origin is paused while either queue is full,
+ * so memory stays bounded by the limit plus the writer's queue). At the end the writer is committed
+ * with the received length, yielding a disk-only entry; a broken or short body aborts it.
  */
 public final class TeeWriter {
 
-  /** What the tee kept: the body in memory, or a published disk-only entry, or neither (both null). */
+  /**
+   * What the tee kept: the body in memory, or a published disk-only entry, or neither (both null).
+   */
   public record Result(Buffer body, CachedResponse onDisk) {}
 
   private TeeWriter() {}
@@ -36,7 +38,10 @@ public final class TeeWriter {
    * {@code spill} is not null, it opens a disk writer and the body goes on into it (see the class
    * comment).
    */
-  public static Future<Result> stream(OriginResponse res, HttpServerResponse out, long limit,
+  public static Future<Result> stream(
+      OriginResponse res,
+      HttpServerResponse out,
+      long limit,
       Supplier<Future<DiskEntryWriter>> spill) {
     return new Tee(res, out, limit, spill).start();
   }
@@ -48,7 +53,11 @@ public final class TeeWriter {
     private boolean opening;
     private Buffer last;
 
-    Tee(OriginResponse res, HttpServerResponse out, long limit, Supplier<Future<DiskEntryWriter>> spill) {
+    Tee(
+        OriginResponse res,
+        HttpServerResponse out,
+        long limit,
+        Supplier<Future<DiskEntryWriter>> spill) {
       super(res, out);
       this.limit = limit;
       this.spill = spill;
@@ -88,18 +97,21 @@ public final class TeeWriter {
           copy = null;
           opening = true;
           res.raw().pause();
-          spill.get().onComplete(ar -> {
-            opening = false;
-            if (ar.succeeded() && ar.result() != null) {
-              if (done) {
-                ar.result().abort();
-              } else {
-                writer = ar.result();
-                writer.write(sofar);
-              }
-            }
-            resumeIfPossible();
-          });
+          spill
+              .get()
+              .onComplete(
+                  ar -> {
+                    opening = false;
+                    if (ar.succeeded() && ar.result() != null) {
+                      if (done) {
+                        ar.result().abort();
+                      } else {
+                        writer = ar.result();
+                        writer.write(sofar);
+                      }
+                    }
+                    resumeIfPossible();
+                  });
         } else {
           copy = null;
         }

@@ -19,31 +19,49 @@ import java.util.List;
  * <p>{@code json}: one object per line with the configured fields, named as in CloudFront's
  * real-time logs where they mean the same: {@code timestamp} (epoch seconds, ms precision, when the
  * request arrived), {@code c-ip}, {@code c-port}, {@code cs-method}, {@code cs-host} (Host or
- * {@code :authority} as sent), {@code cs-uri-stem}, {@code cs-uri-query} (null when none),
- * {@code cs-protocol} (http, https), {@code cs-protocol-version} (HTTP/1.0, HTTP/1.1, HTTP/2.0),
- * {@code ssl-protocol} (e.g. TLSv1.3; null over plain HTTP), {@code cs-user-agent},
- * {@code sc-status} (null when no response was completed, e.g. a reset), {@code sc-bytes} (body
- * bytes), {@code time-taken} and {@code time-to-first-byte} (seconds, µs precision, from the
- * request head to the response's end and to its header block), {@code x-edge-location} (the
- * region), {@code x-edge-result-type} (Hit, RefreshHit, Miss, Error, as in {@code X-Cache}) and
- * {@code x-edge-detailed-result-type} (the same, or for errors: {@code InvalidRequest} for a 4xx
- * the edge gave itself, {@code OriginError} for 502, {@code OriginCommError} for 504,
- * {@code ClientCommError} when the response was not completed). Our own: {@code cs-range} (the
- * request's Range field), {@code edge-id}, {@code cache-key} (host + normalised target; null
- * for requests that did not reach the cache) and {@code peer} (the edge that supplied the object,
- * else null). Strings are escaped by {@link JsonText} (ASCII only; no input ends a string or a
- * line).
+ * {@code :authority} as sent), {@code cs-uri-stem}, {@code cs-uri-query} (null when none), {@code
+ * cs-protocol} (http, https), {@code cs-protocol-version} (HTTP/1.0, HTTP/1.1, HTTP/2.0), {@code
+ * ssl-protocol} (e.g. TLSv1.3; null over plain HTTP), {@code cs-user-agent}, {@code sc-status}
+ * (null when no response was completed, e.g. a reset), {@code sc-bytes} (body bytes), {@code
+ * time-taken} and {@code time-to-first-byte} (seconds, µs precision, from the request head to the
+ * response's end and to its header block), {@code x-edge-location} (the region), {@code
+ * x-edge-result-type} (Hit, RefreshHit, Miss, Error, as in {@code X-Cache}) and {@code
+ * x-edge-detailed-result-type} (the same, or for errors: {@code InvalidRequest} for a 4xx the edge
+ * gave itself, {@code OriginError} for 502, {@code OriginCommError} for 504, {@code
+ * ClientCommError} when the response was not completed). Our own: {@code cs-range} (the request's
+ * Range field), {@code edge-id}, {@code cache-key} (host + normalised target; null for requests
+ * that did not reach the cache) and {@code peer} (the edge that supplied the object, else null).
+ * Strings are escaped by {@link JsonText} (ASCII only; no input ends a string or a line).
  *
  * <p>{@code text}: {@code <ISO-8601 time> <client> "<method> <uri> HTTP/<v>" <status|-> <bytes>
- * host=<host> cache=<X-Cache> ms=<duration>}, client fields escaped as nginx escapes them
- * ({@link LogText#escape}).
+ * host=<host> cache=<X-Cache> ms=<duration>}, client fields escaped as nginx escapes them ({@link
+ * LogText#escape}).
  */
 final class AccessLine {
 
   private enum Field {
-    TIMESTAMP, C_IP, C_PORT, CS_METHOD, CS_HOST, CS_URI_STEM, CS_URI_QUERY, CS_PROTOCOL, CS_PROTOCOL_VERSION,
-    SSL_PROTOCOL, CS_RANGE, CS_USER_AGENT, SC_STATUS, SC_BYTES, TIME_TAKEN, TIME_TO_FIRST_BYTE, X_EDGE_LOCATION,
-    EDGE_ID, X_EDGE_RESULT_TYPE, X_EDGE_DETAILED_RESULT_TYPE, CACHE_KEY, PEER;
+    TIMESTAMP,
+    C_IP,
+    C_PORT,
+    CS_METHOD,
+    CS_HOST,
+    CS_URI_STEM,
+    CS_URI_QUERY,
+    CS_PROTOCOL,
+    CS_PROTOCOL_VERSION,
+    SSL_PROTOCOL,
+    CS_RANGE,
+    CS_USER_AGENT,
+    SC_STATUS,
+    SC_BYTES,
+    TIME_TAKEN,
+    TIME_TO_FIRST_BYTE,
+    X_EDGE_LOCATION,
+    EDGE_ID,
+    X_EDGE_RESULT_TYPE,
+    X_EDGE_DETAILED_RESULT_TYPE,
+    CACHE_KEY,
+    PEER;
 
     final String key = name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
   }
@@ -58,8 +76,10 @@ final class AccessLine {
 
   private final boolean json;
   private final Field[] fields;
+
   /** Per field: {@code {"name":} for the first, {@code ,"name":} for the others. */
   private final byte[][] names;
+
   private final byte[] edgeIdJson;
   private final byte[] regionJson;
 
@@ -126,8 +146,11 @@ final class AccessLine {
         case CS_URI_QUERY -> b.json(req.query());
         case CS_PROTOCOL -> b.raw(req.isSSL() ? HTTPS : HTTP);
         case CS_PROTOCOL_VERSION -> b.raw(version(req.version()));
-        case SSL_PROTOCOL -> b.json(req.isSSL() && req.connection().sslSession() != null
-            ? req.connection().sslSession().getProtocol() : null);
+        case SSL_PROTOCOL ->
+            b.json(
+                req.isSSL() && req.connection().sslSession() != null
+                    ? req.connection().sslSession().getProtocol()
+                    : null);
         case CS_RANGE -> b.json(req.headers().get(HttpHeaderNames.RANGE));
         case CS_USER_AGENT -> b.json(req.headers().get(HttpHeaderNames.USER_AGENT));
         case SC_STATUS -> {
@@ -153,7 +176,10 @@ final class AccessLine {
             xCache = out.headers().get(ProxyHeaders.X_CACHE);
             xCacheRead = true;
           }
-          b.json(f == Field.PEER ? peer(xCache) : f == Field.X_EDGE_RESULT_TYPE ? result(xCache, out) : detailed(xCache, out));
+          b.json(
+              f == Field.PEER
+                  ? peer(xCache)
+                  : f == Field.X_EDGE_RESULT_TYPE ? result(xCache, out) : detailed(xCache, out));
         }
         case CACHE_KEY -> {
           if (e.key == null) {
@@ -172,12 +198,25 @@ final class AccessLine {
     HttpServerRequest req = e.req;
     HttpServerResponse out = req.response();
     String cache = out.headers().get(ProxyHeaders.X_CACHE);
-    return Instant.ofEpochMilli(e.startMillis) + " " + (req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress())
-        + " \"" + LogText.escape(req.method().name()) + " " + LogText.escape(req.uri()) + " "
-        + (req.version() == null ? "-" : req.version().alpnName().toUpperCase()) + "\" "
-        + (out.ended() ? Integer.toString(out.getStatusCode()) : "-") + " " + bytes + " host="
-        + LogText.escape(Distributions.requestHost(req)) + " cache=" + (cache == null ? "-" : LogText.escape(cache.replace(' ', '_')))
-        + " ms=" + (endNanos - e.startNanos) / 1_000_000;
+    return Instant.ofEpochMilli(e.startMillis)
+        + " "
+        + (req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress())
+        + " \""
+        + LogText.escape(req.method().name())
+        + " "
+        + LogText.escape(req.uri())
+        + " "
+        + (req.version() == null ? "-" : req.version().alpnName().toUpperCase())
+        + "\" "
+        + (out.ended() ? Integer.toString(out.getStatusCode()) : "-")
+        + " "
+        + bytes
+        + " host="
+        + LogText.escape(Distributions.requestHost(req))
+        + " cache="
+        + (cache == null ? "-" : LogText.escape(cache.replace(' ', '_')))
+        + " ms="
+        + (endNanos - e.startNanos) / 1_000_000;
   }
 
   private static byte[] version(HttpVersion v) {

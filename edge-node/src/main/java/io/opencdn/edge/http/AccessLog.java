@@ -11,10 +11,9 @@ import java.time.Clock;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The access log: one line per sampled client request, formatted on the event loop into bytes
- * when the response ends (or the connection closes first) and handed to an
- * {@link AsyncLineWriter}, which writes it on a thread of its own (a full queue drops lines and
- * counts them; nothing waits).
+ * The access log: one line per sampled client request, formatted on the event loop into bytes when
+ * the response ends (or the connection closes first) and handed to an {@link AsyncLineWriter},
+ * which writes it on a thread of its own (a full queue drops lines and counts them; nothing waits).
  * The format and the fields are {@link AccessLine}'s. Every request, sampled or not, has its body
  * bytes counted ({@code cdn_response_bytes_total}).
  */
@@ -34,7 +33,12 @@ public final class AccessLog {
    * @param region the {@code x-edge-location} field
    * @param clock the clock of the {@code timestamp} field
    */
-  public AccessLog(AsyncLineWriter writer, AccessLogConfig config, String edgeId, String region, Clock clock,
+  public AccessLog(
+      AsyncLineWriter writer,
+      AccessLogConfig config,
+      String edgeId,
+      String region,
+      Clock clock,
       EdgeMetrics metrics) {
     this.writer = writer;
     this.format = new AccessLine(config, edgeId, region);
@@ -44,11 +48,14 @@ public final class AccessLog {
   }
 
   /**
-   * Arranges the line and the byte count of {@code req}; the returned entry takes what later
-   * stages learn (the cache key).
+   * Arranges the line and the byte count of {@code req}; the returned entry takes what later stages
+   * learn (the cache key).
    */
   Entry watch(HttpServerRequest req) {
-    boolean sampled = writer != null && (sampleRate >= 1 || sampleRate > 0 && ThreadLocalRandom.current().nextDouble() < sampleRate);
+    boolean sampled =
+        writer != null
+            && (sampleRate >= 1
+                || sampleRate > 0 && ThreadLocalRandom.current().nextDouble() < sampleRate);
     Entry line = new Entry(req, sampled, sampled ? clock.millis() : 0, System.nanoTime());
     // bodyEndHandler and the response's closeHandler: endHandler and the connection's
     // closeHandler belong to the load meter of the cluster package

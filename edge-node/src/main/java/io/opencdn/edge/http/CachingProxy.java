@@ -29,8 +29,8 @@ import java.time.Clock;
  *
  * <p>{@code Vary} (RFC 9111 4.1): several variants per URL ({@link Variants}). Fills are collapsed
  * per variant once the URL's {@code Vary} is known; before (the first fill), a waiter whose
- * selecting headers differ from the leader's does not take the leader's response but looks up
- * again (once), which finds the new variant index and fills its own variant.
+ * selecting headers differ from the leader's does not take the leader's response but looks up again
+ * (once), which finds the new variant index and fills its own variant.
  */
 final class CachingProxy {
 
@@ -44,8 +44,16 @@ final class CachingProxy {
   private final Clock clock;
   private final PassProxy pass;
 
-  CachingProxy(ResponseCache cache, SingleFlight<CacheKey, FillOutcome> flights, ServePolicy policy, FillLeader leader,
-      Responder responder, ProxyHeaders headers, EdgeMetrics metrics, Clock clock, PassProxy pass) {
+  CachingProxy(
+      ResponseCache cache,
+      SingleFlight<CacheKey, FillOutcome> flights,
+      ServePolicy policy,
+      FillLeader leader,
+      Responder responder,
+      ProxyHeaders headers,
+      EdgeMetrics metrics,
+      Clock clock,
+      PassProxy pass) {
     this.cache = cache;
     this.flights = flights;
     this.policy = policy;
@@ -63,8 +71,8 @@ final class CachingProxy {
 
   /**
    * Looks up the variant the request selects ({@link Variants#lookup}); the fill, if any, is
-   * collapsed on the key it found (the secondary key when the URL's {@code Vary} is known, else
-   * the primary key). {@code retried}: this request already waited for a fill of another variant.
+   * collapsed on the key it found (the secondary key when the URL's {@code Vary} is known, else the
+   * primary key). {@code retried}: this request already waited for a fill of another variant.
    */
   private void handle(HttpServerRequest req, Distribution d, CacheKey primary, boolean retried) {
     Future<Variants.Lookup> lookup = Variants.lookup(cache, primary, req.headers());
@@ -76,7 +84,11 @@ final class CachingProxy {
     }
   }
 
-  private void onLookup(HttpServerRequest req, Distribution d, CacheKey primary, boolean retried,
+  private void onLookup(
+      HttpServerRequest req,
+      Distribution d,
+      CacheKey primary,
+      boolean retried,
       AsyncResult<Variants.Lookup> ar) {
     CacheKey key = ar.succeeded() ? ar.result().key() : primary;
     CachedResponse stored = ar.succeeded() ? ar.result().response() : null;
@@ -110,43 +122,72 @@ final class CachingProxy {
   }
 
   /** Starts one refresh of a stale entry unless a fill for the key is already running. */
-  private void refreshInBackground(HttpServerRequest req, Distribution d, CacheKey key, CachedResponse stored) {
+  private void refreshInBackground(
+      HttpServerRequest req, Distribution d, CacheKey key, CachedResponse stored) {
     SingleFlight.Flight<CacheKey, FillOutcome> flight = flights.join(key);
     if (flight.leader()) {
       metrics.backgroundRefreshes.increment();
-      leader.lead(null, d, fillRequest(req, d, key), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), key, stored,
+      leader.lead(
+          null,
+          d,
+          fillRequest(req, d, key),
+          MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
+          key,
+          stored,
           flight);
     }
   }
 
-  private void fill(HttpServerRequest req, Distribution d, CacheKey key, CachedResponse stored, boolean retried) {
+  private void fill(
+      HttpServerRequest req, Distribution d, CacheKey key, CachedResponse stored, boolean retried) {
     SingleFlight.Flight<CacheKey, FillOutcome> flight = flights.join(key);
     if (flight.leader()) {
       leader.lead(req, d, fillRequest(req, d, key), req.headers(), key, stored, flight);
       return;
     }
     metrics.collapsed.increment();
-    flight.result().onSuccess(outcome -> {
-      if (outcome instanceof FillOutcome.Shared s && s.response().matchesVary(req.headers())) {
-        responder.stored(req, s.response(), s.response().currentAgeSeconds(clock.millis()), s.cacheStatus());
-      } else if (outcome instanceof FillOutcome.Shared && !retried) {
-        // the leader's response varies on headers this request has other values of (its Vary was
-        // not known when the fill began): look up again, now finding the URL's variant index
-        handle(req, d, key.primary(), true);
-      } else if (outcome instanceof FillOutcome.Failed f) {
-        responder.error(req, f.error());
-      } else {
-        pass.forward(req, d, key.target());
-      }
-    });
+    flight
+        .result()
+        .onSuccess(
+            outcome -> {
+              if (outcome instanceof FillOutcome.Shared s
+                  && s.response().matchesVary(req.headers())) {
+                responder.stored(
+                    req,
+                    s.response(),
+                    s.response().currentAgeSeconds(clock.millis()),
+                    s.cacheStatus());
+              } else if (outcome instanceof FillOutcome.Shared && !retried) {
+                // the leader's response varies on headers this request has other values of (its
+                // Vary was
+                // not known when the fill began): look up again, now finding the URL's variant
+                // index
+                handle(req, d, key.primary(), true);
+              } else if (outcome instanceof FillOutcome.Failed f) {
+                responder.error(req, f.error());
+              } else {
+                pass.forward(req, d, key.target());
+              }
+            });
   }
 
   /** The fill of {@code key}: its (normalised) target, and Host = the key's host. */
   private OriginRequest fillRequest(HttpServerRequest req, Distribution d, CacheKey key) {
     if (d.route() != null) {
-      return OriginRequests.of(d, HttpMethod.GET, headers.toOriginForFill(req, d), null, key.host(), policy::originFailing);
+      return OriginRequests.of(
+          d,
+          HttpMethod.GET,
+          headers.toOriginForFill(req, d),
+          null,
+          key.host(),
+          policy::originFailing);
     }
-    return new OriginRequest(d.origin(), HttpMethod.GET, key.target(), ProxyHeaders.authority(key.host(), d),
-        headers.toOriginForFill(req, d), null);
+    return new OriginRequest(
+        d.origin(),
+        HttpMethod.GET,
+        key.target(),
+        ProxyHeaders.authority(key.host(), d),
+        headers.toOriginForFill(req, d),
+        null);
   }
 }

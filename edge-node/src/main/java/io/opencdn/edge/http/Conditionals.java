@@ -7,30 +7,37 @@ import io.vertx.core.MultiMap;
 import java.util.Set;
 
 /**
- * Client conditional requests answered from a stored response (RFC 9110 section 13.2):
- * {@code If-Match} (strong comparison), else {@code If-Unmodified-Since}, that fails makes a GET
- * or HEAD a {@code 412}; then {@code If-None-Match} (weak comparison) takes precedence over
- * {@code If-Modified-Since};
- * either one that says "not modified" makes a GET or HEAD a {@code 304}. Only stored 2xx
- * responses are subject to preconditions. {@code If-Range} (section 13.1.5) decides whether a
- * Range applies.
+ * Client conditional requests answered from a stored response (RFC 9110 section 13.2): {@code
+ * If-Match} (strong comparison), else {@code If-Unmodified-Since}, that fails makes a GET or HEAD a
+ * {@code 412}; then {@code If-None-Match} (weak comparison) takes precedence over {@code
+ * If-Modified-Since}; either one that says "not modified" makes a GET or HEAD a {@code 304}. Only
+ * stored 2xx responses are subject to preconditions. {@code If-Range} (section 13.1.5) decides
+ * whether a Range applies.
  */
 final class Conditionals {
 
   /** Header fields a 304 carries (RFC 9110 section 15.4.5). */
-  static final Set<String> NOT_MODIFIED_FIELDS = Set.of("cache-control", "content-location", "date", "etag",
-      "expires", "vary", "last-modified", "cdn-cache-control");
+  static final Set<String> NOT_MODIFIED_FIELDS =
+      Set.of(
+          "cache-control",
+          "content-location",
+          "date",
+          "etag",
+          "expires",
+          "vary",
+          "last-modified",
+          "cdn-cache-control");
 
   private Conditionals() {}
 
   /**
-   * True when a precondition of the request fails against the stored response: answer 412
-   * (RFC 9110 13.2.2 steps 1 and 2, evaluated before {@link #notModified}). {@code If-Match}
-   * (13.1.1) fails when none of its entity tags matches the stored {@code ETag} by strong
-   * comparison ({@code *} matches any stored representation); without {@code If-Match},
-   * {@code If-Unmodified-Since} (13.1.4) fails when the stored {@code Last-Modified} is later than
-   * its date (an invalid date, or no stored {@code Last-Modified}, is ignored). Only stored 2xx
-   * responses are subject to preconditions (13.2.1).
+   * True when a precondition of the request fails against the stored response: answer 412 (RFC 9110
+   * 13.2.2 steps 1 and 2, evaluated before {@link #notModified}). {@code If-Match} (13.1.1) fails
+   * when none of its entity tags matches the stored {@code ETag} by strong comparison ({@code *}
+   * matches any stored representation); without {@code If-Match}, {@code If-Unmodified-Since}
+   * (13.1.4) fails when the stored {@code Last-Modified} is later than its date (an invalid date,
+   * or no stored {@code Last-Modified}, is ignored). Only stored 2xx responses are subject to
+   * preconditions (13.2.1).
    */
   static boolean preconditionFailed(MultiMap request, CachedResponse stored) {
     if (stored.status() < 200 || stored.status() > 299) {
@@ -78,9 +85,9 @@ final class Conditionals {
   }
 
   /**
-   * True when a Range request may be answered partially: no {@code If-Range}, or one that
-   * matches the stored representation (strong comparison for an entity tag, an exact
-   * {@code Last-Modified} for a date).
+   * True when a Range request may be answered partially: no {@code If-Range}, or one that matches
+   * the stored representation (strong comparison for an entity tag, an exact {@code Last-Modified}
+   * for a date).
    */
   static boolean ifRangeHolds(MultiMap request, CachedResponse stored) {
     String ifRange = request.get(HttpHeaderNames.IF_RANGE);

@@ -19,17 +19,17 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Deadlines: a connection that has no request in progress is <em>waiting</em>: since it was
  * accepted, or since its last response ended. A waiting connection is closed when no complete
- * request head has arrived {@code headerTimeoutMillis} after it was accepted, or
- * {@code keepAliveTimeoutMillis} after its last response, however slowly the bytes trickle in: a
- * client sending a byte a minute (slowloris) cannot hold it longer. While a request is served,
- * Vert.x's idle timeout ({@code idleTimeoutSeconds}) applies. For HTTP/2 a connection is waiting
- * while none of its streams has a request in progress.
+ * request head has arrived {@code headerTimeoutMillis} after it was accepted, or {@code
+ * keepAliveTimeoutMillis} after its last response, however slowly the bytes trickle in: a client
+ * sending a byte a minute (slowloris) cannot hold it longer. While a request is served, Vert.x's
+ * idle timeout ({@code idleTimeoutSeconds}) applies. For HTTP/2 a connection is waiting while none
+ * of its streams has a request in progress.
  *
  * <p>Cost on the request path: a hash lookup of the connection and two field writes; no clock is
- * read and nothing is allocated beyond the response's end handler (which also counts its bytes
- * for the {@link LoadMeter}). A periodic sweep (every quarter of the shorter timeout, at most every
- * second) stamps the connections that began waiting and closes, on their own event loop, those
- * past their deadline.
+ * read and nothing is allocated beyond the response's end handler (which also counts its bytes for
+ * the {@link LoadMeter}). A periodic sweep (every quarter of the shorter timeout, at most every
+ * second) stamps the connections that began waiting and closes, on their own event loop, those past
+ * their deadline.
  */
 public final class ConnectionGuard {
 
@@ -47,6 +47,7 @@ public final class ConnectionGuard {
   private final LongAdder refused = new LongAdder();
   private final LongAdder timedOut = new LongAdder();
   private long timer = -1;
+
   /** Origin of {@link #now()}, so that it is always positive (0 and -1 are markers). */
   private final long base = System.nanoTime();
 
@@ -55,10 +56,13 @@ public final class ConnectionGuard {
     final HttpConnection connection;
     final Context context;
     final String address;
+
     /** Requests in progress; written on the connection's event loop only. */
     volatile int inFlight;
+
     /** Whether a request arrived yet (then the keep-alive deadline applies). */
     volatile boolean served;
+
     /** Millis since the connection began waiting, {@link #BUSY} or {@link #UNSTAMPED}. */
     volatile long waitingSince;
 
@@ -78,7 +82,11 @@ public final class ConnectionGuard {
 
   /** Starts the periodic sweep of deadlines. */
   public void start() {
-    long tick = Math.max(25, Math.min(1000, Math.min(limits.headerTimeoutMillis(), limits.keepAliveTimeoutMillis()) / 4));
+    long tick =
+        Math.max(
+            25,
+            Math.min(
+                1000, Math.min(limits.headerTimeoutMillis(), limits.keepAliveTimeoutMillis()) / 4));
     timer = vertx.setPeriodic(tick, id -> sweep());
   }
 
@@ -94,7 +102,10 @@ public final class ConnectionGuard {
     return this::onConnection;
   }
 
-  /** Wraps a listener's request handler: a request in progress keeps its connection from its deadline. */
+  /**
+   * Wraps a listener's request handler: a request in progress keeps its connection from its
+   * deadline.
+   */
   public Handler<HttpServerRequest> requests(Handler<HttpServerRequest> next) {
     return req -> {
       Conn c = conns.get(req.connection());
@@ -119,8 +130,10 @@ public final class ConnectionGuard {
   }
 
   private void onConnection(HttpConnection conn) {
-    String address = conn.remoteAddress() == null || conn.remoteAddress().hostAddress() == null ? ""
-        : conn.remoteAddress().hostAddress();
+    String address =
+        conn.remoteAddress() == null || conn.remoteAddress().hostAddress() == null
+            ? ""
+            : conn.remoteAddress().hostAddress();
     if (open.incrementAndGet() > limits.maxConnections()) {
       open.decrementAndGet();
       refuse(conn);
@@ -135,12 +148,13 @@ public final class ConnectionGuard {
     Conn c = new Conn(conn, Vertx.currentContext(), address, now());
     conns.put(conn, c);
     load.opened();
-    conn.closeHandler(v -> {
-      if (conns.remove(conn) != null) {
-        release(address);
-        load.closed();
-      }
-    });
+    conn.closeHandler(
+        v -> {
+          if (conns.remove(conn) != null) {
+            release(address);
+            load.closed();
+          }
+        });
   }
 
   private void release(String address) {
@@ -167,13 +181,17 @@ public final class ConnectionGuard {
       }
       if (now - since > deadline(c)) {
         // decided again on the connection's own event loop: a request may have just arrived
-        Runnable check = () -> {
-          long s = c.waitingSince;
-          if (s != BUSY && s != UNSTAMPED && now() - s > deadline(c) && conns.containsKey(c.connection)) {
-            timedOut.increment();
-            c.connection.close();
-          }
-        };
+        Runnable check =
+            () -> {
+              long s = c.waitingSince;
+              if (s != BUSY
+                  && s != UNSTAMPED
+                  && now() - s > deadline(c)
+                  && conns.containsKey(c.connection)) {
+                timedOut.increment();
+                c.connection.close();
+              }
+            };
         if (c.context != null) {
           c.context.runOnContext(v -> check.run());
         } else {

@@ -6,10 +6,10 @@ import io.opencdn.edge.fill.Origin;
  * A site served by the edge for one request.
  *
  * @param host lower-case host name, or {@code *} for any Host
- * @param origin the origin that fills this site's cache (with a {@code route}: the first origin
- *     of the matched behavior's target)
- * @param trustForwardedHeaders the client's forwarding fields go on to the origin
- *     ({@link io.opencdn.edge.config.DistributionConfig#trustForwardedHeaders})
+ * @param origin the origin that fills this site's cache (with a {@code route}: the first origin of
+ *     the matched behavior's target)
+ * @param trustForwardedHeaders the client's forwarding fields go on to the origin ({@link
+ *     io.opencdn.edge.config.DistributionConfig#trustForwardedHeaders})
  * @param route what the request matched in {@code distributions.yaml}; null for a distribution of
  *     the edge's own file (or {@code --origin}): the whole request goes to {@code origin} and is
  *     cached as the origin says (RFC 9111)

@@ -28,8 +28,11 @@ public final class Distributions {
   public Distributions(List<DistributionConfig> configs) {
     Distribution wildcard = null;
     for (DistributionConfig c : configs) {
-      Distribution d = new Distribution(c.host().toLowerCase(Locale.ROOT), Origin.of(c.originUri()),
-          c.trustForwardedHeaders());
+      Distribution d =
+          new Distribution(
+              c.host().toLowerCase(Locale.ROOT),
+              Origin.of(c.originUri()),
+              c.trustForwardedHeaders());
       if (c.host().equals(DistributionConfig.ANY_HOST)) {
         wildcard = d;
       } else {
@@ -48,7 +51,9 @@ public final class Distributions {
       dist.origins().forEach(o -> resolved.put(o.id(), Origin.of(o.uri())));
       origins.put(dist.id(), Map.copyOf(resolved));
       for (String h : dist.hosts()) {
-        Distribution d = new Distribution(h, resolved.get(dist.origins().get(0).id()), dist.trustForwardedHeaders());
+        Distribution d =
+            new Distribution(
+                h, resolved.get(dist.origins().get(0).id()), dist.trustForwardedHeaders());
         if (h.equals(DistributionConfig.ANY_HOST)) {
           wildcard = d;
         } else {
@@ -75,10 +80,10 @@ public final class Distributions {
   }
 
   /**
-   * The distribution {@code d} (from {@link #forName}) for a request with the normalised
-   * {@code target}: itself without a document, else a new {@link Distribution} carrying the
-   * {@link Route} of the first behavior matching the target's path, its origin the first of the
-   * behavior's target.
+   * The distribution {@code d} (from {@link #forName}) for a request with the normalised {@code
+   * target}: itself without a document, else a new {@link Distribution} carrying the {@link Route}
+   * of the first behavior matching the target's path, its origin the first of the behavior's
+   * target.
    */
   Distribution route(Distribution d, String target) {
     if (document == null) {
@@ -89,7 +94,11 @@ public final class Distributions {
     Behavior b = dist.behaviorFor(q < 0 ? target : target.substring(0, q));
     Map<String, Origin> resolved = origins.get(dist.id());
     Route route = new Route(dist, b, target, resolved, document.hash());
-    return new Distribution(d.host(), resolved.get(route.failoverOrder().get(0).id()), d.trustForwardedHeaders(), route);
+    return new Distribution(
+        d.host(),
+        resolved.get(route.failoverOrder().get(0).id()),
+        d.trustForwardedHeaders(),
+        route);
   }
 
   /**
@@ -102,14 +111,18 @@ public final class Distributions {
   }
 
   /**
-   * {@code hostName(requestHost(req))} without building the {@code host:port} text in the
-   * common case (an authority whose host has no colon or bracket).
+   * {@code hostName(requestHost(req))} without building the {@code host:port} text in the common
+   * case (an authority whose host has no colon or bracket).
    */
   static String requestHostName(io.vertx.core.http.HttpServerRequest req) {
     io.vertx.core.net.HostAndPort a = req.authority();
     if (a != null) {
       String h = a.host();
-      if (h != null && !h.isEmpty() && h.indexOf(':') < 0 && h.charAt(0) != '[' && h.equals(h.trim())) {
+      if (h != null
+          && !h.isEmpty()
+          && h.indexOf(':') < 0
+          && h.charAt(0) != '['
+          && h.equals(h.trim())) {
         if (h.endsWith(".")) {
           h = h.substring(0, h.length() - 1);
         }
@@ -139,8 +152,8 @@ public final class Distributions {
   }
 
   /**
-   * The host the client asked for: the HTTP/1.1 {@code Host} header or the HTTP/2
-   * {@code :authority} (RFC 9113 8.3.1), as {@code host[:port]}; null when absent.
+   * The host the client asked for: the HTTP/1.1 {@code Host} header or the HTTP/2 {@code
+   * :authority} (RFC 9113 8.3.1), as {@code host[:port]}; null when absent.
    */
   public static String requestHost(io.vertx.core.http.HttpServerRequest req) {
     io.vertx.core.net.HostAndPort a = req.authority();

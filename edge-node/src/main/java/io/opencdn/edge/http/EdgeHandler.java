@@ -20,11 +20,12 @@ import java.time.Clock;
 
 /**
  * Entry of the request flow: {@code /_cdn/*} goes to the {@link AdminEndpoints} (with an admin
- * listener of its own, only health and the peer endpoint here: {@link #onContentListener}); every other request
- * is matched to a {@link Distribution} by Host (none: 421 Misdirected Request, RFC 9110 15.5.20,
- * never proxied), then the target is reduced to normalised origin-form ({@link RequestTarget}; 400
- * when it cannot be), then GET and HEAD go through the cache and other methods are relayed. With
- * live streaming on, live HLS paths are answered first, whatever the Host ({@link LiveServer}).
+ * listener of its own, only health and the peer endpoint here: {@link #onContentListener}); every
+ * other request is matched to a {@link Distribution} by Host (none: 421 Misdirected Request, RFC
+ * 9110 15.5.20, never proxied), then the target is reduced to normalised origin-form ({@link
+ * RequestTarget}; 400 when it cannot be), then GET and HEAD go through the cache and other methods
+ * are relayed. With live streaming on, live HLS paths are answered first, whatever the Host ({@link
+ * LiveServer}).
  */
 public final class EdgeHandler implements Handler<HttpServerRequest> {
 
@@ -50,22 +51,35 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
    * @param distributions sites served
    * @param admin the {@code /_cdn/*} endpoints
    * @param adminElsewhere whether they have a listener of their own: then these listeners answer
-   *     404 for {@code /_cdn/*}, except {@code /_cdn/health} and the peer endpoint
-   *     ({@link #onContentListener})
+   *     404 for {@code /_cdn/*}, except {@code /_cdn/health} and the peer endpoint ({@link
+   *     #onContentListener})
    * @param tiers the cache tiers (and the disk tier of large objects, if any)
    * @param fillers where cache fills come from (in a cluster: peers, then the origin)
    * @param origin client for relayed (uncached) requests
    * @param clock clock of the age and freshness calculations
-   * @param policy the serve decision (stale windows, whether the cluster considers an origin failing)
+   * @param policy the serve decision (stale windows, whether the cluster considers an origin
+   *     failing)
    * @param metrics counters to update
    * @param flights the fills in progress, one per key (shared with the cluster stage)
    * @param live live streaming ({@code live} section), whose HLS paths are routed before the
    *     distributions; null when off
    * @param accessLog the access log of client requests
    */
-  public EdgeHandler(String edgeId, String region, Distributions distributions, AdminEndpoints admin,
-      boolean adminElsewhere, CacheTiers tiers, Filler fillers, OriginClient origin, Clock clock, ServePolicy policy,
-      EdgeMetrics metrics, SingleFlight<CacheKey, FillOutcome> flights, LiveServer live, AccessLog accessLog) {
+  public EdgeHandler(
+      String edgeId,
+      String region,
+      Distributions distributions,
+      AdminEndpoints admin,
+      boolean adminElsewhere,
+      CacheTiers tiers,
+      Filler fillers,
+      OriginClient origin,
+      Clock clock,
+      ServePolicy policy,
+      EdgeMetrics metrics,
+      SingleFlight<CacheKey, FillOutcome> flights,
+      LiveServer live,
+      AccessLog accessLog) {
     ResponseCache cache = tiers.cache();
     this.distributions = distributions;
     this.metrics = metrics;
@@ -73,8 +87,10 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     this.responder = new Responder(edgeId, headers, metrics);
     this.pass = new PassProxy(cache, origin, responder, headers, metrics, policy::originFailing);
     FillStore store = new FillStore(cache, tiers.largeObjects(), policy.settings(), metrics);
-    FillLeader leader = new FillLeader(fillers, store, policy, responder, headers, metrics, clock, pass);
-    this.caching = new CachingProxy(cache, flights, policy, leader, responder, headers, metrics, clock, pass);
+    FillLeader leader =
+        new FillLeader(fillers, store, policy, responder, headers, metrics, clock, pass);
+    this.caching =
+        new CachingProxy(cache, flights, policy, leader, responder, headers, metrics, clock, pass);
     this.admin = admin;
     this.adminElsewhere = adminElsewhere;
     this.accessLog = accessLog;
@@ -94,9 +110,13 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     return distributions;
   }
 
-  /** Whether {@code path} is served on the content listeners when the admin endpoints have their own. */
+  /**
+   * Whether {@code path} is served on the content listeners when the admin endpoints have their
+   * own.
+   */
   public static boolean onContentListener(String path) {
-    return path.equals(AdminEndpoints.PREFIX + "health") || path.startsWith(AdminEndpoints.PREFIX + "peer/");
+    return path.equals(AdminEndpoints.PREFIX + "health")
+        || path.startsWith(AdminEndpoints.PREFIX + "peer/");
   }
 
   private static String joined(HttpServerRequest req, String name) {
@@ -145,13 +165,17 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     }
     String target = RequestTarget.of(req, hostName);
     if (target == null) {
-      responder.plain(req, 400, "400 Bad Request: invalid request target, or an absolute URI for another host than Host");
+      responder.plain(
+          req,
+          400,
+          "400 Bad Request: invalid request target, or an absolute URI for another host than Host");
       return;
     }
     d = version.route(d, target);
     Route route = d.route();
     if (route != null && !route.behavior().allowedMethods().contains(method.name())) {
-      responder.plain(req, 403, "403 Forbidden: " + method.name() + " is not allowed for this path");
+      responder.plain(
+          req, 403, "403 Forbidden: " + method.name() + " is not allowed for this path");
       return;
     }
     if (route != null && route.uncached()) {
@@ -160,9 +184,16 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
       }
       pass.forward(req, d, target);
     } else if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
-      CacheKey key = new CacheKey(hostName == null ? "" : hostName, route == null ? target
-          : io.opencdn.common.distribution.CacheKeyParts.target(route.behavior().cachePolicy(), route.path(),
-              route.query(), n -> joined(req, n)));
+      CacheKey key =
+          new CacheKey(
+              hostName == null ? "" : hostName,
+              route == null
+                  ? target
+                  : io.opencdn.common.distribution.CacheKeyParts.target(
+                      route.behavior().cachePolicy(),
+                      route.path(),
+                      route.query(),
+                      n -> joined(req, n)));
       logged.key(key);
       caching.handle(req, d, key);
     } else {
@@ -172,17 +203,20 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
   }
 
   /**
-   * A live HLS request ({@code live.hls.pathPrefix}, e.g. {@code /live/<stream>/index.m3u8}): answered
-   * from memory when the stream is published here; when another edge holds it, GET and HEAD fill
-   * this edge's cache from that edge's HTTP listener like from an origin (the playlist lives a
-   * second or so, segments are immutable: their {@code Cache-Control}), so HLS players anywhere cost
-   * one fetch per object per edge; a request that already passed an edge is never passed on (no loop).
+   * A live HLS request ({@code live.hls.pathPrefix}, e.g. {@code /live/<stream>/index.m3u8}):
+   * answered from memory when the stream is published here; when another edge holds it, GET and
+   * HEAD fill this edge's cache from that edge's HTTP listener like from an origin (the playlist
+   * lives a second or so, segments are immutable: their {@code Cache-Control}), so HLS players
+   * anywhere cost one fetch per object per edge; a request that already passed an edge is never
+   * passed on (no loop).
    */
   private void live(HttpServerRequest req) {
     boolean fromEdge = req.headers().getAll("Via").stream().anyMatch(v -> v.contains("(opencdn)"));
     LiveServer.HlsRoute route = live.routeHls(req.path(), fromEdge);
-    if (route.kind() == LiveServer.Kind.REMOTE && (req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD)) {
-      Distribution ingest = new Distribution(LIVE_HOST, new Origin(route.host(), route.port(), false));
+    if (route.kind() == LiveServer.Kind.REMOTE
+        && (req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD)) {
+      Distribution ingest =
+          new Distribution(LIVE_HOST, new Origin(route.host(), route.port(), false));
       caching.handle(req, ingest, new CacheKey(LIVE_HOST, req.path()));
     } else if (route.kind() == LiveServer.Kind.MISSING) {
       LiveServer.missing(req);

@@ -13,13 +13,14 @@ import io.vertx.core.http.HttpServerRequest;
 /**
  * More instances of the edge's HTTP listener on the same address, one per event loop: a Vert.x
  * server created outside a verticle runs on a single event loop, so on its own it would use one
- * core. Vert.x shares the bound socket between the instances and spreads connections over them.
- * The handlers are shared and thread-safe.
+ * core. Vert.x shares the bound socket between the instances and spreads connections over them. The
+ * handlers are shared and thread-safe.
  */
 public final class Listeners {
 
   /** Listener instances by default: one per available processor. */
-  public static final int DEFAULT_INSTANCES = Math.max(1, Runtime.getRuntime().availableProcessors());
+  public static final int DEFAULT_INSTANCES =
+      Math.max(1, Runtime.getRuntime().availableProcessors());
 
   /** {@link #options(ConnectionsConfig)} with the default limits. */
   public static HttpServerOptions options() {
@@ -31,43 +32,53 @@ public final class Listeners {
    * timeout, the TLS handshake timeout and the HTTP/2 limits of {@code limits} (SETTINGS
    * MAX_CONCURRENT_STREAMS, and the RST_STREAM flood bound of the rapid reset attack); HTTP/2
    * header blocks stay within Netty's default header list size (8 KiB): a longer block, however
-   * many CONTINUATION frames carry it, closes the connection. The other bounds are
-   * {@link ConnectionGuard}'s.
+   * many CONTINUATION frames carry it, closes the connection. The other bounds are {@link
+   * ConnectionGuard}'s.
    */
   public static HttpServerOptions options(ConnectionsConfig limits) {
-    HttpServerOptions o = new HttpServerOptions().setMaxHeaderSize(65536).setIdleTimeout(limits.idleTimeoutSeconds())
-        .setHttp2ClearTextEnabled(false)
-        .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
-        .setSslHandshakeTimeout(limits.headerTimeoutMillis()).setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
-        .setHttp2RstFloodMaxRstFramePerWindow(limits.http2ResetsPerWindow())
-        .setHttp2RstFloodWindowDuration(limits.http2ResetWindowSeconds())
-        .setHttp2RstFloodWindowDurationTimeUnit(java.util.concurrent.TimeUnit.SECONDS);
+    HttpServerOptions o =
+        new HttpServerOptions()
+            .setMaxHeaderSize(65536)
+            .setIdleTimeout(limits.idleTimeoutSeconds())
+            .setHttp2ClearTextEnabled(false)
+            .setPerMessageWebSocketCompressionSupported(false)
+            .setPerFrameWebSocketCompressionSupported(false)
+            .setSslHandshakeTimeout(limits.headerTimeoutMillis())
+            .setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+            .setHttp2RstFloodMaxRstFramePerWindow(limits.http2ResetsPerWindow())
+            .setHttp2RstFloodWindowDuration(limits.http2ResetWindowSeconds())
+            .setHttp2RstFloodWindowDurationTimeUnit(java.util.concurrent.TimeUnit.SECONDS);
     o.getInitialSettings().setMaxConcurrentStreams(limits.http2MaxConcurrentStreams());
     return o;
   }
 
   /**
    * {@link #options()} for HTTPS: TLS with SNI (the certificate whose names match the client's
-   * server name, else the first), certificates and keys from PEM files, and ALPN offering h2
-   * and http/1.1 when {@code http2}.
+   * server name, else the first), certificates and keys from PEM files, and ALPN offering h2 and
+   * http/1.1 when {@code http2}.
    *
    * @param certAndKeyPaths pairs of PEM certificate chain path and PEM private key path
    */
-  public static HttpServerOptions tlsOptions(java.util.List<java.util.Map.Entry<String, String>> certAndKeyPaths,
-      boolean http2) {
+  public static HttpServerOptions tlsOptions(
+      java.util.List<java.util.Map.Entry<String, String>> certAndKeyPaths, boolean http2) {
     return tlsOptions(certAndKeyPaths, http2, ConnectionsConfig.DEFAULTS);
   }
 
   /** {@link #tlsOptions(java.util.List, boolean)} with the given connection limits. */
-  public static HttpServerOptions tlsOptions(java.util.List<java.util.Map.Entry<String, String>> certAndKeyPaths,
-      boolean http2, ConnectionsConfig limits) {
+  public static HttpServerOptions tlsOptions(
+      java.util.List<java.util.Map.Entry<String, String>> certAndKeyPaths,
+      boolean http2,
+      ConnectionsConfig limits) {
     io.vertx.core.net.PemKeyCertOptions pem = new io.vertx.core.net.PemKeyCertOptions();
     for (var e : certAndKeyPaths) {
       pem.addCertPath(e.getKey()).addKeyPath(e.getValue());
     }
-    HttpServerOptions o = options(limits).setSsl(true).setSni(true).setKeyCertOptions(pem).setUseAlpn(http2);
+    HttpServerOptions o =
+        options(limits).setSsl(true).setSni(true).setKeyCertOptions(pem).setUseAlpn(http2);
     if (http2) {
-      o.setAlpnVersions(java.util.List.of(io.vertx.core.http.HttpVersion.HTTP_2, io.vertx.core.http.HttpVersion.HTTP_1_1));
+      o.setAlpnVersions(
+          java.util.List.of(
+              io.vertx.core.http.HttpVersion.HTTP_2, io.vertx.core.http.HttpVersion.HTTP_1_1));
     }
     return o;
   }
@@ -75,19 +86,33 @@ public final class Listeners {
   private Listeners() {}
 
   /**
-   * Deploys {@code instances} more listeners on {@code host:port} (already bound by the first
-   * one; the same requested port, so that port 0 shares the first one's socket too); yields the deployment id to undeploy at stop, or null when {@code instances} is 0.
+   * Deploys {@code instances} more listeners on {@code host:port} (already bound by the first one;
+   * the same requested port, so that port 0 shares the first one's socket too); yields the
+   * deployment id to undeploy at stop, or null when {@code instances} is 0.
    */
-  public static Future<String> more(Vertx vertx, HttpServerOptions options, int instances,
-      Handler<HttpConnection> connections, Handler<HttpServerRequest> requests, String host, int port) {
+  public static Future<String> more(
+      Vertx vertx,
+      HttpServerOptions options,
+      int instances,
+      Handler<HttpConnection> connections,
+      Handler<HttpServerRequest> requests,
+      String host,
+      int port) {
     if (instances <= 0) {
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(() -> new VerticleBase() {
-      @Override
-      public Future<?> start() {
-        return vertx.createHttpServer(options).connectionHandler(connections).requestHandler(requests).listen(port, host);
-      }
-    }, new DeploymentOptions().setInstances(instances));
+    return vertx.deployVerticle(
+        () ->
+            new VerticleBase() {
+              @Override
+              public Future<?> start() {
+                return vertx
+                    .createHttpServer(options)
+                    .connectionHandler(connections)
+                    .requestHandler(requests)
+                    .listen(port, host);
+              }
+            },
+        new DeploymentOptions().setInstances(instances));
   }
 }

@@ -24,10 +24,24 @@ import java.util.function.Predicate;
  */
 final class OriginRequests {
 
-  /** Fields the edge itself sets or normalises, conditionals, ranges and body framing: kept whatever the policies say. */
-  private static final List<String> ALWAYS = List.of("Via", "X-Forwarded-For", "Accept-Encoding",
-      "If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since", "If-Range", "Range",
-      "Content-Length", "Content-Type", "Transfer-Encoding");
+  /**
+   * Fields the edge itself sets or normalises, conditionals, ranges and body framing: kept whatever
+   * the policies say.
+   */
+  private static final List<String> ALWAYS =
+      List.of(
+          "Via",
+          "X-Forwarded-For",
+          "Accept-Encoding",
+          "If-None-Match",
+          "If-Modified-Since",
+          "If-Match",
+          "If-Unmodified-Since",
+          "If-Range",
+          "Range",
+          "Content-Length",
+          "Content-Type",
+          "Transfer-Encoding");
 
   private OriginRequests() {}
 
@@ -37,11 +51,17 @@ final class OriginRequests {
    * @param keyHost the cache key's host (the viewer's host name)
    * @param failing whether the cluster reports an origin failing
    */
-  static OriginRequest of(Distribution d, HttpMethod method, MultiMap headers, ReadStream<Buffer> body, String keyHost,
+  static OriginRequest of(
+      Distribution d,
+      HttpMethod method,
+      MultiMap headers,
+      ReadStream<Buffer> body,
+      String keyHost,
       Predicate<Origin> failing) {
     Route r = d.route();
     List<OriginSpec> order = new ArrayList<>(r.failoverOrder());
-    List<OriginSpec> healthy = order.stream().filter(o -> !failing.test(r.origins().get(o.id()))).toList();
+    List<OriginSpec> healthy =
+        order.stream().filter(o -> !failing.test(r.origins().get(o.id()))).toList();
     List<OriginSpec> sorted = new ArrayList<>(healthy);
     order.stream().filter(o -> !healthy.contains(o)).forEach(sorted::add);
     MultiMap forwarded = forwarded(r, headers);
@@ -50,20 +70,44 @@ final class OriginRequests {
       all.add(one(r, o, method, forwarded, body, keyHost));
     }
     OriginRequest first = all.get(0);
-    return new OriginRequest(first.origin(), first.method(), first.target(), first.authority(), first.headers(), body,
-        first.options(), all.subList(1, all.size()), r.distribution().failoverOn(r.behavior().target()));
+    return new OriginRequest(
+        first.origin(),
+        first.method(),
+        first.target(),
+        first.authority(),
+        first.headers(),
+        body,
+        first.options(),
+        all.subList(1, all.size()),
+        r.distribution().failoverOn(r.behavior().target()));
   }
 
-  private static OriginRequest one(Route r, OriginSpec o, HttpMethod method, MultiMap forwarded, ReadStream<Buffer> body,
+  private static OriginRequest one(
+      Route r,
+      OriginSpec o,
+      HttpMethod method,
+      MultiMap forwarded,
+      ReadStream<Buffer> body,
       String keyHost) {
     Origin origin = r.origins().get(o.id());
     MultiMap h = MultiMap.caseInsensitiveMultiMap().addAll(forwarded);
     o.headers().forEach(h::set);
-    return new OriginRequest(origin, method, r.originTarget(o), authority(r, o, origin, keyHost), h, body,
-        Route.options(o), List.of(), java.util.Set.of());
+    return new OriginRequest(
+        origin,
+        method,
+        r.originTarget(o),
+        authority(r, o, origin, keyHost),
+        h,
+        body,
+        Route.options(o),
+        List.of(),
+        java.util.Set.of());
   }
 
-  /** The Host sent to {@code o}: its override, else the viewer's when forwarded, else the origin's authority. */
+  /**
+   * The Host sent to {@code o}: its override, else the viewer's when forwarded, else the origin's
+   * authority.
+   */
   static String authority(Route r, OriginSpec o, Origin origin, String keyHost) {
     if (o.hostHeader() != null) {
       return o.hostHeader();
@@ -90,17 +134,21 @@ final class OriginRequests {
       if (n.equalsIgnoreCase("Cookie")) {
         continue;
       }
-      if (ALWAYS.stream().anyMatch(n::equalsIgnoreCase) || keyHeaders.includes(n, true) || more.includes(n, true)) {
+      if (ALWAYS.stream().anyMatch(n::equalsIgnoreCase)
+          || keyHeaders.includes(n, true)
+          || more.includes(n, true)) {
         out.add(n, e.getValue());
       }
     }
     if (keyCookies.kind() != Selection.Kind.NONE || moreCookies.kind() != Selection.Kind.NONE) {
       List<String> kept = new ArrayList<>();
-      CacheKeyParts.cookies(String.join("; ", headers.getAll("Cookie"))).forEach((n, v) -> {
-        if (keyCookies.includes(n, false) || moreCookies.includes(n, false)) {
-          kept.add(n + "=" + v);
-        }
-      });
+      CacheKeyParts.cookies(String.join("; ", headers.getAll("Cookie")))
+          .forEach(
+              (n, v) -> {
+                if (keyCookies.includes(n, false) || moreCookies.includes(n, false)) {
+                  kept.add(n + "=" + v);
+                }
+              });
       if (!kept.isEmpty()) {
         out.set("Cookie", String.join("; ", kept));
       }

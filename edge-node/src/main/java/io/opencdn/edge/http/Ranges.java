@@ -12,11 +12,11 @@ import java.util.List;
  *
  * <p>Bounded under any request: the satisfiable ranges are sorted and those that overlap or touch
  * are coalesced into one (RFC 9110 14.6 allows it regardless of their order), so a response never
- * carries a byte twice. A syntax error, a unit other than {@code bytes}, more than
- * {@link #MAX_RANGES} ranges, or ranges whose lengths add up to more than the representation
- * (e.g. {@code bytes=0-,0-,0-}: overlapping ranges, a sign of abuse) make the header ignored: the
- * full 200 is served, as section 14.2 allows and as nginx does. A multipart body is written part
- * by part as the client takes it ({@link Multipart#send}), never assembled in one buffer.
+ * carries a byte twice. A syntax error, a unit other than {@code bytes}, more than {@link
+ * #MAX_RANGES} ranges, or ranges whose lengths add up to more than the representation (e.g. {@code
+ * bytes=0-,0-,0-}: overlapping ranges, a sign of abuse) make the header ignored: the full 200 is
+ * served, as section 14.2 allows and as nginx does. A multipart body is written part by part as the
+ * client takes it ({@link Multipart#send}), never assembled in one buffer.
  */
 final class Ranges {
 
@@ -37,9 +37,9 @@ final class Ranges {
   private Ranges() {}
 
   /**
-   * Parse result: {@code null} = ignore the header (serve the full 200); empty list =
-   * unsatisfiable (416); else the satisfiable ranges in ascending order, coalesced, never
-   * overlapping nor adjacent.
+   * Parse result: {@code null} = ignore the header (serve the full 200); empty list = unsatisfiable
+   * (416); else the satisfiable ranges in ascending order, coalesced, never overlapping nor
+   * adjacent.
    */
   static List<Range> parse(String header, long length) {
     if (header == null) {
@@ -115,10 +115,10 @@ final class Ranges {
   }
 
   /**
-   * The {@code multipart/byteranges} body of several ranges of a stored body (RFC 9110 14.6):
-   * the part headers are built up front (so the length is known: the response has a
-   * {@code Content-Length}), the parts' bytes are slices of the stored body (no copy), written
-   * one part after the other while the client's write queue has room.
+   * The {@code multipart/byteranges} body of several ranges of a stored body (RFC 9110 14.6): the
+   * part headers are built up front (so the length is known: the response has a {@code
+   * Content-Length}), the parts' bytes are slices of the stored body (no copy), written one part
+   * after the other while the client's write queue has room.
    */
   static final class Multipart {
     private final List<Range> ranges;
@@ -132,12 +132,19 @@ final class Ranges {
       long n = 0;
       for (int i = 0; i < heads.length; i++) {
         Range r = ranges.get(i);
-        String head = "\r\n--" + boundary + "\r\n" + (contentType == null ? "" : "Content-Type: " + contentType + "\r\n")
-            + "Content-Range: " + r.contentRange(total) + "\r\n\r\n";
+        String head =
+            "\r\n--"
+                + boundary
+                + "\r\n"
+                + (contentType == null ? "" : "Content-Type: " + contentType + "\r\n")
+                + "Content-Range: "
+                + r.contentRange(total)
+                + "\r\n\r\n";
         heads[i] = Buffer.buffer(head.getBytes(StandardCharsets.ISO_8859_1));
         n += heads[i].length() + r.length();
       }
-      this.tail = Buffer.buffer(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      this.tail =
+          Buffer.buffer(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.ISO_8859_1));
       this.length = n + tail.length();
     }
 
@@ -162,10 +169,11 @@ final class Ranges {
         out.write(body.slice((int) r.first(), (int) r.last() + 1));
         if (out.writeQueueFull() && i + 1 < heads.length) {
           int next = i + 1;
-          out.drainHandler(v -> {
-            out.drainHandler(null);
-            sendFrom(next, out, body);
-          });
+          out.drainHandler(
+              v -> {
+                out.drainHandler(null);
+                sendFrom(next, out, body);
+              });
           return;
         }
       }
@@ -176,7 +184,8 @@ final class Ranges {
     Buffer toBuffer(Buffer body) {
       Buffer b = Buffer.buffer((int) length);
       for (int i = 0; i < heads.length; i++) {
-        b.appendBuffer(heads[i]).appendBuffer(body.slice((int) ranges.get(i).first(), (int) ranges.get(i).last() + 1));
+        b.appendBuffer(heads[i])
+            .appendBuffer(body.slice((int) ranges.get(i).first(), (int) ranges.get(i).last() + 1));
       }
       return b.appendBuffer(tail);
     }

@@ -14,7 +14,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.Pipe;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +30,7 @@ final class Responder {
   private static final AsciiString AGE = AsciiString.cached("Age");
   private static final AsciiString ACCEPT_RANGES = AsciiString.cached("Accept-Ranges");
   private static final AsciiString BYTES = AsciiString.cached("bytes");
+
   /** Age values 0..1023 s as wire-ready text (the common ones: most hits are young). */
   private static final AsciiString[] AGES = new AsciiString[1024];
 
@@ -54,9 +54,9 @@ final class Responder {
   /**
    * Serves a stored response; {@code ageSeconds} replaces the stored Age (RFC 9111 5.1). A failed
    * {@code If-Match} / {@code If-Unmodified-Since} gets 412 without a body, a client conditional
-   * that matches gets 304 (RFC 9110 13.2.2); a GET with a satisfiable Range on a stored
-   * 200 gets 206 (one range) or a {@code multipart/byteranges} 206 (several), an unsatisfiable one
-   * 416 (RFC 9110 14); {@code If-Range} that does not match serves the full 200.
+   * that matches gets 304 (RFC 9110 13.2.2); a GET with a satisfiable Range on a stored 200 gets
+   * 206 (one range) or a {@code multipart/byteranges} 206 (several), an unsatisfiable one 416 (RFC
+   * 9110 14); {@code If-Range} that does not match serves the full 200.
    */
   void stored(HttpServerRequest req, CachedResponse r, long ageSeconds, String cacheStatus) {
     HttpServerResponse out = req.response();
@@ -73,8 +73,14 @@ final class Responder {
     }
     if (Conditionals.notModified(rh, r)) {
       out.setStatusCode(304);
-      headers.toClient(out, r.headers().stream()
-          .filter(e -> Conditionals.NOT_MODIFIED_FIELDS.contains(e.getKey().toLowerCase(java.util.Locale.ROOT)))::iterator,
+      headers.toClient(
+          out,
+          r.headers().stream()
+                  .filter(
+                      e ->
+                          Conditionals.NOT_MODIFIED_FIELDS.contains(
+                              e.getKey().toLowerCase(java.util.Locale.ROOT)))
+              ::iterator,
           xCache.toString());
       out.putHeader(AGE, age(ageSeconds)).end();
       return;
@@ -83,7 +89,10 @@ final class Responder {
       storedFile(req, out, r, ageSeconds, xCache);
       return;
     }
-    if (xCache == hitLabel && r.status() != 204 && r.status() != 304 && out.headers().isEmpty()
+    if (xCache == hitLabel
+        && r.status() != 204
+        && r.status() != 304
+        && out.headers().isEmpty()
         && (r.status() != 200 || !rh.contains(HttpHeaderNames.RANGE))) {
       // the hit path: the complete header block, built once per entry and second, shared
       out.setStatusCode(r.status());
@@ -106,7 +115,9 @@ final class Responder {
     if (r.status() == 200) {
       out.headers().set(ACCEPT_RANGES, BYTES);
       String range = rh.get(HttpHeaderNames.RANGE);
-      if (range != null && req.method() == HttpMethod.GET && Conditionals.ifRangeHolds(req.headers(), r)) {
+      if (range != null
+          && req.method() == HttpMethod.GET
+          && Conditionals.ifRangeHolds(req.headers(), r)) {
         List<Ranges.Range> ranges = Ranges.parse(range, body.length());
         if (ranges != null && ranges.isEmpty()) {
           out.setStatusCode(416).putHeader("Content-Range", "bytes */" + body.length());
@@ -121,8 +132,12 @@ final class Responder {
             out.putHeader("Content-Range", one.contentRange(body.length()));
             body = body.slice((int) one.first(), (int) one.last() + 1);
           } else {
-            String boundary = "opencdn" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
-            Ranges.Multipart parts = new Ranges.Multipart(ranges, body.length(), out.headers().get("Content-Type"), boundary);
+            String boundary =
+                "opencdn"
+                    + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+            Ranges.Multipart parts =
+                new Ranges.Multipart(
+                    ranges, body.length(), out.headers().get("Content-Type"), boundary);
             out.putHeader("Content-Type", "multipart/byteranges; boundary=" + boundary);
             if (req.method() == HttpMethod.HEAD) {
               out.putHeader("Content-Length", Long.toString(parts.length())).end();
@@ -142,13 +157,17 @@ final class Responder {
   }
 
   /**
-   * Serves a stored response whose body lies in a disk-tier file ({@link CachedResponse#bodyFile()})
-   * with {@code sendFile}, never reading it whole into memory: the whole body, or one range
-   * (206) as an offset and length into the file. Several ranges (after coalescing, see
-   * {@link Ranges#parse}) are answered with the full 200 (RFC 9110 14.2 lets a server ignore Range). A file that has gone meanwhile (evicted) resets
-   * the connection.
+   * Serves a stored response whose body lies in a disk-tier file ({@link
+   * CachedResponse#bodyFile()}) with {@code sendFile}, never reading it whole into memory: the
+   * whole body, or one range (206) as an offset and length into the file. Several ranges (after
+   * coalescing, see {@link Ranges#parse}) are answered with the full 200 (RFC 9110 14.2 lets a
+   * server ignore Range). A file that has gone meanwhile (evicted) resets the connection.
    */
-  private void storedFile(HttpServerRequest req, HttpServerResponse out, CachedResponse r, long ageSeconds,
+  private void storedFile(
+      HttpServerRequest req,
+      HttpServerResponse out,
+      CachedResponse r,
+      long ageSeconds,
       CharSequence xCache) {
     CachedResponse.BodyFile file = r.bodyFile();
     long length = file.length();
@@ -159,7 +178,9 @@ final class Responder {
     out.headers().add(AGE, age(ageSeconds));
     out.headers().set(ACCEPT_RANGES, BYTES);
     String range = req.headers().get(HttpHeaderNames.RANGE);
-    if (range != null && req.method() == HttpMethod.GET && Conditionals.ifRangeHolds(req.headers(), r)) {
+    if (range != null
+        && req.method() == HttpMethod.GET
+        && Conditionals.ifRangeHolds(req.headers(), r)) {
       List<Ranges.Range> ranges = Ranges.parse(range, length);
       if (ranges != null && ranges.isEmpty()) {
         out.setStatusCode(416).putHeader("Content-Range", "bytes */" + length);
@@ -179,19 +200,21 @@ final class Responder {
       return;
     }
     out.putHeader("Content-Length", Long.toString(count));
-    out.sendFile(file.path().toString(), file.offset() + from, count).onFailure(t -> {
-      LOG.debug("sending {} from {} failed: {}", req.uri(), file.path(), t.toString());
-      out.reset();
-    });
+    out.sendFile(file.path().toString(), file.offset() + from, count)
+        .onFailure(
+            t -> {
+              LOG.debug("sending {} from {} failed: {}", req.uri(), file.path(), t.toString());
+              out.reset();
+            });
   }
 
   /**
-   * The headers of a full hit on {@code r} at {@code ageSeconds}, as {@link #stored} would add
-   * them one by one (stored end-to-end fields, Via, X-Cache, X-Edge-Location, Age, Accept-Ranges
-   * for a 200, and the Content-Length Vert.x would add), as a read-only map: setting it on a
-   * response is O(1) (copy on write), it is validated once, and with
-   * {@code vertx.cacheImmutableHttpResponseHeaders} its encoded bytes are reused. Kept in the
-   * entry ({@link CachedResponse#hitHeaders()}) until the age or the serving edge changes.
+   * The headers of a full hit on {@code r} at {@code ageSeconds}, as {@link #stored} would add them
+   * one by one (stored end-to-end fields, Via, X-Cache, X-Edge-Location, Age, Accept-Ranges for a
+   * 200, and the Content-Length Vert.x would add), as a read-only map: setting it on a response is
+   * O(1) (copy on write), it is validated once, and with {@code
+   * vertx.cacheImmutableHttpResponseHeaders} its encoded bytes are reused. Kept in the entry
+   * ({@link CachedResponse#hitHeaders()}) until the age or the serving edge changes.
    */
   private MultiMap hitHeaders(CachedResponse r, long ageSeconds) {
     HitHeaders h = r.hitHeaders();
@@ -231,15 +254,18 @@ final class Responder {
   }
 
   /**
-   * Streams an origin response to the client, starting with {@code prefix} (already read bytes).
-   * A body that breaks off resets the client connection rather than ending the message cleanly.
+   * Streams an origin response to the client, starting with {@code prefix} (already read bytes). A
+   * body that breaks off resets the client connection rather than ending the message cleanly.
    */
   void relay(HttpServerRequest req, OriginResponse res, Buffer prefix) {
     HttpServerResponse out = req.response();
     out.setStatusCode(res.status());
     headers.toClient(out, res.headers(), "Miss from " + edgeId);
-    boolean bodyless = req.method() == HttpMethod.HEAD || res.status() == 204 || res.status() == 304
-        || res.status() < 200;
+    boolean bodyless =
+        req.method() == HttpMethod.HEAD
+            || res.status() == 204
+            || res.status() == 304
+            || res.status() < 200;
     if (bodyless) {
       if (req.method() == HttpMethod.HEAD && res.raw().request().getMethod() != HttpMethod.HEAD) {
         res.raw().request().reset();
@@ -254,10 +280,12 @@ final class Responder {
       out.write(prefix);
     }
     Pipe<Buffer> pipe = res.raw().pipe().endOnFailure(false);
-    pipe.to(out).onFailure(t -> {
-      LOG.debug("relay of {} broke off: {}", req.uri(), t.getMessage());
-      out.reset();
-    });
+    pipe.to(out)
+        .onFailure(
+            t -> {
+              LOG.debug("relay of {} broke off: {}", req.uri(), t.getMessage());
+              out.reset();
+            });
   }
 
   /** Answers 502 or 504 for a failed origin exchange, or resets when headers were already sent. */
@@ -278,13 +306,21 @@ final class Responder {
     out.putHeader("Via", "1.1 " + edgeId + " (opencdn)");
     out.putHeader("Content-Type", "text/plain; charset=utf-8");
     out.putHeader("Cache-Control", "no-store");
-    out.end(status + " " + (status == 504 ? "Gateway Timeout" : "Bad Gateway") + ": " + e.kind().name().toLowerCase()
-        + " error talking to the origin\n");
+    out.end(
+        status
+            + " "
+            + (status == 504 ? "Gateway Timeout" : "Bad Gateway")
+            + ": "
+            + e.kind().name().toLowerCase()
+            + " error talking to the origin\n");
   }
 
   /** A short plain-text answer produced by the edge itself. */
   void plain(HttpServerRequest req, int status, String text) {
-    req.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8")
-        .putHeader("Cache-Control", "no-store").end(text + "\n");
+    req.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "text/plain; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .end(text + "\n");
   }
 }

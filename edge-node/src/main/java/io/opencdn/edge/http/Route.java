@@ -11,8 +11,8 @@ import java.util.Map;
 /**
  * What a request to a distribution of {@code distributions.yaml} matched: the distribution, the
  * first behavior whose path pattern matches, and the request's normalised target. Immutable and
- * built per request from one {@link Distributions} version, so a request finishes under the
- * version it started with however many versions are activated meanwhile.
+ * built per request from one {@link Distributions} version, so a request finishes under the version
+ * it started with however many versions are activated meanwhile.
  *
  * @param distribution the matched distribution
  * @param behavior the matched behavior
@@ -20,8 +20,12 @@ import java.util.Map;
  * @param origins the distribution's origins, resolved, by id
  * @param version the content hash of the document it comes from
  */
-public record Route(io.opencdn.common.distribution.Distribution distribution, Behavior behavior, String target,
-    Map<String, Origin> origins, String version) {
+public record Route(
+    io.opencdn.common.distribution.Distribution distribution,
+    Behavior behavior,
+    String target,
+    Map<String, Origin> origins,
+    String version) {
 
   /** The path of {@link #target}. */
   public String path() {
@@ -38,8 +42,11 @@ public record Route(io.opencdn.common.distribution.Distribution distribution, Be
   /** The target sent to {@code o}: its path prefix, the path, and the query strings forwarded. */
   public String originTarget(OriginSpec o) {
     var orp = behavior.originRequestPolicy();
-    String q = CacheKeyParts.query(query(), behavior.cachePolicy().queryStrings(),
-        orp == null ? io.opencdn.common.distribution.Selection.NONE : orp.queryStrings());
+    String q =
+        CacheKeyParts.query(
+            query(),
+            behavior.cachePolicy().queryStrings(),
+            orp == null ? io.opencdn.common.distribution.Selection.NONE : orp.queryStrings());
     return o.pathPrefix() + path() + (q.isEmpty() ? "" : "?" + q);
   }
 
@@ -55,6 +62,7 @@ public record Route(io.opencdn.common.distribution.Distribution distribution, Be
 
   /** The connection options of {@code o}. */
   public static OriginOptions options(OriginSpec o) {
-    return new OriginOptions(o.connectTimeoutMillis(), o.readTimeoutMillis(), o.attempts(), o.poolSize());
+    return new OriginOptions(
+        o.connectTimeoutMillis(), o.readTimeoutMillis(), o.attempts(), o.poolSize());
   }
 }

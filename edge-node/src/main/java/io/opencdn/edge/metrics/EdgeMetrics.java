@@ -9,15 +9,17 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Request counters of one edge, updated lock-free by the HTTP stage, and their Prometheus view
- * ({@link #registry()}, served on {@code GET /_cdn/metrics}): {@code cdn_requests_total},
- * {@code cdn_cache_hits_total}, {@code cdn_cache_misses_total}, {@code cdn_cache_refresh_hits_total},
- * {@code cdn_cache_stale_served_total}, {@code cdn_passes_total}, {@code cdn_origin_requests_total},
- * {@code cdn_errors_total}, {@code cdn_response_bytes_total}, {@code cdn_origin_latency_seconds}
- * (histogram) and, bound by {@code EdgeNode}, the cache tier's entries, bytes and evictions.
+ * ({@link #registry()}, served on {@code GET /_cdn/metrics}): {@code cdn_requests_total}, {@code
+ * cdn_cache_hits_total}, {@code cdn_cache_misses_total}, {@code cdn_cache_refresh_hits_total},
+ * {@code cdn_cache_stale_served_total}, {@code cdn_passes_total}, {@code
+ * cdn_origin_requests_total}, {@code cdn_errors_total}, {@code cdn_response_bytes_total}, {@code
+ * cdn_origin_latency_seconds} (histogram) and, bound by {@code EdgeNode}, the cache tier's entries,
+ * bytes and evictions.
  */
 public final class EdgeMetrics {
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Timer originLatency;
   public final LongAdder refreshHits = new LongAdder();
   public final LongAdder staleServed = new LongAdder();
@@ -38,15 +40,21 @@ public final class EdgeMetrics {
     counter("cdn_cache_hits", "requests answered from the cache (fresh or stale)", hits);
     counter("cdn_cache_misses", "cacheable requests that went to a filler", misses);
     counter("cdn_cache_refresh_hits", "stored responses revalidated with a 304", refreshHits);
-    counter("cdn_cache_stale_served", "stale responses served (stale-while-revalidate, stale-if-error)", staleServed);
+    counter(
+        "cdn_cache_stale_served",
+        "stale responses served (stale-while-revalidate, stale-if-error)",
+        staleServed);
     counter("cdn_passes", "requests relayed without storing", passes);
     counter("cdn_collapsed", "misses that waited for another fill", collapsed);
     counter("cdn_origin_requests", "requests sent to fillers", originRequests);
     counter("cdn_errors", "502/504 answers", errors);
     counter("cdn_misdirected", "421 answers", misdirected);
     counter("cdn_response_bytes", "response body bytes written to clients", responseBytes);
-    originLatency = Timer.builder("cdn_origin_latency").description("time to the origin's response headers")
-        .publishPercentileHistogram().register(registry);
+    originLatency =
+        Timer.builder("cdn_origin_latency")
+            .description("time to the origin's response headers")
+            .publishPercentileHistogram()
+            .register(registry);
   }
 
   private void counter(String name, String help, LongAdder adder) {

@@ -2,8 +2,8 @@ package io.opencdn.edge.metrics;
 
 /**
  * Text of the edge's log lines (the {@code access} and {@code admin} loggers): fields that come
- * from a client are escaped as nginx escapes them, so no request can forge a field or start a
- * new line.
+ * from a client are escaped as nginx escapes them, so no request can forge a field or start a new
+ * line.
  */
 public final class LogText {
 
@@ -13,8 +13,8 @@ public final class LogText {
 
   /**
    * {@code s} with every byte that could end or forge a field written as {@code \xHH} (UTF-8 for
-   * characters over 0xFF): control characters, space, {@code "}, {@code \}, and bytes from 0x7F
-   * on; {@code -} for null. The same instance when nothing needs escaping (the common case).
+   * characters over 0xFF): control characters, space, {@code "}, {@code \}, and bytes from 0x7F on;
+   * {@code -} for null. The same instance when nothing needs escaping (the common case).
    */
   public static String escape(String s) {
     if (s == null) {

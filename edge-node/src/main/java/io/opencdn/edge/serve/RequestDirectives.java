@@ -15,7 +15,8 @@ import io.vertx.core.MultiMap;
  *     5.4): a stored response must be revalidated first
  * @param onlyIfCached {@code only-if-cached}: answer from the cache or with 504
  */
-public record RequestDirectives(long maxAge, long maxStale, long minFresh, boolean noCache, boolean onlyIfCached) {
+public record RequestDirectives(
+    long maxAge, long maxStale, long minFresh, boolean noCache, boolean onlyIfCached) {
 
   public static final RequestDirectives NONE = new RequestDirectives(-1, -1, -1, false, false);
 
@@ -23,11 +24,19 @@ public record RequestDirectives(long maxAge, long maxStale, long minFresh, boole
     if (!headers.contains(HttpHeaderNames.CACHE_CONTROL)) {
       String pragma = headers.get(HttpHeaderNames.PRAGMA);
       return pragma != null && pragma.toLowerCase(java.util.Locale.ROOT).contains("no-cache")
-          ? new RequestDirectives(-1, -1, -1, true, false) : NONE;
+          ? new RequestDirectives(-1, -1, -1, true, false)
+          : NONE;
     }
     CacheControl cc = CacheControl.parse(headers.getAll(HttpHeaderNames.CACHE_CONTROL));
-    long maxStale = cc.has("max-stale") ? (cc.seconds("max-stale") >= 0 ? cc.seconds("max-stale") : Long.MAX_VALUE) : -1;
-    return new RequestDirectives(cc.seconds("max-age"), maxStale, cc.seconds("min-fresh"), cc.has("no-cache"),
+    long maxStale =
+        cc.has("max-stale")
+            ? (cc.seconds("max-stale") >= 0 ? cc.seconds("max-stale") : Long.MAX_VALUE)
+            : -1;
+    return new RequestDirectives(
+        cc.seconds("max-age"),
+        maxStale,
+        cc.seconds("min-fresh"),
+        cc.has("no-cache"),
         cc.has("only-if-cached"));
   }
 

@@ -39,9 +39,9 @@ public final class ServePolicy {
   }
 
   /**
-   * What to do for a request with directives {@code rd} given {@code stored} (null: nothing
-   * stored, or a variant the request does not select) at {@code nowMillis}, for a distribution
-   * whose origin is {@code origin}.
+   * What to do for a request with directives {@code rd} given {@code stored} (null: nothing stored,
+   * or a variant the request does not select) at {@code nowMillis}, for a distribution whose origin
+   * is {@code origin}.
    */
   public Serve decide(RequestDirectives rd, CachedResponse stored, long nowMillis, Origin origin) {
     if (stored == null) {
@@ -55,8 +55,11 @@ public final class ServePolicy {
       return Serve.NOT_CACHED;
     }
     long staleness = age - stored.freshnessLifetimeSeconds();
-    if (rd.allowsStaleWhileRevalidate() && staleness > 0 && !stored.mustRevalidate()
-        && staleness <= stored.staleWhileRevalidateSeconds(settings.staleWhileRevalidateSeconds())) {
+    if (rd.allowsStaleWhileRevalidate()
+        && staleness > 0
+        && !stored.mustRevalidate()
+        && staleness
+            <= stored.staleWhileRevalidateSeconds(settings.staleWhileRevalidateSeconds())) {
       return originFailing.test(origin) ? Serve.STALE_IF_ERROR : Serve.STALE_WHILE_REVALIDATE;
     }
     if (staleIfError(stored, nowMillis) && originFailing.test(origin)) {
@@ -66,20 +69,24 @@ public final class ServePolicy {
   }
 
   /**
-   * Whether {@code stored} may be served at {@code nowMillis} because its origin failed
-   * (RFC 5861 4): not {@code must-revalidate} (or the like) and stale by no more than its
-   * {@code stale-if-error} window (else the configured one).
+   * Whether {@code stored} may be served at {@code nowMillis} because its origin failed (RFC 5861
+   * 4): not {@code must-revalidate} (or the like) and stale by no more than its {@code
+   * stale-if-error} window (else the configured one).
    */
   public boolean staleIfError(CachedResponse stored, long nowMillis) {
     return !stored.mustRevalidate()
-        && stored.stalenessSeconds(nowMillis) <= stored.staleIfErrorSeconds(settings.staleIfErrorSeconds());
+        && stored.stalenessSeconds(nowMillis)
+            <= stored.staleIfErrorSeconds(settings.staleIfErrorSeconds());
   }
 
   /**
    * Whether a fill of {@code stored} asks conditionally: it has a validator and its body in memory
-   * (a large disk-only entry is fetched again in full: its stored headers are not updated in place).
+   * (a large disk-only entry is fetched again in full: its stored headers are not updated in
+   * place).
    */
   public static boolean revalidates(CachedResponse stored) {
-    return stored != null && stored.bodyFile() == null && (stored.etag() != null || stored.lastModifiedMillis() >= 0);
+    return stored != null
+        && stored.bodyFile() == null
+        && (stored.etag() != null || stored.lastModifiedMillis() >= 0);
   }
 }

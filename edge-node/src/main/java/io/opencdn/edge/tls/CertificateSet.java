@@ -19,12 +19,11 @@ import java.util.List;
 import javax.net.ssl.X509KeyManager;
 
 /**
- * The certificates of the HTTPS listener as read from their PEM files at one moment, checked
- * before they are used: each chain and key parse, and the key signs what the leaf's public key
- * verifies (a key that does not belong to its certificate, e.g. a pair caught half-replaced, is
- * refused). Holds the bytes that were checked, so what is served is what was checked, and a
- * digest of all files to tell whether anything changed. Loading reads files: call it off the
- * event loop.
+ * The certificates of the HTTPS listener as read from their PEM files at one moment, checked before
+ * they are used: each chain and key parse, and the key signs what the leaf's public key verifies (a
+ * key that does not belong to its certificate, e.g. a pair caught half-replaced, is refused). Holds
+ * the bytes that were checked, so what is served is what was checked, and a digest of all files to
+ * tell whether anything changed. Loading reads files: call it off the event loop.
  *
  * @param options the chains and keys as values, in configuration order (the first is the default)
  * @param certificates what each pair is: file, names, expiry, fingerprint
@@ -41,10 +40,15 @@ public record CertificateSet(PemKeyCertOptions options, List<Info> certificates,
    * @param sha256 fingerprint of the leaf
    * @param keyAlgorithm EC or RSA
    */
-  public record Info(String cert, List<String> names, String notAfter, String sha256, String keyAlgorithm) {
+  public record Info(
+      String cert, List<String> names, String notAfter, String sha256, String keyAlgorithm) {
     JsonObject json() {
-      return new JsonObject().put("cert", cert).put("names", new JsonArray(names)).put("notAfter", notAfter)
-          .put("sha256", sha256).put("keyAlgorithm", keyAlgorithm);
+      return new JsonObject()
+          .put("cert", cert)
+          .put("names", new JsonArray(names))
+          .put("notAfter", notAfter)
+          .put("sha256", sha256)
+          .put("keyAlgorithm", keyAlgorithm);
     }
   }
 
@@ -76,7 +80,8 @@ public record CertificateSet(PemKeyCertOptions options, List<Info> certificates,
       md.update(cert);
       md.update(c.key().getBytes(java.nio.charset.StandardCharsets.UTF_8));
       md.update(key);
-      PemKeyCertOptions one = new PemKeyCertOptions().setCertValue(Buffer.buffer(cert)).setKeyValue(Buffer.buffer(key));
+      PemKeyCertOptions one =
+          new PemKeyCertOptions().setCertValue(Buffer.buffer(cert)).setKeyValue(Buffer.buffer(key));
       infos.add(check(vertx, c, one));
       all.addCertValue(Buffer.buffer(cert)).addKeyValue(Buffer.buffer(key));
     }
@@ -95,8 +100,14 @@ public record CertificateSet(PemKeyCertOptions options, List<Info> certificates,
     try {
       km = (X509KeyManager) one.getKeyManagerFactory(vertx).getKeyManagers()[0];
     } catch (Exception e) {
-      throw new IllegalArgumentException(c.cert() + " / " + c.key() + ": not a PEM certificate chain and private key ("
-          + e.getMessage() + ")", e);
+      throw new IllegalArgumentException(
+          c.cert()
+              + " / "
+              + c.key()
+              + ": not a PEM certificate chain and private key ("
+              + e.getMessage()
+              + ")",
+          e);
     }
     for (String type : List.of("EC", "RSA")) {
       String[] aliases = km.getServerAliases(type, null);
@@ -110,11 +121,18 @@ public record CertificateSet(PemKeyCertOptions options, List<Info> certificates,
       }
       X509Certificate leaf = chain[0];
       if (!keyMatches(key, leaf)) {
-        throw new IllegalArgumentException(c.key() + ": the private key does not belong to the certificate in " + c.cert());
+        throw new IllegalArgumentException(
+            c.key() + ": the private key does not belong to the certificate in " + c.cert());
       }
-      return new Info(c.cert(), names(leaf), leaf.getNotAfter().toInstant().toString(), fingerprint(leaf), type);
+      return new Info(
+          c.cert(),
+          names(leaf),
+          leaf.getNotAfter().toInstant().toString(),
+          fingerprint(leaf),
+          type);
     }
-    throw new IllegalArgumentException(c.cert() + " / " + c.key() + ": expected an EC or RSA certificate and its key");
+    throw new IllegalArgumentException(
+        c.cert() + " / " + c.key() + ": expected an EC or RSA certificate and its key");
   }
 
   private static boolean keyMatches(PrivateKey key, X509Certificate leaf) {

@@ -22,6 +22,7 @@ public final class TicketKeyRotation {
 
   /** How often the store is read. */
   public static final long CHECK_MILLIS = 2000;
+
   private static final Logger LOG = LoggerFactory.getLogger(TicketKeyRotation.class);
 
   private final Vertx vertx;
@@ -33,7 +34,8 @@ public final class TicketKeyRotation {
   private volatile long installedEpoch = Long.MIN_VALUE;
   private volatile boolean warned;
 
-  public TicketKeyRotation(Vertx vertx, Clock clock, long rotationSeconds, TicketKeyStore store, TicketKeys keys) {
+  public TicketKeyRotation(
+      Vertx vertx, Clock clock, long rotationSeconds, TicketKeyStore store, TicketKeys keys) {
     this.vertx = vertx;
     this.clock = clock;
     this.rotationSeconds = rotationSeconds;
@@ -41,7 +43,9 @@ public final class TicketKeyRotation {
     this.keys = keys;
   }
 
-  /** Installs the current keys (the future completes once they are in), then checks periodically. */
+  /**
+   * Installs the current keys (the future completes once they are in), then checks periodically.
+   */
   public Future<Void> start() {
     Future<Void> first = check();
     timer = vertx.setPeriodic(CHECK_MILLIS, id -> check());
@@ -68,16 +72,23 @@ public final class TicketKeyRotation {
   /** Reads the store once and installs its keys: current first, then previous and next. */
   public Future<Void> check() {
     long e = epoch();
-    return store.keys(e, 3 * rotationSeconds).map(found -> {
-      install(e, found);
-      return (Void) null;
-    }).onFailure(t -> {
-      if (!warned) {
-        warned = true;
-        LOG.warn("session ticket keys not read ({}); keeping the installed ones, retrying every {} ms",
-            t.toString(), CHECK_MILLIS);
-      }
-    });
+    return store
+        .keys(e, 3 * rotationSeconds)
+        .map(
+            found -> {
+              install(e, found);
+              return (Void) null;
+            })
+        .onFailure(
+            t -> {
+              if (!warned) {
+                warned = true;
+                LOG.warn(
+                    "session ticket keys not read ({}); keeping the installed ones, retrying every {} ms",
+                    t.toString(),
+                    CHECK_MILLIS);
+              }
+            });
   }
 
   private void install(long e, Map<Long, byte[]> found) {

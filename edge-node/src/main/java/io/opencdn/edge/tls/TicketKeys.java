@@ -15,20 +15,24 @@ import java.util.WeakHashMap;
 /**
  * The session ticket keys of every OpenSSL context of the HTTPS listener (one per SNI name and
  * listener, made anew when certificates are reloaded). {@link #install} sets a key list on all of
- * them, and a context made later gets the current list as it is made: the first key issues
- * tickets, every key decrypts them. A key is 48 bytes: a 16-byte name, a 16-byte HMAC key and a
- * 16-byte AES key (RFC 5077 section 4's recommended ticket format, as OpenSSL does it). Thread-safe.
+ * them, and a context made later gets the current list as it is made: the first key issues tickets,
+ * every key decrypts them. A key is 48 bytes: a 16-byte name, a 16-byte HMAC key and a 16-byte AES
+ * key (RFC 5077 section 4's recommended ticket format, as OpenSSL does it). Thread-safe.
  */
 public final class TicketKeys {
 
   /** Length of one key: name, HMAC key, AES key. */
   public static final int KEY_BYTES = 48;
 
-  private final Set<ReferenceCountedOpenSslContext> contexts = Collections.newSetFromMap(new WeakHashMap<>());
+  private final Set<ReferenceCountedOpenSslContext> contexts =
+      Collections.newSetFromMap(new WeakHashMap<>());
   private OpenSslSessionTicketKey[] keys;
   private long installs;
 
-  /** Installs {@code keys} (each {@link #KEY_BYTES} long; the first issues tickets) in every context. */
+  /**
+   * Installs {@code keys} (each {@link #KEY_BYTES} long; the first issues tickets) in every
+   * context.
+   */
   public void install(List<byte[]> keys) {
     if (keys.isEmpty()) {
       throw new IllegalArgumentException("no ticket key");
@@ -37,10 +41,14 @@ public final class TicketKeys {
     for (int i = 0; i < k.length; i++) {
       byte[] b = keys.get(i);
       if (b.length != KEY_BYTES) {
-        throw new IllegalArgumentException("a ticket key has " + KEY_BYTES + " bytes, not " + b.length);
+        throw new IllegalArgumentException(
+            "a ticket key has " + KEY_BYTES + " bytes, not " + b.length);
       }
-      k[i] = new OpenSslSessionTicketKey(java.util.Arrays.copyOfRange(b, 0, 16),
-          java.util.Arrays.copyOfRange(b, 16, 32), java.util.Arrays.copyOfRange(b, 32, 48));
+      k[i] =
+          new OpenSslSessionTicketKey(
+              java.util.Arrays.copyOfRange(b, 0, 16),
+              java.util.Arrays.copyOfRange(b, 16, 32),
+              java.util.Arrays.copyOfRange(b, 32, 48));
     }
     List<ReferenceCountedOpenSslContext> now;
     synchronized (this) {

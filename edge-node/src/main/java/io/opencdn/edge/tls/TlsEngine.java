@@ -7,9 +7,9 @@ import io.vertx.core.net.SSLEngineOptions;
 
 /**
  * The TLS implementation of the HTTPS listener: OpenSSL (BoringSSL, statically linked in
- * netty-tcnative-boringssl-static) when its native library loads on this platform, the JDK's
- * {@code SSLEngine} otherwise. Only OpenSSL lets the cluster's edges share session ticket keys
- * ({@link TicketKeys}); with the JDK engine each edge resumes only its own sessions.
+ * netty-tcnative-boringssl-static) when its native library loads on this platform, the JDK's {@code
+ * SSLEngine} otherwise. Only OpenSSL lets the cluster's edges share session ticket keys ({@link
+ * TicketKeys}); with the JDK engine each edge resumes only its own sessions.
  */
 public enum TlsEngine {
   /** BoringSSL through Netty's tcnative. */
@@ -18,8 +18,8 @@ public enum TlsEngine {
   JDK;
 
   /**
-   * The engine of a {@code tls.engine} value: {@code auto} is OpenSSL when it loads, else the JDK's;
-   * {@code openssl} fails when it does not load.
+   * The engine of a {@code tls.engine} value: {@code auto} is OpenSSL when it loads, else the
+   * JDK's; {@code openssl} fails when it does not load.
    *
    * @throws ConfigException for {@code openssl} when OpenSSL is unavailable (with the reason)
    */
@@ -29,7 +29,8 @@ public enum TlsEngine {
       case "jdk" -> JDK;
       case "openssl" -> {
         if (!available) {
-          throw ConfigException.invalid("tls.engine", "an engine that loads here", "openssl: " + unavailability());
+          throw ConfigException.invalid(
+              "tls.engine", "an engine that loads here", "openssl: " + unavailability());
         }
         yield OPENSSL;
       }
@@ -48,7 +49,9 @@ public enum TlsEngine {
 
   /** The engine's name and version as logged and reported, e.g. {@code openssl (BoringSSL)}. */
   public String description() {
-    return this == OPENSSL ? "openssl (" + OpenSsl.versionString() + ")" : "jdk (" + System.getProperty("java.version") + ")";
+    return this == OPENSSL
+        ? "openssl (" + OpenSsl.versionString() + ")"
+        : "jdk (" + System.getProperty("java.version") + ")";
   }
 
   /** Vert.x options of this engine; OpenSSL's install the {@code tickets} keys in every context. */

@@ -28,14 +28,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTPS listener ({@code tls:}): one server per event loop on the same address, with the
- * {@link TlsEngine} chosen at construction, the certificates of a {@link CertificateSet} picked by
- * SNI, and session ticket keys from a {@link TicketKeyRotation}. {@link #reload} re-reads the PEM
- * files and, when they changed and pass their checks, swaps them into every server
- * ({@code updateSSLOptions}): new handshakes get the new certificates, open connections keep
- * theirs and are never closed. The files are checked every {@code watchMillis}; SIGHUP and
- * {@code POST /_cdn/tls/reload} reload at once. A bad file is refused with an error line and the
- * certificates in use stay.
+ * The HTTPS listener ({@code tls:}): one server per event loop on the same address, with the {@link
+ * TlsEngine} chosen at construction, the certificates of a {@link CertificateSet} picked by SNI,
+ * and session ticket keys from a {@link TicketKeyRotation}. {@link #reload} re-reads the PEM files
+ * and, when they changed and pass their checks, swaps them into every server ({@code
+ * updateSSLOptions}): new handshakes get the new certificates, open connections keep theirs and are
+ * never closed. The files are checked every {@code watchMillis}; SIGHUP and {@code POST
+ * /_cdn/tls/reload} reload at once. A bad file is refused with an error line and the certificates
+ * in use stay.
  */
 public final class TlsListener {
 
@@ -63,58 +63,101 @@ public final class TlsListener {
   /**
    * @param keyStore where ticket keys come from (the cluster's, or this edge's own)
    * @param registry where the TLS meters go
-   * @throws io.opencdn.common.config.ConfigException when {@code tls.engine} is openssl and it does not load
+   * @throws io.opencdn.common.config.ConfigException when {@code tls.engine} is openssl and it does
+   *     not load
    */
-  public TlsListener(Vertx vertx, String edgeId, TlsConfig tls, ConnectionsConfig limits, TicketKeyStore keyStore,
-      Clock clock, MeterRegistry registry) {
+  public TlsListener(
+      Vertx vertx,
+      String edgeId,
+      TlsConfig tls,
+      ConnectionsConfig limits,
+      TicketKeyStore keyStore,
+      Clock clock,
+      MeterRegistry registry) {
     this.vertx = vertx;
     this.edgeId = edgeId;
     this.tls = tls;
     this.engine = TlsEngine.choose(tls.engine());
-    this.rotation = new TicketKeyRotation(vertx, clock, tls.ticketKeyRotationSeconds(), keyStore, tickets);
-    this.options = Listeners.options(limits).setSsl(true).setSni(true).setUseAlpn(tls.http2())
-        .setSslEngineOptions(engine.options(tickets));
+    this.rotation =
+        new TicketKeyRotation(vertx, clock, tls.ticketKeyRotationSeconds(), keyStore, tickets);
+    this.options =
+        Listeners.options(limits)
+            .setSsl(true)
+            .setSni(true)
+            .setUseAlpn(tls.http2())
+            .setSslEngineOptions(engine.options(tickets));
     if (tls.http2()) {
-      options.setAlpnVersions(List.of(io.vertx.core.http.HttpVersion.HTTP_2, io.vertx.core.http.HttpVersion.HTTP_1_1));
+      options.setAlpnVersions(
+          List.of(io.vertx.core.http.HttpVersion.HTTP_2, io.vertx.core.http.HttpVersion.HTTP_1_1));
     }
-    Gauge.builder("cdn_tls_engine", () -> 1).tag("engine", engine.name().toLowerCase(java.util.Locale.ROOT))
-        .description("the TLS engine of the HTTPS listener (value 1)").register(registry);
-    FunctionCounter.builder("cdn_tls_reloads", reloads, AtomicLong::get)
-        .description("certificate changes swapped in without a restart").register(registry);
-    FunctionCounter.builder("cdn_tls_reload_failures", reloadFailures, AtomicLong::get)
-        .description("certificate changes refused (unreadable, mismatched key); the old ones kept serving")
+    Gauge.builder("cdn_tls_engine", () -> 1)
+        .tag("engine", engine.name().toLowerCase(java.util.Locale.ROOT))
+        .description("the TLS engine of the HTTPS listener (value 1)")
         .register(registry);
-    this.sniDefault = Counter.builder("cdn_tls_sni_default")
-        .description("handshakes naming a host no certificate covers (served the default certificate)").register(registry);
+    FunctionCounter.builder("cdn_tls_reloads", reloads, AtomicLong::get)
+        .description("certificate changes swapped in without a restart")
+        .register(registry);
+    FunctionCounter.builder("cdn_tls_reload_failures", reloadFailures, AtomicLong::get)
+        .description(
+            "certificate changes refused (unreadable, mismatched key); the old ones kept serving")
+        .register(registry);
+    this.sniDefault =
+        Counter.builder("cdn_tls_sni_default")
+            .description(
+                "handshakes naming a host no certificate covers (served the default certificate)")
+            .register(registry);
   }
 
-  /** Loads the certificates, installs the ticket keys, binds every instance; yields the bound port. */
-  public Future<Integer> start(Handler<HttpConnection> connections, Handler<HttpServerRequest> requests) {
-    return vertx.executeBlocking(() -> CertificateSet.load(vertx, tls))
-        .onSuccess(set -> LOG.info("edge {}: TLS engine {}{}", edgeId, engine.description(),
-            engine == TlsEngine.JDK ? " (OpenSSL: " + TlsEngine.unavailability() + ")" : ""))
+  /**
+   * Loads the certificates, installs the ticket keys, binds every instance; yields the bound port.
+   */
+  public Future<Integer> start(
+      Handler<HttpConnection> connections, Handler<HttpServerRequest> requests) {
+    return vertx
+        .executeBlocking(() -> CertificateSet.load(vertx, tls))
+        .onSuccess(
+            set ->
+                LOG.info(
+                    "edge {}: TLS engine {}{}",
+                    edgeId,
+                    engine.description(),
+                    engine == TlsEngine.JDK
+                        ? " (OpenSSL: " + TlsEngine.unavailability() + ")"
+                        : ""))
         .compose(set -> rotation.start().map(set))
-        .compose(set -> {
-          use(set, new SniCertificates(set.options(), this::onDefault));
-          options.setKeyCertOptions(sni);
-          return vertx.deployVerticle(() -> new VerticleBase() {
-            @Override
-            public Future<?> start() {
-              HttpServer s = vertx.createHttpServer(options);
-              servers.add(s);
-              return s.connectionHandler(connections).requestHandler(requests).listen(tls.listen().port(), tls.listen().host())
-                  .onSuccess(bound -> port = bound.actualPort());
-            }
-          }, new DeploymentOptions().setInstances(Listeners.DEFAULT_INSTANCES));
-        })
-        .map(id -> {
-          deployment = id;
-          if (tls.watchMillis() > 0) {
-            watchTimer = vertx.setPeriodic(tls.watchMillis(), t -> watch());
-          }
-          LOG.info("edge {} listening on https://{}:{} (http2 {})", edgeId, tls.listen().host(), port, tls.http2());
-          return port;
-        });
+        .compose(
+            set -> {
+              use(set, new SniCertificates(set.options(), this::onDefault));
+              options.setKeyCertOptions(sni);
+              return vertx.deployVerticle(
+                  () ->
+                      new VerticleBase() {
+                        @Override
+                        public Future<?> start() {
+                          HttpServer s = vertx.createHttpServer(options);
+                          servers.add(s);
+                          return s.connectionHandler(connections)
+                              .requestHandler(requests)
+                              .listen(tls.listen().port(), tls.listen().host())
+                              .onSuccess(bound -> port = bound.actualPort());
+                        }
+                      },
+                  new DeploymentOptions().setInstances(Listeners.DEFAULT_INSTANCES));
+            })
+        .map(
+            id -> {
+              deployment = id;
+              if (tls.watchMillis() > 0) {
+                watchTimer = vertx.setPeriodic(tls.watchMillis(), t -> watch());
+              }
+              LOG.info(
+                  "edge {} listening on https://{}:{} (http2 {})",
+                  edgeId,
+                  tls.listen().host(),
+                  port,
+                  tls.http2());
+              return port;
+            });
   }
 
   /** Stops watching and rotating, closes every instance (open connections with them). */
@@ -146,72 +189,105 @@ public final class TlsListener {
     if (reloading != null) {
       return reloading;
     }
-    Future<JsonObject> f = vertx.executeBlocking(() -> CertificateSet.load(vertx, tls)).compose(set -> {
-      if (current != null && set.digest().equals(current.digest())) {
-        return Future.succeededFuture(result(false));
-      }
-      SniCertificates next = new SniCertificates(set.options(), this::onDefault);
-      ServerSSLOptions ssl = options.getSslOptions().copy().setKeyCertOptions(next);
-      return Future.all(servers.stream().map(s -> s.updateSSLOptions(ssl, true)).toList()).map(all -> {
-        use(set, next);
-        reloads.incrementAndGet();
-        lastFailedDigest = null;
-        LOG.info("edge {}: TLS certificates reloaded: {}", edgeId, summary(set));
-        return result(true);
-      });
-    }).onFailure(t -> {
-      reloadFailures.incrementAndGet();
-      LOG.error("edge {}: TLS certificates not reloaded, the ones in use stay: {}", edgeId, t.getMessage());
-    });
+    Future<JsonObject> f =
+        vertx
+            .executeBlocking(() -> CertificateSet.load(vertx, tls))
+            .compose(
+                set -> {
+                  if (current != null && set.digest().equals(current.digest())) {
+                    return Future.succeededFuture(result(false));
+                  }
+                  SniCertificates next = new SniCertificates(set.options(), this::onDefault);
+                  ServerSSLOptions ssl = options.getSslOptions().copy().setKeyCertOptions(next);
+                  return Future.all(
+                          servers.stream().map(s -> s.updateSSLOptions(ssl, true)).toList())
+                      .map(
+                          all -> {
+                            use(set, next);
+                            reloads.incrementAndGet();
+                            lastFailedDigest = null;
+                            LOG.info(
+                                "edge {}: TLS certificates reloaded: {}", edgeId, summary(set));
+                            return result(true);
+                          });
+                })
+            .onFailure(
+                t -> {
+                  reloadFailures.incrementAndGet();
+                  LOG.error(
+                      "edge {}: TLS certificates not reloaded, the ones in use stay: {}",
+                      edgeId,
+                      t.getMessage());
+                });
     reloading = f;
-    f.onComplete(r -> {
-      synchronized (this) {
-        reloading = null;
-      }
-    });
+    f.onComplete(
+        r -> {
+          synchronized (this) {
+            reloading = null;
+          }
+        });
     return f;
   }
 
   /** What {@code GET /_cdn/tls} shows: engine, certificates, reload counts, ticket key epoch. */
   public JsonObject stats() {
     CertificateSet set = current;
-    return new JsonObject().put("engine", engine.name().toLowerCase(java.util.Locale.ROOT))
-        .put("engineVersion", engine.description()).put("listen", tls.listen().host() + ":" + port)
-        .put("certificates", set == null ? null : set.json()).put("reloads", reloads.get())
-        .put("reloadFailures", reloadFailures.get()).put("sniDefault", (long) sniDefault.count())
-        .put("ticketKeyEpoch", rotation.installedEpoch() == Long.MIN_VALUE ? null : rotation.installedEpoch())
+    return new JsonObject()
+        .put("engine", engine.name().toLowerCase(java.util.Locale.ROOT))
+        .put("engineVersion", engine.description())
+        .put("listen", tls.listen().host() + ":" + port)
+        .put("certificates", set == null ? null : set.json())
+        .put("reloads", reloads.get())
+        .put("reloadFailures", reloadFailures.get())
+        .put("sniDefault", (long) sniDefault.count())
+        .put(
+            "ticketKeyEpoch",
+            rotation.installedEpoch() == Long.MIN_VALUE ? null : rotation.installedEpoch())
         .put("ticketKeyRotationSeconds", tls.ticketKeyRotationSeconds())
         .put("sharedTicketKeys", engine == TlsEngine.OPENSSL);
   }
 
   /** {@code GET /_cdn/tls} and {@code POST /_cdn/tls/reload}, behind the admin token. */
   public AdminRoute route() {
-    return new AdminRoute("/_cdn/tls", true, req -> {
-      String path = req.path();
-      if (req.method() == HttpMethod.GET && path.equals("/_cdn/tls")) {
-        json(req, 200, stats());
-      } else if (req.method() == HttpMethod.POST && path.equals("/_cdn/tls/reload")) {
-        reload().onSuccess(r -> json(req, 200, r))
-            .onFailure(t -> json(req, 422, new JsonObject().put("error", t.getMessage())));
-      } else {
-        json(req, 405, new JsonObject().put("error", "GET /_cdn/tls or POST /_cdn/tls/reload"));
-      }
-    });
+    return new AdminRoute(
+        "/_cdn/tls",
+        true,
+        req -> {
+          String path = req.path();
+          if (req.method() == HttpMethod.GET && path.equals("/_cdn/tls")) {
+            json(req, 200, stats());
+          } else if (req.method() == HttpMethod.POST && path.equals("/_cdn/tls/reload")) {
+            reload()
+                .onSuccess(r -> json(req, 200, r))
+                .onFailure(t -> json(req, 422, new JsonObject().put("error", t.getMessage())));
+          } else {
+            json(req, 405, new JsonObject().put("error", "GET /_cdn/tls or POST /_cdn/tls/reload"));
+          }
+        });
   }
 
   private static void json(HttpServerRequest req, int status, JsonObject body) {
-    req.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    req.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end(body.encode());
   }
 
   private void watch() {
-    vertx.executeBlocking(() -> CertificateSet.digest(tls)).onSuccess(d -> {
-      CertificateSet set = current;
-      if (set != null && !d.equals(set.digest()) && !d.equals(lastFailedDigest)) {
-        reload().onFailure(t -> lastFailedDigest = d);
-      }
-    }).onFailure(t -> {
-      // a file missing for a moment (being replaced by rename): the next check sees the new one
-    });
+    vertx
+        .executeBlocking(() -> CertificateSet.digest(tls))
+        .onSuccess(
+            d -> {
+              CertificateSet set = current;
+              if (set != null && !d.equals(set.digest()) && !d.equals(lastFailedDigest)) {
+                reload().onFailure(t -> lastFailedDigest = d);
+              }
+            })
+        .onFailure(
+            t -> {
+              // a file missing for a moment (being replaced by rename): the next check sees the new
+              // one
+            });
   }
 
   private void use(CertificateSet set, SniCertificates served) {
@@ -223,8 +299,11 @@ public final class TlsListener {
     sniDefault.increment();
     SniCertificates s = sni;
     if (s != null && s.firstTime(name)) {
-      LOG.warn("edge {}: no certificate for TLS server name {}: serving the default one ({})", edgeId,
-          io.opencdn.edge.metrics.LogText.escape(name), current.certificates().get(0).names());
+      LOG.warn(
+          "edge {}: no certificate for TLS server name {}: serving the default one ({})",
+          edgeId,
+          io.opencdn.edge.metrics.LogText.escape(name),
+          current.certificates().get(0).names());
     }
   }
 
@@ -233,6 +312,9 @@ public final class TlsListener {
   }
 
   private static String summary(CertificateSet set) {
-    return set.certificates().stream().map(i -> i.names() + " until " + i.notAfter()).toList().toString();
+    return set.certificates().stream()
+        .map(i -> i.names() + " until " + i.notAfter())
+        .toList()
+        .toString();
   }
 }

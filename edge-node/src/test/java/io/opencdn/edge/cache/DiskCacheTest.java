@@ -18,8 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The disk tier: the shared tier contract, plus restart, atomic files and purge. */
 class DiskCacheTest extends ResponseCacheContract {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   final Vertx vertx = Vertx.vertx();
 
@@ -60,7 +59,8 @@ class DiskCacheTest extends ResponseCacheContract {
       // of a few milliseconds' resolution, so back-to-back writes would share a time
       try (Stream<Path> files = Files.list(dir)) {
         for (Path f : files.filter(p -> !written.contains(p)).toList()) {
-          Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L + i * 1000L));
+          Files.setLastModifiedTime(
+              f, java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L + i * 1000L));
           written.add(f);
         }
       }
@@ -74,7 +74,10 @@ class DiskCacheTest extends ResponseCacheContract {
     assertThat(second.stats().entries()).isBetween(1L, 4L);
     try (Stream<Path> files = Files.list(dir)) {
       List<String> names = files.map(p -> p.getFileName().toString()).toList();
-      assertThat(names).noneMatch(n -> n.endsWith(".tmp")).doesNotContain("0000.entry").hasSize((int) second.stats().entries());
+      assertThat(names)
+          .noneMatch(n -> n.endsWith(".tmp"))
+          .doesNotContain("0000.entry")
+          .hasSize((int) second.stats().entries());
     }
     // the most recently written entries are the ones kept
     assertThat(await(second.get(new CacheKey("h", "/9")))).isNotNull();
@@ -116,11 +119,14 @@ class DiskCacheTest extends ResponseCacheContract {
   @Test
   void tieredCacheServesDiskHitsAfterARestartAndPromotesThem() {
     CacheKey key = new CacheKey("h", "/t");
-    TieredCache before = new TieredCache(new MemoryCache(1 << 20, clock), new DiskCache(vertx, dir, 1 << 20, clock));
+    TieredCache before =
+        new TieredCache(new MemoryCache(1 << 20, clock), new DiskCache(vertx, dir, 1 << 20, clock));
     await(before.put(key, response(100, 60)));
-    io.opencdn.edge.Await.until(java.time.Duration.ofSeconds(5), () -> before.disk().stats().entries() == 1);
+    io.opencdn.edge.Await.until(
+        java.time.Duration.ofSeconds(5), () -> before.disk().stats().entries() == 1);
 
-    TieredCache after = new TieredCache(new MemoryCache(1 << 20, clock), new DiskCache(vertx, dir, 1 << 20, clock));
+    TieredCache after =
+        new TieredCache(new MemoryCache(1 << 20, clock), new DiskCache(vertx, dir, 1 << 20, clock));
 
     assertThat(await(after.memory().get(key))).isNull();
     assertThat(await(after.get(key)).body()).isEqualTo(Buffer.buffer("x".repeat(100)));
@@ -151,7 +157,8 @@ class DiskCacheTest extends ResponseCacheContract {
 
   static String slice(CachedResponse.BodyFile f) throws IOException {
     byte[] all = Files.readAllBytes(f.path());
-    return new String(all, (int) f.offset(), (int) f.length(), java.nio.charset.StandardCharsets.US_ASCII);
+    return new String(
+        all, (int) f.offset(), (int) f.length(), java.nio.charset.StandardCharsets.US_ASCII);
   }
 
   @Test
@@ -176,7 +183,10 @@ class DiskCacheTest extends ResponseCacheContract {
     assertThat(await(disk.get(new CacheKey("h", "/small"))).bodyFile()).isNull();
 
     DiskCache restarted = new DiskCache(vertx, dir, 1 << 20, clock, 0, 1000);
-    assertThat(slice(await(restarted.get(key)).bodyFile())).startsWith("aaa").endsWith("bbb").hasSize(5000);
+    assertThat(slice(await(restarted.get(key)).bodyFile()))
+        .startsWith("aaa")
+        .endsWith("bbb")
+        .hasSize(5000);
 
     // replaced by a small response: the large file goes
     await(restarted.put(key, response(10, 60)));
@@ -187,13 +197,16 @@ class DiskCacheTest extends ResponseCacheContract {
   @Test
   void aShortOrAbortedOrOversizedLargeEntryIsNeverPublished() throws IOException {
     DiskCache disk = new DiskCache(vertx, dir, 1 << 20, clock, 0, 1000);
-    DiskEntryWriter shortOne = await(disk.openLarge(new CacheKey("h", "/short"), response(0, 60), 1 << 20));
+    DiskEntryWriter shortOne =
+        await(disk.openLarge(new CacheKey("h", "/short"), response(0, 60), 1 << 20));
     shortOne.write(Buffer.buffer("s".repeat(100)));
     assertThat(await(shortOne.commit(200))).isNull();
-    DiskEntryWriter aborted = await(disk.openLarge(new CacheKey("h", "/aborted"), response(0, 60), 1 << 20));
+    DiskEntryWriter aborted =
+        await(disk.openLarge(new CacheKey("h", "/aborted"), response(0, 60), 1 << 20));
     aborted.write(Buffer.buffer("a".repeat(100)));
     aborted.abort();
-    DiskEntryWriter oversized = await(disk.openLarge(new CacheKey("h", "/oversized"), response(0, 60), 150));
+    DiskEntryWriter oversized =
+        await(disk.openLarge(new CacheKey("h", "/oversized"), response(0, 60), 150));
     oversized.write(Buffer.buffer("o".repeat(100)));
     oversized.write(Buffer.buffer("o".repeat(100)));
     assertThat(oversized.failed()).isTrue();
@@ -205,13 +218,15 @@ class DiskCacheTest extends ResponseCacheContract {
     await(disk.invalidate(purged));
     assertThat(await(meanwhile.commit(100))).isNull();
 
-    io.opencdn.edge.Await.until(java.time.Duration.ofSeconds(5), () -> {
-      try {
-        return files(".tmp").isEmpty();
-      } catch (IOException e) {
-        return false;
-      }
-    });
+    io.opencdn.edge.Await.until(
+        java.time.Duration.ofSeconds(5),
+        () -> {
+          try {
+            return files(".tmp").isEmpty();
+          } catch (IOException e) {
+            return false;
+          }
+        });
     assertThat(files(".entry")).isEmpty();
     assertThat(disk.stats().entries()).isZero();
   }

@@ -20,13 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A disk entry that was cut short or changed on the disk is dropped and never served: at start
- * (size against the header), on every read of a body read into memory (checksum), and on the
- * first read of a large body served from its file (checksum).
+ * (size against the header), on every read of a body read into memory (checksum), and on the first
+ * read of a large body served from its file (checksum).
  */
 class DiskIntegrityTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   final Vertx vertx = Vertx.vertx();
   final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
@@ -38,8 +37,14 @@ class DiskIntegrityTest {
 
   CachedResponse response(String body) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Cache-Control", "max-age=60");
-    return CachedResponse.of(200, headers, Buffer.buffer(body), MultiMap.caseInsensitiveMultiMap(), clock.millis(),
-        clock.millis(), 60);
+    return CachedResponse.of(
+        200,
+        headers,
+        Buffer.buffer(body),
+        MultiMap.caseInsensitiveMultiMap(),
+        clock.millis(),
+        clock.millis(),
+        60);
   }
 
   List<Path> entries() throws IOException {
@@ -75,7 +80,8 @@ class DiskIntegrityTest {
     assertThat(second.stats().entries()).isEqualTo(1);
     assertThat(Files.exists(file)).isFalse();
     assertThat(await(second.get(key))).isNull();
-    assertThat(await(second.get(new CacheKey("h", "/whole"))).body().toString()).isEqualTo("w".repeat(5000));
+    assertThat(await(second.get(new CacheKey("h", "/whole"))).body().toString())
+        .isEqualTo("w".repeat(5000));
   }
 
   @Test
@@ -83,7 +89,10 @@ class DiskIntegrityTest {
     DiskCache first = new DiskCache(vertx, dir, 1 << 20, clock);
     CacheKey key = new CacheKey("h", "/long");
     await(first.put(key, response("y".repeat(500))));
-    Files.write(dir.resolve(DiskCache.fileName(key)), new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+    Files.write(
+        dir.resolve(DiskCache.fileName(key)),
+        new byte[] {1, 2, 3},
+        java.nio.file.StandardOpenOption.APPEND);
 
     DiskCache second = new DiskCache(vertx, dir, 1 << 20, clock);
 

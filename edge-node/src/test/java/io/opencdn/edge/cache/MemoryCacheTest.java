@@ -22,7 +22,8 @@ class MemoryCacheTest extends ResponseCacheContract {
 
     org.assertj.core.api.Assertions.assertThat(stale).isNotNull();
     org.assertj.core.api.Assertions.assertThat(stale.isFresh(clock.millis())).isFalse();
-    org.assertj.core.api.Assertions.assertThat(io.opencdn.edge.Await.await(cache.get(key))).isNull();
+    org.assertj.core.api.Assertions.assertThat(io.opencdn.edge.Await.await(cache.get(key)))
+        .isNull();
   }
 
   @org.junit.jupiter.api.Test
@@ -38,12 +39,29 @@ class MemoryCacheTest extends ResponseCacheContract {
     // each key alone is over 8 KB as a cache holds it: a 1 MiB budget keeps fewer than 130 of them
     org.assertj.core.api.Assertions.assertThat(stats.entries()).isLessThan(130);
 
-    io.vertx.core.MultiMap vary = io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Vary", "X-Big");
-    io.vertx.core.MultiMap big = io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("X-Big", "v".repeat(5000));
-    CachedResponse withVary = CachedResponse.of(200, vary, io.vertx.core.buffer.Buffer.buffer("x"), big, clock.millis(),
-        clock.millis(), 60);
-    CachedResponse without = CachedResponse.of(200, vary, io.vertx.core.buffer.Buffer.buffer("x"),
-        io.vertx.core.MultiMap.caseInsensitiveMultiMap(), clock.millis(), clock.millis(), 60);
-    org.assertj.core.api.Assertions.assertThat(withVary.weight() - without.weight()).isGreaterThanOrEqualTo(10_000);
+    io.vertx.core.MultiMap vary =
+        io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Vary", "X-Big");
+    io.vertx.core.MultiMap big =
+        io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("X-Big", "v".repeat(5000));
+    CachedResponse withVary =
+        CachedResponse.of(
+            200,
+            vary,
+            io.vertx.core.buffer.Buffer.buffer("x"),
+            big,
+            clock.millis(),
+            clock.millis(),
+            60);
+    CachedResponse without =
+        CachedResponse.of(
+            200,
+            vary,
+            io.vertx.core.buffer.Buffer.buffer("x"),
+            io.vertx.core.MultiMap.caseInsensitiveMultiMap(),
+            clock.millis(),
+            clock.millis(),
+            60);
+    org.assertj.core.api.Assertions.assertThat(withVary.weight() - without.weight())
+        .isGreaterThanOrEqualTo(10_000);
   }
 }

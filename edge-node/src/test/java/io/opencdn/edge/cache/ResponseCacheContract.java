@@ -21,8 +21,14 @@ abstract class ResponseCacheContract {
 
   CachedResponse response(int bodyBytes, long maxAge) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Cache-Control", "max-age=" + maxAge);
-    return CachedResponse.of(200, headers, Buffer.buffer("x".repeat(bodyBytes)), MultiMap.caseInsensitiveMultiMap(),
-        clock.millis(), clock.millis(), maxAge);
+    return CachedResponse.of(
+        200,
+        headers,
+        Buffer.buffer("x".repeat(bodyBytes)),
+        MultiMap.caseInsensitiveMultiMap(),
+        clock.millis(),
+        clock.millis(),
+        maxAge);
   }
 
   @Test
@@ -75,8 +81,12 @@ abstract class ResponseCacheContract {
     }
     io.opencdn.edge.Await.until(java.time.Duration.ofSeconds(5), () -> !evicted.isEmpty());
     assertThat(evicted).allSatisfy(k -> assertThat(await(cache.get(k))).isNull());
-    CacheKey kept = java.util.stream.IntStream.range(0, 50).mapToObj(i -> new CacheKey("h", "/" + i))
-        .filter(k -> !evicted.contains(k) && await(cache.get(k)) != null).findFirst().orElseThrow();
+    CacheKey kept =
+        java.util.stream.IntStream.range(0, 50)
+            .mapToObj(i -> new CacheKey("h", "/" + i))
+            .filter(k -> !evicted.contains(k) && await(cache.get(k)) != null)
+            .findFirst()
+            .orElseThrow();
     await(cache.invalidate(kept));
     assertThat(evicted).doesNotContain(kept);
   }
@@ -116,9 +126,17 @@ abstract class ResponseCacheContract {
   }
 
   CachedResponse variant(String lang, long maxAge) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Cache-Control", "max-age=" + maxAge)
-        .add("Vary", "Accept-Language");
-    return CachedResponse.of(200, headers, Buffer.buffer("lang=" + lang), lang(lang), clock.millis(), clock.millis(),
+    MultiMap headers =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("Cache-Control", "max-age=" + maxAge)
+            .add("Vary", "Accept-Language");
+    return CachedResponse.of(
+        200,
+        headers,
+        Buffer.buffer("lang=" + lang),
+        lang(lang),
+        clock.millis(),
+        clock.millis(),
         maxAge);
   }
 
@@ -145,7 +163,8 @@ abstract class ResponseCacheContract {
     assertThat(de.key()).isEqualTo(p.withVariant("accept-language=de"));
     CachedResponse index = await(cache.get(p));
     assertThat(index.isVariantIndex()).isTrue();
-    assertThat(Variants.indexVariants(index)).containsExactly("accept-language=en", "accept-language=fr");
+    assertThat(Variants.indexVariants(index))
+        .containsExactly("accept-language=en", "accept-language=fr");
     assertThat(cache.stats().entries()).isEqualTo(3);
   }
 

@@ -29,9 +29,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The cache directory on three in-process members: one claim answers holders, another edge's
- * lease or a new lease; leases are exclusive, expire, die with their member and are released by
- * a store; stale holders are dropped; records without the secret's tag are refused.
+ * The cache directory on three in-process members: one claim answers holders, another edge's lease
+ * or a new lease; leases are exclusive, expire, die with their member and are released by a store;
+ * stale holders are dropped; records without the secret's tag are refused.
  */
 class ClusterDirectoryTest {
 
@@ -47,12 +47,26 @@ class ClusterDirectoryTest {
     int port = ThreadLocalRandom.current().nextInt(20000, 39900);
     String[] regions = {"eu", "eu", "us"};
     for (int i = 0; i < 3; i++) {
-      ClusterConfig c = new ClusterConfig("dir-test", secret, Endpoint.parse("127.0.0.1:" + (port + i)),
-          List.of("127.0.0.1:" + port + "-" + (port + 5)), null, null);
+      ClusterConfig c =
+          new ClusterConfig(
+              "dir-test",
+              secret,
+              Endpoint.parse("127.0.0.1:" + (port + i)),
+              List.of("127.0.0.1:" + port + "-" + (port + 5)),
+              null,
+              null);
       HazelcastInstance hz = ClusterNode.start(c, "dir-test-" + port + "-" + i, false);
       members.add(hz);
-      ClusterDirectory d = new ClusterDirectory(vertx, hz, RecordMac.fromSecret(secret), "edge-" + i, regions[i],
-          "127.0.0." + (10 + i), clock, 30_000);
+      ClusterDirectory d =
+          new ClusterDirectory(
+              vertx,
+              hz,
+              RecordMac.fromSecret(secret),
+              "edge-" + i,
+              regions[i],
+              "127.0.0." + (10 + i),
+              clock,
+              30_000);
       d.address("127.0.0." + (10 + i), 8080);
       dirs.add(d);
     }
@@ -99,7 +113,8 @@ class ClusterDirectoryTest {
     // scope any: the eu holder counts
     CacheKey other = new CacheKey("h", "/any");
     await(dirs.get(0).stored(other, clock.millis() + 60_000, null));
-    assertThat(await(dirs.get(2).claim(other, null, List.of())).holders()).extracting(Holder::edgeId)
+    assertThat(await(dirs.get(2).claim(other, null, List.of())).holders())
+        .extracting(Holder::edgeId)
         .containsExactly("edge-0");
   }
 
@@ -123,8 +138,18 @@ class ClusterDirectoryTest {
     ClaimResult a = await(dirs.get(0).claim(key, null, List.of()));
     FillLease l = a.lease();
     // another lease object (an earlier one of the same edge, say) frees nothing
-    await(dirs.get(0).release(key, new FillLease(l.memberUuid(), l.edgeId(), l.host(), l.port(), l.startedMillis() - 1,
-        l.expiresMillis(), l.tag())));
+    await(
+        dirs.get(0)
+            .release(
+                key,
+                new FillLease(
+                    l.memberUuid(),
+                    l.edgeId(),
+                    l.host(),
+                    l.port(),
+                    l.startedMillis() - 1,
+                    l.expiresMillis(),
+                    l.tag())));
     assertThat(await(dirs.get(1).claim(key, null, List.of())).granted()).isFalse();
     clock.advance(Duration.ofSeconds(31));
     ClaimResult after = await(dirs.get(1).claim(key, null, List.of()));
@@ -143,17 +168,28 @@ class ClusterDirectoryTest {
     assertThat(await(dirs.get(2).claim(key, null, List.of())).granted()).isTrue();
     members.get(2).getLifecycleService().terminate();
     Await.until(Duration.ofSeconds(20), () -> members.get(0).getCluster().getMembers().size() == 2);
-    Await.until(Duration.ofSeconds(20), () -> await(dirs.get(0).claim(key, null, List.of())).granted());
+    Await.until(
+        Duration.ofSeconds(20), () -> await(dirs.get(0).claim(key, null, List.of())).granted());
   }
 
   @Test
   void recordsWithoutTheSecretsTagAreRefused() {
     CacheKey key = new CacheKey("h", "/forged");
     RecordMac rogue = RecordMac.fromSecret("not-the-cluster-secret-0123456789");
-    Holder forged = Holder.signed(rogue, key.toString(), "evil", "eu", members.get(0).getCluster().getLocalMember()
-        .getUuid().toString(), "127.0.0.66", 8080, clock.millis() + 60_000);
+    Holder forged =
+        Holder.signed(
+            rogue,
+            key.toString(),
+            "evil",
+            "eu",
+            members.get(0).getCluster().getLocalMember().getUuid().toString(),
+            "127.0.0.66",
+            8080,
+            clock.millis() + 60_000);
     assertThat(dirs.get(1).authentic(key, forged)).isFalse();
-    Holder moved = Holder.signed(RecordMac.fromSecret(secret), "h/other", "edge-0", "eu", "m", "127.0.0.10", 8080, 1);
+    Holder moved =
+        Holder.signed(
+            RecordMac.fromSecret(secret), "h/other", "edge-0", "eu", "m", "127.0.0.10", 8080, 1);
     assertThat(dirs.get(1).authentic(key, moved)).as("a tag is bound to its key").isFalse();
     assertThat(dirs.get(1).forgedRecords()).isEqualTo(2);
   }
@@ -177,46 +213,87 @@ class ClusterDirectoryTest {
     List<ClaimResult> first = onEventLoop(dirs.get(0), keys);
     assertThat(first).allSatisfy(r -> assertThat(r.granted()).isTrue());
     List<ClaimResult> second = onEventLoop(dirs.get(1), keys);
-    assertThat(second).allSatisfy(r -> {
-      assertThat(r.granted()).isFalse();
-      assertThat(r.lease().edgeId()).isEqualTo("edge-0");
-    });
+    assertThat(second)
+        .allSatisfy(
+            r -> {
+              assertThat(r.granted()).isFalse();
+              assertThat(r.lease().edgeId()).isEqualTo("edge-0");
+            });
     io.vertx.core.Promise<Void> stored = io.vertx.core.Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> io.vertx.core.Future.all(keys.stream()
-        .map(k -> dirs.get(0).stored(k, clock.millis() + 60_000, first.get(keys.indexOf(k)).lease())).toList())
-        .<Void>mapEmpty().onComplete(stored));
+    vertx
+        .getOrCreateContext()
+        .runOnContext(
+            v ->
+                io.vertx.core.Future.all(
+                        keys.stream()
+                            .map(
+                                k ->
+                                    dirs.get(0)
+                                        .stored(
+                                            k,
+                                            clock.millis() + 60_000,
+                                            first.get(keys.indexOf(k)).lease()))
+                            .toList())
+                    .<Void>mapEmpty()
+                    .onComplete(stored));
     await(stored.future());
     List<ClaimResult> third = onEventLoop(dirs.get(1), keys);
-    assertThat(third).allSatisfy(r -> {
-      assertThat(r.granted()).isFalse();
-      assertThat(r.holders()).extracting(Holder::edgeId).containsExactly("edge-0");
-    });
+    assertThat(third)
+        .allSatisfy(
+            r -> {
+              assertThat(r.granted()).isFalse();
+              assertThat(r.holders()).extracting(Holder::edgeId).containsExactly("edge-0");
+            });
   }
 
   private List<ClaimResult> onEventLoop(ClusterDirectory dir, List<CacheKey> keys) {
     io.vertx.core.Promise<List<ClaimResult>> p = io.vertx.core.Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> {
-      List<io.vertx.core.Future<ClaimResult>> all = keys.stream().map(k -> dir.claim(k, null, List.of())).toList();
-      io.vertx.core.Future.all(all).map(c -> c.<ClaimResult>list()).onComplete(p);
-    });
+    vertx
+        .getOrCreateContext()
+        .runOnContext(
+            v -> {
+              List<io.vertx.core.Future<ClaimResult>> all =
+                  keys.stream().map(k -> dir.claim(k, null, List.of())).toList();
+              io.vertx.core.Future.all(all).map(c -> c.<ClaimResult>list()).onComplete(p);
+            });
     return await(p.future());
   }
 
   @Test
   void anObjectEvictedForSpaceIsWithdrawnFromTheDirectory() {
     io.opencdn.edge.cache.MemoryCache memory = new io.opencdn.edge.cache.MemoryCache(64_000, clock);
-    ClusterFiller filler = new ClusterFiller((k, r) -> io.vertx.core.Future.succeededFuture(), dirs.get(0),
-        new io.opencdn.edge.cluster.peer.PeerClient(vertx, io.opencdn.edge.cluster.peer.PeerToken.fromSecret(secret), clock,
-            1000), io.opencdn.edge.config.PeerScope.ANY, new io.opencdn.edge.cluster.purge.PurgeLog(16), k -> null, clock, 1,
-        1000, 1000);
-    ClusterCache cache = new ClusterCache(memory, new io.opencdn.edge.cluster.purge.SurrogateIndex(1000), dirs.get(0),
-        filler);
+    ClusterFiller filler =
+        new ClusterFiller(
+            (k, r) -> io.vertx.core.Future.succeededFuture(),
+            dirs.get(0),
+            new io.opencdn.edge.cluster.peer.PeerClient(
+                vertx, io.opencdn.edge.cluster.peer.PeerToken.fromSecret(secret), clock, 1000),
+            io.opencdn.edge.config.PeerScope.ANY,
+            new io.opencdn.edge.cluster.purge.PurgeLog(16),
+            k -> null,
+            clock,
+            1,
+            1000,
+            1000);
+    ClusterCache cache =
+        new ClusterCache(
+            memory, new io.opencdn.edge.cluster.purge.SurrogateIndex(1000), dirs.get(0), filler);
     java.util.Set<CacheKey> gone = java.util.concurrent.ConcurrentHashMap.newKeySet();
     for (int i = 0; i < 40; i++) {
       CacheKey k = new CacheKey("h", "/evict/" + i);
-      io.vertx.core.MultiMap headers = io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Cache-Control", "max-age=600");
-      await(cache.put(k, io.opencdn.edge.cache.CachedResponse.of(200, headers, io.vertx.core.buffer.Buffer.buffer(
-          "x".repeat(5000)), io.vertx.core.MultiMap.caseInsensitiveMultiMap(), clock.millis(), clock.millis(), 600)));
+      io.vertx.core.MultiMap headers =
+          io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Cache-Control", "max-age=600");
+      await(
+          cache.put(
+              k,
+              io.opencdn.edge.cache.CachedResponse.of(
+                  200,
+                  headers,
+                  io.vertx.core.buffer.Buffer.buffer("x".repeat(5000)),
+                  io.vertx.core.MultiMap.caseInsensitiveMultiMap(),
+                  clock.millis(),
+                  clock.millis(),
+                  600)));
       // ClusterCache.put announces the copy (through the filler) only when the tier kept it
     }
     for (int i = 0; i < 40; i++) {
@@ -226,10 +303,14 @@ class ClusterDirectoryTest {
       }
     }
     assertThat(gone).isNotEmpty();
-    Await.until(Duration.ofSeconds(10), () -> gone.stream().allMatch(k -> await(dirs.get(1).holders(k)).isEmpty()));
+    Await.until(
+        Duration.ofSeconds(10),
+        () -> gone.stream().allMatch(k -> await(dirs.get(1).holders(k)).isEmpty()));
     CacheKey kept = new CacheKey("h", "/evict/39");
     if (!gone.contains(kept)) {
-      assertThat(await(dirs.get(1).holders(kept))).extracting(Holder::edgeId).containsExactly("edge-0");
+      assertThat(await(dirs.get(1).holders(kept)))
+          .extracting(Holder::edgeId)
+          .containsExactly("edge-0");
     }
   }
 }

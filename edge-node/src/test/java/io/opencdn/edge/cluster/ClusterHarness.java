@@ -30,15 +30,17 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Three Hazelcast members on 127.0.0.1 (random secret, random port range in 20000..40000), each
- * with an edge on a free port (each edge on its own Vert.x), one test origin and one test clock. Edge 0 and 1 are in region
- * {@code eu} with peer scope {@code region}; edge 2 is in region {@code us} with scope
- * {@code any}.
+ * with an edge on a free port (each edge on its own Vert.x), one test origin and one test clock.
+ * Edge 0 and 1 are in region {@code eu} with peer scope {@code region}; edge 2 is in region {@code
+ * us} with scope {@code any}.
  */
 final class ClusterHarness implements AutoCloseable {
 
   static final String HOST = "www.cdn.test";
+
   /** A second site whose origin ({@link #down}) tests stop and restart on {@link #downPort}. */
   static final String DOWN_HOST = "down.cdn.test";
+
   static final String TOKEN = "cluster-admin-token-0123456789";
 
   record Resp(int status, MultiMap headers, String body) {
@@ -53,29 +55,55 @@ final class ClusterHarness implements AutoCloseable {
   final int downPort = freePort();
   volatile TestOrigin down = new TestOrigin(vertx, downPort);
   final HttpClientAgent client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(50));
+
   /** Without keep-alive: every request on a new connection. */
-  final HttpClientAgent freshClient = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
+  final HttpClientAgent freshClient =
+      vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
+
   final List<HazelcastInstance> members = new ArrayList<>();
   final List<EdgeNode> edges = new ArrayList<>();
-  /** One Vert.x per edge, as in production (one process each): listeners on port 0 never share a socket. */
+
+  /**
+   * One Vert.x per edge, as in production (one process each): listeners on port 0 never share a
+   * socket.
+   */
   final List<Vertx> edgeVertx = new ArrayList<>();
+
   final ClusterConfig cluster;
 
   ClusterHarness(String name) {
     int port = ThreadLocalRandom.current().nextInt(20000, 39900);
     String secret = AdminToken.random();
     String range = "127.0.0.1:" + port + "-" + (port + 5);
-    cluster = new ClusterConfig(name, secret, Endpoint.parse("127.0.0.1:" + port), List.of(range), null, null);
-    String[][] layout = {{"edge-a", "eu", "region"}, {"edge-b", "eu", "region"}, {"edge-c", "us", "any"}};
+    cluster =
+        new ClusterConfig(
+            name, secret, Endpoint.parse("127.0.0.1:" + port), List.of(range), null, null);
+    String[][] layout = {
+      {"edge-a", "eu", "region"}, {"edge-b", "eu", "region"}, {"edge-c", "us", "any"}
+    };
     for (int i = 0; i < layout.length; i++) {
-      ClusterConfig c = new ClusterConfig(name, secret, Endpoint.parse("127.0.0.1:" + (port + i)), List.of(range), null,
-          null);
+      ClusterConfig c =
+          new ClusterConfig(
+              name, secret, Endpoint.parse("127.0.0.1:" + (port + i)), List.of(range), null, null);
       HazelcastInstance hz = ClusterNode.start(c, name + "-" + port + "-" + i, false);
       members.add(hz);
-      EdgeConfig cfg = new EdgeConfig(layout[i][0], layout[i][1], 50.0, 8.0, Endpoint.parse("127.0.0.1:" + freePort()), null, 100,
-          TOKEN, new CacheConfig(4L << 20, null), new OriginConfig(1000, 5000),
-          List.of(new DistributionConfig(HOST, origin.url()), new DistributionConfig(DOWN_HOST, down.url())), c,
-          new ClusterFillConfig(layout[i][2], 3000, 20_000, 3));
+      EdgeConfig cfg =
+          new EdgeConfig(
+              layout[i][0],
+              layout[i][1],
+              50.0,
+              8.0,
+              Endpoint.parse("127.0.0.1:" + freePort()),
+              null,
+              100,
+              TOKEN,
+              new CacheConfig(4L << 20, null),
+              new OriginConfig(1000, 5000),
+              List.of(
+                  new DistributionConfig(HOST, origin.url()),
+                  new DistributionConfig(DOWN_HOST, down.url())),
+              c,
+              new ClusterFillConfig(layout[i][2], 3000, 20_000, 3));
       Vertx v = Vertx.vertx();
       edgeVertx.add(v);
       EdgeNode edge = new EdgeNode(v, cfg, hz, clock);
@@ -86,11 +114,12 @@ final class ClusterHarness implements AutoCloseable {
 
   /**
    * A free port for an edge's listener: edges deploy one listener instance per core on the
-   * configured port, and on a real port (as in production) they share one socket; with port 0
-   * the extra instances were seen to leave some requests unanswered (see the module report).
+   * configured port, and on a real port (as in production) they share one socket; with port 0 the
+   * extra instances were seen to leave some requests unanswered (see the module report).
    */
   static int freePort() {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       return s.getLocalPort();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
@@ -105,14 +134,28 @@ final class ClusterHarness implements AutoCloseable {
     return send(edge, HOST, method, path, token, body);
   }
 
-  Future<Resp> send(int edge, String host, HttpMethod method, String path, String token, String body) {
+  Future<Resp> send(
+      int edge, String host, HttpMethod method, String path, String token, String body) {
     return send(client, edge, host, method, path, token, body);
   }
 
-  private Future<Resp> send(HttpClientAgent client, int edge, String host, HttpMethod method, String path, String token,
+  private Future<Resp> send(
+      HttpClientAgent client,
+      int edge,
+      String host,
+      HttpMethod method,
+      String path,
+      String token,
       String body) {
-    RequestOptions o = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(edges.get(edge).port())
-        .setURI(path).putHeader("Host", host).setIdleTimeout(10_000).setConnectTimeout(5_000);
+    RequestOptions o =
+        new RequestOptions()
+            .setMethod(method)
+            .setHost("127.0.0.1")
+            .setPort(edges.get(edge).port())
+            .setURI(path)
+            .putHeader("Host", host)
+            .setIdleTimeout(10_000)
+            .setConnectTimeout(5_000);
     if (token != null) {
       o.putHeader("Authorization", "Bearer " + token);
     }
@@ -128,10 +171,17 @@ final class ClusterHarness implements AutoCloseable {
     // (vert.x #5825), which looked like a stalled request.
     HttpClientAgent c = client;
     io.vertx.core.Promise<Resp> result = io.vertx.core.Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> c.request(o)
-        .compose(req -> req.send(Buffer.buffer(body == null ? "" : body)))
-        .compose(res -> res.body().map(b -> new Resp(res.statusCode(), res.headers(), b.toString())))
-        .onComplete(result));
+    vertx
+        .getOrCreateContext()
+        .runOnContext(
+            v ->
+                c.request(o)
+                    .compose(req -> req.send(Buffer.buffer(body == null ? "" : body)))
+                    .compose(
+                        res ->
+                            res.body()
+                                .map(b -> new Resp(res.statusCode(), res.headers(), b.toString())))
+                    .onComplete(result));
     return result.future();
   }
 
@@ -144,22 +194,25 @@ final class ClusterHarness implements AutoCloseable {
   }
 
   Resp admin(int edge, HttpMethod method, String path, String body) {
-    return method == HttpMethod.GET ? idempotent(edge, HOST, method, path, TOKEN)
+    return method == HttpMethod.GET
+        ? idempotent(edge, HOST, method, path, TOKEN)
         : await(send(edge, method, path, TOKEN, body));
   }
 
   /**
-   * A GET; when it has no answer within 5 s (neither its idle nor its connect timeout fires: a
-   * rare stall of this test client on a kept-alive connection, cause not found yet, see the
-   * module README), it is logged and retried once on a new client without keep-alive.
+   * A GET; when it has no answer within 5 s (neither its idle nor its connect timeout fires: a rare
+   * stall of this test client on a kept-alive connection, cause not found yet, see the module
+   * README), it is logged and retried once on a new client without keep-alive.
    */
   private Resp idempotent(int edge, String host, HttpMethod method, String path, String token) {
     try {
-      return send(edge, host, method, path, token, null).toCompletionStage().toCompletableFuture()
+      return send(edge, host, method, path, token, null)
+          .toCompletionStage()
+          .toCompletableFuture()
           .get(5, java.util.concurrent.TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
-      org.slf4j.LoggerFactory.getLogger(ClusterHarness.class).warn("GET {} on edge {} stalled; retrying on a new connection",
-          path, edge);
+      org.slf4j.LoggerFactory.getLogger(ClusterHarness.class)
+          .warn("GET {} on edge {} stalled; retrying on a new connection", path, edge);
       return await(send(freshClient, edge, host, method, path, token, null));
     } catch (Exception e) {
       throw new AssertionError("request failed: " + e, e);

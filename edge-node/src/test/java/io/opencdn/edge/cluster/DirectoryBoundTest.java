@@ -47,34 +47,60 @@ class DirectoryBoundTest {
     int port = ThreadLocalRandom.current().nextInt(20000, 39900);
     String secret = AdminToken.random();
     for (int i = 0; i < 3; i++) {
-      ClusterConfig c = new ClusterConfig("bound-test", secret, Endpoint.parse("127.0.0.1:" + (port + i)),
-          List.of("127.0.0.1:" + port + "-" + (port + 3)), null, null, 1000);
+      ClusterConfig c =
+          new ClusterConfig(
+              "bound-test",
+              secret,
+              Endpoint.parse("127.0.0.1:" + (port + i)),
+              List.of("127.0.0.1:" + port + "-" + (port + 3)),
+              null,
+              null,
+              1000);
       members.add(ClusterNode.start(c, "bound-test-" + port + "-" + i, i == 2));
     }
     Await.until(Duration.ofSeconds(30), () -> members.get(0).getCluster().getMembers().size() == 3);
-    ClusterDirectory dir = new ClusterDirectory(vertx, members.get(0), RecordMac.fromSecret(secret), "edge-0", "eu",
-        "127.0.0.10", clock, 30_000);
+    ClusterDirectory dir =
+        new ClusterDirectory(
+            vertx,
+            members.get(0),
+            RecordMac.fromSecret(secret),
+            "edge-0",
+            "eu",
+            "127.0.0.10",
+            clock,
+            30_000);
     dir.address("127.0.0.10", 8080);
     int keys = 20_000;
     for (int batch = 0; batch < keys; batch += 500) {
       int from = batch;
       Promise<Void> done = Promise.promise();
-      vertx.getOrCreateContext().runOnContext(v -> {
-        List<Future<Void>> all = new ArrayList<>();
-        for (int k = from; k < from + 500; k++) {
-          all.add(dir.stored(new CacheKey("flood.test", "/u/" + k), clock.millis() + 600_000, null));
-        }
-        Future.all(all).<Void>mapEmpty().onComplete(done);
-      });
+      vertx
+          .getOrCreateContext()
+          .runOnContext(
+              v -> {
+                List<Future<Void>> all = new ArrayList<>();
+                for (int k = from; k < from + 500; k++) {
+                  all.add(
+                      dir.stored(
+                          new CacheKey("flood.test", "/u/" + k), clock.millis() + 600_000, null));
+                }
+                Future.all(all).<Void>mapEmpty().onComplete(done);
+              });
       await(done.future());
     }
     for (int i = 0; i < 2; i++) {
       IMap<String, DirectoryEntry> map = members.get(i).getMap(ClusterMaps.CACHE_DIRECTORY);
       // Hazelcast bounds each partition to its share of the per-member size: allow its rounding
-      assertThat(map.getLocalMapStats().getOwnedEntryCount()).as("entries owned by member %d", i).isLessThanOrEqualTo(1300);
+      assertThat(map.getLocalMapStats().getOwnedEntryCount())
+          .as("entries owned by member %d", i)
+          .isLessThanOrEqualTo(1300);
     }
     IMap<String, DirectoryEntry> lite = members.get(2).getMap(ClusterMaps.CACHE_DIRECTORY);
-    assertThat(lite.getLocalMapStats().getOwnedEntryCount()).as("a lite member holds no partition").isZero();
-    assertThat(members.get(0).getMap(ClusterMaps.CACHE_DIRECTORY).size()).isLessThanOrEqualTo(2600).isPositive();
+    assertThat(lite.getLocalMapStats().getOwnedEntryCount())
+        .as("a lite member holds no partition")
+        .isZero();
+    assertThat(members.get(0).getMap(ClusterMaps.CACHE_DIRECTORY).size())
+        .isLessThanOrEqualTo(2600)
+        .isPositive();
   }
 }

@@ -9,15 +9,15 @@ import io.opencdn.common.cluster.DirectoryEntry;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.edge.Await;
-import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.edge.TestOrigin;
+import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.edge.cluster.ClusterHarness.Resp;
 import io.opencdn.edge.fill.Origin;
-import java.net.URI;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Three edges in one in-process Hazelcast cluster (see {@link ClusterHarness}): load reporting,
- * drain, invalidations with receipts, cluster-wide single flight and peer fill. Each test uses
- * its own paths, so they share the cluster.
+ * drain, invalidations with receipts, cluster-wide single flight and peer fill. Each test uses its
+ * own paths, so they share the cluster.
  */
 class EdgeClusterTest {
 
@@ -37,9 +37,12 @@ class EdgeClusterTest {
   @BeforeAll
   static void startCluster() {
     h = new ClusterHarness("edge-cluster-test");
-    Await.until(Duration.ofSeconds(20), () -> h.members.get(0).getCluster().getMembers().size() == 3);
+    Await.until(
+        Duration.ofSeconds(20), () -> h.members.get(0).getCluster().getMembers().size() == 3);
     // partitions settled: operations during the first migrations were seen to stall for seconds
-    Await.until(Duration.ofSeconds(30), () -> h.members.stream().allMatch(m -> m.getPartitionService().isClusterSafe()));
+    Await.until(
+        Duration.ofSeconds(30),
+        () -> h.members.stream().allMatch(m -> m.getPartitionService().isClusterSafe()));
   }
 
   @AfterAll
@@ -54,10 +57,15 @@ class EdgeClusterTest {
       assertThat(h.get(0, "/load").status()).isEqualTo(200);
     }
     IMap<String, EdgeLoad> loads = h.members.get(2).getMap(EdgeClusterNames.EDGE_LOAD);
-    Await.until(Duration.ofSeconds(10), () -> {
-      EdgeLoad l = loads.get("edge-a");
-      return l != null && l.requestsPerSecond() > 0 && l.bytesPerSecond() >= 1000 && l.openConnections() >= 1;
-    });
+    Await.until(
+        Duration.ofSeconds(10),
+        () -> {
+          EdgeLoad l = loads.get("edge-a");
+          return l != null
+              && l.requestsPerSecond() > 0
+              && l.bytesPerSecond() >= 1000
+              && l.openConnections() >= 1;
+        });
     EdgeLoad l = loads.get("edge-a");
     assertThat(l.capacity()).isEqualTo(100);
     assertThat(l.utilisation()).isEqualTo(l.requestsPerSecond() / 100);
@@ -71,28 +79,41 @@ class EdgeClusterTest {
   void drainAndUndrainSetTheRegistryStateAndTheEdgeKeepsServing() throws Exception {
     h.origin.content("/drain", "still here", "Cache-Control", "max-age=60");
     IMap<String, EdgeRecord> edges = h.members.get(0).getMap(ClusterMaps.EDGES);
-    assertThat(h.send(1, HttpMethod.POST, "/_cdn/drain", null, null).map(Resp::status).toCompletionStage()
-        .toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(401);
-    assertThat(h.send(1, HttpMethod.POST, "/_cdn/drain", "wrong-token-0123456789", null).map(Resp::status)
-        .toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(401);
+    assertThat(
+            h.send(1, HttpMethod.POST, "/_cdn/drain", null, null)
+                .map(Resp::status)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, java.util.concurrent.TimeUnit.SECONDS))
+        .isEqualTo(401);
+    assertThat(
+            h.send(1, HttpMethod.POST, "/_cdn/drain", "wrong-token-0123456789", null)
+                .map(Resp::status)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, java.util.concurrent.TimeUnit.SECONDS))
+        .isEqualTo(401);
     assertThat(h.admin(1, HttpMethod.GET, "/_cdn/drain", null).status()).isEqualTo(405);
 
     Resp drained = h.admin(1, HttpMethod.POST, "/_cdn/drain", null);
     assertThat(drained.status()).isEqualTo(200);
     assertThat(new JsonObject(drained.body()).getString("state")).isEqualTo("DRAINING");
     assertThat(edges.get("edge-b").state()).isEqualTo(EdgeState.DRAINING);
-    assertThat(new JsonObject(h.get(1, "/_cdn/health").body()).getString("state")).isEqualTo("DRAINING");
+    assertThat(new JsonObject(h.get(1, "/_cdn/health").body()).getString("state"))
+        .isEqualTo("DRAINING");
     Resp served = h.get(1, "/drain");
     assertThat(served.status()).isEqualTo(200);
     assertThat(served.body()).isEqualTo("still here");
     // heartbeats keep the state
     h.clock.advance(Duration.ofSeconds(2));
-    Await.until(Duration.ofSeconds(5), () -> edges.get("edge-b").heartbeatMillis() == h.clock.millis());
+    Await.until(
+        Duration.ofSeconds(5), () -> edges.get("edge-b").heartbeatMillis() == h.clock.millis());
     assertThat(edges.get("edge-b").state()).isEqualTo(EdgeState.DRAINING);
 
     assertThat(h.admin(1, HttpMethod.POST, "/_cdn/undrain", null).status()).isEqualTo(200);
     assertThat(edges.get("edge-b").state()).isEqualTo(EdgeState.ACTIVE);
-    assertThat(new JsonObject(h.get(1, "/_cdn/health").body()).getString("state")).isEqualTo("ACTIVE");
+    assertThat(new JsonObject(h.get(1, "/_cdn/health").body()).getString("state"))
+        .isEqualTo("ACTIVE");
   }
 
   @Test
@@ -100,11 +121,19 @@ class EdgeClusterTest {
     h.origin.content("/inv/exact.css", "exact", "Cache-Control", "max-age=600");
     h.origin.content("/inv/img/1.png", "img1", "Cache-Control", "max-age=600");
     h.origin.content("/inv/img/2.png", "img2", "Cache-Control", "max-age=600");
-    h.origin.content("/inv/product", "product", "Cache-Control", "max-age=600", "Surrogate-Key", "p-42 catalog");
-    h.origin.content("/inv/tagged", "tagged", "Cache-Control", "max-age=600", "Cache-Tag", "news,front");
+    h.origin.content(
+        "/inv/product", "product", "Cache-Control", "max-age=600", "Surrogate-Key", "p-42 catalog");
+    h.origin.content(
+        "/inv/tagged", "tagged", "Cache-Control", "max-age=600", "Cache-Tag", "news,front");
     h.origin.content("/inv/keep", "keep", "Cache-Control", "max-age=600");
-    List<String> paths = List.of("/inv/exact.css", "/inv/img/1.png", "/inv/img/2.png", "/inv/product", "/inv/tagged",
-        "/inv/keep");
+    List<String> paths =
+        List.of(
+            "/inv/exact.css",
+            "/inv/img/1.png",
+            "/inv/img/2.png",
+            "/inv/product",
+            "/inv/tagged",
+            "/inv/keep");
     for (int e = 0; e < 3; e++) {
       for (String p : paths) {
         assertThat(h.get(e, p).status()).isEqualTo(200);
@@ -113,13 +142,24 @@ class EdgeClusterTest {
         assertThat(h.get(e, p).header("X-Cache")).startsWith("Hit");
       }
     }
-    assertThat(h.admin(0, HttpMethod.POST, "/_cdn/invalidations", "{\"paths\":[]}").status()).isEqualTo(400);
-    assertThat(h.admin(0, HttpMethod.POST, "/_cdn/invalidations", "not json").status()).isEqualTo(400);
-    assertThat(h.send(0, HttpMethod.POST, "/_cdn/invalidations", null, "{\"paths\":[\"/x\"]}")
-        .toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(401);
+    assertThat(h.admin(0, HttpMethod.POST, "/_cdn/invalidations", "{\"paths\":[]}").status())
+        .isEqualTo(400);
+    assertThat(h.admin(0, HttpMethod.POST, "/_cdn/invalidations", "not json").status())
+        .isEqualTo(400);
+    assertThat(
+            h.send(0, HttpMethod.POST, "/_cdn/invalidations", null, "{\"paths\":[\"/x\"]}")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, java.util.concurrent.TimeUnit.SECONDS)
+                .status())
+        .isEqualTo(401);
 
-    Resp accepted = h.admin(1, HttpMethod.POST, "/_cdn/invalidations",
-        "{\"paths\":[\"/inv/exact.css\",\"/inv/img/*\",\"p-42\"],\"surrogateKeys\":[\"front\"]}");
+    Resp accepted =
+        h.admin(
+            1,
+            HttpMethod.POST,
+            "/_cdn/invalidations",
+            "{\"paths\":[\"/inv/exact.css\",\"/inv/img/*\",\"p-42\"],\"surrogateKeys\":[\"front\"]}");
     assertThat(accepted.status()).isEqualTo(202);
     JsonObject first = new JsonObject(accepted.body());
     String id = first.getString("id");
@@ -127,18 +167,26 @@ class EdgeClusterTest {
     assertThat(first.getJsonArray("surrogateKeys").getList()).containsExactly("p-42", "front");
 
     JsonObject done = awaitCompleted(2, id);
-    assertThat(done.getJsonArray("acknowledged").getList()).containsExactlyInAnyOrder("edge-a", "edge-b", "edge-c");
+    assertThat(done.getJsonArray("acknowledged").getList())
+        .containsExactlyInAnyOrder("edge-a", "edge-b", "edge-c");
     assertThat(done.getJsonArray("pending").getList()).isEmpty();
 
     for (int e = 0; e < 3; e++) {
       assertThat(h.get(e, "/inv/keep").header("X-Cache")).startsWith("Hit");
-      for (String p : List.of("/inv/exact.css", "/inv/img/1.png", "/inv/img/2.png", "/inv/product", "/inv/tagged")) {
+      for (String p :
+          List.of(
+              "/inv/exact.css",
+              "/inv/img/1.png",
+              "/inv/img/2.png",
+              "/inv/product",
+              "/inv/tagged")) {
         Resp r = h.get(e, p);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("X-Cache")).as("edge %d %s", e, p).startsWith("Miss");
       }
     }
-    assertThat(h.admin(0, HttpMethod.GET, "/_cdn/invalidations/nope", null).status()).isEqualTo(404);
+    assertThat(h.admin(0, HttpMethod.GET, "/_cdn/invalidations/nope", null).status())
+        .isEqualTo(404);
   }
 
   @Test
@@ -146,10 +194,16 @@ class EdgeClusterTest {
     h.origin.content("/norm/b", "bee", "Cache-Control", "max-age=600");
     assertThat(h.get(0, "/norm/x/../b").header("X-Cache")).startsWith("Miss");
     assertThat(h.get(0, "/norm/%62").header("X-Cache")).startsWith("Hit");
-    assertThat(h.admin(0, HttpMethod.POST, "/_cdn/invalidations", "{\"paths\":[\"/norm/%zz\"]}").status()).isEqualTo(400);
+    assertThat(
+            h.admin(0, HttpMethod.POST, "/_cdn/invalidations", "{\"paths\":[\"/norm/%zz\"]}")
+                .status())
+        .isEqualTo(400);
 
-    String id = new JsonObject(h.admin(0, HttpMethod.POST, "/_cdn/invalidations", "{\"paths\":[\"/norm/./%62\"]}").body())
-        .getString("id");
+    String id =
+        new JsonObject(
+                h.admin(0, HttpMethod.POST, "/_cdn/invalidations", "{\"paths\":[\"/norm/./%62\"]}")
+                    .body())
+            .getString("id");
     awaitCompleted(0, id);
 
     assertThat(h.get(0, "/norm/b").header("X-Cache")).startsWith("Miss");
@@ -161,13 +215,30 @@ class EdgeClusterTest {
     IMap<String, EdgeRecord> edges = h.members.get(0).getMap(ClusterMaps.EDGES);
     EdgeRecord a = edges.get("edge-a");
     // a live edge that never acknowledges: its member is live but nothing listens for it
-    EdgeRecord ghost = new EdgeRecord("ghost", "eu", 0, 0, "127.0.0.1", null, 1, 1, 0, EdgeState.ACTIVE,
-        a.memberUuid(), 0).signed(io.opencdn.common.cluster.RecordMac.fromSecret(h.cluster.secret()));
+    EdgeRecord ghost =
+        new EdgeRecord(
+                "ghost",
+                "eu",
+                0,
+                0,
+                "127.0.0.1",
+                null,
+                1,
+                1,
+                0,
+                EdgeState.ACTIVE,
+                a.memberUuid(),
+                0)
+            .signed(io.opencdn.common.cluster.RecordMac.fromSecret(h.cluster.secret()));
     edges.put("ghost", ghost);
     try {
-      String id = new JsonObject(h.admin(0, HttpMethod.POST, "/_cdn/invalidations", "{\"paths\":[\"/ghost\"]}").body())
-          .getString("id");
-      Await.until(Duration.ofSeconds(10), () -> status(0, id).getJsonArray("acknowledged").size() == 3);
+      String id =
+          new JsonObject(
+                  h.admin(0, HttpMethod.POST, "/_cdn/invalidations", "{\"paths\":[\"/ghost\"]}")
+                      .body())
+              .getString("id");
+      Await.until(
+          Duration.ofSeconds(10), () -> status(0, id).getJsonArray("acknowledged").size() == 3);
       JsonObject s = status(0, id);
       assertThat(s.getString("status")).isEqualTo("InProgress");
       assertThat(s.getJsonArray("pending").getList()).containsExactly("ghost");
@@ -181,19 +252,31 @@ class EdgeClusterTest {
   @Test
   void aPurgeDuringAFillNeverLeavesTheOldObjectCached() {
     Promise<Void> release = Promise.promise();
-    h.origin.route("/during", req -> release.future().onComplete(v ->
-        req.response().putHeader("Cache-Control", "max-age=600").end("old")));
+    h.origin.route(
+        "/during",
+        req ->
+            release
+                .future()
+                .onComplete(
+                    v -> req.response().putHeader("Cache-Control", "max-age=600").end("old")));
     Future<Resp> filling = h.send(0, HttpMethod.GET, "/during", null, null);
     Await.until(Duration.ofSeconds(5), () -> h.origin.count("/during") == 1);
-    String id = new JsonObject(h.admin(1, HttpMethod.POST, "/_cdn/invalidations", "{\"paths\":[\"/during\"]}").body())
-        .getString("id");
+    String id =
+        new JsonObject(
+                h.admin(1, HttpMethod.POST, "/_cdn/invalidations", "{\"paths\":[\"/during\"]}")
+                    .body())
+            .getString("id");
     awaitCompleted(1, id);
     h.vertx.runOnContext(v -> release.complete());
     Resp r = await(filling);
     assertThat(r.body()).isEqualTo("old");
     // the fill completes (stores, then drops the purged object) right after the body went out
-    Await.until(Duration.ofSeconds(5), () -> new JsonObject(h.admin(0, HttpMethod.GET, "/_cdn/stats", null).body())
-        .getInteger("inFlight") == 0);
+    Await.until(
+        Duration.ofSeconds(5),
+        () ->
+            new JsonObject(h.admin(0, HttpMethod.GET, "/_cdn/stats", null).body())
+                    .getInteger("inFlight")
+                == 0);
     assertThat(await(h.edge(0).cache().get(new CacheKey("www.cdn.test", "/during")))).isNull();
     h.origin.content("/during", "new", "Cache-Control", "max-age=600");
     Resp after = h.get(0, "/during");
@@ -205,31 +288,49 @@ class EdgeClusterTest {
   @Test
   void concurrentMissesOnAllEdgesMakeOneOriginRequest() {
     List<String> vias = new java.util.concurrent.CopyOnWriteArrayList<>();
-    h.origin.route("/cold", req -> {
-      vias.add(req.getHeader("Via") + " at " + System.nanoTime() / 1_000_000);
-      h.vertx.setTimer(300, t -> req.response().putHeader("Cache-Control", "max-age=600").end("cold body"));
-    });
+    h.origin.route(
+        "/cold",
+        req -> {
+          vias.add(req.getHeader("Via") + " at " + System.nanoTime() / 1_000_000);
+          h.vertx.setTimer(
+              300, t -> req.response().putHeader("Cache-Control", "max-age=600").end("cold body"));
+        });
     List<Future<Resp>> all = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       all.add(h.send(i % 3, HttpMethod.GET, "/cold", null, null));
     }
     List<Resp> results = await(Future.all(all)).list();
-    assertThat(results).allSatisfy(r -> {
-      assertThat(r.status()).isEqualTo(200);
-      assertThat(r.body()).isEqualTo("cold body");
-    });
-    assertThat(h.origin.count("/cold")).as("origin requests via %s; X-Cache: %s", vias, results.stream().map(r -> r.header("X-Cache")).toList())
+    assertThat(results)
+        .allSatisfy(
+            r -> {
+              assertThat(r.status()).isEqualTo(200);
+              assertThat(r.body()).isEqualTo("cold body");
+            });
+    assertThat(h.origin.count("/cold"))
+        .as(
+            "origin requests via %s; X-Cache: %s",
+            vias, results.stream().map(r -> r.header("X-Cache")).toList())
         .isEqualTo(1);
-    assertThat(results.stream().map(r -> r.header("X-Cache")).filter(x -> x.contains("(peer ")).count())
+    assertThat(
+            results.stream()
+                .map(r -> r.header("X-Cache"))
+                .filter(x -> x.contains("(peer "))
+                .count())
         .isGreaterThan(0);
     awaitNoLease("www.cdn.test/cold");
   }
 
   @Test
   void threeHundredRequestsForOneColdUrlDuringABurstOfDistinctKeysMakeOneOriginRequestForIt() {
-    h.origin.route("/hot", req -> h.vertx.setTimer(200,
-        t -> req.response().putHeader("Cache-Control", "max-age=600").end("hot body")));
-    h.origin.route("/burst", req -> req.response().putHeader("Cache-Control", "max-age=600").end(req.getParam("i")));
+    h.origin.route(
+        "/hot",
+        req ->
+            h.vertx.setTimer(
+                200,
+                t -> req.response().putHeader("Cache-Control", "max-age=600").end("hot body")));
+    h.origin.route(
+        "/burst",
+        req -> req.response().putHeader("Cache-Control", "max-age=600").end(req.getParam("i")));
     List<Future<Resp>> hot = new ArrayList<>();
     List<Future<Resp>> burst = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
@@ -238,10 +339,12 @@ class EdgeClusterTest {
     }
     List<Resp> hotResults = await(Future.all(hot)).list();
     List<Resp> burstResults = await(Future.all(burst)).list();
-    assertThat(hotResults).allSatisfy(r -> {
-      assertThat(r.status()).isEqualTo(200);
-      assertThat(r.body()).isEqualTo("hot body");
-    });
+    assertThat(hotResults)
+        .allSatisfy(
+            r -> {
+              assertThat(r.status()).isEqualTo(200);
+              assertThat(r.body()).isEqualTo("hot body");
+            });
     for (int i = 0; i < 300; i++) {
       assertThat(burstResults.get(i).body()).isEqualTo(Integer.toString(i));
     }
@@ -250,18 +353,22 @@ class EdgeClusterTest {
     for (int e = 0; e < 3; e++) {
       awaitFillsDone(e);
       int edge = e;
-      Await.until(Duration.ofSeconds(5), () -> h.edge(edge).cluster().stats().getInteger("fillTickets") == 0);
+      Await.until(
+          Duration.ofSeconds(5),
+          () -> h.edge(edge).cluster().stats().getInteger("fillTickets") == 0);
     }
   }
 
   @Test
   void aFillTooLargeToStoreFreesItsLeaseWhenItEndsSoTheNextEdgeDoesNotWaitForTheLeaseToExpire() {
     String big = "x".repeat(2 << 20); // over maxObjectBytes (1 MiB here): streamed, never stored
-    h.origin.route("/too-big", req -> req.response().putHeader("Cache-Control", "max-age=600").end(big));
+    h.origin.route(
+        "/too-big", req -> req.response().putHeader("Cache-Control", "max-age=600").end(big));
     Resp first = h.get(0, "/too-big");
     assertThat(first.body()).hasSize(big.length());
     awaitFillsDone(0);
-    // leases live 20 s in this harness and await() gives up after 15 s: only a released lease passes
+    // leases live 20 s in this harness and await() gives up after 15 s: only a released lease
+    // passes
     Resp second = h.get(1, "/too-big");
     assertThat(second.body()).hasSize(big.length());
     assertThat(second.header("X-Cache")).isEqualTo("Miss from edge-b");
@@ -269,13 +376,16 @@ class EdgeClusterTest {
     awaitNoLease("www.cdn.test/too-big");
     awaitFillsDone(1);
     for (int e = 0; e < 3; e++) {
-      assertThat(h.edge(e).cluster().stats().getInteger("fillTickets")).as("fills remembered by edge %d", e).isZero();
+      assertThat(h.edge(e).cluster().stats().getInteger("fillTickets"))
+          .as("fills remembered by edge %d", e)
+          .isZero();
     }
   }
 
   @Test
   void aMissFillsFromAPeerInScopeBeforeTheOrigin() {
-    h.origin.content("/peer", "from origin", "Cache-Control", "max-age=600", "Vary", "Accept-Encoding");
+    h.origin.content(
+        "/peer", "from origin", "Cache-Control", "max-age=600", "Vary", "Accept-Encoding");
     Resp first = h.get(0, "/peer");
     assertThat(first.header("X-Cache")).isEqualTo("Miss from edge-a");
     // same region: edge-b fills from edge-a
@@ -286,7 +396,8 @@ class EdgeClusterTest {
     awaitFillsDone(1);
     assertThat(h.get(1, "/peer").header("X-Cache")).startsWith("Hit from edge-b");
     // scope any: edge-c (us) fills from an eu edge
-    assertThat(h.get(2, "/peer").header("X-Cache")).matches("Miss from edge-c \\(peer edge-[ab]\\)");
+    assertThat(h.get(2, "/peer").header("X-Cache"))
+        .matches("Miss from edge-c \\(peer edge-[ab]\\)");
     assertThat(h.origin.count("/peer")).isEqualTo(1);
 
     // scope region: edge-a never fills from edge-c (us)
@@ -300,9 +411,12 @@ class EdgeClusterTest {
 
   @Test
   void thePeerEndpointNeedsTheClusterToken() {
-    assertThat(h.admin(0, HttpMethod.GET, "/_cdn/peer/object?host=www.cdn.test&target=/peer", null).status())
+    assertThat(
+            h.admin(0, HttpMethod.GET, "/_cdn/peer/object?host=www.cdn.test&target=/peer", null)
+                .status())
         .isEqualTo(401);
-    assertThat(h.get(0, "/_cdn/peer/object?host=www.cdn.test&target=/peer").status()).isEqualTo(401);
+    assertThat(h.get(0, "/_cdn/peer/object?host=www.cdn.test&target=/peer").status())
+        .isEqualTo(401);
   }
 
   @Test
@@ -318,19 +432,23 @@ class EdgeClusterTest {
     h.down.close();
     h.clock.advance(Duration.ofSeconds(30));
 
-    // edge-a sees the origin fail (connection refused) three times in a row, serving stale each time
+    // edge-a sees the origin fail (connection refused) three times in a row, serving stale each
+    // time
     for (int i = 0; i < OriginHealth.DEFAULT_THRESHOLD; i++) {
       Resp r = h.get(0, host, "/shared");
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.body()).isEqualTo("v1");
       assertThat(r.header("X-Cache")).startsWith("Hit from edge-a");
     }
-    Await.until(Duration.ofSeconds(5), () -> h.edges.stream().allMatch(e -> e.cluster().originHealth().failing(origin)));
+    Await.until(
+        Duration.ofSeconds(5),
+        () -> h.edges.stream().allMatch(e -> e.cluster().originHealth().failing(origin)));
     OriginFailure report = h.edge(2).cluster().originHealth().report(origin);
     assertThat(report.reportedBy()).isEqualTo("edge-a");
     assertThat(report.failingSince()).isEqualTo(h.clock.millis());
     assertThat(report.untilMillis()).isEqualTo(h.clock.millis() + OriginHealth.DEFAULT_HOLD_MILLIS);
-    assertThat(h.edge(2).metrics().scrape()).contains("cdn_origins_failing 1.0", "cdn_cluster_members 3.0");
+    assertThat(h.edge(2).metrics().scrape())
+        .contains("cdn_origins_failing 1.0", "cdn_cluster_members 3.0");
 
     // the other edges serve their stale copies at once, without an origin attempt of their own
     for (int e = 1; e < 3; e++) {
@@ -341,14 +459,17 @@ class EdgeClusterTest {
       assertThat(h.edge(e).metrics().originRequests()).isEqualTo(attempts);
     }
 
-    // the origin comes back; once the report's hold has passed an edge tries it, and the success clears it everywhere
+    // the origin comes back; once the report's hold has passed an edge tries it, and the success
+    // clears it everywhere
     h.down = new TestOrigin(h.vertx, h.downPort);
     h.down.content("/shared", "v2", "Cache-Control", "max-age=10, stale-if-error=600");
     h.clock.advance(Duration.ofMillis(OriginHealth.DEFAULT_HOLD_MILLIS + 1));
     Resp fresh = h.get(1, host, "/shared");
     assertThat(fresh.body()).isEqualTo("v2");
     assertThat(fresh.header("X-Cache")).startsWith("Miss from edge-b");
-    Await.until(Duration.ofSeconds(5), () -> h.edges.stream().allMatch(e -> e.cluster().originHealth().report(origin) == null));
+    Await.until(
+        Duration.ofSeconds(5),
+        () -> h.edges.stream().allMatch(e -> e.cluster().originHealth().report(origin) == null));
     IMap<String, OriginFailure> health = h.members.get(0).getMap(EdgeClusterNames.ORIGIN_HEALTH);
     assertThat(health.containsKey(origin.toString())).isFalse();
     assertThat(h.edge(2).metrics().scrape()).contains("cdn_origins_failing 0.0");
@@ -357,14 +478,21 @@ class EdgeClusterTest {
 
   @Test
   void aStaleKeyServedOnAllEdgesAtOnceIsRefreshedWithOneOriginRequest() {
-    h.origin.route("/swr", req -> h.vertx.setTimer(300, t -> {
-      req.response().putHeader("ETag", "\"v1\"").putHeader("Cache-Control", "max-age=10, stale-while-revalidate=600");
-      if ("\"v1\"".equals(req.getHeader("If-None-Match"))) {
-        req.response().setStatusCode(304).end();
-      } else {
-        req.response().end("swr body");
-      }
-    }));
+    h.origin.route(
+        "/swr",
+        req ->
+            h.vertx.setTimer(
+                300,
+                t -> {
+                  req.response()
+                      .putHeader("ETag", "\"v1\"")
+                      .putHeader("Cache-Control", "max-age=10, stale-while-revalidate=600");
+                  if ("\"v1\"".equals(req.getHeader("If-None-Match"))) {
+                    req.response().setStatusCode(304).end();
+                  } else {
+                    req.response().end("swr body");
+                  }
+                }));
     for (int e = 0; e < 3; e++) {
       assertThat(h.get(e, "/swr").body()).isEqualTo("swr body");
       awaitFillsDone(e);
@@ -377,17 +505,20 @@ class EdgeClusterTest {
       all.add(h.send(i % 3, HttpMethod.GET, "/swr", null, null));
     }
     List<Resp> stale = await(Future.all(all)).list();
-    assertThat(stale).allSatisfy(r -> {
-      assertThat(r.body()).isEqualTo("swr body");
-      assertThat(r.header("X-Cache")).startsWith("Hit");
-      assertThat(Long.parseLong(r.header("Age"))).isGreaterThanOrEqualTo(30);
-    });
+    assertThat(stale)
+        .allSatisfy(
+            r -> {
+              assertThat(r.body()).isEqualTo("swr body");
+              assertThat(r.header("X-Cache")).startsWith("Hit");
+              assertThat(Long.parseLong(r.header("Age"))).isGreaterThanOrEqualTo(30);
+            });
     for (int e = 0; e < 3; e++) {
       awaitFillsDone(e);
     }
     awaitNoLease("www.cdn.test/swr");
     assertThat(h.origin.count("/swr")).isEqualTo(2);
-    // every edge holds a refreshed copy: one edge revalidated at the origin, the others took its copy
+    // every edge holds a refreshed copy: one edge revalidated at the origin, the others took its
+    // copy
     for (int e = 0; e < 3; e++) {
       Resp r = h.get(e, "/swr");
       assertThat(r.header("X-Cache")).startsWith("Hit");
@@ -398,13 +529,16 @@ class EdgeClusterTest {
   }
 
   /**
-   * Every edge has written a heartbeat at the current test-clock time, so the next load window
-   * does not span a clock jump of a test (which would dilute the rates another test checks).
+   * Every edge has written a heartbeat at the current test-clock time, so the next load window does
+   * not span a clock jump of a test (which would dilute the rates another test checks).
    */
   private static void awaitHeartbeatsAtNow() {
     IMap<String, EdgeRecord> edges = h.members.get(0).getMap(ClusterMaps.EDGES);
-    Await.until(Duration.ofSeconds(10), () -> List.of("edge-a", "edge-b", "edge-c").stream()
-        .allMatch(id -> edges.get(id).heartbeatMillis() == h.clock.millis()));
+    Await.until(
+        Duration.ofSeconds(10),
+        () ->
+            List.of("edge-a", "edge-b", "edge-c").stream()
+                .allMatch(id -> edges.get(id).heartbeatMillis() == h.clock.millis()));
   }
 
   /** No edge holds the fill lease of {@code key} any more. */
@@ -415,8 +549,12 @@ class EdgeClusterTest {
 
   /** The edge's fills are over (the client may get the body before the fill has stored it). */
   private static void awaitFillsDone(int edge) {
-    Await.until(Duration.ofSeconds(5), () -> new JsonObject(h.admin(edge, HttpMethod.GET, "/_cdn/stats", null).body())
-        .getInteger("inFlight") == 0);
+    Await.until(
+        Duration.ofSeconds(5),
+        () ->
+            new JsonObject(h.admin(edge, HttpMethod.GET, "/_cdn/stats", null).body())
+                    .getInteger("inFlight")
+                == 0);
   }
 
   private static JsonObject status(int edge, String id) {
@@ -426,7 +564,8 @@ class EdgeClusterTest {
   }
 
   private static JsonObject awaitCompleted(int edge, String id) {
-    Await.until(Duration.ofSeconds(10), () -> status(edge, id).getString("status").equals("Completed"));
+    Await.until(
+        Duration.ofSeconds(10), () -> status(edge, id).getString("status").equals("Completed"));
     return status(edge, id);
   }
 }

@@ -32,29 +32,63 @@ class EdgeRegistryTest {
   @Test
   void writesItsRecordWhileRunningAndRemovesItOnStop() {
     int port = ThreadLocalRandom.current().nextInt(20000, 40000);
-    ClusterConfig cluster = new ClusterConfig("edge-test", AdminToken.random(), Endpoint.parse("127.0.0.1:" + port),
-        List.of("127.0.0.1:" + port + "-" + (port + 2)), null, null);
+    ClusterConfig cluster =
+        new ClusterConfig(
+            "edge-test",
+            AdminToken.random(),
+            Endpoint.parse("127.0.0.1:" + port),
+            List.of("127.0.0.1:" + port + "-" + (port + 2)),
+            null,
+            null);
     HazelcastInstance hz = ClusterNode.start(cluster, "edge-registry-test-" + port, false);
     Vertx vertx = Vertx.vertx();
     TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
     try {
-      EdgeConfig cfg = new EdgeConfig("eu-west", "europe", 50.11, 8.68, Endpoint.parse("127.0.0.1:0"), null, 500, null,
-          new CacheConfig(1L << 20, null), null, List.of(new DistributionConfig("*", "http://127.0.0.1:9")), cluster);
+      EdgeConfig cfg =
+          new EdgeConfig(
+              "eu-west",
+              "europe",
+              50.11,
+              8.68,
+              Endpoint.parse("127.0.0.1:0"),
+              null,
+              500,
+              null,
+              new CacheConfig(1L << 20, null),
+              null,
+              List.of(new DistributionConfig("*", "http://127.0.0.1:9")),
+              cluster);
       EdgeNode edge = new EdgeNode(vertx, cfg, hz, clock);
       int httpPort = await(edge.start());
       IMap<String, EdgeRecord> edges = hz.getMap(ClusterMaps.EDGES);
 
       EdgeRecord first = edges.get("eu-west");
       RecordMac mac = RecordMac.fromSecret(cluster.secret());
-      assertThat(first).isEqualTo(new EdgeRecord("eu-west", "europe", 50.11, 8.68, "127.0.0.1", null, httpPort, 500, 0,
-          EdgeState.ACTIVE, hz.getCluster().getLocalMember().getUuid().toString(), clock.millis()).signed(mac));
+      assertThat(first)
+          .isEqualTo(
+              new EdgeRecord(
+                      "eu-west",
+                      "europe",
+                      50.11,
+                      8.68,
+                      "127.0.0.1",
+                      null,
+                      httpPort,
+                      500,
+                      0,
+                      EdgeState.ACTIVE,
+                      hz.getCluster().getLocalMember().getUuid().toString(),
+                      clock.millis())
+                  .signed(mac));
       assertThat(first.authentic(mac, "eu-west")).isTrue();
       EdgeLoad load = hz.<String, EdgeLoad>getMap(EdgeClusterNames.EDGE_LOAD).get("eu-west");
       assertThat(load.authentic(mac, "eu-west")).isTrue();
-      assertThat(load.authentic(RecordMac.fromSecret("another-secret-0123456789"), "eu-west")).isFalse();
+      assertThat(load.authentic(RecordMac.fromSecret("another-secret-0123456789"), "eu-west"))
+          .isFalse();
 
       clock.advance(Duration.ofSeconds(5));
-      Await.until(Duration.ofSeconds(10), () -> edges.get("eu-west").heartbeatMillis() == clock.millis());
+      Await.until(
+          Duration.ofSeconds(10), () -> edges.get("eu-west").heartbeatMillis() == clock.millis());
 
       await(edge.stop());
       assertThat(edges.containsKey("eu-west")).isFalse();

@@ -31,16 +31,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Session tickets issued by one edge are accepted by another edge of the cluster (the keys come
- * sealed through the {@code tls-ticket-keys} map), with TLS 1.2 and TLS 1.3, as OpenSSL's
- * {@code s_client} sees it; an edge outside the cluster makes a full handshake. The sealing
- * refuses values made with another secret, for another epoch, or altered.
+ * sealed through the {@code tls-ticket-keys} map), with TLS 1.2 and TLS 1.3, as OpenSSL's {@code
+ * s_client} sees it; an edge outside the cluster makes a full handshake. The sealing refuses values
+ * made with another secret, for another epoch, or altered.
  */
 class SharedTicketKeysTest {
 
   static final String HOST = "www.cdn.test";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   final List<Vertx> vertxes = new ArrayList<>();
   final List<EdgeNode> edges = new ArrayList<>();
@@ -65,8 +64,14 @@ class SharedTicketKeysTest {
     String secret = AdminToken.random();
     String range = "127.0.0.1:" + port + "-" + (port + 1);
     for (int i = 0; i < 2; i++) {
-      ClusterConfig c = new ClusterConfig("tickets", secret, Endpoint.parse("127.0.0.1:" + (port + i)), List.of(range),
-          null, null);
+      ClusterConfig c =
+          new ClusterConfig(
+              "tickets",
+              secret,
+              Endpoint.parse("127.0.0.1:" + (port + i)),
+              List.of(range),
+              null,
+              null);
       HazelcastInstance hz = ClusterNode.start(c, "tickets-" + port + "-" + i, false);
       members.add(hz);
       edges.add(start(config("edge-" + i, pem, c), hz));
@@ -91,8 +96,14 @@ class SharedTicketKeysTest {
     Vertx v = Vertx.vertx();
     vertxes.add(v);
     int port = ThreadLocalRandom.current().nextInt(20000, 39900);
-    ClusterConfig c = new ClusterConfig("seal", AdminToken.random(), Endpoint.parse("127.0.0.1:" + port),
-        List.of("127.0.0.1:" + port), null, null);
+    ClusterConfig c =
+        new ClusterConfig(
+            "seal",
+            AdminToken.random(),
+            Endpoint.parse("127.0.0.1:" + port),
+            List.of("127.0.0.1:" + port),
+            null,
+            null);
     HazelcastInstance hz = ClusterNode.start(c, "seal-" + port, false);
     members.add(hz);
     ClusterTicketKeys mine = new ClusterTicketKeys(v, hz, "a-cluster-secret-0123456789");
@@ -120,21 +131,50 @@ class SharedTicketKeysTest {
   }
 
   private EdgeConfig config(String id, Pems.Pair pem, ClusterConfig cluster) {
-    TlsConfig tls = new TlsConfig(Endpoint.parse("127.0.0.1:" + ClusterHarness.freePort()),
-        List.of(new TlsConfig.Certificate(pem.cert().toString(), pem.key().toString())), true, "openssl", null, null);
-    return new EdgeConfig(id, "eu", 50.0, 8.0, Endpoint.parse("127.0.0.1:" + ClusterHarness.freePort()), null, 100,
-        ClusterHarness.TOKEN, new CacheConfig(1L << 20, null), new OriginConfig(1000, 5000),
-        List.of(new DistributionConfig(HOST, origin.url())), cluster, null, tls);
+    TlsConfig tls =
+        new TlsConfig(
+            Endpoint.parse("127.0.0.1:" + ClusterHarness.freePort()),
+            List.of(new TlsConfig.Certificate(pem.cert().toString(), pem.key().toString())),
+            true,
+            "openssl",
+            null,
+            null);
+    return new EdgeConfig(
+        id,
+        "eu",
+        50.0,
+        8.0,
+        Endpoint.parse("127.0.0.1:" + ClusterHarness.freePort()),
+        null,
+        100,
+        ClusterHarness.TOKEN,
+        new CacheConfig(1L << 20, null),
+        new OriginConfig(1000, 5000),
+        List.of(new DistributionConfig(HOST, origin.url())),
+        cluster,
+        null,
+        tls);
   }
 
   /** {@code openssl s_client} sending one request that closes the connection; yields its output. */
   static String sClient(int port, String version, String... session) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-servername", HOST,
-        version, "-ign_eof"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "openssl",
+                "s_client",
+                "-connect",
+                "127.0.0.1:" + port,
+                "-servername",
+                HOST,
+                version,
+                "-ign_eof"));
     cmd.addAll(List.of(session));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    p.getOutputStream().write(("GET /t HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+    p.getOutputStream()
+        .write(
+            ("GET /t HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -22,12 +22,17 @@ class ClusterFillConfigTest {
   @Test
   void badValuesNameTheirKey() {
     assertThatThrownBy(() -> new ClusterFillConfig("everywhere", null, null, null))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("peerScope").hasMessageContaining("region, any or off");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("peerScope")
+        .hasMessageContaining("region, any or off");
     assertThatThrownBy(() -> new ClusterFillConfig(null, 5, null, null))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("peerTimeoutMillis");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("peerTimeoutMillis");
     assertThatThrownBy(() -> new ClusterFillConfig(null, null, 50, null))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("leaseMaxAgeMillis");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("leaseMaxAgeMillis");
     assertThatThrownBy(() -> new ClusterFillConfig(null, null, null, 0))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("leaseAttempts");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("leaseAttempts");
   }
 }

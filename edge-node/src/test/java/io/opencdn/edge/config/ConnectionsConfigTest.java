@@ -9,10 +9,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The {@code connections:} section of an edge config: defaults, and bad values naming their key. */
+/**
+ * The {@code connections:} section of an edge config: defaults, and bad values naming their key.
+ */
 class ConnectionsConfigTest {
 
-  static final String MINIMAL = """
+  static final String MINIMAL =
+      """
       id: eu-west
       latitude: 50.11
       longitude: 8.68
@@ -29,8 +32,14 @@ class ConnectionsConfigTest {
 
   @Test
   void theSectionIsRead() {
-    ConnectionsConfig c = ConfigLoader.parse(MINIMAL + "connections: {maxConnections: 50, maxConnectionsPerAddress: 5, "
-        + "headerTimeoutMillis: 3000, http2ResetsPerWindow: 20}\n", "edge.yaml", EdgeConfig.class).connections();
+    ConnectionsConfig c =
+        ConfigLoader.parse(
+                MINIMAL
+                    + "connections: {maxConnections: 50, maxConnectionsPerAddress: 5, "
+                    + "headerTimeoutMillis: 3000, http2ResetsPerWindow: 20}\n",
+                "edge.yaml",
+                EdgeConfig.class)
+            .connections();
 
     assertThat(c.maxConnections()).isEqualTo(50);
     assertThat(c.maxConnectionsPerAddress()).isEqualTo(5);
@@ -40,18 +49,24 @@ class ConnectionsConfigTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "{maxConnections: 0} | key 'connections.maxConnections'",
-      "{maxConnections: 10, maxConnectionsPerAddress: 11} | key 'connections.maxConnectionsPerAddress'",
-      "{headerTimeoutMillis: 10} | key 'connections.headerTimeoutMillis'",
-      "{keepAliveTimeoutMillis: 0} | key 'connections.keepAliveTimeoutMillis'",
-      "{idleTimeoutSeconds: 0} | key 'connections.idleTimeoutSeconds'",
-      "{http2MaxConcurrentStreams: 0} | key 'connections.http2MaxConcurrentStreams'",
-      "{http2ResetsPerWindow: 0} | key 'connections.http2ResetsPerWindow'",
-      "{http2ResetWindowSeconds: 0} | key 'connections.http2ResetWindowSeconds'",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{maxConnections: 0} | key 'connections.maxConnections'",
+        "{maxConnections: 10, maxConnectionsPerAddress: 11} | key 'connections.maxConnectionsPerAddress'",
+        "{headerTimeoutMillis: 10} | key 'connections.headerTimeoutMillis'",
+        "{keepAliveTimeoutMillis: 0} | key 'connections.keepAliveTimeoutMillis'",
+        "{idleTimeoutSeconds: 0} | key 'connections.idleTimeoutSeconds'",
+        "{http2MaxConcurrentStreams: 0} | key 'connections.http2MaxConcurrentStreams'",
+        "{http2ResetsPerWindow: 0} | key 'connections.http2ResetsPerWindow'",
+        "{http2ResetWindowSeconds: 0} | key 'connections.http2ResetWindowSeconds'",
+      })
   void badValuesNameTheirKey(String section, String message) {
-    assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL + "connections: " + section + "\n", "edge.yaml", EdgeConfig.class))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(message);
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse(
+                    MINIMAL + "connections: " + section + "\n", "edge.yaml", EdgeConfig.class))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(message);
   }
 }

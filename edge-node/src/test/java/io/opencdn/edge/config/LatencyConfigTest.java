@@ -22,7 +22,8 @@ class LatencyConfigTest {
 
   @Test
   void isTheLatencySectionOfTheEdgeConfig() {
-    String yaml = """
+    String yaml =
+        """
         id: eu-west
         latitude: 50.11
         longitude: 8.68
@@ -33,26 +34,48 @@ class LatencyConfigTest {
         """;
     EdgeConfig c = ConfigLoader.parse(yaml, "edge.yaml", EdgeConfig.class);
     assertThat(c.latency()).isEqualTo(new LatencyConfig(true, 2000, 50, 443, 500, "127.0.0.12"));
-    assertThat(ConfigLoader.parse(yaml.replaceAll("latency:.*\\n", ""), "edge.yaml", EdgeConfig.class).latency())
+    assertThat(
+            ConfigLoader.parse(yaml.replaceAll("latency:.*\\n", ""), "edge.yaml", EdgeConfig.class)
+                .latency())
         .isEqualTo(LatencyConfig.defaults());
-    assertThatThrownBy(() -> ConfigLoader.parse(yaml.replace("port: 443", "port: 0"), "edge.yaml", EdgeConfig.class))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("port");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse(
+                    yaml.replace("port: 443", "port: 0"), "edge.yaml", EdgeConfig.class))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("port");
     // probes publish into the cluster: enabled without one would be accepted and do nothing
-    assertThatThrownBy(() -> ConfigLoader.parse(yaml.replaceAll("cluster:.*\\n", ""), "edge.yaml", EdgeConfig.class))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("edge.yaml").hasMessageContaining("latency.enabled")
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse(
+                    yaml.replaceAll("cluster:.*\\n", ""), "edge.yaml", EdgeConfig.class))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("edge.yaml")
+        .hasMessageContaining("latency.enabled")
         .hasMessageContaining("without a cluster");
-    assertThat(ConfigLoader.parse(yaml.replaceAll("cluster:.*\\n", "").replace("enabled: true", "enabled: false"), "edge.yaml",
-        EdgeConfig.class).latency().enabled()).isFalse();
+    assertThat(
+            ConfigLoader.parse(
+                    yaml.replaceAll("cluster:.*\\n", "").replace("enabled: true", "enabled: false"),
+                    "edge.yaml",
+                    EdgeConfig.class)
+                .latency()
+                .enabled())
+        .isFalse();
   }
 
   @Test
   void rejectsBadValuesNamingTheKey() {
     assertThatThrownBy(() -> new LatencyConfig(true, 5, null, null, null, null))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("intervalMillis");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("intervalMillis");
     assertThatThrownBy(() -> new LatencyConfig(true, null, null, 70000, null, null))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("port");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("port");
     assertThatThrownBy(() -> new LatencyConfig(true, null, null, null, null, "edge.example"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("sourceAddress");
-    assertThat(new LatencyConfig(true, null, null, null, null, "10.213.0.2").source().getHostAddress()).isEqualTo("10.213.0.2");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("sourceAddress");
+    assertThat(
+            new LatencyConfig(true, null, null, null, null, "10.213.0.2").source().getHostAddress())
+        .isEqualTo("10.213.0.2");
   }
 }

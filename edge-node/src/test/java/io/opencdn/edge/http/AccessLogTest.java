@@ -58,48 +58,67 @@ class AccessLogTest {
   }
 
   AccessLog log(AccessLogConfig config, EdgeMetrics metrics) {
-    OutputStream out = new OutputStream() {
-      @Override
-      public void write(int b) {
-        throw new UnsupportedOperationException();
-      }
+    OutputStream out =
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            throw new UnsupportedOperationException();
+          }
 
-      @Override
-      public void write(byte[] b, int off, int len) {
-        synchronized (bytes) {
-          bytes.write(b, off, len);
-        }
-      }
-    };
+          @Override
+          public void write(byte[] b, int off, int len) {
+            synchronized (bytes) {
+              bytes.write(b, off, len);
+            }
+          }
+        };
     writer = new AsyncLineWriter(out, config.queueBytes(), "test-access-log");
     return new AccessLog(writer, config, "e1", "europe", CLOCK, metrics);
   }
 
   int serve(AccessLog log, Handler<HttpServerRequest> answer) {
-    return await(vertx.createHttpServer().requestHandler(req -> {
-      AccessLog.Entry e = log.watch(req);
-      e.key(new CacheKey("www.cdn.test", req.uri()));
-      answer.handle(req);
-    }).listen(0, "127.0.0.1")).actualPort();
+    return await(
+            vertx
+                .createHttpServer()
+                .requestHandler(
+                    req -> {
+                      AccessLog.Entry e = log.watch(req);
+                      e.key(new CacheKey("www.cdn.test", req.uri()));
+                      answer.handle(req);
+                    })
+                .listen(0, "127.0.0.1"))
+        .actualPort();
   }
 
-  static void get(Vertx vertx, HttpClient client, int port, String uri, Map<String, String> headers) {
-    // the chain is built on an event loop so no body chunk arrives before its handler (vert.x #5825)
+  static void get(
+      Vertx vertx, HttpClient client, int port, String uri, Map<String, String> headers) {
+    // the chain is built on an event loop so no body chunk arrives before its handler (vert.x
+    // #5825)
     Promise<Buffer> body = Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> client.request(HttpMethod.GET, port, "127.0.0.1", uri)
-        .compose(r -> {
-          r.putHeader("Host", "www.cdn.test");
-          headers.forEach(r::putHeader);
-          return r.send();
-        }).compose(r -> r.body()).onComplete(body));
+    vertx
+        .getOrCreateContext()
+        .runOnContext(
+            v ->
+                client
+                    .request(HttpMethod.GET, port, "127.0.0.1", uri)
+                    .compose(
+                        r -> {
+                          r.putHeader("Host", "www.cdn.test");
+                          headers.forEach(r::putHeader);
+                          return r.send();
+                        })
+                    .compose(r -> r.body())
+                    .onComplete(body));
     await(body.future());
   }
 
   @Test
   void jsonLinesCarryCloudFrontFieldsAndTheCountsOfEveryResponse() {
     EdgeMetrics metrics = new EdgeMetrics();
-    int port = serve(log(AccessLogConfig.defaults(), metrics),
-        req -> req.response().putHeader("X-Cache", "Hit from e1 (peer e2)").end("hello"));
+    int port =
+        serve(
+            log(AccessLogConfig.defaults(), metrics),
+            req -> req.response().putHeader("X-Cache", "Hit from e1 (peer e2)").end("hello"));
     HttpClient client = vertx.createHttpClient();
     get(vertx, client, port, "/a/b.css?v=1", Map.of("Range", "bytes=0-1", "User-Agent", "curl/8"));
     get(vertx, client, port, "/plain", Map.of());
@@ -137,48 +156,72 @@ class AccessLogTest {
 
   @Test
   void errorsAreClassified() {
-    int port = serve(log(AccessLogConfig.defaults(), new EdgeMetrics()), req -> {
-      switch (req.path()) {
-        case "/bad" -> req.response().setStatusCode(421).end();
-        case "/gw" -> req.response().setStatusCode(502).putHeader("X-Cache", "Error from e1").end();
-        case "/slow" -> req.response().setStatusCode(504).putHeader("X-Cache", "Error from e1").end();
-        default -> req.response().putHeader("X-Cache", "RefreshHit from e1").end();
-      }
-    });
+    int port =
+        serve(
+            log(AccessLogConfig.defaults(), new EdgeMetrics()),
+            req -> {
+              switch (req.path()) {
+                case "/bad" -> req.response().setStatusCode(421).end();
+                case "/gw" ->
+                    req.response().setStatusCode(502).putHeader("X-Cache", "Error from e1").end();
+                case "/slow" ->
+                    req.response().setStatusCode(504).putHeader("X-Cache", "Error from e1").end();
+                default -> req.response().putHeader("X-Cache", "RefreshHit from e1").end();
+              }
+            });
     HttpClient client = vertx.createHttpClient();
     for (String p : List.of("/bad", "/gw", "/slow", "/ok")) {
       get(vertx, client, port, p, Map.of());
     }
     Await.until(Duration.ofSeconds(5), () -> lines().size() == 4);
-    List<String> types = lines().stream().map(JsonObject::new)
-        .map(j -> j.getString("x-edge-result-type") + "/" + j.getString("x-edge-detailed-result-type")).toList();
-    assertThat(types).containsExactly("Error/InvalidRequest", "Error/OriginError", "Error/OriginCommError",
-        "RefreshHit/RefreshHit");
+    List<String> types =
+        lines().stream()
+            .map(JsonObject::new)
+            .map(
+                j ->
+                    j.getString("x-edge-result-type")
+                        + "/"
+                        + j.getString("x-edge-detailed-result-type"))
+            .toList();
+    assertThat(types)
+        .containsExactly(
+            "Error/InvalidRequest",
+            "Error/OriginError",
+            "Error/OriginCommError",
+            "RefreshHit/RefreshHit");
   }
 
   @Test
   void onlyTheChosenFieldsInTheirOrder() {
-    AccessLogConfig config = new AccessLogConfig(true, "json", null, List.of("sc-status", "cs-uri-stem", "timestamp"), null, null);
+    AccessLogConfig config =
+        new AccessLogConfig(
+            true, "json", null, List.of("sc-status", "cs-uri-stem", "timestamp"), null, null);
     int port = serve(log(config, new EdgeMetrics()), req -> req.response().end("x"));
     get(vertx, vertx.createHttpClient(), port, "/only", Map.of());
     Await.until(Duration.ofSeconds(5), () -> lines().size() == 1);
-    assertThat(lines().get(0)).isEqualTo("{\"sc-status\":200,\"cs-uri-stem\":\"/only\",\"timestamp\":1796637600.042}");
+    assertThat(lines().get(0))
+        .isEqualTo("{\"sc-status\":200,\"cs-uri-stem\":\"/only\",\"timestamp\":1796637600.042}");
   }
 
   @Test
   void textFormatIsTheNginxLikeLine() {
     AccessLogConfig config = new AccessLogConfig(true, "text", null, null, null, null);
-    int port = serve(log(config, new EdgeMetrics()), req -> req.response().putHeader("X-Cache", "Hit from e1").end("hello"));
+    int port =
+        serve(
+            log(config, new EdgeMetrics()),
+            req -> req.response().putHeader("X-Cache", "Hit from e1").end("hello"));
     get(vertx, vertx.createHttpClient(), port, "/a?b=0", Map.of());
     Await.until(Duration.ofSeconds(5), () -> lines().size() == 1);
-    assertThat(lines().get(0)).matches(
-        "2026-12-07T10:00:00\\.042Z 127\\.0\\.0\\.1 \"GET /a\\?b=0 HTTP/1\\.1\" 200 5 host=www\\.cdn\\.test cache=Hit_from_e1 ms=\\d+");
+    assertThat(lines().get(0))
+        .matches(
+            "2026-12-07T10:00:00\\.042Z 127\\.0\\.0\\.1 \"GET /a\\?b=0 HTTP/1\\.1\" 200 5 host=www\\.cdn\\.test cache=Hit_from_e1 ms=\\d+");
   }
 
   @Test
   void aSampleOfRequestsIsLoggedAndEveryResponseCounted() {
     EdgeMetrics metrics = new EdgeMetrics();
-    AccessLogConfig config = new AccessLogConfig(true, "json", null, List.of("cs-uri-stem"), 0.25, null);
+    AccessLogConfig config =
+        new AccessLogConfig(true, "json", null, List.of("cs-uri-stem"), 0.25, null);
     int port = serve(log(config, metrics), req -> req.response().end("12345"));
     HttpClient client = vertx.createHttpClient();
     int n = 400;
@@ -195,11 +238,14 @@ class AccessLogTest {
 
   @Test
   void hostileRequestFieldsCannotForgeFieldsOrLines() throws Exception {
-    String request = "GET /a\"b\u0001c\u00e9\\d\",\"sc-status\":1?q=\u001b[31m HTTP/1.1\r\n"
-        + "Host: x\",\"peer\":\"evil\r\nRange: bytes=\"0-1\"\u0085\r\nUser-Agent: \u00ff\u0085 cache=Hit ms=0\r\n"
-        + "Connection: close\r\n\r\n";
-    int port = serve(log(AccessLogConfig.defaults(), new EdgeMetrics()),
-        req -> req.response().putHeader("X-Cache", "Miss from e1").end("hello"));
+    String request =
+        "GET /a\"b\u0001c\u00e9\\d\",\"sc-status\":1?q=\u001b[31m HTTP/1.1\r\n"
+            + "Host: x\",\"peer\":\"evil\r\nRange: bytes=\"0-1\"\u0085\r\nUser-Agent: \u00ff\u0085 cache=Hit ms=0\r\n"
+            + "Connection: close\r\n\r\n";
+    int port =
+        serve(
+            log(AccessLogConfig.defaults(), new EdgeMetrics()),
+            req -> req.response().putHeader("X-Cache", "Miss from e1").end("hello"));
     String answer = LogInjectionTest.raw(port, request);
     assertThat(answer).startsWith("HTTP/1.1 200 ");
     Await.until(Duration.ofSeconds(5), () -> lines().size() == 1);
@@ -218,11 +264,18 @@ class AccessLogTest {
   @Test
   void hostileRequestFieldsAreEscapedInTheTextFormat() throws Exception {
     AccessLogConfig config = new AccessLogConfig(true, "text", null, null, null, null);
-    int port = serve(log(config, new EdgeMetrics()), req -> req.response().putHeader("X-Cache", "Miss from e1").end("hello"));
-    LogInjectionTest.raw(port, "GET /a\"b\u0001c\u00e9\\d HTTP/1.1\r\nHost: x cache=Hit_from_e1 ms=0\r\nConnection: close\r\n\r\n");
+    int port =
+        serve(
+            log(config, new EdgeMetrics()),
+            req -> req.response().putHeader("X-Cache", "Miss from e1").end("hello"));
+    LogInjectionTest.raw(
+        port,
+        "GET /a\"b\u0001c\u00e9\\d HTTP/1.1\r\nHost: x cache=Hit_from_e1 ms=0\r\nConnection: close\r\n\r\n");
     Await.until(Duration.ofSeconds(5), () -> lines().size() == 1);
     String line = lines().get(0);
-    assertThat(line).startsWith("2026-12-07T10:00:00.042Z 127.0.0.1 \"GET /a\\x22b\\x01c\\xE9\\x5Cd HTTP/1.1\" 200 ")
+    assertThat(line)
+        .startsWith(
+            "2026-12-07T10:00:00.042Z 127.0.0.1 \"GET /a\\x22b\\x01c\\xE9\\x5Cd HTTP/1.1\" 200 ")
         .contains(" host=x\\x20cache=Hit_from_e1\\x20ms=0 cache=Miss_from_e1 ms=");
     assertThat(line.split(" ")).hasSize(10);
   }

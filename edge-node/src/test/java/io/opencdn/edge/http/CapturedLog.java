@@ -18,7 +18,8 @@ final class CapturedLog extends AbstractLogger {
   }
 
   @Override
-  protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args, Throwable t) {
+  protected void handleNormalizedLoggingCall(
+      Level level, Marker marker, String pattern, Object[] args, Throwable t) {
     lines.add(level + " " + MessageFormatter.arrayFormat(pattern, args).getMessage());
   }
 

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * While an edge joins its cluster its address answers 503: the health endpoint with state JOINING
- * and what it waits for (the DNS server's health check passes only 2xx), every other request
- * with a plain 503 and Retry-After; after close() the address is free for the edge's listeners.
+ * and what it waits for (the DNS server's health check passes only 2xx), every other request with a
+ * plain 503 and Retry-After; after close() the address is free for the edge's listeners.
  */
 class JoiningListenerTest {
 
@@ -31,20 +31,30 @@ class JoiningListenerTest {
 
   @Test
   void answers503WithWhatItWaitsForUntilClosed() throws Exception {
-    AtomicReference<String> detail = new AtomicReference<>("joining cluster demo for 3 s (attempt 1)");
-    JoiningListener l = await(JoiningListener.start(vertx, "eu-west", "europe", "127.0.0.1", 0, detail::get));
+    AtomicReference<String> detail =
+        new AtomicReference<>("joining cluster demo for 3 s (attempt 1)");
+    JoiningListener l =
+        await(JoiningListener.start(vertx, "eu-west", "europe", "127.0.0.1", 0, detail::get));
 
     HttpResponse<String> health = get(l.port(), "/_cdn/health");
     assertThat(health.statusCode()).isEqualTo(503);
     assertThat(health.headers().firstValue("Retry-After")).hasValue("5");
-    assertThat(new JsonObject(health.body())).isEqualTo(new JsonObject().put("id", "eu-west").put("region", "europe")
-        .put("state", JoiningListener.STATE).put("detail", "joining cluster demo for 3 s (attempt 1)"));
+    assertThat(new JsonObject(health.body()))
+        .isEqualTo(
+            new JsonObject()
+                .put("id", "eu-west")
+                .put("region", "europe")
+                .put("state", JoiningListener.STATE)
+                .put("detail", "joining cluster demo for 3 s (attempt 1)"));
     detail.set("joining cluster demo for 9 s (attempt 2)");
-    assertThat(new JsonObject(get(l.port(), "/_cdn/health").body()).getString("detail")).endsWith("(attempt 2)");
+    assertThat(new JsonObject(get(l.port(), "/_cdn/health").body()).getString("detail"))
+        .endsWith("(attempt 2)");
 
     HttpResponse<String> page = get(l.port(), "/index.html");
     assertThat(page.statusCode()).isEqualTo(503);
-    assertThat(page.body()).isEqualTo("503 Service Unavailable: edge eu-west is starting (joining cluster demo for 9 s (attempt 2))\n");
+    assertThat(page.body())
+        .isEqualTo(
+            "503 Service Unavailable: edge eu-west is starting (joining cluster demo for 9 s (attempt 2))\n");
 
     int port = l.port();
     await(l.close());
@@ -55,7 +65,9 @@ class JoiningListenerTest {
   }
 
   private HttpResponse<String> get(int port, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static <T> T await(Future<T> f) throws Exception {

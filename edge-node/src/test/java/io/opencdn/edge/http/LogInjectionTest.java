@@ -44,25 +44,49 @@ class LogInjectionTest {
   void adminActionsAndRefusalsAreLoggedWithoutTokens() throws Exception {
     CapturedLog log = new CapturedLog();
     AdminEndpoints.logger(log);
-    AdminEndpoints admin = new AdminEndpoints("e1", "r1", AdminToken.of(TOKEN), new EdgeMetrics(),
-        new MemoryCache(1 << 20, Clock.systemUTC()), () -> 0, () -> "ACTIVE",
-        java.util.List.of(new io.opencdn.edge.admin.AdminRoute("/_cdn/drain", true, req -> req.response().end("{}"))));
-    int port = await(vertx.createHttpServer().requestHandler(admin::handle).listen(0, "127.0.0.1")).actualPort();
+    AdminEndpoints admin =
+        new AdminEndpoints(
+            "e1",
+            "r1",
+            AdminToken.of(TOKEN),
+            new EdgeMetrics(),
+            new MemoryCache(1 << 20, Clock.systemUTC()),
+            () -> 0,
+            () -> "ACTIVE",
+            java.util.List.of(
+                new io.opencdn.edge.admin.AdminRoute(
+                    "/_cdn/drain", true, req -> req.response().end("{}"))));
+    int port =
+        await(vertx.createHttpServer().requestHandler(admin::handle).listen(0, "127.0.0.1"))
+            .actualPort();
 
-    String ok = raw(port, "POST /_cdn/drain HTTP/1.1\r\nHost: e\r\nAuthorization: Bearer " + TOKEN
-        + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-    String refused = raw(port, "POST /_cdn/drain HTTP/1.1\r\nHost: e\r\nAuthorization: Bearer wrong-token-abcdef-0123"
-        + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-    String read = raw(port, "GET /_cdn/stats HTTP/1.1\r\nHost: e\r\nAuthorization: Bearer " + TOKEN
-        + "\r\nConnection: close\r\n\r\n");
+    String ok =
+        raw(
+            port,
+            "POST /_cdn/drain HTTP/1.1\r\nHost: e\r\nAuthorization: Bearer "
+                + TOKEN
+                + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    String refused =
+        raw(
+            port,
+            "POST /_cdn/drain HTTP/1.1\r\nHost: e\r\nAuthorization: Bearer wrong-token-abcdef-0123"
+                + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    String read =
+        raw(
+            port,
+            "GET /_cdn/stats HTTP/1.1\r\nHost: e\r\nAuthorization: Bearer "
+                + TOKEN
+                + "\r\nConnection: close\r\n\r\n");
     raw(port, "GET /_cdn/health HTTP/1.1\r\nHost: e\r\nConnection: close\r\n\r\n");
     io.opencdn.edge.Await.until(Duration.ofSeconds(5), () -> log.lines.size() == 2);
 
     assertThat(ok).startsWith("HTTP/1.1 200 ");
     assertThat(refused).startsWith("HTTP/1.1 401 ");
     assertThat(read).startsWith("HTTP/1.1 200 ");
-    assertThat(log.lines).containsExactly("INFO admin: 127.0.0.1 \"POST /_cdn/drain\" 200",
-        "WARN admin call refused: 127.0.0.1 \"POST /_cdn/drain\" 401");
+    assertThat(log.lines)
+        .containsExactly(
+            "INFO admin: 127.0.0.1 \"POST /_cdn/drain\" 200",
+            "WARN admin call refused: 127.0.0.1 \"POST /_cdn/drain\" 401");
     assertThat(String.join("\n", log.lines)).doesNotContain(TOKEN, "wrong-token");
   }
 
@@ -70,12 +94,25 @@ class LogInjectionTest {
   void aFloodOfRefusedCallsIsLoggedAtABoundedRate() throws Exception {
     CapturedLog log = new CapturedLog();
     AdminEndpoints.logger(log);
-    AdminEndpoints admin = new AdminEndpoints("e1", "r1", AdminToken.of(TOKEN), new EdgeMetrics(),
-        new MemoryCache(1 << 20, Clock.systemUTC()), () -> 0, () -> "ACTIVE", java.util.List.of());
-    int port = await(vertx.createHttpServer().requestHandler(admin::handle).listen(0, "127.0.0.1")).actualPort();
+    AdminEndpoints admin =
+        new AdminEndpoints(
+            "e1",
+            "r1",
+            AdminToken.of(TOKEN),
+            new EdgeMetrics(),
+            new MemoryCache(1 << 20, Clock.systemUTC()),
+            () -> 0,
+            () -> "ACTIVE",
+            java.util.List.of());
+    int port =
+        await(vertx.createHttpServer().requestHandler(admin::handle).listen(0, "127.0.0.1"))
+            .actualPort();
     StringBuilder pipelined = new StringBuilder();
     for (int i = 0; i < 200; i++) {
-      pipelined.append("GET /_cdn/stats HTTP/1.1\r\nHost: e\r\n").append(i == 199 ? "Connection: close\r\n" : "").append("\r\n");
+      pipelined
+          .append("GET /_cdn/stats HTTP/1.1\r\nHost: e\r\n")
+          .append(i == 199 ? "Connection: close\r\n" : "")
+          .append("\r\n");
     }
 
     String answers = raw(port, pipelined.toString());

@@ -20,18 +20,37 @@ public final class Pems {
 
   private Pems() {}
 
-  /** An ECDSA P-256 ({@code rsa} false) or RSA 2048 certificate for {@code host}, under {@code dir/name.*}. */
+  /**
+   * An ECDSA P-256 ({@code rsa} false) or RSA 2048 certificate for {@code host}, under {@code
+   * dir/name.*}.
+   */
   public static Pair make(Path dir, String name, String host, boolean rsa) throws Exception {
     Path store = Files.createTempFile(dir, name, ".p12");
     Files.delete(store);
     char[] pass = "test-store".toCharArray();
     String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    List<String> alg = rsa ? List.of("-keyalg", "RSA", "-keysize", "2048", "-sigalg", "SHA256withRSA")
-        : List.of("-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA");
+    List<String> alg =
+        rsa
+            ? List.of("-keyalg", "RSA", "-keysize", "2048", "-sigalg", "SHA256withRSA")
+            : List.of("-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA");
     List<String> cmd = new java.util.ArrayList<>(List.of(keytool, "-genkeypair", "-alias", "leaf"));
     cmd.addAll(alg);
-    cmd.addAll(List.of("-dname", "CN=" + host, "-ext", "SAN=dns:" + host, "-validity", "2", "-storetype", "PKCS12",
-        "-keystore", store.toString(), "-storepass", new String(pass), "-keypass", new String(pass)));
+    cmd.addAll(
+        List.of(
+            "-dname",
+            "CN=" + host,
+            "-ext",
+            "SAN=dns:" + host,
+            "-validity",
+            "2",
+            "-storetype",
+            "PKCS12",
+            "-keystore",
+            store.toString(),
+            "-storepass",
+            new String(pass),
+            "-keypass",
+            new String(pass)));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -56,7 +75,12 @@ public final class Pems {
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-        .encodeToString(der) + "\n-----END " + type + "-----\n";
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 }

@@ -14,29 +14,37 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * One HTTP/1.1 keep-alive connection over TLS with the JDK's client: a chosen protocol version
- * and SNI name, any certificate accepted (the test looks at which one it got).
+ * One HTTP/1.1 keep-alive connection over TLS with the JDK's client: a chosen protocol version and
+ * SNI name, any certificate accepted (the test looks at which one it got).
  */
 public final class TlsProbe implements AutoCloseable {
 
   private final SSLSocket socket;
   private final InputStream in;
 
-  /** Connects to 127.0.0.1:{@code port} with {@code protocol} (e.g. TLSv1.3) and SNI {@code serverName}. */
+  /**
+   * Connects to 127.0.0.1:{@code port} with {@code protocol} (e.g. TLSv1.3) and SNI {@code
+   * serverName}.
+   */
   public TlsProbe(int port, String protocol, String serverName) throws Exception {
     SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, new TrustManager[] {new X509TrustManager() {
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+    ctx.init(
+        null,
+        new TrustManager[] {
+          new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
-      @Override
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    }}, null);
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+              return new X509Certificate[0];
+            }
+          }
+        },
+        null);
     socket = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port);
     socket.setSoTimeout(10_000);
     SSLParameters p = socket.getSSLParameters();
@@ -59,8 +67,11 @@ public final class TlsProbe implements AutoCloseable {
 
   /** Sends GET {@code path} with {@code host} and reads the response; yields "status body". */
   public String get(String host, String path) throws IOException {
-    socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+    socket
+        .getOutputStream()
+        .write(
+            ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
     socket.getOutputStream().flush();
     String head = readHead();
     int length = 0;
@@ -82,8 +93,11 @@ public final class TlsProbe implements AutoCloseable {
         throw new IOException("connection closed after " + b);
       }
       b.write(c);
-      matched = (c == '\r' && (matched == 0 || matched == 2)) || (c == '\n' && (matched == 1 || matched == 3)) ? matched + 1
-          : (c == '\r' ? 1 : 0);
+      matched =
+          (c == '\r' && (matched == 0 || matched == 2))
+                  || (c == '\n' && (matched == 1 || matched == 3))
+              ? matched + 1
+              : (c == '\r' ? 1 : 0);
     }
     return b.toString(StandardCharsets.US_ASCII);
   }

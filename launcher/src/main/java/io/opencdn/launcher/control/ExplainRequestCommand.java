@@ -18,18 +18,36 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code ./cdn explain-request URL [-H 'Name: value']...}: what the edges do with one request
- * ({@link RequestExplainer}), under a {@code distributions.yaml} read here ({@code --file}, offline)
- * or under the cluster's current version (asked of a member, as {@code ./cdn config} does).
+ * ({@link RequestExplainer}), under a {@code distributions.yaml} read here ({@code --file},
+ * offline) or under the cluster's current version (asked of a member, as {@code ./cdn config}
+ * does).
  */
-@Command(name = "explain-request", mixinStandardHelpOptions = true,
+@Command(
+    name = "explain-request",
+    mixinStandardHelpOptions = true,
     description = "Show the distribution, behavior, cache key, target and TTL rule of one request.")
 public final class ExplainRequestCommand implements Callable<Integer> {
 
-  @Parameters(paramLabel = "URL", description = "http://host/path?query") String url;
-  @Option(names = "-H", paramLabel = "'Name: value'", description = "a request header") List<String> headers = new ArrayList<>();
-  @Option(names = "--file", paramLabel = "FILE", description = "explain under this distributions.yaml (offline)") Path file;
-  @Option(names = "--config", paramLabel = "LOCATION", description = "a cluster member's config; default: the demo's edges") String member;
-  @Option(names = "--token", description = "admin token (default: CDN_ADMIN_TOKEN)") String token;
+  @Parameters(paramLabel = "URL", description = "http://host/path?query")
+  String url;
+
+  @Option(names = "-H", paramLabel = "'Name: value'", description = "a request header")
+  List<String> headers = new ArrayList<>();
+
+  @Option(
+      names = "--file",
+      paramLabel = "FILE",
+      description = "explain under this distributions.yaml (offline)")
+  Path file;
+
+  @Option(
+      names = "--config",
+      paramLabel = "LOCATION",
+      description = "a cluster member's config; default: the demo's edges")
+  String member;
+
+  @Option(names = "--token", description = "admin token (default: CDN_ADMIN_TOKEN)")
+  String token;
 
   @Override
   public Integer call() {
@@ -40,7 +58,10 @@ public final class ExplainRequestCommand implements Callable<Integer> {
         System.err.println("explain-request: -H expects 'Name: value', got '" + line + "'");
         return 2;
       }
-      h.merge(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim(), (a, b) -> a + "," + b);
+      h.merge(
+          line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+          line.substring(colon + 1).trim(),
+          (a, b) -> a + "," + b);
     }
     DistributionsDocument doc;
     try {

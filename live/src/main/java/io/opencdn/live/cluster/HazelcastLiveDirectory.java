@@ -26,25 +26,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The live directory in the Hazelcast map {@value #MAP}: stream name to {@link LiveStreamRecord}. Every
- * edge mirrors the map through an entry listener, keeping only records whose tag verifies
- * ({@link RecordCheck} counts the others), so {@link #lookup} is a local read; a record is used only
- * while its member is in the cluster and its heartbeat is at most {@value #MAX_AGE_MILLIS} ms old (a
- * replayed old record is stale). The ingest rewrites its records every {@value #HEARTBEAT_MILLIS} ms
- * with a map TTL of {@value #MAX_AGE_MILLIS} ms, and removes them when the stream ends, only if they
- * are still its own (another edge may have taken the stream over).
+ * The live directory in the Hazelcast map {@value #MAP}: stream name to {@link LiveStreamRecord}.
+ * Every edge mirrors the map through an entry listener, keeping only records whose tag verifies
+ * ({@link RecordCheck} counts the others), so {@link #lookup} is a local read; a record is used
+ * only while its member is in the cluster and its heartbeat is at most {@value #MAX_AGE_MILLIS} ms
+ * old (a replayed old record is stale). The ingest rewrites its records every {@value
+ * #HEARTBEAT_MILLIS} ms with a map TTL of {@value #MAX_AGE_MILLIS} ms, and removes them when the
+ * stream ends, only if they are still its own (another edge may have taken the stream over).
  *
- * <p>Session ids grow with time ({@link #newSession}), and the newer session of a stream wins: an edge
- * that sees a newer session than its own in the map stops announcing (the publisher moved elsewhere),
- * and one that sees an older session overwrite its own writes its own again, so two edges that both
- * announced converge on the later publisher.
+ * <p>Session ids grow with time ({@link #newSession}), and the newer session of a stream wins: an
+ * edge that sees a newer session than its own in the map stops announcing (the publisher moved
+ * elsewhere), and one that sees an older session overwrite its own writes its own again, so two
+ * edges that both announced converge on the later publisher.
  */
 public final class HazelcastLiveDirectory implements LiveDirectory {
 
   /** Name of the map. */
   public static final String MAP = "live-streams";
+
   /** Interval of the ingest's rewrites. */
   public static final long HEARTBEAT_MILLIS = 2000;
+
   /** Age after which a record is stale (and the map's TTL of an entry). */
   public static final long MAX_AGE_MILLIS = 10_000;
 
@@ -66,7 +68,9 @@ public final class HazelcastLiveDirectory implements LiveDirectory {
   private volatile UUID membershipListener;
   private long timer = -1;
 
-  /** @param check verifies the records read and counts those ignored */
+  /**
+   * @param check verifies the records read and counts those ignored
+   */
   public HazelcastLiveDirectory(Vertx vertx, HazelcastInstance hz, RecordCheck check, Clock clock) {
     this.vertx = vertx;
     this.hz = hz;
@@ -79,13 +83,17 @@ public final class HazelcastLiveDirectory implements LiveDirectory {
 
   @Override
   public Future<Void> start() {
-    return vertx.<Void>executeBlocking(() -> {
-      membershipListener = hz.getCluster().addMembershipListener(new Members());
-      hz.getCluster().getMembers().forEach(m -> members.add(m.getUuid().toString()));
-      entryListener = reads.addEntryListener(new Mirror(), true);
-      reads.forEach(this::mirror);
-      return null;
-    }, false).onSuccess(v -> timer = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> heartbeat()));
+    return vertx
+        .<Void>executeBlocking(
+            () -> {
+              membershipListener = hz.getCluster().addMembershipListener(new Members());
+              hz.getCluster().getMembers().forEach(m -> members.add(m.getUuid().toString()));
+              entryListener = reads.addEntryListener(new Mirror(), true);
+              reads.forEach(this::mirror);
+              return null;
+            },
+            false)
+        .onSuccess(v -> timer = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> heartbeat()));
   }
 
   @Override
@@ -94,24 +102,29 @@ public final class HazelcastLiveDirectory implements LiveDirectory {
       vertx.cancelTimer(timer);
     }
     List<String> streams = List.copyOf(mine.keySet());
-    return vertx.<Void>executeBlocking(() -> {
-      for (String s : streams) {
-        LiveStreamRecord w = written.get(s);
-        if (w != null) {
-          map.remove(s, w);
-        }
-      }
-      if (entryListener != null) {
-        reads.removeEntryListener(entryListener);
-      }
-      if (membershipListener != null) {
-        hz.getCluster().removeMembershipListener(membershipListener);
-      }
-      return null;
-    }, false).recover(e -> {
-      LOG.debug("live directory stop: {}", e.toString());
-      return Future.<Void>succeededFuture();
-    });
+    return vertx
+        .<Void>executeBlocking(
+            () -> {
+              for (String s : streams) {
+                LiveStreamRecord w = written.get(s);
+                if (w != null) {
+                  map.remove(s, w);
+                }
+              }
+              if (entryListener != null) {
+                reads.removeEntryListener(entryListener);
+              }
+              if (membershipListener != null) {
+                hz.getCluster().removeMembershipListener(membershipListener);
+              }
+              return null;
+            },
+            false)
+        .recover(
+            e -> {
+              LOG.debug("live directory stop: {}", e.toString());
+              return Future.<Void>succeededFuture();
+            });
   }
 
   /** The check applied to the records read (with the counts of those ignored). */
@@ -126,7 +139,8 @@ public final class HazelcastLiveDirectory implements LiveDirectory {
       return null;
     }
     long now = clock.millis();
-    boolean fresh = r.heartbeatMillis() > now - MAX_AGE_MILLIS && r.heartbeatMillis() < now + MAX_AGE_MILLIS;
+    boolean fresh =
+        r.heartbeatMillis() > now - MAX_AGE_MILLIS && r.heartbeatMillis() < now + MAX_AGE_MILLIS;
     return members.contains(r.memberUuid()) && fresh ? r : null;
   }
 
@@ -155,7 +169,10 @@ public final class HazelcastLiveDirectory implements LiveDirectory {
     listeners.add(listener);
   }
 
-  /** A new session id: the clock's milliseconds in the high bits, random low bits, so later sessions are larger. */
+  /**
+   * A new session id: the clock's milliseconds in the high bits, random low bits, so later sessions
+   * are larger.
+   */
   public static long newSession(Clock clock) {
     return clock.millis() << 20 | java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 20);
   }
@@ -169,8 +186,10 @@ public final class HazelcastLiveDirectory implements LiveDirectory {
     LiveStreamRecord signed = record.signed(check.mac(), clock.millis());
     written.put(record.stream(), signed);
     known.put(record.stream(), signed); // our own write counts at once, before the event comes back
-    return ClusterFutures.on(vertx, map.setAsync(record.stream(), signed, MAX_AGE_MILLIS, TimeUnit.MILLISECONDS))
-        .onFailure(e -> LOG.warn("live directory: writing {} failed: {}", record.stream(), e.toString()));
+    return ClusterFutures.on(
+            vertx, map.setAsync(record.stream(), signed, MAX_AGE_MILLIS, TimeUnit.MILLISECONDS))
+        .onFailure(
+            e -> LOG.warn("live directory: writing {} failed: {}", record.stream(), e.toString()));
   }
 
   private void heartbeat() {
@@ -191,7 +210,8 @@ public final class HazelcastLiveDirectory implements LiveDirectory {
         return;
       }
       if (own != null && r.session() > own.session()) {
-        mine.remove(k, own); // a newer session (the publisher moved to another edge) took the stream over
+        mine.remove(
+            k, own); // a newer session (the publisher moved to another edge) took the stream over
         written.remove(k);
       }
       LiveStreamRecord old = known.put(k, r);
@@ -223,8 +243,12 @@ public final class HazelcastLiveDirectory implements LiveDirectory {
   }
 
   /** Mirrors authentic records; drops removed, expired and evicted ones. */
-  private final class Mirror implements EntryAddedListener<Object, Object>, EntryUpdatedListener<Object, Object>,
-      EntryRemovedListener<Object, Object>, EntryExpiredListener<Object, Object>, EntryEvictedListener<Object, Object> {
+  private final class Mirror
+      implements EntryAddedListener<Object, Object>,
+          EntryUpdatedListener<Object, Object>,
+          EntryRemovedListener<Object, Object>,
+          EntryExpiredListener<Object, Object>,
+          EntryEvictedListener<Object, Object> {
     @Override
     public void entryAdded(EntryEvent<Object, Object> e) {
       mirror(e.getKey(), e.getValue());
@@ -251,7 +275,9 @@ public final class HazelcastLiveDirectory implements LiveDirectory {
     }
   }
 
-  /** Keeps the member set; the streams of a member that left change (their records are void now). */
+  /**
+   * Keeps the member set; the streams of a member that left change (their records are void now).
+   */
   private final class Members implements MembershipListener {
     @Override
     public void memberAdded(MembershipEvent e) {
@@ -262,11 +288,12 @@ public final class HazelcastLiveDirectory implements LiveDirectory {
     public void memberRemoved(MembershipEvent e) {
       String gone = e.getMember().getUuid().toString();
       members.remove(gone);
-      known.forEach((stream, r) -> {
-        if (r.memberUuid().equals(gone)) {
-          notifyChange(stream);
-        }
-      });
+      known.forEach(
+          (stream, r) -> {
+            if (r.memberUuid().equals(gone)) {
+              notifyChange(stream);
+            }
+          });
     }
   }
 }

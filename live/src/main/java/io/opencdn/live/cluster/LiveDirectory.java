@@ -4,9 +4,9 @@ import io.vertx.core.Future;
 import java.util.function.Consumer;
 
 /**
- * Which edge holds each live stream (its ingest). The cluster keeps it in Hazelcast
- * ({@link HazelcastLiveDirectory}); a single edge keeps it in memory ({@link LocalLiveDirectory}).
- * Lookups are local and never block: the directory mirrors what it may use.
+ * Which edge holds each live stream (its ingest). The cluster keeps it in Hazelcast ({@link
+ * HazelcastLiveDirectory}); a single edge keeps it in memory ({@link LocalLiveDirectory}). Lookups
+ * are local and never block: the directory mirrors what it may use.
  */
 public interface LiveDirectory {
 
@@ -20,12 +20,15 @@ public interface LiveDirectory {
   LiveStreamRecord lookup(String stream);
 
   /**
-   * Makes this edge the ingest of {@code record.stream()}; the record is kept fresh until
-   * {@link #withdraw}. {@code record} is unsigned: the directory signs what it writes.
+   * Makes this edge the ingest of {@code record.stream()}; the record is kept fresh until {@link
+   * #withdraw}. {@code record} is unsigned: the directory signs what it writes.
    */
   Future<Void> announce(LiveStreamRecord record);
 
-  /** This edge no longer holds {@code stream} in session {@code session} (another session's record stays). */
+  /**
+   * This edge no longer holds {@code stream} in session {@code session} (another session's record
+   * stays).
+   */
   Future<Void> withdraw(String stream, long session);
 
   /** Calls {@code listener} with the name of a stream whose record changed (on any thread). */

@@ -13,12 +13,12 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Checks the key a publisher gives with its stream ({@code rtmp://edge/live/<stream>?key=<key>}).
  *
- * <p>With {@link StreamKeyMode#HMAC} the key of stream {@code S} is the lower-case hex of the first 16
- * bytes of {@code HMAC-SHA256(K, S)}, where {@code K = HMAC-SHA256(cluster secret, "opencdn live stream
- * keys v1")}: any edge of the cluster checks any stream's key without a list, the secret itself is never
- * a MAC key (as with {@link io.opencdn.common.cluster.RecordMac}, whose label differs), and a key reveals
- * nothing about other streams' keys. With {@link StreamKeyMode#STATIC} the keys are the configured ones.
- * Comparisons take constant time.
+ * <p>With {@link StreamKeyMode#HMAC} the key of stream {@code S} is the lower-case hex of the first
+ * 16 bytes of {@code HMAC-SHA256(K, S)}, where {@code K = HMAC-SHA256(cluster secret, "opencdn live
+ * stream keys v1")}: any edge of the cluster checks any stream's key without a list, the secret
+ * itself is never a MAC key (as with {@link io.opencdn.common.cluster.RecordMac}, whose label
+ * differs), and a key reveals nothing about other streams' keys. With {@link StreamKeyMode#STATIC}
+ * the keys are the configured ones. Comparisons take constant time.
  */
 public final class StreamKeys {
 
@@ -37,7 +37,8 @@ public final class StreamKeys {
     try {
       Mac m = Mac.getInstance("HmacSHA256");
       m.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return new StreamKeys(new SecretKeySpec(m.doFinal(LABEL.getBytes(StandardCharsets.UTF_8)), "HmacSHA256"), null);
+      return new StreamKeys(
+          new SecretKeySpec(m.doFinal(LABEL.getBytes(StandardCharsets.UTF_8)), "HmacSHA256"), null);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);
     }
@@ -81,7 +82,9 @@ public final class StreamKeys {
   /** Whether {@code key} may publish {@code stream}. */
   public boolean accepts(String stream, String key) {
     String expected = keyFor(stream);
-    return expected != null && key != null
-        && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8));
+    return expected != null
+        && key != null
+        && MessageDigest.isEqual(
+            expected.getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8));
   }
 }

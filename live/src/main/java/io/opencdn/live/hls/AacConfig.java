@@ -3,22 +3,27 @@ package io.opencdn.live.hls;
 import io.opencdn.live.rtmp.RtmpException;
 
 /**
- * AAC as FLV carries it (an AudioSpecificConfig, ISO/IEC 14496-3 1.6.2.1, then raw frames) turned into
- * ADTS frames (ISO/IEC 13818-7 6.2), which a transport stream carries: a 7-byte header without CRC
- * before each raw frame.
+ * AAC as FLV carries it (an AudioSpecificConfig, ISO/IEC 14496-3 1.6.2.1, then raw frames) turned
+ * into ADTS frames (ISO/IEC 13818-7 6.2), which a transport stream carries: a 7-byte header without
+ * CRC before each raw frame.
  *
- * @param profile the ADTS profile: audio object type minus one (AAC Main 0, LC 1, SSR 2, LTP 3); types
- *     above 4 (HE-AAC's SBR and PS, which FLV signals explicitly) are carried as LC, which decoders
- *     extend implicitly
+ * @param profile the ADTS profile: audio object type minus one (AAC Main 0, LC 1, SSR 2, LTP 3);
+ *     types above 4 (HE-AAC's SBR and PS, which FLV signals explicitly) are carried as LC, which
+ *     decoders extend implicitly
  * @param frequencyIndex sampling frequency index, 0..12
  * @param channels channel configuration, 1..7
  */
 public record AacConfig(int profile, int frequencyIndex, int channels) {
 
   /** Sampling frequencies by index (ISO/IEC 14496-3 table 1.18). */
-  static final int[] FREQUENCIES = {96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350};
+  static final int[] FREQUENCIES = {
+    96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350
+  };
 
-  /** Reads the AudioSpecificConfig of an FLV AAC sequence header (after the 2-byte audio tag header). */
+  /**
+   * Reads the AudioSpecificConfig of an FLV AAC sequence header (after the 2-byte audio tag
+   * header).
+   */
   public static AacConfig parse(byte[] tag) {
     if (tag.length < 4) {
       throw new RtmpException("AudioSpecificConfig cut short");
@@ -28,8 +33,14 @@ public record AacConfig(int profile, int frequencyIndex, int channels) {
     int index = bits >>> 7 & 0x0F;
     int channels = bits >>> 3 & 0x0F;
     if (objectType == 31 || index > 12 || channels < 1 || channels > 7) {
-      throw new RtmpException("AAC configuration not expressible in ADTS (object type " + objectType + ", frequency index "
-          + index + ", channels " + channels + ")");
+      throw new RtmpException(
+          "AAC configuration not expressible in ADTS (object type "
+              + objectType
+              + ", frequency index "
+              + index
+              + ", channels "
+              + channels
+              + ")");
     }
     return new AacConfig(objectType >= 1 && objectType <= 4 ? objectType - 1 : 1, index, channels);
   }

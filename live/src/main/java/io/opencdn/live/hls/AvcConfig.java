@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * H.264 as FLV carries it (an AVCDecoderConfigurationRecord, ISO/IEC 14496-15 5.2.4.1, then access
- * units of length-prefixed NAL units) turned into the Annex B byte stream a transport stream carries:
- * start codes, an access unit delimiter first, and the SPS and PPS before every IDR picture.
+ * units of length-prefixed NAL units) turned into the Annex B byte stream a transport stream
+ * carries: start codes, an access unit delimiter first, and the SPS and PPS before every IDR
+ * picture.
  *
  * @param nalLengthSize bytes of each NAL unit's length prefix, 1, 2 or 4
  * @param sps the sequence parameter sets
@@ -17,10 +18,13 @@ import java.util.List;
 public record AvcConfig(int nalLengthSize, List<byte[]> sps, List<byte[]> pps) {
 
   private static final byte[] START = {0, 0, 0, 1};
+
   /** Access unit delimiter NAL unit (type 9), primary_pic_type 7: any slice type. */
   private static final byte[] AUD = {0, 0, 0, 1, 0x09, (byte) 0xF0};
 
-  /** Reads the record from an FLV AVC sequence header's payload (after the 5-byte video tag header). */
+  /**
+   * Reads the record from an FLV AVC sequence header's payload (after the 5-byte video tag header).
+   */
   public static AvcConfig parse(byte[] tag) {
     int p = 5;
     need(tag, p + 6);
@@ -55,9 +59,9 @@ public record AvcConfig(int nalLengthSize, List<byte[]> sps, List<byte[]> pps) {
   }
 
   /**
-   * The access unit of an FLV AVC NALU tag (payload from byte 5 on) in Annex B: AUD, then SPS and PPS
-   * when {@code keyFrame} (unless the access unit carries its own), then each NAL unit with a start code.
-   * The stream's own AUD, if any, is dropped (ours is first).
+   * The access unit of an FLV AVC NALU tag (payload from byte 5 on) in Annex B: AUD, then SPS and
+   * PPS when {@code keyFrame} (unless the access unit carries its own), then each NAL unit with a
+   * start code. The stream's own AUD, if any, is dropped (ours is first).
    */
   public byte[] annexB(byte[] tag, boolean keyFrame) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(tag.length + 64);

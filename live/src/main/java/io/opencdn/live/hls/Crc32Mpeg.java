@@ -1,6 +1,9 @@
 package io.opencdn.live.hls;
 
-/** The CRC-32 of MPEG-2 PSI sections (ISO/IEC 13818-1 annex A: polynomial 0x04C11DB7, initial all ones, no reflection, no final XOR). */
+/**
+ * The CRC-32 of MPEG-2 PSI sections (ISO/IEC 13818-1 annex A: polynomial 0x04C11DB7, initial all
+ * ones, no reflection, no final XOR).
+ */
 final class Crc32Mpeg {
 
   private static final int[] TABLE = new int[256];

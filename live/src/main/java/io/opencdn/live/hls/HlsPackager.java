@@ -17,30 +17,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Live HLS of one stream at its ingest edge: a {@link StreamSink} that remuxes H.264 and AAC from FLV
- * tags into MPEG-TS segments ({@link TsWriter}, {@link AvcConfig}, {@link AacConfig}) without
+ * Live HLS of one stream at its ingest edge: a {@link StreamSink} that remuxes H.264 and AAC from
+ * FLV tags into MPEG-TS segments ({@link TsWriter}, {@link AvcConfig}, {@link AacConfig}) without
  * transcoding, and keeps a sliding playlist ({@link Playlist}).
  *
- * <p>A segment starts at a key frame (audio-only streams: any frame) and is cut at the first key frame
- * at least {@code segmentMillis} after its start, or, when key frames are that far apart, after three
- * times that. Timestamps are the stream's timeline in 90 kHz plus one second (PTS = DTS + composition
- * offset). A new source session (publisher reconnect) ends the segment and marks the next one with
- * {@code EXT-X-DISCONTINUITY}. The playlist lists the last {@code playlistSegments}; two more are kept
- * for players that read an older playlist; memory is that many segments.
+ * <p>A segment starts at a key frame (audio-only streams: any frame) and is cut at the first key
+ * frame at least {@code segmentMillis} after its start, or, when key frames are that far apart,
+ * after three times that. Timestamps are the stream's timeline in 90 kHz plus one second (PTS = DTS
+ * + composition offset). A new source session (publisher reconnect) ends the segment and marks the
+ * next one with {@code EXT-X-DISCONTINUITY}. The playlist lists the last {@code playlistSegments};
+ * two more are kept for players that read an older playlist; memory is that many segments.
  *
  * <p>Media sequence numbers start at the clock's current second, so a packager that takes a stream
  * over (its publisher moved to another edge) continues with higher numbers, and segment names carry
  * the packager's session, so names never repeat. Video other than H.264 and audio other than AAC is
  * left out of the segments (RTMP players still get it).
  *
- * <p>{@link #offer} runs under the stream's lock; readers get immutable snapshots ({@link #playlist},
- * {@link #segment}) from any thread.
+ * <p>{@link #offer} runs under the stream's lock; readers get immutable snapshots ({@link
+ * #playlist}, {@link #segment}) from any thread.
  */
 public final class HlsPackager implements StreamSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(HlsPackager.class);
+
   /** Extra segments kept beyond the playlist window. */
   static final int RETAINED_EXTRA = 2;
+
   /** Added to every timestamp (90 kHz) so the PCR, which runs behind, stays positive. */
   static final long TIMESTAMP_BASE_90K = 90_000;
 
@@ -60,7 +62,9 @@ public final class HlsPackager implements StreamSink {
   private boolean warned;
   private volatile View view = new View(null, Map.of());
 
-  /** What readers see: the playlist text (null before the first segment) and the segments by name. */
+  /**
+   * What readers see: the playlist text (null before the first segment) and the segments by name.
+   */
   private record View(String playlist, Map<String, Segment> byName) {}
 
   public HlsPackager(String stream, HlsConfig config, Clock clock) {
@@ -106,7 +110,8 @@ public final class HlsPackager implements StreamSink {
         return;
       }
       begin(ts);
-    } else if (m.keyFrame() && ts - segmentStart >= config.segmentMillis() || ts - segmentStart >= 3L * config.segmentMillis()) {
+    } else if (m.keyFrame() && ts - segmentStart >= config.segmentMillis()
+        || ts - segmentStart >= 3L * config.segmentMillis()) {
       cut(ts);
       begin(ts);
     }
@@ -159,8 +164,13 @@ public final class HlsPackager implements StreamSink {
       return;
     }
     long duration = Math.max(1, end - segmentStart);
-    Segment s = new Segment(nextSequence, nextSequence + "-" + session + ".ts", duration, current.toByteArray(),
-        nextDiscontinuity);
+    Segment s =
+        new Segment(
+            nextSequence,
+            nextSequence + "-" + session + ".ts",
+            duration,
+            current.toByteArray(),
+            nextDiscontinuity);
     nextSequence++;
     nextDiscontinuity = false;
     current = null;
@@ -180,14 +190,19 @@ public final class HlsPackager implements StreamSink {
     Map<String, Segment> byName = new HashMap<>();
     all.forEach(s -> byName.put(s.name(), s));
     // RFC 8216 6.2.1: the discontinuity sequence counts the tags removed from the playlist
-    long discontinuitySequence = evictedDiscontinuities
-        + all.subList(0, firstListed).stream().filter(Segment::discontinuity).count();
-    view = new View(Playlist.render(listed, config.segmentMillis(), discontinuitySequence), Map.copyOf(byName));
+    long discontinuitySequence =
+        evictedDiscontinuities
+            + all.subList(0, firstListed).stream().filter(Segment::discontinuity).count();
+    view =
+        new View(
+            Playlist.render(listed, config.segmentMillis(), discontinuitySequence),
+            Map.copyOf(byName));
   }
 
   @Override
   public void sourceChanged() {
-    // the previous session's last segment ends at its last frame; the next one starts a discontinuity
+    // the previous session's last segment ends at its last frame; the next one starts a
+    // discontinuity
     cut(lastTimestamp + 1);
     if (!segments.isEmpty()) {
       nextDiscontinuity = true;

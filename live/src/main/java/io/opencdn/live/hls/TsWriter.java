@@ -3,24 +3,29 @@ package io.opencdn.live.hls;
 import java.io.ByteArrayOutputStream;
 
 /**
- * Writes an MPEG-2 transport stream (ISO/IEC 13818-1) with one program: the PAT, a PMT listing H.264
- * video (stream type 0x1B, PID {@value #VIDEO_PID}) and/or AAC audio in ADTS (stream type 0x0F, PID
- * {@value #AUDIO_PID}), and PES packets of both in 188-byte packets, each PID with its own continuity
- * counter. The PCR rides on the PCR PID (video when present) in the adaptation field of the first
- * packet of each of its PES packets, {@value #PCR_DELAY_90K} ticks (0.7 s) behind the decode time, so a
- * decoder's buffer holds what it needs when the time comes. A key frame's first packet is marked
- * random access. PES packets are cut into packets, the last one padded with adaptation field stuffing.
+ * Writes an MPEG-2 transport stream (ISO/IEC 13818-1) with one program: the PAT, a PMT listing
+ * H.264 video (stream type 0x1B, PID {@value #VIDEO_PID}) and/or AAC audio in ADTS (stream type
+ * 0x0F, PID {@value #AUDIO_PID}), and PES packets of both in 188-byte packets, each PID with its
+ * own continuity counter. The PCR rides on the PCR PID (video when present) in the adaptation field
+ * of the first packet of each of its PES packets, {@value #PCR_DELAY_90K} ticks (0.7 s) behind the
+ * decode time, so a decoder's buffer holds what it needs when the time comes. A key frame's first
+ * packet is marked random access. PES packets are cut into packets, the last one padded with
+ * adaptation field stuffing.
  */
 public final class TsWriter {
 
   /** Length of a transport stream packet. */
   public static final int PACKET = 188;
+
   /** PID of the PMT. */
   public static final int PMT_PID = 0x1000;
+
   /** PID of the video elementary stream. */
   public static final int VIDEO_PID = 0x100;
+
   /** PID of the audio elementary stream. */
   public static final int AUDIO_PID = 0x101;
+
   /** How far the PCR runs behind the decode timestamps, in 90 kHz ticks. */
   public static final long PCR_DELAY_90K = 63_000;
 
@@ -44,7 +49,8 @@ public final class TsWriter {
   /** The PAT and the PMT of a program with video and/or audio (at the start of every segment). */
   public void writeTables(boolean video, boolean audio) {
     // PAT: program 1 -> PMT PID
-    byte[] pat = section(0x00, 1, new byte[] {0x00, 0x01, (byte) (0xE0 | PMT_PID >>> 8), (byte) PMT_PID});
+    byte[] pat =
+        section(0x00, 1, new byte[] {0x00, 0x01, (byte) (0xE0 | PMT_PID >>> 8), (byte) PMT_PID});
     psi(0, pat);
     int pcrPid = video ? VIDEO_PID : AUDIO_PID;
     ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -69,7 +75,10 @@ public final class TsWriter {
     body.write(0x00);
   }
 
-  /** A long-form PSI section with its CRC: table id, id extension, version 0, current, section 0 of 0. */
+  /**
+   * A long-form PSI section with its CRC: table id, id extension, version 0, current, section 0 of
+   * 0.
+   */
   static byte[] section(int tableId, int idExtension, byte[] body) {
     int length = 5 + body.length + 4;
     byte[] s = new byte[3 + length];
@@ -107,7 +116,8 @@ public final class TsWriter {
    * @param pcr whether this PID carries the PCR
    * @param keyFrame marks the first packet random access
    */
-  public void writeVideo(byte[] accessUnit, long pts90k, long dts90k, boolean pcr, boolean keyFrame) {
+  public void writeVideo(
+      byte[] accessUnit, long pts90k, long dts90k, boolean pcr, boolean keyFrame) {
     byte[] header = pesHeader(0xE0, accessUnit.length, pts90k, dts90k, true);
     pes(VIDEO_PID, header, accessUnit, pcr ? Math.max(0, dts90k - PCR_DELAY_90K) : -1, keyFrame);
   }
@@ -118,7 +128,10 @@ public final class TsWriter {
     pes(AUDIO_PID, header, adts, pcr ? Math.max(0, pts90k - PCR_DELAY_90K) : -1, pcr);
   }
 
-  /** PES header: start code, stream id, length (0 = unbounded for video over 65535), flags, PTS and DTS. */
+  /**
+   * PES header: start code, stream id, length (0 = unbounded for video over 65535), flags, PTS and
+   * DTS.
+   */
   static byte[] pesHeader(int streamId, int payloadLength, long pts, long dts, boolean video) {
     boolean withDts = video && dts != pts;
     int headerData = withDts ? 10 : 5;
@@ -194,7 +207,10 @@ public final class TsWriter {
     }
   }
 
-  /** Copies {@code n} bytes of the concatenation header+payload from {@code from} into {@code p} at {@code at}. */
+  /**
+   * Copies {@code n} bytes of the concatenation header+payload from {@code from} into {@code p} at
+   * {@code at}.
+   */
   private static void copy(byte[] header, byte[] payload, int from, byte[] p, int at, int n) {
     int end = from + n;
     if (from < header.length) {

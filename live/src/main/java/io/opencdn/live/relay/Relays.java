@@ -27,7 +27,13 @@ public final class Relays {
   private final Clock clock;
   private final ConcurrentHashMap<String, Relay> byStream = new ConcurrentHashMap<>();
 
-  public Relays(Vertx vertx, LiveConfig config, String edgeId, LiveDirectory directory, Streams streams, Clock clock) {
+  public Relays(
+      Vertx vertx,
+      LiveConfig config,
+      String edgeId,
+      LiveDirectory directory,
+      Streams streams,
+      Clock clock) {
     this.vertx = vertx;
     this.config = config;
     this.edgeId = edgeId;
@@ -38,11 +44,13 @@ public final class Relays {
 
   /** Makes sure {@code stream} is relayed from its ingest edge (one relay per stream). */
   public void ensure(LiveStream stream) {
-    byStream.computeIfAbsent(stream.name(), n -> {
-      Relay r = new Relay(vertx, config, edgeId, stream, directory, this, clock);
-      r.start();
-      return r;
-    });
+    byStream.computeIfAbsent(
+        stream.name(),
+        n -> {
+          Relay r = new Relay(vertx, config, edgeId, stream, directory, this, clock);
+          r.start();
+          return r;
+        });
   }
 
   /** Whether {@code stream} is relayed here. */
@@ -50,18 +58,26 @@ public final class Relays {
     return byStream.containsKey(stream);
   }
 
-  /** A player of {@code stream} left: without players for {@code relayLingerMillis}, the relay stops. */
+  /**
+   * A player of {@code stream} left: without players for {@code relayLingerMillis}, the relay
+   * stops.
+   */
   public void playerLeft(LiveStream stream) {
     Relay r = byStream.get(stream.name());
     if (r == null || r.stream() != stream) {
       return;
     }
-    vertx.setTimer(Math.max(1, config.relayLingerMillis()), id -> {
-      if (stream.sinkCount() == 0 && byStream.get(stream.name()) == r) {
-        LOG.info("relay {}: no players for {} ms, stopping", stream.name(), config.relayLingerMillis());
-        r.stop();
-      }
-    });
+    vertx.setTimer(
+        Math.max(1, config.relayLingerMillis()),
+        id -> {
+          if (stream.sinkCount() == 0 && byStream.get(stream.name()) == r) {
+            LOG.info(
+                "relay {}: no players for {} ms, stopping",
+                stream.name(),
+                config.relayLingerMillis());
+            r.stop();
+          }
+        });
   }
 
   /** The directory changed for {@code stream}: its relay, if any, follows. */

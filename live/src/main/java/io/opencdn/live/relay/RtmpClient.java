@@ -22,11 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An RTMP player on Vert.x: the client side of the handshake, {@code connect}, {@code createStream},
- * {@code play}, then audio, video and metadata messages to a {@link MediaHandler} until the connection
- * ends. Protocol control as in the specification: it announces its chunk size, acknowledges every
- * window the server sets, answers Set Peer Bandwidth with its window and pings with pongs. The edges'
- * relays use it to pull a stream from its ingest edge.
+ * An RTMP player on Vert.x: the client side of the handshake, {@code connect}, {@code
+ * createStream}, {@code play}, then audio, video and metadata messages to a {@link MediaHandler}
+ * until the connection ends. Protocol control as in the specification: it announces its chunk size,
+ * acknowledges every window the server sets, answers Set Peer Bandwidth with its window and pings
+ * with pongs. The edges' relays use it to pull a stream from its ingest edge.
  */
 public final class RtmpClient {
 
@@ -43,6 +43,7 @@ public final class RtmpClient {
   private static final Logger LOG = LoggerFactory.getLogger(RtmpClient.class);
   private static final int TXN_CONNECT = 1;
   private static final int TXN_CREATE_STREAM = 2;
+
   /** Time from connect to Play.Start. */
   static final long SETUP_MILLIS = 5000;
 
@@ -71,9 +72,11 @@ public final class RtmpClient {
    * @param chunkSize the chunk size this client sends with
    * @param maxMessageBytes the largest message accepted from the server
    * @param windowAckBytes the window this client acknowledges with (announced to the server)
-   * @param flashVer what {@code connect} names this client (servers log it; the edges recognise relays by it)
+   * @param flashVer what {@code connect} names this client (servers log it; the edges recognise
+   *     relays by it)
    */
-  public RtmpClient(Vertx vertx, int chunkSize, int maxMessageBytes, int windowAckBytes, String flashVer) {
+  public RtmpClient(
+      Vertx vertx, int chunkSize, int maxMessageBytes, int windowAckBytes, String flashVer) {
     this.vertx = vertx;
     this.chunkSize = chunkSize;
     this.windowAckBytes = windowAckBytes;
@@ -82,32 +85,42 @@ public final class RtmpClient {
   }
 
   /**
-   * Connects to {@code host:port} and plays {@code app/stream}; the future completes once the server
-   * said {@code NetStream.Play.Start} (media follows to {@code handler}) and fails on any error before.
+   * Connects to {@code host:port} and plays {@code app/stream}; the future completes once the
+   * server said {@code NetStream.Play.Start} (media follows to {@code handler}) and fails on any
+   * error before.
    */
   public Future<Void> play(String host, int port, String app, String stream, MediaHandler handler) {
     this.handler = handler;
     this.app = app;
     this.stream = stream;
-    this.tcUrl = "rtmp://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/" + app;
-    long timer = vertx.setTimer(SETUP_MILLIS, id -> fail(new RtmpException("no NetStream.Play.Start within " + SETUP_MILLIS + " ms")));
+    this.tcUrl =
+        "rtmp://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/" + app;
+    long timer =
+        vertx.setTimer(
+            SETUP_MILLIS,
+            id ->
+                fail(new RtmpException("no NetStream.Play.Start within " + SETUP_MILLIS + " ms")));
     playing.future().onComplete(ar -> vertx.cancelTimer(timer));
-    vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout((int) SETUP_MILLIS))
+    vertx
+        .createNetClient(
+            new NetClientOptions().setTcpNoDelay(true).setConnectTimeout((int) SETUP_MILLIS))
         .connect(port, host)
-        .onSuccess(s -> {
-          socket = s;
-          if (closing) {
-            s.close();
-            return;
-          }
-          s.handler(this::onData);
-          s.closeHandler(v -> onClosed());
-          s.exceptionHandler(e -> {
-            LOG.debug("rtmp client {}: {}", tcUrl, e.toString());
-            s.close();
-          });
-          s.write(handshake.start());
-        })
+        .onSuccess(
+            s -> {
+              socket = s;
+              if (closing) {
+                s.close();
+                return;
+              }
+              s.handler(this::onData);
+              s.closeHandler(v -> onClosed());
+              s.exceptionHandler(
+                  e -> {
+                    LOG.debug("rtmp client {}: {}", tcUrl, e.toString());
+                    s.close();
+                  });
+              s.write(handshake.start());
+            })
         .onFailure(this::fail);
     return playing.future();
   }
@@ -117,7 +130,9 @@ public final class RtmpClient {
     return closed.future();
   }
 
-  /** Whether the server said the stream ended (unpublished), rather than the connection breaking. */
+  /**
+   * Whether the server said the stream ended (unpublished), rather than the connection breaking.
+   */
   public boolean unpublished() {
     return unpublished;
   }
@@ -147,9 +162,29 @@ public final class RtmpClient {
           return;
         }
         socket.write(Control.setChunkSize(chunkSize));
-        socket.write(Command.encode(0, chunkSize, "connect", TXN_CONNECT, Command.object("app", app, "flashVer", flashVer,
-            "tcUrl", tcUrl, "fpad", false, "capabilities", 15.0, "audioCodecs", 4071.0, "videoCodecs", 252.0,
-            "videoFunction", 1.0)));
+        socket.write(
+            Command.encode(
+                0,
+                chunkSize,
+                "connect",
+                TXN_CONNECT,
+                Command.object(
+                    "app",
+                    app,
+                    "flashVer",
+                    flashVer,
+                    "tcUrl",
+                    tcUrl,
+                    "fpad",
+                    false,
+                    "capabilities",
+                    15.0,
+                    "audioCodecs",
+                    4071.0,
+                    "videoCodecs",
+                    252.0,
+                    "videoFunction",
+                    1.0)));
       }
       reader.read(in, this::onMessage);
       if (peerWindow > 0 && reader.bytesRead() - acknowledged >= peerWindow) {
@@ -178,11 +213,13 @@ public final class RtmpClient {
         }
       }
       case MessageType.COMMAND_AMF0 -> onCommand(Command.parse(m.payload()));
-      case MessageType.WINDOW_ACK_SIZE -> peerWindow = Control.readUint32(m.payload(), "Window Acknowledgement Size");
+      case MessageType.WINDOW_ACK_SIZE ->
+          peerWindow = Control.readUint32(m.payload(), "Window Acknowledgement Size");
       case MessageType.SET_PEER_BANDWIDTH -> socket.write(Control.windowAckSize(windowAckBytes));
       case MessageType.USER_CONTROL -> {
         if (Control.userControlEvent(m.payload()) == Control.PING_REQUEST) {
-          socket.write(Control.userControl(Control.PING_RESPONSE, Control.userControlArgument(m.payload())));
+          socket.write(
+              Control.userControl(Control.PING_RESPONSE, Control.userControlArgument(m.payload())));
         }
       }
       default -> {
@@ -195,7 +232,8 @@ public final class RtmpClient {
     switch (c.name()) {
       case "_result" -> {
         if (c.transaction() == TXN_CONNECT) {
-          socket.write(Command.encode(0, chunkSize, "createStream", TXN_CREATE_STREAM, (Object) null));
+          socket.write(
+              Command.encode(0, chunkSize, "createStream", TXN_CREATE_STREAM, (Object) null));
         } else if (c.transaction() == TXN_CREATE_STREAM) {
           streamId = (int) c.numberArg(0, 1);
           socket.write(Command.encode(streamId, chunkSize, "play", 0, null, stream, -1.0));
@@ -205,14 +243,17 @@ public final class RtmpClient {
       case "_error" -> fail(new RtmpException("server refused: " + describe(c)));
       case "onStatus" -> {
         Object info = c.args().isEmpty() ? null : c.args().get(0);
-        String level = info instanceof java.util.Map<?, ?> map ? String.valueOf(map.get("level")) : "";
-        String code = info instanceof java.util.Map<?, ?> map ? String.valueOf(map.get("code")) : "";
+        String level =
+            info instanceof java.util.Map<?, ?> map ? String.valueOf(map.get("level")) : "";
+        String code =
+            info instanceof java.util.Map<?, ?> map ? String.valueOf(map.get("code")) : "";
         if ("error".equals(level)) {
           fail(new RtmpException("server refused: " + code));
         } else if ("NetStream.Play.Start".equals(code)) {
           started = true;
           playing.tryComplete();
-        } else if ("NetStream.Play.UnpublishNotify".equals(code) || "NetStream.Play.Stop".equals(code)) {
+        } else if ("NetStream.Play.UnpublishNotify".equals(code)
+            || "NetStream.Play.Stop".equals(code)) {
           unpublished = true;
           close();
         }

@@ -10,9 +10,9 @@ import java.util.Map;
 /**
  * The AMF0 encoding of RTMP commands and metadata (Adobe Action Message Format AMF0 specification).
  * Values map to Java as: number {@link Double}, boolean {@link Boolean}, string and long string
- * {@link String}, object {@link Map} (a {@link LinkedHashMap}, keys in order), ECMA array
- * {@link EcmaArray}, strict array {@link List}, date {@link Date}, null {@code null}, undefined
- * {@link #UNDEFINED}. References, typed objects, XML and AVM+ values are refused, as is nesting deeper
+ * {@link String}, object {@link Map} (a {@link LinkedHashMap}, keys in order), ECMA array {@link
+ * EcmaArray}, strict array {@link List}, date {@link Date}, null {@code null}, undefined {@link
+ * #UNDEFINED}. References, typed objects, XML and AVM+ values are refused, as is nesting deeper
  * than {@value #MAX_DEPTH}: RTMP commands and FLV metadata use none of them.
  */
 public final class Amf0 {
@@ -28,16 +28,18 @@ public final class Amf0 {
   static final int STRICT_ARRAY = 10;
   static final int DATE = 11;
   static final int LONG_STRING = 12;
+
   /** Deepest nesting of objects and arrays accepted. */
   static final int MAX_DEPTH = 16;
 
   /** The AMF0 undefined value. */
-  public static final Object UNDEFINED = new Object() {
-    @Override
-    public String toString() {
-      return "undefined";
-    }
-  };
+  public static final Object UNDEFINED =
+      new Object() {
+        @Override
+        public String toString() {
+          return "undefined";
+        }
+      };
 
   /** An AMF0 ECMA array (associative array), as FLV metadata is written. */
   public static final class EcmaArray extends LinkedHashMap<String, Object> {
@@ -187,7 +189,8 @@ public final class Amf0 {
         case STRICT_ARRAY -> {
           long n = u32();
           if (n > b.length - pos) {
-            throw new RtmpException("AMF0 strict array of " + n + " values in " + (b.length - pos) + " bytes");
+            throw new RtmpException(
+                "AMF0 strict array of " + n + " values in " + (b.length - pos) + " bytes");
           }
           List<Object> list = new ArrayList<>((int) n);
           for (long i = 0; i < n; i++) {
@@ -224,7 +227,8 @@ public final class Amf0 {
 
     private void need(long n) {
       if (n > b.length - pos) {
-        throw new RtmpException("AMF0 value cut short: " + n + " bytes needed, " + (b.length - pos) + " left");
+        throw new RtmpException(
+            "AMF0 value cut short: " + n + " bytes needed, " + (b.length - pos) + " left");
       }
     }
 
@@ -242,7 +246,11 @@ public final class Amf0 {
 
     private long u32() {
       need(4);
-      long v = (b[pos] & 0xffL) << 24 | (b[pos + 1] & 0xffL) << 16 | (b[pos + 2] & 0xffL) << 8 | b[pos + 3] & 0xffL;
+      long v =
+          (b[pos] & 0xffL) << 24
+              | (b[pos + 1] & 0xffL) << 16
+              | (b[pos + 2] & 0xffL) << 8
+              | b[pos + 3] & 0xffL;
       pos += 4;
       return v;
     }

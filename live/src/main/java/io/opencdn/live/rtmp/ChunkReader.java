@@ -6,23 +6,26 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Reassembles RTMP messages from the chunk stream a peer sends (Adobe RTMP specification 1.0, section
- * 5.3): basic headers of one to three bytes (chunk stream ids 2..65599), message headers of type 0 to 3,
- * extended timestamps (also repeated on type 3 chunks whose chunk stream last had one), messages
- * interleaved across chunk streams, and the peer's chunk size, which its Set Chunk Size message changes
- * from the next chunk on. Abort Message drops a partly received message.
+ * Reassembles RTMP messages from the chunk stream a peer sends (Adobe RTMP specification 1.0,
+ * section 5.3): basic headers of one to three bytes (chunk stream ids 2..65599), message headers of
+ * type 0 to 3, extended timestamps (also repeated on type 3 chunks whose chunk stream last had
+ * one), messages interleaved across chunk streams, and the peer's chunk size, which its Set Chunk
+ * Size message changes from the next chunk on. Abort Message drops a partly received message.
  *
- * <p>A type 3 header that starts a new message repeats the last timestamp delta of its chunk stream,
- * where a type 0 header's timestamp counts as its delta (as FFmpeg and librtmp write and read them).
+ * <p>A type 3 header that starts a new message repeats the last timestamp delta of its chunk
+ * stream, where a type 0 header's timestamp counts as its delta (as FFmpeg and librtmp write and
+ * read them).
  *
  * <p>Memory is bounded: a message longer than {@code maxMessageBytes} is refused before anything is
- * allocated for it, and the messages in progress on all chunk streams together may not announce more
- * than twice that. Anything malformed is an {@link RtmpException}; the caller closes the connection.
+ * allocated for it, and the messages in progress on all chunk streams together may not announce
+ * more than twice that. Anything malformed is an {@link RtmpException}; the caller closes the
+ * connection.
  */
 public final class ChunkReader {
 
   /** The chunk size both sides start with (5.4.1). */
   public static final int DEFAULT_CHUNK_SIZE = 128;
+
   /** Most chunk streams a peer may use on one connection (a well-behaved one uses a handful). */
   static final int MAX_CHUNK_STREAMS = 64;
 
@@ -34,7 +37,9 @@ public final class ChunkReader {
   private long bytesRead;
   private long pendingBytes;
 
-  /** @param maxMessageBytes the largest message accepted */
+  /**
+   * @param maxMessageBytes the largest message accepted
+   */
   public ChunkReader(int maxMessageBytes) {
     this.maxMessageBytes = maxMessageBytes;
   }
@@ -53,7 +58,8 @@ public final class ChunkReader {
 
   /**
    * Reads every complete chunk from {@code in} (leaving an incomplete one unread) and hands each
-   * completed message to {@code out}, except Set Chunk Size and Abort Message, which are applied here.
+   * completed message to {@code out}, except Set Chunk Size and Abort Message, which are applied
+   * here.
    */
   public void read(ByteBuf in, Consumer<RtmpMessage> out) {
     while (readChunk(in, out)) {
@@ -66,7 +72,9 @@ public final class ChunkReader {
     return chunkSize;
   }
 
-  /** Bytes consumed so far (the handshake not included): the sequence number of an Acknowledgement. */
+  /**
+   * Bytes consumed so far (the handshake not included): the sequence number of an Acknowledgement.
+   */
   public long bytesRead() {
     return bytesRead;
   }
@@ -128,7 +136,8 @@ public final class ChunkReader {
     }
     boolean continuation = cs != null && cs.payload != null;
     if (continuation && fmt != 3) {
-      throw new RtmpException("a type " + fmt + " header on chunk stream " + csid + " in the middle of a message");
+      throw new RtmpException(
+          "a type " + fmt + " header on chunk stream " + csid + " in the middle of a message");
     }
     int need;
     if (continuation) {
@@ -136,7 +145,8 @@ public final class ChunkReader {
     } else {
       int msgLength = fmt <= 1 ? length : cs.length;
       if (msgLength > maxMessageBytes) {
-        throw new RtmpException("a message of " + msgLength + " bytes (at most " + maxMessageBytes + " accepted)");
+        throw new RtmpException(
+            "a message of " + msgLength + " bytes (at most " + maxMessageBytes + " accepted)");
       }
       need = Math.min(chunkSize, msgLength);
     }
@@ -172,7 +182,8 @@ public final class ChunkReader {
         cs.extended = extended;
       }
       if (pendingBytes + cs.length > 2L * maxMessageBytes) {
-        throw new RtmpException("messages in progress announce more than " + 2L * maxMessageBytes + " bytes");
+        throw new RtmpException(
+            "messages in progress announce more than " + 2L * maxMessageBytes + " bytes");
       }
       cs.payload = new byte[cs.length];
       cs.received = 0;

@@ -13,12 +13,16 @@ public final class ChunkWriter {
 
   /** Chunk stream of protocol control messages (5.4). */
   public static final int CSID_CONTROL = 2;
+
   /** Chunk stream of commands. */
   public static final int CSID_COMMAND = 3;
+
   /** Chunk stream of audio. */
   public static final int CSID_AUDIO = 4;
+
   /** Chunk stream of data (metadata) messages. */
   public static final int CSID_DATA = 5;
+
   /** Chunk stream of video. */
   public static final int CSID_VIDEO = 6;
 
@@ -26,7 +30,13 @@ public final class ChunkWriter {
 
   /** {@code message} in chunks of {@code chunkSize} on chunk stream {@code csid}. */
   public static Buffer encode(int csid, RtmpMessage message, int chunkSize) {
-    return encode(csid, message.type(), message.timestamp(), message.streamId(), message.payload(), chunkSize);
+    return encode(
+        csid,
+        message.type(),
+        message.timestamp(),
+        message.streamId(),
+        message.payload(),
+        chunkSize);
   }
 
   /**
@@ -35,7 +45,8 @@ public final class ChunkWriter {
    * @param csid chunk stream id, 2..65599
    * @param timestamp absolute timestamp, taken modulo 2^32
    */
-  public static Buffer encode(int csid, int type, long timestamp, int streamId, byte[] payload, int chunkSize) {
+  public static Buffer encode(
+      int csid, int type, long timestamp, int streamId, byte[] payload, int chunkSize) {
     if (csid < 2 || csid > 65_599) {
       throw new IllegalArgumentException("chunk stream id " + csid);
     }

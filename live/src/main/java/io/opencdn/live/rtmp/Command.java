@@ -9,7 +9,8 @@ import java.util.Map;
  * An AMF0 command message (Adobe RTMP specification 1.0, section 7.2): a name, a transaction id, a
  * command object (or null) and further arguments.
  *
- * @param name e.g. {@code connect}, {@code createStream}, {@code publish}, {@code play}, {@code _result}
+ * @param name e.g. {@code connect}, {@code createStream}, {@code publish}, {@code play}, {@code
+ *     _result}
  * @param transaction the transaction id; 0 for commands that get no {@code _result}
  * @param object the command object, a {@link Map}, or null
  * @param args the values after the command object
@@ -24,8 +25,11 @@ public record Command(String name, double transaction, Object object, List<Objec
     }
     double txn = values.size() > 1 && values.get(1) instanceof Double d ? d : 0;
     Object object = values.size() > 2 ? values.get(2) : null;
-    List<Object> args = values.size() > 3
-        ? java.util.Collections.unmodifiableList(new java.util.ArrayList<>(values.subList(3, values.size()))) : List.of();
+    List<Object> args =
+        values.size() > 3
+            ? java.util.Collections.unmodifiableList(
+                new java.util.ArrayList<>(values.subList(3, values.size())))
+            : List.of();
     return new Command(name, txn, object, args);
   }
 
@@ -46,17 +50,28 @@ public record Command(String name, double transaction, Object object, List<Objec
 
   /**
    * A command message on message stream {@code streamId}, in chunks of {@code chunkSize} on the
-   * command chunk stream: {@code name}, {@code transaction}, then {@code values} (command object first).
+   * command chunk stream: {@code name}, {@code transaction}, then {@code values} (command object
+   * first).
    */
-  public static Buffer encode(int streamId, int chunkSize, String name, double transaction, Object... values) {
+  public static Buffer encode(
+      int streamId, int chunkSize, String name, double transaction, Object... values) {
     Object[] all = new Object[values.length + 2];
     all[0] = name;
     all[1] = transaction;
     System.arraycopy(values, 0, all, 2, values.length);
-    return ChunkWriter.encode(ChunkWriter.CSID_COMMAND, MessageType.COMMAND_AMF0, 0, streamId, Amf0.encode(all), chunkSize);
+    return ChunkWriter.encode(
+        ChunkWriter.CSID_COMMAND,
+        MessageType.COMMAND_AMF0,
+        0,
+        streamId,
+        Amf0.encode(all),
+        chunkSize);
   }
 
-  /** An {@code onStatus} info object (7.2.2): {@code level} status, warning or error, a code and a description. */
+  /**
+   * An {@code onStatus} info object (7.2.2): {@code level} status, warning or error, a code and a
+   * description.
+   */
   public static Map<String, Object> status(String level, String code, String description) {
     return object("level", level, "code", code, "description", description);
   }

@@ -10,16 +10,22 @@ public final class Control {
 
   /** User control event: Stream Begin (the stream is ready for media). */
   public static final int STREAM_BEGIN = 0;
+
   /** User control event: Stream EOF. */
   public static final int STREAM_EOF = 1;
+
   /** User control event: Stream Dry. */
   public static final int STREAM_DRY = 2;
+
   /** User control event: Set Buffer Length (a player's buffer, in milliseconds). */
   public static final int SET_BUFFER_LENGTH = 3;
+
   /** User control event: Stream Is Recorded. */
   public static final int STREAM_IS_RECORDED = 4;
+
   /** User control event: Ping Request. */
   public static final int PING_REQUEST = 6;
+
   /** User control event: Ping Response. */
   public static final int PING_RESPONSE = 7;
 
@@ -57,7 +63,13 @@ public final class Control {
     p[0] = (byte) (event >>> 8);
     p[1] = (byte) event;
     System.arraycopy(uint32(argument), 0, p, 2, 4);
-    return ChunkWriter.encode(ChunkWriter.CSID_CONTROL, MessageType.USER_CONTROL, 0, 0, p, ChunkReader.DEFAULT_CHUNK_SIZE);
+    return ChunkWriter.encode(
+        ChunkWriter.CSID_CONTROL,
+        MessageType.USER_CONTROL,
+        0,
+        0,
+        p,
+        ChunkReader.DEFAULT_CHUNK_SIZE);
   }
 
   /** Set Buffer Length (a client's event): stream {@code streamId}, {@code millis} of buffer. */
@@ -66,7 +78,13 @@ public final class Control {
     p[1] = SET_BUFFER_LENGTH;
     System.arraycopy(uint32(streamId), 0, p, 2, 4);
     System.arraycopy(uint32(millis), 0, p, 6, 4);
-    return ChunkWriter.encode(ChunkWriter.CSID_CONTROL, MessageType.USER_CONTROL, 0, 0, p, ChunkReader.DEFAULT_CHUNK_SIZE);
+    return ChunkWriter.encode(
+        ChunkWriter.CSID_CONTROL,
+        MessageType.USER_CONTROL,
+        0,
+        0,
+        p,
+        ChunkReader.DEFAULT_CHUNK_SIZE);
   }
 
   /** The event type of a User Control Message. */
@@ -82,7 +100,10 @@ public final class Control {
     if (payload.length < 6) {
       throw new RtmpException("User Control Message of " + payload.length + " bytes");
     }
-    return (payload[2] & 0xffL) << 24 | (payload[3] & 0xffL) << 16 | (payload[4] & 0xffL) << 8 | payload[5] & 0xffL;
+    return (payload[2] & 0xffL) << 24
+        | (payload[3] & 0xffL) << 16
+        | (payload[4] & 0xffL) << 8
+        | payload[5] & 0xffL;
   }
 
   /** The big-endian unsigned 32-bit value at the start of a control message of {@code what}. */
@@ -90,13 +111,17 @@ public final class Control {
     if (payload.length < 4) {
       throw new RtmpException(what + " of " + payload.length + " bytes (expected 4)");
     }
-    return (payload[0] & 0xffL) << 24 | (payload[1] & 0xffL) << 16 | (payload[2] & 0xffL) << 8 | payload[3] & 0xffL;
+    return (payload[0] & 0xffL) << 24
+        | (payload[1] & 0xffL) << 16
+        | (payload[2] & 0xffL) << 8
+        | payload[3] & 0xffL;
   }
 
   private static Buffer control(int type, byte[] payload) {
     // protocol control messages travel on chunk stream 2, message stream 0; they are short enough
     // for one chunk at the initial size, whatever chunk size is in force
-    return ChunkWriter.encode(ChunkWriter.CSID_CONTROL, type, 0, 0, payload, ChunkReader.DEFAULT_CHUNK_SIZE);
+    return ChunkWriter.encode(
+        ChunkWriter.CSID_CONTROL, type, 0, 0, payload, ChunkReader.DEFAULT_CHUNK_SIZE);
   }
 
   private static byte[] uint32(long v) {

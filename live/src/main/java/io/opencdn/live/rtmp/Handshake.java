@@ -5,9 +5,9 @@ import io.vertx.core.buffer.Buffer;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The RTMP handshake of the Adobe RTMP specification 1.0, section 5.2: C0/S0 (version 3), C1/S1 (time,
- * zero, 1528 random bytes), C2/S2 (the peer's C1/S1 echoed). Server and client are pure state machines
- * over the bytes received, so they are tested without sockets.
+ * The RTMP handshake of the Adobe RTMP specification 1.0, section 5.2: C0/S0 (version 3), C1/S1
+ * (time, zero, 1528 random bytes), C2/S2 (the peer's C1/S1 echoed). Server and client are pure
+ * state machines over the bytes received, so they are tested without sockets.
  *
  * <p>This is the handshake the specification defines. The later "digest" variant of Flash Player 9
  * (an HMAC hidden in C1/S1) is not needed by FFmpeg, OBS or librtmp to publish or play H.264/AAC: a
@@ -17,6 +17,7 @@ public final class Handshake {
 
   /** RTMP protocol version of C0 and S0. */
   public static final int VERSION = 3;
+
   /** Length of C1, S1, C2 and S2. */
   public static final int SIZE = 1536;
 
@@ -28,14 +29,16 @@ public final class Handshake {
     private byte[] s1;
     private boolean done;
 
-    /** @param epoch the server's time field of S1 (milliseconds, any base) */
+    /**
+     * @param epoch the server's time field of S1 (milliseconds, any base)
+     */
     public Server(int epoch) {
       this.epoch = epoch;
     }
 
     /**
-     * Consumes handshake bytes from {@code in}; yields what to send (null: nothing yet). Bytes after C2
-     * stay in {@code in} (the first chunks may arrive in the same read).
+     * Consumes handshake bytes from {@code in}; yields what to send (null: nothing yet). Bytes
+     * after C2 stay in {@code in} (the first chunks may arrive in the same read).
      */
     public Buffer feed(ByteBuf in) {
       if (done) {
@@ -44,7 +47,8 @@ public final class Handshake {
       if (s1 == null) {
         if (in.readableBytes() < 1 + SIZE) {
           if (in.isReadable() && in.getUnsignedByte(in.readerIndex()) != VERSION) {
-            throw new RtmpException("RTMP version " + in.getUnsignedByte(in.readerIndex()) + " (only 3 is supported)");
+            throw new RtmpException(
+                "RTMP version " + in.getUnsignedByte(in.readerIndex()) + " (only 3 is supported)");
           }
           return null;
         }
@@ -66,7 +70,8 @@ public final class Handshake {
       if (in.readableBytes() < SIZE) {
         return null;
       }
-      in.skipBytes(SIZE); // C2: clients echo S1 or (digest variant) sign it; neither changes what follows
+      in.skipBytes(
+          SIZE); // C2: clients echo S1 or (digest variant) sign it; neither changes what follows
       done = true;
       return null;
     }
@@ -90,7 +95,10 @@ public final class Handshake {
       return Buffer.buffer(out);
     }
 
-    /** Consumes handshake bytes; yields C2 once S0+S1 are in, else null. Bytes after S2 stay in {@code in}. */
+    /**
+     * Consumes handshake bytes; yields C2 once S0+S1 are in, else null. Bytes after S2 stay in
+     * {@code in}.
+     */
     public Buffer feed(ByteBuf in) {
       if (state == 1) {
         if (in.readableBytes() < 1 + SIZE) {

@@ -12,6 +12,14 @@ public record RtmpMessage(int type, long timestamp, int streamId, byte[] payload
 
   @Override
   public String toString() {
-    return "RtmpMessage[type " + type + " ts " + timestamp + " stream " + streamId + " " + payload.length + " bytes]";
+    return "RtmpMessage[type "
+        + type
+        + " ts "
+        + timestamp
+        + " stream "
+        + streamId
+        + " "
+        + payload.length
+        + " bytes]";
   }
 }

@@ -8,7 +8,9 @@ public final class Refusal extends Exception {
 
   private final String code;
 
-  /** @param code the NetStream status code, e.g. {@code NetStream.Publish.Denied} */
+  /**
+   * @param code the NetStream status code, e.g. {@code NetStream.Publish.Denied}
+   */
   public Refusal(String code, String message) {
     super(message, null, false, false);
     this.code = code;

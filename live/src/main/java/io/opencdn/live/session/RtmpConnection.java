@@ -25,28 +25,35 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server side of one RTMP connection (Adobe RTMP specification 1.0): handshake, then chunks in
- * both directions, protocol control (chunk size, acknowledgement window, peer bandwidth, ping), and the
- * NetConnection and NetStream commands of a publisher ({@code connect}, {@code releaseStream},
- * {@code FCPublish}, {@code createStream}, {@code publish}, media, {@code FCUnpublish},
- * {@code deleteStream}) or a player ({@code connect}, {@code createStream}, {@code getStreamLength},
+ * both directions, protocol control (chunk size, acknowledgement window, peer bandwidth, ping), and
+ * the NetConnection and NetStream commands of a publisher ({@code connect}, {@code releaseStream},
+ * {@code FCPublish}, {@code createStream}, {@code publish}, media, {@code FCUnpublish}, {@code
+ * deleteStream}) or a player ({@code connect}, {@code createStream}, {@code getStreamLength},
  * {@code play}). Every message stream is id {@value Media#PLAY_STREAM_ID}.
  *
- * <p>Media is accepted only after a publish was accepted (the key checked by the
- * {@link SessionHandler}); a client that sends media before, or anything malformed, is disconnected,
- * which affects nothing else. A connection must be publishing or playing within
- * {@value #SETUP_MILLIS} ms, and a publisher that sends nothing for {@value #PUBLISH_IDLE_MILLIS} ms is
- * disconnected.
+ * <p>Media is accepted only after a publish was accepted (the key checked by the {@link
+ * SessionHandler}); a client that sends media before, or anything malformed, is disconnected, which
+ * affects nothing else. A connection must be publishing or playing within {@value #SETUP_MILLIS}
+ * ms, and a publisher that sends nothing for {@value #PUBLISH_IDLE_MILLIS} ms is disconnected.
  */
 public final class RtmpConnection implements Source {
 
   /** Time from accept to publishing or playing. */
   public static final long SETUP_MILLIS = 10_000;
+
   /** A publisher silent this long is disconnected. */
   public static final long PUBLISH_IDLE_MILLIS = 30_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(RtmpConnection.class);
 
-  private enum State { HANDSHAKE, CONNECTING, CONNECTED, PUBLISHING, PLAYING, CLOSED }
+  private enum State {
+    HANDSHAKE,
+    CONNECTING,
+    CONNECTED,
+    PUBLISHING,
+    PLAYING,
+    CLOSED
+  }
 
   private final Vertx vertx;
   private final NetSocket socket;
@@ -69,7 +76,8 @@ public final class RtmpConnection implements Source {
   /**
    * @param onClose runs once when the connection has closed
    */
-  public RtmpConnection(Vertx vertx, NetSocket socket, LiveConfig config, SessionHandler handler, Runnable onClose) {
+  public RtmpConnection(
+      Vertx vertx, NetSocket socket, LiveConfig config, SessionHandler handler, Runnable onClose) {
     this.vertx = vertx;
     this.socket = socket;
     this.context = vertx.getOrCreateContext();
@@ -84,17 +92,24 @@ public final class RtmpConnection implements Source {
   public void start() {
     socket.handler(this::onData);
     socket.closeHandler(v -> closed());
-    socket.exceptionHandler(e -> {
-      LOG.debug("rtmp {}: {}", socket.remoteAddress(), e.toString());
-      socket.close();
-    });
-    timer = vertx.setTimer(SETUP_MILLIS, id -> {
-      timer = -1;
-      if (state != State.PUBLISHING && state != State.PLAYING && state != State.CLOSED) {
-        LOG.debug("rtmp {}: neither publishing nor playing after {} ms", socket.remoteAddress(), SETUP_MILLIS);
-        socket.close();
-      }
-    });
+    socket.exceptionHandler(
+        e -> {
+          LOG.debug("rtmp {}: {}", socket.remoteAddress(), e.toString());
+          socket.close();
+        });
+    timer =
+        vertx.setTimer(
+            SETUP_MILLIS,
+            id -> {
+              timer = -1;
+              if (state != State.PUBLISHING && state != State.PLAYING && state != State.CLOSED) {
+                LOG.debug(
+                    "rtmp {}: neither publishing nor playing after {} ms",
+                    socket.remoteAddress(),
+                    SETUP_MILLIS);
+                socket.close();
+              }
+            });
   }
 
   private void onData(Buffer data) {
@@ -114,7 +129,9 @@ public final class RtmpConnection implements Source {
         state = State.CONNECTING;
       }
       reader.read(in, this::onMessage);
-      if (peerWindow > 0 && reader.bytesRead() - acknowledged >= peerWindow && state != State.CLOSED) {
+      if (peerWindow > 0
+          && reader.bytesRead() - acknowledged >= peerWindow
+          && state != State.CLOSED) {
         acknowledged = reader.bytesRead();
         socket.write(Control.acknowledgement(acknowledged));
       }
@@ -142,10 +159,12 @@ public final class RtmpConnection implements Source {
       case MessageType.AUDIO, MessageType.VIDEO -> media(m.type(), m.timestamp(), m.payload());
       case MessageType.DATA_AMF0 -> data(m);
       case MessageType.AGGREGATE -> aggregate(m);
-      case MessageType.WINDOW_ACK_SIZE -> peerWindow = Control.readUint32(m.payload(), "Window Acknowledgement Size");
+      case MessageType.WINDOW_ACK_SIZE ->
+          peerWindow = Control.readUint32(m.payload(), "Window Acknowledgement Size");
       case MessageType.USER_CONTROL -> {
         if (Control.userControlEvent(m.payload()) == Control.PING_REQUEST) {
-          socket.write(Control.userControl(Control.PING_RESPONSE, Control.userControlArgument(m.payload())));
+          socket.write(
+              Control.userControl(Control.PING_RESPONSE, Control.userControlArgument(m.payload())));
         }
       }
       default -> {
@@ -177,7 +196,10 @@ public final class RtmpConnection implements Source {
     }
   }
 
-  /** An aggregate message: FLV tags (11-byte header, body, 4-byte back pointer), timestamps relative to the first. */
+  /**
+   * An aggregate message: FLV tags (11-byte header, body, 4-byte back pointer), timestamps relative
+   * to the first.
+   */
   private void aggregate(RtmpMessage m) {
     byte[] p = m.payload();
     int pos = 0;
@@ -185,7 +207,11 @@ public final class RtmpConnection implements Source {
     while (pos + 11 <= p.length) {
       int type = p[pos] & 0xff;
       int size = (p[pos + 1] & 0xff) << 16 | (p[pos + 2] & 0xff) << 8 | p[pos + 3] & 0xff;
-      long ts = ((p[pos + 7] & 0xffL) << 24) | (p[pos + 4] & 0xffL) << 16 | (p[pos + 5] & 0xffL) << 8 | p[pos + 6] & 0xffL;
+      long ts =
+          ((p[pos + 7] & 0xffL) << 24)
+              | (p[pos + 4] & 0xffL) << 16
+              | (p[pos + 5] & 0xffL) << 8
+              | p[pos + 6] & 0xffL;
       if (pos + 11 + size + 4 > p.length) {
         throw new RtmpException("aggregate message cut short");
       }
@@ -206,11 +232,20 @@ public final class RtmpConnection implements Source {
       case "connect" -> connect(c);
       case "createStream" -> {
         requireConnected(c);
-        send(Command.encode(0, config.chunkSize(), "_result", c.transaction(), null, (double) Media.PLAY_STREAM_ID));
+        send(
+            Command.encode(
+                0,
+                config.chunkSize(),
+                "_result",
+                c.transaction(),
+                null,
+                (double) Media.PLAY_STREAM_ID));
       }
       case "releaseStream", "FCPublish", "FCSubscribe", "getStreamLength" -> {
         if (c.transaction() > 0) {
-          send(Command.encode(0, config.chunkSize(), "_result", c.transaction(), null, Amf0.UNDEFINED));
+          send(
+              Command.encode(
+                  0, config.chunkSize(), "_result", c.transaction(), null, Amf0.UNDEFINED));
         }
       }
       case "publish" -> publish(c);
@@ -237,8 +272,15 @@ public final class RtmpConnection implements Source {
     String app = c.property("app");
     app = app == null ? "" : app.replaceFirst("[?].*$", "").replaceAll("/+$", "");
     if (!app.equals(config.app())) {
-      send(Command.encode(0, ChunkReader.DEFAULT_CHUNK_SIZE, "_error", c.transaction(), null,
-          Command.status("error", "NetConnection.Connect.Rejected", "no application '" + app + "' here")));
+      send(
+          Command.encode(
+              0,
+              ChunkReader.DEFAULT_CHUNK_SIZE,
+              "_error",
+              c.transaction(),
+              null,
+              Command.status(
+                  "error", "NetConnection.Connect.Rejected", "no application '" + app + "' here")));
       LOG.info("rtmp {}: connect to application '{}' refused", socket.remoteAddress(), app);
       closeAfterWrites();
       return;
@@ -249,10 +291,22 @@ public final class RtmpConnection implements Source {
     socket.write(Control.windowAckSize(config.windowAckBytes()));
     socket.write(Control.setPeerBandwidth(config.windowAckBytes(), Control.LIMIT_DYNAMIC));
     socket.write(Control.setChunkSize(config.chunkSize()));
-    send(Command.encode(0, config.chunkSize(), "_result", c.transaction(),
-        Command.object("fmsVer", "FMS/3,0,1,123", "capabilities", 31.0),
-        Command.object("level", "status", "code", "NetConnection.Connect.Success", "description", "Connection succeeded.",
-            "objectEncoding", 0.0)));
+    send(
+        Command.encode(
+            0,
+            config.chunkSize(),
+            "_result",
+            c.transaction(),
+            Command.object("fmsVer", "FMS/3,0,1,123", "capabilities", 31.0),
+            Command.object(
+                "level",
+                "status",
+                "code",
+                "NetConnection.Connect.Success",
+                "description",
+                "Connection succeeded.",
+                "objectEncoding",
+                0.0)));
   }
 
   /** The flashVer prefix of the edges' relay clients. */
@@ -263,7 +317,8 @@ public final class RtmpConnection implements Source {
     String[] nameAndKey = splitName(c.stringArg(0));
     try {
       if (nameAndKey == null) {
-        throw new Refusal("NetStream.Publish.BadName", "stream names are " + LiveConfig.STREAM_NAME);
+        throw new Refusal(
+            "NetStream.Publish.BadName", "stream names are " + LiveConfig.STREAM_NAME);
       }
       stream = handler.publish(nameAndKey[0], nameAndKey[1], this);
     } catch (Refusal r) {
@@ -273,16 +328,29 @@ public final class RtmpConnection implements Source {
     state = State.PUBLISHING;
     lastMediaMillis = System.currentTimeMillis();
     cancelTimer();
-    timer = vertx.setPeriodic(PUBLISH_IDLE_MILLIS / 3, id -> {
-      if (System.currentTimeMillis() - lastMediaMillis > PUBLISH_IDLE_MILLIS) {
-        LOG.info("rtmp {}: publisher of {} silent for {} ms, closing", socket.remoteAddress(), stream.name(),
-            PUBLISH_IDLE_MILLIS);
-        close();
-      }
-    });
+    timer =
+        vertx.setPeriodic(
+            PUBLISH_IDLE_MILLIS / 3,
+            id -> {
+              if (System.currentTimeMillis() - lastMediaMillis > PUBLISH_IDLE_MILLIS) {
+                LOG.info(
+                    "rtmp {}: publisher of {} silent for {} ms, closing",
+                    socket.remoteAddress(),
+                    stream.name(),
+                    PUBLISH_IDLE_MILLIS);
+                close();
+              }
+            });
     socket.write(Control.userControl(Control.STREAM_BEGIN, Media.PLAY_STREAM_ID));
-    send(Command.encode(Media.PLAY_STREAM_ID, config.chunkSize(), "onStatus", 0, null,
-        Command.status("status", "NetStream.Publish.Start", nameAndKey[0] + " is now published.")));
+    send(
+        Command.encode(
+            Media.PLAY_STREAM_ID,
+            config.chunkSize(),
+            "onStatus",
+            0,
+            null,
+            Command.status(
+                "status", "NetStream.Publish.Start", nameAndKey[0] + " is now published.")));
   }
 
   private void play(Command c) {
@@ -291,7 +359,8 @@ public final class RtmpConnection implements Source {
     LiveStream s;
     try {
       if (nameAndKey == null) {
-        throw new Refusal("NetStream.Play.StreamNotFound", "stream names are " + LiveConfig.STREAM_NAME);
+        throw new Refusal(
+            "NetStream.Play.StreamNotFound", "stream names are " + LiveConfig.STREAM_NAME);
       }
       s = handler.play(nameAndKey[0], relayClient);
     } catch (Refusal r) {
@@ -303,21 +372,60 @@ public final class RtmpConnection implements Source {
     cancelTimer();
     String name = nameAndKey[0];
     socket.write(Control.userControl(Control.STREAM_BEGIN, Media.PLAY_STREAM_ID));
-    send(Command.encode(Media.PLAY_STREAM_ID, config.chunkSize(), "onStatus", 0, null,
-        Command.status("status", "NetStream.Play.Reset", "Playing and resetting " + name + ".")));
-    send(Command.encode(Media.PLAY_STREAM_ID, config.chunkSize(), "onStatus", 0, null,
-        Command.status("status", "NetStream.Play.Start", "Started playing " + name + ".")));
-    viewer = new Viewer(socket, context, config.viewerBufferBytes(), relayClient, () -> {
-      LOG.info("rtmp {}: player of {} fell {} bytes behind, dropped", socket.remoteAddress(), name,
-          config.viewerBufferBytes());
-      close();
-    }, () -> {
-      send(Command.encode(Media.PLAY_STREAM_ID, config.chunkSize(), "onStatus", 0, null,
-          Command.status("status", "NetStream.Play.UnpublishNotify", name + " is now unpublished.")));
-      send(Command.encode(Media.PLAY_STREAM_ID, config.chunkSize(), "onStatus", 0, null,
-          Command.status("status", "NetStream.Play.Stop", "Stopped playing " + name + ".")));
-      closeAfterWrites();
-    });
+    send(
+        Command.encode(
+            Media.PLAY_STREAM_ID,
+            config.chunkSize(),
+            "onStatus",
+            0,
+            null,
+            Command.status(
+                "status", "NetStream.Play.Reset", "Playing and resetting " + name + ".")));
+    send(
+        Command.encode(
+            Media.PLAY_STREAM_ID,
+            config.chunkSize(),
+            "onStatus",
+            0,
+            null,
+            Command.status("status", "NetStream.Play.Start", "Started playing " + name + ".")));
+    viewer =
+        new Viewer(
+            socket,
+            context,
+            config.viewerBufferBytes(),
+            relayClient,
+            () -> {
+              LOG.info(
+                  "rtmp {}: player of {} fell {} bytes behind, dropped",
+                  socket.remoteAddress(),
+                  name,
+                  config.viewerBufferBytes());
+              close();
+            },
+            () -> {
+              send(
+                  Command.encode(
+                      Media.PLAY_STREAM_ID,
+                      config.chunkSize(),
+                      "onStatus",
+                      0,
+                      null,
+                      Command.status(
+                          "status",
+                          "NetStream.Play.UnpublishNotify",
+                          name + " is now unpublished.")));
+              send(
+                  Command.encode(
+                      Media.PLAY_STREAM_ID,
+                      config.chunkSize(),
+                      "onStatus",
+                      0,
+                      null,
+                      Command.status(
+                          "status", "NetStream.Play.Stop", "Stopped playing " + name + ".")));
+              closeAfterWrites();
+            });
     s.attach(viewer);
   }
 
@@ -344,8 +452,14 @@ public final class RtmpConnection implements Source {
 
   private void refuse(Refusal r) {
     LOG.info("rtmp {}: refused: {} ({})", socket.remoteAddress(), r.getMessage(), r.code());
-    send(Command.encode(Media.PLAY_STREAM_ID, config.chunkSize(), "onStatus", 0, null,
-        Command.status("error", r.code(), r.getMessage())));
+    send(
+        Command.encode(
+            Media.PLAY_STREAM_ID,
+            config.chunkSize(),
+            "onStatus",
+            0,
+            null,
+            Command.status("error", r.code(), r.getMessage())));
     closeAfterWrites();
   }
 
@@ -407,11 +521,14 @@ public final class RtmpConnection implements Source {
 
   @Override
   public void displaced() {
-    context.runOnContext(v -> {
-      LOG.info("rtmp {}: publisher of {} displaced by a newer one", socket.remoteAddress(),
-          stream == null ? "?" : stream.name());
-      close();
-    });
+    context.runOnContext(
+        v -> {
+          LOG.info(
+              "rtmp {}: publisher of {} displaced by a newer one",
+              socket.remoteAddress(),
+              stream == null ? "?" : stream.name());
+          close();
+        });
   }
 
   @Override

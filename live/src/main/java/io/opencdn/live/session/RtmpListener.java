@@ -14,9 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The RTMP listener on {@code live.rtmp}: one TCP server per core on the same address (Vert.x shares
- * the socket and spreads connections over their event loops; one server only on port 0), each
- * connection an {@link RtmpConnection}. Connections beyond {@code maxConnections} are closed at once.
+ * The RTMP listener on {@code live.rtmp}: one TCP server per core on the same address (Vert.x
+ * shares the socket and spreads connections over their event loops; one server only on port 0),
+ * each connection an {@link RtmpConnection}. Connections beyond {@code maxConnections} are closed
+ * at once.
  */
 public final class RtmpListener {
 
@@ -43,25 +44,40 @@ public final class RtmpListener {
     String host = config.rtmp().host();
     int port = config.rtmp().port();
     first = vertx.createNetServer(options).connectHandler(this::accept);
-    // port 0 (tests): one instance; Vert.x does not share a port-0 socket reliably between instances
+    // port 0 (tests): one instance; Vert.x does not share a port-0 socket reliably between
+    // instances
     int instances = port == 0 ? 0 : Math.max(1, Runtime.getRuntime().availableProcessors()) - 1;
-    return first.listen(port, host).compose(s -> {
-      if (instances <= 0) {
-        return Future.succeededFuture(s.actualPort());
-      }
-      return vertx.deployVerticle(() -> new VerticleBase() {
-        @Override
-        public Future<?> start() {
-          return vertx.createNetServer(options).connectHandler(RtmpListener.this::accept).listen(port, host);
-        }
-      }, new DeploymentOptions().setInstances(instances)).map(id -> {
-        more = id;
-        return s.actualPort();
-      });
-    });
+    return first
+        .listen(port, host)
+        .compose(
+            s -> {
+              if (instances <= 0) {
+                return Future.succeededFuture(s.actualPort());
+              }
+              return vertx
+                  .deployVerticle(
+                      () ->
+                          new VerticleBase() {
+                            @Override
+                            public Future<?> start() {
+                              return vertx
+                                  .createNetServer(options)
+                                  .connectHandler(RtmpListener.this::accept)
+                                  .listen(port, host);
+                            }
+                          },
+                      new DeploymentOptions().setInstances(instances))
+                  .map(
+                      id -> {
+                        more = id;
+                        return s.actualPort();
+                      });
+            });
   }
 
-  /** Closes the listeners (open connections are closed with the Vert.x instance or by their peers). */
+  /**
+   * Closes the listeners (open connections are closed with the Vert.x instance or by their peers).
+   */
   public Future<Void> stop() {
     Future<Void> extra = more == null ? Future.succeededFuture() : vertx.undeploy(more);
     return extra.compose(v -> first == null ? Future.succeededFuture() : first.close());
@@ -71,7 +87,10 @@ public final class RtmpListener {
     if (open.incrementAndGet() > config.maxConnections()) {
       open.decrementAndGet();
       refused.increment();
-      LOG.warn("rtmp {}: refused, {} connections open (maxConnections)", socket.remoteAddress(), config.maxConnections());
+      LOG.warn(
+          "rtmp {}: refused, {} connections open (maxConnections)",
+          socket.remoteAddress(),
+          config.maxConnections());
       socket.close();
       return;
     }

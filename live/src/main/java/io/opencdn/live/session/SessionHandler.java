@@ -20,8 +20,8 @@ public interface SessionHandler {
   void unpublished(LiveStream stream, Source publisher);
 
   /**
-   * A client asks to play {@code stream}: yields the stream to attach it to (published here, or relayed
-   * from the ingest edge), or refuses ({@code NetStream.Play.StreamNotFound}).
+   * A client asks to play {@code stream}: yields the stream to attach it to (published here, or
+   * relayed from the ingest edge), or refuses ({@code NetStream.Play.StreamNotFound}).
    *
    * @param relay whether the client is another edge's relay (for stats)
    */

@@ -13,10 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * A player's connection as a {@link StreamSink}. The stream offers messages on its source's thread;
  * they wait in this viewer's queue and are written on the viewer's own event loop as fast as the
  * socket takes them (the socket's write queue full: wait for its drain). What waits is bounded: a
- * viewer whose queue passes {@code maxQueuedBytes} is closed and refuses further messages, so a slow
- * player neither slows the others nor grows memory. The burst a new viewer starts with (the cached
- * GOP, itself bounded by {@code gopCacheBytes}) comes on top, as an allowance used up as it is sent;
- * and one message is always taken when nothing waits, however large.
+ * viewer whose queue passes {@code maxQueuedBytes} is closed and refuses further messages, so a
+ * slow player neither slows the others nor grows memory. The burst a new viewer starts with (the
+ * cached GOP, itself bounded by {@code gopCacheBytes}) comes on top, as an allowance used up as it
+ * is sent; and one message is always taken when nothing waits, however large.
  *
  * <p>A viewer starts at a video key frame: until one arrives, video frames are skipped (audio and
  * codec configurations pass).
@@ -43,7 +43,12 @@ public final class Viewer implements StreamSink {
    * @param onDropped runs (on the viewer's event loop) when the viewer is closed for falling behind
    * @param onEnded runs (on the viewer's event loop) when the stream ended
    */
-  public Viewer(NetSocket socket, Context context, long maxQueuedBytes, boolean relay, Runnable onDropped,
+  public Viewer(
+      NetSocket socket,
+      Context context,
+      long maxQueuedBytes,
+      boolean relay,
+      Runnable onDropped,
       Runnable onEnded) {
     this.socket = socket;
     this.context = context;
@@ -92,12 +97,13 @@ public final class Viewer implements StreamSink {
   @Override
   public void ended() {
     // after what is queued: the last frames, then the end
-    context.runOnContext(v -> {
-      if (!closed) {
-        drainAll();
-        onEnded.run();
-      }
-    });
+    context.runOnContext(
+        v -> {
+          if (!closed) {
+            drainAll();
+            onEnded.run();
+          }
+        });
   }
 
   private void drainAll() {
@@ -125,10 +131,11 @@ public final class Viewer implements StreamSink {
     }
     if (!queue.isEmpty()) {
       draining = true;
-      socket.drainHandler(v -> {
-        draining = false;
-        drain();
-      });
+      socket.drainHandler(
+          v -> {
+            draining = false;
+            drain();
+          });
     }
   }
 

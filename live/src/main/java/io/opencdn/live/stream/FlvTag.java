@@ -9,6 +9,7 @@ public final class FlvTag {
 
   /** FLV video codec id of AVC (H.264). */
   public static final int CODEC_AVC = 7;
+
   /** FLV sound format of AAC. */
   public static final int SOUND_AAC = 10;
 
@@ -27,7 +28,10 @@ public final class FlvTag {
     return b0 >>> 4 == 1 && !isVideoConfig(video);
   }
 
-  /** Whether a video message is a codec configuration (AVC sequence header, or enhanced SequenceStart). */
+  /**
+   * Whether a video message is a codec configuration (AVC sequence header, or enhanced
+   * SequenceStart).
+   */
   public static boolean isVideoConfig(byte[] video) {
     if (video.length < 2) {
       return false;

@@ -7,19 +7,20 @@ import java.util.List;
 
 /**
  * One live stream on this edge: its source (a publisher here, or a relay from the ingest edge), the
- * state a new viewer needs (metadata, the AVC and AAC configurations, and the last group of pictures
- * from its key frame on, within {@code gopCacheBytes}), and the sinks it fans out to.
+ * state a new viewer needs (metadata, the AVC and AAC configurations, and the last group of
+ * pictures from its key frame on, within {@code gopCacheBytes}), and the sinks it fans out to.
  *
  * <p><b>Timeline.</b> Messages are put on the stream's own timeline, so whatever happens upstream,
- * viewers see timestamps that keep advancing: a new source session (a publisher that reconnected, here
- * or at another edge, a relay that switched upstream) starts where the last one ended plus the time
- * that passed (at least {@value #MIN_GAP_MILLIS} ms), or, for the first session, at the timestamp the
- * caller gives (the ingest continues the cluster's timeline of the stream) or as it comes. 32-bit
- * RTMP timestamps that wrap are unwrapped.
+ * viewers see timestamps that keep advancing: a new source session (a publisher that reconnected,
+ * here or at another edge, a relay that switched upstream) starts where the last one ended plus the
+ * time that passed (at least {@value #MIN_GAP_MILLIS} ms), or, for the first session, at the
+ * timestamp the caller gives (the ingest continues the cluster's timeline of the stream) or as it
+ * comes. 32-bit RTMP timestamps that wrap are unwrapped.
  *
- * <p><b>Threads.</b> Every method is synchronized: a message is pushed and fanned out under the lock
- * on the source's event loop; sinks only queue ({@link StreamSink}), so the lock is held briefly, and
- * a viewer attaches atomically (it gets the cached state, then every message after it, nothing twice).
+ * <p><b>Threads.</b> Every method is synchronized: a message is pushed and fanned out under the
+ * lock on the source's event loop; sinks only queue ({@link StreamSink}), so the lock is held
+ * briefly, and a viewer attaches atomically (it gets the cached state, then every message after it,
+ * nothing twice).
  */
 public final class LiveStream {
 
@@ -68,12 +69,12 @@ public final class LiveStream {
   }
 
   /**
-   * {@code s} becomes the source; the previous one, if any, is {@link Source#displaced}. Sinks are told
-   * ({@link StreamSink#sourceChanged}) and the GOP cache is emptied (the new session's frames cannot
-   * follow the old key frame).
+   * {@code s} becomes the source; the previous one, if any, is {@link Source#displaced}. Sinks are
+   * told ({@link StreamSink#sourceChanged}) and the GOP cache is emptied (the new session's frames
+   * cannot follow the old key frame).
    *
-   * @param firstTimestamp where the first session of the stream starts on the timeline, or -1 to take
-   *     the source's timestamps as they are; later sessions continue the timeline
+   * @param firstTimestamp where the first session of the stream starts on the timeline, or -1 to
+   *     take the source's timestamps as they are; later sessions continue the timeline
    */
   public synchronized void begin(Source s, long firstTimestamp) {
     Source old = source;
@@ -93,7 +94,10 @@ public final class LiveStream {
     }
   }
 
-  /** {@code s} stopped feeding the stream; true when it was the source (the stream now waits for one). */
+  /**
+   * {@code s} stopped feeding the stream; true when it was the source (the stream now waits for
+   * one).
+   */
   public synchronized boolean end(Source s) {
     if (source != s) {
       return false;
@@ -106,7 +110,8 @@ public final class LiveStream {
   /**
    * One message from source {@code s} (ignored unless it is the current source).
    *
-   * @param type audio, video or data ({@code onMetaData} and its array, without {@code @setDataFrame})
+   * @param type audio, video or data ({@code onMetaData} and its array, without
+   *     {@code @setDataFrame})
    * @param timestamp the source's timestamp, 0..2^32-1
    */
   public synchronized void push(Source s, int type, long timestamp, byte[] payload) {
@@ -162,8 +167,10 @@ public final class LiveStream {
       sessionStarted = true;
       lastIn = in;
       wrap = 0;
-      long first = lastOut >= 0 ? lastOut + Math.max(now - lastWall, MIN_GAP_MILLIS)
-          : initialTimestamp >= 0 ? initialTimestamp : in;
+      long first =
+          lastOut >= 0
+              ? lastOut + Math.max(now - lastWall, MIN_GAP_MILLIS)
+              : initialTimestamp >= 0 ? initialTimestamp : in;
       offset = first - in;
     } else {
       if (in < lastIn && lastIn - in > 0x8000_0000L) {
@@ -178,8 +185,8 @@ public final class LiveStream {
   }
 
   /**
-   * Adds {@code sink}: it first gets the metadata, the codec configurations and the cached GOP (so it
-   * starts at a key frame), then every message pushed after.
+   * Adds {@code sink}: it first gets the metadata, the codec configurations and the cached GOP (so
+   * it starts at a key frame), then every message pushed after.
    */
   public synchronized void attach(StreamSink sink) {
     for (Media m : new Media[] {metadata, videoConfig, audioConfig}) {
@@ -240,8 +247,18 @@ public final class LiveStream {
 
   /** A snapshot for stats. */
   public synchronized Snapshot snapshot() {
-    return new Snapshot(name, source == null ? null : source.describe(), source != null && source.local(), sinks.size(),
-        messages, bytes, sessions, lastOut, gop.size(), gopBytes, createdMillis);
+    return new Snapshot(
+        name,
+        source == null ? null : source.describe(),
+        source != null && source.local(),
+        sinks.size(),
+        messages,
+        bytes,
+        sessions,
+        lastOut,
+        gop.size(),
+        gopBytes,
+        createdMillis);
   }
 
   /**
@@ -258,6 +275,16 @@ public final class LiveStream {
    * @param gopBytes bytes in the GOP cache
    * @param createdMillis clock time the stream was created on this edge
    */
-  public record Snapshot(String name, String source, boolean local, int sinks, long messages, long bytes, int sessions,
-      long lastTimestamp, int gopMessages, long gopBytes, long createdMillis) {}
+  public record Snapshot(
+      String name,
+      String source,
+      boolean local,
+      int sinks,
+      long messages,
+      long bytes,
+      int sessions,
+      long lastTimestamp,
+      int gopMessages,
+      long gopBytes,
+      long createdMillis) {}
 }

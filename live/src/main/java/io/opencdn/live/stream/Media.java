@@ -6,8 +6,8 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * One message of a live stream on this edge's timeline: audio, video or metadata, with its RTMP
- * encoding for players made once and shared by every viewer (a type 0 header per message, so the same
- * bytes are valid on any connection that uses the stream's chunk size; message stream id
+ * encoding for players made once and shared by every viewer (a type 0 header per message, so the
+ * same bytes are valid on any connection that uses the stream's chunk size; message stream id
  * {@value #PLAY_STREAM_ID}).
  */
 public final class Media {
@@ -23,7 +23,8 @@ public final class Media {
   private final Buffer chunks;
 
   /**
-   * @param type {@link MessageType#AUDIO}, {@link MessageType#VIDEO} or {@link MessageType#DATA_AMF0}
+   * @param type {@link MessageType#AUDIO}, {@link MessageType#VIDEO} or {@link
+   *     MessageType#DATA_AMF0}
    * @param timestamp milliseconds on the stream's timeline
    * @param payload the FLV tag body (metadata: {@code onMetaData} and its array)
    * @param chunkSize the chunk size of the encoding for players
@@ -33,10 +34,14 @@ public final class Media {
     this.timestamp = timestamp;
     this.payload = payload;
     this.keyFrame = type == MessageType.VIDEO && FlvTag.isKeyFrame(payload);
-    this.config = type == MessageType.VIDEO ? FlvTag.isVideoConfig(payload)
-        : type == MessageType.AUDIO && FlvTag.isAudioConfig(payload);
-    int csid = type == MessageType.VIDEO ? ChunkWriter.CSID_VIDEO
-        : type == MessageType.AUDIO ? ChunkWriter.CSID_AUDIO : ChunkWriter.CSID_DATA;
+    this.config =
+        type == MessageType.VIDEO
+            ? FlvTag.isVideoConfig(payload)
+            : type == MessageType.AUDIO && FlvTag.isAudioConfig(payload);
+    int csid =
+        type == MessageType.VIDEO
+            ? ChunkWriter.CSID_VIDEO
+            : type == MessageType.AUDIO ? ChunkWriter.CSID_AUDIO : ChunkWriter.CSID_DATA;
     this.chunks = ChunkWriter.encode(csid, type, timestamp, PLAY_STREAM_ID, payload, chunkSize);
   }
 

@@ -1,8 +1,8 @@
 package io.opencdn.live.stream;
 
 /**
- * What feeds a live stream on this edge: a publisher's connection (the edge is the stream's ingest) or
- * a relay's upstream connection to the ingest edge. A stream has one source at a time; a new one
+ * What feeds a live stream on this edge: a publisher's connection (the edge is the stream's ingest)
+ * or a relay's upstream connection to the ingest edge. A stream has one source at a time; a new one
  * displaces the old.
  */
 public interface Source {

@@ -5,7 +5,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The live streams on this edge by name, created on first use with the same chunk size and GOP bound. */
+/**
+ * The live streams on this edge by name, created on first use with the same chunk size and GOP
+ * bound.
+ */
 public final class Streams {
 
   private final ConcurrentHashMap<String, LiveStream> byName = new ConcurrentHashMap<>();

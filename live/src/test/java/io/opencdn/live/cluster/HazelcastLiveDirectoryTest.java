@@ -19,7 +19,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Two members: what one announces the other sees; forged, replayed and older records are not used. */
+/**
+ * Two members: what one announces the other sees; forged, replayed and older records are not used.
+ */
 class HazelcastLiveDirectoryTest {
 
   static final String SECRET = "directory-test-secret-0123456789";
@@ -32,8 +34,14 @@ class HazelcastLiveDirectoryTest {
   @BeforeAll
   static void start() throws Exception {
     int base = ThreadLocalRandom.current().nextInt(20000, 40000);
-    ClusterConfig cfg = new ClusterConfig("dir-test", SECRET, new Endpoint("127.0.0.1", base),
-        List.of("127.0.0.1:" + base + "-" + (base + 3)), null, null);
+    ClusterConfig cfg =
+        new ClusterConfig(
+            "dir-test",
+            SECRET,
+            new Endpoint("127.0.0.1", base),
+            List.of("127.0.0.1:" + base + "-" + (base + 3)),
+            null,
+            null);
     a = ClusterNode.start(cfg, "dir-a-" + base, false);
     b = ClusterNode.start(cfg, "dir-b-" + base, false);
     vertx = Vertx.vertx();
@@ -50,9 +58,20 @@ class HazelcastLiveDirectoryTest {
     b.getLifecycleService().terminate();
   }
 
-  static LiveStreamRecord record(String stream, String edge, HazelcastInstance member, long session) {
-    return new LiveStreamRecord(stream, edge, member.getLocalEndpoint().getUuid().toString(), "127.0.0.1", 1935,
-        "127.0.0.1", 8080, session, 1000, System.currentTimeMillis(), null);
+  static LiveStreamRecord record(
+      String stream, String edge, HazelcastInstance member, long session) {
+    return new LiveStreamRecord(
+        stream,
+        edge,
+        member.getLocalEndpoint().getUuid().toString(),
+        "127.0.0.1",
+        1935,
+        "127.0.0.1",
+        8080,
+        session,
+        1000,
+        System.currentTimeMillis(),
+        null);
   }
 
   static boolean poll(BooleanSupplier c) throws InterruptedException {
@@ -73,7 +92,10 @@ class HazelcastLiveDirectoryTest {
     assertThat(poll(() -> dirB.lookup("one") != null)).isTrue();
     assertThat(dirB.lookup("one").edgeId()).isEqualTo("edge-a");
     assertThat(dirB.lookup("one").session()).isEqualTo(session);
-    dirA.withdraw("one", session).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    dirA.withdraw("one", session)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
     assertThat(poll(() -> dirB.lookup("one") == null)).isTrue();
   }
 
@@ -81,15 +103,24 @@ class HazelcastLiveDirectoryTest {
   void forgedAndReplayedRecordsAreNotUsed() throws Exception {
     RecordMac wrong = RecordMac.fromSecret("not-the-cluster-secret-0123");
     long forgedBefore = dirB.check().forgedCount();
-    b.getMap(HazelcastLiveDirectory.MAP).put("two", record("two", "evil", a, 1).signed(wrong, System.currentTimeMillis()));
+    b.getMap(HazelcastLiveDirectory.MAP)
+        .put("two", record("two", "evil", a, 1).signed(wrong, System.currentTimeMillis()));
     b.getMap(HazelcastLiveDirectory.MAP).put("three", "not a record");
     // signed with the secret, but under another stream's name
-    b.getMap(HazelcastLiveDirectory.MAP).put("four",
-        record("five", "edge-a", a, 1).signed(RecordMac.fromSecret(SECRET), System.currentTimeMillis()));
+    b.getMap(HazelcastLiveDirectory.MAP)
+        .put(
+            "four",
+            record("five", "edge-a", a, 1)
+                .signed(RecordMac.fromSecret(SECRET), System.currentTimeMillis()));
     // authentic but a minute old: a replay
-    b.getMap(HazelcastLiveDirectory.MAP).put("six",
-        record("six", "edge-a", a, 1).signed(RecordMac.fromSecret(SECRET), System.currentTimeMillis() - 60_000));
-    assertThat(poll(() -> dirB.check().forgedCount() >= forgedBefore + 3)).as("counted as forged").isTrue();
+    b.getMap(HazelcastLiveDirectory.MAP)
+        .put(
+            "six",
+            record("six", "edge-a", a, 1)
+                .signed(RecordMac.fromSecret(SECRET), System.currentTimeMillis() - 60_000));
+    assertThat(poll(() -> dirB.check().forgedCount() >= forgedBefore + 3))
+        .as("counted as forged")
+        .isTrue();
     assertThat(dirB.lookup("two")).isNull();
     assertThat(dirB.lookup("four")).isNull();
     assertThat(dirB.lookup("five")).isNull();
@@ -103,17 +134,25 @@ class HazelcastLiveDirectoryTest {
     dirA.announce(record("seven", "edge-a", a, older));
     assertThat(poll(() -> dirB.lookup("seven") != null)).isTrue();
     dirB.announce(record("seven", "edge-b", b, newer));
-    assertThat(poll(() -> dirA.lookup("seven") != null && dirA.lookup("seven").session() == newer)).isTrue();
+    assertThat(poll(() -> dirA.lookup("seven") != null && dirA.lookup("seven").session() == newer))
+        .isTrue();
     // edge-a gave up: its heartbeat does not write its older session back
     Thread.sleep(HazelcastLiveDirectory.HEARTBEAT_MILLIS + 500);
     assertThat(dirA.lookup("seven").edgeId()).isEqualTo("edge-b");
     assertThat(dirB.lookup("seven").edgeId()).isEqualTo("edge-b");
     // a late write of the older session is answered with the newer one
-    a.getMap(HazelcastLiveDirectory.MAP).put("seven",
-        record("seven", "edge-a", a, older).signed(RecordMac.fromSecret(SECRET), System.currentTimeMillis()));
-    assertThat(poll(() -> {
-      Object v = a.getMap(HazelcastLiveDirectory.MAP).get("seven");
-      return v instanceof LiveStreamRecord r && r.session() == newer;
-    })).as("edge-b writes its session again").isTrue();
+    a.getMap(HazelcastLiveDirectory.MAP)
+        .put(
+            "seven",
+            record("seven", "edge-a", a, older)
+                .signed(RecordMac.fromSecret(SECRET), System.currentTimeMillis()));
+    assertThat(
+            poll(
+                () -> {
+                  Object v = a.getMap(HazelcastLiveDirectory.MAP).get("seven");
+                  return v instanceof LiveStreamRecord r && r.session() == newer;
+                }))
+        .as("edge-b writes its session again")
+        .isTrue();
   }
 }

@@ -12,7 +12,9 @@ class StreamKeysTest {
     StreamKeys keys = StreamKeys.hmac("a-cluster-secret-0123456789");
     String cam = keys.keyFor("cam");
     assertThat(cam).matches("[0-9a-f]{32}");
-    assertThat(StreamKeys.hmac("a-cluster-secret-0123456789").keyFor("cam")).as("same on every edge").isEqualTo(cam);
+    assertThat(StreamKeys.hmac("a-cluster-secret-0123456789").keyFor("cam"))
+        .as("same on every edge")
+        .isEqualTo(cam);
     assertThat(keys.keyFor("cam2")).isNotEqualTo(cam);
     assertThat(StreamKeys.hmac("another-secret-0123456789").keyFor("cam")).isNotEqualTo(cam);
     assertThat(keys.accepts("cam", cam)).isTrue();
@@ -21,8 +23,11 @@ class StreamKeysTest {
     assertThat(keys.accepts("cam", null)).isFalse();
     assertThat(keys.accepts("cam", "")).isFalse();
     // not the record key: a stream key reveals nothing about record tags
-    assertThat(cam).isNotEqualTo(io.opencdn.common.cluster.RecordMac.hex(
-        io.opencdn.common.cluster.RecordMac.fromSecret("a-cluster-secret-0123456789").tag("cam")));
+    assertThat(cam)
+        .isNotEqualTo(
+            io.opencdn.common.cluster.RecordMac.hex(
+                io.opencdn.common.cluster.RecordMac.fromSecret("a-cluster-secret-0123456789")
+                    .tag("cam")));
   }
 
   @Test

@@ -29,13 +29,17 @@ class LiveConfigTest {
 
   @Test
   void everyMistakeNamesItsKey() {
-    assertThatThrownBy(() -> parse("app: live\n")).isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("live.yaml: key 'rtmp': expected host:port of the RTMP listener, got nothing");
+    assertThatThrownBy(() -> parse("app: live\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            "live.yaml: key 'rtmp': expected host:port of the RTMP listener, got nothing");
     assertThatThrownBy(() -> parse("rtmp: 127.0.0.1:1935\nstreamKeys: open\n"))
         .hasMessageContaining("key 'streamKeys': expected hmac or static, got open");
     assertThatThrownBy(() -> parse("rtmp: 127.0.0.1:1935\nstreamKeys: static\n"))
-        .hasMessageContaining("key 'keys': expected stream: key entries with streamKeys: static, got none");
-    assertThatThrownBy(() -> parse("rtmp: 127.0.0.1:1935\nstreamKeys: static\nkeys: {cam: short}\n"))
+        .hasMessageContaining(
+            "key 'keys': expected stream: key entries with streamKeys: static, got none");
+    assertThatThrownBy(
+            () -> parse("rtmp: 127.0.0.1:1935\nstreamKeys: static\nkeys: {cam: short}\n"))
         .hasMessageContaining("key 'keys.cam': expected a key of at least 16 printable characters");
     assertThatThrownBy(() -> parse("rtmp: 127.0.0.1:1935\nkeys: {cam: 0123456789abcdef}\n"))
         .hasMessageContaining("key 'keys': expected no entries with streamKeys: hmac");
@@ -45,12 +49,14 @@ class LiveConfigTest {
         .hasMessageContaining("key 'hls.segmentMillis': expected 1000..30000, got 500");
     assertThatThrownBy(() -> parse("rtmp: 127.0.0.1:1935\nhls: {pathPrefix: /a/b/}\n"))
         .hasMessageContaining("key 'hls.pathPrefix'");
-    assertThatThrownBy(() -> parse("rtmp: 127.0.0.1:1935\nrtmpPort: 1\n")).hasMessageContaining("unknown key");
+    assertThatThrownBy(() -> parse("rtmp: 127.0.0.1:1935\nrtmpPort: 1\n"))
+        .hasMessageContaining("unknown key");
   }
 
   @Test
   void staticKeysAreNeverPrinted() {
-    LiveConfig c = parse("rtmp: 127.0.0.1:1935\nstreamKeys: static\nkeys: {cam: secret-key-0123456789}\n");
+    LiveConfig c =
+        parse("rtmp: 127.0.0.1:1935\nstreamKeys: static\nkeys: {cam: secret-key-0123456789}\n");
     assertThat(c.keys()).containsEntry("cam", "secret-key-0123456789");
     assertThat(c.toString()).doesNotContain("secret-key").contains("keys=(");
   }

@@ -14,8 +14,12 @@ class CodecConfigTest {
     return HexFormat.of().parseHex(s.replace(" ", ""));
   }
 
-  /** An FLV AVC sequence header: tag header 17 00 000000, record version 1, profile 66, 4-byte lengths, one SPS, one PPS. */
-  static final byte[] SEQUENCE_HEADER = hex("17 00 000000 01 42 C0 1E FF E1 0004 6742C01E 01 0003 68CE3C");
+  /**
+   * An FLV AVC sequence header: tag header 17 00 000000, record version 1, profile 66, 4-byte
+   * lengths, one SPS, one PPS.
+   */
+  static final byte[] SEQUENCE_HEADER =
+      hex("17 00 000000 01 42 C0 1E FF E1 0004 6742C01E 01 0003 68CE3C");
 
   @Test
   void anAccessUnitBecomesAnnexBWithDelimiterAndParameterSetsBeforeKeyFrames() {
@@ -23,28 +27,34 @@ class CodecConfigTest {
     assertThat(c.nalLengthSize()).isEqualTo(4);
     assertThat(c.sps()).singleElement().isEqualTo(hex("6742C01E"));
     assertThat(c.pps()).singleElement().isEqualTo(hex("68CE3C"));
-    // an IDR slice (type 5) and an SEI (type 6), each with a 4-byte length; the stream's own AUD is dropped
+    // an IDR slice (type 5) and an SEI (type 6), each with a 4-byte length; the stream's own AUD is
+    // dropped
     byte[] key = hex("17 01 000000 00000002 09F0 00000002 0601 00000003 658884");
-    assertThat(c.annexB(key, true)).isEqualTo(hex(
-        "00000001 09F0 00000001 6742C01E 00000001 68CE3C 00000001 0601 00000001 658884"));
+    assertThat(c.annexB(key, true))
+        .isEqualTo(
+            hex("00000001 09F0 00000001 6742C01E 00000001 68CE3C 00000001 0601 00000001 658884"));
     byte[] inter = hex("27 01 000050 00000003 419A21");
     assertThat(c.annexB(inter, false)).isEqualTo(hex("00000001 09F0 00000001 419A21"));
     // a key frame carrying its own SPS gets no second copy
     byte[] withSps = hex("17 01 000000 00000004 6742C01E 00000003 658884");
-    assertThat(c.annexB(withSps, true)).isEqualTo(hex("00000001 09F0 00000001 6742C01E 00000001 658884"));
+    assertThat(c.annexB(withSps, true))
+        .isEqualTo(hex("00000001 09F0 00000001 6742C01E 00000001 658884"));
   }
 
   @Test
   void malformedAvcIsRefused() {
-    assertThatThrownBy(() -> AvcConfig.parse(hex("17 00 000000 02 42"))).isInstanceOf(RtmpException.class);
+    assertThatThrownBy(() -> AvcConfig.parse(hex("17 00 000000 02 42")))
+        .isInstanceOf(RtmpException.class);
     AvcConfig c = AvcConfig.parse(SEQUENCE_HEADER);
-    assertThatThrownBy(() -> c.annexB(hex("17 01 000000 00000010 65"), true)).isInstanceOf(RtmpException.class)
+    assertThatThrownBy(() -> c.annexB(hex("17 01 000000 00000010 65"), true))
+        .isInstanceOf(RtmpException.class)
         .hasMessageContaining("NAL unit of 16 bytes");
   }
 
   @Test
   void aacFramesGetAnAdtsHeader() {
-    // FLV AAC sequence header: AF 00, AudioSpecificConfig 12 10 = AAC LC, 44100 Hz (index 4), 2 channels
+    // FLV AAC sequence header: AF 00, AudioSpecificConfig 12 10 = AAC LC, 44100 Hz (index 4), 2
+    // channels
     AacConfig c = AacConfig.parse(hex("AF 00 1210"));
     assertThat(c).isEqualTo(new AacConfig(1, 4, 2));
     assertThat(c.frequency()).isEqualTo(44100);

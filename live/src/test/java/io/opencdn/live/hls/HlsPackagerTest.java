@@ -27,14 +27,21 @@ class HlsPackagerTest {
   final HlsPackager hls = new HlsPackager("cam", new HlsConfig(true, 2000, 3, null), CLOCK);
 
   static Media video(long ts, boolean key) {
-    return new Media(MessageType.VIDEO, ts, hex((key ? "17" : "27") + "01000028 00000003 " + (key ? "658884" : "419A21")), 4096);
+    return new Media(
+        MessageType.VIDEO,
+        ts,
+        hex((key ? "17" : "27") + "01000028 00000003 " + (key ? "658884" : "419A21")),
+        4096);
   }
 
   static Media audio(long ts) {
     return new Media(MessageType.AUDIO, ts, hex("AF01 2110050000"), 4096);
   }
 
-  /** Frames from {@code from} to {@code to} ms: video every 40 ms with a key frame every second, audio every 23 ms. */
+  /**
+   * Frames from {@code from} to {@code to} ms: video every 40 ms with a key frame every second,
+   * audio every 23 ms.
+   */
   void feed(long from, long to) {
     long nextAudio = from;
     for (long t = from; t < to; t += 40) {
@@ -63,7 +70,8 @@ class HlsPackagerTest {
     assertThat(names.get(0)).matches((first + 2) + "-[0-9a-f]+\\.ts");
     assertThat(playlist).contains("#EXTINF:2.000,\n").doesNotContain("DISCONTINUITY");
     assertThat(hls.segmentCount()).as("window plus two kept").isEqualTo(5);
-    assertThat(hls.segment(names.get(0).replace(String.valueOf(first + 2), String.valueOf(first)))).as("the oldest is kept")
+    assertThat(hls.segment(names.get(0).replace(String.valueOf(first + 2), String.valueOf(first))))
+        .as("the oldest is kept")
         .isNotNull();
 
     Segment s = hls.segment(names.get(2));
@@ -75,7 +83,9 @@ class HlsPackagerTest {
     long dts0 = HlsPackager.TIMESTAMP_BASE_90K + 9000 * 90;
     assertThat(video.get(0).dts()).isEqualTo(dts0);
     assertThat(video.get(0).pts()).as("composition offset 40 ms").isEqualTo(dts0 + 40 * 90);
-    assertThat(video.get(0).payload()).as("AUD, SPS, PPS, IDR").startsWith(hex("0000000109F0000000016742C01E"));
+    assertThat(video.get(0).payload())
+        .as("AUD, SPS, PPS, IDR")
+        .startsWith(hex("0000000109F0000000016742C01E"));
     var audio = ts.pes(TsWriter.AUDIO_PID);
     assertThat(audio).isNotEmpty();
     assertThat(audio.get(0).payload()).startsWith(hex("FFF1"));
@@ -90,12 +100,17 @@ class HlsPackagerTest {
     hls.sourceChanged();
     feed(6000, 10_100);
     String playlist = hls.playlist();
-    // 0-2000, 2000-4000, 4000 to the last frame at 4480 (cut short), then 6000-8000 after a discontinuity
-    assertThat(playlist).contains("#EXTINF:0.481,\n").contains("#EXT-X-DISCONTINUITY\n#EXTINF:2.000,\n")
+    // 0-2000, 2000-4000, 4000 to the last frame at 4480 (cut short), then 6000-8000 after a
+    // discontinuity
+    assertThat(playlist)
+        .contains("#EXTINF:0.481,\n")
+        .contains("#EXT-X-DISCONTINUITY\n#EXTINF:2.000,\n")
         .doesNotContain("#EXT-X-DISCONTINUITY-SEQUENCE");
     feed(10_100, 18_100);
     // the tagged segment left the window: the discontinuity sequence counts its tag
-    assertThat(hls.playlist()).contains("#EXT-X-DISCONTINUITY-SEQUENCE:1\n").doesNotContain("#EXT-X-DISCONTINUITY\n");
+    assertThat(hls.playlist())
+        .contains("#EXT-X-DISCONTINUITY-SEQUENCE:1\n")
+        .doesNotContain("#EXT-X-DISCONTINUITY\n");
   }
 
   @Test

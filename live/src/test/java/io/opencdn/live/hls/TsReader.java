@@ -9,14 +9,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A transport stream parser of the tests, written from ISO/IEC 13818-1 independently of
- * {@link TsWriter}: packets, continuity counters, adaptation fields (PCR, random access), PSI sections
+ * A transport stream parser of the tests, written from ISO/IEC 13818-1 independently of {@link
+ * TsWriter}: packets, continuity counters, adaptation fields (PCR, random access), PSI sections
  * with their CRC, and PES packets with PTS and DTS.
  */
 final class TsReader {
 
   /** One PES packet reassembled. */
-  record Pes(int pid, int streamId, long pts, long dts, byte[] payload, boolean randomAccess, long pcr) {}
+  record Pes(
+      int pid, int streamId, long pts, long dts, byte[] payload, boolean randomAccess, long pcr) {}
 
   final List<Pes> pes = new ArrayList<>();
   final Map<Integer, byte[]> sections = new HashMap<>();
@@ -57,8 +58,12 @@ final class TsReader {
         int flags = ts[pos + 1] & 0xff;
         randomAccess = (flags & 0x40) != 0;
         if ((flags & 0x10) != 0) {
-          long base = (ts[pos + 2] & 0xffL) << 25 | (ts[pos + 3] & 0xffL) << 17 | (ts[pos + 4] & 0xffL) << 9
-              | (ts[pos + 5] & 0xffL) << 1 | (ts[pos + 6] & 0x80) >> 7;
+          long base =
+              (ts[pos + 2] & 0xffL) << 25
+                  | (ts[pos + 3] & 0xffL) << 17
+                  | (ts[pos + 4] & 0xffL) << 9
+                  | (ts[pos + 5] & 0xffL) << 1
+                  | (ts[pos + 6] & 0x80) >> 7;
           pcr = base;
           pcrs.add(base);
         }
@@ -76,7 +81,9 @@ final class TsReader {
         int s = pos + 1 + pointer;
         int length = (ts[s + 1] & 0x0F) << 8 | ts[s + 2] & 0xff;
         byte[] section = java.util.Arrays.copyOfRange(ts, s, s + 3 + length);
-        assertThat(Crc32Mpeg.of(section, 0, section.length)).as("CRC over a section and its CRC is 0").isZero();
+        assertThat(Crc32Mpeg.of(section, 0, section.length))
+            .as("CRC over a section and its CRC is 0")
+            .isZero();
         sections.put(pid, section);
         return;
       }
@@ -120,7 +127,10 @@ final class TsReader {
     assertThat(p[at] & 1).as("marker").isEqualTo(1);
     assertThat(p[at + 2] & 1).as("marker").isEqualTo(1);
     assertThat(p[at + 4] & 1).as("marker").isEqualTo(1);
-    return (p[at] & 0x0EL) << 29 | (p[at + 1] & 0xffL) << 22 | (p[at + 2] & 0xFEL) << 14 | (p[at + 3] & 0xffL) << 7
+    return (p[at] & 0x0EL) << 29
+        | (p[at + 1] & 0xffL) << 22
+        | (p[at + 2] & 0xFEL) << 14
+        | (p[at + 3] & 0xffL) << 7
         | (p[at + 4] & 0xFEL) >> 1;
   }
 

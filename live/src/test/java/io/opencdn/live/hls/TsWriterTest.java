@@ -19,7 +19,9 @@ class TsWriterTest {
     assertThat((pat[10] & 0x1F) << 8 | pat[11] & 0xff).as("PMT PID").isEqualTo(TsWriter.PMT_PID);
     byte[] pmt = r.sections.get(TsWriter.PMT_PID);
     assertThat(pmt[0]).as("table id of the PMT").isEqualTo((byte) 2);
-    assertThat((pmt[8] & 0x1F) << 8 | pmt[9] & 0xff).as("PCR PID: video").isEqualTo(TsWriter.VIDEO_PID);
+    assertThat((pmt[8] & 0x1F) << 8 | pmt[9] & 0xff)
+        .as("PCR PID: video")
+        .isEqualTo(TsWriter.VIDEO_PID);
     assertThat(pmt[12]).as("stream type H.264").isEqualTo((byte) 0x1B);
     assertThat((pmt[13] & 0x1F) << 8 | pmt[14] & 0xff).isEqualTo(TsWriter.VIDEO_PID);
     assertThat(pmt[17]).as("stream type AAC ADTS").isEqualTo((byte) 0x0F);
@@ -28,7 +30,9 @@ class TsWriterTest {
     ByteArrayOutputStream audioOnly = new ByteArrayOutputStream();
     new TsWriter(audioOnly).writeTables(false, true);
     byte[] pmt2 = new TsReader(audioOnly.toByteArray()).sections.get(TsWriter.PMT_PID);
-    assertThat((pmt2[8] & 0x1F) << 8 | pmt2[9] & 0xff).as("PCR PID: audio").isEqualTo(TsWriter.AUDIO_PID);
+    assertThat((pmt2[8] & 0x1F) << 8 | pmt2[9] & 0xff)
+        .as("PCR PID: audio")
+        .isEqualTo(TsWriter.AUDIO_PID);
   }
 
   @Test
@@ -58,7 +62,9 @@ class TsWriterTest {
       assertThat(video.get(i).streamId()).isEqualTo(0xE0);
       assertThat(video.get(i).dts()).isEqualTo(dts);
       assertThat(video.get(i).pts()).isEqualTo(dts + 7200);
-      assertThat(video.get(i).pcr()).as("PCR behind the DTS").isEqualTo(dts - TsWriter.PCR_DELAY_90K);
+      assertThat(video.get(i).pcr())
+          .as("PCR behind the DTS")
+          .isEqualTo(dts - TsWriter.PCR_DELAY_90K);
       assertThat(video.get(i).randomAccess()).isEqualTo(i % 10 == 0);
     }
     var audio = r.pes(TsWriter.AUDIO_PID);
@@ -93,6 +99,8 @@ class TsWriterTest {
     ByteArrayOutputStream second = new ByteArrayOutputStream();
     w.output(second);
     w.writeAudio(new byte[10], 21, true);
-    assertThat(second.toByteArray()[3] & 0x0F).as("20 packets before: counter 20 mod 16").isEqualTo(4);
+    assertThat(second.toByteArray()[3] & 0x0F)
+        .as("20 packets before: counter 20 mod 16")
+        .isEqualTo(4);
   }
 }

@@ -22,11 +22,14 @@ class Amf0Test {
     assertThat(Amf0.encode("connect")).isEqualTo(hex("02 0007 636F6E6E656374"));
     assertThat(Amf0.encode((Object) null)).isEqualTo(hex("05"));
     assertThat(Amf0.encode(Amf0.UNDEFINED)).isEqualTo(hex("06"));
-    assertThat(Amf0.encode(Map.of("a", 2.0))).isEqualTo(hex("03 0001 61 00 4000000000000000 0000 09"));
+    assertThat(Amf0.encode(Map.of("a", 2.0)))
+        .isEqualTo(hex("03 0001 61 00 4000000000000000 0000 09"));
     Amf0.EcmaArray array = new Amf0.EcmaArray();
     array.put("w", 320.0);
-    assertThat(Amf0.encode(array)).isEqualTo(hex("08 00000001 0001 77 00 4074000000000000 0000 09"));
-    assertThat(Amf0.encode(List.of(1.0, "x"))).isEqualTo(hex("0A 00000002 00 3FF0000000000000 02 0001 78"));
+    assertThat(Amf0.encode(array))
+        .isEqualTo(hex("08 00000001 0001 77 00 4074000000000000 0000 09"));
+    assertThat(Amf0.encode(List.of(1.0, "x")))
+        .isEqualTo(hex("0A 00000002 00 3FF0000000000000 02 0001 78"));
     assertThat(Amf0.encode(new Amf0.Date(0, (short) 0))).isEqualTo(hex("0B 0000000000000000 0000"));
     byte[] longString = Amf0.encode("x".repeat(70_000));
     assertThat(longString[0]).isEqualTo((byte) 0x0C);
@@ -56,11 +59,18 @@ class Amf0Test {
 
   @Test
   void malformedValuesAreRefused() {
-    assertThatThrownBy(() -> Amf0.decodeAll(hex("02 0010 6162"))).isInstanceOf(RtmpException.class).hasMessageContaining("cut short");
+    assertThatThrownBy(() -> Amf0.decodeAll(hex("02 0010 6162")))
+        .isInstanceOf(RtmpException.class)
+        .hasMessageContaining("cut short");
     assertThatThrownBy(() -> Amf0.decodeAll(hex("00 3FF0"))).isInstanceOf(RtmpException.class);
-    assertThatThrownBy(() -> Amf0.decodeAll(hex("07 0001"))).isInstanceOf(RtmpException.class).hasMessageContaining("marker 7");
-    assertThatThrownBy(() -> Amf0.decodeAll(hex("11"))).isInstanceOf(RtmpException.class).hasMessageContaining("marker 17");
-    assertThatThrownBy(() -> Amf0.decodeAll(hex("0A 7FFFFFFF 05"))).isInstanceOf(RtmpException.class)
+    assertThatThrownBy(() -> Amf0.decodeAll(hex("07 0001")))
+        .isInstanceOf(RtmpException.class)
+        .hasMessageContaining("marker 7");
+    assertThatThrownBy(() -> Amf0.decodeAll(hex("11")))
+        .isInstanceOf(RtmpException.class)
+        .hasMessageContaining("marker 17");
+    assertThatThrownBy(() -> Amf0.decodeAll(hex("0A 7FFFFFFF 05")))
+        .isInstanceOf(RtmpException.class)
         .hasMessageContaining("strict array");
     assertThatThrownBy(() -> Amf0.decodeAll(hex("03 0001 61"))).isInstanceOf(RtmpException.class);
     // an object inside an object ... deeper than the bound
@@ -68,9 +78,11 @@ class Amf0Test {
     for (int i = 0; i < 40; i++) {
       deep.append("03 0001 61 ");
     }
-    assertThatThrownBy(() -> Amf0.decodeAll(hex(deep.toString()))).isInstanceOf(RtmpException.class)
+    assertThatThrownBy(() -> Amf0.decodeAll(hex(deep.toString())))
+        .isInstanceOf(RtmpException.class)
         .hasMessageContaining("nested deeper");
-    assertThatThrownBy(() -> Command.parse(hex("00 3FF0000000000000"))).isInstanceOf(RtmpException.class)
+    assertThatThrownBy(() -> Command.parse(hex("00 3FF0000000000000")))
+        .isInstanceOf(RtmpException.class)
         .hasMessageContaining("does not start with a name");
   }
 }

@@ -31,9 +31,14 @@ class HandshakeTest {
     assertThat(s0s1s2.getBytes(5, 9)).as("S1 zero field: no digest").containsExactly(0, 0, 0, 0);
     byte[] s2 = s0s1s2.getBytes(1 + Handshake.SIZE, 1 + 2 * Handshake.SIZE);
     byte[] c1 = c0c1.getBytes(1, 1 + Handshake.SIZE);
-    assertThat(Arrays.copyOfRange(s2, 0, 4)).as("S2 time = C1 time").isEqualTo(Arrays.copyOfRange(c1, 0, 4));
-    assertThat(s2[4] << 24 | (s2[5] & 0xff) << 16 | (s2[6] & 0xff) << 8 | s2[7] & 0xff).as("S2 time2").isEqualTo(1234);
-    assertThat(Arrays.copyOfRange(s2, 8, Handshake.SIZE)).as("S2 echoes C1's random bytes")
+    assertThat(Arrays.copyOfRange(s2, 0, 4))
+        .as("S2 time = C1 time")
+        .isEqualTo(Arrays.copyOfRange(c1, 0, 4));
+    assertThat(s2[4] << 24 | (s2[5] & 0xff) << 16 | (s2[6] & 0xff) << 8 | s2[7] & 0xff)
+        .as("S2 time2")
+        .isEqualTo(1234);
+    assertThat(Arrays.copyOfRange(s2, 8, Handshake.SIZE))
+        .as("S2 echoes C1's random bytes")
         .isEqualTo(Arrays.copyOfRange(c1, 8, Handshake.SIZE));
 
     ByteBuf toClient = Unpooled.wrappedBuffer(s0s1s2.getBytes());
@@ -47,13 +52,16 @@ class HandshakeTest {
     toServer.writeBytes(new byte[] {0x03, 1, 2}); // the first chunk in the same read
     assertThat(server.feed(toServer)).isNull();
     assertThat(server.done()).isTrue();
-    assertThat(toServer.readableBytes()).as("bytes after C2 stay for the chunk reader").isEqualTo(3);
+    assertThat(toServer.readableBytes())
+        .as("bytes after C2 stay for the chunk reader")
+        .isEqualTo(3);
   }
 
   @Test
   void anotherVersionIsRefusedAtOnce() {
     Handshake.Server server = new Handshake.Server(0);
     assertThatThrownBy(() -> server.feed(Unpooled.wrappedBuffer(new byte[] {6})))
-        .isInstanceOf(RtmpException.class).hasMessageContaining("version 6");
+        .isInstanceOf(RtmpException.class)
+        .hasMessageContaining("version 6");
   }
 }

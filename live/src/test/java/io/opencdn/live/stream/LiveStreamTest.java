@@ -106,13 +106,22 @@ class LiveStreamTest {
     s.push(src, MessageType.VIDEO, 1040, INTER);
     Collect viewer = new Collect();
     s.attach(viewer);
-    assertThat(viewer.got).extracting(Media::type).containsExactly(MessageType.DATA_AMF0, MessageType.VIDEO,
-        MessageType.AUDIO, MessageType.VIDEO, MessageType.AUDIO, MessageType.VIDEO);
+    assertThat(viewer.got)
+        .extracting(Media::type)
+        .containsExactly(
+            MessageType.DATA_AMF0,
+            MessageType.VIDEO,
+            MessageType.AUDIO,
+            MessageType.VIDEO,
+            MessageType.AUDIO,
+            MessageType.VIDEO);
     assertThat(viewer.got.get(3).keyFrame()).isTrue();
     assertThat(viewer.timestamps().subList(3, 6)).containsExactly(1000L, 1010L, 1040L);
     s.push(src, MessageType.VIDEO, 1080, INTER);
     assertThat(viewer.timestamps()).endsWith(1080L);
-    assertThat(viewer.got.get(6).chunks().length()).as("one encoding for every viewer").isEqualTo(1 + 11 + INTER.length);
+    assertThat(viewer.got.get(6).chunks().length())
+        .as("one encoding for every viewer")
+        .isEqualTo(1 + 11 + INTER.length);
   }
 
   @Test
@@ -142,7 +151,8 @@ class LiveStreamTest {
     Collect viewer = new Collect();
     s.attach(viewer);
     assertThat(s.end(first)).isTrue();
-    clock.millis += 3000; // the publisher reconnects after three seconds, its timestamps from 0 again
+    clock.millis +=
+        3000; // the publisher reconnects after three seconds, its timestamps from 0 again
     TestSource second = new TestSource();
     s.begin(second, -1);
     s.push(second, MessageType.VIDEO, 0, KEY);

@@ -6,8 +6,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.file.FileProps;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.MimeMapping;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.MimeMapping;
 import io.vertx.ext.web.RoutingContext;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,14 +15,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 /**
- * Runs before vertx-web's {@code StaticHandler} for files under the root directory. It refuses
- * path traversal (a {@code ..} segment, also percent-encoded, or a path that resolves outside the
- * root: 400), then stats the file and adds what {@code StaticHandler} does not: a strong {@code
- * ETag} ({@code "<size hex>-<mtime ms hex>"}), {@code Last-Modified}, the configured {@code
+ * Runs before vertx-web's {@code StaticHandler} for files under the root directory. It refuses path
+ * traversal (a {@code ..} segment, also percent-encoded, or a path that resolves outside the root:
+ * 400), then stats the file and adds what {@code StaticHandler} does not: a strong {@code ETag}
+ * ({@code "<size hex>-<mtime ms hex>"}), {@code Last-Modified}, the configured {@code
  * Cache-Control}, 304 for {@code If-None-Match}/{@code If-Modified-Since} (RFC 9110 §13.2.2),
- * {@code If-Range} (§13.1.5), suffix ranges and 416 (§14). The body, HEAD, content type and
- * byte ranges are left to {@code StaticHandler}. A path with a hidden segment ({@code .git/...})
- * is 404.
+ * {@code If-Range} (§13.1.5), suffix ranges and 416 (§14). The body, HEAD, content type and byte
+ * ranges are left to {@code StaticHandler}. A path with a hidden segment ({@code .git/...}) is 404.
  */
 public final class FileValidators implements Handler<RoutingContext> {
 
@@ -44,12 +43,16 @@ public final class FileValidators implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     String decoded = percentDecode(ctx.request().path());
-    if (decoded == null || decoded.indexOf('\0') >= 0 || decoded.indexOf('\\') >= 0 || hasDotDot(decoded)) {
+    if (decoded == null
+        || decoded.indexOf('\0') >= 0
+        || decoded.indexOf('\\') >= 0
+        || hasDotDot(decoded)) {
       refuse(ctx, "path traversal refused");
       return;
     }
     String normalized = percentDecode(ctx.normalizedPath());
-    Path target = normalized == null ? null : root.resolve(normalized.replaceFirst("^/+", "")).normalize();
+    Path target =
+        normalized == null ? null : root.resolve(normalized.replaceFirst("^/+", "")).normalize();
     if (target == null || !target.startsWith(root)) {
       refuse(ctx, "path traversal refused");
       return;
@@ -60,25 +63,39 @@ public final class FileValidators implements Handler<RoutingContext> {
         return;
       }
     }
-    ctx.vertx().fileSystem().props(target.toString())
-        .compose(p -> p.isDirectory() ? ctx.vertx().fileSystem().props(target.resolve("index.html").toString()) : Future.succeededFuture(p))
-        .onComplete(ar -> {
-          if (ar.succeeded() && ar.result().isRegularFile()) {
-            validate(ctx, ar.result(), target);
-          } else {
-            ctx.next();
-          }
-        });
+    ctx.vertx()
+        .fileSystem()
+        .props(target.toString())
+        .compose(
+            p ->
+                p.isDirectory()
+                    ? ctx.vertx().fileSystem().props(target.resolve("index.html").toString())
+                    : Future.succeededFuture(p))
+        .onComplete(
+            ar -> {
+              if (ar.succeeded() && ar.result().isRegularFile()) {
+                validate(ctx, ar.result(), target);
+              } else {
+                ctx.next();
+              }
+            });
   }
 
   private void validate(RoutingContext ctx, FileProps props, Path target) {
     HttpServerResponse resp = ctx.response();
-    String type = MimeMapping.mimeTypeForFilename(target.getFileName() == null ? "" : target.getFileName().toString());
+    String type =
+        MimeMapping.mimeTypeForFilename(
+            target.getFileName() == null ? "" : target.getFileName().toString());
     if (type != null && ctx.request().method() == HttpMethod.HEAD) {
       resp.putHeader("Content-Type", type.startsWith("text") ? type + ";charset=UTF-8" : type);
     }
     long lastModified = props.lastModifiedTime() / 1000;
-    String etag = "\"" + Long.toHexString(props.size()) + "-" + Long.toHexString(props.lastModifiedTime()) + "\"";
+    String etag =
+        "\""
+            + Long.toHexString(props.size())
+            + "-"
+            + Long.toHexString(props.lastModifiedTime())
+            + "\"";
     resp.putHeader("Date", Conditionals.httpDate(clock.instant().getEpochSecond()));
     resp.putHeader("ETag", etag);
     resp.putHeader("Last-Modified", Conditionals.httpDate(lastModified));
@@ -91,8 +108,10 @@ public final class FileValidators implements Handler<RoutingContext> {
     }
     String rangeHeader = ctx.request().getHeader("Range");
     if (rangeHeader != null) {
-      ByteRange range = Conditionals.rangeAllowed(ctx.request().headers(), etag, lastModified)
-          ? ByteRange.parse(rangeHeader, props.size()) : null;
+      ByteRange range =
+          Conditionals.rangeAllowed(ctx.request().headers(), etag, lastModified)
+              ? ByteRange.parse(rangeHeader, props.size())
+              : null;
       if (range == ByteRange.UNSATISFIABLE) {
         resp.setStatusCode(416).putHeader("Content-Range", "bytes */" + props.size()).end();
         return;
@@ -108,7 +127,10 @@ public final class FileValidators implements Handler<RoutingContext> {
   }
 
   private static void refuse(RoutingContext ctx, String why) {
-    ctx.response().setStatusCode(400).putHeader("Content-Type", "text/plain; charset=utf-8").end(why + "\n");
+    ctx.response()
+        .setStatusCode(400)
+        .putHeader("Content-Type", "text/plain; charset=utf-8")
+        .end(why + "\n");
   }
 
   private static boolean hasDotDot(String path) {

@@ -5,10 +5,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
- * Streams part of a {@link SyntheticBody} to a response in 64 KiB chunks, honouring the
- * response's back-pressure ({@code writeQueueFull}/{@code drainHandler}) so a 1 GiB object never
- * sits in memory. The returned future completes after the last chunk is written, or fails when
- * the connection closes first.
+ * Streams part of a {@link SyntheticBody} to a response in 64 KiB chunks, honouring the response's
+ * back-pressure ({@code writeQueueFull}/{@code drainHandler}) so a 1 GiB object never sits in
+ * memory. The returned future completes after the last chunk is written, or fails when the
+ * connection closes first.
  */
 final class BodyWriter {
 

@@ -9,8 +9,8 @@ import java.security.NoSuchAlgorithmException;
 /**
  * The deterministic content of a synthetic object: an endless stream of printable ASCII bytes
  * ({@code A-Z a-z 0-9 - _}) derived only from a seed string (the request path, plus the value of
- * the header named by {@code vary=} when present). Any byte can be computed from its offset
- * alone, so a test can check a full body or any range without keeping a copy:
+ * the header named by {@code vary=} when present). Any byte can be computed from its offset alone,
+ * so a test can check a full body or any range without keeping a copy:
  *
  * <pre>{@code
  * byte[] expected = SyntheticBody.bytes("/gen/a.bin", 1000);
@@ -20,7 +20,8 @@ import java.security.NoSuchAlgorithmException;
 public final class SyntheticBody {
 
   private static final byte[] ALPHABET =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".getBytes(StandardCharsets.US_ASCII);
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+          .getBytes(StandardCharsets.US_ASCII);
 
   private final long seed;
 
@@ -33,7 +34,10 @@ public final class SyntheticBody {
     return new SyntheticBody(ByteBuffer.wrap(sha256(seed)).getLong());
   }
 
-  /** The first {@code size} bytes of the body for {@code seed}: what {@code GET seed?size=N} returns. */
+  /**
+   * The first {@code size} bytes of the body for {@code seed}: what {@code GET seed?size=N}
+   * returns.
+   */
   public static byte[] bytes(String seed, int size) {
     return of(seed).bytes(0, size);
   }

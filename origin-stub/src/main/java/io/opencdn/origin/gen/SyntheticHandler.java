@@ -13,20 +13,22 @@ import java.util.HexFormat;
 import java.util.Locale;
 
 /**
- * Serves synthetic objects under {@code /gen/}: a body of {@code size} deterministic bytes
- * ({@link SyntheticBody}, seeded by the request path) with the validators and cache headers the
- * query string asks for ({@link SyntheticSpec}).
+ * Serves synthetic objects under {@code /gen/}: a body of {@code size} deterministic bytes ({@link
+ * SyntheticBody}, seeded by the request path) with the validators and cache headers the query
+ * string asks for ({@link SyntheticSpec}).
  *
  * <p>For status 200 it evaluates {@code If-None-Match}/{@code If-Modified-Since} (304, RFC 9110
  * §13.2.2), {@code If-Range} (§13.1.5) and a single {@code Range} (206, or 416 with {@code
- * Content-Range: bytes *}{@code /N}, §14). HEAD gets the same head as GET and no body. Delays use
- * a Vert.x timer; nothing blocks the event loop.
+ * Content-Range: bytes *}{@code /N}, §14). HEAD gets the same head as GET and no body. Delays use a
+ * Vert.x timer; nothing blocks the event loop.
  */
 public final class SyntheticHandler implements Handler<RoutingContext> {
 
   private final Clock clock;
 
-  /** @param clock source of the {@code Date} header */
+  /**
+   * @param clock source of the {@code Date} header
+   */
   public SyntheticHandler(Clock clock) {
     this.clock = clock;
   }
@@ -37,7 +39,8 @@ public final class SyntheticHandler implements Handler<RoutingContext> {
     try {
       spec = SyntheticSpec.parse(ctx.request().params());
     } catch (SyntheticSpec.BadParameterException e) {
-      ctx.response().setStatusCode(400)
+      ctx.response()
+          .setStatusCode(400)
           .putHeader("Content-Type", "text/plain; charset=utf-8")
           .putHeader("Cache-Control", "no-store")
           .end(e.getMessage() + "\n");
@@ -57,8 +60,13 @@ public final class SyntheticHandler implements Handler<RoutingContext> {
 
   /** The body seed: the path, plus the varied header and its value when {@code vary=} is set. */
   public static String seed(String path, String varyHeader, String varyValue) {
-    return varyHeader == null ? path
-        : path + "\n" + varyHeader.toLowerCase(Locale.ROOT) + ": " + (varyValue == null ? "" : varyValue);
+    return varyHeader == null
+        ? path
+        : path
+            + "\n"
+            + varyHeader.toLowerCase(Locale.ROOT)
+            + ": "
+            + (varyValue == null ? "" : varyValue);
   }
 
   private void respond(RoutingContext ctx, SyntheticSpec spec) {
@@ -67,7 +75,8 @@ public final class SyntheticHandler implements Handler<RoutingContext> {
     if (resp.closed() || resp.ended()) {
       return;
     }
-    String seed = seed(req.path(), spec.vary(), spec.vary() == null ? null : req.getHeader(spec.vary()));
+    String seed =
+        seed(req.path(), spec.vary(), spec.vary() == null ? null : req.getHeader(spec.vary()));
     String etag = spec.etag() ? etag(seed, spec.size()) : null;
     long size = spec.size();
     resp.putHeader("Date", Conditionals.httpDate(clock.instant().getEpochSecond()));
@@ -94,8 +103,10 @@ public final class SyntheticHandler implements Handler<RoutingContext> {
         resp.setStatusCode(304).end();
         return;
       }
-      ByteRange range = Conditionals.rangeAllowed(req.headers(), etag, spec.lastModified())
-          ? ByteRange.parse(req.getHeader("Range"), size) : null;
+      ByteRange range =
+          Conditionals.rangeAllowed(req.headers(), etag, spec.lastModified())
+              ? ByteRange.parse(req.getHeader("Range"), size)
+              : null;
       if (range == ByteRange.UNSATISFIABLE) {
         resp.setStatusCode(416).putHeader("Content-Range", "bytes */" + size).end();
         return;
@@ -126,12 +137,14 @@ public final class SyntheticHandler implements Handler<RoutingContext> {
     long to = from + (truncate ? spec.truncate() : length);
     long start = from;
     Future<Void> head = truncate ? resp.writeHead() : Future.succeededFuture();
-    head.compose(v -> BodyWriter.write(resp, SyntheticBody.of(seed), start, to)).onSuccess(v -> {
-      if (truncate) {
-        req.connection().close();
-      } else {
-        resp.end();
-      }
-    });
+    head.compose(v -> BodyWriter.write(resp, SyntheticBody.of(seed), start, to))
+        .onSuccess(
+            v -> {
+              if (truncate) {
+                req.connection().close();
+              } else {
+                resp.end();
+              }
+            });
   }
 }

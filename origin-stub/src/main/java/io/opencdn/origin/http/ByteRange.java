@@ -1,9 +1,9 @@
 package io.opencdn.origin.http;
 
 /**
- * A single byte range of a representation, parsed from a {@code Range} header (RFC 9110
- * §14.1.2). Only one range is honoured: a header with several ranges, another unit or invalid
- * syntax is ignored and the full representation is served, as RFC 9110 §14.2 allows.
+ * A single byte range of a representation, parsed from a {@code Range} header (RFC 9110 §14.1.2).
+ * Only one range is honoured: a header with several ranges, another unit or invalid syntax is
+ * ignored and the full representation is served, as RFC 9110 §14.2 allows.
  *
  * @param first offset of the first byte
  * @param last offset of the last byte (inclusive)
@@ -14,8 +14,8 @@ public record ByteRange(long first, long last) {
   public static final ByteRange UNSATISFIABLE = new ByteRange(-1, -1);
 
   /**
-   * The range selected by {@code header} in a representation of {@code size} bytes; {@code
-   * null} when the header is absent or must be ignored; {@link #UNSATISFIABLE} for 416.
+   * The range selected by {@code header} in a representation of {@code size} bytes; {@code null}
+   * when the header is absent or must be ignored; {@link #UNSATISFIABLE} for 416.
    */
   public static ByteRange parse(String header, long size) {
     if (header == null) {

@@ -52,7 +52,8 @@ public final class Conditionals {
 
   /** An IMF-fixdate (RFC 9110 §5.6.7): {@code Tue, 14 Nov 2023 22:13:20 GMT}. */
   public static String httpDate(long epochSeconds) {
-    return DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.ofEpochSecond(epochSeconds).atOffset(ZoneOffset.UTC));
+    return DateTimeFormatter.RFC_1123_DATE_TIME.format(
+        Instant.ofEpochSecond(epochSeconds).atOffset(ZoneOffset.UTC));
   }
 
   /** Epoch seconds of an HTTP date, or null when absent or malformed (then it is ignored). */
@@ -61,7 +62,9 @@ public final class Conditionals {
       return null;
     }
     try {
-      return DateTimeFormatter.RFC_1123_DATE_TIME.parse(value.trim(), Instant::from).getEpochSecond();
+      return DateTimeFormatter.RFC_1123_DATE_TIME
+          .parse(value.trim(), Instant::from)
+          .getEpochSecond();
     } catch (DateTimeParseException e) {
       return null;
     }

@@ -11,16 +11,21 @@ class SyntheticBodyTest {
   @Test
   void sameSeedSameBytesDifferentSeedDifferentBytes() {
     assertThat(SyntheticBody.bytes("/gen/a", 1000)).isEqualTo(SyntheticBody.bytes("/gen/a", 1000));
-    assertThat(SyntheticBody.bytes("/gen/a", 1000)).isNotEqualTo(SyntheticBody.bytes("/gen/b", 1000));
+    assertThat(SyntheticBody.bytes("/gen/a", 1000))
+        .isNotEqualTo(SyntheticBody.bytes("/gen/b", 1000));
   }
 
   @Test
   void anySliceMatchesTheFullBody() {
     byte[] all = SyntheticBody.bytes("/gen/slices", 5000);
     SyntheticBody body = SyntheticBody.of("/gen/slices");
-    for (int[] r : new int[][] {{0, 1}, {3, 17}, {7, 1}, {8, 8}, {1234, 2000}, {4999, 1}, {0, 5000}}) {
-      assertThat(body.bytes(r[0], r[1])).as("offset %d length %d", r[0], r[1]).isEqualTo(Arrays.copyOfRange(all, r[0], r[0] + r[1]));
-      assertThat(body.buffer(r[0], r[1]).getBytes()).isEqualTo(Arrays.copyOfRange(all, r[0], r[0] + r[1]));
+    for (int[] r :
+        new int[][] {{0, 1}, {3, 17}, {7, 1}, {8, 8}, {1234, 2000}, {4999, 1}, {0, 5000}}) {
+      assertThat(body.bytes(r[0], r[1]))
+          .as("offset %d length %d", r[0], r[1])
+          .isEqualTo(Arrays.copyOfRange(all, r[0], r[0] + r[1]));
+      assertThat(body.buffer(r[0], r[1]).getBytes())
+          .isEqualTo(Arrays.copyOfRange(all, r[0], r[0] + r[1]));
     }
   }
 

@@ -14,5 +14,6 @@ public interface Connector {
    *
    * @param source local address to send from, or null for the system's choice
    */
-  Map<InetSocketAddress, Double> measure(List<InetSocketAddress> targets, InetAddress source, long timeoutMillis);
+  Map<InetSocketAddress, Double> measure(
+      List<InetSocketAddress> targets, InetAddress source, long timeoutMillis);
 }

@@ -37,16 +37,20 @@ import org.slf4j.LoggerFactory;
  * without the cluster secret cannot make the edges probe an address of its choosing), take the
  * {@code maxTargets} most recently seen, measure them together with the {@link Connector} (at most
  * {@code timeoutMillis}), smooth each prefix's samples with an EWMA of gain {@value #ALPHA} (the
- * SRTT of RFC 6298 2.3 uses 1/8; a larger gain follows route changes faster), and write
- * {@link LatencyKey} (prefix, edge id) -> {@link LatencySample} (RTT, time, signed with the
- * cluster's record key) into {@value ClusterMaps#LATENCY} with a TTL of {@link #ttlSeconds}. A
- * round still running when the next is due makes that one skip, so probes never pile up. A prefix
- * without a sample in a round keeps its last value until the TTL ends.
+ * SRTT of RFC 6298 2.3 uses 1/8; a larger gain follows route changes faster), and write {@link
+ * LatencyKey} (prefix, edge id) -> {@link LatencySample} (RTT, time, signed with the cluster's
+ * record key) into {@value ClusterMaps#LATENCY} with a TTL of {@link #ttlSeconds}. A round still
+ * running when the next is due makes that one skip, so probes never pile up. A prefix without a
+ * sample in a round keeps its last value until the TTL ends.
  */
 public final class LatencyProber {
 
-  /** Targets seen longer ago than this (the DNS servers' TTL is 10 minutes), or as far ahead, are stale. */
+  /**
+   * Targets seen longer ago than this (the DNS servers' TTL is 10 minutes), or as far ahead, are
+   * stale.
+   */
   public static final long MAX_TARGET_AGE_MILLIS = 900_000;
+
   /** EWMA gain of a new sample. */
   public static final double ALPHA = 0.3;
 
@@ -67,8 +71,17 @@ public final class LatencyProber {
   private volatile long rounds;
   private long timer = -1;
 
-  /** @param check verifies the targets read and signs the measurements written (the cluster's record key) */
-  public LatencyProber(Vertx vertx, HazelcastInstance hz, String edgeId, LatencyConfig config, Connector connector, Clock clock,
+  /**
+   * @param check verifies the targets read and signs the measurements written (the cluster's record
+   *     key)
+   */
+  public LatencyProber(
+      Vertx vertx,
+      HazelcastInstance hz,
+      String edgeId,
+      LatencyConfig config,
+      Connector connector,
+      Clock clock,
       RecordCheck check) {
     this.check = check;
     this.vertx = vertx;
@@ -89,17 +102,22 @@ public final class LatencyProber {
     vertx.cancelTimer(timer);
   }
 
-  /** Runs one round on a worker thread unless one is running; yields how many values were written (0 when skipped). */
+  /**
+   * Runs one round on a worker thread unless one is running; yields how many values were written (0
+   * when skipped).
+   */
   public Future<Integer> round() {
     if (!running.compareAndSet(false, true)) {
       return Future.succeededFuture(0);
     }
-    return vertx.executeBlocking(this::probeOnce, false)
+    return vertx
+        .executeBlocking(this::probeOnce, false)
         .onComplete(r -> running.set(false))
-        .recover(e -> {
-          LOG.warn("latency round failed: {}", e.toString());
-          return Future.succeededFuture(0);
-        });
+        .recover(
+            e -> {
+              LOG.warn("latency round failed: {}", e.toString());
+              return Future.succeededFuture(0);
+            });
   }
 
   /** Rounds completed. */
@@ -117,21 +135,28 @@ public final class LatencyProber {
     List<Target> targets = targets();
     Map<InetSocketAddress, List<Target>> byAddress = new HashMap<>();
     for (Target t : targets) {
-      byAddress.computeIfAbsent(new InetSocketAddress(t.address(), config.port()), a -> new ArrayList<>()).add(t);
+      byAddress
+          .computeIfAbsent(
+              new InetSocketAddress(t.address(), config.port()), a -> new ArrayList<>())
+          .add(t);
     }
-    Map<InetSocketAddress, Double> samples = connector.measure(new ArrayList<>(byAddress.keySet()), config.source(),
-        config.timeoutMillis());
+    Map<InetSocketAddress, Double> samples =
+        connector.measure(
+            new ArrayList<>(byAddress.keySet()), config.source(), config.timeoutMillis());
     long now = clock.millis();
     IMap<LatencyKey, LatencySample> out = hz.getMap(ClusterMaps.LATENCY);
     List<CompletableFuture<Void>> writes = new ArrayList<>();
-    samples.forEach((address, rtt) -> {
-      for (Target t : byAddress.getOrDefault(address, List.of())) {
-        double s = srtt.merge(t.prefix(), rtt, (old, sample) -> (1 - ALPHA) * old + ALPHA * sample);
-        LatencyKey key = new LatencyKey(t.prefix(), edgeId);
-        writes.add(out.setAsync(key, sample(key, s, now, check.mac()), ttlSeconds(), TimeUnit.SECONDS)
-            .toCompletableFuture());
-      }
-    });
+    samples.forEach(
+        (address, rtt) -> {
+          for (Target t : byAddress.getOrDefault(address, List.of())) {
+            double s =
+                srtt.merge(t.prefix(), rtt, (old, sample) -> (1 - ALPHA) * old + ALPHA * sample);
+            LatencyKey key = new LatencyKey(t.prefix(), edgeId);
+            writes.add(
+                out.setAsync(key, sample(key, s, now, check.mac()), ttlSeconds(), TimeUnit.SECONDS)
+                    .toCompletableFuture());
+          }
+        });
     srtt.keySet().retainAll(targets.stream().map(Target::prefix).toList());
     CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
     rounds++;
@@ -150,7 +175,10 @@ public final class LatencyProber {
     return check;
   }
 
-  /** The map value of one measurement stored under {@code key} (RTT to the microsecond), tagged with {@code mac}. */
+  /**
+   * The map value of one measurement stored under {@code key} (RTT to the microsecond), tagged with
+   * {@code mac}.
+   */
   static LatencySample sample(LatencyKey key, double rttMillis, long atMillis, RecordMac mac) {
     return new LatencySample(Math.round(rttMillis * 1000) / 1000.0, atMillis).signed(mac, key);
   }
@@ -159,25 +187,34 @@ public final class LatencyProber {
   List<Target> targets() {
     List<Target> all = new ArrayList<>();
     long now = clock.millis();
-    ClusterReads.entries(hz.getMap(ClusterMaps.LATENCY_TARGETS), check).forEach((prefix, v) -> {
-      // what a member without the secret wrote may be of any type
-      Target t = target(prefix instanceof String p ? p : null, v instanceof ProbeTarget pt ? pt : null, check, now);
-      if (t != null) {
-        all.add(t);
-      }
-    });
+    ClusterReads.entries(hz.getMap(ClusterMaps.LATENCY_TARGETS), check)
+        .forEach(
+            (prefix, v) -> {
+              // what a member without the secret wrote may be of any type
+              Target t =
+                  target(
+                      prefix instanceof String p ? p : null,
+                      v instanceof ProbeTarget pt ? pt : null,
+                      check,
+                      now);
+              if (t != null) {
+                all.add(t);
+              }
+            });
     all.sort(Comparator.comparingLong(Target::seenAtMillis).reversed());
     return all.size() > config.maxTargets() ? all.subList(0, config.maxTargets()) : all;
   }
 
   /**
-   * The target of one map entry, or null when it is not a {@link ProbeTarget} under a prefix, or its
-   * tag does not verify for {@code prefix}, or it is stale (counted by {@code check}), or its
+   * The target of one map entry, or null when it is not a {@link ProbeTarget} under a prefix, or
+   * its tag does not verify for {@code prefix}, or it is stale (counted by {@code check}), or its
    * address is not an IP literal (never a DNS lookup).
    */
   static Target target(String prefix, ProbeTarget value, RecordCheck check, long now) {
     boolean authentic = prefix != null && value != null && value.authentic(check.mac(), prefix);
-    if (!check.accept(authentic, value != null && Math.abs(now - value.seenAtMillis()) <= MAX_TARGET_AGE_MILLIS)) {
+    if (!check.accept(
+        authentic,
+        value != null && Math.abs(now - value.seenAtMillis()) <= MAX_TARGET_AGE_MILLIS)) {
       return null;
     }
     String a = value.address();

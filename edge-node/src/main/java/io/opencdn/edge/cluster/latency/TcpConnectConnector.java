@@ -28,7 +28,8 @@ public final class TcpConnectConnector implements Connector {
   private record Pending(InetSocketAddress target, long startNanos) {}
 
   @Override
-  public Map<InetSocketAddress, Double> measure(List<InetSocketAddress> targets, InetAddress source, long timeoutMillis) {
+  public Map<InetSocketAddress, Double> measure(
+      List<InetSocketAddress> targets, InetAddress source, long timeoutMillis) {
     Map<InetSocketAddress, Double> out = new HashMap<>();
     try (Selector selector = Selector.open()) {
       for (InetSocketAddress t : targets) {
@@ -60,7 +61,11 @@ public final class TcpConnectConnector implements Connector {
     return out;
   }
 
-  private static void open(Selector selector, InetSocketAddress target, InetAddress source, Map<InetSocketAddress, Double> out) {
+  private static void open(
+      Selector selector,
+      InetSocketAddress target,
+      InetAddress source,
+      Map<InetSocketAddress, Double> out) {
     SocketChannel ch = null;
     try {
       ch = SocketChannel.open();

@@ -18,12 +18,12 @@ import java.util.Map;
 
 /**
  * The internal endpoint peers fill from: {@code GET /_cdn/peer/object?host=H&target=T} with the
- * cluster's {@link PeerToken} as bearer token. When this edge holds a fresh copy whose
- * {@code Vary} selection matches the request headers (the variant the request headers select,
- * {@link Variants#lookup}), it answers with the stored status, headers
- * and body, {@code Age} set to the current age (RFC 9111 4.2.3, so the asking edge computes the
- * same freshness), {@value #PEER_HEADER} naming this edge and {@value #BORN_HEADER} the time the
- * object was first requested from the origin (so a copy older than a purge is never kept). Otherwise a plain 404 without that
+ * cluster's {@link PeerToken} as bearer token. When this edge holds a fresh copy whose {@code Vary}
+ * selection matches the request headers (the variant the request headers select, {@link
+ * Variants#lookup}), it answers with the stored status, headers and body, {@code Age} set to the
+ * current age (RFC 9111 4.2.3, so the asking edge computes the same freshness), {@value
+ * #PEER_HEADER} naming this edge and {@value #BORN_HEADER} the time the object was first requested
+ * from the origin (so a copy older than a purge is never kept). Otherwise a plain 404 without that
  * header; 401 without the token; 400 without host or target. With {@code wait=1} (sent by an edge
  * that found this edge holding the key's fill lease) a request for an object this edge is still
  * filling waits for that fill to end and is answered from what it stored.
@@ -32,8 +32,10 @@ public final class PeerEndpoint implements Handler<HttpServerRequest> {
 
   /** Path of the endpoint. */
   public static final String PATH = "/_cdn/peer/object";
+
   /** Response header naming the edge an object was filled from. */
   public static final String PEER_HEADER = "X-Cdn-Peer";
+
   /** Response header with the clock time the object was first requested from the origin. */
   public static final String BORN_HEADER = "X-Cdn-Born";
 
@@ -43,8 +45,11 @@ public final class PeerEndpoint implements Handler<HttpServerRequest> {
   private final Clock clock;
   private final FillsInProgress fills;
 
-  /** @param fills this edge's fills in progress, which a request with {@code wait=1} joins */
-  public PeerEndpoint(String edgeId, ResponseCache cache, PeerToken token, Clock clock, FillsInProgress fills) {
+  /**
+   * @param fills this edge's fills in progress, which a request with {@code wait=1} joins
+   */
+  public PeerEndpoint(
+      String edgeId, ResponseCache cache, PeerToken token, Clock clock, FillsInProgress fills) {
     this.edgeId = edgeId;
     this.cache = cache;
     this.token = token;
@@ -70,17 +75,27 @@ public final class PeerEndpoint implements Handler<HttpServerRequest> {
     }
     CacheKey key = new CacheKey(host, target);
     boolean wait = "1".equals(req.getParam("wait"));
-    Variants.lookup(cache, key, req.headers()).onComplete(ar -> {
-      Future<?> fill = wait && !fresh(req, ar) ? fills.inFlight(ar.succeeded() ? ar.result().key() : key) : null;
-      if (fill == null) {
-        answer(req, ar);
-        return;
-      }
-      // the asking edge found this edge's lease: join the fill in progress, answer once it ended
-      Context ctx = Vertx.currentContext();
-      fill.onComplete(done -> ctx.runOnContext(v -> Variants.lookup(cache, key, req.headers())
-          .onComplete(again -> answer(req, again))));
-    });
+    Variants.lookup(cache, key, req.headers())
+        .onComplete(
+            ar -> {
+              Future<?> fill =
+                  wait && !fresh(req, ar)
+                      ? fills.inFlight(ar.succeeded() ? ar.result().key() : key)
+                      : null;
+              if (fill == null) {
+                answer(req, ar);
+                return;
+              }
+              // the asking edge found this edge's lease: join the fill in progress, answer once it
+              // ended
+              Context ctx = Vertx.currentContext();
+              fill.onComplete(
+                  done ->
+                      ctx.runOnContext(
+                          v ->
+                              Variants.lookup(cache, key, req.headers())
+                                  .onComplete(again -> answer(req, again))));
+            });
   }
 
   private boolean fresh(HttpServerRequest req, AsyncResult<Variants.Lookup> ar) {
@@ -98,12 +113,16 @@ public final class PeerEndpoint implements Handler<HttpServerRequest> {
     HttpServerResponse out = req.response().setStatusCode(r.status());
     for (Map.Entry<String, String> e : r.headers()) {
       String n = e.getKey();
-      if (!n.equalsIgnoreCase("Content-Length") && !n.equalsIgnoreCase("Transfer-Encoding")
-          && !n.equalsIgnoreCase("Age") && !n.equalsIgnoreCase(PEER_HEADER) && !n.equalsIgnoreCase(BORN_HEADER)) {
+      if (!n.equalsIgnoreCase("Content-Length")
+          && !n.equalsIgnoreCase("Transfer-Encoding")
+          && !n.equalsIgnoreCase("Age")
+          && !n.equalsIgnoreCase(PEER_HEADER)
+          && !n.equalsIgnoreCase(BORN_HEADER)) {
         out.headers().add(n, e.getValue());
       }
     }
-    out.putHeader("Age", Long.toString(r.currentAgeSeconds(now))).putHeader(PEER_HEADER, edgeId)
+    out.putHeader("Age", Long.toString(r.currentAgeSeconds(now)))
+        .putHeader(PEER_HEADER, edgeId)
         .putHeader(BORN_HEADER, Long.toString(bornMillis(r)));
     if (r.status() == 204 || r.status() == 304) {
       out.end();
@@ -117,7 +136,10 @@ public final class PeerEndpoint implements Handler<HttpServerRequest> {
   }
 
   private static void plain(HttpServerRequest req, int status, String text) {
-    req.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(text + "\n");
+    req.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "text/plain; charset=utf-8")
+        .end(text + "\n");
   }
 
   /**

@@ -8,9 +8,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The bearer token edges present to each other on the peer endpoint: HMAC-SHA256 of a fixed
- * label keyed with the cluster secret, so only members of the cluster (who know the secret) can
- * read objects from a peer, and the secret itself never travels. Compared in constant time.
+ * The bearer token edges present to each other on the peer endpoint: HMAC-SHA256 of a fixed label
+ * keyed with the cluster secret, so only members of the cluster (who know the secret) can read
+ * objects from a peer, and the secret itself never travels. Compared in constant time.
  */
 public final class PeerToken {
 
@@ -26,7 +26,8 @@ public final class PeerToken {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(clusterSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return new PeerToken(HexFormat.of().formatHex(mac.doFinal(LABEL.getBytes(StandardCharsets.UTF_8))));
+      return new PeerToken(
+          HexFormat.of().formatHex(mac.doFinal(LABEL.getBytes(StandardCharsets.UTF_8))));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
@@ -40,6 +41,8 @@ public final class PeerToken {
   /** True when {@code authorization} is this token. */
   public boolean accepts(String authorization) {
     return authorization != null
-        && MessageDigest.isEqual(authorization.trim().getBytes(StandardCharsets.UTF_8), header().getBytes(StandardCharsets.UTF_8));
+        && MessageDigest.isEqual(
+            authorization.trim().getBytes(StandardCharsets.UTF_8),
+            header().getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -13,9 +13,9 @@ import java.util.TreeSet;
 
 /**
  * An accepted invalidation as kept in {@code invalidations}: the request and the edges that were
- * live when it was accepted (only those are waited for, and only while they stay live, so an
- * edge that joins later or dies cannot hold the status at InProgress). Tagged by the accepting
- * edge over the request's tag and the expected edges, under the invalidation's id.
+ * live when it was accepted (only those are waited for, and only while they stay live, so an edge
+ * that joins later or dies cannot hold the status at InProgress). Tagged by the accepting edge over
+ * the request's tag and the expected edges, under the invalidation's id.
  *
  * @param request the purge broadcast to the edges
  * @param expectedEdges ids of the live edges at acceptance
@@ -37,9 +37,15 @@ public record InvalidationRecord(PurgeRequest request, Set<String> expectedEdges
     return new InvalidationRecord(request, expectedEdges, mac.tag(parts(request.id())));
   }
 
-  /** True when a member knowing the cluster secret stored this record, and its request, under {@code key}. */
+  /**
+   * True when a member knowing the cluster secret stored this record, and its request, under {@code
+   * key}.
+   */
   public boolean authentic(RecordMac mac, String key) {
-    return key != null && key.equals(request.id()) && request.authentic(mac) && mac.verify(tag, parts(key));
+    return key != null
+        && key.equals(request.id())
+        && request.authentic(mac)
+        && mac.verify(tag, parts(key));
   }
 
   private Object[] parts(String key) {
@@ -59,12 +65,15 @@ public record InvalidationRecord(PurgeRequest request, Set<String> expectedEdges
   }
 
   static InvalidationRecord read(ObjectDataInput in) throws IOException {
-    return new InvalidationRecord(PurgeRequest.read(in), Set.copyOf(PurgeRequest.readStrings(in)), in.readByteArray());
+    return new InvalidationRecord(
+        PurgeRequest.read(in), Set.copyOf(PurgeRequest.readStrings(in)), in.readByteArray());
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof InvalidationRecord r && r.request.equals(request) && r.expectedEdges.equals(expectedEdges)
+    return o instanceof InvalidationRecord r
+        && r.request.equals(request)
+        && r.expectedEdges.equals(expectedEdges)
         && Arrays.equals(r.tag, tag);
   }
 

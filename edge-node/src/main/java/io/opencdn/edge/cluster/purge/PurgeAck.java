@@ -11,9 +11,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Entry processor adding one edge's acknowledgement (edge id to the clock time it finished
- * purging, with its tag) to the {@code purge-acks} entry of an invalidation, atomically on its
- * partition.
+ * Entry processor adding one edge's acknowledgement (edge id to the clock time it finished purging,
+ * with its tag) to the {@code purge-acks} entry of an invalidation, atomically on its partition.
  */
 public record PurgeAck(String edgeId, Receipt receipt, long ttlMillis)
     implements EntryProcessor<String, HashMap<String, PurgeAck.Receipt>, Void> {
@@ -48,11 +47,13 @@ public record PurgeAck(String edgeId, Receipt receipt, long ttlMillis)
 
   @Override
   public Void process(Map.Entry<String, HashMap<String, Receipt>> entry) {
-    HashMap<String, Receipt> acks = entry.getValue() == null ? new HashMap<>() : new HashMap<>(entry.getValue());
+    HashMap<String, Receipt> acks =
+        entry.getValue() == null ? new HashMap<>() : new HashMap<>(entry.getValue());
     if (acks.size() < MAX_ACKS || acks.containsKey(edgeId)) {
       acks.put(edgeId, receipt);
     }
-    ((ExtendedMapEntry<String, HashMap<String, Receipt>>) entry).setValue(acks, ttlMillis, TimeUnit.MILLISECONDS);
+    ((ExtendedMapEntry<String, HashMap<String, Receipt>>) entry)
+        .setValue(acks, ttlMillis, TimeUnit.MILLISECONDS);
     return null;
   }
 

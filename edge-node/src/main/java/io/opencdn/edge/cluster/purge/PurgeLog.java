@@ -6,12 +6,12 @@ import java.util.Collection;
 import java.util.Deque;
 
 /**
- * The purge generation of one edge: a sequence number bumped by every purge, with the recent
- * purges kept so that a fill can ask "was my key purged since I started?" before and after it
- * stores. A fill that began before a purge of its key never leaves its (old) object cached: it
- * captures {@link #current()} when it starts and stores only while
- * {@link #purgedSince(long, CacheKey, Collection)} is false. When more than {@code retained}
- * purges happened meanwhile the answer is conservatively true.
+ * The purge generation of one edge: a sequence number bumped by every purge, with the recent purges
+ * kept so that a fill can ask "was my key purged since I started?" before and after it stores. A
+ * fill that began before a purge of its key never leaves its (old) object cached: it captures
+ * {@link #current()} when it starts and stores only while {@link #purgedSince(long, CacheKey,
+ * Collection)} is false. When more than {@code retained} purges happened meanwhile the answer is
+ * conservatively true.
  */
 public final class PurgeLog {
 
@@ -36,7 +36,8 @@ public final class PurgeLog {
     seq++;
     recent.addLast(new Entry(seq, request));
     while (recent.size() > retained) {
-      droppedCreatedMillis = Math.max(droppedCreatedMillis, recent.removeFirst().request().createdMillis());
+      droppedCreatedMillis =
+          Math.max(droppedCreatedMillis, recent.removeFirst().request().createdMillis());
     }
     return seq;
   }

@@ -17,11 +17,11 @@ import java.util.Objects;
  * One invalidation, as broadcast to every edge: which stored objects to drop.
  *
  * <ul>
- *   <li>a path {@code /a/b.css} matches the request target exactly (query included);</li>
+ *   <li>a path {@code /a/b.css} matches the request target exactly (query included);
  *   <li>a path ending in {@code *} ({@code /img/*}, or {@code /*} for everything) matches every
- *       target starting with what precedes the star;</li>
+ *       target starting with what precedes the star;
  *   <li>a surrogate key matches objects whose origin response named it in {@code Surrogate-Key}
- *       (space separated) or {@code Cache-Tag} (comma separated).</li>
+ *       (space separated) or {@code Cache-Tag} (comma separated).
  * </ul>
  *
  * @param id invalidation id
@@ -32,7 +32,12 @@ import java.util.Objects;
  * @param tag the {@link RecordMac} tag of the accepting edge ({@link #signed}); edges apply only an
  *     {@link #authentic} request, so a member without the cluster secret cannot purge
  */
-public record PurgeRequest(String id, String host, List<String> paths, List<String> surrogateKeys, long createdMillis,
+public record PurgeRequest(
+    String id,
+    String host,
+    List<String> paths,
+    List<String> surrogateKeys,
+    long createdMillis,
     byte[] tag) {
 
   /** Most paths and surrogate keys read from the wire (the admin endpoint accepts fewer). */
@@ -51,7 +56,8 @@ public record PurgeRequest(String id, String host, List<String> paths, List<Stri
   }
 
   /** An unsigned request. */
-  public PurgeRequest(String id, String host, List<String> paths, List<String> surrogateKeys, long createdMillis) {
+  public PurgeRequest(
+      String id, String host, List<String> paths, List<String> surrogateKeys, long createdMillis) {
     this(id, host, paths, surrogateKeys, createdMillis, null);
   }
 
@@ -88,7 +94,12 @@ public record PurgeRequest(String id, String host, List<String> paths, List<Stri
   }
 
   static PurgeRequest read(ObjectDataInput in) throws IOException {
-    return new PurgeRequest(in.readString(), in.readString(), readStrings(in), readStrings(in), in.readLong(),
+    return new PurgeRequest(
+        in.readString(),
+        in.readString(),
+        readStrings(in),
+        readStrings(in),
+        in.readLong(),
         in.readByteArray());
   }
 
@@ -113,8 +124,13 @@ public record PurgeRequest(String id, String host, List<String> paths, List<Stri
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof PurgeRequest r && r.id.equals(id) && Objects.equals(r.host, host) && r.paths.equals(paths)
-        && r.surrogateKeys.equals(surrogateKeys) && r.createdMillis == createdMillis && Arrays.equals(r.tag, tag);
+    return o instanceof PurgeRequest r
+        && r.id.equals(id)
+        && Objects.equals(r.host, host)
+        && r.paths.equals(paths)
+        && r.surrogateKeys.equals(surrogateKeys)
+        && r.createdMillis == createdMillis
+        && Arrays.equals(r.tag, tag);
   }
 
   @Override
@@ -124,16 +140,31 @@ public record PurgeRequest(String id, String host, List<String> paths, List<Stri
 
   @Override
   public String toString() {
-    return "PurgeRequest[" + id + " host " + host + " paths " + paths + " keys " + surrogateKeys + " at " + createdMillis + "]";
+    return "PurgeRequest["
+        + id
+        + " host "
+        + host
+        + " paths "
+        + paths
+        + " keys "
+        + surrogateKeys
+        + " at "
+        + createdMillis
+        + "]";
   }
 
-  /** True when the object stored under {@code key} with surrogate keys {@code tags} is covered by this request. */
+  /**
+   * True when the object stored under {@code key} with surrogate keys {@code tags} is covered by
+   * this request.
+   */
   public boolean matches(CacheKey key, Collection<String> tags) {
     if (host != null && !host.equals(key.host())) {
       return false;
     }
     for (String p : paths) {
-      if (p.endsWith("*") ? key.target().startsWith(p.substring(0, p.length() - 1)) : key.target().equals(p)) {
+      if (p.endsWith("*")
+          ? key.target().startsWith(p.substring(0, p.length() - 1))
+          : key.target().equals(p)) {
         return true;
       }
     }

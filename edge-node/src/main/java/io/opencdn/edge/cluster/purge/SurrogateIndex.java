@@ -7,10 +7,10 @@ import io.opencdn.edge.cache.CachedResponse;
 import java.util.List;
 
 /**
- * The surrogate keys each stored object was stored with (its {@code Surrogate-Key} and
- * {@code Cache-Tag} values), recorded on every store so a purge by key can test cache keys
- * without reading the objects. Bounded ({@code maxEntries}, least recently written dropped
- * first); objects without surrogate keys take no room.
+ * The surrogate keys each stored object was stored with (its {@code Surrogate-Key} and {@code
+ * Cache-Tag} values), recorded on every store so a purge by key can test cache keys without reading
+ * the objects. Bounded ({@code maxEntries}, least recently written dropped first); objects without
+ * surrogate keys take no room.
  */
 public final class SurrogateIndex {
 

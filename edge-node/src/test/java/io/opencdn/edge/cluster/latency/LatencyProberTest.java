@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterConfig;
-import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.cluster.ClusterMaps;
+import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.cluster.LatencyKey;
 import io.opencdn.common.cluster.LatencySample;
 import io.opencdn.common.cluster.ProbeTarget;
@@ -38,14 +38,18 @@ class LatencyProberTest {
   private static Vertx vertx;
   private static RecordMac mac;
 
-  /** Answers each address with the next of its scripted RTTs (absent = timeout) and records the calls. */
+  /**
+   * Answers each address with the next of its scripted RTTs (absent = timeout) and records the
+   * calls.
+   */
   static final class FakeConnector implements Connector {
     final Map<String, List<Double>> script = new HashMap<>();
     final List<List<InetSocketAddress>> calls = new ArrayList<>();
     final List<InetAddress> sources = new ArrayList<>();
 
     @Override
-    public Map<InetSocketAddress, Double> measure(List<InetSocketAddress> targets, InetAddress source, long timeoutMillis) {
+    public Map<InetSocketAddress, Double> measure(
+        List<InetSocketAddress> targets, InetAddress source, long timeoutMillis) {
       calls.add(List.copyOf(targets));
       sources.add(source);
       Map<InetSocketAddress, Double> out = new HashMap<>();
@@ -65,8 +69,14 @@ class LatencyProberTest {
   @BeforeAll
   static void startMember() {
     int port = ThreadLocalRandom.current().nextInt(20000, 40000);
-    ClusterConfig cfg = new ClusterConfig("edge-latency-test", AdminToken.random(), new Endpoint("127.0.0.1", port),
-        List.of("127.0.0.1:" + port), 1000, 5000);
+    ClusterConfig cfg =
+        new ClusterConfig(
+            "edge-latency-test",
+            AdminToken.random(),
+            new Endpoint("127.0.0.1", port),
+            List.of("127.0.0.1:" + port),
+            1000,
+            5000);
     hz = ClusterNode.start(cfg, "edge-latency-" + port, false);
     mac = RecordMac.fromSecret(cfg.secret());
     vertx = Vertx.vertx();
@@ -104,7 +114,8 @@ class LatencyProberTest {
     return s;
   }
 
-  static LatencyProber prober(String edge, LatencyConfig config, Connector connector, java.time.Clock clock) {
+  static LatencyProber prober(
+      String edge, LatencyConfig config, Connector connector, java.time.Clock clock) {
     return new LatencyProber(vertx, hz, edge, config, connector, clock, new RecordCheck(mac));
   }
 
@@ -133,7 +144,8 @@ class LatencyProberTest {
 
     clock.advance(Duration.ofSeconds(5));
     await(prober.round());
-    assertThat(prober.smoothed("81.2.69.0/24")).isCloseTo(62.5, org.assertj.core.data.Offset.offset(1e-9)); // 0.7*85 + 0.3*10
+    assertThat(prober.smoothed("81.2.69.0/24"))
+        .isCloseTo(62.5, org.assertj.core.data.Offset.offset(1e-9)); // 0.7*85 + 0.3*10
     assertThat(fake.calls.get(0)).containsExactly(new InetSocketAddress("81.2.69.7", 53));
     assertThat(fake.sources).allMatch(a -> a.getHostAddress().equals("127.0.0.1"));
     assertThat(prober.rounds()).isEqualTo(4);
@@ -145,12 +157,14 @@ class LatencyProberTest {
     target("198.51.100.0/24", "198.51.100.1", 10);
     target("203.0.113.0/24", "203.0.113.1", 30);
     target("192.0.2.0/24", "192.0.2.1", 20);
-    hz.getMap(ClusterMaps.LATENCY_TARGETS).put("bad/24", targetValue("bad/24", "evil.example", 25, mac));
+    hz.getMap(ClusterMaps.LATENCY_TARGETS)
+        .put("bad/24", targetValue("bad/24", "evil.example", 25, mac));
     hz.getMap(ClusterMaps.LATENCY_TARGETS).put("worse/24", "a string where a target belongs");
     LatencyProber prober = prober("us-east", config(2, null), fake, new TestClock(Instant.EPOCH));
     await(prober.round());
-    assertThat(fake.calls.get(0)).containsExactlyInAnyOrder(new InetSocketAddress("203.0.113.1", 53),
-        new InetSocketAddress("192.0.2.1", 53));
+    assertThat(fake.calls.get(0))
+        .containsExactlyInAnyOrder(
+            new InetSocketAddress("203.0.113.1", 53), new InetSocketAddress("192.0.2.1", 53));
     assertThat(fake.sources.get(0)).isNull();
     assertThat(hz.getMap(ClusterMaps.LATENCY).size()).isZero(); // nothing answered
   }
@@ -158,19 +172,27 @@ class LatencyProberTest {
   @Test
   void readsTargets() {
     RecordCheck check = new RecordCheck(mac);
-    assertThat(LatencyProber.target("81.2.69.0/24", targetValue("81.2.69.0/24", "81.2.69.7", 5, mac), check, 5))
+    assertThat(
+            LatencyProber.target(
+                "81.2.69.0/24", targetValue("81.2.69.0/24", "81.2.69.7", 5, mac), check, 5))
         .isEqualTo(new LatencyProber.Target("81.2.69.0/24", addr("81.2.69.7"), 5));
-    assertThat(LatencyProber.target("p", targetValue("p", "2001:db8::1", 5, mac), check, 5).address()).isEqualTo(addr("2001:db8::1"));
-    assertThat(LatencyProber.target("p", targetValue("p", "host.example", 5, mac), check, 5)).as("never a DNS lookup").isNull();
+    assertThat(
+            LatencyProber.target("p", targetValue("p", "2001:db8::1", 5, mac), check, 5).address())
+        .isEqualTo(addr("2001:db8::1"));
+    assertThat(LatencyProber.target("p", targetValue("p", "host.example", 5, mac), check, 5))
+        .as("never a DNS lookup")
+        .isNull();
     assertThat(check.forgedCount()).isZero();
     assertThat(LatencyProber.target("p", null, check, 5)).as("not a target").isNull();
-    assertThat(LatencyProber.target(null, targetValue("p", "81.2.69.7", 5, mac), check, 5)).as("not under a prefix").isNull();
+    assertThat(LatencyProber.target(null, targetValue("p", "81.2.69.7", 5, mac), check, 5))
+        .as("not under a prefix")
+        .isNull();
     assertThat(check.forgedCount()).isEqualTo(2);
   }
 
   /**
-   * A member without the cluster secret cannot make the edges probe an address of its choosing
-   * (a target moved to another prefix, unsigned or signed with another key), nor replay an old one.
+   * A member without the cluster secret cannot make the edges probe an address of its choosing (a
+   * target moved to another prefix, unsigned or signed with another key), nor replay an old one.
    */
   @Test
   void targetsWithoutTheClusterTagOrTooOldAreIgnoredAndCounted() {
@@ -179,7 +201,10 @@ class LatencyProberTest {
     FakeConnector fake = new FakeConnector();
     target("81.2.69.0/24", "81.2.69.7", now);
     var targets = hz.<String, Object>getMap(ClusterMaps.LATENCY_TARGETS);
-    targets.put("192.0.2.0/24", targetValue("192.0.2.0/24", "192.0.2.1", now, RecordMac.fromSecret("not-the-cluster-secret-01")));
+    targets.put(
+        "192.0.2.0/24",
+        targetValue(
+            "192.0.2.0/24", "192.0.2.1", now, RecordMac.fromSecret("not-the-cluster-secret-01")));
     targets.put("198.51.100.0/24", new ProbeTarget("198.51.100.1", now));
     targets.put("203.0.113.0/24", targetValue("81.2.69.0/24", "203.0.113.1", now, mac));
     target("100.64.0.0/24", "100.64.0.1", now - LatencyProber.MAX_TARGET_AGE_MILLIS - 1);

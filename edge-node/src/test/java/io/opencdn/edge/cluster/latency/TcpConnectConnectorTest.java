@@ -23,7 +23,8 @@ class TcpConnectConnectorTest {
       InetSocketAddress accepting = new InetSocketAddress(lo, open.getLocalPort());
       InetSocketAddress refusing = new InetSocketAddress(lo, closedPort);
       long start = System.nanoTime();
-      Map<InetSocketAddress, Double> rtts = new TcpConnectConnector().measure(List.of(accepting, refusing), lo, 1000);
+      Map<InetSocketAddress, Double> rtts =
+          new TcpConnectConnector().measure(List.of(accepting, refusing), lo, 1000);
       long tookMs = (System.nanoTime() - start) / 1_000_000;
       assertThat(rtts).containsOnlyKeys(accepting, refusing);
       assertThat(rtts.values()).allMatch(ms -> ms >= 0 && ms < 500);
@@ -33,8 +34,12 @@ class TcpConnectConnectorTest {
 
   @Test
   void aSourceAddressThatIsNotLocalGivesNoSampleAndNoError() {
-    Map<InetSocketAddress, Double> rtts = new TcpConnectConnector().measure(
-        List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9)), LatencyProberTest.addr("192.0.2.77"), 200);
+    Map<InetSocketAddress, Double> rtts =
+        new TcpConnectConnector()
+            .measure(
+                List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9)),
+                LatencyProberTest.addr("192.0.2.77"),
+                200);
     assertThat(rtts).isEmpty();
   }
 }

@@ -27,7 +27,8 @@ class PeerEndpointTest {
   final PeerToken token = PeerToken.fromSecret("peer-endpoint-test-secret-0123456789");
   Vertx vertx;
   MemoryCache cache;
-  final io.opencdn.edge.fill.SingleFlight<io.opencdn.edge.cache.CacheKey, Object> flights = new io.opencdn.edge.fill.SingleFlight<>();
+  final io.opencdn.edge.fill.SingleFlight<io.opencdn.edge.cache.CacheKey, Object> flights =
+      new io.opencdn.edge.fill.SingleFlight<>();
   HttpServer server;
   HttpClientAgent client;
 
@@ -35,8 +36,12 @@ class PeerEndpointTest {
   void setUp() {
     vertx = Vertx.vertx();
     cache = new MemoryCache(1 << 20, clock);
-    server = await(vertx.createHttpServer().requestHandler(new PeerEndpoint("edge-x", cache, token, clock, flights::inFlight))
-        .listen(0, "127.0.0.1"));
+    server =
+        await(
+            vertx
+                .createHttpServer()
+                .requestHandler(new PeerEndpoint("edge-x", cache, token, clock, flights::inFlight))
+                .listen(0, "127.0.0.1"));
     client = vertx.createHttpClient();
   }
 
@@ -52,24 +57,50 @@ class PeerEndpointTest {
   }
 
   io.vertx.core.Future<Answer> askAsync(String target, String lang, boolean wait) {
-    RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(server.actualPort())
-        .setURI(PeerClient.uri(new CacheKey("www.cdn.test", target)) + (wait ? "&wait=1" : ""))
-        .putHeader("Authorization", token.header());
+    RequestOptions o =
+        new RequestOptions()
+            .setMethod(HttpMethod.GET)
+            .setHost("127.0.0.1")
+            .setPort(server.actualPort())
+            .setURI(PeerClient.uri(new CacheKey("www.cdn.test", target)) + (wait ? "&wait=1" : ""))
+            .putHeader("Authorization", token.header());
     if (lang != null) {
       o.putHeader("Accept-Language", lang);
     }
     io.vertx.core.Promise<Answer> p = io.vertx.core.Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> client.request(o).compose(req -> req.send())
-        .compose(res -> res.body().map(b -> new Answer(res.statusCode(), b.toString(), res.getHeader(PeerEndpoint.PEER_HEADER))))
-        .onComplete(p));
+    vertx
+        .getOrCreateContext()
+        .runOnContext(
+            v ->
+                client
+                    .request(o)
+                    .compose(req -> req.send())
+                    .compose(
+                        res ->
+                            res.body()
+                                .map(
+                                    b ->
+                                        new Answer(
+                                            res.statusCode(),
+                                            b.toString(),
+                                            res.getHeader(PeerEndpoint.PEER_HEADER))))
+                    .onComplete(p));
     return p.future();
   }
 
   void storeVariant(String lang) {
     MultiMap req = MultiMap.caseInsensitiveMultiMap().add("Accept-Language", lang);
-    MultiMap res = MultiMap.caseInsensitiveMultiMap().add("Cache-Control", "max-age=60").add("Vary", "Accept-Language");
-    await(Variants.store(cache, new CacheKey("www.cdn.test", "/v"), req,
-        CachedResponse.of(200, res, Buffer.buffer("lang=" + lang), req, clock.millis(), clock.millis(), 60)));
+    MultiMap res =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("Cache-Control", "max-age=60")
+            .add("Vary", "Accept-Language");
+    await(
+        Variants.store(
+            cache,
+            new CacheKey("www.cdn.test", "/v"),
+            req,
+            CachedResponse.of(
+                200, res, Buffer.buffer("lang=" + lang), req, clock.millis(), clock.millis(), 60)));
   }
 
   @Test
@@ -101,8 +132,13 @@ class PeerEndpointTest {
     assertThat(waiting.isComplete()).isFalse();
     MultiMap none = MultiMap.caseInsensitiveMultiMap();
     MultiMap res = MultiMap.caseInsensitiveMultiMap().add("Cache-Control", "max-age=60");
-    await(Variants.store(cache, key, none, CachedResponse.of(200, res, Buffer.buffer("filled"), none, clock.millis(),
-        clock.millis(), 60)));
+    await(
+        Variants.store(
+            cache,
+            key,
+            none,
+            CachedResponse.of(
+                200, res, Buffer.buffer("filled"), none, clock.millis(), clock.millis(), 60)));
     fill.complete("stored");
     Answer joined = await(waiting);
     assertThat(joined.status()).isEqualTo(200);

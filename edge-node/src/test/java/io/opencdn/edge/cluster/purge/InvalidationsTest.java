@@ -45,16 +45,32 @@ class InvalidationsTest {
   @BeforeAll
   static void start() {
     int port = ThreadLocalRandom.current().nextInt(20000, 40000);
-    ClusterConfig cfg = new ClusterConfig("invalidations-test", AdminToken.random(), new Endpoint("127.0.0.1", port),
-        List.of("127.0.0.1:" + port), 1000, 5000);
+    ClusterConfig cfg =
+        new ClusterConfig(
+            "invalidations-test",
+            AdminToken.random(),
+            new Endpoint("127.0.0.1", port),
+            List.of("127.0.0.1:" + port),
+            1000,
+            5000);
     hz = ClusterNode.start(cfg, "invalidations-" + port, false);
     mac = RecordMac.fromSecret(cfg.secret());
     vertx = Vertx.vertx();
     hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES).put("edge-a", edge("edge-a").signed(mac));
-    invalidations = new Invalidations(vertx, hz, "edge-a", Clock.systemUTC(), r -> {
-      applied.add(r);
-      return Future.succeededFuture();
-    }, 60_000, new RecordCheck(mac), new RecordCheck(mac)).start();
+    invalidations =
+        new Invalidations(
+                vertx,
+                hz,
+                "edge-a",
+                Clock.systemUTC(),
+                r -> {
+                  applied.add(r);
+                  return Future.succeededFuture();
+                },
+                60_000,
+                new RecordCheck(mac),
+                new RecordCheck(mac))
+            .start();
   }
 
   @AfterAll
@@ -65,18 +81,34 @@ class InvalidationsTest {
   }
 
   static EdgeRecord edge(String id) {
-    return new EdgeRecord(id, "eu", 0, 0, "127.0.0.1", null, 1, 1, 0, EdgeState.ACTIVE,
-        hz.getCluster().getLocalMember().getUuid().toString(), System.currentTimeMillis());
+    return new EdgeRecord(
+        id,
+        "eu",
+        0,
+        0,
+        "127.0.0.1",
+        null,
+        1,
+        1,
+        0,
+        EdgeState.ACTIVE,
+        hz.getCluster().getLocalMember().getUuid().toString(),
+        System.currentTimeMillis());
   }
 
   @Test
   void aRequestPublishedWithoutTheSecretPurgesNothing() {
     var topic = hz.<Object>getReliableTopic(EdgeClusterNames.PURGES);
-    topic.publish(new PurgeRequest("forged-1", null, List.of("/*"), List.of(), System.currentTimeMillis()).signed(ROGUE));
-    topic.publish(new PurgeRequest("forged-2", null, List.of("/*"), List.of(), System.currentTimeMillis()));
+    topic.publish(
+        new PurgeRequest("forged-1", null, List.of("/*"), List.of(), System.currentTimeMillis())
+            .signed(ROGUE));
+    topic.publish(
+        new PurgeRequest("forged-2", null, List.of("/*"), List.of(), System.currentTimeMillis()));
     topic.publish("not a request");
     JsonObject accepted = await(invalidations.submit(null, List.of("/real"), List.of()));
-    Await.until(Duration.ofSeconds(10), () -> applied.stream().anyMatch(r -> r.id().equals(accepted.getString("id"))));
+    Await.until(
+        Duration.ofSeconds(10),
+        () -> applied.stream().anyMatch(r -> r.id().equals(accepted.getString("id"))));
     assertThat(applied).extracting(PurgeRequest::id).doesNotContain("forged-1", "forged-2");
     assertThat(invalidations.check().forgedCount()).isGreaterThanOrEqualTo(3);
   }
@@ -84,16 +116,24 @@ class InvalidationsTest {
   @Test
   void forgedRecordsAndReceiptsDoNotChangeTheStatus() {
     // an invalidation the rogue made up: unknown
-    PurgeRequest made = new PurgeRequest("made-up", null, List.of("/x"), List.of(), System.currentTimeMillis()).signed(ROGUE);
-    hz.getMap(EdgeClusterNames.INVALIDATIONS).put("made-up", new InvalidationRecord(made, Set.of("edge-a")).signed(ROGUE));
+    PurgeRequest made =
+        new PurgeRequest("made-up", null, List.of("/x"), List.of(), System.currentTimeMillis())
+            .signed(ROGUE);
+    hz.getMap(EdgeClusterNames.INVALIDATIONS)
+        .put("made-up", new InvalidationRecord(made, Set.of("edge-a")).signed(ROGUE));
     assertThat(await(invalidations.status("made-up"))).isNull();
 
-    // a real one waiting for a live edge that has not purged: a forged receipt in its name does not complete it
+    // a real one waiting for a live edge that has not purged: a forged receipt in its name does not
+    // complete it
     hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES).put("ghost", edge("ghost").signed(mac));
     try {
       String id = await(invalidations.submit(null, List.of("/ghost"), List.of())).getString("id");
-      Await.until(Duration.ofSeconds(10), () -> await(invalidations.status(id)).getJsonArray("acknowledged").size() == 1);
-      HashMap<String, Object> acks = new HashMap<>(hz.<String, HashMap<String, Object>>getMap(EdgeClusterNames.PURGE_ACKS).get(id));
+      Await.until(
+          Duration.ofSeconds(10),
+          () -> await(invalidations.status(id)).getJsonArray("acknowledged").size() == 1);
+      HashMap<String, Object> acks =
+          new HashMap<>(
+              hz.<String, HashMap<String, Object>>getMap(EdgeClusterNames.PURGE_ACKS).get(id));
       acks.put("ghost", PurgeAck.Receipt.signed(ROGUE, id, "ghost", System.currentTimeMillis()));
       hz.getMap(EdgeClusterNames.PURGE_ACKS).put(id, acks);
       JsonObject s = await(invalidations.status(id));
@@ -101,7 +141,8 @@ class InvalidationsTest {
       assertThat(s.getJsonArray("pending").getList()).containsExactly("ghost");
       acks.put("ghost", 12345L); // not even a receipt
       hz.getMap(EdgeClusterNames.PURGE_ACKS).put(id, acks);
-      assertThat(await(invalidations.status(id)).getJsonArray("pending").getList()).containsExactly("ghost");
+      assertThat(await(invalidations.status(id)).getJsonArray("pending").getList())
+          .containsExactly("ghost");
       // the status is Completed only with the edge's own receipt
       acks.put("ghost", PurgeAck.Receipt.signed(mac, id, "ghost", System.currentTimeMillis()));
       hz.getMap(EdgeClusterNames.PURGE_ACKS).put(id, acks);

@@ -33,10 +33,14 @@ class PurgeGuardTest {
   @Test
   void requestsWithoutTheClusterTagAreRefused() {
     assertThat(guard.admit(request("unsigned", clock.millis()))).isFalse();
-    assertThat(guard.admit(request("rogue", clock.millis()).signed(RecordMac.fromSecret("a-guessed-secret-0123456789"))))
+    assertThat(
+            guard.admit(
+                request("rogue", clock.millis())
+                    .signed(RecordMac.fromSecret("a-guessed-secret-0123456789"))))
         .isFalse();
     PurgeRequest good = request("b", clock.millis()).signed(mac);
-    PurgeRequest widened = new PurgeRequest("b", null, List.of("/*"), List.of(), good.createdMillis(), good.tag());
+    PurgeRequest widened =
+        new PurgeRequest("b", null, List.of("/*"), List.of(), good.createdMillis(), good.tag());
     assertThat(guard.admit(widened)).as("another host under the tag of a request").isFalse();
     assertThat(guard.admit(null)).as("not a purge request").isFalse();
     assertThat(guard.check().forgedCount()).isEqualTo(4);
@@ -47,7 +51,10 @@ class PurgeGuardTest {
     PurgeRequest old = request("old", clock.millis()).signed(mac);
     clock.advance(Duration.ofMillis(PurgeGuard.MAX_AGE_MILLIS + 1));
     assertThat(guard.admit(old)).isFalse();
-    assertThat(guard.admit(request("ahead", clock.millis() + PurgeGuard.MAX_AGE_MILLIS + 1).signed(mac))).isFalse();
+    assertThat(
+            guard.admit(
+                request("ahead", clock.millis() + PurgeGuard.MAX_AGE_MILLIS + 1).signed(mac)))
+        .isFalse();
     assertThat(guard.check().staleCount()).isEqualTo(2);
   }
 }
