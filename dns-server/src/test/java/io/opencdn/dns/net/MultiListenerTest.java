@@ -81,7 +81,7 @@ class MultiListenerTest {
 
   @Test
   void eachAddressFamilyGetsItsOwnSocketsAndAnswers() throws Exception {
-    for (boolean mmsg : MmsgUdpListener.available() ? List.of(true, false) : List.of(false))
+    for (boolean mmsg : MmsgUdpListener.available() ? List.of(true, false) : List.of(false)) {
       for (String host : List.of("127.0.0.1", "::1")) {
         Listeners listeners = new Listeners(vertx, echo, 2, 10, 100, mmsg);
         int port =
@@ -112,6 +112,7 @@ class MultiListenerTest {
         }
         listeners.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       }
+    }
   }
 
   /**
