@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.wire.Transport;
+import io.opencdn.testing.TestClock;
 import io.vertx.core.Vertx;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

@@ -18,6 +18,7 @@ import io.opencdn.dns.routing.EdgeSnapshotSource;
 import io.opencdn.dns.routing.LatencySource;
 import io.opencdn.dns.routing.Router;
 import io.opencdn.dns.zone.ZoneSet;
+import io.opencdn.testing.TestClock;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.edge.config.AccessLogConfig;
 import io.opencdn.edge.config.EdgeConfig;
+import io.opencdn.testing.Await;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;

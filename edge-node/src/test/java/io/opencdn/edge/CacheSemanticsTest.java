@@ -1,10 +1,11 @@
 package io.opencdn.edge;
 
-import static io.opencdn.edge.Await.await;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.edge.cache.HttpDates;
 import io.opencdn.edge.config.CacheConfig;
+import io.opencdn.testing.Await;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

@@ -8,6 +8,7 @@ import io.opencdn.edge.config.ConnectionsConfig;
 import io.opencdn.edge.config.DistributionConfig;
 import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.edge.config.OriginConfig;
+import io.opencdn.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

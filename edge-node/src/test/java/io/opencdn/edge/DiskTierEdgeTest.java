@@ -1,10 +1,11 @@
 package io.opencdn.edge;
 
-import static io.opencdn.edge.Await.await;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.edge.config.CacheConfig;
 import io.opencdn.edge.config.EdgeConfig;
+import io.opencdn.testing.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

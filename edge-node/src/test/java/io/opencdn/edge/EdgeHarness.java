@@ -1,6 +1,6 @@
 package io.opencdn.edge;
 
-import static io.opencdn.edge.Await.await;
+import static io.opencdn.testing.Await.await;
 
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.edge.cache.CacheTiers;
@@ -10,6 +10,7 @@ import io.opencdn.edge.config.CacheConfig;
 import io.opencdn.edge.config.DistributionConfig;
 import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.edge.config.OriginConfig;
+import io.opencdn.testing.TestClock;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;

@@ -9,6 +9,7 @@ import io.opencdn.edge.config.DistributionConfig;
 import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.edge.config.OriginConfig;
 import io.opencdn.edge.config.TlsConfig;
+import io.opencdn.testing.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;

@@ -1,6 +1,6 @@
 package io.opencdn.edge;
 
-import static io.opencdn.edge.Await.await;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.edge.cache.CacheKey;
@@ -8,6 +8,7 @@ import io.opencdn.edge.cache.CachedResponse;
 import io.opencdn.edge.cache.TieredCache;
 import io.opencdn.edge.config.CacheConfig;
 import io.opencdn.edge.config.EdgeConfig;
+import io.opencdn.testing.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;

@@ -16,6 +16,7 @@ import io.opencdn.edge.config.OriginConfig;
 import io.opencdn.live.Ffmpeg;
 import io.opencdn.live.cluster.StreamKeys;
 import io.opencdn.live.config.LiveConfig;
+import io.opencdn.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;

@@ -3,6 +3,7 @@ package io.opencdn.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.edge.config.CacheConfig;
+import io.opencdn.testing.Await;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
 package io.opencdn.edge;
 
+import io.opencdn.testing.Await;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLocation;
 import io.opencdn.dns.DnsServer;
-import io.opencdn.dns.TestClock;
 import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.testing.TestClock;
 import io.vertx.core.Vertx;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;

@@ -4,13 +4,13 @@ import static io.opencdn.dns.TestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.cluster.EdgeState;
-import io.opencdn.dns.TestClock;
 import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.geo.LocationCache;
 import io.opencdn.dns.routing.EdgeSnapshot;
 import io.opencdn.dns.routing.SnapshotHolder;
 import io.opencdn.dns.wire.FastQuery;
 import io.opencdn.dns.wire.Transport;
+import io.opencdn.testing.TestClock;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.util.HexFormat;

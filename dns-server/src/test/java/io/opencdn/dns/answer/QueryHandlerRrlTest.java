@@ -3,11 +3,11 @@ package io.opencdn.dns.answer;
 import static io.opencdn.dns.TestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opencdn.dns.TestClock;
 import io.opencdn.dns.config.RrlConfig;
 import io.opencdn.dns.metrics.DnsMetrics;
 import io.opencdn.dns.routing.SnapshotHolder;
 import io.opencdn.dns.wire.Transport;
+import io.opencdn.testing.TestClock;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;

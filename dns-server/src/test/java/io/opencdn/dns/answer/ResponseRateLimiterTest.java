@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opencdn.common.config.ConfigException;
-import io.opencdn.dns.TestClock;
 import io.opencdn.dns.answer.ResponseRateLimiter.Verdict;
 import io.opencdn.dns.config.RrlConfig;
+import io.opencdn.testing.TestClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class EdgeDirectoryTest {
 
   private Vertx vertx;
-  private final io.opencdn.dns.TestClock clock = new io.opencdn.dns.TestClock();
+  private final io.opencdn.testing.TestClock clock = new io.opencdn.testing.TestClock();
   private final FakeRegistry registry = new FakeRegistry();
   private final Map<String, Boolean> up = new ConcurrentHashMap<>();
   private EdgeDirectory directory;

@@ -42,7 +42,7 @@ class MergedEdgeSourceTest {
 
   @Test
   void staticEdgesFollowTheClusterOnesAndAClusterEdgeHidesAStaticOneWithItsId() {
-    io.opencdn.dns.TestClock clock = new io.opencdn.dns.TestClock();
+    io.opencdn.testing.TestClock clock = new io.opencdn.testing.TestClock();
     MergedEdgeSource merged =
         new MergedEdgeSource(
             ONE, List.of(stat("eu-west", "192.0.2.1"), stat("far", "192.0.2.2")), clock);
@@ -60,7 +60,8 @@ class MergedEdgeSourceTest {
   @Test
   void withoutAClusterOnlyTheStaticEdges() {
     MergedEdgeSource merged =
-        new MergedEdgeSource(null, List.of(stat("a", "192.0.2.1")), new io.opencdn.dns.TestClock());
+        new MergedEdgeSource(
+            null, List.of(stat("a", "192.0.2.1")), new io.opencdn.testing.TestClock());
     assertThat(merged.fetch().result()).extracting(EdgeRecord::id).containsExactly("a");
     assertThat(merged.liveMembers()).isEmpty();
     merged.onMembershipChange(u -> {}, () -> {}).run();

@@ -4,9 +4,9 @@ import static io.opencdn.dns.routing.Edges.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.cluster.LatencyKey;
-import io.opencdn.dns.TestClock;
 import io.opencdn.dns.config.PolicySpec;
 import io.opencdn.dns.geo.ClientLocation;
+import io.opencdn.testing.TestClock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;

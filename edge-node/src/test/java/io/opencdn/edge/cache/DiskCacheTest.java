@@ -1,6 +1,6 @@
 package io.opencdn.edge.cache;
 
-import static io.opencdn.edge.Await.await;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
@@ -122,7 +122,7 @@ class DiskCacheTest extends ResponseCacheContract {
     TieredCache before =
         new TieredCache(new MemoryCache(1 << 20, clock), new DiskCache(vertx, dir, 1 << 20, clock));
     await(before.put(key, response(100, 60)));
-    io.opencdn.edge.Await.until(
+    io.opencdn.testing.Await.until(
         java.time.Duration.ofSeconds(5), () -> before.disk().stats().entries() == 1);
 
     TieredCache after =
@@ -218,7 +218,7 @@ class DiskCacheTest extends ResponseCacheContract {
     await(disk.invalidate(purged));
     assertThat(await(meanwhile.commit(100))).isNull();
 
-    io.opencdn.edge.Await.until(
+    io.opencdn.testing.Await.until(
         java.time.Duration.ofSeconds(5),
         () -> {
           try {

@@ -1,9 +1,9 @@
 package io.opencdn.edge.cache;
 
-import static io.opencdn.edge.Await.await;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opencdn.edge.TestClock;
+import io.opencdn.testing.TestClock;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

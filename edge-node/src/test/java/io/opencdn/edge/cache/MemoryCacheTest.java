@@ -14,15 +14,15 @@ class MemoryCacheTest extends ResponseCacheContract {
   void staleEntriesAreKeptForTheRetentionThenDropped() {
     MemoryCache cache = new MemoryCache(1 << 20, clock, 60_000);
     CacheKey key = new CacheKey("h", "/s");
-    io.opencdn.edge.Await.await(cache.put(key, response(10, 10)));
+    io.opencdn.testing.Await.await(cache.put(key, response(10, 10)));
 
     clock.advance(java.time.Duration.ofSeconds(40));
-    CachedResponse stale = io.opencdn.edge.Await.await(cache.get(key));
+    CachedResponse stale = io.opencdn.testing.Await.await(cache.get(key));
     clock.advance(java.time.Duration.ofSeconds(40));
 
     org.assertj.core.api.Assertions.assertThat(stale).isNotNull();
     org.assertj.core.api.Assertions.assertThat(stale.isFresh(clock.millis())).isFalse();
-    org.assertj.core.api.Assertions.assertThat(io.opencdn.edge.Await.await(cache.get(key)))
+    org.assertj.core.api.Assertions.assertThat(io.opencdn.testing.Await.await(cache.get(key)))
         .isNull();
   }
 
@@ -32,7 +32,7 @@ class MemoryCacheTest extends ResponseCacheContract {
     MemoryCache cache = new MemoryCache(budget, clock);
     String longPath = "/" + "k".repeat(4000);
     for (int i = 0; i < 2000; i++) {
-      io.opencdn.edge.Await.await(cache.put(new CacheKey("h", longPath + i), response(1, 60)));
+      io.opencdn.testing.Await.await(cache.put(new CacheKey("h", longPath + i), response(1, 60)));
     }
     CacheStats stats = cache.stats();
     org.assertj.core.api.Assertions.assertThat(stats.bytes()).isLessThanOrEqualTo(budget);

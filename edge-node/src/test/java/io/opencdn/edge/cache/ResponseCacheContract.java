@@ -1,9 +1,9 @@
 package io.opencdn.edge.cache;
 
-import static io.opencdn.edge.Await.await;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opencdn.edge.TestClock;
+import io.opencdn.testing.TestClock;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
@@ -79,7 +79,7 @@ abstract class ResponseCacheContract {
     for (int i = 0; i < 50; i++) {
       await(cache.put(new CacheKey("h", "/" + i), response(5_000, 60)));
     }
-    io.opencdn.edge.Await.until(java.time.Duration.ofSeconds(5), () -> !evicted.isEmpty());
+    io.opencdn.testing.Await.until(java.time.Duration.ofSeconds(5), () -> !evicted.isEmpty());
     assertThat(evicted).allSatisfy(k -> assertThat(await(cache.get(k))).isNull());
     CacheKey kept =
         java.util.stream.IntStream.range(0, 50)

@@ -1,6 +1,6 @@
 package io.opencdn.edge.cluster;
 
-import static io.opencdn.edge.Await.await;
+import static io.opencdn.testing.Await.await;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterConfig;
@@ -8,13 +8,13 @@ import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.config.AdminToken;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.edge.EdgeNode;
-import io.opencdn.edge.TestClock;
 import io.opencdn.edge.TestOrigin;
 import io.opencdn.edge.config.CacheConfig;
 import io.opencdn.edge.config.ClusterFillConfig;
 import io.opencdn.edge.config.DistributionConfig;
 import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.edge.config.OriginConfig;
+import io.opencdn.testing.TestClock;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;

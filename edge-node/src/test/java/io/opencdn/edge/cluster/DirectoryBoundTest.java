@@ -1,6 +1,6 @@
 package io.opencdn.edge.cluster;
 
-import static io.opencdn.edge.Await.await;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
@@ -12,9 +12,9 @@ import io.opencdn.common.cluster.DirectoryEntry;
 import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.config.AdminToken;
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.edge.Await;
-import io.opencdn.edge.TestClock;
 import io.opencdn.edge.cache.CacheKey;
+import io.opencdn.testing.Await;
+import io.opencdn.testing.TestClock;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package io.opencdn.edge.cluster;
 
-import static io.opencdn.edge.Await.await;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.map.IMap;
@@ -8,11 +8,11 @@ import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.DirectoryEntry;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
-import io.opencdn.edge.Await;
 import io.opencdn.edge.TestOrigin;
 import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.edge.cluster.ClusterHarness.Resp;
 import io.opencdn.edge.fill.Origin;
+import io.opencdn.testing.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpMethod;

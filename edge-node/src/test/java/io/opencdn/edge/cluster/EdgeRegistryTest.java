@@ -1,6 +1,6 @@
 package io.opencdn.edge.cluster;
 
-import static io.opencdn.edge.Await.await;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
@@ -13,12 +13,12 @@ import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.config.AdminToken;
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.edge.Await;
 import io.opencdn.edge.EdgeNode;
-import io.opencdn.edge.TestClock;
 import io.opencdn.edge.config.CacheConfig;
 import io.opencdn.edge.config.DistributionConfig;
 import io.opencdn.edge.config.EdgeConfig;
+import io.opencdn.testing.Await;
+import io.opencdn.testing.TestClock;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,13 +1,13 @@
 package io.opencdn.edge.http;
 
-import static io.opencdn.edge.Await.await;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.log.AsyncLineWriter;
-import io.opencdn.edge.Await;
 import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.edge.config.AccessLogConfig;
 import io.opencdn.edge.metrics.EdgeMetrics;
+import io.opencdn.testing.Await;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

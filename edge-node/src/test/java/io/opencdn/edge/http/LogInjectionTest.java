@@ -1,6 +1,6 @@
 package io.opencdn.edge.http;
 
-import static io.opencdn.edge.Await.await;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.AdminToken;
@@ -78,7 +78,7 @@ class LogInjectionTest {
                 + TOKEN
                 + "\r\nConnection: close\r\n\r\n");
     raw(port, "GET /_cdn/health HTTP/1.1\r\nHost: e\r\nConnection: close\r\n\r\n");
-    io.opencdn.edge.Await.until(Duration.ofSeconds(5), () -> log.lines.size() == 2);
+    io.opencdn.testing.Await.until(Duration.ofSeconds(5), () -> log.lines.size() == 2);
 
     assertThat(ok).startsWith("HTTP/1.1 200 ");
     assertThat(refused).startsWith("HTTP/1.1 401 ");
@@ -118,7 +118,7 @@ class LogInjectionTest {
     String answers = raw(port, pipelined.toString());
 
     assertThat(answers.split("HTTP/1.1 401 ", -1)).hasSize(201);
-    io.opencdn.edge.Await.until(Duration.ofSeconds(5), () -> !log.lines.isEmpty());
+    io.opencdn.testing.Await.until(Duration.ofSeconds(5), () -> !log.lines.isEmpty());
     // 200 refusals within at most a few seconds: at most 10 lines a second get through
     assertThat(log.lines.size()).isBetween(1, 10 * 4);
   }

@@ -1,6 +1,6 @@
 package io.opencdn.edge.cluster.latency;
 
-import static io.opencdn.edge.Await.await;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
@@ -14,8 +14,8 @@ import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.config.AdminToken;
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.edge.TestClock;
 import io.opencdn.edge.config.LatencyConfig;
+import io.opencdn.testing.TestClock;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,13 +1,13 @@
 package io.opencdn.edge.cluster.peer;
 
-import static io.opencdn.edge.Await.await;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opencdn.edge.TestClock;
 import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.edge.cache.CachedResponse;
 import io.opencdn.edge.cache.MemoryCache;
 import io.opencdn.edge.cache.Variants;
+import io.opencdn.testing.TestClock;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,6 +1,6 @@
 package io.opencdn.edge.cluster.purge;
 
-import static io.opencdn.edge.Await.await;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
@@ -13,8 +13,8 @@ import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.config.AdminToken;
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.edge.Await;
 import io.opencdn.edge.cluster.EdgeClusterNames;
+import io.opencdn.testing.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
-import io.opencdn.edge.TestClock;
+import io.opencdn.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,16 +1,19 @@
-package io.opencdn.edge;
+package io.opencdn.testing;
 
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-/** Blocking helpers for tests (never used on an event loop). */
+/**
+ * Waiting in tests without fixed sleeps: a future's result within 15 s, or a condition polled every
+ * 10 ms until a deadline. A wait that runs out fails the test with what was awaited.
+ */
 public final class Await {
-
   private Await() {}
 
-  /** The future's result, failing the test after 15 s. */
+  /** The result of {@code f}, or an {@link AssertionError} when it fails or takes over 15 s. */
   public static <T> T await(Future<T> f) {
     try {
       return f.toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
@@ -19,11 +22,11 @@ public final class Await {
     }
   }
 
-  /** The failure of a future that must fail, failing the test if it succeeds or hangs 15 s. */
+  /** The failure of {@code f}; an {@link AssertionError} when it succeeds or takes over 15 s. */
   public static Throwable failure(Future<?> f) {
     try {
       f.toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       return e.getCause();
     } catch (Exception e) {
       throw new AssertionError("future did not complete: " + e, e);
@@ -31,7 +34,7 @@ public final class Await {
     throw new AssertionError("future succeeded, a failure was expected");
   }
 
-  /** Polls {@code condition} until true, failing after {@code timeout}. */
+  /** Polls {@code condition} every 10 ms until it holds; fails after {@code timeout}. */
   public static void until(Duration timeout, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
