@@ -6,10 +6,10 @@ import java.util.function.Function;
 
 /**
  * Per-request origin failover, as CloudFront's origin groups do it: the request goes to its origin;
- * when that cannot be connected to, times out, or answers one of the group's {@code failoverOn}
- * statuses, the same request goes to the next member ({@link OriginRequest#fallbacks}). The answer
- * of the last member is final. Only requests without a body fail over (a streamed body cannot be
- * sent twice).
+ * when that cannot be connected to, times out, breaks off before answering (a kept-alive connection
+ * the origin has closed), or answers one of the group's {@code failoverOn} statuses, the same
+ * request goes to the next member ({@link OriginRequest#fallbacks}). The answer of the last member
+ * is final. Only requests without a body fail over (a streamed body cannot be sent twice).
  */
 public final class Failover {
 
@@ -36,12 +36,9 @@ public final class Failover {
                   && !request.failoverOn().contains(ar.result().status())) {
                 return Future.succeededFuture(ar.result());
               }
-              if (ar.failed()) {
-                FillException.Kind kind = FillException.from(ar.cause()).kind();
-                if (kind != FillException.Kind.CONNECT && kind != FillException.Kind.TIMEOUT) {
-                  return Future.failedFuture(ar.cause());
-                }
-              } else if (ar.result() != null && ar.result().raw() != null) {
+              // a failure here came before any response header (refused, timed out, or a kept-alive
+              // connection the origin had closed): the bodyless request is safe to send again
+              if (ar.succeeded() && ar.result() != null && ar.result().raw() != null) {
                 // the failed member's answer is dropped: read and discarded, so its connection is
                 // reused
                 ar.result().raw().handler(null);
