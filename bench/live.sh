@@ -11,7 +11,7 @@
 # (publisher only, measured first), and what the viewers got: frames received / frames the
 # stream produced while they were connected (25 fps x time), the lowest viewer and how many
 # viewers are under 90% or exited early (dropped). Then start-up: the time from starting
-# `ffmpeg -probesize 32 -analyzeduration 0 -i rtmp://... -frames:v 1 -f null -` to its exit,
+# `ffmpeg -i rtmp://... -frames:v 1 -f null -` (default probing) to its exit,
 # median of STARTS tries, per server. Glass-to-glass delay is not measured here (see README).
 #
 #   bench/live.sh                          # VIEWERS="10 50", DURATION=15, WARMUP=5, STARTS=5
@@ -50,7 +50,7 @@ cleanup() {
   for p in "${viewer_pids[@]:-}" "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid" 2>/dev/null)" 2>/dev/null || true
   for p in "${viewer_pids[@]:-}" "${pids[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
+  if [ -n "${KEEP:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -148,8 +148,8 @@ publisher_pid=$!
 pids+=($publisher_pid)
 
 first_frame() { # url -> exits 0 once a player got a video frame
-  timeout 10 ffmpeg -nostdin -hide_banner -loglevel error -probesize 32 -analyzeduration 0 \
-    -i "$1" -frames:v 1 -f null - </dev/null
+  # FFmpeg's default probing: with -probesize 32 it misses nginx-rtmp's video (audio comes first)
+  timeout -k 2 10 ffmpeg -nostdin -hide_banner -loglevel error -i "$1" -frames:v 1 -f null - </dev/null
 }
 wait_until "the stream on our edge" 30 first_frame "$ours_url"
 wait_until "the stream on nginx-rtmp" 30 first_frame "$nginx_url"
@@ -258,5 +258,5 @@ print()
 for (name, n), pv in per.items():
     if name == "ours" and ("nginx", n) in per and per[("nginx", n)] > 0:
         print(f"CPU per viewer, ours/nginx-rtmp at {n} viewers: {pv / per[('nginx', n)]:.2f}")
-print(f"start-up (ffmpeg -probesize 32 -analyzeduration 0, first video frame, median of tries): ours {start['ours']:.3f} s, nginx-rtmp {start['nginx']:.3f} s")
+print(f"start-up (ffmpeg with default probing until its first video frame, median of tries): ours {start['ours']:.3f} s, nginx-rtmp {start['nginx']:.3f} s")
 PY
