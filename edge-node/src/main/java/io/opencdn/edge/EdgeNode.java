@@ -1,8 +1,6 @@
 package io.opencdn.edge;
 
 import com.hazelcast.core.HazelcastInstance;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
@@ -72,8 +70,6 @@ public final class EdgeNode {
 
   private static final Logger LOG = LoggerFactory.getLogger(EdgeNode.class);
   private static final String CACHE_IMMUTABLE_HEADERS = "vertx.cacheImmutableHttpResponseHeaders";
-  private static final String REJECTED =
-      "cluster records ignored: tag not verified (forged) or stale/replayed";
 
   private final Vertx vertx;
   private final EdgeConfig config;
@@ -220,82 +216,8 @@ public final class EdgeNode {
             live,
             new AccessLog(
                 accessWriter, config.accessLog(), config.id(), config.region(), clock, metrics));
-    if (accessWriter != null) {
-      FunctionCounter.builder("cdn_access_log_lines", accessWriter, AsyncLineWriter::written)
-          .description("access log lines written")
-          .register(metrics.registry());
-      FunctionCounter.builder("cdn_access_log_dropped", accessWriter, AsyncLineWriter::dropped)
-          .description(
-              "access log lines dropped: the writer's queue was full (overload, slow output) or a write failed")
-          .register(metrics.registry());
-    }
-    ResponseCache tier = tiers.cache();
-    Gauge.builder("cdn_cache_entries", tier, r -> r.stats().entries()).register(metrics.registry());
-    Gauge.builder("cdn_cache_bytes", tier, r -> r.stats().bytes()).register(metrics.registry());
-    FunctionCounter.builder("cdn_cache_evictions", tier, r -> r.stats().evictions())
-        .register(metrics.registry());
-    if (tiers.largeObjects() != null) {
-      FunctionCounter.builder(
-              "cdn_disk_writes_skipped", tiers.largeObjects(), d -> d.skippedWrites())
-          .description("responses not written to the disk tier: too many bytes waited for the disk")
-          .register(metrics.registry());
-      FunctionCounter.builder(
-              "cdn_disk_files_corrupted", tiers.largeObjects(), d -> d.corruptedFiles())
-          .description("disk tier files dropped: unreadable, truncated or failing their checksum")
-          .register(metrics.registry());
-    }
-    if (cluster != null) {
-      cluster
-          .recordChecks()
-          .forEach(
-              (map, check) -> {
-                FunctionCounter.builder("cdn_cluster_records_rejected", check, k -> k.forgedCount())
-                    .tag("map", map)
-                    .tag("reason", "forged")
-                    .description(REJECTED)
-                    .register(metrics.registry());
-                FunctionCounter.builder("cdn_cluster_records_rejected", check, k -> k.staleCount())
-                    .tag("map", map)
-                    .tag("reason", "stale")
-                    .description(REJECTED)
-                    .register(metrics.registry());
-              });
-      FunctionCounter.builder(
-              "cdn_cluster_records_rejected", cluster.directory(), d -> d.forgedRecords())
-          .tag("map", ClusterMaps.CACHE_DIRECTORY)
-          .tag("reason", "forged")
-          .description(REJECTED)
-          .register(metrics.registry());
-      Gauge.builder("cdn_origins_failing", cluster.originHealth(), h -> h.failingCount())
-          .description("origins the cluster reports failing now (shared origin health)")
-          .register(metrics.registry());
-      Gauge.builder("cdn_cluster_members", hz, h -> h.getCluster().getMembers().size())
-          .description(
-              "members of the Hazelcast cluster as this edge sees them (edges and DNS servers)")
-          .register(metrics.registry());
-    }
-    if (live != null) {
-      Gauge.builder(
-              "cdn_live_rtmp_connections",
-              live,
-              l -> l.stats().getJsonObject("connections").getInteger("open"))
-          .description("RTMP connections open (publishers, players, relays)")
-          .register(metrics.registry());
-      Gauge.builder("cdn_live_streams", live, l -> l.stats().getJsonArray("streams").size())
-          .description("live streams at this edge (published here or relayed)")
-          .register(metrics.registry());
-    }
     this.guard = new ConnectionGuard(vertx, config.connections(), load);
-    Gauge.builder("cdn_client_connections", guard, g -> g.openConnections())
-        .description("client connections open")
-        .register(metrics.registry());
-    FunctionCounter.builder("cdn_client_connections_refused", guard, g -> g.refusedConnections())
-        .description(
-            "client connections closed at once: maxConnections or maxConnectionsPerAddress reached")
-        .register(metrics.registry());
-    FunctionCounter.builder("cdn_client_connections_timed_out", guard, g -> g.timedOutConnections())
-        .description("client connections closed for want of a complete request head in time")
-        .register(metrics.registry());
+    EdgeGauges.register(metrics.registry(), accessWriter, tiers, cluster, hz, live, guard);
     this.prober =
         hz == null || !config.latency().enabled()
             ? null
