@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -117,7 +118,18 @@ public final class ClusterDirectory {
   public Future<Void> stored(CacheKey key, long expiresMillis, FillLease lease) {
     String k = key.toString();
     Holder h = Holder.signed(mac, k, edgeId, region, member(), host, port, expiresMillis);
-    return send(k, new DirectoryOps.Stored(h, lease, clock.millis()), false).mapEmpty();
+    Announcing a = new Announcing();
+    announcing.put(k, a);
+    return send(k, new DirectoryOps.Stored(h, lease, clock.millis()), false)
+        .andThen(
+            done -> {
+              // a withdrawal sent while this announcement waited in an outbox may have reached
+              // the key's partition first: withdraw again, now that the announcement is applied
+              if (announcing.remove(k, a) && a.withdrawn) {
+                send(k, new DirectoryOps.Withdraw(edgeId, clock.millis()), false);
+              }
+            })
+        .mapEmpty();
   }
 
   /**
@@ -130,9 +142,25 @@ public final class ClusterDirectory {
 
   /** Removes this edge from the holders of {@code key} (batched like {@link #stored}). */
   public Future<Void> withdraw(CacheKey key) {
-    return send(key.toString(), new DirectoryOps.Withdraw(edgeId, clock.millis()), false)
-        .mapEmpty();
+    String k = key.toString();
+    Announcing a = announcing.get(k);
+    if (a != null) {
+      a.withdrawn = true;
+    }
+    return send(k, new DirectoryOps.Withdraw(edgeId, clock.millis()), false).mapEmpty();
   }
+
+  /**
+   * An announcement not yet applied. Operations of one key can overtake each other: those made off
+   * an event loop (eviction for space runs on the cache's executor) go out at once, those of an
+   * event loop wait in its outbox, and each event loop has its own.
+   */
+  private static final class Announcing {
+    volatile boolean withdrawn;
+  }
+
+  /** The latest announcement of each key not yet applied (bounded by the operations pending). */
+  private final Map<String, Announcing> announcing = new ConcurrentHashMap<>();
 
   /** How long announcements, releases and withdrawals wait to go out together. */
   public static final long ANNOUNCE_DELAY_MILLIS = 2;
