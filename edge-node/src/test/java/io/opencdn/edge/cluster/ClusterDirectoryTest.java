@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.opencdn.common.cluster.ClaimResult;
 import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.cluster.DirectoryEntry;
-import io.opencdn.common.cluster.DirectoryOps.ClaimResult;
 import io.opencdn.common.cluster.FillLease;
 import io.opencdn.common.cluster.Holder;
 import io.opencdn.common.cluster.RecordMac;
