@@ -13,6 +13,7 @@ import io.opencdn.dns.answer.KeptAnswer;
 import io.opencdn.dns.answer.QueryHandler;
 import io.opencdn.dns.answer.ResponseRateLimiter;
 import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.config.ZoneSource;
 import io.opencdn.dns.dnssec.Dnssec;
 import io.opencdn.dns.dnssec.Signatures;
 import io.opencdn.dns.edges.EdgeDirectory;
@@ -238,7 +239,7 @@ public final class DnsServer {
             vertx,
             config.dnssec(),
             configLocation,
-            config.zones().stream().map(DnsConfig.ZoneSource::name).toList(),
+            config.zones().stream().map(ZoneSource::name).toList(),
             clock);
     handler.signer(d.signer());
     handler.metrics().dnssecSignatures(d.signer().signatures(), Signatures::made, Signatures::hits);
