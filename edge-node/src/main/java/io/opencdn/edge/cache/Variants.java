@@ -215,24 +215,11 @@ public final class Variants {
   /**
    * Normalises {@code Accept-Encoding} to the one coding this cache distinguishes: {@code br}, else
    * {@code gzip}, else empty (identity), so that the many spellings browsers send share one
-   * variant. A coding listed with {@code q=0} does not count.
+   * variant. A coding listed with {@code q=0} does not count ({@link
+   * io.opencdn.common.distribution.Compression#preferredCoding}).
    */
   public static String normalizeAcceptEncoding(String value) {
-    if (value == null || value.isEmpty()) {
-      return "";
-    }
-    boolean br = false;
-    boolean gzip = false;
-    for (String part : value.toLowerCase(Locale.ROOT).split(",")) {
-      String[] p = part.split(";");
-      String coding = p[0].trim();
-      boolean refused = p.length > 1 && p[1].replace(" ", "").matches("q=0(\\.0*)?");
-      if (!refused) {
-        br |= coding.equals("br");
-        gzip |= coding.equals("gzip") || coding.equals("x-gzip");
-      }
-    }
-    return br ? "br" : gzip ? "gzip" : "";
+    return io.opencdn.common.distribution.Compression.preferredCoding(value);
   }
 
   /** The {@code Vary} names of an index. */
