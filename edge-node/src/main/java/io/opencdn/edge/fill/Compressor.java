@@ -202,6 +202,27 @@ public final class Compressor {
     return new Variant(selecting, rh, entry);
   }
 
+  /**
+   * Keeps what made {@code stored} an encoded variant when a 304 updates its headers into {@code
+   * merged} (RFC 9111 4.3.4): the 304 carries the origin's strong ETag and {@code Vary}, which
+   * would make the encoded bytes claim the identity's strong validator or drop the selecting {@code
+   * Accept-Encoding}.
+   */
+  public static void keepVariant(CachedResponse stored, MultiMap merged) {
+    String storedTag = stored.etag();
+    String tag = merged.get("ETag");
+    if (stored.header("Content-Encoding") != null
+        && storedTag != null
+        && storedTag.startsWith("W/")
+        && tag != null
+        && !tag.startsWith("W/")) {
+      merged.set("ETag", "W/" + tag);
+    }
+    if (stored.varyValues().containsKey("accept-encoding") && !varies(merged)) {
+      merged.add("Vary", "Accept-Encoding");
+    }
+  }
+
   /** Whether {@code Vary} already names {@code Accept-Encoding}. */
   private static boolean varies(MultiMap h) {
     for (String v : h.getAll("Vary")) {

@@ -111,6 +111,7 @@ public final class FillStore {
   public Future<FillOutcome> refreshed(
       CacheKey key, CachedResponse stored, OriginResponse notModified, MultiMap requestHeaders) {
     MultiMap merged = stored.headersUpdatedBy(notModified.headers());
+    Compressor.keepVariant(stored, merged);
     long lifetime =
         CachePolicy.storableLifetime(
             requestHeaders,

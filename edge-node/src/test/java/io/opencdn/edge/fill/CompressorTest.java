@@ -160,6 +160,38 @@ class CompressorTest {
     }
   }
 
+  @Test
+  void aRevalidationKeepsTheEncodedVariantsWeakEtagAndVary() throws IOException {
+    byte[] body = html(3_000);
+    OriginResponse res =
+        new OriginResponse(
+            200,
+            headers("Content-Type", "text/html", "ETag", "\"v1\"", "Vary", "Origin"),
+            null,
+            0,
+            0);
+    List<Compressor.Variant> vs =
+        Compressor.variants(
+            res,
+            Buffer.buffer(body),
+            Compressor.encodeNow(body),
+            headers("Accept-Encoding", "br"),
+            60);
+    MultiMap notModified =
+        headers("ETag", "\"v1\"", "Vary", "Origin", "Cache-Control", "max-age=60");
+    CachedResponse br = vs.get(2).entry();
+    MultiMap merged = br.headersUpdatedBy(notModified);
+    Compressor.keepVariant(br, merged);
+    assertThat(merged.get("ETag")).isEqualTo("W/\"v1\"");
+    assertThat(merged.get("Content-Encoding")).isEqualTo("br");
+    assertThat(Variants.varyNames(List.copyOf(merged.entries())))
+        .containsExactly("accept-encoding", "origin");
+    CachedResponse identity = vs.get(0).entry();
+    MultiMap plain = identity.headersUpdatedBy(notModified);
+    Compressor.keepVariant(identity, plain);
+    assertThat(plain.get("ETag")).isEqualTo("\"v1\"");
+  }
+
   /** HTML-like text of {@code n} bytes that compresses as pages do (repetitive, not constant). */
   static byte[] html(int n) {
     StringBuilder b = new StringBuilder("<!doctype html><html><body>\n");
