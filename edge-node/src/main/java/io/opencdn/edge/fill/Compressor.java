@@ -38,7 +38,11 @@ public final class Compressor {
   /** Threads of the compression pool (per edge). */
   public static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 
-  /** Bodies up to this size get the slowest, densest settings (Brotli 11, gzip 9). */
+  /**
+   * Bodies up to this size get the denser settings (Brotli 9, gzip 9), larger ones the faster
+   * (Brotli 5, gzip 6). Brotli 11 is not used: the first client waits for the encoding, and on a
+   * 100 KB page it took 430 ms against 13 ms for Brotli 9, for an output 11% smaller.
+   */
   static final int DENSE_UP_TO = 1 << 20;
 
   private static final boolean BROTLI = loadBrotli();
@@ -120,7 +124,7 @@ public final class Compressor {
   /** Both encodings of {@code in}, in the calling thread. */
   static Encoded encodeNow(byte[] in) throws IOException {
     boolean dense = in.length <= DENSE_UP_TO;
-    return new Encoded(gzip(in, dense ? 9 : 6), BROTLI ? brotli(in, dense ? 11 : 5) : null);
+    return new Encoded(gzip(in, dense ? 9 : 6), BROTLI ? brotli(in, dense ? 9 : 5) : null);
   }
 
   /** A gzip member (RFC 1952) of {@code in} at {@code level}. */
