@@ -7,7 +7,8 @@
 # included: wrk's bytes read / requests), the server CPU per request (utime + stime from
 # /proc/<pid>/stat around each run) and the ratios ours/nginx; ROUNDS interleaved rounds, medians.
 #
-#   bench/compress.sh                          # DURATION=10 s, CONNECTIONS=64, THREADS=2, ROUNDS=3
+#   bench/compress.sh                          # DURATION=10 s, CONNECTIONS=64, THREADS=2, ROUNDS=3,
+#                                              # WARM=10 s of the same load on each server first
 #   GZIP_LEVEL=6 bench/compress.sh             # nginx gzip_comp_level (nginx's default: 1)
 #
 # Needs launcher/target/cdn.jar (built when missing), nginx, wrk, curl, python3 (installed with
@@ -20,6 +21,7 @@ duration=${DURATION:-10}
 connections=${CONNECTIONS:-64}
 threads=${THREADS:-2}
 rounds=${ROUNDS:-3}
+warm=${WARM:-10}
 level=${GZIP_LEVEL:-1}
 ae="br, gzip"
 
@@ -169,7 +171,7 @@ PY
 echo "100 KB HTML, Accept-Encoding: $ae; wrk -t$threads -c$connections -d${duration}s, $rounds interleaved rounds;" \
   "nginx gzip_comp_level $level; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%F %H:%M') UTC"
 for port in $edge_port $gzip_port $static_port; do
-  wrk -t"$threads" -c"$connections" -d3s -H "Accept-Encoding: $ae" "http://127.0.0.1:$port/page.html" >/dev/null 2>&1
+  wrk -t"$threads" -c"$connections" -d"${warm}s" -H "Accept-Encoding: $ae" "http://127.0.0.1:$port/page.html" >/dev/null 2>&1
 done
 : >"$work/results"
 for r in $(seq 1 "$rounds"); do

@@ -104,24 +104,86 @@ public final class Compression {
    * {@code identity} do not change the result, so the spellings browsers send share a variant.
    */
   public static String preferredCoding(String acceptEncoding) {
-    if (acceptEncoding == null || acceptEncoding.isEmpty()) {
+    if (acceptEncoding == null) {
       return "";
     }
+    // a scan without split or regex: this runs on every hit of a URL that varies on the header
     boolean br = false;
     boolean gzip = false;
-    for (String part : acceptEncoding.toLowerCase(Locale.ROOT).split(",")) {
-      String[] p = part.split(";");
-      String coding = p[0].trim();
-      boolean refused = false;
-      for (int i = 1; i < p.length; i++) {
-        refused |= p[i].replace(" ", "").matches("q=0(\\.0{0,3})?");
+    int n = acceptEncoding.length();
+    int start = 0;
+    while (start < n) {
+      int end = acceptEncoding.indexOf(',', start);
+      if (end < 0) {
+        end = n;
       }
-      if (!refused) {
-        br |= coding.equals("br");
-        gzip |= coding.equals("gzip") || coding.equals("x-gzip");
+      int semi = acceptEncoding.indexOf(';', start);
+      int codingEnd = semi >= 0 && semi < end ? semi : end;
+      int a = skipSpace(acceptEncoding, start, codingEnd);
+      int b = codingEnd;
+      while (b > a && acceptEncoding.charAt(b - 1) <= ' ') {
+        b--;
       }
+      boolean isBr = b - a == 2 && acceptEncoding.regionMatches(true, a, "br", 0, 2);
+      boolean isGzip =
+          (b - a == 4 && acceptEncoding.regionMatches(true, a, "gzip", 0, 4))
+              || (b - a == 6 && acceptEncoding.regionMatches(true, a, "x-gzip", 0, 6));
+      if ((isBr || isGzip) && !(codingEnd < end && refused(acceptEncoding, codingEnd + 1, end))) {
+        br |= isBr;
+        gzip |= isGzip;
+      }
+      start = end + 1;
     }
     return br ? "br" : gzip ? "gzip" : "";
+  }
+
+  /** Whether the parameters in {@code s[from, to)} hold a {@code q} of zero (RFC 9110 12.4.2). */
+  private static boolean refused(String s, int from, int to) {
+    int p = from;
+    while (p < to) {
+      int next = s.indexOf(';', p);
+      if (next < 0 || next > to) {
+        next = to;
+      }
+      int a = skipSpace(s, p, next);
+      int eq = a < next ? skipSpace(s, a + 1, next) : next;
+      if (eq < next && (s.charAt(a) == 'q' || s.charAt(a) == 'Q') && s.charAt(eq) == '=') {
+        int v = skipSpace(s, eq + 1, next);
+        int e = next;
+        while (e > v && s.charAt(e - 1) <= ' ') {
+          e--;
+        }
+        return isZero(s, v, e);
+      }
+      p = next + 1;
+    }
+    return false;
+  }
+
+  /** {@code 0}, {@code 0.}, {@code 0.0}, {@code 0.00} or {@code 0.000}. */
+  private static boolean isZero(String s, int from, int to) {
+    if (from >= to || s.charAt(from) != '0' || to - from > 5) {
+      return false;
+    }
+    if (to - from == 1) {
+      return true;
+    }
+    if (s.charAt(from + 1) != '.') {
+      return false;
+    }
+    for (int i = from + 2; i < to; i++) {
+      if (s.charAt(i) != '0') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int skipSpace(String s, int from, int to) {
+    while (from < to && s.charAt(from) <= ' ') {
+      from++;
+    }
+    return from;
   }
 
   /** The {@code compress:} line of {@code explain-request} for a request with that header. */

@@ -42,6 +42,14 @@ class CompressionTest {
         "deflate             | ''",
         "*                   | ''",
         "''                  | ''",
+        "' br ; q = 0 , gzip'| gzip",
+        "br;Q=0.0;level=1    | ''",
+        "br;q=0.5;q=0        | br",
+        "br;q=00             | br",
+        "br;q=               | br",
+        "br;quality=0        | br",
+        "brotli, gzipx, xbr  | ''",
+        "gzip;q=1.0,,br;q=0. | gzip",
       })
   void preferredCodingKeepsBrThenGzipThenIdentity(String acceptEncoding, String coding) {
     assertThat(Compression.preferredCoding(acceptEncoding)).isEqualTo(coding);
