@@ -13,6 +13,8 @@ import java.util.Set;
  * @param originRequestPolicy resolved origin request policy, or null (only the cache key's values
  *     go to the origin)
  * @param line where it is defined, for messages
+ * @param compress whether the edge compresses what the origin sends uncompressed ({@link
+ *     Compression}; key {@code compress}, default false)
  */
 public record Behavior(
     PathPattern path,
@@ -20,7 +22,8 @@ public record Behavior(
     Set<String> allowedMethods,
     CachePolicy cachePolicy,
     OriginRequestPolicy originRequestPolicy,
-    int line) {
+    int line,
+    boolean compress) {
 
   /** CloudFront's three method sets. */
   public static final Set<String> GET_HEAD = Set.of("GET", "HEAD");

@@ -44,7 +44,7 @@ public final class DistributionsParser {
           "poolSize");
   private static final Set<String> GROUP = Set.of("id", "members", "failoverOn");
   private static final Set<String> BEHAVIOR =
-      Set.of("path", "target", "allowedMethods", "cachePolicy", "originRequestPolicy");
+      Set.of("path", "target", "allowedMethods", "cachePolicy", "originRequestPolicy", "compress");
   private static final Set<String> CACHE_POLICY =
       Set.of("name", "minTtl", "defaultTtl", "maxTtl", "queryStrings", "headers", "cookies");
   private static final Set<String> ORIGIN_POLICY =
@@ -97,7 +97,8 @@ public final class DistributionsParser {
             Behavior.ALL_METHODS,
             null,
             OriginRequestPolicy.ALL_VIEWER,
-            0);
+            0,
+            Compression.IMPLICIT);
     return new Distribution(
         id,
         List.of(host.toLowerCase(Locale.ROOT)),
@@ -484,10 +485,11 @@ public final class DistributionsParser {
                 + "'");
       }
     }
+    boolean compress = y.bool(m, "compress", key, false);
     if (path == null || target == null || cp == null || (opName != null && op == null)) {
       return null;
     }
-    return new Behavior(new PathPattern(path), target, methods, cp, op, YamlTree.line(n));
+    return new Behavior(new PathPattern(path), target, methods, cp, op, YamlTree.line(n), compress);
   }
 
   private CachePolicy cachePolicy(Node n, String key) {
