@@ -13,6 +13,7 @@ import java.util.Set;
  * @param originRequestPolicy resolved origin request policy, or null (only the cache key's values
  *     go to the origin)
  * @param line where it is defined, for messages
+ * @param responseHeadersPolicy headers the edge sets on its responses, or null
  */
 public record Behavior(
     PathPattern path,
@@ -20,7 +21,8 @@ public record Behavior(
     Set<String> allowedMethods,
     CachePolicy cachePolicy,
     OriginRequestPolicy originRequestPolicy,
-    int line) {
+    int line,
+    ResponseHeadersPolicy responseHeadersPolicy) {
 
   /** CloudFront's three method sets. */
   public static final Set<String> GET_HEAD = Set.of("GET", "HEAD");
@@ -31,5 +33,16 @@ public record Behavior(
 
   public Behavior {
     allowedMethods = Set.copyOf(allowedMethods);
+  }
+
+  /** A behavior without edge features. */
+  public Behavior(
+      PathPattern path,
+      String target,
+      Set<String> allowedMethods,
+      CachePolicy cachePolicy,
+      OriginRequestPolicy originRequestPolicy,
+      int line) {
+    this(path, target, allowedMethods, cachePolicy, originRequestPolicy, line, null);
   }
 }
