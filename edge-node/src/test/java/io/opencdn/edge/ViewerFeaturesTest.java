@@ -191,6 +191,33 @@ class ViewerFeaturesTest extends EdgeHarness {
   }
 
   @Test
+  void anOriginErrorGetsItsPageOnMissAndHit() {
+    origin.route("/missing", req -> req.response().setStatusCode(404).end("raw 404"));
+    origin.content("/errors/404.html", "friendly 404", "Content-Type", "text/html");
+    start();
+    edge.activate(
+        DistributionsParser.parse(
+            doc(
+                origin.url(),
+                """
+                customErrors:
+                  - {status: 404, errorCachingMinTtl: 60, page: /errors/404.html, responseCode: 200}
+                """),
+            "d.yaml"));
+    for (int i = 0; i < 3; i++) {
+      Resp r = get("/missing");
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("friendly 404");
+      assertThat(r.header("X-Cache")).startsWith("Error from");
+    }
+    assertThat(origin.count("/missing")).isEqualTo(1);
+    assertThat(origin.count("/errors/404.html")).isEqualTo(1);
+    Resp page = get("/errors/404.html");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.header("X-Cache")).startsWith("Hit");
+  }
+
+  @Test
   void geoBlockUsesForwardedForOnlyFromTrustedProxies() {
     origin.content("/geo", "served");
     origin.content("/errors/403.html", "not in your country");
