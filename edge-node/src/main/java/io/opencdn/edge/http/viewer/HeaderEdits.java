@@ -184,9 +184,16 @@ public final class HeaderEdits {
         edge = xCache.substring(from + 6, end < 0 ? xCache.length() : end);
       }
     }
-    return status
-        + (edge.isEmpty() ? "" : ", cdn-pop;desc=\"" + edge + "\"")
-        + String.format(Locale.ROOT, ", cdn-edge;dur=%.1f", millis);
+    long tenths = Math.max(0, Math.round(millis * 10));
+    StringBuilder s = new StringBuilder(64).append(status);
+    if (!edge.isEmpty()) {
+      s.append(", cdn-pop;desc=\"").append(edge).append('"');
+    }
+    return s.append(", cdn-edge;dur=")
+        .append(tenths / 10)
+        .append('.')
+        .append(tenths % 10)
+        .toString();
   }
 
   /** Whether the edge answers the preflight itself ({@code preflight: edge}). */
