@@ -68,10 +68,12 @@ public final class DistributionsParser {
 
   private final YamlTree y;
   private final EdgeFeaturesParser edge;
+  private final ErrorsAndGeoParser errorsAndGeo;
 
   private DistributionsParser(Problems problems) {
     this.y = new YamlTree(problems);
     this.edge = new EdgeFeaturesParser(y);
+    this.errorsAndGeo = new ErrorsAndGeoParser(y);
   }
 
   /**
@@ -358,8 +360,8 @@ public final class DistributionsParser {
                   : ", got '" + behaviors.get(behaviors.size() - 1).path().text() + "'"));
     }
     boolean trust = y.bool(m, "trustForwardedHeaders", key, false);
-    List<CustomError> errors = edge.customErrors(m, key);
-    GeoRestriction geo = edge.geoRestriction(m, key);
+    List<CustomError> errors = errorsAndGeo.customErrors(m, key);
+    GeoRestriction geo = errorsAndGeo.geoRestriction(m, key);
     if (id == null || hosts.isEmpty() || origins.isEmpty() || behaviors.isEmpty()) {
       return null;
     }
