@@ -216,6 +216,7 @@ public final class EdgeNode {
             live,
             new AccessLog(
                 accessWriter, config.accessLog(), config.id(), config.region(), clock, metrics));
+    handler.geoDatabase(config.geoipDatabase());
     this.guard = new ConnectionGuard(vertx, config.connections(), load);
     EdgeGauges.register(metrics.registry(), accessWriter, tiers, cluster, hz, live, guard);
     this.prober =

@@ -15,6 +15,7 @@ import java.util.Set;
  * @param line where it is defined, for messages
  * @param compress whether the edge compresses what the origin sends uncompressed ({@link
  *     Compression}; key {@code compress}, default false)
+ * @param responseHeadersPolicy headers the edge sets on its responses, or null
  */
 public record Behavior(
     PathPattern path,
@@ -23,7 +24,8 @@ public record Behavior(
     CachePolicy cachePolicy,
     OriginRequestPolicy originRequestPolicy,
     int line,
-    boolean compress) {
+    boolean compress,
+    ResponseHeadersPolicy responseHeadersPolicy) {
 
   /** CloudFront's three method sets. */
   public static final Set<String> GET_HEAD = Set.of("GET", "HEAD");
@@ -34,5 +36,16 @@ public record Behavior(
 
   public Behavior {
     allowedMethods = Set.copyOf(allowedMethods);
+  }
+
+  /** A behavior without edge features. */
+  public Behavior(
+      PathPattern path,
+      String target,
+      Set<String> allowedMethods,
+      CachePolicy cachePolicy,
+      OriginRequestPolicy originRequestPolicy,
+      int line) {
+    this(path, target, allowedMethods, cachePolicy, originRequestPolicy, line, false, null);
   }
 }

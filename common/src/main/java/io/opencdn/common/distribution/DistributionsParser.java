@@ -28,9 +28,17 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 public final class DistributionsParser {
 
   private static final Set<String> TOP =
-      Set.of("distributions", "cachePolicies", "originRequestPolicies");
+      Set.of("distributions", "cachePolicies", "originRequestPolicies", "responseHeadersPolicies");
   private static final Set<String> DIST =
-      Set.of("id", "hosts", "origins", "originGroups", "behaviors", "trustForwardedHeaders");
+      Set.of(
+          "id",
+          "hosts",
+          "origins",
+          "originGroups",
+          "behaviors",
+          "trustForwardedHeaders",
+          "customErrors",
+          "geoRestriction");
   private static final Set<String> ORIGIN =
       Set.of(
           "id",
@@ -44,7 +52,14 @@ public final class DistributionsParser {
           "poolSize");
   private static final Set<String> GROUP = Set.of("id", "members", "failoverOn");
   private static final Set<String> BEHAVIOR =
-      Set.of("path", "target", "allowedMethods", "cachePolicy", "originRequestPolicy", "compress");
+      Set.of(
+          "path",
+          "target",
+          "allowedMethods",
+          "cachePolicy",
+          "originRequestPolicy",
+          "compress",
+          "responseHeadersPolicy");
   private static final Set<String> CACHE_POLICY =
       Set.of("name", "minTtl", "defaultTtl", "maxTtl", "queryStrings", "headers", "cookies");
   private static final Set<String> ORIGIN_POLICY =
@@ -53,9 +68,13 @@ public final class DistributionsParser {
   private static final String HOST = "[a-z0-9]([a-z0-9.-]*[a-z0-9])?";
 
   private final YamlTree y;
+  private final EdgeFeaturesParser edge;
+  private final ErrorsAndGeoParser errorsAndGeo;
 
   private DistributionsParser(Problems problems) {
     this.y = new YamlTree(problems);
+    this.edge = new EdgeFeaturesParser(y);
+    this.errorsAndGeo = new ErrorsAndGeoParser(y);
   }
 
   /**
@@ -98,7 +117,8 @@ public final class DistributionsParser {
             null,
             OriginRequestPolicy.ALL_VIEWER,
             0,
-            Compression.IMPLICIT);
+            Compression.IMPLICIT,
+            null);
     return new Distribution(
         id,
         List.of(host.toLowerCase(Locale.ROOT)),
@@ -114,6 +134,7 @@ public final class DistributionsParser {
       return null;
     }
     Map<String, Node> top = y.mapping(root, "", TOP);
+    edge.policies(top.get("responseHeadersPolicies"));
     Map<String, CachePolicy> cache = new LinkedHashMap<>();
     List<Node> cps = y.sequence(top.get("cachePolicies"), "cachePolicies");
     for (int i = 0; i < cps.size(); i++) {
@@ -164,7 +185,8 @@ public final class DistributionsParser {
       }
       out.add(d);
     }
-    return new DistributionsDocument(out, cache, orp, text, DistributionsDocument.hashOf(text));
+    return new DistributionsDocument(
+        out, cache, orp, text, DistributionsDocument.hashOf(text), edge.defined());
   }
 
   private Distribution distribution(
@@ -341,10 +363,12 @@ public final class DistributionsParser {
                   : ", got '" + behaviors.get(behaviors.size() - 1).path().text() + "'"));
     }
     boolean trust = y.bool(m, "trustForwardedHeaders", key, false);
+    List<CustomError> errors = errorsAndGeo.customErrors(m, key);
+    GeoRestriction geo = errorsAndGeo.geoRestriction(m, key);
     if (id == null || hosts.isEmpty() || origins.isEmpty() || behaviors.isEmpty()) {
       return null;
     }
-    return new Distribution(id, hosts, origins, groups, behaviors, trust);
+    return new Distribution(id, hosts, origins, groups, behaviors, trust, errors, geo);
   }
 
   private OriginSpec origin(Node n, String key) {
@@ -486,10 +510,12 @@ public final class DistributionsParser {
       }
     }
     boolean compress = y.bool(m, "compress", key, false);
+    ResponseHeadersPolicy rh = edge.policyOf(m, key);
     if (path == null || target == null || cp == null || (opName != null && op == null)) {
       return null;
     }
-    return new Behavior(new PathPattern(path), target, methods, cp, op, YamlTree.line(n), compress);
+    return new Behavior(
+        new PathPattern(path), target, methods, cp, op, YamlTree.line(n), compress, rh);
   }
 
   private CachePolicy cachePolicy(Node n, String key) {

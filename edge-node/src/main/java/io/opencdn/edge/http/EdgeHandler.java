@@ -39,6 +39,9 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
   private final boolean adminElsewhere;
   private final AccessLog accessLog;
   private final LiveServer live;
+  private final ViewerRules viewer;
+  private volatile io.opencdn.edge.http.viewer.GeoCountries geo;
+  private volatile String geoDatabase;
 
   /** Host of the cache keys of live HLS fetched from another edge: never a distribution's. */
   static final String LIVE_HOST = "live.opencdn.invalid";
@@ -91,6 +94,11 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
         new FillLeader(fillers, store, policy, responder, headers, metrics, clock, pass);
     this.caching =
         new CachingProxy(cache, flights, policy, leader, responder, headers, metrics, clock, pass);
+    ErrorPages pages =
+        new ErrorPages(
+            this::distributions, cache, fillers, store, headers, clock, policy::originFailing);
+    responder.pages(pages);
+    this.viewer = new ViewerRules(responder, pages, () -> geo);
     this.admin = admin;
     this.adminElsewhere = adminElsewhere;
     this.accessLog = accessLog;
@@ -102,7 +110,22 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
    * resolved theirs finish under it, every later request gets the new one.
    */
   public void activate(Distributions next) {
+    if (next.restrictsGeo() && geo == null) {
+      geo = io.opencdn.edge.http.viewer.GeoCountries.open(geoDatabase);
+    }
     this.distributions = next;
+  }
+
+  /**
+   * The GeoIP2/GeoLite2 Country or City database file of {@code geoRestriction} (null: the embedded
+   * GeoLite2 Country); opened when a version with a geo restriction is activated.
+   */
+  public void geoDatabase(String file) {
+    this.geoDatabase = file;
+    this.geo = null;
+    if (distributions.restrictsGeo()) {
+      geo = io.opencdn.edge.http.viewer.GeoCountries.open(file);
+    }
   }
 
   /** The distributions requests are resolved against now. */
@@ -173,6 +196,11 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     }
     d = version.route(d, target);
     Route route = d.route();
+    if (route != null
+        && (route.edits() != null || route.distribution().geoRestriction() != null)
+        && viewer.answered(req, route, logged)) {
+      return;
+    }
     if (route != null && !route.behavior().allowedMethods().contains(method.name())) {
       responder.plain(
           req, 403, "403 Forbidden: " + method.name() + " is not allowed for this path");

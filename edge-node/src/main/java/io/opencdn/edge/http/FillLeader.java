@@ -130,9 +130,21 @@ final class FillLeader {
       failOrStale(req, stored, flight, null);
       return;
     }
+    if (req != null && res.status() >= 400 && responder.replaces(req, res.status())) {
+      // a custom error page answers the client; the error itself is filled as in the background
+      onResponse(null, d, requestHeaders, key, stored, flight, res);
+      int status = res.status();
+      responder.errorPage(req, status);
+      return;
+    }
     long lifetime =
-        store.lifetime(
-            requestHeaders, res, d.route() == null ? null : d.route().behavior().cachePolicy());
+        ErrorPages.lifetime(
+            d,
+            res.status(),
+            store.lifetime(
+                requestHeaders,
+                res,
+                d.route() == null ? null : d.route().behavior().cachePolicy()));
     boolean toDisk = lifetime >= 0 && toDisk(req, key, res);
     if (lifetime < 0 || (res.contentLength() > settings.maxObjectBytes() && !toDisk)) {
       if (stored != null) {
