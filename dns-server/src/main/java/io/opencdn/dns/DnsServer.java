@@ -78,6 +78,7 @@ public final class DnsServer {
   private final Dnssec dnssec;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DnsServer.class);
   private final String clusterSecret;
+  private final String adminHost;
   private final Clock clock;
   private volatile io.opencdn.common.cluster.ConfigFollower follower;
   private long coverageTimer = -1;
@@ -140,6 +141,7 @@ public final class DnsServer {
     this.vertx = vertx;
     this.listen = config.listen();
     this.clusterSecret = config.cluster() == null ? null : config.cluster().secret();
+    this.adminHost = config.admin() == null ? null : config.admin().listen().host();
     this.clock = clock;
     String city = config.geo().cityDatabase();
     this.geo =
@@ -325,6 +327,7 @@ public final class DnsServer {
     return listeners
         .listen(listen.host(), listen.port())
         .compose(port -> ops.start().map(port))
+        .onSuccess(port -> publishAdmin())
         .compose(
             port ->
                 routing.directory() == null
@@ -370,11 +373,35 @@ public final class DnsServer {
     vertx
         .executeBlocking(
             () -> {
+              follower.admin(adminUrl());
               follower.start();
               return null;
             })
         .onFailure(
             t -> LOG.warn("dns: cannot follow the distributions versions: {}", t.toString()));
+  }
+
+  /**
+   * The admin listener's base URL once bound (null before, or without one): published with this
+   * server's control-plane state, where the edges' status page finds the {@code /route} it asks.
+   */
+  private String adminUrl() {
+    int p = ops.adminPort();
+    if (adminHost == null || p <= 0) {
+      return null;
+    }
+    return "http://" + (adminHost.contains(":") ? "[" + adminHost + "]" : adminHost) + ":" + p;
+  }
+
+  private void publishAdmin() {
+    io.opencdn.common.cluster.ConfigFollower f = follower;
+    if (f != null && adminUrl() != null) {
+      vertx.executeBlocking(
+          () -> {
+            f.admin(adminUrl());
+            return null;
+          });
+    }
   }
 
   /**
