@@ -49,6 +49,7 @@ class StatusPageBrowserTest {
   @TempDir Path dir;
   final List<CommandProcess> processes = new ArrayList<>();
   final Map<String, CommandProcess> edges = new LinkedHashMap<>();
+  final Map<String, Integer> ports = new LinkedHashMap<>();
   int clusterPort;
 
   @Test
@@ -66,7 +67,7 @@ class StatusPageBrowserTest {
       int dnsAdmin = port(dns, "dns admin on http://127\\.0\\.0\\.1:(\\d+)");
       for (String id : EDGES.keySet()) {
         CommandProcess e = start(id, "edge", "--config", edgeConfig(id, originPort).toString());
-        port(e, "edge " + id + " listening on http://127\\.0\\.0\\.1:(\\d+)");
+        ports.put(id, port(e, "edge " + id + " listening on http://127\\.0\\.0\\.1:(\\d+)"));
         edges.put(id, e);
       }
 
@@ -75,6 +76,7 @@ class StatusPageBrowserTest {
       browser = Chromium.start();
       browser.get(link);
       WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(90));
+      wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
       ChromeDriver b = browser;
       wait.until(d -> edgesWith(b, "up").size() == 3);
       assertThat(edgesWith(browser, "up"))
@@ -101,12 +103,48 @@ class StatusPageBrowserTest {
       assertThat(shown).contains("located", "candidates", "decision");
       assertThat(browser.getPageSource()).doesNotContain(TOKEN);
 
+      // drain ap-northeast: amber within 2 s; a purge shows Completed within 2 s of its request
+      long drained = System.nanoTime();
+      assertThat(post(ports.get("ap-northeast"), "/_cdn/drain", "").statusCode()).isEqualTo(200);
+      fast(
+          b,
+          d ->
+              !d.findElements(
+                      By.cssSelector("g.edge[data-edge='ap-northeast'][data-state='DRAINING']"))
+                  .isEmpty());
+      System.out.println(
+          "status page: ap-northeast draining " + since(drained) + " ms after the drain");
+      assertThat(since(drained)).as("ms from drain to amber").isLessThanOrEqualTo(2000);
+      long purged = System.nanoTime();
+      HttpResponse<String> purge =
+          post(ports.get("eu-west"), "/_cdn/invalidations", "{\"paths\": [\"/index.html\"]}");
+      assertThat(purge.statusCode()).as(purge.body()).isEqualTo(202);
+      String id =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(purge.body())
+              .path("id")
+              .asText();
+      fast(
+          b,
+          d ->
+              java.util.Arrays.stream(text(b, "#invalidations tbody").split("\n"))
+                  .anyMatch(
+                      row -> row.startsWith(id.substring(0, 8)) && row.contains("Completed")));
+      System.out.println(
+          "status page: invalidation Completed " + since(purged) + " ms after the request");
+      assertThat(since(purged)).as("ms from purge request to Completed").isLessThanOrEqualTo(2000);
+      assertThat(post(ports.get("ap-northeast"), "/_cdn/undrain", "").statusCode()).isEqualTo(200);
+      fast(
+          b,
+          d ->
+              !d.findElements(
+                      By.cssSelector("g.edge[data-edge='ap-northeast'][data-state='ACTIVE']"))
+                  .isEmpty());
+
       // kill -9 eu-west: red on the map within 2 s, no reload
       edges.get("eu-west").kill();
       long killed = System.nanoTime();
-      new WebDriverWait(browser, Duration.ofSeconds(20))
-          .pollingEvery(Duration.ofMillis(20))
-          .until(d -> edgesWith(b, "down").contains("eu-west"));
+      fast(b, d -> edgesWith(b, "down").contains("eu-west"));
       long millis = (System.nanoTime() - killed) / 1_000_000;
       System.out.println("status page: eu-west red " + millis + " ms after kill -9");
       screenshot(browser, "status-page-failover.png");
@@ -122,6 +160,39 @@ class StatusPageBrowserTest {
         }
       }
     }
+  }
+
+  /** Waits (10 s at most, polling every 20 ms) for {@code condition}. */
+  private static void fast(
+      ChromeDriver browser,
+      java.util.function.Function<org.openqa.selenium.WebDriver, Boolean> condition) {
+    new WebDriverWait(browser, Duration.ofSeconds(10))
+        .pollingEvery(Duration.ofMillis(20))
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(condition::apply);
+  }
+
+  /** The text of the element {@code selector} (read in one script: the page redraws tables). */
+  private static String text(ChromeDriver browser, String selector) {
+    Object t =
+        browser.executeScript(
+            "var e = document.querySelector(arguments[0]); return e ? e.innerText : '';", selector);
+    return String.valueOf(t);
+  }
+
+  private static long since(long nanos) {
+    return (System.nanoTime() - nanos) / 1_000_000;
+  }
+
+  /** {@code POST} to an edge's admin API with the token. */
+  private static HttpResponse<String> post(int port, String path, String body) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   /** Ids of the edges drawn on the map with {@code health}. */

@@ -7,8 +7,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * What the status view knows of one edge: its last registry entry and load figures, its health as
  * this edge's own checks see it ({@code GET /_cdn/health} every gathering, down after {@link #FALL}
- * failures in a row, up again after one success) and its hit counters ({@code /_cdn/stats}). Used
- * on the view's context only.
+ * failures in a row or at once when the connection is refused, up again after one success) and its
+ * hit counters ({@code /_cdn/stats}). Used on the view's context only.
  */
 final class EdgeRow {
 
@@ -30,12 +30,16 @@ final class EdgeRow {
     this.id = id;
   }
 
-  /** Counts one health check. */
-  void checked(boolean ok) {
-    if (ok) {
+  /**
+   * Counts one health check: true passed, false failed, null refused (nothing listens at the
+   * address any more: down at once).
+   */
+  void checked(Boolean ok) {
+    if (Boolean.TRUE.equals(ok)) {
       fails = 0;
       up = true;
-    } else if (++fails >= FALL) {
+    } else if (ok == null || ++fails >= FALL) {
+      fails = Math.max(fails, FALL);
       up = false;
     }
   }

@@ -1,19 +1,13 @@
 package io.opencdn.edge.cluster.status;
 
-import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
-import io.opencdn.common.cluster.ClusterMaps;
-import io.opencdn.common.cluster.ClusterReads;
 import io.opencdn.common.cluster.ConfigRecords.MemberState;
 import io.opencdn.common.cluster.ConfigRecords.Version;
 import io.opencdn.common.cluster.ConfigStore;
-import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.edge.admin.status.StatusSource;
 import io.opencdn.edge.cluster.EdgeCluster;
-import io.opencdn.edge.cluster.EdgeClusterNames;
-import io.opencdn.edge.cluster.EdgeLoad;
 import io.opencdn.edge.cluster.purge.PurgeRequest;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -25,9 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * The status page's picture of the cluster, gathered by this edge from what the cluster shares and
@@ -38,16 +30,18 @@ import java.util.stream.Collectors;
  *   <li>edges: the registry ({@code edges}: coordinates, drain state, capacity) and {@code
  *       edge-load} (requests/s, bytes/s), both only as tagged with the cluster secret; health from
  *       this edge's own {@code GET /_cdn/health} of each edge (down after {@link EdgeRow#FALL}
- *       failures, so a killed edge turns red within about a second); hit counters from each edge's
- *       {@code /_cdn/stats} (with this edge's admin token) every {@value #SLOW_EVERY} gatherings;
- *       an edge gone from the registry stays listed, down, for {@value #FORGET_MILLIS} ms;
+ *       failures, at once when refused: a killed edge turns red within a gathering); a change of
+ *       health or drain state is published at once; hit counters from each edge's {@code
+ *       /_cdn/stats} (with this edge's admin token) every {@value #SLOW_EVERY} gatherings; an edge
+ *       gone from the registry stays listed, down, for {@value #FORGET_MILLIS} ms;
  *   <li>DNS servers and the distributions version every member runs: {@code config-members};
  *   <li>where clients go: the DNS servers' own decision for each of {@link #SAMPLE_CLIENTS} ({@link
- *       DnsRoutes}), every {@value #SLOW_EVERY} gatherings;
+ *       DnsRoutes}), every gathering (a failover shows within a second of the DNS server's own);
  *   <li>failovers: the changes this view saw (an edge down or up, drained or undrained, a sample
  *       client sent to another edge), the last {@value #FAILOVERS_KEPT};
  *   <li>invalidations of the last 10 minutes (this edge's purge log) with their status and receipts
- *       ({@code invalidations}, {@code purge-acks}).
+ *       ({@code invalidations}, {@code purge-acks}), every gathering; DNS readiness ({@code
+ *       /healthz}) every {@value #SLOW_EVERY}.
  * </ul>
  *
  * Everything is gathered on one Vert.x context; cluster maps are read on a worker.
@@ -63,7 +57,6 @@ public final class StatusView implements StatusSource {
   static final long IDLE_MILLIS = 30_000;
   static final long FORGET_MILLIS = 600_000;
   static final int FAILOVERS_KEPT = 20;
-  static final long MAX_HEARTBEAT_AGE_MILLIS = 10_000;
   static final long INVALIDATIONS_MILLIS = 600_000;
 
   /**
@@ -174,11 +167,12 @@ public final class StatusView implements StatusSource {
     busy = true;
     boolean slow = ticks++ % SLOW_EVERY == 0;
     context
-        .executeBlocking(this::readCluster)
+        .executeBlocking(() -> ClusterRead.read(hz, check, store, clock))
         .compose(
             read -> {
               problem = null;
               apply(read);
+              latest = compose();
               return Future.join(checks(slow)).mapEmpty();
             },
             t -> {
@@ -192,46 +186,7 @@ public final class StatusView implements StatusSource {
             });
   }
 
-  /** What one gathering read from the cluster maps (on a worker). */
-  private record Read(
-      Map<String, EdgeRecord> records,
-      Map<String, EdgeLoad> loads,
-      List<MemberState> members,
-      Version current) {}
-
-  private Read readCluster() {
-    long now = clock.millis();
-    Set<String> alive =
-        hz.getCluster().getMembers().stream()
-            .map(Member::getUuid)
-            .map(Object::toString)
-            .collect(Collectors.toSet());
-    Map<String, EdgeRecord> records = new HashMap<>();
-    ClusterReads.entries(hz.getMap(ClusterMaps.EDGES), check)
-        .forEach(
-            (k, v) -> {
-              if (k instanceof String key
-                  && v instanceof EdgeRecord r
-                  && r.authentic(check.mac(), key)
-                  && now - r.heartbeatMillis() <= MAX_HEARTBEAT_AGE_MILLIS
-                  && (r.memberUuid() == null || alive.contains(r.memberUuid()))) {
-                records.put(key, r);
-              }
-            });
-    Map<String, EdgeLoad> loads = new HashMap<>();
-    ClusterReads.entries(hz.getMap(EdgeClusterNames.EDGE_LOAD), check)
-        .forEach(
-            (k, v) -> {
-              if (k instanceof String key
-                  && v instanceof EdgeLoad l
-                  && l.authentic(check.mac(), key)) {
-                loads.put(key, l);
-              }
-            });
-    return new Read(records, loads, store.members(), store.currentVersion());
-  }
-
-  private void apply(Read read) {
+  private void apply(ClusterRead read) {
     long now = clock.millis();
     read.records()
         .forEach(
@@ -264,17 +219,23 @@ public final class StatusView implements StatusSource {
       String before = row.health();
       all.add(
           http.get(host, row.record.httpPort(), "/_cdn/health", null)
-              .map(r -> r.status() / 100 == 2)
-              .otherwise(false)
+              .map(r -> r.status() / 100 == 2 ? Boolean.TRUE : Boolean.FALSE)
+              // refused: nothing listens there any more (a killed process), not a slow answer
+              .otherwise(t -> t instanceof java.net.ConnectException ? null : Boolean.FALSE)
               .onSuccess(
                   ok -> {
                     row.checked(ok);
-                    if (!before.equals(row.health()) && !before.equals("unknown")) {
-                      failover(
-                          row.id
-                              + (ok
-                                  ? " is up again"
-                                  : " is down (" + EdgeRow.FALL + " health checks failed)"));
+                    if (!before.equals(row.health())) {
+                      if (!before.equals("unknown")) {
+                        failover(
+                            row.id
+                                + (Boolean.TRUE.equals(ok)
+                                    ? " is up again"
+                                    : ok == null
+                                        ? " is down (connection refused)"
+                                        : " is down (" + EdgeRow.FALL + " health checks failed)"));
+                      }
+                      latest = compose(); // a change is shown at once, not after the gathering
                     }
                   }));
       if (slow) {
@@ -288,10 +249,10 @@ public final class StatusView implements StatusSource {
                     }));
       }
     }
+    all.add(samples.refresh(admins(), this::failover));
+    all.add(invalidations());
     if (slow) {
-      all.add(samples.refresh(admins(), this::failover));
       all.add(dnsReadiness());
-      all.add(invalidations());
     }
     return all;
   }
