@@ -387,8 +387,8 @@ public final class DnsServer {
    */
   private String adminUrl() {
     int p = ops.adminPort();
-    if (adminHost == null || p <= 0) {
-      return null;
+    if (adminHost == null || p <= 0 || adminHost.equals("0.0.0.0") || adminHost.equals("::")) {
+      return null; // a wildcard address names no host the edges could reach
     }
     return "http://" + (adminHost.contains(":") ? "[" + adminHost + "]" : adminHost) + ":" + p;
   }
