@@ -71,6 +71,7 @@ public final class DnsServer {
   private final Dnssec dnssec;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DnsServer.class);
   private final String clusterSecret;
+  private final String adminHost;
   private final Clock clock;
   private volatile io.opencdn.common.cluster.ConfigFollower follower;
   private long coverageTimer = -1;
@@ -117,6 +118,7 @@ public final class DnsServer {
     this.vertx = vertx;
     this.listen = config.listen();
     this.clusterSecret = config.cluster() == null ? null : config.cluster().secret();
+    this.adminHost = config.admin() == null ? null : config.admin().listen().host();
     this.clock = clock;
     String city = config.geo().cityDatabase();
     this.geo =
@@ -235,6 +237,7 @@ public final class DnsServer {
     return listeners
         .listen(listen.host(), listen.port())
         .compose(port -> ops.start().map(port))
+        .onSuccess(port -> publishAdmin())
         .compose(
             port ->
                 routing.directory() == null
@@ -280,11 +283,35 @@ public final class DnsServer {
     vertx
         .executeBlocking(
             () -> {
+              follower.admin(adminUrl());
               follower.start();
               return null;
             })
         .onFailure(
             t -> LOG.warn("dns: cannot follow the distributions versions: {}", t.toString()));
+  }
+
+  /**
+   * The admin listener's base URL once bound (null before, or without one): published with this
+   * server's control-plane state, where the edges' status page finds the {@code /route} it asks.
+   */
+  private String adminUrl() {
+    int p = ops.adminPort();
+    if (adminHost == null || p <= 0 || adminHost.equals("0.0.0.0") || adminHost.equals("::")) {
+      return null; // a wildcard address names no host the edges could reach
+    }
+    return "http://" + (adminHost.contains(":") ? "[" + adminHost + "]" : adminHost) + ":" + p;
+  }
+
+  private void publishAdmin() {
+    io.opencdn.common.cluster.ConfigFollower f = follower;
+    if (f != null && adminUrl() != null) {
+      vertx.executeBlocking(
+          () -> {
+            f.admin(adminUrl());
+            return null;
+          });
+    }
   }
 
   /**

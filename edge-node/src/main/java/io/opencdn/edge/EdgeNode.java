@@ -9,6 +9,8 @@ import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.log.AsyncLineWriter;
 import io.opencdn.edge.admin.AdminEndpoints;
 import io.opencdn.edge.admin.AdminRoute;
+import io.opencdn.edge.admin.status.StatusEndpoints;
+import io.opencdn.edge.admin.status.StatusSessions;
 import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.edge.cache.CacheSettings;
 import io.opencdn.edge.cache.CacheStats;
@@ -18,6 +20,7 @@ import io.opencdn.edge.cluster.ConfigPlane;
 import io.opencdn.edge.cluster.EdgeCluster;
 import io.opencdn.edge.cluster.latency.LatencyProber;
 import io.opencdn.edge.cluster.latency.TcpConnectConnector;
+import io.opencdn.edge.cluster.status.StatusView;
 import io.opencdn.edge.config.AccessLogConfig;
 import io.opencdn.edge.config.AdminConfig;
 import io.opencdn.edge.config.AdvertiseConfig;
@@ -89,6 +92,7 @@ public final class EdgeNode {
   private final ConfigPlane plane;
   private final AsyncLineWriter accessWriter;
   private final LiveServer live;
+  private final StatusView status;
   private HttpServer server;
   private volatile String extraListeners;
   private final TlsListener tls;
@@ -147,6 +151,14 @@ public final class EdgeNode {
     List<AdminRoute> routes = new ArrayList<>(cluster == null ? List.of() : cluster.routes());
     if (plane != null) {
       routes.add(plane.route());
+    }
+    this.status =
+        cluster == null
+            ? null
+            : new StatusView(
+                vertx, hz, cluster, config.id(), config.cluster().secret(), token.value(), clock);
+    if (status != null) {
+      routes.add(new StatusEndpoints(vertx, token, new StatusSessions(clock), status).route());
     }
     if (live != null) {
       routes.add(
@@ -300,6 +312,9 @@ public final class EdgeNode {
   public Future<Void> stop() {
     if (prober != null) {
       prober.stop();
+    }
+    if (status != null) {
+      status.stop();
     }
     guard.stop();
     Future<Void> leave =
