@@ -43,7 +43,8 @@ import java.util.concurrent.locks.LockSupport;
  * measurement (frames per player, delays, server CPU from /proc/PID/stat of PIDS). The ramp stops
  * after the first step where a player got under 95% of the frames or was disconnected. Lines start
  * with IDLE, HLS, STEP or INFO; all times in milliseconds. Use "-" as KEY for none, as HLS_URL to
- * skip HLS.
+ * skip HLS. With LIVELOAD_PAUSE=MS in the environment, each step's players stay connected MS longer
+ * after the window (to look at them with ss).
  */
 public final class LiveLoad {
   static final int FPS = 25;
