@@ -6,7 +6,7 @@
 # nothing here, so a worker is what nginx-rtmp live gets).
 # bench/live.sh measures CPU per viewer with real ffmpeg viewers and start-up time; ffmpeg viewers
 # saturate a small machine long before the server does, so this one uses a light client:
-# bench/liveload/LiveLoad.java (JDK only), one process that publishes and plays.
+# bench/liveload/ (JDK only, compiled here into the work dir), one process that publishes and plays.
 #
 # 1. ffmpeg encodes CLIP seconds once (testsrc 1280x720 25 fps, libx264 veryfast zerolatency, CBR
 #    BITRATE, GOP 1 s, AAC 128k) into an FLV file.
@@ -62,6 +62,9 @@ ffmpeg -nostdin -hide_banner -loglevel error -f lavfi -i "testsrc=size=1280x720:
   -b:v "$bitrate" -minrate "$bitrate" -maxrate "$bitrate" -bufsize "$bitrate" -x264-params nal-hrd=cbr \
   -c:a aac -b:a 128k -map 0:v -map 1:a -f flv "$work/clip.flv"
 
+javac_bin=${JAVA_HOME:+$JAVA_HOME/bin/}javac
+"$javac_bin" -d "$work/liveload" bench/liveload/*.java
+
 edge_port=$(free_port); edge_rtmp=$(free_port); nginx_rtmp=$(free_port); nginx_http=$(free_port)
 dead_origin=$(free_port)
 key="benchkey$RANDOM$RANDOM$RANDOM$RANDOM"
@@ -70,7 +73,7 @@ run_tool() { # name url key hls_url pids...
   local name=$1 url=$2 k=$3 hls=$4
   shift 4
   echo "$name: HLS ${hls_seconds}s with the publisher alone, then steps $steps..." >&2
-  "$java_bin" bench/liveload/LiveLoad.java "$work/clip.flv" "$url" bench "$k" "$hls" \
+  "$java_bin" -cp "$work/liveload" LiveLoad "$work/clip.flv" "$url" bench "$k" "$hls" \
     "$(echo "$@" | tr ' ' ',')" "$steps" "$warmup" "$window" "$hls_seconds" "$hz" \
     | tee "$work/$name.out" | sed "s/^/  $name: /" >&2
 }
