@@ -28,7 +28,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 public final class DistributionsParser {
 
   private static final Set<String> TOP =
-      Set.of("distributions", "cachePolicies", "originRequestPolicies");
+      Set.of("distributions", "cachePolicies", "originRequestPolicies", "keyGroups");
   private static final Set<String> DIST =
       Set.of("id", "hosts", "origins", "originGroups", "behaviors", "trustForwardedHeaders");
   private static final Set<String> ORIGIN =
@@ -44,7 +44,14 @@ public final class DistributionsParser {
           "poolSize");
   private static final Set<String> GROUP = Set.of("id", "members", "failoverOn");
   private static final Set<String> BEHAVIOR =
-      Set.of("path", "target", "allowedMethods", "cachePolicy", "originRequestPolicy");
+      Set.of(
+          "path",
+          "target",
+          "allowedMethods",
+          "cachePolicy",
+          "originRequestPolicy",
+          "viewerProtocol",
+          "trustedKeyGroups");
   private static final Set<String> CACHE_POLICY =
       Set.of("name", "minTtl", "defaultTtl", "maxTtl", "queryStrings", "headers", "cookies");
   private static final Set<String> ORIGIN_POLICY =
@@ -53,6 +60,7 @@ public final class DistributionsParser {
   private static final String HOST = "[a-z0-9]([a-z0-9.-]*[a-z0-9])?";
 
   private final YamlTree y;
+  private Map<String, io.opencdn.common.signing.KeyGroup> keyGroups = Map.of();
 
   private DistributionsParser(Problems problems) {
     this.y = new YamlTree(problems);
@@ -113,6 +121,7 @@ public final class DistributionsParser {
       return null;
     }
     Map<String, Node> top = y.mapping(root, "", TOP);
+    keyGroups = ViewerAccessParser.keyGroups(y, top.get("keyGroups"));
     Map<String, CachePolicy> cache = new LinkedHashMap<>();
     List<Node> cps = y.sequence(top.get("cachePolicies"), "cachePolicies");
     for (int i = 0; i < cps.size(); i++) {
@@ -484,10 +493,19 @@ public final class DistributionsParser {
                 + "'");
       }
     }
+    ViewerAccessParser.Access access = ViewerAccessParser.behavior(y, m, key, keyGroups);
     if (path == null || target == null || cp == null || (opName != null && op == null)) {
       return null;
     }
-    return new Behavior(new PathPattern(path), target, methods, cp, op, YamlTree.line(n));
+    return new Behavior(
+        new PathPattern(path),
+        target,
+        methods,
+        cp,
+        op,
+        YamlTree.line(n),
+        access.protocol(),
+        access.keyGroups());
   }
 
   private CachePolicy cachePolicy(Node n, String key) {

@@ -52,6 +52,8 @@ public final class RequestExplainer {
             + (b.line() > 0 ? " (line " + b.line() + ")" : "")
             + "; methods "
             + b.allowedMethods().stream().sorted().collect(Collectors.joining(", ")));
+    out.addAll(ViewerAccessExplainer.lines(b, u, headers, java.time.Clock.systemUTC()));
+    query = ViewerAccessExplainer.unsignedQuery(b, query);
     CachePolicy cp = b.cachePolicy();
     out.add(
         "cache policy: "

@@ -39,6 +39,7 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
   private final boolean adminElsewhere;
   private final AccessLog accessLog;
   private final LiveServer live;
+  private final ViewerAccess viewers;
 
   /** Host of the cache keys of live HLS fetched from another edge: never a distribution's. */
   static final String LIVE_HOST = "live.opencdn.invalid";
@@ -64,6 +65,7 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
    * @param live live streaming ({@code live} section), whose HLS paths are routed before the
    *     distributions; null when off
    * @param accessLog the access log of client requests
+   * @param httpsPort the bound port of the HTTPS listener, -1 without one (redirect-to-https)
    */
   public EdgeHandler(
       String edgeId,
@@ -79,7 +81,8 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
       EdgeMetrics metrics,
       SingleFlight<CacheKey, FillOutcome> flights,
       LiveServer live,
-      AccessLog accessLog) {
+      AccessLog accessLog,
+      java.util.function.IntSupplier httpsPort) {
     ResponseCache cache = tiers.cache();
     this.distributions = distributions;
     this.metrics = metrics;
@@ -95,6 +98,7 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     this.adminElsewhere = adminElsewhere;
     this.accessLog = accessLog;
     this.live = live;
+    this.viewers = new ViewerAccess(clock, httpsPort, responder);
   }
 
   /**
@@ -173,6 +177,17 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     }
     d = version.route(d, target);
     Route route = d.route();
+    if (route != null && route.behavior().guarded()) {
+      String checked = viewers.check(req, route.behavior(), target);
+      if (checked == null) {
+        return;
+      }
+      if (!checked.equals(target)) {
+        target = checked;
+        d = version.route(d, target);
+        route = d.route();
+      }
+    }
     if (route != null && !route.behavior().allowedMethods().contains(method.name())) {
       responder.plain(
           req, 403, "403 Forbidden: " + method.name() + " is not allowed for this path");
