@@ -88,7 +88,11 @@ public record SigningPolicy(
       if (!a.path("AWS:SourceIp").isTextual()) {
         throw new IllegalArgumentException("the policy's IpAddress has no AWS:SourceIp text");
       }
-      ip = IpRange.parse(a.get("AWS:SourceIp").asText());
+      try {
+        ip = IpRange.parse(a.get("AWS:SourceIp").asText());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("the policy's AWS:SourceIp is " + e.getMessage());
+      }
     }
     return new SigningPolicy(res == null ? "*" : res.asText(), end, start, ip);
   }
