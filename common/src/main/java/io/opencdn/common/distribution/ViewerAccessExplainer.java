@@ -18,7 +18,8 @@ final class ViewerAccessExplainer {
   private ViewerAccessExplainer() {}
 
   static List<String> lines(Behavior b, URI u, Map<String, String> headers, Clock clock) {
-    String scheme = u.getScheme() == null ? "http" : u.getScheme().toLowerCase();
+    String scheme =
+        u.getScheme() == null ? "http" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
     String authority = u.getRawAuthority() == null ? "" : u.getRawAuthority();
     String target =
         (u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath())
