@@ -53,6 +53,25 @@ public final class SignatureCheck {
   private SignatureCheck() {}
 
   /**
+   * Checks a signature over a policy: {@link #DIRECT} verifies every time; the edge memoizes
+   * positive results, since one signature (a signed cookie of an HLS stream) comes back with every
+   * segment.
+   */
+  @FunctionalInterface
+  public interface Verifier {
+    /**
+     * @param algorithm the JCA name, e.g. {@code SHA1withRSA}, {@code SHA256withECDSA}
+     * @param signatureText the signature as the request carried it (a cache key part)
+     */
+    boolean verify(
+        PublicKey key, String algorithm, byte[] data, byte[] signature, String signatureText);
+  }
+
+  /** Verifies with the JCA each time. */
+  public static final Verifier DIRECT =
+      (key, algorithm, data, signature, text) -> valid(key, algorithm, data, signature);
+
+  /**
    * What the check decided.
    *
    * @param refusal why the request is refused (403), or null when it passes
@@ -86,6 +105,19 @@ public final class SignatureCheck {
       String cookieHeader,
       InetAddress client,
       long now) {
+    return check(trusted, scheme, authority, target, cookieHeader, client, now, DIRECT);
+  }
+
+  /** {@link #check} with the signatures verified by {@code verifier}. */
+  public static Verdict check(
+      List<KeyGroup> trusted,
+      String scheme,
+      String authority,
+      String target,
+      String cookieHeader,
+      InetAddress client,
+      long now,
+      Verifier verifier) {
     int q = target.indexOf('?');
     String path = q < 0 ? target : target.substring(0, q);
     Map<String, String> signing = new HashMap<>();
@@ -110,7 +142,8 @@ public final class SignatureCheck {
     if (duplicate != null) {
       refusal = "the query parameter " + duplicate + " is given twice";
     } else if (!signing.isEmpty()) {
-      refusal = verify(trusted, signing, "", scheme + "://" + authority + bare, client, now);
+      refusal =
+          verify(trusted, signing, "", scheme + "://" + authority + bare, client, now, verifier);
     } else {
       Map<String, String> cookies = cookies(cookieHeader);
       if (cookies.isEmpty()) {
@@ -121,7 +154,14 @@ public final class SignatureCheck {
       } else {
         byCookie = true;
         refusal =
-            verify(trusted, cookies, "CloudFront-", scheme + "://" + authority + bare, client, now);
+            verify(
+                trusted,
+                cookies,
+                "CloudFront-",
+                scheme + "://" + authority + bare,
+                client,
+                now,
+                verifier);
       }
     }
     return new Verdict(refusal, bare, byCookie);
@@ -145,6 +185,29 @@ public final class SignatureCheck {
       }
     }
     return out;
+  }
+
+  /**
+   * Loads what a first check needs (the JCA signature and digest engines, the JSON reader), so that
+   * the first signed request does not pay class loading on an event loop.
+   */
+  public static void warmUp() {
+    try {
+      for (String alg :
+          List.of("SHA1withRSA", "SHA256withRSA", "SHA1withECDSA", "SHA256withECDSA")) {
+        Signature.getInstance(alg);
+      }
+      java.security.MessageDigest.getInstance("SHA-256");
+    } catch (GeneralSecurityException e) {
+      // reported as a refusal by the first check that needs it
+    }
+    try {
+      SigningPolicy.parse(
+          "{\"Statement\":[{\"Condition\":{\"DateLessThan\":{\"AWS:EpochTime\":1}}}]}"
+              .getBytes(StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      // not reached: the policy is valid
+    }
   }
 
   /** {@code target} ({@code /path?query}) without the signing query parameters. */
@@ -184,7 +247,8 @@ public final class SignatureCheck {
       String prefix,
       String url,
       InetAddress client,
-      long now) {
+      long now,
+      Verifier verifier) {
     String expires = v.get(prefix + "Expires");
     String policy = v.get(prefix + "Policy");
     String signature = v.get(prefix + "Signature");
@@ -239,7 +303,11 @@ public final class SignatureCheck {
     } catch (IllegalArgumentException e) {
       return prefix + "Signature is " + e.getMessage();
     }
-    if (!valid(key, hash == null ? "SHA1" : hash, policyBytes, sig)) {
+    String algorithm =
+        (hash == null ? "SHA1" : hash)
+            + "with"
+            + (key.getAlgorithm().equals("EC") ? "ECDSA" : "RSA");
+    if (!verifier.verify(key, algorithm, policyBytes, sig, signature)) {
       return "the signature does not match (a changed URL or policy, or another key)";
     }
     if (expires != null) {
@@ -254,11 +322,9 @@ public final class SignatureCheck {
     }
   }
 
-  private static boolean valid(PublicKey key, String hash, byte[] data, byte[] sig) {
+  private static boolean valid(PublicKey key, String algorithm, byte[] data, byte[] sig) {
     try {
-      Signature s =
-          Signature.getInstance(
-              hash + "with" + (key.getAlgorithm().equals("EC") ? "ECDSA" : "RSA"));
+      Signature s = Signature.getInstance(algorithm);
       s.initVerify(key);
       s.update(data);
       return s.verify(sig);

@@ -24,6 +24,7 @@ final class ViewerAccess {
   private final Clock clock;
   private final IntSupplier httpsPort;
   private final Responder responder;
+  private final VerifiedSignatures verified = new VerifiedSignatures();
 
   /**
    * @param clock the clock signed policies are checked against
@@ -34,6 +35,7 @@ final class ViewerAccess {
     this.clock = clock;
     this.httpsPort = httpsPort;
     this.responder = responder;
+    SignatureCheck.warmUp();
   }
 
   /**
@@ -69,7 +71,8 @@ final class ViewerAccess {
             target,
             cookieHeader,
             client(req),
-            clock.instant().getEpochSecond());
+            clock.instant().getEpochSecond(),
+            verified);
     if (!v.allowed()) {
       responder.plain(req, 403, "403 Forbidden: " + v.refusal());
       return null;
