@@ -48,6 +48,8 @@ public final class SignatureCheck {
           "CloudFront-Hash-Algorithm");
 
   static final int MAX_POLICY_BYTES = 4096;
+  private static final java.util.regex.Pattern DIGITS =
+      java.util.regex.Pattern.compile("[0-9]{1,12}");
   static final int MAX_SIGNATURE_BYTES = 1024;
 
   private SignatureCheck() {}
@@ -286,7 +288,7 @@ public final class SignatureCheck {
     long cannedEnd = 0;
     try {
       if (expires != null) {
-        if (!expires.matches("[0-9]{1,12}")) {
+        if (!DIGITS.matcher(expires).matches()) {
           return prefix + "Expires is not whole epoch seconds";
         }
         cannedEnd = Long.parseLong(expires);

@@ -21,6 +21,9 @@ import java.util.function.IntSupplier;
  */
 final class ViewerAccess {
 
+  private static final java.util.regex.Pattern IP_LITERAL =
+      java.util.regex.Pattern.compile("[0-9A-Fa-f.:]+");
+
   private final Clock clock;
   private final IntSupplier httpsPort;
   private final Responder responder;
@@ -115,7 +118,7 @@ final class ViewerAccess {
       return null;
     }
     String ip = req.remoteAddress().hostAddress();
-    if (!ip.matches("[0-9A-Fa-f.:]+")) {
+    if (!IP_LITERAL.matcher(ip).matches()) {
       return null; // a literal only: never a name lookup
     }
     try {
