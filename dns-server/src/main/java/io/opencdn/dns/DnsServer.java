@@ -2,8 +2,6 @@ package io.opencdn.dns;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterMaps;
-import io.opencdn.common.cluster.RecordCheck;
-import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.config.ConfigLocation;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.common.log.AsyncLineWriter;
@@ -13,18 +11,14 @@ import io.opencdn.dns.answer.KeptAnswer;
 import io.opencdn.dns.answer.QueryHandler;
 import io.opencdn.dns.answer.ResponseRateLimiter;
 import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.config.ZoneSource;
 import io.opencdn.dns.dnssec.Dnssec;
 import io.opencdn.dns.dnssec.Signatures;
 import io.opencdn.dns.edges.EdgeDirectory;
-import io.opencdn.dns.edges.EdgeProbe;
-import io.opencdn.dns.edges.HazelcastEdges;
-import io.opencdn.dns.edges.MergedEdgeSource;
 import io.opencdn.dns.explain.DecisionLog;
 import io.opencdn.dns.explain.Explainer;
 import io.opencdn.dns.explain.LiveExplainer;
-import io.opencdn.dns.geo.CountryCentroids;
 import io.opencdn.dns.geo.CoverageFile;
-import io.opencdn.dns.geo.CoverageZones;
 import io.opencdn.dns.geo.GeoDatabase;
 import io.opencdn.dns.geo.LocationCache;
 import io.opencdn.dns.geo.LocationChain;
@@ -33,7 +27,6 @@ import io.opencdn.dns.latency.ProbeTargets;
 import io.opencdn.dns.metrics.DnsMetrics;
 import io.opencdn.dns.net.Listeners;
 import io.opencdn.dns.routing.EdgeSnapshotSource;
-import io.opencdn.dns.routing.LatencySource;
 import io.opencdn.dns.routing.Router;
 import io.opencdn.dns.routing.SnapshotHolder;
 import io.opencdn.dns.zone.ZoneSet;
@@ -71,7 +64,7 @@ public final class DnsServer {
   private final Endpoint listen;
   private final GeoDatabase geo;
   private final AsyncLineWriter decisionWriter;
-  private final Routing routing;
+  private final ServerRouting routing;
   private final Operations ops;
   private final QueryHandler handler;
   private final Listeners listeners;
@@ -81,22 +74,6 @@ public final class DnsServer {
   private final Clock clock;
   private volatile io.opencdn.common.cluster.ConfigFollower follower;
   private long coverageTimer = -1;
-
-  /**
-   * The routing side of a server: location chain, router, edge directory (null without cluster and
-   * static edges), the cluster's edges, latency and probe targets (null without cluster),
-   * reloadable coverage file (or null), the cluster member (null without cluster).
-   */
-  private record Routing(
-      LocationChain locator,
-      Router router,
-      EdgeDirectory directory,
-      HazelcastEdges edges,
-      HazelcastLatency latency,
-      ProbeTargets targets,
-      CoverageFile coverage,
-      int coverageReloadSeconds,
-      Future<HazelcastInstance> hz) {}
 
   /**
    * A server for {@code config}.
@@ -146,7 +123,7 @@ public final class DnsServer {
         city.isEmpty()
             ? GeoDatabase.embedded()
             : GeoDatabase.open(ConfigLocation.resolve(configLocation, city));
-    this.routing = routing(vertx, config, configLocation, geo, hz, clock);
+    this.routing = ServerRouting.of(vertx, config, configLocation, geo, hz, clock);
     EdgeSnapshotSource edges =
         routing.directory() != null ? routing.directory() : new SnapshotHolder();
     // the query path locates through a per-/24 cache, whose slots keep the fast path's decisions;
@@ -238,78 +215,11 @@ public final class DnsServer {
             vertx,
             config.dnssec(),
             configLocation,
-            config.zones().stream().map(DnsConfig.ZoneSource::name).toList(),
+            config.zones().stream().map(ZoneSource::name).toList(),
             clock);
     handler.signer(d.signer());
     handler.metrics().dnssecSignatures(d.signer().signatures(), Signatures::made, Signatures::hits);
     return d;
-  }
-
-  private static Routing routing(
-      Vertx vertx,
-      DnsConfig config,
-      String configLocation,
-      GeoDatabase geo,
-      Future<HazelcastInstance> hz,
-      Clock clock) {
-    CoverageFile coverage =
-        config.geo().coverage().isEmpty()
-            ? null
-            : new CoverageFile(ConfigLocation.resolve(configLocation, config.geo().coverage()));
-    LocationChain chain =
-        new LocationChain(
-            coverage != null ? coverage : CoverageZones.EMPTY,
-            geo::lookup,
-            CountryCentroids.embedded(),
-            LocationChain.defaultLocation(config.geo().defaultLocation()));
-    if (hz != null && config.cluster() == null) {
-      throw new IllegalArgumentException(
-          "a Hazelcast member needs the config's cluster section (its secret checks the records)");
-    }
-    HazelcastEdges edges =
-        hz == null
-            ? null
-            : new HazelcastEdges(vertx, hz, RecordCheck.of(config.cluster().secret()));
-    EdgeDirectory directory =
-        hz == null && config.edges().isEmpty()
-            ? null
-            : new EdgeDirectory(
-                vertx,
-                new MergedEdgeSource(edges, config.edges(), clock),
-                config.health(),
-                new EdgeProbe(vertx, config.health().timeoutMillis(), config.edges()),
-                clock);
-    HazelcastLatency latency =
-        hz == null
-            ? null
-            : new HazelcastLatency(
-                vertx,
-                hz,
-                LATENCY_REFRESH_MILLIS,
-                RecordCheck.of(config.cluster().secret()),
-                clock);
-    ProbeTargets targets =
-        hz == null
-            ? null
-            : new ProbeTargets(
-                vertx,
-                hz,
-                clock,
-                ProbeTargets.Limits.DEFAULTS,
-                RecordMac.fromSecret(config.cluster().secret()),
-                config.probeTargets().allowPrivate());
-    Router router =
-        Router.of(config.routing(), latency != null ? latency : LatencySource.NONE, clock);
-    return new Routing(
-        chain,
-        router,
-        directory,
-        edges,
-        latency,
-        targets,
-        coverage,
-        config.geo().coverageReloadSeconds(),
-        hz);
   }
 
   /**

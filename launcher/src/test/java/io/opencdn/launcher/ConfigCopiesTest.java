@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.config.RouteConfig;
 import io.opencdn.dns.config.StaticEdge;
 import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.origin.OriginConfig;
@@ -92,8 +93,7 @@ class ConfigCopiesTest {
           Map.entry("DnsConfig.withThreads", 5),
           Map.entry(
               "DnsConfig.withDnssec", io.opencdn.dns.config.DnssecConfig.defaults("other-keys")),
-          Map.entry(
-              "DnsConfig.withRouting", List.of(new DnsConfig.Route("other.cdn.test.", 30, 1))),
+          Map.entry("DnsConfig.withRouting", List.of(new RouteConfig("other.cdn.test.", 30, 1))),
           Map.entry("DnsConfig.withDistributionHosts", List.of("shop.cdn.test")),
           Map.entry("DnsConfig.withCityDatabase", "/srv/other.mmdb"),
           Map.entry(

@@ -73,12 +73,12 @@ public final class ClusterSerialization implements DataSerializableFactory {
   public IdentifiedDataSerializable create(int typeId) {
     return switch (typeId) {
       case DIRECTORY_ENTRY -> new DirectoryEntry();
-      case CLAIM -> new DirectoryOps.Claim();
-      case STORED -> new DirectoryOps.Stored();
-      case RELEASE -> new DirectoryOps.Release();
-      case WITHDRAW -> new DirectoryOps.Withdraw();
-      case CLAIM_RESULT -> new DirectoryOps.ClaimResult();
-      case BATCH -> new DirectoryOps.Batch();
+      case CLAIM -> new ClaimOp();
+      case STORED -> new StoredOp();
+      case RELEASE -> new ReleaseOp();
+      case WITHDRAW -> new WithdrawOp();
+      case CLAIM_RESULT -> new ClaimResult();
+      case BATCH -> new BatchOp();
       default -> null;
     };
   }

@@ -14,10 +14,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The value of one {@link ClusterMaps#CACHE_DIRECTORY} entry: which edges hold a fresh copy of a
  * cache key and which edge, if any, is filling it now. Holders and lease share one entry so that a
- * miss learns both in one operation on the key's partition ({@link DirectoryOps.Claim}); every
- * change is an entry processor, so concurrent edges never overwrite each other. The entry's
- * Hazelcast TTL follows the latest expiry among its holders and lease; an entry with neither is
- * removed.
+ * miss learns both in one operation on the key's partition ({@link ClaimOp}); every change is an
+ * entry processor, so concurrent edges never overwrite each other. The entry's Hazelcast TTL
+ * follows the latest expiry among its holders and lease; an entry with neither is removed.
  */
 public final class DirectoryEntry implements IdentifiedDataSerializable {
 

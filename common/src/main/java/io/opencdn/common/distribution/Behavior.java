@@ -15,6 +15,8 @@ import java.util.Set;
  * @param originRequestPolicy resolved origin request policy, or null (only the cache key's values
  *     go to the origin)
  * @param line where it is defined, for messages
+ * @param compress whether the edge compresses what the origin sends uncompressed ({@link
+ *     Compression}; key {@code compress}, default false)
  * @param viewerProtocol which scheme viewers may use ({@link ViewerProtocol#ALLOW_ALL} by default)
  * @param trustedKeyGroups the key groups whose keys may sign requests ({@code trustedKeyGroups});
  *     when not empty, every request needs a valid signed URL or signed cookies
@@ -26,6 +28,7 @@ public record Behavior(
     CachePolicy cachePolicy,
     OriginRequestPolicy originRequestPolicy,
     int line,
+    boolean compress,
     ViewerProtocol viewerProtocol,
     List<KeyGroup> trustedKeyGroups) {
 
@@ -49,8 +52,10 @@ public record Behavior(
       Set<String> allowedMethods,
       CachePolicy cachePolicy,
       OriginRequestPolicy originRequestPolicy,
-      int line) {
-    this(path, target, allowedMethods, cachePolicy, originRequestPolicy, line, null, null);
+      int line,
+      boolean compress) {
+    this(
+        path, target, allowedMethods, cachePolicy, originRequestPolicy, line, compress, null, null);
   }
 
   /**

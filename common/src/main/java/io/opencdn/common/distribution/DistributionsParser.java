@@ -50,6 +50,7 @@ public final class DistributionsParser {
           "allowedMethods",
           "cachePolicy",
           "originRequestPolicy",
+          "compress",
           "viewerProtocol",
           "trustedKeyGroups");
   private static final Set<String> CACHE_POLICY =
@@ -105,7 +106,8 @@ public final class DistributionsParser {
             Behavior.ALL_METHODS,
             null,
             OriginRequestPolicy.ALL_VIEWER,
-            0);
+            0,
+            Compression.IMPLICIT);
     return new Distribution(
         id,
         List.of(host.toLowerCase(Locale.ROOT)),
@@ -493,6 +495,7 @@ public final class DistributionsParser {
                 + "'");
       }
     }
+    boolean compress = y.bool(m, "compress", key, false);
     ViewerAccessParser.Access access = ViewerAccessParser.behavior(y, m, key, keyGroups);
     if (path == null || target == null || cp == null || (opName != null && op == null)) {
       return null;
@@ -504,6 +507,7 @@ public final class DistributionsParser {
         cp,
         op,
         YamlTree.line(n),
+        compress,
         access.protocol(),
         access.keyGroups());
   }

@@ -52,6 +52,7 @@ public final class RequestExplainer {
             + (b.line() > 0 ? " (line " + b.line() + ")" : "")
             + "; methods "
             + b.allowedMethods().stream().sorted().collect(Collectors.joining(", ")));
+    out.add(Compression.explain(b, headers.get("accept-encoding")));
     out.addAll(ViewerAccessExplainer.lines(b, u, headers, java.time.Clock.systemUTC()));
     query = ViewerAccessExplainer.unsignedQuery(b, query);
     CachePolicy cp = b.cachePolicy();

@@ -1,6 +1,6 @@
 package io.opencdn.dns.answer;
 
-import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.config.RouteConfig;
 import io.opencdn.dns.geo.LocationCache;
 import io.opencdn.dns.routing.EdgeSnapshotSource;
 import io.opencdn.dns.routing.Router;
@@ -30,7 +30,7 @@ public record AnswerStage(
     FastAnswerer fast,
     KeptResponses kept,
     ZoneSet zones,
-    List<DnsConfig.Route> routes,
+    List<RouteConfig> routes,
     Set<Name> routedNames,
     Router router) {
 
@@ -43,11 +43,11 @@ public record AnswerStage(
    */
   public static AnswerStage of(
       ZoneSet zones,
-      List<DnsConfig.Route> routes,
+      List<RouteConfig> routes,
       LocationCache<KeptAnswer> locations,
       EdgeSnapshotSource edges,
       Router router) {
-    Map<Name, DnsConfig.Route> byName = new HashMap<>();
+    Map<Name, RouteConfig> byName = new HashMap<>();
     routes.forEach(r -> byName.put(r.fqdn(), r));
     Set<Name> names = Set.copyOf(byName.keySet());
     return new AnswerStage(

@@ -1,6 +1,6 @@
 package io.opencdn.dns.answer;
 
-import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.config.RouteConfig;
 import io.opencdn.dns.geo.ClientLocation;
 import io.opencdn.dns.geo.LocationCache;
 import io.opencdn.dns.routing.Edge;
@@ -39,7 +39,7 @@ public final class FastAnswerer {
   public record Fast(byte[] wire, List<Edge> edges, InetAddress client) {}
 
   /** A geo-routed name inside a zone, as the fast path finds it by {@link FastQuery#nameKey()}. */
-  record FastRoute(Name name, DnsConfig.Route route) {}
+  record FastRoute(Name name, RouteConfig route) {}
 
   /** Geo-routed names inside a zone, by {@link FastQuery#nameKey()}. */
   private final Map<String, FastRoute> routes;
@@ -59,7 +59,7 @@ public final class FastAnswerer {
    */
   public FastAnswerer(
       ZoneSet zones,
-      Map<Name, DnsConfig.Route> routes,
+      Map<Name, RouteConfig> routes,
       LocationCache<KeptAnswer> locations,
       EdgeSnapshotSource edges,
       Router router) {

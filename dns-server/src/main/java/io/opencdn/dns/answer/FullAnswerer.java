@@ -1,6 +1,6 @@
 package io.opencdn.dns.answer;
 
-import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.config.RouteConfig;
 import io.opencdn.dns.geo.ClientLocation;
 import io.opencdn.dns.geo.GeoLocator;
 import io.opencdn.dns.routing.Edge;
@@ -53,7 +53,7 @@ public final class FullAnswerer {
   private static final int MAX_CHAIN = 8;
 
   private final ZoneSet zones;
-  private final Map<Name, DnsConfig.Route> routes;
+  private final Map<Name, RouteConfig> routes;
   private final GeoLocator geo;
   private final EdgeSnapshotSource edges;
   private final RoutingPolicy policy;
@@ -66,7 +66,7 @@ public final class FullAnswerer {
    */
   public FullAnswerer(
       ZoneSet zones,
-      Map<Name, DnsConfig.Route> routes,
+      Map<Name, RouteConfig> routes,
       GeoLocator geo,
       EdgeSnapshotSource edges,
       RoutingPolicy policy) {
@@ -89,7 +89,7 @@ public final class FullAnswerer {
     Name name = request.name();
     int type = request.type();
     for (int link = 0; link < MAX_CHAIN; link++) {
-      DnsConfig.Route route = routes.get(name);
+      RouteConfig route = routes.get(name);
       if (route != null) {
         return routed(request, response, zone, name, route);
       }
@@ -125,7 +125,7 @@ public final class FullAnswerer {
   }
 
   private Answer routed(
-      Request request, Message response, ZoneData zone, Name name, DnsConfig.Route route) {
+      Request request, Message response, ZoneData zone, Name name, RouteConfig route) {
     // ANY on a geo-routed name: the A answer (RFC 8482 4.1, one RRset)
     int type = request.type() == Type.ANY ? Type.A : request.type();
     if (type != Type.A && type != Type.AAAA) {

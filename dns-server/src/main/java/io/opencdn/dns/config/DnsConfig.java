@@ -52,9 +52,9 @@ import org.xbill.DNS.TextParseException;
 public record DnsConfig(
     @JsonProperty("listen") Endpoint listen,
     @JsonProperty("zones") List<ZoneSource> zones,
-    @JsonProperty("geo") Geo geo,
-    @JsonProperty("routing") List<Route> routing,
-    @JsonProperty("health") Health health,
+    @JsonProperty("geo") GeoConfig geo,
+    @JsonProperty("routing") List<RouteConfig> routing,
+    @JsonProperty("health") HealthConfig health,
     @JsonProperty("cluster") ClusterConfig cluster,
     @JsonProperty("edges") List<StaticEdge> edges,
     @JsonProperty("rrl") RrlConfig rrl,
@@ -74,9 +74,9 @@ public record DnsConfig(
     ConfigException.require(
         zones != null && !zones.isEmpty(), "zones", "at least one zone", "nothing");
     zones = List.copyOf(zones);
-    geo = geo == null ? new Geo(null) : geo;
+    geo = geo == null ? new GeoConfig(null) : geo;
     routing = routing == null ? List.of() : List.copyOf(routing);
-    health = health == null ? new Health(null, null, null, null) : health;
+    health = health == null ? new HealthConfig(null, null, null, null) : health;
     edges = edges == null ? List.of() : List.copyOf(edges);
     rrl = rrl == null ? RrlConfig.DEFAULT : rrl;
     threads = threads == null ? DEFAULT_THREADS : threads;
@@ -126,9 +126,9 @@ public record DnsConfig(
   public DnsConfig(
       Endpoint listen,
       List<ZoneSource> zones,
-      Geo geo,
-      List<Route> routing,
-      Health health,
+      GeoConfig geo,
+      List<RouteConfig> routing,
+      HealthConfig health,
       ClusterConfig cluster,
       List<StaticEdge> edges,
       RrlConfig rrl,
@@ -157,9 +157,9 @@ public record DnsConfig(
   public DnsConfig(
       Endpoint listen,
       List<ZoneSource> zones,
-      Geo geo,
-      List<Route> routing,
-      Health health,
+      GeoConfig geo,
+      List<RouteConfig> routing,
+      HealthConfig health,
       ClusterConfig cluster) {
     this(
         listen, zones, geo, routing, health, cluster, null, null, null, null, null, null, null,
@@ -172,9 +172,9 @@ public record DnsConfig(
   public DnsConfig(
       Endpoint listen,
       List<ZoneSource> zones,
-      Geo geo,
-      List<Route> routing,
-      Health health,
+      GeoConfig geo,
+      List<RouteConfig> routing,
+      HealthConfig health,
       ClusterConfig cluster,
       List<StaticEdge> edges,
       RrlConfig rrl,
@@ -189,9 +189,9 @@ public record DnsConfig(
   public DnsConfig(
       Endpoint listen,
       List<ZoneSource> zones,
-      Geo geo,
-      List<Route> routing,
-      Health health,
+      GeoConfig geo,
+      List<RouteConfig> routing,
+      HealthConfig health,
       ClusterConfig cluster,
       List<StaticEdge> edges) {
     this(
@@ -242,7 +242,7 @@ public record DnsConfig(
     return new DnsConfig(
         listen,
         zones,
-        new Geo(file, geo.coverage(), geo.coverageReloadSeconds(), geo.defaultLocation()),
+        new GeoConfig(file, geo.coverage(), geo.coverageReloadSeconds(), geo.defaultLocation()),
         routing,
         health,
         cluster,
@@ -298,7 +298,7 @@ public record DnsConfig(
    * A copy with other routed names (the hosts of the distributions, {@link
    * #withDistributionHosts}).
    */
-  public DnsConfig withRouting(List<Route> other) {
+  public DnsConfig withRouting(List<RouteConfig> other) {
     return new DnsConfig(
         listen,
         zones,
@@ -326,10 +326,10 @@ public record DnsConfig(
     if (routing.isEmpty() || hosts.isEmpty()) {
       return this;
     }
-    Route template = routing.get(0);
+    RouteConfig template = routing.get(0);
     java.util.Set<Name> routed = new java.util.HashSet<>();
     routing.forEach(r -> routed.add(r.fqdn()));
-    List<Route> all = new java.util.ArrayList<>(routing);
+    List<RouteConfig> all = new java.util.ArrayList<>(routing);
     for (String h : hosts) {
       Name n;
       try {
@@ -339,7 +339,8 @@ public record DnsConfig(
       }
       boolean inZone = zones.stream().anyMatch(z -> n.subdomain(z.name()) && !n.equals(z.name()));
       if (inZone && routed.add(n)) {
-        all.add(new Route(n.toString(), template.ttl(), template.answers(), template.policies()));
+        all.add(
+            new RouteConfig(n.toString(), template.ttl(), template.answers(), template.policies()));
       }
     }
     return withRouting(all);
@@ -362,132 +363,6 @@ public record DnsConfig(
         probeTargets,
         decisionLog,
         dnssec);
-  }
-
-  /**
-   * One authoritative zone.
-   *
-   * @param origin zone apex, e.g. {@code cdn.test.}
-   * @param file BIND master file, relative to the config file, absolute, or {@code classpath:NAME}
-   */
-  public record ZoneSource(
-      @JsonProperty("origin") String origin, @JsonProperty("file") String file) {
-    public ZoneSource {
-      parseName("origin", origin);
-      ConfigException.require(file != null && !file.isBlank(), "file", "a zone file", "nothing");
-    }
-
-    /** The origin as an absolute name. */
-    public Name name() {
-      return parseName("origin", origin);
-    }
-  }
-
-  /**
-   * Client location settings: the chain coverage zones -> City database -> country centroid ->
-   * default location ({@link io.opencdn.dns.geo.LocationChain}).
-   *
-   * @param cityDatabase path of a GeoIP2/GeoLite2 City {@code .mmdb} file (relative to the config
-   *     file); empty or absent selects the embedded GeoLite2 City database of 2019-11-19
-   * @param coverage operator coverage zones file ({@link io.opencdn.dns.geo.CoverageZones}),
-   *     relative to the config file; empty or absent: none
-   * @param coverageReloadSeconds how often the coverage file is checked for changes, 1..3600
-   *     (default 10)
-   * @param defaultLocation where clients nothing else located are assumed to be, or null (then they
-   *     are ordered by their network hash only)
-   */
-  public record Geo(
-      @JsonProperty("cityDatabase") String cityDatabase,
-      @JsonProperty("coverage") String coverage,
-      @JsonProperty("coverageReloadSeconds") Integer coverageReloadSeconds,
-      @JsonProperty("defaultLocation") LocationSpec defaultLocation) {
-    public Geo {
-      cityDatabase = cityDatabase == null ? "" : cityDatabase.trim();
-      coverage = coverage == null ? "" : coverage.trim();
-      coverageReloadSeconds = coverageReloadSeconds == null ? 10 : coverageReloadSeconds;
-      ConfigException.require(
-          coverageReloadSeconds >= 1 && coverageReloadSeconds <= 3600,
-          "coverageReloadSeconds",
-          "1..3600",
-          coverageReloadSeconds);
-    }
-
-    /** Only a City database. */
-    public Geo(String cityDatabase) {
-      this(cityDatabase, null, null, null);
-    }
-  }
-
-  /**
-   * A geo-routed name: its A and AAAA records are the edges the routing policy picks.
-   *
-   * @param name owner name, absolute or relative to the root
-   * @param ttl TTL of the answers in seconds, 1..86400 (default 20)
-   * @param answers how many edges one answer lists (top-k), 1..16 (default 1)
-   * @param policies the routing policies of the name, in order ({@link PolicySpec}); default {@code
-   *     [health, distance, latency, spill]}
-   */
-  public record Route(
-      @JsonProperty("name") String name,
-      @JsonProperty("ttl") Integer ttl,
-      @JsonProperty("answers") Integer answers,
-      @JsonProperty("policies") List<PolicySpec> policies) {
-    public Route {
-      parseName("name", name);
-      ttl = ttl == null ? 20 : ttl;
-      answers = answers == null ? 1 : answers;
-      ConfigException.require(ttl >= 1 && ttl <= 86_400, "ttl", "1..86400 seconds", ttl);
-      ConfigException.require(answers >= 1 && answers <= 16, "answers", "1..16", answers);
-      policies = policies == null ? PolicySpec.DEFAULT_CHAIN : List.copyOf(policies);
-      ConfigException.require(
-          !policies.isEmpty(),
-          "policies",
-          "at least one policy (omit the key for the default chain)",
-          "[]");
-    }
-
-    /** A route with the default policy chain. */
-    public Route(String name, Integer ttl, Integer answers) {
-      this(name, ttl, answers, null);
-    }
-
-    /** The name as an absolute name. */
-    public Name fqdn() {
-      return parseName("name", name);
-    }
-  }
-
-  /**
-   * HTTP health checks ({@code GET /_cdn/health} on each edge).
-   *
-   * @param intervalMillis time between two checks of an edge, 100..60000 (default 500)
-   * @param timeoutMillis a check slower than this fails, 50..intervalMillis*10 (default 400)
-   * @param fall consecutive failures that mark an edge down, 1..10 (default 2)
-   * @param rise consecutive successes that mark it up again, 1..10 (default 2)
-   */
-  public record Health(
-      @JsonProperty("intervalMillis") Integer intervalMillis,
-      @JsonProperty("timeoutMillis") Integer timeoutMillis,
-      @JsonProperty("fall") Integer fall,
-      @JsonProperty("rise") Integer rise) {
-    public Health {
-      intervalMillis = intervalMillis == null ? 500 : intervalMillis;
-      timeoutMillis = timeoutMillis == null ? 400 : timeoutMillis;
-      fall = fall == null ? 2 : fall;
-      rise = rise == null ? 2 : rise;
-      ConfigException.require(
-          intervalMillis >= 100 && intervalMillis <= 60_000,
-          "intervalMillis",
-          "100..60000",
-          intervalMillis);
-      ConfigException.require(
-          timeoutMillis >= 50 && timeoutMillis <= 60_000,
-          "timeoutMillis",
-          "50..60000",
-          timeoutMillis);
-      ConfigException.require(fall >= 1 && fall <= 10, "fall", "1..10", fall);
-      ConfigException.require(rise >= 1 && rise <= 10, "rise", "1..10", rise);
-    }
   }
 
   static Name parseName(String key, String text) {

@@ -4,6 +4,7 @@ import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.ConfigLocation;
 import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.config.DnssecConfig;
+import io.opencdn.dns.config.ZoneSource;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -62,7 +63,7 @@ public final class KeysCommand implements Callable<Integer> {
       }
       DnssecConfig dc = cfg.dnssec();
       Path dir = Dnssec.keyDirectory(dc, config);
-      List<Name> zones = cfg.zones().stream().map(DnsConfig.ZoneSource::name).toList();
+      List<Name> zones = cfg.zones().stream().map(ZoneSource::name).toList();
       KeyManager manager = new KeyManager(dir, dc, clock);
       List<ZoneKey> keys =
           create

@@ -1,7 +1,7 @@
 package io.opencdn.dns.edges;
 
 import io.opencdn.common.cluster.EdgeRecord;
-import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.config.HealthConfig;
 import io.opencdn.dns.routing.Edge;
 import io.opencdn.dns.routing.EdgeSnapshot;
 import io.opencdn.dns.routing.EdgeSnapshotSource;
@@ -44,7 +44,7 @@ public final class EdgeDirectory implements EdgeSnapshotSource {
 
   private final Vertx vertx;
   private final EdgeRecordSource records;
-  private final DnsConfig.Health health;
+  private final HealthConfig health;
   private final HealthProbe probe;
   private final Clock clock;
   private final SnapshotHolder snapshot = new SnapshotHolder();
@@ -57,11 +57,7 @@ public final class EdgeDirectory implements EdgeSnapshotSource {
   private Runnable unregister = () -> {};
 
   public EdgeDirectory(
-      Vertx vertx,
-      EdgeRecordSource records,
-      DnsConfig.Health health,
-      HealthProbe probe,
-      Clock clock) {
+      Vertx vertx, EdgeRecordSource records, HealthConfig health, HealthProbe probe, Clock clock) {
     this.vertx = vertx;
     this.records = records;
     this.health = health;

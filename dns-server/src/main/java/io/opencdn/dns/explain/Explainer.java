@@ -1,7 +1,7 @@
 package io.opencdn.dns.explain;
 
 import io.opencdn.common.cluster.LatencyKey;
-import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.config.RouteConfig;
 import io.opencdn.dns.geo.ClientLocation;
 import io.opencdn.dns.geo.LocationChain;
 import io.opencdn.dns.routing.Decision;
@@ -37,7 +37,7 @@ import org.xbill.DNS.Type;
  */
 public final class Explainer {
 
-  private final List<DnsConfig.Route> routes;
+  private final List<RouteConfig> routes;
   private final LocationChain locator;
   private final Router router;
   private final Clock clock;
@@ -45,8 +45,7 @@ public final class Explainer {
   /**
    * @param routes the geo-routed names (the config's {@code routing} entries)
    */
-  public Explainer(
-      List<DnsConfig.Route> routes, LocationChain locator, Router router, Clock clock) {
+  public Explainer(List<RouteConfig> routes, LocationChain locator, Router router, Clock clock) {
     this.routes = List.copyOf(routes);
     this.locator = locator;
     this.router = router;
@@ -54,7 +53,7 @@ public final class Explainer {
   }
 
   /** The routing entry for {@code name}, or the first one when {@code name} is null. */
-  public DnsConfig.Route route(String name) {
+  public RouteConfig route(String name) {
     if (routes.isEmpty()) {
       throw new IllegalArgumentException("the config routes no name");
     }
@@ -70,7 +69,7 @@ public final class Explainer {
                 new IllegalArgumentException(
                     name
                         + " is not a geo-routed name; routed: "
-                        + routes.stream().map(DnsConfig.Route::name).toList()));
+                        + routes.stream().map(RouteConfig::name).toList()));
   }
 
   /** Explains the answer for {@code client} and {@code name} over {@code snapshot}. */
@@ -80,7 +79,7 @@ public final class Explainer {
       String name,
       EdgeSnapshot snapshot,
       Map<String, String> checked) {
-    DnsConfig.Route route = route(name);
+    RouteConfig route = route(name);
     List<String> notes = new ArrayList<>();
     ClientLocation location = locator.trace(client, notes);
     int hash = subnetHash(route.fqdn(), client, ecsPrefix);

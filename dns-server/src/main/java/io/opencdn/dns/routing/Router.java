@@ -1,7 +1,7 @@
 package io.opencdn.dns.routing;
 
-import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.config.PolicySpec;
+import io.opencdn.dns.config.RouteConfig;
 import io.opencdn.dns.geo.ClientLocation;
 import java.time.Clock;
 import java.util.HashMap;
@@ -51,16 +51,16 @@ public final class Router implements RoutingPolicy {
   }
 
   /** The router of the config's {@code routing} entries: one policy chain per geo-routed name. */
-  public static Router of(List<DnsConfig.Route> routes, LatencySource latency, Clock clock) {
+  public static Router of(List<RouteConfig> routes, LatencySource latency, Clock clock) {
     return of(specs(routes), latency, clock);
   }
 
   /** A router for other routing entries with the same latency source and clock (config reloads). */
-  public Router withRoutes(List<DnsConfig.Route> routes) {
+  public Router withRoutes(List<RouteConfig> routes) {
     return of(specs(routes), latency, clock);
   }
 
-  private static Map<Name, List<PolicySpec>> specs(List<DnsConfig.Route> routes) {
+  private static Map<Name, List<PolicySpec>> specs(List<RouteConfig> routes) {
     Map<Name, List<PolicySpec>> specs = new HashMap<>();
     routes.forEach(r -> specs.put(r.fqdn(), r.policies()));
     return specs;

@@ -2,7 +2,7 @@ package io.opencdn.dns.zone;
 
 import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.ConfigLocation;
-import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.config.ZoneSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -33,9 +33,9 @@ public final class ZoneSet {
    * missing file, a syntax error or a zone without SOA/NS is a {@link ConfigException} naming the
    * file.
    */
-  public static ZoneSet load(List<DnsConfig.ZoneSource> sources, String configLocation) {
+  public static ZoneSet load(List<ZoneSource> sources, String configLocation) {
     List<ZoneData> zones = new ArrayList<>();
-    for (DnsConfig.ZoneSource source : sources) {
+    for (ZoneSource source : sources) {
       zones.add(load(source.name(), ConfigLocation.resolve(configLocation, source.file())));
     }
     return new ZoneSet(zones);

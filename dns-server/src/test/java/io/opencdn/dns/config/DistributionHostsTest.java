@@ -24,7 +24,7 @@ class DistributionHostsTest {
         CONFIG.withDistributionHosts(
             List.of("www.cdn.test", "shop.cdn.test", "cdn.test", "other.example"));
     assertThat(c.routing())
-        .extracting(DnsConfig.Route::name)
+        .extracting(RouteConfig::name)
         .containsExactly("www.cdn.test.", "shop.cdn.test.");
     assertThat(c.routing().get(1).ttl()).isEqualTo(30);
     assertThat(c.routing().get(1).answers()).isEqualTo(2);

@@ -35,7 +35,7 @@ class DnsConfigTest {
               assertThat(r.answers()).isEqualTo(1);
             });
     assertThat(cfg.geo().cityDatabase()).isEmpty();
-    assertThat(cfg.health()).isEqualTo(new DnsConfig.Health(500, 400, 2, 2));
+    assertThat(cfg.health()).isEqualTo(new HealthConfig(500, 400, 2, 2));
     assertThat(cfg.cluster().name()).isEqualTo("opencdn-demo");
     assertThat(cfg.cluster().bind().toString()).isEqualTo("127.0.0.1:5701");
     assertThat(cfg.cluster().members())

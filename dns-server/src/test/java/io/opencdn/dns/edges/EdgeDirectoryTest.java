@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
-import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.config.HealthConfig;
 import io.opencdn.dns.routing.Edge;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -63,7 +63,7 @@ class EdgeDirectoryTest {
     registry.records.put("b", record("b", "127.0.0.12", "m2", EdgeState.ACTIVE));
     HealthProbe probe = r -> Future.succeededFuture(up.getOrDefault(r.id(), true));
     directory =
-        new EdgeDirectory(vertx, registry, new DnsConfig.Health(60_000, 400, 2, 2), probe, clock);
+        new EdgeDirectory(vertx, registry, new HealthConfig(60_000, 400, 2, 2), probe, clock);
     await(directory.start());
   }
 
@@ -172,7 +172,7 @@ class EdgeDirectoryTest {
             EdgeState.ACTIVE,
             "m2",
             clock.millis()));
-    DnsConfig.Health cfg = new DnsConfig.Health(null, null, null, null);
+    HealthConfig cfg = new HealthConfig(null, null, null, null);
     HttpHealthProbe probe = new HttpHealthProbe(vertx, cfg.timeoutMillis());
     EdgeDirectory live = new EdgeDirectory(vertx, real, cfg, probe, clock);
     await(live.start());

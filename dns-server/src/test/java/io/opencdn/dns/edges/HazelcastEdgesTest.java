@@ -15,6 +15,7 @@ import io.opencdn.common.config.AdminToken;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.dns.DnsServer;
 import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.dns.config.HealthConfig;
 import io.opencdn.dns.config.StaticEdge;
 import io.opencdn.dns.latency.HazelcastLatency;
 import io.opencdn.dns.routing.Edge;
@@ -95,7 +96,7 @@ class HazelcastEdgesTest {
     HealthProbe alwaysUp = r -> Future.succeededFuture(true);
     EdgeDirectory directory =
         new EdgeDirectory(
-            vertx, edges(), new DnsConfig.Health(100, 100, 2, 2), alwaysUp, Clock.systemUTC());
+            vertx, edges(), new HealthConfig(100, 100, 2, 2), alwaysUp, Clock.systemUTC());
     await(directory.start());
     try {
       hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES)
@@ -311,7 +312,7 @@ class HazelcastEdgesTest {
             base.zones(),
             base.geo(),
             base.routing(),
-            new DnsConfig.Health(100, 100, 1, 1),
+            new HealthConfig(100, 100, 1, 1),
             alone,
             List.of(
                 new StaticEdge(

@@ -4,8 +4,8 @@ import static io.opencdn.dns.routing.Edges.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.cluster.LatencyKey;
-import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.config.PolicySpec;
+import io.opencdn.dns.config.RouteConfig;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -147,9 +147,9 @@ class RouterTest {
     assertThat(router.holds(kept, n("WWW.cdn.test."), SNAP)).isTrue();
     // another name's chain, another router's chains (a reload), other edges: no longer holds
     assertThat(router.holds(kept, eu, SNAP)).isFalse();
-    List<DnsConfig.Route> routes =
+    List<RouteConfig> routes =
         specs.entrySet().stream()
-            .map(e -> new DnsConfig.Route(e.getKey().toString(), null, null, e.getValue()))
+            .map(e -> new RouteConfig(e.getKey().toString(), null, null, e.getValue()))
             .toList();
     assertThat(router.withRoutes(routes).holds(kept, www, SNAP)).isFalse();
     assertThat(router.holds(kept, www, new EdgeSnapshot(List.of(EU, US)))).isFalse();

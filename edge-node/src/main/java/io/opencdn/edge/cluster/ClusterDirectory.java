@@ -3,13 +3,18 @@ package io.opencdn.edge.cluster;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
+import io.opencdn.common.cluster.BatchOp;
+import io.opencdn.common.cluster.ClaimOp;
+import io.opencdn.common.cluster.ClaimResult;
 import io.opencdn.common.cluster.ClusterFutures;
 import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.DirectoryEntry;
-import io.opencdn.common.cluster.DirectoryOps;
 import io.opencdn.common.cluster.FillLease;
 import io.opencdn.common.cluster.Holder;
 import io.opencdn.common.cluster.RecordMac;
+import io.opencdn.common.cluster.ReleaseOp;
+import io.opencdn.common.cluster.StoredOp;
+import io.opencdn.common.cluster.WithdrawOp;
 import io.opencdn.edge.cache.CacheKey;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -23,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -99,14 +105,12 @@ public final class ClusterDirectory {
    * than {@code stale}, else another edge's lease, else a new lease of this edge (granted). Claims
    * made on one event loop in the same turn go out together, one message per partition owner.
    */
-  public Future<DirectoryOps.ClaimResult> claim(
-      CacheKey key, String scopeRegion, List<String> stale) {
+  public Future<ClaimResult> claim(CacheKey key, String scopeRegion, List<String> stale) {
     String k = key.toString();
     long now = clock.millis();
     FillLease lease =
         FillLease.signed(mac, k, member(), edgeId, host, port, now, now + leaseMillis);
-    return send(k, new DirectoryOps.Claim(lease, now, scopeRegion, stale), true)
-        .map(r -> (DirectoryOps.ClaimResult) r);
+    return send(k, new ClaimOp(lease, now, scopeRegion, stale), true).map(r -> (ClaimResult) r);
   }
 
   /**
@@ -117,7 +121,18 @@ public final class ClusterDirectory {
   public Future<Void> stored(CacheKey key, long expiresMillis, FillLease lease) {
     String k = key.toString();
     Holder h = Holder.signed(mac, k, edgeId, region, member(), host, port, expiresMillis);
-    return send(k, new DirectoryOps.Stored(h, lease, clock.millis()), false).mapEmpty();
+    Announcing a = new Announcing();
+    announcing.put(k, a);
+    return send(k, new StoredOp(h, lease, clock.millis()), false)
+        .andThen(
+            done -> {
+              // a withdrawal sent while this announcement waited in an outbox may have reached
+              // the key's partition first: withdraw again, now that the announcement is applied
+              if (announcing.remove(k, a) && a.withdrawn) {
+                send(k, new WithdrawOp(edgeId, clock.millis()), false);
+              }
+            })
+        .mapEmpty();
   }
 
   /**
@@ -125,14 +140,30 @@ public final class ClusterDirectory {
    * #stored}).
    */
   public Future<Void> release(CacheKey key, FillLease lease) {
-    return send(key.toString(), new DirectoryOps.Release(lease, clock.millis()), false).mapEmpty();
+    return send(key.toString(), new ReleaseOp(lease, clock.millis()), false).mapEmpty();
   }
 
   /** Removes this edge from the holders of {@code key} (batched like {@link #stored}). */
   public Future<Void> withdraw(CacheKey key) {
-    return send(key.toString(), new DirectoryOps.Withdraw(edgeId, clock.millis()), false)
-        .mapEmpty();
+    String k = key.toString();
+    Announcing a = announcing.get(k);
+    if (a != null) {
+      a.withdrawn = true;
+    }
+    return send(k, new WithdrawOp(edgeId, clock.millis()), false).mapEmpty();
   }
+
+  /**
+   * An announcement not yet applied. Operations of one key can overtake each other: those made off
+   * an event loop (eviction for space runs on the cache's executor) go out at once, those of an
+   * event loop wait in its outbox, and each event loop has its own.
+   */
+  private static final class Announcing {
+    volatile boolean withdrawn;
+  }
+
+  /** The latest announcement of each key not yet applied (bounded by the operations pending). */
+  private final Map<String, Announcing> announcing = new ConcurrentHashMap<>();
 
   /** How long announcements, releases and withdrawals wait to go out together. */
   public static final long ANNOUNCE_DELAY_MILLIS = 2;
@@ -244,7 +275,7 @@ public final class ClusterDirectory {
       }
       Map<String, List<EntryProcessor<String, DirectoryEntry, ?>>> sub = new HashMap<>();
       keys.forEach(k -> sub.put(k, ops.get(k)));
-      ClusterFutures.on(ctx, map.submitToKeys(keys, new DirectoryOps.Batch(sub)))
+      ClusterFutures.on(ctx, map.submitToKeys(keys, new BatchOp(sub)))
           .onComplete(
               ar -> {
                 for (String k : keys) {

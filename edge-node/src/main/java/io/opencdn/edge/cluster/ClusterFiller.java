@@ -1,6 +1,6 @@
 package io.opencdn.edge.cluster;
 
-import io.opencdn.common.cluster.DirectoryOps.ClaimResult;
+import io.opencdn.common.cluster.ClaimResult;
 import io.opencdn.common.cluster.FillLease;
 import io.opencdn.common.cluster.Holder;
 import io.opencdn.edge.cache.CacheKey;

@@ -5,6 +5,7 @@ import io.opencdn.edge.cache.CacheSettings;
 import io.opencdn.edge.cache.CachedResponse;
 import io.opencdn.edge.cache.HttpDates;
 import io.opencdn.edge.fill.BodyCollector;
+import io.opencdn.edge.fill.Compressor;
 import io.opencdn.edge.fill.FillException;
 import io.opencdn.edge.fill.FillOutcome;
 import io.opencdn.edge.fill.FillStore;
@@ -148,6 +149,13 @@ final class FillLeader {
       passOn(req, flight, res);
       return;
     }
+    if (d.route() != null
+        && d.route().behavior().compress()
+        && Compressor.compresses(
+            res.status(), res.headers(), res.contentLength(), settings.maxObjectBytes())) {
+      compressFill(req, requestHeaders, key, res, lifetime, flight);
+      return;
+    }
     boolean large = toDisk && res.contentLength() > settings.maxObjectBytes();
     if (req != null && large && !plainGet(req)) {
       // a single Range on a large object: fill the whole object to disk, send the client its range
@@ -202,6 +210,40 @@ final class FillLeader {
               } else {
                 store
                     .store(key, requestHeaders, res, lifetime, body.result().body())
+                    .onComplete(outcome -> finish(req, flight, outcome.result()));
+              }
+            });
+  }
+
+  /**
+   * A behavior with {@code compress: true} and a compressible response: the whole body (its length
+   * is known and bounded) is collected, encoded once off the event loop and stored as identity,
+   * gzip and br variants ({@link FillStore#compressed}); the leader's client gets its encoding once
+   * stored, like the waiters.
+   */
+  private void compressFill(
+      HttpServerRequest req,
+      MultiMap requestHeaders,
+      CacheKey key,
+      OriginResponse res,
+      long lifetime,
+      SingleFlight.Flight<CacheKey, FillOutcome> flight) {
+    BodyCollector.collect(res, res.contentLength())
+        .onComplete(
+            body -> {
+              if (body.failed() || !body.result().complete()) {
+                if (body.succeeded()) {
+                  res.raw().request().reset();
+                }
+                FillException e =
+                    body.failed()
+                        ? FillException.from(body.cause())
+                        : new FillException(
+                            FillException.Kind.BROKEN, "origin body longer than declared", null);
+                finish(req, flight, new FillOutcome.Failed(e));
+              } else {
+                store
+                    .compressed(key, requestHeaders, res, lifetime, body.result().body())
                     .onComplete(outcome -> finish(req, flight, outcome.result()));
               }
             });

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.opencdn.common.cluster.ClaimResult;
 import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.cluster.DirectoryEntry;
-import io.opencdn.common.cluster.DirectoryOps.ClaimResult;
 import io.opencdn.common.cluster.FillLease;
 import io.opencdn.common.cluster.Holder;
 import io.opencdn.common.cluster.RecordMac;
@@ -257,6 +257,35 @@ class ClusterDirectoryTest {
               io.vertx.core.Future.all(all).map(c -> c.<ClaimResult>list()).onComplete(p);
             });
     return await(p.future());
+  }
+
+  @Test
+  void aWithdrawalThatOvertakesItsKeysAnnouncementStillWins() throws Exception {
+    // the announcement waits in an event loop's outbox; the withdrawal, made off the event loop
+    // (as an eviction for space is), goes out at once and reaches the partition first
+    for (int i = 0; i < 20; i++) {
+      CacheKey key = new CacheKey("h", "/overtaken/" + i);
+      java.util.concurrent.CompletableFuture<io.vertx.core.Future<Void>> announced =
+          new java.util.concurrent.CompletableFuture<>();
+      vertx.runOnContext(
+          v -> {
+            announced.complete(dirs.get(0).stored(key, clock.millis() + 60_000, null));
+            // sent at once from its own thread; not awaited here, this event loop is held
+            Thread withdrawer = new Thread(() -> dirs.get(0).withdraw(key));
+            withdrawer.start();
+            try {
+              withdrawer.join();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
+      await(announced.get(10, java.util.concurrent.TimeUnit.SECONDS));
+      Await.until(Duration.ofSeconds(10), () -> await(dirs.get(1).holders(key)).isEmpty());
+    }
+    // an announcement after the withdrawal stands
+    CacheKey again = new CacheKey("h", "/overtaken/0");
+    await(dirs.get(0).stored(again, clock.millis() + 60_000, null));
+    assertThat(await(dirs.get(1).holders(again))).extracting(Holder::edgeId).contains("edge-0");
   }
 
   @Test

@@ -69,6 +69,28 @@ public record Command(String name, double transaction, Object object, List<Objec
   }
 
   /**
+   * The {@code _result} of a successful {@code connect} (transaction {@code transaction}), as Flash
+   * Media Server 3 answers it, with AMF0 object encoding.
+   */
+  public static Buffer connectSuccess(int chunkSize, double transaction) {
+    return encode(
+        0,
+        chunkSize,
+        "_result",
+        transaction,
+        object("fmsVer", "FMS/3,0,1,123", "capabilities", 31.0),
+        object(
+            "level",
+            "status",
+            "code",
+            "NetConnection.Connect.Success",
+            "description",
+            "Connection succeeded.",
+            "objectEncoding",
+            0.0));
+  }
+
+  /**
    * An {@code onStatus} info object (7.2.2): {@code level} status, warning or error, a code and a
    * description.
    */

@@ -3,6 +3,7 @@ package io.opencdn.live.session;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.opencdn.live.config.LiveConfig;
+import io.opencdn.live.rtmp.Aggregate;
 import io.opencdn.live.rtmp.Amf0;
 import io.opencdn.live.rtmp.ChunkReader;
 import io.opencdn.live.rtmp.Command;
@@ -19,6 +20,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.NetSocket;
+import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +63,7 @@ public final class RtmpConnection implements Source {
   private final LiveConfig config;
   private final SessionHandler handler;
   private final Runnable onClose;
+  private final Clock clock;
   private final ByteBuf in = Unpooled.buffer(4096);
   private final Handshake.Server handshake;
   private final ChunkReader reader;
@@ -74,17 +77,24 @@ public final class RtmpConnection implements Source {
   private long timer = -1;
 
   /**
+   * @param clock time of the publisher's idle check and the handshake's timestamp
    * @param onClose runs once when the connection has closed
    */
   public RtmpConnection(
-      Vertx vertx, NetSocket socket, LiveConfig config, SessionHandler handler, Runnable onClose) {
+      Vertx vertx,
+      NetSocket socket,
+      LiveConfig config,
+      SessionHandler handler,
+      Clock clock,
+      Runnable onClose) {
     this.vertx = vertx;
     this.socket = socket;
     this.context = vertx.getOrCreateContext();
     this.config = config;
     this.handler = handler;
     this.onClose = onClose;
-    this.handshake = new Handshake.Server((int) System.currentTimeMillis());
+    this.clock = clock;
+    this.handshake = new Handshake.Server((int) clock.millis());
     this.reader = new ChunkReader(config.maxMessageBytes());
   }
 
@@ -177,7 +187,7 @@ public final class RtmpConnection implements Source {
     if (state != State.PUBLISHING) {
       throw new RtmpException("media before an accepted publish");
     }
-    lastMediaMillis = System.currentTimeMillis();
+    lastMediaMillis = clock.millis();
     stream.push(this, type, timestamp, payload);
   }
 
@@ -196,35 +206,16 @@ public final class RtmpConnection implements Source {
     }
   }
 
-  /**
-   * An aggregate message: FLV tags (11-byte header, body, 4-byte back pointer), timestamps relative
-   * to the first.
-   */
   private void aggregate(RtmpMessage m) {
-    byte[] p = m.payload();
-    int pos = 0;
-    long base = -1;
-    while (pos + 11 <= p.length) {
-      int type = p[pos] & 0xff;
-      int size = (p[pos + 1] & 0xff) << 16 | (p[pos + 2] & 0xff) << 8 | p[pos + 3] & 0xff;
-      long ts =
-          ((p[pos + 7] & 0xffL) << 24)
-              | (p[pos + 4] & 0xffL) << 16
-              | (p[pos + 5] & 0xffL) << 8
-              | p[pos + 6] & 0xffL;
-      if (pos + 11 + size + 4 > p.length) {
-        throw new RtmpException("aggregate message cut short");
-      }
-      base = base < 0 ? ts : base;
-      byte[] body = java.util.Arrays.copyOfRange(p, pos + 11, pos + 11 + size);
-      long at = (m.timestamp() + ts - base) & 0xFFFFFFFFL;
-      if (type == MessageType.AUDIO || type == MessageType.VIDEO) {
-        media(type, at, body);
-      } else if (type == MessageType.DATA_AMF0) {
-        data(new RtmpMessage(type, at, m.streamId(), body));
-      }
-      pos += 11 + size + 4;
-    }
+    Aggregate.forEach(
+        m,
+        (type, at, body) -> {
+          if (type == MessageType.AUDIO || type == MessageType.VIDEO) {
+            media(type, at, body);
+          } else if (type == MessageType.DATA_AMF0) {
+            data(new RtmpMessage(type, at, m.streamId(), body));
+          }
+        });
   }
 
   private void onCommand(Command c) {
@@ -232,20 +223,11 @@ public final class RtmpConnection implements Source {
       case "connect" -> connect(c);
       case "createStream" -> {
         requireConnected(c);
-        send(
-            Command.encode(
-                0,
-                config.chunkSize(),
-                "_result",
-                c.transaction(),
-                null,
-                (double) Media.PLAY_STREAM_ID));
+        result(c, (double) Media.PLAY_STREAM_ID);
       }
       case "releaseStream", "FCPublish", "FCSubscribe", "getStreamLength" -> {
         if (c.transaction() > 0) {
-          send(
-              Command.encode(
-                  0, config.chunkSize(), "_result", c.transaction(), null, Amf0.UNDEFINED));
+          result(c, Amf0.UNDEFINED);
         }
       }
       case "publish" -> publish(c);
@@ -291,22 +273,7 @@ public final class RtmpConnection implements Source {
     socket.write(Control.windowAckSize(config.windowAckBytes()));
     socket.write(Control.setPeerBandwidth(config.windowAckBytes(), Control.LIMIT_DYNAMIC));
     socket.write(Control.setChunkSize(config.chunkSize()));
-    send(
-        Command.encode(
-            0,
-            config.chunkSize(),
-            "_result",
-            c.transaction(),
-            Command.object("fmsVer", "FMS/3,0,1,123", "capabilities", 31.0),
-            Command.object(
-                "level",
-                "status",
-                "code",
-                "NetConnection.Connect.Success",
-                "description",
-                "Connection succeeded.",
-                "objectEncoding",
-                0.0)));
+    send(Command.connectSuccess(config.chunkSize(), c.transaction()));
   }
 
   /** The flashVer prefix of the edges' relay clients. */
@@ -314,25 +281,25 @@ public final class RtmpConnection implements Source {
 
   private void publish(Command c) {
     requireConnected(c);
-    String[] nameAndKey = splitName(c.stringArg(0));
+    StreamName nameAndKey = StreamName.parse(c.stringArg(0));
     try {
       if (nameAndKey == null) {
         throw new Refusal(
             "NetStream.Publish.BadName", "stream names are " + LiveConfig.STREAM_NAME);
       }
-      stream = handler.publish(nameAndKey[0], nameAndKey[1], this);
+      stream = handler.publish(nameAndKey.name(), nameAndKey.key(), this);
     } catch (Refusal r) {
       refuse(r);
       return;
     }
     state = State.PUBLISHING;
-    lastMediaMillis = System.currentTimeMillis();
+    lastMediaMillis = clock.millis();
     cancelTimer();
     timer =
         vertx.setPeriodic(
             PUBLISH_IDLE_MILLIS / 3,
             id -> {
-              if (System.currentTimeMillis() - lastMediaMillis > PUBLISH_IDLE_MILLIS) {
+              if (clock.millis() - lastMediaMillis > PUBLISH_IDLE_MILLIS) {
                 LOG.info(
                     "rtmp {}: publisher of {} silent for {} ms, closing",
                     socket.remoteAddress(),
@@ -342,27 +309,19 @@ public final class RtmpConnection implements Source {
               }
             });
     socket.write(Control.userControl(Control.STREAM_BEGIN, Media.PLAY_STREAM_ID));
-    send(
-        Command.encode(
-            Media.PLAY_STREAM_ID,
-            config.chunkSize(),
-            "onStatus",
-            0,
-            null,
-            Command.status(
-                "status", "NetStream.Publish.Start", nameAndKey[0] + " is now published.")));
+    onStatus("status", "NetStream.Publish.Start", nameAndKey.name() + " is now published.");
   }
 
   private void play(Command c) {
     requireConnected(c);
-    String[] nameAndKey = splitName(c.stringArg(0));
+    StreamName nameAndKey = StreamName.parse(c.stringArg(0));
     LiveStream s;
     try {
       if (nameAndKey == null) {
         throw new Refusal(
             "NetStream.Play.StreamNotFound", "stream names are " + LiveConfig.STREAM_NAME);
       }
-      s = handler.play(nameAndKey[0], relayClient);
+      s = handler.play(nameAndKey.name(), relayClient);
     } catch (Refusal r) {
       refuse(r);
       return;
@@ -370,25 +329,10 @@ public final class RtmpConnection implements Source {
     stream = s;
     state = State.PLAYING;
     cancelTimer();
-    String name = nameAndKey[0];
+    String name = nameAndKey.name();
     socket.write(Control.userControl(Control.STREAM_BEGIN, Media.PLAY_STREAM_ID));
-    send(
-        Command.encode(
-            Media.PLAY_STREAM_ID,
-            config.chunkSize(),
-            "onStatus",
-            0,
-            null,
-            Command.status(
-                "status", "NetStream.Play.Reset", "Playing and resetting " + name + ".")));
-    send(
-        Command.encode(
-            Media.PLAY_STREAM_ID,
-            config.chunkSize(),
-            "onStatus",
-            0,
-            null,
-            Command.status("status", "NetStream.Play.Start", "Started playing " + name + ".")));
+    onStatus("status", "NetStream.Play.Reset", "Playing and resetting " + name + ".");
+    onStatus("status", "NetStream.Play.Start", "Started playing " + name + ".");
     viewer =
         new Viewer(
             socket,
@@ -404,54 +348,30 @@ public final class RtmpConnection implements Source {
               close();
             },
             () -> {
-              send(
-                  Command.encode(
-                      Media.PLAY_STREAM_ID,
-                      config.chunkSize(),
-                      "onStatus",
-                      0,
-                      null,
-                      Command.status(
-                          "status",
-                          "NetStream.Play.UnpublishNotify",
-                          name + " is now unpublished.")));
-              send(
-                  Command.encode(
-                      Media.PLAY_STREAM_ID,
-                      config.chunkSize(),
-                      "onStatus",
-                      0,
-                      null,
-                      Command.status(
-                          "status", "NetStream.Play.Stop", "Stopped playing " + name + ".")));
+              onStatus("status", "NetStream.Play.UnpublishNotify", name + " is now unpublished.");
+              onStatus("status", "NetStream.Play.Stop", "Stopped playing " + name + ".");
               closeAfterWrites();
             });
     s.attach(viewer);
   }
 
-  /** {@code name?key=K&...} as {name, K or null}; null when the name is not a valid stream name. */
-  static String[] splitName(String text) {
-    if (text == null) {
-      return null;
-    }
-    int q = text.indexOf('?');
-    String name = q < 0 ? text : text.substring(0, q);
-    if (!name.matches(LiveConfig.STREAM_NAME)) {
-      return null;
-    }
-    String key = null;
-    if (q >= 0) {
-      for (String pair : text.substring(q + 1).split("&")) {
-        if (pair.startsWith("key=")) {
-          key = pair.substring(4);
-        }
-      }
-    }
-    return new String[] {name, key};
-  }
-
   private void refuse(Refusal r) {
     LOG.info("rtmp {}: refused: {} ({})", socket.remoteAddress(), r.getMessage(), r.code());
+    onStatus("error", r.code(), r.getMessage());
+    closeAfterWrites();
+  }
+
+  private void send(Buffer b) {
+    socket.write(b);
+  }
+
+  /** Answers {@code c} with {@code _result} and {@code info}. */
+  private void result(Command c, Object info) {
+    send(Command.encode(0, config.chunkSize(), "_result", c.transaction(), null, info));
+  }
+
+  /** Sends an {@code onStatus} on the media stream. */
+  private void onStatus(String level, String code, String description) {
     send(
         Command.encode(
             Media.PLAY_STREAM_ID,
@@ -459,12 +379,7 @@ public final class RtmpConnection implements Source {
             "onStatus",
             0,
             null,
-            Command.status("error", r.code(), r.getMessage())));
-    closeAfterWrites();
-  }
-
-  private void send(Buffer b) {
-    socket.write(b);
+            Command.status(level, code, description)));
   }
 
   private void closeAfterWrites() {
