@@ -227,7 +227,8 @@ public final class EdgeNode {
             flights,
             live,
             new AccessLog(
-                accessWriter, config.accessLog(), config.id(), config.region(), clock, metrics));
+                accessWriter, config.accessLog(), config.id(), config.region(), clock, metrics),
+            this::tlsPort);
     handler.geoDatabase(config.geoipDatabase());
     this.guard = new ConnectionGuard(vertx, config.connections(), load);
     EdgeGauges.register(metrics.registry(), accessWriter, tiers, cluster, hz, live, guard);

@@ -28,7 +28,12 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 public final class DistributionsParser {
 
   private static final Set<String> TOP =
-      Set.of("distributions", "cachePolicies", "originRequestPolicies", "responseHeadersPolicies");
+      Set.of(
+          "distributions",
+          "cachePolicies",
+          "originRequestPolicies",
+          "responseHeadersPolicies",
+          "keyGroups");
   private static final Set<String> DIST =
       Set.of(
           "id",
@@ -59,7 +64,9 @@ public final class DistributionsParser {
           "cachePolicy",
           "originRequestPolicy",
           "compress",
-          "responseHeadersPolicy");
+          "responseHeadersPolicy",
+          "viewerProtocol",
+          "trustedKeyGroups");
   private static final Set<String> CACHE_POLICY =
       Set.of("name", "minTtl", "defaultTtl", "maxTtl", "queryStrings", "headers", "cookies");
   private static final Set<String> ORIGIN_POLICY =
@@ -70,6 +77,7 @@ public final class DistributionsParser {
   private final YamlTree y;
   private final EdgeFeaturesParser edge;
   private final ErrorsAndGeoParser errorsAndGeo;
+  private Map<String, io.opencdn.common.signing.KeyGroup> keyGroups = Map.of();
 
   private DistributionsParser(Problems problems) {
     this.y = new YamlTree(problems);
@@ -117,8 +125,7 @@ public final class DistributionsParser {
             null,
             OriginRequestPolicy.ALL_VIEWER,
             0,
-            Compression.IMPLICIT,
-            null);
+            Compression.IMPLICIT);
     return new Distribution(
         id,
         List.of(host.toLowerCase(Locale.ROOT)),
@@ -135,6 +142,7 @@ public final class DistributionsParser {
     }
     Map<String, Node> top = y.mapping(root, "", TOP);
     edge.policies(top.get("responseHeadersPolicies"));
+    keyGroups = ViewerAccessParser.keyGroups(y, top.get("keyGroups"));
     Map<String, CachePolicy> cache = new LinkedHashMap<>();
     List<Node> cps = y.sequence(top.get("cachePolicies"), "cachePolicies");
     for (int i = 0; i < cps.size(); i++) {
@@ -511,11 +519,21 @@ public final class DistributionsParser {
     }
     boolean compress = y.bool(m, "compress", key, false);
     ResponseHeadersPolicy rh = edge.policyOf(m, key);
+    ViewerAccessParser.Access access = ViewerAccessParser.behavior(y, m, key, keyGroups);
     if (path == null || target == null || cp == null || (opName != null && op == null)) {
       return null;
     }
     return new Behavior(
-        new PathPattern(path), target, methods, cp, op, YamlTree.line(n), compress, rh);
+        new PathPattern(path),
+        target,
+        methods,
+        cp,
+        op,
+        YamlTree.line(n),
+        compress,
+        rh,
+        access.protocol(),
+        access.keyGroups());
   }
 
   private CachePolicy cachePolicy(Node n, String key) {

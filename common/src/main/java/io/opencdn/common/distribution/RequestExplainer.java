@@ -66,6 +66,8 @@ public final class RequestExplainer {
             + "; methods "
             + b.allowedMethods().stream().sorted().collect(Collectors.joining(", ")));
     out.add(Compression.explain(b, headers.get("accept-encoding")));
+    out.addAll(ViewerAccessExplainer.lines(b, u, headers, java.time.Clock.systemUTC()));
+    query = ViewerAccessExplainer.unsignedQuery(b, query);
     CachePolicy cp = b.cachePolicy();
     out.add(
         "cache policy: "

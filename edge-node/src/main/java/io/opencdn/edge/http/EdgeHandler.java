@@ -42,6 +42,7 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
   private final ViewerRules viewer;
   private volatile io.opencdn.edge.http.viewer.GeoCountries geo;
   private volatile String geoDatabase;
+  private final ViewerAccess viewers;
 
   /** Host of the cache keys of live HLS fetched from another edge: never a distribution's. */
   static final String LIVE_HOST = "live.opencdn.invalid";
@@ -67,6 +68,7 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
    * @param live live streaming ({@code live} section), whose HLS paths are routed before the
    *     distributions; null when off
    * @param accessLog the access log of client requests
+   * @param httpsPort the bound port of the HTTPS listener, -1 without one (redirect-to-https)
    */
   public EdgeHandler(
       String edgeId,
@@ -82,7 +84,8 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
       EdgeMetrics metrics,
       SingleFlight<CacheKey, FillOutcome> flights,
       LiveServer live,
-      AccessLog accessLog) {
+      AccessLog accessLog,
+      java.util.function.IntSupplier httpsPort) {
     ResponseCache cache = tiers.cache();
     this.distributions = distributions;
     this.metrics = metrics;
@@ -103,6 +106,7 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     this.adminElsewhere = adminElsewhere;
     this.accessLog = accessLog;
     this.live = live;
+    this.viewers = new ViewerAccess(clock, httpsPort, responder);
   }
 
   /**
@@ -200,6 +204,17 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
         && (route.edits() != null || route.distribution().geoRestriction() != null)
         && viewer.answered(req, route, logged)) {
       return;
+    }
+    if (route != null && route.behavior().guarded()) {
+      String checked = viewers.check(req, route.behavior(), target);
+      if (checked == null) {
+        return;
+      }
+      if (!checked.equals(target)) {
+        target = checked;
+        d = version.route(d, target);
+        route = d.route();
+      }
     }
     if (route != null && !route.behavior().allowedMethods().contains(method.name())) {
       responder.plain(
