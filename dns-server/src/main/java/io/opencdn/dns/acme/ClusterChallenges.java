@@ -85,7 +85,8 @@ public final class ClusterChallenges {
     return s.toLowerCase(Locale.ROOT);
   }
 
-  private void put(Object key, Object value) {
+  /** Takes one entry of the map (as read, or from an event). */
+  void put(Object key, Object value) {
     if (key instanceof String k && value instanceof String v) {
       records.put(k, v);
     }
