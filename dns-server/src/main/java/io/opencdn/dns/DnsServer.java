@@ -2,9 +2,11 @@ package io.opencdn.dns;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterMaps;
+import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.config.ConfigLocation;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.common.log.AsyncLineWriter;
+import io.opencdn.dns.acme.ClusterChallenges;
 import io.opencdn.dns.admin.Operations;
 import io.opencdn.dns.answer.AnswerStage;
 import io.opencdn.dns.answer.KeptAnswer;
@@ -131,6 +133,10 @@ public final class DnsServer {
     // the query path locates through a per-/24 cache, whose slots keep the fast path's decisions;
     // explanations use the chain itself
     LocationCache<KeptAnswer> located = new LocationCache<>(routing.locator());
+    ClusterChallenges challenges =
+        hz == null
+            ? null
+            : new ClusterChallenges(vertx, hz, RecordCheck.of(config.cluster().secret()), clock);
     Function<DnsConfig, AnswerStage> build =
         cfg ->
             AnswerStage.of(
@@ -138,7 +144,8 @@ public final class DnsServer {
                 cfg.routing(),
                 located,
                 edges,
-                cfg == config ? routing.router() : routing.router().withRoutes(cfg.routing()));
+                cfg == config ? routing.router() : routing.router().withRoutes(cfg.routing()),
+                challenges == null ? name -> java.util.List.of() : challenges::txt);
     ResponseRateLimiter rrl =
         config.rrl().enabled() ? new ResponseRateLimiter(config.rrl(), clock) : null;
     this.decisionWriter = decisionWriter(config.decisionLog());

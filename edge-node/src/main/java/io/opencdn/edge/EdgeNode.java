@@ -18,6 +18,7 @@ import io.opencdn.edge.cache.CacheTiers;
 import io.opencdn.edge.cache.ResponseCache;
 import io.opencdn.edge.cluster.ConfigPlane;
 import io.opencdn.edge.cluster.EdgeCluster;
+import io.opencdn.edge.cluster.acme.AcmeCertificates;
 import io.opencdn.edge.cluster.latency.LatencyProber;
 import io.opencdn.edge.cluster.latency.TcpConnectConnector;
 import io.opencdn.edge.cluster.status.StatusView;
@@ -96,6 +97,7 @@ public final class EdgeNode {
   private HttpServer server;
   private volatile String extraListeners;
   private final TlsListener tls;
+  private final AcmeCertificates acme;
   private HttpServer adminServer;
   private volatile int adminPort = -1;
   private int port = -1;
@@ -187,6 +189,20 @@ public final class EdgeNode {
                 metrics.registry());
     if (tls != null) {
       routes.add(tls.route());
+    }
+    this.acme =
+        tls == null || config.tls().acme() == null
+            ? null
+            : new AcmeCertificates(
+                vertx,
+                hz,
+                config.id(),
+                config.tls().acme(),
+                config.cluster().secret(),
+                clock,
+                tls::serve);
+    if (acme != null) {
+      routes.add(acme.route());
     }
     this.admin =
         new AdminEndpoints(
@@ -285,7 +301,9 @@ public final class EdgeNode {
             s ->
                 tls == null
                     ? Future.succeededFuture(s)
-                    : tls.start(guard.connections(), guard.requests(handler)).map(s))
+                    : tls.start(guard.connections(), guard.requests(handler))
+                        .compose(p -> acme == null ? Future.succeededFuture() : acme.start())
+                        .map(s))
         .compose(s -> startAdmin().map(s))
         .compose(
             s -> {
@@ -334,7 +352,13 @@ public final class EdgeNode {
                 extraListeners == null
                     ? Future.<Void>succeededFuture()
                     : vertx.undeploy(extraListeners))
-        .compose(v -> tls == null ? Future.<Void>succeededFuture() : tls.stop())
+        .compose(
+            v -> {
+              if (acme != null) {
+                acme.stop();
+              }
+              return tls == null ? Future.<Void>succeededFuture() : tls.stop();
+            })
         .compose(v -> adminServer == null ? Future.<Void>succeededFuture() : adminServer.close())
         .compose(v -> server == null ? Future.succeededFuture() : server.close())
         .compose(v -> origin.close())

@@ -138,6 +138,11 @@ public record EdgeConfig(
         "latency.enabled",
         "false without a cluster section (probes publish into the cluster's latency map)",
         "true and no cluster");
+    ConfigException.require(
+        tls == null || tls.acme() == null || cluster != null,
+        "tls.acme",
+        "a cluster section (challenges and certificates go through the cluster)",
+        "acme and no cluster");
     connections = connections == null ? ConnectionsConfig.DEFAULTS : connections;
     accessLog = accessLog == null ? AccessLogConfig.defaults() : accessLog;
     geoipDatabase = geoipDatabase == null || geoipDatabase.isBlank() ? null : geoipDatabase;
