@@ -1,8 +1,6 @@
 package io.opencdn.common.distribution;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
  * Reads and validates a {@code distributions.yaml} ({@link DistributionsDocument}). The whole
@@ -44,17 +41,6 @@ public final class DistributionsParser {
           "trustForwardedHeaders",
           "customErrors",
           "geoRestriction");
-  private static final Set<String> ORIGIN =
-      Set.of(
-          "id",
-          "url",
-          "hostHeader",
-          "pathPrefix",
-          "headers",
-          "connectTimeoutMillis",
-          "readTimeoutMillis",
-          "attempts",
-          "poolSize");
   private static final Set<String> GROUP = Set.of("id", "members", "failoverOn");
   private static final Set<String> BEHAVIOR =
       Set.of(
@@ -67,20 +53,17 @@ public final class DistributionsParser {
           "responseHeadersPolicy",
           "viewerProtocol",
           "trustedKeyGroups");
-  private static final Set<String> CACHE_POLICY =
-      Set.of("name", "minTtl", "defaultTtl", "maxTtl", "queryStrings", "headers", "cookies");
-  private static final Set<String> ORIGIN_POLICY =
-      Set.of("name", "headers", "cookies", "queryStrings");
-  private static final String ID = "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}";
   private static final String HOST = "[a-z0-9]([a-z0-9.-]*[a-z0-9])?";
 
   private final YamlTree y;
+  private final OriginsAndPoliciesParser parts;
   private final EdgeFeaturesParser edge;
   private final ErrorsAndGeoParser errorsAndGeo;
   private Map<String, io.opencdn.common.signing.KeyGroup> keyGroups = Map.of();
 
   private DistributionsParser(Problems problems) {
     this.y = new YamlTree(problems);
+    this.parts = new OriginsAndPoliciesParser(y);
     this.edge = new EdgeFeaturesParser(y);
     this.errorsAndGeo = new ErrorsAndGeoParser(y);
   }
@@ -146,7 +129,7 @@ public final class DistributionsParser {
     Map<String, CachePolicy> cache = new LinkedHashMap<>();
     List<Node> cps = y.sequence(top.get("cachePolicies"), "cachePolicies");
     for (int i = 0; i < cps.size(); i++) {
-      CachePolicy p = cachePolicy(cps.get(i), "cachePolicies[" + i + "]");
+      CachePolicy p = parts.cachePolicy(cps.get(i), "cachePolicies[" + i + "]");
       if (p != null
           && (CachePolicy.BUILT_IN.containsKey(p.name()) || cache.put(p.name(), p) != null)) {
         y.problems.add(
@@ -158,7 +141,7 @@ public final class DistributionsParser {
     Map<String, OriginRequestPolicy> orp = new LinkedHashMap<>();
     List<Node> ops = y.sequence(top.get("originRequestPolicies"), "originRequestPolicies");
     for (int i = 0; i < ops.size(); i++) {
-      OriginRequestPolicy p = originPolicy(ops.get(i), "originRequestPolicies[" + i + "]");
+      OriginRequestPolicy p = parts.originPolicy(ops.get(i), "originRequestPolicies[" + i + "]");
       if (p != null
           && (OriginRequestPolicy.BUILT_IN.containsKey(p.name()) || orp.put(p.name(), p) != null)) {
         y.problems.add(
@@ -204,7 +187,7 @@ public final class DistributionsParser {
       Map<String, OriginRequestPolicy> orp,
       Map<String, String> hostOwner) {
     Map<String, Node> m = y.mapping(n, key, DIST);
-    String id = id(m, "id", key, n);
+    String id = parts.id(m, "id", key, n);
     String owner = id == null ? key : id;
     List<String> hosts = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -253,7 +236,7 @@ public final class DistributionsParser {
           "at least one origin, got none");
     }
     for (int i = 0; i < on.size(); i++) {
-      OriginSpec o = origin(on.get(i), key + ".origins[" + i + "]");
+      OriginSpec o = parts.origin(on.get(i), key + ".origins[" + i + "]");
       if (o != null && !targets.add(o.id())) {
         y.problems.add(
             YamlTree.line(on.get(i)),
@@ -269,7 +252,7 @@ public final class DistributionsParser {
     for (int i = 0; i < gn.size(); i++) {
       String gk = key + ".originGroups[" + i + "]";
       Map<String, Node> g = y.mapping(gn.get(i), gk, GROUP);
-      String gid = id(g, "id", gk, gn.get(i));
+      String gid = parts.id(g, "id", gk, gn.get(i));
       List<String> members = y.texts(g, "members", gk, List.of());
       if (members.size() < 2) {
         y.problems.add(
@@ -379,60 +362,6 @@ public final class DistributionsParser {
     return new Distribution(id, hosts, origins, groups, behaviors, trust, errors, geo);
   }
 
-  private OriginSpec origin(Node n, String key) {
-    Map<String, Node> m = y.mapping(n, key, ORIGIN);
-    String id = id(m, "id", key, n);
-    String url = y.text(m, "url", key, n, true);
-    if (url != null && !validUrl(url)) {
-      y.problems.add(
-          YamlTree.line(m.get("url")),
-          key + ".url",
-          "http://host[:port] or https://host[:port] without path, got '" + url + "'");
-      url = null;
-    }
-    String hostHeader = y.text(m, "hostHeader", key, n, false);
-    if (hostHeader != null && !hostHeader.matches("[A-Za-z0-9.:\\[\\]-]+")) {
-      y.problems.add(
-          YamlTree.line(m.get("hostHeader")),
-          key + ".hostHeader",
-          "a host[:port], got '" + hostHeader + "'");
-    }
-    String prefix = y.text(m, "pathPrefix", key, n, false);
-    prefix = prefix == null ? "" : prefix;
-    if (!prefix.isEmpty()
-        && (!prefix.startsWith("/")
-            || prefix.endsWith("/")
-            || prefix.contains("?")
-            || prefix.contains("#"))) {
-      y.problems.add(
-          YamlTree.line(m.get("pathPrefix")),
-          key + ".pathPrefix",
-          "a path starting with / and not ending with /, without ? or #, got '" + prefix + "'");
-    }
-    Map<String, String> headers = new LinkedHashMap<>();
-    Node hn = m.get("headers");
-    if (hn != null) {
-      Map<String, Node> hm = y.mapping(hn, key + ".headers", new AnyKeys());
-      hm.forEach(
-          (k, v) -> {
-            if (!k.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+") || !(v instanceof ScalarNode)) {
-              y.problems.add(
-                  YamlTree.line(v), key + ".headers." + k, "a header name and a text value");
-            } else {
-              headers.put(k, ((ScalarNode) v).getValue());
-            }
-          });
-    }
-    int connect = (int) y.number(m, "connectTimeoutMillis", key, 1, 600_000, 2000);
-    int read = (int) y.number(m, "readTimeoutMillis", key, 1, 3_600_000, 10_000);
-    int attempts = (int) y.number(m, "attempts", key, 1, 3, 3);
-    int pool = (int) y.number(m, "poolSize", key, 1, 4096, 64);
-    if (id == null || url == null) {
-      return null;
-    }
-    return new OriginSpec(id, url, hostHeader, prefix, headers, connect, read, attempts, pool);
-  }
-
   private Behavior behavior(
       Node n,
       String key,
@@ -534,106 +463,5 @@ public final class DistributionsParser {
         rh,
         access.protocol(),
         access.keyGroups());
-  }
-
-  private CachePolicy cachePolicy(Node n, String key) {
-    Map<String, Node> m = y.mapping(n, key, CACHE_POLICY);
-    String name = id(m, "name", key, n);
-    long max = y.number(m, "maxTtl", key, 0, 100L * CachePolicy.YEAR, CachePolicy.YEAR);
-    long min = y.number(m, "minTtl", key, 0, 100L * CachePolicy.YEAR, 0);
-    long def = y.number(m, "defaultTtl", key, 0, 100L * CachePolicy.YEAR, Math.min(86_400, max));
-    if (min > def || def > max) {
-      y.problems.add(
-          YamlTree.line(n),
-          key,
-          "minTtl <= defaultTtl <= maxTtl, got " + min + ", " + def + ", " + max);
-    }
-    Selection q = selection(m.get("queryStrings"), key + ".queryStrings");
-    Selection h = selection(m.get("headers"), key + ".headers");
-    if (h.kind() == Selection.Kind.ALL || h.kind() == Selection.Kind.DENY) {
-      y.problems.add(
-          YamlTree.line(m.get("headers")),
-          key + ".headers",
-          "none or {allow: [...]} (a cache key cannot hold every header), got " + h);
-    }
-    Selection c = selection(m.get("cookies"), key + ".cookies");
-    return name == null ? null : new CachePolicy(name, min, def, max, q, h, c);
-  }
-
-  private OriginRequestPolicy originPolicy(Node n, String key) {
-    Map<String, Node> m = y.mapping(n, key, ORIGIN_POLICY);
-    String name = id(m, "name", key, n);
-    Selection h = selection(m.get("headers"), key + ".headers");
-    Selection c = selection(m.get("cookies"), key + ".cookies");
-    Selection q = selection(m.get("queryStrings"), key + ".queryStrings");
-    return name == null ? null : new OriginRequestPolicy(name, h, c, q);
-  }
-
-  private Selection selection(Node n, String key) {
-    if (n == null) {
-      return Selection.NONE;
-    }
-    if (n instanceof ScalarNode s && (s.getValue().equals("none") || s.getValue().equals("all"))) {
-      return s.getValue().equals("none") ? Selection.NONE : Selection.ALL;
-    }
-    if (!(n instanceof ScalarNode)) {
-      Map<String, Node> m = y.mapping(n, key, Set.of("allow", "deny"));
-      if (m.size() == 1) {
-        String which = m.keySet().iterator().next();
-        List<String> names = y.texts(m, which, key, List.of());
-        if (!names.isEmpty()) {
-          return new Selection(
-              which.equals("allow") ? Selection.Kind.ALLOW : Selection.Kind.DENY, names);
-        }
-      }
-    }
-    y.problems.add(
-        YamlTree.line(n),
-        key,
-        "none, all, {allow: [names]} or {deny: [names]}, got " + YamlTree.describe(n));
-    return Selection.NONE;
-  }
-
-  private String id(Map<String, Node> m, String name, String key, Node parent) {
-    String id = y.text(m, name, key, parent, true);
-    if (id != null && !id.matches(ID)) {
-      y.problems.add(
-          YamlTree.line(m.get(name)),
-          YamlTree.join(key, name),
-          "1-64 characters of A-Z a-z 0-9 _ . -, got '" + id + "'");
-      return null;
-    }
-    return id;
-  }
-
-  private static boolean validUrl(String s) {
-    try {
-      URI u = new URI(s);
-      return ("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
-          && u.getHost() != null
-          && (u.getPath() == null || u.getPath().isEmpty() || u.getPath().equals("/"))
-          && u.getQuery() == null
-          && u.getUserInfo() == null;
-    } catch (URISyntaxException e) {
-      return false;
-    }
-  }
-
-  /** The key set of a free-form mapping (custom headers): every name is known. */
-  private static final class AnyKeys extends java.util.AbstractSet<String> {
-    @Override
-    public boolean contains(Object o) {
-      return true;
-    }
-
-    @Override
-    public java.util.Iterator<String> iterator() {
-      return java.util.Collections.emptyIterator();
-    }
-
-    @Override
-    public int size() {
-      return 0;
-    }
   }
 }
