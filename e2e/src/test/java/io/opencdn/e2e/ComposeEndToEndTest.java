@@ -2,6 +2,8 @@ package io.opencdn.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.net.InetAddress;
 import java.net.URI;
@@ -57,7 +59,8 @@ class ComposeEndToEndTest {
           .build();
 
   static final List<String> SERVICES =
-      List.of("origin", "edge-us", "edge-eu", "edge-ap", "dns-1", "dns-2");
+      List.of("origin", "edge-us", "edge-eu", "edge-ap", "dns-1", "dns-2", "prometheus");
+  static final String PROMETHEUS = "172.28.0.20";
 
   static DockerComposeContainer<?> compose;
 
@@ -88,6 +91,8 @@ class ComposeEndToEndTest {
             // min each
             .withEnv(
                 "BASE_IMAGE", System.getenv().getOrDefault("BASE_IMAGE", "opencdn/jre17-local"))
+            // the monitoring profile too: Prometheus scraping every member with the alert rules
+            .withEnv("COMPOSE_PROFILES", "monitoring")
             .withEnv("CDN_CLUSTER_SECRET", "e2e-cluster-secret-0123456789")
             .withEnv("CDN_ADMIN_TOKEN", "e2e-admin-token-0123456789");
     try {
@@ -119,6 +124,62 @@ class ComposeEndToEndTest {
       assertThat(resolve(port, "81.2.69.0/24")).containsExactly(EU);
       assertThat(resolve(port, "1.0.16.0/24")).containsExactly(AP);
       assertThat(resolve(port, "8.8.8.0/24")).containsExactly(US);
+    }
+  }
+
+  @Test
+  @Order(3)
+  void prometheusOfTheMonitoringProfileScrapesEveryMemberAndLoadsTheAlertRules() throws Exception {
+    // three edges (with the admin token) and two DNS servers, every target up
+    await(
+        () -> {
+          JsonObject targets = prometheus("/api/v1/targets");
+          if (targets == null) {
+            return false;
+          }
+          JsonArray active = targets.getJsonObject("data").getJsonArray("activeTargets");
+          return active.size() == 5
+              && active.stream().allMatch(t -> "up".equals(((JsonObject) t).getString("health")));
+        },
+        Duration.ofSeconds(120));
+    JsonArray active =
+        prometheus("/api/v1/targets").getJsonObject("data").getJsonArray("activeTargets");
+    assertThat(active.stream().map(t -> ((JsonObject) t).getJsonObject("labels").getString("job")))
+        .containsOnly("opencdn-edges", "opencdn-dns");
+    JsonArray groups = prometheus("/api/v1/rules").getJsonObject("data").getJsonArray("groups");
+    List<String> rules =
+        groups.stream()
+            .flatMap(g -> ((JsonObject) g).getJsonArray("rules").stream())
+            .map(r -> ((JsonObject) r).getString("name"))
+            .toList();
+    assertThat(rules).contains("EdgeDown", "DnsServerDown", "ClusterMemberLost");
+    // the scraped series are there: the edges' request counters
+    JsonObject up =
+        prometheus("/api/v1/query?query=count(up%7Bjob%3D%22opencdn-edges%22%7D%3D%3D1)");
+    assertThat(
+            up.getJsonObject("data")
+                .getJsonArray("result")
+                .getJsonObject(0)
+                .getJsonArray("value")
+                .getString(1))
+        .isEqualTo("3");
+  }
+
+  /** Prometheus's JSON answer to {@code path}, or null while it does not answer. */
+  static JsonObject prometheus(String path) {
+    try {
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://" + PROMETHEUS + ":9090" + path))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? new JsonObject(r.body()) : null;
+    } catch (java.io.IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
     }
   }
 
