@@ -194,7 +194,7 @@ public final class TestCluster implements AutoCloseable {
   private static boolean bindable(int port) {
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(false);
-      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
       return true;
     } catch (IOException e) {
       return false;
