@@ -4,6 +4,7 @@ import io.opencdn.common.cluster.ClusterJoin;
 import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.ConfigLocation;
 import io.opencdn.common.config.Endpoint;
+import io.opencdn.dns.config.AdminConfig;
 import io.opencdn.dns.config.DnsConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -51,6 +52,13 @@ public final class DnsCommand implements Callable<Integer> {
   String listen;
 
   @Option(
+      names = "--admin",
+      paramLabel = "HOST:PORT",
+      description =
+          "admin listener address, overrides 'admin.listen' (token: the file's, else CDN_ADMIN_TOKEN, else generated)")
+  String admin;
+
+  @Option(
       names = "--geoip",
       paramLabel = "FILE",
       description = "GeoIP2/GeoLite2 City .mmdb file, overrides 'geo.cityDatabase'")
@@ -78,6 +86,13 @@ public final class DnsCommand implements Callable<Integer> {
       DnsConfig cfg = ConfigLocation.load(config, DnsConfig.class);
       if (listen != null) {
         cfg = cfg.withListen(parseListen(listen));
+      }
+      if (admin != null) {
+        String token =
+            cfg.admin() != null && !cfg.admin().token().isEmpty()
+                ? cfg.admin().token()
+                : System.getenv().getOrDefault("CDN_ADMIN_TOKEN", "");
+        cfg = cfg.withAdmin(new AdminConfig(parseListen(admin), token));
       }
       if (geoip != null) {
         cfg = cfg.withCityDatabase(java.nio.file.Path.of(geoip).toAbsolutePath().toString());

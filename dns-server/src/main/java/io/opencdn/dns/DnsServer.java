@@ -2,9 +2,11 @@ package io.opencdn.dns;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterMaps;
+import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.config.ConfigLocation;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.common.log.AsyncLineWriter;
+import io.opencdn.dns.acme.ClusterChallenges;
 import io.opencdn.dns.admin.Operations;
 import io.opencdn.dns.answer.AnswerStage;
 import io.opencdn.dns.answer.KeptAnswer;
@@ -71,6 +73,7 @@ public final class DnsServer {
   private final Dnssec dnssec;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DnsServer.class);
   private final String clusterSecret;
+  private final String adminHost;
   private final Clock clock;
   private volatile io.opencdn.common.cluster.ConfigFollower follower;
   private long coverageTimer = -1;
@@ -117,6 +120,7 @@ public final class DnsServer {
     this.vertx = vertx;
     this.listen = config.listen();
     this.clusterSecret = config.cluster() == null ? null : config.cluster().secret();
+    this.adminHost = config.admin() == null ? null : config.admin().listen().host();
     this.clock = clock;
     String city = config.geo().cityDatabase();
     this.geo =
@@ -129,6 +133,10 @@ public final class DnsServer {
     // the query path locates through a per-/24 cache, whose slots keep the fast path's decisions;
     // explanations use the chain itself
     LocationCache<KeptAnswer> located = new LocationCache<>(routing.locator());
+    ClusterChallenges challenges =
+        hz == null
+            ? null
+            : new ClusterChallenges(vertx, hz, RecordCheck.of(config.cluster().secret()), clock);
     Function<DnsConfig, AnswerStage> build =
         cfg ->
             AnswerStage.of(
@@ -136,7 +144,8 @@ public final class DnsServer {
                 cfg.routing(),
                 located,
                 edges,
-                cfg == config ? routing.router() : routing.router().withRoutes(cfg.routing()));
+                cfg == config ? routing.router() : routing.router().withRoutes(cfg.routing()),
+                challenges == null ? name -> java.util.List.of() : challenges::txt);
     ResponseRateLimiter rrl =
         config.rrl().enabled() ? new ResponseRateLimiter(config.rrl(), clock) : null;
     this.decisionWriter = decisionWriter(config.decisionLog());
@@ -235,6 +244,7 @@ public final class DnsServer {
     return listeners
         .listen(listen.host(), listen.port())
         .compose(port -> ops.start().map(port))
+        .onSuccess(port -> publishAdmin())
         .compose(
             port ->
                 routing.directory() == null
@@ -280,11 +290,35 @@ public final class DnsServer {
     vertx
         .executeBlocking(
             () -> {
+              follower.admin(adminUrl());
               follower.start();
               return null;
             })
         .onFailure(
             t -> LOG.warn("dns: cannot follow the distributions versions: {}", t.toString()));
+  }
+
+  /**
+   * The admin listener's base URL once bound (null before, or without one): published with this
+   * server's control-plane state, where the edges' status page finds the {@code /route} it asks.
+   */
+  private String adminUrl() {
+    int p = ops.adminPort();
+    if (adminHost == null || p <= 0 || adminHost.equals("0.0.0.0") || adminHost.equals("::")) {
+      return null; // a wildcard address names no host the edges could reach
+    }
+    return "http://" + (adminHost.contains(":") ? "[" + adminHost + "]" : adminHost) + ":" + p;
+  }
+
+  private void publishAdmin() {
+    io.opencdn.common.cluster.ConfigFollower f = follower;
+    if (f != null && adminUrl() != null) {
+      vertx.executeBlocking(
+          () -> {
+            f.admin(adminUrl());
+            return null;
+          });
+    }
   }
 
   /**

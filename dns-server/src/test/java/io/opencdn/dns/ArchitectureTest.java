@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
  * net} reads and writes packets, {@code answer} answers them from {@code zone} data and routing
  * decisions ({@code routing} over {@code geo}, with {@code edges} and {@code latency} from the
  * cluster) and has them signed through its {@code ResponseSigner}, which {@code dnssec} implements;
+ * {@code acme} serves the cluster's ACME DNS-01 challenges to the answer stage through the wiring;
  * {@code admin} and {@code explain} look at the pipeline from outside; {@code wire}, {@code
  * metrics} and {@code config} serve them all. A dependency points down that order, never back up,
  * and no two packages depend on each other.
@@ -39,6 +40,8 @@ class ArchitectureTest {
         .definedBy("io.opencdn.dns.admin..")
         .layer("explain")
         .definedBy("io.opencdn.dns.explain..")
+        .layer("acme")
+        .definedBy("io.opencdn.dns.acme..")
         .layer("net")
         .definedBy("io.opencdn.dns.net..")
         .layer("dnssec")
@@ -67,6 +70,8 @@ class ArchitectureTest {
         .mayOnlyBeAccessedByLayers("wiring")
         .whereLayer("explain")
         .mayOnlyBeAccessedByLayers("wiring", "admin")
+        .whereLayer("acme")
+        .mayOnlyBeAccessedByLayers("wiring")
         .whereLayer("net")
         .mayOnlyBeAccessedByLayers("wiring")
         .whereLayer("dnssec")

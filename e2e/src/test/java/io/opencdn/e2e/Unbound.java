@@ -38,14 +38,40 @@ final class Unbound implements AutoCloseable {
   private static final DateTimeFormatter DATE =
       DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
 
-  private final Process process;
+  private Process process;
   private final Path dir;
-  final int port;
+  int port;
 
   Unbound(Path parent, String zone, int serverPort, List<DSRecord> anchors, Instant overrideDate)
       throws Exception {
     this.dir = Files.createTempDirectory(parent, "unbound");
-    this.port = freePort();
+    // a port free now may be taken before unbound binds it (other tests on this machine bind
+    // ports too): a start that cannot open its port is retried on another
+    for (int attempt = 1; ; attempt++) {
+      this.port = freePort();
+      if (start(zone, serverPort, anchors, overrideDate) || attempt == 5) {
+        break;
+      }
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      assertThat(process.isAlive()).as("unbound runs: " + log()).isTrue();
+      if (answers()) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("unbound does not answer: " + log());
+  }
+
+  /**
+   * Writes the config for {@link #port} and starts unbound; false when it exited because it could
+   * not open that port.
+   */
+  private boolean start(String zone, int serverPort, List<DSRecord> anchors, Instant overrideDate)
+      throws Exception {
+    Files.deleteIfExists(dir.resolve("unbound.out"));
+    Files.deleteIfExists(dir.resolve("unbound.log"));
     List<String> lines =
         new ArrayList<>(
             List.of(
@@ -88,13 +114,15 @@ final class Unbound implements AutoCloseable {
             .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
-      assertThat(process.isAlive()).as("unbound runs: " + log()).isTrue();
+      if (!process.isAlive()) {
+        return !log().contains("could not open ports");
+      }
       if (answers()) {
-        return;
+        return true;
       }
       Thread.sleep(50);
     }
-    throw new AssertionError("unbound does not answer: " + log());
+    return true;
   }
 
   private boolean answers() {
@@ -138,9 +166,18 @@ final class Unbound implements AutoCloseable {
     return r.send(q);
   }
 
+  /** A port free for both UDP and TCP on 127.0.0.1 now. */
   static int freePort() throws IOException {
-    try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
+    InetAddress lo = InetAddress.getByName("127.0.0.1");
+    while (true) {
+      try (DatagramSocket s = new DatagramSocket(0, lo)) {
+        int port = s.getLocalPort();
+        try (java.net.ServerSocket t = new java.net.ServerSocket(port, 1, lo)) {
+          return port;
+        } catch (IOException tcpTaken) {
+          // try another
+        }
+      }
     }
   }
 

@@ -9,6 +9,8 @@ import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.log.AsyncLineWriter;
 import io.opencdn.edge.admin.AdminEndpoints;
 import io.opencdn.edge.admin.AdminRoute;
+import io.opencdn.edge.admin.status.StatusEndpoints;
+import io.opencdn.edge.admin.status.StatusSessions;
 import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.edge.cache.CacheSettings;
 import io.opencdn.edge.cache.CacheStats;
@@ -16,8 +18,10 @@ import io.opencdn.edge.cache.CacheTiers;
 import io.opencdn.edge.cache.ResponseCache;
 import io.opencdn.edge.cluster.ConfigPlane;
 import io.opencdn.edge.cluster.EdgeCluster;
+import io.opencdn.edge.cluster.acme.AcmeCertificates;
 import io.opencdn.edge.cluster.latency.LatencyProber;
 import io.opencdn.edge.cluster.latency.TcpConnectConnector;
+import io.opencdn.edge.cluster.status.StatusView;
 import io.opencdn.edge.config.AccessLogConfig;
 import io.opencdn.edge.config.AdminConfig;
 import io.opencdn.edge.config.AdvertiseConfig;
@@ -89,9 +93,11 @@ public final class EdgeNode {
   private final ConfigPlane plane;
   private final AsyncLineWriter accessWriter;
   private final LiveServer live;
+  private final StatusView status;
   private HttpServer server;
   private volatile String extraListeners;
   private final TlsListener tls;
+  private final AcmeCertificates acme;
   private HttpServer adminServer;
   private volatile int adminPort = -1;
   private int port = -1;
@@ -148,6 +154,14 @@ public final class EdgeNode {
     if (plane != null) {
       routes.add(plane.route());
     }
+    this.status =
+        cluster == null
+            ? null
+            : new StatusView(
+                vertx, hz, cluster, config.id(), config.cluster().secret(), token.value(), clock);
+    if (status != null) {
+      routes.add(new StatusEndpoints(vertx, token, new StatusSessions(clock), status).route());
+    }
     if (live != null) {
       routes.add(
           new AdminRoute(
@@ -175,6 +189,20 @@ public final class EdgeNode {
                 metrics.registry());
     if (tls != null) {
       routes.add(tls.route());
+    }
+    this.acme =
+        tls == null || config.tls().acme() == null
+            ? null
+            : new AcmeCertificates(
+                vertx,
+                hz,
+                config.id(),
+                config.tls().acme(),
+                config.cluster().secret(),
+                clock,
+                tls::serve);
+    if (acme != null) {
+      routes.add(acme.route());
     }
     this.admin =
         new AdminEndpoints(
@@ -215,7 +243,9 @@ public final class EdgeNode {
             flights,
             live,
             new AccessLog(
-                accessWriter, config.accessLog(), config.id(), config.region(), clock, metrics));
+                accessWriter, config.accessLog(), config.id(), config.region(), clock, metrics),
+            this::tlsPort);
+    handler.geoDatabase(config.geoipDatabase());
     this.guard = new ConnectionGuard(vertx, config.connections(), load);
     EdgeGauges.register(metrics.registry(), accessWriter, tiers, cluster, hz, live, guard);
     this.prober =
@@ -271,7 +301,9 @@ public final class EdgeNode {
             s ->
                 tls == null
                     ? Future.succeededFuture(s)
-                    : tls.start(guard.connections(), guard.requests(handler)).map(s))
+                    : tls.start(guard.connections(), guard.requests(handler))
+                        .compose(p -> acme == null ? Future.succeededFuture() : acme.start())
+                        .map(s))
         .compose(s -> startAdmin().map(s))
         .compose(
             s -> {
@@ -300,6 +332,9 @@ public final class EdgeNode {
     if (prober != null) {
       prober.stop();
     }
+    if (status != null) {
+      status.stop();
+    }
     guard.stop();
     Future<Void> leave =
         (live == null
@@ -317,7 +352,13 @@ public final class EdgeNode {
                 extraListeners == null
                     ? Future.<Void>succeededFuture()
                     : vertx.undeploy(extraListeners))
-        .compose(v -> tls == null ? Future.<Void>succeededFuture() : tls.stop())
+        .compose(
+            v -> {
+              if (acme != null) {
+                acme.stop();
+              }
+              return tls == null ? Future.<Void>succeededFuture() : tls.stop();
+            })
         .compose(v -> adminServer == null ? Future.<Void>succeededFuture() : adminServer.close())
         .compose(v -> server == null ? Future.succeededFuture() : server.close())
         .compose(v -> origin.close())

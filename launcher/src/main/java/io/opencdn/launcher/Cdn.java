@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       StreamKeyCommand.class,
       io.opencdn.launcher.control.ConfigCommand.class,
       io.opencdn.launcher.control.ExplainRequestCommand.class,
+      io.opencdn.launcher.control.StatusLinkCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Cdn implements Runnable {

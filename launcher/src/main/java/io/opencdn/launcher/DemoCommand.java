@@ -86,7 +86,15 @@ public final class DemoCommand implements Callable<Integer> {
             "--root",
             site.toString()),
         env);
-    start("dns", List.of("dns", "--config", "classpath:demo/dns.yaml"), env);
+    start(
+        "dns",
+        List.of(
+            "dns",
+            "--config",
+            "classpath:demo/dns.yaml",
+            "--admin",
+            DemoTopology.DNS_HOST + ":" + DemoTopology.DNS_ADMIN_PORT),
+        env);
     for (DemoTopology.DemoEdge e : DemoTopology.EDGES) {
       start("edge-" + e.id(), List.of("edge", "--config", e.config()), env);
     }
@@ -331,6 +339,10 @@ public final class DemoCommand implements Callable<Integer> {
         .append(env.get("CDN_TLS_KEY"))
         .append(" ./cdn edge --config classpath:demo/edge-eu-west.yaml\n");
     live(b, env);
+    b.append(
+            "\nStatus page (world map, failovers, explain; open in a browser, a one-time login link):\n  ")
+        .append(statusLink(env))
+        .append('\n');
     out.println(b);
   }
 
@@ -384,6 +396,16 @@ public final class DemoCommand implements Callable<Integer> {
         .append("/_cdn/live   # one upstream per stream per edge\n");
   }
 
+  /** A one-time login link to us-east's status page, or why there is none. */
+  private static String statusLink(Map<String, String> env) {
+    try {
+      return io.opencdn.launcher.control.StatusLinkCommand.link(
+          io.opencdn.launcher.control.StatusLinkCommand.DEMO_EDGE, env.get("CDN_ADMIN_TOKEN"));
+    } catch (IOException | RuntimeException e) {
+      return "(none: " + e.getMessage() + "; ./cdn status-link asks again)";
+    }
+  }
+
   private long pid(String name) {
     synchronized (children) {
       return children.stream()
@@ -407,6 +429,7 @@ public final class DemoCommand implements Callable<Integer> {
     String p = tcpFree(DemoTopology.ORIGIN_HOST, DemoTopology.ORIGIN_PORT);
     p = p != null ? p : tcpFree(DemoTopology.ORIGIN_HOST, DemoTopology.STANDBY_PORT);
     p = p != null ? p : tcpFree(DemoTopology.DNS_HOST, DemoTopology.DNS_PORT);
+    p = p != null ? p : tcpFree(DemoTopology.DNS_HOST, DemoTopology.DNS_ADMIN_PORT);
     p = p != null ? p : tcpFree(DemoTopology.DNS_HOST, DemoTopology.CLUSTER_PORT);
     if (p != null) {
       return p;

@@ -42,6 +42,10 @@ final class DemoTopology {
 
   static final String DNS_HOST = "127.0.0.1";
   static final int DNS_PORT = 8053;
+
+  /** The DNS server's admin listener ({@code /route} for the status page's explain panel). */
+  static final int DNS_ADMIN_PORT = 8054;
+
   static final String ZONE = "cdn.test.";
   static final String GEO_NAME = "www.cdn.test.";
   static final String ORIGIN_HOST = "127.0.0.1";

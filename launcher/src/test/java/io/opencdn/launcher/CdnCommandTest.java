@@ -116,6 +116,41 @@ class CdnCommandTest {
   }
 
   @Test
+  void explainRequestShowsHeadersPolicyErrorsAndTheGeoDecision(@TempDir Path dir) throws Exception {
+    Path doc = dir.resolve("distributions.yaml");
+    Files.writeString(
+        doc,
+        """
+        distributions:
+          - id: www
+            hosts: [www.cdn.test]
+            origins: [{id: site, url: "http://127.0.0.1:9090"}]
+            behaviors:
+              - {path: "*", target: site, responseHeadersPolicy: SecurityHeadersPolicy}
+            customErrors:
+              - {status: 403, page: /errors/403.html}
+            geoRestriction: {type: block, countries: [GB], trustForwardedFrom: [127.0.0.0/8]}
+        """);
+    Run r =
+        run(
+            "explain-request",
+            "http://www.cdn.test/a",
+            "--file",
+            doc.toString(),
+            "--client",
+            "127.0.0.1",
+            "-H",
+            "X-Forwarded-For: 81.2.69.142");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("headers:      response headers policy SecurityHeadersPolicy; Referrer-Policy")
+        .contains("errors:       403: cached 10 s at least, page /errors/403.html served as 403")
+        .contains(
+            "client 81.2.69.142 (X-Forwarded-For from trusted 127.0.0.1) in GB: refused, 403"
+                + " with page /errors/403.html as 403");
+  }
+
+  @Test
   void streamKeyPrintsTheKeyEveryEdgeChecks() throws Exception {
     Run r = run("stream-key", "demo", "cam-2");
     assertThat(r.code()).as(r.err()).isZero();

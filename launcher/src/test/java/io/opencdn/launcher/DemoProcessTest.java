@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -167,6 +168,54 @@ class DemoProcessTest {
       assertThat(out).as(line).contains("OpenCDN demo origin");
     }
     assertThat(output).anyMatch(l -> l.contains("TLS engine openssl"));
+  }
+
+  @Test
+  @Order(3)
+  void theBannersStatusLinkOpensThePage() throws Exception {
+    String link =
+        output.stream()
+            .map(String::trim)
+            .filter(l -> l.startsWith("http://127.0.0.11:8080/_cdn/status/login?code="))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no status page link in the banner:\n" + output));
+    HttpClient http = HttpClient.newHttpClient(); // does not follow redirects
+    HttpResponse<String> login =
+        http.send(HttpRequest.newBuilder(URI.create(link)).build(), BodyHandlers.ofString());
+    assertThat(login.statusCode()).as(login.body()).isEqualTo(303);
+    String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+    URI page = URI.create("http://127.0.0.11:8080/_cdn/status");
+    HttpResponse<String> html =
+        http.send(
+            HttpRequest.newBuilder(page).header("Cookie", cookie).build(), BodyHandlers.ofString());
+    assertThat(html.statusCode()).isEqualTo(200);
+    assertThat(html.body()).contains("OpenCDN status");
+    // the picture: three edges up and the DNS server (its admin listener found in the cluster)
+    assertThat(
+            poll(
+                () -> {
+                  try {
+                    String snap =
+                        http.send(
+                                HttpRequest.newBuilder(URI.create(page + "/snapshot"))
+                                    .header("Cookie", cookie)
+                                    .build(),
+                                BodyHandlers.ofString())
+                            .body();
+                    return snap.split("\"health\":\"up\"", -1).length - 1 == 3
+                        && snap.contains("\"admin\":\"http://127.0.0.1:8054\"");
+                  } catch (Exception e) {
+                    return false;
+                  }
+                },
+                Duration.ofSeconds(30)))
+        .as("three edges up and the DNS server on the status page")
+        .isTrue();
+    assertThat(
+            http.send(HttpRequest.newBuilder(URI.create(link)).build(), BodyHandlers.ofString())
+                .statusCode())
+        .as("a login link works once")
+        .isEqualTo(403);
   }
 
   @Test

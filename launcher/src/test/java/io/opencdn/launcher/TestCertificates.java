@@ -22,6 +22,14 @@ final class TestCertificates {
 
   /** A certificate for {@code host} (CN and DNS subject alternative name), valid for two days. */
   static Pem selfSigned(Path dir, String host) throws Exception {
+    return selfSigned(dir, host, "dns:" + host);
+  }
+
+  /**
+   * A certificate for {@code host} with the subject alternative names {@code san} (keytool's form:
+   * {@code dns:localhost,ip:127.0.0.1}).
+   */
+  static Pem selfSigned(Path dir, String host, String san) throws Exception {
     Path store = dir.resolve(host + ".p12");
     char[] pass = "test-store".toCharArray();
     String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
@@ -41,7 +49,7 @@ final class TestCertificates {
                     "-dname",
                     "CN=" + host,
                     "-ext",
-                    "SAN=dns:" + host,
+                    "SAN=" + san,
                     "-validity",
                     "2",
                     "-storetype",

@@ -134,6 +134,9 @@ class TlsReloadProcessTest {
         longitude: 8
         listen: 127.0.0.1:0
         adminToken: %s
+        # the probe's connection waits through reloads before its first request: on a loaded
+        # machine that takes longer than the default request-head timeout (10 s, slowloris guard)
+        connections: {headerTimeoutMillis: 300000, keepAliveTimeoutMillis: 300000}
         tls:
           listen: 127.0.0.1:0
           certificates:

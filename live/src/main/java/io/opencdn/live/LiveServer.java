@@ -109,7 +109,7 @@ public final class LiveServer {
     this.relays = new Relays(vertx, config, edgeId, directory, streams, clock);
     this.sessions =
         new LiveSessions(vertx, config, edgeId, streams, relays, directory, keys, clock);
-    this.listener = new RtmpListener(vertx, config, sessions);
+    this.listener = new RtmpListener(vertx, config, sessions, clock);
   }
 
   /**

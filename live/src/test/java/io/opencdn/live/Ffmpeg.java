@@ -123,6 +123,7 @@ public final class Ffmpeg {
     private volatile long outTimeMicros = -1;
     private volatile long firstFrameNanos = -1;
     private final List<String> command;
+    private Thread stderrReader;
 
     Proc(List<String> command, boolean progress) throws IOException {
       this.command = command;
@@ -140,6 +141,7 @@ public final class Ffmpeg {
               "ffmpeg-stderr");
       err.setDaemon(true);
       err.start();
+      this.stderrReader = err;
       Thread out =
           new Thread(
               () ->
@@ -207,7 +209,12 @@ public final class Ffmpeg {
 
     /** Waits for the exit; the exit code, or -1 when still running after {@code timeout}. */
     public int await(Duration timeout) throws InterruptedException {
-      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        return -1;
+      }
+      // the exit can come before the reader has taken the last lines of standard error
+      stderrReader.join(TimeUnit.SECONDS.toMillis(10));
+      return process.exitValue();
     }
 
     public long pid() {

@@ -62,5 +62,21 @@ public final class ClusterMaps {
   /** {@code IMap<String, OriginFailure>}: origin URL to the report that it is failing. */
   public static final String ORIGIN_HEALTH = "origin-health";
 
+  /**
+   * {@code IMap<String, String>}: a DNS-01 record name ({@code _acme-challenge.www.cdn.test}, lower
+   * case, no final dot) to its {@link AcmeChallenge} in {@link AcmeChallenge#encode text form},
+   * written by the edge that is issuing a certificate (TTL the challenge's lifetime), read by the
+   * DNS servers, which answer TXT queries for the name with its values. HTTP-01 tokens go in the
+   * same map under {@code http-01/<token>}.
+   */
+  public static final String ACME_CHALLENGES = "acme-challenges";
+
+  /**
+   * {@code IMap<String, String>}: certificates obtained through ACME, by the hosts they cover, and
+   * the ACME account, with every private key sealed under a key derived from the cluster secret;
+   * written by the issuing edge, read by every edge (edge module, {@code cluster.acme}).
+   */
+  public static final String ACME_CERTIFICATES = "acme-certificates";
+
   private ClusterMaps() {}
 }

@@ -41,6 +41,8 @@ public final class ConfigFollower {
   private volatile long since;
   private volatile String refused;
   private volatile boolean reported;
+  private volatile String lastError;
+  private volatile String admin;
   private UUID listener;
 
   public ConfigFollower(
@@ -115,6 +117,17 @@ public final class ConfigFollower {
     }
   }
 
+  /**
+   * Publishes the base URL of this member's admin listener with its state (null: none), and reports
+   * it at once when the state was reported already (blocking).
+   */
+  public synchronized void admin(String url) {
+    admin = url;
+    if (reported) {
+      report(lastError);
+    }
+  }
+
   /** The content hash this member runs ({@code local} before any version). */
   public String activeHash() {
     return active;
@@ -159,7 +172,8 @@ public final class ConfigFollower {
   }
 
   private void report(String error) {
-    store.report(new MemberState(member, kind, uuid, active, since, error, null));
+    lastError = error;
+    store.report(new MemberState(member, kind, uuid, active, since, error, admin, null));
     reported = true;
   }
 }

@@ -56,10 +56,21 @@ public final class ConfigRecords {
    * @param hash version it runs ({@code local} before any)
    * @param since when it switched to it, ms since the epoch
    * @param error why it could not activate the current version, or null
+   * @param admin base URL of the member's admin listener ({@code http://host:port}) that other
+   *     members may call with the admin token (a DNS server's {@code /route}, which the edges'
+   *     status page asks), or null; tagged like the rest, so only a member with the secret can
+   *     point the others at an address
    * @param tag hex {@link RecordMac} tag
    */
   public record MemberState(
-      String member, String kind, String uuid, String hash, long since, String error, String tag) {
+      String member,
+      String kind,
+      String uuid,
+      String hash,
+      long since,
+      String error,
+      String admin,
+      String tag) {
     public MemberState signed(RecordMac mac) {
       return new MemberState(
           member,
@@ -68,11 +79,13 @@ public final class ConfigRecords {
           hash,
           since,
           error,
-          RecordMac.hex(mac.tag("member", member, kind, uuid, hash, since, error)));
+          admin,
+          RecordMac.hex(mac.tag("member", member, kind, uuid, hash, since, error, admin)));
     }
 
     public boolean authentic(RecordMac mac) {
-      return mac.verify(RecordMac.parseHex(tag), "member", member, kind, uuid, hash, since, error);
+      return mac.verify(
+          RecordMac.parseHex(tag), "member", member, kind, uuid, hash, since, error, admin);
     }
   }
 

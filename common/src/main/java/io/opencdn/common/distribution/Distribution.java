@@ -13,6 +13,8 @@ import java.util.List;
  * @param originGroups its origin groups
  * @param behaviors first match wins; the last is {@code *}
  * @param trustForwardedHeaders pass the viewer's {@code Forwarded}/{@code X-Forwarded-*} fields on
+ * @param customErrors custom error responses, at most one per status
+ * @param geoRestriction the countries served or refused, or null
  */
 public record Distribution(
     String id,
@@ -20,13 +22,37 @@ public record Distribution(
     List<OriginSpec> origins,
     List<OriginGroup> originGroups,
     List<Behavior> behaviors,
-    boolean trustForwardedHeaders) {
+    boolean trustForwardedHeaders,
+    List<CustomError> customErrors,
+    GeoRestriction geoRestriction) {
 
   public Distribution {
     hosts = List.copyOf(hosts);
     origins = List.copyOf(origins);
     originGroups = List.copyOf(originGroups);
     behaviors = List.copyOf(behaviors);
+    customErrors = List.copyOf(customErrors);
+  }
+
+  /** A distribution without custom errors or geo restriction. */
+  public Distribution(
+      String id,
+      List<String> hosts,
+      List<OriginSpec> origins,
+      List<OriginGroup> originGroups,
+      List<Behavior> behaviors,
+      boolean trustForwardedHeaders) {
+    this(id, hosts, origins, originGroups, behaviors, trustForwardedHeaders, List.of(), null);
+  }
+
+  /** The custom error response of {@code status}, or null. */
+  public CustomError customError(int status) {
+    for (CustomError e : customErrors) {
+      if (e.status() == status) {
+        return e;
+      }
+    }
+    return null;
   }
 
   /** The first behavior whose pattern matches {@code path} (the default one at worst). */

@@ -19,18 +19,31 @@ import java.util.Map;
  * @param originRequestPolicies user-defined origin request policies by name
  * @param text the YAML text
  * @param hash the first 12 hex digits of the SHA-256 of {@code text}
+ * @param responseHeadersPolicies user-defined response headers policies by name
  */
 public record DistributionsDocument(
     List<Distribution> distributions,
     Map<String, CachePolicy> cachePolicies,
     Map<String, OriginRequestPolicy> originRequestPolicies,
     String text,
-    String hash) {
+    String hash,
+    Map<String, ResponseHeadersPolicy> responseHeadersPolicies) {
 
   public DistributionsDocument {
     distributions = List.copyOf(distributions);
     cachePolicies = Map.copyOf(cachePolicies);
     originRequestPolicies = Map.copyOf(originRequestPolicies);
+    responseHeadersPolicies = Map.copyOf(responseHeadersPolicies);
+  }
+
+  /** A document without user-defined response headers policies. */
+  public DistributionsDocument(
+      List<Distribution> distributions,
+      Map<String, CachePolicy> cachePolicies,
+      Map<String, OriginRequestPolicy> originRequestPolicies,
+      String text,
+      String hash) {
+    this(distributions, cachePolicies, originRequestPolicies, text, hash, Map.of());
   }
 
   /** The distribution serving {@code host} (lower case, no port), or the {@code *} one, or null. */

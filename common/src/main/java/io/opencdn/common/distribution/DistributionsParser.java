@@ -28,9 +28,22 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 public final class DistributionsParser {
 
   private static final Set<String> TOP =
-      Set.of("distributions", "cachePolicies", "originRequestPolicies");
+      Set.of(
+          "distributions",
+          "cachePolicies",
+          "originRequestPolicies",
+          "responseHeadersPolicies",
+          "keyGroups");
   private static final Set<String> DIST =
-      Set.of("id", "hosts", "origins", "originGroups", "behaviors", "trustForwardedHeaders");
+      Set.of(
+          "id",
+          "hosts",
+          "origins",
+          "originGroups",
+          "behaviors",
+          "trustForwardedHeaders",
+          "customErrors",
+          "geoRestriction");
   private static final Set<String> ORIGIN =
       Set.of(
           "id",
@@ -44,7 +57,16 @@ public final class DistributionsParser {
           "poolSize");
   private static final Set<String> GROUP = Set.of("id", "members", "failoverOn");
   private static final Set<String> BEHAVIOR =
-      Set.of("path", "target", "allowedMethods", "cachePolicy", "originRequestPolicy");
+      Set.of(
+          "path",
+          "target",
+          "allowedMethods",
+          "cachePolicy",
+          "originRequestPolicy",
+          "compress",
+          "responseHeadersPolicy",
+          "viewerProtocol",
+          "trustedKeyGroups");
   private static final Set<String> CACHE_POLICY =
       Set.of("name", "minTtl", "defaultTtl", "maxTtl", "queryStrings", "headers", "cookies");
   private static final Set<String> ORIGIN_POLICY =
@@ -53,9 +75,14 @@ public final class DistributionsParser {
   private static final String HOST = "[a-z0-9]([a-z0-9.-]*[a-z0-9])?";
 
   private final YamlTree y;
+  private final EdgeFeaturesParser edge;
+  private final ErrorsAndGeoParser errorsAndGeo;
+  private Map<String, io.opencdn.common.signing.KeyGroup> keyGroups = Map.of();
 
   private DistributionsParser(Problems problems) {
     this.y = new YamlTree(problems);
+    this.edge = new EdgeFeaturesParser(y);
+    this.errorsAndGeo = new ErrorsAndGeoParser(y);
   }
 
   /**
@@ -97,7 +124,8 @@ public final class DistributionsParser {
             Behavior.ALL_METHODS,
             null,
             OriginRequestPolicy.ALL_VIEWER,
-            0);
+            0,
+            Compression.IMPLICIT);
     return new Distribution(
         id,
         List.of(host.toLowerCase(Locale.ROOT)),
@@ -113,6 +141,8 @@ public final class DistributionsParser {
       return null;
     }
     Map<String, Node> top = y.mapping(root, "", TOP);
+    edge.policies(top.get("responseHeadersPolicies"));
+    keyGroups = ViewerAccessParser.keyGroups(y, top.get("keyGroups"));
     Map<String, CachePolicy> cache = new LinkedHashMap<>();
     List<Node> cps = y.sequence(top.get("cachePolicies"), "cachePolicies");
     for (int i = 0; i < cps.size(); i++) {
@@ -163,7 +193,8 @@ public final class DistributionsParser {
       }
       out.add(d);
     }
-    return new DistributionsDocument(out, cache, orp, text, DistributionsDocument.hashOf(text));
+    return new DistributionsDocument(
+        out, cache, orp, text, DistributionsDocument.hashOf(text), edge.defined());
   }
 
   private Distribution distribution(
@@ -340,10 +371,12 @@ public final class DistributionsParser {
                   : ", got '" + behaviors.get(behaviors.size() - 1).path().text() + "'"));
     }
     boolean trust = y.bool(m, "trustForwardedHeaders", key, false);
+    List<CustomError> errors = errorsAndGeo.customErrors(m, key);
+    GeoRestriction geo = errorsAndGeo.geoRestriction(m, key);
     if (id == null || hosts.isEmpty() || origins.isEmpty() || behaviors.isEmpty()) {
       return null;
     }
-    return new Distribution(id, hosts, origins, groups, behaviors, trust);
+    return new Distribution(id, hosts, origins, groups, behaviors, trust, errors, geo);
   }
 
   private OriginSpec origin(Node n, String key) {
@@ -484,10 +517,23 @@ public final class DistributionsParser {
                 + "'");
       }
     }
+    boolean compress = y.bool(m, "compress", key, false);
+    ResponseHeadersPolicy rh = edge.policyOf(m, key);
+    ViewerAccessParser.Access access = ViewerAccessParser.behavior(y, m, key, keyGroups);
     if (path == null || target == null || cp == null || (opName != null && op == null)) {
       return null;
     }
-    return new Behavior(new PathPattern(path), target, methods, cp, op, YamlTree.line(n));
+    return new Behavior(
+        new PathPattern(path),
+        target,
+        methods,
+        cp,
+        op,
+        YamlTree.line(n),
+        compress,
+        rh,
+        access.protocol(),
+        access.keyGroups());
   }
 
   private CachePolicy cachePolicy(Node n, String key) {

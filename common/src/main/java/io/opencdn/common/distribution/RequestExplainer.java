@@ -24,6 +24,19 @@ public final class RequestExplainer {
    */
   public static List<String> explain(
       DistributionsDocument doc, String url, Map<String, String> headers) {
+    return explain(doc, url, headers, null, null);
+  }
+
+  /**
+   * As {@link #explain(DistributionsDocument, String, Map)}, with the geo restriction's decision
+   * for a viewer at {@code client} located by {@code countryOf} (ISO code or null).
+   */
+  public static List<String> explain(
+      DistributionsDocument doc,
+      String url,
+      Map<String, String> headers,
+      java.net.InetAddress client,
+      java.util.function.Function<java.net.InetAddress, String> countryOf) {
     List<String> out = new ArrayList<>();
     URI u = URI.create(url);
     String host = u.getHost() == null ? "" : u.getHost().toLowerCase(Locale.ROOT);
@@ -52,6 +65,9 @@ public final class RequestExplainer {
             + (b.line() > 0 ? " (line " + b.line() + ")" : "")
             + "; methods "
             + b.allowedMethods().stream().sorted().collect(Collectors.joining(", ")));
+    out.add(Compression.explain(b, headers.get("accept-encoding")));
+    out.addAll(ViewerAccessExplainer.lines(b, u, headers, java.time.Clock.systemUTC()));
+    query = ViewerAccessExplainer.unsignedQuery(b, query);
     CachePolicy cp = b.cachePolicy();
     out.add(
         "cache policy: "
@@ -139,6 +155,7 @@ public final class RequestExplainer {
                     + orp.queryStrings())
             + "; always Via, X-Forwarded-For, Accept-Encoding");
     out.add("ttl:          " + TtlDecision.describe(cp));
+    out.addAll(EdgeFeaturesExplainer.lines(d, b, headers, client, countryOf));
     return out;
   }
 }

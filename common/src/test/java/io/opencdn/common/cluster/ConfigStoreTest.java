@@ -79,6 +79,23 @@ class ConfigStoreTest {
       assertThat(s.error()).contains("a file it names is missing here");
       assertThat(activated.get()).isEqualTo("two.test");
 
+      // an admin URL is published with the state (the edges' status page finds DNS servers by
+      // it), under the tag: the error it reports stays
+      follower.admin("http://127.0.0.1:8054");
+      assertThat(store.members().get(0).admin()).isEqualTo("http://127.0.0.1:8054");
+      assertThat(store.members().get(0).error()).contains("a file it names is missing here");
+      MemberState moved =
+          new MemberState(
+              s.member(),
+              s.kind(),
+              s.uuid(),
+              s.hash(),
+              s.since(),
+              s.error(),
+              "http://evil:1",
+              store.members().get(0).tag());
+      assertThat(moved.authentic(RecordMac.fromSecret(SECRET))).isFalse();
+
       Version back = store.rollback(v1.hash().substring(0, 6));
       assertThat(back.hash()).isEqualTo(v1.hash());
       await(() -> "one.test".equals(activated.get()));

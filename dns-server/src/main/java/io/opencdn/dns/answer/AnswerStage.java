@@ -47,11 +47,25 @@ public record AnswerStage(
       LocationCache<KeptAnswer> locations,
       EdgeSnapshotSource edges,
       Router router) {
+    return of(zones, routes, locations, edges, router, name -> List.of());
+  }
+
+  /**
+   * The stage for {@code zones} and {@code routes}, answering ACME DNS-01 names from {@code
+   * challenges} ({@link FullAnswerer}).
+   */
+  public static AnswerStage of(
+      ZoneSet zones,
+      List<RouteConfig> routes,
+      LocationCache<KeptAnswer> locations,
+      EdgeSnapshotSource edges,
+      Router router,
+      java.util.function.Function<Name, List<String>> challenges) {
     Map<Name, RouteConfig> byName = new HashMap<>();
     routes.forEach(r -> byName.put(r.fqdn(), r));
     Set<Name> names = Set.copyOf(byName.keySet());
     return new AnswerStage(
-        new FullAnswerer(zones, byName, locations, edges, router),
+        new FullAnswerer(zones, byName, locations, edges, router, challenges),
         new FastAnswerer(zones, byName, locations, edges, router),
         new KeptResponses(zones, names),
         zones,

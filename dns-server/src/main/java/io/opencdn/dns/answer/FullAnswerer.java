@@ -14,7 +14,9 @@ import io.opencdn.dns.wire.Responses;
 import io.opencdn.dns.zone.Lookup;
 import io.opencdn.dns.zone.ZoneData;
 import io.opencdn.dns.zone.ZoneSet;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.AAAARecord;
@@ -26,6 +28,7 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 /**
@@ -57,6 +60,7 @@ public final class FullAnswerer {
   private final GeoLocator geo;
   private final EdgeSnapshotSource edges;
   private final RoutingPolicy policy;
+  private final Function<Name, List<String>> challenges;
 
   /**
    * @param routes the geo-routed names
@@ -70,6 +74,21 @@ public final class FullAnswerer {
       GeoLocator geo,
       EdgeSnapshotSource edges,
       RoutingPolicy policy) {
+    this(zones, routes, geo, edges, policy, name -> List.of());
+  }
+
+  /**
+   * @param challenges the TXT values of an ACME DNS-01 name ({@code _acme-challenge.<host>}, RFC
+   *     8555 8.4) published by the cluster, empty when none
+   */
+  public FullAnswerer(
+      ZoneSet zones,
+      Map<Name, RouteConfig> routes,
+      GeoLocator geo,
+      EdgeSnapshotSource edges,
+      RoutingPolicy policy,
+      Function<Name, List<String>> challenges) {
+    this.challenges = challenges;
     this.zones = zones;
     this.routes = Map.copyOf(routes);
     this.geo = geo;
@@ -77,8 +96,52 @@ public final class FullAnswerer {
     this.policy = policy;
   }
 
-  /** Answers {@code request}. */
+  /**
+   * Answers {@code request}. An ACME DNS-01 name ({@code _acme-challenge.<host>} in one of our
+   * zones) is answered with the TXT values the cluster publishes for it (TTL {@value
+   * #CHALLENGE_TTL}), else from the zones; either way its answer is not kept (it changes with the
+   * cluster, not with the zones).
+   */
   public Answer answer(Request request) {
+    if (!isChallengeName(request.name())) {
+      return answerZones(request);
+    }
+    Answer a = challenge(request);
+    if (a == null) {
+      a = answerZones(request);
+    }
+    return new Answer(a.message(), a.rcode(), a.scope(), a.edges(), false);
+  }
+
+  /** TTL of a challenge's TXT records. */
+  static final long CHALLENGE_TTL = 5;
+
+  static boolean isChallengeName(Name name) {
+    return name.labels() > 1 && "_acme-challenge".equalsIgnoreCase(name.getLabelString(0));
+  }
+
+  private Answer challenge(Request request) {
+    int type = request.type();
+    if (type != Type.TXT && type != Type.ANY) {
+      return null;
+    }
+    if (zones.zoneFor(request.name()) == null) {
+      return null;
+    }
+    List<String> values = challenges.apply(request.name());
+    if (values.isEmpty()) {
+      return null;
+    }
+    Message response = Responses.empty(request.message());
+    response.getHeader().setFlag(Flags.AA);
+    for (String v : values) {
+      response.addRecord(
+          new TXTRecord(request.name(), DClass.IN, CHALLENGE_TTL, v), Section.ANSWER);
+    }
+    return new Answer(response, Rcode.NOERROR, 0);
+  }
+
+  private Answer answerZones(Request request) {
     Message response = Responses.empty(request.message());
     ZoneData zone = zones.zoneFor(request.name());
     if (zone == null) {

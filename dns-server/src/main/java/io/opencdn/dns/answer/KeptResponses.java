@@ -51,7 +51,7 @@ public final class KeptResponses {
    * case as it would in a response built afresh.
    */
   public byte[] response(FastQuery q) {
-    if (q.hasEcsOption()) {
+    if (q.hasEcsOption() || challenge(q)) {
       return null;
     }
     byte[] template = zoneResponses.getIfPresent(key(q));
@@ -73,6 +73,9 @@ public final class KeptResponses {
    * full path answers.
    */
   public byte[] negative(FastQuery q, boolean udp) {
+    if (challenge(q)) {
+      return null;
+    }
     return negatives.answer(q, q.nameKey(), udp);
   }
 
@@ -96,6 +99,13 @@ public final class KeptResponses {
       }
     }
   }
+
+  /** An ACME DNS-01 name: answered from the cluster, never from what is kept. */
+  private static boolean challenge(FastQuery q) {
+    return q.nameKey().startsWith(CHALLENGE_KEY);
+  }
+
+  private static final String CHALLENGE_KEY = "\u000f_acme-challenge";
 
   private static String key(FastQuery q) {
     byte[] in = q.wire();

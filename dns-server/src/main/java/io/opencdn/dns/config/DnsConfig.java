@@ -218,6 +218,25 @@ public record DnsConfig(
         dnssec);
   }
 
+  /** A copy with another {@code admin} section (the {@code --admin} option). */
+  public DnsConfig withAdmin(AdminConfig other) {
+    return new DnsConfig(
+        listen,
+        zones,
+        geo,
+        routing,
+        health,
+        cluster,
+        edges,
+        rrl,
+        other,
+        threads,
+        tcp,
+        probeTargets,
+        decisionLog,
+        dnssec);
+  }
+
   /** A copy with {@code n} threads (UDP sockets and TCP servers). */
   public DnsConfig withThreads(int n) {
     return new DnsConfig(

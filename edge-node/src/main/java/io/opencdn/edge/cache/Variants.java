@@ -46,6 +46,11 @@ public final class Variants {
   /** Longest readable variant string; longer ones are hashed. */
   private static final int MAX_READABLE = 160;
 
+  private static final List<String> ACCEPT_ENCODING = List.of("accept-encoding");
+  private static final String AE_BR = "accept-encoding=br";
+  private static final String AE_GZIP = "accept-encoding=gzip";
+  private static final String AE_IDENTITY = "accept-encoding=";
+
   private Variants() {}
 
   /**
@@ -65,7 +70,19 @@ public final class Variants {
       // the common case (no Vary, memory tier): no recover/compose chain
       return Future.succeededFuture(new Lookup(primary, first.result()));
     }
+    if (first.succeeded()) {
+      // an index in memory (compressed URLs: every hit): its variant too, without a chain
+      CacheKey vk = primary.withVariant(variantOf(indexNames(first.result()), requestHeaders));
+      Future<CachedResponse> second = cache.get(vk);
+      if (second.succeeded()) {
+        return Future.succeededFuture(new Lookup(vk, selected(second.result(), requestHeaders)));
+      }
+    }
     return lookupIndexed(cache, primary, requestHeaders, first);
+  }
+
+  private static CachedResponse selected(CachedResponse v, MultiMap requestHeaders) {
+    return v != null && !v.isVariantIndex() && v.matchesVary(requestHeaders) ? v : null;
   }
 
   private static Future<Lookup> lookupIndexed(
@@ -84,13 +101,7 @@ public final class Variants {
               return cache
                   .get(vk)
                   .recover(t -> Future.succeededFuture())
-                  .map(
-                      v ->
-                          new Lookup(
-                              vk,
-                              v != null && !v.isVariantIndex() && v.matchesVary(requestHeaders)
-                                  ? v
-                                  : null));
+                  .map(v -> new Lookup(vk, selected(v, requestHeaders)));
             });
   }
 
@@ -163,6 +174,11 @@ public final class Variants {
    * URL-encoded, joined with {@code &}; hashed (SHA-256) when long.
    */
   public static String variantOf(List<String> names, MultiMap requestHeaders) {
+    if (names.equals(ACCEPT_ENCODING)) {
+      // what compressed URLs vary on: three constant variants, no encoding or hashing per hit
+      String coding = selectingValue(requestHeaders, "accept-encoding");
+      return coding.equals("br") ? AE_BR : coding.equals("gzip") ? AE_GZIP : AE_IDENTITY;
+    }
     StringBuilder b = new StringBuilder();
     for (String n : names) {
       if (b.length() > 0) {
@@ -215,29 +231,19 @@ public final class Variants {
   /**
    * Normalises {@code Accept-Encoding} to the one coding this cache distinguishes: {@code br}, else
    * {@code gzip}, else empty (identity), so that the many spellings browsers send share one
-   * variant. A coding listed with {@code q=0} does not count.
+   * variant. A coding listed with {@code q=0} does not count ({@link
+   * io.opencdn.common.distribution.Compression#preferredCoding}).
    */
   public static String normalizeAcceptEncoding(String value) {
-    if (value == null || value.isEmpty()) {
-      return "";
-    }
-    boolean br = false;
-    boolean gzip = false;
-    for (String part : value.toLowerCase(Locale.ROOT).split(",")) {
-      String[] p = part.split(";");
-      String coding = p[0].trim();
-      boolean refused = p.length > 1 && p[1].replace(" ", "").matches("q=0(\\.0*)?");
-      if (!refused) {
-        br |= coding.equals("br");
-        gzip |= coding.equals("gzip") || coding.equals("x-gzip");
-      }
-    }
-    return br ? "br" : gzip ? "gzip" : "";
+    return io.opencdn.common.distribution.Compression.preferredCoding(value);
   }
 
   /** The {@code Vary} names of an index. */
   public static List<String> indexNames(CachedResponse index) {
-    return varyNames(index.headers());
+    // index() writes the names lower case, joined with ", ": the one name of compressed URLs
+    return "accept-encoding".equals(index.header("Vary"))
+        ? ACCEPT_ENCODING
+        : varyNames(index.headers());
   }
 
   /** The variants an index lists, oldest first. */

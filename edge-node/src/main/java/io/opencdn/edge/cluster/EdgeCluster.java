@@ -253,6 +253,11 @@ public final class EdgeCluster {
     return invalidations;
   }
 
+  /** The purges this edge applied, newest last (the status page lists the recent ones). */
+  public PurgeLog purgeLog() {
+    return purgeLog;
+  }
+
   /** The cache directory. */
   public ClusterDirectory directory() {
     return directory;

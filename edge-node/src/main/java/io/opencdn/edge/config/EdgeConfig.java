@@ -50,6 +50,9 @@ import java.util.Set;
  *     {@code live}); null = off. Stream keys {@code hmac} (the default) need a cluster section
  * @param accessLog the access log (default {@link AccessLogConfig#defaults()}: JSON lines on
  *     standard output)
+ * @param geoipDatabase the MaxMind GeoIP2/GeoLite2 Country or City database file that locates
+ *     clients for a distribution's {@code geoRestriction}; null = the embedded GeoLite2 Country of
+ *     2019-11-19
  *     <p>An example {@code adminToken} or {@code cluster.secret} (containing {@value
  *     io.opencdn.common.config.ExampleSecrets#MARKER}) is refused when any listener (HTTP, HTTPS,
  *     admin, cluster) binds a non-loopback address ({@link
@@ -74,7 +77,8 @@ public record EdgeConfig(
     @JsonProperty("connections") ConnectionsConfig connections,
     @JsonProperty("admin") AdminConfig admin,
     @JsonProperty("live") LiveConfig live,
-    @JsonProperty("accessLog") AccessLogConfig accessLog) {
+    @JsonProperty("accessLog") AccessLogConfig accessLog,
+    @JsonProperty("geoipDatabase") String geoipDatabase) {
 
   public static final int DEFAULT_CAPACITY = 1000;
 
@@ -134,8 +138,19 @@ public record EdgeConfig(
         "latency.enabled",
         "false without a cluster section (probes publish into the cluster's latency map)",
         "true and no cluster");
+    ConfigException.require(
+        tls == null || tls.acme() == null || cluster != null,
+        "tls.acme",
+        "a cluster section (challenges and certificates go through the cluster)",
+        "acme and no cluster");
     connections = connections == null ? ConnectionsConfig.DEFAULTS : connections;
     accessLog = accessLog == null ? AccessLogConfig.defaults() : accessLog;
+    geoipDatabase = geoipDatabase == null || geoipDatabase.isBlank() ? null : geoipDatabase;
+    ConfigException.require(
+        geoipDatabase == null || new java.io.File(geoipDatabase).isFile(),
+        "geoipDatabase",
+        "a readable GeoIP2/GeoLite2 Country or City database file",
+        geoipDatabase);
     ConfigException.require(
         cluster == null || advertise.ipv4() != null || advertise.ipv6() != null,
         "advertise",
@@ -156,6 +171,50 @@ public record EdgeConfig(
     ExampleSecrets.refuseExposed("adminToken", adminToken, listeners);
     ExampleSecrets.refuseExposed(
         "cluster.secret", cluster == null ? null : cluster.secret(), listeners);
+  }
+
+  /** The configuration without {@code geoipDatabase}: the embedded one. */
+  public EdgeConfig(
+      String id,
+      String region,
+      Double latitude,
+      Double longitude,
+      Endpoint listen,
+      AdvertiseConfig advertise,
+      Integer capacity,
+      String adminToken,
+      CacheConfig cache,
+      OriginConfig origin,
+      List<DistributionConfig> distributions,
+      ClusterConfig cluster,
+      ClusterFillConfig clusterFill,
+      TlsConfig tls,
+      LatencyConfig latency,
+      ConnectionsConfig connections,
+      AdminConfig admin,
+      LiveConfig live,
+      AccessLogConfig accessLog) {
+    this(
+        id,
+        region,
+        latitude,
+        longitude,
+        listen,
+        advertise,
+        capacity,
+        adminToken,
+        cache,
+        origin,
+        distributions,
+        cluster,
+        clusterFill,
+        tls,
+        latency,
+        connections,
+        admin,
+        live,
+        accessLog,
+        null);
   }
 
   /** The configuration without {@code accessLog}: its defaults. */
@@ -399,7 +458,8 @@ public record EdgeConfig(
         connections,
         admin,
         live,
-        accessLog);
+        accessLog,
+        geoipDatabase);
   }
 
   /**
@@ -426,7 +486,8 @@ public record EdgeConfig(
         connections,
         admin,
         live,
-        accessLog);
+        accessLog,
+        geoipDatabase);
   }
 
   /**
@@ -453,7 +514,8 @@ public record EdgeConfig(
         connections,
         admin,
         live,
-        other);
+        other,
+        geoipDatabase);
   }
 
   /**

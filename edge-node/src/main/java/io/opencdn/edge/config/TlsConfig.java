@@ -21,6 +21,8 @@ import java.util.Locale;
  *     SIGHUP or {@code POST /_cdn/tls/reload})
  * @param ticketKeyRotationSeconds lifetime of a session ticket key as the key that issues tickets
  *     (default 3600); a ticket is accepted for up to twice this
+ * @param acme certificates issued and renewed through ACME, served beside those of {@code
+ *     certificates} (which keep the default); null for files only
  */
 public record TlsConfig(
     @JsonProperty("listen") Endpoint listen,
@@ -28,7 +30,8 @@ public record TlsConfig(
     @JsonProperty("http2") Boolean http2,
     @JsonProperty("engine") String engine,
     @JsonProperty("watchMillis") Integer watchMillis,
-    @JsonProperty("ticketKeyRotationSeconds") Integer ticketKeyRotationSeconds) {
+    @JsonProperty("ticketKeyRotationSeconds") Integer ticketKeyRotationSeconds,
+    @JsonProperty("acme") AcmeConfig acme) {
 
   /** The engine values {@code engine} accepts. */
   public static final List<String> ENGINES = List.of("auto", "openssl", "jdk");
@@ -72,8 +75,19 @@ public record TlsConfig(
         ticketKeyRotationSeconds);
   }
 
+  /** A listener whose certificates all come from files. */
+  public TlsConfig(
+      Endpoint listen,
+      List<Certificate> certificates,
+      Boolean http2,
+      String engine,
+      Integer watchMillis,
+      Integer ticketKeyRotationSeconds) {
+    this(listen, certificates, http2, engine, watchMillis, ticketKeyRotationSeconds, null);
+  }
+
   /** A listener with the default engine, watch interval and ticket key rotation. */
   public TlsConfig(Endpoint listen, List<Certificate> certificates, Boolean http2) {
-    this(listen, certificates, http2, null, null, null);
+    this(listen, certificates, http2, null, null, null, null);
   }
 }

@@ -14,6 +14,7 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import java.util.List;
 
 /**
  * What a fill leaves in the cache, and the {@link FillOutcome} it hands to the requests that waited
@@ -32,6 +33,7 @@ public final class FillStore {
   private final DiskCache largeObjects;
   private final CacheSettings settings;
   private final EdgeMetrics metrics;
+  private final Compressor compressor = new Compressor();
 
   /**
    * @param cache where fills are stored (the edge's tiers, as the cluster sees them)
@@ -109,6 +111,7 @@ public final class FillStore {
   public Future<FillOutcome> refreshed(
       CacheKey key, CachedResponse stored, OriginResponse notModified, MultiMap requestHeaders) {
     MultiMap merged = stored.headersUpdatedBy(notModified.headers());
+    Compressor.keepVariant(stored, merged);
     long lifetime =
         CachePolicy.storableLifetime(
             requestHeaders,
@@ -143,6 +146,40 @@ public final class FillStore {
     FillOutcome outcome = new FillOutcome.Shared(entry, "Miss");
     return Variants.store(cache, key, requestHeaders, entry)
         .transform(v -> Future.succeededFuture(outcome));
+  }
+
+  /**
+   * Stores {@code res} with its complete {@code body} compressed ({@link Compressor}, for a
+   * behavior with {@code compress: true}): the identity, gzip and br entries as variants of the
+   * URL, so that every later client gets a hit in its encoding. The outcome is the entry the
+   * filling request selects ({@code Miss}). When encoding fails the body is stored as it came.
+   */
+  public Future<FillOutcome> compressed(
+      CacheKey key, MultiMap requestHeaders, OriginResponse res, long lifetime, Buffer body) {
+    String wanted =
+        Variants.normalizeAcceptEncoding(
+            String.join(",", requestHeaders.getAll("Accept-Encoding")));
+    return compressor
+        .encode(body)
+        .compose(
+            enc -> {
+              metrics.compressedFills.increment();
+              List<Compressor.Variant> variants =
+                  Compressor.variants(res, body, enc, requestHeaders, lifetime);
+              CachedResponse served = variants.get(0).entry();
+              Future<CacheKey> stored = Future.succeededFuture();
+              for (Compressor.Variant v : variants) {
+                if (v.coding().equals(wanted)) {
+                  served = v.entry();
+                }
+                stored =
+                    stored.compose(
+                        k -> Variants.store(cache, key.primary(), v.requestHeaders(), v.entry()));
+              }
+              FillOutcome outcome = new FillOutcome.Shared(served, "Miss");
+              return stored.transform(v -> Future.succeededFuture(outcome));
+            },
+            t -> store(key, requestHeaders, res, lifetime, body));
   }
 
   /**

@@ -99,19 +99,19 @@ final class CachingProxy {
     switch (policy.decide(RequestDirectives.of(req.headers()), stored, now, d.origin())) {
       case HIT -> {
         metrics.hits.increment();
-        responder.stored(req, stored, stored.currentAgeSeconds(now), "Hit");
+        responder.stored(req, stored, stored.currentAgeSeconds(now), "Hit", edits(d));
       }
       case STALE_WHILE_REVALIDATE -> {
         metrics.hits.increment();
         metrics.staleServed.increment();
-        responder.stored(req, stored, stored.currentAgeSeconds(now), "Hit");
+        responder.stored(req, stored, stored.currentAgeSeconds(now), "Hit", edits(d));
         refreshInBackground(req, d, key, stored);
       }
       case STALE_IF_ERROR -> {
         // the cluster already knows the origin is failing: stale-if-error at once (RFC 5861 4)
         metrics.hits.increment();
         metrics.staleServed.increment();
-        responder.stored(req, stored, stored.currentAgeSeconds(now), "Hit");
+        responder.stored(req, stored, stored.currentAgeSeconds(now), "Hit", edits(d));
       }
       case NOT_CACHED -> responder.notCached(req);
       case REVALIDATE, FILL -> {
@@ -119,6 +119,10 @@ final class CachingProxy {
         fill(req, d, key, stored, retried);
       }
     }
+  }
+
+  private static io.opencdn.edge.http.viewer.HeaderEdits edits(Distribution d) {
+    return d.route() == null ? null : d.route().edits();
   }
 
   /** Starts one refresh of a stale entry unless a fill for the key is already running. */

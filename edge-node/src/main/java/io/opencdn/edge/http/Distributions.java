@@ -2,9 +2,12 @@ package io.opencdn.edge.http;
 
 import io.opencdn.common.distribution.Behavior;
 import io.opencdn.common.distribution.DistributionsDocument;
+import io.opencdn.common.distribution.ResponseHeadersPolicy;
 import io.opencdn.edge.config.DistributionConfig;
 import io.opencdn.edge.fill.Origin;
+import io.opencdn.edge.http.viewer.HeaderEdits;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,6 +27,7 @@ public final class Distributions {
   private final Distribution any;
   private final DistributionsDocument document;
   private final Map<String, Map<String, Origin>> origins = new HashMap<>();
+  private final Map<ResponseHeadersPolicy, HeaderEdits> edits = new IdentityHashMap<>();
 
   public Distributions(List<DistributionConfig> configs) {
     Distribution wildcard = null;
@@ -50,6 +54,11 @@ public final class Distributions {
       Map<String, Origin> resolved = new HashMap<>();
       dist.origins().forEach(o -> resolved.put(o.id(), Origin.of(o.uri())));
       origins.put(dist.id(), Map.copyOf(resolved));
+      for (Behavior b : dist.behaviors()) {
+        if (b.responseHeadersPolicy() != null) {
+          edits.computeIfAbsent(b.responseHeadersPolicy(), HeaderEdits::new);
+        }
+      }
       for (String h : dist.hosts()) {
         Distribution d =
             new Distribution(
@@ -74,6 +83,12 @@ public final class Distributions {
     return document;
   }
 
+  /** Whether a distribution of this version has a {@code geoRestriction}. */
+  public boolean restrictsGeo() {
+    return document != null
+        && document.distributions().stream().anyMatch(d -> d.geoRestriction() != null);
+  }
+
   /** The content hash of this version's document, or {@code "local"} for the edge's own file. */
   public String version() {
     return document == null ? "local" : document.hash();
@@ -93,7 +108,14 @@ public final class Distributions {
     int q = target.indexOf('?');
     Behavior b = dist.behaviorFor(q < 0 ? target : target.substring(0, q));
     Map<String, Origin> resolved = origins.get(dist.id());
-    Route route = new Route(dist, b, target, resolved, document.hash());
+    Route route =
+        new Route(
+            dist,
+            b,
+            target,
+            resolved,
+            document.hash(),
+            b.responseHeadersPolicy() == null ? null : edits.get(b.responseHeadersPolicy()));
     return new Distribution(
         d.host(),
         resolved.get(route.failoverOrder().get(0).id()),

@@ -39,6 +39,10 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
   private final boolean adminElsewhere;
   private final AccessLog accessLog;
   private final LiveServer live;
+  private final ViewerRules viewer;
+  private volatile io.opencdn.edge.http.viewer.GeoCountries geo;
+  private volatile String geoDatabase;
+  private final ViewerAccess viewers;
 
   /** Host of the cache keys of live HLS fetched from another edge: never a distribution's. */
   static final String LIVE_HOST = "live.opencdn.invalid";
@@ -64,6 +68,7 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
    * @param live live streaming ({@code live} section), whose HLS paths are routed before the
    *     distributions; null when off
    * @param accessLog the access log of client requests
+   * @param httpsPort the bound port of the HTTPS listener, -1 without one (redirect-to-https)
    */
   public EdgeHandler(
       String edgeId,
@@ -79,7 +84,8 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
       EdgeMetrics metrics,
       SingleFlight<CacheKey, FillOutcome> flights,
       LiveServer live,
-      AccessLog accessLog) {
+      AccessLog accessLog,
+      java.util.function.IntSupplier httpsPort) {
     ResponseCache cache = tiers.cache();
     this.distributions = distributions;
     this.metrics = metrics;
@@ -91,10 +97,16 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
         new FillLeader(fillers, store, policy, responder, headers, metrics, clock, pass);
     this.caching =
         new CachingProxy(cache, flights, policy, leader, responder, headers, metrics, clock, pass);
+    ErrorPages pages =
+        new ErrorPages(
+            this::distributions, cache, fillers, store, headers, clock, policy::originFailing);
+    responder.pages(pages);
+    this.viewer = new ViewerRules(responder, pages, () -> geo);
     this.admin = admin;
     this.adminElsewhere = adminElsewhere;
     this.accessLog = accessLog;
     this.live = live;
+    this.viewers = new ViewerAccess(clock, httpsPort, responder);
   }
 
   /**
@@ -102,7 +114,22 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
    * resolved theirs finish under it, every later request gets the new one.
    */
   public void activate(Distributions next) {
+    if (next.restrictsGeo() && geo == null) {
+      geo = io.opencdn.edge.http.viewer.GeoCountries.open(geoDatabase);
+    }
     this.distributions = next;
+  }
+
+  /**
+   * The GeoIP2/GeoLite2 Country or City database file of {@code geoRestriction} (null: the embedded
+   * GeoLite2 Country); opened when a version with a geo restriction is activated.
+   */
+  public void geoDatabase(String file) {
+    this.geoDatabase = file;
+    this.geo = null;
+    if (distributions.restrictsGeo()) {
+      geo = io.opencdn.edge.http.viewer.GeoCountries.open(file);
+    }
   }
 
   /** The distributions requests are resolved against now. */
@@ -173,6 +200,22 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     }
     d = version.route(d, target);
     Route route = d.route();
+    if (route != null
+        && (route.edits() != null || route.distribution().geoRestriction() != null)
+        && viewer.answered(req, route, logged)) {
+      return;
+    }
+    if (route != null && route.behavior().guarded()) {
+      String checked = viewers.check(req, route.behavior(), target);
+      if (checked == null) {
+        return;
+      }
+      if (!checked.equals(target)) {
+        target = checked;
+        d = version.route(d, target);
+        route = d.route();
+      }
+    }
     if (route != null && !route.behavior().allowedMethods().contains(method.name())) {
       responder.plain(
           req, 403, "403 Forbidden: " + method.name() + " is not allowed for this path");

@@ -5,6 +5,7 @@ import io.opencdn.edge.cache.CacheSettings;
 import io.opencdn.edge.cache.CachedResponse;
 import io.opencdn.edge.cache.HttpDates;
 import io.opencdn.edge.fill.BodyCollector;
+import io.opencdn.edge.fill.Compressor;
 import io.opencdn.edge.fill.FillException;
 import io.opencdn.edge.fill.FillOutcome;
 import io.opencdn.edge.fill.FillStore;
@@ -129,9 +130,21 @@ final class FillLeader {
       failOrStale(req, stored, flight, null);
       return;
     }
+    if (req != null && res.status() >= 400 && responder.replaces(req, res.status())) {
+      // a custom error page answers the client; the error itself is filled as in the background
+      onResponse(null, d, requestHeaders, key, stored, flight, res);
+      int status = res.status();
+      responder.errorPage(req, status);
+      return;
+    }
     long lifetime =
-        store.lifetime(
-            requestHeaders, res, d.route() == null ? null : d.route().behavior().cachePolicy());
+        ErrorPages.lifetime(
+            d,
+            res.status(),
+            store.lifetime(
+                requestHeaders,
+                res,
+                d.route() == null ? null : d.route().behavior().cachePolicy()));
     boolean toDisk = lifetime >= 0 && toDisk(req, key, res);
     if (lifetime < 0 || (res.contentLength() > settings.maxObjectBytes() && !toDisk)) {
       if (stored != null) {
@@ -146,6 +159,13 @@ final class FillLeader {
         return;
       }
       passOn(req, flight, res);
+      return;
+    }
+    if (d.route() != null
+        && d.route().behavior().compress()
+        && Compressor.compresses(
+            res.status(), res.headers(), res.contentLength(), settings.maxObjectBytes())) {
+      compressFill(req, requestHeaders, key, res, lifetime, flight);
       return;
     }
     boolean large = toDisk && res.contentLength() > settings.maxObjectBytes();
@@ -202,6 +222,40 @@ final class FillLeader {
               } else {
                 store
                     .store(key, requestHeaders, res, lifetime, body.result().body())
+                    .onComplete(outcome -> finish(req, flight, outcome.result()));
+              }
+            });
+  }
+
+  /**
+   * A behavior with {@code compress: true} and a compressible response: the whole body (its length
+   * is known and bounded) is collected, encoded once off the event loop and stored as identity,
+   * gzip and br variants ({@link FillStore#compressed}); the leader's client gets its encoding once
+   * stored, like the waiters.
+   */
+  private void compressFill(
+      HttpServerRequest req,
+      MultiMap requestHeaders,
+      CacheKey key,
+      OriginResponse res,
+      long lifetime,
+      SingleFlight.Flight<CacheKey, FillOutcome> flight) {
+    BodyCollector.collect(res, res.contentLength())
+        .onComplete(
+            body -> {
+              if (body.failed() || !body.result().complete()) {
+                if (body.succeeded()) {
+                  res.raw().request().reset();
+                }
+                FillException e =
+                    body.failed()
+                        ? FillException.from(body.cause())
+                        : new FillException(
+                            FillException.Kind.BROKEN, "origin body longer than declared", null);
+                finish(req, flight, new FillOutcome.Failed(e));
+              } else {
+                store
+                    .compressed(key, requestHeaders, res, lifetime, body.result().body())
                     .onComplete(outcome -> finish(req, flight, outcome.result()));
               }
             });

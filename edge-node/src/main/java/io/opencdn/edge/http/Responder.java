@@ -43,6 +43,7 @@ final class Responder {
   private final AsciiString hitLabel;
   private final ProxyHeaders headers;
   private final EdgeMetrics metrics;
+  private ErrorPages pages;
 
   Responder(String edgeId, ProxyHeaders headers, EdgeMetrics metrics) {
     this.edgeId = edgeId;
@@ -59,11 +60,58 @@ final class Responder {
    * 9110 14); {@code If-Range} that does not match serves the full 200.
    */
   void stored(HttpServerRequest req, CachedResponse r, long ageSeconds, String cacheStatus) {
+    stored(req, r, ageSeconds, cacheStatus, null);
+  }
+
+  /** Whether {@code req} gets a custom error page instead of a response with {@code status}. */
+  boolean replaces(HttpServerRequest req, int status) {
+    return pages != null && pages.replaces(req, status);
+  }
+
+  /** Answers {@code req} with the custom error page of {@code status} (plain text without one). */
+  void errorPage(HttpServerRequest req, int status) {
+    Runnable plain = () -> plain(req, status, status + " (from the origin)");
+    if (pages == null || !pages.serve(req, status, plain)) {
+      plain.run();
+    }
+  }
+
+  /** The custom error pages ({@code customErrors}) the edge's answers go through. */
+  void pages(ErrorPages pages) {
+    this.pages = pages;
+  }
+
+  /**
+   * {@link #stored(HttpServerRequest, CachedResponse, long, String)} under a response headers
+   * policy's {@code edits} (null: none), which a full hit's prepared header block then includes; a
+   * stored error with a custom error page gets the page instead.
+   */
+  void stored(
+      HttpServerRequest req,
+      CachedResponse r,
+      long ageSeconds,
+      String cacheStatus,
+      io.opencdn.edge.http.viewer.HeaderEdits edits) {
+    if (r.status() >= 400
+        && pages != null
+        && pages.serve(req, r.status(), () -> storedAsIs(req, r, ageSeconds, cacheStatus, edits))) {
+      return;
+    }
+    storedAsIs(req, r, ageSeconds, cacheStatus, edits);
+  }
+
+  private void storedAsIs(
+      HttpServerRequest req,
+      CachedResponse r,
+      long ageSeconds,
+      String cacheStatus,
+      io.opencdn.edge.http.viewer.HeaderEdits edits) {
     HttpServerResponse out = req.response();
     if (out.ended() || out.closed() || out.headWritten()) {
       return;
     }
-    CharSequence xCache = "Hit".equals(cacheStatus) ? hitLabel : cacheStatus + " from " + edgeId;
+    AsciiString label = edits == null ? hitLabel : edits.hitLabel(hitLabel);
+    CharSequence xCache = "Hit".equals(cacheStatus) ? label : cacheStatus + " from " + edgeId;
     MultiMap rh = req.headers();
     if (Conditionals.preconditionFailed(rh, r)) {
       out.setStatusCode(412);
@@ -89,14 +137,14 @@ final class Responder {
       storedFile(req, out, r, ageSeconds, xCache);
       return;
     }
-    if (xCache == hitLabel
+    if (xCache == label
         && r.status() != 204
         && r.status() != 304
         && out.headers().isEmpty()
         && (r.status() != 200 || !rh.contains(HttpHeaderNames.RANGE))) {
       // the hit path: the complete header block, built once per entry and second, shared
       out.setStatusCode(r.status());
-      out.headers().setAll(hitHeaders(r, ageSeconds));
+      out.headers().setAll(hitHeaders(r, ageSeconds, label, edits));
       if (req.method() == HttpMethod.HEAD) {
         out.end();
       } else {
@@ -216,9 +264,13 @@ final class Responder {
    * vertx.cacheImmutableHttpResponseHeaders} its encoded bytes are reused. Kept in the entry
    * ({@link CachedResponse#hitHeaders()}) until the age or the serving edge changes.
    */
-  private MultiMap hitHeaders(CachedResponse r, long ageSeconds) {
+  private MultiMap hitHeaders(
+      CachedResponse r,
+      long ageSeconds,
+      AsciiString label,
+      io.opencdn.edge.http.viewer.HeaderEdits edits) {
     HitHeaders h = r.hitHeaders();
-    if (h != null && h.holds(hitLabel, ageSeconds)) {
+    if (h != null && h.holds(label, ageSeconds)) {
       return h.headers();
     }
     MultiMap m = io.vertx.core.http.HttpHeaders.headers();
@@ -226,14 +278,17 @@ final class Responder {
     for (int i = 0; i < pairs.length; i += 2) {
       m.add(pairs[i], pairs[i + 1]);
     }
-    headers.addEdgeFields(m, hitLabel);
+    headers.addEdgeFields(m, label);
     m.add(AGE, age(ageSeconds));
     if (r.status() == 200) {
       m.set(ACCEPT_RANGES, BYTES);
     }
     m.set(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(r.body().length()));
+    if (edits != null) {
+      edits.applyStatic(m);
+    }
     MultiMap readOnly = m.copy(false);
-    r.hitHeaders(new HitHeaders(hitLabel, ageSeconds, readOnly));
+    r.hitHeaders(new HitHeaders(label, ageSeconds, readOnly));
     return readOnly;
   }
 
@@ -258,6 +313,11 @@ final class Responder {
    * body that breaks off resets the client connection rather than ending the message cleanly.
    */
   void relay(HttpServerRequest req, OriginResponse res, Buffer prefix) {
+    if (res.status() >= 400 && pages != null && pages.replaces(req, res.status())) {
+      res.raw().request().reset();
+      errorPage(req, res.status());
+      return;
+    }
     HttpServerResponse out = req.response();
     out.setStatusCode(res.status());
     headers.toClient(out, res.headers(), "Miss from " + edgeId);
@@ -297,6 +357,18 @@ final class Responder {
       return;
     }
     if (out.ended() || out.closed()) {
+      return;
+    }
+    int status = e.kind().status();
+    if (pages != null && pages.serve(req, status, () -> plainError(req, e))) {
+      return;
+    }
+    plainError(req, e);
+  }
+
+  private void plainError(HttpServerRequest req, FillException e) {
+    HttpServerResponse out = req.response();
+    if (out.ended() || out.closed() || out.headWritten()) {
       return;
     }
     int status = e.kind().status();

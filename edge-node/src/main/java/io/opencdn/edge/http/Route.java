@@ -19,13 +19,25 @@ import java.util.Map;
  * @param target the viewer's normalised target (path and query)
  * @param origins the distribution's origins, resolved, by id
  * @param version the content hash of the document it comes from
+ * @param edits the behavior's response headers policy compiled, or null
  */
 public record Route(
     io.opencdn.common.distribution.Distribution distribution,
     Behavior behavior,
     String target,
     Map<String, Origin> origins,
-    String version) {
+    String version,
+    io.opencdn.edge.http.viewer.HeaderEdits edits) {
+
+  /** A route whose behavior has no response headers policy. */
+  public Route(
+      io.opencdn.common.distribution.Distribution distribution,
+      Behavior behavior,
+      String target,
+      Map<String, Origin> origins,
+      String version) {
+    this(distribution, behavior, target, origins, version, null);
+  }
 
   /** The path of {@link #target}. */
   public String path() {

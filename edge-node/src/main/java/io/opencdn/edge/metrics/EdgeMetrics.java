@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.LongAdder;
  * ({@link #registry()}, served on {@code GET /_cdn/metrics}): {@code cdn_requests_total}, {@code
  * cdn_cache_hits_total}, {@code cdn_cache_misses_total}, {@code cdn_cache_refresh_hits_total},
  * {@code cdn_cache_stale_served_total}, {@code cdn_passes_total}, {@code
- * cdn_origin_requests_total}, {@code cdn_errors_total}, {@code cdn_response_bytes_total}, {@code
- * cdn_origin_latency_seconds} (histogram) and, bound by {@code EdgeNode}, the cache tier's entries,
- * bytes and evictions.
+ * cdn_origin_requests_total}, {@code cdn_errors_total}, {@code cdn_compressed_fills_total}, {@code
+ * cdn_response_bytes_total}, {@code cdn_origin_latency_seconds} (histogram) and, bound by {@code
+ * EdgeNode}, the cache tier's entries, bytes and evictions.
  */
 public final class EdgeMetrics {
 
@@ -34,6 +34,7 @@ public final class EdgeMetrics {
   public final LongAdder originRequests = new LongAdder();
   public final LongAdder errors = new LongAdder();
   public final LongAdder misdirected = new LongAdder();
+  public final LongAdder compressedFills = new LongAdder();
 
   public EdgeMetrics() {
     counter("cdn_requests", "client requests for a distribution", requests);
@@ -48,6 +49,10 @@ public final class EdgeMetrics {
     counter("cdn_collapsed", "misses that waited for another fill", collapsed);
     counter("cdn_origin_requests", "requests sent to fillers", originRequests);
     counter("cdn_errors", "502/504 answers", errors);
+    counter(
+        "cdn_compressed_fills",
+        "fills compressed once and stored as identity, gzip and br variants",
+        compressedFills);
     counter("cdn_misdirected", "421 answers", misdirected);
     counter("cdn_response_bytes", "response body bytes written to clients", responseBytes);
     originLatency =

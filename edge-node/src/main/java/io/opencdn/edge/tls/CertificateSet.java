@@ -52,14 +52,32 @@ public record CertificateSet(PemKeyCertOptions options, List<Info> certificates,
     }
   }
 
+  /**
+   * A certificate given as values rather than files (one obtained through ACME and received from
+   * the cluster).
+   *
+   * @param name what logs and {@code GET /_cdn/tls} call it ({@code acme:www.cdn.test})
+   * @param cert PEM certificate chain, leaf first
+   * @param key PEM private key (PKCS#8)
+   */
+  public record Pem(String name, byte[] cert, byte[] key) {}
+
   /** Digest of the files of {@code tls} as they are now (changes whenever one of them does). */
   public static String digest(TlsConfig tls) throws IOException {
+    return digest(tls, List.of());
+  }
+
+  /** Digest of the files of {@code tls} as they are now and of {@code extra}. */
+  public static String digest(TlsConfig tls, List<Pem> extra) throws IOException {
     MessageDigest md = sha256();
     for (TlsConfig.Certificate c : tls.certificates()) {
       for (String f : List.of(c.cert(), c.key())) {
         md.update(f.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         md.update(Files.readAllBytes(Path.of(f)));
       }
+    }
+    for (Pem p : extra) {
+      update(md, p);
     }
     return HexFormat.of().formatHex(md.digest());
   }
@@ -70,22 +88,48 @@ public record CertificateSet(PemKeyCertOptions options, List<Info> certificates,
    * @throws IllegalArgumentException naming the file and what is wrong with it
    */
   public static CertificateSet load(Vertx vertx, TlsConfig tls) {
+    return load(vertx, tls, List.of());
+  }
+
+  /**
+   * Reads and checks every pair of {@code tls}, then those of {@code extra}, which follow them (the
+   * first file stays the default certificate).
+   *
+   * @throws IllegalArgumentException naming the file or value and what is wrong with it
+   */
+  public static CertificateSet load(Vertx vertx, TlsConfig tls, List<Pem> extra) {
     MessageDigest md = sha256();
     PemKeyCertOptions all = new PemKeyCertOptions();
     List<Info> infos = new ArrayList<>();
+    List<Pem> pems = new ArrayList<>();
     for (TlsConfig.Certificate c : tls.certificates()) {
-      byte[] cert = read(c.cert());
-      byte[] key = read(c.key());
+      pems.add(new Pem(c.cert(), read(c.cert()), read(c.key())));
       md.update(c.cert().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      md.update(cert);
+      md.update(pems.get(pems.size() - 1).cert());
       md.update(c.key().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      md.update(key);
+      md.update(pems.get(pems.size() - 1).key());
+    }
+    for (Pem p : extra) {
+      update(md, p);
+    }
+    pems.addAll(extra);
+    for (int i = 0; i < pems.size(); i++) {
+      Pem p = pems.get(i);
+      String keyName = i < tls.certificates().size() ? tls.certificates().get(i).key() : p.name();
       PemKeyCertOptions one =
-          new PemKeyCertOptions().setCertValue(Buffer.buffer(cert)).setKeyValue(Buffer.buffer(key));
-      infos.add(check(vertx, c, one));
-      all.addCertValue(Buffer.buffer(cert)).addKeyValue(Buffer.buffer(key));
+          new PemKeyCertOptions()
+              .setCertValue(Buffer.buffer(p.cert()))
+              .setKeyValue(Buffer.buffer(p.key()));
+      infos.add(check(vertx, p.name(), keyName, one));
+      all.addCertValue(Buffer.buffer(p.cert())).addKeyValue(Buffer.buffer(p.key()));
     }
     return new CertificateSet(all, List.copyOf(infos), HexFormat.of().formatHex(md.digest()));
+  }
+
+  private static void update(MessageDigest md, Pem p) {
+    md.update(p.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    md.update(p.cert());
+    md.update(p.key());
   }
 
   /** The certificates as {@code GET /_cdn/tls} shows them. */
@@ -95,15 +139,15 @@ public record CertificateSet(PemKeyCertOptions options, List<Info> certificates,
     return a;
   }
 
-  private static Info check(Vertx vertx, TlsConfig.Certificate c, PemKeyCertOptions one) {
+  private static Info check(Vertx vertx, String certName, String keyName, PemKeyCertOptions one) {
     X509KeyManager km;
     try {
       km = (X509KeyManager) one.getKeyManagerFactory(vertx).getKeyManagers()[0];
     } catch (Exception e) {
       throw new IllegalArgumentException(
-          c.cert()
+          certName
               + " / "
-              + c.key()
+              + keyName
               + ": not a PEM certificate chain and private key ("
               + e.getMessage()
               + ")",
@@ -122,17 +166,17 @@ public record CertificateSet(PemKeyCertOptions options, List<Info> certificates,
       X509Certificate leaf = chain[0];
       if (!keyMatches(key, leaf)) {
         throw new IllegalArgumentException(
-            c.key() + ": the private key does not belong to the certificate in " + c.cert());
+            keyName + ": the private key does not belong to the certificate in " + certName);
       }
       return new Info(
-          c.cert(),
+          certName,
           names(leaf),
           leaf.getNotAfter().toInstant().toString(),
           fingerprint(leaf),
           type);
     }
     throw new IllegalArgumentException(
-        c.cert() + " / " + c.key() + ": expected an EC or RSA certificate and its key");
+        certName + " / " + keyName + ": expected an EC or RSA certificate and its key");
   }
 
   private static boolean keyMatches(PrivateKey key, X509Certificate leaf) {

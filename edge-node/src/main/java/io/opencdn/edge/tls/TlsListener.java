@@ -59,6 +59,7 @@ public final class TlsListener {
   private volatile long watchTimer = -1;
   private volatile int port = -1;
   private Future<JsonObject> reloading;
+  private volatile List<CertificateSet.Pem> extra = List.of();
 
   /**
    * @param keyStore where ticket keys come from (the cluster's, or this edge's own)
@@ -114,7 +115,7 @@ public final class TlsListener {
   public Future<Integer> start(
       Handler<HttpConnection> connections, Handler<HttpServerRequest> requests) {
     return vertx
-        .executeBlocking(() -> CertificateSet.load(vertx, tls))
+        .executeBlocking(() -> CertificateSet.load(vertx, tls, extra))
         .onSuccess(
             set ->
                 LOG.info(
@@ -191,7 +192,7 @@ public final class TlsListener {
     }
     Future<JsonObject> f =
         vertx
-            .executeBlocking(() -> CertificateSet.load(vertx, tls))
+            .executeBlocking(() -> CertificateSet.load(vertx, tls, extra))
             .compose(
                 set -> {
                   if (current != null && set.digest().equals(current.digest())) {
@@ -227,6 +228,18 @@ public final class TlsListener {
           }
         });
     return f;
+  }
+
+  /**
+   * Serves {@code certificates} (obtained through ACME, received from the cluster) beside those of
+   * the files, through the same checked reload: new handshakes get them, open connections keep what
+   * they have. Yields what {@link #reload} yields; fails, keeping the certificates in use, when one
+   * does not pass its checks.
+   */
+  public Future<JsonObject> serve(List<CertificateSet.Pem> certificates) {
+    extra = List.copyOf(certificates);
+    // a reload already under way may have read the previous list: a second one reads this one
+    return reload().transform(r -> reload());
   }
 
   /** What {@code GET /_cdn/tls} shows: engine, certificates, reload counts, ticket key epoch. */
@@ -275,7 +288,7 @@ public final class TlsListener {
 
   private void watch() {
     vertx
-        .executeBlocking(() -> CertificateSet.digest(tls))
+        .executeBlocking(() -> CertificateSet.digest(tls, extra))
         .onSuccess(
             d -> {
               CertificateSet set = current;

@@ -151,6 +151,7 @@ public class EdgeConfigTest {
         "accessLog: {sampleRate: 1.5}|key 'accessLog.sampleRate': expected 0..1",
         "accessLog: {queueBytes: 10}|key 'accessLog.queueBytes': expected 65536..1073741824",
         "accessLog: {colour: red}|key 'accessLog.colour': unknown key",
+        "geoipDatabase: no/such.mmdb|key 'geoipDatabase': expected a readable GeoIP2/GeoLite2 Country or City database file, got no/such.mmdb",
       })
   void badValuesNameTheirKey(String override, String expectedMessage) {
     String key = override.substring(0, override.indexOf(':'));

@@ -96,6 +96,11 @@ public final class AdminClient {
     }
   }
 
+  /** The admin base URL of the first member asked ({@code http://host:port}). */
+  public URI base() {
+    return bases.get(0);
+  }
+
   /** An answer of the admin API. */
   public record Answer(int status, String body) {}
 

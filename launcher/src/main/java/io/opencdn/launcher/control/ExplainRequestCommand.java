@@ -49,6 +49,18 @@ public final class ExplainRequestCommand implements Callable<Integer> {
   @Option(names = "--token", description = "admin token (default: CDN_ADMIN_TOKEN)")
   String token;
 
+  @Option(
+      names = "--client",
+      paramLabel = "ADDRESS",
+      description = "the viewer's address (the edge's peer), for the geo restriction's decision")
+  String client;
+
+  @Option(
+      names = "--geoip-database",
+      paramLabel = "FILE",
+      description = "GeoIP2/GeoLite2 Country or City database; default: the embedded GeoLite2")
+  String geoipDatabase;
+
   @Override
   public Integer call() {
     Map<String, String> h = new HashMap<>();
@@ -78,7 +90,23 @@ public final class ExplainRequestCommand implements Callable<Integer> {
       return 2;
     }
     try {
-      RequestExplainer.explain(doc, url, h).forEach(System.out::println);
+      java.net.InetAddress peer = null;
+      if (client != null) {
+        peer = io.opencdn.common.distribution.GeoRestriction.Cidr.literal(client.trim());
+        if (peer == null) {
+          System.err.println(
+              "explain-request: --client expects an IP address, got '" + client + "'");
+          return 2;
+        }
+      }
+      boolean geo =
+          peer != null && doc.distributions().stream().anyMatch(d -> d.geoRestriction() != null);
+      java.util.function.Function<java.net.InetAddress, String> countryOf =
+          geo ? io.opencdn.edge.http.viewer.GeoCountries.open(geoipDatabase)::country : null;
+      RequestExplainer.explain(doc, url, h, peer, countryOf).forEach(System.out::println);
+    } catch (io.opencdn.common.config.ConfigException e) {
+      System.err.println("explain-request: " + e.getMessage());
+      return 2;
     } catch (IllegalArgumentException e) {
       System.err.println("explain-request: not a URL: " + url);
       return 2;

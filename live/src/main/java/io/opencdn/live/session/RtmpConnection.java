@@ -20,6 +20,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.NetSocket;
+import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +63,7 @@ public final class RtmpConnection implements Source {
   private final LiveConfig config;
   private final SessionHandler handler;
   private final Runnable onClose;
+  private final Clock clock;
   private final ByteBuf in = Unpooled.buffer(4096);
   private final Handshake.Server handshake;
   private final ChunkReader reader;
@@ -75,17 +77,24 @@ public final class RtmpConnection implements Source {
   private long timer = -1;
 
   /**
+   * @param clock time of the publisher's idle check and the handshake's timestamp
    * @param onClose runs once when the connection has closed
    */
   public RtmpConnection(
-      Vertx vertx, NetSocket socket, LiveConfig config, SessionHandler handler, Runnable onClose) {
+      Vertx vertx,
+      NetSocket socket,
+      LiveConfig config,
+      SessionHandler handler,
+      Clock clock,
+      Runnable onClose) {
     this.vertx = vertx;
     this.socket = socket;
     this.context = vertx.getOrCreateContext();
     this.config = config;
     this.handler = handler;
     this.onClose = onClose;
-    this.handshake = new Handshake.Server((int) System.currentTimeMillis());
+    this.clock = clock;
+    this.handshake = new Handshake.Server((int) clock.millis());
     this.reader = new ChunkReader(config.maxMessageBytes());
   }
 
@@ -178,7 +187,7 @@ public final class RtmpConnection implements Source {
     if (state != State.PUBLISHING) {
       throw new RtmpException("media before an accepted publish");
     }
-    lastMediaMillis = System.currentTimeMillis();
+    lastMediaMillis = clock.millis();
     stream.push(this, type, timestamp, payload);
   }
 
@@ -284,13 +293,13 @@ public final class RtmpConnection implements Source {
       return;
     }
     state = State.PUBLISHING;
-    lastMediaMillis = System.currentTimeMillis();
+    lastMediaMillis = clock.millis();
     cancelTimer();
     timer =
         vertx.setPeriodic(
             PUBLISH_IDLE_MILLIS / 3,
             id -> {
-              if (System.currentTimeMillis() - lastMediaMillis > PUBLISH_IDLE_MILLIS) {
+              if (clock.millis() - lastMediaMillis > PUBLISH_IDLE_MILLIS) {
                 LOG.info(
                     "rtmp {}: publisher of {} silent for {} ms, closing",
                     socket.remoteAddress(),

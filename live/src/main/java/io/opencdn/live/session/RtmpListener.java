@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -26,16 +27,18 @@ public final class RtmpListener {
   private final Vertx vertx;
   private final LiveConfig config;
   private final SessionHandler handler;
+  private final Clock clock;
   private final AtomicInteger open = new AtomicInteger();
   private final LongAdder refused = new LongAdder();
   private final LongAdder accepted = new LongAdder();
   private NetServer first;
   private String more;
 
-  public RtmpListener(Vertx vertx, LiveConfig config, SessionHandler handler) {
+  public RtmpListener(Vertx vertx, LiveConfig config, SessionHandler handler, Clock clock) {
     this.vertx = vertx;
     this.config = config;
     this.handler = handler;
+    this.clock = clock;
   }
 
   /** Binds the listener; yields the bound port. */
@@ -95,7 +98,7 @@ public final class RtmpListener {
       return;
     }
     accepted.increment();
-    new RtmpConnection(vertx, socket, config, handler, open::decrementAndGet).start();
+    new RtmpConnection(vertx, socket, config, handler, clock, open::decrementAndGet).start();
   }
 
   /** RTMP connections open now. */

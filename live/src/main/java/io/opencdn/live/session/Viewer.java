@@ -115,27 +115,36 @@ public final class Viewer implements StreamSink {
     }
   }
 
-  /** Writes what waits, as long as the socket takes it (on the viewer's event loop). */
+  /**
+   * Writes what waits, as long as the socket takes it (on the viewer's event loop). It waits for
+   * the socket's drain only when the socket's write queue is full: the drain handler runs only when
+   * a full queue empties, so waiting on it with a writable socket (a message offered after the
+   * queue was found empty) would stall this viewer for good.
+   */
   private void drain() {
     scheduled.set(false);
     if (closed || draining) {
       return;
     }
     Buffer b;
-    while (!socket.writeQueueFull() && (b = queue.poll()) != null) {
+    while (true) {
+      if (socket.writeQueueFull()) {
+        draining = true;
+        socket.drainHandler(
+            v -> {
+              draining = false;
+              drain();
+            });
+        return;
+      }
+      if ((b = queue.poll()) == null) {
+        return; // a message offered from now on schedules the next drain
+      }
       queued.addAndGet(-b.length());
       sent.addAndGet(b.length());
       long n = b.length();
       allowance.updateAndGet(a -> Math.max(0, a - n));
       socket.write(b);
-    }
-    if (!queue.isEmpty()) {
-      draining = true;
-      socket.drainHandler(
-          v -> {
-            draining = false;
-            drain();
-          });
     }
   }
 

@@ -42,6 +42,22 @@ public final class PurgeLog {
     return seq;
   }
 
+  /**
+   * The purges recorded that were created at or after {@code sinceMillis}, newest first, at most
+   * {@code max} (the status page's invalidations in progress).
+   */
+  public synchronized java.util.List<PurgeRequest> recent(long sinceMillis, int max) {
+    java.util.List<PurgeRequest> out = new java.util.ArrayList<>();
+    java.util.Iterator<Entry> it = recent.descendingIterator();
+    while (it.hasNext() && out.size() < max) {
+      PurgeRequest r = it.next().request();
+      if (r.createdMillis() >= sinceMillis) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
   /** True when a purge recorded after generation {@code since} covers {@code key}. */
   public synchronized boolean purgedSince(long since, CacheKey key, Collection<String> tags) {
     if (seq == since) {
