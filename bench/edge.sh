@@ -19,68 +19,18 @@
 #       object on every server), then the median req/s and CPU/request of each and the ratios
 #       ours-on/nginx-on and ours-on/ours-off.
 # Installs nginx and wrk with apt-get when missing. Uses free loopback ports (never the demo's).
-set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$here"
 duration=${DURATION:-10}
 connections=${CONNECTIONS:-64}
 threads=${THREADS:-2}
-jar=launcher/target/cdn.jar
-java_bin=${JAVA_HOME:+$JAVA_HOME/bin/}java
-
-need() { command -v "$1" >/dev/null 2>&1 || { echo "installing $2..." >&2; apt-get install -y "$2" >/dev/null; }; }
-need nginx nginx
-need wrk wrk
-need curl curl
-need python3 python3
-if [ ! -f "$jar" ]; then
-  echo "building $jar..." >&2
-  ./mvnw -q -B -DskipTests package
-fi
-
-work=$(mktemp -d /tmp/cdn-edge-bench.XXXXXX)
-chmod 755 "$work"
-pids=()
-cleanup() {
-  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid" 2>/dev/null)" 2>/dev/null || true
-  sleep 0.5
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# a private copy, so a concurrent rebuild of the launcher cannot swap jars under a running benchmark
-mkdir -p "$work/app"
-cp "$jar" "$work/app/"
-[ -d launcher/target/lib ] && cp -r launcher/target/lib "$work/app/lib"
-jar=$work/app/cdn.jar
-
-free_port() {
-  python3 - <<'PY'
-import socket, random
-for _ in range(200):
-    p = random.randint(20000, 60000)
-    try:
-        s = socket.socket(); s.bind(("127.0.0.1", p)); s.close(); print(p); break
-    except OSError:
-        continue
-PY
-}
-origin_port=$(free_port); edge_port=$(free_port); nginx_port=$(free_port)
-
-wait_http() { # url, seconds
-  local deadline=$((SECONDS + $2))
-  until curl -sf -o /dev/null "$1"; do
-    [ $SECONDS -lt $deadline ] || { echo "not answering: $1" >&2; exit 1; }
-    sleep 0.2
-  done
-}
-
-export CDN_ADMIN_TOKEN="bench-token-$RANDOM$RANDOM$RANDOM"
-"$java_bin" -jar "$jar" origin --listen "127.0.0.1:$origin_port" >"$work/origin.log" 2>&1 &
-pids+=($!)
 logs=${LOGS:-off}
 case "$logs" in off|compare) ;; *) echo "LOGS must be off or compare, got $logs" >&2; exit 2;; esac
+source "$(dirname "${BASH_SOURCE[0]}")/edge-common.sh"
+need nginx nginx
+need wrk wrk
+export CDN_ADMIN_TOKEN=$token
+
+start_origin
+edge_port=$(free_port); nginx_port=$(free_port)
 edge_cmd=${EDGE_CMD:-"$java_bin -jar $jar edge"}
 $edge_cmd --access-log off --listen "127.0.0.1:$edge_port" --origin "http://127.0.0.1:$origin_port" >"$work/edge.log" 2>&1 &
 edge_pid=$!
@@ -93,79 +43,42 @@ if [ "$logs" = compare ]; then
   pids+=($edge_log_pid)
 fi
 
-cat >"$work/nginx.conf" <<EOF
-worker_processes auto;
-daemon off;
-user root;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 4096; }
+{
+  nginx_head
+  cat <<EOF
 http {
   access_log off;
   proxy_cache_path $work/nginx-cache levels=1:2 keys_zone=edge:50m max_size=1g inactive=1h use_temp_path=off;
   upstream origin { server 127.0.0.1:$origin_port; keepalive 64; }
   server {
     listen 127.0.0.1:$nginx_port;
-    location / {
-      proxy_pass http://origin;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host \$host;
-      proxy_cache edge;
-      proxy_cache_lock on;
-      proxy_cache_revalidate on;
-      add_header X-Cache \$upstream_cache_status;
-    }
+$(nginx_proxy_location)
   }
 EOF
-if [ "$logs" = compare ]; then
-  cat >>"$work/nginx.conf" <<EOF
+  if [ "$logs" = compare ]; then
+    cat <<EOF
   server {
     listen 127.0.0.1:$nginx_log_port;
     access_log $work/nginx-access.log;
-    location / {
-      proxy_pass http://origin;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host \$host;
-      proxy_cache edge;
-      proxy_cache_lock on;
-      proxy_cache_revalidate on;
-      add_header X-Cache \$upstream_cache_status;
-    }
+$(nginx_proxy_location)
   }
 EOF
-fi
-echo "}" >>"$work/nginx.conf"
-nginx -c "$work/nginx.conf" >"$work/nginx.out" 2>&1 &
-pids+=($!)
+  fi
+  echo "}"
+} >"$work/nginx.conf"
+start_nginx
 
-wait_http "http://127.0.0.1:$origin_port/gen/ping" 60
 wait_http "http://127.0.0.1:$edge_port/_cdn/health" 60
 wait_http "http://127.0.0.1:$nginx_port/gen/ping" 30
 if [ "$logs" = compare ]; then
   wait_http "http://127.0.0.1:$edge_log_port/_cdn/health" 60
   wait_http "http://127.0.0.1:$nginx_log_port/gen/ping" 30
 fi
-nginx_master=$(cat "$work/nginx.pid")
-nginx_pids="$nginx_master $(ps -o pid= --ppid "$nginx_master" | tr '\n' ' ')"
-
-cpu_ticks() { # pids... -> utime+stime summed over the processes (all their threads), in clock ticks
-  local sum=0 p t
-  for p in "$@"; do
-    t=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null) || continue
-    sum=$((sum + t))
-  done
-  echo "$sum"
-}
-hz=$(getconf CLK_TCK)
 
 paths=("/gen/1k.bin?size=1024&cc=max-age%3D3600" "/gen/100k.bin?size=102400&cc=max-age%3D3600")
 for p in "${paths[@]}"; do
   for port in $edge_port $nginx_port ${edge_log_port:-} ${nginx_log_port:-}; do
-    curl -s -o /dev/null "http://127.0.0.1:$port$p"
-    status=$(curl -s -o /dev/null -D - "http://127.0.0.1:$port$p" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-cache"{print $2}')
-    case "$status" in Hit*|HIT) ;; *) echo "warm-up: $port$p is not a hit (X-Cache: $status)" >&2; exit 1;; esac
+    expect_hit "http://127.0.0.1:$port$p"
   done
 done
 
@@ -175,27 +88,7 @@ run() { # port path pids... -> "rps avg p50 p99 non2xx cpu_us_per_request"
   before=$(cpu_ticks "$@")
   wrk -t"$threads" -c"$connections" -d"${duration}s" --latency "http://127.0.0.1:$port$path" >"$work/wrk.out" 2>&1
   after=$(cpu_ticks "$@")
-  python3 - "$work/wrk.out" "$((after - before))" "$hz" <<'PY'
-import re, sys
-t = open(sys.argv[1]).read()
-if "Requests/sec" not in t:
-    sys.stderr.write("wrk failed:\n" + t)
-    sys.exit(1)
-def ms(v):
-    m = re.match(r"([\d.]+)(us|ms|s|m|h)$", v)
-    if not m:
-        sys.stderr.write("cannot read a latency from wrk: " + v + "\n" + t)
-        sys.exit(1)
-    return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000, "h": 3600000}[m.group(2)]
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
-avg = ms(re.search(r"^\s+Latency\s+(\S+)", t, re.M).group(1))
-p50 = ms(re.search(r"^\s+50%\s+(\S+)", t, re.M).group(1))
-p99 = ms(re.search(r"^\s+99%\s+(\S+)", t, re.M).group(1))
-errors = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
-requests = int(re.search(r"(\d+) requests in", t).group(1))
-cpu_us = int(sys.argv[2]) / int(sys.argv[3]) * 1e6 / max(1, requests)
-print(f"{rps:.0f} {avg:.2f} {p50:.2f} {p99:.2f} {errors.group(1) if errors else 0} {cpu_us:.1f}")
-PY
+  wrk_figures "$work/wrk.out" "$((after - before))"
 }
 
 if [ "$logs" = compare ]; then
@@ -249,5 +142,5 @@ for p in "${paths[@]}"; do
   read -r e_rps e_avg e_p50 e_p99 e_err e_cpu <<<"$(run "$edge_port" "$p" "$edge_pid")"
   printf "%-8s %-6s %10s %9s %9s %9s %6s %10s\n" "$name" nginx "$n_rps" "$n_avg" "$n_p50" "$n_p99" "$n_err" "$n_cpu"
   printf "%-8s %-6s %10s %9s %9s %9s %6s %10s\n" "$name" edge "$e_rps" "$e_avg" "$e_p50" "$e_p99" "$e_err" "$e_cpu"
-  python3 -c "print(f'{\"$name\":8s} ratio edge/nginx req/s: {$e_rps/$n_rps:.2f}x, cpu/req: {$e_cpu/$n_cpu:.2f}x (lower is better)')"
+  printf "%-8s ratio edge/nginx req/s: %sx, cpu/req: %sx (lower is better)\n" "$name" "$(ratio "$e_rps" "$n_rps")" "$(ratio "$e_cpu" "$n_cpu")"
 done

@@ -19,72 +19,26 @@
 #
 # Installs ffmpeg, nginx and libnginx-mod-rtmp with apt-get when missing. Uses free loopback
 # ports (never the demo's), a private copy of cdn.jar, and kills exactly the PIDs it started.
-set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$here"
 viewers_list=${VIEWERS:-"10 50"}
 duration=${DURATION:-15}
 warmup=${WARMUP:-5}
 starts=${STARTS:-5}
 bitrate=${BITRATE:-2M}
-jar=launcher/target/cdn.jar
-java_bin=${JAVA_HOME:+$JAVA_HOME/bin/}java
 rtmp_module=/usr/lib/nginx/modules/ngx_rtmp_module.so
-
-need() { command -v "$1" >/dev/null 2>&1 || { echo "installing $2..." >&2; apt-get install -y "$2" >/dev/null; }; }
+BENCH_NAME=live
+source "$(dirname "${BASH_SOURCE[0]}")/edge-common.sh"
 need ffmpeg ffmpeg
 need nginx nginx
-need curl curl
-need python3 python3
 [ -f "$rtmp_module" ] || { echo "installing libnginx-mod-rtmp..." >&2; apt-get install -y libnginx-mod-rtmp >/dev/null; }
-if [ ! -f "$jar" ]; then
-  echo "building $jar..." >&2
-  ./mvnw -q -B -DskipTests package
-fi
 
-work=$(mktemp -d /tmp/cdn-live-bench.XXXXXX)
-chmod 755 "$work"
-pids=()        # servers and the publisher
-viewer_pids=() # the viewers of the running step
-cleanup() {
-  for p in "${viewer_pids[@]:-}" "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid" 2>/dev/null)" 2>/dev/null || true
-  for p in "${viewer_pids[@]:-}" "${pids[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
-  if [ -n "${KEEP:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-mkdir -p "$work/app"
-cp "$jar" "$work/app/"
-[ -d launcher/target/lib ] && cp -r launcher/target/lib "$work/app/lib"
-jar=$work/app/cdn.jar
-
-free_port() {
-  python3 - <<'PY'
-import socket, random
-for _ in range(200):
-    p = random.randint(20000, 60000)
-    if p in (1935, 8053, 8080, 9090, 5701):
-        continue
-    try:
-        s = socket.socket(); s.bind(("127.0.0.1", p)); s.close(); print(p); break
-    except OSError:
-        continue
-PY
+viewer_pids=() # the viewers of the running step (the servers and the publisher are in pids)
+cleanup_extra() {
+  for p in "${viewer_pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  for p in "${viewer_pids[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
 }
 edge_port=$(free_port); edge_rtmp=$(free_port); nginx_rtmp=$(free_port); dead_origin=$(free_port)
 
-wait_until() { # description seconds command...
-  local what=$1 deadline=$((SECONDS + $2)); shift 2
-  until "$@" >/dev/null 2>&1; do
-    [ $SECONDS -lt $deadline ] || { echo "timed out waiting for $what" >&2; exit 1; }
-    sleep 0.2
-  done
-}
-
 # --- our edge, as a user runs it: ./cdn edge --config FILE with a live: section, static key ---
-token="bench-token-$RANDOM$RANDOM$RANDOM$RANDOM"
 key="benchkey$RANDOM$RANDOM$RANDOM$RANDOM"
 cat >"$work/edge.yaml" <<YAML
 id: bench
@@ -106,14 +60,10 @@ edge_pid=$!
 pids+=($edge_pid)
 
 # --- nginx-rtmp: one worker (multi-worker live needs rtmp_auto_push), live application ---
-cat >"$work/nginx.conf" <<EOF
-load_module $rtmp_module;
-worker_processes 1;
-daemon off;
-user root;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 4096; }
+{
+  echo "load_module $rtmp_module;"
+  nginx_head 1
+  cat <<EOF
 rtmp {
   server {
     listen 127.0.0.1:$nginx_rtmp;
@@ -122,16 +72,13 @@ rtmp {
   }
 }
 EOF
-nginx -c "$work/nginx.conf" >"$work/nginx.out" 2>&1 &
-pids+=($!)
+} >"$work/nginx.conf"
+start_nginx
 
 port_open() { python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',int(sys.argv[1])),1).close()" "$1"; }
 wait_until "the edge's HTTP port" 60 curl -sf -o /dev/null "http://127.0.0.1:$edge_port/_cdn/health"
 wait_until "the edge's RTMP port" 30 port_open "$edge_rtmp"
 wait_until "nginx-rtmp" 30 port_open "$nginx_rtmp"
-wait_until "nginx's pid file" 10 test -s "$work/nginx.pid"
-nginx_master=$(cat "$work/nginx.pid")
-nginx_pids="$nginx_master $(ps -o pid= --ppid "$nginx_master" | tr '\n' ' ')"
 
 ours_url="rtmp://127.0.0.1:$edge_rtmp/live/bench"
 nginx_url="rtmp://127.0.0.1:$nginx_rtmp/live/bench"
@@ -155,15 +102,6 @@ wait_until "the stream on our edge" 30 first_frame "$ours_url"
 wait_until "the stream on nginx-rtmp" 30 first_frame "$nginx_url"
 sleep 2 # let both servers run a few GOPs before measuring (a settle time, not a wait for a state)
 
-hz=$(getconf CLK_TCK)
-cpu_ticks() { # pids... -> utime+stime summed over the processes (all their threads), in clock ticks
-  local sum=0 p t
-  for p in "$@"; do
-    t=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null) || continue
-    sum=$((sum + t))
-  done
-  echo "$sum"
-}
 now() { date +%s.%N; }
 
 idle_cpu() { # pids... -> % of one core over DURATION with the publisher only

@@ -27,69 +27,17 @@
 #
 # Installs nginx and wrk with apt-get when missing. Uses free loopback ports and the loopback
 # addresses 127.0.0.31-33 for the cluster (never the demo's).
-set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$here"
 duration=${DURATION:-10}
 warmup=${WARMUP:-30}
 rounds=${ROUNDS:-3}
-jar=launcher/target/cdn.jar
-java_bin=${JAVA_HOME:+$JAVA_HOME/bin/}java
-
-need() { command -v "$1" >/dev/null 2>&1 || { echo "installing $2..." >&2; apt-get install -y "$2" >/dev/null; }; }
+BENCH_NAME=miss
+source "$(dirname "${BASH_SOURCE[0]}")/edge-common.sh"
 need nginx nginx
 need wrk wrk
-need curl curl
-need python3 python3
-if [ ! -f "$jar" ]; then
-  echo "building $jar..." >&2
-  ./mvnw -q -B -DskipTests package
-fi
-
-work=$(mktemp -d /tmp/cdn-miss-bench.XXXXXX)
-chmod 755 "$work"
-pids=()
-cleanup() {
-  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid" 2>/dev/null)" 2>/dev/null || true
-  for p in "${pids[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# a private copy, so a concurrent rebuild of the launcher cannot swap jars under a running benchmark
-mkdir -p "$work/app"
-cp "$jar" "$work/app/"
-[ -d launcher/target/lib ] && cp -r launcher/target/lib "$work/app/lib"
-jar=$work/app/cdn.jar
-
-free_port() { # [address]
-  python3 - "${1:-127.0.0.1}" <<'PY'
-import socket, random, sys
-for _ in range(200):
-    p = random.randint(20000, 60000)
-    try:
-        s = socket.socket(); s.bind((sys.argv[1], p)); s.close(); print(p); break
-    except OSError:
-        continue
-PY
-}
-wait_http() { # url, seconds
-  local deadline=$((SECONDS + $2))
-  until curl -sf -o /dev/null "$1"; do
-    [ $SECONDS -lt $deadline ] || { echo "not answering: $1" >&2; exit 1; }
-    sleep 0.2
-  done
-}
-
-export CDN_ADMIN_TOKEN="bench-token-$RANDOM$RANDOM$RANDOM"
+export CDN_ADMIN_TOKEN=$token
 secret="bench-secret-$RANDOM$RANDOM$RANDOM$RANDOM"
 jvm_opts=""
-origin_port=$(free_port)
-"$java_bin" -jar "$jar" origin --listen "127.0.0.1:$origin_port" >"$work/origin.log" 2>&1 &
-origin_pid=$!
-pids+=($origin_pid)
+start_origin
 
 standalone_port=$(free_port)
 "$java_bin" $jvm_opts -jar "$jar" edge --access-log off --listen "127.0.0.1:$standalone_port" \
@@ -131,36 +79,22 @@ YAML
 done
 
 nginx_port=$(free_port)
-cat >"$work/nginx.conf" <<EOF
-worker_processes auto;
-daemon off;
-user root;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 4096; }
+{
+  nginx_head
+  cat <<EOF
 http {
   access_log off;
   proxy_cache_path $work/nginx-cache levels=1:2 keys_zone=edge:100m max_size=4g inactive=1h use_temp_path=off;
   upstream origin { server 127.0.0.1:$origin_port; keepalive 64; }
   server {
     listen 127.0.0.1:$nginx_port;
-    location / {
-      proxy_pass http://origin;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host \$host;
-      proxy_cache edge;
-      proxy_cache_lock on;
-      proxy_cache_revalidate on;
-      add_header X-Cache \$upstream_cache_status;
-    }
+$(nginx_proxy_location)
   }
 }
 EOF
-nginx -c "$work/nginx.conf" >"$work/nginx.out" 2>&1 &
-pids+=($!)
+} >"$work/nginx.conf"
+start_nginx
 
-wait_http "http://127.0.0.1:$origin_port/gen/ping" 60
 wait_http "http://127.0.0.1:$standalone_port/_cdn/health" 60
 for a in "${cluster_http[@]}"; do wait_http "http://$a/_cdn/health" 120; done
 wait_http "http://127.0.0.1:$nginx_port/gen/ping" 30
@@ -172,18 +106,6 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 [ "$members_seen" = 3 ] || { echo "cluster has $members_seen members, expected 3" >&2; exit 1; }
-nginx_master=$(cat "$work/nginx.pid")
-nginx_pids="$nginx_master $(ps -o pid= --ppid "$nginx_master" | tr '\n' ' ')"
-
-cpu_ticks() { # pids... -> utime+stime summed over the processes (all their threads), in clock ticks
-  local sum=0 p t
-  for p in "$@"; do
-    t=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null) || continue
-    sum=$((sum + t))
-  done
-  echo "$sum"
-}
-hz=$(getconf CLK_TCK)
 
 # every request a new URL: /gen/d.bin?size=SIZE&cc=max-age%3D86400&u=RUN-THREAD-N
 cat >"$work/unique.lua" <<'LUA'
@@ -241,28 +163,7 @@ run() { # url connections script args... -- pids... -> "rps avg p50 p99 non2xx c
   before=$(cpu_ticks "$@")
   wrk -t1 -c"$conns" -d"${duration}s" --latency -s "$script" "$url" -- "${args[@]}" >"$work/wrk.out" 2>&1
   after=$(cpu_ticks "$@")
-  python3 - "$work/wrk.out" "$((after - before))" "$hz" <<'PY'
-import re, sys
-t = open(sys.argv[1]).read()
-if "Requests/sec" not in t:
-    sys.stderr.write("wrk failed:\n" + t)
-    sys.exit(1)
-def ms(v):
-    m = re.match(r"([\d.]+)(us|ms|s|m|h)$", v)
-    return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000, "h": 3600000}[m.group(2)]
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
-avg = ms(re.search(r"^\s+Latency\s+(\S+)", t, re.M).group(1))
-p50 = ms(re.search(r"^\s+50%\s+(\S+)", t, re.M).group(1))
-p99 = ms(re.search(r"^\s+99%\s+(\S+)", t, re.M).group(1))
-errors = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
-sock = re.search(r"Socket errors: (.*)", t)
-requests = int(re.search(r"(\d+) requests in", t).group(1))
-cpu_us = int(sys.argv[2]) / int(sys.argv[3]) * 1e6 / max(1, requests)
-bad = int(errors.group(1)) if errors else 0
-if sock:
-    bad += sum(int(x) for x in re.findall(r"\d+", sock.group(1)))
-print(f"{rps:.0f} {avg:.2f} {p50:.2f} {p99:.2f} {bad} {cpu_us:.1f}")
-PY
+  wrk_figures "$work/wrk.out" "$((after - before))" --socket-errors
 }
 
 declare -A url=(
@@ -358,7 +259,7 @@ for t in nginx standalone cluster; do
   printf "%-10s %9s %8s %8s %8s %6s %10s\n" "$t" "$rps" "$avg" "$p50" "$p99" "$err" "$cpu"
   zr[$t]=$rps
 done
-python3 -c "print(f'mixed ratio to nginx: standalone {${zr[standalone]}/${zr[nginx]}:.2f}x, cluster {${zr[cluster]}/${zr[nginx]}:.2f}x')"
+echo "mixed ratio to nginx: standalone $(ratio "${zr[standalone]}" "${zr[nginx]}")x, cluster $(ratio "${zr[cluster]}" "${zr[nginx]}")x"
 
 leases=$(curl -s -H "Authorization: Bearer $CDN_ADMIN_TOKEN" "http://${cluster_http[1]}/_cdn/cluster")
 echo

@@ -19,73 +19,24 @@
 # TLS 1.2 and 1.3, http2; the edge: tls.engine auto (logged; OpenSSL/BoringSSL where it loads).
 # Neither logs accesses. Installs nginx, wrk, openssl and nghttp2-client with apt-get when missing.
 # Uses free loopback ports (never the demo's).
-set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$here"
 duration=${DURATION:-10}
 connections=${CONNECTIONS:-64}
 threads=${THREADS:-2}
 clients=${CLIENTS:-4}
-jar=launcher/target/cdn.jar
-java_bin=${JAVA_HOME:+$JAVA_HOME/bin/}java
-
-need() { command -v "$1" >/dev/null 2>&1 || { echo "installing $2..." >&2; apt-get install -y "$2" >/dev/null; }; }
+BENCH_NAME=tls
+source "$(dirname "${BASH_SOURCE[0]}")/edge-common.sh"
 need nginx nginx
 need wrk wrk
-need curl curl
 need openssl openssl
 need h2load nghttp2-client
-need python3 python3
-if [ ! -f "$jar" ]; then
-  echo "building $jar..." >&2
-  ./mvnw -q -B -DskipTests package
-fi
-
-work=$(mktemp -d /tmp/cdn-tls-bench.XXXXXX)
-chmod 755 "$work"
-pids=()
-cleanup() {
-  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid" 2>/dev/null)" 2>/dev/null || true
-  sleep 0.5
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# a private copy, so a concurrent rebuild of the launcher cannot swap jars under a running benchmark
-mkdir -p "$work/app"
-cp "$jar" "$work/app/"
-[ -d launcher/target/lib ] && cp -r launcher/target/lib "$work/app/lib"
-jar=$work/app/cdn.jar
-
-free_port() {
-  python3 - <<'PY'
-import socket, random
-for _ in range(200):
-    p = random.randint(20000, 60000)
-    try:
-        s = socket.socket(); s.bind(("127.0.0.1", p)); s.close(); print(p); break
-    except OSError:
-        continue
-PY
-}
-origin_port=$(free_port); edge_port=$(free_port); edge_tls=$(free_port); nginx_port=$(free_port)
+export CDN_ADMIN_TOKEN=$token
+edge_port=$(free_port); edge_tls=$(free_port); nginx_port=$(free_port)
 host=www.bench.test
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=$host" \
   -addext "subjectAltName=DNS:$host" -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
 
-wait_http() { # url, seconds
-  local deadline=$((SECONDS + $2))
-  until curl -skf -o /dev/null "$1"; do
-    [ $SECONDS -lt $deadline ] || { echo "not answering: $1" >&2; exit 1; }
-    sleep 0.2
-  done
-}
-
-export CDN_ADMIN_TOKEN="bench-token-$RANDOM$RANDOM$RANDOM"
-"$java_bin" -jar "$jar" origin --listen "127.0.0.1:$origin_port" >"$work/origin.log" 2>&1 &
-pids+=($!)
+start_origin
 cat >"$work/edge.yaml" <<YAML
 id: bench
 latitude: 50.11
@@ -103,13 +54,9 @@ YAML
 edge_pid=$!
 pids+=($edge_pid)
 
-cat >"$work/nginx.conf" <<EOF
-worker_processes auto;
-daemon off;
-user root;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 4096; }
+{
+  nginx_head
+  cat <<EOF
 http {
   access_log off;
   proxy_cache_path $work/nginx-cache levels=1:2 keys_zone=edge:50m max_size=1g inactive=1h use_temp_path=off;
@@ -122,46 +69,22 @@ http {
     ssl_certificate $work/cert.pem;
     ssl_certificate_key $work/key.pem;
     keepalive_requests 1000000;
-    location / {
-      proxy_pass http://origin;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host \$host;
-      proxy_cache edge;
-      proxy_cache_lock on;
-      proxy_cache_revalidate on;
-      add_header X-Cache \$upstream_cache_status;
-    }
+$(nginx_proxy_location)
   }
 }
 EOF
-nginx -c "$work/nginx.conf" >"$work/nginx.out" 2>&1 &
-pids+=($!)
+} >"$work/nginx.conf"
+start_nginx
 
-wait_http "http://127.0.0.1:$origin_port/gen/ping" 60
 wait_http "https://127.0.0.1:$edge_tls/_cdn/health" 90
 wait_http "https://127.0.0.1:$nginx_port/gen/ping" 30
-nginx_master=$(cat "$work/nginx.pid")
-nginx_pids="$nginx_master $(ps -o pid= --ppid "$nginx_master" | tr '\n' ' ')"
 engine=$(grep -o 'TLS engine [^(]*([^)]*)' "$work/edge.log" | head -1 || true)
-
-cpu_ticks() { # pids... -> utime+stime summed over the processes (all their threads), in clock ticks
-  local sum=0 p t
-  for p in "$@"; do
-    t=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null) || continue
-    sum=$((sum + t))
-  done
-  echo "$sum"
-}
-hz=$(getconf CLK_TCK)
 
 k1="/gen/1k.bin?size=1024&cc=max-age%3D3600"
 k100="/gen/100k.bin?size=102400&cc=max-age%3D3600"
 for p in "$k1" "$k100"; do
   for port in $edge_tls $nginx_port; do
-    curl -sk -o /dev/null "https://127.0.0.1:$port$p"
-    status=$(curl -sk -o /dev/null -D - "https://127.0.0.1:$port$p" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-cache"{print $2}')
-    case "$status" in Hit*|HIT) ;; *) echo "warm-up: $port$p is not a hit (X-Cache: $status)" >&2; exit 1;; esac
+    expect_hit "https://127.0.0.1:$port$p"
   done
 done
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterConfig;
-import io.opencdn.common.cluster.ClusterNode;
+import io.opencdn.common.cluster.TestCluster;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.dns.DnsServer;
@@ -16,7 +16,6 @@ import io.opencdn.edge.config.EdgeConfig;
 import io.vertx.core.Vertx;
 import java.io.File;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,12 +103,6 @@ class MonitoringRulesTest {
     return names;
   }
 
-  static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
   @Test
   void everyMetricTheRulesAndTheDashboardNameIsExported() throws Exception {
     Set<String> used = new TreeSet<>();
@@ -122,16 +115,12 @@ class MonitoringRulesTest {
             "cdn_requests_total", "cdn_cluster_members", "dns_queries_total", "dns_rrl_total");
 
     Vertx vertx = Vertx.vertx();
-    int hzPort = freePort();
-    ClusterConfig cluster =
-        new ClusterConfig(
-            "monitoring-test",
-            "monitoring-secret-" + System.nanoTime(),
-            new Endpoint("127.0.0.1", hzPort),
-            List.of("127.0.0.1:" + hzPort),
-            null,
-            null);
-    HazelcastInstance hz = ClusterNode.start(cluster, "monitoring-edge", false);
+    TestCluster members =
+        TestCluster.builder("monitoring-test")
+            .secret("monitoring-secret-" + System.nanoTime())
+            .start();
+    ClusterConfig cluster = members.config(0);
+    HazelcastInstance hz = members.member(0);
     EdgeConfig edgeConfig =
         new EdgeConfig(
                 "e1",
@@ -187,7 +176,7 @@ class MonitoringRulesTest {
     } finally {
       edge.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       dns.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      hz.shutdown();
+      members.close();
       vertx.close();
     }
   }

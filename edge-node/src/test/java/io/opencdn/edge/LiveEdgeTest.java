@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterConfig;
-import io.opencdn.common.cluster.ClusterNode;
+import io.opencdn.common.cluster.TestCluster;
 import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.common.config.Endpoint;
@@ -27,7 +27,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -49,7 +48,7 @@ class LiveEdgeTest {
   static Vertx vertx;
   static TestOrigin origin;
   static final List<Vertx> edgeVertx = new ArrayList<>();
-  static final List<HazelcastInstance> members = new ArrayList<>();
+  static TestCluster members;
   static final List<EdgeNode> edges = new ArrayList<>();
   static String secret;
   static Ffmpeg.Proc publisher;
@@ -61,19 +60,11 @@ class LiveEdgeTest {
     origin =
         new TestOrigin(vertx)
             .content("/live/readme.html", "not live", "Cache-Control", "max-age=60");
-    int base = ThreadLocalRandom.current().nextInt(20000, 39900);
     secret = "live-edge-secret-" + System.nanoTime();
+    members = TestCluster.builder("live-edge").secret(secret).members(2).start();
     for (int i = 0; i < 2; i++) {
-      ClusterConfig c =
-          new ClusterConfig(
-              "live-edge",
-              secret,
-              Endpoint.parse("127.0.0.1:" + (base + i)),
-              List.of("127.0.0.1:" + base + "-" + (base + 3)),
-              null,
-              null);
-      HazelcastInstance hz = ClusterNode.start(c, "live-edge-" + base + "-" + i, false);
-      members.add(hz);
+      ClusterConfig c = members.config(i);
+      HazelcastInstance hz = members.member(i);
       EdgeConfig cfg =
           new EdgeConfig(
               "edge-" + i,
@@ -109,7 +100,9 @@ class LiveEdgeTest {
     }
     edges.forEach(e -> Await.await(e.stop()));
     edgeVertx.forEach(v -> Await.await(v.close()));
-    members.forEach(HazelcastInstance::shutdown);
+    if (members != null) {
+      members.close();
+    }
     if (vertx != null) {
       Await.await(vertx.close());
     }

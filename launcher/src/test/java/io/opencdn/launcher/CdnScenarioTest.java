@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterConfig;
-import io.opencdn.common.cluster.ClusterNode;
+import io.opencdn.common.cluster.TestCluster;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.dns.DnsServer;
@@ -20,11 +20,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,7 +51,7 @@ class CdnScenarioTest {
   static final Map<String, Vertx> edgeVertx = new LinkedHashMap<>();
   static final Map<String, HazelcastInstance> edgeMembers = new LinkedHashMap<>();
   static final Map<String, Integer> edgePorts = new LinkedHashMap<>();
-  static final List<HazelcastInstance> all = new ArrayList<>();
+  static TestCluster members;
 
   @BeforeAll
   static void startEverything() throws Exception {
@@ -61,15 +59,17 @@ class CdnScenarioTest {
     origin = new OriginServer(vertx, new OriginConfig(new Endpoint("127.0.0.1", 0), null, TOKEN));
     int originPort = await(origin.start());
 
-    int hzPort = ThreadLocalRandom.current().nextInt(20000, 40000);
     String secret = "scenario-" + System.nanoTime() + "-secret";
-    List<String> members = List.of("127.0.0.1:" + hzPort + "-" + (hzPort + 4));
-    ClusterConfig cluster =
-        new ClusterConfig(
-            "scenario", secret, new Endpoint("127.0.0.1", hzPort), members, null, null);
-
-    dnsMember = ClusterNode.start(cluster, "dns-" + hzPort, true);
-    all.add(dnsMember);
+    // slot 0: the DNS server's lite member, started first; then one slot per edge
+    members =
+        TestCluster.builder("scenario")
+            .secret(secret)
+            .members(1)
+            .lite(0)
+            .spare(DemoTopology.EDGES.size())
+            .start();
+    ClusterConfig cluster = members.config(0);
+    dnsMember = members.member(0);
     DnsConfig demo =
         ConfigLoader.parse(
             """
@@ -86,6 +86,7 @@ class CdnScenarioTest {
     dns = new DnsServer(vertx, dnsConfig, "classpath:demo/dns.yaml", dnsMember, Clock.systemUTC());
     dnsPort = await(dns.start());
 
+    int slot = 1;
     for (DemoTopology.DemoEdge e : DemoTopology.EDGES) {
       EdgeConfig demoEdge =
           io.opencdn.common.config.ConfigLocation.load(e.config(), EdgeConfig.class);
@@ -105,8 +106,7 @@ class CdnScenarioTest {
                   new io.opencdn.edge.config.DistributionConfig(
                       "www.cdn.test", "http://127.0.0.1:" + originPort)),
               cluster);
-      HazelcastInstance hz = ClusterNode.start(cluster, "edge-" + e.id() + "-" + hzPort, false);
-      all.add(hz);
+      HazelcastInstance hz = members.startMember(slot++, false);
       Vertx v = Vertx.vertx();
       int port = await(new EdgeNode(v, cfg, hz, Clock.systemUTC()).start());
       edgeVertx.put(e.id(), v);
@@ -120,8 +120,8 @@ class CdnScenarioTest {
     for (Vertx v : edgeVertx.values()) {
       v.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
-    for (HazelcastInstance hz : all) {
-      hz.getLifecycleService().terminate();
+    if (members != null) {
+      members.close();
     }
     if (vertx != null) {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

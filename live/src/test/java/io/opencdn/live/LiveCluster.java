@@ -1,20 +1,18 @@
 package io.opencdn.live;
 
 import com.hazelcast.core.HazelcastInstance;
-import io.opencdn.common.cluster.ClusterConfig;
-import io.opencdn.common.cluster.ClusterNode;
-import io.opencdn.common.config.Endpoint;
+import io.opencdn.common.cluster.TestCluster;
 import io.opencdn.live.config.LiveConfig;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Edges of a test: each a {@link LiveServer} with its own Vert.x and Hazelcast member on loopback
- * (RTMP on port 0), so killing one closes both without a goodbye, like SIGKILL.
+ * (RTMP on port 0; the members from one {@link TestCluster}), so killing one closes both without a
+ * goodbye, like SIGKILL.
  */
 final class LiveCluster implements AutoCloseable {
 
@@ -47,20 +45,14 @@ final class LiveCluster implements AutoCloseable {
 
   final String secret = "live-cluster-" + System.nanoTime() + "-secret";
   final List<Edge> edges = new ArrayList<>();
+  final TestCluster members;
 
   LiveCluster(LiveConfig config, String... ids) throws Exception {
-    int base = ThreadLocalRandom.current().nextInt(20000, 40000);
-    ClusterConfig cluster =
-        new ClusterConfig(
-            "live-test",
-            secret,
-            new Endpoint("127.0.0.1", base),
-            List.of("127.0.0.1:" + base + "-" + (base + ids.length + 1)),
-            null,
-            null);
+    members = TestCluster.builder("live-test").secret(secret).members(ids.length).start();
     try {
-      for (String id : ids) {
-        HazelcastInstance hz = ClusterNode.start(cluster, "live-" + id + "-" + base, false);
+      for (int i = 0; i < ids.length; i++) {
+        String id = ids[i];
+        HazelcastInstance hz = members.member(i);
         Vertx v = Vertx.vertx();
         LiveServer live =
             LiveServer.create(v, config, id, "127.0.0.1", hz, secret, Clock.systemUTC());
@@ -87,5 +79,6 @@ final class LiveCluster implements AutoCloseable {
         // already gone
       }
     }
+    members.close();
   }
 }

@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ConfigRecords.MemberState;
 import io.opencdn.common.cluster.ConfigRecords.Version;
-import io.opencdn.common.config.Endpoint;
 import io.opencdn.common.distribution.DistributionsDocument;
 import java.time.Clock;
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class ConfigStoreTest {
 
+  static TestCluster members;
   static HazelcastInstance a;
   static HazelcastInstance b;
   static final String SECRET = "secret-config-store-0123456789";
@@ -34,18 +32,14 @@ class ConfigStoreTest {
 
   @BeforeAll
   static void cluster() {
-    int port = ThreadLocalRandom.current().nextInt(20000, 40000);
-    List<String> members = List.of("127.0.0.1:" + port + "-" + (port + 5));
-    ClusterConfig cfg =
-        new ClusterConfig("cfg", SECRET, new Endpoint("127.0.0.1", port), members, null, null);
-    a = ClusterNode.start(cfg, "a-" + port, false);
-    b = ClusterNode.start(cfg, "b-" + port, false);
+    members = TestCluster.builder("cfg").secret(SECRET).members(2).start();
+    a = members.member(0);
+    b = members.member(1);
   }
 
   @AfterAll
   static void stop() {
-    b.getLifecycleService().terminate();
-    a.getLifecycleService().terminate();
+    members.close();
   }
 
   @Test

@@ -6,13 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterMaps;
-import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
-import io.opencdn.common.config.AdminToken;
-import io.opencdn.common.config.Endpoint;
+import io.opencdn.common.cluster.TestCluster;
 import io.opencdn.dns.DnsServer;
 import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.config.HealthConfig;
@@ -27,7 +25,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,6 +36,7 @@ import org.xbill.DNS.Type;
 /** The edge registry read from a real Hazelcast member. */
 class HazelcastEdgesTest {
 
+  private static TestCluster cluster;
   private static HazelcastInstance hz;
   private static Vertx vertx;
   private static ClusterConfig cfg;
@@ -46,24 +44,17 @@ class HazelcastEdgesTest {
 
   @BeforeAll
   static void startMember() {
-    int port = ThreadLocalRandom.current().nextInt(20000, 40000);
-    cfg =
-        new ClusterConfig(
-            "dns-test",
-            AdminToken.random(),
-            new Endpoint("127.0.0.1", port),
-            List.of("127.0.0.1:" + port),
-            1000,
-            5000);
-    hz = ClusterNode.start(cfg, "dns-test-" + port, false);
-    mac = RecordMac.fromSecret(cfg.secret());
+    cluster = TestCluster.builder("dns-test").timing(1000, 5000).start();
+    cfg = cluster.config(0);
+    hz = cluster.member(0);
+    mac = cluster.mac();
     vertx = Vertx.vertx();
   }
 
   @AfterAll
   static void stopMember() throws Exception {
     await(vertx.close());
-    hz.shutdown();
+    cluster.close();
   }
 
   static <T> T await(Future<T> f) throws Exception {
@@ -260,16 +251,9 @@ class HazelcastEdgesTest {
 
   @Test
   void aLiteMemberAloneReadsAnEmptyRegistry() throws Exception {
-    int port = ThreadLocalRandom.current().nextInt(20000, 40000);
-    ClusterConfig alone =
-        new ClusterConfig(
-            "dns-lite",
-            AdminToken.random(),
-            new Endpoint("127.0.0.1", port),
-            List.of("127.0.0.1:" + port),
-            1000,
-            5000);
-    HazelcastInstance lite = ClusterNode.start(alone, "dns-lite-" + port, true);
+    TestCluster lone = TestCluster.builder("dns-lite").timing(1000, 5000).lite(0).start();
+    ClusterConfig alone = lone.config(0);
+    HazelcastInstance lite = lone.member(0);
     try {
       HazelcastEdges edges = new HazelcastEdges(vertx, lite, RecordCheck.of(alone.secret()));
       assertThat(await(edges.fetch())).isEmpty();
@@ -279,7 +263,7 @@ class HazelcastEdgesTest {
       await(latency.refresh());
       assertThat(latency.current().samples()).isEmpty();
     } finally {
-      lite.getLifecycleService().terminate();
+      lone.close();
     }
   }
 
@@ -295,16 +279,9 @@ class HazelcastEdgesTest {
                 .createHttpServer()
                 .requestHandler(req -> req.response().end("ok"))
                 .listen(0, "127.0.0.1"));
-    int port = ThreadLocalRandom.current().nextInt(20000, 40000);
-    ClusterConfig alone =
-        new ClusterConfig(
-            "dns-lite-static",
-            AdminToken.random(),
-            new Endpoint("127.0.0.1", port),
-            List.of("127.0.0.1:" + port),
-            1000,
-            5000);
-    HazelcastInstance lite = ClusterNode.start(alone, "dns-lite-static-" + port, true);
+    TestCluster lone = TestCluster.builder("dns-lite-static").timing(1000, 5000).lite(0).start();
+    ClusterConfig alone = lone.config(0);
+    HazelcastInstance lite = lone.member(0);
     DnsConfig base = testConfig();
     DnsConfig config =
         new DnsConfig(
@@ -354,7 +331,7 @@ class HazelcastEdgesTest {
     } finally {
       await(server.stop());
       await(edge.close());
-      lite.getLifecycleService().terminate();
+      lone.close();
     }
   }
 }

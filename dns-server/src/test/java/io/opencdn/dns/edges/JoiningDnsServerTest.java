@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterMaps;
-import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
-import io.opencdn.common.config.AdminToken;
+import io.opencdn.common.cluster.TestCluster;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.dns.DnsServer;
 import io.opencdn.dns.config.DnsConfig;
@@ -25,7 +24,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +44,7 @@ class JoiningDnsServerTest {
 
   private final Vertx vertx = Vertx.vertx();
   private final HttpClient http = HttpClient.newHttpClient();
+  private TestCluster cluster;
   private HazelcastInstance hz;
   private DnsServer server;
 
@@ -55,15 +54,17 @@ class JoiningDnsServerTest {
       await(server.stop());
     }
     await(vertx.close());
-    if (hz != null) {
-      hz.getLifecycleService().terminate();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
   @Test
   void staticZonesAreAnsweredWhileJoiningAndTheGeoNameOnceJoined() throws Exception {
-    int hzPort = ThreadLocalRandom.current().nextInt(20000, 40000);
-    String secret = AdminToken.random();
+    // the member is started later, in the spare slot: the server joins while it is missing
+    cluster = TestCluster.builder("joining-test").members(0).spare(1).start();
+    int hzPort = cluster.config(0).bind().port();
+    String secret = cluster.secret();
     DnsConfig cfg =
         ConfigLoader.parse(
             """
@@ -92,7 +93,7 @@ class JoiningDnsServerTest {
     assertThat(server.ready()).isFalse();
     assertThat(healthz()).isEqualTo("503 not ready: joining the cluster");
 
-    hz = ClusterNode.start(cfg.cluster(), "joining-test-" + hzPort, false);
+    hz = cluster.startMember(0, false);
     HttpServer edge =
         await(
             vertx

@@ -88,19 +88,14 @@ class RouteCommandTest {
 
   @Test
   void withClusterItShowsTheRegisteredEdgesTheirLoadAndLatency(@TempDir Path dir) throws Exception {
-    int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(20000, 39000);
-    String secret = io.opencdn.common.config.AdminToken.random();
-    var member =
-        io.opencdn.common.cluster.ClusterNode.start(
-            new io.opencdn.common.cluster.ClusterConfig(
-                "route-test",
-                secret,
-                new io.opencdn.common.config.Endpoint("127.0.0.1", port),
-                java.util.List.of("127.0.0.1:" + port),
-                1000,
-                5000),
-            "route-test-" + port,
-            false);
+    var cluster =
+        io.opencdn.common.cluster.TestCluster.builder("route-test")
+            .timing(1000, 5000)
+            .spare(1)
+            .start();
+    String secret = cluster.secret();
+    int port = cluster.config(0).bind().port();
+    var member = cluster.member(0);
     try {
       String uuid = member.getCluster().getLocalMember().getUuid().toString();
       long now = System.currentTimeMillis();
@@ -181,7 +176,7 @@ class RouteCommandTest {
               "--config",
               cfg.toString(),
               "--cluster",
-              "127.0.0.1:" + (port + 1),
+              "127.0.0.1:" + cluster.config(1).bind().port(),
               "--no-check");
       assertThat(r.code()).as(r.err()).isZero();
       assertThat(r.out()).containsPattern("tokyo .* 8\\.5 ms/\\d+s .* 250/1000 .*#1");
@@ -191,7 +186,7 @@ class RouteCommandTest {
           .doesNotContain("stale")
           .doesNotContain("forged");
     } finally {
-      member.shutdown();
+      cluster.close();
     }
   }
 

@@ -6,16 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterMaps;
-import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.common.cluster.LatencyKey;
 import io.opencdn.common.cluster.LatencySample;
 import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
-import io.opencdn.common.config.AdminToken;
+import io.opencdn.common.cluster.TestCluster;
 import io.opencdn.common.config.ConfigLoader;
-import io.opencdn.common.config.Endpoint;
 import io.opencdn.dns.DnsServer;
 import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.routing.LatencyTable;
@@ -29,7 +27,6 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +38,7 @@ import org.xbill.DNS.Type;
 /** The latency map of a real Hazelcast member, and a server ranking by it. */
 class HazelcastLatencyTest {
 
+  private static TestCluster cluster;
   private static HazelcastInstance hz;
   private static Vertx vertx;
   private static ClusterConfig cfg;
@@ -48,24 +46,17 @@ class HazelcastLatencyTest {
 
   @BeforeAll
   static void startMember() {
-    int port = ThreadLocalRandom.current().nextInt(20000, 40000);
-    cfg =
-        new ClusterConfig(
-            "dns-latency-test",
-            AdminToken.random(),
-            new Endpoint("127.0.0.1", port),
-            List.of("127.0.0.1:" + port),
-            1000,
-            5000);
-    hz = ClusterNode.start(cfg, "dns-latency-" + port, false);
-    mac = RecordMac.fromSecret(cfg.secret());
+    cluster = TestCluster.builder("dns-latency-test").timing(1000, 5000).start();
+    cfg = cluster.config(0);
+    hz = cluster.member(0);
+    mac = cluster.mac();
     vertx = Vertx.vertx();
   }
 
   @AfterAll
   static void stopMember() throws Exception {
     await(vertx.close());
-    hz.shutdown();
+    cluster.close();
   }
 
   static <T> T await(Future<T> f) throws Exception {

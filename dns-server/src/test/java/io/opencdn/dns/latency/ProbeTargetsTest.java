@@ -6,14 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterMaps;
-import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.common.cluster.ProbeTarget;
 import io.opencdn.common.cluster.RecordMac;
-import io.opencdn.common.config.AdminToken;
+import io.opencdn.common.cluster.TestCluster;
 import io.opencdn.common.config.ConfigLoader;
-import io.opencdn.common.config.Endpoint;
 import io.opencdn.dns.DnsServer;
 import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.wire.Decoded;
@@ -28,7 +26,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -39,6 +36,7 @@ import org.xbill.DNS.Type;
 /** Probe targets written into the map of a real Hazelcast member. */
 class ProbeTargetsTest {
 
+  private static TestCluster cluster;
   private static HazelcastInstance hz;
   private static Vertx vertx;
   private static ClusterConfig cfg;
@@ -46,24 +44,17 @@ class ProbeTargetsTest {
 
   @BeforeAll
   static void startMember() {
-    int port = ThreadLocalRandom.current().nextInt(20000, 40000);
-    cfg =
-        new ClusterConfig(
-            "dns-targets-test",
-            AdminToken.random(),
-            new Endpoint("127.0.0.1", port),
-            List.of("127.0.0.1:" + port),
-            1000,
-            5000);
-    hz = ClusterNode.start(cfg, "dns-targets-" + port, false);
-    mac = RecordMac.fromSecret(cfg.secret());
+    cluster = TestCluster.builder("dns-targets-test").timing(1000, 5000).start();
+    cfg = cluster.config(0);
+    hz = cluster.member(0);
+    mac = cluster.mac();
     vertx = Vertx.vertx();
   }
 
   @AfterAll
   static void stopMember() throws Exception {
     await(vertx.close());
-    hz.shutdown();
+    cluster.close();
   }
 
   @AfterEach
@@ -183,16 +174,8 @@ class ProbeTargetsTest {
 
   @Test
   void nothingIsWrittenWhileNoDataMemberIsUp() throws Exception {
-    int port = ThreadLocalRandom.current().nextInt(20000, 40000);
-    ClusterConfig alone =
-        new ClusterConfig(
-            "dns-targets-lite",
-            AdminToken.random(),
-            new Endpoint("127.0.0.1", port),
-            List.of("127.0.0.1:" + port),
-            1000,
-            5000);
-    HazelcastInstance lite = ClusterNode.start(alone, "dns-targets-lite-" + port, true);
+    TestCluster lone = TestCluster.builder("dns-targets-lite").timing(1000, 5000).lite(0).start();
+    HazelcastInstance lite = lone.member(0);
     try {
       ProbeTargets t =
           new ProbeTargets(vertx, lite, new TestClock(), ProbeTargets.Limits.DEFAULTS, mac);
@@ -200,7 +183,7 @@ class ProbeTargetsTest {
       assertThat(t.drain()).isZero();
       assertThat(t.pending()).as("kept until an edge is up").isEqualTo(1);
     } finally {
-      lite.getLifecycleService().terminate();
+      lone.close();
     }
   }
 

@@ -6,15 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.opencdn.common.cluster.ClaimResult;
-import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterMaps;
-import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.cluster.DirectoryEntry;
 import io.opencdn.common.cluster.FillLease;
 import io.opencdn.common.cluster.Holder;
 import io.opencdn.common.cluster.RecordMac;
-import io.opencdn.common.config.AdminToken;
-import io.opencdn.common.config.Endpoint;
+import io.opencdn.common.cluster.TestCluster;
 import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.testing.Await;
 import io.opencdn.testing.TestClock;
@@ -23,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,28 +31,22 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterDirectoryTest {
 
-  final List<HazelcastInstance> members = new ArrayList<>();
+  TestCluster cluster;
+  List<HazelcastInstance> members;
   final List<ClusterDirectory> dirs = new ArrayList<>();
   final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
-  final String secret = AdminToken.random();
+  String secret;
   Vertx vertx;
 
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    int port = ThreadLocalRandom.current().nextInt(20000, 39900);
+    cluster = TestCluster.start("dir-test", 3);
+    members = cluster.members();
+    secret = cluster.secret();
     String[] regions = {"eu", "eu", "us"};
     for (int i = 0; i < 3; i++) {
-      ClusterConfig c =
-          new ClusterConfig(
-              "dir-test",
-              secret,
-              Endpoint.parse("127.0.0.1:" + (port + i)),
-              List.of("127.0.0.1:" + port + "-" + (port + 5)),
-              null,
-              null);
-      HazelcastInstance hz = ClusterNode.start(c, "dir-test-" + port + "-" + i, false);
-      members.add(hz);
+      HazelcastInstance hz = members.get(i);
       ClusterDirectory d =
           new ClusterDirectory(
               vertx,
@@ -70,13 +60,12 @@ class ClusterDirectoryTest {
       d.address("127.0.0." + (10 + i), 8080);
       dirs.add(d);
     }
-    Await.until(Duration.ofSeconds(20), () -> members.get(0).getCluster().getMembers().size() == 3);
   }
 
   @AfterEach
   void stop() {
     await(vertx.close());
-    members.forEach(m -> m.getLifecycleService().terminate());
+    cluster.close();
   }
 
   @Test

@@ -4,8 +4,7 @@ import static io.opencdn.testing.Await.await;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterConfig;
-import io.opencdn.common.cluster.ClusterNode;
-import io.opencdn.common.config.AdminToken;
+import io.opencdn.common.cluster.TestCluster;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.edge.EdgeNode;
 import io.opencdn.edge.TestOrigin;
@@ -26,10 +25,9 @@ import io.vertx.core.http.RequestOptions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Three Hazelcast members on 127.0.0.1 (random secret, random port range in 20000..40000), each
+ * Three Hazelcast members on 127.0.0.1 (a {@link TestCluster}: fresh secret, free port range), each
  * with an edge on a free port (each edge on its own Vert.x), one test origin and one test clock.
  * Edge 0 and 1 are in region {@code eu} with peer scope {@code region}; edge 2 is in region {@code
  * us} with scope {@code any}.
@@ -60,7 +58,10 @@ final class ClusterHarness implements AutoCloseable {
   final HttpClientAgent freshClient =
       vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
 
-  final List<HazelcastInstance> members = new ArrayList<>();
+  /** The three members, one per edge, from one {@link TestCluster}. */
+  final TestCluster hazelcast;
+
+  final List<HazelcastInstance> members;
   final List<EdgeNode> edges = new ArrayList<>();
 
   /**
@@ -72,21 +73,15 @@ final class ClusterHarness implements AutoCloseable {
   final ClusterConfig cluster;
 
   ClusterHarness(String name) {
-    int port = ThreadLocalRandom.current().nextInt(20000, 39900);
-    String secret = AdminToken.random();
-    String range = "127.0.0.1:" + port + "-" + (port + 5);
-    cluster =
-        new ClusterConfig(
-            name, secret, Endpoint.parse("127.0.0.1:" + port), List.of(range), null, null);
+    hazelcast = TestCluster.start(name, 3);
+    members = hazelcast.members();
+    cluster = hazelcast.config(0);
     String[][] layout = {
       {"edge-a", "eu", "region"}, {"edge-b", "eu", "region"}, {"edge-c", "us", "any"}
     };
     for (int i = 0; i < layout.length; i++) {
-      ClusterConfig c =
-          new ClusterConfig(
-              name, secret, Endpoint.parse("127.0.0.1:" + (port + i)), List.of(range), null, null);
-      HazelcastInstance hz = ClusterNode.start(c, name + "-" + port + "-" + i, false);
-      members.add(hz);
+      ClusterConfig c = hazelcast.config(i);
+      HazelcastInstance hz = members.get(i);
       EdgeConfig cfg =
           new EdgeConfig(
               layout[i][0],
@@ -226,6 +221,6 @@ final class ClusterHarness implements AutoCloseable {
     }
     edgeVertx.forEach(v -> await(v.close()));
     await(vertx.close());
-    members.forEach(HazelcastInstance::shutdown);
+    hazelcast.close();
   }
 }

@@ -5,24 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterMaps;
-import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.cluster.DirectoryEntry;
 import io.opencdn.common.cluster.RecordMac;
-import io.opencdn.common.config.AdminToken;
-import io.opencdn.common.config.Endpoint;
+import io.opencdn.common.cluster.TestCluster;
 import io.opencdn.edge.cache.CacheKey;
-import io.opencdn.testing.Await;
 import io.opencdn.testing.TestClock;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,33 +26,24 @@ import org.junit.jupiter.api.Test;
  */
 class DirectoryBoundTest {
 
-  final List<HazelcastInstance> members = new ArrayList<>();
+  TestCluster cluster;
   final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
   final Vertx vertx = Vertx.vertx();
 
   @AfterEach
   void stop() {
     await(vertx.close());
-    members.forEach(m -> m.getLifecycleService().terminate());
+    if (cluster != null) {
+      cluster.close();
+    }
   }
 
   @Test
   void aFloodOfDistinctKeysStaysWithinTheBoundOnEveryMember() {
-    int port = ThreadLocalRandom.current().nextInt(20000, 39900);
-    String secret = AdminToken.random();
-    for (int i = 0; i < 3; i++) {
-      ClusterConfig c =
-          new ClusterConfig(
-              "bound-test",
-              secret,
-              Endpoint.parse("127.0.0.1:" + (port + i)),
-              List.of("127.0.0.1:" + port + "-" + (port + 3)),
-              null,
-              null,
-              1000);
-      members.add(ClusterNode.start(c, "bound-test-" + port + "-" + i, i == 2));
-    }
-    Await.until(Duration.ofSeconds(30), () -> members.get(0).getCluster().getMembers().size() == 3);
+    cluster =
+        TestCluster.builder("bound-test").members(3).lite(2).directoryMaxEntries(1000).start();
+    List<HazelcastInstance> members = cluster.members();
+    String secret = cluster.secret();
     ClusterDirectory dir =
         new ClusterDirectory(
             vertx,

@@ -7,11 +7,10 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterMaps;
-import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.common.cluster.RecordMac;
-import io.opencdn.common.config.AdminToken;
+import io.opencdn.common.cluster.TestCluster;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.edge.EdgeNode;
 import io.opencdn.edge.config.CacheConfig;
@@ -23,7 +22,6 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
 /** The registry against a real single-member Hazelcast cluster, through {@link EdgeNode}. */
@@ -31,16 +29,14 @@ class EdgeRegistryTest {
 
   @Test
   void writesItsRecordWhileRunningAndRemovesItOnStop() {
-    int port = ThreadLocalRandom.current().nextInt(20000, 40000);
-    ClusterConfig cluster =
-        new ClusterConfig(
-            "edge-test",
-            AdminToken.random(),
-            Endpoint.parse("127.0.0.1:" + port),
-            List.of("127.0.0.1:" + port + "-" + (port + 2)),
-            null,
-            null);
-    HazelcastInstance hz = ClusterNode.start(cluster, "edge-registry-test-" + port, false);
+    try (TestCluster members = TestCluster.start("edge-test", 1)) {
+      writesItsRecord(members);
+    }
+  }
+
+  private static void writesItsRecord(TestCluster members) {
+    ClusterConfig cluster = members.config(0);
+    HazelcastInstance hz = members.member(0);
     Vertx vertx = Vertx.vertx();
     TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
     try {
@@ -94,7 +90,6 @@ class EdgeRegistryTest {
       assertThat(edges.containsKey("eu-west")).isFalse();
     } finally {
       await(vertx.close());
-      hz.shutdown();
     }
   }
 }

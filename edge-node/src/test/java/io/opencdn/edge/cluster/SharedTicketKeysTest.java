@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterConfig;
-import io.opencdn.common.cluster.ClusterNode;
-import io.opencdn.common.config.AdminToken;
+import io.opencdn.common.cluster.TestCluster;
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.edge.EdgeNode;
 import io.opencdn.edge.TestOrigin;
@@ -23,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,14 +41,14 @@ class SharedTicketKeysTest {
 
   final List<Vertx> vertxes = new ArrayList<>();
   final List<EdgeNode> edges = new ArrayList<>();
-  final List<HazelcastInstance> members = new ArrayList<>();
+  final List<TestCluster> clusters = new ArrayList<>();
   TestOrigin origin;
 
   @AfterEach
   void tearDown() {
     edges.forEach(e -> await(e.stop()));
     vertxes.forEach(v -> await(v.close()));
-    members.forEach(HazelcastInstance::shutdown);
+    clusters.forEach(TestCluster::close);
   }
 
   @Test
@@ -60,21 +58,10 @@ class SharedTicketKeysTest {
     vertxes.add(v);
     origin = new TestOrigin(v);
     origin.content("/t", "ticket", "Cache-Control", "max-age=60");
-    int port = ThreadLocalRandom.current().nextInt(20000, 39900);
-    String secret = AdminToken.random();
-    String range = "127.0.0.1:" + port + "-" + (port + 1);
+    TestCluster cluster = TestCluster.start("tickets", 2);
+    clusters.add(cluster);
     for (int i = 0; i < 2; i++) {
-      ClusterConfig c =
-          new ClusterConfig(
-              "tickets",
-              secret,
-              Endpoint.parse("127.0.0.1:" + (port + i)),
-              List.of(range),
-              null,
-              null);
-      HazelcastInstance hz = ClusterNode.start(c, "tickets-" + port + "-" + i, false);
-      members.add(hz);
-      edges.add(start(config("edge-" + i, pem, c), hz));
+      edges.add(start(config("edge-" + i, pem, cluster.config(i)), cluster.member(i)));
     }
     EdgeNode alone = start(config("alone", pem, null), null);
 
@@ -95,17 +82,9 @@ class SharedTicketKeysTest {
   void sealedKeysOpenOnlyWithTheSecretAndTheirEpoch() {
     Vertx v = Vertx.vertx();
     vertxes.add(v);
-    int port = ThreadLocalRandom.current().nextInt(20000, 39900);
-    ClusterConfig c =
-        new ClusterConfig(
-            "seal",
-            AdminToken.random(),
-            Endpoint.parse("127.0.0.1:" + port),
-            List.of("127.0.0.1:" + port),
-            null,
-            null);
-    HazelcastInstance hz = ClusterNode.start(c, "seal-" + port, false);
-    members.add(hz);
+    TestCluster cluster = TestCluster.start("seal", 1);
+    clusters.add(cluster);
+    HazelcastInstance hz = cluster.member(0);
     ClusterTicketKeys mine = new ClusterTicketKeys(v, hz, "a-cluster-secret-0123456789");
     ClusterTicketKeys theirs = new ClusterTicketKeys(v, hz, "another-secret-0123456789");
     byte[] key = new byte[TicketKeys.KEY_BYTES];

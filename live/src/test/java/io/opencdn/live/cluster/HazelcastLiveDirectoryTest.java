@@ -3,16 +3,12 @@ package io.opencdn.live.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
-import io.opencdn.common.cluster.ClusterConfig;
-import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
-import io.opencdn.common.config.Endpoint;
+import io.opencdn.common.cluster.TestCluster;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -25,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class HazelcastLiveDirectoryTest {
 
   static final String SECRET = "directory-test-secret-0123456789";
+  static TestCluster cluster;
   static Vertx vertx;
   static HazelcastInstance a;
   static HazelcastInstance b;
@@ -33,17 +30,9 @@ class HazelcastLiveDirectoryTest {
 
   @BeforeAll
   static void start() throws Exception {
-    int base = ThreadLocalRandom.current().nextInt(20000, 40000);
-    ClusterConfig cfg =
-        new ClusterConfig(
-            "dir-test",
-            SECRET,
-            new Endpoint("127.0.0.1", base),
-            List.of("127.0.0.1:" + base + "-" + (base + 3)),
-            null,
-            null);
-    a = ClusterNode.start(cfg, "dir-a-" + base, false);
-    b = ClusterNode.start(cfg, "dir-b-" + base, false);
+    cluster = TestCluster.builder("dir-test").secret(SECRET).members(2).start();
+    a = cluster.member(0);
+    b = cluster.member(1);
     vertx = Vertx.vertx();
     dirA = new HazelcastLiveDirectory(vertx, a, RecordCheck.of(SECRET), Clock.systemUTC());
     dirB = new HazelcastLiveDirectory(vertx, b, RecordCheck.of(SECRET), Clock.systemUTC());
@@ -54,8 +43,7 @@ class HazelcastLiveDirectoryTest {
   @AfterAll
   static void stop() throws Exception {
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    a.getLifecycleService().terminate();
-    b.getLifecycleService().terminate();
+    cluster.close();
   }
 
   static LiveStreamRecord record(

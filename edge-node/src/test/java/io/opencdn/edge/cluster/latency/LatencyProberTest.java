@@ -6,14 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterMaps;
-import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.cluster.LatencyKey;
 import io.opencdn.common.cluster.LatencySample;
 import io.opencdn.common.cluster.ProbeTarget;
 import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
-import io.opencdn.common.config.AdminToken;
-import io.opencdn.common.config.Endpoint;
+import io.opencdn.common.cluster.TestCluster;
 import io.opencdn.edge.config.LatencyConfig;
 import io.opencdn.testing.TestClock;
 import io.vertx.core.Vertx;
@@ -25,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +31,7 @@ import org.junit.jupiter.api.Test;
 /** Rounds of the prober against a fake connector and a real Hazelcast member. */
 class LatencyProberTest {
 
+  private static TestCluster cluster;
   private static HazelcastInstance hz;
   private static Vertx vertx;
   private static RecordMac mac;
@@ -68,24 +66,17 @@ class LatencyProberTest {
 
   @BeforeAll
   static void startMember() {
-    int port = ThreadLocalRandom.current().nextInt(20000, 40000);
-    ClusterConfig cfg =
-        new ClusterConfig(
-            "edge-latency-test",
-            AdminToken.random(),
-            new Endpoint("127.0.0.1", port),
-            List.of("127.0.0.1:" + port),
-            1000,
-            5000);
-    hz = ClusterNode.start(cfg, "edge-latency-" + port, false);
-    mac = RecordMac.fromSecret(cfg.secret());
+    cluster = TestCluster.builder("edge-latency-test").timing(1000, 5000).start();
+    ClusterConfig cfg = cluster.config(0);
+    hz = cluster.member(0);
+    mac = cluster.mac();
     vertx = Vertx.vertx();
   }
 
   @AfterAll
   static void stop() {
     await(vertx.close());
-    hz.shutdown();
+    cluster.close();
   }
 
   @AfterEach

@@ -4,15 +4,12 @@ import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
-import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterMaps;
-import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
-import io.opencdn.common.config.AdminToken;
-import io.opencdn.common.config.Endpoint;
+import io.opencdn.common.cluster.TestCluster;
 import io.opencdn.edge.cluster.EdgeClusterNames;
 import io.opencdn.testing.Await;
 import io.vertx.core.Future;
@@ -24,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class InvalidationsTest {
 
+  static TestCluster cluster;
   static HazelcastInstance hz;
   static Vertx vertx;
   static RecordMac mac;
@@ -44,17 +41,9 @@ class InvalidationsTest {
 
   @BeforeAll
   static void start() {
-    int port = ThreadLocalRandom.current().nextInt(20000, 40000);
-    ClusterConfig cfg =
-        new ClusterConfig(
-            "invalidations-test",
-            AdminToken.random(),
-            new Endpoint("127.0.0.1", port),
-            List.of("127.0.0.1:" + port),
-            1000,
-            5000);
-    hz = ClusterNode.start(cfg, "invalidations-" + port, false);
-    mac = RecordMac.fromSecret(cfg.secret());
+    cluster = TestCluster.builder("invalidations-test").timing(1000, 5000).start();
+    hz = cluster.member(0);
+    mac = cluster.mac();
     vertx = Vertx.vertx();
     hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES).put("edge-a", edge("edge-a").signed(mac));
     invalidations =
@@ -77,7 +66,7 @@ class InvalidationsTest {
   static void stop() {
     invalidations.stop();
     await(vertx.close());
-    hz.shutdown();
+    cluster.close();
   }
 
   static EdgeRecord edge(String id) {
