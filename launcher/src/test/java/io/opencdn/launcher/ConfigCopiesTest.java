@@ -48,11 +48,24 @@ class ConfigCopiesTest {
       clusterFill: {peerScope: any, peerTimeoutMillis: 500, leaseMaxAgeMillis: 9000, leaseAttempts: 5}
       latency: {enabled: true, intervalMillis: 700, maxTargets: 3, port: 8053, timeoutMillis: 300, sourceAddress: 127.0.0.12}
       admin: {listen: 127.0.0.1:9080}
+      geoipDatabase: %s
       accessLog: {enabled: true, format: text, path: /var/log/x.log, fields: [c-ip], sampleRate: 0.5, queueBytes: 100000}
       live: {rtmp: 127.0.0.12:1935, app: tv, chunkSize: 8192, windowAckBytes: 5000000, maxMessageBytes: 4000000,
              gopCacheBytes: 9000000, viewerBufferBytes: 3000000, maxConnections: 99, publisherGraceMillis: 3000,
              relayLingerMillis: 4000, hls: {enabled: true, segmentMillis: 3000, playlistSegments: 4, pathPrefix: /tv/}}
-      """;
+      """
+          .formatted(geoipFile());
+
+  /** The config checks that the database is a file (it is opened only when a geo rule is used). */
+  static String geoipFile() {
+    try {
+      java.nio.file.Path f = java.nio.file.Files.createTempFile("geoip", ".mmdb");
+      f.toFile().deleteOnExit();
+      return f.toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   static final String DNS =
       """
@@ -91,6 +104,10 @@ class ConfigCopiesTest {
               new io.opencdn.edge.config.AccessLogConfig(false, null, null, null, null, null)),
           Map.entry("DnsConfig.withListen", new Endpoint("127.0.0.2", 53)),
           Map.entry("DnsConfig.withThreads", 5),
+          Map.entry(
+              "DnsConfig.withAdmin",
+              new io.opencdn.dns.config.AdminConfig(
+                  new Endpoint("127.0.0.2", 8054), "another-token-0123456789")),
           Map.entry(
               "DnsConfig.withDnssec", io.opencdn.dns.config.DnssecConfig.defaults("other-keys")),
           Map.entry("DnsConfig.withRouting", List.of(new RouteConfig("other.cdn.test.", 30, 1))),
