@@ -11,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The files of the status page, all read from the class path, so the page works with no internet:
  * the page itself, its script and style; D3 from the {@code org.webjars.npm:d3} WebJar (Maven
  * Central); TopoJSON's client and the world map ({@code world-atlas}'s {@code countries-110m.json},
- * Natural Earth) from their npm packages, kept under {@code vendor/} with their licences (no WebJar
- * of them is on Maven Central). Each file is read once and kept.
+ * Natural Earth) from their npm packages, which the build fetches from the npm registry and puts
+ * under {@code vendor/}, their licences under {@code META-INF/licenses/} (no WebJar of them is on
+ * Maven Central). Each file is read once and kept.
  */
 public final class StatusAssets {
 
