@@ -244,7 +244,8 @@ public final class EdgeNode {
             live,
             new AccessLog(
                 accessWriter, config.accessLog(), config.id(), config.region(), clock, metrics),
-            this::tlsPort);
+            this::tlsPort,
+            cluster == null ? null : cluster.peerToken());
     handler.geoDatabase(config.geoipDatabase());
     this.guard = new ConnectionGuard(vertx, config.connections(), load);
     EdgeGauges.register(metrics.registry(), accessWriter, tiers, cluster, hz, live, guard);

@@ -3,32 +3,17 @@ package io.opencdn.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.hazelcast.core.HazelcastInstance;
-import io.opencdn.common.cluster.ClusterConfig;
-import io.opencdn.common.cluster.TestCluster;
 import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.config.ConfigLoader;
-import io.opencdn.common.config.Endpoint;
-import io.opencdn.edge.config.CacheConfig;
-import io.opencdn.edge.config.DistributionConfig;
 import io.opencdn.edge.config.EdgeConfig;
-import io.opencdn.edge.config.OriginConfig;
 import io.opencdn.live.Ffmpeg;
-import io.opencdn.live.cluster.StreamKeys;
-import io.opencdn.live.config.LiveConfig;
 import io.opencdn.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,16 +26,12 @@ import org.junit.jupiter.api.Test;
  */
 class LiveEdgeTest {
 
-  static final String TOKEN = "live-edge-admin-token-0123456789";
+  static final String TOKEN = LiveEdges.TOKEN;
   static final String HOST = "www.live.test";
-  static final HttpClient HTTP =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   static Vertx vertx;
   static TestOrigin origin;
-  static final List<Vertx> edgeVertx = new ArrayList<>();
-  static TestCluster members;
+  static LiveEdges live;
   static final List<EdgeNode> edges = new ArrayList<>();
-  static String secret;
   static Ffmpeg.Proc publisher;
 
   @BeforeAll
@@ -60,37 +41,8 @@ class LiveEdgeTest {
     origin =
         new TestOrigin(vertx)
             .content("/live/readme.html", "not live", "Cache-Control", "max-age=60");
-    secret = "live-edge-secret-" + System.nanoTime();
-    members = TestCluster.builder("live-edge").secret(secret).members(2).start();
-    for (int i = 0; i < 2; i++) {
-      ClusterConfig c = members.config(i);
-      HazelcastInstance hz = members.member(i);
-      EdgeConfig cfg =
-          new EdgeConfig(
-              "edge-" + i,
-              "eu",
-              50.0,
-              8.0,
-              Endpoint.parse("127.0.0.1:" + freePort()),
-              null,
-              100,
-              TOKEN,
-              new CacheConfig(64L << 20, 8L << 20),
-              new OriginConfig(1000, 5000),
-              List.of(new DistributionConfig(HOST, origin.url())),
-              c,
-              null,
-              null,
-              null,
-              null,
-              null,
-              LiveConfig.on(new Endpoint("127.0.0.1", 0)));
-      Vertx v = Vertx.vertx();
-      edgeVertx.add(v);
-      EdgeNode edge = new EdgeNode(v, cfg, hz, Clock.systemUTC());
-      Await.await(edge.start());
-      edges.add(edge);
-    }
+    live = LiveEdges.start("live-edge", 2, origin.url());
+    edges.addAll(live.edges);
   }
 
   @AfterAll
@@ -98,39 +50,21 @@ class LiveEdgeTest {
     if (publisher != null) {
       publisher.close();
     }
-    edges.forEach(e -> Await.await(e.stop()));
-    edgeVertx.forEach(v -> Await.await(v.close()));
-    if (members != null) {
-      members.close();
+    if (live != null) {
+      live.close();
     }
     if (vertx != null) {
       Await.await(vertx.close());
     }
   }
 
-  static int freePort() throws Exception {
-    try (java.net.ServerSocket s =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    }
-  }
-
   static HttpResponse<byte[]> get(int edge, String path, String... headers) throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edges.get(edge).port() + path))
-            .timeout(Duration.ofSeconds(10));
-    for (int i = 0; i < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    return live.get(edge, path, headers);
   }
 
   @Test
   void hlsOfAStreamPublishedAtOneEdgeComesThroughTheOthersCache() throws Exception {
-    String key = StreamKeys.hmac(secret).keyFor("cam");
-    publisher =
-        Ffmpeg.publish(
-            "rtmp://127.0.0.1:" + edges.get(0).live().rtmpPort() + "/live/cam?key=" + key);
+    publisher = Ffmpeg.publish(live.publishUrl(0, "cam"));
     Await.until(
         Duration.ofSeconds(30),
         () -> {
@@ -212,11 +146,6 @@ class LiveEdgeTest {
   }
 
   static List<String> segments(String playlist) {
-    Matcher m = Pattern.compile("(?m)^([0-9]+-[0-9a-f]+\\.ts)$").matcher(playlist);
-    List<String> out = new ArrayList<>();
-    while (m.find()) {
-      out.add(m.group(1));
-    }
-    return out;
+    return LiveEdges.segments(playlist);
   }
 }

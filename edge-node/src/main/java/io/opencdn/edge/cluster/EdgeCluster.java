@@ -145,6 +145,11 @@ public final class EdgeCluster {
             checks.get(ClusterMaps.EDGES));
   }
 
+  /** The token edges present to each other (peer fetches, live HLS relays). */
+  public PeerToken peerToken() {
+    return token;
+  }
+
   /** The cache tier to build the HTTP stage with. */
   public ResponseCache cache() {
     return cache;

@@ -4,6 +4,7 @@ import io.opencdn.edge.admin.AdminEndpoints;
 import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.edge.cache.CacheTiers;
 import io.opencdn.edge.cache.ResponseCache;
+import io.opencdn.edge.cluster.peer.PeerToken;
 import io.opencdn.edge.fill.FillOutcome;
 import io.opencdn.edge.fill.FillStore;
 import io.opencdn.edge.fill.Filler;
@@ -43,6 +44,14 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
   private volatile io.opencdn.edge.http.viewer.GeoCountries geo;
   private volatile String geoDatabase;
   private final ViewerAccess viewers;
+  private final PeerToken relayToken;
+
+  /**
+   * Header carrying the cluster's {@link PeerToken} on live HLS fetched from another edge: such a
+   * request already passed the viewer rules at the edge the viewer reached, so the ingest edge
+   * answers it without them (a viewer cannot forge it without the cluster secret).
+   */
+  static final String RELAY_TOKEN_HEADER = "OpenCDN-Relay-Authorization";
 
   /** Host of the cache keys of live HLS fetched from another edge: never a distribution's. */
   static final String LIVE_HOST = "live.opencdn.invalid";
@@ -69,6 +78,8 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
    *     distributions; null when off
    * @param accessLog the access log of client requests
    * @param httpsPort the bound port of the HTTPS listener, -1 without one (redirect-to-https)
+   * @param relayToken the cluster's peer token, which live HLS fetched from another edge carries;
+   *     null for a standalone edge
    */
   public EdgeHandler(
       String edgeId,
@@ -85,7 +96,9 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
       SingleFlight<CacheKey, FillOutcome> flights,
       LiveServer live,
       AccessLog accessLog,
-      java.util.function.IntSupplier httpsPort) {
+      java.util.function.IntSupplier httpsPort,
+      PeerToken relayToken) {
+    this.relayToken = relayToken;
     ResponseCache cache = tiers.cache();
     this.distributions = distributions;
     this.metrics = metrics;
@@ -164,7 +177,10 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     metrics.requests.increment();
     AccessLog.Entry logged = accessLog.watch(req);
     if (live != null && live.hlsPath(req.path()) != null) {
-      live(req);
+      boolean relayed = relayToken != null && relayToken.accepts(req.getHeader(RELAY_TOKEN_HEADER));
+      if (relayed || !refusedLive(req, logged)) {
+        live(req);
+      }
       return;
     }
     String hostName = Distributions.requestHostName(req);
@@ -253,6 +269,28 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
    * anywhere cost one fetch per object per edge; a request that already passed an edge is never
    * passed on (no loop).
    */
+  /**
+   * Applies to a live HLS request from a viewer the viewer rules of the behavior its Host and path
+   * select, as for content (geo restriction, CORS preflight, response headers, viewer protocol,
+   * signed URLs and cookies): true when the request was answered by them. A Host that names no
+   * distribution leaves the stream open, as live HLS is served whatever the Host.
+   */
+  private boolean refusedLive(HttpServerRequest req, AccessLog.Entry logged) {
+    String hostName = Distributions.requestHostName(req);
+    Distributions version = distributions;
+    Distribution d = version.forName(hostName);
+    String target = d == null ? null : RequestTarget.of(req, hostName);
+    Route route = target == null ? null : version.route(d, target).route();
+    if (route == null) {
+      return false;
+    }
+    if ((route.edits() != null || route.distribution().geoRestriction() != null)
+        && viewer.answered(req, route, logged)) {
+      return true;
+    }
+    return route.behavior().guarded() && viewers.check(req, route.behavior(), target) == null;
+  }
+
   private void live(HttpServerRequest req) {
     boolean fromEdge = req.headers().getAll("Via").stream().anyMatch(v -> v.contains("(opencdn)"));
     LiveServer.HlsRoute route = live.routeHls(req.path(), fromEdge);
@@ -260,6 +298,9 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
         && (req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD)) {
       Distribution ingest =
           new Distribution(LIVE_HOST, new Origin(route.host(), route.port(), false));
+      if (relayToken != null) {
+        req.headers().set(RELAY_TOKEN_HEADER, relayToken.header());
+      }
       caching.handle(req, ingest, new CacheKey(LIVE_HOST, req.path()));
     } else if (route.kind() == LiveServer.Kind.MISSING) {
       LiveServer.missing(req);
