@@ -245,7 +245,7 @@ public final class EdgeNode {
             new AccessLog(
                 accessWriter, config.accessLog(), config.id(), config.region(), clock, metrics),
             this::tlsPort,
-            cluster == null ? null : cluster.peerToken());
+            cluster == null ? null : cluster.peerToken().header());
     handler.geoDatabase(config.geoipDatabase());
     this.guard = new ConnectionGuard(vertx, config.connections(), load);
     EdgeGauges.register(metrics.registry(), accessWriter, tiers, cluster, hz, live, guard);

@@ -4,7 +4,6 @@ import io.opencdn.edge.admin.AdminEndpoints;
 import io.opencdn.edge.cache.CacheKey;
 import io.opencdn.edge.cache.CacheTiers;
 import io.opencdn.edge.cache.ResponseCache;
-import io.opencdn.edge.cluster.peer.PeerToken;
 import io.opencdn.edge.fill.FillOutcome;
 import io.opencdn.edge.fill.FillStore;
 import io.opencdn.edge.fill.Filler;
@@ -44,12 +43,12 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
   private volatile io.opencdn.edge.http.viewer.GeoCountries geo;
   private volatile String geoDatabase;
   private final ViewerAccess viewers;
-  private final PeerToken relayToken;
+  private final byte[] relayToken;
 
   /**
-   * Header carrying the cluster's {@link PeerToken} on live HLS fetched from another edge: such a
-   * request already passed the viewer rules at the edge the viewer reached, so the ingest edge
-   * answers it without them (a viewer cannot forge it without the cluster secret).
+   * Header carrying the cluster's peer token on live HLS fetched from another edge: such a request
+   * already passed the viewer rules at the edge the viewer reached, so the ingest edge answers it
+   * without them (a viewer cannot forge it without the cluster secret).
    */
   static final String RELAY_TOKEN_HEADER = "OpenCDN-Relay-Authorization";
 
@@ -78,8 +77,8 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
    *     distributions; null when off
    * @param accessLog the access log of client requests
    * @param httpsPort the bound port of the HTTPS listener, -1 without one (redirect-to-https)
-   * @param relayToken the cluster's peer token, which live HLS fetched from another edge carries;
-   *     null for a standalone edge
+   * @param relayToken the value of {@link #RELAY_TOKEN_HEADER} (the cluster's peer token) that live
+   *     HLS fetched from another edge carries; null for a standalone edge
    */
   public EdgeHandler(
       String edgeId,
@@ -97,8 +96,9 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
       LiveServer live,
       AccessLog accessLog,
       java.util.function.IntSupplier httpsPort,
-      PeerToken relayToken) {
-    this.relayToken = relayToken;
+      String relayToken) {
+    this.relayToken =
+        relayToken == null ? null : relayToken.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     ResponseCache cache = tiers.cache();
     this.distributions = distributions;
     this.metrics = metrics;
@@ -177,7 +177,12 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
     metrics.requests.increment();
     AccessLog.Entry logged = accessLog.watch(req);
     if (live != null && live.hlsPath(req.path()) != null) {
-      boolean relayed = relayToken != null && relayToken.accepts(req.getHeader(RELAY_TOKEN_HEADER));
+      String presented = req.getHeader(RELAY_TOKEN_HEADER);
+      boolean relayed =
+          relayToken != null
+              && presented != null
+              && java.security.MessageDigest.isEqual(
+                  relayToken, presented.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       if (relayed || !refusedLive(req, logged)) {
         live(req);
       }
@@ -299,7 +304,10 @@ public final class EdgeHandler implements Handler<HttpServerRequest> {
       Distribution ingest =
           new Distribution(LIVE_HOST, new Origin(route.host(), route.port(), false));
       if (relayToken != null) {
-        req.headers().set(RELAY_TOKEN_HEADER, relayToken.header());
+        req.headers()
+            .set(
+                RELAY_TOKEN_HEADER,
+                new String(relayToken, java.nio.charset.StandardCharsets.UTF_8));
       }
       caching.handle(req, ingest, new CacheKey(LIVE_HOST, req.path()));
     } else if (route.kind() == LiveServer.Kind.MISSING) {
