@@ -28,6 +28,7 @@ SPEC: {"publisher": [argv...], "players": [{"label", "url", "offset_ms", "paced"
 """
 import json
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -85,10 +86,12 @@ class Player:
         self.thread.start()
 
     def run(self):
-        while not self.stopped and time.monotonic() < self.deadline:
-            p = ffmpeg_player(self.spec["url"], self.spec.get("paced", False), self.spec.get("input_args", []))
-            log = Log(p)
-            with self.lock:
+        while time.monotonic() < self.deadline:
+            with self.lock:  # stop() takes the lock too: no player starts after it
+                if self.stopped:
+                    break
+                p = ffmpeg_player(self.spec["url"], self.spec.get("paced", False), self.spec.get("input_args", []))
+                log = Log(p)
                 self.logs.append(log)
             while p.poll() is None and not self.stopped:
                 time.sleep(0.1)
@@ -100,8 +103,8 @@ class Player:
             time.sleep(0.3)
 
     def stop(self):
-        self.stopped = True
         with self.lock:
+            self.stopped = True
             for log in self.logs:
                 if log.proc.poll() is None:
                     log.proc.terminate()
@@ -124,12 +127,14 @@ def pct(sorted_values, q):
 
 
 def main():
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # the finally below stops every ffmpeg
     spec = json.load(open(sys.argv[1]))
     warmup, window = float(spec["warmup"]), float(spec["window"])
     pub_offset = int(spec["pub_offset_ms"])
     pub = subprocess.Popen(spec["publisher"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE)
     pub_log = Log(pub)
+    players = []
     try:
         # the publisher's first frame, then the players (retrying until the stream is there)
         ready_by = time.monotonic() + float(spec.get("ready_timeout", 30))
@@ -140,16 +145,16 @@ def main():
         time.sleep(float(spec.get("settle", 0)))
         start = time.monotonic()
         end = start + warmup + window
-        players = [Player(p, end) for p in spec["players"]]
+        players.extend(Player(p, end) for p in spec["players"])
         load0 = open("/proc/loadavg").read().split()[0]
         while time.monotonic() < end:
             if pub.poll() is not None:
                 sys.exit("the publisher exited:\n" + "\n".join(pub_log.tail))
             time.sleep(0.2)
         load1 = open("/proc/loadavg").read().split()[0]
+    finally:
         for p in players:
             p.stop()
-    finally:
         if pub.poll() is None:
             pub.terminate()
             try:
