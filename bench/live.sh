@@ -12,7 +12,7 @@
 # stream produced while they were connected (25 fps x time), the lowest viewer and how many
 # viewers are under 90% or exited early (dropped). Then start-up: the time from starting
 # `ffmpeg -i rtmp://... -frames:v 1 -f null -` (default probing) to its exit,
-# median of STARTS tries, per server. Glass-to-glass delay is not measured here (see README).
+# median of STARTS tries, per server. Glass-to-glass delay: bench/live-delay.sh.
 #
 #   bench/live.sh                          # VIEWERS="10 50", DURATION=15, WARMUP=5, STARTS=5
 #   VIEWERS="10 50 100" DURATION=30 bench/live.sh
