@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aayushatharva.brotli4j.decoder.Decoder;
 import io.opencdn.common.distribution.DistributionsParser;
+import io.opencdn.edge.fill.Compressor;
 import io.opencdn.edge.fill.StreamEncoder;
 import io.opencdn.testing.Await;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
@@ -20,6 +22,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
@@ -225,5 +228,40 @@ class StreamedCompressionEdgeTest extends EdgeHarness {
     assertThat(again.body()).isEqualTo(BODY);
     assertEveryEncodingIsAHit();
     assertThat(origin.count("/big.html")).isEqualTo(2);
+  }
+
+  @Test
+  void anEncoderThatCannotKeepUpIsAbandonedNotTheClientsResponse() throws Exception {
+    startEdge(0);
+    // every thread of the compression pool busy elsewhere: the encoder's queue fills and stays full
+    CountDownLatch busy = new CountDownLatch(1);
+    WorkerExecutor pool = vertx.createSharedWorkerExecutor(Compressor.POOL, Compressor.THREADS);
+    for (int i = 0; i < Compressor.THREADS; i++) {
+      pool.executeBlocking(
+          () -> {
+            busy.await();
+            return null;
+          },
+          false);
+    }
+    vertx.runOnContext(v -> gate.complete());
+    Got miss;
+    try {
+      miss = fetch("br, gzip");
+    } finally {
+      busy.countDown();
+    }
+    assertThat(miss.status()).isEqualTo(200);
+    assertThat(miss.headers().get("Content-Encoding")).isNull();
+    assertThat(miss.body()).isEqualTo(BODY);
+    assertThat(edge.metrics().compressionsAbandoned.sum()).isEqualTo(1);
+    Await.until(Duration.ofSeconds(10), () -> edge.metrics().compressStreamsOpen.get() == 0);
+    // stored as the origin sent it: every client gets the identity body from the cache
+    Got hit = fetch("br");
+    assertThat(hit.headers().get("X-Cache")).startsWith("Hit");
+    assertThat(hit.headers().get("Content-Encoding")).isNull();
+    assertThat(hit.body()).isEqualTo(BODY);
+    assertThat(origin.count("/big.html")).isEqualTo(1);
+    await(pool.close());
   }
 }

@@ -38,6 +38,9 @@ public final class Compressor {
 
   private static final Logger LOG = LoggerFactory.getLogger(Compressor.class);
 
+  /** Name of the compression pool (a shared worker pool of the edge's Vert.x). */
+  public static final String POOL = "cdn-compress";
+
   /** Threads of the compression pool (per edge). */
   public static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 
@@ -141,7 +144,7 @@ public final class Compressor {
 
   private synchronized WorkerExecutor pool(Vertx vertx) {
     if (pool == null || poolOwner != vertx) {
-      pool = vertx.createSharedWorkerExecutor("cdn-compress", THREADS);
+      pool = vertx.createSharedWorkerExecutor(POOL, THREADS);
       poolOwner = vertx;
     }
     return pool;

@@ -10,6 +10,7 @@ import io.opencdn.edge.fill.FillOutcome;
 import io.opencdn.edge.fill.FillStore;
 import io.opencdn.edge.fill.OriginResponse;
 import io.opencdn.edge.fill.SingleFlight;
+import io.opencdn.edge.metrics.EdgeMetrics;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -40,9 +41,12 @@ final class CompressFill {
   private final ProxyHeaders headers;
   private final Clock clock;
   private final Finish finish;
+  private final EdgeMetrics metrics;
 
-  CompressFill(FillStore store, ProxyHeaders headers, Clock clock, Finish finish) {
+  CompressFill(
+      FillStore store, ProxyHeaders headers, Clock clock, Finish finish, EdgeMetrics metrics) {
     this.store = store;
+    this.metrics = metrics;
     this.headers = headers;
     this.clock = clock;
     this.finish = finish;
@@ -131,6 +135,9 @@ final class CompressFill {
                       ? ar.result()
                       : new FillOutcome.Failed(FillException.from(ar.cause()));
               if (client != null) {
+                if (ar.failed()) {
+                  metrics.errors.increment(); // the client's response was reset by the tee
+                }
                 flight.complete(outcome); // the client had its response from the tee
               } else {
                 finish.finish(req, flight, outcome);

@@ -67,7 +67,7 @@ final class FillLeader {
     this.clock = clock;
     this.pass = pass;
     this.settings = store.settings();
-    this.compress = new CompressFill(store, headers, clock, this::finish);
+    this.compress = new CompressFill(store, headers, clock, this::finish, metrics);
   }
 
   /**
