@@ -164,8 +164,7 @@ final class FillLeader {
       passOn(req, flight, res);
       return;
     }
-    if (d.route() != null
-        && d.route().behavior().compress()
+    if (d.compresses()
         && Compressor.compresses(
             res.status(), res.headers(), res.contentLength(), settings.maxObjectBytes())) {
       compress.fill(req, req != null && plainGet(req), requestHeaders, key, res, lifetime, flight);
