@@ -175,8 +175,10 @@ class StreamedCompressionEdgeTest extends EdgeHarness {
     Future<Got> first = streamedGet("br, gzip", 1 << 20, firstBytes, false);
     // the first client has identity bytes while the origin still holds back the rest
     await(firstBytes.future());
-    assertThat(gate.future().isComplete()).isFalse();
     assertThat(edge.metrics().compressStreamsOpen.get()).isEqualTo(1);
+    // and the encoders have taken in everything the origin sent so far, before it sends the rest
+    Await.until(Duration.ofSeconds(20), () -> edge.metrics().compressInputBytes.sum() >= GATE_AT);
+    assertThat(gate.future().isComplete()).isFalse();
     vertx.runOnContext(v -> gate.complete());
 
     Got miss = await(first);

@@ -13,7 +13,6 @@ import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import org.slf4j.Logger;
@@ -129,17 +128,15 @@ public final class Compressor {
   /**
    * A {@link StreamEncoder} for a body of {@code length} bytes (its {@code Content-Length}) on the
    * compression pool, used from the current context: input beyond {@code length}, or an encoding
-   * over {@code maxOutput} bytes, abandons it. {@code queued} sees the input bytes waiting for the
-   * pool, {@code open} counts encoders not yet freed.
+   * over {@code maxOutput} bytes, abandons it.
    */
-  public StreamEncoder streaming(
-      long length, long maxOutput, java.util.function.LongConsumer queued, AtomicLong open) {
+  public StreamEncoder streaming(long length, long maxOutput, StreamEncoder.Meters meters) {
     Context ctx = Vertx.currentContext();
     if (ctx == null) {
       throw new IllegalStateException("streaming called off a Vert.x context");
     }
     return new StreamEncoder(
-        pool(ctx.owner()), ctx, length, maxOutput, length <= DENSE_UP_TO, BROTLI, queued, open);
+        pool(ctx.owner()), ctx, length, maxOutput, length <= DENSE_UP_TO, BROTLI, meters);
   }
 
   private synchronized WorkerExecutor pool(Vertx vertx) {

@@ -34,6 +34,7 @@ public final class FillStore {
   private final CacheSettings settings;
   private final EdgeMetrics metrics;
   private final Compressor compressor = new Compressor();
+  private final StreamEncoder.Meters meters;
 
   /**
    * @param cache where fills are stored (the edge's tiers, as the cluster sees them)
@@ -47,6 +48,9 @@ public final class FillStore {
     this.largeObjects = largeObjects;
     this.settings = settings;
     this.metrics = metrics;
+    this.meters =
+        new StreamEncoder.Meters(
+            metrics::compressQueued, metrics.compressInputBytes::add, metrics.compressStreamsOpen);
   }
 
   /** The object size limits and stale windows fills are stored with. */
@@ -169,11 +173,7 @@ public final class FillStore {
    * current context; its encodings may not outgrow the memory tier's object limit.
    */
   public StreamEncoder encoder(OriginResponse res) {
-    return compressor.streaming(
-        res.contentLength(),
-        settings.maxObjectBytes(),
-        metrics::compressQueued,
-        metrics.compressStreamsOpen);
+    return compressor.streaming(res.contentLength(), settings.maxObjectBytes(), meters);
   }
 
   /**

@@ -32,6 +32,15 @@ import java.util.zip.Deflater;
  */
 public final class StreamEncoder {
 
+  /**
+   * What an encoder reports.
+   *
+   * @param queued the input bytes waiting for the pool, after each write
+   * @param encoded input bytes encoded, after each chunk (on the pool)
+   * @param open encoders not yet freed (incremented when made, decremented when freed)
+   */
+  public record Meters(LongConsumer queued, LongConsumer encoded, AtomicLong open) {}
+
   /** Input bytes queued for the pool before {@link #writeQueueFull()} says so. */
   public static final long HIGH_WATER_BYTES = 1L << 20;
 
@@ -45,8 +54,7 @@ public final class StreamEncoder {
   private final int level;
   private final int quality;
   private final boolean brotli;
-  private final LongConsumer queuedPeak;
-  private final AtomicLong open;
+  private final Meters meters;
   private final Promise<Compressor.Encoded> result = Promise.promise();
 
   // shared between the event loop and the pool, guarded by this
@@ -78,8 +86,7 @@ public final class StreamEncoder {
       long maxOutput,
       boolean dense,
       boolean brotli,
-      LongConsumer queuedPeak,
-      AtomicLong open) {
+      Meters meters) {
     this.pool = pool;
     this.ctx = ctx;
     this.maxInput = maxInput;
@@ -87,9 +94,8 @@ public final class StreamEncoder {
     this.level = dense ? 9 : 6;
     this.quality = dense ? 9 : 5;
     this.brotli = brotli;
-    this.queuedPeak = queuedPeak;
-    this.open = open;
-    open.incrementAndGet();
+    this.meters = meters;
+    meters.open().incrementAndGet();
   }
 
   /** Queues {@code chunk} for encoding (ignored once abandoned or ended). */
@@ -110,7 +116,7 @@ public final class StreamEncoder {
       }
       queue.add(bytes);
       queued += bytes.length;
-      queuedPeak.accept(queued);
+      meters.queued().accept(queued);
       start = !running;
       running = true;
     }
@@ -266,6 +272,7 @@ public final class StreamEncoder {
       }
     }
     encoded += in.length;
+    meters.encoded().accept(in.length);
     crc.update(in);
     deflater.setInput(in);
     while (!deflater.needsInput()) {
@@ -308,7 +315,7 @@ public final class StreamEncoder {
       return;
     }
     released = true;
-    open.decrementAndGet();
+    meters.open().decrementAndGet();
     if (deflater != null) {
       deflater.end();
     }

@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.LongAdder;
  * cdn_cache_hits_total}, {@code cdn_cache_misses_total}, {@code cdn_cache_refresh_hits_total},
  * {@code cdn_cache_stale_served_total}, {@code cdn_passes_total}, {@code
  * cdn_origin_requests_total}, {@code cdn_errors_total}, {@code cdn_compressed_fills_total}, {@code
- * cdn_compressions_abandoned_total}, {@code cdn_compress_queue_peak_bytes}, {@code
- * cdn_compress_streams_open}, {@code cdn_response_bytes_total}, {@code cdn_origin_latency_seconds}
- * (histogram) and, bound by {@code EdgeNode}, the cache tier's entries, bytes and evictions.
+ * cdn_compressions_abandoned_total}, {@code cdn_compress_input_bytes_total}, {@code
+ * cdn_compress_queue_peak_bytes}, {@code cdn_compress_streams_open}, {@code
+ * cdn_response_bytes_total}, {@code cdn_origin_latency_seconds} (histogram) and, bound by {@code
+ * EdgeNode}, the cache tier's entries, bytes and evictions.
  */
 public final class EdgeMetrics {
 
@@ -45,6 +46,9 @@ public final class EdgeMetrics {
   /** Most input bytes ever queued for one streamed compression (bounded by its high water). */
   public final AtomicLong compressQueuePeakBytes = new AtomicLong();
 
+  /** Body bytes encoded by streamed compressions (counted as each chunk is encoded). */
+  public final LongAdder compressInputBytes = new LongAdder();
+
   /** Streamed compressions whose encoders are not freed yet. */
   public final AtomicLong compressStreamsOpen = new AtomicLong();
 
@@ -69,6 +73,10 @@ public final class EdgeMetrics {
         "cdn_compressions_abandoned",
         "streamed compressions given up (the identity body is still served and stored)",
         compressionsAbandoned);
+    counter(
+        "cdn_compress_input_bytes",
+        "body bytes encoded by streamed compressions, as each chunk is encoded",
+        compressInputBytes);
     Gauge.builder("cdn_compress_queue_peak_bytes", compressQueuePeakBytes, AtomicLong::get)
         .description("most input bytes queued for one streamed compression")
         .register(registry);

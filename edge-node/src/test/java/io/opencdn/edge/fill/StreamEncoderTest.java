@@ -58,8 +58,7 @@ class StreamEncoderTest {
         maxOutput,
         false,
         Compressor.brotli(),
-        q -> peak.accumulateAndGet(q, Math::max),
-        open);
+        new StreamEncoder.Meters(q -> peak.accumulateAndGet(q, Math::max), n -> {}, open));
   }
 
   /** Writes {@code body} in chunks, waiting for the encoder's drain whenever its queue is full. */
