@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aayushatharva.brotli4j.decoder.Decoder;
 import io.opencdn.common.distribution.DistributionsParser;
+import io.opencdn.edge.config.DistributionConfig;
+import io.opencdn.edge.config.EdgeConfig;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -14,6 +16,7 @@ import io.vertx.core.http.RequestOptions;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
@@ -128,6 +131,36 @@ class CompressionEdgeTest extends EdgeHarness {
           .startsWith("Hit");
     }
     assertThat(edge.metrics().compressedFills.sum()).isZero();
+  }
+
+  @Test
+  void aDistributionOfTheEdgesOwnFileCompressesWhenItSaysSo() throws IOException {
+    origin.content("/page.html", PAGE, "Content-Type", "text/html", "Cache-Control", "max-age=60");
+    EdgeConfig own = config(origin.url(), 1 << 20, 64 << 10, 2000);
+    start(
+        new EdgeConfig(
+            own.id(),
+            own.region(),
+            own.latitude(),
+            own.longitude(),
+            own.listen(),
+            null,
+            null,
+            TOKEN,
+            own.cache(),
+            own.origin(),
+            List.of(new DistributionConfig(HOST, origin.url(), false, true)),
+            null));
+    Bytes first = fetch(HttpMethod.GET, "/page.html", "Accept-Encoding", "gzip");
+    assertThat(first.header("Content-Encoding")).isEqualTo("gzip");
+    assertThat(gunzip(first.body())).isEqualTo(PAGE);
+    Bytes br = fetch(HttpMethod.GET, "/page.html", "Accept-Encoding", "br");
+    assertThat(br.header("X-Cache")).startsWith("Hit");
+    assertThat(unbrotli(br.body())).isEqualTo(PAGE);
+    assertThat(fetch(HttpMethod.GET, "/page.html").body().toString(StandardCharsets.UTF_8))
+        .isEqualTo(PAGE);
+    assertThat(origin.count("/page.html")).isEqualTo(1);
+    assertThat(edge.metrics().compressedFills.sum()).isEqualTo(1);
   }
 
   @Test

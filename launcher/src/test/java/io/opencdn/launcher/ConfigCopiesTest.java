@@ -39,7 +39,7 @@ class ConfigCopiesTest {
       cache: {memoryBytes: 3000000, maxObjectBytes: 100000, staleWhileRevalidateSeconds: 5, staleIfErrorSeconds: 7,
               heuristicMaxSeconds: 9, diskPath: /var/cache/x, diskBytes: 5000000, diskMaxObjectBytes: 200000}
       origin: {connectTimeoutMillis: 300, timeoutMillis: 4000}
-      distributions: [{host: www.cdn.test, origin: "http://127.0.0.1:9090", trustForwardedHeaders: true}]
+      distributions: [{host: www.cdn.test, origin: "http://127.0.0.1:9090", trustForwardedHeaders: true, compress: true}]
       connections: {maxConnections: 900, maxConnectionsPerAddress: 9, headerTimeoutMillis: 900, keepAliveTimeoutMillis: 9000,
                     idleTimeoutSeconds: 9, http2MaxConcurrentStreams: 9, http2ResetsPerWindow: 9, http2ResetWindowSeconds: 9}
       tls: {listen: 127.0.0.12:8443, certificates: [{cert: /etc/x.pem, key: /etc/x.key}], http2: false}

@@ -11,9 +11,9 @@ import java.util.Set;
  * decision at fill time, the variant of the cache key) and {@code ./cdn explain-request}.
  *
  * <p>The implicit distribution of an edge's own file ({@code ./cdn edge --origin URL}) does not
- * compress ({@link #IMPLICIT}): it serves what the origin sends, as before; a behavior of {@code
- * distributions.yaml} compresses only with {@code compress: true} (CloudFormation's default of
- * {@code Compress} is false too).
+ * compress by default ({@link #IMPLICIT}; an entry of the file may say {@code compress: true}): it
+ * serves what the origin sends, as before; a behavior of {@code distributions.yaml} compresses only
+ * with {@code compress: true} (CloudFormation's default of {@code Compress} is false too).
  */
 public final class Compression {
 
@@ -23,7 +23,10 @@ public final class Compression {
   /** Largest body compressed (CloudFront: 10,000,000 bytes). */
   public static final long MAX_BYTES = 10_000_000;
 
-  /** Whether the implicit distribution ({@code edge --origin}) compresses. */
+  /**
+   * Whether the implicit distribution ({@code edge --origin}, an entry of the edge's own file
+   * without {@code compress}) compresses.
+   */
   public static final boolean IMPLICIT = false;
 
   /**

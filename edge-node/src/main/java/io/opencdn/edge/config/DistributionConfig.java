@@ -15,22 +15,33 @@ import java.net.URISyntaxException;
  *     {@code X-Forwarded-Proto} and similar fields, {@code X-Original-URL}, {@code X-Rewrite-URL}
  *     and the method-override fields on to the origin (default false: they are dropped, as a client
  *     could steer the origin with them; set it when a trusted proxy in front of the edge sets them)
+ * @param compress compress responses at fill time as a {@code distributions.yaml} behavior with
+ *     {@code compress: true} does ({@link io.opencdn.common.distribution.Compression}: CloudFront's
+ *     types and sizes, gzip and Brotli stored as variants); default false ({@link
+ *     io.opencdn.common.distribution.Compression#IMPLICIT}): the origin's bytes as they are
  */
 public record DistributionConfig(
     @JsonProperty("host") String host,
     @JsonProperty("origin") String origin,
-    @JsonProperty("trustForwardedHeaders") Boolean trustForwardedHeaders) {
+    @JsonProperty("trustForwardedHeaders") Boolean trustForwardedHeaders,
+    @JsonProperty("compress") Boolean compress) {
 
   /** The host pattern matching every Host. */
   public static final String ANY_HOST = "*";
 
   /** A distribution that drops the client's forwarding fields (the default). */
   public DistributionConfig(String host, String origin) {
-    this(host, origin, null);
+    this(host, origin, null, null);
+  }
+
+  /** A distribution that does not compress. */
+  public DistributionConfig(String host, String origin, Boolean trustForwardedHeaders) {
+    this(host, origin, trustForwardedHeaders, null);
   }
 
   public DistributionConfig {
     trustForwardedHeaders = trustForwardedHeaders != null && trustForwardedHeaders;
+    compress = compress == null ? io.opencdn.common.distribution.Compression.IMPLICIT : compress;
     ConfigException.require(
         host != null
             && (host.equals(ANY_HOST) || host.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")),

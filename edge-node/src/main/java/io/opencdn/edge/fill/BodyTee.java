@@ -2,22 +2,23 @@ package io.opencdn.edge.fill;
 
 import io.opencdn.edge.cache.DiskEntryWriter;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
  * What {@link TeeWriter} and {@link RangeTee} share: an origin body read once and sent to two
- * places, the client and the cache (in memory, or a {@link DiskEntryWriter}), with one
- * back-pressure rule and one failure rule.
+ * places, the client and the cache (in memory, or a {@link DiskEntryWriter}; {@link CompressTee}
+ * adds the encoders, and may have no client), with one back-pressure rule and one failure rule.
  *
  * <p>Back-pressure: after each chunk the origin is paused while the client's queue (as long as the
- * client still takes bytes, {@link #clientActive}) or the disk writer's queue is full, and resumed
- * on the drain of whichever was full, unless the subclass is {@link #holding} (a disk writer being
- * opened). Failure: a body that breaks off, or ends with another length than its {@code
- * Content-Length}, fails the result with {@link FillException.Kind#BROKEN}, resets a client
- * response that has not ended and aborts the disk writer, so a truncated object is neither ended
- * cleanly nor stored.
+ * client still takes bytes, {@link #clientActive}), the disk writer's queue or a further sink of
+ * the subclass ({@link #sinkFull}) is full, and resumed on the drain of whichever was full, unless
+ * the subclass is {@link #holding} (a disk writer being opened). Failure: a body that breaks off,
+ * or ends with another length than its {@code Content-Length}, fails the result with {@link
+ * FillException.Kind#BROKEN}, resets a client response that has not ended and aborts the disk
+ * writer, so a truncated object is neither ended cleanly nor stored.
  */
 abstract class BodyTee {
 
@@ -75,7 +76,7 @@ abstract class BodyTee {
 
   /** Pauses the origin while a queue is full (see the class comment); call after each chunk. */
   protected final void pauseIfFull() {
-    if (clientFull() || (writer != null && writer.writeQueueFull())) {
+    if (clientFull() || (writer != null && writer.writeQueueFull()) || sinkFull()) {
       res.raw().pause();
       resumeIfPossible();
     }
@@ -90,6 +91,8 @@ abstract class BodyTee {
       out.drainHandler(v -> resumeIfPossible());
     } else if (writer != null && writer.writeQueueFull()) {
       writer.drainHandler(v -> resumeIfPossible());
+    } else if (sinkFull()) {
+      sinkDrainHandler(v -> resumeIfPossible());
     } else {
       res.raw().resume();
     }
@@ -98,6 +101,14 @@ abstract class BodyTee {
   private boolean clientFull() {
     return clientActive() && out.writeQueueFull();
   }
+
+  /** Whether a further sink of the subclass (e.g. an encoder) is full; none by default. */
+  protected boolean sinkFull() {
+    return false;
+  }
+
+  /** Calls {@code handler} once when the further sink has room again. */
+  protected void sinkDrainHandler(Handler<Void> handler) {}
 
   /** Fails when the body's length differs from its {@code Content-Length}; true when it did. */
   protected final boolean failedOnLength() {
@@ -118,7 +129,7 @@ abstract class BodyTee {
       return;
     }
     done = true;
-    if (!out.ended() && !out.closed()) {
+    if (out != null && !out.ended() && !out.closed()) {
       out.reset();
     }
     if (writer != null) {

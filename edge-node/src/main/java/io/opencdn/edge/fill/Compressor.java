@@ -22,11 +22,13 @@ import org.slf4j.LoggerFactory;
  * Compression at fill time for behaviors with {@code compress: true}: decides whether an origin
  * response is compressed ({@link #compresses}, CloudFront's conditions from {@link Compression}),
  * encodes its body once with Brotli and gzip on a small worker pool of its own (never on an event
- * loop; at most {@link #THREADS} bodies of at most {@value Compression#MAX_BYTES} bytes at a time),
- * and builds the three entries a fill stores as variants of the URL ({@link #variants}): identity,
- * {@code gzip} and {@code br}, each with {@code Vary: Accept-Encoding}, the encoded ones with
- * {@code Content-Encoding}, their own {@code Content-Length} and a weak {@code ETag} (RFC 9110
- * 8.8.3: the bytes differ, the content is the same). Hits then cost no compression at all.
+ * loop; at most {@link #THREADS} bodies of at most {@value Compression#MAX_BYTES} bytes at a time;
+ * bodies over {@link #STREAM_ABOVE} are encoded chunk by chunk as they stream in, {@link
+ * StreamEncoder}, with bounded input queues), and builds the three entries a fill stores as
+ * variants of the URL ({@link #variants}): identity, {@code gzip} and {@code br}, each with {@code
+ * Vary: Accept-Encoding}, the encoded ones with {@code Content-Encoding}, their own {@code
+ * Content-Length} and a weak {@code ETag} (RFC 9110 8.8.3: the bytes differ, the content is the
+ * same). Hits then cost no compression at all.
  *
  * <p>Brotli is Google's library through brotli4j (JNI); where its native library does not load,
  * only gzip is made and clients that accept only Brotli get identity (logged once at start).
@@ -34,6 +36,9 @@ import org.slf4j.LoggerFactory;
 public final class Compressor {
 
   private static final Logger LOG = LoggerFactory.getLogger(Compressor.class);
+
+  /** Name of the compression pool (a shared worker pool of the edge's Vert.x). */
+  public static final String POOL = "cdn-compress";
 
   /** Threads of the compression pool (per edge). */
   public static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
@@ -44,6 +49,13 @@ public final class Compressor {
    * 100 KB page it took 430 ms against 13 ms for Brotli 9, for an output 11% smaller.
    */
   static final int DENSE_UP_TO = 1 << 20;
+
+  /**
+   * Bodies larger than this are encoded as they stream in ({@link #streaming}, the identity body
+   * going to the client meanwhile); smaller ones are collected and encoded whole ({@link #encode}),
+   * which is faster for them and keeps the first client's response in its own encoding.
+   */
+  public static final long STREAM_ABOVE = 256L << 10;
 
   private static final boolean BROTLI = loadBrotli();
 
@@ -113,9 +125,23 @@ public final class Compressor {
     return pool(ctx.owner()).executeBlocking(() -> encodeNow(body.getBytes()), false);
   }
 
+  /**
+   * A {@link StreamEncoder} for a body of {@code length} bytes (its {@code Content-Length}) on the
+   * compression pool, used from the current context: input beyond {@code length}, or an encoding
+   * over {@code maxOutput} bytes, abandons it.
+   */
+  public StreamEncoder streaming(long length, long maxOutput, StreamEncoder.Meters meters) {
+    Context ctx = Vertx.currentContext();
+    if (ctx == null) {
+      throw new IllegalStateException("streaming called off a Vert.x context");
+    }
+    return new StreamEncoder(
+        pool(ctx.owner()), ctx, length, maxOutput, length <= DENSE_UP_TO, BROTLI, meters);
+  }
+
   private synchronized WorkerExecutor pool(Vertx vertx) {
     if (pool == null || poolOwner != vertx) {
-      pool = vertx.createSharedWorkerExecutor("cdn-compress", THREADS);
+      pool = vertx.createSharedWorkerExecutor(POOL, THREADS);
       poolOwner = vertx;
     }
     return pool;
@@ -181,7 +207,26 @@ public final class Compressor {
       String contentEncoding,
       MultiMap requestHeaders,
       long lifetime) {
-    MultiMap h = MultiMap.caseInsensitiveMultiMap().addAll(res.headers());
+    MultiMap h = headers(res.headers(), contentEncoding, body.length());
+    MultiMap rh = MultiMap.caseInsensitiveMultiMap().addAll(requestHeaders);
+    if (selecting.isEmpty()) {
+      rh.remove("Accept-Encoding");
+    } else {
+      rh.set("Accept-Encoding", selecting);
+    }
+    CachedResponse entry =
+        CachedResponse.of(
+            res.status(), h, body, rh, res.requestTimeMillis(), res.responseTimeMillis(), lifetime);
+    return new Variant(selecting, rh, entry);
+  }
+
+  /**
+   * The headers of a variant of a response with {@code origin}'s headers: {@code Vary:
+   * Accept-Encoding} added, {@code Content-Encoding} set to {@code contentEncoding} (null for
+   * identity) with the {@code ETag} weakened, {@code Content-Length} of {@code length}.
+   */
+  public static MultiMap headers(MultiMap origin, String contentEncoding, long length) {
+    MultiMap h = MultiMap.caseInsensitiveMultiMap().addAll(origin);
     h.remove("Content-Encoding");
     if (!varies(h)) {
       h.add("Vary", "Accept-Encoding");
@@ -193,17 +238,8 @@ public final class Compressor {
         h.set("ETag", "W/" + etag);
       }
     }
-    h.set("Content-Length", Integer.toString(body.length()));
-    MultiMap rh = MultiMap.caseInsensitiveMultiMap().addAll(requestHeaders);
-    if (selecting.isEmpty()) {
-      rh.remove("Accept-Encoding");
-    } else {
-      rh.set("Accept-Encoding", selecting);
-    }
-    CachedResponse entry =
-        CachedResponse.of(
-            res.status(), h, body, rh, res.requestTimeMillis(), res.responseTimeMillis(), lifetime);
-    return new Variant(selecting, rh, entry);
+    h.set("Content-Length", Long.toString(length));
+    return h;
   }
 
   /**

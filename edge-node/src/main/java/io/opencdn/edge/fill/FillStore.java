@@ -34,6 +34,7 @@ public final class FillStore {
   private final CacheSettings settings;
   private final EdgeMetrics metrics;
   private final Compressor compressor = new Compressor();
+  private final StreamEncoder.Meters meters;
 
   /**
    * @param cache where fills are stored (the edge's tiers, as the cluster sees them)
@@ -47,6 +48,9 @@ public final class FillStore {
     this.largeObjects = largeObjects;
     this.settings = settings;
     this.metrics = metrics;
+    this.meters =
+        new StreamEncoder.Meters(
+            metrics::compressQueued, metrics.compressInputBytes::add, metrics.compressStreamsOpen);
   }
 
   /** The object size limits and stale windows fills are stored with. */
@@ -156,30 +160,63 @@ public final class FillStore {
    */
   public Future<FillOutcome> compressed(
       CacheKey key, MultiMap requestHeaders, OriginResponse res, long lifetime, Buffer body) {
-    String wanted =
-        Variants.normalizeAcceptEncoding(
-            String.join(",", requestHeaders.getAll("Accept-Encoding")));
     return compressor
         .encode(body)
         .compose(
-            enc -> {
-              metrics.compressedFills.increment();
-              List<Compressor.Variant> variants =
-                  Compressor.variants(res, body, enc, requestHeaders, lifetime);
-              CachedResponse served = variants.get(0).entry();
-              Future<CacheKey> stored = Future.succeededFuture();
-              for (Compressor.Variant v : variants) {
-                if (v.coding().equals(wanted)) {
-                  served = v.entry();
-                }
-                stored =
-                    stored.compose(
-                        k -> Variants.store(cache, key.primary(), v.requestHeaders(), v.entry()));
-              }
-              FillOutcome outcome = new FillOutcome.Shared(served, "Miss");
-              return stored.transform(v -> Future.succeededFuture(outcome));
-            },
+            enc -> storeVariants(key, requestHeaders, res, lifetime, body, enc),
             t -> store(key, requestHeaders, res, lifetime, body));
+  }
+
+  /**
+   * A {@link StreamEncoder} for the body of {@code res} (its {@code Content-Length} at most {@link
+   * io.opencdn.common.distribution.Compression#MAX_BYTES}), used by a {@link CompressTee} on the
+   * current context; its encodings may not outgrow the memory tier's object limit.
+   */
+  public StreamEncoder encoder(OriginResponse res) {
+    return compressor.streaming(res.contentLength(), settings.maxObjectBytes(), meters);
+  }
+
+  /**
+   * What a {@link CompressTee} read: its identity body and encodings stored as in {@link
+   * #compressed}, or, when the encodings were abandoned, the body as it came.
+   */
+  public Future<FillOutcome> compressedStreamed(
+      CacheKey key,
+      MultiMap requestHeaders,
+      OriginResponse res,
+      long lifetime,
+      CompressTee.Streamed streamed) {
+    if (streamed.encoded() == null) {
+      metrics.compressionsAbandoned.increment();
+      return store(key, requestHeaders, res, lifetime, streamed.body());
+    }
+    return storeVariants(key, requestHeaders, res, lifetime, streamed.body(), streamed.encoded());
+  }
+
+  private Future<FillOutcome> storeVariants(
+      CacheKey key,
+      MultiMap requestHeaders,
+      OriginResponse res,
+      long lifetime,
+      Buffer body,
+      Compressor.Encoded enc) {
+    String wanted =
+        Variants.normalizeAcceptEncoding(
+            String.join(",", requestHeaders.getAll("Accept-Encoding")));
+    metrics.compressedFills.increment();
+    List<Compressor.Variant> variants =
+        Compressor.variants(res, body, enc, requestHeaders, lifetime);
+    CachedResponse served = variants.get(0).entry();
+    Future<CacheKey> stored = Future.succeededFuture();
+    for (Compressor.Variant v : variants) {
+      if (v.coding().equals(wanted)) {
+        served = v.entry();
+      }
+      stored =
+          stored.compose(k -> Variants.store(cache, key.primary(), v.requestHeaders(), v.entry()));
+    }
+    FillOutcome outcome = new FillOutcome.Shared(served, "Miss");
+    return stored.transform(v -> Future.succeededFuture(outcome));
   }
 
   /**

@@ -36,7 +36,9 @@ public final class Distributions {
           new Distribution(
               c.host().toLowerCase(Locale.ROOT),
               Origin.of(c.originUri()),
-              c.trustForwardedHeaders());
+              c.trustForwardedHeaders(),
+              null,
+              c.compress());
       if (c.host().equals(DistributionConfig.ANY_HOST)) {
         wildcard = d;
       } else {

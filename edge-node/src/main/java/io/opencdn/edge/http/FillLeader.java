@@ -31,8 +31,9 @@ import java.util.List;
  * {@code stale-if-error} on a failure or a 5xx ({@code Hit}), streams a storable response to the
  * client while it is stored ({@link TeeWriter}, {@code Miss}; a large one into a disk-only entry,
  * or only a client's range of it while the whole goes to disk: {@link RangeTee}), or relays what is
- * not storable. What is stored, and what the waiters get, is the {@link FillStore}'s part; the
- * flight is completed exactly once. The client is null for a background refresh ({@code
+ * not storable; a compressible response of a behavior with {@code compress: true} is filled by
+ * {@link CompressFill}. What is stored, and what the waiters get, is the {@link FillStore}'s part;
+ * the flight is completed exactly once. The client is null for a background refresh ({@code
  * stale-while-revalidate}).
  */
 final class FillLeader {
@@ -46,6 +47,7 @@ final class FillLeader {
   private final Clock clock;
   private final PassProxy pass;
   private final CacheSettings settings;
+  private final CompressFill compress;
 
   FillLeader(
       Filler fillers,
@@ -65,6 +67,7 @@ final class FillLeader {
     this.clock = clock;
     this.pass = pass;
     this.settings = store.settings();
+    this.compress = new CompressFill(store, headers, clock, this::finish, metrics);
   }
 
   /**
@@ -161,11 +164,10 @@ final class FillLeader {
       passOn(req, flight, res);
       return;
     }
-    if (d.route() != null
-        && d.route().behavior().compress()
+    if (d.compresses()
         && Compressor.compresses(
             res.status(), res.headers(), res.contentLength(), settings.maxObjectBytes())) {
-      compressFill(req, requestHeaders, key, res, lifetime, flight);
+      compress.fill(req, req != null && plainGet(req), requestHeaders, key, res, lifetime, flight);
       return;
     }
     boolean large = toDisk && res.contentLength() > settings.maxObjectBytes();
@@ -222,40 +224,6 @@ final class FillLeader {
               } else {
                 store
                     .store(key, requestHeaders, res, lifetime, body.result().body())
-                    .onComplete(outcome -> finish(req, flight, outcome.result()));
-              }
-            });
-  }
-
-  /**
-   * A behavior with {@code compress: true} and a compressible response: the whole body (its length
-   * is known and bounded) is collected, encoded once off the event loop and stored as identity,
-   * gzip and br variants ({@link FillStore#compressed}); the leader's client gets its encoding once
-   * stored, like the waiters.
-   */
-  private void compressFill(
-      HttpServerRequest req,
-      MultiMap requestHeaders,
-      CacheKey key,
-      OriginResponse res,
-      long lifetime,
-      SingleFlight.Flight<CacheKey, FillOutcome> flight) {
-    BodyCollector.collect(res, res.contentLength())
-        .onComplete(
-            body -> {
-              if (body.failed() || !body.result().complete()) {
-                if (body.succeeded()) {
-                  res.raw().request().reset();
-                }
-                FillException e =
-                    body.failed()
-                        ? FillException.from(body.cause())
-                        : new FillException(
-                            FillException.Kind.BROKEN, "origin body longer than declared", null);
-                finish(req, flight, new FillOutcome.Failed(e));
-              } else {
-                store
-                    .compressed(key, requestHeaders, res, lifetime, body.result().body())
                     .onComplete(outcome -> finish(req, flight, outcome.result()));
               }
             });

@@ -1,10 +1,12 @@
 package io.opencdn.edge.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -13,6 +15,8 @@ import java.util.concurrent.atomic.LongAdder;
  * cdn_cache_hits_total}, {@code cdn_cache_misses_total}, {@code cdn_cache_refresh_hits_total},
  * {@code cdn_cache_stale_served_total}, {@code cdn_passes_total}, {@code
  * cdn_origin_requests_total}, {@code cdn_errors_total}, {@code cdn_compressed_fills_total}, {@code
+ * cdn_compressions_abandoned_total}, {@code cdn_compress_input_bytes_total}, {@code
+ * cdn_compress_queue_peak_bytes}, {@code cdn_compress_streams_open}, {@code
  * cdn_response_bytes_total}, {@code cdn_origin_latency_seconds} (histogram) and, bound by {@code
  * EdgeNode}, the cache tier's entries, bytes and evictions.
  */
@@ -36,6 +40,18 @@ public final class EdgeMetrics {
   public final LongAdder misdirected = new LongAdder();
   public final LongAdder compressedFills = new LongAdder();
 
+  /** Streamed compressions given up (encoder behind, body too long, broken); identity kept. */
+  public final LongAdder compressionsAbandoned = new LongAdder();
+
+  /** Most input bytes ever queued for one streamed compression (bounded by its high water). */
+  public final AtomicLong compressQueuePeakBytes = new AtomicLong();
+
+  /** Body bytes encoded by streamed compressions (counted as each chunk is encoded). */
+  public final LongAdder compressInputBytes = new LongAdder();
+
+  /** Streamed compressions whose encoders are not freed yet. */
+  public final AtomicLong compressStreamsOpen = new AtomicLong();
+
   public EdgeMetrics() {
     counter("cdn_requests", "client requests for a distribution", requests);
     counter("cdn_cache_hits", "requests answered from the cache (fresh or stale)", hits);
@@ -53,6 +69,20 @@ public final class EdgeMetrics {
         "cdn_compressed_fills",
         "fills compressed once and stored as identity, gzip and br variants",
         compressedFills);
+    counter(
+        "cdn_compressions_abandoned",
+        "streamed compressions given up (the identity body is still served and stored)",
+        compressionsAbandoned);
+    counter(
+        "cdn_compress_input_bytes",
+        "body bytes encoded by streamed compressions, as each chunk is encoded",
+        compressInputBytes);
+    Gauge.builder("cdn_compress_queue_peak_bytes", compressQueuePeakBytes, AtomicLong::get)
+        .description("most input bytes queued for one streamed compression")
+        .register(registry);
+    Gauge.builder("cdn_compress_streams_open", compressStreamsOpen, AtomicLong::get)
+        .description("streamed compressions in progress")
+        .register(registry);
     counter("cdn_misdirected", "421 answers", misdirected);
     counter("cdn_response_bytes", "response body bytes written to clients", responseBytes);
     originLatency =
@@ -74,6 +104,11 @@ public final class EdgeMetrics {
   /** The Prometheus text exposition of every meter. */
   public String scrape() {
     return registry.scrape();
+  }
+
+  /** Records {@code bytes} queued for one streamed compression (keeps the peak). */
+  public void compressQueued(long bytes) {
+    compressQueuePeakBytes.accumulateAndGet(bytes, Math::max);
   }
 
   /** Records the time an origin (filler) took to answer with headers, or to fail. */

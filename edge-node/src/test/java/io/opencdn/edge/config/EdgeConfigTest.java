@@ -116,6 +116,14 @@ public class EdgeConfigTest {
     assertThat(c.origin()).isEqualTo(new OriginConfig(2000, 10_000));
     assertThat(c.adminToken()).isEmpty();
     assertThat(c.cluster()).isNull();
+    assertThat(c.distributions().get(0).compress()).isFalse();
+    assertThat(c.distributions().get(0).trustForwardedHeaders()).isFalse();
+  }
+
+  @Test
+  void aDistributionOfTheEdgesOwnFileMayCompress() {
+    EdgeConfig c = parse(MINIMAL + "    compress: true\n");
+    assertThat(c.distributions().get(0).compress()).isTrue();
   }
 
   @ParameterizedTest(name = "{0}")
