@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
@@ -97,16 +98,17 @@ final class SniKeyManager extends X509ExtendedKeyManager {
   }
 
   /**
-   * The certificate for a client naming {@code sni} (null: none) that does or does not accept ECDSA
-   * signatures.
+   * The certificate for a client naming {@code sni} (null: none); {@code ecdsa} says whether the
+   * client accepts ECDSA signatures, asked only where the name has more than one certificate (it
+   * costs the engine a conversion of the client's list).
    */
-  Entry pick(String sni, boolean ecdsa) {
+  Entry pick(String sni, BooleanSupplier ecdsa) {
     List<Entry> candidates = covering(sni);
     if (candidates == null) {
       candidates = defaults;
     }
     if (candidates.size() > 1) {
-      String wanted = ecdsa ? "EC" : "RSA";
+      String wanted = ecdsa.getAsBoolean() ? "EC" : "RSA";
       for (Entry e : candidates) {
         if (e.keyType().equals(wanted)) {
           return e;
@@ -129,7 +131,7 @@ final class SniKeyManager extends X509ExtendedKeyManager {
 
   private String choose(String keyType, SSLSession session) {
     String sni = sni(session);
-    Entry e = pick(sni, ecdsa(session));
+    Entry e = pick(sni, () -> ecdsa(session));
     if (!e.keyType().equals(keyType)) {
       // the engine asks once per key type it could use: only the chosen one's gets an answer
       return null;
