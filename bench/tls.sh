@@ -13,7 +13,7 @@
 # machine's cores with the servers: on a small machine CPU per request is the steadier figure.
 #
 #   bench/tls.sh                     # DURATION=10 s per run, CONNECTIONS=64, THREADS=2, CLIENTS=4,
-#                                    # WARM=10 s of each load on each first, ROUNDS=3 interleaved rounds
+#                                    # WARM=30 s of each load on each first, ROUNDS=3 interleaved rounds
 #   DURATION=5 ROUNDS=5 bench/tls.sh
 #   ONLY='new|reuse' bench/tls.sh    # only the loads whose kind matches (keepalive close new reuse h2)
 #
@@ -26,7 +26,7 @@ connections=${CONNECTIONS:-64}
 threads=${THREADS:-2}
 clients=${CLIENTS:-4}
 rounds=${ROUNDS:-3}
-warm=${WARM:-10}
+warm=${WARM:-30}
 BENCH_NAME=tls
 source "$(dirname "${BASH_SOURCE[0]}")/edge-common.sh"
 need nginx nginx
