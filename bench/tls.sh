@@ -8,11 +8,13 @@
 #   HTTP/2 hits, 1 KB                        h2load -c$CONNECTIONS -m10 (Debian nghttp2-client)
 # Prints req/s (or connections/s), the server CPU time per request (utime + stime of the server
 # processes from /proc/<pid>/stat around each run: nginx's master and workers, the edge's JVM) and
-# the ratios edge/nginx. The clients share the machine's cores with the servers: on a small machine
-# CPU per request is the steadier figure.
+# the ratios edge/nginx: each load runs WARM seconds on both, then ROUNDS interleaved rounds (the
+# order alternating) and the medians are printed, with each round's ratios. The clients share the
+# machine's cores with the servers: on a small machine CPU per request is the steadier figure.
 #
-#   bench/tls.sh                     # DURATION=10 s per run, CONNECTIONS=64, THREADS=2, CLIENTS=4
-#   DURATION=5 bench/tls.sh
+#   bench/tls.sh                     # DURATION=10 s per run, CONNECTIONS=64, THREADS=2, CLIENTS=4,
+#                                    # WARM=30 s of each load on each first, ROUNDS=3 interleaved rounds
+#   DURATION=5 ROUNDS=5 bench/tls.sh
 #   ONLY='new|reuse' bench/tls.sh    # only the loads whose kind matches (keepalive close new reuse h2)
 #
 # nginx: worker_processes auto, ssl_session_cache shared + session tickets (its defaults otherwise),
@@ -23,6 +25,8 @@ duration=${DURATION:-10}
 connections=${CONNECTIONS:-64}
 threads=${THREADS:-2}
 clients=${CLIENTS:-4}
+rounds=${ROUNDS:-3}
+warm=${WARM:-30}
 BENCH_NAME=tls
 source "$(dirname "${BASH_SOURCE[0]}")/edge-common.sh"
 need nginx nginx
@@ -46,6 +50,7 @@ tls:
   listen: 127.0.0.1:$edge_tls
   certificates:
     - {cert: "$work/cert.pem", key: "$work/key.pem"}
+accessLog: {enabled: false}
 distributions:
   - host: "*"
     origin: http://127.0.0.1:$origin_port
@@ -146,18 +151,34 @@ PY
 echo "edge HTTPS vs nginx $(nginx -v 2>&1 | sed 's#.*/##'): $(nproc) cores, $(date -u +%F), ${duration}s per run; edge ${engine:-engine not logged}"
 printf "%-34s %12s %12s %8s %12s %12s %8s\n" load nginx edge ratio nginx_cpu_us edge_cpu_us ratio
 row() { # label kind path
-  local label=$1 kind=$2 path=$3 n_rate n_cpu e_rate e_cpu
+  local label=$1 kind=$2 path=$3 r n_rates=() n_cpus=() e_rates=() e_cpus=() n_rate n_cpu e_rate e_cpu
   [[ $kind =~ ${ONLY:-.} ]] || return 0
-  # a short warm-up of both (JIT, keep-alive pools) with the same load
-  DURATION_SAVE=$duration; duration=3
+  # a warm-up of both with the same load (the JVM compiles the handshake and request paths)
+  DURATION_SAVE=$duration; duration=$warm
   measure "$kind" "$edge_tls" "$path" "$edge_pid" >/dev/null
   measure "$kind" "$nginx_port" "$path" $nginx_pids >/dev/null
   duration=$DURATION_SAVE
-  read -r n_rate n_cpu <<<"$(measure "$kind" "$nginx_port" "$path" $nginx_pids)"
-  read -r e_rate e_cpu <<<"$(measure "$kind" "$edge_tls" "$path" "$edge_pid")"
-  python3 -c "
-n, e, nc, ec = $n_rate, $e_rate, $n_cpu, $e_cpu
-print(f'{\"$label\":34s} {n:12.0f} {e:12.0f} {e/max(n,1):7.2f}x {nc:12.1f} {ec:12.1f} {ec/max(nc,0.001):7.2f}x')"
+  # interleaved rounds, the order alternating, so the machine's drift hits both alike
+  for r in $(seq 1 "$rounds"); do
+    if [ $((r % 2)) = 1 ]; then
+      read -r n_rate n_cpu <<<"$(measure "$kind" "$nginx_port" "$path" $nginx_pids)"
+      read -r e_rate e_cpu <<<"$(measure "$kind" "$edge_tls" "$path" "$edge_pid")"
+    else
+      read -r e_rate e_cpu <<<"$(measure "$kind" "$edge_tls" "$path" "$edge_pid")"
+      read -r n_rate n_cpu <<<"$(measure "$kind" "$nginx_port" "$path" $nginx_pids)"
+    fi
+    n_rates+=("$n_rate"); n_cpus+=("$n_cpu"); e_rates+=("$e_rate"); e_cpus+=("$e_cpu")
+  done
+  python3 - "$label" "${n_rates[*]}" "${e_rates[*]}" "${n_cpus[*]}" "${e_cpus[*]}" <<'PY'
+import statistics, sys
+label = sys.argv[1]
+n, e, nc, ec = ([float(x) for x in a.split()] for a in sys.argv[2:6])
+rate = [b / max(a, 1) for a, b in zip(n, e)]
+cpu = [b / max(a, 0.001) for a, b in zip(nc, ec)]
+m = statistics.median
+print(f"{label:34s} {m(n):12.0f} {m(e):12.0f} {m(rate):7.2f}x {m(nc):12.1f} {m(ec):12.1f} {m(cpu):7.2f}x"
+      f"   rounds: {' '.join(f'{x:.2f}' for x in rate)} / {' '.join(f'{x:.2f}' for x in cpu)}")
+PY
 }
 row "keep-alive hits 1 KB (req/s)" keepalive "$k1"
 row "keep-alive hits 100 KB (req/s)" keepalive "$k100"
@@ -165,4 +186,5 @@ row "full handshakes, wrk close (req/s)" close "$k1"
 row "full handshakes, s_time -new (/s)" new "$k1"
 row "resumed handshakes, s_time -reuse" reuse "$k1"
 row "HTTP/2 hits 1 KB, h2load (req/s)" h2 "$k1"
-echo "ratio: edge/nginx (rate: higher is better for the edge; cpu per request: lower is better)"
+echo "ratio: edge/nginx, the median of $rounds interleaved rounds' ratios (rate: higher is better for the edge;"
+echo "cpu per request: lower is better); rounds: each round's rate ratios / cpu ratios"

@@ -13,7 +13,8 @@ import java.util.Locale;
  *
  * @param listen host:port of the HTTPS listener (next to the plain HTTP {@code listen})
  * @param certificates PEM certificate chain and private key pairs; the server picks the one whose
- *     names match the client's SNI name, the first one when none does
+ *     names match the client's SNI name, the first one when none does; where an ECDSA and an RSA
+ *     one have the same names, ECDSA for clients that accept it
  * @param http2 offer HTTP/2 through ALPN (default true); HTTP/1.1 is always offered
  * @param engine {@code auto} (default: OpenSSL/BoringSSL when it loads, else the JDK's), {@code
  *     openssl} (refuse to start without it) or {@code jdk}

@@ -25,11 +25,13 @@ import javax.net.ssl.X509KeyManager;
  * the bytes that were checked, so what is served is what was checked, and a digest of all files to
  * tell whether anything changed. Loading reads files: call it off the event loop.
  *
- * @param options the chains and keys as values, in configuration order (the first is the default)
- * @param certificates what each pair is: file, names, expiry, fingerprint
+ * @param certificates what each pair is: file, names, expiry, fingerprint, in configuration order
+ *     (the first is the default)
+ * @param keys the parsed chains and keys, in the same order, as {@link SniKeyManager} serves them
  * @param digest SHA-256 over every file's bytes
  */
-public record CertificateSet(PemKeyCertOptions options, List<Info> certificates, String digest) {
+public record CertificateSet(
+    List<Info> certificates, List<SniKeyManager.Entry> keys, String digest) {
 
   /**
    * One loaded certificate.
@@ -99,7 +101,7 @@ public record CertificateSet(PemKeyCertOptions options, List<Info> certificates,
    */
   public static CertificateSet load(Vertx vertx, TlsConfig tls, List<Pem> extra) {
     MessageDigest md = sha256();
-    PemKeyCertOptions all = new PemKeyCertOptions();
+    List<SniKeyManager.Entry> keys = new ArrayList<>();
     List<Info> infos = new ArrayList<>();
     List<Pem> pems = new ArrayList<>();
     for (TlsConfig.Certificate c : tls.certificates()) {
@@ -120,10 +122,10 @@ public record CertificateSet(PemKeyCertOptions options, List<Info> certificates,
           new PemKeyCertOptions()
               .setCertValue(Buffer.buffer(p.cert()))
               .setKeyValue(Buffer.buffer(p.key()));
-      infos.add(check(vertx, p.name(), keyName, one));
-      all.addCertValue(Buffer.buffer(p.cert())).addKeyValue(Buffer.buffer(p.key()));
+      keys.add(check(vertx, "c" + i, p.name(), keyName, one, infos));
     }
-    return new CertificateSet(all, List.copyOf(infos), HexFormat.of().formatHex(md.digest()));
+    return new CertificateSet(
+        List.copyOf(infos), List.copyOf(keys), HexFormat.of().formatHex(md.digest()));
   }
 
   private static void update(MessageDigest md, Pem p) {
@@ -139,7 +141,14 @@ public record CertificateSet(PemKeyCertOptions options, List<Info> certificates,
     return a;
   }
 
-  private static Info check(Vertx vertx, String certName, String keyName, PemKeyCertOptions one) {
+  /** Checks one pair; adds what it is to {@code infos}, yields it as served under {@code alias}. */
+  private static SniKeyManager.Entry check(
+      Vertx vertx,
+      String alias,
+      String certName,
+      String keyName,
+      PemKeyCertOptions one,
+      List<Info> infos) {
     X509KeyManager km;
     try {
       km = (X509KeyManager) one.getKeyManagerFactory(vertx).getKeyManagers()[0];
@@ -168,12 +177,11 @@ public record CertificateSet(PemKeyCertOptions options, List<Info> certificates,
         throw new IllegalArgumentException(
             keyName + ": the private key does not belong to the certificate in " + certName);
       }
-      return new Info(
-          certName,
-          names(leaf),
-          leaf.getNotAfter().toInstant().toString(),
-          fingerprint(leaf),
-          type);
+      List<String> names = names(leaf);
+      infos.add(
+          new Info(
+              certName, names, leaf.getNotAfter().toInstant().toString(), fingerprint(leaf), type));
+      return new SniKeyManager.Entry(alias, names, type, chain, key);
     }
     throw new IllegalArgumentException(
         certName + " / " + keyName + ": expected an EC or RSA certificate and its key");

@@ -2,7 +2,7 @@ package io.opencdn.edge.tls;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.net.KeyCertOptions;
-import io.vertx.core.net.PemKeyCertOptions;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -10,19 +10,20 @@ import java.util.function.Function;
 import javax.net.ssl.KeyManagerFactory;
 
 /**
- * The listener's certificates as Vert.x picks them by SNI name, telling {@code onDefault} when a
- * client names a host that no certificate covers (it then gets the first, default one). Immutable
- * (a reload makes a new one); equal only to itself, so Vert.x builds fresh contexts for each.
+ * The listener's certificates as Vert.x takes them: one key manager factory whose {@link
+ * SniKeyManager} picks the certificate of each handshake by SNI name and key type, telling {@code
+ * onDefault} when a client names a host that no certificate covers (it then gets the default one).
+ * The listener runs with Vert.x's own SNI off, so every handshake goes through one engine context.
+ * Immutable (a reload makes a new one); equal only to itself, so Vert.x builds a fresh context for
+ * each.
  */
 final class SniCertificates implements KeyCertOptions {
 
-  private final PemKeyCertOptions pem;
-  private final Consumer<String> onDefault;
+  private final KeyManagerFactory factory;
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
 
-  SniCertificates(PemKeyCertOptions pem, Consumer<String> onDefault) {
-    this.pem = pem;
-    this.onDefault = onDefault;
+  SniCertificates(TlsEngine engine, List<SniKeyManager.Entry> keys, Consumer<String> onDefault) {
+    this.factory = engine.keyManagerFactory(new SniKeyManager(keys, onDefault));
   }
 
   @Override
@@ -31,20 +32,14 @@ final class SniCertificates implements KeyCertOptions {
   }
 
   @Override
-  public KeyManagerFactory getKeyManagerFactory(Vertx vertx) throws Exception {
-    return pem.getKeyManagerFactory(vertx);
+  public KeyManagerFactory getKeyManagerFactory(Vertx vertx) {
+    return factory;
   }
 
   @Override
-  public Function<String, KeyManagerFactory> keyManagerFactoryMapper(Vertx vertx) throws Exception {
-    Function<String, KeyManagerFactory> byName = pem.keyManagerFactoryMapper(vertx);
-    return name -> {
-      KeyManagerFactory kmf = byName.apply(name);
-      if (kmf == null && name != null) {
-        onDefault.accept(name);
-      }
-      return kmf;
-    };
+  public Function<String, KeyManagerFactory> keyManagerFactoryMapper(Vertx vertx) {
+    // only asked with Vert.x's SNI on: the same manager picks by name either way
+    return name -> factory;
   }
 
   /** True the first time {@code name} is seen (at most 1,000 names are remembered). */

@@ -1,9 +1,13 @@
 package io.opencdn.edge.tls;
 
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
+import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
 import io.opencdn.common.config.ConfigException;
 import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.SSLEngineOptions;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.X509KeyManager;
 
 /**
  * The TLS implementation of the HTTPS listener: OpenSSL (BoringSSL, statically linked in
@@ -52,6 +56,17 @@ public enum TlsEngine {
     return this == OPENSSL
         ? "openssl (" + OpenSsl.versionString() + ")"
         : "jdk (" + System.getProperty("java.version") + ")";
+  }
+
+  /**
+   * The key manager factory of {@code manager} for this engine. OpenSSL's caches the native form of
+   * each alias's chain and key (made once, at the first handshake that uses it): without it every
+   * handshake would encode the chain and the key to PEM in Java and parse them again in native
+   * code.
+   */
+  KeyManagerFactory keyManagerFactory(X509KeyManager manager) {
+    KeyManagerFactory plain = new KeyManagerFactoryWrapper(manager);
+    return this == OPENSSL ? new OpenSslCachingX509KeyManagerFactory(plain) : plain;
   }
 
   /** Vert.x options of this engine; OpenSSL's install the {@code tickets} keys in every context. */

@@ -84,7 +84,8 @@ public final class TlsListener {
     this.options =
         Listeners.options(limits)
             .setSsl(true)
-            .setSni(true)
+            // SniKeyManager picks the certificate inside the engine's own selection
+            .setSni(false)
             .setUseAlpn(tls.http2())
             .setSslEngineOptions(engine.options(tickets));
     if (tls.http2()) {
@@ -128,7 +129,7 @@ public final class TlsListener {
         .compose(set -> rotation.start().map(set))
         .compose(
             set -> {
-              use(set, new SniCertificates(set.options(), this::onDefault));
+              use(set, new SniCertificates(engine, set.keys(), this::onDefault));
               options.setKeyCertOptions(sni);
               return vertx.deployVerticle(
                   () ->
@@ -198,7 +199,7 @@ public final class TlsListener {
                   if (current != null && set.digest().equals(current.digest())) {
                     return Future.succeededFuture(result(false));
                   }
-                  SniCertificates next = new SniCertificates(set.options(), this::onDefault);
+                  SniCertificates next = new SniCertificates(engine, set.keys(), this::onDefault);
                   ServerSSLOptions ssl = options.getSslOptions().copy().setKeyCertOptions(next);
                   return Future.all(
                           servers.stream().map(s -> s.updateSSLOptions(ssl, true)).toList())
