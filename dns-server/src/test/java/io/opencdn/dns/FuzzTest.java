@@ -1,6 +1,7 @@
 package io.opencdn.dns;
 
 import static io.opencdn.dns.TestSupport.*;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.dns.answer.QueryHandler;
@@ -220,7 +221,7 @@ class FuzzTest {
         assertThat(parse(frame).getRcode()).isEqualTo(Rcode.NOERROR);
       }
     } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await(vertx.close());
     }
   }
 

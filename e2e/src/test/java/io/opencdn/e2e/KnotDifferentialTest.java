@@ -1,5 +1,6 @@
 package io.opencdn.e2e;
 
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLoader;
@@ -113,7 +114,7 @@ class KnotDifferentialTest {
       knot.waitFor(10, TimeUnit.SECONDS);
     }
     if (vertx != null) {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await(vertx.close());
     }
   }
 

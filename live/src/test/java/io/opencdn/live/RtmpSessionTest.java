@@ -1,5 +1,6 @@
 package io.opencdn.live;
 
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.Endpoint;
@@ -16,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,12 +62,12 @@ class RtmpSessionTest {
             new LocalLiveDirectory(),
             StreamKeys.of(config, null),
             Clock.systemUTC());
-    port = live.start(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    port = await(live.start(0));
   }
 
   @AfterEach
   void stop() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    await(vertx.close());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.opencdn.live;
 
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.Endpoint;
@@ -65,14 +66,13 @@ class SingleEdgeLiveTest {
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS)
             .actualPort();
-    rtmpPort =
-        live.start(httpPort).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    rtmpPort = await(live.start(httpPort));
   }
 
   @AfterEach
   void stop() throws Exception {
     if (vertx != null) {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await(vertx.close());
     }
   }
 

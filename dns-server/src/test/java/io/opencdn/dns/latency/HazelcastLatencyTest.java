@@ -1,6 +1,7 @@
 package io.opencdn.dns.latency;
 
 import static io.opencdn.dns.TestSupport.*;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
@@ -17,17 +18,16 @@ import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.dns.DnsServer;
 import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.routing.LatencyTable;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,6 +37,9 @@ import org.xbill.DNS.Type;
 
 /** The latency map of a real Hazelcast member, and a server ranking by it. */
 class HazelcastLatencyTest {
+
+  /** How long a start or stop may take here (a cluster forming on a loaded machine). */
+  static final Duration SLOW = Duration.ofSeconds(20);
 
   private static TestCluster cluster;
   private static HazelcastInstance hz;
@@ -55,12 +58,8 @@ class HazelcastLatencyTest {
 
   @AfterAll
   static void stopMember() throws Exception {
-    await(vertx.close());
+    await(vertx.close(), SLOW);
     cluster.close();
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
   @Test
@@ -87,7 +86,8 @@ class HazelcastLatencyTest {
             vertx
                 .createHttpServer()
                 .requestHandler(req -> req.response().end("ok"))
-                .listen(0, "127.0.0.1"));
+                .listen(0, "127.0.0.1"),
+            SLOW);
     String member = hz.getCluster().getLocalMember().getUuid().toString();
     long now = System.currentTimeMillis();
     var edges = hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES);
@@ -136,7 +136,7 @@ class HazelcastLatencyTest {
             .withCluster(cfg);
     DnsServer server =
         new DnsServer(vertx, config, "classpath:latency.yaml", hz, Clock.systemUTC());
-    int port = await(server.start());
+    int port = await(server.start(), SLOW);
     try {
       assertThat(ask(port)).isEqualTo("127.0.0.12");
       var latency = hz.<Object, Object>getMap(ClusterMaps.LATENCY);
@@ -160,8 +160,8 @@ class HazelcastLatencyTest {
     } finally {
       edges.clear();
       hz.getMap(ClusterMaps.LATENCY).clear();
-      await(server.stop());
-      await(healthy.close());
+      await(server.stop(), SLOW);
+      await(healthy.close(), SLOW);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.opencdn.dns.latency;
 
 import static io.opencdn.dns.TestSupport.*;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
@@ -19,14 +20,13 @@ import io.opencdn.dns.wire.QueryDecoder;
 import io.opencdn.dns.wire.Request;
 import io.opencdn.dns.wire.Transport;
 import io.opencdn.testing.TestClock;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +35,9 @@ import org.xbill.DNS.Type;
 
 /** Probe targets written into the map of a real Hazelcast member. */
 class ProbeTargetsTest {
+
+  /** How long a start or stop may take here (a cluster forming on a loaded machine). */
+  static final Duration SLOW = Duration.ofSeconds(20);
 
   private static TestCluster cluster;
   private static HazelcastInstance hz;
@@ -53,7 +56,7 @@ class ProbeTargetsTest {
 
   @AfterAll
   static void stopMember() throws Exception {
-    await(vertx.close());
+    await(vertx.close(), SLOW);
     cluster.close();
   }
 
@@ -61,10 +64,6 @@ class ProbeTargetsTest {
   void clear() {
     hz.getMap(ClusterMaps.LATENCY_TARGETS).clear();
     hz.getMap(ClusterMaps.EDGES).clear();
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
   static Request request(String ecs, String resolver) {
@@ -220,7 +219,7 @@ class ProbeTargetsTest {
             .withCluster(cfg);
     DnsServer server =
         new DnsServer(vertx, config, "classpath:targets.yaml", hz, Clock.systemUTC());
-    int port = await(server.start());
+    int port = await(server.start(), SLOW);
     try {
       ask(port, "cdn.test.", "93.184.216.0/24"); // zone data: not a target
       ask(port, "www.cdn.test.", "192.168.7.0/24"); // a private network: never a target
@@ -234,7 +233,7 @@ class ProbeTargetsTest {
       assertThat(server.probeTargets().ignored()).isEqualTo(1);
       assertThat(server.probeTargets()).isNotNull();
     } finally {
-      await(server.stop());
+      await(server.stop(), SLOW);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.opencdn.dns.net;
 
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.dns.TestSupport;
@@ -35,7 +36,7 @@ class MultiListenerTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    await(vertx.close());
   }
 
   @Test
@@ -76,7 +77,7 @@ class MultiListenerTest {
       }
     }
     assertThat(threads.size()).as("event loop threads used: %s", threads).isGreaterThanOrEqualTo(2);
-    listeners.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    await(listeners.close());
   }
 
   @Test
@@ -110,7 +111,7 @@ class MultiListenerTest {
           assertThat(inV4).as("port %d in /proc/net/udp", port).isEqualTo(host.equals("127.0.0.1"));
           assertThat(inV6).as("port %d in /proc/net/udp6", port).isEqualTo(host.equals("::1"));
         }
-        listeners.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        await(listeners.close());
       }
     }
   }
@@ -191,7 +192,7 @@ class MultiListenerTest {
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
       assertThat(s.isConnected()).as("TCP on the UDP socket's port").isTrue();
     }
-    listeners.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    await(listeners.close());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.opencdn.live.cluster;
 
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
@@ -36,13 +37,13 @@ class HazelcastLiveDirectoryTest {
     vertx = Vertx.vertx();
     dirA = new HazelcastLiveDirectory(vertx, a, RecordCheck.of(SECRET), Clock.systemUTC());
     dirB = new HazelcastLiveDirectory(vertx, b, RecordCheck.of(SECRET), Clock.systemUTC());
-    dirA.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    dirB.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    await(dirA.start(), Duration.ofSeconds(30));
+    await(dirB.start(), Duration.ofSeconds(30));
   }
 
   @AfterAll
   static void stop() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    await(vertx.close());
     cluster.close();
   }
 
