@@ -1,5 +1,6 @@
 package io.opencdn.e2e;
 
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
@@ -95,6 +96,9 @@ import org.xbill.DNS.Type;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EdgePartitionTest {
 
+  /** How long a start or stop may take here (a cluster forming on a loaded machine). */
+  static final Duration SLOW = Duration.ofSeconds(60);
+
   static final String CHAIN = "CDN_PART_TEST";
   static final String TOKEN = "partition-admin-token-0123456789";
   static final String HOST = "www.cdn.test";
@@ -154,7 +158,7 @@ class EdgePartitionTest {
     origin =
         new OriginServer(
             vertx, new io.opencdn.origin.OriginConfig(new Endpoint("127.0.0.1", 0), null, TOKEN));
-    originPort = await(origin.start());
+    originPort = await(origin.start(), SLOW);
 
     List<String> memberAddresses = List.of("127.0.0.31", "127.0.0.32", CUT, DNS_ADDRESS);
     int hzPort = portFreeOnAll(memberAddresses);
@@ -191,7 +195,7 @@ class EdgePartitionTest {
             parsed.health(),
             dnsCluster);
     dns = new DnsServer(vertx, dnsConfig, "classpath:demo/dns.yaml", dnsMember, Clock.systemUTC());
-    dnsPort = await(dns.start());
+    dnsPort = await(dns.start(), SLOW);
 
     for (EdgeSpec e : EDGES) {
       ClusterConfig c =
@@ -201,24 +205,11 @@ class EdgePartitionTest {
       all.add(hz);
       members.put(e.id(), hz);
       EdgeConfig cfg =
-          new EdgeConfig(
-              e.id(),
-              e.id(),
-              e.latitude(),
-              e.longitude(),
-              new Endpoint(e.address(), freePort(e.address())),
-              null,
-              100,
-              TOKEN,
-              new CacheConfig(8L << 20, null),
-              new io.opencdn.edge.config.OriginConfig(1000, 5000),
-              List.of(new DistributionConfig(HOST, "http://127.0.0.1:" + originPort)),
-              c,
-              new ClusterFillConfig("any", 1000, 120_000, 3));
+          EdgeConfig.builder().id(e.id()).region(e.id()).latitude(e.latitude()).longitude(e.longitude()).listen(new Endpoint(e.address(), freePort(e.address()))).capacity(100).adminToken(TOKEN).cache(new CacheConfig(8L << 20, null)).origin(new io.opencdn.edge.config.OriginConfig(1000, 5000)).distributions(List.of(new DistributionConfig(HOST, "http://127.0.0.1:" + originPort))).cluster(c).clusterFill(new ClusterFillConfig("any", 1000, 120_000, 3)).build();
       Vertx v = Vertx.vertx();
       edgeVertx.put(e.id(), v);
       EdgeNode edge = new EdgeNode(v, cfg, hz, Clock.systemUTC());
-      await(edge.start());
+      await(edge.start(), SLOW);
       edges.put(e.id(), edge);
     }
   }
@@ -230,19 +221,19 @@ class EdgePartitionTest {
     } finally {
       for (Map.Entry<String, EdgeNode> e : edges.entrySet()) {
         try {
-          await(e.getValue().stop());
+          await(e.getValue().stop(), SLOW);
         } catch (Exception ignored) {
           // closing the Vert.x below closes what is left
         }
       }
       for (Vertx v : edgeVertx.values()) {
-        v.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        await(v.close());
       }
       for (HazelcastInstance hz : all) {
         hz.getLifecycleService().terminate();
       }
       if (vertx != null) {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        await(vertx.close());
       }
     }
   }
@@ -605,7 +596,4 @@ class EdgePartitionTest {
     return condition.getAsBoolean();
   }
 
-  static <T> T await(io.vertx.core.Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-  }
 }

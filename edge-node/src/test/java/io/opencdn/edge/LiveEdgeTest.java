@@ -66,25 +66,20 @@ class LiveEdgeTest {
       ClusterConfig c = members.config(i);
       HazelcastInstance hz = members.member(i);
       EdgeConfig cfg =
-          new EdgeConfig(
-              "edge-" + i,
-              "eu",
-              50.0,
-              8.0,
-              Endpoint.parse("127.0.0.1:" + freePort()),
-              null,
-              100,
-              TOKEN,
-              new CacheConfig(64L << 20, 8L << 20),
-              new OriginConfig(1000, 5000),
-              List.of(new DistributionConfig(HOST, origin.url())),
-              c,
-              null,
-              null,
-              null,
-              null,
-              null,
-              LiveConfig.on(new Endpoint("127.0.0.1", 0)));
+          EdgeConfig.builder()
+              .id("edge-" + i)
+              .region("eu")
+              .latitude(50.0)
+              .longitude(8.0)
+              .listen(Endpoint.parse("127.0.0.1:" + freePort()))
+              .capacity(100)
+              .adminToken(TOKEN)
+              .cache(new CacheConfig(64L << 20, 8L << 20))
+              .origin(new OriginConfig(1000, 5000))
+              .distributions(List.of(new DistributionConfig(HOST, origin.url())))
+              .cluster(c)
+              .live(LiveConfig.on(new Endpoint("127.0.0.1", 0)))
+              .build();
       Vertx v = Vertx.vertx();
       edgeVertx.add(v);
       EdgeNode edge = new EdgeNode(v, cfg, hz, Clock.systemUTC());

@@ -83,22 +83,23 @@ final class ClusterHarness implements AutoCloseable {
       ClusterConfig c = hazelcast.config(i);
       HazelcastInstance hz = members.get(i);
       EdgeConfig cfg =
-          new EdgeConfig(
-              layout[i][0],
-              layout[i][1],
-              50.0,
-              8.0,
-              Endpoint.parse("127.0.0.1:" + freePort()),
-              null,
-              100,
-              TOKEN,
-              new CacheConfig(4L << 20, null),
-              new OriginConfig(1000, 5000),
-              List.of(
-                  new DistributionConfig(HOST, origin.url()),
-                  new DistributionConfig(DOWN_HOST, down.url())),
-              c,
-              new ClusterFillConfig(layout[i][2], 3000, 20_000, 3));
+          EdgeConfig.builder()
+              .id(layout[i][0])
+              .region(layout[i][1])
+              .latitude(50.0)
+              .longitude(8.0)
+              .listen(Endpoint.parse("127.0.0.1:" + freePort()))
+              .capacity(100)
+              .adminToken(TOKEN)
+              .cache(new CacheConfig(4L << 20, null))
+              .origin(new OriginConfig(1000, 5000))
+              .distributions(
+                  List.of(
+                      new DistributionConfig(HOST, origin.url()),
+                      new DistributionConfig(DOWN_HOST, down.url())))
+              .cluster(c)
+              .clusterFill(new ClusterFillConfig(layout[i][2], 3000, 20_000, 3))
+              .build();
       Vertx v = Vertx.vertx();
       edgeVertx.add(v);
       EdgeNode edge = new EdgeNode(v, cfg, hz, clock);

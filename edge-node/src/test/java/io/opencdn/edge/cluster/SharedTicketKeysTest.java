@@ -118,21 +118,20 @@ class SharedTicketKeysTest {
             "openssl",
             null,
             null);
-    return new EdgeConfig(
-        id,
-        "eu",
-        50.0,
-        8.0,
-        Endpoint.parse("127.0.0.1:" + ClusterHarness.freePort()),
-        null,
-        100,
-        ClusterHarness.TOKEN,
-        new CacheConfig(1L << 20, null),
-        new OriginConfig(1000, 5000),
-        List.of(new DistributionConfig(HOST, origin.url())),
-        cluster,
-        null,
-        tls);
+    return EdgeConfig.builder()
+        .id(id)
+        .region("eu")
+        .latitude(50.0)
+        .longitude(8.0)
+        .listen(Endpoint.parse("127.0.0.1:" + ClusterHarness.freePort()))
+        .capacity(100)
+        .adminToken(ClusterHarness.TOKEN)
+        .cache(new CacheConfig(1L << 20, null))
+        .origin(new OriginConfig(1000, 5000))
+        .distributions(List.of(new DistributionConfig(HOST, origin.url())))
+        .cluster(cluster)
+        .tls(tls)
+        .build();
   }
 
   /** {@code openssl s_client} sending one request that closes the connection; yields its output. */
