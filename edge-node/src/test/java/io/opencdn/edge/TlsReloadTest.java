@@ -4,10 +4,8 @@ import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.edge.config.CacheConfig;
 import io.opencdn.edge.config.DistributionConfig;
 import io.opencdn.edge.config.EdgeConfig;
-import io.opencdn.edge.config.OriginConfig;
 import io.opencdn.edge.config.TlsConfig;
 import io.opencdn.edge.tls.Pems;
 import io.opencdn.edge.tls.TlsEngine;
@@ -44,15 +42,7 @@ class TlsReloadTest extends EdgeHarness {
             engine,
             100,
             null);
-    return EdgeConfig.builder()
-        .id("test-edge")
-        .region("test")
-        .latitude(50.0)
-        .longitude(8.0)
-        .listen(Endpoint.parse("127.0.0.1:0"))
-        .adminToken(TOKEN)
-        .cache(new CacheConfig(1L << 20, 64L << 10))
-        .origin(new OriginConfig(500, 2000))
+    return testEdge()
         .distributions(
             List.of(
                 new DistributionConfig(HOST, origin.url()),

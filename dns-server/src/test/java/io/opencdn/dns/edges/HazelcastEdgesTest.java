@@ -13,53 +13,26 @@ import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.cluster.TestCluster;
 import io.opencdn.dns.DnsServer;
+import io.opencdn.dns.OneMemberTest;
 import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.config.HealthConfig;
 import io.opencdn.dns.config.StaticEdge;
 import io.opencdn.dns.latency.HazelcastLatency;
 import io.opencdn.dns.routing.Edge;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /** The edge registry read from a real Hazelcast member. */
-class HazelcastEdgesTest {
-
-  /** How long a start or stop may take here (a cluster forming on a loaded machine). */
-  static final Duration SLOW = Duration.ofSeconds(20);
-
-  private static TestCluster cluster;
-  private static HazelcastInstance hz;
-  private static Vertx vertx;
-  private static ClusterConfig cfg;
-  private static RecordMac mac;
-
-  @BeforeAll
-  static void startMember() {
-    cluster = TestCluster.builder("dns-test").timing(1000, 5000).start();
-    cfg = cluster.config(0);
-    hz = cluster.member(0);
-    mac = cluster.mac();
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopMember() throws Exception {
-    await(vertx.close(), SLOW);
-    cluster.close();
-  }
+class HazelcastEdgesTest extends OneMemberTest {
 
   private static EdgeRecord record(String id, String ip, int httpPort) {
     return new EdgeRecord(

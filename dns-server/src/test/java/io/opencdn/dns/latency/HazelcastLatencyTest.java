@@ -4,8 +4,6 @@ import static io.opencdn.dns.TestSupport.*;
 import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hazelcast.core.HazelcastInstance;
-import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
@@ -13,54 +11,26 @@ import io.opencdn.common.cluster.LatencyKey;
 import io.opencdn.common.cluster.LatencySample;
 import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
-import io.opencdn.common.cluster.TestCluster;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.dns.DnsServer;
+import io.opencdn.dns.OneMemberTest;
 import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.routing.LatencyTable;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /** The latency map of a real Hazelcast member, and a server ranking by it. */
-class HazelcastLatencyTest {
-
-  /** How long a start or stop may take here (a cluster forming on a loaded machine). */
-  static final Duration SLOW = Duration.ofSeconds(20);
-
-  private static TestCluster cluster;
-  private static HazelcastInstance hz;
-  private static Vertx vertx;
-  private static ClusterConfig cfg;
-  private static RecordMac mac;
-
-  @BeforeAll
-  static void startMember() {
-    cluster = TestCluster.builder("dns-latency-test").timing(1000, 5000).start();
-    cfg = cluster.config(0);
-    hz = cluster.member(0);
-    mac = cluster.mac();
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopMember() throws Exception {
-    await(vertx.close(), SLOW);
-    cluster.close();
-  }
+class HazelcastLatencyTest extends OneMemberTest {
 
   @Test
   void readsTheSamplesOfAMapAndCountsWhatIsNotOne() {

@@ -5,60 +5,31 @@ import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
-import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.common.cluster.ProbeTarget;
-import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.cluster.TestCluster;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.dns.DnsServer;
+import io.opencdn.dns.OneMemberTest;
 import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.wire.Decoded;
 import io.opencdn.dns.wire.QueryDecoder;
 import io.opencdn.dns.wire.Request;
 import io.opencdn.dns.wire.Transport;
 import io.opencdn.testing.TestClock;
-import io.vertx.core.Vertx;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Type;
 
 /** Probe targets written into the map of a real Hazelcast member. */
-class ProbeTargetsTest {
-
-  /** How long a start or stop may take here (a cluster forming on a loaded machine). */
-  static final Duration SLOW = Duration.ofSeconds(20);
-
-  private static TestCluster cluster;
-  private static HazelcastInstance hz;
-  private static Vertx vertx;
-  private static ClusterConfig cfg;
-  private static RecordMac mac;
-
-  @BeforeAll
-  static void startMember() {
-    cluster = TestCluster.builder("dns-targets-test").timing(1000, 5000).start();
-    cfg = cluster.config(0);
-    hz = cluster.member(0);
-    mac = cluster.mac();
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopMember() throws Exception {
-    await(vertx.close(), SLOW);
-    cluster.close();
-  }
+class ProbeTargetsTest extends OneMemberTest {
 
   @AfterEach
   void clear() {

@@ -16,7 +16,6 @@ import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,12 +41,7 @@ class MultiListenerTest {
   @Test
   void severalEventLoopsShareOnePort() throws Exception {
     Listeners listeners = new Listeners(vertx, echo, 2, 10, 100);
-    int port =
-        listeners
-            .listen("127.0.0.1", 0)
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
+    int port = await(listeners.listen("127.0.0.1", 0));
     assertThat(listeners.udpSockets()).isEqualTo(UdpListener.nativeTransport() ? 2 : 1);
     assertThat(listeners.udpIo())
         .as("blocking recvmmsg threads on Linux")
@@ -85,12 +79,7 @@ class MultiListenerTest {
     for (boolean mmsg : MmsgUdpListener.available() ? List.of(true, false) : List.of(false)) {
       for (String host : List.of("127.0.0.1", "::1")) {
         Listeners listeners = new Listeners(vertx, echo, 2, 10, 100, mmsg);
-        int port =
-            listeners
-                .listen(host, 0)
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get(10, TimeUnit.SECONDS);
+        int port = await(listeners.listen(host, 0));
         try (DatagramSocket s = new DatagramSocket()) {
           s.setSoTimeout(3000);
           byte[] msg = ("hello " + host).getBytes();
@@ -179,12 +168,7 @@ class MultiListenerTest {
               made.add(s);
               return s;
             });
-    int port =
-        listeners
-            .listen("127.0.0.1", 0)
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
+    int port = await(listeners.listen("127.0.0.1", 0));
     assertThat(made).hasSize(2);
     assertThat(made.get(1).listens).isEqualTo(1);
     assertThat(((java.net.InetSocketAddress) made.get(1).channel.getLocalAddress()).getPort())
@@ -199,11 +183,7 @@ class MultiListenerTest {
   void connectionsBeyondTheCapAreClosedAndSlotsAreFreedOnClose() throws Exception {
     TcpListener tcp =
         new TcpListener(vertx, echo, 10, 2, new java.util.concurrent.atomic.AtomicInteger());
-    int port =
-        tcp.listen("127.0.0.1", 0)
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
+    int port = await(tcp.listen("127.0.0.1", 0));
     List<Socket> held = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
