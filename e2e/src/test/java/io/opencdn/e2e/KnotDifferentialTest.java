@@ -89,11 +89,10 @@ class KnotDifferentialTest {
             "diff.yaml",
             DnsConfig.class);
     ourPort =
-        new DnsServer(vertx, cfg, dir.resolve("diff.yaml").toString(), null, Clock.systemUTC())
-            .start()
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(60, TimeUnit.SECONDS);
+        await(
+            new DnsServer(vertx, cfg, dir.resolve("diff.yaml").toString(), null, Clock.systemUTC())
+                .start(),
+            Duration.ofSeconds(60));
 
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline && !answers(knotPort)) {

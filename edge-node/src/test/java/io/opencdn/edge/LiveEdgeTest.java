@@ -17,6 +17,7 @@ import io.opencdn.live.Ffmpeg;
 import io.opencdn.live.cluster.StreamKeys;
 import io.opencdn.live.config.LiveConfig;
 import io.opencdn.testing.Await;
+import io.opencdn.testing.Ports;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -71,7 +72,7 @@ class LiveEdgeTest {
               .region("eu")
               .latitude(50.0)
               .longitude(8.0)
-              .listen(Endpoint.parse("127.0.0.1:" + freePort()))
+              .listen(Endpoint.parse("127.0.0.1:" + Ports.free()))
               .capacity(100)
               .adminToken(TOKEN)
               .cache(new CacheConfig(64L << 20, 8L << 20))
@@ -100,13 +101,6 @@ class LiveEdgeTest {
     }
     if (vertx != null) {
       Await.await(vertx.close());
-    }
-  }
-
-  static int freePort() throws Exception {
-    try (java.net.ServerSocket s =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
     }
   }
 
@@ -162,7 +156,7 @@ class LiveEdgeTest {
 
     try (Ffmpeg.Proc hls =
         Ffmpeg.play("http://127.0.0.1:" + edges.get(1).port() + "/live/cam/index.m3u8")) {
-      assertThat(Ffmpeg.poll(() -> hls.frames() >= 100, Duration.ofSeconds(40)))
+      assertThat(Await.poll(() -> hls.frames() >= 100, Duration.ofSeconds(40)))
           .as(hls.toString())
           .isTrue();
       assertThat(hls.errors()).isEmpty();

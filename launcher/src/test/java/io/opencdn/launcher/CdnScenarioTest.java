@@ -14,6 +14,7 @@ import io.opencdn.edge.EdgeNode;
 import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.origin.OriginConfig;
 import io.opencdn.origin.OriginServer;
+import io.opencdn.testing.Await;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -139,7 +140,8 @@ class CdnScenarioTest {
     for (DemoTopology.Expectation x : DemoTopology.EXPECTED) {
       String want = DemoTopology.edge(x.edgeId()).address();
       assertThat(
-              poll(() -> resolve(x.subnet(), false).equals(List.of(want)), Duration.ofSeconds(30)))
+              Await.poll(
+                  () -> resolve(x.subnet(), false).equals(List.of(want)), Duration.ofSeconds(30)))
           .as(x.where() + " -> " + want + ", got " + resolve(x.subnet(), false))
           .isTrue();
       assertThat(resolve(x.subnet(), true)).as("over TCP").containsExactly(want);
@@ -173,7 +175,7 @@ class CdnScenarioTest {
     euMember.getLifecycleService().terminate();
     eu.close();
     boolean moved =
-        poll(
+        Await.poll(
             () -> resolve("81.2.69.0/24", false).equals(List.of("127.0.0.11")),
             Duration.ofSeconds(10));
     long millis = (System.nanoTime() - start) / 1_000_000;
@@ -194,17 +196,5 @@ class CdnScenarioTest {
     return HTTP.send(
         HttpRequest.newBuilder(URI.create(url)).header("Host", "www.cdn.test").build(),
         HttpResponse.BodyHandlers.ofByteArray());
-  }
-
-  static boolean poll(java.util.function.BooleanSupplier condition, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(50);
-    }
-    return condition.getAsBoolean();
   }
 }

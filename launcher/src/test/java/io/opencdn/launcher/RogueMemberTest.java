@@ -37,6 +37,7 @@ import io.opencdn.edge.config.LatencyConfig;
 import io.opencdn.edge.fill.Origin;
 import io.opencdn.origin.OriginConfig;
 import io.opencdn.origin.OriginServer;
+import io.opencdn.testing.Ports;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -191,7 +192,7 @@ class RogueMemberTest {
             .region(id)
             .latitude(lat)
             .longitude(lon)
-            .listen(new Endpoint(ip, freePort(ip)))
+            .listen(new Endpoint(ip, Ports.free(ip)))
             .capacity(1000)
             .adminToken(TOKEN)
             .distributions(List.of(new DistributionConfig(HOST, "http://127.0.0.1:" + originPort)))
@@ -581,14 +582,6 @@ class RogueMemberTest {
             .method(method, HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  static int freePort(String ip) {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getByName(ip))) {
-      return s.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   static boolean poll(java.util.concurrent.Callable<Boolean> condition, Duration timeout)

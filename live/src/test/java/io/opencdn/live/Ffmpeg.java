@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * The ffmpeg the end-to-end tests publish and play with (Debian package {@code ffmpeg}). Where it
@@ -234,20 +233,5 @@ public final class Ffmpeg {
           + errors()
           + ")";
     }
-  }
-
-  /**
-   * Polls {@code condition} every 100 ms until it holds or {@code timeout} passes; whether it held.
-   */
-  public static boolean poll(BooleanSupplier condition, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(100);
-    }
-    return condition.getAsBoolean();
   }
 }

@@ -12,6 +12,7 @@ import io.opencdn.live.rtmp.Command;
 import io.opencdn.live.rtmp.Control;
 import io.opencdn.live.rtmp.MessageType;
 import io.opencdn.live.rtmp.RtmpMessage;
+import io.opencdn.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -192,7 +193,7 @@ class RtmpSessionTest {
                   }
                 });
         reader.start();
-        assertThat(Ffmpeg.poll(() -> players() == 2, Duration.ofSeconds(5)))
+        assertThat(Await.poll(() -> players() == 2, Duration.ofSeconds(5)))
             .as(live.stats().encode())
             .isTrue();
         slow.readFor(300); // the answer to play, then it stops reading
@@ -203,11 +204,11 @@ class RtmpSessionTest {
           publisher.send(ChunkWriter.encode(6, MessageType.VIDEO, i * 40L, 1, frame, 65536));
           Thread.sleep(5); // paced, as a live stream is
         }
-        assertThat(Ffmpeg.poll(() -> players() == 1, Duration.ofSeconds(20)))
+        assertThat(Await.poll(() -> players() == 1, Duration.ofSeconds(20)))
             .as("the slow player is dropped: " + live.stats())
             .isTrue();
         assertThat(
-                Ffmpeg.poll(
+                Await.poll(
                     () -> fast.count(MessageType.VIDEO) >= frames + 1, Duration.ofSeconds(30)))
             .as("the fast player got every frame: " + fast.count(MessageType.VIDEO))
             .isTrue();

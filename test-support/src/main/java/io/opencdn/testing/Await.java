@@ -9,8 +9,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Waiting in tests without fixed sleeps: a future's result within 15 s (or a longer timeout for
- * slow starts such as a cluster joining), or a condition polled every 10 ms until a deadline. A
- * wait that runs out fails the test with what was awaited.
+ * slow starts such as a cluster joining), or a condition polled until a deadline: {@link #until}
+ * fails the test with what was awaited when it runs out, {@link #poll} tells whether it held.
  */
 public final class Await {
   /** How long {@link #await(Future)} and {@link #failure(Future)} wait. */
@@ -54,6 +54,26 @@ public final class Await {
       throw new AssertionError("future did not complete: " + e, e);
     }
     throw new AssertionError("future succeeded, a failure was expected");
+  }
+
+  /**
+   * Polls {@code condition} every 50 ms until it holds or {@code timeout} passes; whether it held
+   * (for an assertion with a message of its own). Asked once more at the deadline.
+   */
+  public static boolean poll(BooleanSupplier condition, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    return condition.getAsBoolean();
   }
 
   /** Polls {@code condition} every 10 ms until it holds; fails after {@code timeout}. */

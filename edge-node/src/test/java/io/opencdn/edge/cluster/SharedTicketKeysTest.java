@@ -16,6 +16,7 @@ import io.opencdn.edge.config.OriginConfig;
 import io.opencdn.edge.config.TlsConfig;
 import io.opencdn.edge.tls.Pems;
 import io.opencdn.edge.tls.TicketKeys;
+import io.opencdn.testing.Ports;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -112,7 +113,7 @@ class SharedTicketKeysTest {
   private EdgeConfig config(String id, Pems.Pair pem, ClusterConfig cluster) {
     TlsConfig tls =
         new TlsConfig(
-            Endpoint.parse("127.0.0.1:" + ClusterHarness.freePort()),
+            Endpoint.parse("127.0.0.1:" + Ports.free()),
             List.of(new TlsConfig.Certificate(pem.cert().toString(), pem.key().toString())),
             true,
             "openssl",
@@ -123,7 +124,7 @@ class SharedTicketKeysTest {
         .region("eu")
         .latitude(50.0)
         .longitude(8.0)
-        .listen(Endpoint.parse("127.0.0.1:" + ClusterHarness.freePort()))
+        .listen(Endpoint.parse("127.0.0.1:" + Ports.free()))
         .capacity(100)
         .adminToken(ClusterHarness.TOKEN)
         .cache(new CacheConfig(1L << 20, null))
