@@ -1,11 +1,11 @@
 package io.opencdn.dns;
 
 import static io.opencdn.dns.TestSupport.*;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.dns.config.DnsConfig;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.net.DatagramPacket;
@@ -14,8 +14,8 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +30,9 @@ import org.xbill.DNS.Type;
  * checks: failover, drain, spill, coverage zones, geo-fence, ECS scope, IPv4+IPv6 together.
  */
 class DnsServerRoutingTest {
+
+  /** How long a start or stop may take here (a cluster forming on a loaded machine). */
+  static final Duration SLOW = Duration.ofSeconds(20);
 
   private Vertx vertx;
   private HttpServer euHealth;
@@ -47,25 +50,23 @@ class DnsServerRoutingTest {
             vertx
                 .createHttpServer()
                 .requestHandler(r -> r.response().end("ok"))
-                .listen(0, "127.0.0.1"));
+                .listen(0, "127.0.0.1"),
+            SLOW);
     usHealth =
         await(
             vertx
                 .createHttpServer()
                 .requestHandler(r -> r.response().end("ok"))
-                .listen(0, "127.0.0.1"));
+                .listen(0, "127.0.0.1"),
+            SLOW);
   }
 
   @AfterEach
   void tearDown() throws Exception {
     if (server != null) {
-      await(server.stop());
+      await(server.stop(), SLOW);
     }
-    await(vertx.close());
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    await(vertx.close(), SLOW);
   }
 
   private void start(String extraEdges, String policies) throws Exception {
@@ -100,7 +101,7 @@ class DnsServerRoutingTest {
     Files.writeString(file, yaml);
     DnsConfig config = ConfigLoader.load(file, DnsConfig.class);
     server = new DnsServer(vertx, config, file.toString(), null, Clock.systemUTC());
-    port = await(server.start());
+    port = await(server.start(), SLOW);
   }
 
   private Message ask(String name, int type, String ecs) throws Exception {
@@ -151,7 +152,7 @@ class DnsServerRoutingTest {
     assertThat(answer("www.cdn.test.", Type.A, "81.2.69.0/24")).containsExactly("127.0.0.12");
     int healthPort = euHealth.actualPort();
     long t0 = System.nanoTime();
-    await(euHealth.close());
+    await(euHealth.close(), SLOW);
     assertThat(
             eventually(
                 2000,
@@ -165,7 +166,8 @@ class DnsServerRoutingTest {
             vertx
                 .createHttpServer()
                 .requestHandler(q -> q.response().end("ok"))
-                .listen(healthPort, "127.0.0.1"));
+                .listen(healthPort, "127.0.0.1"),
+            SLOW);
     assertThat(
             eventually(
                 3000,
@@ -213,7 +215,7 @@ class DnsServerRoutingTest {
         Files.readString(file)
             .replace(
                 "{name: geofence, denyCountries: [GB]}", "{name: geofence, denyCountries: [JP]}"));
-    await(server.reload());
+    await(server.reload(), SLOW);
     assertThat(answer("www.cdn.test.", Type.A, "81.2.69.0/24")).containsExactly("127.0.0.12");
     assertThat(answer("www.cdn.test.", Type.A, "1.0.16.0/24")).isEmpty();
   }

@@ -1,8 +1,8 @@
 package io.opencdn.dns;
 
 import static io.opencdn.dns.TestSupport.*;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.dns.config.DnsConfig;
@@ -16,7 +16,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Clock;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,13 +37,13 @@ class DnsServerTest {
     vertx = Vertx.vertx();
     server =
         new DnsServer(vertx, withDemoEdges(testConfig()), TEST_CONFIG, null, Clock.systemUTC());
-    port = server.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    port = await(server.start());
   }
 
   @AfterEach
   void stop() throws Exception {
-    server.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    await(server.stop());
+    await(vertx.close());
   }
 
   private Message udp(DatagramSocket socket, byte[] wire) throws Exception {
@@ -128,10 +127,7 @@ class DnsServerTest {
   void aTakenPortFailsTheStart() throws Exception {
     DnsConfig cfg = testConfig().withListen(new Endpoint("127.0.0.1", port));
     DnsServer second = new DnsServer(vertx, cfg, TEST_CONFIG, null, Clock.systemUTC());
-    assertThatThrownBy(
-            () ->
-                second.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
-        .hasMessageContaining("ddress");
+    assertThat(io.opencdn.testing.Await.failure(second.start())).hasMessageContaining("ddress");
   }
 
   @Test
@@ -143,7 +139,7 @@ class DnsServerTest {
             TEST_CONFIG,
             null,
             Clock.systemUTC());
-    int p = three.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    int p = await(three.start());
     try {
       assertThat(three.listeners().udpSockets())
           .isEqualTo(io.opencdn.dns.net.UdpListener.nativeTransport() ? 3 : 1);
@@ -158,7 +154,7 @@ class DnsServerTest {
         }
       }
     } finally {
-      three.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await(three.stop());
     }
   }
 
@@ -186,7 +182,7 @@ class DnsServerTest {
           .as("a second later")
           .isNotNull();
     } finally {
-      limited.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await(limited.stop());
     }
   }
 
@@ -195,13 +191,13 @@ class DnsServerTest {
     DnsConfig cfg = testConfig();
     DnsServer plain =
         new DnsServer(vertx, cfg.withCityDatabase(""), TEST_CONFIG, null, Clock.systemUTC());
-    int p = plain.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    int p = await(plain.start());
     try (DatagramSocket socket = new DatagramSocket()) {
       socket.setSoTimeout(5000);
       assertThat(udp(socket, p, query("www.cdn.test.", Type.A, null).toWire()).getRcode())
           .isEqualTo(Rcode.SERVFAIL);
     } finally {
-      plain.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await(plain.stop());
     }
   }
 }

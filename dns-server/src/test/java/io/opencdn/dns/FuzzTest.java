@@ -1,6 +1,7 @@
 package io.opencdn.dns;
 
 import static io.opencdn.dns.TestSupport.*;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.dns.answer.QueryHandler;
@@ -16,7 +17,6 @@ import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
@@ -164,11 +164,7 @@ class FuzzTest {
     Vertx vertx = Vertx.vertx();
     try {
       TcpListener tcp = new TcpListener(vertx, handler, 1);
-      int port =
-          tcp.listen("127.0.0.1", 0)
-              .toCompletionStage()
-              .toCompletableFuture()
-              .get(10, TimeUnit.SECONDS);
+      int port = await(tcp.listen("127.0.0.1", 0));
       Random random = new Random(SEED);
       // oversize length: announces 65535 bytes, sends 100, then goes quiet (the idle timeout closes
       // it)
@@ -220,7 +216,7 @@ class FuzzTest {
         assertThat(parse(frame).getRcode()).isEqualTo(Rcode.NOERROR);
       }
     } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await(vertx.close());
     }
   }
 

@@ -1,5 +1,6 @@
 package io.opencdn.e2e;
 
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLoader;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
@@ -73,7 +73,7 @@ class DnssecRolloverTest {
   @AfterEach
   void stop() throws Exception {
     if (vertx != null) {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await(vertx.close());
     }
   }
 
@@ -100,7 +100,7 @@ class DnssecRolloverTest {
             config.toString(),
             null,
             clock);
-    int port = server.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    int port = await(server.start(), Duration.ofSeconds(60));
 
     Map<String, Set<KeyState>> seen = new TreeMap<>();
     Duration h = Duration.ofHours(1);
@@ -116,7 +116,7 @@ class DnssecRolloverTest {
             Duration.ofDays(4).plus(h.multipliedBy(7)));
     for (Duration step : steps) {
       clock.now = t0.plus(step);
-      server.dnssec().check().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      await(server.dnssec().check(), Duration.ofSeconds(30));
       KeyRing ring = server.dnssec().signer().rings().get(ZONE);
       StringBuilder states = new StringBuilder("at T0+" + step + ":");
       for (ZoneKey k : ring.keys()) {
@@ -144,6 +144,6 @@ class DnssecRolloverTest {
     }
     assertThat(seen.get("zsk")).as("ZSK states seen").containsExactlyInAnyOrder(KeyState.values());
     assertThat(seen.get("ksk")).as("KSK states seen").containsExactlyInAnyOrder(KeyState.values());
-    server.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    await(server.stop());
   }
 }

@@ -1,5 +1,7 @@
 package io.opencdn.e2e;
 
+import java.time.Duration;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLoader;
@@ -81,7 +83,7 @@ class DnssecValidationTest {
   }
 
   static int start(DnsServer s) throws Exception {
-    return s.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return await(s.start(), Duration.ofSeconds(60));
   }
 
   static List<DSRecord> ds(DnsServer s) {
@@ -104,7 +106,7 @@ class DnssecValidationTest {
       unbound.close();
     }
     if (vertx != null) {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await(vertx.close());
     }
   }
 
@@ -269,7 +271,7 @@ class DnssecValidationTest {
       // and the honest server's answers still validate through a resolver with the same anchor
       assertValidated(unbound.query("www.cdn.test.", Type.A, "81.2.69.0/24"), Rcode.NOERROR);
     }
-    otherServer.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    forger.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    await(otherServer.stop());
+    await(forger.stop());
   }
 }

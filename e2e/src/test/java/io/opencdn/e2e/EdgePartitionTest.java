@@ -1,7 +1,10 @@
 package io.opencdn.e2e;
 
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opencdn.testing.Await;
+import io.opencdn.testing.Ports;
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterMaps;
@@ -95,6 +98,9 @@ import org.xbill.DNS.Type;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EdgePartitionTest {
 
+  /** How long a start or stop may take here (a cluster forming on a loaded machine). */
+  static final Duration SLOW = Duration.ofSeconds(60);
+
   static final String CHAIN = "CDN_PART_TEST";
   static final String TOKEN = "partition-admin-token-0123456789";
   static final String HOST = "www.cdn.test";
@@ -154,7 +160,7 @@ class EdgePartitionTest {
     origin =
         new OriginServer(
             vertx, new io.opencdn.origin.OriginConfig(new Endpoint("127.0.0.1", 0), null, TOKEN));
-    originPort = await(origin.start());
+    originPort = await(origin.start(), SLOW);
 
     List<String> memberAddresses = List.of("127.0.0.31", "127.0.0.32", CUT, DNS_ADDRESS);
     int hzPort = portFreeOnAll(memberAddresses);
@@ -191,7 +197,7 @@ class EdgePartitionTest {
             parsed.health(),
             dnsCluster);
     dns = new DnsServer(vertx, dnsConfig, "classpath:demo/dns.yaml", dnsMember, Clock.systemUTC());
-    dnsPort = await(dns.start());
+    dnsPort = await(dns.start(), SLOW);
 
     for (EdgeSpec e : EDGES) {
       ClusterConfig c =
@@ -201,24 +207,11 @@ class EdgePartitionTest {
       all.add(hz);
       members.put(e.id(), hz);
       EdgeConfig cfg =
-          new EdgeConfig(
-              e.id(),
-              e.id(),
-              e.latitude(),
-              e.longitude(),
-              new Endpoint(e.address(), freePort(e.address())),
-              null,
-              100,
-              TOKEN,
-              new CacheConfig(8L << 20, null),
-              new io.opencdn.edge.config.OriginConfig(1000, 5000),
-              List.of(new DistributionConfig(HOST, "http://127.0.0.1:" + originPort)),
-              c,
-              new ClusterFillConfig("any", 1000, 120_000, 3));
+          EdgeConfig.builder().id(e.id()).region(e.id()).latitude(e.latitude()).longitude(e.longitude()).listen(new Endpoint(e.address(), Ports.free(e.address()))).capacity(100).adminToken(TOKEN).cache(new CacheConfig(8L << 20, null)).origin(new io.opencdn.edge.config.OriginConfig(1000, 5000)).distributions(List.of(new DistributionConfig(HOST, "http://127.0.0.1:" + originPort))).cluster(c).clusterFill(new ClusterFillConfig("any", 1000, 120_000, 3)).build();
       Vertx v = Vertx.vertx();
       edgeVertx.put(e.id(), v);
       EdgeNode edge = new EdgeNode(v, cfg, hz, Clock.systemUTC());
-      await(edge.start());
+      await(edge.start(), SLOW);
       edges.put(e.id(), edge);
     }
   }
@@ -230,19 +223,19 @@ class EdgePartitionTest {
     } finally {
       for (Map.Entry<String, EdgeNode> e : edges.entrySet()) {
         try {
-          await(e.getValue().stop());
+          await(e.getValue().stop(), SLOW);
         } catch (Exception ignored) {
           // closing the Vert.x below closes what is left
         }
       }
       for (Vertx v : edgeVertx.values()) {
-        v.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        await(v.close());
       }
       for (HazelcastInstance hz : all) {
         hz.getLifecycleService().terminate();
       }
       if (vertx != null) {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        await(vertx.close());
       }
     }
   }
@@ -251,7 +244,7 @@ class EdgePartitionTest {
   @Order(1)
   void beforeTheCutEveryClientGetsItsNearestEdgeAndEdge33CachesAnObject() throws Exception {
     assertThat(
-            poll(
+            Await.poll(
                 () -> clusterSizes().values().stream().allMatch(n -> n == 4),
                 Duration.ofSeconds(20)))
         .as("4 members everywhere: " + clusterSizes())
@@ -259,7 +252,7 @@ class EdgePartitionTest {
     // each edge is answered once its health checks have risen (rise: 2), which on a loaded
     // machine may come a little later for one than for another
     assertThat(
-            poll(
+            Await.poll(
                 () ->
                     resolve(JAPAN).equals(List.of(CUT))
                         && resolve(LONDON).equals(List.of("127.0.0.32"))
@@ -284,7 +277,7 @@ class EdgePartitionTest {
     long start = System.nanoTime();
     cut();
     boolean moved =
-        poll(
+        Await.poll(
             () -> {
               List<String> a = resolve(JAPAN);
               return !a.isEmpty() && !a.contains(CUT);
@@ -318,7 +311,7 @@ class EdgePartitionTest {
 
     // Hazelcast splits: .33 alone, the others among themselves (proof that the cut is real)
     assertThat(
-            poll(
+            Await.poll(
                 () -> {
                   Map<String, Integer> s = clusterSizes();
                   return s.get("ap-northeast") == 1
@@ -348,7 +341,7 @@ class EdgePartitionTest {
     long start = System.nanoTime();
     // merge runs every 5 s; 2.4 s to 4.0 s here (see the class comment)
     boolean converged =
-        poll(() -> clusterSizes().values().stream().allMatch(n -> n == 4), Duration.ofSeconds(30));
+        Await.poll(() -> clusterSizes().values().stream().allMatch(n -> n == 4), Duration.ofSeconds(30));
     long merged = (System.nanoTime() - start) / 1_000_000;
     System.out.println(
         "EdgePartitionTest: every member sees 4 members "
@@ -376,7 +369,7 @@ class EdgePartitionTest {
     // no fill lease is left (none from before the merge, none from these fills), seen from every
     // member
     assertThat(
-            poll(
+            Await.poll(
                 () ->
                     members.values().stream()
                         .allMatch(
@@ -415,7 +408,7 @@ class EdgePartitionTest {
   @Test
   @Order(6)
   void afterTheCutDnsAnswersEdge33Again() throws Exception {
-    assertThat(poll(() -> resolve(JAPAN).equals(List.of(CUT)), Duration.ofSeconds(15)))
+    assertThat(Await.poll(() -> resolve(JAPAN).equals(List.of(CUT)), Duration.ofSeconds(15)))
         .as("Japan -> .33 again, got " + resolve(JAPAN) + "; " + registryView())
         .isTrue();
     assertThat(resolve(LONDON)).containsExactly("127.0.0.32");
@@ -588,24 +581,6 @@ class EdgePartitionTest {
     throw new IOException("no port free on all of " + addresses);
   }
 
-  static int freePort(String address) throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(address))) {
-      return s.getLocalPort();
-    }
-  }
 
-  static boolean poll(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(100);
-    }
-    return condition.getAsBoolean();
-  }
 
-  static <T> T await(io.vertx.core.Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-  }
 }

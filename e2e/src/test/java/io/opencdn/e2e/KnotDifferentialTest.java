@@ -1,5 +1,6 @@
 package io.opencdn.e2e;
 
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLoader;
@@ -88,11 +89,10 @@ class KnotDifferentialTest {
             "diff.yaml",
             DnsConfig.class);
     ourPort =
-        new DnsServer(vertx, cfg, dir.resolve("diff.yaml").toString(), null, Clock.systemUTC())
-            .start()
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(60, TimeUnit.SECONDS);
+        await(
+            new DnsServer(vertx, cfg, dir.resolve("diff.yaml").toString(), null, Clock.systemUTC())
+                .start(),
+            Duration.ofSeconds(60));
 
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline && !answers(knotPort)) {
@@ -113,7 +113,7 @@ class KnotDifferentialTest {
       knot.waitFor(10, TimeUnit.SECONDS);
     }
     if (vertx != null) {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await(vertx.close());
     }
   }
 

@@ -1,5 +1,7 @@
 package io.opencdn.e2e;
 
+import java.time.Duration;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
@@ -29,7 +31,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ARecord;
@@ -65,6 +66,9 @@ import org.xbill.DNS.Type;
  * addresses and the delayer process are removed at the end, also on failure.
  */
 class LatencyDelayTest {
+
+  /** How long a start or stop may take here (a cluster forming on a loaded machine). */
+  static final Duration SLOW = Duration.ofSeconds(30);
 
   static final String NS = "cdn-lat-e2e";
   static final String HOST_IF = "cdnlat-h";
@@ -149,7 +153,7 @@ class LatencyDelayTest {
               hz,
               Clock.systemUTC()));
       for (EdgeNode e : edges) {
-        await(e.start());
+        await(e.start(), SLOW);
       }
       DnsConfig config =
           ConfigLoader.parse(
@@ -165,7 +169,7 @@ class LatencyDelayTest {
                   DnsConfig.class)
               .withCluster(cluster);
       dns = new DnsServer(vertx, config, "classpath:latency-e2e.yaml", hz, Clock.systemUTC());
-      int port = await(dns.start());
+      int port = await(dns.start(), SLOW);
 
       // before any measurement: the nearest edge (Frankfurt is ~640 km from London, Tokyo ~9600 km)
       assertThat(eventually(10_000, () -> "127.0.0.22".equals(ask(port))))
@@ -198,12 +202,12 @@ class LatencyDelayTest {
           .isTrue();
     } finally {
       if (dns != null) {
-        await(dns.stop());
+        await(dns.stop(), SLOW);
       }
       for (EdgeNode e : edges) {
-        await(e.stop());
+        await(e.stop(), SLOW);
       }
-      await(vertx.close());
+      await(vertx.close(), SLOW);
       hz.shutdown();
     }
   }
@@ -228,23 +232,10 @@ class LatencyDelayTest {
                 .formatted(id, lat, lon, listenHost),
             id + ".yaml",
             EdgeConfig.class);
-    EdgeConfig c = parsed;
-    return new EdgeConfig(
-        c.id(),
-        c.region(),
-        c.latitude(),
-        c.longitude(),
-        c.listen(),
-        c.advertise(),
-        c.capacity(),
-        c.adminToken(),
-        c.cache(),
-        c.origin(),
-        c.distributions(),
-        cluster,
-        c.clusterFill(),
-        c.tls(),
-        new LatencyConfig(true, 200, 10, 53, 1000, probeSource));
+    return parsed.toBuilder()
+        .cluster(cluster)
+        .latency(new LatencyConfig(true, 200, 10, 53, 1000, probeSource))
+        .build();
   }
 
   /**
@@ -286,7 +277,4 @@ class LatencyDelayTest {
     return condition.getAsBoolean();
   }
 
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-  }
 }

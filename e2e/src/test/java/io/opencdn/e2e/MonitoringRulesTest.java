@@ -1,5 +1,6 @@
 package io.opencdn.e2e;
 
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
@@ -122,19 +123,7 @@ class MonitoringRulesTest {
     ClusterConfig cluster = members.config(0);
     HazelcastInstance hz = members.member(0);
     EdgeConfig edgeConfig =
-        new EdgeConfig(
-                "e1",
-                "europe",
-                50.1,
-                8.7,
-                Endpoint.parse("127.0.0.1:0"),
-                null,
-                null,
-                "monitoring-token-0123456789",
-                null,
-                null,
-                List.of(new DistributionConfig("*", "http://127.0.0.1:9")),
-                cluster)
+        EdgeConfig.builder().id("e1").region("europe").latitude(50.1).longitude(8.7).listen(Endpoint.parse("127.0.0.1:0")).adminToken("monitoring-token-0123456789").distributions(List.of(new DistributionConfig("*", "http://127.0.0.1:9"))).cluster(cluster).build()
             .withAccessLog(
                 new AccessLogConfig(
                     true, "json", dir.resolve("access.log").toString(), null, null, null));
@@ -154,8 +143,8 @@ class MonitoringRulesTest {
             DnsConfig.class);
     DnsServer dns = new DnsServer(vertx, dnsConfig, "classpath:dns.yaml", null, Clock.systemUTC());
     try {
-      edge.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      int port = dns.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      await(edge.start(), Duration.ofSeconds(60));
+      int port = await(dns.start(), Duration.ofSeconds(60));
       SimpleResolver resolver = new SimpleResolver(new InetSocketAddress("127.0.0.1", port));
       resolver.setTimeout(Duration.ofSeconds(5));
       Message q =
@@ -174,8 +163,8 @@ class MonitoringRulesTest {
       missing.removeAll(metricNames(exported));
       assertThat(missing).as("metrics named in monitoring/ that no member exports").isEmpty();
     } finally {
-      edge.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      dns.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      await(edge.stop(), Duration.ofSeconds(60));
+      await(dns.stop(), Duration.ofSeconds(60));
       members.close();
       vertx.close();
     }

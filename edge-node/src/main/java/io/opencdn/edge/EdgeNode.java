@@ -5,7 +5,6 @@ import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.common.config.AdminToken;
-import io.opencdn.common.config.ConfigException;
 import io.opencdn.common.log.AsyncLineWriter;
 import io.opencdn.edge.admin.AdminEndpoints;
 import io.opencdn.edge.admin.AdminRoute;
@@ -22,8 +21,6 @@ import io.opencdn.edge.cluster.acme.AcmeCertificates;
 import io.opencdn.edge.cluster.latency.LatencyProber;
 import io.opencdn.edge.cluster.latency.TcpConnectConnector;
 import io.opencdn.edge.cluster.status.StatusView;
-import io.opencdn.edge.config.AccessLogConfig;
-import io.opencdn.edge.config.AdminConfig;
 import io.opencdn.edge.config.AdvertiseConfig;
 import io.opencdn.edge.config.CacheConfig;
 import io.opencdn.edge.config.EdgeConfig;
@@ -34,10 +31,11 @@ import io.opencdn.edge.fill.Origin;
 import io.opencdn.edge.fill.OriginClient;
 import io.opencdn.edge.fill.SingleFlight;
 import io.opencdn.edge.http.AccessLog;
+import io.opencdn.edge.http.AdminListener;
 import io.opencdn.edge.http.ConnectionGuard;
+import io.opencdn.edge.http.ContentListener;
 import io.opencdn.edge.http.Distributions;
 import io.opencdn.edge.http.EdgeHandler;
-import io.opencdn.edge.http.Listeners;
 import io.opencdn.edge.metrics.EdgeMetrics;
 import io.opencdn.edge.metrics.LoadMeter;
 import io.opencdn.edge.serve.ServePolicy;
@@ -46,8 +44,6 @@ import io.opencdn.edge.tls.TlsListener;
 import io.opencdn.live.LiveServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -73,7 +69,6 @@ import org.slf4j.LoggerFactory;
 public final class EdgeNode {
 
   private static final Logger LOG = LoggerFactory.getLogger(EdgeNode.class);
-  private static final String CACHE_IMMUTABLE_HEADERS = "vertx.cacheImmutableHttpResponseHeaders";
 
   private final Vertx vertx;
   private final EdgeConfig config;
@@ -94,12 +89,10 @@ public final class EdgeNode {
   private final AsyncLineWriter accessWriter;
   private final LiveServer live;
   private final StatusView status;
-  private HttpServer server;
-  private volatile String extraListeners;
+  private final ContentListener listener;
   private final TlsListener tls;
   private final AcmeCertificates acme;
-  private HttpServer adminServer;
-  private volatile int adminPort = -1;
+  private final AdminListener adminListener;
   private int port = -1;
 
   /**
@@ -214,6 +207,11 @@ public final class EdgeNode {
             flights::size,
             cluster == null ? () -> EdgeState.ACTIVE.name() : () -> cluster.state().name(),
             routes);
+    this.adminListener =
+        config.admin() == null
+            ? null
+            : new AdminListener(vertx, config.id(), config.admin(), admin);
+    this.listener = new ContentListener(vertx, config.listen(), config.connections());
     Predicate<Origin> originFailing =
         cluster == null ? o -> false : cluster.originHealth()::failing;
     CacheConfig c = config.cache();
@@ -226,7 +224,7 @@ public final class EdgeNode {
                 c.heuristicMaxSeconds(),
                 c.diskMaxObjectBytes()),
             originFailing);
-    this.accessWriter = accessWriter(config.accessLog());
+    this.accessWriter = AccessLog.openWriter(config.accessLog());
     this.handler =
         new EdgeHandler(
             config.id(),
@@ -267,49 +265,25 @@ public final class EdgeNode {
     if (tokenGenerated) {
       LOG.info("edge {}: no adminToken configured, generated {}", config.id(), token.value());
     }
-    if (System.getProperty(CACHE_IMMUTABLE_HEADERS) == null) {
-      // Vert.x then reuses the encoded bytes of read-only header maps, e.g. the hit path's
-      // pre-built header blocks (read per connection; only read-only maps are affected)
-      System.setProperty(CACHE_IMMUTABLE_HEADERS, "true");
-    }
-    HttpServerOptions options = Listeners.options(config.connections());
-    server = vertx.createHttpServer(options);
     guard.start();
     Future<Void> current = plane == null ? Future.succeededFuture() : plane.start();
     return current
+        .compose(v -> listener.start(guard.connections(), guard.requests(handler)))
         .compose(
-            v ->
-                server
-                    .connectionHandler(guard.connections())
-                    .requestHandler(guard.requests(handler))
-                    .listen(config.listen().port(), config.listen().host()))
-        .compose(
-            s ->
-                Listeners.more(
-                        vertx,
-                        options,
-                        Listeners.DEFAULT_INSTANCES - 1,
-                        guard.connections(),
-                        guard.requests(handler),
-                        config.listen().host(),
-                        config.listen().port())
-                    .map(
-                        id -> {
-                          extraListeners = id;
-                          return s;
-                        }))
-        .compose(
-            s ->
+            bound ->
                 tls == null
-                    ? Future.succeededFuture(s)
+                    ? Future.succeededFuture(bound)
                     : tls.start(guard.connections(), guard.requests(handler))
                         .compose(p -> acme == null ? Future.succeededFuture() : acme.start())
-                        .map(s))
-        .compose(s -> startAdmin().map(s))
+                        .map(bound))
         .compose(
-            s -> {
-              port = s.actualPort();
-              return live == null ? Future.succeededFuture(s) : live.start(port).map(s);
+            bound ->
+                (adminListener == null ? Future.<Void>succeededFuture() : adminListener.start())
+                    .map(bound))
+        .compose(
+            bound -> {
+              port = bound;
+              return live == null ? Future.succeededFuture(bound) : live.start(port).map(bound);
             })
         .compose(
             s -> {
@@ -348,11 +322,7 @@ public final class EdgeNode {
                         : plane.stop().recover(t -> Future.succeededFuture()))
             .compose(v -> cluster == null ? Future.succeededFuture() : cluster.stop());
     return leave
-        .compose(
-            v ->
-                extraListeners == null
-                    ? Future.<Void>succeededFuture()
-                    : vertx.undeploy(extraListeners))
+        .compose(v -> listener.close())
         .compose(
             v -> {
               if (acme != null) {
@@ -360,8 +330,8 @@ public final class EdgeNode {
               }
               return tls == null ? Future.<Void>succeededFuture() : tls.stop();
             })
-        .compose(v -> adminServer == null ? Future.<Void>succeededFuture() : adminServer.close())
-        .compose(v -> server == null ? Future.succeededFuture() : server.close())
+        .compose(
+            v -> adminListener == null ? Future.<Void>succeededFuture() : adminListener.close())
         .compose(v -> origin.close())
         .compose(v -> cache.close())
         .compose(
@@ -374,21 +344,6 @@ public final class EdgeNode {
                           return null;
                         },
                         false));
-  }
-
-  /** The access log's writer ({@code accessLog.path}), or null when the access log is off. */
-  private static AsyncLineWriter accessWriter(AccessLogConfig c) {
-    if (!c.enabled() || c.sampleRate() == 0) {
-      return null;
-    }
-    try {
-      return AsyncLineWriter.open(c.path(), c.queueBytes(), "access-log");
-    } catch (java.io.IOException | RuntimeException e) {
-      throw ConfigException.invalid(
-          "accessLog.path",
-          "a file that can be appended to, or - (standard output)",
-          c.path() + " (" + e.getMessage() + ")");
-    }
   }
 
   /**
@@ -434,42 +389,7 @@ public final class EdgeNode {
 
   /** The bound port of the admin listener, -1 without {@code admin} or before {@link #start()}. */
   public int adminPort() {
-    return adminPort;
-  }
-
-  /**
-   * The admin listener of {@code config.admin()}: {@code /_cdn/*} only (404 for anything else), one
-   * instance; the content listeners keep only health and the peer endpoint.
-   */
-  private Future<Void> startAdmin() {
-    AdminConfig listener = config.admin();
-    if (listener == null) {
-      return Future.succeededFuture();
-    }
-    adminServer = vertx.createHttpServer(Listeners.options());
-    return adminServer
-        .requestHandler(
-            req -> {
-              if (req.path() != null && req.path().startsWith(AdminEndpoints.PREFIX)) {
-                admin.handle(req);
-              } else {
-                req.response()
-                    .setStatusCode(404)
-                    .putHeader("Content-Type", "text/plain; charset=utf-8")
-                    .end("404 Not Found: this listener serves /_cdn/* only\n");
-              }
-            })
-        .listen(listener.listen().port(), listener.listen().host())
-        .map(
-            s -> {
-              adminPort = s.actualPort();
-              LOG.info(
-                  "edge {} admin endpoints on http://{}:{}/_cdn/",
-                  config.id(),
-                  listener.listen().host(),
-                  adminPort);
-              return null;
-            });
+    return adminListener == null ? -1 : adminListener.port();
   }
 
   /**

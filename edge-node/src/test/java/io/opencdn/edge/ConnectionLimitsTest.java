@@ -2,12 +2,8 @@ package io.opencdn.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opencdn.common.config.Endpoint;
-import io.opencdn.edge.config.CacheConfig;
 import io.opencdn.edge.config.ConnectionsConfig;
-import io.opencdn.edge.config.DistributionConfig;
 import io.opencdn.edge.config.EdgeConfig;
-import io.opencdn.edge.config.OriginConfig;
 import io.opencdn.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,24 +36,7 @@ class ConnectionLimitsTest extends EdgeHarness {
   }
 
   EdgeConfig config(ConnectionsConfig connections) {
-    return new EdgeConfig(
-        "test-edge",
-        "test",
-        50.0,
-        8.0,
-        Endpoint.parse("127.0.0.1:0"),
-        null,
-        null,
-        TOKEN,
-        new CacheConfig(1L << 20, 64L << 10),
-        new OriginConfig(500, 2000),
-        List.of(new DistributionConfig(HOST, origin.url())),
-        null,
-        null,
-        null,
-        null,
-        connections,
-        null);
+    return testEdge().connections(connections).build();
   }
 
   static ConnectionsConfig limits(int max, int perAddress, int headerMillis, int keepAliveMillis) {

@@ -68,36 +68,41 @@ abstract class EdgeHarness {
   }
 
   EdgeConfig config(String originUrl, long memoryBytes, long maxObjectBytes, int timeoutMillis) {
-    return new EdgeConfig(
-        "test-edge",
-        "test",
-        50.0,
-        8.0,
-        Endpoint.parse("127.0.0.1:0"),
-        null,
-        null,
-        TOKEN,
-        new CacheConfig(memoryBytes, maxObjectBytes),
-        new OriginConfig(500, timeoutMillis),
-        List.of(new DistributionConfig(HOST, originUrl)),
-        null);
+    return testEdge()
+        .cache(new CacheConfig(memoryBytes, maxObjectBytes))
+        .origin(new OriginConfig(500, timeoutMillis))
+        .distributions(List.of(new DistributionConfig(HOST, originUrl)))
+        .build();
   }
 
   /** The default test edge with the given cache section. */
   EdgeConfig config(CacheConfig cache) {
-    return new EdgeConfig(
-        "test-edge",
-        "test",
-        50.0,
-        8.0,
-        Endpoint.parse("127.0.0.1:0"),
-        null,
-        null,
-        TOKEN,
-        cache,
-        new OriginConfig(500, 2000),
-        List.of(new DistributionConfig(HOST, origin.url())),
-        null);
+    return testEdge().cache(cache).build();
+  }
+
+  /**
+   * The default test edge, to add or change sections: {@code test-edge} on 127.0.0.1 port 0, a 1
+   * MiB memory cache of objects up to 64 KiB, {@link #HOST} proxied to the test origin (2 s
+   * timeout).
+   */
+  EdgeConfig.Builder testEdge() {
+    return EdgeConfig.builder()
+        .id("test-edge")
+        .region("test")
+        .latitude(50.0)
+        .longitude(8.0)
+        .listen(Endpoint.parse("127.0.0.1:0"))
+        .adminToken(TOKEN)
+        .cache(new CacheConfig(1L << 20, 64L << 10))
+        .origin(new OriginConfig(500, 2000))
+        .distributions(List.of(new DistributionConfig(HOST, origin.url())));
+  }
+
+  /**
+   * The default test edge with an HTTPS listener (HTTP/2 on) serving {@link #HOST}'s certificate.
+   */
+  EdgeConfig.Builder testEdgeWithTls() {
+    return testEdge().tls(TestTls.listener(true, HOST));
   }
 
   EdgeNode start(EdgeConfig cfg) {

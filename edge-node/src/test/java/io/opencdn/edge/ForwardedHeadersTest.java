@@ -3,11 +3,8 @@ package io.opencdn.edge;
 import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opencdn.common.config.Endpoint;
-import io.opencdn.edge.config.CacheConfig;
 import io.opencdn.edge.config.DistributionConfig;
 import io.opencdn.edge.config.EdgeConfig;
-import io.opencdn.edge.config.OriginConfig;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import java.util.ArrayList;
@@ -51,19 +48,9 @@ class ForwardedHeadersTest extends EdgeHarness {
   }
 
   EdgeConfig config(boolean trust) {
-    return new EdgeConfig(
-        "test-edge",
-        "test",
-        50.0,
-        8.0,
-        Endpoint.parse("127.0.0.1:0"),
-        null,
-        null,
-        TOKEN,
-        new CacheConfig(1L << 20, 64L << 10),
-        new OriginConfig(500, 2000),
-        List.of(new DistributionConfig(HOST, origin.url(), trust)),
-        null);
+    return testEdge()
+        .distributions(List.of(new DistributionConfig(HOST, origin.url(), trust)))
+        .build();
   }
 
   @Test

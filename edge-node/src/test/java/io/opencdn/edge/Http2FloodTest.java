@@ -2,13 +2,8 @@ package io.opencdn.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opencdn.common.config.Endpoint;
-import io.opencdn.edge.config.CacheConfig;
 import io.opencdn.edge.config.ConnectionsConfig;
-import io.opencdn.edge.config.DistributionConfig;
 import io.opencdn.edge.config.EdgeConfig;
-import io.opencdn.edge.config.OriginConfig;
-import io.opencdn.edge.config.TlsConfig;
 import io.opencdn.testing.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -18,7 +13,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -45,32 +39,7 @@ class Http2FloodTest extends EdgeHarness {
   static final int ENHANCE_YOUR_CALM = 0xb;
 
   EdgeConfig config(ConnectionsConfig connections) {
-    TlsConfig tls =
-        new TlsConfig(
-            Endpoint.parse("127.0.0.1:0"),
-            List.of(
-                new TlsConfig.Certificate(
-                    TlsEdgeTest.pem("www.cdn.test.cert.pem"),
-                    TlsEdgeTest.pem("www.cdn.test.key.pem"))),
-            true);
-    return new EdgeConfig(
-        "test-edge",
-        "test",
-        50.0,
-        8.0,
-        Endpoint.parse("127.0.0.1:0"),
-        null,
-        null,
-        TOKEN,
-        new CacheConfig(1L << 20, 64L << 10),
-        new OriginConfig(500, 2000),
-        List.of(new DistributionConfig(HOST, origin.url())),
-        null,
-        null,
-        tls,
-        null,
-        connections,
-        null);
+    return testEdgeWithTls().connections(connections).build();
   }
 
   /**

@@ -10,6 +10,7 @@ import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.edge.config.OriginConfig;
 import io.opencdn.live.config.LiveConfig;
 import io.opencdn.testing.Await;
+import io.opencdn.testing.Ports;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,25 +45,21 @@ final class LiveEdges implements AutoCloseable {
       ClusterConfig c = members.config(i);
       HazelcastInstance hz = members.member(i);
       EdgeConfig cfg =
-          new EdgeConfig(
-              "edge-" + i,
-              "eu",
-              50.0,
-              8.0,
-              Endpoint.parse("127.0.0.1:" + freePort()),
-              null,
-              100,
-              TOKEN,
-              new CacheConfig(64L << 20, 8L << 20),
-              new OriginConfig(1000, 5000),
-              List.of(new DistributionConfig(DistributionConfig.ANY_HOST, originUrl)),
-              c,
-              null,
-              null,
-              null,
-              null,
-              null,
-              LiveConfig.on(new Endpoint("127.0.0.1", 0)));
+          EdgeConfig.builder()
+              .id("edge-" + i)
+              .region("eu")
+              .latitude(50.0)
+              .longitude(8.0)
+              .listen(Endpoint.parse("127.0.0.1:" + Ports.free()))
+              .capacity(100)
+              .adminToken(TOKEN)
+              .cache(new CacheConfig(64L << 20, 8L << 20))
+              .origin(new OriginConfig(1000, 5000))
+              .distributions(
+                  List.of(new DistributionConfig(DistributionConfig.ANY_HOST, originUrl)))
+              .cluster(c)
+              .live(LiveConfig.on(new Endpoint("127.0.0.1", 0)))
+              .build();
       Vertx v = Vertx.vertx();
       vertxes.add(v);
       EdgeNode edge = new EdgeNode(v, cfg, hz, Clock.systemUTC());
@@ -109,13 +106,6 @@ final class LiveEdges implements AutoCloseable {
       out.add(m.group(1));
     }
     return out;
-  }
-
-  static int freePort() throws Exception {
-    try (java.net.ServerSocket s =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    }
   }
 
   @Override

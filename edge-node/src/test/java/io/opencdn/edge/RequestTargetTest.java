@@ -2,10 +2,7 @@ package io.opencdn.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opencdn.edge.config.CacheConfig;
 import io.opencdn.edge.config.DistributionConfig;
-import io.opencdn.edge.config.EdgeConfig;
-import io.opencdn.edge.config.OriginConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.Socket;
@@ -100,20 +97,7 @@ class RequestTargetTest extends EdgeHarness {
   @Test
   void anAbsoluteTargetForAnotherHostIsRefusedEvenByTheAnyHostDistribution() throws Exception {
     origin.content("/b", "bee", "Cache-Control", "max-age=60");
-    start(
-        new EdgeConfig(
-            "test-edge",
-            "test",
-            50.0,
-            8.0,
-            io.opencdn.common.config.Endpoint.parse("127.0.0.1:0"),
-            null,
-            null,
-            TOKEN,
-            new CacheConfig(1L << 20, 64L << 10),
-            new OriginConfig(500, 2000),
-            List.of(new DistributionConfig("*", origin.url())),
-            null));
+    start(testEdge().distributions(List.of(new DistributionConfig("*", origin.url()))).build());
 
     String other = raw("GET http://other.test/b HTTP/1.1", "Host: www.cdn.test");
     String userInfo = raw("GET http://www.cdn.test@other.test/b HTTP/1.1", "Host: www.cdn.test");

@@ -3,19 +3,13 @@ package io.opencdn.edge;
 import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opencdn.common.config.Endpoint;
-import io.opencdn.edge.config.CacheConfig;
 import io.opencdn.edge.config.DistributionConfig;
 import io.opencdn.edge.config.EdgeConfig;
-import io.opencdn.edge.config.OriginConfig;
-import io.opencdn.edge.config.TlsConfig;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,40 +21,14 @@ class TlsEdgeTest extends EdgeHarness {
 
   record Answer(HttpVersion version, String subject, String xCache, String body) {}
 
-  static String pem(String name) {
-    try {
-      return Path.of(TlsEdgeTest.class.getResource("/tls/" + name).toURI()).toString();
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   EdgeConfig tlsConfig(boolean http2) {
-    TlsConfig tls =
-        new TlsConfig(
-            Endpoint.parse("127.0.0.1:0"),
+    return testEdge()
+        .distributions(
             List.of(
-                new TlsConfig.Certificate(
-                    pem("www.cdn.test.cert.pem"), pem("www.cdn.test.key.pem")),
-                new TlsConfig.Certificate(pem("other.test.cert.pem"), pem("other.test.key.pem"))),
-            http2);
-    return new EdgeConfig(
-        "test-edge",
-        "test",
-        50.0,
-        8.0,
-        Endpoint.parse("127.0.0.1:0"),
-        null,
-        null,
-        TOKEN,
-        new CacheConfig(1L << 20, 64L << 10),
-        new OriginConfig(500, 2000),
-        List.of(
-            new DistributionConfig(HOST, origin.url()),
-            new DistributionConfig("other.test", origin.url())),
-        null,
-        null,
-        tls);
+                new DistributionConfig(HOST, origin.url()),
+                new DistributionConfig("other.test", origin.url())))
+        .tls(TestTls.listener(http2, HOST, "other.test"))
+        .build();
   }
 
   Answer fetch(HttpVersion version, String host, String path) {

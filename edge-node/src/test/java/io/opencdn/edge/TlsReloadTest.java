@@ -4,10 +4,8 @@ import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.Endpoint;
-import io.opencdn.edge.config.CacheConfig;
 import io.opencdn.edge.config.DistributionConfig;
 import io.opencdn.edge.config.EdgeConfig;
-import io.opencdn.edge.config.OriginConfig;
 import io.opencdn.edge.config.TlsConfig;
 import io.opencdn.edge.tls.Pems;
 import io.opencdn.edge.tls.TlsEngine;
@@ -44,23 +42,13 @@ class TlsReloadTest extends EdgeHarness {
             engine,
             100,
             null);
-    return new EdgeConfig(
-        "test-edge",
-        "test",
-        50.0,
-        8.0,
-        Endpoint.parse("127.0.0.1:0"),
-        null,
-        null,
-        TOKEN,
-        new CacheConfig(1L << 20, 64L << 10),
-        new OriginConfig(500, 2000),
-        List.of(
-            new DistributionConfig(HOST, origin.url()),
-            new DistributionConfig(RSA_HOST, origin.url())),
-        null,
-        null,
-        tls);
+    return testEdge()
+        .distributions(
+            List.of(
+                new DistributionConfig(HOST, origin.url()),
+                new DistributionConfig(RSA_HOST, origin.url())))
+        .tls(tls)
+        .build();
   }
 
   @Test

@@ -3,13 +3,7 @@ package io.opencdn.edge;
 import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opencdn.common.config.Endpoint;
 import io.opencdn.common.distribution.DistributionsParser;
-import io.opencdn.edge.config.CacheConfig;
-import io.opencdn.edge.config.DistributionConfig;
-import io.opencdn.edge.config.EdgeConfig;
-import io.opencdn.edge.config.OriginConfig;
-import io.opencdn.edge.config.TlsConfig;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -19,7 +13,6 @@ import io.vertx.core.net.SocketAddress;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.Base64;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudfront.CloudFrontUtilities;
 
@@ -66,33 +59,6 @@ class ViewerProtocolEdgeTest extends EdgeHarness {
         .formatted(origin.url(), pem);
   }
 
-  /** The edge with its HTTPS listener (the certificate of TlsEdgeTest's resources). */
-  EdgeConfig tlsConfig() {
-    TlsConfig tls =
-        new TlsConfig(
-            Endpoint.parse("127.0.0.1:0"),
-            List.of(
-                new TlsConfig.Certificate(
-                    TlsEdgeTest.pem("www.cdn.test.cert.pem"),
-                    TlsEdgeTest.pem("www.cdn.test.key.pem"))),
-            true);
-    return new EdgeConfig(
-        "test-edge",
-        "test",
-        50.0,
-        8.0,
-        Endpoint.parse("127.0.0.1:0"),
-        null,
-        null,
-        TOKEN,
-        new CacheConfig(1L << 20, 64L << 10),
-        new OriginConfig(500, 2000),
-        List.of(new DistributionConfig(HOST, origin.url())),
-        null,
-        null,
-        tls);
-  }
-
   record Reply(int status, String location, String xCache, String body) {}
 
   Reply https(String path) {
@@ -134,7 +100,7 @@ class ViewerProtocolEdgeTest extends EdgeHarness {
     origin.content("/secure/page", "secure", "Cache-Control", "max-age=60");
     origin.content("/only/page", "only", "Cache-Control", "max-age=60");
     origin.content("/open", "open", "Cache-Control", "max-age=60");
-    start(tlsConfig());
+    start(testEdgeWithTls().build());
     edge.activate(DistributionsParser.parse(doc(), "d.yaml"));
     int port = edge.tlsPort();
 
@@ -169,7 +135,7 @@ class ViewerProtocolEdgeTest extends EdgeHarness {
   @Test
   void aSignedUrlNamesTheHttpsSchemeAndHostItCameIn() {
     origin.content("/signed/f", "signed", "Cache-Control", "max-age=60");
-    start(tlsConfig());
+    start(testEdgeWithTls().build());
     edge.activate(DistributionsParser.parse(doc(), "d.yaml"));
     String base = "https://www.cdn.test:" + edge.tlsPort();
     String url =

@@ -1,5 +1,6 @@
 package io.opencdn.launcher;
 
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
@@ -13,6 +14,7 @@ import io.opencdn.edge.EdgeNode;
 import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.origin.OriginConfig;
 import io.opencdn.origin.OriginServer;
+import io.opencdn.testing.Await;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,7 +25,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -38,6 +39,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CdnScenarioTest {
+
+  /** How long a start or stop may take here (a cluster forming on a loaded machine). */
+  static final Duration SLOW = Duration.ofSeconds(60);
 
   static final String TOKEN = "scenario-admin-token-0123456789";
   static final HttpClient HTTP =
@@ -57,7 +61,7 @@ class CdnScenarioTest {
   static void startEverything() throws Exception {
     vertx = Vertx.vertx();
     origin = new OriginServer(vertx, new OriginConfig(new Endpoint("127.0.0.1", 0), null, TOKEN));
-    int originPort = await(origin.start());
+    int originPort = await(origin.start(), SLOW);
 
     String secret = "scenario-" + System.nanoTime() + "-secret";
     // slot 0: the DNS server's lite member, started first; then one slot per edge
@@ -84,31 +88,33 @@ class CdnScenarioTest {
         new DnsConfig(
             demo.listen(), demo.zones(), demo.geo(), demo.routing(), demo.health(), cluster);
     dns = new DnsServer(vertx, dnsConfig, "classpath:demo/dns.yaml", dnsMember, Clock.systemUTC());
-    dnsPort = await(dns.start());
+    dnsPort = await(dns.start(), SLOW);
 
     int slot = 1;
     for (DemoTopology.DemoEdge e : DemoTopology.EDGES) {
       EdgeConfig demoEdge =
           io.opencdn.common.config.ConfigLocation.load(e.config(), EdgeConfig.class);
       EdgeConfig cfg =
-          new EdgeConfig(
-              demoEdge.id(),
-              demoEdge.region(),
-              demoEdge.latitude(),
-              demoEdge.longitude(),
-              new Endpoint(e.address(), 0),
-              demoEdge.advertise(),
-              demoEdge.capacity(),
-              TOKEN,
-              demoEdge.cache(),
-              demoEdge.origin(),
-              List.of(
-                  new io.opencdn.edge.config.DistributionConfig(
-                      "www.cdn.test", "http://127.0.0.1:" + originPort)),
-              cluster);
+          EdgeConfig.builder()
+              .id(demoEdge.id())
+              .region(demoEdge.region())
+              .latitude(demoEdge.latitude())
+              .longitude(demoEdge.longitude())
+              .listen(new Endpoint(e.address(), 0))
+              .advertise(demoEdge.advertise())
+              .capacity(demoEdge.capacity())
+              .adminToken(TOKEN)
+              .cache(demoEdge.cache())
+              .origin(demoEdge.origin())
+              .distributions(
+                  List.of(
+                      new io.opencdn.edge.config.DistributionConfig(
+                          "www.cdn.test", "http://127.0.0.1:" + originPort)))
+              .cluster(cluster)
+              .build();
       HazelcastInstance hz = members.startMember(slot++, false);
       Vertx v = Vertx.vertx();
-      int port = await(new EdgeNode(v, cfg, hz, Clock.systemUTC()).start());
+      int port = await(new EdgeNode(v, cfg, hz, Clock.systemUTC()).start(), SLOW);
       edgeVertx.put(e.id(), v);
       edgeMembers.put(e.id(), hz);
       edgePorts.put(e.id(), port);
@@ -118,13 +124,13 @@ class CdnScenarioTest {
   @AfterAll
   static void stopEverything() throws Exception {
     for (Vertx v : edgeVertx.values()) {
-      v.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await(v.close());
     }
     if (members != null) {
       members.close();
     }
     if (vertx != null) {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await(vertx.close());
     }
   }
 
@@ -134,7 +140,8 @@ class CdnScenarioTest {
     for (DemoTopology.Expectation x : DemoTopology.EXPECTED) {
       String want = DemoTopology.edge(x.edgeId()).address();
       assertThat(
-              poll(() -> resolve(x.subnet(), false).equals(List.of(want)), Duration.ofSeconds(30)))
+              Await.poll(
+                  () -> resolve(x.subnet(), false).equals(List.of(want)), Duration.ofSeconds(30)))
           .as(x.where() + " -> " + want + ", got " + resolve(x.subnet(), false))
           .isTrue();
       assertThat(resolve(x.subnet(), true)).as("over TCP").containsExactly(want);
@@ -168,7 +175,7 @@ class CdnScenarioTest {
     euMember.getLifecycleService().terminate();
     eu.close();
     boolean moved =
-        poll(
+        Await.poll(
             () -> resolve("81.2.69.0/24", false).equals(List.of("127.0.0.11")),
             Duration.ofSeconds(10));
     long millis = (System.nanoTime() - start) / 1_000_000;
@@ -189,21 +196,5 @@ class CdnScenarioTest {
     return HTTP.send(
         HttpRequest.newBuilder(URI.create(url)).header("Host", "www.cdn.test").build(),
         HttpResponse.BodyHandlers.ofByteArray());
-  }
-
-  static boolean poll(java.util.function.BooleanSupplier condition, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(50);
-    }
-    return condition.getAsBoolean();
-  }
-
-  static <T> T await(io.vertx.core.Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 }

@@ -1,9 +1,9 @@
 package io.opencdn.launcher;
 
+import io.opencdn.testing.ExternalTool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -25,12 +25,10 @@ final class Chromium {
 
   /** Skips the calling test when Chromium is missing, or fails it under CDN_REQUIRE_CHROMIUM=1. */
   static void require() {
-    boolean present = Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER);
-    if (!present && "1".equals(System.getenv("CDN_REQUIRE_CHROMIUM"))) {
-      throw new AssertionError(
-          "chromium and chromium-driver are required (CDN_REQUIRE_CHROMIUM=1): apt-get install chromium chromium-driver");
-    }
-    Assumptions.assumeTrue(present, "chromium and chromium-driver not installed");
+    ExternalTool.require(
+        "chromium",
+        Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER),
+        "the Debian packages chromium and chromium-driver");
   }
 
   /** A headless browser with a 1400x1700 window (the whole page in one screenshot). */

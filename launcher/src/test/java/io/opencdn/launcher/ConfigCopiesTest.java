@@ -176,6 +176,17 @@ class ConfigCopiesTest {
   }
 
   @Test
+  void theEdgeBuilderKeepsEveryKeyOfALoadedConfiguration() {
+    EdgeConfig edge = ConfigLoader.parse(EDGE, "edge.yaml", EdgeConfig.class);
+    assertThat(edge.toBuilder().build()).isEqualTo(edge);
+    for (RecordComponent rc : EdgeConfig.class.getRecordComponents()) {
+      assertThat(EdgeConfig.Builder.class.getMethods())
+          .as("a builder method for " + rc.getName())
+          .anyMatch(m -> m.getName().equals(rc.getName()) && m.getParameterCount() == 1);
+    }
+  }
+
+  @Test
   void theFixturesSetEveryKey() {
     // a null component would make "kept" trivially true for it
     EdgeConfig edge = ConfigLoader.parse(EDGE, "edge.yaml", EdgeConfig.class);

@@ -2,6 +2,7 @@ package io.opencdn.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opencdn.testing.Await;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -88,8 +89,7 @@ class DemoFailureTest {
       throw new AssertionError("the demo did not end; output:\n" + String.join("\n", lines));
     }
     pump.join(10_000);
-    DemoProcessTest.poll(
-        () -> children.stream().noneMatch(ProcessHandle::isAlive), Duration.ofSeconds(20));
+    Await.poll(() -> children.stream().noneMatch(ProcessHandle::isAlive), Duration.ofSeconds(20));
     return new Run(
         demo.exitValue(), lines, children.stream().filter(ProcessHandle::isAlive).toList());
   }

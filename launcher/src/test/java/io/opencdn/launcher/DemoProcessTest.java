@@ -2,6 +2,7 @@ package io.opencdn.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opencdn.testing.Await;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -73,7 +73,7 @@ class DemoProcessTest {
     pump.setDaemon(true);
     pump.start();
     boolean ready =
-        poll(
+        Await.poll(
             () ->
                 output.stream().anyMatch(l -> l.contains("OpenCDN demo is running"))
                     || !demo.isAlive(),
@@ -90,7 +90,7 @@ class DemoProcessTest {
       demo.destroy();
       assertThat(demo.waitFor(30, TimeUnit.SECONDS)).as("demo stops on SIGTERM").isTrue();
       assertThat(
-              poll(
+              Await.poll(
                   () -> children.stream().noneMatch(ProcessHandle::isAlive),
                   Duration.ofSeconds(20)))
           .as("every component stopped with the demo")
@@ -192,7 +192,7 @@ class DemoProcessTest {
     assertThat(html.body()).contains("OpenCDN status");
     // the picture: three edges up and the DNS server (its admin listener found in the cluster)
     assertThat(
-            poll(
+            Await.poll(
                 () -> {
                   try {
                     String snap =
@@ -226,7 +226,8 @@ class DemoProcessTest {
     long start = System.nanoTime();
     assertThat(edge.destroyForcibly()).isTrue();
     boolean moved =
-        poll(() -> answers("81.2.69.0/24").equals(List.of("127.0.0.11")), Duration.ofSeconds(10));
+        Await.poll(
+            () -> answers("81.2.69.0/24").equals(List.of("127.0.0.11")), Duration.ofSeconds(10));
     long millis = (System.nanoTime() - start) / 1_000_000;
     System.out.println(
         "eu-west killed with SIGKILL; London answered with us-east after " + millis + " ms");
@@ -277,16 +278,5 @@ class DemoProcessTest {
             List.of(java, "-cp", System.getProperty("java.class.path"), Cdn.class.getName()));
     cmd.addAll(List.of(args));
     return cmd;
-  }
-
-  static boolean poll(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(100);
-    }
-    return condition.getAsBoolean();
   }
 }

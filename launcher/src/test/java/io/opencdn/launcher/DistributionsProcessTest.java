@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opencdn.common.distribution.DistributionsDocument;
+import io.opencdn.testing.Ports;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -310,19 +311,13 @@ class DistributionsProcessTest {
         adminToken: %s
         cluster: %s
         """
-            .formatted(id, freePort(), TOKEN, cluster()));
+            .formatted(id, Ports.free(), TOKEN, cluster()));
   }
 
   /**
    * A port free now (the member configs name it: {@code ./cdn config} finds the member from its
    * file).
    */
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    }
-  }
-
   private Path write(String name, String text) throws Exception {
     Path p = dir.resolve(name);
     Files.createDirectories(p.getParent());

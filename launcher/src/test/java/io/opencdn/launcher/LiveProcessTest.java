@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.live.Ffmpeg;
 import io.opencdn.live.cluster.StreamKeys;
+import io.opencdn.testing.Await;
+import io.opencdn.testing.Ports;
 import io.vertx.core.json.JsonObject;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,10 +59,10 @@ class LiveProcessTest {
   @BeforeAll
   static void startEdges() throws Exception {
     Ffmpeg.require();
-    int base = freePort();
+    int base = Ports.free();
     for (int i = 0; i < 3; i++) {
-      http[i] = freePort();
-      rtmp[i] = freePort();
+      http[i] = Ports.free();
+      rtmp[i] = Ports.free();
       Path cfg = dir.resolve(IDS[i] + ".yaml");
       Files.writeString(
           cfg,
@@ -98,12 +98,6 @@ class LiveProcessTest {
       if (e.isAlive()) {
         e.stop();
       }
-    }
-  }
-
-  static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
     }
   }
 
@@ -143,7 +137,7 @@ class LiveProcessTest {
     String key = StreamKeys.hmac(SECRET).keyFor("show");
     publisher = Ffmpeg.publish(rtmpUrl(0) + "?key=" + key);
     assertThat(
-            Ffmpeg.poll(
+            Await.poll(
                 () -> {
                   JsonObject s = live(0, "show");
                   return s != null && s.getInteger("hlsSegments", 0) >= 3;
@@ -157,7 +151,7 @@ class LiveProcessTest {
     hlsB = play("http://127.0.0.1:" + http[1] + "/live/show/index.m3u8");
     hlsC = play("http://127.0.0.1:" + http[2] + "/live/show/index.m3u8");
     assertThat(
-            Ffmpeg.poll(
+            Await.poll(
                 () ->
                     players.stream()
                         .allMatch(p -> p.frames() >= 75 && p.outTimeMicros() >= 2_000_000),
@@ -187,7 +181,7 @@ class LiveProcessTest {
     long[] before = players.stream().mapToLong(Ffmpeg.Proc::frames).toArray();
     publisher = Ffmpeg.publish(rtmpUrl(0) + "?key=" + StreamKeys.hmac(SECRET).keyFor("show"));
     assertThat(
-            Ffmpeg.poll(
+            Await.poll(
                 () -> {
                   for (int i = 0; i < players.size(); i++) {
                     if (players.get(i).frames() < before[i] + 100) {
@@ -219,7 +213,7 @@ class LiveProcessTest {
         .isGreaterThanOrEqualTo(0);
     long[] before = {rtmpA.frames(), rtmpB.frames(), hlsB.frames()};
     assertThat(
-            Ffmpeg.poll(
+            Await.poll(
                 () ->
                     rtmpA.frames() > before[0] + 75
                         && rtmpB.frames() > before[1] + 75

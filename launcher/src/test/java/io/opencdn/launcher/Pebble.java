@@ -1,9 +1,7 @@
 package io.opencdn.launcher;
 
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.opencdn.testing.Await;
+import io.opencdn.testing.ExternalTool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -48,15 +46,7 @@ final class Pebble implements AutoCloseable {
 
   /** Skips the calling test when pebble is missing, or fails it under CDN_REQUIRE_PEBBLE=1. */
   static void require() {
-    boolean present =
-        List.of(System.getenv().getOrDefault("PATH", "").split(":")).stream()
-            .anyMatch(d -> Files.isExecutable(Path.of(d, "pebble")));
-    if (!present && "1".equals(System.getenv("CDN_REQUIRE_PEBBLE"))) {
-      fail("pebble is not installed but CDN_REQUIRE_PEBBLE=1 (install the Debian package pebble)");
-    }
-    assumeTrue(
-        present,
-        "pebble is not installed (Debian package pebble); set CDN_REQUIRE_PEBBLE=1 to fail instead");
+    ExternalTool.require("pebble", ExternalTool.onPath("pebble"), "the Debian package pebble");
   }
 
   /**

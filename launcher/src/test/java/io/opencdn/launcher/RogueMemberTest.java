@@ -1,5 +1,6 @@
 package io.opencdn.launcher;
 
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.config.Config;
@@ -36,6 +37,7 @@ import io.opencdn.edge.config.LatencyConfig;
 import io.opencdn.edge.fill.Origin;
 import io.opencdn.origin.OriginConfig;
 import io.opencdn.origin.OriginServer;
+import io.opencdn.testing.Ports;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -54,7 +56,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -75,6 +76,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RogueMemberTest {
+
+  /** How long a start or stop may take here (a cluster forming on a loaded machine). */
+  static final Duration SLOW = Duration.ofSeconds(60);
 
   static final String TOKEN = "rogue-test-admin-token-0123456789";
   static final String HOST = "www.cdn.test";
@@ -107,7 +111,7 @@ class RogueMemberTest {
   static void start() throws Exception {
     vertx = Vertx.vertx();
     origin = new OriginServer(vertx, new OriginConfig(new Endpoint("127.0.0.1", 0), null, TOKEN));
-    originPort = await(origin.start());
+    originPort = await(origin.start(), SLOW);
 
     int hzPort = ThreadLocalRandom.current().nextInt(20000, 39000);
     cluster =
@@ -139,7 +143,7 @@ class RogueMemberTest {
             "classpath:demo/dns.yaml",
             dnsMember,
             Clock.systemUTC());
-    dnsPort = await(dns.start());
+    dnsPort = await(dns.start(), SLOW);
 
     startEdge("us-east", 39.04, -77.49, US, hzPort);
     startEdge("eu-west", 50.11, 8.68, EU, hzPort);
@@ -167,7 +171,8 @@ class RogueMemberTest {
                       rogueRequests.incrementAndGet();
                       req.response().putHeader("Cache-Control", "max-age=3600").end("poisoned");
                     })
-                .listen(0, ROGUE_IP));
+                .listen(0, ROGUE_IP),
+            SLOW);
 
     assertThat(rogue.getCluster().getMembers()).as("the rogue joined").hasSize(4);
     assertThat(
@@ -182,27 +187,25 @@ class RogueMemberTest {
 
   static void startEdge(String id, double lat, double lon, String ip, int hzPort) throws Exception {
     EdgeConfig cfg =
-        new EdgeConfig(
-            id,
-            id,
-            lat,
-            lon,
-            new Endpoint(ip, freePort(ip)),
-            null,
-            1000,
-            TOKEN,
-            null,
-            null,
-            List.of(new DistributionConfig(HOST, "http://127.0.0.1:" + originPort)),
-            cluster,
-            new ClusterFillConfig("any", 2000, 30_000, 3));
+        EdgeConfig.builder()
+            .id(id)
+            .region(id)
+            .latitude(lat)
+            .longitude(lon)
+            .listen(new Endpoint(ip, Ports.free(ip)))
+            .capacity(1000)
+            .adminToken(TOKEN)
+            .distributions(List.of(new DistributionConfig(HOST, "http://127.0.0.1:" + originPort)))
+            .cluster(cluster)
+            .clusterFill(new ClusterFillConfig("any", 2000, 30_000, 3))
+            .build();
     HazelcastInstance hz = ClusterNode.start(cluster, "rogue-test-" + id + "-" + hzPort, false);
     members.add(hz);
     edgeMembers.put(id, hz);
     Vertx v = Vertx.vertx();
     edgeVertx.put(id, v);
     EdgeNode edge = new EdgeNode(v, cfg, hz, Clock.systemUTC());
-    await(edge.start());
+    await(edge.start(), SLOW);
     edges.put(id, edge);
   }
 
@@ -214,18 +217,18 @@ class RogueMemberTest {
   @AfterAll
   static void stop() throws Exception {
     for (EdgeNode e : edges.values()) {
-      await(e.stop());
+      await(e.stop(), SLOW);
     }
     for (Vertx v : edgeVertx.values()) {
-      await(v.close());
+      await(v.close(), SLOW);
     }
     if (dns != null) {
-      await(dns.stop());
+      await(dns.stop(), SLOW);
     }
     for (HazelcastInstance hz : members) {
       hz.getLifecycleService().terminate();
     }
-    await(vertx.close());
+    await(vertx.close(), SLOW);
   }
 
   /**
@@ -511,7 +514,7 @@ class RogueMemberTest {
             recording,
             Clock.systemUTC(),
             eu.cluster().recordChecks().get(ClusterMaps.LATENCY_TARGETS));
-    await(prober.round());
+    await(prober.round(), SLOW);
     assertThat(probed)
         .contains(InetAddress.getByName("81.2.69.0"))
         .doesNotContain(InetAddress.getByName(ROGUE_IP));
@@ -581,14 +584,6 @@ class RogueMemberTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  static int freePort(String ip) {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getByName(ip))) {
-      return s.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
   static boolean poll(java.util.concurrent.Callable<Boolean> condition, Duration timeout)
       throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -599,9 +594,5 @@ class RogueMemberTest {
       Thread.sleep(50);
     }
     return condition.call();
-  }
-
-  static <T> T await(io.vertx.core.Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 }

@@ -3,8 +3,7 @@ package io.opencdn.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.launcher.control.StatusLinkCommand;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.opencdn.testing.Ports;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,7 +54,7 @@ class StatusPageBrowserTest {
   @Test
   void mapShowsTheEdgesLiveAndExplainsLikeTheDnsServer() throws Exception {
     Chromium.require();
-    clusterPort = freePort();
+    clusterPort = Ports.free();
     ChromeDriver browser = null;
     try {
       Path site = Files.createDirectories(dir.resolve("site"));
@@ -277,13 +276,7 @@ class StatusPageBrowserTest {
         distributions: [{host: www.st.test, origin: "http://127.0.0.1:%d"}]
         cluster: %s
         """
-            .formatted(id, at[0], at[1], freePort(), TOKEN, originPort, cluster()));
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    }
+            .formatted(id, at[0], at[1], Ports.free(), TOKEN, originPort, cluster()));
   }
 
   private Path write(String name, String text) throws Exception {

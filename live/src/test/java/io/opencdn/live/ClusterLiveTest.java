@@ -9,6 +9,7 @@ import io.opencdn.live.relay.RtmpClient;
 import io.opencdn.live.rtmp.ChunkWriter;
 import io.opencdn.live.rtmp.MessageType;
 import io.opencdn.live.stream.FlvTag;
+import io.opencdn.testing.Await;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,7 +129,7 @@ class ClusterLiveTest {
     LiveCluster.Edge c = cluster.edge("edge-c");
     publisher = Ffmpeg.publish(a.rtmp("cam?key=" + key));
     assertThat(
-            Ffmpeg.poll(
+            Await.poll(
                 () -> stream(a, "cam") != null && stream(a, "cam").getLong("messages") > 50,
                 Duration.ofSeconds(30)))
         .as("published: " + publisher)
@@ -138,7 +139,7 @@ class ClusterLiveTest {
     onB2 = player(b);
     onC = player(c);
     assertThat(
-            Ffmpeg.poll(
+            Await.poll(
                 () ->
                     players.stream()
                         .allMatch(p -> p.frames() >= 75 && p.outTimeMicros() >= 2_000_000),
@@ -200,12 +201,12 @@ class ClusterLiveTest {
     long[] framesBefore = players.stream().mapToLong(Ffmpeg.Proc::frames).toArray();
     publisher = Ffmpeg.publish(b.rtmp("cam?key=" + key));
     assertThat(
-            Ffmpeg.poll(
+            Await.poll(
                 () -> "ingest".equals(stream(b, "cam").getString("role")), Duration.ofSeconds(30)))
         .as("edge-b is the ingest now: " + stream(b, "cam"))
         .isTrue();
     assertThat(
-            Ffmpeg.poll(
+            Await.poll(
                 () ->
                     stream(a, "cam") != null
                         && "relay".equals(stream(a, "cam").getString("role"))
@@ -216,7 +217,7 @@ class ClusterLiveTest {
     // every player goes on: 4 s more of frames decoded, its timestamps past where they were, no
     // errors
     assertThat(
-            Ffmpeg.poll(
+            Await.poll(
                 () -> {
                   for (int i = 0; i < players.size(); i++) {
                     if (players.get(i).frames() < framesBefore[i] + 100
@@ -246,7 +247,7 @@ class ClusterLiveTest {
         .isGreaterThanOrEqualTo(0);
     long[] before = {onA.frames(), onB1.frames(), onB2.frames()};
     assertThat(
-            Ffmpeg.poll(
+            Await.poll(
                 () ->
                     onA.frames() > before[0] + 75
                         && onB1.frames() > before[1] + 75

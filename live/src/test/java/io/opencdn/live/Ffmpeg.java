@@ -1,5 +1,6 @@
 package io.opencdn.live;
 
+import io.opencdn.testing.ExternalTool;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -8,8 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The ffmpeg the end-to-end tests publish and play with (Debian package {@code ffmpeg}). Where it
@@ -38,13 +37,7 @@ public final class Ffmpeg {
       Thread.currentThread().interrupt();
       present = false;
     }
-    if (!present && "1".equals(System.getenv("CDN_REQUIRE_FFMPEG"))) {
-      throw new AssertionError(
-          "ffmpeg is not installed but CDN_REQUIRE_FFMPEG=1 (install the Debian package ffmpeg)");
-    }
-    Assumptions.assumeTrue(
-        present,
-        "ffmpeg is not installed (Debian package ffmpeg); set CDN_REQUIRE_FFMPEG=1 to fail instead");
+    ExternalTool.require("ffmpeg", present, "the Debian package ffmpeg");
   }
 
   /**
@@ -240,20 +233,5 @@ public final class Ffmpeg {
           + errors()
           + ")";
     }
-  }
-
-  /**
-   * Polls {@code condition} every 100 ms until it holds or {@code timeout} passes; whether it held.
-   */
-  public static boolean poll(BooleanSupplier condition, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(100);
-    }
-    return condition.getAsBoolean();
   }
 }

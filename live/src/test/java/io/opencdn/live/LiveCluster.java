@@ -1,13 +1,15 @@
 package io.opencdn.live;
 
+import static io.opencdn.testing.Await.await;
+
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.TestCluster;
 import io.opencdn.live.config.LiveConfig;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Edges of a test: each a {@link LiveServer} with its own Vert.x and Hazelcast member on loopback
@@ -39,7 +41,7 @@ final class LiveCluster implements AutoCloseable {
     /** Kills the edge: Vert.x closed, the member terminated, no goodbye. */
     void kill() throws Exception {
       hz.getLifecycleService().terminate();
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await(vertx.close());
     }
   }
 
@@ -56,8 +58,7 @@ final class LiveCluster implements AutoCloseable {
         Vertx v = Vertx.vertx();
         LiveServer live =
             LiveServer.create(v, config, id, "127.0.0.1", hz, secret, Clock.systemUTC());
-        int port =
-            live.start(0).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        int port = await(live.start(0), Duration.ofSeconds(30));
         edges.add(new Edge(id, v, hz, live, port));
       }
     } catch (Exception | AssertionError e) {

@@ -1,5 +1,6 @@
 package io.opencdn.live;
 
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.Endpoint;
@@ -11,12 +12,12 @@ import io.opencdn.live.rtmp.Command;
 import io.opencdn.live.rtmp.Control;
 import io.opencdn.live.rtmp.MessageType;
 import io.opencdn.live.rtmp.RtmpMessage;
+import io.opencdn.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,12 +63,12 @@ class RtmpSessionTest {
             new LocalLiveDirectory(),
             StreamKeys.of(config, null),
             Clock.systemUTC());
-    port = live.start(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    port = await(live.start(0));
   }
 
   @AfterEach
   void stop() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    await(vertx.close());
   }
 
   @Test
@@ -192,7 +193,7 @@ class RtmpSessionTest {
                   }
                 });
         reader.start();
-        assertThat(Ffmpeg.poll(() -> players() == 2, Duration.ofSeconds(5)))
+        assertThat(Await.poll(() -> players() == 2, Duration.ofSeconds(5)))
             .as(live.stats().encode())
             .isTrue();
         slow.readFor(300); // the answer to play, then it stops reading
@@ -203,11 +204,11 @@ class RtmpSessionTest {
           publisher.send(ChunkWriter.encode(6, MessageType.VIDEO, i * 40L, 1, frame, 65536));
           Thread.sleep(5); // paced, as a live stream is
         }
-        assertThat(Ffmpeg.poll(() -> players() == 1, Duration.ofSeconds(20)))
+        assertThat(Await.poll(() -> players() == 1, Duration.ofSeconds(20)))
             .as("the slow player is dropped: " + live.stats())
             .isTrue();
         assertThat(
-                Ffmpeg.poll(
+                Await.poll(
                     () -> fast.count(MessageType.VIDEO) >= frames + 1, Duration.ofSeconds(30)))
             .as("the fast player got every frame: " + fast.count(MessageType.VIDEO))
             .isTrue();

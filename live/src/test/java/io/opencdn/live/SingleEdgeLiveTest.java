@@ -1,17 +1,18 @@
 package io.opencdn.live;
 
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.Endpoint;
 import io.opencdn.live.cluster.LocalLiveDirectory;
 import io.opencdn.live.cluster.StreamKeys;
 import io.opencdn.live.config.LiveConfig;
+import io.opencdn.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,20 +60,14 @@ class SingleEdgeLiveTest {
             StreamKeys.of(config, null),
             Clock.systemUTC());
     http = vertx.createHttpServer().requestHandler(live::serveHls);
-    httpPort =
-        http.listen(0, "127.0.0.1")
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS)
-            .actualPort();
-    rtmpPort =
-        live.start(httpPort).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    httpPort = await(http.listen(0, "127.0.0.1")).actualPort();
+    rtmpPort = await(live.start(httpPort));
   }
 
   @AfterEach
   void stop() throws Exception {
     if (vertx != null) {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await(vertx.close());
     }
   }
 
@@ -82,7 +77,7 @@ class SingleEdgeLiveTest {
         Ffmpeg.publish("rtmp://127.0.0.1:" + rtmpPort + "/live/cam?key=" + KEY)) {
       // an HLS player starts three segments from the end of the playlist: wait for them
       assertThat(
-              Ffmpeg.poll(
+              Await.poll(
                   () ->
                       live.stats().getJsonArray("streams").size() == 1
                           && live.stats()
@@ -96,7 +91,7 @@ class SingleEdgeLiveTest {
       try (Ffmpeg.Proc rtmp = Ffmpeg.play("rtmp://127.0.0.1:" + rtmpPort + "/live/cam");
           Ffmpeg.Proc hls = Ffmpeg.play("http://127.0.0.1:" + httpPort + "/live/cam/index.m3u8")) {
         assertThat(
-                Ffmpeg.poll(
+                Await.poll(
                     () -> rtmp.frames() >= 100 && hls.frames() >= 100, Duration.ofSeconds(40)))
             .as(rtmp + "\n" + hls + "\n" + live.stats())
             .isTrue();

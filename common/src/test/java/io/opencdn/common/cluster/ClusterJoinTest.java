@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.config.Endpoint;
+import io.opencdn.testing.Await;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -68,7 +68,7 @@ class ClusterJoinTest {
     ClusterJoin join =
         ClusterJoin.start(config(port + 1, members), "patient-" + port, false, QUICK);
     cleanup.add(join);
-    assertThat(poll(() -> join.attempts() >= 3, Duration.ofSeconds(60)))
+    assertThat(Await.poll(() -> join.attempts() >= 3, Duration.ofSeconds(60)))
         .as("attempts: " + join.attempts())
         .isTrue();
     assertThat(join.isJoined())
@@ -85,7 +85,7 @@ class ClusterJoinTest {
     cleanup.add(() -> other.getLifecycleService().terminate());
     HazelcastInstance hz = join.await();
     assertThat(
-            poll(
+            Await.poll(
                 () ->
                     hz.getCluster().getMembers().size() == 2
                         && other.getCluster().getMembers().size() == 2,
@@ -106,13 +106,13 @@ class ClusterJoinTest {
             "closed-" + port,
             false,
             QUICK);
-    assertThat(poll(() -> !bindable(port + 1), Duration.ofSeconds(30)))
+    assertThat(Await.poll(() -> !bindable(port + 1), Duration.ofSeconds(30)))
         .as("the attempt listens on its port")
         .isTrue();
     join.close();
     assertThat(join.joined()).isCancelled();
     assertThatThrownBy(join::await).isInstanceOf(CancellationException.class);
-    assertThat(poll(() -> bindable(port + 1), Duration.ofSeconds(30)))
+    assertThat(Await.poll(() -> bindable(port + 1), Duration.ofSeconds(30)))
         .as("the port is free after close")
         .isTrue();
     assertThat(join.status()).isEqualTo("not joining cluster join-test (stopped)");
@@ -169,16 +169,5 @@ class ClusterJoinTest {
     } catch (IOException e) {
       return false;
     }
-  }
-
-  static boolean poll(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(100);
-    }
-    return condition.getAsBoolean();
   }
 }

@@ -2,35 +2,29 @@ package io.opencdn.dns.answer;
 
 import io.opencdn.dns.metrics.DnsMetrics;
 import io.opencdn.dns.routing.Edge;
-import io.opencdn.dns.wire.Decoded;
 import io.opencdn.dns.wire.DnsHandler;
 import io.opencdn.dns.wire.FastQuery;
 import io.opencdn.dns.wire.QueryDecoder;
-import io.opencdn.dns.wire.Request;
 import io.opencdn.dns.wire.ResponseEncoder;
-import io.opencdn.dns.wire.Responses;
 import io.opencdn.dns.wire.Transport;
 import java.net.InetAddress;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 
 /**
  * The whole query path as one function, the {@link DnsHandler} the listeners call: first the fast
  * path ({@link FastQuery} reads the common query shape on the wire; a {@link KeptResponses} replay,
- * the {@link FastAnswerer}, or an NXDOMAIN template answers it), else the full path: {@link
- * QueryDecoder} (parse, EDNS, ECS) -> optional {@link ResponseRateLimiter} (UDP only) -> {@link
- * FullAnswerer} (zone data, geo routing) -> {@link ResponseEncoder} (OPT, ECS echo, truncation),
- * recording {@link DnsMetrics}. With a {@link ResponseSigner} (zones signed), queries with the DO
- * bit take {@link #respondSigned}: signed responses kept by the signer, geo answers of the fast
- * path signed, else the full path with the answer signed before encoding. No I/O, no locks: safe to
- * call from any number of event loops. The {@link AnswerStage} (zones + routes) is held in a
- * volatile field and replaced whole by {@link #swap} on reload, so a query sees either the old or
- * the new state, never a mix.
+ * the {@link FastAnswerer}, or an NXDOMAIN template answers it), else the full path ({@link
+ * FullPath}): {@link QueryDecoder} (parse, EDNS, ECS) -> optional {@link ResponseRateLimiter} (UDP
+ * only) -> {@link FullAnswerer} (zone data, geo routing) -> {@link ResponseEncoder} (OPT, ECS echo,
+ * truncation), recording {@link DnsMetrics}. With a {@link ResponseSigner} (zones signed), queries
+ * with the DO bit take {@link #respondSigned}: signed responses kept by the signer, geo answers of
+ * the fast path signed, else the full path with the answer signed before encoding. No I/O, no
+ * locks: safe to call from any number of event loops. The {@link AnswerStage} (zones + routes) is
+ * held in a volatile field and replaced whole by {@link #swap} on reload, so a query sees either
+ * the old or the new state, never a mix.
  *
  * <p>Time: {@code System.nanoTime()} only measures how long answering took, for the {@code
  * dns_query_duration_seconds} histogram; nothing here decides by time (the rate limiter and the
@@ -43,9 +37,8 @@ public final class QueryHandler implements DnsHandler {
   private volatile AnswerStage stage;
   private final ResponseRateLimiter rrl;
   private final DnsMetrics metrics;
-  private final LongAdder queries = new LongAdder();
-  private final LongAdder dropped = new LongAdder();
-  private final LongAdder[] byRcode = new LongAdder[24];
+  private final QueryCounts counts;
+  private final FullPath full;
   private final Consumer<InetAddress> routedListener;
   private final DecisionSampler decisions;
   private volatile boolean fastPath = true;
@@ -76,9 +69,8 @@ public final class QueryHandler implements DnsHandler {
     this.decisions = decisions;
     this.rrl = rrl;
     this.metrics = metrics;
-    for (int i = 0; i < byRcode.length; i++) {
-      byRcode[i] = new LongAdder();
-    }
+    this.counts = new QueryCounts(metrics);
+    this.full = new FullPath(rrl, metrics, counts, routed, decisions);
   }
 
   /** Replaces the answer stage (hot reload); queries in flight finish with the old one. */
@@ -111,7 +103,7 @@ public final class QueryHandler implements DnsHandler {
   @Override
   public byte[] handle(byte[] query, InetAddress source, Transport transport) {
     long start = System.nanoTime();
-    queries.increment();
+    counts.received();
     byte[] response;
     try {
       response = respond(query, source, transport, fastPath ? FastQuery.parse(query) : null, stage);
@@ -158,7 +150,7 @@ public final class QueryHandler implements DnsHandler {
       }
     }
     for (int i = 0; i < n; i++) {
-      this.queries.increment();
+      counts.received();
       if (unparsed != null && unparsed[i] != null) {
         responses[i] = failed(sources[i], transport, unparsed[i]);
         continue;
@@ -180,8 +172,7 @@ public final class QueryHandler implements DnsHandler {
   private byte[] failed(InetAddress source, Transport transport, Throwable e) {
     // last line of defence: decoding and encoding are meant not to throw
     LOG.warn("dropped a message from {}: {}", source, e.toString());
-    dropped.increment();
-    metrics.dropped(transport);
+    counts.dropped(transport);
     return null;
   }
 
@@ -296,11 +287,11 @@ public final class QueryHandler implements DnsHandler {
     }
   }
 
-  /**
-   * The full path; {@code preset} is the rate limiter's verdict when the fast path already asked
-   * it; {@code fq} the query's fast form (or null), under which a zone answer is kept in {@code
-   * current}.
-   */
+  private void count(int rcode, int qtype, Transport transport) {
+    counts.response(rcode, qtype, transport);
+  }
+
+  /** The full path with the signer of the moment. */
   private byte[] respondFully(
       byte[] query,
       InetAddress source,
@@ -308,90 +299,7 @@ public final class QueryHandler implements DnsHandler {
       ResponseRateLimiter.Verdict preset,
       FastQuery fq,
       AnswerStage current) {
-    Decoded decoded = QueryDecoder.decode(query, source, transport);
-    if (decoded instanceof Decoded.Drop drop) {
-      dropped.increment();
-      metrics.dropped(transport);
-      LOG.debug("dropped a message from {}: {}", source, drop.reason());
-      return null;
-    }
-    if (decoded instanceof Decoded.Reply reply) {
-      Message m = reply.response();
-      int qtype = m.getQuestion() == null ? -1 : m.getQuestion().getType();
-      if (limited(source, transport, qtype)) {
-        return null; // error replies are never worth a TC retry
-      }
-      int rcode = m.getRcode();
-      byte[] out = ResponseEncoder.encode(m, transport, reply.udpLimit());
-      count(rcode, qtype, transport);
-      return out;
-    }
-    Request request = ((Decoded.Query) decoded).request();
-    if (rrl != null && transport == Transport.UDP) {
-      ResponseRateLimiter.Verdict verdict = preset != null ? preset : rrl.check(source);
-      if (verdict != ResponseRateLimiter.Verdict.SEND) {
-        metrics.rrl(request.type(), verdict == ResponseRateLimiter.Verdict.SLIP);
-        if (verdict == ResponseRateLimiter.Verdict.DROP) {
-          dropped.increment();
-        }
-        return verdict == ResponseRateLimiter.Verdict.SLIP ? slip(request) : null;
-      }
-    }
-    Answer answer;
-    try {
-      answer = current.full().answer(request);
-    } catch (RuntimeException e) {
-      LOG.warn("SERVFAIL for {} {}: {}", request.name(), request.type(), e.toString());
-      Message failed = Responses.error(request.message(), Rcode.SERVFAIL);
-      answer = new Answer(failed, Rcode.SERVFAIL, 0);
-    }
-    ResponseSigner s = signer;
-    boolean fromZone = answer.fromZone();
-    if (s != null) {
-      answer = s.sign(request, answer, current.zones(), current.routedNames());
-    }
-    byte[] out = ResponseEncoder.encode(answer.message(), request, answer.rcode(), answer.scope());
-    if (fq != null && s != null && request.dnssecOk()) {
-      if (fromZone) {
-        s.keep(fq, answer.rcode(), out);
-      }
-    } else if (fq != null) {
-      current.kept().keep(fq, answer, out);
-    }
-    if (!answer.edges().isEmpty()) {
-      metrics.answered(answer.edges());
-      if (routedListener != null) {
-        routedListener.accept(request.clientAddress());
-      }
-      if (decisions != null && decisions.sample()) {
-        decisions.record(query, source, transport, answer.edges());
-      }
-    }
-    count(answer.rcode(), request.type(), transport);
-    return out;
-  }
-
-  private boolean limited(InetAddress source, Transport transport, int qtype) {
-    if (rrl == null
-        || transport != Transport.UDP
-        || rrl.check(source) == ResponseRateLimiter.Verdict.SEND) {
-      return false;
-    }
-    metrics.rrl(qtype, false);
-    dropped.increment();
-    return true;
-  }
-
-  /** The RRL "slip" response: no records, TC set, so a genuine client retries over TCP. */
-  private static byte[] slip(Request request) {
-    Message m = Responses.empty(request.message());
-    m.getHeader().setFlag(Flags.TC);
-    return ResponseEncoder.encode(m, request, Rcode.NOERROR, 0);
-  }
-
-  private void count(int rcode, int qtype, Transport transport) {
-    byRcode[Math.min(rcode, byRcode.length - 1)].increment();
-    metrics.query(qtype, rcode, transport);
+    return full.respond(query, source, transport, preset, fq, current, signer);
   }
 
   /** The metrics this handler records into. */
@@ -401,16 +309,16 @@ public final class QueryHandler implements DnsHandler {
 
   /** Messages received. */
   public long queries() {
-    return queries.sum();
+    return counts.queries();
   }
 
   /** Messages dropped without an answer (malformed, responses, rate-limited). */
   public long dropped() {
-    return dropped.sum();
+    return counts.dropped();
   }
 
   /** Responses sent with {@code rcode} (rcodes above 22 are counted together under 23). */
   public long responses(int rcode) {
-    return byRcode[Math.min(rcode, byRcode.length - 1)].sum();
+    return counts.responses(rcode);
   }
 }

@@ -1,6 +1,7 @@
 package io.opencdn.dns.admin;
 
 import static io.opencdn.dns.TestSupport.*;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLocation;
@@ -72,13 +73,13 @@ class AdminServerTest {
     DnsConfig config = ConfigLocation.load(location, DnsConfig.class);
     vertx = Vertx.vertx();
     server = new DnsServer(vertx, config, location, null, clock);
-    port = server.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    port = await(server.start());
   }
 
   @AfterEach
   void stop() throws Exception {
-    server.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    await(server.stop());
+    await(vertx.close());
   }
 
   private Message udp(String name, int type) throws Exception {

@@ -1,6 +1,7 @@
 package io.opencdn.dns.dnssec;
 
 import static io.opencdn.dns.TestSupport.withDemoEdges;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLoader;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +39,7 @@ class DnssecServerTest {
 
   @AfterEach
   void stop() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    await(vertx.close());
   }
 
   @Test
@@ -57,7 +57,7 @@ class DnssecServerTest {
             config.toString(),
             null,
             Clock.systemUTC());
-    int port = server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    int port = await(server.start(), Duration.ofSeconds(30));
     assertThat(KeyFiles.read(dir.resolve("keys")))
         .singleElement()
         .satisfies(

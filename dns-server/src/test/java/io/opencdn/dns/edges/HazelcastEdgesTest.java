@@ -1,6 +1,7 @@
 package io.opencdn.dns.edges;
 
 import static io.opencdn.dns.TestSupport.*;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
@@ -12,54 +13,26 @@ import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.cluster.TestCluster;
 import io.opencdn.dns.DnsServer;
+import io.opencdn.dns.OneMemberTest;
 import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.config.HealthConfig;
 import io.opencdn.dns.config.StaticEdge;
 import io.opencdn.dns.latency.HazelcastLatency;
 import io.opencdn.dns.routing.Edge;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /** The edge registry read from a real Hazelcast member. */
-class HazelcastEdgesTest {
-
-  private static TestCluster cluster;
-  private static HazelcastInstance hz;
-  private static Vertx vertx;
-  private static ClusterConfig cfg;
-  private static RecordMac mac;
-
-  @BeforeAll
-  static void startMember() {
-    cluster = TestCluster.builder("dns-test").timing(1000, 5000).start();
-    cfg = cluster.config(0);
-    hz = cluster.member(0);
-    mac = cluster.mac();
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopMember() throws Exception {
-    await(vertx.close());
-    cluster.close();
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-  }
+class HazelcastEdgesTest extends OneMemberTest {
 
   private static EdgeRecord record(String id, String ip, int httpPort) {
     return new EdgeRecord(
@@ -88,7 +61,7 @@ class HazelcastEdgesTest {
     EdgeDirectory directory =
         new EdgeDirectory(
             vertx, edges(), new HealthConfig(100, 100, 2, 2), alwaysUp, Clock.systemUTC());
-    await(directory.start());
+    await(directory.start(), SLOW);
     try {
       hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES)
           .put("eu-west", record("eu-west", "127.0.0.12", 8080));
@@ -108,7 +81,7 @@ class HazelcastEdgesTest {
       hz.getMap(ClusterMaps.EDGES).remove("eu-west");
       assertThat(eventually(5000, () -> directory.current().isEmpty())).isTrue();
     } finally {
-      await(directory.stop());
+      await(directory.stop(), SLOW);
     }
   }
 
@@ -119,12 +92,13 @@ class HazelcastEdgesTest {
             vertx
                 .createHttpServer()
                 .requestHandler(req -> req.response().end("ok"))
-                .listen(0, "127.0.0.1"));
+                .listen(0, "127.0.0.1"),
+            SLOW);
     hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES)
         .put("local", record("local", "127.0.0.1", edge.actualPort()));
     DnsServer server =
         new DnsServer(vertx, testConfig().withCluster(cfg), TEST_CONFIG, hz, Clock.systemUTC());
-    int port = await(server.start());
+    int port = await(server.start(), SLOW);
     try (DatagramSocket socket = new DatagramSocket()) {
       socket.setSoTimeout(5000);
       byte[] wire = query("www.cdn.test.", Type.A, "81.2.69.0/24").toWire();
@@ -136,8 +110,8 @@ class HazelcastEdgesTest {
       assertThat(section(r, Section.ANSWER)).containsExactly("www.cdn.test. 20 IN A 127.0.0.1");
     } finally {
       hz.getMap(ClusterMaps.EDGES).remove("local");
-      await(server.stop());
-      await(edge.close());
+      await(server.stop(), SLOW);
+      await(edge.close(), SLOW);
     }
   }
 
@@ -183,7 +157,7 @@ class HazelcastEdgesTest {
               EdgeState.ACTIVE,
               good.memberUuid(),
               good.heartbeatMillis()));
-      assertThat(await(edges.fetch())).containsExactly(good);
+      assertThat(await(edges.fetch(), SLOW)).containsExactly(good);
       assertThat(edges.check().forgedCount()).isEqualTo(3);
     } finally {
       map.clear();
@@ -203,7 +177,7 @@ class HazelcastEdgesTest {
       map.put("text", "not a record");
       map.put(42, good);
       map.put("gadget", new Unreadable("x"));
-      assertThat(await(edges.fetch())).containsExactly(good);
+      assertThat(await(edges.fetch(), SLOW)).containsExactly(good);
       assertThat(edges.check().forgedCount()).isEqualTo(3);
     } finally {
       map.clear();
@@ -217,14 +191,14 @@ class HazelcastEdgesTest {
     EdgeRecord good = record("eu-west", "127.0.0.12", 8080);
     try {
       map.put("eu-west", good);
-      assertThat(await(edges.fetch())).containsExactly(good);
+      assertThat(await(edges.fetch(), SLOW)).containsExactly(good);
       map.put(
           "eu-west",
           good.withLoad(0, EdgeState.DRAINING, good.heartbeatMillis() + 1)
               .signed(RecordMac.fromSecret("not-the-cluster-secret-0123")));
-      assertThat(await(edges.fetch())).as("neither drained nor gone").containsExactly(good);
+      assertThat(await(edges.fetch(), SLOW)).as("neither drained nor gone").containsExactly(good);
       map.remove("eu-west");
-      assertThat(await(edges.fetch())).as("a removal does remove it").isEmpty();
+      assertThat(await(edges.fetch(), SLOW)).as("a removal does remove it").isEmpty();
     } finally {
       map.clear();
     }
@@ -239,9 +213,9 @@ class HazelcastEdgesTest {
         active.withLoad(0, EdgeState.DRAINING, active.heartbeatMillis() + 1000).signed(mac);
     try {
       map.put("eu-west", drained);
-      assertThat(await(edges.fetch())).containsExactly(drained);
+      assertThat(await(edges.fetch(), SLOW)).containsExactly(drained);
       map.put("eu-west", active); // replayed by a member that saw it go by: the drain must hold
-      assertThat(await(edges.fetch())).containsExactly(drained);
+      assertThat(await(edges.fetch(), SLOW)).containsExactly(drained);
       assertThat(edges.check().staleCount()).isEqualTo(1);
       assertThat(edges.check().forgedCount()).isZero();
     } finally {
@@ -256,11 +230,11 @@ class HazelcastEdgesTest {
     HazelcastInstance lite = lone.member(0);
     try {
       HazelcastEdges edges = new HazelcastEdges(vertx, lite, RecordCheck.of(alone.secret()));
-      assertThat(await(edges.fetch())).isEmpty();
+      assertThat(await(edges.fetch(), SLOW)).isEmpty();
       HazelcastLatency latency =
           new HazelcastLatency(
               vertx, lite, 1000, RecordCheck.of(alone.secret()), Clock.systemUTC());
-      await(latency.refresh());
+      await(latency.refresh(), SLOW);
       assertThat(latency.current().samples()).isEmpty();
     } finally {
       lone.close();
@@ -278,7 +252,8 @@ class HazelcastEdgesTest {
             vertx
                 .createHttpServer()
                 .requestHandler(req -> req.response().end("ok"))
-                .listen(0, "127.0.0.1"));
+                .listen(0, "127.0.0.1"),
+            SLOW);
     TestCluster lone = TestCluster.builder("dns-lite-static").timing(1000, 5000).lite(0).start();
     ClusterConfig alone = lone.config(0);
     HazelcastInstance lite = lone.member(0);
@@ -305,7 +280,7 @@ class HazelcastEdgesTest {
                     "http://127.0.0.1:" + edge.actualPort() + "/",
                     null)));
     DnsServer server = new DnsServer(vertx, config, TEST_CONFIG, lite, Clock.systemUTC());
-    int dnsPort = await(server.start());
+    int dnsPort = await(server.start(), SLOW);
     try (DatagramSocket socket = new DatagramSocket()) {
       socket.setSoTimeout(2000);
       assertThat(
@@ -329,8 +304,8 @@ class HazelcastEdgesTest {
                   }))
           .isTrue();
     } finally {
-      await(server.stop());
-      await(edge.close());
+      await(server.stop(), SLOW);
+      await(edge.close(), SLOW);
       lone.close();
     }
   }

@@ -1,6 +1,7 @@
 package io.opencdn.dns.edges;
 
 import static io.opencdn.dns.TestSupport.*;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
@@ -11,7 +12,6 @@ import io.opencdn.common.cluster.TestCluster;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.dns.DnsServer;
 import io.opencdn.dns.config.DnsConfig;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -23,8 +23,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Flags;
@@ -40,6 +40,9 @@ import org.xbill.DNS.Type;
  */
 class JoiningDnsServerTest {
 
+  /** How long a start or stop may take here (a cluster forming on a loaded machine). */
+  static final Duration SLOW = Duration.ofSeconds(20);
+
   static final String TOKEN = "joining-test-token-0123456789";
 
   private final Vertx vertx = Vertx.vertx();
@@ -51,9 +54,9 @@ class JoiningDnsServerTest {
   @AfterEach
   void stop() throws Exception {
     if (server != null) {
-      await(server.stop());
+      await(server.stop(), SLOW);
     }
-    await(vertx.close());
+    await(vertx.close(), SLOW);
     if (cluster != null) {
       cluster.close();
     }
@@ -82,7 +85,7 @@ class JoiningDnsServerTest {
     server =
         DnsServer.joining(
             vertx, cfg, "classpath:demo/dns.yaml", member.future(), Clock.systemUTC());
-    int port = await(server.start());
+    int port = await(server.start(), SLOW);
 
     Message soa = udp(port, query("cdn.test.", Type.SOA, null));
     assertThat(soa.getRcode()).isEqualTo(Rcode.NOERROR);
@@ -99,7 +102,8 @@ class JoiningDnsServerTest {
             vertx
                 .createHttpServer()
                 .requestHandler(req -> req.response().end("ok"))
-                .listen(0, "127.0.0.1"));
+                .listen(0, "127.0.0.1"),
+            SLOW);
     hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES)
         .put(
             "local",
@@ -131,7 +135,7 @@ class JoiningDnsServerTest {
         .isTrue();
     assertThat(server.ready()).isTrue();
     assertThat(healthz()).isEqualTo("200 ok");
-    await(edge.close());
+    await(edge.close(), SLOW);
   }
 
   private String healthz() throws Exception {
@@ -154,9 +158,5 @@ class JoiningDnsServerTest {
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 }

@@ -1,5 +1,6 @@
 package io.opencdn.dns.explain;
 
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLoader;
@@ -64,7 +65,7 @@ class DecisionLogTest {
             DnsConfig.class);
     Vertx vertx = Vertx.vertx();
     DnsServer server = new DnsServer(vertx, config, "classpath:dns.yaml", null, Clock.systemUTC());
-    int port = server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    int port = await(server.start(), Duration.ofSeconds(30));
     try {
       SimpleResolver resolver = new SimpleResolver(new InetSocketAddress("127.0.0.1", port));
       resolver.setTimeout(Duration.ofSeconds(5));
@@ -114,7 +115,7 @@ class DecisionLogTest {
       assertThat(metrics)
           .contains("dns_decision_log_lines_total 3.0", "dns_decision_log_dropped_total 0.0");
     } finally {
-      server.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      await(server.stop(), Duration.ofSeconds(30));
       vertx.close();
     }
   }

@@ -1,6 +1,7 @@
 package io.opencdn.dns.explain;
 
 import static io.opencdn.dns.TestSupport.*;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.ConfigLoader;
@@ -46,7 +47,7 @@ class ExplainerTest {
     Vertx vertx = Vertx.vertx();
     DnsServer server =
         new DnsServer(vertx, CONFIG, "classpath:explain.yaml", null, Clock.systemUTC());
-    int port = server.start().toCompletionStage().toCompletableFuture().get();
+    int port = await(server.start());
     try {
       Explainer explainer =
           new Explainer(
@@ -70,7 +71,7 @@ class ExplainerTest {
       }
       assertThat(seen).contains("192.0.2.1", "192.0.2.2", "192.0.2.3");
     } finally {
-      server.stop().toCompletionStage().toCompletableFuture().get();
+      await(server.stop());
       vertx.close();
     }
   }

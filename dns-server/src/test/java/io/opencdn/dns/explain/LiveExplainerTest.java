@@ -1,5 +1,6 @@
 package io.opencdn.dns.explain;
 
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,7 +29,7 @@ class LiveExplainerTest {
             DnsConfig.class);
     Vertx vertx = Vertx.vertx();
     DnsServer server = new DnsServer(vertx, config, "classpath:live.yaml", null, Clock.systemUTC());
-    server.start().toCompletionStage().toCompletableFuture().get();
+    await(server.start());
     try {
       LiveExplainer live =
           new LiveExplainer(
@@ -45,7 +46,7 @@ class LiveExplainerTest {
       assertThatThrownBy(() -> live.explain("81.2.69.1", "x.test", null))
           .hasMessageContaining("not a geo-routed name");
     } finally {
-      server.stop().toCompletionStage().toCompletableFuture().get();
+      await(server.stop());
       vertx.close();
     }
   }

@@ -1,10 +1,9 @@
 package io.opencdn.dns.latency;
 
 import static io.opencdn.dns.TestSupport.*;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hazelcast.core.HazelcastInstance;
-import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
@@ -12,13 +11,11 @@ import io.opencdn.common.cluster.LatencyKey;
 import io.opencdn.common.cluster.LatencySample;
 import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
-import io.opencdn.common.cluster.TestCluster;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.dns.DnsServer;
+import io.opencdn.dns.OneMemberTest;
 import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.routing.LatencyTable;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -27,41 +24,13 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /** The latency map of a real Hazelcast member, and a server ranking by it. */
-class HazelcastLatencyTest {
-
-  private static TestCluster cluster;
-  private static HazelcastInstance hz;
-  private static Vertx vertx;
-  private static ClusterConfig cfg;
-  private static RecordMac mac;
-
-  @BeforeAll
-  static void startMember() {
-    cluster = TestCluster.builder("dns-latency-test").timing(1000, 5000).start();
-    cfg = cluster.config(0);
-    hz = cluster.member(0);
-    mac = cluster.mac();
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopMember() throws Exception {
-    await(vertx.close());
-    cluster.close();
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-  }
+class HazelcastLatencyTest extends OneMemberTest {
 
   @Test
   void readsTheSamplesOfAMapAndCountsWhatIsNotOne() {
@@ -87,7 +56,8 @@ class HazelcastLatencyTest {
             vertx
                 .createHttpServer()
                 .requestHandler(req -> req.response().end("ok"))
-                .listen(0, "127.0.0.1"));
+                .listen(0, "127.0.0.1"),
+            SLOW);
     String member = hz.getCluster().getLocalMember().getUuid().toString();
     long now = System.currentTimeMillis();
     var edges = hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES);
@@ -136,7 +106,7 @@ class HazelcastLatencyTest {
             .withCluster(cfg);
     DnsServer server =
         new DnsServer(vertx, config, "classpath:latency.yaml", hz, Clock.systemUTC());
-    int port = await(server.start());
+    int port = await(server.start(), SLOW);
     try {
       assertThat(ask(port)).isEqualTo("127.0.0.12");
       var latency = hz.<Object, Object>getMap(ClusterMaps.LATENCY);
@@ -160,8 +130,8 @@ class HazelcastLatencyTest {
     } finally {
       edges.clear();
       hz.getMap(ClusterMaps.LATENCY).clear();
-      await(server.stop());
-      await(healthy.close());
+      await(server.stop(), SLOW);
+      await(healthy.close(), SLOW);
     }
   }
 

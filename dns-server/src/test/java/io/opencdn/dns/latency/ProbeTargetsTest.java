@@ -1,70 +1,40 @@
 package io.opencdn.dns.latency;
 
 import static io.opencdn.dns.TestSupport.*;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
-import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.common.cluster.ProbeTarget;
-import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.cluster.TestCluster;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.dns.DnsServer;
+import io.opencdn.dns.OneMemberTest;
 import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.wire.Decoded;
 import io.opencdn.dns.wire.QueryDecoder;
 import io.opencdn.dns.wire.Request;
 import io.opencdn.dns.wire.Transport;
 import io.opencdn.testing.TestClock;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Type;
 
 /** Probe targets written into the map of a real Hazelcast member. */
-class ProbeTargetsTest {
-
-  private static TestCluster cluster;
-  private static HazelcastInstance hz;
-  private static Vertx vertx;
-  private static ClusterConfig cfg;
-  private static RecordMac mac;
-
-  @BeforeAll
-  static void startMember() {
-    cluster = TestCluster.builder("dns-targets-test").timing(1000, 5000).start();
-    cfg = cluster.config(0);
-    hz = cluster.member(0);
-    mac = cluster.mac();
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopMember() throws Exception {
-    await(vertx.close());
-    cluster.close();
-  }
+class ProbeTargetsTest extends OneMemberTest {
 
   @AfterEach
   void clear() {
     hz.getMap(ClusterMaps.LATENCY_TARGETS).clear();
     hz.getMap(ClusterMaps.EDGES).clear();
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
   static Request request(String ecs, String resolver) {
@@ -220,7 +190,7 @@ class ProbeTargetsTest {
             .withCluster(cfg);
     DnsServer server =
         new DnsServer(vertx, config, "classpath:targets.yaml", hz, Clock.systemUTC());
-    int port = await(server.start());
+    int port = await(server.start(), SLOW);
     try {
       ask(port, "cdn.test.", "93.184.216.0/24"); // zone data: not a target
       ask(port, "www.cdn.test.", "192.168.7.0/24"); // a private network: never a target
@@ -234,7 +204,7 @@ class ProbeTargetsTest {
       assertThat(server.probeTargets().ignored()).isEqualTo(1);
       assertThat(server.probeTargets()).isNotNull();
     } finally {
-      await(server.stop());
+      await(server.stop(), SLOW);
     }
   }
 

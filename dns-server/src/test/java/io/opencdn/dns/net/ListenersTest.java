@@ -1,9 +1,9 @@
 package io.opencdn.dns.net;
 
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.dns.wire.DnsHandler;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -49,10 +49,6 @@ class ListenersTest {
   @AfterEach
   void tearDown() throws Exception {
     await(vertx.close());
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   /** A UDP listener of each kind, and what to do once it is closed. */

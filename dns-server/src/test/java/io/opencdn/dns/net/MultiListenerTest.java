@@ -1,5 +1,6 @@
 package io.opencdn.dns.net;
 
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.dns.TestSupport;
@@ -15,7 +16,6 @@ import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,18 +35,13 @@ class MultiListenerTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    await(vertx.close());
   }
 
   @Test
   void severalEventLoopsShareOnePort() throws Exception {
     Listeners listeners = new Listeners(vertx, echo, 2, 10, 100);
-    int port =
-        listeners
-            .listen("127.0.0.1", 0)
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
+    int port = await(listeners.listen("127.0.0.1", 0));
     assertThat(listeners.udpSockets()).isEqualTo(UdpListener.nativeTransport() ? 2 : 1);
     assertThat(listeners.udpIo())
         .as("blocking recvmmsg threads on Linux")
@@ -76,7 +71,7 @@ class MultiListenerTest {
       }
     }
     assertThat(threads.size()).as("event loop threads used: %s", threads).isGreaterThanOrEqualTo(2);
-    listeners.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    await(listeners.close());
   }
 
   @Test
@@ -84,12 +79,7 @@ class MultiListenerTest {
     for (boolean mmsg : MmsgUdpListener.available() ? List.of(true, false) : List.of(false)) {
       for (String host : List.of("127.0.0.1", "::1")) {
         Listeners listeners = new Listeners(vertx, echo, 2, 10, 100, mmsg);
-        int port =
-            listeners
-                .listen(host, 0)
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get(10, TimeUnit.SECONDS);
+        int port = await(listeners.listen(host, 0));
         try (DatagramSocket s = new DatagramSocket()) {
           s.setSoTimeout(3000);
           byte[] msg = ("hello " + host).getBytes();
@@ -110,7 +100,7 @@ class MultiListenerTest {
           assertThat(inV4).as("port %d in /proc/net/udp", port).isEqualTo(host.equals("127.0.0.1"));
           assertThat(inV6).as("port %d in /proc/net/udp6", port).isEqualTo(host.equals("::1"));
         }
-        listeners.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        await(listeners.close());
       }
     }
   }
@@ -178,12 +168,7 @@ class MultiListenerTest {
               made.add(s);
               return s;
             });
-    int port =
-        listeners
-            .listen("127.0.0.1", 0)
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
+    int port = await(listeners.listen("127.0.0.1", 0));
     assertThat(made).hasSize(2);
     assertThat(made.get(1).listens).isEqualTo(1);
     assertThat(((java.net.InetSocketAddress) made.get(1).channel.getLocalAddress()).getPort())
@@ -191,18 +176,14 @@ class MultiListenerTest {
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
       assertThat(s.isConnected()).as("TCP on the UDP socket's port").isTrue();
     }
-    listeners.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    await(listeners.close());
   }
 
   @Test
   void connectionsBeyondTheCapAreClosedAndSlotsAreFreedOnClose() throws Exception {
     TcpListener tcp =
         new TcpListener(vertx, echo, 10, 2, new java.util.concurrent.atomic.AtomicInteger());
-    int port =
-        tcp.listen("127.0.0.1", 0)
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
+    int port = await(tcp.listen("127.0.0.1", 0));
     List<Socket> held = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       Socket s = new Socket(InetAddress.getLoopbackAddress(), port);

@@ -1,6 +1,7 @@
 package io.opencdn.dns.net;
 
 import static io.opencdn.dns.TestSupport.eventually;
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.dns.config.TcpConfig;
@@ -36,11 +37,7 @@ class TcpAbuseTest {
     for (Socket s : sockets) {
       s.close();
     }
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  static <T> T await(io.vertx.core.Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    await(vertx.close());
   }
 
   Socket connect(String local, int port) throws IOException {

@@ -336,7 +336,7 @@ public final class CachedResponse {
       c = new ClientHeaders(headers);
       clientHeaders = c;
     }
-    return c.pairs;
+    return c.pairs();
   }
 
   /**
@@ -351,26 +351,6 @@ public final class CachedResponse {
   /** Keeps {@code block} as this entry's {@link #hitHeaders()}. */
   public void hitHeaders(HitHeaders block) {
     hitHeaders = block;
-  }
-
-  /** Holder with a final field, so that publishing it through a race is safe (JLS 17.5). */
-  private static final class ClientHeaders {
-    final AsciiString[] pairs;
-
-    ClientHeaders(List<Map.Entry<String, String>> headers) {
-      java.util.ArrayList<AsciiString> out = new java.util.ArrayList<>(headers.size() * 2);
-      for (Map.Entry<String, String> e : headers) {
-        String k = e.getKey();
-        if (!k.equalsIgnoreCase("Content-Length")
-            && !k.equalsIgnoreCase("Transfer-Encoding")
-            && !k.equalsIgnoreCase("Age")
-            && !k.equalsIgnoreCase("Surrogate-Control")) {
-          out.add(AsciiString.cached(k));
-          out.add(AsciiString.cached(e.getValue()));
-        }
-      }
-      pairs = out.toArray(new AsciiString[0]);
-    }
   }
 
   @Override

@@ -17,10 +17,10 @@ import java.util.Set;
  * io.opencdn.common.config.ConfigLocation#load}. Optional values may be absent and get their
  * defaults here; every invalid value is a {@link ConfigException} naming its key.
  *
- * <p>A loaded configuration is changed only through the {@code with...} methods, which copy every
- * other component through the canonical constructor: the shorter constructors below build new
- * configurations with defaults for what they leave out, so rebuilding a loaded one with them would
- * silently drop its later sections (as {@code tls} and {@code latency} once were).
+ * <p>A configuration is built in code with {@link #builder()}, which leaves every key it is not
+ * given absent (its default). A loaded configuration is changed only through the {@code with...}
+ * methods or {@link #toBuilder()}, which keep every other key: a field-by-field rebuild would
+ * silently drop the sections it forgets (as {@code tls} and {@code latency} once were).
  *
  * @param id unique edge id, {@code [a-z0-9-]+}
  * @param region region label; defaults to the id
@@ -173,293 +173,9 @@ public record EdgeConfig(
         "cluster.secret", cluster == null ? null : cluster.secret(), listeners);
   }
 
-  /** The configuration without {@code geoipDatabase}: the embedded one. */
-  public EdgeConfig(
-      String id,
-      String region,
-      Double latitude,
-      Double longitude,
-      Endpoint listen,
-      AdvertiseConfig advertise,
-      Integer capacity,
-      String adminToken,
-      CacheConfig cache,
-      OriginConfig origin,
-      List<DistributionConfig> distributions,
-      ClusterConfig cluster,
-      ClusterFillConfig clusterFill,
-      TlsConfig tls,
-      LatencyConfig latency,
-      ConnectionsConfig connections,
-      AdminConfig admin,
-      LiveConfig live,
-      AccessLogConfig accessLog) {
-    this(
-        id,
-        region,
-        latitude,
-        longitude,
-        listen,
-        advertise,
-        capacity,
-        adminToken,
-        cache,
-        origin,
-        distributions,
-        cluster,
-        clusterFill,
-        tls,
-        latency,
-        connections,
-        admin,
-        live,
-        accessLog,
-        null);
-  }
-
-  /** The configuration without {@code accessLog}: its defaults. */
-  public EdgeConfig(
-      String id,
-      String region,
-      Double latitude,
-      Double longitude,
-      Endpoint listen,
-      AdvertiseConfig advertise,
-      Integer capacity,
-      String adminToken,
-      CacheConfig cache,
-      OriginConfig origin,
-      List<DistributionConfig> distributions,
-      ClusterConfig cluster,
-      ClusterFillConfig clusterFill,
-      TlsConfig tls,
-      LatencyConfig latency,
-      ConnectionsConfig connections,
-      AdminConfig admin,
-      LiveConfig live) {
-    this(
-        id,
-        region,
-        latitude,
-        longitude,
-        listen,
-        advertise,
-        capacity,
-        adminToken,
-        cache,
-        origin,
-        distributions,
-        cluster,
-        clusterFill,
-        tls,
-        latency,
-        connections,
-        admin,
-        live,
-        null);
-  }
-
-  /**
-   * The configuration without a {@code live} section (live streaming off) and without {@code
-   * accessLog}.
-   */
-  public EdgeConfig(
-      String id,
-      String region,
-      Double latitude,
-      Double longitude,
-      Endpoint listen,
-      AdvertiseConfig advertise,
-      Integer capacity,
-      String adminToken,
-      CacheConfig cache,
-      OriginConfig origin,
-      List<DistributionConfig> distributions,
-      ClusterConfig cluster,
-      ClusterFillConfig clusterFill,
-      TlsConfig tls,
-      LatencyConfig latency,
-      ConnectionsConfig connections,
-      AdminConfig admin) {
-    this(
-        id,
-        region,
-        latitude,
-        longitude,
-        listen,
-        advertise,
-        capacity,
-        adminToken,
-        cache,
-        origin,
-        distributions,
-        cluster,
-        clusterFill,
-        tls,
-        latency,
-        connections,
-        admin,
-        null,
-        null);
-  }
-
-  /** The configuration without {@code connections} and {@code admin} sections: their defaults. */
-  public EdgeConfig(
-      String id,
-      String region,
-      Double latitude,
-      Double longitude,
-      Endpoint listen,
-      AdvertiseConfig advertise,
-      Integer capacity,
-      String adminToken,
-      CacheConfig cache,
-      OriginConfig origin,
-      List<DistributionConfig> distributions,
-      ClusterConfig cluster,
-      ClusterFillConfig clusterFill,
-      TlsConfig tls,
-      LatencyConfig latency) {
-    this(
-        id,
-        region,
-        latitude,
-        longitude,
-        listen,
-        advertise,
-        capacity,
-        adminToken,
-        cache,
-        origin,
-        distributions,
-        cluster,
-        clusterFill,
-        tls,
-        latency,
-        null,
-        null,
-        null);
-  }
-
-  /** The configuration without latency probes ({@code latency} absent). */
-  public EdgeConfig(
-      String id,
-      String region,
-      Double latitude,
-      Double longitude,
-      Endpoint listen,
-      AdvertiseConfig advertise,
-      Integer capacity,
-      String adminToken,
-      CacheConfig cache,
-      OriginConfig origin,
-      List<DistributionConfig> distributions,
-      ClusterConfig cluster,
-      ClusterFillConfig clusterFill,
-      TlsConfig tls) {
-    this(
-        id,
-        region,
-        latitude,
-        longitude,
-        listen,
-        advertise,
-        capacity,
-        adminToken,
-        cache,
-        origin,
-        distributions,
-        cluster,
-        clusterFill,
-        tls,
-        null);
-  }
-
-  /** The configuration without an HTTPS listener ({@code tls} absent). */
-  public EdgeConfig(
-      String id,
-      String region,
-      Double latitude,
-      Double longitude,
-      Endpoint listen,
-      AdvertiseConfig advertise,
-      Integer capacity,
-      String adminToken,
-      CacheConfig cache,
-      OriginConfig origin,
-      List<DistributionConfig> distributions,
-      ClusterConfig cluster,
-      ClusterFillConfig clusterFill) {
-    this(
-        id,
-        region,
-        latitude,
-        longitude,
-        listen,
-        advertise,
-        capacity,
-        adminToken,
-        cache,
-        origin,
-        distributions,
-        cluster,
-        clusterFill,
-        null);
-  }
-
-  /** The configuration as it was before {@code clusterFill} existed: cluster fill defaults. */
-  public EdgeConfig(
-      String id,
-      String region,
-      Double latitude,
-      Double longitude,
-      Endpoint listen,
-      AdvertiseConfig advertise,
-      Integer capacity,
-      String adminToken,
-      CacheConfig cache,
-      OriginConfig origin,
-      List<DistributionConfig> distributions,
-      ClusterConfig cluster) {
-    this(
-        id,
-        region,
-        latitude,
-        longitude,
-        listen,
-        advertise,
-        capacity,
-        adminToken,
-        cache,
-        origin,
-        distributions,
-        cluster,
-        null);
-  }
-
   /** A copy with another {@code id} (the {@code --id} option); every other key is kept. */
   public EdgeConfig withId(String other) {
-    return new EdgeConfig(
-        other,
-        region,
-        latitude,
-        longitude,
-        listen,
-        advertise,
-        capacity,
-        adminToken,
-        cache,
-        origin,
-        distributions,
-        cluster,
-        clusterFill,
-        tls,
-        latency,
-        connections,
-        admin,
-        live,
-        accessLog,
-        geoipDatabase);
+    return toBuilder().id(other).build();
   }
 
   /**
@@ -467,27 +183,7 @@ public record EdgeConfig(
    * kept.
    */
   public EdgeConfig withAdminToken(String other) {
-    return new EdgeConfig(
-        id,
-        region,
-        latitude,
-        longitude,
-        listen,
-        advertise,
-        capacity,
-        other,
-        cache,
-        origin,
-        distributions,
-        cluster,
-        clusterFill,
-        tls,
-        latency,
-        connections,
-        admin,
-        live,
-        accessLog,
-        geoipDatabase);
+    return toBuilder().adminToken(other).build();
   }
 
   /**
@@ -495,27 +191,7 @@ public record EdgeConfig(
    * kept.
    */
   public EdgeConfig withAccessLog(AccessLogConfig other) {
-    return new EdgeConfig(
-        id,
-        region,
-        latitude,
-        longitude,
-        listen,
-        advertise,
-        capacity,
-        adminToken,
-        cache,
-        origin,
-        distributions,
-        cluster,
-        clusterFill,
-        tls,
-        latency,
-        connections,
-        admin,
-        live,
-        other,
-        geoipDatabase);
+    return toBuilder().accessLog(other).build();
   }
 
   /**
@@ -524,19 +200,201 @@ public record EdgeConfig(
    */
   public static EdgeConfig standalone(
       String id, Endpoint listen, String origin, String adminToken) {
-    return new EdgeConfig(
-        id,
-        null,
-        0.0,
-        0.0,
-        listen,
-        null,
-        null,
-        adminToken,
-        null,
-        null,
-        List.of(new DistributionConfig(DistributionConfig.ANY_HOST, origin)),
-        null);
+    return builder()
+        .id(id)
+        .latitude(0.0)
+        .longitude(0.0)
+        .listen(listen)
+        .adminToken(adminToken)
+        .distributions(List.of(new DistributionConfig(DistributionConfig.ANY_HOST, origin)))
+        .build();
+  }
+
+  /** A configuration built key by key; every key left unset is absent (its default). */
+  public static Builder builder() {
+    return new Builder(null);
+  }
+
+  /** A builder holding every key of this configuration, to change some and keep the others. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * The keys of an {@link EdgeConfig}, set one by one; {@link #build} validates them all through
+   * the canonical constructor, as loading a file does.
+   */
+  public static final class Builder {
+    private String id;
+    private String region;
+    private Double latitude;
+    private Double longitude;
+    private Endpoint listen;
+    private AdvertiseConfig advertise;
+    private Integer capacity;
+    private String adminToken;
+    private CacheConfig cache;
+    private OriginConfig origin;
+    private List<DistributionConfig> distributions;
+    private ClusterConfig cluster;
+    private ClusterFillConfig clusterFill;
+    private TlsConfig tls;
+    private LatencyConfig latency;
+    private ConnectionsConfig connections;
+    private AdminConfig admin;
+    private LiveConfig live;
+    private AccessLogConfig accessLog;
+    private String geoipDatabase;
+
+    private Builder(EdgeConfig from) {
+      if (from == null) {
+        return;
+      }
+      this.id = from.id;
+      this.region = from.region;
+      this.latitude = from.latitude;
+      this.longitude = from.longitude;
+      this.listen = from.listen;
+      this.advertise = from.advertise;
+      this.capacity = from.capacity;
+      this.adminToken = from.adminToken;
+      this.cache = from.cache;
+      this.origin = from.origin;
+      this.distributions = from.distributions;
+      this.cluster = from.cluster;
+      this.clusterFill = from.clusterFill;
+      this.tls = from.tls;
+      this.latency = from.latency;
+      this.connections = from.connections;
+      this.admin = from.admin;
+      this.live = from.live;
+      this.accessLog = from.accessLog;
+      this.geoipDatabase = from.geoipDatabase;
+    }
+
+    public Builder id(String value) {
+      this.id = value;
+      return this;
+    }
+
+    public Builder region(String value) {
+      this.region = value;
+      return this;
+    }
+
+    public Builder latitude(Double value) {
+      this.latitude = value;
+      return this;
+    }
+
+    public Builder longitude(Double value) {
+      this.longitude = value;
+      return this;
+    }
+
+    public Builder listen(Endpoint value) {
+      this.listen = value;
+      return this;
+    }
+
+    public Builder advertise(AdvertiseConfig value) {
+      this.advertise = value;
+      return this;
+    }
+
+    public Builder capacity(Integer value) {
+      this.capacity = value;
+      return this;
+    }
+
+    public Builder adminToken(String value) {
+      this.adminToken = value;
+      return this;
+    }
+
+    public Builder cache(CacheConfig value) {
+      this.cache = value;
+      return this;
+    }
+
+    public Builder origin(OriginConfig value) {
+      this.origin = value;
+      return this;
+    }
+
+    public Builder distributions(List<DistributionConfig> value) {
+      this.distributions = value;
+      return this;
+    }
+
+    public Builder cluster(ClusterConfig value) {
+      this.cluster = value;
+      return this;
+    }
+
+    public Builder clusterFill(ClusterFillConfig value) {
+      this.clusterFill = value;
+      return this;
+    }
+
+    public Builder tls(TlsConfig value) {
+      this.tls = value;
+      return this;
+    }
+
+    public Builder latency(LatencyConfig value) {
+      this.latency = value;
+      return this;
+    }
+
+    public Builder connections(ConnectionsConfig value) {
+      this.connections = value;
+      return this;
+    }
+
+    public Builder admin(AdminConfig value) {
+      this.admin = value;
+      return this;
+    }
+
+    public Builder live(LiveConfig value) {
+      this.live = value;
+      return this;
+    }
+
+    public Builder accessLog(AccessLogConfig value) {
+      this.accessLog = value;
+      return this;
+    }
+
+    public Builder geoipDatabase(String value) {
+      this.geoipDatabase = value;
+      return this;
+    }
+
+    public EdgeConfig build() {
+      return new EdgeConfig(
+          id,
+          region,
+          latitude,
+          longitude,
+          listen,
+          advertise,
+          capacity,
+          adminToken,
+          cache,
+          origin,
+          distributions,
+          cluster,
+          clusterFill,
+          tls,
+          latency,
+          connections,
+          admin,
+          live,
+          accessLog,
+          geoipDatabase);
+    }
   }
 
   /**

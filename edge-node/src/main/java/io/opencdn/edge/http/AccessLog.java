@@ -107,4 +107,19 @@ public final class AccessLog {
       }
     }
   }
+
+  /** The access log's writer ({@code accessLog.path}), or null when the access log is off. */
+  public static AsyncLineWriter openWriter(AccessLogConfig c) {
+    if (!c.enabled() || c.sampleRate() == 0) {
+      return null;
+    }
+    try {
+      return AsyncLineWriter.open(c.path(), c.queueBytes(), "access-log");
+    } catch (java.io.IOException | RuntimeException e) {
+      throw io.opencdn.common.config.ConfigException.invalid(
+          "accessLog.path",
+          "a file that can be appended to, or - (standard output)",
+          c.path() + " (" + e.getMessage() + ")");
+    }
+  }
 }

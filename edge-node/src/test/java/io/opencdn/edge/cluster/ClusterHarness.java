@@ -13,6 +13,7 @@ import io.opencdn.edge.config.ClusterFillConfig;
 import io.opencdn.edge.config.DistributionConfig;
 import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.edge.config.OriginConfig;
+import io.opencdn.testing.Ports;
 import io.opencdn.testing.TestClock;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -50,7 +51,7 @@ final class ClusterHarness implements AutoCloseable {
   final Vertx vertx = Vertx.vertx();
   final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
   final TestOrigin origin = new TestOrigin(vertx);
-  final int downPort = freePort();
+  final int downPort = Ports.free();
   volatile TestOrigin down = new TestOrigin(vertx, downPort);
   final HttpClientAgent client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(50));
 
@@ -83,22 +84,23 @@ final class ClusterHarness implements AutoCloseable {
       ClusterConfig c = hazelcast.config(i);
       HazelcastInstance hz = members.get(i);
       EdgeConfig cfg =
-          new EdgeConfig(
-              layout[i][0],
-              layout[i][1],
-              50.0,
-              8.0,
-              Endpoint.parse("127.0.0.1:" + freePort()),
-              null,
-              100,
-              TOKEN,
-              new CacheConfig(4L << 20, null),
-              new OriginConfig(1000, 5000),
-              List.of(
-                  new DistributionConfig(HOST, origin.url()),
-                  new DistributionConfig(DOWN_HOST, down.url())),
-              c,
-              new ClusterFillConfig(layout[i][2], 3000, 20_000, 3));
+          EdgeConfig.builder()
+              .id(layout[i][0])
+              .region(layout[i][1])
+              .latitude(50.0)
+              .longitude(8.0)
+              .listen(Endpoint.parse("127.0.0.1:" + Ports.free()))
+              .capacity(100)
+              .adminToken(TOKEN)
+              .cache(new CacheConfig(4L << 20, null))
+              .origin(new OriginConfig(1000, 5000))
+              .distributions(
+                  List.of(
+                      new DistributionConfig(HOST, origin.url()),
+                      new DistributionConfig(DOWN_HOST, down.url())))
+              .cluster(c)
+              .clusterFill(new ClusterFillConfig(layout[i][2], 3000, 20_000, 3))
+              .build();
       Vertx v = Vertx.vertx();
       edgeVertx.add(v);
       EdgeNode edge = new EdgeNode(v, cfg, hz, clock);
@@ -112,15 +114,6 @@ final class ClusterHarness implements AutoCloseable {
    * configured port, and on a real port (as in production) they share one socket; with port 0 the
    * extra instances were seen to leave some requests unanswered (see the module report).
    */
-  static int freePort() {
-    try (java.net.ServerSocket s =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
   EdgeNode edge(int i) {
     return edges.get(i);
   }

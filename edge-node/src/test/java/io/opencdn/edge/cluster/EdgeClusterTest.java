@@ -79,19 +79,12 @@ class EdgeClusterTest {
   void drainAndUndrainSetTheRegistryStateAndTheEdgeKeepsServing() throws Exception {
     h.origin.content("/drain", "still here", "Cache-Control", "max-age=60");
     IMap<String, EdgeRecord> edges = h.members.get(0).getMap(ClusterMaps.EDGES);
-    assertThat(
-            h.send(1, HttpMethod.POST, "/_cdn/drain", null, null)
-                .map(Resp::status)
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get(10, java.util.concurrent.TimeUnit.SECONDS))
+    assertThat(await(h.send(1, HttpMethod.POST, "/_cdn/drain", null, null).map(Resp::status)))
         .isEqualTo(401);
     assertThat(
-            h.send(1, HttpMethod.POST, "/_cdn/drain", "wrong-token-0123456789", null)
-                .map(Resp::status)
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get(10, java.util.concurrent.TimeUnit.SECONDS))
+            await(
+                h.send(1, HttpMethod.POST, "/_cdn/drain", "wrong-token-0123456789", null)
+                    .map(Resp::status)))
         .isEqualTo(401);
     assertThat(h.admin(1, HttpMethod.GET, "/_cdn/drain", null).status()).isEqualTo(405);
 
@@ -147,10 +140,7 @@ class EdgeClusterTest {
     assertThat(h.admin(0, HttpMethod.POST, "/_cdn/invalidations", "not json").status())
         .isEqualTo(400);
     assertThat(
-            h.send(0, HttpMethod.POST, "/_cdn/invalidations", null, "{\"paths\":[\"/x\"]}")
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get(10, java.util.concurrent.TimeUnit.SECONDS)
+            await(h.send(0, HttpMethod.POST, "/_cdn/invalidations", null, "{\"paths\":[\"/x\"]}"))
                 .status())
         .isEqualTo(401);
 

@@ -41,19 +41,17 @@ class EdgeRegistryTest {
     TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
     try {
       EdgeConfig cfg =
-          new EdgeConfig(
-              "eu-west",
-              "europe",
-              50.11,
-              8.68,
-              Endpoint.parse("127.0.0.1:0"),
-              null,
-              500,
-              null,
-              new CacheConfig(1L << 20, null),
-              null,
-              List.of(new DistributionConfig("*", "http://127.0.0.1:9")),
-              cluster);
+          EdgeConfig.builder()
+              .id("eu-west")
+              .region("europe")
+              .latitude(50.11)
+              .longitude(8.68)
+              .listen(Endpoint.parse("127.0.0.1:0"))
+              .capacity(500)
+              .cache(new CacheConfig(1L << 20, null))
+              .distributions(List.of(new DistributionConfig("*", "http://127.0.0.1:9")))
+              .cluster(cluster)
+              .build();
       EdgeNode edge = new EdgeNode(vertx, cfg, hz, clock);
       int httpPort = await(edge.start());
       IMap<String, EdgeRecord> edges = hz.getMap(ClusterMaps.EDGES);

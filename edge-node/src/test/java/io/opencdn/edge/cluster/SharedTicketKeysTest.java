@@ -16,6 +16,7 @@ import io.opencdn.edge.config.OriginConfig;
 import io.opencdn.edge.config.TlsConfig;
 import io.opencdn.edge.tls.Pems;
 import io.opencdn.edge.tls.TicketKeys;
+import io.opencdn.testing.Ports;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -112,27 +113,26 @@ class SharedTicketKeysTest {
   private EdgeConfig config(String id, Pems.Pair pem, ClusterConfig cluster) {
     TlsConfig tls =
         new TlsConfig(
-            Endpoint.parse("127.0.0.1:" + ClusterHarness.freePort()),
+            Endpoint.parse("127.0.0.1:" + Ports.free()),
             List.of(new TlsConfig.Certificate(pem.cert().toString(), pem.key().toString())),
             true,
             "openssl",
             null,
             null);
-    return new EdgeConfig(
-        id,
-        "eu",
-        50.0,
-        8.0,
-        Endpoint.parse("127.0.0.1:" + ClusterHarness.freePort()),
-        null,
-        100,
-        ClusterHarness.TOKEN,
-        new CacheConfig(1L << 20, null),
-        new OriginConfig(1000, 5000),
-        List.of(new DistributionConfig(HOST, origin.url())),
-        cluster,
-        null,
-        tls);
+    return EdgeConfig.builder()
+        .id(id)
+        .region("eu")
+        .latitude(50.0)
+        .longitude(8.0)
+        .listen(Endpoint.parse("127.0.0.1:" + Ports.free()))
+        .capacity(100)
+        .adminToken(ClusterHarness.TOKEN)
+        .cache(new CacheConfig(1L << 20, null))
+        .origin(new OriginConfig(1000, 5000))
+        .distributions(List.of(new DistributionConfig(HOST, origin.url())))
+        .cluster(cluster)
+        .tls(tls)
+        .build();
   }
 
   /** {@code openssl s_client} sending one request that closes the connection; yields its output. */

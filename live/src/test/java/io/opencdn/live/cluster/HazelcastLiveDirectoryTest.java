@@ -1,16 +1,16 @@
 package io.opencdn.live.cluster;
 
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.cluster.TestCluster;
+import io.opencdn.testing.Await;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,13 +36,13 @@ class HazelcastLiveDirectoryTest {
     vertx = Vertx.vertx();
     dirA = new HazelcastLiveDirectory(vertx, a, RecordCheck.of(SECRET), Clock.systemUTC());
     dirB = new HazelcastLiveDirectory(vertx, b, RecordCheck.of(SECRET), Clock.systemUTC());
-    dirA.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    dirB.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    await(dirA.start(), Duration.ofSeconds(30));
+    await(dirB.start(), Duration.ofSeconds(30));
   }
 
   @AfterAll
   static void stop() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    await(vertx.close());
     cluster.close();
   }
 
@@ -62,29 +62,15 @@ class HazelcastLiveDirectoryTest {
         null);
   }
 
-  static boolean poll(BooleanSupplier c) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (c.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(50);
-    }
-    return c.getAsBoolean();
-  }
-
   @Test
   void anAnnouncementReachesTheOtherEdgeAndItsWithdrawalToo() throws Exception {
     long session = HazelcastLiveDirectory.newSession(Clock.systemUTC());
     dirA.announce(record("one", "edge-a", a, session));
-    assertThat(poll(() -> dirB.lookup("one") != null)).isTrue();
+    assertThat(Await.poll(() -> dirB.lookup("one") != null, Duration.ofSeconds(10))).isTrue();
     assertThat(dirB.lookup("one").edgeId()).isEqualTo("edge-a");
     assertThat(dirB.lookup("one").session()).isEqualTo(session);
-    dirA.withdraw("one", session)
-        .toCompletionStage()
-        .toCompletableFuture()
-        .get(10, TimeUnit.SECONDS);
-    assertThat(poll(() -> dirB.lookup("one") == null)).isTrue();
+    await(dirA.withdraw("one", session));
+    assertThat(Await.poll(() -> dirB.lookup("one") == null, Duration.ofSeconds(10))).isTrue();
   }
 
   @Test
@@ -106,7 +92,9 @@ class HazelcastLiveDirectoryTest {
             "six",
             record("six", "edge-a", a, 1)
                 .signed(RecordMac.fromSecret(SECRET), System.currentTimeMillis() - 60_000));
-    assertThat(poll(() -> dirB.check().forgedCount() >= forgedBefore + 3))
+    assertThat(
+            Await.poll(
+                () -> dirB.check().forgedCount() >= forgedBefore + 3, Duration.ofSeconds(10)))
         .as("counted as forged")
         .isTrue();
     assertThat(dirB.lookup("two")).isNull();
@@ -120,9 +108,12 @@ class HazelcastLiveDirectoryTest {
     long older = HazelcastLiveDirectory.newSession(Clock.systemUTC());
     long newer = older + (1 << 20);
     dirA.announce(record("seven", "edge-a", a, older));
-    assertThat(poll(() -> dirB.lookup("seven") != null)).isTrue();
+    assertThat(Await.poll(() -> dirB.lookup("seven") != null, Duration.ofSeconds(10))).isTrue();
     dirB.announce(record("seven", "edge-b", b, newer));
-    assertThat(poll(() -> dirA.lookup("seven") != null && dirA.lookup("seven").session() == newer))
+    assertThat(
+            Await.poll(
+                () -> dirA.lookup("seven") != null && dirA.lookup("seven").session() == newer,
+                Duration.ofSeconds(10)))
         .isTrue();
     // edge-a gave up: its heartbeat does not write its older session back
     Thread.sleep(HazelcastLiveDirectory.HEARTBEAT_MILLIS + 500);
@@ -135,11 +126,12 @@ class HazelcastLiveDirectoryTest {
             record("seven", "edge-a", a, older)
                 .signed(RecordMac.fromSecret(SECRET), System.currentTimeMillis()));
     assertThat(
-            poll(
+            Await.poll(
                 () -> {
                   Object v = a.getMap(HazelcastLiveDirectory.MAP).get("seven");
                   return v instanceof LiveStreamRecord r && r.session() == newer;
-                }))
+                },
+                Duration.ofSeconds(10)))
         .as("edge-b writes its session again")
         .isTrue();
   }

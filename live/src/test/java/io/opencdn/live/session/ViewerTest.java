@@ -1,5 +1,6 @@
 package io.opencdn.live.session;
 
+import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.live.rtmp.MessageType;
@@ -67,7 +68,7 @@ class ViewerTest {
       assertThat(written.get()).isEqualTo(all);
       assertThat(viewer.sentBytes()).isEqualTo(all);
     } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await(vertx.close());
     }
   }
 
