@@ -138,19 +138,9 @@ class CompressionEdgeTest extends EdgeHarness {
     origin.content("/page.html", PAGE, "Content-Type", "text/html", "Cache-Control", "max-age=60");
     EdgeConfig own = config(origin.url(), 1 << 20, 64 << 10, 2000);
     start(
-        new EdgeConfig(
-            own.id(),
-            own.region(),
-            own.latitude(),
-            own.longitude(),
-            own.listen(),
-            null,
-            null,
-            TOKEN,
-            own.cache(),
-            own.origin(),
-            List.of(new DistributionConfig(HOST, origin.url(), false, true)),
-            null));
+        own.toBuilder()
+            .distributions(List.of(new DistributionConfig(HOST, origin.url(), false, true)))
+            .build());
     Bytes first = fetch(HttpMethod.GET, "/page.html", "Accept-Encoding", "gzip");
     assertThat(first.header("Content-Encoding")).isEqualTo("gzip");
     assertThat(gunzip(first.body())).isEqualTo(PAGE);

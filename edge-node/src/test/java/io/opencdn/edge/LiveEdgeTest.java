@@ -101,7 +101,7 @@ class LiveEdgeTest {
 
     try (Ffmpeg.Proc hls =
         Ffmpeg.play("http://127.0.0.1:" + edges.get(1).port() + "/live/cam/index.m3u8")) {
-      assertThat(Ffmpeg.poll(() -> hls.frames() >= 100, Duration.ofSeconds(40)))
+      assertThat(Await.poll(() -> hls.frames() >= 100, Duration.ofSeconds(40)))
           .as(hls.toString())
           .isTrue();
       assertThat(hls.errors()).isEmpty();

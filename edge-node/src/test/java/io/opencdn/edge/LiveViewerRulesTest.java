@@ -86,7 +86,7 @@ class LiveViewerRulesTest {
     for (int edge : new int[] {0, 1}) {
       int e = edge;
       assertThat(
-              Ffmpeg.poll(
+              Await.poll(
                   () -> {
                     try {
                       HttpResponse<byte[]> r = live.get(e, "/live/cam/index.m3u8", "Cookie", jar);

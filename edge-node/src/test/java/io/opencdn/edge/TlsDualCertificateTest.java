@@ -40,21 +40,18 @@ class TlsDualCertificateTest extends EdgeHarness {
             engine,
             0,
             null);
-    return new EdgeConfig(
-        "test-edge",
-        "test",
-        50.0,
-        8.0,
-        Endpoint.parse("127.0.0.1:0"),
-        null,
-        null,
-        TOKEN,
-        new CacheConfig(1L << 20, 64L << 10),
-        new OriginConfig(500, 2000),
-        List.of(new DistributionConfig(HOST, origin.url())),
-        null,
-        null,
-        tls);
+    return EdgeConfig.builder()
+        .id("test-edge")
+        .region("test")
+        .latitude(50.0)
+        .longitude(8.0)
+        .listen(Endpoint.parse("127.0.0.1:0"))
+        .adminToken(TOKEN)
+        .cache(new CacheConfig(1L << 20, 64L << 10))
+        .origin(new OriginConfig(500, 2000))
+        .distributions(List.of(new DistributionConfig(HOST, origin.url())))
+        .tls(tls)
+        .build();
   }
 
   @Test
