@@ -18,7 +18,7 @@ import io.opencdn.edge.cache.CacheTiers;
 import io.opencdn.edge.cache.ResponseCache;
 import io.opencdn.edge.cluster.ConfigPlane;
 import io.opencdn.edge.cluster.EdgeCluster;
-import io.opencdn.edge.cluster.acme.AcmeCertificates;
+import io.opencdn.edge.cluster.acme.DistributionCertificates;
 import io.opencdn.edge.cluster.latency.LatencyProber;
 import io.opencdn.edge.cluster.latency.TcpConnectConnector;
 import io.opencdn.edge.cluster.status.StatusView;
@@ -97,7 +97,7 @@ public final class EdgeNode {
   private HttpServer server;
   private volatile String extraListeners;
   private final TlsListener tls;
-  private final AcmeCertificates acme;
+  private final DistributionCertificates acme;
   private HttpServer adminServer;
   private volatile int adminPort = -1;
   private int port = -1;
@@ -191,14 +191,15 @@ public final class EdgeNode {
       routes.add(tls.route());
     }
     this.acme =
-        tls == null || config.tls().acme() == null
+        tls == null || hz == null
             ? null
-            : new AcmeCertificates(
+            : new DistributionCertificates(
                 vertx,
                 hz,
                 config.id(),
                 config.tls().acme(),
                 config.cluster().secret(),
+                config.tls().watchMillis(),
                 clock,
                 tls::serve);
     if (acme != null) {
@@ -275,12 +276,15 @@ public final class EdgeNode {
     server = vertx.createHttpServer(options);
     guard.start();
     Future<Void> current = plane == null ? Future.succeededFuture() : plane.start();
+    // the plain listeners answer ACME HTTP-01 challenges before anything else (RFC 8555 8.3)
+    io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> plain =
+        acme == null ? handler : acme.httpChallenges().before(handler);
     return current
         .compose(
             v ->
                 server
                     .connectionHandler(guard.connections())
-                    .requestHandler(guard.requests(handler))
+                    .requestHandler(guard.requests(plain))
                     .listen(config.listen().port(), config.listen().host()))
         .compose(
             s ->
@@ -289,7 +293,7 @@ public final class EdgeNode {
                         options,
                         Listeners.DEFAULT_INSTANCES - 1,
                         guard.connections(),
-                        guard.requests(handler),
+                        guard.requests(plain),
                         config.listen().host(),
                         config.listen().port())
                     .map(
@@ -477,6 +481,9 @@ public final class EdgeNode {
    */
   public void activate(io.opencdn.common.distribution.DistributionsDocument doc) {
     handler.activate(Distributions.of(doc));
+    if (acme != null) {
+      acme.activate(doc);
+    }
   }
 
   /** The distributions requests are matched against now. */
