@@ -8,7 +8,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,36 +49,37 @@ final class AcmeDisk {
     Path target = file(place);
     try {
       if (!Files.isDirectory(dir)) {
-        createPrivate(dir, true);
+        createPrivateDirectory(dir);
       }
-      Path tmp = dir.resolve(target.getFileName() + ".tmp");
-      Files.deleteIfExists(tmp);
-      createPrivate(tmp, false);
-      Files.writeString(tmp, value, StandardCharsets.UTF_8);
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      // a file of its own per write: writers of the same entry (an event, a read) may overlap
+      Path tmp =
+          dir.getFileSystem().supportedFileAttributeViews().contains("posix")
+              ? Files.createTempFile(
+                  dir,
+                  ".acme-",
+                  ".tmp",
+                  PosixFilePermissions.asFileAttribute(
+                      PosixFilePermissions.fromString("rw-------")))
+              : Files.createTempFile(dir, ".acme-", ".tmp");
+      try {
+        Files.writeString(tmp, value, StandardCharsets.UTF_8);
+        Files.move(
+            tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
     } catch (IOException e) {
       LOG.warn("ACME store {}: cannot write {}: {}", dir, target, e.toString());
     }
   }
 
-  private static void createPrivate(Path p, boolean directory) throws IOException {
-    boolean posix = p.getFileSystem().supportedFileAttributeViews().contains("posix");
+  private static void createPrivateDirectory(Path p) throws IOException {
     try {
-      if (directory) {
-        if (posix) {
-          Files.createDirectories(
-              p,
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } else {
-          Files.createDirectories(p);
-        }
-      } else if (posix) {
-        Files.createFile(
-            p,
-            PosixFilePermissions.asFileAttribute(
-                Set.copyOf(PosixFilePermissions.fromString("rw-------"))));
+      if (p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        Files.createDirectories(
+            p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       } else {
-        Files.createFile(p);
+        Files.createDirectories(p);
       }
     } catch (FileAlreadyExistsException e) {
       // made by another edge of the same host in the meantime
