@@ -419,8 +419,11 @@ public final class DemoCommand implements Callable<Integer> {
         .append(" CDN_TLS_CERT=")
         .append(env.get("CDN_TLS_CERT"))
         .append(" CDN_TLS_KEY=")
-        .append(env.get("CDN_TLS_KEY"))
-        .append(" ./cdn edge --config classpath:demo/edge-eu-west.yaml\n");
+        .append(env.get("CDN_TLS_KEY"));
+    if (env.containsKey("CDN_ACME")) {
+      b.append(" CDN_ACME='").append(env.get("CDN_ACME")).append('\'');
+    }
+    b.append(" ./cdn edge --config classpath:demo/edge-eu-west.yaml\n");
     live(b, env);
     b.append(
             "\nStatus page (world map, failovers, explain; open in a browser, a one-time login link):\n  ")
