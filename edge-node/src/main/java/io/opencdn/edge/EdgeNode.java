@@ -17,7 +17,7 @@ import io.opencdn.edge.cache.CacheTiers;
 import io.opencdn.edge.cache.ResponseCache;
 import io.opencdn.edge.cluster.ConfigPlane;
 import io.opencdn.edge.cluster.EdgeCluster;
-import io.opencdn.edge.cluster.acme.AcmeCertificates;
+import io.opencdn.edge.cluster.acme.DistributionCertificates;
 import io.opencdn.edge.cluster.latency.LatencyProber;
 import io.opencdn.edge.cluster.latency.TcpConnectConnector;
 import io.opencdn.edge.cluster.status.StatusView;
@@ -91,7 +91,7 @@ public final class EdgeNode {
   private final StatusView status;
   private final ContentListener listener;
   private final TlsListener tls;
-  private final AcmeCertificates acme;
+  private final DistributionCertificates acme;
   private final AdminListener adminListener;
   private int port = -1;
 
@@ -184,14 +184,15 @@ public final class EdgeNode {
       routes.add(tls.route());
     }
     this.acme =
-        tls == null || config.tls().acme() == null
+        tls == null || hz == null
             ? null
-            : new AcmeCertificates(
+            : new DistributionCertificates(
                 vertx,
                 hz,
                 config.id(),
                 config.tls().acme(),
                 config.cluster().secret(),
+                config.tls().watchMillis(),
                 clock,
                 tls::serve);
     if (acme != null) {
@@ -267,8 +268,11 @@ public final class EdgeNode {
     }
     guard.start();
     Future<Void> current = plane == null ? Future.succeededFuture() : plane.start();
+    // the plain listeners answer ACME HTTP-01 challenges before anything else (RFC 8555 8.3)
+    io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> plain =
+        acme == null ? handler : acme.httpChallenges().before(handler);
     return current
-        .compose(v -> listener.start(guard.connections(), guard.requests(handler)))
+        .compose(v -> listener.start(guard.connections(), guard.requests(plain)))
         .compose(
             bound ->
                 tls == null
@@ -398,6 +402,9 @@ public final class EdgeNode {
    */
   public void activate(io.opencdn.common.distribution.DistributionsDocument doc) {
     handler.activate(Distributions.of(doc));
+    if (acme != null) {
+      acme.activate(doc);
+    }
   }
 
   /** The distributions requests are matched against now. */

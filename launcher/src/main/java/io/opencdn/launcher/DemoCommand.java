@@ -44,6 +44,21 @@ public final class DemoCommand implements Callable<Integer> {
           "Seconds to wait for everything to be ready (default ${DEFAULT-VALUE}; a busy machine can take minutes).")
   int startTimeoutSeconds;
 
+  @Option(
+      names = "--acme-directory",
+      paramLabel = "URL",
+      description =
+          "Have the edges' certificates issued by this ACME server (e.g. Pebble's https://127.0.0.1:14000/dir,"
+              + " started with -dnsserver 127.0.0.1:8053) instead of the demo CA.")
+  String acmeDirectory;
+
+  @Option(
+      names = "--acme-ca",
+      paramLabel = "PEM",
+      description =
+          "CA certificate (PEM) to trust for the ACME server's own HTTPS when the JDK does not (Pebble's).")
+  Path acmeCa;
+
   private final PrintStream out = System.out;
   private final List<ChildProcess> children = Collections.synchronizedList(new ArrayList<>());
 
@@ -54,7 +69,17 @@ public final class DemoCommand implements Callable<Integer> {
       System.err.println("demo: " + problem);
       return 2;
     }
+    String acme;
+    try {
+      acme = acmeSection(acmeDirectory, acmeCa);
+    } catch (IllegalArgumentException e) {
+      System.err.println("demo: " + e.getMessage());
+      return 2;
+    }
     Map<String, String> env = new HashMap<>();
+    if (acme != null) {
+      env.put("CDN_ACME", acme);
+    }
     env.put("CDN_CLUSTER_SECRET", envOr("CDN_CLUSTER_SECRET", "demo-" + AdminToken.random()));
     env.put("CDN_ADMIN_TOKEN", envOr("CDN_ADMIN_TOKEN", AdminToken.random()));
     Path site = extractSite();
@@ -104,7 +129,7 @@ public final class DemoCommand implements Callable<Integer> {
       stopAll();
       return 1;
     }
-    String version = publishDistributions(env);
+    String version = publishDistributions(env, acme != null);
     if (version == null) {
       stopAll();
       return 1;
@@ -120,10 +145,13 @@ public final class DemoCommand implements Callable<Integer> {
    * edge's admin API, as {@code ./cdn config apply} does, and waits until every member runs it;
    * yields its version, or null (with the reason printed).
    */
-  private String publishDistributions(Map<String, String> env) {
+  private String publishDistributions(Map<String, String> env, boolean acme) {
     try (InputStream in =
         DemoCommand.class.getClassLoader().getResourceAsStream(DemoTopology.DISTRIBUTIONS)) {
       String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (acme) {
+        text = withAcmeCertificates(text);
+      }
       io.opencdn.launcher.control.AdminClient admin =
           io.opencdn.launcher.control.AdminClient.of(null, env.get("CDN_ADMIN_TOKEN"));
       io.opencdn.launcher.control.AdminClient.Answer a =
@@ -264,6 +292,47 @@ public final class DemoCommand implements Callable<Integer> {
     copy.parallelStream().forEach(c -> c.stop(10_000));
   }
 
+  /**
+   * The {@code tls.acme} section of the demo edges ({@code CDN_ACME}, a YAML flow mapping) for
+   * {@code --acme-directory} and {@code --acme-ca}, or null without a directory.
+   *
+   * @throws IllegalArgumentException naming the option that is wrong
+   */
+  static String acmeSection(String directory, Path ca) {
+    if (directory == null) {
+      if (ca != null) {
+        throw new IllegalArgumentException("--acme-ca needs --acme-directory");
+      }
+      return null;
+    }
+    if (!directory.startsWith("https://") && !directory.startsWith("http://")) {
+      throw new IllegalArgumentException(
+          "--acme-directory: expected the ACME directory URL (https://...), got " + directory);
+    }
+    io.vertx.core.json.JsonObject acme =
+        new io.vertx.core.json.JsonObject()
+            .put("directory", directory)
+            .put("contact", "mailto:ops@cdn.test")
+            .put("retrySeconds", 2)
+            .put("retryMaxSeconds", 30);
+    if (ca != null) {
+      if (!Files.isReadable(ca)) {
+        throw new IllegalArgumentException("--acme-ca: not a readable file: " + ca);
+      }
+      acme.put("trustRoot", ca.toAbsolutePath().toString());
+    }
+    return acme.encode();
+  }
+
+  /** The demo's distributions, each with {@code certificate: acme} after its {@code hosts}. */
+  static String withAcmeCertificates(String distributions) {
+    String out = distributions.replaceAll("(?m)^(    hosts: .*)$", "$1\n    certificate: acme");
+    if (out.equals(distributions)) {
+      throw new IllegalStateException(DemoTopology.DISTRIBUTIONS + ": no hosts line found");
+    }
+    return out;
+  }
+
   private void printBanner(Map<String, String> env, String version, DemoCertificates tls) {
     String dig = "dig @" + DemoTopology.DNS_HOST + " -p " + DemoTopology.DNS_PORT + " www.cdn.test";
     StringBuilder b = new StringBuilder("\n");
@@ -304,12 +373,26 @@ public final class DemoCommand implements Callable<Integer> {
     b.append("  curl -s -H 'Authorization: Bearer ")
         .append(env.get("CDN_ADMIN_TOKEN"))
         .append("' http://127.0.0.1:9090/_origin/stats\n");
-    b.append("\nHTTPS on every edge (HTTP/2; the demo CA made for this run: ")
-        .append(tls.ca())
-        .append("):\n");
+    String cacert;
+    if (acmeDirectory == null) {
+      cacert = tls.ca().toString();
+      b.append("\nHTTPS on every edge (HTTP/2; the demo CA made for this run: ")
+          .append(cacert)
+          .append("):\n");
+    } else {
+      cacert = "acme-root.pem";
+      b.append("\nHTTPS on every edge (HTTP/2), certificates issued by ")
+          .append(acmeDirectory)
+          .append(" through DNS-01 (a few seconds; until then the demo CA's):\n")
+          .append("  curl -s -H 'Authorization: Bearer ")
+          .append(env.get("CDN_ADMIN_TOKEN"))
+          .append("' http://127.0.0.12:8080/_cdn/acme\n")
+          .append("  the ACME server's root, e.g. Pebble's: ")
+          .append("curl -sk https://127.0.0.1:15000/roots/0 > acme-root.pem\n");
+    }
     for (DemoTopology.DemoEdge e : DemoTopology.EDGES) {
       b.append("  curl -si --cacert ")
-          .append(tls.ca())
+          .append(cacert)
           .append(" --resolve www.cdn.test:")
           .append(e.httpsPort())
           .append(':')
@@ -336,8 +419,11 @@ public final class DemoCommand implements Callable<Integer> {
         .append(" CDN_TLS_CERT=")
         .append(env.get("CDN_TLS_CERT"))
         .append(" CDN_TLS_KEY=")
-        .append(env.get("CDN_TLS_KEY"))
-        .append(" ./cdn edge --config classpath:demo/edge-eu-west.yaml\n");
+        .append(env.get("CDN_TLS_KEY"));
+    if (env.containsKey("CDN_ACME")) {
+      b.append(" CDN_ACME='").append(env.get("CDN_ACME")).append('\'');
+    }
+    b.append(" ./cdn edge --config classpath:demo/edge-eu-west.yaml\n");
     live(b, env);
     b.append(
             "\nStatus page (world map, failovers, explain; open in a browser, a one-time login link):\n  ")

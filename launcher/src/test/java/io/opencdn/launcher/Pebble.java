@@ -58,6 +58,16 @@ final class Pebble implements AutoCloseable {
    */
   static Pebble start(Path dir, int dnsPort, long validitySeconds, Map<String, String> env)
       throws Exception {
+    return start(dir, dnsPort, validitySeconds, env, freePort());
+  }
+
+  /**
+   * Starts pebble in {@code dir}, its HTTP-01 validation sent to {@code httpPort} (an edge's plain
+   * HTTP listener) of the address the name resolves to.
+   */
+  static Pebble start(
+      Path dir, int dnsPort, long validitySeconds, Map<String, String> env, int httpPort)
+      throws Exception {
     TestCertificates.Pem https =
         TestCertificates.selfSigned(dir, "localhost", "dns:localhost,ip:127.0.0.1");
     int port = freePort();
@@ -72,7 +82,7 @@ final class Pebble implements AutoCloseable {
           "certificateValidityPeriod": %d}}
         """
             .formatted(
-                port, mgmt, https.cert(), https.key(), freePort(), freePort(), validitySeconds));
+                port, mgmt, https.cert(), https.key(), httpPort, freePort(), validitySeconds));
     Path log = dir.resolve("pebble.log");
     ProcessBuilder pb =
         new ProcessBuilder(

@@ -15,6 +15,8 @@ import java.util.List;
  * @param trustForwardedHeaders pass the viewer's {@code Forwarded}/{@code X-Forwarded-*} fields on
  * @param customErrors custom error responses, at most one per status
  * @param geoRestriction the countries served or refused, or null
+ * @param certificate where its HTTPS certificate comes from ({@code certificate:}), or null for the
+ *     edges' own {@code tls} certificates
  */
 public record Distribution(
     String id,
@@ -24,7 +26,8 @@ public record Distribution(
     List<Behavior> behaviors,
     boolean trustForwardedHeaders,
     List<CustomError> customErrors,
-    GeoRestriction geoRestriction) {
+    GeoRestriction geoRestriction,
+    CertificateSource certificate) {
 
   public Distribution {
     hosts = List.copyOf(hosts);
@@ -32,6 +35,28 @@ public record Distribution(
     originGroups = List.copyOf(originGroups);
     behaviors = List.copyOf(behaviors);
     customErrors = List.copyOf(customErrors);
+  }
+
+  /** A distribution whose certificate is the edges' own. */
+  public Distribution(
+      String id,
+      List<String> hosts,
+      List<OriginSpec> origins,
+      List<OriginGroup> originGroups,
+      List<Behavior> behaviors,
+      boolean trustForwardedHeaders,
+      List<CustomError> customErrors,
+      GeoRestriction geoRestriction) {
+    this(
+        id,
+        hosts,
+        origins,
+        originGroups,
+        behaviors,
+        trustForwardedHeaders,
+        customErrors,
+        geoRestriction,
+        null);
   }
 
   /** A distribution without custom errors or geo restriction. */

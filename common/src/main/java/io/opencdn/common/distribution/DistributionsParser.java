@@ -40,7 +40,8 @@ public final class DistributionsParser {
           "behaviors",
           "trustForwardedHeaders",
           "customErrors",
-          "geoRestriction");
+          "geoRestriction",
+          "certificate");
   private static final Set<String> GROUP = Set.of("id", "members", "failoverOn");
   private static final Set<String> BEHAVIOR =
       Set.of(
@@ -59,6 +60,7 @@ public final class DistributionsParser {
   private final OriginsAndPoliciesParser parts;
   private final EdgeFeaturesParser edge;
   private final ErrorsAndGeoParser errorsAndGeo;
+  private final CertificateParser certificates;
   private Map<String, io.opencdn.common.signing.KeyGroup> keyGroups = Map.of();
 
   private DistributionsParser(Problems problems) {
@@ -66,6 +68,7 @@ public final class DistributionsParser {
     this.parts = new OriginsAndPoliciesParser(y);
     this.edge = new EdgeFeaturesParser(y);
     this.errorsAndGeo = new ErrorsAndGeoParser(y);
+    this.certificates = new CertificateParser(y);
   }
 
   /**
@@ -356,10 +359,11 @@ public final class DistributionsParser {
     boolean trust = y.bool(m, "trustForwardedHeaders", key, false);
     List<CustomError> errors = errorsAndGeo.customErrors(m, key);
     GeoRestriction geo = errorsAndGeo.geoRestriction(m, key);
+    CertificateSource certificate = certificates.certificate(m, key, hosts);
     if (id == null || hosts.isEmpty() || origins.isEmpty() || behaviors.isEmpty()) {
       return null;
     }
-    return new Distribution(id, hosts, origins, groups, behaviors, trust, errors, geo);
+    return new Distribution(id, hosts, origins, groups, behaviors, trust, errors, geo, certificate);
   }
 
   private Behavior behavior(

@@ -22,6 +22,13 @@ class AcmeConfigTest {
     assertThat(c.retrySeconds()).isEqualTo(10);
     assertThat(c.retryMaxSeconds()).isEqualTo(3600);
     assertThat(c.settleMillis()).isEqualTo(500);
+    assertThat(acme("https://acme.test/dir", null, null, "HTTP-01").hosts())
+        .as("hosts only from the distributions")
+        .isEmpty();
+    AcmeConfig one = c.forNames(List.of("img.cdn.test"), "http-01");
+    assertThat(one.hosts()).containsExactly("img.cdn.test");
+    assertThat(one.challenge()).isEqualTo("http-01");
+    assertThat(one.directory()).isEqualTo(c.directory());
   }
 
   @Test
@@ -31,8 +38,8 @@ class AcmeConfigTest {
         .hasMessageContaining("directory");
     assertThatThrownBy(() -> acme("https://acme.test/dir", "ops@x", List.of("a.test"), null))
         .hasMessageContaining("contact");
-    assertThatThrownBy(() -> acme("https://acme.test/dir", null, List.of(), null))
-        .hasMessageContaining("hosts");
+    assertThatThrownBy(() -> acme("https://acme.test/dir", null, List.of("*.a.test"), "http-01"))
+        .hasMessageContaining("challenge");
     assertThatThrownBy(() -> acme("https://acme.test/dir", null, List.of("a.*.test"), null))
         .hasMessageContaining("hosts[0]");
     assertThatThrownBy(() -> acme("https://acme.test/dir", null, List.of("a.test"), "tls-alpn-01"))

@@ -71,6 +71,7 @@ public class EdgeConfigTest {
     assertThat(c.tls().listen().port()).isEqualTo(8443);
     assertThat(c.tls().certificates())
         .containsExactly(new io.opencdn.edge.config.TlsConfig.Certificate("edge.pem", "edge.key"));
+    assertThat(c.tls().acme()).as("no ACME without ./cdn demo --acme-directory").isNull();
   }
 
   @Test

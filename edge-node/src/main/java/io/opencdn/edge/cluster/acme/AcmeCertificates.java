@@ -24,15 +24,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The certificate of {@code tls.acme}, kept current for the whole cluster. Every edge serves the
- * certificate stored in {@link ClusterMaps#ACME_CERTIFICATES} (installed through the HTTPS
- * listener's checked reload as soon as an entry event says it changed: no connection is dropped).
- * When there is none, or it has reached two thirds of its lifetime, one member orders a new one:
- * the members race for a cluster lock with a lease ({@link #LEASE_MINUTES} minutes, freed at once
- * when the holder leaves the cluster) and the holder, after checking again that the work is still
- * to be done, orders through {@link AcmeIssuer}. A failed order is retried after {@code
- * retrySeconds}, doubled per failure up to {@code retryMaxSeconds}. The account key is stored too,
- * so a restart neither registers again nor re-issues.
+ * One ACME certificate ({@code tls.acme.hosts}, or a distribution's), kept current for the whole
+ * cluster. Every edge serves the certificate stored in {@link ClusterMaps#ACME_CERTIFICATES}
+ * (installed through the HTTPS listener's checked reload as soon as an entry event says it changed:
+ * no connection is dropped). When there is none, or it has reached two thirds of its lifetime, one
+ * member orders a new one: the members race for a cluster lock with a lease ({@link #LEASE_MINUTES}
+ * minutes, freed at once when the holder leaves the cluster) and the holder, after checking again
+ * that the work is still to be done, orders through {@link AcmeIssuer}. A failed order is retried
+ * after {@code retrySeconds}, doubled per failure up to {@code retryMaxSeconds}. The account key is
+ * stored too, so a restart neither registers again nor re-issues.
  */
 public final class AcmeCertificates {
 
@@ -77,7 +77,14 @@ public final class AcmeCertificates {
     this.clock = clock;
     this.serve = serve;
     this.map = hz.getMap(ClusterMaps.ACME_CERTIFICATES);
-    this.store = new AcmeStore(map, new KeySeal(secret), config.directory());
+    this.store =
+        new AcmeStore(
+            map,
+            new KeySeal(secret),
+            config.directory(),
+            config.storeDirectory() == null
+                ? null
+                : new AcmeDisk(java.nio.file.Path.of(config.storeDirectory())));
     this.issuer =
         new AcmeIssuer(
             config,
@@ -112,7 +119,7 @@ public final class AcmeCertificates {
     }
   }
 
-  /** What {@code GET /_cdn/tls} shows of it. */
+  /** What {@code GET /_cdn/acme} shows of it. */
   public JsonObject stats() {
     return new JsonObject()
         .put("directory", config.directory())
@@ -123,18 +130,6 @@ public final class AcmeCertificates {
         .put("failures", failures)
         .put("lastError", lastError)
         .put("nextCheck", nextCheck == 0 ? null : Instant.ofEpochMilli(nextCheck).toString());
-  }
-
-  /** {@code GET /_cdn/acme} (admin token): {@link #stats}. */
-  public io.opencdn.edge.admin.AdminRoute route() {
-    return new io.opencdn.edge.admin.AdminRoute(
-        "/_cdn/acme",
-        true,
-        req ->
-            req.response()
-                .putHeader("Content-Type", "application/json")
-                .putHeader("Cache-Control", "no-store")
-                .end(stats().encodePrettily()));
   }
 
   private Future<Void> install(AcmeStore.Issued cert) {
@@ -252,6 +247,14 @@ public final class AcmeCertificates {
     private void changed(EntryEvent<String, String> e) {
       AcmeStore.Issued cert = store.open(e.getKey(), e.getValue());
       vertx.runOnContext(v -> install(cert));
+      if (cert != null && config.storeDirectory() != null) {
+        vertx.executeBlocking(
+            () -> {
+              store.persist(e.getKey(), e.getValue());
+              return null;
+            },
+            false);
+      }
     }
   }
 }

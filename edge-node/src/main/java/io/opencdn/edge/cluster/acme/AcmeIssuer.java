@@ -31,6 +31,7 @@ import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Challenge;
 import org.shredzone.acme4j.challenge.Dns01Challenge;
+import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.connector.HttpConnector;
 import org.shredzone.acme4j.connector.NetworkSettings;
 import org.shredzone.acme4j.exception.AcmeException;
@@ -39,10 +40,12 @@ import org.shredzone.acme4j.provider.GenericAcmeProvider;
 /**
  * One certificate order (RFC 8555 7.4) with acme4j: registers (or finds, RFC 8555 7.3.1) the
  * account of the key pair, orders the hosts, answers each authorization's DNS-01 challenge by
- * publishing its TXT value on the {@link ChallengeBoard} (the cluster's DNS servers serve it), asks
- * the server to validate, finalizes with a fresh ECDSA P-256 key and downloads the chain. The
- * published records are withdrawn whatever happens. acme4j retries a rejected nonce ({@code
- * badNonce}, RFC 8555 6.5) by itself. Blocking: a worker thread's.
+ * publishing its TXT value on the {@link ChallengeBoard} (the cluster's DNS servers serve it), or
+ * with {@code challenge: http-01} its HTTP-01 challenge by publishing the key authorization of its
+ * token there (every edge serves it on its plain HTTP listener), asks the server to validate,
+ * finalizes with a fresh ECDSA P-256 key and downloads the chain. The published records are
+ * withdrawn whatever happens. acme4j retries a rejected nonce ({@code badNonce}, RFC 8555 6.5) by
+ * itself. Blocking: a worker thread's.
  */
 final class AcmeIssuer {
 
@@ -90,9 +93,22 @@ final class AcmeIssuer {
     Account acct = ab.create(session);
     Order order = acct.newOrder().domains(hosts).create();
     Map<String, List<String>> records = new LinkedHashMap<>();
+    Map<String, String> tokens = new LinkedHashMap<>();
     List<Challenge> pending = new ArrayList<>();
+    boolean http = "http-01".equals(config.challenge());
     for (Authorization auth : order.getAuthorizations()) {
       if (auth.getStatus() == Status.VALID) {
+        continue;
+      }
+      if (http) {
+        Http01Challenge ch =
+            auth.findChallenge(Http01Challenge.class)
+                .orElseThrow(
+                    () ->
+                        new AcmeException(
+                            "no http-01 challenge offered for " + auth.getIdentifier().getValue()));
+        tokens.put(ch.getToken(), ch.getAuthorization());
+        pending.add(ch);
         continue;
       }
       Dns01Challenge ch =
@@ -107,6 +123,7 @@ final class AcmeIssuer {
       pending.add(ch);
     }
     board.publish(records, clock.millis() + WAIT.toMillis() * 3, WAIT.toSeconds() * 3);
+    board.publishHttp(tokens, clock.millis() + WAIT.toMillis() * 3, WAIT.toSeconds() * 3);
     try {
       if (!pending.isEmpty() && config.settleMillis() > 0) {
         Thread.sleep(config.settleMillis());
@@ -123,6 +140,7 @@ final class AcmeIssuer {
       }
     } finally {
       board.withdraw(records.keySet());
+      board.withdrawHttp(tokens.keySet());
     }
     KeyPair domain = ecKeyPair();
     order.execute(domain);

@@ -20,8 +20,10 @@ import java.util.List;
  * restarted member neither registers again nor re-issues: {@code account|<directory>} holds the
  * account key pair, {@code cert|<directory>|<hosts>} the certificate chain (PEM, public) and its
  * private key. Private keys are {@link KeySeal sealed} under the cluster secret, bound to their
- * entry and, for a certificate, to its chain. Values that do not open are treated as absent.
- * Blocking Hazelcast calls: a worker thread's.
+ * entry and, for a certificate, to its chain. Values that do not open are treated as absent. With
+ * an {@link AcmeDisk} every entry read or written is kept on disk too, and an entry the cluster
+ * lacks (after a restart of the whole cluster) is taken back from there. Blocking Hazelcast calls
+ * and file I/O: a worker thread's.
  */
 final class AcmeStore {
 
@@ -50,11 +52,43 @@ final class AcmeStore {
   private final IMap<String, String> map;
   private final KeySeal seal;
   private final String directory;
+  private final AcmeDisk disk;
 
-  AcmeStore(IMap<String, String> map, KeySeal seal, String directory) {
+  /**
+   * @param disk the copy on disk, or null for none
+   */
+  AcmeStore(IMap<String, String> map, KeySeal seal, String directory, AcmeDisk disk) {
     this.map = map;
     this.seal = seal;
     this.directory = directory;
+    this.disk = disk;
+  }
+
+  /** The value of {@code place}: the cluster's, else the disk's (then given to the cluster). */
+  private String get(String place) {
+    String v = map.get(place);
+    if (disk == null) {
+      return v;
+    }
+    if (v != null) {
+      disk.write(place, v);
+      return v;
+    }
+    v = disk.read(place);
+    if (v != null) {
+      String before = map.putIfAbsent(place, v);
+      return before == null ? v : before;
+    }
+    return null;
+  }
+
+  /**
+   * Keeps {@code value} of {@code place} (received from the cluster) on disk too, if configured.
+   */
+  void persist(String place, String value) {
+    if (disk != null) {
+      disk.write(place, value);
+    }
   }
 
   /** The map key of the certificate for {@code hosts}. */
@@ -65,7 +99,7 @@ final class AcmeStore {
   /** The stored account key pair, or null. */
   KeyPair account() {
     String place = "account|" + directory;
-    JsonObject v = json(map.get(place));
+    JsonObject v = json(get(place));
     if (v == null) {
       return null;
     }
@@ -96,6 +130,7 @@ final class AcmeStore {
                 Base64.getEncoder()
                     .encodeToString(seal.seal(place, account.getPrivate().getEncoded())));
     map.putIfAbsent(place, v.encode());
+    persist(place, map.get(place));
     KeyPair stored = account();
     return stored == null ? account : stored;
   }
@@ -103,7 +138,7 @@ final class AcmeStore {
   /** The stored certificate for {@code hosts}, or null (none, or one that does not open). */
   Issued certificate(List<String> hosts) {
     String place = certificateKey(hosts);
-    return open(place, map.get(place));
+    return open(place, get(place));
   }
 
   /** Stores {@code issued} under its hosts. */
@@ -113,15 +148,16 @@ final class AcmeStore {
         seal.seal(
             place + "|" + sha256(issued.chainPem()),
             issued.keyPem().getBytes(StandardCharsets.US_ASCII));
-    map.set(
-        place,
+    String value =
         new JsonObject()
             .put("chain", issued.chainPem())
             .put("key", Base64.getEncoder().encodeToString(sealed))
             .put("hosts", new JsonArray(issued.hosts()))
             .put("notBefore", issued.notBeforeMillis())
             .put("notAfter", issued.notAfterMillis())
-            .encode());
+            .encode();
+    map.set(place, value);
+    persist(place, value);
   }
 
   /** The certificate in {@code value}, stored under {@code place}, or null. */

@@ -28,7 +28,7 @@ class KeySealTest {
 
   @Test
   void aStoredCertificateOpensOnlyWithItsChain() {
-    AcmeStore store = new AcmeStore(null, mine, "https://acme.test/dir");
+    AcmeStore store = new AcmeStore(null, mine, "https://acme.test/dir", null);
     String place = store.certificateKey(List.of("www.cdn.test"));
     String chain = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
     byte[] sealed =
