@@ -23,7 +23,7 @@ class DemoAcmeOptionsTest {
   @Test
   void theDemoEdgesTakeTheAcmeServerAndTheDistributionsAskForIt() throws Exception {
     Path ca = Files.writeString(dir.resolve("pebble.pem"), "-----BEGIN CERTIFICATE-----\n");
-    String acme = DemoCommand.acmeSection("https://127.0.0.1:14000/dir", ca);
+    String acme = DemoAcme.acmeSection("https://127.0.0.1:14000/dir", ca);
     for (DemoTopology.DemoEdge e : DemoTopology.EDGES) {
       String yaml =
           ConfigLoader.interpolate(
@@ -42,7 +42,7 @@ class DemoAcmeOptionsTest {
     }
     var doc =
         DistributionsParser.parse(
-            DemoCommand.withAcmeCertificates(resource(DemoTopology.DISTRIBUTIONS)), "demo");
+            DemoAcme.withAcmeCertificates(resource(DemoTopology.DISTRIBUTIONS)), "demo");
     assertThat(doc.distributions())
         .allSatisfy(
             d -> {
@@ -54,13 +54,13 @@ class DemoAcmeOptionsTest {
 
   @Test
   void withoutADirectoryNothingChangesAndMistakesNameTheOption() {
-    assertThat(DemoCommand.acmeSection(null, null)).isNull();
-    assertThatThrownBy(() -> DemoCommand.acmeSection(null, dir.resolve("x.pem")))
+    assertThat(DemoAcme.acmeSection(null, null)).isNull();
+    assertThatThrownBy(() -> DemoAcme.acmeSection(null, dir.resolve("x.pem")))
         .hasMessageContaining("--acme-ca needs --acme-directory");
-    assertThatThrownBy(() -> DemoCommand.acmeSection("127.0.0.1:14000/dir", null))
+    assertThatThrownBy(() -> DemoAcme.acmeSection("127.0.0.1:14000/dir", null))
         .hasMessageContaining("--acme-directory");
     assertThatThrownBy(
-            () -> DemoCommand.acmeSection("https://127.0.0.1:14000/dir", dir.resolve("none.pem")))
+            () -> DemoAcme.acmeSection("https://127.0.0.1:14000/dir", dir.resolve("none.pem")))
         .hasMessageContaining("--acme-ca")
         .hasMessageContaining("none.pem");
   }
