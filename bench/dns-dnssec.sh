@@ -7,7 +7,8 @@
 #   signed    ours with 'dnssec: {keyDirectory: ...}' (one ECDSA P-256 CSK), the same mix with DO=1
 #   pdns      PowerDNS Authoritative with its GeoIP backend and online signing (pdnsutil
 #             secure-zone: an ECDSA P-256 CSK, NSEC3 narrow), the same DO=1 mix
-# After a warm-up (WARM s each), ROUNDS rounds in which the three take turns at full speed (PEAK s
+# After a warm-up (WARM s each; its first 10 s printed apart: the first load a server gets),
+# ROUNDS rounds in which the three take turns at full speed (PEAK s
 # each, the order rotating): queries/s, lost, server CPU per query (/proc/<pid>/stat). Ratios
 # per round and their medians: signed/unsigned (target >= 0.8) and signed/pdns (target >= 1.0).
 # Before measuring, each signed server's answers are checked: an RRSIG for the geo name, a
@@ -105,8 +106,10 @@ fi
 for x in "unsigned $UPORT plain" "signed $SPORT do" "pdns $PPORT do"; do
   set -- $x
   start=$(date +%s.%N)
-  dnsperf -s 127.0.0.1 -p "$2" -B -d "$RUN/$3.bin" -l "$WARM" -c "$CLIENTS" -q "$OUTSTANDING" > "$RUN/warm-$1.txt" 2>&1
-  printf 'warm-up %-8s %s q/s over %s s\n' "$1" "$(awk '/Queries per second:/{printf "%d", $4}' "$RUN/warm-$1.txt")" "$WARM"
+  dnsperf -s 127.0.0.1 -p "$2" -B -d "$RUN/$3.bin" -l "$WARM" -c "$CLIENTS" -q "$OUTSTANDING" -S 1 > "$RUN/warm-$1.txt" 2>&1
+  printf 'warm-up %-8s %s q/s over %s s (first 10 s: %s q/s; lost %s)\n' "$1" "$(awk '/Queries per second:/{printf "%d", $4}' "$RUN/warm-$1.txt")" "$WARM" \
+    "$(awk '/^[0-9]+\.[0-9]+: [0-9.]+$/ && n < 10 {s += $2; n++} END{printf "%d", n ? s / n : 0}' "$RUN/warm-$1.txt")" \
+    "$(awk '/Queries lost:/{print $3}' "$RUN/warm-$1.txt")"
 done
 
 UQ=(); UC=(); SQ=(); SC=(); PQ=(); PC=(); RU=(); RP=(); RCU=(); RCP=()

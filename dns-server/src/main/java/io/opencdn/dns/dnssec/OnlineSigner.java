@@ -52,8 +52,14 @@ public final class OnlineSigner implements ResponseSigner {
   private final Signatures signatures;
   private volatile List<ZoneKey> keys = List.of();
   private volatile State state;
-  private final Cache<String, byte[]> responses =
+  private final Cache<String, Kept> responses =
       Caffeine.newBuilder().maximumSize(RESPONSES).executor(Runnable::run).build();
+
+  /** A kept signed response and the epoch it was signed in (another epoch's is a miss). */
+  private record Kept(long epoch, byte[] response) {}
+
+  /** {@code config.refresh()} in seconds, read per query. */
+  private final long refreshSeconds;
 
   /** Kept geo answer RRSIGs, direct-mapped by hash: a colliding RRset replaces the older one. */
   private final FastEntry[] fastSignatures = new FastEntry[FAST_SIGNATURES];
@@ -66,6 +72,7 @@ public final class OnlineSigner implements ResponseSigner {
       Signatures.Window window,
       Map<Name, KeyRing> rings,
       Instant validUntil,
+      long validUntilMillis,
       long generation) {}
 
   private long generation;
@@ -74,6 +81,7 @@ public final class OnlineSigner implements ResponseSigner {
     this.config = config;
     this.clock = clock;
     this.signatures = signatures;
+    this.refreshSeconds = config.refresh().getSeconds();
     this.state = build(clock.instant(), List.of(), 0);
   }
 
@@ -117,13 +125,15 @@ public final class OnlineSigner implements ResponseSigner {
 
   private State state() {
     State s = state;
-    Instant now = clock.instant();
-    long index = Math.floorDiv(now.getEpochSecond(), config.refresh().getSeconds());
-    if (index == s.window().index() && now.isBefore(s.validUntil())) {
+    long millis = clock.millis(); // per query: no Instant, no Duration
+    long index = Math.floorDiv(Math.floorDiv(millis, 1000), refreshSeconds);
+    if (index == s.window().index() && millis < s.validUntilMillis()) {
       return s;
     }
     synchronized (this) {
       s = state;
+      Instant now = clock.instant();
+      index = Math.floorDiv(now.getEpochSecond(), refreshSeconds);
       if (index != s.window().index() || !now.isBefore(s.validUntil())) {
         s = build(now, keys, generation);
         state = s;
@@ -144,7 +154,11 @@ public final class OnlineSigner implements ResponseSigner {
     }
     Signatures.Window window = Signatures.Window.at(now, config.refresh(), config.validity());
     long epoch = window.index() * 1_000_003L + gen * 7919L + until.getEpochSecond();
-    return new State(epoch, window, Map.copyOf(rings), until, gen);
+    long untilMillis =
+        until.isBefore(Instant.ofEpochMilli(Long.MAX_VALUE))
+            ? until.toEpochMilli()
+            : Long.MAX_VALUE;
+    return new State(epoch, window, Map.copyOf(rings), until, untilMillis, gen);
   }
 
   @Override
@@ -187,8 +201,12 @@ public final class OnlineSigner implements ResponseSigner {
     if (q.hasEcsOption()) {
       return null;
     }
-    byte[] template = responses.getIfPresent(responseKey(q, state().epoch()));
-    if (template == null || (udp && template.length > q.udpLimit())) {
+    Kept kept = responses.getIfPresent(responseKey(q));
+    if (kept == null || kept.epoch() != state().epoch()) {
+      return null;
+    }
+    byte[] template = kept.response();
+    if (udp && template.length > q.udpLimit()) {
       return null;
     }
     byte[] out = template.clone();
@@ -204,17 +222,13 @@ public final class OnlineSigner implements ResponseSigner {
     if (!q.hasEcsOption()
         && (response[2] & 0x02) == 0
         && (rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN || rcode == Rcode.REFUSED)) {
-      responses.put(responseKey(q, state().epoch()), response);
+      responses.put(responseKey(q), new Kept(state().epoch(), response));
     }
   }
 
-  private static String responseKey(FastQuery q, long epoch) {
+  private static String responseKey(FastQuery q) {
     byte[] in = q.wire();
-    return q.nameKey()
-        + (char) q.type()
-        + (char) ((in[2] & 0x01) | (in[3] & 0x10))
-        + q.ednsShape()
-        + epoch;
+    return q.nameKey() + (char) q.type() + (char) ((in[2] & 0x01) | (in[3] & 0x10)) + q.ednsShape();
   }
 
   @Override
