@@ -3,8 +3,6 @@ package io.opencdn.e2e;
 import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opencdn.testing.Await;
-import io.opencdn.testing.Ports;
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.ClusterMaps;
@@ -20,6 +18,8 @@ import io.opencdn.edge.config.ClusterFillConfig;
 import io.opencdn.edge.config.DistributionConfig;
 import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.origin.OriginServer;
+import io.opencdn.testing.Await;
+import io.opencdn.testing.Ports;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,7 +39,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -195,7 +194,15 @@ class EdgePartitionTest {
             parsed.geo(),
             parsed.routing(),
             parsed.health(),
-            dnsCluster);
+            dnsCluster,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
     dns = new DnsServer(vertx, dnsConfig, "classpath:demo/dns.yaml", dnsMember, Clock.systemUTC());
     dnsPort = await(dns.start(), SLOW);
 
@@ -207,7 +214,21 @@ class EdgePartitionTest {
       all.add(hz);
       members.put(e.id(), hz);
       EdgeConfig cfg =
-          EdgeConfig.builder().id(e.id()).region(e.id()).latitude(e.latitude()).longitude(e.longitude()).listen(new Endpoint(e.address(), Ports.free(e.address()))).capacity(100).adminToken(TOKEN).cache(new CacheConfig(8L << 20, null)).origin(new io.opencdn.edge.config.OriginConfig(1000, 5000)).distributions(List.of(new DistributionConfig(HOST, "http://127.0.0.1:" + originPort))).cluster(c).clusterFill(new ClusterFillConfig("any", 1000, 120_000, 3)).build();
+          EdgeConfig.builder()
+              .id(e.id())
+              .region(e.id())
+              .latitude(e.latitude())
+              .longitude(e.longitude())
+              .listen(new Endpoint(e.address(), Ports.free(e.address())))
+              .capacity(100)
+              .adminToken(TOKEN)
+              .cache(new CacheConfig(8L << 20, null))
+              .origin(new io.opencdn.edge.config.OriginConfig(1000, 5000))
+              .distributions(
+                  List.of(new DistributionConfig(HOST, "http://127.0.0.1:" + originPort)))
+              .cluster(c)
+              .clusterFill(new ClusterFillConfig("any", 1000, 120_000, 3))
+              .build();
       Vertx v = Vertx.vertx();
       edgeVertx.put(e.id(), v);
       EdgeNode edge = new EdgeNode(v, cfg, hz, Clock.systemUTC());
@@ -341,7 +362,8 @@ class EdgePartitionTest {
     long start = System.nanoTime();
     // merge runs every 5 s; 2.4 s to 4.0 s here (see the class comment)
     boolean converged =
-        Await.poll(() -> clusterSizes().values().stream().allMatch(n -> n == 4), Duration.ofSeconds(30));
+        Await.poll(
+            () -> clusterSizes().values().stream().allMatch(n -> n == 4), Duration.ofSeconds(30));
     long merged = (System.nanoTime() - start) / 1_000_000;
     System.out.println(
         "EdgePartitionTest: every member sees 4 members "
@@ -580,7 +602,4 @@ class EdgePartitionTest {
     }
     throw new IOException("no port free on all of " + addresses);
   }
-
-
-
 }

@@ -86,7 +86,20 @@ class CdnScenarioTest {
             DnsConfig.class);
     DnsConfig dnsConfig =
         new DnsConfig(
-            demo.listen(), demo.zones(), demo.geo(), demo.routing(), demo.health(), cluster);
+            demo.listen(),
+            demo.zones(),
+            demo.geo(),
+            demo.routing(),
+            demo.health(),
+            cluster,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
     dns = new DnsServer(vertx, dnsConfig, "classpath:demo/dns.yaml", dnsMember, Clock.systemUTC());
     dnsPort = await(dns.start(), SLOW);
 

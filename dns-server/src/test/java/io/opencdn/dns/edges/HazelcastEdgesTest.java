@@ -278,7 +278,14 @@ class HazelcastEdgesTest extends OneMemberTest {
                     null,
                     null,
                     "http://127.0.0.1:" + edge.actualPort() + "/",
-                    null)));
+                    null)),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
     DnsServer server = new DnsServer(vertx, config, TEST_CONFIG, lite, Clock.systemUTC());
     int dnsPort = await(server.start(), SLOW);
     try (DatagramSocket socket = new DatagramSocket()) {
