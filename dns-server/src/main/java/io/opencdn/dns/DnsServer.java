@@ -72,10 +72,7 @@ public final class DnsServer {
   private final Listeners listeners;
   private final Dnssec dnssec;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DnsServer.class);
-  private final String clusterSecret;
-  private final String adminHost;
-  private final Clock clock;
-  private volatile io.opencdn.common.cluster.ConfigFollower follower;
+  private final DistributionsFollowing distributions;
   private long coverageTimer = -1;
 
   /**
@@ -119,9 +116,6 @@ public final class DnsServer {
       Clock clock) {
     this.vertx = vertx;
     this.listen = config.listen();
-    this.clusterSecret = config.cluster() == null ? null : config.cluster().secret();
-    this.adminHost = config.admin() == null ? null : config.admin().listen().host();
-    this.clock = clock;
     String city = config.geo().cityDatabase();
     this.geo =
         city.isEmpty()
@@ -176,6 +170,7 @@ public final class DnsServer {
             clock);
     this.dnssec = dnssec(vertx, config, configLocation, clock, handler);
     this.listeners = new Listeners(vertx, handler, config.threads(), config.tcp());
+    this.distributions = new DistributionsFollowing(vertx, config, ops, clock);
     ops.metrics().udpDroppedWrites(listeners::udpDroppedWrites);
     if (routing.edges() != null) {
       ops.metrics().rejectedRecords(ClusterMaps.EDGES, routing.edges().check());
@@ -239,12 +234,12 @@ public final class DnsServer {
    */
   public Future<Integer> start() {
     if (routing.hz() != null) {
-      routing.hz().onSuccess(this::followDistributions);
+      routing.hz().onSuccess(distributions::follow);
     }
     return listeners
         .listen(listen.host(), listen.port())
         .compose(port -> ops.start().map(port))
-        .onSuccess(port -> publishAdmin())
+        .onSuccess(port -> distributions.publishAdmin())
         .compose(
             port ->
                 routing.directory() == null
@@ -274,71 +269,16 @@ public final class DnsServer {
   }
 
   /**
-   * Follows the cluster's distributions version: their hosts inside this server's zones are
-   * answered geo-routed ({@link Operations#applyHosts}); reported as member {@code dns@LISTEN}
-   * ({@code dns-UUID8} when listening on port 0).
-   */
-  private void followDistributions(HazelcastInstance member) {
-    io.opencdn.common.cluster.ConfigStore store =
-        new io.opencdn.common.cluster.ConfigStore(
-            member, io.opencdn.common.cluster.RecordMac.fromSecret(clusterSecret), clock);
-    String uuid = member.getLocalEndpoint().getUuid().toString();
-    String name = listen.port() == 0 ? "dns-" + uuid.substring(0, 8) : "dns@" + listen;
-    follower =
-        new io.opencdn.common.cluster.ConfigFollower(
-            store, name, "dns", uuid, clock, doc -> ops.applyHosts(doc.hosts()));
-    vertx
-        .executeBlocking(
-            () -> {
-              follower.admin(adminUrl());
-              follower.start();
-              return null;
-            })
-        .onFailure(
-            t -> LOG.warn("dns: cannot follow the distributions versions: {}", t.toString()));
-  }
-
-  /**
-   * The admin listener's base URL once bound (null before, or without one): published with this
-   * server's control-plane state, where the edges' status page finds the {@code /route} it asks.
-   */
-  private String adminUrl() {
-    int p = ops.adminPort();
-    if (adminHost == null || p <= 0 || adminHost.equals("0.0.0.0") || adminHost.equals("::")) {
-      return null; // a wildcard address names no host the edges could reach
-    }
-    return "http://" + (adminHost.contains(":") ? "[" + adminHost + "]" : adminHost) + ":" + p;
-  }
-
-  private void publishAdmin() {
-    io.opencdn.common.cluster.ConfigFollower f = follower;
-    if (f != null && adminUrl() != null) {
-      vertx.executeBlocking(
-          () -> {
-            f.admin(adminUrl());
-            return null;
-          });
-    }
-  }
-
-  /**
    * The distributions version this server answers for ({@code local} before any, or without a
    * cluster).
    */
   public String distributionsVersion() {
-    return follower == null ? "local" : follower.activeHash();
+    return distributions.version();
   }
 
   /** Stops listening and stops the edge directory; the Vert.x instance and Hazelcast stay up. */
   public Future<Void> stop() {
-    if (follower != null) {
-      io.opencdn.common.cluster.ConfigFollower f = follower;
-      vertx.executeBlocking(
-          () -> {
-            f.stop();
-            return null;
-          });
-    }
+    distributions.stop();
     vertx.cancelTimer(coverageTimer);
     if (dnssec != null) {
       dnssec.stop();
