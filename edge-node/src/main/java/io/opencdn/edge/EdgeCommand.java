@@ -131,6 +131,11 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
         reloadOnHangup(node);
       }
       int port = node.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      if (node.tls() != null) {
+        // before the line that tells the world (and the tests) the edge is up: a SIGHUP sent in
+        // answer to it must reload, not reach the JVM's default handler, which exits
+        onSighup(node);
+      }
       LOG.info(
           "edge {} listening on http://{}:{} (origin {}, cluster {}, transport {})",
           cfg.id(),
@@ -141,9 +146,6 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
               .collect(Collectors.joining(", ")),
           cfg.cluster() == null ? "none" : cfg.cluster().name(),
           running.vertx.isNativeTransportEnabled() ? "epoll" : "nio");
-      if (node.tls() != null) {
-        onSighup(node);
-      }
     } catch (Exception e) {
       if (running.closed) {
         return 0; // asked to stop while starting
