@@ -84,6 +84,38 @@ class OcspStaplingTest extends EdgeHarness {
   }
 
   @Test
+  void aReloadedCertificateGetsItsOwnAnswerStapled() throws Exception {
+    TestCa.Leaf first = leafWithResponder(TestOcspResponder.Status.GOOD);
+    startEdge(first, "openssl");
+    awaitOcsp(o -> "good".equals(o.getString("status")));
+    assertThat(sClient("-tls1_3")).contains(serialLine(first));
+    TestCa.Leaf second = ca.issue(dir, "leaf", HOST, responder.url());
+    Resp reload =
+        await(
+            send(
+                HttpMethod.POST,
+                "/_cdn/tls/reload",
+                HOST,
+                Buffer.buffer(),
+                "Authorization",
+                "Bearer " + TOKEN));
+    assertThat(reload.status()).isEqualTo(200);
+    awaitOcsp(o -> "good".equals(o.getString("status")));
+    assertThat(responder.requests()).isEqualTo(2);
+    assertThat(sClient("-tls1_2"))
+        .contains("Cert Status: good")
+        .contains(serialLine(second))
+        .doesNotContain(serialLine(first));
+  }
+
+  /** How openssl prints the serial number of {@code leaf} in an OCSP response's CertID. */
+  private static String serialLine(TestCa.Leaf leaf) {
+    String hex =
+        leaf.certificate().getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
+    return "Serial Number: " + (hex.length() % 2 == 1 ? "0" + hex : hex);
+  }
+
+  @Test
   void revokedAnswerIsStapledAsRevoked() throws Exception {
     startEdge(leafWithResponder(TestOcspResponder.Status.REVOKED), "openssl");
     JsonObject ocsp = awaitOcsp(o -> "revoked".equals(o.getString("status")));

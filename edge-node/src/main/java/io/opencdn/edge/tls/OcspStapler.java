@@ -105,7 +105,7 @@ final class OcspStapler {
     for (int i = 0; i < set.keys().size(); i++) {
       SniKeyManager.Entry e = set.keys().get(i);
       CertificateSet.Info info = set.certificates().get(i);
-      Tracked t = tracked.get(info.sha256());
+      Tracked t = next.getOrDefault(info.sha256(), tracked.get(info.sha256()));
       if (t == null) {
         t = new Tracked(info.cert(), e.chain());
         if (enabled && t.query != null) {
