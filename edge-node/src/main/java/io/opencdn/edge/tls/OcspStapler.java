@@ -57,6 +57,7 @@ final class OcspStapler {
   private final HttpClient http;
   private final Map<String, Tracked> tracked = new HashMap<>();
   private volatile Map<X509Certificate, Tracked> byLeaf = new IdentityHashMap<>();
+  private Map<X509Certificate, Tracked> previousLeaves = new IdentityHashMap<>();
   private final Counter staples;
   private final MeterRegistry registry;
 
@@ -101,7 +102,7 @@ final class OcspStapler {
    */
   synchronized void track(CertificateSet set) {
     Map<String, Tracked> next = new HashMap<>();
-    Map<X509Certificate, Tracked> leaves = new IdentityHashMap<>();
+    Map<X509Certificate, Tracked> own = new IdentityHashMap<>();
     for (int i = 0; i < set.keys().size(); i++) {
       SniKeyManager.Entry e = set.keys().get(i);
       CertificateSet.Info info = set.certificates().get(i);
@@ -114,10 +115,12 @@ final class OcspStapler {
         }
       }
       next.put(info.sha256(), t);
-      leaves.put(e.chain()[0], t);
+      own.put(e.chain()[0], t);
     }
-    // handshakes of the servers not yet swapped still pick the previous leaves: keep them meanwhile
-    byLeaf.forEach(
+    // a handshake under way may still have picked from the previous set (another parse of the same
+    // certificate): its leaves stay until the next set, one generation only
+    Map<X509Certificate, Tracked> leaves = new IdentityHashMap<>(own);
+    previousLeaves.forEach(
         (leaf, t) -> {
           if (next.containsValue(t)) {
             leaves.putIfAbsent(leaf, t);
@@ -131,6 +134,7 @@ final class OcspStapler {
         });
     tracked.clear();
     tracked.putAll(next);
+    previousLeaves = own;
     byLeaf = leaves;
   }
 
