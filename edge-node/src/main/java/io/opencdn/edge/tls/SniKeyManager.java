@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import javax.net.ssl.ExtendedSSLSession;
@@ -50,18 +51,28 @@ final class SniKeyManager extends X509ExtendedKeyManager {
   private final Map<String, List<Entry>> wildcard = new HashMap<>();
   private final List<Entry> defaults = new ArrayList<>();
   private final Consumer<String> onDefault;
+  private final BiConsumer<Entry, SSLEngine> onChosen;
+
+  /** A manager that tells nobody which certificate it picked. */
+  SniKeyManager(List<Entry> entries, Consumer<String> onDefault) {
+    this(entries, onDefault, (e, engine) -> {});
+  }
 
   /**
    * @param entries the certificates in configuration order (at least one; the first is the default)
    * @param onDefault told the SNI name of a handshake that no certificate covers (once per
    *     handshake)
+   * @param onChosen told the certificate picked for a handshake and its engine, inside the engine's
+   *     certificate selection (where {@link OcspStapler} staples the certificate's OCSP response)
    */
-  SniKeyManager(List<Entry> entries, Consumer<String> onDefault) {
+  SniKeyManager(
+      List<Entry> entries, Consumer<String> onDefault, BiConsumer<Entry, SSLEngine> onChosen) {
     if (entries.isEmpty()) {
       throw new IllegalArgumentException("no certificate");
     }
     this.entries = List.copyOf(entries);
     this.onDefault = onDefault;
+    this.onChosen = onChosen;
     for (Entry e : this.entries) {
       byAlias.put(e.alias(), e);
       for (String n : e.names()) {
@@ -120,7 +131,16 @@ final class SniKeyManager extends X509ExtendedKeyManager {
 
   @Override
   public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-    return choose(keyType, engine == null ? null : engine.getHandshakeSession());
+    if (engine == null) {
+      return choose(keyType, null);
+    }
+    SSLSession session = engine.getHandshakeSession();
+    Entry e = entry(keyType, session);
+    if (e == null) {
+      return null;
+    }
+    onChosen.accept(e, engine);
+    return e.alias();
   }
 
   @Override
@@ -130,6 +150,11 @@ final class SniKeyManager extends X509ExtendedKeyManager {
   }
 
   private String choose(String keyType, SSLSession session) {
+    Entry e = entry(keyType, session);
+    return e == null ? null : e.alias();
+  }
+
+  private Entry entry(String keyType, SSLSession session) {
     String sni = sni(session);
     Entry e = pick(sni, () -> ecdsa(session));
     if (!e.keyType().equals(keyType)) {
@@ -139,7 +164,7 @@ final class SniKeyManager extends X509ExtendedKeyManager {
     if (sni != null && covering(sni) == null) {
       onDefault.accept(sni);
     }
-    return e.alias();
+    return e;
   }
 
   private static String sni(SSLSession session) {

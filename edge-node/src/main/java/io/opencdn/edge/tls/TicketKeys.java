@@ -90,7 +90,10 @@ public final class TicketKeys {
     return new Options(this);
   }
 
-  /** {@link OpenSSLEngineOptions} whose context factory registers each server context it makes. */
+  /**
+   * {@link OpenSSLEngineOptions} whose context factory ({@link OpenSslContextFactory}, OCSP
+   * stapling on) registers each server context it makes.
+   */
   private static final class Options extends OpenSSLEngineOptions {
     private final TicketKeys keys;
 
@@ -108,65 +111,8 @@ public final class TicketKeys {
 
     @Override
     public SslContextFactory sslContextFactory() {
-      return new Factory(super.sslContextFactory(), keys);
-    }
-  }
-
-  /** Delegates every setting; registers what it creates. */
-  private record Factory(SslContextFactory delegate, TicketKeys keys) implements SslContextFactory {
-    @Override
-    public SslContextFactory useAlpn(boolean useAlpn) {
-      delegate.useAlpn(useAlpn);
-      return this;
-    }
-
-    @Override
-    public SslContextFactory clientAuth(io.netty.handler.ssl.ClientAuth clientAuth) {
-      delegate.clientAuth(clientAuth);
-      return this;
-    }
-
-    @Override
-    public SslContextFactory forClient(boolean forClient) {
-      delegate.forClient(forClient);
-      return this;
-    }
-
-    @Override
-    public SslContextFactory keyMananagerFactory(javax.net.ssl.KeyManagerFactory kmf) {
-      delegate.keyMananagerFactory(kmf);
-      return this;
-    }
-
-    @Override
-    public SslContextFactory trustManagerFactory(javax.net.ssl.TrustManagerFactory tmf) {
-      delegate.trustManagerFactory(tmf);
-      return this;
-    }
-
-    @Override
-    public SslContextFactory enabledCipherSuites(Set<String> suites) {
-      delegate.enabledCipherSuites(suites);
-      return this;
-    }
-
-    @Override
-    public SslContextFactory applicationProtocols(List<String> protocols) {
-      delegate.applicationProtocols(protocols);
-      return this;
-    }
-
-    @Override
-    public SslContextFactory serverName(String serverName) {
-      delegate.serverName(serverName);
-      return this;
-    }
-
-    @Override
-    public SslContext create() throws javax.net.ssl.SSLException {
-      SslContext c = delegate.create();
-      keys.register(c);
-      return c;
+      return new OpenSslContextFactory(
+          super.sslContextFactory(), isSessionCacheEnabled(), keys::register);
     }
   }
 }

@@ -18,9 +18,11 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.ServerSSLOptions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * updateSSLOptions}): new handshakes get the new certificates, open connections keep theirs and are
  * never closed. The files are checked every {@code watchMillis}; SIGHUP and {@code POST
  * /_cdn/tls/reload} reload at once. A bad file is refused with an error line and the certificates
- * in use stay.
+ * in use stay. Where the engine is OpenSSL, an {@link OcspStapler} staples each certificate's OCSP
+ * response.
  */
 public final class TlsListener {
 
@@ -52,6 +55,7 @@ public final class TlsListener {
   private final AtomicLong reloads = new AtomicLong();
   private final AtomicLong reloadFailures = new AtomicLong();
   private final Counter sniDefault;
+  private final OcspStapler ocsp;
   private volatile CertificateSet current;
   private volatile SniCertificates sni;
   private volatile String lastFailedDigest;
@@ -108,6 +112,9 @@ public final class TlsListener {
             .description(
                 "handshakes naming a host no certificate covers (served the default certificate)")
             .register(registry);
+    this.ocsp =
+        new OcspStapler(
+            vertx, clock, edgeId, engine == TlsEngine.OPENSSL, Duration.ofSeconds(30), registry);
   }
 
   /**
@@ -129,7 +136,7 @@ public final class TlsListener {
         .compose(set -> rotation.start().map(set))
         .compose(
             set -> {
-              use(set, new SniCertificates(engine, set.keys(), this::onDefault));
+              use(set, new SniCertificates(engine, set.keys(), this::onDefault, ocsp::chosen));
               options.setKeyCertOptions(sni);
               return vertx.deployVerticle(
                   () ->
@@ -168,7 +175,10 @@ public final class TlsListener {
     if (watchTimer >= 0) {
       vertx.cancelTimer(watchTimer);
     }
-    return deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
+    Future<Void> stapler = ocsp.stop();
+    return deployment == null
+        ? stapler
+        : Future.all(stapler, vertx.undeploy(deployment)).mapEmpty();
   }
 
   /** The bound port, -1 before {@link #start}. */
@@ -199,7 +209,8 @@ public final class TlsListener {
                   if (current != null && set.digest().equals(current.digest())) {
                     return Future.succeededFuture(result(false));
                   }
-                  SniCertificates next = new SniCertificates(engine, set.keys(), this::onDefault);
+                  SniCertificates next =
+                      new SniCertificates(engine, set.keys(), this::onDefault, ocsp::chosen);
                   ServerSSLOptions ssl = options.getSslOptions().copy().setKeyCertOptions(next);
                   return Future.all(
                           servers.stream().map(s -> s.updateSSLOptions(ssl, true)).toList())
@@ -250,7 +261,7 @@ public final class TlsListener {
         .put("engine", engine.name().toLowerCase(java.util.Locale.ROOT))
         .put("engineVersion", engine.description())
         .put("listen", tls.listen().host() + ":" + port)
-        .put("certificates", set == null ? null : set.json())
+        .put("certificates", set == null ? null : certificates(set))
         .put("reloads", reloads.get())
         .put("reloadFailures", reloadFailures.get())
         .put("sniDefault", (long) sniDefault.count())
@@ -258,7 +269,17 @@ public final class TlsListener {
             "ticketKeyEpoch",
             rotation.installedEpoch() == Long.MIN_VALUE ? null : rotation.installedEpoch())
         .put("ticketKeyRotationSeconds", tls.ticketKeyRotationSeconds())
-        .put("sharedTicketKeys", engine == TlsEngine.OPENSSL);
+        .put("sharedTicketKeys", engine == TlsEngine.OPENSSL)
+        .put("ocspStapling", engine == TlsEngine.OPENSSL);
+  }
+
+  /** The certificates of {@code set}, each with its OCSP state. */
+  private JsonArray certificates(CertificateSet set) {
+    JsonArray a = set.json();
+    for (int i = 0; i < a.size(); i++) {
+      a.getJsonObject(i).put("ocsp", ocsp.json(set.certificates().get(i).sha256()));
+    }
+    return a;
   }
 
   /** {@code GET /_cdn/tls} and {@code POST /_cdn/tls/reload}, behind the admin token. */
@@ -307,6 +328,7 @@ public final class TlsListener {
   private void use(CertificateSet set, SniCertificates served) {
     current = set;
     sni = served;
+    ocsp.track(set);
   }
 
   private void onDefault(String name) {

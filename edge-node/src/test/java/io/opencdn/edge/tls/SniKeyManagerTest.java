@@ -69,4 +69,19 @@ class SniKeyManagerTest {
     assertThat(km.getServerAliases("EC", null)).containsExactly("c0", "c2");
     assertThat(km.getPrivateKey("nope")).isNull();
   }
+
+  @Test
+  void theStaplerIsToldThePickAndItsEngineOnlyForTheChosenKeyType() throws Exception {
+    List<String> told = new ArrayList<>();
+    javax.net.ssl.SSLEngine engine = javax.net.ssl.SSLContext.getDefault().createSSLEngine();
+    SniKeyManager m =
+        new SniKeyManager(
+            List.of(entry("c0", "EC", "www.cdn.test"), entry("c1", "RSA", "www.cdn.test")),
+            name -> {},
+            (e, en) -> told.add(e.alias() + (en == engine ? " on the engine" : " elsewhere")));
+    // no handshake session yet: no name, no signature algorithms, so the RSA twin of the default
+    assertThat(m.chooseEngineServerAlias("EC", null, engine)).isNull();
+    assertThat(m.chooseEngineServerAlias("RSA", null, engine)).isEqualTo("c1");
+    assertThat(told).containsExactly("c1 on the engine");
+  }
 }
