@@ -227,8 +227,11 @@ public final class DnsServer {
   }
 
   /**
-   * Binds UDP, then TCP on the same port, then starts the edge directory. With port 0 the UDP port
-   * is picked by the system; if TCP cannot take the same port, both are retried.
+   * Starts the edge directory (its first read of the config's static edges and the cluster's
+   * registry, and first health probes, each probe bounded by twice the health timeout), then binds
+   * UDP, then TCP on the same port: the first query answered already sees the edges known at start.
+   * With port 0 the UDP port is picked by the system; if TCP cannot take the same port, both are
+   * retried. A joining server ({@link #joining}) has no cluster edges until its member has joined.
    *
    * @return the bound port
    */
@@ -236,15 +239,24 @@ public final class DnsServer {
     if (routing.hz() != null) {
       routing.hz().onSuccess(distributions::follow);
     }
-    return listeners
-        .listen(listen.host(), listen.port())
+    EdgeDirectory directory = routing.directory();
+    // the edges before the listeners: opened first, the geo-routed names of a server with static
+    // edges answered SERVFAIL to the queries of its first instants (often the first of a load or
+    // of a resolver, which may keep the failure)
+    Future<Void> edges = directory == null ? Future.succeededFuture() : directory.start();
+    return edges
+        .compose(
+            v ->
+                listeners
+                    .listen(listen.host(), listen.port())
+                    .onFailure(
+                        e -> {
+                          if (directory != null) {
+                            directory.stop();
+                          }
+                        }))
         .compose(port -> ops.start().map(port))
         .onSuccess(port -> distributions.publishAdmin())
-        .compose(
-            port ->
-                routing.directory() == null
-                    ? Future.succeededFuture(port)
-                    : routing.directory().start().map(port))
         .compose(
             port ->
                 routing.latency() == null
