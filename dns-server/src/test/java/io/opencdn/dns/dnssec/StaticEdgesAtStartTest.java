@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.dns.DnsServer;
 import io.opencdn.dns.config.DnsConfig;
+import io.opencdn.testing.Ports;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.DatagramPacket;
@@ -66,10 +67,7 @@ class StaticEdgesAtStartTest {
   }
 
   private void firstAnswersAreRouted(String dnssec) throws Exception {
-    int port;
-    try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-      port = probe.getLocalPort(); // a free port the server is told to bind: its first queries
-    }
+    int port = Ports.free(); // known before the server listens: queried from before it binds
     String yaml =
         "listen: 127.0.0.1:"
             + port
