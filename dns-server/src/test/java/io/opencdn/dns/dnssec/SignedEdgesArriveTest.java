@@ -115,21 +115,24 @@ class SignedEdgesArriveTest {
       assertThat(ask("cdn.test.", Type.SOA, true, null, false).getRcode()).isEqualTo(Rcode.NOERROR);
     }
 
+    // healthy edges (their health check answers), so the answer is the known set at every moment
+    int portA = healthy("127.0.0.11");
+    int portB = healthy("127.0.0.12");
     HazelcastInstance hz = cluster.startMember(0, false);
     String uuid = hz.getCluster().getLocalMember().getUuid().toString();
     RecordMac mac = RecordMac.fromSecret(secret);
     var edges = hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES);
-    edges.put("a", edge("a", "127.0.0.11", uuid, mac));
-    edges.put("b", edge("b", "127.0.0.12", uuid, mac));
+    edges.put("a", edge("a", "127.0.0.11", portA, uuid, mac));
+    edges.put("b", edge("b", "127.0.0.12", portB, uuid, mac));
     member.complete(hz);
     expectBoth(Set.of("127.0.0.11", "127.0.0.12"));
 
     edges.remove("b");
-    edges.put("a", edge("a", "127.0.0.11", uuid, mac)); // a fresh heartbeat
+    edges.put("a", edge("a", "127.0.0.11", portA, uuid, mac)); // a fresh heartbeat
     expectBoth(Set.of("127.0.0.11"));
 
-    edges.put("b", edge("b", "127.0.0.12", uuid, mac));
-    edges.put("a", edge("a", "127.0.0.11", uuid, mac));
+    edges.put("b", edge("b", "127.0.0.12", portB, uuid, mac));
+    edges.put("a", edge("a", "127.0.0.11", portA, uuid, mac));
     expectBoth(Set.of("127.0.0.11", "127.0.0.12"));
   }
 
@@ -189,9 +192,7 @@ class SignedEdgesArriveTest {
     }
   }
 
-  private static EdgeRecord edge(String id, String v4, String uuid, RecordMac mac) {
-    // the health port has no listener: the edges go down, and with every edge down the policy
-    // answers all known ones (panic), so the answer is the known set either way
+  private static EdgeRecord edge(String id, String v4, int port, String uuid, RecordMac mac) {
     return new EdgeRecord(
             id,
             "test",
@@ -199,13 +200,21 @@ class SignedEdgesArriveTest {
             8.68,
             v4,
             null,
-            9,
+            port,
             100,
             0,
             EdgeState.ACTIVE,
             uuid,
             System.currentTimeMillis())
         .signed(mac);
+  }
+
+  /** An edge's health check on {@code host} (port 0): its port. */
+  private int healthy(String host) throws Exception {
+    return await(
+            vertx.createHttpServer().requestHandler(r -> r.response().end("ok")).listen(0, host),
+            SLOW)
+        .actualPort();
   }
 
   private Message ask(String name, int type, boolean dnssecOk, String ecs, boolean tcp) {
