@@ -1,6 +1,5 @@
 package io.opencdn.e2e;
 
-import java.time.Duration;
 import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,7 +17,6 @@ import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.edge.EdgeNode;
 import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.edge.config.LatencyConfig;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -28,6 +26,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -276,5 +275,4 @@ class LatencyDelayTest {
     }
     return condition.getAsBoolean();
   }
-
 }

@@ -123,7 +123,16 @@ class MonitoringRulesTest {
     ClusterConfig cluster = members.config(0);
     HazelcastInstance hz = members.member(0);
     EdgeConfig edgeConfig =
-        EdgeConfig.builder().id("e1").region("europe").latitude(50.1).longitude(8.7).listen(Endpoint.parse("127.0.0.1:0")).adminToken("monitoring-token-0123456789").distributions(List.of(new DistributionConfig("*", "http://127.0.0.1:9"))).cluster(cluster).build()
+        EdgeConfig.builder()
+            .id("e1")
+            .region("europe")
+            .latitude(50.1)
+            .longitude(8.7)
+            .listen(Endpoint.parse("127.0.0.1:0"))
+            .adminToken("monitoring-token-0123456789")
+            .distributions(List.of(new DistributionConfig("*", "http://127.0.0.1:9")))
+            .cluster(cluster)
+            .build()
             .withAccessLog(
                 new AccessLogConfig(
                     true, "json", dir.resolve("access.log").toString(), null, null, null));
