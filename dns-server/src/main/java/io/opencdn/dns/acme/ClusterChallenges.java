@@ -1,20 +1,15 @@
 package io.opencdn.dns.acme;
 
-import com.hazelcast.core.EntryEvent;
-import com.hazelcast.core.EntryListener;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.IMap;
-import com.hazelcast.map.MapEvent;
 import io.opencdn.common.cluster.AcmeChallenge;
 import io.opencdn.common.cluster.ClusterMaps;
+import io.opencdn.common.cluster.MapMirror;
 import io.opencdn.common.cluster.RecordCheck;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Name;
@@ -37,7 +32,7 @@ public final class ClusterChallenges {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterChallenges.class);
 
-  private final Map<String, String> records = new ConcurrentHashMap<>();
+  private final MapMirror records = new MapMirror(k -> true);
   private final RecordCheck check;
   private final Clock clock;
 
@@ -51,9 +46,7 @@ public final class ClusterChallenges {
             vertx
                 .executeBlocking(
                     () -> {
-                      IMap<String, String> map = hz.getMap(ClusterMaps.ACME_CHALLENGES);
-                      map.addEntryListener(new Listener(), true);
-                      map.forEach(this::put);
+                      records.follow(hz.getMap(ClusterMaps.ACME_CHALLENGES));
                       return null;
                     },
                     false)
@@ -87,45 +80,6 @@ public final class ClusterChallenges {
 
   /** Takes one entry of the map (as read, or from an event). */
   void put(Object key, Object value) {
-    if (key instanceof String k && value instanceof String v) {
-      records.put(k, v);
-    }
-  }
-
-  private final class Listener implements EntryListener<String, String> {
-    @Override
-    public void entryAdded(EntryEvent<String, String> e) {
-      put(e.getKey(), e.getValue());
-    }
-
-    @Override
-    public void entryUpdated(EntryEvent<String, String> e) {
-      put(e.getKey(), e.getValue());
-    }
-
-    @Override
-    public void entryRemoved(EntryEvent<String, String> e) {
-      records.remove(e.getKey());
-    }
-
-    @Override
-    public void entryEvicted(EntryEvent<String, String> e) {
-      records.remove(e.getKey());
-    }
-
-    @Override
-    public void entryExpired(EntryEvent<String, String> e) {
-      records.remove(e.getKey());
-    }
-
-    @Override
-    public void mapCleared(MapEvent e) {
-      records.clear();
-    }
-
-    @Override
-    public void mapEvicted(MapEvent e) {
-      records.clear();
-    }
+    records.put(key, value);
   }
 }

@@ -1,12 +1,10 @@
 package io.opencdn.edge.cluster.acme;
 
-import com.hazelcast.core.EntryEvent;
-import com.hazelcast.core.EntryListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.hazelcast.map.MapEvent;
 import io.opencdn.common.cluster.AcmeChallenge;
 import io.opencdn.common.cluster.ClusterMaps;
+import io.opencdn.common.cluster.MapMirror;
 import io.opencdn.common.cluster.RecordMac;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -14,9 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Clock;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
@@ -39,7 +35,7 @@ public final class HttpChallenges {
   private final IMap<String, String> map;
   private final RecordMac mac;
   private final Clock clock;
-  private final Map<String, String> answers = new ConcurrentHashMap<>();
+  private final MapMirror answers = new MapMirror(k -> k.startsWith(ChallengeBoard.HTTP_PREFIX));
   private final AtomicLong served = new AtomicLong();
   private volatile UUID listener;
 
@@ -54,8 +50,7 @@ public final class HttpChallenges {
   public Future<Void> start() {
     return vertx.executeBlocking(
         () -> {
-          listener = map.addEntryListener(new Changes(), true);
-          map.forEach((k, v) -> put(k, v));
+          listener = answers.follow(map);
           return null;
         },
         false);
@@ -112,48 +107,5 @@ public final class HttpChallenges {
       return null;
     }
     return c.values().get(0);
-  }
-
-  private void put(String key, String value) {
-    if (key.startsWith(ChallengeBoard.HTTP_PREFIX) && value != null) {
-      answers.put(key, value);
-    }
-  }
-
-  private final class Changes implements EntryListener<String, String> {
-    @Override
-    public void entryAdded(EntryEvent<String, String> e) {
-      put(e.getKey(), e.getValue());
-    }
-
-    @Override
-    public void entryUpdated(EntryEvent<String, String> e) {
-      put(e.getKey(), e.getValue());
-    }
-
-    @Override
-    public void entryRemoved(EntryEvent<String, String> e) {
-      answers.remove(e.getKey());
-    }
-
-    @Override
-    public void entryEvicted(EntryEvent<String, String> e) {
-      answers.remove(e.getKey());
-    }
-
-    @Override
-    public void entryExpired(EntryEvent<String, String> e) {
-      answers.remove(e.getKey());
-    }
-
-    @Override
-    public void mapCleared(MapEvent event) {
-      answers.clear();
-    }
-
-    @Override
-    public void mapEvicted(MapEvent event) {
-      answers.clear();
-    }
   }
 }
