@@ -1,14 +1,9 @@
 package io.opencdn.edge.cluster;
 
-import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.hazelcast.map.listener.EntryAddedListener;
-import com.hazelcast.map.listener.EntryEvictedListener;
-import com.hazelcast.map.listener.EntryExpiredListener;
-import com.hazelcast.map.listener.EntryRemovedListener;
-import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.opencdn.common.cluster.ClusterFutures;
+import io.opencdn.common.cluster.EntryChanges;
 import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.edge.fill.FillException;
 import io.opencdn.edge.fill.Filler;
@@ -94,7 +89,7 @@ public final class OriginHealth {
   public Future<Void> start() {
     return vertx.executeBlocking(
         () -> {
-          listener = reads.addEntryListener(new Mirror(), true);
+          listener = reads.addEntryListener(new EntryChanges<>(this::mirror, known::remove), true);
           reads.forEach(this::mirror);
           return null;
         },
@@ -219,38 +214,6 @@ public final class OriginHealth {
       LOG.info("origin {} answers again", k);
       ClusterFutures.on(vertx, map.removeAsync(k))
           .onFailure(t -> LOG.debug("clearing origin {} health failed: {}", k, t.toString()));
-    }
-  }
-
-  private final class Mirror
-      implements EntryAddedListener<Object, Object>,
-          EntryUpdatedListener<Object, Object>,
-          EntryRemovedListener<Object, Object>,
-          EntryExpiredListener<Object, Object>,
-          EntryEvictedListener<Object, Object> {
-    @Override
-    public void entryAdded(EntryEvent<Object, Object> e) {
-      mirror(e.getKey(), e.getValue());
-    }
-
-    @Override
-    public void entryUpdated(EntryEvent<Object, Object> e) {
-      mirror(e.getKey(), e.getValue());
-    }
-
-    @Override
-    public void entryRemoved(EntryEvent<Object, Object> e) {
-      known.remove(e.getKey());
-    }
-
-    @Override
-    public void entryExpired(EntryEvent<Object, Object> e) {
-      known.remove(e.getKey());
-    }
-
-    @Override
-    public void entryEvicted(EntryEvent<Object, Object> e) {
-      known.remove(e.getKey());
     }
   }
 }
