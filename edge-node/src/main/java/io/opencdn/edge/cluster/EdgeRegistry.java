@@ -7,6 +7,8 @@ import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.common.cluster.RecordMac;
+import io.opencdn.edge.config.AdvertiseConfig;
+import io.opencdn.edge.config.EdgeConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -98,6 +100,28 @@ public final class EdgeRegistry {
     this.requestCount = requestCount;
     this.clock = clock;
     this.intervalMillis = intervalMillis;
+  }
+
+  /**
+   * The record an edge with {@code config} publishes (ACTIVE, no load yet): id, region, location,
+   * advertised addresses, capacity, its HTTP port and its cluster member.
+   */
+  public static EdgeRecord template(
+      EdgeConfig config, int httpPort, String memberUuid, long nowMillis) {
+    AdvertiseConfig a = config.advertise();
+    return new EdgeRecord(
+        config.id(),
+        config.region(),
+        config.latitude(),
+        config.longitude(),
+        a.ipv4(),
+        a.ipv6(),
+        httpPort,
+        config.capacity(),
+        0,
+        EdgeState.ACTIVE,
+        memberUuid,
+        nowMillis);
   }
 
   /** Writes the first record, then starts the heartbeat timer. */
