@@ -3,9 +3,9 @@ package io.opencdn.edge.cluster;
 import io.opencdn.edge.cluster.purge.Invalidations;
 
 /**
- * Names of the distributed structures the edges share in Hazelcast, beside {@link
- * io.opencdn.common.cluster.ClusterMaps#EDGES}. Kept in the edge module because only edges read and
- * write them; the DNS server only needs {@code edges} (and may read {@link #EDGE_LOAD}).
+ * Names of the distributed structures only the edges read and write in Hazelcast. All but {@link
+ * #TLS_TICKET_KEYS} are also constants of {@link io.opencdn.common.cluster.ClusterMaps}, with the
+ * same strings; the DNS server reads none of them.
  */
 public final class EdgeClusterNames {
 
