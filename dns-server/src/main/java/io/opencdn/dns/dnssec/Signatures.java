@@ -20,8 +20,8 @@ import org.xbill.DNS.RRset;
  * 4034 3.1.8.1: the RRSIG fields but the signature, i.e. type, algorithm, labels, original TTL, the
  * window's inception and expiration, key tag, signer; then the RRset in canonical form, i.e. owner,
  * type, class, TTL and sorted RDATA), so an RRset signed again by the same key in the same window
- * costs a digest of its bytes and a lookup, never a signature. Bounded at {@code capacity} entries
- * (W-TinyLFU).
+ * costs building those bytes, hashing them and a lookup, never a signature. Bounded at {@code
+ * capacity} entries (W-TinyLFU).
  */
 public final class Signatures {
 
