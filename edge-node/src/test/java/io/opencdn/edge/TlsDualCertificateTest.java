@@ -9,7 +9,7 @@ import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.edge.config.OriginConfig;
 import io.opencdn.edge.config.TlsConfig;
 import io.opencdn.edge.tls.Pems;
-import io.opencdn.edge.tls.TlsProbe;
+import io.opencdn.testing.TlsProbe;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
