@@ -9,6 +9,7 @@ import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.edge.config.TlsConfig;
 import io.opencdn.edge.tls.Pems;
 import io.opencdn.edge.tls.TlsEngine;
+import io.opencdn.testing.SelfSigned;
 import io.opencdn.testing.TlsProbe;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -31,7 +32,7 @@ class TlsReloadTest extends EdgeHarness {
 
   @TempDir Path dir;
 
-  EdgeConfig tlsConfig(String engine, List<Pems.Pair> pairs) {
+  EdgeConfig tlsConfig(String engine, List<SelfSigned.Pem> pairs) {
     TlsConfig tls =
         new TlsConfig(
             Endpoint.parse("127.0.0.1:0"),
@@ -119,7 +120,7 @@ class TlsReloadTest extends EdgeHarness {
   @Test
   void replacedFilesAreServedLiveAndOpenConnectionsStay() throws Exception {
     origin.content("/r", "kept", "Cache-Control", "max-age=60");
-    Pems.Pair first = Pems.make(dir, "www", HOST, false);
+    SelfSigned.Pem first = Pems.make(dir, "www", HOST, false);
     start(tlsConfig("auto", List.of(first)));
     try (TlsProbe open = new TlsProbe(edge.tlsPort(), "TLSv1.3", HOST)) {
       assertThat(open.get(HOST, "/r")).isEqualTo("200 kept");
@@ -138,8 +139,8 @@ class TlsReloadTest extends EdgeHarness {
 
   @Test
   void aKeyThatDoesNotMatchIsRefusedAndTheOldCertificateStays() throws Exception {
-    Pems.Pair www = Pems.make(dir, "www", HOST, false);
-    Pems.Pair other = Pems.make(dir, "other", "other.test", false);
+    SelfSigned.Pem www = Pems.make(dir, "www", HOST, false);
+    SelfSigned.Pem other = Pems.make(dir, "other", "other.test", false);
     start(tlsConfig("auto", List.of(www)));
     String before;
     try (TlsProbe probe = new TlsProbe(edge.tlsPort(), "TLSv1.3", HOST)) {

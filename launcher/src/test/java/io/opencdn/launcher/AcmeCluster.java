@@ -9,6 +9,7 @@ import io.opencdn.dns.DnsServer;
 import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.edge.EdgeNode;
 import io.opencdn.edge.config.EdgeConfig;
+import io.opencdn.testing.SelfSigned;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
@@ -102,7 +103,7 @@ final class AcmeCluster {
       int http,
       int https,
       String token,
-      TestCertificates.Pem fallback,
+      SelfSigned.Pem fallback,
       Pebble pebble,
       String acme,
       String cluster) {

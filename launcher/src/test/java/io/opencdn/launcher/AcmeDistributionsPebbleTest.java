@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opencdn.common.config.AdminToken;
 import io.opencdn.edge.EdgeNode;
 import io.opencdn.testing.Await;
+import io.opencdn.testing.SelfSigned;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -145,7 +146,7 @@ class AcmeDistributionsPebbleTest {
   }
 
   private void startEdges(String secret, int[] http, int[] https) throws Exception {
-    TestCertificates.Pem fallback = TestCertificates.selfSigned(dir, "default.invalid");
+    SelfSigned.Pem fallback = TestCertificates.selfSigned(dir, "default.invalid");
     for (int i = 1; i <= 2; i++) {
       cluster.startEdge(
           AcmeCluster.edgeConfig(

@@ -11,6 +11,7 @@ import io.opencdn.dns.DnsServer;
 import io.opencdn.edge.EdgeNode;
 import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.testing.Await;
+import io.opencdn.testing.SelfSigned;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -65,7 +66,7 @@ class AcmePebbleTest {
     int dnsPort = cluster.startDns(0, 20, members.formatted(hz[0]));
 
     pebble = Pebble.start(dir, dnsPort, VALIDITY_SECONDS, Map.of("PEBBLE_WFE_NONCEREJECT", "30"));
-    TestCertificates.Pem fallback = TestCertificates.selfSigned(dir, "default.invalid");
+    SelfSigned.Pem fallback = TestCertificates.selfSigned(dir, "default.invalid");
     List<EdgeConfig> configs = new ArrayList<>();
     for (int i = 1; i <= 2; i++) {
       configs.add(

@@ -2,6 +2,7 @@ package io.opencdn.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opencdn.testing.SelfSigned;
 import io.opencdn.testing.TlsProbe;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,7 +39,7 @@ class TlsReloadProcessTest {
 
   @Test
   void watchedFilesAreReloadedWhileAConnectionStaysOpen() throws Exception {
-    TestCertificates.Pem pem = TestCertificates.selfSigned(dir, HOST);
+    SelfSigned.Pem pem = TestCertificates.selfSigned(dir, HOST);
     int tls = startEdge(pem, 200);
     try (TlsProbe open = probe(tls)) {
       String before = open.fingerprint();
@@ -56,7 +57,7 @@ class TlsReloadProcessTest {
 
   @Test
   void sighupAndTheAdminCallReload() throws Exception {
-    TestCertificates.Pem pem = TestCertificates.selfSigned(dir, HOST);
+    SelfSigned.Pem pem = TestCertificates.selfSigned(dir, HOST);
     int tls = startEdge(pem, 0); // no watch: only the signal and the admin call
     try (TlsProbe open = probe(tls)) {
       String first = open.fingerprint();
@@ -104,8 +105,8 @@ class TlsReloadProcessTest {
 
   @Test
   void aKeyThatDoesNotBelongToTheCertificateStopsTheStartWithTheFileNamed() throws Exception {
-    TestCertificates.Pem pem = TestCertificates.selfSigned(dir, HOST);
-    TestCertificates.Pem other = TestCertificates.selfSigned(dir, "other.tls.test");
+    SelfSigned.Pem pem = TestCertificates.selfSigned(dir, HOST);
+    SelfSigned.Pem other = TestCertificates.selfSigned(dir, "other.tls.test");
     Files.copy(other.key(), pem.key(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     edge = CommandProcess.start("edge", "edge", "--config", writeConfig(pem, 0).toString());
     edge.await(
@@ -120,7 +121,7 @@ class TlsReloadProcessTest {
 
   int httpPort;
 
-  private Path writeConfig(TestCertificates.Pem pem, int watchMillis) throws Exception {
+  private Path writeConfig(SelfSigned.Pem pem, int watchMillis) throws Exception {
     Path config = dir.resolve("edge.yaml");
     Files.writeString(
         config,
@@ -146,7 +147,7 @@ class TlsReloadProcessTest {
     return config;
   }
 
-  private int startEdge(TestCertificates.Pem pem, int watchMillis) throws Exception {
+  private int startEdge(SelfSigned.Pem pem, int watchMillis) throws Exception {
     Path config = writeConfig(pem, watchMillis);
     edge = CommandProcess.start("edge", "edge", "--config", config.toString());
     int tls =
