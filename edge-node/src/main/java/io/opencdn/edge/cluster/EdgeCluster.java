@@ -99,8 +99,8 @@ public final class EdgeCluster {
     for (String map :
         java.util.List.of(
             ClusterMaps.EDGES,
-            EdgeClusterNames.PURGES,
-            EdgeClusterNames.ORIGIN_HEALTH,
+            ClusterMaps.PURGES,
+            ClusterMaps.ORIGIN_HEALTH,
             ClusterMaps.LATENCY_TARGETS)) {
       checks.put(map, new RecordCheck(mac));
     }
@@ -124,7 +124,7 @@ public final class EdgeCluster {
             clock,
             OriginHealth.DEFAULT_THRESHOLD,
             OriginHealth.DEFAULT_HOLD_MILLIS,
-            checks.get(EdgeClusterNames.ORIGIN_HEALTH));
+            checks.get(ClusterMaps.ORIGIN_HEALTH));
     this.filler =
         new ClusterFiller(
             io.opencdn.edge.fill.Failover.filler(originHealth.watch(origin)),
@@ -146,7 +146,7 @@ public final class EdgeCluster {
             clock,
             this::purgeLocally,
             INVALIDATION_RETENTION_MILLIS,
-            checks.get(EdgeClusterNames.PURGES),
+            checks.get(ClusterMaps.PURGES),
             checks.get(ClusterMaps.EDGES));
     this.prober =
         config.latency().enabled()

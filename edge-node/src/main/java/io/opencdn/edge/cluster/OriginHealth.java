@@ -3,6 +3,7 @@ package io.opencdn.edge.cluster;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.opencdn.common.cluster.ClusterFutures;
+import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.EntryChanges;
 import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.edge.fill.FillException;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * Shared origin health: edges switch to stale-if-error (RFC 5861 section 4) together. Each edge
  * counts consecutive failed origin fills per origin (connect errors, timeouts, 5xx; see {@link
  * #watch}); the first edge to see {@code threshold} of them in a row writes an {@link
- * OriginFailure} into {@link EdgeClusterNames#ORIGIN_HEALTH} (origin URL to {@code {failingSince,
+ * OriginFailure} into {@link ClusterMaps#ORIGIN_HEALTH} (origin URL to {@code {failingSince,
  * reportedBy, untilMillis}}, {@code untilMillis = now + holdMillis}). Every edge mirrors that map
  * locally through an entry listener, so {@link #failing} is a non-blocking lookup: while an origin
  * is failing, the HTTP stage serves a stale copy within stale-if-error at once, without first
@@ -77,8 +78,8 @@ public final class OriginHealth {
       RecordCheck check) {
     this.check = check;
     this.vertx = vertx;
-    this.map = hz.getMap(EdgeClusterNames.ORIGIN_HEALTH);
-    this.reads = hz.getMap(EdgeClusterNames.ORIGIN_HEALTH);
+    this.map = hz.getMap(ClusterMaps.ORIGIN_HEALTH);
+    this.reads = hz.getMap(ClusterMaps.ORIGIN_HEALTH);
     this.edgeId = edgeId;
     this.clock = clock;
     this.threshold = threshold;

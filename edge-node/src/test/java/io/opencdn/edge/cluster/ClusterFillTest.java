@@ -228,7 +228,7 @@ class ClusterFillTest {
     Await.until(
         Duration.ofSeconds(5),
         () -> h.edges.stream().allMatch(e -> e.cluster().originHealth().report(origin) == null));
-    IMap<String, OriginFailure> health = h.members.get(0).getMap(EdgeClusterNames.ORIGIN_HEALTH);
+    IMap<String, OriginFailure> health = h.members.get(0).getMap(ClusterMaps.ORIGIN_HEALTH);
     assertThat(health.containsKey(origin.toString())).isFalse();
     assertThat(h.edge(2).metrics().scrape()).contains("cdn_origins_failing 0.0");
     awaitHeartbeatsAtNow();

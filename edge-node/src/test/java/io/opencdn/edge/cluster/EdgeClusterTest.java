@@ -45,7 +45,7 @@ class EdgeClusterTest {
     for (int i = 0; i < 20; i++) {
       assertThat(h.get(0, "/load").status()).isEqualTo(200);
     }
-    IMap<String, EdgeLoad> loads = h.members.get(2).getMap(EdgeClusterNames.EDGE_LOAD);
+    IMap<String, EdgeLoad> loads = h.members.get(2).getMap(ClusterMaps.EDGE_LOAD);
     Await.until(
         Duration.ofSeconds(10),
         () -> {

@@ -5,6 +5,7 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.opencdn.common.cluster.ClusterFutures;
+import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.EntryChanges;
 import io.opencdn.common.cluster.RecordCheck;
 import io.vertx.core.Future;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class HazelcastLiveDirectory implements LiveDirectory {
 
   /** Name of the map. */
-  public static final String MAP = "live-streams";
+  public static final String MAP = ClusterMaps.LIVE_STREAMS;
 
   /** Interval of the ingest's rewrites. */
   public static final long HEARTBEAT_MILLIS = 2000;
