@@ -75,7 +75,15 @@ class AcmeDistributionsPebbleTest {
     int[] http = {Pebble.freePort(), Pebble.freePort()};
     int[] https = {Pebble.freePort(), Pebble.freePort()};
     int dnsPort = startCluster(secret, http, https);
-    pebble = Pebble.start(dir, dnsPort, 3600, Map.of("PEBBLE_VA_ALWAYS_VALID", "0"), http[0]);
+    // no injected nonce rejections here (AcmePebbleTest recovers from those): a rejected POST is
+    // logged like an accepted one, and the orders are counted from Pebble's log
+    pebble =
+        Pebble.start(
+            dir,
+            dnsPort,
+            3600,
+            Map.of("PEBBLE_VA_ALWAYS_VALID", "0", "PEBBLE_WFE_NONCEREJECT", "0"),
+            http[0]);
     startEdges(secret, http, https);
     SSLContext root = trusting(pebble.root());
     assertThat(serial(edges.get(0), "www.cdn.test", root)).as("nothing asked yet").isNull();
