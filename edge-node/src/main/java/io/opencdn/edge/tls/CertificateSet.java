@@ -115,6 +115,7 @@ public record CertificateSet(
       update(md, p);
     }
     pems.addAll(extra);
+    String digest = HexFormat.of().formatHex(md.digest());
     for (int i = 0; i < pems.size(); i++) {
       Pem p = pems.get(i);
       String keyName = i < tls.certificates().size() ? tls.certificates().get(i).key() : p.name();
@@ -122,10 +123,35 @@ public record CertificateSet(
           new PemKeyCertOptions()
               .setCertValue(Buffer.buffer(p.cert()))
               .setKeyValue(Buffer.buffer(p.key()));
-      keys.add(check(vertx, "c" + i, p.name(), keyName, one, infos));
+      try {
+        keys.add(check(vertx, "c" + i, p.name(), keyName, one, infos));
+      } catch (IllegalArgumentException e) {
+        throw new Refused(e.getMessage(), digest, e);
+      }
     }
-    return new CertificateSet(
-        List.copyOf(infos), List.copyOf(keys), HexFormat.of().formatHex(md.digest()));
+    return new CertificateSet(List.copyOf(infos), List.copyOf(keys), digest);
+  }
+
+  /**
+   * Files that were read but did not pass their checks.
+   *
+   * @see #digest() the digest of the bytes refused, as {@link #digest(TlsConfig, List)} yields it
+   *     while the files stay as they are
+   */
+  public static final class Refused extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient String digest;
+
+    Refused(String message, String digest, Throwable cause) {
+      super(message, cause);
+      this.digest = digest;
+    }
+
+    /** SHA-256 over the files' bytes that were refused. */
+    public String digest() {
+      return digest;
+    }
   }
 
   private static void update(MessageDigest md, Pem p) {
