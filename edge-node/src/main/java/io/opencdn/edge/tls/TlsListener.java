@@ -267,10 +267,11 @@ public final class TlsListener {
    * they have. Yields what {@link #reload} yields; fails, keeping the certificates in use, when one
    * does not pass its checks.
    */
-  public Future<JsonObject> serve(List<CertificateSet.Pem> certificates) {
+  public synchronized Future<JsonObject> serve(List<CertificateSet.Pem> certificates) {
     extra = List.copyOf(certificates);
     // a reload already under way may have read the previous list: a second one reads this one
-    return reload().transform(r -> reload());
+    // (a reload started now reads it: no second load, parse and key check of every certificate)
+    return reloading != null ? reload().transform(r -> reload()) : reload();
   }
 
   /** What {@code GET /_cdn/tls} shows: engine, certificates, reload counts, ticket key epoch. */
