@@ -3,9 +3,10 @@
 
 Watches the certificate each edge serves by polling it over TLS: one thread per edge does full
 handshakes naming the host (SNI), verifying the chain against the CA given, and notes the time
-each edge first serves a new serial (the end of the handshake that showed it: an upper bound, the
-widest gap between the two polls around a change is printed as the resolution). Polls are ~every POLL_MS while a change is expected
-and every 200 ms otherwise. One keep-alive HTTPS connection per edge sends GET /_cdn/health every
+each edge first serves a new serial (the end of the handshake that showed it: an upper bound; the
+widest gap between the two polls around a change is printed as the resolution). Polls are ~every
+POLL_MS while a change is expected and every 200 ms otherwise. The edges' own log lines of each
+switch (same machine, same clock) are printed beside. One keep-alive HTTPS connection per edge sends GET /_cdn/health every
 50 ms for the whole run; any error, non-200 answer or closed connection counts as a drop (the
 connection is then opened again).
 
@@ -321,11 +322,18 @@ if files_phases:
         for k in keepalive:
             k.start()
     cert, key = spec["files_cert"], spec["files_key"]
+    flogs = Logs()
     for mode in files_phases:
-        firsts, lasts, spreads, posts, serials = [], [], [], [], []
+        firsts, lasts, spreads, posts, serials, logged = [], [], [], [], [], []
         for r in range(1, spec[mode + "_rounds"] + 1):
             new_cert, new_key = cert + ".next", key + ".next"
             subprocess.run([spec["make_cert"], new_cert, new_key], check=True)
+            end = subprocess.run(["openssl", "x509", "-noout", "-enddate", "-in", new_cert],
+                                 check=True, capture_output=True, text=True).stdout
+            until = datetime.strptime(end.strip().split("=", 1)[1], "%b %d %H:%M:%S %Y %Z")
+            reloaded_re = re.compile(r"^(\d\d:\d\d:\d\d\.\d+) .*TLS certificates reloaded: "
+                                     r"\[\[www\.files\.test\] until "
+                                     + re.escape(until.strftime("%Y-%m-%dT%H:%M:%SZ")))
             time.sleep(random.uniform(0.3, 1.3))
             fast.set()
             time.sleep(0.25)  # every poller has seen the old certificate in fast mode
@@ -347,6 +355,15 @@ if files_phases:
             spreads.append((times[-1] - times[0]) * 1000)
             line = "%s round %d: rename -> first edge %6.1f ms  -> last edge %6.1f ms" % (
                 mode, r, firsts[-1], lasts[-1])
+            time.sleep(0.3)  # the log lines are written
+            own = {}
+            for eid, l in flogs.all_lines():
+                m = reloaded_re.match(l)
+                if m and eid not in own and log_time(m.group(1)) >= t0 - 0.002:
+                    own[eid] = log_time(m.group(1))
+            if len(own) == len(edges):
+                logged.append((max(own.values()) - t0) * 1000)
+                line += "  (edges' own log: last %6.1f ms)" % logged[-1]
             if mode == "admin":
                 bad = {k: v for k, v in answers.items() if v[0] != 200}
                 if bad:
@@ -356,7 +373,7 @@ if files_phases:
                     "/".join("%.0f" % answers[e["id"]][1] for e in edges),
                     "/".join("y" if b'"changed":true' in answers[e["id"]][2] else "n" for e in edges))
             print(line, flush=True)
-        results[mode] = (firsts, lasts, spreads, posts, resolution(pollers, serials))
+        results[mode] = (firsts, lasts, spreads, posts, resolution(pollers, serials), logged)
 
 stop.set()
 time.sleep(0.3)
@@ -373,11 +390,12 @@ if "acme" in results:
 for mode, what in (("files", "PEM files renamed, file watch"),
                    ("admin", "PEM files renamed + POST /_cdn/tls/reload")):
     if mode in results:
-        firsts, lasts, spreads, posts, res = results[mode]
+        firsts, lasts, spreads, posts, res, logged = results[mode]
         print("%s (%d rounds), poll gap around the changes <= %.1f ms:" % (what, len(lasts), res))
         stats("rename -> first edge serving", firsts)
         stats("rename -> last edge serving", lasts)
         stats("first edge -> last edge serving", spreads)
+        stats("rename -> last edge's own log line", logged)
         stats("POST sent -> 200", posts)
 dropped = 0
 for k in keepalive:
