@@ -6,9 +6,9 @@ handshakes naming the host (SNI), verifying the chain against the CA given, and 
 each edge first serves a new serial (the end of the handshake that showed it: an upper bound; the
 widest gap between the two polls around a change is printed as the resolution). Polls are ~every
 POLL_MS while a change is expected and every 200 ms otherwise. The edges' own log lines of each
-switch (same machine, same clock) are printed beside. One keep-alive HTTPS connection per edge sends GET /_cdn/health every
-50 ms for the whole run; any error, non-200 answer or closed connection counts as a drop (the
-connection is then opened again).
+switch (same machine, same clock) are printed beside. One keep-alive HTTPS connection per edge
+sends GET /_cdn/health every 50 ms for the whole run; any error, non-200 answer or closed
+connection counts as a drop (the connection is then opened again).
 
 Phases (each only when its count is > 0):
   acme:  waits for RENEWALS renewals of the ACME certificate. A renewal starts with an edge's log

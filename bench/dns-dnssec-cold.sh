@@ -15,37 +15,17 @@
 # threads, GC threads, the threads answering queries, the rest. Then medians: signed first 10 s
 # against signed after and against unsigned first 10 s. Loopback only.
 #   bench/dns-dnssec-cold.sh   # defaults: ROUNDS=3 DURATION=40 THREADS=2 CLIENTS=16 KINDS="signed unsigned pdns"
-set -euo pipefail
-HERE="$(cd "$(dirname "$0")" && pwd)"
-ROOT="$(cd "$HERE/.." && pwd)"
-THREADS=${THREADS:-2}; ROUNDS=${ROUNDS:-3}; DURATION=${DURATION:-40}; CLIENTS=${CLIENTS:-16}; OUTSTANDING=${OUTSTANDING:-200}
+THREADS=${THREADS:-2}; ROUNDS=${ROUNDS:-3}; DURATION=${DURATION:-40}
 KINDS=${KINDS:-signed unsigned pdns}
-JAR="$ROOT/launcher/target/cdn.jar"
-
-need() { command -v "$1" >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $2 >/dev/null; }; }
-need dnsperf dnsperf
+DNS_BENCH_NAME=dnscold
+source "$(dirname "${BASH_SOURCE[0]}")/dns-common.sh"
 case " $KINDS " in *" pdns "*) need pdns_server "pdns-server pdns-backend-geoip" ;; esac
-command -v python3 >/dev/null || { echo "bench: python3 is needed to write the query files" >&2; exit 2; }
-[ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -q -B package -DskipTests)
-
-RUN="$(mktemp -d /tmp/dnscold.XXXXXX)"
 PID_=""
-cleanup() { [ -n "$PID_" ] && kill "$PID_" 2>/dev/null || true; rm -rf "$RUN"; }
-trap cleanup EXIT
+cleanup_extra() { [ -n "$PID_" ] && kill "$PID_" 2>/dev/null || true; }
 
-DBJAR="$(ls "$ROOT"/launcher/target/lib/geolite2-databases-*.jar 2>/dev/null | head -1 || true)"
-[ -n "$DBJAR" ] || DBJAR="$(ls ~/.m2/repository/org/elasticsearch/geolite2-databases/*/geolite2-databases-*.jar | head -1)"
-unzip -o -q -j "$DBJAR" '*GeoLite2-City.mmdb' -d "$RUN"
-MMDB="$RUN/GeoLite2-City.mmdb"
-cp "$HERE/dns/cdn.test.zone" "$RUN/cdn.test.zone"
 python3 "$HERE/dns/queries.py" "$RUN/plain.bin" 200000
 python3 "$HERE/dns/queries.py" --do "$RUN/do.bin" 200000
-if [ -n "${JAVA_OPTS+set}" ]; then export CDN_JAVA_OPTS="$JAVA_OPTS"; fi
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-fill() { sed -e "s|@PORT@|$2|g; s|@RUN@|$RUN|g; s|@MMDB@|$MMDB|g; s|@THREADS@|$THREADS|g" "$1"; }
 now() { date +%s.%N; }
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 # CPU ticks of a process's threads by kind: "jit gc serve other"
 threads_cpu() {

@@ -17,51 +17,15 @@
 # 200,000 queries, so after the warm-up their denials are cached by both signers; a flood of
 # never-seen names costs one signature per query (the warm-up's rate shows some of that cost).
 #   bench/dns.sh --dnssec     # defaults: THREADS=2 WARM=30 PEAK=15 ROUNDS=3 CLIENTS=16 (about 4 minutes)
-set -euo pipefail
-HERE="$(cd "$(dirname "$0")" && pwd)"
-ROOT="$(cd "$HERE/.." && pwd)"
-THREADS=${THREADS:-2}; WARM=${WARM:-30}; PEAK=${PEAK:-15}; ROUNDS=${ROUNDS:-3}; CLIENTS=${CLIENTS:-16}; OUTSTANDING=${OUTSTANDING:-200}
-JAR="$ROOT/launcher/target/cdn.jar"
-
-need() { command -v "$1" >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $2 >/dev/null; }; }
-need dnsperf dnsperf
+THREADS=${THREADS:-2}; WARM=${WARM:-30}; PEAK=${PEAK:-15}; ROUNDS=${ROUNDS:-3}
+DNS_BENCH_NAME=dnssecbench
+source "$(dirname "${BASH_SOURCE[0]}")/dns-common.sh"
 need pdns_server "pdns-server pdns-backend-geoip"
 [ -e /usr/lib/x86_64-linux-gnu/pdns/libgeoipbackend.so ] || ls /usr/lib/*/pdns/libgeoipbackend.so >/dev/null 2>&1 \
   || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pdns-backend-geoip >/dev/null; }
-command -v python3 >/dev/null || { echo "bench: python3 is needed to write the query files" >&2; exit 2; }
-[ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -q -B package -DskipTests)
-
-RUN="$(mktemp -d /tmp/dnssecbench.XXXXXX)"
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; rm -rf "$RUN"; }
-trap cleanup EXIT
-
-DBJAR="$(ls "$ROOT"/launcher/target/lib/geolite2-databases-*.jar 2>/dev/null | head -1 || true)"
-[ -n "$DBJAR" ] || DBJAR="$(ls ~/.m2/repository/org/elasticsearch/geolite2-databases/*/geolite2-databases-*.jar | head -1)"
-unzip -o -q -j "$DBJAR" '*GeoLite2-City.mmdb' -d "$RUN"
-MMDB="$RUN/GeoLite2-City.mmdb"
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-fill() { sed -e "s|@PORT@|$2|g; s|@RUN@|$RUN|g; s|@MMDB@|$MMDB|g; s|@THREADS@|$3|g" "$1"; }
-cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
-wait_udp() { for _ in $(seq 1 150); do dig +time=1 +tries=1 +short @127.0.0.1 -p "$1" cdn.test SOA >/dev/null 2>&1 && return 0; sleep 0.2; done; echo "bench: nothing answers on $1" >&2; return 1; }
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 python3 "$HERE/dns/queries.py" "$RUN/plain.bin" 200000
 python3 "$HERE/dns/queries.py" --do "$RUN/do.bin" 200000
-
-# one peak run: pid port file -> sets QPS LOST CPUQ
-peak() {
-  local pid=$1 port=$2 file=$3 out hz t0 t1 done
-  hz=$(getconf CLK_TCK)
-  t0=$(cpu_ticks "$pid")
-  out=$(dnsperf -s 127.0.0.1 -p "$port" -B -d "$file" -l "$PEAK" -c "$CLIENTS" -q "$OUTSTANDING" 2>&1)
-  t1=$(cpu_ticks "$pid")
-  done=$(awk '/Queries completed:/{print $3}' <<<"$out")
-  QPS=$(awk '/Queries per second:/{printf "%d", $4}' <<<"$out")
-  LOST=$(awk '/Queries lost:/{print $3" "$4}' <<<"$out")
-  CPUQ=$(awk -v t=$((t1 - t0)) -v hz="$hz" -v n="$done" 'BEGIN{printf "%.2f", t / hz * 1e6 / n}')
-}
 
 # an answer must carry signatures: port -> exit status
 signed_ok() {
@@ -75,12 +39,10 @@ echo "dnsperf $(dnsperf -h 2>&1 | awk '/^Version/{print $2}'), $(pdns_server --v
 echo "workload: 60% www.cdn.test A + ECS (random public /24), 25% static, 15% NXDOMAIN; $CLIENTS clients, $OUTSTANDING outstanding; threads $THREADS"
 
 T=$THREADS
-cp "$HERE/dns/cdn.test.zone" "$RUN/cdn.test.zone"
 UPORT=$(free_port)
 fill "$HERE/dns/dns.yaml.in" "$UPORT" "$T" > "$RUN/unsigned.yaml"
 SPORT=$(free_port)
 { fill "$HERE/dns/dns.yaml.in" "$SPORT" "$T"; echo "dnssec: {keyDirectory: $RUN/keys}"; } > "$RUN/signed.yaml"
-if [ -n "${JAVA_OPTS+set}" ]; then export CDN_JAVA_OPTS="$JAVA_OPTS"; fi
 "$ROOT/cdn" dns --config "$RUN/unsigned.yaml" > "$RUN/unsigned.log" 2>&1 &
 UPID=$!; PIDS+=("$UPID")
 "$ROOT/cdn" dns --config "$RUN/signed.yaml" > "$RUN/signed.log" 2>&1 &

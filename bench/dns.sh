@@ -19,49 +19,13 @@
 # them (one thread busy, the other idle: a different split in every run, for either server).
 #   bench/dns.sh        # defaults: THREADS="2 1" WARM=20 PEAK=15 ROUNDS=3 STEADY=10 CLIENTS=16 (about 6 minutes)
 #   bench/dns.sh --dnssec   # DNSSEC mode: ours signed vs ours unsigned vs PowerDNS signed (bench/dns-dnssec.sh)
-set -euo pipefail
-HERE="$(cd "$(dirname "$0")" && pwd)"
-if [ "${1:-}" = "--dnssec" ]; then exec "$HERE/dns-dnssec.sh"; fi
-ROOT="$(cd "$HERE/.." && pwd)"
-THREADS=${THREADS:-2 1}; WARM=${WARM:-20}; PEAK=${PEAK:-15}; ROUNDS=${ROUNDS:-3}; STEADY=${STEADY:-10}; CLIENTS=${CLIENTS:-16}; OUTSTANDING=${OUTSTANDING:-200}
-JAR="$ROOT/launcher/target/cdn.jar"
-
-need() { command -v "$1" >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null; }; }
-need dnsperf dnsperf
+if [ "${1:-}" = "--dnssec" ]; then exec "$(dirname "$0")/dns-dnssec.sh"; fi
+THREADS=${THREADS:-2 1}; WARM=${WARM:-20}; PEAK=${PEAK:-15}; ROUNDS=${ROUNDS:-3}; STEADY=${STEADY:-10}
+DNS_BENCH_NAME=dnsbench
+source "$(dirname "${BASH_SOURCE[0]}")/dns-common.sh"
 need gdnsd gdnsd
-command -v python3 >/dev/null || { echo "bench: python3 is needed to write the query file" >&2; exit 2; }
-[ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -q -B install -DskipTests)
-
-RUN="$(mktemp -d /tmp/dnsbench.XXXXXX)"
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; rm -rf "$RUN"; }
-trap cleanup EXIT
-
-# The GeoLite2 City database of the geolite2-databases jar (the one our server embeds).
-DBJAR="$(ls "$ROOT"/launcher/target/lib/geolite2-databases-*.jar 2>/dev/null | head -1 || true)"
-[ -n "$DBJAR" ] || DBJAR="$(ls ~/.m2/repository/org/elasticsearch/geolite2-databases/*/geolite2-databases-*.jar | head -1)"
-unzip -o -q -j "$DBJAR" '*GeoLite2-City.mmdb' -d "$RUN"
-MMDB="$RUN/GeoLite2-City.mmdb"
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-fill() { sed -e "s|@PORT@|$2|g; s|@RUN@|$RUN|g; s|@MMDB@|$MMDB|g; s|@THREADS@|$3|g" "$1"; }
-cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
-wait_udp() { for _ in $(seq 1 150); do dig +time=1 +tries=1 +short @127.0.0.1 -p "$1" cdn.test SOA >/dev/null 2>&1 && return 0; sleep 0.2; done; echo "bench: nothing answers on $1" >&2; return 1; }
 
 python3 "$HERE/dns/queries.py" "$RUN/queries.bin" 200000
-
-# one peak run: pid port -> sets QPS LOST CPUQ
-peak() {
-  local pid=$1 port=$2 out hz t0 t1 done
-  hz=$(getconf CLK_TCK)
-  t0=$(cpu_ticks "$pid")
-  out=$(dnsperf -s 127.0.0.1 -p "$port" -B -d "$RUN/queries.bin" -l "$PEAK" -c "$CLIENTS" -q "$OUTSTANDING" 2>&1)
-  t1=$(cpu_ticks "$pid")
-  done=$(awk '/Queries completed:/{print $3}' <<<"$out")
-  QPS=$(awk '/Queries per second:/{printf "%d", $4}' <<<"$out")
-  LOST=$(awk '/Queries lost:/{print $3" "$4}' <<<"$out")
-  CPUQ=$(awk -v t=$((t1 - t0)) -v hz="$hz" -v n="$done" 'BEGIN{printf "%.2f", t / hz * 1e6 / n}')
-}
 
 # the 80% run: name port rate -> sets LOST80 P50 P99
 steady() {
@@ -70,8 +34,6 @@ steady() {
   LOST80=$(awk '/Queries lost:/{print $3" "$4}' "$RUN/$name.v")
   read -r P50 P99 < <(awk '/^> /{print $NF}' "$RUN/$name.v" | sort -g | awk '{a[NR]=$1} END{printf "%.0f %.0f\n", a[int(NR*0.5)]*1e6, a[int(NR*0.99)]*1e6}')
 }
-
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -sr); $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "dnsperf $(dnsperf -h 2>&1 | awk '/^Version/{print $2}'), gdnsd $(gdnsd -h 2>&1 | awk '/version/{print $3; exit}'), $(java -version 2>&1 | head -1)"
@@ -93,10 +55,8 @@ compare() {
 
   # ours: no cluster, the three edges declared statically, RRL off (loopback is exempt anyway)
   OPORT=$(free_port)
-  cp "$HERE/dns/cdn.test.zone" "$RUN/cdn.test.zone"
   fill "$HERE/dns/dns.yaml.in" "$OPORT" "$T" > "$RUN/dns.yaml"
-  # through ./cdn, as users run it (its default JVM options; JAVA_OPTS, when set, replaces them)
-  if [ -n "${JAVA_OPTS+set}" ]; then export CDN_JAVA_OPTS="$JAVA_OPTS"; fi
+  # through ./cdn, as users run it (bench/dns-common.sh: JAVA_OPTS, when set, replaces its defaults)
   "$ROOT/cdn" dns --config "$RUN/dns.yaml" > "$RUN/ours.log" 2>&1 &
   OPID=$!; PIDS+=("$OPID")
   wait_udp "$OPORT"
@@ -109,8 +69,8 @@ compare() {
   for r in $(seq 1 "$ROUNDS"); do
     order="gdnsd ours"; [ $((r % 2)) -eq 0 ] && order="ours gdnsd"
     for who in $order; do
-      if [ "$who" = gdnsd ]; then peak "$GPID" "$GPORT"; GQ+=("$QPS"); GC+=("$CPUQ"); gl=$LOST
-      else peak "$OPID" "$OPORT"; OQ+=("$QPS"); OC+=("$CPUQ"); ol=$LOST; fi
+      if [ "$who" = gdnsd ]; then peak "$GPID" "$GPORT" "$RUN/queries.bin"; GQ+=("$QPS"); GC+=("$CPUQ"); gl=$LOST
+      else peak "$OPID" "$OPORT" "$RUN/queries.bin"; OQ+=("$QPS"); OC+=("$CPUQ"); ol=$LOST; fi
     done
     i=$((r - 1))
     RQ+=("$(awk -v a="${OQ[$i]}" -v b="${GQ[$i]}" 'BEGIN{printf "%.2f", a/b}')")

@@ -1,5 +1,5 @@
-# Shared set-up of the edge benchmarks (sourced, not run): edge.sh, miss.sh, tls.sh, live.sh,
-# edge-memory.sh, edge-zipf.sh. Sourcing it:
+# Shared set-up of the edge benchmarks (sourced, not run): edge.sh, miss.sh, tls.sh,
+# edge-memory.sh, edge-zipf.sh, and the live ones through live-common.sh. Sourcing it:
 #   - installs curl and python3 when missing (`need CMD PACKAGE` for the rest), builds
 #     launcher/target/cdn.jar when missing, and copies it with its lib/ into a private work dir
 #     ($work; $jar points at the copy), so a concurrent rebuild cannot swap jars under a run;
@@ -84,7 +84,8 @@ start_origin() {
   wait_http "http://127.0.0.1:$origin_port/gen/ping" 60
 }
 
-# nginx_head [workers] -> the top of an nginx.conf in $work: pid file, error log, no daemon
+# nginx_head [workers] [connections] -> the top of an nginx.conf in $work: pid file, error log,
+# no daemon, worker_connections (4096 unless given)
 nginx_head() {
   cat <<EOF
 worker_processes ${1:-auto};
@@ -92,7 +93,7 @@ daemon off;
 user root;
 pid $work/nginx.pid;
 error_log $work/nginx-error.log warn;
-events { worker_connections 4096; }
+events { worker_connections ${2:-4096}; }
 EOF
 }
 

@@ -40,86 +40,25 @@ rounds=${ROUNDS:-3}
 settle=${SETTLE:-12}
 warmup=${WARMUP:-8}
 window=${WINDOW:-20}
-bitrate=${BITRATE:-2M}
 size=${SIZE:-1280x720}
 gop_cache=${GOP_CACHE:-16777216}
 segment=${SEGMENT:-2}
-rtmp_module=/usr/lib/nginx/modules/ngx_rtmp_module.so
 BENCH_NAME=live-delay
-source "$(dirname "${BASH_SOURCE[0]}")/edge-common.sh"
-need ffmpeg ffmpeg
-need nginx nginx
-[ -f "$rtmp_module" ] || { echo "installing libnginx-mod-rtmp..." >&2; apt-get install -y libnginx-mod-rtmp >/dev/null; }
-
-port_open() { python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',int(sys.argv[1])),1).close()" "$1"; }
-edge_port=$(free_port); edge_rtmp=$(free_port); nginx_rtmp=$(free_port); nginx_http=$(free_port)
-dead_origin=$(free_port)
-key="benchkey$RANDOM$RANDOM$RANDOM$RANDOM"
+source "$(dirname "${BASH_SOURCE[0]}")/live-common.sh"
 n_sessions=0
 for e in $encoders; do for m in $modes; do n_sessions=$((n_sessions + rounds)); done; done
 
+# --- nginx-rtmp: one worker, HLS served by its http (bench/live-common.sh, as bench/live-load.sh) ---
+live_nginx_conf 1024 hls
+start_nginx
+
 # --- our edge: a static key for each stream name d1..dN (one fresh stream per round) ---
-{
-  cat <<YAML
-id: bench
-latitude: 50.11
-longitude: 8.68
-listen: 127.0.0.1:$edge_port
-adminToken: $token
-accessLog: {enabled: false}
-distributions:
-  - host: "*"
-    origin: http://127.0.0.1:$dead_origin
-live:
-  rtmp: 127.0.0.1:$edge_rtmp
-  streamKeys: static
-  gopCacheBytes: $gop_cache
+live_keys="  gopCacheBytes: $gop_cache
   hls:
     segmentMillis: $((segment * 1000))
-  keys:
-YAML
-  for ((i = 1; i <= n_sessions; i++)); do echo "    d$i: $key"; done
-} >"$work/edge.yaml"
-"$java_bin" -jar "$jar" edge --config "$work/edge.yaml" >"$work/edge.log" 2>&1 &
-edge_pid=$!
-pids+=($edge_pid)
-
-# --- nginx-rtmp: one worker, HLS served by its http (as bench/live-load.sh) ---
-mkdir -p "$work/hls"
-cat >"$work/nginx.conf" <<EOF
-load_module $rtmp_module;
-worker_processes 1;
-daemon off;
-user root;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 1024; }
-rtmp {
-  server {
-    listen 127.0.0.1:$nginx_rtmp;
-    chunk_size 4096;
-    application live {
-      live on; record off;
-      hls on; hls_path $work/hls; hls_fragment ${segment}s; hls_playlist_length $((segment * 5))s;
-    }
-  }
-}
-http {
-  access_log off;
-  server {
-    listen 127.0.0.1:$nginx_http;
-    location /hls/ {
-      alias $work/hls/;
-      types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; }
-      add_header Cache-Control no-cache;
-    }
-  }
-}
-EOF
-nginx -c "$work/nginx.conf" >"$work/nginx.out" 2>&1 &
-pids+=($!)
-wait_until "the edge's HTTP port" 60 curl -sf -o /dev/null "http://127.0.0.1:$edge_port/_cdn/health"
-wait_until "the edge's RTMP port" 30 port_open "$edge_rtmp"
+  keys:"
+for ((i = 1; i <= n_sessions; i++)); do live_keys+=$'\n'"    d$i: $key"; done
+start_live_edge "$live_keys"
 wait_until "nginx-rtmp" 30 port_open "$nginx_rtmp"
 
 encoder_args() {

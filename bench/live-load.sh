@@ -31,43 +31,22 @@
 #
 # Installs ffmpeg, nginx and libnginx-mod-rtmp with apt-get when missing. Uses free loopback
 # ports, a private copy of cdn.jar (bench/edge-common.sh), and kills exactly the PIDs it started.
-source "$(dirname "${BASH_SOURCE[0]}")/edge-common.sh"
+BENCH_NAME=live-load
+source "$(dirname "${BASH_SOURCE[0]}")/live-common.sh"
 steps=${STEPS:-50,100,200,400,800}
 warmup=${WARMUP:-30}
 window=${WINDOW:-10}
 hls_seconds=${HLS_SECONDS:-20}
 clip=${CLIP:-10}
-bitrate=${BITRATE:-2M}
 segment=${SEGMENT:-2}
-rtmp_module=/usr/lib/nginx/modules/ngx_rtmp_module.so
-need ffmpeg ffmpeg
-need nginx nginx
-[ -f "$rtmp_module" ] || { echo "installing libnginx-mod-rtmp..." >&2; apt-get install -y libnginx-mod-rtmp >/dev/null; }
-chmod 755 "$work"
-hz=$(getconf CLK_TCK)
-
-port_open() { python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',int(sys.argv[1])),1).close()" "$1"; }
-wait_port() { # port seconds
-  local deadline=$((SECONDS + $2))
-  until port_open "$1" 2>/dev/null; do
-    [ $SECONDS -lt $deadline ] || { echo "nothing listens on $1" >&2; exit 1; }
-    sleep 0.2
-  done
-}
 
 echo "encoding ${clip}s of ${bitrate}bps 720p25..." >&2
 ffmpeg -nostdin -hide_banner -loglevel error -f lavfi -i "testsrc=size=1280x720:rate=25:duration=$clip" \
   -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=$clip" \
-  -c:v libx264 -preset veryfast -tune zerolatency -pix_fmt yuv420p -g 25 -keyint_min 25 -sc_threshold 0 \
-  -b:v "$bitrate" -minrate "$bitrate" -maxrate "$bitrate" -bufsize "$bitrate" -x264-params nal-hrd=cbr \
-  -c:a aac -b:a 128k -map 0:v -map 1:a -f flv "$work/clip.flv"
+  "${x264_cbr[@]}" -map 0:v -map 1:a -f flv "$work/clip.flv"
 
 javac_bin=${JAVA_HOME:+$JAVA_HOME/bin/}javac
 "$javac_bin" -d "$work/liveload" bench/liveload/*.java
-
-edge_port=$(free_port); edge_rtmp=$(free_port); nginx_rtmp=$(free_port); nginx_http=$(free_port)
-dead_origin=$(free_port)
-key="benchkey$RANDOM$RANDOM$RANDOM$RANDOM"
 
 run_tool() { # name url key hls_url pids...
   local name=$1 url=$2 k=$3 hls=$4
@@ -79,74 +58,20 @@ run_tool() { # name url key hls_url pids...
 }
 
 # --- our edge, alone on the machine during its turn ---
-cat >"$work/edge.yaml" <<YAML
-id: bench
-latitude: 50.11
-longitude: 8.68
-listen: 127.0.0.1:$edge_port
-adminToken: $token
-accessLog: {enabled: false}
-distributions:
-  - host: "*"
-    origin: http://127.0.0.1:$dead_origin
-live:
-  rtmp: 127.0.0.1:$edge_rtmp
-  streamKeys: static
-  keys: {bench: $key}
+start_live_edge "  keys: {bench: $key}
   hls:
-    segmentMillis: $((segment * 1000))
-YAML
-"$java_bin" -jar "$jar" edge --config "$work/edge.yaml" >"$work/edge.log" 2>&1 &
-edge_pid=$!
-pids+=($edge_pid)
-wait_http "http://127.0.0.1:$edge_port/_cdn/health" 60
-wait_port "$edge_rtmp" 30
+    segmentMillis: $((segment * 1000))"
 run_tool ours "rtmp://127.0.0.1:$edge_rtmp/live" "$key" \
   "http://127.0.0.1:$edge_port/live/bench/index.m3u8" "$edge_pid"
 kill "$edge_pid"; wait "$edge_pid" 2>/dev/null || true
 
-# --- nginx-rtmp: one worker, HLS served by its http ---
-mkdir -p "$work/hls"
-cat >"$work/nginx.conf" <<EOF
-load_module $rtmp_module;
-worker_processes 1;
-worker_rlimit_nofile 20000;
-daemon off;
-user root;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 10000; }
-rtmp {
-  server {
-    listen 127.0.0.1:$nginx_rtmp;
-    chunk_size 4096;
-    application live {
-      live on; record off;
-      hls on; hls_path $work/hls; hls_fragment ${segment}s; hls_playlist_length $((segment * 5))s;
-    }
-  }
-}
-http {
-  access_log off;
-  server {
-    listen 127.0.0.1:$nginx_http;
-    location /hls/ {
-      alias $work/hls/;
-      types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; }
-      add_header Cache-Control no-cache;
-    }
-  }
-}
-EOF
-nginx -c "$work/nginx.conf" >"$work/nginx.out" 2>&1 &
-pids+=($!)
-wait_port "$nginx_rtmp" 30
-deadline=$((SECONDS + 10))
-until [ -s "$work/nginx.pid" ]; do [ $SECONDS -lt $deadline ] || { echo "no nginx pid file" >&2; exit 1; }; sleep 0.2; done
-nginx_master=$(cat "$work/nginx.pid")
-# shellcheck disable=SC2046
+# --- nginx-rtmp: one worker, HLS served by its http (bench/live-common.sh) ---
+live_nginx_conf 10000 hls 20000
+start_nginx
+wait_until "nginx-rtmp" 30 port_open "$nginx_rtmp"
+# shellcheck disable=SC2086
 run_tool nginx "rtmp://127.0.0.1:$nginx_rtmp/live" - "http://127.0.0.1:$nginx_http/hls/bench.m3u8" \
-  "$nginx_master" $(ps -o pid= --ppid "$nginx_master")
+  $nginx_pids
 
 python3 - "$work/ours.out" "$work/nginx.out" "$window" "$segment" <<'PY'
 import re, sys

@@ -23,61 +23,21 @@ viewers_list=${VIEWERS:-"10 50"}
 duration=${DURATION:-15}
 warmup=${WARMUP:-5}
 starts=${STARTS:-5}
-bitrate=${BITRATE:-2M}
-rtmp_module=/usr/lib/nginx/modules/ngx_rtmp_module.so
 BENCH_NAME=live
-source "$(dirname "${BASH_SOURCE[0]}")/edge-common.sh"
-need ffmpeg ffmpeg
-need nginx nginx
-[ -f "$rtmp_module" ] || { echo "installing libnginx-mod-rtmp..." >&2; apt-get install -y libnginx-mod-rtmp >/dev/null; }
+source "$(dirname "${BASH_SOURCE[0]}")/live-common.sh"
 
 viewer_pids=() # the viewers of the running step (the servers and the publisher are in pids)
 cleanup_extra() {
   for p in "${viewer_pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
   for p in "${viewer_pids[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
 }
-edge_port=$(free_port); edge_rtmp=$(free_port); nginx_rtmp=$(free_port); dead_origin=$(free_port)
 
-# --- our edge, as a user runs it: ./cdn edge --config FILE with a live: section, static key ---
-key="benchkey$RANDOM$RANDOM$RANDOM$RANDOM"
-cat >"$work/edge.yaml" <<YAML
-id: bench
-latitude: 50.11
-longitude: 8.68
-listen: 127.0.0.1:$edge_port
-adminToken: $token
-accessLog: {enabled: false}
-distributions:
-  - host: "*"
-    origin: http://127.0.0.1:$dead_origin
-live:
-  rtmp: 127.0.0.1:$edge_rtmp
-  streamKeys: static
-  keys: {bench: $key}
-YAML
-"$java_bin" -jar "$jar" edge --config "$work/edge.yaml" >"$work/edge.log" 2>&1 &
-edge_pid=$!
-pids+=($edge_pid)
-
-# --- nginx-rtmp: one worker (multi-worker live needs rtmp_auto_push), live application ---
-{
-  echo "load_module $rtmp_module;"
-  nginx_head 1
-  cat <<EOF
-rtmp {
-  server {
-    listen 127.0.0.1:$nginx_rtmp;
-    chunk_size 4096;
-    application live { live on; record off; }
-  }
-}
-EOF
-} >"$work/nginx.conf"
+# --- nginx-rtmp: one worker, live application (bench/live-common.sh) ---
+live_nginx_conf 4096
 start_nginx
 
-port_open() { python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',int(sys.argv[1])),1).close()" "$1"; }
-wait_until "the edge's HTTP port" 60 curl -sf -o /dev/null "http://127.0.0.1:$edge_port/_cdn/health"
-wait_until "the edge's RTMP port" 30 port_open "$edge_rtmp"
+# --- our edge, as a user runs it: ./cdn edge --config FILE with a live: section, static key ---
+start_live_edge "  keys: {bench: $key}"
 wait_until "nginx-rtmp" 30 port_open "$nginx_rtmp"
 
 ours_url="rtmp://127.0.0.1:$edge_rtmp/live/bench"
@@ -86,9 +46,7 @@ nginx_url="rtmp://127.0.0.1:$nginx_rtmp/live/bench"
 # --- one publisher, one encoding, both servers ---
 ffmpeg -nostdin -hide_banner -loglevel warning -re \
   -f lavfi -i testsrc=size=1280x720:rate=25 -f lavfi -i sine=frequency=440:sample_rate=48000 \
-  -c:v libx264 -preset veryfast -tune zerolatency -pix_fmt yuv420p -g 25 -keyint_min 25 -sc_threshold 0 \
-  -b:v "$bitrate" -minrate "$bitrate" -maxrate "$bitrate" -bufsize "$bitrate" -x264-params nal-hrd=cbr \
-  -c:a aac -b:a 128k -flags +global_header -map 0:v -map 1:a \
+  "${x264_cbr[@]}" -flags +global_header -map 0:v -map 1:a \
   -f tee "[f=flv:onfail=ignore]$ours_url?key=$key|[f=flv:onfail=ignore]$nginx_url" \
   >"$work/publisher.log" 2>&1 &
 publisher_pid=$!

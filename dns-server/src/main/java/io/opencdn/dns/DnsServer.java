@@ -303,15 +303,7 @@ public final class DnsServer {
     }
     Future<Void> dir =
         routing.directory() == null ? Future.succeededFuture() : routing.directory().stop();
-    Future<Void> log =
-        decisionWriter == null
-            ? Future.succeededFuture()
-            : vertx.executeBlocking(
-                () -> {
-                  decisionWriter.close();
-                  return null;
-                },
-                false);
+    Future<Void> log = AsyncLineWriter.close(vertx, decisionWriter);
     return Future.join(dir, listeners.close(), ops.stop(), log)
         .transform(
             x -> {

@@ -6,7 +6,10 @@ import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterConfig;
 import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.cluster.TestCluster;
+import io.opencdn.common.config.ConfigLoader;
+import io.opencdn.dns.config.DnsConfig;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +41,30 @@ public abstract class OneMemberTest {
     hz = cluster.member(0);
     mac = cluster.mac();
     vertx = Vertx.vertx();
+  }
+
+  /** The UUID of the member (the edge records it registers name it). */
+  protected static String memberUuid() {
+    return hz.getCluster().getLocalMember().getUuid().toString();
+  }
+
+  /**
+   * A DNS server on the member, not started yet: the demo zone, the geo name {@code www.cdn.test.}
+   * (TTL 20), no rate limiting; {@code name} names its configuration.
+   */
+  protected static DnsServer geoServer(String name) {
+    DnsConfig config =
+        ConfigLoader.parse(
+                """
+                listen: 127.0.0.1:0
+                zones: [{origin: cdn.test., file: classpath:demo/cdn.test.zone}]
+                routing: [{name: www.cdn.test., ttl: 20}]
+                rrl: {enabled: false}
+                """,
+                name,
+                DnsConfig.class)
+            .withCluster(cfg);
+    return new DnsServer(vertx, config, "classpath:" + name, hz, Clock.systemUTC());
   }
 
   @AfterAll

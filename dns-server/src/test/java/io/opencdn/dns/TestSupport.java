@@ -1,6 +1,8 @@
 package io.opencdn.dns;
 
+import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
+import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.config.ConfigLocation;
 import io.opencdn.dns.answer.AnswerStage;
 import io.opencdn.dns.answer.KeptAnswer;
@@ -91,6 +93,36 @@ public final class TestSupport {
    */
   public static QueryHandler handler(DnsConfig config, String location, EdgeSnapshotSource edges) {
     return new QueryHandler(stage(config, location, locations(), edges, new TestClock()));
+  }
+
+  /**
+   * An ACTIVE edge record as an edge registers itself in the cluster: IPv4 only, load 0, heartbeat
+   * now, signed with {@code mac}.
+   */
+  public static EdgeRecord signedEdge(
+      String id,
+      String region,
+      double lat,
+      double lon,
+      String v4,
+      int port,
+      double capacity,
+      String memberUuid,
+      RecordMac mac) {
+    return new EdgeRecord(
+            id,
+            region,
+            lat,
+            lon,
+            v4,
+            null,
+            port,
+            capacity,
+            0,
+            EdgeState.ACTIVE,
+            memberUuid,
+            System.currentTimeMillis())
+        .signed(mac);
   }
 
   public static Edge edge(

@@ -187,22 +187,7 @@ class EdgePartitionTest {
         """,
             "partition-dns.yaml",
             DnsConfig.class);
-    DnsConfig dnsConfig =
-        new DnsConfig(
-            parsed.listen(),
-            parsed.zones(),
-            parsed.geo(),
-            parsed.routing(),
-            parsed.health(),
-            dnsCluster,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+    DnsConfig dnsConfig = parsed.withCluster(dnsCluster);
     dns = new DnsServer(vertx, dnsConfig, "classpath:demo/dns.yaml", dnsMember, Clock.systemUTC());
     dnsPort = await(dns.start(), SLOW);
 

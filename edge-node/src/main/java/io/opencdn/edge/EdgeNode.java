@@ -1,10 +1,9 @@
 package io.opencdn.edge;
 
 import com.hazelcast.core.HazelcastInstance;
-import io.opencdn.common.cluster.ClusterMaps;
-import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.common.config.AdminToken;
+import io.opencdn.common.distribution.DistributionsDocument;
 import io.opencdn.common.log.AsyncLineWriter;
 import io.opencdn.edge.admin.AdminEndpoints;
 import io.opencdn.edge.admin.AdminRoute;
@@ -18,11 +17,7 @@ import io.opencdn.edge.cache.ResponseCache;
 import io.opencdn.edge.cluster.ConfigPlane;
 import io.opencdn.edge.cluster.EdgeCluster;
 import io.opencdn.edge.cluster.acme.DistributionCertificates;
-import io.opencdn.edge.cluster.latency.LatencyProber;
-import io.opencdn.edge.cluster.latency.TcpConnectConnector;
 import io.opencdn.edge.cluster.status.StatusView;
-import io.opencdn.edge.config.AdvertiseConfig;
-import io.opencdn.edge.config.CacheConfig;
 import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.edge.fill.Failover;
 import io.opencdn.edge.fill.FillOutcome;
@@ -43,7 +38,9 @@ import io.opencdn.edge.tls.LocalTicketKeyStore;
 import io.opencdn.edge.tls.TlsListener;
 import io.opencdn.live.LiveServer;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -72,8 +69,6 @@ public final class EdgeNode {
 
   private final Vertx vertx;
   private final EdgeConfig config;
-  private final HazelcastInstance hz;
-  private final Clock clock;
   private final ResponseCache cache;
   private final OriginClient origin;
   private final EdgeMetrics metrics = new EdgeMetrics();
@@ -83,7 +78,6 @@ public final class EdgeNode {
   private final AdminEndpoints admin;
   private final EdgeHandler handler;
   private final EdgeCluster cluster;
-  private final LatencyProber prober;
   private final ConnectionGuard guard;
   private final ConfigPlane plane;
   private final AsyncLineWriter accessWriter;
@@ -113,8 +107,6 @@ public final class EdgeNode {
       Vertx vertx, EdgeConfig config, HazelcastInstance hz, Clock clock, CacheTiers tiers) {
     this.vertx = vertx;
     this.config = config;
-    this.hz = hz;
-    this.clock = clock;
     this.tokenGenerated = config.adminToken().isEmpty();
     this.token = AdminToken.of(config.adminToken());
     this.origin =
@@ -139,7 +131,7 @@ public final class EdgeNode {
                 vertx,
                 config.live(),
                 config.id(),
-                liveHost(config),
+                config.advertise().hostOr(config.listen().host()),
                 hz,
                 config.cluster() == null ? null : config.cluster().secret(),
                 clock);
@@ -156,15 +148,7 @@ public final class EdgeNode {
       routes.add(new StatusEndpoints(vertx, token, new StatusSessions(clock), status).route());
     }
     if (live != null) {
-      routes.add(
-          new AdminRoute(
-              AdminEndpoints.PREFIX + "live",
-              true,
-              req ->
-                  req.response()
-                      .putHeader("Content-Type", "application/json")
-                      .putHeader("Cache-Control", "no-store")
-                      .end(live.stats().encodePrettily())));
+      routes.add(AdminRoute.json(AdminEndpoints.PREFIX + "live", live::stats));
     }
     this.tls =
         config.tls() == null
@@ -174,10 +158,7 @@ public final class EdgeNode {
                 config.id(),
                 config.tls(),
                 config.connections(),
-                cluster == null
-                    ? new LocalTicketKeyStore()
-                    : new io.opencdn.edge.cluster.ClusterTicketKeys(
-                        vertx, hz, config.cluster().secret()),
+                cluster == null ? new LocalTicketKeyStore() : cluster.ticketKeys(),
                 clock,
                 metrics.registry());
     if (tls != null) {
@@ -215,16 +196,7 @@ public final class EdgeNode {
     this.listener = new ContentListener(vertx, config.listen(), config.connections());
     Predicate<Origin> originFailing =
         cluster == null ? o -> false : cluster.originHealth()::failing;
-    CacheConfig c = config.cache();
-    ServePolicy policy =
-        new ServePolicy(
-            new CacheSettings(
-                c.maxObjectBytes(),
-                c.staleWhileRevalidateSeconds(),
-                c.staleIfErrorSeconds(),
-                c.heuristicMaxSeconds(),
-                c.diskMaxObjectBytes()),
-            originFailing);
+    ServePolicy policy = new ServePolicy(CacheSettings.of(config.cache()), originFailing);
     this.accessWriter = AccessLog.openWriter(config.accessLog());
     this.handler =
         new EdgeHandler(
@@ -248,17 +220,6 @@ public final class EdgeNode {
     handler.geoDatabase(config.geoipDatabase());
     this.guard = new ConnectionGuard(vertx, config.connections(), load);
     EdgeGauges.register(metrics.registry(), accessWriter, tiers, cluster, hz, live, guard);
-    this.prober =
-        hz == null || !config.latency().enabled()
-            ? null
-            : new LatencyProber(
-                vertx,
-                hz,
-                config.id(),
-                config.latency(),
-                new TcpConnectConnector(),
-                clock,
-                cluster.recordChecks().get(ClusterMaps.LATENCY_TARGETS));
   }
 
   /** Binds the HTTP listener, then registers in the cluster; yields the bound port. */
@@ -269,7 +230,7 @@ public final class EdgeNode {
     guard.start();
     Future<Void> current = plane == null ? Future.succeededFuture() : plane.start();
     // the plain listeners answer ACME HTTP-01 challenges before anything else (RFC 8555 8.3)
-    io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> plain =
+    Handler<HttpServerRequest> plain =
         acme == null ? handler : acme.httpChallenges().before(handler);
     return current
         .compose(v -> listener.start(guard.connections(), guard.requests(plain)))
@@ -290,27 +251,14 @@ public final class EdgeNode {
               return live == null ? Future.succeededFuture(bound) : live.start(port).map(bound);
             })
         .compose(
-            s -> {
-              if (hz == null) {
-                return Future.succeededFuture(port);
-              }
-              return cluster
-                  .start(port, edgeRecord(), metrics::requests, load)
-                  .map(port)
-                  .onSuccess(
-                      p -> {
-                        if (prober != null) {
-                          prober.start();
-                        }
-                      });
-            });
+            s ->
+                cluster == null
+                    ? Future.succeededFuture(port)
+                    : cluster.start(port, metrics::requests, load).map(port));
   }
 
   /** Removes the registry entry, then closes the listener, the origin client and the cache. */
   public Future<Void> stop() {
-    if (prober != null) {
-      prober.stop();
-    }
     if (status != null) {
       status.stop();
     }
@@ -338,16 +286,7 @@ public final class EdgeNode {
             v -> adminListener == null ? Future.<Void>succeededFuture() : adminListener.close())
         .compose(v -> origin.close())
         .compose(v -> cache.close())
-        .compose(
-            v ->
-                accessWriter == null
-                    ? Future.<Void>succeededFuture()
-                    : vertx.executeBlocking(
-                        () -> {
-                          accessWriter.close();
-                          return null;
-                        },
-                        false));
+        .compose(v -> AsyncLineWriter.close(vertx, accessWriter));
   }
 
   /**
@@ -360,20 +299,6 @@ public final class EdgeNode {
   /** Live streaming ({@code live} section), or null. */
   public LiveServer live() {
     return live;
-  }
-
-  /**
-   * Where other edges reach this one for a live stream: the advertised address, else the listen
-   * host.
-   */
-  private static String liveHost(EdgeConfig config) {
-    AdvertiseConfig a = config.advertise();
-    return a.ipv4() != null ? a.ipv4() : a.ipv6() != null ? a.ipv6() : config.listen().host();
-  }
-
-  /** The latency prober ({@code latency.enabled} with a cluster), or null. */
-  public LatencyProber prober() {
-    return prober;
   }
 
   /** The bound HTTP port, -1 before {@link #start()}. */
@@ -400,7 +325,7 @@ public final class EdgeNode {
    * Activates a {@code distributions.yaml} version: requests that already matched a distribution
    * finish under the old one, later requests get this one.
    */
-  public void activate(io.opencdn.common.distribution.DistributionsDocument doc) {
+  public void activate(DistributionsDocument doc) {
     handler.activate(Distributions.of(doc));
     if (acme != null) {
       acme.activate(doc);
@@ -445,22 +370,5 @@ public final class EdgeNode {
   /** The JSON served by {@code /_cdn/stats}. */
   public JsonObject stats() {
     return admin.stats();
-  }
-
-  private EdgeRecord edgeRecord() {
-    AdvertiseConfig a = config.advertise();
-    return new EdgeRecord(
-        config.id(),
-        config.region(),
-        config.latitude(),
-        config.longitude(),
-        a.ipv4(),
-        a.ipv6(),
-        port,
-        config.capacity(),
-        0,
-        EdgeState.ACTIVE,
-        hz.getLocalEndpoint().getUuid().toString(),
-        clock.millis());
   }
 }

@@ -9,7 +9,8 @@ import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.edge.config.OriginConfig;
 import io.opencdn.edge.config.TlsConfig;
 import io.opencdn.edge.tls.Pems;
-import io.opencdn.edge.tls.TlsProbe;
+import io.opencdn.testing.SelfSigned;
+import io.opencdn.testing.TlsProbe;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ class TlsDualCertificateTest extends EdgeHarness {
   @TempDir Path dir;
 
   EdgeConfig config(String engine) throws Exception {
-    List<Pems.Pair> pairs =
+    List<SelfSigned.Pem> pairs =
         List.of(Pems.make(dir, "ec", HOST, false), Pems.make(dir, "rsa", HOST, true));
     TlsConfig tls =
         new TlsConfig(

@@ -6,8 +6,9 @@ import io.opencdn.common.config.Endpoint;
 import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.edge.config.TlsConfig;
 import io.opencdn.edge.tls.Pems;
-import io.opencdn.edge.tls.TlsProbe;
 import io.opencdn.testing.Await;
+import io.opencdn.testing.SelfSigned;
+import io.opencdn.testing.TlsProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,7 +30,7 @@ class TlsFileWatchTest extends EdgeHarness {
 
   @TempDir Path dir;
 
-  private EdgeConfig.Builder withFiles(Pems.Pair pair) {
+  private EdgeConfig.Builder withFiles(SelfSigned.Pem pair) {
     return testEdge()
         .tls(
             new TlsConfig(
@@ -44,7 +45,7 @@ class TlsFileWatchTest extends EdgeHarness {
   @Test
   void aCertificateRenamedIntoPlaceIsServedWithoutWaitingForThePeriodicCheck() throws Exception {
     Path live = Files.createDirectories(dir.resolve("live"));
-    Pems.Pair first = Pems.make(live, "www", HOST, false);
+    SelfSigned.Pem first = Pems.make(live, "www", HOST, false);
     start(withFiles(first).build());
     String before = served();
 
@@ -58,8 +59,8 @@ class TlsFileWatchTest extends EdgeHarness {
   void aKeyAheadOfItsCertificateIsRefusedThenThePairIsServed() throws Exception {
     Path live = Files.createDirectories(dir.resolve("live"));
     Path next = Files.createDirectories(dir.resolve("next"));
-    Pems.Pair first = Pems.make(live, "www", HOST, false);
-    Pems.Pair second = Pems.make(next, "www", HOST, false);
+    SelfSigned.Pem first = Pems.make(live, "www", HOST, false);
+    SelfSigned.Pem second = Pems.make(next, "www", HOST, false);
     start(withFiles(first).build());
     String before = served();
 
@@ -84,7 +85,7 @@ class TlsFileWatchTest extends EdgeHarness {
   /** The fingerprint of the certificate served to a new connection for {@link #HOST}. */
   private String served() {
     try (TlsProbe probe = new TlsProbe(edge.tlsPort(), "TLSv1.3", HOST)) {
-      return TlsReloadTest.fingerprint(probe);
+      return probe.fingerprint();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -9,7 +9,8 @@ import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.edge.config.TlsConfig;
 import io.opencdn.edge.tls.Pems;
 import io.opencdn.edge.tls.TlsEngine;
-import io.opencdn.edge.tls.TlsProbe;
+import io.opencdn.testing.SelfSigned;
+import io.opencdn.testing.TlsProbe;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -31,7 +32,7 @@ class TlsReloadTest extends EdgeHarness {
 
   @TempDir Path dir;
 
-  EdgeConfig tlsConfig(String engine, List<Pems.Pair> pairs) {
+  EdgeConfig tlsConfig(String engine, List<SelfSigned.Pem> pairs) {
     TlsConfig tls =
         new TlsConfig(
             Endpoint.parse("127.0.0.1:0"),
@@ -119,11 +120,11 @@ class TlsReloadTest extends EdgeHarness {
   @Test
   void replacedFilesAreServedLiveAndOpenConnectionsStay() throws Exception {
     origin.content("/r", "kept", "Cache-Control", "max-age=60");
-    Pems.Pair first = Pems.make(dir, "www", HOST, false);
+    SelfSigned.Pem first = Pems.make(dir, "www", HOST, false);
     start(tlsConfig("auto", List.of(first)));
     try (TlsProbe open = new TlsProbe(edge.tlsPort(), "TLSv1.3", HOST)) {
       assertThat(open.get(HOST, "/r")).isEqualTo("200 kept");
-      String before = fingerprint(open);
+      String before = open.fingerprint();
 
       Pems.make(
           dir, "www", HOST, false); // same files, new key and certificate (renamed into place)
@@ -131,19 +132,19 @@ class TlsReloadTest extends EdgeHarness {
       String after = awaitNewCertificate(before);
       assertThat(after).isNotEqualTo(before);
       assertThat(open.get(HOST, "/r")).isEqualTo("200 kept"); // the open connection was not dropped
-      assertThat(fingerprint(open)).isEqualTo(before);
+      assertThat(open.fingerprint()).isEqualTo(before);
     }
     assertThat(edge.tls().stats().getLong("reloads")).isEqualTo(1L);
   }
 
   @Test
   void aKeyThatDoesNotMatchIsRefusedAndTheOldCertificateStays() throws Exception {
-    Pems.Pair www = Pems.make(dir, "www", HOST, false);
-    Pems.Pair other = Pems.make(dir, "other", "other.test", false);
+    SelfSigned.Pem www = Pems.make(dir, "www", HOST, false);
+    SelfSigned.Pem other = Pems.make(dir, "other", "other.test", false);
     start(tlsConfig("auto", List.of(www)));
     String before;
     try (TlsProbe probe = new TlsProbe(edge.tlsPort(), "TLSv1.3", HOST)) {
-      before = fingerprint(probe);
+      before = probe.fingerprint();
     }
 
     Files.copy(other.key(), www.key(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -160,7 +161,7 @@ class TlsReloadTest extends EdgeHarness {
     assertThat(refused.status()).isEqualTo(422);
     assertThat(refused.body()).contains("does not belong to the certificate");
     try (TlsProbe probe = new TlsProbe(edge.tlsPort(), "TLSv1.3", HOST)) {
-      assertThat(fingerprint(probe)).isEqualTo(before);
+      assertThat(probe.fingerprint()).isEqualTo(before);
     }
     assertThat(edge.tls().stats().getLong("reloadFailures")).isGreaterThanOrEqualTo(1L);
   }
@@ -169,19 +170,12 @@ class TlsReloadTest extends EdgeHarness {
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (true) {
       try (TlsProbe probe = new TlsProbe(edge.tlsPort(), "TLSv1.3", HOST)) {
-        String now = fingerprint(probe);
+        String now = probe.fingerprint();
         if (!now.equals(before) || System.nanoTime() > deadline) {
           return now;
         }
       }
       Thread.sleep(50);
     }
-  }
-
-  static String fingerprint(TlsProbe probe) throws Exception {
-    return java.util.HexFormat.of()
-        .formatHex(
-            java.security.MessageDigest.getInstance("SHA-256")
-                .digest(probe.certificate().getEncoded()));
   }
 }

@@ -33,6 +33,23 @@ final class ChildProcess {
   static ChildProcess start(
       String name, List<String> cdnArgs, Map<String, String> env, PrintStream out)
       throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command(List.of(), cdnArgs)).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    pb.environment().put(Cdn.EXIT_WITH_PARENT, "1");
+    Process p = pb.start();
+    ChildProcess child = new ChildProcess(name, p);
+    child.pump = new Thread(() -> child.pump(out), "out-" + name);
+    child.pump.setDaemon(true);
+    child.pump.start();
+    return child;
+  }
+
+  /**
+   * The command line of {@code ./cdn <cdnArgs>} in a JVM of its own: the java of this process, its
+   * class path, the JVM options the components need (serial GC, the module exports and opens of
+   * Hazelcast and Netty), then {@code jvmOptions}.
+   */
+  static List<String> command(List<String> jvmOptions, List<String> cdnArgs) {
     String java =
         ProcessHandle.current()
             .info()
@@ -54,20 +71,11 @@ final class ChildProcess {
                 "--add-opens",
                 "java.management/sun.management=ALL-UNNAMED",
                 "--add-opens",
-                "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Cdn.class.getName()));
+                "jdk.management/com.sun.management.internal=ALL-UNNAMED"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Cdn.class.getName()));
     command.addAll(cdnArgs);
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.environment().putAll(env);
-    pb.environment().put(Cdn.EXIT_WITH_PARENT, "1");
-    Process p = pb.start();
-    ChildProcess child = new ChildProcess(name, p);
-    child.pump = new Thread(() -> child.pump(out), "out-" + name);
-    child.pump.setDaemon(true);
-    child.pump.start();
-    return child;
+    return command;
   }
 
   private void pump(PrintStream out) {

@@ -1,42 +1,26 @@
 package io.opencdn.launcher;
 
-import static io.opencdn.testing.Await.await;
+import static io.opencdn.launcher.AcmeCluster.serial;
+import static io.opencdn.launcher.AcmeCluster.trusting;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hazelcast.core.HazelcastInstance;
-import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.config.AdminToken;
-import io.opencdn.common.config.ConfigLoader;
-import io.opencdn.dns.DnsServer;
-import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.edge.EdgeNode;
-import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.testing.Await;
-import io.vertx.core.Vertx;
+import io.opencdn.testing.SelfSigned;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,15 +55,13 @@ class AcmeDistributionsPebbleTest {
 
   @TempDir Path dir;
 
-  private final List<Vertx> vertxes = new ArrayList<>();
-  private final List<EdgeNode> edges = new ArrayList<>();
-  private final List<HazelcastInstance> members = new ArrayList<>();
-  private DnsServer dns;
+  private final AcmeCluster cluster = new AcmeCluster("acme-dist", TOKEN);
+  private final List<EdgeNode> edges = cluster.edges;
   private Pebble pebble;
 
   @AfterEach
   void tearDown() {
-    stopCluster();
+    cluster.stop();
     if (pebble != null) {
       pebble.close();
     }
@@ -127,7 +109,7 @@ class AcmeDistributionsPebbleTest {
     }
 
     // the whole cluster goes, and comes back with new members: nothing in memory survives
-    stopCluster();
+    cluster.stop();
     dnsPort = startCluster(secret, http, https);
     startEdges(secret, http, https);
     publish(edges.get(1), DISTRIBUTIONS);
@@ -147,26 +129,9 @@ class AcmeDistributionsPebbleTest {
   }
 
   private int startCluster(String secret, int[] http, int[] https) throws Exception {
-    int[] hz = {Pebble.freePort(), Pebble.freePort(), Pebble.freePort()};
-    String cluster = cluster(secret, hz);
-    DnsConfig dnsConfig =
-        ConfigLoader.parse(
-            """
-            listen: 127.0.0.1:%d
-            zones: [{origin: cdn.test., file: cdn.test.zone}]
-            routing: [{name: www.cdn.test., ttl: 1, answers: 1}]
-            cluster: %s
-            """
-                .formatted(dnsPort(), cluster.formatted(hz[0])),
-            "dns.yaml",
-            DnsConfig.class);
-    HazelcastInstance m = ClusterNode.start(dnsConfig.cluster(), "acme-dist-dns-" + hz[0], false);
-    members.add(m);
-    Vertx v = Vertx.vertx();
-    vertxes.add(v);
-    dns = new DnsServer(v, dnsConfig, "classpath:demo/dns.yaml", m, Clock.systemUTC());
-    clusterPorts = hz;
-    return await(dns.start());
+    clusterPorts = new int[] {Pebble.freePort(), Pebble.freePort(), Pebble.freePort()};
+    return cluster.startDns(
+        dnsPort(), 1, cluster.clusterTemplate(secret, clusterPorts).formatted(clusterPorts[0]));
   }
 
   private int fixedDnsPort = -1;
@@ -180,74 +145,24 @@ class AcmeDistributionsPebbleTest {
     return fixedDnsPort;
   }
 
-  private static String cluster(String secret, int[] hz) {
-    return "{name: acme-dist, secret: %s, bind: 127.0.0.1:%%d, members: [127.0.0.1:%d, 127.0.0.1:%d, 127.0.0.1:%d]}"
-        .formatted(secret, hz[0], hz[1], hz[2]);
-  }
-
   private void startEdges(String secret, int[] http, int[] https) throws Exception {
-    TestCertificates.Pem fallback = TestCertificates.selfSigned(dir, "default.invalid");
+    SelfSigned.Pem fallback = TestCertificates.selfSigned(dir, "default.invalid");
     for (int i = 1; i <= 2; i++) {
-      EdgeConfig cfg =
-          ConfigLoader.parse(
-              """
-              id: edge-%d
-              latitude: 50
-              longitude: 8
-              listen: 127.0.0.1:%d
-              adminToken: %s
-              tls:
-                listen: 127.0.0.1:%d
-                certificates: [{cert: "%s", key: "%s"}]
-                acme:
-                  directory: %s
-                  trustRoot: "%s"
-                  retrySeconds: 1
-                  retryMaxSeconds: 4
-                  settleMillis: 200
-                  storeDirectory: "%s"
-              distributions: [{host: "*", origin: "http://127.0.0.1:9"}]
-              cluster: %s
-              """
-                  .formatted(
-                      i,
-                      http[i - 1],
-                      TOKEN,
-                      https[i - 1],
-                      fallback.cert(),
-                      fallback.key(),
-                      pebble.directory(),
-                      pebble.httpsCert,
-                      dir.resolve("store-" + i),
-                      cluster(secret, clusterPorts).formatted(clusterPorts[i])),
-              "edge-" + i + ".yaml",
-              EdgeConfig.class);
-      HazelcastInstance m =
-          ClusterNode.start(cfg.cluster(), "acme-dist-edge-" + clusterPorts[i], false);
-      members.add(m);
-      Vertx v = Vertx.vertx();
-      vertxes.add(v);
-      EdgeNode e = new EdgeNode(v, cfg, m, Clock.systemUTC());
-      await(e.start());
-      edges.add(e);
+      cluster.startEdge(
+          AcmeCluster.edgeConfig(
+              i,
+              http[i - 1],
+              https[i - 1],
+              TOKEN,
+              fallback,
+              pebble,
+              "storeDirectory: \"%s\"".formatted(dir.resolve("store-" + i)),
+              cluster.clusterTemplate(secret, clusterPorts).formatted(clusterPorts[i])));
     }
-  }
-
-  private void stopCluster() {
-    edges.forEach(e -> e.stop().toCompletionStage().toCompletableFuture().join());
-    edges.clear();
-    if (dns != null) {
-      await(dns.stop());
-      dns = null;
-    }
-    vertxes.forEach(v -> await(v.close()));
-    vertxes.clear();
-    members.forEach(m -> m.getLifecycleService().terminate());
-    members.clear();
   }
 
   /** True once every certificate of {@code e} has been checked and its renewal is far off. */
-  private static boolean checked(EdgeNode e) {
+  private boolean checked(EdgeNode e) {
     var certs = acme(e).getJsonArray("certificates");
     if (certs.size() != 2) {
       return false;
@@ -284,51 +199,7 @@ class AcmeDistributionsPebbleTest {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
   }
 
-  private static JsonObject acme(EdgeNode edge) {
-    try {
-      HttpResponse<String> r =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create("http://127.0.0.1:" + edge.port() + "/_cdn/acme"))
-                      .header("Authorization", "Bearer " + TOKEN)
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      return new JsonObject(r.body());
-    } catch (IOException | InterruptedException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  /** The serial of the certificate {@code edge} serves for {@code host}, null when untrusted. */
-  private static String serial(EdgeNode edge, String host, SSLContext trust) {
-    try (Socket raw = new Socket()) {
-      raw.connect(new InetSocketAddress("127.0.0.1", edge.tlsPort()), 5000);
-      try (SSLSocket s =
-          (SSLSocket) trust.getSocketFactory().createSocket(raw, host, edge.tlsPort(), true)) {
-        SSLParameters p = s.getSSLParameters();
-        p.setServerNames(List.of(new SNIHostName(host)));
-        p.setEndpointIdentificationAlgorithm("HTTPS");
-        s.setSSLParameters(p);
-        s.setSoTimeout(5000);
-        s.startHandshake();
-        return ((X509Certificate) s.getSession().getPeerCertificates()[0])
-            .getSerialNumber()
-            .toString(16);
-      }
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  private static SSLContext trusting(String pem) throws Exception {
-    List<X509Certificate> roots = new ArrayList<>();
-    for (var c :
-        CertificateFactory.getInstance("X.509")
-            .generateCertificates(
-                new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
-      roots.add((X509Certificate) c);
-    }
-    return Pebble.trusting(roots);
+  private JsonObject acme(EdgeNode edge) {
+    return cluster.acme(edge);
   }
 }

@@ -1,41 +1,27 @@
 package io.opencdn.launcher;
 
+import static io.opencdn.launcher.AcmeCluster.connect;
+import static io.opencdn.launcher.AcmeCluster.serial;
+import static io.opencdn.launcher.AcmeCluster.trusting;
 import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hazelcast.core.HazelcastInstance;
-import io.opencdn.common.cluster.ClusterNode;
 import io.opencdn.common.config.AdminToken;
-import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.dns.DnsServer;
-import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.edge.EdgeNode;
 import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.testing.Await;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayInputStream;
+import io.opencdn.testing.SelfSigned;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -58,20 +44,13 @@ class AcmePebbleTest {
 
   @TempDir Path dir;
 
-  private final List<Vertx> vertxes = new ArrayList<>();
-  private final List<EdgeNode> edges = new ArrayList<>();
-  private final List<HazelcastInstance> members = new ArrayList<>();
-  private DnsServer dns;
+  private final AcmeCluster cluster = new AcmeCluster("acme-test", TOKEN);
+  private final List<EdgeNode> edges = cluster.edges;
   private Pebble pebble;
 
   @AfterEach
   void tearDown() {
-    edges.forEach(e -> e.stop().toCompletionStage().toCompletableFuture().join());
-    if (dns != null) {
-      await(dns.stop());
-    }
-    vertxes.forEach(v -> await(v.close()));
-    members.forEach(m -> m.getLifecycleService().terminate());
+    cluster.stop();
     if (pebble != null) {
       pebble.close();
     }
@@ -83,73 +62,29 @@ class AcmePebbleTest {
     Pebble.require();
     String secret = AdminToken.random();
     int[] hz = {Pebble.freePort(), Pebble.freePort(), Pebble.freePort()};
-    String cluster =
-        "{name: acme-test, secret: %s, bind: 127.0.0.1:%%d, members: [127.0.0.1:%d, 127.0.0.1:%d, 127.0.0.1:%d]}"
-            .formatted(secret, hz[0], hz[1], hz[2]);
-
-    DnsConfig dnsConfig =
-        ConfigLoader.parse(
-            """
-            listen: 127.0.0.1:0
-            zones: [{origin: cdn.test., file: cdn.test.zone}]
-            routing: [{name: www.cdn.test., ttl: 20, answers: 1}]
-            cluster: %s
-            """
-                .formatted(cluster.formatted(hz[0])),
-            "dns.yaml",
-            DnsConfig.class);
-    HazelcastInstance dnsMember =
-        ClusterNode.start(dnsConfig.cluster(), "acme-dns-" + hz[0], false);
-    members.add(dnsMember);
-    Vertx v = Vertx.vertx();
-    vertxes.add(v);
-    dns = new DnsServer(v, dnsConfig, "classpath:demo/dns.yaml", dnsMember, Clock.systemUTC());
-    int dnsPort = await(dns.start());
+    String members = cluster.clusterTemplate(secret, hz);
+    int dnsPort = cluster.startDns(0, 20, members.formatted(hz[0]));
 
     pebble = Pebble.start(dir, dnsPort, VALIDITY_SECONDS, Map.of("PEBBLE_WFE_NONCEREJECT", "30"));
-    TestCertificates.Pem fallback = TestCertificates.selfSigned(dir, "default.invalid");
+    SelfSigned.Pem fallback = TestCertificates.selfSigned(dir, "default.invalid");
     List<EdgeConfig> configs = new ArrayList<>();
     for (int i = 1; i <= 2; i++) {
       configs.add(
-          ConfigLoader.parse(
+          AcmeCluster.edgeConfig(
+              i,
+              Pebble.freePort(),
+              Pebble.freePort(),
+              TOKEN,
+              fallback,
+              pebble,
               """
-              id: edge-%d
-              latitude: 50
-              longitude: 8
-              listen: 127.0.0.1:%d
-              adminToken: %s
-              tls:
-                listen: 127.0.0.1:%d
-                certificates: [{cert: "%s", key: "%s"}]
-                acme:
-                  directory: %s
-                  contact: mailto:ops@cdn.test
-                  hosts: [www.cdn.test, cdn.test, "*.cdn.test"]
-                  trustRoot: "%s"
-                  retrySeconds: 1
-                  retryMaxSeconds: 4
-                  settleMillis: 200
-              distributions: [{host: "*", origin: "http://127.0.0.1:9"}]
-              cluster: %s
-              """
-                  .formatted(
-                      i,
-                      Pebble.freePort(),
-                      TOKEN,
-                      Pebble.freePort(),
-                      fallback.cert(),
-                      fallback.key(),
-                      pebble.directory(),
-                      pebble.httpsCert,
-                      cluster.formatted(hz[i])),
-              "edge-" + i + ".yaml",
-              EdgeConfig.class));
+              contact: mailto:ops@cdn.test
+              hosts: [www.cdn.test, cdn.test, "*.cdn.test"]
+              """,
+              members.formatted(hz[i])));
     }
     for (int i = 0; i < 2; i++) {
-      HazelcastInstance m =
-          ClusterNode.start(configs.get(i).cluster(), "acme-edge-" + hz[i + 1], false);
-      members.add(m);
-      edges.add(start(configs.get(i), m));
+      cluster.startEdge(configs.get(i));
     }
     SSLContext pebbleRoot = trusting(pebble.root());
 
@@ -187,48 +122,13 @@ class AcmePebbleTest {
 
       // a restarted edge serves the stored certificate and orders nothing
       await(edges.get(1).stop());
-      Vertx again = Vertx.vertx();
-      vertxes.add(again);
-      EdgeNode restarted = new EdgeNode(again, configs.get(1), members.get(2), Clock.systemUTC());
-      edges.set(1, restarted);
-      await(restarted.start());
+      edges.remove(1);
+      EdgeNode restarted = cluster.startEdge(configs.get(1), cluster.member(2));
       Await.until(
           Duration.ofSeconds(10),
           () -> renewed.equals(serial(restarted, "www.cdn.test", pebbleRoot)));
       assertThat(issued(restarted)).isZero();
     }
-  }
-
-  private EdgeNode start(EdgeConfig cfg, HazelcastInstance hz) {
-    Vertx v = Vertx.vertx();
-    vertxes.add(v);
-    EdgeNode e = new EdgeNode(v, cfg, hz, Clock.systemUTC());
-    await(e.start());
-    return e;
-  }
-
-  /** The serial of the certificate {@code edge} serves for {@code host}, null when untrusted. */
-  private static String serial(EdgeNode edge, String host, SSLContext trust) {
-    try (SSLSocket s = connect(edge.tlsPort(), host, trust)) {
-      X509Certificate leaf = (X509Certificate) s.getSession().getPeerCertificates()[0];
-      return leaf.getSerialNumber().toString(16);
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  /** A TLS connection to 127.0.0.1:port naming {@code host}, the host name checked. */
-  private static SSLSocket connect(int port, String host, SSLContext trust) throws IOException {
-    Socket raw = new Socket();
-    raw.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-    SSLSocket s = (SSLSocket) trust.getSocketFactory().createSocket(raw, host, port, true);
-    SSLParameters p = s.getSSLParameters();
-    p.setServerNames(List.of(new SNIHostName(host)));
-    p.setEndpointIdentificationAlgorithm("HTTPS");
-    s.setSSLParameters(p);
-    s.setSoTimeout(5000);
-    s.startHandshake();
-    return s;
   }
 
   /** One keep-alive request on {@code s}; yields the response's status line. */
@@ -257,30 +157,7 @@ class AcmePebbleTest {
     return head.substring(0, head.indexOf("\r\n"));
   }
 
-  private static int issued(EdgeNode edge) {
-    try {
-      HttpResponse<String> r =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create("http://127.0.0.1:" + edge.port() + "/_cdn/acme"))
-                      .header("Authorization", "Bearer " + TOKEN)
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      return new JsonObject(r.body()).getInteger("issuedHere");
-    } catch (IOException | InterruptedException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  private static SSLContext trusting(String pem) throws Exception {
-    List<X509Certificate> roots = new ArrayList<>();
-    for (var c :
-        CertificateFactory.getInstance("X.509")
-            .generateCertificates(
-                new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
-      roots.add((X509Certificate) c);
-    }
-    return Pebble.trusting(roots);
+  private int issued(EdgeNode edge) {
+    return cluster.acme(edge).getInteger("issuedHere");
   }
 }

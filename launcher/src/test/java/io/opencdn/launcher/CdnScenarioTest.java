@@ -84,22 +84,7 @@ class CdnScenarioTest {
         """,
             "scenario-dns.yaml",
             DnsConfig.class);
-    DnsConfig dnsConfig =
-        new DnsConfig(
-            demo.listen(),
-            demo.zones(),
-            demo.geo(),
-            demo.routing(),
-            demo.health(),
-            cluster,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+    DnsConfig dnsConfig = demo.withCluster(cluster);
     dns = new DnsServer(vertx, dnsConfig, "classpath:demo/dns.yaml", dnsMember, Clock.systemUTC());
     dnsPort = await(dns.start(), SLOW);
 

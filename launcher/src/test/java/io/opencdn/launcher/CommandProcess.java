@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -33,34 +32,9 @@ final class CommandProcess {
    * passed on.
    */
   static CommandProcess start(String name, String... args) throws IOException {
-    String java =
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(System.getProperty("java.home") + "/bin/java");
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                java,
-                "-XX:+UseSerialGC",
-                "-Xmx256m",
-                "--add-modules",
-                "java.se",
-                "--add-exports",
-                "java.base/jdk.internal.ref=ALL-UNNAMED",
-                "--add-opens",
-                "java.base/java.lang=ALL-UNNAMED",
-                "--add-opens",
-                "java.base/sun.nio.ch=ALL-UNNAMED",
-                "--add-opens",
-                "java.management/sun.management=ALL-UNNAMED",
-                "--add-opens",
-                "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Cdn.class.getName()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder(ChildProcess.command(List.of("-Xmx256m"), List.of(args)))
+            .redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.startsWith("CDN_"));
     pb.environment().put(Cdn.EXIT_WITH_PARENT, "1");
     CommandProcess p = new CommandProcess(name, pb.start());

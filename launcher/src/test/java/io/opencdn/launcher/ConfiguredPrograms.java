@@ -1,5 +1,6 @@
 package io.opencdn.launcher;
 
+import io.opencdn.testing.SelfSigned;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -35,8 +36,8 @@ final class ConfiguredPrograms {
 
   final Path dir;
   final int clusterPort;
-  final TestCertificates.Pem www;
-  final TestCertificates.Pem other;
+  final SelfSigned.Pem www;
+  final SelfSigned.Pem other;
   final ServerSocket probeTarget;
   final ServerSocket staticHealth;
   final List<InetAddress> probedFrom = new CopyOnWriteArrayList<>();

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opencdn.common.distribution.DistributionsDocument;
 import io.opencdn.testing.Ports;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,15 +39,12 @@ class DistributionsProcessTest {
   static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
-  final List<CommandProcess> processes = new ArrayList<>();
   final List<Integer> edgePorts = new ArrayList<>();
-  int clusterPort;
+  ProcessCluster cluster;
 
   @Test
   void versionsRollOutLiveAndBack() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      clusterPort = s.getLocalPort();
-    }
+    cluster = new ProcessCluster(dir, "dist-test", SECRET, 2000, 8000);
     try {
       CommandProcess one = origin("one", "primary");
       CommandProcess two = origin("two", "standby");
@@ -193,7 +187,7 @@ class DistributionsProcessTest {
           .contains("e3")
           .contains("dns-");
     } catch (Exception | AssertionError e) {
-      for (CommandProcess p : processes) {
+      for (CommandProcess p : cluster.processes()) {
         String[] lines = p.output().split("\n");
         System.err.println(
             "---- "
@@ -204,11 +198,7 @@ class DistributionsProcessTest {
       }
       throw e;
     } finally {
-      for (CommandProcess p : processes) {
-        if (p.isAlive()) {
-          p.stop();
-        }
-      }
+      cluster.close();
     }
   }
 
@@ -273,30 +263,9 @@ class DistributionsProcessTest {
     return start(name, "origin", "--config", cfg.toString());
   }
 
-  private String cluster() {
-    return "{name: dist-test, secret: %s, bind: \"127.0.0.1:%d\", members: [\"127.0.0.1:%d-%d\"], heartbeatMillis: 2000, failureTimeoutMillis: 8000}"
-        .formatted(SECRET, clusterPort, clusterPort, clusterPort + 5);
-  }
-
   private Path dnsConfig() throws Exception {
-    write(
-        "dns/dist.test.zone",
-        """
-        $TTL 300
-        @ IN SOA ns1 hostmaster 1 3600 600 604800 60
-        @ IN NS ns1
-        ns1 IN A 127.0.0.1
-        """);
-    return write(
-        "dns/dns.yaml",
-        """
-        listen: 127.0.0.1:0
-        zones: [{origin: dist.test., file: dist.test.zone}]
-        routing: [{name: www.dist.test., ttl: 20, answers: 1}]
-        health: {intervalMillis: 200, timeoutMillis: 150, fall: 1, rise: 1}
-        cluster: %s
-        """
-            .formatted(cluster()));
+    return cluster.dnsConfig(
+        "dist.test", "{intervalMillis: 200, timeoutMillis: 150, fall: 1, rise: 1}", "");
   }
 
   private Path edgeConfig(String id) throws Exception {
@@ -311,23 +280,15 @@ class DistributionsProcessTest {
         adminToken: %s
         cluster: %s
         """
-            .formatted(id, Ports.free(), TOKEN, cluster()));
+            .formatted(id, Ports.free(), TOKEN, cluster.cluster()));
   }
 
-  /**
-   * A port free now (the member configs name it: {@code ./cdn config} finds the member from its
-   * file).
-   */
   private Path write(String name, String text) throws Exception {
-    Path p = dir.resolve(name);
-    Files.createDirectories(p.getParent());
-    return Files.writeString(p, text);
+    return cluster.write(name, text);
   }
 
   private CommandProcess start(String name, String... args) throws Exception {
-    CommandProcess p = CommandProcess.start(name, args);
-    processes.add(p);
-    return p;
+    return cluster.start(name, args);
   }
 
   private int cdn(String... args) throws Exception {
@@ -340,7 +301,7 @@ class DistributionsProcessTest {
   }
 
   private static int port(CommandProcess p, String regex) throws InterruptedException {
-    return Integer.parseInt(p.await(Pattern.compile(regex), Duration.ofSeconds(90)).group(1));
+    return ProcessCluster.port(p, regex, Duration.ofSeconds(90));
   }
 
   private static HttpResponse<String> get(int port, String host, String path) throws Exception {

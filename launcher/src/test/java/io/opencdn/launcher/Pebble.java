@@ -2,6 +2,7 @@ package io.opencdn.launcher;
 
 import io.opencdn.testing.Await;
 import io.opencdn.testing.ExternalTool;
+import io.opencdn.testing.SelfSigned;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -68,7 +69,7 @@ final class Pebble implements AutoCloseable {
   static Pebble start(
       Path dir, int dnsPort, long validitySeconds, Map<String, String> env, int httpPort)
       throws Exception {
-    TestCertificates.Pem https =
+    SelfSigned.Pem https =
         TestCertificates.selfSigned(dir, "localhost", "dns:localhost,ip:127.0.0.1");
     int port = freePort();
     int mgmt = freePort();

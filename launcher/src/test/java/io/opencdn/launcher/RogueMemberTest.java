@@ -25,7 +25,6 @@ import io.opencdn.dns.DnsServer;
 import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.edge.EdgeNode;
 import io.opencdn.edge.cache.CacheKey;
-import io.opencdn.edge.cluster.EdgeClusterNames;
 import io.opencdn.edge.cluster.OriginFailure;
 import io.opencdn.edge.cluster.latency.Connector;
 import io.opencdn.edge.cluster.latency.LatencyProber;
@@ -411,7 +410,7 @@ class RogueMemberTest {
       get(ip, id, path);
       assertThat(get(ip, id, path).headers().firstValue("X-Cache").orElse("")).startsWith("Hit");
     }
-    var topic = rogue.<Object>getReliableTopic(EdgeClusterNames.PURGES);
+    var topic = rogue.<Object>getReliableTopic(ClusterMaps.PURGES);
     long now = System.currentTimeMillis();
     topic.publish(
         new PurgeRequest(UUID.randomUUID().toString(), null, List.of("/*"), List.of(), now)
@@ -420,9 +419,7 @@ class RogueMemberTest {
         new PurgeRequest(UUID.randomUUID().toString(), null, List.of("/*"), List.of(), now));
     for (String id : edges.keySet()) {
       assertThat(
-              poll(
-                  () -> rejected(id, EdgeClusterNames.PURGES, "forged") >= 2,
-                  Duration.ofSeconds(10)))
+              poll(() -> rejected(id, ClusterMaps.PURGES, "forged") >= 2, Duration.ofSeconds(10)))
           .as(id)
           .isTrue();
       assertThat(
@@ -457,14 +454,14 @@ class RogueMemberTest {
     Origin o = Origin.of(URI.create("http://127.0.0.1:" + originPort));
     long now = System.currentTimeMillis();
     rogue
-        .getMap(EdgeClusterNames.ORIGIN_HEALTH)
+        .getMap(ClusterMaps.ORIGIN_HEALTH)
         .put(
             o.toString(),
             new OriginFailure(now, "us-east", now + 600_000).signed(rogueMac, o.toString()));
     for (Map.Entry<String, EdgeNode> e : edges.entrySet()) {
       assertThat(
               poll(
-                  () -> rejected(e.getKey(), EdgeClusterNames.ORIGIN_HEALTH, "forged") >= 1,
+                  () -> rejected(e.getKey(), ClusterMaps.ORIGIN_HEALTH, "forged") >= 1,
                   Duration.ofSeconds(10)))
           .as(e.getKey())
           .isTrue();

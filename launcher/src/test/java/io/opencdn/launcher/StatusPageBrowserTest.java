@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,15 +45,14 @@ class StatusPageBrowserTest {
   }
 
   @TempDir Path dir;
-  final List<CommandProcess> processes = new ArrayList<>();
+  ProcessCluster cluster;
   final Map<String, CommandProcess> edges = new LinkedHashMap<>();
   final Map<String, Integer> ports = new LinkedHashMap<>();
-  int clusterPort;
 
   @Test
   void mapShowsTheEdgesLiveAndExplainsLikeTheDnsServer() throws Exception {
     Chromium.require();
-    clusterPort = Ports.free();
+    cluster = new ProcessCluster(dir, "status-test", SECRET, 1000, 5000);
     ChromeDriver browser = null;
     try {
       Path site = Files.createDirectories(dir.resolve("site"));
@@ -153,11 +151,7 @@ class StatusPageBrowserTest {
       if (browser != null) {
         browser.quit();
       }
-      for (CommandProcess p : processes) {
-        if (p.isAlive()) {
-          p.stop();
-        }
-      }
+      cluster.close();
     }
   }
 
@@ -235,31 +229,11 @@ class StatusPageBrowserTest {
     return r.body();
   }
 
-  private String cluster() {
-    return "{name: status-test, secret: %s, bind: \"127.0.0.1:%d\", members: [\"127.0.0.1:%d-%d\"], heartbeatMillis: 1000, failureTimeoutMillis: 5000}"
-        .formatted(SECRET, clusterPort, clusterPort, clusterPort + 5);
-  }
-
   private Path dnsConfig() throws Exception {
-    write(
-        "dns/st.test.zone",
-        """
-        $TTL 300
-        @ IN SOA ns1 hostmaster 1 3600 600 604800 60
-        @ IN NS ns1
-        ns1 IN A 127.0.0.1
-        """);
-    return write(
-        "dns/dns.yaml",
-        """
-        listen: 127.0.0.1:0
-        zones: [{origin: st.test., file: st.test.zone}]
-        routing: [{name: www.st.test., ttl: 20, answers: 1}]
-        health: {intervalMillis: 250, timeoutMillis: 200, fall: 2, rise: 1}
-        admin: {listen: "127.0.0.1:0", token: %s}
-        cluster: %s
-        """
-            .formatted(TOKEN, cluster()));
+    return cluster.dnsConfig(
+        "st.test",
+        "{intervalMillis: 250, timeoutMillis: 200, fall: 2, rise: 1}",
+        "admin: {listen: \"127.0.0.1:0\", token: %s}\n".formatted(TOKEN));
   }
 
   private Path edgeConfig(String id, int originPort) throws Exception {
@@ -276,22 +250,18 @@ class StatusPageBrowserTest {
         distributions: [{host: www.st.test, origin: "http://127.0.0.1:%d"}]
         cluster: %s
         """
-            .formatted(id, at[0], at[1], Ports.free(), TOKEN, originPort, cluster()));
+            .formatted(id, at[0], at[1], Ports.free(), TOKEN, originPort, cluster.cluster()));
   }
 
   private Path write(String name, String text) throws Exception {
-    Path p = dir.resolve(name);
-    Files.createDirectories(p.getParent());
-    return Files.writeString(p, text);
+    return cluster.write(name, text);
   }
 
   private CommandProcess start(String name, String... args) throws Exception {
-    CommandProcess p = CommandProcess.start(name, args);
-    processes.add(p);
-    return p;
+    return cluster.start(name, args);
   }
 
   private static int port(CommandProcess p, String regex) throws InterruptedException {
-    return Integer.parseInt(p.await(Pattern.compile(regex), Duration.ofSeconds(120)).group(1));
+    return ProcessCluster.port(p, regex, Duration.ofSeconds(120));
   }
 }

@@ -2,25 +2,16 @@ package io.opencdn.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opencdn.testing.SelfSigned;
+import io.opencdn.testing.TlsProbe;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.regex.Pattern;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,16 +39,16 @@ class TlsReloadProcessTest {
 
   @Test
   void watchedFilesAreReloadedWhileAConnectionStaysOpen() throws Exception {
-    TestCertificates.Pem pem = TestCertificates.selfSigned(dir, HOST);
+    SelfSigned.Pem pem = TestCertificates.selfSigned(dir, HOST);
     int tls = startEdge(pem, 200);
-    try (Probe open = new Probe(tls)) {
+    try (TlsProbe open = probe(tls)) {
       String before = open.fingerprint();
-      assertThat(open.health()).isEqualTo(200);
+      assertThat(health(open)).isEqualTo(200);
 
       TestCertificates.selfSigned(dir, HOST); // new key and certificate in the same files
 
       assertThat(awaitCertificateOtherThan(tls, before)).isNotEqualTo(before);
-      assertThat(open.health()).as("the open connection still answers").isEqualTo(200);
+      assertThat(health(open)).as("the open connection still answers").isEqualTo(200);
     }
     edge.await(
         Pattern.compile("TLS certificates reloaded: \\[\\[" + Pattern.quote(HOST) + "\\]"),
@@ -66,9 +57,9 @@ class TlsReloadProcessTest {
 
   @Test
   void sighupAndTheAdminCallReload() throws Exception {
-    TestCertificates.Pem pem = TestCertificates.selfSigned(dir, HOST);
+    SelfSigned.Pem pem = TestCertificates.selfSigned(dir, HOST);
     int tls = startEdge(pem, 0); // no watch: only the signal and the admin call
-    try (Probe open = new Probe(tls)) {
+    try (TlsProbe open = probe(tls)) {
       String first = open.fingerprint();
 
       TestCertificates.selfSigned(dir, HOST);
@@ -104,18 +95,18 @@ class TlsReloadProcessTest {
               HttpResponse.BodyHandlers.ofString());
       assertThat(reloaded.statusCode()).isEqualTo(200);
       assertThat(reloaded.body()).contains("\"changed\":true");
-      try (Probe fresh = new Probe(tls)) {
+      try (TlsProbe fresh = probe(tls)) {
         assertThat(fresh.fingerprint()).isNotEqualTo(second).isNotEqualTo(first);
       }
-      assertThat(open.health()).as("the connection opened first still answers").isEqualTo(200);
+      assertThat(health(open)).as("the connection opened first still answers").isEqualTo(200);
       assertThat(open.fingerprint()).isEqualTo(first);
     }
   }
 
   @Test
   void aKeyThatDoesNotBelongToTheCertificateStopsTheStartWithTheFileNamed() throws Exception {
-    TestCertificates.Pem pem = TestCertificates.selfSigned(dir, HOST);
-    TestCertificates.Pem other = TestCertificates.selfSigned(dir, "other.tls.test");
+    SelfSigned.Pem pem = TestCertificates.selfSigned(dir, HOST);
+    SelfSigned.Pem other = TestCertificates.selfSigned(dir, "other.tls.test");
     Files.copy(other.key(), pem.key(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     edge = CommandProcess.start("edge", "edge", "--config", writeConfig(pem, 0).toString());
     edge.await(
@@ -130,7 +121,7 @@ class TlsReloadProcessTest {
 
   int httpPort;
 
-  private Path writeConfig(TestCertificates.Pem pem, int watchMillis) throws Exception {
+  private Path writeConfig(SelfSigned.Pem pem, int watchMillis) throws Exception {
     Path config = dir.resolve("edge.yaml");
     Files.writeString(
         config,
@@ -156,7 +147,7 @@ class TlsReloadProcessTest {
     return config;
   }
 
-  private int startEdge(TestCertificates.Pem pem, int watchMillis) throws Exception {
+  private int startEdge(SelfSigned.Pem pem, int watchMillis) throws Exception {
     Path config = writeConfig(pem, watchMillis);
     edge = CommandProcess.start("edge", "edge", "--config", config.toString());
     int tls =
@@ -178,7 +169,7 @@ class TlsReloadProcessTest {
   private static String awaitCertificateOtherThan(int port, String before) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (true) {
-      try (Probe p = new Probe(port)) {
+      try (TlsProbe p = probe(port)) {
         String now = p.fingerprint();
         if (!now.equals(before) || System.nanoTime() > deadline) {
           return now;
@@ -188,71 +179,13 @@ class TlsReloadProcessTest {
     }
   }
 
-  /**
-   * One TLS 1.3 keep-alive connection (any certificate accepted: the test compares fingerprints).
-   */
-  static final class Probe implements AutoCloseable {
-    private final SSLSocket socket;
+  /** One TLS 1.3 keep-alive connection to the edge (any certificate accepted). */
+  private static TlsProbe probe(int port) throws Exception {
+    return new TlsProbe(port, "TLSv1.3", HOST);
+  }
 
-    Probe(int port) throws Exception {
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(
-          null,
-          new TrustManager[] {
-            new X509TrustManager() {
-              @Override
-              public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-              @Override
-              public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-              @Override
-              public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-              }
-            }
-          },
-          null);
-      socket = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port);
-      socket.setSoTimeout(10_000);
-      SSLParameters p = socket.getSSLParameters();
-      p.setServerNames(List.of(new SNIHostName(HOST)));
-      socket.setSSLParameters(p);
-      socket.startHandshake();
-    }
-
-    String fingerprint() throws Exception {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256")
-                  .digest(socket.getSession().getPeerCertificates()[0].getEncoded()));
-    }
-
-    /** GET /_cdn/health on this connection; yields the status. */
-    int health() throws Exception {
-      socket
-          .getOutputStream()
-          .write(
-              ("GET /_cdn/health HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")
-                  .getBytes(StandardCharsets.US_ASCII));
-      socket.getOutputStream().flush();
-      StringBuilder head = new StringBuilder();
-      var in = socket.getInputStream();
-      while (!head.toString().endsWith("\r\n\r\n")) {
-        int c = in.read();
-        if (c < 0) {
-          throw new java.io.IOException("closed after " + head);
-        }
-        head.append((char) c);
-      }
-      var m = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
-      in.readNBytes(m.find() ? Integer.parseInt(m.group(1)) : 0);
-      return Integer.parseInt(head.substring(9, 12));
-    }
-
-    @Override
-    public void close() throws Exception {
-      socket.close();
-    }
+  /** GET /_cdn/health on {@code probe}'s connection; yields the status. */
+  private static int health(TlsProbe probe) throws Exception {
+    return Integer.parseInt(probe.get(HOST, "/_cdn/health").substring(0, 3));
   }
 }

@@ -63,6 +63,18 @@ public final class ClusterMaps {
   public static final String ORIGIN_HEALTH = "origin-health";
 
   /**
+   * {@code IMap<Long, byte[]>}: rotation epoch to the edges' TLS session ticket key of that epoch,
+   * sealed with a key derived from the cluster secret (edge-node's {@code ClusterTicketKeys}).
+   */
+  public static final String TLS_TICKET_KEYS = "tls-ticket-keys";
+
+  /**
+   * {@code IMap<String, LiveStreamRecord>}: live stream name to the edge it is published at (the
+   * {@code live} module's {@code HazelcastLiveDirectory}).
+   */
+  public static final String LIVE_STREAMS = "live-streams";
+
+  /**
    * {@code IMap<String, String>}: a DNS-01 record name ({@code _acme-challenge.www.cdn.test}, lower
    * case, no final dot) to its {@link AcmeChallenge} in {@link AcmeChallenge#encode text form},
    * written by the edge that is issuing a certificate (TTL the challenge's lifetime), read by the

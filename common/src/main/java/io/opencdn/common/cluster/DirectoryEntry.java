@@ -41,6 +41,16 @@ public final class DirectoryEntry implements IdentifiedDataSerializable {
     return holders;
   }
 
+  /**
+   * The holders whose copy has not expired at {@code nowMillis}, leaving out {@code edgeId}'s
+   * (null: none left out), in their order.
+   */
+  List<Holder> holdersAt(long nowMillis, String edgeId) {
+    return holders.stream()
+        .filter(h -> h.expiresMillis() > nowMillis && !h.edgeId().equals(edgeId))
+        .toList();
+  }
+
   /** The fill lease, or null. */
   public FillLease lease() {
     return lease;

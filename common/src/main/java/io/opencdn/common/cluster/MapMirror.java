@@ -1,9 +1,6 @@
 package io.opencdn.common.cluster;
 
-import com.hazelcast.core.EntryEvent;
-import com.hazelcast.core.EntryListener;
 import com.hazelcast.map.IMap;
-import com.hazelcast.map.MapEvent;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +12,7 @@ import java.util.function.Predicate;
  * evicted and expired ones dropped; a cleared map empties it). Reads never block; what the copy
  * holds is not checked here: its reader checks each record's tag and expiry when it uses it.
  */
-public final class MapMirror implements EntryListener<String, String> {
+public final class MapMirror {
 
   private final Map<String, String> entries = new ConcurrentHashMap<>();
   private final Predicate<String> keys;
@@ -30,7 +27,9 @@ public final class MapMirror implements EntryListener<String, String> {
    * off the event loops). Yields the listener's id, for {@link IMap#removeEntryListener}.
    */
   public UUID follow(IMap<String, String> map) {
-    UUID id = map.addEntryListener(this, true);
+    UUID id =
+        map.addEntryListener(
+            new EntryChanges<String, String>(this::put, entries::remove, entries::clear), true);
     map.forEach(this::put);
     return id;
   }
@@ -48,40 +47,5 @@ public final class MapMirror implements EntryListener<String, String> {
     if (key instanceof String k && value instanceof String v && keys.test(k)) {
       entries.put(k, v);
     }
-  }
-
-  @Override
-  public void entryAdded(EntryEvent<String, String> e) {
-    put(e.getKey(), e.getValue());
-  }
-
-  @Override
-  public void entryUpdated(EntryEvent<String, String> e) {
-    put(e.getKey(), e.getValue());
-  }
-
-  @Override
-  public void entryRemoved(EntryEvent<String, String> e) {
-    entries.remove(e.getKey());
-  }
-
-  @Override
-  public void entryEvicted(EntryEvent<String, String> e) {
-    entries.remove(e.getKey());
-  }
-
-  @Override
-  public void entryExpired(EntryEvent<String, String> e) {
-    entries.remove(e.getKey());
-  }
-
-  @Override
-  public void mapCleared(MapEvent e) {
-    entries.clear();
-  }
-
-  @Override
-  public void mapEvicted(MapEvent e) {
-    entries.clear();
   }
 }

@@ -5,7 +5,6 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 
 /** Frees {@code lease} when it is still the current one (not expired and taken again since). */
@@ -27,9 +26,7 @@ public final class ReleaseOp
   public Void process(Map.Entry<String, DirectoryEntry> entry) {
     DirectoryEntry cur = entry.getValue();
     if (cur != null && lease.equals(cur.lease())) {
-      List<Holder> holders =
-          cur.holders().stream().filter(h -> h.expiresMillis() > nowMillis).toList();
-      DirectoryEntry.store(entry, holders, null, nowMillis);
+      DirectoryEntry.store(entry, cur.holdersAt(nowMillis, null), null, nowMillis);
     }
     return null;
   }

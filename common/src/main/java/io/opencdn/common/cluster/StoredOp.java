@@ -38,11 +38,7 @@ public final class StoredOp
     List<Holder> holders = new ArrayList<>();
     FillLease current = null;
     if (cur != null) {
-      for (Holder h : cur.holders()) {
-        if (h.expiresMillis() > nowMillis && !h.edgeId().equals(holder.edgeId())) {
-          holders.add(h);
-        }
-      }
+      holders.addAll(cur.holdersAt(nowMillis, holder.edgeId()));
       current = cur.lease();
     }
     holders.add(holder);

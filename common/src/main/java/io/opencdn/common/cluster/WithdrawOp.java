@@ -5,7 +5,6 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 
 /** Removes one edge from the holders of the key (purged or evicted there). */
@@ -27,11 +26,7 @@ public final class WithdrawOp
   public Void process(Map.Entry<String, DirectoryEntry> entry) {
     DirectoryEntry cur = entry.getValue();
     if (cur != null && cur.holders().stream().anyMatch(h -> h.edgeId().equals(edgeId))) {
-      List<Holder> holders =
-          cur.holders().stream()
-              .filter(h -> !h.edgeId().equals(edgeId) && h.expiresMillis() > nowMillis)
-              .toList();
-      DirectoryEntry.store(entry, holders, cur.lease(), nowMillis);
+      DirectoryEntry.store(entry, cur.holdersAt(nowMillis, edgeId), cur.lease(), nowMillis);
     }
     return null;
   }

@@ -24,19 +24,21 @@ public final class RequestExplainer {
    */
   public static List<String> explain(
       DistributionsDocument doc, String url, Map<String, String> headers) {
-    return explain(doc, url, headers, null, null);
+    return explain(doc, url, headers, null, null, java.time.Clock.systemUTC());
   }
 
   /**
    * As {@link #explain(DistributionsDocument, String, Map)}, with the geo restriction's decision
-   * for a viewer at {@code client} located by {@code countryOf} (ISO code or null).
+   * for a viewer at {@code client} located by {@code countryOf} (ISO code or null), signed URLs and
+   * cookies judged at {@code clock}'s time.
    */
   public static List<String> explain(
       DistributionsDocument doc,
       String url,
       Map<String, String> headers,
       java.net.InetAddress client,
-      java.util.function.Function<java.net.InetAddress, String> countryOf) {
+      java.util.function.Function<java.net.InetAddress, String> countryOf,
+      java.time.Clock clock) {
     List<String> out = new ArrayList<>();
     URI u = URI.create(url);
     String host = u.getHost() == null ? "" : u.getHost().toLowerCase(Locale.ROOT);
@@ -66,7 +68,7 @@ public final class RequestExplainer {
             + "; methods "
             + b.allowedMethods().stream().sorted().collect(Collectors.joining(", ")));
     out.add(Compression.explain(b, headers.get("accept-encoding")));
-    out.addAll(ViewerAccessExplainer.lines(b, u, headers, java.time.Clock.systemUTC()));
+    out.addAll(ViewerAccessExplainer.lines(b, u, headers, clock));
     query = ViewerAccessExplainer.unsignedQuery(b, query);
     CachePolicy cp = b.cachePolicy();
     out.add(

@@ -1,5 +1,7 @@
 package io.opencdn.common.log;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -204,6 +206,21 @@ public final class AsyncLineWriter implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * {@link #close()} on a worker thread of {@code vertx}, for a caller on an event loop; done at
+   * once when {@code writer} is null (no log configured).
+   */
+  public static Future<Void> close(Vertx vertx, AsyncLineWriter writer) {
+    return writer == null
+        ? Future.succeededFuture()
+        : vertx.executeBlocking(
+            () -> {
+              writer.close();
+              return null;
+            },
+            false);
   }
 
   private void run() {

@@ -24,7 +24,8 @@ class EdgeFeaturesExplainerTest {
             "http://www.cdn.test/app/x",
             Map.of("x-forwarded-for", "81.2.69.142"),
             InetAddress.getByName("127.0.0.1"),
-            EdgeFeaturesExplainerTest::country);
+            EdgeFeaturesExplainerTest::country,
+            java.time.Clock.systemUTC());
     assertThat(out)
         .anySatisfy(
             l ->
@@ -50,7 +51,8 @@ class EdgeFeaturesExplainerTest {
             "http://www.cdn.test/x",
             Map.of("x-forwarded-for", "81.2.69.142"),
             InetAddress.getByName("192.0.2.1"),
-            EdgeFeaturesExplainerTest::country);
+            EdgeFeaturesExplainerTest::country,
+            java.time.Clock.systemUTC());
     assertThat(out)
         .anySatisfy(
             l ->

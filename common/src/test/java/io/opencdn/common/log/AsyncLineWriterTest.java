@@ -2,6 +2,9 @@ package io.opencdn.common.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opencdn.testing.Await;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -75,6 +78,25 @@ class AsyncLineWriterTest {
     assertThat(w.dropped()).isZero();
     assertThat(w.offer("after close")).isFalse();
     assertThat(w.dropped()).isEqualTo(1);
+  }
+
+  @Test
+  void closedFromAnEventLoopOnAWorkerThreadAndNothingToCloseWithoutAWriter(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("worker.log");
+    AsyncLineWriter w = AsyncLineWriter.open(file.toString(), 1 << 20, "test-writer");
+    Vertx vertx = Vertx.vertx();
+    try {
+      assertThat(w.offer("queued")).isTrue();
+      Promise<Void> closed = Promise.promise();
+      vertx.runOnContext(v -> AsyncLineWriter.close(vertx, w).onComplete(closed));
+      Await.await(closed.future());
+      assertThat(Files.readAllLines(file)).containsExactly("queued");
+      assertThat(w.offer("after close")).isFalse();
+      assertThat(Await.await(AsyncLineWriter.close(vertx, null))).isNull();
+    } finally {
+      Await.await(vertx.close());
+    }
   }
 
   @Test

@@ -20,8 +20,8 @@ import org.xbill.DNS.RRset;
  * 4034 3.1.8.1: the RRSIG fields but the signature, i.e. type, algorithm, labels, original TTL, the
  * window's inception and expiration, key tag, signer; then the RRset in canonical form, i.e. owner,
  * type, class, TTL and sorted RDATA), so an RRset signed again by the same key in the same window
- * costs a digest of its bytes and a lookup, never a signature. Bounded at {@code capacity} entries
- * (W-TinyLFU).
+ * costs building those bytes, hashing them and a lookup, never a signature. Bounded at {@code
+ * capacity} entries (W-TinyLFU).
  */
 public final class Signatures {
 
@@ -52,19 +52,7 @@ public final class Signatures {
 
   /** The RRSIG of {@code set} by {@code key} in {@code window}, from the cache or made now. */
   public RRSIGRecord sign(RRset set, ZoneKey key, Window window) {
-    RRSIGRecord template =
-        new RRSIGRecord(
-            set.getName(),
-            set.getDClass(),
-            set.getTTL(),
-            set.getType(),
-            key.dnskey().getAlgorithm(),
-            set.getTTL(),
-            window.expiration(),
-            window.inception(),
-            key.tag(),
-            key.zone(),
-            new byte[0]);
+    RRSIGRecord template = rrsig(set, key, window, new byte[0]);
     byte[] data = DNSSEC.digestRRset(template, set);
     Key k = new Key(data);
     RRSIGRecord cached = cache.getIfPresent(k);
@@ -74,21 +62,25 @@ public final class Signatures {
     }
     byte[] sig = sign(key.algorithm(), key.privateKey(), data);
     made.increment();
-    RRSIGRecord out =
-        new RRSIGRecord(
-            set.getName(),
-            set.getDClass(),
-            set.getTTL(),
-            set.getType(),
-            key.dnskey().getAlgorithm(),
-            set.getTTL(),
-            window.expiration(),
-            window.inception(),
-            key.tag(),
-            key.zone(),
-            sig);
+    RRSIGRecord out = rrsig(set, key, window, sig);
     cache.put(k, out);
     return out;
+  }
+
+  /** The RRSIG of {@code set} by {@code key} in {@code window} carrying {@code signature}. */
+  private static RRSIGRecord rrsig(RRset set, ZoneKey key, Window window, byte[] signature) {
+    return new RRSIGRecord(
+        set.getName(),
+        set.getDClass(),
+        set.getTTL(),
+        set.getType(),
+        key.dnskey().getAlgorithm(),
+        set.getTTL(),
+        window.expiration(),
+        window.inception(),
+        key.tag(),
+        key.zone(),
+        signature);
   }
 
   /** Signatures made (cache misses). */

@@ -4,8 +4,6 @@ import io.opencdn.dns.TestSupport;
 import io.opencdn.dns.answer.QueryHandler;
 import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.routing.SnapshotHolder;
-import io.opencdn.dns.wire.Transport;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.Random;
@@ -84,54 +82,17 @@ public final class HotPathLoop {
     }
   }
 
-  /**
-   * As {@link #run}, through {@link QueryHandler#handleAll} in bursts (as the UDP listener hands
-   * them over).
-   */
+  /** As {@link #run}, in bursts of {@code size}. */
   private static String burst(
       String what, QueryHandler handler, byte[][] queries, InetAddress src, int size) {
-    com.sun.management.ThreadMXBean mx =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long tid = Thread.currentThread().getId();
-    InetAddress[] sources = new InetAddress[size];
-    java.util.Arrays.fill(sources, src);
-    byte[][] in = new byte[size][];
-    byte[][] out = new byte[size][];
-    long a0 = mx.getThreadAllocatedBytes(tid);
-    long t0 = System.nanoTime();
-    long sink = 0;
-    for (int i = 0; i + size <= queries.length; i += size) {
-      System.arraycopy(queries, i, in, 0, size);
-      handler.handleAll(in, sources, size, Transport.UDP, out);
-      for (byte[] r : out) {
-        sink += r.length;
-      }
-    }
-    long t1 = System.nanoTime();
-    long a1 = mx.getThreadAllocatedBytes(tid);
-    if (sink == 0) {
-      throw new IllegalStateException("no answers");
-    }
-    return String.format(
-        "%s %.2f us %5d B | ", what, (t1 - t0) / 1e3 / queries.length, (a1 - a0) / queries.length);
+    return format(what, HandlerTiming.inBursts(handler, queries, src, size));
   }
 
   private static String run(String what, QueryHandler handler, byte[][] queries, InetAddress src) {
-    com.sun.management.ThreadMXBean mx =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long tid = Thread.currentThread().getId();
-    long a0 = mx.getThreadAllocatedBytes(tid);
-    long t0 = System.nanoTime();
-    long sink = 0;
-    for (byte[] q : queries) {
-      sink += handler.handle(q, src, Transport.UDP).length;
-    }
-    long t1 = System.nanoTime();
-    long a1 = mx.getThreadAllocatedBytes(tid);
-    if (sink == 0) {
-      throw new IllegalStateException("no answers");
-    }
-    return String.format(
-        "%s %.2f us %5d B | ", what, (t1 - t0) / 1e3 / queries.length, (a1 - a0) / queries.length);
+    return format(what, HandlerTiming.oneByOne(handler, queries, src));
+  }
+
+  private static String format(String what, HandlerTiming.PerQuery t) {
+    return String.format("%s %.2f us %5d B | ", what, t.micros(), t.bytes());
   }
 }

@@ -8,8 +8,6 @@ import io.opencdn.dns.dnssec.KeyManager;
 import io.opencdn.dns.dnssec.OnlineSigner;
 import io.opencdn.dns.dnssec.Signatures;
 import io.opencdn.dns.routing.SnapshotHolder;
-import io.opencdn.dns.wire.Transport;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -95,30 +93,8 @@ public final class SignedHotPathLoop {
   }
 
   private static String burst(QueryHandler handler, byte[][] queries) {
-    com.sun.management.ThreadMXBean mx =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long tid = Thread.currentThread().getId();
-    int size = 8;
-    InetAddress[] sources = new InetAddress[size];
-    java.util.Arrays.fill(sources, InetAddress.getLoopbackAddress());
-    byte[][] in = new byte[size][];
-    byte[][] out = new byte[size][];
-    long a0 = mx.getThreadAllocatedBytes(tid);
-    long t0 = System.nanoTime();
-    long sink = 0;
-    for (int i = 0; i + size <= queries.length; i += size) {
-      System.arraycopy(queries, i, in, 0, size);
-      handler.handleAll(in, sources, size, Transport.UDP, out);
-      for (byte[] r : out) {
-        sink += r.length;
-      }
-    }
-    long t1 = System.nanoTime();
-    long a1 = mx.getThreadAllocatedBytes(tid);
-    if (sink == 0) {
-      throw new IllegalStateException("no answers");
-    }
-    return String.format(
-        "%.2f us %d B", (t1 - t0) / 1e3 / queries.length, (a1 - a0) / queries.length);
+    HandlerTiming.PerQuery t =
+        HandlerTiming.inBursts(handler, queries, InetAddress.getLoopbackAddress(), 8);
+    return String.format("%.2f us %d B", t.micros(), t.bytes());
   }
 }

@@ -2,23 +2,12 @@ package io.opencdn.dns.dnssec;
 
 import static io.opencdn.dns.TestSupport.eventually;
 import static io.opencdn.dns.TestSupport.ip;
-import static io.opencdn.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hazelcast.core.HazelcastInstance;
-import io.opencdn.common.cluster.ClusterMaps;
-import io.opencdn.common.cluster.EdgeRecord;
-import io.opencdn.common.cluster.EdgeState;
-import io.opencdn.common.cluster.RecordMac;
-import io.opencdn.common.cluster.TestCluster;
-import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.dns.DnsServer;
-import io.opencdn.dns.config.DnsConfig;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
+import io.opencdn.dns.JoiningServer;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,50 +44,34 @@ import org.xbill.DNS.Type;
  */
 class SignedEdgesArriveTest {
 
-  private static final Duration SLOW = Duration.ofSeconds(30);
   private static final String GEO = "www.cdn.test.";
 
   @TempDir Path keys;
-  private final Vertx vertx = Vertx.vertx();
-  private TestCluster cluster;
-  private DnsServer server;
+  private JoiningServer dns;
   private int port;
 
   @AfterEach
-  void stop() throws Exception {
-    if (server != null) {
-      await(server.stop(), SLOW);
-    }
-    await(vertx.close(), SLOW);
-    if (cluster != null) {
-      cluster.close();
+  void stop() {
+    if (dns != null) {
+      dns.close();
     }
   }
 
   @Test
   void doAnswersFollowTheEdgesFromNoneToSomeAndBack() throws Exception {
-    cluster = TestCluster.builder("signed-edges-test").members(0).spare(1).start();
-    int hzPort = cluster.config(0).bind().port();
-    String secret = cluster.secret();
-    DnsConfig cfg =
-        ConfigLoader.parse(
+    dns =
+        new JoiningServer(
+            "signed-edges-test",
             """
             listen: 127.0.0.1:0
             zones: [{origin: cdn.test., file: cdn.test.zone}]
             routing: [{name: www.cdn.test., ttl: 20, answers: 2}]
             rrl: {enabled: false}
             health: {intervalMillis: 100, timeoutMillis: 300, fall: 2, rise: 2}
-            cluster: {name: signed-edges-test, secret: %s, bind: 127.0.0.1:%d, members: [127.0.0.1:%d]}
             dnssec: {keyDirectory: %s}
             """
-                .formatted(secret, hzPort, hzPort, keys.toAbsolutePath()),
-            "signed-edges-dns.yaml",
-            DnsConfig.class);
-    Promise<HazelcastInstance> member = Promise.promise();
-    server =
-        DnsServer.joining(
-            vertx, cfg, "classpath:demo/dns.yaml", member.future(), Clock.systemUTC());
-    port = await(server.start(), SLOW);
+                .formatted(keys.toAbsolutePath()));
+    port = dns.port();
 
     // no edge known: DO=1 gets what DO=0 gets, however often it is asked (a warm-up, a resolver)
     for (int i = 0; i < 20; i++) {
@@ -116,23 +89,21 @@ class SignedEdgesArriveTest {
     }
 
     // healthy edges (their health check answers), so the answer is the known set at every moment
-    int portA = healthy("127.0.0.11");
-    int portB = healthy("127.0.0.12");
-    HazelcastInstance hz = cluster.startMember(0, false);
-    String uuid = hz.getCluster().getLocalMember().getUuid().toString();
-    RecordMac mac = RecordMac.fromSecret(secret);
-    var edges = hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES);
-    edges.put("a", edge("a", "127.0.0.11", portA, uuid, mac));
-    edges.put("b", edge("b", "127.0.0.12", portB, uuid, mac));
-    member.complete(hz);
+    int portA = dns.healthy("127.0.0.11");
+    int portB = dns.healthy("127.0.0.12");
+    dns.startMember();
+    var edges = dns.edges();
+    edges.put("a", dns.edge("a", "127.0.0.11", portA));
+    edges.put("b", dns.edge("b", "127.0.0.12", portB));
+    dns.completeJoin();
     expectBoth(Set.of("127.0.0.11", "127.0.0.12"));
 
     edges.remove("b");
-    edges.put("a", edge("a", "127.0.0.11", portA, uuid, mac)); // a fresh heartbeat
+    edges.put("a", dns.edge("a", "127.0.0.11", portA)); // a fresh heartbeat
     expectBoth(Set.of("127.0.0.11"));
 
-    edges.put("b", edge("b", "127.0.0.12", portB, uuid, mac));
-    edges.put("a", edge("a", "127.0.0.11", portA, uuid, mac));
+    edges.put("b", dns.edge("b", "127.0.0.12", portB));
+    edges.put("a", dns.edge("a", "127.0.0.11", portA));
     expectBoth(Set.of("127.0.0.11", "127.0.0.12"));
   }
 
@@ -190,31 +161,6 @@ class SignedEdgesArriveTest {
                   .orElseThrow();
       DNSSEC.verify(sets.get(0), sig, key, Instant.now());
     }
-  }
-
-  private static EdgeRecord edge(String id, String v4, int port, String uuid, RecordMac mac) {
-    return new EdgeRecord(
-            id,
-            "test",
-            50.11,
-            8.68,
-            v4,
-            null,
-            port,
-            100,
-            0,
-            EdgeState.ACTIVE,
-            uuid,
-            System.currentTimeMillis())
-        .signed(mac);
-  }
-
-  /** An edge's health check on {@code host} (port 0): its port. */
-  private int healthy(String host) throws Exception {
-    return await(
-            vertx.createHttpServer().requestHandler(r -> r.response().end("ok")).listen(0, host),
-            SLOW)
-        .actualPort();
   }
 
   private Message ask(String name, int type, boolean dnssecOk, String ecs, boolean tcp) {

@@ -6,21 +6,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.EdgeRecord;
-import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.common.cluster.LatencyKey;
 import io.opencdn.common.cluster.LatencySample;
 import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
-import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.dns.DnsServer;
 import io.opencdn.dns.OneMemberTest;
-import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.routing.LatencyTable;
 import io.vertx.core.http.HttpServer;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,54 +54,17 @@ class HazelcastLatencyTest extends OneMemberTest {
                 .requestHandler(req -> req.response().end("ok"))
                 .listen(0, "127.0.0.1"),
             SLOW);
-    String member = hz.getCluster().getLocalMember().getUuid().toString();
-    long now = System.currentTimeMillis();
+    String member = memberUuid();
     var edges = hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES);
     edges.put(
         "eu-west",
-        new EdgeRecord(
-                "eu-west",
-                "eu",
-                50.11,
-                8.68,
-                "127.0.0.12",
-                null,
-                healthy.actualPort(),
-                0,
-                0,
-                EdgeState.ACTIVE,
-                member,
-                now)
-            .signed(mac));
+        signedEdge(
+            "eu-west", "eu", 50.11, 8.68, "127.0.0.12", healthy.actualPort(), 0, member, mac));
     edges.put(
         "us-east",
-        new EdgeRecord(
-                "us-east",
-                "us",
-                39.04,
-                -77.49,
-                "127.0.0.11",
-                null,
-                healthy.actualPort(),
-                0,
-                0,
-                EdgeState.ACTIVE,
-                member,
-                now)
-            .signed(mac));
-    DnsConfig config =
-        ConfigLoader.parse(
-                """
-        listen: 127.0.0.1:0
-        zones: [{origin: cdn.test., file: classpath:demo/cdn.test.zone}]
-        routing: [{name: www.cdn.test., ttl: 20}]
-        rrl: {enabled: false}
-        """,
-                "latency.yaml",
-                DnsConfig.class)
-            .withCluster(cfg);
-    DnsServer server =
-        new DnsServer(vertx, config, "classpath:latency.yaml", hz, Clock.systemUTC());
+        signedEdge(
+            "us-east", "us", 39.04, -77.49, "127.0.0.11", healthy.actualPort(), 0, member, mac));
+    DnsServer server = geoServer("latency.yaml");
     int port = await(server.start(), SLOW);
     try {
       assertThat(ask(port)).isEqualTo("127.0.0.12");

@@ -7,13 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.core.HazelcastInstance;
 import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.EdgeRecord;
-import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.common.cluster.ProbeTarget;
 import io.opencdn.common.cluster.TestCluster;
-import io.opencdn.common.config.ConfigLoader;
 import io.opencdn.dns.DnsServer;
 import io.opencdn.dns.OneMemberTest;
-import io.opencdn.dns.config.DnsConfig;
 import io.opencdn.dns.wire.Decoded;
 import io.opencdn.dns.wire.QueryDecoder;
 import io.opencdn.dns.wire.Request;
@@ -22,7 +19,6 @@ import io.opencdn.testing.TestClock;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -159,37 +155,11 @@ class ProbeTargetsTest extends OneMemberTest {
 
   @Test
   void aServerPublishesTheClientsOfGeoRoutedQueriesOnly() throws Exception {
-    String member = hz.getCluster().getLocalMember().getUuid().toString();
     hz.<String, EdgeRecord>getMap(ClusterMaps.EDGES)
         .put(
             "eu-west",
-            new EdgeRecord(
-                    "eu-west",
-                    "eu",
-                    50.11,
-                    8.68,
-                    "127.0.0.12",
-                    null,
-                    1,
-                    0,
-                    0,
-                    EdgeState.ACTIVE,
-                    member,
-                    System.currentTimeMillis())
-                .signed(mac));
-    DnsConfig config =
-        ConfigLoader.parse(
-                """
-        listen: 127.0.0.1:0
-        zones: [{origin: cdn.test., file: classpath:demo/cdn.test.zone}]
-        routing: [{name: www.cdn.test., ttl: 20}]
-        rrl: {enabled: false}
-        """,
-                "targets.yaml",
-                DnsConfig.class)
-            .withCluster(cfg);
-    DnsServer server =
-        new DnsServer(vertx, config, "classpath:targets.yaml", hz, Clock.systemUTC());
+            signedEdge("eu-west", "eu", 50.11, 8.68, "127.0.0.12", 1, 0, memberUuid(), mac));
+    DnsServer server = geoServer("targets.yaml");
     int port = await(server.start(), SLOW);
     try {
       ask(port, "cdn.test.", "93.184.216.0/24"); // zone data: not a target

@@ -1,5 +1,7 @@
 package io.opencdn.edge.cache;
 
+import io.opencdn.edge.config.CacheConfig;
+
 /**
  * Tunables of the HTTP cache stage (from the {@code cache:} config section).
  *
@@ -30,6 +32,16 @@ public record CacheSettings(
         staleIfErrorSeconds,
         heuristicMaxSeconds,
         maxObjectBytes);
+  }
+
+  /** The settings of the {@code cache} section. */
+  public static CacheSettings of(CacheConfig c) {
+    return new CacheSettings(
+        c.maxObjectBytes(),
+        c.staleWhileRevalidateSeconds(),
+        c.staleIfErrorSeconds(),
+        c.heuristicMaxSeconds(),
+        c.diskMaxObjectBytes());
   }
 
   /** Defaults: no stale-while-revalidate, one day of stale-if-error, one day of heuristic cap. */

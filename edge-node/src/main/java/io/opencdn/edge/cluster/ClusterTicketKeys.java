@@ -2,6 +2,7 @@ package io.opencdn.edge.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.edge.tls.LocalTicketKeyStore;
 import io.opencdn.edge.tls.TicketKeyStore;
 import io.opencdn.edge.tls.TicketKeys;
@@ -33,7 +34,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class ClusterTicketKeys implements TicketKeyStore {
 
   /** Name of the map. */
-  public static final String MAP = "tls-ticket-keys";
+  public static final String MAP = ClusterMaps.TLS_TICKET_KEYS;
 
   private static final String LABEL = "opencdn tls ticket keys v1";
   private static final int NONCE = 12;

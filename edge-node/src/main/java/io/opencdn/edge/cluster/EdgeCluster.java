@@ -9,6 +9,8 @@ import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.edge.admin.AdminRoute;
 import io.opencdn.edge.admin.ClusterEndpoints;
 import io.opencdn.edge.cache.ResponseCache;
+import io.opencdn.edge.cluster.latency.LatencyProber;
+import io.opencdn.edge.cluster.latency.TcpConnectConnector;
 import io.opencdn.edge.cluster.peer.PeerClient;
 import io.opencdn.edge.cluster.peer.PeerEndpoint;
 import io.opencdn.edge.cluster.peer.PeerToken;
@@ -21,6 +23,7 @@ import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.edge.fill.Filler;
 import io.opencdn.edge.fill.FillsInProgress;
 import io.opencdn.edge.metrics.LoadMeter;
+import io.opencdn.edge.tls.TicketKeyStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -34,7 +37,8 @@ import java.util.function.LongSupplier;
  * registry heartbeat with load and drain state ({@link EdgeRegistry}), the cache tier as seen by
  * the cluster ({@link ClusterCache}), the cluster-wide fill ({@link ClusterFiller} over the {@link
  * ClusterDirectory} and the {@link PeerClient}), invalidations with receipts ({@link
- * Invalidations}) and the admin and peer endpoints.
+ * Invalidations}), the latency prober ({@code latency.enabled}), the TLS ticket keys shared with
+ * the other edges ({@link #ticketKeys()}) and the admin and peer endpoints.
  *
  * <p>Every record that steers traffic or content is signed with a key derived from the cluster
  * secret ({@link RecordMac}) and checked where it is read; what each reader ignored is counted in
@@ -68,6 +72,7 @@ public final class EdgeCluster {
   private final Invalidations invalidations;
   private final RecordMac mac;
   private final java.util.Map<String, RecordCheck> checks = new java.util.LinkedHashMap<>();
+  private final LatencyProber prober;
   private volatile EdgeRegistry registry;
 
   /**
@@ -94,8 +99,8 @@ public final class EdgeCluster {
     for (String map :
         java.util.List.of(
             ClusterMaps.EDGES,
-            EdgeClusterNames.PURGES,
-            EdgeClusterNames.ORIGIN_HEALTH,
+            ClusterMaps.PURGES,
+            ClusterMaps.ORIGIN_HEALTH,
             ClusterMaps.LATENCY_TARGETS)) {
       checks.put(map, new RecordCheck(mac));
     }
@@ -119,7 +124,7 @@ public final class EdgeCluster {
             clock,
             OriginHealth.DEFAULT_THRESHOLD,
             OriginHealth.DEFAULT_HOLD_MILLIS,
-            checks.get(EdgeClusterNames.ORIGIN_HEALTH));
+            checks.get(ClusterMaps.ORIGIN_HEALTH));
     this.filler =
         new ClusterFiller(
             io.opencdn.edge.fill.Failover.filler(originHealth.watch(origin)),
@@ -141,8 +146,19 @@ public final class EdgeCluster {
             clock,
             this::purgeLocally,
             INVALIDATION_RETENTION_MILLIS,
-            checks.get(EdgeClusterNames.PURGES),
+            checks.get(ClusterMaps.PURGES),
             checks.get(ClusterMaps.EDGES));
+    this.prober =
+        config.latency().enabled()
+            ? new LatencyProber(
+                vertx,
+                hz,
+                config.id(),
+                config.latency(),
+                new TcpConnectConnector(),
+                clock,
+                checks.get(ClusterMaps.LATENCY_TARGETS))
+            : null;
   }
 
   /** The token edges present to each other (peer fetches, live HLS relays). */
@@ -200,9 +216,15 @@ public final class EdgeCluster {
         new AdminRoute("/_cdn/cluster", true, endpoints::cluster));
   }
 
-  /** Joins: listeners, then the registry entry (with the bound HTTP port). */
-  public Future<Void> start(
-      int httpPort, EdgeRecord template, LongSupplier requests, LoadMeter load) {
+  /**
+   * Joins: listeners, then the registry entry (with the bound HTTP port), then the latency prober.
+   *
+   * @param requests monotonic count of requests served (the registry's load figure)
+   */
+  public Future<Void> start(int httpPort, LongSupplier requests, LoadMeter load) {
+    EdgeRecord template =
+        EdgeRegistry.template(
+            config, httpPort, hz.getLocalEndpoint().getUuid().toString(), clock.millis());
     directory.address(advertisedHost(), httpPort);
     invalidations.start();
     Future<Void> health = originHealth.start();
@@ -217,11 +239,24 @@ public final class EdgeCluster {
             load::openConnections,
             clock,
             EdgeRegistry.HEARTBEAT_MILLIS);
-    return health.compose(v -> registry.start());
+    return health
+        .compose(v -> registry.start())
+        .onSuccess(
+            v -> {
+              if (prober != null) {
+                prober.start();
+              }
+            });
   }
 
-  /** Leaves: the registry entry first (DNS stops sending clients), then the listeners. */
+  /**
+   * Leaves: the prober stops, the registry entry goes first (DNS stops sending clients), then the
+   * listeners.
+   */
   public Future<Void> stop() {
+    if (prober != null) {
+      prober.stop();
+    }
     Future<Void> leave =
         registry == null
             ? Future.succeededFuture()
@@ -246,6 +281,19 @@ public final class EdgeCluster {
   public Future<Void> state(EdgeState s) {
     EdgeRegistry r = registry;
     return r == null ? Future.failedFuture("not registered yet") : r.state(s);
+  }
+
+  /**
+   * A store of TLS session-ticket keys shared by the cluster's edges (sealed with a key derived
+   * from the cluster secret), so a ticket issued by one edge resumes on another.
+   */
+  public TicketKeyStore ticketKeys() {
+    return new ClusterTicketKeys(vertx, hz, config.cluster().secret());
+  }
+
+  /** The latency prober ({@code latency.enabled}), or null. */
+  public LatencyProber prober() {
+    return prober;
   }
 
   /** The registry (null before {@link #start}). */
@@ -328,8 +376,6 @@ public final class EdgeCluster {
   }
 
   private String advertisedHost() {
-    return config.advertise().ipv4() != null
-        ? config.advertise().ipv4()
-        : config.advertise().ipv6() != null ? config.advertise().ipv6() : config.listen().host();
+    return config.advertise().hostOr(config.listen().host());
   }
 }

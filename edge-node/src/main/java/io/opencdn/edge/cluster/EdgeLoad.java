@@ -2,16 +2,17 @@ package io.opencdn.edge.cluster;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
+import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.RecordMac;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One edge's load figures in {@link EdgeClusterNames#EDGE_LOAD}, written with each registry
- * heartbeat (the {@link io.opencdn.common.cluster.EdgeRecord} of {@code edges} carries only
- * requests/s and capacity). Rates are averaged over the interval since the previous write. Tagged
- * like the registry entry ({@link #signed}); a reader uses it only when {@link #authentic}.
+ * One edge's load figures in {@link ClusterMaps#EDGE_LOAD}, written with each registry heartbeat
+ * (the {@link io.opencdn.common.cluster.EdgeRecord} of {@code edges} carries only requests/s and
+ * capacity). Rates are averaged over the interval since the previous write. Tagged like the
+ * registry entry ({@link #signed}); a reader uses it only when {@link #authentic}.
  *
  * @param id edge id
  * @param requestsPerSecond client requests per second

@@ -7,6 +7,8 @@ import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.common.cluster.RecordMac;
+import io.opencdn.edge.config.AdvertiseConfig;
+import io.opencdn.edge.config.EdgeConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -21,11 +23,10 @@ import org.slf4j.LoggerFactory;
  * {@link #start()} and every interval on a Vert.x timer with the load (requests per second since
  * the previous write), the state (ACTIVE, or DRAINING after {@link #drain}) and the heartbeat time
  * from the injected clock; removed on {@link #stop()}. With each write it also puts an {@link
- * EdgeLoad} (requests/s, bytes/s, open connections, capacity) into {@link
- * EdgeClusterNames#EDGE_LOAD}. Entries carry a Hazelcast TTL of ten intervals so a wedged edge
- * disappears by itself. Both records are signed with the cluster's {@link RecordMac} (readers
- * ignore unsigned ones). All Hazelcast calls are asynchronous, bridged with {@link
- * io.opencdn.common.cluster.ClusterFutures}.
+ * EdgeLoad} (requests/s, bytes/s, open connections, capacity) into {@link ClusterMaps#EDGE_LOAD}.
+ * Entries carry a Hazelcast TTL of ten intervals so a wedged edge disappears by itself. Both
+ * records are signed with the cluster's {@link RecordMac} (readers ignore unsigned ones). All
+ * Hazelcast calls are asynchronous, bridged with {@link io.opencdn.common.cluster.ClusterFutures}.
  */
 public final class EdgeRegistry {
 
@@ -90,7 +91,7 @@ public final class EdgeRegistry {
     this.mac = mac;
     this.byteCount = byteCount;
     this.openConnections = openConnections;
-    this.loads = hz.getMap(EdgeClusterNames.EDGE_LOAD);
+    this.loads = hz.getMap(ClusterMaps.EDGE_LOAD);
     this.hz = hz;
     this.vertx = vertx;
     this.edges = hz.getMap(ClusterMaps.EDGES);
@@ -98,6 +99,28 @@ public final class EdgeRegistry {
     this.requestCount = requestCount;
     this.clock = clock;
     this.intervalMillis = intervalMillis;
+  }
+
+  /**
+   * The record an edge with {@code config} publishes (ACTIVE, no load yet): id, region, location,
+   * advertised addresses, capacity, its HTTP port and its cluster member.
+   */
+  public static EdgeRecord template(
+      EdgeConfig config, int httpPort, String memberUuid, long nowMillis) {
+    AdvertiseConfig a = config.advertise();
+    return new EdgeRecord(
+        config.id(),
+        config.region(),
+        config.latitude(),
+        config.longitude(),
+        a.ipv4(),
+        a.ipv6(),
+        httpPort,
+        config.capacity(),
+        0,
+        EdgeState.ACTIVE,
+        memberUuid,
+        nowMillis);
   }
 
   /** Writes the first record, then starts the heartbeat timer. */

@@ -4,6 +4,7 @@ import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
+import io.opencdn.common.cluster.ClusterMaps;
 import io.opencdn.common.cluster.RecordMac;
 import java.io.IOException;
 import java.util.Arrays;
@@ -12,7 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An origin the cluster considers failing, in {@link EdgeClusterNames#ORIGIN_HEALTH}: while {@code
+ * An origin the cluster considers failing, in {@link ClusterMaps#ORIGIN_HEALTH}: while {@code
  * untilMillis} has not passed, every edge serves stale copies (within stale-if-error) without
  * asking the origin. Tagged by the reporting edge over its fields and the origin it is stored under
  * ({@link #signed}); edges act only on an {@link #authentic} report, so a member without the

@@ -1,14 +1,10 @@
 package io.opencdn.edge.cluster;
 
-import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.hazelcast.map.listener.EntryAddedListener;
-import com.hazelcast.map.listener.EntryEvictedListener;
-import com.hazelcast.map.listener.EntryExpiredListener;
-import com.hazelcast.map.listener.EntryRemovedListener;
-import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.opencdn.common.cluster.ClusterFutures;
+import io.opencdn.common.cluster.ClusterMaps;
+import io.opencdn.common.cluster.EntryChanges;
 import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.edge.fill.FillException;
 import io.opencdn.edge.fill.Filler;
@@ -27,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * Shared origin health: edges switch to stale-if-error (RFC 5861 section 4) together. Each edge
  * counts consecutive failed origin fills per origin (connect errors, timeouts, 5xx; see {@link
  * #watch}); the first edge to see {@code threshold} of them in a row writes an {@link
- * OriginFailure} into {@link EdgeClusterNames#ORIGIN_HEALTH} (origin URL to {@code {failingSince,
+ * OriginFailure} into {@link ClusterMaps#ORIGIN_HEALTH} (origin URL to {@code {failingSince,
  * reportedBy, untilMillis}}, {@code untilMillis = now + holdMillis}). Every edge mirrors that map
  * locally through an entry listener, so {@link #failing} is a non-blocking lookup: while an origin
  * is failing, the HTTP stage serves a stale copy within stale-if-error at once, without first
@@ -82,8 +78,8 @@ public final class OriginHealth {
       RecordCheck check) {
     this.check = check;
     this.vertx = vertx;
-    this.map = hz.getMap(EdgeClusterNames.ORIGIN_HEALTH);
-    this.reads = hz.getMap(EdgeClusterNames.ORIGIN_HEALTH);
+    this.map = hz.getMap(ClusterMaps.ORIGIN_HEALTH);
+    this.reads = hz.getMap(ClusterMaps.ORIGIN_HEALTH);
     this.edgeId = edgeId;
     this.clock = clock;
     this.threshold = threshold;
@@ -94,7 +90,7 @@ public final class OriginHealth {
   public Future<Void> start() {
     return vertx.executeBlocking(
         () -> {
-          listener = reads.addEntryListener(new Mirror(), true);
+          listener = reads.addEntryListener(new EntryChanges<>(this::mirror, known::remove), true);
           reads.forEach(this::mirror);
           return null;
         },
@@ -219,38 +215,6 @@ public final class OriginHealth {
       LOG.info("origin {} answers again", k);
       ClusterFutures.on(vertx, map.removeAsync(k))
           .onFailure(t -> LOG.debug("clearing origin {} health failed: {}", k, t.toString()));
-    }
-  }
-
-  private final class Mirror
-      implements EntryAddedListener<Object, Object>,
-          EntryUpdatedListener<Object, Object>,
-          EntryRemovedListener<Object, Object>,
-          EntryExpiredListener<Object, Object>,
-          EntryEvictedListener<Object, Object> {
-    @Override
-    public void entryAdded(EntryEvent<Object, Object> e) {
-      mirror(e.getKey(), e.getValue());
-    }
-
-    @Override
-    public void entryUpdated(EntryEvent<Object, Object> e) {
-      mirror(e.getKey(), e.getValue());
-    }
-
-    @Override
-    public void entryRemoved(EntryEvent<Object, Object> e) {
-      known.remove(e.getKey());
-    }
-
-    @Override
-    public void entryExpired(EntryEvent<Object, Object> e) {
-      known.remove(e.getKey());
-    }
-
-    @Override
-    public void entryEvicted(EntryEvent<Object, Object> e) {
-      known.remove(e.getKey());
     }
   }
 }

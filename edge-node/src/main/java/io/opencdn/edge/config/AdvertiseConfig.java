@@ -23,6 +23,14 @@ public record AdvertiseConfig(
         ipv6 == null || isIpv6(ipv6), "ipv6", "an IPv6 address like 2001:db8::1", ipv6);
   }
 
+  /**
+   * Where other edges reach this one (peer fetches, live relays): the IPv4 address, else the IPv6
+   * address, else {@code listenHost}.
+   */
+  public String hostOr(String listenHost) {
+    return ipv4 != null ? ipv4 : ipv6 != null ? ipv6 : listenHost;
+  }
+
   /** The listen host when it is a specific IP literal; otherwise nothing is advertised. */
   static AdvertiseConfig fromListenHost(String host) {
     if (isIpv4(host) && !host.equals("0.0.0.0")) {

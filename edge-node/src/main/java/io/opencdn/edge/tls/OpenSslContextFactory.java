@@ -2,12 +2,14 @@ package io.opencdn.edge.tls;
 
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.DelegatingSslContext;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslServerSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.vertx.core.spi.tls.SslContextFactory;
+import java.lang.ref.Cleaner;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -20,8 +22,17 @@ import javax.net.ssl.TrustManagerFactory;
  * ciphers, ALPN, client auth, session cache), with OCSP stapling enabled so that each handshake's
  * engine takes the response {@link OcspStapler} hands it, and tells {@code created} of each context
  * (so {@link TicketKeys} installs its keys). A client context is left to Vert.x's factory.
+ *
+ * <p>The server contexts are reference-counted ({@link SslProvider#OPENSSL_REFCNT}): their engines,
+ * one per connection, are freed by the connection's {@code SslHandler} when it closes, not by a
+ * finalizer (which costs each engine an allocation in the finalizer queue and two collections).
+ * Vert.x drops a context without releasing it (a certificate reload makes new ones), so what Vert.x
+ * holds is a wrapper that releases this factory's reference once the wrapper is unreachable;
+ * engines still open keep their context alive by their own reference.
  */
 final class OpenSslContextFactory implements SslContextFactory {
+
+  private static final Cleaner RELEASER = Cleaner.create();
 
   private final SslContextFactory vertxDefault;
   private final boolean sessionCache;
@@ -98,14 +109,14 @@ final class OpenSslContextFactory implements SslContextFactory {
 
   @Override
   public SslContext create() throws SSLException {
-    SslContext c = forClient ? vertxDefault.create() : server();
+    SslContext c = forClient ? vertxDefault.create() : released(server());
     created.accept(c);
     return c;
   }
 
   private SslContext server() throws SSLException {
     SslContextBuilder b =
-        SslContextBuilder.forServer(kmf).sslProvider(SslProvider.OPENSSL).enableOcsp(true);
+        SslContextBuilder.forServer(kmf).sslProvider(SslProvider.OPENSSL_REFCNT).enableOcsp(true);
     if (tmf != null) {
       b.trustManager(tmf);
     }
@@ -130,5 +141,32 @@ final class OpenSslContextFactory implements SslContextFactory {
       s.setSessionCacheEnabled(sessionCache);
     }
     return c;
+  }
+
+  /** {@code c} behind a wrapper whose collection releases it. */
+  private static SslContext released(SslContext c) {
+    SslContext wrapper = new Owned(c);
+    RELEASER.register(wrapper, () -> io.netty.util.ReferenceCountUtil.release(c));
+    return wrapper;
+  }
+
+  /** A server context as Vert.x holds it: the reference-counted one, released when unreachable. */
+  static final class Owned extends DelegatingSslContext {
+    private final SslContext counted;
+
+    Owned(SslContext c) {
+      super(c);
+      this.counted = c;
+    }
+
+    /** The reference-counted context inside (for tests). */
+    io.netty.util.ReferenceCounted counted() {
+      return (io.netty.util.ReferenceCounted) counted;
+    }
+
+    @Override
+    protected void initEngine(javax.net.ssl.SSLEngine engine) {
+      // nothing to add: the engine is the reference-counted context's own
+    }
   }
 }

@@ -1,7 +1,7 @@
 package io.opencdn.edge.tls;
 
+import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.OpenSslSessionTicketKey;
-import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.SSLEngineOptions;
@@ -24,8 +24,9 @@ public final class TicketKeys {
   /** Length of one key: name, HMAC key, AES key. */
   public static final int KEY_BYTES = 48;
 
-  private final Set<ReferenceCountedOpenSslContext> contexts =
-      Collections.newSetFromMap(new WeakHashMap<>());
+  /** Held weakly: a context Vert.x dropped is released once unreachable (see the factory). */
+  private final Set<SslContext> contexts = Collections.newSetFromMap(new WeakHashMap<>());
+
   private OpenSslSessionTicketKey[] keys;
   private long installs;
 
@@ -50,14 +51,14 @@ public final class TicketKeys {
               java.util.Arrays.copyOfRange(b, 16, 32),
               java.util.Arrays.copyOfRange(b, 32, 48));
     }
-    List<ReferenceCountedOpenSslContext> now;
+    List<SslContext> now;
     synchronized (this) {
       this.keys = k;
       installs++;
       now = new ArrayList<>(contexts);
     }
-    for (ReferenceCountedOpenSslContext c : now) {
-      c.sessionContext().setTicketKeys(k);
+    for (SslContext c : now) {
+      ((OpenSslSessionContext) c.sessionContext()).setTicketKeys(k);
     }
   }
 
@@ -72,16 +73,16 @@ public final class TicketKeys {
   }
 
   private void register(SslContext context) {
-    if (!(context instanceof ReferenceCountedOpenSslContext c)) {
+    if (!(context.sessionContext() instanceof OpenSslSessionContext s)) {
       return;
     }
     OpenSslSessionTicketKey[] k;
     synchronized (this) {
-      contexts.add(c);
+      contexts.add(context);
       k = keys;
     }
     if (k != null) {
-      c.sessionContext().setTicketKeys(k);
+      s.setTicketKeys(k);
     }
   }
 

@@ -13,6 +13,7 @@ import io.opencdn.edge.config.ClusterFillConfig;
 import io.opencdn.edge.config.DistributionConfig;
 import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.edge.config.OriginConfig;
+import io.opencdn.testing.Await;
 import io.opencdn.testing.Ports;
 import io.opencdn.testing.TestClock;
 import io.vertx.core.Future;
@@ -23,6 +24,7 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +74,20 @@ final class ClusterHarness implements AutoCloseable {
   final List<Vertx> edgeVertx = new ArrayList<>();
 
   final ClusterConfig cluster;
+
+  /**
+   * A harness whose three members have met and whose partitions have settled (operations during the
+   * first migrations were seen to stall for seconds): the fixture of the cluster tests.
+   */
+  static ClusterHarness settled(String name) {
+    ClusterHarness h = new ClusterHarness(name);
+    Await.until(
+        Duration.ofSeconds(20), () -> h.members.get(0).getCluster().getMembers().size() == 3);
+    Await.until(
+        Duration.ofSeconds(30),
+        () -> h.members.stream().allMatch(m -> m.getPartitionService().isClusterSafe()));
+    return h;
+  }
 
   ClusterHarness(String name) {
     hazelcast = TestCluster.start(name, 3);

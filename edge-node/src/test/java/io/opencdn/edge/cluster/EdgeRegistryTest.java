@@ -75,7 +75,7 @@ class EdgeRegistryTest {
                       clock.millis())
                   .signed(mac));
       assertThat(first.authentic(mac, "eu-west")).isTrue();
-      EdgeLoad load = hz.<String, EdgeLoad>getMap(EdgeClusterNames.EDGE_LOAD).get("eu-west");
+      EdgeLoad load = hz.<String, EdgeLoad>getMap(ClusterMaps.EDGE_LOAD).get("eu-west");
       assertThat(load.authentic(mac, "eu-west")).isTrue();
       assertThat(load.authentic(RecordMac.fromSecret("another-secret-0123456789"), "eu-west"))
           .isFalse();

@@ -17,6 +17,7 @@ import io.opencdn.edge.config.TlsConfig;
 import io.opencdn.edge.tls.Pems;
 import io.opencdn.edge.tls.TicketKeys;
 import io.opencdn.testing.Ports;
+import io.opencdn.testing.SelfSigned;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ class SharedTicketKeysTest {
 
   @Test
   void aClientResumesOnAnotherEdgeOfTheCluster() throws Exception {
-    Pems.Pair pem = Pems.make(dir, "www", HOST, false);
+    SelfSigned.Pem pem = Pems.make(dir, "www", HOST, false);
     Vertx v = Vertx.vertx();
     vertxes.add(v);
     origin = new TestOrigin(v);
@@ -110,7 +111,7 @@ class SharedTicketKeysTest {
     return e;
   }
 
-  private EdgeConfig config(String id, Pems.Pair pem, ClusterConfig cluster) {
+  private EdgeConfig config(String id, SelfSigned.Pem pem, ClusterConfig cluster) {
     TlsConfig tls =
         new TlsConfig(
             Endpoint.parse("127.0.0.1:" + Ports.free()),

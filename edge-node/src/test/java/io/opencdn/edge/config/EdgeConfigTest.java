@@ -107,6 +107,14 @@ public class EdgeConfigTest {
   }
 
   @Test
+  void otherEdgesReachTheAdvertisedIpv4ElseTheIpv6ElseTheListenHost() {
+    assertThat(new AdvertiseConfig("192.0.2.1", "2001:db8::1").hostOr("0.0.0.0"))
+        .isEqualTo("192.0.2.1");
+    assertThat(new AdvertiseConfig(null, "2001:db8::1").hostOr("0.0.0.0")).isEqualTo("2001:db8::1");
+    assertThat(new AdvertiseConfig(null, null).hostOr("edge.example")).isEqualTo("edge.example");
+  }
+
+  @Test
   void defaults() {
     EdgeConfig c = parse(MINIMAL);
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opencdn.common.config.AdminToken;
 import io.opencdn.edge.admin.AdminEndpoints;
+import io.opencdn.edge.admin.AdminRoute;
 import io.opencdn.edge.cache.MemoryCache;
 import io.opencdn.edge.metrics.EdgeMetrics;
 import io.vertx.core.Vertx;
@@ -13,6 +14,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,9 +42,11 @@ class LogInjectionTest {
     }
   }
 
-  @Test
-  void adminActionsAndRefusalsAreLoggedWithoutTokens() throws Exception {
-    CapturedLog log = new CapturedLog();
+  /**
+   * The admin endpoints of edge e1 with {@code routes} on a port of their own, logging to {@code
+   * log}: the port.
+   */
+  private int adminServer(CapturedLog log, List<AdminRoute> routes) {
     AdminEndpoints.logger(log);
     AdminEndpoints admin =
         new AdminEndpoints(
@@ -53,12 +57,17 @@ class LogInjectionTest {
             new MemoryCache(1 << 20, Clock.systemUTC()),
             () -> 0,
             () -> "ACTIVE",
-            java.util.List.of(
-                new io.opencdn.edge.admin.AdminRoute(
-                    "/_cdn/drain", true, req -> req.response().end("{}"))));
+            routes);
+    return await(vertx.createHttpServer().requestHandler(admin::handle).listen(0, "127.0.0.1"))
+        .actualPort();
+  }
+
+  @Test
+  void adminActionsAndRefusalsAreLoggedWithoutTokens() throws Exception {
+    CapturedLog log = new CapturedLog();
     int port =
-        await(vertx.createHttpServer().requestHandler(admin::handle).listen(0, "127.0.0.1"))
-            .actualPort();
+        adminServer(
+            log, List.of(new AdminRoute("/_cdn/drain", true, req -> req.response().end("{}"))));
 
     String ok =
         raw(
@@ -93,20 +102,7 @@ class LogInjectionTest {
   @Test
   void aFloodOfRefusedCallsIsLoggedAtABoundedRate() throws Exception {
     CapturedLog log = new CapturedLog();
-    AdminEndpoints.logger(log);
-    AdminEndpoints admin =
-        new AdminEndpoints(
-            "e1",
-            "r1",
-            AdminToken.of(TOKEN),
-            new EdgeMetrics(),
-            new MemoryCache(1 << 20, Clock.systemUTC()),
-            () -> 0,
-            () -> "ACTIVE",
-            java.util.List.of());
-    int port =
-        await(vertx.createHttpServer().requestHandler(admin::handle).listen(0, "127.0.0.1"))
-            .actualPort();
+    int port = adminServer(log, List.of());
     StringBuilder pipelined = new StringBuilder();
     for (int i = 0; i < 200; i++) {
       pipelined

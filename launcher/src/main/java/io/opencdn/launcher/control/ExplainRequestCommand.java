@@ -103,7 +103,8 @@ public final class ExplainRequestCommand implements Callable<Integer> {
           peer != null && doc.distributions().stream().anyMatch(d -> d.geoRestriction() != null);
       java.util.function.Function<java.net.InetAddress, String> countryOf =
           geo ? io.opencdn.edge.http.viewer.GeoCountries.open(geoipDatabase)::country : null;
-      RequestExplainer.explain(doc, url, h, peer, countryOf).forEach(System.out::println);
+      RequestExplainer.explain(doc, url, h, peer, countryOf, java.time.Clock.systemUTC())
+          .forEach(System.out::println);
     } catch (io.opencdn.common.config.ConfigException e) {
       System.err.println("explain-request: " + e.getMessage());
       return 2;

@@ -2,15 +2,11 @@ package io.opencdn.live.cluster;
 
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.hazelcast.map.listener.EntryAddedListener;
-import com.hazelcast.map.listener.EntryEvictedListener;
-import com.hazelcast.map.listener.EntryExpiredListener;
-import com.hazelcast.map.listener.EntryRemovedListener;
-import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.opencdn.common.cluster.ClusterFutures;
+import io.opencdn.common.cluster.ClusterMaps;
+import io.opencdn.common.cluster.EntryChanges;
 import io.opencdn.common.cluster.RecordCheck;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -42,7 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class HazelcastLiveDirectory implements LiveDirectory {
 
   /** Name of the map. */
-  public static final String MAP = "live-streams";
+  public static final String MAP = ClusterMaps.LIVE_STREAMS;
 
   /** Interval of the ingest's rewrites. */
   public static final long HEARTBEAT_MILLIS = 2000;
@@ -88,7 +84,8 @@ public final class HazelcastLiveDirectory implements LiveDirectory {
             () -> {
               membershipListener = hz.getCluster().addMembershipListener(new Members());
               hz.getCluster().getMembers().forEach(m -> members.add(m.getUuid().toString()));
-              entryListener = reads.addEntryListener(new Mirror(), true);
+              entryListener =
+                  reads.addEntryListener(new EntryChanges<>(this::mirror, this::forget), true);
               reads.forEach(this::mirror);
               return null;
             },
@@ -239,39 +236,6 @@ public final class HazelcastLiveDirectory implements LiveDirectory {
       } catch (RuntimeException e) {
         LOG.warn("live directory listener failed: {}", e.toString());
       }
-    }
-  }
-
-  /** Mirrors authentic records; drops removed, expired and evicted ones. */
-  private final class Mirror
-      implements EntryAddedListener<Object, Object>,
-          EntryUpdatedListener<Object, Object>,
-          EntryRemovedListener<Object, Object>,
-          EntryExpiredListener<Object, Object>,
-          EntryEvictedListener<Object, Object> {
-    @Override
-    public void entryAdded(EntryEvent<Object, Object> e) {
-      mirror(e.getKey(), e.getValue());
-    }
-
-    @Override
-    public void entryUpdated(EntryEvent<Object, Object> e) {
-      mirror(e.getKey(), e.getValue());
-    }
-
-    @Override
-    public void entryRemoved(EntryEvent<Object, Object> e) {
-      forget(e.getKey());
-    }
-
-    @Override
-    public void entryExpired(EntryEvent<Object, Object> e) {
-      forget(e.getKey());
-    }
-
-    @Override
-    public void entryEvicted(EntryEvent<Object, Object> e) {
-      forget(e.getKey());
     }
   }
 

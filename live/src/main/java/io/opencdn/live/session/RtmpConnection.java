@@ -1,14 +1,8 @@
 package io.opencdn.live.session;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.opencdn.live.config.LiveConfig;
-import io.opencdn.live.rtmp.Aggregate;
 import io.opencdn.live.rtmp.Amf0;
-import io.opencdn.live.rtmp.ChunkReader;
 import io.opencdn.live.rtmp.Command;
-import io.opencdn.live.rtmp.Control;
-import io.opencdn.live.rtmp.Handshake;
 import io.opencdn.live.rtmp.MessageType;
 import io.opencdn.live.rtmp.RtmpException;
 import io.opencdn.live.rtmp.RtmpMessage;
@@ -18,10 +12,9 @@ import io.opencdn.live.stream.Source;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.NetSocket;
 import java.time.Clock;
-import java.util.List;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * the NetConnection and NetStream commands of a publisher ({@code connect}, {@code releaseStream},
  * {@code FCPublish}, {@code createStream}, {@code publish}, media, {@code FCUnpublish}, {@code
  * deleteStream}) or a player ({@code connect}, {@code createStream}, {@code getStreamLength},
- * {@code play}). Every message stream is id {@value Media#PLAY_STREAM_ID}.
+ * {@code play}). Every message stream is id {@value Media#PLAY_STREAM_ID}. The bytes (handshake,
+ * chunks, protocol control, replies) are the {@link RtmpChannel}'s, a publisher's media is
+ * forwarded by its {@link PublishedMedia}; this class keeps the connection's state and answers the
+ * commands.
  *
  * <p>Media is accepted only after a publish was accepted (the key checked by the {@link
  * SessionHandler}); a client that sends media before, or anything malformed, is disconnected, which
@@ -49,8 +45,7 @@ public final class RtmpConnection implements Source {
   private static final Logger LOG = LoggerFactory.getLogger(RtmpConnection.class);
 
   private enum State {
-    HANDSHAKE,
-    CONNECTING,
+    CONNECTING, // handshake, then waiting for connect
     CONNECTED,
     PUBLISHING,
     PLAYING,
@@ -63,17 +58,12 @@ public final class RtmpConnection implements Source {
   private final LiveConfig config;
   private final SessionHandler handler;
   private final Runnable onClose;
-  private final Clock clock;
-  private final ByteBuf in = Unpooled.buffer(4096);
-  private final Handshake.Server handshake;
-  private final ChunkReader reader;
-  private State state = State.HANDSHAKE;
-  private long peerWindow;
-  private long acknowledged;
+  private final RtmpChannel channel;
+  private final PublishedMedia media;
+  private State state = State.CONNECTING;
   private boolean relayClient;
   private LiveStream stream;
   private Viewer viewer;
-  private long lastMediaMillis;
   private long timer = -1;
 
   /**
@@ -93,9 +83,8 @@ public final class RtmpConnection implements Source {
     this.config = config;
     this.handler = handler;
     this.onClose = onClose;
-    this.clock = clock;
-    this.handshake = new Handshake.Server((int) clock.millis());
-    this.reader = new ChunkReader(config.maxMessageBytes());
+    this.channel = new RtmpChannel(socket, config, clock);
+    this.media = new PublishedMedia(this, clock);
   }
 
   /** Starts reading; call on the socket's event loop. */
@@ -126,30 +115,14 @@ public final class RtmpConnection implements Source {
     if (state == State.CLOSED) {
       return;
     }
-    in.writeBytes(((BufferInternal) data).getByteBuf());
     try {
-      if (state == State.HANDSHAKE) {
-        Buffer reply = handshake.feed(in);
-        if (reply != null) {
-          socket.write(reply);
-        }
-        if (!handshake.done()) {
-          return;
-        }
-        state = State.CONNECTING;
-      }
-      reader.read(in, this::onMessage);
-      if (peerWindow > 0
-          && reader.bytesRead() - acknowledged >= peerWindow
-          && state != State.CLOSED) {
-        acknowledged = reader.bytesRead();
-        socket.write(Control.acknowledgement(acknowledged));
+      channel.read(data, this::onMessage);
+      if (state != State.CLOSED) {
+        channel.acknowledge();
       }
     } catch (RtmpException e) {
       LOG.info("rtmp {}: closing: {}", socket.remoteAddress(), e.getMessage());
       close();
-    } finally {
-      in.discardSomeReadBytes();
     }
   }
 
@@ -164,58 +137,14 @@ public final class RtmpConnection implements Source {
         if (m.payload().length < 1 || m.payload()[0] != 0) {
           throw new RtmpException("AMF3 command messages are not supported");
         }
-        onCommand(Command.parse(java.util.Arrays.copyOfRange(m.payload(), 1, m.payload().length)));
+        onCommand(Command.parse(Arrays.copyOfRange(m.payload(), 1, m.payload().length)));
       }
-      case MessageType.AUDIO, MessageType.VIDEO -> media(m.type(), m.timestamp(), m.payload());
-      case MessageType.DATA_AMF0 -> data(m);
-      case MessageType.AGGREGATE -> aggregate(m);
-      case MessageType.WINDOW_ACK_SIZE ->
-          peerWindow = Control.readUint32(m.payload(), "Window Acknowledgement Size");
-      case MessageType.USER_CONTROL -> {
-        if (Control.userControlEvent(m.payload()) == Control.PING_REQUEST) {
-          socket.write(
-              Control.userControl(Control.PING_RESPONSE, Control.userControlArgument(m.payload())));
-        }
-      }
-      default -> {
-        // Acknowledgement, Set Peer Bandwidth from a client, shared objects: nothing to do
-      }
+      case MessageType.AUDIO, MessageType.VIDEO ->
+          media.media(m.type(), m.timestamp(), m.payload());
+      case MessageType.DATA_AMF0 -> media.data(m);
+      case MessageType.AGGREGATE -> media.aggregate(m);
+      default -> channel.control(m);
     }
-  }
-
-  private void media(int type, long timestamp, byte[] payload) {
-    if (state != State.PUBLISHING) {
-      throw new RtmpException("media before an accepted publish");
-    }
-    lastMediaMillis = clock.millis();
-    stream.push(this, type, timestamp, payload);
-  }
-
-  private void data(RtmpMessage m) {
-    if (state != State.PUBLISHING) {
-      return; // players send none; a publisher's metadata before publish is dropped
-    }
-    byte[] p = m.payload();
-    List<Object> head = Amf0.decodeAll(p);
-    if (!head.isEmpty() && "@setDataFrame".equals(head.get(0))) {
-      p = java.util.Arrays.copyOfRange(p, Amf0.lengthOfFirst(p), p.length);
-      head = head.subList(1, head.size());
-    }
-    if (!head.isEmpty() && "onMetaData".equals(head.get(0))) {
-      stream.push(this, MessageType.DATA_AMF0, m.timestamp(), p);
-    }
-  }
-
-  private void aggregate(RtmpMessage m) {
-    Aggregate.forEach(
-        m,
-        (type, at, body) -> {
-          if (type == MessageType.AUDIO || type == MessageType.VIDEO) {
-            media(type, at, body);
-          } else if (type == MessageType.DATA_AMF0) {
-            data(new RtmpMessage(type, at, m.streamId(), body));
-          }
-        });
   }
 
   private void onCommand(Command c) {
@@ -223,11 +152,11 @@ public final class RtmpConnection implements Source {
       case "connect" -> connect(c);
       case "createStream" -> {
         requireConnected(c);
-        result(c, (double) Media.PLAY_STREAM_ID);
+        channel.result(c, (double) Media.PLAY_STREAM_ID);
       }
       case "releaseStream", "FCPublish", "FCSubscribe", "getStreamLength" -> {
         if (c.transaction() > 0) {
-          result(c, Amf0.UNDEFINED);
+          channel.result(c, Amf0.UNDEFINED);
         }
       }
       case "publish" -> publish(c);
@@ -254,15 +183,8 @@ public final class RtmpConnection implements Source {
     String app = c.property("app");
     app = app == null ? "" : app.replaceFirst("[?].*$", "").replaceAll("/+$", "");
     if (!app.equals(config.app())) {
-      send(
-          Command.encode(
-              0,
-              ChunkReader.DEFAULT_CHUNK_SIZE,
-              "_error",
-              c.transaction(),
-              null,
-              Command.status(
-                  "error", "NetConnection.Connect.Rejected", "no application '" + app + "' here")));
+      channel.connectRefused(
+          c.transaction(), "NetConnection.Connect.Rejected", "no application '" + app + "' here");
       LOG.info("rtmp {}: connect to application '{}' refused", socket.remoteAddress(), app);
       closeAfterWrites();
       return;
@@ -270,10 +192,7 @@ public final class RtmpConnection implements Source {
     String flashVer = c.property("flashVer");
     relayClient = flashVer != null && flashVer.startsWith(RELAY_FLASH_VERSION);
     state = State.CONNECTED;
-    socket.write(Control.windowAckSize(config.windowAckBytes()));
-    socket.write(Control.setPeerBandwidth(config.windowAckBytes(), Control.LIMIT_DYNAMIC));
-    socket.write(Control.setChunkSize(config.chunkSize()));
-    send(Command.connectSuccess(config.chunkSize(), c.transaction()));
+    channel.connected(c.transaction());
   }
 
   /** The flashVer prefix of the edges' relay clients. */
@@ -293,13 +212,13 @@ public final class RtmpConnection implements Source {
       return;
     }
     state = State.PUBLISHING;
-    lastMediaMillis = clock.millis();
+    media.publishing(stream);
     cancelTimer();
     timer =
         vertx.setPeriodic(
             PUBLISH_IDLE_MILLIS / 3,
             id -> {
-              if (clock.millis() - lastMediaMillis > PUBLISH_IDLE_MILLIS) {
+              if (media.silentFor(PUBLISH_IDLE_MILLIS)) {
                 LOG.info(
                     "rtmp {}: publisher of {} silent for {} ms, closing",
                     socket.remoteAddress(),
@@ -308,8 +227,8 @@ public final class RtmpConnection implements Source {
                 close();
               }
             });
-    socket.write(Control.userControl(Control.STREAM_BEGIN, Media.PLAY_STREAM_ID));
-    onStatus("status", "NetStream.Publish.Start", nameAndKey.name() + " is now published.");
+    channel.streamBegin();
+    channel.onStatus("status", "NetStream.Publish.Start", nameAndKey.name() + " is now published.");
   }
 
   private void play(Command c) {
@@ -330,9 +249,9 @@ public final class RtmpConnection implements Source {
     state = State.PLAYING;
     cancelTimer();
     String name = nameAndKey.name();
-    socket.write(Control.userControl(Control.STREAM_BEGIN, Media.PLAY_STREAM_ID));
-    onStatus("status", "NetStream.Play.Reset", "Playing and resetting " + name + ".");
-    onStatus("status", "NetStream.Play.Start", "Started playing " + name + ".");
+    channel.streamBegin();
+    channel.onStatus("status", "NetStream.Play.Reset", "Playing and resetting " + name + ".");
+    channel.onStatus("status", "NetStream.Play.Start", "Started playing " + name + ".");
     viewer =
         new Viewer(
             socket,
@@ -348,8 +267,9 @@ public final class RtmpConnection implements Source {
               close();
             },
             () -> {
-              onStatus("status", "NetStream.Play.UnpublishNotify", name + " is now unpublished.");
-              onStatus("status", "NetStream.Play.Stop", "Stopped playing " + name + ".");
+              channel.onStatus(
+                  "status", "NetStream.Play.UnpublishNotify", name + " is now unpublished.");
+              channel.onStatus("status", "NetStream.Play.Stop", "Stopped playing " + name + ".");
               closeAfterWrites();
             });
     s.attach(viewer);
@@ -357,29 +277,8 @@ public final class RtmpConnection implements Source {
 
   private void refuse(Refusal r) {
     LOG.info("rtmp {}: refused: {} ({})", socket.remoteAddress(), r.getMessage(), r.code());
-    onStatus("error", r.code(), r.getMessage());
+    channel.onStatus("error", r.code(), r.getMessage());
     closeAfterWrites();
-  }
-
-  private void send(Buffer b) {
-    socket.write(b);
-  }
-
-  /** Answers {@code c} with {@code _result} and {@code info}. */
-  private void result(Command c, Object info) {
-    send(Command.encode(0, config.chunkSize(), "_result", c.transaction(), null, info));
-  }
-
-  /** Sends an {@code onStatus} on the media stream. */
-  private void onStatus(String level, String code, String description) {
-    send(
-        Command.encode(
-            Media.PLAY_STREAM_ID,
-            config.chunkSize(),
-            "onStatus",
-            0,
-            null,
-            Command.status(level, code, description)));
   }
 
   private void closeAfterWrites() {
@@ -407,7 +306,7 @@ public final class RtmpConnection implements Source {
       leave(was);
     }
     cancelTimer();
-    in.release();
+    channel.release();
     onClose.run();
   }
 

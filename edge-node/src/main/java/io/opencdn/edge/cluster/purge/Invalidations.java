@@ -45,15 +45,15 @@ import org.slf4j.LoggerFactory;
 public final class Invalidations {
 
   /** {@code ReliableTopic<PurgeRequest>}: purge requests broadcast to every edge. */
-  public static final String TOPIC = "purges";
+  public static final String TOPIC = ClusterMaps.PURGES;
 
   /**
    * {@code IMap<String, InvalidationRecord>}: invalidation id to its request and expected edges.
    */
-  public static final String RECORDS = "invalidations";
+  public static final String RECORDS = ClusterMaps.INVALIDATIONS;
 
   /** {@code IMap<String, PurgeAcks>}: invalidation id to the edges that have purged. */
-  public static final String ACKS = "purge-acks";
+  public static final String ACKS = ClusterMaps.PURGE_ACKS;
 
   private static final Logger LOG = LoggerFactory.getLogger(Invalidations.class);
 

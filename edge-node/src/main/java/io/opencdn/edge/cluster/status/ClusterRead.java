@@ -9,7 +9,6 @@ import io.opencdn.common.cluster.ConfigRecords.Version;
 import io.opencdn.common.cluster.ConfigStore;
 import io.opencdn.common.cluster.EdgeRecord;
 import io.opencdn.common.cluster.RecordCheck;
-import io.opencdn.edge.cluster.EdgeClusterNames;
 import io.opencdn.edge.cluster.EdgeLoad;
 import java.time.Clock;
 import java.util.HashMap;
@@ -57,7 +56,7 @@ record ClusterRead(
               }
             });
     Map<String, EdgeLoad> loads = new HashMap<>();
-    ClusterReads.entries(hz.getMap(EdgeClusterNames.EDGE_LOAD), check)
+    ClusterReads.entries(hz.getMap(ClusterMaps.EDGE_LOAD), check)
         .forEach(
             (k, v) -> {
               if (k instanceof String key

@@ -10,7 +10,6 @@ import io.opencdn.common.cluster.EdgeState;
 import io.opencdn.common.cluster.RecordCheck;
 import io.opencdn.common.cluster.RecordMac;
 import io.opencdn.common.cluster.TestCluster;
-import io.opencdn.edge.cluster.EdgeClusterNames;
 import io.opencdn.testing.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -87,7 +86,7 @@ class InvalidationsTest {
 
   @Test
   void aRequestPublishedWithoutTheSecretPurgesNothing() {
-    var topic = hz.<Object>getReliableTopic(EdgeClusterNames.PURGES);
+    var topic = hz.<Object>getReliableTopic(ClusterMaps.PURGES);
     topic.publish(
         new PurgeRequest("forged-1", null, List.of("/*"), List.of(), System.currentTimeMillis())
             .signed(ROGUE));
@@ -108,7 +107,7 @@ class InvalidationsTest {
     PurgeRequest made =
         new PurgeRequest("made-up", null, List.of("/x"), List.of(), System.currentTimeMillis())
             .signed(ROGUE);
-    hz.getMap(EdgeClusterNames.INVALIDATIONS)
+    hz.getMap(ClusterMaps.INVALIDATIONS)
         .put("made-up", new InvalidationRecord(made, Set.of("edge-a")).signed(ROGUE));
     assertThat(await(invalidations.status("made-up"))).isNull();
 
@@ -121,20 +120,19 @@ class InvalidationsTest {
           Duration.ofSeconds(10),
           () -> await(invalidations.status(id)).getJsonArray("acknowledged").size() == 1);
       HashMap<String, Object> acks =
-          new HashMap<>(
-              hz.<String, HashMap<String, Object>>getMap(EdgeClusterNames.PURGE_ACKS).get(id));
+          new HashMap<>(hz.<String, HashMap<String, Object>>getMap(ClusterMaps.PURGE_ACKS).get(id));
       acks.put("ghost", PurgeAck.Receipt.signed(ROGUE, id, "ghost", System.currentTimeMillis()));
-      hz.getMap(EdgeClusterNames.PURGE_ACKS).put(id, acks);
+      hz.getMap(ClusterMaps.PURGE_ACKS).put(id, acks);
       JsonObject s = await(invalidations.status(id));
       assertThat(s.getString("status")).isEqualTo("InProgress");
       assertThat(s.getJsonArray("pending").getList()).containsExactly("ghost");
       acks.put("ghost", 12345L); // not even a receipt
-      hz.getMap(EdgeClusterNames.PURGE_ACKS).put(id, acks);
+      hz.getMap(ClusterMaps.PURGE_ACKS).put(id, acks);
       assertThat(await(invalidations.status(id)).getJsonArray("pending").getList())
           .containsExactly("ghost");
       // the status is Completed only with the edge's own receipt
       acks.put("ghost", PurgeAck.Receipt.signed(mac, id, "ghost", System.currentTimeMillis()));
-      hz.getMap(EdgeClusterNames.PURGE_ACKS).put(id, acks);
+      hz.getMap(ClusterMaps.PURGE_ACKS).put(id, acks);
       assertThat(await(invalidations.status(id)).getString("status")).isEqualTo("Completed");
     } finally {
       hz.getMap(ClusterMaps.EDGES).remove("ghost");

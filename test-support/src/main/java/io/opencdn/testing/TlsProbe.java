@@ -1,10 +1,12 @@
-package io.opencdn.edge.tls;
+package io.opencdn.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
+import java.util.HexFormat;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -15,7 +17,8 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * One HTTP/1.1 keep-alive connection over TLS with the JDK's client: a chosen protocol version and
- * SNI name, any certificate accepted (the test looks at which one it got).
+ * SNI name, any certificate accepted (the test looks at which one it got): the edge tests and the
+ * launcher's process tests.
  */
 public final class TlsProbe implements AutoCloseable {
 
@@ -63,6 +66,12 @@ public final class TlsProbe implements AutoCloseable {
   /** The server's leaf certificate. */
   public X509Certificate certificate() throws Exception {
     return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+  }
+
+  /** The SHA-256 fingerprint of the server's leaf certificate, in hex. */
+  public String fingerprint() throws Exception {
+    return HexFormat.of()
+        .formatHex(MessageDigest.getInstance("SHA-256").digest(certificate().getEncoded()));
   }
 
   /** Sends GET {@code path} with {@code host} and reads the response; yields "status body". */
