@@ -21,10 +21,11 @@
 #   VALIDITY=30 WATCH_MILLIS=1000 KEEP=1 bench/cert-propagation.sh
 #
 # Figures of 2026-12-08 (2-core VM shared with other helpers' builds and benchmarks, load average
-# 7-29; two whole runs, details in bench/README.md): ACME issued -> last edge serving p50 194-263
-# ms, max 306-865 ms; PEM files renamed -> last edge p50 160-206 ms, max 193-291 ms (main's build
-# side by side, 1 s poll only: p50 1,062 ms, max 1,231 ms); rename + admin reload -> last edge p50
-# 119-226 ms, max 166-415 ms; ~12,400 keep-alive requests, 0 failed, 0 connections dropped.
+# 7-29; three whole runs, details in bench/README.md): ACME issued -> last edge serving p50 194-263
+# ms, max 306-865 ms in two runs, in the third one renewal at 1,010 ms by the edge's own log (load
+# rising to 18); PEM files renamed -> last edge p50 160-232 ms, max 193-823 ms (main's build side
+# by side, 1 s poll only: p50 1,062 ms, max 1,231 ms); rename + admin reload -> last edge p50
+# 119-226 ms, max 158-415 ms; ~18,800 keep-alive requests, 0 failed, 0 connections dropped.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
