@@ -18,8 +18,9 @@ import java.util.Locale;
  * @param http2 offer HTTP/2 through ALPN (default true); HTTP/1.1 is always offered
  * @param engine {@code auto} (default: OpenSSL/BoringSSL when it loads, else the JDK's), {@code
  *     openssl} (refuse to start without it) or {@code jdk}
- * @param watchMillis how often the PEM files are checked for changes (default 1000; 0 = only on
- *     SIGHUP or {@code POST /_cdn/tls/reload})
+ * @param watchMillis how often the PEM files are checked for changes, besides when the operating
+ *     system reports a change in their directories (default 1000; 0 = only on SIGHUP or {@code POST
+ *     /_cdn/tls/reload})
  * @param ticketKeyRotationSeconds lifetime of a session ticket key as the key that issues tickets
  *     (default 3600); a ticket is accepted for up to twice this
  * @param acme certificates issued and renewed through ACME, served beside those of {@code

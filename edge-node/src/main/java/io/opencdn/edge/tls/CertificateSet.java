@@ -115,6 +115,7 @@ public record CertificateSet(
       update(md, p);
     }
     pems.addAll(extra);
+    String digest = HexFormat.of().formatHex(md.digest());
     for (int i = 0; i < pems.size(); i++) {
       Pem p = pems.get(i);
       String keyName = i < tls.certificates().size() ? tls.certificates().get(i).key() : p.name();
@@ -122,10 +123,36 @@ public record CertificateSet(
           new PemKeyCertOptions()
               .setCertValue(Buffer.buffer(p.cert()))
               .setKeyValue(Buffer.buffer(p.key()));
-      keys.add(check(vertx, "c" + i, p.name(), keyName, one, infos));
+      try {
+        SniKeyManager.Entry fast = checkPkcs8("c" + i, p, keyName, infos);
+        keys.add(fast != null ? fast : check(vertx, "c" + i, p.name(), keyName, one, infos));
+      } catch (IllegalArgumentException e) {
+        throw new Refused(e.getMessage(), digest, e);
+      }
     }
-    return new CertificateSet(
-        List.copyOf(infos), List.copyOf(keys), HexFormat.of().formatHex(md.digest()));
+    return new CertificateSet(List.copyOf(infos), List.copyOf(keys), digest);
+  }
+
+  /**
+   * Files that were read but did not pass their checks.
+   *
+   * @see #digest() the digest of the bytes refused, as {@link #digest(TlsConfig, List)} yields it
+   *     while the files stay as they are
+   */
+  public static final class Refused extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient String digest;
+
+    Refused(String message, String digest, Throwable cause) {
+      super(message, cause);
+      this.digest = digest;
+    }
+
+    /** SHA-256 over the files' bytes that were refused. */
+    public String digest() {
+      return digest;
+    }
   }
 
   private static void update(MessageDigest md, Pem p) {
@@ -139,6 +166,61 @@ public record CertificateSet(
     JsonArray a = new JsonArray();
     certificates.forEach(i -> a.add(i.json()));
     return a;
+  }
+
+  /**
+   * Checks one pair whose key is a single PKCS#8 PEM ({@code BEGIN PRIVATE KEY}: what ACME and
+   * current tools write) without a key store: Vert.x's key manager factory puts the key into a
+   * PKCS#12 store and reads it back, two password-based encryptions of ~8 ms of CPU each, which
+   * made most of a reload's cost. Yields null for any other form (then {@link #check} reads it).
+   */
+  private static SniKeyManager.Entry checkPkcs8(
+      String alias, Pem p, String keyName, List<Info> infos) {
+    String text = new String(p.key(), java.nio.charset.StandardCharsets.US_ASCII);
+    String begin = "-----BEGIN PRIVATE KEY-----";
+    String end = "-----END PRIVATE KEY-----";
+    int b = text.indexOf(begin);
+    int e = text.indexOf(end);
+    if (b < 0
+        || e < b
+        || text.indexOf(begin, b + 1) >= 0
+        || text.contains("-----BEGIN ENCRYPTED")) {
+      return null;
+    }
+    PrivateKey key;
+    X509Certificate[] chain;
+    try {
+      byte[] der = java.util.Base64.getMimeDecoder().decode(text.substring(b + begin.length(), e));
+      chain =
+          java.security.cert.CertificateFactory.getInstance("X.509")
+              .generateCertificates(new java.io.ByteArrayInputStream(p.cert()))
+              .stream()
+              .map(X509Certificate.class::cast)
+              .toArray(X509Certificate[]::new);
+      if (chain.length == 0) {
+        return null;
+      }
+      String type = chain[0].getPublicKey().getAlgorithm();
+      if (!type.equals("EC") && !type.equals("RSA")) {
+        return null;
+      }
+      key =
+          java.security.KeyFactory.getInstance(type)
+              .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+    } catch (java.security.GeneralSecurityException | IllegalArgumentException ex) {
+      return null; // the key store path names what is wrong
+    }
+    X509Certificate leaf = chain[0];
+    if (!keyMatches(key, leaf)) {
+      throw new IllegalArgumentException(
+          keyName + ": the private key does not belong to the certificate in " + p.name());
+    }
+    List<String> names = names(leaf);
+    String type = key.getAlgorithm();
+    infos.add(
+        new Info(
+            p.name(), names, leaf.getNotAfter().toInstant().toString(), fingerprint(leaf), type));
+    return new SniKeyManager.Entry(alias, names, type, chain, key);
   }
 
   /** Checks one pair; adds what it is to {@code infos}, yields it as served under {@code alias}. */

@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,12 +36,17 @@ import org.slf4j.LoggerFactory;
  * and session ticket keys from a {@link TicketKeyRotation}. {@link #reload} re-reads the PEM files
  * and, when they changed and pass their checks, swaps them into every server ({@code
  * updateSSLOptions}): new handshakes get the new certificates, open connections keep theirs and are
- * never closed. The files are checked every {@code watchMillis}; SIGHUP and {@code POST
- * /_cdn/tls/reload} reload at once. A bad file is refused with an error line and the certificates
- * in use stay. Where the engine is OpenSSL, an {@link OcspStapler} staples each certificate's OCSP
- * response.
+ * never closed. The files are checked when the operating system reports a change in their
+ * directories ({@link PemFileWatch}, {@value #SETTLE_MILLIS} ms later, so that a key and its
+ * certificate renamed one after the other are read together) and every {@code watchMillis} in any
+ * case; SIGHUP and {@code POST /_cdn/tls/reload} reload at once. A bad file is refused with an
+ * error line and the certificates in use stay (until the files change again). Where the engine is
+ * OpenSSL, an {@link OcspStapler} staples each certificate's OCSP response.
  */
 public final class TlsListener {
+
+  /** Wait between a change reported in the files' directories and their check. */
+  static final long SETTLE_MILLIS = 50;
 
   private static final Logger LOG = LoggerFactory.getLogger(TlsListener.class);
 
@@ -61,6 +67,10 @@ public final class TlsListener {
   private volatile String lastFailedDigest;
   private volatile String deployment;
   private volatile long watchTimer = -1;
+  private volatile PemFileWatch fileWatch;
+  private final AtomicBoolean noticed = new AtomicBoolean();
+  private final AtomicBoolean checking = new AtomicBoolean();
+  private final AtomicBoolean checkAgain = new AtomicBoolean();
   private volatile int port = -1;
   private Future<JsonObject> reloading;
   private volatile List<CertificateSet.Pem> extra = List.of();
@@ -158,6 +168,7 @@ public final class TlsListener {
               deployment = id;
               if (tls.watchMillis() > 0) {
                 watchTimer = vertx.setPeriodic(tls.watchMillis(), t -> watch());
+                fileWatch = PemFileWatch.start(files(), this::noticed, edgeId);
               }
               LOG.info(
                   "edge {} listening on https://{}:{} (http2 {})",
@@ -174,6 +185,10 @@ public final class TlsListener {
     rotation.stop();
     if (watchTimer >= 0) {
       vertx.cancelTimer(watchTimer);
+    }
+    PemFileWatch w = fileWatch;
+    if (w != null) {
+      w.close();
     }
     Future<Void> stapler = ocsp.stop();
     return deployment == null
@@ -226,6 +241,10 @@ public final class TlsListener {
                 })
             .onFailure(
                 t -> {
+                  if (t instanceof CertificateSet.Refused r) {
+                    // not tried again until the files change
+                    lastFailedDigest = r.digest();
+                  }
                   reloadFailures.incrementAndGet();
                   LOG.error(
                       "edge {}: TLS certificates not reloaded, the ones in use stay: {}",
@@ -248,10 +267,11 @@ public final class TlsListener {
    * they have. Yields what {@link #reload} yields; fails, keeping the certificates in use, when one
    * does not pass its checks.
    */
-  public Future<JsonObject> serve(List<CertificateSet.Pem> certificates) {
+  public synchronized Future<JsonObject> serve(List<CertificateSet.Pem> certificates) {
     extra = List.copyOf(certificates);
     // a reload already under way may have read the previous list: a second one reads this one
-    return reload().transform(r -> reload());
+    // (a reload started now reads it: no second load, parse and key check of every certificate)
+    return reloading != null ? reload().transform(r -> reload()) : reload();
   }
 
   /** What {@code GET /_cdn/tls} shows: engine, certificates, reload counts, ticket key epoch. */
@@ -308,20 +328,54 @@ public final class TlsListener {
         .end(body.encode());
   }
 
+  /** The configured PEM files. */
+  private List<String> files() {
+    return tls.certificates().stream()
+        .flatMap(c -> java.util.stream.Stream.of(c.cert(), c.key()))
+        .toList();
+  }
+
+  /** A change reported in the files' directories (any thread): one check shortly after. */
+  private void noticed() {
+    if (noticed.compareAndSet(false, true)) {
+      vertx.setTimer(
+          SETTLE_MILLIS,
+          t -> {
+            noticed.set(false);
+            watch();
+          });
+    }
+  }
+
+  /**
+   * Reloads when the files' digest differs from the one served and from the last one refused. One
+   * check at a time: a check asked for while one runs (a second file renamed meanwhile) runs after
+   * it, so that it reads the files as they are then.
+   */
   private void watch() {
+    if (!checking.compareAndSet(false, true)) {
+      checkAgain.set(true);
+      return;
+    }
+    checkAgain.set(false);
     vertx
         .executeBlocking(() -> CertificateSet.digest(tls, extra))
-        .onSuccess(
+        .compose(
             d -> {
               CertificateSet set = current;
               if (set != null && !d.equals(set.digest()) && !d.equals(lastFailedDigest)) {
-                reload().onFailure(t -> lastFailedDigest = d);
+                return reload().<Void>mapEmpty().otherwiseEmpty();
               }
+              return Future.<Void>succeededFuture();
             })
-        .onFailure(
-            t -> {
-              // a file missing for a moment (being replaced by rename): the next check sees the new
-              // one
+        .onComplete(
+            // a file missing for a moment (being replaced by rename) fails the digest: the next
+            // check sees the new one
+            r -> {
+              checking.set(false);
+              if (checkAgain.getAndSet(false)) {
+                watch();
+              }
             });
   }
 

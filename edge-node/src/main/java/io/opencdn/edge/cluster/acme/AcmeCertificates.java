@@ -151,9 +151,10 @@ public final class AcmeCertificates {
             r -> {
               served = fingerprint;
               LOG.info(
-                  "edge {}: serving the ACME certificate for {} until {}",
+                  "edge {}: serving the ACME certificate for {} (serial {}) until {}",
                   edgeId,
                   cert.hosts(),
+                  cert.serial(),
                   Instant.ofEpochMilli(cert.notAfterMillis()));
             })
         .onFailure(t -> LOG.error("edge {}: ACME certificate refused: {}", edgeId, t.getMessage()))
@@ -224,6 +225,11 @@ public final class AcmeCertificates {
       AcmeStore.Issued fresh = issuer.issue(account, config.hosts());
       store.put(fresh);
       issued++;
+      LOG.info(
+          "edge {}: certificate for {} issued (serial {}) and stored for the cluster",
+          edgeId,
+          config.hosts(),
+          fresh.serial());
       // a certificate whose renewal time has already come (a lifetime shorter than the checks)
       // is not ordered again at once
       return Math.max(fresh.renewAtMillis(), clock.millis() + config.retrySeconds() * 1000L);

@@ -47,6 +47,21 @@ final class AcmeStore {
     long renewAtMillis() {
       return notBeforeMillis + (notAfterMillis - notBeforeMillis) * 2 / 3;
     }
+
+    /**
+     * The serial number of the leaf (hex, as logs show it), or "?" when the chain does not parse.
+     */
+    String serial() {
+      try {
+        java.security.cert.Certificate leaf =
+            java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(
+                    new java.io.ByteArrayInputStream(chainPem.getBytes(StandardCharsets.US_ASCII)));
+        return ((java.security.cert.X509Certificate) leaf).getSerialNumber().toString(16);
+      } catch (GeneralSecurityException e) {
+        return "?";
+      }
+    }
   }
 
   private final IMap<String, String> map;
