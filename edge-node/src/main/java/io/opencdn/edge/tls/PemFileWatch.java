@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * #close} ends it. Where the file system gives no notice (some network file systems), the periodic
  * check remains.
  */
-final class PemFileWatch implements AutoCloseable {
+public final class PemFileWatch implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PemFileWatch.class);
 
@@ -59,7 +59,7 @@ final class PemFileWatch implements AutoCloseable {
    * after each batch of events. Yields null, with a log line, where the file system offers no
    * watch: the periodic check then does the work alone.
    */
-  static PemFileWatch start(Collection<String> files, Runnable changed, String edgeId) {
+  public static PemFileWatch start(Collection<String> files, Runnable changed, String edgeId) {
     Set<Path> dirs = new LinkedHashSet<>();
     for (String f : files) {
       Path parent = Path.of(f).toAbsolutePath().normalize().getParent();

@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class TlsListener {
 
   /** Wait between a change reported in the files' directories and their check. */
-  static final long SETTLE_MILLIS = 50;
+  public static final long SETTLE_MILLIS = 50;
 
   private static final Logger LOG = LoggerFactory.getLogger(TlsListener.class);
 

@@ -7,6 +7,8 @@ import io.opencdn.common.distribution.DistributionsDocument;
 import io.opencdn.edge.admin.AdminRoute;
 import io.opencdn.edge.config.AcmeConfig;
 import io.opencdn.edge.tls.CertificateSet;
+import io.opencdn.edge.tls.PemFileWatch;
+import io.opencdn.edge.tls.TlsListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -17,8 +19,10 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * the one of {@code tls.acme.hosts}, served beside the edge's own {@code tls.certificates}: one
  * {@link AcmeCertificates} per ACME certificate (started when a version naming it is activated,
  * stopped when a version no longer does: no restart), and the PEM files of {@code source: files}
- * read on each edge, checked every {@code watchMillis} and served again when they change. Every
- * source has its slot; the union of the slots goes to the HTTPS listener's checked reload.
+ * read on each edge, checked every {@code watchMillis} and when the operating system reports a
+ * change in their directories, and served again when they change. Every source has its slot; the
+ * union of the slots goes to the HTTPS listener's checked reload.
  */
 public final class DistributionCertificates {
 
@@ -47,6 +52,8 @@ public final class DistributionCertificates {
   private final Map<String, List<CertificateSet.Pem>> slots = new LinkedHashMap<>();
   private final Map<String, AcmeCertificates> orders = new LinkedHashMap<>();
   private final Map<String, CertificateSource> files = new LinkedHashMap<>();
+  private PemFileWatch filesWatch;
+  private Set<String> watched = Set.of();
   private final Map<String, String> problems = new LinkedHashMap<>();
   private DistributionsDocument pending;
   private boolean started;
@@ -109,6 +116,7 @@ public final class DistributionCertificates {
     if (watchTimer >= 0) {
       vertx.cancelTimer(watchTimer);
     }
+    watch(Set.of());
     orders.values().forEach(AcmeCertificates::stop);
     orders.clear();
     http.stop();
@@ -164,6 +172,31 @@ public final class DistributionCertificates {
     }
     files.putAll(wantedFiles);
     readFiles();
+    if (started && watchMillis > 0) {
+      Set<String> paths = new LinkedHashSet<>();
+      files.values().forEach(c -> paths.addAll(List.of(c.cert(), c.key())));
+      watch(paths);
+    }
+  }
+
+  /**
+   * Has the operating system report changes in the directories of {@code paths} (the files are read
+   * {@value TlsListener#SETTLE_MILLIS} ms after a change, besides every {@code watchMillis}).
+   */
+  private void watch(Set<String> paths) {
+    if (paths.equals(watched)) {
+      return;
+    }
+    if (filesWatch != null) {
+      filesWatch.close();
+      filesWatch = null;
+    }
+    watched = paths;
+    if (!paths.isEmpty()) {
+      filesWatch =
+          PemFileWatch.start(
+              paths, () -> vertx.setTimer(TlsListener.SETTLE_MILLIS, t -> readFiles()), edgeId);
+    }
   }
 
   private Future<Void> startOrder(String key, AcmeConfig cfg) {

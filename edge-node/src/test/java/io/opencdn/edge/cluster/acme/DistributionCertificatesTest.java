@@ -81,6 +81,42 @@ class DistributionCertificatesTest {
     }
   }
 
+  @Test
+  void aChangeOfTheFilesIsSeenWithoutWaitingForThePeriodicCheck() throws Exception {
+    Path cert = Files.writeString(dir.resolve("img.pem"), "chain one");
+    Path key = Files.writeString(dir.resolve("img.key"), "key one");
+    AtomicReference<List<CertificateSet.Pem>> served = new AtomicReference<>(List.of());
+    Vertx v = Vertx.vertx();
+    try (TestCluster cluster = TestCluster.start("dist-certs-watch", 1)) {
+      DistributionCertificates certs =
+          new DistributionCertificates(
+              v,
+              cluster.member(0),
+              "edge-1",
+              null,
+              "a-cluster-secret-0123456789",
+              3_600_000, // the periodic check once an hour: only the OS's notice can be seen here
+              Clock.systemUTC(),
+              pems -> {
+                served.set(pems);
+                return Future.succeededFuture();
+              });
+      await(certs.start());
+      certs.activate(
+          DistributionsParser.parse(
+              doc("certificate: {cert: \"%s\", key: \"%s\"}".formatted(cert, key)), "d.yaml"));
+      Await.until(Duration.ofSeconds(5), () -> text(served.get()).equals("chain one|key one"));
+
+      Path next = Files.writeString(dir.resolve("img.pem.new"), "chain two");
+      Files.move(next, cert, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.writeString(key, "key two");
+      Await.until(Duration.ofSeconds(5), () -> text(served.get()).equals("chain two|key two"));
+      certs.stop();
+    } finally {
+      await(v.close());
+    }
+  }
+
   private static String text(List<CertificateSet.Pem> pems) {
     return pems.size() != 1
         ? ""
