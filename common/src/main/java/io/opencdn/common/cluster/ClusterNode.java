@@ -166,9 +166,10 @@ public final class ClusterNode {
    * thread, one generic thread, one IO thread each way and responses completed on the IO thread (no
    * response thread), instead of Hazelcast's 2 + 2 + 3 + 3 + 2. There the edge's event loops, the
    * origin and the other processes share the cores with these threads, and every hand-over between
-   * two of them is a wake-up: measured with {@code bench/miss.sh} on two cores, cluster misses took
-   * 7% less CPU and 8% more went through, with 20% fewer context switches. Larger machines keep
-   * Hazelcast's defaults (empty map).
+   * two of them is a wake-up: measured with {@code bench/miss.sh} on two cores (two A/B runs,
+   * bench/README.md "Misses"), 17-20% fewer context switches per cluster miss and 2-7% less CPU,
+   * misses/s unchanged within the noise. Larger machines keep Hazelcast's defaults (empty map): not
+   * measured there.
    */
   static java.util.Map<String, String> threadCounts(int cores) {
     if (cores > 2) {
