@@ -147,4 +147,28 @@ class ClusterNodeTest {
         .startsWith("demo-")
         .isNotEqualTo(ClusterNode.clusterName("demo", "0123456789abcdeX"));
   }
+
+  @Test
+  void smallMachinesGetFewerHazelcastThreadsAndResponsesOnTheIoThread() {
+    for (int cores : new int[] {1, 2}) {
+      assertThat(ClusterNode.threadCounts(cores))
+          .as("%d cores", cores)
+          .containsEntry("hazelcast.operation.thread.count", "1")
+          .containsEntry("hazelcast.operation.generic.thread.count", "1")
+          .containsEntry("hazelcast.io.thread.count", "1")
+          .containsEntry("hazelcast.operation.response.thread.count", "0");
+    }
+    assertThat(ClusterNode.threadCounts(4)).isEmpty();
+    Endpoint bind = new Endpoint("127.0.0.1", 5701);
+    ClusterConfig cfg = new ClusterConfig("demo", "0123456789abcdef", bind, null, null, null);
+    com.hazelcast.config.Config config = ClusterNode.hazelcastConfig(cfg, "threads", false);
+    // this machine's counts are in the config, unless a -Dhazelcast.* property overrides them
+    java.util.Map<String, String> here =
+        ClusterNode.threadCounts(Runtime.getRuntime().availableProcessors());
+    for (String name : ClusterNode.threadCounts(1).keySet()) {
+      if (System.getProperty(name) == null) {
+        assertThat(config.getProperty(name)).as(name).isEqualTo(here.get(name));
+      }
+    }
+  }
 }

@@ -168,6 +168,14 @@ public final class ClusterDirectory {
   /** How long announcements, releases and withdrawals wait to go out together. */
   public static final long ANNOUNCE_DELAY_MILLIS = 2;
 
+  /**
+   * Keys of one owner from which their operations go out in one message ({@link BatchOp} over
+   * {@code submitToKeys}, which the owner runs as a generic-thread operation fanning out to the
+   * keys' partitions); fewer go one message per key, straight to the key's partition thread, also
+   * when one key has several operations.
+   */
+  static final int BATCH_KEYS = 2;
+
   /** Most operations held before they are sent. */
   private static final int MAX_PENDING = 512;
 
@@ -262,16 +270,17 @@ public final class ClusterDirectory {
           .add(k);
     }
     opsSent.add(size);
-    messagesSent.add(byOwner.size());
     for (Set<String> keys : byOwner.values()) {
-      if (keys.size() == 1) {
-        String k = keys.iterator().next();
-        List<EntryProcessor<String, DirectoryEntry, ?>> one = ops.get(k);
-        if (one.size() == 1) {
-          ClusterFutures.on(ctx, map.submitToKey(k, untyped(one.get(0))))
+      messagesSent.add(keys.size() < BATCH_KEYS ? keys.size() : 1);
+      if (keys.size() < BATCH_KEYS) {
+        for (String k : keys) {
+          List<EntryProcessor<String, DirectoryEntry, ?>> one = ops.get(k);
+          EntryProcessor<String, DirectoryEntry, ?> op =
+              one.size() == 1 ? one.get(0) : new BatchOp(Map.of(k, one));
+          ClusterFutures.on(ctx, map.submitToKey(k, untyped(op)))
               .onComplete(ar -> complete(results.get(k), ar));
-          continue;
         }
+        continue;
       }
       Map<String, List<EntryProcessor<String, DirectoryEntry, ?>>> sub = new HashMap<>();
       keys.forEach(k -> sub.put(k, ops.get(k)));
