@@ -6,14 +6,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * The plain-HTTP listener of {@code listen:}: one server, then {@link Listeners#DEFAULT_INSTANCES}
- * - 1 more instances on the same socket (one per event loop), all with the same connection and
- * request handlers.
+ * The plain-HTTP listener of {@code listen:}: {@link Listeners#DEFAULT_INSTANCES} servers on the
+ * same socket, one per event loop, all with the same connection and request handlers.
  */
 public final class ContentListener {
   private static final String CACHE_IMMUTABLE_HEADERS = "vertx.cacheImmutableHttpResponseHeaders";
@@ -21,8 +19,8 @@ public final class ContentListener {
   private final Vertx vertx;
   private final Endpoint listen;
   private final ConnectionsConfig connections;
-  private HttpServer server;
-  private volatile String extraListeners;
+  private volatile String deployment;
+  private volatile int port = -1;
 
   public ContentListener(Vertx vertx, Endpoint listen, ConnectionsConfig connections) {
     this.vertx = vertx;
@@ -30,7 +28,16 @@ public final class ContentListener {
     this.connections = connections;
   }
 
-  /** Binds the listener and its further instances; yields the bound port. */
+  /**
+   * Binds {@link Listeners#DEFAULT_INSTANCES} instances of the listener, each a verticle of its own
+   * (its own event loop); yields the bound port.
+   *
+   * <p>No instance runs on the caller's context: with a cluster, the edge starts its listeners from
+   * a callback of the cluster's configuration plane, on one event loop, and a first server created
+   * there, plus instances deployed later, put all connections on that one loop when the deployed
+   * instances' loops came round to it (seen: one event loop of four busy under load, the edge held
+   * to one core).
+   */
   public Future<Integer> start(
       Handler<HttpConnection> onConnection, Handler<HttpServerRequest> onRequest) {
     if (System.getProperty(CACHE_IMMUTABLE_HEADERS) == null) {
@@ -39,33 +46,24 @@ public final class ContentListener {
       System.setProperty(CACHE_IMMUTABLE_HEADERS, "true");
     }
     HttpServerOptions options = Listeners.options(connections);
-    server = vertx.createHttpServer(options);
-    return server
-        .connectionHandler(onConnection)
-        .requestHandler(onRequest)
-        .listen(listen.port(), listen.host())
-        .compose(
-            s ->
-                Listeners.more(
-                        vertx,
-                        options,
-                        Listeners.DEFAULT_INSTANCES - 1,
-                        onConnection,
-                        onRequest,
-                        listen.host(),
-                        listen.port())
-                    .map(
-                        id -> {
-                          extraListeners = id;
-                          return s.actualPort();
-                        }));
+    return Listeners.deploy(
+            vertx,
+            options,
+            Listeners.DEFAULT_INSTANCES,
+            onConnection,
+            onRequest,
+            listen.host(),
+            listen.port(),
+            bound -> port = bound)
+        .map(
+            id -> {
+              deployment = id;
+              return port;
+            });
   }
 
-  /** Undeploys the further instances, then closes the first listener. */
+  /** Undeploys the instances (closing their servers). */
   public Future<Void> close() {
-    return (extraListeners == null
-            ? Future.<Void>succeededFuture()
-            : vertx.undeploy(extraListeners))
-        .compose(v -> server == null ? Future.<Void>succeededFuture() : server.close());
+    return deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
   }
 }

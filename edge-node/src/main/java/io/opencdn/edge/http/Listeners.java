@@ -85,22 +85,36 @@ public final class Listeners {
 
   private Listeners() {}
 
+  /** The last negative port handed out by {@link #shared}. */
+  private static final java.util.concurrent.atomic.AtomicInteger SHARED =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   /**
-   * Deploys {@code instances} more listeners on {@code host:port} (already bound by the first one;
-   * the same requested port, so that port 0 shares the first one's socket too); yields the
-   * deployment id to undeploy at stop, or null when {@code instances} is 0.
+   * The port to ask Vert.x for, once per listener, so that all its instances share one socket:
+   * {@code port} itself, or for port 0 a negative number no other listener of this JVM was given
+   * (Vert.x binds a random port per instance for 0, and one random port per negative number, shared
+   * by every server asking for that number).
    */
-  public static Future<String> more(
+  public static int shared(int port) {
+    return port == 0 ? SHARED.decrementAndGet() : port;
+  }
+
+  /**
+   * Deploys {@code instances} listeners on {@code host:port}, each a verticle with its own context
+   * (Vert.x gives consecutive deployments consecutive event loops, and shares one bound socket
+   * between them; port 0 is asked as {@link #shared} so that one random port serves them all);
+   * {@code bound} is told the port bound. Yields the deployment id to undeploy at stop.
+   */
+  public static Future<String> deploy(
       Vertx vertx,
       HttpServerOptions options,
       int instances,
       Handler<HttpConnection> connections,
       Handler<HttpServerRequest> requests,
       String host,
-      int port) {
-    if (instances <= 0) {
-      return Future.succeededFuture();
-    }
+      int port,
+      java.util.function.IntConsumer bound) {
+    int ask = shared(port);
     return vertx.deployVerticle(
         () ->
             new VerticleBase() {
@@ -110,9 +124,10 @@ public final class Listeners {
                     .createHttpServer(options)
                     .connectionHandler(connections)
                     .requestHandler(requests)
-                    .listen(port, host);
+                    .listen(ask, host)
+                    .onSuccess(s -> bound.accept(s.actualPort()));
               }
             },
-        new DeploymentOptions().setInstances(instances));
+        new DeploymentOptions().setInstances(Math.max(1, instances)));
   }
 }

@@ -148,6 +148,7 @@ public final class TlsListener {
             set -> {
               use(set, new SniCertificates(engine, set.keys(), this::onDefault, ocsp::chosen));
               options.setKeyCertOptions(sni);
+              int ask = Listeners.shared(tls.listen().port());
               return vertx.deployVerticle(
                   () ->
                       new VerticleBase() {
@@ -157,7 +158,7 @@ public final class TlsListener {
                           servers.add(s);
                           return s.connectionHandler(connections)
                               .requestHandler(requests)
-                              .listen(tls.listen().port(), tls.listen().host())
+                              .listen(ask, tls.listen().host())
                               .onSuccess(bound -> port = bound.actualPort());
                         }
                       },
