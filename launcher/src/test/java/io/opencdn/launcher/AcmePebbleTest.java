@@ -11,6 +11,7 @@ import io.opencdn.dns.DnsServer;
 import io.opencdn.edge.EdgeNode;
 import io.opencdn.edge.config.EdgeConfig;
 import io.opencdn.testing.Await;
+import io.opencdn.testing.ExternalTool;
 import io.opencdn.testing.SelfSigned;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,11 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Certificates issued through our own DNS, end to end: Pebble (the ACME test server) sends its DNS
  * lookups to a real {@link DnsServer} of the cluster; two edges in the same cluster order one
  * certificate for {@code www.cdn.test}, {@code cdn.test} and {@code *.cdn.test} through DNS-01 (one
- * of them, under the cluster lock), both serve it over HTTPS to a client that trusts only Pebble's
- * root, renew it at two thirds of its (short) lifetime while a client keeps a connection open
- * (which then still works), and a restarted edge serves the stored certificate without ordering.
- * Pebble rejects 30% of valid nonces throughout ({@code PEBBLE_WFE_NONCEREJECT=30}): the orders go
- * through anyway.
+ * of them, under the cluster lock), both serve it over HTTPS to clients that trust only Pebble's
+ * root (the JDK's, and {@code curl --cacert}), renew it at two thirds of its (short) lifetime while
+ * a client keeps a connection open (which then still works), and a restarted edge serves the stored
+ * certificate without ordering. Pebble rejects 30% of valid nonces throughout ({@code
+ * PEBBLE_WFE_NONCEREJECT=30}): the orders go through anyway.
  */
 class AcmePebbleTest {
 
@@ -103,6 +104,13 @@ class AcmePebbleTest {
     assertThat(issued(edges.get(0)) + issued(edges.get(1)))
         .as("one order, one member")
         .isEqualTo(1);
+    // what a user checks: curl trusting Pebble's root alone accepts every edge's certificate
+    Path root = java.nio.file.Files.writeString(dir.resolve("pebble-root.pem"), pebble.root());
+    for (EdgeNode e : edges) {
+      for (String host : List.of("www.cdn.test", "shop.cdn.test")) {
+        assertThat(curl(host, e.tlsPort(), root)).as(host + " at " + e.tlsPort()).isZero();
+      }
+    }
 
     // a client keeps a connection open across the renewal
     try (SSLSocket open = connect(edges.get(0).tlsPort(), "www.cdn.test", pebbleRoot)) {
@@ -159,5 +167,34 @@ class AcmePebbleTest {
 
   private int issued(EdgeNode edge) {
     return cluster.acme(edge).getInteger("issuedHere");
+  }
+
+  /** {@code curl --cacert root https://host:port/}'s exit code (0: the certificate verified). */
+  private static int curl(String host, int port, Path root) throws Exception {
+    ExternalTool.require("curl", ExternalTool.onPath("curl"), "the Debian package curl");
+    Process p =
+        new ProcessBuilder(
+                "curl",
+                "-sS",
+                "-o",
+                "/dev/null",
+                "--max-time",
+                "10",
+                "--cacert",
+                root.toString(),
+                "--resolve",
+                host + ":" + port + ":127.0.0.1",
+                "https://" + host + ":" + port + "/")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("curl did not finish: " + out);
+    }
+    if (p.exitValue() != 0) {
+      System.err.println("curl " + host + ":" + port + ": " + out);
+    }
+    return p.exitValue();
   }
 }
