@@ -46,19 +46,7 @@ class DistributionCertificatesTest {
     AtomicReference<List<CertificateSet.Pem>> served = new AtomicReference<>(List.of());
     Vertx v = Vertx.vertx();
     try (TestCluster cluster = TestCluster.start("dist-certs", 1)) {
-      DistributionCertificates certs =
-          new DistributionCertificates(
-              v,
-              cluster.member(0),
-              "edge-1",
-              null,
-              "a-cluster-secret-0123456789",
-              100,
-              Clock.systemUTC(),
-              pems -> {
-                served.set(pems);
-                return Future.succeededFuture();
-              });
+      DistributionCertificates certs = certificates(v, cluster, 100, served);
       certs.activate(
           DistributionsParser.parse(
               doc("certificate: {cert: \"%s\", key: \"%s\"}".formatted(cert, key)), "d.yaml"));
@@ -88,19 +76,8 @@ class DistributionCertificatesTest {
     AtomicReference<List<CertificateSet.Pem>> served = new AtomicReference<>(List.of());
     Vertx v = Vertx.vertx();
     try (TestCluster cluster = TestCluster.start("dist-certs-watch", 1)) {
-      DistributionCertificates certs =
-          new DistributionCertificates(
-              v,
-              cluster.member(0),
-              "edge-1",
-              null,
-              "a-cluster-secret-0123456789",
-              3_600_000, // the periodic check once an hour: only the OS's notice can be seen here
-              Clock.systemUTC(),
-              pems -> {
-                served.set(pems);
-                return Future.succeededFuture();
-              });
+      // the periodic check once an hour: only the OS's notice can be seen here
+      DistributionCertificates certs = certificates(v, cluster, 3_600_000, served);
       await(certs.start());
       certs.activate(
           DistributionsParser.parse(
@@ -115,6 +92,26 @@ class DistributionCertificatesTest {
     } finally {
       await(v.close());
     }
+  }
+
+  /** The certificates of edge-1 without tls.acme, telling {@code served} what it serves. */
+  private static DistributionCertificates certificates(
+      Vertx v,
+      TestCluster cluster,
+      int watchMillis,
+      AtomicReference<List<CertificateSet.Pem>> served) {
+    return new DistributionCertificates(
+        v,
+        cluster.member(0),
+        "edge-1",
+        null,
+        "a-cluster-secret-0123456789",
+        watchMillis,
+        Clock.systemUTC(),
+        pems -> {
+          served.set(pems);
+          return Future.succeededFuture();
+        });
   }
 
   private static String text(List<CertificateSet.Pem> pems) {
