@@ -258,7 +258,6 @@ final class OcspStapler {
     t.lastFetch = now;
     t.failures = 0;
     t.lastError = null;
-    t.status = a.status();
     t.answer = "unknown".equals(a.status()) ? null : a;
     count(a.status());
     if (!a.status().equals(before)) {
@@ -273,6 +272,8 @@ final class OcspStapler {
     Duration validity = Duration.between(a.thisUpdate(), a.nextUpdate());
     Duration untilHalf = Duration.between(now, a.thisUpdate().plus(validity.dividedBy(2)));
     schedule(t, clamp(untilHalf, MIN_REFRESH, MAX_REFRESH));
+    // the status last: whoever reads it as this answer's sees its next fetch too
+    t.status = a.status();
   }
 
   private void failed(Tracked t, Throwable cause) {
