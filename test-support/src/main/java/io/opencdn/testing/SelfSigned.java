@@ -78,7 +78,8 @@ public final class SelfSigned {
     return pem;
   }
 
-  private static String pem(String type, byte[] der) {
+  /** {@code der} as a PEM block of {@code type} ({@code CERTIFICATE}, {@code PRIVATE KEY}). */
+  public static String pem(String type, byte[] der) {
     return "-----BEGIN "
         + type
         + "-----\n"

@@ -1,5 +1,6 @@
 package io.opencdn.edge.tls;
 
+import io.opencdn.testing.SelfSigned;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.security.auth.x500.X500Principal;
@@ -98,10 +98,13 @@ public final class TestCa {
     Path keyFile = dir.resolve(name + ".key.pem");
     Files.writeString(
         certFile,
-        pem("CERTIFICATE", leaf.getEncoded()) + pem("CERTIFICATE", cert.getEncoded()),
+        SelfSigned.pem("CERTIFICATE", leaf.getEncoded())
+            + SelfSigned.pem("CERTIFICATE", cert.getEncoded()),
         StandardCharsets.US_ASCII);
     Files.writeString(
-        keyFile, pem("PRIVATE KEY", leafKeys.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
+        keyFile,
+        SelfSigned.pem("PRIVATE KEY", leafKeys.getPrivate().getEncoded()),
+        StandardCharsets.US_ASCII);
     return new Leaf(certFile, keyFile, leaf);
   }
 
@@ -114,15 +117,5 @@ public final class TestCa {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp256r1"));
     return g.generateKeyPair();
-  }
-
-  private static String pem(String type, byte[] der) {
-    return "-----BEGIN "
-        + type
-        + "-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END "
-        + type
-        + "-----\n";
   }
 }
